@@ -1,0 +1,48 @@
+"""The registry of sample datasets shipped in sample_data/ (read from its samples.json).
+
+Each entry of samples.json names a file there, a title, a one-line description for a
+non-coder and a kind ("series" for CSV time series; text samples use their own kind).
+A sample's name is its file stem, e.g. "airline_passengers".
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    title: str
+    description: str
+    kind: str
+    path: Path
+
+
+def list_samples(kind: str | None = None) -> list[Sample]:
+    """The samples in samples.json order, only those of `kind` if given."""
+    entries = json.loads((SAMPLE_DIR / "samples.json").read_text(encoding="utf-8"))
+    samples = [
+        Sample(
+            name=Path(e["file"]).stem,
+            title=e["title"],
+            description=e["description"],
+            kind=e["kind"],
+            path=SAMPLE_DIR / e["file"],
+        )
+        for e in entries
+    ]
+    return [s for s in samples if kind is None or s.kind == kind]
+
+
+def sample_path(name: str) -> Path:
+    """The file of the sample called `name`; ValueError naming the choices if there is none."""
+    samples = list_samples()
+    for s in samples:
+        if s.name == name:
+            return s.path
+    choices = ", ".join(s.name for s in samples)
+    raise ValueError(f"There is no sample called '{name}'; choose one of: {choices}.")
