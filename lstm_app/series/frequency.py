@@ -1,0 +1,303 @@
+"""Owns the time axis of a series: reading dates, frequency inference, the regular grid, season length."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import (
+    MonthBegin,
+    MonthEnd,
+    QuarterBegin,
+    QuarterEnd,
+    Tick,
+    YearBegin,
+    YearEnd,
+)
+
+MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+WEEKDAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+# Quarter-end anchors by (0-based month % 3): pandas names a quarterly cycle after its last month.
+QUARTER_END_ANCHOR = {2: "DEC", 1: "NOV", 0: "OCT"}
+MONTH_NAME_FORMATS = ("%b %Y", "%B %Y", "%Y-%b", "%Y-%B", "%b-%Y", "%B-%Y", "%b-%y", "%Y %b", "%d-%b-%Y",
+                      "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d-%b-%y", "%b %d %Y")
+DATE_SAMPLE_ROWS = 200  # enough cells to recognise a format; the full column is parsed only once
+_PLAIN_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
+ACF_MIN_PEAK = 0.3  # below this an autocorrelation peak is too weak to call a season
+ACF_MIN_RISE = 0.2  # a peak must rise this much above the trough before it (not just noise)
+
+_MONTH_FAMILY = (MonthBegin, MonthEnd, QuarterBegin, QuarterEnd, YearBegin, YearEnd)
+_END_ANCHORED = (MonthEnd, QuarterEnd, YearEnd)
+
+
+def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices: list[str],
+                 min_share: float = 0.5) -> pd.Series | None:
+    """Timestamps for a column of text (NaT where unreadable), or None if it is not a date column.
+
+    Reads ISO dates and datetimes, 31/12/2020-style dates (day-first when any first part > 12),
+    month names ("Jan 2020"), quarters ("2020Q1"), 8-digit 20201231 and year-only columns
+    (named like time, or the first column with increasing years). `min_share` of the cells
+    present must parse; ambiguous or converted dates add a sentence to `notices`.
+    """
+    present = cells.dropna()
+    if len(present) < 2:
+        return None
+    sample = present.head(DATE_SAMPLE_ROWS)
+    if sample.str.fullmatch(r"\d{4}").all():
+        # Four-digit numbers are years only by name, or in the first column counting up year by year.
+        years = pd.to_numeric(cells, errors="coerce")
+        increasing = years.dropna().is_monotonic_increasing and years.dropna().is_unique
+        if not (years.dropna().between(1600, 2200).all() and (named_like_time or first and increasing)):
+            return None
+        return pd.to_datetime(years.astype("Int64").astype(str), format="%Y", errors="coerce")
+    if sample.str.fullmatch(_PLAIN_NUMBER).mean() > 0.5 and not sample.str.fullmatch(r"\d{8}").all():
+        return None  # numbers are values, not dates (ISO parsing would read "2020" or "7" as dates)
+    parsers = [_iso_dates, _numeric_dates, _quarter_dates]
+    if sample.str.contains(r"[A-Za-z]{3}", regex=True).mean() > 0.5:
+        parsers += [lambda s, _notices, fmt=fmt: pd.to_datetime(s, format=fmt, errors="coerce")
+                    for fmt in MONTH_NAME_FORMATS]
+    best = max(parsers, key=lambda parse: parse(sample, []).notna().mean())
+    if best(sample, []).notna().mean() < min_share:
+        return None
+    times = best(cells, notices)
+    return times if times.notna().sum() >= min_share * len(present) else None
+
+
+def _iso_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
+    """ISO 8601 dates and datetimes ("2020-01-31", "2020-01-31T10:00", "1949-01", "20200131")."""
+    if not cells.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False).any():
+        return pd.to_datetime(cells, format="ISO8601", errors="coerce")
+    # Time-zone offsets (possibly mixed, e.g. across daylight saving): convert everything to UTC.
+    times = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+    if times.notna().any():
+        notices.append("Times with a time-zone offset were converted to UTC.")
+    return times
+
+
+def _numeric_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
+    """Dates like 31/12/2020, 12.31.20, 2020/12/31 (optionally with a time): day-first if any first part > 12."""
+    parts = cells.str.extract(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(.*)$")
+    first, second, third = (pd.to_numeric(parts[i], errors="coerce") for i in range(3))
+    year_first = parts[0].str.len() == 4
+    day_first = (first[~year_first] > 12).any()
+    if not day_first and not (second[~year_first] > 12).any() and (~year_first & parts[0].notna()).any():
+        # Nothing tells the two apart: dots and dashes are day-first by custom, slashes month-first.
+        day_first = not cells.str.contains("/", regex=False, na=False).any()
+        example = cells[~year_first & parts[0].notna()].iloc[0]
+        notices.append(f"Dates such as '{example}' could be day-first or month-first; they were read as "
+                       f"{'day/month' if day_first else 'month/day'}/year.")
+    day = third.where(year_first, first if day_first else second)
+    month = second.where(year_first, second if day_first else first)
+    year = first.where(year_first, third)
+    year = year.where(year >= 100, year + np.where(year < 69, 2000, 1900))  # two-digit years as strptime's %y
+    text = (year.astype("Int64").astype(str) + "-" + month.astype("Int64").astype(str).str.zfill(2) + "-"
+            + day.astype("Int64").astype(str).str.zfill(2) + parts[3].fillna(""))
+    return _iso_dates(text, notices)
+
+
+def _quarter_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
+    """"2020Q1", "2020-Q1", "Q1 2020" -> the first day of the quarter."""
+    parts = cells.str.extract(r"^(?:(\d{4})\s*[-/ ]?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4}))$", flags=re.I)
+    year, quarter = parts[0].fillna(parts[3]), parts[1].fillna(parts[2])
+    month = (pd.to_numeric(quarter, errors="coerce") * 3 - 2).astype("Int64").astype(str).str.zfill(2)
+    return pd.to_datetime(year + "-" + month + "-01", format="%Y-%m-%d", errors="coerce")
+
+
+def most_common_step(index: pd.DatetimeIndex) -> pd.Timedelta:
+    """The most common spacing between consecutive distinct timestamps (ties: the smallest).
+
+    Calendar months, quarters and years vary in length (28-31 days ...), so each of those
+    ranges counts as one spacing; otherwise a few months could outvote them with a stray step.
+    """
+    index = pd.DatetimeIndex(index).dropna()
+    stamps = np.unique(index.asi8)
+    if len(stamps) < 2:
+        raise ValueError("At least two distinct timestamps are needed to find the spacing of a series.")
+    steps = pd.to_timedelta(np.diff(stamps), unit=index.unit)
+    for low, high in ((28, 31), (89, 92), (365, 366)):
+        steps = steps.where(~((steps >= pd.Timedelta(days=low)) & (steps <= pd.Timedelta(days=high))),
+                            pd.Timedelta(days=high))
+    values, counts = np.unique(steps.asi8, return_counts=True)
+    # np.unique sorts ascending and argmax returns the first maximum, so ties go to the smaller step.
+    return pd.Timedelta(int(values[np.argmax(counts)]), unit=steps.unit)
+
+
+def infer_frequency(index: pd.DatetimeIndex) -> tuple[str, str]:
+    """(pandas offset alias, plain-words label) of a DatetimeIndex, robust to gaps and a few odd points.
+
+    The most common spacing decides the family; calendar rules then pick the anchor:
+    28+ days -> months (start vs end of month, quarters, years), 7 days -> weekly on the
+    most common weekday, 1 day -> business days when no weekend date occurs, else fixed steps.
+    """
+    index = pd.DatetimeIndex(index).dropna().unique().sort_values()
+    step = most_common_step(index)
+    if step >= pd.Timedelta(days=28):
+        return _month_family_frequency(index)
+    if step == pd.Timedelta(days=7):
+        weekday = int(pd.Series(index.day_of_week).mode().iloc[0])
+        return f"W-{WEEKDAYS[weekday]}", f"weekly ({WEEKDAY_NAMES[weekday]})"
+    if step == pd.Timedelta(days=1) and _looks_like_business_days(index):
+        return "B", "business-day"
+    return _fixed_step_frequency(step)
+
+
+def _looks_like_business_days(index: pd.DatetimeIndex) -> bool:
+    # No Saturday or Sunday at all, and at least one Friday -> Monday jump that shows weekends were skipped.
+    weekdays = index.day_of_week
+    if (weekdays >= 5).any():
+        return False
+    days = index.normalize()
+    jumps = (days[1:] - days[:-1]) == pd.Timedelta(days=3)
+    return bool((jumps & (weekdays[:-1] == 4)).any())
+
+
+def _month_family_frequency(index: pd.DatetimeIndex) -> tuple[str, str]:
+    month_numbers = index.year * 12 + index.month - 1  # 0-based months since year 0
+    month_steps = np.diff(month_numbers.to_numpy())
+    month_steps = month_steps[month_steps > 0]
+    n_months = int(pd.Series(month_steps).mode().min()) if len(month_steps) else 1
+    end_anchored = index.is_month_end.mean() > index.is_month_start.mean()
+    phase = int(pd.Series(month_numbers % 12).mode().iloc[0])  # most common calendar month, 0-based
+    suffix = "E" if end_anchored else "S"
+    if n_months == 1:
+        return f"M{suffix}", "monthly"
+    if n_months == 3:
+        anchor = QUARTER_END_ANCHOR[phase % 3] if end_anchored else MONTHS[phase % 3]
+        return f"Q{suffix}-{anchor}", "quarterly"
+    if n_months % 12 == 0:
+        years = n_months // 12
+        alias = f"Y{suffix}-{MONTHS[phase]}"
+        return (alias, "yearly") if years == 1 else (f"{years}{alias}", f"every {years} years")
+    return f"{n_months}M{suffix}", f"every {n_months} months"
+
+
+def _fixed_step_frequency(step: pd.Timedelta) -> tuple[str, str]:
+    # Express the step in the largest unit that divides it exactly.
+    for unit, alias, word, single in (
+        (pd.Timedelta(days=1), "D", "days", "daily"),
+        (pd.Timedelta(hours=1), "h", "hours", "hourly"),
+        (pd.Timedelta(minutes=1), "min", "minutes", "every minute"),
+        (pd.Timedelta(seconds=1), "s", "seconds", "every second"),
+    ):
+        if step % unit == pd.Timedelta(0):
+            count = int(step // unit)
+            return (alias, single) if count == 1 else (f"{count}{alias}", f"every {count} {word}")
+    return to_offset(step).freqstr, f"every {step}"
+
+
+def snap_to_grid(index: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
+    """Move each timestamp onto the regular grid of `freq` (same length and order as `index`).
+
+    Months, quarters and years snap within their own period (15 Jan 2020 -> 1 Jan 2020 for "MS",
+    -> 31 Jan 2020 for "ME"); other frequencies snap to the nearest grid slot.
+    """
+    index = pd.DatetimeIndex(index)
+    offset = to_offset(freq)
+    if isinstance(offset, Tick):
+        start, step = index.min(), pd.Timedelta(offset)
+        slots = int(round((index.max() - start) / step)) + 1
+        grid = pd.date_range(start, periods=slots, freq=offset)
+    else:
+        index = index.normalize()  # calendar grids sit at midnight
+        if isinstance(offset, _MONTH_FAMILY):
+            base = offset.base
+            index = (index - base) + base if isinstance(offset, _END_ANCHORED) else (index + base) - base
+        grid = pd.date_range(index.min(), index.max() + offset, freq=offset)
+    positions = grid.get_indexer(index, method="nearest")
+    return pd.DatetimeIndex(grid[positions])
+
+
+def regular_grid(index: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
+    """Every slot of `freq` from the first to the last timestamp of an index already on the grid."""
+    return pd.date_range(index.min(), index.max(), freq=freq, name=index.name)
+
+
+def season_length_for(freq: str | None, values: np.ndarray) -> int | None:
+    """Season length in steps: the calendar default for `freq`, else detected from the autocorrelation.
+
+    Calendar defaults: hourly 24, daily 7, business-day 5, weekly 52, monthly 12, quarterly 4,
+    yearly None; minutes and seconds: one day of steps when that is at most 288 steps and the
+    series holds two days, else one hour. Without a calendar default (row order, odd steps),
+    the highest clear ACF peak of the detrended values is used.
+    """
+    values = np.asarray(values, dtype=float)
+    if freq is not None:
+        season = _calendar_season(to_offset(freq), len(values))
+        if season is not None or isinstance(to_offset(freq), (YearBegin, YearEnd)):
+            return season
+    return _acf_season(values)
+
+
+def _calendar_season(offset, n_values: int) -> int | None:
+    name, n = offset.rule_code, offset.n  # e.g. "h" and 6 for "6h"
+    if name == "min":
+        # One day of steps when that stays short enough to learn, else one hour.
+        per_day = 1440 // n if 1440 % n == 0 else None
+        if per_day is not None and per_day <= 288 and n_values >= 2 * per_day:
+            return per_day
+        return 60 // n if 60 % n == 0 and 60 // n >= 2 else None
+    if name == "s":
+        return 60 // n if 60 % n == 0 and 60 // n >= 2 else None
+    per_cycle = {"h": 24, "D": 7, "B": 5, "MS": 12, "ME": 12}.get(name)
+    if name.startswith("W-"):
+        per_cycle = 52
+    elif name.startswith(("QS-", "QE-")):
+        per_cycle = 4
+    if per_cycle is None or per_cycle % n or per_cycle // n < 2:
+        return None
+    return per_cycle // n
+
+
+def _acf_season(values: np.ndarray) -> int | None:
+    values = values[np.isfinite(values)]
+    n = len(values)
+    max_lag = n // 3
+    if max_lag < 3:
+        return None
+    # Remove a straight-line trend first: a trend alone makes every lag look correlated.
+    steps = np.arange(n)
+    values = values - np.polyval(np.polyfit(steps, values, 1), steps)
+    acf = _autocorrelation(values, max_lag)
+    if acf is None:
+        return None
+    peaks = [lag for lag in _clear_peaks(acf) if acf[lag] >= ACF_MIN_PEAK]
+    if not peaks:
+        return None
+    best = max(acf[lag] for lag in peaks)
+    # Of nearly equal peaks take the shortest lag: the longer ones are usually its multiples.
+    return _refine_peak(acf, min(lag for lag in peaks if acf[lag] >= best - 0.05))
+
+
+def _refine_peak(acf: np.ndarray, lag: int) -> int:
+    """Centre of a parabola fitted around a peak: the top of an ACF peak is flat, so noise alone
+    can move its highest point by several lags; the fit over the whole cap averages that out."""
+    half_width = max(2, lag // 8)
+    lags = np.arange(max(1, lag - half_width), min(len(acf), lag + half_width + 1))
+    curve, slope, _ = np.polyfit(lags, acf[lags], 2)
+    if curve >= 0:
+        return lag  # not a cap shape after all: keep the raw maximum
+    centre = -slope / (2 * curve)
+    return int(round(centre)) if lags[0] <= centre <= lags[-1] else lag
+
+
+def _autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray | None:
+    """Biased sample ACF for lags 0..max_lag via FFT (O(n log n))."""
+    centered = values - values.mean()
+    size = 1 << (2 * len(centered) - 1).bit_length()  # zero-pad so the correlation does not wrap
+    spectrum = np.fft.rfft(centered, size)
+    acov = np.fft.irfft(spectrum * np.conj(spectrum), size)[: max_lag + 1]
+    if acov[0] <= 1e-12 * max(1.0, float(np.abs(values).max())) ** 2:
+        return None  # constant series: no season to find
+    return acov / acov[0]
+
+
+def _clear_peaks(acf: np.ndarray) -> list[int]:
+    """Lags >= 2 that are local maxima and rise clearly above the lowest ACF value before them."""
+    lags = np.arange(2, len(acf) - 1)
+    is_peak = (acf[lags] > acf[lags - 1]) & (acf[lags] >= acf[lags + 1])
+    trough_before = np.minimum.accumulate(acf)[lags - 1]
+    clear = is_peak & (acf[lags] - trough_before >= ACF_MIN_RISE)
+    return [int(lag) for lag in lags[clear]]

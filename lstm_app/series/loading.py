@@ -1,0 +1,390 @@
+"""Owns load_series: turning the CSV a user really uploads into a clean, regular SeriesData.
+
+What `SeriesData.frame` guarantees: a DatetimeIndex on a regular grid (`.freq` set, named after
+the time column) or, without a time column, a RangeIndex named "step"; the value column first,
+then the covariates; all float64, no NaN, sorted by time. Every repair is a plain-words notice.
+Problems the user can fix raise a ValueError whose message is one plain sentence.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from lstm_app.series.frequency import (
+    infer_frequency,
+    most_common_step,
+    parse_dates,
+    regular_grid,
+    season_length_for,
+    snap_to_grid,
+)
+
+NO_TIME_COLUMN = "(none: use row order)"
+
+EMPTY_FILE = "The file is empty; choose a CSV file that has a header row and at least a few rows of numbers."
+BINARY_FILE = ("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
+               "and upload that.")
+SPREADSHEET_FILE = ("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or LibreOffice and use "
+                    "File → Save As → CSV, then upload that file.")
+ONE_ROW = "The file has only one row of data; a forecast needs a series of many values over time."
+NO_NUMBERS = ("No column of numbers was found (columns seen: {columns}); the file needs at least one column of "
+              "numeric values (for example sales or temperature).")
+BLANK_COLUMN = "The column '{column}' has no values (every cell is blank); choose another column or fill it in."
+UNKNOWN_COLUMN = "The column '{column}' is not a numeric column of this file; choose one of: {choices}."
+UNKNOWN_TIME_COLUMN = "The column '{column}' is not in this file; choose one of: {choices}."
+NOT_DATES = "The column '{column}' does not hold dates that could be read; choose another time column or row order."
+UNREADABLE = "The file could not be read as a CSV table: {reason}; check that it is a plain CSV export."
+DATES_TOO_SPREAD = ("The dates in '{column}' run from {first} to {last}, far longer than {rows} {label} rows "
+                    "can cover; check the date column for mistyped dates.")
+NO_ROW_ORDER_NOTICE = "No date column was found, so row order is used as the time axis."
+
+TIME_WORDS = {"date", "time", "timestamp", "datetime", "month", "year", "period", "day", "week", "ds"}
+MISSING_TOKENS = ["", "na", "n/a", "nan", "-", "--", "?", "null", "none", "nil", "missing", "#n/a", ".", "#value!"]
+CURRENCY = r"US\$|[$€£¥₹]|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|INR|SEK|NOK|DKK)\b"
+SPACES = r"[\s\u00a0\u202f\u2009'’]"  # thousands separators: spaces, no-break spaces, Swiss apostrophes
+
+
+@dataclass(frozen=True)
+class SeriesData:
+    frame: pd.DataFrame  # value column first, then covariates; float64, no NaN, regular time index
+    value_col: str
+    covariates: tuple[str, ...]
+    time_col: str | None  # None when row order is the time axis
+    freq: str | None  # pandas offset alias of the grid, e.g. "h", "D", "MS"; None without time column
+    freq_label: str  # plain words, e.g. "hourly", "row order (no time column)"
+    season_length: int | None  # steps per season; None when none is known or found
+    notices: tuple[str, ...]  # every repair, one plain sentence each
+    numeric_columns: tuple[str, ...]  # columns usable as value or covariate, in file order
+    name: str  # e.g. the file name
+
+
+def load_series(source, *, time_col: str | None = None, value_col: str | None = None,
+                covariates: Sequence[str] = (), name: str | None = None) -> SeriesData:
+    """Load a CSV (path, bytes or binary file-like) into a clean, regular SeriesData.
+
+    time_col=None detects the date column; NO_TIME_COLUMN forces row order. value_col defaults
+    to the right-most numeric column; covariates default to none.
+    """
+    raw, name = _read_source(source, name)
+    notices: list[str] = []
+    table = _read_table(_decode(raw, notices), notices)
+    if len(table) < 2:
+        raise ValueError(ONE_ROW)
+    time_col, times = _find_time_column(table, time_col, notices)
+    numbers, problems = _parse_numbers(table.drop(columns=[time_col] if time_col else []), notices)
+    value_col, covariates = _choose_columns(numbers, value_col, covariates)
+    chosen = [value_col, *covariates]
+    for column in chosen:
+        notices.extend(problems.get(column, []))
+    frame = numbers[chosen]
+    if times is None:
+        frame, freq, label = frame.reset_index(drop=True), None, "row order (no time column)"
+    else:
+        frame, freq, label = _onto_regular_grid(frame, times, time_col, notices)
+    frame = _fill_from_past(frame, notices)
+    if freq is None:
+        frame.index = pd.RangeIndex(len(frame), name="step")
+    season = season_length_for(freq, frame[value_col].to_numpy())
+    usable = tuple(c for c in numbers.columns if numbers[c].notna().any())
+    return SeriesData(frame, value_col, tuple(covariates), time_col, freq, label, season, tuple(notices),
+                      usable, name)
+
+
+# ---- bytes -> text -> table of strings ------------------------------------------------------
+
+
+def _read_source(source, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            return path.read_bytes(), name or path.name
+        except OSError as error:
+            raise ValueError(f"The file '{path}' could not be opened ({error.strerror}); check the path.") from None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), name or "uploaded data"
+    if hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)  # Streamlit reruns hand back the same upload, possibly already read
+        data = source.read()
+        data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        return data, name or Path(str(getattr(source, "name", "") or "uploaded data")).name
+    raise TypeError(f"load_series needs a path, bytes or a binary file object, not {type(source).__name__}")
+
+
+def _decode(raw: bytes, notices: list[str]) -> str:
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise ValueError(EMPTY_FILE)
+    # Spreadsheet signatures first: a renamed .xlsx is a zip and would otherwise look merely binary.
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ValueError(SPREADSHEET_FILE)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        text = raw.decode("utf-16", errors="replace")
+        notices.append("The file was saved as UTF-16 text and was converted.")
+    elif b"\x00" in raw or raw.startswith((b"%PDF", b"PAR1", b"\x1f\x8b")):
+        raise ValueError(BINARY_FILE)
+    else:
+        text = _decode_8bit(raw, notices)
+    if len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text)) > 0.01 * len(text):
+        raise ValueError(BINARY_FILE)
+    if not text.strip():
+        raise ValueError(EMPTY_FILE)
+    return text
+
+
+def _decode_8bit(raw: bytes, notices: list[str]) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for encoding, words in (("cp1252", "Windows-1252 (Western European)"), ("latin-1", "Latin-1")):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue  # cp1252 leaves five byte values undefined; latin-1 decodes anything
+        notices.append(f"The file is not UTF-8, so it was read as {words} text; check that accented letters "
+                       "look right.")
+        return text
+
+
+def _detect_separator(text: str) -> str:
+    """The separator whose count per line (outside quotes) is the same in most of the first lines."""
+    lines = [line for line in text[:100_000].splitlines()[:50] if line.strip()]
+    unquoted = [re.sub(r'"[^"]*"', "", line) for line in lines]
+    best, best_score = ",", (0.0, 0)
+    for sep in (",", ";", "\t", "|"):
+        counts = [line.count(sep) for line in unquoted]
+        if counts[0] == 0:
+            continue
+        score = (sum(c == counts[0] for c in counts) / len(counts), counts[0])
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _read_table(text: str, notices: list[str]) -> pd.DataFrame:
+    declared = re.match(r'"?sep=(.)"?\r?\n', text)  # Excel may write "sep=;" above the header
+    text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
+    options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
+                   on_bad_lines="skip", engine="c")
+    try:
+        table = pd.read_csv(io.StringIO(text), **options)
+        skipped = len(re.findall(r"(?m)^.*\S.*$", text)) - 1 - len(table)
+        if skipped > 0 and '"' not in text:  # quoted cells may span lines, so only count without quotes
+            notices.append(f"{_count(skipped, 'row')} had more cells than the header row and "
+                           f"{_were(skipped)} skipped.")
+        header = [str(c).strip() for c in table.columns]
+        if all(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", c) for c in header):  # pandas adds ".1" to repeats
+            # The first line holds numbers, not names: read it as data.
+            header = ["value"] if len(header) == 1 else [f"column {i + 1}" for i in range(len(header))]
+            table = pd.read_csv(io.StringIO(text), header=None, names=header, **options)
+            notices.append(f"The first row holds numbers, not column names, so the columns were named "
+                           f"{', '.join(repr(h) for h in header)}.")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError) as error:
+        reason = str(error).strip().splitlines()[0].rstrip(".")[:120] if str(error).strip() else "unknown error"
+        raise ValueError(UNREADABLE.format(reason=reason)) from None
+    table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
+    table = table.apply(lambda cells: cells.str.strip()).mask(lambda t: t.isin([""]))
+    # Trailing separators give empty "Unnamed" columns; blank lines of separators give empty rows.
+    empty_extra = [c for c in table.columns if c.startswith("Unnamed:") and table[c].isna().all()]
+    return table.drop(columns=empty_extra).dropna(how="all").reset_index(drop=True)
+
+
+# ---- numbers ---------------------------------------------------------------------------------
+
+
+def _parse_numbers(table: pd.DataFrame, notices: list[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Numeric columns as float64 (NaN where missing) and, per column, the notices about its repairs."""
+    decimal = _decimal_mark([_strip_decoration(table[c].dropna().head(1000))[0] for c in table.columns])
+    if decimal == ",":
+        notices.append("Numbers use a decimal comma (for example '12,5' is read as 12.5).")
+    numbers, problems = {}, {}
+    for column in table.columns:
+        cells = table[column]
+        plain = cells if decimal == "." else cells.str.replace(",", ".", regex=False)
+        values = pd.to_numeric(plain, errors="coerce")
+        if values.count() == cells.count() and not (decimal == "," and cells.str.contains(".", regex=False).any()):
+            found, separators = {}, None  # plain numbers already: skip the slower clean-up
+        else:
+            cells, found = _strip_decoration(cells)
+            mark, other = (",", ".") if decimal == "," else (".", ",")
+            separators = cells.str.contains(other, regex=False, na=False)
+            values = pd.to_numeric(cells.str.replace(other, "", regex=False).str.replace(mark, ".", regex=False),
+                                   errors="coerce")
+        values = values.astype("float64").where(lambda v: np.isfinite(v))
+        present = int(cells.notna().sum())
+        if present and values.notna().sum() < 0.8 * present:
+            continue  # mostly text: not a numeric column
+        numbers[column] = values
+        problems[column] = _number_notices(column, table[column], values, found, separators)
+    if not numbers:
+        raise ValueError(NO_NUMBERS.format(columns=", ".join(f"'{c}'" for c in table.columns) or "none"))
+    return pd.DataFrame(numbers, index=table.index), problems
+
+
+def _strip_decoration(cells: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """Remove missing-value tokens, currency, percent signs, spaces; "(5)" becomes "-5"."""
+    cells = cells.mask(cells.str.lower().isin(MISSING_TOKENS))
+    found = {"currency": cells.str.contains(CURRENCY, regex=True, na=False),
+             "percent": cells.str.contains("%", regex=False, na=False),
+             "spaces": cells.str.contains(rf"\d{SPACES}+\d", regex=True, na=False)}
+    cells = cells.str.replace(CURRENCY, "", regex=True).str.replace("%", "", regex=False)
+    cells = cells.str.replace(SPACES, "", regex=True).str.replace("−", "-", regex=False)
+    cells = cells.str.replace(r"^\((.*)\)$", r"-\1", regex=True)  # accounting style: (1,234) is negative
+    return cells, found
+
+
+def _decimal_mark(columns: list[pd.Series]) -> str:
+    """"," when more number-shaped cells show a decimal comma ("12,5", "1.234,5") than a decimal point."""
+    cells = pd.concat([c.dropna().head(1000) for c in columns] or [pd.Series([], dtype=str)])
+    cells = cells[cells.str.fullmatch(r"-?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d+)?|-?\d+(?:[.,]\d+)?", na=False)]
+    comma = cells.str.contains(r"\d,(?:\d{1,2}|\d{4,})$|\.\d{3},\d", regex=True).sum()
+    point = cells.str.contains(r"\d\.(?:\d{1,2}|\d{4,})$|,\d{3}\.\d", regex=True).sum()
+    return "," if comma > point else "."
+
+
+def _number_notices(column: str, raw: pd.Series, values: pd.Series, found: dict, separators: pd.Series) -> list:
+    def example(mask: pd.Series) -> str:
+        first = mask & values.notna()
+        position = int(np.argmax(first.to_numpy())) if first.any() else None
+        return "" if position is None else f" (for example '{raw.iloc[position]}' is read as {values.iloc[position]:g})"
+
+    notes = []
+    if found.get("currency", pd.Series()).any():
+        notes.append(f"Currency signs in '{column}' were removed{example(found['currency'])}.")
+    if found.get("percent", pd.Series()).any():
+        notes.append(f"Percent signs in '{column}' were removed and the values stay in percent units"
+                     f"{example(found['percent'])}.")
+    if found and (separators | found["spaces"]).any():
+        notes.append(f"Thousands separators in '{column}' were removed{example(separators | found['spaces'])}.")
+    junk = raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS) & values.isna()
+    if junk.any():
+        first = raw[junk].iloc[0]
+        notes.append(f"{_count(int(junk.sum()), 'cell')} in '{column}' held text instead of a number "
+                     f"(for example '{first}') and {_were(junk.sum())} treated as missing.")
+    return notes
+
+
+def _choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Sequence[str]) -> tuple:
+    has_values = [c for c in numbers.columns if numbers[c].notna().any()]
+    if value_col is None:
+        # The right-most column, passing over 0/1 flags (a "promo" column is a covariate, not the target).
+        measures = [c for c in has_values if not numbers[c].dropna().isin([0.0, 1.0]).all()]
+        value_col = (measures or has_values or list(numbers.columns))[-1]
+    covariates = [c for c in dict.fromkeys(covariates) if c != value_col]
+    for column in [value_col, *covariates]:
+        if column not in numbers.columns:
+            choices = ", ".join(f"'{c}'" for c in has_values) or "none"
+            raise ValueError(UNKNOWN_COLUMN.format(column=column, choices=choices))
+        if numbers[column].isna().all():
+            raise ValueError(BLANK_COLUMN.format(column=column))
+    return value_col, covariates
+
+
+# ---- the time column -----------------------------------------------------------------------------------
+
+
+def _find_time_column(table: pd.DataFrame, time_col: str | None, notices: list[str]) -> tuple:
+    if time_col == NO_TIME_COLUMN:
+        return None, None
+    if time_col is not None:
+        if time_col not in table.columns:
+            choices = ", ".join(f"'{c}'" for c in table.columns)
+            raise ValueError(UNKNOWN_TIME_COLUMN.format(column=time_col, choices=choices))
+        times = parse_dates(table[time_col], named_like_time=True, first=True, notices=notices)
+        if times is None:
+            raise ValueError(NOT_DATES.format(column=time_col))
+        return time_col, times
+    # Columns named like time come first, then the others from left to right.
+    named = [c for c in table.columns if TIME_WORDS & set(re.split(r"[^a-z]+", c.lower()))]
+    for column in named + [c for c in table.columns if c not in named]:
+        found: list[str] = []
+        # A column named like time may hold a few unreadable dates; any other must be clearly dates.
+        times = parse_dates(table[column], named_like_time=column in named, first=column == table.columns[0],
+                             notices=found, min_share=0.5 if column in named else 0.9)
+        if times is not None:
+            notices.extend(found)
+            return column, times
+    notices.append(NO_ROW_ORDER_NOTICE)
+    return None, None
+
+
+# ---- the regular grid and missing values -----------------------------------------------------
+
+
+def _onto_regular_grid(frame: pd.DataFrame, times: pd.Series, time_col: str, notices: list[str]) -> tuple:
+    unreadable = times.isna().to_numpy()
+    if unreadable.any():
+        notices.append(f"{_count(int(unreadable.sum()), 'row')} whose date could not be read "
+                       f"{_were(unreadable.sum())} dropped.")
+    frame, index = frame[~unreadable], pd.DatetimeIndex(times[~unreadable])
+    if index.nunique() < 2:
+        raise ValueError(ONE_ROW)
+    if not index.is_monotonic_increasing:
+        notices.append("The rows were not in time order, so they were sorted by date.")
+    freq, label = infer_frequency(index)
+    slots = (index.max() - index.min()) / most_common_step(index)
+    if slots > 5 * len(index) + 1000:  # a mistyped year would otherwise create a huge grid of gaps
+        raise ValueError(DATES_TOO_SPREAD.format(column=time_col, first=f"{index.min():%Y-%m-%d}",
+                                                 last=f"{index.max():%Y-%m-%d}", rows=len(index), label=label))
+    snapped = snap_to_grid(index, freq)
+    moved = int((snapped != index).sum())
+    if moved:
+        notices.append(f"{_count(moved, 'timestamp')} did not fall exactly on the {_grid(label)} and "
+                       f"{_were(moved)} moved to the nearest slot.")
+    frame = frame.set_axis(snapped).sort_index(kind="stable")
+    duplicates = int(frame.index.duplicated().sum())
+    if duplicates:
+        frame = frame.groupby(level=0).mean()
+        notices.append(f"{_count(duplicates, 'duplicate timestamp')} {_were(duplicates)} "
+                       "found; rows with the same time were averaged into one.")
+    grid = regular_grid(frame.index, freq).rename(time_col)
+    added = len(grid) - len(frame)
+    if added:
+        what = "time" if grid[1] - grid[0] < pd.Timedelta(days=1) else "date"
+        notices.append(f"{_count(added, what)} {_were(added)} missing from the {_grid(label)} "
+                       f"and {_were(added)} added.")
+    return frame.reindex(grid), freq, label
+
+
+def _fill_from_past(frame: pd.DataFrame, notices: list[str]) -> pd.DataFrame:
+    """Drop leading rows that have no past to fill from, then forward-fill: never look ahead."""
+    blank = [c for c in frame.columns if frame[c].isna().all()]  # values only in rows with unreadable dates
+    if blank:
+        raise ValueError(BLANK_COLUMN.format(column=blank[0]))
+    first_valid = {c: int(np.argmax(frame[c].notna().to_numpy())) for c in frame.columns}
+    lead = max(first_valid.values())
+    if lead:
+        late = " and ".join(f"'{c}'" for c, position in first_valid.items() if position)
+        rows = "row was" if lead == 1 else f"{lead} rows were"
+        notices.append(f"The first {rows} dropped because {late} had no earlier value to fill "
+                       f"{'it' if lead == 1 else 'them'} with.")
+        frame = frame.iloc[lead:]
+    for column in frame.columns:
+        missing = int(frame[column].isna().sum())
+        if missing:
+            notices.append(f"{_count(missing, 'missing value')} in '{column}' {_were(missing)} filled with "
+                           "the previous value (never from the future).")
+    if len(frame) < 2:
+        raise ValueError(ONE_ROW)
+    return frame.ffill().astype("float64")
+
+
+def _grid(label: str) -> str:
+    """"daily" -> "daily grid", "every 15 minutes" -> "15-minute grid", "every minute" -> "minute grid"."""
+    return re.sub(r"^every (?:(\d+) (\w+?)s|(\w+))$", lambda m: m[3] or f"{m[1]}-{m[2]}", label) + " grid"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"

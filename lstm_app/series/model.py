@@ -1,0 +1,58 @@
+"""The forecaster: an LSTM (or GRU) that reads a window of the past and outputs the next horizon values."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+CELLS = ("lstm", "gru")
+
+
+@dataclass(frozen=True)
+class ForecasterShape:
+    """Everything needed to rebuild the network; saved next to its weights."""
+
+    n_features: int          # the target plus covariates
+    horizon: int
+    hidden_size: int = 64
+    num_layers: int = 2
+    dropout: float = 0.1
+    cell: str = "lstm"       # lstm | gru
+    anchor_last: bool = True  # predict the change from the last observed value (as NLinear does)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Forecaster(nn.Module):
+    def __init__(self, shape: ForecasterShape):
+        super().__init__()
+        if shape.cell not in CELLS:
+            raise ValueError(f"Unknown cell type '{shape.cell}'; choose lstm or gru.")
+        self.shape = shape
+        rnn = nn.LSTM if shape.cell == "lstm" else nn.GRU
+        # PyTorch applies dropout only between stacked layers; with one layer it would warn.
+        self.rnn = rnn(shape.n_features, shape.hidden_size, shape.num_layers, batch_first=True,
+                       dropout=shape.dropout if shape.num_layers > 1 else 0.0)
+        self.dropout = nn.Dropout(shape.dropout)
+        self.head = nn.Linear(shape.hidden_size, shape.horizon)
+
+    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
+        """x: (batch, lookback, features), target in column 0 -> (batch, horizon) and the MSE loss."""
+        if self.shape.anchor_last:
+            # Subtract the last observed target value so that the network learns changes, which
+            # keeps it working when the level drifts outside the training range.
+            last = x[:, -1:, :1]                               # (batch, 1, 1)
+            x = torch.cat([x[..., :1] - last, x[..., 1:]], dim=-1)
+        out, _ = self.rnn(x)                                   # (batch, lookback, hidden)
+        pred = self.head(self.dropout(out[:, -1]))             # (batch, horizon)
+        if self.shape.anchor_last:
+            pred = pred + last[:, :, 0]
+        loss = None if targets is None else nn.functional.mse_loss(pred, targets)
+        return pred, loss
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())

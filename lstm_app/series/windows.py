@@ -1,0 +1,118 @@
+"""Chronological splits, the leak-free Scaler, and sliding windows built as views.
+
+Windows of ``range(10)`` with lookback 3 and horizon 2 (the input rows, then the target rows)::
+
+    window 0:  [0 1 2] -> [3 4]      origin 3 (the first target row)
+    window 1:  [1 2 3] -> [4 5]      origin 4
+    ...
+    window 5:  [5 6 7] -> [8 9]      origin 8
+
+``make_windows`` returns both stacks as strided views of the one series tensor: no window is
+copied. A batch copies only its own rows when it is gathered by index.
+
+A span owns the windows whose *targets* lie inside it; their inputs may reach back into the
+span before it, which is fine: those values are in the past at the forecast origin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class Split:
+    """Row ranges [start, end) of the three chronological spans."""
+
+    train: tuple[int, int]
+    val: tuple[int, int]
+    test: tuple[int, int]
+
+
+def rows_for(size: float, n_rows: int) -> int:
+    """A span size given as a fraction below 1 of the rows, or as a number of rows."""
+    if size < 0:
+        raise ValueError(f"A split size cannot be negative (got {size:g}).")
+    return int(round(size * n_rows)) if size < 1 else int(size)
+
+
+def minimum_rows(lookback: int, horizon: int) -> int:
+    """One training window, plus one window each for validation and test."""
+    return lookback + 3 * horizon
+
+
+def split_rows(n_rows: int, val_size: float, test_size: float, lookback: int, horizon: int,
+               column: str = "value") -> tuple[Split, list[str]]:
+    """Split ``n_rows`` chronologically; validation and test each get at least ``horizon`` rows."""
+    need = minimum_rows(lookback, horizon)
+    if n_rows < need:
+        raise ValueError(
+            f"The column '{column}' has {n_rows} numeric values; with lookback {lookback} and "
+            f"horizon {horizon} at least {need} are needed.")
+    notices = []
+    n_val, n_test = rows_for(val_size, n_rows), rows_for(test_size, n_rows)
+    for label, size in (("validation", n_val), ("test", n_test)):
+        if size < horizon:
+            notices.append(f"The {label} span was raised to {horizon} rows so that it holds at "
+                           f"least one full horizon.")
+    n_val, n_test = max(n_val, horizon), max(n_test, horizon)
+    n_train = n_rows - n_val - n_test
+    if n_train < lookback + horizon:
+        raise ValueError(
+            f"With {n_rows} rows, a validation span of {n_val} and a test span of {n_test} leave "
+            f"{max(n_train, 0)} rows for training, but lookback {lookback} plus horizon {horizon} "
+            f"needs {lookback + horizon}; make the validation or test span smaller, or the "
+            f"lookback shorter.")
+    return Split((0, n_train), (n_train, n_train + n_val), (n_train + n_val, n_rows)), notices
+
+
+class Scaler:
+    """Standardises each column to mean 0 and standard deviation 1, fitted on one span only."""
+
+    def fit(self, values: np.ndarray) -> "Scaler":
+        values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
+        self.mean_ = values.mean(axis=0)
+        std = values.std(axis=0)
+        self.std_ = np.where(std > 1e-12, std, 1.0)  # a constant column is only centred
+        return self
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        """Scale an array whose last axis holds the fitted columns."""
+        return (np.asarray(values, dtype=np.float64) - self.mean_) / self.std_
+
+    def inverse_transform(self, values: np.ndarray, column: int | None = None) -> np.ndarray:
+        """Undo ``transform``; with ``column``, ``values`` hold that one column only, any shape."""
+        values = np.asarray(values, dtype=np.float64)
+        if column is None:
+            return values * self.std_ + self.mean_
+        return values * self.std_[column] + self.mean_[column]
+
+    def to_dict(self) -> dict:
+        return {"mean": self.mean_.tolist(), "std": self.std_.tolist()}
+
+    @classmethod
+    def from_dict(cls, state: dict) -> "Scaler":
+        scaler = cls()
+        scaler.mean_ = np.asarray(state["mean"], dtype=np.float64)
+        scaler.std_ = np.asarray(state["std"], dtype=np.float64)
+        return scaler
+
+
+def make_windows(values: torch.Tensor, lookback: int, horizon: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """All windows of a (rows, features) series as views; targets are column 0.
+
+    Returns inputs ``(windows, lookback, features)`` and targets ``(windows, horizon)``, where
+    ``windows = rows - lookback - horizon + 1`` and window ``i`` has origin ``i + lookback``.
+    """
+    inputs = values[:-horizon].unfold(0, lookback, 1).transpose(1, 2)  # (windows, lookback, features)
+    targets = values[lookback:, 0].unfold(0, horizon, 1)                # (windows, horizon)
+    return inputs, targets
+
+
+def window_ids(span: tuple[int, int], lookback: int, horizon: int, stride: int = 1) -> np.ndarray:
+    """Indices of the windows whose targets lie inside ``span``: one per origin, every ``stride`` rows."""
+    first_origin = max(span[0], lookback)
+    last_origin = span[1] - horizon
+    return np.arange(first_origin, last_origin + 1, max(1, stride)) - lookback

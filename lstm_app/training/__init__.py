@@ -1,0 +1,1 @@
+"""Training: the task-agnostic Trainer (and, later, the background jobs that run it)."""

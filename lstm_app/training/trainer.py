@@ -1,0 +1,233 @@
+"""The task-agnostic Trainer: optimizer, schedule, early stopping, best weights, stop flag, progress.
+
+The forecaster and the text model both train through it. A task hands over three things:
+
+- the model, whose ``forward(*batch)`` returns ``(output, loss)`` (nanoGPT's convention),
+- ``train_batches(generator)``: a callable returning an iterable of batches (tuples of tensors),
+  shuffled with the generator it is given so that a seed reproduces the run,
+- ``val_loss(model)``: a callable returning the validation loss as a float (lower is better).
+
+A task with state carried between batches (a stateful language model) passes ``loss_fn`` to
+compute the loss of one batch itself.
+
+Progress goes out through ``on_progress``: a small frozen record after every ``progress_every``
+batches and after every epoch. The caller prints, plots or stores it; the trainer never does.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import torch
+from torch import nn
+
+OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+SCHEDULES = ("none", "plateau", "cosine")
+
+
+@dataclass(frozen=True)
+class TrainerConfig:
+    epochs: int = 100
+    lr: float = 1e-3
+    optimizer: str = "adam"        # adam | adamw | sgd | rmsprop
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0         # max gradient norm; 0 turns clipping off. LSTMs can explode.
+    lr_schedule: str = "plateau"   # none | plateau (halve when validation stalls) | cosine
+    patience: int = 10             # epochs without a better validation loss before stopping; 0 = never
+    seed: int = 0
+    progress_every: int = 10       # batches between two progress records
+    max_seconds: float = 0.0       # wall-clock budget; 0 = none
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a page or a progress bar needs to know, small enough to copy under a lock."""
+
+    kind: str                  # "batch" during an epoch, "epoch" at its end
+    epoch: int                 # 1-based
+    epochs: int
+    step: int                  # batches done in this epoch
+    steps_per_epoch: int
+    train_loss: float          # running mean over this epoch so far
+    val_loss: float | None     # only on "epoch" records
+    best_val_loss: float | None
+    lr: float
+    elapsed: float             # seconds since fit() started
+    samples_per_sec: float
+
+
+@dataclass
+class TrainResult:
+    history: list[dict] = field(default_factory=list)  # one dict per finished epoch
+    best_epoch: int = 0                                  # 0 when no epoch finished
+    best_val_loss: float = math.inf
+    stop_reason: str = "completed"  # completed | early_stopping | stopped | diverged | time_budget
+    message: str = ""               # plain words for the user
+    seconds: float = 0.0
+
+
+def make_optimizer(name: str, params, lr: float, weight_decay: float) -> torch.optim.Optimizer:
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    if name == "adamw":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=weight_decay)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, weight_decay=weight_decay)
+    raise ValueError(f"Unknown optimizer '{name}'; choose one of: {', '.join(OPTIMIZERS)}.")
+
+
+def _default_loss(model: nn.Module, batch) -> torch.Tensor:
+    return model(*batch)[1]
+
+
+def _batch_size(batch) -> int:
+    return int(batch[0].shape[0])
+
+
+class Trainer:
+    def __init__(self, model: nn.Module, config: TrainerConfig,
+                 on_progress: Callable[[Progress], None] | None = None,
+                 stop_event: threading.Event | None = None):
+        if config.lr_schedule not in SCHEDULES:
+            raise ValueError(f"Unknown learning-rate schedule '{config.lr_schedule}'; "
+                             f"choose one of: {', '.join(SCHEDULES)}.")
+        self.model = model
+        self.config = config
+        self.on_progress = on_progress or (lambda progress: None)
+        self.stop_event = stop_event or threading.Event()
+        self.optimizer = make_optimizer(config.optimizer, model.parameters(), config.lr,
+                                        config.weight_decay)
+
+    def _scheduler(self):
+        if self.config.lr_schedule == "plateau":
+            wait = max(1, self.config.patience // 3) if self.config.patience else 3
+            return torch.optim.lr_scheduler.ReduceLROnPlateau(self.optimizer, factor=0.5,
+                                                              patience=wait)
+        if self.config.lr_schedule == "cosine":
+            return torch.optim.lr_scheduler.CosineAnnealingLR(self.optimizer,
+                                                              T_max=max(1, self.config.epochs))
+        return None
+
+    def fit(self, train_batches: Callable[[torch.Generator], Iterable],
+            val_loss: Callable[[nn.Module], float],
+            loss_fn: Callable[[nn.Module, tuple], torch.Tensor] = _default_loss,
+            start_epoch: int = 0) -> TrainResult:
+        """Train for ``config.epochs`` epochs (numbered after ``start_epoch``) and restore the best weights."""
+        cfg, model = self.config, self.model
+        generator = torch.Generator().manual_seed(cfg.seed + start_epoch)
+        torch.manual_seed(cfg.seed + start_epoch)  # dropout masks
+        scheduler = self._scheduler()
+        result = TrainResult()
+        best_state = None
+        epochs_without_gain = 0
+        started = time.perf_counter()
+        last_epoch = start_epoch + cfg.epochs
+        steps_per_epoch = 0
+
+        for epoch in range(start_epoch + 1, last_epoch + 1):
+            model.train()
+            loss_sum, seen, step = 0.0, 0, 0
+            epoch_started = time.perf_counter()
+            for batch in train_batches(generator):
+                if self.stop_event.is_set():
+                    result.stop_reason = "stopped"
+                    break
+                loss = loss_fn(model, batch)
+                loss_value = loss.item()
+                if not math.isfinite(loss_value):  # checked before the step: keep the weights finite
+                    result.stop_reason = "diverged"
+                    result.message = (
+                        f"Training stopped at epoch {epoch}: the loss became "
+                        f"{'NaN (not a number)' if math.isnan(loss_value) else 'infinite'}, "
+                        f"which usually means the learning rate ({self._lr():g}) is too high; "
+                        f"try a value 10 times smaller.")
+                    break
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if cfg.grad_clip > 0:
+                    nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+                self.optimizer.step()
+                n = _batch_size(batch)
+                loss_sum += loss_value * n
+                seen += n
+                step += 1
+                if step % cfg.progress_every == 0:
+                    self._report("batch", epoch, last_epoch, step, steps_per_epoch,
+                                 loss_sum / seen, None, result, started, seen, epoch_started)
+                if cfg.max_seconds and time.perf_counter() - started > cfg.max_seconds:
+                    result.stop_reason = "time_budget"
+                    break
+            steps_per_epoch = max(steps_per_epoch, step)
+            if result.stop_reason == "diverged" or seen == 0:
+                break
+
+            val = float(val_loss(model))
+            train_loss = loss_sum / seen
+            if not math.isfinite(val):
+                result.stop_reason = "diverged"
+                result.message = (f"Training stopped at epoch {epoch}: the validation loss became "
+                                  f"{val}, so the model's outputs blew up; try a smaller "
+                                  f"learning rate or fewer hidden units.")
+                break
+            if val < result.best_val_loss:
+                result.best_val_loss, result.best_epoch = val, epoch
+                # A deep copy: state_dict() returns references that the next step would overwrite.
+                best_state = copy.deepcopy(model.state_dict())
+                epochs_without_gain = 0
+            else:
+                epochs_without_gain += 1
+            result.history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val,
+                                   "lr": self._lr(),
+                                   "seconds": round(time.perf_counter() - started, 3)})
+            self._report("epoch", epoch, last_epoch, step, steps_per_epoch, train_loss, val,
+                         result, started, seen, epoch_started)
+            if result.stop_reason in ("stopped", "time_budget"):
+                break
+            if cfg.patience and epochs_without_gain >= cfg.patience:
+                result.stop_reason = "early_stopping"
+                break
+            if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                scheduler.step(val)
+            elif scheduler is not None:
+                scheduler.step()
+
+        if best_state is not None:
+            model.load_state_dict(best_state)
+        model.eval()
+        result.seconds = time.perf_counter() - started
+        if not result.message:
+            result.message = self._explain(result)
+        return result
+
+    def _lr(self) -> float:
+        return float(self.optimizer.param_groups[0]["lr"])
+
+    def _report(self, kind, epoch, last_epoch, step, steps_per_epoch, train_loss, val,
+                result, started, seen, epoch_started):
+        now = time.perf_counter()
+        best = result.best_val_loss if math.isfinite(result.best_val_loss) else None
+        self.on_progress(Progress(
+            kind=kind, epoch=epoch, epochs=last_epoch, step=step,
+            steps_per_epoch=max(steps_per_epoch, step), train_loss=float(train_loss),
+            val_loss=val, best_val_loss=best, lr=self._lr(), elapsed=now - started,
+            samples_per_sec=seen / max(now - epoch_started, 1e-9)))
+
+    @staticmethod
+    def _explain(result: TrainResult) -> str:
+        best = f"the best validation loss ({result.best_val_loss:.4g}) was at epoch {result.best_epoch}"
+        if result.best_epoch == 0:
+            return "Training stopped before the first epoch finished, so the model is untrained."
+        return {
+            "completed": f"Training ran all its epochs; {best}, and those weights are kept.",
+            "early_stopping": f"Training stopped early because the validation loss stopped "
+                              f"improving; {best}, and those weights are kept.",
+            "stopped": f"Training was stopped by the user; {best}, and those weights are kept.",
+            "time_budget": f"Training used up its time budget; {best}, and those weights are kept.",
+        }.get(result.stop_reason, best)

@@ -1,0 +1,385 @@
+"""load_series pinned against worked examples of what users really upload."""
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_app.series.loading import (
+    BINARY_FILE,
+    EMPTY_FILE,
+    NO_TIME_COLUMN,
+    ONE_ROW,
+    SPREADSHEET_FILE,
+    load_series,
+)
+
+DATASETS = Path("/work/shared/datasets")
+
+
+def values(data) -> list[float]:
+    return data.frame[data.value_col].tolist()
+
+
+def dates(data) -> list[str]:
+    return [f"{t:%Y-%m-%d}" for t in data.frame.index]
+
+
+def assert_contract(data) -> None:
+    frame = data.frame
+    assert list(frame.columns) == [data.value_col, *data.covariates]
+    assert all(dtype == np.float64 for dtype in frame.dtypes)
+    assert not frame.isna().any().any()
+    if data.time_col is None:
+        assert isinstance(frame.index, pd.RangeIndex) and frame.index.name == "step"
+    else:
+        assert isinstance(frame.index, pd.DatetimeIndex) and frame.index.name == data.time_col
+        assert frame.index.freqstr == data.freq
+        assert frame.index.is_monotonic_increasing
+
+
+# ---- separators and number formats ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_each_separator(sep):
+    text = sep.join(["date", "sales"]) + "\n" + "\n".join(f"2020-01-0{d}{sep}{d * 10}" for d in range(1, 6))
+    data = load_series(text.encode())
+    assert values(data) == [10, 20, 30, 40, 50]
+    assert data.freq == "D" and data.value_col == "sales"
+    assert_contract(data)
+
+
+def test_excel_separator_line_is_obeyed():
+    data = load_series(b"sep=;\ndate;sales\n2020-01-01;1,5\n2020-01-02;2\n")
+    assert data.time_col == "date" and values(data) == [1.5, 2]
+
+
+def test_rows_with_extra_cells_are_skipped_with_notice():
+    data = load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2,3,4\n2020-01-03,3\n2020-01-04,4\n")
+    assert values(data) == [1, 1, 3, 4]
+    assert "1 row had more cells than the header row and was skipped." in data.notices
+
+
+def test_decimal_comma_with_semicolons():
+    data = load_series(b"date;temp\n2020-01-01;12,5\n2020-01-02;-3,25\n2020-01-03;7,0\n")
+    assert values(data) == [12.5, -3.25, 7.0]
+    assert any("decimal comma" in n for n in data.notices)
+
+
+def test_european_thousands_and_decimal_comma():
+    data = load_series(b"date;sales\n01.01.2020;1.234.567,89\n02.01.2020;2.000,5\n03.01.2020;999,25\n")
+    assert values(data) == [1234567.89, 2000.5, 999.25]
+    assert dates(data) == ["2020-01-01", "2020-01-02", "2020-01-03"]
+
+
+def test_quoted_thousands_in_comma_csv():
+    data = load_series(b'date,sales\n2020-01-01,"1,234,567"\n2020-01-02,"2,345.5"\n2020-01-03,12\n')
+    assert values(data) == [1234567, 2345.5, 12]
+    assert any("Thousands separators in 'sales'" in n for n in data.notices)
+
+
+def test_space_and_narrow_space_thousands():
+    text = "date;sales\n2020-01-01;1 234\n2020-01-02;2\u202f345\n2020-01-03;3\u00a0000,5\n"
+    assert values(load_series(text.encode())) == [1234, 2345, 3000.5]
+
+
+def test_currency_symbols_and_codes():
+    text = ('date,price\n2020-01-01,$1.50\n2020-01-02,€2.00\n2020-01-03,"£1,000"\n'
+            '2020-01-04,USD 4\n2020-01-05,5 EUR\n')
+    data = load_series(text.encode())
+    assert values(data) == [1.5, 2.0, 1000, 4, 5]
+    assert any(n.startswith("Currency signs in 'price' were removed") for n in data.notices)
+
+
+def test_percent_signs_stay_in_percent_units():
+    data = load_series(b"date,rate\n2020-01-01,12.5%\n2020-01-02,13%\n2020-01-03,-0.5%\n")
+    assert values(data) == [12.5, 13, -0.5]
+    assert ("Percent signs in 'rate' were removed and the values stay in percent units "
+            "(for example '12.5%' is read as 12.5).") in data.notices
+
+
+def test_negative_numbers_in_parentheses():
+    data = load_series(b'date,profit\n2020-01-01,"(1,234)"\n2020-01-02,500\n2020-01-03,(7)\n')
+    assert values(data) == [-1234, 500, -7]
+
+
+def test_text_cells_in_a_number_column_become_missing_and_filled():
+    data = load_series(b"date,sales\n2020-01-01,1\n2020-01-02,oops\n2020-01-03,3\n2020-01-04,4\n2020-01-05,5\n")
+    assert values(data) == [1, 1, 3, 4, 5]
+    assert any("held text instead of a number (for example 'oops')" in n for n in data.notices)
+
+
+# ---- encodings -------------------------------------------------------------------------------
+
+
+def test_utf8_bom_is_ignored():
+    data = load_series("\ufeffdate,sales\n2020-01-01,1\n2020-01-02,2\n".encode("utf-8"))
+    assert data.time_col == "date" and values(data) == [1, 2]
+    assert data.notices == ()
+
+
+def test_cp1252_falls_back_with_notice():
+    data = load_series("date;prix €\n2020-01-01;1,5\n2020-01-02;2,5\n".encode("cp1252"))
+    assert data.value_col == "prix €" and values(data) == [1.5, 2.5]
+    assert any("Windows-1252" in n for n in data.notices)
+
+
+def test_utf16_export_is_converted():
+    data = load_series("date\tsales\n2020-01-01\t1\n2020-01-02\t2\n".encode("utf-16"))
+    assert values(data) == [1, 2] and "The file was saved as UTF-16 text and was converted." in data.notices
+
+
+def test_numbers_in_the_first_row_are_data_not_names():
+    data = load_series(b"1.5\n2.5\n3.5\n")
+    assert data.value_col == "value" and values(data) == [1.5, 2.5, 3.5]
+
+
+# ---- dates -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cells, expected",
+    [
+        (["2021-03-01", "2021-03-02", "2021-03-03"], ["2021-03-01", "2021-03-02", "2021-03-03"]),
+        (["31/12/2020", "01/01/2021", "02/01/2021"], ["2020-12-31", "2021-01-01", "2021-01-02"]),
+        (["30.12.2020", "31.12.2020", "01.01.2021"], ["2020-12-30", "2020-12-31", "2021-01-01"]),
+        (["12/30/2020", "12/31/2020", "01/01/2021"], ["2020-12-30", "2020-12-31", "2021-01-01"]),
+        (["2020/12/30", "2020/12/31", "2021/01/01"], ["2020-12-30", "2020-12-31", "2021-01-01"]),
+        (["20201230", "20201231", "20210101"], ["2020-12-30", "2020-12-31", "2021-01-01"]),
+    ],
+)
+def test_daily_date_formats(cells, expected):
+    text = "day,sales\n" + "\n".join(f"{cell},{i}" for i, cell in enumerate(cells))
+    data = load_series(text.encode())
+    assert data.time_col == "day" and dates(data) == expected and data.freq == "D"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["Jan 2020", "Feb 2020", "Mar 2020"],
+        ["January 2020", "February 2020", "March 2020"],
+        ["2020-Jan", "2020-Feb", "2020-Mar"],
+        ["2020-01", "2020-02", "2020-03"],
+        ["jan-20", "feb-20", "mar-20"],
+    ],
+)
+def test_monthly_date_formats(cells):
+    text = "when,sales\n" + "\n".join(f"{cell},{i}" for i, cell in enumerate(cells))
+    data = load_series(text.encode())
+    assert data.time_col == "when"
+    assert dates(data) == ["2020-01-01", "2020-02-01", "2020-03-01"]
+    assert (data.freq, data.freq_label, data.season_length) == ("MS", "monthly", 12)
+
+
+def test_datetimes_with_time_of_day_are_hourly():
+    text = "timestamp,load\n" + "\n".join(f"2020-01-01 {h:02d}:00:00,{h}" for h in range(24))
+    data = load_series(text.encode())
+    assert (data.freq, data.freq_label, data.season_length) == ("h", "hourly", 24)
+    assert data.frame.index[5] == pd.Timestamp("2020-01-01 05:00")
+
+
+def test_ambiguous_slash_dates_are_month_first_with_notice():
+    data = load_series(b"date,sales\n01/02/2020,1\n01/03/2020,2\n01/04/2020,3\n")
+    assert dates(data) == ["2020-01-02", "2020-01-03", "2020-01-04"]
+    assert any("could be day-first or month-first" in n for n in data.notices)
+
+
+def test_year_only_column_is_yearly():
+    data = load_series(b"year,population\n2001,10\n2002,11\n2003,12.5\n2004,13\n")
+    assert (data.time_col, data.freq, data.freq_label, data.season_length) == ("year", "YS-JAN", "yearly", None)
+    assert dates(data)[0] == "2001-01-01" and data.numeric_columns == ("population",)
+
+
+def test_quarters():
+    data = load_series(b"quarter,gdp\n2020Q1,1\n2020Q2,2\n2020Q3,3\n2020Q4,4\n2021Q1,5\n")
+    assert data.freq == "QS-JAN" and dates(data)[-1] == "2021-01-01"
+
+
+def test_named_time_column_is_preferred_over_an_earlier_date_column():
+    text = "created,Order Date,sales\n2019-05-05,2020-01-01,1\n2019-05-05,2020-01-02,2\n2019-05-06,2020-01-03,3\n"
+    assert load_series(text.encode()).time_col == "Order Date"
+
+
+def test_no_date_column_uses_row_order():
+    data = load_series(b"temperature,humidity\n1,50\n2,51\n3,52\n")
+    assert data.time_col is None and data.freq is None
+    assert data.freq_label == "row order (no time column)"
+    assert data.value_col == "humidity" and data.numeric_columns == ("temperature", "humidity")
+    assert "No date column was found, so row order is used as the time axis." in data.notices
+    assert_contract(data)
+
+
+def test_no_time_column_constant_forces_row_order():
+    data = load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2\n", time_col=NO_TIME_COLUMN)
+    assert data.time_col is None and list(data.frame.index) == [0, 1]
+
+
+def test_unreadable_dates_are_dropped_with_count():
+    data = load_series(b"date,sales\n2020-01-01,1\nsoon,2\n2020-01-02,3\n2020-01-03,4\n2020-01-04,5\n")
+    assert values(data) == [1, 3, 4, 5]
+    assert "1 row whose date could not be read was dropped." in data.notices
+
+
+# ---- order, duplicates, gaps, blanks ---------------------------------------------------------
+
+
+def test_unsorted_rows_are_sorted():
+    data = load_series(b"date,sales\n2020-01-03,3\n2020-01-01,1\n2020-01-02,2\n")
+    assert values(data) == [1, 2, 3]
+    assert "The rows were not in time order, so they were sorted by date." in data.notices
+
+
+def test_duplicate_timestamps_are_averaged():
+    data = load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2\n2020-01-02,4\n2020-01-02,9\n2020-01-03,5\n")
+    assert values(data) == [1, 5, 5]
+    assert "2 duplicate timestamps were found; rows with the same time were averaged into one." in data.notices
+
+
+def test_gaps_on_a_daily_grid_are_filled_from_the_past_only():
+    data = load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2\n2020-01-05,50\n2020-01-06,NA\n2020-01-07,7\n")
+    assert dates(data) == [f"2020-01-0{d}" for d in range(1, 8)]
+    # The two added dates and the NA take the value before them (2 and 50), never the next one.
+    assert values(data) == [1, 2, 2, 2, 50, 50, 7]
+    assert "2 dates were missing from the daily grid and were added." in data.notices
+    assert "3 missing values in 'sales' were filled with the previous value (never from the future)." in data.notices
+    assert_contract(data)
+
+
+@pytest.mark.parametrize("blank", ["", "NA", "n/a", "-", "?", "null"])
+def test_missing_value_tokens(blank):
+    data = load_series(f"date,sales\n2020-01-01,1\n2020-01-02,{blank}\n2020-01-03,3\n".encode())
+    assert values(data) == [1, 1, 3]
+
+
+def test_leading_missing_values_are_dropped():
+    data = load_series(b"date,sales,price\n2020-01-01,,1\n2020-01-02,,2\n2020-01-03,5,3\n2020-01-04,6,\n",
+                       value_col="sales", covariates=["price"])
+    assert dates(data) == ["2020-01-03", "2020-01-04"]
+    assert data.frame["price"].tolist() == [3, 3]
+    assert "The first 2 rows were dropped because 'sales' had no earlier value to fill them with." in data.notices
+
+
+def test_business_days_keep_weekends_out():
+    days = pd.bdate_range("2020-01-06", periods=15)
+    text = "date,close\n" + "\n".join(f"{d:%Y-%m-%d},{i}" for i, d in enumerate(days))
+    data = load_series(text.encode())
+    assert (data.freq, data.freq_label, data.season_length) == ("B", "business-day", 5)
+    assert len(data.frame) == 15 and not any("missing" in n for n in data.notices)
+
+
+# ---- columns ---------------------------------------------------------------------------------
+
+
+def test_default_value_column_is_the_rightmost_numeric():
+    data = load_series(b"date,sales,region,price\n2020-01-01,1,north,10\n2020-01-02,2,south,20\n")
+    assert data.value_col == "price" and data.covariates == ()
+    assert data.numeric_columns == ("sales", "price")
+
+
+def test_default_value_column_passes_over_a_0_1_flag():
+    data = load_series(b"date,sales,promo\n2020-01-01,10.5,0\n2020-01-02,12,1\n2020-01-03,9,0\n")
+    assert data.value_col == "sales" and data.numeric_columns == ("sales", "promo")
+
+
+def test_chosen_value_and_covariates_in_order():
+    data = load_series(b"date,a,b,c\n2020-01-01,1,2,3\n2020-01-02,4,5,6\n", value_col="b", covariates=["c", "a"])
+    assert list(data.frame.columns) == ["b", "c", "a"] and data.covariates == ("c", "a")
+
+
+def test_unknown_column_lists_the_numeric_ones():
+    with pytest.raises(ValueError) as error:
+        load_series(b"date,sales,region\n2020-01-01,1,x\n2020-01-02,2,y\n", value_col="region")
+    assert str(error.value) == "The column 'region' is not a numeric column of this file; choose one of: 'sales'."
+
+
+def test_source_types_and_names(tmp_path):
+    raw = b"date,sales\n2020-01-01,1\n2020-01-02,2\n"
+    path = tmp_path / "shop.csv"
+    path.write_bytes(raw)
+    upload = io.BytesIO(raw)
+    upload.name = "upload.csv"
+    assert load_series(path).name == "shop.csv" and load_series(str(path)).name == "shop.csv"
+    assert load_series(upload).name == "upload.csv"
+    assert load_series(upload).frame.equals(load_series(raw, name="x").frame)  # read twice: rewound
+    assert load_series(raw, name="mine").name == "mine"
+
+
+# ---- refusals --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b"", EMPTY_FILE),
+        (b"  \n\t\r\n", EMPTY_FILE),
+        (b"PK\x03\x04\x14\x00\x06\x00rest-of-xlsx", SPREADSHEET_FILE),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old-xls", SPREADSHEET_FILE),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", BINARY_FILE),
+        (bytes(range(256)) * 4, BINARY_FILE),
+        (b"date,sales\n", ONE_ROW),
+        (b"date,sales\n2020-01-01,5\n", ONE_ROW),
+        (b"date,sales\n2020-01-01,\n2020-01-02,\n2020-01-03,\n",
+         "The column 'sales' has no values (every cell is blank); choose another column or fill it in."),
+        (b"name,city\nann,paris\nbob,rome\n",
+         "No column of numbers was found (columns seen: 'name', 'city'); the file needs at least one column of "
+         "numeric values (for example sales or temperature)."),
+    ],
+)
+def test_refusals_have_one_plain_sentence(raw, message):
+    with pytest.raises(ValueError) as error:
+        load_series(raw)
+    assert str(error.value) == message
+
+
+def test_column_refusals():
+    raw = b"date,sales\n2020-01-01,1\n2020-01-02,2\n"
+    with pytest.raises(ValueError, match=r"^The column 'when' is not in this file; choose one of: 'date', 'sales'\.$"):
+        load_series(raw, time_col="when")
+    with pytest.raises(ValueError) as error:
+        load_series(b"code,sales\nab,1\ncd,2\n", time_col="code")
+    assert str(error.value) == ("The column 'code' does not hold dates that could be read; choose another time "
+                                "column or row order.")
+    with pytest.raises(ValueError) as error:
+        load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2\n2920-01-03,3\n")
+    assert str(error.value) == ("The dates in 'date' run from 2020-01-01 to 2920-01-03, far longer than 3 daily "
+                                "rows can cover; check the date column for mistyped dates.")
+
+
+def test_exact_refusal_texts():
+    assert EMPTY_FILE == ("The file is empty; choose a CSV file that has a header row and at least a few rows "
+                          "of numbers.")
+    assert BINARY_FILE == ("This file is not a text CSV (it looks binary); export your data as CSV "
+                           "(comma-separated values) and upload that.")
+    assert SPREADSHEET_FILE == ("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or "
+                                "LibreOffice and use File → Save As → CSV, then upload that file.")
+    assert ONE_ROW == "The file has only one row of data; a forecast needs a series of many values over time."
+
+
+@pytest.mark.parametrize("raw", [b'"a,b\n1,2\n', b"a,b\n\"1\n2,3\n4", b"\x1b[0m\x1b[1m" * 50, b",,,\n,,,\n"])
+def test_garbage_becomes_a_clear_value_error(raw):
+    with pytest.raises(ValueError) as error:
+        load_series(raw)
+    assert str(error.value).count(";") >= 1 and "Traceback" not in str(error.value)
+
+
+# ---- the bundled datasets --------------------------------------------------------------------
+
+
+def test_airline_passengers():
+    data = load_series(DATASETS / "airline_passengers.csv")
+    assert (data.value_col, data.time_col, data.freq, data.season_length) == ("passengers", "month", "MS", 12)
+    assert len(data.frame) == 144 and values(data)[:3] == [112, 118, 132]
+    assert data.notices == ()
+    assert_contract(data)
+
+
+def test_etth1():
+    data = load_series(DATASETS / "ETTh1.csv")
+    assert (data.value_col, data.freq, data.freq_label, data.season_length) == ("OT", "h", "hourly", 24)
+    assert len(data.frame) == 17420 and data.numeric_columns[0] == "HUFL" and len(data.numeric_columns) == 7
+    assert values(data)[0] == pytest.approx(30.5310001373291)
+    assert_contract(data)

@@ -1,0 +1,43 @@
+"""The Forecaster: shapes, loss, the last-value anchor, and dropout on one layer."""
+import warnings
+
+import pytest
+import torch
+
+from lstm_app.series.model import Forecaster, ForecasterShape
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_shapes_with_covariates(cell):
+    torch.manual_seed(0)
+    model = Forecaster(ForecasterShape(n_features=3, horizon=5, hidden_size=8, num_layers=2, cell=cell))
+    x = torch.randn(4, 12, 3)  # (batch, lookback, features)
+    pred, loss = model(x)
+    assert pred.shape == (4, 5) and loss is None
+    pred, loss = model(x, torch.zeros(4, 5))
+    assert loss.shape == () and loss.item() == pytest.approx(pred.pow(2).mean().item())
+
+
+def test_unknown_cell_is_refused():
+    with pytest.raises(ValueError, match="Unknown cell type 'rnn'; choose lstm or gru."):
+        Forecaster(ForecasterShape(n_features=1, horizon=2, cell="rnn"))
+
+
+@pytest.mark.parametrize("anchor_last, expected", [(True, 7.5), (False, 0.0)])
+def test_anchor_last_turns_a_zero_head_into_the_last_value(anchor_last, expected):
+    torch.manual_seed(0)
+    model = Forecaster(ForecasterShape(n_features=2, horizon=3, hidden_size=4, anchor_last=anchor_last))
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.zero_()
+    x = torch.full((2, 6, 2), 7.5)
+    x[..., 1] = torch.randn(2, 6)  # covariates do not matter to a zero head
+    model.eval()
+    assert model(x)[0].tolist() == [[expected] * 3] * 2
+
+
+def test_dropout_with_one_layer_does_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = Forecaster(ForecasterShape(n_features=1, horizon=2, num_layers=1, dropout=0.5))
+    assert model.rnn.dropout == 0.0 and model.dropout.p == 0.5

@@ -1,0 +1,123 @@
+"""The forecasting pipeline end to end on small series: splits, scores, intervals, forecast, report."""
+
+import json
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_app.series.loading import SeriesData, load_series
+from lstm_app.series.pipeline import ForecastConfig, resolve_window, run_forecast, to_report
+from tests.conftest import SAMPLES
+
+FAST = dict(hidden_size=8, num_layers=1, epochs=2, batch_size=16, patience=0)
+
+
+def monthly(values, covariate=None) -> SeriesData:
+    index = pd.date_range("2000-01-01", periods=len(values), freq="MS", name="month")
+    frame = pd.DataFrame({"y": np.asarray(values, dtype=float)}, index=index)
+    covariates = ()
+    if covariate is not None:
+        frame["x"] = np.asarray(covariate, dtype=float)
+        covariates = ("x",)
+    return SeriesData(frame=frame, value_col="y", covariates=covariates, time_col="month",
+                      freq="MS", freq_label="monthly", season_length=12, notices=(),
+                      numeric_columns=tuple(frame.columns), name="test")
+
+
+def seasonal(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return 100 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, n)
+
+
+def test_auto_window_follows_the_season():
+    lookback, horizon, notices = resolve_window(monthly(seasonal(144)), ForecastConfig())
+    assert (lookback, horizon) == (24, 12)
+    assert notices == ["Lookback 24 and horizon 12 were chosen from the detected season of 12 steps."]
+
+
+def test_run_forecast_scores_the_same_windows_for_everyone():
+    result = run_forecast(monthly(seasonal()), ForecastConfig(lookback=24, horizon=6, **FAST))
+    assert result.split.train == (0, 84) and result.split.val == (84, 102)
+    assert result.split.test == (102, 120)
+    origins = result.backtest["origin"].unique()
+    assert len(origins) == 18 - 6 + 1  # every test origin whose horizon fits in the span
+    assert set(result.baselines) == {"naive", "seasonal_naive", "drift"}
+    for row in [result.test, *result.baselines.values()]:
+        assert set(row) == {"mae", "rmse", "mape", "smape", "mase"}
+    # The naive column of the backtest repeats the value just before each origin.
+    first = result.backtest[result.backtest["origin"] == origins[0]]
+    y = result.series.frame["y"]
+    assert np.allclose(first["naive"], y[y.index < origins[0]].iloc[-1])
+    assert result.verdict.endswith("on the test span.") or "beats this LSTM" in result.verdict
+
+
+def test_future_forecast_has_real_timestamps_and_nested_intervals():
+    result = run_forecast(monthly(seasonal()), ForecastConfig(lookback=24, horizon=6, **FAST))
+    f = result.forecast
+    assert list(f.columns) == ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
+    assert list(f["time"]) == list(pd.date_range("2010-01-01", periods=6, freq="MS"))
+    assert (f["lower_95"] <= f["lower_80"]).all() and (f["upper_80"] <= f["upper_95"]).all()
+    assert 0 <= result.interval_coverage["80"] <= result.interval_coverage["95"] <= 1
+
+
+def test_scaler_sees_only_the_training_span():
+    values = seasonal()
+    base = run_forecast(monthly(values), ForecastConfig(lookback=24, horizon=6, **FAST))
+    shifted = values.copy()
+    shifted[base.split.test[0]:] += 1000
+    moved = run_forecast(monthly(shifted), ForecastConfig(lookback=24, horizon=6, **FAST))
+    assert np.array_equal(base.scaler.mean_, moved.scaler.mean_)
+    assert np.array_equal(base.scaler.std_, moved.scaler.std_)
+
+
+def test_covariates_are_extra_inputs():
+    values = seasonal()
+    result = run_forecast(monthly(values, covariate=np.arange(120) % 7),
+                          ForecastConfig(lookback=12, horizon=3, **FAST))
+    assert result.model.shape.n_features == 2
+    assert result.scaler.mean_.shape == (2,)
+
+
+def test_same_seed_same_forecast():
+    config = ForecastConfig(lookback=12, horizon=3, **FAST)
+    a, b = (run_forecast(monthly(seasonal()), config) for _ in range(2))
+    assert np.array_equal(a.forecast["forecast"], b.forecast["forecast"])
+
+
+def test_stop_before_training_still_gives_a_result():
+    stop = threading.Event()
+    stop.set()
+    result = run_forecast(monthly(seasonal()), ForecastConfig(lookback=12, horizon=3, **FAST),
+                          stop_event=stop)
+    assert result.training.stop_reason == "stopped"
+    assert any("untrained" in notice for notice in result.notices)
+
+
+def test_train_more_continues_the_epochs():
+    series, config = monthly(seasonal()), ForecastConfig(lookback=12, horizon=3, **FAST)
+    first = run_forecast(series, config)
+    more = run_forecast(series, config, resume=first)
+    assert [h["epoch"] for h in more.training.history] == [1, 2, 3, 4]
+
+
+def test_too_short_series_is_refused_in_plain_words():
+    with pytest.raises(ValueError) as error:
+        run_forecast(monthly(seasonal(50)), ForecastConfig(lookback=24, horizon=12, **FAST))
+    assert str(error.value) == ("The column 'y' has 50 numeric values; with lookback 24 and "
+                                "horizon 12 at least 60 are needed.")
+
+
+def test_report_is_json_with_the_promised_keys():
+    result = run_forecast(load_series(SAMPLES / "airline_passengers.csv"),
+                          ForecastConfig(**FAST))
+    report = json.loads(json.dumps(to_report(result), default=str))
+    for key in ("config", "split", "notices", "test", "baselines", "test_scaled",
+                "interval_coverage", "verdict", "history", "seconds"):
+        assert key in report
+    assert report["split"]["scaler_fit"]["rows"] == report["split"]["train"]["rows"]
+    assert report["split"]["train"]["first"].startswith("1949-01-01")
+    assert report["config"]["lookback"] == 24 and report["config"]["horizon"] == 12
+    assert len(report["history"]) == 2
