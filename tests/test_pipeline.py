@@ -121,3 +121,15 @@ def test_report_is_json_with_the_promised_keys():
     assert report["split"]["train"]["first"].startswith("1949-01-01")
     assert report["config"]["lookback"] == 24 and report["config"]["horizon"] == 12
     assert len(report["history"]) == 2
+
+
+def test_live_validation_forecast_and_scoreboard():
+    seen = []
+    series = monthly(seasonal())
+    result = run_forecast(series, ForecastConfig(lookback=24, horizon=6, **FAST), on_live=seen.append)
+    assert len(seen) == 2  # one per epoch
+    live = seen[-1]
+    assert len(live["times"]) == len(live["forecast"]) == 18 - 6 + 1
+    assert live["times"][0] == series.frame.index[84]  # the first validation origin
+    assert set(live["scoreboard"]) == {"lstm", "naive", "seasonal_naive", "drift"}
+    assert live["actual"][0] == series.frame["y"].iloc[84]

@@ -20,6 +20,7 @@ import torch
 from ..training.trainer import Progress, Trainer, TrainerConfig, TrainResult
 from . import evaluation
 from .loading import SeriesData
+from .metrics import mae
 from .model import Forecaster, ForecasterShape
 from .windows import Scaler, Split, make_windows, split_rows, window_ids
 
@@ -140,8 +141,13 @@ def predict(model: Forecaster, inputs: torch.Tensor, ids: np.ndarray, chunk: int
 def run_forecast(series: SeriesData, config: ForecastConfig,
                  on_progress: Callable[[Progress], None] | None = None,
                  stop_event: threading.Event | None = None,
-                 resume: ForecastResult | None = None) -> ForecastResult:
-    """Train and score a forecaster; with ``resume``, continue from its weights for ``config.epochs`` more."""
+                 resume: ForecastResult | None = None,
+                 on_live: Callable[[dict], None] | None = None) -> ForecastResult:
+    """Train and score a forecaster; with ``resume``, continue from its weights for ``config.epochs`` more.
+
+    ``on_live`` receives, after every epoch, the current one-step-ahead forecast on the
+    validation span and a scoreboard of validation MAEs against the baselines.
+    """
     started = time.perf_counter()
     lookback, horizon, notices = resolve_window(series, config)
     config = replace(config, lookback=lookback, horizon=horizon, value_col=series.value_col,
@@ -175,11 +181,16 @@ def run_forecast(series: SeriesData, config: ForecastConfig,
             yield inputs[batch], targets[batch]                        # (batch, lookback, F), (batch, horizon)
 
     val_ids_t = torch.as_tensor(val_ids, device=device)
+    y = raw[:, 0]
+    unscale = lambda a: scaler.inverse_transform(a, column=0)
+    live = _LiveValidation(series, y, val_ids + lookback, horizon, unscale, on_live)
 
     @torch.no_grad()
     def val_loss(net: Forecaster) -> float:
         net.eval()
-        return float(net(inputs[val_ids_t], targets[val_ids_t])[1])
+        pred, loss = net(inputs[val_ids_t], targets[val_ids_t])
+        live.update(pred)
+        return float(loss)
 
     trainer = Trainer(model, config.trainer_config(), on_progress, stop_event)
     training = trainer.fit(train_batches, val_loss, start_epoch=start_epoch)
@@ -191,8 +202,6 @@ def run_forecast(series: SeriesData, config: ForecastConfig,
                                                        resume.training.best_val_loss)
 
     # Score in the data's own units, on exactly the same windows for every forecaster.
-    y = raw[:, 0]
-    unscale = lambda a: scaler.inverse_transform(a, column=0)
     val_pred, test_pred = (unscale(predict(model, inputs, ids)) for ids in (val_ids, test_ids))
     val_origins, test_origins = val_ids + lookback, test_ids + lookback
     steps = np.arange(horizon)
@@ -218,6 +227,27 @@ def run_forecast(series: SeriesData, config: ForecastConfig,
         model=model, scaler=scaler, widths=widths)
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _LiveValidation:
+    """What a live page shows after each epoch: the validation forecast and a scoreboard."""
+
+    def __init__(self, series, y, origins, horizon, unscale, callback):
+        self.callback, self.unscale = callback, unscale
+        if callback is None:
+            return
+        steps = np.arange(horizon)
+        self.actual = y[origins[:, None] + steps]                          # (windows, horizon)
+        self.times = series.frame.index[origins]
+        preds = evaluation.baseline_forecasts(y, origins, horizon, series.season_length)
+        self.baseline_mae = {name: mae(self.actual, p) for name, p in preds.items()}
+
+    def update(self, pred_scaled: torch.Tensor) -> None:
+        if self.callback is None:
+            return
+        pred = self.unscale(pred_scaled.cpu().double().numpy())          # (windows, horizon)
+        self.callback({"times": self.times, "actual": self.actual[:, 0], "forecast": pred[:, 0],
+                       "scoreboard": {"lstm": mae(self.actual, pred), **self.baseline_mae}})
 
 
 def _last_epoch(result: ForecastResult) -> int:

@@ -1,0 +1,196 @@
+"""Background training jobs: a process-wide queue with a concurrency limit, snapshots, stop, heartbeats.
+
+A page submits a task and polls ``job.snapshot()``; a worker thread runs the task and never
+touches the page. The interface (``submit``, ``snapshot``, ``stop``, ``heartbeat``, ``result``)
+is the seam where a process or cluster runner could later replace the thread.
+
+A task is any callable taking ``on_progress``, ``stop_event`` and ``on_live`` keywords and
+returning its result (``functools.partial(run_forecast, series, config)`` is one).
+A job that nobody polls for ``grace_seconds`` (its tab was closed) stops itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .trainer import Progress
+
+log = logging.getLogger(__name__)
+MAX_BATCH_POINTS = 1500  # live curve points kept per job; older ones are thinned
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A copy of a job's state, safe to read in the page while the worker goes on."""
+
+    job_id: int
+    label: str
+    state: str                    # queued | running | finished | stopped | failed
+    queue_position: int           # 1 = next to start; 0 when not queued
+    progress: Progress | None
+    history: tuple[dict, ...]     # one dict per finished epoch
+    batches: tuple[dict, ...]     # {"x": fractional epoch, "train_loss": …} every few batches
+    live: dict | None             # the task's own live view (e.g. the validation forecast)
+    error: str | None
+    seconds_left: float | None
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("finished", "stopped", "failed")
+
+
+class Job:
+    def __init__(self, task: Callable[..., Any], label: str, queue: "JobQueue"):
+        self.id = next(_ids)
+        self.label = label
+        self._task, self._queue = task, queue
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._state, self._error, self._result = "queued", None, None
+        self._progress: Progress | None = None
+        self._history: list[dict] = []
+        self._batches: list[dict] = []
+        self._live: dict | None = None
+        self.abandoned = False
+        self._last_seen = time.monotonic()
+        self._thread = threading.Thread(target=self._run, name=f"lstm-job-{self.id}", daemon=True)
+
+    # --- the page's side -------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            return Snapshot(self.id, self.label, self._state, self._queue.position(self),
+                            self._progress, tuple(self._history), tuple(self._batches),
+                            self._live, self._error, _seconds_left(self._progress, self._state))
+
+    def stop(self) -> None:
+        """Ask the worker to stop between two batches; it keeps the best weights so far."""
+        self._stop.set()
+        self._queue.wake()
+
+    def heartbeat(self) -> None:
+        self._last_seen = time.monotonic()
+
+    def result(self) -> Any:
+        """The task's result once the job has finished or stopped; None before, or if it failed."""
+        with self._lock:
+            return self._result
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    # --- the worker's side -----------------------------------------------------------------
+    def _unwatched(self) -> bool:
+        if time.monotonic() - self._last_seen > self._queue.grace_seconds:
+            self.abandoned = True
+            self._stop.set()
+        return self.abandoned
+
+    def _on_progress(self, progress: Progress) -> None:
+        self._unwatched()
+        with self._lock:
+            self._progress = progress
+            if progress.kind == "epoch":
+                self._history.append({"epoch": progress.epoch, "train_loss": progress.train_loss,
+                                      "val_loss": progress.val_loss})
+            else:
+                x = progress.epoch - 1 + progress.step / max(progress.steps_per_epoch, 1)
+                self._batches.append({"x": x, "train_loss": progress.train_loss})
+                if len(self._batches) > MAX_BATCH_POINTS:
+                    self._batches = self._batches[::2]
+
+    def _on_live(self, live: dict) -> None:
+        with self._lock:
+            self._live = live
+
+    def _run(self) -> None:
+        if not self._queue.acquire(self):
+            with self._lock:
+                self._state = "stopped"
+            return
+        with self._lock:
+            self._state = "running"
+        try:
+            result = self._task(on_progress=self._on_progress, stop_event=self._stop,
+                                on_live=self._on_live)
+            with self._lock:
+                self._result = result
+                self._state = "stopped" if self._stop.is_set() else "finished"
+        except ValueError as error:  # a problem the user can fix, already in plain words
+            with self._lock:
+                self._state, self._error = "failed", str(error)
+        except Exception as error:  # a bug: keep the page alive, log the traceback
+            log.exception("training job %s failed", self.id)
+            with self._lock:
+                self._state = "failed"
+                self._error = (f"Training failed because of an internal error "
+                               f"({type(error).__name__}: {error}); please report it.")
+        finally:
+            self._queue.release(self)
+
+
+def _seconds_left(progress: Progress | None, state: str) -> float | None:
+    if progress is None or state != "running":
+        return None
+    done = (progress.epoch - 1 + progress.step / max(progress.steps_per_epoch, 1)) / progress.epochs
+    if progress.kind == "epoch":
+        done = progress.epoch / progress.epochs
+    return progress.elapsed / done * (1 - done) if done > 0 else None
+
+
+class JobQueue:
+    """Runs at most ``max_concurrent`` jobs at once; the rest wait in order of submission."""
+
+    def __init__(self, max_concurrent: int = 2, grace_seconds: float = 120.0):
+        self.max_concurrent = max_concurrent
+        self.grace_seconds = grace_seconds
+        self._cond = threading.Condition()
+        self._waiting: deque[Job] = deque()
+        self._running: set[Job] = set()
+
+    def submit(self, task: Callable[..., Any], label: str = "") -> Job:
+        job = Job(task, label, self)
+        with self._cond:
+            self._waiting.append(job)
+        job._thread.start()
+        return job
+
+    def position(self, job: Job) -> int:
+        with self._cond:
+            return self._waiting.index(job) + 1 if job in self._waiting else 0
+
+    def running(self) -> int:
+        with self._cond:
+            return len(self._running)
+
+    def wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    def acquire(self, job: Job) -> bool:
+        """Block until ``job`` may run; False if it was stopped or abandoned while waiting."""
+        with self._cond:
+            while len(self._running) >= self.max_concurrent or self._waiting[0] is not job:
+                if job._stop.is_set() or job._unwatched():
+                    self._waiting.remove(job)
+                    self._cond.notify_all()
+                    return False
+                self._cond.wait(timeout=0.5)
+            self._waiting.popleft()
+            if job._stop.is_set():
+                self._cond.notify_all()
+                return False
+            self._running.add(job)
+            return True
+
+    def release(self, job: Job) -> None:
+        with self._cond:
+            self._running.discard(job)
+            self._cond.notify_all()
