@@ -37,7 +37,8 @@ cat >&2 <<MSG
 #  WARNING: Chromium is NOT available at $CHROMIUM
 #  Reason: $reason
 #
-#  The browser tests (tests/browser) will be SKIPPED.
+#  The browser tests (tests/browser) will be SKIPPED
+#  (under CI=true they FAIL instead).
 #  To run them, install Debian's chromium as root:
 #      apt-get update && apt-get install -y chromium
 #  (Do not use 'playwright install'; the tests use the system Chromium.)

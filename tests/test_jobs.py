@@ -118,3 +118,13 @@ def test_seconds_left_comes_from_progress():
     assert snap.seconds_left is not None and snap.seconds_left >= 0
     job.stop()
     job.wait(1)
+
+
+def test_a_connected_watcher_keeps_the_job_alive_and_a_gone_one_lets_it_stop():
+    connected = threading.Event()
+    connected.set()
+    job = JobQueue(grace_seconds=0.2).submit(looping_task(), watcher=connected.is_set)
+    time.sleep(0.5)  # longer than the grace period, without a single heartbeat
+    assert job.snapshot().state == "running"
+    connected.clear()  # the tab was closed
+    assert job.wait(3) and job.abandoned

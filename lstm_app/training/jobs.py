@@ -6,7 +6,9 @@ is the seam where a process or cluster runner could later replace the thread.
 
 A task is any callable taking ``on_progress``, ``stop_event`` and ``on_live`` keywords and
 returning its result (``functools.partial(run_forecast, series, config)`` is one).
-A job that nobody polls for ``grace_seconds`` (its tab was closed) stops itself.
+A job that nobody polls for ``grace_seconds`` stops itself; an optional ``watcher`` (the page's
+"is my browser session still connected?") counts as polling, so a user who is on another page
+of the app keeps their training alive, and one who closed the tab does not.
 """
 
 from __future__ import annotations
@@ -47,8 +49,10 @@ class Snapshot:
 
 
 class Job:
-    def __init__(self, task: Callable[..., Any], label: str, queue: "JobQueue"):
+    def __init__(self, task: Callable[..., Any], label: str, queue: "JobQueue",
+                 watcher: Callable[[], bool] | None = None):
         self.id = next(_ids)
+        self._watcher = watcher
         self.label = label
         self._task, self._queue = task, queue
         self._lock = threading.Lock()
@@ -88,6 +92,8 @@ class Job:
 
     # --- the worker's side -----------------------------------------------------------------
     def _unwatched(self) -> bool:
+        if self._watcher is not None and self._watcher():
+            self.heartbeat()
         if time.monotonic() - self._last_seen > self._queue.grace_seconds:
             self.abandoned = True
             self._stop.set()
@@ -155,8 +161,9 @@ class JobQueue:
         self._waiting: deque[Job] = deque()
         self._running: set[Job] = set()
 
-    def submit(self, task: Callable[..., Any], label: str = "") -> Job:
-        job = Job(task, label, self)
+    def submit(self, task: Callable[..., Any], label: str = "",
+               watcher: Callable[[], bool] | None = None) -> Job:
+        job = Job(task, label, self, watcher)
         with self._cond:
             self._waiting.append(job)
         job._thread.start()

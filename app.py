@@ -1,0 +1,11 @@
+"""LSTM Studio: the Streamlit entry point (page config and navigation, nothing else)."""
+
+import streamlit as st
+
+st.set_page_config(page_title="LSTM Studio", page_icon=":material/neurology:", layout="wide")
+
+pages = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/forecast.py", title="Forecast", icon=":material/show_chart:", url_path="forecast"),
+]
+st.navigation(pages).run()

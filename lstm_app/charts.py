@@ -1,0 +1,199 @@
+"""Plotly figures for the series, the training curves, the backtest and the forecast, built from plain data."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+ACTUAL = "#222222"                      # what really happened: near black
+LSTM = "rgb(31, 95, 209)"               # the model: one strong blue everywhere
+BANDS = {80: "rgba(31, 95, 209, 0.30)",  # the LSTM blue, 95% lighter than 80%
+         95: "rgba(31, 95, 209, 0.13)"}
+CONTEXT = "#b5b5b5"                     # earlier values shown for context only
+BASELINE = "#9a8f7d"                    # muted: baselines are for comparison, not the star
+VALIDATION = "#e07b1a"                  # the validation loss curve, distinct from train (blue)
+COVARIATES = ["#8c9fb5", "#b59a8c", "#9ab58c", "#b58cae"]
+SPAN_FILLS = {"train": "rgba(120, 120, 120, 0.07)", "validation": "rgba(224, 123, 26, 0.09)",
+              "test": "rgba(31, 95, 209, 0.08)"}
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> go.Figure:
+    """The look every chart shares: white template, legend in a row above the plot, compact margins."""
+    fig.update_layout(
+        template="plotly_white", height=350, hovermode="x unified",
+        title=dict(text=title, x=0, xanchor="left", y=0.97, yanchor="top"),
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
+        margin=dict(l=60, r=60 if "yaxis2" in extra else 20, t=75, b=45),
+        xaxis_title=x_title, yaxis_title=y_title, **extra)
+    return fig
+
+
+def _x_title(index) -> str:
+    """The time axis label: the time column's name (or "date") for dates, otherwise "step"."""
+    index = pd.Index(index)
+    if isinstance(index, pd.DatetimeIndex):
+        return str(index.name or "date")
+    return str(index.name or "step")
+
+
+def _line(x, y, name: str, color: str, width: float = 2, dash: str | None = None, **kw) -> go.Scatter:
+    return go.Scatter(x=list(x), y=list(y), name=name, mode="lines",
+                      line=dict(color=color, width=width, dash=dash), **kw)
+
+
+def _add_band(fig: go.Figure, x, lower, upper, level: int) -> None:
+    """A translucent interval band: the upper edge forward, then the lower edge back, filled."""
+    x = list(x)
+    fig.add_trace(go.Scatter(
+        x=x + x[::-1], y=list(upper) + list(lower)[::-1], fill="toself",
+        fillcolor=BANDS[level], line=dict(width=0), mode="lines",
+        name=f"{level}% interval", hoverinfo="skip"))
+
+
+def _add_bands(fig: go.Figure, x, frame: pd.DataFrame, prefix: Sequence[float] = ()) -> None:
+    """The 95% band, then the 80% band on top of it, for every level the frame has columns for."""
+    for level in (95, 80):
+        if f"lower_{level}" in frame and f"upper_{level}" in frame:
+            _add_band(fig, x, [*prefix, *frame[f"lower_{level}"]],
+                      [*prefix, *frame[f"upper_{level}"]], level)
+
+
+def _add_span(fig: go.Figure, index: pd.Index, name: str, start: int, end: int) -> None:
+    """A light background rectangle over rows [start, end), labelled at the top."""
+    end = min(end, len(index))
+    if start >= end:
+        return
+    # Rectangles meet at the next span's first row, so neighbouring spans leave no gap.
+    x1 = index[end] if end < len(index) else index[-1]
+    fig.add_vrect(x0=index[start], x1=x1, fillcolor=SPAN_FILLS.get(name, "rgba(0,0,0,0.05)"),
+                  line_width=0, layer="below", annotation_text=name,
+                  annotation_position="top left", annotation_font_color="#666666")
+
+
+def series_chart(frame: pd.DataFrame, value_col: str, covariates: Sequence[str] = (),
+                 title: str | None = None,
+                 spans: dict[str, tuple[int, int]] | None = None) -> go.Figure:
+    """The loaded series as a line, covariates thinner on a right-hand axis, spans shaded behind."""
+    index = frame.index
+    fig = go.Figure(_line(index, frame[value_col], value_col, ACTUAL))
+    for i, column in enumerate(covariates):
+        fig.add_trace(_line(index, frame[column], column, COVARIATES[i % len(COVARIATES)],
+                            width=1, yaxis="y2"))
+    for name, (start, end) in (spans or {}).items():
+        _add_span(fig, index, name, start, end)
+    extra = {}
+    if covariates:
+        extra["yaxis2"] = dict(title=", ".join(covariates), overlaying="y", side="right",
+                               showgrid=False)
+    return _layout(fig, title or f"{value_col} over time", _x_title(index), value_col, **extra)
+
+
+def _best_epoch(history: Sequence[dict]) -> tuple[int, float] | None:
+    """The epoch with the lowest finite validation loss, or None when there is none yet."""
+    scored = [(h["val_loss"], h["epoch"]) for h in history
+              if h.get("val_loss") is not None and math.isfinite(h["val_loss"])]
+    if not scored:
+        return None
+    loss, epoch = min(scored)
+    return epoch, loss
+
+
+def loss_chart(history: Sequence[dict], batches: Sequence[dict] = (), log_y: bool = False,
+               loss_label: str = "loss (MSE, scaled)") -> go.Figure:
+    """Train and validation loss per epoch, per-batch train loss faint underneath, the best epoch marked."""
+    fig = go.Figure()
+    if batches:
+        fig.add_trace(_line([b["x"] for b in batches], [b["train_loss"] for b in batches],
+                            "train (per batch)", LSTM, width=1, opacity=0.3))
+    if history:
+        epochs = [h["epoch"] for h in history]
+        fig.add_trace(_line(epochs, [h["train_loss"] for h in history], "train", LSTM))
+        fig.add_trace(_line(epochs, [h["val_loss"] for h in history], "validation", VALIDATION))
+    best = _best_epoch(history)
+    if best is not None:
+        epoch, loss = best
+        fig.add_trace(go.Scatter(x=[epoch], y=[loss], mode="markers", name="best",
+                                 marker=dict(color=VALIDATION, size=11, symbol="star",
+                                             line=dict(color=ACTUAL, width=1))))
+        if not log_y or loss > 0:
+            # Annotations on a log axis take log10 of the value as their position.
+            fig.add_annotation(x=epoch, y=math.log10(loss) if log_y else loss, text="best",
+                               showarrow=True, arrowhead=0, ay=-28)
+    return _layout(fig, "Training and validation loss", "epoch", loss_label,
+                   yaxis_type="log" if log_y else "linear")
+
+
+def validation_chart(times, actual, forecast, value_label: str,
+                     title: str = "Live forecast on the validation span") -> go.Figure:
+    """The validation span's actual values and, once there is one, the model's one-step-ahead forecast."""
+    fig = go.Figure(_line(times, actual, "actual", ACTUAL))
+    if forecast is not None:
+        fig.add_trace(_line(times, forecast, "LSTM forecast", LSTM))
+    return _layout(fig, title, _x_title(times), value_label)
+
+
+def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
+                   step: int = 1) -> go.Figure:
+    """The test span's h-step-ahead forecasts with bands against the actual values, after some context."""
+    rows = backtest[backtest["step"] == step].sort_values("time")
+    if rows.empty:
+        raise ValueError(f"The backtest has no {step}-step-ahead forecasts; choose a step "
+                         f"from 1 to {int(backtest['step'].max()) if len(backtest) else 0}.")
+    times = rows["time"]
+    # Context: the last ~3 test-spans of the series, up to and including the first test point
+    # so the grey line meets the actual line.
+    context = history[history.index <= times.iloc[0]].tail(3 * len(rows) + 1)
+    fig = go.Figure(_line(context.index, context, "earlier values", CONTEXT, width=1.5))
+    _add_bands(fig, times, rows)
+    fig.add_trace(_line(times, rows["actual"], "actual", ACTUAL))
+    if "seasonal_naive" in rows:
+        fig.add_trace(_line(times, rows["seasonal_naive"], "seasonal naive", BASELINE,
+                            width=1.5, dash="dot"))
+    fig.add_trace(_line(times, rows["forecast"], "LSTM forecast", LSTM))
+    return _layout(fig, f"Test span: {step}-step-ahead forecasts vs actual",
+                   _x_title(history.index), value_label)
+
+
+def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,
+                   tail: int | None = None) -> go.Figure:
+    """Recent history, then the forecast with its bands, joined at the last observation ("now")."""
+    recent = history.tail(tail if tail is not None else max(4 * len(forecast), 48))
+    last_time, last_value = history.index[-1], float(history.iloc[-1])
+    # Every forecast trace starts at the last observed point, so the line and bands leave no gap.
+    x = [last_time, *forecast["time"]]
+    fig = go.Figure(_line(recent.index, recent, "actual", ACTUAL))
+    _add_bands(fig, x, forecast, prefix=[last_value])
+    fig.add_trace(_line(x, [last_value, *forecast["forecast"]], "LSTM forecast", LSTM))
+    fig.add_vline(x=last_time, line_dash="dash", line_width=1, line_color="#888888",
+                  annotation_text="now", annotation_position="top left")
+    return _layout(fig, f"Forecast: the next {len(forecast)} steps", _x_title(history.index),
+                   value_label)
+
+
+METRIC_ROWS = {"LSTM": None, "Naive (last value)": "naive", "Seasonal naive": "seasonal_naive",
+               "Drift": "drift"}
+METRIC_COLUMNS = {"MAE": "mae", "RMSE": "rmse", "MAPE %": "mape", "sMAPE %": "smape",
+                  "MASE": "mase"}
+
+
+def _significant(value, digits: int = 4) -> float:
+    """``value`` rounded to ``digits`` significant digits; None and non-finite values become NaN."""
+    if value is None or not math.isfinite(value):
+        return np.nan
+    if value == 0:
+        return 0.0
+    return round(float(value), digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def metrics_table(test: dict, baselines: dict) -> pd.DataFrame:
+    """The LSTM's and the baselines' test metrics, one row each, 4 significant digits."""
+    rows = {label: test if key is None else baselines.get(key, {})
+            for label, key in METRIC_ROWS.items()}
+    return pd.DataFrame(
+        [[_significant(metrics.get(key)) for key in METRIC_COLUMNS.values()]
+         for metrics in rows.values()],
+        index=pd.Index(list(rows), name="model"), columns=list(METRIC_COLUMNS), dtype=float)

@@ -1,0 +1,83 @@
+"""What the Forecast page shows while a model trains and after: curves, scoreboard, verdict, charts, downloads."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from ..charts import backtest_chart, forecast_chart, metrics_table, validation_chart
+from ..series.evaluation import BASELINE_NAMES
+from ..series.pipeline import ForecastResult, to_report
+from ..training.jobs import Snapshot
+from .live import loss_curves
+
+SCOREBOARD_NAMES = {"lstm": "LSTM (now)", **{k: v.capitalize() for k, v in BASELINE_NAMES.items()}}
+
+
+def render_live(snap: Snapshot, value_label: str) -> None:
+    """The live part: loss curves, the validation forecast and the scoreboard against the baselines."""
+    left, right = st.columns(2)
+    with left:
+        loss_curves(snap, "fc")
+    with right:
+        live = snap.live
+        if live is None:
+            st.caption("The live forecast on the validation span appears after the first epoch.")
+            return
+        st.plotly_chart(validation_chart(live["times"], live["actual"], live["forecast"], value_label),
+                        key="fc_live_validation")
+    board = pd.DataFrame({"model": [SCOREBOARD_NAMES[k] for k in live["scoreboard"]],
+                          f"validation MAE ({value_label})": list(live["scoreboard"].values())})
+    st.dataframe(board, hide_index=True, width="content")
+
+
+def show_result(result: ForecastResult) -> None:
+    """Results first in plain words, then the charts and tables, then the downloads."""
+    value = result.series.value_col
+    wins = result.verdict.startswith("The LSTM's") and "lower than" in result.verdict
+    (st.success if wins else st.warning)(result.verdict)
+    st.caption(result.training.message)
+
+    st.subheader("Scores on the test span")
+    st.dataframe(metrics_table(result.test, result.baselines))
+    cov = result.interval_coverage
+    st.caption(f"Measured interval coverage on the test span: {cov['80']:.0%} of actual values "
+               f"fell inside the 80% interval and {cov['95']:.0%} inside the 95% interval. "
+               f"MASE below 1 beats the seasonal-naive rule on the training span. "
+               f"{_mape_note(result)}")
+    horizon = result.config.horizon
+    step = 1
+    if horizon > 1:
+        step = st.slider("Steps ahead", 1, horizon, 1, key="fc_step",
+                         help="Show the forecasts made this many steps before each date.")
+    history = result.series.frame[value]
+    st.plotly_chart(backtest_chart(result.backtest, history, value, step=step), key="fc_backtest")
+
+    st.subheader(f"Forecast: the next {horizon} steps")
+    st.plotly_chart(forecast_chart(history, result.forecast, value), key="fc_forecast")
+    st.dataframe(result.forecast, hide_index=True)
+
+    report = to_report(result)
+    a, b = st.columns(2)
+    a.download_button("Download the forecast (CSV)", result.forecast.to_csv(index=False),
+                      file_name="forecast.csv", mime="text/csv", key="fc_dl_csv")
+    b.download_button("Download the report (JSON)", json.dumps(report, indent=2, default=str),
+                      file_name="report.json", mime="application/json", key="fc_dl_json")
+    with st.expander("How the data was split and repaired"):
+        split = report["split"]
+        for name, label in (("train", "Training"), ("val", "Validation"), ("test", "Test")):
+            span = split[name]
+            st.markdown(f"- **{label}**: rows {span['rows'][0]}–{span['rows'][1] - 1} "
+                        f"({span['first']} to {span['last']})")
+        st.markdown(f"- The scaler was fitted on the **training span only** "
+                    f"({split['scaler_fit']['first']} to {split['scaler_fit']['last']}).")
+        for notice in result.notices:
+            st.markdown(f"- {notice}")
+
+
+def _mape_note(result: ForecastResult) -> str:
+    if result.test["mape"] is None:
+        return "MAPE is left out: some actual values are zero or nearly zero, where it explodes."
+    return ""

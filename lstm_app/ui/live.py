@@ -1,0 +1,69 @@
+"""Watching a training live: a fragment that polls the job's snapshot only while it runs, and Stop."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from ..charts import loss_chart
+from ..training.jobs import Snapshot
+from .session import current_job
+
+POLL_SECONDS = 0.75
+
+
+def progress_line(snap: Snapshot) -> None:
+    """The progress bar with "epoch x of N" and the time left, or the queue position."""
+    if snap.state == "queued":
+        st.progress(0.0, text=f"Waiting for a free training slot: number {snap.queue_position} "
+                              f"in the queue.")
+        return
+    p = snap.progress
+    if p is None:
+        st.progress(0.0, text="Starting…")
+        return
+    done = p.epoch / p.epochs if p.kind == "epoch" else (p.epoch - 1 + p.step / max(p.steps_per_epoch, 1)) / p.epochs
+    left = f", about {_duration(snap.seconds_left)} left" if snap.seconds_left is not None else ""
+    st.progress(min(done, 1.0), text=f"Epoch {p.epoch} of {p.epochs}{left} "
+                                     f"({p.samples_per_sec:,.0f} windows/s)")
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def loss_curves(snap: Snapshot, key: str, loss_label: str = "loss (MSE, scaled)") -> None:
+    log_y = st.toggle("Log scale", key=f"{key}_log", persist_state="session",
+                      help="A log scale shows small late improvements that a plain scale flattens.")
+    st.plotly_chart(loss_chart(snap.history, snap.batches, log_y=log_y, loss_label=loss_label),
+                    key=f"{key}_loss_chart")
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _poll(job_key: str, render: Callable[[Snapshot], None]) -> None:
+    job = current_job(job_key)
+    if job is None:
+        return
+    job.heartbeat()
+    snap = job.snapshot()
+    if snap.done:
+        st.rerun()  # the whole page, once: it now shows the result and stops polling
+    left, right = st.columns([5, 1])
+    with left:
+        progress_line(snap)
+    if right.button("Stop", key=f"{job_key}_stop", width="stretch",
+                    help="Stop now and keep the best weights so far."):
+        job.stop()
+    render(snap)
+
+
+def watch(job_key: str, render: Callable[[Snapshot], None]) -> Snapshot | None:
+    """Show the live view while the job runs; return the latest snapshot (None without a job)."""
+    job = current_job(job_key)
+    if job is None:
+        return None
+    snap = job.snapshot()
+    if not snap.done:
+        _poll(job_key, render)
+    return snap

@@ -1,0 +1,89 @@
+"""Choosing the data on the Forecast page: a sample or an upload, the columns, and what the loader repaired."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..charts import series_chart
+from ..samples import list_samples
+from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
+
+UPLOADED = "fc_uploaded"   # session: {"name": file name, "data": bytes} of the last upload
+SAMPLE_CHOICE, OWN_CHOICE = "A sample", "My own CSV"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_cached(data: bytes, name: str, time_col: str | None, value_col: str | None,
+                covariates: tuple[str, ...]) -> SeriesData:
+    return load_series(data, time_col=time_col, value_col=value_col, covariates=covariates,
+                       name=name)
+
+
+def use_sample(name: str) -> None:
+    """Make a sample the chosen data (the Home page's demos call this)."""
+    st.session_state["fc_kind"] = SAMPLE_CHOICE
+    st.session_state["fc_sample"] = name
+
+
+def choose_source() -> dict | None:
+    """A sample or an upload: returns {"name", "data"} or None. An upload survives page switches."""
+    kind = st.radio("Data", [SAMPLE_CHOICE, OWN_CHOICE], horizontal=True, key="fc_kind",
+                    persist_state="session",
+                    help="Try a sample first, or upload a CSV with a column of numbers over time.")
+    if kind == SAMPLE_CHOICE:
+        samples = {s.name: s for s in list_samples("series")}
+        name = st.selectbox("Sample", list(samples), key="fc_sample", persist_state="session",
+                            format_func=lambda n: samples[n].title)
+        st.caption(samples[name].description)
+        return {"name": samples[name].path.name, "data": samples[name].path.read_bytes()}
+    uploaded = st.file_uploader(
+        "Upload a CSV time series", type=["csv", "tsv", "txt"], key="fc_upload",
+        help="A table with a date column (optional) and at least one column of numbers. "
+             "Commas, semicolons or tabs; decimal commas and currency signs are fine.")
+    if uploaded is not None:
+        st.session_state[UPLOADED] = {"name": uploaded.name, "data": uploaded.getvalue()}
+    source = st.session_state.get(UPLOADED)
+    if source is None:
+        st.info("Upload a CSV file to start, or pick a sample above.")
+    elif uploaded is None:
+        st.caption(f"Using **{source['name']}**, uploaded earlier.")
+    return source
+
+
+def choose_columns(source: dict) -> SeriesData | None:
+    """Detect the columns, let the user override them, and load; errors are shown, not raised."""
+    try:
+        detected = load_cached(source["data"], source["name"], None, None, ())
+    except ValueError as error:
+        st.error(str(error))
+        return None
+    left, right = st.columns(2)
+    time_options = ([detected.time_col] if detected.time_col else []) + [NO_TIME_COLUMN]
+    time_col = left.selectbox(
+        "Time column", time_options, key=f"fc_time_{source['name']}",
+        help="The column with dates. Without one, the rows are taken in file order.")
+    value_col = right.selectbox(
+        "Column to forecast", detected.numeric_columns,
+        index=detected.numeric_columns.index(detected.value_col),
+        key=f"fc_value_{source['name']}", help="The numbers you want the LSTM to predict.")
+    covariates = tuple(c for c in st.session_state.get("fc_covariates", ()) if
+                       c in detected.numeric_columns and c != value_col)
+    try:
+        return load_cached(source["data"], source["name"], time_col, value_col, covariates)
+    except ValueError as error:
+        st.error(str(error))
+        return None
+
+
+def show_series(series: SeriesData, spans: dict | None = None) -> None:
+    """What the app understood: frequency, size, every repair, a chart and the first rows."""
+    st.markdown(f"**{series.name}**: {len(series.frame):,} rows, {series.freq_label}"
+                + (f", a season of {series.season_length} steps" if series.season_length else "")
+                + f"; forecasting **{series.value_col}**"
+                + (f" with {', '.join(series.covariates)} as extra inputs" if series.covariates else ""))
+    for notice in series.notices:
+        st.caption(f"ℹ️ {notice}")
+    st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates, spans=spans),
+                    key="fc_series_chart")
+    with st.expander("The data as loaded"):
+        st.dataframe(series.frame, height=240)

@@ -1,0 +1,40 @@
+"""Process-wide and per-user state: the one job queue, and starting jobs for this browser session."""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from ..training.jobs import Job, JobQueue
+
+
+@st.cache_resource
+def job_queue() -> JobQueue:
+    """One queue for every browser session of this server process."""
+    limit = int(os.environ.get("LSTM_APP_MAX_TRAININGS", "2"))
+    grace = float(os.environ.get("LSTM_APP_GRACE_SECONDS", "120"))
+    return JobQueue(max_concurrent=limit, grace_seconds=grace)
+
+
+def _session_watcher() -> Callable[[], bool] | None:
+    """A thread-safe "is this browser tab still connected?" for the worker; None outside a server."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return None
+    runtime, session_id = Runtime.instance(), ctx.session_id
+    return lambda: runtime.is_active_session(session_id)
+
+
+def current_job(key: str) -> Job | None:
+    return st.session_state.get(key)
+
+
+def start_job(key: str, task, label: str) -> Job:
+    """Submit ``task`` and remember its job under ``key`` in this browser session."""
+    job = job_queue().submit(task, label=label, watcher=_session_watcher())
+    st.session_state[key] = job
+    return job

@@ -1,0 +1,60 @@
+"""Forecast: choose data and settings, train live, then read the verdict, charts and downloads."""
+
+import functools
+
+import streamlit as st
+
+from lstm_app.series.pipeline import run_forecast
+from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
+from lstm_app.ui.forecast_view import render_live, show_result
+from lstm_app.ui.live import watch
+from lstm_app.ui.series_input import choose_columns, choose_source, show_series
+from lstm_app.ui.session import current_job, start_job
+
+JOB = "fc_job"
+
+st.title("Forecast")
+st.caption("Upload a time series or pick a sample, choose the settings, and press Train.")
+
+source = choose_source()
+if source is None:
+    st.stop()
+series = choose_columns(source)
+if series is None:
+    st.stop()
+show_series(series)
+
+st.subheader("Settings")
+config = forecast_settings(series)
+model_size_note(series, config)
+
+job = current_job(JOB)
+busy = job is not None and not job.snapshot().done
+train = st.button("Train", type="primary", disabled=busy, key="fc_train",
+                  help="Start training in the background; you can switch pages meanwhile.")
+if train or st.session_state.pop("fc_autostart", False):
+    job = start_job(JOB, functools.partial(run_forecast, series, config), label=series.name)
+
+snap = watch(JOB, lambda s: render_live(s, series.value_col))
+if snap is None or not snap.done:
+    st.stop()
+
+if snap.state == "failed":
+    st.error(snap.error)
+    st.stop()
+result = job.result()
+if result is None:
+    st.info("Training was stopped before it started.")
+    st.stop()
+
+st.divider()
+show_result(result)
+
+st.subheader("Train more")
+more = st.number_input("More epochs", min_value=1, max_value=5000, value=20, key="fc_more",
+                       help="Continue from the current weights for this many more epochs.")
+if st.button("Train more", key="fc_train_more"):
+    more_config = result.config.__class__(**{**result.config.__dict__, "epochs": int(more)})
+    start_job(JOB, functools.partial(run_forecast, result.series, more_config, resume=result),
+              label=result.series.name)
+    st.rerun()

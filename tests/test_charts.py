@@ -1,0 +1,227 @@
+"""The Plotly figures: the traces each chart draws, on tiny data."""
+import ast
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from lstm_app import charts
+
+DATES = pd.date_range("2020-01-01", periods=12, freq="MS", name="month")
+
+
+def names(fig: go.Figure) -> list[str]:
+    return [trace.name for trace in fig.data]
+
+
+def trace(fig: go.Figure, name: str):
+    [found] = [t for t in fig.data if t.name == name]
+    return found
+
+
+def as_dates(values) -> list[pd.Timestamp]:
+    return list(pd.to_datetime(list(values)))
+
+
+def check_common_layout(fig: go.Figure) -> None:
+    assert fig.layout.template.layout.paper_bgcolor == "white"  # plotly_white
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1
+    assert fig.layout.height == 350
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({"passengers": np.arange(12.0) + 100, "price": np.linspace(1, 2, 12)},
+                        index=DATES)
+
+
+@pytest.fixture
+def backtest() -> pd.DataFrame:
+    """Origins at rows 8 and 9 of DATES, horizon 2: four rows."""
+    origins, steps = [DATES[7], DATES[7], DATES[8], DATES[8]], [1, 2, 1, 2]
+    times = [DATES[8], DATES[9], DATES[9], DATES[10]]
+    forecast = np.array([108.5, 109.5, 109.2, 110.4])
+    return pd.DataFrame({
+        "origin": origins, "step": steps, "time": times, "actual": [108.0, 109.0, 109.0, 110.0],
+        "forecast": forecast, "lower_80": forecast - 1, "upper_80": forecast + 1,
+        "lower_95": forecast - 2, "upper_95": forecast + 2,
+        "naive": [107.0, 107.0, 108.0, 108.0], "seasonal_naive": [106.0, 106.5, 106.5, 107.0],
+        "drift": [108.0, 109.0, 109.0, 110.0]})
+
+
+def test_series_chart_draws_the_value_over_dates(frame):
+    fig = charts.series_chart(frame, "passengers")
+    assert names(fig) == ["passengers"]
+    assert as_dates(fig.data[0].x) == list(DATES)
+    assert list(fig.data[0].y) == list(frame["passengers"])
+    assert fig.layout.xaxis.title.text == "month"
+    assert fig.layout.yaxis.title.text == "passengers"
+    assert fig.layout.title.text == "passengers over time"
+    check_common_layout(fig)
+
+
+def test_series_chart_puts_covariates_on_a_second_axis_and_shades_spans(frame):
+    spans = {"train": (0, 8), "validation": (8, 10), "test": (10, 12)}
+    fig = charts.series_chart(frame, "passengers", covariates=["price"], title="Air", spans=spans)
+    assert names(fig) == ["passengers", "price"]
+    assert fig.data[1].yaxis == "y2" and fig.layout.yaxis2.overlaying == "y"
+    assert fig.data[1].line.width < fig.data[0].line.width
+    assert fig.layout.title.text == "Air"
+    assert len(fig.layout.shapes) == 3
+    assert [a.text for a in fig.layout.annotations] == ["train", "validation", "test"]
+    train = fig.layout.shapes[0]
+    assert pd.Timestamp(train.x0) == DATES[0] and pd.Timestamp(train.x1) == DATES[8]
+    assert pd.Timestamp(fig.layout.shapes[2].x1) == DATES[-1]
+
+
+def test_series_chart_without_dates_uses_a_step_axis():
+    frame = pd.DataFrame({"load": [1.0, 2.0, 3.0]}, index=pd.RangeIndex(3, name="step"))
+    fig = charts.series_chart(frame, "load")
+    assert list(fig.data[0].x) == [0, 1, 2]
+    assert fig.layout.xaxis.title.text == "step"
+
+
+HISTORY = [{"epoch": 1, "train_loss": 1.0, "val_loss": 0.9},
+           {"epoch": 2, "train_loss": 0.6, "val_loss": 0.5},
+           {"epoch": 3, "train_loss": 0.4, "val_loss": 0.7}]
+
+
+def test_loss_chart_marks_the_best_validation_epoch():
+    fig = charts.loss_chart(HISTORY)
+    assert names(fig) == ["train", "validation", "best"]
+    assert list(trace(fig, "validation").x) == [1, 2, 3]
+    best = trace(fig, "best")
+    assert list(best.x) == [2] and list(best.y) == [0.5]
+    [note] = fig.layout.annotations
+    assert note.text == "best" and note.x == 2 and note.y == 0.5
+    assert fig.layout.xaxis.title.text == "epoch"
+    assert fig.layout.yaxis.title.text == "loss (MSE, scaled)"
+    assert fig.layout.yaxis.type != "log"
+    check_common_layout(fig)
+
+
+def test_loss_chart_log_axis_and_batches_underneath():
+    batches = [{"x": 0.5, "train_loss": 1.2}, {"x": 1.5, "train_loss": 0.8}]
+    fig = charts.loss_chart(HISTORY, batches=batches, log_y=True, loss_label="loss")
+    assert fig.layout.yaxis.type == "log"
+    assert fig.layout.yaxis.title.text == "loss"
+    assert names(fig)[0] == "train (per batch)"  # drawn first, so it sits under the epoch curves
+    assert list(fig.data[0].x) == [0.5, 1.5]
+    assert fig.data[0].line.width < trace(fig, "train").line.width
+    # On a log axis annotations are placed at log10 of the value.
+    assert fig.layout.annotations[0].y == pytest.approx(math.log10(0.5))
+
+
+def test_loss_chart_with_an_empty_history():
+    fig = charts.loss_chart([])
+    assert isinstance(fig, go.Figure)
+    assert len(fig.data) == 0 and len(fig.layout.annotations) == 0
+    assert fig.layout.xaxis.title.text == "epoch"
+    assert fig.layout.yaxis.title.text == "loss (MSE, scaled)"
+
+
+def test_loss_chart_ignores_missing_validation_losses():
+    fig = charts.loss_chart([{"epoch": 1, "train_loss": 1.0, "val_loss": float("nan")}])
+    assert names(fig) == ["train", "validation"]
+
+
+def test_validation_chart_with_and_without_a_forecast():
+    times = DATES[8:]
+    fig = charts.validation_chart(times, [1.0, 2, 3, 4], [1.5, 2, 2.5, 4], "passengers")
+    assert names(fig) == ["actual", "LSTM forecast"]
+    assert as_dates(fig.data[1].x) == list(times)
+    assert fig.layout.yaxis.title.text == "passengers"
+    assert fig.layout.title.text == "Live forecast on the validation span"
+    untrained = charts.validation_chart(times, [1.0, 2, 3, 4], None, "passengers")
+    assert names(untrained) == ["actual"]
+
+
+def test_backtest_chart_draws_forecast_bands_actual_and_context(backtest, frame):
+    history = frame["passengers"]
+    fig = charts.backtest_chart(backtest, history, "passengers", step=1)
+    assert names(fig) == ["earlier values", "95% interval", "80% interval", "actual",
+                          "seasonal naive", "LSTM forecast"]
+    assert fig.layout.title.text == "Test span: 1-step-ahead forecasts vs actual"
+    assert as_dates(trace(fig, "LSTM forecast").x) == [DATES[8], DATES[9]]
+    assert list(trace(fig, "LSTM forecast").y) == [108.5, 109.2]
+    assert trace(fig, "seasonal naive").line.dash == "dot"
+    band = trace(fig, "80% interval")
+    assert band.fill == "toself"
+    assert list(band.y) == [109.5, 110.2, 108.2, 107.5]  # upper forward, lower back
+    # 95% is lighter than 80%: a smaller alpha in the same colour.
+    alpha = lambda t: float(t.fillcolor.rstrip(")").split(",")[-1])
+    assert alpha(trace(fig, "95% interval")) < alpha(band)
+    # Context: 3 × 2 test points before the span, plus the first test point to join the lines.
+    assert as_dates(fig.data[0].x) == list(DATES[2:9])
+
+
+def test_backtest_chart_other_steps_and_a_missing_step(backtest, frame):
+    fig = charts.backtest_chart(backtest, frame["passengers"], "passengers", step=2)
+    assert as_dates(trace(fig, "actual").x) == [DATES[9], DATES[10]]
+    assert fig.layout.title.text.startswith("Test span: 2-step-ahead")
+    with pytest.raises(ValueError, match="no 5-step-ahead forecasts"):
+        charts.backtest_chart(backtest, frame["passengers"], "passengers", step=5)
+
+
+@pytest.fixture
+def future() -> pd.DataFrame:
+    forecast = np.array([112.0, 113.0])
+    return pd.DataFrame({"time": pd.date_range("2021-01-01", periods=2, freq="MS"),
+                         "forecast": forecast, "lower_80": forecast - 1, "upper_80": forecast + 1,
+                         "lower_95": forecast - 2, "upper_95": forecast + 2})
+
+
+def test_forecast_chart_joins_the_forecast_to_the_last_observation(frame, future):
+    history = frame["passengers"]
+    fig = charts.forecast_chart(history, future, "passengers", tail=5)
+    assert names(fig) == ["actual", "95% interval", "80% interval", "LSTM forecast"]
+    line = trace(fig, "LSTM forecast")
+    assert pd.Timestamp(line.x[0]) == DATES[-1] and line.y[0] == history.iloc[-1]
+    assert list(line.y[1:]) == [112.0, 113.0]
+    assert as_dates(trace(fig, "actual").x) == list(DATES[-5:])
+    band = trace(fig, "95% interval")
+    assert pd.Timestamp(band.x[0]) == DATES[-1] and band.y[0] == history.iloc[-1]
+    [now] = fig.layout.shapes
+    assert pd.Timestamp(now.x0) == DATES[-1] and now.line.dash == "dash"
+    assert [a.text for a in fig.layout.annotations] == ["now"]
+    assert fig.layout.yaxis.title.text == "passengers"
+    check_common_layout(fig)
+
+
+def test_forecast_chart_default_tail_is_capped_by_the_history(frame, future):
+    fig = charts.forecast_chart(frame["passengers"], future, "passengers")
+    assert len(trace(fig, "actual").x) == 12  # max(4 × 2, 48) = 48, but only 12 points exist
+    long = pd.Series(np.arange(100.0), index=pd.RangeIndex(100, name="step"))
+    steps = pd.DataFrame({"time": [100, 101], "forecast": [1.0, 2.0]})
+    fig = charts.forecast_chart(long, steps, "load")
+    assert list(trace(fig, "actual").x) == list(range(52, 100))
+    assert names(fig) == ["actual", "LSTM forecast"]  # no interval columns, no bands
+    assert fig.layout.xaxis.title.text == "step"
+
+
+def test_metrics_table_labels_rounding_and_missing_mape():
+    row = lambda scale, mape: {"mae": 1.234567 * scale, "rmse": 2.0 * scale, "mape": mape,
+                               "smape": 5.0, "mase": 0.98765}
+    table = charts.metrics_table(row(1, None), {"naive": row(10, 12.3456789),
+                                                "seasonal_naive": row(100, 1.0),
+                                                "drift": row(1000, 0.0)})
+    assert list(table.index) == ["LSTM", "Naive (last value)", "Seasonal naive", "Drift"]
+    assert list(table.columns) == ["MAE", "RMSE", "MAPE %", "sMAPE %", "MASE"]
+    assert math.isnan(table.loc["LSTM", "MAPE %"])
+    assert table.loc["LSTM", "MAE"] == 1.235
+    assert table.loc["Drift", "MAE"] == 1235.0
+    assert table.loc["Naive (last value)", "MAPE %"] == 12.35
+    assert table.loc["Drift", "MAPE %"] == 0.0
+    assert table.loc["LSTM", "MASE"] == 0.9877
+
+
+def test_charts_module_imports_neither_streamlit_nor_torch():
+    tree = ast.parse(open(charts.__file__, encoding="utf-8").read())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported.isdisjoint({"streamlit", "torch"})
+    assert "plotly" in imported
