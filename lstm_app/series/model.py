@@ -16,8 +16,8 @@ class ForecasterShape:
 
     n_features: int          # the target plus covariates
     horizon: int
-    hidden_size: int = 64
-    num_layers: int = 2
+    hidden_size: int = 32
+    num_layers: int = 1
     dropout: float = 0.1
     cell: str = "lstm"       # lstm | gru
     anchor_last: bool = True  # predict the change from the last observed value (as NLinear does)

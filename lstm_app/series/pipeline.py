@@ -25,6 +25,9 @@ from .model import Forecaster, ForecasterShape
 from .windows import Scaler, Split, make_windows, split_rows, window_ids
 
 
+MAX_AUTO_LOOKBACK = 336
+
+
 @dataclass(frozen=True)
 class ForecastConfig:
     time_col: str | None = None          # None: detected
@@ -32,13 +35,13 @@ class ForecastConfig:
     covariates: tuple[str, ...] = ()     # extra input columns
     lookback: int | str = "auto"         # past values the network reads; "auto": from the season
     horizon: int | str = "auto"          # future values it predicts at once; "auto": one season
-    hidden_size: int = 64
-    num_layers: int = 2
+    hidden_size: int = 32                # small by default: most business series are short
+    num_layers: int = 1
     dropout: float = 0.1
     cell: str = "lstm"                   # lstm | gru
     epochs: int = 100
     batch_size: int = 32
-    lr: float = 1e-3
+    lr: float = 3e-3
     patience: int = 10                   # early stopping; 0 = off
     seed: int = 0
     val_size: float = 0.15               # a fraction below 1, or a number of rows
@@ -88,7 +91,9 @@ def resolve_window(series: SeriesData, config: ForecastConfig) -> tuple[int, int
         horizon = season if season and season <= n // 10 else max(1, min(24, n // 20))
     lookback = config.lookback
     if lookback == "auto":
-        wanted = max(2 * season, horizon) if season else max(2 * horizon, 10)
+        # Two seasons, or one horizon when that is longer, up to 336 steps: beyond that an
+        # LSTM learns little more and each epoch gets slow.
+        wanted = max(2 * season if season else 10, min(horizon, MAX_AUTO_LOOKBACK))
         lookback = int(max(2, min(wanted, (train_rows - horizon) // 2)))
     horizon, lookback = int(horizon), int(lookback)
     if config.lookback == "auto" or config.horizon == "auto":

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ..charts import backtest_chart, forecast_chart, metrics_table, validation_chart
+from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
 from ..series.evaluation import BASELINE_NAMES
 from ..series.pipeline import ForecastResult, to_report
 from ..training.jobs import Snapshot
@@ -40,6 +40,9 @@ def show_result(result: ForecastResult) -> None:
     (st.success if wins else st.warning)(result.verdict)
     st.caption(result.training.message)
 
+    with st.expander("How training went", expanded=False):
+        st.plotly_chart(loss_chart(result.training.history), key="fc_final_loss")
+
     st.subheader("Scores on the test span")
     st.dataframe(metrics_table(result.test, result.baselines))
     cov = result.interval_coverage
@@ -57,7 +60,7 @@ def show_result(result: ForecastResult) -> None:
 
     st.subheader(f"Forecast: the next {horizon} steps")
     st.plotly_chart(forecast_chart(history, result.forecast, value), key="fc_forecast")
-    st.dataframe(result.forecast, hide_index=True)
+    st.dataframe(readable(result.forecast), hide_index=True)
 
     report = to_report(result)
     a, b = st.columns(2)
@@ -75,6 +78,18 @@ def show_result(result: ForecastResult) -> None:
                     f"({split['scaler_fit']['first']} to {split['scaler_fit']['last']}).")
         for notice in result.notices:
             st.markdown(f"- {notice}")
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates without a midnight clock, and numbers rounded to what a reader can take in."""
+    shown = frame.copy()
+    times = shown["time"]
+    if pd.api.types.is_datetime64_any_dtype(times):
+        midnight = (times.dt.hour == 0).all() and (times.dt.minute == 0).all()
+        shown["time"] = times.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
+    values = shown.drop(columns="time")
+    scale = values.abs().median().median()
+    return shown.round(2 if scale >= 10 else 4)
 
 
 def _mape_note(result: ForecastResult) -> str:
