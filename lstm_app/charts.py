@@ -40,8 +40,9 @@ def _x_title(index) -> str:
     return str(index.name or "step")
 
 
-def _line(x, y, name: str, color: str, width: float = 2, dash: str | None = None, **kw) -> go.Scatter:
-    return go.Scatter(x=list(x), y=list(y), name=name, mode="lines",
+def _line(x, y, name: str, color: str, width: float = 2, dash: str | None = None,
+          mode: str = "lines", **kw) -> go.Scatter:
+    return go.Scatter(x=list(x), y=list(y), name=name, mode=mode,
                       line=dict(color=color, width=width, dash=dash), **kw)
 
 
@@ -111,8 +112,10 @@ def loss_chart(history: Sequence[dict], batches: Sequence[dict] = (), log_y: boo
                             "train (per batch)", LSTM, width=1, opacity=0.3))
     if history:
         epochs = [h["epoch"] for h in history]
-        fig.add_trace(_line(epochs, [h["train_loss"] for h in history], "train", LSTM))
-        fig.add_trace(_line(epochs, [h["val_loss"] for h in history], "validation", VALIDATION))
+        mode = "lines+markers" if len(history) <= 30 else "lines"  # the first points must show
+        fig.add_trace(_line(epochs, [h["train_loss"] for h in history], "train", LSTM, mode=mode))
+        fig.add_trace(_line(epochs, [h["val_loss"] for h in history], "validation", VALIDATION,
+                            mode=mode))
     best = _best_epoch(history)
     if best is not None:
         epoch, loss = best

@@ -114,14 +114,20 @@ def _device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def _span_info(series: SeriesData, rows: tuple[int, int]) -> dict:
+def _span_info(series: SeriesData, rows: tuple[int, int], dates_only: bool) -> dict:
     index = series.frame.index
-    label = (lambda i: str(index[i])) if series.time_col else (lambda i: int(i))
+    if not series.time_col:
+        label = int
+    else:
+        label = (lambda i: str(index[i].date())) if dates_only else (lambda i: str(index[i]))
     return {"rows": list(rows), "first": label(rows[0]), "last": label(rows[1] - 1)}
 
 
 def split_report(series: SeriesData, split: Split) -> dict:
-    report = {name: _span_info(series, getattr(split, name)) for name in ("train", "val", "test")}
+    index = series.frame.index
+    dates_only = bool(series.time_col) and bool((index == index.normalize()).all())
+    report = {name: _span_info(series, getattr(split, name), dates_only)
+              for name in ("train", "val", "test")}
     report["scaler_fit"] = dict(report["train"], span="train")
     return report
 
@@ -305,6 +311,7 @@ def to_report(result: ForecastResult) -> dict:
         "training": {"best_epoch": result.training.best_epoch,
                      "best_val_loss": clean(result.training.best_val_loss),
                      "stop_reason": result.training.stop_reason,
+                     "seconds": round(result.training.seconds, 3),
                      "message": result.training.message},
         "history": result.training.history,
         "seconds": round(result.seconds, 3),

@@ -38,7 +38,7 @@ def show_result(result: ForecastResult) -> None:
     value = result.series.value_col
     wins = result.verdict.startswith("The LSTM's") and "lower than" in result.verdict
     (st.success if wins else st.warning)(result.verdict)
-    st.caption(result.training.message)
+    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
 
     with st.expander("How training went", expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key="fc_final_loss")

@@ -1,0 +1,135 @@
+"""The live page against its targets: first loss point on screen, and training speed while polling.
+
+1. Seconds from pressing Train on the airline sample to the first point of the loss curve on
+   screen (target ≤ 2 s).
+2. Training seconds of the same run (daily sales sample, fixed epochs, no early stopping) in the
+   browser with the page open and polling, against the headless engine in this process
+   (target: the page within 10% of headless).
+
+Needs Debian's Chromium at /usr/bin/chromium and Playwright (the test requirements).
+
+    python -m benchmarks.app_latency [--epochs 30] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from lstm_app.samples import sample_path
+from lstm_app.series.loading import load_series
+from lstm_app.series.pipeline import ForecastConfig, run_forecast
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+READY = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+         '[data-test-script-state="notRunning"]')
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, LSTM_APP_HOME=tempfile.mkdtemp())
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.fileWatcherType", "none"], cwd=REPO, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                return server, url
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("the app did not start")
+
+
+def set_number(page, key: str, value) -> None:
+    box = page.locator(f".st-key-{key} input")
+    box.fill(str(value))
+    box.press("Enter")
+    page.wait_for_selector(READY)
+
+
+def open_forecast(page, url: str, sample_title: str) -> None:
+    page.goto(url + "/forecast")
+    page.wait_for_selector(READY, timeout=60000)
+    page.locator(".st-key-fc_sample").click()
+    page.get_by_role("option", name=sample_title).click()
+    page.wait_for_selector(READY)
+
+
+def first_point_seconds(page, url: str) -> float:
+    open_forecast(page, url, "Airline passengers")
+    started = time.perf_counter()
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.locator(".st-key-fc_loss_chart .js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=60000)
+    seconds = time.perf_counter() - started
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Scores on the test span").wait_for(timeout=60000)
+    return seconds
+
+
+def page_training_seconds(page, url: str, epochs: int) -> float:
+    open_forecast(page, url, "Daily sales")
+    set_number(page, "fc_epochs", epochs)
+    set_number(page, "fc_patience", 0)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Scores on the test span").wait_for(timeout=600000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the report (JSON)").click()
+    report = json.loads(Path(download.value.path()).read_text())
+    return report["training"]["seconds"]
+
+
+def headless_training_seconds(epochs: int) -> float:
+    series = load_series(sample_path("daily_sales"))
+    result = run_forecast(series, ForecastConfig(epochs=epochs, patience=0))
+    return result.training.seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores")
+    server, url = start_server()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            firsts = [first_point_seconds(page, url) for _ in range(args.repeats)]
+            in_page, headless = [], []
+            for _ in range(args.repeats):  # interleaved, so machine drift hits both alike
+                in_page.append(page_training_seconds(page, url, args.epochs))
+                headless.append(headless_training_seconds(args.epochs))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+    print(f"Train → first loss point on screen: median {sorted(firsts)[len(firsts) // 2]:.2f} s "
+          f"(runs: {', '.join(f'{s:.2f}' for s in firsts)}; target ≤ 2 s)")
+    best_page, best_headless = min(in_page), min(headless)
+    print(f"training {args.epochs} epochs on daily sales: page open {best_page:.2f} s, headless "
+          f"{best_headless:.2f} s (best of {args.repeats}); ratio {best_page / best_headless:.3f} "
+          f"(target ≤ 1.10)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""The pages' wiring, driven with AppTest: Home's demo, samples, uploads, settings, Train more, Stop.
+
+Each test runs the whole app (app.py with its navigation), drives widgets by key and polls with
+``at.run()`` until the background training shows its result. Models are tiny (8 hidden units,
+one layer, 1–3 epochs) so that every training takes a few seconds on a CPU.
+"""
+
+import subprocess
+import sys
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+FORECAST = "pages/forecast.py"
+RESULTS = "Scores on the test span"
+SAMPLE_FREQUENCIES = {"airline_passengers": "monthly", "noisy_sine": "row order",
+                      "daily_sales": "daily"}
+POLL_DEADLINE = 90.0  # seconds; a 2-epoch training of the tiny model takes a few
+
+
+@pytest.fixture
+def app():
+    """A factory of fresh AppTests; their training jobs are stopped and awaited afterwards.
+
+    The job queue is process-wide (st.cache_resource), so a job left running would hold one of
+    its two slots and queue the next test's training behind it.
+    """
+    made = []
+
+    def make(page: str | None = FORECAST) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        if page is not None:
+            at.switch_page(page)
+        made.append(at)
+        return at
+
+    yield make
+    for at in made:
+        job = at.session_state["fc_job"] if "fc_job" in at.session_state else None
+        if job is not None:
+            job.stop()
+            assert job.wait(30), "a training job did not stop within 30 s"
+
+
+def small_model(at: AppTest, epochs: int) -> None:
+    """Tiny, fast settings; set before the page renders, they persist in the session."""
+    at.session_state["fc_epochs"] = epochs
+    at.session_state["fc_hidden"] = 8
+    at.session_state["fc_layers"] = 1
+
+
+def poll(at: AppTest, condition, what: str, deadline: float = POLL_DEADLINE) -> AppTest:
+    """Rerun the page until ``condition(at)`` holds; fail on an exception or at the deadline."""
+    end = time.monotonic() + deadline
+    while True:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        if condition(at):
+            return at
+        assert time.monotonic() < end, f"{what} did not happen within {deadline:.0f} s"
+        time.sleep(0.2)
+
+
+def has_results(at: AppTest) -> bool:
+    return any(s.value == RESULTS for s in at.subheader)
+
+
+def job_done(at: AppTest) -> bool:
+    return "fc_job" in at.session_state and at.session_state["fc_job"].snapshot().done
+
+
+def summary(at: AppTest) -> str:
+    """The series summary line show_series writes: "**name**: N rows, <frequency>…"."""
+    lines = [m.value for m in at.markdown if " rows, " in m.value]
+    assert len(lines) == 1, [m.value for m in at.markdown]
+    return lines[0]
+
+
+def train(at: AppTest) -> AppTest:
+    at.button(key="fc_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "fc_job" in at.session_state, "clicking Train started no job"
+    return poll(at, has_results, "the results")
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.run()
+    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.file_uploader(key="fc_upload").upload(name, data, "text/csv").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def semicolon_csv() -> bytes:
+    """60 days of sales written the European way: semicolons and decimal commas."""
+    rows = ["date;sales"]
+    for day in range(60):
+        date = f"2024-01-{day + 1:02d}" if day < 31 else f"2024-02-{day - 30:02d}"
+        value = 100 + 2 * day + 15 * (day % 7 in (5, 6))
+        rows.append(f"{date};{value},{day % 10}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+# --- Home -----------------------------------------------------------------------------------
+
+def test_home_renders_with_the_airline_demo(app):
+    at = app(page=None)
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["LSTM Studio"]
+    assert at.button(key="demo_airline").label == "Forecast airline passengers"
+    assert "fc_job" not in at.session_state  # nothing trains before the click
+
+
+def test_the_airline_demo_switches_to_forecast_and_trains(app):
+    at = app(page=None)
+    small_model(at, epochs=2)
+    at.run()
+    at.button(key="demo_airline").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Forecast"]
+    assert at.radio(key="fc_kind").value == "A sample"
+    assert at.selectbox(key="fc_sample").value == "airline_passengers"
+    assert "fc_job" in at.session_state, "the demo did not autostart a training"
+    assert "fc_autostart" not in at.session_state  # consumed, so a rerun does not train again
+    job = at.session_state["fc_job"]
+    poll(at, has_results, "the demo's results")
+    assert at.session_state["fc_job"] is job
+    result = job.result()
+    assert result.series.name == "airline_passengers.csv"
+    assert result.config.epochs == 2 and result.config.hidden_size == 8
+
+
+# --- Forecast: samples ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("sample", list(SAMPLE_FREQUENCIES))
+def test_each_sample_shows_its_summary(app, sample):
+    at = app()
+    at.run()
+    at.selectbox(key="fc_sample").set_value(sample).run()
+    assert not at.exception
+    line = summary(at)
+    assert line.startswith(f"**{sample}.csv**: ")
+    assert SAMPLE_FREQUENCIES[sample] in line
+    assert any(c.value.startswith("The network has **") for c in [*at.caption, *at.warning])
+    assert not at.error
+    assert "fc_job" not in at.session_state
+
+
+def test_airline_trains_shows_results_and_trains_more(app):
+    at = app()
+    small_model(at, epochs=2)
+    at.run()
+    assert at.selectbox(key="fc_sample").value == "airline_passengers"
+    train(at)
+    result = at.session_state["fc_job"].result()
+    assert [h["epoch"] for h in result.training.history] == [1, 2]
+
+    verdicts = [a.value for a in [*at.success, *at.warning]]
+    assert result.verdict in verdicts
+    tables = [d.value for d in at.dataframe if d.value.index.name == "model"]
+    assert len(tables) == 1, "the metrics table is missing"
+    metrics = tables[0]
+    assert list(metrics.index) == ["LSTM", "Naive (last value)", "Seasonal naive", "Drift"]
+    assert {"MAE", "RMSE", "MASE"} <= set(metrics.columns)
+    assert metrics.loc["LSTM", "MAE"] == pytest.approx(result.test["mae"], rel=1e-3)
+    downloads = at.get("download_button")
+    assert sorted(d.key for d in downloads) == ["fc_dl_csv", "fc_dl_json"]
+    assert not at.error
+
+    first = at.session_state["fc_job"]
+    at.number_input(key="fc_more").set_value(1)
+    at.button(key="fc_train_more").click().run()
+    assert not at.exception
+    assert at.session_state["fc_job"] is not first, "Train more started no new job"
+    poll(at, lambda a: job_done(a) and has_results(a), "the results after Train more")
+    more = at.session_state["fc_job"].result()
+    assert [h["epoch"] for h in more.training.history] == [1, 2, 3]
+    assert more.config.epochs == 1
+
+
+# --- Forecast: uploads ----------------------------------------------------------------------
+
+def test_a_semicolon_csv_with_decimal_commas_uploads_and_trains(app):
+    at = app()
+    small_model(at, epochs=1)
+    upload(at, "shop.csv", semicolon_csv())
+    assert not at.error, [e.value for e in at.error]
+    assert at.session_state["fc_uploaded"] == {"name": "shop.csv", "data": semicolon_csv()}
+    line = summary(at)
+    assert line.startswith("**shop.csv**: 60 rows, daily") and "**sales**" in line
+    assert any("decimal comma" in c.value for c in at.caption)
+    train(at)
+    result = at.session_state["fc_job"].result()
+    assert result.series.name == "shop.csv"
+    assert result.series.frame["sales"].iloc[0] == pytest.approx(100.0)
+    assert result.series.frame["sales"].iloc[1] == pytest.approx(102.1)
+    assert len(result.training.history) == 1
+    assert not at.error
+
+
+def test_an_earlier_upload_is_used_after_a_page_switch(app):
+    at = app()
+    at.session_state["fc_kind"] = "My own CSV"
+    at.session_state["fc_uploaded"] = {"name": "shop.csv", "data": semicolon_csv()}
+    at.run()
+    assert not at.exception and not at.error
+    assert any(c.value == "Using **shop.csv**, uploaded earlier." for c in at.caption)
+    assert summary(at).startswith("**shop.csv**: 60 rows, daily")
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.csv", b"", "The file is empty; choose a CSV file"),
+    ("blob.csv", bytes(range(256)) * 4, "This file is not a text CSV (it looks binary)"),
+    ("book.csv", b"PK\x03\x04" + bytes(300), "This looks like an Excel spreadsheet renamed to .csv"),
+], ids=["empty", "binary", "fake-xlsx"])
+def test_a_bad_upload_shows_the_loaders_message(app, name, data, message):
+    at = upload(app(), name, data)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith(message), errors
+    assert not any(s.value == "Settings" for s in at.subheader)  # the page stopped at the error
+    assert "fc_job" not in at.session_state
+
+
+# --- Forecast: settings ---------------------------------------------------------------------
+
+def test_lookback_and_horizon_reach_the_config(app):
+    at = app()
+    small_model(at, epochs=1)
+    at.run()
+    at.number_input(key="fc_lookback").set_value(6)
+    at.number_input(key="fc_horizon").set_value(3)
+    train(at)
+    result = at.session_state["fc_job"].result()
+    assert (result.config.lookback, result.config.horizon) == (6, 3)
+    assert len(result.forecast) == 3
+    assert any(s.value == "Forecast: the next 3 steps" for s in at.subheader)
+
+
+def test_an_impossible_lookback_shows_a_plain_error(app):
+    at = app()
+    small_model(at, epochs=1)
+    at.run()
+    at.number_input(key="fc_lookback").set_value(130)
+    at.button(key="fc_train").click().run()
+    assert not at.exception
+    poll(at, job_done, "the failed job")
+    assert at.session_state["fc_job"].snapshot().state == "failed"
+    errors = [e.value for e in at.error]
+    assert errors == ["The column 'passengers' has 144 numeric values; with lookback 130 and "
+                      "horizon 12 at least 166 are needed."]
+    assert not has_results(at)
+
+
+# --- Stop -----------------------------------------------------------------------------------
+
+def test_stop_keeps_the_best_weights_and_shows_results(app):
+    at = app()
+    small_model(at, epochs=5000)  # the most the form allows: 500 tiny epochs take ~6 s
+    at.session_state["fc_patience"] = 0  # never stops early by itself
+    at.run()
+    at.button(key="fc_train").click().run()
+    poll(at, lambda a: a.session_state["fc_job"].snapshot().history, "the first epoch")
+    assert not has_results(at)
+    assert at.button(key="fc_train").disabled  # no second training while one runs
+    at.button(key="fc_job_stop").click().run()
+    poll(at, has_results, "the results after Stop")
+    result = at.session_state["fc_job"].result()
+    assert result.training.stop_reason == "stopped"
+    assert 1 <= len(result.training.history) < 5000
+    assert at.session_state["fc_job"].snapshot().state == "stopped"
+
+
+# --- The core without streamlit ---------------------------------------------------------------
+
+def test_the_core_does_not_import_streamlit():
+    code = ("import sys, lstm_app, lstm_app.cli, lstm_app.series.pipeline, lstm_app.charts, "
+            "lstm_app.training.jobs; "
+            "assert 'streamlit' not in sys.modules, 'the core imported streamlit'")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
