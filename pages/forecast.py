@@ -9,7 +9,9 @@ from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
 from lstm_app.ui.forecast_view import render_live, show_result
 from lstm_app.ui.live import watch
 from lstm_app.ui.series_input import choose_columns, choose_source, show_series
-from lstm_app.ui.session import current_job, start_job
+from lstm_app.ui.session import current_job, start_job, use_app_navigation
+
+use_app_navigation()
 
 JOB = "fc_job"
 

@@ -38,3 +38,17 @@ def start_job(key: str, task, label: str) -> Job:
     job = job_queue().submit(task, label=label, watcher=_session_watcher())
     st.session_state[key] = job
     return job
+
+
+def use_app_navigation() -> None:
+    """Route through app.py's st.navigation even when a deep link is a new server's first request.
+
+    Streamlit treats a ``pages/`` folder as the old multipage layout until ``st.navigation`` has
+    run once in the process, so a first visit straight to /forecast would run the page alone,
+    with the old sidebar. Switching that flag off and rerunning goes through app.py instead.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
