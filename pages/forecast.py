@@ -11,7 +11,7 @@ from lstm_app.ui.live import watch
 from lstm_app.ui.series_input import choose_columns, choose_source, show_series
 from lstm_app.ui.session import current_job, start_job, use_app_navigation
 
-use_app_navigation()
+use_app_navigation(__file__)
 
 JOB = "fc_job"
 

@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_app.ui.series_input import use_sample
 from lstm_app.ui.session import use_app_navigation
 
-use_app_navigation()
+use_app_navigation(__file__)
 
 st.title("LSTM Studio")
 st.markdown(

@@ -40,15 +40,18 @@ def start_job(key: str, task, label: str) -> Job:
     return job
 
 
-def use_app_navigation() -> None:
+def use_app_navigation(page_file: str) -> None:
     """Route through app.py's st.navigation even when a deep link is a new server's first request.
 
     Streamlit treats a ``pages/`` folder as the old multipage layout until ``st.navigation`` has
     run once in the process, so a first visit straight to /forecast would run the page alone,
-    with the old sidebar. Switching that flag off and rerunning goes through app.py instead.
+    with the old sidebar. Switching that flag off and switching to this same page goes through
+    app.py instead. Each page calls this first, with its own ``__file__``.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    # AppTest resets the flag before every run and stands in a mock runtime: leave it alone there.
+    real_server = Runtime.exists() and type(Runtime.instance()) is Runtime
+    if real_server and PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        st.switch_page(page_file)
