@@ -149,3 +149,56 @@ def shot(page: Page, name: str) -> Path:
         if size and extra > 0:
             page.set_viewport_size(size)
     return path
+
+
+# --- widgets by key, and reading a live training -------------------------------------------
+
+EPOCH_RE = re.compile(r"Epoch (\d+) of (\d+)")
+
+
+def key_locator(page: Page, key: str):
+    """The element container of the widget created with ``key=`` (Streamlit's ``st-key-<key>``)."""
+    return page.locator(f".st-key-{key}")
+
+
+def set_number(page: Page, key: str, value, timeout: float = DEFAULT_TIMEOUT_MS) -> None:
+    """Type ``value`` into the ``st.number_input`` with ``key`` and commit it (Enter → rerun).
+
+    Does nothing when the box already holds that number (Streamlit would not rerun)."""
+    box = key_locator(page, key).locator("input")
+    try:
+        if float(box.input_value()) == float(value):
+            return
+    except ValueError:  # empty (a placeholder such as "auto: 24") or not a number
+        pass
+    box.fill(str(value))
+    run_and_wait(page, lambda: box.press("Enter"), timeout=timeout)
+
+
+def progress_text(page: Page) -> str:
+    """The text of the first progress bar on the page ('' when there is none)."""
+    bars = page.locator('[data-testid="stProgress"]')
+    if bars.count() == 0:
+        return ""
+    try:
+        return bars.first.inner_text(timeout=2_000)
+    except Exception:  # the fragment redrew it between count() and inner_text()
+        return ""
+
+
+def progress_epoch(page: Page) -> int | None:
+    """The N of "Epoch N of M" in the progress text, or None if it shows no epoch yet."""
+    m = EPOCH_RE.search(progress_text(page))
+    return int(m.group(1)) if m else None
+
+
+_CHART_POINTS_JS = """(sel) => {
+  const el = document.querySelector(sel + ' .js-plotly-plot');
+  if (!el || !el.data) return -1;
+  return el.data.reduce((n, t) => n + ((t.x && t.x.length) || (t.y && t.y.length) || 0), 0);
+}"""
+
+
+def chart_points(page: Page, key: str) -> int:
+    """Points over all traces of the Plotly chart made with ``key=`` (-1 if not drawn yet)."""
+    return int(page.evaluate(_CHART_POINTS_JS, f".st-key-{key}"))

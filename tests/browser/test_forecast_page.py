@@ -1,0 +1,521 @@
+"""The Forecast page in a real browser: upload, live training, page switches, Stop, results and
+downloads; two sessions training at once; the Home page's airline demo; bad uploads.
+
+Trainings are kept tiny (hidden 8, one layer) so that the tests run on a busy 2-core machine;
+the ones that must still be running when the test acts on them get many epochs and no early
+stopping, and are stopped by the test. Every wait is Playwright's auto-waiting (``expect``,
+``wait_for_function``), never a sleep. Timings are printed (run with ``-s``), never asserted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+from helpers import (
+    EPOCH_RE,
+    chart_points,
+    key_locator,
+    open_page,
+    progress_epoch,
+    run_and_wait,
+    set_number,
+    shot,
+    wait_for_app,
+)
+from playwright.sync_api import Page, expect
+
+VIEWPORT = {"width": 1400, "height": 1000}
+RESULTS = "Scores on the test span"
+CSV_HEADER = ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
+LOSS_CHART = "fc_loss_chart"
+
+START_MS = 60_000        # Train clicked → first epoch on screen, on a busy machine
+ADVANCE_MS = 90_000      # the epoch number moves on
+STOPPED_MS = 30_000      # Stop clicked → results on screen ("within a few seconds", with slack)
+DEMO_MS = 300_000        # the airline demo with default settings, to the end
+HOME_DWELL_MS = 5_000    # how long the user stays on Home while the training runs
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def open_forecast(page: Page, base_url: str) -> Page:
+    open_page(page, base_url, "forecast")
+    expect(page.get_by_role("heading", name="Forecast", exact=True)).to_be_visible()
+    # Drawn to the end (a fresh server's first visit reruns once before it draws the page).
+    expect(key_locator(page, "fc_train").get_by_role("button")).to_be_visible()
+    wait_for_app(page)
+    return page
+
+
+def settings(page: Page, **values) -> None:
+    """Set number inputs by key (fc_epochs=…, fc_hidden=…), each one committed with Enter."""
+    for key, value in values.items():
+        set_number(page, key, value)
+        expect(key_locator(page, key).locator("input")).to_have_value(str(value))
+
+
+def click_train(page: Page) -> None:
+    button = key_locator(page, "fc_train").get_by_role("button")
+    expect(button).to_be_enabled()
+    run_and_wait(page, button.click, timeout=START_MS)
+
+
+def click_stop(page: Page) -> None:
+    # The Stop button lives in a fragment that redraws every 0.75 s; click() retries until it
+    # lands on an attached, enabled button. No run_and_wait: the fragment's own runs would
+    # satisfy it.
+    key_locator(page, "fc_job_stop").get_by_role("button", name="Stop").click()
+
+
+def progress(page: Page):
+    return page.get_by_test_id("stProgress").first
+
+
+def wait_epoch_above(page: Page, epoch: int, timeout: float = ADVANCE_MS) -> int:
+    """Wait until the progress text shows an epoch larger than ``epoch``; return it."""
+    page.wait_for_function(
+        """(n) => {
+            const bar = document.querySelector('[data-testid="stProgress"]');
+            const m = bar && bar.innerText.match(/Epoch (\\d+) of/);
+            return m !== null && Number(m[1]) > n;
+        }""",
+        arg=epoch,
+        timeout=timeout,
+    )
+    now = progress_epoch(page)
+    assert now is not None and now > epoch, f"progress text: {now!r}"
+    return now
+
+
+def wait_points_above(page: Page, points: int, timeout: float = ADVANCE_MS) -> int:
+    """Wait until the live loss chart holds more than ``points`` points; return how many."""
+    page.wait_for_function(
+        """([sel, n]) => {
+            const el = document.querySelector(sel + ' .js-plotly-plot');
+            if (!el || !el.data) return false;
+            const pts = el.data.reduce((s, t) => s + ((t.x && t.x.length) || 0), 0);
+            return pts > n;
+        }""",
+        arg=[f".st-key-{LOSS_CHART}", points],
+        timeout=timeout,
+    )
+    return chart_points(page, LOSS_CHART)
+
+
+def wait_results_drawn(page: Page, timeout: float = STOPPED_MS) -> None:
+    """The results are on screen down to the downloads, and the script run has finished."""
+    expect(results_heading(page)).to_be_visible(timeout=timeout)
+    expect(page.get_by_role("button", name="Download the report (JSON)")).to_be_visible(
+        timeout=timeout
+    )
+    wait_for_app(page, timeout=timeout)
+
+
+def expect_airline_sample(page: Page) -> None:
+    """The chosen sample is the airline one (its one-line description is shown under it)."""
+    expect(page.get_by_test_id("stMain")).to_contain_text(
+        "Monthly totals of international airline passengers"
+    )
+
+
+def results_heading(page: Page):
+    return page.get_by_role("heading", name=RESULTS)
+
+
+def verdict(page: Page):
+    return page.locator(
+        '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentWarning"]'
+    ).first
+
+
+def assert_no_traceback(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert "Traceback" not in page.locator("body").inner_text()
+
+
+def choose_own_csv(page: Page) -> None:
+    run_and_wait(page, lambda: key_locator(page, "fc_kind").get_by_text("My own CSV").click())
+    expect(page.locator('.st-key-fc_upload input[type="file"]')).to_be_attached()
+
+
+def upload(page: Page, files) -> None:
+    """Put ``files`` (a path, or a dict with name, mimeType, buffer) into the CSV uploader."""
+    box = page.locator('.st-key-fc_upload input[type="file"]')
+    run_and_wait(page, lambda: box.set_input_files(files), timeout=START_MS)
+
+
+# --- data the app did not ship -------------------------------------------------------------
+
+
+def weekly_csv(path) -> None:
+    """150 weeks of a German-style export: semicolons, dd.mm.yyyy dates, decimal commas, €."""
+    start = dt.date(2021, 1, 4)  # a Monday
+    lines = ["Woche;Umsatz (€)"]
+    for i in range(150):
+        value = 1000 + 3 * i + 120 * math.sin(2 * math.pi * i / 13) + (i * 7 % 5)
+        day = start + dt.timedelta(weeks=i)
+        number = f"{value:.2f}".replace(".", ",")
+        lines.append(f"{day:%d.%m.%Y};{number}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# --- 1. upload, train live, switch pages, Stop, results, downloads -------------------------
+
+
+def test_upload_train_switch_pages_stop_and_download(page: Page, app_server, tmp_path):
+    data = tmp_path / "umsatz_woche.csv"
+    weekly_csv(data)
+    assert data.read_text(encoding="utf-8").splitlines()[1] == "04.01.2021;1000,00"
+
+    open_forecast(page, app_server)
+    choose_own_csv(page)
+    expect(page.get_by_text("Upload a CSV file to start")).to_be_visible()
+    upload(page, str(data))
+
+    main = page.get_by_test_id("stMain")
+    # What the loader understood: 150 rows, weekly, the decimal comma repaired.
+    expect(main).to_contain_text("umsatz_woche.csv")
+    expect(main).to_contain_text("150 rows")
+    expect(main).to_contain_text(re.compile(r"weekly", re.I))
+    expect(main).to_contain_text("decimal comma")
+    expect(main).to_contain_text("Umsatz (€)")
+    shot(page, "forecast_01_uploaded")
+
+    # Long enough to outlast the page switches even on an idle machine (no early stopping,
+    # small batches: many steps per epoch); the test stops it.
+    settings(page, fc_hidden=8, fc_layers=1, fc_patience=0, fc_batch=4, fc_epochs=5000)
+    click_train(page)
+    expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
+    first, first_at = progress_epoch(page), time.perf_counter()
+    points = chart_points(page, LOSS_CHART)
+    later = wait_epoch_above(page, first)
+    more_points = wait_points_above(page, max(points, 0))
+    print(f"\n[upload] epoch {first} → {later}; loss-chart points {points} → {more_points}")
+    expect(key_locator(page, "fc_job_stop").get_by_role("button", name="Stop")).to_be_visible()
+    # No tooltip of the just-clicked Train button over the screenshot.
+    page.mouse.move(0, 0)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    shot(page, "forecast_02_training_live")
+
+    # Away to Home while it trains (a user reading the Home page for a few seconds), then back.
+    before_leaving = progress_epoch(page) or later
+    left_at = time.perf_counter()
+    nav = page.get_by_test_id("stSidebarNav")
+    run_and_wait(page, lambda: nav.get_by_role("link", name="Home").click())
+    expect(page.get_by_role("heading", name="LSTM Studio")).to_be_visible()
+    expect(page.get_by_test_id("stProgress")).to_have_count(0)
+    shot(page, "forecast_03_home_while_training")
+    page.wait_for_timeout(HOME_DWELL_MS)  # the scenario's dwell time, not a synchronisation
+    run_and_wait(page, lambda: nav.get_by_role("link", name="Forecast").click())
+    expect(page.get_by_role("heading", name="Forecast", exact=True)).to_be_visible()
+    # The upload and the settings survived the round trip.
+    expect(main).to_contain_text("umsatz_woche.csv")
+    expect(key_locator(page, "fc_epochs").locator("input")).to_have_value("5000")
+    # The training went on while the Forecast page was not shown: the first progress drawn
+    # on return is already past the epoch seen when leaving; and it keeps going.
+    expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
+    on_return = progress_epoch(page)
+    away = time.perf_counter() - left_at
+    assert on_return is not None and on_return > before_leaving, (
+        f"epoch {before_leaving} when leaving, {on_return} after {away:.1f} s away"
+    )
+    back = wait_epoch_above(page, on_return)
+    watched = (before_leaving - first) / (left_at - first_at)
+    print(
+        f"[upload] epoch {before_leaving} when leaving, {on_return} on return "
+        f"({away:.1f} s away), then {back}; about {watched:.1f} epochs/s while watched, "
+        f"{(on_return - before_leaving) / away:.1f} epochs/s while away (Home page)"
+    )
+    shot(page, "forecast_04_back_still_training")
+
+    # Stop: the results (from the best weights so far) come within seconds.
+    stopped_at = progress_epoch(page)
+    t0 = time.perf_counter()
+    click_stop(page)
+    expect(results_heading(page)).to_be_visible(timeout=STOPPED_MS)
+    stop_to_results = time.perf_counter() - t0
+    wait_results_drawn(page)
+    print(f"[upload] Stop at epoch ~{stopped_at} → results in {stop_to_results:.1f} s")
+    expect(verdict(page)).to_be_visible()
+    expect(main).to_contain_text("stopped by the user")
+    expect(page.get_by_test_id("stProgress")).to_have_count(0)
+    assert_no_traceback(page)
+    shot(page, "forecast_05_results")
+
+    # The downloads.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the forecast (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == "forecast.csv"
+    text = open(download.path(), encoding="utf-8").read()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == CSV_HEADER, rows[0]
+    assert len(rows) > 1, "the forecast CSV has no rows"
+    # Real future timestamps, a week apart, after the last observation (2023-11-13).
+    times = [dt.date.fromisoformat(r[0][:10]) for r in rows[1:]]
+    assert times[0] > dt.date(2023, 11, 13), times
+    assert all((b - a).days == 7 for a, b in zip(times, times[1:])), times
+    for r in rows[1:]:
+        f, lo80, hi80, lo95, hi95 = map(float, r[1:])
+        assert lo95 <= lo80 <= f <= hi80 <= hi95, r
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the report (JSON)").click()
+    download = info.value
+    assert download.suggested_filename == "report.json"
+    report = json.loads(open(download.path(), encoding="utf-8").read())
+    assert {"verdict", "test", "baselines"} <= set(report), sorted(report)
+    assert isinstance(report["verdict"], str) and report["verdict"]
+    assert report["training"]["stop_reason"] == "stopped"
+    assert report["config"]["hidden_size"] == 8 and report["config"]["epochs"] == 5000
+    assert report["data"]["rows"] == 150
+    assert_no_traceback(page)
+
+
+# --- 2. two sessions training at once ------------------------------------------------------
+
+
+def test_two_sessions_train_at_once_and_stop_independently(browser, app_server):
+    contexts = [browser.new_context(viewport=VIEWPORT) for _ in range(2)]
+    try:
+        a, b = (ctx.new_page() for ctx in contexts)
+        for p in (a, b):
+            open_forecast(p, app_server)
+            # The airline sample is the default; small batches make each epoch slow enough
+            # that neither training can end by itself during the test.
+            expect_airline_sample(p)
+            settings(p, fc_hidden=8, fc_layers=1, fc_patience=0, fc_batch=4, fc_epochs=5000)
+        click_train(a)
+        click_train(b)
+        for p in (a, b):
+            expect(progress(p)).to_contain_text(EPOCH_RE, timeout=START_MS)
+            wait_epoch_above(p, progress_epoch(p))
+        print(f"\n[two] A at epoch {progress_epoch(a)}, B at epoch {progress_epoch(b)}")
+        shot(a, "forecast_two_01_A_training")
+        shot(b, "forecast_two_02_B_training")
+
+        click_stop(a)
+        wait_results_drawn(a)
+        expect(verdict(a)).to_be_visible()
+        expect(a.get_by_test_id("stMain")).to_contain_text("stopped by the user")
+        # B is untouched: still training, its epoch still going up, no results.
+        b_epoch = progress_epoch(b)
+        assert b_epoch is not None, "B lost its progress when A stopped"
+        b_later = wait_epoch_above(b, b_epoch)
+        expect(results_heading(b)).to_have_count(0)
+        print(f"[two] A stopped; B went on from epoch {b_epoch} to {b_later}")
+        shot(a, "forecast_two_03_A_stopped")
+        shot(b, "forecast_two_04_B_still_training")
+
+        click_stop(b)
+        wait_results_drawn(b)
+        expect(verdict(b)).to_be_visible()
+        for p in (a, b):
+            assert_no_traceback(p)
+        shot(b, "forecast_two_05_B_stopped")
+    finally:
+        for ctx in contexts:
+            ctx.close()
+
+
+# --- 3. Train → first point, and the Home page's airline demo -------------------------------
+
+# Records, in the page, when the Train button was pressed and when the first epoch text and
+# the first loss-chart point appeared (performance.now(), ms). A MutationObserver catches even
+# a state that lasts less than one of Playwright's polling intervals.
+_TIMING_JS = """() => {
+  const t = window.__lstmTiming =
+      {click: null, epoch: null, point: null, results: null, progress: false};
+  const check = () => {
+    const now = performance.now();
+    const bar = document.querySelector('[data-testid="stProgress"]');
+    if (bar) t.progress = true;
+    if (t.epoch === null && bar && /Epoch \\d+ of/.test(bar.innerText)) t.epoch = now;
+    const plot = document.querySelector('.st-key-fc_loss_chart .js-plotly-plot');
+    if (t.point === null && plot && plot.data &&
+        plot.data.some(tr => tr.x && tr.x.length > 0)) t.point = now;
+    if (t.results === null && [...document.querySelectorAll('h3')].some(
+        h => h.innerText.includes('Scores on the test span'))) t.results = now;
+  };
+  document.addEventListener('click', (e) => {
+    const btn = e.target.closest('button');
+    if (btn && t.click === null && /^(Train|Forecast airline passengers)$/.test(btn.innerText.trim()))
+      t.click = performance.now();
+  }, true);
+  new MutationObserver(check).observe(document.body,
+      {subtree: true, childList: true, characterData: true, attributes: true});
+}"""
+
+
+def _timing(page: Page) -> dict:
+    return page.evaluate("() => window.__lstmTiming")
+
+
+def _since_click(t: dict, what: str) -> str:
+    return "never drawn" if t[what] is None else f"{t[what] - t['click']:.0f} ms"
+
+
+@pytest.mark.parametrize(
+    "settings_, label",
+    [
+        ({}, "default settings"),
+        # Long enough that the live view is always drawn before the end; stopped by the test.
+        ({"fc_hidden": 8, "fc_patience": 0, "fc_epochs": 5000}, "hidden 8, 5000 epochs"),
+    ],
+    ids=["default", "long"],
+)
+def test_train_to_first_point_on_the_airline_sample(page: Page, app_server, settings_, label):
+    """Prints the time from pressing Train to the first epoch text / loss-chart point.
+
+    With the default settings the whole training may end before the first live poll (it takes
+    about a second on an idle machine), so the results may come first; that is printed too.
+    """
+    open_forecast(page, app_server)
+    expect_airline_sample(page)
+    settings(page, **settings_)
+    page.evaluate(_TIMING_JS)
+    click_train(page)
+    page.wait_for_function(
+        "() => { const t = window.__lstmTiming;"
+        " return (t.epoch !== null && t.point !== null) || t.results !== null; }",
+        timeout=DEMO_MS,
+    )
+    if settings_:
+        click_stop(page)
+    wait_results_drawn(page, timeout=DEMO_MS)
+    t = _timing(page)
+    print(
+        f"\n[timing] airline sample, {label}: Train → first 'Epoch N of' text "
+        f"{_since_click(t, 'epoch')}; → first loss-chart point {_since_click(t, 'point')}; "
+        f"→ results {_since_click(t, 'results')}"
+    )
+    assert_no_traceback(page)
+
+
+def test_home_airline_demo_runs_to_the_end(page: Page, app_server):
+    open_page(page, app_server)
+    page.evaluate(_TIMING_JS)  # the demo switches pages in the same document: it survives
+    page.get_by_role("button", name="Forecast airline passengers").click()
+    page.wait_for_url(re.compile(r"/forecast/?$"))
+    expect(page.get_by_role("heading", name="Forecast", exact=True)).to_be_visible()
+    # Training started by itself, on the airline sample (its live view, or already its result:
+    # the default training can end before the first poll).
+    page.wait_for_function(
+        "() => window.__lstmTiming.progress || window.__lstmTiming.results !== null",
+        timeout=START_MS,
+    )
+    expect_airline_sample(page)
+    if page.get_by_test_id("stProgress").count():
+        shot(page, "forecast_demo_01_training")
+
+    wait_results_drawn(page, timeout=DEMO_MS)
+    t = _timing(page)
+    print(
+        f"\n[demo] click → first loss point {_since_click(t, 'point')}; "
+        f"→ results {_since_click(t, 'results')}"
+    )
+    # It trained to its end by itself (all epochs, or early stopping), not stopped by anyone.
+    expect(page.get_by_test_id("stMain")).to_contain_text(
+        re.compile(r"Training (ran all its epochs|stopped early)")
+    )
+    expect(verdict(page)).to_be_visible()
+    expect(page.get_by_role("button", name="Download the forecast (CSV)")).to_be_visible()
+    expect(page.get_by_role("button", name="Download the report (JSON)")).to_be_visible()
+    expect(page.get_by_test_id("stProgress")).to_have_count(0)
+    assert_no_traceback(page)
+    shot(page, "forecast_demo_02_results")
+
+
+# --- 4. bad input: a plain message, never a traceback --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("empty.csv", b"", "empty"),
+        ("holiday_photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "not a text CSV"),
+    ],
+    ids=["empty", "binary"],
+)
+def test_bad_upload_shows_a_plain_error(page: Page, app_server, app_log, name, content, words):
+    log_start = app_log.stat().st_size if app_log.exists() else 0
+    open_forecast(page, app_server)
+    choose_own_csv(page)
+    upload(page, {"name": name, "mimeType": "text/csv", "buffer": content})
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(words)
+    assert_no_traceback(page)
+    # Nothing to train on: no settings, no Train button.
+    expect(key_locator(page, "fc_train")).to_have_count(0)
+    shot(page, f"forecast_bad_upload_{name.split('.')[0]}")
+    with open(app_log, "rb") as log:
+        log.seek(log_start)
+        assert b"Traceback" not in log.read(), "the server logged a traceback"
+
+
+# --- 5. a deep link as the first visit after the server starts -----------------------------
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server of its own, so that the test below is its very first visitor."""
+    from conftest import REPO, _free_port, _health_ok, _stop
+
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = dict(os.environ, LSTM_APP_HOME=str(tmp_path / "home"), PYTHONUNBUFFERED="1")
+    log = open(tmp_path / "server.log", "wb")
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _health_ok(f"{base_url}/_stcore/health"):
+            assert proc.poll() is None, (tmp_path / "server.log").read_text(errors="replace")
+            assert time.monotonic() < deadline, "the second server did not start in 60 s"
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def test_deep_link_to_forecast_as_first_visit_has_the_app_navigation(browser, fresh_server):
+    """A bookmark to /forecast, as a fresh server's very first request, gets app.py's navigation.
+
+    Regression: with app.py next to a folder named pages/, Streamlit stays in its legacy
+    pages-folder mode until st.navigation has run once in the process, so this first visit
+    used to run pages/forecast.py alone (no page config, sidebar 'app', 'forecast', 'home'),
+    and so did every later session until someone opened the root URL.
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        open_forecast(page, fresh_server)  # waits for the whole page, down to Train
+        expect(key_locator(page, "fc_epochs").locator("input")).to_be_visible()
+        shot(page, "forecast_deep_link_first_visit")
+        nav = page.get_by_test_id("stSidebarNav")
+        # The st.Page titles, capitalised (the legacy mode shows the file names, lowercase).
+        expect(nav).to_contain_text(re.compile("Home"))
+        expect(nav).to_contain_text(re.compile("Forecast"))
+        expect(nav.get_by_role("link", name=re.compile(r"^\s*app\s*$"))).to_have_count(0)
+    finally:
+        context.close()
