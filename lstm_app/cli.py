@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from .series.loading import load_series
+from .series.evaluation import coverage_note
 from .series.metrics import NEAR_ZERO
 from .series.pipeline import ForecastConfig, ForecastResult, run_forecast, to_report
 from .training.trainer import Progress
@@ -137,6 +138,9 @@ def results_table(result: ForecastResult) -> str:
                      f"of zero relative to their mean size.")
     cov = result.interval_coverage
     lines.append(f"Interval coverage on the test span: 80% → {cov['80']:.0%}, 95% → {cov['95']:.0%}")
+    note = coverage_note(cov)
+    if note:
+        lines.append(note)
     lines.append(result.training.message)
     lines.append(result.verdict)
     return "\n".join(lines)

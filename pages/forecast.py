@@ -9,11 +9,11 @@ from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
 from lstm_app.ui.forecast_view import render_live, show_result
 from lstm_app.ui.live import watch
 from lstm_app.ui.series_input import choose_columns, choose_source, show_series
-from lstm_app.ui.session import current_job, start_job, use_app_navigation
+from lstm_app.ui.session import FORECAST_JOB, current_job, start_job, use_app_navigation
 
 use_app_navigation(__file__)
 
-JOB = "fc_job"
+JOB = FORECAST_JOB
 
 st.title("Forecast")
 st.caption("Upload a time series or pick a sample, choose the settings, and press Train.")
@@ -35,7 +35,8 @@ busy = job is not None and not job.snapshot().done
 train = st.button("Train", type="primary", disabled=busy, key="fc_train",
                   help="Start training in the background; you can switch pages meanwhile.")
 if train or st.session_state.pop("fc_autostart", False):
-    job = start_job(JOB, functools.partial(run_forecast, series, config), label=series.name)
+    start_job(JOB, functools.partial(run_forecast, series, config), label=series.name)
+    st.rerun()  # redraw with Train disabled and the live view running
 
 snap = watch(JOB, lambda s: render_live(s, series.value_col))
 if snap is None or not snap.done:
@@ -44,7 +45,7 @@ if snap is None or not snap.done:
 if snap.state == "failed":
     st.error(snap.error)
     st.stop()
-result = job.result()
+result = current_job(JOB).result()
 if result is None:
     st.info("Training was stopped before it started.")
     st.stop()

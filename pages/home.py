@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lstm_app.ui.series_input import use_sample
-from lstm_app.ui.session import use_app_navigation
+from lstm_app.ui.session import FORECAST_JOB, current_job, use_app_navigation
 
 use_app_navigation(__file__)
 
@@ -12,6 +12,11 @@ st.markdown(
     "Train an LSTM neural network on your own time series, right here in the browser, and watch "
     "it learn. You get a forecast scored honestly against simple rules of thumb, with intervals "
     "and a verdict in plain words.")
+
+running = current_job(FORECAST_JOB)
+if running is not None and not running.snapshot().done:
+    st.info("A forecast is training in the background.", icon=":material/model_training:")
+    st.page_link("pages/forecast.py", label="Watch it on the Forecast page", icon=":material/show_chart:")
 
 st.subheader("Try it in one click")
 left, _ = st.columns(2)

@@ -91,3 +91,12 @@ def test_coverage_counts_the_bounds_as_inside():
     y = np.array([1.0, 2.0, 3.0, 4.0])
     lower, upper = np.array([0.0, 2.5, 3.0, 5.0]), np.array([2.0, 3.0, 3.0, 6.0])
     assert intervals.coverage(y, lower, upper) == 0.5  # in, out, on both bounds, out
+
+
+def test_coverage_note_speaks_only_when_intervals_fall_short():
+    from lstm_app.series.evaluation import coverage_note
+    assert coverage_note({"80": 0.78, "95": 0.9}) == ""
+    assert coverage_note({"80": 0.77, "95": 0.84}) == (
+        "The intervals were too narrow on the test span: only 84% of actual values fell inside "
+        "the 95% interval, so the series behaved differently there than in the validation span; "
+        "read them as optimistic.")

@@ -74,3 +74,14 @@ def verdict(lstm: dict, baseline_rows: dict[str, dict]) -> str:
     return (f"{label[0].upper() + label[1:]} beats this LSTM: its {metric} is {gap:.0f}% lower on the "
             f"test span, so trust {label} for this series, or try a longer lookback, more epochs "
             f"or a smaller model.")
+
+
+def coverage_note(coverage: dict) -> str:
+    """One sentence on whether the intervals held on the test span (empty when they did)."""
+    short = [level for level in intervals.LEVELS if coverage[str(level)] < level / 100 - 0.1]
+    if not short:
+        return ""
+    worst = short[-1]
+    return (f"The intervals were too narrow on the test span: only {coverage[str(worst)]:.0%} of "
+            f"actual values fell inside the {worst}% interval, so the series behaved differently "
+            f"there than in the validation span; read them as optimistic.")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
-from ..series.evaluation import BASELINE_NAMES
+from ..series.evaluation import BASELINE_NAMES, coverage_note
 from ..series.pipeline import ForecastResult, to_report
 from ..training.jobs import Snapshot
 from .live import loss_curves
@@ -29,7 +29,7 @@ def render_live(snap: Snapshot, value_label: str) -> None:
         st.plotly_chart(validation_chart(live["times"], live["actual"], live["forecast"], value_label),
                         key="fc_live_validation")
     board = pd.DataFrame({"model": [SCOREBOARD_NAMES[k] for k in live["scoreboard"]],
-                          f"validation MAE ({value_label})": list(live["scoreboard"].values())})
+                          f"validation MAE ({value_label})": [f"{v:,.4g}" for v in live["scoreboard"].values()]})
     st.dataframe(board, hide_index=True, width="content")
 
 
@@ -48,8 +48,12 @@ def show_result(result: ForecastResult) -> None:
     cov = result.interval_coverage
     st.caption(f"Measured interval coverage on the test span: {cov['80']:.0%} of actual values "
                f"fell inside the 80% interval and {cov['95']:.0%} inside the 95% interval. "
-               f"MASE below 1 beats the seasonal-naive rule on the training span. "
+               f"MASE divides each error by the typical change from one season to the next in "
+               f"the training data, so the rows compare directly: lower is better. "
                f"{_mape_note(result)}")
+    note = coverage_note(cov)
+    if note:
+        st.warning(note)
     horizon = result.config.horizon
     step = 1
     if horizon > 1:
@@ -60,7 +64,8 @@ def show_result(result: ForecastResult) -> None:
 
     st.subheader(f"Forecast: the next {horizon} steps")
     st.plotly_chart(forecast_chart(history, result.forecast, value), key="fc_forecast")
-    st.dataframe(readable(result.forecast), hide_index=True)
+    st.dataframe(readable(result.forecast), hide_index=True,
+                 height=min(36 * (len(result.forecast) + 1) + 2, 480))
 
     report = to_report(result)
     a, b = st.columns(2)
