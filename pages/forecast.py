@@ -35,7 +35,8 @@ busy = job is not None and not job.snapshot().done
 train = st.button("Train", type="primary", disabled=busy, key="fc_train",
                   help="Start training in the background; you can switch pages meanwhile.")
 if train or st.session_state.pop("fc_autostart", False):
-    start_job(JOB, functools.partial(run_forecast, series, config), label=series.name)
+    job = start_job(JOB, functools.partial(run_forecast, series, config), label=series.name)
+    job.wait_for_first_epoch(timeout=0.6)  # so that the redraw can show the first point at once
     st.rerun()  # redraw with Train disabled and the live view running
 
 snap = watch(JOB, lambda s: render_live(s, series.value_col))

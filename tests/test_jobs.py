@@ -128,3 +128,11 @@ def test_a_connected_watcher_keeps_the_job_alive_and_a_gone_one_lets_it_stop():
     assert job.snapshot().state == "running"
     connected.clear()  # the tab was closed
     assert job.wait(3) and job.abandoned
+
+
+def test_waiting_for_the_first_epoch():
+    job = JobQueue().submit(looping_task())
+    assert job.wait_for_first_epoch(2.0)
+    assert len(job.snapshot().history) >= 1
+    job.stop()
+    job.wait(1)

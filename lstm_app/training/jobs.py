@@ -24,7 +24,7 @@ from typing import Any, Callable
 from .trainer import Progress
 
 log = logging.getLogger(__name__)
-MAX_BATCH_POINTS = 1500  # live curve points kept per job; older ones are thinned
+MAX_BATCH_POINTS = 400  # live curve points kept per job; older ones are thinned (cheap to draw)
 _ids = itertools.count(1)
 
 
@@ -57,6 +57,7 @@ class Job:
         self._task, self._queue = task, queue
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._first_epoch = threading.Event()
         self._state, self._error, self._result = "queued", None, None
         self._progress: Progress | None = None
         self._history: list[dict] = []
@@ -86,6 +87,10 @@ class Job:
         with self._lock:
             return self._result
 
+    def wait_for_first_epoch(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds for the first finished epoch (or the end of the job)."""
+        return self._first_epoch.wait(timeout)
+
     def wait(self, timeout: float | None = None) -> bool:
         self._thread.join(timeout)
         return not self._thread.is_alive()
@@ -104,6 +109,7 @@ class Job:
         with self._lock:
             self._progress = progress
             if progress.kind == "epoch":
+                self._first_epoch.set()
                 self._history.append({"epoch": progress.epoch, "train_loss": progress.train_loss,
                                       "val_loss": progress.val_loss})
             else:
@@ -139,6 +145,7 @@ class Job:
                 self._error = (f"Training failed because of an internal error "
                                f"({type(error).__name__}: {error}); please report it.")
         finally:
+            self._first_epoch.set()
             self._queue.release(self)
 
 
