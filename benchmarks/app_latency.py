@@ -116,6 +116,10 @@ def page_training_seconds(page, url: str, epochs: int) -> float:
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the report (JSON)").click()
     report = json.loads(Path(download.value.path()).read_text())
+    ran = len(report["history"])
+    if ran != epochs or report["config"]["patience"] != 0:
+        raise SystemExit(f"the page trained {ran} epochs with patience "
+                         f"{report['config']['patience']}, not {epochs} with 0: settings not applied")
     return report["training"]["seconds"]
 
 

@@ -10,7 +10,7 @@ from ..charts import loss_chart
 from ..training.jobs import Snapshot
 from .session import current_job
 
-POLL_SECONDS = 0.75
+POLL_SECONDS = 1.0
 
 
 def progress_line(snap: Snapshot) -> None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Callable
 
 import streamlit as st
-import torch
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ..training.jobs import Job, JobQueue
+from ..training.process import in_worker_process, warm_up
 
 FORECAST_JOB = "fc_job"  # where this browser session keeps its forecast training
 
@@ -20,10 +21,7 @@ def job_queue() -> JobQueue:
     """One queue for every browser session of this server process."""
     limit = int(os.environ.get("LSTM_APP_MAX_TRAININGS", "2"))
     grace = float(os.environ.get("LSTM_APP_GRACE_SECONDS", "120"))
-    # One intra-op thread per training: the server's own threads (polling, rendering) and a
-    # second training share the cores, and torch's thread pool slows down many times over when
-    # its threads have to wait for a busy core (measured: 106 s instead of 5 s on 2 cores).
-    torch.set_num_threads(int(os.environ.get("LSTM_APP_TORCH_THREADS", "1")))
+    threading.Thread(target=warm_up, name="lstm-forkserver-warm-up", daemon=True).start()
     return JobQueue(max_concurrent=limit, grace_seconds=grace)
 
 
@@ -37,12 +35,18 @@ def _session_watcher() -> Callable[[], bool] | None:
 
 
 def current_job(key: str) -> Job | None:
+    job_queue()  # the first page view starts the worker forkserver, before anyone presses Train
     return st.session_state.get(key)
 
 
 def start_job(key: str, task, label: str) -> Job:
     """Submit ``task`` and remember its job under ``key`` in this browser session."""
-    job = job_queue().submit(task, label=label, watcher=_session_watcher())
+    # Each training runs in a worker process with one torch thread: a thread of this server
+    # would share the GIL with every page poll, and torch's thread pool slows down many times
+    # over when two trainings and the server compete for the cores.
+    threads = int(os.environ.get("LSTM_APP_TORCH_THREADS", "1"))
+    job = job_queue().submit(in_worker_process(task, threads), label=label,
+                             watcher=_session_watcher())
     st.session_state[key] = job
     return job
 
