@@ -1,5 +1,6 @@
 """Forecast: choose data and settings, train live, then read the verdict, charts and downloads."""
 
+import dataclasses
 import functools
 
 import streamlit as st
@@ -13,7 +14,6 @@ from lstm_app.ui.session import FORECAST_JOB, current_job, start_job, use_app_na
 
 use_app_navigation(__file__)
 
-JOB = FORECAST_JOB
 
 st.title("Forecast")
 st.caption("Upload a time series or pick a sample, choose the settings, and press Train.")
@@ -30,23 +30,24 @@ st.subheader("Settings")
 config = forecast_settings(series)
 model_size_note(series, config)
 
-job = current_job(JOB)
+job = current_job(FORECAST_JOB)
 busy = job is not None and not job.snapshot().done
 train = st.button("Train", type="primary", disabled=busy, key="fc_train",
                   help="Start training in the background; you can switch pages meanwhile.")
 if train or st.session_state.pop("fc_autostart", False):
-    job = start_job(JOB, functools.partial(run_forecast, series, config), label=series.name)
+    task = functools.partial(run_forecast, series, config)
+    job = start_job(FORECAST_JOB, task, label=series.name)
     job.wait_for_first_epoch(timeout=0.6)  # so that the redraw can show the first point at once
     st.rerun()  # redraw with Train disabled and the live view running
 
-snap = watch(JOB, lambda s: render_live(s, series.value_col))
+snap = watch(FORECAST_JOB, lambda s: render_live(s, series.value_col))
 if snap is None or not snap.done:
     st.stop()
 
 if snap.state == "failed":
     st.error(snap.error)
     st.stop()
-result = current_job(JOB).result()
+result = current_job(FORECAST_JOB).result()
 if result is None:
     st.info("Training was stopped before it started.")
     st.stop()
@@ -58,7 +59,7 @@ st.subheader("Train more")
 more = st.number_input("More epochs", min_value=1, max_value=5000, value=20, key="fc_more",
                        help="Continue from the current weights for this many more epochs.")
 if st.button("Train more", key="fc_train_more"):
-    more_config = result.config.__class__(**{**result.config.__dict__, "epochs": int(more)})
-    start_job(JOB, functools.partial(run_forecast, result.series, more_config, resume=result),
-              label=result.series.name)
+    more_config = dataclasses.replace(result.config, epochs=int(more))
+    task = functools.partial(run_forecast, result.series, more_config, resume=result)
+    start_job(FORECAST_JOB, task, label=result.series.name)
     st.rerun()
