@@ -1,4 +1,4 @@
-"""The command line: ``python -m lstm_app forecast DATA.csv …``, the same pipeline as the app's page.
+"""The command line: ``python -m lstm_app forecast DATA.csv …`` and ``text CORPUS.txt …``, the app's pipelines.
 
 Bad input exits with status 2 and one plain sentence on stderr, never a traceback. The first
 Ctrl-C stops training and still scores the best weights so far; a second one aborts.
@@ -17,6 +17,9 @@ from .series.loading import load_series
 from .series.evaluation import coverage_note
 from .series.metrics import NEAR_ZERO
 from .series.pipeline import ForecastConfig, ForecastResult, run_forecast, to_report
+from .text.corpus import read_text
+from .text.pipeline import TextConfig, run_text
+from .text.pipeline import to_report as text_report
 from .training.trainer import Progress
 
 EXIT_BAD_INPUT = 2
@@ -71,7 +74,24 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--out", type=Path, help="write the forecast here (CSV)")
     f.add_argument("--report", type=Path, help="write the full report here (JSON)")
     f.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_text_command(commands)
     return parser
+
+
+def _add_text_command(commands) -> None:
+    t = commands.add_parser("text", help="train an LSTM language model on a text file")
+    d = TextConfig()
+    t.add_argument("corpus", help="the text file (UTF-8 preferred)")
+    t.add_argument("--level", choices=("char", "word"), default=d.level)
+    for name in ("seq_len", "embedding_dim", "hidden_size", "num_layers", "batch_size", "epochs",
+                 "seed", "length", "top_k"):
+        t.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(d, name))
+    for name in ("dropout", "lr", "minutes", "temperature", "top_p"):
+        t.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
+    t.add_argument("--cell", choices=("lstm", "gru"), default=d.cell)
+    t.add_argument("--prompt", default=d.prompt, help="the sample starts with this text")
+    t.add_argument("--report", type=Path, help="write the full report here (JSON)")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def config_from_args(args: argparse.Namespace) -> ForecastConfig:
@@ -152,22 +172,8 @@ def run_forecast_command(args: argparse.Namespace) -> int:
                          covariates=config.covariates)
     for notice in series.notices:
         print(f"note: {notice}", file=sys.stderr)
-    stop = threading.Event()
-    bar = None if args.quiet else ProgressBar()
-
-    def on_sigint(signum, frame):
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        print("\nStopping after this batch (press Ctrl-C again to abort)…", file=sys.stderr)
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    try:
-        result = run_forecast(series, config, on_progress=bar, stop_event=stop)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if bar:
-            bar.close()
+    result = _with_progress(args.quiet, lambda bar, stop: run_forecast(
+        series, config, on_progress=bar, stop_event=stop))
     print(results_table(result))
     if args.out:
         result.forecast.to_csv(args.out, index=False)
@@ -178,11 +184,81 @@ def run_forecast_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_text_command(args: argparse.Namespace) -> int:
+    fields = {f for f in TextConfig.__dataclass_fields__} & set(vars(args))
+    config = TextConfig(**{name: getattr(args, name) for name in fields})
+    check_text_config(config)
+    text, notices = read_text(args.corpus)
+    for notice in notices:
+        print(f"note: {notice}", file=sys.stderr)
+    result = _with_progress(args.quiet, lambda bar, stop: run_text(text, config, on_progress=bar,
+                                                                   stop_event=stop))
+    for notice in result.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    m = result.sample["memorization"]
+    print(f"validation loss {result.val_loss:.4f} nats per {result.config.level}, perplexity "
+          f"{result.perplexity:.2f}, {result.bits_per_char:.3f} bits per character, "
+          f"{result.tokens_per_second:,.0f} tokens/s")
+    print(result.training.message)
+    print("--- sample ---")
+    print(result.sample["text"])
+    print(f"--- {m['copied_ngram_share']:.0%} of its {m['ngram']}-character pieces occur in the "
+          f"training text; the longest copied passage has {m['longest_chars']} characters")
+    if args.report:
+        args.report.write_text(json.dumps(text_report(result), indent=2, ensure_ascii=False,
+                                          default=str))
+        print(f"Report written to {args.report}")
+    return 0
+
+
+def check_text_config(config: TextConfig) -> None:
+    rules = [
+        (config.seq_len >= 1, "The sequence length must be at least 1."),
+        (config.hidden_size >= 1 and config.embedding_dim >= 1,
+         "The hidden size and the embedding size must be at least 1."),
+        (config.num_layers >= 1, "The number of layers must be at least 1."),
+        (0 <= config.dropout < 1, "Dropout must be between 0 and 1 (for example 0.1)."),
+        (config.batch_size >= 1, "The batch size (parallel streams) must be at least 1."),
+        (config.lr > 0, "The learning rate must be above 0 (for example 0.002)."),
+        (config.epochs >= 1, "The number of epochs must be at least 1."),
+        (config.minutes >= 0, "The time budget in minutes cannot be negative."),
+        (config.length >= 0, "The sample length cannot be negative."),
+        (config.temperature >= 0, "The temperature cannot be negative (0 means greedy)."),
+        (0 < config.top_p <= 1, "top-p must be above 0 and at most 1."),
+        (config.top_k >= 0, "top-k must be 0 (off) or more."),
+    ]
+    for ok, message in rules:
+        if not ok:
+            raise ValueError(message)
+
+
+def _with_progress(quiet: bool, train):
+    """Run ``train(bar, stop)`` with a progress bar; the first Ctrl-C stops, a second aborts."""
+    stop = threading.Event()
+    bar = None if quiet else ProgressBar()
+
+    def on_sigint(signum, frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        print("\nStopping after this batch (press Ctrl-C again to abort)…", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        return train(bar, stop)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if bar:
+            bar.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "forecast":
             return run_forecast_command(args)
+        if args.command == "text":
+            return run_text_command(args)
     except (ValueError, OSError) as error:
         message = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         if isinstance(error, FileNotFoundError):

@@ -1,0 +1,1 @@
+"""Text: corpus and vocabularies, the language model, generation and its checks."""

@@ -1,0 +1,191 @@
+"""Owns the text corpus: reading an uploaded .txt file and the character and word vocabularies.
+
+`read_text` guarantees a non-empty str with "\n" line endings and a list of plain-words notices;
+problems the user can fix raise a ValueError whose message is one plain sentence (the constants
+below). Both vocabularies reserve id 0 for the unknown token, which decodes to "\ufffd".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+EMPTY = "The file is empty; choose a .txt file with some text in it."
+WHITESPACE_ONLY = "The file holds only spaces and line breaks; choose a .txt file with some text in it."
+BINARY = ("This file is not text (it looks binary); save your text as a plain .txt file (UTF-8) "
+          "and upload that.")
+CP1252_NOTICE = ("The file was not UTF-8, so it was read as Windows-1252 (Western European); "
+                 "check that accented letters look right.")
+NO_SPACES_NOTICE = ("This text has almost no spaces between words (as in Chinese or Japanese), so it is "
+                    "read character by character instead of word by word.")
+
+UNKNOWN_CHAR = "\ufffd"  # what an unknown id decodes to, at both levels
+UNKNOWN_WORD = "<unk>"  # id 0 of a word vocabulary; the tokenizer never produces it from text
+TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]|\s+")  # covers every character, so tokens join back to the text
+MIN_SPACES_PER_CHAR = 1 / 40  # below this a text is treated as unspaced (Chinese, Japanese)
+MAX_CONTROL_SHARE = 0.01  # more control characters than this (tabs and line breaks aside) means binary
+
+
+def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
+    """Read a path, bytes or binary file-like object as text; return (text, notices).
+
+    UTF-8 (with or without a BOM) and UTF-16 with a BOM are read silently; other bytes without
+    NULs that decode as Windows-1252 are read that way with a notice. `name` is the uploaded
+    file's name; it is accepted for callers but the messages do not depend on it.
+    """
+    if isinstance(source, (str, Path)):
+        data = Path(source).read_bytes()
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    else:
+        data = bytes(source.read())
+    if not data:
+        raise ValueError(EMPTY)
+
+    notices: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 BOM; NULs are normal here
+        text = _decode_or_none(data, "utf-16")
+    elif b"\x00" in data:
+        text = None
+    elif data.startswith(b"\xef\xbb\xbf"):
+        text = _decode_or_none(data, "utf-8-sig")
+    else:
+        text = _decode_or_none(data, "utf-8")
+        if text is None:
+            text = _decode_or_none(data, "cp1252")
+            if text is not None:
+                notices.append(CP1252_NOTICE)
+    if text is None or _looks_binary(text):
+        raise ValueError(BINARY)
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text:
+        raise ValueError(EMPTY)
+    if not text.strip():
+        raise ValueError(WHITESPACE_ONLY)
+    return text, notices
+
+
+def _decode_or_none(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
+    return "\x00" in text or controls > MAX_CONTROL_SHARE * len(text)
+
+
+class CharVocab:
+    """One token per character: id 0 is the unknown "\ufffd", then the text's characters sorted."""
+
+    level = "char"
+
+    def __init__(self):
+        pass  # no parameters: every distinct character of the fitted text is kept
+
+    def fit(self, text: str) -> CharVocab:
+        self.itos_ = [UNKNOWN_CHAR] + sorted(set(text) - {UNKNOWN_CHAR})
+        self.stoi_ = {token: i for i, token in enumerate(self.itos_)}
+        return self
+
+    def encode(self, text: str) -> list[int]:
+        return [self.stoi_.get(c, 0) for c in text]
+
+    def decode(self, ids) -> str:
+        return "".join(self.itos_[int(i)] for i in ids)
+
+    def __len__(self) -> int:
+        return len(self.itos_)
+
+    def to_dict(self) -> dict:
+        return {"level": self.level, "itos": list(self.itos_)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> CharVocab:
+        vocab = cls()
+        vocab.itos_ = list(d["itos"])
+        vocab.stoi_ = {token: i for i, token in enumerate(vocab.itos_)}
+        return vocab
+
+
+class WordVocab:
+    """Words, single punctuation marks and whitespace runs as tokens, so decode(encode(text)) == text.
+
+    Keeps the `max_size` most frequent tokens (ties: first appearance first) after id 0, the
+    unknown token "<unk>", which decodes to "\ufffd"; so len(vocab) <= max_size + 1.
+    """
+
+    level = "word"
+
+    def __init__(self, max_size: int = 10000):
+        self.max_size = max_size
+
+    def fit(self, text: str) -> WordVocab:
+        counts = Counter(tokenize(text))  # insertion order is first appearance
+        kept = sorted(counts, key=lambda token: -counts[token])[: self.max_size]  # stable sort keeps ties in order
+        self.itos_ = [UNKNOWN_WORD] + kept
+        self.stoi_ = {token: i for i, token in enumerate(self.itos_)}
+        return self
+
+    def encode(self, text: str) -> list[int]:
+        return [self.stoi_.get(token, 0) for token in tokenize(text)]
+
+    def decode(self, ids) -> str:
+        return "".join(UNKNOWN_CHAR if int(i) == 0 else self.itos_[int(i)] for i in ids)
+
+    def __len__(self) -> int:
+        return len(self.itos_)
+
+    def to_dict(self) -> dict:
+        return {"level": self.level, "max_size": self.max_size, "itos": list(self.itos_)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> WordVocab:
+        vocab = cls(max_size=d["max_size"])
+        vocab.itos_ = list(d["itos"])
+        vocab.stoi_ = {token: i for i, token in enumerate(vocab.itos_)}
+        return vocab
+
+
+def tokenize(text: str) -> list[str]:
+    """Split into words, single punctuation marks and whitespace runs; "".join(tokens) == text."""
+    return TOKEN_PATTERN.findall(text)
+
+
+def vocab_from_dict(d: dict) -> CharVocab | WordVocab:
+    """Rebuild a vocabulary saved with `to_dict`, whichever its level."""
+    return {"char": CharVocab, "word": WordVocab}[d["level"]].from_dict(d)
+
+
+# Scripts written without spaces between words: CJK ideographs, Hiragana/Katakana, Thai.
+UNSPACED_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+
+
+def make_vocab(text: str, level: str, max_size: int = 10000) -> tuple[CharVocab | WordVocab, list[str]]:
+    """Fit the vocabulary for `level` ("char" or "word"); return (vocab, notices).
+
+    At word level a text written without spaces between words falls back to characters, since
+    its "words" would be whole sentences: one with fewer than one whitespace per 40 characters,
+    or one where most letters are Chinese, Japanese kana or Thai (these may still carry spaces
+    and line breaks around Latin words and punctuation).
+    """
+    if level == "char":
+        return CharVocab().fit(text), []
+    if level != "word":
+        raise ValueError(f"The level must be 'char' or 'word', not {level!r}.")
+    spaces = sum(1 for c in text if c.isspace())
+    letters = [c for c in text if c.isalpha()]
+    unspaced = sum(1 for c in letters if UNSPACED_SCRIPTS.match(c))
+    if text and (spaces < MIN_SPACES_PER_CHAR * len(text) or unspaced > 0.5 * len(letters)):
+        return CharVocab().fit(text), [NO_SPACES_NOTICE]
+    return WordVocab(max_size=max_size).fit(text), []
+
+
+def chars_per_token(text: str, vocab: CharVocab | WordVocab) -> float:
+    """Characters per token of `text` under `vocab`: bits per character = bits per token / this."""
+    return len(text) / max(1, len(vocab.encode(text)))

@@ -1,0 +1,95 @@
+"""Sampling text from a trained language model, token by token, and checking what it copied."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import torch
+
+NGRAM = 8  # the memorization check's n-gram length, in characters
+
+
+@torch.no_grad()
+def generate_tokens(model, vocab, prompt: str, max_new_tokens: int, temperature: float = 1.0,
+                    top_k: int = 0, top_p: float = 1.0, seed: int | None = None,
+                    greedy: bool = False) -> Iterator[str]:
+    """Yield the text of each new token, so that a page can stream it as it comes.
+
+    Characters or words of the prompt that the vocabulary lacks become its unknown token, so any
+    prompt works. ``temperature`` 0 (or ``greedy``) always takes the most likely token.
+    """
+    model.eval()
+    device = next(model.parameters()).device
+    generator = torch.Generator(device=device)
+    if seed is not None:
+        generator.manual_seed(seed)
+    ids = vocab.encode(prompt) or [vocab.encode("\n")[0] if "\n" in vocab.stoi_ else 1]
+    x = torch.tensor([ids], device=device)                       # (1, prompt tokens)
+    logits, _, state = model(x)                                   # read the whole prompt once
+    logits = logits[0, -1]                                        # (vocab,)
+    for _ in range(max_new_tokens):
+        if greedy or temperature <= 0:
+            token = int(torch.argmax(logits))
+        else:
+            probs = _filtered_probs(logits / temperature, top_k, top_p)
+            token = int(torch.multinomial(probs, 1, generator=generator))
+        yield vocab.decode([token])
+        logits, _, state = model(torch.tensor([[token]], device=device), state=state)
+        logits = logits[0, -1]
+
+
+def _filtered_probs(logits: torch.Tensor, top_k: int, top_p: float) -> torch.Tensor:
+    """Softmax over the ``top_k`` likeliest tokens and the smallest set holding ``top_p`` of the mass."""
+    if 0 < top_k < logits.numel():
+        cutoff = torch.topk(logits, top_k).values[-1]
+        logits = logits.masked_fill(logits < cutoff, float("-inf"))
+    probs = torch.softmax(logits, dim=-1)
+    if top_p < 1.0:
+        sorted_probs, order = torch.sort(probs, descending=True)
+        # Keep a token if the mass before it is still below top_p: the first one always stays.
+        keep = torch.cumsum(sorted_probs, 0) - sorted_probs < top_p
+        probs = torch.zeros_like(probs).scatter(0, order[keep], sorted_probs[keep])
+        probs = probs / probs.sum()
+    return probs
+
+
+def generate(model, vocab, prompt: str, max_new_tokens: int, temperature: float = 1.0,
+             top_k: int = 0, top_p: float = 1.0, seed: int | None = None,
+             greedy: bool = False) -> str:
+    """The prompt followed by ``max_new_tokens`` generated tokens."""
+    return prompt + "".join(generate_tokens(model, vocab, prompt, max_new_tokens, temperature,
+                                            top_k, top_p, seed, greedy))
+
+
+def memorization(sample: str, training_text: str, n: int = NGRAM) -> dict:
+    """How much of ``sample`` was copied verbatim from ``training_text``.
+
+    ``copied_ngram_share``: the share of the sample's n-character pieces found in the training
+    text. ``longest_copied``: the longest passage of the sample found there verbatim (only
+    passages of at least n characters count), with its position in the sample.
+    """
+    starts = range(len(sample) - n + 1)
+    hits = [sample[i:i + n] in training_text for i in starts]
+    empty = {"ngram": n, "copied_ngram_share": 0.0, "longest_copied": "", "longest_start": -1,
+             "longest_chars": 0}
+    if not hits:
+        return empty
+    share = sum(hits) / len(hits)
+    # run[i]: consecutive n-gram hits from i on. A copied passage of length L >= n needs a run
+    # of L - n + 1 hits, so only those starts are checked, longest first by binary search.
+    run = [0] * (len(hits) + 1)
+    for i in reversed(range(len(hits))):
+        run[i] = run[i + 1] + 1 if hits[i] else 0
+    best_start, best_len = -1, 0
+    low, high = n, max(run) + n - 1
+    while low <= high:
+        length = (low + high) // 2
+        found = next((i for i in starts if run[i] >= length - n + 1
+                      and sample[i:i + length] in training_text), -1)
+        if found >= 0:
+            best_start, best_len, low = found, length, length + 1
+        else:
+            high = length - 1
+    return {**empty, "copied_ngram_share": share, "longest_start": best_start,
+            "longest_chars": best_len,
+            "longest_copied": sample[best_start:best_start + best_len] if best_len else ""}

@@ -1,0 +1,59 @@
+"""The language model: an embedding, an LSTM (or GRU), and a linear layer onto the vocabulary."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+CELLS = ("lstm", "gru")
+
+
+@dataclass(frozen=True)
+class LanguageModelShape:
+    """Everything needed to rebuild the network; saved next to its weights."""
+
+    vocab_size: int
+    embedding_dim: int = 64
+    hidden_size: int = 256
+    num_layers: int = 2
+    dropout: float = 0.1
+    cell: str = "lstm"       # lstm | gru
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class LanguageModel(nn.Module):
+    def __init__(self, shape: LanguageModelShape):
+        super().__init__()
+        if shape.cell not in CELLS:
+            raise ValueError(f"Unknown cell type '{shape.cell}'; choose lstm or gru.")
+        self.shape = shape
+        self.embedding = nn.Embedding(shape.vocab_size, shape.embedding_dim)
+        rnn = nn.LSTM if shape.cell == "lstm" else nn.GRU
+        self.rnn = rnn(shape.embedding_dim, shape.hidden_size, shape.num_layers, batch_first=True,
+                       dropout=shape.dropout if shape.num_layers > 1 else 0.0)
+        self.dropout = nn.Dropout(shape.dropout)
+        self.head = nn.Linear(shape.hidden_size, shape.vocab_size)
+
+    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None, state=None):
+        """x: (streams, steps) token ids -> logits (streams, steps, vocab), the mean loss in nats
+        per token (None without targets), and the recurrent state to carry into the next chunk."""
+        out, state = self.rnn(self.embedding(x), state)         # (streams, steps, hidden)
+        logits = self.head(self.dropout(out))                   # (streams, steps, vocab)
+        loss = None
+        if targets is not None:
+            loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                               targets.reshape(-1))
+        return logits, loss, state
+
+
+def detach_state(state):
+    """Cut the graph between chunks: otherwise backprop would run back to the start of the text."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):  # LSTM: (h, c)
+        return tuple(s.detach() for s in state)
+    return state.detach()

@@ -1,0 +1,114 @@
+"""The language model, generation and the memorization check, on tiny texts."""
+
+import json
+import subprocess
+import sys
+
+import torch
+
+from lstm_app.text.corpus import CharVocab
+from lstm_app.text.generate import _filtered_probs, generate, memorization
+from lstm_app.text.model import LanguageModel, LanguageModelShape, detach_state
+from lstm_app.text.pipeline import TextConfig, run_text
+from tests.conftest import REPO
+
+TEXT = "the quick brown fox jumps over the lazy dog. " * 40
+
+
+def tiny_model(vocab_size=10, cell="lstm"):
+    torch.manual_seed(0)
+    return LanguageModel(LanguageModelShape(vocab_size, embedding_dim=4, hidden_size=8,
+                                            num_layers=2, cell=cell))
+
+
+def test_state_is_carried_and_detached():
+    model = tiny_model()
+    x = torch.randint(0, 10, (3, 5))
+    _, loss, state = model(x, x)
+    assert loss is not None and state[0].shape == (2, 3, 8)  # (layers, streams, hidden)
+    cut = detach_state(state)
+    assert all(not s.requires_grad for s in cut) and state[0].requires_grad
+    # Reading two chunks with the state carried equals reading them in one go (no dropout).
+    model.eval()
+    whole, _, _ = model(torch.cat([x, x], dim=1))
+    _, _, first = model(x)
+    second, _, _ = model(x, state=first)
+    assert torch.allclose(whole[:, 5:], second, atol=1e-6)
+    gru_state = tiny_model(cell="gru")(x)[2]
+    assert detach_state(gru_state).shape == (2, 3, 8) and detach_state(None) is None
+
+
+def test_generation_is_deterministic_with_a_seed_and_greedy():
+    vocab = CharVocab().fit(TEXT)
+    model = tiny_model(len(vocab))
+    a = generate(model, vocab, "the", 30, temperature=1.0, seed=3)
+    b = generate(model, vocab, "the", 30, temperature=1.0, seed=3)
+    c = generate(model, vocab, "the", 30, temperature=1.0, seed=4)
+    assert a == b and a != c and a.startswith("the") and len(a) == 33
+    assert generate(model, vocab, "the", 20, greedy=True) == generate(model, vocab, "the", 20,
+                                                                       temperature=0)
+
+
+def test_unknown_prompt_characters_do_not_crash():
+    vocab = CharVocab().fit(TEXT)
+    out = generate(tiny_model(len(vocab)), vocab, "Ωμέγα 🙂", 5, seed=0)
+    assert out.startswith("Ωμέγα 🙂") and len(out) == len("Ωμέγα 🙂") + 5
+
+
+def test_top_k_and_top_p_keep_only_the_likeliest():
+    logits = torch.log(torch.tensor([0.5, 0.3, 0.15, 0.05]))
+    assert torch.allclose(_filtered_probs(logits, 2, 1.0), torch.tensor([0.625, 0.375, 0, 0]))
+    # top-p 0.7: 0.5 alone is below 0.7, so 0.3 joins; 0.15 starts past 0.8 and is dropped.
+    assert torch.allclose(_filtered_probs(logits, 0, 0.7), torch.tensor([0.625, 0.375, 0, 0]))
+    assert torch.allclose(_filtered_probs(logits, 0, 0.1), torch.tensor([1.0, 0, 0, 0]))
+
+
+def test_memorization_on_a_crafted_sample():
+    training = "to be or not to be, that is the question"
+    m = memorization("xxto be or not to bexx", training)
+    assert m["longest_copied"] == "to be or not to be" and m["longest_start"] == 2
+    assert m["longest_chars"] == 18
+    # 15 eight-character pieces; those inside "to be or not to be" (11 of them) are copied.
+    assert m["copied_ngram_share"] == 11 / 15
+    none = memorization("qqqqqqqqqqqq", training)
+    assert none["longest_chars"] == 0 and none["copied_ngram_share"] == 0.0
+    assert memorization("short", training)["longest_copied"] == ""
+
+
+def test_run_text_reports_comparable_scores():
+    result = run_text(TEXT, TextConfig(epochs=2, hidden_size=16, num_layers=1, batch_size=4,
+                                       seq_len=16, prompt="the", length=20))
+    assert len(result.training.history) == 2
+    assert result.sample["text"].startswith("the") and len(result.sample["text"]) == 23
+    assert 0 < result.val_loss < 5 and abs(result.perplexity - torch.tensor(result.val_loss).exp()) < 1e-3
+    # At character level, bits per character is nats per token over ln 2.
+    assert abs(result.bits_per_char - result.val_loss / 0.6931471805599453) < 1e-6
+    assert result.counts["val_chars"] == len(TEXT) - int(len(TEXT) * 0.9)
+
+
+def test_word_level_bits_per_char_use_characters_per_word():
+    result = run_text(TEXT, TextConfig(level="word", epochs=1, hidden_size=8, num_layers=1,
+                                       batch_size=2, seq_len=8, length=5))
+    assert result.config.level == "word" and result.counts["vocab_size"] <= 12
+    assert result.bits_per_char < result.val_loss / 0.6931471805599453  # several characters a word
+
+
+def test_text_command_end_to_end(tmp_path):
+    corpus, report = tmp_path / "corpus.txt", tmp_path / "report.json"
+    corpus.write_text(TEXT)
+    done = subprocess.run([sys.executable, "-m", "lstm_app", "text", str(corpus), "--epochs", "1",
+                           "--hidden-size", "16", "--num-layers", "1", "--batch-size", "4",
+                           "--seq-len", "16", "--prompt", "the", "--length", "30", "--quiet",
+                           "--report", str(report)], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(report.read_text())
+    for key in ("config", "vocab_size", "counts", "val_loss", "perplexity", "bits_per_char",
+                "history", "tokens_per_second", "seconds", "sample"):
+        assert key in data
+    assert data["sample"]["text"].startswith("the") and "memorization" in data["sample"]
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    bad = subprocess.run([sys.executable, "-m", "lstm_app", "text", str(empty)], cwd=REPO,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "empty" in bad.stderr
