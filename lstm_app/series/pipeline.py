@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..training.trainer import Progress, Trainer, TrainerConfig, TrainResult
+from ..training.trainer import Progress, Trainer, TrainerConfig, TrainResult, pick_device
 from . import evaluation
 from .loading import SeriesData
 from .metrics import mae
@@ -108,11 +108,6 @@ def _fraction(size: float, n: int) -> float:
     return size if size < 1 else size / n
 
 
-def _device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
-
 
 def _span_info(series: SeriesData, rows: tuple[int, int], dates_only: bool) -> dict:
     index = series.frame.index
@@ -168,7 +163,7 @@ def run_forecast(series: SeriesData, config: ForecastConfig,
     notices = list(series.notices) + notices + split_notices
     raw = series.frame.to_numpy(dtype=np.float64)                      # (rows, features)
     scaler = Scaler().fit(raw[split.train[0]:split.train[1]])           # the training span only
-    device = _device(config.device)
+    device = pick_device(config.device)
     values = torch.as_tensor(scaler.transform(raw), dtype=torch.float32, device=device)
     inputs, targets = make_windows(values, lookback, horizon)          # views, no copies
     train_ids = torch.as_tensor(window_ids(split.train, lookback, horizon), device=device)

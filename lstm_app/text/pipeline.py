@@ -15,13 +15,13 @@ from typing import Callable
 
 import torch
 
-from ..training.trainer import Progress, Trainer, TrainerConfig, TrainResult
+from ..training.trainer import Progress, Trainer, TrainerConfig, TrainResult, pick_device
 from .corpus import chars_per_token, make_vocab
 from .generate import generate, memorization
 from .model import LanguageModel, LanguageModelShape, detach_state
 from .streams import chunks, to_streams
 
-VAL_STREAMS = 4  # few, long validation streams: most tokens are scored with a long context
+VAL_STREAMS = 32  # validation streams: each still thousands of characters long on big texts
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,6 @@ class TextResult:
     seconds: float = 0.0
 
 
-def _device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
-
 
 @torch.no_grad()
 def validation_loss(model: LanguageModel, streams: torch.Tensor, seq_len: int) -> float:
@@ -106,7 +101,7 @@ def run_text(text: str, config: TextConfig,
     else:
         vocab, notices = make_vocab(train_text, config.level, config.max_vocab)
     config = replace(config, level=vocab.level)
-    device = _device(config.device)
+    device = pick_device(config.device)
     train_ids = torch.tensor(vocab.encode(train_text), device=device)
     val_ids = torch.tensor(vocab.encode(val_text), device=device)
     # Each stream needs two tokens at least (one input, one target); tiny texts like the

@@ -71,6 +71,13 @@ class TrainResult:
     seconds: float = 0.0
 
 
+def pick_device(name: str) -> torch.device:
+    """"auto" is the GPU when there is one, else the CPU; "cpu" and "cuda" are taken as they are."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
 def make_optimizer(name: str, params, lr: float, weight_decay: float) -> torch.optim.Optimizer:
     if name == "adam":
         return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
