@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from lstm_app.text.corpus import read_text
 from lstm_app.samples import SAMPLE_DIR, Sample, list_samples, sample_path
 
 AIRLINE_SOURCE = Path("/work/shared/datasets/airline_passengers.csv")
@@ -23,12 +24,17 @@ def test_every_sample_exists_and_parses():
     for s in samples:
         assert isinstance(s, Sample) and s.title and s.description and "\n" not in s.description
         assert s.path.is_file(), s.path
-        df = pd.read_csv(s.path)
-        assert len(df) > 100 and len(df.columns) >= 1, s.name
+        if s.kind == "series":
+            df = pd.read_csv(s.path)
+            assert len(df) > 100 and len(df.columns) >= 1, s.name
+        else:
+            text, notices = read_text(s.path)
+            assert len(text) > 100 and notices == [], s.name
 
 
 def test_list_samples_filters_by_kind():
     assert {s.name for s in list_samples("series")} == {"airline_passengers", "noisy_sine", "daily_sales"}
+    assert {s.name for s in list_samples("text")} == {"shakespeare_excerpt", "keras_toy_sentence", "lstm_zh"}
     assert list_samples("no-such-kind") == []
 
 
@@ -37,7 +43,8 @@ def test_sample_path():
     with pytest.raises(ValueError) as err:
         sample_path("x")
     assert str(err.value) == (
-        "There is no sample called 'x'; choose one of: airline_passengers, noisy_sine, daily_sales."
+        "There is no sample called 'x'; choose one of: airline_passengers, noisy_sine, daily_sales, "
+        "shakespeare_excerpt, keras_toy_sentence, lstm_zh."
     )
 
 
