@@ -82,13 +82,19 @@ def open_forecast(page, url: str, sample_title: str) -> None:
     page.locator(".st-key-fc_train button").first.wait_for()
 
 
-def first_point_seconds(page, url: str) -> float:
-    """Long enough a training (no early stop) that the live view must draw before it ends."""
-    open_forecast(page, url, "Airline passengers")
-    set_number(page, "fc_epochs", 2000)
-    set_number(page, "fc_patience", 0)
+def press_train(page, url: str, sample_title: str, epochs: int, patience: int) -> float:
+    """Open the sample with these settings, press Train, and return the moment it was pressed."""
+    open_forecast(page, url, sample_title)
+    set_number(page, "fc_epochs", epochs)
+    set_number(page, "fc_patience", patience)
     started = time.perf_counter()
     page.get_by_role("button", name="Train", exact=True).click()
+    return started
+
+
+def first_point_seconds(page, url: str) -> float:
+    """Long enough a training (no early stop) that the live view must draw before it ends."""
+    started = press_train(page, url, "Airline passengers", epochs=2000, patience=0)
     page.locator(".st-key-fc_loss_chart .js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=60000)
     seconds = time.perf_counter() - started
     page.locator(".st-key-fc_job_stop button").first.click()
@@ -98,20 +104,13 @@ def first_point_seconds(page, url: str) -> float:
 
 def default_results_seconds(page, url: str) -> float:
     """The airline sample with the default settings: Train to the verdict on screen."""
-    open_forecast(page, url, "Airline passengers")
-    set_number(page, "fc_epochs", 100)
-    set_number(page, "fc_patience", 10)
-    started = time.perf_counter()
-    page.get_by_role("button", name="Train", exact=True).click()
+    started = press_train(page, url, "Airline passengers", epochs=100, patience=10)
     page.get_by_text("Scores on the test span").wait_for(timeout=120000)
     return time.perf_counter() - started
 
 
 def page_training_seconds(page, url: str, epochs: int) -> float:
-    open_forecast(page, url, "Daily shop sales")
-    set_number(page, "fc_epochs", epochs)
-    set_number(page, "fc_patience", 0)
-    page.get_by_role("button", name="Train", exact=True).click()
+    press_train(page, url, "Daily shop sales", epochs=epochs, patience=0)
     page.get_by_text("Scores on the test span").wait_for(timeout=600000)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the report (JSON)").click()

@@ -130,9 +130,7 @@ class ProgressBar:
         self.stream, self.width = stream, width
 
     def __call__(self, p: Progress) -> None:
-        done = (p.epoch - 1 + p.step / max(p.steps_per_epoch, 1)) / p.epochs
-        if p.kind == "epoch":
-            done = p.epoch / p.epochs
+        done = p.fraction_done
         filled = int(self.width * min(done, 1.0))
         left = p.elapsed / done * (1 - done) if done > 0 else 0.0
         val = f" val {p.val_loss:.4f}" if p.val_loss is not None else ""

@@ -100,3 +100,12 @@ def test_coverage_note_speaks_only_when_intervals_fall_short():
         "The intervals were too narrow on the test span: only 84% of actual values fell inside "
         "the 95% interval, so the series behaved differently there than in the validation span; "
         "read them as optimistic.")
+
+
+def test_lstm_wins_follows_the_verdicts_one_percent_rule():
+    from lstm_app.series.evaluation import lstm_wins
+    row = lambda mase: {"mae": 1.0, "rmse": 1.0, "mape": None, "smape": 1.0, "mase": mase}
+    baselines = {"naive": row(1.0), "seasonal_naive": row(0.8), "drift": row(1.2)}
+    assert lstm_wins(row(0.7), baselines)
+    assert not lstm_wins(row(0.795), baselines)  # within 1%: "adds nothing yet"
+    assert not lstm_wins(row(0.9), baselines)

@@ -57,11 +57,22 @@ def _score_of(row: dict) -> tuple[str, float]:
     return ("MASE", row["mase"]) if row["mase"] is not None else ("MAE", row["mae"])
 
 
-def verdict(lstm: dict, baseline_rows: dict[str, dict]) -> str:
-    """One sentence: does the LSTM beat the best baseline on the test span, and by how much?"""
+def _against_best(lstm: dict, baseline_rows: dict[str, dict]) -> tuple[str, float, str, float]:
+    """The metric used, the LSTM's score, the best baseline's name and its score."""
     metric, lstm_score = _score_of(lstm)
     best = min(baseline_rows, key=lambda name: _score_of(baseline_rows[name])[1])
-    best_score = _score_of(baseline_rows[best])[1]
+    return metric, lstm_score, best, _score_of(baseline_rows[best])[1]
+
+
+def lstm_wins(lstm: dict, baseline_rows: dict[str, dict]) -> bool:
+    """True when the LSTM beats the best baseline by more than 1% (the verdict's own rule)."""
+    _, lstm_score, _, best_score = _against_best(lstm, baseline_rows)
+    return lstm_score < best_score and best_score - lstm_score > 0.01 * best_score
+
+
+def verdict(lstm: dict, baseline_rows: dict[str, dict]) -> str:
+    """One sentence: does the LSTM beat the best baseline on the test span, and by how much?"""
+    metric, lstm_score, best, best_score = _against_best(lstm, baseline_rows)
     label = BASELINE_NAMES[best]
     if abs(lstm_score - best_score) <= 0.01 * max(lstm_score, best_score):
         return (f"The LSTM's {metric} is within 1% of {label}'s, the best of the three baselines, "

@@ -113,8 +113,7 @@ class Job:
                 self._history.append({"epoch": progress.epoch, "train_loss": progress.train_loss,
                                       "val_loss": progress.val_loss})
             else:
-                x = progress.epoch - 1 + progress.step / max(progress.steps_per_epoch, 1)
-                self._batches.append({"x": x, "train_loss": progress.train_loss})
+                self._batches.append({"x": progress.epochs_done, "train_loss": progress.train_loss})
                 if len(self._batches) > MAX_BATCH_POINTS:
                     self._batches = self._batches[::2]
 
@@ -152,9 +151,7 @@ class Job:
 def _seconds_left(progress: Progress | None, state: str) -> float | None:
     if progress is None or state != "running":
         return None
-    done = (progress.epoch - 1 + progress.step / max(progress.steps_per_epoch, 1)) / progress.epochs
-    if progress.kind == "epoch":
-        done = progress.epoch / progress.epochs
+    done = progress.fraction_done
     return progress.elapsed / done * (1 - done) if done > 0 else None
 
 

@@ -60,6 +60,17 @@ class Progress:
     elapsed: float             # seconds since fit() started
     samples_per_sec: float
 
+    @property
+    def epochs_done(self) -> float:
+        """Finished epochs including the finished part of this one, e.g. 2.4."""
+        if self.kind == "epoch":
+            return float(self.epoch)
+        return self.epoch - 1 + self.step / max(self.steps_per_epoch, 1)
+
+    @property
+    def fraction_done(self) -> float:
+        return self.epochs_done / self.epochs
+
 
 @dataclass
 class TrainResult:

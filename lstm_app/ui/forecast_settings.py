@@ -7,7 +7,7 @@ import streamlit as st
 from ..series.loading import SeriesData
 from ..series.model import Forecaster, ForecasterShape, count_parameters
 from ..series.pipeline import ForecastConfig, resolve_window
-from ..series.windows import rows_for
+from ..series.windows import split_rows, window_ids
 
 DEFAULTS = ForecastConfig()
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2]
@@ -113,11 +113,12 @@ def model_size_note(series: SeriesData, config: ForecastConfig) -> None:
     """The number of weights against the number of training windows, with a warning when far too big."""
     try:
         lookback, horizon, _ = resolve_window(series, config)
-    except ValueError:
+        split, _ = split_rows(len(series.frame), config.val_size, config.test_size, lookback,
+                              horizon, column=series.value_col)
+    except ValueError as error:
+        st.warning(str(error))  # the same sentence Train would give, before pressing it
         return
-    n = len(series.frame)
-    train_rows = n - rows_for(config.val_size, n) - rows_for(config.test_size, n)
-    windows = max(0, train_rows - lookback - horizon + 1)
+    windows = len(window_ids(split.train, lookback, horizon))
     shape = ForecasterShape(n_features=1 + len(config.covariates), horizon=horizon,
                             hidden_size=config.hidden_size, num_layers=config.num_layers,
                             dropout=config.dropout, cell=config.cell)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
-from ..series.evaluation import BASELINE_NAMES, coverage_note
+from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins
 from ..series.pipeline import ForecastResult, to_report
 from ..training.jobs import Snapshot
 from .live import loss_curves
@@ -36,8 +36,7 @@ def render_live(snap: Snapshot, value_label: str) -> None:
 def show_result(result: ForecastResult) -> None:
     """Results first in plain words, then the charts and tables, then the downloads."""
     value = result.series.value_col
-    wins = result.verdict.startswith("The LSTM's") and "lower than" in result.verdict
-    (st.success if wins else st.warning)(result.verdict)
+    (st.success if lstm_wins(result.test, result.baselines) else st.warning)(result.verdict)
     st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
 
     with st.expander("How training went", expanded=False):

@@ -23,7 +23,7 @@ def progress_line(snap: Snapshot) -> None:
     if p is None:
         st.progress(0.0, text="Starting…")
         return
-    done = p.epoch / p.epochs if p.kind == "epoch" else (p.epoch - 1 + p.step / max(p.steps_per_epoch, 1)) / p.epochs
+    done = p.fraction_done
     left = f", about {_duration(snap.seconds_left)} left" if snap.seconds_left is not None else ""
     st.progress(min(done, 1.0), text=f"Epoch {p.epoch} of {p.epochs}{left} "
                                      f"({p.samples_per_sec:,.0f} windows/s)")
