@@ -90,6 +90,9 @@ def _add_text_command(commands) -> None:
         t.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
     t.add_argument("--cell", choices=("lstm", "gru"), default=d.cell)
     t.add_argument("--prompt", default=d.prompt, help="the sample starts with this text")
+    t.add_argument("--keep-last", dest="keep_best", action="store_false",
+                   help="keep the last epoch's weights, not the best validation epoch's "
+                        "(for tiny texts learnt by heart)")
     t.add_argument("--report", type=Path, help="write the full report here (JSON)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
 

@@ -1,13 +1,14 @@
 """The registry of sample datasets shipped in sample_data/ (read from its samples.json).
 
 Each entry of samples.json names a file there, a title, a one-line description for a
-non-coder and a kind ("series" for CSV time series; text samples use their own kind).
+non-coder, a kind ("series" for CSV time series, "text" for .txt corpora) and optionally the
+settings it is meant for (the word-level Keras sentences: {"level": "word"}).
 A sample's name is its file stem, e.g. "airline_passengers".
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -20,6 +21,7 @@ class Sample:
     description: str
     kind: str
     path: Path
+    settings: dict = field(default_factory=dict)  # settings the sample is meant for, e.g. {"level": "word"}
 
 
 def list_samples(kind: str | None = None) -> list[Sample]:
@@ -32,6 +34,7 @@ def list_samples(kind: str | None = None) -> list[Sample]:
             description=e["description"],
             kind=e["kind"],
             path=SAMPLE_DIR / e["file"],
+            settings=e.get("settings", {}),
         )
         for e in entries
     ]

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from lstm_app.training.trainer import OPTIMIZERS, Progress, Trainer, TrainerConfig
+from lstm_app.training.trainer import OPTIMIZERS, Progress, SizedBatches, Trainer, TrainerConfig
 
 X = torch.linspace(-1, 1, 64).reshape(32, 2)
 Y = X @ torch.tensor([[2.0], [-1.0]]) + 0.5  # (32, 1)
@@ -53,7 +53,8 @@ def same(a, b):
     return all(torch.equal(a[k], b[k]) for k in a)
 
 
-def fit(config, val_loss=real_val_loss, model=None, stop_event=None, on_epoch=None, **kwargs):
+def fit(config, val_loss=real_val_loss, model=None, stop_event=None, on_epoch=None,
+        train=train_batches, **kwargs):
     """Train; return the model, the result and the progress records."""
     model = model or fresh_model()
     records = []
@@ -63,7 +64,7 @@ def fit(config, val_loss=real_val_loss, model=None, stop_event=None, on_epoch=No
         if on_epoch and p.kind == "epoch":
             on_epoch(p, model)
 
-    result = Trainer(model, config, on_progress, stop_event).fit(train_batches, val_loss, **kwargs)
+    result = Trainer(model, config, on_progress, stop_event).fit(train, val_loss, **kwargs)
     return model, result, records
 
 
@@ -137,7 +138,7 @@ def test_progress_records():
         ("batch", 2, 2), ("batch", 2, 4), ("epoch", 2, 4)]
     assert {f.name for f in dataclasses.fields(Progress)} == {
         "kind", "epoch", "epochs", "step", "steps_per_epoch", "train_loss", "val_loss",
-        "best_val_loss", "lr", "elapsed", "samples_per_sec"}
+        "best_val_loss", "lr", "elapsed", "samples_per_sec", "max_seconds"}
     assert all(p.epochs == 2 and p.lr == 1e-3 and p.samples_per_sec > 0 for p in records)
     assert all(p.val_loss is None for p in records if p.kind == "batch")
     last = records[-1]
@@ -170,3 +171,28 @@ def test_start_epoch_numbering():
     _, result, records = fit(TrainerConfig(epochs=2), start_epoch=5)
     assert [h["epoch"] for h in result.history] == [6, 7] and result.best_epoch in (6, 7)
     assert {p.epochs for p in records} == {7}
+
+
+def test_sized_batches_make_the_first_epochs_progress_right():
+    sized = lambda generator: SizedBatches(train_batches(generator), 4)
+    _, _, records = fit(TrainerConfig(epochs=1, progress_every=2), train=sized)
+    first = records[0]
+    assert (first.kind, first.step, first.steps_per_epoch) == ("batch", 2, 4)
+    assert first.epochs_done == 0.5 and first.fraction_done == 0.5
+    # Without a count, the first epoch can only say the batches done so far.
+    _, _, records = fit(TrainerConfig(epochs=1, progress_every=2))
+    assert records[0].steps_per_epoch == 2
+
+
+def test_keep_best_off_ends_with_the_last_weights():
+    # The validation loss only rises: the best epoch is the first one.
+    config = TrainerConfig(epochs=3, lr=0.05, patience=0, lr_schedule="none")
+    last_model, last, _ = fit(dataclasses.replace(config, keep_best=False),
+                              val_loss=scripted([1.0, 2.0, 3.0]))
+    plain_model, plain, _ = fit(dataclasses.replace(config, keep_best=True),
+                                val_loss=scripted([1.0, 2.0, 3.0]))
+    ran_through, _, _ = fit(config, val_loss=scripted([3.0, 2.0, 1.0]))
+    assert last.best_epoch == plain.best_epoch == 1
+    assert same(weights(last_model), weights(ran_through))      # three epochs of updates
+    assert not same(weights(plain_model), weights(ran_through))  # restored to epoch 1
+    assert "the last epoch's weights are kept" in last.message

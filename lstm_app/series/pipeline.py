@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..training.trainer import Progress, Trainer, TrainerConfig, TrainResult, pick_device
+from ..training.trainer import (Progress, SizedBatches, Trainer, TrainerConfig, TrainResult,
+                                pick_device)
 from . import evaluation
 from .loading import SeriesData
 from .metrics import mae
@@ -180,11 +181,11 @@ def run_forecast(series: SeriesData, config: ForecastConfig,
         model.load_state_dict(resume.model.state_dict())
         start_epoch, history = _last_epoch(resume), list(resume.training.history)
 
-    def train_batches(generator: torch.Generator):
+    def train_batches(generator: torch.Generator) -> SizedBatches:
         order = train_ids[torch.randperm(len(train_ids), generator=generator).to(device)]
-        for i in range(0, len(order), config.batch_size):
-            batch = order[i:i + config.batch_size]
-            yield inputs[batch], targets[batch]                        # (batch, lookback, F), (batch, horizon)
+        batches = ((inputs[batch], targets[batch])                  # (batch, lookback, F), (batch, horizon)
+                   for batch in order.split(config.batch_size))
+        return SizedBatches(batches, math.ceil(len(order) / config.batch_size))
 
     val_ids_t = torch.as_tensor(val_ids, device=device)
     y = raw[:, 0]

@@ -6,6 +6,8 @@ from typing import Iterator
 
 import torch
 
+from .corpus import UNSPACED_SCRIPTS
+
 NGRAM = 8  # the memorization check's n-gram length, in characters
 
 
@@ -16,7 +18,8 @@ def generate_tokens(model, vocab, prompt: str, max_new_tokens: int, temperature:
     """Yield the text of each new token, so that a page can stream it as it comes.
 
     Characters or words of the prompt that the vocabulary lacks become its unknown token, so any
-    prompt works. ``temperature`` 0 (or ``greedy``) always takes the most likely token.
+    prompt works. The unknown token itself is never written. ``temperature`` 0 (or ``greedy``)
+    always takes the most likely token.
     """
     model.eval()
     device = next(model.parameters()).device
@@ -28,6 +31,7 @@ def generate_tokens(model, vocab, prompt: str, max_new_tokens: int, temperature:
     logits, _, state = model(x)                                   # read the whole prompt once
     logits = logits[0, -1]                                        # (vocab,)
     for _ in range(max_new_tokens):
+        logits[0] = float("-inf")  # id 0 is the unknown token: it would print as "\ufffd"
         if greedy or temperature <= 0:
             token = int(torch.argmax(logits))
         else:
@@ -69,7 +73,7 @@ def memorization(sample: str, training_text: str, n: int = NGRAM) -> dict:
     passages of at least n characters count), with its position in the sample.
     """
     starts = range(len(sample) - n + 1)
-    hits = [sample[i:i + n] in training_text for i in starts]
+    hits = _copied_ngrams(sample, training_text, n)
     empty = {"ngram": n, "copied_ngram_share": 0.0, "longest_copied": "", "longest_start": -1,
              "longest_chars": 0}
     if not hits:
@@ -93,3 +97,37 @@ def memorization(sample: str, training_text: str, n: int = NGRAM) -> dict:
     return {**empty, "copied_ngram_share": share, "longest_start": best_start,
             "longest_chars": best_len,
             "longest_copied": sample[best_start:best_start + best_len] if best_len else ""}
+
+
+def _copied_ngrams(sample: str, training_text: str, n: int) -> list[bool]:
+    """For each n-character piece of ``sample`` in order: is it in ``training_text``?"""
+    return [sample[i:i + n] in training_text for i in range(len(sample) - n + 1)]
+
+
+def copied_spans(sample: str, training_text: str, n: int = NGRAM) -> list[tuple[int, int]]:
+    """The (start, end) character spans of ``sample`` covered by copied n-grams, merged, in order.
+
+    Every character of a returned span lies inside some n-character piece that occurs verbatim
+    in the training text, so a page can highlight exactly what was copied.
+    """
+    spans: list[tuple[int, int]] = []
+    for i, hit in enumerate(_copied_ngrams(sample, training_text, n)):
+        if not hit:
+            continue
+        if spans and i <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], i + n)
+        else:
+            spans.append((i, i + n))
+    return spans
+
+
+def default_prompt(text: str, words: int = 2, unspaced_chars: int = 4) -> str:
+    """A prompt that starts like the text does: the first words of its first non-empty line.
+
+    Samples from the same prompt, taken while a model trains, show how its text improves. A line
+    in a script written without spaces (Chinese, Japanese) gives its first few characters instead.
+    """
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if UNSPACED_SCRIPTS.search(line[:unspaced_chars]):
+        return line[:unspaced_chars]
+    return " ".join(line.split()[:words])

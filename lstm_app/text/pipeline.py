@@ -15,13 +15,19 @@ from typing import Callable
 
 import torch
 
-from ..training.trainer import Progress, Trainer, TrainerConfig, TrainResult, pick_device
+from ..training.trainer import (Progress, SizedBatches, Trainer, TrainerConfig, TrainResult,
+                                pick_device)
 from .corpus import chars_per_token, make_vocab
-from .generate import generate, memorization
+from .generate import default_prompt, generate, memorization
 from .model import LanguageModel, LanguageModelShape, detach_state
-from .streams import chunks, to_streams
+from .scoring import unigram_loss, verdict
+from .streams import chunks, n_chunks, to_streams
 
 VAL_STREAMS = 32  # validation streams: each still thousands of characters long on big texts
+SAMPLE_EVERY_SECONDS = 10.0  # live samples: at least this often, and at an epoch's end
+MIN_SAMPLE_GAP = 1.0  # ... unless the last one is more recent than this (tiny texts' fast epochs)
+TIMELINE_CHARS = 200  # about this many characters per live sample
+MAX_TIMELINE = 60  # live samples kept; older ones are thinned
 
 
 @dataclass(frozen=True)
@@ -44,18 +50,20 @@ class TextConfig:
     optimizer: str = "adam"
     grad_clip: float = 1.0
     lr_schedule: str = "plateau"
-    prompt: str = ""               # for the sample at the end ("" = start of a line)
+    prompt: str = ""               # the samples start with it ("" = the text's first words)
     length: int = 300              # tokens to generate
     temperature: float = 0.8
     top_k: int = 0
     top_p: float = 1.0
+    keep_best: bool = True         # end with the best validation epoch's weights (else the last)
     device: str = "auto"
 
     def trainer_config(self) -> TrainerConfig:
         return TrainerConfig(epochs=self.epochs, lr=self.lr, optimizer=self.optimizer,
                              grad_clip=self.grad_clip, lr_schedule=self.lr_schedule,
                              patience=self.patience, seed=self.seed,
-                             max_seconds=60 * self.minutes, progress_every=5)
+                             max_seconds=60 * self.minutes, progress_every=5,
+                             keep_best=self.keep_best)
 
 
 @dataclass
@@ -70,9 +78,45 @@ class TextResult:
     perplexity: float
     bits_per_char: float
     tokens_per_second: float
-    sample: dict = field(default_factory=dict)  # {"text": …, "memorization": {…}}
+    sample: dict = field(default_factory=dict)  # {"text": prompt + …, "memorization": {…} of …}
     seconds: float = 0.0
+    prompt: str = ""                # the fixed prompt of the live samples
+    timeline: list[dict] = field(default_factory=list)  # the live samples, oldest first
+    baseline_loss: float = math.inf  # nats per token of guessing by frequency, same tokens
+    verdict: str = ""
+    text: str = ""                  # the whole text: Train more and the memorization check need it
 
+    @property
+    def train_text(self) -> str:
+        return split_text(self.text, self.config.val_fraction)[0]
+
+
+
+def split_text(text: str, val_fraction: float) -> tuple[str, str]:
+    """The training span (the start) and the validation span (the last ``val_fraction``)."""
+    split = int(len(text) * (1 - val_fraction))
+    return text[:split], text[split:]
+
+
+def check_sizes(train_tokens: int, val_tokens: int, batch_size: int) -> None:
+    """A ValueError in plain words if the spans are too short to train ``batch_size`` streams."""
+    # Each stream needs two tokens at least (one input, one target); tiny texts like the
+    # classic one-sentence demo still train, with short chunks.
+    if val_tokens < 2 or train_tokens < 2 * batch_size:
+        raise ValueError(
+            f"The text has {train_tokens:,} training and {val_tokens:,} validation tokens, "
+            f"too few for {batch_size} parallel streams; use a longer text or a smaller "
+            f"batch size (at least {2 * batch_size} training and 2 validation tokens).")
+
+
+def summarize(text: str, config: TextConfig) -> dict:
+    """What training on ``text`` with ``config`` would see: the level used, vocabulary and token counts."""
+    train_text, val_text = split_text(text, config.val_fraction)
+    vocab, notices = make_vocab(train_text, config.level, config.max_vocab)
+    return {"level": vocab.level, "vocab_size": len(vocab), "notices": notices,
+            "characters": len(text), "lines": len(text.splitlines()),
+            "train_chars": len(train_text), "val_chars": len(val_text),
+            "train_tokens": len(vocab.encode(train_text)), "val_tokens": len(vocab.encode(val_text))}
 
 
 @torch.no_grad()
@@ -94,8 +138,7 @@ def run_text(text: str, config: TextConfig,
              resume: TextResult | None = None) -> TextResult:
     """Train a language model on ``text``; with ``resume``, continue from its weights and vocabulary."""
     started = time.perf_counter()
-    split = int(len(text) * (1 - config.val_fraction))
-    train_text, val_text = text[:split], text[split:]
+    train_text, val_text = split_text(text, config.val_fraction)
     if resume is not None:
         vocab, notices = resume.vocab, []
     else:
@@ -104,13 +147,7 @@ def run_text(text: str, config: TextConfig,
     device = pick_device(config.device)
     train_ids = torch.tensor(vocab.encode(train_text), device=device)
     val_ids = torch.tensor(vocab.encode(val_text), device=device)
-    # Each stream needs two tokens at least (one input, one target); tiny texts like the
-    # classic one-sentence demo still train, with short chunks.
-    if len(val_ids) < 2 or len(train_ids) < 2 * config.batch_size:
-        raise ValueError(
-            f"The text has {len(train_ids):,} training and {len(val_ids):,} validation tokens, "
-            f"too few for {config.batch_size} parallel streams; use a longer text or a smaller "
-            f"batch size (at least {2 * config.batch_size} training and 2 validation tokens).")
+    check_sizes(len(train_ids), len(val_ids), config.batch_size)
     val_streams = to_streams(val_ids, max(1, min(VAL_STREAMS, len(val_ids) // (2 * config.seq_len))))
 
     torch.manual_seed(config.seed)
@@ -118,20 +155,23 @@ def run_text(text: str, config: TextConfig,
                                hidden_size=config.hidden_size, num_layers=config.num_layers,
                                dropout=config.dropout, cell=config.cell)
     model = LanguageModel(shape).to(device)
-    start_epoch, history = 0, []
+    start_epoch, history, earlier_seconds = 0, [], 0.0
     if resume is not None:
         model.load_state_dict(resume.model.state_dict())
-        start_epoch = resume.training.history[-1]["epoch"] if resume.training.history else 0
         history = list(resume.training.history)
+        if history:
+            start_epoch, earlier_seconds = history[-1]["epoch"], history[-1]["seconds"]
 
     carried = {"state": None, "tokens": 0}
 
-    def train_batches(generator: torch.Generator):
-        # A random offset each epoch, so that the streams do not always break at the same places.
-        offset = int(torch.randint(0, config.seq_len, (1,), generator=generator))
+    def train_batches(generator: torch.Generator) -> SizedBatches:
+        # A random offset each epoch, so that the streams do not always break at the same places;
+        # never so large that a stream is left without an input and a target.
+        most = min(config.seq_len, len(train_ids) - 2 * config.batch_size + 1)
+        offset = int(torch.randint(0, most, (1,), generator=generator))
         streams = to_streams(train_ids[offset:], config.batch_size)   # (streams, length)
-        for i, (x, y) in enumerate(chunks(streams, config.seq_len)):
-            yield x, y, i == 0
+        batches = ((x, y, i == 0) for i, (x, y) in enumerate(chunks(streams, config.seq_len)))
+        return SizedBatches(batches, n_chunks(streams, config.seq_len))
 
     def loss_fn(net: LanguageModel, batch) -> torch.Tensor:
         x, y, first = batch
@@ -143,33 +183,66 @@ def run_text(text: str, config: TextConfig,
         return loss
 
     def val_loss(net: LanguageModel) -> float:
-        loss = validation_loss(net, val_streams, config.seq_len)
-        if on_live is not None:
-            on_live({"sample": generate(net, vocab, config.prompt or "\n", 200,
-                                        config.temperature, config.top_k, config.top_p,
-                                        seed=config.seed),
-                     "val_loss": loss})
-        return loss
+        return validation_loss(net, val_streams, config.seq_len)
 
-    trainer = Trainer(model, config.trainer_config(), on_progress, stop_event)
+    prompt = config.prompt or default_prompt(train_text)
+    timeline = list(resume.timeline) if resume is not None else []
+    sample_tokens = max(10, round(TIMELINE_CHARS / chars_per_token(train_text[:20000], vocab)))
+    last_sample = [-SAMPLE_EVERY_SECONDS]  # the trainer's elapsed seconds at the last sample
+
+    def take_sample(epochs_done: float, seconds: float, val: float | None) -> None:
+        was_training = model.training
+        text = generate(model, vocab, prompt, sample_tokens, config.temperature, config.top_k,
+                        config.top_p, seed=config.seed)
+        model.train(was_training)
+        timeline.append({"epoch": round(epochs_done, 2),
+                         "seconds": round(earlier_seconds + seconds, 1),
+                         "val_loss": val, "text": text})
+        if len(timeline) > MAX_TIMELINE:
+            del timeline[1:-1:2]  # keep the first and the latest, thin the rest
+        on_live({"prompt": prompt, "timeline": list(timeline)})
+
+    def progress(p: Progress) -> None:
+        # Between two batches (or after validation): a sample from the fixed prompt, so that the
+        # page can show the text getting better.
+        since = p.elapsed - last_sample[0]
+        due = since >= SAMPLE_EVERY_SECONDS or (p.kind == "epoch" and since >= MIN_SAMPLE_GAP)
+        if on_live is not None and due:
+            last_sample[0] = p.elapsed
+            take_sample(p.epochs_done, p.elapsed, p.val_loss)
+        if on_progress is not None:
+            on_progress(p)
+
+    if on_live is not None and not timeline:
+        take_sample(0.0, 0.0, None)  # the untrained model's gibberish comes first
+        last_sample[0] = 0.0
+    trainer = Trainer(model, config.trainer_config(), progress, stop_event)
     training = trainer.fit(train_batches, val_loss, loss_fn=loss_fn, start_epoch=start_epoch)
-    training.history = history + training.history
+    # Train more continues the clock: its epochs' seconds count from the earlier run's end.
+    training.history = history + [{**h, "seconds": round(earlier_seconds + h["seconds"], 3)}
+                                  for h in training.history]
 
     val = validation_loss(model, val_streams, config.seq_len)
     scored_tokens = val_streams.shape[0] * (val_streams.shape[1] - 1)
     scored_chars = scored_tokens * chars_per_token(val_text, vocab)
-    sample_text = generate(model, vocab, config.prompt, config.length, config.temperature,
+    sample_text = generate(model, vocab, prompt, config.length, config.temperature,
                            config.top_k, config.top_p, seed=config.seed)
+    copied = memorization(sample_text[len(prompt):], train_text)  # what the model wrote itself
+    baseline = unigram_loss(train_ids, val_streams[:, 1:], len(vocab))
     return TextResult(
-        config=config, vocab=vocab, model=model, training=training, notices=notices,
+        # On the CPU: the page generates from it in the web server, which need not touch a GPU.
+        config=config, vocab=vocab, model=model.cpu(), training=training, notices=notices,
         counts={"train_chars": len(train_text), "val_chars": len(val_text),
                 "train_tokens": len(train_ids), "val_tokens": len(val_ids),
-                "vocab_size": len(vocab)},
+                "scored_tokens": scored_tokens, "vocab_size": len(vocab)},
         val_loss=val, perplexity=math.exp(min(val, 50)),
         bits_per_char=val * scored_tokens / (scored_chars * math.log(2)),
         tokens_per_second=carried["tokens"] / max(training.seconds, 1e-9),
-        sample={"text": sample_text, "memorization": memorization(sample_text, train_text)},
-        seconds=time.perf_counter() - started)
+        sample={"text": sample_text, "memorization": copied},
+        seconds=time.perf_counter() - started, prompt=prompt, timeline=timeline,
+        baseline_loss=baseline, text=text,
+        verdict=verdict(val, baseline, scored_tokens, scored_chars,
+                        copied["copied_ngram_share"], vocab.level))
 
 
 def to_report(result: TextResult) -> dict:
@@ -182,6 +255,8 @@ def to_report(result: TextResult) -> dict:
         "val_loss": result.val_loss,
         "perplexity": result.perplexity,
         "bits_per_char": result.bits_per_char,
+        "baseline_val_loss": result.baseline_loss,
+        "verdict": result.verdict,
         "training": {"best_epoch": result.training.best_epoch,
                      "stop_reason": result.training.stop_reason,
                      "message": result.training.message,

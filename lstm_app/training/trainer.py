@@ -42,6 +42,7 @@ class TrainerConfig:
     seed: int = 0
     progress_every: int = 10       # batches between two progress records
     max_seconds: float = 0.0       # wall-clock budget; 0 = none
+    keep_best: bool = True         # end with the best validation epoch's weights, else the last
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Progress:
     lr: float
     elapsed: float             # seconds since fit() started
     samples_per_sec: float
+    max_seconds: float = 0.0   # the wall-clock budget, 0 for none
 
     @property
     def epochs_done(self) -> float:
@@ -69,7 +71,9 @@ class Progress:
 
     @property
     def fraction_done(self) -> float:
-        return self.epochs_done / self.epochs
+        """Epochs done over epochs, or the budget used if a time budget will end training sooner."""
+        by_epochs = self.epochs_done / self.epochs
+        return max(by_epochs, self.elapsed / self.max_seconds) if self.max_seconds else by_epochs
 
 
 @dataclass
@@ -80,6 +84,19 @@ class TrainResult:
     stop_reason: str = "completed"  # completed | early_stopping | stopped | diverged | time_budget
     message: str = ""               # plain words for the user
     seconds: float = 0.0
+
+
+class SizedBatches:
+    """A task's batches for one epoch, made lazily, with their number known in advance."""
+
+    def __init__(self, batches: Iterable, count: int):
+        self.batches, self.count = batches, count
+
+    def __iter__(self):
+        return iter(self.batches)
+
+    def __len__(self) -> int:
+        return self.count
 
 
 def pick_device(name: str) -> torch.device:
@@ -153,7 +170,11 @@ class Trainer:
             model.train()
             loss_sum, seen, step = 0.0, 0, 0
             epoch_started = time.perf_counter()
-            for batch in train_batches(generator):
+            batches = train_batches(generator)
+            # Known up front when the task says (SizedBatches), so that the first epoch's
+            # progress is right; otherwise learnt from the first epoch.
+            steps_per_epoch = max(steps_per_epoch, len(batches) if hasattr(batches, "__len__") else 0)
+            for batch in batches:
                 if self.stop_event.is_set():
                     result.stop_reason = "stopped"
                     break
@@ -196,8 +217,9 @@ class Trainer:
                 break
             if val < result.best_val_loss:
                 result.best_val_loss, result.best_epoch = val, epoch
-                # A deep copy: state_dict() returns references that the next step would overwrite.
-                best_state = copy.deepcopy(model.state_dict())
+                if cfg.keep_best:
+                    # A deep copy: state_dict() returns references the next step would overwrite.
+                    best_state = copy.deepcopy(model.state_dict())
                 epochs_without_gain = 0
             else:
                 epochs_without_gain += 1
@@ -221,7 +243,7 @@ class Trainer:
         model.eval()
         result.seconds = time.perf_counter() - started
         if not result.message:
-            result.message = self._explain(result)
+            result.message = self._explain(result, cfg.keep_best)
         return result
 
     def _lr(self) -> float:
@@ -235,17 +257,20 @@ class Trainer:
             kind=kind, epoch=epoch, epochs=last_epoch, step=step,
             steps_per_epoch=max(steps_per_epoch, step), train_loss=float(train_loss),
             val_loss=val, best_val_loss=best, lr=self._lr(), elapsed=now - started,
-            samples_per_sec=seen / max(now - epoch_started, 1e-9)))
+            samples_per_sec=seen / max(now - epoch_started, 1e-9),
+            max_seconds=self.config.max_seconds))
 
     @staticmethod
-    def _explain(result: TrainResult) -> str:
-        best = f"the best validation loss ({result.best_val_loss:.4g}) was at epoch {result.best_epoch}"
+    def _explain(result: TrainResult, keep_best: bool = True) -> str:
+        kept = "those" if keep_best else "the last epoch's"
+        best = (f"the best validation loss ({result.best_val_loss:.4g}) was at epoch "
+                f"{result.best_epoch}, and {kept} weights are kept")
         if result.best_epoch == 0:
             return "Training stopped before the first epoch finished, so the model is untrained."
         return {
-            "completed": f"Training ran all its epochs; {best}, and those weights are kept.",
+            "completed": f"Training ran all its epochs; {best}.",
             "early_stopping": f"Training stopped early because the validation loss stopped "
-                              f"improving; {best}, and those weights are kept.",
-            "stopped": f"Training was stopped by the user; {best}, and those weights are kept.",
-            "time_budget": f"Training used up its time budget; {best}, and those weights are kept.",
+                              f"improving; {best}.",
+            "stopped": f"Training was stopped by the user; {best}.",
+            "time_budget": f"Training used up its time budget; {best}.",
         }.get(result.stop_reason, best)
