@@ -7,5 +7,6 @@ st.set_page_config(page_title="LSTM Studio", page_icon=":material/neurology:", l
 pages = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/forecast.py", title="Forecast", icon=":material/show_chart:", url_path="forecast"),
+    st.Page("pages/text.py", title="Text", icon=":material/edit_note:", url_path="text"),
 ]
 st.navigation(pages).run()

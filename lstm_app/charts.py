@@ -104,8 +104,15 @@ def _best_epoch(history: Sequence[dict]) -> tuple[int, float] | None:
 
 
 def loss_chart(history: Sequence[dict], batches: Sequence[dict] = (), log_y: bool = False,
-               loss_label: str = "loss (MSE, scaled)") -> go.Figure:
-    """Train and validation loss per epoch, per-batch train loss faint underneath, the best epoch marked."""
+               loss_label: str = "loss (MSE, scaled)", perplexity: bool = False) -> go.Figure:
+    """Train and validation loss per epoch, per-batch train loss faint underneath, the best epoch marked.
+
+    With ``perplexity`` the losses (nats per token) are drawn as perplexities, exp(loss).
+    """
+    if perplexity:
+        history = [{**h, "train_loss": _exp(h["train_loss"]), "val_loss": _exp(h["val_loss"])}
+                   for h in history]
+        batches = [{**b, "train_loss": _exp(b["train_loss"])} for b in batches]
     fig = go.Figure()
     if batches:
         fig.add_trace(_line([b["x"] for b in batches], [b["train_loss"] for b in batches],
@@ -126,8 +133,12 @@ def loss_chart(history: Sequence[dict], batches: Sequence[dict] = (), log_y: boo
             # Annotations on a log axis take log10 of the value as their position.
             fig.add_annotation(x=epoch, y=math.log10(loss) if log_y else loss, text="best",
                                showarrow=True, arrowhead=0, ay=-28)
-    return _layout(fig, "Training and validation loss", "epoch", loss_label,
-                   yaxis_type="log" if log_y else "linear")
+    title = "Training and validation perplexity" if perplexity else "Training and validation loss"
+    return _layout(fig, title, "epoch", loss_label, yaxis_type="log" if log_y else "linear")
+
+
+def _exp(loss: float) -> float:
+    return math.exp(min(loss, 50.0))  # a diverged loss must not overflow the chart
 
 
 def validation_chart(times, actual, forecast, value_label: str,

@@ -9,7 +9,7 @@ from lstm_app.series.pipeline import run_forecast
 from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
 from lstm_app.ui.forecast_view import render_live, show_result
 from lstm_app.ui.live import watch
-from lstm_app.ui.series_input import choose_columns, choose_source, show_series
+from lstm_app.ui.series_input import choose_columns, choose_series_source, show_series
 from lstm_app.ui.session import FORECAST_JOB, current_job, start_job, use_app_navigation
 
 use_app_navigation(__file__)
@@ -18,7 +18,7 @@ use_app_navigation(__file__)
 st.title("Forecast")
 st.caption("Upload a time series or pick a sample, choose the settings, and press Train.")
 
-source = choose_source()
+source = choose_series_source()
 if source is None:
     st.stop()
 series = choose_columns(source)

@@ -2,32 +2,43 @@
 
 import streamlit as st
 
-from lstm_app.ui.series_input import use_sample
-from lstm_app.ui.session import FORECAST_JOB, current_job, use_app_navigation
+from lstm_app.ui.session import FORECAST_JOB, TEXT_JOB, current_job, use_app_navigation
+from lstm_app.ui.source_picker import use_sample
 
 use_app_navigation(__file__)
 
 st.title("LSTM Studio")
 st.markdown(
-    "Train an LSTM neural network on your own time series, right here in the browser, and watch "
-    "it learn. You get a forecast scored honestly against simple rules of thumb, with intervals "
-    "and a verdict in plain words.")
+    "Train an LSTM neural network on your own data, right here in the browser, and watch it "
+    "learn. Give it a time series and get a forecast scored honestly against simple rules of "
+    "thumb, with intervals and a verdict in plain words; give it a text and it learns to write "
+    "like it.")
 
-running = current_job(FORECAST_JOB)
-if running is not None and not running.snapshot().done:
-    st.info("A forecast is training in the background.", icon=":material/model_training:")
-    st.page_link("pages/forecast.py", label="Watch it on the Forecast page", icon=":material/show_chart:")
+for key, page, what in ((FORECAST_JOB, "pages/forecast.py", "A forecast"),
+                        (TEXT_JOB, "pages/text.py", "A text model")):
+    running = current_job(key)
+    if running is not None and not running.snapshot().done:
+        st.info(f"{what} is training in the background.", icon=":material/model_training:")
+        st.page_link(page, label="Watch it", icon=":material/visibility:")
 
+DEMOS = [  # (task prefix, sample, page, title, what it shows)
+    ("fc", "airline_passengers", "pages/forecast.py", "Forecast airline passengers",
+     "Monthly passengers 1949–1960: learn the trend and the summer peaks, then forecast the "
+     "next year."),
+    ("tx", "shakespeare_excerpt", "pages/text.py", "Generate Shakespeare-like text",
+     "100,000 characters of Shakespeare's plays: watch gibberish turn into names, verse and old "
+     "spelling in under a minute."),
+]
 st.subheader("Try it in one click")
-left, _ = st.columns(2)
-with left.container(border=True):
-    st.markdown("**Forecast airline passengers**  \nMonthly passengers 1949–1960: learn the "
-                "trend and the summer peaks, then forecast the next year.")
-    if st.button("Forecast airline passengers", type="primary", key="demo_airline"):
-        use_sample("airline_passengers")
-        st.session_state["fc_autostart"] = True
-        st.switch_page("pages/forecast.py")
+for column, (prefix, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEMOS):
+    with column.container(border=True):
+        st.markdown(f"**{title}**  \n{what}")
+        if st.button(title, type="primary", key=f"demo_{sample}"):
+            use_sample(prefix, sample)
+            st.session_state[f"{prefix}_autostart"] = True  # the page presses Train itself
+            st.switch_page(page)
 
 st.subheader("Or bring your own data")
 st.page_link("pages/forecast.py", label="Forecast a CSV time series", icon=":material/show_chart:")
+st.page_link("pages/text.py", label="Train on a text file", icon=":material/edit_note:")
 st.caption("Your data stays on this server; nothing is sent anywhere else.")

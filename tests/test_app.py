@@ -112,7 +112,7 @@ def test_home_renders_with_the_airline_demo(app):
     at.run()
     assert not at.exception
     assert [t.value for t in at.title] == ["LSTM Studio"]
-    assert at.button(key="demo_airline").label == "Forecast airline passengers"
+    assert at.button(key="demo_airline_passengers").label == "Forecast airline passengers"
     assert "fc_job" not in at.session_state  # nothing trains before the click
 
 
@@ -120,7 +120,7 @@ def test_the_airline_demo_switches_to_forecast_and_trains(app):
     at = app(page=None)
     small_model(at, epochs=2)
     at.run()
-    at.button(key="demo_airline").click().run()
+    at.button(key="demo_airline_passengers").click().run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Forecast"]
     assert at.radio(key="fc_kind").value == "A sample"
@@ -190,7 +190,8 @@ def test_a_semicolon_csv_with_decimal_commas_uploads_and_trains(app):
     small_model(at, epochs=1)
     upload(at, "shop.csv", semicolon_csv())
     assert not at.error, [e.value for e in at.error]
-    assert at.session_state["fc_uploaded"] == {"name": "shop.csv", "data": semicolon_csv()}
+    assert at.session_state["fc_uploaded"] == {"name": "shop.csv", "data": semicolon_csv(),
+                                               "settings": {}}
     line = summary(at)
     assert line.startswith("**shop.csv**: 60 rows, daily") and "**sales**" in line
     assert any("decimal comma" in c.value for c in at.caption)

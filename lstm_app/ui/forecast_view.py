@@ -20,7 +20,7 @@ def render_live(snap: Snapshot, value_label: str) -> None:
     """The live part: loss curves, the validation forecast and the scoreboard against the baselines."""
     left, right = st.columns(2)
     with left:
-        loss_curves(snap, "fc")
+        loss_curves(snap.history, snap.batches, "fc")
     with right:
         live = snap.live
         if live is None:

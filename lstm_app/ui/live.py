@@ -8,12 +8,17 @@ import streamlit as st
 
 from ..charts import loss_chart
 from ..training.jobs import Snapshot
+from ..training.trainer import Progress
 from .session import current_job
 
 POLL_SECONDS = 1.0
 
 
-def progress_line(snap: Snapshot) -> None:
+def windows_per_second(p: Progress) -> str:
+    return f"{p.samples_per_sec:,.0f} windows/s"
+
+
+def progress_line(snap: Snapshot, speed: Callable[[Progress], str] = windows_per_second) -> None:
     """The progress bar with "epoch x of N" and the time left, or the queue position."""
     if snap.state == "queued":
         st.progress(0.0, text=f"Waiting for a free training slot: number {snap.queue_position} "
@@ -25,23 +30,32 @@ def progress_line(snap: Snapshot) -> None:
         return
     done = p.fraction_done
     left = f", about {_duration(snap.seconds_left)} left" if snap.seconds_left is not None else ""
-    st.progress(min(done, 1.0), text=f"Epoch {p.epoch} of {p.epochs}{left} "
-                                     f"({p.samples_per_sec:,.0f} windows/s)")
+    budget = f" (time budget {_duration(p.max_seconds)})" if p.max_seconds else ""
+    st.progress(min(done, 1.0), text=f"Epoch {p.epoch} of {p.epochs}{budget}{left} ({speed(p)})")
 
 
 def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
-def loss_curves(snap: Snapshot, key: str, loss_label: str = "loss (MSE, scaled)") -> None:
-    log_y = st.toggle("Log scale", key=f"{key}_log", persist_state="session",
-                      help="A log scale shows small late improvements that a plain scale flattens.")
-    st.plotly_chart(loss_chart(snap.history, snap.batches, log_y=log_y, loss_label=loss_label),
-                    key=f"{key}_loss_chart")
+def loss_curves(history, batches, key: str, loss_label: str = "loss (MSE, scaled)",
+                perplexity_option: bool = False) -> None:
+    """The loss chart with its toggles: a log scale, and for language models perplexity."""
+    a, b = st.columns(2)
+    log_y = a.toggle("Log scale", key=f"{key}_log", persist_state="session",
+                     help="A log scale shows small late improvements that a plain scale flattens.")
+    perplexity = perplexity_option and b.toggle(
+        "Perplexity", key=f"{key}_ppl", persist_state="session",
+        help="Perplexity is exp(loss): the number of equally likely choices the model is as "
+             "unsure as, at each step. 1 would be certain; the vocabulary size is a blind guess.")
+    label = "perplexity" if perplexity else loss_label
+    st.plotly_chart(loss_chart(history, batches, log_y=log_y, loss_label=label,
+                               perplexity=perplexity), key=f"{key}_loss_chart")
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _poll(job_key: str, render: Callable[[Snapshot], None]) -> None:
+def _poll(job_key: str, render: Callable[[Snapshot], None],
+          speed: Callable[[Progress], str]) -> None:
     job = current_job(job_key)
     if job is None:
         return
@@ -51,19 +65,20 @@ def _poll(job_key: str, render: Callable[[Snapshot], None]) -> None:
         st.rerun()  # the whole page, once: it now shows the result and stops polling
     left, right = st.columns([5, 1])
     with left:
-        progress_line(snap)
+        progress_line(snap, speed)
     if right.button("Stop", key=f"{job_key}_stop", width="stretch",
                     help="Stop now and keep the best weights so far."):
         job.stop()
     render(snap)
 
 
-def watch(job_key: str, render: Callable[[Snapshot], None]) -> Snapshot | None:
+def watch(job_key: str, render: Callable[[Snapshot], None],
+          speed: Callable[[Progress], str] = windows_per_second) -> Snapshot | None:
     """Show the live view while the job runs; return the latest snapshot (None without a job)."""
     job = current_job(job_key)
     if job is None:
         return None
     snap = job.snapshot()
     if not snap.done:
-        _poll(job_key, render)
+        _poll(job_key, render, speed)
     return snap

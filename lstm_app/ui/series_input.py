@@ -5,11 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ..charts import series_chart
-from ..samples import list_samples
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
+from .source_picker import SourceWidgets, choose_source
 
-UPLOADED = "fc_uploaded"   # session: {"name": file name, "data": bytes} of the last upload
-SAMPLE_CHOICE, OWN_CHOICE = "A sample", "My own CSV"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -19,35 +17,17 @@ def load_cached(data: bytes, name: str, time_col: str | None, value_col: str | N
                        name=name)
 
 
-def use_sample(name: str) -> None:
-    """Make a sample the chosen data (the Home page's demos call this)."""
-    st.session_state["fc_kind"] = SAMPLE_CHOICE
-    st.session_state["fc_sample"] = name
+SOURCE = SourceWidgets(
+    prefix="fc", kind="series", label="Data", own_choice="My own CSV",
+    radio_help="Try a sample first, or upload a CSV with a column of numbers over time.",
+    upload_label="Upload a CSV time series", upload_types=("csv", "tsv", "txt"),
+    upload_help="A table with a date column (optional) and at least one column of numbers. "
+                "Commas, semicolons or tabs; decimal commas and currency signs are fine.",
+    empty_hint="Upload a CSV file to start, or pick a sample above.")
 
 
-def choose_source() -> dict | None:
-    """A sample or an upload: returns {"name", "data"} or None. An upload survives page switches."""
-    kind = st.radio("Data", [SAMPLE_CHOICE, OWN_CHOICE], horizontal=True, key="fc_kind",
-                    persist_state="session",
-                    help="Try a sample first, or upload a CSV with a column of numbers over time.")
-    if kind == SAMPLE_CHOICE:
-        samples = {s.name: s for s in list_samples("series")}
-        name = st.selectbox("Sample", list(samples), key="fc_sample", persist_state="session",
-                            format_func=lambda n: samples[n].title)
-        st.caption(samples[name].description)
-        return {"name": samples[name].path.name, "data": samples[name].path.read_bytes()}
-    uploaded = st.file_uploader(
-        "Upload a CSV time series", type=["csv", "tsv", "txt"], key="fc_upload",
-        help="A table with a date column (optional) and at least one column of numbers. "
-             "Commas, semicolons or tabs; decimal commas and currency signs are fine.")
-    if uploaded is not None:
-        st.session_state[UPLOADED] = {"name": uploaded.name, "data": uploaded.getvalue()}
-    source = st.session_state.get(UPLOADED)
-    if source is None:
-        st.info("Upload a CSV file to start, or pick a sample above.")
-    elif uploaded is None:
-        st.caption(f"Using **{source['name']}**, uploaded earlier.")
-    return source
+def choose_series_source() -> dict | None:
+    return choose_source(SOURCE)
 
 
 def choose_columns(source: dict) -> SeriesData | None:

@@ -14,6 +14,8 @@ from ..training.jobs import Job, JobQueue
 from ..training.process import in_worker_process, warm_up
 
 FORECAST_JOB = "fc_job"  # where this browser session keeps its forecast training
+TEXT_JOB = "tx_job"      # ... and its text training
+TEXT_CONFIG = "tx_job_config"  # the TextConfig of that text training (the live view needs it)
 
 
 @st.cache_resource

@@ -1,0 +1,104 @@
+"""Playing with a trained language model: a streaming generation panel and a temperature explorer."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from ..text.generate import generate, generate_tokens, memorization
+from ..text.pipeline import TextResult
+from .text_view import memorization_view
+
+GENERATED = "tx_generated"       # session: the samples generated from the current model
+EXPLORED = "tx_explored"         # session: the temperature explorer's latest four samples
+TEMPERATURES = (0.2, 0.5, 1.0, 1.5)
+REDRAW_SECONDS = 0.05            # while streaming, redraw the text at most this often
+
+
+def forget_samples() -> None:
+    """A new model: the samples of the previous one no longer apply."""
+    st.session_state.pop(GENERATED, None)
+    st.session_state.pop(EXPLORED, None)
+
+
+def generation_panel(result: TextResult) -> None:
+    """Prompt, length and sampling settings; Generate streams the text, then marks what it copied."""
+    st.subheader("Generate")
+    config = result.config
+    unit = "characters" if config.level == "char" else "tokens"
+    prompt = st.text_area("Prompt", value=result.prompt, key="tx_prompt", height=68,
+                          help="The text the model continues. Characters or words it never saw "
+                               "are read as unknown, so any prompt works.")
+    a, b, c, d = st.columns(4)
+    length = a.slider(f"Length ({unit})", 10, 2000, 300, step=10, key="tx_length",
+                      help="How much new text to write after the prompt.")
+    temperature = b.slider("Temperature", 0.0, 2.0, float(config.temperature), step=0.05,
+                           key="tx_temperature",
+                           help="Low: safe and repetitive; high: surprising, with more mistakes. "
+                                "0 always takes the likeliest next token.")
+    top_k = c.number_input("Top-k (0 = off)", 0, 10000, config.top_k, key="tx_top_k",
+                           help="Only the k likeliest next tokens may be drawn.")
+    top_p = d.slider("Top-p", 0.05, 1.0, float(config.top_p), step=0.05, key="tx_top_p",
+                     help="Only the likeliest tokens that together hold this share of the "
+                          "probability may be drawn (1 = all).")
+    if st.button("Generate", type="primary", key="tx_generate"):
+        slot = st.empty()
+        text = prompt
+        last_drawn = 0.0
+        for piece in generate_tokens(result.model, result.vocab, prompt, int(length),
+                                     float(temperature), int(top_k), float(top_p)):
+            text += piece
+            if time.monotonic() - last_drawn > REDRAW_SECONDS:
+                slot.code(text, language=None, wrap_lines=True)
+                last_drawn = time.monotonic()
+        slot.empty()
+        samples = st.session_state.setdefault(GENERATED, [])
+        samples.append({"title": f"Generated at temperature {temperature:g}, top-k {int(top_k)}, "
+                                 f"top-p {top_p:g}",
+                        "text": text, "prompt": prompt,
+                        "memo": memorization(text[len(prompt):], result.train_text)})
+    samples = st.session_state.get(GENERATED, [])
+    if samples:
+        latest = samples[-1]
+        memorization_view(latest["text"], latest["prompt"], latest["memo"], result.train_text)
+        if len(samples) > 1:
+            with st.expander(f"Earlier samples ({len(samples) - 1})"):
+                for sample in reversed(samples[:-1]):
+                    st.caption(sample["title"])
+                    st.code(sample["text"], language=None, wrap_lines=True)
+
+
+def temperature_explorer(result: TextResult) -> None:
+    """One prompt at four temperatures side by side, with what temperature does in one sentence."""
+    st.subheader("Temperature explorer")
+    st.markdown("Temperature divides the model's scores before they become probabilities: below "
+                "1 the likeliest next token wins more often (safe, repetitive text), above 1 the "
+                "unlikely ones get more chances (surprising text, more mistakes).")
+    prompt = st.session_state.get("tx_prompt", result.prompt)
+    length = 200 if result.config.level == "char" else 60
+    if st.button("Compare temperatures 0.2, 0.5, 1.0 and 1.5", key="tx_explore"):
+        with st.spinner("Writing four samples…"):
+            st.session_state[EXPLORED] = {
+                "prompt": prompt,
+                "samples": [generate(result.model, result.vocab, prompt, length, t, seed=0)
+                            for t in TEMPERATURES]}
+    explored = st.session_state.get(EXPLORED)
+    if explored is None:
+        return
+    st.caption(f"Each continues “{explored['prompt']}” with the same random draws, so only the "
+               f"temperature differs.")
+    for column, t, text in zip(st.columns(len(TEMPERATURES)), TEMPERATURES, explored["samples"]):
+        column.markdown(f"**Temperature {t:.1f}**")
+        column.code(text, language=None, wrap_lines=True)
+
+
+def all_samples(result: TextResult) -> list[dict]:
+    """Every sample of this model for the download: the final one, generated ones, the explorer's."""
+    samples = [{"title": "The sample at the end of training", "text": result.sample["text"]}]
+    samples += [{"title": s["title"], "text": s["text"]} for s in st.session_state.get(GENERATED, [])]
+    explored = st.session_state.get(EXPLORED)
+    if explored is not None:
+        samples += [{"title": f"Temperature {t:.1f}", "text": text}
+                    for t, text in zip(TEMPERATURES, explored["samples"])]
+    return samples

@@ -1,0 +1,58 @@
+"""Choosing the text on the Text page: a sample or an upload, what the app read, and its size."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..text.corpus import read_text
+from .source_picker import SourceWidgets, choose_source
+
+PREVIEW_CHARS = 1500
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def read_cached(data: bytes) -> tuple[str, list[str]]:
+    return read_text(data)
+
+
+SOURCE = SourceWidgets(
+    prefix="tx", kind="text", label="Text", own_choice="My own text",
+    radio_help="Try a sample first, or upload any plain-text file, in any language.",
+    upload_label="Upload a text file", upload_types=("txt", "md", "csv", "text"),
+    upload_help="Any plain text: a book, song lyrics, code, names, your own writing. "
+                "UTF-8 is best; UTF-16 and Windows-1252 are read too.",
+    empty_hint="Upload a .txt file to start, or pick a sample above.")
+
+
+def choose_text() -> dict | None:
+    return choose_source(SOURCE)
+
+
+def read_source(source: dict) -> str | None:
+    """The text of ``source``, with the reader's notices shown; a refusal is shown, not raised."""
+    try:
+        text, notices = read_cached(source["data"])
+    except ValueError as error:
+        st.error(str(error))
+        return None
+    for notice in notices:
+        st.caption(f"ℹ️ {notice}")
+    return text
+
+
+def show_text(name: str, text: str, summary: dict) -> None:
+    """The size of the text and of its vocabulary, the level's notices, and the opening lines."""
+    char = summary["level"] == "char"
+    unit = "characters" if char else "tokens"
+    kinds = "distinct characters" if char else "distinct words, punctuation marks and spaces"
+    st.markdown(
+        f"**{name}**: {summary['characters']:,} characters on {summary['lines']:,} "
+        f"line{'s' if summary['lines'] != 1 else ''}; "
+        f"a vocabulary of **{summary['vocab_size']:,}** {kinds}; "
+        f"**{summary['train_tokens']:,}** training and {summary['val_tokens']:,} validation {unit} "
+        f"(the last {summary['val_chars']:,} characters are kept for validation).")
+    for notice in summary["notices"]:
+        st.info(notice, icon=":material/translate:")
+    with st.expander("The text as read"):
+        more = len(text) - PREVIEW_CHARS
+        st.text(text[:PREVIEW_CHARS] + (f"\n… and {more:,} more characters" if more > 0 else ""))

@@ -1,0 +1,150 @@
+"""What the Text page shows while a language model trains and after: curves, the sample timeline, the verdict."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from typing import Callable
+
+import streamlit as st
+
+from ..text.generate import copied_spans
+from ..text.pipeline import TextConfig, TextResult, to_report
+from ..text.scoring import TOO_FEW_TO_SCORE
+from ..training.jobs import Snapshot
+from ..training.trainer import Progress
+from .live import loss_curves
+
+COPIED = "#ffe08a"       # passages found verbatim in the training text
+LONGEST = "#ffb347"      # the longest of them
+
+
+def loss_label(level: str) -> str:
+    return "loss (nats per character)" if level == "char" else "loss (nats per token)"
+
+
+def token_speed(config: TextConfig) -> Callable[[Progress], str]:
+    """The progress line's speed: streams per second times the chunk length."""
+    unit = "characters/s" if config.level == "char" else "tokens/s"
+    return lambda p: f"{p.samples_per_sec * config.seq_len:,.0f} {unit}"
+
+
+def render_live(snap: Snapshot, config: TextConfig) -> None:
+    """The live part: loss curves with perplexity, and the samples from the fixed prompt so far."""
+    left, right = st.columns(2)
+    with left:
+        loss_curves(snap.history, snap.batches, "tx", loss_label(config.level),
+                    perplexity_option=True)
+        if snap.history:
+            last = snap.history[-1]["val_loss"]
+            st.caption(f"Validation loss now {last:.3f} nats, perplexity "
+                       f"{math.exp(min(last, 50)):.2f}.")
+    with right:
+        if snap.live is None:
+            st.caption("The first sample appears in a moment.")
+            return
+        timeline(snap.live["prompt"], snap.live["timeline"], height=470)
+
+
+def timeline(prompt: str, entries: list[dict], height: int) -> None:
+    """The samples from the fixed prompt, newest first, so the text visibly gets better."""
+    st.markdown(f"**Samples as it learns**, each starting from “{prompt}”")
+    with st.container(height=height):
+        for entry in reversed(entries):
+            when = ("Before training" if entry["epoch"] == 0
+                    else f"Epoch {entry['epoch']:g} · {entry['seconds']:.0f} s")
+            if entry["val_loss"] is not None:
+                when += f" · validation loss {entry['val_loss']:.3f}"
+            st.caption(when)
+            st.code(entry["text"], language=None, wrap_lines=True)
+
+
+def show_result(result: TextResult) -> None:
+    """Scores in plain words first, then how training went and the sample it ended with."""
+    if result.counts["scored_tokens"] < TOO_FEW_TO_SCORE:
+        st.info(result.verdict)
+    else:
+        (st.success if result.val_loss < result.baseline_loss else st.warning)(result.verdict)
+    unit = "character" if result.config.level == "char" else "token"
+    base_ppl = math.exp(min(result.baseline_loss, 50))
+    a, b, c, d = st.columns(4)
+    a.metric("Validation loss", f"{result.val_loss:.3f}",
+             help=f"In nats per {unit}: the model's average surprise at each next {unit} of "
+                  f"text it never saw; lower is better.")
+    b.metric("Perplexity", f"{result.perplexity:.2f}",
+             delta=f"{result.perplexity - base_ppl:+.2f} vs frequency guess",
+             delta_color="inverse",
+             help=f"exp(loss): the model is as unsure as a blind choice among this many "
+                  f"{unit}s. Guessing each {unit} by how often it occurs in the training text "
+                  f"scores {base_ppl:.2f}; a blind guess, {result.counts['vocab_size']:,}.")
+    c.metric("Bits per character", f"{result.bits_per_char:.2f}",
+             help="The same score in a unit that compares character and word models.")
+    d.metric("Copied in its sample", f"{result.sample['memorization']['copied_ngram_share']:.0%}",
+             help="The share of the 8-character pieces the model wrote at the end of training "
+                  "that occur word for word in the training text.")
+    speed = "characters" if result.config.level == "char" else "tokens"
+    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s at "
+               f"{result.tokens_per_second:,.0f} {speed} per second.")
+    with st.expander("How training went"):
+        loss_curves(result.training.history, (), "tx_final", loss_label(result.config.level),
+                    perplexity_option=True)
+    with st.expander("How the samples improved while it trained"):
+        if result.timeline:
+            timeline(result.prompt, result.timeline, height=420)
+        else:
+            st.caption("No samples were taken while it trained.")
+    st.subheader("The sample at the end of training")
+    memorization_view(result.sample["text"], result.prompt, result.sample["memorization"],
+                      result.train_text)
+
+
+def memorization_view(sample: str, prompt: str, memo: dict, train_text: str) -> None:
+    """The sample, its prompt set apart, and every passage the model copied verbatim highlighted.
+
+    ``memo`` is the memorization check of what the model wrote after ``prompt``.
+    """
+    written = sample[len(prompt):]
+    spans = copied_spans(written, train_text, memo["ngram"])
+    st.html(highlighted(prompt, written, spans, memo["longest_start"], memo["longest_chars"]))
+    if memo["longest_chars"]:
+        st.caption(f"After the prompt (in bold), highlighted: passages found word for word in the "
+                   f"training text ({memo['ngram']} characters or longer). "
+                   f"{memo['copied_ngram_share']:.0%} of the written text's "
+                   f"{memo['ngram']}-character pieces occur there; the longest copied passage "
+                   f"(darker) is {memo['longest_chars']} characters long.")
+    else:
+        st.caption(f"Nothing the model wrote after the prompt (in bold) was copied from the "
+                   f"training text: none of its {memo['ngram']}-character pieces occur there.")
+
+
+def highlighted(prompt: str, written: str, spans: list[tuple[int, int]], longest_start: int,
+                longest_chars: int) -> str:
+    """HTML of a sample in a text box: the prompt in bold, then ``written`` with the copied spans
+    marked and the longest copied passage darker (positions are in ``written``)."""
+    longest = (longest_start, longest_start + longest_chars) if longest_chars else ()
+    bounds = sorted({0, len(written), *(i for span in spans for i in span), *longest})
+    pieces = [f"<b>{html.escape(prompt)}</b>"] if prompt else []
+    for start, end in zip(bounds, bounds[1:]):
+        text = html.escape(written[start:end])
+        if longest and longest[0] <= start and end <= longest[1]:
+            pieces.append(f'<mark style="background:{LONGEST}">{text}</mark>')
+        elif any(a <= start and end <= b for a, b in spans):
+            pieces.append(f'<mark style="background:{COPIED}">{text}</mark>')
+        else:
+            pieces.append(text)
+    return ('<div style="white-space:pre-wrap;font-family:ui-monospace,monospace;'
+            'font-size:0.9rem;line-height:1.5;padding:0.75rem 1rem;border:1px solid #ddd;'
+            'border-radius:0.5rem">' + "".join(pieces) + "</div>")
+
+
+def downloads(result: TextResult, samples: list[dict]) -> None:
+    """The samples as a text file and the report as JSON."""
+    lines = [f"# Samples from an LSTM trained on this text ({result.config.level} level)\n"]
+    for sample in samples:
+        lines.append(f"## {sample['title']}\n\n{sample['text']}\n")
+    a, b = st.columns(2)
+    a.download_button("Download the samples (TXT)", "\n".join(lines), file_name="samples.txt",
+                      mime="text/plain", key="tx_dl_samples")
+    b.download_button("Download the report (JSON)", json.dumps(to_report(result), indent=2),
+                      file_name="report.json", mime="application/json", key="tx_dl_json")
