@@ -196,3 +196,8 @@ def test_keep_best_off_ends_with_the_last_weights():
     assert same(weights(last_model), weights(ran_through))      # three epochs of updates
     assert not same(weights(plain_model), weights(ran_through))  # restored to epoch 1
     assert "the last epoch's weights are kept" in last.message
+
+
+def test_the_result_says_where_it_trained():
+    model, result, _ = fit(TrainerConfig(epochs=1))
+    assert result.device == str(next(model.parameters()).device) == "cpu"

@@ -49,7 +49,10 @@ NO_ROW_ORDER_NOTICE = "No date column was found, so row order is used as the tim
 TIME_WORDS = {"date", "time", "timestamp", "datetime", "month", "year", "period", "day", "week", "ds"}
 MISSING_TOKENS = ["", "na", "n/a", "nan", "-", "--", "?", "null", "none", "nil", "missing", "#n/a", ".", "#value!"]
 CURRENCY = r"US\$|[$€£¥₹]|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|INR|SEK|NOK|DKK)\b"
-SPACES = r"[\s\u00a0\u202f\u2009'’]"  # thousands separators: spaces, no-break spaces, Swiss apostrophes
+# Thousands separators: spaces, no-break spaces, Swiss apostrophes. The odd spaces are the
+# characters themselves, not "\u" escapes: pandas may hand the pattern to pyarrow's RE2, which
+# refuses "\u".
+SPACES = "[\\s\u00a0\u202f\u2009'’]"
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,7 @@ def run_forecast(series: SeriesData, config: ForecastConfig,
         verdict=evaluation.verdict(test_row, baseline_rows),
         backtest=_backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds, widths),
         forecast=_future_frame(series, model, values[-lookback:], unscale, widths),
-        model=model, scaler=scaler, widths=widths)
+        model=model.cpu(), scaler=scaler, widths=widths)  # the web server need not touch a GPU
     result.seconds = time.perf_counter() - started
     return result
 
@@ -308,6 +308,7 @@ def to_report(result: ForecastResult) -> dict:
                      "best_val_loss": clean(result.training.best_val_loss),
                      "stop_reason": result.training.stop_reason,
                      "seconds": round(result.training.seconds, 3),
+                     "device": result.training.device,
                      "message": result.training.message},
         "history": result.training.history,
         "seconds": round(result.seconds, 3),

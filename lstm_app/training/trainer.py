@@ -84,6 +84,7 @@ class TrainResult:
     stop_reason: str = "completed"  # completed | early_stopping | stopped | diverged | time_budget
     message: str = ""               # plain words for the user
     seconds: float = 0.0
+    device: str = "cpu"             # where it trained: "cpu" or "cuda:0"
 
 
 class SizedBatches:
@@ -242,6 +243,7 @@ class Trainer:
             model.load_state_dict(best_state)
         model.eval()
         result.seconds = time.perf_counter() - started
+        result.device = str(next(model.parameters()).device)
         if not result.message:
             result.message = self._explain(result, cfg.keep_best)
         return result
