@@ -2,6 +2,7 @@ import io
 import json
 
 import pytest
+import torch
 
 from lstm_app.text import corpus
 from lstm_app.text.corpus import (
@@ -153,3 +154,12 @@ def test_chars_per_token():
     assert chars_per_token(CHINESE, CharVocab().fit(CHINESE)) == 1.0
     text = "aaaa bb"  # tokens: aaaa, " ", bb
     assert chars_per_token(text, WordVocab().fit(text)) == pytest.approx(7 / 3)
+
+
+def test_ids_is_encode_as_a_tensor_for_both_levels():
+    text = "Ünïcode 中文 text, emoji 😀 and more.\nSecond line!"
+    probe = text + " unseen: é€Ж 🙂 words"
+    for vocab in (CharVocab().fit(text), WordVocab().fit(text)):
+        ids = vocab.ids(probe)
+        assert ids.dtype == torch.int64 and ids.tolist() == vocab.encode(probe)
+    assert CharVocab().fit(text).ids("").tolist() == []

@@ -12,6 +12,9 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+import torch
+
 EMPTY = "The file is empty; choose a .txt file with some text in it."
 WHITESPACE_ONLY = "The file holds only spaces and line breaks; choose a .txt file with some text in it."
 BINARY = ("This file is not text (it looks binary); save your text as a plain .txt file (UTF-8) "
@@ -96,6 +99,14 @@ class CharVocab:
     def encode(self, text: str) -> list[int]:
         return [self.stoi_.get(c, 0) for c in text]
 
+    def ids(self, text: str) -> torch.Tensor:
+        """``encode`` as a tensor, vectorised: a 20 MB text takes a fraction of a second."""
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        known = np.array([ord(c) for c in self.itos_[1:]], dtype=np.uint32)  # sorted, as fitted
+        pos = np.searchsorted(known, codes).clip(max=max(len(known) - 1, 0))
+        hit = known[pos] == codes if len(known) else np.zeros(len(codes), dtype=bool)
+        return torch.from_numpy(np.where(hit, pos + 1, 0).astype(np.int64))
+
     def decode(self, ids) -> str:
         return "".join(self.itos_[int(i)] for i in ids)
 
@@ -134,6 +145,10 @@ class WordVocab:
 
     def encode(self, text: str) -> list[int]:
         return [self.stoi_.get(token, 0) for token in tokenize(text)]
+
+    def ids(self, text: str) -> torch.Tensor:
+        """``encode`` as a tensor."""
+        return torch.tensor(self.encode(text), dtype=torch.int64)
 
     def decode(self, ids) -> str:
         return "".join(UNKNOWN_CHAR if int(i) == 0 else self.itos_[int(i)] for i in ids)

@@ -116,7 +116,7 @@ def summarize(text: str, config: TextConfig) -> dict:
     return {"level": vocab.level, "vocab_size": len(vocab), "notices": notices,
             "characters": len(text), "lines": len(text.splitlines()),
             "train_chars": len(train_text), "val_chars": len(val_text),
-            "train_tokens": len(vocab.encode(train_text)), "val_tokens": len(vocab.encode(val_text))}
+            "train_tokens": len(vocab.ids(train_text)), "val_tokens": len(vocab.ids(val_text))}
 
 
 @torch.no_grad()
@@ -145,8 +145,8 @@ def run_text(text: str, config: TextConfig,
         vocab, notices = make_vocab(train_text, config.level, config.max_vocab)
     config = replace(config, level=vocab.level)
     device = pick_device(config.device)
-    train_ids = torch.tensor(vocab.encode(train_text), device=device)
-    val_ids = torch.tensor(vocab.encode(val_text), device=device)
+    train_ids = vocab.ids(train_text).to(device)
+    val_ids = vocab.ids(val_text).to(device)
     check_sizes(len(train_ids), len(val_ids), config.batch_size)
     val_streams = to_streams(val_ids, max(1, min(VAL_STREAMS, len(val_ids) // (2 * config.seq_len))))
 

@@ -10,7 +10,7 @@ from .source_picker import SourceWidgets, choose_source
 PREVIEW_CHARS = 1500
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner="Reading the text…", max_entries=16)
 def read_cached(data: bytes) -> tuple[str, list[str]]:
     return read_text(data)
 

@@ -21,7 +21,7 @@ KEYS = {  # TextConfig field -> widget key
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner="Counting the vocabulary and tokens…", max_entries=32)
 def summarize_cached(text: str, level: str, max_vocab: int, val_fraction: float) -> dict:
     return summarize(text, TextConfig(level=level, max_vocab=max_vocab, val_fraction=val_fraction))
 
