@@ -34,7 +34,10 @@ job = current_job(FORECAST_JOB)
 busy = job is not None and not job.snapshot().done
 train = st.button("Train", type="primary", disabled=busy, key="fc_train",
                   help="Start training in the background; you can switch pages meanwhile.")
-if train or st.session_state.pop("fc_autostart", False):
+autostart = st.session_state.pop("fc_autostart", False)  # Home's demo; never over a running job
+if autostart and busy:
+    st.info("Your earlier training is still running: stop it or let it finish, then press Train.")
+if not busy and (train or autostart):
     task = functools.partial(run_forecast, series, config)
     job = start_job(FORECAST_JOB, task, label=series.name)
     job.wait_for_first_epoch(timeout=0.6)  # so that the redraw can show the first point at once

@@ -37,7 +37,10 @@ job = current_job(TEXT_JOB)
 busy = job is not None and not job.snapshot().done
 train = st.button("Train", type="primary", disabled=busy or not can_train, key="tx_train",
                   help="Start training in the background; you can switch pages meanwhile.")
-if can_train and (train or st.session_state.pop("tx_autostart", False)):
+autostart = st.session_state.pop("tx_autostart", False)  # Home's demo; never over a running job
+if autostart and busy:
+    st.info("Your earlier training is still running: stop it or let it finish, then press Train.")
+if can_train and not busy and (train or autostart):
     forget_samples()
     job = start_job(TEXT_JOB, functools.partial(run_text, text, config), label=source["name"])
     st.session_state[TEXT_CONFIG] = config

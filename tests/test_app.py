@@ -135,6 +135,22 @@ def test_the_airline_demo_switches_to_forecast_and_trains(app):
     assert result.config.epochs == 2 and result.config.hidden_size == 8
 
 
+def test_the_demo_keeps_a_running_training_and_says_so(app):
+    at = app()
+    small_model(at, epochs=5000)
+    at.session_state["fc_patience"] = 0
+    at.run()
+    at.button(key="fc_train").click().run()
+    first = at.session_state["fc_job"]
+    assert not first.snapshot().done
+    at.switch_page("pages/home.py").run()
+    at.button(key="demo_airline_passengers").click().run()
+    assert not at.exception
+    assert at.session_state["fc_job"] is first and not first.snapshot().done
+    assert "Your earlier training is still running: stop it or let it finish, then press Train." \
+        in [i.value for i in at.info]
+
+
 # --- Forecast: samples ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("sample", list(SAMPLE_FREQUENCIES))

@@ -1,0 +1,379 @@
+"""The Text page's wiring, driven with AppTest: samples, Home's demo, training, generation, uploads, Stop.
+
+Each test runs the whole app (app.py with its navigation), drives widgets by key and polls with
+``at.run()`` until the background training shows its result. Models are tiny (16 hidden units,
+8-number embeddings, one layer, 2 epochs) so that every training takes a few seconds on a CPU.
+The tiny settings are set *after* the page's first run: ``suggest_for`` overwrites the settings
+once for each newly chosen text.
+"""
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_app.text import corpus
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+TEXT = "pages/text.py"
+JOB = "tx_job"
+RESULTS = "The sample at the end of training"  # the subheader show_result ends with
+POLL_DEADLINE = 90.0  # seconds; a 2-epoch training of the tiny model takes a few
+METRICS = ["Validation loss", "Perplexity", "Bits per character", "Copied in its sample"]
+
+
+@pytest.fixture
+def app():
+    """A factory of fresh AppTests; their training jobs are stopped and awaited afterwards.
+
+    The job queue is process-wide (st.cache_resource), so a job left running would hold one of
+    its two slots and queue the next test's training behind it.
+    """
+    made = []
+
+    def make(page: str | None = TEXT) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        if page is not None:
+            at.switch_page(page)
+        made.append(at)
+        return at
+
+    yield make
+    for at in made:
+        for key in ("tx_job", "fc_job"):
+            job = at.session_state[key] if key in at.session_state else None
+            if job is not None:
+                job.stop()
+                assert job.wait(30), f"a training job ({key}) did not stop within 30 s"
+
+
+def tiny_model(at: AppTest, epochs: int = 2, **more) -> None:
+    """Tiny, fast settings; call it after the page's first run on the chosen text."""
+    settings = {"tx_hidden": 16, "tx_emb": 8, "tx_layers": 1, "tx_epochs": epochs,
+                "tx_minutes": 0.0, **more}
+    for key, value in settings.items():
+        at.session_state[key] = value
+
+
+def poll(at: AppTest, condition, what: str, deadline: float = POLL_DEADLINE) -> AppTest:
+    """Rerun the page until ``condition(at)`` holds; fail on an exception or at the deadline."""
+    end = time.monotonic() + deadline
+    while True:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        if condition(at):
+            return at
+        assert time.monotonic() < end, f"{what} did not happen within {deadline:.0f} s"
+        time.sleep(0.2)
+
+
+def has_results(at: AppTest) -> bool:
+    return any(s.value == RESULTS for s in at.subheader)
+
+
+def job_done(at: AppTest) -> bool:
+    return JOB in at.session_state and at.session_state[JOB].snapshot().done
+
+
+def summary(at: AppTest) -> str:
+    """The text summary line show_text writes: "**name**: N characters on M lines; …"."""
+    lines = [m.value for m in at.markdown if " characters on " in m.value]
+    assert len(lines) == 1, [m.value for m in at.markdown]
+    return lines[0]
+
+
+def choose(at: AppTest, sample: str) -> AppTest:
+    at.run()
+    at.selectbox(key="tx_sample").set_value(sample).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def train(at: AppTest) -> AppTest:
+    at.button(key="tx_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert JOB in at.session_state, "clicking Train started no job"
+    return poll(at, lambda a: job_done(a) and has_results(a), "the results")
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    """Choose "My own text" and upload ``data`` through the page's file uploader."""
+    at.run()
+    at.radio(key="tx_kind").set_value("My own text").run()
+    at.file_uploader(key="tx_upload").upload(name, data, "text/plain").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def kept_upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    """An upload as the page keeps it between page switches, then "My own text" chosen."""
+    at.session_state["tx_uploaded"] = {"name": name, "data": data, "settings": {}}
+    at.run()
+    at.radio(key="tx_kind").set_value("My own text").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# --- The page with its samples ----------------------------------------------------------------
+
+def test_the_page_renders_the_shakespeare_sample_by_default(app):
+    at = app()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["Text"]
+    assert at.radio(key="tx_kind").value == "A sample"
+    assert at.selectbox(key="tx_sample").value == "shakespeare_excerpt"
+    line = summary(at)
+    assert line.startswith("**shakespeare_excerpt.txt**: 99,843 characters on "), line
+    assert "a vocabulary of **62** distinct characters" in line
+    captions = [c.value for c in at.caption]
+    assert "Suggested for this text's size; change them freely." in captions
+    weights = [c.value for c in [*at.caption, *at.info] if c.value.startswith("The network has ")]
+    assert len(weights) == 1 and "training characters" in weights[0], weights
+    assert at.session_state["tx_level"] == "char"
+    assert at.session_state["tx_hidden"] == 256  # the suggestion for a 90 k-character text
+    assert not at.button(key="tx_train").disabled
+    assert not at.error and not at.warning
+    assert JOB not in at.session_state  # nothing trains before Train is pressed
+
+
+@pytest.mark.parametrize("sample", ["shakespeare_excerpt", "keras_toy_sentence", "lstm_zh"])
+def test_each_text_sample_renders(app, sample):
+    at = choose(app(), sample)
+    assert summary(at).startswith(f"**{sample}.txt**: ")
+    assert any(c.value.startswith("The network has ") for c in [*at.caption, *at.info])
+    assert not at.error and not at.warning
+    assert JOB not in at.session_state
+
+
+def test_the_keras_sample_switches_to_words_with_tiny_text_suggestions(app):
+    at = choose(app(), "keras_toy_sentence")
+    assert at.session_state["tx_level"] == "word"  # from its samples.json settings
+    assert at.get("button_group")[0].key == "tx_level"
+    line = summary(at)
+    assert "distinct words, punctuation marks and spaces" in line
+    assert "**41** training and 4 validation tokens" in line
+    # suggest_settings for a text below TINY_TOKENS: learn it by heart, keep the last weights
+    assert at.session_state["tx_patience"] == 0
+    assert at.session_state["tx_keep_best"] is False
+    assert at.session_state["tx_schedule"] == "none"
+    assert at.session_state["tx_epochs"] == 300
+    # back to Shakespeare: its own suggestions, and the level back to characters
+    at.selectbox(key="tx_sample").set_value("shakespeare_excerpt").run()
+    assert not at.exception
+    assert at.session_state["tx_level"] == "char"
+    assert at.session_state["tx_patience"] == 3
+
+
+def test_the_chinese_sample_at_word_level_shows_the_no_spaces_notice(app):
+    at = choose(app(), "lstm_zh")
+    assert at.session_state["tx_level"] == "char"
+    assert corpus.NO_SPACES_NOTICE not in [i.value for i in at.info]
+    at.session_state["tx_level"] = "word"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert corpus.NO_SPACES_NOTICE in [i.value for i in at.info]
+    assert "distinct characters" in summary(at)  # read character by character after all
+    assert not at.error
+
+
+def test_settings_survive_a_page_switch(app):
+    at = choose(app(), "keras_toy_sentence")
+    tiny_model(at, epochs=3, tx_seq_len=3)
+    at.run()
+    at.switch_page("pages/home.py").run()
+    assert not at.exception and [t.value for t in at.title] == ["LSTM Studio"]
+    at.switch_page(TEXT).run()
+    assert not at.exception
+    assert at.selectbox(key="tx_sample").value == "keras_toy_sentence"
+    assert at.session_state["tx_level"] == "word"
+    assert at.number_input(key="tx_hidden").value == 16  # not suggested afresh for the same text
+    assert at.number_input(key="tx_seq_len").value == 3
+    assert at.number_input(key="tx_epochs").value == 3
+
+
+# --- Home's demo ----------------------------------------------------------------------------
+
+def test_the_shakespeare_demo_switches_to_text_and_trains(app):
+    at = app(page=None)
+    at.run()
+    assert at.button(key="demo_shakespeare_excerpt").label == "Generate Shakespeare-like text"
+    at.button(key="demo_shakespeare_excerpt").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["Text"]
+    assert at.radio(key="tx_kind").value == "A sample"
+    assert at.selectbox(key="tx_sample").value == "shakespeare_excerpt"
+    assert JOB in at.session_state, "the demo did not autostart a training"
+    assert "tx_autostart" not in at.session_state  # consumed, so a rerun does not train again
+    job = at.session_state[JOB]
+    job.stop()  # a full Shakespeare training takes minutes: stopping it is enough here
+    assert job.wait(30)
+    assert job.label == "shakespeare_excerpt.txt"
+
+
+def test_the_demo_does_not_orphan_a_running_training(app):
+    at = app()
+    at.run()
+    tiny_model(at, epochs=5000, tx_patience=0, tx_seq_len=20)  # runs far longer than this test
+    at.run()
+    at.button(key="tx_train").click().run()
+    first = at.session_state[JOB]
+    try:
+        assert not first.snapshot().done
+        at.switch_page("pages/home.py").run()
+        assert "A text model is training in the background." in [i.value for i in at.info]
+        at.button(key="demo_shakespeare_excerpt").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        # Either the page keeps showing the running training, or it stopped it first.
+        assert at.session_state[JOB] is first or first.wait(10), \
+            "the earlier training still runs, out of the session's reach"
+    finally:
+        first.stop()
+        assert first.wait(30)
+
+
+# --- Training, generating, Train more -------------------------------------------------------
+
+def test_the_keras_sample_trains_generates_explores_and_trains_more(app):
+    at = choose(app(), "keras_toy_sentence")
+    tiny_model(at, epochs=2)
+    at.run()
+    train(at)
+    job = at.session_state[JOB]
+    result = job.result()
+    assert result.config.level == "word"
+    assert (result.config.hidden_size, result.config.embedding_dim) == (16, 8)
+    assert [h["epoch"] for h in result.training.history] == [1, 2]
+
+    # too short to score: the verdict says so in an st.info
+    assert result.verdict.startswith("The text is too short to score the model")
+    assert result.verdict in [i.value for i in at.info]
+    assert [m.label for m in at.metric] == METRICS
+    assert at.metric[0].value == f"{result.val_loss:.3f}"
+    assert [d.key for d in at.get("download_button")] == ["tx_dl_samples", "tx_dl_json"]
+    assert any(s.value == "Generate" for s in at.subheader)
+    assert not at.error
+
+    # Generate: a new sample continuing the prompt
+    assert "tx_generated" not in at.session_state
+    prompt = at.text_area(key="tx_prompt").value
+    assert prompt == result.prompt and prompt
+    at.slider(key="tx_length").set_value(20)
+    at.button(key="tx_generate").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    generated = at.session_state["tx_generated"]
+    assert len(generated) == 1
+    assert generated[0]["prompt"] == prompt and generated[0]["text"].startswith(prompt)
+    assert len(generated[0]["text"]) > len(prompt)
+
+    # The temperature explorer: four samples, each continuing the prompt
+    at.button(key="tx_explore").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    explored = at.session_state["tx_explored"]
+    assert explored["prompt"] == prompt
+    assert len(explored["samples"]) == 4
+    assert all(s.startswith(prompt) for s in explored["samples"])
+    assert any(m.value == "**Temperature 1.5**" for m in at.markdown)
+
+    # Train more: a new job continuing from the first one's weights
+    at.number_input(key="tx_more").set_value(2)
+    at.button(key="tx_train_more").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state[JOB] is not job, "Train more started no new job"
+    assert "tx_generated" not in at.session_state  # the old model's samples are forgotten
+    poll(at, lambda a: job_done(a) and has_results(a), "the results after Train more")
+    more = at.session_state[JOB].result()
+    assert len(more.training.history) > len(result.training.history)
+    assert [h["epoch"] for h in more.training.history] == [1, 2, 3, 4]
+    assert more.config.epochs == 2
+
+
+# --- Uploads --------------------------------------------------------------------------------
+
+NOTES = ("Café au lait, s'il vous plaît.\nLes élèves écrivent des notes en français.\n" * 20)
+
+
+@pytest.mark.parametrize("how", ["kept", "uploader"])
+def test_a_utf16_upload_with_a_bom_renders_its_summary(app, how):
+    data = NOTES.encode("utf-16")
+    assert data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if how == "kept":  # uploaded earlier, e.g. before a page switch
+        at = kept_upload(app(), "notes.txt", data)
+        assert any(c.value == "Using **notes.txt**, uploaded earlier." for c in at.caption)
+    else:
+        at = upload(app(), "notes.txt", data)
+        assert at.session_state["tx_uploaded"] == {"name": "notes.txt", "data": data,
+                                                   "settings": {}}
+    assert not at.error, [e.value for e in at.error]
+    line = summary(at)
+    assert line.startswith(f"**notes.txt**: {len(NOTES):,} characters on 40 lines"), line
+    vocab = len(set(NOTES[:int(len(NOTES) * 0.9)])) + 1  # its characters and the unknown one
+    assert f"a vocabulary of **{vocab}** distinct characters" in line, line
+    assert any(s.value == "Settings" for s in at.subheader)
+    assert JOB not in at.session_state
+
+
+def test_a_windows_1252_upload_is_read_with_a_notice(app):
+    text = "Crème brûlée à la carte, déjà vu.\n" * 30
+    at = upload(app(), "menu.txt", text.encode("cp1252"))
+    assert not at.error, [e.value for e in at.error]
+    assert f"ℹ️ {corpus.CP1252_NOTICE}" in [c.value for c in at.caption]
+    assert summary(at).startswith(f"**menu.txt**: {len(text):,} characters on 30 lines")
+    assert "Crème brûlée" in at.expander[0].text[0].value  # "The text as read", decoded right
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", corpus.EMPTY),
+    (bytes(range(256)) * 4, corpus.BINARY),
+    (b"hello\x00world\x00" * 10, corpus.BINARY),
+    (b"  \n\t\n   ", corpus.WHITESPACE_ONLY),
+], ids=["empty", "binary", "nuls", "whitespace"])
+def test_a_bad_upload_shows_the_readers_message(app, data, message):
+    at = upload(app(), "bad.txt", data)
+    assert [e.value for e in at.error] == [message]
+    assert not any(s.value == "Settings" for s in at.subheader)  # the page stopped at the error
+    assert JOB not in at.session_state
+
+
+# --- Settings that cannot train -------------------------------------------------------------
+
+def test_too_many_streams_for_the_text_disable_train(app):
+    at = choose(app(), "keras_toy_sentence")
+    at.session_state["tx_batch"] = 64
+    at.run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert warnings == ["The text has 41 training and 4 validation tokens, too few for 64 "
+                        "parallel streams; use a longer text or a smaller batch size (at least "
+                        "128 training and 2 validation tokens)."]
+    assert at.button(key="tx_train").disabled
+    assert JOB not in at.session_state
+    at.session_state["tx_batch"] = 4  # the suggestion again: it can train
+    at.run()
+    assert not at.warning and not at.button(key="tx_train").disabled
+
+
+# --- Stop -----------------------------------------------------------------------------------
+
+def test_stop_shows_the_result_of_a_stopped_training(app):
+    at = app()
+    at.run()  # Shakespeare, the default
+    tiny_model(at, epochs=50, tx_patience=0, tx_seq_len=20)
+    at.run()
+    at.button(key="tx_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    poll(at, lambda a: a.session_state[JOB].snapshot().history, "the first epoch")
+    assert not has_results(at)
+    assert at.button(key="tx_train").disabled  # no second training while one runs
+    # The Stop button lives in the live view's fragment; AppTest reaches it (a click reruns
+    # the whole page, fragment included), so the real button is pressed, not job.stop().
+    at.button(key="tx_job_stop").click().run()
+    poll(at, lambda a: job_done(a) and has_results(a), "the results after Stop")
+    job = at.session_state[JOB]
+    assert job.snapshot().state == "stopped"
+    result = job.result()
+    assert result.training.stop_reason == "stopped"
+    assert 1 <= len(result.training.history) < 50
+    assert any("stopped by the user" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert [m.label for m in at.metric] == METRICS
