@@ -1,5 +1,7 @@
-"""Shared test set-up: quiet, CPU, few threads, and paths to the repo's and the shared data."""
+"""Shared test set-up: quiet, CPU, few threads, paths to the repo's and the shared data, and
+the AppTest factory and polling that the page tests share."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -17,3 +19,46 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "airline_passengers.csv").exists():
         pytest.skip(f"the shared datasets are not beside the repo ({SHARED_DATA})")
     return SHARED_DATA
+
+
+APP = str(REPO / "app.py")
+JOB_KEYS = ("fc_job", "tx_job")  # where the pages keep their background trainings
+
+
+@pytest.fixture
+def apps():
+    """A factory of fresh AppTests of the whole app on a page; their jobs are stopped afterwards.
+
+    The job queue is process-wide (st.cache_resource), so a job left running would hold one of
+    its two slots and queue the next test's training behind it.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    made = []
+
+    def make(page: str | None):
+        at = AppTest.from_file(APP, default_timeout=60)
+        if page is not None:
+            at.switch_page(page)
+        made.append(at)
+        return at
+
+    yield make
+    for at in made:
+        for key in JOB_KEYS:
+            job = at.session_state[key] if key in at.session_state else None
+            if job is not None:
+                job.stop()
+                assert job.wait(30), f"a training job ({key}) did not stop within 30 s"
+
+
+def poll(at, condition, what: str, deadline: float = 90.0):
+    """Rerun the page until ``condition(at)`` holds; fail on an exception or at the deadline."""
+    end = time.monotonic() + deadline
+    while True:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        if condition(at):
+            return at
+        assert time.monotonic() < end, f"{what} did not happen within {deadline:.0f} s"
+        time.sleep(0.2)

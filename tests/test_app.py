@@ -7,43 +7,24 @@ one layer, 1–3 epochs) so that every training takes a few seconds on a CPU.
 
 import subprocess
 import sys
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, poll
 
-APP = str(REPO / "app.py")
 FORECAST = "pages/forecast.py"
 RESULTS = "Scores on the test span"
 SAMPLE_FREQUENCIES = {"airline_passengers": "monthly", "noisy_sine": "row order",
                       "daily_sales": "daily"}
-POLL_DEADLINE = 90.0  # seconds; a 2-epoch training of the tiny model takes a few
 
 
 @pytest.fixture
-def app():
-    """A factory of fresh AppTests; their training jobs are stopped and awaited afterwards.
-
-    The job queue is process-wide (st.cache_resource), so a job left running would hold one of
-    its two slots and queue the next test's training behind it.
-    """
-    made = []
-
-    def make(page: str | None = FORECAST) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        if page is not None:
-            at.switch_page(page)
-        made.append(at)
-        return at
-
-    yield make
-    for at in made:
-        job = at.session_state["fc_job"] if "fc_job" in at.session_state else None
-        if job is not None:
-            job.stop()
-            assert job.wait(30), "a training job did not stop within 30 s"
+def app(apps):
+    """Fresh AppTests on the Forecast page (page=None: Home); their jobs are stopped afterwards."""
+    def make(page: str | None = FORECAST):
+        return apps(page)
+    return make
 
 
 def small_model(at: AppTest, epochs: int) -> None:
@@ -51,18 +32,6 @@ def small_model(at: AppTest, epochs: int) -> None:
     at.session_state["fc_epochs"] = epochs
     at.session_state["fc_hidden"] = 8
     at.session_state["fc_layers"] = 1
-
-
-def poll(at: AppTest, condition, what: str, deadline: float = POLL_DEADLINE) -> AppTest:
-    """Rerun the page until ``condition(at)`` holds; fail on an exception or at the deadline."""
-    end = time.monotonic() + deadline
-    while True:
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        if condition(at):
-            return at
-        assert time.monotonic() < end, f"{what} did not happen within {deadline:.0f} s"
-        time.sleep(0.2)
 
 
 def has_results(at: AppTest) -> bool:

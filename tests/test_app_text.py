@@ -7,45 +7,25 @@ The tiny settings are set *after* the page's first run: ``suggest_for`` overwrit
 once for each newly chosen text.
 """
 
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_app.text import corpus
-from tests.conftest import REPO
+from tests.conftest import poll
 
-APP = str(REPO / "app.py")
 TEXT = "pages/text.py"
 JOB = "tx_job"
 RESULTS = "The sample at the end of training"  # the subheader show_result ends with
-POLL_DEADLINE = 90.0  # seconds; a 2-epoch training of the tiny model takes a few
 METRICS = ["Validation loss", "Perplexity", "Bits per character", "Copied in its sample"]
 
 
 @pytest.fixture
-def app():
-    """A factory of fresh AppTests; their training jobs are stopped and awaited afterwards.
-
-    The job queue is process-wide (st.cache_resource), so a job left running would hold one of
-    its two slots and queue the next test's training behind it.
-    """
-    made = []
-
-    def make(page: str | None = TEXT) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        if page is not None:
-            at.switch_page(page)
-        made.append(at)
-        return at
-
-    yield make
-    for at in made:
-        for key in ("tx_job", "fc_job"):
-            job = at.session_state[key] if key in at.session_state else None
-            if job is not None:
-                job.stop()
-                assert job.wait(30), f"a training job ({key}) did not stop within 30 s"
+def app(apps):
+    """Fresh AppTests on the Text page (page=None: Home); their jobs are stopped afterwards."""
+    def make(page: str | None = TEXT):
+        return apps(page)
+    return make
 
 
 def tiny_model(at: AppTest, epochs: int = 2, **more) -> None:
@@ -54,18 +34,6 @@ def tiny_model(at: AppTest, epochs: int = 2, **more) -> None:
                 "tx_minutes": 0.0, **more}
     for key, value in settings.items():
         at.session_state[key] = value
-
-
-def poll(at: AppTest, condition, what: str, deadline: float = POLL_DEADLINE) -> AppTest:
-    """Rerun the page until ``condition(at)`` holds; fail on an exception or at the deadline."""
-    end = time.monotonic() + deadline
-    while True:
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        if condition(at):
-            return at
-        assert time.monotonic() < end, f"{what} did not happen within {deadline:.0f} s"
-        time.sleep(0.2)
 
 
 def has_results(at: AppTest) -> bool:
