@@ -15,16 +15,16 @@ from tests.conftest import SAMPLES
 KERAS = (SAMPLES / "keras_toy_sentence.txt").read_text(encoding="utf-8")
 
 
-def suggested_config(train_tokens: int, **overrides) -> TextConfig:
+def suggested_config(train_tokens: int, vocab_size: int = 60, **overrides) -> TextConfig:
     """A TextConfig from the suggestion, shortened to 2 epochs and no time budget for speed."""
-    return TextConfig(**{**suggest_settings(train_tokens), "epochs": 2, "minutes": 0.0,
+    return TextConfig(**{**suggest_settings(train_tokens, vocab_size), "epochs": 2, "minutes": 0.0,
                          "length": 10, **overrides})
 
 
 def test_suggestions_are_textconfig_fields():
     names = {f.name for f in fields(TextConfig)}
     for tokens in (41, TINY_TOKENS - 1, TINY_TOKENS, LARGE_TOKENS - 1, LARGE_TOKENS, 10**7):
-        settings = suggest_settings(tokens)
+        settings = suggest_settings(tokens, 60)
         assert set(settings) <= names
         TextConfig(**settings)  # builds
 
@@ -38,7 +38,7 @@ def test_tiny_text_trains_with_the_suggested_settings(file, level):
     if file == "keras_toy_sentence.txt" and level == "word":
         assert summary["train_tokens"] == 41  # the three Keras sentences, words and spaces
     assert summary["train_tokens"] < TINY_TOKENS
-    config = suggested_config(summary["train_tokens"], level=level)
+    config = suggested_config(summary["train_tokens"], summary["vocab_size"], level=level)
     result = run_text(text, config)  # must not raise "too few for N parallel streams"
     assert len(result.training.history) == 2
     assert result.counts["train_tokens"] == summary["train_tokens"]
@@ -48,7 +48,7 @@ def test_tiny_suggestions_fit_every_small_text():
     """For every tiny size, run_text's guard passes and the streams fit at the worst offset."""
     # 9 training tokens: the shortest text with 2 validation tokens at the default share (11 chars).
     for tokens in range(9, TINY_TOKENS):
-        s = suggest_settings(tokens)
+        s = suggest_settings(tokens, 60)
         assert s["patience"] == 0 and 4 <= s["seq_len"] <= 32 and s["batch_size"] >= 1
         assert tokens >= 2 * s["batch_size"], tokens
         # Each epoch starts at a random offset below seq_len; the largest one must still leave
@@ -72,13 +72,28 @@ def test_a_text_the_size_check_accepts_trains_every_epoch():
 
 
 def test_medium_and_large_thresholds():
-    tiny, small_medium = suggest_settings(TINY_TOKENS - 1), suggest_settings(TINY_TOKENS)
-    big_medium, large = suggest_settings(LARGE_TOKENS - 1), suggest_settings(LARGE_TOKENS)
+    # A character vocabulary of 65 (as tiny Shakespeare's): the largest model the text can fill.
+    tiny, small_medium = suggest_settings(TINY_TOKENS - 1, 65), suggest_settings(TINY_TOKENS, 65)
+    big_medium, large = suggest_settings(LARGE_TOKENS - 1, 65), suggest_settings(LARGE_TOKENS, 65)
     assert tiny["patience"] == 0 and tiny["hidden_size"] == 128
-    assert small_medium["hidden_size"] == big_medium["hidden_size"] == 256
-    assert large["hidden_size"] == suggest_settings(5 * LARGE_TOKENS)["hidden_size"] == 512
+    assert small_medium["hidden_size"] == 64   # 2,000 characters cannot fill more
+    assert big_medium["hidden_size"] == 256    # capped below the large texts
+    assert large["hidden_size"] == suggest_settings(5 * LARGE_TOKENS, 65)["hidden_size"] == 512
     assert small_medium["patience"] > 0 and large["patience"] > 0
     assert large["minutes"] > 0  # the full corpus gets a time budget
+
+
+@pytest.mark.parametrize("tokens, vocab", [(2_000, 65), (12_000, 60), (37_000, 3_110),
+                                           (90_000, 62), (299_999, 10_001), (1_000_000, 65)])
+def test_suggested_sizes_never_set_off_the_too_big_advice(tokens, vocab):
+    s = suggest_settings(tokens, vocab)
+    weights = count_weights(vocab, s["embedding_dim"], s["hidden_size"], s["num_layers"], "lstm")
+    level, _ = size_advice(weights, tokens)
+    assert level != "too_big" or s["hidden_size"] == 64, (tokens, vocab, s["hidden_size"])
+
+
+def test_the_shakespeare_excerpt_gets_the_measured_256_units():
+    assert suggest_settings(89_858, 62)["hidden_size"] == 256
 
 
 def test_count_weights_by_hand():

@@ -28,7 +28,8 @@ def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_ch
     unit = "characters" if level == "char" else "tokens"
     if scored_tokens < TOO_FEW_TO_SCORE:
         head = (f"The text is too short to score the model on text it never saw: its validation "
-                f"span holds only {scored_tokens} {unit}. Judge it by its samples instead; on a "
+                f"span leaves only {scored_tokens} {unit} to predict. Judge it by its samples "
+                f"instead; on a "
                 f"text this small a model can only learn it by heart.")
     elif val_loss >= baseline_loss:
         head = (f"The model needs {bits(val_loss):.2f} bits per character on text it never saw, "

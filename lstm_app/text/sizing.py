@@ -15,26 +15,30 @@ TOO_BIG = 20             # weights per training token above which samples will c
 TOO_SMALL = 0.05         # weights per training token below which the model is starved of capacity
 
 
-def suggest_settings(train_tokens: int) -> dict:
+def suggest_settings(train_tokens: int, vocab_size: int) -> dict:
     """TextConfig fields that train well on a text of ``train_tokens`` tokens on two CPU cores.
 
     Measured on the samples: tiny texts need short chunks and few streams to train at all, and
     they keep the last weights with patience and the plateau schedule off, since their
     validation span is a few words the model cannot know (its best epoch would be the first,
-    untrained one, and the schedule would stall the learning rate); the 100 k-character
-    Shakespeare excerpt reaches 1.53 nats per character in about 40 s with 256 units; the full
-    tiny Shakespeare wants 512 units and a time budget.
+    untrained one, and the schedule would stall the learning rate). Larger texts get the most
+    hidden units (up to 256, or 512 for a text the size of tiny Shakespeare) whose weights the
+    text can still fill (see ``size_advice``): the 100 k-character Shakespeare excerpt reaches
+    1.53 nats per character in about 40 s with 256 units; the full tiny Shakespeare wants 512
+    units and a time budget.
     """
     if train_tokens < TINY_TOKENS:
         seq_len = max(4, min(32, train_tokens // 8))
         return dict(seq_len=seq_len, batch_size=max(1, min(8, train_tokens // (2 * seq_len))),
                     embedding_dim=32, hidden_size=128, num_layers=1, dropout=0.0, lr=1e-2,
                     epochs=300, minutes=1.0, patience=0, keep_best=False, lr_schedule="none")
-    if train_tokens < LARGE_TOKENS:
-        return dict(seq_len=100, batch_size=32, embedding_dim=64, hidden_size=256, num_layers=1,
-                    dropout=0.0, lr=4e-3, epochs=30, minutes=0.0, patience=3)
-    return dict(seq_len=100, batch_size=32, embedding_dim=64, hidden_size=512, num_layers=1,
-                dropout=0.0, lr=4e-3, epochs=30, minutes=5.0, patience=3)
+    largest = 512 if train_tokens >= LARGE_TOKENS else 256
+    fits = [h for h in (64, 128, 256, 512) if h <= largest and
+            count_weights(vocab_size, 64, h, 1, "lstm") <= TOO_BIG * train_tokens]
+    return dict(seq_len=100, batch_size=32, embedding_dim=64, hidden_size=max(fits, default=64),
+                num_layers=1, dropout=0.0, lr=4e-3, epochs=30,
+                minutes=5.0 if train_tokens >= LARGE_TOKENS else 0.0, patience=3,
+                keep_best=True, lr_schedule="plateau")
 
 
 def count_weights(vocab_size: int, embedding_dim: int, hidden_size: int, num_layers: int,

@@ -43,9 +43,10 @@ def choose_source(w: SourceWidgets) -> dict | None:
         st.caption(samples[name].description)
         return {"name": samples[name].path.name, "data": samples[name].path.read_bytes(),
                 "settings": samples[name].settings}
-    uploaded = st.file_uploader(w.upload_label, type=list(w.upload_types),
-                                key=f"{w.prefix}_upload", help=w.upload_help)
     kept = f"{w.prefix}_uploaded"  # the last upload's {"name", "data", "settings"}
+    uploaded = st.file_uploader(w.upload_label, type=list(w.upload_types),
+                                key=f"{w.prefix}_upload", help=w.upload_help,
+                                on_change=_forget_if_removed, args=(f"{w.prefix}_upload", kept))
     if uploaded is not None:
         st.session_state[kept] = {"name": uploaded.name, "data": uploaded.getvalue(),
                                   "settings": {}}
@@ -55,3 +56,10 @@ def choose_source(w: SourceWidgets) -> dict | None:
     elif uploaded is None:
         st.caption(f"Using **{source['name']}**, uploaded earlier.")
     return source
+
+
+def _forget_if_removed(widget_key: str, kept: str) -> None:
+    """The user removed the file with its ×: stop using it. (Coming back from another page also
+    shows an empty uploader, but fires no change, so the upload is kept then.)"""
+    if st.session_state.get(widget_key) is None:
+        st.session_state.pop(kept, None)

@@ -18,7 +18,7 @@ def read_cached(data: bytes) -> tuple[str, list[str]]:
 SOURCE = SourceWidgets(
     prefix="tx", kind="text", label="Text", own_choice="My own text",
     radio_help="Try a sample first, or upload any plain-text file, in any language.",
-    upload_label="Upload a text file", upload_types=("txt", "md", "csv", "text"),
+    upload_label="Upload a text file", upload_types=("txt", "md", "csv"),
     upload_help="Any plain text: a book, song lyrics, code, names, your own writing. "
                 "UTF-8 is best; UTF-16 and Windows-1252 are read too.",
     empty_hint="Upload a .txt file to start, or pick a sample above.")
@@ -48,7 +48,7 @@ def show_text(name: str, text: str, summary: dict) -> None:
     st.markdown(
         f"**{name}**: {summary['characters']:,} characters on {summary['lines']:,} "
         f"line{'s' if summary['lines'] != 1 else ''}; "
-        f"a vocabulary of **{summary['vocab_size']:,}** {kinds}; "
+        f"a vocabulary of **{summary['vocab_size'] - 1:,}** {kinds}; "  # less the unknown token
         f"**{summary['train_tokens']:,}** training and {summary['val_tokens']:,} validation {unit} "
         f"(the last {summary['val_chars']:,} characters are kept for validation).")
     for notice in summary["notices"]:

@@ -35,7 +35,7 @@ def suggest_for(source_id: str, text: str, sample_settings: dict) -> None:
     level = sample_settings.get("level", "char")
     summary = summarize_cached(text, level, st.session_state[KEYS["max_vocab"]],
                                st.session_state[KEYS["val_fraction"]])
-    values = {**suggest_settings(summary["train_tokens"]), **sample_settings,
+    values = {**suggest_settings(summary["train_tokens"], summary["vocab_size"]), **sample_settings,
               "level": summary["level"]}
     for field, value in values.items():
         st.session_state[KEYS[field]] = value

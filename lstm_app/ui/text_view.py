@@ -62,27 +62,12 @@ def timeline(prompt: str, entries: list[dict], height: int) -> None:
 
 def show_result(result: TextResult) -> None:
     """Scores in plain words first, then how training went and the sample it ended with."""
-    if result.counts["scored_tokens"] < TOO_FEW_TO_SCORE:
-        st.info(result.verdict)
-    else:
+    if result.counts["scored_tokens"] >= TOO_FEW_TO_SCORE:
         (st.success if result.val_loss < result.baseline_loss else st.warning)(result.verdict)
-    unit = "character" if result.config.level == "char" else "token"
-    base_ppl = math.exp(min(result.baseline_loss, 50))
-    a, b, c, d = st.columns(4)
-    a.metric("Validation loss", f"{result.val_loss:.3f}",
-             help=f"In nats per {unit}: the model's average surprise at each next {unit} of "
-                  f"text it never saw; lower is better.")
-    b.metric("Perplexity", f"{result.perplexity:.2f}",
-             delta=f"{result.perplexity - base_ppl:+.2f} vs frequency guess",
-             delta_color="inverse",
-             help=f"exp(loss): the model is as unsure as a blind choice among this many "
-                  f"{unit}s. Guessing each {unit} by how often it occurs in the training text "
-                  f"scores {base_ppl:.2f}; a blind guess, {result.counts['vocab_size']:,}.")
-    c.metric("Bits per character", f"{result.bits_per_char:.2f}",
-             help="The same score in a unit that compares character and word models.")
-    d.metric("Copied in its sample", f"{result.sample['memorization']['copied_ngram_share']:.0%}",
-             help="The share of the 8-character pieces the model wrote at the end of training "
-                  "that occur word for word in the training text.")
+        scores(result)
+    else:
+        st.info(result.verdict)
+        tiny_scores(result)
     speed = "characters" if result.config.level == "char" else "tokens"
     st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s at "
                f"{result.tokens_per_second:,.0f} {speed} per second.")
@@ -99,6 +84,51 @@ def show_result(result: TextResult) -> None:
                       result.train_text)
 
 
+def scores(result: TextResult) -> None:
+    """Validation loss, perplexity against frequency guessing, bits per character, what it copied."""
+    unit = "character" if result.config.level == "char" else "token"
+    base_ppl = math.exp(min(result.baseline_loss, 50))
+    a, b, c, d = st.columns(4)
+    a.metric("Validation loss", f"{result.val_loss:.3f}",
+             help=f"In nats per {unit}: the model's average surprise at each next {unit} of "
+                  f"text it never saw; lower is better.")
+    b.metric("Perplexity", f"{result.perplexity:.2f}",
+             delta=f"{result.perplexity - base_ppl:+.2f} vs frequency guess", delta_color="inverse",
+             help=f"exp(loss): the model is as unsure as a blind choice among this many "
+                  f"{unit}s. Guessing each {unit} by how often it occurs in the training text "
+                  f"scores {base_ppl:.2f}; a blind guess, {result.counts['vocab_size']:,}.")
+    c.metric("Bits per character", f"{result.bits_per_char:.2f}",
+             help="The same score in a unit that compares character and word models.")
+    copied_metric(d, result)
+
+
+def tiny_scores(result: TextResult) -> None:
+    """A text too short to score on unseen text: how well it learnt the text, and what it copied."""
+    unit = "character" if result.config.level == "char" else "token"
+    a, b, _, _ = st.columns(4)
+    if result.training.history:
+        a.metric("Training loss", f"{result.training.history[-1]['train_loss']:.3f}",
+                 help=f"In nats per {unit}, on the text it trained on: near 0 means it knows "
+                      f"the text by heart.")
+    copied_metric(b, result)
+
+
+def copied_metric(column, result: TextResult) -> None:
+    share = result.sample["memorization"]["copied_ngram_share"]
+    column.metric("Copied in its sample", percent(share),
+                  help="The share of the 8-character pieces the model wrote at the end of "
+                       "training that occur word for word in the training text.")
+
+
+def percent(share: float) -> str:
+    """A share as a percentage that never rounds a little to nothing (or almost all to all)."""
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 < share < 1:
+        return ">99%"
+    return f"{share:.0%}"
+
+
 def memorization_view(sample: str, prompt: str, memo: dict, train_text: str) -> None:
     """The sample, its prompt set apart, and every passage the model copied verbatim highlighted.
 
@@ -110,7 +140,7 @@ def memorization_view(sample: str, prompt: str, memo: dict, train_text: str) -> 
     if memo["longest_chars"]:
         st.caption(f"After the prompt (in bold), highlighted: passages found word for word in the "
                    f"training text ({memo['ngram']} characters or longer). "
-                   f"{memo['copied_ngram_share']:.0%} of the written text's "
+                   f"{percent(memo['copied_ngram_share'])} of the written text's "
                    f"{memo['ngram']}-character pieces occur there; the longest copied passage "
                    f"(darker) is {memo['longest_chars']} characters long.")
     else:
@@ -143,6 +173,7 @@ def downloads(result: TextResult, samples: list[dict]) -> None:
     lines = [f"# Samples from an LSTM trained on this text ({result.config.level} level)\n"]
     for sample in samples:
         lines.append(f"## {sample['title']}\n\n{sample['text']}\n")
+    st.subheader("Download")
     a, b = st.columns(2)
     a.download_button("Download the samples (TXT)", "\n".join(lines), file_name="samples.txt",
                       mime="text/plain", key="tx_dl_samples")
