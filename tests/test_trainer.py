@@ -201,3 +201,14 @@ def test_keep_best_off_ends_with_the_last_weights():
 def test_the_result_says_where_it_trained():
     model, result, _ = fit(TrainerConfig(epochs=1))
     assert result.device == str(next(model.parameters()).device) == "cpu"
+
+
+@pytest.mark.parametrize("keep_best, expected", [(True, [1, 3]), (False, [1, 2, 3, 4])])
+def test_checkpoints_follow_the_weights_training_would_end_with(keep_best, expected):
+    saved = {}
+    model = fresh_model()
+    config = TrainerConfig(epochs=4, lr=0.1, patience=0, lr_schedule="none", keep_best=keep_best)
+    Trainer(model, config, on_checkpoint=lambda m, epoch: saved.__setitem__(epoch, weights(m))) \
+        .fit(train_batches, scripted([2, 3, 1, 4]))
+    assert sorted(saved) == expected
+    assert same(weights(model), saved[expected[-1]])  # the last checkpoint is the final model

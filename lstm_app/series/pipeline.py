@@ -149,7 +149,9 @@ def run_forecast(series: SeriesData, config: ForecastConfig,
                  on_progress: Callable[[Progress], None] | None = None,
                  stop_event: threading.Event | None = None,
                  resume: ForecastResult | None = None,
-                 on_live: Callable[[dict], None] | None = None) -> ForecastResult:
+                 on_live: Callable[[dict], None] | None = None,
+                 on_checkpoint: Callable[[torch.nn.Module, int], None] | None = None
+                 ) -> ForecastResult:
     """Train and score a forecaster; with ``resume``, continue from its weights for ``config.epochs`` more.
 
     ``on_live`` receives, after every epoch, the current one-step-ahead forecast on the
@@ -199,7 +201,7 @@ def run_forecast(series: SeriesData, config: ForecastConfig,
         live.update(pred)
         return float(loss)
 
-    trainer = Trainer(model, config.trainer_config(), on_progress, stop_event)
+    trainer = Trainer(model, config.trainer_config(), on_progress, stop_event, on_checkpoint)
     training = trainer.fit(train_batches, val_loss, start_epoch=start_epoch)
     training.history = history + training.history
     if training.stop_reason == "diverged" and training.best_epoch == 0 and resume is None:

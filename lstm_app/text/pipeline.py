@@ -135,7 +135,8 @@ def run_text(text: str, config: TextConfig,
              on_progress: Callable[[Progress], None] | None = None,
              stop_event: threading.Event | None = None,
              on_live: Callable[[dict], None] | None = None,
-             resume: TextResult | None = None) -> TextResult:
+             resume: TextResult | None = None,
+             on_checkpoint: Callable[[torch.nn.Module, int], None] | None = None) -> TextResult:
     """Train a language model on ``text``; with ``resume``, continue from its weights and vocabulary."""
     started = time.perf_counter()
     train_text, val_text = split_text(text, config.val_fraction)
@@ -216,7 +217,7 @@ def run_text(text: str, config: TextConfig,
     if on_live is not None and not timeline:
         take_sample(0.0, 0.0, None)  # the untrained model's gibberish comes first
         last_sample[0] = 0.0
-    trainer = Trainer(model, config.trainer_config(), progress, stop_event)
+    trainer = Trainer(model, config.trainer_config(), progress, stop_event, on_checkpoint)
     training = trainer.fit(train_batches, val_loss, loss_fn=loss_fn, start_epoch=start_epoch)
     # Train more continues the clock: its epochs' seconds count from the earlier run's end.
     training.history = history + [{**h, "seconds": round(earlier_seconds + h["seconds"], 3)}

@@ -130,7 +130,11 @@ def _batch_size(batch) -> int:
 class Trainer:
     def __init__(self, model: nn.Module, config: TrainerConfig,
                  on_progress: Callable[[Progress], None] | None = None,
-                 stop_event: threading.Event | None = None):
+                 stop_event: threading.Event | None = None,
+                 on_checkpoint: Callable[[nn.Module, int], None] | None = None):
+        """``on_checkpoint(model, epoch)`` is called after each epoch whose weights are the ones
+        training would now end with (a new best, or every epoch without ``keep_best``), so a
+        caller can save them: a crash later still leaves a usable model."""
         if config.lr_schedule not in SCHEDULES:
             raise ValueError(f"Unknown learning-rate schedule '{config.lr_schedule}'; "
                              f"choose one of: {', '.join(SCHEDULES)}.")
@@ -138,6 +142,7 @@ class Trainer:
         self.config = config
         self.on_progress = on_progress or (lambda progress: None)
         self.stop_event = stop_event or threading.Event()
+        self.on_checkpoint = on_checkpoint
         self.optimizer = make_optimizer(config.optimizer, model.parameters(), config.lr,
                                         config.weight_decay)
 
@@ -229,6 +234,8 @@ class Trainer:
                                    "seconds": round(time.perf_counter() - started, 3)})
             self._report("epoch", epoch, last_epoch, step, steps_per_epoch, train_loss, val,
                          result, started, seen, epoch_started)
+            if self.on_checkpoint is not None and (result.best_epoch == epoch or not cfg.keep_best):
+                self.on_checkpoint(model, epoch)
             if result.stop_reason in ("stopped", "time_budget"):
                 break
             if cfg.patience and epochs_without_gain >= cfg.patience:
