@@ -1,4 +1,4 @@
-"""The command line: ``python -m lstm_app forecast DATA.csv …`` and ``text CORPUS.txt …``, the app's pipelines.
+"""The command line: ``python -m lstm_app forecast DATA.csv …``, ``text CORPUS.txt …`` and ``runs …``.
 
 Bad input exits with status 2 and one plain sentence on stderr, never a traceback. The first
 Ctrl-C stops training and still scores the best weights so far; a second one aborts.
@@ -17,12 +17,17 @@ from .series.loading import load_series
 from .series.evaluation import coverage_note
 from .series.metrics import NEAR_ZERO
 from .series.pipeline import ForecastConfig, ForecastResult, run_forecast, to_report
+from .runs.commands import add_runs_command, run_runs_command
+from .runs.recording import record_forecast, record_text, start_forecast_run, start_text_run
+from .runs.store import RunStore
 from .text.corpus import read_text
 from .text.pipeline import TextConfig, run_text
 from .text.pipeline import to_report as text_report
 from .training.trainer import Progress
 
 EXIT_BAD_INPUT = 2
+SAVE_RUN_HELP = ("save the run (data, weights, history, report) in the run store, "
+                 "$LSTM_APP_HOME or ./lstm_runs, where the app's Runs page shows it")
 
 
 def _int_or_auto(text: str) -> int | str:
@@ -74,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--out", type=Path, help="write the forecast here (CSV)")
     f.add_argument("--report", type=Path, help="write the full report here (JSON)")
     f.add_argument("--quiet", action="store_true", help="no progress bar")
+    f.add_argument("--save-run", action="store_true", help=SAVE_RUN_HELP)
     _add_text_command(commands)
+    add_runs_command(commands)
     return parser
 
 
@@ -95,6 +102,7 @@ def _add_text_command(commands) -> None:
                         "(for tiny texts learnt by heart)")
     t.add_argument("--report", type=Path, help="write the full report here (JSON)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--save-run", action="store_true", help=SAVE_RUN_HELP)
 
 
 def config_from_args(args: argparse.Namespace) -> ForecastConfig:
@@ -173,9 +181,17 @@ def run_forecast_command(args: argparse.Namespace) -> int:
                          covariates=config.covariates)
     for notice in series.notices:
         print(f"note: {notice}", file=sys.stderr)
-    result = _with_progress(args.quiet, lambda bar, stop: run_forecast(
-        series, config, on_progress=bar, stop_event=stop))
+    if args.save_run:
+        store = RunStore()
+        run_id = start_forecast_run(store, series, config, name=Path(args.data).name)
+        train = lambda bar, stop: record_forecast(store.home, run_id, series, config,
+                                                  on_progress=bar, stop_event=stop)
+    else:
+        train = lambda bar, stop: run_forecast(series, config, on_progress=bar, stop_event=stop)
+    result = _with_progress(args.quiet, train)
     print(results_table(result))
+    if args.save_run:
+        print(f"Saved as run {run_id} in {store.home} (python -m lstm_app runs show {run_id}).")
     if args.out:
         result.forecast.to_csv(args.out, index=False)
         print(f"Forecast written to {args.out}")
@@ -192,8 +208,15 @@ def run_text_command(args: argparse.Namespace) -> int:
     text, notices = read_text(args.corpus)
     for notice in notices:
         print(f"note: {notice}", file=sys.stderr)
-    result = _with_progress(args.quiet, lambda bar, stop: run_text(text, config, on_progress=bar,
-                                                                   stop_event=stop))
+    if args.save_run:
+        store = RunStore()
+        run_id = start_text_run(store, text, Path(args.corpus).name, config,
+                                Path(args.corpus).name)
+        train = lambda bar, stop: record_text(store.home, run_id, text, config, on_progress=bar,
+                                              stop_event=stop)
+    else:
+        train = lambda bar, stop: run_text(text, config, on_progress=bar, stop_event=stop)
+    result = _with_progress(args.quiet, train)
     for notice in result.notices:
         print(f"note: {notice}", file=sys.stderr)
     m = result.sample["memorization"]
@@ -209,6 +232,8 @@ def run_text_command(args: argparse.Namespace) -> int:
         args.report.write_text(json.dumps(text_report(result), indent=2, ensure_ascii=False,
                                           default=str))
         print(f"Report written to {args.report}")
+    if args.save_run:
+        print(f"Saved as run {run_id} in {store.home} (python -m lstm_app runs show {run_id}).")
     return 0
 
 
@@ -260,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_forecast_command(args)
         if args.command == "text":
             return run_text_command(args)
+        if args.command == "runs":
+            return run_runs_command(args)
     except (ValueError, OSError) as error:
         message = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         if isinstance(error, FileNotFoundError):

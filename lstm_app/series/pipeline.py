@@ -206,7 +206,9 @@ def run_forecast(series: SeriesData, config: ForecastConfig,
     training.history = history + training.history
     if training.stop_reason == "diverged" and training.best_epoch == 0 and resume is None:
         raise ValueError(training.message)  # nothing sensible to score
-    if resume is not None and training.best_epoch == 0:
+    if resume is not None and config.epochs == 0:  # reopened without training: as it ended
+        training = replace(resume.training, history=history)
+    elif resume is not None and training.best_epoch == 0:
         training.best_epoch, training.best_val_loss = (resume.training.best_epoch,
                                                        resume.training.best_val_loss)
 

@@ -222,6 +222,11 @@ def run_text(text: str, config: TextConfig,
     # Train more continues the clock: its epochs' seconds count from the earlier run's end.
     training.history = history + [{**h, "seconds": round(earlier_seconds + h["seconds"], 3)}
                                   for h in training.history]
+    if resume is not None and config.epochs == 0:  # reopened without training: as it ended
+        training = replace(resume.training, history=history)
+    elif resume is not None and training.best_epoch == 0:
+        training.best_epoch, training.best_val_loss = (resume.training.best_epoch,
+                                                       resume.training.best_val_loss)
 
     val = validation_loss(model, val_streams, config.seq_len)
     scored_tokens = val_streams.shape[0] * (val_streams.shape[1] - 1)

@@ -1,0 +1,268 @@
+"""The run store: one SQLite database of every training, and a folder of artifacts per run.
+
+Layout under the data directory (``LSTM_APP_HOME``, default ``./lstm_runs``)::
+
+    runs.sqlite3            the runs table and their per-epoch history
+    runs/<id>/              weights.safetensors, config/vocabulary/scaler JSON, report, samples, data
+
+Every database write is one transaction, and every artifact is written to a temporary file and
+renamed over the old one, so a crash or a kill at any moment leaves the database consistent and
+each artifact either the old or the new version, never half of one. Several processes (the web
+server and its training workers, the command line) may use one store at once: SQLite serialises
+the writers (WAL mode, with a busy timeout).
+
+A run that says "running" but whose process stopped sending heartbeats is marked
+"interrupted" by ``mark_interrupted`` (the app calls it when it starts and when it lists runs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+STATUSES = ("running", "finished", "stopped", "failed", "interrupted")
+STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
+DB_NAME = "runs.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    task TEXT NOT NULL,                 -- forecast | text
+    name TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    data_name TEXT NOT NULL,
+    data_rows INTEGER NOT NULL,         -- rows of a series, characters of a text
+    data_hash TEXT NOT NULL,            -- sha256 of the data as trained on
+    config TEXT NOT NULL,               -- JSON
+    status TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL,              -- unix seconds
+    finished REAL,
+    heartbeat REAL NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    best_epoch INTEGER,
+    best_val_loss REAL,
+    metrics TEXT NOT NULL DEFAULT '{}', -- JSON: the final scores
+    seconds REAL,
+    parent TEXT                         -- the run this one continued (Train more)
+);
+CREATE TABLE IF NOT EXISTS epochs (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    epoch INTEGER NOT NULL,
+    train_loss REAL,
+    val_loss REAL,
+    lr REAL,
+    seconds REAL,
+    PRIMARY KEY (run_id, epoch)
+);
+"""
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("LSTM_APP_HOME", "lstm_runs"))
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of the runs table, with its JSON columns decoded."""
+
+    id: str
+    task: str
+    name: str
+    note: str
+    data_name: str
+    data_rows: int
+    data_hash: str
+    config: dict
+    status: str
+    message: str
+    created: float
+    finished: float | None
+    heartbeat: float
+    pid: int
+    host: str
+    best_epoch: int | None
+    best_val_loss: float | None
+    metrics: dict
+    seconds: float | None
+    parent: str | None
+
+
+class RunStore:
+    def __init__(self, home: Path | str | None = None):
+        self.home = Path(home) if home is not None else default_home()
+        self.home.mkdir(parents=True, exist_ok=True)
+        (self.home / "runs").mkdir(exist_ok=True)
+        with self._db() as db:
+            db.executescript(_SCHEMA)
+
+    # --- the database -----------------------------------------------------------------------
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """A connection whose ``with`` block is one transaction (committed, or rolled back)."""
+        db = sqlite3.connect(self.home / DB_NAME, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.row_factory = sqlite3.Row
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def create(self, task: str, name: str, config: dict, data_name: str, data_rows: int,
+               data_hash: str, parent: str | None = None) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        now = time.time()
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO runs (id, task, name, data_name, data_rows, data_hash, config, "
+                "status, created, heartbeat, pid, host, parent) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+                (run_id, task, name, data_name, data_rows, data_hash, json.dumps(config), now,
+                 now, os.getpid(), socket.gethostname(), parent))
+        self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
+        return run_id
+
+    def claim(self, run_id: str) -> None:
+        """The process that trains the run (a worker, not the page that created it) takes it over,
+        so that its death, not the page's, marks the run interrupted."""
+        with self._db() as db:
+            db.execute("UPDATE runs SET pid = ?, host = ?, heartbeat = ? WHERE id = ?",
+                       (os.getpid(), socket.gethostname(), time.time(), run_id))
+
+    def add_epoch(self, run_id: str, record: dict) -> None:
+        """One finished epoch (and a heartbeat), in one transaction."""
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO epochs VALUES (?, ?, ?, ?, ?, ?)",
+                       (run_id, record["epoch"], record.get("train_loss"),
+                        record.get("val_loss"), record.get("lr"), record.get("seconds")))
+            db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time.time(), run_id))
+
+    def heartbeat(self, run_id: str) -> None:
+        with self._db() as db:
+            db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time.time(), run_id))
+
+    def finish(self, run_id: str, status: str, message: str = "", metrics: dict | None = None,
+               best_epoch: int | None = None, best_val_loss: float | None = None,
+               seconds: float | None = None, config: dict | None = None) -> None:
+        """The final status and scores; ``config`` replaces the stored one (e.g. with "auto"
+        settings resolved to what training used)."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown run status {status!r}")
+        with self._db() as db:
+            if config is not None:
+                db.execute("UPDATE runs SET config = ? WHERE id = ?",
+                           (json.dumps(config, default=str), run_id))
+            db.execute(
+                "UPDATE runs SET status = ?, message = ?, metrics = ?, best_epoch = ?, "
+                "best_val_loss = ?, seconds = ?, finished = ?, heartbeat = ? WHERE id = ?",
+                (status, message, json.dumps(metrics or {}), best_epoch, best_val_loss, seconds,
+                 time.time(), time.time(), run_id))
+
+    def mark_interrupted(self, stale_after: float = STALE_SECONDS) -> list[str]:
+        """Mark running runs whose process is gone, or silent for ``stale_after`` s, interrupted."""
+        host = socket.gethostname()
+        now = time.time()
+        with self._db() as db:
+            rows = db.execute("SELECT id, pid, host, heartbeat FROM runs "
+                              "WHERE status = 'running'").fetchall()
+            # On this machine the training process itself answers; from elsewhere, only its
+            # heartbeats (every finished epoch, and every few seconds within one) can.
+            gone = [r["id"] for r in rows
+                    if (not _alive(r["pid"]) if r["host"] == host
+                        else now - r["heartbeat"] > stale_after)]
+            for run_id in gone:
+                db.execute("UPDATE runs SET status = 'interrupted', message = ?, finished = ? "
+                           "WHERE id = ? AND status = 'running'",
+                           ("Training was interrupted (the app or the machine stopped); the "
+                            "last saved checkpoint is kept.", now, run_id))
+        return gone
+
+    def get(self, run_id: str) -> Run | None:
+        with self._db() as db:
+            row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return _run(row) if row is not None else None
+
+    def list(self) -> list[Run]:
+        """Every run, newest first."""
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
+        return [_run(r) for r in rows]
+
+    def history(self, run_id: str) -> list[dict]:
+        with self._db() as db:
+            rows = db.execute("SELECT epoch, train_loss, val_loss, lr, seconds FROM epochs "
+                              "WHERE run_id = ? ORDER BY epoch", (run_id,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def rename(self, run_id: str, name: str) -> None:
+        with self._db() as db:
+            db.execute("UPDATE runs SET name = ? WHERE id = ?", (name.strip() or run_id, run_id))
+
+    def annotate(self, run_id: str, note: str) -> None:
+        with self._db() as db:
+            db.execute("UPDATE runs SET note = ? WHERE id = ?", (note, run_id))
+
+    def delete(self, run_id: str) -> None:
+        """The run's rows, then its folder (a crash in between leaves only an orphan folder)."""
+        with self._db() as db:
+            db.execute("DELETE FROM epochs WHERE run_id = ?", (run_id,))
+            db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        shutil.rmtree(self.run_dir(run_id), ignore_errors=True)
+
+    # --- artifacts ----------------------------------------------------------------------------
+    def run_dir(self, run_id: str) -> Path:
+        if not run_id.isalnum():
+            raise ValueError(f"not a run id: {run_id!r}")
+        return self.home / "runs" / run_id
+
+    def write_bytes(self, run_id: str, name: str, data: bytes) -> Path:
+        """Write an artifact atomically: a temporary file in the same folder, then a rename."""
+        folder = self.run_dir(run_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, folder / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return folder / name
+
+    def write_json(self, run_id: str, name: str, obj: Any) -> Path:
+        return self.write_bytes(run_id, name, json.dumps(obj, indent=2, default=str).encode())
+
+    def read_json(self, run_id: str, name: str) -> Any:
+        return json.loads((self.run_dir(run_id) / name).read_text(encoding="utf-8"))
+
+
+def _run(row: sqlite3.Row) -> Run:
+    d = dict(row)
+    d["config"] = json.loads(d["config"])
+    d["metrics"] = json.loads(d["metrics"])
+    return Run(**d)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,62 @@
+"""The runs as one table, for the Runs page, `runs list` and `runs export-csv`, and settings compared.
+
+Summaries use the best value of a run, never its last: the best validation loss, and the test
+scores of the weights that were kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from .store import Run
+
+KEY_SETTINGS = ("hidden_size", "num_layers", "dropout", "cell", "lr", "batch_size", "epochs",
+                "lookback", "horizon", "level", "seq_len")
+
+
+def runs_table(runs: list[Run]) -> pd.DataFrame:
+    """One row per run: who, what data, key settings, best validation loss, test scores, time."""
+    rows = []
+    for run in runs:
+        test = run.metrics.get("test", {})
+        rows.append({
+            "id": run.id, "name": run.name, "task": run.task, "data": run.data_name,
+            "status": run.status,
+            "created": dt.datetime.fromtimestamp(run.created).strftime("%Y-%m-%d %H:%M"),
+            "settings": settings_summary(run.config),
+            "best val loss": run.best_val_loss, "best epoch": run.best_epoch,
+            "test MAE": test.get("mae"), "test MASE": test.get("mase"),
+            "bits per char": run.metrics.get("bits_per_char"),
+            "seconds": round(run.seconds, 1) if run.seconds is not None else None,
+            "note": run.note,
+        })
+    columns = ["id", "name", "task", "data", "status", "created", "settings", "best val loss",
+               "best epoch", "test MAE", "test MASE", "bits per char", "seconds", "note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def settings_summary(config: dict) -> str:
+    """The few settings that tell runs apart, e.g. "LSTM 32×1, lr 0.003, lookback 24"."""
+    cell = str(config.get("cell", "lstm")).upper()
+    parts = [f"{cell} {config.get('hidden_size')}×{config.get('num_layers')}",
+             f"lr {config.get('lr'):g}"]
+    if "lookback" in config:
+        parts.append(f"lookback {config['lookback']}, horizon {config['horizon']}")
+    if "level" in config:
+        parts.append(f"{config['level']} level, seq {config['seq_len']}")
+    return ", ".join(parts)
+
+
+def settings_side_by_side(runs: list[Run]) -> pd.DataFrame:
+    """Every setting (rows) of each run (columns), and a column saying whether they differ."""
+    keys = sorted({k for run in runs for k in run.config})
+    frame = pd.DataFrame({f"{run.name} ({run.id[:6]})": [_plain(run.config.get(k)) for k in keys]
+                          for run in runs}, index=pd.Index(keys, name="setting"))
+    frame["differs"] = frame.nunique(axis=1, dropna=False) > 1
+    return frame
+
+
+def _plain(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
