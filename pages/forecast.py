@@ -1,18 +1,18 @@
 """Forecast: choose data and settings, train live, then read the verdict, charts and downloads."""
 
 import dataclasses
-import functools
 
 import streamlit as st
 
-from lstm_app.series.pipeline import run_forecast
 from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
 from lstm_app.ui.forecast_view import render_live, show_result
 from lstm_app.ui.live import watch
 from lstm_app.ui.series_input import choose_columns, choose_series_source, show_series
-from lstm_app.ui.session import FORECAST_JOB, current_job, start_job, use_app_navigation
+from lstm_app.ui.runs_session import attach_from_url, start_forecast
+from lstm_app.ui.session import FORECAST_JOB, current_job, use_app_navigation
 
 use_app_navigation(__file__)
+attach_from_url(FORECAST_JOB, "forecast")  # a reload or a shared link shows its run again
 
 
 st.title("Forecast")
@@ -38,8 +38,7 @@ autostart = st.session_state.pop("fc_autostart", False)  # Home's demo; never ov
 if autostart and busy:
     st.info("Your earlier training is still running: stop it or let it finish, then press Train.")
 if not busy and (train or autostart):
-    task = functools.partial(run_forecast, series, config)
-    job = start_job(FORECAST_JOB, task, label=series.name)
+    job = start_forecast(FORECAST_JOB, series, config)
     job.wait_for_first_epoch(timeout=0.6)  # so that the redraw can show the first point at once
     st.rerun()  # redraw with Train disabled and the live view running
 
@@ -63,6 +62,5 @@ more = st.number_input("More epochs", min_value=1, max_value=5000, value=20, key
                        help="Continue from the current weights for this many more epochs.")
 if st.button("Train more", key="fc_train_more"):
     more_config = dataclasses.replace(result.config, epochs=int(more))
-    task = functools.partial(run_forecast, result.series, more_config, resume=result)
-    start_job(FORECAST_JOB, task, label=result.series.name)
+    start_forecast(FORECAST_JOB, result.series, more_config, resume=result)
     st.rerun()

@@ -1,13 +1,12 @@
 """Text: choose a text and settings, train a language model live, then generate and explore."""
 
 import dataclasses
-import functools
 
 import streamlit as st
 
-from lstm_app.text.pipeline import run_text
 from lstm_app.ui.live import watch
-from lstm_app.ui.session import TEXT_CONFIG, TEXT_JOB, current_job, start_job, use_app_navigation
+from lstm_app.ui.runs_session import attach_from_url, start_text
+from lstm_app.ui.session import TEXT_JOB, current_job, use_app_navigation
 from lstm_app.ui.text_generation import (all_samples, forget_samples, generation_panel,
                                          temperature_explorer)
 from lstm_app.ui.text_input import choose_text, read_source, show_text
@@ -15,6 +14,7 @@ from lstm_app.ui.text_settings import current_summary, model_size_note, suggest_
 from lstm_app.ui.text_view import downloads, render_live, show_result, token_speed
 
 use_app_navigation(__file__)
+attach_from_url(TEXT_JOB, "text")  # a reload or a shared link shows its run again
 
 st.title("Text")
 st.caption("Upload a text or pick a sample, press Train, and watch an LSTM learn to write like it.")
@@ -42,13 +42,12 @@ if autostart and busy:
     st.info("Your earlier training is still running: stop it or let it finish, then press Train.")
 if can_train and not busy and (train or autostart):
     forget_samples()
-    job = start_job(TEXT_JOB, functools.partial(run_text, text, config), label=source["name"])
-    st.session_state[TEXT_CONFIG] = config
+    job = start_text(TEXT_JOB, text, source["name"], config)
     job.wait_for_first_epoch(timeout=0.6)
     st.rerun()
 
 job = current_job(TEXT_JOB)
-running = st.session_state.get(TEXT_CONFIG, config)  # the settings of the training shown below
+running = job.config if job is not None else config  # the settings of the training shown below
 snap = watch(TEXT_JOB, lambda s: render_live(s, running), speed=token_speed(running))
 if snap is None or not snap.done:
     st.stop()
@@ -73,7 +72,6 @@ more = st.number_input("More epochs", min_value=1, max_value=10000, value=10, ke
 if st.button("Train more", key="tx_train_more"):
     more_config = dataclasses.replace(result.config, epochs=int(more))
     forget_samples()
-    start_job(TEXT_JOB, functools.partial(run_text, result.text, more_config, resume=result),
-              label=job.label)
-    st.session_state[TEXT_CONFIG] = more_config
+    start_text(TEXT_JOB, result.text, job.label, more_config, resume=result)
+
     st.rerun()

@@ -1,6 +1,8 @@
 """Shared test set-up: quiet, CPU, few threads, paths to the repo's and the shared data, and
 the AppTest factory and polling that the page tests share."""
 
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -12,6 +14,9 @@ SHARED_DATA = REPO.parent / "shared" / "datasets"
 SAMPLES = REPO / "sample_data"
 
 torch.set_num_threads(1)  # small models train faster single-threaded, and tests run side by side
+# Runs the tests save (every training in the app is a saved run) go to a fresh folder, never
+# into the checkout or a user's ./lstm_runs.
+os.environ["LSTM_APP_HOME"] = tempfile.mkdtemp(prefix="lstm-test-runs-")
 
 
 @pytest.fixture

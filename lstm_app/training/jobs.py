@@ -17,6 +17,7 @@ import itertools
 import logging
 import threading
 import time
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -50,8 +51,11 @@ class Snapshot:
 
 class Job:
     def __init__(self, task: Callable[..., Any], label: str, queue: "JobQueue",
-                 watcher: Callable[[], bool] | None = None):
+                 watcher: Callable[[], bool] | None = None, run_id: str | None = None,
+                 config: Any = None):
         self.id = next(_ids)
+        self.run_id = run_id  # the saved run it records into, if any
+        self.config = config  # the settings it trains with, for the live view
         self._watcher = watcher
         self.label = label
         self._task, self._queue = task, queue
@@ -164,14 +168,25 @@ class JobQueue:
         self._cond = threading.Condition()
         self._waiting: deque[Job] = deque()
         self._running: set[Job] = set()
+        # Jobs by saved run, so a reloaded tab can find its training again; weak, so that a job
+        # nobody shows any more is freed (its run can still be reopened from the store).
+        self._by_run: weakref.WeakValueDictionary[str, Job] = weakref.WeakValueDictionary()
 
     def submit(self, task: Callable[..., Any], label: str = "",
-               watcher: Callable[[], bool] | None = None) -> Job:
-        job = Job(task, label, self, watcher)
+               watcher: Callable[[], bool] | None = None, run_id: str | None = None,
+               config: Any = None) -> Job:
+        job = Job(task, label, self, watcher, run_id, config)
         with self._cond:
             self._waiting.append(job)
+            if run_id is not None:
+                self._by_run[run_id] = job
         job._thread.start()
         return job
+
+    def find(self, run_id: str) -> Job | None:
+        """The job recording into ``run_id`` in this process, if it is still known."""
+        with self._cond:
+            return self._by_run.get(run_id)
 
     def position(self, job: Job) -> int:
         with self._cond:
@@ -205,3 +220,34 @@ class JobQueue:
         with self._cond:
             self._running.discard(job)
             self._cond.notify_all()
+
+
+class FinishedJob:
+    """A result that is already there (a run reopened from the store), behind the Job interface
+    the pages use: its snapshot is done, ``result()`` returns it, stopping does nothing."""
+
+    def __init__(self, result: Any, label: str, run_id: str | None = None,
+                 state: str = "finished"):
+        self.id, self.label, self.run_id = 0, label, run_id
+        self.config = getattr(result, "config", None)
+        self._result, self._state = result, state
+        self._history = tuple(getattr(getattr(result, "training", None), "history", ()))
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.id, self.label, self._state, 0, None, self._history, (), None, None,
+                        None)
+
+    def result(self) -> Any:
+        return self._result
+
+    def stop(self) -> None:
+        pass
+
+    def heartbeat(self) -> None:
+        pass
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
+
+    def wait_for_first_epoch(self, timeout: float) -> bool:
+        return True

@@ -15,7 +15,6 @@ from ..training.process import in_worker_process, warm_up
 
 FORECAST_JOB = "fc_job"  # where this browser session keeps its forecast training
 TEXT_JOB = "tx_job"      # ... and its text training
-TEXT_CONFIG = "tx_job_config"  # the TextConfig of that text training (the live view needs it)
 
 
 @st.cache_resource
@@ -41,14 +40,14 @@ def current_job(key: str) -> Job | None:
     return st.session_state.get(key)
 
 
-def start_job(key: str, task, label: str) -> Job:
+def start_job(key: str, task, label: str, run_id: str | None = None, config=None) -> Job:
     """Submit ``task`` and remember its job under ``key`` in this browser session."""
     # Each training runs in a worker process with one torch thread: a thread of this server
     # would share the GIL with every page poll, and torch's thread pool slows down many times
     # over when two trainings and the server compete for the cores.
     threads = int(os.environ.get("LSTM_APP_TORCH_THREADS", "1"))
     job = job_queue().submit(in_worker_process(task, threads), label=label,
-                             watcher=_session_watcher())
+                             watcher=_session_watcher(), run_id=run_id, config=config)
     st.session_state[key] = job
     return job
 

@@ -22,7 +22,7 @@ Fixtures (usable by any test module in tests/browser):
 ``page`` (function)       a fresh ``Page`` in its own context (viewport 1400x1000), closed after
                           the test. On failure a screenshot ``FAILED-<test name>.png`` is saved.
 
-Helpers (``from helpers import ...``; see helpers.py):
+Helpers (``from helpers import ...``; helpers.py's docstring lists them all):
 
 ``open_page(page, base_url, path="")``   goto + ``wait_for_app``; returns the page.
 ``wait_for_app(page)``                   wait for stApp CONNECTED + script notRunning.
@@ -34,6 +34,16 @@ Helpers (``from helpers import ...``; see helpers.py):
 ``track_runs(page)``                     only needed if you goto without open_page.
 ``shot(page, name)``                     whole-app screenshot (below the fold too) saved to
                                          tests/screenshots/<name>.png; returns the Path.
+
+For any page: ``main`` (the main area), ``go_to`` (a sidebar link), ``quiet`` (no tooltip over a
+shot), ``key_locator`` (a widget by its key), ``set_number`` / ``settings`` (number inputs by
+key), ``assert_no_traceback``, ``log_size`` + ``assert_no_traceback_logged`` (the server's log).
+The Forecast and Text pages' shared steps take the page's key prefix ("fc" or "tx"):
+``open_task_page``, ``upload_input``, ``choose_own``, ``upload``, ``remove_upload``,
+``expect_upload_refused``, ``expect_upload_forgotten``, ``click_train``, ``click_stop``,
+``wait_points_above``; their live view and results: ``progress``, ``progress_text``,
+``progress_epoch``, ``wait_epoch_above``, ``chart_points``, ``wait_results_drawn``. Timeouts:
+``DEFAULT_TIMEOUT_MS``, ``START_MS``, ``ADVANCE_MS``, ``STOPPED_MS``.
 
 A second test file needs nothing but::
 

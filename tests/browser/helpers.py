@@ -1,8 +1,28 @@
-"""Helpers for the browser tests: wait for Streamlit the way its own e2e suite does, and screenshots.
+"""Helpers for the browser tests: wait for Streamlit the way its own e2e suite does, screenshots,
+and the steps the task pages' tests share.
 
-Import them in a test module with
-``from helpers import open_page, wait_for_app, run_and_wait, shot``
-(pytest puts tests/browser on sys.path because the folder has no __init__.py).
+Import them in a test module with ``from helpers import open_page, run_and_wait, shot, ...``
+(pytest puts tests/browser on sys.path because the folder has no __init__.py). Importing this
+module does not need playwright (the tests then skip cleanly).
+
+Waiting and screenshots: ``wait_for_app``, ``open_page``, ``track_runs``, ``run_and_wait``,
+``shot`` (to tests/screenshots/), ``quiet`` (no tooltip or focus ring over the next shot).
+
+Any page: ``main`` (the main area), ``go_to`` (a sidebar link), ``key_locator`` (a widget by its
+key), ``set_number`` and ``settings`` (number inputs by key), ``assert_no_traceback``;
+``log_size`` + ``assert_no_traceback_logged`` (the server's log, from a given byte on).
+
+The task pages (Forecast, Text) key their widgets ``<prefix>_<what>`` with the prefix "fc" or
+"tx"; these take that prefix: ``open_task_page``, ``upload_input``, ``choose_own`` (the "My own
+…" choice), ``upload``, ``remove_upload`` (the uploader's ×), ``expect_upload_refused``,
+``expect_upload_forgotten``, ``click_train``, ``click_stop``, ``wait_points_above`` (the live
+loss chart). Their live view and results: ``progress``, ``progress_text``, ``progress_epoch``,
+``wait_epoch_above``, ``chart_points``, ``wait_results_drawn``; ``EPOCH_RE`` matches
+"Epoch N of M".
+
+Timeouts in ms, sized for a busy 2-core machine: ``DEFAULT_TIMEOUT_MS`` (a rerun), ``START_MS``
+(Train → live view), ``ADVANCE_MS`` (the epoch or the chart moves on), ``STOPPED_MS`` (Stop →
+results).
 """
 
 from __future__ import annotations
@@ -202,3 +222,192 @@ _CHART_POINTS_JS = """(sel) => {
 def chart_points(page: Page, key: str) -> int:
     """Points over all traces of the Plotly chart made with ``key=`` (-1 if not drawn yet)."""
     return int(page.evaluate(_CHART_POINTS_JS, f".st-key-{key}"))
+
+
+# --- steps the task pages share (their widget keys start with "fc_" or "tx_") ---------------
+
+START_MS = 60_000    # Train clicked → live view on screen, on a busy 2-core machine
+ADVANCE_MS = 90_000  # the epoch number, or the loss chart, moves on
+STOPPED_MS = 30_000  # Stop clicked → results on screen ("within a few seconds", with slack)
+
+
+def _expect():
+    from playwright.sync_api import expect  # here, so that importing helpers needs no playwright
+
+    return expect
+
+
+def main(page: Page):
+    """The page's main area (not the sidebar)."""
+    return page.get_by_test_id("stMain")
+
+
+def quiet(page: Page) -> None:
+    """No tooltip or focus ring of the last clicked widget over the next screenshot."""
+    page.mouse.move(0, 0)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+
+
+def assert_no_traceback(page: Page) -> None:
+    """No Streamlit exception box, and no traceback text, anywhere on the page."""
+    _expect()(page.get_by_test_id("stException")).to_have_count(0)
+    assert "Traceback" not in page.locator("body").inner_text()
+
+
+def log_size(log: Path) -> int:
+    """Where the server's log ends now: pass it to ``assert_no_traceback_logged`` later."""
+    return log.stat().st_size if log.exists() else 0
+
+
+def assert_no_traceback_logged(log: Path, since: int = 0) -> None:
+    """The server logged no traceback after byte ``since`` of its log."""
+    with open(log, "rb") as f:
+        f.seek(since)
+        assert b"Traceback" not in f.read(), "the server logged a traceback"
+
+
+def go_to(page: Page, link: str) -> None:
+    """Click the sidebar's navigation link named ``link`` and wait for that page to be drawn."""
+    nav = page.get_by_test_id("stSidebarNav")
+    run_and_wait(page, lambda: nav.get_by_role("link", name=link).click())
+
+
+def open_task_page(page: Page, base_url: str, path: str, heading: str, ready_key: str) -> Page:
+    """Open ``base_url/path`` and wait until its title ``heading`` and the widget ``ready_key``
+    are drawn (a fresh server's first visit reruns once before it draws the page)."""
+    open_page(page, base_url, path)
+    expect = _expect()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(key_locator(page, ready_key)).to_be_visible()
+    wait_for_app(page)
+    return page
+
+
+def settings(page: Page, **values) -> None:
+    """Set number inputs by key (``fc_epochs=…``, ``tx_hidden=…``), each committed with Enter,
+    and check the box shows the value (a float with two decimals, as Streamlit shows it).
+
+    On the Text page, call it after choosing the text: a new text resets the suggestions."""
+    expect = _expect()
+    for key, value in values.items():
+        set_number(page, key, value)
+        shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+        expect(key_locator(page, key).locator("input")).to_have_value(shown)
+
+
+def upload_input(page: Page, prefix: str):
+    """The hidden ``<input type=file>`` of the page's uploader (key ``<prefix>_upload``)."""
+    return page.locator(f'.st-key-{prefix}_upload input[type="file"]')
+
+
+def choose_own(page: Page, prefix: str, label: str) -> None:
+    """Pick the source radio's ``label`` ("My own CSV", "My own text"): the uploader appears."""
+    run_and_wait(page, lambda: key_locator(page, f"{prefix}_kind").get_by_text(label).click())
+    _expect()(upload_input(page, prefix)).to_be_attached()
+
+
+def upload(page: Page, prefix: str, files, timeout: float = START_MS) -> None:
+    """Put ``files`` (a path, or a dict with name, mimeType, buffer) into the page's uploader."""
+    box = upload_input(page, prefix)
+    run_and_wait(page, lambda: box.set_input_files(files), timeout=timeout)
+
+
+def remove_upload(page: Page, prefix: str, name: str) -> None:
+    """Remove the uploaded file ``name`` with the uploader's × button."""
+    button = key_locator(page, f"{prefix}_upload").get_by_role("button", name=f"Remove {name}")
+    run_and_wait(page, button.click)
+
+
+def expect_upload_refused(page: Page, prefix: str, message: str, exact: bool = False) -> None:
+    """The upload is refused in a plain error box holding ``message`` (all its text if
+    ``exact``); no traceback, and nothing to train on: no Settings, no Train button."""
+    expect = _expect()
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_be_visible()
+    if exact:
+        expect(error).to_have_text(message)
+    else:
+        expect(error).to_contain_text(message)
+    assert_no_traceback(page)
+    expect(key_locator(page, f"{prefix}_train")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Settings")).to_have_count(0)
+
+
+def expect_upload_forgotten(page: Page, prefix: str, name: str, empty_hint: str) -> None:
+    """The page is back to "no data yet": the hint, no trace of ``name``, no error, no Train."""
+    expect = _expect()
+    m = main(page)
+    expect(m).to_contain_text(empty_hint)
+    expect(m).not_to_contain_text("uploaded earlier")
+    expect(m).not_to_contain_text(name)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    expect(key_locator(page, f"{prefix}_train")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Settings")).to_have_count(0)
+
+
+def click_train(page: Page, prefix: str, timeout: float = START_MS) -> None:
+    """Press the page's Train button (it must be enabled) and wait for the rerun it starts."""
+    button = key_locator(page, f"{prefix}_train").get_by_role("button")
+    _expect()(button).to_be_enabled()
+    run_and_wait(page, button.click, timeout=timeout)
+
+
+def click_stop(page: Page, prefix: str) -> None:
+    """Press Stop in the live view (key ``<prefix>_job_stop``).
+
+    The button lives in a fragment redrawn every second or so; click() retries until it lands
+    on an attached, enabled button. No run_and_wait: the fragment's own runs would satisfy it."""
+    key_locator(page, f"{prefix}_job_stop").get_by_role("button", name="Stop").click()
+
+
+def progress(page: Page):
+    """The live view's progress bar (the first one on the page)."""
+    return page.get_by_test_id("stProgress").first
+
+
+def wait_epoch_above(page: Page, epoch: int, timeout: float = ADVANCE_MS) -> int:
+    """Wait until the progress text shows an epoch larger than ``epoch`` (>= 0); return it.
+
+    The epoch returned is the one seen in the page when the wait ended (no second read that a
+    redraw of the live view, or its end, could spoil)."""
+    handle = page.wait_for_function(
+        """(n) => {
+            const bar = document.querySelector('[data-testid="stProgress"]');
+            const m = bar && bar.innerText.match(/Epoch (\\d+) of/);
+            return m !== null && Number(m[1]) > n ? Number(m[1]) : null;
+        }""",
+        arg=epoch,
+        timeout=timeout,
+    )
+    now = int(handle.json_value())
+    assert now > epoch, f"progress shows epoch {now}, not above {epoch}"
+    return now
+
+
+def wait_points_above(page: Page, prefix: str, points: int, timeout: float = ADVANCE_MS) -> int:
+    """Wait until the live loss chart (key ``<prefix>_loss_chart``) holds more than ``points``
+    points; return how many it holds."""
+    key = f"{prefix}_loss_chart"
+    page.wait_for_function(
+        """([sel, n]) => {
+            const el = document.querySelector(sel + ' .js-plotly-plot');
+            if (!el || !el.data) return false;
+            const pts = el.data.reduce((s, t) => s + ((t.x && t.x.length) || 0), 0);
+            return pts > n;
+        }""",
+        arg=[f".st-key-{key}", points],
+        timeout=timeout,
+    )
+    return chart_points(page, key)
+
+
+def wait_results_drawn(page: Page, heading: str, timeout: float = STOPPED_MS) -> None:
+    """The results are on screen (the subheader ``heading``) down to the report's download,
+    the script run has finished, and the live view is gone."""
+    expect = _expect()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=timeout)
+    expect(page.get_by_role("button", name="Download the report (JSON)")).to_be_visible(
+        timeout=timeout
+    )
+    wait_for_app(page, timeout=timeout)
+    expect(page.get_by_test_id("stProgress")).to_have_count(0)

@@ -1,5 +1,6 @@
 """The Forecast page in a real browser: upload, live training, page switches, Stop, results and
-downloads; two sessions training at once; the Home page's airline demo; bad uploads.
+downloads; two sessions training at once; the Home page's airline demo; bad uploads; removing
+an upload with its ×. The steps it shares with the Text page's tests are in helpers.py.
 
 Trainings are kept tiny (hidden 8, one layer) so that the tests run on a busy 2-core machine;
 the ones that must still be running when the test acts on them get many epochs and no early
@@ -21,27 +22,22 @@ import sys
 import time
 
 import pytest
-from helpers import (
-    EPOCH_RE,
-    chart_points,
-    key_locator,
-    open_page,
-    progress_epoch,
-    run_and_wait,
-    set_number,
-    shot,
-    wait_for_app,
-)
+from helpers import EPOCH_RE, START_MS, STOPPED_MS, key_locator, main, open_page, shot
+from helpers import assert_no_traceback, assert_no_traceback_logged, log_size, quiet
+from helpers import choose_own, expect_upload_forgotten, expect_upload_refused, remove_upload
+from helpers import open_task_page, upload
+from helpers import click_stop, click_train, go_to, settings, wait_results_drawn
+from helpers import chart_points, progress, progress_epoch, wait_epoch_above, wait_points_above
 from playwright.sync_api import Page, expect
 
+FC = "fc"  # the Forecast page's widget keys start with "fc_"
 VIEWPORT = {"width": 1400, "height": 1000}
 RESULTS = "Scores on the test span"
 CSV_HEADER = ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
 LOSS_CHART = "fc_loss_chart"
+OWN_CSV = "My own CSV"
+EMPTY_HINT = "Upload a CSV file to start"
 
-START_MS = 60_000        # Train clicked → first epoch on screen, on a busy machine
-ADVANCE_MS = 90_000      # the epoch number moves on
-STOPPED_MS = 30_000      # Stop clicked → results on screen ("within a few seconds", with slack)
 DEMO_MS = 300_000        # the airline demo with default settings, to the end
 HOME_DWELL_MS = 5_000    # how long the user stays on Home while the training runs
 
@@ -50,83 +46,13 @@ HOME_DWELL_MS = 5_000    # how long the user stays on Home while the training ru
 
 
 def open_forecast(page: Page, base_url: str) -> Page:
-    open_page(page, base_url, "forecast")
-    expect(page.get_by_role("heading", name="Forecast", exact=True)).to_be_visible()
-    # Drawn to the end (a fresh server's first visit reruns once before it draws the page).
-    expect(key_locator(page, "fc_train").get_by_role("button")).to_be_visible()
-    wait_for_app(page)
-    return page
-
-
-def settings(page: Page, **values) -> None:
-    """Set number inputs by key (fc_epochs=…, fc_hidden=…), each one committed with Enter."""
-    for key, value in values.items():
-        set_number(page, key, value)
-        expect(key_locator(page, key).locator("input")).to_have_value(str(value))
-
-
-def click_train(page: Page) -> None:
-    button = key_locator(page, "fc_train").get_by_role("button")
-    expect(button).to_be_enabled()
-    run_and_wait(page, button.click, timeout=START_MS)
-
-
-def click_stop(page: Page) -> None:
-    # The Stop button lives in a fragment that redraws every 0.75 s; click() retries until it
-    # lands on an attached, enabled button. No run_and_wait: the fragment's own runs would
-    # satisfy it.
-    key_locator(page, "fc_job_stop").get_by_role("button", name="Stop").click()
-
-
-def progress(page: Page):
-    return page.get_by_test_id("stProgress").first
-
-
-def wait_epoch_above(page: Page, epoch: int, timeout: float = ADVANCE_MS) -> int:
-    """Wait until the progress text shows an epoch larger than ``epoch``; return it."""
-    page.wait_for_function(
-        """(n) => {
-            const bar = document.querySelector('[data-testid="stProgress"]');
-            const m = bar && bar.innerText.match(/Epoch (\\d+) of/);
-            return m !== null && Number(m[1]) > n;
-        }""",
-        arg=epoch,
-        timeout=timeout,
-    )
-    now = progress_epoch(page)
-    assert now is not None and now > epoch, f"progress text: {now!r}"
-    return now
-
-
-def wait_points_above(page: Page, points: int, timeout: float = ADVANCE_MS) -> int:
-    """Wait until the live loss chart holds more than ``points`` points; return how many."""
-    page.wait_for_function(
-        """([sel, n]) => {
-            const el = document.querySelector(sel + ' .js-plotly-plot');
-            if (!el || !el.data) return false;
-            const pts = el.data.reduce((s, t) => s + ((t.x && t.x.length) || 0), 0);
-            return pts > n;
-        }""",
-        arg=[f".st-key-{LOSS_CHART}", points],
-        timeout=timeout,
-    )
-    return chart_points(page, LOSS_CHART)
-
-
-def wait_results_drawn(page: Page, timeout: float = STOPPED_MS) -> None:
-    """The results are on screen down to the downloads, and the script run has finished."""
-    expect(results_heading(page)).to_be_visible(timeout=timeout)
-    expect(page.get_by_role("button", name="Download the report (JSON)")).to_be_visible(
-        timeout=timeout
-    )
-    wait_for_app(page, timeout=timeout)
+    # Drawn down to the Train button.
+    return open_task_page(page, base_url, "forecast", "Forecast", "fc_train")
 
 
 def expect_airline_sample(page: Page) -> None:
     """The chosen sample is the airline one (its one-line description is shown under it)."""
-    expect(page.get_by_test_id("stMain")).to_contain_text(
-        "Monthly totals of international airline passengers"
-    )
+    expect(main(page)).to_contain_text("Monthly totals of international airline passengers")
 
 
 def results_heading(page: Page):
@@ -137,22 +63,6 @@ def verdict(page: Page):
     return page.locator(
         '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentWarning"]'
     ).first
-
-
-def assert_no_traceback(page: Page) -> None:
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    assert "Traceback" not in page.locator("body").inner_text()
-
-
-def choose_own_csv(page: Page) -> None:
-    run_and_wait(page, lambda: key_locator(page, "fc_kind").get_by_text("My own CSV").click())
-    expect(page.locator('.st-key-fc_upload input[type="file"]')).to_be_attached()
-
-
-def upload(page: Page, files) -> None:
-    """Put ``files`` (a path, or a dict with name, mimeType, buffer) into the CSV uploader."""
-    box = page.locator('.st-key-fc_upload input[type="file"]')
-    run_and_wait(page, lambda: box.set_input_files(files), timeout=START_MS)
 
 
 # --- data the app did not ship -------------------------------------------------------------
@@ -179,48 +89,45 @@ def test_upload_train_switch_pages_stop_and_download(page: Page, app_server, tmp
     assert data.read_text(encoding="utf-8").splitlines()[1] == "04.01.2021;1000,00"
 
     open_forecast(page, app_server)
-    choose_own_csv(page)
-    expect(page.get_by_text("Upload a CSV file to start")).to_be_visible()
-    upload(page, str(data))
+    choose_own(page, FC, OWN_CSV)
+    expect(page.get_by_text(EMPTY_HINT)).to_be_visible()
+    upload(page, FC, str(data))
 
-    main = page.get_by_test_id("stMain")
+    m = main(page)
     # What the loader understood: 150 rows, weekly, the decimal comma repaired.
-    expect(main).to_contain_text("umsatz_woche.csv")
-    expect(main).to_contain_text("150 rows")
-    expect(main).to_contain_text(re.compile(r"weekly", re.I))
-    expect(main).to_contain_text("decimal comma")
-    expect(main).to_contain_text("Umsatz (€)")
+    expect(m).to_contain_text("umsatz_woche.csv")
+    expect(m).to_contain_text("150 rows")
+    expect(m).to_contain_text(re.compile(r"weekly", re.I))
+    expect(m).to_contain_text("decimal comma")
+    expect(m).to_contain_text("Umsatz (€)")
     shot(page, "forecast_01_uploaded")
 
     # Long enough to outlast the page switches even on an idle machine (no early stopping,
     # small batches: many steps per epoch); the test stops it.
     settings(page, fc_hidden=8, fc_layers=1, fc_patience=0, fc_batch=4, fc_epochs=5000)
-    click_train(page)
+    click_train(page, FC)
     expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
     first, first_at = progress_epoch(page), time.perf_counter()
     points = chart_points(page, LOSS_CHART)
     later = wait_epoch_above(page, first)
-    more_points = wait_points_above(page, max(points, 0))
+    more_points = wait_points_above(page, FC, max(points, 0))
     print(f"\n[upload] epoch {first} → {later}; loss-chart points {points} → {more_points}")
     expect(key_locator(page, "fc_job_stop").get_by_role("button", name="Stop")).to_be_visible()
-    # No tooltip of the just-clicked Train button over the screenshot.
-    page.mouse.move(0, 0)
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    quiet(page)  # no tooltip of the just-clicked Train button over the screenshot
     shot(page, "forecast_02_training_live")
 
     # Away to Home while it trains (a user reading the Home page for a few seconds), then back.
     before_leaving = progress_epoch(page) or later
     left_at = time.perf_counter()
-    nav = page.get_by_test_id("stSidebarNav")
-    run_and_wait(page, lambda: nav.get_by_role("link", name="Home").click())
+    go_to(page, "Home")
     expect(page.get_by_role("heading", name="LSTM Studio")).to_be_visible()
     expect(page.get_by_test_id("stProgress")).to_have_count(0)
     shot(page, "forecast_03_home_while_training")
     page.wait_for_timeout(HOME_DWELL_MS)  # the scenario's dwell time, not a synchronisation
-    run_and_wait(page, lambda: nav.get_by_role("link", name="Forecast").click())
+    go_to(page, "Forecast")
     expect(page.get_by_role("heading", name="Forecast", exact=True)).to_be_visible()
-    # The upload and the settings survived the round trip.
-    expect(main).to_contain_text("umsatz_woche.csv")
+    # The upload and the settings survived the round trip (the uploader itself shows empty).
+    expect(m).to_contain_text("Using umsatz_woche.csv, uploaded earlier.")
     expect(key_locator(page, "fc_epochs").locator("input")).to_have_value("5000")
     # The training went on while the Forecast page was not shown: the first progress drawn
     # on return is already past the epoch seen when leaving; and it keeps going.
@@ -242,14 +149,13 @@ def test_upload_train_switch_pages_stop_and_download(page: Page, app_server, tmp
     # Stop: the results (from the best weights so far) come within seconds.
     stopped_at = progress_epoch(page)
     t0 = time.perf_counter()
-    click_stop(page)
+    click_stop(page, FC)
     expect(results_heading(page)).to_be_visible(timeout=STOPPED_MS)
     stop_to_results = time.perf_counter() - t0
-    wait_results_drawn(page)
+    wait_results_drawn(page, RESULTS)
     print(f"[upload] Stop at epoch ~{stopped_at} → results in {stop_to_results:.1f} s")
     expect(verdict(page)).to_be_visible()
-    expect(main).to_contain_text("stopped by the user")
-    expect(page.get_by_test_id("stProgress")).to_have_count(0)
+    expect(m).to_contain_text("stopped by the user")
     assert_no_traceback(page)
     shot(page, "forecast_05_results")
 
@@ -296,8 +202,8 @@ def test_two_sessions_train_at_once_and_stop_independently(browser, app_server):
             # that neither training can end by itself during the test.
             expect_airline_sample(p)
             settings(p, fc_hidden=8, fc_layers=1, fc_patience=0, fc_batch=4, fc_epochs=5000)
-        click_train(a)
-        click_train(b)
+        click_train(a, FC)
+        click_train(b, FC)
         for p in (a, b):
             expect(progress(p)).to_contain_text(EPOCH_RE, timeout=START_MS)
             wait_epoch_above(p, progress_epoch(p))
@@ -305,10 +211,10 @@ def test_two_sessions_train_at_once_and_stop_independently(browser, app_server):
         shot(a, "forecast_two_01_A_training")
         shot(b, "forecast_two_02_B_training")
 
-        click_stop(a)
-        wait_results_drawn(a)
+        click_stop(a, FC)
+        wait_results_drawn(a, RESULTS)
         expect(verdict(a)).to_be_visible()
-        expect(a.get_by_test_id("stMain")).to_contain_text("stopped by the user")
+        expect(main(a)).to_contain_text("stopped by the user")
         # B is untouched: still training, its epoch still going up, no results.
         b_epoch = progress_epoch(b)
         assert b_epoch is not None, "B lost its progress when A stopped"
@@ -318,8 +224,8 @@ def test_two_sessions_train_at_once_and_stop_independently(browser, app_server):
         shot(a, "forecast_two_03_A_stopped")
         shot(b, "forecast_two_04_B_still_training")
 
-        click_stop(b)
-        wait_results_drawn(b)
+        click_stop(b, FC)
+        wait_results_drawn(b, RESULTS)
         expect(verdict(b)).to_be_visible()
         for p in (a, b):
             assert_no_traceback(p)
@@ -385,15 +291,15 @@ def test_train_to_first_point_on_the_airline_sample(page: Page, app_server, sett
     expect_airline_sample(page)
     settings(page, **settings_)
     page.evaluate(_TIMING_JS)
-    click_train(page)
+    click_train(page, FC)
     page.wait_for_function(
         "() => { const t = window.__lstmTiming;"
         " return (t.epoch !== null && t.point !== null) || t.results !== null; }",
         timeout=DEMO_MS,
     )
     if settings_:
-        click_stop(page)
-    wait_results_drawn(page, timeout=DEMO_MS)
+        click_stop(page, FC)
+    wait_results_drawn(page, RESULTS, timeout=DEMO_MS)
     t = _timing(page)
     print(
         f"\n[timing] airline sample, {label}: Train → first 'Epoch N of' text "
@@ -419,20 +325,18 @@ def test_home_airline_demo_runs_to_the_end(page: Page, app_server):
     if page.get_by_test_id("stProgress").count():
         shot(page, "forecast_demo_01_training")
 
-    wait_results_drawn(page, timeout=DEMO_MS)
+    wait_results_drawn(page, RESULTS, timeout=DEMO_MS)
     t = _timing(page)
     print(
         f"\n[demo] click → first loss point {_since_click(t, 'point')}; "
         f"→ results {_since_click(t, 'results')}"
     )
     # It trained to its end by itself (all epochs, or early stopping), not stopped by anyone.
-    expect(page.get_by_test_id("stMain")).to_contain_text(
+    expect(main(page)).to_contain_text(
         re.compile(r"Training (ran all its epochs|stopped early)")
     )
     expect(verdict(page)).to_be_visible()
     expect(page.get_by_role("button", name="Download the forecast (CSV)")).to_be_visible()
-    expect(page.get_by_role("button", name="Download the report (JSON)")).to_be_visible()
-    expect(page.get_by_test_id("stProgress")).to_have_count(0)
     assert_no_traceback(page)
     shot(page, "forecast_demo_02_results")
 
@@ -449,20 +353,38 @@ def test_home_airline_demo_runs_to_the_end(page: Page, app_server):
     ids=["empty", "binary"],
 )
 def test_bad_upload_shows_a_plain_error(page: Page, app_server, app_log, name, content, words):
-    log_start = app_log.stat().st_size if app_log.exists() else 0
+    log_start = log_size(app_log)
     open_forecast(page, app_server)
-    choose_own_csv(page)
-    upload(page, {"name": name, "mimeType": "text/csv", "buffer": content})
-    error = page.get_by_test_id("stAlertContentError")
-    expect(error).to_be_visible()
-    expect(error).to_contain_text(words)
-    assert_no_traceback(page)
-    # Nothing to train on: no settings, no Train button.
-    expect(key_locator(page, "fc_train")).to_have_count(0)
+    choose_own(page, FC, OWN_CSV)
+    upload(page, FC, {"name": name, "mimeType": "text/csv", "buffer": content})
+    expect_upload_refused(page, FC, words)
     shot(page, f"forecast_bad_upload_{name.split('.')[0]}")
-    with open(app_log, "rb") as log:
-        log.seek(log_start)
-        assert b"Traceback" not in log.read(), "the server logged a traceback"
+    assert_no_traceback_logged(app_log, since=log_start)
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("holiday_photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8),
+        ("visitors.csv", "date,visitors\n" + "".join(
+            f"{dt.date(2024, 1, 1) + dt.timedelta(days=d)},{100 + d % 7}\n" for d in range(60))),
+    ],
+    ids=["rejected", "accepted"],
+)
+def test_removing_an_upload_forgets_it(page: Page, app_server, name, content):
+    """The uploader's × forgets the file: no error or data of it left, no "uploaded earlier"."""
+    open_forecast(page, app_server)
+    choose_own(page, FC, OWN_CSV)
+    data = content.encode() if isinstance(content, str) else content
+    upload(page, FC, {"name": name, "mimeType": "text/csv", "buffer": data})
+    if name == "visitors.csv":  # loaded: its summary and the Train button
+        expect(main(page)).to_contain_text("visitors.csv: 60 rows, daily")
+        expect(key_locator(page, "fc_train")).to_be_visible()
+    else:
+        expect_upload_refused(page, FC, "not a text CSV")
+    remove_upload(page, FC, name)
+    expect_upload_forgotten(page, FC, name, EMPTY_HINT)
+    assert_no_traceback(page)
 
 
 # --- 5. a deep link as the first visit after the server starts -----------------------------
