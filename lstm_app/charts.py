@@ -211,3 +211,22 @@ def metrics_table(test: dict, baselines: dict) -> pd.DataFrame:
         [[_significant(metrics.get(key)) for key in METRIC_COLUMNS.values()]
          for metrics in rows.values()],
         index=pd.Index(list(rows), name="model"), columns=list(METRIC_COLUMNS), dtype=float)
+
+
+RUN_COLORS = ["#1f5fd1", "#e07b1a", "#2a9d5b", "#c2410c", "#7c3aed", "#0e7490", "#be185d",
+              "#4d7c0f"]
+
+
+def runs_loss_chart(curves: Sequence[tuple[str, Sequence[dict]]], log_y: bool = False) -> go.Figure:
+    """Several runs' validation loss per epoch (solid) and training loss (dotted), one colour each."""
+    fig = go.Figure()
+    for i, (label, history) in enumerate(curves):
+        color = RUN_COLORS[i % len(RUN_COLORS)]
+        epochs = [h["epoch"] for h in history]
+        mode = "lines+markers" if len(history) <= 30 else "lines"  # a 1-epoch run must show
+        fig.add_trace(_line(epochs, [h["val_loss"] for h in history], f"{label}: validation",
+                            color, legendgroup=label, mode=mode))
+        fig.add_trace(_line(epochs, [h["train_loss"] for h in history], f"{label}: train", color,
+                            width=1.5, dash="dot", legendgroup=label))
+    return _layout(fig, "Loss per epoch, run by run", "epoch", "loss",
+                   yaxis_type="log" if log_y else "linear")

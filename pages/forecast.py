@@ -8,7 +8,7 @@ from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
 from lstm_app.ui.forecast_view import render_live, show_result
 from lstm_app.ui.live import watch
 from lstm_app.ui.series_input import choose_columns, choose_series_source, show_series
-from lstm_app.ui.runs_session import attach_from_url, start_forecast
+from lstm_app.ui.runs_session import attach_from_url, run_caption, start_forecast
 from lstm_app.ui.session import FORECAST_JOB, current_job, use_app_navigation
 
 use_app_navigation(__file__)
@@ -55,6 +55,7 @@ if result is None:
     st.stop()
 
 st.divider()
+run_caption(job)
 show_result(result)
 
 st.subheader("Train more")

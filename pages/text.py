@@ -5,7 +5,7 @@ import dataclasses
 import streamlit as st
 
 from lstm_app.ui.live import watch
-from lstm_app.ui.runs_session import attach_from_url, start_text
+from lstm_app.ui.runs_session import attach_from_url, run_caption, start_text
 from lstm_app.ui.session import TEXT_JOB, current_job, use_app_navigation
 from lstm_app.ui.text_generation import (all_samples, forget_samples, generation_panel,
                                          temperature_explorer)
@@ -61,6 +61,7 @@ if result is None:
     st.stop()
 
 st.divider()
+run_caption(job)
 show_result(result)
 generation_panel(result)
 temperature_explorer(result)

@@ -59,4 +59,6 @@ def settings_side_by_side(runs: list[Run]) -> pd.DataFrame:
 
 
 def _plain(value) -> str:
+    if value is None:
+        return "–"
     return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)

@@ -8,12 +8,14 @@ from the run store with its saved weights.
 from __future__ import annotations
 
 import functools
+from dataclasses import asdict
 
 import streamlit as st
 
 from ..runs.recording import (record_forecast, record_text, reopen, start_forecast_run,
                               start_text_run)
 from ..runs.store import RunStore
+from ..runs.table import settings_summary
 from ..samples import list_samples
 from ..training.jobs import FinishedJob, Job
 from .series_input import SOURCE as SERIES_SOURCE
@@ -98,7 +100,15 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
         st.session_state[f"{source.prefix}_kind"] = source.own_choice
         st.session_state[f"{source.prefix}_uploaded"] = {"name": run.data_name,
                                                          "data": data.read_bytes(), "settings": {}}
-    if task == "forecast":  # the columns it used (series_input's selectboxes)
+    if task == "forecast" and run.config.get("value_col"):  # series_input's column pickers
         st.session_state[f"fc_value_{run.data_name}"] = run.config["value_col"]
         if run.config.get("time_col"):
             st.session_state[f"fc_time_{run.data_name}"] = run.config["time_col"]
+
+
+def run_caption(job) -> None:
+    """Above the results: which saved run they are, and that the settings above are for the next."""
+    if getattr(job, "run_id", None) is None or job.config is None:
+        return
+    st.caption(f"Saved as run **{job.run_id}** ({settings_summary(asdict(job.config))}); its "
+               f"address reopens it. The settings above are for the next Train.")

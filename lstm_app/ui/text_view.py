@@ -68,9 +68,10 @@ def show_result(result: TextResult) -> None:
     else:
         st.info(result.verdict)
         tiny_scores(result)
-    speed = "characters" if result.config.level == "char" else "tokens"
-    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s at "
-               f"{result.tokens_per_second:,.0f} {speed} per second.")
+    unit = "characters" if result.config.level == "char" else "tokens"
+    speed = (f" at {result.tokens_per_second:,.0f} {unit} per second"
+             if result.tokens_per_second > 0 else "")  # a reopened run trained nothing now
+    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s{speed}.")
     with st.expander("How training went"):
         loss_curves(result.training.history, (), "tx_final", loss_label(result.config.level),
                     perplexity_option=True)

@@ -1,0 +1,100 @@
+"""The Runs page's parts: the filtered table, curves and settings compared, and one run's actions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..charts import runs_loss_chart
+from ..runs.store import Run, RunStore
+from ..runs.table import runs_table, settings_side_by_side
+
+PAGES = {"forecast": "pages/forecast.py", "text": "pages/text.py"}
+DIFFERS = "background-color: #fff3c4"
+
+
+def filtered(runs: list[Run]) -> list[Run]:
+    """Filters by task, status and a search in the names, data and notes."""
+    a, b, c = st.columns([1, 1, 2])
+    tasks = a.multiselect("Task", ["forecast", "text"], key="runs_task",
+                          placeholder="all tasks")
+    statuses = b.multiselect("Status", ["finished", "stopped", "running", "interrupted",
+                                        "failed"], key="runs_status", placeholder="any status")
+    search = c.text_input("Search", key="runs_search", placeholder="name, data or note",
+                          help="Shows the runs whose name, data file or note contains this.")
+    needle = search.strip().lower()
+    return [r for r in runs
+            if (not tasks or r.task in tasks) and (not statuses or r.status in statuses)
+            and (not needle or needle in f"{r.name} {r.data_name} {r.note}".lower())]
+
+
+def choose_runs(runs: list[Run]) -> list[Run]:
+    """The table; returns the runs whose rows are selected (in table order)."""
+    table = runs_table(runs)
+    event = st.dataframe(
+        table, key="runs_table", on_select="rerun", selection_mode="multi-row", hide_index=True,
+        column_order=[c for c in table.columns if c != "id"],
+        column_config={
+            "best val loss": st.column_config.NumberColumn(format="%.4g",
+                                                           help="The best epoch's, not the last"),
+            "test MAE": st.column_config.NumberColumn(format="%.4g"),
+            "test MASE": st.column_config.NumberColumn(format="%.3f",
+                                                       help="Below 1 beats the naive forecast"),
+            "bits per char": st.column_config.NumberColumn(format="%.3f"),
+            "seconds": st.column_config.NumberColumn(format="%.1f")})
+    return [runs[i] for i in event.selection.rows]
+
+
+def compare(store: RunStore, runs: list[Run]) -> None:
+    """Loss curves overlaid, and every setting side by side with the differences highlighted."""
+    log_y = st.toggle("Log scale", key="runs_log")
+    curves = [(f"{r.name} ({r.id[:6]})", store.history(r.id)) for r in runs]
+    st.plotly_chart(runs_loss_chart(curves, log_y=log_y), key="runs_chart")
+    side = settings_side_by_side(runs)
+    differs = side.pop("differs")
+    st.caption(f"Settings side by side; the {int(differs.sum())} that differ are highlighted.")
+    styled = side.style.apply(lambda row: [DIFFERS if differs[row.name] else ""] * len(row),
+                              axis=1)
+    st.dataframe(styled, key="runs_settings")
+
+
+def run_actions(store: RunStore, run: Run) -> None:
+    """Open it again, rename, annotate, delete."""
+    st.markdown(f"**{run.name}** ({run.id}): {run.task} on {run.data_name}, {run.status}. "
+                f"{run.message}")
+    a, b = st.columns([1, 3])
+    a.page_link(PAGES[run.task], label="Open it", icon=":material/open_in_new:",
+                query_params={"run": run.id},
+                help="Forecast or generate again without retraining, or train it more.")
+    with st.form(key="runs_edit", border=True):
+        name = st.text_input("Name", value=run.name, key=f"runs_name_{run.id}")
+        note = st.text_area("Note", value=run.note, key=f"runs_note_{run.id}", height=80,
+                            placeholder="What you tried, what you saw")
+        if st.form_submit_button("Save the name and note"):
+            store.rename(run.id, name)
+            store.annotate(run.id, note)
+            st.toast("Saved.")
+            st.rerun()
+    if st.button("Delete this run", key="runs_delete", icon=":material/delete:"):
+        confirm_delete(store, run)
+
+
+@st.dialog("Delete this run?")
+def confirm_delete(store: RunStore, run: Run) -> None:
+    st.write(f"**{run.name}** ({run.id}) and its saved weights, history and samples will be "
+             f"deleted for good.")
+    if st.button("Delete", type="primary", key="runs_delete_confirm"):
+        store.delete(run.id)
+        st.rerun()
+
+
+def export_all(runs: list[Run]) -> None:
+    st.download_button("Export all runs (CSV)", runs_table(runs).to_csv(index=False),
+                       file_name="runs.csv", mime="text/csv", key="runs_export",
+                       disabled=not runs, icon=":material/download:")
+
+
+def empty_hint() -> None:
+    st.info("No runs yet. Every training on the Forecast and Text pages is saved here, and so "
+            "are command-line trainings with --save-run.")
+    st.page_link("pages/forecast.py", label="Train a forecast", icon=":material/show_chart:")
+    st.page_link("pages/text.py", label="Train on a text", icon=":material/edit_note:")

@@ -1,0 +1,33 @@
+"""Runs: every training saved, compared, reopened, annotated, deleted and exported."""
+
+import streamlit as st
+
+from lstm_app.ui.runs_session import run_store
+from lstm_app.ui.runs_view import choose_runs, compare, empty_hint, export_all, filtered, run_actions
+from lstm_app.ui.session import use_app_navigation
+
+use_app_navigation(__file__)
+
+st.title("Runs")
+st.caption("Every training is saved here. Select runs to compare their curves and settings; "
+           "select one to open, rename, annotate or delete it.")
+
+store = run_store()
+store.mark_interrupted()
+runs = store.list()
+if not runs:
+    empty_hint()
+    st.stop()
+
+shown = filtered(runs)
+selected = choose_runs(shown)
+export_all(runs)
+
+if not selected:
+    st.caption("Select rows in the table (the boxes on the left) to compare runs.")
+    st.stop()
+st.subheader("Compared" if len(selected) > 1 else "Its curves and settings")
+compare(store, selected)
+if len(selected) == 1:
+    st.subheader("This run")
+    run_actions(store, selected[0])
