@@ -3,7 +3,8 @@
 import streamlit as st
 
 from lstm_app.ui.runs_session import run_store
-from lstm_app.ui.runs_view import choose_runs, compare, empty_hint, export_all, filtered, run_actions
+from lstm_app.ui.runs_view import (choose_runs, compare, empty_hint, export_all, filtered,
+                                   import_form, run_actions)
 from lstm_app.ui.session import use_app_navigation
 
 use_app_navigation(__file__)
@@ -14,6 +15,7 @@ st.caption("Every training is saved here. Select runs to compare their curves an
 
 store = run_store()
 store.mark_interrupted()
+import_form(store)
 runs = store.list()
 if not runs:
     empty_hint()

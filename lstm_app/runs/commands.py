@@ -1,4 +1,5 @@
-"""``python -m lstm_app runs list | show ID | export-csv [--out FILE]``: the run store from a shell."""
+"""``python -m lstm_app runs list | show ID | export-csv [--out FILE] | export ID --out B.zip |
+import B.zip``: the run store from a shell."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from .bundle import export_bundle, import_bundle
 from .store import RunStore
 from .table import runs_table
 
@@ -23,6 +25,12 @@ def add_runs_command(commands) -> None:
     show.add_argument("run_id")
     export = actions.add_parser("export-csv", help="every run as one CSV table")
     export.add_argument("--out", type=Path, help="write here instead of to the screen")
+    bundle = actions.add_parser("export", help="one run as a .zip bundle (weights, settings, "
+                                               "report, data, a loading snippet)")
+    bundle.add_argument("run_id")
+    bundle.add_argument("--out", type=Path, required=True, help="the .zip to write")
+    imp = actions.add_parser("import", help="add a run from a .zip bundle (checked first)")
+    imp.add_argument("bundle", type=Path)
 
 
 def run_runs_command(args: argparse.Namespace) -> int:
@@ -50,6 +58,12 @@ def run_runs_command(args: argparse.Namespace) -> int:
             print("scores: " + json.dumps(run.metrics, default=str))
         for h in store.history(run.id):
             print(f"  epoch {h['epoch']:>4}  train {h['train_loss']:.5g}  val {h['val_loss']:.5g}")
+    elif args.action == "export":
+        args.out.write_bytes(export_bundle(store, args.run_id))
+        print(f"Run {args.run_id} written to {args.out}")
+    elif args.action == "import":
+        run_id = import_bundle(store, args.bundle.read_bytes())
+        print(f"Imported as run {run_id} in {store.home}")
     else:
         text = runs_table(store.list()).to_csv(index=False)
         if args.out:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..charts import runs_loss_chart
+from ..runs.bundle import export_bundle, import_bundle
 from ..runs.store import Run, RunStore
 from ..runs.table import runs_table, settings_side_by_side
 
@@ -65,6 +66,17 @@ def run_actions(store: RunStore, run: Run) -> None:
     a.page_link(PAGES[run.task], label="Open it", icon=":material/open_in_new:",
                 query_params={"run": run.id},
                 help="Forecast or generate again without retraining, or train it more.")
+    try:
+        bundle = export_bundle(store, run.id)
+    except ValueError as error:
+        b.caption(str(error))
+    else:
+        b.download_button("Download as a bundle (.zip)", bundle, key="runs_bundle",
+                          file_name=f"{run.name}-{run.id}.zip", mime="application/zip",
+                          icon=":material/archive:",
+                          help="The weights, settings, report and data in one file, with a "
+                               "snippet that loads it in Python; import it here or with "
+                               "python -m lstm_app runs import.")
     with st.form(key="runs_edit", border=True):
         name = st.text_input("Name", value=run.name, key=f"runs_name_{run.id}")
         note = st.text_area("Note", value=run.note, key=f"runs_note_{run.id}", height=80,
@@ -98,3 +110,18 @@ def empty_hint() -> None:
             "are command-line trainings with --save-run.")
     st.page_link("pages/forecast.py", label="Train a forecast", icon=":material/show_chart:")
     st.page_link("pages/text.py", label="Train on a text", icon=":material/edit_note:")
+
+
+def import_form(store: RunStore) -> None:
+    """Add a run from a bundle; a refused bundle says why and changes nothing."""
+    with st.expander("Import a run bundle (.zip)"):
+        uploaded = st.file_uploader("Run bundle", type=["zip"], key="runs_import_file",
+                                    help="A .zip exported from LSTM Studio (here or with "
+                                         "python -m lstm_app runs export).")
+        if uploaded is not None and st.button("Import it", key="runs_import"):
+            try:
+                run_id = import_bundle(store, uploaded.getvalue())
+            except ValueError as error:
+                st.error(str(error))
+            else:
+                st.success(f"Imported as run {run_id}.")
