@@ -1,0 +1,177 @@
+"""Run bundles: a round trip through a .zip, and every kind of hostile bundle refused with no trace."""
+
+import io
+import json
+import pickle
+import zipfile
+
+import pytest
+
+from lstm_app.runs import bundle
+from lstm_app.runs.bundle import BundleError, export_bundle, import_bundle
+from lstm_app.runs.recording import (record_forecast, record_text, reopen, start_forecast_run,
+                                     start_text_run)
+from lstm_app.runs.store import RunStore
+from lstm_app.series.loading import load_series
+from lstm_app.series.pipeline import ForecastConfig, to_report
+from lstm_app.text.pipeline import TextConfig
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """A store with one finished forecast run and one finished text run."""
+    store = RunStore(tmp_path_factory.mktemp("source"))
+    series = load_series(SAMPLES / "airline_passengers.csv")
+    config = ForecastConfig(epochs=2, hidden_size=8)
+    forecast_id = start_forecast_run(store, series, config, "airline")
+    forecast = record_forecast(store.home, forecast_id, series, config)
+    text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:5000]
+    text_config = TextConfig(epochs=1, hidden_size=16, embedding_dim=8, num_layers=1,
+                             batch_size=8, length=40)
+    text_id = start_text_run(store, text, "bard", text_config, "bard.txt")
+    words = record_text(store.home, text_id, text, text_config)
+    return store, {"forecast": (forecast_id, forecast), "text": (text_id, words)}
+
+
+@pytest.fixture
+def target(tmp_path):
+    return RunStore(tmp_path / "target")
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def rezip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_forecast_run_travels_and_scores_the_same(source, target):
+    store, runs = source
+    run_id, original = runs["forecast"]
+    data = export_bundle(store, run_id)
+    assert {"manifest.json", "config.json", "weights.safetensors", "scaler.json", "report.json",
+            "data.csv", "series.json", "load_run.py"} <= set(members(data))
+    new_id = import_bundle(target, data)
+    assert new_id != run_id
+    imported = target.get(new_id)
+    assert (imported.task, imported.name, imported.status) == ("forecast", "airline", "finished")
+    assert [h["epoch"] for h in target.history(new_id)] == [1, 2]
+    again = reopen(target, new_id)
+    assert to_report(again)["test"] == to_report(original)["test"]
+    assert again.forecast.equals(original.forecast)
+
+
+def test_a_text_run_travels_and_writes_the_same(source, target):
+    store, runs = source
+    run_id, original = runs["text"]
+    again = reopen(target, import_bundle(target, export_bundle(store, run_id)))
+    assert again.sample["text"] == original.sample["text"]
+    assert again.val_loss == pytest.approx(original.val_loss)
+
+
+def test_the_snippet_names_public_functions(source):
+    store, runs = source
+    snippet = members(export_bundle(store, runs["text"][0]))["load_run.py"].decode()
+    compile(snippet, "load_run.py", "exec")
+    for name in ("import_bundle", "reopen", "RunStore"):
+        assert name in snippet
+
+
+class Evil:
+    def __reduce__(self):
+        return (print, ("a pickle was loaded",))
+
+
+def hostile(files: dict[str, bytes], case: str) -> bytes:
+    files = dict(files)
+    config = json.loads(files["config.json"])
+    if case == "pickle":
+        files["weights.safetensors"] = pickle.dumps(Evil())
+    elif case == "pickle_named_pt":
+        files["weights.pt"] = pickle.dumps(Evil())
+    elif case == "wrong_shapes":
+        files["config.json"] = json.dumps({**config, "hidden_size": 16}).encode()
+    elif case == "huge_settings":
+        files["config.json"] = json.dumps({**config, "hidden_size": 10**9}).encode()
+    elif case == "unknown_setting":
+        files["config.json"] = json.dumps({**config, "__class__": "os.system"}).encode()
+    elif case == "escape":
+        files["../../escaped.txt"] = b"out of its folder"
+    elif case == "absolute":
+        files["/tmp/absolute.txt"] = b"anywhere"
+    elif case == "not_json":
+        files["config.json"] = b"{not json"
+    elif case == "no_weights":
+        del files["weights.safetensors"]
+    elif case == "foreign_manifest":
+        files["manifest.json"] = json.dumps({"format": "something-else"}).encode()
+    return rezip(files)
+
+
+CASES = {
+    "pickle": "not a valid safetensors file",
+    "pickle_named_pt": "weights.pt",
+    "wrong_shapes": "but the config's model needs",
+    "huge_settings": "hidden_size must be a number from 1 to 4096",
+    "unknown_setting": "settings a forecast run does not have",
+    "escape": "which a run bundle never has",
+    "absolute": "which a run bundle never has",
+    "not_json": "config.json is not valid JSON",
+    "no_weights": "lacks weights.safetensors",
+    "foreign_manifest": "not an LSTM Studio run bundle",
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_hostile_bundle_is_refused_without_a_trace(source, target, tmp_path, case, capsys):
+    store, runs = source
+    data = hostile(members(export_bundle(store, runs["forecast"][0])), case)
+    before = sorted(p.name for p in (target.home / "runs").iterdir())
+    with pytest.raises(BundleError, match=CASES[case]):
+        import_bundle(target, data)
+    assert target.list() == []
+    assert sorted(p.name for p in (target.home / "runs").iterdir()) == before
+    assert not (tmp_path / "escaped.txt").exists()
+    assert "a pickle was loaded" not in capsys.readouterr().out
+
+
+def test_a_file_that_is_not_a_zip_is_refused(target):
+    with pytest.raises(BundleError, match="not a .zip bundle"):
+        import_bundle(target, b"PK\x03\x04 but not really a zip")
+    assert target.list() == []
+
+
+def test_an_oversized_bundle_is_refused_before_it_is_opened(source, target, monkeypatch):
+    store, runs = source
+    data = export_bundle(store, runs["forecast"][0])
+    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", len(data) - 1)
+    with pytest.raises(BundleError, match="are refused"):
+        import_bundle(target, data)
+    assert target.list() == []
+
+
+def test_a_zip_bomb_is_refused_by_its_unpacked_size(source, target, monkeypatch):
+    store, runs = source
+    files = members(export_bundle(store, runs["forecast"][0]))
+    files["forecast.csv"] = b"0" * 5_000_000  # compresses to a few kB
+    monkeypatch.setattr(bundle, "MAX_MEMBER_BYTES", 1_000_000)
+    with pytest.raises(BundleError, match="over the 0 MB limit|more than"):
+        import_bundle(target, rezip(files))
+    assert target.list() == []
+
+
+def test_a_text_bundle_with_a_vocabulary_that_does_not_fit_is_refused(source, target):
+    store, runs = source
+    files = members(export_bundle(store, runs["text"][0]))
+    vocab = json.loads(files["vocab.json"])
+    files["vocab.json"] = json.dumps({**vocab, "itos": vocab["itos"] + ["extra"]}).encode()
+    with pytest.raises(BundleError, match="but the config's model needs"):
+        import_bundle(target, rezip(files))
+    assert target.list() == []
