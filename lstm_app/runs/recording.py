@@ -22,6 +22,7 @@ from typing import Callable
 
 import pandas as pd
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file, save
 
 from ..series.loading import SeriesData
@@ -58,6 +59,8 @@ def series_from_files(csv: bytes, meta: dict) -> SeriesData:
     frame.index.name = meta["index_name"]
     if not meta["time_col"]:
         frame.index = pd.RangeIndex(len(frame), name=meta["index_name"])
+    elif meta["freq"]:
+        frame.index.freq = meta["freq"]  # the regular grid SeriesData promises (checked here)
     fields = {f.name for f in dataclasses.fields(SeriesData)}
     values = {k: v for k, v in meta.items() if k in fields}
     values.update(frame=frame, covariates=tuple(meta["covariates"]),
@@ -87,9 +90,17 @@ def start_text_run(store: RunStore, text: str, name: str, config: TextConfig, da
     return run_id
 
 
-def save_weights(store: RunStore, run_id: str, model: torch.nn.Module) -> None:
+def save_weights(store: RunStore, run_id: str, model: torch.nn.Module, epoch: int) -> None:
+    """The weights, with the epoch they are from in the file's metadata: the history in the
+    database may already hold a later epoch whose checkpoint a kill cut short."""
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    store.write_bytes(run_id, WEIGHTS, save(tensors))
+    store.write_bytes(run_id, WEIGHTS, save(tensors, metadata={"epoch": str(epoch)}))
+
+
+def weights_epoch(path) -> int | None:
+    with safe_open(path, "pt") as f:
+        epoch = (f.metadata() or {}).get("epoch")
+    return int(epoch) if epoch is not None and epoch.isdigit() else None
 
 
 class _Recorder:
@@ -112,7 +123,7 @@ class _Recorder:
             self.on_progress(p)
 
     def checkpoint(self, model: torch.nn.Module, epoch: int) -> None:
-        save_weights(self.store, self.run_id, model)
+        save_weights(self.store, self.run_id, model, epoch)
 
 
 def _record(store: RunStore, run_id: str, train: Callable, report: Callable,
@@ -131,7 +142,9 @@ def _record(store: RunStore, run_id: str, train: Callable, report: Callable,
     except BaseException as error:  # a bug
         store.finish(run_id, "failed", f"{type(error).__name__}: {error}")
         raise
-    save_weights(store, run_id, result.model)  # the weights the result holds, whatever happened
+    kept = (result.training.best_epoch if getattr(result.config, "keep_best", True)
+            else (result.training.history or [{"epoch": 0}])[-1]["epoch"])
+    save_weights(store, run_id, result.model, kept)  # what the result holds, whatever happened
     data = report(result)
     store.write_json(run_id, "report.json", data)
     stopped = stop_event is not None and stop_event.is_set()
@@ -214,10 +227,15 @@ def reopen(store: RunStore, run_id: str):
     if not (folder / WEIGHTS).exists():
         raise ValueError(f"Run {run_id} has no saved weights: it stopped before its first "
                          f"epoch finished.")
+    store.clean_temporary(run_id)
     history = store.history(run_id)
-    training = TrainResult(history=history, best_epoch=run.best_epoch or _best(history),
-                           best_val_loss=run.best_val_loss if run.best_val_loss is not None
-                           else min((h["val_loss"] for h in history), default=float("inf")),
+    # The epoch the weights are from: the history may end with a later one whose checkpoint a
+    # kill cut short.
+    epoch = weights_epoch(folder / WEIGHTS) or run.best_epoch or _best(history)
+    losses = {h["epoch"]: h["val_loss"] for h in history}
+    training = TrainResult(history=history, best_epoch=epoch,
+                           best_val_loss=losses.get(epoch) if losses.get(epoch) is not None
+                           else float("inf"),
                            stop_reason=run.status, message=run.message,
                            seconds=run.seconds or 0.0)
     weights = load_file(folder / WEIGHTS)
@@ -226,8 +244,10 @@ def reopen(store: RunStore, run_id: str):
                                    store.read_json(run_id, "series.json"))
         config = ForecastConfig(**_tuples(store.read_json(run_id, "config.json")))
         model = _forecaster(series, config, weights)
-        return run_forecast(series, dataclasses.replace(config, epochs=0),
-                            resume=Checkpoint(model, training))
+        result = run_forecast(series, dataclasses.replace(config, epochs=0),
+                              resume=Checkpoint(model, training))
+        result.config = dataclasses.replace(result.config, epochs=config.epochs)  # as trained
+        return result
     text = (folder / "text.txt").read_text(encoding="utf-8")
     config = TextConfig(**store.read_json(run_id, "config.json"))
     from ..text.corpus import make_vocab, vocab_from_dict
@@ -243,8 +263,10 @@ def reopen(store: RunStore, run_id: str):
                                              config.num_layers, config.dropout, config.cell))
     model.load_state_dict(weights)
     samples = store.read_json(run_id, "samples.json") if (folder / "samples.json").exists() else {}
-    return run_text(text, dataclasses.replace(config, epochs=0),
-                    resume=Checkpoint(model, training, vocab, samples.get("timeline", [])))
+    result = run_text(text, dataclasses.replace(config, epochs=0),
+                      resume=Checkpoint(model, training, vocab, samples.get("timeline", [])))
+    result.config = dataclasses.replace(result.config, epochs=config.epochs)  # as trained
+    return result
 
 
 def _forecaster(series: SeriesData, config: ForecastConfig, weights: dict) -> torch.nn.Module:

@@ -184,6 +184,7 @@ class RunStore:
                     if (not _alive(r["pid"]) if r["host"] == host
                         else now - r["heartbeat"] > stale_after)]
             for run_id in gone:
+                self.clean_temporary(run_id)
                 db.execute("UPDATE runs SET status = 'interrupted', message = ?, finished = ? "
                            "WHERE id = ? AND status = 'running'",
                            ("Training was interrupted (the app or the machine stopped); the "
@@ -243,6 +244,14 @@ class RunStore:
             Path(tmp).unlink(missing_ok=True)
             raise
         return folder / name
+
+    def clean_temporary(self, run_id: str) -> None:
+        """Remove the temporary files a write killed half-way left (``.name.xxxx``); the real
+        artifacts are whole, so nothing of value goes. Only for a run no process writes to."""
+        folder = self.run_dir(run_id)
+        if folder.exists():
+            for leftover in folder.glob(".*"):
+                leftover.unlink(missing_ok=True)
 
     def write_json(self, run_id: str, name: str, obj: Any) -> Path:
         return self.write_bytes(run_id, name, json.dumps(obj, indent=2, default=str).encode())

@@ -1,0 +1,524 @@
+"""Recording trainings into the run store, reopening them, and the store surviving concurrent and
+killed trainings; the `--save-run` and `runs` command line.
+
+Tiny models only (8 hidden units, a few epochs); every store lives in a temporary folder.
+"""
+
+import functools
+import json
+import math
+import multiprocessing
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from lstm_app.cli import main as cli_main
+from lstm_app.runs.recording import (WEIGHTS, record_forecast, record_text, reopen,
+                                     series_files, series_from_files, start_forecast_run,
+                                     start_text_run)
+from lstm_app.runs.store import DB_NAME, RunStore
+from lstm_app.runs.table import runs_table
+from lstm_app.series.loading import load_series
+from lstm_app.series.pipeline import ForecastConfig
+from lstm_app.text.pipeline import TextConfig
+from lstm_app.training.jobs import JobQueue
+from lstm_app.training.process import in_worker_process, warm_up
+from tests.conftest import REPO, SAMPLES
+
+FORECAST = ForecastConfig(hidden_size=8, epochs=3, patience=0)
+TEXT = TextConfig(hidden_size=8, embedding_dim=8, num_layers=1, seq_len=16, batch_size=4,
+                  epochs=2, length=40)
+ARTIFACTS = {"forecast": {"data.csv", "series.json", "config.json", WEIGHTS, "scaler.json",
+                          "forecast.csv", "report.json"},
+             "text": {"text.txt", "config.json", WEIGHTS, "vocab.json", "samples.json",
+                      "report.json"}}
+
+
+@pytest.fixture(scope="module")
+def airline():
+    return load_series(SAMPLES / "airline_passengers.csv")
+
+
+@pytest.fixture(scope="module")
+def sine():
+    return load_series(SAMPLES / "noisy_sine.csv")
+
+
+@pytest.fixture(scope="module")
+def zh_text():
+    return (SAMPLES / "lstm_zh.txt").read_text(encoding="utf-8")
+
+
+def integrity(store: RunStore) -> str:
+    db = sqlite3.connect(store.home / DB_NAME)
+    try:
+        return db.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        db.close()
+
+
+def files(store: RunStore, run_id: str) -> set[str]:
+    return {p.name for p in store.run_dir(run_id).iterdir()}
+
+
+def epochs_only(history: list[dict]) -> list[tuple]:
+    """What an epoch record says, without its timing (measured at two different moments)."""
+    return [(h["epoch"], h["train_loss"], h["val_loss"], h["lr"]) for h in history]
+
+
+def same_weights(model: torch.nn.Module, weights: dict) -> bool:
+    state = model.state_dict()
+    return state.keys() == weights.keys() and all(torch.equal(state[k].cpu(), weights[k])
+                                                   for k in state)
+
+
+# --- finished runs, and reopening them -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory, airline, zh_text):
+    """One finished forecast run and one finished text run, with the results they returned."""
+    store = RunStore(tmp_path_factory.mktemp("finished") / "home")
+    forecast_id = start_forecast_run(store, airline, FORECAST, name="air")
+    forecast = record_forecast(store.home, forecast_id, airline, FORECAST)
+    text_id = start_text_run(store, zh_text, "zh", TEXT, "lstm_zh.txt")
+    text = record_text(store.home, text_id, zh_text, TEXT)
+    return store, forecast_id, forecast, text_id, text
+
+
+def test_a_finished_forecast_run_holds_what_it_trained(finished, airline):
+    store, run_id, result, _, _ = finished
+    run = store.get(run_id)
+    assert run.status == "finished" and run.message == result.training.message
+    assert run.task == "forecast" and run.data_name == airline.name and run.data_rows == 144
+    assert epochs_only(store.history(run_id)) == epochs_only(result.training.history)
+    assert [h["epoch"] for h in store.history(run_id)] == [1, 2, 3]
+    assert run.best_epoch == result.training.best_epoch
+    assert run.best_val_loss == result.training.best_val_loss
+    assert run.metrics["test"] == result.test and run.metrics["verdict"] == result.verdict
+    assert run.metrics["baselines"] == result.baselines
+    # the config as trained, "auto" resolved, in the row and in the folder
+    assert run.config["lookback"] == result.config.lookback != "auto"
+    assert run.config == json.loads(json.dumps(asdict(result.config)))
+    assert store.read_json(run_id, "config.json") == run.config
+    assert files(store, run_id) == ARTIFACTS["forecast"]
+    assert same_weights(result.model, load_file(store.run_dir(run_id) / WEIGHTS))
+    assert pd.read_csv(store.run_dir(run_id) / "forecast.csv")["forecast"].tolist() == \
+        pytest.approx(result.forecast["forecast"].tolist())
+
+
+def test_a_finished_text_run_holds_what_it_trained(finished, zh_text):
+    store, _, _, run_id, result = finished
+    run = store.get(run_id)
+    assert run.status == "finished" and run.task == "text" and run.data_rows == len(zh_text)
+    assert epochs_only(store.history(run_id)) == epochs_only(result.training.history)
+    assert run.metrics["val_loss"] == result.val_loss
+    assert run.metrics["bits_per_char"] == result.bits_per_char
+    assert files(store, run_id) == ARTIFACTS["text"]
+    assert (store.run_dir(run_id) / "text.txt").read_text(encoding="utf-8") == zh_text
+    assert store.read_json(run_id, "samples.json")["final"] == result.sample
+    assert same_weights(result.model, load_file(store.run_dir(run_id) / WEIGHTS))
+
+
+def test_reopening_a_forecast_run_gives_the_same_scores_and_forecast(finished):
+    store, run_id, original, _, _ = finished
+    again = reopen(store, run_id)
+    assert again.test == original.test
+    assert again.baselines == original.baselines
+    assert again.verdict == original.verdict
+    assert again.interval_coverage == original.interval_coverage
+    pd.testing.assert_frame_equal(again.forecast, original.forecast)
+    assert replace(again.config, epochs=original.config.epochs) == original.config
+    assert store.read_json(run_id, "report.json")["config"]["epochs"] == FORECAST.epochs
+    assert epochs_only(again.training.history) == epochs_only(original.training.history)
+    assert again.training.best_epoch == original.training.best_epoch
+    assert same_weights(again.model, load_file(store.run_dir(run_id) / WEIGHTS))
+
+
+def test_reopening_a_text_run_gives_the_same_loss_and_sample(finished):
+    store, _, _, run_id, original = finished
+    again = reopen(store, run_id)
+    assert again.val_loss == original.val_loss
+    assert again.bits_per_char == original.bits_per_char
+    assert again.sample["text"] == original.sample["text"]
+    assert again.verdict == original.verdict
+    assert again.vocab.to_dict() == original.vocab.to_dict()
+    assert replace(again.config, epochs=original.config.epochs) == original.config
+    assert epochs_only(again.training.history) == epochs_only(original.training.history)
+
+
+@pytest.mark.parametrize("task", ["forecast", "text"])
+def test_a_reopened_run_keeps_its_number_of_epochs(finished, task):
+    store, forecast_id, forecast, text_id, text = finished
+    run_id, original = (forecast_id, forecast) if task == "forecast" else (text_id, text)
+    assert reopen(store, run_id).config.epochs == original.config.epochs
+
+
+def test_the_runs_table_of_recorded_runs_uses_the_best_epoch(tmp_path, sine):
+    # patience 1: early stopping ends training on an epoch that was not the best
+    config = ForecastConfig(lookback=24, horizon=6, hidden_size=8, epochs=40, patience=1, lr=0.05)
+    store = RunStore(tmp_path / "home")
+    run_id = start_forecast_run(store, sine, config, name="sine")
+    result = record_forecast(store.home, run_id, sine, config)
+    history = store.history(run_id)
+    best = min(history, key=lambda h: h["val_loss"])
+    assert history[-1]["val_loss"] > best["val_loss"], "the set-up needs a last epoch that is worse"
+    row = runs_table(store.list()).iloc[0]
+    assert row["best val loss"] == best["val_loss"] and row["best epoch"] == best["epoch"]
+    assert row["test MAE"] == result.test["mae"]  # the scores of the weights that were kept
+
+
+def test_a_run_without_weights_cannot_be_reopened(tmp_path, airline):
+    store = RunStore(tmp_path / "home")
+    run_id = start_forecast_run(store, airline, FORECAST, name="air")  # never trained
+    with pytest.raises(ValueError, match="no saved weights"):
+        reopen(store, run_id)
+    with pytest.raises(ValueError, match="no run"):
+        reopen(store, "0123456789ab")
+
+
+@pytest.mark.parametrize("sample", ["airline_passengers.csv", "noisy_sine.csv"])
+def test_the_series_files_round_trip(sample):
+    series = load_series(SAMPLES / sample)
+    csv, meta = series_files(series)
+    again = series_from_files(csv, json.loads(json.dumps(meta)))  # as stored: through JSON
+    assert np.array_equal(again.frame.to_numpy(), series.frame.to_numpy())
+    assert list(again.frame.columns) == list(series.frame.columns)
+    assert (again.frame.dtypes == "float64").all()
+    pd.testing.assert_index_equal(again.frame.index, series.frame.index, exact=True,
+                                  check_freq=False)  # see the next test
+    assert again.freq == series.freq and again.season_length == series.season_length
+    assert again.time_col == series.time_col and again.value_col == series.value_col
+    assert again.covariates == series.covariates and again.notices == series.notices
+    assert again.numeric_columns == series.numeric_columns and again.name == series.name
+    assert again.freq_label == series.freq_label
+    if series.time_col:  # what the next test needs: a grid with its frequency set
+        assert series.frame.index.freq is not None
+
+
+def test_the_series_files_keep_the_index_frequency():
+    series = load_series(SAMPLES / "airline_passengers.csv")
+    again = series_from_files(*series_files(series))
+    assert again.frame.index.freq == series.frame.index.freq
+    pd.testing.assert_frame_equal(again.frame, series.frame)  # check_freq=True
+
+
+# --- statuses ------------------------------------------------------------------------------
+
+def test_a_stop_before_training_records_a_stopped_run(tmp_path, airline, zh_text):
+    store = RunStore(tmp_path / "home")
+    stop = threading.Event()
+    stop.set()
+    forecast_id = start_forecast_run(store, airline, FORECAST, name="air")
+    record_forecast(store.home, forecast_id, airline, FORECAST, stop_event=stop)
+    text_id = start_text_run(store, zh_text, "zh", TEXT, "lstm_zh.txt")
+    record_text(store.home, text_id, zh_text, TEXT, stop_event=stop)
+    for run_id in (forecast_id, text_id):
+        run = store.get(run_id)
+        assert run.status == "stopped" and run.message and run.finished is not None
+        assert store.history(run_id) == [] and run.best_epoch is None
+    assert store.mark_interrupted() == []
+
+
+def test_a_value_error_in_the_pipeline_fails_the_run_and_propagates(tmp_path, airline):
+    store = RunStore(tmp_path / "home")
+    config = replace(FORECAST, lookback=120, horizon=12)
+    run_id = start_forecast_run(store, airline, config, name="air")
+    with pytest.raises(ValueError, match="lookback 120") as error:
+        record_forecast(store.home, run_id, airline, config)
+    run = store.get(run_id)
+    assert run.status == "failed" and run.message == str(error.value)
+    assert run.finished is not None and store.history(run_id) == []
+    assert WEIGHTS not in files(store, run_id)
+    with pytest.raises(ValueError, match="no saved weights"):
+        reopen(store, run_id)
+
+
+# --- concurrent trainings ------------------------------------------------------------------
+
+def test_two_trainings_in_threads_finish_at_once_into_one_store(tmp_path, sine):
+    store = RunStore(tmp_path / "home")
+    configs = [ForecastConfig(lookback=24, horizon=6, hidden_size=h, epochs=4, patience=0)
+               for h in (4, 8)]
+    run_ids = [start_forecast_run(store, sine, c, name=f"sine {c.hidden_size}") for c in configs]
+    in_step = threading.Barrier(2, timeout=60)  # every epoch, and the end, at the same moment
+
+    def lockstep(p):
+        if p.kind == "epoch":
+            in_step.wait()
+
+    results, errors = {}, []
+
+    def train(run_id, config):
+        try:
+            results[run_id] = record_forecast(store.home, run_id, sine, config,
+                                              on_progress=lockstep)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+            in_step.abort()
+
+    threads = [threading.Thread(target=train, args=a) for a in zip(run_ids, configs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors and len(results) == 2
+    assert integrity(store) == "ok"
+    for run_id, config in zip(run_ids, configs):
+        run = store.get(run_id)
+        assert run.status == "finished" and run.config["hidden_size"] == config.hidden_size
+        assert [h["epoch"] for h in store.history(run_id)] == [1, 2, 3, 4]
+        assert epochs_only(store.history(run_id)) == \
+            epochs_only(results[run_id].training.history)
+        assert same_weights(results[run_id].model, load_file(store.run_dir(run_id) / WEIGHTS))
+        assert files(store, run_id) == ARTIFACTS["forecast"]
+
+
+@pytest.fixture(scope="module")
+def forkserver():
+    """The workers' forkserver, started as the app starts it (torch imported once)."""
+    warm_up()
+    return multiprocessing.get_context("forkserver")
+
+
+def test_two_trainings_in_worker_processes_finish_into_one_store(tmp_path, sine, forkserver):
+    store = RunStore(tmp_path / "home")
+    configs = [ForecastConfig(lookback=24, horizon=6, hidden_size=h, epochs=3, patience=0)
+               for h in (4, 8)]
+    run_ids = [start_forecast_run(store, sine, c, name=f"sine {c.hidden_size}") for c in configs]
+    queue = JobQueue(max_concurrent=2)
+    jobs = [queue.submit(in_worker_process(functools.partial(record_forecast, store.home,
+                                                             run_id, sine, config)))
+            for run_id, config in zip(run_ids, configs)]
+    for job in jobs:
+        assert job.wait(120), job.snapshot()
+    assert integrity(store) == "ok"
+    for job, run_id in zip(jobs, run_ids):
+        assert job.snapshot().state == "finished", job.snapshot().error
+        run = store.get(run_id)
+        assert run.status == "finished"
+        assert run.pid != os.getpid()  # the worker claimed it
+        assert [h["epoch"] for h in store.history(run_id)] == [1, 2, 3]
+        assert same_weights(job.result().model, load_file(store.run_dir(run_id) / WEIGHTS))
+    assert store.mark_interrupted() == []  # the workers are gone, but their runs finished
+
+
+# --- a training killed with SIGKILL --------------------------------------------------------
+
+def _pause(flag: str, pause, progress):
+    """on_progress that, at the first record ``pause(progress)`` accepts, says so and hangs."""
+    if pause(progress):
+        Path(flag).write_text(str(progress.epoch))
+        time.sleep(600)
+
+
+def _in_epoch_3(progress) -> bool:
+    return progress.kind == "batch" and progress.epoch >= 3
+
+
+def _train_paused(home, run_id, series, config, flag):
+    record_forecast(home, run_id, series, config,
+                    on_progress=functools.partial(_pause, flag, _in_epoch_3))
+
+
+def _train_hanging_in_the_second_checkpoint_write(home, run_id, series, config, flag):
+    """A training whose second weights checkpoint hangs in the middle of its write."""
+    real_fsync, weights_writes = os.fsync, []
+
+    def fsync(fd):
+        if f".{WEIGHTS}." in os.readlink(f"/proc/self/fd/{fd}"):
+            weights_writes.append(fd)
+            if len(weights_writes) == 2:
+                Path(flag).write_text("writing")
+                time.sleep(600)
+        real_fsync(fd)
+
+    os.fsync = fsync
+    record_forecast(home, run_id, series, config)
+
+
+def kill_when_flagged(forkserver, target, store, run_id, series, config, tmp_path):
+    flag = tmp_path / "flag"
+    child = forkserver.Process(target=target, args=(store.home, run_id, series, config, str(flag)),
+                               daemon=True)
+    child.start()
+    try:
+        deadline = time.monotonic() + 90
+        while not flag.exists():
+            assert child.is_alive(), f"the training ended early (exit code {child.exitcode})"
+            assert time.monotonic() < deadline, "the training did not reach the kill point"
+            time.sleep(0.05)
+        assert store.get(run_id).pid == child.pid  # the worker claimed the run
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(30)
+        assert child.exitcode == -signal.SIGKILL
+    finally:
+        if child.is_alive():
+            child.kill()
+            child.join(5)
+    return child.pid
+
+
+KILLED = ForecastConfig(lookback=24, horizon=6, hidden_size=8, epochs=200, patience=0)
+
+
+def test_a_killed_training_leaves_a_consistent_store_and_a_usable_checkpoint(
+        tmp_path, sine, forkserver):
+    store = RunStore(tmp_path / "home")
+    run_id = start_forecast_run(store, sine, KILLED, name="sine")
+    kill_when_flagged(forkserver, _train_paused, store, run_id, sine, KILLED, tmp_path)
+
+    assert integrity(store) == "ok"
+    history = store.history(run_id)
+    assert [h["epoch"] for h in history] == [1, 2]  # killed inside epoch 3
+    assert store.get(run_id).status == "running"  # nobody has looked yet
+    assert store.mark_interrupted() == [run_id]
+    run = store.get(run_id)
+    assert run.status == "interrupted" and "interrupted" in run.message
+
+    folder = store.run_dir(run_id)
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+    assert files(store, run_id) == {"data.csv", "series.json", "config.json", WEIGHTS}
+    weights = load_file(folder / WEIGHTS)
+    result = reopen(store, run_id)
+    assert same_weights(result.model, weights)
+    assert epochs_only(result.training.history) == epochs_only(history)
+    best = min(history, key=lambda h: h["val_loss"])
+    assert result.training.best_epoch == best["epoch"]  # the checkpoint on disk is that epoch's
+    assert result.training.best_val_loss == best["val_loss"]
+    assert len(result.forecast) == 6 and np.isfinite(result.forecast["forecast"]).all()
+    assert math.isfinite(result.test["mae"])
+
+
+@pytest.fixture(scope="module")
+def killed_while_writing(tmp_path_factory, sine, forkserver):
+    """A training killed while its second checkpoint of the weights was being written."""
+    tmp_path = tmp_path_factory.mktemp("killed_while_writing")
+    store = RunStore(tmp_path / "home")
+    run_id = start_forecast_run(store, sine, KILLED, name="sine")
+    kill_when_flagged(forkserver, _train_hanging_in_the_second_checkpoint_write, store, run_id,
+                      sine, KILLED, tmp_path)
+    history = store.history(run_id)  # read before anything else looks at the store
+    hidden = sorted(p.name for p in store.run_dir(run_id).iterdir() if p.name.startswith("."))
+    marked = store.mark_interrupted()
+    return store, run_id, history, hidden, marked
+
+
+def test_a_kill_during_a_checkpoint_write_keeps_the_previous_checkpoint(killed_while_writing):
+    store, run_id, history, hidden, marked = killed_while_writing
+    assert integrity(store) == "ok" and marked == [run_id]
+    assert store.get(run_id).status == "interrupted"
+    # killed in the middle of writing the checkpoint of the last recorded epoch, a new best
+    assert len(hidden) == 1 and hidden[0].startswith(f".{WEIGHTS}.")
+    assert len(history) >= 2
+    assert history[-1]["val_loss"] == min(h["val_loss"] for h in history)
+    folder = store.run_dir(run_id)
+    weights = load_file(folder / WEIGHTS)  # the first checkpoint, whole
+    result = reopen(store, run_id)
+    assert same_weights(result.model, weights)
+    assert np.isfinite(result.forecast["forecast"]).all()
+
+
+def test_a_kill_during_a_checkpoint_write_leaves_no_temporary_file(killed_while_writing):
+    store, run_id, _, _, _ = killed_while_writing
+    reopen(store, run_id)
+    assert sorted(p.name for p in store.run_dir(run_id).iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_reopened_run_reports_the_epoch_of_its_weights(killed_while_writing):
+    store, run_id, history, _, _ = killed_while_writing
+    # The hanging write was the checkpoint of the last recorded epoch, a new best; the weights
+    # on disk are those of an earlier epoch with a higher validation loss.
+    last = history[-1]
+    result = reopen(store, run_id)
+    assert result.training.best_epoch < last["epoch"]
+    assert result.training.best_val_loss > last["val_loss"]
+
+
+# --- the command line ----------------------------------------------------------------------
+
+def start_cli(*args: str, home: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "lstm_app", *args], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "LSTM_APP_HOME": str(home),
+                                 "OMP_NUM_THREADS": "1"})
+
+
+def finish_cli(process: subprocess.Popen) -> tuple[int, str, str]:
+    try:
+        out, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    return process.returncode, out, err
+
+
+def test_the_command_line_saves_lists_shows_and_exports_runs(tmp_path, monkeypatch, capsys):
+    home, empty = tmp_path / "home", tmp_path / "empty"
+    forecast = start_cli("forecast", str(SAMPLES / "airline_passengers.csv"), "--hidden-size",
+                         "8", "--epochs", "2", "--quiet", "--save-run", home=home)
+    text = start_cli("text", str(SAMPLES / "lstm_zh.txt"), "--hidden-size", "8",
+                     "--embedding-dim", "8", "--num-layers", "1", "--seq-len", "16",
+                     "--batch-size", "4", "--epochs", "1", "--length", "20", "--quiet",
+                     "--save-run", home=home)
+    nope = start_cli("runs", "show", "nope", home=empty)
+    listed_empty = start_cli("runs", "list", home=empty)
+
+    code, out, err = finish_cli(nope)
+    assert code == 2, (out, err)
+    assert err.startswith("error: ") and "nope" in err and "Traceback" not in err
+    code, out, err = finish_cli(listed_empty)
+    assert code == 0 and "No runs yet" in out, err
+    ids = {}
+    for task, process in (("forecast", forecast), ("text", text)):
+        code, out, err = finish_cli(process)
+        assert code == 0, err
+        found = re.search(r"Saved as run ([0-9a-f]+)", out)
+        assert found, out
+        ids[task] = found.group(1)
+
+    # the runs commands, in this process (the same main() a shell calls)
+    monkeypatch.setenv("LSTM_APP_HOME", str(home))
+    capsys.readouterr()
+    assert cli_main(["runs", "list"]) == 0
+    listing = capsys.readouterr().out
+    for task, run_id in ids.items():
+        line = next(line for line in listing.splitlines() if run_id in line)
+        assert task in line and "finished" in line
+    assert "airline_passengers.csv" in listing and "lstm_zh.txt" in listing
+
+    store = RunStore(home)
+    assert cli_main(["runs", "show", ids["forecast"]]) == 0
+    shown = capsys.readouterr().out
+    run = store.get(ids["forecast"])
+    assert f"({run.id})" in shown and "finished" in shown
+    settings = next(line for line in shown.splitlines() if line.startswith("settings: "))
+    assert json.loads(settings[len("settings: "):]) == run.config
+    assert run.config["hidden_size"] == 8
+    epochs = [line for line in shown.splitlines() if line.strip().startswith("epoch")]
+    assert len(epochs) == 2
+    for line, h in zip(epochs, store.history(run.id)):
+        assert line.split()[:2] == ["epoch", str(h["epoch"])]
+        assert f"val {h['val_loss']:.5g}" in line
+
+    out_file = tmp_path / "runs.csv"
+    assert cli_main(["runs", "export-csv", "--out", str(out_file)]) == 0
+    assert "2 runs" in capsys.readouterr().out
+    table = pd.read_csv(out_file, dtype={"id": str})
+    assert list(table.columns) == list(runs_table([]).columns)
+    assert sorted(table["id"]) == sorted(ids.values())
+    assert set(table["task"]) == {"forecast", "text"}
+    expected = runs_table(store.list()).set_index("id")
+    for _, row in table.iterrows():
+        assert row["best val loss"] == pytest.approx(expected.loc[row["id"], "best val loss"])

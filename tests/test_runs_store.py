@@ -1,0 +1,321 @@
+"""The run store on its own: rows in, rows out, atomic artifacts, interrupted runs, the runs table.
+
+No training here (see test_runs_recording.py for that): every run is written by hand, so each
+test knows exactly what the store must give back.
+"""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from lstm_app.runs import store as store_module
+from lstm_app.runs.store import DB_NAME, STATUSES, RunStore
+from lstm_app.runs.table import runs_table, settings_side_by_side
+
+CONFIG = {"hidden_size": 8, "num_layers": 1, "lr": 0.003, "cell": "lstm", "lookback": "auto",
+          "horizon": "auto", "covariates": ["promo"], "epochs": 3}
+EPOCHS = [{"epoch": 1, "train_loss": 0.9, "val_loss": 0.7, "lr": 0.003, "seconds": 0.5},
+          {"epoch": 2, "train_loss": 0.6, "val_loss": 0.4, "lr": 0.003, "seconds": 1.0},
+          {"epoch": 3, "train_loss": 0.5, "val_loss": 0.45, "lr": 0.0015, "seconds": 1.5}]
+
+
+@pytest.fixture
+def store(tmp_path):
+    return RunStore(tmp_path / "home")
+
+
+def new_run(store: RunStore, name: str = "first", config: dict | None = None,
+            task: str = "forecast") -> str:
+    return store.create(task, name, dict(CONFIG if config is None else config),
+                        data_name="air.csv", data_rows=144, data_hash="f00d")
+
+
+def sql(store: RunStore, statement: str, *params):
+    db = sqlite3.connect(store.home / DB_NAME)
+    try:
+        with db:
+            return db.execute(statement, params).fetchall()
+    finally:
+        db.close()
+
+
+def hidden_files(store: RunStore, run_id: str) -> list[str]:
+    return sorted(p.name for p in store.run_dir(run_id).iterdir() if p.name.startswith("."))
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+def test_a_run_round_trips_with_its_history_and_scores(store):
+    before = time.time()
+    run_id = new_run(store)
+    assert run_id.isalnum() and store.run_dir(run_id).is_dir()
+    fresh = store.get(run_id)
+    assert fresh.status == "running" and fresh.finished is None and fresh.best_epoch is None
+    assert fresh.metrics == {} and fresh.config == CONFIG and fresh.note == ""
+    for record in EPOCHS:
+        store.add_epoch(run_id, record)
+    resolved = dict(CONFIG, lookback=24, horizon=12, covariates=["promo"])
+    metrics = {"test": {"mae": 12.5, "mase": 0.8}, "verdict": "The LSTM wins.",
+               "baselines": {"naive": {"mae": 20.0}}}
+    store.finish(run_id, "finished", "Training ran all its epochs.", metrics=metrics,
+                 best_epoch=2, best_val_loss=0.4, seconds=1.5, config=resolved)
+
+    run = store.get(run_id)
+    assert run.id == run_id and run.task == "forecast" and run.name == "first"
+    assert (run.data_name, run.data_rows, run.data_hash) == ("air.csv", 144, "f00d")
+    assert run.config == resolved  # the JSON columns come back decoded
+    assert run.metrics == metrics
+    assert run.status == "finished" and run.message == "Training ran all its epochs."
+    assert (run.best_epoch, run.best_val_loss, run.seconds) == (2, 0.4, 1.5)
+    assert run.pid == os.getpid() and run.host == socket.gethostname()
+    assert before <= run.created <= run.finished <= time.time()
+    assert run.parent is None
+    assert store.history(run_id) == EPOCHS
+    assert store.list() == [run]
+
+
+def test_a_record_without_some_values_keeps_them_empty(store):
+    run_id = new_run(store)
+    store.add_epoch(run_id, {"epoch": 1, "train_loss": 0.5})
+    assert store.history(run_id) == [{"epoch": 1, "train_loss": 0.5, "val_loss": None,
+                                      "lr": None, "seconds": None}]
+
+
+def test_runs_are_listed_newest_first_and_histories_stay_apart(store):
+    older = new_run(store, "older")
+    time.sleep(0.01)
+    newer = store.create("text", "newer", {"level": "char"}, "poem.txt", 1000, "beef",
+                         parent=older)
+    store.add_epoch(older, EPOCHS[0])
+    store.add_epoch(newer, EPOCHS[1])
+    assert [r.id for r in store.list()] == [newer, older]
+    assert store.get(newer).parent == older and store.get(newer).task == "text"
+    assert store.history(older) == [EPOCHS[0]] and store.history(newer) == [EPOCHS[1]]
+    assert store.get("0123456789ab") is None and store.history("0123456789ab") == []
+
+
+def test_finish_refuses_an_unknown_status_and_writes_nothing(store):
+    run_id = new_run(store)
+    with pytest.raises(ValueError, match="done"):
+        store.finish(run_id, "done", metrics={"x": 1})
+    run = store.get(run_id)
+    assert run.status == "running" and run.metrics == {} and run.finished is None
+    for status in STATUSES:  # every known one is accepted
+        store.finish(run_id, status)
+        assert store.get(run_id).status == status
+
+
+def test_rename_annotate_and_delete(store):
+    run_id, other = new_run(store, "first"), new_run(store, "second")
+    store.add_epoch(run_id, EPOCHS[0])
+    store.add_epoch(other, EPOCHS[0])
+    store.write_bytes(run_id, "weights.safetensors", b"w")
+    store.write_bytes(other, "weights.safetensors", b"w")
+
+    store.rename(run_id, "  airline, small  ")
+    assert store.get(run_id).name == "airline, small"
+    store.rename(run_id, "   ")  # a blank name falls back to the id
+    assert store.get(run_id).name == run_id
+    store.annotate(run_id, "lr too high?\nTry 0.001.")
+    assert store.get(run_id).note == "lr too high?\nTry 0.001."
+    assert store.get(other).name == "second" and store.get(other).note == ""
+
+    folder = store.run_dir(run_id)
+    store.delete(run_id)
+    assert store.get(run_id) is None and store.history(run_id) == []
+    assert sql(store, "SELECT COUNT(*) FROM epochs WHERE run_id = ?", run_id) == [(0,)]
+    assert not folder.exists()
+    assert [r.id for r in store.list()] == [other]  # the other run is untouched
+    assert store.history(other) == [EPOCHS[0]]
+    assert (store.run_dir(other) / "weights.safetensors").read_bytes() == b"w"
+
+
+# --- artifacts -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", ["../x", "..", "", "a/b", "abc.def", "abc def", "/etc"])
+def test_run_dir_refuses_what_is_not_a_run_id(store, bad):
+    with pytest.raises(ValueError):
+        store.run_dir(bad)
+    with pytest.raises(ValueError):
+        store.write_bytes(bad, "weights.safetensors", b"x")
+
+
+def test_delete_never_reaches_outside_the_store(store, tmp_path):
+    outside = tmp_path / "home" / "x"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine")
+    with pytest.raises(ValueError):
+        store.delete("../x")
+    assert (outside / "keep.txt").read_text() == "mine"
+
+
+def test_artifacts_are_written_whole_and_leave_no_temporary_files(store):
+    run_id = new_run(store)
+    path = store.write_bytes(run_id, "weights.safetensors", b"old")
+    assert path == store.run_dir(run_id) / "weights.safetensors" and path.read_bytes() == b"old"
+    store.write_bytes(run_id, "weights.safetensors", b"new")
+    assert path.read_bytes() == b"new"
+    store.write_json(run_id, "config.json", {"a": [1, 2], "b": "ü"})
+    assert store.read_json(run_id, "config.json") == {"a": [1, 2], "b": "ü"}
+    assert hidden_files(store, run_id) == []
+    assert sorted(p.name for p in store.run_dir(run_id).iterdir()) == ["config.json",
+                                                                      "weights.safetensors"]
+
+
+@pytest.mark.parametrize("failing", ["replace", "fsync"])
+def test_a_failed_write_keeps_the_old_artifact(store, monkeypatch, failing):
+    run_id = new_run(store)
+    path = store.write_bytes(run_id, "weights.safetensors", b"old")
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, failing, boom)
+    with pytest.raises(OSError):
+        store.write_bytes(run_id, "weights.safetensors", b"new, but never finished")
+    with pytest.raises(OSError):
+        store.write_json(run_id, "config.json", {"never": "written"})
+    monkeypatch.undo()
+    assert path.read_bytes() == b"old"
+    assert not (store.run_dir(run_id) / "config.json").exists()
+    assert hidden_files(store, run_id) == []
+    assert sorted(p.name for p in store.run_dir(run_id).iterdir()) == ["weights.safetensors"]
+
+
+# --- interrupted runs ----------------------------------------------------------------------
+
+def dead_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    done.wait(30)
+    return done.pid
+
+
+def test_a_run_whose_process_died_on_this_host_is_marked_interrupted(store):
+    dead, alive = new_run(store, "dead"), new_run(store, "alive")
+    finished = new_run(store, "finished")
+    store.finish(finished, "finished", "All done.")
+    pid = dead_pid()
+    sql(store, "UPDATE runs SET pid = ? WHERE id IN (?, ?)", pid, dead, finished)
+    assert store.get(alive).pid == os.getpid()
+
+    assert store.mark_interrupted() == [dead]
+    run = store.get(dead)
+    assert run.status == "interrupted" and "interrupted" in run.message
+    assert run.finished is not None
+    assert store.get(alive).status == "running"  # its process (this one) still lives
+    assert store.get(finished).status == "finished"  # only running runs are ever marked
+    assert store.get(finished).message == "All done."
+    assert store.mark_interrupted() == []  # and only once
+
+
+def test_a_run_from_another_host_is_judged_by_its_heartbeat(store):
+    now = time.time()
+    stale, fresh, recent = (new_run(store, name) for name in ("stale", "fresh", "recent"))
+    pid = dead_pid()  # on the other host a pid means nothing here: only heartbeats count
+    sql(store, "UPDATE runs SET host = 'elsewhere', pid = ?", pid)
+    sql(store, "UPDATE runs SET heartbeat = ? WHERE id = ?", now - 120, stale)
+    sql(store, "UPDATE runs SET heartbeat = ? WHERE id = ?", now, fresh)
+    sql(store, "UPDATE runs SET heartbeat = ? WHERE id = ?", now - 30, recent)
+
+    assert store.mark_interrupted(stale_after=60) == [stale]
+    assert store.get(stale).status == "interrupted"
+    assert store.get(fresh).status == "running" and store.get(recent).status == "running"
+    assert store.mark_interrupted(stale_after=10) == [recent]
+    assert store.get(fresh).status == "running"
+
+
+def test_a_heartbeat_or_an_epoch_keeps_a_remote_run_alive(store):
+    run_id = new_run(store)
+    sql(store, "UPDATE runs SET host = 'elsewhere', heartbeat = ?", time.time() - 120)
+    store.heartbeat(run_id)
+    assert store.mark_interrupted(stale_after=60) == []
+    sql(store, "UPDATE runs SET heartbeat = ?", time.time() - 120)
+    store.add_epoch(run_id, EPOCHS[0])
+    assert store.mark_interrupted(stale_after=60) == []
+    sql(store, "UPDATE runs SET heartbeat = ?", time.time() - 120)
+    assert store.mark_interrupted(stale_after=60) == [run_id]
+
+
+def test_claim_hands_a_run_to_the_process_that_trains_it(store):
+    run_id = new_run(store)
+    pid = dead_pid()
+    sql(store, "UPDATE runs SET pid = ?, host = 'elsewhere'", pid)  # created by another process
+    store.claim(run_id)
+    run = store.get(run_id)
+    assert run.pid == os.getpid() and run.host == socket.gethostname()
+    assert store.mark_interrupted() == []
+
+
+# --- the runs table ------------------------------------------------------------------------
+
+def finished_run(store, name, config, history, best_epoch, metrics, task="forecast"):
+    run_id = new_run(store, name, config, task)
+    for record in history:
+        store.add_epoch(run_id, record)
+    best = min(history, key=lambda h: h["val_loss"])
+    assert best["epoch"] == best_epoch
+    store.finish(run_id, "finished", metrics=metrics, best_epoch=best_epoch,
+                 best_val_loss=best["val_loss"], seconds=12.345)
+    return run_id
+
+
+def test_the_runs_table_shows_the_best_validation_loss_not_the_last(store):
+    forecast = finished_run(store, "air", CONFIG, EPOCHS, 2,
+                            {"test": {"mae": 12.5, "mase": 0.8}, "verdict": "ok"})
+    time.sleep(0.01)
+    text_config = {"level": "char", "seq_len": 100, "hidden_size": 64, "num_layers": 2,
+                   "lr": 0.002, "cell": "gru"}
+    text = finished_run(store, "poem", text_config,
+                        [{"epoch": 1, "train_loss": 3.0, "val_loss": 2.5},
+                         {"epoch": 2, "train_loss": 2.0, "val_loss": 2.9}], 1,
+                        # kept the last epoch's weights: its final loss is not the best
+                        {"val_loss": 2.9, "bits_per_char": 3.6, "verdict": "meh"}, task="text")
+    running = new_run(store, "still going")
+    store.add_epoch(running, EPOCHS[0])
+
+    table = runs_table(store.list())
+    assert list(table.columns) == ["id", "name", "task", "data", "status", "created", "settings",
+                                   "best val loss", "best epoch", "test MAE", "test MASE",
+                                   "bits per char", "seconds", "note"]
+    assert list(table["id"]) == [running, text, forecast]  # newest first, one row per run
+    rows = table.set_index("id")
+    assert rows.loc[forecast, "best val loss"] == 0.4  # epoch 2's, not the last epoch's 0.45
+    assert rows.loc[forecast, "best epoch"] == 2
+    assert rows.loc[text, "best val loss"] == 2.5 and rows.loc[text, "best epoch"] == 1
+    assert rows.loc[forecast, "test MAE"] == 12.5 and rows.loc[forecast, "test MASE"] == 0.8
+    assert rows.loc[text, "bits per char"] == 3.6
+    assert rows.loc[forecast, "seconds"] == 12.3
+    assert rows.loc[forecast, "status"] == "finished" and rows.loc[running, "status"] == "running"
+    assert rows.loc[forecast, "settings"] == "LSTM 8×1, lr 0.003, lookback auto, horizon auto"
+    assert rows.loc[text, "settings"] == "GRU 64×2, lr 0.002, char level, seq 100"
+    assert (rows.loc[text, "task"], rows.loc[text, "name"]) == ("text", "poem")
+    assert runs_table([]).empty and list(runs_table([]).columns) == list(table.columns)
+
+
+def test_settings_side_by_side_says_exactly_which_settings_differ(store):
+    small = new_run(store, "small")
+    big = new_run(store, "big", dict(CONFIG, hidden_size=32))
+    other = new_run(store, "other", dict(CONFIG, hidden_size=32, patience=5))
+    runs = [store.get(small), store.get(big), store.get(other)]
+
+    two = settings_side_by_side(runs[:2])
+    assert two.index.name == "setting" and list(two.index) == sorted(CONFIG)
+    assert list(two.columns) == [f"small ({small[:6]})", f"big ({big[:6]})", "differs"]
+    assert two["differs"].to_dict() == {k: k == "hidden_size" for k in CONFIG}
+    assert two.loc["hidden_size", f"big ({big[:6]})"] == "32"
+    assert two.loc["covariates", f"small ({small[:6]})"] == "promo"
+
+    three = settings_side_by_side(runs)
+    assert list(three.index) == sorted([*CONFIG, "patience"])
+    # a setting only one run has differs; equal lists and strings do not
+    assert three["differs"].to_dict() == {k: k in ("hidden_size", "patience")
+                                          for k in three.index}
+
+    alone = settings_side_by_side(runs[:1])
+    assert not alone["differs"].any()
