@@ -86,7 +86,9 @@ def run_actions(store: RunStore, run: Run) -> None:
             store.annotate(run.id, note)
             st.toast("Saved.")
             st.rerun()
-    if st.button("Delete this run", key="runs_delete", icon=":material/delete:"):
+    running = run.status == "running"
+    if st.button("Delete this run", key="runs_delete", icon=":material/delete:",
+                 disabled=running, help="Stop it first." if running else None):
         confirm_delete(store, run)
 
 
