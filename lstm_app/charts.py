@@ -228,5 +228,8 @@ def runs_loss_chart(curves: Sequence[tuple[str, Sequence[dict]]], log_y: bool = 
                             color, legendgroup=label, mode=mode))
         fig.add_trace(_line(epochs, [h["train_loss"] for h in history], f"{label}: train", color,
                             width=1.5, dash="dot", legendgroup=label))
-    return _layout(fig, "Loss per epoch, run by run", "epoch", "loss",
-                   yaxis_type="log" if log_y else "linear")
+    fig = _layout(fig, "Loss per epoch, run by run", "epoch", "loss",
+                  yaxis_type="log" if log_y else "linear")
+    if max((len(h) for _, h in curves), default=0) <= 10:
+        fig.update_xaxes(dtick=1)  # whole epochs, not 1.2, 1.4, …
+    return fig

@@ -42,6 +42,7 @@ if not busy and (train or autostart):
     job.wait_for_first_epoch(timeout=0.6)  # so that the redraw can show the first point at once
     st.rerun()  # redraw with Train disabled and the live view running
 
+run_caption(current_job(FORECAST_JOB))
 snap = watch(FORECAST_JOB, lambda s: render_live(s, series.value_col))
 if snap is None or not snap.done:
     st.stop()
@@ -55,7 +56,6 @@ if result is None:
     st.stop()
 
 st.divider()
-run_caption(job)
 show_result(result)
 
 st.subheader("Train more")

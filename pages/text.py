@@ -48,6 +48,7 @@ if can_train and not busy and (train or autostart):
 
 job = current_job(TEXT_JOB)
 running = job.config if job is not None else config  # the settings of the training shown below
+run_caption(job)
 snap = watch(TEXT_JOB, lambda s: render_live(s, running), speed=token_speed(running))
 if snap is None or not snap.done:
     st.stop()
@@ -61,7 +62,6 @@ if result is None:
     st.stop()
 
 st.divider()
-run_caption(job)
 show_result(result)
 generation_panel(result)
 temperature_explorer(result)

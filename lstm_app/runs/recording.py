@@ -127,8 +127,10 @@ class _Recorder:
 
 
 def _record(store: RunStore, run_id: str, train: Callable, report: Callable,
-            on_progress, stop_event: threading.Event | None):
+            on_progress, stop_event: threading.Event | None, resume=None):
     store.claim(run_id)
+    for record in (resume.training.history if resume is not None else []):
+        store.add_epoch(run_id, record)  # Train more: the run holds the whole curve it shows
     recorder = _Recorder(store, run_id, on_progress)
     try:
         result = train(recorder.progress, recorder.checkpoint)
@@ -171,7 +173,7 @@ def record_forecast(home, run_id: str, series: SeriesData, config: ForecastConfi
         store.write_bytes(run_id, "forecast.csv", result.forecast.to_csv(index=False).encode())
         return forecast_report(result)
 
-    return _record(store, run_id, train, report, on_progress, stop_event)
+    return _record(store, run_id, train, report, on_progress, stop_event, resume)
 
 
 def record_text(home, run_id: str, text: str, config: TextConfig, on_progress=None,
@@ -189,7 +191,7 @@ def record_text(home, run_id: str, text: str, config: TextConfig, on_progress=No
                                                   "final": result.sample})
         return text_report(result)
 
-    return _record(store, run_id, train, report, on_progress, stop_event)
+    return _record(store, run_id, train, report, on_progress, stop_event, resume)
 
 
 def _metrics(report: dict) -> dict:

@@ -102,13 +102,17 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
                                                          "data": data.read_bytes(), "settings": {}}
     if task == "forecast" and run.config.get("value_col"):  # series_input's column pickers
         st.session_state[f"fc_value_{run.data_name}"] = run.config["value_col"]
+        st.session_state["fc_covariates"] = list(run.config.get("covariates") or [])
         if run.config.get("time_col"):
             st.session_state[f"fc_time_{run.data_name}"] = run.config["time_col"]
 
 
 def run_caption(job) -> None:
-    """Above the results: which saved run they are, and that the settings above are for the next."""
+    """Above the live view or the results: which saved run this is, with its own settings (the
+    widgets above may differ: they are for the next Train)."""
     if getattr(job, "run_id", None) is None or job.config is None:
         return
-    st.caption(f"Saved as run **{job.run_id}** ({settings_summary(asdict(job.config))}); its "
-               f"address reopens it. The settings above are for the next Train.")
+    result = job.result()
+    config = result.config if result is not None else job.config  # "auto" resolved once trained
+    st.caption(f"Saved as run **{job.run_id}** ({settings_summary(asdict(config))}); its address "
+               f"reopens it. The settings above are for the next Train.")

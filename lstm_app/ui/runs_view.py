@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from ..charts import runs_loss_chart
@@ -20,29 +22,33 @@ def filtered(runs: list[Run]) -> list[Run]:
                           placeholder="all tasks")
     statuses = b.multiselect("Status", ["finished", "stopped", "running", "interrupted",
                                         "failed"], key="runs_status", placeholder="any status")
-    search = c.text_input("Search", key="runs_search", placeholder="name, data or note",
-                          help="Shows the runs whose name, data file or note contains this.")
+    search = c.text_input("Search", key="runs_search", placeholder="name, data, note or id",
+                          help="Shows the runs whose name, data file, note or id contains this.")
     needle = search.strip().lower()
     return [r for r in runs
             if (not tasks or r.task in tasks) and (not statuses or r.status in statuses)
-            and (not needle or needle in f"{r.name} {r.data_name} {r.note}".lower())]
+            and (not needle or needle in f"{r.id} {r.name} {r.data_name} {r.note}".lower())]
 
 
 def choose_runs(runs: list[Run]) -> list[Run]:
     """The table; returns the runs whose rows are selected (in table order)."""
     table = runs_table(runs)
-    event = st.dataframe(
-        table, key="runs_table", on_select="rerun", selection_mode="multi-row", hide_index=True,
-        column_order=[c for c in table.columns if c != "id"],
-        column_config={
-            "best val loss": st.column_config.NumberColumn(format="%.4g",
-                                                           help="The best epoch's, not the last"),
-            "test MAE": st.column_config.NumberColumn(format="%.4g"),
-            "test MASE": st.column_config.NumberColumn(format="%.3f",
-                                                       help="Below 1 beats the naive forecast"),
-            "bits per char": st.column_config.NumberColumn(format="%.3f"),
-            "seconds": st.column_config.NumberColumn(format="%.1f")})
-    return [runs[i] for i in event.selection.rows]
+    # A selection is kept as row positions; when the rows change (a filter, a deletion) those
+    # positions would point at other runs, so a new set of rows gets a new, empty selection.
+    rows_id = hashlib.sha1(" ".join(r.id for r in runs).encode()).hexdigest()[:12]
+    columns = {
+        "best val loss": st.column_config.NumberColumn(format="%.4g",
+                                                       help="The best epoch's, not the last"),
+        "test MAE": st.column_config.NumberColumn(format="%.4g"),
+        "test MASE": st.column_config.NumberColumn(format="%.3f",
+                                                   help="Below 1 beats the naive forecast"),
+        "bits per char": st.column_config.NumberColumn(format="%.3f"),
+        "seconds": st.column_config.NumberColumn(format="%.1f")}
+    with st.container(key="runs_table"):
+        event = st.dataframe(table, key=f"runs_table_{rows_id}", on_select="rerun",
+                             selection_mode="multi-row", hide_index=True, column_config=columns,
+                             column_order=[c for c in table.columns if c != "id"])
+    return [runs[i] for i in event.selection.rows if i < len(runs)]
 
 
 def compare(store: RunStore, runs: list[Run]) -> None:
@@ -52,7 +58,8 @@ def compare(store: RunStore, runs: list[Run]) -> None:
     st.plotly_chart(runs_loss_chart(curves, log_y=log_y), key="runs_chart")
     side = settings_side_by_side(runs)
     differs = side.pop("differs")
-    st.caption(f"Settings side by side; the {int(differs.sum())} that differ are highlighted.")
+    st.caption("Its settings." if len(runs) == 1 else
+               f"Settings side by side; the {int(differs.sum())} that differ are highlighted.")
     styled = side.style.apply(lambda row: [DIFFERS if differs[row.name] else ""] * len(row),
                               axis=1)
     st.dataframe(styled, key="runs_settings")

@@ -1,0 +1,639 @@
+"""Saved runs in the app, driven with AppTest: every training is a run in the URL (?run=<id>), a
+new session finds it again (live, or reopened from the store), Train more continues it as a new
+run, and the Runs page lists, filters, compares, renames, annotates and exports runs, and asks
+before deleting one (the dialog's own Delete is pressed in tests/browser/test_runs_page.py:
+AppTest does not rerun a dialog by itself).
+
+Each test gets its own run store (LSTM_APP_HOME in a temporary folder, the app's cached
+RunStore cleared), so the table shows exactly the runs the test made. Trainings are tiny
+(8 hidden units, one layer, 1–2 epochs); runs the Runs page only lists are written straight
+into the store, without training.
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from lstm_app.runs.recording import (record_forecast, record_text, start_forecast_run,
+                                     start_text_run)
+from lstm_app.runs.store import DB_NAME, RunStore
+from lstm_app.series.loading import load_series
+from lstm_app.series.pipeline import ForecastConfig
+from lstm_app.text.corpus import read_text
+from lstm_app.text.pipeline import TextConfig
+from lstm_app.ui.runs_session import run_store
+from tests.conftest import SAMPLES, poll
+
+FORECAST, TEXT, RUNS = "pages/forecast.py", "pages/text.py", "pages/runs.py"
+FC_RESULTS = "Scores on the test span"
+TX_RESULTS = "The sample at the end of training"
+SAVE = "FormSubmitter:runs_edit-Save the name and note"  # the form's submit button, by key
+
+
+# --- fixtures and helpers -------------------------------------------------------------------
+
+@pytest.fixture
+def store(tmp_path, monkeypatch) -> RunStore:
+    """A run store of this test's own, which the app uses too."""
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    run_store.clear()  # the app caches its RunStore (and so its folder) per process
+    yield RunStore()
+    run_store.clear()
+
+
+@pytest.fixture
+def app(store, apps):
+    """Fresh AppTests on a page (Forecast by default), on this test's store; jobs stopped after."""
+    def make(page: str | None = FORECAST, run: str | None = None) -> AppTest:
+        at = apps(page)
+        if run is not None:
+            at.query_params["run"] = run
+        return at
+    return make
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def small_forecast(at: AppTest, epochs: int) -> None:
+    at.session_state["fc_epochs"] = epochs
+    at.session_state["fc_hidden"] = 8
+    at.session_state["fc_layers"] = 1
+
+
+def subheaders(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+def fc_done(at: AppTest) -> bool:
+    job = at.session_state["fc_job"] if "fc_job" in at.session_state else None
+    return job is not None and job.snapshot().done and FC_RESULTS in subheaders(at)
+
+
+def metrics_table(at: AppTest) -> pd.DataFrame:
+    tables = [d.value for d in at.dataframe if d.value.index.name == "model"]
+    assert len(tables) == 1, "the metrics table is missing"
+    return tables[0]
+
+
+AIRLINE = SAMPLES / "airline_passengers.csv"
+KERAS = SAMPLES / "keras_toy_sentence.txt"
+
+
+def recorded_forecast(store: RunStore, epochs: int = 2):
+    """A forecast run recorded straight into the store (no job, no page): (run id, result)."""
+    series = load_series(AIRLINE, name=AIRLINE.name)
+    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=epochs)
+    run_id = start_forecast_run(store, series, config, name=series.name)
+    return run_id, record_forecast(store.home, run_id, series, config)
+
+
+def recorded_text(store: RunStore, epochs: int = 2):
+    text, _ = read_text(KERAS)
+    config = TextConfig(level="word", hidden_size=16, embedding_dim=8, num_layers=1,
+                        epochs=epochs, batch_size=4, seq_len=5, patience=0)
+    run_id = start_text_run(store, text, KERAS.name, config, KERAS.name)
+    return run_id, record_text(store.home, run_id, text, config)
+
+
+CONFIG = {"hidden_size": 8, "num_layers": 1, "dropout": 0.1, "cell": "lstm", "lr": 0.003,
+          "epochs": 3, "lookback": 12, "horizon": 6}
+
+
+def stored_run(store: RunStore, name: str, status: str = "finished", task: str = "forecast",
+               data: str = "airline_passengers.csv", config: dict | None = None,
+               note: str = "", val_losses=(0.9, 0.5, 0.4)) -> str:
+    """A run written by hand (no training, no weights): for the Runs page to list."""
+    config = dict(CONFIG if config is None else config)
+    run_id = store.create(task, name, config, data, 144, "f00d")
+    for epoch, loss in enumerate(val_losses, 1):
+        store.add_epoch(run_id, {"epoch": epoch, "train_loss": loss + 0.1, "val_loss": loss,
+                                 "lr": 0.003, "seconds": float(epoch)})
+    if status != "running":
+        metrics = ({"test": {"mae": 10.0 + len(name), "mase": 0.8}} if task == "forecast"
+                   else {"bits_per_char": 2.5})
+        store.finish(run_id, status, f"{name} is {status}.", metrics=metrics,
+                     best_epoch=len(val_losses), best_val_loss=min(val_losses), seconds=2.0)
+    if note:
+        store.annotate(run_id, note)
+    time.sleep(0.01)  # distinct creation times: the table lists the newest first
+    return run_id
+
+
+def dead_pid() -> int:
+    """The id of a process of this machine that has ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def set_pid(store: RunStore, run_id: str, pid: int) -> None:
+    db = sqlite3.connect(store.home / DB_NAME)
+    try:
+        with db:
+            db.execute("UPDATE runs SET pid = ? WHERE id = ?", (pid, run_id))
+    finally:
+        db.close()
+
+
+def runs_grid(at: AppTest):
+    """The runs table: its key carries a digest of the rows shown (a new set, a new selection)."""
+    grids = [d for d in at.dataframe if str(d.key or "").startswith("runs_table_")]
+    assert len(grids) == 1, [d.key for d in at.dataframe]
+    return grids[0]
+
+
+def table(at: AppTest) -> pd.DataFrame:
+    return runs_grid(at).value
+
+
+def select(at: AppTest, *rows: int) -> AppTest:
+    at.session_state[runs_grid(at).key] = {"selection": {"rows": list(rows), "columns": [],
+                                                         "cells": []}}
+    return ok(at.run())
+
+
+def page_links(at: AppTest) -> list:
+    return at.get("page_link")
+
+
+# --- 1. a training is a run -----------------------------------------------------------------
+
+def test_training_on_the_forecast_page_saves_a_run_named_in_the_url(app, store):
+    at = app()
+    small_forecast(at, epochs=2)
+    ok(at.run())
+    assert "run" not in at.query_params and store.list() == []
+    ok(at.button(key="fc_train").click().run())
+    job = at.session_state["fc_job"]
+    assert at.query_params.get("run") == job.run_id, "the run id is not in the URL"
+    poll(at, fc_done, "the results")
+
+    run = store.get(job.run_id)
+    assert run is not None and run.status == "finished"
+    assert (run.task, run.name, run.data_name) == ("forecast", "airline_passengers.csv",
+                                                   "airline_passengers.csv")
+    assert [h["epoch"] for h in store.history(run.id)] == [1, 2]
+    result = job.result()
+    assert [h["val_loss"] for h in store.history(run.id)] == pytest.approx(
+        [h["val_loss"] for h in result.training.history])
+    folder = store.run_dir(run.id)
+    assert {"weights.safetensors", "data.csv", "config.json", "report.json"} <= {
+        p.name for p in folder.iterdir()}
+    assert run.metrics["test"]["mae"] == pytest.approx(result.test["mae"])
+    assert run.config["hidden_size"] == 8 and run.config["epochs"] == 2
+    assert [r.id for r in store.list()] == [run.id]  # one training, one run
+
+    captions = [c.value for c in at.caption if c.value.startswith("Saved as run ")]
+    assert len(captions) == 1, [c.value for c in at.caption]
+    assert captions[0].startswith(f"Saved as run **{run.id}** (LSTM 8×1, lr 0.003")
+    assert "its address reopens it" in captions[0]
+
+
+# --- 2. a new session finds a running training ---------------------------------------------
+
+def test_a_new_session_with_the_run_in_its_url_shows_the_live_training(app, store):
+    first = app()
+    small_forecast(first, epochs=5000)
+    first.session_state["fc_patience"] = 0  # runs until the test stops it
+    ok(first.run())
+    ok(first.button(key="fc_train").click().run())
+    job = first.session_state["fc_job"]
+    run_id = first.query_params["run"]
+    assert run_id == job.run_id
+
+    again = app(run=run_id)  # a reload, or the address pasted into another tab
+    ok(again.run())
+    assert again.session_state["fc_job"] is job, "the live job was not found again"
+    assert not job.snapshot().done
+    assert again.query_params.get("run") == run_id
+    assert again.button(key="fc_train").disabled  # it is training: no second Train
+    assert again.button(key="fc_job_stop").label == "Stop"
+    assert FC_RESULTS not in subheaders(again)
+    assert store.get(run_id).status == "running"
+
+    poll(again, lambda a: job.snapshot().history, "the first epoch")
+    again.button(key="fc_job_stop").click().run()  # stopped from the second session
+    poll(again, fc_done, "the results after Stop")
+    assert job.snapshot().state == "stopped"
+    poll(first, fc_done, "the results in the first session")
+    assert first.session_state["fc_job"] is job
+    assert store.get(run_id).status == "stopped"
+
+
+# --- 3. a finished run reopened from the store ----------------------------------------------
+
+def test_a_finished_forecast_run_reopens_from_its_address(app, store):
+    run_id, result = recorded_forecast(store)
+    at = ok(app(run=run_id).run())
+    assert not at.error
+    assert FC_RESULTS in subheaders(at)
+    assert result.verdict in [a.value for a in [*at.success, *at.warning]]
+    lstm = metrics_table(at).loc["LSTM"]
+    for column, key in (("MAE", "mae"), ("RMSE", "rmse"), ("MASE", "mase")):
+        assert lstm[column] == pytest.approx(result.test[key], rel=1e-3), column
+    job = at.session_state["fc_job"]
+    assert job.run_id == run_id and job.snapshot().state == "finished"
+    assert job.result().test == pytest.approx(result.test)
+    # the data picker shows what it trained on
+    assert at.radio(key="fc_kind").value == "A sample"
+    assert at.selectbox(key="fc_sample").value == "airline_passengers"
+    assert any(c.value.startswith(f"Saved as run **{run_id}**") for c in at.caption)
+    assert at.query_params.get("run") == run_id
+    assert not at.button(key="fc_train").disabled
+    assert [h["epoch"] for h in store.history(run_id)] == [1, 2]  # reopening trains nothing
+
+
+def test_a_finished_text_run_reopens_from_its_address(app, store):
+    run_id, result = recorded_text(store)
+    at = ok(app(TEXT, run=run_id).run())
+    assert TX_RESULTS in subheaders(at)
+    assert not at.error
+    job = at.session_state["tx_job"]
+    assert job.run_id == run_id and job.snapshot().state == "finished"
+    reopened = job.result()
+    assert reopened.sample["text"] == result.sample["text"]  # the same final sample
+    assert reopened.prompt == result.prompt
+    html = [h.value for h in at.get("html") if h.value.count("<b>") == 1]
+    assert any(f"<b>{result.prompt}</b>" in h for h in html), "the final sample is not shown"
+    assert at.radio(key="tx_kind").value == "A sample"
+    assert at.selectbox(key="tx_sample").value == "keras_toy_sentence"
+    assert any(c.value.startswith(f"Saved as run **{run_id}**") for c in at.caption)
+
+
+def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
+    rows = "".join(f"2024-{1 + d // 30:02d}-{1 + d % 30:02d},{100 + d % 7}\n" for d in range(60))
+    csv = ("date,visitors\n" + rows).encode()
+    series = load_series(csv, name="visitors.csv")
+    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1)
+    run_id = start_forecast_run(store, series, config, name="visitors.csv")
+    record_forecast(store.home, run_id, series, config)
+
+    at = ok(app(run=run_id).run())
+    assert not at.error, [e.value for e in at.error]
+    assert FC_RESULTS in subheaders(at)
+    assert at.radio(key="fc_kind").value == "My own CSV"
+    assert at.session_state["fc_uploaded"]["name"] == "visitors.csv"
+    assert any(c.value == "Using **visitors.csv**, uploaded earlier." for c in at.caption)
+    assert any(m.value.startswith("**visitors.csv**: ") and "**visitors**" in m.value
+               for m in at.markdown)
+
+
+def test_a_run_with_covariates_reopens_with_them_chosen(app, store):
+    data = SAMPLES / "daily_sales.csv"
+    series = load_series(data, name=data.name, covariates=("promo",))
+    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1, covariates=("promo",),
+                            value_col="sales", time_col="date")
+    run_id = start_forecast_run(store, series, config, name=data.name)
+    record_forecast(store.home, run_id, series, config)
+    at = ok(app(run=run_id).run())
+    assert FC_RESULTS in subheaders(at)
+    assert at.session_state["fc_job"].result().series.covariates == ("promo",)
+    assert at.selectbox(key="fc_sample").value == "daily_sales"
+    assert at.multiselect(key="fc_covariates").value == ["promo"]
+    assert any("with promo as extra inputs" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page, which", [(FORECAST, "unknown"), (FORECAST, "text run"),
+                                         (TEXT, "forecast run"), (FORECAST, "not an id")])
+def test_an_address_naming_no_such_run_shows_a_plain_warning(app, store, page, which):
+    task = "forecast" if page == FORECAST else "text"
+    if which == "text run":
+        run_id = stored_run(store, "words", task="text", data="keras_toy_sentence.txt")
+    elif which == "forecast run":
+        run_id = stored_run(store, "numbers")
+    else:
+        run_id = "0123456789ab" if which == "unknown" else "../../etc"
+    at = ok(app(page, run=run_id).run())
+    assert [w.value for w in at.warning] == [
+        f"There is no saved {task} run '{run_id}' here; it may have been deleted. "
+        f"The Runs page lists the saved runs."]
+    assert "run" not in at.query_params, "the address still names the missing run"
+    assert not at.error
+    job_key = "fc_job" if page == FORECAST else "tx_job"
+    assert job_key not in at.session_state
+    ok(at.run())  # the next rerun is a plain page again
+    assert not at.warning
+
+
+def test_a_run_training_in_another_process_is_not_reopened(app, store):
+    run_id = stored_run(store, "elsewhere", status="running")  # this (living) process's pid
+    at = ok(app(run=run_id).run())
+    assert [i.value for i in at.info] == [
+        f"Run elsewhere ({run_id}) is training in another process, such as the command line; "
+        f"open it again once it has finished."]
+    assert "fc_job" not in at.session_state and not at.warning
+
+
+def test_an_interrupted_run_without_weights_says_so(app, store):
+    run_id = stored_run(store, "cut short", status="running")
+    set_pid(store, run_id, dead_pid())
+    at = ok(app(run=run_id).run())
+    assert store.get(run_id).status == "interrupted"
+    assert [w.value for w in at.warning] == [
+        f"Run {run_id} has no saved weights: it stopped before its first epoch finished."]
+    assert "fc_job" not in at.session_state
+
+
+# --- 4. Train more from a reopened run ------------------------------------------------------
+
+def test_train_more_from_a_reopened_run_makes_a_child_run(app, store):
+    run_id, _ = recorded_forecast(store, epochs=2)
+    at = ok(app(run=run_id).run())
+    assert FC_RESULTS in subheaders(at)
+    at.number_input(key="fc_more").set_value(1)
+    ok(at.button(key="fc_train_more").click().run())
+    job = at.session_state["fc_job"]
+    assert job.run_id not in (None, run_id), "Train more did not start a new run"
+    assert at.query_params.get("run") == job.run_id
+    poll(at, fc_done, "the results after Train more")
+    assert at.session_state["fc_job"] is job
+
+    child = store.get(job.run_id)
+    assert child.parent == run_id
+    assert child.status == "finished" and child.config["epochs"] == 1
+    assert [h["epoch"] for h in job.result().training.history] == [1, 2, 3]
+    assert [h["epoch"] for h in store.history(child.id)][-1] == 3  # it went on from epoch 2
+    assert [h["epoch"] for h in store.history(run_id)] == [1, 2]  # the parent is kept as it was
+    assert {r.id for r in store.list()} == {run_id, child.id}
+
+
+def test_a_train_more_run_keeps_the_whole_history_it_showed(app, store):
+    run_id, _ = recorded_forecast(store, epochs=2)
+    at = ok(app(run=run_id).run())
+    at.number_input(key="fc_more").set_value(1)
+    ok(at.button(key="fc_train_more").click().run())
+    job = at.session_state["fc_job"]
+    poll(at, fc_done, "the results after Train more")
+    shown = [h["epoch"] for h in job.result().training.history]
+    assert shown == [1, 2, 3]
+    assert [h["epoch"] for h in store.history(job.run_id)] == shown
+    reopened = ok(app(run=job.run_id).run())  # the child's own address, in a new session
+    assert FC_RESULTS in subheaders(reopened)
+    again = reopened.session_state["fc_job"].result()
+    assert [h["epoch"] for h in again.training.history] == shown
+
+
+def test_text_train_more_from_a_reopened_run_makes_a_child_run(app, store):
+    run_id, _ = recorded_text(store, epochs=2)
+    at = ok(app(TEXT, run=run_id).run())
+    at.number_input(key="tx_more").set_value(2)
+    ok(at.button(key="tx_train_more").click().run())
+    job = at.session_state["tx_job"]
+    assert job.run_id not in (None, run_id)
+    poll(at, lambda a: job.snapshot().done and TX_RESULTS in subheaders(a),
+         "the results after Train more")
+    child = store.get(job.run_id)
+    assert child.parent == run_id and child.task == "text"
+    assert child.data_name == "keras_toy_sentence.txt"
+    assert [h["epoch"] for h in job.result().training.history] == [1, 2, 3, 4]
+    assert [h["epoch"] for h in store.history(child.id)][-1] == 4
+
+
+# --- 5. the Runs page -----------------------------------------------------------------------
+
+def test_the_runs_page_without_runs_shows_where_to_train(app, store):
+    at = ok(app(RUNS).run())
+    assert [t.value for t in at.title] == ["Runs"]
+    assert [i.value for i in at.info] == [
+        "No runs yet. Every training on the Forecast and Text pages is saved here, and so are "
+        "command-line trainings with --save-run."]
+    links = page_links(at)
+    assert [link.value for link in links] == ["Train a forecast", "Train on a text"]
+    assert [link.proto.page for link in links] == ["pages/forecast.py", "pages/text.py"] or all(
+        link.proto.page_script_hash for link in links)
+    assert not at.dataframe and not at.get("download_button")
+
+
+@pytest.fixture
+def four_runs(store):
+    """Newest first in the table: delta (failed), gamma (text), beta (stopped), alpha."""
+    alpha = stored_run(store, "alpha", note="tried more units", val_losses=(0.9, 0.5, 0.3))
+    beta = stored_run(store, "beta", status="stopped",
+                      config=dict(CONFIG, hidden_size=16, lr=0.01), val_losses=(0.8, 0.6))
+    gamma = stored_run(store, "gamma", task="text", data="shakespeare_excerpt.txt",
+                       config={"hidden_size": 64, "num_layers": 2, "cell": "lstm", "lr": 0.002,
+                               "level": "char", "seq_len": 100, "epochs": 3})
+    delta = stored_run(store, "delta", status="failed", data="daily_sales.csv")
+    return {"alpha": alpha, "beta": beta, "gamma": gamma, "delta": delta}
+
+
+def test_the_runs_table_lists_every_run_newest_first(app, four_runs):
+    at = ok(app(RUNS).run())
+    shown = table(at)
+    assert list(shown["name"]) == ["delta", "gamma", "beta", "alpha"]
+    assert list(shown["status"]) == ["failed", "finished", "stopped", "finished"]
+    assert list(shown["task"]) == ["forecast", "text", "forecast", "forecast"]
+    assert list(shown["id"]) == [four_runs[n] for n in shown["name"]]
+    assert shown.loc[3, "best val loss"] == pytest.approx(0.3)
+    assert shown.loc[3, "note"] == "tried more units"
+    assert shown.loc[2, "settings"].startswith("LSTM 16×1, lr 0.01")
+    assert "Select rows in the table (the boxes on the left) to compare runs." in [
+        c.value for c in at.caption]
+    assert "Compared" not in subheaders(at) and "This run" not in subheaders(at)
+
+
+@pytest.mark.parametrize("widget, value, names", [
+    ("runs_task", ["text"], ["gamma"]),
+    ("runs_task", ["forecast"], ["delta", "beta", "alpha"]),
+    ("runs_status", ["stopped", "failed"], ["delta", "beta"]),
+    ("runs_search", "units", ["alpha"]),              # in the note
+    ("runs_search", "SHAKESPEARE", ["gamma"]),        # in the data name, any case
+    ("runs_search", "nothing like it", []),
+], ids=["text", "forecast", "status", "note", "data", "none"])
+def test_the_filters_narrow_the_table(app, four_runs, widget, value, names):
+    at = ok(app(RUNS).run())
+    if widget == "runs_search":
+        at.text_input(key=widget).set_value(value)
+    else:
+        at.multiselect(key=widget).set_value(value)
+    ok(at.run())
+    assert list(table(at)["name"]) == names
+
+
+def test_task_and_search_filters_combine(app, four_runs):
+    at = ok(app(RUNS).run())
+    at.multiselect(key="runs_task").set_value(["forecast"])
+    at.multiselect(key="runs_status").set_value(["finished", "failed"])
+    at.text_input(key="runs_search").set_value("a")
+    ok(at.run())
+    assert list(table(at)["name"]) == ["delta", "alpha"]
+
+
+def test_two_selected_runs_are_compared(app, store, four_runs):
+    at = ok(app(RUNS).run())
+    select(at, 2, 3)  # beta and alpha
+    assert "Compared" in subheaders(at) and "This run" not in subheaders(at)
+    chart = at.get("plotly_chart")
+    assert len(chart) == 1
+    spec = chart[0].proto.spec
+    for name in ("alpha", "beta"):
+        assert f"{name} ({four_runs[name][:6]})" in spec, f"{name}'s curve is missing"
+    assert "gamma" not in spec and "delta" not in spec
+    sides = [d.value for d in at.dataframe if d.value.index.name == "setting"]
+    assert len(sides) == 1, "the settings side by side are missing"
+    side = sides[0]
+    columns = [f"beta ({four_runs['beta'][:6]})", f"alpha ({four_runs['alpha'][:6]})"]
+    assert list(side.columns) == columns
+    assert side.loc["hidden_size", columns[0]] == "16" and side.loc["hidden_size",
+                                                                    columns[1]] == "8"
+    assert "Settings side by side; the 2 that differ are highlighted." in [
+        c.value for c in at.caption]  # hidden_size and lr
+    assert not page_links(at), "a comparison offers no single run to open"
+
+
+def test_one_selected_run_can_be_opened_renamed_and_annotated(app, store, four_runs):
+    at = ok(app(RUNS).run())
+    select(at, 3)  # alpha
+    alpha = four_runs["alpha"]
+    assert "This run" in subheaders(at) and "Compared" not in subheaders(at)
+    assert [m.value for m in at.markdown if m.value.startswith("**alpha**")] == [
+        f"**alpha** ({alpha}): forecast on airline_passengers.csv, finished. alpha is finished."]
+    links = page_links(at)
+    assert [link.value for link in links] == ["Open it"]
+    assert links[0].proto.query_string == f"run={alpha}"
+    assert links[0].proto.page == "pages/forecast.py" or links[0].proto.page_script_hash
+
+    assert at.text_input(key=f"runs_name_{alpha}").value == "alpha"
+    assert at.text_area(key=f"runs_note_{alpha}").value == "tried more units"
+    at.text_input(key=f"runs_name_{alpha}").set_value("alpha, wider")
+    at.text_area(key=f"runs_note_{alpha}").set_value("16 units were no better")
+    ok(at.button(key=SAVE).click().run())
+    run = store.get(alpha)
+    assert (run.name, run.note) == ("alpha, wider", "16 units were no better")
+    assert list(table(at)["name"]) == ["delta", "gamma", "beta", "alpha, wider"]
+    assert table(at).loc[3, "note"] == "16 units were no better"
+    assert {r.name for r in store.list()} == {"alpha, wider", "beta", "gamma", "delta"}
+
+
+def test_a_text_run_opens_on_the_text_page(app, four_runs):
+    at = ok(app(RUNS).run())
+    select(at, 1)  # gamma
+    link = page_links(at)[0]
+    assert link.proto.query_string == f"run={four_runs['gamma']}"
+    assert link.proto.page == "pages/text.py" or link.proto.page_script_hash
+
+
+def test_delete_asks_first_and_deletes_nothing_yet(app, store, four_runs):
+    """The confirmation is a dialog; AppTest cannot press its Delete (a click inside a dialog
+    reruns only the dialog, which AppTest does not do), so tests/browser/test_runs_page.py
+    deletes through it."""
+    at = ok(app(RUNS).run())
+    select(at, 0)  # delta
+    ok(at.button(key="runs_delete").click().run())
+    assert at.button(key="runs_delete_confirm").label == "Delete"
+    assert any(m.value.startswith(f"**delta** ({four_runs['delta']}) and its saved weights")
+               for m in at.markdown)
+    assert store.get(four_runs["delta"]) is not None, "deleted before the confirmation"
+    assert len(store.list()) == 4
+
+
+# The browser keeps a grid's selection as row positions when the table under it changes (a
+# filter, a deletion); tests/browser/test_runs_page.py shows it there. Setting the selection
+# once and changing the filters does the same here.
+
+def test_narrowing_the_filters_with_a_lower_row_selected_does_not_crash(app, four_runs):
+    at = ok(app(RUNS).run())
+    select(at, 3)  # alpha, the last row
+    at.multiselect(key="runs_task").set_value(["text"])  # one row left: gamma
+    ok(at.run())
+    assert list(table(at)["name"]) == ["gamma"]
+
+
+def test_a_filter_that_hides_the_selected_run_selects_no_other(app, four_runs):
+    at = ok(app(RUNS).run())
+    select(at, 0)  # delta, failed
+    assert any(m.value.startswith("**delta**") for m in at.markdown)
+    at.multiselect(key="runs_status").set_value(["finished"])  # gamma, alpha: delta hidden
+    ok(at.run())
+    assert list(table(at)["name"]) == ["gamma", "alpha"]
+    shown = [m.value for m in at.markdown if m.value.startswith(("**gamma**", "**alpha**"))]
+    assert shown == [], f"a run nobody selected is shown as selected: {shown}"
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """What the page's download buttons hold, by file name (AppTest keeps no media files)."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        if filename is not None and isinstance(path_or_data, (bytes, str)):
+            data = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
+            files[filename] = data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return files
+
+
+def test_export_has_one_row_per_run_even_when_filtered(app, four_runs, downloads):
+    at = ok(app(RUNS).run())
+    at.multiselect(key="runs_task").set_value(["text"])
+    ok(at.run())
+    assert list(table(at)["name"]) == ["gamma"]
+    button = at.get("download_button")
+    assert [b.label for b in button] == ["Export all runs (CSV)"]
+    exported = pd.read_csv(io.BytesIO(downloads["runs.csv"]))
+    assert len(exported) == 4
+    assert list(exported["name"]) == ["delta", "gamma", "beta", "alpha"]
+    assert set(exported["id"]) == set(four_runs.values())
+    assert {"status", "task", "data", "settings", "best val loss", "test MAE",
+            "note"} <= set(exported.columns)
+
+
+# --- 6. interrupted runs --------------------------------------------------------------------
+
+def test_a_run_whose_process_died_shows_as_interrupted(app, store):
+    finished = stored_run(store, "done")
+    orphan = stored_run(store, "orphan", status="running")
+    alive = stored_run(store, "training here", status="running")  # this process: alive
+    set_pid(store, orphan, dead_pid())
+    at = ok(app(RUNS).run())
+    shown = table(at).set_index("name")["status"].to_dict()
+    assert shown == {"done": "finished", "orphan": "interrupted", "training here": "running"}
+    assert store.get(orphan).status == "interrupted"
+    assert store.get(orphan).message.startswith("Training was interrupted")
+    assert store.get(alive).status == "running" and store.get(finished).status == "finished"
+    at.multiselect(key="runs_status").set_value(["interrupted"])
+    ok(at.run())
+    assert list(table(at)["name"]) == ["orphan"]
+
+
+# --- deleting a run that is still training ------------------------------------------------
+
+def test_a_run_that_is_training_cannot_be_deleted_until_it_stops(app, store):
+    """Deleting it mid-training used to make the training fail with an internal error (its next
+    epoch's record met the deleted run: IntegrityError); now Delete waits until it stops."""
+    at = app()
+    small_forecast(at, epochs=5000)
+    at.session_state["fc_patience"] = 0
+    ok(at.run())
+    ok(at.button(key="fc_train").click().run())
+    job = at.session_state["fc_job"]
+    poll(at, lambda a: job.snapshot().history, "the first epoch")
+
+    runs = ok(app(RUNS).run())  # the same user in another tab
+    assert list(table(runs)["status"]) == ["running"]
+    select(runs, 0)
+    delete = runs.button(key="runs_delete")
+    assert delete.disabled and delete.help == "Stop it first."
+    assert store.get(job.run_id) is not None and not job.snapshot().done
+
+    job.stop()
+    assert job.wait(30)
+    assert job.snapshot().state == "stopped", job.snapshot().error
+    ok(runs.run())
+    assert list(table(runs)["status"]) == ["stopped"]
+    assert not runs.button(key="runs_delete").disabled
