@@ -25,7 +25,7 @@ from .streams import chunks, n_chunks, to_streams
 
 VAL_STREAMS = 32  # validation streams: each still thousands of characters long on big texts
 SAMPLE_EVERY_SECONDS = 10.0  # live samples: at least this often, and at an epoch's end
-MIN_SAMPLE_GAP = 1.0  # ... unless the last one is more recent than this (tiny texts' fast epochs)
+MIN_SAMPLE_GAP = 3.0  # ... unless the last one is more recent than this (short epochs)
 TIMELINE_CHARS = 200  # about this many characters per live sample
 MAX_TIMELINE = 60  # live samples kept; older ones are thinned
 

@@ -16,6 +16,7 @@ from ..training.jobs import Snapshot
 from ..training.trainer import Progress
 from .live import loss_curves
 
+LIVE_SAMPLES = 6         # the latest samples the live view redraws every second
 COPIED = "#ffe08a"       # passages found verbatim in the training text
 LONGEST = "#ffb347"      # the longest of them
 
@@ -44,7 +45,9 @@ def render_live(snap: Snapshot, config: TextConfig) -> None:
         if snap.live is None:
             st.caption("The first sample appears in a moment.")
             return
-        timeline(snap.live["prompt"], snap.live["timeline"], height=470)
+        entries = snap.live["timeline"]
+        # While it trains: the first sample and the latest few (all of them come after).
+        timeline(snap.live["prompt"], entries[:1] + entries[1:][-LIVE_SAMPLES:], height=470)
 
 
 def timeline(prompt: str, entries: list[dict], height: int) -> None:
