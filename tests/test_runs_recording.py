@@ -197,8 +197,7 @@ def test_the_series_files_round_trip(sample):
     assert np.array_equal(again.frame.to_numpy(), series.frame.to_numpy())
     assert list(again.frame.columns) == list(series.frame.columns)
     assert (again.frame.dtypes == "float64").all()
-    pd.testing.assert_index_equal(again.frame.index, series.frame.index, exact=True,
-                                  check_freq=False)  # see the next test
+    pd.testing.assert_index_equal(again.frame.index, series.frame.index, exact=True)
     assert again.freq == series.freq and again.season_length == series.season_length
     assert again.time_col == series.time_col and again.value_col == series.value_col
     assert again.covariates == series.covariates and again.notices == series.notices
