@@ -637,3 +637,35 @@ def test_a_run_that_is_training_cannot_be_deleted_until_it_stops(app, store):
     ok(runs.run())
     assert list(table(runs)["status"]) == ["stopped"]
     assert not runs.button(key="runs_delete").disabled
+
+
+# --- Bundles on the Runs page ----------------------------------------------------------------
+
+def test_a_bundle_downloads_for_the_selected_run_and_imports_back(app, store, tmp_path):
+    from lstm_app.runs.bundle import export_bundle
+
+    run_id, _ = recorded_forecast(store)
+    at = ok(app(RUNS).run())
+    select(at, 0)
+    assert [b.key for b in at.get("download_button") if b.key == "runs_bundle"] == ["runs_bundle"]
+    bundle = export_bundle(store, run_id)
+    at.file_uploader(key="runs_import_file").upload("run.zip", bundle, "application/zip").run()
+    at.button(key="runs_import").click().run()
+    ok(at)
+    [message] = [s.value for s in at.success]
+    assert message.startswith("Imported as run ")
+    new_id = message.removeprefix("Imported as run ").rstrip(".")
+    assert store.get(new_id).task == "forecast" and len(store.list()) == 2
+    assert len(table(at)) == 2
+
+
+def test_a_refused_bundle_says_why_and_adds_nothing(app, store):
+    recorded_forecast(store)
+    at = ok(app(RUNS).run())
+    at.file_uploader(key="runs_import_file").upload("run.zip", b"not a zip", "application/zip").run()
+    at.button(key="runs_import").click().run()
+    ok(at)
+    assert [e.value for e in at.error] == [
+        "This file is not a .zip bundle; export a run from the Runs page or with "
+        "'python -m lstm_app runs export'."]
+    assert len(store.list()) == 1
