@@ -1,0 +1,103 @@
+"""The LSTM and GRU cells written out from their equations, run on a trained network's own weights.
+
+torch's fused kernels give only the outputs; these explicit cells give every gate at every step,
+so a page can show the numbers in each equation. They reproduce ``nn.LSTM`` and ``nn.GRU``
+(tested to 1e-5 across layers). In torch's weight layout the LSTM rows are the input gate, the
+forget gate, the candidate and the output gate; the GRU rows are the reset gate, the update gate
+and the candidate. The equations, with [h, x] the previous hidden state next to the input:
+
+    LSTM  f_t = σ(W_f·[h_{t−1}, x_t] + b_f)      GRU  r_t = σ(W_r·[h_{t−1}, x_t] + b_r)
+          i_t = σ(W_i·[h_{t−1}, x_t] + b_i)           z_t = σ(W_z·[h_{t−1}, x_t] + b_z)
+          C̃_t = tanh(W_C·[h_{t−1}, x_t] + b_C)        ñ_t = tanh(W_n·x_t + b_in + r_t ∗ (U_n·h_{t−1} + b_hn))
+          C_t = f_t ∗ C_{t−1} + i_t ∗ C̃_t              h_t = (1 − z_t) ∗ ñ_t + z_t ∗ h_{t−1}
+          o_t = σ(W_o·[h_{t−1}, x_t] + b_o)
+          h_t = o_t ∗ tanh(C_t)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+LSTM_GATES = ("i", "f", "g", "o")  # torch's row blocks: input, forget, candidate (C̃), output
+GRU_GATES = ("r", "z", "n")        # reset, update, candidate (ñ)
+
+
+@dataclass
+class LayerTrace:
+    """Every quantity of one layer at every step: each tensor is (batch, steps, hidden)."""
+
+    inputs: torch.Tensor             # x_t: (batch, steps, input size)
+    gates: dict[str, torch.Tensor]   # LSTM: f, i, g (C̃), o; GRU: r, z, n (ñ)
+    h: torch.Tensor                  # h_t
+    c: torch.Tensor | None           # C_t (LSTM only)
+    h0: torch.Tensor                 # h_{t−1} before the first step: (batch, hidden)
+    c0: torch.Tensor | None
+
+
+@torch.no_grad()
+def trace(rnn: nn.LSTM | nn.GRU, x: torch.Tensor, state=None) -> list[LayerTrace]:
+    """Run ``rnn`` (batch_first) over ``x`` step by step; one trace per layer, bottom first.
+
+    ``state`` is what the module takes: (h0, c0) for an LSTM, h0 for a GRU, each
+    (layers, batch, hidden); None starts from zeros. Dropout between layers is not applied
+    (the network as it predicts).
+    """
+    lstm = isinstance(rnn, nn.LSTM)
+    layers, hidden = rnn.num_layers, rnn.hidden_size
+    batch = x.shape[0]
+    zeros = x.new_zeros(layers, batch, hidden)
+    if state is None:
+        h0, c0 = zeros, (zeros if lstm else None)
+    else:
+        h0, c0 = (state if lstm else (state, None))
+    traces, inputs = [], x
+    for layer in range(layers):
+        w_ih, w_hh = getattr(rnn, f"weight_ih_l{layer}"), getattr(rnn, f"weight_hh_l{layer}")
+        b_ih = getattr(rnn, f"bias_ih_l{layer}", None)
+        b_hh = getattr(rnn, f"bias_hh_l{layer}", None)
+        b_ih = b_ih if b_ih is not None else w_ih.new_zeros(w_ih.shape[0])
+        b_hh = b_hh if b_hh is not None else w_hh.new_zeros(w_hh.shape[0])
+        step = _lstm_layer if lstm else _gru_layer
+        layer_trace = step(inputs, w_ih, w_hh, b_ih, b_hh, h0[layer],
+                           c0[layer] if lstm else None)
+        traces.append(layer_trace)
+        inputs = layer_trace.h
+    return traces
+
+
+def _lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h, c) -> LayerTrace:
+    from_input = x @ w_ih.T + b_ih                  # (batch, steps, 4H): all steps at once
+    out = {name: [] for name in LSTM_GATES}
+    hs, cs, h0, c0 = [], [], h, c
+    for t in range(x.shape[1]):
+        pre = from_input[:, t] + h @ w_hh.T + b_hh  # W·[h_{t−1}, x_t] + b, split in four
+        i, f, g, o = pre.chunk(4, dim=-1)
+        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        c = f * c + i * g
+        h = o * torch.tanh(c)
+        for name, value in zip(LSTM_GATES, (i, f, g, o)):
+            out[name].append(value)
+        hs.append(h)
+        cs.append(c)
+    stack = lambda values: torch.stack(values, dim=1)
+    return LayerTrace(x, {k: stack(v) for k, v in out.items()}, stack(hs), stack(cs), h0, c0)
+
+
+def _gru_layer(x, w_ih, w_hh, b_ih, b_hh, h, _c) -> LayerTrace:
+    from_input = x @ w_ih.T + b_ih                  # (batch, steps, 3H)
+    out = {name: [] for name in GRU_GATES}
+    hs, h0 = [], h
+    for t in range(x.shape[1]):
+        xr, xz, xn = from_input[:, t].chunk(3, dim=-1)
+        hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, dim=-1)
+        r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
+        n = torch.tanh(xn + r * hn)
+        h = (1 - z) * n + z * h
+        for name, value in zip(GRU_GATES, (r, z, n)):
+            out[name].append(value)
+        hs.append(h)
+    stack = lambda values: torch.stack(values, dim=1)
+    return LayerTrace(x, {k: stack(v) for k, v in out.items()}, stack(hs), None, h0, None)

@@ -1,0 +1,52 @@
+"""The explicit cells reproduce torch's fused LSTM and GRU, layer by layer, from the same weights."""
+
+import pytest
+import torch
+from torch import nn
+
+from lstm_app.inside.cells import trace
+
+
+def network(cell, layers, inputs=3, hidden=5, seed=0, bias=True):
+    torch.manual_seed(seed)
+    rnn = (nn.LSTM if cell == "lstm" else nn.GRU)(inputs, hidden, layers, batch_first=True,
+                                                  bias=bias, dropout=0.3 if layers > 1 else 0.0)
+    return rnn.eval()
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("layers", [1, 2, 3])
+def test_the_explicit_cell_reproduces_torch(cell, layers):
+    rnn = network(cell, layers)
+    x = torch.randn(4, 9, 3)
+    out, state = rnn(x)
+    traces = trace(rnn, x)
+    assert len(traces) == layers
+    torch.testing.assert_close(traces[-1].h, out, atol=1e-5, rtol=0)
+    h_n = state[0] if cell == "lstm" else state
+    for layer, t in enumerate(traces):
+        torch.testing.assert_close(t.h[:, -1], h_n[layer], atol=1e-5, rtol=0)
+        if cell == "lstm":
+            torch.testing.assert_close(t.c[:, -1], state[1][layer], atol=1e-5, rtol=0)
+        assert all(g.shape == (4, 9, 5) for g in t.gates.values())
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_a_given_start_state_and_no_bias(cell):
+    rnn = network(cell, 2, bias=False)
+    x = torch.randn(2, 6, 3)
+    h0 = torch.randn(2, 2, 5)
+    state = (h0, torch.randn(2, 2, 5)) if cell == "lstm" else h0
+    out, _ = rnn(x, state)
+    torch.testing.assert_close(trace(rnn, x, state)[-1].h, out, atol=1e-5, rtol=0)
+
+
+def test_the_lstm_gates_obey_the_cell_equations():
+    rnn = network("lstm", 1)
+    x = torch.randn(1, 5, 3)
+    t = trace(rnn, x)[0]
+    f, i, g, o = (t.gates[k] for k in "figo")
+    assert ((0 < f) & (f < 1)).all() and ((-1 < g) & (g < 1)).all()
+    previous_c = torch.cat([t.c0[:, None], t.c[:, :-1]], dim=1)
+    torch.testing.assert_close(t.c, f * previous_c + i * g)
+    torch.testing.assert_close(t.h, o * torch.tanh(t.c))
