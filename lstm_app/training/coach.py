@@ -1,0 +1,162 @@
+"""The training coach: reads the loss curves (and the data's size) and says what to change.
+
+Each diagnosis has a plain-language explanation and one concrete change of settings, which a
+page can offer as a single click. The rules look only at the per-epoch history and a few facts,
+so they apply to forecasts and text models alike:
+
+- divergence: the loss turned NaN or infinite, or the validation loss blew up;
+- overfitting: the validation loss rose for several epochs while the training loss kept falling;
+- a model far too large for the data (weights per training example);
+- underfitting: training ran out of epochs while both losses were still falling;
+- a plateau: both losses stopped moving early, at a level well above where they started to fall;
+- a forecast that does not beat seasonal naive.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+RISING_EPOCHS = 3        # validation above its best for this many epochs at the end: overfitting
+STILL_FALLING = 0.01     # a loss that fell this share over the last epochs is still learning
+FLAT = 0.002             # a loss that moved less than this share per epoch is flat
+BLOW_UP = 3.0            # validation this many times its best: diverging
+MAX_DROPOUT = 0.5
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    kind: str            # diverging | overfitting | too_big | underfitting | plateau | no_better
+    title: str
+    explanation: str
+    changes: dict = field(default_factory=dict)  # setting -> new value
+    change_label: str = ""                       # e.g. "dropout 0.1 → 0.3"
+
+
+def diagnose(history: Sequence[dict], settings: dict, stop_reason: str = "completed",
+             weights: int | None = None, examples: int | None = None,
+             too_big_ratio: float | None = None, beats_seasonal_naive: bool | None = None,
+             season: int | None = None) -> list[Diagnosis]:
+    """What the curves say, most urgent first. ``settings`` holds the run's hidden_size,
+    num_layers, dropout, lr, epochs (and lookback for a forecast); ``weights`` and ``examples``
+    (training windows or tokens) with ``too_big_ratio`` judge the model's size."""
+    found = []
+    found += _diverging(history, settings, stop_reason)
+    if not found:
+        found += _overfitting(history, settings)
+    found += _too_big(settings, weights, examples, too_big_ratio)
+    if not any(d.kind in ("diverging", "overfitting") for d in found):
+        found += _underfitting(history, settings, stop_reason) or _plateau(history, settings)
+    if beats_seasonal_naive is False:
+        found += _no_better(settings, season)
+    return found
+
+
+def _losses(history: Sequence[dict], key: str) -> list[float]:
+    return [h[key] for h in history if h.get(key) is not None]
+
+
+def _diverging(history, settings, stop_reason) -> list[Diagnosis]:
+    val = _losses(history, "val_loss")
+    exploded = val and (not all(map(math.isfinite, val)) or
+                        (len(val) >= 3 and val[-1] > BLOW_UP * min(val)))
+    if stop_reason != "diverged" and not exploded:
+        return []
+    lr = settings["lr"]
+    return [Diagnosis(
+        "diverging", "Training is blowing up",
+        "The loss jumped to huge values (or to 'not a number'): the learning steps are so big "
+        "that each one overshoots. A smaller learning rate makes them careful again.",
+        {"lr": _round(lr / 3)}, f"learning rate {lr:g} → {_round(lr / 3):g}")]
+
+
+def _overfitting(history, settings) -> list[Diagnosis]:
+    val, train = _losses(history, "val_loss"), _losses(history, "train_loss")
+    if len(val) < RISING_EPOCHS + 2 or len(train) != len(val):
+        return []
+    best = val.index(min(val))
+    since = len(val) - 1 - best
+    if since < RISING_EPOCHS or train[-1] >= train[best] or val[-1] <= val[best] * 1.02:
+        return []
+    dropout = settings.get("dropout", 0.0)
+    explanation = (f"From epoch {history[best]['epoch']} on, the validation loss rose while the "
+                   f"training loss kept falling: the network is memorising the training data "
+                   f"instead of learning what carries over to new data. ")
+    if dropout < MAX_DROPOUT:
+        new = round(min(MAX_DROPOUT, dropout + 0.2), 2)
+        return [Diagnosis("overfitting", "The model is overfitting",
+                          explanation + "More dropout switches off more of it at random while "
+                                        "it trains, so it cannot lean on memorised details.",
+                          {"dropout": new}, f"dropout {dropout:g} → {new:g}")]
+    return [_halve("overfitting", "The model is overfitting",
+                   explanation + "Dropout is already high; a smaller network has less room "
+                                 "to memorise.", settings)]
+
+
+def _too_big(settings, weights, examples, ratio) -> list[Diagnosis]:
+    if not weights or not examples or ratio is None or weights <= ratio * examples:
+        return []
+    return [_halve("too_big", "The model is far too large for this data",
+                   f"It has {weights:,} weights for {examples:,} training examples: enough to "
+                   f"memorise them one by one. Fewer hidden units make it learn patterns "
+                   f"instead.", settings)]
+
+
+def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
+    val, train = _losses(history, "val_loss"), _losses(history, "train_loss")
+    if stop_reason != "completed" or len(val) < 3:
+        return []
+    recent = max(1, len(val) // 5)
+    falling = lambda losses: losses[-1] < losses[-1 - recent] * (1 - STILL_FALLING)
+    if not (falling(val) and falling(train)):
+        return []
+    epochs = settings["epochs"]
+    return [Diagnosis(
+        "underfitting", "It was still learning when training ended",
+        "Both losses were still falling at the last epoch: the network has not learnt all it "
+        "can yet. More epochs let it go on (early stopping ends it when it stops improving).",
+        {"epochs": epochs * 2}, f"epochs {epochs} → {epochs * 2}")]
+
+
+def _plateau(history, settings) -> list[Diagnosis]:
+    val = _losses(history, "val_loss")
+    if len(val) < 6:
+        return []
+    tail = val[-4:]
+    per_epoch = (max(tail) - min(tail)) / max(abs(tail[-1]), 1e-12) / len(tail)
+    fell = (val[0] - min(val)) / max(abs(val[0]), 1e-12)
+    if per_epoch > FLAT or fell > 0.5:
+        return []  # still moving, or it has already come a long way down
+    lr = settings["lr"]
+    return [Diagnosis(
+        "plateau", "Training got stuck on a plateau",
+        "The validation loss stopped moving early, not far below where it started: the steps "
+        "may be too small to get anywhere. A larger learning rate takes bigger steps.",
+        {"lr": _round(lr * 3)}, f"learning rate {lr:g} → {_round(lr * 3):g}")]
+
+
+def _no_better(settings, season) -> list[Diagnosis]:
+    lookback = settings.get("lookback")
+    explanation = ("On the test span the LSTM does worse than simply repeating last season's "
+                   "values, so that rule is the better forecast. ")
+    if season and isinstance(lookback, int) and lookback < 2 * season:
+        return [Diagnosis("no_better", "The LSTM does not beat seasonal naive",
+                          explanation + "Its window is shorter than two seasons, so it cannot "
+                                        "see a whole season repeat; a longer lookback can.",
+                          {"lookback": 2 * season}, f"lookback {lookback} → {2 * season}")]
+    return [_halve("no_better", "The LSTM does not beat seasonal naive",
+                   explanation + "A smaller network often forecasts short series better.",
+                   settings)]
+
+
+def _halve(kind: str, title: str, explanation: str, settings: dict) -> Diagnosis:
+    hidden = settings["hidden_size"]
+    new = max(1, hidden // 2)
+    return Diagnosis(kind, title, explanation, {"hidden_size": new},
+                     f"hidden units {hidden} → {new}")
+
+
+def _round(value: float) -> float:
+    """Two significant digits, as a person would type a learning rate."""
+    return float(f"{value:.2g}")

@@ -1,0 +1,85 @@
+"""The training coach's rules on synthetic histories: each diagnosis where it belongs, and only there."""
+
+import math
+
+import pytest
+
+from lstm_app.training.coach import diagnose
+
+SETTINGS = {"hidden_size": 64, "num_layers": 1, "dropout": 0.1, "lr": 0.003, "epochs": 20,
+            "lookback": 12}
+
+
+def history(train, val):
+    return [{"epoch": i + 1, "train_loss": t, "val_loss": v} for i, (t, v) in enumerate(zip(train, val))]
+
+
+def kinds(found):
+    return [d.kind for d in found]
+
+
+def test_a_healthy_run_gets_no_advice():
+    train = [1.0, 0.6, 0.45, 0.4, 0.38, 0.37, 0.369, 0.3685, 0.3683, 0.3682]
+    val = [1.1, 0.7, 0.5, 0.45, 0.43, 0.425, 0.424, 0.4238, 0.4237, 0.4237]
+    assert diagnose(history(train, val), SETTINGS, "early_stopping") == []
+
+
+def test_overfitting_raises_dropout():
+    train = [1.0, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1]
+    val = [1.1, 0.8, 0.6, 0.55, 0.57, 0.6, 0.64, 0.7, 0.75]
+    [d] = diagnose(history(train, val), SETTINGS, "early_stopping")
+    assert d.kind == "overfitting" and d.changes == {"dropout": 0.3}
+    assert d.change_label == "dropout 0.1 → 0.3" and "epoch 4" in d.explanation
+
+
+def test_overfitting_with_high_dropout_halves_the_network():
+    train = [1.0, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1]
+    val = [1.1, 0.8, 0.6, 0.55, 0.57, 0.6, 0.64, 0.7, 0.75]
+    [d] = diagnose(history(train, val), {**SETTINGS, "dropout": 0.5}, "early_stopping")
+    assert d.changes == {"hidden_size": 32} and d.change_label == "hidden units 64 → 32"
+
+
+def test_a_validation_loss_that_rises_with_the_training_loss_is_not_overfitting():
+    train = [1.0, 0.8, 0.7, 0.72, 0.75, 0.8, 0.85, 0.9]
+    val = [1.1, 0.9, 0.8, 0.82, 0.85, 0.9, 0.95, 1.0]
+    assert "overfitting" not in kinds(diagnose(history(train, val), SETTINGS))
+
+
+@pytest.mark.parametrize("stop, val", [("diverged", [1.0, 0.8, 0.7]),
+                                       ("completed", [1.0, 0.8, 0.7, 3.5]),
+                                       ("completed", [1.0, 0.8, math.nan])])
+def test_divergence_divides_the_learning_rate_by_three(stop, val):
+    train = [1.0] * len(val)
+    found = diagnose(history(train, val), SETTINGS, stop)
+    assert kinds(found) == ["diverging"]
+    assert found[0].changes == {"lr": 0.001} and found[0].change_label == "learning rate 0.003 → 0.001"
+
+
+def test_still_falling_at_the_end_doubles_the_epochs():
+    train = [1.0 - 0.05 * i for i in range(10)]
+    val = [1.1 - 0.05 * i for i in range(10)]
+    [d] = diagnose(history(train, val), SETTINGS, "completed")
+    assert d.kind == "underfitting" and d.changes == {"epochs": 40}
+    # The same curves stopped early or by the user are not "out of epochs".
+    assert "underfitting" not in kinds(diagnose(history(train, val), SETTINGS, "stopped"))
+
+
+def test_an_early_plateau_raises_the_learning_rate():
+    train = [1.0, 0.95, 0.93, 0.93, 0.93, 0.93, 0.93, 0.93]
+    val = [1.0, 0.96, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95]
+    [d] = diagnose(history(train, val), SETTINGS, "early_stopping")
+    assert d.kind == "plateau" and d.changes == {"lr": 0.009}
+
+
+def test_a_model_far_too_large_is_halved():
+    found = diagnose([], SETTINGS, weights=50_000, examples=100, too_big_ratio=200)
+    assert kinds(found) == ["too_big"] and found[0].changes == {"hidden_size": 32}
+    assert diagnose([], SETTINGS, weights=5_000, examples=100, too_big_ratio=200) == []
+
+
+def test_not_beating_seasonal_naive_lengthens_a_short_lookback():
+    [d] = diagnose([], SETTINGS, beats_seasonal_naive=False, season=12)
+    assert d.kind == "no_better" and d.changes == {"lookback": 24}
+    [d] = diagnose([], {**SETTINGS, "lookback": 36}, beats_seasonal_naive=False, season=12)
+    assert d.changes == {"hidden_size": 32}
+    assert diagnose([], SETTINGS, beats_seasonal_naive=True, season=12) == []
