@@ -6,6 +6,7 @@ import streamlit as st
 
 from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
 from lstm_app.ui.forecast_view import render_live, show_result
+from lstm_app.ui.coach_view import forecast_coach
 from lstm_app.ui.live import watch
 from lstm_app.ui.series_input import choose_columns, choose_series_source, show_series
 from lstm_app.ui.runs_session import attach_from_url, run_caption, start_forecast
@@ -57,6 +58,8 @@ if result is None:
 
 st.divider()
 show_result(result)
+
+forecast_coach(result)
 
 st.subheader("Train more")
 more = st.number_input("More epochs", min_value=1, max_value=5000, value=20, key="fc_more",

@@ -4,6 +4,7 @@ import dataclasses
 
 import streamlit as st
 
+from lstm_app.ui.coach_view import text_coach
 from lstm_app.ui.live import watch
 from lstm_app.ui.runs_session import attach_from_url, run_caption, start_text
 from lstm_app.ui.session import TEXT_JOB, current_job, use_app_navigation
@@ -66,6 +67,8 @@ show_result(result)
 generation_panel(result)
 temperature_explorer(result)
 downloads(result, all_samples(result))
+
+text_coach(result)
 
 st.subheader("Train more")
 more = st.number_input("More epochs", min_value=1, max_value=10000, value=10, key="tx_more",

@@ -234,7 +234,8 @@ def test_an_impossible_lookback_shows_a_plain_error(app):
     at.number_input(key="fc_lookback").set_value(130)
     at.button(key="fc_train").click().run()
     assert not at.exception
-    poll(at, job_done, "the failed job")
+    # Until the page has drawn the failure: the job may end after a run that saw it running.
+    poll(at, lambda a: job_done(a) and len(a.error) > 0, "the failed job's message")
     assert at.session_state["fc_job"].snapshot().state == "failed"
     errors = [e.value for e in at.error]
     assert errors == ["The column 'passengers' has 144 numeric values; with lookback 130 and "
@@ -269,3 +270,22 @@ def test_the_core_does_not_import_streamlit():
             "assert 'streamlit' not in sys.modules, 'the core imported streamlit'")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- The coach --------------------------------------------------------------------------------
+
+def test_the_coach_reads_the_run_and_applies_its_advice_in_one_click(app):
+    at = app()
+    small_model(at, epochs=3)  # three epochs of a tiny model: the coach always has advice
+    at.run()
+    train(at)
+    assert "Coach" in [s.value for s in at.subheader]
+    advice = [b for b in at.button if b.label.startswith("Apply: ")]
+    assert advice, "the coach gave no advice on a three-epoch run"
+    label = advice[0].label  # e.g. "Apply: hidden units 8 → 4"
+    setting, new = label.removeprefix("Apply: ").rsplit(" ", 1)
+    key = {"hidden units": "fc_hidden", "epochs": "fc_epochs", "dropout": "fc_dropout",
+           "learning rate": "fc_lr", "lookback": "fc_lookback"}[setting.rsplit(" ", 2)[0]]
+    advice[0].click().run()
+    assert not at.exception
+    assert at.session_state[key] == pytest.approx(float(new))
