@@ -233,3 +233,19 @@ def runs_loss_chart(curves: Sequence[tuple[str, Sequence[dict]]], log_y: bool = 
     if max((len(h) for _, h in curves), default=0) <= 10:
         fig.update_xaxes(dtick=1)  # whole epochs, not 1.2, 1.4, …
     return fig
+
+
+def state_heatmap(matrix, steps: Sequence, title: str, gate: bool) -> go.Figure:
+    """Units (rows) × time steps (columns): a gate from 0 to 1, or a state around 0 (blue below)."""
+    values = np.asarray(matrix, dtype=float)
+    colours = dict(colorscale="Blues", zmin=0.0, zmax=1.0) if gate else dict(
+        colorscale="RdBu", reversescale=True, zmid=0.0)
+    fig = go.Figure(go.Heatmap(z=values, x=[str(s) for s in steps],
+                               y=[f"unit {u}" for u in range(values.shape[0])],
+                               hovertemplate="%{y}, step %{x}: %{z:.3f}<extra></extra>",
+                               **colours))
+    fig.update_layout(template="plotly_white", height=min(120 + 14 * values.shape[0], 520),
+                      title=dict(text=title, x=0, xanchor="left"),
+                      margin=dict(l=70, r=20, t=40, b=40),
+                      yaxis=dict(autorange="reversed"), xaxis=dict(type="category"))
+    return fig

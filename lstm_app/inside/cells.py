@@ -31,6 +31,7 @@ class LayerTrace:
 
     inputs: torch.Tensor             # x_t: (batch, steps, input size)
     gates: dict[str, torch.Tensor]   # LSTM: f, i, g (C̃), o; GRU: r, z, n (ñ)
+    pre: dict[str, torch.Tensor]     # each gate before its σ or tanh, e.g. W_f·[h, x] + b_f
     h: torch.Tensor                  # h_t
     c: torch.Tensor | None           # C_t (LSTM only)
     h0: torch.Tensor                 # h_{t−1} before the first step: (batch, hidden)
@@ -71,33 +72,39 @@ def trace(rnn: nn.LSTM | nn.GRU, x: torch.Tensor, state=None) -> list[LayerTrace
 def _lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h, c) -> LayerTrace:
     from_input = x @ w_ih.T + b_ih                  # (batch, steps, 4H): all steps at once
     out = {name: [] for name in LSTM_GATES}
+    pres = {name: [] for name in LSTM_GATES}
     hs, cs, h0, c0 = [], [], h, c
     for t in range(x.shape[1]):
         pre = from_input[:, t] + h @ w_hh.T + b_hh  # W·[h_{t−1}, x_t] + b, split in four
-        i, f, g, o = pre.chunk(4, dim=-1)
-        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        zi, zf, zg, zo = pre.chunk(4, dim=-1)
+        i, f, g, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
         c = f * c + i * g
         h = o * torch.tanh(c)
-        for name, value in zip(LSTM_GATES, (i, f, g, o)):
+        for name, value, z in zip(LSTM_GATES, (i, f, g, o), (zi, zf, zg, zo)):
             out[name].append(value)
+            pres[name].append(z)
         hs.append(h)
         cs.append(c)
     stack = lambda values: torch.stack(values, dim=1)
-    return LayerTrace(x, {k: stack(v) for k, v in out.items()}, stack(hs), stack(cs), h0, c0)
+    return LayerTrace(x, {k: stack(v) for k, v in out.items()},
+                      {k: stack(v) for k, v in pres.items()}, stack(hs), stack(cs), h0, c0)
 
 
 def _gru_layer(x, w_ih, w_hh, b_ih, b_hh, h, _c) -> LayerTrace:
     from_input = x @ w_ih.T + b_ih                  # (batch, steps, 3H)
     out = {name: [] for name in GRU_GATES}
+    pres = {name: [] for name in GRU_GATES}
     hs, h0 = [], h
     for t in range(x.shape[1]):
         xr, xz, xn = from_input[:, t].chunk(3, dim=-1)
         hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, dim=-1)
-        r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
-        n = torch.tanh(xn + r * hn)
+        zr, zz, zn = xr + hr, xz + hz, xn + torch.sigmoid(xr + hr) * hn
+        r, z, n = torch.sigmoid(zr), torch.sigmoid(zz), torch.tanh(zn)
         h = (1 - z) * n + z * h
-        for name, value in zip(GRU_GATES, (r, z, n)):
+        for name, value, pre in zip(GRU_GATES, (r, z, n), (zr, zz, zn)):
             out[name].append(value)
+            pres[name].append(pre)
         hs.append(h)
     stack = lambda values: torch.stack(values, dim=1)
-    return LayerTrace(x, {k: stack(v) for k, v in out.items()}, stack(hs), None, h0, None)
+    return LayerTrace(x, {k: stack(v) for k, v in out.items()},
+                      {k: stack(v) for k, v in pres.items()}, stack(hs), None, h0, None)

@@ -41,17 +41,22 @@ class Forecaster(nn.Module):
 
     def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
         """x: (batch, lookback, features), target in column 0 -> (batch, horizon) and the MSE loss."""
-        if self.shape.anchor_last:
-            # Subtract the last observed target value so that the network learns changes, which
-            # keeps it working when the level drifts outside the training range.
-            last = x[:, -1:, :1]                               # (batch, 1, 1)
-            x = torch.cat([x[..., :1] - last, x[..., 1:]], dim=-1)
-        out, _ = self.rnn(x)                                   # (batch, lookback, hidden)
+        out, _ = self.rnn(self.rnn_inputs(x))                  # (batch, lookback, hidden)
         pred = self.head(self.dropout(out[:, -1]))             # (batch, horizon)
         if self.shape.anchor_last:
-            pred = pred + last[:, :, 0]
+            pred = pred + x[:, -1:, 0]                         # back from changes to levels
         loss = None if targets is None else nn.functional.mse_loss(pred, targets)
         return pred, loss
+
+
+    def rnn_inputs(self, x: torch.Tensor) -> torch.Tensor:
+        """What the LSTM layer itself reads: with ``anchor_last``, the window minus its last
+        target value, so that the network learns changes, which keeps it working when the level
+        drifts outside the training range."""
+        if not self.shape.anchor_last:
+            return x
+        last = x[:, -1:, :1]                                   # (batch, 1, 1)
+        return torch.cat([x[..., :1] - last, x[..., 1:]], dim=-1)
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -41,13 +41,17 @@ class LanguageModel(nn.Module):
     def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None, state=None):
         """x: (streams, steps) token ids -> logits (streams, steps, vocab), the mean loss in nats
         per token (None without targets), and the recurrent state to carry into the next chunk."""
-        out, state = self.rnn(self.embedding(x), state)         # (streams, steps, hidden)
+        out, state = self.rnn(self.rnn_inputs(x), state)       # (streams, steps, hidden)
         logits = self.head(self.dropout(out))                   # (streams, steps, vocab)
         loss = None
         if targets is not None:
             loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
                                                targets.reshape(-1))
         return logits, loss, state
+
+    def rnn_inputs(self, x: torch.Tensor) -> torch.Tensor:
+        """What the LSTM layer itself reads: each token's embedding vector."""
+        return self.embedding(x)
 
 
 def detach_state(state):

@@ -1,0 +1,107 @@
+"""What the Inside page shows, computed from a trained result: an input, its trace, the numbers.
+
+A forecast's input is one window of the series (scaled as in training), ending where a forecast
+starts; a text model's input is a snippet of text. Either goes through the model's own input
+step (``rnn_inputs``: anchoring, embedding) and then through the explicit cells.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import torch
+
+from .cells import LayerTrace, trace
+
+LSTM_ROWS = [  # (symbol, gate key, what it is)
+    ("f", "f", "forget gate"), ("i", "i", "input gate"), ("C̃", "g", "candidate"),
+    ("o", "o", "output gate")]
+GRU_ROWS = [("r", "r", "reset gate"), ("z", "z", "update gate"), ("ñ", "n", "candidate")]
+
+
+def forecast_origins(result) -> list[int]:
+    """Rows where a forecast can start: every test-span origin, and the end (the real forecast)."""
+    lookback = result.config.lookback
+    first = max(lookback, result.split.test[0])
+    return list(range(first, len(result.series.frame) + 1))
+
+
+@torch.no_grad()
+def forecast_trace(result, origin: int) -> tuple[list[LayerTrace], pd.Index]:
+    """The trace of the window of ``lookback`` rows before ``origin``, and their timestamps."""
+    lookback = result.config.lookback
+    frame = result.series.frame
+    rows = frame.iloc[origin - lookback:origin]
+    scaled = torch.as_tensor(result.scaler.transform(rows.to_numpy(dtype="float64")),
+                             dtype=torch.float32)[None]          # (1, lookback, features)
+    model = result.model.cpu().eval()
+    return trace(model.rnn, model.rnn_inputs(scaled)), rows.index
+
+
+@torch.no_grad()
+def text_trace(result, snippet: str) -> tuple[list[LayerTrace], list[str]]:
+    """The trace of a text snippet, and its tokens as text (one per step)."""
+    ids = result.vocab.ids(snippet)
+    if len(ids) == 0:
+        raise ValueError("Type some text to look at.")
+    model = result.model.cpu().eval()
+    tokens = [result.vocab.decode([i]) for i in ids.tolist()]
+    return trace(model.rnn, model.rnn_inputs(ids[None])), tokens
+
+
+def step_numbers(layer: LayerTrace, t: int, units: list[int]) -> pd.DataFrame:
+    """Every number in the cell's equations at step ``t`` for the chosen units: one row per unit."""
+    lstm = layer.c is not None
+    rows = []
+    for u in units:
+        row = {"unit": u}
+        for symbol, key, _ in (LSTM_ROWS if lstm else GRU_ROWS):
+            row[f"{symbol} before σ/tanh"] = float(layer.pre[key][0, t, u])
+            row[symbol] = float(layer.gates[key][0, t, u])
+        h_prev = layer.h0[0, u] if t == 0 else layer.h[0, t - 1, u]
+        row["h(t−1)"] = float(h_prev)
+        if lstm:
+            c_prev = layer.c0[0, u] if t == 0 else layer.c[0, t - 1, u]
+            row["C(t−1)"] = float(c_prev)
+            row["C(t)"] = float(layer.c[0, t, u])
+        row["h(t)"] = float(layer.h[0, t, u])
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("unit")
+
+
+def equations_with_numbers(numbers: pd.Series, lstm: bool) -> list[str]:
+    """LaTeX lines of the cell's equations with one unit's numbers put in."""
+    n = {k: _fmt(v) for k, v in numbers.items()}
+    if lstm:
+        return [
+            rf"f_t = \sigma({n['f before σ/tanh']}) = {n['f']}",
+            rf"i_t = \sigma({n['i before σ/tanh']}) = {n['i']}",
+            rf"\tilde{{C}}_t = \tanh({n['C̃ before σ/tanh']}) = {n['C̃']}",
+            rf"C_t = f_t \ast C_{{t-1}} + i_t \ast \tilde{{C}}_t = {n['f']} \times {n['C(t−1)']}"
+            rf" + {n['i']} \times {n['C̃']} = {n['C(t)']}",
+            rf"o_t = \sigma({n['o before σ/tanh']}) = {n['o']}",
+            rf"h_t = o_t \ast \tanh(C_t) = {n['o']} \times \tanh({n['C(t)']}) = {n['h(t)']}"]
+    return [
+        rf"r_t = \sigma({n['r before σ/tanh']}) = {n['r']}",
+        rf"z_t = \sigma({n['z before σ/tanh']}) = {n['z']}",
+        rf"\tilde{{n}}_t = \tanh({n['ñ before σ/tanh']}) = {n['ñ']}",
+        rf"h_t = (1 - z_t) \ast \tilde{{n}}_t + z_t \ast h_{{t-1}} = (1 - {n['z']}) \times "
+        rf"{n['ñ']} + {n['z']} \times {n['h(t−1)']} = {n['h(t)']}"]
+
+
+def heatmaps(layer: LayerTrace) -> dict[str, torch.Tensor]:
+    """Units × steps matrices of every gate and state, for the heatmaps."""
+    lstm = layer.c is not None
+    names = ({"forget gate f": "f", "input gate i": "i", "output gate o": "o"} if lstm
+             else {"reset gate r": "r", "update gate z": "z"})
+    maps = {title: layer.gates[key][0].T for title, key in names.items()}
+    if lstm:
+        maps["cell state C"] = layer.c[0].T
+    maps["hidden state h"] = layer.h[0].T
+    return maps
+
+
+def _fmt(value: float) -> str:
+    value = 0.0 if abs(value) < 5e-4 else value
+    return f"{value:.3f}" if math.isfinite(value) else r"\infty"

@@ -1,0 +1,109 @@
+"""The Inside page's parts: which model, the equations, the step-through, the heatmaps."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..charts import state_heatmap
+from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
+from ..runs.recording import reopen
+from .runs_session import run_store
+from .session import FORECAST_JOB, TEXT_JOB, current_job
+
+LSTM_LATEX = [
+    r"f_t = \sigma(W_f \cdot [h_{t-1}, x_t] + b_f)",
+    r"i_t = \sigma(W_i \cdot [h_{t-1}, x_t] + b_i)",
+    r"\tilde{C}_t = \tanh(W_C \cdot [h_{t-1}, x_t] + b_C)",
+    r"C_t = f_t \ast C_{t-1} + i_t \ast \tilde{C}_t",
+    r"o_t = \sigma(W_o \cdot [h_{t-1}, x_t] + b_o)",
+    r"h_t = o_t \ast \tanh(C_t)"]
+GRU_LATEX = [
+    r"r_t = \sigma(W_r \cdot [h_{t-1}, x_t] + b_r)",
+    r"z_t = \sigma(W_z \cdot [h_{t-1}, x_t] + b_z)",
+    r"\tilde{n}_t = \tanh(W_n \cdot x_t + b_n + r_t \ast (U_n \cdot h_{t-1} + b_{hn}))",
+    r"h_t = (1 - z_t) \ast \tilde{n}_t + z_t \ast h_{t-1}"]
+HOW_TO_READ = {
+    "forget gate f": "Dark (near 1): the unit keeps what its cell held; light (near 0): it "
+                     "forgets it at this step.",
+    "input gate i": "Dark: the unit writes this step's candidate into its cell; light: it "
+                    "lets this input pass by.",
+    "output gate o": "Dark: the unit shows its cell's content in its output; light: it keeps "
+                     "it to itself for now.",
+    "cell state C": "The unit's long-term memory: a colour that lasts across many steps is "
+                    "something carried along (red positive, blue negative).",
+    "hidden state h": "What the unit passes on, to the next step and to the prediction (red "
+                      "positive, blue negative).",
+    "reset gate r": "Light (near 0): the candidate ignores the previous state at this step.",
+    "update gate z": "Dark (near 1): the unit keeps its previous state; light: it takes the "
+                     "new candidate.",
+}
+THIS_SESSION = {"forecast": "The forecast model you trained", "text": "The text model you trained"}
+
+
+def choose_model():
+    """The model to look into: one trained in this session, or a saved run. (task, result)."""
+    options = {}
+    for task, key in (("forecast", FORECAST_JOB), ("text", TEXT_JOB)):
+        job = current_job(key)
+        if job is not None and job.snapshot().done and job.result() is not None:
+            options[THIS_SESSION[task]] = (task, job.result)
+    saved = [r for r in run_store().list() if r.status != "running"]
+    for run in saved:
+        options[f"Saved run: {run.name} ({run.id}, {run.task})"] = (run.task, run.id)
+    if not options:
+        st.info("Train a model first (Forecast or Text page), or save one on the command line "
+                "with --save-run; then look inside it here.")
+        st.page_link("pages/forecast.py", label="Train a forecast", icon=":material/show_chart:")
+        st.page_link("pages/text.py", label="Train on a text", icon=":material/edit_note:")
+        return None
+    label = st.selectbox("Model", list(options), key="in_model",
+                         help="A model trained in this browser session, or any saved run.")
+    task, source = options[label]
+    if callable(source):
+        return task, source()
+    try:
+        return task, _reopened(source)
+    except ValueError as error:
+        st.warning(str(error))
+        return None
+
+
+@st.cache_resource(max_entries=4, show_spinner="Opening the run…")
+def _reopened(run_id: str):
+    return reopen(run_store(), run_id)
+
+
+def equations(lstm: bool) -> None:
+    st.markdown("The cell's equations (σ is the sigmoid, squashing to 0…1; ∗ multiplies "
+                "element by element; [h, x] puts the previous output next to the input):")
+    for line in (LSTM_LATEX if lstm else GRU_LATEX):
+        st.latex(line)
+
+
+def step_through(layer, steps: list[str], lstm: bool, key: str) -> None:
+    """Pick a step and units; see each equation with the actual numbers."""
+    a, b = st.columns([2, 1])
+    t = a.select_slider("Time step", options=list(range(len(steps))), key=f"{key}_t",
+                        value=len(steps) - 1, format_func=lambda i: f"{i}: {steps[i]!r}"
+                        if len(steps[i]) < 24 else str(i),
+                        help="The step of the input whose numbers you see.")
+    hidden = layer.h.shape[-1]
+    units = b.multiselect("Units", list(range(hidden)), default=list(range(min(3, hidden))),
+                          key=f"{key}_units", max_selections=8,
+                          help="Which of the hidden units to show.")
+    if not units:
+        st.caption("Pick at least one unit.")
+        return
+    numbers = step_numbers(layer, t, units)
+    st.markdown(f"**Unit {units[0]} at step {t}**, computed by the explicit cell from the "
+                f"trained weights:")
+    for line in equations_with_numbers(numbers.loc[units[0]], lstm):
+        st.latex(line)
+    st.dataframe(numbers.round(4), key=f"{key}_numbers")
+
+
+def heatmap_grid(layer, steps: list[str], key: str) -> None:
+    for title, matrix in heatmaps(layer).items():
+        st.plotly_chart(state_heatmap(matrix.numpy(), steps, title,
+                                      gate=title.split()[1] == "gate"), key=f"{key}_{title}")
+        st.caption(HOW_TO_READ[title])

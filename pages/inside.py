@@ -1,0 +1,48 @@
+"""Inside the LSTM: the cell equations on a trained model's own numbers, and its gates over time."""
+
+import streamlit as st
+
+from lstm_app.inside.explain import forecast_origins, forecast_trace, text_trace
+from lstm_app.ui.inside_view import choose_model, equations, heatmap_grid, step_through
+from lstm_app.ui.session import use_app_navigation
+
+use_app_navigation(__file__)
+
+st.title("Inside the LSTM")
+st.caption("Pick a trained model and an input, then follow the numbers through its gates.")
+
+chosen = choose_model()
+if chosen is None:
+    st.stop()
+task, result = chosen
+lstm = result.config.cell == "lstm"
+equations(lstm)
+
+st.subheader("Its input")
+if task == "forecast":
+    origins = forecast_origins(result)
+    index = result.series.frame.index
+    label = lambda o: "the future (the forecast)" if o == len(index) else str(index[o])
+    origin = st.select_slider("Forecast made for", origins, value=origins[-1], key="in_origin",
+                              format_func=label,
+                              help="The window of past values the network read for this forecast.")
+    traces, times = forecast_trace(result, origin)
+    steps = [str(t)[:10] if str(t).endswith("00:00:00") else str(t)[:16] for t in times]
+else:
+    default = result.text[len(result.train_text):][:80] or result.text[:80]
+    snippet = st.text_area("Text", value=default, key="in_snippet", height=80,
+                           help="The network reads this text character by character.")
+    try:
+        traces, steps = text_trace(result, snippet[:400])
+    except ValueError as error:
+        st.warning(str(error))
+        st.stop()
+
+layer = 0
+if len(traces) > 1:
+    layer = st.radio("Layer", list(range(len(traces))), horizontal=True, key="in_layer",
+                     format_func=lambda i: f"layer {i + 1}")
+st.subheader("Step through")
+step_through(traces[layer], steps, lstm, "in")
+st.subheader("Gates and states over time")
+heatmap_grid(traces[layer], steps, "in")

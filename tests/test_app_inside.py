@@ -1,0 +1,70 @@
+"""The Inside the LSTM page, driven with AppTest: a saved forecast run and a saved text run."""
+
+import pytest
+import torch
+
+from lstm_app.inside.explain import forecast_trace
+from lstm_app.runs.recording import (record_forecast, record_text, start_forecast_run,
+                                     start_text_run)
+from lstm_app.runs.store import RunStore
+from lstm_app.series.loading import load_series
+from lstm_app.series.pipeline import ForecastConfig
+from lstm_app.text.pipeline import TextConfig
+from lstm_app.ui.runs_session import run_store
+from tests.conftest import SAMPLES
+
+INSIDE = "pages/inside.py"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    run_store.clear()
+    yield RunStore()
+    run_store.clear()
+
+
+def test_without_any_model_the_page_says_where_to_train(apps, store):
+    at = apps(INSIDE).run()
+    assert not at.exception
+    assert any("Train a model first" in i.value for i in at.info)
+
+
+def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
+    series = load_series(SAMPLES / "airline_passengers.csv")
+    config = ForecastConfig(hidden_size=6, epochs=2)
+    run_id = start_forecast_run(store, series, config, "airline")
+    result = record_forecast(store.home, run_id, series, config)
+    at = apps(INSIDE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.latex) == 6 + 6  # the equations, then unit 0's with its numbers
+    assert [s.value for s in at.subheader] == ["Its input", "Step through",
+                                               "Gates and states over time"]
+    # The last step of the window before the future: the network's own h, from torch's kernel.
+    window = torch.as_tensor(result.scaler.transform(
+        series.frame.iloc[-result.config.lookback:].to_numpy()), dtype=torch.float32)[None]
+    with torch.no_grad():
+        out, _ = result.model.rnn(result.model.rnn_inputs(window))
+    [numbers] = [d.value for d in at.dataframe if "h(t)" in d.value.columns]
+    assert list(numbers.index) == [0, 1, 2]
+    assert numbers.loc[0, "h(t)"] == pytest.approx(float(out[0, -1, 0]), abs=1e-4)
+    assert len(at.get("plotly_chart")) == 5  # f, i, o, C, h
+    traces, _ = forecast_trace(result, len(series.frame))
+    assert traces[0].h.shape == (1, result.config.lookback, 6)
+
+
+def test_a_saved_text_run_reads_a_snippet(apps, store):
+    text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:4000]
+    config = TextConfig(hidden_size=8, embedding_dim=4, num_layers=2, cell="gru", epochs=1,
+                        batch_size=4, length=10)
+    run_id = start_text_run(store, text, "bard", config, "bard.txt")
+    record_text(store.home, run_id, text, config)
+    at = apps(INSIDE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.latex) == 4 + 4  # the GRU's equations, then with numbers
+    at.text_area(key="in_snippet").set_value("ROMEO: hi").run()
+    at.radio(key="in_layer").set_value(1).run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3  # r, z, h
+    at.text_area(key="in_snippet").set_value("").run()
+    assert [w.value for w in at.warning] == ["Type some text to look at."]
