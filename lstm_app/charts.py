@@ -249,3 +249,20 @@ def state_heatmap(matrix, steps: Sequence, title: str, gate: bool) -> go.Figure:
                       margin=dict(l=70, r=20, t=40, b=40),
                       yaxis=dict(autorange="reversed"), xaxis=dict(type="category"))
     return fig
+
+
+def pca_chart(coords, labels: Sequence, shares: tuple[float, float], title: str) -> go.Figure:
+    """Hidden states in two dimensions, joined in time order and coloured from early to late."""
+    coords = np.asarray(coords)
+    order = list(range(len(coords)))
+    fig = go.Figure(go.Scatter(
+        x=coords[:, 0], y=coords[:, 1], mode="lines+markers", text=[str(v) for v in labels],
+        line=dict(color="rgba(120,120,120,0.35)", width=1),
+        marker=dict(color=order, colorscale="Viridis", size=6, showscale=True,
+                    colorbar=dict(title="step")),
+        hovertemplate="%{text}<extra></extra>"))
+    fig.update_layout(template="plotly_white", height=420, title=dict(text=title, x=0),
+                      margin=dict(l=60, r=20, t=50, b=45),
+                      xaxis_title=f"first direction ({shares[0]:.0%} of the variation)",
+                      yaxis_title=f"second direction ({shares[1]:.0%})")
+    return fig

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from lstm_app.inside.explain import forecast_origins, forecast_trace, text_trace
-from lstm_app.ui.inside_view import choose_model, equations, heatmap_grid, step_through
+from lstm_app.inside.features import forecast_features, text_features
+from lstm_app.ui.inside_view import (choose_model, equations, features_section, heatmap_grid,
+                                     step_through)
 from lstm_app.ui.session import use_app_navigation
 
 use_app_navigation(__file__)
@@ -46,3 +48,11 @@ st.subheader("Step through")
 step_through(traces[layer], steps, lstm, "in")
 st.subheader("Gates and states over time")
 heatmap_grid(traces[layer], steps, "in")
+
+st.subheader("Hidden states as features")
+if task == "forecast":
+    features_section(forecast_features(result), "The hidden state before each forecast, "
+                     "over the whole series", "hidden_states.csv")
+else:
+    features_section(text_features(traces[-1], steps), "The hidden state after each character "
+                     "of the text above", "hidden_states.csv")

@@ -39,7 +39,8 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.latex) == 6 + 6  # the equations, then unit 0's with its numbers
     assert [s.value for s in at.subheader] == ["Its input", "Step through",
-                                               "Gates and states over time"]
+                                               "Gates and states over time",
+                                               "Hidden states as features"]
     # The last step of the window before the future: the network's own h, from torch's kernel.
     window = torch.as_tensor(result.scaler.transform(
         series.frame.iloc[-result.config.lookback:].to_numpy()), dtype=torch.float32)[None]
@@ -48,7 +49,7 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     [numbers] = [d.value for d in at.dataframe if "h(t)" in d.value.columns]
     assert list(numbers.index) == [0, 1, 2]
     assert numbers.loc[0, "h(t)"] == pytest.approx(float(out[0, -1, 0]), abs=1e-4)
-    assert len(at.get("plotly_chart")) == 5  # f, i, o, C, h
+    assert len(at.get("plotly_chart")) == 5 + 1  # f, i, o, C, h, and the PCA
     traces, _ = forecast_trace(result, len(series.frame))
     assert traces[0].h.shape == (1, result.config.lookback, 6)
 
@@ -65,6 +66,6 @@ def test_a_saved_text_run_reads_a_snippet(apps, store):
     at.text_area(key="in_snippet").set_value("ROMEO: hi").run()
     at.radio(key="in_layer").set_value(1).run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 3  # r, z, h
+    assert len(at.get("plotly_chart")) == 3 + 1  # r, z, h, and the PCA
     at.text_area(key="in_snippet").set_value("").run()
     assert [w.value for w in at.warning] == ["Type some text to look at."]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..charts import state_heatmap
+from ..charts import pca_chart, state_heatmap
 from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
+from ..inside.features import pca_2d
 from ..runs.recording import reopen
 from .runs_session import run_store
 from .session import FORECAST_JOB, TEXT_JOB, current_job
@@ -107,3 +108,18 @@ def heatmap_grid(layer, steps: list[str], key: str) -> None:
         st.plotly_chart(state_heatmap(matrix.numpy(), steps, title,
                                       gate=title.split()[1] == "gate"), key=f"{key}_{title}")
         st.caption(HOW_TO_READ[title])
+
+
+def features_section(features, title: str, file_name: str) -> None:
+    """The hidden states as a table to download, and their 2-D projection coloured by time."""
+    coords, shares = pca_2d(features)
+    labels = [" · ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in features.index]
+    st.plotly_chart(pca_chart(coords, labels, shares, title), key="in_pca")
+    st.caption("Each point is the network's hidden state at one step, flattened to two "
+               "dimensions (PCA); steps close together think alike. Colour runs from the first "
+               "step to the last.")
+    st.download_button("Download the hidden states (CSV)", features.to_csv(),
+                       file_name=file_name, mime="text/csv", key="in_features_csv",
+                       icon=":material/download:",
+                       help="One row per step, one column per hidden unit: features for other "
+                            "models, such as a regression or a clustering.")
