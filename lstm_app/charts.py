@@ -266,3 +266,14 @@ def pca_chart(coords, labels: Sequence, shares: tuple[float, float], title: str)
                       xaxis_title=f"first direction ({shares[0]:.0%} of the variation)",
                       yaxis_title=f"second direction ({shares[1]:.0%})")
     return fig
+
+
+def attribution_chart(times, values, scores, value_label: str) -> go.Figure:
+    """The input window (line) with each step's importance for the forecast (bars behind it)."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=list(times), y=list(scores), name="importance (occlusion)",
+                         marker_color="rgba(224, 123, 26, 0.55)", yaxis="y2"))
+    fig.add_trace(_line(times, values, value_label, ACTUAL, mode="lines+markers"))
+    return _layout(fig, "Which past steps drove this forecast", _x_title(pd.Index(times)),
+                   value_label, yaxis2=dict(title="importance", overlaying="y", side="right",
+                                            showgrid=False, rangemode="tozero"))

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from lstm_app.charts import attribution_chart
+from lstm_app.inside.attribution import forecast_attribution
 from lstm_app.inside.explain import forecast_origins, forecast_trace, text_trace
 from lstm_app.inside.features import forecast_features, text_features
 from lstm_app.ui.inside_view import (choose_model, equations, features_section, heatmap_grid,
@@ -29,6 +31,13 @@ if task == "forecast":
                               format_func=label,
                               help="The window of past values the network read for this forecast.")
     traces, times = forecast_trace(result, origin)
+    value = result.series.value_col
+    scores = forecast_attribution(result, origin)
+    st.plotly_chart(attribution_chart(times, result.series.frame[value].loc[times], scores,
+                                      value), key="in_attribution")
+    st.caption("Each step of the window in turn is replaced by the window's average and the "
+               "forecast made again: the taller the bar, the more the forecast moved, so the "
+               "more that step drove it.")
     steps = [str(t)[:10] if str(t).endswith("00:00:00") else str(t)[:16] for t in times]
 else:
     default = result.text[len(result.train_text):][:80] or result.text[:80]

@@ -49,7 +49,7 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     [numbers] = [d.value for d in at.dataframe if "h(t)" in d.value.columns]
     assert list(numbers.index) == [0, 1, 2]
     assert numbers.loc[0, "h(t)"] == pytest.approx(float(out[0, -1, 0]), abs=1e-4)
-    assert len(at.get("plotly_chart")) == 5 + 1  # f, i, o, C, h, and the PCA
+    assert len(at.get("plotly_chart")) == 1 + 5 + 1  # attribution; f, i, o, C, h; the PCA
     traces, _ = forecast_trace(result, len(series.frame))
     assert traces[0].h.shape == (1, result.config.lookback, 6)
 
