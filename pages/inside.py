@@ -7,7 +7,7 @@ from lstm_app.inside.attribution import forecast_attribution
 from lstm_app.inside.explain import forecast_origins, forecast_trace, text_trace
 from lstm_app.inside.features import forecast_features, text_features
 from lstm_app.ui.inside_view import (choose_model, equations, features_section, heatmap_grid,
-                                     step_through)
+                                     step_through, text_units_section)
 from lstm_app.ui.session import use_app_navigation
 
 use_app_navigation(__file__)
@@ -57,6 +57,10 @@ st.subheader("Step through")
 step_through(traces[layer], steps, lstm, "in")
 st.subheader("Gates and states over time")
 heatmap_grid(traces[layer], steps, "in")
+
+if task == "text":
+    st.subheader("Units that track something")
+    text_units_section(result, layer)
 
 st.subheader("Hidden states as features")
 if task == "forecast":

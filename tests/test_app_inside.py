@@ -67,5 +67,11 @@ def test_a_saved_text_run_reads_a_snippet(apps, store):
     at.radio(key="in_layer").set_value(1).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 3 + 1  # r, z, h, and the PCA
+    assert "Units that track something" in [s.value for s in at.subheader]
+    [units] = [d.value for d in at.dataframe if "property" in d.value.columns]
+    assert set(units["property"]) <= {"inside quotes", "position in the line",
+                                      "start of a word", "uppercase"} and len(units) > 0
+    at.selectbox(key="in_colour_unit").set_value(3).run()
+    assert not at.exception
     at.text_area(key="in_snippet").set_value("").run()
     assert [w.value for w in at.warning] == ["Type some text to look at."]

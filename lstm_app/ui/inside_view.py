@@ -6,7 +6,9 @@ import streamlit as st
 
 from ..charts import pca_chart, state_heatmap
 from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
+from ..inside.explain import text_trace
 from ..inside.features import pca_2d
+from ..inside.text_units import coloured_html, tracking_units
 from ..runs.recording import reopen
 from .runs_session import run_store
 from .session import FORECAST_JOB, TEXT_JOB, current_job
@@ -123,3 +125,26 @@ def features_section(features, title: str, file_name: str) -> None:
                        icon=":material/download:",
                        help="One row per step, one column per hidden unit: features for other "
                             "models, such as a regression or a clustering.")
+
+
+ANALYSIS_CHARS = 2000  # of unseen text, for finding units that track something
+
+
+def text_units_section(result, layer: int) -> None:
+    """Units whose activation follows a simple property, and the text coloured by one unit."""
+    unseen = result.text[len(result.train_text):] or result.text
+    sample = unseen[:ANALYSIS_CHARS]
+    traces, tokens = text_trace(result, sample)
+    h = traces[layer].h[0].numpy()
+    table = tracking_units(h, tokens)
+    st.markdown(f"Over {len(tokens):,} {'characters' if result.config.level == 'char' else 'tokens'} "
+                f"of text it never trained on, these units' activations follow a simple property "
+                f"best (a correlation near +1 or −1 means the unit tracks it):")
+    st.dataframe(table, hide_index=True, key="in_units_table")
+    units = list(range(h.shape[1]))
+    default = int(table["unit"].iloc[0]) if len(table) else 0
+    unit = st.selectbox("Colour the text by unit", units, index=default, key="in_colour_unit",
+                        help="Red where the unit's activation is positive, blue where negative.")
+    st.html(coloured_html(tokens[:600], h[:600, unit]))
+    st.caption("Look for a unit that switches colour at quotes, line breaks or word starts: "
+               "that is a cell your model grew for the job, without being told to.")

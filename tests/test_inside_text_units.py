@@ -1,0 +1,33 @@
+"""Units that track simple properties of the text, and the text coloured by a unit."""
+
+import numpy as np
+
+from lstm_app.inside.text_units import coloured_html, token_properties, tracking_units
+
+
+def test_properties_of_each_character():
+    p = token_properties(list('He said "Hi"\nok'))
+    assert p["uppercase"].tolist()[:3] == [1, 0, 0]
+    # inside quotes: from the character after the opening quote to the closing quote
+    assert p["inside quotes"].tolist() == [0] * 8 + [0, 1, 1, 1] + [0, 0, 0]
+    assert p["position in the line"].tolist()[-3:] == [12, 0, 1]
+    assert p["start of a word"].tolist()[:4] == [1, 0, 0, 1]
+
+
+def test_a_unit_that_copies_a_property_is_found_first():
+    tokens = list('a "quoted bit" and "another" here')
+    quotes = token_properties(tokens)["inside quotes"]
+    rng = np.random.default_rng(0)
+    h = rng.standard_normal((len(tokens), 6)) * 0.1
+    h[:, 4] = -quotes + 0.01 * rng.standard_normal(len(tokens))  # unit 4 tracks quotes, negated
+    table = tracking_units(h, tokens)
+    first = table[table["property"] == "inside quotes"].iloc[0]
+    assert first["unit"] == 4 and first["correlation"] < -0.99
+    # A property that never changes in the text is left out.
+    assert "uppercase" not in set(table["property"])
+
+
+def test_the_coloured_text_escapes_and_shades():
+    out = coloured_html(["<b>", "x"], np.array([1.0, -1.0]))
+    assert "&lt;b&gt;" in out and "<b>" not in out.replace("<br>", "")
+    assert "rgb(255,0,0)" in out and "rgb(0,0,255)" in out
