@@ -1,0 +1,36 @@
+"""Inside the LSTM in the browser: the airline demo from Home, then the model it trained, opened."""
+
+from __future__ import annotations
+
+import re
+
+from helpers import START_MS, assert_no_traceback, go_to, key_locator, main, open_page, shot
+from helpers import wait_results_drawn
+from playwright.sync_api import Page, expect
+
+DEMO_MS = 180_000
+
+
+def test_the_airline_demo_then_inside_the_lstm(page: Page, app_server):
+    open_page(page, app_server)
+    page.get_by_role("button", name="Forecast airline passengers").click()
+    page.wait_for_url(re.compile(r"/forecast/?(\?.*)?$"), timeout=START_MS)
+    wait_results_drawn(page, "Scores on the test span", timeout=DEMO_MS)
+    expect(main(page).get_by_text("Coach", exact=True)).to_be_visible()
+
+    go_to(page, "Inside the LSTM")
+    expect(page.get_by_role("heading", name="Inside the LSTM", exact=True)).to_be_visible()
+    model = key_locator(page, "in_model").get_by_role("combobox")
+    expect(model).to_have_value("The forecast model you trained")
+    # The equations, the input window with what drove the forecast, the step-through with the
+    # trained numbers, the heatmaps and the hidden-state features.
+    expect(main(page).locator(".katex").first).to_be_visible()
+    for heading in ("Its input", "Step through", "Gates and states over time",
+                    "Hidden states as features"):
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(main(page)).to_contain_text("Which past steps drove this forecast")
+    expect(main(page)).to_contain_text(re.compile(r"Unit 0 at step \d+"))
+    expect(page.get_by_role("button", name="Download the hidden states (CSV)")).to_be_visible()
+    assert main(page).locator(".js-plotly-plot").count() >= 7  # attribution, 5 maps, PCA
+    assert_no_traceback(page)
+    shot(page, "inside_01_airline")
