@@ -30,4 +30,4 @@ def test_a_unit_that_copies_a_property_is_found_first():
 def test_the_coloured_text_escapes_and_shades():
     out = coloured_html(["<b>", "x"], np.array([1.0, -1.0]))
     assert "&lt;b&gt;" in out and "<b>" not in out.replace("<br>", "")
-    assert "rgb(255,0,0)" in out and "rgb(0,0,255)" in out
+    assert "rgba(220,38,38,0.60)" in out and "rgba(37,99,235,0.60)" in out

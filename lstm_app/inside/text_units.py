@@ -52,13 +52,12 @@ def _correlations(h: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def coloured_html(tokens: list[str], activation: np.ndarray) -> str:
-    """The tokens with a background from blue (−1) through white to red (+1) by activation."""
+    """The tokens with a background from blue (−1) through none to red (+1) by activation."""
     spans = []
     for token, a in zip(tokens, np.clip(activation, -1, 1)):
-        r, g, b = (255, int(255 * (1 - a)), int(255 * (1 - a))) if a >= 0 else (
-            int(255 * (1 + a)), int(255 * (1 + a)), 255)
+        colour = "220,38,38" if a >= 0 else "37,99,235"  # red, blue; faint enough to read on
         text = html.escape(token).replace("\n", "↵<br>")
-        spans.append(f'<span style="background:rgb({r},{g},{b})">{text}</span>')
+        spans.append(f'<span style="background:rgba({colour},{0.6 * abs(a):.2f})">{text}</span>')
     return ('<div style="font-family:ui-monospace,monospace;font-size:0.9rem;line-height:1.7;'
             'white-space:pre-wrap;padding:0.75rem 1rem;border:1px solid #ddd;'
             'border-radius:0.5rem">' + "".join(spans) + "</div>")
