@@ -347,3 +347,24 @@ def test_stop_shows_the_result_of_a_stopped_training(app):
     assert 1 <= len(result.training.history) < 50
     assert any("stopped by the user" in c.value for c in at.caption), [c.value for c in at.caption]
     assert [m.label for m in at.metric] == METRICS
+
+
+# --- The coach ----------------------------------------------------------------------------------
+
+def test_the_coach_reads_a_text_run_and_its_advice_changes_the_settings(app):
+    at = choose(app(), "lstm_zh")
+    tiny_model(at, epochs=2)
+    at.session_state["tx_schedule"] = "plateau"
+    at.run()
+    train(at)
+    assert "Coach" in [s.value for s in at.subheader]
+    advice = [b for b in at.button if b.label.startswith("Apply: ")]
+    texts = [c.value for c in at.caption if c.value.startswith("The coach read the curves")]
+    assert advice or texts, "the coach said nothing at all"
+    if advice:  # e.g. "Apply: epochs 2 → 4": one click puts it in the settings
+        setting, new = advice[0].label.removeprefix("Apply: ").rsplit(" ", 1)
+        key = {"hidden units": "tx_hidden", "epochs": "tx_epochs", "dropout": "tx_dropout",
+               "learning rate": "tx_lr"}[setting.rsplit(" ", 2)[0]]
+        advice[0].click().run()
+        assert not at.exception
+        assert at.session_state[key] == pytest.approx(float(new))
