@@ -52,12 +52,11 @@ def _correlations(h: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def coloured_html(tokens: list[str], activation: np.ndarray) -> str:
-    """The tokens with a background from blue (−1) through none to red (+1) by activation."""
+    """HTML spans of the tokens, shaded from blue (−1) through none to red (+1) by activation
+    (a page puts them in its text box)."""
     spans = []
     for token, a in zip(tokens, np.clip(activation, -1, 1)):
         colour = "220,38,38" if a >= 0 else "37,99,235"  # red, blue; faint enough to read on
         text = html.escape(token).replace("\n", "↵<br>")
         spans.append(f'<span style="background:rgba({colour},{0.6 * abs(a):.2f})">{text}</span>')
-    return ('<div style="font-family:ui-monospace,monospace;font-size:0.9rem;line-height:1.7;'
-            'white-space:pre-wrap;padding:0.75rem 1rem;border:1px solid #ddd;'
-            'border-radius:0.5rem">' + "".join(spans) + "</div>")
+    return "".join(spans)

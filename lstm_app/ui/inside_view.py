@@ -12,6 +12,7 @@ from ..inside.text_units import coloured_html, tracking_units
 from ..runs.recording import reopen
 from .runs_session import run_store
 from .session import FORECAST_JOB, TEXT_JOB, current_job
+from .text_view import text_box
 
 LSTM_LATEX = [
     r"f_t = \sigma(W_f \cdot [h_{t-1}, x_t] + b_f)",
@@ -145,6 +146,6 @@ def text_units_section(result, layer: int) -> None:
     default = int(table["unit"].iloc[0]) if len(table) else 0
     unit = st.selectbox("Colour the text by unit", units, index=default, key="in_colour_unit",
                         help="Red where the unit's activation is positive, blue where negative.")
-    st.html(coloured_html(tokens[:600], h[:600, unit]))
+    st.html(text_box(coloured_html(tokens[:600], h[:600, unit])))
     st.caption("Look for a unit that switches colour at quotes, line breaks or word starts: "
                "that is a cell your model grew for the job, without being told to.")

@@ -74,7 +74,7 @@ def run_actions(store: RunStore, run: Run) -> None:
                 query_params={"run": run.id},
                 help="Forecast or generate again without retraining, or train it more.")
     try:
-        bundle = export_bundle(store, run.id)
+        bundle = _bundle(str(store.home), run.id, run.heartbeat, run.name, run.note)
     except ValueError as error:
         b.caption(str(error))
     else:
@@ -134,3 +134,10 @@ def import_form(store: RunStore) -> None:
                 st.error(str(error))
             else:
                 st.success(f"Imported as run {run_id}.")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _bundle(home: str, run_id: str, heartbeat: float, name: str, note: str) -> bytes:
+    """A run's bundle, zipped once per version of the run (every write moves its heartbeat;
+    the name and note are in the manifest), not on every rerun of the page."""
+    return export_bundle(RunStore(home), run_id)

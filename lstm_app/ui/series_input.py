@@ -9,7 +9,6 @@ from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
 from .source_picker import SourceWidgets, choose_source
 
 
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def load_cached(data: bytes, name: str, time_col: str | None, value_col: str | None,
                 covariates: tuple[str, ...]) -> SeriesData:

@@ -167,9 +167,14 @@ def highlighted(prompt: str, written: str, spans: list[tuple[int, int]], longest
             pieces.append(f'<mark style="background:{COPIED}">{text}</mark>')
         else:
             pieces.append(text)
+    return text_box("".join(pieces))
+
+
+def text_box(inner_html: str) -> str:
+    """Text shown as written (monospace, line breaks kept) in a bordered box."""
     return ('<div style="white-space:pre-wrap;font-family:ui-monospace,monospace;'
-            'font-size:0.9rem;line-height:1.5;padding:0.75rem 1rem;border:1px solid #ddd;'
-            'border-radius:0.5rem">' + "".join(pieces) + "</div>")
+            'font-size:0.9rem;line-height:1.6;padding:0.75rem 1rem;border:1px solid #ddd;'
+            'border-radius:0.5rem">' + inner_html + "</div>")
 
 
 def downloads(result: TextResult, samples: list[dict]) -> None:
