@@ -10,6 +10,7 @@ captured; so a CUDA build only imports the engine, and each child sets up its ke
 
 import torch
 
+import lstm_app.runs.recording  # noqa: F401  (the tasks the app submits: record_forecast/_text)
 import lstm_app.series.pipeline  # noqa: F401  (the engine, imported once for every child)
 import lstm_app.text.pipeline  # noqa: F401
 
