@@ -3,13 +3,21 @@ No Streamlit here."""
 
 from .samples import Sample, list_samples, sample_path
 from .series.loading import SeriesData, load_series
-from .series.pipeline import ForecastConfig, ForecastResult, run_forecast, to_report
+from .series.pipeline import ForecastResult, fit_forecast, run_forecast, score_forecast, to_report
+from .series.settings import ForecastConfig
+from .series.trained import TrainedForecaster
+from .tasks import TASKS, Task
 from .text.corpus import read_text
-from .text.pipeline import TextConfig, TextResult, run_text
-from .training.trainer import Progress, Trainer, TrainerConfig, TrainResult
+from .text.pipeline import TextResult, fit_text, run_text, score_text
+from .text.settings import TextConfig
+from .text.sizing import suggested_config
+from .text.trained import TrainedLanguageModel
+from .training.trainer import Callbacks, Progress, Trainer, TrainerConfig, TrainResult
 
 __all__ = [
-    "ForecastConfig", "ForecastResult", "Progress", "Sample", "SeriesData", "TextConfig",
-    "TextResult", "Trainer", "TrainerConfig", "TrainResult", "list_samples", "load_series",
-    "read_text", "run_forecast", "run_text", "sample_path", "to_report",
+    "TASKS", "Callbacks", "ForecastConfig", "ForecastResult", "Progress", "Sample",
+    "SeriesData", "Task", "TextConfig", "TextResult", "TrainedForecaster",
+    "TrainedLanguageModel", "Trainer", "TrainerConfig", "TrainResult", "fit_forecast", "fit_text",
+    "list_samples", "load_series", "read_text", "run_forecast", "run_text", "score_forecast",
+    "score_text", "sample_path", "suggested_config", "to_report",
 ]

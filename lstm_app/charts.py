@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -93,35 +94,36 @@ def series_chart(frame: pd.DataFrame, value_col: str, covariates: Sequence[str] 
     return _layout(fig, title or f"{value_col} over time", _x_title(index), value_col, **extra)
 
 
-def _best_epoch(history: Sequence[dict]) -> tuple[int, float] | None:
+def _best_epoch(history: Sequence) -> tuple[int, float] | None:
     """The epoch with the lowest finite validation loss, or None when there is none yet."""
-    scored = [(h["val_loss"], h["epoch"]) for h in history
-              if h.get("val_loss") is not None and math.isfinite(h["val_loss"])]
+    scored = [(h.val_loss, h.epoch) for h in history
+              if h.val_loss is not None and math.isfinite(h.val_loss)]
     if not scored:
         return None
     loss, epoch = min(scored)
     return epoch, loss
 
 
-def loss_chart(history: Sequence[dict], batches: Sequence[dict] = (), log_y: bool = False,
+def loss_chart(history: Sequence, batches: Sequence = (), log_y: bool = False,
                loss_label: str = "loss (MSE, scaled)", perplexity: bool = False) -> go.Figure:
-    """Train and validation loss per epoch, per-batch train loss faint underneath, the best epoch marked.
+    """Train and validation loss per epoch (epoch records), per-batch train loss faint
+    underneath (batch points), the best epoch marked.
 
     With ``perplexity`` the losses (nats per token) are drawn as perplexities, exp(loss).
     """
     if perplexity:
-        history = [{**h, "train_loss": _exp(h["train_loss"]), "val_loss": _exp(h["val_loss"])}
+        history = [replace(h, train_loss=_exp(h.train_loss), val_loss=_exp(h.val_loss))
                    for h in history]
-        batches = [{**b, "train_loss": _exp(b["train_loss"])} for b in batches]
+        batches = [replace(b, train_loss=_exp(b.train_loss)) for b in batches]
     fig = go.Figure()
     if batches:
-        fig.add_trace(_line([b["x"] for b in batches], [b["train_loss"] for b in batches],
+        fig.add_trace(_line([b.x for b in batches], [b.train_loss for b in batches],
                             "train (per batch)", LSTM, width=1, opacity=0.3))
     if history:
-        epochs = [h["epoch"] for h in history]
+        epochs = [h.epoch for h in history]
         mode = "lines+markers" if len(history) <= 30 else "lines"  # the first points must show
-        fig.add_trace(_line(epochs, [h["train_loss"] for h in history], "train", LSTM, mode=mode))
-        fig.add_trace(_line(epochs, [h["val_loss"] for h in history], "validation", VALIDATION,
+        fig.add_trace(_line(epochs, [h.train_loss for h in history], "train", LSTM, mode=mode))
+        fig.add_trace(_line(epochs, [h.val_loss for h in history], "validation", VALIDATION,
                             mode=mode))
     best = _best_epoch(history)
     if best is not None:
@@ -137,8 +139,8 @@ def loss_chart(history: Sequence[dict], batches: Sequence[dict] = (), log_y: boo
     return _layout(fig, title, "epoch", loss_label, yaxis_type="log" if log_y else "linear")
 
 
-def _exp(loss: float) -> float:
-    return math.exp(min(loss, 50.0))  # a diverged loss must not overflow the chart
+def _exp(loss: float | None) -> float | None:
+    return None if loss is None else math.exp(min(loss, 50.0))  # no overflow when it diverged
 
 
 def validation_chart(times, actual, forecast, value_label: str,
@@ -203,13 +205,13 @@ def _significant(value, digits: int = 4) -> float:
     return round(float(value), digits - 1 - math.floor(math.log10(abs(value))))
 
 
-def metrics_table(test: dict, baselines: dict) -> pd.DataFrame:
-    """The LSTM's and the baselines' test metrics, one row each, 4 significant digits."""
-    rows = {label: test if key is None else baselines.get(key, {})
+def metrics_table(test, baselines: dict) -> pd.DataFrame:
+    """The LSTM's and the baselines' test scores, one row each, 4 significant digits."""
+    rows = {label: test if key is None else baselines.get(key)
             for label, key in METRIC_ROWS.items()}
     return pd.DataFrame(
-        [[_significant(metrics.get(key)) for key in METRIC_COLUMNS.values()]
-         for metrics in rows.values()],
+        [[_significant(getattr(scores, key, None)) for key in METRIC_COLUMNS.values()]
+         for scores in rows.values()],
         index=pd.Index(list(rows), name="model"), columns=list(METRIC_COLUMNS), dtype=float)
 
 
@@ -217,16 +219,16 @@ RUN_COLORS = ["#1f5fd1", "#e07b1a", "#2a9d5b", "#c2410c", "#7c3aed", "#0e7490", 
               "#4d7c0f"]
 
 
-def runs_loss_chart(curves: Sequence[tuple[str, Sequence[dict]]], log_y: bool = False) -> go.Figure:
+def runs_loss_chart(curves: Sequence[tuple[str, Sequence]], log_y: bool = False) -> go.Figure:
     """Several runs' validation loss per epoch (solid) and training loss (dotted), one colour each."""
     fig = go.Figure()
     for i, (label, history) in enumerate(curves):
         color = RUN_COLORS[i % len(RUN_COLORS)]
-        epochs = [h["epoch"] for h in history]
+        epochs = [h.epoch for h in history]
         mode = "lines+markers" if len(history) <= 30 else "lines"  # a 1-epoch run must show
-        fig.add_trace(_line(epochs, [h["val_loss"] for h in history], f"{label}: validation",
+        fig.add_trace(_line(epochs, [h.val_loss for h in history], f"{label}: validation",
                             color, legendgroup=label, mode=mode))
-        fig.add_trace(_line(epochs, [h["train_loss"] for h in history], f"{label}: train", color,
+        fig.add_trace(_line(epochs, [h.train_loss for h in history], f"{label}: train", color,
                             width=1.5, dash="dot", legendgroup=label))
     fig = _layout(fig, "Loss per epoch, run by run", "epoch", "loss",
                   yaxis_type="log" if log_y else "linear")

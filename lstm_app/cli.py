@@ -1,5 +1,8 @@
 """The command line: ``python -m lstm_app forecast DATA.csv …``, ``text CORPUS.txt …`` and ``runs …``.
 
+Each task's options come from its settings table (one ``--name`` per setting, with the table's
+help), and a value is checked by the config the same way everywhere. Where the user gives no
+value, the settings the page would suggest for the data are used, and the report names them.
 Bad input exits with status 2 and one plain sentence on stderr, never a traceback. The first
 Ctrl-C stops training and still scores the best weights so far; a second one aborts.
 """
@@ -13,43 +16,69 @@ import sys
 import threading
 from pathlib import Path
 
-from .series.loading import load_series
-from .series.evaluation import coverage_note
-from .series.metrics import NEAR_ZERO
-from .series.pipeline import ForecastConfig, ForecastResult, run_forecast, to_report
 from .runs.commands import add_runs_command, run_runs_command
-from .runs.recording import record_forecast, record_text, start_forecast_run, start_text_run
+from .runs.recording import record, start_run
 from .runs.store import RunStore
+from .series.evaluation import coverage_note
+from .series.loading import load_series
+from .series.metrics import NEAR_ZERO
+from .series.pipeline import ForecastResult
+from .tasks import FORECAST, TEXT, Task
 from .text.corpus import read_text
-from .text.pipeline import TextConfig, run_text
-from .text.pipeline import to_report as text_report
-from .training.trainer import Progress
+from .text.sizing import SUGGESTED as SUGGESTED_FOR_TEXT
+from .text.sizing import suggested_config
+from .training.settings import Setting
+from .training.trainer import Callbacks, Progress
 
 EXIT_BAD_INPUT = 2
 SAVE_RUN_HELP = ("save the run (data, weights, history, report) in the run store, "
                  "$LSTM_APP_HOME or ./lstm_runs, where the app's Runs page shows it")
 
 
-def _int_or_auto(text: str) -> int | str:
-    if text == "auto":
-        return "auto"
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number or 'auto', got '{text}'")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _add_settings(parser: argparse.ArgumentParser, task: Task,
+                  suggested: tuple[str, ...] = ()) -> None:
+    """One option per setting of the task's table; values stay text until ``given_settings``.
+    ``suggested`` names the settings whose default is suggested for the data."""
+    defaults = task.config()
+    for s in task.settings.values():
+        if not s.on_cli:
+            continue
+        flag = "--" + s.name.replace("_", "-")
+        default = ("suggested for the data" if s.name in suggested
+                   else _plain(getattr(defaults, s.name)))
+        help = f"{s.help} (default: {default})".replace("%", "%%")
+        if s.kind is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None,
+                                help=help)
+        else:
+            parser.add_argument(flag, default=None, metavar=_metavar(s), help=help)
 
 
-def _size(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a fraction below 1 or a number of rows, got '{text}'")
-    if value <= 0 or (value >= 1 and not value.is_integer()):
-        raise argparse.ArgumentTypeError(f"expected a fraction below 1 or a whole number of rows, got '{text}'")
-    return value
+def _plain(value) -> str:
+    if value is None:
+        return "detected"
+    if isinstance(value, tuple):
+        return ",".join(value) or "none"
+    return "true" if value is True else "false" if value is False else f"{value}"
+
+
+def _metavar(s: Setting) -> str:
+    if s.choices:
+        return "|".join(s.choices)
+    if s.kind is tuple:
+        return "C1,C2"
+    word = {int: "N", float: "X", str: "TEXT"}[s.kind]
+    return f"{word}|auto" if s.auto else word
+
+
+def given_settings(args: argparse.Namespace, task: Task) -> dict:
+    """The settings the user gave on the command line, each checked by its row of the table."""
+    given = {}
+    for s in task.settings.values():
+        raw = getattr(args, s.name, None) if s.on_cli else None
+        if raw is not None:
+            given[s.name] = raw if s.kind is bool else s.parse(raw)
+    return given
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,81 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Train LSTMs on your own data.")
     commands = parser.add_subparsers(dest="command", required=True)
     f = commands.add_parser("forecast", help="train an LSTM forecaster on a CSV time series")
-    d = ForecastConfig()
     f.add_argument("data", help="the CSV file")
-    f.add_argument("--time-col", help="the date/time column (default: detected)")
-    f.add_argument("--value-col", help="the column to forecast (default: the right-most numeric one)")
-    f.add_argument("--covariates", default="", help="extra input columns, comma-separated")
-    f.add_argument("--lookback", type=_int_or_auto, default=d.lookback)
-    f.add_argument("--horizon", type=_int_or_auto, default=d.horizon)
-    f.add_argument("--hidden-size", type=int, default=d.hidden_size)
-    f.add_argument("--num-layers", type=int, default=d.num_layers)
-    f.add_argument("--dropout", type=float, default=d.dropout)
-    f.add_argument("--cell", choices=("lstm", "gru"), default=d.cell)
-    f.add_argument("--epochs", type=int, default=d.epochs)
-    f.add_argument("--batch-size", type=int, default=d.batch_size)
-    f.add_argument("--lr", type=float, default=d.lr)
-    f.add_argument("--patience", type=int, default=d.patience)
-    f.add_argument("--seed", type=int, default=d.seed)
-    f.add_argument("--val-size", type=_size, default=d.val_size)
-    f.add_argument("--test-size", type=_size, default=d.test_size)
-    f.add_argument("--stride", type=int, default=d.stride)
+    _add_settings(f, FORECAST)
     f.add_argument("--out", type=Path, help="write the forecast here (CSV)")
-    f.add_argument("--report", type=Path, help="write the full report here (JSON)")
-    f.add_argument("--quiet", action="store_true", help="no progress bar")
-    f.add_argument("--save-run", action="store_true", help=SAVE_RUN_HELP)
-    _add_text_command(commands)
+    t = commands.add_parser("text", help="train an LSTM language model on a text file")
+    t.add_argument("corpus", help="the text file (UTF-8 preferred)")
+    _add_settings(t, TEXT, SUGGESTED_FOR_TEXT)
+    for p in (f, t):
+        p.add_argument("--report", type=Path, help="write the full report here (JSON)")
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument("--save-run", action="store_true", help=SAVE_RUN_HELP)
     add_runs_command(commands)
     return parser
-
-
-def _add_text_command(commands) -> None:
-    t = commands.add_parser("text", help="train an LSTM language model on a text file")
-    d = TextConfig()
-    t.add_argument("corpus", help="the text file (UTF-8 preferred)")
-    t.add_argument("--level", choices=("char", "word"), default=d.level)
-    for name in ("seq_len", "embedding_dim", "hidden_size", "num_layers", "batch_size", "epochs",
-                 "seed", "length", "top_k"):
-        t.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(d, name))
-    for name in ("dropout", "lr", "minutes", "temperature", "top_p"):
-        t.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
-    t.add_argument("--cell", choices=("lstm", "gru"), default=d.cell)
-    t.add_argument("--prompt", default=d.prompt, help="the sample starts with this text")
-    t.add_argument("--keep-last", dest="keep_best", action="store_false",
-                   help="keep the last epoch's weights, not the best validation epoch's "
-                        "(for tiny texts learnt by heart)")
-    t.add_argument("--report", type=Path, help="write the full report here (JSON)")
-    t.add_argument("--quiet", action="store_true", help="no progress bar")
-    t.add_argument("--save-run", action="store_true", help=SAVE_RUN_HELP)
-
-
-def config_from_args(args: argparse.Namespace) -> ForecastConfig:
-    covariates = tuple(c.strip() for c in args.covariates.split(",") if c.strip())
-    config = ForecastConfig(
-        time_col=args.time_col, value_col=args.value_col, covariates=covariates,
-        lookback=args.lookback, horizon=args.horizon, hidden_size=args.hidden_size,
-        num_layers=args.num_layers, dropout=args.dropout, cell=args.cell, epochs=args.epochs,
-        batch_size=args.batch_size, lr=args.lr, patience=args.patience, seed=args.seed,
-        val_size=args.val_size, test_size=args.test_size, stride=args.stride)
-    check_config(config)
-    return config
-
-
-def check_config(config: ForecastConfig) -> None:
-    """Refuse settings that cannot train, with a sentence that says what to change."""
-    rules = [
-        (config.hidden_size >= 1, "The number of hidden units must be at least 1."),
-        (config.num_layers >= 1, "The number of layers must be at least 1."),
-        (0 <= config.dropout < 1, "Dropout must be between 0 and 1 (for example 0.1)."),
-        (config.epochs >= 1, "The number of epochs must be at least 1."),
-        (config.batch_size >= 1, "The batch size must be at least 1."),
-        (config.lr > 0, "The learning rate must be above 0 (for example 0.001)."),
-        (config.patience >= 0, "Patience must be 0 (off) or more epochs."),
-        (config.stride >= 1, "The stride between backtest origins must be at least 1."),
-    ]
-    for ok, message in rules:
-        if not ok:
-            raise ValueError(message)
 
 
 class ProgressBar:
@@ -160,9 +126,9 @@ def results_table(result: ForecastResult) -> str:
     rows = [("LSTM", result.test)] + [(name.replace("_", " "), row)
                                       for name, row in result.baselines.items()]
     for name, row in rows:
-        lines.append(f"{name:16}{fmt(row['mae']):>10}{fmt(row['rmse']):>10}{fmt(row['mape']):>10}"
-                     f"{fmt(row['smape']):>10}{fmt(row['mase']):>8}")
-    if result.test["mape"] is None:
+        lines.append(f"{name:16}{fmt(row.mae):>10}{fmt(row.rmse):>10}{fmt(row.mape):>10}"
+                     f"{fmt(row.smape):>10}{fmt(row.mase):>8}")
+    if result.test.mape is None:
         lines.append(f"MAPE is undefined: some actual values are zero or within {NEAR_ZERO:.0%} "
                      f"of zero relative to their mean size.")
     cov = result.interval_coverage
@@ -176,90 +142,68 @@ def results_table(result: ForecastResult) -> str:
 
 
 def run_forecast_command(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
+    config = FORECAST.config(**given_settings(args, FORECAST))
     series = load_series(args.data, time_col=config.time_col, value_col=config.value_col,
                          covariates=config.covariates)
     for notice in series.notices:
         print(f"note: {notice}", file=sys.stderr)
-    if args.save_run:
-        store = RunStore()
-        run_id = start_forecast_run(store, series, config, name=Path(args.data).name)
-        train = lambda bar, stop: record_forecast(store.home, run_id, series, config,
-                                                  on_progress=bar, stop_event=stop)
-    else:
-        train = lambda bar, stop: run_forecast(series, config, on_progress=bar, stop_event=stop)
-    result = _with_progress(args.quiet, train)
+    result = _train(args, FORECAST, series, config, Path(args.data).name)
     print(results_table(result))
-    if args.save_run:
-        print(f"Saved as run {run_id} in {store.home} (python -m lstm_app runs show {run_id}).")
     if args.out:
         result.forecast.to_csv(args.out, index=False)
         print(f"Forecast written to {args.out}")
-    if args.report:
-        args.report.write_text(json.dumps(to_report(result), indent=2, default=str))
-        print(f"Report written to {args.report}")
+    _write_report(args, FORECAST, result)
     return 0
 
 
 def run_text_command(args: argparse.Namespace) -> int:
-    fields = {f for f in TextConfig.__dataclass_fields__} & set(vars(args))
-    config = TextConfig(**{name: getattr(args, name) for name in fields})
-    check_text_config(config)
+    given = given_settings(args, TEXT)
     text, notices = read_text(args.corpus)
     for notice in notices:
         print(f"note: {notice}", file=sys.stderr)
-    if args.save_run:
-        store = RunStore()
-        run_id = start_text_run(store, text, Path(args.corpus).name, config,
-                                Path(args.corpus).name)
-        train = lambda bar, stop: record_text(store.home, run_id, text, config, on_progress=bar,
-                                              stop_event=stop)
-    else:
-        train = lambda bar, stop: run_text(text, config, on_progress=bar, stop_event=stop)
-    result = _with_progress(args.quiet, train)
+    config = suggested_config(text, given)
+    if config.suggested:
+        print(f"note: suggested for this text's size: "
+              f"{', '.join(f'{n} {getattr(config, n)}' for n in config.suggested)}",
+              file=sys.stderr)
+    result = _train(args, TEXT, text, config, Path(args.corpus).name)
     for notice in result.notices:
         print(f"note: {notice}", file=sys.stderr)
-    m = result.sample["memorization"]
+    m = result.memorization
     print(f"validation loss {result.val_loss:.4f} nats per {result.config.level}, perplexity "
           f"{result.perplexity:.2f}, {result.bits_per_char:.3f} bits per character, "
           f"{result.tokens_per_second:,.0f} tokens/s")
     print(result.training.message)
     print("--- sample ---")
-    print(result.sample["text"])
-    print(f"--- {m['copied_ngram_share']:.0%} of its {m['ngram']}-character pieces occur in the "
-          f"training text; the longest copied passage has {m['longest_chars']} characters")
-    if args.report:
-        args.report.write_text(json.dumps(text_report(result), indent=2, ensure_ascii=False,
-                                          default=str))
-        print(f"Report written to {args.report}")
-    if args.save_run:
-        print(f"Saved as run {run_id} in {store.home} (python -m lstm_app runs show {run_id}).")
+    print(result.sample)
+    print(f"--- {m.copied_ngram_share:.0%} of its {m.ngram}-character pieces occur in the "
+          f"training text; the longest copied passage has {m.longest_chars} characters")
+    _write_report(args, TEXT, result)
     return 0
 
 
-def check_text_config(config: TextConfig) -> None:
-    rules = [
-        (config.seq_len >= 1, "The sequence length must be at least 1."),
-        (config.hidden_size >= 1 and config.embedding_dim >= 1,
-         "The hidden size and the embedding size must be at least 1."),
-        (config.num_layers >= 1, "The number of layers must be at least 1."),
-        (0 <= config.dropout < 1, "Dropout must be between 0 and 1 (for example 0.1)."),
-        (config.batch_size >= 1, "The batch size (parallel streams) must be at least 1."),
-        (config.lr > 0, "The learning rate must be above 0 (for example 0.002)."),
-        (config.epochs >= 1, "The number of epochs must be at least 1."),
-        (config.minutes >= 0, "The time budget in minutes cannot be negative."),
-        (config.length >= 0, "The sample length cannot be negative."),
-        (config.temperature >= 0, "The temperature cannot be negative (0 means greedy)."),
-        (0 < config.top_p <= 1, "top-p must be above 0 and at most 1."),
-        (config.top_k >= 0, "top-k must be 0 (off) or more."),
-    ]
-    for ok, message in rules:
-        if not ok:
-            raise ValueError(message)
+def _train(args: argparse.Namespace, task: Task, data, config, name: str):
+    """Fit and score with a progress bar; with --save-run, recorded as a run."""
+    if not args.save_run:
+        return _with_progress(args.quiet, lambda callbacks: task.score(
+            task.fit(data, config, callbacks), data))
+    store = RunStore()
+    run_id = start_run(store, task.name, data, config, name, name)
+    result = _with_progress(args.quiet, lambda callbacks: record(store.home, run_id, task.name,
+                                                                 data, config, callbacks))
+    print(f"Saved as run {run_id} in {store.home} (python -m lstm_app runs show {run_id}).")
+    return result
+
+
+def _write_report(args: argparse.Namespace, task: Task, result) -> None:
+    if args.report:
+        args.report.write_text(json.dumps(task.report(result), indent=2, ensure_ascii=False,
+                                          default=str), encoding="utf-8")
+        print(f"Report written to {args.report}")
 
 
 def _with_progress(quiet: bool, train):
-    """Run ``train(bar, stop)`` with a progress bar; the first Ctrl-C stops, a second aborts."""
+    """Run ``train(callbacks)`` with a progress bar; the first Ctrl-C stops, a second aborts."""
     stop = threading.Event()
     bar = None if quiet else ProgressBar()
 
@@ -271,7 +215,7 @@ def _with_progress(quiet: bool, train):
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        return train(bar, stop)
+        return train(Callbacks(on_progress=bar, stop_event=stop))
     finally:
         signal.signal(signal.SIGINT, previous)
         if bar:

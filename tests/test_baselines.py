@@ -1,6 +1,7 @@
 """Baselines, the verdict and conformal intervals on tiny hand-checked arrays."""
 import numpy as np
 
+from lstm_app.series.metrics import Scores
 from lstm_app.series import baselines, evaluation, intervals
 
 PATTERN = np.array([1.0, 5.0, 9.0, 3.0, 2.0, 6.0, 10.0, 4.0])  # rows 0..7, season 4
@@ -33,19 +34,23 @@ def test_baseline_forecasts_fall_back_to_naive_without_a_usable_season():
     assert set(preds) == {"naive", "seasonal_naive", "drift"}
 
 
+def scores(mase, mae):
+    return Scores(mae=mae, rmse=mae, mape=None, smape=1.0, mase=mase)
+
+
 def rows(**mase_by_name):
-    return {name: {"mase": value, "mae": 10.0} for name, value in mase_by_name.items()}
+    return {name: scores(value, 10.0) for name, value in mase_by_name.items()}
 
 
 def test_verdict_when_the_lstm_wins():
-    text = evaluation.verdict({"mase": 0.82, "mae": 1.0},
+    text = evaluation.verdict(scores(0.82, 1.0),
                               rows(naive=1.2, seasonal_naive=1.0, drift=1.5))
     assert text == ("The LSTM's MASE is 18% lower than seasonal naive's, the best of the three "
                     "baselines, on the test span.")
 
 
 def test_verdict_when_a_baseline_wins():
-    text = evaluation.verdict({"mase": 1.25, "mae": 1.0},
+    text = evaluation.verdict(scores(1.25, 1.0),
                               rows(naive=1.0, seasonal_naive=1.1, drift=1.5))
     assert text == ("Naive (last value) beats this LSTM: its MASE is 20% lower on the test span, "
                     "so trust naive (last value) for this series, or try a longer lookback, more "
@@ -53,10 +58,10 @@ def test_verdict_when_a_baseline_wins():
 
 
 def test_verdict_falls_back_to_mae_without_mase():
-    baseline_rows = {"naive": {"mase": None, "mae": 5.0},
-                     "seasonal_naive": {"mase": None, "mae": 4.5},
-                     "drift": {"mase": None, "mae": 4.0}}
-    assert evaluation.verdict({"mase": None, "mae": 3.0}, baseline_rows) == (
+    baseline_rows = {"naive": scores(None, 5.0),
+                     "seasonal_naive": scores(None, 4.5),
+                     "drift": scores(None, 4.0)}
+    assert evaluation.verdict(scores(None, 3.0), baseline_rows) == (
         "The LSTM's MAE is 25% lower than drift's, the best of the three baselines, on the test span.")
 
 
@@ -104,7 +109,7 @@ def test_coverage_note_speaks_only_when_intervals_fall_short():
 
 def test_lstm_wins_follows_the_verdicts_one_percent_rule():
     from lstm_app.series.evaluation import lstm_wins
-    row = lambda mase: {"mae": 1.0, "rmse": 1.0, "mape": None, "smape": 1.0, "mase": mase}
+    row = lambda mase: scores(mase, 1.0)
     baselines = {"naive": row(1.0), "seasonal_naive": row(0.8), "drift": row(1.2)}
     assert lstm_wins(row(0.7), baselines)
     assert not lstm_wins(row(0.795), baselines)  # within 1%: "adds nothing yet"

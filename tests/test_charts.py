@@ -7,6 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from lstm_app.series.metrics import Scores
+from lstm_app.training.jobs import BatchPoint
+from lstm_app.training.trainer import EpochRecord
 from lstm_app import charts
 
 DATES = pd.date_range("2020-01-01", periods=12, freq="MS", name="month")
@@ -83,9 +86,7 @@ def test_series_chart_without_dates_uses_a_step_axis():
     assert fig.layout.xaxis.title.text == "step"
 
 
-HISTORY = [{"epoch": 1, "train_loss": 1.0, "val_loss": 0.9},
-           {"epoch": 2, "train_loss": 0.6, "val_loss": 0.5},
-           {"epoch": 3, "train_loss": 0.4, "val_loss": 0.7}]
+HISTORY = [EpochRecord(1, 1.0, 0.9), EpochRecord(2, 0.6, 0.5), EpochRecord(3, 0.4, 0.7)]
 
 
 def test_loss_chart_marks_the_best_validation_epoch():
@@ -103,7 +104,7 @@ def test_loss_chart_marks_the_best_validation_epoch():
 
 
 def test_loss_chart_log_axis_and_batches_underneath():
-    batches = [{"x": 0.5, "train_loss": 1.2}, {"x": 1.5, "train_loss": 0.8}]
+    batches = [BatchPoint(0.5, 1.2), BatchPoint(1.5, 0.8)]
     fig = charts.loss_chart(HISTORY, batches=batches, log_y=True, loss_label="loss")
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.yaxis.title.text == "loss"
@@ -123,7 +124,7 @@ def test_loss_chart_with_an_empty_history():
 
 
 def test_loss_chart_ignores_missing_validation_losses():
-    fig = charts.loss_chart([{"epoch": 1, "train_loss": 1.0, "val_loss": float("nan")}])
+    fig = charts.loss_chart([EpochRecord(1, 1.0, float("nan"))])
     assert names(fig) == ["train", "validation"]
 
 
@@ -202,8 +203,8 @@ def test_forecast_chart_default_tail_is_capped_by_the_history(frame, future):
 
 
 def test_metrics_table_labels_rounding_and_missing_mape():
-    row = lambda scale, mape: {"mae": 1.234567 * scale, "rmse": 2.0 * scale, "mape": mape,
-                               "smape": 5.0, "mase": 0.98765}
+    row = lambda scale, mape: Scores(mae=1.234567 * scale, rmse=2.0 * scale, mape=mape,
+                                     smape=5.0, mase=0.98765)
     table = charts.metrics_table(row(1, None), {"naive": row(10, 12.3456789),
                                                 "seasonal_naive": row(100, 1.0),
                                                 "drift": row(1000, 0.0)})

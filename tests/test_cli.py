@@ -63,3 +63,56 @@ def test_too_long_lookback_is_refused(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "lookback 120" in done.stderr
+
+
+def test_a_bad_setting_exits_with_the_sentence_every_other_way_in_gives():
+    from lstm_app.series.settings import ForecastConfig
+
+    done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), *FAST, "--dropout", "1.5")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    try:
+        ForecastConfig(dropout=1.5)
+    except ValueError as error:
+        assert done.stderr == f"error: {error}\n"
+    done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), *FAST,
+                   "--epochs", "many")
+    assert done.returncode == 2
+    assert done.stderr == "error: Epochs must be a whole number from 1 to 10,000.\n"
+    done = run_cli("text", str(SAMPLES / "lstm_zh.txt"), "--cell", "rnn", "--quiet")
+    assert done.returncode == 2
+    assert done.stderr == "error: Cell type (cell) must be one of: lstm, gru.\n"
+
+
+def test_text_settings_left_out_are_the_ones_the_page_suggests(tmp_path):
+    from lstm_app.text.corpus import read_text
+    from lstm_app.text.sizing import suggested_config
+
+    report = tmp_path / "report.json"
+    corpus = SAMPLES / "shakespeare_excerpt.txt"
+    done = run_cli("text", str(corpus), "--epochs", "1", "--minutes", "0.02", "--seq-len", "50",
+                   "--length", "20", "--quiet", "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(report.read_text())
+    page = suggested_config(read_text(corpus)[0])  # what the Text page puts in its widgets
+    for name in ("hidden_size", "num_layers", "embedding_dim", "lr", "batch_size", "dropout"):
+        assert data["config"][name] == getattr(page, name), name
+        assert name in data["suggested"]
+    assert data["config"]["hidden_size"] == 256  # not the dataclass's 256 × 2 layers
+    assert data["config"]["num_layers"] == 1
+    for given in ("epochs", "minutes", "seq_len", "length"):
+        assert given not in data["suggested"], given
+    assert data["config"]["seq_len"] == 50 and data["config"]["epochs"] == 1
+    assert "suggested for this text's size" in done.stderr
+
+
+def test_the_options_come_from_the_settings_tables():
+    done = run_cli("text", "--help")
+    assert done.returncode == 0
+    for option in ("--seq-len", "--embedding-dim", "--keep-best", "--no-keep-best", "--top-p",
+                   "--device"):
+        assert option in done.stdout, option
+    assert "suggested for the data" in done.stdout
+    done = run_cli("forecast", "--help")
+    for option in ("--lookback", "--weight-decay", "--lr-schedule", "--grad-clip"):
+        assert option in done.stdout, option
+    assert "--anchor-last" not in done.stdout and "--suggested" not in done.stdout

@@ -5,13 +5,14 @@ import math
 import pytest
 
 from lstm_app.training.coach import diagnose
+from lstm_app.training.trainer import EpochRecord
 
 SETTINGS = {"hidden_size": 64, "num_layers": 1, "dropout": 0.1, "lr": 0.003, "epochs": 20,
             "lookback": 12}
 
 
 def history(train, val):
-    return [{"epoch": i + 1, "train_loss": t, "val_loss": v} for i, (t, v) in enumerate(zip(train, val))]
+    return [EpochRecord(i + 1, t, v) for i, (t, v) in enumerate(zip(train, val))]
 
 
 def kinds(found):

@@ -5,7 +5,8 @@ import torch
 
 from lstm_app.inside.attribution import forecast_attribution, occlusion
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import ForecastConfig, run_forecast
+from lstm_app.series.pipeline import run_forecast
+from lstm_app.series.settings import ForecastConfig
 from tests.conftest import SAMPLES
 
 

@@ -7,7 +7,8 @@ import torch
 from lstm_app.inside.explain import forecast_trace
 from lstm_app.inside.features import forecast_features, pca_2d, text_features
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import ForecastConfig, run_forecast
+from lstm_app.series.pipeline import run_forecast
+from lstm_app.series.settings import ForecastConfig
 from tests.conftest import SAMPLES
 
 

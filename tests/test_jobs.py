@@ -3,14 +3,16 @@
 import threading
 import time
 
-from lstm_app.training.jobs import JobQueue
-from lstm_app.training.trainer import Progress
+from lstm_app.training.jobs import BatchPoint, JobQueue
+from lstm_app.training.trainer import EpochRecord, Progress
 
 
 def progress(epoch: int, kind: str = "epoch") -> Progress:
+    val_loss = 2.0 / epoch if kind == "epoch" else None
     return Progress(kind=kind, epoch=epoch, epochs=10, step=5, steps_per_epoch=10, train_loss=1.0 / epoch,
-                    val_loss=2.0 / epoch if kind == "epoch" else None, best_val_loss=None, lr=1e-3,
-                    elapsed=epoch, samples_per_sec=100.0)
+                    val_loss=val_loss, best_val_loss=None, lr=1e-3, elapsed=epoch,
+                    samples_per_sec=100.0,
+                    record=EpochRecord(epoch, 1.0 / epoch, val_loss) if kind == "epoch" else None)
 
 
 def until(condition, timeout=5.0):
@@ -22,20 +24,20 @@ def until(condition, timeout=5.0):
 
 def looping_task(release: threading.Event | None = None):
     """Reports progress until stopped (or released), then returns how many epochs it ran."""
-    def task(on_progress, stop_event, on_live):
+    def task(callbacks):
         epoch = 0
-        while not stop_event.is_set() and not (release and release.is_set()):
+        while not callbacks.stop_event.is_set() and not (release and release.is_set()):
             epoch += 1
-            on_progress(progress(epoch, "batch"))
-            on_progress(progress(epoch))
-            on_live({"epoch": epoch})
+            callbacks.on_progress(progress(epoch, "batch"))
+            callbacks.on_progress(progress(epoch))
+            callbacks.on_live({"epoch": epoch})
             time.sleep(0.005)
         return epoch
     return task
 
 
 def test_a_job_runs_and_returns_its_result():
-    job = JobQueue().submit(lambda on_progress, stop_event, on_live: 42, label="answer")
+    job = JobQueue().submit(lambda callbacks: 42, label="answer")
     assert job.wait(5)
     snap = job.snapshot()
     assert snap.state == "finished" and snap.done and job.result() == 42 and snap.label == "answer"
@@ -49,8 +51,8 @@ def test_stop_ends_the_job_quickly_and_keeps_its_result():
     assert job.wait(1.0) and time.monotonic() - asked < 1.0
     snap = job.snapshot()
     assert snap.state == "stopped" and job.result() >= 3
-    assert snap.history[0] == {"epoch": 1, "train_loss": 1.0, "val_loss": 2.0}
-    assert snap.batches[0]["x"] == 0.5 and snap.live["epoch"] >= 3
+    assert snap.history[0] == EpochRecord(1, 1.0, 2.0)
+    assert snap.batches[0] == BatchPoint(0.5, 1.0) and snap.live["epoch"] >= 3
 
 
 def test_the_limit_queues_the_rest_in_order():
@@ -88,10 +90,10 @@ def test_heartbeats_keep_a_job_alive():
 
 
 def test_failures_become_plain_messages():
-    def bad_input(on_progress, stop_event, on_live):
+    def bad_input(callbacks):
         raise ValueError("The column 'x' has no values.")
 
-    def bug(on_progress, stop_event, on_live):
+    def bug(callbacks):
         raise KeyError("oops")
 
     queue = JobQueue()

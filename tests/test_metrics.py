@@ -51,5 +51,5 @@ def test_mase():
 
 def test_all_metrics_row():
     row = all_metrics(Y, P, scale=2.5)
-    assert row == {"mae": 1.25, "rmse": 1.5, "mape": pytest.approx(1300 / 24),
-                   "smape": pytest.approx(3100 / 60), "mase": 0.5}
+    assert row.to_dict() == {"mae": 1.25, "rmse": 1.5, "mape": pytest.approx(1300 / 24),
+                             "smape": pytest.approx(3100 / 60), "mase": 0.5}

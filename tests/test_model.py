@@ -19,7 +19,7 @@ def test_shapes_with_covariates(cell):
 
 
 def test_unknown_cell_is_refused():
-    with pytest.raises(ValueError, match="Unknown cell type 'rnn'; choose lstm or gru."):
+    with pytest.raises(ValueError, match="Unknown cell type 'rnn'; choose one of: lstm, gru."):
         Forecaster(ForecasterShape(n_features=1, horizon=2, cell="rnn"))
 
 

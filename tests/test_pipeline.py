@@ -8,7 +8,10 @@ import pandas as pd
 import pytest
 
 from lstm_app.series.loading import SeriesData, load_series
-from lstm_app.series.pipeline import ForecastConfig, resolve_window, run_forecast, to_report
+from lstm_app.series.pipeline import (fit_forecast, resolve, resolve_window, run_forecast,
+                                      score_forecast, to_report)
+from lstm_app.series.settings import ForecastConfig
+from lstm_app.training.trainer import Callbacks
 from tests.conftest import SAMPLES
 
 FAST = dict(hidden_size=8, num_layers=1, epochs=2, batch_size=16, patience=0)
@@ -33,9 +36,14 @@ def seasonal(n=120, seed=0):
 
 
 def test_auto_window_follows_the_season():
-    lookback, horizon, notices = resolve_window(monthly(seasonal(144)), ForecastConfig())
-    assert (lookback, horizon) == (24, 12)
-    assert notices == ["Lookback 24 and horizon 12 were chosen from the detected season of 12 steps."]
+    series = monthly(seasonal(144))
+    assert resolve_window(series, ForecastConfig()) == (24, 12)
+    resolved = resolve(series, ForecastConfig(lookback=12))
+    assert (resolved.lookback, resolved.horizon, resolved.suggested) == (12, 12, ("horizon",))
+    result = run_forecast(series, ForecastConfig(**FAST))
+    assert result.config.suggested == ("lookback", "horizon")
+    assert "Lookback 24 and horizon 12 were chosen from the detected season of 12 steps." \
+        in result.notices
 
 
 def test_run_forecast_scores_the_same_windows_for_everyone():
@@ -46,7 +54,7 @@ def test_run_forecast_scores_the_same_windows_for_everyone():
     assert len(origins) == 18 - 6 + 1  # every test origin whose horizon fits in the span
     assert set(result.baselines) == {"naive", "seasonal_naive", "drift"}
     for row in [result.test, *result.baselines.values()]:
-        assert set(row) == {"mae", "rmse", "mape", "smape", "mase"}
+        assert set(row.to_dict()) == {"mae", "rmse", "mape", "smape", "mase"}
     # The naive column of the backtest repeats the value just before each origin.
     first = result.backtest[result.backtest["origin"] == origins[0]]
     y = result.series.frame["y"]
@@ -91,16 +99,51 @@ def test_stop_before_training_still_gives_a_result():
     stop = threading.Event()
     stop.set()
     result = run_forecast(monthly(seasonal()), ForecastConfig(lookback=12, horizon=3, **FAST),
-                          stop_event=stop)
+                          Callbacks(stop_event=stop))
     assert result.training.stop_reason == "stopped"
     assert any("untrained" in notice for notice in result.notices)
 
 
 def test_train_more_continues_the_epochs():
     series, config = monthly(seasonal()), ForecastConfig(lookback=12, horizon=3, **FAST)
-    first = run_forecast(series, config)
-    more = run_forecast(series, config, resume=first)
-    assert [h["epoch"] for h in more.training.history] == [1, 2, 3, 4]
+    first = fit_forecast(series, config)
+    more = fit_forecast(series, config, start=first)
+    assert [h.epoch for h in more.training.history] == [1, 2, 3, 4]
+    assert more.training.history[:2] == first.training.history
+    assert more.scaler is first.scaler  # the same training span, the same scaler
+
+
+def test_score_is_fit_then_score_and_scores_again_the_same():
+    series, config = monthly(seasonal()), ForecastConfig(lookback=12, horizon=3, **FAST)
+    trained = fit_forecast(series, config)
+    once, twice = score_forecast(trained, series), score_forecast(trained, series)
+    assert once.trained is trained and once.config.lookback == 12
+    assert once.test == twice.test and once.baselines == twice.baselines
+    pd.testing.assert_frame_equal(once.forecast, twice.forecast)
+    assert once.test == run_forecast(series, config).test  # same seed: the same model
+
+
+def test_a_forecaster_is_scored_only_on_the_columns_it_was_trained_on():
+    trained = fit_forecast(monthly(seasonal(), covariate=np.arange(120) % 7),
+                           ForecastConfig(lookback=12, horizon=3, **FAST))
+    with pytest.raises(ValueError, match="trained on the column 'y' with x; choose the same"):
+        score_forecast(trained, monthly(seasonal()))
+
+
+def test_a_bad_config_is_refused_by_the_python_api_in_plain_words():
+    with pytest.raises(ValueError, match=r"^Dropout must be a number from 0 to 0\.9\.$"):
+        ForecastConfig(dropout=1.5)
+    with pytest.raises(ValueError, match=r"^Hidden units \(hidden_size\) must be a whole number "
+                                         r"from 1 to 2,048\.$"):
+        ForecastConfig(hidden_size=2.5)
+    with pytest.raises(ValueError, match="Cell type .cell. must be one of: lstm, gru."):
+        ForecastConfig(cell="rnn")
+    with pytest.raises(ValueError, match="whole number from 1 to 100,000, or auto"):
+        ForecastConfig(lookback="soon")
+    with pytest.raises(ValueError, match="a share below 1 .such as 0.15. or a whole number of rows"):
+        ForecastConfig(val_size=2.5)
+    assert ForecastConfig(epochs=8.0).epochs == 8 and isinstance(ForecastConfig(epochs=8.0).epochs, int)
+    assert ForecastConfig(covariates=["a"]).covariates == ("a",)
 
 
 def test_too_short_series_is_refused_in_plain_words():
@@ -120,16 +163,18 @@ def test_report_is_json_with_the_promised_keys():
     assert report["split"]["scaler_fit"]["rows"] == report["split"]["train"]["rows"]
     assert report["split"]["train"]["first"].startswith("1949-01-01")
     assert report["config"]["lookback"] == 24 and report["config"]["horizon"] == 12
-    assert len(report["history"]) == 2
+    assert report["suggested"] == ["lookback", "horizon"]
+    assert len(report["history"]) == 2 and report["history"][0]["epoch"] == 1
 
 
 def test_live_validation_forecast_and_scoreboard():
     seen = []
     series = monthly(seasonal())
-    result = run_forecast(series, ForecastConfig(lookback=24, horizon=6, **FAST), on_live=seen.append)
+    run_forecast(series, ForecastConfig(lookback=24, horizon=6, **FAST),
+                 Callbacks(on_live=seen.append))
     assert len(seen) == 2  # one per epoch
     live = seen[-1]
-    assert len(live["times"]) == len(live["forecast"]) == 18 - 6 + 1
-    assert live["times"][0] == series.frame.index[84]  # the first validation origin
-    assert set(live["scoreboard"]) == {"lstm", "naive", "seasonal_naive", "drift"}
-    assert live["actual"][0] == series.frame["y"].iloc[84]
+    assert len(live.times) == len(live.forecast) == 18 - 6 + 1
+    assert live.times[0] == series.frame.index[84]  # the first validation origin
+    assert set(live.scoreboard) == {"lstm", "naive", "seasonal_naive", "drift"}
+    assert live.actual[0] == series.frame["y"].iloc[84]

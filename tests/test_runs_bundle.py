@@ -9,12 +9,12 @@ import pytest
 
 from lstm_app.runs import bundle
 from lstm_app.runs.bundle import BundleError, export_bundle, import_bundle
-from lstm_app.runs.recording import (record_forecast, record_text, reopen, start_forecast_run,
-                                     start_text_run)
+from lstm_app.runs.recording import record, reopen, start_run
 from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import ForecastConfig, to_report
-from lstm_app.text.pipeline import TextConfig
+from lstm_app.series.pipeline import to_report
+from lstm_app.series.settings import ForecastConfig
+from lstm_app.text.settings import TextConfig
 from tests.conftest import SAMPLES
 
 
@@ -24,13 +24,13 @@ def source(tmp_path_factory):
     store = RunStore(tmp_path_factory.mktemp("source"))
     series = load_series(SAMPLES / "airline_passengers.csv")
     config = ForecastConfig(epochs=2, hidden_size=8)
-    forecast_id = start_forecast_run(store, series, config, "airline")
-    forecast = record_forecast(store.home, forecast_id, series, config)
+    forecast_id = start_run(store, "forecast", series, config, "airline", series.name)
+    forecast = record(store.home, forecast_id, "forecast", series, config)
     text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:5000]
     text_config = TextConfig(epochs=1, hidden_size=16, embedding_dim=8, num_layers=1,
                              batch_size=8, length=40)
-    text_id = start_text_run(store, text, "bard", text_config, "bard.txt")
-    words = record_text(store.home, text_id, text, text_config)
+    text_id = start_run(store, "text", text, text_config, "bard", "bard.txt")
+    words = record(store.home, text_id, "text", text, text_config)
     return store, {"forecast": (forecast_id, forecast), "text": (text_id, words)}
 
 
@@ -62,7 +62,7 @@ def test_a_forecast_run_travels_and_scores_the_same(source, target):
     assert new_id != run_id
     imported = target.get(new_id)
     assert (imported.task, imported.name, imported.status) == ("forecast", "airline", "finished")
-    assert [h["epoch"] for h in target.history(new_id)] == [1, 2]
+    assert [h.epoch for h in target.history(new_id)] == [1, 2]
     again = reopen(target, new_id)
     assert to_report(again)["test"] == to_report(original)["test"]
     assert again.forecast.equals(original.forecast)
@@ -72,7 +72,7 @@ def test_a_text_run_travels_and_writes_the_same(source, target):
     store, runs = source
     run_id, original = runs["text"]
     again = reopen(target, import_bundle(target, export_bundle(store, run_id)))
-    assert again.sample["text"] == original.sample["text"]
+    assert again.sample == original.sample and again.timeline == original.timeline
     assert again.val_loss == pytest.approx(original.val_loss)
 
 
@@ -112,20 +112,33 @@ def hostile(files: dict[str, bytes], case: str) -> bytes:
         del files["weights.safetensors"]
     elif case == "foreign_manifest":
         files["manifest.json"] = json.dumps({"format": "something-else"}).encode()
+    elif case == "bad_scaler":
+        files["scaler.json"] = json.dumps({"mean": [1.0, 2.0], "std": [1.0, 0.0]}).encode()
+    elif case == "unreadable_data":
+        files["data.csv"] = b"\x00\x01 not a table"
+    elif case == "too_little_data":
+        files["data.csv"] = b"\n".join(files["data.csv"].splitlines()[:21])
+    elif case == "bad_history":
+        manifest = json.loads(files["manifest.json"])
+        files["manifest.json"] = json.dumps({**manifest, "history": [{"epoch": "one"}]}).encode()
     return rezip(files)
 
 
 CASES = {
     "pickle": "not a valid safetensors file",
     "pickle_named_pt": "weights.pt",
-    "wrong_shapes": "but the config's model needs",
-    "huge_settings": "hidden_size must be a number from 1 to 4096",
-    "unknown_setting": "settings a forecast run does not have",
+    "wrong_shapes": "but the network the settings describe needs",
+    "huge_settings": r"Hidden units \(hidden_size\) must be a whole number from 1 to 2,048\.",
+    "unknown_setting": "hold settings this task does not have: __class__",
     "escape": "which a run bundle never has",
     "absolute": "which a run bundle never has",
     "not_json": "config.json is not valid JSON",
     "no_weights": "lacks weights.safetensors",
     "foreign_manifest": "not an LSTM Studio run bundle",
+    "bad_scaler": "scaler.json. does not hold a mean and a positive spread for each of the 1",
+    "unreadable_data": "The saved series (does not load|lacks the columns it names)",
+    "too_little_data": "has 20 numeric values; with lookback 24 and horizon 12 at least 60",
+    "bad_history": "history is not a list of epoch records",
 }
 
 
@@ -171,7 +184,53 @@ def test_a_text_bundle_with_a_vocabulary_that_does_not_fit_is_refused(source, ta
     store, runs = source
     files = members(export_bundle(store, runs["text"][0]))
     vocab = json.loads(files["vocab.json"])
-    files["vocab.json"] = json.dumps({**vocab, "itos": vocab["itos"] + ["extra"]}).encode()
-    with pytest.raises(BundleError, match="but the config's model needs"):
+    files["vocab.json"] = json.dumps({**vocab, "itos": vocab["itos"] + ["\U0001F600"]}).encode()
+    with pytest.raises(BundleError, match="but the network the settings describe needs"):
         import_bundle(target, rezip(files))
     assert target.list() == []
+
+
+@pytest.mark.parametrize("vocab, samples, message", [
+    ({"level": "char", "itos": "abc"}, None, "vocab.json. is not one"),
+    ({"level": "char", "itos": ["\ufffd", "b", "a"]}, None, "vocab.json. is not one"),
+    (None, {"timeline": [{"epoch": 1, "seconds": 2, "val_loss": "x", "text": "hi"}]},
+     "samples.json. are not a list of samples"),
+])
+def test_a_text_bundle_with_a_hostile_vocabulary_or_samples_is_refused(source, target, vocab,
+                                                                        samples, message):
+    store, runs = source
+    files = members(export_bundle(store, runs["text"][0]))
+    if vocab is not None:
+        files["vocab.json"] = json.dumps(vocab).encode()
+    if samples is not None:
+        files["samples.json"] = json.dumps(samples).encode()
+    with pytest.raises(BundleError, match=message):
+        import_bundle(target, rezip(files))
+    assert target.list() == []
+
+
+def test_a_bad_setting_is_refused_with_the_sentence_the_python_api_gives(source, target):
+    store, runs = source
+    files = members(export_bundle(store, runs["forecast"][0]))
+    config = json.loads(files["config.json"])
+    files["config.json"] = json.dumps({**config, "dropout": 1.5}).encode()
+    with pytest.raises(ValueError) as api:
+        ForecastConfig(dropout=1.5)
+    with pytest.raises(BundleError) as refused:
+        import_bundle(target, rezip(files))
+    assert str(api.value) in str(refused.value)
+
+
+def test_a_bundles_own_report_and_scores_are_not_taken_on_trust(source, target):
+    store, runs = source
+    run_id, original = runs["forecast"]
+    files = members(export_bundle(store, run_id))
+    lie = "<script>alert(1)</script> The LSTM is perfect."
+    report = json.loads(files["report.json"])
+    files["report.json"] = json.dumps({**report, "verdict": lie}).encode()
+    manifest = json.loads(files["manifest.json"])
+    manifest["metrics"] = {**manifest["metrics"], "verdict": lie}
+    files["manifest.json"] = json.dumps(manifest).encode()
+    new_id = import_bundle(target, rezip(files))
+    assert target.get(new_id).metrics["verdict"] == original.verdict
+    assert target.read_json(new_id, "report.json")["verdict"] == original.verdict

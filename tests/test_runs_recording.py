@@ -26,16 +26,17 @@ import torch
 from safetensors.torch import load_file
 
 from lstm_app.cli import main as cli_main
-from lstm_app.runs.recording import (WEIGHTS, record_forecast, record_text, reopen,
-                                     series_files, series_from_files, start_forecast_run,
-                                     start_text_run)
+from lstm_app.runs.recording import end_killed, record, reopen, start_run
 from lstm_app.runs.store import DB_NAME, RunStore
 from lstm_app.runs.table import runs_table
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import ForecastConfig
-from lstm_app.text.pipeline import TextConfig
+from lstm_app.series.settings import ForecastConfig
+from lstm_app.text.settings import TextConfig
+from lstm_app.series.saving import series_files, series_from_files
+from lstm_app.training.checkpoint import WEIGHTS, weights_epoch
 from lstm_app.training.jobs import JobQueue
 from lstm_app.training.process import in_worker_process, warm_up
+from lstm_app.training.trainer import Callbacks
 from tests.conftest import REPO, SAMPLES
 
 FORECAST = ForecastConfig(hidden_size=8, epochs=3, patience=0)
@@ -76,7 +77,7 @@ def files(store: RunStore, run_id: str) -> set[str]:
 
 def epochs_only(history: list[dict]) -> list[tuple]:
     """What an epoch record says, without its timing (measured at two different moments)."""
-    return [(h["epoch"], h["train_loss"], h["val_loss"], h["lr"]) for h in history]
+    return [(h.epoch, h.train_loss, h.val_loss, h.lr) for h in history]
 
 
 def same_weights(model: torch.nn.Module, weights: dict) -> bool:
@@ -91,10 +92,10 @@ def same_weights(model: torch.nn.Module, weights: dict) -> bool:
 def finished(tmp_path_factory, airline, zh_text):
     """One finished forecast run and one finished text run, with the results they returned."""
     store = RunStore(tmp_path_factory.mktemp("finished") / "home")
-    forecast_id = start_forecast_run(store, airline, FORECAST, name="air")
-    forecast = record_forecast(store.home, forecast_id, airline, FORECAST)
-    text_id = start_text_run(store, zh_text, "zh", TEXT, "lstm_zh.txt")
-    text = record_text(store.home, text_id, zh_text, TEXT)
+    forecast_id = start_run(store, "forecast", airline, FORECAST, "air", airline.name)
+    forecast = record(store.home, forecast_id, "forecast", airline, FORECAST)
+    text_id = start_run(store, "text", zh_text, TEXT, "zh", "lstm_zh.txt")
+    text = record(store.home, text_id, "text", zh_text, TEXT)
     return store, forecast_id, forecast, text_id, text
 
 
@@ -104,11 +105,11 @@ def test_a_finished_forecast_run_holds_what_it_trained(finished, airline):
     assert run.status == "finished" and run.message == result.training.message
     assert run.task == "forecast" and run.data_name == airline.name and run.data_rows == 144
     assert epochs_only(store.history(run_id)) == epochs_only(result.training.history)
-    assert [h["epoch"] for h in store.history(run_id)] == [1, 2, 3]
+    assert [h.epoch for h in store.history(run_id)] == [1, 2, 3]
     assert run.best_epoch == result.training.best_epoch
     assert run.best_val_loss == result.training.best_val_loss
-    assert run.metrics["test"] == result.test and run.metrics["verdict"] == result.verdict
-    assert run.metrics["baselines"] == result.baselines
+    assert run.metrics["test"] == result.test.to_dict() and run.metrics["verdict"] == result.verdict
+    assert run.metrics["baselines"] == {k: v.to_dict() for k, v in result.baselines.items()}
     # the config as trained, "auto" resolved, in the row and in the folder
     assert run.config["lookback"] == result.config.lookback != "auto"
     assert run.config == json.loads(json.dumps(asdict(result.config)))
@@ -128,7 +129,8 @@ def test_a_finished_text_run_holds_what_it_trained(finished, zh_text):
     assert run.metrics["bits_per_char"] == result.bits_per_char
     assert files(store, run_id) == ARTIFACTS["text"]
     assert (store.run_dir(run_id) / "text.txt").read_text(encoding="utf-8") == zh_text
-    assert store.read_json(run_id, "samples.json")["final"] == result.sample
+    assert store.read_json(run_id, "samples.json")["final"] == {
+        "text": result.sample, "memorization": result.memorization.to_dict()}
     assert same_weights(result.model, load_file(store.run_dir(run_id) / WEIGHTS))
 
 
@@ -152,7 +154,7 @@ def test_reopening_a_text_run_gives_the_same_loss_and_sample(finished):
     again = reopen(store, run_id)
     assert again.val_loss == original.val_loss
     assert again.bits_per_char == original.bits_per_char
-    assert again.sample["text"] == original.sample["text"]
+    assert again.sample == original.sample and again.timeline == original.timeline
     assert again.verdict == original.verdict
     assert again.vocab.to_dict() == original.vocab.to_dict()
     assert replace(again.config, epochs=original.config.epochs) == original.config
@@ -170,19 +172,19 @@ def test_the_runs_table_of_recorded_runs_uses_the_best_epoch(tmp_path, sine):
     # patience 1: early stopping ends training on an epoch that was not the best
     config = ForecastConfig(lookback=24, horizon=6, hidden_size=8, epochs=40, patience=1, lr=0.05)
     store = RunStore(tmp_path / "home")
-    run_id = start_forecast_run(store, sine, config, name="sine")
-    result = record_forecast(store.home, run_id, sine, config)
+    run_id = start_run(store, "forecast", sine, config, "sine", sine.name)
+    result = record(store.home, run_id, "forecast", sine, config)
     history = store.history(run_id)
-    best = min(history, key=lambda h: h["val_loss"])
-    assert history[-1]["val_loss"] > best["val_loss"], "the set-up needs a last epoch that is worse"
+    best = min(history, key=lambda h: h.val_loss)
+    assert history[-1].val_loss > best.val_loss, "the set-up needs a last epoch that is worse"
     row = runs_table(store.list()).iloc[0]
-    assert row["best val loss"] == best["val_loss"] and row["best epoch"] == best["epoch"]
-    assert row["test MAE"] == result.test["mae"]  # the scores of the weights that were kept
+    assert row["best val loss"] == best.val_loss and row["best epoch"] == best.epoch
+    assert row["test MAE"] == result.test.mae  # the scores of the weights that were kept
 
 
 def test_a_run_without_weights_cannot_be_reopened(tmp_path, airline):
     store = RunStore(tmp_path / "home")
-    run_id = start_forecast_run(store, airline, FORECAST, name="air")  # never trained
+    run_id = start_run(store, "forecast", airline, FORECAST, "air", airline.name)  # never trained
     with pytest.raises(ValueError, match="no saved weights"):
         reopen(store, run_id)
     with pytest.raises(ValueError, match="no run"):
@@ -192,8 +194,7 @@ def test_a_run_without_weights_cannot_be_reopened(tmp_path, airline):
 @pytest.mark.parametrize("sample", ["airline_passengers.csv", "noisy_sine.csv"])
 def test_the_series_files_round_trip(sample):
     series = load_series(SAMPLES / sample)
-    csv, meta = series_files(series)
-    again = series_from_files(csv, json.loads(json.dumps(meta)))  # as stored: through JSON
+    again = series_from_files(series_files(series))
     assert np.array_equal(again.frame.to_numpy(), series.frame.to_numpy())
     assert list(again.frame.columns) == list(series.frame.columns)
     assert (again.frame.dtypes == "float64").all()
@@ -209,7 +210,7 @@ def test_the_series_files_round_trip(sample):
 
 def test_the_series_files_keep_the_index_frequency():
     series = load_series(SAMPLES / "airline_passengers.csv")
-    again = series_from_files(*series_files(series))
+    again = series_from_files(series_files(series))
     assert again.frame.index.freq == series.frame.index.freq
     pd.testing.assert_frame_equal(again.frame, series.frame)  # check_freq=True
 
@@ -220,10 +221,10 @@ def test_a_stop_before_training_records_a_stopped_run(tmp_path, airline, zh_text
     store = RunStore(tmp_path / "home")
     stop = threading.Event()
     stop.set()
-    forecast_id = start_forecast_run(store, airline, FORECAST, name="air")
-    record_forecast(store.home, forecast_id, airline, FORECAST, stop_event=stop)
-    text_id = start_text_run(store, zh_text, "zh", TEXT, "lstm_zh.txt")
-    record_text(store.home, text_id, zh_text, TEXT, stop_event=stop)
+    forecast_id = start_run(store, "forecast", airline, FORECAST, "air", airline.name)
+    record(store.home, forecast_id, "forecast", airline, FORECAST, Callbacks(stop_event=stop))
+    text_id = start_run(store, "text", zh_text, TEXT, "zh", "lstm_zh.txt")
+    record(store.home, text_id, "text", zh_text, TEXT, Callbacks(stop_event=stop))
     for run_id in (forecast_id, text_id):
         run = store.get(run_id)
         assert run.status == "stopped" and run.message and run.finished is not None
@@ -234,9 +235,9 @@ def test_a_stop_before_training_records_a_stopped_run(tmp_path, airline, zh_text
 def test_a_value_error_in_the_pipeline_fails_the_run_and_propagates(tmp_path, airline):
     store = RunStore(tmp_path / "home")
     config = replace(FORECAST, lookback=120, horizon=12)
-    run_id = start_forecast_run(store, airline, config, name="air")
+    run_id = start_run(store, "forecast", airline, config, "air", airline.name)
     with pytest.raises(ValueError, match="lookback 120") as error:
-        record_forecast(store.home, run_id, airline, config)
+        record(store.home, run_id, "forecast", airline, config)
     run = store.get(run_id)
     assert run.status == "failed" and run.message == str(error.value)
     assert run.finished is not None and store.history(run_id) == []
@@ -251,7 +252,7 @@ def test_two_trainings_in_threads_finish_at_once_into_one_store(tmp_path, sine):
     store = RunStore(tmp_path / "home")
     configs = [ForecastConfig(lookback=24, horizon=6, hidden_size=h, epochs=4, patience=0)
                for h in (4, 8)]
-    run_ids = [start_forecast_run(store, sine, c, name=f"sine {c.hidden_size}") for c in configs]
+    run_ids = [start_run(store, "forecast", sine, c, f"sine {c.hidden_size}", sine.name) for c in configs]
     in_step = threading.Barrier(2, timeout=60)  # every epoch, and the end, at the same moment
 
     def lockstep(p):
@@ -262,8 +263,8 @@ def test_two_trainings_in_threads_finish_at_once_into_one_store(tmp_path, sine):
 
     def train(run_id, config):
         try:
-            results[run_id] = record_forecast(store.home, run_id, sine, config,
-                                              on_progress=lockstep)
+            results[run_id] = record(store.home, run_id, "forecast", sine, config,
+                                     Callbacks(on_progress=lockstep))
         except BaseException as error:  # noqa: BLE001 (reported below)
             errors.append(error)
             in_step.abort()
@@ -278,7 +279,7 @@ def test_two_trainings_in_threads_finish_at_once_into_one_store(tmp_path, sine):
     for run_id, config in zip(run_ids, configs):
         run = store.get(run_id)
         assert run.status == "finished" and run.config["hidden_size"] == config.hidden_size
-        assert [h["epoch"] for h in store.history(run_id)] == [1, 2, 3, 4]
+        assert [h.epoch for h in store.history(run_id)] == [1, 2, 3, 4]
         assert epochs_only(store.history(run_id)) == \
             epochs_only(results[run_id].training.history)
         assert same_weights(results[run_id].model, load_file(store.run_dir(run_id) / WEIGHTS))
@@ -296,10 +297,10 @@ def test_two_trainings_in_worker_processes_finish_into_one_store(tmp_path, sine,
     store = RunStore(tmp_path / "home")
     configs = [ForecastConfig(lookback=24, horizon=6, hidden_size=h, epochs=3, patience=0)
                for h in (4, 8)]
-    run_ids = [start_forecast_run(store, sine, c, name=f"sine {c.hidden_size}") for c in configs]
+    run_ids = [start_run(store, "forecast", sine, c, f"sine {c.hidden_size}", sine.name) for c in configs]
     queue = JobQueue(max_concurrent=2)
-    jobs = [queue.submit(in_worker_process(functools.partial(record_forecast, store.home,
-                                                             run_id, sine, config)))
+    jobs = [queue.submit(in_worker_process(functools.partial(record, store.home, run_id,
+                                                             "forecast", sine, config)))
             for run_id, config in zip(run_ids, configs)]
     for job in jobs:
         assert job.wait(120), job.snapshot()
@@ -309,7 +310,7 @@ def test_two_trainings_in_worker_processes_finish_into_one_store(tmp_path, sine,
         run = store.get(run_id)
         assert run.status == "finished"
         assert run.pid != os.getpid()  # the worker claimed it
-        assert [h["epoch"] for h in store.history(run_id)] == [1, 2, 3]
+        assert [h.epoch for h in store.history(run_id)] == [1, 2, 3]
         assert same_weights(job.result().model, load_file(store.run_dir(run_id) / WEIGHTS))
     assert store.mark_interrupted() == []  # the workers are gone, but their runs finished
 
@@ -328,8 +329,8 @@ def _in_epoch_3(progress) -> bool:
 
 
 def _train_paused(home, run_id, series, config, flag):
-    record_forecast(home, run_id, series, config,
-                    on_progress=functools.partial(_pause, flag, _in_epoch_3))
+    record(home, run_id, "forecast", series, config,
+           Callbacks(on_progress=functools.partial(_pause, flag, _in_epoch_3)))
 
 
 def _train_hanging_in_the_second_checkpoint_write(home, run_id, series, config, flag):
@@ -345,7 +346,7 @@ def _train_hanging_in_the_second_checkpoint_write(home, run_id, series, config, 
         real_fsync(fd)
 
     os.fsync = fsync
-    record_forecast(home, run_id, series, config)
+    record(home, run_id, "forecast", series, config)
 
 
 def kill_when_flagged(forkserver, target, store, run_id, series, config, tmp_path):
@@ -376,12 +377,12 @@ KILLED = ForecastConfig(lookback=24, horizon=6, hidden_size=8, epochs=200, patie
 def test_a_killed_training_leaves_a_consistent_store_and_a_usable_checkpoint(
         tmp_path, sine, forkserver):
     store = RunStore(tmp_path / "home")
-    run_id = start_forecast_run(store, sine, KILLED, name="sine")
+    run_id = start_run(store, "forecast", sine, KILLED, "sine", sine.name)
     kill_when_flagged(forkserver, _train_paused, store, run_id, sine, KILLED, tmp_path)
 
     assert integrity(store) == "ok"
     history = store.history(run_id)
-    assert [h["epoch"] for h in history] == [1, 2]  # killed inside epoch 3
+    assert [h.epoch for h in history] == [1, 2]  # killed inside epoch 3
     assert store.get(run_id).status == "running"  # nobody has looked yet
     assert store.mark_interrupted() == [run_id]
     run = store.get(run_id)
@@ -389,16 +390,50 @@ def test_a_killed_training_leaves_a_consistent_store_and_a_usable_checkpoint(
 
     folder = store.run_dir(run_id)
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
-    assert files(store, run_id) == {"data.csv", "series.json", "config.json", WEIGHTS}
+    # The first checkpoint also saved the settings as trained and the scaler: enough to load it.
+    assert files(store, run_id) == {"data.csv", "series.json", "config.json", "scaler.json",
+                                    WEIGHTS}
+    assert store.read_json(run_id, "config.json")["lookback"] == 24
     weights = load_file(folder / WEIGHTS)
     result = reopen(store, run_id)
     assert same_weights(result.model, weights)
     assert epochs_only(result.training.history) == epochs_only(history)
-    best = min(history, key=lambda h: h["val_loss"])
-    assert result.training.best_epoch == best["epoch"]  # the checkpoint on disk is that epoch's
-    assert result.training.best_val_loss == best["val_loss"]
+    best = min(history, key=lambda h: h.val_loss)
+    assert result.training.best_epoch == best.epoch  # the checkpoint on disk is that epoch's
+    assert result.training.best_val_loss == best.val_loss
     assert len(result.forecast) == 6 and np.isfinite(result.forecast["forecast"]).all()
-    assert math.isfinite(result.test["mae"])
+    assert math.isfinite(result.test.mae)
+
+
+def _record_killing_itself(home, run_id, series, config, callbacks):
+    """A recorded training whose process is killed (as the kernel kills one out of memory)."""
+    def die_in_epoch_3(progress):
+        if _in_epoch_3(progress):
+            os.kill(os.getpid(), signal.SIGKILL)
+        callbacks.on_progress(progress)
+
+    return record(home, run_id, "forecast", series, config,
+                  replace(callbacks, on_progress=die_in_epoch_3))
+
+
+def test_a_worker_killed_from_outside_says_so_and_its_run_keeps_the_last_checkpoint(
+        tmp_path, sine, forkserver):
+    store = RunStore(tmp_path / "home")
+    run_id = start_run(store, "forecast", sine, KILLED, "sine", sine.name)
+    work = functools.partial(_record_killing_itself, store.home, run_id, sine, KILLED)
+    job = JobQueue().submit(in_worker_process(
+        work, on_killed=functools.partial(end_killed, store.home, run_id)))
+    assert job.wait(120)
+    snap = job.snapshot()
+    kept = weights_epoch((store.run_dir(run_id) / WEIGHTS).read_bytes())
+    assert snap.state == "failed" and kept in (1, 2)
+    assert snap.error == (
+        f"Training ended unexpectedly because its process was killed (signal SIGKILL; a machine "
+        f"that runs out of memory does this). The weights of epoch {kept}, its last checkpoint, "
+        f"are kept: open the run from the Runs page to see its results.")
+    run = store.get(run_id)
+    assert run.status == "interrupted" and run.message == snap.error
+    assert reopen(store, run_id).training.best_epoch == kept
 
 
 @pytest.fixture(scope="module")
@@ -406,7 +441,7 @@ def killed_while_writing(tmp_path_factory, sine, forkserver):
     """A training killed while its second checkpoint of the weights was being written."""
     tmp_path = tmp_path_factory.mktemp("killed_while_writing")
     store = RunStore(tmp_path / "home")
-    run_id = start_forecast_run(store, sine, KILLED, name="sine")
+    run_id = start_run(store, "forecast", sine, KILLED, "sine", sine.name)
     kill_when_flagged(forkserver, _train_hanging_in_the_second_checkpoint_write, store, run_id,
                       sine, KILLED, tmp_path)
     history = store.history(run_id)  # read before anything else looks at the store
@@ -422,7 +457,7 @@ def test_a_kill_during_a_checkpoint_write_keeps_the_previous_checkpoint(killed_w
     # killed in the middle of writing the checkpoint of the last recorded epoch, a new best
     assert len(hidden) == 1 and hidden[0].startswith(f".{WEIGHTS}.")
     assert len(history) >= 2
-    assert history[-1]["val_loss"] == min(h["val_loss"] for h in history)
+    assert history[-1].val_loss == min(h.val_loss for h in history)
     folder = store.run_dir(run_id)
     weights = load_file(folder / WEIGHTS)  # the first checkpoint, whole
     result = reopen(store, run_id)
@@ -442,8 +477,8 @@ def test_a_reopened_run_reports_the_epoch_of_its_weights(killed_while_writing):
     # on disk are those of an earlier epoch with a higher validation loss.
     last = history[-1]
     result = reopen(store, run_id)
-    assert result.training.best_epoch < last["epoch"]
-    assert result.training.best_val_loss > last["val_loss"]
+    assert result.training.best_epoch < last.epoch
+    assert result.training.best_val_loss > last.val_loss
 
 
 # --- the command line ----------------------------------------------------------------------
@@ -508,8 +543,8 @@ def test_the_command_line_saves_lists_shows_and_exports_runs(tmp_path, monkeypat
     epochs = [line for line in shown.splitlines() if line.strip().startswith("epoch")]
     assert len(epochs) == 2
     for line, h in zip(epochs, store.history(run.id)):
-        assert line.split()[:2] == ["epoch", str(h["epoch"])]
-        assert f"val {h['val_loss']:.5g}" in line
+        assert line.split()[:2] == ["epoch", str(h.epoch)]
+        assert f"val {h.val_loss:.5g}" in line
 
     out_file = tmp_path / "runs.csv"
     assert cli_main(["runs", "export-csv", "--out", str(out_file)]) == 0

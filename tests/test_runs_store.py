@@ -16,12 +16,12 @@ import pytest
 from lstm_app.runs import store as store_module
 from lstm_app.runs.store import DB_NAME, STATUSES, RunStore
 from lstm_app.runs.table import runs_table, settings_side_by_side
+from lstm_app.training.trainer import EpochRecord
 
 CONFIG = {"hidden_size": 8, "num_layers": 1, "lr": 0.003, "cell": "lstm", "lookback": "auto",
           "horizon": "auto", "covariates": ["promo"], "epochs": 3}
-EPOCHS = [{"epoch": 1, "train_loss": 0.9, "val_loss": 0.7, "lr": 0.003, "seconds": 0.5},
-          {"epoch": 2, "train_loss": 0.6, "val_loss": 0.4, "lr": 0.003, "seconds": 1.0},
-          {"epoch": 3, "train_loss": 0.5, "val_loss": 0.45, "lr": 0.0015, "seconds": 1.5}]
+EPOCHS = [EpochRecord(1, 0.9, 0.7, 0.003, 0.5), EpochRecord(2, 0.6, 0.4, 0.003, 1.0),
+          EpochRecord(3, 0.5, 0.45, 0.0015, 1.5)]
 
 
 @pytest.fixture
@@ -81,9 +81,8 @@ def test_a_run_round_trips_with_its_history_and_scores(store):
 
 def test_a_record_without_some_values_keeps_them_empty(store):
     run_id = new_run(store)
-    store.add_epoch(run_id, {"epoch": 1, "train_loss": 0.5})
-    assert store.history(run_id) == [{"epoch": 1, "train_loss": 0.5, "val_loss": None,
-                                      "lr": None, "seconds": None}]
+    store.add_epoch(run_id, EpochRecord(1, 0.5, None))
+    assert store.history(run_id) == [EpochRecord(1, 0.5, None, None, None)]
 
 
 def test_runs_are_listed_newest_first_and_histories_stay_apart(store):
@@ -258,10 +257,10 @@ def finished_run(store, name, config, history, best_epoch, metrics, task="foreca
     run_id = new_run(store, name, config, task)
     for record in history:
         store.add_epoch(run_id, record)
-    best = min(history, key=lambda h: h["val_loss"])
-    assert best["epoch"] == best_epoch
+    best = min(history, key=lambda h: h.val_loss)
+    assert best.epoch == best_epoch
     store.finish(run_id, "finished", metrics=metrics, best_epoch=best_epoch,
-                 best_val_loss=best["val_loss"], seconds=12.345)
+                 best_val_loss=best.val_loss, seconds=12.345)
     return run_id
 
 
@@ -272,8 +271,7 @@ def test_the_runs_table_shows_the_best_validation_loss_not_the_last(store):
     text_config = {"level": "char", "seq_len": 100, "hidden_size": 64, "num_layers": 2,
                    "lr": 0.002, "cell": "gru"}
     text = finished_run(store, "poem", text_config,
-                        [{"epoch": 1, "train_loss": 3.0, "val_loss": 2.5},
-                         {"epoch": 2, "train_loss": 2.0, "val_loss": 2.9}], 1,
+                        [EpochRecord(1, 3.0, 2.5), EpochRecord(2, 2.0, 2.9)], 1,
                         # kept the last epoch's weights: its final loss is not the best
                         {"val_loss": 2.9, "bits_per_char": 3.6, "verdict": "meh"}, task="text")
     running = new_run(store, "still going")

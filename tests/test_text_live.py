@@ -7,12 +7,15 @@ from dataclasses import replace
 import pytest
 import torch
 
-from lstm_app.text import pipeline
+from lstm_app.text import live as pipeline  # the samples' timing lives with the live view
 from lstm_app.text.corpus import NO_SPACES_NOTICE, chars_per_token, make_vocab
 from lstm_app.text.generate import copied_spans, default_prompt, generate, memorization
 from lstm_app.text.model import LanguageModel, LanguageModelShape
-from lstm_app.text.pipeline import TextConfig, run_text, split_text, summarize
-from lstm_app.training.trainer import Progress, Trainer, TrainerConfig
+from lstm_app.text.pipeline import fit_text, run_text
+from lstm_app.text.settings import TextConfig
+from lstm_app.text.spans import TextSummary, split_text
+from lstm_app.text.spans import summarize as summarize_at
+from lstm_app.training.trainer import Callbacks, Progress, Trainer, TrainerConfig
 
 TEXT = "the quick brown fox jumps over the lazy dog.\n" * 20  # 900 characters
 TINY = TextConfig(epochs=3, embedding_dim=4, hidden_size=8, num_layers=1, batch_size=4,
@@ -27,9 +30,14 @@ def every_epoch(monkeypatch):
     monkeypatch.setattr(pipeline, "SAMPLE_EVERY_SECONDS", 1e9)
 
 
-def live_run(config=TINY, text=TEXT, **kwargs):
+def summarize(text, config):
+    return summarize_at(text, config.level, config.max_vocab, config.val_fraction)
+
+
+def live_run(config=TINY, text=TEXT, on_progress=None, start=None):
     payloads = []
-    result = run_text(text, config, on_live=payloads.append, **kwargs)
+    result = run_text(text, config, Callbacks(on_progress=on_progress, on_live=payloads.append),
+                      start)
     return result, payloads
 
 
@@ -92,12 +100,12 @@ def test_copied_spans_cover_exactly_the_copied_characters(n):
         assert all(b1 < a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
         # The longest copied passage lies within one span.
         m = memorization(sample, training, n)
-        assert m["longest_chars"] == _longest_copied(sample, training, n)
-        if m["longest_chars"] == 0:
+        assert m.longest_chars == _longest_copied(sample, training, n)
+        if m.longest_chars == 0:
             assert spans == []
         else:
-            a0, b0 = m["longest_start"], m["longest_start"] + m["longest_chars"]
-            assert sample[a0:b0] == m["longest_copied"] and m["longest_copied"] in training
+            a0, b0 = m.longest_start, m.longest_start + m.longest_chars
+            assert sample[a0:b0] == m.longest_copied and m.longest_copied in training
             assert any(a <= a0 and b0 <= b for a, b in spans)
 
 
@@ -126,21 +134,20 @@ def test_split_text():
 
 def test_summarize_counts_at_char_and_word_level():
     char = summarize(CRAFTED, TextConfig(level="char", val_fraction=0.25))
-    assert char == {"level": "char", "vocab_size": 7,  # unknown + a b c d space newline
-                    "notices": [], "characters": 32, "lines": 3, "train_chars": 24,
-                    "val_chars": 8, "train_tokens": 24, "val_tokens": 8}
+    assert char == TextSummary(level="char", vocab_size=7,  # unknown + a b c d space newline
+                               notices=(), characters=32, lines=3, train_chars=24, val_chars=8,
+                               train_tokens=24, val_tokens=8)
     word = summarize(CRAFTED, TextConfig(level="word", val_fraction=0.25))
     # Words, spaces and line breaks are tokens: "ab"," ","cd"," ","ab"," ","cd","\n" per line;
     # the vocabulary (unknown + ab, space, cd, newline) is fitted on the training span only.
-    assert word == {"level": "word", "vocab_size": 5, "notices": [], "characters": 32,
-                    "lines": 3, "train_chars": 24, "val_chars": 8, "train_tokens": 16,
-                    "val_tokens": 6}
+    assert word == TextSummary(level="word", vocab_size=5, notices=(), characters=32, lines=3,
+                               train_chars=24, val_chars=8, train_tokens=16, val_tokens=6)
 
 
 def test_word_level_on_chinese_falls_back_to_characters():
     summary = summarize(CHINESE, TextConfig(level="word"))
-    assert summary["level"] == "char" and summary["notices"] == [NO_SPACES_NOTICE]
-    assert summary["train_tokens"] == summary["train_chars"] == int(len(CHINESE) * 0.9)
+    assert summary.level == "char" and summary.notices == (NO_SPACES_NOTICE,)
+    assert summary.train_tokens == summary.train_chars == int(len(CHINESE) * 0.9)
     result = run_text(CHINESE, TextConfig(level="word", epochs=1, embedding_dim=4, hidden_size=8,
                                           num_layers=1, batch_size=2, seq_len=8, length=5))
     assert result.config.level == "char" and result.notices == [NO_SPACES_NOTICE]
@@ -154,7 +161,7 @@ def test_summarize_agrees_with_run_text(level):
     summary = summarize(TEXT, config)
     counts = run_text(TEXT, config).counts
     for key in ("vocab_size", "train_tokens", "val_tokens", "train_chars", "val_chars"):
-        assert summary[key] == counts[key], key
+        assert getattr(summary, key) == getattr(counts, key), key
 
 
 # ---- the live timeline -------------------------------------------------------------------------
@@ -166,33 +173,33 @@ def test_timeline_has_a_sample_at_every_epoch_end(every_epoch):
     prompt = default_prompt(TEXT)
     assert result.prompt == prompt == "the quick"
     for payload in payloads:
-        assert set(payload) >= {"prompt", "timeline"} and payload["prompt"] == prompt
-        assert all(entry["text"].startswith(prompt) and len(entry["text"]) > len(prompt)
-                   for entry in payload["timeline"])
+        assert payload.prompt == prompt
+        assert all(entry.text.startswith(prompt) and len(entry.text) > len(prompt)
+                   for entry in payload.timeline)
     # One payload per sample, each a copy: the timeline grows by one entry each time.
-    assert [len(p["timeline"]) for p in payloads] == list(range(1, len(payloads) + 1))
-    timeline = payloads[-1]["timeline"]
+    assert [len(p.timeline) for p in payloads] == list(range(1, len(payloads) + 1))
+    timeline = payloads[-1].timeline
     assert result.timeline == timeline
     for row in history:
-        matching = [e for e in timeline if e["epoch"] == row["epoch"] and e["val_loss"] is not None]
+        matching = [e for e in timeline if e.epoch == row.epoch and e.val_loss is not None]
         assert len(matching) == 1, row
-        assert matching[0]["val_loss"] == row["val_loss"]
+        assert matching[0].val_loss == row.val_loss
     # Oldest first.
-    assert [e["seconds"] for e in timeline] == sorted(e["seconds"] for e in timeline)
-    assert [e["epoch"] for e in timeline] == sorted(e["epoch"] for e in timeline)
+    assert [e.seconds for e in timeline] == sorted(e.seconds for e in timeline)
+    assert [e.epoch for e in timeline] == sorted(e.epoch for e in timeline)
 
 
 def test_timeline_uses_the_configured_prompt(every_epoch):
     result, payloads = live_run(replace(TINY, prompt="fox", epochs=1))
     assert result.prompt == "fox"
-    assert all(p["prompt"] == "fox" for p in payloads)
-    assert all(e["text"].startswith("fox") for e in result.timeline)
+    assert all(p.prompt == "fox" for p in payloads)
+    assert all(e.text.startswith("fox") for e in result.timeline)
 
 
 def test_first_timeline_entry_is_the_untrained_model(every_epoch):
     result, _ = live_run(replace(TINY, device="cpu"))  # the same random draws as the check below
     first = result.timeline[0]
-    assert first["epoch"] < 1 and first["val_loss"] is None
+    assert first.epoch < 1 and first.val_loss is None
     # The same text as the untrained model (same seed, same weights) writes from the prompt.
     train_text, _ = split_text(TEXT, TINY.val_fraction)
     vocab, _ = make_vocab(train_text, "char")
@@ -201,16 +208,16 @@ def test_first_timeline_entry_is_the_untrained_model(every_epoch):
                                                  TINY.num_layers, TINY.dropout, TINY.cell))
     tokens = max(10, round(pipeline.TIMELINE_CHARS / chars_per_token(train_text, vocab)))
     expected = generate(untrained, vocab, result.prompt, tokens, TINY.temperature, seed=TINY.seed)
-    k = min(len(expected), len(first["text"]))
-    assert k > len(result.prompt) and first["text"][:k] == expected[:k]
+    k = min(len(expected), len(first.text))
+    assert k > len(result.prompt) and first.text[:k] == expected[:k]
 
 
 def test_mid_first_epoch_samples_are_labelled_below_one(monkeypatch):
     monkeypatch.setattr(pipeline, "SAMPLE_EVERY_SECONDS", 0.0)  # a sample at every record
     result, _ = live_run(replace(TINY, epochs=1))
-    mid_epoch = [e for e in result.timeline if e["val_loss"] is None]
+    mid_epoch = [e for e in result.timeline if e.val_loss is None]
     assert mid_epoch  # 13 batches an epoch: records after batches 5 and 10
-    assert all(e["epoch"] < 1 for e in mid_epoch), [e["epoch"] for e in mid_epoch]
+    assert all(e.epoch < 1 for e in mid_epoch), [e.epoch for e in mid_epoch]
 
 
 def test_fast_epochs_are_not_sampled_more_often_than_the_gap(monkeypatch):
@@ -226,17 +233,17 @@ def test_fast_epochs_are_not_sampled_more_often_than_the_gap(monkeypatch):
 def test_timeline_is_thinned_keeping_the_first_and_latest(every_epoch, monkeypatch):
     monkeypatch.setattr(pipeline, "MAX_TIMELINE", 3)
     result, payloads = live_run(replace(TINY, epochs=6))
-    first = payloads[0]["timeline"][0]
+    first = payloads[0].timeline[0]
     assert len(payloads) >= 6
     for payload in payloads:
-        assert 1 <= len(payload["timeline"]) <= 3
-        assert payload["timeline"][0] == first
-    assert result.timeline == payloads[-1]["timeline"]
+        assert 1 <= len(payload.timeline) <= 3
+        assert payload.timeline[0] == first
+    assert result.timeline == payloads[-1].timeline
     latest = result.timeline[-1]
-    assert latest["epoch"] == 6 and latest["val_loss"] == result.training.history[-1]["val_loss"]
+    assert latest.epoch == 6 and latest.val_loss == result.training.history[-1].val_loss
     # Each payload's newest entry is the sample just taken, and the entries stay oldest first.
     for payload in payloads:
-        seconds = [e["seconds"] for e in payload["timeline"]]
+        seconds = [e.seconds for e in payload.timeline]
         assert seconds == sorted(seconds)
 
 
@@ -247,31 +254,31 @@ def test_live_samples_do_not_change_training(monkeypatch):
     plain = run_text(TEXT, config)
     live, payloads = live_run(config)
     assert len(payloads) >= 6  # samples between batches as well as at epoch ends
-    strip = lambda history: [{k: v for k, v in row.items() if k != "seconds"} for row in history]
+    strip = lambda history: [replace(row, seconds=None) for row in history]
     assert strip(live.training.history) == strip(plain.training.history)
-    assert live.sample["text"] == plain.sample["text"]
+    assert live.sample == plain.sample
     for a, b in zip(live.model.state_dict().values(), plain.model.state_dict().values()):
         assert torch.equal(a, b)
 
 
 def test_train_more_keeps_the_earlier_timeline_first(every_epoch):
     first, _ = live_run(replace(TINY, epochs=2))
-    earlier = [dict(e) for e in first.timeline]
-    more, payloads = live_run(replace(TINY, epochs=2), resume=first)
+    earlier = tuple(first.timeline)
+    more, payloads = live_run(replace(TINY, epochs=2), start=first.trained)
     assert first.timeline == earlier  # the earlier result is not changed by training more
     assert more.prompt == first.prompt
     assert more.timeline[:len(earlier)] == earlier and len(more.timeline) > len(earlier)
     for payload in payloads:
-        assert payload["timeline"][:len(earlier)] == earlier
+        assert payload.timeline[:len(earlier)] == earlier
     added = more.timeline[len(earlier):]
-    assert all(e["epoch"] >= 2 for e in added)
+    assert all(e.epoch >= 2 for e in added)
     # Train more continues the clock, in the timeline and in the history.
-    seconds = [e["seconds"] for e in more.timeline]
+    seconds = [e.seconds for e in more.timeline]
     assert seconds == sorted(seconds)
-    history_seconds = [row["seconds"] for row in more.training.history]
+    history_seconds = [row.seconds for row in more.training.history]
     assert history_seconds == sorted(history_seconds) and len(history_seconds) == 4
-    assert [e["val_loss"] for e in added if e["epoch"] in (3, 4) and e["val_loss"] is not None] \
-        == [row["val_loss"] for row in more.training.history[2:]]
+    assert [e.val_loss for e in added if e.epoch in (3, 4) and e.val_loss is not None] \
+        == [row.val_loss for row in more.training.history[2:]]
 
 
 # ---- progress ----------------------------------------------------------------------------------
@@ -293,8 +300,7 @@ def test_fraction_done_with_and_without_a_time_budget():
 
 def test_the_time_budget_reaches_progress_records():
     records = []
-    run_text(TEXT, replace(TINY, epochs=1, minutes=0.5),
-             on_progress=records.append)
+    run_text(TEXT, replace(TINY, epochs=1, minutes=0.5), Callbacks(on_progress=records.append))
     assert records and all(p.max_seconds == 30.0 for p in records)
     records.clear()
     model = torch.nn.Linear(1, 1)

@@ -9,7 +9,8 @@ import torch
 from lstm_app.text.corpus import CharVocab
 from lstm_app.text.generate import _filtered_probs, generate, memorization
 from lstm_app.text.model import LanguageModel, LanguageModelShape, detach_state
-from lstm_app.text.pipeline import TextConfig, run_text
+from lstm_app.text.pipeline import run_text
+from lstm_app.text.settings import TextConfig
 from tests.conftest import REPO
 
 TEXT = "the quick brown fox jumps over the lazy dog. " * 40
@@ -66,30 +67,30 @@ def test_top_k_and_top_p_keep_only_the_likeliest():
 def test_memorization_on_a_crafted_sample():
     training = "to be or not to be, that is the question"
     m = memorization("xxto be or not to bexx", training)
-    assert m["longest_copied"] == "to be or not to be" and m["longest_start"] == 2
-    assert m["longest_chars"] == 18
+    assert m.longest_copied == "to be or not to be" and m.longest_start == 2
+    assert m.longest_chars == 18
     # 15 eight-character pieces; those inside "to be or not to be" (11 of them) are copied.
-    assert m["copied_ngram_share"] == 11 / 15
+    assert m.copied_ngram_share == 11 / 15
     none = memorization("qqqqqqqqqqqq", training)
-    assert none["longest_chars"] == 0 and none["copied_ngram_share"] == 0.0
-    assert memorization("short", training)["longest_copied"] == ""
+    assert none.longest_chars == 0 and none.copied_ngram_share == 0.0
+    assert memorization("short", training).longest_copied == ""
 
 
 def test_run_text_reports_comparable_scores():
     result = run_text(TEXT, TextConfig(epochs=2, hidden_size=16, num_layers=1, batch_size=4,
                                        seq_len=16, prompt="the", length=20))
     assert len(result.training.history) == 2
-    assert result.sample["text"].startswith("the") and len(result.sample["text"]) == 23
+    assert result.sample.startswith("the") and len(result.sample) == 23
     assert 0 < result.val_loss < 5 and abs(result.perplexity - torch.tensor(result.val_loss).exp()) < 1e-3
     # At character level, bits per character is nats per token over ln 2.
     assert abs(result.bits_per_char - result.val_loss / 0.6931471805599453) < 1e-6
-    assert result.counts["val_chars"] == len(TEXT) - int(len(TEXT) * 0.9)
+    assert result.counts.val_chars == len(TEXT) - int(len(TEXT) * 0.9)
 
 
 def test_word_level_bits_per_char_use_characters_per_word():
     result = run_text(TEXT, TextConfig(level="word", epochs=1, hidden_size=8, num_layers=1,
                                        batch_size=2, seq_len=8, length=5))
-    assert result.config.level == "word" and result.counts["vocab_size"] <= 12
+    assert result.config.level == "word" and result.counts.vocab_size <= 12
     assert result.bits_per_char < result.val_loss / 0.6931471805599453  # several characters a word
 
 

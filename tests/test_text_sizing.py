@@ -1,12 +1,15 @@
 """Fitting the model to the text: suggested settings that train, the weight count, the size advice."""
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import pytest
 import torch
 
 from lstm_app.text.model import LanguageModel, LanguageModelShape
-from lstm_app.text.pipeline import TextConfig, run_text, summarize
+from lstm_app.text.pipeline import run_text
+from lstm_app.text.settings import TextConfig
+from lstm_app.text.spans import summarize
+from lstm_app.text.sizing import suggested_config as suggested_config_for
 from lstm_app.text.sizing import (LARGE_TOKENS, TINY_TOKENS, TOO_BIG, TOO_SMALL, count_weights,
                                   size_advice, suggest_settings)
 from lstm_app.text.streams import to_streams
@@ -34,14 +37,14 @@ def test_suggestions_are_textconfig_fields():
                                          ("lstm_zh.txt", "char")])
 def test_tiny_text_trains_with_the_suggested_settings(file, level):
     text = (SAMPLES / file).read_text(encoding="utf-8")
-    summary = summarize(text, TextConfig(level=level))
+    summary = summarize(text, level, 10000, 0.1)
     if file == "keras_toy_sentence.txt" and level == "word":
-        assert summary["train_tokens"] == 41  # the three Keras sentences, words and spaces
-    assert summary["train_tokens"] < TINY_TOKENS
-    config = suggested_config(summary["train_tokens"], summary["vocab_size"], level=level)
+        assert summary.train_tokens == 41  # the three Keras sentences, words and spaces
+    assert summary.train_tokens < TINY_TOKENS
+    config = suggested_config(summary.train_tokens, summary.vocab_size, level=level)
     result = run_text(text, config)  # must not raise "too few for N parallel streams"
     assert len(result.training.history) == 2
-    assert result.counts["train_tokens"] == summary["train_tokens"]
+    assert result.counts.train_tokens == summary.train_tokens
 
 
 def test_tiny_suggestions_fit_every_small_text():
@@ -87,7 +90,7 @@ def test_medium_and_large_thresholds():
                                            (90_000, 62), (299_999, 10_001), (1_000_000, 65)])
 def test_suggested_sizes_never_set_off_the_too_big_advice(tokens, vocab):
     s = suggest_settings(tokens, vocab)
-    weights = count_weights(vocab, s["embedding_dim"], s["hidden_size"], s["num_layers"], "lstm")
+    weights = count_weights(TextConfig(**s), vocab)
     level, _ = size_advice(weights, tokens)
     assert level != "too_big" or s["hidden_size"] == 64, (tokens, vocab, s["hidden_size"])
 
@@ -99,9 +102,10 @@ def test_the_shakespeare_excerpt_gets_the_measured_256_units():
 def test_count_weights_by_hand():
     # V=30, E=8, H=16, one LSTM layer: embedding 30*8 = 240; LSTM 4*16*(8+16) = 1536 weights
     # plus 8*16 = 128 biases (b_ih and b_hh); head 16*30 + 30 = 510. Total 2414.
-    assert count_weights(30, 8, 16, 1, "lstm") == 240 + 1536 + 128 + 510 == 2414
+    small = TextConfig(embedding_dim=8, hidden_size=16, num_layers=1)
+    assert count_weights(small, 30) == 240 + 1536 + 128 + 510 == 2414
     # GRU: three gates instead of four.
-    assert count_weights(30, 8, 16, 1, "gru") == 240 + 3 * 16 * 24 + 6 * 16 + 510
+    assert count_weights(replace(small, cell="gru"), 30) == 240 + 3 * 16 * 24 + 6 * 16 + 510
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
@@ -110,7 +114,8 @@ def test_count_weights_matches_the_model(cell, layers):
     shape = LanguageModelShape(vocab_size=57, embedding_dim=12, hidden_size=20, num_layers=layers,
                                dropout=0.2, cell=cell)
     expected = sum(p.numel() for p in LanguageModel(shape).parameters())
-    assert count_weights(57, 12, 20, layers, cell) == expected
+    config = TextConfig(embedding_dim=12, hidden_size=20, num_layers=layers, cell=cell)
+    assert count_weights(config, 57) == expected
 
 
 def test_size_advice_levels_at_the_thresholds():
@@ -132,3 +137,16 @@ def test_size_advice_sentence_has_the_formatted_numbers():
     assert "1,500,000 training words" in sentence
     level, sentence = size_advice(50_000, 40_000)
     assert level == "ok" and "50,000" in sentence and "40,000" in sentence
+
+
+def test_the_suggested_config_fills_in_only_what_was_not_given():
+    text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")
+    suggested = suggested_config_for(text)
+    assert suggested.hidden_size == 256 and suggested.num_layers == 1 and suggested.lr == 4e-3
+    assert set(suggested.suggested) == set(suggest_settings(89_858, 62)) | {"level"}
+    mine = suggested_config_for(text, {"hidden_size": 64, "lr": 1e-3})
+    assert (mine.hidden_size, mine.lr) == (64, 1e-3)
+    assert "hidden_size" not in mine.suggested and "lr" not in mine.suggested
+    assert "num_layers" in mine.suggested
+    tiny = suggested_config_for(KERAS, {"level": "word"})
+    assert tiny.level == "word" and not tiny.keep_best and tiny.patience == 0

@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from lstm_app.training.trainer import OPTIMIZERS, Progress, SizedBatches, Trainer, TrainerConfig
+from lstm_app.training.trainer import (OPTIMIZERS, EpochRecord, Progress, SizedBatches, Trainer,
+                                       TrainerConfig, TrainResult)
 
 X = torch.linspace(-1, 1, 64).reshape(32, 2)
 Y = X @ torch.tensor([[2.0], [-1.0]]) + 0.5  # (32, 1)
@@ -82,7 +83,7 @@ def test_best_epoch_weights_are_restored():
 def test_early_stopping_after_patience_epochs_without_gain():
     _, result, _ = fit(TrainerConfig(epochs=10, patience=2), val_loss=scripted([2, 1, 1.5, 1, 3, 0]))
     assert result.stop_reason == "early_stopping"
-    assert [h["epoch"] for h in result.history] == [1, 2, 3, 4] and result.best_epoch == 2
+    assert [h.epoch for h in result.history] == [1, 2, 3, 4] and result.best_epoch == 2
 
 
 def test_stop_flag_ends_training_within_the_epoch_and_keeps_the_best_weights():
@@ -124,7 +125,7 @@ def test_huge_learning_rate_diverges_with_finite_weights():
 
 
 def test_same_seed_reproduces_and_another_seed_differs():
-    strip = lambda history: [(h["train_loss"], h["val_loss"]) for h in history]
+    strip = lambda history: [(h.train_loss, h.val_loss) for h in history]
     runs = [fit(TrainerConfig(epochs=3, lr=0.05, seed=seed)) for seed in (1, 1, 2)]
     (m1, r1, _), (m2, r2, _), (m3, r3, _) = runs
     assert strip(r1.history) == strip(r2.history) and same(weights(m1), weights(m2))
@@ -138,13 +139,14 @@ def test_progress_records():
         ("batch", 2, 2), ("batch", 2, 4), ("epoch", 2, 4)]
     assert {f.name for f in dataclasses.fields(Progress)} == {
         "kind", "epoch", "epochs", "step", "steps_per_epoch", "train_loss", "val_loss",
-        "best_val_loss", "lr", "elapsed", "samples_per_sec", "max_seconds"}
+        "best_val_loss", "lr", "elapsed", "samples_per_sec", "max_seconds", "record"}
     assert all(p.epochs == 2 and p.lr == 1e-3 and p.samples_per_sec > 0 for p in records)
-    assert all(p.val_loss is None for p in records if p.kind == "batch")
+    assert all(p.val_loss is None and p.record is None for p in records if p.kind == "batch")
+    assert [p.record for p in records if p.kind == "epoch"] == result.history
     last = records[-1]
-    assert last.steps_per_epoch == 4 and last.val_loss == result.history[-1]["val_loss"]
+    assert last.steps_per_epoch == 4 and last.val_loss == result.history[-1].val_loss
     assert last.best_val_loss == result.best_val_loss
-    assert last.train_loss == result.history[-1]["train_loss"]
+    assert last.train_loss == result.history[-1].train_loss
 
 
 def test_time_budget():
@@ -167,10 +169,33 @@ def test_unknown_optimizer_and_schedule_are_refused():
         Trainer(fresh_model(), TrainerConfig(lr_schedule="step"))
 
 
-def test_start_epoch_numbering():
-    _, result, records = fit(TrainerConfig(epochs=2), start_epoch=5)
-    assert [h["epoch"] for h in result.history] == [6, 7] and result.best_epoch in (6, 7)
+def earlier_training(epochs=5, best_epoch=3, best=0.5, seconds=10.0) -> TrainResult:
+    history = [EpochRecord(e, 1.0, best if e == best_epoch else best + 1, 1e-3, seconds * e / epochs)
+               for e in range(1, epochs + 1)]
+    return TrainResult(history=history, best_epoch=best_epoch, best_val_loss=best,
+                       kept_epoch=best_epoch)
+
+
+def test_continuing_an_earlier_training_numbers_after_it_and_keeps_its_clock():
+    earlier = earlier_training()
+    _, result, records = fit(TrainerConfig(epochs=2), val_loss=scripted([0.4, 0.45]),
+                             earlier=earlier)
+    assert [h.epoch for h in result.history] == [1, 2, 3, 4, 5, 6, 7]
+    assert result.history[:5] == earlier.history
+    assert all(h.seconds >= 10.0 for h in result.history[5:])  # the clock goes on
     assert {p.epochs for p in records} == {7}
+    assert result.best_epoch == result.kept_epoch == 6 and result.best_val_loss == 0.4
+    assert [p.record for p in records if p.kind == "epoch"] == result.history[5:]
+
+
+def test_continuing_keeps_the_earlier_weights_unless_a_new_epoch_beats_them():
+    model = fresh_model()
+    before = weights(model)
+    _, result, _ = fit(TrainerConfig(epochs=2, lr=0.1, patience=0), model=model,
+                       val_loss=scripted([0.9, 0.8]), earlier=earlier_training(best=0.5))
+    assert result.best_epoch == result.kept_epoch == 3 and result.best_val_loss == 0.5
+    assert same(weights(model), before)  # trained two epochs, but the earlier weights were better
+    assert "epoch 3" in result.message
 
 
 def test_sized_batches_make_the_first_epochs_progress_right():

@@ -145,5 +145,5 @@ def test_pipeline_scaler_and_training_ignore_the_test_span():
     second = run(shifted)
     assert second.scaler.mean_.tolist() == first.scaler.mean_.tolist()
     assert second.scaler.std_.tolist() == first.scaler.std_.tolist()
-    losses = lambda r: [(h["train_loss"], h["val_loss"]) for h in r.training.history]
+    losses = lambda r: [(h.train_loss, h.val_loss) for h in r.training.history]
     assert losses(second) == losses(first)

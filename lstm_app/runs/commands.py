@@ -57,7 +57,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
         if run.metrics:
             print("scores: " + json.dumps(run.metrics, default=str))
         for h in store.history(run.id):
-            print(f"  epoch {h['epoch']:>4}  train {h['train_loss']:.5g}  val {h['val_loss']:.5g}")
+            print(f"  epoch {h.epoch:>4}  train {h.train_loss:.5g}  val {h.val_loss:.5g}")
     elif args.action == "export":
         args.out.write_bytes(export_bundle(store, args.run_id))
         print(f"Run {args.run_id} written to {args.out}")

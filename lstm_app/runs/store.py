@@ -31,7 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-STATUSES = ("running", "finished", "stopped", "failed", "interrupted")
+from ..training.trainer import EpochRecord
+
+STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
 DB_NAME = "runs.sqlite3"
 
@@ -153,12 +155,12 @@ class RunStore:
             db.execute("UPDATE runs SET pid = ?, host = ?, heartbeat = ? WHERE id = ?",
                        (os.getpid(), socket.gethostname(), time.time(), run_id))
 
-    def add_epoch(self, run_id: str, record: dict) -> None:
+    def add_epoch(self, run_id: str, record: EpochRecord) -> None:
         """One finished epoch (and a heartbeat), in one transaction."""
         with self._db() as db:
             db.execute("INSERT OR REPLACE INTO epochs VALUES (?, ?, ?, ?, ?, ?)",
-                       (run_id, record["epoch"], record.get("train_loss"),
-                        record.get("val_loss"), record.get("lr"), record.get("seconds")))
+                       (run_id, record.epoch, record.train_loss, record.val_loss, record.lr,
+                        record.seconds))
             db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time.time(), run_id))
 
     def heartbeat(self, run_id: str) -> None:
@@ -181,6 +183,12 @@ class RunStore:
                 "best_val_loss = ?, seconds = ?, finished = ?, heartbeat = ? WHERE id = ?",
                 (status, message, json.dumps(metrics or {}), best_epoch, best_val_loss, seconds,
                  time.time(), time.time(), run_id))
+
+    def finish_if_running(self, run_id: str, status: str, message: str) -> None:
+        """End a run that still says "running" (its training process died) with ``status``."""
+        with self._db() as db:
+            db.execute("UPDATE runs SET status = ?, message = ?, finished = ? "
+                       "WHERE id = ? AND status = 'running'", (status, message, time.time(), run_id))
 
     def mark_interrupted(self, stale_after: float = STALE_SECONDS) -> list[str]:
         """Mark running runs whose process is gone, or silent for ``stale_after`` s, interrupted."""
@@ -213,11 +221,11 @@ class RunStore:
             rows = db.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
         return [_run(r) for r in rows]
 
-    def history(self, run_id: str) -> list[dict]:
+    def history(self, run_id: str) -> list[EpochRecord]:
         with self._db() as db:
             rows = db.execute("SELECT epoch, train_loss, val_loss, lr, seconds FROM epochs "
                               "WHERE run_id = ? ORDER BY epoch", (run_id,)).fetchall()
-        return [dict(r) for r in rows]
+        return [EpochRecord(*r) for r in rows]
 
     def rename(self, run_id: str, name: str) -> None:
         with self._db() as db:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import baselines, intervals
-from .metrics import all_metrics, mae, mase_scale, mse
+from .metrics import Scores, all_metrics, mae, mase_scale, mse
 
 BASELINE_NAMES = {"naive": "naive (last value)", "seasonal_naive": "seasonal naive",
                   "drift": "drift"}
@@ -24,7 +24,7 @@ def baseline_forecasts(y: np.ndarray, origins: np.ndarray, horizon: int,
 
 
 def score(actual: np.ndarray, predicted: np.ndarray, baseline_preds: dict[str, np.ndarray],
-          train_values: np.ndarray, season_length: int | None) -> tuple[dict, dict]:
+          train_values: np.ndarray, season_length: int | None) -> tuple[Scores, dict[str, Scores]]:
     """Metric rows (original units) for the LSTM and for each baseline."""
     scale = mase_scale(train_values, season_length)
     lstm = all_metrics(actual, predicted, scale)
@@ -53,24 +53,24 @@ def measured_coverage(actual: np.ndarray, predicted: np.ndarray, widths: dict[in
             for level, w in widths.items()}
 
 
-def _score_of(row: dict) -> tuple[str, float]:
-    return ("MASE", row["mase"]) if row["mase"] is not None else ("MAE", row["mae"])
+def _score_of(row: Scores) -> tuple[str, float]:
+    return ("MASE", row.mase) if row.mase is not None else ("MAE", row.mae)
 
 
-def _against_best(lstm: dict, baseline_rows: dict[str, dict]) -> tuple[str, float, str, float]:
+def _against_best(lstm: Scores, baseline_rows: dict[str, Scores]) -> tuple[str, float, str, float]:
     """The metric used, the LSTM's score, the best baseline's name and its score."""
     metric, lstm_score = _score_of(lstm)
     best = min(baseline_rows, key=lambda name: _score_of(baseline_rows[name])[1])
     return metric, lstm_score, best, _score_of(baseline_rows[best])[1]
 
 
-def lstm_wins(lstm: dict, baseline_rows: dict[str, dict]) -> bool:
+def lstm_wins(lstm: Scores, baseline_rows: dict[str, Scores]) -> bool:
     """True when the LSTM beats the best baseline by more than 1% (the verdict's own rule)."""
     _, lstm_score, _, best_score = _against_best(lstm, baseline_rows)
     return lstm_score < best_score and best_score - lstm_score > 0.01 * best_score
 
 
-def verdict(lstm: dict, baseline_rows: dict[str, dict]) -> str:
+def verdict(lstm: Scores, baseline_rows: dict[str, Scores]) -> str:
     """One sentence: does the LSTM beat the best baseline on the test span, and by how much?"""
     metric, lstm_score, best, best_score = _against_best(lstm, baseline_rows)
     label = BASELINE_NAMES[best]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import numpy as np
 
 # MAPE divides by the actual values; below this share of their mean absolute size it explodes.
@@ -66,8 +68,21 @@ def mase(y_true, y_pred, scale: float) -> float | None:
     return mae(y_true, y_pred) / scale
 
 
-def all_metrics(y_true, y_pred, scale: float) -> dict:
+@dataclass(frozen=True)
+class Scores:
+    """One forecaster's errors over a set of windows, in the data's own units."""
+
+    mae: float
+    rmse: float
+    mape: float | None   # None: some actual values are (near) zero, where it explodes
+    smape: float
+    mase: float | None   # None: the training span never changes, so there is no scale
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def all_metrics(y_true, y_pred, scale: float) -> Scores:
     """The metric table row for one forecaster, in the data's own units."""
-    return {"mae": mae(y_true, y_pred), "rmse": rmse(y_true, y_pred),
-            "mape": mape(y_true, y_pred), "smape": smape(y_true, y_pred),
-            "mase": mase(y_true, y_pred, scale)}
+    return Scores(mae=mae(y_true, y_pred), rmse=rmse(y_true, y_pred), mape=mape(y_true, y_pred),
+                  smape=smape(y_true, y_pred), mase=mase(y_true, y_pred, scale))

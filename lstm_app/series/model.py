@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-CELLS = ("lstm", "gru")
+from ..training.rnn import make_rnn
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,9 @@ class ForecasterShape:
 class Forecaster(nn.Module):
     def __init__(self, shape: ForecasterShape):
         super().__init__()
-        if shape.cell not in CELLS:
-            raise ValueError(f"Unknown cell type '{shape.cell}'; choose lstm or gru.")
         self.shape = shape
-        rnn = nn.LSTM if shape.cell == "lstm" else nn.GRU
-        # PyTorch applies dropout only between stacked layers; with one layer it would warn.
-        self.rnn = rnn(shape.n_features, shape.hidden_size, shape.num_layers, batch_first=True,
-                       dropout=shape.dropout if shape.num_layers > 1 else 0.0)
+        self.rnn = make_rnn(shape.cell, shape.n_features, shape.hidden_size, shape.num_layers,
+                            shape.dropout)
         self.dropout = nn.Dropout(shape.dropout)
         self.head = nn.Linear(shape.hidden_size, shape.horizon)
 
@@ -48,7 +44,6 @@ class Forecaster(nn.Module):
         loss = None if targets is None else nn.functional.mse_loss(pred, targets)
         return pred, loss
 
-
     def rnn_inputs(self, x: torch.Tensor) -> torch.Tensor:
         """What the LSTM layer itself reads: with ``anchor_last``, the window minus its last
         target value, so that the network learns changes, which keeps it working when the level
@@ -57,6 +52,17 @@ class Forecaster(nn.Module):
             return x
         last = x[:, -1:, :1]                                   # (batch, 1, 1)
         return torch.cat([x[..., :1] - last, x[..., 1:]], dim=-1)
+
+
+def build_forecaster(config) -> Forecaster:
+    """The network a ForecastConfig describes, once its lookback and horizon are numbers: the one
+    place a forecaster is made from settings (training, reopening, bundles, the page's size note)."""
+    if not isinstance(config.horizon, int):
+        raise ValueError("The horizon must be resolved to a number before the network is built.")
+    return Forecaster(ForecasterShape(
+        n_features=1 + len(config.covariates), horizon=config.horizon,
+        hidden_size=config.hidden_size, num_layers=config.num_layers, dropout=config.dropout,
+        cell=config.cell, anchor_last=config.anchor_last))
 
 
 def count_parameters(model: nn.Module) -> int:

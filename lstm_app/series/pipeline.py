@@ -1,92 +1,63 @@
-"""The forecasting pipeline: a loaded series and a ForecastConfig in, a trained, scored forecast out.
+"""The forecasting pipeline in two steps: ``fit_forecast`` trains, ``score_forecast`` scores.
 
-Steps: resolve lookback/horizon → split chronologically → fit the scaler on the training span
-only → windows as views → train with the Trainer → backtest on the test span against the
-baselines → conformal intervals from validation errors → forecast after the last observation.
+``fit_forecast(series, config, callbacks) -> TrainedForecaster``: resolve lookback/horizon →
+split chronologically → fit the scaler on the training span only → windows as views → train
+with the Trainer. ``score_forecast(trained, series) -> ForecastResult``: backtest on the test
+span against the baselines on the same windows → conformal intervals from validation errors →
+forecast after the last observation. Reopening a saved run, importing a bundle and the Inside
+page load a trained forecaster and score it; nothing is retrained to rebuild a result.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import torch
 
-from ..training.trainer import (Progress, SizedBatches, Trainer, TrainerConfig, TrainResult,
-                                pick_device)
+from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from . import evaluation
+from .live import LiveValidation
 from .loading import SeriesData
-from .metrics import mae
-from .model import Forecaster, ForecasterShape
+from .metrics import Scores
+from .model import Forecaster, build_forecaster
+from .settings import ForecastConfig
+from .trained import TrainedForecaster
 from .windows import Scaler, Split, make_windows, split_rows, window_ids
-
 
 MAX_AUTO_LOOKBACK = 336
 
 
-@dataclass(frozen=True)
-class ForecastConfig:
-    time_col: str | None = None          # None: detected
-    value_col: str | None = None         # None: the right-most numeric column
-    covariates: tuple[str, ...] = ()     # extra input columns
-    lookback: int | str = "auto"         # past values the network reads; "auto": from the season
-    horizon: int | str = "auto"          # future values it predicts at once; "auto": one season
-    hidden_size: int = 32                # small by default: most business series are short
-    num_layers: int = 1
-    dropout: float = 0.1
-    cell: str = "lstm"                   # lstm | gru
-    epochs: int = 100
-    batch_size: int = 32
-    lr: float = 3e-3
-    patience: int = 10                   # early stopping; 0 = off
-    seed: int = 0
-    val_size: float = 0.15               # a fraction below 1, or a number of rows
-    test_size: float = 0.15
-    stride: int = 1                      # rows between two backtest origins
-    optimizer: str = "adam"
-    weight_decay: float = 0.0
-    grad_clip: float = 1.0
-    lr_schedule: str = "plateau"
-    anchor_last: bool = True             # learn changes from the last value
-    device: str = "auto"                 # auto | cpu | cuda
-
-    def trainer_config(self, epochs: int | None = None) -> TrainerConfig:
-        return TrainerConfig(epochs=self.epochs if epochs is None else epochs, lr=self.lr,
-                             optimizer=self.optimizer, weight_decay=self.weight_decay,
-                             grad_clip=self.grad_clip, lr_schedule=self.lr_schedule,
-                             patience=self.patience, seed=self.seed)
-
-
 @dataclass
 class ForecastResult:
-    config: ForecastConfig               # with lookback and horizon resolved to numbers
+    trained: TrainedForecaster
     series: SeriesData
     split: Split
     notices: list[str]
-    training: TrainResult
-    test: dict                           # the LSTM's metrics on the test span, original units
-    baselines: dict                      # naive, seasonal_naive, drift: the same metrics
+    test: Scores                         # the LSTM's errors on the test span, original units
+    baselines: dict[str, Scores]         # naive, seasonal_naive, drift: the same windows
     test_scaled: dict                    # mse, mae on the train-standardised scale
     interval_coverage: dict              # "80", "95" -> measured share on the test span
     verdict: str
     backtest: pd.DataFrame               # one row per (origin, step) on the test span
     forecast: pd.DataFrame               # time, forecast, lower_80, upper_80, lower_95, upper_95
-    model: Forecaster
-    scaler: Scaler
     widths: dict = field(default_factory=dict)  # level -> half-width per horizon step
-    seconds: float = 0.0
+    seconds: float = 0.0                 # training and scoring
+
+    # What the pages read of the trained forecaster, by the names they always had.
+    config = property(lambda self: self.trained.config)
+    model = property(lambda self: self.trained.model)
+    scaler = property(lambda self: self.trained.scaler)
+    training = property(lambda self: self.trained.training)
 
 
-def resolve_window(series: SeriesData, config: ForecastConfig) -> tuple[int, int, list[str]]:
+def resolve_window(series: SeriesData, config: ForecastConfig) -> tuple[int, int]:
     """Numbers for ``lookback`` and ``horizon``; "auto" follows the season and the data length."""
     n, season = len(series.frame), series.season_length
     train_rows = n * (1 - _fraction(config.val_size, n) - _fraction(config.test_size, n))
-    notices = []
     horizon = config.horizon
     if horizon == "auto":
         horizon = season if season and season <= n // 10 else max(1, min(24, n // 20))
@@ -96,44 +67,46 @@ def resolve_window(series: SeriesData, config: ForecastConfig) -> tuple[int, int
         # LSTM learns little more and each epoch gets slow.
         wanted = max(2 * season if season else 10, min(horizon, MAX_AUTO_LOOKBACK))
         lookback = int(max(2, min(wanted, (train_rows - horizon) // 2)))
-    horizon, lookback = int(horizon), int(lookback)
-    if config.lookback == "auto" or config.horizon == "auto":
-        why = f"the detected season of {season} steps" if season else "the length of the data"
-        notices.append(f"Lookback {lookback} and horizon {horizon} were chosen from {why}.")
-    if lookback < 1 or horizon < 1:
-        raise ValueError("Lookback and horizon must each be at least 1.")
-    return lookback, horizon, notices
+    return int(lookback), int(horizon)
+
+
+def resolve(series: SeriesData, config: ForecastConfig) -> ForecastConfig:
+    """The config as it trains on ``series``: numbers for "auto" (named in ``suggested``) and the
+    series' own columns."""
+    lookback, horizon = resolve_window(series, config)
+    chosen = tuple(name for name in ("lookback", "horizon") if getattr(config, name) == "auto")
+    return replace(config, lookback=lookback, horizon=horizon, value_col=series.value_col,
+                   time_col=series.time_col, covariates=tuple(series.covariates),
+                   suggested=tuple(dict.fromkeys(config.suggested + chosen)))
 
 
 def _fraction(size: float, n: int) -> float:
     return size if size < 1 else size / n
 
 
+@dataclass(frozen=True)
+class _Windows:
+    """The series as the network reads it: scaled, and cut into windows (views, no copies)."""
 
-def _span_info(series: SeriesData, rows: tuple[int, int], dates_only: bool) -> dict:
-    index = series.frame.index
-    if not series.time_col:
-        label = int
-    else:
-        label = (lambda i: str(index[i].date())) if dates_only else (lambda i: str(index[i]))
-    return {"rows": list(rows), "first": label(rows[0]), "last": label(rows[1] - 1)}
-
-
-def split_report(series: SeriesData, split: Split) -> dict:
-    index = series.frame.index
-    dates_only = bool(series.time_col) and bool((index == index.normalize()).all())
-    report = {name: _span_info(series, getattr(split, name), dates_only)
-              for name in ("train", "val", "test")}
-    report["scaler_fit"] = dict(report["train"], span="train")
-    return report
+    split: Split
+    notices: list[str]
+    y: np.ndarray                 # (rows,) the target in its own units
+    values: torch.Tensor          # (rows, features) scaled
+    inputs: torch.Tensor          # (windows, lookback, features)
+    targets: torch.Tensor         # (windows, horizon)
 
 
-def future_index(series: SeriesData, horizon: int) -> pd.Index:
-    """The ``horizon`` timestamps after the last observation at the series' frequency."""
-    index = series.frame.index
-    if series.freq is None:
-        return pd.RangeIndex(len(index), len(index) + horizon, name=index.name)
-    return pd.date_range(index[-1], periods=horizon + 1, freq=series.freq, name=index.name)[1:]
+def _windows(series: SeriesData, config: ForecastConfig, scaler: Scaler | None,
+             device: torch.device) -> tuple[_Windows, Scaler]:
+    """Split, scale (fitting ``scaler`` on the training span when it is None) and window."""
+    split, notices = split_rows(len(series.frame), config.val_size, config.test_size,
+                                config.lookback, config.horizon, column=series.value_col)
+    raw = series.frame.to_numpy(dtype=np.float64)                      # (rows, features)
+    if scaler is None:
+        scaler = Scaler().fit(raw[split.train[0]:split.train[1]])       # the training span only
+    values = torch.as_tensor(scaler.transform(raw), dtype=torch.float32, device=device)
+    inputs, targets = make_windows(values, config.lookback, config.horizon)
+    return _Windows(split, notices, raw[:, 0], values, inputs, targets), scaler
 
 
 @torch.no_grad()
@@ -145,124 +118,120 @@ def predict(model: Forecaster, inputs: torch.Tensor, ids: np.ndarray, chunk: int
     return torch.cat(outs).cpu().double().numpy()
 
 
-def run_forecast(series: SeriesData, config: ForecastConfig,
-                 on_progress: Callable[[Progress], None] | None = None,
-                 stop_event: threading.Event | None = None,
-                 resume: ForecastResult | None = None,
-                 on_live: Callable[[dict], None] | None = None,
-                 on_checkpoint: Callable[[torch.nn.Module, int], None] | None = None
-                 ) -> ForecastResult:
-    """Train and score a forecaster; with ``resume``, continue from its weights for ``config.epochs`` more.
-
-    ``on_live`` receives, after every epoch, the current one-step-ahead forecast on the
-    validation span and a scoreboard of validation MAEs against the baselines.
-    """
-    started = time.perf_counter()
-    lookback, horizon, notices = resolve_window(series, config)
-    config = replace(config, lookback=lookback, horizon=horizon, value_col=series.value_col,
-                     time_col=series.time_col, covariates=tuple(series.covariates))
-    split, split_notices = split_rows(len(series.frame), config.val_size, config.test_size,
-                                      lookback, horizon, column=series.value_col)
-    notices = list(series.notices) + notices + split_notices
-    raw = series.frame.to_numpy(dtype=np.float64)                      # (rows, features)
-    scaler = Scaler().fit(raw[split.train[0]:split.train[1]])           # the training span only
+def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
+                 start: TrainedForecaster | None = None) -> TrainedForecaster:
+    """Train a forecaster on ``series``; with ``start``, go on from its weights, scaler and
+    history for ``config.epochs`` more epochs (Train more)."""
+    config = resolve(series, config)
+    lookback, horizon = config.lookback, config.horizon
     device = pick_device(config.device)
-    values = torch.as_tensor(scaler.transform(raw), dtype=torch.float32, device=device)
-    inputs, targets = make_windows(values, lookback, horizon)          # views, no copies
-    train_ids = torch.as_tensor(window_ids(split.train, lookback, horizon), device=device)
-    val_ids = window_ids(split.val, lookback, horizon)
-    test_ids = window_ids(split.test, lookback, horizon, config.stride)
+    w, scaler = _windows(series, config, start.scaler if start else None, device)
+    train_ids = torch.as_tensor(window_ids(w.split.train, lookback, horizon), device=device)
+    val_ids = window_ids(w.split.val, lookback, horizon)
+    val_ids_t = torch.as_tensor(val_ids, device=device)
 
     torch.manual_seed(config.seed)
-    shape = ForecasterShape(n_features=raw.shape[1], horizon=horizon,
-                            hidden_size=config.hidden_size, num_layers=config.num_layers,
-                            dropout=config.dropout, cell=config.cell, anchor_last=config.anchor_last)
-    model = Forecaster(shape).to(device)
-    start_epoch, history = 0, []
-    if resume is not None:
-        model.load_state_dict(resume.model.state_dict())
-        start_epoch, history = _last_epoch(resume), list(resume.training.history)
+    model = build_forecaster(config)
+    if start is not None:
+        model.load_state_dict(start.model.state_dict())
+    model.to(device)
+    trained = TrainedForecaster(config, model, scaler, TrainResult())
+    live = LiveValidation(series, w.y, val_ids + lookback, horizon,
+                          lambda a: scaler.inverse_transform(a, column=0), callbacks.on_live)
 
     def train_batches(generator: torch.Generator) -> SizedBatches:
         order = train_ids[torch.randperm(len(train_ids), generator=generator).to(device)]
-        batches = ((inputs[batch], targets[batch])                  # (batch, lookback, F), (batch, horizon)
+        batches = ((w.inputs[batch], w.targets[batch])   # (batch, lookback, F), (batch, horizon)
                    for batch in order.split(config.batch_size))
         return SizedBatches(batches, math.ceil(len(order) / config.batch_size))
-
-    val_ids_t = torch.as_tensor(val_ids, device=device)
-    y = raw[:, 0]
-    unscale = lambda a: scaler.inverse_transform(a, column=0)
-    live = _LiveValidation(series, y, val_ids + lookback, horizon, unscale, on_live)
 
     @torch.no_grad()
     def val_loss(net: Forecaster) -> float:
         net.eval()
-        pred, loss = net(inputs[val_ids_t], targets[val_ids_t])
+        pred, loss = net(w.inputs[val_ids_t], w.targets[val_ids_t])
         live.update(pred)
         return float(loss)
 
-    trainer = Trainer(model, config.trainer_config(), on_progress, stop_event, on_checkpoint)
-    training = trainer.fit(train_batches, val_loss, start_epoch=start_epoch)
-    training.history = history + training.history
-    if training.stop_reason == "diverged" and training.best_epoch == 0 and resume is None:
-        raise ValueError(training.message)  # nothing sensible to score
-    if resume is not None and config.epochs == 0:  # reopened without training: as it ended
-        training = replace(resume.training, history=history)
-    elif resume is not None and training.best_epoch == 0:
-        training.best_epoch, training.best_val_loss = (resume.training.best_epoch,
-                                                       resume.training.best_val_loss)
+    checkpoint = (None if callbacks.on_checkpoint is None
+                  else lambda net, epoch: callbacks.on_checkpoint(trained, epoch))
+    trainer = Trainer(model, config.trainer_config(), callbacks.on_progress,
+                      callbacks.stop_event, checkpoint)
+    trained.training = trainer.fit(train_batches, val_loss,
+                                   earlier=start.training if start is not None else None)
+    if trained.training.stop_reason == "diverged" and trained.training.best_epoch == 0:
+        raise ValueError(trained.training.message)  # nothing sensible to score
+    trained.model = model.cpu()  # the web server scores and plots it: no GPU needed there
+    return trained
 
-    # Score in the data's own units, on exactly the same windows for every forecaster.
-    val_pred, test_pred = (unscale(predict(model, inputs, ids)) for ids in (val_ids, test_ids))
+
+def score_forecast(trained: TrainedForecaster, series: SeriesData) -> ForecastResult:
+    """Backtest a trained forecaster on the test span of ``series`` against the baselines, size
+    its intervals on the validation span, and forecast after the last observation."""
+    started = time.perf_counter()
+    config, model, scaler = trained.config, trained.model, trained.scaler
+    _check_columns(config, series)
+    lookback, horizon = config.lookback, config.horizon
+    w, _ = _windows(series, config, scaler, torch.device("cpu"))
+    unscale = lambda a: scaler.inverse_transform(a, column=0)
+    val_ids = window_ids(w.split.val, lookback, horizon)
+    test_ids = window_ids(w.split.test, lookback, horizon, config.stride)
+    # In the data's own units, on exactly the same windows for every forecaster.
+    val_pred, test_pred = (unscale(predict(model, w.inputs, ids)) for ids in (val_ids, test_ids))
     val_origins, test_origins = val_ids + lookback, test_ids + lookback
     steps = np.arange(horizon)
-    val_actual, test_actual = y[val_origins[:, None] + steps], y[test_origins[:, None] + steps]
-    baseline_preds = evaluation.baseline_forecasts(y, test_origins, horizon, series.season_length)
-    train_y = y[split.train[0]:split.train[1]]
-    test_row, baseline_rows = evaluation.score(test_actual, test_pred, baseline_preds, train_y,
+    val_actual, test_actual = w.y[val_origins[:, None] + steps], w.y[test_origins[:, None] + steps]
+    baseline_preds = evaluation.baseline_forecasts(w.y, test_origins, horizon,
+                                                   series.season_length)
+    test_row, baseline_rows = evaluation.score(test_actual, test_pred, baseline_preds,
+                                               w.y[w.split.train[0]:w.split.train[1]],
                                                series.season_length)
-    scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
     widths, interval_notices = evaluation.interval_widths(val_actual, val_pred)
-    notices += interval_notices
-    if training.best_epoch == 0:
-        notices.append("The model was stopped before it finished one epoch, so it is untrained.")
-
-    result = ForecastResult(
-        config=config, series=series, split=split, notices=notices, training=training,
+    scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
+    return ForecastResult(
+        trained=trained, series=series, split=w.split,
+        notices=_notices(series, config, trained.training) + w.notices + interval_notices,
         test=test_row, baselines=baseline_rows,
         test_scaled=evaluation.scaled_errors(scaled(test_actual), scaled(test_pred)),
         interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths),
         verdict=evaluation.verdict(test_row, baseline_rows),
-        backtest=_backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds, widths),
-        forecast=_future_frame(series, model, values[-lookback:], unscale, widths),
-        model=model.cpu(), scaler=scaler, widths=widths)  # the web server need not touch a GPU
-    result.seconds = time.perf_counter() - started
-    return result
+        backtest=_backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds,
+                                 widths),
+        forecast=_future_frame(series, model, w.values[-lookback:], unscale, widths),
+        widths=widths, seconds=time.perf_counter() - started + trained.training.seconds)
 
 
-class _LiveValidation:
-    """What a live page shows after each epoch: the validation forecast and a scoreboard."""
-
-    def __init__(self, series, y, origins, horizon, unscale, callback):
-        self.callback, self.unscale = callback, unscale
-        if callback is None:
-            return
-        steps = np.arange(horizon)
-        self.actual = y[origins[:, None] + steps]                          # (windows, horizon)
-        self.times = series.frame.index[origins]
-        preds = evaluation.baseline_forecasts(y, origins, horizon, series.season_length)
-        self.baseline_mae = {name: mae(self.actual, p) for name, p in preds.items()}
-
-    def update(self, pred_scaled: torch.Tensor) -> None:
-        if self.callback is None:
-            return
-        pred = self.unscale(pred_scaled.cpu().double().numpy())          # (windows, horizon)
-        self.callback({"times": self.times, "actual": self.actual[:, 0], "forecast": pred[:, 0],
-                       "scoreboard": {"lstm": mae(self.actual, pred), **self.baseline_mae}})
+def run_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
+                 start: TrainedForecaster | None = None) -> ForecastResult:
+    """``fit_forecast`` then ``score_forecast``: what the command line and the app do with a series."""
+    return score_forecast(fit_forecast(series, config, callbacks, start), series)
 
 
-def _last_epoch(result: ForecastResult) -> int:
-    return result.training.history[-1]["epoch"] if result.training.history else 0
+def _check_columns(config: ForecastConfig, series: SeriesData) -> None:
+    if (series.value_col, tuple(series.covariates)) != (config.value_col, config.covariates):
+        extra = f" with {', '.join(config.covariates)}" if config.covariates else ""
+        raise ValueError(f"This forecaster was trained on the column '{config.value_col}'{extra}; "
+                         f"choose the same columns to score it.")
+
+
+def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult) -> list[str]:
+    """What the loader repaired, what was chosen for the user, and an untrained model."""
+    notices = list(series.notices)
+    if {"lookback", "horizon"} & set(config.suggested):
+        season = series.season_length
+        why = f"the detected season of {season} steps" if season else "the length of the data"
+        notices.append(f"Lookback {config.lookback} and horizon {config.horizon} were chosen "
+                       f"from {why}.")
+    if training.best_epoch == 0:
+        notices.append("The model was stopped before it finished one epoch, so it is untrained.")
+    return notices
+
+
+def future_index(series: SeriesData, horizon: int) -> pd.Index:
+    """The ``horizon`` timestamps after the last observation at the series' frequency."""
+    index = series.frame.index
+    if series.freq is None:
+        return pd.RangeIndex(len(index), len(index) + horizon, name=index.name)
+    return pd.date_range(index[-1], periods=horizon + 1, freq=series.freq, name=index.name)[1:]
 
 
 def _future_frame(series, model, last_window, unscale, widths) -> pd.DataFrame:
@@ -294,26 +263,46 @@ def _backtest_frame(series, origins, actual, pred, baseline_preds, widths) -> pd
     return frame
 
 
+def _span_info(series: SeriesData, rows: tuple[int, int], dates_only: bool) -> dict:
+    index = series.frame.index
+    if not series.time_col:
+        label = int
+    else:
+        label = (lambda i: str(index[i].date())) if dates_only else (lambda i: str(index[i]))
+    return {"rows": list(rows), "first": label(rows[0]), "last": label(rows[1] - 1)}
+
+
+def split_report(series: SeriesData, split: Split) -> dict:
+    index = series.frame.index
+    dates_only = bool(series.time_col) and bool((index == index.normalize()).all())
+    report = {name: _span_info(series, getattr(split, name), dates_only)
+              for name in ("train", "val", "test")}
+    report["scaler_fit"] = dict(report["train"], span="train")
+    return report
+
+
 def to_report(result: ForecastResult) -> dict:
     """The JSON report: config, split, notices, metrics, baselines, coverage, verdict, history."""
     clean = lambda v: None if isinstance(v, float) and not math.isfinite(v) else v
+    training = result.training
     return {
         "config": asdict(result.config),
+        "suggested": list(result.config.suggested),
         "data": {"name": result.series.name, "rows": len(result.series.frame),
                  "frequency": result.series.freq_label, "season_length": result.series.season_length},
         "split": split_report(result.series, result.split),
         "notices": list(result.notices),
-        "test": result.test,
-        "baselines": result.baselines,
+        "test": result.test.to_dict(),
+        "baselines": {name: row.to_dict() for name, row in result.baselines.items()},
         "test_scaled": result.test_scaled,
         "interval_coverage": result.interval_coverage,
         "verdict": result.verdict,
-        "training": {"best_epoch": result.training.best_epoch,
-                     "best_val_loss": clean(result.training.best_val_loss),
-                     "stop_reason": result.training.stop_reason,
-                     "seconds": round(result.training.seconds, 3),
-                     "device": result.training.device,
-                     "message": result.training.message},
-        "history": result.training.history,
+        "training": {"best_epoch": training.best_epoch,
+                     "best_val_loss": clean(training.best_val_loss),
+                     "stop_reason": training.stop_reason,
+                     "seconds": round(training.seconds, 3),
+                     "device": training.device,
+                     "message": training.message},
+        "history": [h.to_dict() for h in training.history],
         "seconds": round(result.seconds, 3),
     }

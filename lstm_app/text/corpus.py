@@ -173,8 +173,21 @@ def tokenize(text: str) -> list[str]:
 
 
 def vocab_from_dict(d: dict) -> CharVocab | WordVocab:
-    """Rebuild a vocabulary saved with `to_dict`, whichever its level."""
-    return {"char": CharVocab, "word": WordVocab}[d["level"]].from_dict(d)
+    """Rebuild a vocabulary saved with `to_dict`, whichever its level; a ValueError if ``d`` is
+    not one (it may come from a user's bundle)."""
+    level = d.get("level") if isinstance(d, dict) else None
+    itos = d.get("itos") if isinstance(d, dict) else None
+    if level not in ("char", "word") or not isinstance(itos, list) or not itos or \
+            not all(isinstance(t, str) for t in itos) or len(set(itos)) != len(itos):
+        raise ValueError("a vocabulary is a level and a list of distinct tokens")
+    if level == "char":
+        if itos[0] != UNKNOWN_CHAR or any(len(t) != 1 for t in itos) or itos[1:] != sorted(itos[1:]):
+            raise ValueError("a character vocabulary starts with the unknown character and lists "
+                             "single characters in order")
+        return CharVocab.from_dict(d)
+    if itos[0] != UNKNOWN_WORD or not isinstance(d.get("max_size"), int):
+        raise ValueError("a word vocabulary starts with the unknown token and has a size limit")
+    return WordVocab.from_dict(d)
 
 
 # Scripts written without spaces between words: CJK ideographs, Hiragana/Katakana, Thai.

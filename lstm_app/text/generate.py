@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Iterator
 
 import torch
@@ -65,19 +66,26 @@ def generate(model, vocab, prompt: str, max_new_tokens: int, temperature: float 
                                             top_k, top_p, seed, greedy))
 
 
-def memorization(sample: str, training_text: str, n: int = NGRAM) -> dict:
-    """How much of ``sample`` was copied verbatim from ``training_text``.
+@dataclass(frozen=True)
+class Memorization:
+    """How much of a sample was copied verbatim from the training text."""
 
-    ``copied_ngram_share``: the share of the sample's n-character pieces found in the training
-    text. ``longest_copied``: the longest passage of the sample found there verbatim (only
-    passages of at least n characters count), with its position in the sample.
-    """
+    ngram: int                    # the length of the pieces checked, in characters
+    copied_ngram_share: float     # the share of the sample's pieces found in the training text
+    longest_copied: str = ""      # the longest passage found there verbatim (n characters or more)
+    longest_start: int = -1       # ... its position in the sample
+    longest_chars: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def memorization(sample: str, training_text: str, n: int = NGRAM) -> Memorization:
+    """How much of ``sample`` was copied verbatim from ``training_text`` (see ``Memorization``)."""
     starts = range(len(sample) - n + 1)
     hits = _copied_ngrams(sample, training_text, n)
-    empty = {"ngram": n, "copied_ngram_share": 0.0, "longest_copied": "", "longest_start": -1,
-             "longest_chars": 0}
     if not hits:
-        return empty
+        return Memorization(n, 0.0)
     share = sum(hits) / len(hits)
     # run[i]: consecutive n-gram hits from i on. A copied passage of length L >= n needs a run
     # of L - n + 1 hits, so only those starts are checked, longest first by binary search.
@@ -94,9 +102,8 @@ def memorization(sample: str, training_text: str, n: int = NGRAM) -> dict:
             best_start, best_len, low = found, length, length + 1
         else:
             high = length - 1
-    return {**empty, "copied_ngram_share": share, "longest_start": best_start,
-            "longest_chars": best_len,
-            "longest_copied": sample[best_start:best_start + best_len] if best_len else ""}
+    return Memorization(n, share, sample[best_start:best_start + best_len] if best_len else "",
+                        best_start, best_len)
 
 
 def _copied_ngrams(sample: str, training_text: str, n: int) -> list[bool]:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-CELLS = ("lstm", "gru")
+from ..training.rnn import make_rnn
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,10 @@ class LanguageModelShape:
 class LanguageModel(nn.Module):
     def __init__(self, shape: LanguageModelShape):
         super().__init__()
-        if shape.cell not in CELLS:
-            raise ValueError(f"Unknown cell type '{shape.cell}'; choose lstm or gru.")
         self.shape = shape
         self.embedding = nn.Embedding(shape.vocab_size, shape.embedding_dim)
-        rnn = nn.LSTM if shape.cell == "lstm" else nn.GRU
-        self.rnn = rnn(shape.embedding_dim, shape.hidden_size, shape.num_layers, batch_first=True,
-                       dropout=shape.dropout if shape.num_layers > 1 else 0.0)
+        self.rnn = make_rnn(shape.cell, shape.embedding_dim, shape.hidden_size, shape.num_layers,
+                            shape.dropout)
         self.dropout = nn.Dropout(shape.dropout)
         self.head = nn.Linear(shape.hidden_size, shape.vocab_size)
 
@@ -52,6 +49,13 @@ class LanguageModel(nn.Module):
     def rnn_inputs(self, x: torch.Tensor) -> torch.Tensor:
         """What the LSTM layer itself reads: each token's embedding vector."""
         return self.embedding(x)
+
+
+def build_language_model(config, vocab_size: int) -> LanguageModel:
+    """The network a TextConfig describes for a vocabulary of ``vocab_size``: the one place a
+    language model is made from settings (training, reopening, bundles, the size advice)."""
+    return LanguageModel(LanguageModelShape(vocab_size, config.embedding_dim, config.hidden_size,
+                                            config.num_layers, config.dropout, config.cell))
 
 
 def detach_state(state):

@@ -7,12 +7,18 @@ it); far fewer and it cannot take in what the text holds.
 
 from __future__ import annotations
 
-from .model import LanguageModel, LanguageModelShape
+import torch
+
+from .model import build_language_model
+from .settings import TextConfig
+from .spans import TextSummary, summarize
 
 TINY_TOKENS = 2_000      # below this, a text can only be learnt by heart: a demo, not a corpus
 LARGE_TOKENS = 300_000   # above this, a bigger model pays off (tiny Shakespeare has 1.0 M characters)
 TOO_BIG = 20             # weights per training token above which samples will copy the text
 TOO_SMALL = 0.05         # weights per training token below which the model is starved of capacity
+SUGGESTED = ("seq_len", "batch_size", "embedding_dim", "hidden_size", "num_layers", "dropout",
+             "lr", "epochs", "minutes", "patience", "keep_best", "lr_schedule", "level")
 
 
 def suggest_settings(train_tokens: int, vocab_size: int) -> dict:
@@ -34,20 +40,38 @@ def suggest_settings(train_tokens: int, vocab_size: int) -> dict:
                     epochs=300, minutes=1.0, patience=0, keep_best=False, lr_schedule="none")
     largest = 512 if train_tokens >= LARGE_TOKENS else 256
     fits = [h for h in (64, 128, 256, 512) if h <= largest and
-            count_weights(vocab_size, 64, h, 1, "lstm") <= TOO_BIG * train_tokens]
+            count_weights(TextConfig(embedding_dim=64, hidden_size=h, num_layers=1), vocab_size)
+            <= TOO_BIG * train_tokens]
     return dict(seq_len=100, batch_size=32, embedding_dim=64, hidden_size=max(fits, default=64),
                 num_layers=1, dropout=0.0, lr=4e-3, epochs=30,
                 minutes=5.0 if train_tokens >= LARGE_TOKENS else 0.0, patience=3,
                 keep_best=True, lr_schedule="plateau")
 
 
-def count_weights(vocab_size: int, embedding_dim: int, hidden_size: int, num_layers: int,
-                  cell: str) -> int:
-    """The number of weights of the language model these settings describe."""
-    shape = LanguageModelShape(vocab_size=vocab_size, embedding_dim=embedding_dim,
-                               hidden_size=hidden_size, num_layers=num_layers, dropout=0.0,
-                               cell=cell)
-    return sum(p.numel() for p in LanguageModel(shape).parameters())
+def suggested_config(text: str, given: dict | None = None) -> TextConfig:
+    """The config for ``text``: every setting ``given`` leaves out takes the value suggested for
+    the text's size (``suggest_settings``) or else its default; ``suggested`` names the settings
+    whose values came from the suggestion. The page and the command line both start from it."""
+    given = dict(given or {})
+    defaults = TextConfig()
+    summary = summarize(text, given.get("level", defaults.level),
+                        given.get("max_vocab", defaults.max_vocab),
+                        given.get("val_fraction", defaults.val_fraction))
+    suggestion = suggestion_for(summary)
+    chosen = [name for name in suggestion if name not in given]
+    return TextConfig(**{**suggestion, **given, "suggested": tuple(chosen)})
+
+
+def suggestion_for(summary: TextSummary) -> dict:
+    """The suggested TextConfig values for a text with this summary (its level included)."""
+    return {**suggest_settings(summary.train_tokens, summary.vocab_size), "level": summary.level}
+
+
+def count_weights(config: TextConfig, vocab_size: int) -> int:
+    """The number of weights of the language model ``config`` describes for a vocabulary of
+    ``vocab_size`` (built on the meta device: counted, not allocated)."""
+    with torch.device("meta"):
+        return sum(p.numel() for p in build_language_model(config, vocab_size).parameters())
 
 
 def size_advice(weights: int, train_tokens: int, unit: str = "characters") -> tuple[str, str]:

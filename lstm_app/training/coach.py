@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .trainer import EpochRecord
+
 RISING_EPOCHS = 3        # validation above its best for this many epochs at the end: overfitting
 STILL_FALLING = 0.01     # a loss that fell this share over the last epochs is still learning
 FLAT = 0.002             # a loss that moved less than this share per epoch is flat
@@ -34,7 +36,7 @@ class Diagnosis:
     change_label: str = ""                       # e.g. "dropout 0.1 → 0.3"
 
 
-def diagnose(history: Sequence[dict], settings: dict, stop_reason: str = "completed",
+def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = "completed",
              weights: int | None = None, examples: int | None = None,
              too_big_ratio: float | None = None, beats_seasonal_naive: bool | None = None,
              season: int | None = None) -> list[Diagnosis]:
@@ -53,8 +55,8 @@ def diagnose(history: Sequence[dict], settings: dict, stop_reason: str = "comple
     return found
 
 
-def _losses(history: Sequence[dict], key: str) -> list[float]:
-    return [h[key] for h in history if h.get(key) is not None]
+def _losses(history: Sequence[EpochRecord], key: str) -> list[float]:
+    return [getattr(h, key) for h in history if getattr(h, key) is not None]
 
 
 def _diverging(history, settings, stop_reason) -> list[Diagnosis]:
@@ -80,7 +82,7 @@ def _overfitting(history, settings) -> list[Diagnosis]:
     if since < RISING_EPOCHS or train[-1] >= train[best] or val[-1] <= val[best] * 1.02:
         return []
     dropout = settings.get("dropout", 0.0)
-    explanation = (f"From epoch {history[best]['epoch']} on, the validation loss rose while the "
+    explanation = (f"From epoch {history[best].epoch} on, the validation loss rose while the "
                    f"training loss kept falling: the network is memorising the training data "
                    f"instead of learning what carries over to new data. ")
     if dropout < MAX_DROPOUT:

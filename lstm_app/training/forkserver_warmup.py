@@ -1,18 +1,16 @@
 """Imported only by the worker forkserver: one tiny LSTM and GRU step, so that every training
 forked from it skips torch's one-off set-up of its CPU kernels (about 1.3 s on our machines).
+The tasks themselves are preloaded by whoever starts the forkserver and knows them (the app:
+``lstm_app.ui.session``); this package knows no task.
 
 Nothing here may touch CUDA: a child forked from a process that did cannot use the GPU
 ("Cannot re-initialize CUDA in forked subprocess", or "CUDA error: initialization error").
 With a torch built for CUDA even a CPU backward pass asks how many GPUs there are (the autograd
 engine starts a thread per device) and an optimizer step asks whether a CUDA graph is being
-captured; so a CUDA build only imports the engine, and each child sets up its kernels itself.
+captured; so a CUDA build only imports torch, and each child sets up its kernels itself.
 """
 
 import torch
-
-import lstm_app.runs.recording  # noqa: F401  (the tasks the app submits: record_forecast/_text)
-import lstm_app.series.pipeline  # noqa: F401  (the engine, imported once for every child)
-import lstm_app.text.pipeline  # noqa: F401
 
 torch.set_num_threads(1)
 if not torch.backends.cuda.is_built():

@@ -4,8 +4,10 @@ A page submits a task and polls ``job.snapshot()``; a worker thread runs the tas
 touches the page. The interface (``submit``, ``snapshot``, ``stop``, ``heartbeat``, ``result``)
 is the seam where a process or cluster runner could later replace the thread.
 
-A task is any callable taking ``on_progress``, ``stop_event`` and ``on_live`` keywords and
-returning its result (``functools.partial(run_forecast, series, config)`` is one).
+A task is any callable taking one ``Callbacks`` and returning its result
+(``functools.partial(run_forecast, series, config)`` is one). A failure the user can fix (a
+``ValueError``) shows as its own sentence; a bug is logged with its traceback (the worker
+process's own, when it ran in one) and shown as one plain sentence.
 A job that nobody polls for ``grace_seconds`` stops itself; an optional ``watcher`` (the page's
 "is my browser session still connected?") counts as polling, so a user who is on another page
 of the app keeps their training alive, and one who closed the tab does not.
@@ -22,11 +24,20 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .trainer import Progress
+from .process import WorkerFailed, WorkerKilled
+from .trainer import Callbacks, EpochRecord, Progress
 
 log = logging.getLogger(__name__)
 MAX_BATCH_POINTS = 400  # live curve points kept per job; older ones are thinned (cheap to draw)
 _ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class BatchPoint:
+    """The running training loss every few batches, for the faint line under the epoch curves."""
+
+    x: float                      # fractional epoch, e.g. 2.4
+    train_loss: float
 
 
 @dataclass(frozen=True)
@@ -38,9 +49,9 @@ class Snapshot:
     state: str                    # queued | running | finished | stopped | failed
     queue_position: int           # 1 = next to start; 0 when not queued
     progress: Progress | None
-    history: tuple[dict, ...]     # one dict per finished epoch
-    batches: tuple[dict, ...]     # {"x": fractional epoch, "train_loss": …} every few batches
-    live: dict | None             # the task's own live view (e.g. the validation forecast)
+    history: tuple[EpochRecord, ...]  # one record per finished epoch
+    batches: tuple[BatchPoint, ...]   # every few batches
+    live: Any                     # the task's own frozen live view (ForecastLive, TextLive)
     error: str | None
     seconds_left: float | None
 
@@ -64,9 +75,9 @@ class Job:
         self._first_epoch = threading.Event()
         self._state, self._error, self._result = "queued", None, None
         self._progress: Progress | None = None
-        self._history: list[dict] = []
-        self._batches: list[dict] = []
-        self._live: dict | None = None
+        self._history: list[EpochRecord] = []
+        self._batches: list[BatchPoint] = []
+        self._live: Any = None
         self.abandoned = False
         self._last_seen = time.monotonic()
         self._thread = threading.Thread(target=self._run, name=f"lstm-job-{self.id}", daemon=True)
@@ -112,16 +123,15 @@ class Job:
         self._unwatched()
         with self._lock:
             self._progress = progress
-            if progress.kind == "epoch":
+            if progress.record is not None:
                 self._first_epoch.set()
-                self._history.append({"epoch": progress.epoch, "train_loss": progress.train_loss,
-                                      "val_loss": progress.val_loss})
-            else:
-                self._batches.append({"x": progress.epochs_done, "train_loss": progress.train_loss})
+                self._history.append(progress.record)
+            elif progress.kind == "batch":
+                self._batches.append(BatchPoint(progress.epochs_done, progress.train_loss))
                 if len(self._batches) > MAX_BATCH_POINTS:
                     self._batches = self._batches[::2]
 
-    def _on_live(self, live: dict) -> None:
+    def _on_live(self, live: Any) -> None:
         with self._lock:
             self._live = live
 
@@ -133,20 +143,26 @@ class Job:
         with self._lock:
             self._state = "running"
         try:
-            result = self._task(on_progress=self._on_progress, stop_event=self._stop,
-                                on_live=self._on_live)
+            result = self._task(Callbacks(on_progress=self._on_progress, on_live=self._on_live,
+                                          stop_event=self._stop))
             with self._lock:
                 self._result = result
                 self._state = "stopped" if self._stop.is_set() else "finished"
-        except ValueError as error:  # a problem the user can fix, already in plain words
+        except (ValueError, WorkerKilled) as error:  # already in plain words
             with self._lock:
                 self._state, self._error = "failed", str(error)
-        except Exception as error:  # a bug: keep the page alive, log the traceback
-            log.exception("training job %s failed", self.id)
+        except Exception as error:  # a bug: keep the page alive, log where it happened
+            if isinstance(error, WorkerFailed):
+                log.error("training job %s failed in its worker process:\n%s", self.id,
+                          error.child_traceback)
+                what = str(error)
+            else:
+                log.exception("training job %s failed", self.id)
+                what = f"{type(error).__name__}: {error}"
             with self._lock:
                 self._state = "failed"
-                self._error = (f"Training failed because of an internal error "
-                               f"({type(error).__name__}: {error}); please report it.")
+                self._error = (f"Training failed because of an internal error ({what}); "
+                               f"please report it.")
         finally:
             self._first_epoch.set()
             self._queue.release(self)
@@ -224,11 +240,12 @@ class JobQueue:
 
 class FinishedJob:
     """A result that is already there (a run reopened from the store), behind the Job interface
-    the pages use: its snapshot is done, ``result()`` returns it, stopping does nothing."""
+    the pages use: its snapshot is done, ``result()`` returns it, stopping does nothing.
+    ``notice`` is what the page should say above it (e.g. why its training ended early)."""
 
     def __init__(self, result: Any, label: str, run_id: str | None = None,
-                 state: str = "finished"):
-        self.id, self.label, self.run_id = 0, label, run_id
+                 state: str = "finished", notice: str | None = None):
+        self.id, self.label, self.run_id, self.notice = 0, label, run_id, notice
         self.config = getattr(result, "config", None)
         self._result, self._state = result, state
         self._history = tuple(getattr(getattr(result, "training", None), "history", ()))

@@ -12,6 +12,10 @@ compute the loss of one batch itself.
 
 Progress goes out through ``on_progress``: a small frozen record after every ``progress_every``
 batches and after every epoch. The caller prints, plots or stores it; the trainer never does.
+
+``Callbacks`` bundles what a task's ``fit`` reports through (progress, its live view, checkpoints
+of the trained model, and the stop flag it obeys), so that the job queue, a worker process, the
+run recorder and the command line all hand a training the same one value.
 """
 
 from __future__ import annotations
@@ -20,14 +24,14 @@ import copy
 import math
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable
 
 import torch
 from torch import nn
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
-SCHEDULES = ("none", "plateau", "cosine")
+SCHEDULES = ("plateau", "cosine", "none")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,25 @@ class TrainerConfig:
 
 
 @dataclass(frozen=True)
+class EpochRecord:
+    """One finished epoch, as the curves, the coach, the run store and the reports read it."""
+
+    epoch: int
+    train_loss: float | None
+    val_loss: float | None
+    lr: float | None = None
+    seconds: float | None = None  # since the training (or the run it continues) started
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "EpochRecord":
+        return cls(int(record["epoch"]), record.get("train_loss"), record.get("val_loss"),
+                   record.get("lr"), record.get("seconds"))
+
+
+@dataclass(frozen=True)
 class Progress:
     """What a page or a progress bar needs to know, small enough to copy under a lock."""
 
@@ -61,6 +84,7 @@ class Progress:
     elapsed: float             # seconds since fit() started
     samples_per_sec: float
     max_seconds: float = 0.0   # the wall-clock budget, 0 for none
+    record: EpochRecord | None = None  # on "epoch" records: the epoch as the history keeps it
 
     @property
     def epochs_done(self) -> float:
@@ -76,15 +100,32 @@ class Progress:
         return max(by_epochs, self.elapsed / self.max_seconds) if self.max_seconds else by_epochs
 
 
+@dataclass(frozen=True)
+class Callbacks:
+    """What a task's ``fit`` reports through; every one is optional.
+
+    ``on_progress(Progress)`` after every few batches and every epoch; ``on_live(view)`` with the
+    task's own frozen live view (the validation forecast, the samples so far);
+    ``on_checkpoint(trained, epoch)`` with the task's trained value each time its weights are the
+    ones training would end with; ``stop_event`` is checked between two batches.
+    """
+
+    on_progress: Callable[[Progress], None] | None = None
+    on_live: Callable[[Any], None] | None = None
+    on_checkpoint: Callable[[Any, int], None] | None = None
+    stop_event: threading.Event | None = None
+
+
 @dataclass
 class TrainResult:
-    history: list[dict] = field(default_factory=list)  # one dict per finished epoch
+    history: list[EpochRecord] = field(default_factory=list)  # one record per finished epoch
     best_epoch: int = 0                                  # 0 when no epoch finished
     best_val_loss: float = math.inf
     stop_reason: str = "completed"  # completed | early_stopping | stopped | diverged | time_budget
     message: str = ""               # plain words for the user
     seconds: float = 0.0
     device: str = "cpu"             # where it trained: "cpu" or "cuda:0"
+    kept_epoch: int = 0             # the epoch whose weights it ended with (0: untrained)
 
 
 class SizedBatches:
@@ -159,14 +200,26 @@ class Trainer:
     def fit(self, train_batches: Callable[[torch.Generator], Iterable],
             val_loss: Callable[[nn.Module], float],
             loss_fn: Callable[[nn.Module, tuple], torch.Tensor] = _default_loss,
-            start_epoch: int = 0) -> TrainResult:
-        """Train for ``config.epochs`` epochs (numbered after ``start_epoch``) and restore the best weights."""
+            earlier: TrainResult | None = None) -> TrainResult:
+        """Train for ``config.epochs`` epochs and restore the best weights.
+
+        With ``earlier`` (Train more: the model already holds the weights that training ended
+        with), the epochs are numbered after its last one, its clock goes on, its history comes
+        first in the result, and its best validation loss is the one to beat: the weights the
+        model starts with are kept unless a new epoch does better (with ``keep_best``).
+        """
         cfg, model = self.config, self.model
+        earlier = earlier or TrainResult()
+        start_epoch = earlier.history[-1].epoch if earlier.history else 0
+        clock = (earlier.history[-1].seconds or 0.0) if earlier.history else 0.0
         generator = torch.Generator().manual_seed(cfg.seed + start_epoch)
         torch.manual_seed(cfg.seed + start_epoch)  # dropout masks
         scheduler = self._scheduler()
-        result = TrainResult()
-        best_state = None
+        result = TrainResult(history=list(earlier.history), best_epoch=earlier.best_epoch,
+                             best_val_loss=earlier.best_val_loss)
+        # The starting weights are the earlier training's kept ones: beaten only by a better epoch.
+        best_state = (copy.deepcopy(model.state_dict())
+                      if cfg.keep_best and earlier.best_epoch else None)
         epochs_without_gain = 0
         started = time.perf_counter()
         last_epoch = start_epoch + cfg.epochs
@@ -229,11 +282,10 @@ class Trainer:
                 epochs_without_gain = 0
             else:
                 epochs_without_gain += 1
-            result.history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val,
-                                   "lr": self._lr(),
-                                   "seconds": round(time.perf_counter() - started, 3)})
+            result.history.append(EpochRecord(epoch, train_loss, val, self._lr(),
+                                              round(clock + time.perf_counter() - started, 3)))
             self._report("epoch", epoch, last_epoch, step, steps_per_epoch, train_loss, val,
-                         result, started, seen, epoch_started)
+                         result, started, seen, epoch_started, result.history[-1])
             if self.on_checkpoint is not None and (result.best_epoch == epoch or not cfg.keep_best):
                 self.on_checkpoint(model, epoch)
             if result.stop_reason in ("stopped", "time_budget"):
@@ -248,6 +300,8 @@ class Trainer:
 
         if best_state is not None:
             model.load_state_dict(best_state)
+        result.kept_epoch = (result.best_epoch if cfg.keep_best
+                             else (result.history[-1].epoch if result.history else 0))
         model.eval()
         result.seconds = time.perf_counter() - started
         result.device = str(next(model.parameters()).device)
@@ -259,7 +313,7 @@ class Trainer:
         return float(self.optimizer.param_groups[0]["lr"])
 
     def _report(self, kind, epoch, last_epoch, step, steps_per_epoch, train_loss, val,
-                result, started, seen, epoch_started):
+                result, started, seen, epoch_started, record=None):
         now = time.perf_counter()
         best = result.best_val_loss if math.isfinite(result.best_val_loss) else None
         self.on_progress(Progress(
@@ -267,7 +321,7 @@ class Trainer:
             steps_per_epoch=max(steps_per_epoch, step), train_loss=float(train_loss),
             val_loss=val, best_val_loss=best, lr=self._lr(), elapsed=now - started,
             samples_per_sec=seen / max(now - epoch_started, 1e-9),
-            max_seconds=self.config.max_seconds))
+            max_seconds=self.config.max_seconds, record=record))
 
     @staticmethod
     def _explain(result: TrainResult, keep_best: bool = True) -> str:

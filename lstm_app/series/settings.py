@@ -1,0 +1,95 @@
+"""The forecaster's settings: the ForecastConfig dataclass and its table (bounds, choices, help).
+
+Every way in (the Forecast page, the command line, a saved run, a bundle, the Python API) makes
+a ForecastConfig, which checks itself against ``FORECAST_SETTINGS``: a bad value is refused with
+the same plain sentence wherever it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..training.settings import TRAINING, Setting, check_config, table_of
+from ..training.trainer import TrainerConfig
+
+FORECAST_SETTINGS = table_of([
+    Setting("time_col", str, "Time column", "The column with dates (default: detected).",
+            optional=True, max_length=200, on_page=False),
+    Setting("value_col", str, "Column to forecast",
+            "The numbers to forecast (default: the right-most numeric column).", optional=True,
+            max_length=200, on_page=False),
+    Setting("covariates", tuple, "Extra input columns (covariates)",
+            "Other columns the network may read alongside the past values, such as a promotion "
+            "flag or the temperature.", advanced=True),
+    Setting("lookback", int, "Lookback (window size)",
+            "How many past values the network reads to make one forecast; auto takes two "
+            "seasons.", low=1, high=100_000, auto=True),
+    Setting("horizon", int, "Horizon",
+            "How many steps ahead to forecast at once; auto takes one season.", low=1,
+            high=100_000, auto=True),
+    TRAINING["hidden_size"], TRAINING["num_layers"], TRAINING["dropout"], TRAINING["cell"],
+    TRAINING["epochs"],
+    replace(TRAINING["batch_size"], help="How many windows the network looks at before each "
+                                         "small update."),
+    replace(TRAINING["lr"], presets=(1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)),
+    TRAINING["patience"], TRAINING["seed"],
+    Setting("val_size", float, "Validation share",
+            "The part of the series after training used to pick the best epoch and size the "
+            "intervals: a share below 1 (0.15 is 15%) or a number of rows.", low=0.0,
+            high=100_000, fraction_or_count=True, step=0.05, advanced=True),
+    Setting("test_size", float, "Test share",
+            "The last part of the series, kept unseen until the final score: a share below 1 "
+            "or a number of rows.", low=0.0, high=100_000, fraction_or_count=True, step=0.05,
+            advanced=True),
+    Setting("stride", int, "Backtest stride",
+            "Rows between two forecast origins in the test backtest (1 scores every origin).",
+            low=1, high=10_000, advanced=True),
+    TRAINING["optimizer"],
+    Setting("weight_decay", float, "Weight decay",
+            "Pulls every weight a little towards zero at each step, a gentle brake on "
+            "memorising (0 turns it off).", low=0.0, high=1.0, step=0.0001, advanced=True,
+            on_page=False),
+    TRAINING["grad_clip"], TRAINING["lr_schedule"],
+    Setting("anchor_last", bool, "Learn changes from the last value",
+            "The network predicts the change from the window's last value, so a level that "
+            "drifts beyond the training range does not saturate it.", on_page=False,
+            on_cli=False),
+    TRAINING["device"], TRAINING["suggested"],
+])
+
+
+@dataclass(frozen=True)
+class ForecastConfig:
+    time_col: str | None = None          # None: detected
+    value_col: str | None = None         # None: the right-most numeric column
+    covariates: tuple[str, ...] = ()     # extra input columns
+    lookback: int | str = "auto"         # past values the network reads; "auto": from the season
+    horizon: int | str = "auto"          # future values it predicts at once; "auto": one season
+    hidden_size: int = 32                # small by default: most business series are short
+    num_layers: int = 1
+    dropout: float = 0.1
+    cell: str = "lstm"                   # lstm | gru
+    epochs: int = 100
+    batch_size: int = 32
+    lr: float = 3e-3
+    patience: int = 10                   # early stopping; 0 = off
+    seed: int = 0
+    val_size: float = 0.15               # a fraction below 1, or a number of rows
+    test_size: float = 0.15
+    stride: int = 1                      # rows between two backtest origins
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    lr_schedule: str = "plateau"
+    anchor_last: bool = True             # learn changes from the last value
+    device: str = "auto"                 # auto | cpu | cuda
+    suggested: tuple[str, ...] = ()      # settings whose values were chosen for the data
+
+    def __post_init__(self):
+        check_config(self, FORECAST_SETTINGS.values())
+
+    def trainer_config(self) -> TrainerConfig:
+        return TrainerConfig(epochs=self.epochs, lr=self.lr, optimizer=self.optimizer,
+                             weight_decay=self.weight_decay, grad_clip=self.grad_clip,
+                             lr_schedule=self.lr_schedule, patience=self.patience,
+                             seed=self.seed)

@@ -1,0 +1,120 @@
+"""The tasks LSTM Studio knows, one entry each: the one place that knows every task.
+
+Every task is built the same way:
+
+- a config dataclass that checks itself against the task's settings table (names, defaults,
+  bounds, choices, help), which the page, the command line and bundle import also read;
+- ``fit(data, config, callbacks, start=None) -> trained`` (the config as trained, the weights,
+  the scaler or vocabulary, the history); ``start`` continues an earlier trained value;
+- ``score(trained, data) -> result``: everything the page, the report and the runs table show;
+- the trained value as files (``trained.files()``, ``Trained.from_files(files, training)``),
+  and the data and the results as files, so that runs and bundles save and load any task.
+
+Runs, bundles, the command line, the worker processes and the pages go through this table; a
+new task adds an entry here and copies this shape, not another task's code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .series.pipeline import ForecastResult, fit_forecast, score_forecast
+from .series.pipeline import to_report as forecast_report
+from .series.saving import FILES as SERIES_FILES
+from .series.saving import series_files, series_from_files
+from .series.settings import FORECAST_SETTINGS, ForecastConfig
+from .series.trained import FILES as FORECASTER_FILES
+from .series.trained import TrainedForecaster
+from .text.pipeline import TextResult, fit_text, score_text
+from .text.pipeline import to_report as text_report
+from .text.settings import TEXT_SETTINGS, TextConfig
+from .text.trained import FILES as LANGUAGE_MODEL_FILES
+from .text.trained import TrainedLanguageModel
+from .training.settings import Setting
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    config: type                              # ForecastConfig | TextConfig
+    settings: dict[str, Setting]              # its settings table
+    trained: type                             # files() and from_files(files, training)
+    fit: Callable                             # (data, config, callbacks, start) -> trained
+    score: Callable                           # (trained, data) -> result
+    report: Callable[[Any], dict]             # result -> the JSON report
+    result_files: Callable[[Any], dict]       # result -> {name: bytes}, the report among them
+    summary: Callable[[Any], dict]            # result -> the scores the runs table shows
+    data_files: Callable[[Any], dict]         # data -> {name: bytes}
+    data_from_files: Callable[[dict], Any]    # {name: bytes} -> data, or a ValueError
+    data_size: Callable[[Any], int]           # rows of a series, characters of a text
+    data_names: tuple[str, ...]               # what data_files writes
+    trained_names: tuple[str, ...]            # what trained.files() writes (weights aside)
+    result_names: tuple[str, ...]             # what result_files writes
+
+    @property
+    def file_names(self) -> frozenset[str]:
+        return frozenset(self.data_names + self.trained_names + self.result_names)
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _forecast_files(result: ForecastResult) -> dict[str, bytes]:
+    return {"report.json": _json(forecast_report(result)),
+            "forecast.csv": result.forecast.to_csv(index=False).encode()}
+
+
+def _forecast_summary(result: ForecastResult) -> dict:
+    return {"test": result.test.to_dict(),
+            "baselines": {name: row.to_dict() for name, row in result.baselines.items()},
+            "verdict": result.verdict}
+
+
+def _text_files(result: TextResult) -> dict[str, bytes]:
+    samples = {"prompt": result.prompt, "timeline": [s.to_dict() for s in result.timeline],
+               "final": {"text": result.sample, "memorization": result.memorization.to_dict()}}
+    return {"report.json": _json(text_report(result)), "samples.json": _json(samples)}
+
+
+def _text_summary(result: TextResult) -> dict:
+    return {"val_loss": result.val_loss, "perplexity": result.perplexity,
+            "bits_per_char": result.bits_per_char, "baseline_val_loss": result.baseline_loss,
+            "verdict": result.verdict}
+
+
+def _text_from_files(files: dict[str, bytes]) -> str:
+    try:
+        return files["text.txt"].decode("utf-8")
+    except KeyError:
+        raise ValueError("The text (text.txt) is missing.") from None
+    except UnicodeDecodeError:
+        raise ValueError("The text (text.txt) is not UTF-8 text.") from None
+
+
+FORECAST = Task(
+    name="forecast", config=ForecastConfig, settings=FORECAST_SETTINGS,
+    trained=TrainedForecaster, fit=fit_forecast, score=score_forecast, report=forecast_report,
+    result_files=_forecast_files, summary=_forecast_summary, data_files=series_files,
+    data_from_files=series_from_files, data_size=lambda series: len(series.frame),
+    data_names=SERIES_FILES, trained_names=FORECASTER_FILES,
+    result_names=("report.json", "forecast.csv"))
+
+TEXT = Task(
+    name="text", config=TextConfig, settings=TEXT_SETTINGS, trained=TrainedLanguageModel,
+    fit=fit_text, score=score_text, report=text_report, result_files=_text_files,
+    summary=_text_summary, data_files=lambda text: {"text.txt": text.encode("utf-8")},
+    data_from_files=_text_from_files, data_size=len, data_names=("text.txt",),
+    trained_names=LANGUAGE_MODEL_FILES, result_names=("report.json", "samples.json"))
+
+TASKS: dict[str, Task] = {task.name: task for task in (FORECAST, TEXT)}
+
+
+def task_named(name: str) -> Task:
+    if name not in TASKS:
+        raise ValueError(f"Unknown task '{str(name)[:40]}'; LSTM Studio knows: "
+                         f"{', '.join(TASKS)}.")
+    return TASKS[name]
+

@@ -1,0 +1,72 @@
+"""The layout's one-way dependencies, read from the imports: pages → ui → the core; in the core,
+training knows no task, a task knows no run store, and only tasks.py knows every task."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+PACKAGE = REPO / "lstm_app"
+# What each part of lstm_app may import from lstm_app (its own modules aside).
+ALLOWED = {
+    "training": set(),
+    "series": {"training"},
+    "text": {"training"},
+    "inside": {"training", "series", "text"},
+    "samples": set(),
+    "charts": set(),
+    "tasks": {"training", "series", "text"},
+    "runs": {"training", "series", "text", "tasks"},
+    "cli": {"training", "series", "text", "tasks", "runs"},
+    "__main__": {"cli"},
+    "__init__": {"training", "series", "text", "tasks", "samples"},
+    "ui": {"training", "series", "text", "tasks", "runs", "inside", "charts", "samples"},
+}
+
+
+def lstm_app_imports(path: Path) -> set[str]:
+    """The parts of lstm_app a module imports (relative imports resolved)."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = parts[:len(parts) - node.level]
+                target = [*base, *(node.module.split(".") if node.module else [])]
+                names = [target] if node.module else [[*base, a.name] for a in node.names]
+            elif node.module and node.module.startswith("lstm_app"):
+                names = [node.module.split(".")[1:]]
+            else:
+                continue
+            found |= {n[0] for n in names if n}
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names
+                      if a.name.startswith("lstm_app.")}
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(REPO)))
+def test_each_module_imports_only_downwards(path):
+    part = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+    upward = lstm_app_imports(path) - ALLOWED[part] - {part}
+    assert not upward, f"{path.relative_to(REPO)} imports {sorted(upward)}"
+
+
+def test_only_the_ui_imports_streamlit():
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        modules |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        if any(m.split(".")[0] == "streamlit" for m in modules):
+            assert path.relative_to(PACKAGE).parts[0] == "ui", path
+
+
+def test_the_pages_import_only_the_ui_and_the_task_table():
+    for path in (REPO / "pages").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and \
+                    node.module.startswith("lstm_app"):
+                assert node.module.split(".")[1] in ("ui", "tasks", "charts", "inside"), \
+                    f"{path.name} imports {node.module}"
