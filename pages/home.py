@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from lstm_app.ui.session import FORECAST_JOB, TEXT_JOB, current_job, use_app_navigation
+from lstm_app.ui.keys import FORECAST, TEXT, demo
+from lstm_app.ui.navigation import use_app_navigation
+from lstm_app.ui.session import current_job
 from lstm_app.ui.source_picker import use_sample
 
 use_app_navigation(__file__)
@@ -14,28 +16,28 @@ st.markdown(
     "thumb, with intervals and a verdict in plain words; give it a text and it learns to write "
     "like it.")
 
-for key, page, what in ((FORECAST_JOB, "pages/forecast.py", "A forecast"),
-                        (TEXT_JOB, "pages/text.py", "A text model")):
-    running = current_job(key)
+for keys, page, what in ((FORECAST, "pages/forecast.py", "A forecast"),
+                         (TEXT, "pages/text.py", "A text model")):
+    running = current_job(keys.job)
     if running is not None and not running.snapshot().done:
         st.info(f"{what} is training in the background.", icon=":material/model_training:")
         st.page_link(page, label="Watch it", icon=":material/visibility:")
 
-DEMOS = [  # (task prefix, sample, page, title, what it shows)
-    ("fc", "airline_passengers", "pages/forecast.py", "Forecast airline passengers",
+DEMOS = [  # (the page's keys, sample, page, title, what it shows)
+    (FORECAST, "airline_passengers", "pages/forecast.py", "Forecast airline passengers",
      "Monthly passengers 1949–1960: learn the trend and the summer peaks, then forecast the "
      "next year."),
-    ("tx", "shakespeare_excerpt", "pages/text.py", "Generate Shakespeare-like text",
+    (TEXT, "shakespeare_excerpt", "pages/text.py", "Generate Shakespeare-like text",
      "100,000 characters of Shakespeare's plays: watch gibberish turn into names, verse and old "
      "spelling in under a minute."),
 ]
 st.subheader("Try it in one click")
-for column, (prefix, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEMOS):
+for column, (keys, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEMOS):
     with column.container(border=True):
         st.markdown(f"**{title}**  \n{what}")
-        if st.button(title, type="primary", key=f"demo_{sample}"):
-            use_sample(prefix, sample)
-            st.session_state[f"{prefix}_autostart"] = True  # the page presses Train itself
+        if st.button(title, type="primary", key=demo(sample)):
+            use_sample(keys, sample)
+            st.session_state[keys.autostart] = True  # the page presses Train itself
             st.switch_page(page)
 
 st.subheader("Or bring your own data")

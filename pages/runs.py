@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_app.ui.runs_session import run_store
 from lstm_app.ui.runs_view import (choose_runs, compare, empty_hint, export_all, filtered,
                                    import_form, run_actions)
-from lstm_app.ui.session import use_app_navigation
+from lstm_app.ui.navigation import use_app_navigation
 
 use_app_navigation(__file__)
 

@@ -67,3 +67,28 @@ def poll(at, condition, what: str, deadline: float = 90.0):
             return at
         assert time.monotonic() < end, f"{what} did not happen within {deadline:.0f} s"
         time.sleep(0.2)
+
+
+def assert_widgets_follow_the_table(at, task, prefix: str, tightened=()) -> None:
+    """Every setting the page shows is a widget under ``<prefix>_<name>`` with the table's
+    label, help and bounds or choices (``tightened`` settings may have narrower bounds)."""
+    shown = 0
+    for s in task.settings.values():
+        if not s.on_page:
+            continue
+        key = f"{prefix}_{s.name}"
+        widget = next((w for kind in ("number_input", "selectbox", "multiselect", "toggle",
+                                      "text_input", "select_slider", "button_group")
+                       for w in getattr(at, kind) if w.key == key), None)
+        assert widget is not None, f"no widget {key}"
+        assert widget.label == s.label and widget.help == s.help, key
+        if s.kind in (int, float) and not s.presets:
+            low_ok = widget.min == s.low or (s.name in tightened and widget.min >= s.low)
+            high_ok = widget.max == s.high or (s.name in tightened and widget.max <= s.high)
+            assert low_ok and high_ok, (key, widget.min, widget.max, s.low, s.high)
+        elif s.presets:
+            assert [float(o) for o in widget.options] == list(s.presets), key
+        elif s.choices and hasattr(widget, "options"):
+            assert len(widget.options) == len(s.choices), key
+        shown += 1
+    assert shown >= 10

@@ -11,7 +11,8 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO, poll
+from lstm_app.tasks import FORECAST as FORECAST_TASK
+from tests.conftest import REPO, assert_widgets_follow_the_table, poll
 
 FORECAST = "pages/forecast.py"
 RESULTS = "Scores on the test span"
@@ -30,8 +31,8 @@ def app(apps):
 def small_model(at: AppTest, epochs: int) -> None:
     """Tiny, fast settings; set before the page renders, they persist in the session."""
     at.session_state["fc_epochs"] = epochs
-    at.session_state["fc_hidden"] = 8
-    at.session_state["fc_layers"] = 1
+    at.session_state["fc_hidden_size"] = 8
+    at.session_state["fc_num_layers"] = 1
 
 
 def has_results(at: AppTest) -> bool:
@@ -75,6 +76,14 @@ def semicolon_csv() -> bytes:
 
 
 # --- Home -----------------------------------------------------------------------------------
+
+def test_the_settings_widgets_are_built_from_the_settings_table(app):
+    at = app()
+    at.run()
+    assert not at.exception
+    assert_widgets_follow_the_table(at, FORECAST_TASK, "fc", tightened=("lookback", "horizon"))
+    assert at.number_input(key="fc_lookback").max == 144  # the series' length
+
 
 def test_home_renders_with_the_airline_demo(app):
     at = app(page=None)
@@ -143,7 +152,7 @@ def test_airline_trains_shows_results_and_trains_more(app):
     assert at.selectbox(key="fc_sample").value == "airline_passengers"
     train(at)
     result = at.session_state["fc_job"].result()
-    assert [h["epoch"] for h in result.training.history] == [1, 2]
+    assert [h.epoch for h in result.training.history] == [1, 2]
 
     verdicts = [a.value for a in [*at.success, *at.warning]]
     assert result.verdict in verdicts
@@ -152,7 +161,7 @@ def test_airline_trains_shows_results_and_trains_more(app):
     metrics = tables[0]
     assert list(metrics.index) == ["LSTM", "Naive (last value)", "Seasonal naive", "Drift"]
     assert {"MAE", "RMSE", "MASE"} <= set(metrics.columns)
-    assert metrics.loc["LSTM", "MAE"] == pytest.approx(result.test["mae"], rel=1e-3)
+    assert metrics.loc["LSTM", "MAE"] == pytest.approx(result.test.mae, rel=1e-3)
     downloads = at.get("download_button")
     assert sorted(d.key for d in downloads) == ["fc_dl_csv", "fc_dl_json"]
     assert not at.error
@@ -164,7 +173,7 @@ def test_airline_trains_shows_results_and_trains_more(app):
     assert at.session_state["fc_job"] is not first, "Train more started no new job"
     poll(at, lambda a: job_done(a) and has_results(a), "the results after Train more")
     more = at.session_state["fc_job"].result()
-    assert [h["epoch"] for h in more.training.history] == [1, 2, 3]
+    assert [h.epoch for h in more.training.history] == [1, 2, 3]
     assert more.config.epochs == 1
 
 
@@ -284,7 +293,7 @@ def test_the_coach_reads_the_run_and_applies_its_advice_in_one_click(app):
     assert advice, "the coach gave no advice on a three-epoch run"
     label = advice[0].label  # e.g. "Apply: hidden units 8 → 4"
     setting, new = label.removeprefix("Apply: ").rsplit(" ", 1)
-    key = {"hidden units": "fc_hidden", "epochs": "fc_epochs", "dropout": "fc_dropout",
+    key = {"hidden units": "fc_hidden_size", "epochs": "fc_epochs", "dropout": "fc_dropout",
            "learning rate": "fc_lr", "lookback": "fc_lookback"}[setting.rsplit(" ", 2)[0]]
     advice[0].click().run()
     assert not at.exception

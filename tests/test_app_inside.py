@@ -4,12 +4,11 @@ import pytest
 import torch
 
 from lstm_app.inside.explain import forecast_trace
-from lstm_app.runs.recording import (record_forecast, record_text, start_forecast_run,
-                                     start_text_run)
+from lstm_app.runs.recording import record, start_run
 from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import ForecastConfig
-from lstm_app.text.pipeline import TextConfig
+from lstm_app.series.settings import ForecastConfig
+from lstm_app.text.settings import TextConfig
 from lstm_app.ui.runs_session import run_store
 from tests.conftest import SAMPLES
 
@@ -33,8 +32,8 @@ def test_without_any_model_the_page_says_where_to_train(apps, store):
 def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     series = load_series(SAMPLES / "airline_passengers.csv")
     config = ForecastConfig(hidden_size=6, epochs=2)
-    run_id = start_forecast_run(store, series, config, "airline")
-    result = record_forecast(store.home, run_id, series, config)
+    run_id = start_run(store, "forecast", series, config, "airline", series.name)
+    result = record(store.home, run_id, "forecast", series, config)
     at = apps(INSIDE).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.latex) == 6 + 6  # the equations, then unit 0's with its numbers
@@ -58,8 +57,8 @@ def test_a_saved_text_run_reads_a_snippet(apps, store):
     text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:4000]
     config = TextConfig(hidden_size=8, embedding_dim=4, num_layers=2, cell="gru", epochs=1,
                         batch_size=4, length=10)
-    run_id = start_text_run(store, text, "bard", config, "bard.txt")
-    record_text(store.home, run_id, text, config)
+    run_id = start_run(store, "text", text, config, "bard", "bard.txt")
+    record(store.home, run_id, "text", text, config)
     at = apps(INSIDE).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.latex) == 4 + 4  # the GRU's equations, then with numbers

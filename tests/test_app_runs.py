@@ -12,24 +12,30 @@ into the store, without training.
 
 from __future__ import annotations
 
+import functools
 import io
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from lstm_app.runs.recording import (record_forecast, record_text, start_forecast_run,
-                                     start_text_run)
+from lstm_app.runs.recording import end_killed, record, start_run
 from lstm_app.runs.store import DB_NAME, RunStore
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import ForecastConfig
+from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.corpus import read_text
-from lstm_app.text.pipeline import TextConfig
+from lstm_app.text.settings import TextConfig
+from lstm_app.training.jobs import JobQueue
+from lstm_app.training.process import in_worker_process
+from lstm_app.training.trainer import EpochRecord
 from lstm_app.ui.runs_session import run_store
 from tests.conftest import SAMPLES, poll
 
@@ -68,8 +74,8 @@ def ok(at: AppTest) -> AppTest:
 
 def small_forecast(at: AppTest, epochs: int) -> None:
     at.session_state["fc_epochs"] = epochs
-    at.session_state["fc_hidden"] = 8
-    at.session_state["fc_layers"] = 1
+    at.session_state["fc_hidden_size"] = 8
+    at.session_state["fc_num_layers"] = 1
 
 
 def subheaders(at: AppTest) -> list[str]:
@@ -95,16 +101,16 @@ def recorded_forecast(store: RunStore, epochs: int = 2):
     """A forecast run recorded straight into the store (no job, no page): (run id, result)."""
     series = load_series(AIRLINE, name=AIRLINE.name)
     config = ForecastConfig(hidden_size=8, num_layers=1, epochs=epochs)
-    run_id = start_forecast_run(store, series, config, name=series.name)
-    return run_id, record_forecast(store.home, run_id, series, config)
+    run_id = start_run(store, "forecast", series, config, series.name, series.name)
+    return run_id, record(store.home, run_id, "forecast", series, config)
 
 
 def recorded_text(store: RunStore, epochs: int = 2):
     text, _ = read_text(KERAS)
     config = TextConfig(level="word", hidden_size=16, embedding_dim=8, num_layers=1,
                         epochs=epochs, batch_size=4, seq_len=5, patience=0)
-    run_id = start_text_run(store, text, KERAS.name, config, KERAS.name)
-    return run_id, record_text(store.home, run_id, text, config)
+    run_id = start_run(store, "text", text, config, KERAS.name, KERAS.name)
+    return run_id, record(store.home, run_id, "text", text, config)
 
 
 CONFIG = {"hidden_size": 8, "num_layers": 1, "dropout": 0.1, "cell": "lstm", "lr": 0.003,
@@ -118,8 +124,7 @@ def stored_run(store: RunStore, name: str, status: str = "finished", task: str =
     config = dict(CONFIG if config is None else config)
     run_id = store.create(task, name, config, data, 144, "f00d")
     for epoch, loss in enumerate(val_losses, 1):
-        store.add_epoch(run_id, {"epoch": epoch, "train_loss": loss + 0.1, "val_loss": loss,
-                                 "lr": 0.003, "seconds": float(epoch)})
+        store.add_epoch(run_id, EpochRecord(epoch, loss + 0.1, loss, 0.003, float(epoch)))
     if status != "running":
         metrics = ({"test": {"mae": 10.0 + len(name), "mase": 0.8}} if task == "forecast"
                    else {"bits_per_char": 2.5})
@@ -184,14 +189,14 @@ def test_training_on_the_forecast_page_saves_a_run_named_in_the_url(app, store):
     assert run is not None and run.status == "finished"
     assert (run.task, run.name, run.data_name) == ("forecast", "airline_passengers.csv",
                                                    "airline_passengers.csv")
-    assert [h["epoch"] for h in store.history(run.id)] == [1, 2]
+    assert [h.epoch for h in store.history(run.id)] == [1, 2]
     result = job.result()
-    assert [h["val_loss"] for h in store.history(run.id)] == pytest.approx(
-        [h["val_loss"] for h in result.training.history])
+    assert [h.val_loss for h in store.history(run.id)] == pytest.approx(
+        [h.val_loss for h in result.training.history])
     folder = store.run_dir(run.id)
     assert {"weights.safetensors", "data.csv", "config.json", "report.json"} <= {
         p.name for p in folder.iterdir()}
-    assert run.metrics["test"]["mae"] == pytest.approx(result.test["mae"])
+    assert run.metrics["test"]["mae"] == pytest.approx(result.test.mae)
     assert run.config["hidden_size"] == 8 and run.config["epochs"] == 2
     assert [r.id for r in store.list()] == [run.id]  # one training, one run
 
@@ -242,7 +247,7 @@ def test_a_finished_forecast_run_reopens_from_its_address(app, store):
     assert result.verdict in [a.value for a in [*at.success, *at.warning]]
     lstm = metrics_table(at).loc["LSTM"]
     for column, key in (("MAE", "mae"), ("RMSE", "rmse"), ("MASE", "mase")):
-        assert lstm[column] == pytest.approx(result.test[key], rel=1e-3), column
+        assert lstm[column] == pytest.approx(getattr(result.test, key), rel=1e-3), column
     job = at.session_state["fc_job"]
     assert job.run_id == run_id and job.snapshot().state == "finished"
     assert job.result().test == pytest.approx(result.test)
@@ -252,7 +257,7 @@ def test_a_finished_forecast_run_reopens_from_its_address(app, store):
     assert any(c.value.startswith(f"Saved as run **{run_id}**") for c in at.caption)
     assert at.query_params.get("run") == run_id
     assert not at.button(key="fc_train").disabled
-    assert [h["epoch"] for h in store.history(run_id)] == [1, 2]  # reopening trains nothing
+    assert [h.epoch for h in store.history(run_id)] == [1, 2]  # reopening trains nothing
 
 
 def test_a_finished_text_run_reopens_from_its_address(app, store):
@@ -263,7 +268,7 @@ def test_a_finished_text_run_reopens_from_its_address(app, store):
     job = at.session_state["tx_job"]
     assert job.run_id == run_id and job.snapshot().state == "finished"
     reopened = job.result()
-    assert reopened.sample["text"] == result.sample["text"]  # the same final sample
+    assert reopened.sample == result.sample  # the same final sample
     assert reopened.prompt == result.prompt
     html = [h.value for h in at.get("html") if h.value.count("<b>") == 1]
     assert any(f"<b>{result.prompt}</b>" in h for h in html), "the final sample is not shown"
@@ -277,8 +282,8 @@ def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
     csv = ("date,visitors\n" + rows).encode()
     series = load_series(csv, name="visitors.csv")
     config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1)
-    run_id = start_forecast_run(store, series, config, name="visitors.csv")
-    record_forecast(store.home, run_id, series, config)
+    run_id = start_run(store, "forecast", series, config, "visitors.csv", series.name)
+    record(store.home, run_id, "forecast", series, config)
 
     at = ok(app(run=run_id).run())
     assert not at.error, [e.value for e in at.error]
@@ -295,8 +300,8 @@ def test_a_run_with_covariates_reopens_with_them_chosen(app, store):
     series = load_series(data, name=data.name, covariates=("promo",))
     config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1, covariates=("promo",),
                             value_col="sales", time_col="date")
-    run_id = start_forecast_run(store, series, config, name=data.name)
-    record_forecast(store.home, run_id, series, config)
+    run_id = start_run(store, "forecast", series, config, data.name, series.name)
+    record(store.home, run_id, "forecast", series, config)
     at = ok(app(run=run_id).run())
     assert FC_RESULTS in subheaders(at)
     assert at.session_state["fc_job"].result().series.covariates == ("promo",)
@@ -346,6 +351,39 @@ def test_an_interrupted_run_without_weights_says_so(app, store):
     assert "fc_job" not in at.session_state
 
 
+def _killed_after_two_epochs(home, run_id, series, config, callbacks):
+    """A recorded training whose process the kernel kills (out of memory) in its third epoch."""
+    def die(progress):
+        if progress.epoch >= 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        callbacks.on_progress(progress)
+
+    return record(home, run_id, "forecast", series, config, replace(callbacks, on_progress=die))
+
+
+def test_a_training_whose_process_is_killed_shows_its_last_checkpoint(app, store):
+    series = load_series(AIRLINE, name=AIRLINE.name)
+    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=50, patience=0)
+    run_id = start_run(store, "forecast", series, config, series.name, series.name)
+    work = functools.partial(_killed_after_two_epochs, store.home, run_id, series, config)
+    job = JobQueue().submit(in_worker_process(
+        work, on_killed=functools.partial(end_killed, store.home, run_id)), run_id=run_id,
+        config=config)
+    assert job.wait(120) and job.snapshot().state == "failed"
+
+    at = app(run=run_id)
+    at.session_state["fc_job"] = job  # the page that started it
+    ok(at.run())
+    shown = at.session_state["fc_job"]
+    assert shown is not job and shown.run_id == run_id, "the checkpoint was not opened"
+    assert FC_RESULTS in subheaders(at)
+    [warning] = [w.value for w in at.warning if "killed" in w.value]
+    assert warning == store.get(run_id).message == job.snapshot().error
+    assert warning.startswith("Training ended unexpectedly because its process was killed")
+    assert shown.result().training.best_epoch in (1, 2)
+    assert not [e.value for e in at.error]
+
+
 # --- 4. Train more from a reopened run ------------------------------------------------------
 
 def test_train_more_from_a_reopened_run_makes_a_child_run(app, store):
@@ -363,9 +401,9 @@ def test_train_more_from_a_reopened_run_makes_a_child_run(app, store):
     child = store.get(job.run_id)
     assert child.parent == run_id
     assert child.status == "finished" and child.config["epochs"] == 1
-    assert [h["epoch"] for h in job.result().training.history] == [1, 2, 3]
-    assert [h["epoch"] for h in store.history(child.id)][-1] == 3  # it went on from epoch 2
-    assert [h["epoch"] for h in store.history(run_id)] == [1, 2]  # the parent is kept as it was
+    assert [h.epoch for h in job.result().training.history] == [1, 2, 3]
+    assert [h.epoch for h in store.history(child.id)][-1] == 3  # it went on from epoch 2
+    assert [h.epoch for h in store.history(run_id)] == [1, 2]  # the parent is kept as it was
     assert {r.id for r in store.list()} == {run_id, child.id}
 
 
@@ -376,13 +414,13 @@ def test_a_train_more_run_keeps_the_whole_history_it_showed(app, store):
     ok(at.button(key="fc_train_more").click().run())
     job = at.session_state["fc_job"]
     poll(at, fc_done, "the results after Train more")
-    shown = [h["epoch"] for h in job.result().training.history]
+    shown = [h.epoch for h in job.result().training.history]
     assert shown == [1, 2, 3]
-    assert [h["epoch"] for h in store.history(job.run_id)] == shown
+    assert [h.epoch for h in store.history(job.run_id)] == shown
     reopened = ok(app(run=job.run_id).run())  # the child's own address, in a new session
     assert FC_RESULTS in subheaders(reopened)
     again = reopened.session_state["fc_job"].result()
-    assert [h["epoch"] for h in again.training.history] == shown
+    assert [h.epoch for h in again.training.history] == shown
 
 
 def test_text_train_more_from_a_reopened_run_makes_a_child_run(app, store):
@@ -397,8 +435,8 @@ def test_text_train_more_from_a_reopened_run_makes_a_child_run(app, store):
     child = store.get(job.run_id)
     assert child.parent == run_id and child.task == "text"
     assert child.data_name == "keras_toy_sentence.txt"
-    assert [h["epoch"] for h in job.result().training.history] == [1, 2, 3, 4]
-    assert [h["epoch"] for h in store.history(child.id)][-1] == 4
+    assert [h.epoch for h in job.result().training.history] == [1, 2, 3, 4]
+    assert [h.epoch for h in store.history(child.id)][-1] == 4
 
 
 # --- 5. the Runs page -----------------------------------------------------------------------

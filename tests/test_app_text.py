@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_app.text import corpus
-from tests.conftest import poll
+from lstm_app.tasks import TEXT as TEXT_TASK
+from tests.conftest import assert_widgets_follow_the_table, poll
 
 TEXT = "pages/text.py"
 JOB = "tx_job"
@@ -31,7 +32,7 @@ def app(apps):
 
 def tiny_model(at: AppTest, epochs: int = 2, **more) -> None:
     """Tiny, fast settings; call it after the page's first run on the chosen text."""
-    settings = {"tx_hidden": 16, "tx_emb": 8, "tx_layers": 1, "tx_epochs": epochs,
+    settings = {"tx_hidden_size": 16, "tx_embedding_dim": 8, "tx_num_layers": 1, "tx_epochs": epochs,
                 "tx_minutes": 0.0, **more}
     for key, value in settings.items():
         at.session_state[key] = value
@@ -86,6 +87,13 @@ def kept_upload(at: AppTest, name: str, data: bytes) -> AppTest:
 
 # --- The page with its samples ----------------------------------------------------------------
 
+def test_the_settings_widgets_are_built_from_the_settings_table(app):
+    at = app()
+    at.run()
+    assert not at.exception
+    assert_widgets_follow_the_table(at, TEXT_TASK, "tx")
+
+
 def test_the_page_renders_the_shakespeare_sample_by_default(app):
     at = app()
     at.run()
@@ -101,7 +109,7 @@ def test_the_page_renders_the_shakespeare_sample_by_default(app):
     weights = [c.value for c in [*at.caption, *at.info] if c.value.startswith("The network has ")]
     assert len(weights) == 1 and "training characters" in weights[0], weights
     assert at.session_state["tx_level"] == "char"
-    assert at.session_state["tx_hidden"] == 256  # the suggestion for a 90 k-character text
+    assert at.session_state["tx_hidden_size"] == 256  # the suggestion for a 90 k-character text
     assert not at.button(key="tx_train").disabled
     assert not at.error and not at.warning
     assert JOB not in at.session_state  # nothing trains before Train is pressed
@@ -126,7 +134,7 @@ def test_the_keras_sample_switches_to_words_with_tiny_text_suggestions(app):
     # suggest_settings for a text below TINY_TOKENS: learn it by heart, keep the last weights
     assert at.session_state["tx_patience"] == 0
     assert at.session_state["tx_keep_best"] is False
-    assert at.session_state["tx_schedule"] == "none"
+    assert at.session_state["tx_lr_schedule"] == "none"
     assert at.session_state["tx_epochs"] == 300
     # back to Shakespeare: its own suggestions, and the level back to characters
     at.selectbox(key="tx_sample").set_value("shakespeare_excerpt").run()
@@ -157,7 +165,7 @@ def test_settings_survive_a_page_switch(app):
     assert not at.exception
     assert at.selectbox(key="tx_sample").value == "keras_toy_sentence"
     assert at.session_state["tx_level"] == "word"
-    assert at.number_input(key="tx_hidden").value == 16  # not suggested afresh for the same text
+    assert at.number_input(key="tx_hidden_size").value == 16  # not suggested afresh for the same text
     assert at.number_input(key="tx_seq_len").value == 3
     assert at.number_input(key="tx_epochs").value == 3
 
@@ -213,23 +221,23 @@ def test_the_keras_sample_trains_generates_explores_and_trains_more(app):
     result = job.result()
     assert result.config.level == "word"
     assert (result.config.hidden_size, result.config.embedding_dim) == (16, 8)
-    assert [h["epoch"] for h in result.training.history] == [1, 2]
+    assert [h.epoch for h in result.training.history] == [1, 2]
 
     # too short to score: the verdict says so in an st.info
     assert result.verdict.startswith("The text is too short to score the model")
     assert result.verdict in [i.value for i in at.info]
     # ... so no validation scores, only how well it learnt the text and what it copied
     assert [m.label for m in at.metric] == TINY_METRICS
-    assert at.metric[0].value == f"{result.training.history[-1]['train_loss']:.3f}"
+    assert at.metric[0].value == f"{result.training.history[-1].train_loss:.3f}"
     assert [d.key for d in at.get("download_button")] == ["tx_dl_samples", "tx_dl_json"]
     assert any(s.value == "Generate" for s in at.subheader)
     assert not at.error
 
     # Generate: a new sample continuing the prompt
     assert "tx_generated" not in at.session_state
-    prompt = at.text_area(key="tx_prompt").value
+    prompt = at.text_area(key="tx_gen_prompt").value
     assert prompt == result.prompt and prompt
-    at.slider(key="tx_length").set_value(20)
+    at.slider(key="tx_gen_length").set_value(20)
     at.button(key="tx_generate").click().run()
     assert not at.exception, [e.value for e in at.exception]
     generated = at.session_state["tx_generated"]
@@ -255,7 +263,7 @@ def test_the_keras_sample_trains_generates_explores_and_trains_more(app):
     poll(at, lambda a: job_done(a) and has_results(a), "the results after Train more")
     more = at.session_state[JOB].result()
     assert len(more.training.history) > len(result.training.history)
-    assert [h["epoch"] for h in more.training.history] == [1, 2, 3, 4]
+    assert [h.epoch for h in more.training.history] == [1, 2, 3, 4]
     assert more.config.epochs == 2
 
 
@@ -310,7 +318,7 @@ def test_a_bad_upload_shows_the_readers_message(app, data, message):
 
 def test_too_many_streams_for_the_text_disable_train(app):
     at = choose(app(), "keras_toy_sentence")
-    at.session_state["tx_batch"] = 64
+    at.session_state["tx_batch_size"] = 64
     at.run()
     assert not at.exception
     warnings = [w.value for w in at.warning]
@@ -319,7 +327,7 @@ def test_too_many_streams_for_the_text_disable_train(app):
                         "128 training and 2 validation tokens)."]
     assert at.button(key="tx_train").disabled
     assert JOB not in at.session_state
-    at.session_state["tx_batch"] = 4  # the suggestion again: it can train
+    at.session_state["tx_batch_size"] = 4  # the suggestion again: it can train
     at.run()
     assert not at.warning and not at.button(key="tx_train").disabled
 
@@ -354,7 +362,7 @@ def test_stop_shows_the_result_of_a_stopped_training(app):
 def test_the_coach_reads_a_text_run_and_its_advice_changes_the_settings(app):
     at = choose(app(), "lstm_zh")
     tiny_model(at, epochs=2)
-    at.session_state["tx_schedule"] = "plateau"
+    at.session_state["tx_lr_schedule"] = "plateau"
     at.run()
     train(at)
     assert "Coach" in [s.value for s in at.subheader]
@@ -363,7 +371,7 @@ def test_the_coach_reads_a_text_run_and_its_advice_changes_the_settings(app):
     assert advice or texts, "the coach said nothing at all"
     if advice:  # e.g. "Apply: epochs 2 → 4": one click puts it in the settings
         setting, new = advice[0].label.removeprefix("Apply: ").rsplit(" ", 1)
-        key = {"hidden units": "tx_hidden", "epochs": "tx_epochs", "dropout": "tx_dropout",
+        key = {"hidden units": "tx_hidden_size", "epochs": "tx_epochs", "dropout": "tx_dropout",
                "learning rate": "tx_lr"}[setting.rsplit(" ", 2)[0]]
         advice[0].click().run()
         assert not at.exception

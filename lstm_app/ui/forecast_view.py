@@ -11,6 +11,7 @@ from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, 
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins
 from ..series.pipeline import ForecastResult, to_report
 from ..training.jobs import Snapshot
+from .keys import FORECAST as KEYS
 from .live import loss_curves
 
 SCOREBOARD_NAMES = {"lstm": "LSTM (now)", **{k: v.capitalize() for k, v in BASELINE_NAMES.items()}}
@@ -20,16 +21,16 @@ def render_live(snap: Snapshot, value_label: str) -> None:
     """The live part: loss curves, the validation forecast and the scoreboard against the baselines."""
     left, right = st.columns(2)
     with left:
-        loss_curves(snap.history, snap.batches, "fc")
+        loss_curves(snap.history, snap.batches, KEYS.live_loss)
     with right:
-        live = snap.live
+        live = snap.live  # a ForecastLive, after the first epoch
         if live is None:
             st.caption("The live forecast on the validation span appears after the first epoch.")
             return
-        st.plotly_chart(validation_chart(live["times"], live["actual"], live["forecast"], value_label),
-                        key="fc_live_validation")
-    board = pd.DataFrame({"model": [SCOREBOARD_NAMES[k] for k in live["scoreboard"]],
-                          f"validation MAE ({value_label})": [f"{v:,.4g}" for v in live["scoreboard"].values()]})
+        st.plotly_chart(validation_chart(live.times, live.actual, live.forecast, value_label),
+                        key=KEYS.live_validation)
+    board = pd.DataFrame({"model": [SCOREBOARD_NAMES[k] for k in live.scoreboard],
+                          f"validation MAE ({value_label})": [f"{v:,.4g}" for v in live.scoreboard.values()]})
     st.dataframe(board, hide_index=True, width="content")
 
 
@@ -40,7 +41,7 @@ def show_result(result: ForecastResult) -> None:
     st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
 
     with st.expander("How training went", expanded=False):
-        st.plotly_chart(loss_chart(result.training.history), key="fc_final_loss")
+        st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
 
     st.subheader("Scores on the test span")
     st.dataframe(metrics_table(result.test, result.baselines))
@@ -56,22 +57,22 @@ def show_result(result: ForecastResult) -> None:
     horizon = result.config.horizon
     step = 1
     if horizon > 1:
-        step = st.slider("Steps ahead", 1, horizon, 1, key="fc_step",
+        step = st.slider("Steps ahead", 1, horizon, 1, key=KEYS.step,
                          help="Show the forecasts made this many steps before each date.")
     history = result.series.frame[value]
-    st.plotly_chart(backtest_chart(result.backtest, history, value, step=step), key="fc_backtest")
+    st.plotly_chart(backtest_chart(result.backtest, history, value, step=step), key=KEYS.backtest)
 
     st.subheader(f"Forecast: the next {horizon} steps")
-    st.plotly_chart(forecast_chart(history, result.forecast, value), key="fc_forecast")
+    st.plotly_chart(forecast_chart(history, result.forecast, value), key=KEYS.forecast)
     st.dataframe(readable(result.forecast), hide_index=True,
                  height=min(36 * (len(result.forecast) + 1) + 2, 480))
 
     report = to_report(result)
     a, b = st.columns(2)
     a.download_button("Download the forecast (CSV)", result.forecast.to_csv(index=False),
-                      file_name="forecast.csv", mime="text/csv", key="fc_dl_csv")
+                      file_name="forecast.csv", mime="text/csv", key=KEYS.forecast_csv)
     b.download_button("Download the report (JSON)", json.dumps(report, indent=2, default=str),
-                      file_name="report.json", mime="application/json", key="fc_dl_json")
+                      file_name="report.json", mime="application/json", key=KEYS.report)
     with st.expander("How the data was split and repaired"):
         split = report["split"]
         for name, label in (("train", "Training"), ("val", "Validation"), ("test", "Test")):
@@ -97,6 +98,6 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _mape_note(result: ForecastResult) -> str:
-    if result.test["mape"] is None:
+    if result.test.mape is None:
         return "MAPE is left out: some actual values are zero or nearly zero, where it explodes."
     return ""

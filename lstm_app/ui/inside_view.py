@@ -10,8 +10,9 @@ from ..inside.explain import text_trace
 from ..inside.features import pca_2d
 from ..inside.text_units import coloured_html, tracking_units
 from ..runs.recording import reopen
+from .keys import FORECAST, INSIDE, TEXT
 from .runs_session import run_store
-from .session import FORECAST_JOB, TEXT_JOB, current_job
+from .session import current_job
 from .text_view import text_box
 
 LSTM_LATEX = [
@@ -47,8 +48,8 @@ THIS_SESSION = {"forecast": "The forecast model you trained", "text": "The text 
 def choose_model():
     """The model to look into: one trained in this session, or a saved run. (task, result)."""
     options = {}
-    for task, key in (("forecast", FORECAST_JOB), ("text", TEXT_JOB)):
-        job = current_job(key)
+    for task, keys in (("forecast", FORECAST), ("text", TEXT)):
+        job = current_job(keys.job)
         if job is not None and job.snapshot().done and job.result() is not None:
             options[THIS_SESSION[task]] = (task, job.result)
     saved = [r for r in run_store().list() if r.status != "running"]
@@ -60,7 +61,7 @@ def choose_model():
         st.page_link("pages/forecast.py", label="Train a forecast", icon=":material/show_chart:")
         st.page_link("pages/text.py", label="Train on a text", icon=":material/edit_note:")
         return None
-    label = st.selectbox("Model", list(options), key="in_model",
+    label = st.selectbox("Model", list(options), key=INSIDE.model,
                          help="A model trained in this browser session, or any saved run.")
     task, source = options[label]
     if callable(source):
@@ -84,16 +85,16 @@ def equations(lstm: bool) -> None:
         st.latex(line)
 
 
-def step_through(layer, steps: list[str], lstm: bool, key: str) -> None:
+def step_through(layer, steps: list[str], lstm: bool) -> None:
     """Pick a step and units; see each equation with the actual numbers."""
     a, b = st.columns([2, 1])
-    t = a.select_slider("Time step", options=list(range(len(steps))), key=f"{key}_t",
+    t = a.select_slider("Time step", options=list(range(len(steps))), key=INSIDE.step,
                         value=len(steps) - 1, format_func=lambda i: f"{i}: {steps[i]!r}"
                         if len(steps[i]) < 24 else str(i),
                         help="The step of the input whose numbers you see.")
     hidden = layer.h.shape[-1]
     units = b.multiselect("Units", list(range(hidden)), default=list(range(min(3, hidden))),
-                          key=f"{key}_units", max_selections=8,
+                          key=INSIDE.units, max_selections=8,
                           help="Which of the hidden units to show.")
     if not units:
         st.caption("Pick at least one unit.")
@@ -103,13 +104,13 @@ def step_through(layer, steps: list[str], lstm: bool, key: str) -> None:
                 f"trained weights:")
     for line in equations_with_numbers(numbers.loc[units[0]], lstm):
         st.latex(line)
-    st.dataframe(numbers.round(4), key=f"{key}_numbers")
+    st.dataframe(numbers.round(4), key=INSIDE.numbers)
 
 
-def heatmap_grid(layer, steps: list[str], key: str) -> None:
+def heatmap_grid(layer, steps: list[str]) -> None:
     for title, matrix in heatmaps(layer).items():
         st.plotly_chart(state_heatmap(matrix.numpy(), steps, title,
-                                      gate=title.split()[1] == "gate"), key=f"{key}_{title}")
+                                      gate=title.split()[1] == "gate"), key=INSIDE.heatmap(title))
         st.caption(HOW_TO_READ[title])
 
 
@@ -117,12 +118,12 @@ def features_section(features, title: str, file_name: str) -> None:
     """The hidden states as a table to download, and their 2-D projection coloured by time."""
     coords, shares = pca_2d(features)
     labels = [" · ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in features.index]
-    st.plotly_chart(pca_chart(coords, labels, shares, title), key="in_pca")
+    st.plotly_chart(pca_chart(coords, labels, shares, title), key=INSIDE.pca)
     st.caption("Each point is the network's hidden state at one step, flattened to two "
                "dimensions (PCA); steps close together think alike. Colour runs from the first "
                "step to the last.")
     st.download_button("Download the hidden states (CSV)", features.to_csv(),
-                       file_name=file_name, mime="text/csv", key="in_features_csv",
+                       file_name=file_name, mime="text/csv", key=INSIDE.features_csv,
                        icon=":material/download:",
                        help="One row per step, one column per hidden unit: features for other "
                             "models, such as a regression or a clustering.")
@@ -141,10 +142,10 @@ def text_units_section(result, layer: int) -> None:
     st.markdown(f"Over {len(tokens):,} {'characters' if result.config.level == 'char' else 'tokens'} "
                 f"of text it never trained on, these units' activations follow a simple property "
                 f"best (a correlation near +1 or −1 means the unit tracks it):")
-    st.dataframe(table, hide_index=True, key="in_units_table")
+    st.dataframe(table, hide_index=True, key=INSIDE.units_table)
     units = list(range(h.shape[1]))
     default = int(table["unit"].iloc[0]) if len(table) else 0
-    unit = st.selectbox("Colour the text by unit", units, index=default, key="in_colour_unit",
+    unit = st.selectbox("Colour the text by unit", units, index=default, key=INSIDE.colour_unit,
                         help="Red where the unit's activation is positive, blue where negative.")
     st.html(text_box(coloured_html(tokens[:600], h[:600, unit])))
     st.caption("Look for a unit that switches colour at quotes, line breaks or word starts: "

@@ -9,6 +9,7 @@ import streamlit as st
 from ..charts import loss_chart
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
+from .keys import TaskKeys
 from .session import current_job
 
 POLL_SECONDS = 1.0
@@ -54,9 +55,9 @@ def loss_curves(history, batches, key: str, loss_label: str = "loss (MSE, scaled
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _poll(job_key: str, render: Callable[[Snapshot], None],
+def _poll(keys: TaskKeys, render: Callable[[Snapshot], None],
           speed: Callable[[Progress], str]) -> None:
-    job = current_job(job_key)
+    job = current_job(keys.job)
     if job is None:
         return
     job.heartbeat()
@@ -66,19 +67,19 @@ def _poll(job_key: str, render: Callable[[Snapshot], None],
     left, right = st.columns([5, 1])
     with left:
         progress_line(snap, speed)
-    if right.button("Stop", key=f"{job_key}_stop", width="stretch",
+    if right.button("Stop", key=keys.stop, width="stretch",
                     help="Stop now and keep the best weights so far."):
         job.stop()
     render(snap)
 
 
-def watch(job_key: str, render: Callable[[Snapshot], None],
+def watch(keys: TaskKeys, render: Callable[[Snapshot], None],
           speed: Callable[[Progress], str] = windows_per_second) -> Snapshot | None:
     """Show the live view while the job runs; return the latest snapshot (None without a job)."""
-    job = current_job(job_key)
+    job = current_job(keys.job)
     if job is None:
         return None
     snap = job.snapshot()
     if not snap.done:
-        _poll(job_key, render, speed)
+        _poll(keys, render, speed)
     return snap

@@ -8,8 +8,10 @@ import streamlit as st
 
 from ..charts import runs_loss_chart
 from ..runs.bundle import export_bundle, import_bundle
-from ..runs.store import Run, RunStore
+from ..runs.store import STATUSES, Run, RunStore
 from ..runs.table import runs_table, settings_side_by_side
+from ..tasks import TASKS
+from .keys import RUNS
 
 PAGES = {"forecast": "pages/forecast.py", "text": "pages/text.py"}
 DIFFERS = "background-color: #fff3c4"
@@ -18,11 +20,9 @@ DIFFERS = "background-color: #fff3c4"
 def filtered(runs: list[Run]) -> list[Run]:
     """Filters by task, status and a search in the names, data and notes."""
     a, b, c = st.columns([1, 1, 2])
-    tasks = a.multiselect("Task", ["forecast", "text"], key="runs_task",
-                          placeholder="all tasks")
-    statuses = b.multiselect("Status", ["finished", "stopped", "running", "interrupted",
-                                        "failed"], key="runs_status", placeholder="any status")
-    search = c.text_input("Search", key="runs_search", placeholder="name, data, note or id",
+    tasks = a.multiselect("Task", list(TASKS), key=RUNS.task, placeholder="all tasks")
+    statuses = b.multiselect("Status", list(STATUSES), key=RUNS.status, placeholder="any status")
+    search = c.text_input("Search", key=RUNS.search, placeholder="name, data, note or id",
                           help="Shows the runs whose name, data file, note or id contains this.")
     needle = search.strip().lower()
     return [r for r in runs
@@ -44,8 +44,8 @@ def choose_runs(runs: list[Run]) -> list[Run]:
                                                    help="Below 1 beats the naive forecast"),
         "bits per char": st.column_config.NumberColumn(format="%.3f"),
         "seconds": st.column_config.NumberColumn(format="%.1f")}
-    with st.container(key="runs_table"):
-        event = st.dataframe(table, key=f"runs_table_{rows_id}", on_select="rerun",
+    with st.container(key=RUNS.table):
+        event = st.dataframe(table, key=RUNS.grid(rows_id), on_select="rerun",
                              selection_mode="multi-row", hide_index=True, column_config=columns,
                              column_order=[c for c in table.columns if c != "id"])
     return [runs[i] for i in event.selection.rows if i < len(runs)]
@@ -53,16 +53,16 @@ def choose_runs(runs: list[Run]) -> list[Run]:
 
 def compare(store: RunStore, runs: list[Run]) -> None:
     """Loss curves overlaid, and every setting side by side with the differences highlighted."""
-    log_y = st.toggle("Log scale", key="runs_log")
+    log_y = st.toggle("Log scale", key=RUNS.log)
     curves = [(f"{r.name} ({r.id[:6]})", store.history(r.id)) for r in runs]
-    st.plotly_chart(runs_loss_chart(curves, log_y=log_y), key="runs_chart")
+    st.plotly_chart(runs_loss_chart(curves, log_y=log_y), key=RUNS.chart)
     side = settings_side_by_side(runs)
     differs = side.pop("differs")
     st.caption("Its settings." if len(runs) == 1 else
                f"Settings side by side; the {int(differs.sum())} that differ are highlighted.")
     styled = side.style.apply(lambda row: [DIFFERS if differs[row.name] else ""] * len(row),
                               axis=1)
-    st.dataframe(styled, key="runs_settings")
+    st.dataframe(styled, key=RUNS.settings)
 
 
 def run_actions(store: RunStore, run: Run) -> None:
@@ -78,15 +78,15 @@ def run_actions(store: RunStore, run: Run) -> None:
     except ValueError as error:
         b.caption(str(error))
     else:
-        b.download_button("Download as a bundle (.zip)", bundle, key="runs_bundle",
+        b.download_button("Download as a bundle (.zip)", bundle, key=RUNS.bundle,
                           file_name=f"{run.name}-{run.id}.zip", mime="application/zip",
                           icon=":material/archive:",
                           help="The weights, settings, report and data in one file, with a "
                                "snippet that loads it in Python; import it here or with "
                                "python -m lstm_app runs import.")
-    with st.form(key="runs_edit", border=True):
-        name = st.text_input("Name", value=run.name, key=f"runs_name_{run.id}")
-        note = st.text_area("Note", value=run.note, key=f"runs_note_{run.id}", height=80,
+    with st.form(key=RUNS.edit, border=True):
+        name = st.text_input("Name", value=run.name, key=RUNS.name(run.id))
+        note = st.text_area("Note", value=run.note, key=RUNS.note(run.id), height=80,
                             placeholder="What you tried, what you saw")
         if st.form_submit_button("Save the name and note"):
             store.rename(run.id, name)
@@ -94,7 +94,7 @@ def run_actions(store: RunStore, run: Run) -> None:
             st.toast("Saved.")
             st.rerun()
     running = run.status == "running"
-    if st.button("Delete this run", key="runs_delete", icon=":material/delete:",
+    if st.button("Delete this run", key=RUNS.delete, icon=":material/delete:",
                  disabled=running, help="Stop it first." if running else None):
         confirm_delete(store, run)
 
@@ -103,14 +103,14 @@ def run_actions(store: RunStore, run: Run) -> None:
 def confirm_delete(store: RunStore, run: Run) -> None:
     st.write(f"**{run.name}** ({run.id}) and its saved weights, history and samples will be "
              f"deleted for good.")
-    if st.button("Delete", type="primary", key="runs_delete_confirm"):
+    if st.button("Delete", type="primary", key=RUNS.delete_confirm):
         store.delete(run.id)
         st.rerun()
 
 
 def export_all(runs: list[Run]) -> None:
     st.download_button("Export all runs (CSV)", runs_table(runs).to_csv(index=False),
-                       file_name="runs.csv", mime="text/csv", key="runs_export",
+                       file_name="runs.csv", mime="text/csv", key=RUNS.export,
                        disabled=not runs, icon=":material/download:")
 
 
@@ -124,10 +124,10 @@ def empty_hint() -> None:
 def import_form(store: RunStore) -> None:
     """Add a run from a bundle; a refused bundle says why and changes nothing."""
     with st.expander("Import a run bundle (.zip)"):
-        uploaded = st.file_uploader("Run bundle", type=["zip"], key="runs_import_file",
+        uploaded = st.file_uploader("Run bundle", type=["zip"], key=RUNS.import_file,
                                     help="A .zip exported from LSTM Studio (here or with "
                                          "python -m lstm_app runs export).")
-        if uploaded is not None and st.button("Import it", key="runs_import"):
+        if uploaded is not None and st.button("Import it", key=RUNS.import_button):
             try:
                 run_id = import_bundle(store, uploaded.getvalue())
             except ValueError as error:

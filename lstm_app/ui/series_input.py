@@ -6,6 +6,7 @@ import streamlit as st
 
 from ..charts import series_chart
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
+from .keys import FORECAST as KEYS
 from .source_picker import SourceWidgets, choose_source
 
 
@@ -17,7 +18,7 @@ def load_cached(data: bytes, name: str, time_col: str | None, value_col: str | N
 
 
 SOURCE = SourceWidgets(
-    prefix="fc", kind="series", label="Data", own_choice="My own CSV",
+    keys=KEYS, kind="series", label="Data", own_choice="My own CSV",
     radio_help="Try a sample first, or upload a CSV with a column of numbers over time.",
     upload_label="Upload a CSV time series", upload_types=("csv", "tsv", "txt"),
     upload_help="A table with a date column (optional) and at least one column of numbers. "
@@ -25,8 +26,10 @@ SOURCE = SourceWidgets(
     empty_hint="Upload a CSV file to start, or pick a sample above.")
 
 
-def choose_series_source() -> dict | None:
-    return choose_source(SOURCE)
+def choose_series() -> SeriesData | None:
+    """A sample or an upload, loaded with the columns the user picks; None (and why) otherwise."""
+    source = choose_source(SOURCE)
+    return None if source is None else choose_columns(source)
 
 
 def choose_columns(source: dict) -> SeriesData | None:
@@ -39,13 +42,13 @@ def choose_columns(source: dict) -> SeriesData | None:
     left, right = st.columns(2)
     time_options = ([detected.time_col] if detected.time_col else []) + [NO_TIME_COLUMN]
     time_col = left.selectbox(
-        "Time column", time_options, key=f"fc_time_{source['name']}",
+        "Time column", time_options, key=KEYS.time_col(source["name"]),
         help="The column with dates. Without one, the rows are taken in file order.")
     value_col = right.selectbox(
         "Column to forecast", detected.numeric_columns,
         index=detected.numeric_columns.index(detected.value_col),
-        key=f"fc_value_{source['name']}", help="The numbers you want the LSTM to predict.")
-    covariates = tuple(c for c in st.session_state.get("fc_covariates", ()) if
+        key=KEYS.value_col(source["name"]), help="The numbers you want the LSTM to predict.")
+    covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or () if
                        c in detected.numeric_columns and c != value_col)
     try:
         return load_cached(source["data"], source["name"], time_col, value_col, covariates)
@@ -63,6 +66,6 @@ def show_series(series: SeriesData, spans: dict | None = None) -> None:
     for notice in series.notices:
         st.caption(f"ℹ️ {notice}")
     st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates, spans=spans),
-                    key="fc_series_chart")
+                    key=KEYS.series_chart)
     with st.expander("The data as loaded"):
         st.dataframe(series.frame, height=240)

@@ -1,4 +1,7 @@
-"""Process-wide and per-user state: the one job queue, and starting jobs for this browser session."""
+"""Process-wide and per-user state: the one job queue, and starting jobs for this browser session.
+
+The app knows its tasks, so it is the app that tells the workers' forkserver what to import
+once for every training: the task table and the run recorder (``TASK_MODULES``)."""
 
 from __future__ import annotations
 
@@ -13,8 +16,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from ..training.jobs import Job, JobQueue
 from ..training.process import in_worker_process, warm_up
 
-FORECAST_JOB = "fc_job"  # where this browser session keeps its forecast training
-TEXT_JOB = "tx_job"      # ... and its text training
+TASK_MODULES = ("lstm_app.tasks", "lstm_app.runs.recording")  # what every training imports
 
 
 @st.cache_resource
@@ -22,7 +24,8 @@ def job_queue() -> JobQueue:
     """One queue for every browser session of this server process."""
     limit = int(os.environ.get("LSTM_APP_MAX_TRAININGS", "2"))
     grace = float(os.environ.get("LSTM_APP_GRACE_SECONDS", "120"))
-    threading.Thread(target=warm_up, name="lstm-forkserver-warm-up", daemon=True).start()
+    threading.Thread(target=warm_up, args=(TASK_MODULES,), name="lstm-forkserver-warm-up",
+                     daemon=True).start()
     return JobQueue(max_concurrent=limit, grace_seconds=grace)
 
 
@@ -40,30 +43,14 @@ def current_job(key: str) -> Job | None:
     return st.session_state.get(key)
 
 
-def start_job(key: str, task, label: str, run_id: str | None = None, config=None) -> Job:
+def start_job(key: str, task, label: str, run_id: str | None = None, config=None,
+              on_killed: Callable[[int | None], str] | None = None) -> Job:
     """Submit ``task`` and remember its job under ``key`` in this browser session."""
     # Each training runs in a worker process with one torch thread: a thread of this server
     # would share the GIL with every page poll, and torch's thread pool slows down many times
     # over when two trainings and the server compete for the cores.
     threads = int(os.environ.get("LSTM_APP_TORCH_THREADS", "1"))
-    job = job_queue().submit(in_worker_process(task, threads), label=label,
+    job = job_queue().submit(in_worker_process(task, threads, on_killed), label=label,
                              watcher=_session_watcher(), run_id=run_id, config=config)
     st.session_state[key] = job
     return job
-
-
-def use_app_navigation(page_file: str) -> None:
-    """Route through app.py's st.navigation even when a deep link is a new server's first request.
-
-    Streamlit treats a ``pages/`` folder as the old multipage layout until ``st.navigation`` has
-    run once in the process, so a first visit straight to /forecast would run the page alone,
-    with the old sidebar. Switching that flag off and switching to this same page goes through
-    app.py instead. Each page calls this first, with its own ``__file__``.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    # AppTest resets the flag before every run and stands in a mock runtime: leave it alone there.
-    real_server = Runtime.exists() and type(Runtime.instance()) is Runtime
-    if real_server and PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.switch_page(page_file)

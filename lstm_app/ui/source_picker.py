@@ -7,15 +7,16 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..samples import list_samples
+from .keys import TaskKeys
 
 SAMPLE_CHOICE = "A sample"
 
 
 @dataclass(frozen=True)
 class SourceWidgets:
-    """What differs between the pages; the session keys are ``<prefix>_kind``, ``_sample``, ``_upload``."""
+    """What differs between the pages; the keys are the page's (``kind``, ``sample``, ``upload``)."""
 
-    prefix: str                # "fc" or "tx"
+    keys: TaskKeys
     kind: str                  # the samples' kind in samples.json
     label: str                 # the radio's label
     own_choice: str            # e.g. "My own CSV"
@@ -26,27 +27,27 @@ class SourceWidgets:
     empty_hint: str            # shown while there is no upload yet
 
 
-def use_sample(prefix: str, name: str) -> None:
+def use_sample(keys: TaskKeys, name: str) -> None:
     """Make a sample the chosen data (the Home page's demos call this)."""
-    st.session_state[f"{prefix}_kind"] = SAMPLE_CHOICE
-    st.session_state[f"{prefix}_sample"] = name
+    st.session_state[keys.kind] = SAMPLE_CHOICE
+    st.session_state[keys.sample] = name
 
 
 def choose_source(w: SourceWidgets) -> dict | None:
     """A sample or an upload: {"name", "data", "settings"}, or None while there is nothing to use."""
     choice = st.radio(w.label, [SAMPLE_CHOICE, w.own_choice], horizontal=True,
-                      key=f"{w.prefix}_kind", persist_state="session", help=w.radio_help)
+                      key=w.keys.kind, persist_state="session", help=w.radio_help)
     if choice == SAMPLE_CHOICE:
         samples = {s.name: s for s in list_samples(w.kind)}
-        name = st.selectbox("Sample", list(samples), key=f"{w.prefix}_sample",
+        name = st.selectbox("Sample", list(samples), key=w.keys.sample,
                             persist_state="session", format_func=lambda n: samples[n].title)
         st.caption(samples[name].description)
         return {"name": samples[name].path.name, "data": samples[name].path.read_bytes(),
                 "settings": samples[name].settings}
-    kept = f"{w.prefix}_uploaded"  # the last upload's {"name", "data", "settings"}
+    kept = w.keys.uploaded  # the last upload's {"name", "data", "settings"}
     uploaded = st.file_uploader(w.upload_label, type=list(w.upload_types),
-                                key=f"{w.prefix}_upload", help=w.upload_help,
-                                on_change=_forget_if_removed, args=(f"{w.prefix}_upload", kept))
+                                key=w.keys.upload, help=w.upload_help,
+                                on_change=_forget_if_removed, args=(w.keys.upload, kept))
     if uploaded is not None:
         st.session_state[kept] = {"name": uploaded.name, "data": uploaded.getvalue(),
                                   "settings": {}}

@@ -8,18 +8,18 @@ import streamlit as st
 
 from ..text.generate import generate, generate_tokens, memorization
 from ..text.pipeline import TextResult
+from ..text.settings import TEXT_SETTINGS
+from .keys import TEXT as KEYS
 from .text_view import memorization_view
 
-GENERATED = "tx_generated"       # session: the samples generated from the current model
-EXPLORED = "tx_explored"         # session: the temperature explorer's latest four samples
 TEMPERATURES = (0.2, 0.5, 1.0, 1.5)
 REDRAW_SECONDS = 0.05            # while streaming, redraw the text at most this often
 
 
 def forget_samples() -> None:
     """A new model: the samples of the previous one no longer apply."""
-    st.session_state.pop(GENERATED, None)
-    st.session_state.pop(EXPLORED, None)
+    st.session_state.pop(KEYS.generated, None)
+    st.session_state.pop(KEYS.explored, None)
 
 
 def generation_panel(result: TextResult) -> None:
@@ -27,22 +27,22 @@ def generation_panel(result: TextResult) -> None:
     st.subheader("Generate")
     config = result.config
     unit = "characters" if config.level == "char" else "tokens"
-    prompt = st.text_area("Prompt", value=result.prompt, key="tx_prompt", height=68,
+    prompt = st.text_area("Prompt", value=result.prompt, key=KEYS.gen_prompt, height=68,
                           help="The text the model continues. Characters or words it never saw "
                                "are read as unknown, so any prompt works.")
     a, b, c, d = st.columns(4)
-    length = a.slider(f"Length ({unit})", 10, 2000, 300, step=10, key="tx_length",
+    length = a.slider(f"Length ({unit})", 10, 2000, 300, step=10, key=KEYS.gen_length,
                       help="How much new text to write after the prompt.")
-    temperature = b.slider("Temperature", 0.0, 2.0, float(config.temperature), step=0.05,
-                           key="tx_temperature",
-                           help="Low: safe and repetitive; high: surprising, with more mistakes. "
-                                "0 always takes the likeliest next token.")
-    top_k = c.number_input("Top-k (0 = off)", 0, 10000, config.top_k, key="tx_top_k",
-                           help="Only the k likeliest next tokens may be drawn.")
-    top_p = d.slider("Top-p", 0.05, 1.0, float(config.top_p), step=0.05, key="tx_top_p",
-                     help="Only the likeliest tokens that together hold this share of the "
-                          "probability may be drawn (1 = all).")
-    if st.button("Generate", type="primary", key="tx_generate"):
+    row = TEXT_SETTINGS["temperature"]
+    temperature = b.slider(row.label, 0.0, 2.0, min(float(config.temperature), 2.0), step=0.05,
+                           key=KEYS.gen_temperature, help=row.help)
+    row = TEXT_SETTINGS["top_k"]
+    top_k = c.number_input(f"{row.label} (0 = off)", 0, int(row.high), config.top_k,
+                           key=KEYS.gen_top_k, help=row.help)
+    row = TEXT_SETTINGS["top_p"]
+    top_p = d.slider(row.label, row.low, row.high, float(config.top_p), step=0.01,
+                     key=KEYS.gen_top_p, help=row.help)
+    if st.button("Generate", type="primary", key=KEYS.generate):
         slot = st.empty()
         text = prompt
         last_drawn = 0.0
@@ -53,12 +53,12 @@ def generation_panel(result: TextResult) -> None:
                 slot.code(text, language=None, wrap_lines=True)
                 last_drawn = time.monotonic()
         slot.empty()
-        samples = st.session_state.setdefault(GENERATED, [])
+        samples = st.session_state.setdefault(KEYS.generated, [])
         samples.append({"title": f"Generated at temperature {temperature:g}, top-k {int(top_k)}, "
                                  f"top-p {top_p:g}",
                         "text": text, "prompt": prompt,
                         "memo": memorization(text[len(prompt):], result.train_text)})
-    samples = st.session_state.get(GENERATED, [])
+    samples = st.session_state.get(KEYS.generated, [])
     if samples:
         latest = samples[-1]
         memorization_view(latest["text"], latest["prompt"], latest["memo"], result.train_text)
@@ -75,15 +75,15 @@ def temperature_explorer(result: TextResult) -> None:
     st.markdown("Temperature divides the model's scores before they become probabilities: below "
                 "1 the likeliest next token wins more often (safe, repetitive text), above 1 the "
                 "unlikely ones get more chances (surprising text, more mistakes).")
-    prompt = st.session_state.get("tx_prompt", result.prompt)
+    prompt = st.session_state.get(KEYS.gen_prompt, result.prompt)
     length = 200 if result.config.level == "char" else 60
-    if st.button("Compare temperatures 0.2, 0.5, 1.0 and 1.5", key="tx_explore"):
+    if st.button("Compare temperatures 0.2, 0.5, 1.0 and 1.5", key=KEYS.explore):
         with st.spinner("Writing four samples…"):
-            st.session_state[EXPLORED] = {
+            st.session_state[KEYS.explored] = {
                 "prompt": prompt,
                 "samples": [generate(result.model, result.vocab, prompt, length, t, seed=0)
                             for t in TEMPERATURES]}
-    explored = st.session_state.get(EXPLORED)
+    explored = st.session_state.get(KEYS.explored)
     if explored is None:
         return
     st.caption(f"Each continues “{explored['prompt']}” with the same random draws, so only the "
@@ -95,9 +95,9 @@ def temperature_explorer(result: TextResult) -> None:
 
 def all_samples(result: TextResult) -> list[dict]:
     """Every sample of this model for the download: the final one, generated ones, the explorer's."""
-    samples = [{"title": "The sample at the end of training", "text": result.sample["text"]}]
-    samples += [{"title": s["title"], "text": s["text"]} for s in st.session_state.get(GENERATED, [])]
-    explored = st.session_state.get(EXPLORED)
+    samples = [{"title": "The sample at the end of training", "text": result.sample}]
+    samples += [{"title": s["title"], "text": s["text"]} for s in st.session_state.get(KEYS.generated, [])]
+    explored = st.session_state.get(KEYS.explored)
     if explored is not None:
         samples += [{"title": f"Temperature {t:.1f}", "text": text}
                     for t, text in zip(TEMPERATURES, explored["samples"])]

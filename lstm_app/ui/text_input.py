@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ..text.corpus import read_text
+from ..text.spans import TextSummary
+from .keys import TEXT as KEYS
 from .source_picker import SourceWidgets, choose_source
 
 PREVIEW_CHARS = 1500
@@ -16,7 +18,7 @@ def read_cached(data: bytes) -> tuple[str, list[str]]:
 
 
 SOURCE = SourceWidgets(
-    prefix="tx", kind="text", label="Text", own_choice="My own text",
+    keys=KEYS, kind="text", label="Text", own_choice="My own text",
     radio_help="Try a sample first, or upload any plain-text file, in any language.",
     upload_label="Upload a text file", upload_types=("txt", "md", "csv"),
     upload_help="Any plain text: a book, song lyrics, code, names, your own writing. "
@@ -24,8 +26,11 @@ SOURCE = SourceWidgets(
     empty_hint="Upload a .txt file to start, or pick a sample above.")
 
 
-def choose_text() -> dict | None:
-    return choose_source(SOURCE)
+def choose_text() -> tuple[dict, str] | None:
+    """A sample or an upload, and its text as read; None (and why) when there is none to use."""
+    source = choose_source(SOURCE)
+    text = None if source is None else read_source(source)
+    return None if text is None else (source, text)
 
 
 def read_source(source: dict) -> str | None:
@@ -40,18 +45,18 @@ def read_source(source: dict) -> str | None:
     return text
 
 
-def show_text(name: str, text: str, summary: dict) -> None:
+def show_text(name: str, text: str, summary: TextSummary) -> None:
     """The size of the text and of its vocabulary, the level's notices, and the opening lines."""
-    char = summary["level"] == "char"
+    char = summary.level == "char"
     unit = "characters" if char else "tokens"
     kinds = "distinct characters" if char else "distinct words, punctuation marks and spaces"
     st.markdown(
-        f"**{name}**: {summary['characters']:,} characters on {summary['lines']:,} "
-        f"line{'s' if summary['lines'] != 1 else ''}; "
-        f"a vocabulary of **{summary['vocab_size'] - 1:,}** {kinds}; "  # less the unknown token
-        f"**{summary['train_tokens']:,}** training and {summary['val_tokens']:,} validation {unit} "
-        f"(the last {summary['val_chars']:,} characters are kept for validation).")
-    for notice in summary["notices"]:
+        f"**{name}**: {summary.characters:,} characters on {summary.lines:,} "
+        f"line{'s' if summary.lines != 1 else ''}; "
+        f"a vocabulary of **{summary.vocab_size - 1:,}** {kinds}; "  # less the unknown token
+        f"**{summary.train_tokens:,}** training and {summary.val_tokens:,} validation {unit} "
+        f"(the last {summary.val_chars:,} characters are kept for validation).")
+    for notice in summary.notices:
         st.info(notice, icon=":material/translate:")
     with st.expander("The text as read"):
         more = len(text) - PREVIEW_CHARS

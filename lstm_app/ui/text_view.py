@@ -9,11 +9,14 @@ from typing import Callable
 
 import streamlit as st
 
-from ..text.generate import copied_spans
-from ..text.pipeline import TextConfig, TextResult, to_report
+from ..text.generate import Memorization, copied_spans
+from ..text.live import Sample
+from ..text.pipeline import TextResult, to_report
 from ..text.scoring import TOO_FEW_TO_SCORE
+from ..text.settings import TextConfig
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
+from .keys import TEXT as KEYS
 from .live import loss_curves
 
 LIVE_SAMPLES = 6         # the latest samples the live view redraws every second
@@ -35,37 +38,37 @@ def render_live(snap: Snapshot, config: TextConfig) -> None:
     """The live part: loss curves with perplexity, and the samples from the fixed prompt so far."""
     left, right = st.columns(2)
     with left:
-        loss_curves(snap.history, snap.batches, "tx", loss_label(config.level),
+        loss_curves(snap.history, snap.batches, KEYS.live_loss, loss_label(config.level),
                     perplexity_option=True)
         if snap.history:
-            last = snap.history[-1]["val_loss"]
+            last = snap.history[-1].val_loss
             st.caption(f"Validation loss now {last:.3f} nats, perplexity "
                        f"{math.exp(min(last, 50)):.2f}.")
     with right:
         if snap.live is None:
             st.caption("The first sample appears in a moment.")
             return
-        entries = snap.live["timeline"]
+        entries = snap.live.timeline  # a TextLive
         # While it trains: the first sample and the latest few (all of them come after).
-        timeline(snap.live["prompt"], entries[:1] + entries[1:][-LIVE_SAMPLES:], height=470)
+        timeline(snap.live.prompt, entries[:1] + entries[1:][-LIVE_SAMPLES:], height=470)
 
 
-def timeline(prompt: str, entries: list[dict], height: int) -> None:
+def timeline(prompt: str, entries: tuple[Sample, ...], height: int) -> None:
     """The samples from the fixed prompt, newest first, so the text visibly gets better."""
     st.markdown(f"**Samples as it learns**, each starting from “{prompt}”")
     with st.container(height=height):
         for entry in reversed(entries):
-            when = ("Before training" if entry["epoch"] == 0
-                    else f"Epoch {entry['epoch']:g} · {entry['seconds']:.0f} s")
-            if entry["val_loss"] is not None:
-                when += f" · validation loss {entry['val_loss']:.3f}"
+            when = ("Before training" if entry.epoch == 0
+                    else f"Epoch {entry.epoch:g} · {entry.seconds:.0f} s")
+            if entry.val_loss is not None:
+                when += f" · validation loss {entry.val_loss:.3f}"
             st.caption(when)
-            st.code(entry["text"], language=None, wrap_lines=True)
+            st.code(entry.text, language=None, wrap_lines=True)
 
 
 def show_result(result: TextResult) -> None:
     """Scores in plain words first, then how training went and the sample it ended with."""
-    if result.counts["scored_tokens"] >= TOO_FEW_TO_SCORE:
+    if result.counts.scored_tokens >= TOO_FEW_TO_SCORE:
         (st.success if result.val_loss < result.baseline_loss else st.warning)(result.verdict)
         scores(result)
     else:
@@ -76,7 +79,7 @@ def show_result(result: TextResult) -> None:
              if result.tokens_per_second > 0 else "")  # a reopened run trained nothing now
     st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s{speed}.")
     with st.expander("How training went"):
-        loss_curves(result.training.history, (), "tx_final", loss_label(result.config.level),
+        loss_curves(result.training.history, (), KEYS.final_loss, loss_label(result.config.level),
                     perplexity_option=True)
     with st.expander("How the samples improved while it trained"):
         if result.timeline:
@@ -84,8 +87,7 @@ def show_result(result: TextResult) -> None:
         else:
             st.caption("No samples were taken while it trained.")
     st.subheader("The sample at the end of training")
-    memorization_view(result.sample["text"], result.prompt, result.sample["memorization"],
-                      result.train_text)
+    memorization_view(result.sample, result.prompt, result.memorization, result.train_text)
 
 
 def scores(result: TextResult) -> None:
@@ -100,7 +102,7 @@ def scores(result: TextResult) -> None:
              delta=f"{result.perplexity - base_ppl:+.2f} vs frequency guess", delta_color="inverse",
              help=f"exp(loss): the model is as unsure as a blind choice among this many "
                   f"{unit}s. Guessing each {unit} by how often it occurs in the training text "
-                  f"scores {base_ppl:.2f}; a blind guess, {result.counts['vocab_size']:,}.")
+                  f"scores {base_ppl:.2f}; a blind guess, {result.counts.vocab_size:,}.")
     c.metric("Bits per character", f"{result.bits_per_char:.2f}",
              help="The same score in a unit that compares character and word models.")
     copied_metric(d, result)
@@ -111,14 +113,14 @@ def tiny_scores(result: TextResult) -> None:
     unit = "character" if result.config.level == "char" else "token"
     a, b, _, _ = st.columns(4)
     if result.training.history:
-        a.metric("Training loss", f"{result.training.history[-1]['train_loss']:.3f}",
+        a.metric("Training loss", f"{result.training.history[-1].train_loss:.3f}",
                  help=f"In nats per {unit}, on the text it trained on: near 0 means it knows "
                       f"the text by heart.")
     copied_metric(b, result)
 
 
 def copied_metric(column, result: TextResult) -> None:
-    share = result.sample["memorization"]["copied_ngram_share"]
+    share = result.memorization.copied_ngram_share
     column.metric("Copied in its sample", percent(share),
                   help="The share of the 8-character pieces the model wrote at the end of "
                        "training that occur word for word in the training text.")
@@ -133,23 +135,23 @@ def percent(share: float) -> str:
     return f"{share:.0%}"
 
 
-def memorization_view(sample: str, prompt: str, memo: dict, train_text: str) -> None:
+def memorization_view(sample: str, prompt: str, memo: Memorization, train_text: str) -> None:
     """The sample, its prompt set apart, and every passage the model copied verbatim highlighted.
 
     ``memo`` is the memorization check of what the model wrote after ``prompt``.
     """
     written = sample[len(prompt):]
-    spans = copied_spans(written, train_text, memo["ngram"])
-    st.html(highlighted(prompt, written, spans, memo["longest_start"], memo["longest_chars"]))
-    if memo["longest_chars"]:
+    spans = copied_spans(written, train_text, memo.ngram)
+    st.html(highlighted(prompt, written, spans, memo.longest_start, memo.longest_chars))
+    if memo.longest_chars:
         st.caption(f"After the prompt (in bold), highlighted: passages found word for word in the "
-                   f"training text ({memo['ngram']} characters or longer). "
-                   f"{percent(memo['copied_ngram_share'])} of the written text's "
-                   f"{memo['ngram']}-character pieces occur there; the longest copied passage "
-                   f"(darker) is {memo['longest_chars']} characters long.")
+                   f"training text ({memo.ngram} characters or longer). "
+                   f"{percent(memo.copied_ngram_share)} of the written text's "
+                   f"{memo.ngram}-character pieces occur there; the longest copied passage "
+                   f"(darker) is {memo.longest_chars} characters long.")
     else:
         st.caption(f"Nothing the model wrote after the prompt (in bold) was copied from the "
-                   f"training text: none of its {memo['ngram']}-character pieces occur there.")
+                   f"training text: none of its {memo.ngram}-character pieces occur there.")
 
 
 def highlighted(prompt: str, written: str, spans: list[tuple[int, int]], longest_start: int,
@@ -185,6 +187,6 @@ def downloads(result: TextResult, samples: list[dict]) -> None:
     st.subheader("Download")
     a, b = st.columns(2)
     a.download_button("Download the samples (TXT)", "\n".join(lines), file_name="samples.txt",
-                      mime="text/plain", key="tx_dl_samples")
+                      mime="text/plain", key=KEYS.samples_txt)
     b.download_button("Download the report (JSON)", json.dumps(to_report(result), indent=2),
-                      file_name="report.json", mime="application/json", key="tx_dl_json")
+                      file_name="report.json", mime="application/json", key=KEYS.report)

@@ -7,6 +7,8 @@ under ``CI=true`` where they fail. Every test in this folder gets the ``browser`
 
 Fixtures (usable by any test module in tests/browser):
 
+``start_streamlit(entry, cwd, log, env)`` / ``stop_streamlit``: a server of a test's own (a
+                          fresh server's first request, another app); ``app_server`` uses them.
 ``app_server`` (session)  base URL as a str, e.g. ``"http://127.0.0.1:40123"`` (no trailing
                           slash). One ``python -m streamlit run <entry>`` for the whole session,
                           started from the repo root (so .streamlit/config.toml applies) on a free
@@ -169,14 +171,10 @@ def app_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("streamlit_server") / "server.log"
 
 
-@pytest.fixture(scope="session")
-def app_server(app_home: Path, app_log: Path):
-    entry = Path(os.environ.get("LSTM_APP_ENTRY", "app.py"))
-    if not entry.is_absolute():
-        entry = REPO / entry
-    if not entry.is_file():
-        pytest.fail(f"the Streamlit entry script {entry} does not exist", pytrace=False)
-
+def start_streamlit(entry: Path, cwd: Path, log_path: Path, env: dict | None = None):
+    """``streamlit run entry`` on a free port of 127.0.0.1, from ``cwd``, its output to
+    ``log_path``; returns (base URL, process, log file) once ``/_stcore/health`` answers ``ok``
+    (the test fails with the server's output otherwise). Stop it with ``stop_streamlit``."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     cmd = [
@@ -189,38 +187,43 @@ def app_server(app_home: Path, app_log: Path):
         # "source changed" prompt on the page.
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    env = dict(os.environ, LSTM_APP_HOME=str(app_home), PYTHONUNBUFFERED="1")
-
-    log = open(app_log, "wb")
-    proc = subprocess.Popen(
-        cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})),
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def output() -> str:
         log.flush()
-        return app_log.read_text(errors="replace")[-8000:]
+        return log_path.read_text(errors="replace")[-8000:]
 
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    while not _health_ok(f"{base_url}/_stcore/health"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_streamlit(proc, log)
+            why = (f"exited with status {proc.returncode}" if proc.poll() is not None
+                   else f"did not answer /_stcore/health within {HEALTH_TIMEOUT_S:.0f} s")
+            pytest.fail(f"streamlit {why} before it was ready.\ncommand: {' '.join(cmd)}\n"
+                        f"--- server output ---\n{output()}", pytrace=False)
+        time.sleep(0.2)
+    return base_url, proc, log
+
+
+def stop_streamlit(proc: subprocess.Popen, log) -> None:
+    _stop(proc)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(app_home: Path, app_log: Path):
+    entry = Path(os.environ.get("LSTM_APP_ENTRY", "app.py"))
+    if not entry.is_absolute():
+        entry = REPO / entry
+    if not entry.is_file():
+        pytest.fail(f"the Streamlit entry script {entry} does not exist", pytrace=False)
+    base_url, proc, log = start_streamlit(entry, REPO, app_log, {"LSTM_APP_HOME": str(app_home)})
     try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while not _health_ok(f"{base_url}/_stcore/health"):
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with status {proc.returncode} before it was ready.\n"
-                    f"command: {' '.join(cmd)}\n--- server output ---\n{output()}",
-                    pytrace=False,
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not answer {base_url}/_stcore/health with 'ok' within "
-                    f"{HEALTH_TIMEOUT_S:.0f} s.\ncommand: {' '.join(cmd)}\n"
-                    f"--- server output ---\n{output()}",
-                    pytrace=False,
-                )
-            time.sleep(0.2)
         yield base_url
     finally:
-        _stop(proc)
-        log.close()
+        stop_streamlit(proc, log)
 
 
 # --- the browser ---------------------------------------------------------------------------

@@ -15,10 +15,7 @@ import datetime as dt
 import io
 import json
 import math
-import os
 import re
-import subprocess
-import sys
 import time
 
 import pytest
@@ -104,7 +101,7 @@ def test_upload_train_switch_pages_stop_and_download(page: Page, app_server, tmp
 
     # Long enough to outlast the page switches even on an idle machine (no early stopping,
     # small batches: many steps per epoch); the test stops it.
-    settings(page, fc_hidden=8, fc_layers=1, fc_patience=0, fc_batch=4, fc_epochs=5000)
+    settings(page, fc_hidden_size=8, fc_num_layers=1, fc_patience=0, fc_batch_size=4, fc_epochs=5000)
     click_train(page, FC)
     expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
     first, first_at = progress_epoch(page), time.perf_counter()
@@ -201,7 +198,7 @@ def test_two_sessions_train_at_once_and_stop_independently(browser, app_server):
             # The airline sample is the default; small batches make each epoch slow enough
             # that neither training can end by itself during the test.
             expect_airline_sample(p)
-            settings(p, fc_hidden=8, fc_layers=1, fc_patience=0, fc_batch=4, fc_epochs=5000)
+            settings(p, fc_hidden_size=8, fc_num_layers=1, fc_patience=0, fc_batch_size=4, fc_epochs=5000)
         click_train(a, FC)
         click_train(b, FC)
         for p in (a, b):
@@ -277,7 +274,7 @@ def _since_click(t: dict, what: str) -> str:
     [
         ({}, "default settings"),
         # Long enough that the live view is always drawn before the end; stopped by the test.
-        ({"fc_hidden": 8, "fc_patience": 0, "fc_epochs": 5000}, "hidden 8, 5000 epochs"),
+        ({"fc_hidden_size": 8, "fc_patience": 0, "fc_epochs": 5000}, "hidden 8, 5000 epochs"),
     ],
     ids=["default", "long"],
 )
@@ -385,59 +382,3 @@ def test_removing_an_upload_forgets_it(page: Page, app_server, name, content):
     remove_upload(page, FC, name)
     expect_upload_forgotten(page, FC, name, EMPTY_HINT)
     assert_no_traceback(page)
-
-
-# --- 5. a deep link as the first visit after the server starts -----------------------------
-
-
-@pytest.fixture
-def fresh_server(tmp_path):
-    """A server of its own, so that the test below is its very first visitor."""
-    from conftest import REPO, _free_port, _health_ok, _stop
-
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    env = dict(os.environ, LSTM_APP_HOME=str(tmp_path / "home"), PYTHONUNBUFFERED="1")
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen(
-        cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not _health_ok(f"{base_url}/_stcore/health"):
-            assert proc.poll() is None, (tmp_path / "server.log").read_text(errors="replace")
-            assert time.monotonic() < deadline, "the second server did not start in 60 s"
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        _stop(proc)
-        log.close()
-
-
-def test_deep_link_to_forecast_as_first_visit_has_the_app_navigation(browser, fresh_server):
-    """A bookmark to /forecast, as a fresh server's very first request, gets app.py's navigation.
-
-    Regression: with app.py next to a folder named pages/, Streamlit stays in its legacy
-    pages-folder mode until st.navigation has run once in the process, so this first visit
-    used to run pages/forecast.py alone (no page config, sidebar 'app', 'forecast', 'home'),
-    and so did every later session until someone opened the root URL.
-    """
-    context = browser.new_context(viewport=VIEWPORT)
-    try:
-        page = context.new_page()
-        open_forecast(page, fresh_server)  # waits for the whole page, down to Train
-        expect(key_locator(page, "fc_epochs").locator("input")).to_be_visible()
-        shot(page, "forecast_deep_link_first_visit")
-        nav = page.get_by_test_id("stSidebarNav")
-        # The st.Page titles, capitalised (the legacy mode shows the file names, lowercase).
-        expect(nav).to_contain_text(re.compile("Home"))
-        expect(nav).to_contain_text(re.compile("Forecast"))
-        expect(nav.get_by_role("link", name=re.compile(r"^\s*app\s*$"))).to_have_count(0)
-    finally:
-        context.close()

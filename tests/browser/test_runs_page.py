@@ -24,6 +24,7 @@ from helpers import wait_points_above, wait_results_drawn
 from playwright.sync_api import Page, expect
 
 from lstm_app.runs.store import RunStore
+from lstm_app.training.trainer import EpochRecord
 
 FC = "fc"
 RESULTS = "Scores on the test span"
@@ -70,7 +71,7 @@ def this_run(page: Page):
 
 def test_a_reload_mid_training_shows_the_same_live_training(page: Page, app_server, app_home):
     open_forecast(page, app_server)
-    settings(page, fc_hidden=8, fc_layers=1, fc_patience=0, fc_batch=4, fc_epochs=5000)
+    settings(page, fc_hidden_size=8, fc_num_layers=1, fc_patience=0, fc_batch_size=4, fc_epochs=5000)
     assert run_in_url(page) is None
     click_train(page, FC)
     expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
@@ -119,7 +120,7 @@ def test_a_reload_mid_training_shows_the_same_live_training(page: Page, app_serv
 def test_the_runs_page_selects_renames_and_deletes_a_run(page: Page, app_server, app_home):
     store = RunStore(app_home)
     open_forecast(page, app_server)
-    settings(page, fc_hidden=8, fc_layers=1, fc_epochs=2)
+    settings(page, fc_hidden_size=8, fc_num_layers=1, fc_epochs=2)
     click_train(page, FC)
     wait_results_drawn(page, RESULTS)
     run_id = run_in_url(page)
@@ -198,7 +199,7 @@ def seed(store: RunStore, names: list[str]) -> list[str]:
                                                  "cell": "lstm", "lookback": 12, "horizon": 6},
                               "airline_passengers.csv", 144, "f00d")
         for epoch, loss in enumerate((0.9, 0.5), 1):
-            store.add_epoch(run_id, {"epoch": epoch, "train_loss": loss, "val_loss": loss})
+            store.add_epoch(run_id, EpochRecord(epoch, loss, loss))
         store.finish(run_id, "finished", "", best_epoch=2, best_val_loss=0.5, seconds=1.0)
         ids.append(run_id)
         time.sleep(0.01)  # distinct creation times: the table lists the newest first

@@ -141,7 +141,7 @@ def train_song_quickly(page: Page, app_server: str) -> str:
     open_text(page, app_server)
     choose_own(page, TX, OWN_TEXT)
     upload_text(page, "lantern_song.txt", windows_file(text))
-    settings(page, tx_hidden=32, tx_epochs=3, tx_batch=4)
+    settings(page, tx_hidden_size=32, tx_epochs=3, tx_batch_size=4)
     click_train(page, TX)
     wait_results_drawn(page, FINAL_SAMPLE, timeout=RESULT_MS)
     return text
@@ -169,7 +169,7 @@ def test_upload_train_live_and_results(page: Page, app_server, app_log):
     expect(m).to_contain_text(f"a vocabulary of {distinct} distinct characters")
     # Settings suggested for a text this size: the most hidden units it can fill (128 for
     # 12 k characters), so no advice that the model would learn the text by heart.
-    expect(key_locator(page, "tx_hidden").locator("input")).to_have_value("128")
+    expect(key_locator(page, "tx_hidden_size").locator("input")).to_have_value("128")
     expect(m).to_contain_text(re.compile(r"The network has [\d,]+ weights to learn from"))
     expect(m).not_to_contain_text(BY_HEART)
     expect(key_locator(page, "tx_train").get_by_role("button")).to_be_enabled()
@@ -180,7 +180,7 @@ def test_upload_train_live_and_results(page: Page, app_server, app_log):
 
     # A tiny model; one stream of short chunks, so that each epoch lasts a few seconds and the
     # live view can be watched.
-    settings(page, tx_hidden=32, tx_epochs=3, tx_batch=1, tx_seq_len=5)
+    settings(page, tx_hidden_size=32, tx_epochs=3, tx_batch_size=1, tx_seq_len=5)
     t0 = time.perf_counter()
     click_train(page, TX)
     expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
@@ -228,7 +228,7 @@ def test_generate_compare_temperatures_and_download(page: Page, app_server):
     expect(boxes).to_have_count(1)  # the final sample
 
     prompt = "So light the lamp"
-    area = key_locator(page, "tx_prompt").locator("textarea")
+    area = key_locator(page, "tx_gen_prompt").locator("textarea")
     expect(area).to_have_value("The Lantern")  # the live samples' prompt, by default
     area.fill(prompt)
     run_and_wait(page, lambda: area.press("Control+Enter"))
@@ -301,7 +301,7 @@ def test_home_shakespeare_demo_then_stop(page: Page, app_server):
     # Training started by itself, on the Shakespeare excerpt with the settings suggested for it.
     expect(progress(page)).to_be_visible(timeout=START_MS)
     expect_sample(page, "Shakespeare (excerpt)")
-    expect(key_locator(page, "tx_hidden").locator("input")).to_have_value("256")
+    expect(key_locator(page, "tx_hidden_size").locator("input")).to_have_value("256")
     expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
     # After the first epochs: a sample labelled with its epoch and validation loss (samples are
     # at least a few seconds apart, so the first labelled one may be epoch 2's).
@@ -330,7 +330,7 @@ def test_training_goes_on_while_on_home(page: Page, app_server):
     expect(key_locator(page, "tx_level")).to_be_visible()
     # Long enough to outlast the page switch; its 1-minute time budget (suggested for tiny
     # texts) still ends it.
-    settings(page, tx_hidden=32, tx_epochs=6000)
+    settings(page, tx_hidden_size=32, tx_epochs=6000)
     click_train(page, TX)
     expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
     before = wait_epoch_above(page, progress_epoch(page) or 0)

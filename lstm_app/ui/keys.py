@@ -1,0 +1,134 @@
+"""Every widget and session-state key of the app, by page family: the one place to look them up.
+
+The two task pages share one pattern under their prefix ("fc" Forecast, "tx" Text): a setting's
+widget is ``<prefix>_<setting name>`` (``setting``), and the keys both pages have are named the
+same way on each (``TaskKeys``). Their own extra keys, and the Inside, Runs and Home pages' few,
+follow below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TaskKeys:
+    """The keys a task page (Forecast, Text) has, named the same way under its prefix."""
+
+    prefix: str
+
+    def setting(self, name: str) -> str:
+        """The widget of the setting ``name`` (a field of the task's config)."""
+        return f"{self.prefix}_{name}"
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}_{name}"
+
+    # the data picker (source_picker)
+    kind = property(lambda self: self.key("kind"))            # radio: a sample or my own
+    sample = property(lambda self: self.key("sample"))        # selectbox of the samples
+    upload = property(lambda self: self.key("upload"))        # the file uploader
+    uploaded = property(lambda self: self.key("uploaded"))    # session: the kept upload
+    # the training (task_flow, live)
+    job = property(lambda self: self.key("job"))              # session: the job shown
+    autostart = property(lambda self: self.key("autostart"))  # session: Home's demo presses Train
+    train = property(lambda self: self.key("train"))
+    stop = property(lambda self: self.key("job_stop"))
+    more = property(lambda self: self.key("more"))            # how many more epochs
+    train_more = property(lambda self: self.key("train_more"))
+    suggestion = property(lambda self: self.key("suggestion"))  # session: the suggested values
+    suggested_for = property(lambda self: self.key("suggested_for"))  # session: for which data
+    live_loss = property(lambda self: self.prefix)            # the live loss chart, its toggles
+    final_loss = property(lambda self: self.key("final"))     # ... and the one under results
+    report = property(lambda self: self.key("dl_json"))       # download the report
+
+    def coach(self, i: int) -> str:
+        return f"{self.prefix}_coach_{i}"
+
+
+@dataclass(frozen=True)
+class ForecastKeys(TaskKeys):
+    live_validation: str = "fc_live_validation"
+    series_chart: str = "fc_series_chart"
+    step: str = "fc_step"                      # which step ahead the backtest chart shows
+    backtest: str = "fc_backtest"
+    forecast: str = "fc_forecast"
+    forecast_csv: str = "fc_dl_csv"
+
+    def time_col(self, file_name: str) -> str:
+        """The time column picker, one per data file (its choices differ)."""
+        return f"fc_time_{file_name}"
+
+    def value_col(self, file_name: str) -> str:
+        return f"fc_value_{file_name}"
+
+
+@dataclass(frozen=True)
+class TextKeys(TaskKeys):
+    generated: str = "tx_generated"            # session: the samples generated from this model
+    explored: str = "tx_explored"              # session: the temperature explorer's samples
+    gen_prompt: str = "tx_gen_prompt"          # the generation panel's own widgets
+    gen_length: str = "tx_gen_length"
+    gen_temperature: str = "tx_gen_temperature"
+    gen_top_k: str = "tx_gen_top_k"
+    gen_top_p: str = "tx_gen_top_p"
+    generate: str = "tx_generate"
+    explore: str = "tx_explore"
+    samples_txt: str = "tx_dl_samples"
+
+
+@dataclass(frozen=True)
+class InsideKeys:
+    model: str = "in_model"
+    origin: str = "in_origin"                  # "Forecast made for"
+    snippet: str = "in_snippet"
+    layer: str = "in_layer"
+    step: str = "in_t"
+    units: str = "in_units"
+    numbers: str = "in_numbers"
+    attribution: str = "in_attribution"
+    pca: str = "in_pca"
+    features_csv: str = "in_features_csv"
+    units_table: str = "in_units_table"
+    colour_unit: str = "in_colour_unit"
+
+    def heatmap(self, title: str) -> str:
+        return f"in_{title}"
+
+
+@dataclass(frozen=True)
+class RunsKeys:
+    task: str = "runs_task"
+    status: str = "runs_status"
+    search: str = "runs_search"
+    table: str = "runs_table"                  # the container; the grid is table_<rows id>
+    log: str = "runs_log"
+    chart: str = "runs_chart"
+    settings: str = "runs_settings"
+    bundle: str = "runs_bundle"
+    edit: str = "runs_edit"
+    delete: str = "runs_delete"
+    delete_confirm: str = "runs_delete_confirm"
+    export: str = "runs_export"
+    import_file: str = "runs_import_file"
+    import_button: str = "runs_import"
+
+    def grid(self, rows_id: str) -> str:
+        return f"runs_table_{rows_id}"
+
+    def name(self, run_id: str) -> str:
+        return f"runs_name_{run_id}"
+
+    def note(self, run_id: str) -> str:
+        return f"runs_note_{run_id}"
+
+
+FORECAST = ForecastKeys("fc")
+TEXT = TextKeys("tx")
+INSIDE = InsideKeys()
+RUNS = RunsKeys()
+
+
+def demo(sample: str) -> str:
+    """Home's one-click demo button for a sample."""
+    return f"demo_{sample}"

@@ -1,0 +1,29 @@
+"""Deep links with ``st.navigation`` and a top-level ``pages/`` folder: the one workaround.
+
+The product keeps its pages in ``pages/`` (the layout is fixed), and Streamlit (1.67) still
+treats a ``pages/`` folder beside the entry script as the old multipage layout until
+``st.navigation`` has run once in the server process: a new server's very first request that
+goes straight to /forecast runs that page alone, with the old sidebar and without app.py. Its
+source and issues offer no public switch for this (``PagesManager.uses_pages_directory`` is set
+from the folder's existence when the first session starts, and only ``st.navigation`` clears
+it), so each page calls ``use_app_navigation(__file__)`` first: in that one case it clears the
+flag and switches to the same page, which now goes through app.py. Everywhere else it does
+nothing. tests/test_navigation.py fails the day Streamlit's behaviour changes, so that this
+can go then.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime import Runtime
+
+
+def use_app_navigation(page_file: str) -> None:
+    """Route a new server's first deep link through app.py's ``st.navigation`` (see above)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    # AppTest resets the flag before every run and stands in a mock runtime: leave it alone there.
+    real_server = Runtime.exists() and type(Runtime.instance()) is Runtime
+    if real_server and PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.switch_page(page_file)

@@ -1,0 +1,119 @@
+"""A task's settings as widgets, built from its settings table, and the config they describe.
+
+Both task pages use this one pattern: each setting's value lives in the session under
+``keys.setting(name)`` (``init_settings`` fills in what is not there yet, so the values survive
+page switches); ``settings_form`` lays the table's rows out in columns, basic ones first and
+the rest under "Advanced", each with the table's label, bounds, choices and help; and
+``config_from_settings`` makes the task's config from them, checked by the config itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ..tasks import Task
+from ..training.settings import AUTO, Setting
+from .keys import TaskKeys
+
+CHOICE_LABELS = {"lstm": "LSTM", "gru": "GRU", "char": "Characters", "word": "Words"}
+
+
+def init_settings(task: Task, keys: TaskKeys, values: dict | None = None,
+                  overwrite: bool = False) -> None:
+    """Put ``values`` (else the config's defaults) into the session for the widgets that have
+    none yet, or for all of them with ``overwrite`` (new suggestions for new data)."""
+    defaults = task.config()
+    for s in task.settings.values():
+        if not s.on_page:
+            continue
+        value = (values or {}).get(s.name, getattr(defaults, s.name))
+        value = None if value == AUTO else list(value) if isinstance(value, tuple) else value
+        if overwrite and values is not None and s.name in values:
+            st.session_state[keys.setting(s.name)] = value
+        else:
+            st.session_state.setdefault(keys.setting(s.name), value)
+
+
+def settings_form(task: Task, keys: TaskKeys, basic: list[list[str]],
+                  advanced: list[list[str]], limits: dict[str, dict] | None = None) -> None:
+    """The widgets, one row of columns per inner list; ``limits`` tightens a setting's widget
+    for the data at hand (e.g. the lookback to the series' length, the covariates' choices)."""
+    limits = limits or {}
+    for row in basic:
+        for column, name in zip(st.columns(len(row)), row):
+            setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
+    with st.expander("Advanced"):
+        for row in advanced:
+            for column, name in zip(st.columns(len(row)), row):
+                setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
+
+
+def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
+    """The widget for one row of a settings table; its value lives in the session."""
+    key = keys.setting(s.name)
+    common = dict(key=key, help=s.help, persist_state="session")
+    if s.kind is bool:
+        return container.toggle(s.label, **common)
+    if s.kind is tuple:
+        options = limits.get("options", [])
+        st.session_state[key] = [c for c in st.session_state.get(key) or [] if c in options]
+        return container.multiselect(s.label, options, **common)
+    if s.choices and len(s.choices) <= 3:
+        return container.segmented_control(s.label, list(s.choices), required=True,
+                                           format_func=lambda c: CHOICE_LABELS.get(c, c.title()),
+                                           **common)
+    if s.choices:
+        return container.selectbox(s.label, list(s.choices), **common)
+    if s.presets:
+        _snap(key, s.presets)
+        return container.select_slider(s.label, list(s.presets), format_func=lambda v: f"{v:g}",
+                                       **common)
+    if s.kind is str:
+        return container.text_input(s.label, max_chars=s.max_length,
+                                    placeholder=limits.get("placeholder"), **common)
+    low, high = limits.get("min_value", s.low), limits.get("max_value", s.high)
+    _clamp(key, low, high, s.auto)
+    number = int if s.kind is int else float
+    return container.number_input(
+        s.label, min_value=number(low), max_value=number(high),
+        step=number(s.step or 1), placeholder=limits.get("placeholder"),
+        **({"value": None} if s.auto else {}), **common)
+
+
+def _clamp(key: str, low, high, auto: bool) -> None:
+    """A value kept from other data may be out of this data's bounds: bring it back inside."""
+    value = st.session_state.get(key)
+    if value is None:
+        if not auto:
+            st.session_state[key] = low
+    elif not low <= value <= high:
+        st.session_state[key] = None if auto else min(max(value, low), high)
+
+
+def _snap(key: str, presets: tuple) -> None:
+    """A slider offers a few values: a value kept from elsewhere takes the nearest of them."""
+    value = st.session_state.get(key)
+    if value not in presets:
+        st.session_state[key] = nearest(presets, value if value else presets[0])
+
+
+def nearest(presets, value: float) -> float:
+    """The preset nearest to ``value`` on a log scale (learning rates)."""
+    return min(presets, key=lambda p: abs(p - value) / p)
+
+
+def config_from_settings(task: Task, keys: TaskKeys, fixed: dict | None = None,
+                         suggestion: dict | None = None):
+    """The task's config from the widgets' values and ``fixed`` ones (e.g. the data's columns);
+    ``suggested`` names the settings still at the ``suggestion`` made for the data."""
+    values = {}
+    for s in task.settings.values():
+        if s.on_page:
+            value = st.session_state.get(keys.setting(s.name))
+            values[s.name] = (AUTO if s.auto and value is None
+                              else tuple(value) if s.kind is tuple else value)
+    values.update(fixed or {})
+    same = [n for n, v in (suggestion or {}).items() if n in values and values[n] == v]
+    return task.config(**values, suggested=tuple(same))

@@ -1,0 +1,70 @@
+"""The flow both task pages share: Train (or Home's demo pressing it), the live view with Stop
+while it trains, the result once it has ended, and Train more from that result."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+import streamlit as st
+
+from ..tasks import Task
+from ..training.jobs import Job, Snapshot
+from ..training.trainer import Progress
+from .keys import TaskKeys
+from .live import watch, windows_per_second
+from .runs_session import run_caption, show_checkpoint, start_training
+from .session import current_job
+
+
+def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = True,
+                 on_new_model: Callable[[], None] | None = None) -> None:
+    """Train, disabled while a training runs; Home's demo presses it, never over a running one."""
+    job = current_job(keys.job)
+    busy = job is not None and not job.snapshot().done
+    train = st.button("Train", type="primary", disabled=busy or not can_train, key=keys.train,
+                      help="Start training in the background; you can switch pages meanwhile.")
+    autostart = st.session_state.pop(keys.autostart, False)
+    if autostart and busy:
+        st.info("Your earlier training is still running: stop it or let it finish, then press "
+                "Train.")
+    if can_train and not busy and (train or autostart):
+        if on_new_model is not None:
+            on_new_model()
+        start().wait_for_first_epoch(timeout=0.6)  # so that the redraw shows the first point
+        st.rerun()  # redraw with Train disabled and the live view running
+
+
+def finished_result(keys: TaskKeys, render: Callable[[Snapshot], None],
+                    speed: Callable[[Progress], str] = windows_per_second):
+    """The live view while the training shown runs; its result once it has ended. Until then,
+    or without a result, the page stops here (saying why)."""
+    run_caption(current_job(keys.job))
+    snap = watch(keys, render, speed)
+    if snap is None or not snap.done:
+        st.stop()
+    if snap.state == "failed" and not show_checkpoint(keys, current_job(keys.job)):
+        st.error(snap.error)
+        st.stop()
+    if snap.state == "failed":  # killed: its last checkpoint now stands in its place
+        st.rerun()
+    result = current_job(keys.job).result()
+    if result is None:
+        st.info("Training was stopped before it started.")
+        st.stop()
+    return result
+
+
+def train_more(keys: TaskKeys, task: Task, result, data, name: str, default_epochs: int,
+               on_new_model: Callable[[], None] | None = None) -> None:
+    """Continue the result's model for more epochs, as a new run that holds the whole curve."""
+    st.subheader("Train more")
+    more = st.number_input("More epochs", min_value=1, max_value=int(task.settings["epochs"].high),
+                           value=default_epochs, key=keys.more,
+                           help="Continue from the current weights for this many more epochs.")
+    if st.button("Train more", key=keys.train_more):
+        if on_new_model is not None:
+            on_new_model()
+        start_training(keys, task, data, name, replace(result.config, epochs=int(more)),
+                       start=result.trained)
+        st.rerun()
