@@ -29,7 +29,8 @@ from playwright.sync_api import sync_playwright
 
 from lstm_app.samples import sample_path
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import ForecastConfig, run_forecast
+from lstm_app.series.pipeline import run_forecast
+from lstm_app.series.settings import ForecastConfig
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

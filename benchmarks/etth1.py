@@ -22,7 +22,8 @@ import torch
 
 from lstm_app.series.loading import load_series
 from lstm_app.series.metrics import mae, mse
-from lstm_app.series.pipeline import ForecastConfig, run_forecast
+from lstm_app.series.pipeline import run_forecast
+from lstm_app.series.settings import ForecastConfig
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "ETTh1.csv"
 TRAIN, VAL, TEST = 8640, 2880, 2880

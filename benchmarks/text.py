@@ -19,7 +19,8 @@ from pathlib import Path
 import torch
 
 from lstm_app.text.corpus import read_text
-from lstm_app.text.pipeline import TextConfig, run_text
+from lstm_app.text.pipeline import run_text
+from lstm_app.text.settings import TextConfig
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "tinyshakespeare.txt"
 
@@ -68,14 +69,14 @@ def main() -> None:
           f"{torch.get_num_threads()} threads, torch {torch.__version__}")
     print(f"settings: {settings}")
     result = run_text(text, config)
-    flops = flops_per_token(config, result.counts["vocab_size"]) * result.tokens_per_second
+    flops = flops_per_token(config, result.counts.vocab_size) * result.tokens_per_second
     print(f"epochs {len(result.training.history)}, training {result.training.seconds:.0f} s, "
           f"{result.tokens_per_second:,.0f} characters/s")
     print(f"validation loss {result.val_loss:.4f} nats per character "
           f"({result.bits_per_char:.3f} bits)")
     print(f"training {flops / 1e9:.1f} GFLOP/s against a measured matrix-multiply rate of "
           f"{rate / 1e9:.1f} GFLOP/s: {flops / rate:.0%}")
-    print("sample:", result.sample["text"][:200].replace("\n", " / "))
+    print("sample:", result.sample[:200].replace("\n", " / "))
 
 
 if __name__ == "__main__":

@@ -22,12 +22,13 @@ import torch
 from playwright.sync_api import sync_playwright
 
 from benchmarks.app_latency import CHROMIUM_ARGS, READY, start_server
-from lstm_app.runs.recording import record_text, start_text_run
+from lstm_app.runs.recording import record, start_run
 from lstm_app.runs.store import RunStore
 from lstm_app.samples import sample_path
 from lstm_app.text.corpus import read_text
-from lstm_app.text.pipeline import TextConfig, run_text, summarize
-from lstm_app.text.sizing import suggest_settings
+from lstm_app.text.pipeline import run_text
+from lstm_app.text.sizing import suggested_config
+from lstm_app.training.trainer import Callbacks
 
 DEMO = "shakespeare_excerpt"
 
@@ -59,11 +60,11 @@ def headless_seconds() -> tuple[float, float, int]:
     as a run with live samples (exactly the worker's work), and plain (no run, no samples)."""
     torch.set_num_threads(1)
     text, _ = read_text(sample_path(DEMO))
-    summary = summarize(text, TextConfig())
-    config = TextConfig(**suggest_settings(summary["train_tokens"], summary["vocab_size"]))
+    config = suggested_config(text)  # what the page suggests for it
     store = RunStore(tempfile.mkdtemp())
-    run_id = start_text_run(store, text, DEMO, config, DEMO)
-    recorded = record_text(store.home, run_id, text, config, on_live=lambda live: None)
+    run_id = start_run(store, "text", text, config, DEMO, DEMO)
+    recorded = record(store.home, run_id, "text", text, config,
+                      Callbacks(on_live=lambda live: None))
     plain = run_text(text, config)
     return recorded.training.seconds, plain.training.seconds, len(recorded.training.history)
 
