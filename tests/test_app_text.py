@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_app.text import corpus
 from lstm_app.tasks import TEXT as TEXT_TASK
-from tests.conftest import assert_widgets_follow_the_table, poll
+from tests.conftest import SAMPLES, assert_widgets_follow_the_table, poll
 
 TEXT = "pages/text.py"
 JOB = "tx_job"
@@ -155,6 +155,24 @@ def test_the_chinese_sample_at_word_level_shows_the_no_spaces_notice(app):
     assert not at.error
 
 
+def test_another_level_re_suggests_what_the_user_left_alone_as_the_command_line_would(app):
+    from lstm_app.text.sizing import suggested_config
+
+    at = choose(app(), "shakespeare_excerpt")
+    assert at.session_state["tx_hidden_size"] == 256
+    at.session_state["tx_epochs"] = 7  # the user's own choice
+    at.run()
+    at.session_state["tx_level"] = "word"
+    at.run()
+    assert not at.exception
+    text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")
+    command_line = suggested_config(text, {"level": "word"})
+    assert command_line.hidden_size == 128  # a word vocabulary fills weights faster
+    for name in ("hidden_size", "embedding_dim", "num_layers", "lr", "batch_size", "seq_len"):
+        assert at.session_state[f"tx_{name}"] == getattr(command_line, name), name
+    assert at.session_state["tx_epochs"] == 7  # kept: the user had changed it
+
+
 def test_settings_survive_a_page_switch(app):
     at = choose(app(), "keras_toy_sentence")
     tiny_model(at, epochs=3, tx_seq_len=3)
@@ -242,16 +260,16 @@ def test_the_keras_sample_trains_generates_explores_and_trains_more(app):
     assert not at.exception, [e.value for e in at.exception]
     generated = at.session_state["tx_generated"]
     assert len(generated) == 1
-    assert generated[0]["prompt"] == prompt and generated[0]["text"].startswith(prompt)
-    assert len(generated[0]["text"]) > len(prompt)
+    assert generated[0].prompt == prompt and generated[0].text.startswith(prompt)
+    assert len(generated[0].text) > len(prompt) and generated[0].memorization is not None
 
     # The temperature explorer: four samples, each continuing the prompt
     at.button(key="tx_explore").click().run()
     assert not at.exception, [e.value for e in at.exception]
     explored = at.session_state["tx_explored"]
-    assert explored["prompt"] == prompt
-    assert len(explored["samples"]) == 4
-    assert all(s.startswith(prompt) for s in explored["samples"])
+    assert explored.prompt == prompt
+    assert len(explored.texts) == 4
+    assert all(s.startswith(prompt) for s in explored.texts)
     assert any(m.value == "**Temperature 1.5**" for m in at.markdown)
 
     # Train more: a new job continuing from the first one's weights

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from tests.conftest import REPO, SAMPLES
 
@@ -116,3 +117,14 @@ def test_the_options_come_from_the_settings_tables():
     for option in ("--lookback", "--weight-decay", "--lr-schedule", "--grad-clip"):
         assert option in done.stdout, option
     assert "--anchor-last" not in done.stdout and "--suggested" not in done.stdout
+
+
+def test_a_gpu_asked_for_where_there_is_none_is_one_sentence():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: --device cuda trains there")
+    done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), *FAST, "--device", "cuda")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == ("error: This machine has no GPU that torch can use; choose the device "
+                           "auto or cpu.\n")

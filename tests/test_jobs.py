@@ -138,3 +138,19 @@ def test_waiting_for_the_first_epoch():
     assert len(job.snapshot().history) >= 1
     job.stop()
     job.wait(1)
+
+
+def test_a_job_stopped_while_queued_says_so_once_and_a_started_one_never():
+    queue = JobQueue(max_concurrent=1)
+    release = threading.Event()
+    cancelled = []
+    first = queue.submit(looping_task(release), on_cancelled=lambda: cancelled.append("first"))
+    until(lambda: first.snapshot().state == "running")
+    second = queue.submit(looping_task(release), on_cancelled=lambda: cancelled.append("second"))
+    until(lambda: second.snapshot().queue_position == 1)
+    second.stop()
+    assert second.wait(2) and second.snapshot().state == "stopped"
+    assert second.wait_for_first_epoch(0.1)  # nobody waits in vain for a job that never ran
+    release.set()
+    assert first.wait(2) and first.snapshot().state == "finished"
+    assert cancelled == ["second"]

@@ -70,3 +70,18 @@ def test_the_pages_import_only_the_ui_and_the_task_table():
                     node.module.startswith("lstm_app"):
                 assert node.module.split(".")[1] in ("ui", "tasks", "charts", "inside"), \
                     f"{path.name} imports {node.module}"
+
+
+def test_the_forkserver_warm_up_imports_torch_alone():
+    tree = ast.parse((PACKAGE / "training" / "forkserver_warmup.py").read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert imported == {"torch"}
+
+
+def test_the_flag_the_navigation_workaround_clears_is_still_there():
+    """If Streamlit renames or drops it, lstm_app/ui/navigation.py must be looked at again (and
+    tests/browser/test_navigation.py says whether deep links still need it)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert "uses_pages_directory" in vars(PagesManager)

@@ -118,6 +118,15 @@ def hostile(files: dict[str, bytes], case: str) -> bytes:
         files["data.csv"] = b"\x00\x01 not a table"
     elif case == "too_little_data":
         files["data.csv"] = b"\n".join(files["data.csv"].splitlines()[:21])
+    elif case == "text_season":
+        meta = json.loads(files["series.json"])
+        files["series.json"] = json.dumps({**meta, "season_length": "x"}).encode()
+    elif case == "negative_season":
+        meta = json.loads(files["series.json"])
+        files["series.json"] = json.dumps({**meta, "season_length": -3}).encode()
+    elif case == "task_as_list":
+        manifest = json.loads(files["manifest.json"])
+        files["manifest.json"] = json.dumps({**manifest, "task": ["forecast"]}).encode()
     elif case == "bad_history":
         manifest = json.loads(files["manifest.json"])
         files["manifest.json"] = json.dumps({**manifest, "history": [{"epoch": "one"}]}).encode()
@@ -136,9 +145,12 @@ CASES = {
     "no_weights": "lacks weights.safetensors",
     "foreign_manifest": "not an LSTM Studio run bundle",
     "bad_scaler": "scaler.json. does not hold a mean and a positive spread for each of the 1",
-    "unreadable_data": "The saved series (does not load|lacks the columns it names)",
+    "unreadable_data": "The saved series (does not load|lacks the columns|has fewer than two rows)",
     "too_little_data": "has 20 numeric values; with lookback 24 and horizon 12 at least 60",
     "bad_history": "history is not a list of epoch records",
+    "text_season": "series.json does not describe a series",
+    "negative_season": "series.json does not describe a series",
+    "task_as_list": "task must be one of: forecast, text",
 }
 
 

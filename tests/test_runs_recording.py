@@ -26,12 +26,14 @@ import torch
 from safetensors.torch import load_file
 
 from lstm_app.cli import main as cli_main
-from lstm_app.runs.recording import end_killed, record, reopen, start_run
+from lstm_app.runs.recording import (end_cancelled, end_killed, kept_training, record, reopen,
+                                     start_run)
 from lstm_app.runs.store import DB_NAME, RunStore
 from lstm_app.runs.table import runs_table
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.settings import TextConfig
+from lstm_app.series.pipeline import fit_forecast
 from lstm_app.series.saving import series_files, series_from_files
 from lstm_app.training.checkpoint import WEIGHTS, weights_epoch
 from lstm_app.training.jobs import JobQueue
@@ -155,6 +157,7 @@ def test_reopening_a_text_run_gives_the_same_loss_and_sample(finished):
     assert again.val_loss == original.val_loss
     assert again.bits_per_char == original.bits_per_char
     assert again.sample == original.sample and again.timeline == original.timeline
+    assert again.notices == original.notices
     assert again.verdict == original.verdict
     assert again.vocab.to_dict() == original.vocab.to_dict()
     assert replace(again.config, epochs=original.config.epochs) == original.config
@@ -436,6 +439,35 @@ def test_a_worker_killed_from_outside_says_so_and_its_run_keeps_the_last_checkpo
     assert reopen(store, run_id).training.best_epoch == kept
 
 
+def _more_killing_itself(home, run_id, series, config, start, callbacks):
+    """A Train more whose process is killed inside its first new epoch (no new best yet)."""
+    def die(progress):
+        if progress.kind == "batch":
+            os.kill(os.getpid(), signal.SIGKILL)
+        callbacks.on_progress(progress)
+
+    return record(home, run_id, "forecast", series, config, replace(callbacks, on_progress=die),
+                  start)
+
+
+def test_a_train_more_killed_before_a_new_best_keeps_the_model_it_went_on_from(
+        tmp_path, sine, forkserver):
+    first = fit_forecast(sine, ForecastConfig(lookback=24, horizon=6, hidden_size=8, epochs=2,
+                                              patience=0))
+    store = RunStore(tmp_path / "home")
+    config = replace(first.config, epochs=50)
+    run_id = start_run(store, "forecast", sine, config, "sine more", sine.name)
+    work = functools.partial(_more_killing_itself, store.home, run_id, sine, config, first)
+    job = JobQueue().submit(in_worker_process(
+        work, on_killed=functools.partial(end_killed, store.home, run_id)))
+    assert job.wait(120) and job.snapshot().state == "failed"
+    kept = first.training.kept_epoch
+    assert f"The weights of epoch {kept}, its last checkpoint, are kept" in job.snapshot().error
+    result = reopen(store, run_id)
+    assert same_weights(result.model, {k: v for k, v in first.model.state_dict().items()})
+    assert epochs_only(result.training.history) == epochs_only(first.training.history)
+
+
 @pytest.fixture(scope="module")
 def killed_while_writing(tmp_path_factory, sine, forkserver):
     """A training killed while its second checkpoint of the weights was being written."""
@@ -556,3 +588,34 @@ def test_the_command_line_saves_lists_shows_and_exports_runs(tmp_path, monkeypat
     expected = runs_table(store.list()).set_index("id")
     for _, row in table.iterrows():
         assert row["best val loss"] == pytest.approx(expected.loc[row["id"], "best val loss"])
+
+
+def test_a_run_cancelled_while_queued_ends_stopped(tmp_path, airline):
+    store = RunStore(tmp_path / "home")
+    run_id = start_run(store, "forecast", airline, FORECAST, "air", airline.name)
+    end_cancelled(store.home, run_id)
+    run = store.get(run_id)
+    assert run.status == "stopped" and "waited for a free training slot" in run.message
+    end_cancelled(store.home, run_id)  # a second call changes nothing
+    assert store.get(run_id).finished == run.finished
+
+
+def test_a_saved_models_best_epoch_follows_what_its_weights_are():
+    from lstm_app.training.trainer import EpochRecord
+
+    history = [EpochRecord(1, 1.0, 0.5), EpochRecord(2, 0.8, 0.7), EpochRecord(3, 0.6, 0.9)]
+    kept_best = kept_training(history, 1, True, "completed", "", 1.0, "cpu")
+    assert (kept_best.best_epoch, kept_best.kept_epoch, kept_best.best_val_loss) == (1, 1, 0.5)
+    kept_last = kept_training(history, 3, False, "completed", "", 1.0, "cpu")  # tiny texts
+    assert (kept_last.best_epoch, kept_last.kept_epoch, kept_last.best_val_loss) == (1, 3, 0.5)
+
+
+def test_a_reopened_text_run_keeps_what_fitting_its_vocabulary_said(tmp_path, zh_text):
+    from lstm_app.text.corpus import NO_SPACES_NOTICE
+
+    store = RunStore(tmp_path / "home")
+    config = replace(TEXT, level="word", epochs=1)
+    run_id = start_run(store, "text", zh_text, config, "zh", "lstm_zh.txt")
+    result = record(store.home, run_id, "text", zh_text, config)
+    assert result.notices == [NO_SPACES_NOTICE] and result.config.level == "char"
+    assert reopen(store, run_id).notices == [NO_SPACES_NOTICE]

@@ -139,7 +139,8 @@ def test_progress_records():
         ("batch", 2, 2), ("batch", 2, 4), ("epoch", 2, 4)]
     assert {f.name for f in dataclasses.fields(Progress)} == {
         "kind", "epoch", "epochs", "step", "steps_per_epoch", "train_loss", "val_loss",
-        "best_val_loss", "lr", "elapsed", "samples_per_sec", "max_seconds", "record"}
+        "best_val_loss", "lr", "elapsed", "samples_per_sec", "max_seconds", "record",
+        "start_epoch"}
     assert all(p.epochs == 2 and p.lr == 1e-3 and p.samples_per_sec > 0 for p in records)
     assert all(p.val_loss is None and p.record is None for p in records if p.kind == "batch")
     assert [p.record for p in records if p.kind == "epoch"] == result.history
@@ -184,6 +185,8 @@ def test_continuing_an_earlier_training_numbers_after_it_and_keeps_its_clock():
     assert result.history[:5] == earlier.history
     assert all(h.seconds >= 10.0 for h in result.history[5:])  # the clock goes on
     assert {p.epochs for p in records} == {7}
+    # The bar and the time left count this training's own two epochs, as its clock does.
+    assert [p.fraction_done for p in records if p.kind == "epoch"] == [0.5, 1.0]
     assert result.best_epoch == result.kept_epoch == 6 and result.best_val_loss == 0.4
     assert [p.record for p in records if p.kind == "epoch"] == result.history[5:]
 

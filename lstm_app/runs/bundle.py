@@ -24,9 +24,9 @@ import zipfile
 from dataclasses import asdict
 
 from ..tasks import TASKS, Task, task_named
-from ..training.checkpoint import WEIGHTS, weights_epoch
+from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
 from ..training.trainer import EpochRecord, TrainResult
-from .recording import fingerprint, save_result
+from .recording import fingerprint, how_it_ended, kept_training, save_result
 from .store import RunStore
 
 FORMAT = "lstm-studio-run"
@@ -84,7 +84,7 @@ def import_bundle(store: RunStore, data: bytes) -> str:
     of what it loaded, never the bundle's files as they came (the weights aside, checked)."""
     files = _read_zip(data)
     manifest, task = _manifest(files)
-    training = _training(manifest, files[WEIGHTS])
+    training = _training(manifest, files)
     try:
         data_value = task.data_from_files(files)
         trained = task.trained.from_files(files, training)
@@ -98,11 +98,14 @@ def import_bundle(store: RunStore, data: bytes) -> str:
 
 def _manifest(files: dict[str, bytes]) -> tuple[dict, Task]:
     """The bundle's manifest and task, once its files are those a run of that task has."""
-    manifest = _json(files, "manifest.json")
+    try:
+        manifest = read_json(files, "manifest.json")
+    except ValueError as error:
+        raise BundleError(f"{error} It is not an LSTM Studio run bundle.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleError("This .zip is not an LSTM Studio run bundle (its manifest.json is "
                           "missing or says otherwise).")
-    if manifest.get("task") not in TASKS:
+    if not isinstance(manifest.get("task"), str) or manifest["task"] not in TASKS:
         raise BundleError(f"The bundle's task must be one of: {', '.join(TASKS)}.")
     task = TASKS[manifest["task"]]
     unknown = set(files) - COMMON - task.file_names
@@ -115,19 +118,26 @@ def _manifest(files: dict[str, bytes]) -> tuple[dict, Task]:
     return manifest, task
 
 
-def _training(manifest: dict, weights: bytes) -> TrainResult:
-    """How the bundled model trained: its history, and the epoch its weights say they are from."""
+def _training(manifest: dict, files: dict[str, bytes]) -> TrainResult:
+    """How the bundled model trained: its history, its best epoch, the epoch its weights are
+    from, and how training ended (from its report, when that says something this app says)."""
     history = manifest.get("history", [])
     if not isinstance(history, list) or not all(_epoch_record(h) for h in history):
         raise BundleError("The bundle's history is not a list of epoch records.")
     history = [EpochRecord.from_dict(h) for h in history]
-    epoch = weights_epoch(weights) or _int_or_none(manifest.get("best_epoch")) or 0
-    losses = {h.epoch: h.val_loss for h in history}
-    return TrainResult(history=history, best_epoch=epoch,
-                       best_val_loss=losses.get(epoch) if losses.get(epoch) is not None
-                       else float("inf"), stop_reason="imported",
-                       message="Imported from a bundle.", kept_epoch=epoch,
-                       seconds=_float_or_none(manifest.get("seconds")) or 0.0)
+    kept = weights_epoch(files[WEIGHTS]) or _int_or_none(manifest.get("best_epoch")) or 0
+    stop_reason, device = how_it_ended(files, "completed")
+    return kept_training(history, kept, _keeps_best(files), stop_reason,
+                         "Imported from a bundle.", _float_or_none(manifest.get("seconds")) or 0.0,
+                         device)
+
+
+def _keeps_best(files: dict[str, bytes]) -> bool:
+    try:
+        config = read_json(files, "config.json")
+    except ValueError:
+        return True  # refused later, with its reason, when the settings are read
+    return not isinstance(config, dict) or config.get("keep_best", True) is not False
 
 
 def _write_run(store: RunStore, task: Task, manifest: dict, data_value, trained,
@@ -187,18 +197,11 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
     return files
 
 
-def _json(files: dict[str, bytes], name: str):
-    if name not in files:
-        raise BundleError(f"The bundle lacks {name}.")
-    try:
-        return json.loads(files[name].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BundleError(f"The bundle's {name} is not valid JSON.") from None
-
-
 def _epoch_record(h) -> bool:
+    number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     return (isinstance(h, dict) and isinstance(h.get("epoch"), int)
-            and all(h.get(k) is None or isinstance(h.get(k), (int, float))
+            and not isinstance(h.get("epoch"), bool)
+            and all(h.get(k) is None or number(h.get(k))
                     for k in ("train_loss", "val_loss", "lr", "seconds")))
 
 

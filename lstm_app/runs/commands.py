@@ -56,8 +56,9 @@ def run_runs_command(args: argparse.Namespace) -> int:
         print("settings: " + json.dumps(run.config, default=str))
         if run.metrics:
             print("scores: " + json.dumps(run.metrics, default=str))
+        number = lambda v: "n/a" if v is None else f"{v:.5g}"
         for h in store.history(run.id):
-            print(f"  epoch {h.epoch:>4}  train {h.train_loss:.5g}  val {h.val_loss:.5g}")
+            print(f"  epoch {h.epoch:>4}  train {number(h.train_loss)}  val {number(h.val_loss)}")
     elif args.action == "export":
         args.out.write_bytes(export_bundle(store, args.run_id))
         print(f"Run {args.run_id} written to {args.out}")

@@ -12,13 +12,14 @@ results and the final status. It is a module function of plain data, so it pickl
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, replace
 from typing import Any
 
 from ..tasks import Task, task_named
-from ..training.checkpoint import WEIGHTS, weights_bytes, weights_epoch
+from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
 from ..training.process import killed_sentence
-from ..training.trainer import Callbacks, EpochRecord, Progress, TrainResult
+from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
 from .store import RunStore
 
 HEARTBEAT_SECONDS = 10.0
@@ -65,12 +66,17 @@ class _Recorder:
         """The weights of ``epoch``; the first time also the settings as trained and the scaler
         or vocabulary, so that even a run killed later can be loaded and scored."""
         if not self.model_files_saved:
-            for file_name, content in trained.files().items():
-                self.store.write_bytes(self.run_id, file_name, content)
+            self.save_model(trained, epoch)
             self.model_files_saved = True
-        self.store.write_bytes(self.run_id, WEIGHTS, weights_bytes(trained.model, epoch))
+        else:
+            self.store.write_bytes(self.run_id, WEIGHTS, weights_bytes(trained.model, epoch))
         if self.outer.on_checkpoint is not None:
             self.outer.on_checkpoint(trained, epoch)
+
+    def save_model(self, trained, epoch: int) -> None:
+        for file_name, content in trained.files().items():
+            self.store.write_bytes(self.run_id, file_name, content)
+        self.store.write_bytes(self.run_id, WEIGHTS, weights_bytes(trained.model, epoch))
 
 
 def record(home, run_id: str, task_name: str, data: Any, config: Any,
@@ -81,9 +87,11 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
     run holds the whole curve it shows)."""
     task, store = task_named(task_name), RunStore(home)
     store.claim(run_id)
-    for epoch in (start.training.history if start is not None else []):
-        store.add_epoch(run_id, epoch)
     recorder = _Recorder(store, run_id, callbacks)
+    if start is not None:  # the model it goes on from is this run's first checkpoint
+        for epoch in start.training.history:
+            store.add_epoch(run_id, epoch)
+        recorder.save_model(start, start.training.kept_epoch)
     try:
         trained = task.fit(data, config, recorder.callbacks, start)
         result = task.score(trained, data)
@@ -134,6 +142,12 @@ def end_killed(home, run_id: str, exitcode: int | None) -> str:
     return message
 
 
+def end_cancelled(home, run_id: str) -> None:
+    """A run whose training was stopped, or left, while it waited for a free training slot."""
+    RunStore(home).finish_if_running(run_id, "stopped", "Stopped before it started, while it "
+                                                        "waited for a free training slot.")
+
+
 # --- loading ----------------------------------------------------------------------------------
 
 def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
@@ -149,22 +163,47 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
     task = task_named(run.task)
     files = {name: (folder / name).read_bytes() for name in task.file_names | {WEIGHTS}
              if (folder / name).exists()}
-    history = store.history(run_id)
     # The epoch the weights are from: the history may end with a later one whose checkpoint a
     # kill cut short.
-    epoch = weights_epoch(files[WEIGHTS]) or run.best_epoch or _best(history)
-    losses = {h.epoch: h.val_loss for h in history}
-    training = TrainResult(history=history, best_epoch=epoch,
-                           best_val_loss=losses.get(epoch) if losses.get(epoch) is not None
-                           else float("inf"),
-                           stop_reason=run.status, message=run.message,
-                           seconds=run.seconds or 0.0, kept_epoch=epoch)
+    history = store.history(run_id)
+    kept = weights_epoch(files[WEIGHTS]) or run.best_epoch or _best(history)
+    # A run cut short has no report: its training was stopped, if not by the user.
+    stop_reason, device = how_it_ended(files, "stopped")
+    training = kept_training(history, kept, run.config.get("keep_best", True) is not False,
+                             stop_reason, run.message, run.seconds or 0.0, device)
     try:
         trained = task.trained.from_files(files, training)
         data = task.data_from_files(files)
     except ValueError as error:
         raise ValueError(f"Run {run_id} cannot be opened: {error}") from None
     return task, trained, data
+
+
+def kept_training(history: list[EpochRecord], kept_epoch: int, keep_best: bool,
+                  stop_reason: str, message: str, seconds: float, device: str) -> TrainResult:
+    """How a saved model trained, from its history and the epoch its weights are from: with
+    ``keep_best`` those weights are the best epoch's; without, the best is the history's."""
+    best = kept_epoch if keep_best else _best(history)
+    losses = {h.epoch: h.val_loss for h in history}
+    return TrainResult(history=history, best_epoch=best,
+                       best_val_loss=losses.get(best) if losses.get(best) is not None
+                       else float("inf"), stop_reason=stop_reason, message=message,
+                       seconds=seconds, device=device, kept_epoch=kept_epoch)
+
+
+def how_it_ended(files: dict[str, bytes], otherwise: str) -> tuple[str, str]:
+    """The stop reason and device that a saved report gives, where they are ones this app writes
+    (the report may come from a user's bundle); ``otherwise`` and "cpu" when it says none."""
+    try:
+        training = read_json(files, "report.json").get("training", {})
+    except (ValueError, AttributeError):
+        training = {}
+    training = training if isinstance(training, dict) else {}
+    reason = training.get("stop_reason")
+    device = training.get("device")
+    return (reason if reason in STOP_REASONS else otherwise,
+            device if isinstance(device, str) and re.fullmatch(r"cpu|cuda(:\d{1,2})?", device)
+            else "cpu")
 
 
 def reopen(store: RunStore, run_id: str):

@@ -202,7 +202,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData) -> ForecastRe
 
 def run_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
                  start: TrainedForecaster | None = None) -> ForecastResult:
-    """``fit_forecast`` then ``score_forecast``: what the command line and the app do with a series."""
+    """``fit_forecast`` then ``score_forecast``: the short way for Python code that wants both."""
     return score_forecast(fit_forecast(series, config, callbacks, start), series)
 
 

@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 
+import numpy as np
 import pandas as pd
 
 from .loading import SeriesData
@@ -26,9 +27,10 @@ def series_files(series: SeriesData) -> dict[str, bytes]:
 
 
 def series_from_files(files: dict[str, bytes]) -> SeriesData:
-    """The series ``series_files`` saved; a ValueError if the files do not hold one."""
+    """The series ``series_files`` saved; a ValueError if the files do not hold one (they may
+    come from a user's bundle)."""
     try:
-        meta = json.loads(files["series.json"].decode("utf-8"))
+        meta = _checked(json.loads(files["series.json"].decode("utf-8")))
         frame = pd.read_csv(io.BytesIO(files["data.csv"]), index_col=0,
                             parse_dates=bool(meta["time_col"]))
         frame.index.name = meta["index_name"]
@@ -44,6 +46,26 @@ def series_from_files(files: dict[str, bytes]) -> SeriesData:
         series = SeriesData(**values)
     except Exception as error:  # whatever a broken or crafted file makes pandas raise
         raise ValueError(f"The saved series does not load ({str(error)[:80]}).") from None
+    if len(series.frame) < 2 or not np.isfinite(series.frame.to_numpy()).all():
+        raise ValueError("The saved series has fewer than two rows, or values that are not "
+                         "numbers.")
     if series.value_col not in frame or not set(series.covariates) <= set(frame.columns):
         raise ValueError("The saved series lacks the columns it names.")
     return series
+
+
+def _checked(meta) -> dict:
+    """series.json's fields, each of the type the loader wrote."""
+    text = lambda v: isinstance(v, str) and len(v) <= 500
+    texts = lambda v: isinstance(v, list) and len(v) <= 1000 and all(map(text, v))
+    season = meta.get("season_length") if isinstance(meta, dict) else None
+    good = (isinstance(meta, dict) and text(meta.get("value_col"))
+            and all(meta.get(k) is None or text(meta.get(k))
+                    for k in ("time_col", "freq", "index_name"))
+            and text(meta.get("freq_label")) and text(meta.get("name"))
+            and all(texts(meta.get(k)) for k in ("covariates", "notices", "numeric_columns"))
+            and (season is None or (isinstance(season, int) and not isinstance(season, bool)
+                                    and 1 <= season <= 100_000)))
+    if not good:
+        raise ValueError("series.json does not describe a series as this app saves one")
+    return meta

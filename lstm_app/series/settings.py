@@ -13,11 +13,12 @@ from ..training.settings import TRAINING, Setting, check_config, table_of
 from ..training.trainer import TrainerConfig
 
 FORECAST_SETTINGS = table_of([
-    Setting("time_col", str, "Time column", "The column with dates (default: detected).",
+    Setting("time_col", str, "Time column",
+            "The column with dates; without one, the rows are taken in file order.",
             optional=True, max_length=200, on_page=False),
     Setting("value_col", str, "Column to forecast",
-            "The numbers to forecast (default: the right-most numeric column).", optional=True,
-            max_length=200, on_page=False),
+            "The numbers you want the LSTM to predict (at first the right-most numeric column).",
+            optional=True, max_length=200, on_page=False),
     Setting("covariates", tuple, "Extra input columns (covariates)",
             "Other columns the network may read alongside the past values, such as a promotion "
             "flag or the temperature.", advanced=True),

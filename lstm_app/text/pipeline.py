@@ -128,7 +128,7 @@ def fit_text(text: str, config: TextConfig, callbacks: Callbacks = Callbacks(),
     history and samples (Train more)."""
     train_text, val_text = split_text(text, config.val_fraction)
     if start is not None:
-        vocab, notices = start.vocab, []
+        vocab, notices = start.vocab, list(start.notices)
     else:
         vocab, notices = make_vocab(train_text, config.level, config.max_vocab)
     config = replace(config, level=vocab.level)
@@ -194,7 +194,7 @@ def score_text(trained: TrainedLanguageModel, text: str) -> TextResult:
 
 def run_text(text: str, config: TextConfig, callbacks: Callbacks = Callbacks(),
              start: TrainedLanguageModel | None = None) -> TextResult:
-    """``fit_text`` then ``score_text``: what the command line and the app do with a text."""
+    """``fit_text`` then ``score_text``: the short way for Python code that wants both."""
     return score_text(fit_text(text, config, callbacks, start), text)
 
 

@@ -38,7 +38,7 @@ class TrainedLanguageModel:
     def files(self) -> dict[str, bytes]:
         """The settings and the vocabulary as JSON files (the weights go with their epoch)."""
         return {"config.json": json_bytes(asdict(self.config)),
-                "vocab.json": json_bytes(self.vocab.to_dict())}
+                "vocab.json": json_bytes({**self.vocab.to_dict(), "notices": list(self.notices)})}
 
     @classmethod
     def from_files(cls, files: dict[str, bytes], training: TrainResult) -> "TrainedLanguageModel":
@@ -46,15 +46,20 @@ class TrainedLanguageModel:
         wrote while training); a ValueError in plain words if they do not hold together."""
         config = config_from_dict(TextConfig, read_json(files, "config.json"),
                                   "The saved settings (config.json)")
+        saved = read_json(files, "vocab.json")
         try:
-            vocab = vocab_from_dict(read_json(files, "vocab.json"))
+            vocab = vocab_from_dict(saved)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"The saved vocabulary (vocab.json) is not one "
                              f"({str(error)[:60]}).") from None
+        notices = saved.get("notices", [])  # what fitting it said, e.g. read as characters
+        if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
+            raise ValueError("The saved vocabulary's notices (vocab.json) are not sentences.")
         if WEIGHTS not in files:
             raise ValueError("The weights (weights.safetensors) are missing.")
         model = load_weights(lambda: build_language_model(config, len(vocab)), files[WEIGHTS])
-        return cls(config, model, vocab, training, _timeline(files))
+        return cls(config, model, vocab, training, _timeline(files),
+                   tuple(n[:500] for n in notices[:10]))
 
 
 def _timeline(files: dict[str, bytes]) -> tuple[Sample, ...]:

@@ -63,8 +63,9 @@ class Snapshot:
 class Job:
     def __init__(self, task: Callable[..., Any], label: str, queue: "JobQueue",
                  watcher: Callable[[], bool] | None = None, run_id: str | None = None,
-                 config: Any = None):
+                 config: Any = None, on_cancelled: Callable[[], None] | None = None):
         self.id = next(_ids)
+        self._on_cancelled = on_cancelled  # stopped or abandoned before it could start
         self.run_id = run_id  # the saved run it records into, if any
         self.config = config  # the settings it trains with, for the live view
         self._watcher = watcher
@@ -139,6 +140,9 @@ class Job:
         if not self._queue.acquire(self):
             with self._lock:
                 self._state = "stopped"
+            if self._on_cancelled is not None:
+                self._on_cancelled()
+            self._first_epoch.set()
             return
         with self._lock:
             self._state = "running"
@@ -190,8 +194,10 @@ class JobQueue:
 
     def submit(self, task: Callable[..., Any], label: str = "",
                watcher: Callable[[], bool] | None = None, run_id: str | None = None,
-               config: Any = None) -> Job:
-        job = Job(task, label, self, watcher, run_id, config)
+               config: Any = None, on_cancelled: Callable[[], None] | None = None) -> Job:
+        """Queue ``task``; ``on_cancelled`` is called if it is stopped (or abandoned) before it
+        starts, since the task itself then never runs to say so."""
+        job = Job(task, label, self, watcher, run_id, config, on_cancelled)
         with self._cond:
             self._waiting.append(job)
             if run_id is not None:

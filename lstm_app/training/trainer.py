@@ -31,6 +31,7 @@ import torch
 from torch import nn
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+STOP_REASONS = ("completed", "early_stopping", "stopped", "diverged", "time_budget")
 SCHEDULES = ("plateau", "cosine", "none")
 
 
@@ -85,6 +86,7 @@ class Progress:
     samples_per_sec: float
     max_seconds: float = 0.0   # the wall-clock budget, 0 for none
     record: EpochRecord | None = None  # on "epoch" records: the epoch as the history keeps it
+    start_epoch: int = 0       # the epochs of an earlier training this one goes on from
 
     @property
     def epochs_done(self) -> float:
@@ -95,8 +97,9 @@ class Progress:
 
     @property
     def fraction_done(self) -> float:
-        """Epochs done over epochs, or the budget used if a time budget will end training sooner."""
-        by_epochs = self.epochs_done / self.epochs
+        """This training's epochs done over its epochs (a Train more counts from its own start,
+        as ``elapsed`` does), or the budget used if a time budget will end training sooner."""
+        by_epochs = (self.epochs_done - self.start_epoch) / max(self.epochs - self.start_epoch, 1)
         return max(by_epochs, self.elapsed / self.max_seconds) if self.max_seconds else by_epochs
 
 
@@ -121,7 +124,7 @@ class TrainResult:
     history: list[EpochRecord] = field(default_factory=list)  # one record per finished epoch
     best_epoch: int = 0                                  # 0 when no epoch finished
     best_val_loss: float = math.inf
-    stop_reason: str = "completed"  # completed | early_stopping | stopped | diverged | time_budget
+    stop_reason: str = "completed"  # one of STOP_REASONS
     message: str = ""               # plain words for the user
     seconds: float = 0.0
     device: str = "cpu"             # where it trained: "cpu" or "cuda:0"
@@ -142,9 +145,13 @@ class SizedBatches:
 
 
 def pick_device(name: str) -> torch.device:
-    """"auto" is the GPU when there is one, else the CPU; "cpu" and "cuda" are taken as they are."""
+    """"auto" is the GPU when there is one, else the CPU; "cpu" and "cuda" are taken as they are
+    (a ValueError in plain words if this machine has no GPU to take)."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError("This machine has no GPU that torch can use; choose the device auto "
+                         "or cpu.")
     return torch.device(name)
 
 
@@ -314,6 +321,7 @@ class Trainer:
 
     def _report(self, kind, epoch, last_epoch, step, steps_per_epoch, train_loss, val,
                 result, started, seen, epoch_started, record=None):
+        start_epoch = last_epoch - self.config.epochs
         now = time.perf_counter()
         best = result.best_val_loss if math.isfinite(result.best_val_loss) else None
         self.on_progress(Progress(
@@ -321,7 +329,7 @@ class Trainer:
             steps_per_epoch=max(steps_per_epoch, step), train_loss=float(train_loss),
             val_loss=val, best_val_loss=best, lr=self._lr(), elapsed=now - started,
             samples_per_sec=seen / max(now - epoch_started, 1e-9),
-            max_seconds=self.config.max_seconds, record=record))
+            max_seconds=self.config.max_seconds, record=record, start_epoch=start_epoch))
 
     @staticmethod
     def _explain(result: TrainResult, keep_best: bool = True) -> str:

@@ -123,6 +123,12 @@ class RunsKeys:
         return f"runs_note_{run_id}"
 
 
+def loss_curve_keys(prefix: str) -> tuple[str, str, str]:
+    """A loss chart's log-scale toggle, perplexity toggle and chart, under ``prefix`` (a task
+    page's ``live_loss`` or ``final_loss``)."""
+    return f"{prefix}_log", f"{prefix}_ppl", f"{prefix}_loss_chart"
+
+
 FORECAST = ForecastKeys("fc")
 TEXT = TextKeys("tx")
 INSIDE = InsideKeys()

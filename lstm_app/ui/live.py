@@ -9,7 +9,7 @@ import streamlit as st
 from ..charts import loss_chart
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
-from .keys import TaskKeys
+from .keys import TaskKeys, loss_curve_keys
 from .session import current_job
 
 POLL_SECONDS = 1.0
@@ -42,16 +42,17 @@ def _duration(seconds: float) -> str:
 def loss_curves(history, batches, key: str, loss_label: str = "loss (MSE, scaled)",
                 perplexity_option: bool = False) -> None:
     """The loss chart with its toggles: a log scale, and for language models perplexity."""
+    log_key, ppl_key, chart_key = loss_curve_keys(key)
     a, b = st.columns(2)
-    log_y = a.toggle("Log scale", key=f"{key}_log", persist_state="session",
+    log_y = a.toggle("Log scale", key=log_key, persist_state="session",
                      help="A log scale shows small late improvements that a plain scale flattens.")
     perplexity = perplexity_option and b.toggle(
-        "Perplexity", key=f"{key}_ppl", persist_state="session",
+        "Perplexity", key=ppl_key, persist_state="session",
         help="Perplexity is exp(loss): the number of equally likely choices the model is as "
              "unsure as, at each step. 1 would be certain; the vocabulary size is a blind guess.")
     label = "perplexity" if perplexity else loss_label
     st.plotly_chart(loss_chart(history, batches, log_y=log_y, loss_label=label,
-                               perplexity=perplexity), key=f"{key}_loss_chart")
+                               perplexity=perplexity), key=chart_key)
 
 
 @st.fragment(run_every=POLL_SECONDS)

@@ -8,8 +8,8 @@ source and issues offer no public switch for this (``PagesManager.uses_pages_dir
 from the folder's existence when the first session starts, and only ``st.navigation`` clears
 it), so each page calls ``use_app_navigation(__file__)`` first: in that one case it clears the
 flag and switches to the same page, which now goes through app.py. Everywhere else it does
-nothing. tests/test_navigation.py fails the day Streamlit's behaviour changes, so that this
-can go then.
+nothing. tests/browser/test_navigation.py fails the day Streamlit's behaviour changes, so that
+this can go then; tests/test_layers.py checks that the flag is still there to clear.
 """
 
 from __future__ import annotations
@@ -24,6 +24,6 @@ def use_app_navigation(page_file: str) -> None:
 
     # AppTest resets the flag before every run and stands in a mock runtime: leave it alone there.
     real_server = Runtime.exists() and type(Runtime.instance()) is Runtime
-    if real_server and PagesManager.uses_pages_directory:
+    if real_server and getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
         st.switch_page(page_file)

@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from ..runs.recording import end_killed, record, reopen, start_run
+from ..runs.recording import end_cancelled, end_killed, record, reopen, start_run
 from ..runs.store import RunStore
 from ..runs.table import settings_summary
 from ..samples import list_samples
@@ -43,7 +43,8 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
     run_id = start_run(store, task.name, data, config, name, name, parent=parent)
     work = functools.partial(record, store.home, run_id, task.name, data, config, start=start)
     job = start_job(keys.job, work, label=name, run_id=run_id, config=config,
-                    on_killed=functools.partial(end_killed, store.home, run_id))
+                    on_killed=functools.partial(end_killed, store.home, run_id),
+                    on_cancelled=functools.partial(end_cancelled, store.home, run_id))
     st.query_params[RUN_PARAM] = run_id
     return job
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ..charts import series_chart
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
+from ..series.settings import FORECAST_SETTINGS
 from .keys import FORECAST as KEYS
 from .source_picker import SourceWidgets, choose_source
 
@@ -41,13 +42,14 @@ def choose_columns(source: dict) -> SeriesData | None:
         return None
     left, right = st.columns(2)
     time_options = ([detected.time_col] if detected.time_col else []) + [NO_TIME_COLUMN]
+    rows = FORECAST_SETTINGS  # the columns are picked here, for this file's own columns
     time_col = left.selectbox(
-        "Time column", time_options, key=KEYS.time_col(source["name"]),
-        help="The column with dates. Without one, the rows are taken in file order.")
+        rows["time_col"].label, time_options, key=KEYS.time_col(source["name"]),
+        help=rows["time_col"].help)
     value_col = right.selectbox(
-        "Column to forecast", detected.numeric_columns,
+        rows["value_col"].label, detected.numeric_columns,
         index=detected.numeric_columns.index(detected.value_col),
-        key=KEYS.value_col(source["name"]), help="The numbers you want the LSTM to predict.")
+        key=KEYS.value_col(source["name"]), help=rows["value_col"].help)
     covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or () if
                        c in detected.numeric_columns and c != value_col)
     try:

@@ -44,13 +44,15 @@ def current_job(key: str) -> Job | None:
 
 
 def start_job(key: str, task, label: str, run_id: str | None = None, config=None,
-              on_killed: Callable[[int | None], str] | None = None) -> Job:
+              on_killed: Callable[[int | None], str] | None = None,
+              on_cancelled: Callable[[], None] | None = None) -> Job:
     """Submit ``task`` and remember its job under ``key`` in this browser session."""
     # Each training runs in a worker process with one torch thread: a thread of this server
     # would share the GIL with every page poll, and torch's thread pool slows down many times
     # over when two trainings and the server compete for the cores.
     threads = int(os.environ.get("LSTM_APP_TORCH_THREADS", "1"))
     job = job_queue().submit(in_worker_process(task, threads, on_killed), label=label,
-                             watcher=_session_watcher(), run_id=run_id, config=config)
+                             watcher=_session_watcher(), run_id=run_id, config=config,
+                             on_cancelled=on_cancelled)
     st.session_state[key] = job
     return job

@@ -65,6 +65,8 @@ def train_more(keys: TaskKeys, task: Task, result, data, name: str, default_epoc
     if st.button("Train more", key=keys.train_more):
         if on_new_model is not None:
             on_new_model()
-        start_training(keys, task, data, name, replace(result.config, epochs=int(more)),
+        suggested = tuple(n for n in result.config.suggested if n != "epochs")  # chosen now
+        start_training(keys, task, data, name,
+                       replace(result.config, epochs=int(more), suggested=suggested),
                        start=result.trained)
         st.rerun()

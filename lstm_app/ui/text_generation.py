@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import streamlit as st
 
-from ..text.generate import generate, generate_tokens, memorization
+from ..text.generate import Memorization, generate, generate_tokens, memorization
 from ..text.pipeline import TextResult
 from ..text.settings import TEXT_SETTINGS
 from .keys import TEXT as KEYS
@@ -14,6 +15,24 @@ from .text_view import memorization_view
 
 TEMPERATURES = (0.2, 0.5, 1.0, 1.5)
 REDRAW_SECONDS = 0.05            # while streaming, redraw the text at most this often
+
+
+@dataclass(frozen=True)
+class Written:
+    """A text the page wrote from the model, for the screen and the download."""
+
+    title: str
+    text: str                                 # the prompt and what the model wrote after it
+    prompt: str = ""
+    memorization: Memorization | None = None  # what of it after the prompt was copied
+
+
+@dataclass(frozen=True)
+class Explored:
+    """The temperature explorer's samples: one prompt, one text per temperature."""
+
+    prompt: str
+    texts: tuple[str, ...]
 
 
 def forget_samples() -> None:
@@ -54,19 +73,18 @@ def generation_panel(result: TextResult) -> None:
                 last_drawn = time.monotonic()
         slot.empty()
         samples = st.session_state.setdefault(KEYS.generated, [])
-        samples.append({"title": f"Generated at temperature {temperature:g}, top-k {int(top_k)}, "
-                                 f"top-p {top_p:g}",
-                        "text": text, "prompt": prompt,
-                        "memo": memorization(text[len(prompt):], result.train_text)})
+        samples.append(Written(f"Generated at temperature {temperature:g}, top-k {int(top_k)}, "
+                               f"top-p {top_p:g}", text, prompt,
+                               memorization(text[len(prompt):], result.train_text)))
     samples = st.session_state.get(KEYS.generated, [])
     if samples:
         latest = samples[-1]
-        memorization_view(latest["text"], latest["prompt"], latest["memo"], result.train_text)
+        memorization_view(latest.text, latest.prompt, latest.memorization, result.train_text)
         if len(samples) > 1:
             with st.expander(f"Earlier samples ({len(samples) - 1})"):
                 for sample in reversed(samples[:-1]):
-                    st.caption(sample["title"])
-                    st.code(sample["text"], language=None, wrap_lines=True)
+                    st.caption(sample.title)
+                    st.code(sample.text, language=None, wrap_lines=True)
 
 
 def temperature_explorer(result: TextResult) -> None:
@@ -79,26 +97,25 @@ def temperature_explorer(result: TextResult) -> None:
     length = 200 if result.config.level == "char" else 60
     if st.button("Compare temperatures 0.2, 0.5, 1.0 and 1.5", key=KEYS.explore):
         with st.spinner("Writing four samples…"):
-            st.session_state[KEYS.explored] = {
-                "prompt": prompt,
-                "samples": [generate(result.model, result.vocab, prompt, length, t, seed=0)
-                            for t in TEMPERATURES]}
+            st.session_state[KEYS.explored] = Explored(prompt, tuple(
+                generate(result.model, result.vocab, prompt, length, t, seed=0)
+                for t in TEMPERATURES))
     explored = st.session_state.get(KEYS.explored)
     if explored is None:
         return
-    st.caption(f"Each continues “{explored['prompt']}” with the same random draws, so only the "
+    st.caption(f"Each continues “{explored.prompt}” with the same random draws, so only the "
                f"temperature differs.")
-    for column, t, text in zip(st.columns(len(TEMPERATURES)), TEMPERATURES, explored["samples"]):
+    for column, t, text in zip(st.columns(len(TEMPERATURES)), TEMPERATURES, explored.texts):
         column.markdown(f"**Temperature {t:.1f}**")
         column.code(text, language=None, wrap_lines=True)
 
 
-def all_samples(result: TextResult) -> list[dict]:
+def all_samples(result: TextResult) -> list[Written]:
     """Every sample of this model for the download: the final one, generated ones, the explorer's."""
-    samples = [{"title": "The sample at the end of training", "text": result.sample}]
-    samples += [{"title": s["title"], "text": s["text"]} for s in st.session_state.get(KEYS.generated, [])]
+    samples = [Written("The sample at the end of training", result.sample)]
+    samples += st.session_state.get(KEYS.generated, [])
     explored = st.session_state.get(KEYS.explored)
     if explored is not None:
-        samples += [{"title": f"Temperature {t:.1f}", "text": text}
-                    for t, text in zip(TEMPERATURES, explored["samples"])]
+        samples += [Written(f"Temperature {t:.1f}", text)
+                    for t, text in zip(TEMPERATURES, explored.texts)]
     return samples

@@ -30,15 +30,29 @@ def suggestion_cached(text: str, given: dict) -> dict:
     return {name: getattr(config, name) for name in (*config.suggested, *given)}
 
 
+BASIS = ("level", "max_vocab", "val_fraction")  # what a suggestion is made for, besides the text
+
+
 def suggest_for(source_id: str, text: str, sample_settings: dict) -> None:
-    """Set the widgets to the settings suggested for this text's size, once per new text."""
+    """Set the widgets to the settings suggested for this text's size (as the command line
+    does): everything, for a new text; for the same text at another level, vocabulary size or
+    validation share, the settings the user has not changed from the earlier suggestion."""
     init_settings(TASK, KEYS)
-    if st.session_state.get(KEYS.suggested_for) == source_id:
+    state = st.session_state
+    basis = {name: state[KEYS.setting(name)] for name in BASIS}
+    if state.get(KEYS.suggested_for) == (source_id, basis):
         return
-    suggestion = suggestion_cached(text, dict(sample_settings))
-    init_settings(TASK, KEYS, suggestion, overwrite=True)
-    st.session_state[KEYS.suggestion] = suggestion
-    st.session_state[KEYS.suggested_for] = source_id
+    if state.get(KEYS.suggested_for, (None,))[0] != source_id:
+        suggestion = suggestion_cached(text, dict(sample_settings))
+        init_settings(TASK, KEYS, suggestion, overwrite=True)
+    else:
+        earlier = state.get(KEYS.suggestion) or {}
+        suggestion = suggestion_cached(text, basis)
+        untouched = {name: value for name, value in suggestion.items()
+                     if name in earlier and state.get(KEYS.setting(name)) == earlier[name]}
+        init_settings(TASK, KEYS, untouched, overwrite=True)
+    state[KEYS.suggestion] = suggestion
+    state[KEYS.suggested_for] = (source_id, {name: state[KEYS.setting(name)] for name in BASIS})
 
 
 def current_summary(text: str) -> TextSummary:

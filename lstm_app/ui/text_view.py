@@ -179,11 +179,11 @@ def text_box(inner_html: str) -> str:
             'border-radius:0.5rem">' + inner_html + "</div>")
 
 
-def downloads(result: TextResult, samples: list[dict]) -> None:
-    """The samples as a text file and the report as JSON."""
+def downloads(result: TextResult, samples: list) -> None:
+    """The samples (each with a title and a text) as a text file, and the report as JSON."""
     lines = [f"# Samples from an LSTM trained on this text ({result.config.level} level)\n"]
     for sample in samples:
-        lines.append(f"## {sample['title']}\n\n{sample['text']}\n")
+        lines.append(f"## {sample.title}\n\n{sample.text}\n")
     st.subheader("Download")
     a, b = st.columns(2)
     a.download_button("Download the samples (TXT)", "\n".join(lines), file_name="samples.txt",
