@@ -19,9 +19,10 @@ attach_from_url(KEYS, "forecast")  # a reload or a shared link shows its run aga
 st.title("Forecast")
 st.caption("Upload a time series or pick a sample, choose the settings, and press Train.")
 
-series = choose_series()
-if series is None:
+chosen = choose_series()
+if chosen is None:
     st.stop()
+series = chosen.data
 show_series(series)
 
 st.subheader("Settings")
@@ -31,7 +32,7 @@ if config is None:
 model_size_note(series, config)
 
 train_button(KEYS, lambda: start_training(KEYS, FORECAST, series, series.name, config))
-result = finished_result(KEYS, lambda snap: render_live(snap, series.value_col))
+result = finished_result(KEYS, chosen, config, lambda snap: render_live(snap, series.value_col))
 
 st.divider()
 show_result(result)

@@ -24,10 +24,10 @@ st.caption("Upload a text or pick a sample, press Train, and watch an LSTM learn
 chosen = choose_text()
 if chosen is None:
     st.stop()
-source, text = chosen
-suggest_for(f"{source['name']}:{len(source['data'])}", text, source.get("settings", {}))
+text = chosen.data
+suggest_for(chosen.fingerprint, text, chosen.settings)
 summary = current_summary(text)
-show_text(source["name"], text, summary)
+show_text(chosen.name, text, summary)
 
 st.subheader("Settings")
 config = text_settings()
@@ -35,11 +35,11 @@ if config is None:
     st.stop()
 can_train = model_size_note(summary, config)
 
-train_button(KEYS, lambda: start_training(KEYS, TEXT, text, source["name"], config),
+train_button(KEYS, lambda: start_training(KEYS, TEXT, text, chosen.name, config),
              can_train=can_train, on_new_model=forget_samples)
 job = current_job(KEYS.job)
 running = job.config if job is not None else config  # the settings of the training shown below
-result = finished_result(KEYS, lambda snap: render_live(snap, running),
+result = finished_result(KEYS, chosen, config, lambda snap: render_live(snap, running),
                          speed=token_speed(running))
 
 st.divider()

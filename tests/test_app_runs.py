@@ -254,10 +254,65 @@ def test_a_finished_forecast_run_reopens_from_its_address(app, store):
     # the data picker shows what it trained on
     assert at.radio(key="fc_kind").value == "A sample"
     assert at.selectbox(key="fc_sample").value == "airline_passengers"
-    assert any(c.value.startswith(f"Saved as run **{run_id}**") for c in at.caption)
+    assert [i.value for i in at.info if run_id in i.value] == [
+        f"Viewing saved run **airline\\_passengers\\.csv** ({run_id}): its data, settings and "
+        f"results. Change any of them and Train makes a new run."]
     assert at.query_params.get("run") == run_id
     assert not at.button(key="fc_train").disabled
     assert [h.epoch for h in store.history(run_id)] == [1, 2]  # reopening trains nothing
+
+
+def test_a_runs_address_brings_back_its_own_data_and_settings(app, store):
+    sales = SAMPLES / "daily_sales.csv"
+    series = load_series(sales, name=sales.name, value_col="sales", covariates=("promo",))
+    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=2, dropout=0.25, lr=0.01,
+                            horizon=7, patience=0)
+    run_id = start_run(store, "forecast", series, config, "sales", sales.name)
+    record(store.home, run_id, "forecast", series, config)
+
+    at = ok(app(run=run_id).run())  # a fresh browser: nothing chosen before
+    assert at.selectbox(key="fc_sample").value == "daily_sales"  # not the default sample
+    assert at.session_state["fc_value_daily_sales.csv"] == "sales"
+    state = at.session_state
+    assert (state["fc_hidden_size"], state["fc_epochs"], state["fc_dropout"], state["fc_lr"],
+            state["fc_patience"]) == (8, 2, 0.25, 0.01, 0)
+    assert state["fc_horizon"] == 7 and state["fc_lookback"] is None  # its lookback was auto
+    assert list(state["fc_covariates"]) == ["promo"]
+    assert any(i.value.startswith("Viewing saved run **sales**") for i in at.info)
+    assert FC_RESULTS in subheaders(at)
+
+    at.number_input(key="fc_epochs").set_value(5)  # the user changes something
+    ok(at.run())
+    assert not any(i.value.startswith("Viewing saved run") for i in at.info)
+    assert any(c.value.startswith(f"Saved as run **{run_id}**") for c in at.caption)
+    assert FC_RESULTS in subheaders(at)  # still the same data: its results stay
+
+
+def test_results_never_stand_under_other_data(app, store):
+    run_id, result = recorded_forecast(store)
+    at = ok(app(run=run_id).run())
+    assert FC_RESULTS in subheaders(at)
+    at.selectbox(key="fc_sample").set_value("noisy_sine")
+    ok(at.run())
+    assert FC_RESULTS not in subheaders(at)
+    assert not [s for s in at.success if s.value == result.verdict]
+    [other] = [i.value for i in at.info if "not on the data above" in i.value]
+    assert other.startswith(f"The training shown is on **airline\\_passengers\\.csv** (run {run_id})")
+    assert not at.button(key="fc_train").disabled  # train on the new data
+    ok(at.button(key="fc_show_run").click().run())  # ... or bring the run back with its data
+    assert at.selectbox(key="fc_sample").value == "airline_passengers"
+    assert FC_RESULTS in subheaders(at)
+
+
+def test_a_text_run_shows_no_results_under_another_text(app, store):
+    run_id, result = recorded_text(store)
+    at = ok(app(TEXT, run=run_id).run())
+    assert TX_RESULTS in subheaders(at)
+    assert at.session_state["tx_hidden_size"] == 16  # its own settings, not a fresh suggestion
+    at.selectbox(key="tx_sample").set_value("lstm_zh")
+    ok(at.run())
+    assert TX_RESULTS not in subheaders(at)
+    assert any("not on the data above" in i.value for i in at.info)
 
 
 def test_a_finished_text_run_reopens_from_its_address(app, store):
@@ -274,7 +329,7 @@ def test_a_finished_text_run_reopens_from_its_address(app, store):
     assert any(f"<b>{result.prompt}</b>" in h for h in html), "the final sample is not shown"
     assert at.radio(key="tx_kind").value == "A sample"
     assert at.selectbox(key="tx_sample").value == "keras_toy_sentence"
-    assert any(c.value.startswith(f"Saved as run **{run_id}**") for c in at.caption)
+    assert any(i.value.startswith("Viewing saved run") and run_id in i.value for i in at.info)
 
 
 def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):

@@ -26,7 +26,7 @@ from dataclasses import asdict
 from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
 from ..training.trainer import EpochRecord, TrainResult
-from .recording import fingerprint, how_it_ended, kept_training, save_result
+from .recording import data_fingerprint, how_it_ended, kept_training, save_result
 from .store import RunStore
 
 FORMAT = "lstm-studio-run"
@@ -148,7 +148,7 @@ def _write_run(store: RunStore, task: Task, manifest: dict, data_value, trained,
                           asdict(trained.config),
                           str(manifest.get("data_name") or task.data_names[0])[:200],
                           task.data_size(data_value),
-                          fingerprint(data_files[task.data_names[0]]))
+                          data_fingerprint(task, data_value))
     try:
         for name, content in data_files.items():
             store.write_bytes(run_id, name, content)

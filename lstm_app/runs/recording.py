@@ -29,6 +29,12 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def data_fingerprint(task: Task, data: Any) -> str:
+    """The run store's fingerprint of data as a task trains on it (its main file as saved), so
+    that a page can tell whether the results it holds belong to the data it shows."""
+    return fingerprint(task.data_files(data)[task.data_names[0]])
+
+
 def start_run(store: RunStore, task_name: str, data: Any, config: Any, name: str,
               data_name: str, parent: str | None = None) -> str:
     """Create the run and save its data and settings, before any training; return its id."""

@@ -16,9 +16,11 @@ from ..runs.recording import end_cancelled, end_killed, record, reopen, start_ru
 from ..runs.store import RunStore
 from ..runs.table import settings_summary
 from ..samples import list_samples
-from ..tasks import Task
+from ..tasks import TASKS, Task
 from ..training.jobs import FinishedJob, Job
-from .keys import FORECAST, TaskKeys
+from .keys import FORECAST, TEXT, TaskKeys
+from .markdown import plain
+from .settings_form import page_settings, restore_settings
 from .series_input import SOURCE as SERIES_SOURCE
 from .session import current_job, job_queue, start_job
 from .source_picker import use_sample
@@ -71,8 +73,20 @@ def attach_from_url(keys: TaskKeys, task: str) -> None:
         st.info(f"Run {run.name} ({run.id}) is training in another process, such as the command "
                 f"line; open it again once it has finished.")
         return
+    show_run(keys, run)
+
+
+def show_run(keys: TaskKeys, run) -> None:
+    """The saved run as the page's own: reopened (not retrained), with its data chosen in the
+    picker and its settings in the widgets."""
     if _show_saved(keys, run):
-        _show_its_data(run, store, task)
+        _show_its_data(run, run_store(), run.task)
+        restore_settings(keys, TASKS[run.task], run.config)
+        if run.task == "text":  # its settings, not a fresh suggestion for its text
+            st.session_state[TEXT.suggested_for] = (run.data_hash, {
+                name: run.config.get(name) for name in ("level", "max_vocab", "val_fraction")})
+            st.session_state[TEXT.suggestion] = {
+                name: run.config.get(name) for name in run.config.get("suggested") or ()}
 
 
 def show_checkpoint(keys: TaskKeys, job) -> bool:
@@ -115,14 +129,40 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
             st.session_state[FORECAST.time_col(run.data_name)] = run.config["time_col"]
 
 
-def run_caption(job) -> None:
-    """Above the live view or the results: which saved run this is, with its own settings (the
-    widgets above may differ: they are for the next Train)."""
+def run_caption(job, config) -> None:
+    """Above the live view or the results: which saved run this is. A run opened from its
+    address or the Runs page says so while the widgets above still hold its settings; otherwise
+    the caption gives the run's own settings (the widgets may differ: they are for the next
+    Train)."""
     if getattr(job, "notice", None):
         st.warning(job.notice)
     if getattr(job, "run_id", None) is None or job.config is None:
         return
     result = job.result()
-    config = result.config if result is not None else job.config  # "auto" resolved once trained
-    st.caption(f"Saved as run **{job.run_id}** ({settings_summary(asdict(config))}); its address "
+    trained = result.config if result is not None else job.config  # "auto" resolved once trained
+    task = TASKS["forecast" if hasattr(trained, "lookback") else "text"]
+    if isinstance(job, FinishedJob) and page_settings(task, trained) == page_settings(task, config):
+        st.info(f"Viewing saved run **{plain(job.label)}** ({job.run_id}): its data, settings and "
+                f"results. Change any of them and Train makes a new run.",
+                icon=":material/history:")
+        return
+    st.caption(f"Saved as run **{job.run_id}** ({settings_summary(asdict(trained))}); its address "
                f"reopens it. The settings above are for the next Train.")
+
+
+def elsewhere(keys: TaskKeys, job, fingerprint: str) -> bool:
+    """Whether the training shown is on other data than the page's (whose run-store
+    ``fingerprint`` is given); if so, say which, and offer to show it with its own data."""
+    run = run_store().get(job.run_id) if getattr(job, "run_id", None) else None
+    if run is None or run.data_hash == fingerprint:
+        return False
+    done = job.snapshot().done
+    st.info(f"{'The training shown' if done else 'The training running'} is on "
+            f"**{plain(run.data_name)}** (run {run.id}), not on the data above"
+            f"{'' if done else '; its live view is below'}. Press Train to train on this data.",
+            icon=":material/swap_horiz:")
+    if done:  # a callback: it runs before the data picker's widgets are drawn again
+        st.button(f"Show run {run.id} with its own data", key=keys.key("show_run"),
+                  on_click=show_run, args=(keys, run))
+    return True
+

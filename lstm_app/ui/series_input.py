@@ -6,9 +6,11 @@ import streamlit as st
 
 from ..charts import series_chart
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
+from ..runs.recording import data_fingerprint
 from ..series.settings import FORECAST_SETTINGS
+from ..tasks import FORECAST
 from .keys import FORECAST as KEYS
-from .source_picker import SourceWidgets, choose_source
+from .source_picker import Chosen, SourceWidgets, choose_source
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -16,6 +18,12 @@ def load_cached(data: bytes, name: str, time_col: str | None, value_col: str | N
                 covariates: tuple[str, ...]) -> SeriesData:
     return load_series(data, time_col=time_col, value_col=value_col, covariates=covariates,
                        name=name)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def fingerprint_cached(data: bytes, name: str, time_col: str | None, value_col: str | None,
+                       covariates: tuple[str, ...]) -> str:
+    return data_fingerprint(FORECAST, load_cached(data, name, time_col, value_col, covariates))
 
 
 SOURCE = SourceWidgets(
@@ -27,13 +35,13 @@ SOURCE = SourceWidgets(
     empty_hint="Upload a CSV file to start, or pick a sample above.")
 
 
-def choose_series() -> SeriesData | None:
+def choose_series() -> Chosen | None:
     """A sample or an upload, loaded with the columns the user picks; None (and why) otherwise."""
     source = choose_source(SOURCE)
     return None if source is None else choose_columns(source)
 
 
-def choose_columns(source: dict) -> SeriesData | None:
+def choose_columns(source: dict) -> Chosen | None:
     """Detect the columns, let the user override them, and load; errors are shown, not raised."""
     try:
         detected = load_cached(source["data"], source["name"], None, None, ())
@@ -52,8 +60,9 @@ def choose_columns(source: dict) -> SeriesData | None:
         key=KEYS.value_col(source["name"]), help=rows["value_col"].help)
     covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or () if
                        c in detected.numeric_columns and c != value_col)
+    args = (source["data"], source["name"], time_col, value_col, covariates)
     try:
-        return load_cached(source["data"], source["name"], time_col, value_col, covariates)
+        return Chosen(load_cached(*args), source["name"], fingerprint_cached(*args))
     except ValueError as error:
         st.error(str(error))
         return None

@@ -117,3 +117,23 @@ def config_from_settings(task: Task, keys: TaskKeys, fixed: dict | None = None,
     values.update(fixed or {})
     same = [n for n, v in (suggestion or {}).items() if n in values and values[n] == v]
     return task.config(**values, suggested=tuple(same))
+
+
+def page_settings(task: Task, config) -> dict:
+    """The values the page's widgets hold for ``config`` (a config or a saved run's dict): its
+    settings shown on the page, with "auto" for those it left to the data."""
+    get = config.get if isinstance(config, dict) else lambda name: getattr(config, name)
+    suggested = get("suggested") or ()
+    values = {}
+    for s in task.settings.values():
+        if s.on_page:
+            value = AUTO if s.auto and s.name in suggested else get(s.name)
+            values[s.name] = tuple(value) if isinstance(value, list) else value
+    return values
+
+
+def restore_settings(keys: TaskKeys, task: Task, config) -> None:
+    """Put a run's settings into the widgets (the run's address, Open from the Runs page)."""
+    values = {name: value for name, value in page_settings(task, config).items()
+              if value is not None or task.settings[name].auto or task.settings[name].optional}
+    init_settings(task, keys, values, overwrite=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import streamlit as st
 
@@ -25,6 +26,16 @@ class SourceWidgets:
     upload_types: tuple[str, ...]
     upload_help: str
     empty_hint: str            # shown while there is no upload yet
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The data a task page shows, as it would train on it."""
+
+    data: Any                  # a SeriesData, or the text
+    name: str                  # its file's name
+    fingerprint: str           # the run store's fingerprint of it: results carry the same
+    settings: dict = field(default_factory=dict)  # the settings a sample is meant for
 
 
 def use_sample(keys: TaskKeys, name: str) -> None:

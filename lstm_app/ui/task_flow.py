@@ -13,8 +13,9 @@ from ..training.jobs import Job, Snapshot
 from ..training.trainer import Progress
 from .keys import TaskKeys
 from .live import watch, windows_per_second
-from .runs_session import run_caption, show_checkpoint, start_training
+from .runs_session import elsewhere, run_caption, show_checkpoint, start_training
 from .session import current_job
+from .source_picker import Chosen
 
 
 def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = True,
@@ -35,11 +36,17 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
         st.rerun()  # redraw with Train disabled and the live view running
 
 
-def finished_result(keys: TaskKeys, render: Callable[[Snapshot], None],
+def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Snapshot], None],
                     speed: Callable[[Progress], str] = windows_per_second):
-    """The live view while the training shown runs; its result once it has ended. Until then,
-    or without a result, the page stops here (saying why)."""
-    run_caption(current_job(keys.job))
+    """The live view while the training shown runs; its result once it has ended, if it was on
+    the ``chosen`` data (results never stand under data they do not belong to). Until then, or
+    without a result, the page stops here (saying why)."""
+    job = current_job(keys.job)
+    if job is not None and elsewhere(keys, job, chosen.fingerprint):
+        if job.snapshot().done:
+            st.stop()
+    else:
+        run_caption(job, config)
     snap = watch(keys, render, speed)
     if snap is None or not snap.done:
         st.stop()

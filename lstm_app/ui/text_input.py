@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ..text.corpus import read_text
+from ..runs.recording import data_fingerprint
+from ..tasks import TEXT
 from ..text.spans import TextSummary
 from .keys import TEXT as KEYS
-from .source_picker import SourceWidgets, choose_source
+from .source_picker import Chosen, SourceWidgets, choose_source
 
 PREVIEW_CHARS = 1500
 
@@ -26,11 +28,19 @@ SOURCE = SourceWidgets(
     empty_hint="Upload a .txt file to start, or pick a sample above.")
 
 
-def choose_text() -> tuple[dict, str] | None:
+def choose_text() -> Chosen | None:
     """A sample or an upload, and its text as read; None (and why) when there is none to use."""
     source = choose_source(SOURCE)
     text = None if source is None else read_source(source)
-    return None if text is None else (source, text)
+    if text is None:
+        return None
+    return Chosen(text, source["name"], fingerprint_cached(source["data"]),
+                  source.get("settings", {}))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def fingerprint_cached(data: bytes) -> str:
+    return data_fingerprint(TEXT, read_cached(data)[0])
 
 
 def read_source(source: dict) -> str | None:
