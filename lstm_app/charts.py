@@ -27,12 +27,13 @@ SPAN_FILLS = {"train": "rgba(120, 120, 120, 0.07)", "validation": "rgba(224, 123
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> go.Figure:
-    """The look every chart shares: white template, legend in a row above the plot, compact margins."""
+    """The look every chart shares: white template, the title alone at the top, the legend in
+    a row under the plot (on a narrow screen a legend above would wrap over the title)."""
     fig.update_layout(
-        template=TEMPLATE, height=350, hovermode="x unified",
-        title=dict(text=title, x=0, xanchor="left", y=0.97, yanchor="top"),
-        legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
-        margin=dict(l=60, r=60 if "yaxis2" in extra else 20, t=75, b=45),
+        template=TEMPLATE, height=380, hovermode="x unified",
+        title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top"),
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.2, yanchor="top"),
+        margin=dict(l=60, r=60 if "yaxis2" in extra else 20, t=45, b=90),
         xaxis_title=x_title, yaxis_title=y_title, **extra)
     return fig
 
@@ -180,18 +181,35 @@ def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
 
 def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,
                    tail: int | None = None) -> go.Figure:
-    """Recent history, then the forecast with its bands, joined at the last observation ("now")."""
+    """Recent history, then the forecast with its bands, joined at the last observation ("now");
+    a forecast of one step is a point with its intervals as error bars (a band from "now" to one
+    point would be a wedge that says nothing)."""
     recent = history.tail(tail if tail is not None else max(4 * len(forecast), 48))
     last_time, last_value = history.index[-1], float(history.iloc[-1])
-    # Every forecast trace starts at the last observed point, so the line and bands leave no gap.
-    x = [last_time, *forecast["time"]]
     fig = go.Figure(_line(recent.index, recent, "actual", ACTUAL))
-    _add_bands(fig, x, forecast, prefix=[last_value])
-    fig.add_trace(_line(x, [last_value, *forecast["forecast"]], "LSTM forecast", LSTM))
+    if len(forecast) == 1:
+        row = forecast.iloc[0]
+        for level in (95, 80):
+            if f"lower_{level}" in forecast:
+                fig.add_trace(go.Scatter(
+                    x=[row["time"]], y=[row["forecast"]], mode="markers", name=f"{level}% interval",
+                    marker=dict(color=BANDS[level], size=1), error_y=dict(
+                        type="data", symmetric=False, array=[row[f"upper_{level}"] - row["forecast"]],
+                        arrayminus=[row["forecast"] - row[f"lower_{level}"]],
+                        color=BANDS[level].replace("0.30", "0.9").replace("0.13", "0.5"),
+                        thickness=12 if level == 80 else 6, width=0)))
+        fig.add_trace(_line([row["time"]], [row["forecast"]], "LSTM forecast", LSTM,
+                            mode="markers", marker=dict(size=10, color=LSTM)))
+        title = "Forecast: the next step"
+    else:
+        # Every forecast trace starts at the last observed point: the line and bands leave no gap.
+        x = [last_time, *forecast["time"]]
+        _add_bands(fig, x, forecast, prefix=[last_value])
+        fig.add_trace(_line(x, [last_value, *forecast["forecast"]], "LSTM forecast", LSTM))
+        title = f"Forecast: the next {len(forecast)} steps"
     fig.add_vline(x=last_time, line_dash="dash", line_width=1, line_color="#888888",
                   annotation_text="now", annotation_position="top left")
-    return _layout(fig, f"Forecast: the next {len(forecast)} steps", _x_title(history.index),
-                   value_label)
+    return _layout(fig, title, _x_title(history.index), value_label)
 
 
 METRIC_ROWS = {"LSTM": None, "Naive (last value)": "naive", "Seasonal naive": "seasonal_naive",
@@ -210,9 +228,10 @@ def _significant(value, digits: int = 4) -> float:
 
 
 def metrics_table(test, baselines: dict) -> pd.DataFrame:
-    """The LSTM's and the baselines' test scores, one row each, 4 significant digits."""
-    rows = {label: test if key is None else baselines.get(key)
-            for label, key in METRIC_ROWS.items()}
+    """The LSTM's and the baselines' test scores, one row each (the baselines that were run),
+    4 significant digits."""
+    rows = {label: test if key is None else baselines[key]
+            for label, key in METRIC_ROWS.items() if key is None or key in baselines}
     return pd.DataFrame(
         [[_significant(getattr(scores, key, None)) for key in METRIC_COLUMNS.values()]
          for scores in rows.values()],

@@ -2,7 +2,8 @@
 
 Each entry of samples.json names a file there, a title, a one-line description for a
 non-coder, a kind ("series" for CSV time series, "text" for .txt corpora) and optionally the
-settings it is meant for (the word-level Keras sentences: {"level": "word"}).
+settings it is meant for (the word-level Keras sentences: {"level": "word"}) and, for a series,
+the unit of its values ("thousand passengers"), for the axes and the scores in words.
 A sample's name is its file stem, e.g. "airline_passengers".
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Sample:
     kind: str
     path: Path
     settings: dict = field(default_factory=dict)  # settings the sample is meant for, e.g. {"level": "word"}
+    unit: str = ""              # what its values count, e.g. "thousand passengers"
 
 
 def list_samples(kind: str | None = None) -> list[Sample]:
@@ -35,6 +37,7 @@ def list_samples(kind: str | None = None) -> list[Sample]:
             kind=e["kind"],
             path=SAMPLE_DIR / e["file"],
             settings=e.get("settings", {}),
+            unit=e.get("unit", ""),
         )
         for e in entries
     ]

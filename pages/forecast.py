@@ -10,6 +10,7 @@ from lstm_app.ui.keys import FORECAST as KEYS
 from lstm_app.ui.navigation import use_app_navigation
 from lstm_app.ui.runs_session import attach_from_url, start_training
 from lstm_app.ui.series_input import choose_series, show_series
+from lstm_app.ui.session import current_job
 from lstm_app.ui.task_flow import finished_result, train_button, train_more
 
 use_app_navigation(__file__)
@@ -23,7 +24,7 @@ chosen = choose_series()
 if chosen is None:
     st.stop()
 series = chosen.data
-show_series(series)
+show_series(chosen)
 
 st.subheader("Settings")
 config = forecast_settings(series)
@@ -35,6 +36,6 @@ train_button(KEYS, lambda: start_training(KEYS, FORECAST, series, series.name, c
 result = finished_result(KEYS, chosen, config, lambda snap: render_live(snap, series.value_col))
 
 st.divider()
-show_result(result)
+show_result(result, chosen.unit, current_job(KEYS.job).run_id)
 forecast_coach(result)
 train_more(KEYS, FORECAST, result, result.series, result.series.name, default_epochs=20)

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_app.tasks import FORECAST as FORECAST_TASK
+from lstm_app.ui.markdown import plain
 from tests.conftest import REPO, assert_widgets_follow_the_table, poll
 
 FORECAST = "pages/forecast.py"
@@ -138,7 +139,7 @@ def test_each_sample_shows_its_summary(app, sample):
     at.selectbox(key="fc_sample").set_value(sample).run()
     assert not at.exception
     line = summary(at)
-    assert line.startswith(f"**{sample}.csv**: ")
+    assert line.startswith(f"**{plain(sample)}.csv**: ")
     assert SAMPLE_FREQUENCIES[sample] in line
     assert any(c.value.startswith("The network has **") for c in [*at.caption, *at.warning])
     assert not at.error

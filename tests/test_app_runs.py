@@ -255,7 +255,7 @@ def test_a_finished_forecast_run_reopens_from_its_address(app, store):
     assert at.radio(key="fc_kind").value == "A sample"
     assert at.selectbox(key="fc_sample").value == "airline_passengers"
     assert [i.value for i in at.info if run_id in i.value] == [
-        f"Viewing saved run **airline\\_passengers\\.csv** ({run_id}): its data, settings and "
+        f"Viewing saved run **airline\\_passengers.csv** ({run_id}): its data, settings and "
         f"results. Change any of them and Train makes a new run."]
     assert at.query_params.get("run") == run_id
     assert not at.button(key="fc_train").disabled
@@ -297,7 +297,7 @@ def test_results_never_stand_under_other_data(app, store):
     assert FC_RESULTS not in subheaders(at)
     assert not [s for s in at.success if s.value == result.verdict]
     [other] = [i.value for i in at.info if "not on the data above" in i.value]
-    assert other.startswith(f"The training shown is on **airline\\_passengers\\.csv** (run {run_id})")
+    assert other.startswith(f"The training shown is on **airline\\_passengers.csv** (run {run_id})")
     assert not at.button(key="fc_train").disabled  # train on the new data
     ok(at.button(key="fc_show_run").click().run())  # ... or bring the run back with its data
     assert at.selectbox(key="fc_sample").value == "airline_passengers"

@@ -1,5 +1,6 @@
 """Baselines, the verdict and conformal intervals on tiny hand-checked arrays."""
 import numpy as np
+import pytest
 
 from lstm_app.series.metrics import Scores
 from lstm_app.series import baselines, evaluation, intervals
@@ -24,45 +25,44 @@ def test_drift_extends_the_first_to_last_line():
         [10, 12, 14], [6.5, 8, 9.5], [2, 2, 2]]
 
 
-def test_baseline_forecasts_fall_back_to_naive_without_a_usable_season():
-    naive = baselines.naive(PATTERN, np.array([4, 6]), 2)
+def test_seasonal_naive_is_left_out_without_a_usable_season():
     for season, origins in ((None, [4, 6]), (5, [4, 6]), (1, [4, 6])):
         preds = evaluation.baseline_forecasts(PATTERN, np.array(origins), 2, season)
-        assert preds["seasonal_naive"].tolist() == naive.tolist(), season
+        assert set(preds) == {"naive", "drift"}, season  # not naive again under another name
     preds = evaluation.baseline_forecasts(PATTERN, np.array([4, 6]), 2, 4)
     assert preds["seasonal_naive"].tolist() == [[1, 5], [9, 3]]
     assert set(preds) == {"naive", "seasonal_naive", "drift"}
 
 
-def scores(mase, mae):
-    return Scores(mae=mae, rmse=mae, mape=None, smape=1.0, mase=mase)
+def scores(mae):
+    return Scores(mae=mae, rmse=mae, mape=None, smape=1.0, mase=mae / 2)
 
 
-def rows(**mase_by_name):
-    return {name: scores(value, 10.0) for name, value in mase_by_name.items()}
+def rows(**mae_by_name):
+    return {name: scores(value) for name, value in mae_by_name.items()}
 
 
-def test_verdict_when_the_lstm_wins():
-    text = evaluation.verdict(scores(0.82, 1.0),
-                              rows(naive=1.2, seasonal_naive=1.0, drift=1.5))
-    assert text == ("The LSTM's MASE is 18% lower than seasonal naive's, the best of the three "
-                    "baselines, on the test span.")
+def test_verdict_when_the_lstm_wins_in_everyday_words():
+    text = evaluation.verdict(scores(0.78), rows(naive=1.2, seasonal_naive=1.0, drift=1.5),
+                              season_length=12, freq="MS")
+    assert text == ("The LSTM's forecasts were 22% closer to what happened than repeating last "
+                    "year's value, the best of three simple rules, on the test span.")
 
 
 def test_verdict_when_a_baseline_wins():
-    text = evaluation.verdict(scores(1.25, 1.0),
-                              rows(naive=1.0, seasonal_naive=1.1, drift=1.5))
-    assert text == ("Naive (last value) beats this LSTM: its MASE is 20% lower on the test span, "
-                    "so trust naive (last value) for this series, or try a longer lookback, more "
-                    "epochs or a smaller model.")
+    text = evaluation.verdict(scores(1.25), rows(naive=1.0, drift=1.5))
+    assert text == ("Simply repeating the last value beat the LSTM: its forecasts were 20% "
+                    "closer to what happened on the test span, so trust that rule for this "
+                    "series, or try a longer lookback, more epochs or a smaller model.")
 
 
-def test_verdict_falls_back_to_mae_without_mase():
-    baseline_rows = {"naive": scores(None, 5.0),
-                     "seasonal_naive": scores(None, 4.5),
-                     "drift": scores(None, 4.0)}
-    assert evaluation.verdict(scores(None, 3.0), baseline_rows) == (
-        "The LSTM's MAE is 25% lower than drift's, the best of the three baselines, on the test span.")
+def test_verdict_when_it_is_a_tie_and_the_seasons_words():
+    text = evaluation.verdict(scores(1.005), rows(seasonal_naive=1.0, drift=3.0),
+                              season_length=7, freq="D")
+    assert text.startswith("The LSTM's forecasts were as close to what happened as repeating "
+                           "last week's value on the same day (within 1%), the best of two")
+    assert evaluation.rules(24, "h")["seasonal_naive"] == "repeating yesterday's value at the same hour"
+    assert evaluation.rules(5, None)["seasonal_naive"] == "repeating the value from 5 steps earlier"
 
 
 def crafted_errors(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -88,8 +88,27 @@ def test_conformal_widths_flag_too_few_windows():
     assert widths.tolist() == [9, 90] and not enough
     _, notices = evaluation.interval_widths(true, pred)
     assert notices == ["The validation span has only 9 windows, too few for a guaranteed 95% "
-                       "interval; the largest validation error is used, so check the measured "
-                       "coverage."]
+                       "interval, so its width is estimated from the spread of the validation "
+                       "errors; check the measured coverage."]
+
+
+def test_with_few_windows_the_95_band_is_still_clearly_wider_than_the_80_band():
+    # Four windows: ranks ceil(5 · 0.8) = 4 and ceil(5 · 0.95) = 5 > 4 would both take the
+    # largest error, and the two bands would be the same.
+    true, pred = crafted_errors(4)
+    widths, estimated = intervals.widths(true, pred)
+    assert estimated == [95]
+    assert widths[80].tolist() == [4, 40]  # the conformal rank, the largest error here
+    ratio = 1.959964 / 1.281552  # a normal error's 95% over its 80% half-width
+    assert widths[95] == pytest.approx(np.array([4, 40]) * ratio, rel=1e-5)
+    rms = np.sqrt(np.mean(np.array([1, 4, 9, 16]))) * np.array([1, 10])
+    assert (widths[95] >= 1.959964 * rms - 1e-9).all()
+
+
+def test_with_enough_windows_the_bands_are_the_conformal_ones():
+    true, pred = crafted_errors(40)
+    widths, estimated = intervals.widths(true, pred)
+    assert estimated == [] and widths[80].tolist() == [33, 330] and widths[95].tolist() == [39, 390]
 
 
 def test_coverage_counts_the_bounds_as_inside():
@@ -109,8 +128,7 @@ def test_coverage_note_speaks_only_when_intervals_fall_short():
 
 def test_lstm_wins_follows_the_verdicts_one_percent_rule():
     from lstm_app.series.evaluation import lstm_wins
-    row = lambda mase: scores(mase, 1.0)
-    baselines = {"naive": row(1.0), "seasonal_naive": row(0.8), "drift": row(1.2)}
-    assert lstm_wins(row(0.7), baselines)
-    assert not lstm_wins(row(0.795), baselines)  # within 1%: "adds nothing yet"
-    assert not lstm_wins(row(0.9), baselines)
+    baselines = {"naive": scores(1.0), "seasonal_naive": scores(0.8), "drift": scores(1.2)}
+    assert lstm_wins(scores(0.7), baselines)
+    assert not lstm_wins(scores(0.795), baselines)  # within 1%: "adds nothing yet"
+    assert not lstm_wins(scores(0.9), baselines)

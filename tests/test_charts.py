@@ -30,8 +30,10 @@ def as_dates(values) -> list[pd.Timestamp]:
 
 def check_common_layout(fig: go.Figure) -> None:
     assert fig.layout.template.layout.paper_bgcolor == "white"  # plotly_white
-    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1
-    assert fig.layout.height == 350
+    # The legend in a row under the plot, never over the title (which wraps on a phone).
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
+    assert fig.layout.title.y > 0.9
+    assert fig.layout.height == 380
 
 
 @pytest.fixture
@@ -191,6 +193,19 @@ def test_forecast_chart_joins_the_forecast_to_the_last_observation(frame, future
     check_common_layout(fig)
 
 
+def test_a_one_step_forecast_is_a_point_with_error_bars_not_a_wedge(frame, future):
+    history = frame["passengers"]
+    one = future.iloc[:1]
+    fig = charts.forecast_chart(history, one, "passengers", tail=5)
+    assert fig.layout.title.text == "Forecast: the next step"
+    point = trace(fig, "LSTM forecast")
+    assert list(point.y) == [112.0] and "markers" in point.mode and len(point.x) == 1
+    band = trace(fig, "95% interval")
+    assert band.error_y.array[0] == pytest.approx(one["upper_95"].iloc[0] - 112.0)
+    assert band.error_y.arrayminus[0] == pytest.approx(112.0 - one["lower_95"].iloc[0])
+    assert all(len(t.x) == 1 for t in fig.data if t.name != "actual")  # nothing from "now"
+
+
 def test_forecast_chart_default_tail_is_capped_by_the_history(frame, future):
     fig = charts.forecast_chart(frame["passengers"], future, "passengers")
     assert len(trace(fig, "actual").x) == 12  # max(4 × 2, 48) = 48, but only 12 points exist
@@ -208,6 +223,9 @@ def test_metrics_table_labels_rounding_and_missing_mape():
     table = charts.metrics_table(row(1, None), {"naive": row(10, 12.3456789),
                                                 "seasonal_naive": row(100, 1.0),
                                                 "drift": row(1000, 0.0)})
+    without_season = charts.metrics_table(row(1, None), {"naive": row(10, 12.3456789),
+                                                         "drift": row(1000, 0.0)})
+    assert list(without_season.index) == ["LSTM", "Naive (last value)", "Drift"]
     assert list(table.index) == ["LSTM", "Naive (last value)", "Seasonal naive", "Drift"]
     assert list(table.columns) == ["MAE", "RMSE", "MAPE %", "sMAPE %", "MASE"]
     assert math.isnan(table.loc["LSTM", "MAPE %"])

@@ -59,7 +59,7 @@ def test_run_forecast_scores_the_same_windows_for_everyone():
     first = result.backtest[result.backtest["origin"] == origins[0]]
     y = result.series.frame["y"]
     assert np.allclose(first["naive"], y[y.index < origins[0]].iloc[-1])
-    assert result.verdict.endswith("on the test span.") or "beats this LSTM" in result.verdict
+    assert "closer to what happened" in result.verdict
 
 
 def test_future_forecast_has_real_timestamps_and_nested_intervals():
@@ -178,3 +178,27 @@ def test_live_validation_forecast_and_scoreboard():
     assert live.times[0] == series.frame.index[84]  # the first validation origin
     assert set(live.scoreboard) == {"lstm", "naive", "seasonal_naive", "drift"}
     assert live.actual[0] == series.frame["y"].iloc[84]
+
+
+def test_a_series_never_negative_is_not_forecast_below_zero():
+    rng = np.random.default_rng(1)
+    t = np.arange(120)
+    counts = np.abs(30 * np.sin(2 * np.pi * t / 12)) + rng.exponential(2.0, 120)  # near zero often
+    result = run_forecast(monthly(counts), ForecastConfig(lookback=24, horizon=6, **FAST))
+    for frame in (result.backtest, result.forecast):
+        for column in ("forecast", "lower_80", "lower_95"):
+            assert (frame[column] >= 0).all(), column
+    assert (result.forecast["upper_95"] >= result.forecast["upper_80"]).all()
+    assert "raised to zero" in " ".join(result.notices)
+    shifted = run_forecast(monthly(counts - 20), ForecastConfig(lookback=24, horizon=6, **FAST))
+    assert (shifted.backtest["lower_95"] < 0).any()  # a series that does go below zero may
+    assert "raised to zero" not in " ".join(shifted.notices)
+
+
+def test_a_short_series_verdict_says_it_is_fragile():
+    short = run_forecast(monthly(seasonal(40)), ForecastConfig(lookback=6, horizon=3, **FAST))
+    assert short.verdict.endswith("Your data is short (40 values, 6 of them in the test span), "
+                                  "so this verdict is fragile: a few unusual values could "
+                                  "change it.")
+    long = run_forecast(monthly(seasonal(120)), ForecastConfig(lookback=12, horizon=3, **FAST))
+    assert "fragile" not in long.verdict

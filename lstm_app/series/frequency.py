@@ -301,3 +301,33 @@ def _clear_peaks(acf: np.ndarray) -> list[int]:
     trough_before = np.minimum.accumulate(acf)[lags - 1]
     clear = is_peak & (acf[lags] - trough_before >= ACF_MIN_RISE)
     return [int(lag) for lag in lags[clear]]
+
+
+def time_labels(index: pd.Index, freq: str | None) -> list[str]:
+    """Each timestamp as a person writes it at this frequency ("1960", "Dec 1960", "1960-12-31",
+    "1960-12-31 14:00"); rows without dates as "row 1", "row 2", … (counted from one)."""
+    if not isinstance(index, pd.DatetimeIndex):
+        return [f"row {int(i) + 1}" for i in index]
+    offset = to_offset(freq) if freq else None
+    if isinstance(offset, (YearBegin, YearEnd)):
+        return [str(t.year) for t in index]
+    if isinstance(offset, (QuarterBegin, QuarterEnd)):
+        return [f"Q{t.quarter} {t.year}" for t in index]
+    if isinstance(offset, (MonthBegin, MonthEnd)):
+        return list(index.strftime("%b %Y"))
+    midnight = bool((index == index.normalize()).all())
+    return list(index.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M"))
+
+
+def season_phrase(season_length: int | None, freq: str | None) -> str:
+    """What repeating one season back means in everyday words, e.g. "last year's value"."""
+    offset = to_offset(freq) if freq else None
+    code = offset.rule_code if offset is not None else ""
+    yearly = {("MS", 12), ("ME", 12)} | {(c, 4) for c in (code,) if c.startswith(("QS", "QE"))}
+    if (code, season_length) in yearly or (code.startswith("W-") and season_length == 52):
+        return "last year's value"
+    if (code, season_length) in {("D", 7), ("B", 5)}:
+        return "last week's value on the same day"
+    if (code, season_length) == ("h", 24):
+        return "yesterday's value at the same hour"
+    return f"the value from {season_length} steps earlier"

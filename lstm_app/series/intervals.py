@@ -9,6 +9,7 @@ horizon step h is collected; the interval at level 1-α is ŷ ± q_h, where q_h 
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import numpy as np
 
@@ -23,6 +24,32 @@ def conformal_widths(val_true: np.ndarray, val_pred: np.ndarray, level: int) -> 
     rank = math.ceil((n + 1) * level / 100)
     enough = rank <= n
     return errors[min(rank, n) - 1], enough
+
+
+def widths(val_true: np.ndarray, val_pred: np.ndarray) -> tuple[dict[int, np.ndarray], list[int]]:
+    """Half-widths ``(horizon,)`` for every level in ``LEVELS``, and the levels whose width had
+    to be estimated.
+
+    With enough validation windows each level is its conformal quantile. With too few for a
+    level (the guarantee would need more windows than there are), the largest error is not
+    wide enough to tell 95% from 80%: that level's width is then the width a normal error of
+    the validation errors' root mean square would have, and never less than the largest error
+    or than a narrower level's width scaled as a normal error would be.
+    """
+    errors = np.abs(val_true - val_pred)                      # (windows, horizon)
+    rms = np.sqrt(np.mean(errors ** 2, axis=0))               # (horizon,)
+    result, estimated = {}, []
+    for level in sorted(LEVELS):
+        width, enough = conformal_widths(val_true, val_pred, level)
+        if not enough:
+            z = NormalDist().inv_cdf(0.5 + level / 200)
+            width = np.maximum(width, z * rms)
+            for lower, lower_width in result.items():
+                ratio = z / NormalDist().inv_cdf(0.5 + lower / 200)
+                width = np.maximum(width, ratio * lower_width)
+            estimated.append(level)
+        result[level] = width
+    return result, estimated
 
 
 def coverage(y_true: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:

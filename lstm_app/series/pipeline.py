@@ -29,6 +29,8 @@ from .trained import TrainedForecaster
 from .windows import Scaler, Split, make_windows, split_rows, window_ids
 
 MAX_AUTO_LOOKBACK = 336
+SHORT_SERIES = 100    # values; below this (or a test span below SHORT_TEST_SPAN) a verdict is fragile
+SHORT_TEST_SPAN = 12  # rows
 
 
 @dataclass
@@ -49,6 +51,7 @@ class ForecastResult:
 
     # What the pages read of the trained forecaster, by the names they always had.
     config = property(lambda self: self.trained.config)
+    fragile = property(lambda self: bool(_fragile(len(self.series.frame), self.split)))
     model = property(lambda self: self.trained.model)
     scaler = property(lambda self: self.trained.scaler)
     training = property(lambda self: self.trained.training)
@@ -172,7 +175,10 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData) -> ForecastRe
     _check_columns(config, series)
     lookback, horizon = config.lookback, config.horizon
     w, _ = _windows(series, config, scaler, torch.device("cpu"))
-    unscale = lambda a: scaler.inverse_transform(a, column=0)
+    train_y = w.y[w.split.train[0]:w.split.train[1]]
+    # A series never negative in its training span is not forecast below zero either.
+    floor = 0.0 if train_y.min() >= 0 else None
+    unscale = lambda a: _floored(scaler.inverse_transform(a, column=0), floor)
     val_ids = window_ids(w.split.val, lookback, horizon)
     test_ids = window_ids(w.split.test, lookback, horizon, config.stride)
     # In the data's own units, on exactly the same windows for every forecaster.
@@ -182,22 +188,44 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData) -> ForecastRe
     val_actual, test_actual = w.y[val_origins[:, None] + steps], w.y[test_origins[:, None] + steps]
     baseline_preds = evaluation.baseline_forecasts(w.y, test_origins, horizon,
                                                    series.season_length)
-    test_row, baseline_rows = evaluation.score(test_actual, test_pred, baseline_preds,
-                                               w.y[w.split.train[0]:w.split.train[1]],
+    test_row, baseline_rows = evaluation.score(test_actual, test_pred, baseline_preds, train_y,
                                                series.season_length)
     widths, interval_notices = evaluation.interval_widths(val_actual, val_pred)
     scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
+    forecast = _future_frame(series, model, w.values[-lookback:], unscale, widths, floor)
     return ForecastResult(
         trained=trained, series=series, split=w.split,
-        notices=_notices(series, config, trained.training) + w.notices + interval_notices,
+        notices=(_notices(series, config, trained.training) + w.notices + interval_notices
+                 + _floor_notice(floor, test_pred, widths)),
         test=test_row, baselines=baseline_rows,
         test_scaled=evaluation.scaled_errors(scaled(test_actual), scaled(test_pred)),
-        interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths),
-        verdict=evaluation.verdict(test_row, baseline_rows),
+        interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths, floor),
+        verdict=evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
+        + _fragile(len(series.frame), w.split),
         backtest=_backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds,
-                                 widths),
-        forecast=_future_frame(series, model, w.values[-lookback:], unscale, widths),
-        widths=widths, seconds=time.perf_counter() - started + trained.training.seconds)
+                                 widths, floor),
+        forecast=forecast, widths=widths,
+        seconds=time.perf_counter() - started + trained.training.seconds)
+
+
+def _floored(values: np.ndarray, floor: float | None) -> np.ndarray:
+    return values if floor is None else np.maximum(values, floor)
+
+
+def _floor_notice(floor: float | None, pred: np.ndarray, widths: dict) -> list[str]:
+    if floor is None or not any((pred - w < floor).any() for w in widths.values()):
+        return []
+    return ["The series is never negative in its training span, so forecasts and interval "
+            "bounds below zero are raised to zero."]
+
+
+def _fragile(rows: int, split: Split) -> str:
+    """The caveat a verdict carries when the data is short."""
+    test_rows = split.test[1] - split.test[0]
+    if rows >= SHORT_SERIES and test_rows >= SHORT_TEST_SPAN:
+        return ""
+    return (f" Your data is short ({rows} values, {test_rows} of them in the test span), so "
+            f"this verdict is fragile: a few unusual values could change it.")
 
 
 def run_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
@@ -234,18 +262,18 @@ def future_index(series: SeriesData, horizon: int) -> pd.Index:
     return pd.date_range(index[-1], periods=horizon + 1, freq=series.freq, name=index.name)[1:]
 
 
-def _future_frame(series, model, last_window, unscale, widths) -> pd.DataFrame:
+def _future_frame(series, model, last_window, unscale, widths, floor) -> pd.DataFrame:
     """The forecast after the last observation, in original units, with its intervals."""
     with torch.no_grad():
         model.eval()
         pred = unscale(model(last_window[None])[0][0].cpu().double().numpy())  # (horizon,)
     frame = pd.DataFrame({"time": future_index(series, len(pred)), "forecast": pred})
     for level, w in widths.items():
-        frame[f"lower_{level}"], frame[f"upper_{level}"] = pred - w, pred + w
+        frame[f"lower_{level}"], frame[f"upper_{level}"] = _floored(pred - w, floor), pred + w
     return frame
 
 
-def _backtest_frame(series, origins, actual, pred, baseline_preds, widths) -> pd.DataFrame:
+def _backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor) -> pd.DataFrame:
     """Long table of the test backtest: one row per forecast origin and horizon step."""
     horizon = actual.shape[1]
     rows = origins[:, None] + np.arange(horizon)                       # (origins, horizon)
@@ -256,7 +284,7 @@ def _backtest_frame(series, origins, actual, pred, baseline_preds, widths) -> pd
         "time": index[rows.ravel()],
         "actual": actual.ravel(), "forecast": pred.ravel()})
     for level, w in widths.items():
-        frame[f"lower_{level}"] = (pred - w).ravel()
+        frame[f"lower_{level}"] = _floored(pred - w, floor).ravel()
         frame[f"upper_{level}"] = (pred + w).ravel()
     for name, values in baseline_preds.items():
         frame[name] = values.ravel()

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import streamlit as st
 
 from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
-from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins
+from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules
+from ..series.frequency import time_labels
 from ..series.pipeline import ForecastResult, to_report
 from ..training.jobs import Snapshot
 from .keys import FORECAST as KEYS
 from .live import loss_curves
+from .markdown import plain
 
 SCOREBOARD_NAMES = {"lstm": "LSTM (now)", **{k: v.capitalize() for k, v in BASELINE_NAMES.items()}}
 
@@ -34,70 +37,112 @@ def render_live(snap: Snapshot, value_label: str) -> None:
     st.dataframe(board, hide_index=True, width="content")
 
 
-def show_result(result: ForecastResult) -> None:
+def show_result(result: ForecastResult, unit: str | None = None, run_id: str | None = None) -> None:
     """Results first in plain words, then the charts and tables, then the downloads."""
     value = result.series.value_col
-    (st.success if lstm_wins(result.test, result.baselines) else st.warning)(result.verdict)
+    label = f"{value} ({unit})" if unit else value
+    wins = lstm_wins(result.test, result.baselines)
+    (st.success if wins and not result.fragile else st.info if wins else st.warning)(
+        result.verdict)
     st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
 
     with st.expander("How training went", expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
 
     st.subheader("Scores on the test span")
-    st.dataframe(metrics_table(result.test, result.baselines))
+    st.markdown(scores_in_words(result, unit))
     cov = result.interval_coverage
-    st.caption(f"Measured interval coverage on the test span: {cov['80']:.0%} of actual values "
-               f"fell inside the 80% interval and {cov['95']:.0%} inside the 95% interval. "
-               f"MASE divides each error by the typical change from one season to the next in "
-               f"the training data, so the rows compare directly: lower is better. "
-               f"{_mape_note(result)}")
+    st.caption(f"The darker band around a forecast should hold 80% of what really happens and "
+               f"the lighter one 95%; on the test span {cov['80']:.0%} and {cov['95']:.0%} of "
+               f"actual values fell inside them.")
     note = coverage_note(cov)
     if note:
         st.warning(note)
+    with st.expander("All the scores, explained"):
+        st.dataframe(metrics_table(result.test, result.baselines))
+        st.markdown(METRICS_EXPLAINED + _mape_note(result))
     horizon = result.config.horizon
     step = 1
     if horizon > 1:
         step = st.slider("Steps ahead", 1, horizon, 1, key=KEYS.step,
                          help="Show the forecasts made this many steps before each date.")
     history = result.series.frame[value]
-    st.plotly_chart(backtest_chart(result.backtest, history, value, step=step), key=KEYS.backtest)
+    st.plotly_chart(backtest_chart(result.backtest, history, label, step=step), key=KEYS.backtest)
 
-    st.subheader(f"Forecast: the next {horizon} steps")
-    st.plotly_chart(forecast_chart(history, result.forecast, value), key=KEYS.forecast)
-    st.dataframe(readable(result.forecast), hide_index=True,
+    st.subheader("Forecast: the next step" if horizon == 1 else f"Forecast: the next {horizon} steps")
+    st.plotly_chart(forecast_chart(history, result.forecast, label), key=KEYS.forecast)
+    st.dataframe(readable(result.forecast, result.series.freq), hide_index=True,
                  height=min(36 * (len(result.forecast) + 1) + 2, 480))
 
     report = to_report(result)
     a, b = st.columns(2)
     a.download_button("Download the forecast (CSV)", result.forecast.to_csv(index=False),
-                      file_name="forecast.csv", mime="text/csv", key=KEYS.forecast_csv)
+                      file_name=download_name(result.series.name, run_id, "forecast", "csv"),
+                      mime="text/csv", key=KEYS.forecast_csv)
     b.download_button("Download the report (JSON)", json.dumps(report, indent=2, default=str),
-                      file_name="report.json", mime="application/json", key=KEYS.report)
+                      file_name=download_name(result.series.name, run_id, "report", "json"),
+                      mime="application/json", key=KEYS.report)
     with st.expander("How the data was split and repaired"):
-        split = report["split"]
-        for name, label in (("train", "Training"), ("val", "Validation"), ("test", "Test")):
-            span = split[name]
-            st.markdown(f"- **{label}**: rows {span['rows'][0]}–{span['rows'][1] - 1} "
-                        f"({span['first']} to {span['last']})")
-        st.markdown(f"- The scaler was fitted on the **training span only** "
-                    f"({split['scaler_fit']['first']} to {split['scaler_fit']['last']}).")
+        labels = time_labels(result.series.frame.index, result.series.freq)
+        for (start, end), name in zip((result.split.train, result.split.val, result.split.test),
+                                      ("Training", "Validation", "Test")):
+            st.markdown(f"- **{name}**: rows {start + 1:,} to {end:,} ({labels[start]} to "
+                        f"{labels[end - 1]})")
+        st.markdown("- The scaler was fitted on the **training span only**.")
         for notice in result.notices:
-            st.markdown(f"- {notice}")
+            st.markdown(f"- {plain(notice)}")
 
 
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates without a midnight clock, and numbers rounded to what a reader can take in."""
+METRICS_EXPLAINED = """
+- **MAE**: how far off the forecasts were on average, in the data's own units.
+- **RMSE**: like MAE, but big misses count more: a few large errors raise it a lot.
+- **MAPE %**: the average miss as a percentage of the actual value.
+- **sMAPE %**: the same, measured against the average of the forecast and the actual value,
+  so that over- and under-forecasts count alike (0 to 200).
+- **MASE**: the average miss divided by the typical change from one season to the next in the
+  training data; below 1, better than that simple repetition. Lower is better everywhere.
+"""
+
+
+def scores_in_words(result: ForecastResult, unit: str | None) -> str:
+    """How far off the forecasts were over the test span, next to the best simple rule."""
+    series, split = result.series, result.split
+    labels = time_labels(series.frame.index[split.test[0]:split.test[1]], series.freq)
+    best = min(result.baselines, key=lambda name: result.baselines[name].mae)
+    rule = rules(series.season_length, series.freq)[best]
+    units = f" {unit}" if unit else ""
+    return (f"Over the test span ({labels[0]} to {labels[-1]}, {len(labels):,} values the "
+            f"network never trained on), its forecasts were off by **{_number(result.test.mae)}"
+            f"{units}** on average; {rule} was off by {_number(result.baselines[best].mae)}"
+            f"{units}.")
+
+
+def _number(value: float) -> str:
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def download_name(data_name: str, run_id: str | None, what: str, extension: str) -> str:
+    """A download's file name after its data and run, e.g. "airline_passengers-3f2a-forecast.csv"."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", data_name.rsplit(".", 1)[0]).strip("_")[:60] or "data"
+    return "-".join(part for part in (stem, run_id, what) if part) + f".{extension}"
+
+
+READABLE_COLUMNS = {"time": "when", "forecast": "forecast", "lower_80": "80% from",
+                    "upper_80": "80% to", "lower_95": "95% from", "upper_95": "95% to"}
+
+
+def readable(frame: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
+    """The forecast table as a person reads it: times as the frequency writes them, plain
+    column names, numbers rounded to what a reader can take in."""
     shown = frame.copy()
-    times = shown["time"]
-    if pd.api.types.is_datetime64_any_dtype(times):
-        midnight = (times.dt.hour == 0).all() and (times.dt.minute == 0).all()
-        shown["time"] = times.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
+    shown["time"] = time_labels(pd.Index(shown["time"]), freq)
     values = shown.drop(columns="time")
     scale = values.abs().median().median()
-    return shown.round(2 if scale >= 10 else 4)
+    return shown.round(2 if scale >= 10 else 4).rename(columns=READABLE_COLUMNS)
 
 
 def _mape_note(result: ForecastResult) -> str:
     if result.test.mape is None:
-        return "MAPE is left out: some actual values are zero or nearly zero, where it explodes."
+        return ("\nMAPE is left out: some actual values are zero or nearly zero, where a "
+                "percentage of them explodes.")
     return ""

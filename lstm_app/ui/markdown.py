@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-MARKDOWN_CHARACTERS = frozenset("\\`*_{}[]()<>#+-.!|~$:")
+# What formats, links or directs inside a line of Streamlit markdown ("." and "-" only do at a
+# line's start, where a name never stands).
+MARKDOWN_CHARACTERS = frozenset("\\`*_{}[]()<>#!|~$:")
 
 
 def plain(text) -> str:

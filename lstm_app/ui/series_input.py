@@ -10,6 +10,7 @@ from ..runs.recording import data_fingerprint
 from ..series.settings import FORECAST_SETTINGS
 from ..tasks import FORECAST
 from .keys import FORECAST as KEYS
+from .markdown import plain
 from .source_picker import Chosen, SourceWidgets, choose_source
 
 
@@ -62,21 +63,24 @@ def choose_columns(source: dict) -> Chosen | None:
                        c in detected.numeric_columns and c != value_col)
     args = (source["data"], source["name"], time_col, value_col, covariates)
     try:
-        return Chosen(load_cached(*args), source["name"], fingerprint_cached(*args))
+        return Chosen(load_cached(*args), source["name"], fingerprint_cached(*args),
+                      unit=source.get("unit", ""))
     except ValueError as error:
         st.error(str(error))
         return None
 
 
-def show_series(series: SeriesData, spans: dict | None = None) -> None:
+def show_series(chosen: Chosen) -> None:
     """What the app understood: frequency, size, every repair, a chart and the first rows."""
-    st.markdown(f"**{series.name}**: {len(series.frame):,} rows, {series.freq_label}"
+    series = chosen.data
+    extra = f" with {', '.join(map(plain, series.covariates))} as extra inputs" if series.covariates else ""
+    st.markdown(f"**{plain(series.name)}**: {len(series.frame):,} rows, {series.freq_label}"
                 + (f", a season of {series.season_length} steps" if series.season_length else "")
-                + f"; forecasting **{series.value_col}**"
-                + (f" with {', '.join(series.covariates)} as extra inputs" if series.covariates else ""))
+                + f"; forecasting **{plain(series.value_col)}**"
+                + (f" ({plain(chosen.unit)})" if chosen.unit else "") + extra)
     for notice in series.notices:
-        st.caption(f"ℹ️ {notice}")
-    st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates, spans=spans),
+        st.caption(f"ℹ️ {plain(notice)}")
+    st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates),
                     key=KEYS.series_chart)
     with st.expander("The data as loaded"):
         st.dataframe(series.frame, height=240)

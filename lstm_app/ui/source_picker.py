@@ -36,6 +36,7 @@ class Chosen:
     name: str                  # its file's name
     fingerprint: str           # the run store's fingerprint of it: results carry the same
     settings: dict = field(default_factory=dict)  # the settings a sample is meant for
+    unit: str = ""             # what a series' values count, when a sample says
 
 
 def use_sample(keys: TaskKeys, name: str) -> None:
@@ -54,7 +55,7 @@ def choose_source(w: SourceWidgets) -> dict | None:
                             persist_state="session", format_func=lambda n: samples[n].title)
         st.caption(samples[name].description)
         return {"name": samples[name].path.name, "data": samples[name].path.read_bytes(),
-                "settings": samples[name].settings}
+                "settings": samples[name].settings, "unit": samples[name].unit}
     kept = w.keys.uploaded  # the last upload's {"name", "data", "settings"}
     uploaded = st.file_uploader(w.upload_label, type=list(w.upload_types),
                                 key=w.keys.upload, help=w.upload_help,
