@@ -25,12 +25,14 @@ from .series.metrics import NEAR_ZERO
 from .series.pipeline import ForecastResult
 from .tasks import FORECAST, TEXT, Task
 from .text.corpus import read_text
+from .series.sizing import suggested_config as suggested_forecast
 from .text.sizing import SUGGESTED as SUGGESTED_FOR_TEXT
 from .text.sizing import suggested_config
 from .training.settings import Setting
 from .training.trainer import Callbacks, Progress
 
 EXIT_BAD_INPUT = 2
+SUGGESTED_FOR_SERIES = ("hidden_size", "lookback", "horizon")
 SAVE_RUN_HELP = ("save the run (data, weights, history, report) in the run store, "
                  "$LSTM_APP_HOME or ./lstm_runs, where the app's Runs page shows it")
 
@@ -87,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     f = commands.add_parser("forecast", help="train an LSTM forecaster on a CSV time series")
     f.add_argument("data", help="the CSV file")
-    _add_settings(f, FORECAST)
+    _add_settings(f, FORECAST, SUGGESTED_FOR_SERIES)
     f.add_argument("--out", type=Path, help="write the forecast here (CSV)")
     t = commands.add_parser("text", help="train an LSTM language model on a text file")
     t.add_argument("corpus", help="the text file (UTF-8 preferred)")
@@ -142,11 +144,13 @@ def results_table(result: ForecastResult) -> str:
 
 
 def run_forecast_command(args: argparse.Namespace) -> int:
-    config = FORECAST.config(**given_settings(args, FORECAST))
-    series = load_series(args.data, time_col=config.time_col, value_col=config.value_col,
-                         covariates=config.covariates)
+    given = given_settings(args, FORECAST)
+    columns = FORECAST.config(**given)  # the settings checked before the file is read
+    series = load_series(args.data, time_col=columns.time_col, value_col=columns.value_col,
+                         covariates=columns.covariates)
     for notice in series.notices:
         print(f"note: {notice}", file=sys.stderr)
+    config = suggested_forecast(series, given)
     result = _train(args, FORECAST, series, config, Path(args.data).name)
     print(results_table(result))
     if args.out:

@@ -27,7 +27,7 @@ series = chosen.data
 show_series(chosen)
 
 st.subheader("Settings")
-config = forecast_settings(series)
+config = forecast_settings(chosen)
 if config is None:
     st.stop()
 model_size_note(series, config)

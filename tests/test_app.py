@@ -209,6 +209,25 @@ def test_an_earlier_upload_is_used_after_a_page_switch(app):
     assert summary(at).startswith("**shop.csv**: 60 rows, daily")
 
 
+def test_a_short_series_gets_settings_the_page_does_not_warn_against(app):
+    from lstm_app.series.loading import load_series
+    from lstm_app.series.sizing import suggested_config
+    from tests.test_forecast_sizing import monthly_csv
+
+    data = b"month,visitors\n" + monthly_csv(36)
+    at = app()
+    at.session_state["fc_kind"] = "My own CSV"
+    at.session_state["fc_uploaded"] = {"name": "visitors.csv", "data": data}
+    at.run()
+    assert not at.exception and not at.error
+    expected = suggested_config(load_series(data, name="visitors.csv")).hidden_size
+    assert expected < 32 and at.session_state["fc_hidden_size"] == expected
+    assert not [w.value for w in at.warning if "far too large" in w.value]
+    at.number_input(key="fc_hidden_size").set_value(64).run()  # the user's own choice stands
+    assert at.session_state["fc_hidden_size"] == 64
+    assert [w.value for w in at.warning if "far too large" in w.value]
+
+
 @pytest.mark.parametrize("name, data, message", [
     ("empty.csv", b"", "The file is empty; choose a CSV file"),
     ("blob.csv", bytes(range(256)) * 4, "This file is not a text CSV (it looks binary)"),
@@ -299,3 +318,21 @@ def test_the_coach_reads_the_run_and_applies_its_advice_in_one_click(app):
     advice[0].click().run()
     assert not at.exception
     assert at.session_state[key] == pytest.approx(float(new))
+
+
+def test_apply_and_train_trains_with_the_coachs_advice_at_once(app):
+    at = app()
+    small_model(at, epochs=3)
+    at.run()
+    train(at)
+    first = at.session_state["fc_job"]
+    [apply_and_train] = [b for b in at.button if b.label == "Apply and train"][:1]
+    label = next(b.label for b in at.button if b.label.startswith("Apply: "))
+    apply_and_train.click().run()
+    assert not at.exception
+    job = at.session_state["fc_job"]
+    assert job is not first, "Apply and train started no training"
+    setting, new = label.removeprefix("Apply: ").rsplit(" ", 1)
+    name = {"hidden units": "hidden_size", "epochs": "epochs", "dropout": "dropout",
+            "learning rate": "lr", "lookback": "lookback"}[setting.rsplit(" ", 2)[0]]
+    assert getattr(job.config, name) == pytest.approx(float(new))

@@ -78,9 +78,37 @@ def test_a_model_far_too_large_is_halved():
     assert diagnose([], SETTINGS, weights=5_000, examples=100, too_big_ratio=200) == []
 
 
-def test_not_beating_seasonal_naive_lengthens_a_short_lookback():
-    [d] = diagnose([], SETTINGS, beats_seasonal_naive=False, season=12)
+def test_not_beating_the_simple_rules_lengthens_a_short_lookback():
+    [d] = diagnose([], SETTINGS, beats_simple_rules=False, season=12,
+                   best_rule="repeating last year's value")
     assert d.kind == "no_better" and d.changes == {"lookback": 24}
-    [d] = diagnose([], {**SETTINGS, "lookback": 36}, beats_seasonal_naive=False, season=12)
+    assert "did worse than simply repeating last year's value" in d.explanation
+    [d] = diagnose([], {**SETTINGS, "lookback": 36}, beats_simple_rules=False, season=12)
     assert d.changes == {"hidden_size": 32}
-    assert diagnose([], SETTINGS, beats_seasonal_naive=True, season=12) == []
+    assert diagnose([], SETTINGS, beats_simple_rules=True, season=12) == []
+
+
+def test_a_curve_flat_after_its_best_epoch_is_not_overfitting():
+    train = [1.0, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1]
+    val = [1.1, 0.8, 0.6, 0.55, 0.561, 0.556, 0.565, 0.559, 0.563]  # noise within 3%
+    assert "overfitting" not in kinds(diagnose(history(train, val), SETTINGS, "early_stopping"))
+
+
+def test_a_model_far_too_large_is_never_told_to_train_longer_too():
+    train = [3.0, 2.5, 2.0, 1.6, 1.3, 1.0]
+    val = [3.1, 2.6, 2.1, 1.7, 1.4, 1.1]  # still falling at the last epoch
+    found = diagnose(history(train, val), SETTINGS, "completed", weights=500_000, examples=100,
+                     too_big_ratio=20)
+    assert kinds(found) == ["too_big"]
+    alone = diagnose(history(train, val), SETTINGS, "completed")
+    assert kinds(alone) == ["underfitting"]
+
+
+def test_two_rules_never_change_one_setting_twice():
+    train = [1.0, 0.9, 0.85, 0.84, 0.84, 0.84]
+    val = [1.0, 0.9, 0.85, 0.84, 0.84, 0.84]
+    found = diagnose(history(train, val), {**SETTINGS, "lookback": 48}, "early_stopping",
+                     weights=500_000, examples=100, too_big_ratio=20, beats_simple_rules=False,
+                     season=12)
+    changed = [name for d in found for name in d.changes]
+    assert len(changed) == len(set(changed)) and kinds(found) == ["too_big"]

@@ -9,7 +9,7 @@ so they apply to forecasts and text models alike:
 - a model far too large for the data (weights per training example);
 - underfitting: training ran out of epochs while both losses were still falling;
 - a plateau: both losses stopped moving early, at a level well above where they started to fall;
-- a forecast that does not beat seasonal naive.
+- a forecast that does not beat the best simple rule (naive, seasonal naive, drift).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from typing import Sequence
 from .trainer import EpochRecord
 
 RISING_EPOCHS = 3        # validation above its best for this many epochs at the end: overfitting
+OVERFIT_RISE = 0.05      # ... by this share at least at the end (noise on a flat curve is not),
+OVERFIT_FALL = 0.05      # ... while the training loss fell by this share since the best epoch
 STILL_FALLING = 0.01     # a loss that fell this share over the last epochs is still learning
 FLAT = 0.002             # a loss that moved less than this share per epoch is flat
 BLOW_UP = 3.0            # validation this many times its best: diverging
@@ -38,7 +40,8 @@ class Diagnosis:
 
 def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = "completed",
              weights: int | None = None, examples: int | None = None,
-             too_big_ratio: float | None = None, beats_seasonal_naive: bool | None = None,
+             too_big_ratio: float | None = None, beats_simple_rules: bool | None = None,
+             best_rule: str = "the best simple rule",
              season: int | None = None) -> list[Diagnosis]:
     """What the curves say, most urgent first. ``settings`` holds the run's hidden_size,
     num_layers, dropout, lr, epochs (and lookback for a forecast); ``weights`` and ``examples``
@@ -48,11 +51,23 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
     if not found:
         found += _overfitting(history, settings)
     found += _too_big(settings, weights, examples, too_big_ratio)
-    if not any(d.kind in ("diverging", "overfitting") for d in found):
+    # Train longer, or take bigger steps, contradicts a network that memorises or blows up.
+    if not any(d.kind in ("diverging", "overfitting", "too_big") for d in found):
         found += _underfitting(history, settings, stop_reason) or _plateau(history, settings)
-    if beats_seasonal_naive is False:
-        found += _no_better(settings, season)
-    return found
+    if beats_simple_rules is False:
+        found += _no_better(settings, season, best_rule)
+    return _one_change_each(found)
+
+
+def _one_change_each(found: list[Diagnosis]) -> list[Diagnosis]:
+    """The most urgent advice for each setting: two diagnoses never pull one setting two ways
+    (or say the same change twice)."""
+    kept, changed = [], set()
+    for d in found:
+        if not changed & set(d.changes):
+            kept.append(d)
+            changed |= set(d.changes)
+    return kept
 
 
 def _losses(history: Sequence[EpochRecord], key: str) -> list[float]:
@@ -79,7 +94,9 @@ def _overfitting(history, settings) -> list[Diagnosis]:
         return []
     best = val.index(min(val))
     since = len(val) - 1 - best
-    if since < RISING_EPOCHS or train[-1] >= train[best] or val[-1] <= val[best] * 1.02:
+    rose = (val[-1] >= val[best] * (1 + OVERFIT_RISE)
+            and all(v > val[best] * (1 + OVERFIT_RISE / 2) for v in val[-RISING_EPOCHS:]))
+    if since < RISING_EPOCHS or not rose or train[-1] > train[best] * (1 - OVERFIT_FALL):
         return []
     dropout = settings.get("dropout", 0.0)
     explanation = (f"From epoch {history[best].epoch} on, the validation loss rose while the "
@@ -138,17 +155,17 @@ def _plateau(history, settings) -> list[Diagnosis]:
         {"lr": _round(lr * 3)}, f"learning rate {lr:g} → {_round(lr * 3):g}")]
 
 
-def _no_better(settings, season) -> list[Diagnosis]:
+def _no_better(settings, season, rule: str) -> list[Diagnosis]:
     lookback = settings.get("lookback")
-    explanation = ("On the test span the LSTM does worse than simply repeating last season's "
-                   "values, so that rule is the better forecast. ")
+    title = "A simple rule forecasts better than the LSTM"
+    explanation = (f"On the test span the LSTM did worse than simply {rule}, so that rule is "
+                   f"the better forecast for now. ")
     if season and isinstance(lookback, int) and lookback < 2 * season:
-        return [Diagnosis("no_better", "The LSTM does not beat seasonal naive",
+        return [Diagnosis("no_better", title,
                           explanation + "Its window is shorter than two seasons, so it cannot "
                                         "see a whole season repeat; a longer lookback can.",
                           {"lookback": 2 * season}, f"lookback {lookback} → {2 * season}")]
-    return [_halve("no_better", "The LSTM does not beat seasonal naive",
-                   explanation + "A smaller network often forecasts short series better.",
+    return [_halve("no_better", title, explanation + "A smaller network often forecasts short series better.",
                    settings)]
 
 

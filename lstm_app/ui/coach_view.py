@@ -7,13 +7,13 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from ..series.evaluation import lstm_wins
+from ..series.evaluation import lstm_wins, rules
 from ..series.model import count_parameters
 from ..series.windows import window_ids
 from ..tasks import FORECAST, TEXT, Task
-from ..text import sizing
+from ..series import sizing
+from ..text import sizing as text_sizing
 from ..training.coach import Diagnosis, diagnose
-from . import forecast_settings
 from .keys import FORECAST as FORECAST_KEYS
 from .keys import TEXT as TEXT_KEYS
 from .keys import TaskKeys
@@ -25,18 +25,24 @@ def forecast_coach(result) -> None:
     windows = len(window_ids(result.split.train, config.lookback, config.horizon))
     found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
                      weights=count_parameters(result.model), examples=windows,
-                     too_big_ratio=forecast_settings.TOO_BIG,
-                     beats_seasonal_naive=lstm_wins(result.test, result.baselines),
+                     too_big_ratio=sizing.TOO_BIG,
+                     beats_simple_rules=lstm_wins(result.test, result.baselines),
+                     best_rule=_best_rule(result),
                      season=result.series.season_length)
     _show(found, FORECAST, FORECAST_KEYS)
+
+
+def _best_rule(result) -> str:
+    best = min(result.baselines, key=lambda name: result.baselines[name].mae)
+    return rules(result.series.season_length, result.series.freq)[best]
 
 
 def text_coach(result) -> None:
     config = result.config
     found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
                      weights=count_parameters(result.model),
-                     examples=result.counts.train_tokens, too_big_ratio=sizing.TOO_BIG)
-    if result.counts.train_tokens < sizing.TINY_TOKENS:
+                     examples=result.counts.train_tokens, too_big_ratio=text_sizing.TOO_BIG)
+    if result.counts.train_tokens < text_sizing.TINY_TOKENS:
         # A tiny text is meant to be learnt by heart: overfitting and size are the point.
         found = [d for d in found if d.kind not in ("overfitting", "too_big")]
     _show(found, TEXT, TEXT_KEYS)
@@ -57,9 +63,13 @@ def _show(found: list[Diagnosis], task: Task, keys: TaskKeys) -> None:
             if "lr" in changes and changes["lr"] != d.changes["lr"]:  # snapped to the slider
                 label = f"{label.rsplit('→', 1)[0]}→ {changes['lr']:g}"
             if changes:
-                st.button(f"Apply: {label}", key=keys.coach(i),
-                          on_click=_apply, args=(changes, keys),
-                          help="Changes the settings above; press Train to try them.")
+                a, b = st.columns([3, 2])
+                a.button(f"Apply: {label}", key=keys.coach(i), on_click=_apply,
+                         args=(changes, keys), width="stretch",
+                         help="Changes the settings above; press Train to try them.")
+                b.button("Apply and train", key=keys.coach(i) + "_train", on_click=_apply,
+                         args=(changes, keys, True), type="primary", width="stretch",
+                         help="Changes the settings above and trains with them at once.")
 
 
 def _allowed(task: Task, name: str, value):
@@ -73,7 +83,10 @@ def _allowed(task: Task, name: str, value):
     return value
 
 
-def _apply(changes: dict, keys: TaskKeys) -> None:
+def _apply(changes: dict, keys: TaskKeys, train: bool = False) -> None:
     for name, value in changes.items():
         st.session_state[keys.setting(name)] = value
-    st.toast("Settings changed: press Train to try them.")
+    if train:
+        st.session_state[keys.autostart] = True  # the Train button presses itself
+    else:
+        st.toast("Settings changed: press Train to try them.")

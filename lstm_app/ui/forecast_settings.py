@@ -4,28 +4,42 @@ weights-to-windows note."""
 from __future__ import annotations
 
 import streamlit as st
-import torch
 
 from ..series.loading import SeriesData
-from ..series.model import build_forecaster, count_parameters
-from ..series.pipeline import resolve, resolve_window
+from ..series.pipeline import resolve_window
 from ..series.settings import ForecastConfig
-from ..series.windows import split_rows, window_ids
+from ..series.sizing import count_weights, size_advice, suggested_config, training_windows
 from ..tasks import FORECAST as TASK
 from .keys import FORECAST as KEYS
-from .settings_form import config_from_settings, init_settings, settings_form
+from .settings_form import config_from_settings, init_settings, settings_form, suggest
+from .source_picker import Chosen
 
-TOO_BIG = 200  # weights per training window above which the model can simply memorise
 BASIC = [["lookback", "horizon", "hidden_size", "num_layers"],
          ["dropout", "epochs", "batch_size", "patience"], ["cell", "lr"]]
 ADVANCED = [["covariates"], ["optimizer", "lr_schedule", "grad_clip"],
             ["val_size", "test_size", "stride", "seed"]]
+BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates")
 
 
-def forecast_settings(series: SeriesData) -> ForecastConfig | None:
-    """Render the settings and return the config they describe (lookback/horizon may be "auto"),
-    or None, with the reason shown, if they do not make one."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def suggestion_cached(fingerprint: str, given: dict, _series: SeriesData) -> dict:
+    """The settings suggested for the series (``fingerprint`` names it) and the ``given`` ones."""
+    config = suggested_config(_series, given)
+    return {name: getattr(config, name) for name in config.suggested}
+
+
+def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
+    """Render the settings, suggested for this series where the user has not chosen, and return
+    the config they describe (lookback/horizon may be "auto"), or None, with the reason shown,
+    if they do not make one."""
+    series = chosen.data
     init_settings(TASK, KEYS)
+    state = st.session_state
+    basis = {name: state[KEYS.setting(name)] for name in BASIS}
+    given = {name: ("auto" if value is None else tuple(value) if isinstance(value, list)
+                    else value) for name, value in basis.items()}
+    suggest(TASK, KEYS, chosen.fingerprint, basis,
+            lambda: suggestion_cached(chosen.fingerprint, given, series))
     auto_lookback, auto_horizon = resolve_window(series, ForecastConfig())
     n = len(series.frame)
     limits = {
@@ -36,7 +50,8 @@ def forecast_settings(series: SeriesData) -> ForecastConfig | None:
     settings_form(TASK, KEYS, BASIC, ADVANCED, limits)
     try:
         return config_from_settings(TASK, KEYS, fixed=dict(value_col=series.value_col,
-                                                           time_col=series.time_col))
+                                                           time_col=series.time_col),
+                                    suggestion=state.get(KEYS.suggestion))
     except ValueError as error:
         st.error(str(error))
         return None
@@ -45,18 +60,9 @@ def forecast_settings(series: SeriesData) -> ForecastConfig | None:
 def model_size_note(series: SeriesData, config: ForecastConfig) -> None:
     """The number of weights against the number of training windows, with a warning when far too big."""
     try:
-        resolved = resolve(series, config)
-        split, _ = split_rows(len(series.frame), config.val_size, config.test_size,
-                              resolved.lookback, resolved.horizon, column=series.value_col)
+        windows = training_windows(series, config)
     except ValueError as error:
         st.warning(str(error))  # the same sentence Train would give, before pressing it
         return
-    windows = len(window_ids(split.train, resolved.lookback, resolved.horizon))
-    with torch.device("meta"):  # counted, not allocated
-        weights = count_parameters(build_forecaster(resolved))
-    text = f"The network has **{weights:,}** weights to learn from **{windows:,}** training windows."
-    if windows and weights > TOO_BIG * windows:
-        st.warning(text + " That is far too large for this data: it can memorise instead of "
-                          "learn. Try fewer hidden units or a single layer.")
-    else:
-        st.caption(text)
+    level, sentence = size_advice(count_weights(series, config), windows, config.num_layers)
+    (st.caption if level == "ok" else st.warning)(sentence)

@@ -43,6 +43,7 @@ class TaskKeys:
     report = property(lambda self: self.key("dl_json"))       # download the report
 
     def coach(self, i: int) -> str:
+        """The coach's i-th "Apply" button; "Apply and train" is the same key with "_train"."""
         return f"{self.prefix}_coach_{i}"
 
 

@@ -9,7 +9,7 @@ the rest under "Advanced", each with the table's label, bounds, choices and help
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 
@@ -28,12 +28,38 @@ def init_settings(task: Task, keys: TaskKeys, values: dict | None = None,
     for s in task.settings.values():
         if not s.on_page:
             continue
-        value = (values or {}).get(s.name, getattr(defaults, s.name))
-        value = None if value == AUTO else list(value) if isinstance(value, tuple) else value
+        value = _widget_value((values or {}).get(s.name, getattr(defaults, s.name)))
         if overwrite and values is not None and s.name in values:
             st.session_state[keys.setting(s.name)] = value
         else:
             st.session_state.setdefault(keys.setting(s.name), value)
+
+
+def suggest(task: Task, keys: TaskKeys, source_id: str, basis: dict,
+            make: Callable[[], dict]) -> None:
+    """Set the widgets to the settings ``make()`` suggests for the data ``source_id`` (the same
+    suggestion the command line takes), once per data and ``basis`` (the settings it depends
+    on, e.g. the level of a text): the settings still at what the page put there (the earlier
+    suggestion, or the default) take the new one; what the user changed stays."""
+    state = st.session_state
+    if state.get(keys.suggested_for) == (source_id, basis):
+        return
+    defaults = task.config()
+    earlier = state.get(keys.suggestion) or {}
+    suggestion = make()
+    # A setting is the user's own once it differs from what the page last put there: the
+    # earlier suggestion, or else the default.
+    untouched = {name: value for name, value in suggestion.items()
+                 if state.get(keys.setting(name)) == _widget_value(
+                     earlier.get(name, getattr(defaults, name)))}
+    init_settings(task, keys, untouched, overwrite=True)
+    state[keys.suggestion] = suggestion
+    state[keys.suggested_for] = (source_id, {name: state.get(keys.setting(name))
+                                             for name in basis})
+
+
+def _widget_value(value):
+    return None if value == AUTO else list(value) if isinstance(value, tuple) else value
 
 
 def settings_form(task: Task, keys: TaskKeys, basic: list[list[str]],

@@ -10,7 +10,7 @@ from ..text.settings import TextConfig
 from ..text.sizing import count_weights, size_advice, suggested_config
 from ..text.spans import TextSummary, check_sizes, summarize
 from .keys import TEXT as KEYS
-from .settings_form import config_from_settings, init_settings, settings_form
+from .settings_form import config_from_settings, init_settings, settings_form, suggest
 
 BASIC = [["level", "seq_len", "hidden_size", "num_layers"],
          ["embedding_dim", "dropout", "batch_size", "cell"], ["epochs", "minutes", "lr"]]
@@ -34,25 +34,15 @@ BASIS = ("level", "max_vocab", "val_fraction")  # what a suggestion is made for,
 
 
 def suggest_for(source_id: str, text: str, sample_settings: dict) -> None:
-    """Set the widgets to the settings suggested for this text's size (as the command line
-    does): everything, for a new text; for the same text at another level, vocabulary size or
-    validation share, the settings the user has not changed from the earlier suggestion."""
+    """The widgets set to the settings suggested for this text's size (see ``suggest``): for a
+    new text, or for the same text at another level, vocabulary size or validation share."""
     init_settings(TASK, KEYS)
     state = st.session_state
-    basis = {name: state[KEYS.setting(name)] for name in BASIS}
-    if state.get(KEYS.suggested_for) == (source_id, basis):
-        return
-    if state.get(KEYS.suggested_for, (None,))[0] != source_id:
-        suggestion = suggestion_cached(text, dict(sample_settings))
-        init_settings(TASK, KEYS, suggestion, overwrite=True)
-    else:
-        earlier = state.get(KEYS.suggestion) or {}
-        suggestion = suggestion_cached(text, basis)
-        untouched = {name: value for name, value in suggestion.items()
-                     if name in earlier and state.get(KEYS.setting(name)) == earlier[name]}
-        init_settings(TASK, KEYS, untouched, overwrite=True)
-    state[KEYS.suggestion] = suggestion
-    state[KEYS.suggested_for] = (source_id, {name: state[KEYS.setting(name)] for name in BASIS})
+    new_text = state.get(KEYS.suggested_for, (None,))[0] != source_id
+    given = (dict(sample_settings) if new_text
+             else {name: state[KEYS.setting(name)] for name in BASIS})
+    suggest(TASK, KEYS, source_id, {name: state[KEYS.setting(name)] for name in BASIS},
+            lambda: suggestion_cached(text, given))
 
 
 def current_summary(text: str) -> TextSummary:

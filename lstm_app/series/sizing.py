@@ -1,0 +1,67 @@
+"""Fitting the forecaster to the series: the suggested network size, and the weights-to-windows
+advice.
+
+A network with far more weights than training windows can learn each window by heart instead of
+the pattern they share. The suggestion takes the largest of a few hidden sizes, up to the
+default 32 (measured on the samples and ETTh1), whose weights stay within ``TOO_BIG`` per
+training window, so that the page never warns against its own settings.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .loading import SeriesData
+from .model import build_forecaster, count_parameters
+from .pipeline import resolve
+from .settings import ForecastConfig
+from .windows import split_rows, window_ids
+
+TOO_BIG = 200                  # weights per training window above which it can memorise
+HIDDEN_SIZES = (4, 8, 16, 32)  # the sizes the suggestion picks from, smallest first
+
+
+def training_windows(series: SeriesData, config: ForecastConfig) -> int:
+    """How many windows the training span of ``series`` holds with these settings (a
+    ValueError in plain words when they do not fit the series)."""
+    resolved = resolve(series, config)
+    split, _ = split_rows(len(series.frame), config.val_size, config.test_size,
+                          resolved.lookback, resolved.horizon, column=series.value_col)
+    return len(window_ids(split.train, resolved.lookback, resolved.horizon))
+
+
+def count_weights(series: SeriesData, config: ForecastConfig) -> int:
+    """The number of weights of the network ``config`` describes for ``series`` (counted on
+    the meta device, not allocated)."""
+    with torch.device("meta"):
+        return count_parameters(build_forecaster(resolve(series, config)))
+
+
+def suggested_config(series: SeriesData, given: dict | None = None) -> ForecastConfig:
+    """The config for ``series``: the settings ``given`` leaves out take their defaults, the
+    hidden size the largest the training windows can fill, and lookback and horizon are left to
+    the data ("auto"); ``suggested`` names what was chosen for the data. The page and the
+    command line both start from it."""
+    given = dict(given or {})
+    config = ForecastConfig(**given)
+    if "hidden_size" in given:
+        return config
+    try:
+        windows = training_windows(series, config)
+    except ValueError:
+        return config  # the settings do not fit the series: Train will say why
+    fits = [h for h in HIDDEN_SIZES
+            if count_weights(series, ForecastConfig(**{**given, "hidden_size": h}))
+            <= TOO_BIG * windows]
+    hidden = max(fits, default=HIDDEN_SIZES[0])
+    return ForecastConfig(**{**given, "hidden_size": hidden, "suggested": ("hidden_size",)})
+
+
+def size_advice(weights: int, windows: int, num_layers: int) -> tuple[str, str]:
+    """("ok" | "too_big", one plain sentence) on the weights against the training windows."""
+    head = f"The network has **{weights:,}** weights to learn from **{windows:,}** training windows."
+    if not windows or weights <= TOO_BIG * windows:
+        return "ok", head
+    fewer = "fewer hidden units or a single layer" if num_layers > 1 else "fewer hidden units"
+    return "too_big", (f"{head} That is far too large for this data: it can memorise instead "
+                       f"of learn. Try {fewer}.")

@@ -1,0 +1,52 @@
+"""The forecaster sized to the series: the suggestion the page and the command line share, and
+the advice that never warns against it."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_app.series.loading import load_series
+from lstm_app.series.settings import ForecastConfig
+from lstm_app.series.sizing import (TOO_BIG, count_weights, size_advice, suggested_config,
+                                    training_windows)
+from tests.conftest import SAMPLES
+
+
+def monthly_csv(n: int) -> bytes:
+    """Rows of a monthly series (no header line)."""
+    t = np.arange(n)
+    values = 100 + t + 10 * np.sin(2 * np.pi * t / 12)
+    dates = pd.date_range("2020-01-01", periods=n, freq="MS")
+    return "\n".join(f"{d:%Y-%m-%d},{v:.1f}" for d, v in zip(dates, values)).encode()
+
+
+@pytest.fixture
+def short_series():
+    return load_series(b"month,visitors\n" + monthly_csv(36), name="short.csv")
+
+
+def test_a_short_series_gets_a_network_its_windows_can_fill(short_series):
+    config = suggested_config(short_series)
+    windows = training_windows(short_series, config)
+    assert config.hidden_size < 32 and config.suggested == ("hidden_size",)
+    assert count_weights(short_series, config) <= TOO_BIG * windows
+    level, _ = size_advice(count_weights(short_series, config), windows, config.num_layers)
+    assert level == "ok"  # the page never warns against its own settings
+
+
+def test_the_airline_sample_keeps_the_measured_default():
+    assert suggested_config(load_series(SAMPLES / "airline_passengers.csv")).hidden_size == 32
+
+
+def test_a_hidden_size_given_is_kept(short_series):
+    config = suggested_config(short_series, {"hidden_size": 64})
+    assert config.hidden_size == 64 and config.suggested == ()
+
+
+def test_the_advice_only_names_a_single_layer_when_there_are_several():
+    _, one = size_advice(50_000, 10, num_layers=1)
+    _, two = size_advice(50_000, 10, num_layers=2)
+    assert one.endswith("Try fewer hidden units.")
+    assert two.endswith("Try fewer hidden units or a single layer.")
+    assert size_advice(1_000, 10, 1) == ("ok", "The network has **1,000** weights to learn "
+                                               "from **10** training windows.")
