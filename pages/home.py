@@ -29,7 +29,8 @@ DEMOS = [  # (the page's keys, sample, page, title, what it shows)
      "next year."),
     (TEXT, "shakespeare_excerpt", "pages/text.py", "Generate Shakespeare-like text",
      "100,000 characters of Shakespeare's plays: watch gibberish turn into names, verse and old "
-     "spelling in under a minute."),
+     "spelling. About a minute on a quiet machine, longer on a busy one; the page shows the "
+     "time left."),
 ]
 st.subheader("Try it in one click")
 for column, (keys, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEMOS):

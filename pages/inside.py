@@ -4,7 +4,8 @@ import streamlit as st
 
 from lstm_app.charts import attribution_chart
 from lstm_app.inside.attribution import forecast_attribution
-from lstm_app.inside.explain import forecast_origins, forecast_trace, text_trace
+from lstm_app.inside.explain import (forecast_labels, forecast_origins, forecast_trace,
+                                     text_trace, token_labels)
 from lstm_app.inside.features import forecast_features, text_features
 from lstm_app.ui.inside_view import (choose_model, equations, features_section, heatmap_grid,
                                      step_through, text_units_section)
@@ -14,22 +15,24 @@ from lstm_app.ui.navigation import use_app_navigation
 use_app_navigation(__file__)
 
 st.title("Inside the LSTM")
-st.caption("Pick a trained model and an input, then follow the numbers through its gates.")
+st.markdown("This page opens a network you trained and shows what it computes: for one input, "
+            "every gate and memory cell of every unit, step by step, worked out from its own "
+            "weights. Read the equations once, follow one step's numbers, then look at the "
+            "heatmaps to see which units keep, forget or pass on what they read.")
 
 chosen = choose_model()
 if chosen is None:
     st.stop()
-task, result = chosen
+task, result, model_label = chosen
 lstm = result.config.cell == "lstm"
 equations(lstm)
 
 st.subheader("Its input")
 if task == "forecast":
     origins = forecast_origins(result)
-    index = result.series.frame.index
-    label = lambda o: "the future (the forecast)" if o == len(index) else str(index[o])
+    labels = forecast_labels(result)
     origin = st.select_slider("Forecast made for", origins, value=origins[-1], key=INSIDE.origin,
-                              format_func=label,
+                              format_func=labels.__getitem__,
                               help="The window of past values the network read for this forecast.")
     traces, times = forecast_trace(result, origin)
     value = result.series.value_col
@@ -39,23 +42,26 @@ if task == "forecast":
     st.caption("Each step of the window in turn is replaced by the window's average and the "
                "forecast made again: the taller the bar, the more the forecast moved, so the "
                "more that step drove it.")
-    steps = [str(t)[:10] if str(t).endswith("00:00:00") else str(t)[:16] for t in times]
+    steps = labels[origin - len(times):origin]
+    input_id = f"{model_label} {origin}"
 else:
     default = result.text[len(result.train_text):][:80] or result.text[:80]
     snippet = st.text_area("Text", value=default, key=INSIDE.snippet, height=80,
                            help="The network reads this text character by character.")
     try:
-        traces, steps = text_trace(result, snippet[:400])
+        traces, tokens = text_trace(result, snippet[:400])
     except ValueError as error:
         st.warning(str(error))
         st.stop()
+    steps = token_labels(tokens)
+    input_id = f"{model_label} {snippet[:400]}"
 
 layer = 0
 if len(traces) > 1:
     layer = st.radio("Layer", list(range(len(traces))), horizontal=True, key=INSIDE.layer,
                      format_func=lambda i: f"layer {i + 1}")
 st.subheader("Step through")
-step_through(traces[layer], steps, lstm)
+step_through(traces[layer], steps, lstm, input_id)
 st.subheader("Gates and states over time")
 heatmap_grid(traces[layer], steps)
 
@@ -68,5 +74,5 @@ if task == "forecast":
     features_section(forecast_features(result), "The hidden state before each forecast, "
                      "over the whole series", "hidden_states.csv")
 else:
-    features_section(text_features(traces[-1], steps), "The hidden state after each character "
+    features_section(text_features(traces[-1], tokens), "The hidden state after each character "
                      "of the text above", "hidden_states.csv")

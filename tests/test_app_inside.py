@@ -5,22 +5,18 @@ import torch
 
 from lstm_app.inside.explain import forecast_trace
 from lstm_app.runs.recording import record, start_run
-from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.settings import TextConfig
-from lstm_app.ui.runs_session import run_store
 from tests.conftest import SAMPLES
 
 INSIDE = "pages/inside.py"
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
-    run_store.clear()
-    yield RunStore()
-    run_store.clear()
+def store(app_store):
+    return app_store
+
 
 
 def test_without_any_model_the_page_says_where_to_train(apps, store):
@@ -74,3 +70,45 @@ def test_a_saved_text_run_reads_a_snippet(apps, store):
     assert not at.exception
     at.text_area(key="in_snippet").set_value("").run()
     assert [w.value for w in at.warning] == ["Type some text to look at."]
+
+
+def test_the_step_and_the_heatmaps_follow_the_input(apps, store):
+    import json
+
+    series = load_series(SAMPLES / "airline_passengers.csv")
+    config = ForecastConfig(hidden_size=6, epochs=1, lookback=12, horizon=3)
+    run_id = start_run(store, "forecast", series, config, "airline", series.name)
+    record(store.home, run_id, "forecast", series, config)
+    at = apps(INSIDE).run()
+    steps = [s for s in at.select_slider if s.label == "Time step"]
+    assert steps[0].value == 11  # the last step of the window before the future
+    at.select_slider(key="in_origin").set_value(130).run()  # a forecast made inside the test span
+    assert not at.exception
+    [step] = [s for s in at.select_slider if s.label == "Time step"]
+    assert step.value == 11 and step.key != steps[0].key  # a fresh slider for the new window
+    window_end = series.frame.index[129]
+    assert any(f"at step {window_end:%b %Y}" in m.value for m in at.markdown), \
+        "the equations' step is not the slider's"
+    # The gate heatmaps: one column per step, labelled as the page labels dates.
+    heatmaps = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if '"type":"heatmap"' in c.proto.spec.replace(" ", "")]
+    assert heatmaps and len(heatmaps[0]["data"][0]["x"]) == 12
+
+
+def test_repeated_characters_stay_apart_in_the_heatmaps(apps, store):
+    import json
+
+    text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:4000]
+    config = TextConfig(hidden_size=8, embedding_dim=4, num_layers=1, epochs=1, batch_size=4,
+                        length=10)
+    run_id = start_run(store, "text", text, config, "bard", "bard.txt")
+    record(store.home, run_id, "text", text, config)
+    at = apps(INSIDE).run()
+    snippet = "aaaa bbbb\naaaa"
+    at.text_area(key="in_snippet").set_value(snippet).run()
+    assert not at.exception
+    heatmaps = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if '"type":"heatmap"' in c.proto.spec.replace(" ", "")]
+    columns = heatmaps[0]["data"][0]["x"]
+    assert len(columns) == len(set(columns)) == len(snippet)
+    assert columns[:6] == ["1 a", "2 a", "3 a", "4 a", "5 ␣", "6 b"] and columns[9] == "10 ↵"

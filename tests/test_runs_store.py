@@ -278,9 +278,9 @@ def test_the_runs_table_shows_the_best_validation_loss_not_the_last(store):
     store.add_epoch(running, EPOCHS[0])
 
     table = runs_table(store.list())
-    assert list(table.columns) == ["id", "name", "task", "data", "status", "created", "settings",
-                                   "best val loss", "best epoch", "test MAE", "test MASE",
-                                   "bits per char", "seconds", "note"]
+    assert list(table.columns) == ["id", "best val loss", "test MASE", "bits per char", "name",
+                                   "task", "data", "status", "created", "settings",
+                                   "best epoch", "test MAE", "seconds", "note"]
     assert list(table["id"]) == [running, text, forecast]  # newest first, one row per run
     rows = table.set_index("id")
     assert rows.loc[forecast, "best val loss"] == 0.4  # epoch 2's, not the last epoch's 0.45

@@ -113,3 +113,21 @@ def test_text_command_end_to_end(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "lstm_app", "text", str(empty)], cwd=REPO,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "empty" in bad.stderr
+
+
+def test_a_short_text_verdict_is_fragile_and_the_copying_has_a_yardstick():
+    result = run_text(TEXT, TextConfig(epochs=1, hidden_size=16, num_layers=1, batch_size=4,
+                                       seq_len=16, length=60))
+    assert result.counts.scored_tokens >= 50
+    assert result.verdict.endswith(f"Your text is short ({result.counts.train_chars:,} characters "
+                                   f"to learn from), so this verdict is fragile: another stretch "
+                                   f"of the same text could score quite differently.")
+    # The text repeats one sentence: what it never trained on is all in the training text.
+    assert result.unseen_copied == 1.0
+
+
+def test_a_text_long_enough_has_no_caveat():
+    from lstm_app.text.scoring import SHORT_TEXT, verdict
+
+    sentence = verdict(1.5, 3.0, 5_000, 5_000, 0.3, "char", train_chars=SHORT_TEXT)
+    assert "fragile" not in sentence and "less uncertainty" in sentence

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import torch
 
+from ..series.frequency import time_labels
 from .cells import LayerTrace, trace
 
 LSTM_ROWS = [  # (symbol, gate key, what it is)
@@ -25,6 +26,13 @@ def forecast_origins(result) -> list[int]:
     lookback = result.config.lookback
     first = max(lookback, result.split.test[0])
     return list(range(first, len(result.series.frame) + 1))
+
+
+def forecast_labels(result) -> list[str]:
+    """A label per row of the series as a person reads it ("Dec 1960", "row 12"), and one more
+    for the end: where the real forecast starts."""
+    series = result.series
+    return [*time_labels(series.frame.index, series.freq), "the future (the forecast)"]
 
 
 @torch.no_grad()
@@ -48,6 +56,16 @@ def text_trace(result, snippet: str) -> tuple[list[LayerTrace], list[str]]:
     model = result.model.cpu().eval()
     tokens = [result.vocab.decode([i]) for i in ids.tolist()]
     return trace(model.rnn, model.rnn_inputs(ids[None])), tokens
+
+
+VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}
+
+
+def token_labels(tokens: list[str]) -> list[str]:
+    """One label per step of a text, by position and token ("3 ␣", "4 e"): repeated characters
+    stay apart on a chart's axis, and spaces and line breaks can be seen."""
+    shown = lambda token: "".join(VISIBLE.get(c, c) for c in token)[:12]
+    return [f"{i + 1} {shown(token)}" for i, token in enumerate(tokens)]
 
 
 def step_numbers(layer: LayerTrace, t: int, units: list[int]) -> pd.DataFrame:

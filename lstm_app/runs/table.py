@@ -32,8 +32,9 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
             "seconds": round(run.seconds, 1) if run.seconds is not None else None,
             "note": run.note,
         })
-    columns = ["id", "name", "task", "data", "status", "created", "settings", "best val loss",
-               "best epoch", "test MAE", "test MASE", "bits per char", "seconds", "note"]
+    # The scores first: a table of runs is read to find the best one.
+    columns = ["id", "best val loss", "test MASE", "bits per char", "name", "task", "data",
+               "status", "created", "settings", "best epoch", "test MAE", "seconds", "note"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -47,6 +48,16 @@ def settings_summary(config: dict) -> str:
     if "level" in config:
         parts.append(f"{config['level']} level, seq {config['seq_len']}")
     return ", ".join(parts)
+
+
+SCORES = ("best val loss", "test MAE", "test MASE", "bits per char")
+
+
+def scores_side_by_side(runs: list[Run]) -> pd.DataFrame:
+    """Each run's scores (a row per run, in the order given; only the scores some run has)."""
+    table = runs_table(runs)
+    frame = table[list(SCORES)].set_axis([f"{r.name} ({r.id[:6]})" for r in runs])
+    return frame.dropna(axis=1, how="all")
 
 
 def settings_side_by_side(runs: list[Run]) -> pd.DataFrame:

@@ -59,6 +59,8 @@ class TextResult:
     prompt: str                     # the fixed prompt of the samples
     sample: str                     # the final sample: the prompt and what the model wrote
     memorization: Memorization      # ... what of it after the prompt was copied
+    unseen_copied: float = 0.0      # the share of the validation text's pieces found in the
+    #                                 training text: how much new text of the same hand shares
     seconds: float = 0.0            # scoring, and training when it just trained
 
     # What the pages read of the trained model, by the names they always had.
@@ -187,7 +189,9 @@ def score_text(trained: TrainedLanguageModel, text: str) -> TextResult:
         val_loss=val, perplexity=math.exp(min(val, 50)),
         bits_per_char=val * scored_tokens / (scored_chars * math.log(2)), baseline_loss=baseline,
         verdict=verdict(val, baseline, scored_tokens, scored_chars, copied.copied_ngram_share,
-                        vocab.level),
+                        vocab.level, len(train_text)),
+        unseen_copied=memorization(val_text[:max(len(sample) - len(prompt), 50)],
+                                   train_text).copied_ngram_share,
         prompt=prompt, sample=sample, memorization=copied,
         seconds=time.perf_counter() - started + trained.training.seconds)
 
@@ -219,4 +223,5 @@ def to_report(result: TextResult) -> dict:
         "tokens_per_second": result.tokens_per_second,
         "seconds": round(result.seconds, 3),
         "sample": {"text": result.sample, "memorization": result.memorization.to_dict()},
+        "unseen_copied_share": result.unseen_copied,
     }

@@ -8,6 +8,7 @@ import torch
 
 RECITING = 0.8  # a sample with more of its 8-character pieces copied than this recites the text
 TOO_FEW_TO_SCORE = 50  # validation tokens below which a score on unseen text means little
+SHORT_TEXT = 20_000    # training characters below which a verdict is fragile
 
 
 def unigram_loss(train_ids: torch.Tensor, scored_ids: torch.Tensor, vocab_size: int) -> float:
@@ -21,8 +22,9 @@ def unigram_loss(train_ids: torch.Tensor, scored_ids: torch.Tensor, vocab_size: 
 
 
 def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_chars: float,
-            copied_share: float | None, level: str) -> str:
-    """One or two plain sentences: how much better than frequency guessing, and whether it recites."""
+            copied_share: float | None, level: str, train_chars: int | None = None) -> str:
+    """One or two plain sentences: how much better than frequency guessing, and whether it
+    recites; a text of fewer than ``SHORT_TEXT`` training characters gets a caveat."""
     bits = lambda nats: nats * scored_tokens / scored_chars / math.log(2)
     what = "character" if level == "char" else "word"
     unit = "characters" if level == "char" else "tokens"
@@ -44,4 +46,8 @@ def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_ch
     if copied_share is not None and copied_share > RECITING:
         head += (f" Its sample copies {copied_share:.0%} of its 8-character pieces from the "
                  f"training text: it is reciting what it read more than writing anew.")
+    if train_chars is not None and train_chars < SHORT_TEXT and scored_tokens >= TOO_FEW_TO_SCORE:
+        head += (f" Your text is short ({train_chars:,} characters to learn from), so this "
+                 f"verdict is fragile: another stretch of the same text could score quite "
+                 f"differently.")
     return head

@@ -13,6 +13,7 @@ from ..runs.recording import reopen
 from .keys import FORECAST, INSIDE, TEXT
 from .runs_session import run_store
 from .session import current_job
+from .markdown import plain
 from .text_view import text_box
 
 LSTM_LATEX = [
@@ -46,15 +47,16 @@ THIS_SESSION = {"forecast": "The forecast model you trained", "text": "The text 
 
 
 def choose_model():
-    """The model to look into: one trained in this session, or a saved run. (task, result)."""
+    """The model to look into: one trained in this session, or a saved run: (task, result, an
+    id of the model that differs from one model to the next)."""
     options = {}
     for task, keys in (("forecast", FORECAST), ("text", TEXT)):
         job = current_job(keys.job)
         if job is not None and job.snapshot().done and job.result() is not None:
-            options[THIS_SESSION[task]] = (task, job.result)
+            options[THIS_SESSION[task]] = (task, job.result, f"{job.run_id}:{job.id}")
     saved = [r for r in run_store().list() if r.status != "running"]
     for run in saved:
-        options[f"Saved run: {run.name} ({run.id}, {run.task})"] = (run.task, run.id)
+        options[f"Saved run: {run.name} ({run.id}, {run.task})"] = (run.task, run.id, run.id)
     if not options:
         st.info("Train a model first (Forecast or Text page), or save one on the command line "
                 "with --save-run; then look inside it here.")
@@ -63,11 +65,11 @@ def choose_model():
         return None
     label = st.selectbox("Model", list(options), key=INSIDE.model,
                          help="A model trained in this browser session, or any saved run.")
-    task, source = options[label]
+    task, source, model_id = options[label]
     if callable(source):
-        return task, source()
+        return task, source(), model_id
     try:
-        return task, _reopened(source)
+        return task, _reopened(source), model_id
     except ValueError as error:
         st.warning(str(error))
         return None
@@ -85,12 +87,14 @@ def equations(lstm: bool) -> None:
         st.latex(line)
 
 
-def step_through(layer, steps: list[str], lstm: bool) -> None:
-    """Pick a step and units; see each equation with the actual numbers."""
+def step_through(layer, steps: list[str], lstm: bool, input_id: str) -> None:
+    """Pick a step and units; see each equation with the actual numbers. ``input_id`` names the
+    input: another input gets a slider of its own, at its last step (one slider for every
+    input would keep showing an old step over the new input's numbers)."""
     a, b = st.columns([2, 1])
-    t = a.select_slider("Time step", options=list(range(len(steps))), key=INSIDE.step,
-                        value=len(steps) - 1, format_func=lambda i: f"{i}: {steps[i]!r}"
-                        if len(steps[i]) < 24 else str(i),
+    t = a.select_slider("Time step", options=list(range(len(steps))),
+                        key=INSIDE.step_for(input_id), value=len(steps) - 1,
+                        format_func=lambda i: steps[i],
                         help="The step of the input whose numbers you see.")
     hidden = layer.h.shape[-1]
     units = b.multiselect("Units", list(range(hidden)), default=list(range(min(3, hidden))),
@@ -100,8 +104,8 @@ def step_through(layer, steps: list[str], lstm: bool) -> None:
         st.caption("Pick at least one unit.")
         return
     numbers = step_numbers(layer, t, units)
-    st.markdown(f"**Unit {units[0]} at step {t}**, computed by the explicit cell from the "
-                f"trained weights:")
+    st.markdown(f"**Unit {units[0]} at step {plain(steps[t])}**, computed by the explicit cell "
+                f"from the trained weights:")
     for line in equations_with_numbers(numbers.loc[units[0]], lstm):
         st.latex(line)
     st.dataframe(numbers.round(4), key=INSIDE.numbers)

@@ -9,7 +9,7 @@ import streamlit as st
 from ..charts import runs_loss_chart
 from ..runs.bundle import export_bundle, import_bundle
 from ..runs.store import STATUSES, Run, RunStore
-from ..runs.table import runs_table, settings_side_by_side
+from ..runs.table import runs_table, scores_side_by_side, settings_side_by_side
 from ..tasks import TASKS
 from .keys import RUNS
 
@@ -52,14 +52,31 @@ def choose_runs(runs: list[Run]) -> list[Run]:
 
 
 def compare(store: RunStore, runs: list[Run]) -> None:
-    """Loss curves overlaid, and every setting side by side with the differences highlighted."""
+    """Their scores side by side, their loss curves overlaid, then the settings that differ
+    (all of them at a click), the differences highlighted."""
+    if len(runs) > 1:
+        scores = scores_side_by_side(runs)
+        if not scores.empty:
+            st.dataframe(scores, key=RUNS.scores, column_config={
+                name: st.column_config.NumberColumn(format="%.4g") for name in scores.columns})
+            st.caption("Lower is better in every column: the validation loss of each run's best "
+                       "epoch, its forecast errors on the test span, its bits per character.")
     log_y = st.toggle("Log scale", key=RUNS.log)
     curves = [(f"{r.name} ({r.id[:6]})", store.history(r.id)) for r in runs]
     st.plotly_chart(runs_loss_chart(curves, log_y=log_y), key=RUNS.chart)
     side = settings_side_by_side(runs)
     differs = side.pop("differs")
-    st.caption("Its settings." if len(runs) == 1 else
-               f"Settings side by side; the {int(differs.sum())} that differ are highlighted.")
+    if len(runs) == 1:
+        st.caption("Its settings.")
+    else:
+        every = st.toggle("Show every setting", key=RUNS.every_setting,
+                          help="Off: only the settings in which the runs differ.")
+        n = int(differs.sum())
+        st.caption("The runs have the same settings." if n == 0 else
+                   f"The {n} settings that differ are highlighted." if every else
+                   f"The {n} settings that differ." if n > 1 else "The one setting that differs.")
+        if not every:
+            side, differs = side[differs], differs[differs]
     styled = side.style.apply(lambda row: [DIFFERS if differs[row.name] else ""] * len(row),
                               axis=1)
     st.dataframe(styled, key=RUNS.settings)
