@@ -6,7 +6,7 @@ from lstm_app.tasks import TEXT
 from lstm_app.ui.coach_view import text_coach
 from lstm_app.ui.keys import TEXT as KEYS
 from lstm_app.ui.navigation import use_app_navigation
-from lstm_app.ui.runs_session import attach_from_url, start_training
+from lstm_app.ui.runs_session import attach_from_url, earlier_run, start_training
 from lstm_app.ui.session import current_job
 from lstm_app.ui.task_flow import finished_result, train_button, train_more
 from lstm_app.ui.text_generation import (all_samples, forget_samples, generation_panel,
@@ -36,7 +36,8 @@ if config is None:
 can_train = model_size_note(summary, config)
 
 train_button(KEYS, lambda: start_training(KEYS, TEXT, text, chosen.name, config),
-             can_train=can_train, on_new_model=forget_samples)
+             can_train=can_train, on_new_model=forget_samples,
+             earlier=lambda: earlier_run(TEXT, chosen.fingerprint, config))
 job = current_job(KEYS.job)
 running = job.config if job is not None else config  # the settings of the training shown below
 result = finished_result(KEYS, chosen, config, lambda snap: render_live(snap, running),
@@ -46,7 +47,7 @@ st.divider()
 show_result(result)
 generation_panel(result)
 temperature_explorer(result)
-downloads(result, all_samples(result))
+downloads(result, all_samples(result), chosen.name, job.run_id)
 text_coach(result)
 train_more(KEYS, TEXT, result, result.text, job.label, default_epochs=10,
            on_new_model=forget_samples)

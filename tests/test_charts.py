@@ -227,7 +227,7 @@ def test_metrics_table_labels_rounding_and_missing_mape():
                                                          "drift": row(1000, 0.0)})
     assert list(without_season.index) == ["LSTM", "Naive (last value)", "Drift"]
     assert list(table.index) == ["LSTM", "Naive (last value)", "Seasonal naive", "Drift"]
-    assert list(table.columns) == ["MAE", "RMSE", "MAPE %", "sMAPE %", "MASE"]
+    assert list(table.columns) == ["MASE", "MAE", "RMSE", "MAPE %", "sMAPE %"]
     assert math.isnan(table.loc["LSTM", "MAPE %"])
     assert table.loc["LSTM", "MAE"] == 1.235
     assert table.loc["Drift", "MAE"] == 1235.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +12,7 @@ from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules
 from ..series.frequency import time_labels
 from ..series.pipeline import ForecastResult, to_report
 from ..training.jobs import Snapshot
+from .downloads import download_name
 from .keys import FORECAST as KEYS
 from .live import loss_curves
 from .markdown import plain
@@ -94,13 +94,15 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
 
 
 METRICS_EXPLAINED = """
+- **MASE**: the average miss divided by the typical change from one season to the next in the
+  training data; below 1, better than that simple repetition.
 - **MAE**: how far off the forecasts were on average, in the data's own units.
 - **RMSE**: like MAE, but big misses count more: a few large errors raise it a lot.
 - **MAPE %**: the average miss as a percentage of the actual value.
 - **sMAPE %**: the same, measured against the average of the forecast and the actual value,
   so that over- and under-forecasts count alike (0 to 200).
-- **MASE**: the average miss divided by the typical change from one season to the next in the
-  training data; below 1, better than that simple repetition. Lower is better everywhere.
+
+Lower is better everywhere.
 """
 
 
@@ -119,12 +121,6 @@ def scores_in_words(result: ForecastResult, unit: str | None) -> str:
 
 def _number(value: float) -> str:
     return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
-def download_name(data_name: str, run_id: str | None, what: str, extension: str) -> str:
-    """A download's file name after its data and run, e.g. "airline_passengers-3f2a-forecast.csv"."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", data_name.rsplit(".", 1)[0]).strip("_")[:60] or "data"
-    return "-".join(part for part in (stem, run_id, what) if part) + f".{extension}"
 
 
 READABLE_COLUMNS = {"time": "when", "forecast": "forecast", "lower_80": "80% from",

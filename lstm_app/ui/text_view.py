@@ -12,10 +12,11 @@ import streamlit as st
 from ..text.generate import Memorization, copied_spans
 from ..text.live import Sample
 from ..text.pipeline import TextResult, to_report
-from ..text.scoring import TOO_FEW_TO_SCORE
+from ..text.scoring import SHORT_TEXT, TOO_FEW_TO_SCORE
 from ..text.settings import TextConfig
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
+from .downloads import download_name
 from .keys import TEXT as KEYS
 from .live import loss_curves
 
@@ -69,8 +70,17 @@ def timeline(prompt: str, entries: tuple[Sample, ...], height: int) -> None:
 def show_result(result: TextResult) -> None:
     """Scores in plain words first, then how training went and the sample it ended with."""
     if result.counts.scored_tokens >= TOO_FEW_TO_SCORE:
-        (st.success if result.val_loss < result.baseline_loss else st.warning)(result.verdict)
+        learnt = result.val_loss < result.baseline_loss
+        short = result.counts.train_chars < SHORT_TEXT  # a verdict on little text is fragile
+        (st.success if learnt and not short else st.info if learnt else st.warning)(
+            result.verdict)
         scores(result)
+        st.caption("The loss is the model's average surprise at each next "
+                   f"{'character' if result.config.level == 'char' else 'word'} of text it "
+                   "never saw (in nats, a unit of information; lower is better). Perplexity "
+                   f"turns it into choices: {result.perplexity:.1f} means it hesitates as if "
+                   f"between about {max(1, round(result.perplexity))} equally likely ones at "
+                   "each step.")
     else:
         st.info(result.verdict)
         tiny_scores(result)
@@ -87,7 +97,8 @@ def show_result(result: TextResult) -> None:
         else:
             st.caption("No samples were taken while it trained.")
     st.subheader("The sample at the end of training")
-    memorization_view(result.sample, result.prompt, result.memorization, result.train_text)
+    memorization_view(result.sample, result.prompt, result.memorization, result.train_text,
+                      result.unseen_copied)
 
 
 def scores(result: TextResult) -> None:
@@ -135,10 +146,13 @@ def percent(share: float) -> str:
     return f"{share:.0%}"
 
 
-def memorization_view(sample: str, prompt: str, memo: Memorization, train_text: str) -> None:
+def memorization_view(sample: str, prompt: str, memo: Memorization, train_text: str,
+                      normal: float | None = None) -> None:
     """The sample, its prompt set apart, and every passage the model copied verbatim highlighted.
 
-    ``memo`` is the memorization check of what the model wrote after ``prompt``.
+    ``memo`` is the memorization check of what the model wrote after ``prompt``; ``normal`` is
+    the share of pieces that unseen text of the same hand shares with the training text, the
+    yardstick for what is copying and what is just writing alike.
     """
     written = sample[len(prompt):]
     spans = copied_spans(written, train_text, memo.ngram)
@@ -148,10 +162,20 @@ def memorization_view(sample: str, prompt: str, memo: Memorization, train_text: 
                    f"training text ({memo.ngram} characters or longer). "
                    f"{percent(memo.copied_ngram_share)} of the written text's "
                    f"{memo.ngram}-character pieces occur there; the longest copied passage "
-                   f"(darker) is {memo.longest_chars} characters long.")
+                   f"(darker) is {memo.longest_chars} characters long." + _normal(normal, memo))
     else:
         st.caption(f"Nothing the model wrote after the prompt (in bold) was copied from the "
                    f"training text: none of its {memo.ngram}-character pieces occur there.")
+
+
+def _normal(normal: float | None, memo: Memorization) -> str:
+    """What share of copied pieces is normal for this text, in one sentence."""
+    if normal is None:
+        return ""
+    more = "far more than" if memo.copied_ngram_share > normal + 0.25 else "about as much as"
+    return (f" For comparison, {percent(normal)} of the pieces of text it never saw (the end of "
+            f"the same text) occur in the training text too: that much is writing alike, not "
+            f"copying. This sample copies {more} that.")
 
 
 def highlighted(prompt: str, written: str, spans: list[tuple[int, int]], longest_start: int,
@@ -179,14 +203,17 @@ def text_box(inner_html: str) -> str:
             'border-radius:0.5rem">' + inner_html + "</div>")
 
 
-def downloads(result: TextResult, samples: list) -> None:
-    """The samples (each with a title and a text) as a text file, and the report as JSON."""
+def downloads(result: TextResult, samples: list, data_name: str, run_id: str | None) -> None:
+    """The samples (each with a title and a text) as a text file, and the report as JSON, named
+    after the text and the run."""
     lines = [f"# Samples from an LSTM trained on this text ({result.config.level} level)\n"]
     for sample in samples:
         lines.append(f"## {sample.title}\n\n{sample.text}\n")
     st.subheader("Download")
     a, b = st.columns(2)
-    a.download_button("Download the samples (TXT)", "\n".join(lines), file_name="samples.txt",
+    a.download_button("Download the samples (TXT)", "\n".join(lines),
+                      file_name=download_name(data_name, run_id, "samples", "txt"),
                       mime="text/plain", key=KEYS.samples_txt)
     b.download_button("Download the report (JSON)", json.dumps(to_report(result), indent=2),
-                      file_name="report.json", mime="application/json", key=KEYS.report)
+                      file_name=download_name(data_name, run_id, "report", "json"),
+                      mime="application/json", key=KEYS.report)

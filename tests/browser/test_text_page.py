@@ -22,7 +22,7 @@ import pytest
 from helpers import ADVANCE_MS, EPOCH_RE, START_MS, STOPPED_MS, key_locator, main, open_page
 from helpers import assert_no_traceback, assert_no_traceback_logged, log_size, quiet, shot
 from helpers import choose_own, expect_upload_forgotten, expect_upload_refused, remove_upload
-from helpers import open_task_page, upload
+from helpers import choose_sample, open_task_page, upload
 from helpers import click_stop, click_train, go_to, run_and_wait, settings, wait_results_drawn
 from helpers import progress, progress_epoch, wait_epoch_above, wait_points_above
 from playwright.sync_api import Page, expect
@@ -101,13 +101,6 @@ def open_text(page: Page, base_url: str) -> Page:
 
 def upload_text(page: Page, name: str, data: bytes) -> None:
     upload(page, TX, {"name": name, "mimeType": "text/plain", "buffer": data})
-
-
-def choose_sample(page: Page, title: str) -> None:
-    key_locator(page, "tx_sample").get_by_role("combobox").click()
-    option = page.get_by_role("option", name=title, exact=True)
-    run_and_wait(page, option.click)
-    expect_sample(page, title)
 
 
 def expect_sample(page: Page, title: str) -> None:
@@ -270,7 +263,8 @@ def test_generate_compare_temperatures_and_download(page: Page, app_server):
     with page.expect_download() as info:
         key_locator(page, "tx_dl_samples").get_by_role("button").click()
     download = info.value
-    assert download.suggested_filename == "samples.txt"
+    assert re.fullmatch(r"lantern_song-[0-9a-f]+-samples\.txt", download.suggested_filename), (
+        download.suggested_filename)
     samples_txt = open(download.path(), encoding="utf-8").read()
     assert "## The sample at the end of training" in samples_txt
     assert "## Generated at temperature" in samples_txt
@@ -281,7 +275,8 @@ def test_generate_compare_temperatures_and_download(page: Page, app_server):
     with page.expect_download() as info:
         key_locator(page, "tx_dl_json").get_by_role("button").click()
     download = info.value
-    assert download.suggested_filename == "report.json"
+    assert re.fullmatch(r"lantern_song-[0-9a-f]+-report\.json", download.suggested_filename), (
+        download.suggested_filename)
     report = json.loads(open(download.path(), encoding="utf-8").read())
     assert {"val_loss", "perplexity", "bits_per_char", "sample"} <= set(report), sorted(report)
     assert report["sample"]["text"].startswith("The Lantern")
@@ -326,7 +321,7 @@ def test_home_shakespeare_demo_then_stop(page: Page, app_server):
 
 def test_training_goes_on_while_on_home(page: Page, app_server):
     open_text(page, app_server)
-    choose_sample(page, "One sentence about LSTMs")
+    choose_sample(page, TX, "One sentence about LSTMs")
     expect(key_locator(page, "tx_level")).to_be_visible()
     # Long enough to outlast the page switch; its 1-minute time budget (suggested for tiny
     # texts) still ends it.
@@ -443,7 +438,7 @@ def test_summary_counts_the_distinct_characters_of_the_text(
     if title == "Shakespeare (excerpt)":
         expect_sample(page, title)  # the default
     else:
-        choose_sample(page, title)
+        choose_sample(page, TX, title)
     m = main(page)
     expect(m).to_contain_text(re.compile(r"a vocabulary of [\d,]+ distinct characters"))
     shown = re.search(r"a vocabulary of ([\d,]+) distinct", m.inner_text())[1]
@@ -454,7 +449,7 @@ def test_summary_counts_the_distinct_characters_of_the_text(
 
 def test_chinese_sample_at_word_level_shows_the_no_spaces_notice(page: Page, app_server):
     open_text(page, app_server)
-    choose_sample(page, "Chinese article on LSTMs")
+    choose_sample(page, TX, "Chinese article on LSTMs")
     m = main(page)
     expect(m).to_contain_text("distinct characters")
     expect(m.get_by_text(NO_SPACES_NOTICE)).to_have_count(0)  # not at character level

@@ -1,0 +1,16 @@
+"""Download names: after the data and the run, safe whatever the user's file was called."""
+
+from lstm_app.ui.downloads import download_name
+
+
+def test_download_names_follow_the_data_and_the_run():
+    assert download_name("airline_passengers.csv", "3f2a9c", "forecast", "csv") == (
+        "airline_passengers-3f2a9c-forecast.csv")
+    assert download_name("销售 2024.xlsx", None, "forecast", "csv") == "销售_2024-forecast.csv"
+
+
+def test_a_hostile_name_keeps_only_safe_characters():
+    assert download_name("../../etc/pa ss\"wd<x>.csv", "ab/../cd", "report", "json") == (
+        "etc_pa_ss_wd_x-abcd-report.json")
+    assert download_name("...", "", "samples", "txt") == "data-samples.txt"
+    assert len(download_name("a" * 500 + ".csv", "f00d", "report", "json")) < 100
