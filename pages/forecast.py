@@ -8,7 +8,7 @@ from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
 from lstm_app.ui.forecast_view import render_live, show_result
 from lstm_app.ui.keys import FORECAST as KEYS
 from lstm_app.ui.navigation import use_app_navigation
-from lstm_app.ui.runs_session import attach_from_url, start_training
+from lstm_app.ui.runs_session import attach_from_url, earlier_run, start_training
 from lstm_app.ui.series_input import choose_series, show_series
 from lstm_app.ui.session import current_job
 from lstm_app.ui.task_flow import finished_result, train_button, train_more
@@ -32,7 +32,8 @@ if config is None:
     st.stop()
 model_size_note(series, config)
 
-train_button(KEYS, lambda: start_training(KEYS, FORECAST, series, series.name, config))
+train_button(KEYS, lambda: start_training(KEYS, FORECAST, series, series.name, config),
+             earlier=lambda: earlier_run(FORECAST, chosen.fingerprint, config))
 result = finished_result(KEYS, chosen, config, lambda snap: render_live(snap, series.value_col))
 
 st.divider()

@@ -57,6 +57,19 @@ def apps():
                 assert job.wait(30), f"a training job ({key}) did not stop within 30 s"
 
 
+@pytest.fixture
+def app_store(tmp_path, monkeypatch):
+    """A run store of this test's own, which the app uses too (not the process-wide one other
+    tests fill)."""
+    from lstm_app.runs.store import RunStore
+    from lstm_app.ui.runs_session import run_store
+
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    run_store.clear()  # the app caches its RunStore (and so its folder) per process
+    yield RunStore()
+    run_store.clear()
+
+
 def poll(at, condition, what: str, deadline: float = 90.0):
     """Rerun the page until ``condition(at)`` holds; fail on an exception or at the deadline."""
     end = time.monotonic() + deadline

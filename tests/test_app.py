@@ -95,7 +95,7 @@ def test_home_renders_with_the_airline_demo(app):
     assert "fc_job" not in at.session_state  # nothing trains before the click
 
 
-def test_the_airline_demo_switches_to_forecast_and_trains(app):
+def test_the_airline_demo_switches_to_forecast_and_trains(app, app_store):
     at = app(page=None)
     small_model(at, epochs=2)
     at.run()
@@ -112,6 +112,81 @@ def test_the_airline_demo_switches_to_forecast_and_trains(app):
     result = job.result()
     assert result.series.name == "airline_passengers.csv"
     assert result.config.epochs == 2 and result.config.hidden_size == 8
+
+
+def press_demo(at: AppTest) -> AppTest:
+    """Home's airline demo, then stay on the Forecast page it switched to."""
+    at.switch_page("pages/home.py").run()
+    at.button(key="demo_airline_passengers").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page(FORECAST)  # AppTest would otherwise run Home again on every run
+    return at
+
+
+def trained_demo(app) -> str:
+    """The airline demo trained to its end (tiny settings) in a session of its own; its run id."""
+    at = app(page=None)
+    small_model(at, epochs=2)
+    first = poll(press_demo(at), job_done, "the demo's training").session_state["fc_job"]
+    assert first.snapshot().state == "finished"
+    return first.run_id
+
+
+def offers(at: AppTest) -> list[str]:
+    return [i.value for i in at.info if "You have trained this before" in i.value]
+
+
+def test_the_same_demo_again_shows_its_results_without_training(app, app_store):
+    at = app(page=None)
+    small_model(at, epochs=2)
+    poll(press_demo(at), job_done, "the demo's training")
+    press_demo(at)
+    assert len(app_store.list()) == 1, "the demo trained the same run again"
+    assert not offers(at) and has_results(at)
+    assert any(i.value.startswith("You trained this a moment ago") for i in at.info)
+
+
+def test_a_demo_trained_before_offers_its_run_instead_of_training_again(app, app_store):
+    run_id = trained_demo(app)
+
+    # Another session (another day, another tab): the finished run is offered, not retrained.
+    at = app(page=None)
+    small_model(at, epochs=2)
+    press_demo(at)
+    assert len(app_store.list()) == 1, "the demo trained the same run again"
+    assert len(offers(at)) == 1 and run_id in offers(at)[0], [i.value for i in at.info]
+    assert at.button(key="fc_offer_open").label == f"Open run {run_id}"
+    assert not has_results(at)
+
+    # Open it: the saved run is shown, its address set, and the offer gone.
+    at.button(key="fc_offer_open").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["fc_job"].run_id == run_id
+    assert at.query_params["run"] in (run_id, [run_id])
+    assert has_results(at) and "fc_offer" not in at.session_state and not offers(at)
+    assert len(app_store.list()) == 1
+
+
+def test_train_again_makes_a_new_run(app, app_store):
+    run_id = trained_demo(app)
+    at = app(page=None)
+    small_model(at, epochs=2)
+    press_demo(at).button(key="fc_offer_again").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    poll(at, job_done, "the second training")
+    assert at.session_state["fc_job"].run_id != run_id and len(app_store.list()) == 2
+    assert "fc_offer" not in at.session_state
+
+
+def test_an_offer_lapses_when_the_settings_change(app, app_store):
+    trained_demo(app)
+    at = app(page=None)
+    small_model(at, epochs=2)
+    press_demo(at)
+    assert "fc_offer" in at.session_state
+    at.number_input(key="fc_epochs").set_value(3).run()  # no longer the same training
+    assert "fc_offer" not in at.session_state and not offers(at)
+    assert len(app_store.list()) == 1
 
 
 def test_the_demo_keeps_a_running_training_and_says_so(app):

@@ -36,7 +36,6 @@ from lstm_app.text.settings import TextConfig
 from lstm_app.training.jobs import JobQueue
 from lstm_app.training.process import in_worker_process
 from lstm_app.training.trainer import EpochRecord
-from lstm_app.ui.runs_session import run_store
 from tests.conftest import SAMPLES, poll
 
 FORECAST, TEXT, RUNS = "pages/forecast.py", "pages/text.py", "pages/runs.py"
@@ -48,12 +47,9 @@ SAVE = "FormSubmitter:runs_edit-Save the name and note"  # the form's submit but
 # --- fixtures and helpers -------------------------------------------------------------------
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> RunStore:
-    """A run store of this test's own, which the app uses too."""
-    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
-    run_store.clear()  # the app caches its RunStore (and so its folder) per process
-    yield RunStore()
-    run_store.clear()
+def store(app_store):
+    return app_store
+
 
 
 @pytest.fixture
@@ -221,6 +217,7 @@ def test_a_new_session_with_the_run_in_its_url_shows_the_live_training(app, stor
     again = app(run=run_id)  # a reload, or the address pasted into another tab
     ok(again.run())
     assert again.session_state["fc_job"] is job, "the live job was not found again"
+    assert again.session_state["fc_epochs"] == 5000  # with its settings, not the defaults
     assert not job.snapshot().done
     assert again.query_params.get("run") == run_id
     assert again.button(key="fc_train").disabled  # it is training: no second Train
@@ -286,6 +283,29 @@ def test_a_runs_address_brings_back_its_own_data_and_settings(app, store):
     assert not any(i.value.startswith("Viewing saved run") for i in at.info)
     assert any(c.value.startswith(f"Saved as run **{run_id}**") for c in at.caption)
     assert FC_RESULTS in subheaders(at)  # still the same data: its results stay
+
+
+def test_a_run_another_session_trained_opens_with_its_data_and_settings(app, store):
+    """The training is over but still in this server's memory (trained in another tab): its
+    address shows it on its own data and settings, not under the default sample."""
+    first = app()
+    ok(first.run())
+    first.selectbox(key="fc_sample").set_value("daily_sales")
+    ok(first.run())
+    small_forecast(first, epochs=2)
+    first.session_state["fc_lookback"] = 21
+    ok(first.run())
+    ok(first.button(key="fc_train").click().run())
+    poll(first, fc_done, "the results")
+    run_id = first.query_params["run"]
+
+    fresh = ok(app(run=run_id).run())  # another browser: nothing chosen before
+    assert fresh.session_state["fc_job"].run_id == run_id
+    assert fresh.selectbox(key="fc_sample").value == "daily_sales"
+    assert (fresh.session_state["fc_epochs"], fresh.session_state["fc_lookback"]) == (2, 21)
+    assert FC_RESULTS in subheaders(fresh)
+    assert not any("not on the data above" in i.value for i in fresh.info)
+    assert any(i.value.startswith("Viewing saved run") for i in fresh.info)
 
 
 def test_results_never_stand_under_other_data(app, store):
@@ -581,8 +601,18 @@ def test_two_selected_runs_are_compared(app, store, four_runs):
     assert list(side.columns) == columns
     assert side.loc["hidden_size", columns[0]] == "16" and side.loc["hidden_size",
                                                                     columns[1]] == "8"
-    assert "Settings side by side; the 2 that differ are highlighted." in [
-        c.value for c in at.caption]  # hidden_size and lr
+    # Only the settings that differ (hidden_size and lr), every one at a toggle.
+    assert "The 2 settings that differ." in [c.value for c in at.caption]
+    assert set(side.index) == {"hidden_size", "lr"}, list(side.index)
+    scores = [d.value for d in at.dataframe if "best val loss" in d.value.columns
+              and "id" not in d.value.columns]
+    assert len(scores) == 1, "the scores side by side are missing"
+    assert list(scores[0].index) == columns and "bits per char" not in scores[0].columns
+    at.toggle(key="runs_every_setting").set_value(True)
+    ok(at.run())
+    side = [d.value for d in at.dataframe if d.value.index.name == "setting"][0]
+    assert {"hidden_size", "lr", "lookback"} <= set(side.index), list(side.index)
+    assert "The 2 settings that differ are highlighted." in [c.value for c in at.caption]
     assert not page_links(at), "a comparison offers no single run to open"
 
 

@@ -115,6 +115,17 @@ def test_the_page_renders_the_shakespeare_sample_by_default(app):
     assert JOB not in at.session_state  # nothing trains before Train is pressed
 
 
+def test_settings_the_user_chose_are_kept_and_named_for_the_next_text(app):
+    at = app()
+    at.run()
+    at.number_input(key="tx_hidden_size").set_value(24).run()
+    at.selectbox(key="tx_sample").set_value("lstm_zh").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["tx_hidden_size"] == 24  # the user's, not the new suggestion
+    assert ("Suggested for this text's size, except what you chose yourself: Hidden units."
+            in [c.value for c in at.caption])
+
+
 @pytest.mark.parametrize("sample", ["shakespeare_excerpt", "keras_toy_sentence", "lstm_zh"])
 def test_each_text_sample_renders(app, sample):
     at = choose(app(), sample)
@@ -205,6 +216,25 @@ def test_the_shakespeare_demo_switches_to_text_and_trains(app):
     job.stop()  # a full Shakespeare training takes minutes: stopping it is enough here
     assert job.wait(30)
     assert job.label == "shakespeare_excerpt.txt"
+
+
+def test_the_demo_offers_a_finished_run_of_the_same_settings(app, app_store):
+    at = app(page=None)
+    at.run()
+    at.button(key="demo_shakespeare_excerpt").click().run()
+    job = at.session_state[JOB]
+    job.stop()  # a full Shakespeare training takes minutes: stopped, then marked finished below
+    assert job.wait(30)
+    app_store.finish(job.run_id, "finished")
+
+    again = app(page=None)  # another session
+    again.run()
+    again.button(key="demo_shakespeare_excerpt").click().run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert JOB not in again.session_state, "the demo trained the same run again"
+    assert again.session_state["tx_offer"] == job.run_id
+    assert any("You have trained this before" in i.value and job.run_id in i.value
+               for i in again.info)
 
 
 def test_the_demo_does_not_orphan_a_running_training(app):

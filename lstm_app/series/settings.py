@@ -21,7 +21,7 @@ FORECAST_SETTINGS = table_of([
             optional=True, max_length=200, on_page=False),
     Setting("covariates", tuple, "Extra input columns (covariates)",
             "Other columns the network may read alongside the past values, such as a promotion "
-            "flag or the temperature.", advanced=True),
+            "flag or the temperature."),
     Setting("lookback", int, "Lookback (window size)",
             "How many past values the network reads to make one forecast; auto takes two "
             "seasons.", low=1, high=100_000, auto=True),
@@ -37,18 +37,17 @@ FORECAST_SETTINGS = table_of([
     Setting("val_size", float, "Validation share",
             "The part of the series after training used to pick the best epoch and size the "
             "intervals: a share below 1 (0.15 is 15%) or a number of rows.", low=0.0,
-            high=100_000, fraction_or_count=True, step=0.05, advanced=True),
+            high=100_000, fraction_or_count=True, step=0.05),
     Setting("test_size", float, "Test share",
             "The last part of the series, kept unseen until the final score: a share below 1 "
-            "or a number of rows.", low=0.0, high=100_000, fraction_or_count=True, step=0.05,
-            advanced=True),
+            "or a number of rows.", low=0.0, high=100_000, fraction_or_count=True, step=0.05),
     Setting("stride", int, "Backtest stride",
             "Rows between two forecast origins in the test backtest (1 scores every origin).",
-            low=1, high=10_000, advanced=True),
+            low=1, high=10_000),
     TRAINING["optimizer"],
     Setting("weight_decay", float, "Weight decay",
             "Pulls every weight a little towards zero at each step, a gentle brake on "
-            "memorising (0 turns it off).", low=0.0, high=1.0, step=0.0001, advanced=True,
+            "memorising (0 turns it off).", low=0.0, high=1.0, step=0.0001,
             on_page=False),
     TRAINING["grad_clip"], TRAINING["lr_schedule"],
     Setting("anchor_last", bool, "Learn changes from the last value",

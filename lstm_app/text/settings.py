@@ -18,7 +18,7 @@ TEXT_SETTINGS = table_of([
             "word at a time (real words only, needs more text).", choices=("char", "word")),
     Setting("max_vocab", int, "Largest word vocabulary",
             "At word level, only this many of the most frequent words are kept; the rest become "
-            "an unknown token.", low=10, high=200_000, advanced=True),
+            "an unknown token.", low=10, high=200_000),
     Setting("seq_len", int, "Sequence length",
             "How many steps the network is trained to look back through at once "
             "(backpropagation through time); its memory is carried further between chunks.",
@@ -43,16 +43,16 @@ TEXT_SETTINGS = table_of([
             low=0.0, high=600.0, step=0.5),
     replace(TRAINING["patience"], help="Stop after this many epochs without a better validation "
                                        "loss (0 never stops early: right for tiny texts learnt "
-                                       "by heart).", advanced=True),
+                                       "by heart)."),
     replace(TRAINING["seed"], help="Fixes the random start and the samples, so that the same "
                                    "settings give the same result."),
     Setting("val_fraction", float, "Validation share",
             "The end of the text kept unseen, to score how well the model writes text it has "
-            "not read.", low=0.02, high=0.5, step=0.02, advanced=True),
+            "not read.", low=0.02, high=0.5, step=0.02),
     TRAINING["optimizer"], TRAINING["grad_clip"], TRAINING["lr_schedule"],
     Setting("prompt", str, "Live sample prompt",
             "The samples shown while training all start with this text (empty: the text's "
-            "first words).", max_length=2000, advanced=True),
+            "first words).", max_length=2000),
     Setting("length", int, "Sample length",
             "How many tokens the sample at the end of training writes.", low=0, high=10_000,
             on_page=False),
@@ -68,7 +68,7 @@ TEXT_SETTINGS = table_of([
     Setting("keep_best", bool, "Keep the weights of the best validation epoch",
             "On: training ends with the weights that scored best on the validation span. Off: "
             "it ends with the last epoch's weights, which is right for a tiny text learnt by "
-            "heart, whose few validation words say little.", advanced=True),
+            "heart, whose few validation words say little."),
     TRAINING["device"], TRAINING["suggested"],
 ])
 

@@ -35,7 +35,6 @@ class Setting:
     optional: bool = False       # None is allowed (e.g. a column that is detected)
     fraction_or_count: bool = False  # below 1 a share of the rows, from 1 on a whole count
     max_length: int = 0          # the longest text a str setting takes (0: no text allowed)
-    advanced: bool = False       # the page shows it under "Advanced"
     on_page: bool = True         # the page has a widget for it
     on_cli: bool = True          # the command line has an option for it
     step: float | None = None    # the page's step for a number
@@ -168,16 +167,16 @@ TRAINING = table_of([
             "early).", low=0, high=1000),
     Setting("seed", int, "Seed",
             "Fixes the random start so that the same settings give the same result.", low=0,
-            high=2**31 - 1, advanced=True),
+            high=2**31 - 1),
     Setting("optimizer", str, "Optimizer",
             "The rule that turns errors into weight updates; Adam is the safe choice.",
-            choices=OPTIMIZERS, advanced=True),
+            choices=OPTIMIZERS),
     Setting("lr_schedule", str, "Learning-rate schedule",
             "Plateau halves the learning rate when progress stalls; cosine lowers it smoothly.",
-            choices=SCHEDULES, advanced=True),
+            choices=SCHEDULES),
     Setting("grad_clip", float, "Gradient clipping",
             "Caps the size of each update so that a rare huge error cannot wreck the network (0 "
-            "turns it off).", low=0.0, high=100.0, step=0.5, advanced=True),
+            "turns it off).", low=0.0, high=100.0, step=0.5),
     Setting("device", str, "Device",
             "Where to train: auto takes the GPU when there is one.",
             choices=("auto", "cpu", "cuda"), on_page=False),

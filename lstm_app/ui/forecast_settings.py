@@ -14,10 +14,10 @@ from .keys import FORECAST as KEYS
 from .settings_form import config_from_settings, init_settings, settings_form, suggest
 from .source_picker import Chosen
 
-BASIC = [["lookback", "horizon", "hidden_size", "num_layers"],
-         ["dropout", "epochs", "batch_size", "patience"], ["cell", "lr"]]
-ADVANCED = [["covariates"], ["optimizer", "lr_schedule", "grad_clip"],
-            ["val_size", "test_size", "stride", "seed"]]
+BASIC = ["lookback", "horizon", "hidden_size", "epochs"]
+MORE = {"The network": [["num_layers", "dropout", "cell"]],
+        "Training": [["batch_size", "lr", "patience"], ["optimizer", "lr_schedule", "grad_clip"]],
+        "The data": [["covariates"], ["val_size", "test_size", "stride", "seed"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates")
 
 
@@ -47,7 +47,7 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
         "horizon": dict(max_value=max(1, n // 4), placeholder=f"auto: {auto_horizon}"),
         "covariates": dict(options=[c for c in series.numeric_columns if c != series.value_col]),
     }
-    settings_form(TASK, KEYS, BASIC, ADVANCED, limits)
+    settings_form(TASK, KEYS, BASIC, MORE, limits)
     try:
         return config_from_settings(TASK, KEYS, fixed=dict(value_col=series.value_col,
                                                            time_col=series.time_col),

@@ -8,6 +8,7 @@ follow below.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 
@@ -32,6 +33,7 @@ class TaskKeys:
     # the training (task_flow, live)
     job = property(lambda self: self.key("job"))              # session: the job shown
     autostart = property(lambda self: self.key("autostart"))  # session: Home's demo presses Train
+    offer = property(lambda self: self.key("offer"))          # session: a demo's earlier run
     train = property(lambda self: self.key("train"))
     stop = property(lambda self: self.key("job_stop"))
     more = property(lambda self: self.key("more"))            # how many more epochs
@@ -96,6 +98,10 @@ class InsideKeys:
     def heatmap(self, title: str) -> str:
         return f"in_{title}"
 
+    def step_for(self, input_id: str) -> str:
+        """The step slider of one input (a model and a window or snippet)."""
+        return f"{self.step}_{zlib.crc32(input_id.encode()):08x}"
+
 
 @dataclass(frozen=True)
 class RunsKeys:
@@ -106,6 +112,8 @@ class RunsKeys:
     log: str = "runs_log"
     chart: str = "runs_chart"
     settings: str = "runs_settings"
+    scores: str = "runs_scores"
+    every_setting: str = "runs_every_setting"
     bundle: str = "runs_bundle"
     edit: str = "runs_edit"
     delete: str = "runs_delete"

@@ -52,18 +52,28 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
 
 
 def attach_from_url(keys: TaskKeys, task: str) -> None:
-    """If the address names a run this session does not show yet, show it: live or reopened."""
+    """If the address names a run this session does not show yet, show it: live or reopened.
+    Without a run in the address (back from another page), the run shown is put there."""
     run_id = st.query_params.get(RUN_PARAM)
     shown = current_job(keys.job)
+    if not run_id and getattr(shown, "run_id", None):  # back from another page: name it again
+        st.query_params[RUN_PARAM] = shown.run_id
     if not run_id or getattr(shown, "run_id", None) == run_id:
         return
-    live = job_queue().find(run_id)
-    if live is not None:
-        st.session_state[keys.job] = live
-        return
     store = run_store()
-    store.mark_interrupted()
     run = store.get(run_id) if run_id.isalnum() else None
+    live = job_queue().find(run_id)
+    if live is not None and run is not None and run.task == task:
+        # Still in this server (another tab's, say): shown with its data; live while it trains,
+        # else as a saved run opened (its result is already in memory).
+        snap = live.snapshot()
+        result = live.result() if snap.done else None
+        st.session_state[keys.job] = live if result is None else FinishedJob(
+            result, run.name, run.id, snap.state)
+        _restore_page(keys, run)
+        return
+    store.mark_interrupted()
+    run = store.get(run_id) if run is not None else None  # its status, now checked
     if run is None or run.task != task:
         st.warning(f"There is no saved {task} run '{run_id[:40]}' here; it may have been "
                    f"deleted. The Runs page lists the saved runs.")
@@ -78,15 +88,32 @@ def attach_from_url(keys: TaskKeys, task: str) -> None:
 
 def show_run(keys: TaskKeys, run) -> None:
     """The saved run as the page's own: reopened (not retrained), with its data chosen in the
-    picker and its settings in the widgets."""
+    picker, its settings in the widgets and its id in the address."""
     if _show_saved(keys, run):
-        _show_its_data(run, run_store(), run.task)
-        restore_settings(keys, TASKS[run.task], run.config)
-        if run.task == "text":  # its settings, not a fresh suggestion for its text
-            st.session_state[TEXT.suggested_for] = (run.data_hash, {
-                name: run.config.get(name) for name in ("level", "max_vocab", "val_fraction")})
-            st.session_state[TEXT.suggestion] = {
-                name: run.config.get(name) for name in run.config.get("suggested") or ()}
+        st.query_params[RUN_PARAM] = run.id
+        _restore_page(keys, run)
+
+
+def _restore_page(keys: TaskKeys, run) -> None:
+    """The page's data picker and settings as the run had them."""
+    _show_its_data(run, run_store(), run.task)
+    restore_settings(keys, TASKS[run.task], run.config)
+    if run.task == "text":  # its settings, not a fresh suggestion for its text
+        st.session_state[TEXT.suggested_for] = (run.data_hash, {
+            name: run.config.get(name) for name in ("level", "max_vocab", "val_fraction")})
+        st.session_state[TEXT.suggestion] = {
+            name: run.config.get(name) for name in run.config.get("suggested") or ()}
+
+
+def earlier_run(task: Task, fingerprint: str, config):
+    """The newest finished run of ``task`` on this data (its run-store ``fingerprint``) with the
+    settings the page holds (``config``), trained from scratch; None if there is none."""
+    wanted = page_settings(task, config)
+    for run in run_store().list():
+        if (run.task == task.name and run.status == "finished" and run.parent is None
+                and run.data_hash == fingerprint and page_settings(task, run.config) == wanted):
+            return run
+    return None
 
 
 def show_checkpoint(keys: TaskKeys, job) -> bool:

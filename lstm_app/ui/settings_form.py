@@ -2,8 +2,8 @@
 
 Both task pages use this one pattern: each setting's value lives in the session under
 ``keys.setting(name)`` (``init_settings`` fills in what is not there yet, so the values survive
-page switches); ``settings_form`` lays the table's rows out in columns, basic ones first and
-the rest under "Advanced", each with the table's label, bounds, choices and help; and
+page switches); ``settings_form`` lays the table's rows out, four basic ones first and the
+rest under "More settings", each with the table's label, bounds, choices and help; and
 ``config_from_settings`` makes the task's config from them, checked by the config itself.
 """
 
@@ -58,22 +58,32 @@ def suggest(task: Task, keys: TaskKeys, source_id: str, basis: dict,
                                              for name in basis})
 
 
+def own_choices(task: Task, keys: TaskKeys) -> list[str]:
+    """The labels of the suggested settings the user has set otherwise (kept over suggestions)."""
+    suggestion = st.session_state.get(keys.suggestion) or {}
+    return [task.settings[name].label for name, value in suggestion.items()
+            if st.session_state.get(keys.setting(name)) != _widget_value(value)]
+
+
 def _widget_value(value):
     return None if value == AUTO else list(value) if isinstance(value, tuple) else value
 
 
-def settings_form(task: Task, keys: TaskKeys, basic: list[list[str]],
-                  advanced: list[list[str]], limits: dict[str, dict] | None = None) -> None:
-    """The widgets, one row of columns per inner list; ``limits`` tightens a setting's widget
-    for the data at hand (e.g. the lookback to the series' length, the covariates' choices)."""
+def settings_form(task: Task, keys: TaskKeys, basic: list[str], more: dict[str, list[list[str]]],
+                  limits: dict[str, dict] | None = None) -> None:
+    """The ``basic`` settings in one row (on a phone: four fields, then Train), and the rest
+    under "More settings", one titled group of rows each; ``limits`` tightens a setting's
+    widget for the data at hand (e.g. the lookback to the series' length, the covariates'
+    choices)."""
     limits = limits or {}
-    for row in basic:
-        for column, name in zip(st.columns(len(row)), row):
-            setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
-    with st.expander("Advanced"):
-        for row in advanced:
-            for column, name in zip(st.columns(len(row)), row):
-                setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
+    for column, name in zip(st.columns(len(basic)), basic):
+        setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
+    with st.expander("More settings"):
+        for title, rows in more.items():
+            st.markdown(f"**{title}**")
+            for row in rows:
+                for column, name in zip(st.columns(len(row)), row):
+                    setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
 
 
 def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:

@@ -3,24 +3,29 @@ while it trains, the result once it has ended, and Train more from that result."
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Callable
 
 import streamlit as st
 
+from ..runs.store import Run
 from ..tasks import Task
 from ..training.jobs import Job, Snapshot
 from ..training.trainer import Progress
 from .keys import TaskKeys
 from .live import watch, windows_per_second
-from .runs_session import elsewhere, run_caption, show_checkpoint, start_training
+from .markdown import plain
+from .runs_session import elsewhere, run_caption, show_checkpoint, show_run, start_training
 from .session import current_job
 from .source_picker import Chosen
 
 
 def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = True,
-                 on_new_model: Callable[[], None] | None = None) -> None:
-    """Train, disabled while a training runs; Home's demo presses it, never over a running one."""
+                 on_new_model: Callable[[], None] | None = None,
+                 earlier: Callable[[], Run | None] | None = None) -> None:
+    """Train, disabled while a training runs; Home's demo presses it, never over a running one,
+    and not while an ``earlier`` identical run is saved: that one is offered instead."""
     job = current_job(keys.job)
     busy = job is not None and not job.snapshot().done
     train = st.button("Train", type="primary", disabled=busy or not can_train, key=keys.train,
@@ -29,11 +34,43 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
     if autostart and busy:
         st.info("Your earlier training is still running: stop it or let it finish, then press "
                 "Train.")
+    if autostart and not busy and earlier is not None and (run := earlier()) is not None:
+        autostart = False
+        if getattr(job, "run_id", None) == run.id:  # already on the page
+            st.info("You trained this a moment ago: its results are below. Press Train to "
+                    "train it again as a new run.", icon=":material/history:")
+        else:
+            st.session_state[keys.offer] = run.id
+    if keys.offer in st.session_state and not train:
+        train = _offer(keys, earlier)
     if can_train and not busy and (train or autostart):
+        st.session_state.pop(keys.offer, None)
         if on_new_model is not None:
             on_new_model()
         start().wait_for_first_epoch(timeout=0.6)  # so that the redraw shows the first point
         st.rerun()  # redraw with Train disabled and the live view running
+
+
+def _offer(keys: TaskKeys, earlier: Callable[[], Run | None] | None) -> bool:
+    """A demo pressed while the same training is saved: open that run, or train again (True).
+    The offer lasts until either is chosen or the data or settings change."""
+    run = earlier() if earlier is not None else None
+    if run is None or run.id != st.session_state[keys.offer]:
+        del st.session_state[keys.offer]
+        return False
+    when = dt.datetime.fromtimestamp(run.finished or run.created).strftime("%d %b %Y, %H:%M")
+    st.info(f"You have trained this before, with the same data and settings: run "
+            f"**{plain(run.name)}** ({run.id}), finished {when}. Open it to see its results now, "
+            f"or train again as a new run.", icon=":material/history:")
+    a, b = st.columns(2)
+    a.button(f"Open run {run.id}", type="primary", key=keys.key("offer_open"),
+             on_click=_open_offered, args=(keys, run))
+    return b.button("Train again", key=keys.key("offer_again"))
+
+
+def _open_offered(keys: TaskKeys, run: Run) -> None:
+    st.session_state.pop(keys.offer, None)
+    show_run(keys, run)
 
 
 def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Snapshot], None],

@@ -10,12 +10,14 @@ from ..text.settings import TextConfig
 from ..text.sizing import count_weights, size_advice, suggested_config
 from ..text.spans import TextSummary, check_sizes, summarize
 from .keys import TEXT as KEYS
-from .settings_form import config_from_settings, init_settings, settings_form, suggest
+from .settings_form import (config_from_settings, init_settings, own_choices, settings_form,
+                            suggest)
 
-BASIC = [["level", "seq_len", "hidden_size", "num_layers"],
-         ["embedding_dim", "dropout", "batch_size", "cell"], ["epochs", "minutes", "lr"]]
-ADVANCED = [["patience", "val_fraction", "max_vocab", "seed"],
-            ["optimizer", "lr_schedule", "grad_clip", "prompt"], ["keep_best"]]
+BASIC = ["level", "hidden_size", "epochs", "minutes"]
+MORE = {"The network": [["seq_len", "num_layers", "embedding_dim"], ["dropout", "cell"]],
+        "Training": [["batch_size", "lr", "patience", "keep_best"],
+                     ["optimizer", "lr_schedule", "grad_clip"]],
+        "The text": [["val_fraction", "max_vocab", "seed"], ["prompt"]]}
 
 
 @st.cache_data(show_spinner="Counting the vocabulary and tokens…", max_entries=32)
@@ -55,8 +57,11 @@ def current_summary(text: str) -> TextSummary:
 def text_settings() -> TextConfig | None:
     """Render the settings (their values live in the session) and return the config they
     describe, or None, with the reason shown, if they do not make one."""
-    st.caption("Suggested for this text's size; change them freely.")
-    settings_form(TASK, KEYS, BASIC, ADVANCED,
+    own = own_choices(TASK, KEYS)
+    st.caption("Suggested for this text's size; change them freely." if not own else
+               f"Suggested for this text's size, except what you chose yourself: "
+               f"{', '.join(own)}.")
+    settings_form(TASK, KEYS, BASIC, MORE,
                   {"prompt": dict(placeholder="the text's first words")})
     try:
         return config_from_settings(TASK, KEYS, suggestion=st.session_state.get(KEYS.suggestion))

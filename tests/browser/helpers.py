@@ -9,16 +9,17 @@ Waiting and screenshots: ``wait_for_app``, ``open_page``, ``track_runs``, ``run_
 ``shot`` (to tests/screenshots/), ``quiet`` (no tooltip or focus ring over the next shot).
 
 Any page: ``main`` (the main area), ``go_to`` (a sidebar link), ``key_locator`` (a widget by its
-key), ``set_number`` and ``settings`` (number inputs by key), ``assert_no_traceback``;
+key), ``set_number`` and ``settings`` (number inputs by key, opening "More settings" with
+``reveal`` when one is folded in it), ``assert_no_traceback``;
 ``log_size`` + ``assert_no_traceback_logged`` (the server's log, from a given byte on).
 
 The task pages (Forecast, Text) key their widgets ``<prefix>_<what>`` with the prefix "fc" or
 "tx"; these take that prefix: ``open_task_page``, ``upload_input``, ``choose_own`` (the "My own
-…" choice), ``upload``, ``remove_upload`` (the uploader's ×), ``expect_upload_refused``,
-``expect_upload_forgotten``, ``click_train``, ``click_stop``, ``wait_points_above`` (the live
-loss chart). Their live view and results: ``progress``, ``progress_text``, ``progress_epoch``,
-``wait_epoch_above``, ``chart_points``, ``wait_results_drawn``; ``EPOCH_RE`` matches
-"Epoch N of M".
+…" choice), ``choose_sample``, ``upload``, ``remove_upload`` (the uploader's ×),
+``expect_upload_refused``, ``expect_upload_forgotten``, ``click_train``, ``click_stop``,
+``wait_points_above`` (the live loss chart). Their live view and results: ``progress``,
+``progress_text``, ``progress_epoch``, ``wait_epoch_above``, ``chart_points``,
+``wait_results_drawn``; ``EPOCH_RE`` matches "Epoch N of M".
 
 Timeouts in ms, sized for a busy 2-core machine: ``DEFAULT_TIMEOUT_MS`` (a rerun), ``START_MS``
 (Train → live view), ``ADVANCE_MS`` (the epoch or the chart moves on), ``STOPPED_MS`` (Stop →
@@ -181,11 +182,22 @@ def key_locator(page: Page, key: str):
     return page.locator(f".st-key-{key}")
 
 
+def reveal(page: Page, widget) -> None:
+    """Open "More settings" if ``widget`` is folded inside it (as a user would, to reach it)."""
+    widget.wait_for(state="attached")
+    if widget.is_visible():
+        return
+    more = main(page).get_by_test_id("stExpander").filter(has=widget)
+    more.locator("summary").click()
+    _expect()(widget).to_be_visible()
+
+
 def set_number(page: Page, key: str, value, timeout: float = DEFAULT_TIMEOUT_MS) -> None:
     """Type ``value`` into the ``st.number_input`` with ``key`` and commit it (Enter → rerun).
 
     Does nothing when the box already holds that number (Streamlit would not rerun)."""
     box = key_locator(page, key).locator("input")
+    reveal(page, box)
     try:
         if float(box.input_value()) == float(value):
             return
@@ -376,6 +388,21 @@ def expect_upload_forgotten(page: Page, prefix: str, name: str, empty_hint: str)
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
     expect(key_locator(page, f"{prefix}_train")).to_have_count(0)
     expect(page.get_by_role("heading", name="Settings")).to_have_count(0)
+
+
+def choose_sample(page: Page, prefix: str, title: str) -> None:
+    """Pick the sample ``title`` in the page's sample box (key ``<prefix>_sample``)."""
+    box = key_locator(page, f"{prefix}_sample").get_by_role("combobox")
+    option = page.get_by_role("option", name=title, exact=True)
+    for _ in range(3):  # a click while the page is still settling may not open the list
+        box.click()
+        try:
+            option.wait_for(state="visible", timeout=5_000)
+            break
+        except Exception:  # playwright's TimeoutError: press Escape and open it again
+            page.keyboard.press("Escape")
+    run_and_wait(page, option.click)
+    _expect()(box).to_have_value(title)
 
 
 def click_train(page: Page, prefix: str, timeout: float = START_MS) -> None:

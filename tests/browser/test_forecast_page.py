@@ -22,7 +22,7 @@ import pytest
 from helpers import EPOCH_RE, START_MS, STOPPED_MS, key_locator, main, open_page, shot
 from helpers import assert_no_traceback, assert_no_traceback_logged, log_size, quiet
 from helpers import choose_own, expect_upload_forgotten, expect_upload_refused, remove_upload
-from helpers import open_task_page, upload
+from helpers import open_task_page, run_and_wait, upload
 from helpers import click_stop, click_train, go_to, settings, wait_results_drawn
 from helpers import chart_points, progress, progress_epoch, wait_epoch_above, wait_points_above
 from playwright.sync_api import Page, expect
@@ -34,6 +34,7 @@ CSV_HEADER = ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"
 LOSS_CHART = "fc_loss_chart"
 OWN_CSV = "My own CSV"
 EMPTY_HINT = "Upload a CSV file to start"
+OFFER = "You have trained this before"
 
 DEMO_MS = 300_000        # the airline demo with default settings, to the end
 HOME_DWELL_MS = 5_000    # how long the user stays on Home while the training runs
@@ -160,7 +161,9 @@ def test_upload_train_switch_pages_stop_and_download(page: Page, app_server, tmp
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the forecast (CSV)").click()
     download = info.value
-    assert download.suggested_filename == "forecast.csv"
+    # Named after the data and the run, so that downloads from several runs do not collide.
+    assert re.fullmatch(r"umsatz_woche-[0-9a-f]+-forecast\.csv", download.suggested_filename), (
+        download.suggested_filename)
     text = open(download.path(), encoding="utf-8").read()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == CSV_HEADER, rows[0]
@@ -176,7 +179,8 @@ def test_upload_train_switch_pages_stop_and_download(page: Page, app_server, tmp
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the report (JSON)").click()
     download = info.value
-    assert download.suggested_filename == "report.json"
+    assert re.fullmatch(r"umsatz_woche-[0-9a-f]+-report\.json", download.suggested_filename), (
+        download.suggested_filename)
     report = json.loads(open(download.path(), encoding="utf-8").read())
     assert {"verdict", "test", "baselines"} <= set(report), sorted(report)
     assert isinstance(report["verdict"], str) and report["verdict"]
@@ -253,7 +257,7 @@ _TIMING_JS = """() => {
   };
   document.addEventListener('click', (e) => {
     const btn = e.target.closest('button');
-    if (btn && t.click === null && /^(Train|Forecast airline passengers)$/.test(btn.innerText.trim()))
+    if (btn && t.click === null && /^(Train|Train again|Forecast airline passengers)$/.test(btn.innerText.trim()))
       t.click = performance.now();
   }, true);
   new MutationObserver(check).observe(document.body,
@@ -313,11 +317,21 @@ def test_home_airline_demo_runs_to_the_end(page: Page, app_server):
     page.wait_for_url(re.compile(r"/forecast/?(\?.*)?$"))  # ?run=… once it trains
     expect(page.get_by_role("heading", name="Forecast", exact=True)).to_be_visible()
     # Training started by itself, on the airline sample (its live view, or already its result:
-    # the default training can end before the first poll).
+    # the default training can end before the first poll). Unless an earlier test in this
+    # server trained the same settings to the end: then that run is offered instead, and
+    # "Train again" shows the demo training all the same.
     page.wait_for_function(
-        "() => window.__lstmTiming.progress || window.__lstmTiming.results !== null",
+        "() => window.__lstmTiming.progress || window.__lstmTiming.results !== null"
+        " || document.body.innerText.includes('" + OFFER + "')",
         timeout=START_MS,
     )
+    if main(page).get_by_text(OFFER).count():
+        page.evaluate("() => { window.__lstmTiming.click = null; }")
+        run_and_wait(page, key_locator(page, "fc_offer_again").get_by_role("button").click)
+        page.wait_for_function(
+            "() => window.__lstmTiming.progress || window.__lstmTiming.results !== null",
+            timeout=START_MS,
+        )
     expect_airline_sample(page)
     if page.get_by_test_id("stProgress").count():
         shot(page, "forecast_demo_01_training")
@@ -336,6 +350,47 @@ def test_home_airline_demo_runs_to_the_end(page: Page, app_server):
     expect(page.get_by_role("button", name="Download the forecast (CSV)")).to_be_visible()
     assert_no_traceback(page)
     shot(page, "forecast_demo_02_results")
+
+    # The same demo again: no second training, its results stay.
+    run_id = re.search(r"[?&]run=([0-9a-f]+)", page.url).group(1)
+    go_to(page, "Home")
+    run_and_wait(page, page.get_by_role("button", name="Forecast airline passengers").click)
+    expect(main(page)).to_contain_text("You trained this a moment ago")
+    expect(results_heading(page)).to_be_visible()
+    assert re.search(rf"[?&]run={run_id}\b", page.url), page.url
+
+
+def test_a_demo_trained_before_is_offered_in_a_new_session(browser, app_server):
+    """Another visit (a new browser session): the demo's finished run is offered, not trained
+    a second time; opening it shows its results at once."""
+    demo = "Forecast airline passengers"
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = open_page(context.new_page(), app_server)
+        page.get_by_role("button", name=demo).click()  # trains it, unless trained already
+        offered = page.get_by_role("button", name=re.compile(r"^Open run [0-9a-f]+$"))
+        expect(results_heading(page).or_(offered)).to_be_visible(timeout=DEMO_MS)
+    finally:
+        context.close()
+
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = open_page(context.new_page(), app_server)
+        run_and_wait(page, page.get_by_role("button", name=demo).click)
+        offer = main(page).get_by_test_id("stAlert").filter(has_text=OFFER)
+        expect(offer).to_be_visible()
+        expect(results_heading(page)).to_have_count(0)
+        run_id = re.search(r"\(([0-9a-f]+)\), finished", offer.inner_text()).group(1)
+        quiet(page)
+        shot(page, "forecast_demo_03_offered_again")
+        run_and_wait(page, page.get_by_role("button", name=f"Open run {run_id}").click)
+        wait_results_drawn(page, RESULTS)
+        expect(main(page)).to_contain_text("Viewing saved run")
+        expect(offer).to_have_count(0)
+        assert re.search(rf"[?&]run={run_id}\b", page.url), page.url
+        assert_no_traceback(page)
+    finally:
+        context.close()
 
 
 # --- 4. bad input: a plain message, never a traceback --------------------------------------

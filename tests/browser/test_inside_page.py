@@ -5,17 +5,23 @@ from __future__ import annotations
 import re
 
 from helpers import START_MS, assert_no_traceback, go_to, key_locator, main, open_page, shot
-from helpers import wait_results_drawn
+from helpers import run_and_wait, wait_results_drawn
 from playwright.sync_api import Page, expect
 
 DEMO_MS = 180_000
+RESULTS = "Scores on the test span"
 
 
 def test_the_airline_demo_then_inside_the_lstm(page: Page, app_server):
     open_page(page, app_server)
     page.get_by_role("button", name="Forecast airline passengers").click()
     page.wait_for_url(re.compile(r"/forecast/?(\?.*)?$"), timeout=START_MS)
-    wait_results_drawn(page, "Scores on the test span", timeout=DEMO_MS)
+    # The demo trains; or, when an earlier test trained it already, offers that run: open it.
+    offered = page.get_by_role("button", name=re.compile(r"^Open run [0-9a-f]+$"))
+    expect(page.get_by_role("heading", name=RESULTS).or_(offered)).to_be_visible(timeout=DEMO_MS)
+    if offered.count():
+        run_and_wait(page, offered.click)
+    wait_results_drawn(page, RESULTS, timeout=DEMO_MS)
     expect(main(page).get_by_text("Coach", exact=True)).to_be_visible()
 
     go_to(page, "Inside the LSTM")
@@ -29,7 +35,7 @@ def test_the_airline_demo_then_inside_the_lstm(page: Page, app_server):
                     "Hidden states as features"):
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(main(page)).to_contain_text("Which past steps drove this forecast")
-    expect(main(page)).to_contain_text(re.compile(r"Unit 0 at step \d+"))
+    expect(main(page)).to_contain_text(re.compile(r"Unit 0 at step [^,]+, computed"))
     expect(page.get_by_role("button", name="Download the hidden states (CSV)")).to_be_visible()
     assert main(page).locator(".js-plotly-plot").count() >= 7  # attribution, 5 maps, PCA
     assert_no_traceback(page)
