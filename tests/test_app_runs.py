@@ -386,7 +386,8 @@ def test_a_run_with_covariates_reopens_with_them_chosen(app, store):
 
 
 @pytest.mark.parametrize("page, which", [(FORECAST, "unknown"), (FORECAST, "text run"),
-                                         (TEXT, "forecast run"), (FORECAST, "not an id")])
+                                         (TEXT, "forecast run"), (FORECAST, "not an id"),
+                                         (TEXT, "markdown")])
 def test_an_address_naming_no_such_run_shows_a_plain_warning(app, store, page, which):
     task = "forecast" if page == FORECAST else "text"
     if which == "text run":
@@ -394,10 +395,11 @@ def test_an_address_naming_no_such_run_shows_a_plain_warning(app, store, page, w
     elif which == "forecast run":
         run_id = stored_run(store, "numbers")
     else:
-        run_id = "0123456789ab" if which == "unknown" else "../../etc"
+        run_id = {"unknown": "0123456789ab", "not an id": "../../etc",
+                  "markdown": "![x](http://evil.example/x.png)"}[which]
     at = ok(app(page, run=run_id).run())
     assert [w.value for w in at.warning] == [
-        f"There is no saved {task} run '{run_id}' here; it may have been deleted. "
+        f"The address names a {task} run that is not saved here; it may have been deleted. "
         f"The Runs page lists the saved runs."]
     assert "run" not in at.query_params, "the address still names the missing run"
     assert not at.error
@@ -616,13 +618,24 @@ def test_two_selected_runs_are_compared(app, store, four_runs):
     assert not page_links(at), "a comparison offers no single run to open"
 
 
+def test_a_crafted_run_name_is_shown_as_written_not_as_markdown(app, store):
+    evil = "![x](http://evil.example/x.png) [log in again](http://evil.example)"
+    stored_run(store, evil, data="**sales**.csv")
+    at = select(ok(app(RUNS).run()), 0)
+    [line] = [m.value for m in at.markdown if "evil" in m.value]
+    # Every markdown character escaped: no image, no link, no bold; it reads as written.
+    assert "\\!\\[x\\]\\(http\\://evil.example/x.png\\)" in line, line
+    assert "](" not in line.replace("\\]\\(", "") and "\\*\\*sales\\*\\*.csv" in line
+
+
 def test_one_selected_run_can_be_opened_renamed_and_annotated(app, store, four_runs):
     at = ok(app(RUNS).run())
     select(at, 3)  # alpha
     alpha = four_runs["alpha"]
     assert "This run" in subheaders(at) and "Compared" not in subheaders(at)
     assert [m.value for m in at.markdown if m.value.startswith("**alpha**")] == [
-        f"**alpha** ({alpha}): forecast on airline_passengers.csv, finished. alpha is finished."]
+        f"**alpha** ({alpha}): forecast on airline\\_passengers.csv, finished. alpha is "
+        f"finished."]
     links = page_links(at)
     assert [link.value for link in links] == ["Open it"]
     assert links[0].proto.query_string == f"run={alpha}"

@@ -17,12 +17,14 @@ ALLOWED = {
     "inside": {"training", "series", "text"},
     "samples": set(),
     "charts": set(),
+    "filenames": set(),
     "tasks": {"training", "series", "text"},
-    "runs": {"training", "series", "text", "tasks"},
+    "runs": {"training", "series", "text", "tasks", "filenames"},
     "cli": {"training", "series", "text", "tasks", "runs"},
     "__main__": {"cli"},
     "__init__": {"training", "series", "text", "tasks", "samples"},
-    "ui": {"training", "series", "text", "tasks", "runs", "inside", "charts", "samples"},
+    "ui": {"training", "series", "text", "tasks", "runs", "inside", "charts", "samples",
+           "filenames"},
 }
 
 

@@ -2,7 +2,10 @@
 
 import io
 import json
+import os
 import pickle
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -15,7 +18,7 @@ from lstm_app.series.loading import load_series
 from lstm_app.series.pipeline import to_report
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.settings import TextConfig
-from tests.conftest import SAMPLES
+from tests.conftest import REPO, SAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +85,28 @@ def test_the_snippet_names_public_functions(source):
     compile(snippet, "load_run.py", "exec")
     for name in ("import_bundle", "reopen", "RunStore"):
         assert name in snippet
+
+
+def test_a_crafted_run_name_never_runs_in_the_exported_snippet(source, tmp_path):
+    """The run's name reaches load_run.py only as a cleaned file name inside a repr(): the
+    snippet, run as its reader would, loads the run and does nothing else."""
+    store, runs = source
+    run_id = runs["forecast"][0]
+    evil = ('x", "rb"); open("PWNED", "w").write("1"); ("\n\'\'\'; '
+            '__import__("os").system("touch PWNED2") #\r\n"""')
+    store.rename(run_id, evil)
+    try:
+        data = export_bundle(store, run_id)
+    finally:
+        store.rename(run_id, "airline")
+    snippet = members(data)["load_run.py"]
+    (tmp_path / "load_run.py").write_bytes(snippet)
+    (tmp_path / bundle.bundle_name(evil, run_id)).write_bytes(data)  # as downloaded
+    done = subprocess.run([sys.executable, "load_run.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "forecast" in done.stdout and "lower_95" in done.stdout  # the forecast table printed
+    assert not (tmp_path / "PWNED").exists() and not (tmp_path / "PWNED2").exists()
 
 
 class Evil:

@@ -4,6 +4,8 @@ No training here (see test_runs_recording.py for that): every run is written by 
 test knows exactly what the store must give back.
 """
 
+import csv
+import io
 import os
 import socket
 import sqlite3
@@ -15,7 +17,7 @@ import pytest
 
 from lstm_app.runs import store as store_module
 from lstm_app.runs.store import DB_NAME, STATUSES, RunStore
-from lstm_app.runs.table import runs_table, settings_side_by_side
+from lstm_app.runs.table import runs_csv, runs_table, settings_side_by_side
 from lstm_app.training.trainer import EpochRecord
 
 CONFIG = {"hidden_size": 8, "num_layers": 1, "lr": 0.003, "cell": "lstm", "lookback": "auto",
@@ -262,6 +264,16 @@ def finished_run(store, name, config, history, best_epoch, metrics, task="foreca
     store.finish(run_id, "finished", metrics=metrics, best_epoch=best_epoch,
                  best_val_loss=best.val_loss, seconds=12.345)
     return run_id
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_the_runs_csv_never_hands_a_spreadsheet_a_formula(store, start):
+    formula = f'{start}HYPERLINK("http://evil.example","open")'
+    run_id = new_run(store, name=formula)
+    store.annotate(run_id, f"{start}1+1")
+    rows = list(csv.DictReader(io.StringIO(runs_csv(store.list()))))
+    assert rows[0]["name"] == "'" + formula and rows[0]["note"] == f"'{start}1+1"
+    assert rows[0]["id"] == run_id  # what is not a formula is left as it is
 
 
 def test_the_runs_table_shows_the_best_validation_loss_not_the_last(store):

@@ -23,6 +23,7 @@ import json
 import zipfile
 from dataclasses import asdict
 
+from ..filenames import bundle_name
 from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
 from ..training.trainer import EpochRecord, TrainResult
@@ -40,7 +41,7 @@ from lstm_app.runs.recording import reopen
 from lstm_app.runs.store import RunStore
 
 store = RunStore("my_runs")                    # any folder
-run_id = import_bundle(store, open("{file}", "rb").read())
+run_id = import_bundle(store, open({file}, "rb").read())
 result = reopen(store, run_id)                 # scored again from the saved weights, no training
 print(result.{what})
 '''
@@ -72,7 +73,9 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
             if (folder / name).exists():
                 zf.write(folder / name, name)
         what = "forecast" if run.task == "forecast" else "sample"
-        zf.writestr("load_run.py", SNIPPET.format(file=f"{run.name}-{run.id}.zip", what=what))
+        # User text reaches generated code only as a repr() of a cleaned file name.
+        zf.writestr("load_run.py", SNIPPET.format(file=repr(bundle_name(run.name, run.id)),
+                                                  what=what))
     return out.getvalue()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .bundle import export_bundle, import_bundle
 from .store import RunStore
-from .table import runs_table
+from .table import runs_csv, runs_table
 
 LIST_COLUMNS = ["id", "name", "task", "data", "status", "created", "settings", "best val loss",
                 "seconds"]
@@ -66,7 +66,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
         run_id = import_bundle(store, args.bundle.read_bytes())
         print(f"Imported as run {run_id} in {store.home}")
     else:
-        text = runs_table(store.list()).to_csv(index=False)
+        text = runs_csv(store.list())
         if args.out:
             args.out.write_text(text, encoding="utf-8")
             print(f"{text.count(chr(10)) - 1} runs written to {args.out}")

@@ -6,6 +6,7 @@ scores of the weights that were kept.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 import pandas as pd
@@ -36,6 +37,19 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
     columns = ["id", "best val loss", "test MASE", "bits per char", "name", "task", "data",
                "status", "created", "settings", "best epoch", "test MAE", "seconds", "note"]
     return pd.DataFrame(rows, columns=columns)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def runs_csv(runs: list[Run]) -> str:
+    """The runs table as CSV, safe to open in a spreadsheet: a text cell (a name, a note, a file
+    name: the user's) that a spreadsheet would run as a formula gets a leading apostrophe."""
+    table = runs_table(runs)
+    text = table.select_dtypes(exclude="number").columns
+    table[text] = table[text].map(
+        lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
+    return table.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)  # a lone "\r" stays in its cell
 
 
 def settings_summary(config: dict) -> str:

@@ -8,11 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
+from ..filenames import download_name
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules
 from ..series.frequency import time_labels
 from ..series.pipeline import ForecastResult, to_report
 from ..training.jobs import Snapshot
-from .downloads import download_name
 from .keys import FORECAST as KEYS
 from .live import loss_curves
 from .markdown import plain

@@ -75,12 +75,13 @@ def attach_from_url(keys: TaskKeys, task: str) -> None:
     store.mark_interrupted()
     run = store.get(run_id) if run is not None else None  # its status, now checked
     if run is None or run.task != task:
-        st.warning(f"There is no saved {task} run '{run_id[:40]}' here; it may have been "
+        # The address is anyone's to write: it is not echoed.
+        st.warning(f"The address names a {task} run that is not saved here; it may have been "
                    f"deleted. The Runs page lists the saved runs.")
         del st.query_params[RUN_PARAM]
         return
     if run.status == "running":
-        st.info(f"Run {run.name} ({run.id}) is training in another process, such as the command "
+        st.info(f"Run {plain(run.name)} ({run.id}) is training in another process, such as the command "
                 f"line; open it again once it has finished.")
         return
     show_run(keys, run)

@@ -7,11 +7,13 @@ import hashlib
 import streamlit as st
 
 from ..charts import runs_loss_chart
+from ..filenames import bundle_name
 from ..runs.bundle import export_bundle, import_bundle
 from ..runs.store import STATUSES, Run, RunStore
-from ..runs.table import runs_table, scores_side_by_side, settings_side_by_side
+from ..runs.table import runs_csv, runs_table, scores_side_by_side, settings_side_by_side
 from ..tasks import TASKS
 from .keys import RUNS
+from .markdown import plain
 
 PAGES = {"forecast": "pages/forecast.py", "text": "pages/text.py"}
 DIFFERS = "background-color: #fff3c4"
@@ -84,8 +86,8 @@ def compare(store: RunStore, runs: list[Run]) -> None:
 
 def run_actions(store: RunStore, run: Run) -> None:
     """Open it again, rename, annotate, delete."""
-    st.markdown(f"**{run.name}** ({run.id}): {run.task} on {run.data_name}, {run.status}. "
-                f"{run.message}")
+    st.markdown(f"**{plain(run.name)}** ({run.id}): {run.task} on {plain(run.data_name)}, "
+                f"{run.status}. {plain(run.message)}")
     a, b = st.columns([1, 3])
     a.page_link(PAGES[run.task], label="Open it", icon=":material/open_in_new:",
                 query_params={"run": run.id},
@@ -96,7 +98,7 @@ def run_actions(store: RunStore, run: Run) -> None:
         b.caption(str(error))
     else:
         b.download_button("Download as a bundle (.zip)", bundle, key=RUNS.bundle,
-                          file_name=f"{run.name}-{run.id}.zip", mime="application/zip",
+                          file_name=bundle_name(run.name, run.id), mime="application/zip",
                           icon=":material/archive:",
                           help="The weights, settings, report and data in one file, with a "
                                "snippet that loads it in Python; import it here or with "
@@ -118,7 +120,7 @@ def run_actions(store: RunStore, run: Run) -> None:
 
 @st.dialog("Delete this run?")
 def confirm_delete(store: RunStore, run: Run) -> None:
-    st.write(f"**{run.name}** ({run.id}) and its saved weights, history and samples will be "
+    st.write(f"**{plain(run.name)}** ({run.id}) and its saved weights, history and samples will be "
              f"deleted for good.")
     if st.button("Delete", type="primary", key=RUNS.delete_confirm):
         store.delete(run.id)
@@ -126,7 +128,7 @@ def confirm_delete(store: RunStore, run: Run) -> None:
 
 
 def export_all(runs: list[Run]) -> None:
-    st.download_button("Export all runs (CSV)", runs_table(runs).to_csv(index=False),
+    st.download_button("Export all runs (CSV)", runs_csv(runs),
                        file_name="runs.csv", mime="text/csv", key=RUNS.export,
                        disabled=not runs, icon=":material/download:")
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ..samples import list_samples
 from .keys import TaskKeys
+from .markdown import plain
 
 SAMPLE_CHOICE = "A sample"
 
@@ -67,7 +68,7 @@ def choose_source(w: SourceWidgets) -> dict | None:
     if source is None:
         st.info(w.empty_hint)
     elif uploaded is None:
-        st.caption(f"Using **{source['name']}**, uploaded earlier.")
+        st.caption(f"Using **{plain(source['name'])}**, uploaded earlier.")
     return source
 
 

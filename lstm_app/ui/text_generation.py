@@ -11,6 +11,7 @@ from ..text.generate import Memorization, generate, generate_tokens, memorizatio
 from ..text.pipeline import TextResult
 from ..text.settings import TEXT_SETTINGS
 from .keys import TEXT as KEYS
+from .markdown import plain
 from .text_view import memorization_view
 
 TEMPERATURES = (0.2, 0.5, 1.0, 1.5)
@@ -104,7 +105,7 @@ def temperature_explorer(result: TextResult) -> None:
     explored = st.session_state.get(KEYS.explored)
     if explored is None:
         return
-    st.caption(f"Each continues “{explored.prompt}” with the same random draws, so only the "
+    st.caption(f"Each continues “{plain(explored.prompt)}” with the same random draws, so only the "
                f"temperature differs.")
     for column, t, text in zip(st.columns(len(TEMPERATURES)), TEMPERATURES, explored.texts):
         column.markdown(f"**Temperature {t:.1f}**")

@@ -9,6 +9,7 @@ from typing import Callable
 
 import streamlit as st
 
+from ..filenames import download_name
 from ..text.generate import Memorization, copied_spans
 from ..text.live import Sample
 from ..text.pipeline import TextResult, to_report
@@ -16,9 +17,9 @@ from ..text.scoring import SHORT_TEXT, TOO_FEW_TO_SCORE
 from ..text.settings import TextConfig
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
-from .downloads import download_name
 from .keys import TEXT as KEYS
 from .live import loss_curves
+from .markdown import plain
 
 LIVE_SAMPLES = 6         # the latest samples the live view redraws every second
 COPIED = "#ffe08a"       # passages found verbatim in the training text
@@ -56,7 +57,7 @@ def render_live(snap: Snapshot, config: TextConfig) -> None:
 
 def timeline(prompt: str, entries: tuple[Sample, ...], height: int) -> None:
     """The samples from the fixed prompt, newest first, so the text visibly gets better."""
-    st.markdown(f"**Samples as it learns**, each starting from “{prompt}”")
+    st.markdown(f"**Samples as it learns**, each starting from “{plain(prompt)}”")
     with st.container(height=height):
         for entry in reversed(entries):
             when = ("Before training" if entry.epoch == 0

@@ -1,6 +1,6 @@
-"""Download names: after the data and the run, safe whatever the user's file was called."""
+"""File names from user text (downloads, bundles): after the data and the run, always safe."""
 
-from lstm_app.ui.downloads import download_name
+from lstm_app.filenames import bundle_name, download_name
 
 
 def test_download_names_follow_the_data_and_the_run():
@@ -14,3 +14,9 @@ def test_a_hostile_name_keeps_only_safe_characters():
         "etc_pa_ss_wd_x-abcd-report.json")
     assert download_name("...", "", "samples", "txt") == "data-samples.txt"
     assert len(download_name("a" * 500 + ".csv", "f00d", "report", "json")) < 100
+
+
+def test_a_bundle_is_named_after_its_run():
+    assert bundle_name("airline v1.2", "3f2a9c") == "airline_v1_2-3f2a9c.zip"
+    assert bundle_name('x"); import os; os.system("id") #', "ab12") == (
+        "x_import_os_os_system_id-ab12.zip")
