@@ -590,6 +590,34 @@ def test_the_command_line_saves_lists_shows_and_exports_runs(tmp_path, monkeypat
         assert row["best val loss"] == pytest.approx(expected.loc[row["id"], "best val loss"])
 
 
+def test_the_command_line_deletes_a_run_but_not_one_that_trains(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    store = RunStore(tmp_path / "home")
+    done = store.create("forecast", "old", {}, "air.csv", 144, "f00d")
+    store.finish(done, "finished")
+    training = store.create("forecast", "live", {}, "air.csv", 144, "f00d")  # this process: alive
+    assert cli_main(["runs", "delete", done]) == 0
+    assert store.get(done) is None and not store.run_dir(done).exists()
+    assert f"Run {done} (old) deleted." in capsys.readouterr().out
+    assert cli_main(["runs", "delete", training]) == 2
+    assert "still training" in capsys.readouterr().err and store.get(training) is not None
+    assert cli_main(["runs", "delete", "nope"]) == 2
+    assert "There is no run 'nope'" in capsys.readouterr().err
+
+
+def test_the_command_line_prints_no_escape_sequence_from_a_name(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    store = RunStore(tmp_path / "home")
+    run_id = store.create("forecast", "x\x1b]0;owned\x07\x1b[2J", {}, "a\x1b[31m.csv", 1, "f00d")
+    store.finish(run_id, "finished", message="done\x1b[1A")
+    store.annotate(run_id, "note\x9b2J")
+    for command in (["runs", "show", run_id], ["runs", "list"]):
+        assert cli_main(command) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out, repr(out)
+        assert run_id in out
+
+
 def test_a_run_cancelled_while_queued_ends_stopped(tmp_path, airline):
     store = RunStore(tmp_path / "home")
     run_id = start_run(store, "forecast", airline, FORECAST, "air", airline.name)

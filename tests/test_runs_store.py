@@ -17,7 +17,7 @@ import pytest
 
 from lstm_app.runs import store as store_module
 from lstm_app.runs.store import DB_NAME, STATUSES, RunStore
-from lstm_app.runs.table import runs_csv, runs_table, settings_side_by_side
+from lstm_app.runs.table import runs_csv, runs_table, settings_side_by_side, settings_summary
 from lstm_app.training.trainer import EpochRecord
 
 CONFIG = {"hidden_size": 8, "num_layers": 1, "lr": 0.003, "cell": "lstm", "lookback": "auto",
@@ -274,6 +274,12 @@ def test_the_runs_csv_never_hands_a_spreadsheet_a_formula(store, start):
     rows = list(csv.DictReader(io.StringIO(runs_csv(store.list()))))
     assert rows[0]["name"] == "'" + formula and rows[0]["note"] == f"'{start}1+1"
     assert rows[0]["id"] == run_id  # what is not a formula is left as it is
+
+
+def test_settings_a_run_lacks_are_left_out_of_its_summary():
+    assert settings_summary({}) == "LSTM ?×?"
+    assert settings_summary({"hidden_size": 8, "num_layers": 1, "lr": "fast"}) == "LSTM 8×1"
+    assert settings_summary(["not", "a", "dict"]) == "LSTM ?×?"
 
 
 def test_the_runs_table_shows_the_best_validation_loss_not_the_last(store):

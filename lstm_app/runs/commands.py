@@ -1,10 +1,11 @@
-"""``python -m lstm_app runs list | show ID | export-csv [--out FILE] | export ID --out B.zip |
-import B.zip``: the run store from a shell."""
+"""``python -m lstm_app runs list | show ID | delete ID | export-csv [--out FILE] |
+export ID --out B.zip | import B.zip``: the run store from a shell."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -23,6 +24,9 @@ def add_runs_command(commands) -> None:
     actions.add_parser("list", help="every run, newest first")
     show = actions.add_parser("show", help="one run: settings, scores, history")
     show.add_argument("run_id")
+    delete = actions.add_parser("delete", help="delete one run, its weights and history (not "
+                                               "while it trains)")
+    delete.add_argument("run_id")
     export = actions.add_parser("export-csv", help="every run as one CSV table")
     export.add_argument("--out", type=Path, help="write here instead of to the screen")
     bundle = actions.add_parser("export", help="one run as a .zip bundle (weights, settings, "
@@ -41,18 +45,24 @@ def run_runs_command(args: argparse.Namespace) -> int:
         if table.empty:
             print(f"No runs yet in {store.home}; train with --save-run, or in the app.")
         else:
+            table[["name", "data"]] = table[["name", "data"]].map(printable)
             print(table[LIST_COLUMNS].to_string(index=False, na_rep="–"))
+    elif args.action == "delete":
+        run = _existing(store, args.run_id)
+        if run.status == "running":
+            raise ValueError(f"Run {run.id} is still training; stop it first (or wait until it "
+                             f"ends), then delete it.")
+        store.delete(run.id)
+        print(f"Run {run.id} ({printable(run.name)}) deleted.")
     elif args.action == "show":
-        run = store.get(args.run_id)
-        if run is None:
-            raise ValueError(f"There is no run '{args.run_id}' in {store.home}; "
-                             f"'python -m lstm_app runs list' shows them.")
-        print(f"{run.name} ({run.id}): {run.task} on {run.data_name} ({run.data_rows:,} "
-              f"{'rows' if run.task == 'forecast' else 'characters'}), {run.status}")
+        run = _existing(store, args.run_id)
+        print(f"{printable(run.name)} ({run.id}): {run.task} on {printable(run.data_name)} "
+              f"({run.data_rows:,} {'rows' if run.task == 'forecast' else 'characters'}), "
+              f"{run.status}")
         if run.message:
-            print(run.message)
+            print(printable(run.message))
         if run.note:
-            print(f"note: {run.note}")
+            print(f"note: {printable(run.note)}")
         print("settings: " + json.dumps(run.config, default=str))
         if run.metrics:
             print("scores: " + json.dumps(run.metrics, default=str))
@@ -73,3 +83,20 @@ def run_runs_command(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
     return 0
+
+
+def _existing(store: RunStore, run_id: str):
+    run = store.get(run_id)
+    if run is None:
+        raise ValueError(f"There is no run '{printable(run_id)}' in {store.home}; "
+                         f"'python -m lstm_app runs list' shows them.")
+    return run
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text) -> str:
+    """User text (names, notes) for a terminal: control characters, and so escape sequences that
+    would move the cursor, recolour or retitle the terminal, become spaces."""
+    return CONTROL.sub(" ", str(text))

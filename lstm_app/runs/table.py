@@ -53,14 +53,17 @@ def runs_csv(runs: list[Run]) -> str:
 
 
 def settings_summary(config: dict) -> str:
-    """The few settings that tell runs apart, e.g. "LSTM 32×1, lr 0.003, lookback 24"."""
-    cell = str(config.get("cell", "lstm")).upper()
-    parts = [f"{cell} {config.get('hidden_size')}×{config.get('num_layers')}",
-             f"lr {config.get('lr'):g}"]
-    if "lookback" in config:
-        parts.append(f"lookback {config['lookback']}, horizon {config['horizon']}")
-    if "level" in config:
-        parts.append(f"{config['level']} level, seq {config['seq_len']}")
+    """The few settings that tell runs apart, e.g. "LSTM 32×1, lr 0.003, lookback 24"; what a
+    run's settings lack (an imported or broken run) is left out, never a crash."""
+    get = (config if isinstance(config, dict) else {}).get
+    parts = [f"{str(get('cell', 'lstm')).upper()} {get('hidden_size', '?')}×"
+             f"{get('num_layers', '?')}"]
+    if isinstance(get("lr"), (int, float)):
+        parts.append(f"lr {get('lr'):g}")
+    if get("lookback") is not None:
+        parts.append(f"lookback {get('lookback')}, horizon {get('horizon')}")
+    if get("level") is not None:
+        parts.append(f"{get('level')} level, seq {get('seq_len')}")
     return ", ".join(parts)
 
 
