@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 # What formats, links or directs inside a line of Streamlit markdown ("." and "-" only do at a
 # line's start, where a name never stands).
 MARKDOWN_CHARACTERS = frozenset("\\`*_{}[]()<>#!|~$:")
+# What the renderer turns into a link by itself, even escaped: web addresses and e-mail
+# addresses. An invisible word joiner (U+2060) after their first character breaks the pattern.
+AUTOLINKS = re.compile(r"://|www\.|@", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def plain(text) -> str:
-    """``text`` with every markdown character escaped, so that a name can neither format the
-    page nor make a link or an image: it reads exactly as it was written."""
-    return "".join("\\" + c if c in MARKDOWN_CHARACTERS else c
-                   for c in str(text).replace("\n", " "))
+    """``text`` with every markdown character escaped and no address left to link itself, so
+    that a name can neither format the page nor make a link or an image: it reads exactly as
+    it was written."""
+    text = AUTOLINKS.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:],
+                         str(text).replace("\n", " "))
+    return "".join("\\" + c if c in MARKDOWN_CHARACTERS else c for c in text)

@@ -1,0 +1,19 @@
+"""plain(): user text inside markdown reads as written, and can neither format nor link."""
+
+from lstm_app.ui.markdown import WORD_JOINER, plain
+
+
+def test_markdown_characters_are_escaped():
+    assert plain("**sales** [x](y) ![i](j) `c` <b>") == (
+        "\\*\\*sales\\*\\* \\[x\\]\\(y\\) \\!\\[i\\]\\(j\\) \\`c\\` \\<b\\>")
+    assert plain("two\nlines") == "two lines"
+
+
+def test_addresses_do_not_link_themselves():
+    shown = plain("see http://evil.example/x, WWW.evil.example and me@evil.example")
+    assert "http\\:" + WORD_JOINER + "//evil.example/x" in shown
+    assert "W" + WORD_JOINER + "WW.evil.example" in shown
+    assert "me@" + WORD_JOINER + "evil.example" in shown
+    # Nothing else changes: without the invisible joiners it reads as written.
+    assert shown.replace(WORD_JOINER, "").replace("\\", "") == (
+        "see http://evil.example/x, WWW.evil.example and me@evil.example")
