@@ -170,11 +170,13 @@ def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
     context = history[history.index <= times.iloc[0]].tail(3 * len(rows) + 1)
     fig = go.Figure(_line(context.index, context, "earlier values", CONTEXT, width=1.5))
     _add_bands(fig, times, rows)
-    fig.add_trace(_line(times, rows["actual"], "actual", ACTUAL))
+    # A short test span is drawn with markers too: a line through one point draws nothing.
+    mode = "lines+markers" if len(rows) <= 12 else "lines"
+    fig.add_trace(_line(times, rows["actual"], "actual", ACTUAL, mode=mode))
     if "seasonal_naive" in rows:
         fig.add_trace(_line(times, rows["seasonal_naive"], "seasonal naive", BASELINE,
-                            width=1.5, dash="dot"))
-    fig.add_trace(_line(times, rows["forecast"], "LSTM forecast", LSTM))
+                            width=1.5, dash="dot", mode=mode))
+    fig.add_trace(_line(times, rows["forecast"], "LSTM forecast", LSTM, mode=mode))
     return _layout(fig, f"Test span: {step}-step-ahead forecasts vs actual",
                    _x_title(history.index), value_label)
 

@@ -158,6 +158,9 @@ def test_backtest_chart_draws_forecast_bands_actual_and_context(backtest, frame)
     assert alpha(trace(fig, "95% interval")) < alpha(band)
     # Context: 3 × 2 test points before the span, plus the first test point to join the lines.
     assert as_dates(fig.data[0].x) == list(DATES[2:9])
+    # Two test points: drawn as points too (a line through one point draws nothing).
+    assert trace(fig, "actual").mode == "lines+markers"
+    assert trace(fig, "LSTM forecast").mode == "lines+markers"
 
 
 def test_backtest_chart_other_steps_and_a_missing_step(backtest, frame):
