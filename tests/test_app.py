@@ -316,6 +316,25 @@ def test_a_bad_upload_shows_the_loaders_message(app, name, data, message):
     assert "fc_job" not in at.session_state
 
 
+def test_folded_settings_the_browser_sends_back_blank_keep_their_values(app):
+    """After a new upload the browser may send the folded "More settings" widgets back blank,
+    all at once (seen in Chromium: validation share 0, dropout 0, no cell type): the values the
+    page showed stand. One setting changed by a person, even to its lowest value, is kept."""
+    at = app()
+    at.run()
+    at.number_input(key="fc_dropout").set_value(0.3).run()
+    for key, blank in (("fc_val_size", 0.0), ("fc_test_size", 0.0), ("fc_dropout", 0.0),
+                       ("fc_cell", None)):
+        at.session_state[key] = blank
+    ok = at.run()
+    assert not ok.exception, [e.value for e in ok.exception]
+    assert (at.session_state["fc_val_size"], at.session_state["fc_test_size"],
+            at.session_state["fc_dropout"], at.session_state["fc_cell"]) == (0.15, 0.15, 0.3,
+                                                                               "lstm")
+    at.number_input(key="fc_dropout").set_value(0.0).run()  # a person's own change
+    assert at.session_state["fc_dropout"] == 0.0
+
+
 # --- Forecast: settings ---------------------------------------------------------------------
 
 def test_lookback_and_horizon_reach_the_config(app):

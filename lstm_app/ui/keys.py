@@ -39,6 +39,7 @@ class TaskKeys:
     more = property(lambda self: self.key("more"))            # how many more epochs
     train_more = property(lambda self: self.key("train_more"))
     suggestion = property(lambda self: self.key("suggestion"))  # session: the suggested values
+    kept = property(lambda self: self.key("kept"))            # session: the settings last shown
     suggested_for = property(lambda self: self.key("suggested_for"))  # session: for which data
     live_loss = property(lambda self: self.prefix)            # the live loss chart, its toggles
     final_loss = property(lambda self: self.key("final"))     # ... and the one under results

@@ -25,14 +25,53 @@ def init_settings(task: Task, keys: TaskKeys, values: dict | None = None,
     """Put ``values`` (else the config's defaults) into the session for the widgets that have
     none yet, or for all of them with ``overwrite`` (new suggestions for new data)."""
     defaults = task.config()
+    kept = st.session_state.get(keys.kept) or {}
+    if values is None:
+        _undo_reset(task, keys, kept)
     for s in task.settings.values():
         if not s.on_page:
             continue
+        key = keys.setting(s.name)
         value = _widget_value((values or {}).get(s.name, getattr(defaults, s.name)))
         if overwrite and values is not None and s.name in values:
-            st.session_state[keys.setting(s.name)] = value
-        else:
-            st.session_state.setdefault(keys.setting(s.name), value)
+            st.session_state[key] = value
+        elif key not in st.session_state:
+            st.session_state[key] = kept.get(s.name, value)
+        elif st.session_state[key] is None and not (s.auto or s.optional):
+            # Emptied: a box cleared by the user, or a folded widget whose value the browser
+            # sent back empty after a new upload. The last value shown stands.
+            st.session_state[key] = kept.get(s.name, value)
+
+
+def _undo_reset(task: Task, keys: TaskKeys, kept: dict) -> None:
+    """After a new upload the browser may send the folded widgets back at their blank values
+    (a number box at its lowest value, no choice made), all at once. A person changes one
+    widget per rerun: when two or more settings come back blank together, differing from what
+    the page last showed, that is the browser's reset, and the values shown stand."""
+    blank = [s.name for s in task.settings.values()
+             if s.on_page and s.name in kept
+             and st.session_state.get(keys.setting(s.name)) != kept[s.name]
+             and st.session_state.get(keys.setting(s.name)) == _blank(s)]
+    if len(blank) >= 2:
+        for name in blank:
+            st.session_state[keys.setting(name)] = kept[name]
+
+
+def _blank(s: Setting):
+    """What a setting's widget holds when the browser resets it (it is drawn without a value)."""
+    if s.kind is bool:
+        return False
+    if s.kind is tuple:
+        return []
+    if s.choices and len(s.choices) <= 3:
+        return None                      # a segmented control with nothing chosen
+    if s.choices:
+        return list(s.choices)[0]
+    if s.presets:
+        return list(s.presets)[0]
+    if s.kind is str or s.auto:
+        return None
+    return s.low
 
 
 def suggest(task: Task, keys: TaskKeys, source_id: str, basis: dict,
@@ -84,6 +123,9 @@ def settings_form(task: Task, keys: TaskKeys, basic: list[str], more: dict[str, 
             for row in rows:
                 for column, name in zip(st.columns(len(row)), row):
                     setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
+    st.session_state[keys.kept] = {
+        name: st.session_state[keys.setting(name)] for name in task.settings
+        if task.settings[name].on_page and st.session_state.get(keys.setting(name)) is not None}
 
 
 def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
