@@ -111,4 +111,4 @@ def test_repeated_characters_stay_apart_in_the_heatmaps(apps, store):
                 if '"type":"heatmap"' in c.proto.spec.replace(" ", "")]
     columns = heatmaps[0]["data"][0]["x"]
     assert len(columns) == len(set(columns)) == len(snippet)
-    assert columns[:6] == ["1 a", "2 a", "3 a", "4 a", "5 ␣", "6 b"] and columns[9] == "10 ↵"
+    assert columns[:6] == ["1:a", "2:a", "3:a", "4:a", "5:␣", "6:b"] and columns[9] == "10:↵"

@@ -51,7 +51,7 @@ def test_verdict_when_the_lstm_wins_in_everyday_words():
 
 def test_verdict_when_a_baseline_wins():
     text = evaluation.verdict(scores(1.25), rows(naive=1.0, drift=1.5))
-    assert text == ("Simply repeating the last value beat the LSTM: its forecasts were 20% "
+    assert text == ("Simply repeating the last value beat the LSTM: that rule's forecasts were 20% "
                     "closer to what happened on the test span, so trust that rule for this "
                     "series, or try a longer lookback, more epochs or a smaller model.")
 

@@ -62,10 +62,10 @@ VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}
 
 
 def token_labels(tokens: list[str]) -> list[str]:
-    """One label per step of a text, by position and token ("3 ␣", "4 e"): repeated characters
+    """One label per step of a text, by position and token ("3:␣", "4:e"): repeated characters
     stay apart on a chart's axis, and spaces and line breaks can be seen."""
     shown = lambda token: "".join(VISIBLE.get(c, c) for c in token)[:12]
-    return [f"{i + 1} {shown(token)}" for i, token in enumerate(tokens)]
+    return [f"{i + 1}:{shown(token)}" for i, token in enumerate(tokens)]  # "80 s" read as time
 
 
 def step_numbers(layer: LayerTrace, t: int, units: list[int]) -> pd.DataFrame:

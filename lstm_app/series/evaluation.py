@@ -97,7 +97,7 @@ def verdict(lstm: Scores, baseline_rows: dict[str, Scores], season_length: int |
         return (f"The LSTM's forecasts were {gain:.0%} closer to what happened than {rule}, "
                 f"the best of {others} simple rules, on the test span.")
     gap = (lstm_mae - best_mae) / lstm_mae if lstm_mae > 0 else 0.0
-    return (f"Simply {rule} beat the LSTM: its forecasts were {gap:.0%} closer to what "
+    return (f"Simply {rule} beat the LSTM: that rule's forecasts were {gap:.0%} closer to what "
             f"happened on the test span, so trust that rule for this series, or try a longer "
             f"lookback, more epochs or a smaller model.")
 
