@@ -112,3 +112,44 @@ def test_two_rules_never_change_one_setting_twice():
                      season=12)
     changed = [name for d in found for name in d.changes]
     assert len(changed) == len(set(changed)) and kinds(found) == ["too_big"]
+
+
+def test_tiny_data_learnt_by_heart_is_said_once_with_no_setting_to_change():
+    # As lstm_zh.txt trained: best on held-out text at epoch 6, then memorised (train → 0).
+    train = [5.5, 3.0, 1.5, 0.8, 0.3, 0.1, 0.05, 0.02, 0.01, 0.005]
+    val = [5.4, 5.0, 4.8, 4.7, 4.6, 4.55, 5.2, 5.9, 6.4, 6.75]
+    found = diagnose(history(train, val), SETTINGS, "completed", weights=250_000,
+                     examples=1_936, too_big_ratio=20, tiny="1,936 characters")
+    [d] = found
+    assert d.kind == "by_heart" and d.changes == {}
+    assert "1,936 characters" in d.explanation and "epoch 6 (4.550)" in d.explanation
+    assert "6.750" in d.explanation
+    # The same curves on data that is not tiny: the usual advice.
+    assert kinds(diagnose(history(train, val), SETTINGS, "completed", weights=250_000,
+                          examples=1_936, too_big_ratio=20)) == ["overfitting", "too_big"]
+
+
+def test_tiny_data_that_has_not_memorised_gets_the_usual_advice():
+    train = [1.0 - 0.05 * i for i in range(10)]
+    val = [1.1 - 0.05 * i for i in range(10)]
+    assert kinds(diagnose(history(train, val), SETTINGS, "completed",
+                          tiny="900 characters")) == ["underfitting"]
+
+
+def test_a_time_budget_that_ends_a_run_still_learning_doubles_the_budget():
+    train = [1.0 - 0.05 * i for i in range(10)]
+    val = [1.1 - 0.05 * i for i in range(10)]
+    [d] = diagnose(history(train, val), {**SETTINGS, "minutes": 1.5}, "time_budget")
+    assert d.kind == "underfitting" and d.changes == {"minutes": 3.0}
+    assert "time budget 1.5 → 3 minutes" == d.change_label
+    # Without a budget setting (a forecast), it is the epochs that double.
+    [d] = diagnose(history(train, val), SETTINGS, "time_budget")
+    assert d.changes == {"epochs": 40}
+
+
+def test_a_slow_steady_fall_is_not_a_plateau():
+    # As the Shakespeare demo: the first epoch already learnt most; then a slow, steady fall
+    # (each epoch a little under the flat threshold) while the training loss keeps falling.
+    val = [2.0, 1.80, 1.72, 1.68, 1.665, 1.655, 1.648, 1.643, 1.640, 1.638]
+    train = [2.3, 1.9, 1.75, 1.66, 1.60, 1.56, 1.53, 1.50, 1.48, 1.46]
+    assert "plateau" not in kinds(diagnose(history(train, val), SETTINGS, "early_stopping"))

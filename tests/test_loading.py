@@ -383,3 +383,14 @@ def test_etth1():
     assert len(data.frame) == 17420 and data.numeric_columns[0] == "HUFL" and len(data.numeric_columns) == 7
     assert values(data)[0] == pytest.approx(30.5310001373291)
     assert_contract(data)
+
+
+@pytest.mark.parametrize("cell, value", [("￥1，２３４．５０", 1234.5), ("1234元", 1234.0),
+                                         ("RMB 1,234", 1234.0), ("人民币1234", 1234.0),
+                                         ("１２％", 12.0)])
+def test_chinese_export_amounts_are_read_as_numbers(cell, value):
+    # Full-width yen, digits and commas, and 元 / RMB / 人民币, as Chinese Excel exports them.
+    rows = "".join(f"2024-{m:02d}-01,\"{cell if m == 1 else m}\"\n" for m in range(1, 13))
+    data = load_series(f"日期,销售额\n{rows}".encode(), name="sales.csv")
+    assert data.frame["销售额"].iloc[0] == value
+    assert any("were removed" in notice for notice in data.notices)

@@ -131,3 +131,18 @@ def test_a_text_long_enough_has_no_caveat():
 
     sentence = verdict(1.5, 3.0, 5_000, 5_000, 0.3, "char", train_chars=SHORT_TEXT)
     assert "fragile" not in sentence and "less uncertainty" in sentence
+
+
+def test_a_model_that_learnt_its_text_by_heart_is_not_told_to_train_longer():
+    from lstm_app.text.scoring import SHORT_TEXT, verdict
+
+    # lstm_zh.txt with its suggested settings: training loss 0.003, unseen text worse than
+    # frequency guessing. Before, the verdict said "Train longer, or with a larger learning rate".
+    short = verdict(6.75, 5.63, 213, 213, 1.0, "char", train_chars=1_936, train_loss=0.003)
+    assert "by heart" in short and "Train longer" not in short
+    assert "More text is the cure" in short
+    long = verdict(2.2, 2.1, 5_000, 5_000, 0.5, "char", train_chars=SHORT_TEXT, train_loss=0.2)
+    assert "More dropout or fewer hidden units" in long
+    # Not learnt at all (training loss as high as the guess): train longer is right.
+    slow = verdict(2.2, 2.1, 5_000, 5_000, 0.1, "char", train_chars=SHORT_TEXT, train_loss=2.0)
+    assert "Train longer" in slow

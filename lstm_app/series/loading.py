@@ -18,6 +18,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from lstm_app.encodings import decode_legacy
+
 from lstm_app.series.frequency import (
     infer_frequency,
     most_common_step,
@@ -48,7 +50,8 @@ NO_ROW_ORDER_NOTICE = "No date column was found, so row order is used as the tim
 
 TIME_WORDS = {"date", "time", "timestamp", "datetime", "month", "year", "period", "day", "week", "ds"}
 MISSING_TOKENS = ["", "na", "n/a", "nan", "-", "--", "?", "null", "none", "nil", "missing", "#n/a", ".", "#value!"]
-CURRENCY = r"US\$|[$€£¥₹]|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|INR|SEK|NOK|DKK)\b"
+CURRENCY = (r"US\$|[$€£¥₹元円]|人民币|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|RMB|INR|SEK|NOK|DKK|"
+            r"HKD|TWD)\b")
 # Thousands separators: spaces, no-break spaces, Swiss apostrophes. The odd spaces are the
 # characters themselves, not "\u" escapes: pandas may hand the pattern to pyarrow's RE2, which
 # refuses "\u".
@@ -147,14 +150,9 @@ def _decode_8bit(raw: bytes, notices: list[str]) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    for encoding, words in (("cp1252", "Windows-1252 (Western European)"), ("latin-1", "Latin-1")):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue  # cp1252 leaves five byte values undefined; latin-1 decodes anything
-        notices.append(f"The file is not UTF-8, so it was read as {words} text; check that accented letters "
-                       "look right.")
-        return text
+    text, notice = decode_legacy(raw)
+    notices.append(notice)
+    return text
 
 
 def _detect_separator(text: str) -> str:
@@ -233,7 +231,10 @@ def _parse_numbers(table: pd.DataFrame, notices: list[str]) -> tuple[pd.DataFram
 
 
 def _strip_decoration(cells: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
-    """Remove missing-value tokens, currency, percent signs, spaces; "(5)" becomes "-5"."""
+    """Remove missing-value tokens, currency, percent signs, spaces; "(5)" becomes "-5".
+    Full-width forms from Chinese and Japanese exports ("￥１，２３４．５", "１２％") are read
+    as their ASCII twins first."""
+    cells = cells.str.normalize("NFKC")
     cells = cells.mask(cells.str.lower().isin(MISSING_TOKENS))
     found = {"currency": cells.str.contains(CURRENCY, regex=True, na=False),
              "percent": cells.str.contains("%", regex=False, na=False),

@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..encodings import NOTICES, decode_legacy
+
 EMPTY = "The file is empty; choose a .txt file with some text in it."
 WHITESPACE_ONLY = "The file holds only spaces and line breaks; choose a .txt file with some text in it."
 BINARY = ("This file is not text (it looks binary); save your text as a plain .txt file (UTF-8) "
           "and upload that.")
-CP1252_NOTICE = ("The file was not UTF-8, so it was read as Windows-1252 (Western European); "
-                 "check that accented letters look right.")
+CP1252_NOTICE = NOTICES["cp1252"]
 NO_SPACES_NOTICE = ("This text has almost no spaces between words (as in Chinese or Japanese), so it is "
                     "read character by character instead of word by word.")
 
@@ -35,7 +36,8 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
     """Read a path, bytes or binary file-like object as text; return (text, notices).
 
     UTF-8 (with or without a BOM) and UTF-16 with a BOM are read silently; other bytes without
-    NULs that decode as Windows-1252 are read that way with a notice. `name` is the uploaded
+    NULs are read as Chinese (GBK, Big5) or Western (Windows-1252) text with a notice
+    (``decode_legacy``). `name` is the uploaded
     file's name; it is accepted for callers but the messages do not depend on it.
     """
     if isinstance(source, (str, Path)):
@@ -57,9 +59,8 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
     else:
         text = _decode_or_none(data, "utf-8")
         if text is None:
-            text = _decode_or_none(data, "cp1252")
-            if text is not None:
-                notices.append(CP1252_NOTICE)
+            text, notice = decode_legacy(data)
+            notices.append(notice)
     if text is None or _looks_binary(text):
         raise ValueError(BINARY)
 

@@ -189,11 +189,17 @@ def score_text(trained: TrainedLanguageModel, text: str) -> TextResult:
         val_loss=val, perplexity=math.exp(min(val, 50)),
         bits_per_char=val * scored_tokens / (scored_chars * math.log(2)), baseline_loss=baseline,
         verdict=verdict(val, baseline, scored_tokens, scored_chars, copied.copied_ngram_share,
-                        vocab.level, len(train_text)),
+                        vocab.level, len(train_text), kept_train_loss(trained.training)),
         unseen_copied=memorization(val_text[:max(len(sample) - len(prompt), 50)],
                                    train_text).copied_ngram_share,
         prompt=prompt, sample=sample, memorization=copied,
         seconds=time.perf_counter() - started + trained.training.seconds)
+
+
+def kept_train_loss(training) -> float | None:
+    """The training loss of the epoch whose weights were kept (None before any epoch)."""
+    kept = [h.train_loss for h in training.history if h.epoch == training.kept_epoch]
+    return kept[-1] if kept else None
 
 
 def run_text(text: str, config: TextConfig, callbacks: Callbacks = Callbacks(),

@@ -22,9 +22,12 @@ def unigram_loss(train_ids: torch.Tensor, scored_ids: torch.Tensor, vocab_size: 
 
 
 def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_chars: float,
-            copied_share: float | None, level: str, train_chars: int | None = None) -> str:
+            copied_share: float | None, level: str, train_chars: int | None = None,
+            train_loss: float | None = None) -> str:
     """One or two plain sentences: how much better than frequency guessing, and whether it
-    recites; a text of fewer than ``SHORT_TEXT`` training characters gets a caveat."""
+    recites; a text of fewer than ``SHORT_TEXT`` training characters gets a caveat.
+    ``train_loss`` is the kept weights' loss on the training text: far below the frequency
+    guess while unseen text scores no better, the model learnt its text by heart."""
     bits = lambda nats: nats * scored_tokens / scored_chars / math.log(2)
     what = "character" if level == "char" else "word"
     unit = "characters" if level == "char" else "tokens"
@@ -33,6 +36,14 @@ def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_ch
                 f"span leaves only {scored_tokens} {unit} to predict. Judge it by its samples "
                 f"instead; on a "
                 f"text this small a model can only learn it by heart.")
+    elif val_loss >= baseline_loss and train_loss is not None and train_loss < baseline_loss / 2:
+        head = (f"The model needs {bits(val_loss):.2f} bits per character on text it never saw, "
+                f"no better than guessing each {what} by its frequency "
+                f"({bits(baseline_loss):.2f}), although it predicts its training text almost "
+                f"perfectly: it learnt that text by heart instead of how text goes on. "
+                + ("More text is the cure: a text this short can only be memorised."
+                   if train_chars is not None and train_chars < SHORT_TEXT else
+                   "More dropout or fewer hidden units make it learn what carries over."))
     elif val_loss >= baseline_loss:
         head = (f"The model needs {bits(val_loss):.2f} bits per character on text it never saw, "
                 f"no better than guessing each {what} by its frequency "

@@ -9,7 +9,9 @@ so they apply to forecasts and text models alike:
 - a model far too large for the data (weights per training example);
 - underfitting: training ran out of epochs while both losses were still falling;
 - a plateau: both losses stopped moving early, at a level well above where they started to fall;
-- a forecast that does not beat the best simple rule (naive, seasonal naive, drift).
+- a forecast that does not beat the best simple rule (naive, seasonal naive, drift);
+- data so small it can only be learnt by heart (a tiny text): said once, in place of
+  overfitting and size, whose usual cures cannot help there.
 """
 
 from __future__ import annotations
@@ -42,17 +44,20 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
              weights: int | None = None, examples: int | None = None,
              too_big_ratio: float | None = None, beats_simple_rules: bool | None = None,
              best_rule: str = "the best simple rule",
-             season: int | None = None) -> list[Diagnosis]:
+             season: int | None = None, tiny: str = "") -> list[Diagnosis]:
     """What the curves say, most urgent first. ``settings`` holds the run's hidden_size,
     num_layers, dropout, lr, epochs (and lookback for a forecast); ``weights`` and ``examples``
-    (training windows or tokens) with ``too_big_ratio`` judge the model's size."""
+    (training windows or tokens) with ``too_big_ratio`` judge the model's size. ``tiny`` names
+    the data when it is too small to learn anything but by heart (e.g. "1,936 characters")."""
     found = []
     found += _diverging(history, settings, stop_reason)
     if not found:
         found += _overfitting(history, settings)
     found += _too_big(settings, weights, examples, too_big_ratio)
+    if tiny:
+        found = _by_heart(found, history, tiny)
     # Train longer, or take bigger steps, contradicts a network that memorises or blows up.
-    if not any(d.kind in ("diverging", "overfitting", "too_big") for d in found):
+    if not any(d.kind in ("diverging", "overfitting", "too_big", "by_heart") for d in found):
         found += _underfitting(history, settings, stop_reason) or _plateau(history, settings)
     if beats_simple_rules is False:
         found += _no_better(settings, season, best_rule)
@@ -122,14 +127,41 @@ def _too_big(settings, weights, examples, ratio) -> list[Diagnosis]:
                    f"instead.", settings)]
 
 
+def _by_heart(found: list[Diagnosis], history, tiny: str) -> list[Diagnosis]:
+    """On tiny data, overfitting and a large model are what happens, not a setting to change:
+    one sentence that says so (with the epoch it was best on unseen data) replaces both."""
+    if not any(d.kind in ("overfitting", "too_big") for d in found):
+        return found
+    scored = [h for h in history if h.val_loss is not None]
+    best = min(scored, key=lambda h: h.val_loss) if scored else None
+    when = (f" Its score on the held-out part was best at epoch {best.epoch} "
+            f"({best.val_loss:.3f}) and worsened as it memorised ({scored[-1].val_loss:.3f} at "
+            f"the end)." if best is not None and scored[-1].val_loss > best.val_loss * 1.05 else "")
+    return [d for d in found if d.kind not in ("overfitting", "too_big")] + [Diagnosis(
+        "by_heart", "Your data is too small to learn more than by heart",
+        f"With only {tiny} to learn from, any network memorises them: that is what this demo "
+        f"shows, and no setting changes it.{when} To learn patterns that carry over to new "
+        f"data, give it more: for a text, a few thousand characters at least, better tens of "
+        f"thousands.")]
+
+
 def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
     val, train = _losses(history, "val_loss"), _losses(history, "train_loss")
-    if stop_reason != "completed" or len(val) < 3:
+    if stop_reason not in ("completed", "time_budget") or len(val) < 3:
         return []
     recent = max(1, len(val) // 5)
     falling = lambda losses: losses[-1] < losses[-1 - recent] * (1 - STILL_FALLING)
     if not (falling(val) and falling(train)):
         return []
+    minutes = settings.get("minutes") or 0
+    if stop_reason == "time_budget" and minutes:
+        more = _round(minutes * 2)
+        return [Diagnosis(
+            "underfitting", "It was still learning when its time ran out",
+            "Both losses were still falling when the time budget ended training: the network "
+            "has not learnt all it can yet. More time lets it go on (early stopping ends it "
+            "when it stops improving).",
+            {"minutes": more}, f"time budget {minutes:g} → {more:g} minutes")]
     epochs = settings["epochs"]
     return [Diagnosis(
         "underfitting", "It was still learning when training ended",
@@ -139,20 +171,28 @@ def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
 
 
 def _plateau(history, settings) -> list[Diagnosis]:
-    val = _losses(history, "val_loss")
-    if len(val) < 6:
+    """Both losses flat over the last epochs (neither still drifting down), and flat since
+    halfway, at a level not far below the first epoch's."""
+    val, train = _losses(history, "val_loss"), _losses(history, "train_loss")
+    if len(val) < 6 or len(train) != len(val):
         return []
-    tail = val[-4:]
-    per_epoch = (max(tail) - min(tail)) / max(abs(tail[-1]), 1e-12) / len(tail)
     fell = (val[0] - min(val)) / max(abs(val[0]), 1e-12)
-    if per_epoch > FLAT or fell > 0.5:
+    if fell > 0.5 or not all(_flat(losses[-4:]) for losses in (val, train)):
         return []  # still moving, or it has already come a long way down
+    halfway = val[len(val) // 2]
+    if abs(halfway - val[-1]) / max(abs(val[-1]), 1e-12) > FLAT * (len(val) - len(val) // 2):
+        return []  # it was still falling in the second half: slow, not stuck
     lr = settings["lr"]
     return [Diagnosis(
         "plateau", "Training got stuck on a plateau",
         "The validation loss stopped moving early, not far below where it started: the steps "
         "may be too small to get anywhere. A larger learning rate takes bigger steps.",
         {"lr": _round(lr * 3)}, f"learning rate {lr:g} → {_round(lr * 3):g}")]
+
+
+def _flat(tail: list[float]) -> bool:
+    """Moved less than FLAT a share per epoch, up and down or in one direction."""
+    return (max(tail) - min(tail)) / max(abs(tail[-1]), 1e-12) / len(tail) <= FLAT
 
 
 def _no_better(settings, season, rule: str) -> list[Diagnosis]:

@@ -39,12 +39,11 @@ def _best_rule(result) -> str:
 
 def text_coach(result) -> None:
     config = result.config
+    tiny = result.counts.train_tokens < text_sizing.TINY_TOKENS
     found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
                      weights=count_parameters(result.model),
-                     examples=result.counts.train_tokens, too_big_ratio=text_sizing.TOO_BIG)
-    if result.counts.train_tokens < text_sizing.TINY_TOKENS:
-        # A tiny text is meant to be learnt by heart: overfitting and size are the point.
-        found = [d for d in found if d.kind not in ("overfitting", "too_big")]
+                     examples=result.counts.train_tokens, too_big_ratio=text_sizing.TOO_BIG,
+                     tiny=f"{result.counts.train_chars:,} characters" if tiny else "")
     _show(found, TEXT, TEXT_KEYS)
 
 

@@ -24,7 +24,7 @@ SOURCE = SourceWidgets(
     radio_help="Try a sample first, or upload any plain-text file, in any language.",
     upload_label="Upload a text file", upload_types=("txt", "md", "csv"),
     upload_help="Any plain text: a book, song lyrics, code, names, your own writing. "
-                "UTF-8 is best; UTF-16 and Windows-1252 are read too.",
+                "UTF-8 is best; UTF-16, Chinese GBK and Big5, and Windows-1252 are read too.",
     empty_hint="Upload a .txt file to start, or pick a sample above.")
 
 

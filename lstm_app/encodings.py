@@ -1,0 +1,76 @@
+"""Reading bytes that are not UTF-8: the legacy encodings business files arrive in.
+
+A Chinese Excel or Notepad export is usually GBK (read as GB18030, its superset) or, from
+Taiwan and Hong Kong, Big5; a Western one is Windows-1252. Bytes alone do not say which: GBK's
+two-byte characters can also be read as pairs of accented Latin letters, and some Latin text
+decodes as GBK. What tells them apart is how the characters sit: Chinese text has its
+characters side by side (words of two or more), while Western text read as Chinese gives a
+lone ideograph here and there between ASCII letters. A Chinese reading is taken only when most
+of its characters have a Chinese neighbour and all of them are Chinese ones (ideographs, CJK punctuation, full-width forms), a rare symbol aside.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CHINESE = re.compile(r"[\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
+                      r"\uf900-\ufaff\uff00-\uffef\u00b7\u00d7\u00f7\u2460-\u24ff\u25a0-\u25ff]")
+PAIRED_SHARE = 0.5  # of the non-ASCII characters with a non-ASCII neighbour: Chinese above it
+
+NOTICES = {
+    "gb18030": "The file is not UTF-8, so it was read as Chinese (GBK/GB18030) text, the way "
+               "Chinese Excel and Notepad save it; check that the characters look right.",
+    "big5": "The file is not UTF-8, so it was read as Chinese (Big5) text, the way Traditional "
+            "Chinese Excel and Notepad save it; check that the characters look right.",
+    "cp1252": "The file was not UTF-8, so it was read as Windows-1252 (Western European); "
+              "check that accented letters look right.",
+    "latin-1": "The file is not UTF-8, so it was read as Latin-1 text; check that accented "
+               "letters look right.",
+}
+
+
+def decode_legacy(raw: bytes) -> tuple[str, str]:
+    """(text, notice) for bytes that are not UTF-8: Chinese when the bytes look it, else
+    Windows-1252, else Latin-1 (which decodes anything; the caller checks for binary)."""
+    for encoding in ("gb18030", "big5"):
+        text = _strict(raw, encoding)
+        if (text is not None and _all_chinese(text, encoding)
+                and _paired_share(text) >= PAIRED_SHARE):
+            return text, NOTICES[encoding]
+    text = _strict(raw, "cp1252")
+    if text is not None:
+        return text, NOTICES["cp1252"]
+    return raw.decode("latin-1"), NOTICES["latin-1"]
+
+
+def _paired_share(text: str) -> float:
+    wide = [i for i, ch in enumerate(text) if ord(ch) >= 0x80]
+    if not wide:
+        return 0.0
+    taken = set(wide)
+    return sum(i - 1 in taken or i + 1 in taken for i in wide) / len(wide)
+
+
+def _all_chinese(text: str, encoding: str) -> bool:
+    """Its non-ASCII characters are Chinese ones (a rare symbol such as ℃ aside) and, read as
+    GBK, nearly all common ones (GB2312's): bytes that only GBK's rare extension reads are
+    more likely binary than a text."""
+    wide = [ch for ch in text if ord(ch) >= 0x80]
+    if not wide or sum(bool(_CHINESE.match(ch)) for ch in wide) < 0.95 * len(wide):
+        return False
+    return encoding != "gb18030" or sum(_in_gb2312(ch) for ch in wide) >= 0.9 * len(wide)
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _strict(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None

@@ -1,0 +1,46 @@
+"""Legacy encodings: Chinese exports read as Chinese, Western ones as Windows-1252."""
+
+import pandas as pd
+import pytest
+
+from lstm_app.encodings import NOTICES, decode_legacy
+from lstm_app.series.loading import load_series
+from lstm_app.text.corpus import read_text
+
+CHINESE_CSV = "日期,销售额（万元）,门店\n" + "".join(
+    f"2024-{m:02d}-01,{100 + 7 * m},北京朝阳店\n" for m in range(1, 13))
+WESTERN = "Café au lait, résumé, naïve façade; Zürich è già più così. Señor Müller's crème brûlée."
+
+
+@pytest.mark.parametrize("encoding, notice", [("gbk", "gb18030"), ("gb18030", "gb18030"),
+                                              ("big5", "big5")])
+def test_a_chinese_export_is_read_as_chinese(encoding, notice):
+    text = "日期,銷售額,門店\n2024-01-01,100,台北\n" if encoding == "big5" else CHINESE_CSV
+    decoded, said = decode_legacy(text.encode(encoding))
+    assert decoded == text and said == NOTICES[notice]
+
+
+@pytest.mark.parametrize("text", [WESTERN, "ações não são", "Zürich Straße Öffnungszeiten"])
+def test_western_text_stays_western_even_where_its_bytes_are_valid_gbk(text):
+    raw = text.encode("cp1252")
+    decoded, said = decode_legacy(raw)
+    assert decoded == text and said == NOTICES["cp1252"]
+
+
+def test_the_last_two_western_samples_are_valid_gbk():  # so the test above means something
+    assert "ações não são".encode("cp1252").decode("gb18030") == "a珲es n鉶 s鉶"
+
+
+def test_a_gbk_csv_loads_with_its_chinese_column_names():
+    # Before: GBK bytes were read as Windows-1252, the column names came out garbled and the
+    # sales column was refused.
+    data = load_series(CHINESE_CSV.encode("gbk"), name="销售.csv")
+    assert data.time_col == "日期" and data.value_col == "销售额（万元）"
+    assert NOTICES["gb18030"] in data.notices
+    assert data.frame[data.value_col].iloc[:2].tolist() == [107.0, 114.0]
+
+
+def test_a_gbk_text_upload_is_read_as_chinese():
+    text = "长短期记忆网络（LSTM）是一种特殊的循环神经网络，能够学习长期依赖。" * 20
+    decoded, notices = read_text(text.encode("gbk"))
+    assert decoded == text and notices == [NOTICES["gb18030"]]
