@@ -271,3 +271,19 @@ def test_a_bundles_own_report_and_scores_are_not_taken_on_trust(source, target):
     new_id = import_bundle(target, rezip(files))
     assert target.get(new_id).metrics["verdict"] == original.verdict
     assert target.read_json(new_id, "report.json")["verdict"] == original.verdict
+
+
+def test_a_bundle_with_a_bad_checksum_or_an_encrypted_member_is_refused(source, target):
+    store, runs = source
+    files = members(export_bundle(store, runs["forecast"][0]))
+    data = bytearray(rezip(files))  # stored, not compressed: the content sits as it is
+    at = bytes(data).index(files["config.json"][:40])
+    data[at + 5] ^= 0x01  # one bit of config.json flipped: its CRC no longer matches
+    with pytest.raises(BundleError, match=r"config.json in the bundle is damaged"):
+        import_bundle(target, bytes(data))
+    data = bytearray(rezip(files))
+    central = bytes(data).index(b"PK\x01\x02")  # the first member's central directory entry
+    data[central + 8] |= 0x01  # its "encrypted" flag
+    with pytest.raises(BundleError, match="is encrypted; export the run again"):
+        import_bundle(target, bytes(data))
+    assert target.list() == []

@@ -647,3 +647,85 @@ def test_a_reopened_text_run_keeps_what_fitting_its_vocabulary_said(tmp_path, zh
     result = record(store.home, run_id, "text", zh_text, config)
     assert result.notices == [NO_SPACES_NOTICE] and result.config.level == "char"
     assert reopen(store, run_id).notices == [NO_SPACES_NOTICE]
+
+
+DAMAGE = [("forecast", WEIGHTS, b"\x00" * 64), ("forecast", "scaler.json", b'{"mean": "x"}'),
+          ("forecast", "series.json", b'{"season_length": "twelve"}'),
+          ("forecast", "config.json", b'{"hidden_size": [1, 2]}'),
+          ("forecast", "data.csv", b"\xff\xfe\x00garbage"),
+          ("text", "vocab.json", b'{"level": "char", "tokens": [1, 2, 3]}'),
+          ("text", "text.txt", b""), ("text", "config.json", b"[]"),
+          ("text", "report.json", b'{"training": 5}')]
+
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory, airline, zh_text):
+    """A folder to copy the finished runs into, one copy per damage."""
+    store = RunStore(tmp_path_factory.mktemp("damaged") / "home")
+    ids = {"forecast": start_run(store, "forecast", airline, FORECAST, "air", airline.name),
+           "text": start_run(store, "text", zh_text, TEXT, "zh", "lstm_zh.txt")}
+    record(store.home, ids["forecast"], "forecast", airline, FORECAST)
+    record(store.home, ids["text"], "text", zh_text, TEXT)
+    return store, ids
+
+
+@pytest.mark.parametrize("task, name, content", DAMAGE)
+def test_a_run_with_a_damaged_file_is_refused_in_one_sentence(damaged, task, name, content,
+                                                              caplog):
+    store, ids = damaged
+    path = store.run_dir(ids[task]) / name
+    kept = path.read_bytes()
+    try:
+        path.write_bytes(content)
+        try:
+            reopen(store, ids[task])
+        except ValueError as error:
+            message = str(error)
+            assert message.startswith(f"Run {ids[task]} cannot be opened: ")
+            assert "Traceback" not in message and "\n" not in message
+        # (A damage the run can do without, such as an unreadable report, may open.)
+    finally:
+        path.write_bytes(kept)
+    assert reopen(store, ids[task]) is not None  # the other runs (and this one, mended) open
+
+
+@pytest.mark.parametrize("trouble, said", [
+    ("read_only", "is read-only; choose a folder you can write to with LSTM_APP_HOME"),
+    ("full", "is full; free some space (or delete old runs) and try again"),
+    ("not_a_database", "is damaged; move runs.sqlite3 away to start afresh")])
+def test_the_command_line_says_what_is_wrong_with_the_database_in_one_sentence(
+        tmp_path, monkeypatch, capsys, trouble, said):
+    import lstm_app.runs.store as store_module
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("LSTM_APP_HOME", str(home))
+    store = RunStore(home)
+    run_id = store.create("forecast", "old", {}, "air.csv", 144, "f00d")
+    store.finish(run_id, "finished")
+    connect = sqlite3.connect
+
+    def troubled(path, **options):  # SQLite's own errors, from a real database
+        if trouble == "read_only":
+            return connect(f"file:{path}?mode=ro", uri=True, **options)
+        db = connect(path, **options)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count={pages}")  # as a full disk: no page more
+        return db
+
+    if trouble == "not_a_database":
+        (home / DB_NAME).write_bytes(b"this is not a database" * 100)
+        for extra in ("-wal", "-shm"):
+            (home / (DB_NAME + extra)).unlink(missing_ok=True)
+    else:
+        monkeypatch.setattr(store_module.sqlite3, "connect", troubled)
+    command = ["runs", "delete", run_id] if trouble != "full" else ["runs", "list"]
+    if trouble == "full":
+        with pytest.raises(store_module.StoreError) as raised:
+            fresh = RunStore(home)
+            for _ in range(50):
+                fresh.create("forecast", "x" * 2000, {"pad": "y" * 4000}, "a.csv", 1, "f00d")
+        err = f"error: {raised.value}\n"
+    else:
+        assert cli_main(command) == 2
+        err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err and err.count("\n") == 1

@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import asdict
 
 from ..filenames import bundle_name
@@ -192,8 +193,15 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
         raise BundleError("The bundle holds the same file twice.")
     files = {}
     for info in infos:
-        with zf.open(info) as member:
-            content = member.read(MAX_MEMBER_BYTES + 1)  # never trust the declared size alone
+        if info.flag_bits & 0x1:
+            raise BundleError(f"{info.filename} in the bundle is encrypted; export the run "
+                              f"again without a password.")
+        try:
+            with zf.open(info) as member:
+                content = member.read(MAX_MEMBER_BYTES + 1)  # never trust the declared size alone
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            raise BundleError(f"{info.filename} in the bundle is damaged (its checksum or "
+                              f"compression is wrong); export the run again.") from None
         if len(content) > MAX_MEMBER_BYTES:
             raise BundleError(f"{info.filename} unpacks to more than {MAX_MEMBER_BYTES // 2**20} MB.")
         files[info.filename] = content

@@ -12,6 +12,7 @@ results and the final status. It is a module function of plain data, so it pickl
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import asdict, replace
 from typing import Any
@@ -21,6 +22,8 @@ from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epo
 from ..training.process import killed_sentence
 from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
 from .store import RunStore
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10.0
 
@@ -182,7 +185,17 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
         data = task.data_from_files(files)
     except ValueError as error:
         raise ValueError(f"Run {run_id} cannot be opened: {error}") from None
+    except Exception:
+        raise _damaged(run_id) from None
     return task, trained, data
+
+
+def _damaged(run_id: str) -> ValueError:
+    """One sentence for the page; the details (which may quote file contents) go to the log."""
+    log.exception("run %s could not be opened", run_id)
+    return ValueError(f"Run {run_id} cannot be opened: its saved files are damaged or were "
+                      f"written by an incompatible version. Delete it, or import its bundle "
+                      f"again.")
 
 
 def kept_training(history: list[EpochRecord], kept_epoch: int, keep_best: bool,
@@ -213,9 +226,15 @@ def how_it_ended(files: dict[str, bytes], otherwise: str) -> tuple[str, str]:
 
 
 def reopen(store: RunStore, run_id: str):
-    """The run's result, scored again from its saved weights: no training."""
+    """The run's result, scored again from its saved weights: no training. Whatever is wrong
+    with its files is one ValueError sentence about this run only."""
     task, trained, data = load_run(store, run_id)
-    return task.score(trained, data)
+    try:
+        return task.score(trained, data)
+    except ValueError as error:
+        raise ValueError(f"Run {run_id} cannot be opened: {error}") from None
+    except Exception:
+        raise _damaged(run_id) from None
 
 
 def _best(history: list[EpochRecord]) -> int:

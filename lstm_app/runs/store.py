@@ -102,6 +102,28 @@ class Run:
     parent: str | None
 
 
+class StoreError(ValueError):
+    """The run store's database cannot do what was asked; the message says why and what to do."""
+
+
+def store_problem(error: sqlite3.Error, home: Path) -> str:
+    """One sentence for a database error: full disk, read-only, locked, or not a database."""
+    text = str(error).lower()
+    if "full" in text:
+        return (f"The disk holding the runs ({home}) is full; free some space (or delete old "
+                f"runs) and try again.")
+    if "readonly" in text or "read-only" in text:
+        return (f"The runs' folder ({home}) is read-only; choose a folder you can write to "
+                f"with LSTM_APP_HOME, or change its permissions.")
+    if "locked" in text or "busy" in text:
+        return ("The runs' database is busy with another program that holds it locked; close "
+                "it (or wait for it) and try again.")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (f"The runs' database in {home} is damaged; move {DB_NAME} away to start "
+                f"afresh (the run folders stay).")
+    return f"The runs' database in {home} cannot be used ({error}); check that folder."
+
+
 class RunStore:
     def __init__(self, home: Path | str | None = None):
         self.home = Path(home) if home is not None else default_home()
@@ -120,19 +142,22 @@ class RunStore:
         each epoch's record cost milliseconds (closing the last connection folds the WAL back
         into the database), a tenth of a short epoch.
         """
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.home / DB_NAME, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            # In WAL mode, NORMAL never corrupts the database and a killed process loses
-            # nothing committed; only a power cut may drop the last commits. FULL would sync
-            # the disk on every epoch's commit.
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA foreign_keys=ON")
-            db.row_factory = sqlite3.Row
-            self._local.db = db
-        with db:
-            yield db
+        try:
+            db = getattr(self._local, "db", None)
+            if db is None:
+                db = sqlite3.connect(self.home / DB_NAME, timeout=30)
+                db.execute("PRAGMA journal_mode=WAL")
+                # In WAL mode, NORMAL never corrupts the database and a killed process loses
+                # nothing committed; only a power cut may drop the last commits. FULL would
+                # sync the disk on every epoch's commit.
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("PRAGMA foreign_keys=ON")
+                db.row_factory = sqlite3.Row
+                self._local.db = db
+            with db:
+                yield db
+        except sqlite3.Error as error:
+            raise StoreError(store_problem(error, self.home)) from error
 
     def create(self, task: str, name: str, config: dict, data_name: str, data_rows: int,
                data_hash: str, parent: str | None = None) -> str:
