@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import torch
 
 from lstm_app.text.corpus import CharVocab
@@ -48,6 +49,23 @@ def test_generation_is_deterministic_with_a_seed_and_greedy():
     assert a == b and a != c and a.startswith("the") and len(a) == 33
     assert generate(model, vocab, "the", 20, greedy=True) == generate(model, vocab, "the", 20,
                                                                        temperature=0)
+
+
+# Pinned before generation stopped computing logits for every prompt token: for a given seed,
+# the text written must stay what it was.
+@pytest.mark.parametrize("cell, prompt, options, expected", [
+    ("lstm", "the lazy", dict(temperature=1.0, seed=3), "tabtojwflzfddvbqh sguacxzui.wqajolhwx hk"),
+    ("lstm", "over the quick brown fox " * 3, dict(temperature=0.7, top_k=5, top_p=0.9, seed=11),
+     "zzcdhcxcdadcazxzxzdcxdccdxcdxxdhxxzdcxac"),
+    ("lstm", "dog", dict(greedy=True), "cccccccccccccccccccccccccccccc"),
+    ("gru", "the lazy", dict(temperature=1.0, seed=3), "taytsjwllnfddvbqh sguwcxzui.wjbjolhwx ek"),
+    ("gru", "over the quick brown fox " * 3, dict(temperature=0.7, top_k=5, top_p=0.9, seed=11),
+     "dpydydppwddnpwnwppdwd wyppwdwpddwwppwyyn"),
+])
+def test_the_text_written_for_a_seed_is_what_it_always_was(cell, prompt, options, expected):
+    vocab = CharVocab().fit(TEXT)
+    out = generate(tiny_model(len(vocab), cell), vocab, prompt, len(expected), **options)
+    assert out == prompt + expected
 
 
 def test_unknown_prompt_characters_do_not_crash():
