@@ -158,9 +158,16 @@ def validation_chart(times, actual, forecast, value_label: str,
 
 
 def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
-                   step: int = 1) -> go.Figure:
-    """The test span's h-step-ahead forecasts with bands against the actual values, after some context."""
-    rows = backtest[backtest["step"] == step].sort_values("time")
+                   step: int = 1, origin=None, origin_label: str = "") -> go.Figure:
+    """The test span's forecasts with bands against the actual values, after some context:
+    those made ``step`` steps ahead of each date, or (given ``origin``) the whole forecast made
+    from that point on, ``origin_label`` naming it in the title."""
+    if origin is not None:
+        rows = backtest[backtest["origin"] == origin].sort_values("time")
+        title = f"Test span: the forecast from {origin_label or origin} on, vs actual"
+    else:
+        rows = backtest[backtest["step"] == step].sort_values("time")
+        title = f"Test span: {step}-step-ahead forecasts vs actual"
     if rows.empty:
         raise ValueError(f"The backtest has no {step}-step-ahead forecasts; choose a step "
                          f"from 1 to {int(backtest['step'].max()) if len(backtest) else 0}.")
@@ -177,8 +184,7 @@ def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
         fig.add_trace(_line(times, rows["seasonal_naive"], "seasonal naive", BASELINE,
                             width=1.5, dash="dot", mode=mode))
     fig.add_trace(_line(times, rows["forecast"], "LSTM forecast", LSTM, mode=mode))
-    return _layout(fig, f"Test span: {step}-step-ahead forecasts vs actual",
-                   _x_title(history.index), value_label)
+    return _layout(fig, title, _x_title(history.index), value_label)
 
 
 def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,

@@ -5,6 +5,7 @@ Each test runs the whole app (app.py with its navigation), drives widgets by key
 one layer, 1–3 epochs) so that every training takes a few seconds on a CPU.
 """
 
+import json
 import subprocess
 import sys
 
@@ -241,6 +242,16 @@ def test_airline_trains_shows_results_and_trains_more(app):
     downloads = at.get("download_button")
     assert sorted(d.key for d in downloads) == ["fc_dl_csv", "fc_dl_json"]
     assert not at.error
+    # The test span holds fewer forecasts than steps: the chart shows whole forecasts, one at
+    # a time, not the first step of each alone (a short line ending a year before the span).
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    origins = list(dict.fromkeys(result.backtest["origin"]))
+    assert 1 < len(origins) < result.config.horizon
+    assert "Test span: the forecast from Mar 1959 on, vs actual" in titles, titles
+    assert not [s for s in at.slider if s.key == "fc_step"]
+    at.select_slider(key="fc_origin").set_value(origins[-1]).run()
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert "Test span: the forecast from Jan 1960 on, vs actual" in titles, titles
 
     first = at.session_state["fc_job"]
     at.number_input(key="fc_more").set_value(1)

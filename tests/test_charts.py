@@ -247,3 +247,11 @@ def test_charts_module_imports_neither_streamlit_nor_torch():
                  if isinstance(node, ast.ImportFrom) and node.module}
     assert imported.isdisjoint({"streamlit", "torch"})
     assert "plotly" in imported
+
+
+def test_backtest_chart_shows_one_whole_forecast_from_its_origin(backtest, frame):
+    fig = charts.backtest_chart(backtest, frame["passengers"], "passengers",
+                                origin=DATES[8], origin_label="Sep 2000")
+    assert as_dates(trace(fig, "actual").x) == [DATES[9], DATES[10]]
+    assert list(trace(fig, "LSTM forecast").y) == [109.2, 110.4]
+    assert fig.layout.title.text == "Test span: the forecast from Sep 2000 on, vs actual"

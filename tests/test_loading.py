@@ -118,7 +118,7 @@ def test_text_cells_in_a_number_column_become_missing_and_filled():
 def test_utf8_bom_is_ignored():
     data = load_series("\ufeffdate,sales\n2020-01-01,1\n2020-01-02,2\n".encode("utf-8"))
     assert data.time_col == "date" and values(data) == [1, 2]
-    assert data.notices == ()
+    assert not [n for n in data.notices if "UTF" in n or "BOM" in n]
 
 
 def test_cp1252_falls_back_with_notice():
@@ -172,11 +172,16 @@ def test_monthly_date_formats(cells):
     data = load_series(text.encode())
     assert data.time_col == "when"
     assert dates(data) == ["2020-01-01", "2020-02-01", "2020-03-01"]
-    assert (data.freq, data.freq_label, data.season_length) == ("MS", "monthly", 12)
+    # Three months cannot show a yearly season: none is used, and a notice says so.
+    assert (data.freq, data.freq_label, data.season_length) == ("MS", "monthly", None)
+    assert ("A monthly series usually repeats every 12 steps, but its 3 values do not hold "
+            "that twice, so no season is used (more data would let the forecast learn it)."
+            in data.notices)
 
 
 def test_datetimes_with_time_of_day_are_hourly():
-    text = "timestamp,load\n" + "\n".join(f"2020-01-01 {h:02d}:00:00,{h}" for h in range(24))
+    text = "timestamp,load\n" + "\n".join(f"2020-01-0{1 + h // 24} {h % 24:02d}:00:00,{h}"
+                                           for h in range(48))
     data = load_series(text.encode())
     assert (data.freq, data.freq_label, data.season_length) == ("h", "hourly", 24)
     assert data.frame.index[5] == pd.Timestamp("2020-01-01 05:00")
@@ -394,3 +399,13 @@ def test_chinese_export_amounts_are_read_as_numbers(cell, value):
     data = load_series(f"日期,销售额\n{rows}".encode(), name="sales.csv")
     assert data.frame["销售额"].iloc[0] == value
     assert any("were removed" in notice for notice in data.notices)
+
+
+def test_six_daily_values_get_no_weekly_season():
+    # Before: "6 rows, daily, a season of 7 steps" for data that never shows a week twice.
+    rows = "".join(f"2024-01-0{d},{10 + d}\n" for d in range(1, 7))
+    data = load_series(f"date,sales\n{rows}".encode(), name="six.csv")
+    assert data.freq_label == "daily" and data.season_length is None
+    assert any("usually repeats every 7 steps" in n for n in data.notices)
+    fortnight = "".join(f"2024-01-{d:02d},{10 + d % 7}\n" for d in range(1, 15))
+    assert load_series(f"date,sales\n{fortnight}".encode()).season_length == 7

@@ -226,9 +226,20 @@ def season_length_for(freq: str | None, values: np.ndarray) -> int | None:
     values = np.asarray(values, dtype=float)
     if freq is not None:
         season = _calendar_season(to_offset(freq), len(values))
+        if unseen_season(freq, len(values)):
+            return None  # fewer values than two seasons: no season to see or repeat
         if season is not None or isinstance(to_offset(freq), (YearBegin, YearEnd)):
             return season
     return _acf_season(values)
+
+
+def unseen_season(freq: str | None, n_values: int) -> int | None:
+    """The calendar season (in steps) that ``n_values`` values are too few to hold twice, so
+    that it is not used; None when the data holds it (or there is none)."""
+    if freq is None:
+        return None
+    season = _calendar_season(to_offset(freq), n_values)
+    return season if season is not None and n_values < 2 * season else None
 
 
 def _calendar_season(offset, n_values: int) -> int | None:

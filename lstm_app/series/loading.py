@@ -26,6 +26,7 @@ from lstm_app.series.frequency import (
     parse_dates,
     regular_grid,
     season_length_for,
+    unseen_season,
     snap_to_grid,
 )
 
@@ -99,6 +100,11 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     if freq is None:
         frame.index = pd.RangeIndex(len(frame), name="step")
     season = season_length_for(freq, frame[value_col].to_numpy())
+    unseen = unseen_season(freq, len(frame))
+    if unseen:
+        notices.append(f"A {label} series usually repeats every {unseen} steps, but its "
+                       f"{len(frame):,} values do not hold that twice, so no season is used "
+                       f"(more data would let the forecast learn it).")
     usable = tuple(c for c in numbers.columns if numbers[c].notna().any())
     return SeriesData(frame, value_col, tuple(covariates), time_col, freq, label, season, tuple(notices),
                       usable, name)

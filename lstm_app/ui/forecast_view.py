@@ -58,16 +58,14 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     note = coverage_note(cov)
     if note:
         st.warning(note)
+    if mase_note(result):
+        st.caption(mase_note(result))
     with st.expander("All the scores, explained"):
         st.dataframe(metrics_table(result.test, result.baselines))
         st.markdown(METRICS_EXPLAINED + _mape_note(result))
     horizon = result.config.horizon
-    step = 1
-    if horizon > 1:
-        step = st.slider("Steps ahead", 1, horizon, 1, key=KEYS.step,
-                         help="Show the forecasts made this many steps before each date.")
     history = result.series.frame[value]
-    st.plotly_chart(backtest_chart(result.backtest, history, label, step=step), key=KEYS.backtest)
+    st.plotly_chart(_test_span_chart(result, history, label), key=KEYS.backtest)
 
     st.subheader("Forecast: the next step" if horizon == 1 else f"Forecast: the next {horizon} steps")
     st.plotly_chart(forecast_chart(history, result.forecast, label), key=KEYS.forecast)
@@ -93,9 +91,35 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
             st.markdown(f"- {plain(notice)}")
 
 
+def _test_span_chart(result: ForecastResult, history: pd.Series, label: str):
+    """With many forecasts on the test span, those made N steps ahead of each date (a slider
+    picks N); with fewer forecasts than steps (a test span a few horizons long), whole
+    forecasts, one at a time: a step-1 view of a single forecast would be a single point."""
+    backtest, horizon = result.backtest, result.config.horizon
+    origins = list(dict.fromkeys(backtest["origin"]))
+    if horizon == 1:
+        return backtest_chart(backtest, history, label)
+    if len(origins) >= horizon:
+        step = st.slider("Steps ahead", 1, horizon, 1, key=KEYS.step,
+                         help="Show the forecasts made this many steps before each date.")
+        return backtest_chart(backtest, history, label, step=step)
+    names = dict(zip(origins, time_labels(pd.Index(origins), result.series.freq)
+                     if result.series.time_col else [f"row {int(o) + 1}" for o in origins]))
+    origin = origins[0]
+    if len(origins) > 1:
+        origin = st.select_slider("Forecast starting at", origins, key=KEYS.origin,
+                                  format_func=names.get,
+                                  help="The test span holds this many whole forecasts of "
+                                       f"{horizon} steps; pick one to see it against what "
+                                       f"happened.")
+    return backtest_chart(backtest, history, label, origin=origin, origin_label=names[origin])
+
+
 METRICS_EXPLAINED = """
 - **MASE**: the average miss divided by the typical change from one season to the next in the
-  training data; below 1, better than that simple repetition.
+  *training* data; below 1, closer than that repetition was there. It is measured against the
+  training data so that series compare, not against the rules on the test span (the verdict
+  above does that).
 - **MAE**: how far off the forecasts were on average, in the data's own units.
 - **RMSE**: like MAE, but big misses count more: a few large errors raise it a lot.
 - **MAPE %**: the average miss as a percentage of the actual value.
@@ -142,3 +166,14 @@ def _mape_note(result: ForecastResult) -> str:
         return ("\nMAPE is left out: some actual values are zero or nearly zero, where a "
                 "percentage of them explodes.")
     return ""
+
+
+def mase_note(result: ForecastResult) -> str:
+    """Why a MASE above 1 can sit beside a verdict that the LSTM won (empty otherwise)."""
+    mase = result.test.mase
+    if mase is None or mase <= 1 or not lstm_wins(result.test, result.baselines):
+        return ""
+    return (f"The LSTM's MASE is {mase:.2f}, above 1, although it beat every simple rule: the "
+            f"test span changed more than the training data did, so every method missed more "
+            f"there. MASE compares with the training data; the verdict compares with the rules "
+            f"on the test span itself.")

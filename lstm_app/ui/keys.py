@@ -55,6 +55,7 @@ class ForecastKeys(TaskKeys):
     live_validation: str = "fc_live_validation"
     series_chart: str = "fc_series_chart"
     step: str = "fc_step"                      # which step ahead the backtest chart shows
+    origin: str = "fc_origin"                  # ... or which whole forecast it shows
     backtest: str = "fc_backtest"
     forecast: str = "fc_forecast"
     forecast_csv: str = "fc_dl_csv"

@@ -1,0 +1,27 @@
+"""The Forecast page's sentences around the scores: what a MASE above 1 beside a win means."""
+
+from types import SimpleNamespace
+
+from lstm_app.series.metrics import Scores
+from lstm_app.ui.forecast_view import mase_note
+
+
+def scores(mae: float, mase: float | None) -> Scores:
+    return Scores(mae=mae, rmse=mae, mape=None, smape=1.0, mase=mase)
+
+
+def result(lstm_mase: float | None, lstm_mae: float = 8.0) -> SimpleNamespace:
+    rules = {"naive": scores(10.0, 1.6), "seasonal_naive": scores(12.0, 1.9), "drift": scores(11.0, 1.7)}
+    return SimpleNamespace(test=scores(lstm_mae, lstm_mase), baselines=rules)
+
+
+def test_a_mase_above_one_beside_a_win_is_explained():
+    note = mase_note(result(1.3))
+    assert note.startswith("The LSTM's MASE is 1.30, above 1, although it beat every simple rule")
+    assert "the verdict compares with the rules on the test span itself" in note
+
+
+def test_no_note_where_mase_and_verdict_agree():
+    assert mase_note(result(0.8)) == ""                 # below 1
+    assert mase_note(result(1.3, lstm_mae=10.5)) == ""  # the LSTM lost: the verdict says so
+    assert mase_note(result(None)) == ""                # no MASE
