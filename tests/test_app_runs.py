@@ -353,9 +353,11 @@ def test_a_finished_text_run_reopens_from_its_address(app, store):
 
 
 def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
-    rows = "".join(f"2024-{1 + d // 30:02d}-{1 + d % 30:02d},{100 + d % 7}\n" for d in range(60))
+    rows = "".join(f"2024-{1 + d // 30:02d}-{1 + d % 30:02d},${100 + d % 7}\n" for d in range(60))
     csv = ("date,visitors\n" + rows).encode()
     series = load_series(csv, name="visitors.csv")
+    repairs = [n for n in series.notices if n.startswith("Currency signs")]
+    assert repairs
     config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1)
     run_id = start_run(store, "forecast", series, config, "visitors.csv", series.name)
     record(store.home, run_id, "forecast", series, config)
@@ -368,6 +370,10 @@ def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
     assert any(c.value == "Using **visitors.csv**, uploaded earlier." for c in at.caption)
     assert any(m.value.startswith("**visitors.csv**: ") and "**visitors**" in m.value
                for m in at.markdown)
+    # What the loader repaired on the first upload is still said (the saved copy is clean).
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("When this file was first uploaded") for c in captions), captions
+    assert any(repairs[0][:40] in c for c in captions), captions
 
 
 def test_a_run_with_covariates_reopens_with_them_chosen(app, store):

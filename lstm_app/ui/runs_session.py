@@ -8,6 +8,7 @@ from the run store with its saved weights (loaded and scored, not retrained).
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import asdict
 
 import streamlit as st
@@ -146,15 +147,25 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
     if run.data_name in samples:
         use_sample(keys, samples[run.data_name])
     else:
-        data = store.run_dir(run.id) / ("data.csv" if task == "forecast" else "text.txt")
+        folder = store.run_dir(run.id)
+        data = folder / ("data.csv" if task == "forecast" else "text.txt")
         st.session_state[keys.kind] = source.own_choice
         st.session_state[keys.uploaded] = {"name": run.data_name, "data": data.read_bytes(),
-                                           "settings": {}}
+                                           "settings": {}, "repaired": _repairs(folder)}
     if task == "forecast" and run.config.get("value_col"):  # series_input's column pickers
         st.session_state[FORECAST.value_col(run.data_name)] = run.config["value_col"]
         st.session_state[FORECAST.setting("covariates")] = list(run.config.get("covariates") or [])
         if run.config.get("time_col"):
             st.session_state[FORECAST.time_col(run.data_name)] = run.config["time_col"]
+
+
+def _repairs(folder) -> list[str]:
+    """What the loader repaired in a forecast run's data when it was uploaded (series.json)."""
+    try:
+        notices = json.loads((folder / "series.json").read_text("utf-8")).get("notices", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [n for n in notices if isinstance(n, str)][:50] if isinstance(notices, list) else []
 
 
 def run_caption(job, config) -> None:

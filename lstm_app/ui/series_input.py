@@ -64,7 +64,7 @@ def choose_columns(source: dict) -> Chosen | None:
     args = (source["data"], source["name"], time_col, value_col, covariates)
     try:
         return Chosen(load_cached(*args), source["name"], fingerprint_cached(*args),
-                      unit=source.get("unit", ""))
+                      unit=source.get("unit", ""), repaired=tuple(source.get("repaired", ())))
     except ValueError as error:
         st.error(str(error))
         return None
@@ -80,6 +80,11 @@ def show_series(chosen: Chosen) -> None:
                 + (f" ({plain(chosen.unit)})" if chosen.unit else "") + extra)
     for notice in series.notices:
         st.caption(f"ℹ️ {plain(notice)}")
+    if chosen.repaired and not series.notices:
+        st.caption("When this file was first uploaded, the app repaired it; the run saved the "
+                   "repaired values:")
+        for notice in chosen.repaired:
+            st.caption(f"ℹ️ {plain(notice)}")
     st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates),
                     key=KEYS.series_chart)
     with st.expander("The data as loaded"):

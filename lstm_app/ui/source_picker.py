@@ -38,6 +38,8 @@ class Chosen:
     fingerprint: str           # the run store's fingerprint of it: results carry the same
     settings: dict = field(default_factory=dict)  # the settings a sample is meant for
     unit: str = ""             # what a series' values count, when a sample says
+    repaired: tuple[str, ...] = ()  # what the loader repaired when a reopened run's data was
+                                    # first uploaded (its saved copy needs no repair now)
 
 
 def use_sample(keys: TaskKeys, name: str) -> None:
