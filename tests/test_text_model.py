@@ -7,6 +7,7 @@ import sys
 import pytest
 import torch
 
+from lstm_app.text import generate as generate_module
 from lstm_app.text.corpus import CharVocab
 from lstm_app.text.generate import _filtered_probs, generate, memorization
 from lstm_app.text.model import LanguageModel, LanguageModelShape, detach_state
@@ -66,6 +67,23 @@ def test_the_text_written_for_a_seed_is_what_it_always_was(cell, prompt, options
     vocab = CharVocab().fit(TEXT)
     out = generate(tiny_model(len(vocab), cell), vocab, prompt, len(expected), **options)
     assert out == prompt + expected
+
+
+def test_a_long_prompt_reaches_the_output_layer_as_its_last_step_only(monkeypatch):
+    vocab = CharVocab().fit(TEXT)
+    model = tiny_model(len(vocab))
+    seen = []
+    model.head.register_forward_hook(lambda layer, inputs, output: seen.append(inputs[0].shape))
+    generate(model, vocab, TEXT * 5, 3, seed=0)  # a prompt of 9,000 characters
+    # Each piece of the prompt is projected at its last step only, then each new token.
+    assert len(seen) == 9 + 3 and set(seen) == {torch.Size([1, 1, 8])}
+    # Read in pieces or at once, the prompt leads to the same text.
+    in_pieces = generate(model, vocab, TEXT * 5, 20, seed=1)
+    monkeypatch.setattr(generate_module, "PROMPT_PIECE", 10**9)
+    assert generate(model, vocab, TEXT * 5, 20, seed=1) == in_pieces
+    logits, _, _ = model(torch.tensor([vocab.encode(TEXT)]), last_only=True)
+    whole, _, _ = model(torch.tensor([vocab.encode(TEXT)]))
+    assert logits.shape == (1, 1, len(vocab)) and torch.allclose(logits[0, 0], whole[0, -1])
 
 
 def test_unknown_prompt_characters_do_not_crash():

@@ -10,6 +10,7 @@ import torch
 from .corpus import UNSPACED_SCRIPTS
 
 NGRAM = 8  # the memorization check's n-gram length, in characters
+PROMPT_PIECE = 1000  # prompt tokens read at once: bounds the memory a long prompt takes
 
 
 @torch.no_grad()
@@ -29,7 +30,12 @@ def generate_tokens(model, vocab, prompt: str, max_new_tokens: int, temperature:
         generator.manual_seed(seed)
     ids = vocab.encode(prompt) or [vocab.encode("\n")[0] if "\n" in vocab.stoi_ else 1]
     x = torch.tensor([ids], device=device)                       # (1, prompt tokens)
-    logits, _, state = model(x)                                   # read the whole prompt once
+    # Read the prompt in pieces with the state carried from one to the next, projecting only
+    # each piece's last step onto the vocabulary: the memory is one piece's however long the
+    # prompt (logits for every token would cost 4 bytes x vocabulary each).
+    state = None
+    for piece in x.split(PROMPT_PIECE, dim=1):                    # (1, up to PROMPT_PIECE)
+        logits, _, state = model(piece, state=state, last_only=True)  # (1, 1, vocab)
     logits = logits[0, -1]                                        # (vocab,)
     for _ in range(max_new_tokens):
         logits[0] = float("-inf")  # id 0 is the unknown token: it would print as "\ufffd"

@@ -35,11 +35,18 @@ class LanguageModel(nn.Module):
         self.dropout = nn.Dropout(shape.dropout)
         self.head = nn.Linear(shape.hidden_size, shape.vocab_size)
 
-    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None, state=None):
+    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None, state=None,
+                last_only: bool = False):
         """x: (streams, steps) token ids -> logits (streams, steps, vocab), the mean loss in nats
-        per token (None without targets), and the recurrent state to carry into the next chunk."""
+        per token (None without targets), and the recurrent state to carry into the next chunk.
+
+        ``last_only`` projects only the last step onto the vocabulary, giving logits (streams, 1,
+        vocab): generation reads a long prompt that way, since logits for every prompt token
+        would cost 4 bytes × vocabulary per token (800 MB for a 20,000-token prompt)."""
         out, state = self.rnn(self.rnn_inputs(x), state)       # (streams, steps, hidden)
-        logits = self.head(self.dropout(out))                   # (streams, steps, vocab)
+        if last_only:
+            out = out[:, -1:]                                   # (streams, 1, hidden)
+        logits = self.head(self.dropout(out))                   # (streams, steps or 1, vocab)
         loss = None
         if targets is not None:
             loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
