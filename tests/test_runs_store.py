@@ -17,7 +17,9 @@ import pytest
 
 from lstm_app.runs import store as store_module
 from lstm_app.runs.store import DB_NAME, STATUSES, RunStore
-from lstm_app.runs.table import runs_csv, runs_table, settings_side_by_side, settings_summary
+from lstm_app.runs.table import (runs_csv, runs_table, scores_side_by_side, settings_side_by_side,
+                                settings_summary)
+from lstm_app.tasks import TASKS
 from lstm_app.training.trainer import EpochRecord
 
 CONFIG = {"hidden_size": 8, "num_layers": 1, "lr": 0.003, "cell": "lstm", "lookback": "auto",
@@ -134,6 +136,27 @@ def test_rename_annotate_and_delete(store):
     assert [r.id for r in store.list()] == [other]  # the other run is untouched
     assert store.history(other) == [EPOCHS[0]]
     assert (store.run_dir(other) / "weights.safetensors").read_bytes() == b"w"
+
+
+def test_names_and_notes_are_capped_in_the_store(store):
+    # A name or note from a file or a bundle made elsewhere is cut to the caps on creation...
+    run_id = store.create("text", "n" * 300, {}, data_name="d" * 300, data_rows=1,
+                          data_hash="f00d", note="x" * 20_000)
+    run = store.get(run_id)
+    assert (run.name, run.data_name, run.note) == ("n" * 200, "d" * 200, "x" * 10_000)
+    # ... while someone renaming or annotating is told the limit, and nothing changes.
+    with pytest.raises(ValueError) as error:
+        store.rename(run_id, "m" * 201)
+    assert str(error.value) == ("A run's name can be at most 200 characters long; this one has "
+                                "201. Shorten it and try again.")
+    with pytest.raises(ValueError) as error:
+        store.annotate(run_id, "y" * 10_001)
+    assert str(error.value) == ("A run's note can be at most 10,000 characters long; this one "
+                                "has 10,001. Shorten it and try again.")
+    assert (store.get(run_id).name, store.get(run_id).note) == ("n" * 200, "x" * 10_000)
+    store.rename(run_id, f"  {'m' * 200}  ")  # the spaces around a name do not count
+    store.annotate(run_id, "y" * 10_000)
+    assert (store.get(run_id).name, store.get(run_id).note) == ("m" * 200, "y" * 10_000)
 
 
 # --- artifacts -----------------------------------------------------------------------------
@@ -317,21 +340,43 @@ def test_the_runs_table_shows_the_best_validation_loss_not_the_last(store):
 def test_settings_side_by_side_says_exactly_which_settings_differ(store):
     small = new_run(store, "small")
     big = new_run(store, "big", dict(CONFIG, hidden_size=32))
-    other = new_run(store, "other", dict(CONFIG, hidden_size=32, patience=5))
+    other = new_run(store, "other", dict(CONFIG, hidden_size=32, patience=5, suggested=["lr"]))
     runs = [store.get(small), store.get(big), store.get(other)]
+    label = {k: s.label for k, s in TASKS["forecast"].settings.items()}
 
     two = settings_side_by_side(runs[:2])
-    assert two.index.name == "setting" and list(two.index) == sorted(CONFIG)
+    # Named as the page names them, in the page's order (not code names in alphabetical order).
+    assert two.index.name == "setting"
+    assert list(two.index) == [label[k] for k in label if k in CONFIG]
     assert list(two.columns) == [f"small ({small[:6]})", f"big ({big[:6]})", "differs"]
-    assert two["differs"].to_dict() == {k: k == "hidden_size" for k in CONFIG}
-    assert two.loc["hidden_size", f"big ({big[:6]})"] == "32"
-    assert two.loc["covariates", f"small ({small[:6]})"] == "promo"
+    assert two["differs"].to_dict() == {label[k]: k == "hidden_size" for k in CONFIG}
+    assert two.loc["Hidden units", f"big ({big[:6]})"] == "32"
+    assert two.loc["Extra input columns (covariates)", f"small ({small[:6]})"] == "promo"
 
     three = settings_side_by_side(runs)
-    assert list(three.index) == sorted([*CONFIG, "patience"])
+    # which settings were suggested is not a setting: left out
+    assert set(three.index) == {label[k] for k in [*CONFIG, "patience"]}
     # a setting only one run has differs; equal lists and strings do not
-    assert three["differs"].to_dict() == {k: k in ("hidden_size", "patience")
-                                          for k in three.index}
+    assert three["differs"].to_dict() == {label[k]: k in ("hidden_size", "patience")
+                                          for k in [*CONFIG, "patience"]}
+    assert three.loc["Early-stopping patience", f"small ({small[:6]})"] == "–"
 
     alone = settings_side_by_side(runs[:1])
     assert not alone["differs"].any()
+
+
+def test_scores_side_by_side_never_mixes_a_forecasts_loss_with_a_text_models(store):
+    forecast = new_run(store, "sales")
+    text = store.create("text", "poem", {"hidden_size": 64, "level": "char"}, "poem.txt", 900,
+                        "beef")
+    store.finish(forecast, "finished", metrics={"test": {"mae": 12.5, "mase": None}})
+    store.finish(text, "finished", metrics={"bits_per_char": 2.25})
+    tables = dict(scores_side_by_side([store.get(forecast), store.get(text)]))
+    assert list(tables) == ["forecast", "text"]
+    assert list(tables["forecast"].index) == [f"sales ({forecast[:6]})"]
+    assert "test MAE (the data's units)" in tables["forecast"].columns
+    assert tables["forecast"].loc[f"sales ({forecast[:6]})", "test MAE (the data's units)"] == "12.5"
+    assert "bits per character" not in tables["forecast"].columns
+    assert tables["text"].loc[f"poem ({text[:6]})", "bits per character"] == "2.25"
+    # No "None" in a cell: a score a run lacks is a dash.
+    assert "None" not in tables["forecast"].to_string() + tables["text"].to_string()

@@ -55,6 +55,13 @@ def test_the_shared_choices_come_from_the_trainer_and_the_cells():
      "Extra input columns (covariates) (covariates) must be a list of column names."),
     (lambda: TextConfig(prompt="x" * 2001),
      "Live sample prompt (prompt) must be a text of at most 2,000 characters."),
+    # The same sentence for a saved run's or a bundle's settings and for the command line.
+    (lambda: config_from_dict(TextConfig, {"prompt": "x" * 2001}),
+     "Live sample prompt (prompt) must be a text of at most 2,000 characters."),
+    (lambda: TASKS["text"].settings["prompt"].parse("x" * 2001),
+     "Live sample prompt (prompt) must be a text of at most 2,000 characters."),
+    (lambda: TextConfig(length=10_001), "Sample length (length) must be a whole number from 0 "
+                                        "to 10,000."),
     (lambda: TextConfig(level="sentence"), "Level must be one of: char, word."),
     (lambda: TextConfig(suggested=("hidden_size", "wings")),
      "'suggested' names settings that do not exist: wings."),

@@ -148,17 +148,18 @@ def _write_run(store: RunStore, task: Task, manifest: dict, data_value, trained,
                result) -> str:
     """Everything checked: now write. A failure while writing removes the half-made run."""
     data_files = task.data_files(data_value)
-    run_id = store.create(task.name, str(manifest.get("name") or "imported")[:200],
+    # The store cuts an over-long name or note from a bundle made elsewhere to its caps.
+    run_id = store.create(task.name, str(manifest.get("name") or "imported"),
                           asdict(trained.config),
-                          str(manifest.get("data_name") or task.data_names[0])[:200],
+                          str(manifest.get("data_name") or task.data_names[0]),
                           task.data_size(data_value),
-                          data_fingerprint(task, data_value))
+                          data_fingerprint(task, data_value),
+                          note=str(manifest.get("note") or ""))
     try:
         for name, content in data_files.items():
             store.write_bytes(run_id, name, content)
         for record in trained.training.history:
             store.add_epoch(run_id, record)
-        store.annotate(run_id, str(manifest.get("note") or "")[:10_000])
         status = manifest.get("status")
         save_result(store, run_id, task, trained, result,
                     status if status in ("finished", "stopped", "interrupted") else "finished")

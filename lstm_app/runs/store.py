@@ -36,6 +36,8 @@ from ..training.trainer import EpochRecord
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
 DB_NAME = "runs.sqlite3"
+MAX_NAME_CHARS = 200     # a run's name and its data's name
+MAX_NOTE_CHARS = 10_000  # a run's note
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -160,16 +162,20 @@ class RunStore:
             raise StoreError(store_problem(error, self.home)) from error
 
     def create(self, task: str, name: str, config: dict, data_name: str, data_rows: int,
-               data_hash: str, parent: str | None = None) -> str:
+               data_hash: str, parent: str | None = None, note: str = "") -> str:
+        """A new running run. Its name and data name are cut to ``MAX_NAME_CHARS`` and its note
+        to ``MAX_NOTE_CHARS``: they come from a file name or a bundle made elsewhere, which
+        nobody is there to shorten (``rename`` and ``annotate`` refuse instead)."""
         run_id = uuid.uuid4().hex[:12]
         now = time.time()
         with self._db() as db:
             db.execute(
-                "INSERT INTO runs (id, task, name, data_name, data_rows, data_hash, config, "
-                "status, created, heartbeat, pid, host, parent) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
-                (run_id, task, name, data_name, data_rows, data_hash, json.dumps(config), now,
-                 now, os.getpid(), socket.gethostname(), parent))
+                "INSERT INTO runs (id, task, name, note, data_name, data_rows, data_hash, "
+                "config, status, created, heartbeat, pid, host, parent) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+                (run_id, task, name[:MAX_NAME_CHARS], note[:MAX_NOTE_CHARS],
+                 data_name[:MAX_NAME_CHARS], data_rows, data_hash, json.dumps(config), now, now,
+                 os.getpid(), socket.gethostname(), parent))
         self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
         return run_id
 
@@ -253,10 +259,19 @@ class RunStore:
         return [EpochRecord(*r) for r in rows]
 
     def rename(self, run_id: str, name: str) -> None:
+        """A blank name falls back to the run's id; one over ``MAX_NAME_CHARS`` is refused."""
+        name = name.strip()
+        if len(name) > MAX_NAME_CHARS:
+            raise ValueError(f"A run's name can be at most {MAX_NAME_CHARS:,} characters long; "
+                             f"this one has {len(name):,}. Shorten it and try again.")
         with self._db() as db:
-            db.execute("UPDATE runs SET name = ? WHERE id = ?", (name.strip() or run_id, run_id))
+            db.execute("UPDATE runs SET name = ? WHERE id = ?", (name or run_id, run_id))
 
     def annotate(self, run_id: str, note: str) -> None:
+        """A note over ``MAX_NOTE_CHARS`` is refused."""
+        if len(note) > MAX_NOTE_CHARS:
+            raise ValueError(f"A run's note can be at most {MAX_NOTE_CHARS:,} characters long; "
+                             f"this one has {len(note):,}. Shorten it and try again.")
         with self._db() as db:
             db.execute("UPDATE runs SET note = ? WHERE id = ?", (note, run_id))
 
