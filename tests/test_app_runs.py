@@ -607,19 +607,19 @@ def test_two_selected_runs_are_compared(app, store, four_runs):
     side = sides[0]
     columns = [f"beta ({four_runs['beta'][:6]})", f"alpha ({four_runs['alpha'][:6]})"]
     assert list(side.columns) == columns
-    assert side.loc["hidden_size", columns[0]] == "16" and side.loc["hidden_size",
-                                                                    columns[1]] == "8"
-    # Only the settings that differ (hidden_size and lr), every one at a toggle.
+    assert side.loc["Hidden units", columns[0]] == "16" and side.loc["Hidden units",
+                                                                      columns[1]] == "8"
+    # Only the settings that differ (hidden units and learning rate), every one at a toggle.
     assert "The 2 settings that differ." in [c.value for c in at.caption]
-    assert set(side.index) == {"hidden_size", "lr"}, list(side.index)
-    scores = [d.value for d in at.dataframe if "best val loss" in d.value.columns
-              and "id" not in d.value.columns]
+    assert set(side.index) == {"Hidden units", "Learning rate"}, list(side.index)
+    scores = [d.value for d in at.dataframe
+              if "best validation loss (MSE on scaled values)" in d.value.columns]
     assert len(scores) == 1, "the scores side by side are missing"
-    assert list(scores[0].index) == columns and "bits per char" not in scores[0].columns
+    assert list(scores[0].index) == columns and "bits per character" not in scores[0].columns
     at.toggle(key="runs_every_setting").set_value(True)
     ok(at.run())
     side = [d.value for d in at.dataframe if d.value.index.name == "setting"][0]
-    assert {"hidden_size", "lr", "lookback"} <= set(side.index), list(side.index)
+    assert {"Hidden units", "Learning rate", "Lookback (window size)"} <= set(side.index)
     assert "The 2 settings that differ are highlighted." in [c.value for c in at.caption]
     assert not page_links(at), "a comparison offers no single run to open"
 

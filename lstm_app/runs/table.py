@@ -11,6 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
+from ..tasks import TASKS
 from .store import Run
 
 KEY_SETTINGS = ("hidden_size", "num_layers", "dropout", "cell", "lr", "batch_size", "epochs",
@@ -67,21 +68,43 @@ def settings_summary(config: dict) -> str:
     return ", ".join(parts)
 
 
-SCORES = ("best val loss", "test MAE", "test MASE", "bits per char")
+SCORES = {  # per task: the runs table's score columns, named with their units for comparing
+    "forecast": {"best val loss": "best validation loss (MSE on scaled values)",
+                 "test MAE": "test MAE (the data's units)", "test MASE": "test MASE"},
+    "text": {"best val loss": "best validation loss (nats per token)",
+             "bits per char": "bits per character"},
+}
+HIDDEN_SETTINGS = ("suggested",)  # which settings came from suggestions: not a setting itself
 
 
-def scores_side_by_side(runs: list[Run]) -> pd.DataFrame:
-    """Each run's scores (a row per run, in the order given; only the scores some run has)."""
-    table = runs_table(runs)
-    frame = table[list(SCORES)].set_axis([f"{r.name} ({r.id[:6]})" for r in runs])
-    return frame.dropna(axis=1, how="all")
+def scores_side_by_side(runs: list[Run]) -> list[tuple[str, pd.DataFrame]]:
+    """Each kind of run's scores, a row per run in the order given, columns named with their
+    units: a forecast's loss (scaled MSE) and a text model's (nats) never share a column.
+    Cells are text ("–" where a run has no such score)."""
+    table = runs_table(runs).set_axis([f"{r.name} ({r.id[:6]})" for r in runs])
+    out = []
+    for task, columns in SCORES.items():
+        rows = table[table["task"] == task]
+        if rows.empty:
+            continue
+        frame = rows[list(columns)].rename(columns=columns).dropna(axis=1, how="all")
+        out.append((task, frame.map(lambda v: "–" if v is None or pd.isna(v) else f"{v:.4g}")))
+    return out
 
 
 def settings_side_by_side(runs: list[Run]) -> pd.DataFrame:
-    """Every setting (rows) of each run (columns), and a column saying whether they differ."""
-    keys = sorted({k for run in runs for k in run.config})
+    """Every setting (rows, named as the pages name them, in their tables' order) of each run
+    (columns), and a column saying whether they differ."""
+    labels = {}
+    for task in dict.fromkeys(run.task for run in runs):
+        if task in TASKS:
+            labels.update({k: s.label for k, s in TASKS[task].settings.items()
+                           if k not in labels})
+    present = {k for run in runs for k in run.config if k not in HIDDEN_SETTINGS}
+    keys = [k for k in labels if k in present] + sorted(present - set(labels))
     frame = pd.DataFrame({f"{run.name} ({run.id[:6]})": [_plain(run.config.get(k)) for k in keys]
-                          for run in runs}, index=pd.Index(keys, name="setting"))
+                          for run in runs},
+                         index=pd.Index([labels.get(k, k) for k in keys], name="setting"))
     frame["differs"] = frame.nunique(axis=1, dropna=False) > 1
     return frame
 
@@ -89,4 +112,6 @@ def settings_side_by_side(runs: list[Run]) -> pd.DataFrame:
 def _plain(value) -> str:
     if value is None:
         return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)

@@ -57,10 +57,13 @@ def compare(store: RunStore, runs: list[Run]) -> None:
     """Their scores side by side, their loss curves overlaid, then the settings that differ
     (all of them at a click), the differences highlighted."""
     if len(runs) > 1:
-        scores = scores_side_by_side(runs)
-        if not scores.empty:
-            st.dataframe(scores, key=RUNS.scores, column_config={
-                name: st.column_config.NumberColumn(format="%.4g") for name in scores.columns})
+        tables = scores_side_by_side(runs)
+        if len(tables) > 1:
+            st.caption("These are forecasts and text models: their scores are in different "
+                       "units, so each kind has a table of its own.")
+        for task, scores in tables:
+            st.dataframe(scores, key=f"{RUNS.scores}_{task}")
+        if tables:
             st.caption("Lower is better in every column: the validation loss of each run's best "
                        "epoch, its forecast errors on the test span, its bits per character.")
     log_y = st.toggle("Log scale", key=RUNS.log)
