@@ -19,6 +19,7 @@ attach_from_url(KEYS, "forecast")  # a reload or a shared link shows its run aga
 
 st.title("Forecast")
 st.caption("Upload a time series or pick a sample, choose the settings, and press Train.")
+offers = st.container()  # an earlier identical run is offered here, in sight
 
 chosen = choose_series()
 if chosen is None:
@@ -33,7 +34,7 @@ if config is None:
 model_size_note(series, config)
 
 train_button(KEYS, lambda: start_training(KEYS, FORECAST, series, series.name, config),
-             earlier=lambda: earlier_run(FORECAST, chosen.fingerprint, config))
+             offer_at=offers, earlier=lambda: earlier_run(FORECAST, chosen.fingerprint, config))
 result = finished_result(KEYS, chosen, config, lambda snap: render_live(snap, series.value_col))
 
 st.divider()

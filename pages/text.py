@@ -20,6 +20,7 @@ attach_from_url(KEYS, "text")  # a reload or a shared link shows its run again
 
 st.title("Text")
 st.caption("Upload a text or pick a sample, press Train, and watch an LSTM learn to write like it.")
+offers = st.container()  # an earlier identical run is offered here, in sight
 
 chosen = choose_text()
 if chosen is None:
@@ -37,7 +38,7 @@ can_train = model_size_note(summary, config)
 
 train_button(KEYS, lambda: start_training(KEYS, TEXT, text, chosen.name, config),
              can_train=can_train, on_new_model=forget_samples,
-             earlier=lambda: earlier_run(TEXT, chosen.fingerprint, config))
+             offer_at=offers, earlier=lambda: earlier_run(TEXT, chosen.fingerprint, config))
 job = current_job(KEYS.job)
 running = job.config if job is not None else config  # the settings of the training shown below
 result = finished_result(KEYS, chosen, config, lambda snap: render_live(snap, running),

@@ -23,9 +23,10 @@ from .source_picker import Chosen
 
 def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = True,
                  on_new_model: Callable[[], None] | None = None,
-                 earlier: Callable[[], Run | None] | None = None) -> None:
+                 earlier: Callable[[], Run | None] | None = None, offer_at=None) -> None:
     """Train, disabled while a training runs; Home's demo presses it, never over a running one,
-    and not while an ``earlier`` identical run is saved: that one is offered instead."""
+    and not while an ``earlier`` identical run is saved: that one is offered instead, in the
+    ``offer_at`` container (the top of the page, where a demo's visitor looks) if given."""
     job = current_job(keys.job)
     busy = job is not None and not job.snapshot().done
     train = st.button("Train", type="primary", disabled=busy or not can_train, key=keys.train,
@@ -42,7 +43,8 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
         else:
             st.session_state[keys.offer] = run.id
     if keys.offer in st.session_state and not train:
-        train = _offer(keys, earlier)
+        with offer_at if offer_at is not None else st.container():
+            train = _offer(keys, earlier)
     if can_train and not busy and (train or autostart):
         st.session_state.pop(keys.offer, None)
         if on_new_model is not None:

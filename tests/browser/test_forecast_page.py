@@ -379,6 +379,9 @@ def test_a_demo_trained_before_is_offered_in_a_new_session(browser, app_server):
         run_and_wait(page, page.get_by_role("button", name=demo).click)
         offer = main(page).get_by_test_id("stAlert").filter(has_text=OFFER)
         expect(offer).to_be_visible()
+        # At the top of the page, in sight without scrolling (below the settings, it was not).
+        expect(offer).to_be_in_viewport()
+        expect(page.get_by_role("button", name=re.compile(r"^Open run "))).to_be_in_viewport()
         expect(results_heading(page)).to_have_count(0)
         run_id = re.search(r"\(([0-9a-f]+)\), finished", offer.inner_text()).group(1)
         quiet(page)
