@@ -10,6 +10,7 @@ from lstm_app.inside.features import forecast_features, text_features
 from lstm_app.ui.inside_view import (choose_model, equations, features_section, heatmap_grid,
                                      step_through, text_units_section)
 from lstm_app.ui.keys import INSIDE
+from lstm_app.ui.markdown import plain
 from lstm_app.ui.navigation import use_app_navigation
 
 use_app_navigation(__file__)
@@ -51,7 +52,7 @@ else:
     try:
         traces, tokens = text_trace(result, snippet[:400])
     except ValueError as error:
-        st.warning(str(error))
+        st.warning(plain(error))
         st.stop()
     steps = token_labels(tokens)
     input_id = f"{model_label} {snippet[:400]}"

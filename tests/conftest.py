@@ -105,3 +105,11 @@ def assert_widgets_follow_the_table(at, task, prefix: str, tightened=()) -> None
             assert len(widget.options) == len(s.choices), key
         shown += 1
     assert shown >= 10
+
+
+def shown(markdown: str) -> str:
+    """What a page's markdown reads as: user text is escaped with backslashes (and a word
+    joiner breaks addresses) by ``lstm_app.ui.markdown.plain``; this undoes both."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_app.tasks import FORECAST as FORECAST_TASK
 from lstm_app.ui.markdown import plain
-from tests.conftest import REPO, assert_widgets_follow_the_table, poll
+from tests.conftest import REPO, assert_widgets_follow_the_table, poll, shown
 
 FORECAST = "pages/forecast.py"
 RESULTS = "Scores on the test span"
@@ -270,7 +270,7 @@ def test_a_semicolon_csv_with_decimal_commas_uploads_and_trains(app):
     at = app()
     small_model(at, epochs=1)
     upload(at, "shop.csv", semicolon_csv())
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e.value) for e in at.error]
     assert at.session_state["fc_uploaded"] == {"name": "shop.csv", "data": semicolon_csv(),
                                                "settings": {}}
     line = summary(at)
@@ -321,10 +321,18 @@ def test_a_short_series_gets_settings_the_page_does_not_warn_against(app):
 ], ids=["empty", "binary", "fake-xlsx"])
 def test_a_bad_upload_shows_the_loaders_message(app, name, data, message):
     at = upload(app(), name, data)
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1 and errors[0].startswith(message), errors
     assert not any(s.value == "Settings" for s in at.subheader)  # the page stopped at the error
     assert "fc_job" not in at.session_state
+
+
+def test_an_error_quoting_a_crafted_column_name_shows_it_as_written(app):
+    evil = "![x](http://evil.example/x.png)"
+    at = upload(app(), "words.csv", f"{evil},[log in again](http://evil.example)\na,b\nc,d\n".encode())
+    [error] = [e.value for e in at.error]
+    assert "](http" not in error and "![" not in error  # no image, no link: escaped
+    assert evil in shown(error) and "columns seen" in shown(error)
 
 
 def test_folded_settings_the_browser_sends_back_blank_keep_their_values(app):
@@ -371,7 +379,7 @@ def test_an_impossible_lookback_shows_a_plain_error(app):
     # Until the page has drawn the failure: the job may end after a run that saw it running.
     poll(at, lambda a: job_done(a) and len(a.error) > 0, "the failed job's message")
     assert at.session_state["fc_job"].snapshot().state == "failed"
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert errors == ["The column 'passengers' has 144 numeric values; with lookback 130 and "
                       "horizon 12 at least 166 are needed."]
     assert not has_results(at)

@@ -36,7 +36,7 @@ from lstm_app.text.settings import TextConfig
 from lstm_app.training.jobs import JobQueue
 from lstm_app.training.process import in_worker_process
 from lstm_app.training.trainer import EpochRecord
-from tests.conftest import SAMPLES, poll
+from tests.conftest import SAMPLES, poll, shown
 
 FORECAST, TEXT, RUNS = "pages/forecast.py", "pages/text.py", "pages/runs.py"
 FC_RESULTS = "Scores on the test span"
@@ -363,7 +363,7 @@ def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
     record(store.home, run_id, "forecast", series, config)
 
     at = ok(app(run=run_id).run())
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e.value) for e in at.error]
     assert FC_RESULTS in subheaders(at)
     assert at.radio(key="fc_kind").value == "My own CSV"
     assert at.session_state["fc_uploaded"]["name"] == "visitors.csv"
@@ -404,7 +404,7 @@ def test_an_address_naming_no_such_run_shows_a_plain_warning(app, store, page, w
         run_id = {"unknown": "0123456789ab", "not an id": "../../etc",
                   "markdown": "![x](http://evil.example/x.png)"}[which]
     at = ok(app(page, run=run_id).run())
-    assert [w.value for w in at.warning] == [
+    assert [shown(w.value) for w in at.warning] == [
         f"The address names a {task} run that is not saved here; it may have been deleted. "
         f"The Runs page lists the saved runs."]
     assert "run" not in at.query_params, "the address still names the missing run"
@@ -429,7 +429,7 @@ def test_an_interrupted_run_without_weights_says_so(app, store):
     set_pid(store, run_id, dead_pid())
     at = ok(app(run=run_id).run())
     assert store.get(run_id).status == "interrupted"
-    assert [w.value for w in at.warning] == [
+    assert [shown(w.value) for w in at.warning] == [
         f"Run {run_id} has no saved weights: it stopped before its first epoch finished."]
     assert "fc_job" not in at.session_state
 
@@ -457,14 +457,14 @@ def test_a_training_whose_process_is_killed_shows_its_last_checkpoint(app, store
     at = app(run=run_id)
     at.session_state["fc_job"] = job  # the page that started it
     ok(at.run())
-    shown = at.session_state["fc_job"]
-    assert shown is not job and shown.run_id == run_id, "the checkpoint was not opened"
+    reopened = at.session_state["fc_job"]
+    assert reopened is not job and reopened.run_id == run_id, "the checkpoint was not opened"
     assert FC_RESULTS in subheaders(at)
-    [warning] = [w.value for w in at.warning if "killed" in w.value]
+    [warning] = [shown(w.value) for w in at.warning if "killed" in w.value]
     assert warning == store.get(run_id).message == job.snapshot().error
     assert warning.startswith("Training ended unexpectedly because its process was killed")
-    assert shown.result().training.best_epoch in (1, 2)
-    assert not [e.value for e in at.error]
+    assert reopened.result().training.best_epoch in (1, 2)
+    assert not [shown(e.value) for e in at.error]
 
 
 # --- 4. Train more from a reopened run ------------------------------------------------------
@@ -807,7 +807,7 @@ def test_a_refused_bundle_says_why_and_adds_nothing(app, store):
     at.file_uploader(key="runs_import_file").upload("run.zip", b"not a zip", "application/zip").run()
     at.button(key="runs_import").click().run()
     ok(at)
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "This file is not a .zip bundle; export a run from the Runs page or with "
         "'python -m lstm_app runs export'."]
     assert len(store.list()) == 1

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_app.text import corpus
 from lstm_app.tasks import TEXT as TEXT_TASK
-from tests.conftest import SAMPLES, assert_widgets_follow_the_table, poll
+from tests.conftest import SAMPLES, assert_widgets_follow_the_table, poll, shown
 
 TEXT = "pages/text.py"
 JOB = "tx_job"
@@ -157,11 +157,11 @@ def test_the_keras_sample_switches_to_words_with_tiny_text_suggestions(app):
 def test_the_chinese_sample_at_word_level_shows_the_no_spaces_notice(app):
     at = choose(app(), "lstm_zh")
     assert at.session_state["tx_level"] == "char"
-    assert corpus.NO_SPACES_NOTICE not in [i.value for i in at.info]
+    assert corpus.NO_SPACES_NOTICE not in [shown(i.value) for i in at.info]
     at.session_state["tx_level"] = "word"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert corpus.NO_SPACES_NOTICE in [i.value for i in at.info]
+    assert corpus.NO_SPACES_NOTICE in [shown(i.value) for i in at.info]
     assert "distinct characters" in summary(at)  # read character by character after all
     assert not at.error
 
@@ -331,7 +331,7 @@ def test_a_utf16_upload_with_a_bom_renders_its_summary(app, how):
         at = upload(app(), "notes.txt", data)
         assert at.session_state["tx_uploaded"] == {"name": "notes.txt", "data": data,
                                                    "settings": {}}
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e.value) for e in at.error]
     line = summary(at)
     assert line.startswith(f"**notes.txt**: {len(NOTES):,} characters on 40 lines"), line
     vocab = len(set(NOTES[:int(len(NOTES) * 0.9)]))  # the training span's distinct characters
@@ -343,7 +343,7 @@ def test_a_utf16_upload_with_a_bom_renders_its_summary(app, how):
 def test_a_windows_1252_upload_is_read_with_a_notice(app):
     text = "Crème brûlée à la carte, déjà vu.\n" * 30
     at = upload(app(), "menu.txt", text.encode("cp1252"))
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [shown(e.value) for e in at.error]
     assert f"ℹ️ {corpus.CP1252_NOTICE}" in [c.value for c in at.caption]
     assert summary(at).startswith(f"**menu.txt**: {len(text):,} characters on 30 lines")
     assert "Crème brûlée" in at.expander[0].text[0].value  # "The text as read", decoded right
@@ -357,7 +357,7 @@ def test_a_windows_1252_upload_is_read_with_a_notice(app):
 ], ids=["empty", "binary", "nuls", "whitespace"])
 def test_a_bad_upload_shows_the_readers_message(app, data, message):
     at = upload(app(), "bad.txt", data)
-    assert [e.value for e in at.error] == [message]
+    assert [shown(e.value) for e in at.error] == [message]
     assert not any(s.value == "Settings" for s in at.subheader)  # the page stopped at the error
     assert JOB not in at.session_state
 
@@ -369,7 +369,7 @@ def test_too_many_streams_for_the_text_disable_train(app):
     at.session_state["tx_batch_size"] = 64
     at.run()
     assert not at.exception
-    warnings = [w.value for w in at.warning]
+    warnings = [shown(w.value) for w in at.warning]
     assert warnings == ["The text has 41 training and 4 validation tokens, too few for 64 "
                         "parallel streams; use a longer text or a smaller batch size (at least "
                         "128 training and 2 validation tokens)."]

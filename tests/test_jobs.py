@@ -100,7 +100,10 @@ def test_failures_become_plain_messages():
     user, internal = queue.submit(bad_input), queue.submit(bug)
     assert user.wait(2) and internal.wait(2)
     assert user.snapshot().state == "failed" and user.snapshot().error == "The column 'x' has no values."
-    assert internal.snapshot().error.startswith("Training failed because of an internal error (KeyError")
+    assert internal.snapshot().error == (
+        f"Training failed because of an internal error; its details are in the server's log "
+        f"under reference {internal.id}. Please report it with that reference.")
+    assert "oops" not in internal.snapshot().error  # what the error said stays in the log
     assert queue.running() == 0
 
 

@@ -69,9 +69,11 @@ def test_a_bug_in_the_child_logs_the_childs_traceback_and_says_one_sentence(capl
     with caplog.at_level(logging.ERROR, logger="lstm_app.training.jobs"):
         job = JobQueue().submit(in_worker_process(buggy))
         assert job.wait(60)
-    assert job.snapshot().error == ("Training failed because of an internal error "
-                                    "(ZeroDivisionError: division by zero); please report it.")
+    assert job.snapshot().error == (
+        f"Training failed because of an internal error; its details are in the server's log "
+        f"under reference {job.id}. Please report it with that reference.")
     logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "ZeroDivisionError: division by zero" in logged
     assert "failed in its worker process" in logged
     # The child's own frames, not the parent's relaying loop.
     assert "_divide_by_nothing" in logged and "return 1 / 0" in logged

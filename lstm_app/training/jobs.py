@@ -156,17 +156,18 @@ class Job:
             with self._lock:
                 self._state, self._error = "failed", str(error)
         except Exception as error:  # a bug: keep the page alive, log where it happened
+            # The page gets a sentence and a reference; what the error says (which may quote
+            # paths, data or internals) goes to the server's log only.
             if isinstance(error, WorkerFailed):
-                log.error("training job %s failed in its worker process:\n%s", self.id,
-                          error.child_traceback)
-                what = str(error)
+                log.error("training job %s failed in its worker process (%s):\n%s", self.id,
+                          error, error.child_traceback)
             else:
                 log.exception("training job %s failed", self.id)
-                what = f"{type(error).__name__}: {error}"
             with self._lock:
                 self._state = "failed"
-                self._error = (f"Training failed because of an internal error ({what}); "
-                               f"please report it.")
+                self._error = (f"Training failed because of an internal error; its details "
+                               f"are in the server's log under reference {self.id}. Please "
+                               f"report it with that reference.")
         finally:
             self._first_epoch.set()
             self._queue.release(self)

@@ -11,6 +11,7 @@ from ..series.settings import ForecastConfig
 from ..series.sizing import count_weights, size_advice, suggested_config, training_windows
 from ..tasks import FORECAST as TASK
 from .keys import FORECAST as KEYS
+from .markdown import plain
 from .settings_form import config_from_settings, init_settings, settings_form, suggest
 from .source_picker import Chosen
 
@@ -53,7 +54,7 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
                                                            time_col=series.time_col),
                                     suggestion=state.get(KEYS.suggestion))
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return None
 
 
@@ -62,7 +63,7 @@ def model_size_note(series: SeriesData, config: ForecastConfig) -> None:
     try:
         windows = training_windows(series, config)
     except ValueError as error:
-        st.warning(str(error))  # the same sentence Train would give, before pressing it
+        st.warning(plain(error))  # the same sentence Train would give, before pressing it
         return
     level, sentence = size_advice(count_weights(series, config), windows, config.num_layers)
     (st.caption if level == "ok" else st.warning)(sentence)

@@ -71,7 +71,7 @@ def choose_model():
     try:
         return task, _reopened(source), model_id
     except ValueError as error:
-        st.warning(str(error))
+        st.warning(plain(error))
         return None
 
 

@@ -131,7 +131,7 @@ def _show_saved(keys: TaskKeys, run) -> bool:
         with st.spinner(f"Opening run {run.name}…"):
             result = reopen(run_store(), run.id)
     except ValueError as error:
-        st.warning(str(error))
+        st.warning(plain(error))
         return False
     state = "finished" if run.status == "finished" else "stopped"
     notice = run.message if run.status == "interrupted" else None
@@ -174,7 +174,7 @@ def run_caption(job, config) -> None:
     the caption gives the run's own settings (the widgets may differ: they are for the next
     Train)."""
     if getattr(job, "notice", None):
-        st.warning(job.notice)
+        st.warning(plain(job.notice))
     if getattr(job, "run_id", None) is None or job.config is None:
         return
     result = job.result()

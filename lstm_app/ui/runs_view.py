@@ -153,7 +153,7 @@ def import_form(store: RunStore) -> None:
             try:
                 run_id = import_bundle(store, uploaded.getvalue())
             except ValueError as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 st.success(f"Imported as run {run_id}.")
 

@@ -47,7 +47,7 @@ def choose_columns(source: dict) -> Chosen | None:
     try:
         detected = load_cached(source["data"], source["name"], None, None, ())
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return None
     left, right = st.columns(2)
     time_options = ([detected.time_col] if detected.time_col else []) + [NO_TIME_COLUMN]
@@ -66,7 +66,7 @@ def choose_columns(source: dict) -> Chosen | None:
         return Chosen(load_cached(*args), source["name"], fingerprint_cached(*args),
                       unit=source.get("unit", ""), repaired=tuple(source.get("repaired", ())))
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return None
 
 

@@ -90,7 +90,7 @@ def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Sn
     if snap is None or not snap.done:
         st.stop()
     if snap.state == "failed" and not show_checkpoint(keys, current_job(keys.job)):
-        st.error(snap.error)
+        st.error(plain(snap.error))
         st.stop()
     if snap.state == "failed":  # killed: its last checkpoint now stands in its place
         st.rerun()

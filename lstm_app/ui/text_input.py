@@ -9,6 +9,7 @@ from ..runs.recording import data_fingerprint
 from ..tasks import TEXT
 from ..text.spans import TextSummary
 from .keys import TEXT as KEYS
+from .markdown import plain
 from .source_picker import Chosen, SourceWidgets, choose_source
 
 PREVIEW_CHARS = 1500
@@ -48,7 +49,7 @@ def read_source(source: dict) -> str | None:
     try:
         text, notices = read_cached(source["data"])
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return None
     for notice in notices:
         st.caption(f"ℹ️ {notice}")
@@ -67,7 +68,7 @@ def show_text(name: str, text: str, summary: TextSummary) -> None:
         f"**{summary.train_tokens:,}** training and {summary.val_tokens:,} validation {unit} "
         f"(the last {summary.val_chars:,} characters are kept for validation).")
     for notice in summary.notices:
-        st.info(notice, icon=":material/translate:")
+        st.info(plain(notice), icon=":material/translate:")
     with st.expander("The text as read"):
         more = len(text) - PREVIEW_CHARS
         st.text(text[:PREVIEW_CHARS] + (f"\n… and {more:,} more characters" if more > 0 else ""))

@@ -10,6 +10,7 @@ from ..text.settings import TextConfig
 from ..text.sizing import count_weights, size_advice, suggested_config
 from ..text.spans import TextSummary, check_sizes, summarize
 from .keys import TEXT as KEYS
+from .markdown import plain
 from .settings_form import (config_from_settings, init_settings, own_choices, settings_form,
                             suggest)
 
@@ -66,7 +67,7 @@ def text_settings() -> TextConfig | None:
     try:
         return config_from_settings(TASK, KEYS, suggestion=st.session_state.get(KEYS.suggestion))
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return None
 
 
@@ -75,7 +76,7 @@ def model_size_note(summary: TextSummary, config: TextConfig) -> bool:
     try:
         check_sizes(summary.train_tokens, summary.val_tokens, config.batch_size)
     except ValueError as error:
-        st.warning(str(error))
+        st.warning(plain(error))
         return False
     weights = count_weights(config, summary.vocab_size)
     unit = "characters" if summary.level == "char" else "tokens"
