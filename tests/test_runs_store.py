@@ -380,3 +380,18 @@ def test_scores_side_by_side_never_mixes_a_forecasts_loss_with_a_text_models(sto
     assert tables["text"].loc[f"poem ({text[:6]})", "bits per character"] == "2.25"
     # No "None" in a cell: a score a run lacks is a dash.
     assert "None" not in tables["forecast"].to_string() + tables["text"].to_string()
+
+
+def test_the_finished_runs_on_one_data_are_found_without_listing_every_run(store):
+    old = store.create("forecast", "old", CONFIG, "air.csv", 144, "f00d")
+    store.finish(old, "finished")
+    new = store.create("forecast", "new", CONFIG, "air.csv", 144, "f00d")
+    store.finish(new, "finished")
+    store.create("forecast", "running", CONFIG, "air.csv", 144, "f00d")
+    other_data = store.create("forecast", "other", CONFIG, "b.csv", 9, "beef")
+    store.finish(other_data, "finished")
+    child = store.create("forecast", "more", CONFIG, "air.csv", 144, "f00d", parent=new)
+    store.finish(child, "finished")
+    text = store.create("text", "poem", {}, "air.csv", 144, "f00d")
+    store.finish(text, "finished")
+    assert [r.id for r in store.finished_on("forecast", "f00d")] == [new, old]

@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS epochs (
     seconds REAL,
     PRIMARY KEY (run_id, epoch)
 );
+CREATE INDEX IF NOT EXISTS runs_by_data ON runs (data_hash, task);
 """
 
 
@@ -250,6 +251,14 @@ class RunStore:
         """Every run, newest first."""
         with self._db() as db:
             rows = db.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
+        return [_run(r) for r in rows]
+
+    def finished_on(self, task: str, data_hash: str) -> list[Run]:
+        """The finished runs of ``task`` trained from scratch on this data, newest first."""
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM runs WHERE task = ? AND data_hash = ? AND "
+                              "status = 'finished' AND parent IS NULL ORDER BY created DESC",
+                              (task, data_hash)).fetchall()
         return [_run(r) for r in rows]
 
     def history(self, run_id: str) -> list[EpochRecord]:

@@ -111,11 +111,8 @@ def earlier_run(task: Task, fingerprint: str, config):
     """The newest finished run of ``task`` on this data (its run-store ``fingerprint``) with the
     settings the page holds (``config``), trained from scratch; None if there is none."""
     wanted = page_settings(task, config)
-    for run in run_store().list():
-        if (run.task == task.name and run.status == "finished" and run.parent is None
-                and run.data_hash == fingerprint and page_settings(task, run.config) == wanted):
-            return run
-    return None
+    return next((run for run in run_store().finished_on(task.name, fingerprint)
+                 if page_settings(task, run.config) == wanted), None)
 
 
 def show_checkpoint(keys: TaskKeys, job) -> bool:
