@@ -7,8 +7,9 @@ goes straight to /forecast runs that page alone, with the old sidebar and withou
 source and issues offer no public switch for this (``PagesManager.uses_pages_directory`` is set
 from the folder's existence when the first session starts, and only ``st.navigation`` clears
 it), so each page calls ``use_app_navigation(__file__)`` first: in that one case it clears the
-flag and switches to the same page, which now goes through app.py. Everywhere else it does
-nothing. tests/browser/test_navigation.py fails the day Streamlit's behaviour changes, so that
+flag and switches to the same page, which now goes through app.py, keeping the address's query
+(a shared ``?run=`` link opened as the first request after a restart keeps its run). Everywhere
+else it does nothing. tests/browser/test_navigation.py fails the day Streamlit's behaviour changes, so that
 this can go then; tests/test_layers.py checks that the flag is still there to clear.
 """
 
@@ -26,4 +27,4 @@ def use_app_navigation(page_file: str) -> None:
     real_server = Runtime.exists() and type(Runtime.instance()) is Runtime
     if real_server and getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
-        st.switch_page(page_file)
+        st.switch_page(page_file, query_params=st.query_params.to_dict())

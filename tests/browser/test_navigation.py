@@ -82,3 +82,31 @@ def test_every_page_routes_through_the_one_workaround():
     users = [p for p in Path(REPO / "lstm_app").rglob("*.py")
              if "uses_pages_directory" in p.read_text(encoding="utf-8")]
     assert users == [REPO / "lstm_app" / "ui" / "navigation.py"]
+
+
+def test_a_run_link_as_a_new_servers_first_visit_opens_its_run(browser, tmp_path):
+    """A shared ``?run=`` link, the first request after a restart: the workaround's page switch
+    keeps the address's query, so the run opens (it was dropped, and the default sample shown)."""
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.runs.store import RunStore
+    from lstm_app.series.loading import load_series
+    from lstm_app.series.settings import ForecastConfig
+
+    store = RunStore(tmp_path / "home")
+    series = load_series(REPO / "sample_data" / "airline_passengers.csv")
+    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1)
+    run_id = start_run(store, "forecast", series, config, "kept run", series.name)
+    record(store.home, run_id, "forecast", series, config)
+    base_url, proc, log = start_streamlit(REPO / "app.py", REPO, tmp_path / "server.log",
+                                          {"LSTM_APP_HOME": str(store.home)})
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/forecast?run={run_id}")
+        expect(page.get_by_test_id("stAlert").filter(has_text="Viewing saved run")).to_be_visible(
+            timeout=60_000)
+        assert f"run={run_id}" in page.url, page.url
+        shot(page, "run_link_first_visit_after_restart")
+    finally:
+        context.close()
+        stop_streamlit(proc, log)
