@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lstm_app.ui.runs_session import run_store
+from lstm_app.ui.runs_session import refresh_statuses, run_store
 from lstm_app.ui.runs_view import (choose_runs, compare, empty_hint, export_all, filtered,
                                    import_form, run_actions)
 from lstm_app.ui.navigation import use_app_navigation
@@ -14,7 +14,7 @@ st.caption("Every training is saved here. Select runs to compare their curves an
            "select one to open, rename, annotate or delete it.")
 
 store = run_store()
-store.mark_interrupted()
+refresh_statuses()
 import_form(store)
 runs = store.list()
 if not runs:

@@ -395,3 +395,20 @@ def test_the_finished_runs_on_one_data_are_found_without_listing_every_run(store
     text = store.create("text", "poem", {}, "air.csv", 144, "f00d")
     store.finish(text, "finished")
     assert [r.id for r in store.finished_on("forecast", "f00d")] == [new, old]
+
+
+def test_a_run_this_process_holds_no_job_for_is_interrupted_after_a_grace(store, monkeypatch):
+    import lstm_app.runs.store as store_module
+
+    orphan = store.create("forecast", "orphan", CONFIG, "air.csv", 144, "f00d")
+    queued = store.create("forecast", "queued", CONFIG, "air.csv", 144, "f00d")
+    fresh = store.create("forecast", "just made", CONFIG, "air.csv", 144, "f00d")
+    jobs = {queued}
+    # Without knowing this process's jobs, a run of a live process is left alone.
+    assert store.mark_interrupted() == []
+    with store._db() as db:  # the first two were made a while ago
+        db.execute("UPDATE runs SET heartbeat = ? WHERE id IN (?, ?)",
+                   (time.time() - store_module.ORPHAN_GRACE - 5, orphan, queued))
+    assert store.mark_interrupted(known=lambda run_id: run_id in jobs) == [orphan]
+    assert store.get(orphan).status == "interrupted"
+    assert store.get(queued).status == "running" and store.get(fresh).status == "running"

@@ -29,13 +29,14 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..training.trainer import EpochRecord
 
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
 DB_NAME = "runs.sqlite3"
+ORPHAN_GRACE = 30.0  # seconds a run of this process may wait for its job to be queued
 MAX_NAME_CHARS = 200     # a run's name and its data's name
 MAX_NOTE_CHARS = 10_000  # a run's note
 
@@ -222,9 +223,13 @@ class RunStore:
             db.execute("UPDATE runs SET status = ?, message = ?, finished = ? "
                        "WHERE id = ? AND status = 'running'", (status, message, time.time(), run_id))
 
-    def mark_interrupted(self, stale_after: float = STALE_SECONDS) -> list[str]:
-        """Mark running runs whose process is gone, or silent for ``stale_after`` s, interrupted."""
-        host = socket.gethostname()
+    def mark_interrupted(self, stale_after: float = STALE_SECONDS,
+                         known: Callable[[str], bool] | None = None) -> list[str]:
+        """Mark running runs whose process is gone, or silent for ``stale_after`` s, interrupted.
+        Given ``known`` (does this process still hold a job for the run?), a run that this very
+        process started and no longer holds a job for is interrupted too, once it is a little
+        older than the moment between creating a run and queueing its job."""
+        host, me = socket.gethostname(), os.getpid()
         now = time.time()
         with self._db() as db:
             rows = db.execute("SELECT id, pid, host, heartbeat FROM runs "
@@ -233,7 +238,9 @@ class RunStore:
             # heartbeats (every finished epoch, and every few seconds within one) can.
             gone = [r["id"] for r in rows
                     if (not _alive(r["pid"]) if r["host"] == host
-                        else now - r["heartbeat"] > stale_after)]
+                        else now - r["heartbeat"] > stale_after)
+                    or (known is not None and r["host"] == host and r["pid"] == me
+                        and now - r["heartbeat"] > ORPHAN_GRACE and not known(r["id"]))]
             for run_id in gone:
                 self.clean_temporary(run_id)
                 db.execute("UPDATE runs SET status = 'interrupted', message = ?, finished = ? "

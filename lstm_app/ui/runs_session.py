@@ -73,7 +73,7 @@ def attach_from_url(keys: TaskKeys, task: str) -> None:
             result, run.name, run.id, snap.state)
         _restore_page(keys, run)
         return
-    store.mark_interrupted()
+    refresh_statuses()
     run = store.get(run_id) if run is not None else None  # its status, now checked
     if run is None or run.task != task:
         # The address is anyone's to write: it is not echoed.
@@ -105,6 +105,12 @@ def _restore_page(keys: TaskKeys, run) -> None:
             name: run.config.get(name) for name in ("level", "max_vocab", "val_fraction")})
         st.session_state[TEXT.suggestion] = {
             name: run.config.get(name) for name in run.config.get("suggested") or ()}
+
+
+def refresh_statuses() -> None:
+    """Runs still marked running whose training is gone (its process died, or this server no
+    longer holds its job) are marked interrupted, keeping their last checkpoint."""
+    run_store().mark_interrupted(known=lambda run_id: job_queue().find(run_id) is not None)
 
 
 def earlier_run(task: Task, fingerprint: str, config):
