@@ -729,3 +729,61 @@ def test_the_command_line_says_what_is_wrong_with_the_database_in_one_sentence(
         assert cli_main(command) == 2
         err = capsys.readouterr().err
     assert said in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_full_disk_while_a_checkpoint_is_written_ends_the_run_in_one_sentence(
+        tmp_path, sine, monkeypatch):
+    import errno
+
+    store = RunStore(tmp_path / "home")
+    config = replace(KILLED, epochs=6, patience=0)
+    run_id = start_run(store, "forecast", sine, config, "sine", sine.name)
+    write = RunStore.write_bytes
+    weights_written = []
+
+    def filling(self, run, name, data):
+        if name == WEIGHTS:
+            weights_written.append(name)
+            if len(weights_written) == 3:  # the third checkpoint meets a full disk
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return write(self, run, name, data)
+
+    monkeypatch.setattr(RunStore, "write_bytes", filling)
+    with pytest.raises(ValueError, match=r"is full, so training stopped: the last checkpoint"):
+        record(store.home, run_id, "forecast", sine, config)
+    monkeypatch.undo()
+    run = store.get(run_id)
+    assert run.status == "interrupted" and "Free some space" in run.message
+    assert "\n" not in run.message and "Errno" not in run.message
+    assert reopen(store, run_id) is not None  # the checkpoint saved before still opens
+
+
+def test_a_database_locked_by_another_process_is_waited_for(tmp_path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    monkeypatch.setenv("LSTM_APP_HOME", str(home))
+    store = RunStore(home)
+    run_id = store.create("forecast", "old", {}, "air.csv", 144, "f00d")
+    store.finish(run_id, "finished")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sqlite3, sys, time\n"
+        f"db = sqlite3.connect({str(home / DB_NAME)!r}, isolation_level=None)\n"
+        "db.execute('BEGIN EXCLUSIVE')\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(2)\n"
+        "db.execute('COMMIT')\n")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        assert cli_main(["runs", "delete", run_id]) == 0  # waits for the lock, then deletes
+        assert time.monotonic() - started >= 1.0
+        assert store.get(run_id) is None
+    finally:
+        holder.wait(30)
+
+
+def test_a_lock_held_too_long_is_one_sentence():
+    from lstm_app.runs.store import store_problem
+
+    said = store_problem(sqlite3.OperationalError("database is locked"), Path("/runs"))
+    assert said == ("The runs' database is busy with another program that holds it locked; "
+                    "close it (or wait for it) and try again.")

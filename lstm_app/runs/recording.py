@@ -11,6 +11,7 @@ results and the final status. It is a module function of plain data, so it pickl
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import re
@@ -111,12 +112,31 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
         store.finish(run_id, "interrupted", "Training was aborted; the last saved checkpoint "
                                             "is kept.")
         raise
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            _failed(store, run_id, error)
+            raise
+        message = (f"The disk holding the runs ({store.home}) is full, so training stopped: "
+                   f"the last checkpoint that was saved whole is kept. Free some space, then "
+                   f"open the run and train more.")
+        try:
+            store.finish(run_id, "interrupted", message)
+        except (OSError, ValueError):
+            log.exception("run %s: its end could not be recorded either", run_id)
+        raise ValueError(message) from None
     except BaseException as error:  # a bug
-        store.finish(run_id, "failed", f"{type(error).__name__}: {error}")
+        _failed(store, run_id, error)
         raise
     stopped = callbacks.stop_event is not None and callbacks.stop_event.is_set()
     save_result(store, run_id, task, trained, result, "stopped" if stopped else "finished")
     return result
+
+
+def _failed(store: RunStore, run_id: str, error: BaseException) -> None:
+    """A run ended by a bug: a sentence in the run, what the error said in the log."""
+    log.error("run %s failed: %s: %s", run_id, type(error).__name__, error)
+    store.finish(run_id, "failed", "Training failed because of an internal error; its details "
+                                   "are in the log.")
 
 
 def save_result(store: RunStore, run_id: str, task: Task, trained, result, status: str) -> None:
