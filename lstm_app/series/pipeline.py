@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..training.memory import check_forecast_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from . import evaluation
 from .live import LiveValidation
@@ -132,6 +133,7 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
     train_ids = torch.as_tensor(window_ids(w.split.train, lookback, horizon), device=device)
     val_ids = window_ids(w.split.val, lookback, horizon)
     val_ids_t = torch.as_tensor(val_ids, device=device)
+    check_forecast_fits(config, len(val_ids), device)  # before the network is made
 
     torch.manual_seed(config.seed)
     model = build_forecaster(config)

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, replace
 
 import torch
 
+from ..training.memory import check_text_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from .corpus import chars_per_token, make_vocab
 from .generate import Memorization, default_prompt, generate, memorization
@@ -138,6 +139,7 @@ def fit_text(text: str, config: TextConfig, callbacks: Callbacks = Callbacks(),
     train_ids, val_ids = vocab.ids(train_text).to(device), vocab.ids(val_text).to(device)
     check_sizes(len(train_ids), len(val_ids), config.batch_size)
     val = validation_streams(val_ids, config.seq_len)
+    check_text_fits(config, len(vocab), val.shape[0], device)  # before the network is made
 
     torch.manual_seed(config.seed)
     trained = TrainedLanguageModel.new(config, vocab, notices, start)

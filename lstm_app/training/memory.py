@@ -1,0 +1,215 @@
+"""The memory a training needs, estimated before it starts, and the check that refuses too much.
+
+A training holds, at its peak (in 4-byte floats):
+
+- the weights, their gradients, the optimizer's state (Adam keeps 2 numbers per weight, SGD
+  with momentum and RMSprop 1) and the best epoch's copy, two copies while it is replaced;
+- the activations saved for backpropagation, for a batch of ``batch`` sequences of ``steps``
+  steps: ``batch × steps × hidden × (12 × layers + 6)`` for the recurrent layers (measured:
+  PyTorch keeps each layer's 4 gates, cell and hidden state, and backward needs as much again
+  for their gradients), plus the inputs (the embedding of each token, or the window's values),
+  plus the language model's logits ``batch × steps × vocabulary``, three times (the logits, the
+  softmax kept for backward, and its gradient);
+- or, if more, the validation pass, which reads without gradients: ``hidden × (layers + 2)``
+  per sequence step plus, for text, the logits and their softmax; the forecaster reads all of
+  its validation windows at once;
+- about 100 MB that torch itself takes in a fresh worker process once it computes.
+
+Estimated against measured peak memory (the growth of a fresh process's resident memory over
+``fit_text`` / ``fit_forecast``, one epoch on two CPU cores, torch 2.13;
+``python -m benchmarks.training_memory``):
+
+    task      settings                                                  estimate  measured
+    text      char (62), 256 units x 2 layers, batch 32, seq 100          218 MB    139 MB
+    text      char (62), 512 units x 2 layers, batch 64, seq 200          941 MB    825 MB
+    text      word (3,110), 256 units x 1 layer, batch 32, seq 100        302 MB    221 MB
+    forecast  lookback 336, 256 units x 2 layers, batch 64 (157 val.)     749 MB    654 MB
+    forecast  lookback 200, 8 inputs, 512 x 3 layers, batch 128           2323 MB   1859 MB
+
+The estimate errs high (by 14-25% on the larger cases; the fixed 100 MB weighs on small ones):
+a refusal should mean that the training really would not fit.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+from ..series.model import build_forecaster, count_parameters
+from ..text.model import build_language_model
+
+FLOAT = 4                     # bytes per number
+TORCH_BASE = 100 * 2**20      # torch's own working memory in a fresh process
+USABLE_SHARE = 0.7            # a training may take at most this share of the free memory
+OPTIMIZER_STATES = {"adam": 2, "adamw": 2, "sgd": 1, "rmsprop": 1}  # numbers kept per weight
+FEWER = ("fewer hidden units", "fewer layers")  # what lowers any training's memory
+
+
+def text_training_bytes(config, vocab_size: int, val_streams: int = 32) -> int:
+    """Peak bytes to train the language model ``config`` describes for a vocabulary of
+    ``vocab_size``, validating on ``val_streams`` parallel streams."""
+    with torch.device("meta"):  # counted, not allocated
+        weights = count_parameters(build_language_model(config, vocab_size))
+    tokens = config.batch_size * config.seq_len
+    training = tokens * (2 * config.embedding_dim + 3 * vocab_size
+                         + _recurrent_training(config.hidden_size, config.num_layers))
+    read = val_streams * config.seq_len
+    validation = read * (config.embedding_dim + 2 * vocab_size
+                         + _recurrent_reading(config.hidden_size, config.num_layers))
+    return _total(weights, config.optimizer, max(training, validation))
+
+
+def forecast_training_bytes(config, val_windows: int = 0) -> int:
+    """Peak bytes to train the forecaster a resolved ``config`` describes (lookback and horizon
+    numbers; its inputs are the target and its covariates), validating on ``val_windows``."""
+    with torch.device("meta"):
+        weights = count_parameters(build_forecaster(config))
+    features = 1 + len(config.covariates)
+    steps = config.batch_size * config.lookback
+    training = steps * (3 * features + _recurrent_training(config.hidden_size, config.num_layers))
+    validation = val_windows * (config.lookback * (2 * features + _recurrent_reading(
+        config.hidden_size, config.num_layers)) + config.horizon)
+    return _total(weights, config.optimizer, max(training, validation))
+
+
+def _recurrent_training(hidden: int, layers: int) -> int:
+    """Numbers per sequence step that the recurrent layers hold while training (measured)."""
+    return hidden * (12 * layers + 6)
+
+
+def _recurrent_reading(hidden: int, layers: int) -> int:
+    """Numbers per sequence step that the recurrent layers hold while reading without gradients."""
+    return hidden * (layers + 2)
+
+
+def _total(weights: int, optimizer: str, activations: int) -> int:
+    # The weights, their gradients, the optimizer's state and the best epoch's copy (two while
+    # a better epoch replaces it), then the activations.
+    kept = weights * (4 + OPTIMIZER_STATES.get(optimizer, 2))
+    return TORCH_BASE + FLOAT * (kept + activations)
+
+
+def check_text_fits(config, vocab_size: int, val_streams: int, device: torch.device,
+                    available: int | None = None) -> None:
+    """Refuse, in one sentence, a language model's training that this machine cannot hold."""
+    check_fits(text_training_bytes(config, vocab_size, val_streams),
+               available_bytes(device) if available is None else available,
+               {batch: text_training_bytes(replace(config, batch_size=batch), vocab_size,
+                                           val_streams)
+                for batch in _halvings(config.batch_size)},
+               FEWER + ("shorter chunks (sequence length)",)
+               + (("fewer words in the vocabulary",) if config.level == "word" else ()),
+               _machine(device))
+
+
+def check_forecast_fits(config, val_windows: int, device: torch.device,
+                        available: int | None = None) -> None:
+    """Refuse, in one sentence, a forecaster's training that this machine cannot hold."""
+    check_fits(forecast_training_bytes(config, val_windows),
+               available_bytes(device) if available is None else available,
+               {batch: forecast_training_bytes(replace(config, batch_size=batch), val_windows)
+                for batch in _halvings(config.batch_size)},
+               FEWER + ("a shorter lookback",), _machine(device))
+
+
+def _machine(device: torch.device | None) -> str:
+    return "this GPU" if device is not None and device.type == "cuda" else "this machine"
+
+
+def _halvings(batch_size: int) -> list[int]:
+    """The smaller batch sizes to suggest, largest first: 256 -> 128, 64, ..., 1."""
+    sizes = []
+    while batch_size > 1:
+        batch_size //= 2
+        sizes.append(batch_size)
+    return sizes
+
+
+def check_fits(need: int, available: int, smaller_batches: dict[int, int] | None = None,
+               fixes: tuple[str, ...] = FEWER, machine: str = "this machine") -> None:
+    """A ValueError in one plain sentence when ``need`` bytes are more than the share of the
+    ``available`` bytes (on ``machine``) a training may take. It names the largest of
+    ``smaller_batches`` (batch size -> the bytes it needs) that would fit, or else the ``fixes``
+    (the other settings to lower)."""
+    usable = USABLE_SHARE * available
+    if need <= usable:
+        return
+    sentence = (f"These settings need about {_size(need)} of memory to train; {machine} has "
+                f"about {_size(available)} free, and a training may take "
+                f"{USABLE_SHARE:.0%} of it.")
+    fits = [(batch, bytes_) for batch, bytes_ in (smaller_batches or {}).items()
+            if bytes_ <= usable]
+    if fits:
+        batch, bytes_ = max(fits)
+        raise ValueError(f"{sentence} {_either(('a smaller batch',) + fixes).capitalize()} need "
+                         f"less: batch {batch}, for example, needs about {_size(bytes_)}.")
+    raise ValueError(f"{sentence} Choose {_either(fixes)}: a smaller batch alone is not enough.")
+
+
+def _either(choices: tuple[str, ...]) -> str:
+    """("a", "b", "c") -> "a, b or c"."""
+    return choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
+
+
+def _size(n: float) -> str:
+    """Bytes the way a person reads them: 850 MB, 2.4 GB, 38 GB."""
+    if n < 2**30:
+        return f"{max(1, round(n / 2**20)):,} MB"
+    gb = n / 2**30
+    return f"{gb:.1f} GB" if gb < 10 else f"{round(gb):,} GB"
+
+
+def available_bytes(device: torch.device | None = None) -> int:
+    """The memory free for a new training: the GPU's free memory for a CUDA device; otherwise
+    the machine's available memory (MemAvailable), or less when a container limits this process."""
+    if device is not None and device.type == "cuda":
+        return torch.cuda.mem_get_info(device)[0]
+    free = _meminfo_available()
+    room = _container_room()
+    return free if room is None else min(free, room)
+
+
+def _meminfo_available() -> int:
+    """MemAvailable from /proc/meminfo (free memory plus what the page cache would give back);
+    where there is none, the free pages the system reports."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
+def _container_room() -> int | None:
+    """How much more this process's control group (its container) may take before it is killed;
+    None without a limit. cgroup v2 first (its folder is named in /proc/self/cgroup), then v1."""
+    try:
+        line = next((line for line in Path("/proc/self/cgroup").read_text().splitlines()
+                     if line.startswith("0::")), "0::/")
+    except OSError:
+        line = "0::/"
+    v2 = Path("/sys/fs/cgroup") / line[3:].strip().lstrip("/")
+    v1 = Path("/sys/fs/cgroup/memory")
+    room = _group_room(v2 / "memory.max", v2 / "memory.current", v2 / "memory.stat", "file")
+    if room is None:
+        room = _group_room(v1 / "memory.limit_in_bytes", v1 / "memory.usage_in_bytes",
+                           v1 / "memory.stat", "total_cache")
+    return room
+
+
+def _group_room(limit_file: Path, used_file: Path, stat_file: Path, cache: str) -> int | None:
+    """A control group's limit less what it uses, the file cache it can drop given back; None
+    when it has no limit ("max", or v1's huge number) or the files cannot be read."""
+    try:
+        limit = limit_file.read_text().strip()
+        if limit == "max" or int(limit) >= 2**60:
+            return None
+        used = int(used_file.read_text())
+        stats = dict(line.split() for line in stat_file.read_text().splitlines())
+        return max(0, int(limit) - used + int(stats.get(cache, 0)))
+    except (OSError, ValueError):
+        return None
