@@ -1,6 +1,8 @@
-"""LSTM Studio: the Streamlit entry point (page config and navigation, nothing else)."""
+"""LSTM Studio: the Streamlit entry point (page config, sign-in in team mode, navigation)."""
 
 import streamlit as st
+
+from lstm_app.ui.people import require_sign_in, signed_in_sidebar
 
 st.set_page_config(page_title="LSTM Studio", page_icon=":material/neurology:", layout="wide")
 
@@ -12,4 +14,6 @@ pages = [
             url_path="inside"),
     st.Page("pages/runs.py", title="Runs", icon=":material/history:", url_path="runs"),
 ]
+require_sign_in(pages)  # in team mode only: nobody gets further without signing in
+signed_in_sidebar()
 st.navigation(pages).run()

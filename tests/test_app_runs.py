@@ -405,8 +405,8 @@ def test_an_address_naming_no_such_run_shows_a_plain_warning(app, store, page, w
                   "markdown": "![x](http://evil.example/x.png)"}[which]
     at = ok(app(page, run=run_id).run())
     assert [shown(w.value) for w in at.warning] == [
-        f"The address names a {task} run that is not saved here; it may have been deleted. "
-        f"The Runs page lists the saved runs."]
+        f"The address names a {task} run that is not saved here or not shared with you; it "
+        f"may have been deleted. The Runs page lists the runs you can open."]
     assert "run" not in at.query_params, "the address still names the missing run"
     assert not at.error
     job_key = "fc_job" if page == FORECAST else "tx_job"

@@ -82,9 +82,9 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
 
 # --- import -----------------------------------------------------------------------------------
 
-def import_bundle(store: RunStore, data: bytes) -> str:
+def import_bundle(store: RunStore, data: bytes, owner: str | None = None) -> str:
     """Check a bundle completely (its trained model is loaded and scored on its data), then add
-    it to the store as a new run; return its id. What is written is this version's own saving
+    it to the store as a new run (``owner``'s, with sign-in); return its id. What is written is this version's own saving
     of what it loaded, never the bundle's files as they came (the weights aside, checked)."""
     files = _read_zip(data)
     manifest, task = _manifest(files)
@@ -97,7 +97,7 @@ def import_bundle(store: RunStore, data: bytes) -> str:
         raise
     except ValueError as error:
         raise BundleError(f"The bundle is refused: {error}") from None
-    return _write_run(store, task, manifest, data_value, trained, result)
+    return _write_run(store, task, manifest, data_value, trained, result, owner)
 
 
 def _manifest(files: dict[str, bytes]) -> tuple[dict, Task]:
@@ -145,7 +145,7 @@ def _keeps_best(files: dict[str, bytes]) -> bool:
 
 
 def _write_run(store: RunStore, task: Task, manifest: dict, data_value, trained,
-               result) -> str:
+               result, owner: str | None = None) -> str:
     """Everything checked: now write. A failure while writing removes the half-made run."""
     data_files = task.data_files(data_value)
     # The store cuts an over-long name or note from a bundle made elsewhere to its caps.
@@ -154,7 +154,7 @@ def _write_run(store: RunStore, task: Task, manifest: dict, data_value, trained,
                           str(manifest.get("data_name") or task.data_names[0]),
                           task.data_size(data_value),
                           data_fingerprint(task, data_value),
-                          note=str(manifest.get("note") or ""))
+                          note=str(manifest.get("note") or ""), owner=owner)
     try:
         for name, content in data_files.items():
             store.write_bytes(run_id, name, content)

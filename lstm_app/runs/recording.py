@@ -40,12 +40,13 @@ def data_fingerprint(task: Task, data: Any) -> str:
 
 
 def start_run(store: RunStore, task_name: str, data: Any, config: Any, name: str,
-              data_name: str, parent: str | None = None) -> str:
-    """Create the run and save its data and settings, before any training; return its id."""
+              data_name: str, parent: str | None = None, owner: str | None = None) -> str:
+    """Create the run (``owner``'s, with sign-in) and save its data and settings, before any
+    training; return its id."""
     task = task_named(task_name)
     files = task.data_files(data)
     run_id = store.create(task.name, name, asdict(config), data_name, task.data_size(data),
-                          fingerprint(files[task.data_names[0]]), parent)
+                          fingerprint(files[task.data_names[0]]), parent, owner=owner)
     for file_name, content in files.items():
         store.write_bytes(run_id, file_name, content)
     store.write_json(run_id, "config.json", asdict(config))

@@ -13,12 +13,17 @@ the writers (WAL mode, with a busy timeout).
 
 A run that says "running" but whose process stopped sending heartbeats is marked
 "interrupted" by ``mark_interrupted`` (the app calls it when it starts and when it lists runs).
+
+With sign-in (team mode) a run belongs to its ``owner`` (who trained or imported it); it is
+shared by an explicit action: with everyone signed in (``shared``), or with whoever holds its
+``share_token`` (an unguessable link). Who may see what is ``access.py``'s to say.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -36,6 +41,7 @@ from ..training.trainer import EpochRecord
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
 DB_NAME = "runs.sqlite3"
+ADDED_COLUMNS = {"owner": "TEXT", "shared": "INTEGER NOT NULL DEFAULT 0", "share_token": "TEXT"}
 ORPHAN_GRACE = 30.0  # seconds a run of this process may wait for its job to be queued
 MAX_NAME_CHARS = 200     # a run's name and its data's name
 MAX_NOTE_CHARS = 10_000  # a run's note
@@ -61,7 +67,10 @@ CREATE TABLE IF NOT EXISTS runs (
     best_val_loss REAL,
     metrics TEXT NOT NULL DEFAULT '{}', -- JSON: the final scores
     seconds REAL,
-    parent TEXT                         -- the run this one continued (Train more)
+    parent TEXT,                        -- the run this one continued (Train more)
+    owner TEXT,                         -- who trained it, with sign-in; NULL without
+    shared INTEGER NOT NULL DEFAULT 0,  -- 1: shared with everyone signed in
+    share_token TEXT                    -- an unguessable token that opens it by link
 );
 CREATE TABLE IF NOT EXISTS epochs (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -104,6 +113,9 @@ class Run:
     metrics: dict
     seconds: float | None
     parent: str | None
+    owner: str | None = None
+    shared: bool = False
+    share_token: str | None = None
 
 
 class StoreError(ValueError):
@@ -136,6 +148,10 @@ class RunStore:
         (self.home / "runs").mkdir(exist_ok=True)
         with self._db() as db:
             db.executescript(_SCHEMA)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(runs)")}
+            for column, kind in ADDED_COLUMNS.items():  # a store made by an earlier version
+                if column not in columns:
+                    db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
 
     # --- the database -----------------------------------------------------------------------
     @contextmanager
@@ -164,7 +180,8 @@ class RunStore:
             raise StoreError(store_problem(error, self.home)) from error
 
     def create(self, task: str, name: str, config: dict, data_name: str, data_rows: int,
-               data_hash: str, parent: str | None = None, note: str = "") -> str:
+               data_hash: str, parent: str | None = None, note: str = "",
+               owner: str | None = None) -> str:
         """A new running run. Its name and data name are cut to ``MAX_NAME_CHARS`` and its note
         to ``MAX_NOTE_CHARS``: they come from a file name or a bundle made elsewhere, which
         nobody is there to shorten (``rename`` and ``annotate`` refuse instead)."""
@@ -173,11 +190,11 @@ class RunStore:
         with self._db() as db:
             db.execute(
                 "INSERT INTO runs (id, task, name, note, data_name, data_rows, data_hash, "
-                "config, status, created, heartbeat, pid, host, parent) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+                "config, status, created, heartbeat, pid, host, parent, owner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
                 (run_id, task, name[:MAX_NAME_CHARS], note[:MAX_NOTE_CHARS],
                  data_name[:MAX_NAME_CHARS], data_rows, data_hash, json.dumps(config), now, now,
-                 os.getpid(), socket.gethostname(), parent))
+                 os.getpid(), socket.gethostname(), parent, owner))
         self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
         return run_id
 
@@ -291,6 +308,26 @@ class RunStore:
         with self._db() as db:
             db.execute("UPDATE runs SET note = ? WHERE id = ?", (note, run_id))
 
+    def share(self, run_id: str, everyone: bool) -> None:
+        """Share the run with everyone signed in, or stop sharing it so (its link stays)."""
+        with self._db() as db:
+            db.execute("UPDATE runs SET shared = ? WHERE id = ?", (int(everyone), run_id))
+
+    def share_link(self, run_id: str) -> str:
+        """The run's share token, made the first time it is asked for (unguessable: 128 bits)."""
+        with self._db() as db:
+            db.execute("UPDATE runs SET share_token = ? WHERE id = ? AND share_token IS NULL",
+                       (secrets.token_urlsafe(16), run_id))
+            row = db.execute("SELECT share_token FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise ValueError(f"There is no run '{run_id}'.")
+        return row["share_token"]
+
+    def unshare_link(self, run_id: str) -> None:
+        """Withdraw the run's share link: links given out no longer open it."""
+        with self._db() as db:
+            db.execute("UPDATE runs SET share_token = NULL WHERE id = ?", (run_id,))
+
     def delete(self, run_id: str) -> None:
         """The run's rows, then its folder (a crash in between leaves only an orphan folder)."""
         with self._db() as db:
@@ -339,6 +376,7 @@ def _run(row: sqlite3.Row) -> Run:
     d = dict(row)
     d["config"] = json.loads(d["config"])
     d["metrics"] = json.loads(d["metrics"])
+    d["shared"] = bool(d["shared"])
     return Run(**d)
 
 

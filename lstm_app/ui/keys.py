@@ -123,6 +123,8 @@ class RunsKeys:
     export: str = "runs_export"
     import_file: str = "runs_import_file"
     import_button: str = "runs_import"
+    make_link: str = "runs_make_link"
+    withdraw_link: str = "runs_withdraw_link"
 
     def grid(self, rows_id: str) -> str:
         return f"runs_table_{rows_id}"
@@ -132,6 +134,9 @@ class RunsKeys:
 
     def note(self, run_id: str) -> str:
         return f"runs_note_{run_id}"
+
+    def share(self, run_id: str) -> str:
+        return f"runs_share_{run_id}"
 
 
 def loss_curve_keys(prefix: str) -> tuple[str, str, str]:

@@ -18,13 +18,16 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime import Runtime
 
+from .people import require_sign_in
+
 
 def use_app_navigation(page_file: str) -> None:
-    """Route a new server's first deep link through app.py's ``st.navigation`` (see above)."""
+    """Route a new server's first deep link through app.py's ``st.navigation`` (see above);
+    in team mode, a visitor not signed in gets no further than the sign-in screen."""
     from streamlit.runtime.pages_manager import PagesManager
-
     # AppTest resets the flag before every run and stands in a mock runtime: leave it alone there.
     real_server = Runtime.exists() and type(Runtime.instance()) is Runtime
     if real_server and getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
         st.switch_page(page_file, query_params=st.query_params.to_dict())
+    require_sign_in()  # after the switch: app.py's navigation, not the legacy one, is drawn

@@ -13,6 +13,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
+from ..runs.access import can_change, can_open
 from ..runs.recording import end_cancelled, end_killed, record, reopen, start_run
 from ..runs.store import RunStore
 from ..runs.table import settings_summary
@@ -21,6 +22,7 @@ from ..tasks import TASKS, Task
 from ..training.jobs import FinishedJob, Job
 from .keys import FORECAST, TEXT, TaskKeys
 from .markdown import plain
+from .people import current_user, opened_by_link
 from .settings_form import page_settings, restore_settings
 from .series_input import SOURCE as SERIES_SOURCE
 from .session import current_job, job_queue, start_job
@@ -28,6 +30,7 @@ from .source_picker import use_sample
 from .text_input import SOURCE as TEXT_SOURCE
 
 RUN_PARAM = "run"
+SHARE_PARAM = "share"  # a run's share token, in a link that opens it for someone else
 
 
 @st.cache_resource
@@ -43,7 +46,8 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
     value a Train more continues (the new run is a child of the one shown)."""
     store = run_store()
     parent = getattr(current_job(keys.job), "run_id", None) if start is not None else None
-    run_id = start_run(store, task.name, data, config, name, name, parent=parent)
+    run_id = start_run(store, task.name, data, config, name, name, parent=parent,
+                       owner=current_user())
     work = functools.partial(record, store.home, run_id, task.name, data, config, start=start)
     job = start_job(keys.job, work, label=name, run_id=run_id, config=config,
                     on_killed=functools.partial(end_killed, store.home, run_id),
@@ -63,6 +67,11 @@ def attach_from_url(keys: TaskKeys, task: str) -> None:
         return
     store = run_store()
     run = store.get(run_id) if run_id.isalnum() else None
+    token = st.query_params.get(SHARE_PARAM)
+    if run is not None and not can_open(run, current_user(), token):
+        run = None  # someone else's, not shared: as if it were not there
+    elif run is not None and token:
+        opened_by_link().add(run.id)
     live = job_queue().find(run_id)
     if live is not None and run is not None and run.task == task:
         # Still in this server (another tab's, say): shown with its data; live while it trains,
@@ -77,9 +86,10 @@ def attach_from_url(keys: TaskKeys, task: str) -> None:
     run = store.get(run_id) if run is not None else None  # its status, now checked
     if run is None or run.task != task:
         # The address is anyone's to write: it is not echoed.
-        st.warning(f"The address names a {task} run that is not saved here; it may have been "
-                   f"deleted. The Runs page lists the saved runs.")
+        st.warning(f"The address names a {task} run that is not saved here or not shared with "
+                   f"you; it may have been deleted. The Runs page lists the runs you can open.")
         del st.query_params[RUN_PARAM]
+        st.query_params.pop(SHARE_PARAM, None)
         return
     if run.status == "running":
         st.info(f"Run {plain(run.name)} ({run.id}) is training in another process, such as the command "
@@ -116,9 +126,9 @@ def refresh_statuses() -> None:
 def earlier_run(task: Task, fingerprint: str, config):
     """The newest finished run of ``task`` on this data (its run-store ``fingerprint``) with the
     settings the page holds (``config``), trained from scratch; None if there is none."""
-    wanted = page_settings(task, config)
+    wanted, user = page_settings(task, config), current_user()
     return next((run for run in run_store().finished_on(task.name, fingerprint)
-                 if page_settings(task, run.config) == wanted), None)
+                 if can_change(run, user) and page_settings(task, run.config) == wanted), None)
 
 
 def show_checkpoint(keys: TaskKeys, job) -> bool:

@@ -8,12 +8,14 @@ import streamlit as st
 
 from ..charts import runs_loss_chart
 from ..filenames import bundle_name
+from ..runs.access import can_change
 from ..runs.bundle import export_bundle, import_bundle
 from ..runs.store import STATUSES, Run, RunStore
 from ..runs.table import runs_csv, runs_table, scores_side_by_side, settings_side_by_side
 from ..tasks import TASKS
 from .keys import RUNS
 from .markdown import plain
+from .people import current_user, team_mode
 
 PAGES = {"forecast": "pages/forecast.py", "text": "pages/text.py"}
 DIFFERS = "background-color: #fff3c4"
@@ -88,9 +90,11 @@ def compare(store: RunStore, runs: list[Run]) -> None:
 
 
 def run_actions(store: RunStore, run: Run) -> None:
-    """Open it again, rename, annotate, delete."""
+    """Open it again, download it; its owner (anyone, without sign-in) also renames,
+    annotates, shares and deletes it."""
+    owner = f" Trained by **{plain(run.owner)}**." if run.owner and team_mode() else ""
     st.markdown(f"**{plain(run.name)}** ({run.id}): {run.task} on {plain(run.data_name)}, "
-                f"{run.status}. {plain(run.message)}")
+                f"{run.status}. {plain(run.message)}{owner}")
     a, b = st.columns([1, 3])
     a.page_link(PAGES[run.task], label="Open it", icon=":material/open_in_new:",
                 query_params={"run": run.id},
@@ -106,6 +110,12 @@ def run_actions(store: RunStore, run: Run) -> None:
                           help="The weights, settings, report and data in one file, with a "
                                "snippet that loads it in Python; import it here or with "
                                "python -m lstm_app runs import.")
+    if not can_change(run, current_user()):
+        st.caption("Shared with you: you can open and download it; its owner can rename, "
+                   "share or delete it.")
+        return
+    if team_mode():
+        sharing(store, run)
     with st.form(key=RUNS.edit, border=True):
         name = st.text_input("Name", value=run.name, key=RUNS.name(run.id))
         note = st.text_area("Note", value=run.note, key=RUNS.note(run.id), height=80,
@@ -119,6 +129,27 @@ def run_actions(store: RunStore, run: Run) -> None:
     if st.button("Delete this run", key=RUNS.delete, icon=":material/delete:",
                  disabled=running, help="Stop it first." if running else None):
         confirm_delete(store, run)
+
+
+def sharing(store: RunStore, run: Run) -> None:
+    """Share a run with everyone signed in, or through a link only its holders can open."""
+    with st.container(border=True):
+        everyone = st.toggle("Share with everyone signed in", value=run.shared,
+                             key=RUNS.share(run.id),
+                             help="They see it in their Runs and Inside pages and can open it.")
+        if everyone != run.shared:
+            store.share(run.id, everyone)
+            st.rerun()
+        if run.share_token:
+            st.caption("Anyone signed in who has this link can open the run (the address of "
+                       "this server, then):")
+            st.code(f"/{run.task}?run={run.id}&share={run.share_token}", language=None)
+            if st.button("Withdraw the link", key=RUNS.withdraw_link):
+                store.unshare_link(run.id)
+                st.rerun()
+        elif st.button("Make a share link", key=RUNS.make_link, icon=":material/link:"):
+            store.share_link(run.id)
+            st.rerun()
 
 
 @st.dialog("Delete this run?")
@@ -151,7 +182,7 @@ def import_form(store: RunStore) -> None:
                                          "python -m lstm_app runs export).")
         if uploaded is not None and st.button("Import it", key=RUNS.import_button):
             try:
-                run_id = import_bundle(store, uploaded.getvalue())
+                run_id = import_bundle(store, uploaded.getvalue(), owner=current_user())
             except ValueError as error:
                 st.error(plain(error))
             else:

@@ -1,0 +1,31 @@
+"""Who may see and change a run.
+
+Without sign-in (``user`` is None) the app serves one person: every run is theirs. With sign-in
+(team mode) a run belongs to its owner; others see it only once it is shared, with everyone
+signed in or through its link (``?run=<id>&share=<token>``). Runs without an owner were made
+before sign-in was configured, or on the command line, by whoever runs the server: everyone
+signed in sees them.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from .store import Run
+
+
+def can_open(run: Run, user: str | None, token: str | None = None) -> bool:
+    if user is None or run.owner is None or run.owner == user or run.shared:
+        return True
+    return bool(token and run.share_token and hmac.compare_digest(token, run.share_token))
+
+
+def can_change(run: Run, user: str | None) -> bool:
+    """Rename, annotate, delete and share: its owner's (anyone's without sign-in)."""
+    return user is None or run.owner is None or run.owner == user
+
+
+def visible(runs: list[Run], user: str | None, opened: set[str] = frozenset()) -> list[Run]:
+    """The runs a person's lists show: their own and those shared with them (``opened``: the
+    runs they opened through a share link)."""
+    return [run for run in runs if can_open(run, user) or run.id in opened]

@@ -1,0 +1,62 @@
+"""Sign-in for a team (Streamlit's ``st.login``, OpenID Connect): who is using the app.
+
+Team mode is on when ``.streamlit/secrets.toml`` has an ``[auth]`` section (README "Serving a
+team"); then every page asks a visitor to sign in first, runs belong to whoever trained them,
+and the run lists and links show one's own runs and those shared with one (``runs/access.py``).
+Without it, the app serves one person as before: ``current_user()`` is None everywhere.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from .markdown import plain
+
+OPENED = "people_opened_by_link"  # the runs this session opened through a share link
+
+
+def team_mode() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (StreamlitSecretNotFoundError, FileNotFoundError):
+        return False
+
+
+def current_user() -> str | None:
+    """The signed-in person's e-mail (or subject), or None without team mode."""
+    if not team_mode() or not st.user.is_logged_in:
+        return None
+    return str(st.user.get("email") or st.user.get("sub"))
+
+
+def require_sign_in(pages: list | None = None) -> None:
+    """In team mode, the sign-in screen for a visitor not signed in: the page stops there.
+    app.py calls it with its ``pages`` before running any, and every page calls it again
+    (``use_app_navigation``), so that no way into a page skips it. Given the pages, they are
+    registered hidden and not run: the address still names a page (no "page not found"), and
+    no list of pages shows before sign-in."""
+    if not team_mode() or st.user.is_logged_in:
+        return
+    if pages is not None:
+        st.navigation(pages, position="hidden")
+    st.title("LSTM Studio")
+    st.markdown("This LSTM Studio is shared by a team: sign in to train models and see your "
+                "runs. A link someone shared with you opens once you are signed in (open it "
+                "again after signing in).")
+    st.button("Sign in", type="primary", on_click=st.login, key="people_sign_in")
+    st.stop()
+
+
+def signed_in_sidebar() -> None:
+    """Who is signed in, and a way out (team mode only)."""
+    if current_user() is None:
+        return
+    with st.sidebar:
+        st.caption(f"Signed in as **{plain(current_user())}**")
+        st.button("Sign out", on_click=st.logout, key="people_sign_out")
+
+
+def opened_by_link() -> set[str]:
+    """The runs this session opened through a share link (shown in its lists too)."""
+    return st.session_state.setdefault(OPENED, set())

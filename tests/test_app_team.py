@@ -1,0 +1,95 @@
+"""Team mode (sign-in configured) on the real pages, with AppTest's signed-in user: who sees
+which runs, who may change them, sharing. The real sign-in against an OpenID Connect provider
+is tests/browser/test_team.py."""
+
+import pytest
+
+from tests.test_app_runs import FORECAST, RUNS, ok, recorded_forecast, select, shown, table
+
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "lstm-studio", "client_secret": "s3cret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+ALICE, BOB = "alice@example.test", "bob@example.test"
+
+
+@pytest.fixture
+def store(app_store):
+    return app_store
+
+
+@pytest.fixture
+def team(store, apps):
+    """AppTests of the app in team mode, signed in as ``who`` (None: not signed in)."""
+    def make(who: str | None, page: str | None = RUNS, **query) -> object:
+        at = apps(page)
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": who is not None, **({"email": who} if who else {})}
+        for key, value in query.items():
+            at.query_params[key] = value
+        return ok(at.run())
+    return make
+
+
+@pytest.fixture
+def two_runs(store):
+    """Alice's run and Bob's run, recorded (so that they open)."""
+    alice, _ = recorded_forecast(store, epochs=1)
+    bob, _ = recorded_forecast(store, epochs=1)
+    with store._db() as db:
+        db.execute("UPDATE runs SET owner = ?, name = 'alices' WHERE id = ?", (ALICE, alice))
+        db.execute("UPDATE runs SET owner = ?, name = 'bobs' WHERE id = ?", (BOB, bob))
+    return alice, bob
+
+
+def test_a_visitor_not_signed_in_sees_only_the_sign_in(team, two_runs):
+    at = team(None)
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.dataframe and "Runs" not in [t.value for t in at.title]
+
+
+def test_each_person_sees_only_their_runs(team, two_runs):
+    alice, bob = two_runs
+    assert list(table(team(ALICE))["name"]) == ["alices"]
+    assert list(table(team(BOB))["name"]) == ["bobs"]
+
+
+def test_an_unshared_runs_link_is_refused_and_a_shared_link_opens(team, store, two_runs):
+    alice, bob = two_runs
+    at = team(ALICE, FORECAST, run=bob)
+    assert [shown(w.value) for w in at.warning] == [
+        "The address names a forecast run that is not saved here or not shared with you; it "
+        "may have been deleted. The Runs page lists the runs you can open."]
+    token = store.share_link(bob)
+    at = team(ALICE, FORECAST, run=bob, share=token)
+    assert any("Viewing saved run" in i.value for i in at.info), [i.value for i in at.info]
+    at = team(ALICE, FORECAST, run=bob, share=token[:-2] + "xx")  # a guessed token
+    assert at.warning and not any("Viewing saved run" in i.value for i in at.info)
+
+
+def test_the_owner_shares_with_everyone_and_others_may_only_open(team, store, two_runs):
+    alice, bob = two_runs
+    at = select(team(BOB), 0)
+    assert at.toggle(key=f"runs_share_{bob}").value is False
+    ok(at.toggle(key=f"runs_share_{bob}").set_value(True).run())
+    assert store.get(bob).shared
+    ok(at.button(key="runs_make_link").click().run())
+    token = store.get(bob).share_token
+    assert token and any(token in c.value for c in at.code)
+
+    at = team(ALICE)
+    assert sorted(table(at)["name"]) == ["alices", "bobs"]
+    row = list(table(at)["name"]).index("bobs")
+    at = select(at, row)
+    assert any(c.value.startswith("Shared with you") for c in at.caption)
+    assert not [b for b in at.button if b.key == "runs_delete"]
+    assert f"runs_share_{bob}" not in [t.key for t in at.toggle]
+
+
+def test_a_training_belongs_to_whoever_trained_it(team, store):
+    from tests.test_app import small_model, train
+
+    at = team(ALICE, FORECAST)
+    small_model(at, epochs=1)
+    train(at)
+    [run] = store.list()
+    assert run.owner == ALICE

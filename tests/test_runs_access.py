@@ -1,0 +1,62 @@
+"""Who may see and change a run: one person without sign-in; owners and shares with it."""
+
+import sqlite3
+
+from lstm_app.runs.access import can_change, can_open, visible
+from lstm_app.runs.store import RunStore
+
+
+def runs(tmp_path):
+    store = RunStore(tmp_path / "home")
+    ids = {name: store.create("forecast", name, {}, "a.csv", 9, "f00d", owner=owner)
+           for name, owner in (("alices", "alice@example.test"), ("bobs", "bob@example.test"),
+                               ("before sign-in", None))}
+    return store, ids
+
+
+def test_without_sign_in_every_run_is_the_one_users(tmp_path):
+    store, ids = runs(tmp_path)
+    assert all(can_open(r, None) and can_change(r, None) for r in store.list())
+
+
+def test_with_sign_in_a_run_is_its_owners_until_shared(tmp_path):
+    store, ids = runs(tmp_path)
+    alice, bob = "alice@example.test", "bob@example.test"
+    bobs = store.get(ids["bobs"])
+    assert not can_open(bobs, alice) and not can_change(bobs, alice)
+    assert {r.name for r in visible(store.list(), alice)} == {"alices", "before sign-in"}
+
+    token = store.share_link(ids["bobs"])
+    assert len(token) >= 22 and store.share_link(ids["bobs"]) == token  # made once
+    bobs = store.get(ids["bobs"])
+    assert can_open(bobs, alice, token) and not can_open(bobs, alice, token[:-1] + "x")
+    assert not can_open(bobs, alice) and not can_change(bobs, alice)
+    assert "bobs" in {r.name for r in visible(store.list(), alice, {ids["bobs"]})}
+    store.unshare_link(ids["bobs"])
+    assert not can_open(store.get(ids["bobs"]), alice, token)  # a withdrawn link opens nothing
+
+    store.share(ids["bobs"], True)
+    assert can_open(store.get(ids["bobs"]), alice)
+    assert not can_change(store.get(ids["bobs"]), alice) and can_change(store.get(ids["bobs"]), bob)
+    store.share(ids["bobs"], False)
+    assert not can_open(store.get(ids["bobs"]), alice)
+
+
+def test_a_store_made_before_sign_in_gains_its_columns(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    db = sqlite3.connect(home / "runs.sqlite3")
+    db.execute("CREATE TABLE runs (id TEXT PRIMARY KEY, task TEXT NOT NULL, name TEXT NOT NULL, "
+               "note TEXT NOT NULL DEFAULT '', data_name TEXT NOT NULL, data_rows INTEGER NOT "
+               "NULL, data_hash TEXT NOT NULL, config TEXT NOT NULL, status TEXT NOT NULL, "
+               "message TEXT NOT NULL DEFAULT '', created REAL NOT NULL, finished REAL, "
+               "heartbeat REAL NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL, best_epoch "
+               "INTEGER, best_val_loss REAL, metrics TEXT NOT NULL DEFAULT '{}', seconds REAL, "
+               "parent TEXT)")
+    db.execute("INSERT INTO runs (id, task, name, data_name, data_rows, data_hash, config, "
+               "status, created, heartbeat, pid, host) VALUES ('0123456789ab', 'forecast', "
+               "'old', 'a.csv', 9, 'f00d', '{}', 'finished', 1, 1, 1, 'h')")
+    db.commit()
+    db.close()
+    run = RunStore(home).get("0123456789ab")
+    assert (run.name, run.owner, run.shared, run.share_token) == ("old", None, False, None)
