@@ -15,6 +15,7 @@ ACTUAL = "#222222"                      # what really happened: near black
 LSTM = "rgb(31, 95, 209)"               # the model: one strong blue everywhere
 BANDS = {80: "rgba(31, 95, 209, 0.30)",  # the LSTM blue, 95% lighter than 80%
          95: "rgba(31, 95, 209, 0.13)"}
+MAX_POINTS = 4_000                      # a line's points sent to the browser, at most
 CONTEXT = "#b5b5b5"                     # earlier values shown for context only
 BASELINE = "#9a8f7d"                    # muted: baselines are for comparison, not the star
 VALIDATION = "#e07b1a"                  # the validation loss curve, distinct from train (blue)
@@ -48,8 +49,26 @@ def _x_title(index) -> str:
 
 def _line(x, y, name: str, color: str, width: float = 2, dash: str | None = None,
           mode: str = "lines", **kw) -> go.Scatter:
+    x, y = thinned(x, y)
     return go.Scatter(x=list(x), y=list(y), name=name, mode=mode,
                       line=dict(color=color, width=width, dash=dash), **kw)
+
+
+def thinned(x, y, limit: int = MAX_POINTS):
+    """At most about ``limit`` points of a line, drawn as the full one is: the series is cut
+    into ``limit / 2`` stretches and each keeps its lowest and highest point, in time order,
+    the first and last points too (a chart a few thousand pixels wide cannot show more, and
+    the browser need not receive it)."""
+    values = np.asarray(y, dtype=float)
+    n = len(values)
+    if n <= limit:
+        return x, y
+    stretch = np.arange(n) * (limit // 2) // n                      # each point's stretch
+    order = np.lexsort((np.nan_to_num(values, nan=np.inf), stretch))  # by stretch, then value
+    starts = np.searchsorted(stretch[order], np.arange(limit // 2))
+    ends = np.append(starts[1:], n) - 1
+    keep = np.unique(np.concatenate([[0, n - 1], order[starts], order[ends]]))  # and the ends
+    return np.asarray(x)[keep], values[keep]
 
 
 def _add_band(fig: go.Figure, x, lower, upper, level: int) -> None:

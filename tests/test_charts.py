@@ -255,3 +255,19 @@ def test_backtest_chart_shows_one_whole_forecast_from_its_origin(backtest, frame
     assert as_dates(trace(fig, "actual").x) == [DATES[9], DATES[10]]
     assert list(trace(fig, "LSTM forecast").y) == [109.2, 110.4]
     assert fig.layout.title.text == "Test span: the forecast from Sep 2000 on, vs actual"
+
+
+def test_a_long_series_is_sent_thinned_with_its_peaks_and_troughs():
+    n = 1_000_000
+    index = pd.date_range("2000-01-01", periods=n, freq="min")
+    values = np.sin(np.arange(n) / 5000.0)
+    values[123_457] = 50.0      # one spike, one dip: both must survive the thinning
+    values[876_543] = -50.0
+    fig = charts.series_chart(pd.DataFrame({"load": values}, index=index), "load")
+    line = fig.data[0]
+    assert len(line.y) <= charts.MAX_POINTS
+    assert max(line.y) == 50.0 and min(line.y) == -50.0
+    times = pd.to_datetime(list(line.x))
+    assert times.is_monotonic_increasing and times[0] == index[0] and times[-1] == index[-1]
+    short = charts.series_chart(pd.DataFrame({"load": values[:100]}, index=index[:100]), "load")
+    assert len(short.data[0].y) == 100  # a short series is sent whole

@@ -409,3 +409,15 @@ def test_six_daily_values_get_no_weekly_season():
     assert any("usually repeats every 7 steps" in n for n in data.notices)
     fortnight = "".join(f"2024-01-{d:02d},{10 + d % 7}\n" for d in range(1, 15))
     assert load_series(f"date,sales\n{fortnight}".encode()).season_length == 7
+
+
+def test_an_upload_with_too_many_columns_or_rows_is_refused_in_a_sentence(monkeypatch):
+    import lstm_app.series.loading as loading
+
+    wide = ",".join(f"c{i}" for i in range(600)) + "\n" + ",".join("1" for _ in range(600))
+    with pytest.raises(ValueError, match=r"^The file has 600 columns; at most 500 are read\."):
+        load_series(wide.encode(), name="wide.csv")
+    monkeypatch.setattr(loading, "MAX_ROWS", 50)  # the same check, on a file small to make
+    rows = "".join(f"2024-01-{1 + d % 28:02d} {d // 28:02d}:00,{d}\n" for d in range(60))
+    with pytest.raises(ValueError, match=r"^The file has 60 rows; at most 50 are read"):
+        load_series(f"time,load\n{rows}".encode(), name="long.csv")

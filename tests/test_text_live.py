@@ -308,3 +308,11 @@ def test_the_time_budget_reaches_progress_records():
     loss = lambda net, batch: torch.nn.functional.mse_loss(net(batch[0]), batch[1])
     Trainer(model, TrainerConfig(epochs=2), records.append).fit(batches, lambda net: 0.0, loss)
     assert len(records) == 2 and all(p.max_seconds == 0.0 for p in records)
+
+
+def test_the_memorization_check_carries_the_spans_a_page_highlights():
+    # Found once, with the check: the page no longer searches the training text on every redraw
+    # (4.7 s per redraw for a 50 MB text).
+    sample = "xxto be or not to bexx and then qqqqqqqqq that is the questionzz"
+    assert list(memorization(sample, TRAINING).spans) == copied_spans(sample, TRAINING)
+    assert memorization("qqqqqqqqqqqqqqqq", TRAINING).spans == ()

@@ -51,6 +51,13 @@ NO_ROW_ORDER_NOTICE = "No date column was found, so row order is used as the tim
 
 TIME_WORDS = {"date", "time", "timestamp", "datetime", "month", "year", "period", "day", "week", "ds"}
 MISSING_TOKENS = ["", "na", "n/a", "nan", "-", "--", "?", "null", "none", "nil", "missing", "#n/a", ".", "#value!"]
+MAX_ROWS = 1_000_000   # rows of an upload: more is more than a browser session trains on
+MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates are read from them)
+TOO_MANY_ROWS = ("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
+                 "example hourly instead of by the minute) or keep its most recent part.")
+TOO_MANY_COLUMNS = ("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
+                    "column, the column to forecast and the extra inputs you want, and upload "
+                    "that.")
 CURRENCY = (r"US\$|[$€£¥₹元円]|人民币|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|RMB|INR|SEK|NOK|DKK|"
             r"HKD|TWD)\b")
 # Thousands separators: spaces, no-break spaces, Swiss apostrophes. The odd spaces are the
@@ -181,6 +188,10 @@ def _read_table(text: str, notices: list[str]) -> pd.DataFrame:
     text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
     options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
                    on_bad_lines="skip", engine="c")
+    first_line = text.split("\n", 1)[0]
+    if first_line.count(sep) + 1 > MAX_COLUMNS:
+        raise ValueError(TOO_MANY_COLUMNS.format(columns=first_line.count(sep) + 1,
+                                                 limit=MAX_COLUMNS))
     try:
         table = pd.read_csv(io.StringIO(text), **options)
         skipped = len(re.findall(r"(?m)^.*\S.*$", text)) - 1 - len(table)
@@ -197,6 +208,8 @@ def _read_table(text: str, notices: list[str]) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError) as error:
         reason = str(error).strip().splitlines()[0].rstrip(".")[:120] if str(error).strip() else "unknown error"
         raise ValueError(UNREADABLE.format(reason=reason)) from None
+    if len(table) > MAX_ROWS:
+        raise ValueError(TOO_MANY_ROWS.format(rows=len(table), limit=MAX_ROWS))
     table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
     table = table.apply(lambda cells: cells.str.strip()).mask(lambda t: t.isin([""]))
     # Trailing separators give empty "Unnamed" columns; blank lines of separators give empty rows.

@@ -81,6 +81,8 @@ class Memorization:
     longest_copied: str = ""      # the longest passage found there verbatim (n characters or more)
     longest_start: int = -1       # ... its position in the sample
     longest_chars: int = 0
+    spans: tuple = ()             # the (start, end) spans of the sample covered by copied
+                                  # pieces, merged: found once here, not on every redraw
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -90,7 +92,7 @@ def memorization(sample: str, training_text: str, n: int = NGRAM) -> Memorizatio
     """How much of ``sample`` was copied verbatim from ``training_text`` (see ``Memorization``)."""
     starts = range(len(sample) - n + 1)
     hits = _copied_ngrams(sample, training_text, n)
-    if not hits:
+    if not any(hits):
         return Memorization(n, 0.0)
     share = sum(hits) / len(hits)
     # run[i]: consecutive n-gram hits from i on. A copied passage of length L >= n needs a run
@@ -109,7 +111,7 @@ def memorization(sample: str, training_text: str, n: int = NGRAM) -> Memorizatio
         else:
             high = length - 1
     return Memorization(n, share, sample[best_start:best_start + best_len] if best_len else "",
-                        best_start, best_len)
+                        best_start, best_len, tuple(_spans(hits, n)))
 
 
 def _copied_ngrams(sample: str, training_text: str, n: int) -> list[bool]:
@@ -123,8 +125,12 @@ def copied_spans(sample: str, training_text: str, n: int = NGRAM) -> list[tuple[
     Every character of a returned span lies inside some n-character piece that occurs verbatim
     in the training text, so a page can highlight exactly what was copied.
     """
+    return _spans(_copied_ngrams(sample, training_text, n), n)
+
+
+def _spans(hits: list[bool], n: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for i, hit in enumerate(_copied_ngrams(sample, training_text, n)):
+    for i, hit in enumerate(hits):
         if not hit:
             continue
         if spans and i <= spans[-1][1]:

@@ -27,6 +27,8 @@ def fingerprint_cached(data: bytes, name: str, time_col: str | None, value_col: 
     return data_fingerprint(FORECAST, load_cached(data, name, time_col, value_col, covariates))
 
 
+TABLE_ROWS = 5_000  # rows of "The data as loaded" sent to the browser
+
 SOURCE = SourceWidgets(
     keys=KEYS, kind="series", label="Data", own_choice="My own CSV",
     radio_help="Try a sample first, or upload a CSV with a column of numbers over time.",
@@ -88,4 +90,6 @@ def show_series(chosen: Chosen) -> None:
     st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates),
                     key=KEYS.series_chart)
     with st.expander("The data as loaded"):
-        st.dataframe(series.frame, height=240)
+        st.dataframe(series.frame.head(TABLE_ROWS), height=240)
+        if len(series.frame) > TABLE_ROWS:  # the browser is sent what it can show, not all
+            st.caption(f"The first {TABLE_ROWS:,} of {len(series.frame):,} rows.")

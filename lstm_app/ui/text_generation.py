@@ -80,7 +80,7 @@ def generation_panel(result: TextResult) -> None:
     samples = st.session_state.get(KEYS.generated, [])
     if samples:
         latest = samples[-1]
-        memorization_view(latest.text, latest.prompt, latest.memorization, result.train_text,
+        memorization_view(latest.text, latest.prompt, latest.memorization,
                           result.unseen_copied)
         if len(samples) > 1:
             with st.expander(f"Earlier samples ({len(samples) - 1})"):

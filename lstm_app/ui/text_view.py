@@ -10,7 +10,7 @@ from typing import Callable
 import streamlit as st
 
 from ..filenames import download_name
-from ..text.generate import Memorization, copied_spans
+from ..text.generate import Memorization
 from ..text.live import Sample
 from ..text.pipeline import TextResult, to_report
 from ..text.scoring import SHORT_TEXT, TOO_FEW_TO_SCORE
@@ -98,7 +98,7 @@ def show_result(result: TextResult) -> None:
         else:
             st.caption("No samples were taken while it trained.")
     st.subheader("The sample at the end of training")
-    memorization_view(result.sample, result.prompt, result.memorization, result.train_text,
+    memorization_view(result.sample, result.prompt, result.memorization,
                       result.unseen_copied)
 
 
@@ -147,7 +147,7 @@ def percent(share: float) -> str:
     return f"{share:.0%}"
 
 
-def memorization_view(sample: str, prompt: str, memo: Memorization, train_text: str,
+def memorization_view(sample: str, prompt: str, memo: Memorization,
                       normal: float | None = None) -> None:
     """The sample, its prompt set apart, and every passage the model copied verbatim highlighted.
 
@@ -156,8 +156,8 @@ def memorization_view(sample: str, prompt: str, memo: Memorization, train_text: 
     yardstick for what is copying and what is just writing alike.
     """
     written = sample[len(prompt):]
-    spans = copied_spans(written, train_text, memo.ngram)
-    st.html(highlighted(prompt, written, spans, memo.longest_start, memo.longest_chars))
+    st.html(highlighted(prompt, written, list(memo.spans), memo.longest_start,
+                        memo.longest_chars))
     if memo.longest_chars:
         st.caption(f"After the prompt (in bold), highlighted: passages found word for word in the "
                    f"training text ({memo.ngram} characters or longer). "
