@@ -15,6 +15,7 @@ import re
 
 _CHINESE = re.compile(r"[\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
                       r"\uf900-\ufaff\uff00-\uffef\u00b7\u00d7\u00f7\u2460-\u24ff\u25a0-\u25ff]")
+_FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 PAIRED_SHARE = 0.5  # of the non-ASCII characters with a non-ASCII neighbour: Chinese above it
 
 NOTICES = {
@@ -44,11 +45,15 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
 
 
 def _paired_share(text: str) -> float:
+    """The share of non-ASCII characters that read as Chinese in place: next to another one,
+    or a full-width form or CJK punctuation mark (￥, ，, 。), which a Western text misread as
+    GBK hardly ever gives (its accented letters come out as lone ideographs)."""
     wide = [i for i, ch in enumerate(text) if ord(ch) >= 0x80]
     if not wide:
         return 0.0
     taken = set(wide)
-    return sum(i - 1 in taken or i + 1 in taken for i in wide) / len(wide)
+    return sum(i - 1 in taken or i + 1 in taken or bool(_FULL_WIDTH.match(text[i]))
+               for i in wide) / len(wide)
 
 
 def _all_chinese(text: str, encoding: str) -> bool:

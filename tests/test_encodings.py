@@ -44,3 +44,11 @@ def test_a_gbk_text_upload_is_read_as_chinese():
     text = "长短期记忆网络（LSTM）是一种特殊的循环神经网络，能够学习长期依赖。" * 20
     decoded, notices = read_text(text.encode("gbk"))
     assert decoded == text and notices == [NOTICES["gb18030"]]
+
+
+def test_an_export_whose_chinese_is_mostly_lone_yen_signs_and_commas_is_chinese():
+    # As the newcomer's sales file: Chinese only in the header, then "￥110，5" on every row.
+    text = "日期,销售额（万元）,门店数\n" + "".join(
+        f"2023-{m:02d}-01,￥{100 + 7 * m}，5,{10 + m % 3}\n" for m in range(1, 13)) * 3
+    decoded, said = decode_legacy(text.encode("gbk"))
+    assert decoded == text and said == NOTICES["gb18030"]
