@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_app.tasks import FORECAST as FORECAST_TASK
 from lstm_app.ui.markdown import plain
+from lstm_app.ui.source_picker import source_of
 from tests.conftest import REPO, assert_widgets_follow_the_table, poll, shown
 
 FORECAST = "pages/forecast.py"
@@ -271,8 +272,8 @@ def test_a_semicolon_csv_with_decimal_commas_uploads_and_trains(app):
     small_model(at, epochs=1)
     upload(at, "shop.csv", semicolon_csv())
     assert not at.error, [shown(e.value) for e in at.error]
-    assert at.session_state["fc_uploaded"] == {"name": "shop.csv", "data": semicolon_csv(),
-                                               "settings": {}}
+    kept = dict(at.session_state["fc_uploaded"])
+    assert kept.pop("file_id") and kept == source_of("shop.csv", semicolon_csv())
     line = summary(at)
     assert line.startswith("**shop.csv**: 60 rows, daily") and "**sales**" in line
     assert any("decimal comma" in c.value for c in at.caption)
@@ -288,7 +289,7 @@ def test_a_semicolon_csv_with_decimal_commas_uploads_and_trains(app):
 def test_an_earlier_upload_is_used_after_a_page_switch(app):
     at = app()
     at.session_state["fc_kind"] = "My own CSV"
-    at.session_state["fc_uploaded"] = {"name": "shop.csv", "data": semicolon_csv()}
+    at.session_state["fc_uploaded"] = source_of("shop.csv", semicolon_csv())
     at.run()
     assert not at.exception and not at.error
     assert any(c.value == "Using **shop.csv**, uploaded earlier." for c in at.caption)
@@ -303,7 +304,7 @@ def test_a_short_series_gets_settings_the_page_does_not_warn_against(app):
     data = b"month,visitors\n" + monthly_csv(36)
     at = app()
     at.session_state["fc_kind"] = "My own CSV"
-    at.session_state["fc_uploaded"] = {"name": "visitors.csv", "data": data}
+    at.session_state["fc_uploaded"] = source_of("visitors.csv", data)
     at.run()
     assert not at.exception and not at.error
     expected = suggested_config(load_series(data, name="visitors.csv")).hidden_size

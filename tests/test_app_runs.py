@@ -657,6 +657,13 @@ def test_one_selected_run_can_be_opened_renamed_and_annotated(app, store, four_r
     assert list(table(at)["name"]) == ["delta", "gamma", "beta", "alpha, wider"]
     assert table(at).loc[3, "note"] == "16 units were no better"
     assert {r.name for r in store.list()} == {"alpha, wider", "beta", "gamma", "delta"}
+    # The boxes stop at the store's caps (a longer name crashed the page once the store
+    # refused it); whatever comes back, the page stays up and no name exceeds the cap.
+    assert at.text_input(key=f"runs_name_{alpha}").proto.max_chars == 200
+    assert at.text_area(key=f"runs_note_{alpha}").proto.max_chars == 10_000
+    at.text_input(key=f"runs_name_{alpha}").set_value("x" * 201)
+    ok(at.button(key=SAVE).click().run())
+    assert len(store.get(alpha).name) <= 200
 
 
 def test_a_text_run_opens_on_the_text_page(app, four_runs):

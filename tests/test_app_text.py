@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_app.text import corpus
 from lstm_app.tasks import TEXT as TEXT_TASK
+from lstm_app.ui.source_picker import source_of
 from tests.conftest import SAMPLES, assert_widgets_follow_the_table, poll, shown
 
 TEXT = "pages/text.py"
@@ -78,7 +79,7 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
 
 def kept_upload(at: AppTest, name: str, data: bytes) -> AppTest:
     """An upload as the page keeps it between page switches, then "My own text" chosen."""
-    at.session_state["tx_uploaded"] = {"name": name, "data": data, "settings": {}}
+    at.session_state["tx_uploaded"] = source_of(name, data)
     at.run()
     at.radio(key="tx_kind").set_value("My own text").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -329,8 +330,8 @@ def test_a_utf16_upload_with_a_bom_renders_its_summary(app, how):
         assert any(c.value == "Using **notes.txt**, uploaded earlier." for c in at.caption)
     else:
         at = upload(app(), "notes.txt", data)
-        assert at.session_state["tx_uploaded"] == {"name": "notes.txt", "data": data,
-                                                   "settings": {}}
+        kept = dict(at.session_state["tx_uploaded"])
+        assert kept.pop("file_id") and kept == source_of("notes.txt", data)
     assert not at.error, [shown(e.value) for e in at.error]
     line = summary(at)
     assert line.startswith(f"**notes.txt**: {len(NOTES):,} characters on 40 lines"), line

@@ -26,7 +26,7 @@ from .people import current_user, opened_by_link
 from .settings_form import page_settings, restore_settings
 from .series_input import SOURCE as SERIES_SOURCE
 from .session import current_job, job_queue, start_job
-from .source_picker import use_sample
+from .source_picker import source_of, use_sample
 from .text_input import SOURCE as TEXT_SOURCE
 
 RUN_PARAM = "run"
@@ -163,8 +163,8 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
         folder = store.run_dir(run.id)
         data = folder / ("data.csv" if task == "forecast" else "text.txt")
         st.session_state[keys.kind] = source.own_choice
-        st.session_state[keys.uploaded] = {"name": run.data_name, "data": data.read_bytes(),
-                                           "settings": {}, "repaired": _repairs(folder)}
+        st.session_state[keys.uploaded] = source_of(run.data_name, data.read_bytes(),
+                                                    repaired=_repairs(folder))
     if task == "forecast" and run.config.get("value_col"):  # series_input's column pickers
         st.session_state[FORECAST.value_col(run.data_name)] = run.config["value_col"]
         st.session_state[FORECAST.setting("covariates")] = list(run.config.get("covariates") or [])

@@ -10,7 +10,7 @@ from ..charts import runs_loss_chart
 from ..filenames import bundle_name
 from ..runs.access import can_change
 from ..runs.bundle import export_bundle, import_bundle
-from ..runs.store import STATUSES, Run, RunStore
+from ..runs.store import MAX_NAME_CHARS, MAX_NOTE_CHARS, STATUSES, Run, RunStore
 from ..runs.table import runs_csv, runs_table, scores_side_by_side, settings_side_by_side
 from ..tasks import TASKS
 from .keys import RUNS
@@ -117,14 +117,19 @@ def run_actions(store: RunStore, run: Run) -> None:
     if team_mode():
         sharing(store, run)
     with st.form(key=RUNS.edit, border=True):
-        name = st.text_input("Name", value=run.name, key=RUNS.name(run.id))
+        name = st.text_input("Name", value=run.name, key=RUNS.name(run.id),
+                             max_chars=MAX_NAME_CHARS)
         note = st.text_area("Note", value=run.note, key=RUNS.note(run.id), height=80,
-                            placeholder="What you tried, what you saw")
+                            max_chars=MAX_NOTE_CHARS, placeholder="What you tried, what you saw")
         if st.form_submit_button("Save the name and note"):
-            store.rename(run.id, name)
-            store.annotate(run.id, note)
-            st.toast("Saved.")
-            st.rerun()
+            try:
+                store.rename(run.id, name)
+                store.annotate(run.id, note)
+            except ValueError as error:  # the box's own limit aside, the store's refusal
+                st.error(plain(error))
+            else:
+                st.toast("Saved.")
+                st.rerun()
     running = run.status == "running"
     if st.button("Delete this run", key=RUNS.delete, icon=":material/delete:",
                  disabled=running, help="Stop it first." if running else None):

@@ -15,16 +15,18 @@ from .source_picker import Chosen, SourceWidgets, choose_source
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def load_cached(data: bytes, name: str, time_col: str | None, value_col: str | None,
-                covariates: tuple[str, ...]) -> SeriesData:
-    return load_series(data, time_col=time_col, value_col=value_col, covariates=covariates,
+def load_cached(_data: bytes, digest: str, name: str, time_col: str | None,
+                value_col: str | None, covariates: tuple[str, ...]) -> SeriesData:
+    """The series, loaded once per data (its ``digest``: the bytes are not hashed) and columns."""
+    return load_series(_data, time_col=time_col, value_col=value_col, covariates=covariates,
                        name=name)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def fingerprint_cached(data: bytes, name: str, time_col: str | None, value_col: str | None,
-                       covariates: tuple[str, ...]) -> str:
-    return data_fingerprint(FORECAST, load_cached(data, name, time_col, value_col, covariates))
+def fingerprint_cached(_data: bytes, digest: str, name: str, time_col: str | None,
+                       value_col: str | None, covariates: tuple[str, ...]) -> str:
+    return data_fingerprint(FORECAST, load_cached(_data, digest, name, time_col, value_col,
+                                                  covariates))
 
 
 TABLE_ROWS = 5_000  # rows of "The data as loaded" sent to the browser
@@ -47,7 +49,7 @@ def choose_series() -> Chosen | None:
 def choose_columns(source: dict) -> Chosen | None:
     """Detect the columns, let the user override them, and load; errors are shown, not raised."""
     try:
-        detected = load_cached(source["data"], source["name"], None, None, ())
+        detected = load_cached(source["data"], source["digest"], source["name"], None, None, ())
     except ValueError as error:
         st.error(plain(error))
         return None
@@ -63,7 +65,7 @@ def choose_columns(source: dict) -> Chosen | None:
         key=KEYS.value_col(source["name"]), help=rows["value_col"].help)
     covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or () if
                        c in detected.numeric_columns and c != value_col)
-    args = (source["data"], source["name"], time_col, value_col, covariates)
+    args = (source["data"], source["digest"], source["name"], time_col, value_col, covariates)
     try:
         return Chosen(load_cached(*args), source["name"], fingerprint_cached(*args),
                       unit=source.get("unit", ""), repaired=tuple(source.get("repaired", ())))

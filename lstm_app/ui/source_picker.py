@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +50,14 @@ def use_sample(keys: TaskKeys, name: str) -> None:
     st.session_state[keys.sample] = name
 
 
+def source_of(name: str, data: bytes, **more) -> dict:
+    """A data source as the pages pass it on: {"name", "data", "digest", "settings", …}. The
+    digest is taken once, when the data arrives: the pages' caches are keyed by it, not by the
+    bytes (hashing a 50 MB upload took Streamlit 0.55 s, several times on every rerun)."""
+    return {"name": name, "data": data, "digest": hashlib.sha256(data).hexdigest(),
+            "settings": {}, **more}
+
+
 def choose_source(w: SourceWidgets) -> dict | None:
     """A sample or an upload: {"name", "data", "settings"}, or None while there is nothing to use."""
     choice = st.radio(w.label, [SAMPLE_CHOICE, w.own_choice], horizontal=True,
@@ -57,15 +67,16 @@ def choose_source(w: SourceWidgets) -> dict | None:
         name = st.selectbox("Sample", list(samples), key=w.keys.sample,
                             persist_state="session", format_func=lambda n: samples[n].title)
         st.caption(samples[name].description)
-        return {"name": samples[name].path.name, "data": samples[name].path.read_bytes(),
-                "settings": samples[name].settings, "unit": samples[name].unit}
+        return source_of(samples[name].path.name, samples[name].path.read_bytes(),
+                         settings=samples[name].settings, unit=samples[name].unit)
     kept = w.keys.uploaded  # the last upload's {"name", "data", "settings"}
     uploaded = st.file_uploader(w.upload_label, type=list(w.upload_types),
                                 key=w.keys.upload, help=w.upload_help,
                                 on_change=_forget_if_removed, args=(w.keys.upload, kept))
-    if uploaded is not None:
-        st.session_state[kept] = {"name": uploaded.name, "data": uploaded.getvalue(),
-                                  "settings": {}}
+    known = st.session_state.get(kept)
+    if uploaded is not None and (known is None or known.get("file_id") != uploaded.file_id):
+        st.session_state[kept] = source_of(uploaded.name, uploaded.getvalue(),
+                                           file_id=uploaded.file_id)
     source = st.session_state.get(kept)
     if source is None:
         st.info(w.empty_hint)

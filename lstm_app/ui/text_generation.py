@@ -48,6 +48,7 @@ def generation_panel(result: TextResult) -> None:
     config = result.config
     unit = "characters" if config.level == "char" else "tokens"
     prompt = st.text_area("Prompt", value=result.prompt, key=KEYS.gen_prompt, height=68,
+                          max_chars=TEXT_SETTINGS["prompt"].max_length,
                           help="The text the model continues. Characters or words it never saw "
                                "are read as unknown, so any prompt works.")
     a, b, c, d = st.columns(4)

@@ -16,8 +16,9 @@ PREVIEW_CHARS = 1500
 
 
 @st.cache_data(show_spinner="Reading the text…", max_entries=16)
-def read_cached(data: bytes) -> tuple[str, list[str]]:
-    return read_text(data)
+def read_cached(_data: bytes, digest: str) -> tuple[str, list[str]]:
+    """The text, read once per data (its ``digest``: the bytes are not hashed)."""
+    return read_text(_data)
 
 
 SOURCE = SourceWidgets(
@@ -35,19 +36,19 @@ def choose_text() -> Chosen | None:
     text = None if source is None else read_source(source)
     if text is None:
         return None
-    return Chosen(text, source["name"], fingerprint_cached(source["data"]),
+    return Chosen(text, source["name"], fingerprint_cached(source["data"], source["digest"]),
                   source.get("settings", {}))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def fingerprint_cached(data: bytes) -> str:
-    return data_fingerprint(TEXT, read_cached(data)[0])
+def fingerprint_cached(_data: bytes, digest: str) -> str:
+    return data_fingerprint(TEXT, read_cached(_data, digest)[0])
 
 
 def read_source(source: dict) -> str | None:
     """The text of ``source``, with the reader's notices shown; a refusal is shown, not raised."""
     try:
-        text, notices = read_cached(source["data"])
+        text, notices = read_cached(source["data"], source["digest"])
     except ValueError as error:
         st.error(plain(error))
         return None
