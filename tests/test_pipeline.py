@@ -202,3 +202,20 @@ def test_a_short_series_verdict_says_it_is_fragile():
                                   "change it.")
     long = run_forecast(monthly(seasonal(120)), ForecastConfig(lookback=12, horizon=3, **FAST))
     assert "fragile" not in long.verdict
+
+
+def test_forecasts_read_in_chunks_are_the_forecasts_read_at_once(monkeypatch):
+    import numpy as np
+    import torch
+
+    import lstm_app.series.pipeline as pipeline
+    from lstm_app.series.model import Forecaster, ForecasterShape
+
+    torch.manual_seed(0)
+    model = Forecaster(ForecasterShape(n_features=2, horizon=3, hidden_size=8, num_layers=2,
+                                       dropout=0.0))
+    inputs = torch.randn(50, 12, 2)
+    ids = np.arange(50)
+    whole = pipeline.predict(model, inputs, ids, chunk=4096)
+    monkeypatch.setattr(pipeline, "PREDICT_FLOATS", 12 * 10 * 20)  # 20 windows a chunk
+    assert np.allclose(pipeline.predict(model, inputs, ids), whole, atol=1e-6)

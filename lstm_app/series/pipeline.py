@@ -113,10 +113,19 @@ def _windows(series: SeriesData, config: ForecastConfig, scaler: Scaler | None,
     return _Windows(split, notices, raw[:, 0], values, inputs, targets), scaler
 
 
+PREDICT_FLOATS = 64 * 2**20  # floats a chunk of windows may hold through the network
+
+
 @torch.no_grad()
-def predict(model: Forecaster, inputs: torch.Tensor, ids: np.ndarray, chunk: int = 4096) -> np.ndarray:
-    """Scaled forecasts ``(len(ids), horizon)`` for the windows ``ids``."""
+def predict(model: Forecaster, inputs: torch.Tensor, ids: np.ndarray,
+            chunk: int | None = None) -> np.ndarray:
+    """Scaled forecasts ``(len(ids), horizon)`` for the windows ``ids``, read in chunks whose
+    outputs stay near 256 MB (4,096 windows of lookback 336 through 256 units took 1.4 GB per
+    layer), at most 4,096 windows each."""
     model.eval()
+    if chunk is None:  # inputs: (windows, lookback, features)
+        per_window = inputs.shape[1] * (model.shape.hidden_size + inputs.shape[-1])
+        chunk = int(max(16, min(4096, PREDICT_FLOATS // max(per_window, 1))))
     ids_t = torch.as_tensor(ids, device=inputs.device)
     outs = [model(inputs[ids_t[i:i + chunk]])[0] for i in range(0, len(ids_t), chunk)]
     return torch.cat(outs).cpu().double().numpy()
