@@ -34,7 +34,8 @@ from lstm_app.text.corpus import make_vocab, read_text
 from lstm_app.text.pipeline import fit_text, validation_streams
 from lstm_app.text.settings import TextConfig
 from lstm_app.text.spans import split_text
-from lstm_app.training.memory import forecast_training_bytes, text_training_bytes
+from lstm_app.series.memory import forecast_training_bytes
+from lstm_app.text.memory import text_training_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMON = dict(epochs=1, device="cpu")

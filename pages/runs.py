@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from lstm_app.runs.access import visible
-from lstm_app.ui.people import current_user, opened_by_link
+from lstm_app.ui.people import shown_runs
 from lstm_app.ui.runs_session import refresh_statuses, run_store
 from lstm_app.ui.runs_view import (choose_runs, compare, empty_hint, export_all, filtered,
                                    import_form, run_actions)
@@ -18,7 +17,7 @@ st.caption("Every training is saved here. Select runs to compare their curves an
 store = run_store()
 refresh_statuses()
 import_form(store)
-runs = visible(store.list(), current_user(), opened_by_link())
+runs = shown_runs(store.list())
 if not runs:
     empty_hint()
     st.stop()

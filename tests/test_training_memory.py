@@ -12,9 +12,10 @@ from lstm_app.series.pipeline import fit_forecast
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.pipeline import fit_text
 from lstm_app.text.settings import TextConfig
+from lstm_app.series.memory import check_forecast_fits, forecast_training_bytes
+from lstm_app.text.memory import check_text_fits, text_training_bytes
 from lstm_app.training import memory
-from lstm_app.training.memory import (check_fits, check_forecast_fits, check_text_fits,
-                                      forecast_training_bytes, text_training_bytes)
+from lstm_app.training.memory import check_fits
 from tests.conftest import SAMPLES
 
 GB = 2**30
@@ -95,7 +96,8 @@ def test_the_estimate_follows_what_training_holds():
 
 
 def test_fitting_refuses_before_it_builds_anything(monkeypatch):
-    monkeypatch.setattr(memory, "available_bytes", lambda device=None: 20 * GB)
+    for task_memory in ("lstm_app.text.memory", "lstm_app.series.memory"):
+        monkeypatch.setattr(f"{task_memory}.available_bytes", lambda device=None: 20 * GB)
     text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:5000]
     built = []
     monkeypatch.setattr("lstm_app.text.pipeline.TrainedLanguageModel.new",

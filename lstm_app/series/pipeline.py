@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..training.memory import check_forecast_fits
+from .memory import check_forecast_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from . import evaluation
 from .live import LiveValidation

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, replace
 
 import torch
 
-from ..training.memory import check_text_fits
+from .memory import check_text_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from .corpus import chars_per_token, make_vocab
 from .generate import Memorization, default_prompt, generate, memorization

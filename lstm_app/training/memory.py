@@ -28,18 +28,19 @@ Estimated against measured peak memory (the growth of a fresh process's resident
 
 The estimate errs high (by 14-25% on the larger cases; the fixed 100 MB weighs on small ones):
 a refusal should mean that the training really would not fit.
+
+This module holds what every task shares (the recurrent layers' share, the total, the check and
+the free memory); each task counts its own network and inputs: ``text/memory.py`` and
+``series/memory.py``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import torch
 
-from ..series.model import build_forecaster, count_parameters
-from ..text.model import build_language_model
 
 FLOAT = 4                     # bytes per number
 TORCH_BASE = 100 * 2**20      # torch's own working memory in a fresh process
@@ -48,78 +49,28 @@ OPTIMIZER_STATES = {"adam": 2, "adamw": 2, "sgd": 1, "rmsprop": 1}  # numbers ke
 FEWER = ("fewer hidden units", "fewer layers")  # what lowers any training's memory
 
 
-def text_training_bytes(config, vocab_size: int, val_streams: int = 32) -> int:
-    """Peak bytes to train the language model ``config`` describes for a vocabulary of
-    ``vocab_size``, validating on ``val_streams`` parallel streams."""
-    with torch.device("meta"):  # counted, not allocated
-        weights = count_parameters(build_language_model(config, vocab_size))
-    tokens = config.batch_size * config.seq_len
-    training = tokens * (2 * config.embedding_dim + 3 * vocab_size
-                         + _recurrent_training(config.hidden_size, config.num_layers))
-    read = val_streams * config.seq_len
-    validation = read * (config.embedding_dim + 2 * vocab_size
-                         + _recurrent_reading(config.hidden_size, config.num_layers))
-    return _total(weights, config.optimizer, max(training, validation))
-
-
-def forecast_training_bytes(config, val_windows: int = 0) -> int:
-    """Peak bytes to train the forecaster a resolved ``config`` describes (lookback and horizon
-    numbers; its inputs are the target and its covariates), validating on ``val_windows``."""
-    with torch.device("meta"):
-        weights = count_parameters(build_forecaster(config))
-    features = 1 + len(config.covariates)
-    steps = config.batch_size * config.lookback
-    training = steps * (3 * features + _recurrent_training(config.hidden_size, config.num_layers))
-    validation = val_windows * (config.lookback * (2 * features + _recurrent_reading(
-        config.hidden_size, config.num_layers)) + config.horizon)
-    return _total(weights, config.optimizer, max(training, validation))
-
-
-def _recurrent_training(hidden: int, layers: int) -> int:
+def recurrent_training(hidden: int, layers: int) -> int:
     """Numbers per sequence step that the recurrent layers hold while training (measured)."""
     return hidden * (12 * layers + 6)
 
 
-def _recurrent_reading(hidden: int, layers: int) -> int:
+def recurrent_reading(hidden: int, layers: int) -> int:
     """Numbers per sequence step that the recurrent layers hold while reading without gradients."""
     return hidden * (layers + 2)
 
 
-def _total(weights: int, optimizer: str, activations: int) -> int:
+def total_bytes(weights: int, optimizer: str, activations: int) -> int:
     # The weights, their gradients, the optimizer's state and the best epoch's copy (two while
     # a better epoch replaces it), then the activations.
     kept = weights * (4 + OPTIMIZER_STATES.get(optimizer, 2))
     return TORCH_BASE + FLOAT * (kept + activations)
 
 
-def check_text_fits(config, vocab_size: int, val_streams: int, device: torch.device,
-                    available: int | None = None) -> None:
-    """Refuse, in one sentence, a language model's training that this machine cannot hold."""
-    check_fits(text_training_bytes(config, vocab_size, val_streams),
-               available_bytes(device) if available is None else available,
-               {batch: text_training_bytes(replace(config, batch_size=batch), vocab_size,
-                                           val_streams)
-                for batch in _halvings(config.batch_size)},
-               FEWER + ("shorter chunks (sequence length)",)
-               + (("fewer words in the vocabulary",) if config.level == "word" else ()),
-               _machine(device))
-
-
-def check_forecast_fits(config, val_windows: int, device: torch.device,
-                        available: int | None = None) -> None:
-    """Refuse, in one sentence, a forecaster's training that this machine cannot hold."""
-    check_fits(forecast_training_bytes(config, val_windows),
-               available_bytes(device) if available is None else available,
-               {batch: forecast_training_bytes(replace(config, batch_size=batch), val_windows)
-                for batch in _halvings(config.batch_size)},
-               FEWER + ("a shorter lookback",), _machine(device))
-
-
-def _machine(device: torch.device | None) -> str:
+def machine(device: torch.device | None) -> str:
     return "this GPU" if device is not None and device.type == "cuda" else "this machine"
 
 
-def _halvings(batch_size: int) -> list[int]:
+def halvings(batch_size: int) -> list[int]:
     """The smaller batch sizes to suggest, largest first: 256 -> 128, 64, ..., 1."""
     sizes = []
     while batch_size > 1:

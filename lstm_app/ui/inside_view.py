@@ -9,10 +9,9 @@ from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
 from ..inside.explain import text_trace
 from ..inside.features import pca_2d
 from ..inside.text_units import coloured_html, tracking_units
-from ..runs.access import visible
 from ..runs.recording import reopen
 from .keys import FORECAST, INSIDE, TEXT
-from .people import current_user, opened_by_link
+from .people import shown_runs
 from .runs_session import run_store
 from .session import current_job
 from .markdown import plain
@@ -56,8 +55,7 @@ def choose_model():
         job = current_job(keys.job)
         if job is not None and job.snapshot().done and job.result() is not None:
             options[THIS_SESSION[task]] = (task, job.result, f"{job.run_id}:{job.id}")
-    saved = [r for r in visible(run_store().list(), current_user(), opened_by_link())
-             if r.status != "running"]
+    saved = [r for r in shown_runs(run_store().list()) if r.status != "running"]
     for run in saved:
         options[f"Saved run: {run.name} ({run.id}, {run.task})"] = (run.task, run.id, run.id)
     if not options:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from ..runs.access import visible
 from .markdown import plain
 
 OPENED = "people_opened_by_link"  # the runs this session opened through a share link
@@ -55,6 +56,12 @@ def signed_in_sidebar() -> None:
     with st.sidebar:
         st.caption(f"Signed in as **{plain(current_user())}**")
         st.button("Sign out", on_click=st.logout, key="people_sign_out")
+
+
+def shown_runs(runs: list) -> list:
+    """The runs this person's lists show: all without sign-in; with it, their own, those shared
+    with everyone, and those they opened through a share link."""
+    return visible(runs, current_user(), opened_by_link())
 
 
 def opened_by_link() -> set[str]:
