@@ -85,7 +85,7 @@ class Memorization:
                                   # pieces, merged: found once here, not on every redraw
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "spans": [list(span) for span in self.spans]}  # as JSON keeps it
 
 
 def memorization(sample: str, training_text: str, n: int = NGRAM) -> Memorization:
