@@ -49,7 +49,7 @@ def job_done(at: AppTest) -> bool:
 
 def summary(at: AppTest) -> str:
     """The text summary line show_text writes: "**name**: N characters on M lines; …"."""
-    lines = [m.value for m in at.markdown if " characters on " in m.value]
+    lines = [shown(m.value) for m in at.markdown if " characters on " in m.value]
     assert len(lines) == 1, [m.value for m in at.markdown]
     return lines[0]
 

@@ -412,10 +412,6 @@ def test_a_hostile_prompt_on_the_command_line(case, source, contained, capsys):
 # --- a page's own words ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="Reopening a run from its address shows st.spinner(f'Opening "
-                   "run {run.name}…') (runs_session._show_saved), markdown with the name "
-                   "unescaped: when reopening takes over half a second, a run named like a "
-                   "markdown image makes the browser fetch it from evil.example.")
 def test_a_run_reopened_from_its_address_is_named_in_escaped_markdown(apps, app_store, source,
                                                                      monkeypatch):
     """The spinner is markdown drawn only after half a second (so a browser test would depend

@@ -141,7 +141,7 @@ def show_checkpoint(keys: TaskKeys, job) -> bool:
 def _show_saved(keys: TaskKeys, run) -> bool:
     """The saved run, reopened from its weights (not retrained), as the job the page shows."""
     try:
-        with st.spinner(f"Opening run {run.name}…"):
+        with st.spinner(f"Opening run {plain(run.name)}…"):
             result = reopen(run_store(), run.id)
     except ValueError as error:
         st.warning(plain(error))

@@ -63,7 +63,7 @@ def show_text(name: str, text: str, summary: TextSummary) -> None:
     unit = "characters" if char else "tokens"
     kinds = "distinct characters" if char else "distinct words, punctuation marks and spaces"
     st.markdown(
-        f"**{name}**: {summary.characters:,} characters on {summary.lines:,} "
+        f"**{plain(name)}**: {summary.characters:,} characters on {summary.lines:,} "
         f"line{'s' if summary.lines != 1 else ''}; "
         f"a vocabulary of **{summary.vocab_size - 1:,}** {kinds}; "  # less the unknown token
         f"**{summary.train_tokens:,}** training and {summary.val_tokens:,} validation {unit} "

@@ -47,10 +47,6 @@ EVIL_ELEMENTS_JS = """(host) => [...document.querySelectorAll('*')].filter(el =>
                                && a.value.includes(host)))
   .map(el => el.outerHTML.slice(0, 200))"""
 NOT_SAVED = "that is not saved here"
-SHOW_TEXT_BUG = ("The Text page writes the text file's name into markdown unescaped "
-                 "(text_input.show_text), so a name that is a markdown image is drawn as an "
-                 "image from evil.example.")
-
 
 def xfails(cases, bugs: dict[str, str]) -> list:
     return [pytest.param(c, marks=[pytest.mark.xfail(strict=True, reason=bugs[c])]
@@ -178,8 +174,7 @@ def test_a_hostile_csv_upload_on_the_forecast_page(page: Page, app_server, watch
 TEXT_UPLOADS = [  # the case, the name it is uploaded under, what must show as text
     ("text_markdown_html", "markdown_html.txt", "![tracker](https://evil.example/pixel.png)"),
     pytest.param("text_rtl_override", STRINGS["file_names"]["markdown_image_txt"],
-                 STRINGS["file_names"]["markdown_image_txt"], id="text_named_markdown_image",
-                 marks=pytest.mark.xfail(strict=True, reason=SHOW_TEXT_BUG)),
+                 STRINGS["file_names"]["markdown_image_txt"], id="text_named_markdown_image"),
 ]
 
 
@@ -280,7 +275,7 @@ REOPENED = {  # the run, its name
 }
 
 
-@pytest.mark.parametrize("case", xfails(REOPENED, {"text_on_image_data": SHOW_TEXT_BUG}))
+@pytest.mark.parametrize("case", list(REOPENED))
 def test_a_saved_run_with_hostile_names_reopens_from_its_address(page: Page, app_server,
                                                                   watched, saved, case):
     store, runs = saved
