@@ -4,7 +4,8 @@ import streamlit as st
 
 from lstm_app.ui.people import require_sign_in, signed_in_sidebar
 
-st.set_page_config(page_title="LSTM Studio", page_icon=":material/neurology:", layout="wide")
+st.set_page_config(page_title="LSTM Studio", page_icon="🧠", layout="wide")  # an emoji: a
+# Material icon here would point the tab icon at fonts.gstatic.com, asking Google on every page
 
 pages = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),

@@ -129,8 +129,6 @@ def saved(app_home):
     return store, runs
 
 
-@pytest.mark.xfail(strict=True, reason="app.py's page_icon ':material/neurology:' makes Streamlit "
-                   "point the tab icon at fonts.gstatic.com, so every page asks Google's server.")
 def test_a_page_asks_no_outside_host(page: Page, app_server, watched):
     open_page(page, app_server)
     expect(main(page)).to_be_visible()
