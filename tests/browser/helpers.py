@@ -408,7 +408,9 @@ def choose_sample(page: Page, prefix: str, title: str) -> None:
 def click_train(page: Page, prefix: str, timeout: float = START_MS) -> None:
     """Press the page's Train button (it must be enabled) and wait for the rerun it starts."""
     button = key_locator(page, f"{prefix}_train").get_by_role("button")
-    _expect()(button).to_be_enabled()
+    # The page may still be drawing its settings on a busy machine: Playwright's 5 s default
+    # failed once in CI while another test run shared the two cores.
+    _expect()(button).to_be_enabled(timeout=timeout)
     run_and_wait(page, button.click, timeout=timeout)
 
 
