@@ -16,7 +16,8 @@ import re
 _CHINESE = re.compile(r"[\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
                       r"\uf900-\ufaff\uff00-\uffef\u00b7\u00d7\u00f7\u2460-\u24ff\u25a0-\u25ff]")
 _FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
-PAIRED_SHARE = 0.5  # of the non-ASCII characters with a non-ASCII neighbour: Chinese above it
+PAIRED_SHARE = 0.5
+JUDGED_CHARS = 200_000  # the characters judged (a Python loop each): a 50 MB file's start  # of the non-ASCII characters with a non-ASCII neighbour: Chinese above it
 
 NOTICES = {
     "gb18030": "The file is not UTF-8, so it was read as Chinese (GBK/GB18030) text, the way "
@@ -35,8 +36,9 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
     Windows-1252, else Latin-1 (which decodes anything; the caller checks for binary)."""
     for encoding in ("gb18030", "big5"):
         text = _strict(raw, encoding)
-        if (text is not None and _all_chinese(text, encoding)
-                and _paired_share(text) >= PAIRED_SHARE):
+        head = text[:JUDGED_CHARS] if text is not None else ""
+        if (text is not None and _all_chinese(head, encoding)
+                and _paired_share(head) >= PAIRED_SHARE):
             return text, NOTICES[encoding]
     text = _strict(raw, "cp1252")
     if text is not None:
