@@ -163,7 +163,7 @@ CASES = {
     "pickle_named_pt": "weights.pt",
     "wrong_shapes": "but the network the settings describe needs",
     "huge_settings": r"Hidden units \(hidden_size\) must be a whole number from 1 to 2,048\.",
-    "unknown_setting": "hold settings this task does not have: __class__",
+    "unknown_setting": "hold settings this task does not have: '__class__'",
     "escape": "which a run bundle never has",
     "absolute": "which a run bundle never has",
     "not_json": "config.json is not valid JSON",

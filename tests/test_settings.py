@@ -64,7 +64,7 @@ def test_the_shared_choices_come_from_the_trainer_and_the_cells():
                                         "to 10,000."),
     (lambda: TextConfig(level="sentence"), "Level must be one of: char, word."),
     (lambda: TextConfig(suggested=("hidden_size", "wings")),
-     "'suggested' names settings that do not exist: wings."),
+     "'suggested' names settings that do not exist: 'wings'."),
 ])
 def test_a_bad_value_is_refused_with_one_plain_sentence(make, sentence):
     with pytest.raises(ValueError) as error:
@@ -92,7 +92,7 @@ def test_command_line_words_are_parsed_by_the_table():
 
 def test_a_saved_config_is_read_through_the_same_checks():
     assert config_from_dict(TextConfig, {"hidden_size": 8.0}).hidden_size == 8
-    with pytest.raises(ValueError, match="hold settings this task does not have: colour"):
+    with pytest.raises(ValueError, match="hold settings this task does not have: 'colour'"):
         config_from_dict(TextConfig, {"colour": "red"})
     with pytest.raises(ValueError, match="are not a set of named settings"):
         config_from_dict(TextConfig, ["hidden_size", 8])

@@ -25,6 +25,7 @@ import zlib
 from dataclasses import asdict
 
 from ..filenames import bundle_name
+from ..quoting import listed, quoted
 from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
 from ..training.trainer import EpochRecord, TrainResult
@@ -57,7 +58,7 @@ class BundleError(ValueError):
 def export_bundle(store: RunStore, run_id: str) -> bytes:
     run = store.get(run_id)
     if run is None:
-        raise ValueError(f"There is no run '{run_id}'.")
+        raise ValueError(f"There is no run {quoted(run_id)}.")
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
         raise ValueError(f"Run {run_id} has no saved weights yet, so there is nothing to export.")
@@ -115,7 +116,7 @@ def _manifest(files: dict[str, bytes]) -> tuple[dict, Task]:
     unknown = set(files) - COMMON - task.file_names
     if unknown:
         raise BundleError(f"The bundle holds files a {task.name} run never has: "
-                          f"{', '.join(sorted(unknown))}.")
+                          f"{listed(sorted(unknown))}.")
     missing = ({WEIGHTS, *task.trained_names, *task.data_names}) - set(files)
     if missing:
         raise BundleError(f"The bundle lacks {', '.join(sorted(missing))}.")
@@ -183,7 +184,7 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
     for info in infos:
         name = info.filename
         if name not in allowed or "/" in name or "\\" in name or name.startswith("."):
-            raise BundleError(f"The bundle holds a file named '{name[:80]}', which a run "
+            raise BundleError(f"The bundle holds a file named {quoted(name)}, which a run "
                               f"bundle never has; it is refused.")
         if info.file_size > MAX_MEMBER_BYTES:
             raise BundleError(f"{name} would unpack to {info.file_size / 2**20:.0f} MB, over the "

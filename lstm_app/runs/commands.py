@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
+from ..quoting import printable, quoted
 from .bundle import export_bundle, import_bundle
 from .store import RunStore
 from .table import runs_csv, runs_table
@@ -70,8 +70,9 @@ def run_runs_command(args: argparse.Namespace) -> int:
         for h in store.history(run.id):
             print(f"  epoch {h.epoch:>4}  train {number(h.train_loss)}  val {number(h.val_loss)}")
     elif args.action == "export":
-        args.out.write_bytes(export_bundle(store, args.run_id))
-        print(f"Run {args.run_id} written to {args.out}")
+        run = _existing(store, args.run_id)
+        args.out.write_bytes(export_bundle(store, run.id))
+        print(f"Run {run.id} written to {printable(args.out)}")
     elif args.action == "import":
         run_id = import_bundle(store, args.bundle.read_bytes())
         print(f"Imported as run {run_id} in {store.home}")
@@ -88,15 +89,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
 def _existing(store: RunStore, run_id: str):
     run = store.get(run_id)
     if run is None:
-        raise ValueError(f"There is no run '{printable(run_id)}' in {store.home}; "
+        raise ValueError(f"There is no run {quoted(run_id)} in {store.home}; "
                          f"'python -m lstm_app runs list' shows them.")
     return run
 
-
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text) -> str:
-    """User text (names, notes) for a terminal: control characters, and so escape sequences that
-    would move the cursor, recolour or retitle the terminal, become spaces."""
-    return CONTROL.sub(" ", str(text))

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any, Iterable
 
+from ..quoting import listed
 from .rnn import CELLS
 from .trainer import OPTIMIZERS, SCHEDULES
 
@@ -119,7 +120,7 @@ def check_config(config: Any, table: Iterable[Setting]) -> None:
     suggested = getattr(config, "suggested", ())
     unknown = [name for name in suggested if name not in rows]
     if unknown:
-        raise ValueError(f"'suggested' names settings that do not exist: {', '.join(unknown)}.")
+        raise ValueError(f"'suggested' names settings that do not exist: {listed(unknown)}.")
 
 
 def config_from_dict(cls: type, values: Any, what: str = "The settings") -> Any:
@@ -130,8 +131,7 @@ def config_from_dict(cls: type, values: Any, what: str = "The settings") -> Any:
     known = {f.name for f in fields(cls)}
     extra = sorted(set(values) - known)
     if extra:
-        raise ValueError(f"{what} hold settings this task does not have: "
-                         f"{', '.join(str(e)[:40] for e in extra[:5])}.")
+        raise ValueError(f"{what} hold settings this task does not have: {listed(extra)}.")
     return cls(**values)
 
 
