@@ -421,3 +421,61 @@ def test_an_upload_with_too_many_columns_or_rows_is_refused_in_a_sentence(monkey
     rows = "".join(f"2024-01-{1 + d % 28:02d} {d // 28:02d}:00,{d}\n" for d in range(60))
     with pytest.raises(ValueError, match=r"^The file has 60 rows; at most 50 are read"):
         load_series(f"time,load\n{rows}".encode(), name="long.csv")
+
+
+# --- a wide file: every column read as it would be alone ------------------------------------
+
+KINDS = [  # how a column's cells are written, row by row
+    lambda r: str(100 + r),
+    lambda r: f"${1000 + r:,}",
+    lambda r: f"{r % 7}%",
+    lambda r: "n/a" if r % 5 == 0 else f"{r}.5",
+    lambda r: "oops" if r == 3 else str(r * 2),
+    lambda r: f"({r})" if r % 2 else str(r),
+    lambda r: f"1 2{r:02d}",
+    lambda r: "" if r < 2 else str(r),
+    lambda r: ["north", "south"][r % 2],  # words: not a numeric column
+]
+
+
+def test_a_wide_file_reads_each_column_as_it_would_alone():
+    """The loader reads all columns' cells at once: each column's numbers and repair notices
+    must be those it gets in a file of its own."""
+    rows, width = 30, 270
+    days = pd.date_range("2024-01-01", periods=rows, freq="D")
+    columns = {f"c{i}": [KINDS[i % len(KINDS)](r) for r in range(rows)] for i in range(width)}
+    wide = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), **columns}).to_csv(index=False)
+    numeric = [c for i, c in enumerate(columns) if i % len(KINDS) != len(KINDS) - 1]
+    every = load_series(wide.encode(), value_col=numeric[0], covariates=numeric[1:])
+    assert list(every.numeric_columns) == numeric
+    said = " ".join(every.notices)
+    for repair in ("Currency signs in 'c1'", "Percent signs in 'c2'", "Thousands separators in 'c6'",
+                   "1 cell in 'c4' held text instead of a number (for example 'oops')",
+                   "missing values in 'c3' were filled"):
+        assert repair in said
+    for i, column in enumerate(numeric[:len(KINDS) - 1] + numeric[-3:]):
+        alone = load_series(pd.DataFrame({"date": days.strftime("%Y-%m-%d"),
+                                          column: columns[column]}).to_csv(index=False).encode())
+        about = lambda notices: [n for n in notices if f" in '{column}'" in n]  # its repairs
+        assert about(every.notices) == about(alone.notices), column
+        # the wide file drops the first rows, which a column of it cannot fill from the past
+        same = alone.frame[column].loc[every.frame.index]
+        assert every.frame[column].tolist() == same.tolist(), column
+
+
+def test_numbers_too_large_to_compute_with_are_refused_by_name():
+    data = b"date,sales,tiny\n2024-01-01,1e308,1\n2024-01-02,-1e300,2\n2024-01-03,3,3\n"
+    with pytest.raises(ValueError, match=r"^The column 'sales' holds numbers as large as 1e\+308, "
+                                         r"too large to compute with \(the limit is 1e\+30\)"):
+        load_series(data, value_col="sales")
+    assert values(load_series(data, value_col="tiny")) == [1.0, 2.0, 3.0]  # the file is fine
+    assert values(load_series(b"date,gdp\n2024-01-01,2.1e16\n2024-01-02,2.2e16\n")) == [2.1e16,
+                                                                                         2.2e16]
+
+
+def test_a_refusal_quotes_a_long_column_name_cut():
+    header = "v" * 100_000
+    data = f"date,{header}\n2024-01-01,x\n2024-01-02,y\n".encode()
+    with pytest.raises(ValueError) as error:
+        load_series(data)
+    assert len(str(error.value)) < 300 and "vvv…'" in str(error.value)

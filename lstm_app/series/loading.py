@@ -19,8 +19,11 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.encodings import decode_legacy
+from lstm_app.quoting import listed, quoted
 
+from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.frequency import (
+    DATE_SAMPLE_ROWS,
     infer_frequency,
     most_common_step,
     parse_dates,
@@ -38,19 +41,16 @@ BINARY_FILE = ("This file is not a text CSV (it looks binary); export your data 
 SPREADSHEET_FILE = ("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or LibreOffice and use "
                     "File → Save As → CSV, then upload that file.")
 ONE_ROW = "The file has only one row of data; a forecast needs a series of many values over time."
-NO_NUMBERS = ("No column of numbers was found (columns seen: {columns}); the file needs at least one column of "
-              "numeric values (for example sales or temperature).")
-BLANK_COLUMN = "The column '{column}' has no values (every cell is blank); choose another column or fill it in."
-UNKNOWN_COLUMN = "The column '{column}' is not a numeric column of this file; choose one of: {choices}."
-UNKNOWN_TIME_COLUMN = "The column '{column}' is not in this file; choose one of: {choices}."
-NOT_DATES = "The column '{column}' does not hold dates that could be read; choose another time column or row order."
+BLANK_COLUMN = "The column {column} has no values (every cell is blank); choose another column or fill it in."
+UNKNOWN_COLUMN = "The column {column} is not a numeric column of this file; choose one of: {choices}."
+UNKNOWN_TIME_COLUMN = "The column {column} is not in this file; choose one of: {choices}."
+NOT_DATES = "The column {column} does not hold dates that could be read; choose another time column or row order."
 UNREADABLE = "The file could not be read as a CSV table: {reason}; check that it is a plain CSV export."
-DATES_TOO_SPREAD = ("The dates in '{column}' run from {first} to {last}, far longer than {rows} {label} rows "
+DATES_TOO_SPREAD = ("The dates in {column} run from {first} to {last}, far longer than {rows} {label} rows "
                     "can cover; check the date column for mistyped dates.")
 NO_ROW_ORDER_NOTICE = "No date column was found, so row order is used as the time axis."
 
 TIME_WORDS = {"date", "time", "timestamp", "datetime", "month", "year", "period", "day", "week", "ds"}
-MISSING_TOKENS = ["", "na", "n/a", "nan", "-", "--", "?", "null", "none", "nil", "missing", "#n/a", ".", "#value!"]
 MAX_ROWS = 1_000_000   # rows of an upload: more is more than a browser session trains on
 MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates are read from them)
 TOO_MANY_ROWS = ("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
@@ -58,12 +58,6 @@ TOO_MANY_ROWS = ("The file has {rows:,} rows; at most {limit:,} are read. Aggreg
 TOO_MANY_COLUMNS = ("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
                     "column, the column to forecast and the extra inputs you want, and upload "
                     "that.")
-CURRENCY = (r"US\$|[$€£¥₹元円]|人民币|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|RMB|INR|SEK|NOK|DKK|"
-            r"HKD|TWD)\b")
-# Thousands separators: spaces, no-break spaces, Swiss apostrophes. The odd spaces are the
-# characters themselves, not "\u" escapes: pandas may hand the pattern to pyarrow's RE2, which
-# refuses "\u".
-SPACES = "[\\s\u00a0\u202f\u2009'’]"
 
 
 @dataclass(frozen=True)
@@ -93,12 +87,13 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     if len(table) < 2:
         raise ValueError(ONE_ROW)
     time_col, times = _find_time_column(table, time_col, notices)
-    numbers, problems = _parse_numbers(table.drop(columns=[time_col] if time_col else []), notices)
-    value_col, covariates = _choose_columns(numbers, value_col, covariates)
+    numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
+    value_col, covariates = _choose_columns(numbers.frame, value_col, covariates)
     chosen = [value_col, *covariates]
     for column in chosen:
-        notices.extend(problems.get(column, []))
-    frame = numbers[chosen]
+        notices.extend(numbers.notices(column))
+    frame = numbers.frame[chosen]
+    check_magnitude(frame)
     if times is None:
         frame, freq, label = frame.reset_index(drop=True), None, "row order (no time column)"
     else:
@@ -112,7 +107,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
         notices.append(f"A {label} series usually repeats every {unseen} steps, but its "
                        f"{len(frame):,} values do not hold that twice, so no season is used "
                        f"(more data would let the forecast learn it).")
-    usable = tuple(c for c in numbers.columns if numbers[c].notna().any())
+    usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     return SeriesData(frame, value_col, tuple(covariates), time_col, freq, label, season, tuple(notices),
                       usable, name)
 
@@ -126,7 +121,7 @@ def _read_source(source, name: str | None) -> tuple[bytes, str]:
         try:
             return path.read_bytes(), name or path.name
         except OSError as error:
-            raise ValueError(f"The file '{path}' could not be opened ({error.strerror}); check the path.") from None
+            raise ValueError(f"The file {quoted(path, 200)} could not be opened ({error.strerror}); check the path.") from None
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), name or "uploaded data"
     if hasattr(source, "read"):
@@ -217,97 +212,23 @@ def _read_table(text: str, notices: list[str]) -> pd.DataFrame:
     return table.drop(columns=empty_extra).dropna(how="all").reset_index(drop=True)
 
 
-# ---- numbers ---------------------------------------------------------------------------------
-
-
-def _parse_numbers(table: pd.DataFrame, notices: list[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """Numeric columns as float64 (NaN where missing) and, per column, the notices about its repairs."""
-    decimal = _decimal_mark([_strip_decoration(table[c].dropna().head(1000))[0] for c in table.columns])
-    if decimal == ",":
-        notices.append("Numbers use a decimal comma (for example '12,5' is read as 12.5).")
-    numbers, problems = {}, {}
-    for column in table.columns:
-        cells = table[column]
-        plain = cells if decimal == "." else cells.str.replace(",", ".", regex=False)
-        values = pd.to_numeric(plain, errors="coerce")
-        if values.count() == cells.count() and not (decimal == "," and cells.str.contains(".", regex=False).any()):
-            found, separators = {}, None  # plain numbers already: skip the slower clean-up
-        else:
-            cells, found = _strip_decoration(cells)
-            mark, other = (",", ".") if decimal == "," else (".", ",")
-            separators = cells.str.contains(other, regex=False, na=False)
-            values = pd.to_numeric(cells.str.replace(other, "", regex=False).str.replace(mark, ".", regex=False),
-                                   errors="coerce")
-        values = values.astype("float64").where(lambda v: np.isfinite(v))
-        present = int(cells.notna().sum())
-        if present and values.notna().sum() < 0.8 * present:
-            continue  # mostly text: not a numeric column
-        numbers[column] = values
-        problems[column] = _number_notices(column, table[column], values, found, separators)
-    if not numbers:
-        raise ValueError(NO_NUMBERS.format(columns=", ".join(f"'{c}'" for c in table.columns) or "none"))
-    return pd.DataFrame(numbers, index=table.index), problems
-
-
-def _strip_decoration(cells: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
-    """Remove missing-value tokens, currency, percent signs, spaces; "(5)" becomes "-5".
-    Full-width forms from Chinese and Japanese exports ("￥１，２３４．５", "１２％") are read
-    as their ASCII twins first."""
-    cells = cells.str.normalize("NFKC")
-    cells = cells.mask(cells.str.lower().isin(MISSING_TOKENS))
-    found = {"currency": cells.str.contains(CURRENCY, regex=True, na=False),
-             "percent": cells.str.contains("%", regex=False, na=False),
-             "spaces": cells.str.contains(rf"\d{SPACES}+\d", regex=True, na=False)}
-    cells = cells.str.replace(CURRENCY, "", regex=True).str.replace("%", "", regex=False)
-    cells = cells.str.replace(SPACES, "", regex=True).str.replace("−", "-", regex=False)
-    cells = cells.str.replace(r"^\((.*)\)$", r"-\1", regex=True)  # accounting style: (1,234) is negative
-    return cells, found
-
-
-def _decimal_mark(columns: list[pd.Series]) -> str:
-    """"," when more number-shaped cells show a decimal comma ("12,5", "1.234,5") than a decimal point."""
-    cells = pd.concat([c.dropna().head(1000) for c in columns] or [pd.Series([], dtype=str)])
-    cells = cells[cells.str.fullmatch(r"-?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d+)?|-?\d+(?:[.,]\d+)?", na=False)]
-    comma = cells.str.contains(r"\d,(?:\d{1,2}|\d{4,})$|\.\d{3},\d", regex=True).sum()
-    point = cells.str.contains(r"\d\.(?:\d{1,2}|\d{4,})$|,\d{3}\.\d", regex=True).sum()
-    return "," if comma > point else "."
-
-
-def _number_notices(column: str, raw: pd.Series, values: pd.Series, found: dict, separators: pd.Series) -> list:
-    def example(mask: pd.Series) -> str:
-        first = mask & values.notna()
-        position = int(np.argmax(first.to_numpy())) if first.any() else None
-        return "" if position is None else f" (for example '{raw.iloc[position]}' is read as {values.iloc[position]:g})"
-
-    notes = []
-    if found.get("currency", pd.Series()).any():
-        notes.append(f"Currency signs in '{column}' were removed{example(found['currency'])}.")
-    if found.get("percent", pd.Series()).any():
-        notes.append(f"Percent signs in '{column}' were removed and the values stay in percent units"
-                     f"{example(found['percent'])}.")
-    if found and (separators | found["spaces"]).any():
-        notes.append(f"Thousands separators in '{column}' were removed{example(separators | found['spaces'])}.")
-    junk = raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS) & values.isna()
-    if junk.any():
-        first = raw[junk].iloc[0]
-        notes.append(f"{_count(int(junk.sum()), 'cell')} in '{column}' held text instead of a number "
-                     f"(for example '{first}') and {_were(junk.sum())} treated as missing.")
-    return notes
+# ---- choosing the columns -------------------------------------------------------------------
 
 
 def _choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Sequence[str]) -> tuple:
-    has_values = [c for c in numbers.columns if numbers[c].notna().any()]
+    has_values = list(numbers.columns[numbers.notna().any().to_numpy()])
     if value_col is None:
         # The right-most column, passing over 0/1 flags (a "promo" column is a covariate, not the target).
-        measures = [c for c in has_values if not numbers[c].dropna().isin([0.0, 1.0]).all()]
+        flags = (numbers.isin([0.0, 1.0]) | numbers.isna()).all().to_numpy()
+        measures = [c for c, flag in zip(numbers.columns, flags) if c in has_values and not flag]
         value_col = (measures or has_values or list(numbers.columns))[-1]
     covariates = [c for c in dict.fromkeys(covariates) if c != value_col]
     for column in [value_col, *covariates]:
         if column not in numbers.columns:
-            choices = ", ".join(f"'{c}'" for c in has_values) or "none"
-            raise ValueError(UNKNOWN_COLUMN.format(column=column, choices=choices))
+            choices = listed(has_values, limit=10) or "none"
+            raise ValueError(UNKNOWN_COLUMN.format(column=quoted(column), choices=choices))
         if numbers[column].isna().all():
-            raise ValueError(BLANK_COLUMN.format(column=column))
+            raise ValueError(BLANK_COLUMN.format(column=quoted(column)))
     return value_col, covariates
 
 
@@ -319,15 +240,16 @@ def _find_time_column(table: pd.DataFrame, time_col: str | None, notices: list[s
         return None, None
     if time_col is not None:
         if time_col not in table.columns:
-            choices = ", ".join(f"'{c}'" for c in table.columns)
-            raise ValueError(UNKNOWN_TIME_COLUMN.format(column=time_col, choices=choices))
+            choices = listed(table.columns, limit=10)
+            raise ValueError(UNKNOWN_TIME_COLUMN.format(column=quoted(time_col), choices=choices))
         times = parse_dates(table[time_col], named_like_time=True, first=True, notices=notices)
         if times is None:
-            raise ValueError(NOT_DATES.format(column=time_col))
+            raise ValueError(NOT_DATES.format(column=quoted(time_col)))
         return time_col, times
-    # Columns named like time come first, then the others from left to right.
+    # Columns named like time come first, then the others that could hold dates, left to right.
     named = [c for c in table.columns if TIME_WORDS & set(re.split(r"[^a-z]+", c.lower()))]
-    for column in named + [c for c in table.columns if c not in named]:
+    others = [c for c, could in zip(table.columns, _could_be_dates(table)) if could and c not in named]
+    for column in named + others:
         found: list[str] = []
         # A column named like time may hold a few unreadable dates; any other must be clearly dates.
         times = parse_dates(table[column], named_like_time=column in named, first=column == table.columns[0],
@@ -337,6 +259,27 @@ def _find_time_column(table: pd.DataFrame, time_col: str | None, notices: list[s
             return column, times
     notices.append(NO_ROW_ORDER_NOTICE)
     return None, None
+
+
+def _could_be_dates(table: pd.DataFrame) -> np.ndarray:
+    """Per column, whether its first rows could be dates, judged for all columns at once: a
+    column of plain numbers (other than 8-digit 20240131s and 4-digit years) or of cells without
+    a digit is not, so a file of many columns does not try a date parser on each."""
+    sample = table.head(DATE_SAMPLE_ROWS)
+    rows, width = sample.shape
+    if not rows or not width:
+        return np.ones(width, dtype=bool)
+    cells = pd.concat([sample.iloc[:, i] for i in range(width)], ignore_index=True)
+    column = np.repeat(np.arange(width), rows)
+
+    def share(pattern: str) -> np.ndarray:
+        hits = cells.str.fullmatch(pattern, na=False).to_numpy()
+        return np.bincount(column, weights=hits, minlength=width) / np.maximum(present, 1)
+
+    present = np.bincount(column, weights=cells.notna().to_numpy(), minlength=width)
+    numbers = (share(r"[-+]?\d+(?:[.,]\d+)?") > 0.5) & (share(r"\d{8}") < 1) & (share(r"\d{4}") < 1)
+    digits = share(r".*\d.*") > 0
+    return (present < 2) | (~numbers & digits)
 
 
 # ---- the regular grid and missing values -----------------------------------------------------
@@ -355,7 +298,7 @@ def _onto_regular_grid(frame: pd.DataFrame, times: pd.Series, time_col: str, not
     freq, label = infer_frequency(index)
     slots = (index.max() - index.min()) / most_common_step(index)
     if slots > 5 * len(index) + 1000:  # a mistyped year would otherwise create a huge grid of gaps
-        raise ValueError(DATES_TOO_SPREAD.format(column=time_col, first=f"{index.min():%Y-%m-%d}",
+        raise ValueError(DATES_TOO_SPREAD.format(column=quoted(time_col), first=f"{index.min():%Y-%m-%d}",
                                                  last=f"{index.max():%Y-%m-%d}", rows=len(index), label=label))
     snapped = snap_to_grid(index, freq)
     moved = int((snapped != index).sum())
@@ -381,19 +324,19 @@ def _fill_from_past(frame: pd.DataFrame, notices: list[str]) -> pd.DataFrame:
     """Drop leading rows that have no past to fill from, then forward-fill: never look ahead."""
     blank = [c for c in frame.columns if frame[c].isna().all()]  # values only in rows with unreadable dates
     if blank:
-        raise ValueError(BLANK_COLUMN.format(column=blank[0]))
-    first_valid = {c: int(np.argmax(frame[c].notna().to_numpy())) for c in frame.columns}
+        raise ValueError(BLANK_COLUMN.format(column=quoted(blank[0])))
+    first_valid = dict(zip(frame.columns, frame.notna().to_numpy().argmax(axis=0).tolist()))
     lead = max(first_valid.values())
     if lead:
-        late = " and ".join(f"'{c}'" for c, position in first_valid.items() if position)
+        names = [c for c, position in first_valid.items() if position]
+        late = " and ".join(map(quoted, names)) if len(names) <= 2 else listed(names)
         rows = "row was" if lead == 1 else f"{lead} rows were"
         notices.append(f"The first {rows} dropped because {late} had no earlier value to fill "
                        f"{'it' if lead == 1 else 'them'} with.")
         frame = frame.iloc[lead:]
-    for column in frame.columns:
-        missing = int(frame[column].isna().sum())
-        if missing:
-            notices.append(f"{_count(missing, 'missing value')} in '{column}' {_were(missing)} filled with "
+    gaps = frame.isna().sum()
+    for column, missing in gaps[gaps > 0].items():
+        notices.append(f"{_count(missing, 'missing value')} in {quoted(column)} {_were(missing)} filled with "
                            "the previous value (never from the future).")
     if len(frame) < 2:
         raise ValueError(ONE_ROW)

@@ -1,0 +1,174 @@
+"""Owns reading numbers out of a CSV's text cells: decimal commas, thousands separators,
+currency and percent signs, full-width digits, accounting negatives and missing-value tokens,
+and the plain-words notice of each repair.
+
+Every cell of the table is read in one pass, column after column in one long column: the cost
+grows with the cells, not with the columns (a file of 500 columns costs what one column of the
+same cells does), and a column that holds plain numbers already skips the clean-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lstm_app.quoting import listed, quoted
+
+NO_NUMBERS = ("No column of numbers was found (columns seen: {columns}); the file needs at least "
+              "one column of numeric values (for example sales or temperature).")
+MISSING_TOKENS = ["", "na", "n/a", "nan", "-", "--", "?", "null", "none", "nil", "missing",
+                  "#n/a", ".", "#value!"]
+CURRENCY = (r"US\$|[$€£¥₹元円]|人民币|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|RMB|INR|SEK|NOK|DKK|"
+            r"HKD|TWD)\b")
+# Thousands separators: spaces, no-break spaces, Swiss apostrophes. The odd spaces are the
+# characters themselves, not "\u" escapes: pandas may hand the pattern to pyarrow's RE2, which
+# refuses "\u".
+SPACES = "[\\s\u00a0\u202f\u2009'’]"
+TOO_LARGE = ("The column {column} holds numbers as large as {value:.3g}, too large to compute "
+             "with (the limit is {limit:.0e}); check it for overflowed cells, or rescale it "
+             "(for example in millions).")
+MAX_MAGNITUDE = 1e30  # squared errors and the scaler's sums of 1M such values stay finite
+DECIMAL_SAMPLE = 1000  # cells per column that decide between a decimal point and comma
+NUMERIC_SHARE = 0.8  # of a column's present cells that must read as numbers
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The numeric columns of a table and what was repaired in each (asked per column, so a
+    file of many columns words notices only for the columns used)."""
+
+    frame: pd.DataFrame  # numeric columns in file order: float64, NaN where missing or unreadable
+    raw: pd.Series  # every cell of the table, column after column, as it came
+    values: np.ndarray  # the number read from each of those cells, NaN where none
+    found: dict[str, np.ndarray]  # per cell: "currency", "percent", "separators" removed
+    starts: dict[str, int]  # a column's first cell in raw and values
+
+    def notices(self, column: str) -> list[str]:
+        """One sentence per kind of repair made in ``column``, with an example of each."""
+        at = slice(self.starts[column], self.starts[column] + len(self.frame))
+        raw, values = self.raw.iloc[at], self.values[at]
+        read = ~np.isnan(values)
+
+        def example(mask: np.ndarray) -> str:
+            hits = np.flatnonzero(mask & read)
+            if not len(hits):
+                return ""
+            return f" (for example {quoted(raw.iloc[hits[0]])} is read as {values[hits[0]]:g})"
+
+        name, notes = quoted(column), []
+        currency, percent, separators = (self.found[k][at] for k in ("currency", "percent",
+                                                                      "separators"))
+        if currency.any():
+            notes.append(f"Currency signs in {name} were removed{example(currency)}.")
+        if percent.any():
+            notes.append(f"Percent signs in {name} were removed and the values stay in percent "
+                         f"units{example(percent)}.")
+        if separators.any():
+            notes.append(f"Thousands separators in {name} were removed{example(separators)}.")
+        junk = (raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS)).to_numpy() & ~read
+        if junk.any():
+            count = int(junk.sum())
+            notes.append(f"{count} {'cell' if count == 1 else 'cells'} in {name} held text instead "
+                         f"of a number (for example {quoted(raw.iloc[np.flatnonzero(junk)[0]])}) "
+                         f"and {'was' if count == 1 else 'were'} treated as missing.")
+        return notes
+
+
+def read_numbers(table: pd.DataFrame, notices: list[str]) -> Numbers:
+    """The columns of ``table`` (text cells, NaN where blank) that hold numbers: those where at
+    least 80% of the present cells read as one. A decimal comma is told apart from a point by
+    the cells themselves (and said in ``notices``); refuses a table without any number."""
+    names, rows = [str(c) for c in table.columns], len(table)
+    if not names:
+        raise ValueError(NO_NUMBERS.format(columns="none"))
+    cells = pd.concat([table.iloc[:, i] for i in range(len(names))], ignore_index=True)
+    column = np.repeat(np.arange(len(names)), rows)
+    present = cells.notna().to_numpy()
+    decimal = _decimal_mark(cells[_first_present(present, column, rows)])
+    if decimal == ",":
+        notices.append("Numbers use a decimal comma (for example '12,5' is read as 12.5).")
+    values, found, present = _read_cells(cells, column, present, decimal)
+    counts = np.bincount(column, weights=present, minlength=len(names))
+    read = np.bincount(column, weights=~np.isnan(values), minlength=len(names))
+    numeric = (counts == 0) | (read >= NUMERIC_SHARE * counts)
+    if not numeric.any():
+        raise ValueError(NO_NUMBERS.format(columns=listed(names)))
+    kept = [name for name, keep in zip(names, numeric) if keep]
+    grid = values.reshape(len(names), rows)[numeric].T
+    frame = pd.DataFrame(grid, index=table.index, columns=kept)
+    starts = {name: i * rows for i, name in enumerate(names) if numeric[i]}
+    return Numbers(frame, cells, values, found, starts)
+
+
+def _first_present(present: np.ndarray, column: np.ndarray, rows: int) -> np.ndarray:
+    """A mask of each column's first DECIMAL_SAMPLE present cells."""
+    seen = np.cumsum(present)
+    before = np.concatenate([[0], seen])[np.arange(len(present)) // max(rows, 1) * rows]
+    return present & (seen - before <= DECIMAL_SAMPLE)
+
+
+def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,
+                decimal: str) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Each cell's number (NaN where none), per cell which decorations were removed, and
+    ``present`` less the cells that say they are missing ("n/a", "-"). The cells of columns
+    that read as plain numbers at once skip the clean-up."""
+    mark, other = (",", ".") if decimal == "," else (".", ",")
+    plain = cells if decimal == "." else cells.str.replace(",", ".", regex=False)
+    values = np.array(pd.to_numeric(plain, errors="coerce").to_numpy(dtype="float64",
+                                                                       na_value=np.nan))
+    missed = present & np.isnan(values)
+    if decimal == ",":  # "1.234" is a thousand there, not one point two
+        missed |= cells.str.contains(".", regex=False, na=False).to_numpy()
+    slow = np.bincount(column, weights=missed, minlength=column.max(initial=0) + 1) > 0
+    slow_cells = slow[column] & present if len(column) else missed
+    found = {k: np.zeros(len(cells), dtype=bool) for k in ("currency", "percent", "separators")}
+    if slow_cells.any():
+        stripped, marks = _strip_decoration(cells[slow_cells])
+        separators = stripped.str.contains(other, regex=False, na=False).to_numpy()
+        number = stripped.str.replace(other, "", regex=False).str.replace(mark, ".", regex=False)
+        values[slow_cells] = pd.to_numeric(number, errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan)
+        found["currency"][slow_cells] = marks["currency"]
+        found["percent"][slow_cells] = marks["percent"]
+        found["separators"][slow_cells] = separators | marks["spaces"]
+        present = present.copy()
+        present[slow_cells] = stripped.notna().to_numpy()
+    values[~np.isfinite(values)] = np.nan
+    return values, found, present
+
+
+def _strip_decoration(cells: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray]]:
+    """Remove missing-value tokens, currency, percent signs, spaces; "(5)" becomes "-5".
+    Full-width forms from Chinese and Japanese exports ("￥１，２３４．５", "１２％") are read
+    as their ASCII twins first."""
+    cells = cells.str.normalize("NFKC")
+    cells = cells.mask(cells.str.lower().isin(MISSING_TOKENS))
+    found = {"currency": cells.str.contains(CURRENCY, regex=True, na=False),
+             "percent": cells.str.contains("%", regex=False, na=False),
+             "spaces": cells.str.contains(rf"\d{SPACES}+\d", regex=True, na=False)}
+    cells = cells.str.replace(CURRENCY, "", regex=True).str.replace("%", "", regex=False)
+    cells = cells.str.replace(SPACES, "", regex=True).str.replace("−", "-", regex=False)
+    cells = cells.str.replace(r"^\((.*)\)$", r"-\1", regex=True)  # accounting: (1,234) is negative
+    return cells, {k: v.to_numpy(dtype=bool) for k, v in found.items()}
+
+
+def _decimal_mark(cells: pd.Series) -> str:
+    """"," when more number-shaped cells show a decimal comma ("12,5", "1.234,5") than a
+    decimal point."""
+    cells, _ = _strip_decoration(cells)
+    cells = cells[cells.str.fullmatch(r"-?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d+)?|-?\d+(?:[.,]\d+)?",
+                                      na=False)]
+    comma = cells.str.contains(r"\d,(?:\d{1,2}|\d{4,})$|\.\d{3},\d", regex=True).sum()
+    point = cells.str.contains(r"\d\.(?:\d{1,2}|\d{4,})$|,\d{3}\.\d", regex=True).sum()
+    return "," if comma > point else "."
+
+
+def check_magnitude(frame: pd.DataFrame) -> None:
+    """Refuse a column (of those about to be used) holding a number too large to compute with:
+    1e308 is a float, but its square, and the sum of two, are not."""
+    largest = frame.abs().max()
+    too_large = largest[largest > MAX_MAGNITUDE]
+    if len(too_large):
+        raise ValueError(TOO_LARGE.format(column=quoted(too_large.index[0]),
+                                          value=too_large.iloc[0], limit=MAX_MAGNITUDE))
