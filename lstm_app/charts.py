@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import html
 import math
+import re
 from dataclasses import replace
 from typing import Sequence
 
@@ -25,6 +28,38 @@ COVARIATES = ["#8c9fb5", "#b59a8c", "#9ab58c", "#b58cae"]
 TEMPLATE = pio.templates["plotly_white"]
 SPAN_FILLS = {"train": "rgba(120, 120, 120, 0.07)", "validation": "rgba(224, 123, 26, 0.09)",
               "test": "rgba(31, 95, 209, 0.08)"}
+
+
+def literal(build):
+    """A chart builder whose figure shows every label as the text it is. Plotly reads <a href>,
+    <b>, <br> and entities as markup in titles, axis titles, legend names, tick labels, hover
+    text and annotations, and column, file and run names and a text's tokens are the user's: a
+    name holding <a href=…> would otherwise become a live link on the page."""
+
+    @functools.wraps(build)
+    def built(*args, **kwargs) -> go.Figure:
+        fig = build(*args, **kwargs)
+        for trace in fig.data:
+            for field in ("name", "text", "x", "y"):
+                value = getattr(trace, field, None)
+                if isinstance(value, str):
+                    trace[field] = _escape(value)
+                elif (isinstance(value, (list, tuple)) and value
+                      and all(isinstance(v, str) for v in value)):
+                    trace[field] = [_escape(v) for v in value]
+        fig.update_layout(title_text=_escape(fig.layout.title.text or ""))
+        for axis in (fig.layout[name] for name in fig.layout if re.match(r"[xy]axis\d*$", name)):
+            if axis.title.text:
+                axis.title.text = _escape(axis.title.text)
+        for note in fig.layout.annotations:
+            note.text = _escape(note.text or "")
+        return fig
+
+    return built
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> go.Figure:
@@ -100,6 +135,7 @@ def _add_span(fig: go.Figure, index: pd.Index, name: str, start: int, end: int) 
                   annotation_position="top left", annotation_font_color="#666666")
 
 
+@literal
 def series_chart(frame: pd.DataFrame, value_col: str, covariates: Sequence[str] = (),
                  title: str | None = None,
                  spans: dict[str, tuple[int, int]] | None = None) -> go.Figure:
@@ -128,6 +164,7 @@ def _best_epoch(history: Sequence) -> tuple[int, float] | None:
     return epoch, loss
 
 
+@literal
 def loss_chart(history: Sequence, batches: Sequence = (), log_y: bool = False,
                loss_label: str = "loss (MSE, scaled)", perplexity: bool = False) -> go.Figure:
     """Train and validation loss per epoch (epoch records), per-batch train loss faint
@@ -167,6 +204,7 @@ def _exp(loss: float | None) -> float | None:
     return None if loss is None else math.exp(min(loss, 50.0))  # no overflow when it diverged
 
 
+@literal
 def validation_chart(times, actual, forecast, value_label: str,
                      title: str = "Live forecast on the validation span") -> go.Figure:
     """The validation span's actual values and, once there is one, the model's one-step-ahead forecast."""
@@ -176,6 +214,7 @@ def validation_chart(times, actual, forecast, value_label: str,
     return _layout(fig, title, _x_title(times), value_label)
 
 
+@literal
 def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
                    step: int = 1, origin=None, origin_label: str = "") -> go.Figure:
     """The test span's forecasts with bands against the actual values, after some context:
@@ -206,6 +245,7 @@ def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
     return _layout(fig, title, _x_title(history.index), value_label)
 
 
+@literal
 def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,
                    tail: int | None = None) -> go.Figure:
     """Recent history, then the forecast with its bands, joined at the last observation ("now");
@@ -270,6 +310,7 @@ RUN_COLORS = ["#1f5fd1", "#e07b1a", "#2a9d5b", "#c2410c", "#7c3aed", "#0e7490", 
               "#4d7c0f"]
 
 
+@literal
 def runs_loss_chart(curves: Sequence[tuple[str, Sequence]], log_y: bool = False) -> go.Figure:
     """Several runs' validation loss per epoch (solid) and training loss (dotted), one colour each."""
     fig = go.Figure()
@@ -288,6 +329,7 @@ def runs_loss_chart(curves: Sequence[tuple[str, Sequence]], log_y: bool = False)
     return fig
 
 
+@literal
 def state_heatmap(matrix, steps: Sequence, title: str, gate: bool) -> go.Figure:
     """Units (rows) × time steps (columns): a gate from 0 to 1, or a state around 0 (blue below)."""
     values = np.asarray(matrix, dtype=float)
@@ -304,6 +346,7 @@ def state_heatmap(matrix, steps: Sequence, title: str, gate: bool) -> go.Figure:
     return fig
 
 
+@literal
 def pca_chart(coords, labels: Sequence, shares: tuple[float, float], title: str) -> go.Figure:
     """Hidden states in two dimensions, joined in time order and coloured from early to late."""
     coords = np.asarray(coords)
@@ -321,6 +364,7 @@ def pca_chart(coords, labels: Sequence, shares: tuple[float, float], title: str)
     return fig
 
 
+@literal
 def attribution_chart(times, values, scores, value_label: str) -> go.Figure:
     """The input window (line) with each step's importance for the forecast (bars behind it)."""
     fig = go.Figure()

@@ -271,3 +271,43 @@ def test_a_long_series_is_sent_thinned_with_its_peaks_and_troughs():
     assert times.is_monotonic_increasing and times[0] == index[0] and times[-1] == index[-1]
     short = charts.series_chart(pd.DataFrame({"load": values[:100]}, index=index[:100]), "load")
     assert len(short.data[0].y) == 100  # a short series is sent whole
+
+
+EVIL = '<a href="https://evil.example/x">open</a> <b>&amp;</b>'
+SHOWN = '&lt;a href="https://evil.example/x"&gt;open&lt;/a&gt; &lt;b&gt;&amp;amp;&lt;/b&gt;'
+
+
+def texts_of(fig: go.Figure) -> list[str]:
+    """Every text of a figure that Plotly reads as markup."""
+    found = [fig.layout.title.text or ""]
+    found += [fig.layout[a].title.text or "" for a in fig.layout if a[1:5] == "axis"]
+    found += [note.text or "" for note in fig.layout.annotations]
+    for t in fig.data:
+        for field in ("name", "text", "x", "y"):
+            value = getattr(t, field, None)
+            values = [value] if isinstance(value, str) else [] if value is None else list(value)
+            found += [v for v in values if isinstance(v, str)]
+    return found
+
+
+def test_every_chart_shows_a_users_markup_as_text(frame, backtest, future):
+    """A column, run or token named with an <a href> must not become a link on the page: every
+    label that holds it holds it escaped, the entities Plotly turns back into the characters."""
+    frame = frame.rename(columns={"passengers": EVIL, "price": EVIL + " 2"})
+    frame.index.name = EVIL
+    history = [EpochRecord(epoch=1, train_loss=1.0, val_loss=0.9, seconds=1.0)]
+    figures = [
+        charts.series_chart(frame, EVIL, [EVIL + " 2"]),
+        charts.backtest_chart(backtest, frame[EVIL], EVIL, origin=DATES[8], origin_label=EVIL),
+        charts.forecast_chart(frame[EVIL], future, EVIL),
+        charts.validation_chart(DATES[:3], [1, 2, 3], [1, 2, 3], EVIL),
+        charts.runs_loss_chart([(EVIL, history)]),
+        charts.state_heatmap(np.ones((2, 2)), [EVIL, "b"], EVIL, gate=True),
+        charts.pca_chart(np.ones((2, 2)), [EVIL, "b"], (0.5, 0.2), EVIL),
+        charts.attribution_chart(DATES[:2], [1.0, 2.0], [0.1, 0.2], EVIL),
+    ]
+    for fig in figures:
+        texts = texts_of(fig)
+        assert any(SHOWN in t for t in texts), fig.layout.title.text
+        assert not any("<a " in t or "<b>" in t for t in texts), texts
+    assert charts.series_chart(frame[[EVIL]], EVIL).layout.title.text == f"{SHOWN} over time"

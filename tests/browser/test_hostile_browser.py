@@ -12,7 +12,6 @@ trains in the browser; three tiny runs are made once, straight into the server's
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
 from urllib.parse import quote, urlparse
@@ -36,10 +35,6 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 CASES = {c.id: c for c in CSV_CASES + TEXT_CASES + NAME_CASES + ADDRESS_CASES + PROMPT_CASES}
 IMAGE = STRINGS["names"]["markdown_image"]  # a markdown image on the corpus' host
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-# Every page asks Google's font server for its tab icon: a bug of its own, pinned by
-# test_a_page_asks_no_outside_host; the other tests look for any other outside request.
-FAVICON = re.compile(r"^https://fonts\.gstatic\.com/s/i/short-term/release/"
-                     r"materialsymbolsrounded/\w+/default/24px\.svg$")
 # Elements that load or link something of the corpus' host: an image, a link in markdown, a
 # link in a Plotly title or legend (an SVG <a xlink:href>).
 EVIL_ELEMENTS_JS = """(host) => [...document.querySelectorAll('*')].filter(el =>
@@ -47,11 +42,6 @@ EVIL_ELEMENTS_JS = """(host) => [...document.querySelectorAll('*')].filter(el =>
                                && a.value.includes(host)))
   .map(el => el.outerHTML.slice(0, 200))"""
 NOT_SAVED = "that is not saved here"
-
-def xfails(cases, bugs: dict[str, str]) -> list:
-    return [pytest.param(c, marks=[pytest.mark.xfail(strict=True, reason=bugs[c])]
-                         if c in bugs else []) for c in cases]
-
 
 class Watched:
     """What the page asked of the outside world (requests to other hosts, aborted; dialogs),
@@ -101,8 +91,7 @@ def assert_safe(page: Page, watched: Watched, *literal: str) -> None:
     outside, no dialog, and each of ``literal`` shown as text."""
     assert_no_traceback(page)
     assert page.evaluate(EVIL_ELEMENTS_JS, EVIL_HOST) == []
-    asked = [url for url in watched.outside if not FAVICON.match(url)]
-    assert asked == [], f"the page asked outside hosts: {asked}"
+    assert watched.outside == [], f"the page asked outside hosts: {watched.outside}"
     assert watched.dialogs == [], f"a script opened dialogs: {watched.dialogs}"
     assert_no_traceback_logged(watched.log, watched.since)
     text = shown_text(page)
@@ -145,13 +134,9 @@ FORECAST_UPLOADS = {
     "csv_name_img_onerror": "<img src=x onerror=alert(1)>.csv:",
     "csv_bom_nul": "not a text CSV",
 }
-FORECAST_BUGS = {
-    "csv_link_columns": "Plotly renders the <a href> of a column's name as a link to evil.example "
-                        "in the data chart's title and axis (charts.py does not escape names).",
-}
 
 
-@pytest.mark.parametrize("case_id", xfails(FORECAST_UPLOADS, FORECAST_BUGS))
+@pytest.mark.parametrize("case_id", FORECAST_UPLOADS)
 def test_a_hostile_csv_upload_on_the_forecast_page(page: Page, app_server, watched, case_id):
     case = CASES[case_id]
     open_task_page(page, app_server, "forecast", "Forecast", "fc_kind")
@@ -195,13 +180,6 @@ def test_a_hostile_text_upload_on_the_text_page(page: Page, app_server, watched,
 
 # --- run names on the Runs page -----------------------------------------------------------------
 
-NAME_BUGS = {
-    "name_html_link": "Plotly renders the <a href> of a run's name as a link to evil.example in "
-                      "the Runs page's loss chart (charts.py does not escape names).",
-    "name_1mb": "The Runs page's form hands a name over 200 characters to RunStore.rename, whose "
-                "ValueError nobody catches: the page shows Streamlit's error box, not the "
-                "sentence.",
-}
 
 
 def select_only(page: Page, run_id: str) -> None:
@@ -217,8 +195,7 @@ def select_only(page: Page, run_id: str) -> None:
     expect(page.get_by_role("heading", name="This run")).to_be_visible()
 
 
-@pytest.mark.parametrize("case_id", xfails(["name_markdown_image", "name_html_link", "name_1mb"],
-                                           NAME_BUGS))
+@pytest.mark.parametrize("case_id", ["name_markdown_image", "name_html_link", "name_1mb"])
 def test_a_hostile_run_name_on_the_runs_page(page: Page, app_server, watched, saved, case_id):
     store, runs = saved
     run_id, name = runs["forecast"], text_of(CASES[case_id])
