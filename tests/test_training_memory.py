@@ -23,25 +23,31 @@ CPU = None  # the device argument: anything but a CUDA device reads the machine'
 ABSURD = TextConfig(hidden_size=2048, num_layers=4, batch_size=1024, seq_len=1000)
 
 
+@pytest.fixture(autouse=True)
+def two_at_once(monkeypatch):
+    """The server's default: two trainings may run at once, so each may take 35%."""
+    monkeypatch.delenv(memory.TRAININGS_AT_ONCE, raising=False)
+
+
 def test_settings_the_page_allows_but_no_machine_holds_are_refused_in_one_sentence():
     with pytest.raises(ValueError) as error:
         check_text_fits(ABSURD, 65, 32, CPU, available=20 * GB)
     assert str(error.value) == (
         "These settings need about 426 GB of memory to train; this machine has about 20 GB "
-        "free, and a training may take 70% of it. A smaller batch, fewer hidden units, fewer "
-        "layers or shorter chunks (sequence length) need less: batch 16, for example, needs "
-        "about 9.3 GB.")
+        "free, and a training may take 35% of it (2 may run at once). A smaller batch, fewer "
+        "hidden units, fewer layers or shorter chunks (sequence length) need less: batch 8, for "
+        "example, needs about 6.0 GB.")
 
 
 def test_the_batch_suggested_is_the_largest_halving_that_fits():
     config = TextConfig(hidden_size=1024, num_layers=2, batch_size=512, seq_len=200)
-    with pytest.raises(ValueError, match="batch 64, for example, needs about 1.9 GB"):
+    with pytest.raises(ValueError, match="batch 32, for example, needs about 1.1 GB"):
         check_text_fits(config, 65, 32, CPU, available=4 * GB)
-    fits = text_training_bytes(TextConfig(hidden_size=1024, num_layers=2, batch_size=64,
+    fits = text_training_bytes(TextConfig(hidden_size=1024, num_layers=2, batch_size=32,
                                           seq_len=200), 65, 32)
-    too_big = text_training_bytes(TextConfig(hidden_size=1024, num_layers=2, batch_size=128,
+    too_big = text_training_bytes(TextConfig(hidden_size=1024, num_layers=2, batch_size=64,
                                              seq_len=200), 65, 32)
-    assert fits <= 0.7 * 4 * GB < too_big
+    assert fits <= 0.35 * 4 * GB < too_big
 
 
 def test_when_no_batch_fits_the_sentence_names_the_other_settings():
@@ -57,8 +63,8 @@ def test_when_no_batch_fits_the_sentence_names_the_other_settings():
         check_forecast_fits(forecast, 20_000, CPU, available=8 * GB)
     assert str(error.value) == (
         "These settings need about 51 GB of memory to train; this machine has about 8.0 GB "
-        "free, and a training may take 70% of it. Choose fewer hidden units, fewer layers or "
-        "a shorter lookback: a smaller batch alone is not enough.")
+        "free, and a training may take 35% of it (2 may run at once). Choose fewer hidden "
+        "units, fewer layers or a shorter lookback: a smaller batch alone is not enough.")
 
 
 def test_the_default_settings_fit_in_a_small_machine():
@@ -68,11 +74,21 @@ def test_the_default_settings_fit_in_a_small_machine():
     assert text_training_bytes(TextConfig(), 65) < 300 * 2**20
 
 
-def test_the_share_a_training_may_take_is_seventy_percent():
+def test_the_trainings_that_may_run_at_once_share_seventy_percent(monkeypatch):
+    """Two trainings started in the same second each see the memory the other has not taken
+    yet: each may take its part of the 70%, so both together stay within it."""
+    check_fits(35 * 2**20, 100 * 2**20)
+    with pytest.raises(ValueError, match=r"^These settings need about 36 MB of memory to train; "
+                                         r"this machine has about 100 MB free, and a training "
+                                         r"may take 35% of it \(2 may run at once\)\."):
+        check_fits(36 * 2**20, 100 * 2**20)
+    monkeypatch.setenv(memory.TRAININGS_AT_ONCE, "1")  # a server that trains one at a time
     check_fits(70 * 2**20, 100 * 2**20)
-    with pytest.raises(ValueError, match="^These settings need about 71 MB of memory to train; "
-                                         "this machine has about 100 MB free"):
+    with pytest.raises(ValueError, match=r"may take 70% of it\. Choose"):
         check_fits(71 * 2**20, 100 * 2**20)
+    monkeypatch.setenv(memory.TRAININGS_AT_ONCE, "4")
+    with pytest.raises(ValueError, match=r"may take 18% of it \(4 may run at once\)"):
+        check_fits(18 * 2**20, 100 * 2**20)
 
 
 def test_the_estimate_follows_what_training_holds():

@@ -44,7 +44,8 @@ import torch
 
 FLOAT = 4                     # bytes per number
 TORCH_BASE = 100 * 2**20      # torch's own working memory in a fresh process
-USABLE_SHARE = 0.7            # a training may take at most this share of the free memory
+USABLE_SHARE = 0.7            # the trainings running at once may take this share of the free memory
+TRAININGS_AT_ONCE = "LSTM_APP_MAX_TRAININGS"  # how many may run at once on one server (default 2)
 OPTIMIZER_STATES = {"adam": 2, "adamw": 2, "sgd": 1, "rmsprop": 1}  # numbers kept per weight
 FEWER = ("fewer hidden units", "fewer layers")  # what lowers any training's memory
 
@@ -79,18 +80,34 @@ def halvings(batch_size: int) -> list[int]:
     return sizes
 
 
+def trainings_at_once() -> int:
+    """How many trainings one server runs at once ($LSTM_APP_MAX_TRAININGS, default 2)."""
+    try:
+        return max(1, int(os.environ.get(TRAININGS_AT_ONCE, "2")))
+    except ValueError:
+        return 2
+
+
 def check_fits(need: int, available: int, smaller_batches: dict[int, int] | None = None,
-               fixes: tuple[str, ...] = FEWER, machine: str = "this machine") -> None:
+               fixes: tuple[str, ...] = FEWER, machine: str = "this machine",
+               at_once: int | None = None) -> None:
     """A ValueError in one plain sentence when ``need`` bytes are more than the share of the
     ``available`` bytes (on ``machine``) a training may take. It names the largest of
     ``smaller_batches`` (batch size -> the bytes it needs) that would fit, or else the ``fixes``
-    (the other settings to lower)."""
-    usable = USABLE_SHARE * available
+    (the other settings to lower).
+
+    The share is USABLE_SHARE split between the ``at_once`` trainings (trainings_at_once())
+    that may run at the same time: two started in the same second each see the memory the
+    other has not taken yet, and each taking its part keeps both within the share."""
+    at_once = trainings_at_once() if at_once is None else at_once
+    share = USABLE_SHARE / at_once
+    usable = share * available
     if need <= usable:
         return
+    shared = f" ({at_once} may run at once)" if at_once > 1 else ""
     sentence = (f"These settings need about {_size(need)} of memory to train; {machine} has "
-                f"about {_size(available)} free, and a training may take "
-                f"{USABLE_SHARE:.0%} of it.")
+                f"about {_size(available)} free, and a training may take {share:.0%} of "
+                f"it{shared}.")
     fits = [(batch, bytes_) for batch, bytes_ in (smaller_batches or {}).items()
             if bytes_ <= usable]
     if fits:

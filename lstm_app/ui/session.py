@@ -14,6 +14,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ..training.jobs import Job, JobQueue
+from ..training.memory import trainings_at_once
 from ..training.process import in_worker_process, warm_up
 
 TASK_MODULES = ("lstm_app.tasks", "lstm_app.runs.recording")  # what every training imports
@@ -22,7 +23,7 @@ TASK_MODULES = ("lstm_app.tasks", "lstm_app.runs.recording")  # what every train
 @st.cache_resource
 def job_queue() -> JobQueue:
     """One queue for every browser session of this server process."""
-    limit = int(os.environ.get("LSTM_APP_MAX_TRAININGS", "2"))
+    limit = trainings_at_once()
     grace = float(os.environ.get("LSTM_APP_GRACE_SECONDS", "120"))
     threading.Thread(target=warm_up, args=(TASK_MODULES,), name="lstm-forkserver-warm-up",
                      daemon=True).start()
