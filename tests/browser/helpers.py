@@ -322,8 +322,10 @@ def open_task_page(page: Page, base_url: str, path: str, heading: str, ready_key
     are drawn (a fresh server's first visit reruns once before it draws the page)."""
     open_page(page, base_url, path)
     expect = _expect()
-    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-    expect(key_locator(page, ready_key)).to_be_visible()
+    # The page draws in one rerun: on a busy machine that takes longer than Playwright's 5 s.
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(
+        timeout=DEFAULT_TIMEOUT_MS)
+    expect(key_locator(page, ready_key)).to_be_visible(timeout=DEFAULT_TIMEOUT_MS)
     wait_for_app(page)
     return page
 
