@@ -67,6 +67,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 # --- the Streamlit server ------------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port of 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -171,11 +173,13 @@ def app_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("streamlit_server") / "server.log"
 
 
-def start_streamlit(entry: Path, cwd: Path, log_path: Path, env: dict | None = None):
-    """``streamlit run entry`` on a free port of 127.0.0.1, from ``cwd``, its output to
+def start_streamlit(entry: Path, cwd: Path, log_path: Path, env: dict | None = None,
+                    port: int | None = None, extra_args: Sequence[str] = ()):
+    """``streamlit run entry`` on ``port`` (a free one by default) of 127.0.0.1, from ``cwd``,
+    with ``extra_args`` (other config flags, e.g. ``--secrets.files``), its output to
     ``log_path``; returns (base URL, process, log file) once ``/_stcore/health`` answers ``ok``
     (the test fails with the server's output otherwise). Stop it with ``stop_streamlit``."""
-    port = _free_port()
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(entry),
@@ -186,6 +190,7 @@ def start_streamlit(entry: Path, cwd: Path, log_path: Path, env: dict | None = N
         # Tests need no hot reload; and files edited while the tests run must not put a
         # "source changed" prompt on the page.
         "--server.fileWatcherType", "none",
+        *extra_args,
     ]  # fmt: skip
     log = open(log_path, "wb")
     proc = subprocess.Popen(cmd, cwd=cwd, env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})),

@@ -24,7 +24,7 @@ from playwright.sync_api import Page, expect
 
 from lstm_app.runs.bundle import export_bundle
 from lstm_app.runs.recording import record, start_run
-from lstm_app.runs.store import RunStore
+from lstm_app.runs.store import MAX_NAME_CHARS, RunStore
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.settings import TextConfig
@@ -199,15 +199,15 @@ def select_only(page: Page, run_id: str) -> None:
 def test_a_hostile_run_name_on_the_runs_page(page: Page, app_server, watched, saved, case_id):
     store, runs = saved
     run_id, name = runs["forecast"], text_of(CASES[case_id])
-    typed = len(name) > 200  # too long to store: typed into the form, as a user would
+    typed = len(name) > MAX_NAME_CHARS  # too long to store: typed into the form, as a user would
     store.rename(run_id, "airline" if typed else name)
     open_page(page, app_server, "runs")
     select_only(page, run_id)
     box = key_locator(page, f"runs_name_{run_id}").locator("input")
     if typed:
-        box.fill(name)
+        box.fill(name)  # Streamlit's box refuses a paste longer than its max_chars: kept as it was
+        expect(box).to_have_value("airline")
         run_and_wait(page, lambda: page.get_by_role("button", name="Save the name and note").click())
-        expect(main(page).get_by_test_id("stAlertContentError")).to_contain_text("at most 200")
         assert store.get(run_id).name == "airline"
         assert_safe(page, watched)
         return

@@ -9,8 +9,9 @@ import os
 import re
 
 import pytest
+from conftest import free_port, start_streamlit, stop_streamlit
 from helpers import DEFAULT_TIMEOUT_MS, open_page, wait_for_app
-from streamlit_auth import auth_secrets, free_port, start_app, stop_app
+from streamlit_auth import auth_secrets
 
 CLIENT_ID, CLIENT_SECRET = "lstm-studio-test", "test-client-secret"
 TINY_APP = """\
@@ -43,11 +44,12 @@ def signed_in_app(tmp_path):
     log = tmp_path / "server.log"
     try:
         secrets = auth_secrets(tmp_path, app_url, provider_url, CLIENT_ID, CLIENT_SECRET)
-        proc = start_app(entry, tmp_path, log, port, secrets)
+        _, proc, log_file = start_streamlit(entry, tmp_path, log, port=port,
+                                            extra_args=("--secrets.files", str(secrets)))
         try:
             yield app_url, provider_url, log
         finally:
-            stop_app(proc)
+            stop_streamlit(proc, log_file)
     finally:
         stop_provider()
 

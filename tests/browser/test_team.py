@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import REPO, VIEWPORT
+from conftest import REPO, VIEWPORT, free_port, start_streamlit, stop_streamlit
 from helpers import assert_no_traceback, key_locator, main, shot, wait_for_app
 from playwright.sync_api import expect
 
@@ -16,7 +16,7 @@ from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig
 from oidc_provider import start_provider
-from streamlit_auth import auth_secrets, free_port, start_app, stop_app
+from streamlit_auth import auth_secrets
 
 
 ALICE, BOB = "alice@example.test", "bob@example.test"
@@ -38,12 +38,15 @@ def team(tmp_path_factory):
     provider_url, stop_provider = start_provider("lstm-studio", "s3cret",
                                                  [f"{app_url}/oauth2callback"])
     secrets = auth_secrets(tmp, app_url, provider_url, "lstm-studio", "s3cret")
-    proc = start_app(REPO / "app.py", REPO, tmp / "server.log", port, secrets,
-                     env={"LSTM_APP_HOME": str(store.home)})
     try:
-        yield app_url, store, ids
+        _, proc, log = start_streamlit(REPO / "app.py", REPO, tmp / "server.log",
+                                       {"LSTM_APP_HOME": str(store.home)}, port=port,
+                                       extra_args=("--secrets.files", str(secrets)))
+        try:
+            yield app_url, store, ids
+        finally:
+            stop_streamlit(proc, log)
     finally:
-        stop_app(proc)
         stop_provider()
 
 
