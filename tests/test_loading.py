@@ -7,14 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_app.series.loading import (
-    BINARY_FILE,
-    EMPTY_FILE,
-    NO_TIME_COLUMN,
-    ONE_ROW,
-    SPREADSHEET_FILE,
-    load_series,
-)
+from lstm_app.series.csv_table import BINARY_FILE, EMPTY_FILE, SPREADSHEET_FILE
+from lstm_app.series.loading import NO_TIME_COLUMN, ONE_ROW, load_series
 
 DATASETS = Path("/work/shared/datasets")
 
@@ -412,12 +406,12 @@ def test_six_daily_values_get_no_weekly_season():
 
 
 def test_an_upload_with_too_many_columns_or_rows_is_refused_in_a_sentence(monkeypatch):
-    import lstm_app.series.loading as loading
+    import lstm_app.series.csv_table as csv_table
 
     wide = ",".join(f"c{i}" for i in range(600)) + "\n" + ",".join("1" for _ in range(600))
     with pytest.raises(ValueError, match=r"^The file has 600 columns; at most 500 are read\."):
         load_series(wide.encode(), name="wide.csv")
-    monkeypatch.setattr(loading, "MAX_ROWS", 50)  # the same check, on a file small to make
+    monkeypatch.setattr(csv_table, "MAX_ROWS", 50)  # the same check, on a file small to make
     rows = "".join(f"2024-01-{1 + d % 28:02d} {d // 28:02d}:00,{d}\n" for d in range(60))
     with pytest.raises(ValueError, match=r"^The file has 60 rows; at most 50 are read"):
         load_series(f"time,load\n{rows}".encode(), name="long.csv")

@@ -8,17 +8,14 @@ Problems the user can fix raise a ValueError whose message is one plain sentence
 
 from __future__ import annotations
 
-import io
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from lstm_app.encodings import decode_legacy
+from lstm_app.series.csv_table import read_csv_table
 from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.numbers import check_magnitude, read_numbers
@@ -35,29 +32,16 @@ from lstm_app.series.frequency import (
 
 NO_TIME_COLUMN = "(none: use row order)"
 
-EMPTY_FILE = "The file is empty; choose a CSV file that has a header row and at least a few rows of numbers."
-BINARY_FILE = ("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
-               "and upload that.")
-SPREADSHEET_FILE = ("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or LibreOffice and use "
-                    "File → Save As → CSV, then upload that file.")
 ONE_ROW = "The file has only one row of data; a forecast needs a series of many values over time."
 BLANK_COLUMN = "The column {column} has no values (every cell is blank); choose another column or fill it in."
 UNKNOWN_COLUMN = "The column {column} is not a numeric column of this file; choose one of: {choices}."
 UNKNOWN_TIME_COLUMN = "The column {column} is not in this file; choose one of: {choices}."
 NOT_DATES = "The column {column} does not hold dates that could be read; choose another time column or row order."
-UNREADABLE = "The file could not be read as a CSV table: {reason}; check that it is a plain CSV export."
 DATES_TOO_SPREAD = ("The dates in {column} run from {first} to {last}, far longer than {rows} {label} rows "
                     "can cover; check the date column for mistyped dates.")
 NO_ROW_ORDER_NOTICE = "No date column was found, so row order is used as the time axis."
 
 TIME_WORDS = {"date", "time", "timestamp", "datetime", "month", "year", "period", "day", "week", "ds"}
-MAX_ROWS = 1_000_000   # rows of an upload: more is more than a browser session trains on
-MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates are read from them)
-TOO_MANY_ROWS = ("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
-                 "example hourly instead of by the minute) or keep its most recent part.")
-TOO_MANY_COLUMNS = ("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
-                    "column, the column to forecast and the extra inputs you want, and upload "
-                    "that.")
 
 
 @dataclass(frozen=True)
@@ -81,9 +65,8 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     time_col=None detects the date column; NO_TIME_COLUMN forces row order. value_col defaults
     to the right-most numeric column; covariates default to none.
     """
-    raw, name = _read_source(source, name)
     notices: list[str] = []
-    table = _read_table(_decode(raw, notices), notices)
+    table, name = read_csv_table(source, name, notices)
     if len(table) < 2:
         raise ValueError(ONE_ROW)
     time_col, times = _find_time_column(table, time_col, notices)
@@ -110,106 +93,6 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     return SeriesData(frame, value_col, tuple(covariates), time_col, freq, label, season, tuple(notices),
                       usable, name)
-
-
-# ---- bytes -> text -> table of strings ------------------------------------------------------
-
-
-def _read_source(source, name: str | None) -> tuple[bytes, str]:
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        try:
-            return path.read_bytes(), name or path.name
-        except OSError as error:
-            raise ValueError(f"The file {quoted(path, 200)} could not be opened ({error.strerror}); check the path.") from None
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), name or "uploaded data"
-    if hasattr(source, "read"):
-        if hasattr(source, "seek"):
-            source.seek(0)  # Streamlit reruns hand back the same upload, possibly already read
-        data = source.read()
-        data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        return data, name or Path(str(getattr(source, "name", "") or "uploaded data")).name
-    raise TypeError(f"load_series needs a path, bytes or a binary file object, not {type(source).__name__}")
-
-
-def _decode(raw: bytes, notices: list[str]) -> str:
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise ValueError(EMPTY_FILE)
-    # Spreadsheet signatures first: a renamed .xlsx is a zip and would otherwise look merely binary.
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ValueError(SPREADSHEET_FILE)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
-        text = raw.decode("utf-16", errors="replace")
-        notices.append("The file was saved as UTF-16 text and was converted.")
-    elif b"\x00" in raw or raw.startswith((b"%PDF", b"PAR1", b"\x1f\x8b")):
-        raise ValueError(BINARY_FILE)
-    else:
-        text = _decode_8bit(raw, notices)
-    if len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text)) > 0.01 * len(text):
-        raise ValueError(BINARY_FILE)
-    if not text.strip():
-        raise ValueError(EMPTY_FILE)
-    return text
-
-
-def _decode_8bit(raw: bytes, notices: list[str]) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    text, notice = decode_legacy(raw)
-    notices.append(notice)
-    return text
-
-
-def _detect_separator(text: str) -> str:
-    """The separator whose count per line (outside quotes) is the same in most of the first lines."""
-    lines = [line for line in text[:100_000].splitlines()[:50] if line.strip()]
-    unquoted = [re.sub(r'"[^"]*"', "", line) for line in lines]
-    best, best_score = ",", (0.0, 0)
-    for sep in (",", ";", "\t", "|"):
-        counts = [line.count(sep) for line in unquoted]
-        if counts[0] == 0:
-            continue
-        score = (sum(c == counts[0] for c in counts) / len(counts), counts[0])
-        if score > best_score:
-            best, best_score = sep, score
-    return best
-
-
-def _read_table(text: str, notices: list[str]) -> pd.DataFrame:
-    declared = re.match(r'"?sep=(.)"?\r?\n', text)  # Excel may write "sep=;" above the header
-    text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
-    options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
-                   on_bad_lines="skip", engine="c")
-    first_line = text.split("\n", 1)[0]
-    if first_line.count(sep) + 1 > MAX_COLUMNS:
-        raise ValueError(TOO_MANY_COLUMNS.format(columns=first_line.count(sep) + 1,
-                                                 limit=MAX_COLUMNS))
-    try:
-        table = pd.read_csv(io.StringIO(text), **options)
-        skipped = len(re.findall(r"(?m)^.*\S.*$", text)) - 1 - len(table)
-        if skipped > 0 and '"' not in text:  # quoted cells may span lines, so only count without quotes
-            notices.append(f"{_count(skipped, 'row')} had more cells than the header row and "
-                           f"{_were(skipped)} skipped.")
-        header = [str(c).strip() for c in table.columns]
-        if all(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", c) for c in header):  # pandas adds ".1" to repeats
-            # The first line holds numbers, not names: read it as data.
-            header = ["value"] if len(header) == 1 else [f"column {i + 1}" for i in range(len(header))]
-            table = pd.read_csv(io.StringIO(text), header=None, names=header, **options)
-            notices.append(f"The first row holds numbers, not column names, so the columns were named "
-                           f"{', '.join(repr(h) for h in header)}.")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError) as error:
-        reason = str(error).strip().splitlines()[0].rstrip(".")[:120] if str(error).strip() else "unknown error"
-        raise ValueError(UNREADABLE.format(reason=reason)) from None
-    if len(table) > MAX_ROWS:
-        raise ValueError(TOO_MANY_ROWS.format(rows=len(table), limit=MAX_ROWS))
-    table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
-    table = table.apply(lambda cells: cells.str.strip()).mask(lambda t: t.isin([""]))
-    # Trailing separators give empty "Unnamed" columns; blank lines of separators give empty rows.
-    empty_extra = [c for c in table.columns if c.startswith("Unnamed:") and table[c].isna().all()]
-    return table.drop(columns=empty_extra).dropna(how="all").reset_index(drop=True)
 
 
 # ---- choosing the columns -------------------------------------------------------------------

@@ -1,0 +1,138 @@
+"""Owns reading a CSV a user really uploads into a table of text cells: a path, bytes or a file
+object; UTF-8, UTF-16 or a legacy code page (Chinese or Western); the separator; Excel's
+"sep=" line; a header of numbers; the caps on rows and columns. What the cells mean (numbers,
+dates, ids) is for the loaders that read the table (loading.py, panel.py)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from lstm_app.encodings import decode_legacy
+from lstm_app.quoting import quoted
+
+EMPTY_FILE = "The file is empty; choose a CSV file that has a header row and at least a few rows of numbers."
+BINARY_FILE = ("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
+               "and upload that.")
+SPREADSHEET_FILE = ("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or LibreOffice and use "
+                    "File → Save As → CSV, then upload that file.")
+UNREADABLE = "The file could not be read as a CSV table: {reason}; check that it is a plain CSV export."
+MAX_ROWS = 1_000_000   # rows of an upload: more is more than a browser session trains on
+MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates are read from them)
+TOO_MANY_ROWS = ("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
+                 "example hourly instead of by the minute) or keep its most recent part.")
+TOO_MANY_COLUMNS = ("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
+                    "column, the column to forecast and the extra inputs you want, and upload "
+                    "that.")
+
+
+def read_csv_table(source, name: str | None, notices: list[str], max_rows: int | None = None,
+                   max_columns: int | None = None) -> tuple[pd.DataFrame, str]:
+    """The CSV ``source`` (path, bytes or binary file object) as a table of stripped text cells
+    (NaN where blank, empty rows and columns dropped) and its name (``name``, or the file's);
+    every conversion is a sentence in ``notices``. Refuses, in one sentence, what is no CSV
+    and a file over ``max_rows`` rows or ``max_columns`` columns (MAX_ROWS, MAX_COLUMNS)."""
+    raw, name = _read_source(source, name)
+    limits = (max_rows or MAX_ROWS, max_columns or MAX_COLUMNS)
+    return _read_table(_decode(raw, notices), notices, *limits), name
+
+
+def _read_source(source, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            return path.read_bytes(), name or path.name
+        except OSError as error:
+            raise ValueError(f"The file {quoted(path, 200)} could not be opened ({error.strerror}); check the path.") from None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), name or "uploaded data"
+    if hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)  # Streamlit reruns hand back the same upload, possibly already read
+        data = source.read()
+        data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        return data, name or Path(str(getattr(source, "name", "") or "uploaded data")).name
+    raise TypeError(f"load_series needs a path, bytes or a binary file object, not {type(source).__name__}")
+
+
+def _decode(raw: bytes, notices: list[str]) -> str:
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise ValueError(EMPTY_FILE)
+    # Spreadsheet signatures first: a renamed .xlsx is a zip and would otherwise look merely binary.
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ValueError(SPREADSHEET_FILE)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        text = raw.decode("utf-16", errors="replace")
+        notices.append("The file was saved as UTF-16 text and was converted.")
+    elif b"\x00" in raw or raw.startswith((b"%PDF", b"PAR1", b"\x1f\x8b")):
+        raise ValueError(BINARY_FILE)
+    else:
+        text = _decode_8bit(raw, notices)
+    if len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text)) > 0.01 * len(text):
+        raise ValueError(BINARY_FILE)
+    if not text.strip():
+        raise ValueError(EMPTY_FILE)
+    return text
+
+
+def _decode_8bit(raw: bytes, notices: list[str]) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text, notice = decode_legacy(raw)
+    notices.append(notice)
+    return text
+
+
+def _detect_separator(text: str) -> str:
+    """The separator whose count per line (outside quotes) is the same in most of the first lines."""
+    lines = [line for line in text[:100_000].splitlines()[:50] if line.strip()]
+    unquoted = [re.sub(r'"[^"]*"', "", line) for line in lines]
+    best, best_score = ",", (0.0, 0)
+    for sep in (",", ";", "\t", "|"):
+        counts = [line.count(sep) for line in unquoted]
+        if counts[0] == 0:
+            continue
+        score = (sum(c == counts[0] for c in counts) / len(counts), counts[0])
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) -> pd.DataFrame:
+    declared = re.match(r'"?sep=(.)"?\r?\n', text)  # Excel may write "sep=;" above the header
+    text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
+    options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
+                   on_bad_lines="skip", engine="c")
+    first_line = text.split("\n", 1)[0]
+    if first_line.count(sep) + 1 > max_columns:
+        raise ValueError(TOO_MANY_COLUMNS.format(columns=first_line.count(sep) + 1,
+                                                 limit=max_columns))
+    try:
+        table = pd.read_csv(io.StringIO(text), **options)
+        skipped = len(re.findall(r"(?m)^.*\S.*$", text)) - 1 - len(table)
+        if skipped > 0 and '"' not in text:  # quoted cells may span lines, so only count without quotes
+            rows, were = ("1 row", "was") if skipped == 1 else (f"{skipped} rows", "were")
+            notices.append(f"{rows} had more cells than the header row and {were} skipped.")
+        header = [str(c).strip() for c in table.columns]
+        if all(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", c) for c in header):  # pandas adds ".1" to repeats
+            # The first line holds numbers, not names: read it as data.
+            header = ["value"] if len(header) == 1 else [f"column {i + 1}" for i in range(len(header))]
+            table = pd.read_csv(io.StringIO(text), header=None, names=header, **options)
+            notices.append(f"The first row holds numbers, not column names, so the columns were named "
+                           f"{', '.join(repr(h) for h in header)}.")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError) as error:
+        reason = str(error).strip().splitlines()[0].rstrip(".")[:120] if str(error).strip() else "unknown error"
+        raise ValueError(UNREADABLE.format(reason=reason)) from None
+    if len(table) > max_rows:
+        raise ValueError(TOO_MANY_ROWS.format(rows=len(table), limit=max_rows))
+    table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
+    table = table.apply(lambda cells: cells.str.strip()).mask(lambda t: t.isin([""]))
+    # Trailing separators give empty "Unnamed" columns; blank lines of separators give empty rows.
+    empty_extra = [c for c in table.columns if c.startswith("Unnamed:") and table[c].isna().all()]
+    return table.drop(columns=empty_extra).dropna(how="all").reset_index(drop=True)
