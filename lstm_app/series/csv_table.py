@@ -21,6 +21,7 @@ BINARY_FILE = ("This file is not a text CSV (it looks binary); export your data 
 SPREADSHEET_FILE = ("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or LibreOffice and use "
                     "File → Save As → CSV, then upload that file.")
 UNREADABLE = "The file could not be read as a CSV table: {reason}; check that it is a plain CSV export."
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # not \t \n \f \r
 MAX_ROWS = 1_000_000   # rows of an upload: more is more than a browser session trains on
 MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates are read from them)
 TOO_MANY_ROWS = ("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
@@ -68,11 +69,14 @@ def _decode(raw: bytes, notices: list[str]) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         text = raw.decode("utf-16", errors="replace")
         notices.append("The file was saved as UTF-16 text and was converted.")
+        controls = len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text))
     elif b"\x00" in raw or raw.startswith((b"%PDF", b"PAR1", b"\x1f\x8b")):
         raise ValueError(BINARY_FILE)
     else:
+        # In UTF-8, GBK and Big5 alike a byte below 0x20 is that control character itself.
+        controls = len(raw) - len(raw.translate(None, CONTROL_BYTES))
         text = _decode_8bit(raw, notices)
-    if len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text)) > 0.01 * len(text):
+    if controls > 0.01 * len(text):
         raise ValueError(BINARY_FILE)
     if not text.strip():
         raise ValueError(EMPTY_FILE)
@@ -115,7 +119,9 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
                                                  limit=max_columns))
     try:
         table = pd.read_csv(io.StringIO(text), **options)
-        skipped = len(re.findall(r"(?m)^.*\S.*$", text)) - 1 - len(table)
+        skipped = _lines(text) - 1 - len(table)
+        if skipped > 0:  # there may be blank lines: count the lines that hold something
+            skipped = len(re.findall(r"(?m)^.*\S.*$", text)) - 1 - len(table)
         if skipped > 0 and '"' not in text:  # quoted cells may span lines, so only count without quotes
             rows, were = ("1 row", "was") if skipped == 1 else (f"{skipped} rows", "were")
             notices.append(f"{rows} had more cells than the header row and {were} skipped.")
@@ -136,3 +142,8 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
     # Trailing separators give empty "Unnamed" columns; blank lines of separators give empty rows.
     empty_extra = [c for c in table.columns if c.startswith("Unnamed:") and table[c].isna().all()]
     return table.drop(columns=empty_extra).dropna(how="all").reset_index(drop=True)
+
+
+def _lines(text: str) -> int:
+    """The lines of ``text``, blank ones too (a quick upper bound of the lines that hold data)."""
+    return text.count("\n") + (not text.endswith("\n"))

@@ -69,9 +69,9 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     table, name = read_csv_table(source, name, notices)
     if len(table) < 2:
         raise ValueError(ONE_ROW)
-    time_col, times = _find_time_column(table, time_col, notices)
+    time_col, times = find_time_column(table, time_col, notices)
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
-    value_col, covariates = _choose_columns(numbers.frame, value_col, covariates)
+    value_col, covariates = choose_columns(numbers.frame, value_col, covariates)
     chosen = [value_col, *covariates]
     for column in chosen:
         notices.extend(numbers.notices(column))
@@ -98,7 +98,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
 # ---- choosing the columns -------------------------------------------------------------------
 
 
-def _choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Sequence[str]) -> tuple:
+def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Sequence[str]) -> tuple:
     has_values = list(numbers.columns[numbers.notna().any().to_numpy()])
     if value_col is None:
         # The right-most column, passing over 0/1 flags (a "promo" column is a covariate, not the target).
@@ -118,7 +118,7 @@ def _choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Se
 # ---- the time column -----------------------------------------------------------------------------------
 
 
-def _find_time_column(table: pd.DataFrame, time_col: str | None, notices: list[str]) -> tuple:
+def find_time_column(table: pd.DataFrame, time_col: str | None, notices: list[str]) -> tuple:
     if time_col == NO_TIME_COLUMN:
         return None, None
     if time_col is not None:
@@ -171,8 +171,8 @@ def _could_be_dates(table: pd.DataFrame) -> np.ndarray:
 def _onto_regular_grid(frame: pd.DataFrame, times: pd.Series, time_col: str, notices: list[str]) -> tuple:
     unreadable = times.isna().to_numpy()
     if unreadable.any():
-        notices.append(f"{_count(int(unreadable.sum()), 'row')} whose date could not be read "
-                       f"{_were(unreadable.sum())} dropped.")
+        notices.append(f"{count_of(int(unreadable.sum()), 'row')} whose date could not be read "
+                       f"{were(unreadable.sum())} dropped.")
     frame, index = frame[~unreadable], pd.DatetimeIndex(times[~unreadable])
     if index.nunique() < 2:
         raise ValueError(ONE_ROW)
@@ -186,20 +186,20 @@ def _onto_regular_grid(frame: pd.DataFrame, times: pd.Series, time_col: str, not
     snapped = snap_to_grid(index, freq)
     moved = int((snapped != index).sum())
     if moved:
-        notices.append(f"{_count(moved, 'timestamp')} did not fall exactly on the {_grid(label)} and "
-                       f"{_were(moved)} moved to the nearest slot.")
+        notices.append(f"{count_of(moved, 'timestamp')} did not fall exactly on the {_grid(label)} and "
+                       f"{were(moved)} moved to the nearest slot.")
     frame = frame.set_axis(snapped).sort_index(kind="stable")
     duplicates = int(frame.index.duplicated().sum())
     if duplicates:
         frame = frame.groupby(level=0).mean()
-        notices.append(f"{_count(duplicates, 'duplicate timestamp')} {_were(duplicates)} "
+        notices.append(f"{count_of(duplicates, 'duplicate timestamp')} {were(duplicates)} "
                        "found; rows with the same time were averaged into one.")
     grid = regular_grid(frame.index, freq).rename(time_col)
     added = len(grid) - len(frame)
     if added:
         what = "time" if grid[1] - grid[0] < pd.Timedelta(days=1) else "date"
-        notices.append(f"{_count(added, what)} {_were(added)} missing from the {_grid(label)} "
-                       f"and {_were(added)} added.")
+        notices.append(f"{count_of(added, what)} {were(added)} missing from the {_grid(label)} "
+                       f"and {were(added)} added.")
     return frame.reindex(grid), freq, label
 
 
@@ -219,7 +219,7 @@ def _fill_from_past(frame: pd.DataFrame, notices: list[str]) -> pd.DataFrame:
         frame = frame.iloc[lead:]
     gaps = frame.isna().sum()
     for column, missing in gaps[gaps > 0].items():
-        notices.append(f"{_count(missing, 'missing value')} in {quoted(column)} {_were(missing)} filled with "
+        notices.append(f"{count_of(missing, 'missing value')} in {quoted(column)} {were(missing)} filled with "
                            "the previous value (never from the future).")
     if len(frame) < 2:
         raise ValueError(ONE_ROW)
@@ -231,9 +231,10 @@ def _grid(label: str) -> str:
     return re.sub(r"^every (?:(\d+) (\w+?)s|(\w+))$", lambda m: m[3] or f"{m[1]}-{m[2]}", label) + " grid"
 
 
-def _count(n: int, noun: str) -> str:
+def count_of(n: int, noun: str) -> str:
+    """1 row, 2 rows."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _were(n: int) -> str:
+def were(n: int) -> str:
     return "was" if n == 1 else "were"

@@ -75,6 +75,41 @@ class Numbers:
         return notes
 
 
+    def summary(self, columns: list[str]) -> list[str]:
+        """The repairs made in ``columns``, one sentence per kind over all of them (a wide file's
+        many series): how many columns, and one example."""
+        if len(columns) <= 3:
+            return [note for column in columns for note in self.notices(column)]
+        rows = len(self.frame)
+        first = np.array([self.starts[c] for c in columns])
+        cell = (first[:, None] + np.arange(rows)).ravel()  # column after column
+        raw, values = self.raw.iloc[cell], self.values[cell]
+        read = ~np.isnan(values)
+        junk = (raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS)).to_numpy() & ~read
+        kinds = (("currency", "Currency signs were removed", True),
+                 ("percent", "Percent signs were removed (the values stay in percent units)", True),
+                 ("separators", "Thousands separators were removed", True),
+                 ("junk", "held text instead of a number and were treated as missing", False))
+        notes = []
+        for kind, words, is_read in kinds:
+            mask = (junk if kind == "junk" else self.found[kind][cell] & read)
+            if not mask.any():
+                continue
+            hit = int(np.flatnonzero(mask)[0])
+            where = quoted(columns[hit // rows])
+            among = f"{int(mask.reshape(len(columns), rows).any(axis=1).sum()):,} of the " \
+                    f"{len(columns):,} columns"
+            if is_read:
+                notes.append(f"{words} in {among} (for example {quoted(raw.iloc[hit])} in "
+                             f"{where} is read as {values[hit]:g}).")
+            else:
+                cells = int(mask.sum())
+                words = words if cells > 1 else words.replace(" were ", " was ")
+                notes.append(f"{cells:,} {'cell' if cells == 1 else 'cells'} in {among} {words} "
+                             f"(for example {quoted(raw.iloc[hit])} in {where}).")
+        return notes
+
+
 def read_numbers(table: pd.DataFrame, notices: list[str]) -> Numbers:
     """The columns of ``table`` (text cells, NaN where blank) that hold numbers: those where at
     least 80% of the present cells read as one. A decimal comma is told apart from a point by

@@ -1,0 +1,378 @@
+"""Owns load_panel: a file of many series (every store, product or meter of a business) read as
+one PanelData, each series cleaned as load_series cleans one.
+
+Two layouts:
+
+- **long**: id column(s) (store, product; several are joined into one id, "Berlin · Milk"), a
+  time column, the value and covariates, one row per series and time;
+- **wide**: a time column and several numeric columns, each its own series (its name is its id).
+
+Each series gets its own regular grid on the panel's frequency, from its first value to its
+last (series that start late or stop early keep their own span), duplicates averaged, gaps
+filled from the past, every repair counted over the whole panel in one sentence. All of it is
+computed for every series at once: no Python loop runs over the series, so 10,000 series load
+as fast as their rows allow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from lstm_app.quoting import listed, quoted
+from lstm_app.series.csv_table import read_csv_table
+from lstm_app.series.frequency import (infer_frequency, most_common_step, season_length_for,
+                                       snap_to_grid, unseen_season)
+from lstm_app.series.loading import (DATES_TOO_SPREAD, ONE_ROW, SeriesData,
+                                     choose_columns, count_of, find_time_column, were)
+from lstm_app.series.numbers import check_magnitude, read_numbers
+
+LAYOUTS = ("long", "wide")
+ID_JOIN = " · "
+BLANK_ID = "(blank)"
+MAX_SERIES = 10_000
+MAX_PANEL_ROWS = 5_000_000  # rows of the file, and rows of all the series on their grids
+WIDE_VALUE = "value"  # the value's name in a wide panel, whose columns are its series
+TOO_MANY_SERIES = ("The file holds {count:,} series; at most {limit:,} are read. Keep the "
+                   "series you want to forecast (or aggregate the smallest), and upload that.")
+TOO_MANY_GRID_ROWS = ("On their regular {label} grids the series would hold {rows:,} rows; at "
+                      "most {limit:,} are read. Keep fewer or shorter series, or aggregate them "
+                      "(for example daily instead of hourly).")
+NO_IDS = ("No column that names the series was found; choose the id column(s) (for example "
+          "store or product), or read each numeric column as its own series (wide layout).")
+UNKNOWN_IDS = "The id column {column} is not in this file; choose from: {choices}."
+IDS_ARE_VALUES = "The id column {column} is also the {role}; choose another id column."
+WIDE_NEEDS_NUMBERS = ("A wide file needs at least one numeric column besides the time; this one "
+                      "has none.")
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """Many series, one after another in one array (each a view of it, never a copy)."""
+
+    values: np.ndarray  # (rows, 1 + covariates) float64, no NaN: the value first, then covariates
+    times: pd.Index  # (rows,) each row's time (a DatetimeIndex), or its step in its series
+    starts: np.ndarray  # (series + 1,) series i is rows starts[i]:starts[i + 1]
+    ids: tuple[str, ...]  # each series' name, e.g. "Berlin · Milk"
+    layout: str  # "long" or "wide"
+    id_cols: tuple[str, ...]  # the columns joined into the id (none for a wide file)
+    value_col: str
+    covariates: tuple[str, ...]
+    time_col: str | None
+    freq: str | None
+    freq_label: str
+    season_length: int | None
+    notices: tuple[str, ...]
+    numeric_columns: tuple[str, ...]
+    name: str
+
+    @property
+    def n_series(self) -> int:
+        return len(self.ids)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.starts)
+
+    def series(self, i: int) -> SeriesData:
+        """Series ``i`` as load_series gives one series (its frame a view of the panel's rows)."""
+        rows = slice(int(self.starts[i]), int(self.starts[i + 1]))
+        columns = [self.value_col, *self.covariates]
+        if self.freq is None:
+            index = pd.RangeIndex(rows.stop - rows.start, name="step")
+        else:
+            index = pd.DatetimeIndex(self.times[rows], name=self.time_col, freq=self.freq)
+        frame = pd.DataFrame(self.values[rows], index=index, columns=columns, copy=False)
+        return SeriesData(frame, self.value_col, self.covariates, self.time_col, self.freq,
+                          self.freq_label, self.season_length, (), tuple(columns),
+                          f"{self.ids[i]} ({self.name})")
+
+
+# ---- loading ---------------------------------------------------------------------------------
+
+
+def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = None,
+               time_col: str | None = None, value_col: str | None = None,
+               covariates: Sequence[str] = (), name: str | None = None) -> PanelData:
+    """Load a CSV of many series. ``layout`` "long" reads ids from ``id_cols`` (proposed by
+    ``propose_ids`` when None); "wide" reads each numeric column as a series. ``time_col`` None
+    detects the date column; NO_TIME_COLUMN uses row order within each series."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"The layout must be one of: {', '.join(LAYOUTS)}.")
+    notices: list[str] = []
+    table, name = read_csv_table(source, name, notices, max_rows=MAX_PANEL_ROWS,
+                                 max_columns=MAX_SERIES + 1)
+    if len(table) < 2:
+        raise ValueError(ONE_ROW)
+    if layout == "long":
+        given = [c for c in id_cols or () if c in table.columns]
+        time_col, times = find_time_column(table.drop(columns=given), time_col, notices)
+        id_cols = _id_columns(table, id_cols, time_col)
+        used = [*id_cols, time_col] if time_col else id_cols
+        numbers = read_numbers(table.drop(columns=used), notices)
+        value_col, covariates = choose_columns(numbers.frame, value_col, covariates)
+        chosen = [value_col, *covariates]
+        for column in chosen:
+            notices.extend(numbers.notices(column))
+        ids = _joined_ids(table, id_cols)
+        frame = numbers.frame[chosen]
+        usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
+    else:
+        time_col, times = find_time_column(table, time_col, notices)
+        numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
+        columns = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]
+        if not columns:
+            raise ValueError(WIDE_NEEDS_NUMBERS)
+        notices.extend(numbers.summary(columns))
+        rows = len(table)
+        ids = pd.Series(np.tile(np.asarray(columns, dtype=object), rows))
+        frame = pd.DataFrame({WIDE_VALUE: numbers.frame[columns].to_numpy().ravel()})
+        times = None if times is None else pd.Series(np.repeat(times.to_numpy(), len(columns)))
+        value_col, covariates, id_cols, usable = WIDE_VALUE, [], (), tuple(columns)
+    check_magnitude(frame)
+    return _assemble(frame.reset_index(drop=True), ids.reset_index(drop=True), times, layout,
+                     tuple(id_cols), value_col, tuple(covariates), time_col, usable, name, notices)
+
+
+def _id_columns(table: pd.DataFrame, id_cols: Sequence[str] | None,
+                time_col: str | None) -> list[str]:
+    if id_cols is None:
+        id_cols = propose_ids(table, time_col)
+        if not id_cols:
+            raise ValueError(NO_IDS)
+    id_cols = list(dict.fromkeys(id_cols))
+    for column in id_cols:
+        if column not in table.columns:
+            raise ValueError(UNKNOWN_IDS.format(column=quoted(column),
+                                                choices=listed(table.columns, limit=10)))
+        if column == time_col:
+            raise ValueError(IDS_ARE_VALUES.format(column=quoted(column), role="time column"))
+    return id_cols
+
+
+def _joined_ids(table: pd.DataFrame, id_cols: list[str]) -> pd.Series:
+    """One id per row: the id columns' cells joined with " · " (a blank cell is "(blank)")."""
+    parts = [table[c].fillna(BLANK_ID).astype(str) for c in id_cols]
+    return parts[0].str.cat(parts[1:], sep=ID_JOIN) if len(parts) > 1 else parts[0]
+
+
+# ---- every series on its grid, all at once ---------------------------------------------------
+
+
+def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layout: str,
+              id_cols: tuple, value_col: str, covariates: tuple, time_col: str | None,
+              usable: tuple, name: str, notices: list[str]) -> PanelData:
+    codes, names = pd.factorize(ids, sort=False)
+    if len(names) > MAX_SERIES:
+        raise ValueError(TOO_MANY_SERIES.format(count=len(names), limit=MAX_SERIES))
+    if times is not None:
+        unreadable = times.isna().to_numpy()
+        if unreadable.any():
+            notices.append(f"{count_of(int(unreadable.sum()), 'row')} whose date could not be "
+                           f"read {were(unreadable.sum())} dropped.")
+            keep = ~unreadable
+            frame, codes, times = frame[keep], codes[keep], times[keep]
+    values = frame.to_numpy(dtype=np.float64)
+    has_value = ~np.isnan(values[:, 0])  # a series runs from its first value to its last
+    if times is None:
+        freq, label = None, "row order (no time column)"
+        slot = pd.Series(codes).groupby(codes).cumcount().to_numpy()
+        grid = None
+    else:
+        freq, label, grid, slot = _time_slots(pd.DatetimeIndex(times), time_col, notices)
+    first = _per_code(np.where(has_value, slot, np.iinfo(np.int64).max), codes, len(names), "min")
+    last = _per_code(np.where(has_value, slot, -1), codes, len(names), "max")
+    blank = last < 0
+    if blank.all():
+        raise ValueError(f"The column {quoted(value_col)} has no values (every cell is blank); "
+                         f"choose another column or fill it in.")
+    inside = ~blank[codes] & (slot >= first[codes]) & (slot <= last[codes])
+    values, codes, slot = values[inside], codes[inside], slot[inside]
+    lengths = np.where(blank, 0, last - first + 1)
+    if lengths.sum() > MAX_PANEL_ROWS:
+        raise ValueError(TOO_MANY_GRID_ROWS.format(label=label, rows=int(lengths.sum()),
+                                                   limit=MAX_PANEL_ROWS))
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    row = starts[codes] + slot - first[codes]
+    full = np.full((int(starts[-1]), values.shape[1]), np.nan)
+    duplicates = _average_into(full, row, values)
+    if duplicates:
+        notices.append(f"{count_of(duplicates, 'duplicate timestamp')} {were(duplicates)} found; "
+                       f"rows with the same series and time were averaged into one.")
+    added = int(starts[-1]) - (len(row) - duplicates)
+    if added and grid is not None:
+        what = "time" if grid[1] - grid[0] < pd.Timedelta(days=1) else "date"
+        notices.append(f"{count_of(added, what)} {were(added)} missing from the series' {label} "
+                       f"grids and {were(added)} added.")
+    series_slot = np.repeat(first.clip(min=0), lengths) + _within(lengths)
+    panel_times = (grid[series_slot] if grid is not None
+                   else pd.Index(_within(lengths), name="step"))
+    labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
+              else ["the series"])
+    full, starts, keep, keep_rows = _fill_from_past(full, starts, labels, notices)
+    if blank.any():
+        notices.append(f"{count_of(int(blank.sum()), 'series')} without any value "
+                       f"{were(int(blank.sum()))} left out: {listed(names[blank])}.")
+    names = [str(n) for n in names[keep]]
+    panel_times = panel_times[keep_rows]
+    if len(names) == 1:
+        notices.append(f"The file holds one series only ({quoted(names[0])}).")
+    lengths = np.diff(starts)
+    longest = int(np.argmax(lengths))
+    season = season_length_for(freq, full[starts[longest]:starts[longest + 1], 0])
+    unseen = unseen_season(freq, int(lengths.max()))
+    if unseen:
+        notices.append(f"A {label} series usually repeats every {unseen} steps, but the longest "
+                       f"series' {int(lengths.max()):,} values do not hold that twice, so no "
+                       f"season is used.")
+    return PanelData(full, panel_times, starts, tuple(names), layout, id_cols, value_col,
+                     covariates, time_col, freq, label, season, tuple(notices), usable, name)
+
+
+def _time_slots(times: pd.DatetimeIndex, time_col: str, notices: list[str]) -> tuple:
+    """The panel's frequency and label, its grid (every slot from the first time of any series
+    to the last) and each row's slot on it."""
+    stamps = times.unique().sort_values()
+    if len(stamps) < 2:
+        raise ValueError(ONE_ROW)
+    freq, label = infer_frequency(stamps)
+    if (stamps.max() - stamps.min()) / most_common_step(stamps) > 5 * len(stamps) + 1000:
+        raise ValueError(DATES_TOO_SPREAD.format(
+            column=quoted(time_col), first=f"{stamps.min():%Y-%m-%d}",
+            last=f"{stamps.max():%Y-%m-%d}", rows=len(stamps), label=label))
+    snapped = snap_to_grid(times, freq)
+    moved = int((snapped != times).sum())
+    if moved:
+        notices.append(f"{count_of(moved, 'timestamp')} did not fall exactly on the {label} grid "
+                       f"and {were(moved)} moved to the nearest slot.")
+    grid = pd.date_range(snapped.min(), snapped.max(), freq=freq, name=time_col)
+    return freq, label, grid, grid.get_indexer(snapped)
+
+
+def _per_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:
+    """The least or greatest of ``values`` for each series code (0..n-1)."""
+    out = np.full(n, values.max() if how == "min" else values.min(), dtype=np.int64)
+    (np.minimum if how == "min" else np.maximum).at(out, codes, values)
+    return out
+
+
+def _within(lengths: np.ndarray) -> np.ndarray:
+    """0, 1, …, length-1 for each series in turn: [2, 3] -> [0, 1, 0, 1, 2]."""
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return np.arange(int(lengths.sum())) - np.repeat(starts, lengths)
+
+
+def _average_into(full: np.ndarray, row: np.ndarray, values: np.ndarray) -> int:
+    """Write each row of ``values`` into ``full`` at ``row``, averaging the rows that share one
+    (each column over the cells present); returns how many rows were merged into others."""
+    unique, inverse, counts = np.unique(row, return_inverse=True, return_counts=True)
+    if len(unique) == len(row):
+        full[row] = values
+        return 0
+    present = ~np.isnan(values)
+    sums = np.zeros((len(unique), values.shape[1]))
+    seen = np.zeros_like(sums)
+    np.add.at(sums, inverse, np.where(present, values, 0.0))
+    np.add.at(seen, inverse, present)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        full[unique] = np.where(seen > 0, sums / seen, np.nan)
+    return int(len(row) - len(unique))
+
+
+def _fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str],
+                    notices: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Drop each series' first rows until every column has a value, then fill the gaps from the
+    past (never from the future, never across series). Returns the values, the new starts,
+    which series are kept (one whose covariate is blank throughout is left out) and the mask
+    of rows kept."""
+    n = len(starts) - 1
+    lengths = np.diff(starts)
+    rows = np.arange(len(full))
+    first_valid = np.full((n, full.shape[1]), len(full))
+    valid_rows = np.where(~np.isnan(full), rows[:, None], len(full))
+    nonempty = lengths > 0
+    first_valid[nonempty] = np.minimum.reduceat(valid_rows, starts[:-1][nonempty], axis=0)
+    ends = starts[1:]
+    usable = (first_valid < ends[:, None]).all(axis=1) & nonempty
+    missing_column = nonempty & ~usable
+    if missing_column.any():
+        notices.append(f"{count_of(int(missing_column.sum()), 'series')} with a column without "
+                       f"any value {were(int(missing_column.sum()))} left out.")
+    begin = np.where(usable, first_valid.max(axis=1), ends)
+    lead = int(np.where(usable, begin - starts[:-1], 0).sum())
+    if lead:
+        notices.append(f"The first {count_of(lead, 'row')} of the series "
+                       f"{were(lead)} dropped where a column had no earlier value to fill "
+                       f"{'it' if lead == 1 else 'them'} with.")
+    keep_rows = rows >= np.repeat(begin, lengths)
+    kept = full[keep_rows]
+    new_starts = np.concatenate([[0], np.cumsum((ends - begin)[usable])])
+    gaps = np.isnan(kept).sum(axis=0)
+    for label, missing in zip(labels, gaps):
+        if missing:
+            notices.append(f"{count_of(int(missing), 'missing value')} in {label} "
+                           f"{were(int(missing))} filled with the previous value of the same "
+                           f"series (never from the future).")
+    filled = pd.DataFrame(kept).ffill().to_numpy()
+    return filled, new_starts, usable, keep_rows
+
+
+# ---- proposing the layout --------------------------------------------------------------------
+
+
+def propose_ids(table: pd.DataFrame, time_col: str | None) -> list[str]:
+    """The columns that name the series of a long file, or [] when none do. Candidates hold
+    labels (text, or whole numbers in a column named like an id: store, sku, 门店) that repeat;
+    the one with the fewest labels that makes each (id, time) pair unique wins, else the fewest
+    candidates together that do. Times must repeat (several series share them); without a time
+    column only a lone candidate is proposed."""
+    candidates = [c for c in _label_columns(table) if c != time_col]
+    if time_col is None or not candidates:
+        return candidates if len(candidates) == 1 else []
+    if table[time_col].duplicated().mean() < 0.3:
+        return []  # each time comes once or nearly: one series (its text columns are data)
+
+    def unique(columns: list[str]) -> bool:
+        return table.duplicated(subset=[*columns, time_col]).mean() < 0.05
+
+    for column in candidates:  # fewest labels first
+        if unique([column]):
+            return [column]
+    chosen = []
+    for column in reversed(candidates):  # most labels first, until the pairs are unique
+        chosen.append(column)
+        if unique(chosen):
+            return [c for c in table.columns if c in chosen]  # in the file's order
+    return []
+
+
+def _label_columns(table: pd.DataFrame, scan: int = 100) -> list[str]:
+    """Of the first ``scan`` columns, those that could name series, fewest labels first: present
+    in 90% of the rows, 2 to MAX_SERIES labels each repeated at least twice on average, and text
+    (or whole numbers in a column named like an id)."""
+    found = []
+    for column in table.columns[:scan]:  # a few vectorised counts per column
+        cells = table[column].dropna()
+        distinct = cells.nunique()
+        if len(cells) < 0.9 * len(table) or not 2 <= distinct <= min(MAX_SERIES, len(table) / 2):
+            continue
+        sample = cells.head(1000)
+        numeric = pd.to_numeric(sample, errors="coerce").notna().mean() > 0.9
+        if numeric and not (_named_like_id(column) and sample.str.fullmatch(r"\d+").all()):
+            continue
+        found.append((distinct, column))
+    return [column for _, column in sorted(found, key=lambda f: f[0])]
+
+
+ID_WORDS = {"id", "ids", "store", "shop", "branch", "product", "item", "sku", "meter", "page",
+            "site", "region", "city", "country", "category", "series", "name", "code", "key",
+            "customer", "account", "sensor", "station", "device", "门店", "店铺", "商品", "产品",
+            "地区", "城市", "编号", "名称", "品类", "客户"}
+
+
+def _named_like_id(column: str) -> bool:
+    words = {w for w in str(column).lower().replace("-", "_").replace(" ", "_").split("_") if w}
+    return bool(words & ID_WORDS) or any(w in str(column) for w in ID_WORDS if not w.isascii())

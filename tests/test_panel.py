@@ -1,0 +1,168 @@
+"""load_panel: files of many series, long and wide, pinned against worked examples."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import lstm_app.series.panel as panel_module
+from lstm_app.series.loading import NO_TIME_COLUMN, load_series
+from lstm_app.series.panel import NO_IDS, load_panel, propose_ids
+
+DAYS = pd.date_range("2024-01-01", periods=30, freq="D")
+
+
+def csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode()
+
+
+def long_rows(stores, products=("Milk",), first=0, last=30, skip=()):
+    """One row per store, product and day; ``first``/``last`` may be a dict per store."""
+    rows = []
+    for s, store in enumerate(stores):
+        for p, product in enumerate(products):
+            start = first.get(store, 0) if isinstance(first, dict) else first
+            end = last.get(store, 30) if isinstance(last, dict) else last
+            for d in range(start, end):
+                if (store, product, d) not in skip:
+                    rows.append({"date": f"{DAYS[d]:%Y-%m-%d}", "store": store, "product": product,
+                                 "sales": 100 * (s + 1) + 10 * p + d, "promo": d % 2})
+    return pd.DataFrame(rows)
+
+
+def series_values(panel, i) -> list[float]:
+    return panel.series(i).frame[panel.value_col].tolist()
+
+
+def test_a_long_file_with_two_id_columns_becomes_one_series_per_pair():
+    stores = ["Berlin", "Paris, FR", 'Say "cheese"', "北京"]
+    data = csv(long_rows(stores, ("Milk", "Bread")))
+    panel = load_panel(data)
+    assert panel.id_cols == ("store", "product") and panel.layout == "long"
+    assert panel.ids == tuple(f"{s} · {p}" for s in stores for p in ("Milk", "Bread"))
+    assert panel.value_col == "sales" and panel.covariates == ()
+    assert panel.freq == "D" and panel.season_length == 7 and panel.notices == ()
+    assert list(panel.lengths) == [30] * 8 and panel.values.shape == (240, 1)
+    assert series_values(panel, 3) == [210.0 + d for d in range(30)]  # Paris, FR · Bread
+    assert panel.series(3).frame.index.equals(pd.DatetimeIndex(DAYS, name="date", freq="D"))
+
+
+def test_late_starts_early_ends_gaps_and_duplicates_keep_each_series_its_own_span():
+    rows = long_rows(["a", "b", "c"], first={"b": 5}, last={"c": 20}, skip={("a", "Milk", 10)})
+    rows = pd.concat([rows, rows[(rows.store == "c") & (rows.date == "2024-01-03")]
+                      .assign(sales=1000)])  # a second row for c on 3 January
+    panel = load_panel(csv(rows), covariates=["promo"])
+    assert list(panel.lengths) == [30, 25, 20]
+    b, c = panel.series(1), panel.series(2)
+    assert b.frame.index[0] == DAYS[5] and c.frame.index[-1] == DAYS[19]
+    assert series_values(panel, 0)[10] == series_values(panel, 0)[9] == 109.0  # from the past
+    assert c.frame["sales"].iloc[2] == (302 + 1000) / 2
+    assert panel.notices == (
+        "1 duplicate timestamp was found; rows with the same series and time were averaged "
+        "into one.",
+        "1 date was missing from the series' daily grids and was added.",
+        "1 missing value in 'sales' was filled with the previous value of the same series "
+        "(never from the future).",
+        "1 missing value in 'promo' was filled with the previous value of the same series "
+        "(never from the future).")
+
+
+def test_each_series_of_a_panel_is_what_load_series_makes_of_it_alone():
+    rng = np.random.default_rng(3)
+    rows = long_rows(["north", "south", "east"], ("x", "y"), first={"south": 4},
+                     last={"east": 26}, skip={("north", "y", 7), ("east", "x", 12)})
+    rows["sales"] = (rows["sales"] + rng.normal(0, 5, len(rows))).round(2)
+    panel = load_panel(csv(rows), covariates=["promo"])
+    for i, name in enumerate(panel.ids):
+        store, product = name.split(" · ")
+        alone = rows[(rows.store == store) & (rows["product"] == product)]
+        single = load_series(csv(alone.drop(columns=["store", "product"])), value_col="sales",
+                             covariates=["promo"])
+        mine = panel.series(i).frame
+        pd.testing.assert_frame_equal(mine, single.frame, check_freq=False)
+
+
+def test_a_wide_file_makes_each_numeric_column_a_series():
+    frame = pd.DataFrame({"date": DAYS.strftime("%Y-%m-%d"),
+                          "Berlin": [f"${1000 + d:,}" for d in range(30)],
+                          "Paris": [None] * 5 + [str(d) for d in range(25)],
+                          "Rome": [str(d) for d in range(20)] + [None] * 10,
+                          "Oslo": ["oops" if d == 7 else str(d) for d in range(30)]})
+    panel = load_panel(csv(frame), layout="wide")
+    assert panel.ids == ("Berlin", "Paris", "Rome", "Oslo") and panel.id_cols == ()
+    assert list(panel.lengths) == [30, 25, 20, 30]
+    assert panel.series(1).frame.index[0] == DAYS[5] and panel.series(2).frame.index[-1] == DAYS[19]
+    assert series_values(panel, 0)[:2] == [1000.0, 1001.0]
+    assert series_values(panel, 3)[7] == 6.0  # the text cell, filled from the day before
+    assert panel.notices == (
+        "Currency signs were removed in 1 of the 4 columns (for example '$1,000' in 'Berlin' is "
+        "read as 1000).",
+        "Thousands separators were removed in 1 of the 4 columns (for example '$1,000' in "
+        "'Berlin' is read as 1000).",
+        "1 cell in 1 of the 4 columns held text instead of a number and was treated as missing "
+        "(for example 'oops' in 'Oslo').",
+        "1 missing value in the series was filled with the previous value of the same series "
+        "(never from the future).")
+
+
+def test_ids_are_proposed_from_the_columns_that_name_series():
+    rows = long_rows(["a", "b", "c"], ("x", "y"))
+    assert propose_ids(rows.astype(str), "date") == ["store", "product"]
+    milk = rows[rows["product"] == "x"].drop(columns="product")
+    region = milk.assign(region=milk.store.map({"a": "N", "b": "N", "c": "S"}))
+    assert propose_ids(region.astype(str), "date") == ["store"]  # a region holds several
+    numbered = rows[rows["product"] == "x"].assign(store_id=lambda r: r.store.map(
+        {"a": "101", "b": "102", "c": "103"})).drop(columns=["store", "product"])
+    assert propose_ids(numbered.astype(str), "date") == ["store_id"]  # whole numbers, named so
+    single = pd.DataFrame({"date": DAYS.strftime("%Y-%m-%d"), "sales": range(30),
+                           "weekday": DAYS.day_name()})
+    assert propose_ids(single.astype(str), "date") == []  # one row per date: no panel
+    with pytest.raises(ValueError, match=f"^{NO_IDS[:40]}"):
+        load_panel(csv(single))
+
+
+def test_ids_can_be_chosen_and_a_wrong_choice_is_refused_in_a_sentence():
+    data = csv(long_rows(["a", "b"], ("x", "y")))
+    assert load_panel(data, id_cols=["store"], covariates=["promo"]).ids == ("a", "b")
+    with pytest.raises(ValueError, match=r"^The id column 'shop' is not in this file; choose "
+                                         r"from: 'date', 'store', 'product', 'sales', 'promo'\.$"):
+        load_panel(data, id_cols=["shop"])
+
+
+def test_one_series_only_and_a_series_without_values_are_said():
+    rows = long_rows(["a", "b"])
+    rows.loc[rows.store == "b", "sales"] = None
+    panel = load_panel(csv(rows), id_cols=["store"])
+    assert panel.ids == ("a",)
+    assert "1 series without any value was left out: 'b'." in panel.notices
+    assert "The file holds one series only ('a')." in panel.notices
+
+
+def test_row_order_within_each_series_without_a_time_column():
+    rows = long_rows(["a", "b"], last={"b": 12}).drop(columns=["date", "product"])
+    panel = load_panel(csv(rows), id_cols=["store"], time_col=NO_TIME_COLUMN)
+    assert panel.freq is None and list(panel.lengths) == [30, 12]
+    assert panel.series(1).frame.index.equals(pd.RangeIndex(12, name="step"))
+    assert series_values(panel, 1) == [200.0 + d for d in range(12)]
+
+
+def test_too_many_series_or_rows_are_refused_naming_the_cap(monkeypatch):
+    data = csv(long_rows([f"s{i}" for i in range(6)]))
+    monkeypatch.setattr(panel_module, "MAX_SERIES", 5)
+    with pytest.raises(ValueError, match=r"^The file holds 6 series; at most 5 are read\."):
+        load_panel(data, id_cols=["store"])
+    monkeypatch.setattr(panel_module, "MAX_SERIES", 10_000)
+    monkeypatch.setattr(panel_module, "MAX_PANEL_ROWS", 100)
+    with pytest.raises(ValueError, match=r"^The file has 180 rows; at most 100 are read"):
+        load_panel(data, id_cols=["store"])
+    far = long_rows(["a", "b"], first=0, last=2)
+    far.loc[far.index[-1], "date"] = "2024-03-31"  # b's grid reaches across three months
+    monkeypatch.setattr(panel_module, "MAX_PANEL_ROWS", 60)
+    with pytest.raises(ValueError, match=r"^On their regular daily grids the series would "
+                                         r"hold 93 rows; at most 60 are read\."):
+        load_panel(csv(far), id_cols=["store"])
+
+
+def test_hostile_ids_stay_text():
+    names = ["=cmd|' /C calc'!A0", "![x](https://evil.example/x.png)", "line\nbreak"]
+    panel = load_panel(csv(long_rows(names)), id_cols=["store"])
+    assert panel.ids == tuple(names)
