@@ -55,3 +55,26 @@ def widths(val_true: np.ndarray, val_pred: np.ndarray) -> tuple[dict[int, np.nda
 def coverage(y_true: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
     """Share of actual values inside [lower, upper]."""
     return float(np.mean((y_true >= lower) & (y_true <= upper)))
+
+
+def grouped_widths(errors: np.ndarray, group: np.ndarray, n: int,
+                   pooled: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+    """Half-widths ``(n, horizon)`` per group (a panel's series) and level: each group's own
+    conformal quantile of its absolute ``errors`` ``(windows, horizon)`` where it has enough
+    windows for the level's guarantee, else the ``pooled`` width of all groups. Computed for
+    every group at once (one sort)."""
+    counts = np.bincount(group, minlength=n)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    out = {}
+    ranked = np.empty_like(errors)
+    for step in range(errors.shape[1]):  # a horizon's steps: a few, not the series
+        by_group = np.lexsort((errors[:, step], group))
+        ranked[:, step] = errors[by_group, step]
+    for level in LEVELS:
+        rank = np.ceil((counts + 1) * level / 100).astype(int)
+        own = (rank <= counts) & (counts > 0)
+        width = np.repeat(pooled[level][None, :], n, axis=0)
+        picks = (first + rank - 1)[own]
+        width[own] = ranked[picks]
+        out[level] = width
+    return out

@@ -207,9 +207,9 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
         what = "time" if grid[1] - grid[0] < pd.Timedelta(days=1) else "date"
         notices.append(f"{count_of(added, what)} {were(added)} missing from the series' {label} "
                        f"grids and {were(added)} added.")
-    series_slot = np.repeat(first.clip(min=0), lengths) + _within(lengths)
+    series_slot = np.repeat(first.clip(min=0), lengths) + within(lengths)
     panel_times = (grid[series_slot] if grid is not None
-                   else pd.Index(_within(lengths), name="step"))
+                   else pd.Index(within(lengths), name="step"))
     labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
               else ["the series"])
     full, starts, keep, keep_rows = _fill_from_past(full, starts, labels, notices)
@@ -259,10 +259,16 @@ def _per_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.nda
     return out
 
 
-def _within(lengths: np.ndarray) -> np.ndarray:
+def within(lengths: np.ndarray) -> np.ndarray:
     """0, 1, …, length-1 for each series in turn: [2, 3] -> [0, 1, 0, 1, 2]."""
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     return np.arange(int(lengths.sum())) - np.repeat(starts, lengths)
+
+
+def ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The rows [first[i], last[i]) of every i, one after another: no loop over the series."""
+    counts = np.maximum(last - first, 0)
+    return np.repeat(first, counts) + within(counts)
 
 
 def _average_into(full: np.ndarray, row: np.ndarray, values: np.ndarray) -> int:

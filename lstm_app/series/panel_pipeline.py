@@ -1,0 +1,277 @@
+"""One global LSTM for a whole panel: ``fit_panel`` trains it on the windows of every series,
+``score_panel`` backtests every series against the baselines, sizes intervals and forecasts
+every series after its last value.
+
+Each series is scaled on its own training span; the network is the single-series Forecaster
+(the inputs a series' scaled value and covariates), so a panel of one series trains what
+``fit_forecast`` trains. An epoch draws ``EPOCH_WINDOWS`` training windows across the series,
+each series equally likely (a long series does not drown the short ones), so an epoch costs the
+same for 40 series or 10,000. Every step is computed for all series at once.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import torch
+from pandas.tseries.frequencies import to_offset
+
+from ..quoting import listed
+from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
+from . import intervals
+from .memory import check_forecast_fits
+from .model import Forecaster, build_forecaster
+from .panel import PanelData
+from .panel_scores import aggregate, mase_scales, per_series, verdict
+from .panel_windows import PanelSplit, fit_scalers, scaled_tensor, span_windows, split_panel
+from .pipeline import predict, resolve
+from .settings import ForecastConfig
+from .windows import make_windows
+
+EPOCH_WINDOWS = 20_000  # training windows one epoch draws across the series
+
+
+@dataclass
+class TrainedPanel:
+    config: ForecastConfig  # lookback and horizon as numbers
+    model: Forecaster
+    mean: np.ndarray  # (series, columns): each series' scaler, from its training span
+    std: np.ndarray
+    ids: tuple[str, ...]
+    training: TrainResult
+
+
+@dataclass
+class PanelResult:
+    trained: TrainedPanel
+    panel: PanelData
+    split: PanelSplit
+    notices: list[str]
+    series: pd.DataFrame  # one row per series: length, trained, scored, each method's scores
+    aggregate: dict  # per method: mean MASE, relative MASE, series beating the reference
+    verdict: str
+    coverage: dict  # "80", "95" -> the share of test values inside, pooled over the series
+    forecast: pd.DataFrame  # id, time, forecast, lower_80, upper_80, lower_95, upper_95
+    seconds: float = 0.0
+
+
+def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
+    """Numbers for "auto" lookback and horizon, judged on the series of median length."""
+    typical = int(np.argsort(panel.lengths)[len(panel.lengths) // 2])
+    return resolve(panel.series(typical), config)
+
+
+def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
+              epoch_windows: int = EPOCH_WINDOWS, max_seconds: float = 0.0) -> TrainedPanel:
+    """Train one forecaster on the windows of every series long enough to give one (for at
+    most ``max_seconds`` when that is set)."""
+    config = resolve_panel(panel, config)
+    lookback, horizon = config.lookback, config.horizon
+    device = pick_device(config.device)
+    split = split_panel(panel, config.val_size, config.test_size, horizon)
+    trainable = split.trainable(lookback, horizon)
+    if not trainable.any():
+        raise ValueError(_too_short(panel, split, lookback, horizon))
+    mean, std = fit_scalers(panel.values, split)
+    values = scaled_tensor(panel.values, panel.lengths, mean, std, device)
+    inputs, targets = make_windows(values, lookback, horizon)
+    train_ids, train_series = span_windows(split, split.starts, split.val, lookback, horizon,
+                                           trainable)
+    val_ids, _ = span_windows(split, split.val, split.test, lookback, horizon, trainable)
+    if not len(val_ids):
+        raise ValueError(f"No series has a whole horizon ({horizon}) in its validation span; "
+                         f"make the validation span larger or the horizon shorter.")
+    check_forecast_fits(config, min(len(val_ids), 4096), device)
+    # Each series equally likely, each of its windows equally likely within it.
+    weights = torch.as_tensor(1.0 / np.bincount(train_series)[train_series], dtype=torch.float64)
+    draws = int(min(epoch_windows, len(train_ids)))
+    train_ids_t = torch.as_tensor(train_ids, device=device)
+
+    torch.manual_seed(config.seed)
+    model = build_forecaster(config).to(device)
+
+    def train_batches(generator: torch.Generator) -> SizedBatches:
+        picked = torch.multinomial(weights, draws, replacement=True, generator=generator)
+        order = train_ids_t[picked.to(device)]
+        return SizedBatches(((inputs[b], targets[b]) for b in order.split(config.batch_size)),
+                            math.ceil(draws / config.batch_size))
+
+    @torch.no_grad()
+    def val_loss(net: Forecaster) -> float:
+        pred = predict(net, inputs, val_ids)
+        return float(np.mean((pred - targets[torch.as_tensor(val_ids)].double().numpy()) ** 2))
+
+    trainer = Trainer(model, replace(config.trainer_config(), max_seconds=max_seconds),
+                      callbacks.on_progress, callbacks.stop_event)
+    training = trainer.fit(train_batches, val_loss)
+    if training.stop_reason == "diverged" and training.best_epoch == 0:
+        raise ValueError(training.message)
+    return TrainedPanel(config, model.cpu(), mean, std, panel.ids, training)
+
+
+def score_panel(trained: TrainedPanel, panel: PanelData) -> PanelResult:
+    """Backtest every series on its test span at every origin (stride apart) against naive,
+    seasonal naive and drift on the same windows; intervals from the validation errors of the
+    scaled series; forecasts after each series' last value."""
+    started = time.perf_counter()
+    config, model = trained.config, trained.model
+    lookback, horizon = config.lookback, config.horizon
+    if trained.ids != panel.ids:
+        raise ValueError("This forecaster was trained on other series; load the same file.")
+    split = split_panel(panel, config.val_size, config.test_size, horizon)
+    trainable, scorable = split.trainable(lookback, horizon), split.scorable(lookback, horizon)
+    values = scaled_tensor(panel.values, panel.lengths, trained.mean, trained.std,
+                           torch.device("cpu"))
+    inputs, targets = make_windows(values, lookback, horizon)
+    y = panel.values[:, 0]
+    n, season = panel.n_series, panel.season_length
+    floor = _floors(y, split)
+    unscale = lambda scaled, s: np.maximum(scaled * trained.std[s, :1] + trained.mean[s, :1],
+                                           floor[s, None])
+    steps = np.arange(horizon)
+
+    # Intervals: pooled validation errors on the scaled series, per horizon step.
+    val_ids, val_series = span_windows(split, split.val, split.test, lookback, horizon, trainable)
+    val_pred = predict(model, inputs, val_ids)
+    val_true = targets[torch.as_tensor(val_ids)].double().numpy()
+    pooled, _ = intervals.widths(val_true, val_pred)
+    # Each series' own quantile where its validation windows are enough, else the pooled one.
+    widths = intervals.grouped_widths(np.abs(val_true - val_pred), val_series, n, pooled)
+
+    # The test backtest: every method on the same windows.
+    ids, series = span_windows(split, split.test, split.ends, lookback, horizon, scorable,
+                               config.stride)
+    origins = ids + lookback
+    actual = y[origins[:, None] + steps]
+    methods = {"lstm": unscale(predict(model, inputs, ids), series)}
+    methods.update(_baselines(y, origins, split.starts[series], horizon, season))
+    scale = mase_scales(y, split.starts, split.val, season)
+    tables = {name: per_series(actual, pred, series, n, scale) for name, pred in methods.items()}
+    coverage, per_cover = _coverage(actual, methods["lstm"], series, n, widths,
+                                    trained.std[:, 0], floor)
+    summary = aggregate(tables)
+    table = pd.DataFrame({"id": panel.ids, "length": panel.lengths, "trained": trainable,
+                          "scored": scorable})
+    for name, scores in tables.items():
+        table = table.join(scores.add_prefix(f"{name}_"))
+    table = table.join(per_cover)
+    notices = list(panel.notices) + _notices(panel, split, trainable, scorable, lookback, horizon)
+    forecast = _future(panel, trained, values, widths, floor, notices)
+    return PanelResult(trained, panel, split, notices, table, summary, verdict(summary), coverage,
+                       forecast, time.perf_counter() - started + trained.training.seconds)
+
+
+def run_panel(panel: PanelData, config: ForecastConfig,
+              callbacks: Callbacks = Callbacks()) -> PanelResult:
+    return score_panel(fit_panel(panel, config, callbacks), panel)
+
+
+# ---- the parts --------------------------------------------------------------------------------
+
+
+def _baselines(y: np.ndarray, origins: np.ndarray, starts: np.ndarray, horizon: int,
+               season: int | None) -> dict[str, np.ndarray]:
+    """Naive, seasonal naive (where every origin has a whole season behind it) and drift (from
+    each series' own first value), ``(windows, horizon)`` each."""
+    steps = np.arange(1, horizon + 1)
+    last = y[origins - 1]
+    out = {"naive": np.repeat(last[:, None], horizon, axis=1)}
+    if season and season > 1 and (origins - starts >= season).all():
+        back = season * np.ceil(steps / season).astype(int)
+        out["seasonal_naive"] = y[origins[:, None] - 1 + steps[None, :] - back[None, :]]
+    slope = (last - y[starts]) / np.maximum(origins - 1 - starts, 1)
+    out["drift"] = last[:, None] + slope[:, None] * steps[None, :]
+    return out
+
+
+def _floors(y: np.ndarray, split: PanelSplit) -> np.ndarray:
+    """0 for a series never negative in its training span (its forecasts are not either),
+    else −inf."""
+    n = len(split.starts)
+    rows = np.arange(len(y))
+    code = np.repeat(np.arange(n), split.ends - split.starts)
+    train = rows < np.repeat(split.val, split.ends - split.starts)
+    lowest = np.full(n, np.inf)
+    np.minimum.at(lowest, code[train], y[train])
+    return np.where(lowest >= 0, 0.0, -np.inf)
+
+
+def _coverage(actual, pred, series, n, widths, std, floor) -> tuple[dict, pd.DataFrame]:
+    """The share of test values inside each level's interval: pooled, and per series."""
+    pooled, per = {}, {}
+    count = np.bincount(series, minlength=n) * actual.shape[1]
+    for level, w in widths.items():
+        half = w[series] * std[series, None]  # scaled widths in the series' own units
+        low = np.maximum(pred - half, floor[series, None])
+        inside = (actual >= low) & (actual <= pred + half)
+        pooled[str(level)] = float(inside.mean()) if inside.size else None
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per[f"coverage_{level}"] = np.bincount(series, weights=inside.sum(axis=1),
+                                                   minlength=n) / count
+    return pooled, pd.DataFrame(per)
+
+
+def _future(panel: PanelData, trained: TrainedPanel, values: torch.Tensor,
+            widths: dict, floor: np.ndarray, notices: list[str]) -> pd.DataFrame:
+    """The next horizon after each series' last value, with intervals, one row per series and
+    step; a series shorter than the lookback repeats its last value (said in ``notices``)."""
+    lookback, horizon = trained.config.lookback, trained.config.horizon
+    ends, lengths = panel.starts[1:], panel.lengths
+    long_enough = lengths >= lookback
+    pred = np.repeat(panel.values[ends - 1, :1], horizon, axis=1)  # the last value, repeated
+    if long_enough.any():
+        rows = (ends[long_enough] - lookback)[:, None] + np.arange(lookback)
+        with torch.no_grad():
+            trained.model.eval()
+            scaled = trained.model(values[torch.as_tensor(rows)])[0].double().numpy()
+        s = np.flatnonzero(long_enough)
+        pred[s] = scaled * trained.std[s, :1] + trained.mean[s, :1]
+    short = int((~long_enough).sum())
+    if short:
+        notices.append(f"{short:,} series shorter than the lookback ({lookback}) are forecast "
+                       f"by repeating their last value.")
+    pred = np.maximum(pred, floor[:, None])
+    frame = pd.DataFrame({"id": np.repeat(np.asarray(panel.ids, dtype=object), horizon),
+                          "time": _future_times(panel, horizon), "forecast": pred.ravel()})
+    for level, w in widths.items():
+        half = (w * trained.std[:, :1]).ravel()
+        frame[f"lower_{level}"] = np.maximum(pred.ravel() - half, np.repeat(floor, horizon))
+        frame[f"upper_{level}"] = pred.ravel() + half
+    return frame
+
+
+def _future_times(panel: PanelData, horizon: int):
+    """The ``horizon`` slots after each series' last one, series after series."""
+    if panel.freq is None:
+        return (panel.lengths[:, None] + np.arange(horizon)).ravel()
+    last = pd.DatetimeIndex(panel.times[panel.starts[1:] - 1])
+    offset = to_offset(panel.freq)
+    steps = np.stack([(last + k * offset).to_numpy() for k in range(1, horizon + 1)], axis=1)
+    return pd.DatetimeIndex(steps.ravel(), name=panel.time_col)
+
+
+def _too_short(panel, split, lookback, horizon) -> str:
+    return (f"No series is long enough to train on: with lookback {lookback} and horizon "
+            f"{horizon} a series needs {lookback + horizon} values before its validation span; "
+            f"the longest has {int((split.val - split.starts).max())}. Choose a shorter "
+            f"lookback or horizon.")
+
+
+def _notices(panel, split, trainable, scorable, lookback, horizon) -> list[str]:
+    notices = []
+    untrained = np.flatnonzero(~trainable)
+    if len(untrained):
+        notices.append(f"{len(untrained):,} of {panel.n_series:,} series are too short to train "
+                       f"on (a window needs {lookback + horizon} values before the validation "
+                       f"span): {listed([panel.ids[i] for i in untrained])}. The model still "
+                       f"forecasts those it can read {lookback} values of.")
+    unscored = int((~scorable).sum())
+    if unscored:
+        notices.append(f"{unscored:,} series have no whole horizon in the test span (they end "
+                       f"early or are short), so they are not scored.")
+    return notices
+

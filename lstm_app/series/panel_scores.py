@@ -1,0 +1,88 @@
+"""Scores of a whole panel: every forecaster's errors per series (from the windows of all series
+at once), and the panel's aggregate the M4 competition's way, with its verdict in words.
+
+Per series: MAE, RMSE, sMAPE and MASE (its MAE over the in-sample seasonal-naive MAE of the
+series' own training span). For the panel: each method's mean MASE, and the geometric mean over
+the series of its MASE relative to the reference rule's (seasonal naive where a season is
+known, else naive): below 1 means better than that rule on a typical series.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .evaluation import BASELINE_NAMES
+from .panel import ranges
+
+METRICS = ("mae", "rmse", "smape", "mase")
+
+
+def mase_scales(y: np.ndarray, first: np.ndarray, last: np.ndarray, season: int | None) -> np.ndarray:
+    """Each series' MASE denominator: the mean |y_t − y_{t−m}| over its rows [first, last)
+    (m the season, or 1); NaN where the span is too short or never changes."""
+    m = season if season and season > 1 else 1
+    lo = first + m
+    rows = ranges(lo, last)
+    series = np.repeat(np.arange(len(first)), np.maximum(last - lo, 0))
+    sums = np.bincount(series, weights=np.abs(y[rows] - y[rows - m]), minlength=len(first))
+    counts = np.bincount(series, minlength=len(first))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = sums / counts
+    return np.where(scale > 0, scale, np.nan)
+
+
+def per_series(actual: np.ndarray, pred: np.ndarray, series: np.ndarray, n: int,
+               scale: np.ndarray) -> pd.DataFrame:
+    """MAE, RMSE, sMAPE and MASE of each series over its windows (NaN for a series without
+    any): ``actual`` and ``pred`` are ``(windows, horizon)``, ``series`` each window's series."""
+    count = np.bincount(series, minlength=n) * actual.shape[1]
+    total = lambda a: np.bincount(series, weights=a.sum(axis=1), minlength=n)
+    error = np.abs(actual - pred)
+    size = np.abs(actual) + np.abs(pred)
+    ratio = np.divide(2 * error, size, out=np.zeros_like(size), where=size > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mae = total(error) / count
+        return pd.DataFrame({"mae": mae, "rmse": np.sqrt(total(error ** 2) / count),
+                             "smape": 100 * total(ratio) / count, "mase": mae / scale})
+
+
+def reference(methods: dict[str, pd.DataFrame]) -> str:
+    return "seasonal_naive" if "seasonal_naive" in methods else "naive"
+
+
+def aggregate(methods: dict[str, pd.DataFrame]) -> dict:
+    """Per method: the mean MASE over the series that have one, the geometric mean of its MASE
+    relative to the reference rule's, and on how many series it beats that rule (by MAE)."""
+    ref = methods[reference(methods)]
+    out = {"reference": reference(methods), "series": int(ref["mae"].notna().sum())}
+    for name, table in methods.items():
+        mase = table["mase"].to_numpy()
+        both = np.isfinite(mase) & np.isfinite(ref["mase"].to_numpy()) & (ref["mase"] > 0)
+        relative = mase[both] / ref["mase"].to_numpy()[both]
+        relative = relative[relative > 0]
+        beats = (table["mae"] < ref["mae"]) & table["mae"].notna()
+        out[name] = {
+            "mase": _number(np.nanmean(mase) if np.isfinite(mase).any() else np.nan),
+            "relative_mase": _number(np.exp(np.mean(np.log(relative))) if len(relative) else np.nan),
+            "smape": _number(table["smape"].mean()),
+            "beats_reference": int(beats.sum())}
+    return out
+
+
+def verdict(summary: dict) -> str:
+    """One sentence: on how many series the LSTM beat the reference rule, and the panel MASE of
+    both ("the LSTM beats seasonal naive on 312 of 414 series; panel MASE 0.91 against 1.19")."""
+    ref, n = summary["reference"], summary["series"]
+    lstm, rule = summary["lstm"], summary[ref]
+    words = BASELINE_NAMES[ref]
+    mase = ""
+    if lstm["mase"] is not None and rule["mase"] is not None:
+        mase = f"; panel MASE {lstm['mase']:.2f} against {rule['mase']:.2f}"
+    better = "better" if (lstm["mase"] or 0) < (rule["mase"] or 0) else "no better"
+    return (f"The LSTM beats {words} on {lstm['beats_reference']:,} of {n:,} series{mase} "
+            f"(lower is better): one model for the whole panel is {better} than that rule.")
+
+
+def _number(value: float) -> float | None:
+    return None if not np.isfinite(value) else round(float(value), 4)

@@ -1,0 +1,93 @@
+"""A panel as one global LSTM reads it: the split by time (the same cut-off for every series),
+each series scaled on its own training span, and the windows of every series as views of one
+tensor (a window never crosses from one series into the next).
+
+Rows are the panel's rows (series after series). Series i has rows [starts[i], ends[i]) split
+into training [starts[i], val[i]), validation [val[i], test[i]) and test [test[i], ends[i]).
+With dates, validation and test begin at the same date for every series (the last
+``val_size`` and ``test_size`` slots of the panel's time axis); in row order, every series
+keeps its own last rows for them (the M4 competition's rule). All of it is computed for every
+series at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .panel import PanelData, ranges, within
+from .windows import rows_for
+
+
+@dataclass(frozen=True)
+class PanelSplit:
+    starts: np.ndarray  # (series,) first row of each series
+    val: np.ndarray  # (series,) first validation row
+    test: np.ndarray  # (series,) first test row
+    ends: np.ndarray  # (series,) one past the last row
+
+    def trainable(self, lookback: int, horizon: int) -> np.ndarray:
+        """The series with a training window of their own (before the validation span)."""
+        return self.val - self.starts >= lookback + horizon
+
+    def scorable(self, lookback: int, horizon: int) -> np.ndarray:
+        """The series with a whole horizon in the test span and a lookback before it."""
+        return (self.ends - self.test >= horizon) & (self.test - self.starts >= lookback)
+
+
+def split_panel(panel: PanelData, val_size: float, test_size: float,
+                horizon: int) -> PanelSplit:
+    """Validation and test spans of at least one horizon each, cut at the same time for every
+    series (with dates) or at the same distance from each series' end (row order)."""
+    starts, ends = panel.starts[:-1], panel.starts[1:]
+    if panel.freq is None:
+        typical = int(np.median(panel.lengths))
+        n_test = max(rows_for(test_size, typical), horizon)
+        n_val = max(rows_for(val_size, typical), horizon)
+        test = np.maximum(ends - n_test, starts)
+        return PanelSplit(starts, np.maximum(test - n_val, starts), test, ends)
+    axis = panel.times.unique().sort_values()  # every slot some series has
+    n_test = max(rows_for(test_size, len(axis)), horizon)
+    n_val = max(rows_for(val_size, len(axis)), horizon)
+    test_cut = axis[max(len(axis) - n_test, 0)]
+    val_cut = axis[max(len(axis) - n_test - n_val, 0)]
+    code = np.repeat(np.arange(len(starts)), panel.lengths)
+    before = lambda cut: starts + np.bincount(code, weights=panel.times < cut,
+                                              minlength=len(starts)).astype(np.int64)
+    return PanelSplit(starts, before(val_cut), before(test_cut), ends)
+
+
+def fit_scalers(values: np.ndarray, split: PanelSplit) -> tuple[np.ndarray, np.ndarray]:
+    """Each series' mean and spread per column, ``(series, columns)``, from its training rows
+    only (a constant series is only centred)."""
+    n = len(split.starts)
+    counts = np.maximum(split.val - split.starts, 1)
+    code = np.repeat(np.arange(n), split.val - split.starts)
+    rows = ranges(split.starts, split.val)
+    x = values[rows]
+    mean = np.stack([np.bincount(code, weights=x[:, j], minlength=n) for j in range(x.shape[1])],
+                    axis=1) / counts[:, None]
+    centred = x - mean[code]
+    var = np.stack([np.bincount(code, weights=centred[:, j] ** 2, minlength=n)
+                    for j in range(x.shape[1])], axis=1) / counts[:, None]
+    std = np.sqrt(var)
+    return mean, np.where(std > 1e-12, std, 1.0)
+
+
+def scaled_tensor(values: np.ndarray, lengths: np.ndarray, mean: np.ndarray,
+                  std: np.ndarray, device: torch.device) -> torch.Tensor:
+    """Every row scaled by its own series' scaler, as one float32 tensor."""
+    code = np.repeat(np.arange(len(lengths)), lengths)
+    return torch.as_tensor((values - mean[code]) / std[code], dtype=torch.float32, device=device)
+
+
+def span_windows(split: PanelSplit, first: np.ndarray, last: np.ndarray, lookback: int,
+                 horizon: int, series: np.ndarray, stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The windows whose targets lie in [first, last) of each chosen series (a boolean mask
+    over the series): their ids (a window's id is its first input row) and series numbers."""
+    lo = np.maximum(first, split.starts + lookback)
+    counts = np.where(series, np.maximum(0, (last - horizon - lo) // stride + 1), 0)
+    origins = np.repeat(lo, counts) + within(counts) * stride
+    return origins - lookback, np.repeat(np.arange(len(counts)), counts)

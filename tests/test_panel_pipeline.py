@@ -1,0 +1,128 @@
+"""One global LSTM for a panel: its split, windows, scalers, scores and the leak test."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from lstm_app.series import intervals
+from lstm_app.series.panel import load_panel
+from lstm_app.series.panel_pipeline import fit_panel, score_panel
+from lstm_app.series.panel_scores import aggregate, mase_scales, per_series, verdict
+from lstm_app.series.panel_windows import fit_scalers, span_windows, split_panel
+from lstm_app.series.settings import ForecastConfig
+
+DAYS = pd.date_range("2023-01-01", periods=120, freq="D")
+FAST = ForecastConfig(lookback=14, horizon=7, epochs=2, hidden_size=8, batch_size=16,
+                      patience=0)
+
+
+def panel_csv(starts=(0, 0, 60, 0), ends=(120, 120, 120, 90), seed=0) -> bytes:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i, (a, b) in enumerate(zip(starts, ends)):
+        level = 20.0 * (i + 1)
+        for d in range(a, b):
+            value = level + 0.3 * level * np.sin(2 * np.pi * d / 7) + rng.normal(0, 1)
+            rows.append({"date": f"{DAYS[d]:%Y-%m-%d}", "shop": f"shop {i}", "sales": round(value, 3)})
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return load_panel(panel_csv(), id_cols=["shop"])
+
+
+def test_validation_and_test_start_on_the_same_date_for_every_series(panel):
+    split = split_panel(panel, 0.15, 0.15, 7)
+    assert {panel.times[v] for v in split.val[:3]} == {DAYS[84]}   # 120 - 18 - 18
+    assert {panel.times[t] for t in split.test[:3]} == {DAYS[102]}
+    assert split.test[3] == split.ends[3]  # shop 3 stopped on day 90: no test span
+    assert list(split.scorable(14, 7)) == [True, True, True, False]
+    assert list(split.trainable(14, 7)) == [True, True, True, True]
+
+
+def test_windows_never_cross_from_one_series_into_the_next(panel):
+    split = split_panel(panel, 0.15, 0.15, 7)
+    ids, series = span_windows(split, split.starts, split.val, 14, 7, np.ones(4, bool))
+    first, last = ids, ids + 14 + 7 - 1  # every row a window reads or predicts
+    assert (first >= split.starts[series]).all() and (last < split.val[series]).all()
+    assert np.bincount(series).tolist() == [(84 - 21 + 1), (84 - 21 + 1), (24 - 21 + 1),
+                                            (84 - 21 + 1)]
+
+
+def test_each_series_is_scaled_on_its_own_training_span_only(panel):
+    split = split_panel(panel, 0.15, 0.15, 7)
+    mean, std = fit_scalers(panel.values, split)
+    shop2 = panel.values[split.starts[2]:split.val[2], 0]
+    assert mean[2, 0] == pytest.approx(shop2.mean()) and std[2, 0] == pytest.approx(shop2.std())
+
+
+def test_changing_one_series_test_span_changes_nothing_the_model_learnt_from(panel):
+    """The panel leak test: the test span of one series is made wild; every scaler, every
+    training and validation window, and so the trained weights, stay exactly the same."""
+    split = split_panel(panel, FAST.val_size, FAST.test_size, FAST.horizon)
+    wild = panel.values.copy()
+    wild[split.test[1]:split.ends[1], 0] *= 100
+    other = type(panel)(**{**panel.__dict__, "values": wild})
+    a, b = fit_panel(panel, FAST), fit_panel(other, FAST)
+    assert np.array_equal(a.mean, b.mean) and np.array_equal(a.std, b.std)
+    for key, value in a.model.state_dict().items():
+        assert torch.equal(value, b.model.state_dict()[key]), key
+    result = score_panel(b, other)
+    assert result.series.loc[1, "lstm_mae"] > 10 * result.series.loc[0, "lstm_mae"]
+
+
+def test_a_panel_is_scored_per_series_and_as_a_whole(panel):
+    result = score_panel(fit_panel(panel, FAST), panel)
+    table = result.series
+    assert list(table["id"]) == list(panel.ids)
+    assert table.loc[3, "lstm_mae"] != table.loc[3, "lstm_mae"]  # NaN: shop 3 is not scored
+    assert set(result.aggregate) >= {"reference", "series", "lstm", "naive", "seasonal_naive",
+                                     "drift"}
+    assert result.aggregate["series"] == 3 and result.aggregate["reference"] == "seasonal_naive"
+    assert "of 3 series" in result.verdict
+    assert any("1 series have no whole horizon in the test span" in n for n in result.notices)
+    forecast = result.forecast
+    assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
+                                      "lower_95", "upper_95"]
+    assert len(forecast) == 4 * 7 and forecast["id"].tolist()[:8] == ["shop 0"] * 7 + ["shop 1"]
+    assert forecast["time"].iloc[0] == DAYS[119] + pd.Timedelta(days=1)
+    assert forecast.loc[forecast.id == "shop 3", "time"].iloc[0] == DAYS[90]  # after its own end
+    assert (forecast["lower_95"] <= forecast["lower_80"]).all()
+    assert (forecast["lower_80"] <= forecast["forecast"]).all()
+    assert 0 <= result.coverage["80"] <= result.coverage["95"] <= 1
+
+
+def test_panel_aggregates_on_a_worked_example():
+    """Two series: the LSTM halves the reference's MASE on one and doubles it on the other."""
+    make = lambda mae, mase: pd.DataFrame({"mae": mae, "rmse": mae, "smape": [10.0, 20.0],
+                                           "mase": mase})
+    methods = {"lstm": make([1.0, 4.0], [0.5, 2.0]),
+               "seasonal_naive": make([2.0, 2.0], [1.0, 1.0])}
+    summary = aggregate(methods)
+    assert summary["lstm"] == {"mase": 1.25, "relative_mase": 1.0, "smape": 15.0,
+                               "beats_reference": 1}
+    assert verdict(summary) == ("The LSTM beats seasonal naive on 1 of 2 series; panel MASE "
+                                "1.25 against 1.00 (lower is better): one model for the whole "
+                                "panel is no better than that rule.")
+
+
+def test_scores_per_series_and_mase_scales_on_a_worked_example():
+    y = np.array([1.0, 2.0, 4.0, 7.0, 10.0, 10.0, 10.0, 11.0])  # two series of four
+    scale = mase_scales(y, np.array([0, 4]), np.array([4, 8]), season=None)
+    assert scale.tolist() == [2.0, pytest.approx(1 / 3)]  # mean |diff|: (1+2+3)/3, (0+0+1)/3
+    actual = np.array([[2.0, 4.0], [10.0, 10.0], [10.0, 11.0]])
+    pred = np.array([[3.0, 4.0], [10.0, 12.0], [10.0, 10.0]])
+    table = per_series(actual, pred, np.array([0, 1, 1]), 2, scale)
+    assert table["mae"].tolist() == [0.5, 0.75]
+    assert table["mase"].tolist() == [0.25, pytest.approx(2.25)]
+
+
+def test_each_series_has_its_own_interval_when_its_validation_windows_are_enough():
+    errors = np.concatenate([np.linspace(0, 1, 40), np.linspace(0, 10, 3)])[:, None]
+    group = np.array([0] * 40 + [1] * 3)
+    pooled = {80: np.array([5.0]), 95: np.array([7.0])}
+    widths = intervals.grouped_widths(errors, group, 2, pooled)
+    assert widths[80][0, 0] == pytest.approx(np.sort(errors[:40, 0])[32])  # ⌈41·0.8⌉ = 33rd
+    assert widths[80][1, 0] == 5.0 and widths[95][1, 0] == 7.0  # 3 windows: the pooled width
