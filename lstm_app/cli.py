@@ -16,12 +16,15 @@ import sys
 import threading
 from pathlib import Path
 
+from .quoting import printable
 from .runs.commands import add_runs_command, run_runs_command
 from .runs.recording import record, start_run
 from .runs.store import RunStore
 from .series.evaluation import coverage_note
 from .series.loading import load_series
 from .series.metrics import NEAR_ZERO
+from .series.panel import load_panel
+from .series.panel_pipeline import fit_panel, panel_report, score_panel
 from .series.pipeline import ForecastResult
 from .tasks import FORECAST, TEXT, Task
 from .text.corpus import read_text
@@ -146,6 +149,8 @@ def results_table(result: ForecastResult) -> str:
 def run_forecast_command(args: argparse.Namespace) -> int:
     given = given_settings(args, FORECAST)
     columns = FORECAST.config(**given)  # the settings checked before the file is read
+    if columns.panel:
+        return run_panel_command(args, columns)
     series = load_series(args.data, time_col=columns.time_col, value_col=columns.value_col,
                          covariates=columns.covariates)
     for notice in series.notices:
@@ -158,6 +163,58 @@ def run_forecast_command(args: argparse.Namespace) -> int:
         print(f"Forecast written to {args.out}")
     _write_report(args, FORECAST, result)
     return 0
+
+
+def run_panel_command(args: argparse.Namespace, config) -> int:
+    """A file of many series (``--id-col`` or ``--wide``): one LSTM for all of them."""
+    if args.save_run:
+        raise ValueError("A panel of many series cannot be saved as a run yet; leave out "
+                         "--save-run (use --out and --report to keep its results).")
+    panel = load_panel(args.data, layout="wide" if config.wide else "long",
+                       id_cols=config.id_col or None, time_col=config.time_col,
+                       value_col=config.value_col, covariates=config.covariates)
+    for notice in panel.notices:
+        print(f"note: {printable(notice)}", file=sys.stderr)
+    print(f"{panel.n_series:,} series, {panel.freq_label}, {int(panel.lengths.min()):,} to "
+          f"{int(panel.lengths.max()):,} values each.")
+    result = _with_progress(args.quiet, lambda callbacks: score_panel(
+        fit_panel(panel, config, callbacks), panel))
+    for notice in result.notices[len(panel.notices):]:
+        print(f"note: {printable(notice)}", file=sys.stderr)
+    print(panel_table(result))
+    if args.out:
+        result.forecast.to_csv(args.out, index=False)
+        print(f"Forecasts for every series written to {args.out}")
+    if args.report:
+        args.report.write_text(json.dumps(panel_report(result), indent=2, ensure_ascii=False,
+                                          default=str), encoding="utf-8")
+        print(f"Report written to {args.report}")
+    return 0
+
+
+def panel_table(result) -> str:
+    """The panel's scores per method, its worst series, and the verdict."""
+    fmt = lambda v: "n/a" if v is None else f"{v:.3f}"
+    summary = result.aggregate
+    lines = [f"{'':16}{'mean MASE':>11}{'rel. MASE':>11}{'sMAPE %':>9}   beats "
+             f"{summary['reference'].replace('_', ' ')} on"]
+    for name in ("lstm", "naive", "seasonal_naive", "drift"):
+        if name in summary:
+            row = summary[name]
+            lines.append(f"{'LSTM' if name == 'lstm' else name.replace('_', ' '):16}"
+                         f"{fmt(row['mase']):>11}{fmt(row['relative_mase']):>11}"
+                         f"{fmt(row['smape']):>9}   {row['beats_reference']:,} of "
+                         f"{summary['series']:,} series")
+    worst = result.series.dropna(subset=["lstm_mase"]).nlargest(5, "lstm_mase")
+    if len(worst):
+        lines.append("Worst series (LSTM MASE): " + ", ".join(
+            f"{printable(row.id)} {row.lstm_mase:.2f}" for row in worst.itertuples()))
+    cov = result.coverage
+    if cov.get("80") is not None:
+        lines.append(f"Interval coverage on the test span, pooled: 80% → {cov['80']:.0%}, "
+                     f"95% → {cov['95']:.0%}")
+    lines += [result.trained.training.message, result.verdict]
+    return "\n".join(lines)
 
 
 def run_text_command(args: argparse.Namespace) -> int:

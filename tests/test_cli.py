@@ -128,3 +128,59 @@ def test_a_gpu_asked_for_where_there_is_none_is_one_sentence():
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr == ("error: This machine has no GPU that torch can use; choose the device "
                            "auto or cpu.\n")
+
+
+def shops_csv(path, products=("Milk", "Bread"), days=90):
+    """A long file written for the test: three shops (one named with a comma, one in Chinese)
+    by two products, daily, with a weekly rhythm."""
+    rows = []
+    dates = pd.date_range("2024-01-01", periods=days, freq="D")
+    for s, shop in enumerate(("Berlin", "Paris, FR", "北京")):
+        for p, product in enumerate(products):
+            for d, date in enumerate(dates):
+                rows.append({"date": f"{date:%Y-%m-%d}", "shop": shop, "product": product,
+                             "sales": 50 + 20 * s + 5 * p + 10 * (d % 7 in (5, 6)) + d % 3})
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_a_panel_on_the_command_line_forecasts_every_series(tmp_path):
+    data = shops_csv(tmp_path / "umsatz.csv")
+    out, report = tmp_path / "forecast.csv", tmp_path / "report.json"
+    done = run_cli("forecast", str(data), "--id-col", "shop,product", *FAST, "--horizon", "7",
+                   "--lookback", "14", "--out", str(out), "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    assert "6 series, daily, 90 to 90 values each." in done.stdout
+    assert "beats seasonal naive on" in done.stdout and "Worst series (LSTM MASE)" in done.stdout
+    forecast = pd.read_csv(out)
+    assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
+                                      "lower_95", "upper_95"]
+    assert len(forecast) == 6 * 7 and forecast["id"].iloc[7] == "Berlin · Bread"
+    assert forecast.loc[forecast.id == "Paris, FR · Milk", "time"].iloc[0] == "2024-03-31"
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["aggregate"]["series"] == 6 and data["data"]["layout"] == "long"
+    assert {row["id"] for row in data["series"]} >= {"北京 · Milk", "Paris, FR · Bread"}
+    assert data["config"]["id_col"] == ["shop", "product"]
+
+
+def test_a_wide_panel_and_panel_mistakes_on_the_command_line(tmp_path):
+    dates = pd.date_range("2024-01-01", periods=80, freq="D")
+    wide = tmp_path / "wide.csv"
+    pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), **{f"meter {i}": (i + 1) * (dates.day_of_week
+                  + 1.0) for i in range(3)}}).to_csv(wide, index=False)
+    done = run_cli("forecast", str(wide), "--wide", *FAST, "--horizon", "7", "--lookback", "14")
+    assert done.returncode == 0, done.stderr
+    assert "3 series, daily, 80 to 80 values each." in done.stdout
+    long = shops_csv(tmp_path / "long.csv")
+    for args, sentence in (
+            (("--id-col", "store"), "error: The id column 'store' is not in this file; choose "
+                                    "from: 'date', 'shop', 'product', 'sales'.\n"),
+            (("--id-col", "shop", "--wide"), "error: Choose either id columns (one row per series "
+                                             "and time) or every column a series (wide), not "
+                                             "both.\n"),
+            (("--id-col", "shop,product", "--save-run"), "error: A panel of many series cannot "
+                                                         "be saved as a run yet; leave out "
+                                                         "--save-run (use --out and --report to "
+                                                         "keep its results).\n")):
+        done = run_cli("forecast", str(long), *args, *FAST)
+        assert done.returncode == 2 and done.stderr == sentence, done.stderr

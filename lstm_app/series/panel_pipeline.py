@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -168,6 +168,20 @@ def score_panel(trained: TrainedPanel, panel: PanelData) -> PanelResult:
 def run_panel(panel: PanelData, config: ForecastConfig,
               callbacks: Callbacks = Callbacks()) -> PanelResult:
     return score_panel(fit_panel(panel, config, callbacks), panel)
+
+
+def panel_report(result: PanelResult) -> dict:
+    """REPORT.json of a panel: settings, notices, the aggregate, every series' scores."""
+    training = result.trained.training
+    series = result.series.astype(object).where(result.series.notna(), None)
+    return {"config": asdict(result.trained.config), "notices": result.notices,
+            "data": {"name": result.panel.name, "series": result.panel.n_series,
+                     "frequency": result.panel.freq_label, "layout": result.panel.layout},
+            "aggregate": result.aggregate, "verdict": result.verdict,
+            "interval_coverage": result.coverage, "series": series.to_dict(orient="records"),
+            "training": {"best_epoch": training.best_epoch, "stop_reason": training.stop_reason,
+                         "seconds": round(training.seconds, 3), "message": training.message},
+            "history": [h.to_dict() for h in training.history]}
 
 
 # ---- the parts --------------------------------------------------------------------------------

@@ -19,6 +19,12 @@ FORECAST_SETTINGS = table_of([
     Setting("value_col", str, "Column to forecast",
             "The numbers you want the LSTM to predict (at first the right-most numeric column).",
             optional=True, max_length=200, on_page=False),
+    Setting("id_col", tuple, "Series id columns",
+            "For a file of many series (every store or product): the column or columns that "
+            "name each series; one LSTM then learns from all of them.", on_page=False),
+    Setting("wide", bool, "Every column a series",
+            "For a file of many series side by side: forecast every numeric column, each its "
+            "own series, with one LSTM for all.", on_page=False),
     Setting("covariates", tuple, "Extra input columns (covariates)",
             "Other columns the network may read alongside the past values, such as a promotion "
             "flag or the temperature."),
@@ -62,6 +68,8 @@ FORECAST_SETTINGS = table_of([
 class ForecastConfig:
     time_col: str | None = None          # None: detected
     value_col: str | None = None         # None: the right-most numeric column
+    id_col: tuple[str, ...] = ()         # a panel's series id columns (long layout)
+    wide: bool = False                   # a panel with one series per numeric column
     covariates: tuple[str, ...] = ()     # extra input columns
     lookback: int | str = "auto"         # past values the network reads; "auto": from the season
     horizon: int | str = "auto"          # future values it predicts at once; "auto": one season
@@ -87,6 +95,14 @@ class ForecastConfig:
 
     def __post_init__(self):
         check_config(self, FORECAST_SETTINGS.values())
+        if self.wide and self.id_col:
+            raise ValueError("Choose either id columns (one row per series and time) or every "
+                             "column a series (wide), not both.")
+
+    @property
+    def panel(self) -> bool:
+        """Whether the data is a panel of many series (id columns, or wide)."""
+        return bool(self.id_col) or self.wide
 
     def trainer_config(self) -> TrainerConfig:
         return TrainerConfig(epochs=self.epochs, lr=self.lr, optimizer=self.optimizer,
