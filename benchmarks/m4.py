@@ -35,7 +35,8 @@ from lstm_app.series.settings import ForecastConfig
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "m4"
 SETS = {  # name: (file stem, horizon, MASE season, the app's settings for it)
-    "hourly": ("Hourly", 48, 24, dict(lookback=168, hidden_size=64, batch_size=64, lr=1e-3)),
+    "hourly": ("Hourly", 48, 24, dict(lookback=168, hidden_size=64, batch_size=64, lr=1e-3,
+                                      season_anchor=24)),
     "weekly": ("Weekly", 13, 1, dict(lookback=52, hidden_size=64, batch_size=64, lr=1e-3)),
 }
 REFERENCE = {  # official MASE, and recomputed with statsforecast 2.1.1 (datasets' README)
@@ -83,7 +84,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", choices=tuple(SETS), default=list(SETS))
     parser.add_argument("--minutes", type=float, default=10.0, help="training budget per set")
-    for name in ("lookback", "hidden_size", "num_layers", "batch_size", "epochs", "seed"):
+    for name in ("lookback", "hidden_size", "num_layers", "batch_size", "epochs", "seed",
+                 "season_anchor", "id_embedding"):
         parser.add_argument("--" + name.replace("_", "-"), type=int, default=None)
     for name in ("lr", "dropout"):
         parser.add_argument("--" + name, type=float, default=None)

@@ -41,3 +41,22 @@ def test_dropout_with_one_layer_does_not_warn():
         warnings.simplefilter("error")
         model = Forecaster(ForecasterShape(n_features=1, horizon=2, num_layers=1, dropout=0.5))
     assert model.rnn.dropout == 0.0 and model.dropout.p == 0.5
+
+
+def test_a_season_anchor_turns_a_zero_head_into_the_seasonal_naive_forecast():
+    model = Forecaster(ForecasterShape(n_features=1, horizon=5, season_anchor=3))
+    torch.nn.init.zeros_(model.head.weight)
+    torch.nn.init.zeros_(model.head.bias)
+    window = torch.arange(8.0).reshape(1, 8, 1)  # 0 … 7: the last season is 5, 6, 7
+    pred, _ = model(window)
+    assert pred.tolist() == [[5.0, 6.0, 7.0, 5.0, 6.0]]
+
+
+def test_a_series_embedding_reads_the_last_column_as_the_series_number():
+    model = Forecaster(ForecasterShape(n_features=1, horizon=2, id_count=3, id_dim=2))
+    window = torch.zeros(2, 4, 2)
+    window[1, :, 1] = 2.0  # the second window belongs to series 2
+    inputs = model.rnn_inputs(*model.split_ids(window))
+    assert inputs.shape == (2, 4, 1 + 2)
+    assert torch.equal(inputs[1, 0, 1:], model.ids.weight[2])
+    assert torch.equal(inputs[0, 0, 1:], model.ids.weight[0])

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from lstm_app.series import intervals
+from lstm_app.series.loading import NO_TIME_COLUMN
 from lstm_app.series.panel import load_panel
 from lstm_app.series.panel_pipeline import fit_panel, score_panel
 from lstm_app.series.panel_scores import aggregate, mase_scales, per_series, verdict
@@ -126,3 +127,40 @@ def test_each_series_has_its_own_interval_when_its_validation_windows_are_enough
     widths = intervals.grouped_widths(errors, group, 2, pooled)
     assert widths[80][0, 0] == pytest.approx(np.sort(errors[:40, 0])[32])  # ⌈41·0.8⌉ = 33rd
     assert widths[80][1, 0] == 5.0 and widths[95][1, 0] == 7.0  # 3 windows: the pooled width
+
+
+def test_calendar_inputs_follow_the_cycles_the_step_can_see():
+    from lstm_app.series.calendar import calendar_count, calendar_features
+
+    hours = pd.date_range("2024-01-01", periods=48, freq="h")
+    grid = calendar_features(hours, "h")
+    assert grid.shape == (48, 6) and calendar_count("h") == 6  # time of day, weekday, day of year
+    assert grid[0, 0] == pytest.approx(0.0) and grid[6, 0] == pytest.approx(1.0)  # 06:00: a quarter
+    assert grid[0, 3] == pytest.approx(1.0)  # cos of midnight
+    assert np.allclose(grid[0, [0, 3]], grid[24, [0, 3]])  # the same hour a day later
+    assert calendar_count("D") == 4 and calendar_count("MS") == 2 and calendar_count(None) == 0
+
+
+def test_a_series_embedding_and_calendar_inputs_train_and_score(panel):
+    config = ForecastConfig(**{**FAST.__dict__, "id_embedding": 4, "calendar": True})
+    trained = fit_panel(panel, config)
+    assert trained.model.shape.id_dim == 4 and trained.model.shape.id_count == 4
+    assert trained.model.shape.n_features == 1 + 4  # the value and 4 calendar columns (daily)
+    assert trained.model.ids.weight.shape == (4, 4)
+    result = score_panel(trained, panel)
+    assert np.isfinite(result.forecast["forecast"]).all()
+    rows = load_panel(panel_csv(), id_cols=["shop"], time_col=NO_TIME_COLUMN)
+    with pytest.raises(ValueError, match="^Calendar inputs need dates"):
+        fit_panel(rows, config)
+
+
+def test_the_season_anchor_is_resolved_from_the_season_and_fits_in_the_lookback(panel):
+    from lstm_app.series.panel_pipeline import resolve_panel
+
+    assert resolve_panel(panel, ForecastConfig(lookback=14, horizon=7,
+                                               season_anchor="auto")).season_anchor == 7
+    assert resolve_panel(panel, ForecastConfig(lookback=5, horizon=7,
+                                               season_anchor="auto")).season_anchor == 0
+    with pytest.raises(ValueError, match=r"^The season anchor \(7 steps\) reaches further back "
+                                         r"than the lookback \(5\)"):
+        resolve_panel(panel, ForecastConfig(lookback=5, horizon=7, season_anchor=7))

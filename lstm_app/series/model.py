@@ -14,13 +14,16 @@ from ..training.rnn import make_rnn
 class ForecasterShape:
     """Everything needed to rebuild the network; saved next to its weights."""
 
-    n_features: int          # the target plus covariates
+    n_features: int          # the target, covariates and calendar inputs
     horizon: int
     hidden_size: int = 32
     num_layers: int = 1
     dropout: float = 0.1
     cell: str = "lstm"       # lstm | gru
     anchor_last: bool = True  # predict the change from the last observed value (as NLinear does)
+    season_anchor: int = 0   # predict the change from one season back (0: not)
+    id_count: int = 0        # a panel's series, when each has a learned embedding
+    id_dim: int = 0          # the size of that embedding (0: none)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -30,39 +33,61 @@ class Forecaster(nn.Module):
     def __init__(self, shape: ForecasterShape):
         super().__init__()
         self.shape = shape
-        self.rnn = make_rnn(shape.cell, shape.n_features, shape.hidden_size, shape.num_layers,
-                            shape.dropout)
+        self.rnn = make_rnn(shape.cell, shape.n_features + shape.id_dim, shape.hidden_size,
+                            shape.num_layers, shape.dropout)
+        self.ids = nn.Embedding(shape.id_count, shape.id_dim) if shape.id_dim else None
         self.dropout = nn.Dropout(shape.dropout)
         self.head = nn.Linear(shape.hidden_size, shape.horizon)
 
     def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
-        """x: (batch, lookback, features), target in column 0 -> (batch, horizon) and the MSE loss."""
-        out, _ = self.rnn(self.rnn_inputs(x))                  # (batch, lookback, hidden)
+        """x: (batch, lookback, features), target in column 0 (and, with an id embedding, the
+        series' number in the last column) -> (batch, horizon) and the MSE loss."""
+        x, ids = self.split_ids(x)
+        out, _ = self.rnn(self.rnn_inputs(x, ids))             # (batch, lookback, hidden)
         pred = self.head(self.dropout(out[:, -1]))             # (batch, horizon)
-        if self.shape.anchor_last:
+        m = self.shape.season_anchor
+        if m:  # back from changes to levels: the same step one season earlier, repeated
+            back = x.shape[1] - m + torch.arange(pred.shape[1], device=x.device) % m
+            pred = pred + x[:, back, 0]
+        elif self.shape.anchor_last:
             pred = pred + x[:, -1:, 0]                         # back from changes to levels
         loss = None if targets is None else nn.functional.mse_loss(pred, targets)
         return pred, loss
 
-    def rnn_inputs(self, x: torch.Tensor) -> torch.Tensor:
+    def split_ids(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The window's features, and each window's series number when the network embeds it."""
+        if self.ids is None:
+            return x, None
+        return x[..., :-1], x[:, 0, -1].long()
+
+    def rnn_inputs(self, x: torch.Tensor, ids: torch.Tensor | None = None) -> torch.Tensor:
         """What the LSTM layer itself reads: with ``anchor_last``, the window minus its last
         target value, so that the network learns changes, which keeps it working when the level
-        drifts outside the training range."""
-        if not self.shape.anchor_last:
+        drifts outside the training range; with ``ids``, each series' embedding at every step."""
+        if self.shape.anchor_last:
+            last = x[:, -1:, :1]                               # (batch, 1, 1)
+            x = torch.cat([x[..., :1] - last, x[..., 1:]], dim=-1)
+        if ids is None:
             return x
-        last = x[:, -1:, :1]                                   # (batch, 1, 1)
-        return torch.cat([x[..., :1] - last, x[..., 1:]], dim=-1)
+        embedded = self.ids(ids)[:, None, :].expand(-1, x.shape[1], -1)
+        return torch.cat([x, embedded], dim=-1)
 
 
-def build_forecaster(config) -> Forecaster:
+def build_forecaster(config, id_count: int = 0, calendar: int = 0) -> Forecaster:
     """The network a ForecastConfig describes, once its lookback and horizon are numbers: the one
-    place a forecaster is made from settings (training, reopening, bundles, the page's size note)."""
-    if not isinstance(config.horizon, int):
-        raise ValueError("The horizon must be resolved to a number before the network is built.")
+    place a forecaster is made from settings (training, reopening, bundles, the page's size note).
+    A panel's network also reads ``calendar`` calendar columns and, with ``config.id_embedding``,
+    embeds each of its ``id_count`` series."""
+    if not isinstance(config.horizon, int) or not isinstance(config.season_anchor, int):
+        raise ValueError("The horizon and season anchor must be resolved to numbers before the "
+                         "network is built.")
+    id_dim = config.id_embedding if id_count else 0
     return Forecaster(ForecasterShape(
-        n_features=1 + len(config.covariates), horizon=config.horizon,
+        n_features=1 + len(config.covariates) + calendar, horizon=config.horizon,
         hidden_size=config.hidden_size, num_layers=config.num_layers, dropout=config.dropout,
-        cell=config.cell, anchor_last=config.anchor_last))
+        cell=config.cell, anchor_last=config.anchor_last, season_anchor=config.season_anchor,
+        id_count=id_count if id_dim else 0,
+        id_dim=id_dim))
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -27,7 +27,8 @@ from .memory import check_forecast_fits
 from .model import Forecaster, build_forecaster
 from .panel import PanelData
 from .panel_scores import aggregate, mase_scales, per_series, verdict
-from .panel_windows import PanelSplit, fit_scalers, scaled_tensor, span_windows, split_panel
+from .calendar import calendar_count
+from .panel_windows import PanelSplit, fit_scalers, network_inputs, span_windows, split_panel
 from .pipeline import predict, resolve
 from .settings import ForecastConfig
 from .windows import make_windows
@@ -77,7 +78,7 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     if not trainable.any():
         raise ValueError(_too_short(panel, split, lookback, horizon))
     mean, std = fit_scalers(panel.values, split)
-    values = scaled_tensor(panel.values, panel.lengths, mean, std, device)
+    values = network_inputs(panel, mean, std, config.calendar, config.id_embedding > 0, device)
     inputs, targets = make_windows(values, lookback, horizon)
     train_ids, train_series = span_windows(split, split.starts, split.val, lookback, horizon,
                                            trainable)
@@ -92,7 +93,8 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     train_ids_t = torch.as_tensor(train_ids, device=device)
 
     torch.manual_seed(config.seed)
-    model = build_forecaster(config).to(device)
+    calendar = calendar_count(panel.freq) if config.calendar else 0
+    model = build_forecaster(config, panel.n_series, calendar).to(device)
 
     def train_batches(generator: torch.Generator) -> SizedBatches:
         picked = torch.multinomial(weights, draws, replacement=True, generator=generator)
@@ -124,8 +126,8 @@ def score_panel(trained: TrainedPanel, panel: PanelData) -> PanelResult:
         raise ValueError("This forecaster was trained on other series; load the same file.")
     split = split_panel(panel, config.val_size, config.test_size, horizon)
     trainable, scorable = split.trainable(lookback, horizon), split.scorable(lookback, horizon)
-    values = scaled_tensor(panel.values, panel.lengths, trained.mean, trained.std,
-                           torch.device("cpu"))
+    values = network_inputs(panel, trained.mean, trained.std, config.calendar,
+                            config.id_embedding > 0, torch.device("cpu"))
     inputs, targets = make_windows(values, lookback, horizon)
     y = panel.values[:, 0]
     n, season = panel.n_series, panel.season_length

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .calendar import calendar_features
 from .panel import PanelData, ranges, within
 from .windows import rows_for
 
@@ -76,11 +77,21 @@ def fit_scalers(values: np.ndarray, split: PanelSplit) -> tuple[np.ndarray, np.n
     return mean, np.where(std > 1e-12, std, 1.0)
 
 
-def scaled_tensor(values: np.ndarray, lengths: np.ndarray, mean: np.ndarray,
-                  std: np.ndarray, device: torch.device) -> torch.Tensor:
-    """Every row scaled by its own series' scaler, as one float32 tensor."""
-    code = np.repeat(np.arange(len(lengths)), lengths)
-    return torch.as_tensor((values - mean[code]) / std[code], dtype=torch.float32, device=device)
+def network_inputs(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: bool,
+                   ids: bool, device: torch.device) -> torch.Tensor:
+    """What the network reads, one float32 tensor of the panel's rows: every row's value and
+    covariates scaled by its own series' scaler, then (optionally) its calendar inputs, then
+    its series' number (for the network's embedding of it)."""
+    code = np.repeat(np.arange(panel.n_series), panel.lengths)
+    parts = [(panel.values - mean[code]) / std[code]]
+    if calendar:
+        if panel.freq is None:
+            raise ValueError("Calendar inputs need dates, and this panel is in row order; turn "
+                             "them off or choose a time column.")
+        parts.append(calendar_features(panel.times, panel.freq))
+    if ids:
+        parts.append(code[:, None].astype(np.float64))
+    return torch.as_tensor(np.concatenate(parts, axis=1), dtype=torch.float32, device=device)
 
 
 def span_windows(split: PanelSplit, first: np.ndarray, last: np.ndarray, lookback: int,

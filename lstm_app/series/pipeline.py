@@ -79,7 +79,15 @@ def resolve(series: SeriesData, config: ForecastConfig) -> ForecastConfig:
     series' own columns."""
     lookback, horizon = resolve_window(series, config)
     chosen = tuple(name for name in ("lookback", "horizon") if getattr(config, name) == "auto")
-    return replace(config, lookback=lookback, horizon=horizon, value_col=series.value_col,
+    anchor = config.season_anchor
+    if anchor == "auto":
+        anchor = series.season_length if (series.season_length or 0) > 1 else 0
+        anchor = anchor if anchor <= lookback else 0
+    elif anchor > lookback:
+        raise ValueError(f"The season anchor ({anchor} steps) reaches further back than the "
+                         f"lookback ({lookback}); make the lookback at least {anchor}.")
+    return replace(config, lookback=lookback, horizon=horizon, season_anchor=int(anchor),
+                   value_col=series.value_col,
                    time_col=series.time_col, covariates=tuple(series.covariates),
                    suggested=tuple(dict.fromkeys(config.suggested + chosen)))
 
@@ -135,6 +143,10 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
                  start: TrainedForecaster | None = None) -> TrainedForecaster:
     """Train a forecaster on ``series``; with ``start``, go on from its weights, scaler and
     history for ``config.epochs`` more epochs (Train more)."""
+    if config.id_embedding or config.calendar:
+        raise ValueError("A series embedding and calendar inputs are for a file of many series "
+                         "(choose its id columns, or every column a series); turn them off for "
+                         "one series.")
     config = resolve(series, config)
     lookback, horizon = config.lookback, config.horizon
     device = pick_device(config.device)

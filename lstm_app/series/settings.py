@@ -25,6 +25,13 @@ FORECAST_SETTINGS = table_of([
     Setting("wide", bool, "Every column a series",
             "For a file of many series side by side: forecast every numeric column, each its "
             "own series, with one LSTM for all.", on_page=False),
+    Setting("id_embedding", int, "Series embedding size",
+            "For a file of many series: the network learns this many numbers for each series, "
+            "so one model can tell the series apart (0 turns it off).", low=0, high=64,
+            on_page=False),
+    Setting("calendar", bool, "Calendar inputs",
+            "For a file of many series with dates: the network also reads where each step "
+            "falls in the day, week and year.", on_page=False),
     Setting("covariates", tuple, "Extra input columns (covariates)",
             "Other columns the network may read alongside the past values, such as a promotion "
             "flag or the temperature."),
@@ -56,6 +63,11 @@ FORECAST_SETTINGS = table_of([
             "memorising (0 turns it off).", low=0.0, high=1.0, step=0.0001,
             on_page=False),
     TRAINING["grad_clip"], TRAINING["lr_schedule"],
+    Setting("season_anchor", int, "Learn changes from one season back",
+            "The network predicts the change from the values one season earlier (a season of "
+            "this many steps; auto takes the detected season, 0 turns it off), so it starts "
+            "from the seasonal-naive forecast and learns what that rule misses.", low=0,
+            high=100_000, auto=True, on_page=False),
     Setting("anchor_last", bool, "Learn changes from the last value",
             "The network predicts the change from the window's last value, so a level that "
             "drifts beyond the training range does not saturate it.", on_page=False,
@@ -70,6 +82,8 @@ class ForecastConfig:
     value_col: str | None = None         # None: the right-most numeric column
     id_col: tuple[str, ...] = ()         # a panel's series id columns (long layout)
     wide: bool = False                   # a panel with one series per numeric column
+    id_embedding: int = 0                # a panel's learned numbers per series (0: none)
+    calendar: bool = False               # a panel reads calendar inputs
     covariates: tuple[str, ...] = ()     # extra input columns
     lookback: int | str = "auto"         # past values the network reads; "auto": from the season
     horizon: int | str = "auto"          # future values it predicts at once; "auto": one season
@@ -89,6 +103,7 @@ class ForecastConfig:
     weight_decay: float = 0.0
     grad_clip: float = 1.0
     lr_schedule: str = "plateau"
+    season_anchor: int | str = 0         # learn changes from one season back; "auto": the season
     anchor_last: bool = True             # learn changes from the last value
     device: str = "auto"                 # auto | cpu | cuda
     suggested: tuple[str, ...] = ()      # settings whose values were chosen for the data

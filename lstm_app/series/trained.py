@@ -35,7 +35,7 @@ class TrainedForecaster:
         words if they do not hold together."""
         config = config_from_dict(ForecastConfig, read_json(files, "config.json"),
                                   "The saved settings (config.json)")
-        if "auto" in (config.lookback, config.horizon):
+        if "auto" in (config.lookback, config.horizon, config.season_anchor):
             raise ValueError("The saved settings leave the lookback or horizon on auto; a "
                              "trained forecaster has numbers for both.")
         features = 1 + len(config.covariates)
