@@ -473,3 +473,17 @@ def test_a_refusal_quotes_a_long_column_name_cut():
     with pytest.raises(ValueError) as error:
         load_series(data)
     assert len(str(error.value)) < 300 and "vvv…'" in str(error.value)
+
+
+def test_a_file_of_many_series_says_so_instead_of_averaging_silently():
+    rows = [f"2024-01-{d:02d},{shop},{product},{d + 10 * s}"
+            for d in range(1, 29) for s, shop in enumerate(("Berlin", "北京"))
+            for product in ("Milk", "Bread")]
+    data = load_series(("date,shop,product,sales\n" + "\n".join(rows)).encode())
+    assert data.notices[0] == (
+        "This file holds 4 series, one per 'shop' and 'product'; read as one series their values "
+        "are averaged date by date. To forecast each of them with one model, run the command "
+        "line with --id-col naming those columns.")
+    single = "".join(f"2024-01-{d:02d},{['Mon', 'Tue'][d % 2]},{d}\n" for d in range(1, 29))
+    assert not any("series, one per" in n for n in
+                   load_series(f"date,weekday,sales\n{single}".encode()).notices)

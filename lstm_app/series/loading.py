@@ -19,6 +19,7 @@ from lstm_app.series.csv_table import read_csv_table
 from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.numbers import check_magnitude, read_numbers
+from lstm_app.series.panel_layout import propose_ids
 from lstm_app.series.frequency import (
     DATE_SAMPLE_ROWS,
     infer_frequency,
@@ -70,6 +71,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     if len(table) < 2:
         raise ValueError(ONE_ROW)
     time_col, times = find_time_column(table, time_col, notices)
+    notices.extend(_many_series(table, time_col))
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
     value_col, covariates = choose_columns(numbers.frame, value_col, covariates)
     chosen = [value_col, *covariates]
@@ -93,6 +95,19 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     return SeriesData(frame, value_col, tuple(covariates), time_col, freq, label, season, tuple(notices),
                       usable, name)
+
+
+def _many_series(table: pd.DataFrame, time_col: str | None) -> list[str]:
+    """A sentence when the file holds many series side by side in rows (every store on every
+    date), which one series would average into one."""
+    ids = propose_ids(table, time_col) if time_col else []
+    if not ids:
+        return []
+    count = len(table.drop_duplicates(subset=ids))
+    return [f"This file holds {count:,} series, one per {' and '.join(map(quoted, ids))}; read "
+            f"as one series their values are averaged date by date. To forecast each of them "
+            f"with one model, run the command line with --id-col naming "
+            f"{'that column' if len(ids) == 1 else 'those columns'}."]
 
 
 # ---- choosing the columns -------------------------------------------------------------------
