@@ -54,9 +54,15 @@ def test_windows_never_cross_from_one_series_into_the_next(panel):
 
 def test_each_series_is_scaled_on_its_own_training_span_only(panel):
     split = split_panel(panel, 0.15, 0.15, 7)
-    mean, std = fit_scalers(panel.values, split)
+    mean, std = fit_scalers(panel.values, split, season=7)
     shop2 = panel.values[split.starts[2]:split.val[2], 0]
-    assert mean[2, 0] == pytest.approx(shop2.mean()) and std[2, 0] == pytest.approx(shop2.std())
+    assert mean[2, 0] == pytest.approx(shop2.mean())
+    # The spread is the typical change from one season back: MASE's own scale.
+    assert std[2, 0] == pytest.approx(np.mean(np.abs(shop2[7:] - shop2[:-7])))
+    flat = panel.values.copy()
+    flat[split.starts[2]:split.val[2], 0] = np.tile(shop2[:7], 4)[:len(shop2)]  # repeats exactly
+    assert fit_scalers(flat, split, season=7)[1][2, 0] == pytest.approx(
+        np.tile(shop2[:7], 4)[:len(shop2)].std())  # no change at all: the standard deviation
 
 
 def test_changing_one_series_test_span_changes_nothing_the_model_learnt_from(panel):

@@ -77,7 +77,7 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     trainable = split.trainable(lookback, horizon)
     if not trainable.any():
         raise ValueError(_too_short(panel, split, lookback, horizon))
-    mean, std = fit_scalers(panel.values, split)
+    mean, std = fit_scalers(panel.values, split, panel.season_length)
     values = network_inputs(panel, mean, std, config.calendar, config.id_embedding > 0, device)
     inputs, targets = make_windows(values, lookback, horizon)
     train_ids, train_series = span_windows(split, split.starts, split.val, lookback, horizon,

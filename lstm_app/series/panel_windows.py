@@ -19,6 +19,7 @@ import torch
 
 from .calendar import calendar_features
 from .panel import PanelData, ranges, within
+from .panel_scores import mase_scales
 from .windows import rows_for
 
 
@@ -60,9 +61,12 @@ def split_panel(panel: PanelData, val_size: float, test_size: float,
     return PanelSplit(starts, before(val_cut), before(test_cut), ends)
 
 
-def fit_scalers(values: np.ndarray, split: PanelSplit) -> tuple[np.ndarray, np.ndarray]:
+def fit_scalers(values: np.ndarray, split: PanelSplit,
+                season: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each series' mean and spread per column, ``(series, columns)``, from its training rows
-    only (a constant series is only centred)."""
+    only (a constant series is only centred). The value's spread is its typical change from one
+    season back (the MASE scale: so the loss weighs each series as its MASE does), or its
+    standard deviation where that change is zero."""
     n = len(split.starts)
     counts = np.maximum(split.val - split.starts, 1)
     code = np.repeat(np.arange(n), split.val - split.starts)
@@ -74,6 +78,8 @@ def fit_scalers(values: np.ndarray, split: PanelSplit) -> tuple[np.ndarray, np.n
     var = np.stack([np.bincount(code, weights=centred[:, j] ** 2, minlength=n)
                     for j in range(x.shape[1])], axis=1) / counts[:, None]
     std = np.sqrt(var)
+    change = mase_scales(values[:, 0], split.starts, split.val, season)
+    std[:, 0] = np.where(np.isfinite(change), change, std[:, 0])
     return mean, np.where(std > 1e-12, std, 1.0)
 
 
