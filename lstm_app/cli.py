@@ -16,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .quoting import printable
+from .quoting import cut, printable
 from .runs.commands import add_runs_command, run_runs_command
 from .runs.recording import record, start_run
 from .runs.store import RunStore
@@ -208,7 +208,7 @@ def panel_table(result) -> str:
     worst = result.series.dropna(subset=["lstm_mase"]).nlargest(5, "lstm_mase")
     if len(worst):
         lines.append("Worst series (LSTM MASE): " + ", ".join(
-            f"{printable(row.id)} {row.lstm_mase:.2f}" for row in worst.itertuples()))
+            f"{cut(row.id)} {row.lstm_mase:.2f}" for row in worst.itertuples()))
     cov = result.coverage
     if cov.get("80") is not None:
         lines.append(f"Interval coverage on the test span, pooled: 80% → {cov['80']:.0%}, "

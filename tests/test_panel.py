@@ -166,3 +166,28 @@ def test_hostile_ids_stay_text():
     names = ["=cmd|' /C calc'!A0", "![x](https://evil.example/x.png)", "line\nbreak"]
     panel = load_panel(csv(long_rows(names)), id_cols=["store"])
     assert panel.ids == tuple(names)
+
+
+def test_a_series_whose_dates_are_all_unreadable_is_left_out_by_name():
+    rows = long_rows(["x", "y"])
+    rows.loc[rows.store == "y", "date"] = "garbage"
+    panel = load_panel(csv(rows), id_cols=["store"])
+    assert panel.ids == ("x",)
+    assert "1 series without any value was left out: 'y'." in panel.notices
+
+
+def test_a_covariate_blank_for_one_series_leaves_out_that_series_by_name():
+    rows = long_rows(["x", "y"]).astype({"promo": float})
+    rows.loc[rows.store == "x", "promo"] = None
+    panel = load_panel(csv(rows), id_cols=["store"], covariates=["promo"])
+    assert panel.ids == ("y",)
+    assert "1 series without any value in 'promo' was left out: 'x'." in panel.notices
+
+
+def test_two_columns_named_alike_but_for_spaces_are_both_kept():
+    data = b"store ,store,date,sales\n" + b"".join(
+        f"a,{s},2024-01-{d:02d},{d}\n".encode() for s in "bc" for d in range(1, 29))
+    panel = load_panel(data, id_cols=["store (2)"])
+    assert panel.ids == ("b", "c")
+    assert "Two columns are both named 'store'; the later one is read as 'store (2)'." in \
+        panel.notices

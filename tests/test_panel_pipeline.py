@@ -170,3 +170,14 @@ def test_the_season_anchor_is_resolved_from_the_season_and_fits_in_the_lookback(
     with pytest.raises(ValueError, match=r"^The season anchor \(7 steps\) reaches further back "
                                          r"than the lookback \(5\)"):
         resolve_panel(panel, ForecastConfig(lookback=5, horizon=7, season_anchor=7))
+
+
+def test_a_series_that_starts_after_the_validation_cut_is_scaled_by_its_own_rows():
+    late = load_panel(panel_csv(starts=(0, 0, 100, 0), ends=(120, 120, 120, 120)),
+                      id_cols=["shop"])
+    split = split_panel(late, 0.15, 0.15, 7)
+    assert split.val[2] == split.starts[2]  # no training rows of its own
+    mean, std = fit_scalers(late.values, split, season=7)
+    rows = late.values[split.starts[2]:split.ends[2], 0]
+    assert mean[2, 0] == pytest.approx(rows.mean())
+    assert std[2, 0] == pytest.approx(np.mean(np.abs(rows[7:] - rows[:-7])))

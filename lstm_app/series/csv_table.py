@@ -137,7 +137,7 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
         raise ValueError(UNREADABLE.format(reason=reason)) from None
     if len(table) > max_rows:
         raise ValueError(TOO_MANY_ROWS.format(rows=len(table), limit=max_rows))
-    table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
+    table.columns = _unique([str(c).strip().lstrip("\ufeff") for c in table.columns], notices)
     table = table.apply(lambda cells: cells.str.strip()).mask(lambda t: t.isin([""]))
     # Trailing separators give empty "Unnamed" columns; blank lines of separators give empty rows.
     empty_extra = [c for c in table.columns if c.startswith("Unnamed:") and table[c].isna().all()]
@@ -147,3 +147,19 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
 def _lines(text: str) -> int:
     """The lines of ``text``, blank ones too (a quick upper bound of the lines that hold data)."""
     return text.count("\n") + (not text.endswith("\n"))
+
+
+def _unique(names: list[str], notices: list[str]) -> list[str]:
+    """Column names made unique: two that differ only by spaces around them ("store " and
+    "store") become "store" and "store (2)", said in ``notices``."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:  # one per column of the header
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            renamed = f"{name} ({seen[name]})"
+            notices.append(f"Two columns are both named {quoted(name)}; the later one is read "
+                           f"as {quoted(renamed)}.")
+            name = renamed
+        out.append(name)
+    return out

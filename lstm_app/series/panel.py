@@ -212,7 +212,7 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
                    else pd.Index(within(lengths), name="step"))
     labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
               else ["the series"])
-    full, starts, keep, keep_rows = _fill_from_past(full, starts, labels, notices)
+    full, starts, keep, keep_rows = _fill_from_past(full, starts, labels, names, notices)
     if blank.any():
         notices.append(f"{count_of(int(blank.sum()), 'series')} without any value "
                        f"{were(int(blank.sum()))} left out: {listed(names[blank])}.")
@@ -254,7 +254,7 @@ def _time_slots(times: pd.DatetimeIndex, time_col: str, notices: list[str]) -> t
 
 def _per_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:
     """The least or greatest of ``values`` for each series code (0..n-1)."""
-    out = np.full(n, values.max() if how == "min" else values.min(), dtype=np.int64)
+    out = np.full(n, np.iinfo(np.int64).max if how == "min" else -1, dtype=np.int64)
     (np.minimum if how == "min" else np.maximum).at(out, codes, values)
     return out
 
@@ -288,7 +288,7 @@ def _average_into(full: np.ndarray, row: np.ndarray, values: np.ndarray) -> int:
     return int(len(row) - len(unique))
 
 
-def _fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str],
+def _fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str], names: pd.Index,
                     notices: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Drop each series' first rows until every column has a value, then fill the gaps from the
     past (never from the future, never across series). Returns the values, the new starts,
@@ -305,8 +305,11 @@ def _fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str],
     usable = (first_valid < ends[:, None]).all(axis=1) & nonempty
     missing_column = nonempty & ~usable
     if missing_column.any():
-        notices.append(f"{count_of(int(missing_column.sum()), 'series')} with a column without "
-                       f"any value {were(int(missing_column.sum()))} left out.")
+        blank = (first_valid >= ends[:, None])[missing_column].any(axis=0)
+        notices.append(f"{count_of(int(missing_column.sum()), 'series')} without any value in "
+                       f"{' or '.join(l for l, b in zip(labels, blank) if b)} "
+                       f"{were(int(missing_column.sum()))} left out: "
+                       f"{listed(names[missing_column])}.")
     begin = np.where(usable, first_valid.max(axis=1), ends)
     lead = int(np.where(usable, begin - starts[:-1], 0).sum())
     if lead:

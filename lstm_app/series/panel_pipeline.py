@@ -105,7 +105,8 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     @torch.no_grad()
     def val_loss(net: Forecaster) -> float:
         pred = predict(net, inputs, val_ids)
-        return float(np.mean((pred - targets[torch.as_tensor(val_ids)].double().numpy()) ** 2))
+        actual = targets[torch.as_tensor(val_ids, device=targets.device)].cpu().double().numpy()
+        return float(np.mean((pred - actual) ** 2))
 
     trainer = Trainer(model, replace(config.trainer_config(), max_seconds=max_seconds),
                       callbacks.on_progress, callbacks.stop_event)
@@ -272,9 +273,11 @@ def _future_times(panel: PanelData, horizon: int):
 
 def _too_short(panel, split, lookback, horizon) -> str:
     return (f"No series is long enough to train on: with lookback {lookback} and horizon "
-            f"{horizon} a series needs {lookback + horizon} values before its validation span; "
-            f"the longest has {int((split.val - split.starts).max())}. Choose a shorter "
-            f"lookback or horizon.")
+            f"{horizon} a series needs {lookback + horizon} values before its validation and "
+            f"test spans (at least {horizon} {'value' if horizon == 1 else 'values'} each), and the "
+            f"longest has "
+            f"{int((split.val - split.starts).max())} there. Upload longer series, or choose a "
+            f"shorter lookback or horizon, or smaller validation and test spans.")
 
 
 def _notices(panel, split, trainable, scorable, lookback, horizon) -> list[str]:

@@ -66,19 +66,31 @@ def fit_scalers(values: np.ndarray, split: PanelSplit,
     """Each series' mean and spread per column, ``(series, columns)``, from its training rows
     only (a constant series is only centred). The value's spread is its typical change from one
     season back (the MASE scale: so the loss weighs each series as its MASE does), or its
-    standard deviation where that change is zero."""
-    n = len(split.starts)
-    counts = np.maximum(split.val - split.starts, 1)
-    code = np.repeat(np.arange(n), split.val - split.starts)
-    rows = ranges(split.starts, split.val)
-    x = values[rows]
+    standard deviation where that change is zero. A series that starts after the validation
+    cut has no training rows: it is never scored, and its forecast reads it scaled by all the
+    rows it has."""
+    mean, std = _scalers(values, split.starts, split.val, season)
+    late = split.val <= split.starts
+    if late.any():
+        whole_mean, whole_std = _scalers(values, split.starts, split.ends, season)
+        mean[late], std[late] = whole_mean[late], whole_std[late]
+    return mean, std
+
+
+def _scalers(values: np.ndarray, first: np.ndarray, last: np.ndarray,
+             season: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Means and spreads over the rows [first, last) of each series."""
+    n = len(first)
+    counts = np.maximum(last - first, 1)
+    code = np.repeat(np.arange(n), np.maximum(last - first, 0))
+    x = values[ranges(first, last)]
     mean = np.stack([np.bincount(code, weights=x[:, j], minlength=n) for j in range(x.shape[1])],
                     axis=1) / counts[:, None]
     centred = x - mean[code]
     var = np.stack([np.bincount(code, weights=centred[:, j] ** 2, minlength=n)
                     for j in range(x.shape[1])], axis=1) / counts[:, None]
     std = np.sqrt(var)
-    change = mase_scales(values[:, 0], split.starts, split.val, season)
+    change = mase_scales(values[:, 0], first, last, season)
     std[:, 0] = np.where(np.isfinite(change), change, std[:, 0])
     return mean, np.where(std > 1e-12, std, 1.0)
 
