@@ -193,16 +193,7 @@ def _onto_regular_grid(frame: pd.DataFrame, times: pd.Series, time_col: str, not
         raise ValueError(ONE_ROW)
     if not index.is_monotonic_increasing:
         notices.append("The rows were not in time order, so they were sorted by date.")
-    freq, label = infer_frequency(index)
-    slots = (index.max() - index.min()) / most_common_step(index)
-    if slots > 5 * len(index) + 1000:  # a mistyped year would otherwise create a huge grid of gaps
-        raise ValueError(DATES_TOO_SPREAD.format(column=quoted(time_col), first=f"{index.min():%Y-%m-%d}",
-                                                 last=f"{index.max():%Y-%m-%d}", rows=len(index), label=label))
-    snapped = snap_to_grid(index, freq)
-    moved = int((snapped != index).sum())
-    if moved:
-        notices.append(f"{count_of(moved, 'timestamp')} did not fall exactly on the {_grid(label)} and "
-                       f"{were(moved)} moved to the nearest slot.")
+    freq, label, snapped = snapped_times(index, time_col, notices)
     frame = frame.set_axis(snapped).sort_index(kind="stable")
     duplicates = int(frame.index.duplicated().sum())
     if duplicates:
@@ -216,6 +207,25 @@ def _onto_regular_grid(frame: pd.DataFrame, times: pd.Series, time_col: str, not
         notices.append(f"{count_of(added, what)} {were(added)} missing from the {_grid(label)} "
                        f"and {were(added)} added.")
     return frame.reindex(grid), freq, label
+
+
+def snapped_times(index: pd.DatetimeIndex, time_col: str,
+                  notices: list[str]) -> tuple[str, str, pd.DatetimeIndex]:
+    """The frequency of ``index`` (pandas alias and plain words) and every timestamp moved onto
+    its grid, said in ``notices``; refuses dates spread far wider than their count can fill
+    (a mistyped year would otherwise create a huge grid of gaps)."""
+    freq, label = infer_frequency(index)
+    slots = (index.max() - index.min()) / most_common_step(index)
+    if slots > 5 * index.nunique() + 1000:
+        raise ValueError(DATES_TOO_SPREAD.format(
+            column=quoted(time_col), first=f"{index.min():%Y-%m-%d}",
+            last=f"{index.max():%Y-%m-%d}", rows=index.nunique(), label=label))
+    snapped = snap_to_grid(index, freq)
+    moved = int((snapped != index).sum())
+    if moved:
+        notices.append(f"{count_of(moved, 'timestamp')} did not fall exactly on the {_grid(label)} "
+                       f"and {were(moved)} moved to the nearest slot.")
+    return freq, label, snapped
 
 
 def _fill_from_past(frame: pd.DataFrame, notices: list[str]) -> pd.DataFrame:

@@ -24,10 +24,9 @@ import pandas as pd
 
 from lstm_app.quoting import listed, quoted
 from lstm_app.series.csv_table import read_csv_table
-from lstm_app.series.frequency import (infer_frequency, most_common_step, season_length_for,
-                                       snap_to_grid, unseen_season)
-from lstm_app.series.loading import (DATES_TOO_SPREAD, ONE_ROW, SeriesData,
-                                     choose_columns, count_of, find_time_column, were)
+from lstm_app.series.frequency import season_length_for, unseen_season
+from lstm_app.series.loading import (ONE_ROW, SeriesData, choose_columns, count_of,
+                                     find_time_column, snapped_times, were)
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import MAX_SERIES, propose_ids
 
@@ -235,19 +234,9 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
 def _time_slots(times: pd.DatetimeIndex, time_col: str, notices: list[str]) -> tuple:
     """The panel's frequency and label, its grid (every slot from the first time of any series
     to the last) and each row's slot on it."""
-    stamps = times.unique().sort_values()
-    if len(stamps) < 2:
+    if times.nunique() < 2:
         raise ValueError(ONE_ROW)
-    freq, label = infer_frequency(stamps)
-    if (stamps.max() - stamps.min()) / most_common_step(stamps) > 5 * len(stamps) + 1000:
-        raise ValueError(DATES_TOO_SPREAD.format(
-            column=quoted(time_col), first=f"{stamps.min():%Y-%m-%d}",
-            last=f"{stamps.max():%Y-%m-%d}", rows=len(stamps), label=label))
-    snapped = snap_to_grid(times, freq)
-    moved = int((snapped != times).sum())
-    if moved:
-        notices.append(f"{count_of(moved, 'timestamp')} did not fall exactly on the {label} grid "
-                       f"and {were(moved)} moved to the nearest slot.")
+    freq, label, snapped = snapped_times(times, time_col, notices)
     grid = pd.date_range(snapped.min(), snapped.max(), freq=freq, name=time_col)
     return freq, label, grid, grid.get_indexer(snapped)
 
