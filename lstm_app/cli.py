@@ -16,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .quoting import cut, printable
+from .quoting import cut, printable, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .runs.recording import record, start_run
 from .runs.store import RunStore
@@ -183,8 +183,8 @@ def run_panel_command(args: argparse.Namespace, config) -> int:
         print(f"note: {printable(notice)}", file=sys.stderr)
     print(panel_table(result))
     if args.out:
-        result.forecast.to_csv(args.out, index=False)
-        print(f"Forecasts for every series written to {args.out}")
+        args.out.write_text(spreadsheet_csv(result.forecast), encoding="utf-8")
+        print(f"Forecasts for every series written to {printable(args.out)}")
     if args.report:
         args.report.write_text(json.dumps(panel_report(result), indent=2, ensure_ascii=False,
                                           default=str), encoding="utf-8")

@@ -1,12 +1,15 @@
-"""User text inside the project's own sentences: file, column, setting and run names quoted in a
-refusal or printed by the command line. Whatever the text holds, what comes out is one short
+"""User text written out by the project: inside its own sentences (file, column, setting and
+run names quoted in a refusal or printed by the command line), and in the CSV files it writes. Whatever the text holds, what comes out is one short
 line a page or a terminal shows as it is: control characters (newlines, terminal escapes) become
 spaces, and a long text is cut, so a 100 KB column name makes a sentence, not a 100 KB one."""
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
+
+import pandas as pd
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 QUOTE_CHARS = 60  # the most of one name a sentence quotes
@@ -37,3 +40,16 @@ def listed(names: Iterable, limit: int = LIST_NAMES, each: int = 40) -> str:
     shown = ", ".join(quoted(name, each) for name in names[:limit])
     more = len(names) - limit
     return f"{shown} and {more:,} more" if more > 0 else shown
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula
+
+
+def spreadsheet_csv(table: pd.DataFrame) -> str:
+    """``table`` as CSV, safe to open in a spreadsheet: a text cell (a name, a note, a series id:
+    the user's) that a spreadsheet would run as a formula gets a leading apostrophe."""
+    table = table.copy()
+    text = table.select_dtypes(exclude="number").columns
+    table[text] = table[text].map(
+        lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
+    return table.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)  # a lone "\r" stays in its cell

@@ -184,3 +184,16 @@ def test_a_wide_panel_and_panel_mistakes_on_the_command_line(tmp_path):
                                                          "keep its results).\n")):
         done = run_cli("forecast", str(long), *args, *FAST)
         assert done.returncode == 2 and done.stderr == sentence, done.stderr
+
+
+def test_a_panels_forecast_csv_is_safe_to_open_in_a_spreadsheet(tmp_path):
+    rows = "".join(f"2024-01-{d:02d},{shop},{d % 7 + 10 * s}\n" for d in range(1, 29)
+                   for s, shop in enumerate(("=HYPERLINK(\"http://evil.example\")", "plain")))
+    data = tmp_path / "shops.csv"
+    data.write_text("date,shop,sales\n" + rows, encoding="utf-8")
+    out = tmp_path / "forecast.csv"
+    done = run_cli("forecast", str(data), "--id-col", "shop", *FAST, "--horizon", "2",
+                   "--lookback", "4", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    ids = pd.read_csv(out)["id"].unique().tolist()
+    assert ids == ["'=HYPERLINK(\"http://evil.example\")", "plain"]

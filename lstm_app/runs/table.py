@@ -6,11 +6,11 @@ scores of the weights that were kept.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 import pandas as pd
 
+from ..quoting import spreadsheet_csv
 from ..tasks import TASKS
 from .store import Run
 
@@ -40,17 +40,9 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def runs_csv(runs: list[Run]) -> str:
-    """The runs table as CSV, safe to open in a spreadsheet: a text cell (a name, a note, a file
-    name: the user's) that a spreadsheet would run as a formula gets a leading apostrophe."""
-    table = runs_table(runs)
-    text = table.select_dtypes(exclude="number").columns
-    table[text] = table[text].map(
-        lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
-    return table.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)  # a lone "\r" stays in its cell
+    """The runs table as CSV, safe to open in a spreadsheet (quoting.spreadsheet_csv)."""
+    return spreadsheet_csv(runs_table(runs))
 
 
 def settings_summary(config: dict) -> str:
