@@ -24,9 +24,8 @@ from .series.evaluation import coverage_note
 from .series.loading import load_series
 from .series.metrics import NEAR_ZERO
 from .series.panel import load_panel
-from .series.panel_pipeline import fit_panel, panel_report, score_panel
 from .series.pipeline import ForecastResult
-from .tasks import FORECAST, TEXT, Task
+from .tasks import FORECAST, PANEL, TEXT, Task
 from .text.corpus import read_text
 from .series.sizing import suggested_config as suggested_forecast
 from .text.sizing import SUGGESTED as SUGGESTED_FOR_TEXT
@@ -167,9 +166,6 @@ def run_forecast_command(args: argparse.Namespace) -> int:
 
 def run_panel_command(args: argparse.Namespace, config) -> int:
     """A file of many series (``--id-col`` or ``--wide``): one LSTM for all of them."""
-    if args.save_run:
-        raise ValueError("A panel of many series cannot be saved as a run yet; leave out "
-                         "--save-run (use --out and --report to keep its results).")
     panel = load_panel(args.data, layout="wide" if config.wide else "long",
                        id_cols=config.id_col or None, time_col=config.time_col,
                        value_col=config.value_col, covariates=config.covariates)
@@ -177,18 +173,14 @@ def run_panel_command(args: argparse.Namespace, config) -> int:
         print(f"note: {printable(notice)}", file=sys.stderr)
     print(f"{panel.n_series:,} series, {panel.freq_label}, {int(panel.lengths.min()):,} to "
           f"{int(panel.lengths.max()):,} values each.")
-    result = _with_progress(args.quiet, lambda callbacks: score_panel(
-        fit_panel(panel, config, callbacks), panel))
+    result = _train(args, PANEL, panel, config, Path(args.data).name)
     for notice in result.notices[len(panel.notices):]:
         print(f"note: {printable(notice)}", file=sys.stderr)
     print(panel_table(result))
     if args.out:
         args.out.write_text(spreadsheet_csv(result.forecast), encoding="utf-8")
         print(f"Forecasts for every series written to {printable(args.out)}")
-    if args.report:
-        args.report.write_text(json.dumps(panel_report(result), indent=2, ensure_ascii=False,
-                                          default=str), encoding="utf-8")
-        print(f"Report written to {args.report}")
+    _write_report(args, PANEL, result)
     return 0
 
 

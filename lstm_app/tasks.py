@@ -1,4 +1,5 @@
-"""The tasks LSTM Studio knows, one entry each: the one place that knows every task.
+"""The tasks LSTM Studio knows, one entry each: the one place that knows every task (forecast:
+one series; panel: many series and one global model; text: a language model).
 
 Every task is built the same way:
 
@@ -20,6 +21,12 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .quoting import spreadsheet_csv
+from .series.panel_pipeline import PanelResult, fit_panel, panel_report, score_panel
+from .series.panel_saving import FILES as PANEL_FILES
+from .series.panel_saving import panel_files, panel_from_files
+from .series.panel_trained import FILES as PANEL_MODEL_FILES
+from .series.panel_trained import TrainedPanel
 from .series.pipeline import ForecastResult, fit_forecast, score_forecast
 from .series.pipeline import to_report as forecast_report
 from .series.saving import FILES as SERIES_FILES
@@ -73,6 +80,22 @@ def _forecast_summary(result: ForecastResult) -> dict:
             "verdict": result.verdict}
 
 
+def _panel_files(result: PanelResult) -> dict[str, bytes]:
+    """The report and every series' forecasts (its ids are the user's: spreadsheet-safe)."""
+    return {"report.json": _json(panel_report(result)),
+            "forecast.csv": spreadsheet_csv(result.forecast).encode("utf-8")}
+
+
+def _panel_summary(result: PanelResult) -> dict:
+    """The panel's mean MASE stands where a series' test scores do (MAE over series in
+    different units would mean nothing)."""
+    board = result.aggregate
+    return {"test": {"mase": board["lstm"]["mase"]},
+            "baselines": {name: {"mase": row["mase"]} for name, row in board.items()
+                          if isinstance(row, dict) and name != "lstm"},
+            "series": result.panel.n_series, "verdict": result.verdict}
+
+
 def _text_files(result: TextResult) -> dict[str, bytes]:
     samples = {"prompt": result.prompt, "timeline": [s.to_dict() for s in result.timeline],
                "final": {"text": result.sample, "memorization": result.memorization.to_dict()}}
@@ -102,6 +125,13 @@ FORECAST = Task(
     data_names=SERIES_FILES, trained_names=FORECASTER_FILES,
     result_names=("report.json", "forecast.csv"))
 
+PANEL = Task(
+    name="panel", config=ForecastConfig, settings=FORECAST_SETTINGS, trained=TrainedPanel,
+    fit=fit_panel, score=score_panel, report=panel_report, result_files=_panel_files,
+    summary=_panel_summary, data_files=panel_files, data_from_files=panel_from_files,
+    data_size=lambda panel: int(panel.starts[-1]), data_names=PANEL_FILES,
+    trained_names=PANEL_MODEL_FILES, result_names=("report.json", "forecast.csv"))
+
 TEXT = Task(
     name="text", config=TextConfig, settings=TEXT_SETTINGS, trained=TrainedLanguageModel,
     fit=fit_text, score=score_text, report=text_report, result_files=_text_files,
@@ -109,7 +139,7 @@ TEXT = Task(
     data_from_files=_text_from_files, data_size=len, data_names=("text.txt",),
     trained_names=LANGUAGE_MODEL_FILES, result_names=("report.json", "samples.json"))
 
-TASKS: dict[str, Task] = {task.name: task for task in (FORECAST, TEXT)}
+TASKS: dict[str, Task] = {task.name: task for task in (FORECAST, PANEL, TEXT)}
 
 
 def task_named(name: str) -> Task:

@@ -1,6 +1,8 @@
 """The command line end to end on the sample data, in a subprocess as a user runs it."""
 
 import json
+import os
+import re
 import subprocess
 import sys
 
@@ -177,13 +179,23 @@ def test_a_wide_panel_and_panel_mistakes_on_the_command_line(tmp_path):
                                     "from: 'date', 'shop', 'product', 'sales'.\n"),
             (("--id-col", "shop", "--wide"), "error: Choose either id columns (one row per series "
                                              "and time) or every column a series (wide), not "
-                                             "both.\n"),
-            (("--id-col", "shop,product", "--save-run"), "error: A panel of many series cannot "
-                                                         "be saved as a run yet; leave out "
-                                                         "--save-run (use --out and --report to "
-                                                         "keep its results).\n")):
+                                             "both.\n")):
         done = run_cli("forecast", str(long), *args, *FAST)
         assert done.returncode == 2 and done.stderr == sentence, done.stderr
+
+
+def test_a_panel_is_saved_as_a_run_that_the_runs_commands_show(tmp_path):
+    long = shops_csv(tmp_path / "long.csv")
+    env = {**os.environ, "LSTM_APP_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-m", "lstm_app", "forecast", str(long), "--id-col",
+                           "shop,product", *FAST, "--horizon", "7", "--lookback", "14",
+                           "--save-run"], cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env=env)
+    assert done.returncode == 0, done.stderr
+    run_id = re.search(r"Saved as run ([0-9a-f]+)", done.stdout).group(1)
+    shown = subprocess.run([sys.executable, "-m", "lstm_app", "runs", "show", run_id], cwd=REPO,
+                           capture_output=True, text=True, timeout=60, env=env)
+    assert shown.returncode == 0 and "panel on long.csv" in shown.stdout, shown.stderr
 
 
 def test_a_panels_forecast_csv_is_safe_to_open_in_a_spreadsheet(tmp_path):

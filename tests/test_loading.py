@@ -487,3 +487,9 @@ def test_a_file_of_many_series_says_so_instead_of_averaging_silently():
     single = "".join(f"2024-01-{d:02d},{['Mon', 'Tue'][d % 2]},{d}\n" for d in range(1, 29))
     assert not any("series, one per" in n for n in
                    load_series(f"date,weekday,sales\n{single}".encode()).notices)
+
+
+def test_a_column_chosen_as_an_extra_input_is_never_taken_as_the_value():
+    data = b"date,sales,price\n2024-01-01,3,2\n2024-01-02,4,2\n2024-01-03,5,2\n"
+    series = load_series(data, covariates=["price"])
+    assert series.value_col == "sales" and series.covariates == ("price",)

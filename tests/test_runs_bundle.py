@@ -175,7 +175,7 @@ CASES = {
     "bad_history": "history is not a list of epoch records",
     "text_season": "series.json does not describe a series",
     "negative_season": "series.json does not describe a series",
-    "task_as_list": "task must be one of: forecast, text",
+    "task_as_list": "task must be one of: forecast, panel, text",
 }
 
 

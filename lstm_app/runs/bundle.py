@@ -74,7 +74,7 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
         for name in sorted((COMMON | task_named(run.task).file_names) - {"manifest.json"}):
             if (folder / name).exists():
                 zf.write(folder / name, name)
-        what = "forecast" if run.task == "forecast" else "sample"
+        what = "sample" if run.task == "text" else "forecast"
         # User text reaches generated code only as a repr() of a cleaned file name.
         zf.writestr("load_run.py", SNIPPET.format(file=repr(bundle_name(run.name, run.id)),
                                                   what=what))

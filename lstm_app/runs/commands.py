@@ -57,7 +57,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
     elif args.action == "show":
         run = _existing(store, args.run_id)
         print(f"{printable(run.name)} ({run.id}): {run.task} on {printable(run.data_name)} "
-              f"({run.data_rows:,} {'rows' if run.task == 'forecast' else 'characters'}), "
+              f"({run.data_rows:,} {'characters' if run.task == 'text' else 'rows'}), "
               f"{run.status}")
         if run.message:
             print(printable(run.message))

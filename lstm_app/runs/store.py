@@ -49,7 +49,7 @@ MAX_NOTE_CHARS = 10_000  # a run's note
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY,
-    task TEXT NOT NULL,                 -- forecast | text
+    task TEXT NOT NULL,                 -- forecast | panel | text
     name TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
     data_name TEXT NOT NULL,

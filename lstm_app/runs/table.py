@@ -63,6 +63,8 @@ def settings_summary(config: dict) -> str:
 SCORES = {  # per task: the runs table's score columns, named with their units for comparing
     "forecast": {"best val loss": "best validation loss (MSE on scaled values)",
                  "test MAE": "test MAE (the data's units)", "test MASE": "test MASE"},
+    "panel": {"best val loss": "best validation loss (MSE on scaled values)",
+              "test MASE": "test MASE (mean over the series)"},
     "text": {"best val loss": "best validation loss (nats per token)",
              "bits per char": "bits per character"},
 }

@@ -116,10 +116,14 @@ def _many_series(table: pd.DataFrame, time_col: str | None) -> list[str]:
 def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Sequence[str]) -> tuple:
     has_values = list(numbers.columns[numbers.notna().any().to_numpy()])
     if value_col is None:
-        # The right-most column, passing over 0/1 flags (a "promo" column is a covariate, not the target).
+        # The right-most column, passing over 0/1 flags (a "promo" column is a covariate, not
+        # the target) and the columns chosen as covariates.
         flags = (numbers.isin([0.0, 1.0]) | numbers.isna()).all().to_numpy()
-        measures = [c for c, flag in zip(numbers.columns, flags) if c in has_values and not flag]
-        value_col = (measures or has_values or list(numbers.columns))[-1]
+        free = [c for c in numbers.columns if c not in covariates]
+        measures = [c for c, flag in zip(numbers.columns, flags)
+                    if c in has_values and c in free and not flag]
+        value_col = (measures or [c for c in has_values if c in free] or free
+                     or list(numbers.columns))[-1]
     covariates = [c for c in dict.fromkeys(covariates) if c != value_col]
     for column in [value_col, *covariates]:
         if column not in numbers.columns:

@@ -26,7 +26,9 @@ from . import intervals
 from .memory import check_forecast_fits
 from .model import Forecaster, build_forecaster
 from .panel import PanelData
-from .panel_scores import aggregate, mase_scales, per_series, verdict
+from .panel_trained import TrainedPanel
+from .panel_live import PanelLiveValidation
+from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
 from .calendar import calendar_count
 from .panel_windows import PanelSplit, fit_scalers, network_inputs, span_windows, split_panel
 from .pipeline import predict, resolve
@@ -34,16 +36,6 @@ from .settings import ForecastConfig
 from .windows import make_windows
 
 EPOCH_WINDOWS = 20_000  # training windows one epoch draws across the series
-
-
-@dataclass
-class TrainedPanel:
-    config: ForecastConfig  # lookback and horizon as numbers
-    model: Forecaster
-    mean: np.ndarray  # (series, columns): each series' scaler, from its training span
-    std: np.ndarray
-    ids: tuple[str, ...]
-    training: TrainResult
 
 
 @dataclass
@@ -67,22 +59,28 @@ def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
 
 
 def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
-              epoch_windows: int = EPOCH_WINDOWS, max_seconds: float = 0.0) -> TrainedPanel:
+              start: TrainedPanel | None = None, epoch_windows: int = EPOCH_WINDOWS,
+              max_seconds: float = 0.0) -> TrainedPanel:
     """Train one forecaster on the windows of every series long enough to give one (for at
-    most ``max_seconds`` when that is set)."""
+    most ``max_seconds`` when that is set); with ``start``, go on from its weights, scalers and
+    history for ``config.epochs`` more epochs (Train more)."""
     config = resolve_panel(panel, config)
+    if start is not None and start.ids != panel.ids:
+        raise ValueError("This forecaster was trained on other series; load the same file.")
     lookback, horizon = config.lookback, config.horizon
     device = pick_device(config.device)
     split = split_panel(panel, config.val_size, config.test_size, horizon)
     trainable = split.trainable(lookback, horizon)
     if not trainable.any():
         raise ValueError(_too_short(panel, split, lookback, horizon))
-    mean, std = fit_scalers(panel.values, split, panel.season_length)
+    mean, std = ((start.mean, start.std) if start is not None
+                 else fit_scalers(panel.values, split, panel.season_length))
     values = network_inputs(panel, mean, std, config.calendar, config.id_embedding > 0, device)
     inputs, targets = make_windows(values, lookback, horizon)
     train_ids, train_series = span_windows(split, split.starts, split.val, lookback, horizon,
                                            trainable)
-    val_ids, _ = span_windows(split, split.val, split.test, lookback, horizon, trainable)
+    val_ids, val_series = span_windows(split, split.val, split.test, lookback, horizon,
+                                       trainable)
     if not len(val_ids):
         raise ValueError(f"No series has a whole horizon ({horizon}) in its validation span; "
                          f"make the validation span larger or the horizon shorter.")
@@ -94,7 +92,13 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
 
     torch.manual_seed(config.seed)
     calendar = calendar_count(panel.freq) if config.calendar else 0
-    model = build_forecaster(config, panel.n_series, calendar).to(device)
+    model = build_forecaster(config, panel.n_series, calendar)
+    if start is not None:
+        model.load_state_dict(start.model.state_dict())
+    model.to(device)
+    trained = TrainedPanel(config, model, mean, std, panel.ids, calendar, TrainResult())
+    live = PanelLiveValidation(panel, val_ids, val_series, split.starts, split.val, lookback,
+                               horizon, mean, std, callbacks.on_live)
 
     def train_batches(generator: torch.Generator) -> SizedBatches:
         picked = torch.multinomial(weights, draws, replacement=True, generator=generator)
@@ -106,14 +110,19 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     def val_loss(net: Forecaster) -> float:
         pred = predict(net, inputs, val_ids)
         actual = targets[torch.as_tensor(val_ids, device=targets.device)].cpu().double().numpy()
+        live.update(pred)
         return float(np.mean((pred - actual) ** 2))
 
+    checkpoint = (None if callbacks.on_checkpoint is None
+                  else lambda net, epoch: callbacks.on_checkpoint(trained, epoch))
     trainer = Trainer(model, replace(config.trainer_config(), max_seconds=max_seconds),
-                      callbacks.on_progress, callbacks.stop_event)
-    training = trainer.fit(train_batches, val_loss)
-    if training.stop_reason == "diverged" and training.best_epoch == 0:
-        raise ValueError(training.message)
-    return TrainedPanel(config, model.cpu(), mean, std, panel.ids, training)
+                      callbacks.on_progress, callbacks.stop_event, checkpoint)
+    trained.training = trainer.fit(train_batches, val_loss,
+                                   earlier=start.training if start is not None else None)
+    if trained.training.stop_reason == "diverged" and trained.training.best_epoch == 0:
+        raise ValueError(trained.training.message)
+    trained.model = model.cpu()
+    return trained
 
 
 def score_panel(trained: TrainedPanel, panel: PanelData) -> PanelResult:
@@ -151,7 +160,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData) -> PanelResult:
     origins = ids + lookback
     actual = y[origins[:, None] + steps]
     methods = {"lstm": unscale(predict(model, inputs, ids), series)}
-    methods.update(_baselines(y, origins, split.starts[series], horizon, season))
+    methods.update(panel_baselines(y, origins, split.starts[series], horizon, season))
     scale = mase_scales(y, split.starts, split.val, season)
     tables = {name: per_series(actual, pred, series, n, scale) for name, pred in methods.items()}
     coverage, per_cover = _coverage(actual, methods["lstm"], series, n, widths,
@@ -190,21 +199,6 @@ def panel_report(result: PanelResult) -> dict:
 # ---- the parts --------------------------------------------------------------------------------
 
 
-def _baselines(y: np.ndarray, origins: np.ndarray, starts: np.ndarray, horizon: int,
-               season: int | None) -> dict[str, np.ndarray]:
-    """Naive, seasonal naive (where every origin has a whole season behind it) and drift (from
-    each series' own first value), ``(windows, horizon)`` each."""
-    steps = np.arange(1, horizon + 1)
-    last = y[origins - 1]
-    out = {"naive": np.repeat(last[:, None], horizon, axis=1)}
-    if season and season > 1 and (origins - starts >= season).all():
-        back = season * np.ceil(steps / season).astype(int)
-        out["seasonal_naive"] = y[origins[:, None] - 1 + steps[None, :] - back[None, :]]
-    slope = (last - y[starts]) / np.maximum(origins - 1 - starts, 1)
-    out["drift"] = last[:, None] + slope[:, None] * steps[None, :]
-    return out
-
-
 def _floors(y: np.ndarray, split: PanelSplit) -> np.ndarray:
     """0 for a series never negative in its training span (its forecasts are not either),
     else −inf."""
@@ -235,22 +229,28 @@ def _coverage(actual, pred, series, n, widths, std, floor) -> tuple[dict, pd.Dat
 def _future(panel: PanelData, trained: TrainedPanel, values: torch.Tensor,
             widths: dict, floor: np.ndarray, notices: list[str]) -> pd.DataFrame:
     """The next horizon after each series' last value, with intervals, one row per series and
-    step; a series shorter than the lookback repeats its last value (said in ``notices``)."""
+    step. A series shorter than the lookback is forecast by seasonal naive where it holds a
+    whole season, else by repeating its last value (each said in ``notices``)."""
     lookback, horizon = trained.config.lookback, trained.config.horizon
-    ends, lengths = panel.starts[1:], panel.lengths
+    ends, lengths, season = panel.starts[1:], panel.lengths, panel.season_length or 1
     long_enough = lengths >= lookback
     pred = np.repeat(panel.values[ends - 1, :1], horizon, axis=1)  # the last value, repeated
+    seasonal = ~long_enough & (lengths >= season) & (season > 1)
+    if seasonal.any():
+        back = ends[seasonal, None] - season + np.arange(horizon) % season
+        pred[seasonal] = panel.values[back, 0]
     if long_enough.any():
         rows = (ends[long_enough] - lookback)[:, None] + np.arange(lookback)
-        with torch.no_grad():
-            trained.model.eval()
-            scaled = trained.model(values[torch.as_tensor(rows)])[0].double().numpy()
+        windows = values[torch.as_tensor(rows)]  # (series, lookback, inputs): small
+        scaled = predict(trained.model, windows, np.arange(len(rows)))
         s = np.flatnonzero(long_enough)
         pred[s] = scaled * trained.std[s, :1] + trained.mean[s, :1]
-    short = int((~long_enough).sum())
-    if short:
-        notices.append(f"{short:,} series shorter than the lookback ({lookback}) are forecast "
-                       f"by repeating their last value.")
+    for count, how in ((int(seasonal.sum()), f"by seasonal naive (repeating their last season "
+                                              f"of {season} steps)"),
+                       (int((~long_enough & ~seasonal).sum()), "by repeating their last value")):
+        if count:
+            notices.append(f"{count:,} series shorter than the lookback ({lookback}) "
+                           f"{'is' if count == 1 else 'are'} forecast {how}.")
     pred = np.maximum(pred, floor[:, None])
     frame = pd.DataFrame({"id": np.repeat(np.asarray(panel.ids, dtype=object), horizon),
                           "time": _future_times(panel, horizon), "forecast": pred.ravel()})

@@ -47,6 +47,21 @@ def per_series(actual: np.ndarray, pred: np.ndarray, series: np.ndarray, n: int,
                              "smape": 100 * total(ratio) / count, "mase": mae / scale})
 
 
+def panel_baselines(y: np.ndarray, origins: np.ndarray, starts: np.ndarray, horizon: int,
+                    season: int | None) -> dict[str, np.ndarray]:
+    """Naive, seasonal naive (where every origin has a whole season behind it) and drift (from
+    each series' own first value), ``(windows, horizon)`` each."""
+    steps = np.arange(1, horizon + 1)
+    last = y[origins - 1]
+    out = {"naive": np.repeat(last[:, None], horizon, axis=1)}
+    if season and season > 1 and (origins - starts >= season).all():
+        back = season * np.ceil(steps / season).astype(int)
+        out["seasonal_naive"] = y[origins[:, None] - 1 + steps[None, :] - back[None, :]]
+    slope = (last - y[starts]) / np.maximum(origins - 1 - starts, 1)
+    out["drift"] = last[:, None] + slope[:, None] * steps[None, :]
+    return out
+
+
 def reference(methods: dict[str, pd.DataFrame]) -> str:
     return "seasonal_naive" if "seasonal_naive" in methods else "naive"
 

@@ -1,0 +1,134 @@
+"""A panel as a run: its files and back, recorded and reopened to the same scores, a bundle,
+Train more, and the live view of a few series while it trains."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_app.runs.bundle import export_bundle, import_bundle
+from lstm_app.runs.recording import record, reopen, start_run
+from lstm_app.runs.store import RunStore
+from lstm_app.series.loading import NO_TIME_COLUMN
+from lstm_app.series.panel import load_panel
+from lstm_app.series.panel_live import SHOWN, PanelLive
+from lstm_app.series.panel_pipeline import fit_panel, score_panel
+from lstm_app.series.panel_saving import panel_files, panel_from_files
+from lstm_app.series.panel_trained import TrainedPanel
+from lstm_app.tasks import PANEL
+from lstm_app.training.trainer import Callbacks
+from tests.test_panel_pipeline import FAST, panel_csv
+
+
+def shops(names=("Berlin", "Paris, FR", "北京", "=cmd|' /C calc'!A0")) -> bytes:
+    days = pd.date_range("2024-01-01", periods=70, freq="D")
+    rows = [{"date": f"{d:%Y-%m-%d}", "shop": shop, "sales": 30 + 10 * i + 5 * (d.day_of_week > 4)
+             + (k % 3), "price": 2.0 + i}
+            for i, shop in enumerate(names) for k, d in enumerate(days[5 * i:])]
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return load_panel(shops(), id_cols=["shop"], covariates=["price"], name="shops.csv")
+
+
+def test_a_panel_is_saved_as_files_and_read_back_the_same(panel):
+    back = panel_from_files(panel_files(panel))
+    assert back.ids == panel.ids and back.ids[1] == "Paris, FR" and back.ids[2] == "北京"
+    np.testing.assert_array_equal(back.values, panel.values)
+    np.testing.assert_array_equal(back.starts, panel.starts)
+    assert list(back.times) == list(panel.times)
+    for field in ("layout", "id_cols", "value_col", "covariates", "time_col", "freq",
+                  "freq_label", "season_length", "notices", "numeric_columns", "name"):
+        assert getattr(back, field) == getattr(panel, field), field
+    in_rows = load_panel(panel_csv(), id_cols=["shop"], time_col=NO_TIME_COLUMN)
+    again = panel_from_files(panel_files(in_rows))
+    assert again.freq is None and list(again.times) == list(in_rows.times)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda f: f.update({"panel.json": b"{"}),
+    lambda f: f.update({"panel.json": json.dumps({"ids": ["a"], "layout": "tall"}).encode()}),
+    lambda f: f.update({"panel.csv": f["panel.csv"].replace(b"\n0,", b"\n9,", 1)}),
+    lambda f: f.update({"panel.csv": b"series,time,c0\n0,2024-01-01,nan\n"}),
+    lambda f: f.pop("panel.csv")])
+def test_damaged_panel_files_are_refused_in_a_sentence(panel, damage):
+    files = panel_files(panel)
+    damage(files)
+    with pytest.raises(ValueError, match=r"^(The saved panel|panel.json)") as error:
+        panel_from_files(files)
+    assert "Traceback" not in str(error.value) and len(str(error.value)) < 300
+
+
+def test_a_trained_panel_is_saved_as_files_and_loaded_back(panel):
+    trained = fit_panel(panel, FAST)
+    files = {**trained.files(), "weights.safetensors": __import__(
+        "lstm_app.training.checkpoint", fromlist=["weights_bytes"]).weights_bytes(trained.model, 2)}
+    back = TrainedPanel.from_files(files, trained.training)
+    assert back.ids == panel.ids and back.calendar == trained.calendar
+    np.testing.assert_array_equal(back.mean, trained.mean)
+    first, second = score_panel(trained, panel), score_panel(back, panel)
+    assert first.aggregate == second.aggregate
+    scalers = json.loads(files["scalers.json"])
+    scalers["std"][0][0] = -1
+    with pytest.raises(ValueError, match="positive spread"):
+        TrainedPanel.from_files({**files, "scalers.json": json.dumps(scalers).encode()},
+                                trained.training)
+
+
+def test_a_panel_run_is_recorded_reopened_bundled_and_trained_more(tmp_path, panel):
+    store = RunStore(tmp_path)
+    run_id = start_run(store, "panel", panel, FAST, "shops", "shops.csv")
+    result = record(store.home, run_id, "panel", panel, FAST)
+    run = store.get(run_id)
+    assert run.status == "finished" and run.task == "panel"
+    assert run.data_rows == int(panel.starts[-1])
+    assert run.metrics["test"]["mase"] == result.aggregate["lstm"]["mase"]
+    assert run.metrics["series"] == 4 and "seasonal_naive" in run.metrics["baselines"]
+    forecast = pd.read_csv(store.run_dir(run_id) / "forecast.csv")
+    assert forecast.columns[0] == "id" and "'=cmd|' /C calc'!A0" in set(forecast["id"])
+    report = json.loads((store.run_dir(run_id) / "report.json").read_text("utf-8"))
+    assert len(report["series"]) == 4 and report["aggregate"]["series"] >= 1
+
+    again = reopen(store, run_id)  # from the saved files: no training
+    assert again.aggregate == result.aggregate
+    pd.testing.assert_frame_equal(again.forecast, result.forecast)
+
+    imported = import_bundle(RunStore(tmp_path / "other"), export_bundle(store, run_id))
+    assert reopen(RunStore(tmp_path / "other"), imported).aggregate == result.aggregate
+
+    more = start_run(store, "panel", panel, FAST, "shops more", "shops.csv", parent=run_id)
+    longer = record(store.home, more, "panel", panel, FAST, start=result.trained)
+    history = longer.trained.training.history
+    assert [h.epoch for h in history] == [1, 2, 3, 4]
+    assert [h.epoch for h in store.history(more)] == [1, 2, 3, 4]
+    np.testing.assert_array_equal(longer.trained.mean, result.trained.mean)
+
+
+def test_a_panel_trained_on_other_series_is_not_continued(panel):
+    trained = fit_panel(panel, FAST)
+    other = load_panel(shops(names=("a", "b", "c", "d")), id_cols=["shop"],
+                       covariates=["price"])
+    with pytest.raises(ValueError, match="other series"):
+        fit_panel(other, FAST, start=trained)
+
+
+def test_the_live_view_draws_the_longest_series_and_scores_every_method(panel):
+    seen: list[PanelLive] = []
+    fit_panel(panel, FAST, Callbacks(on_live=seen.append))
+    assert len(seen) == FAST.epochs
+    live = seen[-1]
+    longest = [panel.ids[i] for i in np.argsort(-panel.lengths, kind="stable")[:SHOWN]]
+    assert list(live.ids) == longest
+    for times, actual, forecast in zip(live.times, live.actual, live.forecast):
+        assert len(times) == len(actual) == len(forecast) > 0
+        assert np.isfinite(forecast).all()
+    assert set(live.scoreboard) == {"lstm", "naive", "seasonal_naive", "drift"}
+    assert all(np.isfinite(v) for v in live.scoreboard.values())
+
+
+def test_the_panel_task_reads_its_own_files_only():
+    assert PANEL.file_names == {"panel.csv", "panel.json", "config.json", "scalers.json",
+                                "report.json", "forecast.csv"}
