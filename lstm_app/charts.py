@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.subplots import make_subplots
 
 ACTUAL = "#222222"                      # what really happened: near black
 LSTM = "rgb(31, 95, 209)"               # the model: one strong blue everywhere
@@ -202,6 +203,38 @@ def loss_chart(history: Sequence, batches: Sequence = (), log_y: bool = False,
 
 def _exp(loss: float | None) -> float | None:
     return None if loss is None else math.exp(min(loss, 50.0))  # no overflow when it diverged
+
+
+SMALL_POINTS = 600  # a small chart's line, at most (a few hundred pixels wide)
+
+
+@literal
+def small_multiples(lines: Sequence[tuple[str, Sequence, Sequence, Sequence | None]],
+                    title: str, columns: int = 3, height_each: int = 170) -> go.Figure:
+    """Several series drawn small, each in its own panel with its name above it: ``lines`` are
+    (name, times, actual, forecast or None). Each line is thinned to ``SMALL_POINTS``."""
+    rows = max(1, math.ceil(len(lines) / columns))
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[n for n, *_ in lines],
+                        horizontal_spacing=0.06, vertical_spacing=0.32 / rows)
+    for i, (name, times, actual, forecast) in enumerate(lines):
+        row, col = i // columns + 1, i % columns + 1
+        x, y = thinned(times, actual, SMALL_POINTS)
+        fig.add_trace(go.Scatter(x=list(x), y=list(y), name="actual", mode="lines",
+                                 line=dict(color=ACTUAL, width=1.2), legendgroup="actual",
+                                 showlegend=i == 0), row=row, col=col)
+        if forecast is not None:
+            x, y = thinned(times, forecast, SMALL_POINTS)
+            fig.add_trace(go.Scatter(x=list(x), y=list(y), name="LSTM forecast", mode="lines",
+                                     line=dict(color=LSTM, width=1.5), legendgroup="lstm",
+                                     showlegend=i == 0), row=row, col=col)
+    for note in fig.layout.annotations:  # the series' names: small, and cut to fit
+        note.font.size = 12
+        note.text = note.text if len(note.text) <= 40 else note.text[:39] + "…"
+    fig.update_layout(template=TEMPLATE, height=60 + height_each * rows, hovermode="x unified",
+                      title=dict(text=title, x=0, xanchor="left"), margin=dict(l=40, r=20, t=70,
+                                                                               b=40),
+                      legend=dict(orientation="h", x=0, y=-0.08 if rows > 1 else -0.25))
+    return fig
 
 
 @literal

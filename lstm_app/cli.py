@@ -149,7 +149,7 @@ def run_forecast_command(args: argparse.Namespace) -> int:
     given = given_settings(args, FORECAST)
     columns = FORECAST.config(**given)  # the settings checked before the file is read
     if columns.panel:
-        return run_panel_command(args, columns)
+        return run_panel_command(args, given)
     series = load_series(args.data, time_col=columns.time_col, value_col=columns.value_col,
                          covariates=columns.covariates)
     for notice in series.notices:
@@ -164,8 +164,9 @@ def run_forecast_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_panel_command(args: argparse.Namespace, config) -> int:
+def run_panel_command(args: argparse.Namespace, given: dict) -> int:
     """A file of many series (``--id-col`` or ``--wide``): one LSTM for all of them."""
+    config = FORECAST.config(**given)
     panel = load_panel(args.data, layout="wide" if config.wide else "long",
                        id_cols=config.id_col or None, time_col=config.time_col,
                        value_col=config.value_col, covariates=config.covariates)
@@ -173,6 +174,11 @@ def run_panel_command(args: argparse.Namespace, config) -> int:
         print(f"note: {printable(notice)}", file=sys.stderr)
     print(f"{panel.n_series:,} series, {panel.freq_label}, {int(panel.lengths.min()):,} to "
           f"{int(panel.lengths.max()):,} values each.")
+    config = suggested_forecast(panel, given)
+    if config.suggested:
+        print(f"note: suggested for these series: "
+              f"{', '.join(f'{n} {getattr(config, n)}' for n in config.suggested)}",
+              file=sys.stderr)
     result = _train(args, PANEL, panel, config, Path(args.data).name)
     for notice in result.notices[len(panel.notices):]:
         print(f"note: {printable(notice)}", file=sys.stderr)

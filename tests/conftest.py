@@ -82,17 +82,21 @@ def poll(at, condition, what: str, deadline: float = 90.0):
         time.sleep(0.2)
 
 
-def assert_widgets_follow_the_table(at, task, prefix: str, tightened=()) -> None:
+def assert_widgets_follow_the_table(at, task, prefix: str, tightened=(), absent=()) -> None:
     """Every setting the page shows is a widget under ``<prefix>_<name>`` with the table's
-    label, help and bounds or choices (``tightened`` settings may have narrower bounds)."""
+    label, help and bounds or choices (``tightened`` settings may have narrower bounds);
+    ``absent`` ones are not shown for this data (and have no widget)."""
     shown = 0
     for s in task.settings.values():
-        if not s.on_page:
-            continue
         key = f"{prefix}_{s.name}"
         widget = next((w for kind in ("number_input", "selectbox", "multiselect", "toggle",
                                       "text_input", "select_slider", "button_group")
                        for w in getattr(at, kind) if w.key == key), None)
+        if s.name in absent:
+            assert widget is None, key
+            continue
+        if not s.on_page:
+            continue
         assert widget is not None, f"no widget {key}"
         assert widget.label == s.label and widget.help == s.help, key
         if s.kind in (int, float) and not s.presets:

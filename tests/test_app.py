@@ -84,7 +84,8 @@ def test_the_settings_widgets_are_built_from_the_settings_table(app):
     at = app()
     at.run()
     assert not at.exception
-    assert_widgets_follow_the_table(at, FORECAST_TASK, "fc", tightened=("lookback", "horizon"))
+    assert_widgets_follow_the_table(at, FORECAST_TASK, "fc", tightened=("lookback", "horizon"),
+                                    absent=("id_embedding", "calendar", "season_anchor"))
     assert at.number_input(key="fc_lookback").max == 144  # the series' length
 
 

@@ -132,3 +132,21 @@ def test_the_live_view_draws_the_longest_series_and_scores_every_method(panel):
 def test_the_panel_task_reads_its_own_files_only():
     assert PANEL.file_names == {"panel.csv", "panel.json", "config.json", "scalers.json",
                                 "report.json", "forecast.csv"}
+
+
+def test_one_series_opened_from_a_panel_matches_its_row_of_the_table(panel):
+    from lstm_app.series.panel_detail import series_detail
+    result = score_panel(fit_panel(panel, FAST), panel)
+    for i in range(panel.n_series):
+        detail = series_detail(result, i)
+        row = result.series.iloc[i]
+        assert detail.scores["id"] == panel.ids[i] and len(detail.forecast) == FAST.horizon
+        if not row["scored"]:
+            assert detail.backtest is None
+            continue
+        bt = detail.backtest
+        assert (bt["actual"] - bt["forecast"]).abs().mean() == pytest.approx(row["lstm_mae"])
+        assert (bt["actual"] - bt["seasonal_naive"]).abs().mean() == pytest.approx(
+            row["seasonal_naive_mae"])
+        inside = (bt["actual"] >= bt["lower_80"]) & (bt["actual"] <= bt["upper_80"])
+        assert inside.mean() == pytest.approx(row["coverage_80"])

@@ -76,6 +76,10 @@ class PanelData:
     def lengths(self) -> np.ndarray:
         return np.diff(self.starts)
 
+    def typical(self) -> int:
+        """The series of median length: what "auto" settings are judged on."""
+        return int(np.argsort(self.lengths, kind="stable")[len(self.lengths) // 2])
+
     def series(self, i: int) -> SeriesData:
         """Series ``i`` as load_series gives one series (its frame a view of the panel's rows)."""
         rows = slice(int(self.starts[i]), int(self.starts[i + 1]))
@@ -88,6 +92,25 @@ class PanelData:
         return SeriesData(frame, self.value_col, self.covariates, self.time_col, self.freq,
                           self.freq_label, self.season_length, (), tuple(columns),
                           f"{self.ids[i]} ({self.name})")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a file looks like before it is loaded: its columns, its date column, and the
+    columns that name its series if it holds many side by side in rows (none: one series)."""
+
+    columns: tuple[str, ...]
+    time_col: str | None
+    ids: tuple[str, ...]
+
+
+def propose_layout(source, name: str | None = None) -> Proposal:
+    """The file's columns, its date column and the id columns ``propose_ids`` finds."""
+    table, _ = read_csv_table(source, name, [], max_rows=MAX_PANEL_ROWS,
+                              max_columns=MAX_SERIES + 1)
+    time_col, _ = find_time_column(table, None, [])
+    return Proposal(tuple(map(str, table.columns)), time_col,
+                    tuple(propose_ids(table, time_col)))
 
 
 # ---- loading ---------------------------------------------------------------------------------

@@ -49,13 +49,21 @@ class PanelResult:
     verdict: str
     coverage: dict  # "80", "95" -> the share of test values inside, pooled over the series
     forecast: pd.DataFrame  # id, time, forecast, lower_80, upper_80, lower_95, upper_95
+    widths: dict  # level -> (series, horizon) interval half-widths on the scaled series
+    floor: np.ndarray  # (series,) 0 where a series is never negative in training, else -inf
     seconds: float = 0.0
+
+    # What every task's result offers the pages (Train more, the coach, the run caption).
+    config = property(lambda self: self.trained.config)
+    training = property(lambda self: self.trained.training)
+    model = property(lambda self: self.trained.model)
 
 
 def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
-    """Numbers for "auto" lookback and horizon, judged on the series of median length."""
-    typical = int(np.argsort(panel.lengths)[len(panel.lengths) // 2])
-    return resolve(panel.series(typical), config)
+    """Numbers for "auto" lookback and horizon, judged on the series of median length, and the
+    panel's own columns and layout."""
+    return replace(resolve(panel.series(panel.typical()), config), id_col=panel.id_cols,
+                   wide=panel.layout == "wide")
 
 
 def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
@@ -72,7 +80,7 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     split = split_panel(panel, config.val_size, config.test_size, horizon)
     trainable = split.trainable(lookback, horizon)
     if not trainable.any():
-        raise ValueError(_too_short(panel, split, lookback, horizon))
+        raise ValueError(too_short(panel, split, lookback, horizon))
     mean, std = ((start.mean, start.std) if start is not None
                  else fit_scalers(panel.values, split, panel.season_length))
     values = network_inputs(panel, mean, std, config.calendar, config.id_embedding > 0, device)
@@ -174,7 +182,8 @@ def score_panel(trained: TrainedPanel, panel: PanelData) -> PanelResult:
     notices = list(panel.notices) + _notices(panel, split, trainable, scorable, lookback, horizon)
     forecast = _future(panel, trained, values, widths, floor, notices)
     return PanelResult(trained, panel, split, notices, table, summary, verdict(summary), coverage,
-                       forecast, time.perf_counter() - started + trained.training.seconds)
+                       forecast, widths, floor,
+                       time.perf_counter() - started + trained.training.seconds)
 
 
 def run_panel(panel: PanelData, config: ForecastConfig,
@@ -271,7 +280,7 @@ def _future_times(panel: PanelData, horizon: int):
     return pd.DatetimeIndex(steps.ravel(), name=panel.time_col)
 
 
-def _too_short(panel, split, lookback, horizon) -> str:
+def too_short(panel, split, lookback, horizon) -> str:
     return (f"No series is long enough to train on: with lookback {lookback} and horizon "
             f"{horizon} a series needs {lookback + horizon} values before its validation and "
             f"test spans (at least {horizon} {'value' if horizon == 1 else 'values'} each), and the "

@@ -35,6 +35,21 @@ def panel_files(panel: PanelData) -> dict[str, bytes]:
             "panel.json": json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8")}
 
 
+def panel_csv(panel: PanelData) -> tuple[bytes, str]:
+    """The panel as a long CSV that a person and ``load_panel`` read, under the file's own
+    column names: a column naming each series (returned too), the time, the value and the
+    covariates. Read back with that id column, it gives the same panel."""
+    columns = [panel.value_col, *panel.covariates]
+    id_col = next(name for name in (SERIES_COLUMN, *(f"{SERIES_COLUMN} ({i})" for i in range(2, 9)))
+                  if name not in columns and name != panel.time_col)
+    frame = pd.DataFrame(panel.values, columns=columns)
+    frame.insert(0, id_col, np.repeat(np.asarray(panel.ids, dtype=object), panel.lengths))
+    if panel.freq is not None:
+        frame.insert(1, panel.time_col or TIME_COLUMN,
+                     pd.DatetimeIndex(panel.times).strftime("%Y-%m-%d %H:%M:%S"))
+    return frame.to_csv(index=False, float_format="%.17g").encode("utf-8"), id_col
+
+
 def panel_from_files(files: dict[str, bytes]) -> PanelData:
     """The panel ``panel_files`` saved; a ValueError if the files do not hold one (they may come
     from a user's bundle)."""

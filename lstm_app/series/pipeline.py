@@ -225,7 +225,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData) -> ForecastRe
         interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths, floor),
         verdict=evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
         + _fragile(len(series.frame), w.split),
-        backtest=_backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds,
+        backtest=backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds,
                                  widths, floor),
         forecast=forecast, widths=widths,
         seconds=time.perf_counter() - started + trained.training.seconds)
@@ -296,7 +296,7 @@ def _future_frame(series, model, last_window, unscale, widths, floor) -> pd.Data
     return frame
 
 
-def _backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor) -> pd.DataFrame:
+def backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor) -> pd.DataFrame:
     """Long table of the test backtest: one row per forecast origin and horizon step."""
     horizon = actual.shape[1]
     rows = origins[:, None] + np.arange(horizon)                       # (origins, horizon)

@@ -27,11 +27,10 @@ FORECAST_SETTINGS = table_of([
             "own series, with one LSTM for all.", on_page=False),
     Setting("id_embedding", int, "Series embedding size",
             "For a file of many series: the network learns this many numbers for each series, "
-            "so one model can tell the series apart (0 turns it off).", low=0, high=64,
-            on_page=False),
+            "so one model can tell the series apart (0 turns it off).", low=0, high=64),
     Setting("calendar", bool, "Calendar inputs",
             "For a file of many series with dates: the network also reads where each step "
-            "falls in the day, week and year.", on_page=False),
+            "falls in the day, week and year."),
     Setting("covariates", tuple, "Extra input columns (covariates)",
             "Other columns the network may read alongside the past values, such as a promotion "
             "flag or the temperature."),
@@ -67,7 +66,7 @@ FORECAST_SETTINGS = table_of([
             "The network predicts the change from the values one season earlier (a season of "
             "this many steps; auto takes the detected season, 0 turns it off), so it starts "
             "from the seasonal-naive forecast and learns what that rule misses.", low=0,
-            high=100_000, auto=True, on_page=False),
+            high=100_000, auto=True),
     Setting("anchor_last", bool, "Learn changes from the last value",
             "The network predicts the change from the window's last value, so a level that "
             "drifts beyond the training range does not saturate it.", on_page=False,

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ..series.evaluation import lstm_wins, rules
 from ..series.model import count_parameters
+from ..series.panel_windows import span_windows
 from ..series.windows import window_ids
 from ..tasks import FORECAST, TEXT, Task
 from ..series import sizing
@@ -29,6 +30,24 @@ def forecast_coach(result) -> None:
                      beats_simple_rules=lstm_wins(result.test, result.baselines),
                      best_rule=_best_rule(result),
                      season=result.series.season_length)
+    _show(found, FORECAST, FORECAST_KEYS)
+
+
+def panel_coach(result) -> None:
+    """The coach on a panel: its windows are those of every series it trained on."""
+    config, panel, split = result.config, result.panel, result.split
+    trainable = split.trainable(config.lookback, config.horizon)
+    windows = len(span_windows(split, split.starts, split.val, config.lookback, config.horizon,
+                               trainable)[0])
+    summary = result.aggregate
+    reference = summary["reference"]
+    lstm, rule = summary["lstm"]["mase"], summary[reference]["mase"]
+    found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
+                     weights=count_parameters(result.model), examples=windows,
+                     too_big_ratio=sizing.TOO_BIG,
+                     beats_simple_rules=lstm is not None and rule is not None and lstm < rule,
+                     best_rule=rules(panel.season_length, panel.freq)[reference],
+                     season=panel.season_length)
     _show(found, FORECAST, FORECAST_KEYS)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..series.loading import SeriesData
+from ..series.panel import PanelData
 from ..series.pipeline import resolve_window
 from ..series.settings import ForecastConfig
 from ..series.sizing import count_weights, size_advice, suggested_config, training_windows
@@ -19,46 +20,54 @@ BASIC = ["lookback", "horizon", "hidden_size", "epochs"]
 MORE = {"The network": [["num_layers", "dropout", "cell"]],
         "Training": [["batch_size", "lr", "patience"], ["optimizer", "lr_schedule", "grad_clip"]],
         "The data": [["covariates"], ["val_size", "test_size", "stride", "seed"]]}
+MANY = {"Many series": [["id_embedding", "calendar", "season_anchor"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def suggestion_cached(fingerprint: str, given: dict, _series: SeriesData) -> dict:
+def suggestion_cached(fingerprint: str, given: dict, _series: SeriesData | PanelData) -> dict:
     """The settings suggested for the series (``fingerprint`` names it) and the ``given`` ones."""
     config = suggested_config(_series, given)
     return {name: getattr(config, name) for name in config.suggested}
 
 
 def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
-    """Render the settings, suggested for this series where the user has not chosen, and return
-    the config they describe (lookback/horizon may be "auto"), or None, with the reason shown,
-    if they do not make one."""
-    series = chosen.data
+    """Render the settings, suggested for this series (or panel) where the user has not chosen,
+    and return the config they describe (lookback/horizon may be "auto"), or None, with the
+    reason shown, if they do not make one."""
+    data = chosen.data
+    panel = isinstance(data, PanelData)
+    typical = data.series(data.typical()) if panel else data  # what "auto" is judged on
     init_settings(TASK, KEYS)
     state = st.session_state
     basis = {name: state[KEYS.setting(name)] for name in BASIS}
     given = {name: ("auto" if value is None else tuple(value) if isinstance(value, list)
                     else value) for name, value in basis.items()}
     suggest(TASK, KEYS, chosen.fingerprint, basis,
-            lambda: suggestion_cached(chosen.fingerprint, given, series))
-    auto_lookback, auto_horizon = resolve_window(series, ForecastConfig())
-    n = len(series.frame)
+            lambda: suggestion_cached(chosen.fingerprint, given, data))
+    auto_lookback, auto_horizon = resolve_window(typical, ForecastConfig())
+    n = len(typical.frame)
+    wide = panel and data.layout == "wide"
     limits = {
         "lookback": dict(max_value=n, placeholder=f"auto: {auto_lookback}"),
         "horizon": dict(max_value=max(1, n // 4), placeholder=f"auto: {auto_horizon}"),
-        "covariates": dict(options=[c for c in series.numeric_columns if c != series.value_col]),
+        "covariates": dict(options=[] if wide else [c for c in data.numeric_columns
+                                                    if c != data.value_col]),
+        "season_anchor": dict(max_value=n, placeholder=f"auto: {typical.season_length or 0}"),
     }
-    settings_form(TASK, KEYS, BASIC, MORE, limits)
+    settings_form(TASK, KEYS, BASIC, {**MORE, **MANY} if panel else MORE, limits)
+    fixed = dict(value_col=data.value_col, time_col=data.time_col)
+    fixed.update(dict(id_col=data.id_cols, wide=wide) if panel
+                 else dict(id_col=(), wide=False, id_embedding=0, calendar=False))
     try:
-        return config_from_settings(TASK, KEYS, fixed=dict(value_col=series.value_col,
-                                                           time_col=series.time_col),
+        return config_from_settings(TASK, KEYS, fixed=fixed,
                                     suggestion=state.get(KEYS.suggestion))
     except ValueError as error:
         st.error(plain(error))
         return None
 
 
-def model_size_note(series: SeriesData, config: ForecastConfig) -> None:
+def model_size_note(series: SeriesData | PanelData, config: ForecastConfig) -> None:
     """The number of weights against the number of training windows, with a warning when far too big."""
     try:
         windows = training_windows(series, config)

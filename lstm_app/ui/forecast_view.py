@@ -11,6 +11,7 @@ from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, 
 from ..filenames import download_name
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules
 from ..series.frequency import time_labels
+from ..series.loading import SeriesData
 from ..series.pipeline import ForecastResult, to_report
 from ..training.jobs import Snapshot
 from .keys import FORECAST as KEYS
@@ -65,7 +66,8 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
         st.markdown(METRICS_EXPLAINED + _mape_note(result))
     horizon = result.config.horizon
     history = result.series.frame[value]
-    st.plotly_chart(_test_span_chart(result, history, label), key=KEYS.backtest)
+    st.plotly_chart(test_span_chart(result.backtest, horizon, result.series, label),
+                    key=KEYS.backtest)
 
     st.subheader("Forecast: the next step" if horizon == 1 else f"Forecast: the next {horizon} steps")
     st.plotly_chart(forecast_chart(history, result.forecast, label), key=KEYS.forecast)
@@ -91,11 +93,11 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
             st.markdown(f"- {plain(notice)}")
 
 
-def _test_span_chart(result: ForecastResult, history: pd.Series, label: str):
+def test_span_chart(backtest: pd.DataFrame, horizon: int, series: SeriesData, label: str):
     """With many forecasts on the test span, those made N steps ahead of each date (a slider
     picks N); with fewer forecasts than steps (a test span a few horizons long), whole
     forecasts, one at a time: a step-1 view of a single forecast would be a single point."""
-    backtest, horizon = result.backtest, result.config.horizon
+    history = series.frame[series.value_col]
     origins = list(dict.fromkeys(backtest["origin"]))
     if horizon == 1:
         return backtest_chart(backtest, history, label)
@@ -103,8 +105,8 @@ def _test_span_chart(result: ForecastResult, history: pd.Series, label: str):
         step = st.slider("Steps ahead", 1, horizon, 1, key=KEYS.step,
                          help="Show the forecasts made this many steps before each date.")
         return backtest_chart(backtest, history, label, step=step)
-    names = dict(zip(origins, time_labels(pd.Index(origins), result.series.freq)
-                     if result.series.time_col else [f"row {int(o) + 1}" for o in origins]))
+    names = dict(zip(origins, time_labels(pd.Index(origins), series.freq)
+                     if series.time_col else [f"row {int(o) + 1}" for o in origins]))
     origin = origins[0]
     if len(origins) > 1:
         origin = st.select_slider("Forecast starting at", origins, key=KEYS.origin,

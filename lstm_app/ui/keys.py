@@ -59,6 +59,21 @@ class ForecastKeys(TaskKeys):
     backtest: str = "fc_backtest"
     forecast: str = "fc_forecast"
     forecast_csv: str = "fc_dl_csv"
+    # a file of many series (a panel)
+    panel_overview: str = "fc_panel_overview"  # a few series drawn small
+    panel_live: str = "fc_panel_live"          # the live validation forecast of a few series
+    panel_search: str = "fc_panel_search"      # the per-series table's search box
+    panel_table: str = "fc_panel_table"        # ... the table (a row opens its series)
+    panel_series: str = "fc_panel_series"      # the series opened
+    panel_picked: str = "fc_panel_picked"      # session: the table row last opened
+    scores_csv: str = "fc_dl_scores"           # download every series' scores
+
+    def layout(self, file_name: str) -> str:
+        """One series, or many (long or wide), one per data file."""
+        return f"fc_layout_{file_name}"
+
+    def id_cols(self, file_name: str) -> str:
+        return f"fc_ids_{file_name}"
 
     def time_col(self, file_name: str) -> str:
         """The time column picker, one per data file (its choices differ)."""

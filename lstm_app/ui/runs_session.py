@@ -18,7 +18,8 @@ from ..runs.recording import end_cancelled, end_killed, record, reopen, start_ru
 from ..runs.store import RunStore
 from ..runs.table import settings_summary
 from ..samples import list_samples
-from ..tasks import TASKS, Task
+from ..series.panel_saving import panel_csv
+from ..tasks import PANEL, TASKS, Task
 from ..training.jobs import FinishedJob, Job
 from .keys import FORECAST, TEXT, TaskKeys
 from .markdown import plain
@@ -56,9 +57,11 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
     return job
 
 
-def attach_from_url(keys: TaskKeys, task: str) -> None:
-    """If the address names a run this session does not show yet, show it: live or reopened.
-    Without a run in the address (back from another page), the run shown is put there."""
+def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
+    """If the address names a run (of one of the page's ``tasks``) this session does not show
+    yet, show it: live or reopened. Without a run in the address (back from another page), the
+    run shown is put there."""
+    tasks = (tasks,) if isinstance(tasks, str) else tasks
     run_id = st.query_params.get(RUN_PARAM)
     shown = current_job(keys.job)
     if not run_id and getattr(shown, "run_id", None):  # back from another page: name it again
@@ -73,7 +76,7 @@ def attach_from_url(keys: TaskKeys, task: str) -> None:
     elif run is not None and token:
         opened_by_link().add(run.id)
     live = job_queue().find(run_id)
-    if live is not None and run is not None and run.task == task:
+    if live is not None and run is not None and run.task in tasks:
         # Still in this server (another tab's, say): shown with its data; live while it trains,
         # else as a saved run opened (its result is already in memory).
         snap = live.snapshot()
@@ -84,9 +87,9 @@ def attach_from_url(keys: TaskKeys, task: str) -> None:
         return
     refresh_statuses()
     run = store.get(run_id) if run is not None else None  # its status, now checked
-    if run is None or run.task != task:
+    if run is None or run.task not in tasks:
         # The address is anyone's to write: it is not echoed.
-        st.warning(f"The address names a {task} run that is not saved here or not shared with "
+        st.warning(f"The address names a {tasks[0]} run that is not saved here or not shared with "
                    f"you; it may have been deleted. The Runs page lists the runs you can open.")
         del st.query_params[RUN_PARAM]
         st.query_params.pop(SHARE_PARAM, None)
@@ -154,28 +157,47 @@ def _show_saved(keys: TaskKeys, run) -> bool:
 
 def _show_its_data(run, store: RunStore, task: str) -> None:
     """Point the page's data picker at the run's data, so the page shows what it trained on."""
-    source = SERIES_SOURCE if task == "forecast" else TEXT_SOURCE
+    source = TEXT_SOURCE if task == "text" else SERIES_SOURCE
     keys = source.keys
     samples = {s.path.name: s.name for s in list_samples(source.kind)}
-    if run.data_name in samples:
-        use_sample(keys, samples[run.data_name])
+    config, name = run.config, run.data_name
+    if name in samples:
+        use_sample(keys, samples[name])
+        if task == "panel":
+            st.session_state[FORECAST.layout(name)] = "wide" if config.get("wide") else "long"
+            st.session_state[FORECAST.id_cols(name)] = list(config.get("id_col") or [])
+    elif task == "panel":  # the series as trained on, one long file with a column naming each
+        data, id_col = panel_csv(PANEL.data_from_files(_files(store, run, PANEL.data_names)))
+        st.session_state[keys.kind] = source.own_choice
+        st.session_state[keys.uploaded] = source_of(name, data, repaired=_repairs(
+            store.run_dir(run.id), "panel.json"))
+        st.session_state[FORECAST.layout(name)] = "long"
+        st.session_state[FORECAST.id_cols(name)] = [id_col]
     else:
         folder = store.run_dir(run.id)
         data = folder / ("data.csv" if task == "forecast" else "text.txt")
         st.session_state[keys.kind] = source.own_choice
-        st.session_state[keys.uploaded] = source_of(run.data_name, data.read_bytes(),
+        st.session_state[keys.uploaded] = source_of(name, data.read_bytes(),
                                                     repaired=_repairs(folder))
-    if task == "forecast" and run.config.get("value_col"):  # series_input's column pickers
-        st.session_state[FORECAST.value_col(run.data_name)] = run.config["value_col"]
-        st.session_state[FORECAST.setting("covariates")] = list(run.config.get("covariates") or [])
-        if run.config.get("time_col"):
-            st.session_state[FORECAST.time_col(run.data_name)] = run.config["time_col"]
+    if task == "forecast":
+        st.session_state[FORECAST.layout(name)] = "one"
+    if task != "text" and config.get("value_col"):  # the column pickers
+        st.session_state[FORECAST.value_col(name)] = config["value_col"]
+        st.session_state[FORECAST.setting("covariates")] = list(config.get("covariates") or [])
+        if config.get("time_col"):
+            st.session_state[FORECAST.time_col(name)] = config["time_col"]
 
 
-def _repairs(folder) -> list[str]:
-    """What the loader repaired in a forecast run's data when it was uploaded (series.json)."""
+def _files(store: RunStore, run, names: tuple[str, ...]) -> dict[str, bytes]:
+    folder = store.run_dir(run.id)
+    return {n: (folder / n).read_bytes() for n in names if (folder / n).exists()}
+
+
+def _repairs(folder, file_name: str = "series.json") -> list[str]:
+    """What the loader repaired in a forecast run's data when it was uploaded (series.json, or
+    a panel's panel.json)."""
     try:
-        notices = json.loads((folder / "series.json").read_text("utf-8")).get("notices", [])
+        notices = json.loads((folder / file_name).read_text("utf-8")).get("notices", [])
     except (OSError, ValueError, AttributeError):
         return []
     return [n for n in notices if isinstance(n, str)][:50] if isinstance(notices, list) else []

@@ -11,7 +11,11 @@ from ..series.settings import FORECAST_SETTINGS
 from ..tasks import FORECAST
 from .keys import FORECAST as KEYS
 from .markdown import plain
+from .panel_input import choose_panel, proposal_cached
 from .source_picker import Chosen, SourceWidgets, choose_source
+
+LAYOUTS = {"one": "One series", "long": "Many series, one per id",
+           "wide": "Many series, one per column"}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -47,7 +51,26 @@ def choose_series() -> Chosen | None:
 
 
 def choose_columns(source: dict) -> Chosen | None:
-    """Detect the columns, let the user override them, and load; errors are shown, not raised."""
+    """What the file holds (one series, or many: the layout the loader proposes, which the user
+    may change), then its columns; errors are shown, not raised."""
+    try:
+        proposal = proposal_cached(source["data"], source["digest"], source["name"])
+    except ValueError as error:
+        st.error(plain(error))
+        return None
+    layout = st.radio(
+        "What the file holds", list(LAYOUTS), format_func=LAYOUTS.get, horizontal=True,
+        index=1 if proposal.ids else 0, key=KEYS.layout(source["name"]),
+        help="One series; or many series, one per store or product (named in id columns, a "
+             "row per series and date), or one per numeric column. For many series one LSTM "
+             "learns from all of them and forecasts each.")
+    if layout != "one":
+        return choose_panel(source, proposal, layout)
+    return _one_series(source)
+
+
+def _one_series(source: dict) -> Chosen | None:
+    """Detect the columns of one series, let the user override them, and load."""
     try:
         detected = load_cached(source["data"], source["digest"], source["name"], None, None, ())
     except ValueError as error:

@@ -1,0 +1,57 @@
+"""One series of a scored panel, in the single-series shapes the Forecast page draws: its data,
+its test-span backtest (every origin, the baselines beside) and its forecast. Computed when a
+series is opened, from that series' rows only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from . import evaluation
+from .loading import SeriesData
+from .panel_pipeline import PanelResult
+from .panel_windows import network_inputs, span_windows
+from .pipeline import backtest_frame, predict
+from .windows import make_windows
+
+
+@dataclass(frozen=True)
+class PanelSeries:
+    series: SeriesData
+    backtest: pd.DataFrame | None  # None when the series has no whole horizon in the test span
+    forecast: pd.DataFrame         # time, forecast, lower_80, upper_80, lower_95, upper_95
+    scores: pd.Series              # its row of the panel's per-series table
+
+
+def series_detail(result: PanelResult, i: int) -> PanelSeries:
+    trained, panel, split = result.trained, result.panel, result.split
+    config = trained.config
+    lookback, horizon = config.lookback, config.horizon
+    series = panel.series(i)
+    mine = np.zeros(panel.n_series, dtype=bool)
+    mine[i] = True
+    ids, _ = span_windows(split, split.test, split.ends, lookback, horizon,
+                          mine & split.scorable(lookback, horizon), config.stride)
+    forecast = (result.forecast[result.forecast["id"] == panel.ids[i]]
+                .drop(columns="id").reset_index(drop=True))
+    backtest = None
+    if len(ids):
+        values = network_inputs(panel, trained.mean, trained.std, config.calendar,
+                                config.id_embedding > 0, torch.device("cpu"), only=i)
+        inputs, _ = make_windows(values, lookback, horizon)
+        local = ids - panel.starts[i]
+        origins = local + lookback
+        y = series.frame[panel.value_col].to_numpy()
+        floor = 0.0 if result.floor[i] == 0 else None
+        std, mean = trained.std[i, 0], trained.mean[i, 0]
+        pred = predict(trained.model, inputs, local) * std + mean
+        if floor is not None:
+            pred = np.maximum(pred, floor)
+        actual = y[origins[:, None] + np.arange(horizon)]
+        baselines = evaluation.baseline_forecasts(y, origins, horizon, panel.season_length)
+        widths = {level: w[i] * std for level, w in result.widths.items()}
+        backtest = backtest_frame(series, origins, actual, pred, baselines, widths, floor)
+    return PanelSeries(series, backtest, forecast, result.series.iloc[i])

@@ -1,0 +1,196 @@
+"""What the Forecast page shows for a file of many series while the one model trains and after:
+curves and a few series live; the panel's verdict and scoreboard; every series' scores (worst
+first, searchable, a row opens that series' charts); the downloads."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..charts import forecast_chart, loss_chart, small_multiples
+from ..filenames import download_name
+from ..quoting import spreadsheet_csv
+from ..series.evaluation import BASELINE_NAMES, rules
+from ..series.frequency import time_labels
+from ..series.panel_detail import series_detail
+from ..series.panel_pipeline import PanelResult, panel_report
+from ..training.jobs import Snapshot
+from .forecast_view import readable, test_span_chart
+from .keys import FORECAST as KEYS
+from .live import loss_curves
+from .markdown import plain
+
+METHODS = {"lstm": "LSTM (one model for all)", **{k: v.capitalize()
+                                                  for k, v in BASELINE_NAMES.items()}}
+SEARCH_LIMIT = 1_000  # series the "Open a series" list offers at once (the search narrows it)
+
+
+def render_panel_live(snap: Snapshot) -> None:
+    """Loss curves, the validation forecast of the longest few series, every method's mean
+    validation MASE."""
+    left, right = st.columns(2)
+    with left:
+        loss_curves(snap.history, snap.batches, KEYS.live_loss)
+    live = snap.live  # a PanelLive, after the first epoch
+    with right:
+        if live is None:
+            st.caption("The live forecast of a few series on the validation span appears after "
+                       "the first epoch.")
+            return
+        lines = [(name, t, a, f) for name, t, a, f in zip(live.ids, live.times, live.actual,
+                                                           live.forecast)]
+        st.plotly_chart(small_multiples(lines, "Live: the longest series on the validation span",
+                                        columns=1, height_each=110), key=KEYS.panel_live)
+    board = pd.DataFrame({"model": [METHODS[k] for k in live.scoreboard],
+                          "validation MASE (mean over the series)":
+                              [f"{v:.3f}" if np.isfinite(v) else "–"
+                               for v in live.scoreboard.values()]})
+    st.dataframe(board, hide_index=True, width="content")
+
+
+def show_panel_result(result: PanelResult, unit: str | None = None,
+                      run_id: str | None = None) -> None:
+    summary, reference = result.aggregate, result.aggregate["reference"]
+    lstm, rule = summary["lstm"]["mase"], summary[reference]["mase"]
+    better = lstm is not None and rule is not None and lstm < rule
+    (st.success if better else st.warning)(result.verdict)
+    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
+    with st.expander("How training went", expanded=False):
+        st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
+
+    st.subheader("Scores on the test span, over every series")
+    st.dataframe(scoreboard(summary), hide_index=True, width="content")
+    st.caption(f"MASE divides each series' average miss by its typical change from one season "
+               f"to the next in training, so series of any size compare; the mean is over the "
+               f"{summary['series']:,} series with a test span. Relative MASE is the typical "
+               f"ratio to {BASELINE_NAMES[reference]} (geometric mean, as the M4 competition "
+               f"scored): below 1 is better than that rule. Lower is better everywhere.")
+    cov = result.coverage
+    if cov.get("80") is not None:
+        st.caption(f"The intervals should hold 80% and 95% of what really happens; on the test "
+                   f"span {cov['80']:.0%} and {cov['95']:.0%} of the actual values of all "
+                   f"series fell inside them.")
+
+    st.subheader("Every series")
+    _series_table_and_detail(result, unit)
+
+    st.subheader("Downloads")
+    a, b, c = st.columns(3)
+    name = result.panel.name
+    a.download_button("Download every forecast (CSV)", spreadsheet_csv(result.forecast),
+                      file_name=download_name(name, run_id, "forecast", "csv"), mime="text/csv",
+                      key=KEYS.forecast_csv)
+    b.download_button("Download every series' scores (CSV)", spreadsheet_csv(result.series),
+                      file_name=download_name(name, run_id, "scores", "csv"), mime="text/csv",
+                      key=KEYS.scores_csv)
+    c.download_button("Download the report (JSON)",
+                      json.dumps(panel_report(result), indent=2, default=str, ensure_ascii=False),
+                      file_name=download_name(name, run_id, "report", "json"),
+                      mime="application/json", key=KEYS.report)
+    with st.expander("How the data was split and repaired"):
+        _split_note(result)
+        for notice in result.notices:
+            st.markdown(f"- {plain(notice)}")
+
+
+def scoreboard(summary: dict) -> pd.DataFrame:
+    """One row per method: mean MASE, relative MASE, sMAPE, and on how many series it beats
+    the reference rule."""
+    fmt = lambda v, digits=3: "–" if v is None else f"{v:.{digits}f}"
+    reference = BASELINE_NAMES[summary["reference"]]
+    rows = [{"model": METHODS[name], "mean MASE": fmt(row["mase"]),
+             "relative MASE": fmt(row["relative_mase"]), "sMAPE %": fmt(row["smape"], 1),
+             f"beats {reference} on": f"{row['beats_reference']:,} of {summary['series']:,}"}
+            for name, row in summary.items() if isinstance(row, dict)]
+    return pd.DataFrame(rows)
+
+
+def per_series_table(result: PanelResult) -> pd.DataFrame:
+    """Every series' scores as a person reads them, worst (highest LSTM MASE) first; series
+    without a test span last."""
+    table, reference = result.series, result.aggregate["reference"]
+    shown = pd.DataFrame({
+        "series": table["id"], "values": table["length"],
+        "LSTM MASE": table["lstm_mase"], f"{BASELINE_NAMES[reference]} MASE":
+            table[f"{reference}_mase"],
+        "LSTM sMAPE %": table["lstm_smape"], "80% interval held": table["coverage_80"]})
+    shown["LSTM vs rule"] = table["lstm_mae"] / table[f"{reference}_mae"]
+    return shown.sort_values("LSTM MASE", ascending=False, na_position="last", kind="stable")
+
+
+def _series_table_and_detail(result: PanelResult, unit: str | None) -> None:
+    table = per_series_table(result)
+    query = st.text_input("Search the series", key=KEYS.panel_search,
+                          placeholder="part of a series' name",
+                          help="Shows only the series whose name contains this text.")
+    if query:
+        table = table[table["series"].str.contains(query, case=False, regex=False)]
+    if table.empty:
+        st.info("No series' name contains that text.")
+        return
+    event = st.dataframe(
+        table, hide_index=True, height=300, on_select="rerun", selection_mode="single-row",
+        key=KEYS.panel_table,
+        column_config={"LSTM MASE": st.column_config.NumberColumn(format="%.3f"),
+                       table.columns[3]: st.column_config.NumberColumn(format="%.3f"),
+                       "LSTM sMAPE %": st.column_config.NumberColumn(format="%.1f"),
+                       "80% interval held": st.column_config.NumberColumn(format="percent"),
+                       "LSTM vs rule": st.column_config.NumberColumn(
+                           format="%.2f", help="The LSTM's average miss over the rule's: below "
+                                               "1, the LSTM was closer on this series.")})
+    st.caption("Worst first (highest LSTM MASE). Click a column to sort by it; pick a row to "
+               "see that series' forecasts.")
+    ids = table["series"].tolist()[:SEARCH_LIMIT]
+    picked = event.selection.rows if event is not None else []
+    if picked and st.session_state.get(KEYS.panel_picked) != picked:
+        st.session_state[KEYS.panel_picked] = picked  # a new row: it opens its series
+        st.session_state[KEYS.panel_series] = table["series"].iloc[picked[0]]
+    if st.session_state.get(KEYS.panel_series) not in ids:
+        st.session_state[KEYS.panel_series] = ids[0]
+    opened = st.selectbox("Series shown below", ids, key=KEYS.panel_series,
+                          help="The worst series first; the search above narrows the list.")
+    if len(table) > SEARCH_LIMIT:
+        st.caption(f"The list offers the first {SEARCH_LIMIT:,} of {len(table):,} series; "
+                   f"search to find the others.")
+    _one_series(result, result.panel.ids.index(opened), unit)
+
+
+def _one_series(result: PanelResult, i: int, unit: str | None) -> None:
+    detail = series_detail(result, i)
+    series, row = detail.series, detail.scores
+    value = result.panel.value_col if result.panel.layout == "long" else "value"
+    label = f"{value} ({unit})" if unit else value
+    reference = result.aggregate["reference"]
+    if detail.backtest is None:
+        st.info(f"**{plain(row['id'])}** has no whole forecast in the test span (it ends early "
+                f"or is short), so it is not scored; its forecast is below.")
+    else:
+        rule = rules(result.panel.season_length, result.panel.freq)[reference]
+        st.markdown(f"**{plain(row['id'])}**: on the test span the LSTM's forecasts were off by "
+                    f"**{row['lstm_mae']:,.3g}** on average; {rule} was off by "
+                    f"{row[f'{reference}_mae']:,.3g} (MASE {row['lstm_mase']:.2f} against "
+                    f"{row[f'{reference}_mase']:.2f}).")
+        st.plotly_chart(test_span_chart(detail.backtest, result.config.horizon, series, label),
+                        key=KEYS.backtest)
+    history = series.frame[series.value_col]
+    st.plotly_chart(forecast_chart(history, detail.forecast, label), key=KEYS.forecast)
+    st.dataframe(readable(detail.forecast, series.freq), hide_index=True,
+                 height=min(36 * (len(detail.forecast) + 1) + 2, 480))
+
+
+def _split_note(result: PanelResult) -> None:
+    """The cut-off dates every series shares, and that each was scaled on its own training."""
+    panel, split = result.panel, result.split
+    longest = int(np.argmax(panel.lengths))
+    if panel.freq is not None:
+        val, test = (time_labels(pd.Index([panel.times[int(at[longest])]]), panel.freq)[0]
+                     for at in (split.val, split.test))
+        st.markdown(f"- Every series is cut on the same dates: **validation** from {val}, "
+                    f"**test** from {test}; training is everything before.")
+    else:
+        st.markdown("- Every series keeps its last rows for validation and test, in row order.")
+    st.markdown("- Each series was scaled on **its own training span only**; one model learnt "
+                "from the training windows of all of them.")
