@@ -24,7 +24,6 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from lstm_app.runs.recording import end_killed, record, start_run
@@ -709,22 +708,6 @@ def test_a_filter_that_hides_the_selected_run_selects_no_other(app, four_runs):
     assert list(table(at)["name"]) == ["gamma", "alpha"]
     shown = [m.value for m in at.markdown if m.value.startswith(("**gamma**", "**alpha**"))]
     assert shown == [], f"a run nobody selected is shown as selected: {shown}"
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """What the page's download buttons hold, by file name (AppTest keeps no media files)."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        if filename is not None and isinstance(path_or_data, (bytes, str)):
-            data = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
-            files[filename] = data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return files
 
 
 def test_export_has_one_row_per_run_even_when_filtered(app, four_runs, downloads):

@@ -47,9 +47,12 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
     id_cols: tuple[str, ...] = ()
     if layout == "long":
         options = [c for c in proposal.columns if c != proposal.time_col]
-        picked = st.multiselect(rows["id_col"].label, options,
-                                default=[c for c in proposal.ids if c in options],
-                                key=KEYS.id_cols(name), help=rows["id_col"].help)
+        key = KEYS.id_cols(name)
+        if key not in st.session_state:  # first seen: the columns the loader proposes
+            st.session_state[key] = [c for c in proposal.ids if c in options]
+        st.session_state[key] = [c for c in st.session_state[key] if c in options]
+        picked = st.multiselect(rows["id_col"].label, options, key=key,
+                                help=rows["id_col"].help)
         if not picked:
             st.info("Choose the column or columns that name each series (for example store, "
                     "or store and product), or read every numeric column as its own series.")
@@ -98,6 +101,11 @@ def show_panel(chosen: Chosen) -> None:
                 + f"; {what}" + (f" ({plain(chosen.unit)})" if chosen.unit else "") + extra)
     for notice in panel.notices:
         st.caption(f"ℹ️ {plain(notice)}")
+    if chosen.repaired and not panel.notices:
+        st.caption("When this file was first uploaded, the app repaired it; the run saved the "
+                   "repaired values:")
+        for notice in chosen.repaired:
+            st.caption(f"ℹ️ {plain(notice)}")
     drawn = _spread(panel)
     st.plotly_chart(small_multiples(
         [(panel.ids[i], *_values(panel, i), None) for i in drawn],

@@ -21,6 +21,7 @@ from ..samples import list_samples
 from ..series.panel_saving import panel_csv
 from ..tasks import PANEL, TASKS, Task
 from ..training.jobs import FinishedJob, Job
+from .forecast_settings import BASIS as FORECAST_BASIS
 from .keys import FORECAST, TEXT, TaskKeys
 from .markdown import plain
 from .people import current_user, opened_by_link
@@ -113,11 +114,15 @@ def _restore_page(keys: TaskKeys, run) -> None:
     """The page's data picker and settings as the run had them."""
     _show_its_data(run, run_store(), run.task)
     restore_settings(keys, TASKS[run.task], run.config)
-    if run.task == "text":  # its settings, not a fresh suggestion for its text
+    # Its settings, not a fresh suggestion for its data over them.
+    if run.task == "text":
         st.session_state[TEXT.suggested_for] = (run.data_hash, {
             name: run.config.get(name) for name in ("level", "max_vocab", "val_fraction")})
-        st.session_state[TEXT.suggestion] = {
-            name: run.config.get(name) for name in run.config.get("suggested") or ()}
+    else:
+        st.session_state[FORECAST.suggested_for] = (run.data_hash, {
+            name: st.session_state.get(FORECAST.setting(name)) for name in FORECAST_BASIS})
+    st.session_state[keys.suggestion] = {
+        name: run.config.get(name) for name in run.config.get("suggested") or ()}
 
 
 def refresh_statuses() -> None:

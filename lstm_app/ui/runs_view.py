@@ -17,7 +17,7 @@ from .keys import RUNS
 from .markdown import plain
 from .people import current_user, team_mode
 
-PAGES = {"forecast": "pages/forecast.py", "text": "pages/text.py"}
+PAGES = {"forecast": "pages/forecast.py", "panel": "pages/forecast.py", "text": "pages/text.py"}
 DIFFERS = "background-color: #fff3c4"
 
 

@@ -58,9 +58,11 @@ def choose_columns(source: dict) -> Chosen | None:
     except ValueError as error:
         st.error(plain(error))
         return None
+    key = KEYS.layout(source["name"])
+    if key not in st.session_state:  # first seen: the layout the loader proposes
+        st.session_state[key] = "long" if proposal.ids else "one"
     layout = st.radio(
-        "What the file holds", list(LAYOUTS), format_func=LAYOUTS.get, horizontal=True,
-        index=1 if proposal.ids else 0, key=KEYS.layout(source["name"]),
+        "What the file holds", list(LAYOUTS), format_func=LAYOUTS.get, horizontal=True, key=key,
         help="One series; or many series, one per store or product (named in id columns, a "
              "row per series and date), or one per numeric column. For many series one LSTM "
              "learns from all of them and forecasts each.")

@@ -1,0 +1,157 @@
+"""The Forecast page with a file of many series, driven with AppTest: the layout proposed and
+changed, a panel trained, its series table worst first opening any series, the downloads, Train
+more, and a panel run reopened from its address with its data."""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_app.runs.recording import record, start_run
+from lstm_app.series.panel import load_panel
+from lstm_app.series.settings import ForecastConfig
+from tests.conftest import poll, shown
+
+FORECAST = "pages/forecast.py"
+NAME = "shops.csv"
+HOSTILE = "<b>Bold</b> [link](http://x.example)"
+
+
+def shops_csv(hard: str = "Köln") -> bytes:
+    """Five shops, daily, with a weekly rhythm; ``hard`` jumps to a new level in its last
+    weeks (the worst series to forecast); one shop's name is markup."""
+    days = pd.date_range("2024-01-01", periods=120, freq="D")
+    rows = []
+    for i, shop in enumerate(("Berlin", "Paris, FR", "北京", hard, HOSTILE)):
+        for d, day in enumerate(days):
+            value = 40 + 15 * i + 8 * (day.day_of_week >= 5) + (d * 7 % 5)
+            if shop == hard and d >= 95:
+                value += 60 * ((d // 3) % 2)  # its test span jumps up and down
+            rows.append({"date": f"{day:%Y-%m-%d}", "shop": shop, "sales": value})
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+@pytest.fixture
+def app(app_store, apps):
+    def make(run: str | None = None):
+        at = apps(FORECAST)
+        at.session_state["fc_epochs"] = 2
+        at.session_state["fc_hidden_size"] = 8
+        at.session_state["fc_num_layers"] = 1
+        if run is not None:
+            at.query_params["run"] = run
+        return at
+    return make
+
+
+def ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def uploaded(at, data: bytes = None, name: str = NAME):
+    ok(at.run())
+    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.file_uploader(key="fc_upload").upload(name, data or shops_csv(), "text/csv").run()
+    return ok(at)
+
+
+def summary(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith(f"**{NAME}**"))
+
+
+def subheaders(at) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+def trained(at):
+    at.button(key="fc_train").click().run()
+    return poll(at, lambda a: "Every series" in subheaders(a), "the panel's results", 120)
+
+
+def test_the_page_proposes_the_id_column_and_the_user_can_change_the_layout(app):
+    at = uploaded(app())
+    assert at.radio(key=f"fc_layout_{NAME}").value == "long"
+    assert at.multiselect(key=f"fc_ids_{NAME}").value == ["shop"]
+    assert "**5 series** (one per shop), daily, 120 to 120 values each" in summary(at)
+    assert at.get("plotly_chart")  # the series drawn small
+    at.multiselect(key=f"fc_ids_{NAME}").set_value([]).run()
+    assert ok(at).info and "Choose the column or columns that name each series" in at.info[0].value
+    at.radio(key=f"fc_layout_{NAME}").set_value("one").run()
+    line = summary(ok(at))
+    assert "120 rows" in line and any("This file holds 5 series" in c.value for c in at.caption)
+    at.radio(key=f"fc_layout_{NAME}").set_value("wide").run()
+    assert "**1 series** (one per numeric column)" in summary(ok(at))
+
+
+def test_a_panel_trains_and_its_worst_series_opens_first(app):
+    at = trained(uploaded(app()))
+    job = at.session_state["fc_job"]
+    result = job.result()
+    assert result.panel.n_series == 5 and job.run_id
+    verdicts = [a.value for a in [*at.success, *at.warning]]
+    assert result.verdict in verdicts
+    board = next(d.value for d in at.dataframe if "mean MASE" in d.value.columns)
+    assert board["model"].iloc[0] == "LSTM (one model for all)"
+    table = next(d.value for d in at.dataframe if "LSTM MASE" in d.value.columns)
+    worst = result.series.sort_values("lstm_mase", ascending=False)["id"].iloc[0]
+    assert worst == "Köln" and table["series"].iloc[0] == "Köln"
+    assert at.selectbox(key="fc_panel_series").value == "Köln"
+    assert any(m.value.startswith("**Köln**: on the test span") for m in at.markdown)
+    # The markup in a series' name is shown as written.
+    at.selectbox(key="fc_panel_series").set_value(HOSTILE).run()
+    line = next(m.value for m in ok(at).markdown if "on the test span" in m.value)
+    assert shown(line).startswith(f"**{HOSTILE}**: ")
+    # The search narrows the table and the list.
+    at.text_input(key="fc_panel_search").input("pari").run()
+    table = next(d.value for d in ok(at).dataframe if "LSTM MASE" in d.value.columns)
+    assert table["series"].tolist() == ["Paris, FR"]
+    assert at.selectbox(key="fc_panel_series").options == ["Paris, FR"]
+    at.text_input(key="fc_panel_search").input("nothing like it").run()
+    assert any("No series' name contains that text" in i.value for i in ok(at).info)
+    keys = sorted(d.key for d in at.get("download_button"))
+    assert keys == ["fc_dl_csv", "fc_dl_json", "fc_dl_scores"]
+
+
+def test_a_panel_run_reopens_from_its_address_with_its_data_and_trains_more(app, app_store):
+    panel = load_panel(shops_csv(), id_cols=["shop"], name=NAME)
+    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1, id_col=("shop",))
+    run_id = start_run(app_store, "panel", panel, config, NAME, NAME)
+    result = record(app_store.home, run_id, "panel", panel, config)
+
+    at = ok(app(run=run_id).run())
+    assert not at.error, [shown(e.value) for e in at.error]
+    assert "Every series" in subheaders(at)
+    assert at.session_state["fc_job"].run_id == run_id
+    assert at.radio(key="fc_kind").value == "My own CSV"
+    assert at.radio(key=f"fc_layout_{NAME}").value == "long"
+    assert "**5 series**" in summary(at)
+    shown_table = next(d.value for d in at.dataframe if "LSTM MASE" in d.value.columns)
+    assert shown_table["LSTM MASE"].max() == pytest.approx(result.series["lstm_mase"].max())
+    assert any(i.value.startswith("Viewing saved run") for i in at.info)
+
+    at.number_input(key="fc_more").set_value(1).run()
+    at.button(key="fc_train_more").click().run()
+    at = poll(at, lambda a: a.session_state["fc_job"].run_id != run_id
+              and "Every series" in subheaders(a), "the Train more results", 120)
+    child = app_store.get(at.session_state["fc_job"].run_id)
+    assert child.task == "panel" and child.parent == run_id
+    assert [h.epoch for h in app_store.history(child.id)] == [1, 2]
+
+
+def test_the_downloads_hold_every_series_safe_for_a_spreadsheet(app, downloads):
+    at = trained(uploaded(app(), shops_csv(hard="=1+2")))
+    result = at.session_state["fc_job"].result()
+    run_id = at.session_state["fc_job"].run_id
+    files = {name.split("-")[-1]: data for name, data in downloads.items() if run_id in name}
+    assert set(files) >= {"forecast.csv", "scores.csv", "report.json"}, list(downloads)
+    forecast = pd.read_csv(io.BytesIO(files["forecast.csv"]))
+    assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
+                                      "lower_95", "upper_95"]
+    assert len(forecast) == 5 * result.config.horizon
+    assert "'=1+2" in set(forecast["id"]) and "Paris, FR" in set(forecast["id"])
+    assert forecast.groupby("id")["time"].min().eq("2024-04-30").all()  # the day after the last
+    scores = pd.read_csv(io.BytesIO(files["scores.csv"]))
+    assert len(scores) == 5 and "'=1+2" in set(scores["id"])
+    assert np.isfinite(forecast["forecast"]).all()
