@@ -191,3 +191,20 @@ def test_two_columns_named_alike_but_for_spaces_are_both_kept():
     assert panel.ids == ("b", "c")
     assert "Two columns are both named 'store'; the later one is read as 'store (2)'." in \
         panel.notices
+
+
+def test_a_series_sparser_than_the_files_grid_is_named():
+    days = pd.date_range("2024-01-01", periods=140, freq="D")
+    rows = [{"date": f"{d:%Y-%m-%d}", "shop": shop, "sales": i + k % 7}
+            for i, shop in enumerate(["a", "b", "weekly, only"]) for k, d in enumerate(days)
+            if shop != "weekly, only" or k % 7 == 0]
+    panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), id_cols=["shop"])
+    assert panel.freq == "D"
+    sparse = [n for n in panel.notices if "only about every" in n]
+    assert sparse == ["1 series has a value only about every 7 steps of this daily file: "
+                      "'weekly, only'. Its missing steps are filled from the past, so it looks "
+                      "like stairs to the model; put it in a file of its own to forecast it at "
+                      "its own frequency."]
+    dense = load_panel(pd.DataFrame([r for r in rows if r["shop"] != "weekly, only"])
+                       .to_csv(index=False).encode(), id_cols=["shop"])
+    assert not any("only about every" in n for n in dense.notices)

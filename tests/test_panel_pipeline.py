@@ -181,3 +181,18 @@ def test_a_series_that_starts_after_the_validation_cut_is_scaled_by_its_own_rows
     rows = late.values[split.starts[2]:split.ends[2], 0]
     assert mean[2, 0] == pytest.approx(rows.mean())
     assert std[2, 0] == pytest.approx(np.mean(np.abs(rows[7:] - rows[:-7])))
+
+
+def test_seasonal_naive_is_left_out_only_for_the_series_without_a_season_behind():
+    from lstm_app.series.panel_scores import panel_baselines
+    y = np.arange(40, dtype=float)
+    starts = np.array([0, 0, 20, 20])       # two series: rows 0-19 and 20-39
+    origins = np.array([10, 15, 24, 30])     # the third window has 4 values behind it
+    out = panel_baselines(y, origins, starts, 2, season=7)
+    assert np.isnan(out["seasonal_naive"][2]).all()
+    np.testing.assert_array_equal(out["seasonal_naive"][0], [y[3], y[4]])
+    np.testing.assert_array_equal(out["seasonal_naive"][3], [y[23], y[24]])
+    series = np.array([0, 0, 1, 1])
+    actual = y[origins[:, None] + np.arange(2)]
+    table = per_series(actual, out["seasonal_naive"], series, 2, np.ones(2))
+    assert table.loc[0].notna().all() and table.loc[1].isna().all()

@@ -205,6 +205,7 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
         grid = None
     else:
         freq, label, grid, slot = _time_slots(pd.DatetimeIndex(times), time_col, notices)
+        notices.extend(_sparse_notice(codes[has_value], slot[has_value], names, label))
     first = _per_code(np.where(has_value, slot, np.iinfo(np.int64).max), codes, len(names), "min")
     last = _per_code(np.where(has_value, slot, -1), codes, len(names), "max")
     blank = last < 0
@@ -262,6 +263,32 @@ def _time_slots(times: pd.DatetimeIndex, time_col: str, notices: list[str]) -> t
     freq, label, snapped = snapped_times(times, time_col, notices)
     grid = pd.date_range(snapped.min(), snapped.max(), freq=freq, name=time_col)
     return freq, label, grid, grid.get_indexer(snapped)
+
+
+def _sparse_notice(codes: np.ndarray, slot: np.ndarray, names: pd.Index, label: str) -> list[str]:
+    """A sentence naming the series whose values come less often than the panel's grid (a
+    weekly series in a daily file): their gaps are filled from the past, so they turn into
+    steps, and the user should know which they are."""
+    order = np.lexsort((slot, codes))
+    code, at = codes[order], slot[order]
+    same = code[1:] == code[:-1]
+    gaps = np.diff(at)[same]
+    if not len(gaps):
+        return []
+    typical = pd.Series(gaps[gaps > 0]).groupby(code[1:][same][gaps > 0]).median()
+    sparse = typical[typical >= 2]
+    if sparse.empty:
+        return []
+    every = int(sparse.median())
+    return [f"{count_of(len(sparse), 'series')} {'has' if len(sparse) == 1 else 'have'} a value "
+            f"only about every {every} steps of this {label} file: "
+            f"{listed(names[sparse.index.to_numpy()])}. "
+            + ("Its missing steps are filled from the past, so it looks like stairs to the "
+               "model; put it in a file of its own to forecast it at its own frequency."
+               if len(sparse) == 1 else
+               "Their missing steps are filled from the past, so they look like stairs to the "
+               "model; put them in a file of their own to forecast them at their own "
+               "frequency.")]
 
 
 def _per_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:

@@ -35,7 +35,7 @@ def mase_scales(y: np.ndarray, first: np.ndarray, last: np.ndarray, season: int 
 def per_series(actual: np.ndarray, pred: np.ndarray, series: np.ndarray, n: int,
                scale: np.ndarray) -> pd.DataFrame:
     """MAE, RMSE, sMAPE and MASE of each series over its windows (NaN for a series without
-    any): ``actual`` and ``pred`` are ``(windows, horizon)``, ``series`` each window's series."""
+    any, or with a window the method could not forecast): ``actual`` and ``pred`` are ``(windows, horizon)``, ``series`` each window's series."""
     count = np.bincount(series, minlength=n) * actual.shape[1]
     total = lambda a: np.bincount(series, weights=a.sum(axis=1), minlength=n)
     error = np.abs(actual - pred)
@@ -43,20 +43,28 @@ def per_series(actual: np.ndarray, pred: np.ndarray, series: np.ndarray, n: int,
     ratio = np.divide(2 * error, size, out=np.zeros_like(size), where=size > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mae = total(error) / count
-        return pd.DataFrame({"mae": mae, "rmse": np.sqrt(total(error ** 2) / count),
-                             "smape": 100 * total(ratio) / count, "mase": mae / scale})
+        table = pd.DataFrame({"mae": mae, "rmse": np.sqrt(total(error ** 2) / count),
+                              "smape": 100 * total(ratio) / count, "mase": mae / scale})
+    # A method without a forecast for some window of a series has no score for that series.
+    gaps = np.bincount(series, weights=np.isnan(pred).any(axis=1), minlength=n) > 0
+    table.loc[gaps] = np.nan
+    return table
 
 
 def panel_baselines(y: np.ndarray, origins: np.ndarray, starts: np.ndarray, horizon: int,
                     season: int | None) -> dict[str, np.ndarray]:
-    """Naive, seasonal naive (where every origin has a whole season behind it) and drift (from
-    each series' own first value), ``(windows, horizon)`` each."""
+    """Naive, seasonal naive and drift (from each series' own first value), ``(windows,
+    horizon)`` each. Seasonal naive is NaN for a window without a whole season behind it (in
+    its own series), so that series has no seasonal-naive score; it is left out only when no
+    window has a season."""
     steps = np.arange(1, horizon + 1)
     last = y[origins - 1]
     out = {"naive": np.repeat(last[:, None], horizon, axis=1)}
-    if season and season > 1 and (origins - starts >= season).all():
+    seasoned = origins - starts >= (season or 0)
+    if season and season > 1 and seasoned.any():
         back = season * np.ceil(steps / season).astype(int)
-        out["seasonal_naive"] = y[origins[:, None] - 1 + steps[None, :] - back[None, :]]
+        rows = np.maximum(origins[:, None] - 1 + steps[None, :] - back[None, :], 0)
+        out["seasonal_naive"] = np.where(seasoned[:, None], y[rows], np.nan)
     slope = (last - y[starts]) / np.maximum(origins - 1 - starts, 1)
     out["drift"] = last[:, None] + slope[:, None] * steps[None, :]
     return out
