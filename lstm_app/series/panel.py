@@ -218,6 +218,28 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     if lengths.sum() > MAX_PANEL_ROWS:
         raise ValueError(TOO_MANY_GRID_ROWS.format(label=label, rows=int(lengths.sum()),
                                                    limit=MAX_PANEL_ROWS))
+    full, starts, panel_times = _on_grids(values, codes, slot, first, lengths, grid, label,
+                                          notices)
+    labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
+              else ["the series"])
+    full, starts, keep, keep_rows = _fill_from_past(full, starts, labels, names, notices)
+    if blank.any():
+        notices.append(f"{count_of(int(blank.sum()), 'series')} without any value "
+                       f"{were(int(blank.sum()))} left out: {listed(names[blank])}.")
+    names = [str(n) for n in names[keep]]
+    panel_times = panel_times[keep_rows]
+    if len(names) == 1:
+        notices.append(f"The file holds one series only ({quoted(names[0])}).")
+    season = _season(full, starts, freq, label, notices)
+    return PanelData(full, panel_times, starts, tuple(names), layout, id_cols, value_col,
+                     covariates, time_col, freq, label, season, tuple(notices), usable, name)
+
+
+def _on_grids(values: np.ndarray, codes: np.ndarray, slot: np.ndarray, first: np.ndarray,
+              lengths: np.ndarray, grid: pd.DatetimeIndex | None, label: str,
+              notices: list[str]) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Every row written into its series' own stretch of the grid (NaN where the file has no
+    row), duplicates averaged: the values, each series' first row, and each row's time."""
     starts = np.concatenate([[0], np.cumsum(lengths)])
     row = starts[codes] + slot - first[codes]
     full = np.full((int(starts[-1]), values.shape[1]), np.nan)
@@ -231,18 +253,13 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
         notices.append(f"{count_of(added, what)} {were(added)} missing from the series' {label} "
                        f"grids and {were(added)} added.")
     series_slot = np.repeat(first.clip(min=0), lengths) + within(lengths)
-    panel_times = (grid[series_slot] if grid is not None
-                   else pd.Index(within(lengths), name="step"))
-    labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
-              else ["the series"])
-    full, starts, keep, keep_rows = _fill_from_past(full, starts, labels, names, notices)
-    if blank.any():
-        notices.append(f"{count_of(int(blank.sum()), 'series')} without any value "
-                       f"{were(int(blank.sum()))} left out: {listed(names[blank])}.")
-    names = [str(n) for n in names[keep]]
-    panel_times = panel_times[keep_rows]
-    if len(names) == 1:
-        notices.append(f"The file holds one series only ({quoted(names[0])}).")
+    times = grid[series_slot] if grid is not None else pd.Index(within(lengths), name="step")
+    return full, starts, times
+
+
+def _season(full: np.ndarray, starts: np.ndarray, freq: str | None, label: str,
+            notices: list[str]) -> int | None:
+    """The panel's season, found on its longest series."""
     lengths = np.diff(starts)
     longest = int(np.argmax(lengths))
     season = season_length_for(freq, full[starts[longest]:starts[longest + 1], 0])
@@ -251,8 +268,7 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
         notices.append(f"A {label} series usually repeats every {unseen} steps, but the longest "
                        f"series' {int(lengths.max()):,} values do not hold that twice, so no "
                        f"season is used.")
-    return PanelData(full, panel_times, starts, tuple(names), layout, id_cols, value_col,
-                     covariates, time_col, freq, label, season, tuple(notices), usable, name)
+    return season
 
 
 def _time_slots(times: pd.DatetimeIndex, time_col: str, notices: list[str]) -> tuple:
