@@ -155,3 +155,21 @@ def test_the_downloads_hold_every_series_safe_for_a_spreadsheet(app, downloads):
     scores = pd.read_csv(io.BytesIO(files["scores.csv"]))
     assert len(scores) == 5 and "'=1+2" in set(scores["id"])
     assert np.isfinite(forecast["forecast"]).all()
+
+
+def test_stop_ends_a_panel_training_with_its_best_weights_and_the_live_view_first(app, app_store):
+    at = uploaded(app())
+    at.session_state["fc_epochs"] = 5000
+    at.session_state["fc_patience"] = 0
+    at.button(key="fc_train").click().run()
+    poll(at, lambda a: a.session_state["fc_job"].snapshot().live is not None, "the live view")
+    assert "Every series" not in subheaders(at)
+    live = at.session_state["fc_job"].snapshot().live
+    assert len(live.ids) == 3 and set(live.scoreboard) >= {"lstm", "seasonal_naive"}
+    board = next(d.value for d in at.dataframe if "model" in d.value.columns)
+    assert board["model"].tolist()[0] == "LSTM (one model for all)"
+    at.button(key="fc_job_stop").click().run()
+    poll(at, lambda a: "Every series" in subheaders(a), "the results after Stop", 120)
+    result = at.session_state["fc_job"].result()
+    assert result.training.stop_reason == "stopped" and len(result.training.history) < 5000
+    assert app_store.get(at.session_state["fc_job"].run_id).status == "stopped"
