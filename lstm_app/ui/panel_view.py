@@ -184,13 +184,14 @@ def _one_series(result: PanelResult, i: int, unit: str | None) -> None:
 def _split_note(result: PanelResult) -> None:
     """The cut-off dates every series shares, and that each was scaled on its own training."""
     panel, split = result.panel, result.split
-    longest = int(np.argmax(panel.lengths))
-    if panel.freq is not None:
-        val, test = (time_labels(pd.Index([panel.times[int(at[longest])]]), panel.freq)[0]
+    tested = np.flatnonzero((split.val < split.test) & (split.test < split.ends))
+    if panel.freq is not None and len(tested):  # a series that has both spans shows the dates
+        i = int(tested[0])
+        val, test = (time_labels(pd.Index([panel.times[int(at[i])]]), panel.freq)[0]
                      for at in (split.val, split.test))
         st.markdown(f"- Every series is cut on the same dates: **validation** from {val}, "
                     f"**test** from {test}; training is everything before.")
-    else:
+    elif panel.freq is None:
         st.markdown("- Every series keeps its last rows for validation and test, in row order.")
     st.markdown("- Each series was scaled on **its own training span only**; one model learnt "
                 "from the training windows of all of them.")
