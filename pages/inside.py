@@ -7,8 +7,10 @@ from lstm_app.inside.attribution import forecast_attribution
 from lstm_app.inside.explain import (forecast_labels, forecast_origins, forecast_trace,
                                      text_trace, token_labels)
 from lstm_app.inside.features import forecast_features, text_features
-from lstm_app.ui.inside_view import (choose_model, equations, features_section, heatmap_grid,
-                                     step_through, text_units_section)
+from lstm_app.inside.series_input import series_input
+from lstm_app.ui.inside_view import (choose_model, choose_series, equations, features_section,
+                                     features_title, heatmap_grid, step_through,
+                                     text_units_section)
 from lstm_app.ui.keys import INSIDE
 from lstm_app.ui.markdown import plain
 from lstm_app.ui.navigation import use_app_navigation
@@ -29,22 +31,34 @@ lstm = result.config.cell == "lstm"
 equations(lstm)
 
 st.subheader("Its input")
-if task == "forecast":
-    origins = forecast_origins(result)
-    labels = forecast_labels(result)
-    origin = st.select_slider("Forecast made for", origins, value=origins[-1], key=INSIDE.origin,
-                              format_func=labels.__getitem__,
-                              help="The window of past values the network read for this forecast.")
-    traces, times = forecast_trace(result, origin)
-    value = result.series.value_col
-    scores = forecast_attribution(result, origin)
-    st.plotly_chart(attribution_chart(times, result.series.frame[value].loc[times], scores,
+if task in ("forecast", "panel"):
+    series = choose_series(result) if task == "panel" else None
+    if task == "panel" and series is None:
+        st.stop()
+    view = series_input(result, series)
+    origins = forecast_origins(view)
+    labels = forecast_labels(view)
+    if len(origins) > 1:
+        origin = st.select_slider("Forecast made for", origins, value=origins[-1],
+                                  key=INSIDE.origin, format_func=labels.__getitem__,
+                                  help="The window of past values the network read for this "
+                                       "forecast.")
+    else:  # a series that ends before the test span
+        origin = origins[0]
+        st.caption("This series ends before the test span: its one forecast is the one after "
+                   "its last value.")
+    traces, times = forecast_trace(view, origin)
+    value = view.series.value_col
+    scores = forecast_attribution(view, origin)
+    st.plotly_chart(attribution_chart(times, view.series.frame[value].loc[times], scores,
                                       value), key=INSIDE.attribution)
-    st.caption("Each step of the window in turn is replaced by the window's average and the "
-               "forecast made again: the taller the bar, the more the forecast moved, so the "
-               "more that step drove it.")
+    st.caption("Each step of the window in turn has its values replaced by the window's "
+               "average and the forecast is made again: the taller the bar, the more the "
+               "forecast moved, so the more that step drove it."
+               + (" Only values read from the data are replaced: the calendar inputs and "
+                  "the series' number stay." if view.inputs.shape[1] > view.observed else ""))
     steps = labels[origin - len(times):origin]
-    input_id = f"{model_label} {origin}"
+    input_id = f"{model_label} {series} {origin}"
 else:
     default = result.text[len(result.train_text):][:80] or result.text[:80]
     snippet = st.text_area("Text", value=default, key=INSIDE.snippet, height=80,
@@ -71,9 +85,10 @@ if task == "text":
     text_units_section(result, layer)
 
 st.subheader("Hidden states as features")
-if task == "forecast":
-    features_section(forecast_features(result), "The hidden state before each forecast, "
-                     "over the whole series", "hidden_states.csv")
+if task in ("forecast", "panel"):
+    series_id = None if series is None else result.panel.ids[series]
+    features_section(forecast_features(view), features_title(view, series_id),
+                     "hidden_states.csv")
 else:
     features_section(text_features(traces[-1], tokens), "The hidden state after each character "
                      "of the text above", "hidden_states.csv")

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from lstm_app.inside.explain import forecast_trace
+from lstm_app.inside.series_input import series_input
 from lstm_app.runs.recording import record, start_run
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig
@@ -45,7 +46,7 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     assert list(numbers.index) == [0, 1, 2]
     assert numbers.loc[0, "h(t)"] == pytest.approx(float(out[0, -1, 0]), abs=1e-4)
     assert len(at.get("plotly_chart")) == 1 + 5 + 1  # attribution; f, i, o, C, h; the PCA
-    traces, _ = forecast_trace(result, len(series.frame))
+    traces, _ = forecast_trace(series_input(result), len(series.frame))
     assert traces[0].h.shape == (1, result.config.lookback, 6)
 
 
@@ -112,3 +113,108 @@ def test_repeated_characters_stay_apart_in_the_heatmaps(apps, store):
     columns = heatmaps[0]["data"][0]["x"]
     assert len(columns) == len(set(columns)) == len(snippet)
     assert columns[:6] == ["1:a", "2:a", "3:a", "4:a", "5:␣", "6:b"] and columns[9] == "10:↵"
+
+
+def heatmap_specs(at) -> list[dict]:
+    import json
+
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return [spec for spec in specs if spec["data"][0]["type"] == "heatmap"]
+
+
+def step_h(at) -> float:
+    [numbers] = [d.value for d in at.dataframe if "h(t)" in d.value.columns]
+    return numbers.loc[0, "h(t)"]
+
+
+def window_h(result, i: int, origin: int) -> float:
+    """Unit 0's h at the window's last step, from torch's own LSTM on what the panel's network
+    read for series i."""
+    from lstm_app.series.panel_windows import network_inputs
+
+    trained, panel = result.trained, result.panel
+    rows = network_inputs(panel, trained.mean, trained.std, trained.config.calendar,
+                          trained.config.id_embedding > 0, torch.device("cpu"))
+    start = int(panel.starts[i])
+    window = rows[start + origin - result.config.lookback:start + origin][None]
+    with torch.no_grad():
+        out, _ = result.model.rnn(result.model.rnn_inputs(*result.model.split_ids(window)))
+    return float(out[0, -1, 0])
+
+
+def test_a_panel_trained_on_the_forecast_page_is_looked_into_series_by_series(apps, store):
+    from tests.conftest import poll
+    from tests.test_inside_panel import DAYS, shops_csv
+
+    at = apps("pages/forecast.py")
+    for name, value in (("epochs", 2), ("hidden_size", 8), ("num_layers", 1)):
+        at.session_state[f"fc_{name}"] = value
+    at.run()
+    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.file_uploader(key="fc_upload").upload("shops.csv", shops_csv(), "text/csv").run()
+    assert at.radio(key="fc_layout_shops.csv").value == "long"
+    assert at.multiselect(key="fc_ids_shops.csv").value == ["shop"]
+    at.button(key="fc_train").click().run()
+    at = poll(at, lambda a: "Every series" in [s.value for s in a.subheader], "the panel", 120)
+    at.selectbox(key="fc_panel_series").set_value("shop 2").run()
+    result = at.session_state["fc_job"].result()
+
+    at.switch_page(INSIDE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="in_model").value == "The panel forecaster you trained"
+    series = at.selectbox(key="in_series")
+    assert series.value == "shop 2"  # the series the Forecast page showed
+    assert series.options == ["shop 0", "shop 1", "shop 2", "shop 3"]  # shop 4: 10 values
+    assert any("1 series shorter than the lookback" in c.value for c in at.caption)
+    assert step_h(at) == pytest.approx(window_h(result, 2, 60), abs=1e-4)  # before the future
+
+    series.set_value("shop 0").run()
+    origin = at.select_slider(key="in_origin")
+    assert origin.options[0] == f"{DAYS[102]:%Y-%m-%d}"  # the test span starts on day 102
+    origin.set_value(110).run()
+    assert not at.exception, [e.value for e in at.exception]
+    window_end = f"{DAYS[109]:%Y-%m-%d}"  # the window's last day, before the forecast of day 110
+    assert any(f"at step {window_end}" in m.value for m in at.markdown)
+    assert step_h(at) == pytest.approx(window_h(result, 0, 110), abs=1e-4)
+    assert at.get("plotly_chart")[0].key == "in_attribution"
+    heatmaps = heatmap_specs(at)
+    assert len(heatmaps) == 5 and len(heatmaps[0]["data"][0]["x"]) == result.config.lookback
+    assert heatmaps[0]["data"][0]["x"][-1] == window_end
+    assert at.get("plotly_chart")[-1].key == "in_pca"
+
+
+def test_a_panel_run_opened_from_the_runs_page_is_looked_into_with_its_embedding(apps, store):
+    from lstm_app.series.panel import load_panel
+    from tests.test_inside_panel import shops_csv
+
+    panel = load_panel(shops_csv(), id_cols=["shop"], name="shops.csv")
+    config = ForecastConfig(hidden_size=8, num_layers=2, epochs=1, id_col=("shop",),
+                            id_embedding=3, calendar=True)
+    run_id = start_run(store, "panel", panel, config, "shops", "shops.csv")
+    result = record(store.home, run_id, "panel", panel, config)
+    # The Runs page's "Open it" opens the Forecast page at the run's address.
+    at = apps("pages/forecast.py")
+    at.query_params["run"] = run_id
+    at.run()
+    assert not at.exception and at.session_state["fc_job"].run_id == run_id
+    shown_series = at.selectbox(key="fc_panel_series").value
+
+    at.switch_page(INSIDE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="in_series").value == shown_series
+    i = panel.ids.index(shown_series)
+    assert any("the calendar inputs and the series' number stay" in c.value for c in at.caption)
+    at.radio(key="in_layer").set_value(1).run()  # the top layer, whose h torch's LSTM returns
+    assert step_h(at) == pytest.approx(window_h(result, i, int(panel.lengths[i])), abs=1e-4)
+    assert len(heatmap_specs(at)) == 5
+    # The same run, listed as saved, opens too.
+    saved = f"Saved run: shops ({run_id}, panel)"
+    at.selectbox(key="in_model").set_value(saved).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="in_series").set_value("shop 3").run()  # closed before the test span
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [s for s in at.select_slider if s.key == "in_origin"]
+    assert any("ends before the test span" in c.value for c in at.caption)
+    assert len(heatmap_specs(at)) == 5

@@ -6,6 +6,7 @@ import torch
 
 from lstm_app.inside.explain import forecast_trace
 from lstm_app.inside.features import forecast_features, pca_2d, text_features
+from lstm_app.inside.series_input import series_input
 from lstm_app.series.loading import load_series
 from lstm_app.series.pipeline import run_forecast
 from lstm_app.series.settings import ForecastConfig
@@ -19,14 +20,28 @@ def airline():
 
 
 def test_each_row_is_the_state_before_its_forecast(airline):
-    features = forecast_features(airline)
+    features = forecast_features(series_input(airline))
     lookback, rows = airline.config.lookback, len(airline.series.frame)
     assert features.shape == (rows - lookback + 1, 6)
     assert features.index[-1] == "next" and features.index[0] == airline.series.frame.index[lookback]
     for origin in (lookback, rows // 2, rows):  # the window before row `origin`
-        traces, _ = forecast_trace(airline, origin)
+        traces, _ = forecast_trace(series_input(airline), origin)
         expected = traces[-1].h[0, -1].numpy()
         np.testing.assert_allclose(features.iloc[origin - lookback].to_numpy(), expected, atol=1e-5)
+
+
+def test_a_long_series_gets_evenly_spread_states_the_first_and_last_kept(airline, monkeypatch):
+    from lstm_app.inside import features as module
+
+    monkeypatch.setattr(module, "MAX_FEATURE_ROWS", 5)
+    view = series_input(airline)
+    features = forecast_features(view)
+    lookback, frame = airline.config.lookback, airline.series.frame
+    assert len(features) == 5 and features.index[0] == frame.index[lookback]
+    assert features.index[-1] == "next"
+    for label, row in features.iloc[:-1].iterrows():  # each the state before its own forecast
+        traces, _ = forecast_trace(view, frame.index.get_loc(label))
+        np.testing.assert_allclose(row.to_numpy(), traces[-1].h[0, -1].numpy(), atol=1e-5)
 
 
 def test_text_features_are_the_trace_rows():

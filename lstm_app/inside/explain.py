@@ -1,8 +1,10 @@
 """What the Inside page shows, computed from a trained result: an input, its trace, the numbers.
 
-A forecast's input is one window of the series (scaled as in training), ending where a forecast
-starts; a text model's input is a snippet of text. Either goes through the model's own input
-step (``rnn_inputs``: anchoring, embedding) and then through the explicit cells.
+A forecast's input is one window of a series as the network reads it (a ``SeriesInput``: a
+forecast's series, or one series of a panel), ending where a forecast starts; a text model's
+input is a snippet of text. Either goes through the model's own input step (``rnn_inputs``:
+anchoring, a panel's series embedding, a text's token embedding) and then through the explicit
+cells.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import torch
 
 from ..series.frequency import time_labels
 from .cells import LayerTrace, trace
+from .series_input import SeriesInput
 
 LSTM_ROWS = [  # (symbol, gate key, what it is)
     ("f", "f", "forget gate"), ("i", "i", "input gate"), ("C̃", "g", "candidate"),
@@ -21,30 +24,26 @@ LSTM_ROWS = [  # (symbol, gate key, what it is)
 GRU_ROWS = [("r", "r", "reset gate"), ("z", "z", "update gate"), ("ñ", "n", "candidate")]
 
 
-def forecast_origins(result) -> list[int]:
+def forecast_origins(view: SeriesInput) -> list[int]:
     """Rows where a forecast can start: every test-span origin, and the end (the real forecast)."""
-    lookback = result.config.lookback
-    first = max(lookback, result.split.test[0])
-    return list(range(first, len(result.series.frame) + 1))
+    first = max(view.lookback, view.test_start)
+    return list(range(first, len(view.series.frame) + 1))
 
 
-def forecast_labels(result) -> list[str]:
+def forecast_labels(view: SeriesInput) -> list[str]:
     """A label per row of the series as a person reads it ("Dec 1960", "row 12"), and one more
     for the end: where the real forecast starts."""
-    series = result.series
+    series = view.series
     return [*time_labels(series.frame.index, series.freq), "the future (the forecast)"]
 
 
 @torch.no_grad()
-def forecast_trace(result, origin: int) -> tuple[list[LayerTrace], pd.Index]:
+def forecast_trace(view: SeriesInput, origin: int) -> tuple[list[LayerTrace], pd.Index]:
     """The trace of the window of ``lookback`` rows before ``origin``, and their timestamps."""
-    lookback = result.config.lookback
-    frame = result.series.frame
-    rows = frame.iloc[origin - lookback:origin]
-    scaled = torch.as_tensor(result.scaler.transform(rows.to_numpy(dtype="float64")),
-                             dtype=torch.float32)[None]          # (1, lookback, features)
-    model = result.model.cpu().eval()
-    return trace(model.rnn, model.rnn_inputs(scaled)), rows.index
+    window = view.inputs[origin - view.lookback:origin][None]  # (1, lookback, inputs)
+    x, ids = view.model.split_ids(window)  # a panel's series number, for its embedding
+    return (trace(view.model.rnn, view.model.rnn_inputs(x, ids)),
+            view.series.frame.index[origin - view.lookback:origin])
 
 
 @torch.no_grad()

@@ -1,7 +1,8 @@
 """Hidden states as features (LSTMs as local feature extractors), and their 2-D picture.
 
 For a forecast model, the feature vector of time step t is the last layer's hidden state after
-reading the window that ends just before t: the summary of the past the network forecasts from.
+reading the window that ends just before t: the summary of the past the network forecasts from
+(for a panel, over one series' windows, read as the network reads that series).
 For a text model, it is the hidden state after each token of a snippet.
 """
 
@@ -12,25 +13,31 @@ import pandas as pd
 import torch
 
 from .cells import LayerTrace
+from .series_input import SeriesInput
 
 CHUNK = 2048  # windows per forward pass
+MAX_FEATURE_ROWS = 4_000  # forecasts whose hidden state is computed (and drawn), at most
 
 
 @torch.no_grad()
-def forecast_features(result) -> pd.DataFrame:
-    """One row per forecast origin (every time step with a full window before it), h_0 … h_{H−1}."""
-    lookback = result.config.lookback
-    frame = result.series.frame
-    values = torch.as_tensor(result.scaler.transform(frame.to_numpy(dtype="float64")),
-                             dtype=torch.float32)
-    windows = values.unfold(0, lookback, 1).transpose(1, 2)  # views: (windows, lookback, features)
-    model = result.model.cpu().eval()
-    last = [model.rnn(model.rnn_inputs(windows[i:i + CHUNK]))[0][:, -1]
-            for i in range(0, len(windows), CHUNK)]
-    h = torch.cat(last).numpy()                               # window i ends at row i+lookback-1
+def forecast_features(view: SeriesInput) -> pd.DataFrame:
+    """One row per forecast origin (every time step with a full window before it), h_0 … h_{H−1}.
+    A series with more origins than ``MAX_FEATURE_ROWS`` gets that many, evenly spaced, the
+    first and last kept: a chart cannot show more, and every state costs a pass over its window."""
+    lookback = view.lookback
+    frame = view.series.frame
+    windows = view.inputs.unfold(0, lookback, 1).transpose(1, 2)  # views: (windows, lookback, inputs)
+    count = min(len(windows), MAX_FEATURE_ROWS)
+    picked = np.unique(np.linspace(0, len(windows) - 1, count).round().astype(np.int64))
+    model = view.model
+    last = []
+    for i in range(0, len(picked), CHUNK):
+        x, ids = model.split_ids(windows[torch.as_tensor(picked[i:i + CHUNK])])
+        last.append(model.rnn(model.rnn_inputs(x, ids))[0][:, -1])
+    h = torch.cat(last).numpy()                               # window p ends at row p+lookback-1
     # The window ending at row r feeds the forecast of row r+1: label it with that row's time,
     # and the last window with "the next step" after the data.
-    index = list(frame.index[lookback:]) + ["next"]
+    index = [frame.index[p + lookback] if p + lookback < len(frame) else "next" for p in picked]
     return pd.DataFrame(h, index=pd.Index(index, name="forecast for"),
                         columns=[f"h_{u}" for u in range(h.shape[1])])
 

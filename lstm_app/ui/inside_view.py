@@ -7,9 +7,11 @@ import streamlit as st
 from ..charts import pca_chart, state_heatmap
 from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
 from ..inside.explain import text_trace
-from ..inside.features import pca_2d
+from ..inside.features import MAX_FEATURE_ROWS, pca_2d
+from ..inside.series_input import SeriesInput, readable_series
 from ..inside.text_units import coloured_html, tracking_units
 from ..runs.recording import reopen
+from ..series.panel_pipeline import PanelResult
 from .keys import FORECAST, INSIDE, TEXT
 from .people import shown_runs
 from .runs_session import run_store
@@ -44,16 +46,20 @@ HOW_TO_READ = {
     "update gate z": "Dark (near 1): the unit keeps its previous state; light: it takes the "
                      "new candidate.",
 }
-THIS_SESSION = {"forecast": "The forecast model you trained", "text": "The text model you trained"}
+THIS_SESSION = {"forecast": "The forecast model you trained",
+                "panel": "The panel forecaster you trained", "text": "The text model you trained"}
+SERIES = "in_series"  # the panel series looked into (belongs in keys.py as INSIDE.series)
 
 
 def choose_model():
     """The model to look into: one trained in this session, or a saved run: (task, result, an
-    id of the model that differs from one model to the next)."""
+    id of the model that differs from one model to the next). The Forecast page's training is a
+    forecast or a panel, by its result."""
     options = {}
     for task, keys in (("forecast", FORECAST), ("text", TEXT)):
         job = current_job(keys.job)
         if job is not None and job.snapshot().done and job.result() is not None:
+            task = "panel" if isinstance(job.result(), PanelResult) else task
             options[THIS_SESSION[task]] = (task, job.result, f"{job.run_id}:{job.id}")
     saved = [r for r in shown_runs(run_store().list()) if r.status != "running"]
     for run in saved:
@@ -74,6 +80,30 @@ def choose_model():
     except ValueError as error:
         st.warning(plain(error))
         return None
+
+
+def choose_series(result: PanelResult) -> int | None:
+    """The panel's series to look into, searchable by its id: at first the one the Forecast
+    page shows, else the first. Series shorter than the lookback are left out (the network
+    never reads them); None when no series is that long."""
+    readable = readable_series(result)
+    ids = [result.panel.ids[i] for i in readable]
+    lookback = result.config.lookback
+    if not ids:
+        st.info(f"No series of this panel has {lookback} values, the lookback: the network "
+                f"reads none of them (each is forecast by seasonal naive or its last value).")
+        return None
+    if st.session_state.get(SERIES) not in ids:
+        shown = st.session_state.get(FORECAST.panel_series)
+        st.session_state[SERIES] = shown if shown in ids else ids[0]
+    chosen = st.selectbox("Series", ids, key=SERIES,
+                          help="Type to search. The network is the same for every series; "
+                               "each series is read scaled by its own training span.")
+    left_out = result.panel.n_series - len(ids)
+    if left_out:
+        st.caption(f"{left_out:,} series shorter than the lookback ({lookback}) are not listed: "
+                   f"the network never reads them.")
+    return int(readable[ids.index(chosen)])
 
 
 @st.cache_resource(max_entries=4, show_spinner="Opening the run…")
@@ -117,6 +147,15 @@ def heatmap_grid(layer, steps: list[str]) -> None:
         st.plotly_chart(state_heatmap(matrix.numpy(), steps, title,
                                       gate=title.split()[1] == "gate"), key=INSIDE.heatmap(title))
         st.caption(HOW_TO_READ[title])
+
+
+def features_title(view: SeriesInput, series_id: str | None = None) -> str:
+    """The features chart's title: every forecast of the series, or how many of them."""
+    origins = len(view.series.frame) - view.lookback + 1
+    which = ("each forecast" if origins <= MAX_FEATURE_ROWS
+             else f"{MAX_FEATURE_ROWS:,} forecasts spread evenly")
+    series = "the whole series" if series_id is None else f"the whole series {series_id}"
+    return f"The hidden state before {which}, over {series}"
 
 
 def features_section(features, title: str, file_name: str) -> None:
