@@ -48,7 +48,6 @@ HOW_TO_READ = {
 }
 THIS_SESSION = {"forecast": "The forecast model you trained",
                 "panel": "The panel forecaster you trained", "text": "The text model you trained"}
-SERIES = "in_series"  # the panel series looked into (belongs in keys.py as INSIDE.series)
 
 
 def choose_model():
@@ -93,10 +92,10 @@ def choose_series(result: PanelResult) -> int | None:
         st.info(f"No series of this panel has {lookback} values, the lookback: the network "
                 f"reads none of them (each is forecast by seasonal naive or its last value).")
         return None
-    if st.session_state.get(SERIES) not in ids:
+    if st.session_state.get(INSIDE.series) not in ids:
         shown = st.session_state.get(FORECAST.panel_series)
-        st.session_state[SERIES] = shown if shown in ids else ids[0]
-    chosen = st.selectbox("Series", ids, key=SERIES,
+        st.session_state[INSIDE.series] = shown if shown in ids else ids[0]
+    chosen = st.selectbox("Series", ids, key=INSIDE.series,
                           help="Type to search. The network is the same for every series; "
                                "each series is read scaled by its own training span.")
     left_out = result.panel.n_series - len(ids)

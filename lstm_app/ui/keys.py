@@ -100,6 +100,7 @@ class TextKeys(TaskKeys):
 @dataclass(frozen=True)
 class InsideKeys:
     model: str = "in_model"
+    series: str = "in_series"                  # a panel's series looked into
     origin: str = "in_origin"                  # "Forecast made for"
     snippet: str = "in_snippet"
     layer: str = "in_layer"
