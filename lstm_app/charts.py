@@ -69,8 +69,8 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> 
     fig.update_layout(
         template=TEMPLATE, height=380, hovermode="x unified",
         title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top"),
-        legend=dict(orientation="h", x=0, xanchor="left", y=-0.2, yanchor="top"),
-        margin=dict(l=60, r=60 if "yaxis2" in extra else 20, t=45, b=90),
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.3, yanchor="top"),
+        margin=dict(l=60, r=60 if "yaxis2" in extra else 20, t=45, b=110),
         xaxis_title=x_title, yaxis_title=y_title, **extra)
     return fig
 
@@ -214,14 +214,19 @@ def small_multiples(lines: Sequence[tuple[str, Sequence, Sequence, Sequence | No
     """Several series drawn small, each in its own panel with its name above it: ``lines`` are
     (name, times, actual, forecast or None). Each line is thinned to ``SMALL_POINTS``."""
     rows = max(1, math.ceil(len(lines) / columns))
+    # Between two rows, 75 px: the upper one's date labels (two lines) and the lower's title.
+    plot = height_each * rows + 75 * (rows - 1)  # the plotting area, margins aside
+    height = plot + 130
+    gap = 75 / plot if rows > 1 else 0.0
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=[n for n, *_ in lines],
-                        horizontal_spacing=0.06, vertical_spacing=0.32 / rows)
+                        horizontal_spacing=0.06, vertical_spacing=gap)
+    any_forecast = any(f is not None for *_, f in lines)
     for i, (name, times, actual, forecast) in enumerate(lines):
         row, col = i // columns + 1, i % columns + 1
         x, y = thinned(times, actual, SMALL_POINTS)
         fig.add_trace(go.Scatter(x=list(x), y=list(y), name="actual", mode="lines",
                                  line=dict(color=ACTUAL, width=1.2), legendgroup="actual",
-                                 showlegend=i == 0), row=row, col=col)
+                                 showlegend=i == 0 and any_forecast), row=row, col=col)
         if forecast is not None:
             x, y = thinned(times, forecast, SMALL_POINTS)
             fig.add_trace(go.Scatter(x=list(x), y=list(y), name="LSTM forecast", mode="lines",
@@ -230,10 +235,11 @@ def small_multiples(lines: Sequence[tuple[str, Sequence, Sequence, Sequence | No
     for note in fig.layout.annotations:  # the series' names: small, and cut to fit
         note.font.size = 12
         note.text = note.text if len(note.text) <= 40 else note.text[:39] + "…"
-    fig.update_layout(template=TEMPLATE, height=60 + height_each * rows, hovermode="x unified",
-                      title=dict(text=title, x=0, xanchor="left"), margin=dict(l=40, r=20, t=70,
-                                                                               b=40),
-                      legend=dict(orientation="h", x=0, y=-0.08 if rows > 1 else -0.25))
+    fig.update_layout(template=TEMPLATE, height=height,
+                      hovermode="x unified", showlegend=any_forecast,
+                      title=dict(text=title, x=0, xanchor="left"),
+                      margin=dict(l=40, r=20, t=70, b=60),
+                      legend=dict(orientation="h", x=0, y=-45 / plot, yanchor="top"))
     return fig
 
 

@@ -113,6 +113,10 @@ def test_panel_aggregates_on_a_worked_example():
     assert verdict(summary) == ("The LSTM beats seasonal naive on 1 of 2 series; panel MASE "
                                 "1.25 against 1.00 (lower is better): one model for the whole "
                                 "panel is no better than that rule.")
+    # A win the verdict's own two decimals cannot show is not called one.
+    close = aggregate({"lstm": make([1.0, 1.0], [4.850, 4.850]),
+                       "seasonal_naive": make([1.0, 1.0], [4.852, 4.852])})
+    assert "4.85 against 4.85" in verdict(close) and "is no better" in verdict(close)
 
 
 def test_scores_per_series_and_mase_scales_on_a_worked_example():
@@ -196,3 +200,15 @@ def test_seasonal_naive_is_left_out_only_for_the_series_without_a_season_behind(
     actual = y[origins[:, None] + np.arange(2)]
     table = per_series(actual, out["seasonal_naive"], series, 2, np.ones(2))
     assert table.loc[0].notna().all() and table.loc[1].isna().all()
+
+
+def test_the_95_band_never_falls_inside_the_80_band_of_a_series():
+    # 16 windows: enough for a series' own 80% width, not for its own 95% one, and this
+    # series misses far more than the pooled 95% width.
+    errors = np.concatenate([np.linspace(5, 20, 16), np.linspace(0, 1, 40)])[:, None]
+    group = np.array([0] * 16 + [1] * 40)
+    pooled = {80: np.array([1.0]), 95: np.array([1.5])}
+    widths = intervals.grouped_widths(errors, group, 2, pooled)
+    assert widths[80][0, 0] > pooled[95][0]  # its own 80% width, wide
+    assert widths[95][0, 0] == pytest.approx(widths[80][0, 0] * 1.5)
+    assert (widths[95] >= widths[80]).all()

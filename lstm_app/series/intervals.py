@@ -62,7 +62,10 @@ def grouped_widths(errors: np.ndarray, group: np.ndarray, n: int,
     """Half-widths ``(n, horizon)`` per group (a panel's series) and level: each group's own
     conformal quantile of its absolute ``errors`` ``(windows, horizon)`` where it has enough
     windows for the level's guarantee, else the ``pooled`` width of all groups. Computed for
-    every group at once (one sort)."""
+    every group at once (one sort). A group with enough windows for its own 80% width but
+    not its own 95% one would take the pooled 95% width, narrower than its own 80% one where
+    its errors are larger than most: each wider level is at least the narrower one scaled by
+    the pooled ratio between them, so the bands always nest."""
     counts = np.bincount(group, minlength=n)
     first = np.concatenate([[0], np.cumsum(counts)[:-1]])
     out = {}
@@ -76,5 +79,11 @@ def grouped_widths(errors: np.ndarray, group: np.ndarray, n: int,
         width = np.repeat(pooled[level][None, :], n, axis=0)
         picks = (first + rank - 1)[own]
         width[own] = ranked[picks]
+        narrower = [lower for lower in out if lower < level]
+        if narrower:
+            lower = max(narrower)
+            ratio = np.divide(pooled[level], pooled[lower], out=np.ones_like(pooled[level]),
+                              where=pooled[lower] > 0)
+            width = np.maximum(width, out[lower] * np.maximum(ratio, 1.0)[None, :])
         out[level] = width
     return out

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ..series.evaluation import lstm_wins, rules
 from ..series.model import count_parameters
+from ..series.panel_scores import lstm_better
 from ..series.panel_windows import span_windows
 from ..series.windows import window_ids
 from ..tasks import FORECAST, TEXT, Task
@@ -41,11 +42,10 @@ def panel_coach(result) -> None:
                                trainable)[0])
     summary = result.aggregate
     reference = summary["reference"]
-    lstm, rule = summary["lstm"]["mase"], summary[reference]["mase"]
     found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
                      weights=count_parameters(result.model), examples=windows,
                      too_big_ratio=sizing.TOO_BIG,
-                     beats_simple_rules=lstm is not None and rule is not None and lstm < rule,
+                     beats_simple_rules=lstm_better(summary),
                      best_rule=rules(panel.season_length, panel.freq)[reference],
                      season=panel.season_length)
     _show(found, FORECAST, FORECAST_KEYS)

@@ -63,9 +63,9 @@ class ForecastKeys(TaskKeys):
     panel_overview: str = "fc_panel_overview"  # a few series drawn small
     panel_live: str = "fc_panel_live"          # the live validation forecast of a few series
     panel_search: str = "fc_panel_search"      # the per-series table's search box
-    panel_table: str = "fc_panel_table"        # ... the table (a row opens its series)
+    panel_table: str = "fc_panel_table"        # ... the table (a row opens its series), a
+                                               # prefix: the key changes to clear its tick
     panel_series: str = "fc_panel_series"      # the series opened
-    panel_picked: str = "fc_panel_picked"      # session: the table row last opened
     scores_csv: str = "fc_dl_scores"           # download every series' scores
 
     def layout(self, file_name: str) -> str:

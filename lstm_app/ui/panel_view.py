@@ -5,6 +5,7 @@ first, searchable, a row opens that series' charts); the downloads."""
 from __future__ import annotations
 
 import json
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from ..series.evaluation import BASELINE_NAMES, rules
 from ..series.frequency import time_labels
 from ..series.panel_detail import series_detail
 from ..series.panel_pipeline import PanelResult, panel_report
+from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
 from .forecast_view import readable, test_span_chart
 from .keys import FORECAST as KEYS
@@ -54,9 +56,7 @@ def render_panel_live(snap: Snapshot) -> None:
 def show_panel_result(result: PanelResult, unit: str | None = None,
                       run_id: str | None = None) -> None:
     summary, reference = result.aggregate, result.aggregate["reference"]
-    lstm, rule = summary["lstm"]["mase"], summary[reference]["mase"]
-    better = lstm is not None and rule is not None and lstm < rule
-    (st.success if better else st.warning)(result.verdict)
+    (st.success if lstm_better(summary) else st.warning)(result.verdict)
     st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
     with st.expander("How training went", expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
@@ -103,7 +103,8 @@ def scoreboard(summary: dict) -> pd.DataFrame:
     reference = BASELINE_NAMES[summary["reference"]]
     rows = [{"model": METHODS[name], "mean MASE": fmt(row["mase"]),
              "relative MASE": fmt(row["relative_mase"]), "sMAPE %": fmt(row["smape"], 1),
-             f"beats {reference} on": f"{row['beats_reference']:,} of {summary['series']:,}"}
+             f"beats {reference} on": "–" if name == summary["reference"]
+             else f"{row['beats_reference']:,} of {summary['series']:,}"}
             for name, row in summary.items() if isinstance(row, dict)]
     return pd.DataFrame(rows)
 
@@ -131,9 +132,18 @@ def _series_table_and_detail(result: PanelResult, unit: str | None) -> None:
     if table.empty:
         st.info("No series' name contains that text.")
         return
+    ids = table["series"].tolist()[:SEARCH_LIMIT]
+    opened = st.session_state.get(KEYS.panel_series)
+    if opened not in ids:  # the list offers the series opened from the table too
+        ids = ids + [opened] if opened in set(table["series"]) else ids
+        st.session_state[KEYS.panel_series] = opened if opened in ids else ids[0]
+    # A tick opens its row's series and is then cleared (the table is drawn afresh under a new
+    # key): a tick left standing would point at another series once the search or the list
+    # below changes what is shown.
+    fresh = zlib.crc32(f"{query}\n{st.session_state[KEYS.panel_series]}".encode())
     event = st.dataframe(
-        table, hide_index=True, height=300, on_select="rerun", selection_mode="single-row",
-        key=KEYS.panel_table,
+        table, hide_index=True, height=min(300, 35 * (len(table) + 1) + 3), on_select="rerun",
+        selection_mode="single-row", key=f"{KEYS.panel_table}_{fresh:08x}",
         column_config={"LSTM MASE": st.column_config.NumberColumn(format="%.3f"),
                        table.columns[3]: st.column_config.NumberColumn(format="%.3f"),
                        "LSTM sMAPE %": st.column_config.NumberColumn(format="%.1f"),
@@ -141,15 +151,14 @@ def _series_table_and_detail(result: PanelResult, unit: str | None) -> None:
                        "LSTM vs rule": st.column_config.NumberColumn(
                            format="%.2f", help="The LSTM's average miss over the rule's: below "
                                                "1, the LSTM was closer on this series.")})
-    st.caption("Worst first (highest LSTM MASE). Click a column to sort by it; pick a row to "
+    st.caption("Worst first (highest LSTM MASE). Click a column to sort by it; tick a row to "
                "see that series' forecasts.")
-    ids = table["series"].tolist()[:SEARCH_LIMIT]
     picked = event.selection.rows if event is not None else []
-    if picked and st.session_state.get(KEYS.panel_picked) != picked:
-        st.session_state[KEYS.panel_picked] = picked  # a new row: it opens its series
-        st.session_state[KEYS.panel_series] = table["series"].iloc[picked[0]]
-    if st.session_state.get(KEYS.panel_series) not in ids:
-        st.session_state[KEYS.panel_series] = ids[0]
+    if picked and picked[0] < len(table):
+        chosen = table["series"].iloc[picked[0]]
+        if chosen != st.session_state[KEYS.panel_series]:
+            st.session_state[KEYS.panel_series] = chosen
+            st.rerun()
     opened = st.selectbox("Series shown below", ids, key=KEYS.panel_series,
                           help="The worst series first; the search above narrows the list.")
     if len(table) > SEARCH_LIMIT:
@@ -176,9 +185,15 @@ def _one_series(result: PanelResult, i: int, unit: str | None) -> None:
         st.plotly_chart(test_span_chart(detail.backtest, result.config.horizon, series, label),
                         key=KEYS.backtest)
     history = series.frame[series.value_col]
+    last, panel_last = series.frame.index[-1], result.panel.times.max()
+    if series.freq is not None and last < panel_last:
+        when = time_labels(pd.Index([last, panel_last]), series.freq)
+        st.caption(f"This series ends on {when[0]}, before the file's last date ({when[1]}): "
+                   f"its forecast starts after its own last value, so some of its dates are "
+                   f"already past for the other series.")
     st.plotly_chart(forecast_chart(history, detail.forecast, label), key=KEYS.forecast)
     st.dataframe(readable(detail.forecast, series.freq), hide_index=True,
-                 height=min(36 * (len(detail.forecast) + 1) + 2, 480))
+                 height=min(35 * (len(detail.forecast) + 1) + 3, 480))
 
 
 def _split_note(result: PanelResult) -> None:
