@@ -31,6 +31,9 @@ DEMOS = [  # (the page's keys, sample, page, title, what it shows)
      "100,000 characters of Shakespeare's plays: watch gibberish turn into names, verse and old "
      "spelling. About a minute on a quiet machine, longer on a busy one; the page shows the "
      "time left."),
+    (FORECAST, "stores", "pages/forecast.py", "Forecast 50 stores at once",
+     "Daily sales of the 50 stores of one chain: one LSTM learns from every store together, "
+     "then forecasts each and scores it against simple rules of thumb."),
 ]
 st.subheader("Try it in one click")
 for column, (keys, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEMOS):

@@ -1,7 +1,6 @@
 """The shipped sample datasets: registry, files, and their deterministic generators."""
 import json
 import runpy
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +32,8 @@ def test_every_sample_exists_and_parses():
 
 
 def test_list_samples_filters_by_kind():
-    assert {s.name for s in list_samples("series")} == {"airline_passengers", "noisy_sine", "daily_sales"}
+    assert {s.name for s in list_samples("series")} == {"airline_passengers", "noisy_sine",
+                                                        "daily_sales", "stores"}
     assert {s.name for s in list_samples("text")} == {"shakespeare_excerpt", "keras_toy_sentence", "lstm_zh"}
     assert list_samples("no-such-kind") == []
 
@@ -44,7 +44,7 @@ def test_sample_path():
         sample_path("x")
     assert str(err.value) == (
         "There is no sample called 'x'; choose one of: airline_passengers, noisy_sine, daily_sales, "
-        "shakespeare_excerpt, keras_toy_sentence, lstm_zh."
+        "stores, shakespeare_excerpt, keras_toy_sentence, lstm_zh."
     )
 
 
@@ -55,7 +55,7 @@ def test_airline_passengers():
         assert sample_path("airline_passengers").read_bytes() == AIRLINE_SOURCE.read_bytes()
 
 
-@pytest.mark.parametrize("name", ["noisy_sine", "daily_sales"])
+@pytest.mark.parametrize("name", ["noisy_sine", "daily_sales", "stores"])
 def test_generators_rewrite_the_shipped_file_byte_identically(name, tmp_path):
     make = generator(name)["make"]
     make(tmp_path / "a.csv")
