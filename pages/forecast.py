@@ -4,6 +4,7 @@ One series, or a file of many (a panel: one LSTM for all of them)."""
 import streamlit as st
 
 from lstm_app.series.panel import PanelData
+from lstm_app.series.panel_live import PanelLive
 from lstm_app.tasks import FORECAST, PANEL
 from lstm_app.ui.coach_view import forecast_coach, panel_coach
 from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
@@ -42,7 +43,9 @@ model_size_note(data, config)
 
 train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config),
              offer_at=offers, earlier=lambda: earlier_run(task, chosen.fingerprint, config))
-render = render_panel_live if many else (lambda snap: render_live(snap, data.value_col))
+# The live view of the training running, which may be on other data than the page shows.
+render = lambda snap: (render_panel_live(snap) if isinstance(snap.live, PanelLive) or
+                       (snap.live is None and many) else render_live(snap, data.value_col))
 result = finished_result(KEYS, chosen, config, render)
 
 st.divider()

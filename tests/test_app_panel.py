@@ -173,3 +173,29 @@ def test_stop_ends_a_panel_training_with_its_best_weights_and_the_live_view_firs
     result = at.session_state["fc_job"].result()
     assert result.training.stop_reason == "stopped" and len(result.training.history) < 5000
     assert app_store.get(at.session_state["fc_job"].run_id).status == "stopped"
+
+
+def test_the_layout_and_results_stay_after_a_visit_to_another_page(app):
+    at = uploaded(app())
+    at.radio(key=f"fc_layout_{NAME}").set_value("wide").run()
+    at = trained(ok(at))
+    run_id = at.session_state["fc_job"].run_id
+    at.switch_page("pages/inside.py").run()
+    at.switch_page(FORECAST).run()
+    ok(at)
+    assert at.radio(key=f"fc_layout_{NAME}").value == "wide"
+    assert "Every series" in subheaders(at) and at.session_state["fc_job"].run_id == run_id
+
+
+def test_a_single_series_training_shows_live_while_the_page_holds_a_panel(app):
+    at = ok(app().run())  # the airline sample: one series
+    at.session_state["fc_epochs"] = 5000
+    at.session_state["fc_patience"] = 0
+    at.button(key="fc_train").click().run()
+    poll(at, lambda a: a.session_state["fc_job"].snapshot().live is not None, "the live view")
+    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.file_uploader(key="fc_upload").upload(NAME, shops_csv(), "text/csv").run()
+    ok(at)  # the running training is on other data: its own live view, no traceback
+    assert any("The training running is on" in i.value for i in at.info)
+    assert at.get("plotly_chart")
+    at.session_state["fc_job"].stop()

@@ -208,3 +208,14 @@ def test_a_series_sparser_than_the_files_grid_is_named():
     dense = load_panel(pd.DataFrame([r for r in rows if r["shop"] != "weekly, only"])
                        .to_csv(index=False).encode(), id_cols=["shop"])
     assert not any("only about every" in n for n in dense.notices)
+
+
+def test_id_combinations_that_join_alike_stay_separate_series():
+    days = pd.date_range("2024-01-01", periods=30, freq="D")
+    combos = [("x · y", "z", 10.0), ("x", "y · z", 1000.0), (None, "q", 5.0), ("(blank)", "q", 7.0)]
+    rows = [{"date": f"{d:%Y-%m-%d}", "a": a, "b": b, "v": v} for a, b, v in combos for d in days]
+    panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), id_cols=["a", "b"])
+    assert panel.ids == ("x · y · z", "x · y · z (2)", "(blank) · q", "(blank) · q (2)")
+    firsts = panel.values[panel.starts[:-1], 0].tolist()
+    assert firsts == [10.0, 1000.0, 5.0, 7.0]  # never averaged together
+    assert not any("duplicate" in n for n in panel.notices)

@@ -89,7 +89,7 @@ def test_a_panel_is_scored_per_series_and_as_a_whole(panel):
                                      "drift"}
     assert result.aggregate["series"] == 3 and result.aggregate["reference"] == "seasonal_naive"
     assert "of 3 series" in result.verdict
-    assert any("1 series have no whole horizon in the test span" in n for n in result.notices)
+    assert any("1 series has no whole horizon in the test span" in n for n in result.notices)
     forecast = result.forecast
     assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
                                       "lower_95", "upper_95"]
@@ -212,3 +212,23 @@ def test_the_95_band_never_falls_inside_the_80_band_of_a_series():
     assert widths[80][0, 0] > pooled[95][0]  # its own 80% width, wide
     assert widths[95][0, 0] == pytest.approx(widths[80][0, 0] * 1.5)
     assert (widths[95] >= widths[80]).all()
+
+
+def test_a_series_that_starts_during_validation_is_forecast_but_never_scored():
+    # Shop 2 starts on day 100, after the validation cut (day 84): no training rows, so its
+    # scaler is fitted on all its rows, its test span among them; it must not be scored, and a
+    # series with no training rows gets no floor at zero (it is negative here).
+    rows = []
+    for i, (start, level) in enumerate(((0, 50.0), (0, 80.0), (100, -52.0))):
+        for d in range(start, 120):
+            rows.append({"date": f"{DAYS[d]:%Y-%m-%d}", "shop": f"shop {i}",
+                         "sales": level + 5 * np.sin(2 * np.pi * d / 7) + (d % 3)})
+    panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), id_cols=["shop"])
+    config = ForecastConfig(lookback=7, horizon=3, epochs=1, hidden_size=8, batch_size=16,
+                            patience=0)
+    result = score_panel(fit_panel(panel, config), panel)
+    assert list(result.series["scored"]) == [True, True, False]
+    assert result.aggregate["series"] == 2 and np.isnan(result.series.loc[2, "lstm_mae"])
+    assert any("start late" in n for n in result.notices)
+    late = result.forecast[result.forecast["id"] == "shop 2"]
+    assert (late["forecast"] < 0).all() and (late["lower_80"] < late["forecast"]).all()

@@ -150,3 +150,15 @@ def test_one_series_opened_from_a_panel_matches_its_row_of_the_table(panel):
             row["seasonal_naive_mae"])
         inside = (bt["actual"] >= bt["lower_80"]) & (bt["actual"] <= bt["upper_80"])
         assert inside.mean() == pytest.approx(row["coverage_80"])
+
+
+def test_train_more_goes_on_from_the_trained_weights(panel):
+    from dataclasses import replace
+    trained = fit_panel(panel, FAST)
+    start = {k: v.clone() for k, v in trained.model.state_dict().items()}
+    slow = replace(FAST, epochs=1, lr=1e-5)
+    more = fit_panel(panel, slow, start=trained)
+    fresh = fit_panel(panel, replace(slow, seed=FAST.seed + 1))
+    near = max((more.model.state_dict()[k] - v).abs().max().item() for k, v in start.items())
+    far = max((fresh.model.state_dict()[k] - v).abs().max().item() for k, v in start.items())
+    assert near < 0.01 < far, (near, far)

@@ -176,9 +176,20 @@ def _id_columns(table: pd.DataFrame, id_cols: Sequence[str] | None,
 
 
 def _joined_ids(table: pd.DataFrame, id_cols: list[str]) -> pd.Series:
-    """One id per row: the id columns' cells joined with " · " (a blank cell is "(blank)")."""
+    """One id per row: the id columns' cells joined with " · " (a blank cell is "(blank)").
+    Each distinct combination of cells is its own series: two that join into the same name
+    (("a · b", "c") and ("a", "b · c"), or a blank cell and one reading "(blank)") are told
+    apart by " (2)", " (3)" after the name, never averaged into one."""
     parts = [table[c].fillna(BLANK_ID).astype(str) for c in id_cols]
-    return parts[0].str.cat(parts[1:], sep=ID_JOIN) if len(parts) > 1 else parts[0]
+    joined = parts[0].str.cat(parts[1:], sep=ID_JOIN) if len(parts) > 1 else parts[0]
+    group = table.groupby(list(id_cols), sort=False, dropna=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(group))).groupby(group).min().to_numpy()
+    names = joined.to_numpy(dtype=object)[first]  # each combination's name, by group number
+    if len(pd.unique(names)) < len(names):
+        taken = pd.Series(names)
+        nth = taken.groupby(taken).cumcount().to_numpy()
+        names = np.where(nth > 0, taken + " (" + (nth + 1).astype(str) + ")", taken)
+    return pd.Series(names[group], index=table.index)
 
 
 # ---- every series on its grid, all at once ---------------------------------------------------

@@ -210,14 +210,14 @@ def panel_report(result: PanelResult) -> dict:
 
 def _floors(y: np.ndarray, split: PanelSplit) -> np.ndarray:
     """0 for a series never negative in its training span (its forecasts are not either),
-    else −inf."""
+    else −inf (also for a series without training rows)."""
     n = len(split.starts)
     rows = np.arange(len(y))
     code = np.repeat(np.arange(n), split.ends - split.starts)
     train = rows < np.repeat(split.val, split.ends - split.starts)
     lowest = np.full(n, np.inf)
     np.minimum.at(lowest, code[train], y[train])
-    return np.where(lowest >= 0, 0.0, -np.inf)
+    return np.where(np.isfinite(lowest) & (lowest >= 0), 0.0, -np.inf)  # no rows: no floor
 
 
 def _coverage(actual, pred, series, n, widths, std, floor) -> tuple[dict, pd.DataFrame]:
@@ -299,7 +299,8 @@ def _notices(panel, split, trainable, scorable, lookback, horizon) -> list[str]:
                        f"forecasts those it can read {lookback} values of.")
     unscored = int((~scorable).sum())
     if unscored:
-        notices.append(f"{unscored:,} series have no whole horizon in the test span (they end "
-                       f"early or are short), so they are not scored.")
+        notices.append(f"{unscored:,} series {'has' if unscored == 1 else 'have'} no whole "
+                       f"horizon in the test span, or no values before the validation span "
+                       f"(they end early, start late or are short), so they are not scored.")
     return notices
 

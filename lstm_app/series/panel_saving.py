@@ -31,7 +31,7 @@ def panel_files(panel: PanelData) -> dict[str, bytes]:
             "time_col": panel.time_col, "freq": panel.freq, "freq_label": panel.freq_label,
             "season_length": panel.season_length, "notices": list(panel.notices),
             "numeric_columns": list(panel.numeric_columns), "name": panel.name}
-    return {"panel.csv": frame.to_csv(index=False, float_format="%.17g").encode(),
+    return {"panel.csv": frame.to_csv(index=False).encode(),
             "panel.json": json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8")}
 
 
@@ -47,7 +47,7 @@ def panel_csv(panel: PanelData) -> tuple[bytes, str]:
     if panel.freq is not None:
         frame.insert(1, panel.time_col or TIME_COLUMN,
                      pd.DatetimeIndex(panel.times).strftime("%Y-%m-%d %H:%M:%S"))
-    return frame.to_csv(index=False, float_format="%.17g").encode("utf-8"), id_col
+    return frame.to_csv(index=False).encode("utf-8"), id_col
 
 
 def panel_from_files(files: dict[str, bytes]) -> PanelData:

@@ -35,8 +35,11 @@ class PanelSplit:
         return self.val - self.starts >= lookback + horizon
 
     def scorable(self, lookback: int, horizon: int) -> np.ndarray:
-        """The series with a whole horizon in the test span and a lookback before it."""
-        return (self.ends - self.test >= horizon) & (self.test - self.starts >= lookback)
+        """The series with a whole horizon in the test span and a lookback before it, and a
+        training span of their own (a series that starts later is scaled by all its rows, its
+        test span among them, so scoring it would score what it was scaled on)."""
+        return ((self.ends - self.test >= horizon) & (self.test - self.starts >= lookback)
+                & (self.val > self.starts))
 
 
 def split_panel(panel: PanelData, val_size: float, test_size: float,

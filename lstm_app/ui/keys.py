@@ -67,6 +67,7 @@ class ForecastKeys(TaskKeys):
                                                # prefix: the key changes to clear its tick
     panel_series: str = "fc_panel_series"      # the series opened
     scores_csv: str = "fc_dl_scores"           # download every series' scores
+    panel_files: str = "fc_panel_files"        # session: the result shown and its downloads
 
     def layout(self, file_name: str) -> str:
         """One series, or many (long or wide), one per data file."""

@@ -52,7 +52,7 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
             st.session_state[key] = [c for c in proposal.ids if c in options]
         st.session_state[key] = [c for c in st.session_state[key] if c in options]
         picked = st.multiselect(rows["id_col"].label, options, key=key,
-                                help=rows["id_col"].help)
+                                help=rows["id_col"].help, persist_state="session")
         if not picked:
             st.info("Choose the column or columns that name each series (for example store, "
                     "or store and product), or read every numeric column as its own series.")
@@ -61,16 +61,19 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
     left, right = st.columns(2)
     time_options = ([proposal.time_col] if proposal.time_col else []) + [NO_TIME_COLUMN]
     time_col = left.selectbox(rows["time_col"].label, time_options, key=KEYS.time_col(name),
-                              help=rows["time_col"].help)
+                              help=rows["time_col"].help, persist_state="session")
     value_col, covariates = None, ()
     try:
         detected = panel_cached(source["data"], source["digest"], name, layout, id_cols,
                                 time_col, None, ())
         if layout == "long":
             choices = [c for c in detected.numeric_columns if c not in id_cols]
+            if st.session_state.get(KEYS.value_col(name)) not in choices:  # an id column now
+                st.session_state.pop(KEYS.value_col(name), None)
             value_col = right.selectbox(rows["value_col"].label, choices,
                                         index=choices.index(detected.value_col),
-                                        key=KEYS.value_col(name), help=rows["value_col"].help)
+                                        key=KEYS.value_col(name), help=rows["value_col"].help,
+                                        persist_state="session")
             covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or ()
                                if c in choices and c != value_col)
         columns = (layout, id_cols, time_col, value_col, covariates)

@@ -79,21 +79,33 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
 
     st.subheader("Downloads")
     a, b, c = st.columns(3)
-    name = result.panel.name
-    a.download_button("Download every forecast (CSV)", spreadsheet_csv(result.forecast),
+    name, files = result.panel.name, _download_files(result, run_id)
+    a.download_button("Download every forecast (CSV)", files["forecast"],
                       file_name=download_name(name, run_id, "forecast", "csv"), mime="text/csv",
                       key=KEYS.forecast_csv)
-    b.download_button("Download every series' scores (CSV)", spreadsheet_csv(result.series),
+    b.download_button("Download every series' scores (CSV)", files["scores"],
                       file_name=download_name(name, run_id, "scores", "csv"), mime="text/csv",
                       key=KEYS.scores_csv)
-    c.download_button("Download the report (JSON)",
-                      json.dumps(panel_report(result), indent=2, default=str, ensure_ascii=False),
+    c.download_button("Download the report (JSON)", files["report"],
                       file_name=download_name(name, run_id, "report", "json"),
                       mime="application/json", key=KEYS.report)
     with st.expander("How the data was split and repaired"):
         _split_note(result)
         for notice in result.notices:
             st.markdown(f"- {plain(notice)}")
+
+
+def _download_files(result: PanelResult, run_id: str | None) -> dict[str, str]:
+    """The downloads of the result shown, made once (10,000 series' CSVs and report take over
+    a second, and every click on the page reruns it)."""
+    made = st.session_state.get(KEYS.panel_files)
+    if made is None or made[0] is not result:
+        made = (result, {"forecast": spreadsheet_csv(result.forecast),
+                         "scores": spreadsheet_csv(result.series),
+                         "report": json.dumps(panel_report(result), indent=2, default=str,
+                                              ensure_ascii=False)})
+        st.session_state[KEYS.panel_files] = made
+    return made[1]
 
 
 def scoreboard(summary: dict) -> pd.DataFrame:
@@ -178,10 +190,13 @@ def _one_series(result: PanelResult, i: int, unit: str | None) -> None:
                 f"or is short), so it is not scored; its forecast is below.")
     else:
         rule = rules(result.panel.season_length, result.panel.freq)[reference]
+        mase = (f" (MASE {row['lstm_mase']:.2f} against {row[f'{reference}_mase']:.2f})"
+                if np.isfinite([row["lstm_mase"], row[f"{reference}_mase"]]).all() else "")
+        rule_mae = row[f"{reference}_mae"]
+        against = (f"; {rule} was off by {rule_mae:,.3g}{mase}" if np.isfinite(rule_mae)
+                   else f"; {rule} could not be scored on it (too little history behind)")
         st.markdown(f"**{plain(row['id'])}**: on the test span the LSTM's forecasts were off by "
-                    f"**{row['lstm_mae']:,.3g}** on average; {rule} was off by "
-                    f"{row[f'{reference}_mae']:,.3g} (MASE {row['lstm_mase']:.2f} against "
-                    f"{row[f'{reference}_mase']:.2f}).")
+                    f"**{row['lstm_mae']:,.3g}** on average{against}.")
         st.plotly_chart(test_span_chart(detail.backtest, result.config.horizon, series, label),
                         key=KEYS.backtest)
     history = series.frame[series.value_col]

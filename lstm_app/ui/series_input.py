@@ -63,6 +63,7 @@ def choose_columns(source: dict) -> Chosen | None:
         st.session_state[key] = "long" if proposal.ids else "one"
     layout = st.radio(
         "What the file holds", list(LAYOUTS), format_func=LAYOUTS.get, horizontal=True, key=key,
+        persist_state="session",  # kept while another page is open
         help="One series; or many series, one per store or product (named in id columns, a "
              "row per series and date), or one per numeric column. For many series one LSTM "
              "learns from all of them and forecasts each.")
@@ -83,11 +84,14 @@ def _one_series(source: dict) -> Chosen | None:
     rows = FORECAST_SETTINGS  # the columns are picked here, for this file's own columns
     time_col = left.selectbox(
         rows["time_col"].label, time_options, key=KEYS.time_col(source["name"]),
-        help=rows["time_col"].help)
+        help=rows["time_col"].help, persist_state="session")
+    if st.session_state.get(KEYS.value_col(source["name"])) not in detected.numeric_columns:
+        st.session_state.pop(KEYS.value_col(source["name"]), None)
     value_col = right.selectbox(
         rows["value_col"].label, detected.numeric_columns,
         index=detected.numeric_columns.index(detected.value_col),
-        key=KEYS.value_col(source["name"]), help=rows["value_col"].help)
+        key=KEYS.value_col(source["name"]), help=rows["value_col"].help,
+        persist_state="session")
     covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or () if
                        c in detected.numeric_columns and c != value_col)
     args = (source["data"], source["digest"], source["name"], time_col, value_col, covariates)
