@@ -3,16 +3,14 @@ One series, or a file of many (a panel: one LSTM for all of them)."""
 
 import streamlit as st
 
-from lstm_app.series.panel import PanelData
-from lstm_app.series.panel_live import PanelLive
 from lstm_app.tasks import FORECAST, PANEL
 from lstm_app.ui.coach_view import forecast_coach, panel_coach
 from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
-from lstm_app.ui.forecast_view import render_live, show_result
+from lstm_app.ui.forecast_view import show_result
 from lstm_app.ui.keys import FORECAST as KEYS
 from lstm_app.ui.navigation import use_app_navigation
-from lstm_app.ui.panel_input import show_panel
-from lstm_app.ui.panel_view import render_panel_live, show_panel_result
+from lstm_app.ui.panel_input import is_panel, show_panel
+from lstm_app.ui.panel_view import live_view, show_panel_result
 from lstm_app.ui.runs_session import attach_from_url, earlier_run, start_training
 from lstm_app.ui.series_input import choose_series, show_series
 from lstm_app.ui.session import current_job
@@ -31,7 +29,7 @@ chosen = choose_series()
 if chosen is None:
     st.stop()
 data = chosen.data
-many = isinstance(data, PanelData)
+many = is_panel(data)
 task = PANEL if many else FORECAST
 (show_panel if many else show_series)(chosen)
 
@@ -43,10 +41,7 @@ model_size_note(data, config)
 
 train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config),
              offer_at=offers, earlier=lambda: earlier_run(task, chosen.fingerprint, config))
-# The live view of the training running, which may be on other data than the page shows.
-render = lambda snap: (render_panel_live(snap) if isinstance(snap.live, PanelLive) or
-                       (snap.live is None and many) else render_live(snap, data.value_col))
-result = finished_result(KEYS, chosen, config, render)
+result = finished_result(KEYS, chosen, config, live_view(many, data.value_col))
 
 st.divider()
 run_id = current_job(KEYS.job).run_id

@@ -199,3 +199,18 @@ def test_a_single_series_training_shows_live_while_the_page_holds_a_panel(app):
     assert any("The training running is on" in i.value for i in at.info)
     assert at.get("plotly_chart")
     at.session_state["fc_job"].stop()
+
+
+def test_a_panel_in_row_order_is_not_offered_calendar_inputs(app):
+    at = uploaded(app())
+    assert any(t.key == "fc_calendar" for t in at.toggle)
+    at.selectbox(key=f"fc_time_{NAME}").set_value("(none: use row order)").run()
+    ok(at)
+    assert "row order" in summary(at)
+    assert not any(t.key == "fc_calendar" for t in at.toggle)
+    assert any(n.key == "fc_id_embedding" for n in at.number_input)
+
+
+def test_a_file_with_one_column_of_numbers_is_not_asked_what_it_holds(app):
+    at = ok(app().run())  # the airline sample: a month and a number
+    assert not any(r.key and r.key.startswith("fc_layout_") for r in at.radio)

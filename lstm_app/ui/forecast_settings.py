@@ -55,10 +55,15 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
                                                     if c != data.value_col]),
         "season_anchor": dict(max_value=n, placeholder=f"auto: {typical.season_length or 0}"),
     }
-    settings_form(TASK, KEYS, BASIC, {**MORE, **MANY} if panel else MORE, limits)
+    dated = panel and data.freq is not None  # calendar inputs need dates
+    many = MANY if dated else {title: [[n for n in row if n != "calendar"] for row in rows]
+                               for title, rows in MANY.items()}
+    settings_form(TASK, KEYS, BASIC, {**MORE, **many} if panel else MORE, limits)
     fixed = dict(value_col=data.value_col, time_col=data.time_col)
     fixed.update(dict(id_col=data.id_cols, wide=wide) if panel
                  else dict(id_col=(), wide=False, id_embedding=0, calendar=False))
+    if panel and not dated:
+        fixed["calendar"] = False
     try:
         return config_from_settings(TASK, KEYS, fixed=fixed,
                                     suggestion=state.get(KEYS.suggestion))

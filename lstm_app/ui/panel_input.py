@@ -86,6 +86,11 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
                   repaired=tuple(source.get("repaired", ())))
 
 
+def is_panel(data) -> bool:
+    """Whether the page's data is a file of many series."""
+    return isinstance(data, PanelData)
+
+
 def show_panel(chosen: Chosen) -> None:
     """What the app understood: how many series, how long, how often, every repair, a few
     series drawn small and a table of all of them."""

@@ -17,10 +17,11 @@ from ..quoting import spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, rules
 from ..series.frequency import time_labels
 from ..series.panel_detail import series_detail
+from ..series.panel_live import PanelLive
 from ..series.panel_pipeline import PanelResult, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
-from .forecast_view import readable, test_span_chart
+from .forecast_view import readable, render_live, test_span_chart
 from .keys import FORECAST as KEYS
 from .live import loss_curves
 from .markdown import plain
@@ -28,6 +29,17 @@ from .markdown import plain
 METHODS = {"lstm": "LSTM (one model for all)", **{k: v.capitalize()
                                                   for k, v in BASELINE_NAMES.items()}}
 SEARCH_LIMIT = 1_000  # series the "Open a series" list offers at once (the search narrows it)
+
+
+def live_view(many: bool, value_label: str):
+    """The live view for the training running, which may be on other data than the page shows
+    (one series or a panel): chosen by its snapshot, or by the page's data before the first."""
+    def render(snap: Snapshot) -> None:
+        if isinstance(snap.live, PanelLive) or (snap.live is None and many):
+            render_panel_live(snap)
+        else:
+            render_live(snap, value_label)
+    return render
 
 
 def render_panel_live(snap: Snapshot) -> None:

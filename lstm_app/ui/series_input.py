@@ -58,6 +58,9 @@ def choose_columns(source: dict) -> Chosen | None:
     except ValueError as error:
         st.error(plain(error))
         return None
+    others = [c for c in proposal.columns if c != proposal.time_col]
+    if not proposal.ids and len(others) < 2:
+        return _one_series(source)  # one column of numbers: one series, nothing to ask
     key = KEYS.layout(source["name"])
     if key not in st.session_state:  # first seen: the layout the loader proposes
         st.session_state[key] = "long" if proposal.ids else "one"
