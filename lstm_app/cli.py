@@ -174,11 +174,7 @@ def run_panel_command(args: argparse.Namespace, given: dict) -> int:
         print(f"note: {printable(notice)}", file=sys.stderr)
     print(f"{panel.n_series:,} series, {panel.freq_label}, {int(panel.lengths.min()):,} to "
           f"{int(panel.lengths.max()):,} values each.")
-    config = suggested_forecast(panel, given)
-    if config.suggested:
-        print(f"note: suggested for these series: "
-              f"{', '.join(f'{n} {getattr(config, n)}' for n in config.suggested)}",
-              file=sys.stderr)
+    config = _suggested(suggested_forecast(panel, given), "these series")
     result = _train(args, PANEL, panel, config, Path(args.data).name)
     for notice in result.notices[len(panel.notices):]:
         print(f"note: {printable(notice)}", file=sys.stderr)
@@ -220,11 +216,7 @@ def run_text_command(args: argparse.Namespace) -> int:
     text, notices = read_text(args.corpus)
     for notice in notices:
         print(f"note: {notice}", file=sys.stderr)
-    config = suggested_config(text, given)
-    if config.suggested:
-        print(f"note: suggested for this text's size: "
-              f"{', '.join(f'{n} {getattr(config, n)}' for n in config.suggested)}",
-              file=sys.stderr)
+    config = _suggested(suggested_config(text, given), "this text's size")
     result = _train(args, TEXT, text, config, Path(args.corpus).name)
     for notice in result.notices:
         print(f"note: {notice}", file=sys.stderr)
@@ -239,6 +231,15 @@ def run_text_command(args: argparse.Namespace) -> int:
           f"training text; the longest copied passage has {m.longest_chars} characters")
     _write_report(args, TEXT, result)
     return 0
+
+
+def _suggested(config, what: str):
+    """The config, after a note naming the settings suggested for the data (``what``)."""
+    if config.suggested:
+        print(f"note: suggested for {what}: "
+              f"{', '.join(f'{n} {getattr(config, n)}' for n in config.suggested)}",
+              file=sys.stderr)
+    return config
 
 
 def _train(args: argparse.Namespace, task: Task, data, config, name: str):

@@ -16,7 +16,7 @@ from ..series.settings import FORECAST_SETTINGS
 from ..tasks import PANEL
 from .keys import FORECAST as KEYS
 from .markdown import plain
-from .source_picker import Chosen
+from .source_picker import Chosen, show_notices
 
 DRAWN = 6  # series drawn small in the summary
 
@@ -77,7 +77,9 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
             covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or ()
                                if c in choices and c != value_col)
         columns = (layout, id_cols, time_col, value_col, covariates)
-        panel = panel_cached(source["data"], source["digest"], name, *columns)
+        same = value_col in (None, detected.value_col) and not covariates
+        panel = detected if same else panel_cached(source["data"], source["digest"], name,
+                                                   *columns)
         fingerprint = panel_fingerprint(panel, source["digest"], columns)
     except ValueError as error:
         st.error(plain(error))
@@ -107,13 +109,7 @@ def show_panel(chosen: Chosen) -> None:
                 f"each (typically {int(np.median(lengths)):,})"
                 + (f", a season of {panel.season_length} steps" if panel.season_length else "")
                 + f"; {what}" + (f" ({plain(chosen.unit)})" if chosen.unit else "") + extra)
-    for notice in panel.notices:
-        st.caption(f"ℹ️ {plain(notice)}")
-    if chosen.repaired and not panel.notices:
-        st.caption("When this file was first uploaded, the app repaired it; the run saved the "
-                   "repaired values:")
-        for notice in chosen.repaired:
-            st.caption(f"ℹ️ {plain(notice)}")
+    show_notices(panel.notices, chosen)
     drawn = _spread(panel)
     st.plotly_chart(small_multiples(
         [(panel.ids[i], *_values(panel, i), None) for i in drawn],

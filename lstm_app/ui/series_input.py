@@ -12,7 +12,7 @@ from ..tasks import FORECAST
 from .keys import FORECAST as KEYS
 from .markdown import plain
 from .panel_input import choose_panel, proposal_cached
-from .source_picker import Chosen, SourceWidgets, choose_source
+from .source_picker import Chosen, show_notices, SourceWidgets, choose_source
 
 LAYOUTS = {"one": "One series", "long": "Many series, one per id",
            "wide": "Many series, one per column"}
@@ -114,13 +114,7 @@ def show_series(chosen: Chosen) -> None:
                 + (f", a season of {series.season_length} steps" if series.season_length else "")
                 + f"; forecasting **{plain(series.value_col)}**"
                 + (f" ({plain(chosen.unit)})" if chosen.unit else "") + extra)
-    for notice in series.notices:
-        st.caption(f"ℹ️ {plain(notice)}")
-    if chosen.repaired and not series.notices:
-        st.caption("When this file was first uploaded, the app repaired it; the run saved the "
-                   "repaired values:")
-        for notice in chosen.repaired:
-            st.caption(f"ℹ️ {plain(notice)}")
+    show_notices(series.notices, chosen)
     st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates),
                     key=KEYS.series_chart)
     with st.expander("The data as loaded"):

@@ -90,3 +90,15 @@ def _forget_if_removed(widget_key: str, kept: str) -> None:
     shows an empty uploader, but fires no change, so the upload is kept then.)"""
     if st.session_state.get(widget_key) is None:
         st.session_state.pop(kept, None)
+
+
+def show_notices(notices, chosen: Chosen) -> None:
+    """What the loader repaired, one caption each; for a run's saved (already clean) data, what
+    was repaired when its file was first uploaded."""
+    for notice in notices:
+        st.caption(f"ℹ️ {plain(notice)}")
+    if chosen.repaired and not notices:
+        st.caption("When this file was first uploaded, the app repaired it; the run saved the "
+                   "repaired values:")
+        for notice in chosen.repaired:
+            st.caption(f"ℹ️ {plain(notice)}")
