@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from lstm_app.runs.recording import record, start_run
+from lstm_app.series.csv_table import MAX_COLUMNS
 from lstm_app.series.panel import load_panel
 from lstm_app.series.settings import ForecastConfig
 from tests.conftest import poll, shown
@@ -214,3 +215,13 @@ def test_a_panel_in_row_order_is_not_offered_calendar_inputs(app):
 def test_a_file_with_one_column_of_numbers_is_not_asked_what_it_holds(app):
     at = ok(app().run())  # the airline sample: a month and a number
     assert not any(r.key and r.key.startswith("fc_layout_") for r in at.radio)
+
+
+def test_a_file_of_more_columns_than_one_series_reads_is_proposed_as_one_series_per_column(app):
+    days = pd.date_range("2024-01-01", periods=40, freq="D")
+    meters = pd.DataFrame(np.random.default_rng(1).normal(100, 5, (40, MAX_COLUMNS)).round(2),
+                          columns=[f"meter {i}" for i in range(MAX_COLUMNS)])
+    meters.insert(0, "day", days.strftime("%Y-%m-%d"))
+    at = uploaded(app(), meters.to_csv(index=False).encode())
+    assert at.radio(key=f"fc_layout_{NAME}").value == "wide"
+    assert not at.error and f"**{MAX_COLUMNS} series** (one per numeric column)" in summary(at)

@@ -6,7 +6,8 @@ import pytest
 
 import lstm_app.series.panel as panel_module
 from lstm_app.series.loading import NO_TIME_COLUMN, load_series
-from lstm_app.series.panel import NO_IDS, load_panel, propose_ids
+from lstm_app.series.csv_table import MAX_COLUMNS
+from lstm_app.series.panel import NO_IDS, load_panel, propose_ids, propose_layout
 
 DAYS = pd.date_range("2024-01-01", periods=30, freq="D")
 
@@ -102,6 +103,24 @@ def test_a_wide_file_makes_each_numeric_column_a_series():
         "(for example 'oops' in 'Oslo').",
         "1 missing value in the series was filled with the previous value of the same series "
         "(never from the future).")
+
+
+def test_the_layout_proposed_is_long_with_ids_wide_with_more_columns_than_one_series_reads():
+    assert propose_layout(csv(long_rows(["a", "b"]))).layout == "long"
+    few = pd.DataFrame({"date": DAYS.strftime("%Y-%m-%d"), "sales": range(30), "price": 2.5})
+    assert propose_layout(csv(few)).layout == "one"
+    rng = np.random.default_rng(0)
+    many = pd.DataFrame(rng.normal(size=(30, MAX_COLUMNS)).round(3),
+                        columns=[f"meter {i}" for i in range(MAX_COLUMNS)])
+    many.insert(0, "date", DAYS.strftime("%Y-%m-%d"))
+    proposal = propose_layout(csv(many))
+    assert proposal.layout == "wide" and proposal.time_col == "date"
+    panel = load_panel(csv(many), layout="wide")
+    assert panel.n_series == MAX_COLUMNS and panel.freq == "D"
+    assert panel.ids[499] == "meter 499"
+    np.testing.assert_array_equal(panel.series(499).frame.iloc[:, 0], many["meter 499"])
+    with pytest.raises(ValueError, match=f"has {MAX_COLUMNS + 1:,} columns"):
+        load_series(csv(many))  # one series reads at most MAX_COLUMNS: why wide is proposed
 
 
 def test_ids_are_proposed_from_the_columns_that_name_series():

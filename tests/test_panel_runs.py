@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from safetensors.numpy import load, save
 
 from lstm_app.runs.bundle import export_bundle, import_bundle
 from lstm_app.runs.recording import record, reopen, start_run
@@ -48,12 +49,30 @@ def test_a_panel_is_saved_as_files_and_read_back_the_same(panel):
     assert again.freq is None and list(again.times) == list(in_rows.times)
 
 
+def _with(blob: bytes, name: str, value) -> bytes:
+    """The saved arrays with ``name``'s first number set to ``value`` (None: dropped; a new name:
+    added)."""
+    arrays = {k: v.copy() for k, v in load(blob).items()}
+    if value is None:
+        arrays.pop(name)
+    elif name in arrays:
+        arrays[name].flat[0] = value
+    else:
+        arrays[name] = np.array([value])
+    return save(arrays)
+
+
 @pytest.mark.parametrize("damage", [
     lambda f: f.update({"panel.json": b"{"}),
     lambda f: f.update({"panel.json": json.dumps({"ids": ["a"], "layout": "tall"}).encode()}),
-    lambda f: f.update({"panel.csv": f["panel.csv"].replace(b"\n0,", b"\n9,", 1)}),
-    lambda f: f.update({"panel.csv": b"series,time,c0\n0,2024-01-01,nan\n"}),
-    lambda f: f.pop("panel.csv")])
+    lambda f: f.update({"panel.safetensors": f["panel.safetensors"][:-8]}),
+    lambda f: f.update({"panel.safetensors": save({"lengths": np.array([1]), "values": np.array(
+        [[np.nan, 1.0]]), "times": np.array([0])})}),
+    lambda f: f.update({"panel.safetensors": _with(f["panel.safetensors"], "lengths", 9)}),
+    lambda f: f.update({"panel.safetensors": _with(f["panel.safetensors"], "values", np.nan)}),
+    lambda f: f.update({"panel.safetensors": _with(f["panel.safetensors"], "times", None)}),
+    lambda f: f.update({"panel.safetensors": _with(f["panel.safetensors"], "extra", 1)}),
+    lambda f: f.pop("panel.safetensors")])
 def test_damaged_panel_files_are_refused_in_a_sentence(panel, damage):
     files = panel_files(panel)
     damage(files)
@@ -130,7 +149,7 @@ def test_the_live_view_draws_the_longest_series_and_scores_every_method(panel):
 
 
 def test_the_panel_task_reads_its_own_files_only():
-    assert PANEL.file_names == {"panel.csv", "panel.json", "config.json", "scalers.json",
+    assert PANEL.file_names == {"panel.safetensors", "panel.json", "config.json", "scalers.json",
                                 "report.json", "forecast.csv"}
 
 

@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from lstm_app.series.csv_table import read_csv_table
+from lstm_app.series.csv_table import column_after_column, read_csv_table
 from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.numbers import check_magnitude, read_numbers
@@ -32,6 +32,7 @@ from lstm_app.series.frequency import (
 )
 
 NO_TIME_COLUMN = "(none: use row order)"
+DATE_SAMPLE_CELLS = 100_000  # cells in all that judge which columns could hold dates
 
 ONE_ROW = "The file has only one row of data; a forecast needs a series of many values over time."
 BLANK_COLUMN = "The column {column} has no values (every cell is blank); choose another column or fill it in."
@@ -167,11 +168,12 @@ def _could_be_dates(table: pd.DataFrame) -> np.ndarray:
     """Per column, whether its first rows could be dates, judged for all columns at once: a
     column of plain numbers (other than 8-digit 20240131s and 4-digit years) or of cells without
     a digit is not, so a file of many columns does not try a date parser on each."""
-    sample = table.head(DATE_SAMPLE_ROWS)
+    # A file of thousands of columns is judged on fewer rows of each (at least 10).
+    sample = table.head(max(10, min(DATE_SAMPLE_ROWS, DATE_SAMPLE_CELLS // max(table.shape[1], 1))))
     rows, width = sample.shape
     if not rows or not width:
         return np.ones(width, dtype=bool)
-    cells = pd.concat([sample.iloc[:, i] for i in range(width)], ignore_index=True)
+    cells = column_after_column(sample)
     column = np.repeat(np.arange(width), rows)
 
     def share(pattern: str) -> np.ndarray:

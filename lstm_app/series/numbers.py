@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.quoting import listed, quoted
+from lstm_app.series.csv_table import column_after_column
 
 NO_NUMBERS = ("No column of numbers was found (columns seen: {columns}); the file needs at least "
               "one column of numeric values (for example sales or temperature).")
@@ -30,6 +31,7 @@ TOO_LARGE = ("The column {column} holds numbers as large as {value:.3g}, too lar
              "(for example in millions).")
 MAX_MAGNITUDE = 1e30  # squared errors and the scaler's sums of 1M such values stay finite
 DECIMAL_SAMPLE = 1000  # cells per column that decide between a decimal point and comma
+DECIMAL_CELLS = 50_000  # and in all: a file of 10,000 columns is sampled, not read twice
 NUMERIC_SHARE = 0.8  # of a column's present cells that must read as numbers
 
 
@@ -117,10 +119,11 @@ def read_numbers(table: pd.DataFrame, notices: list[str]) -> Numbers:
     names, rows = [str(c) for c in table.columns], len(table)
     if not names:
         raise ValueError(NO_NUMBERS.format(columns="none"))
-    cells = pd.concat([table.iloc[:, i] for i in range(len(names))], ignore_index=True)
+    cells = column_after_column(table)
     column = np.repeat(np.arange(len(names)), rows)
     present = cells.notna().to_numpy()
-    decimal = _decimal_mark(cells[_first_present(present, column, rows)])
+    per_column = max(10, min(DECIMAL_SAMPLE, DECIMAL_CELLS // len(names)))
+    decimal = _decimal_mark(cells[_first_present(present, column, rows, per_column)])
     if decimal == ",":
         notices.append("Numbers use a decimal comma (for example '12,5' is read as 12.5).")
     values, found, present = _read_cells(cells, column, present, decimal)
@@ -136,11 +139,11 @@ def read_numbers(table: pd.DataFrame, notices: list[str]) -> Numbers:
     return Numbers(frame, cells, values, found, starts)
 
 
-def _first_present(present: np.ndarray, column: np.ndarray, rows: int) -> np.ndarray:
-    """A mask of each column's first DECIMAL_SAMPLE present cells."""
+def _first_present(present: np.ndarray, column: np.ndarray, rows: int, most: int) -> np.ndarray:
+    """A mask of each column's first ``most`` present cells."""
     seen = np.cumsum(present)
     before = np.concatenate([[0], seen])[np.arange(len(present)) // max(rows, 1) * rows]
-    return present & (seen - before <= DECIMAL_SAMPLE)
+    return present & (seen - before <= most)
 
 
 def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,

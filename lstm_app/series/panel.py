@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.quoting import listed, quoted
-from lstm_app.series.csv_table import read_csv_table
+from lstm_app.series.csv_table import MAX_COLUMNS, read_csv_table
 from lstm_app.series.frequency import season_length_for, unseen_season
 from lstm_app.series.loading import (ONE_ROW, SeriesData, choose_columns, count_of,
                                      find_time_column, snapped_times, were)
@@ -102,6 +102,12 @@ class Proposal:
     columns: tuple[str, ...]
     time_col: str | None
     ids: tuple[str, ...]
+
+    @property
+    def layout(self) -> str:
+        """"long" with id columns; "wide" with more columns than one series reads its inputs
+        from (each is then a series); "one" otherwise."""
+        return "long" if self.ids else "wide" if len(self.columns) > MAX_COLUMNS else "one"
 
 
 def propose_layout(source, name: str | None = None) -> Proposal:

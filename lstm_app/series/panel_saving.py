@@ -1,37 +1,38 @@
 """A panel as saved with a run or a bundle (every series after every repair, and what the loader
-found), and read back. The series' names live in the JSON file; the CSV holds numbers and times
-only, each row's series as its number."""
+found), and read back. The numbers are one safetensors file (each series' length, every row's
+values and, with dates, its time in nanoseconds): written and read in a blink even for 10,000
+series, with no pickle ever loaded. The series' names and the rest live in the JSON file."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
 import pandas as pd
+from safetensors.numpy import load, save
 
 from .panel import LAYOUTS, PanelData, within
 from .panel_layout import MAX_SERIES
 
-FILES = ("panel.csv", "panel.json")
-SERIES_COLUMN = "series"  # the CSV's first column: each row's series number (0, 1, …)
+FILES = ("panel.safetensors", "panel.json")
+SERIES_COLUMN = "series"  # panel_csv's first column, when no column of the file has that name
 TIME_COLUMN = "time"
 
 
 def panel_files(panel: PanelData) -> dict[str, bytes]:
-    """The panel as one long CSV (series number, time, value, covariates) and its description."""
-    code = np.repeat(np.arange(panel.n_series), panel.lengths)
-    columns = [panel.value_col, *panel.covariates]
-    frame = pd.DataFrame(panel.values, columns=[f"c{i}" for i in range(len(columns))])
-    frame.insert(0, SERIES_COLUMN, code)
+    """The panel's numbers (lengths, values, times) and its description."""
+    arrays = {"lengths": np.ascontiguousarray(panel.lengths, dtype=np.int64),
+              "values": np.ascontiguousarray(panel.values, dtype=np.float64)}
+    unit = "ns"
     if panel.freq is not None:
-        frame.insert(1, TIME_COLUMN, pd.DatetimeIndex(panel.times).strftime("%Y-%m-%d %H:%M:%S"))
+        times = pd.DatetimeIndex(panel.times)
+        arrays["times"], unit = times.asi8.copy(), times.unit
     meta = {"ids": list(panel.ids), "layout": panel.layout, "id_cols": list(panel.id_cols),
             "value_col": panel.value_col, "covariates": list(panel.covariates),
             "time_col": panel.time_col, "freq": panel.freq, "freq_label": panel.freq_label,
             "season_length": panel.season_length, "notices": list(panel.notices),
             "numeric_columns": list(panel.numeric_columns), "name": panel.name}
-    return {"panel.csv": frame.to_csv(index=False).encode(),
+    return {"panel.safetensors": save(arrays, metadata={"time_unit": unit}),
             "panel.json": json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8")}
 
 
@@ -55,27 +56,39 @@ def panel_from_files(files: dict[str, bytes]) -> PanelData:
     from a user's bundle)."""
     try:
         meta = _checked(json.loads(files["panel.json"].decode("utf-8")))
-        frame = pd.read_csv(io.BytesIO(files["panel.csv"]))
-        columns = 1 + len(meta["covariates"])
-        values = frame[[f"c{i}" for i in range(columns)]].to_numpy(dtype=np.float64)
-        code = frame[SERIES_COLUMN].to_numpy()
-        counts = np.bincount(code, minlength=len(meta["ids"]))
-        if meta["freq"] is not None:
-            times = pd.DatetimeIndex(pd.to_datetime(frame[TIME_COLUMN], format="%Y-%m-%d %H:%M:%S"),
-                                     name=meta["time_col"])
-        else:
-            times = pd.Index(within(counts), name="step")
-    except Exception as error:  # whatever a broken or crafted file makes pandas raise
+        arrays = load(files["panel.safetensors"])
+        unit = _time_unit(files["panel.safetensors"])
+    except Exception as error:  # whatever a broken or crafted file makes the readers raise
         raise ValueError(f"The saved panel does not load ({str(error)[:80]}).") from None
-    if (len(counts) != len(meta["ids"]) or (counts < 1).any() or (np.diff(code) < 0).any()
-            or not np.isfinite(values).all()):
+    counts, values = arrays.get("lengths"), arrays.get("values")
+    times = arrays.get("times")
+    dated = meta["freq"] is not None
+    good = (counts is not None and values is not None and counts.dtype == np.int64
+            and counts.shape == (len(meta["ids"]),) and (counts >= 1).all()
+            and values.dtype == np.float64 and values.ndim == 2
+            and values.shape == (int(counts.sum()), 1 + len(meta["covariates"]))
+            and np.isfinite(values).all() and set(arrays) <= {"lengths", "values", "times"}
+            and (times is None) != dated
+            and (not dated or (times.dtype == np.int64 and times.shape == (len(values),))))
+    if not good:
         raise ValueError("The saved panel's rows do not match the series it names, or hold "
                          "values that are not numbers.")
+    times = (pd.DatetimeIndex(times.astype(f"datetime64[{unit}]"), name=meta["time_col"]) if dated
+             else pd.Index(within(counts), name="step"))
     starts = np.concatenate([[0], np.cumsum(counts)])
-    return PanelData(values, times, starts, tuple(meta["ids"]), meta["layout"],
+    return PanelData(np.array(values), times, starts, tuple(meta["ids"]), meta["layout"],
                      tuple(meta["id_cols"]), meta["value_col"], tuple(meta["covariates"]),
                      meta["time_col"], meta["freq"], meta["freq_label"], meta["season_length"],
                      tuple(meta["notices"]), tuple(meta["numeric_columns"]), meta["name"])
+
+
+def _time_unit(blob: bytes) -> str:
+    """The unit of the saved times (s, ms, us or ns), from the file's metadata."""
+    size = int.from_bytes(blob[:8], "little")
+    unit = (json.loads(blob[8:8 + size]).get("__metadata__") or {}).get("time_unit")
+    if unit not in ("s", "ms", "us", "ns"):
+        raise ValueError("its times have no unit")
+    return unit
 
 
 def _checked(meta) -> dict:

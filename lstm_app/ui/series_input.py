@@ -63,7 +63,7 @@ def choose_columns(source: dict) -> Chosen | None:
         return _one_series(source)  # one column of numbers: one series, nothing to ask
     key = KEYS.layout(source["name"])
     if key not in st.session_state:  # first seen: the layout the loader proposes
-        st.session_state[key] = "long" if proposal.ids else "one"
+        st.session_state[key] = proposal.layout
     layout = st.radio(
         "What the file holds", list(LAYOUTS), format_func=LAYOUTS.get, horizontal=True, key=key,
         persist_state="session",  # kept while another page is open
