@@ -1,6 +1,14 @@
 """LSTM Studio's engine: load a series or a text, train an LSTM on it, score it honestly.
 No Streamlit here."""
 
+import pandas as _pandas
+
+# pandas 3's behaviour on pandas 2.3 (which statsforecast needs): text columns as the "str"
+# dtype with NaN for blanks, and copy-on-write. Set before anything reads a table.
+if _pandas.__version__.startswith("2."):
+    _pandas.set_option("future.infer_string", True)
+    _pandas.set_option("mode.copy_on_write", True)
+
 from .samples import Sample, list_samples, sample_path
 from .series.loading import SeriesData, load_series
 from .series.pipeline import ForecastResult, fit_forecast, run_forecast, score_forecast, to_report

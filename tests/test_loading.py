@@ -343,8 +343,8 @@ def test_column_refusals():
     assert str(error.value) == ("The column 'code' does not hold dates that could be read; choose another time "
                                 "column or row order.")
     with pytest.raises(ValueError) as error:
-        load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2\n2920-01-03,3\n")
-    assert str(error.value) == ("The dates in 'date' run from 2020-01-01 to 2920-01-03, far longer than 3 daily "
+        load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2\n2220-01-03,3\n")
+    assert str(error.value) == ("The dates in 'date' run from 2020-01-01 to 2220-01-03, far longer than 3 daily "
                                 "rows can cover; check the date column for mistyped dates.")
 
 

@@ -93,8 +93,10 @@ CSV_CASES = [Case("csv_" + c[0], *c[1:]) for c in [
     ("year_9999", "dates in December 9999, past pandas' nanosecond range", _csv("year_9999.csv"),
      WORKS),
     ("year_0001", "dates in January 0001", _csv("year_0001.csv"), WORKS),
+    # pandas 2's dates end in 2262, so the mistyped row is dropped with a notice (pandas 3 read
+    # it and the loader refused the span "far longer than" the rows).
     ("year_9999_typo", "one mistyped date 9999-01-30 among January 2024", _csv("year_9999_typo.csv"),
-     "far longer than"),
+     WORKS),
     ("duplicate_timestamps", "each date three times", _csv("duplicate_timestamps.csv"), WORKS),
     ("mixed_decimal_commas", "decimal commas and decimal points mixed in one column",
      _csv("mixed_decimal_commas.csv"), WORKS),
