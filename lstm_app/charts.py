@@ -319,7 +319,8 @@ def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,
 
 
 METRIC_ROWS = {"LSTM": None, "Naive (last value)": "naive", "Seasonal naive": "seasonal_naive",
-               "Drift": "drift"}
+               "Drift": "drift", "AutoETS": "auto_ets", "AutoTheta": "auto_theta",
+               "AutoARIMA": "auto_arima", "LSTM and the best statistical, mean": "combination"}
 # MASE first: the verdict's score, so that it stays in view on a narrow screen.
 METRIC_COLUMNS = {"MASE": "mase", "MAE": "mae", "RMSE": "rmse", "MAPE %": "mape",
                   "sMAPE %": "smape"}

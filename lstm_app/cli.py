@@ -28,6 +28,7 @@ from .series.pipeline import ForecastResult
 from .tasks import FORECAST, PANEL, TEXT, Task
 from .text.corpus import read_text
 from .series.sizing import suggested_config as suggested_forecast
+from .series.statistical import STATISTICAL
 from .text.sizing import SUGGESTED as SUGGESTED_FOR_TEXT
 from .text.sizing import suggested_config
 from .training.settings import Setting
@@ -127,7 +128,7 @@ def results_table(result: ForecastResult) -> str:
     """The short table printed at the end: the LSTM against the baselines on the test span."""
     fmt = lambda v: "n/a" if v is None else f"{v:.4g}"
     lines = [f"{'':16}{'MAE':>10}{'RMSE':>10}{'MAPE %':>10}{'sMAPE %':>10}{'MASE':>8}"]
-    rows = [("LSTM", result.test)] + [(name.replace("_", " "), row)
+    rows = [("LSTM", result.test)] + [(STATISTICAL.get(name, name.replace("_", " ")), row)
                                       for name, row in result.baselines.items()]
     for name, row in rows:
         lines.append(f"{name:16}{fmt(row.mae):>10}{fmt(row.rmse):>10}{fmt(row.mape):>10}"
@@ -246,7 +247,7 @@ def _train(args: argparse.Namespace, task: Task, data, config, name: str):
     """Fit and score with a progress bar; with --save-run, recorded as a run."""
     if not args.save_run:
         return _with_progress(args.quiet, lambda callbacks: task.score(
-            task.fit(data, config, callbacks), data))
+            task.fit(data, config, callbacks), data, callbacks.on_stage))
     store = RunStore()
     run_id = start_run(store, task.name, data, config, name, name)
     result = _with_progress(args.quiet, lambda callbacks: record(store.home, run_id, task.name,
@@ -275,7 +276,9 @@ def _with_progress(quiet: bool, train):
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        return train(Callbacks(on_progress=bar, stop_event=stop))
+        return train(Callbacks(on_progress=bar, stop_event=stop,
+                               on_stage=None if quiet else lambda text: print(f"{text}…",
+                                                                              file=sys.stderr)))
     finally:
         signal.signal(signal.SIGINT, previous)
         if bar:

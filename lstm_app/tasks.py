@@ -49,7 +49,7 @@ class Task:
     settings: dict[str, Setting]              # its settings table
     trained: type                             # files() and from_files(files, training)
     fit: Callable                             # (data, config, callbacks, start) -> trained
-    score: Callable                           # (trained, data) -> result
+    score: Callable                           # (trained, data, on_stage=None) -> result
     report: Callable[[Any], dict]             # result -> the JSON report
     result_files: Callable[[Any], dict]       # result -> {name: bytes}, the report among them
     summary: Callable[[Any], dict]            # result -> the scores the runs table shows
@@ -127,14 +127,16 @@ FORECAST = Task(
 
 PANEL = Task(
     name="panel", config=ForecastConfig, settings=FORECAST_SETTINGS, trained=TrainedPanel,
-    fit=fit_panel, score=score_panel, report=panel_report, result_files=_panel_files,
+    fit=fit_panel, score=lambda trained, panel, on_stage=None: score_panel(trained, panel),
+    report=panel_report, result_files=_panel_files,
     summary=_panel_summary, data_files=panel_files, data_from_files=panel_from_files,
     data_size=lambda panel: int(panel.starts[-1]), data_names=PANEL_FILES,
     trained_names=PANEL_MODEL_FILES, result_names=("report.json", "forecast.csv"))
 
 TEXT = Task(
     name="text", config=TextConfig, settings=TEXT_SETTINGS, trained=TrainedLanguageModel,
-    fit=fit_text, score=score_text, report=text_report, result_files=_text_files,
+    fit=fit_text, score=lambda trained, text, on_stage=None: score_text(trained, text),
+    report=text_report, result_files=_text_files,
     summary=_text_summary, data_files=lambda text: {"text.txt": text.encode("utf-8")},
     data_from_files=_text_from_files, data_size=len, data_names=("text.txt",),
     trained_names=LANGUAGE_MODEL_FILES, result_names=("report.json", "samples.json"))

@@ -5,10 +5,13 @@ Each test runs the whole app (app.py with its navigation), drives widgets by key
 one layer, 1–3 epochs) so that every training takes a few seconds on a CPU.
 """
 
+import io
 import json
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -36,6 +39,7 @@ def small_model(at: AppTest, epochs: int) -> None:
     at.session_state["fc_epochs"] = epochs
     at.session_state["fc_hidden_size"] = 8
     at.session_state["fc_num_layers"] = 1
+    at.session_state["fc_statistical_seconds"] = 0  # the statistical models: one test below
 
 
 def has_results(at: AppTest) -> bool:
@@ -224,9 +228,10 @@ def test_each_sample_shows_its_summary(app, sample):
     assert "fc_job" not in at.session_state
 
 
-def test_airline_trains_shows_results_and_trains_more(app):
+def test_airline_trains_shows_results_and_trains_more(app, downloads):
     at = app()
     small_model(at, epochs=2)
+    at.session_state["fc_statistical_seconds"] = 60  # the default: the whole scoreboard
     at.run()
     assert at.selectbox(key="fc_sample").value == "airline_passengers"
     train(at)
@@ -238,12 +243,29 @@ def test_airline_trains_shows_results_and_trains_more(app):
     tables = [d.value for d in at.dataframe if d.value.index.name == "model"]
     assert len(tables) == 1, "the metrics table is missing"
     metrics = tables[0]
-    assert list(metrics.index) == ["LSTM", "Naive (last value)", "Seasonal naive", "Drift"]
+    assert list(metrics.index) == ["LSTM", "Naive (last value)", "Seasonal naive", "Drift",
+                                   "AutoETS", "AutoTheta", "AutoARIMA",
+                                   "LSTM and the best statistical, mean"]
     assert {"MAE", "RMSE", "MASE"} <= set(metrics.columns)
     assert metrics.loc["LSTM", "MAE"] == pytest.approx(result.test.mae, rel=1e-3)
-    downloads = at.get("download_button")
-    assert sorted(d.key for d in downloads) == ["fc_dl_csv", "fc_dl_json"]
+    assert metrics.loc["AutoETS", "MAE"] == pytest.approx(result.baselines["auto_ets"].mae,
+                                                          rel=1e-3)
+    buttons = at.get("download_button")
+    assert sorted(d.key for d in buttons) == ["fc_dl_csv", "fc_dl_json"]
     assert not at.error
+    # The forecast shown and downloaded is the recommended one until another is picked.
+    picker = at.radio(key="fc_method")
+    assert picker.value == result.recommended
+    assert any(plain(result.recommended_why) in c.value for c in at.caption)
+    csv_name = next(name for name in downloads if name.endswith(".csv"))
+    first = pd.read_csv(io.BytesIO(downloads[csv_name]))
+    np.testing.assert_allclose(first["forecast"], result.forecast["forecast"])
+    other = next(m for m in ("lstm", "auto_ets") if m != result.recommended)
+    picker.set_value(other).run()
+    np.testing.assert_allclose(pd.read_csv(io.BytesIO(downloads[csv_name]))["forecast"],
+                               result.futures[other]["forecast"])
+    table = next(d.value for d in at.dataframe if "when" in d.value.columns)
+    np.testing.assert_allclose(table["forecast"], result.futures[other]["forecast"], atol=0.01)
     # The test span holds fewer forecasts than steps: the chart shows whole forecasts, one at
     # a time, not the first step of each alone (a short line ending a year before the span).
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]

@@ -28,7 +28,7 @@ def test_without_any_model_the_page_says_where_to_train(apps, store):
 
 def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     series = load_series(SAMPLES / "airline_passengers.csv")
-    config = ForecastConfig(hidden_size=6, epochs=2)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=6, epochs=2)
     run_id = start_run(store, "forecast", series, config, "airline", series.name)
     result = record(store.home, run_id, "forecast", series, config)
     at = apps(INSIDE).run()
@@ -77,7 +77,7 @@ def test_the_step_and_the_heatmaps_follow_the_input(apps, store):
     import json
 
     series = load_series(SAMPLES / "airline_passengers.csv")
-    config = ForecastConfig(hidden_size=6, epochs=1, lookback=12, horizon=3)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=6, epochs=1, lookback=12, horizon=3)
     run_id = start_run(store, "forecast", series, config, "airline", series.name)
     record(store.home, run_id, "forecast", series, config)
     at = apps(INSIDE).run()
@@ -189,7 +189,7 @@ def test_a_panel_run_opened_from_the_runs_page_is_looked_into_with_its_embedding
     from tests.test_inside_panel import shops_csv
 
     panel = load_panel(shops_csv(), id_cols=["shop"], name="shops.csv")
-    config = ForecastConfig(hidden_size=8, num_layers=2, epochs=1, id_col=("shop",),
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=2, epochs=1, id_col=("shop",),
                             id_embedding=3, calendar=True)
     run_id = start_run(store, "panel", panel, config, "shops", "shops.csv")
     result = record(store.home, run_id, "panel", panel, config)

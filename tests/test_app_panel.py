@@ -117,7 +117,7 @@ def test_a_panel_trains_and_its_worst_series_opens_first(app):
 
 def test_a_panel_run_reopens_from_its_address_with_its_data_and_trains_more(app, app_store):
     panel = load_panel(shops_csv(), id_cols=["shop"], name=NAME)
-    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1, id_col=("shop",))
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1, id_col=("shop",))
     run_id = start_run(app_store, "panel", panel, config, NAME, NAME)
     result = record(app_store.home, run_id, "panel", panel, config)
 

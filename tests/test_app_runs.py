@@ -71,6 +71,7 @@ def small_forecast(at: AppTest, epochs: int) -> None:
     at.session_state["fc_epochs"] = epochs
     at.session_state["fc_hidden_size"] = 8
     at.session_state["fc_num_layers"] = 1
+    at.session_state["fc_statistical_seconds"] = 0
 
 
 def subheaders(at: AppTest) -> list[str]:
@@ -95,7 +96,7 @@ KERAS = SAMPLES / "keras_toy_sentence.txt"
 def recorded_forecast(store: RunStore, epochs: int = 2):
     """A forecast run recorded straight into the store (no job, no page): (run id, result)."""
     series = load_series(AIRLINE, name=AIRLINE.name)
-    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=epochs)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=epochs)
     run_id = start_run(store, "forecast", series, config, series.name, series.name)
     return run_id, record(store.home, run_id, "forecast", series, config)
 
@@ -261,7 +262,7 @@ def test_a_finished_forecast_run_reopens_from_its_address(app, store):
 def test_a_runs_address_brings_back_its_own_data_and_settings(app, store):
     sales = SAMPLES / "daily_sales.csv"
     series = load_series(sales, name=sales.name, value_col="sales", covariates=("promo",))
-    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=2, dropout=0.25, lr=0.01,
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=2, dropout=0.25, lr=0.01,
                             horizon=7, patience=0)
     run_id = start_run(store, "forecast", series, config, "sales", sales.name)
     record(store.home, run_id, "forecast", series, config)
@@ -357,7 +358,7 @@ def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
     series = load_series(csv, name="visitors.csv")
     repairs = [n for n in series.notices if n.startswith("Currency signs")]
     assert repairs
-    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1)
     run_id = start_run(store, "forecast", series, config, "visitors.csv", series.name)
     record(store.home, run_id, "forecast", series, config)
 
@@ -378,7 +379,7 @@ def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
 def test_a_run_with_covariates_reopens_with_them_chosen(app, store):
     data = SAMPLES / "daily_sales.csv"
     series = load_series(data, name=data.name, covariates=("promo",))
-    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=1, covariates=("promo",),
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1, covariates=("promo",),
                             value_col="sales", time_col="date")
     run_id = start_run(store, "forecast", series, config, data.name, series.name)
     record(store.home, run_id, "forecast", series, config)
@@ -445,7 +446,7 @@ def _killed_after_two_epochs(home, run_id, series, config, callbacks):
 
 def test_a_training_whose_process_is_killed_shows_its_last_checkpoint(app, store):
     series = load_series(AIRLINE, name=AIRLINE.name)
-    config = ForecastConfig(hidden_size=8, num_layers=1, epochs=50, patience=0)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=50, patience=0)
     run_id = start_run(store, "forecast", series, config, series.name, series.name)
     work = functools.partial(_killed_after_two_epochs, store.home, run_id, series, config)
     job = JobQueue().submit(in_worker_process(

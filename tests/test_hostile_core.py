@@ -148,7 +148,7 @@ def source(tmp_path_factory):
     their bundles' members and the text run's trained result."""
     store = RunStore(tmp_path_factory.mktemp("hostile-source"))
     series = load_series(SAMPLES / "airline_passengers.csv")
-    config = ForecastConfig(epochs=1, hidden_size=8, num_layers=1)
+    config = ForecastConfig(statistical_seconds=0, epochs=1, hidden_size=8, num_layers=1)
     forecast_id = start_run(store, "forecast", series, config, "airline", series.name)
     record(store.home, forecast_id, "forecast", series, config)
     text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:3000]
@@ -244,7 +244,7 @@ def test_a_run_on_a_file_named_like_a_path_exports_under_a_clean_name(store):
     """A file uploaded as ../../etc/passwd.csv trains a run whose downloads are named safely."""
     name = next(c.name for c in CSV_CASES if c.id == "csv_name_dot_dot")
     series = load_series(next(c.data for c in CSV_CASES if c.id == "csv_name_dot_dot"), name=name)
-    config = ForecastConfig(epochs=1, hidden_size=8, num_layers=1)
+    config = ForecastConfig(statistical_seconds=0, epochs=1, hidden_size=8, num_layers=1)
     run_id = start_run(store, "forecast", series, config, name, name)
     record(store.home, run_id, "forecast", series, config)
     assert store.get(run_id).data_name == name

@@ -46,7 +46,7 @@ def store(tmp_path_factory):
     """A store with two finished forecast runs (one then loses its weights) and one left running."""
     store = RunStore(tmp_path_factory.mktemp("load") / "home")
     airline = load_series(SAMPLES / "airline_passengers.csv")
-    config = ForecastConfig(hidden_size=8, epochs=2, patience=0)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, epochs=2, patience=0)
     ids = []
     for name in ("kept", "weightless"):
         run_id = start_run(store, "forecast", airline, config, name, airline.name)

@@ -14,7 +14,7 @@ from lstm_app.series.panel_windows import fit_scalers, span_windows, split_panel
 from lstm_app.series.settings import ForecastConfig
 
 DAYS = pd.date_range("2023-01-01", periods=120, freq="D")
-FAST = ForecastConfig(lookback=14, horizon=7, epochs=2, hidden_size=8, batch_size=16,
+FAST = ForecastConfig(statistical_seconds=0, lookback=14, horizon=7, epochs=2, hidden_size=8, batch_size=16,
                       patience=0)
 
 
@@ -167,13 +167,13 @@ def test_a_series_embedding_and_calendar_inputs_train_and_score(panel):
 def test_the_season_anchor_is_resolved_from_the_season_and_fits_in_the_lookback(panel):
     from lstm_app.series.panel_pipeline import resolve_panel
 
-    assert resolve_panel(panel, ForecastConfig(lookback=14, horizon=7,
+    assert resolve_panel(panel, ForecastConfig(statistical_seconds=0, lookback=14, horizon=7,
                                                season_anchor="auto")).season_anchor == 7
-    assert resolve_panel(panel, ForecastConfig(lookback=5, horizon=7,
+    assert resolve_panel(panel, ForecastConfig(statistical_seconds=0, lookback=5, horizon=7,
                                                season_anchor="auto")).season_anchor == 0
     with pytest.raises(ValueError, match=r"^The season anchor \(7 steps\) reaches further back "
                                          r"than the lookback \(5\)"):
-        resolve_panel(panel, ForecastConfig(lookback=5, horizon=7, season_anchor=7))
+        resolve_panel(panel, ForecastConfig(statistical_seconds=0, lookback=5, horizon=7, season_anchor=7))
 
 
 def test_a_series_that_starts_after_the_validation_cut_is_scaled_by_its_own_rows():
@@ -224,7 +224,7 @@ def test_a_series_that_starts_during_validation_is_forecast_but_never_scored():
             rows.append({"date": f"{DAYS[d]:%Y-%m-%d}", "shop": f"shop {i}",
                          "sales": level + 5 * np.sin(2 * np.pi * d / 7) + (d % 3)})
     panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), id_cols=["shop"])
-    config = ForecastConfig(lookback=7, horizon=3, epochs=1, hidden_size=8, batch_size=16,
+    config = ForecastConfig(statistical_seconds=0, lookback=7, horizon=3, epochs=1, hidden_size=8, batch_size=16,
                             patience=0)
     result = score_panel(fit_panel(panel, config), panel)
     assert list(result.series["scored"]) == [True, True, False]

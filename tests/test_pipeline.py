@@ -37,17 +37,17 @@ def seasonal(n=120, seed=0):
 
 def test_auto_window_follows_the_season():
     series = monthly(seasonal(144))
-    assert resolve_window(series, ForecastConfig()) == (24, 12)
-    resolved = resolve(series, ForecastConfig(lookback=12))
+    assert resolve_window(series, ForecastConfig(statistical_seconds=0)) == (24, 12)
+    resolved = resolve(series, ForecastConfig(statistical_seconds=0, lookback=12))
     assert (resolved.lookback, resolved.horizon, resolved.suggested) == (12, 12, ("horizon",))
-    result = run_forecast(series, ForecastConfig(**FAST))
+    result = run_forecast(series, ForecastConfig(statistical_seconds=0, **FAST))
     assert result.config.suggested == ("lookback", "horizon")
     assert "Lookback 24 and horizon 12 were chosen from the detected season of 12 steps." \
         in result.notices
 
 
 def test_run_forecast_scores_the_same_windows_for_everyone():
-    result = run_forecast(monthly(seasonal()), ForecastConfig(lookback=24, horizon=6, **FAST))
+    result = run_forecast(monthly(seasonal()), ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, **FAST))
     assert result.split.train == (0, 84) and result.split.val == (84, 102)
     assert result.split.test == (102, 120)
     origins = result.backtest["origin"].unique()
@@ -63,7 +63,7 @@ def test_run_forecast_scores_the_same_windows_for_everyone():
 
 
 def test_future_forecast_has_real_timestamps_and_nested_intervals():
-    result = run_forecast(monthly(seasonal()), ForecastConfig(lookback=24, horizon=6, **FAST))
+    result = run_forecast(monthly(seasonal()), ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, **FAST))
     f = result.forecast
     assert list(f.columns) == ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
     assert list(f["time"]) == list(pd.date_range("2010-01-01", periods=6, freq="MS"))
@@ -73,10 +73,10 @@ def test_future_forecast_has_real_timestamps_and_nested_intervals():
 
 def test_scaler_sees_only_the_training_span():
     values = seasonal()
-    base = run_forecast(monthly(values), ForecastConfig(lookback=24, horizon=6, **FAST))
+    base = run_forecast(monthly(values), ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, **FAST))
     shifted = values.copy()
     shifted[base.split.test[0]:] += 1000
-    moved = run_forecast(monthly(shifted), ForecastConfig(lookback=24, horizon=6, **FAST))
+    moved = run_forecast(monthly(shifted), ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, **FAST))
     assert np.array_equal(base.scaler.mean_, moved.scaler.mean_)
     assert np.array_equal(base.scaler.std_, moved.scaler.std_)
 
@@ -84,13 +84,13 @@ def test_scaler_sees_only_the_training_span():
 def test_covariates_are_extra_inputs():
     values = seasonal()
     result = run_forecast(monthly(values, covariate=np.arange(120) % 7),
-                          ForecastConfig(lookback=12, horizon=3, **FAST))
+                          ForecastConfig(statistical_seconds=0, lookback=12, horizon=3, **FAST))
     assert result.model.shape.n_features == 2
     assert result.scaler.mean_.shape == (2,)
 
 
 def test_same_seed_same_forecast():
-    config = ForecastConfig(lookback=12, horizon=3, **FAST)
+    config = ForecastConfig(statistical_seconds=0, lookback=12, horizon=3, **FAST)
     a, b = (run_forecast(monthly(seasonal()), config) for _ in range(2))
     assert np.array_equal(a.forecast["forecast"], b.forecast["forecast"])
 
@@ -98,14 +98,14 @@ def test_same_seed_same_forecast():
 def test_stop_before_training_still_gives_a_result():
     stop = threading.Event()
     stop.set()
-    result = run_forecast(monthly(seasonal()), ForecastConfig(lookback=12, horizon=3, **FAST),
+    result = run_forecast(monthly(seasonal()), ForecastConfig(statistical_seconds=0, lookback=12, horizon=3, **FAST),
                           Callbacks(stop_event=stop))
     assert result.training.stop_reason == "stopped"
     assert any("untrained" in notice for notice in result.notices)
 
 
 def test_train_more_continues_the_epochs():
-    series, config = monthly(seasonal()), ForecastConfig(lookback=12, horizon=3, **FAST)
+    series, config = monthly(seasonal()), ForecastConfig(statistical_seconds=0, lookback=12, horizon=3, **FAST)
     first = fit_forecast(series, config)
     more = fit_forecast(series, config, start=first)
     assert [h.epoch for h in more.training.history] == [1, 2, 3, 4]
@@ -114,7 +114,7 @@ def test_train_more_continues_the_epochs():
 
 
 def test_score_is_fit_then_score_and_scores_again_the_same():
-    series, config = monthly(seasonal()), ForecastConfig(lookback=12, horizon=3, **FAST)
+    series, config = monthly(seasonal()), ForecastConfig(statistical_seconds=0, lookback=12, horizon=3, **FAST)
     trained = fit_forecast(series, config)
     once, twice = score_forecast(trained, series), score_forecast(trained, series)
     assert once.trained is trained and once.config.lookback == 12
@@ -125,37 +125,37 @@ def test_score_is_fit_then_score_and_scores_again_the_same():
 
 def test_a_forecaster_is_scored_only_on_the_columns_it_was_trained_on():
     trained = fit_forecast(monthly(seasonal(), covariate=np.arange(120) % 7),
-                           ForecastConfig(lookback=12, horizon=3, **FAST))
+                           ForecastConfig(statistical_seconds=0, lookback=12, horizon=3, **FAST))
     with pytest.raises(ValueError, match="trained on the column 'y' with x; choose the same"):
         score_forecast(trained, monthly(seasonal()))
 
 
 def test_a_bad_config_is_refused_by_the_python_api_in_plain_words():
     with pytest.raises(ValueError, match=r"^Dropout must be a number from 0 to 0\.9\.$"):
-        ForecastConfig(dropout=1.5)
+        ForecastConfig(statistical_seconds=0, dropout=1.5)
     with pytest.raises(ValueError, match=r"^Hidden units \(hidden_size\) must be a whole number "
                                          r"from 1 to 2,048\.$"):
-        ForecastConfig(hidden_size=2.5)
+        ForecastConfig(statistical_seconds=0, hidden_size=2.5)
     with pytest.raises(ValueError, match="Cell type .cell. must be one of: lstm, gru."):
-        ForecastConfig(cell="rnn")
+        ForecastConfig(statistical_seconds=0, cell="rnn")
     with pytest.raises(ValueError, match="whole number from 1 to 100,000, or auto"):
-        ForecastConfig(lookback="soon")
+        ForecastConfig(statistical_seconds=0, lookback="soon")
     with pytest.raises(ValueError, match="a share below 1 .such as 0.15. or a whole number of rows"):
-        ForecastConfig(val_size=2.5)
-    assert ForecastConfig(epochs=8.0).epochs == 8 and isinstance(ForecastConfig(epochs=8.0).epochs, int)
-    assert ForecastConfig(covariates=["a"]).covariates == ("a",)
+        ForecastConfig(statistical_seconds=0, val_size=2.5)
+    assert ForecastConfig(statistical_seconds=0, epochs=8.0).epochs == 8 and isinstance(ForecastConfig(statistical_seconds=0, epochs=8.0).epochs, int)
+    assert ForecastConfig(statistical_seconds=0, covariates=["a"]).covariates == ("a",)
 
 
 def test_too_short_series_is_refused_in_plain_words():
     with pytest.raises(ValueError) as error:
-        run_forecast(monthly(seasonal(50)), ForecastConfig(lookback=24, horizon=12, **FAST))
+        run_forecast(monthly(seasonal(50)), ForecastConfig(statistical_seconds=0, lookback=24, horizon=12, **FAST))
     assert str(error.value) == ("The column 'y' has 50 numeric values; with lookback 24 and "
                                 "horizon 12 at least 60 are needed.")
 
 
 def test_report_is_json_with_the_promised_keys():
     result = run_forecast(load_series(SAMPLES / "airline_passengers.csv"),
-                          ForecastConfig(**FAST))
+                          ForecastConfig(statistical_seconds=0, **FAST))
     report = json.loads(json.dumps(to_report(result), default=str))
     for key in ("config", "split", "notices", "test", "baselines", "test_scaled",
                 "interval_coverage", "verdict", "history", "seconds"):
@@ -170,7 +170,7 @@ def test_report_is_json_with_the_promised_keys():
 def test_live_validation_forecast_and_scoreboard():
     seen = []
     series = monthly(seasonal())
-    run_forecast(series, ForecastConfig(lookback=24, horizon=6, **FAST),
+    run_forecast(series, ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, **FAST),
                  Callbacks(on_live=seen.append))
     assert len(seen) == 2  # one per epoch
     live = seen[-1]
@@ -184,23 +184,23 @@ def test_a_series_never_negative_is_not_forecast_below_zero():
     rng = np.random.default_rng(1)
     t = np.arange(120)
     counts = np.abs(30 * np.sin(2 * np.pi * t / 12)) + rng.exponential(2.0, 120)  # near zero often
-    result = run_forecast(monthly(counts), ForecastConfig(lookback=24, horizon=6, **FAST))
+    result = run_forecast(monthly(counts), ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, **FAST))
     for frame in (result.backtest, result.forecast):
         for column in ("forecast", "lower_80", "lower_95"):
             assert (frame[column] >= 0).all(), column
     assert (result.forecast["upper_95"] >= result.forecast["upper_80"]).all()
     assert "raised to zero" in " ".join(result.notices)
-    shifted = run_forecast(monthly(counts - 20), ForecastConfig(lookback=24, horizon=6, **FAST))
+    shifted = run_forecast(monthly(counts - 20), ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, **FAST))
     assert (shifted.backtest["lower_95"] < 0).any()  # a series that does go below zero may
     assert "raised to zero" not in " ".join(shifted.notices)
 
 
 def test_a_short_series_verdict_says_it_is_fragile():
-    short = run_forecast(monthly(seasonal(40)), ForecastConfig(lookback=6, horizon=3, **FAST))
+    short = run_forecast(monthly(seasonal(40)), ForecastConfig(statistical_seconds=0, lookback=6, horizon=3, **FAST))
     assert short.verdict.endswith("Your data is short (40 values, 6 of them in the test span), "
                                   "so this verdict is fragile: a few unusual values could "
                                   "change it.")
-    long = run_forecast(monthly(seasonal(120)), ForecastConfig(lookback=12, horizon=3, **FAST))
+    long = run_forecast(monthly(seasonal(120)), ForecastConfig(statistical_seconds=0, lookback=12, horizon=3, **FAST))
     assert "fragile" not in long.verdict
 
 

@@ -116,7 +116,7 @@ def test_a_forecast_trains_in_the_child_and_its_model_comes_back():
     series = SeriesData(frame=frame, value_col="y", covariates=(), time_col="month", freq="MS",
                         freq_label="monthly", season_length=12, notices=(), numeric_columns=("y",),
                         name="t")
-    config = ForecastConfig(lookback=12, horizon=3, hidden_size=4, epochs=2, patience=0)
+    config = ForecastConfig(statistical_seconds=0, lookback=12, horizon=3, hidden_size=4, epochs=2, patience=0)
     job = JobQueue().submit(in_worker_process(functools.partial(run_forecast, series, config)))
     assert job.wait(120), job.snapshot()
     result = job.result()

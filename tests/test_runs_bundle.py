@@ -26,7 +26,7 @@ def source(tmp_path_factory):
     """A store with one finished forecast run and one finished text run."""
     store = RunStore(tmp_path_factory.mktemp("source"))
     series = load_series(SAMPLES / "airline_passengers.csv")
-    config = ForecastConfig(epochs=2, hidden_size=8)
+    config = ForecastConfig(statistical_seconds=0, epochs=2, hidden_size=8)
     forecast_id = start_run(store, "forecast", series, config, "airline", series.name)
     forecast = record(store.home, forecast_id, "forecast", series, config)
     text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:5000]
@@ -252,7 +252,7 @@ def test_a_bad_setting_is_refused_with_the_sentence_the_python_api_gives(source,
     config = json.loads(files["config.json"])
     files["config.json"] = json.dumps({**config, "dropout": 1.5}).encode()
     with pytest.raises(ValueError) as api:
-        ForecastConfig(dropout=1.5)
+        ForecastConfig(statistical_seconds=0, dropout=1.5)
     with pytest.raises(BundleError) as refused:
         import_bundle(target, rezip(files))
     assert str(api.value) in str(refused.value)

@@ -41,7 +41,7 @@ from lstm_app.training.process import in_worker_process, warm_up
 from lstm_app.training.trainer import Callbacks
 from tests.conftest import REPO, SAMPLES
 
-FORECAST = ForecastConfig(hidden_size=8, epochs=3, patience=0)
+FORECAST = ForecastConfig(statistical_seconds=0, hidden_size=8, epochs=3, patience=0)
 TEXT = TextConfig(hidden_size=8, embedding_dim=8, num_layers=1, seq_len=16, batch_size=4,
                   epochs=2, length=40)
 ARTIFACTS = {"forecast": {"data.csv", "series.json", "config.json", WEIGHTS, "scaler.json",
@@ -173,7 +173,7 @@ def test_a_reopened_run_keeps_its_number_of_epochs(finished, task):
 
 def test_the_runs_table_of_recorded_runs_uses_the_best_epoch(tmp_path, sine):
     # patience 1: early stopping ends training on an epoch that was not the best
-    config = ForecastConfig(lookback=24, horizon=6, hidden_size=8, epochs=40, patience=1, lr=0.05)
+    config = ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, hidden_size=8, epochs=40, patience=1, lr=0.05)
     store = RunStore(tmp_path / "home")
     run_id = start_run(store, "forecast", sine, config, "sine", sine.name)
     result = record(store.home, run_id, "forecast", sine, config)
@@ -253,7 +253,7 @@ def test_a_value_error_in_the_pipeline_fails_the_run_and_propagates(tmp_path, ai
 
 def test_two_trainings_in_threads_finish_at_once_into_one_store(tmp_path, sine):
     store = RunStore(tmp_path / "home")
-    configs = [ForecastConfig(lookback=24, horizon=6, hidden_size=h, epochs=4, patience=0)
+    configs = [ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, hidden_size=h, epochs=4, patience=0)
                for h in (4, 8)]
     run_ids = [start_run(store, "forecast", sine, c, f"sine {c.hidden_size}", sine.name) for c in configs]
     in_step = threading.Barrier(2, timeout=60)  # every epoch, and the end, at the same moment
@@ -298,7 +298,7 @@ def forkserver():
 
 def test_two_trainings_in_worker_processes_finish_into_one_store(tmp_path, sine, forkserver):
     store = RunStore(tmp_path / "home")
-    configs = [ForecastConfig(lookback=24, horizon=6, hidden_size=h, epochs=3, patience=0)
+    configs = [ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, hidden_size=h, epochs=3, patience=0)
                for h in (4, 8)]
     run_ids = [start_run(store, "forecast", sine, c, f"sine {c.hidden_size}", sine.name) for c in configs]
     queue = JobQueue(max_concurrent=2)
@@ -374,7 +374,7 @@ def kill_when_flagged(forkserver, target, store, run_id, series, config, tmp_pat
     return child.pid
 
 
-KILLED = ForecastConfig(lookback=24, horizon=6, hidden_size=8, epochs=200, patience=0)
+KILLED = ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, hidden_size=8, epochs=200, patience=0)
 
 
 def test_a_killed_training_leaves_a_consistent_store_and_a_usable_checkpoint(
@@ -452,7 +452,7 @@ def _more_killing_itself(home, run_id, series, config, start, callbacks):
 
 def test_a_train_more_killed_before_a_new_best_keeps_the_model_it_went_on_from(
         tmp_path, sine, forkserver):
-    first = fit_forecast(sine, ForecastConfig(lookback=24, horizon=6, hidden_size=8, epochs=2,
+    first = fit_forecast(sine, ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, hidden_size=8, epochs=2,
                                               patience=0))
     store = RunStore(tmp_path / "home")
     config = replace(first.config, epochs=50)

@@ -58,7 +58,7 @@ def test_when_no_batch_fits_the_sentence_names_the_other_settings():
     assert str(error.value).endswith(
         "Choose fewer hidden units, fewer layers, shorter chunks (sequence length) or fewer "
         "words in the vocabulary: a smaller batch alone is not enough.")
-    forecast = ForecastConfig(lookback=336, horizon=24, hidden_size=512, num_layers=2)
+    forecast = ForecastConfig(statistical_seconds=0, lookback=336, horizon=24, hidden_size=512, num_layers=2)
     with pytest.raises(ValueError) as error:  # 20,000 validation windows are read at once
         check_forecast_fits(forecast, 20_000, CPU, available=8 * GB)
     assert str(error.value) == (
@@ -70,7 +70,7 @@ def test_when_no_batch_fits_the_sentence_names_the_other_settings():
 def test_the_default_settings_fit_in_a_small_machine():
     check_text_fits(TextConfig(), 65, 32, CPU, available=1 * GB)
     check_text_fits(TextConfig(level="word"), 10_001, 32, CPU, available=2 * GB)
-    check_forecast_fits(ForecastConfig(lookback=336, horizon=24), 500, CPU, available=1 * GB)
+    check_forecast_fits(ForecastConfig(statistical_seconds=0, lookback=336, horizon=24), 500, CPU, available=1 * GB)
     assert text_training_bytes(TextConfig(), 65) < 300 * 2**20
 
 
@@ -104,9 +104,9 @@ def test_the_estimate_follows_what_training_holds():
     # The activations grow with the batch; the weights stay.
     batch = {b: text_training_bytes(TextConfig(batch_size=b), 65, 32) for b in (32, 64, 128)}
     assert batch[128] - batch[64] == 2 * (batch[64] - batch[32]) > 0
-    forecast = ForecastConfig(lookback=100, horizon=10)
+    forecast = ForecastConfig(statistical_seconds=0, lookback=100, horizon=10)
     assert forecast_training_bytes(forecast, 10_000) > forecast_training_bytes(forecast, 0)
-    assert forecast_training_bytes(ForecastConfig(lookback=100, horizon=10,
+    assert forecast_training_bytes(ForecastConfig(statistical_seconds=0, lookback=100, horizon=10,
                                                   covariates=("promo",))) > \
         forecast_training_bytes(forecast)
 
@@ -123,7 +123,7 @@ def test_fitting_refuses_before_it_builds_anything(monkeypatch):
     series = load_series(SAMPLES / "airline_passengers.csv")
     with pytest.raises(ValueError, match="^These settings need about .* GB of memory to train; "
                                          "this machine has about 20 GB free"):
-        fit_forecast(series, ForecastConfig(lookback=48, horizon=12, hidden_size=2048,
+        fit_forecast(series, ForecastConfig(statistical_seconds=0, lookback=48, horizon=12, hidden_size=2048,
                                             num_layers=6, batch_size=4096))
     assert built == []
 

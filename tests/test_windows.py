@@ -128,7 +128,7 @@ def test_scaler_fitted_on_train_ignores_the_test_span():
 
 def test_pipeline_scaler_and_training_ignore_the_test_span():
     pipeline = pytest.importorskip("lstm_app.series.pipeline")
-    config = pipeline.ForecastConfig(lookback=8, horizon=4, hidden_size=4, num_layers=1, epochs=1,
+    config = pipeline.ForecastConfig(statistical_seconds=0, lookback=8, horizon=4, hidden_size=4, num_layers=1, epochs=1,
                                      seed=0, device="cpu")
 
     def run(values):

@@ -105,7 +105,7 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
         recorder.save_model(start, start.training.kept_epoch)
     try:
         trained = task.fit(data, config, recorder.callbacks, start)
-        result = task.score(trained, data)
+        result = task.score(trained, data, callbacks.on_stage)
     except ValueError as error:
         store.finish(run_id, "failed", str(error))
         raise

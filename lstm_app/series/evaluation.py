@@ -69,6 +69,11 @@ def measured_coverage(actual: np.ndarray, predicted: np.ndarray, widths: dict[in
             for level, w in widths.items()}
 
 
+def simple_rules(baseline_rows: dict) -> dict:
+    """The rows of the simple rules (naive, seasonal naive, drift) among all the baselines."""
+    return {name: row for name, row in baseline_rows.items() if name in BASELINE_NAMES}
+
+
 def _best_baseline(baseline_rows: dict[str, Scores]) -> str:
     return min(baseline_rows, key=lambda name: baseline_rows[name].mae)
 

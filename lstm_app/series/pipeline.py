@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import asdict, dataclass, field, replace
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,10 @@ from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pi
 from . import evaluation
 from .live import LiveValidation
 from .loading import SeriesData
+from . import scoreboard
 from .metrics import Scores
+from .scoreboard import LSTM
+from .statistical import statistical_forecasts
 from .model import Forecaster, build_forecaster
 from .settings import ForecastConfig
 from .trained import TrainedForecaster
@@ -49,6 +53,13 @@ class ForecastResult:
     forecast: pd.DataFrame               # time, forecast, lower_80, upper_80, lower_95, upper_95
     widths: dict = field(default_factory=dict)  # level -> half-width per horizon step
     seconds: float = 0.0                 # training and scoring
+    # The methods that may be recommended ("lstm", "auto_ets", …, "combination"): each one's
+    # name for people and its future forecast with intervals; ``forecast`` is the recommended.
+    labels: dict = field(default_factory=lambda: {"lstm": "LSTM"})
+    futures: dict = field(default_factory=dict)
+    recommended: str = "lstm"
+    recommended_why: str = ""
+    method_seconds: dict = field(default_factory=dict)  # each statistical model's fit and use
 
     # What the pages read of the trained forecaster, by the names they always had.
     config = property(lambda self: self.trained.config)
@@ -190,9 +201,12 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
     return trained
 
 
-def score_forecast(trained: TrainedForecaster, series: SeriesData) -> ForecastResult:
-    """Backtest a trained forecaster on the test span of ``series`` against the baselines, size
-    its intervals on the validation span, and forecast after the last observation."""
+def score_forecast(trained: TrainedForecaster, series: SeriesData,
+                   on_stage: Callable[[str], None] | None = None) -> ForecastResult:
+    """Backtest a trained forecaster on the test span of ``series`` against the baselines and
+    the statistical models (``on_stage`` hears which is being fitted), size its intervals on
+    the validation span, recommend a forecast on it, and forecast after the last
+    observation."""
     started = time.perf_counter()
     config, model, scaler = trained.config, trained.model, trained.scaler
     _check_columns(config, series)
@@ -209,26 +223,47 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData) -> ForecastRe
     val_origins, test_origins = val_ids + lookback, test_ids + lookback
     steps = np.arange(horizon)
     val_actual, test_actual = w.y[val_origins[:, None] + steps], w.y[test_origins[:, None] + steps]
-    baseline_preds = evaluation.baseline_forecasts(w.y, test_origins, horizon,
-                                                   series.season_length)
+    with torch.no_grad():
+        model.eval()
+        lstm_future = unscale(model(w.values[-lookback:][None])[0][0].cpu().double().numpy())
+    stat = statistical_forecasts(w.y, val_origins, test_origins, horizon, series.season_length,
+                                 config.statistical_seconds, on_stage)
+    for spans in (stat.val, stat.test, stat.future):
+        spans.update({name: _floored(pred, floor) for name, pred in spans.items()})
+    found = scoreboard.methods(val_pred, test_pred, lstm_future, stat, val_actual)
+    recommended, why = scoreboard.recommend(found, val_actual)
+    baseline_preds = {**evaluation.baseline_forecasts(w.y, test_origins, horizon,
+                                                      series.season_length),
+                      **{name: pred for name, pred in found.test.items() if name != LSTM}}
     test_row, baseline_rows = evaluation.score(test_actual, test_pred, baseline_preds, train_y,
                                                series.season_length)
     widths, interval_notices = evaluation.interval_widths(val_actual, val_pred)
+    index = future_index(series, horizon)
+    futures = {name: future_table(index, pred, widths if name == LSTM else
+                                  evaluation.interval_widths(val_actual, found.val[name])[0],
+                                  floor)
+               for name, pred in found.future.items()}
     scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
-    forecast = _future_frame(series, model, w.values[-lookback:], unscale, widths, floor)
+    if stat.val:
+        verdict = (scoreboard.verdict(test_row, baseline_rows, found.labels,
+                                      evaluation.rules(series.season_length, series.freq))
+                   + " " + why)
+    else:
+        verdict = evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
     return ForecastResult(
         trained=trained, series=series, split=w.split,
         notices=(_notices(series, config, trained.training) + w.notices + interval_notices
-                 + _floor_notice(floor, test_pred, widths)),
+                 + stat.notices + _floor_notice(floor, test_pred, widths)),
         test=test_row, baselines=baseline_rows,
         test_scaled=evaluation.scaled_errors(scaled(test_actual), scaled(test_pred)),
         interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths, floor),
-        verdict=evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
-        + _fragile(len(series.frame), w.split),
+        verdict=verdict + _fragile(len(series.frame), w.split),
         backtest=backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds,
                                  widths, floor),
-        forecast=forecast, widths=widths,
-        seconds=time.perf_counter() - started + trained.training.seconds)
+        forecast=futures[recommended], widths=widths,
+        seconds=time.perf_counter() - started + trained.training.seconds,
+        labels=found.labels, futures=futures, recommended=recommended, recommended_why=why,
+        method_seconds=stat.seconds)
 
 
 def _floored(values: np.ndarray, floor: float | None) -> np.ndarray:
@@ -285,12 +320,10 @@ def future_index(series: SeriesData, horizon: int) -> pd.Index:
     return pd.date_range(index[-1], periods=horizon + 1, freq=series.freq, name=index.name)[1:]
 
 
-def _future_frame(series, model, last_window, unscale, widths, floor) -> pd.DataFrame:
-    """The forecast after the last observation, in original units, with its intervals."""
-    with torch.no_grad():
-        model.eval()
-        pred = unscale(model(last_window[None])[0][0].cpu().double().numpy())  # (horizon,)
-    frame = pd.DataFrame({"time": future_index(series, len(pred)), "forecast": pred})
+def future_table(index: pd.Index, pred: np.ndarray, widths: dict,
+                 floor: float | None) -> pd.DataFrame:
+    """A forecast after the last observation, in original units, with its intervals."""
+    frame = pd.DataFrame({"time": index, "forecast": pred})
     for level, w in widths.items():
         frame[f"lower_{level}"], frame[f"upper_{level}"] = _floored(pred - w, floor), pred + w
     return frame
@@ -348,6 +381,9 @@ def to_report(result: ForecastResult) -> dict:
         "test_scaled": result.test_scaled,
         "interval_coverage": result.interval_coverage,
         "verdict": result.verdict,
+        "recommended": {"method": result.recommended, "name": result.labels[result.recommended],
+                        "why": result.recommended_why},
+        "methods": dict(result.labels),
         "training": {"best_epoch": training.best_epoch,
                      "best_val_loss": clean(training.best_val_loss),
                      "stop_reason": training.stop_reason,

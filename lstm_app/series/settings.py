@@ -56,6 +56,11 @@ FORECAST_SETTINGS = table_of([
     Setting("stride", int, "Backtest stride",
             "Rows between two forecast origins in the test backtest (1 scores every origin).",
             low=1, high=10_000),
+    Setting("statistical_seconds", int, "Time for each statistical model",
+            "Seconds that each of AutoETS, AutoTheta and AutoARIMA may take to be fitted and "
+            "applied at every origin, to score the LSTM against them and to offer their "
+            "forecasts; a model that takes longer is left out with a note (0 leaves them all "
+            "out).", low=0, high=3600),
     TRAINING["optimizer"],
     Setting("weight_decay", float, "Weight decay",
             "Pulls every weight a little towards zero at each step, a gentle brake on "
@@ -98,6 +103,7 @@ class ForecastConfig:
     val_size: float = 0.15               # a fraction below 1, or a number of rows
     test_size: float = 0.15
     stride: int = 1                      # rows between two backtest origins
+    statistical_seconds: int = 60        # per statistical model on the scoreboard; 0: none
     optimizer: str = "adam"
     weight_decay: float = 0.0
     grad_clip: float = 1.0

@@ -54,6 +54,7 @@ class Snapshot:
     live: Any                     # the task's own frozen live view (ForecastLive, TextLive)
     error: str | None
     seconds_left: float | None
+    stage: str | None = None      # what scoring does after the training, while it runs
 
     @property
     def done(self) -> bool:
@@ -79,6 +80,7 @@ class Job:
         self._history: list[EpochRecord] = []
         self._batches: list[BatchPoint] = []
         self._live: Any = None
+        self._stage: str | None = None
         self.abandoned = False
         self._last_seen = time.monotonic()
         self._thread = threading.Thread(target=self._run, name=f"lstm-job-{self.id}", daemon=True)
@@ -88,7 +90,8 @@ class Job:
         with self._lock:
             return Snapshot(self.id, self.label, self._state, self._queue.position(self),
                             self._progress, tuple(self._history), tuple(self._batches),
-                            self._live, self._error, _seconds_left(self._progress, self._state))
+                            self._live, self._error, _seconds_left(self._progress, self._state),
+                            self._stage)
 
     def stop(self) -> None:
         """Ask the worker to stop between two batches; it keeps the best weights so far."""
@@ -136,6 +139,11 @@ class Job:
         with self._lock:
             self._live = live
 
+    def _on_stage(self, stage: str) -> None:
+        self._unwatched()
+        with self._lock:
+            self._stage = stage
+
     def _run(self) -> None:
         if not self._queue.acquire(self):
             with self._lock:
@@ -148,7 +156,7 @@ class Job:
             self._state = "running"
         try:
             result = self._task(Callbacks(on_progress=self._on_progress, on_live=self._on_live,
-                                          stop_event=self._stop))
+                                          stop_event=self._stop, on_stage=self._on_stage))
             with self._lock:
                 self._result = result
                 self._state = "stopped" if self._stop.is_set() else "finished"

@@ -73,7 +73,7 @@ def _child(task: Callable[..., Any], conn, stop, threads: int) -> None:
     throttle = _Throttle(send)
     try:
         result = task(Callbacks(on_progress=throttle.progress, on_live=throttle.live,
-                                stop_event=stop))
+                                stop_event=stop, on_stage=lambda text: send("stage", text)))
         throttle.flush()
         send("result", result)
     except ValueError as error:  # the user's problem, already in plain words
@@ -145,6 +145,8 @@ def in_worker_process(task: Callable[..., Any], threads: int = 1,
                     callbacks.on_progress(payload)
                 elif kind == "live" and callbacks.on_live is not None:
                     callbacks.on_live(payload)
+                elif kind == "stage" and callbacks.on_stage is not None:
+                    callbacks.on_stage(payload)
                 elif kind == "result":
                     return payload
                 elif kind == "user_error":

@@ -110,13 +110,15 @@ class Callbacks:
     ``on_progress(Progress)`` after every few batches and every epoch; ``on_live(view)`` with the
     task's own frozen live view (the validation forecast, the samples so far);
     ``on_checkpoint(trained, epoch)`` with the task's trained value each time its weights are the
-    ones training would end with; ``stop_event`` is checked between two batches.
+    ones training would end with; ``stop_event`` is checked between two batches; ``on_stage(text)``
+    says what scoring does after the training (fitting AutoETS, …).
     """
 
     on_progress: Callable[[Progress], None] | None = None
     on_live: Callable[[Any], None] | None = None
     on_checkpoint: Callable[[Any, int], None] | None = None
     stop_event: threading.Event | None = None
+    on_stage: Callable[[str], None] | None = None
 
 
 @dataclass

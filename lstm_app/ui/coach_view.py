@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from ..series.evaluation import lstm_wins, rules
+from ..series.evaluation import lstm_wins, rules, simple_rules
 from ..series.model import count_parameters
 from ..series.panel_scores import lstm_better
 from ..series.panel_windows import span_windows
@@ -28,7 +28,7 @@ def forecast_coach(result) -> None:
     found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
                      weights=count_parameters(result.model), examples=windows,
                      too_big_ratio=sizing.TOO_BIG,
-                     beats_simple_rules=lstm_wins(result.test, result.baselines),
+                     beats_simple_rules=lstm_wins(result.test, simple_rules(result.baselines)),
                      best_rule=_best_rule(result),
                      season=result.series.season_length)
     _show(found, FORECAST, FORECAST_KEYS)
@@ -52,7 +52,8 @@ def panel_coach(result) -> None:
 
 
 def _best_rule(result) -> str:
-    best = min(result.baselines, key=lambda name: result.baselines[name].mae)
+    simple = simple_rules(result.baselines)
+    best = min(simple, key=lambda name: simple[name].mae)
     return rules(result.series.season_length, result.series.freq)[best]
 
 

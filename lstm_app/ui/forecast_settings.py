@@ -19,7 +19,9 @@ from .source_picker import Chosen
 BASIC = ["lookback", "horizon", "hidden_size", "epochs"]
 MORE = {"The network": [["num_layers", "dropout", "cell"]],
         "Training": [["batch_size", "lr", "patience"], ["optimizer", "lr_schedule", "grad_clip"]],
-        "The data": [["covariates"], ["val_size", "test_size", "stride", "seed"]]}
+        "The data": [["covariates"], ["val_size", "test_size", "stride", "seed"]],
+        "The scoreboard": [["statistical_seconds"]]}
+ONE_SERIES_ONLY = ("statistical_seconds",)  # a panel is not yet scored against these
 MANY = {"Many series": [["id_embedding", "calendar", "season_anchor"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates")
 
@@ -58,9 +60,10 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     dated = panel and data.freq is not None  # calendar inputs need dates
     many = MANY if dated else {title: [[n for n in row if n != "calendar"] for row in rows]
                                for title, rows in MANY.items()}
-    settings_form(TASK, KEYS, BASIC, {**MORE, **many} if panel else MORE, limits)
+    settings_form(TASK, KEYS, BASIC, {**_without(MORE, ONE_SERIES_ONLY), **many} if panel
+                  else MORE, limits)
     fixed = dict(value_col=data.value_col, time_col=data.time_col)
-    fixed.update(dict(id_col=data.id_cols, wide=wide) if panel
+    fixed.update(dict(id_col=data.id_cols, wide=wide, statistical_seconds=0) if panel
                  else dict(id_col=(), wide=False, id_embedding=0, calendar=False))
     if panel and not dated:
         fixed["calendar"] = False
@@ -70,6 +73,14 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     except ValueError as error:
         st.error(plain(error))
         return None
+
+
+def _without(groups: dict, names: tuple) -> dict:
+    """The groups of settings less ``names`` (and less any row or group left empty)."""
+    kept = {title: [[n for n in row if n not in names] for row in rows]
+            for title, rows in groups.items()}
+    return {title: [row for row in rows if row] for title, rows in kept.items()
+            if any(rows)}
 
 
 def model_size_note(series: SeriesData | PanelData, config: ForecastConfig) -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
 from ..filenames import download_name
-from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules
+from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
 from ..series.frequency import time_labels
 from ..series.loading import SeriesData
 from ..series.pipeline import ForecastResult, to_report
@@ -70,13 +70,15 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
                     key=KEYS.backtest)
 
     st.subheader("Forecast: the next step" if horizon == 1 else f"Forecast: the next {horizon} steps")
-    st.plotly_chart(forecast_chart(history, result.forecast, label), key=KEYS.forecast)
-    st.dataframe(readable(result.forecast, result.series.freq), hide_index=True,
-                 height=min(36 * (len(result.forecast) + 1) + 2, 480))
+    method = pick_method(result)
+    forecast = result.futures.get(method, result.forecast)
+    st.plotly_chart(forecast_chart(history, forecast, label), key=KEYS.forecast)
+    st.dataframe(readable(forecast, result.series.freq), hide_index=True,
+                 height=min(36 * (len(forecast) + 1) + 2, 480))
 
     report = to_report(result)
     a, b = st.columns(2)
-    a.download_button("Download the forecast (CSV)", result.forecast.to_csv(index=False),
+    a.download_button("Download the forecast (CSV)", forecast.to_csv(index=False),
                       file_name=download_name(result.series.name, run_id, "forecast", "csv"),
                       mime="text/csv", key=KEYS.forecast_csv)
     b.download_button("Download the report (JSON)", json.dumps(report, indent=2, default=str),
@@ -91,6 +93,26 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
         st.markdown("- The scaler was fitted on the **training span only**.")
         for notice in result.notices:
             st.markdown(f"- {plain(notice)}")
+
+
+def pick_method(result: ForecastResult) -> str:
+    """Which method's forecast the chart, the table and the download show: the recommended one
+    (chosen on the validation span), or another the user picks."""
+    if len(result.futures) < 2:
+        return result.recommended
+    names = list(result.futures)
+    if (st.session_state.get(KEYS.method_of) != id(result)
+            or st.session_state.get(KEYS.method) not in names):  # a new result: its own pick
+        st.session_state[KEYS.method] = result.recommended
+        st.session_state[KEYS.method_of] = id(result)
+    recommended = lambda name: " (recommended)" if name == result.recommended else ""
+    method = st.radio("Forecast to use", names, key=KEYS.method, horizontal=True,
+                      format_func=lambda name: result.labels[name] + recommended(name),
+                      help="The recommended forecast had the smallest errors on the validation "
+                           "span, which was chosen before the test span was looked at; the "
+                           "chart, the table and the download follow your choice.")
+    st.caption(plain(result.recommended_why))
+    return method
 
 
 def test_span_chart(backtest: pd.DataFrame, horizon: int, series: SeriesData, label: str):
@@ -137,7 +159,7 @@ def scores_in_words(result: ForecastResult, unit: str | None) -> str:
     series, split = result.series, result.split
     labels = time_labels(series.frame.index[split.test[0]:split.test[1]], series.freq)
     best = min(result.baselines, key=lambda name: result.baselines[name].mae)
-    rule = rules(series.season_length, series.freq)[best]
+    rule = rules(series.season_length, series.freq).get(best) or result.labels[best]
     units = f" {unit}" if unit else ""
     return (f"Over the test span ({labels[0]} to {labels[-1]}, {len(labels):,} values the "
             f"network never trained on), its forecasts were off by **{_number(result.test.mae)}"
@@ -173,7 +195,7 @@ def _mape_note(result: ForecastResult) -> str:
 def mase_note(result: ForecastResult) -> str:
     """Why a MASE above 1 can sit beside a verdict that the LSTM won (empty otherwise)."""
     mase = result.test.mase
-    if mase is None or mase <= 1 or not lstm_wins(result.test, result.baselines):
+    if mase is None or mase <= 1 or not lstm_wins(result.test, simple_rules(result.baselines)):
         return ""
     return (f"The LSTM's MASE is {mase:.2f}, above 1, although it beat every simple rule: the "
             f"test span changed more than the training data did, so every method missed more "

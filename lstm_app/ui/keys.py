@@ -58,6 +58,8 @@ class ForecastKeys(TaskKeys):
     origin: str = "fc_origin"                  # ... or which whole forecast it shows
     backtest: str = "fc_backtest"
     forecast: str = "fc_forecast"
+    method: str = "fc_method"                  # the forecast shown and downloaded
+    method_of: str = "fc_method_of"            # session: the result that choice is for
     forecast_csv: str = "fc_dl_csv"
     # a file of many series (a panel)
     panel_overview: str = "fc_panel_overview"  # a few series drawn small

@@ -10,6 +10,7 @@ from ..charts import loss_chart
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
 from .keys import TaskKeys, loss_curve_keys
+from .markdown import plain
 from .session import current_job
 
 POLL_SECONDS = 1.0
@@ -26,6 +27,9 @@ def progress_line(snap: Snapshot, speed: Callable[[Progress], str] = windows_per
                               f"in the queue.")
         return
     p = snap.progress
+    if snap.stage is not None:  # the training is over; scoring goes on
+        st.progress(1.0, text=f"Training done. {plain(snap.stage)}…")
+        return
     if p is None:
         st.progress(0.0, text="Starting…")
         return

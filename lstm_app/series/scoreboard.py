@@ -1,0 +1,93 @@
+"""The scoreboard beyond the simple rules: the statistical models and the combination beside the
+LSTM, the forecast recommended on the validation span only, and the verdict that names the best
+method on the test span and says what to do.
+
+Every method here has forecasts on the same validation and test windows and after the last
+value: the LSTM, each statistical model that could be fitted in its time limit, and the
+combination (the mean of the LSTM and the statistical model with the lowest validation error).
+The recommended forecast is the one of those with the lowest validation error; nothing from the
+test span is read to choose it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .metrics import Scores, mae
+from .statistical import STATISTICAL, StatisticalForecasts
+
+LSTM = "lstm"
+COMBINATION = "combination"
+NEAR = 0.01  # two errors within 1% of each other are "as close"
+
+
+@dataclass
+class Methods:
+    """Forecasts of every method that may be recommended, keyed "lstm", "auto_ets", …,
+    "combination": ``(origins, horizon)`` on validation and test, ``(horizon,)`` after the
+    last value, and each method's name for people."""
+
+    val: dict[str, np.ndarray] = field(default_factory=dict)
+    test: dict[str, np.ndarray] = field(default_factory=dict)
+    future: dict[str, np.ndarray] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def methods(lstm_val: np.ndarray, lstm_test: np.ndarray, lstm_future: np.ndarray,
+            statistical: StatisticalForecasts, val_actual: np.ndarray) -> Methods:
+    """The LSTM, the statistical models, and their combination when there is one to make."""
+    out = Methods({LSTM: lstm_val}, {LSTM: lstm_test}, {LSTM: lstm_future}, {LSTM: "LSTM"})
+    for name in statistical.val:
+        out.val[name], out.test[name] = statistical.val[name], statistical.test[name]
+        out.future[name], out.labels[name] = statistical.future[name], statistical.labels[name]
+    if statistical.val:
+        best = min(statistical.val, key=lambda n: mae(val_actual, statistical.val[n]))
+        for span in ("val", "test", "future"):
+            forecasts = getattr(out, span)
+            forecasts[COMBINATION] = (forecasts[LSTM] + forecasts[best]) / 2
+        out.labels[COMBINATION] = f"mean of the LSTM and {STATISTICAL[best]}"
+    return out
+
+
+def recommend(found: Methods, val_actual: np.ndarray) -> tuple[str, str]:
+    """The method with the lowest validation error, and why in one sentence."""
+    errors = {name: mae(val_actual, pred) for name, pred in found.val.items()}
+    best = min(errors, key=errors.get)
+    if len(errors) == 1:
+        return best, ("The forecast is the LSTM's: no statistical model was fitted to compare it "
+                      "with.")
+    runner = min((n for n in errors if n != best), key=errors.get)
+    gap = (errors[runner] - errors[best]) / errors[runner] if errors[runner] > 0 else 0.0
+    return best, (f"Recommended: {found.labels[best]}, whose forecasts were closest to what "
+                  f"happened on the validation span ({gap:.0%} closer than the next, "
+                  f"{found.labels[runner]}); it was chosen before the test span was looked at.")
+
+
+def verdict(lstm: Scores, rows: dict[str, Scores], labels: dict[str, str],
+            rules: dict[str, str]) -> str:
+    """The best method on the test span in one sentence, and what to do when it is not the
+    LSTM. ``rows`` holds every other method's test scores; ``labels`` names the statistical
+    models and the combination, ``rules`` says what each simple rule does."""
+    name = lambda n: labels.get(n) or rules[n]
+    best = min(rows, key=lambda n: rows[n].mae)
+    best_mae, lstm_mae = rows[best].mae, lstm.mae
+    others = len(rows)
+    if abs(lstm_mae - best_mae) <= NEAR * max(lstm_mae, best_mae):
+        return (f"The LSTM's forecasts were as close to what happened on the test span as "
+                f"{name(best)}'s (within 1%), the best of the {others} other methods.")
+    if lstm_mae < best_mae:
+        gain = (best_mae - lstm_mae) / best_mae
+        return (f"The LSTM was the best method on the test span: its forecasts were {gain:.0%} "
+                f"closer to what happened than {name(best)}'s, the best of the {others} others.")
+    gap = (lstm_mae - best_mae) / lstm_mae if lstm_mae > 0 else 0.0
+    if best == COMBINATION:
+        return (f"The {labels[best]} was the best on the test span, {gap:.0%} closer to what "
+                f"happened than the LSTM alone: use the combination.")
+    advice = ("use its forecast, or give the LSTM a longer lookback, more epochs or a smaller "
+              "model")
+    if best in rules:
+        return (f"Simply {rules[best]} was {gap:.0%} better than the LSTM on the test span: "
+                f"{advice}.")
+    return f"{labels[best]} was {gap:.0%} better than the LSTM on the test span: {advice}."

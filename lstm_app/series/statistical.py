@@ -1,0 +1,144 @@
+"""The statistical forecasts on the scoreboard: AutoETS, AutoTheta and AutoARIMA from
+statsforecast, scored on exactly the LSTM's windows.
+
+Each model is fitted twice, the way the LSTM is judged: on the training span, then applied at
+every validation origin (what chooses the recommended forecast); and on the training and
+validation spans, then applied at every test origin and after the last value. Applied means
+statsforecast's ``forward``: the fitted parameters run over the values before the origin, with
+nothing re-estimated and nothing after the origin read.
+
+Seasons longer than ``LONG_SEASON`` steps (52 weeks, 168 hours) make seasonal ETS impossible
+(statsforecast, like R's forecast, stops at 24) and seasonal ARIMA slow (a 52-week season on
+2,000 weeks ran for more than 14 minutes here): there each of the two is fitted to the series
+less its season, by MSTL, which repeats the season. AutoARIMA's search grows with the length of
+the series (33 s for 3,400 hourly values here, 2 s for 1,000), so it is fitted to the last ``ARIMA_ROWS`` values
+before a span and applied to the last ``APPLY_ROWS`` before each origin (its filter forgets
+older values: measured the same to three decimals from 250 values on). Each model has a time
+limit (``seconds``):
+checked after each fit and each origin, so a model that runs over it is left out with a notice
+(one fit already under way finishes first).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+STATISTICAL = {"auto_ets": "AutoETS", "auto_theta": "AutoTheta", "auto_arima": "AutoARIMA"}
+LONG_SEASON = 24
+ARIMA_ROWS = 1_000
+APPLY_ROWS = 500  # at least, and ten seasons
+
+
+class _TimeUp(Exception):
+    pass
+
+
+@dataclass
+class StatisticalForecasts:
+    """Each model's forecasts, ``(origins, horizon)`` on validation and test, ``(horizon,)``
+    after the last value; the models left out are in ``notices``."""
+
+    val: dict[str, np.ndarray] = field(default_factory=dict)
+    test: dict[str, np.ndarray] = field(default_factory=dict)
+    future: dict[str, np.ndarray] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # "AutoETS", or how it was fitted
+    seconds: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+def model_for(name: str, season: int | None):
+    """The statsforecast model ``name`` for a series with this season (None or 1: none), and
+    its label."""
+    from statsforecast.models import MSTL, AutoARIMA, AutoETS, AutoTheta
+
+    m = season if season and season > 1 else 1
+    if name == "auto_theta":
+        return AutoTheta(season_length=m), "AutoTheta"
+    long = m > LONG_SEASON
+    if name == "auto_ets":
+        if long:
+            return (MSTL(season_length=m, trend_forecaster=AutoETS(model="ZZN")),
+                    f"AutoETS (on the series less its {m}-step season, by MSTL)")
+        return AutoETS(season_length=m), "AutoETS"
+    if name == "auto_arima":
+        if long:
+            return (MSTL(season_length=m, trend_forecaster=AutoARIMA()),
+                    f"AutoARIMA (on the series less its {m}-step season, by MSTL)")
+        return AutoARIMA(season_length=m), "AutoARIMA"
+    raise ValueError(f"There is no statistical model {name!r}.")
+
+
+def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: np.ndarray,
+                          horizon: int, season: int | None, seconds: float,
+                          on_stage: Callable[[str], None] | None = None) -> StatisticalForecasts:
+    """Every model's forecasts at the given origins (the index of each window's first predicted
+    value) of ``y`` (the target in its own units), within ``seconds`` per model (0: none)."""
+    out = StatisticalForecasts()
+    if seconds <= 0:
+        return out
+    for i, name in enumerate(STATISTICAL):
+        label = STATISTICAL[name]
+        if on_stage is not None:
+            on_stage(f"Fitting {label} ({i + 1} of {len(STATISTICAL)}) to score the LSTM "
+                     f"against it")
+        started = time.perf_counter()
+        try:
+            val, test, future, label = _one_model(name, y, val_origins, test_origins, horizon,
+                                                  season, started + seconds)
+        except _TimeUp:
+            out.notices.append(f"{label} was left out of the scoreboard: fitting and applying "
+                               f"it at every origin took longer than its {seconds:g}-second "
+                               f"limit (Time for each statistical model).")
+            continue
+        except Exception as error:  # statsforecast's own refusals: too short, constant, …
+            reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else \
+                type(error).__name__
+            out.notices.append(f"{label} was left out of the scoreboard: it could not be fitted "
+                               f"to this series ({reason}).")
+            continue
+        if not all(np.isfinite(a).all() for a in (val, test, future)):
+            out.notices.append(f"{label} was left out of the scoreboard: its forecasts were not "
+                               f"all numbers on this series.")
+            continue
+        out.val[name], out.test[name], out.future[name] = val, test, future
+        out.labels[name], out.seconds[name] = label, time.perf_counter() - started
+    return out
+
+
+def _one_model(name, y, val_origins, test_origins, horizon, season, deadline):
+    """One model fitted before the validation span and applied at its origins, then fitted
+    before the test span and applied at its origins and after the last value."""
+    def check():
+        if time.perf_counter() > deadline:
+            raise _TimeUp
+
+    arima = name == "auto_arima" and not (season or 0) > LONG_SEASON
+    fit_rows = ARIMA_ROWS if arima else len(y)
+    apply_rows = max(APPLY_ROWS, 10 * (season or 1)) if arima else len(y)
+
+    def fitted(end: int):
+        model, label = model_for(name, season)
+        model = model.fit(y[max(0, end - fit_rows):end])
+        check()
+        return model, label
+
+    def applied(model, origin: int) -> np.ndarray:
+        forecast = model.forward(y=y[max(0, origin - apply_rows):origin], h=horizon)["mean"]
+        check()
+        return np.asarray(forecast, dtype=np.float64)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsforecast's warnings become our notices or nothing
+        model, label = fitted(int(val_origins[0]))
+        val = np.stack([applied(model, o) for o in val_origins]).reshape(-1, horizon)
+        model, label = fitted(int(test_origins[0]))
+        test = np.stack([applied(model, o) for o in test_origins]).reshape(-1, horizon)
+        future = applied(model, len(y))
+    if arima and int(test_origins[0]) > fit_rows:
+        label += f" (fitted to the last {fit_rows:,} values)"
+    return val, test, future, label
