@@ -286,7 +286,7 @@ def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
 
 @literal
 def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,
-                   tail: int | None = None) -> go.Figure:
+                   tail: int | None = None, method: str = "LSTM") -> go.Figure:
     """Recent history, then the forecast with its bands, joined at the last observation ("now");
     a forecast of one step is a point with its intervals as error bars (a band from "now" to one
     point would be a wedge that says nothing)."""
@@ -304,14 +304,14 @@ def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,
                         arrayminus=[row["forecast"] - row[f"lower_{level}"]],
                         color=BANDS[level].replace("0.30", "0.9").replace("0.13", "0.5"),
                         thickness=12 if level == 80 else 6, width=0)))
-        fig.add_trace(_line([row["time"]], [row["forecast"]], "LSTM forecast", LSTM,
+        fig.add_trace(_line([row["time"]], [row["forecast"]], f"{method} forecast", LSTM,
                             mode="markers", marker=dict(size=10, color=LSTM)))
         title = "Forecast: the next step"
     else:
         # Every forecast trace starts at the last observed point: the line and bands leave no gap.
         x = [last_time, *forecast["time"]]
         _add_bands(fig, x, forecast, prefix=[last_value])
-        fig.add_trace(_line(x, [last_value, *forecast["forecast"]], "LSTM forecast", LSTM))
+        fig.add_trace(_line(x, [last_value, *forecast["forecast"]], f"{method} forecast", LSTM))
         title = f"Forecast: the next {len(forecast)} steps"
     fig.add_vline(x=last_time, line_dash="dash", line_width=1, line_color="#888888",
                   annotation_text="now", annotation_position="top left")

@@ -3,6 +3,7 @@ the same windows as the LSTM, pinned against direct calls; nothing read after an
 time limit; the long-season fallback; the recommended forecast chosen on validation only."""
 
 import dataclasses
+import json
 import warnings
 
 import numpy as np
@@ -16,6 +17,8 @@ from lstm_app.series.metrics import Scores
 from lstm_app.series.pipeline import fit_forecast, score_forecast, to_report
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.series.statistical import STATISTICAL, StatisticalForecasts, statistical_forecasts
+from lstm_app.series.trained import TrainedForecaster
+from lstm_app.training.checkpoint import WEIGHTS, weights_bytes
 from tests.conftest import SAMPLES
 
 AIRLINE = pd.read_csv(SAMPLES / "airline_passengers.csv").iloc[:, -1].to_numpy(dtype=float)
@@ -111,16 +114,19 @@ def test_the_verdict_names_the_best_method_on_the_test_span_and_what_to_do():
     verdict = lambda lstm, **rows: scoreboard.verdict(
         scores(lstm), {n: scores(v) for n, v in rows.items()}, labels, rules)
     assert verdict(10, naive=20, auto_ets=9.1, combination=9.5) == (
-        "AutoETS was 9% better than the LSTM on the test span: use its forecast, or give the "
-        "LSTM a longer lookback, more epochs or a smaller model.")
+        "AutoETS was 9% better than the LSTM on the test span. To improve the LSTM, give it a "
+        "longer lookback, more epochs or a smaller model; the forecast to use is chosen on the "
+        "validation span, not on this one.")
     assert verdict(10, naive=20, auto_ets=12, combination=11) == (
         "The LSTM was the best method on the test span: its forecasts were 9% closer to what "
-        "happened than mean of the LSTM and AutoETS's, the best of the 3 others.")
+        "happened than those of the mean of the LSTM and AutoETS, the best of the 3 others.")
     assert verdict(10, naive=8, auto_ets=12).startswith(
-        "Simply repeating the last value was 20% better than the LSTM")
+        "Simply repeating the last value was 20% better than the LSTM on the test span.")
     assert verdict(10, naive=20, auto_ets=12, combination=9).startswith(
-        "The mean of the LSTM and AutoETS was the best on the test span, 10% closer")
-    assert "as close to what happened" in verdict(10, naive=20, auto_ets=10.05)
+        "The mean of the LSTM and AutoETS was 10% better than the LSTM")
+    assert verdict(10, naive=20, auto_ets=10.05) == (
+        "On the test span the LSTM's forecasts were as close to what happened as those of "
+        "AutoETS (within 1%), the best of the 2 other methods.")
 
 
 def test_a_forecast_is_scored_against_the_statistical_models_and_recommends_on_validation():
@@ -145,3 +151,17 @@ def test_a_forecast_is_scored_against_the_statistical_models_and_recommends_on_v
     assert changed.recommended == result.recommended
     assert changed.recommended_why == result.recommended_why
     assert changed.baselines["auto_ets"].mae != result.baselines["auto_ets"].mae
+
+
+def test_a_forecaster_saved_before_the_statistical_models_is_scored_as_it_was():
+    series = load_series((SAMPLES / "airline_passengers.csv").read_bytes())
+    trained = fit_forecast(series, ForecastConfig(epochs=1, hidden_size=4))
+    files = {**trained.files(), WEIGHTS: weights_bytes(trained.model, 1)}
+    saved = json.loads(files["config.json"])
+    assert saved["statistical_seconds"] == 60
+    del saved["statistical_seconds"]  # as every run saved before this setting
+    old = TrainedForecaster.from_files({**files, "config.json": json.dumps(saved).encode()},
+                                       trained.training)
+    assert old.config.statistical_seconds == 0
+    result = score_forecast(old, series)
+    assert set(result.futures) == {"lstm"} and "auto_ets" not in result.baselines

@@ -63,7 +63,7 @@ def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
     """Numbers for "auto" lookback and horizon, judged on the series of median length, and the
     panel's own columns and layout."""
     return replace(resolve(panel.series(panel.typical()), config), id_col=panel.id_cols,
-                   wide=panel.layout == "wide")
+                   wide=panel.layout == "wide", statistical_seconds=0)  # not yet for panels
 
 
 def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),

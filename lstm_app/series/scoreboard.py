@@ -70,24 +70,21 @@ def verdict(lstm: Scores, rows: dict[str, Scores], labels: dict[str, str],
     """The best method on the test span in one sentence, and what to do when it is not the
     LSTM. ``rows`` holds every other method's test scores; ``labels`` names the statistical
     models and the combination, ``rules`` says what each simple rule does."""
-    name = lambda n: labels.get(n) or rules[n]
+    name = lambda n: (f"the {labels[n]}" if n == COMBINATION else STATISTICAL.get(n)
+                      or f"simply {rules[n]}")
     best = min(rows, key=lambda n: rows[n].mae)
     best_mae, lstm_mae = rows[best].mae, lstm.mae
     others = len(rows)
     if abs(lstm_mae - best_mae) <= NEAR * max(lstm_mae, best_mae):
-        return (f"The LSTM's forecasts were as close to what happened on the test span as "
-                f"{name(best)}'s (within 1%), the best of the {others} other methods.")
+        return (f"On the test span the LSTM's forecasts were as close to what happened as those "
+                f"of {name(best)} (within 1%), the best of the {others} other methods.")
     if lstm_mae < best_mae:
         gain = (best_mae - lstm_mae) / best_mae
         return (f"The LSTM was the best method on the test span: its forecasts were {gain:.0%} "
-                f"closer to what happened than {name(best)}'s, the best of the {others} others.")
+                f"closer to what happened than those of {name(best)}, the best of the "
+                f"{others} others.")
     gap = (lstm_mae - best_mae) / lstm_mae if lstm_mae > 0 else 0.0
-    if best == COMBINATION:
-        return (f"The {labels[best]} was the best on the test span, {gap:.0%} closer to what "
-                f"happened than the LSTM alone: use the combination.")
-    advice = ("use its forecast, or give the LSTM a longer lookback, more epochs or a smaller "
-              "model")
-    if best in rules:
-        return (f"Simply {rules[best]} was {gap:.0%} better than the LSTM on the test span: "
-                f"{advice}.")
-    return f"{labels[best]} was {gap:.0%} better than the LSTM on the test span: {advice}."
+    first = name(best)[0].upper() + name(best)[1:]
+    return (f"{first} was {gap:.0%} better than the LSTM on the test span. To improve the LSTM, "
+            f"give it a longer lookback, more epochs or a smaller model; the forecast to use "
+            f"is chosen on the validation span, not on this one.")

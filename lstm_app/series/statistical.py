@@ -1,11 +1,13 @@
 """The statistical forecasts on the scoreboard: AutoETS, AutoTheta and AutoARIMA from
 statsforecast, scored on exactly the LSTM's windows.
 
-Each model is fitted twice, the way the LSTM is judged: on the training span, then applied at
-every validation origin (what chooses the recommended forecast); and on the training and
-validation spans, then applied at every test origin and after the last value. Applied means
-statsforecast's ``forward``: the fitted parameters run over the values before the origin, with
-nothing re-estimated and nothing after the origin read.
+Each model is fitted twice: on the training span, then applied at every validation origin
+(what chooses the recommended forecast); and on the training and validation spans, then applied
+at every test origin and after the last value. Applied means statsforecast's ``forward``: the
+fitted parameters run over the values before the origin, nothing after it is read (MSTL
+decomposes those values again at each origin). Two leanings, stated plainly: on the test span
+these models were fitted on the validation span as well, which the LSTM used only to choose its
+epoch; on the validation span that choice of epoch flatters the LSTM a little.
 
 Seasons longer than ``LONG_SEASON`` steps (52 weeks, 168 hours) make seasonal ETS impossible
 (statsforecast, like R's forecast, stops at 24) and seasonal ARIMA slow (a 52-week season on

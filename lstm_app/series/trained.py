@@ -33,8 +33,10 @@ class TrainedForecaster:
     def from_files(cls, files: dict[str, bytes], training: TrainResult) -> "TrainedForecaster":
         """The trained forecaster saved by ``files`` and its weights; a ValueError in plain
         words if they do not hold together."""
-        config = config_from_dict(ForecastConfig, read_json(files, "config.json"),
-                                  "The saved settings (config.json)")
+        values = read_json(files, "config.json")
+        if isinstance(values, dict):  # saved before the statistical models: scored as it was
+            values.setdefault("statistical_seconds", 0)
+        config = config_from_dict(ForecastConfig, values, "The saved settings (config.json)")
         if "auto" in (config.lookback, config.horizon, config.season_anchor):
             raise ValueError("The saved settings leave the lookback or horizon on auto; a "
                              "trained forecaster has numbers for both.")

@@ -72,7 +72,8 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     st.subheader("Forecast: the next step" if horizon == 1 else f"Forecast: the next {horizon} steps")
     method = pick_method(result)
     forecast = result.futures.get(method, result.forecast)
-    st.plotly_chart(forecast_chart(history, forecast, label), key=KEYS.forecast)
+    st.plotly_chart(forecast_chart(history, forecast, label, method=result.labels[method]),
+                    key=KEYS.forecast)
     st.dataframe(readable(forecast, result.series.freq), hide_index=True,
                  height=min(36 * (len(forecast) + 1) + 2, 480))
 
@@ -111,7 +112,6 @@ def pick_method(result: ForecastResult) -> str:
                       help="The recommended forecast had the smallest errors on the validation "
                            "span, which was chosen before the test span was looked at; the "
                            "chart, the table and the download follow your choice.")
-    st.caption(plain(result.recommended_why))
     return method
 
 

@@ -72,8 +72,10 @@ def _poll(keys: TaskKeys, render: Callable[[Snapshot], None],
     left, right = st.columns([5, 1])
     with left:
         progress_line(snap, speed)
-    if right.button("Stop", key=keys.stop, width="stretch",
-                    help="Stop now and keep the best weights so far."):
+    scoring = snap.stage is not None  # training is over: nothing left to stop
+    if right.button("Stop", key=keys.stop, width="stretch", disabled=scoring,
+                    help="Training is done; the forecasts are being scored." if scoring else
+                    "Stop now and keep the best weights so far."):
         job.stop()
     render(snap)
 
