@@ -20,6 +20,22 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+def test_forecast_scores_against_the_statistical_models_and_writes_the_recommended(tmp_path):
+    out, report = tmp_path / "forecast.csv", tmp_path / "report.json"
+    done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), "--epochs", "2",
+                   "--hidden-size", "8", "--out", str(out), "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    for name in ("AutoETS", "AutoTheta", "AutoARIMA", "combination"):
+        assert re.search(rf"^{name}\s+\d", done.stdout, re.M), done.stdout
+    assert "Fitting AutoARIMA (3 of 3) to score the LSTM against it…" in done.stderr
+    data = json.loads(report.read_text())
+    assert {"auto_ets", "auto_theta", "auto_arima", "combination"} <= set(data["baselines"])
+    recommended = data["recommended"]
+    assert recommended["method"] in data["methods"] and recommended["why"] in data["verdict"]
+    assert recommended["why"].startswith(f"Recommended: {recommended['name']}, whose")
+    assert len(pd.read_csv(out)) == 12
+
+
 def test_forecast_writes_the_csv_and_the_report(tmp_path):
     out, report = tmp_path / "forecast.csv", tmp_path / "report.json"
     done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), *FAST,

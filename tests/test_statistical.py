@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
 
+from lstm_app.runs.recording import record, reopen, start_run
+from lstm_app.runs.store import RunStore
 from lstm_app.series import scoreboard
 from lstm_app.series.loading import load_series
 from lstm_app.series.metrics import Scores
@@ -165,3 +167,16 @@ def test_a_forecaster_saved_before_the_statistical_models_is_scored_as_it_was():
     assert old.config.statistical_seconds == 0
     result = score_forecast(old, series)
     assert set(result.futures) == {"lstm"} and "auto_ets" not in result.baselines
+
+
+def test_a_run_reopens_with_its_scoreboard_and_inside_without_it(tmp_path):
+    series = load_series((SAMPLES / "airline_passengers.csv").read_bytes())
+    config = ForecastConfig(epochs=1, hidden_size=4)
+    store = RunStore(tmp_path)
+    run_id = start_run(store, "forecast", series, config, "airline", "airline.csv")
+    recorded = record(tmp_path, run_id, "forecast", series, config)
+    again = reopen(store, run_id)
+    assert again.recommended == recorded.recommended and "auto_ets" in again.baselines
+    assert again.baselines["auto_ets"] == recorded.baselines["auto_ets"]
+    inside = reopen(store, run_id, scoreboard=False)
+    assert set(inside.futures) == {"lstm"} and inside.test == recorded.test

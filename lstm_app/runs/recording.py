@@ -246,10 +246,14 @@ def how_it_ended(files: dict[str, bytes], otherwise: str) -> tuple[str, str]:
             else "cpu")
 
 
-def reopen(store: RunStore, run_id: str):
-    """The run's result, scored again from its saved weights: no training. Whatever is wrong
-    with its files is one ValueError sentence about this run only."""
+def reopen(store: RunStore, run_id: str, scoreboard: bool = True):
+    """The run's result, scored again from its saved weights: no training. Without
+    ``scoreboard``, a forecaster is scored without the statistical models (for a page that only
+    looks inside the network: they may take minutes). Whatever is wrong with its files is one
+    ValueError sentence about this run only."""
     task, trained, data = load_run(store, run_id)
+    if not scoreboard and getattr(trained.config, "statistical_seconds", 0):
+        trained.config = replace(trained.config, statistical_seconds=0)
     try:
         return task.score(trained, data)
     except ValueError as error:

@@ -107,7 +107,7 @@ def choose_series(result: PanelResult) -> int | None:
 
 @st.cache_resource(max_entries=4, show_spinner="Opening the run…")
 def _reopened(run_id: str):
-    return reopen(run_store(), run_id)
+    return reopen(run_store(), run_id, scoreboard=False)  # the network is what it shows
 
 
 def equations(lstm: bool) -> None:
