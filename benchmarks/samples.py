@@ -58,7 +58,7 @@ def main() -> None:
             print(f"  recommended against the best statistical ({STATISTICAL[best_stat]}) on "
                   f"the test span: {gap:+.1%} (target ≤ +5%)")
         for notice in result.notices:
-            if "scoreboard" in notice:
+            if notice.split(" ")[0] in STATISTICAL.values():
                 print(f"  note: {notice}")
         print(f"  {result.verdict}", flush=True)
 

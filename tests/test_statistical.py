@@ -77,8 +77,11 @@ def test_a_long_season_is_fitted_less_its_season_and_a_model_that_fails_is_named
     t = np.arange(320)
     weekly = 100 + 0.05 * t + 10 * np.sin(2 * np.pi * t / 52) + rng.normal(0, 1, len(t))
     out = statistical_forecasts(weekly, np.arange(260, 275), np.arange(290, 308), 13, 52, 60)
-    assert "MSTL" in out.labels["auto_ets"] and "MSTL" in out.labels["auto_arima"]
-    assert out.labels["auto_theta"] == "AutoTheta"
+    assert out.labels == {"auto_ets": "AutoETS", "auto_theta": "AutoTheta",
+                          "auto_arima": "AutoARIMA"}
+    assert out.notices == [
+        "AutoETS was fitted to the series less its 52-step season (MSTL), which is repeated.",
+        "AutoARIMA was fitted to the series less its 52-step season (MSTL), which is repeated."]
     assert np.mean(np.abs(out.test["auto_ets"][:, 0] - weekly[290:308])) < 3  # it follows
     short = statistical_forecasts(np.array([1.0, 2.0, 1.0, 2.0, 1.0, 2.0]), np.array([3]),
                                   np.array([4]), 2, 2, 60)

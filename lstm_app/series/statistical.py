@@ -48,30 +48,30 @@ class StatisticalForecasts:
     val: dict[str, np.ndarray] = field(default_factory=dict)
     test: dict[str, np.ndarray] = field(default_factory=dict)
     future: dict[str, np.ndarray] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)  # "AutoETS", or how it was fitted
+    labels: dict[str, str] = field(default_factory=dict)  # "AutoETS", …
     seconds: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
 
 def model_for(name: str, season: int | None):
     """The statsforecast model ``name`` for a series with this season (None or 1: none), and
-    its label."""
+    how it is fitted when that is not plain ("" when it is)."""
     from statsforecast.models import MSTL, AutoARIMA, AutoETS, AutoTheta
 
     m = season if season and season > 1 else 1
     if name == "auto_theta":
-        return AutoTheta(season_length=m), "AutoTheta"
+        return AutoTheta(season_length=m), ""
     long = m > LONG_SEASON
     if name == "auto_ets":
         if long:
             return (MSTL(season_length=m, trend_forecaster=AutoETS(model="ZZN")),
-                    f"AutoETS (on the series less its {m}-step season, by MSTL)")
-        return AutoETS(season_length=m), "AutoETS"
+                    f"fitted to the series less its {m}-step season (MSTL), which is repeated")
+        return AutoETS(season_length=m), ""
     if name == "auto_arima":
         if long:
             return (MSTL(season_length=m, trend_forecaster=AutoARIMA()),
-                    f"AutoARIMA (on the series less its {m}-step season, by MSTL)")
-        return AutoARIMA(season_length=m), "AutoARIMA"
+                    f"fitted to the series less its {m}-step season (MSTL), which is repeated")
+        return AutoARIMA(season_length=m), ""
     raise ValueError(f"There is no statistical model {name!r}.")
 
 
@@ -90,8 +90,8 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
                      f"against it")
         started = time.perf_counter()
         try:
-            val, test, future, label = _one_model(name, y, val_origins, test_origins, horizon,
-                                                  season, started + seconds)
+            val, test, future, how = _one_model(name, y, val_origins, test_origins, horizon,
+                                                season, started + seconds)
         except _TimeUp:
             out.notices.append(f"{label} was left out of the scoreboard: fitting and applying "
                                f"it at every origin took longer than its {seconds:g}-second "
@@ -109,6 +109,8 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
             continue
         out.val[name], out.test[name], out.future[name] = val, test, future
         out.labels[name], out.seconds[name] = label, time.perf_counter() - started
+        if how:
+            out.notices.append(f"{label} was {how}.")
     return out
 
 
@@ -124,10 +126,10 @@ def _one_model(name, y, val_origins, test_origins, horizon, season, deadline):
     apply_rows = max(APPLY_ROWS, 10 * (season or 1)) if arima else len(y)
 
     def fitted(end: int):
-        model, label = model_for(name, season)
+        model, how = model_for(name, season)
         model = model.fit(y[max(0, end - fit_rows):end])
         check()
-        return model, label
+        return model, how
 
     def applied(model, origin: int) -> np.ndarray:
         forecast = model.forward(y=y[max(0, origin - apply_rows):origin], h=horizon)["mean"]
@@ -136,11 +138,11 @@ def _one_model(name, y, val_origins, test_origins, horizon, season, deadline):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsforecast's warnings become our notices or nothing
-        model, label = fitted(int(val_origins[0]))
+        model, how = fitted(int(val_origins[0]))
         val = np.stack([applied(model, o) for o in val_origins]).reshape(-1, horizon)
-        model, label = fitted(int(test_origins[0]))
+        model, how = fitted(int(test_origins[0]))
         test = np.stack([applied(model, o) for o in test_origins]).reshape(-1, horizon)
         future = applied(model, len(y))
     if arima and int(test_origins[0]) > fit_rows:
-        label += f" (fitted to the last {fit_rows:,} values)"
-    return val, test, future, label
+        how = f"fitted to the last {fit_rows:,} values before each span"
+    return val, test, future, how
