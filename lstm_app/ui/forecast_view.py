@@ -102,10 +102,12 @@ def pick_method(result: ForecastResult) -> str:
     if len(result.futures) < 2:
         return result.recommended
     names = list(result.futures)
-    if (st.session_state.get(KEYS.method_of) != id(result)
-            or st.session_state.get(KEYS.method) not in names):  # a new result: its own pick
+    # A new result starts from its own recommendation (the result itself is kept to tell: an
+    # id() may be reused by the next result once the last one is gone).
+    if (st.session_state.get(KEYS.method_of) is not result
+            or st.session_state.get(KEYS.method) not in names):
         st.session_state[KEYS.method] = result.recommended
-        st.session_state[KEYS.method_of] = id(result)
+        st.session_state[KEYS.method_of] = result
     recommended = lambda name: " (recommended)" if name == result.recommended else ""
     method = st.radio("Forecast to use", names, key=KEYS.method, horizontal=True,
                       format_func=lambda name: result.labels[name] + recommended(name),
