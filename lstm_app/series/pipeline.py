@@ -226,8 +226,11 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     with torch.no_grad():
         model.eval()
         lstm_future = unscale(model(w.values[-lookback:][None])[0][0].cpu().double().numpy())
-    stat, found = _methods(w.y, val_origins, test_origins, series.season_length, config,
-                           (val_pred, test_pred, lstm_future), val_actual, floor, on_stage)
+    stat = statistical_forecasts(w.y, val_origins, test_origins, horizon, series.season_length,
+                                 config.statistical_seconds, on_stage)
+    for spans in (stat.val, stat.test, stat.future):
+        spans.update({name: _floored(pred, floor) for name, pred in spans.items()})
+    found = scoreboard.methods(val_pred, test_pred, lstm_future, stat, val_actual)
     recommended, why = scoreboard.recommend(found, val_actual)
     baseline_preds = {**evaluation.baseline_forecasts(w.y, test_origins, horizon,
                                                       series.season_length),
@@ -235,8 +238,9 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     test_row, baseline_rows = evaluation.score(test_actual, test_pred, baseline_preds, train_y,
                                                series.season_length)
     widths, interval_notices = evaluation.interval_widths(val_actual, val_pred)
-    futures = {name: future_table(future_index(series, horizon), pred, widths if name == LSTM
-                                  else evaluation.interval_widths(val_actual, found.val[name])[0],
+    index = future_index(series, horizon)
+    futures = {name: future_table(index, pred, widths if name == LSTM else
+                                  evaluation.interval_widths(val_actual, found.val[name])[0],
                                   floor)
                for name, pred in found.future.items()}
     scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
@@ -260,17 +264,6 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         seconds=time.perf_counter() - started + trained.training.seconds,
         labels=found.labels, futures=futures, recommended=recommended, recommended_why=why,
         method_seconds=stat.seconds)
-
-
-def _methods(y, val_origins, test_origins, season, config, lstm, val_actual, floor, on_stage):
-    """The statistical models' forecasts on the same origins (floored like the LSTM's), and
-    every method that may be recommended: the LSTM (``lstm``: its validation, test and future
-    forecasts), those models and their combination."""
-    stat = statistical_forecasts(y, val_origins, test_origins, len(lstm[2]), season,
-                                 config.statistical_seconds, on_stage)
-    for spans in (stat.val, stat.test, stat.future):
-        spans.update({name: _floored(pred, floor) for name, pred in spans.items()})
-    return stat, scoreboard.methods(*lstm, stat, val_actual)
 
 
 def _floored(values: np.ndarray, floor: float | None) -> np.ndarray:

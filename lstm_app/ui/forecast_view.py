@@ -71,7 +71,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
 
     st.subheader("Forecast: the next step" if horizon == 1 else f"Forecast: the next {horizon} steps")
     method = pick_method(result)
-    forecast = result.futures[method]
+    forecast = result.futures.get(method, result.forecast)
     st.plotly_chart(forecast_chart(history, forecast, label, method=result.labels[method]),
                     key=KEYS.forecast)
     st.dataframe(readable(forecast, result.series.freq), hide_index=True,
