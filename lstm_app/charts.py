@@ -286,10 +286,12 @@ def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
 
 @literal
 def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,
-                   tail: int | None = None, method: str = "LSTM") -> go.Figure:
+                   tail: int | None = None, method: str = "LSTM",
+                   base: pd.DataFrame | None = None) -> go.Figure:
     """Recent history, then the forecast with its bands, joined at the last observation ("now");
     a forecast of one step is a point with its intervals as error bars (a band from "now" to one
-    point would be a wedge that says nothing)."""
+    point would be a wedge that says nothing). With ``base`` (a what-if's base forecast), that
+    one is drawn dashed beside it."""
     recent = history.tail(tail if tail is not None else max(4 * len(forecast), 48))
     last_time, last_value = history.index[-1], float(history.iloc[-1])
     fig = go.Figure(_line(recent.index, recent, "actual", ACTUAL))
@@ -313,6 +315,9 @@ def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,
         _add_bands(fig, x, forecast, prefix=[last_value])
         fig.add_trace(_line(x, [last_value, *forecast["forecast"]], f"{method} forecast", LSTM))
         title = f"Forecast: the next {len(forecast)} steps"
+    if base is not None:
+        fig.add_trace(_line([last_time, *base["time"]], [last_value, *base["forecast"]],
+                            "base forecast", VALIDATION, dash="dash"))
     fig.add_vline(x=last_time, line_dash="dash", line_width=1, line_color="#888888",
                   annotation_text="now", annotation_position="top left")
     return _layout(fig, title, _x_title(history.index), value_label)

@@ -21,10 +21,10 @@ from .runs.commands import add_runs_command, run_runs_command
 from .runs.recording import record, start_run
 from .runs.store import RunStore
 from .series.evaluation import coverage_note
-from .series.loading import load_series
+from .series.loading import load_series, with_future
 from .series.metrics import NEAR_ZERO
 from .series.panel import load_panel
-from .series.pipeline import ForecastResult
+from .series.pipeline import ForecastResult, with_method
 from .tasks import FORECAST, PANEL, TEXT, Task
 from .text.corpus import read_text
 from .series.sizing import suggested_config as suggested_forecast
@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("data", help="the CSV file")
     _add_settings(f, FORECAST, SUGGESTED_FOR_SERIES)
     f.add_argument("--out", type=Path, help="write the forecast here (CSV)")
+    f.add_argument("--future", type=Path, metavar="FUTURE.csv",
+                   help="planned values of the --known-covariates columns after the last "
+                        "value: a CSV with the time column and those columns")
     t = commands.add_parser("text", help="train an LSTM language model on a text file")
     t.add_argument("corpus", help="the text file (UTF-8 preferred)")
     _add_settings(t, TEXT, SUGGESTED_FOR_TEXT)
@@ -153,13 +156,15 @@ def run_forecast_command(args: argparse.Namespace) -> int:
         return run_panel_command(args, given)
     series = load_series(args.data, time_col=columns.time_col, value_col=columns.value_col,
                          covariates=columns.covariates)
+    if args.future:
+        series = with_future(args.future, series)
     for notice in series.notices:
         print(f"note: {notice}", file=sys.stderr)
     config = suggested_forecast(series, given)
     result = _train(args, FORECAST, series, config, Path(args.data).name)
     print(results_table(result))
     if args.out:
-        result.forecast.to_csv(args.out, index=False)
+        with_method(result, result.recommended).to_csv(args.out, index=False)
         print(f"Forecast written to {args.out}")
     _write_report(args, FORECAST, result)
     return 0

@@ -8,6 +8,7 @@ from lstm_app.ui.coach_view import forecast_coach, panel_coach
 from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
 from lstm_app.ui.forecast_view import show_result
 from lstm_app.ui.keys import FORECAST as KEYS
+from lstm_app.ui.known_view import planned_series
 from lstm_app.ui.navigation import use_app_navigation
 from lstm_app.ui.panel_input import is_panel, show_panel
 from lstm_app.ui.panel_view import live_view, show_panel_result
@@ -38,6 +39,8 @@ config = forecast_settings(chosen)
 if config is None:
     st.stop()
 model_size_note(data, config)
+if not many:  # the plan of the known-ahead inputs over the horizon, editable
+    data = planned_series(data, config) or data  # while a value is blank, Train names it
 
 train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config),
              offer_at=offers, earlier=lambda: earlier_run(task, chosen.fingerprint, config))

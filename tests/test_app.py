@@ -23,7 +23,7 @@ from tests.conftest import REPO, assert_widgets_follow_the_table, poll, shown
 FORECAST = "pages/forecast.py"
 RESULTS = "Scores on the test span"
 SAMPLE_FREQUENCIES = {"airline_passengers": "monthly", "noisy_sine": "row order",
-                      "daily_sales": "daily"}
+                      "daily_sales": "daily", "promo_sales": "daily"}
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_the_settings_widgets_are_built_from_the_settings_table(app):
     at.run()
     assert not at.exception
     assert_widgets_follow_the_table(at, FORECAST_TASK, "fc", tightened=("lookback", "horizon"),
-                                    absent=("id_embedding", "calendar", "season_anchor"))
+                                    absent=("id_embedding", "season_anchor"))
     assert at.number_input(key="fc_lookback").max == 144  # the series' length
 
 

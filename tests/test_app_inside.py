@@ -6,6 +6,8 @@ import torch
 from lstm_app.inside.explain import forecast_trace
 from lstm_app.inside.series_input import series_input
 from lstm_app.runs.recording import record, start_run
+from lstm_app.series.calendar import calendar_features
+from lstm_app.series.known import network_table
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.settings import TextConfig
@@ -38,8 +40,13 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
                                                "Gates and states over time",
                                                "Hidden states as features"]
     # The last step of the window before the future: the network's own h, from torch's kernel.
-    window = torch.as_tensor(result.scaler.transform(
-        series.frame.iloc[-result.config.lookback:].to_numpy()), dtype=torch.float32)[None]
+    # It reads the value, then the month of the year as a sine and a cosine, left unscaled.
+    assert result.trained.inputs == ("passengers", "month of year (sine)",
+                                     "month of year (cosine)")
+    table = network_table(series, result.config)[-result.config.lookback:]
+    lookback = result.config.lookback
+    assert table[:, 1:] == pytest.approx(calendar_features(series.frame.index, "MS")[-lookback:])
+    window = torch.as_tensor(result.scaler.transform(table), dtype=torch.float32)[None]
     with torch.no_grad():
         out, _ = result.model.rnn(result.model.rnn_inputs(window))
     [numbers] = [d.value for d in at.dataframe if "h(t)" in d.value.columns]

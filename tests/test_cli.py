@@ -44,8 +44,9 @@ def test_forecast_writes_the_csv_and_the_report(tmp_path):
     assert "seasonal naive" in done.stdout and "LSTM" in done.stdout
     forecast = pd.read_csv(out)
     assert list(forecast.columns) == ["time", "forecast", "lower_80", "upper_80", "lower_95",
-                                      "upper_95"]
+                                      "upper_95", "method"]
     assert forecast["time"].iloc[0] == "1961-01-01" and len(forecast) == 12
+    assert set(forecast["method"]) == {"LSTM"}  # the recommended: no statistical model here
     data = json.loads(report.read_text())
     assert set(data["baselines"]) == {"naive", "seasonal_naive", "drift"}
     for row in [data["test"], *data["baselines"].values()]:

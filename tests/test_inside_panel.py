@@ -22,7 +22,7 @@ from lstm_app.series.trained import TrainedForecaster
 from lstm_app.series.windows import Scaler
 
 DAYS = pd.date_range("2023-01-01", periods=120, freq="D")
-FAST = ForecastConfig(statistical_seconds=0, lookback=14, horizon=7, epochs=2, hidden_size=8, batch_size=16,
+FAST = ForecastConfig(statistical_seconds=0, calendar=False, lookback=14, horizon=7, epochs=2, hidden_size=8, batch_size=16,
                       patience=0)
 
 

@@ -85,8 +85,11 @@ def test_covariates_are_extra_inputs():
     values = seasonal()
     result = run_forecast(monthly(values, covariate=np.arange(120) % 7),
                           ForecastConfig(statistical_seconds=0, lookback=12, horizon=3, **FAST))
-    assert result.model.shape.n_features == 2
-    assert result.scaler.mean_.shape == (2,)
+    # the value, the covariate, then the month of the year (a sine and a cosine): the
+    # covariate is read over the past only, the month over the horizon too
+    assert result.model.shape.n_features == 4 and result.model.shape.known == 2
+    assert result.scaler.mean_.shape == (4,)
+    assert result.scaler.mean_[2:].tolist() == [0, 0] and result.scaler.std_[2:].tolist() == [1, 1]
 
 
 def test_same_seed_same_forecast():

@@ -33,7 +33,7 @@ def test_every_sample_exists_and_parses():
 
 def test_list_samples_filters_by_kind():
     assert {s.name for s in list_samples("series")} == {"airline_passengers", "noisy_sine",
-                                                        "daily_sales", "stores"}
+                                                        "daily_sales", "promo_sales", "stores"}
     assert {s.name for s in list_samples("text")} == {"shakespeare_excerpt", "keras_toy_sentence", "lstm_zh"}
     assert list_samples("no-such-kind") == []
 
@@ -44,7 +44,7 @@ def test_sample_path():
         sample_path("x")
     assert str(err.value) == (
         "There is no sample called 'x'; choose one of: airline_passengers, noisy_sine, daily_sales, "
-        "stores, shakespeare_excerpt, keras_toy_sentence, lstm_zh."
+        "promo_sales, stores, shakespeare_excerpt, keras_toy_sentence, lstm_zh."
     )
 
 
@@ -55,7 +55,7 @@ def test_airline_passengers():
         assert sample_path("airline_passengers").read_bytes() == AIRLINE_SOURCE.read_bytes()
 
 
-@pytest.mark.parametrize("name", ["noisy_sine", "daily_sales", "stores"])
+@pytest.mark.parametrize("name", ["noisy_sine", "daily_sales", "promo_sales", "stores"])
 def test_generators_rewrite_the_shipped_file_byte_identically(name, tmp_path):
     make = generator(name)["make"]
     make(tmp_path / "a.csv")
@@ -80,3 +80,15 @@ def test_daily_sales_has_gaps_blanks_and_promo_lift():
     assert df.loc[df["promo"] == 1, "sales"].mean() > df.loc[df["promo"] == 0, "sales"].mean()
     christmas = df[df["date"].dt.strftime("%m-%d") == "12-25"]["sales"]
     assert (christmas < 0.1 * df["sales"].median()).all()
+
+
+def test_promo_sales_has_a_plan_after_its_last_sale_and_closes_on_german_holidays():
+    df = pd.read_csv(sample_path("promo_sales"), parse_dates=["date"])
+    assert list(df.columns) == ["date", "promo", "sales"] and len(df) == 728 + 28
+    assert df["sales"].iloc[:728].notna().all() and df["sales"].iloc[728:].isna().all()
+    assert set(df["promo"]) == {0, 1} and df["promo"].iloc[728:].sum() > 0  # promotions planned
+    sales = df.set_index("date")["sales"]
+    assert sales["2023-10-03"] < 0.1 * sales.median()  # German Unity Day: closed
+    sundays = sales[sales.index.dayofweek == 6]
+    lifted = df.loc[df["promo"] == 1, "sales"].mean() / df.loc[df["promo"] == 0, "sales"].mean()
+    assert lifted > 1.3 and sundays.median() < 0.5 * sales.median()

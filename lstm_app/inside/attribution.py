@@ -40,4 +40,5 @@ def occlusion(predict: Callable[[torch.Tensor], torch.Tensor], window: torch.Ten
 def forecast_attribution(view: SeriesInput, origin: int) -> np.ndarray:
     """Occlusion scores of the window before ``origin``, for the trained forecaster."""
     window = view.inputs[origin - view.lookback:origin]              # (lookback, inputs)
-    return occlusion(lambda x: view.model(x)[0], window, view.observed)
+    return occlusion(lambda x: view.model(x, None, view.future(origin, len(x)))[0], window,
+                     view.observed)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..series.known import future_inputs, known_positions, network_table
 from ..series.loading import SeriesData
 from ..series.model import Forecaster
 from ..series.panel_pipeline import PanelResult
@@ -30,6 +31,16 @@ class SeriesInput:
     model: Forecaster
     lookback: int
     test_start: int       # its first test row, counted in its own rows
+    # (rows + horizon, known) scaled: the inputs also read over the horizon, through the
+    # forecast's own horizon after the last row; None when the network reads none
+    ahead: torch.Tensor | None = None
+
+    def future(self, origin: int, batch: int = 1) -> torch.Tensor | None:
+        """What the network reads over the horizon from ``origin``: (batch, horizon, known)."""
+        if self.ahead is None:
+            return None
+        steps = self.model.shape.horizon
+        return self.ahead[origin:origin + steps][None].expand(batch, -1, -1)
 
     @property
     def observed(self) -> int:
@@ -43,15 +54,27 @@ def series_input(result, i: int | None = None) -> SeriesInput:
     lookback = result.config.lookback
     model = result.model.cpu().eval()
     if not isinstance(result, PanelResult):
-        frame = result.series.frame
-        inputs = torch.as_tensor(result.scaler.transform(frame.to_numpy(dtype="float64")),
+        trained, series = result.trained, result.series
+        inputs = torch.as_tensor(trained.scaler.transform(network_table(series, trained.config)),
                                  dtype=torch.float32)
-        return SeriesInput(result.series, inputs, model, lookback, int(result.split.test[0]))
+        return SeriesInput(series, inputs, model, lookback, int(result.split.test[0]),
+                           _ahead(result, inputs))
     trained, panel, split = result.trained, result.panel, result.split
     inputs = network_inputs(panel, trained.mean, trained.std, trained.config.calendar,
                             trained.config.id_embedding > 0, torch.device("cpu"), only=i)
     return SeriesInput(panel.series(i), inputs, model, lookback,
                        int(split.test[i] - split.starts[i]))
+
+
+def _ahead(result, inputs: torch.Tensor) -> torch.Tensor | None:
+    """The known-ahead inputs, scaled, over the series and then over its forecast's horizon."""
+    trained = result.trained
+    positions = known_positions(trained.inputs, trained.config)
+    if not positions:
+        return None
+    future = future_inputs(result.series, trained.config, trained.inputs, result.known)
+    future = torch.as_tensor(trained.scaler.transform(future), dtype=torch.float32)
+    return torch.cat([inputs, future])[:, positions]
 
 
 def readable_series(result: PanelResult) -> np.ndarray:

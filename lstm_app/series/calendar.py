@@ -1,36 +1,115 @@
-"""Calendar inputs from a time index: where in the day, week and year each step falls, as sine
-and cosine pairs (so that 23:00 sits next to 00:00 and December next to January). Known for any
-time, past or future; the cycles shorter than the data's step are left out (an hourly series
-gets the hour, weekday and day of the year; a monthly one only the month)."""
+"""Inputs known from the time index alone, for any time, past or future.
+
+Calendar inputs: where in the day, week and year each step falls, as sine and cosine pairs (so
+that 23:00 sits next to 00:00 and December next to January). The cycles shorter than the data's
+step are left out (an hourly series gets the hour, weekday and day of the year; a monthly one
+only the month).
+
+Public holidays, from the ``holidays`` package: a country code with an optional region after a
+hyphen ("DE", "CN", "US-CA", "DE-BY"). A step of a day or less reads 1 on a holiday and 0
+otherwise; a longer step (a week, a month) counts the holidays it holds.
+"""
 
 from __future__ import annotations
 
+import holidays
 import numpy as np
 import pandas as pd
+
+CYCLES = {"hour": "time of day", "weekday": "day of week", "yearday": "day of year",
+          "month": "month of year"}
+CALENDAR_NAMES = [f"{words} ({wave})" for words in CYCLES.values() for wave in ("sine", "cosine")]
+
+
+def _cycles(freq: str) -> list[str]:
+    two = pd.date_range("2024-01-01", periods=2, freq=freq)
+    step = two[1] - two[0]  # a calendar month counts as its 31 days: the year is what it sees
+    cycles = []
+    if step < pd.Timedelta(days=1):
+        cycles.append("hour")
+    if step < pd.Timedelta(days=7):
+        cycles.append("weekday")
+    if step < pd.Timedelta(days=28):
+        cycles.append("yearday")
+    elif step < pd.Timedelta(days=365):
+        cycles.append("month")
+    return cycles  # a yearly series: every step at the same place in the calendar
 
 
 def calendar_features(times: pd.DatetimeIndex, freq: str) -> np.ndarray:
     """``(len(times), 2 × cycles)`` in [-1, 1]: a sine and a cosine per cycle the step can see."""
-    two = pd.date_range("2024-01-01", periods=2, freq=freq)
-    step = two[1] - two[0]  # a calendar month counts as its 31 days: the year is what it sees
     times = pd.DatetimeIndex(times)
-    cycles = []
-    if step < pd.Timedelta(days=1):
-        cycles.append((times.hour * 60 + times.minute) / 1440)  # the time of day
-    if step < pd.Timedelta(days=7):
-        cycles.append(times.day_of_week / 7)
-    if step < pd.Timedelta(days=28):
-        cycles.append((times.day_of_year - 1) / 366)
-    elif step < pd.Timedelta(days=365):
-        cycles.append((times.month - 1) / 12)
-    if not cycles:  # a yearly series: every step at the same place in the calendar
+    where = {"hour": lambda: (times.hour * 60 + times.minute) / 1440,
+             "weekday": lambda: times.day_of_week / 7,
+             "yearday": lambda: (times.day_of_year - 1) / 366,
+             "month": lambda: (times.month - 1) / 12}
+    cycles = _cycles(freq)
+    if not cycles:
         return np.zeros((len(times), 0))
-    phase = 2 * np.pi * np.stack([np.asarray(c, dtype=np.float64) for c in cycles], axis=1)
+    phase = 2 * np.pi * np.stack([np.asarray(where[c](), dtype=np.float64) for c in cycles], axis=1)
     return np.concatenate([np.sin(phase), np.cos(phase)], axis=1)
+
+
+def calendar_names(freq: str | None) -> list[str]:
+    """The names of ``calendar_features``' columns, in order ("day of week (sine)", …)."""
+    cycles = _cycles(freq) if freq else []
+    return ([f"{CYCLES[c]} (sine)" for c in cycles] + [f"{CYCLES[c]} (cosine)" for c in cycles])
 
 
 def calendar_count(freq: str | None) -> int:
     """How many columns ``calendar_features`` gives for ``freq`` (0 without dates)."""
-    if freq is None:
-        return 0
-    return calendar_features(pd.date_range("2024-01-01", periods=1, freq=freq), freq).shape[1]
+    return len(calendar_names(freq))
+
+
+def check_holidays(code: str) -> None:
+    """Refuse a country or region the ``holidays`` package does not know, in one sentence."""
+    country, _, region = code.partition("-")
+    known = holidays.list_supported_countries()
+    if country not in known:
+        raise ValueError(f"'{code}' is not a country the holidays calendar knows; give a "
+                         f"two-letter country code such as DE, CN, US or GB (a region after a "
+                         f"hyphen: US-CA, DE-BY).")
+    if region and region not in known[country]:
+        regions = ", ".join(known[country][:12]) or "none"
+        raise ValueError(f"'{region}' is not a region of {country} the holidays calendar knows; "
+                         f"choose one of: {regions}.")
+
+
+def holiday_choices() -> dict[str, str]:
+    """Every country and region the ``holidays`` package knows, code → "Germany, BY (DE-BY)",
+    by name; "" (none) first."""
+    from holidays import registry  # the package's own table of countries and their names
+
+    names = {entry[1]: key.replace("_", " ").title() for key, entry in registry.COUNTRIES.items()}
+    choices = {"": "none"}
+    supported = holidays.list_supported_countries()
+    for code in sorted((c for c in supported if c in names), key=names.get):  # not alpha-3 too
+        name, regions = names[code], supported[code]
+        choices[code] = f"{name} ({code})"
+        choices.update({f"{code}-{r}": f"{name}, {r} ({code}-{r})" for r in regions})
+    return choices
+
+
+def holiday_name(code: str) -> str:
+    return f"public holiday ({code})"
+
+
+def holiday_counts(times: pd.DatetimeIndex, freq: str, code: str) -> np.ndarray:
+    """``(len(times),)``: how many public holidays of ``code`` each step holds (0 or 1 for a
+    step of a day or less)."""
+    check_holidays(code)
+    times = pd.DatetimeIndex(times)
+    if not len(times):
+        return np.zeros(0)
+    country, _, region = code.partition("-")
+    step_end = times + pd.tseries.frequencies.to_offset(freq)
+    days = pd.date_range(times.min().normalize(), step_end.max().normalize(), freq="D")
+    calendar = holidays.country_holidays(country, subdiv=region or None,
+                                         years=range(days[0].year, days[-1].year + 1))
+    is_holiday = np.fromiter((d in calendar for d in days.date), dtype=bool, count=len(days))
+    if pd.Timedelta(days=1) >= (step_end[0] - times[0]):
+        return is_holiday[(times.normalize() - days[0]).days].astype(np.float64)
+    counts = np.concatenate([[0], np.cumsum(is_holiday)])   # holidays before each day
+    first = (times.normalize() - days[0]).days
+    last = (step_end.normalize() - days[0]).days             # the day the next step begins
+    return (counts[last] - counts[first]).astype(np.float64)

@@ -9,7 +9,7 @@ Problems the user can fix raise a ValueError whose message is one plain sentence
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -58,6 +58,9 @@ class SeriesData:
     notices: tuple[str, ...]  # every repair, one plain sentence each
     numeric_columns: tuple[str, ...]  # columns usable as value or covariate, in file order
     name: str  # e.g. the file name
+    # The rows after the last value (the value blank): the covariates as the file plans them,
+    # on the same grid (NaN where blank); empty when the file ends with its last value.
+    future: pd.DataFrame | None = None
 
 
 def load_series(source, *, time_col: str | None = None, value_col: str | None = None,
@@ -84,9 +87,13 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
         frame, freq, label = frame.reset_index(drop=True), None, "row order (no time column)"
     else:
         frame, freq, label = _onto_regular_grid(frame, times, time_col, notices)
+    if freq is None:
+        frame.index = pd.RangeIndex(len(frame), name="step")
+    frame, future = _split_future(frame, value_col, notices)
     frame = _fill_from_past(frame, notices)
     if freq is None:
         frame.index = pd.RangeIndex(len(frame), name="step")
+        future.index = pd.RangeIndex(len(frame), len(frame) + len(future), name="step")
     season = season_length_for(freq, frame[value_col].to_numpy())
     unseen = unseen_season(freq, len(frame))
     if unseen:
@@ -95,7 +102,52 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
                        f"(more data would let the forecast learn it).")
     usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     return SeriesData(frame, value_col, tuple(covariates), time_col, freq, label, season, tuple(notices),
-                      usable, name)
+                      usable, name, future)
+
+
+def _split_future(frame: pd.DataFrame, value_col: str,
+                  notices: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows up to the last value, and the rows after it (their covariates: planned values
+    of the columns known ahead), said in ``notices``."""
+    present = frame[value_col].notna().to_numpy()
+    last = len(present) - int(present[::-1].argmax()) if present.any() else len(present)
+    future = frame.iloc[last:].drop(columns=[value_col])
+    if len(future):
+        kept = ("their other columns are kept as planned future values" if future.shape[1]
+                else "they are left out")
+        notices.append(f"The last {count_of(len(future), 'row')} {'has' if len(future) == 1 else 'have'} "
+                       f"no value in {quoted(value_col)}, so {'it is' if len(future) == 1 else 'they are'} "
+                       f"not part of the series; {kept}.")
+    return frame.iloc[:last], future
+
+
+def with_future(source, series: SeriesData, name: str | None = None) -> SeriesData:
+    """``series`` with the planned values of a second file (the time column, then the columns
+    known ahead), which win over the file's own future rows; a ValueError in one sentence
+    when it cannot be read."""
+    planned = _read_future(source, series, name)
+    future = planned if series.future is None else planned.combine_first(series.future)
+    return replace(series, future=future)
+
+
+def _read_future(source, series: SeriesData, name: str | None) -> pd.DataFrame:
+    notices: list[str] = []
+    table, name = read_csv_table(source, name, notices)
+    if series.time_col is None:
+        numbers = read_numbers(table, notices).frame
+        numbers.index = pd.RangeIndex(len(series.frame), len(series.frame) + len(numbers),
+                                      name=series.frame.index.name)
+        return numbers
+    column = series.time_col if series.time_col in table.columns else None
+    column, times = find_time_column(table, column, notices)
+    if times is None:
+        raise ValueError(f"The future file {quoted(name)} has no date column; give it the "
+                         f"column {quoted(series.time_col)} with the dates to forecast.")
+    numbers = read_numbers(table.drop(columns=[column]), notices).frame
+    readable = times.notna().to_numpy()
+    index = snap_to_grid(pd.DatetimeIndex(times[readable]), series.freq)
+    numbers = numbers[readable].set_axis(index.rename(series.frame.index.name))
+    return numbers[~numbers.index.duplicated(keep="last")].sort_index()
 
 
 def _many_series(table: pd.DataFrame, time_col: str | None) -> list[str]:

@@ -24,6 +24,7 @@ class ForecasterShape:
     season_anchor: int = 0   # predict the change from one season back (0: not)
     id_count: int = 0        # a panel's series, when each has a learned embedding
     id_dim: int = 0          # the size of that embedding (0: none)
+    known: int = 0           # inputs also read over the horizon (planned values, calendar)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -38,13 +39,26 @@ class Forecaster(nn.Module):
         self.ids = nn.Embedding(shape.id_count, shape.id_dim) if shape.id_dim else None
         self.dropout = nn.Dropout(shape.dropout)
         self.head = nn.Linear(shape.hidden_size, shape.horizon)
+        # Each step of the horizon reads its own known-ahead values beside the last state.
+        self.ahead = nn.Sequential(
+            nn.Linear(shape.hidden_size + shape.known, shape.hidden_size), nn.Tanh(),
+            nn.Linear(shape.hidden_size, 1)) if shape.known else None
 
-    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
+    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None,
+                future: torch.Tensor | None = None):
         """x: (batch, lookback, features), target in column 0 (and, with an id embedding, the
-        series' number in the last column) -> (batch, horizon) and the MSE loss."""
+        series' number in the last column); future: (batch, horizon, known) the known-ahead
+        inputs over the horizon -> (batch, horizon) and the MSE loss."""
         x, ids = self.split_ids(x)
         out, _ = self.rnn(self.rnn_inputs(x, ids))             # (batch, lookback, hidden)
-        pred = self.head(self.dropout(out[:, -1]))             # (batch, horizon)
+        state = self.dropout(out[:, -1])                       # (batch, hidden)
+        pred = self.head(state)                                # (batch, horizon)
+        if self.ahead is not None:
+            if future is None:
+                raise ValueError("This forecaster reads known-ahead inputs over the horizon; "
+                                 "give their values.")
+            steps = state[:, None, :].expand(-1, future.shape[1], -1)
+            pred = pred + self.ahead(torch.cat([steps, future], dim=-1))[..., 0]
         m = self.shape.season_anchor
         if m:  # back from changes to levels: the same step one season earlier, repeated
             back = x.shape[1] - m + torch.arange(pred.shape[1], device=x.device) % m
@@ -73,11 +87,12 @@ class Forecaster(nn.Module):
         return torch.cat([x, embedded], dim=-1)
 
 
-def build_forecaster(config, id_count: int = 0, calendar: int = 0) -> Forecaster:
+def build_forecaster(config, id_count: int = 0, calendar: int = 0, known: int = 0) -> Forecaster:
     """The network a ForecastConfig describes, once its lookback and horizon are numbers: the one
     place a forecaster is made from settings (training, reopening, bundles, the page's size note).
-    A panel's network also reads ``calendar`` calendar columns and, with ``config.id_embedding``,
-    embeds each of its ``id_count`` series."""
+    It also reads ``calendar`` inputs from the dates (calendar, holidays), ``known`` of its
+    inputs over the horizon as well and, with ``config.id_embedding``, embeds each of a
+    panel's ``id_count`` series."""
     if not isinstance(config.horizon, int) or not isinstance(config.season_anchor, int):
         raise ValueError("The horizon and season anchor must be resolved to numbers before the "
                          "network is built.")
@@ -87,7 +102,7 @@ def build_forecaster(config, id_count: int = 0, calendar: int = 0) -> Forecaster
         hidden_size=config.hidden_size, num_layers=config.num_layers, dropout=config.dropout,
         cell=config.cell, anchor_last=config.anchor_last, season_anchor=config.season_anchor,
         id_count=id_count if id_dim else 0,
-        id_dim=id_dim))
+        id_dim=id_dim, known=known))
 
 
 def count_parameters(model: nn.Module) -> int:

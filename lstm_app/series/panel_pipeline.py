@@ -62,6 +62,10 @@ class PanelResult:
 def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
     """Numbers for "auto" lookback and horizon, judged on the series of median length, and the
     panel's own columns and layout."""
+    if config.known_covariates or config.holidays:
+        raise ValueError("Columns known ahead and public holidays are read for one series, not "
+                         "yet for a file of many series; leave them empty (the calendar inputs "
+                         "work for both).")
     return replace(resolve(panel.series(panel.typical()), config), id_col=panel.id_cols,
                    wide=panel.layout == "wide", statistical_seconds=0)  # not yet for panels
 

@@ -28,9 +28,12 @@ from . import scoreboard
 from .metrics import Scores
 from .scoreboard import LSTM
 from .statistical import statistical_forecasts
-from .model import Forecaster, build_forecaster
+from .ahead import floor_of, floored, forecast_ahead, future_table
+from .known import (check_future, future_index, future_known, input_names, known_positions,
+                    network_table)
+from .model import Forecaster
 from .settings import ForecastConfig
-from .trained import TrainedForecaster
+from .trained import TrainedForecaster, build_single
 from .windows import Scaler, Split, make_windows, split_rows, window_ids
 
 MAX_AUTO_LOOKBACK = 336
@@ -60,6 +63,9 @@ class ForecastResult:
     recommended: str = "lstm"
     recommended_why: str = ""
     method_seconds: dict = field(default_factory=dict)  # each statistical model's fit and use
+    # The known-ahead values the future forecast read (one row per step; no columns without
+    # known-ahead inputs): what the page's what-if table starts from.
+    known: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     # What the pages read of the trained forecaster, by the names they always had.
     config = property(lambda self: self.trained.config)
@@ -114,9 +120,11 @@ class _Windows:
     split: Split
     notices: list[str]
     y: np.ndarray                 # (rows,) the target in its own units
-    values: torch.Tensor          # (rows, features) scaled
-    inputs: torch.Tensor          # (windows, lookback, features)
+    values: torch.Tensor          # (rows, inputs) scaled
+    inputs: torch.Tensor          # (windows, lookback, inputs)
     targets: torch.Tensor         # (windows, horizon)
+    future: torch.Tensor | None   # (windows, horizon, known) the known-ahead inputs; None: none
+    known: list[int]              # which inputs those are
 
 
 def _windows(series: SeriesData, config: ForecastConfig, scaler: Scaler | None,
@@ -124,12 +132,17 @@ def _windows(series: SeriesData, config: ForecastConfig, scaler: Scaler | None,
     """Split, scale (fitting ``scaler`` on the training span when it is None) and window."""
     split, notices = split_rows(len(series.frame), config.val_size, config.test_size,
                                 config.lookback, config.horizon, column=series.value_col)
-    raw = series.frame.to_numpy(dtype=np.float64)                      # (rows, features)
-    if scaler is None:
-        scaler = Scaler().fit(raw[split.train[0]:split.train[1]])       # the training span only
+    raw = network_table(series, config)                                 # (rows, inputs)
+    if scaler is None:  # on the training span only; the calendar and holidays as they are
+        dated = raw.shape[1] - len(series.frame.columns)
+        scaler = Scaler().fit(raw[split.train[0]:split.train[1]], leave=dated)
     values = torch.as_tensor(scaler.transform(raw), dtype=torch.float32, device=device)
     inputs, targets = make_windows(values, config.lookback, config.horizon)
-    return _Windows(split, notices, raw[:, 0], values, inputs, targets), scaler
+    known = known_positions(input_names(series, config), config)
+    future = None
+    if known:  # one copy of the known columns; every window's horizon is a view of it
+        future = values[config.lookback:, known].unfold(0, config.horizon, 1).transpose(1, 2)
+    return _Windows(split, notices, raw[:, 0], values, inputs, targets, future, known), scaler
 
 
 PREDICT_FLOATS = 64 * 2**20  # floats a chunk of windows may hold through the network
@@ -137,7 +150,7 @@ PREDICT_FLOATS = 64 * 2**20  # floats a chunk of windows may hold through the ne
 
 @torch.no_grad()
 def predict(model: Forecaster, inputs: torch.Tensor, ids: np.ndarray,
-            chunk: int | None = None) -> np.ndarray:
+            chunk: int | None = None, future: torch.Tensor | None = None) -> np.ndarray:
     """Scaled forecasts ``(len(ids), horizon)`` for the windows ``ids``, read in chunks whose
     outputs stay near 256 MB (4,096 windows of lookback 336 through 256 units took 1.4 GB per
     layer), at most 4,096 windows each."""
@@ -146,7 +159,9 @@ def predict(model: Forecaster, inputs: torch.Tensor, ids: np.ndarray,
         per_window = inputs.shape[1] * (model.shape.hidden_size + inputs.shape[-1])
         chunk = int(max(16, min(4096, PREDICT_FLOATS // max(per_window, 1))))
     ids_t = torch.as_tensor(ids, device=inputs.device)
-    outs = [model(inputs[ids_t[i:i + chunk]])[0] for i in range(0, len(ids_t), chunk)]
+    pick = lambda i: (inputs[ids_t[i:i + chunk]], None,
+                      None if future is None else future[ids_t[i:i + chunk]])
+    outs = [model(*pick(i))[0] for i in range(0, len(ids_t), chunk)]
     return torch.cat(outs).cpu().double().numpy()
 
 
@@ -154,12 +169,13 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
                  start: TrainedForecaster | None = None) -> TrainedForecaster:
     """Train a forecaster on ``series``; with ``start``, go on from its weights, scaler and
     history for ``config.epochs`` more epochs (Train more)."""
-    if config.id_embedding or config.calendar:
-        raise ValueError("A series embedding and calendar inputs are for a file of many series "
-                         "(choose its id columns, or every column a series); turn them off for "
-                         "one series.")
+    if config.id_embedding:
+        raise ValueError("A series embedding is for a file of many series (choose its id "
+                         "columns, or every column a series); set it to 0 for one series.")
     config = resolve(series, config)
     lookback, horizon = config.lookback, config.horizon
+    names = input_names(series, config)
+    check_future(future_known(series, config, horizon), series.value_col)  # before, not after
     device = pick_device(config.device)
     w, scaler = _windows(series, config, start.scaler if start else None, device)
     train_ids = torch.as_tensor(window_ids(w.split.train, lookback, horizon), device=device)
@@ -168,24 +184,23 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
     check_forecast_fits(config, len(val_ids), device)  # before the network is made
 
     torch.manual_seed(config.seed)
-    model = build_forecaster(config)
+    model = build_single(config, names)
     if start is not None:
         model.load_state_dict(start.model.state_dict())
     model.to(device)
-    trained = TrainedForecaster(config, model, scaler, TrainResult())
+    trained = TrainedForecaster(config, model, scaler, TrainResult(), names)
     live = LiveValidation(series, w.y, val_ids + lookback, horizon,
                           lambda a: scaler.inverse_transform(a, column=0), callbacks.on_live)
 
     def train_batches(generator: torch.Generator) -> SizedBatches:
         order = train_ids[torch.randperm(len(train_ids), generator=generator).to(device)]
-        batches = ((w.inputs[batch], w.targets[batch])   # (batch, lookback, F), (batch, horizon)
-                   for batch in order.split(config.batch_size))
+        batches = (_batch(w, batch) for batch in order.split(config.batch_size))
         return SizedBatches(batches, math.ceil(len(order) / config.batch_size))
 
     @torch.no_grad()
     def val_loss(net: Forecaster) -> float:
         net.eval()
-        pred, loss = net(w.inputs[val_ids_t], w.targets[val_ids_t])
+        pred, loss = net(*_batch(w, val_ids_t))
         live.update(pred)
         return float(loss)
 
@@ -201,6 +216,13 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
     return trained
 
 
+def _batch(w: _Windows, ids: torch.Tensor) -> tuple:
+    """The windows ``ids``: inputs (batch, lookback, F), targets (batch, horizon) and, with
+    known-ahead inputs, their values over the horizon (batch, horizon, known)."""
+    batch = (w.inputs[ids], w.targets[ids])
+    return batch if w.future is None else (*batch, w.future[ids])
+
+
 def score_forecast(trained: TrainedForecaster, series: SeriesData,
                    on_stage: Callable[[str], None] | None = None) -> ForecastResult:
     """Backtest a trained forecaster on the test span of ``series`` against the baselines and
@@ -213,23 +235,22 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     lookback, horizon = config.lookback, config.horizon
     w, _ = _windows(series, config, scaler, torch.device("cpu"))
     train_y = w.y[w.split.train[0]:w.split.train[1]]
-    # A series never negative in its training span is not forecast below zero either.
-    floor = 0.0 if train_y.min() >= 0 else None
-    unscale = lambda a: _floored(scaler.inverse_transform(a, column=0), floor)
+    floor = floor_of(train_y)
+    unscale = lambda a: floored(scaler.inverse_transform(a, column=0), floor)
     val_ids = window_ids(w.split.val, lookback, horizon)
     test_ids = window_ids(w.split.test, lookback, horizon, config.stride)
     # In the data's own units, on exactly the same windows for every forecaster.
-    val_pred, test_pred = (unscale(predict(model, w.inputs, ids)) for ids in (val_ids, test_ids))
+    val_pred, test_pred = (unscale(predict(model, w.inputs, ids, future=w.future))
+                           for ids in (val_ids, test_ids))
     val_origins, test_origins = val_ids + lookback, test_ids + lookback
     steps = np.arange(horizon)
     val_actual, test_actual = w.y[val_origins[:, None] + steps], w.y[test_origins[:, None] + steps]
-    with torch.no_grad():
-        model.eval()
-        lstm_future = unscale(model(w.values[-lookback:][None])[0][0].cpu().double().numpy())
+    known = future_known(series, config, horizon)
+    lstm_future = unscale(forecast_ahead(trained, series, w.values, known))
     stat = statistical_forecasts(w.y, val_origins, test_origins, horizon, series.season_length,
                                  config.statistical_seconds, on_stage)
     for spans in (stat.val, stat.test, stat.future):
-        spans.update({name: _floored(pred, floor) for name, pred in spans.items()})
+        spans.update({name: floored(pred, floor) for name, pred in spans.items()})
     found = scoreboard.methods(val_pred, test_pred, lstm_future, stat, val_actual)
     recommended, why = scoreboard.recommend(found, val_actual)
     baseline_preds = {**evaluation.baseline_forecasts(w.y, test_origins, horizon,
@@ -263,11 +284,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         forecast=futures[recommended], widths=widths,
         seconds=time.perf_counter() - started + trained.training.seconds,
         labels=found.labels, futures=futures, recommended=recommended, recommended_why=why,
-        method_seconds=stat.seconds)
-
-
-def _floored(values: np.ndarray, floor: float | None) -> np.ndarray:
-    return values if floor is None else np.maximum(values, floor)
+        method_seconds=stat.seconds, known=known)
 
 
 def _floor_notice(floor: float | None, pred: np.ndarray, widths: dict) -> list[str]:
@@ -275,6 +292,11 @@ def _floor_notice(floor: float | None, pred: np.ndarray, widths: dict) -> list[s
         return []
     return ["The series is never negative in its training span, so forecasts and interval "
             "bounds below zero are raised to zero."]
+
+
+def with_method(result: ForecastResult, method: str) -> pd.DataFrame:
+    """The future forecast of ``method`` as it is downloaded: with a column naming the method."""
+    return result.futures.get(method, result.forecast).assign(method=result.labels[method])
 
 
 def _fragile(rows: int, split: Split) -> str:
@@ -312,23 +334,6 @@ def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult) 
     return notices
 
 
-def future_index(series: SeriesData, horizon: int) -> pd.Index:
-    """The ``horizon`` timestamps after the last observation at the series' frequency."""
-    index = series.frame.index
-    if series.freq is None:
-        return pd.RangeIndex(len(index), len(index) + horizon, name=index.name)
-    return pd.date_range(index[-1], periods=horizon + 1, freq=series.freq, name=index.name)[1:]
-
-
-def future_table(index: pd.Index, pred: np.ndarray, widths: dict,
-                 floor: float | None) -> pd.DataFrame:
-    """A forecast after the last observation, in original units, with its intervals."""
-    frame = pd.DataFrame({"time": index, "forecast": pred})
-    for level, w in widths.items():
-        frame[f"lower_{level}"], frame[f"upper_{level}"] = _floored(pred - w, floor), pred + w
-    return frame
-
-
 def backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor) -> pd.DataFrame:
     """Long table of the test backtest: one row per forecast origin and horizon step."""
     horizon = actual.shape[1]
@@ -340,7 +345,7 @@ def backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor)
         "time": index[rows.ravel()],
         "actual": actual.ravel(), "forecast": pred.ravel()})
     for level, w in widths.items():
-        frame[f"lower_{level}"] = _floored(pred - w, floor).ravel()
+        frame[f"lower_{level}"] = floored(pred - w, floor).ravel()
         frame[f"upper_{level}"] = (pred + w).ravel()
     for name, values in baseline_preds.items():
         frame[name] = values.ravel()

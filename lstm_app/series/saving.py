@@ -21,7 +21,10 @@ def series_files(series: SeriesData) -> dict[str, bytes]:
             "covariates": list(series.covariates), "freq": series.freq,
             "freq_label": series.freq_label, "season_length": series.season_length,
             "notices": list(series.notices), "numeric_columns": list(series.numeric_columns),
-            "name": series.name, "index_name": series.frame.index.name}
+            "name": series.name, "index_name": series.frame.index.name,
+            # the planned values after the last one (known-ahead columns), as CSV text
+            "future": (series.future.to_csv() if series.future is not None
+                       and len(series.future) else None)}
     return {"data.csv": series.frame.to_csv().encode(),
             "series.json": json.dumps(meta, indent=2, default=str).encode()}
 
@@ -40,7 +43,8 @@ def series_from_files(files: dict[str, bytes]) -> SeriesData:
             frame.index.freq = meta["freq"]  # the regular grid SeriesData promises (checked here)
         fields = {f.name for f in dataclasses.fields(SeriesData)}
         values = {k: v for k, v in meta.items() if k in fields}
-        values.update(frame=frame.astype("float64"), covariates=tuple(meta["covariates"]),
+        values.update(frame=frame.astype("float64"), future=_future(meta, frame),
+                      covariates=tuple(meta["covariates"]),
                       notices=tuple(meta["notices"]),
                       numeric_columns=tuple(meta["numeric_columns"]))
         series = SeriesData(**values)
@@ -54,6 +58,18 @@ def series_from_files(files: dict[str, bytes]) -> SeriesData:
     return series
 
 
+def _future(meta: dict, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The planned values saved with the series, on its index after the last row."""
+    if meta.get("future") is None:
+        return None
+    future = pd.read_csv(io.StringIO(meta["future"]), index_col=0,
+                         parse_dates=bool(meta["time_col"])).astype("float64")
+    future.index.name = frame.index.name
+    if not meta["time_col"]:
+        future.index = pd.RangeIndex(len(frame), len(frame) + len(future), name=frame.index.name)
+    return future
+
+
 def _checked(meta) -> dict:
     """series.json's fields, each of the type the loader wrote."""
     text = lambda v: isinstance(v, str) and len(v) <= 500
@@ -64,6 +80,8 @@ def _checked(meta) -> dict:
                     for k in ("time_col", "freq", "index_name"))
             and text(meta.get("freq_label")) and text(meta.get("name"))
             and all(texts(meta.get(k)) for k in ("covariates", "notices", "numeric_columns"))
+            and (meta.get("future") is None or (isinstance(meta["future"], str)
+                                                and len(meta["future"]) <= 10_000_000))
             and (season is None or (isinstance(season, int) and not isinstance(season, bool)
                                     and 1 <= season <= 100_000)))
     if not good:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..training.settings import TRAINING, Setting, check_config, table_of
 from ..training.trainer import TrainerConfig
+from .calendar import check_holidays
 
 FORECAST_SETTINGS = table_of([
     Setting("time_col", str, "Time column",
@@ -29,11 +30,19 @@ FORECAST_SETTINGS = table_of([
             "For a file of many series: the network learns this many numbers for each series, "
             "so one model can tell the series apart (0 turns it off).", low=0, high=64),
     Setting("calendar", bool, "Calendar inputs",
-            "For a file of many series with dates: the network also reads where each step "
-            "falls in the day, week and year."),
+            "With dates, the network also reads where each step falls in the day, week and "
+            "year, over the past and over the forecast horizon (known for any date)."),
+    Setting("holidays", str, "Public holidays",
+            "A country code (DE, CN, US, GB …, a region after a hyphen: US-CA) whose public "
+            "holidays the network reads, over the past and over the forecast horizon; empty "
+            "for none.", max_length=40),
     Setting("covariates", tuple, "Extra input columns (covariates)",
             "Other columns the network may read alongside the past values, such as a promotion "
             "flag or the temperature."),
+    Setting("known_covariates", tuple, "Known ahead",
+            "Extra input columns whose future values you know (planned promotions, prices, "
+            "opening hours): the network reads them over the forecast horizon too. Give their "
+            "future values in rows after the last value, with the value blank."),
     Setting("lookback", int, "Lookback (window size)",
             "How many past values the network reads to make one forecast; auto takes two "
             "seasons.", low=1, high=100_000, auto=True),
@@ -87,8 +96,10 @@ class ForecastConfig:
     id_col: tuple[str, ...] = ()         # a panel's series id columns (long layout)
     wide: bool = False                   # a panel with one series per numeric column
     id_embedding: int = 0                # a panel's learned numbers per series (0: none)
-    calendar: bool = False               # a panel reads calendar inputs
+    calendar: bool = True                # calendar inputs where the dates have them
+    holidays: str = ""                   # a country (and region) whose public holidays are read
     covariates: tuple[str, ...] = ()     # extra input columns
+    known_covariates: tuple[str, ...] = ()  # of those, the ones known over the horizon too
     lookback: int | str = "auto"         # past values the network reads; "auto": from the season
     horizon: int | str = "auto"          # future values it predicts at once; "auto": one season
     hidden_size: int = 32                # small by default: most business series are short
@@ -115,6 +126,11 @@ class ForecastConfig:
 
     def __post_init__(self):
         check_config(self, FORECAST_SETTINGS.values())
+        if self.holidays:
+            check_holidays(self.holidays)
+        extra = tuple(c for c in self.known_covariates if c not in self.covariates)
+        if extra:  # a column known ahead is read over the past as well
+            object.__setattr__(self, "covariates", self.covariates + extra)
         if self.wide and self.id_col:
             raise ValueError("Choose either id columns (one row per series and time) or every "
                              "column a series (wide), not both.")

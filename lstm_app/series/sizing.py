@@ -13,7 +13,9 @@ import torch
 
 from .calendar import calendar_count
 from .loading import SeriesData
+from .known import input_names
 from .model import build_forecaster, count_parameters
+from .trained import build_single
 from .panel import PanelData
 from .panel_pipeline import resolve_panel, too_short
 from .panel_windows import span_windows, split_panel
@@ -50,7 +52,8 @@ def count_weights(series: SeriesData | PanelData, config: ForecastConfig) -> int
             calendar = calendar_count(series.freq) if config.calendar else 0
             return count_parameters(build_forecaster(resolve_panel(series, config),
                                                      series.n_series, calendar))
-        return count_parameters(build_forecaster(resolve(series, config)))
+        resolved = resolve(series, config)
+        return count_parameters(build_single(resolved, input_names(series, resolved)))
 
 
 def suggested_config(series: SeriesData | PanelData, given: dict | None = None) -> ForecastConfig:

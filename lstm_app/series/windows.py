@@ -71,11 +71,15 @@ def split_rows(n_rows: int, val_size: float, test_size: float, lookback: int, ho
 class Scaler:
     """Standardises each column to mean 0 and standard deviation 1, fitted on one span only."""
 
-    def fit(self, values: np.ndarray) -> "Scaler":
+    def fit(self, values: np.ndarray, leave: int = 0) -> "Scaler":
+        """Fit on ``values``; its last ``leave`` columns (inputs already on a small scale: the
+        calendar, holidays) are left as they are."""
         values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
         self.mean_ = values.mean(axis=0)
         std = values.std(axis=0)
         self.std_ = np.where(std > 1e-12, std, 1.0)  # a constant column is only centred
+        if leave:
+            self.mean_[-leave:], self.std_[-leave:] = 0.0, 1.0
         return self
 
     def transform(self, values: np.ndarray) -> np.ndarray:

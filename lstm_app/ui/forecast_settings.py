@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..series.calendar import holiday_choices
 from ..series.loading import SeriesData
 from ..series.panel import PanelData
 from ..series.pipeline import resolve_window
@@ -19,11 +20,15 @@ from .source_picker import Chosen
 BASIC = ["lookback", "horizon", "hidden_size", "epochs"]
 MORE = {"The network": [["num_layers", "dropout", "cell"]],
         "Training": [["batch_size", "lr", "patience"], ["optimizer", "lr_schedule", "grad_clip"]],
-        "The data": [["covariates"], ["val_size", "test_size", "stride", "seed"]],
+        "The data": [["covariates", "known_covariates"], ["calendar", "holidays"],
+                     ["val_size", "test_size", "stride", "seed"]],
         "The scoreboard": [["statistical_seconds"]]}
-ONE_SERIES_ONLY = ("statistical_seconds",)  # a panel is not yet scored against these
-MANY = {"Many series": [["id_embedding", "calendar", "season_anchor"]]}
-BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates")
+# A panel is not yet scored against the statistical models, nor reads planned values
+ONE_SERIES_ONLY = ("statistical_seconds", "known_covariates", "holidays")
+DATED_ONLY = ("calendar", "holidays")  # inputs the dates give
+MANY = {"Many series": [["id_embedding", "season_anchor"]]}
+BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates",
+         "known_covariates")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -50,23 +55,25 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     auto_lookback, auto_horizon = resolve_window(typical, ForecastConfig())
     n = len(typical.frame)
     wide = panel and data.layout == "wide"
+    columns = [] if wide else [c for c in data.numeric_columns if c != data.value_col]
     limits = {
         "lookback": dict(max_value=n, placeholder=f"auto: {auto_lookback}"),
         "horizon": dict(max_value=max(1, n // 4), placeholder=f"auto: {auto_horizon}"),
-        "covariates": dict(options=[] if wide else [c for c in data.numeric_columns
-                                                    if c != data.value_col]),
+        "covariates": dict(options=columns),
+        "known_covariates": dict(options=columns),
+        "holidays": dict(options=holiday_choices()),
         "season_anchor": dict(max_value=n, placeholder=f"auto: {typical.season_length or 0}"),
     }
-    dated = panel and data.freq is not None  # calendar inputs need dates
-    many = MANY if dated else {title: [[n for n in row if n != "calendar"] for row in rows]
-                               for title, rows in MANY.items()}
-    settings_form(TASK, KEYS, BASIC, {**_without(MORE, ONE_SERIES_ONLY), **many} if panel
-                  else MORE, limits)
+    dated = data.freq is not None  # the calendar and holidays need dates
+    hidden = (ONE_SERIES_ONLY if panel else ()) + (() if dated else DATED_ONLY)
+    settings_form(TASK, KEYS, BASIC, _without({**MORE, **MANY} if panel else MORE, hidden),
+                  limits)
     fixed = dict(value_col=data.value_col, time_col=data.time_col)
-    fixed.update(dict(id_col=data.id_cols, wide=wide, statistical_seconds=0) if panel
-                 else dict(id_col=(), wide=False, id_embedding=0, calendar=False))
-    if panel and not dated:
-        fixed["calendar"] = False
+    fixed.update(dict(id_col=data.id_cols, wide=wide, statistical_seconds=0,
+                      known_covariates=(), holidays="") if panel
+                 else dict(id_col=(), wide=False, id_embedding=0))
+    if not dated:
+        fixed.update(calendar=False, holidays="")
     try:
         return config_from_settings(TASK, KEYS, fixed=fixed,
                                     suggestion=state.get(KEYS.suggestion))

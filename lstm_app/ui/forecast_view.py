@@ -12,9 +12,10 @@ from ..filenames import download_name
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
 from ..series.frequency import time_labels
 from ..series.loading import SeriesData
-from ..series.pipeline import ForecastResult, to_report
+from ..series.pipeline import ForecastResult, to_report, with_method
 from ..training.jobs import Snapshot
 from .keys import FORECAST as KEYS
+from .known_view import show_what_if
 from .live import loss_curves
 from .markdown import plain
 
@@ -76,10 +77,12 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
                     key=KEYS.forecast)
     st.dataframe(readable(forecast, result.series.freq), hide_index=True,
                  height=min(36 * (len(forecast) + 1) + 2, 480))
+    show_what_if(result, label, run_id)
 
     report = to_report(result)
     a, b = st.columns(2)
-    a.download_button("Download the forecast (CSV)", forecast.to_csv(index=False),
+    a.download_button("Download the forecast (CSV)",
+                      with_method(result, method).to_csv(index=False),
                       file_name=download_name(result.series.name, run_id, "forecast", "csv"),
                       mime="text/csv", key=KEYS.forecast_csv)
     b.download_button("Download the report (JSON)", json.dumps(report, indent=2, default=str),

@@ -30,6 +30,8 @@ class TaskKeys:
     sample = property(lambda self: self.key("sample"))        # selectbox of the samples
     upload = property(lambda self: self.key("upload"))        # the file uploader
     uploaded = property(lambda self: self.key("uploaded"))    # session: the kept upload
+    sample_set = property(lambda self: self.key("sample_set"))  # session: the data whose
+                                                            # sample settings were applied
     # the training (task_flow, live)
     job = property(lambda self: self.key("job"))              # session: the job shown
     autostart = property(lambda self: self.key("autostart"))  # session: Home's demo presses Train
@@ -61,6 +63,10 @@ class ForecastKeys(TaskKeys):
     method: str = "fc_method"                  # the forecast shown and downloaded
     method_of: str = "fc_method_of"            # session: the result that choice is for
     forecast_csv: str = "fc_dl_csv"
+    plan: str = "fc_plan"                      # the planned values of the known-ahead inputs
+    what_if: str = "fc_what_if"                # ... edited after training (a prefix)
+    what_if_chart: str = "fc_what_if_chart"
+    what_if_csv: str = "fc_dl_what_if"
     # a file of many series (a panel)
     panel_overview: str = "fc_panel_overview"  # a few series drawn small
     panel_live: str = "fc_panel_live"          # the live validation forecast of a few series

@@ -95,8 +95,11 @@ def _one_series(source: dict) -> Chosen | None:
         index=detected.numeric_columns.index(detected.value_col),
         key=KEYS.value_col(source["name"]), help=rows["value_col"].help,
         persist_state="session")
-    covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or () if
-                       c in detected.numeric_columns and c != value_col)
+    _apply_sample_settings(source)
+    chosen = [*(st.session_state.get(KEYS.setting("covariates")) or ()),
+              *(st.session_state.get(KEYS.setting("known_covariates")) or ())]
+    covariates = tuple(c for c in dict.fromkeys(chosen)  # a column known ahead is read too
+                       if c in detected.numeric_columns and c != value_col)
     args = (source["data"], source["digest"], source["name"], time_col, value_col, covariates)
     try:
         return Chosen(load_cached(*args), source["name"], fingerprint_cached(*args),
@@ -106,10 +109,23 @@ def _one_series(source: dict) -> Chosen | None:
         return None
 
 
+def _apply_sample_settings(source: dict) -> None:
+    """A sample made for some settings (the promotions known ahead) starts with them, once
+    per sample: what the user changes afterwards stays."""
+    if source.get("settings") and st.session_state.get(KEYS.sample_set) != source["digest"]:
+        for name, value in source["settings"].items():
+            st.session_state[KEYS.setting(name)] = list(value) if isinstance(value, list) else value
+        st.session_state[KEYS.sample_set] = source["digest"]
+
+
 def show_series(chosen: Chosen) -> None:
     """What the app understood: frequency, size, every repair, a chart and the first rows."""
     series = chosen.data
-    extra = f" with {', '.join(map(plain, series.covariates))} as extra inputs" if series.covariates else ""
+    known = st.session_state.get(KEYS.setting("known_covariates")) or ()
+    past = [c for c in series.covariates if c not in known]
+    ahead = [c for c in series.covariates if c in known]
+    extra = "".join(f" with {', '.join(map(plain, columns))} as {what}" for columns, what in
+                    ((past, "extra inputs"), (ahead, "inputs known ahead")) if columns)
     st.markdown(f"**{plain(series.name)}**: {len(series.frame):,} rows, {series.freq_label}"
                 + (f", a season of {series.season_length} steps" if series.season_length else "")
                 + f"; forecasting **{plain(series.value_col)}**"

@@ -148,6 +148,11 @@ def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
         _snap(key, s.presets)
         return container.select_slider(s.label, list(s.presets), format_func=lambda v: f"{v:g}",
                                        **common)
+    if s.kind is str and "options" in limits:  # a long list to search: {value: label}
+        options = limits["options"]
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = next(iter(options))
+        return container.selectbox(s.label, list(options), format_func=options.get, **common)
     if s.kind is str:
         return container.text_input(s.label, max_chars=s.max_length,
                                     placeholder=limits.get("placeholder"), **common)

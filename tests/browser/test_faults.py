@@ -14,6 +14,7 @@ import time
 from conftest import REPO, VIEWPORT, start_streamlit, stop_streamlit
 from helpers import (assert_no_traceback, click_train, key_locator, main, open_page,
                      open_task_page, settings, shot, wait_epoch_above)
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from lstm_app.runs.store import RunStore
@@ -28,7 +29,15 @@ def test_a_server_killed_mid_training_leaves_an_interrupted_run_that_opens(brows
         page = open_task_page(context.new_page(), base_url, "forecast", "Forecast", "fc_train")
         settings(page, fc_epochs=2000, fc_hidden_size=8)
         click_train(page, "fc")
-        wait_epoch_above(page, 3)  # a few epochs in: checkpoints are on disk
+        try:
+            wait_epoch_above(page, 3)  # a few epochs in: checkpoints are on disk
+        except PlaywrightTimeout:  # say what the page and the server showed instead
+            shot(page, "faults_no_epoch_3")
+            log.flush()
+            raise AssertionError(
+                f"no epoch 3 within the wait; the page read:\n{main(page).inner_text()[:2000]}"
+                f"\n--- server output ---\n"
+                f"{(tmp_path / 'first.log').read_text(errors='replace')[-4000:]}") from None
         run_id = re.search(r"[?&]run=([0-9a-f]+)", page.url).group(1)
         os.killpg(proc.pid, signal.SIGKILL)  # the server and its training workers, at once
         proc.wait(timeout=30)

@@ -1,0 +1,66 @@
+"""The LSTM's forecast after the last observation, and the what-if: the same forecast reading
+edited known-ahead values (a promotion on these days, a price 10% lower, a holiday added).
+
+A what-if is one pass of the trained network, no retraining: the interval keeps the widths
+measured on the validation span. Each step of the horizon reads its own known-ahead values
+beside the network's last state (see model.py), so an edit moves the forecast on the steps
+edited and on no other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .known import future_inputs, known_positions, network_table
+
+
+def floor_of(train_y: np.ndarray) -> float | None:
+    """A series never negative in its training span is not forecast below zero either."""
+    return 0.0 if train_y.min() >= 0 else None
+
+
+def floored(values: np.ndarray, floor: float | None) -> np.ndarray:
+    return values if floor is None else np.maximum(values, floor)
+
+
+def future_table(index: pd.Index, pred: np.ndarray, widths: dict,
+                 floor: float | None) -> pd.DataFrame:
+    """A forecast after the last observation, in original units, with its intervals."""
+    frame = pd.DataFrame({"time": index, "forecast": pred})
+    for level, w in widths.items():
+        frame[f"lower_{level}"], frame[f"upper_{level}"] = floored(pred - w, floor), pred + w
+    return frame
+
+
+def forecast_ahead(trained, series, values: torch.Tensor, known: pd.DataFrame) -> np.ndarray:
+    """The scaled forecast of ``trained`` after the last row of ``values`` (the series as the
+    network reads it, scaled), reading ``known`` (one row per step of the horizon: the
+    known-ahead columns) over the horizon."""
+    config, model = trained.config, trained.model
+    future = None
+    positions = known_positions(trained.inputs, config)
+    if positions:
+        rows = trained.scaler.transform(future_inputs(series, config, trained.inputs, known))
+        future = torch.as_tensor(rows[:, positions], dtype=torch.float32)[None]
+    with torch.no_grad():
+        model.eval()
+        return model(values[-config.lookback:][None], None, future)[0][0].cpu().double().numpy()
+
+
+def what_if(result, known: pd.DataFrame) -> pd.DataFrame:
+    """The LSTM's future forecast (a ForecastResult's) reading the edited known-ahead values
+    ``known`` (the columns and steps of ``result.known``), with its intervals."""
+    trained, series = result.trained, result.series
+    if list(known.columns) != list(result.known.columns) or len(known) != len(result.known):
+        raise ValueError("The what-if table must keep the columns and the dates of the "
+                         "forecast; change only its values.")
+    known = known.set_axis(result.known.index)
+    raw = network_table(series, trained.config)
+    values = torch.as_tensor(trained.scaler.transform(raw), dtype=torch.float32)
+    scaler = trained.scaler
+    pred = scaler.inverse_transform(forecast_ahead(trained, series, values, known), column=0)
+    train = result.split.train
+    floor = floor_of(raw[train[0]:train[1], 0])
+    return future_table(result.known.index, floored(pred, floor), result.widths, floor)

@@ -1,0 +1,127 @@
+"""What one series' forecaster reads, and what it knows of the future.
+
+The network reads, one row per time step (the frame's columns, then the inputs known from the
+dates alone)::
+
+    value | covariates … | calendar (sin …, cos …) | public holidays
+                          '------ known for any date, past or future ------'
+
+Of these, the *known-ahead* inputs are also read over the forecast horizon: the covariates the
+user marks as known (planned promotions, prices), the calendar and the holidays. Their future
+values come from the rows after the last observed value (``SeriesData.future``), a second file,
+or the page's table; ``future_known`` gathers them and ``check_future`` names whatever is still
+missing, by column and date: nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .calendar import calendar_features, calendar_names, holiday_counts, holiday_name
+from .loading import SeriesData
+from ..quoting import quoted
+
+
+def _when(index: pd.Index) -> str:
+    """Times for a sentence: dates without a midnight time, rows as numbers; the first five."""
+    if isinstance(index, pd.DatetimeIndex):
+        words = [str(t.date()) if t == t.normalize() else str(t) for t in index]
+    else:
+        words = [f"row {i + 1}" for i in index]
+    more = len(words) - 5
+    return ", ".join(words[:5]) + (f" and {more} more" if more > 0 else "")
+
+
+def future_index(series: SeriesData, horizon: int) -> pd.Index:
+    """The ``horizon`` timestamps after the last observation at the series' frequency."""
+    index = series.frame.index
+    if series.freq is None:
+        return pd.RangeIndex(len(index), len(index) + horizon, name=index.name)
+    return pd.date_range(index[-1], periods=horizon + 1, freq=series.freq, name=index.name)[1:]
+
+
+def date_inputs(freq: str | None, config) -> list[str]:
+    """The names of the inputs read from the dates alone (calendar, then holidays)."""
+    if config.holidays and freq is None:
+        raise ValueError("Public holidays need dates: choose the time column, or leave the "
+                         "holidays empty.")
+    names = calendar_names(freq) if config.calendar else []
+    return names + ([holiday_name(config.holidays)] if config.holidays else [])
+
+
+def input_names(series: SeriesData, config) -> tuple[str, ...]:
+    """Every column the network reads, in order."""
+    return (series.value_col, *series.covariates, *date_inputs(series.freq, config))
+
+
+def known_positions(names: tuple[str, ...], config) -> list[int]:
+    """Which of the network's inputs it also reads over the horizon."""
+    first_dated = 1 + len(config.covariates)
+    return [i for i, name in enumerate(names)
+            if i >= first_dated or (0 < i and name in config.known_covariates)]
+
+
+def _dated(index: pd.Index, freq: str | None, config) -> np.ndarray:
+    """``(rows, date inputs)`` for the times ``index``."""
+    parts = [np.zeros((len(index), 0))]
+    if config.calendar and freq is not None:
+        parts.append(calendar_features(index, freq))
+    if config.holidays:
+        parts.append(holiday_counts(index, freq, config.holidays)[:, None])
+    return np.concatenate(parts, axis=1)
+
+
+def network_table(series: SeriesData, config) -> np.ndarray:
+    """``(rows, inputs)``: the series' columns, then the inputs its dates give."""
+    frame = series.frame.to_numpy(dtype=np.float64)
+    return np.concatenate([frame, _dated(series.frame.index, series.freq, config)], axis=1)
+
+
+def future_known(series: SeriesData, config, horizon: int,
+                 given: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The known-ahead values a user can see and edit, one row per step of the horizon: the
+    known covariates (from ``given``, else the file's future rows; blank where neither has
+    them) and, with holidays, the holiday count. The calendar is left out: nobody edits it."""
+    index = future_index(series, horizon)
+    source = series.future if given is None else given
+    table = pd.DataFrame(index=index)
+    for column in config.known_covariates:
+        values = source[column] if source is not None and column in source else None
+        table[column] = (np.full(horizon, np.nan) if values is None else
+                         pd.to_numeric(values, errors="coerce").reindex(index).to_numpy())
+    if config.holidays:
+        name = holiday_name(config.holidays)
+        if source is not None and name in source:
+            table[name] = pd.to_numeric(source[name], errors="coerce").reindex(index).to_numpy()
+        else:
+            table[name] = holiday_counts(index, series.freq, config.holidays)
+    return table.astype(np.float64)
+
+
+def check_future(table: pd.DataFrame, value_col: str) -> None:
+    """Refuse known-ahead values that are missing, naming the columns and their dates."""
+    blank = table.isna()
+    if not blank.to_numpy().any():
+        return
+    column = blank.any().idxmax()
+    missing = table.index[blank[column].to_numpy()]
+    raise ValueError(
+        f"The known-ahead column {quoted(column)} has no values for {_when(missing)}, which "
+        f"the forecast needs. Add rows after the last value of {quoted(value_col)} with it "
+        f"blank and {quoted(column)} filled, or give them in a second file of future values "
+        f"(--future on the command line) or in the plan's table on the page.")
+
+
+def future_inputs(series: SeriesData, config, names: tuple[str, ...],
+                  table: pd.DataFrame) -> np.ndarray:
+    """``(horizon, inputs)`` in the data's units for the horizon: the known-ahead columns from
+    ``table`` and the dates, NaN for the columns known only up to now."""
+    check_future(table, series.value_col)
+    rows = np.full((len(table), len(names)), np.nan)
+    dated = _dated(table.index, series.freq, config)
+    first_dated = 1 + len(series.covariates)
+    rows[:, first_dated:] = dated
+    for column in table.columns:
+        rows[:, names.index(column)] = table[column].to_numpy()
+    return rows

@@ -1,0 +1,96 @@
+"""The Forecast page's known-ahead values: the plan a forecast reads over its horizon (before
+training), and the what-if (after): the same table edited, the forecast redrawn beside the
+base one without retraining."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from ..charts import forecast_chart
+from ..filenames import download_name
+from ..quoting import spreadsheet_csv
+from ..series.ahead import what_if
+from ..series.frequency import time_labels
+from ..series.known import check_future, future_known
+from ..series.loading import SeriesData
+from ..series.pipeline import ForecastResult, resolve_window
+from ..series.settings import ForecastConfig
+from .keys import FORECAST as KEYS
+from .markdown import plain
+
+WHEN = "when"  # the table's first column: the dates, not editable
+
+
+def _editor(table: pd.DataFrame, freq: str | None, key: str, help_text: str) -> pd.DataFrame:
+    """``table`` (one row per step of the horizon) in an editable grid; its values as edited,
+    on the table's own index."""
+    shown = table.copy()
+    shown.insert(0, WHEN, time_labels(table.index, freq) if freq else
+                 [f"row {int(i) + 1}" for i in table.index])
+    config = {WHEN: st.column_config.TextColumn(WHEN, disabled=True)}
+    config.update({name: st.column_config.NumberColumn(plain(name), help=help_text)
+                   for name in table.columns})
+    edited = st.data_editor(shown.reset_index(drop=True), key=key, hide_index=True,
+                            column_config=config, num_rows="fixed", width="stretch")
+    return edited.drop(columns=WHEN).set_axis(table.index).astype("float64")
+
+
+def planned_series(series: SeriesData, config: ForecastConfig) -> SeriesData | None:
+    """The series with the plan its forecast will read over the horizon, as the user sees and
+    edits it; None (and what is missing, named) while a planned value is blank."""
+    if not config.known_covariates and not config.holidays:
+        return series
+    horizon = resolve_window(series, config)[1]
+    table = future_known(series, config, horizon)
+    st.markdown("**Known ahead: the plan the forecast reads**")
+    st.caption("The values of the known-ahead inputs over the forecast horizon, from the rows "
+               "after the last value of your file. Fill in or change any of them; the holiday "
+               "column counts the public holidays of each step.")
+    key = f"{KEYS.plan}_{horizon}_{'_'.join(map(str, table.columns))}"
+    edited = _editor(table, series.freq, key, "A value planned for this date.")
+    try:
+        check_future(edited, series.value_col)
+    except ValueError as error:
+        st.warning(plain(error))
+        return None
+    return replace(series, future=edited)
+
+
+def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None:
+    """The what-if: the plan as the forecast read it, editable; when changed, the LSTM's
+    forecast reading the edits, drawn over the base forecast, and both as a download."""
+    base_plan = result.known
+    if base_plan.shape[1] == 0:
+        return
+    st.subheader("What if?")
+    st.caption("Change the planned values (a promotion on other days, a price 10% lower, a "
+               "holiday added) and the LSTM's forecast is redrawn at once, without retraining, "
+               "beside the base forecast. A what-if shows what the model learnt from the past "
+               "about these inputs, not a promise of what the change will cause.")
+    if result.recommended != "lstm":
+        st.caption(f"The what-if redraws the LSTM's forecast; the recommended "
+                   f"{plain(result.labels[result.recommended])} does not read these inputs.")
+    key = f"{KEYS.what_if}_{run_id or id(result.trained)}"
+    edited = _editor(base_plan, result.series.freq, key, "Change it to see the forecast move.")
+    base = result.futures["lstm"]
+    changed = not edited.equals(base_plan)
+    try:
+        moved = what_if(result, edited) if changed else base
+    except ValueError as error:
+        st.warning(plain(error))
+        return
+    history = result.series.frame[result.series.value_col]
+    st.plotly_chart(forecast_chart(history, moved, label, method="What-if" if changed else "LSTM",
+                                   base=base if changed else None), key=KEYS.what_if_chart)
+    if not changed:
+        st.caption("Edit a cell above to see a what-if.")
+        return
+    both = base.rename(columns=lambda c: c if c == "time" else f"base_{c}")
+    both = both.join(moved.drop(columns="time").add_prefix("what_if_"))
+    both = both.join(edited.reset_index(drop=True).add_prefix("planned_"))
+    st.download_button("Download the what-if and the base forecast (CSV)", spreadsheet_csv(both),
+                       file_name=download_name(result.series.name, run_id, "what-if", "csv"),
+                       mime="text/csv", key=KEYS.what_if_csv)

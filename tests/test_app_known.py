@@ -1,0 +1,66 @@
+"""The Forecast page with inputs known ahead (AppTest): the promotion sample starts with its
+promotions known ahead and Germany's holidays, shows the plan the forecast will read, trains
+and offers the what-if; a blank planned value is named before Train."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.conftest import poll
+
+FORECAST = "pages/forecast.py"
+
+
+@pytest.fixture
+def at(apps):
+    at = apps(FORECAST)
+    at.session_state["fc_epochs"] = 3
+    at.session_state["fc_hidden_size"] = 8
+    at.session_state["fc_statistical_seconds"] = 0
+    at.run()
+    at.selectbox(key="fc_sample").set_value("promo_sales").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frames(at) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe]
+
+
+def test_the_promotion_sample_reads_its_plan_and_offers_a_what_if(at):
+    assert at.multiselect(key="fc_known_covariates").value == ["promo"]
+    assert at.selectbox(key="fc_holidays").value == "DE"
+    line = next(m.value for m in at.markdown if " rows, " in m.value)
+    assert "with promo as inputs known ahead" in line and "extra inputs" not in line
+    [plan] = [f for f in frames(at) if "public holiday (DE)" in f.columns]
+    assert list(plan.columns) == ["when", "promo", "public holiday (DE)"]
+    assert len(plan) == 7 and plan["when"].iloc[0] == "2024-12-30"  # the horizon: one week
+    assert plan["promo"].tolist() == [1, 0, 0, 0, 1, 1, 0]  # the file's plan
+    assert plan["public holiday (DE)"].tolist() == [0, 0, 1, 0, 0, 0, 0]  # New Year's Day
+    at.button(key="fc_train").click().run()
+    poll(at, lambda a: any(s.value == "What if?" for s in a.subheader), "the what-if")
+    job = at.session_state["fc_job"]
+    result = job.result()
+    assert result.trained.inputs[:2] == ("sales", "promo")
+    assert list(result.known.columns) == ["promo", "public holiday (DE)"]
+    assert result.known["promo"].tolist() == [1, 0, 0, 0, 1, 1, 0]
+    # the plan for the next training above, the what-if of this one below
+    plan, what_if = [f for f in frames(at) if "public holiday (DE)" in f.columns]
+    assert what_if["promo"].tolist() == [1, 0, 0, 0, 1, 1, 0]
+    assert any("not a promise of what the change will cause" in c.value for c in at.caption)
+
+
+def test_a_blank_planned_value_is_named_before_training(apps):
+    at = apps(FORECAST)
+    at.run()
+    at.radio(key="fc_kind").set_value("My own CSV").run()
+    rows = "".join(f"2024-01-{d:02d},{d % 2},{100 + d}\n" for d in range(1, 29))
+    plan = "2024-01-29,1,\n2024-01-30,,\n"
+    at.file_uploader(key="fc_upload").upload("plan.csv", ("date,promo,sales\n" + rows + plan)
+                                            .encode(), "text/csv").run()
+    at.multiselect(key="fc_known_covariates").set_value(["promo"]).run()
+    at.number_input(key="fc_horizon").set_value(2).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("'promo' has no values for 2024-01-30" in w.value for w in at.warning), \
+        [w.value for w in at.warning]

@@ -1,0 +1,192 @@
+"""Inputs known ahead: future rows in the file or in a second file, a known column missing
+future values, the calendar and public holidays, saving and reopening, and the what-if that
+moves the forecast on exactly the days edited."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from lstm_app.runs.recording import record, reopen, start_run
+from lstm_app.runs.store import RunStore
+from lstm_app.series.ahead import what_if
+from lstm_app.series.calendar import calendar_features, calendar_names, holiday_counts
+from lstm_app.series.known import future_known, input_names, known_positions
+from lstm_app.series.loading import load_series, with_future
+from lstm_app.series.pipeline import _windows, fit_forecast, score_forecast
+from lstm_app.series.saving import series_files, series_from_files
+from lstm_app.series.settings import ForecastConfig
+
+DAYS, AHEAD, H = 210, 7, 7
+
+
+def promo_csv(days: int = DAYS, ahead: int = AHEAD, blank_future: tuple = ()) -> bytes:
+    """Daily sales that jump by 40 on promotion days, with ``ahead`` planned rows after them."""
+    rng = np.random.default_rng(3)
+    dates = pd.date_range("2024-01-01", periods=days + ahead, freq="D")
+    promo = (rng.random(days + ahead) < 0.25).astype(float)
+    sales = 100 + 40 * promo + rng.normal(0, 2, days + ahead)
+    table = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "promo": promo, "sales": sales})
+    table.loc[days:, "sales"] = np.nan
+    for row in blank_future:
+        table.loc[days + row, "promo"] = np.nan
+    return table.to_csv(index=False).encode()
+
+
+def promo_config(**changes) -> ForecastConfig:
+    values = dict(known_covariates=("promo",), lookback=14, horizon=H, hidden_size=8,
+                  epochs=40, patience=0, lr=1e-2, statistical_seconds=0, calendar=False)
+    return ForecastConfig(**{**values, **changes})
+
+
+@pytest.fixture(scope="module")
+def promo_result():
+    series = load_series(promo_csv(), covariates=["promo"])
+    return score_forecast(fit_forecast(series, promo_config()), series)
+
+
+def test_rows_after_the_last_value_are_the_planned_future():
+    series = load_series(promo_csv(), covariates=["promo"])
+    assert len(series.frame) == DAYS and series.frame.index[-1] == pd.Timestamp("2024-07-28")
+    assert list(series.future.index) == list(pd.date_range("2024-07-29", periods=AHEAD))
+    assert any("7 rows have no value in 'sales'" in n and "planned future values" in n
+               for n in series.notices)
+    table = future_known(series, promo_config(), H)
+    assert table["promo"].tolist() == series.future["promo"].tolist()
+
+
+def test_a_second_file_of_planned_values_wins_over_the_files_own_rows():
+    series = load_series(promo_csv(), covariates=["promo"])
+    second = b"date,promo\n2024-07-30,1\n2024-07-31,0\n2024-08-10,1\n"
+    merged = with_future(second, series)
+    table = future_known(merged, promo_config(), H)
+    assert table.loc["2024-07-30", "promo"] == 1 and table.loc["2024-07-31", "promo"] == 0
+    assert table.loc["2024-07-29", "promo"] == series.future.loc["2024-07-29", "promo"]
+    only_second = with_future(second, load_series(promo_csv(ahead=0), covariates=["promo"]))
+    with pytest.raises(ValueError, match=r"'promo' has no values for 2024-07-29, 2024-08-01, "
+                                         r"2024-08-02, 2024-08-03, 2024-08-04"):
+        fit_forecast(only_second, promo_config())
+
+
+def test_a_known_column_missing_future_values_is_named_with_its_dates_before_training():
+    series = load_series(promo_csv(blank_future=(2, 5)), covariates=["promo"])
+    with pytest.raises(ValueError) as refused:
+        fit_forecast(series, promo_config())
+    message = str(refused.value)
+    assert "'promo' has no values for 2024-07-31, 2024-08-03" in message
+    assert "--future on the command line" in message and "table on the page" in message
+    # A column known only up to now needs no future values.
+    fit_forecast(series, promo_config(known_covariates=(), covariates=("promo",), epochs=1))
+
+
+def test_the_calendar_on_a_worked_example():
+    # Wednesday 3 January 2024: weekday 2 of 7, day 3 of the year.
+    row = calendar_features(pd.DatetimeIndex(["2024-01-03"]), "D")[0]
+    assert calendar_names("D") == ["day of week (sine)", "day of year (sine)",
+                                   "day of week (cosine)", "day of year (cosine)"]
+    expected = [math.sin(2 * math.pi * 2 / 7), math.sin(2 * math.pi * 2 / 366),
+                math.cos(2 * math.pi * 2 / 7), math.cos(2 * math.pi * 2 / 366)]
+    assert row == pytest.approx(expected)
+    assert calendar_names("MS") == ["month of year (sine)", "month of year (cosine)"]
+    assert calendar_names("YS") == [] and calendar_names(None) == []
+
+
+def test_public_holidays_of_two_countries():
+    days = pd.DatetimeIndex(["2024-02-10", "2024-10-03", "2024-12-25", "2024-12-27"])
+    assert holiday_counts(days, "D", "DE").tolist() == [0, 1, 1, 0]  # Unity Day, Christmas
+    assert holiday_counts(days, "D", "CN").tolist() == [1, 1, 0, 0]  # Spring Festival, National Day
+    weeks = pd.date_range("2024-12-23", periods=3, freq="W-MON")
+    assert holiday_counts(weeks, "W-MON", "DE").tolist() == [2, 1, 0]  # each week's count
+    hours = pd.date_range("2024-12-24 23:00", periods=2, freq="h")
+    assert holiday_counts(hours, "h", "DE").tolist() == [0, 1]
+    with pytest.raises(ValueError, match="'XX' is not a country"):
+        ForecastConfig(holidays="XX")
+    with pytest.raises(ValueError, match="'ZZ' is not a region of DE"):
+        ForecastConfig(holidays="DE-ZZ")
+
+
+def test_the_dates_give_inputs_known_ahead_and_the_windows_read_them_over_the_horizon():
+    series = load_series(promo_csv(), covariates=["promo"])
+    config = dataclasses.replace(promo_config(calendar=True, holidays="DE"), seed=1)
+    names = input_names(series, config)
+    assert names == ("sales", "promo", "day of week (sine)", "day of year (sine)",
+                     "day of week (cosine)", "day of year (cosine)", "public holiday (DE)")
+    assert known_positions(names, config) == [1, 2, 3, 4, 5, 6]
+    assert known_positions(names, dataclasses.replace(config, known_covariates=())) == [2, 3, 4, 5, 6]
+    w, scaler = _windows(series, config, None, torch.device("cpu"))
+    # Window i's horizon starts at row i + lookback: its future is those rows' known inputs.
+    assert w.future.shape == (len(w.inputs), H, 6)
+    assert torch.equal(w.future[5], w.values[5 + 14:5 + 14 + H, 1:])
+    assert w.future._is_view()  # of one copy of the known columns, not a copy per window
+
+
+def test_a_holiday_needs_dates():
+    rows = b"sales\n" + b"".join(f"{v}\n".encode() for v in range(60))
+    with pytest.raises(ValueError, match="Public holidays need dates"):
+        fit_forecast(load_series(rows), ForecastConfig(holidays="DE", statistical_seconds=0))
+
+
+def test_known_inputs_cut_the_error_on_promotion_days(promo_result):
+    series = promo_result.series
+    without = score_forecast(fit_forecast(series, promo_config(known_covariates=(),
+                                                               covariates=("promo",))), series)
+    assert promo_result.test.mae < 0.5 * without.test.mae
+
+
+def test_the_what_if_moves_exactly_the_days_edited(promo_result):
+    base = promo_result.futures["lstm"]
+    edited = promo_result.known.copy()
+    flipped = [1, 4]
+    edited.iloc[flipped, 0] = 1 - edited.iloc[flipped, 0]
+    moved = what_if(promo_result, edited)
+    changed = ~np.isclose(moved["forecast"], base["forecast"], atol=1e-6)
+    assert np.flatnonzero(changed).tolist() == flipped
+    up = edited.iloc[flipped, 0].to_numpy() == 1  # a promotion added raises the forecast
+    diff = (moved["forecast"] - base["forecast"]).to_numpy()[flipped]
+    assert ((diff > 10) == up).all() and ((diff < -10) == ~up).all()
+    assert np.allclose(moved["upper_80"] - moved["forecast"], base["upper_80"] - base["forecast"])
+    same = what_if(promo_result, promo_result.known)
+    assert np.allclose(same["forecast"], base["forecast"])
+    with pytest.raises(ValueError, match="keep the columns and the dates"):
+        what_if(promo_result, edited.iloc[:3])
+
+
+def test_a_run_with_known_inputs_saves_its_plan_and_reopens_the_same(tmp_path, promo_result):
+    series = load_series(promo_csv(), covariates=["promo"])
+    files = series_files(series)
+    back = series_from_files(files)
+    pd.testing.assert_frame_equal(back.future, series.future, check_freq=False)
+    store = RunStore(tmp_path)
+    config = promo_config(calendar=True, holidays="DE", epochs=3)
+    run_id = start_run(store, "forecast", series, config, "promo.csv", "promo.csv")
+    result = record(tmp_path, run_id, "forecast", series, config)
+    again = reopen(store, run_id)
+    assert again.trained.inputs == result.trained.inputs
+    assert np.allclose(again.forecast["forecast"], result.forecast["forecast"])
+    pd.testing.assert_frame_equal(again.known, result.known)
+
+
+def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path, capsys):
+    from lstm_app.cli import main
+
+    data, plan = tmp_path / "sales.csv", tmp_path / "plan.csv"
+    data.write_bytes(promo_csv(ahead=0))
+    plan.write_text("date,promo\n" + "".join(f"2024-{d},1\n" for d in (
+        "07-29", "07-30", "07-31", "08-01", "08-02", "08-03", "08-04")))
+    out, report = tmp_path / "forecast.csv", tmp_path / "report.json"
+    common = ["--horizon", "7", "--lookback", "14", "--epochs", "2", "--quiet",
+              "--statistical-seconds", "0"]
+    assert main(["forecast", str(data), "--known-covariates", "promo", *common]) == 2
+    assert "'promo' has no values for 2024-07-29" in capsys.readouterr().err
+    assert main(["forecast", str(data), "--known-covariates", "promo", "--future", str(plan),
+                 "--holidays", "DE", "--out", str(out), "--report", str(report), *common]) == 0
+    forecast = pd.read_csv(out)
+    assert len(forecast) == 7 and set(forecast["method"]) == {"LSTM"}
+    saved = __import__("json").loads(report.read_text())
+    assert saved["config"]["known_covariates"] == ["promo"]
+    assert saved["config"]["covariates"] == ["promo"] and saved["config"]["holidays"] == "DE"
+    assert main(["forecast", str(data), "--holidays", "Atlantis", *common]) == 2
+    assert "'Atlantis' is not a country" in capsys.readouterr().err
