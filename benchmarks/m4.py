@@ -32,6 +32,7 @@ from lstm_app.series.loading import NO_TIME_COLUMN
 from lstm_app.series.panel import load_panel
 from lstm_app.series.panel_pipeline import fit_panel, score_panel
 from lstm_app.series.settings import ForecastConfig
+from lstm_app.series.statistical import STATISTICAL
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "m4"
 SETS = {  # name: (file stem, horizon, MASE season, the app's settings, windows per epoch)
@@ -94,6 +95,8 @@ def main() -> None:
         parser.add_argument("--" + name, type=float, default=None)
     parser.add_argument("--epoch-windows", type=int, default=None,
                         help="windows per epoch (default: the set's own)")
+    parser.add_argument("--statistical-seconds", type=int, default=900,
+                        help="time for each statistical model on the whole set (0: none)")
     args = parser.parse_args()
     overrides = {k: v for k, v in vars(args).items()
                  if k not in ("sets", "minutes", "epoch_windows") and v is not None}
@@ -108,15 +111,17 @@ def main() -> None:
                            name=f"M4 {name}")
         panel = dataclasses.replace(panel, season_length=m if m > 1 else None)
         loaded = time.perf_counter() - started
-        config = ForecastConfig(**{**settings, "epochs": 1000, "patience": 20, **overrides,
+        config = ForecastConfig(**{**settings, "epochs": 1000, "patience": 20,
+                                   "statistical_seconds": args.statistical_seconds, **overrides,
                                    "horizon": horizon, "val_size": horizon,
                                    "test_size": horizon})
         trained = fit_panel(panel, config, epoch_windows=args.epoch_windows or epoch_windows,
                             max_seconds=60 * args.minutes)
         fitted = time.perf_counter() - started - loaded
-        result = score_panel(trained, panel)
-        forecast = result.forecast["forecast"].to_numpy().reshape(len(ids), horizon)
-        lstm_mase, lstm_smape = m4_scores(rows, test, forecast, m)
+        result = score_panel(trained, panel, on_stage=lambda text: print(f"  {text}…",
+                                                                          flush=True))
+        official = {k: m4_scores(rows, test, f, m) for k, f in result.futures.items()}
+        lstm_mase, lstm_smape = official["lstm"]
         snaive_mase, _ = m4_scores(rows, test, seasonal_naive(rows, horizon, m), m)
         t = trained.training
         print(f"\n{name}: {len(ids)} series, horizon {horizon}, lookback {trained.config.lookback}, "
@@ -126,6 +131,21 @@ def main() -> None:
         print(f"  {'LSTM (this app, one global model)':<36} MASE {lstm_mase:6.3f}  sMAPE "
               f"{lstm_smape:6.2f}")
         print(f"  {'seasonal naive (recomputed here)':<36} MASE {snaive_mase:6.3f}")
+        for key, (mase, smape) in official.items():
+            if key != "lstm":  # each statistical model fitted by the app itself, and the mean
+                print(f"  {result.labels[key] + ' (this app)':<36} MASE {mase:6.3f}  sMAPE "
+                      f"{smape:6.2f}  ({result.method_seconds.get(key, 0):.0f} s)")
+        best = min((k for k in official if k in STATISTICAL), key=lambda k: official[k][0],
+                   default=None)
+        chosen = official[result.recommended][0]
+        print(f"  recommended on the internal validation span: "
+              f"{result.labels[result.recommended]}, MASE {chosen:.3f}"
+              + (f"; against the best statistical model ({STATISTICAL[best]}, "
+                 f"{official[best][0]:.3f}): {'beats it' if chosen < official[best][0] else 'does not beat it'}"
+                 f" (target: beats every one, hourly)" if best else ""))
+        for notice in result.notices:
+            if notice.split(" ")[0] in STATISTICAL.values():
+                print(f"  note: {notice}")
         for label, value in REFERENCE[name]:
             print(f"  {label:<36} MASE {value:6.3f}")
         print(f"  the app's own verdict on its internal test span: {result.verdict}", flush=True)

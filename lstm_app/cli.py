@@ -198,10 +198,11 @@ def panel_table(result) -> str:
     summary = result.aggregate
     lines = [f"{'':16}{'mean MASE':>11}{'rel. MASE':>11}{'sMAPE %':>9}   beats "
              f"{summary['reference'].replace('_', ' ')} on"]
-    for name in ("lstm", "naive", "seasonal_naive", "drift"):
+    for name in ("lstm", "naive", "seasonal_naive", "drift", *STATISTICAL, "combination"):
         if name in summary:
             row = summary[name]
-            lines.append(f"{'LSTM' if name == 'lstm' else name.replace('_', ' '):16}"
+            label = {"lstm": "LSTM", **STATISTICAL}.get(name, name.replace("_", " "))
+            lines.append(f"{label:16}"
                          f"{fmt(row['mase']):>11}{fmt(row['relative_mase']):>11}"
                          f"{fmt(row['smape']):>9}   {row['beats_reference']:,} of "
                          f"{summary['series']:,} series")

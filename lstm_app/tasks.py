@@ -127,7 +127,7 @@ FORECAST = Task(
 
 PANEL = Task(
     name="panel", config=ForecastConfig, settings=FORECAST_SETTINGS, trained=TrainedPanel,
-    fit=fit_panel, score=lambda trained, panel, on_stage=None: score_panel(trained, panel),
+    fit=fit_panel, score=score_panel,
     report=panel_report, result_files=_panel_files,
     summary=_panel_summary, data_files=panel_files, data_from_files=panel_from_files,
     data_size=lambda panel: int(panel.starts[-1]), data_names=PANEL_FILES,

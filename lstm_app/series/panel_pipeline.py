@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, replace
+from typing import Callable
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ from .model import Forecaster, build_forecaster
 from .panel import PanelData
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
+from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
 from .calendar import calendar_count
 from .panel_windows import PanelSplit, fit_scalers, network_inputs, span_windows, split_panel
@@ -52,6 +54,13 @@ class PanelResult:
     widths: dict  # level -> (series, horizon) interval half-widths on the scaled series
     floor: np.ndarray  # (series,) 0 where a series is never negative in training, else -inf
     seconds: float = 0.0
+    # The methods beyond the simple rules ("lstm", "auto_ets", …, "combination"): their names,
+    # the one recommended on the validation span (whose future ``forecast`` is) and why.
+    labels: dict = field(default_factory=lambda: {"lstm": "LSTM"})
+    recommended: str = "lstm"
+    recommended_why: str = ""
+    method_seconds: dict = field(default_factory=dict)
+    futures: dict = field(default_factory=dict)  # each method's (series, horizon) forecast
 
     # What every task's result offers the pages (Train more, the coach, the run caption).
     config = property(lambda self: self.trained.config)
@@ -67,7 +76,8 @@ def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
                          "yet for a file of many series; leave them empty (the calendar inputs "
                          "work for both).")
     return replace(resolve(panel.series(panel.typical()), config), id_col=panel.id_cols,
-                   wide=panel.layout == "wide", statistical_seconds=0)  # not yet for panels
+                   wide=panel.layout == "wide",  # the calendar where there are dates
+                   calendar=config.calendar and panel.freq is not None)
 
 
 def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
@@ -137,10 +147,12 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     return trained
 
 
-def score_panel(trained: TrainedPanel, panel: PanelData) -> PanelResult:
+def score_panel(trained: TrainedPanel, panel: PanelData,
+                on_stage: Callable[[str], None] | None = None) -> PanelResult:
     """Backtest every series on its test span at every origin (stride apart) against naive,
-    seasonal naive and drift on the same windows; intervals from the validation errors of the
-    scaled series; forecasts after each series' last value."""
+    seasonal naive, drift and the statistical models fitted to each series (``on_stage`` hears
+    which) on the same windows; intervals from the validation errors of the scaled series;
+    the forecast recommended on the validation span after each series' last value."""
     started = time.perf_counter()
     config, model = trained.config, trained.model
     lookback, horizon = config.lookback, config.horizon
@@ -173,6 +185,18 @@ def score_panel(trained: TrainedPanel, panel: PanelData) -> PanelResult:
     actual = y[origins[:, None] + steps]
     methods = {"lstm": unscale(predict(model, inputs, ids), series)}
     methods.update(panel_baselines(y, origins, split.starts[series], horizon, season))
+    val_origins = val_ids + lookback
+    notices = list(panel.notices) + _notices(panel, split, trainable, scorable, lookback, horizon)
+    lstm_future = _lstm_future(panel, trained, values, floor, notices)
+    board = panel_methods(
+        y, split.starts, split.ends, trained.std[:, 0], floor,
+        Windows(val_origins, val_series, y[val_origins[:, None] + steps],
+                unscale(val_pred, val_series)),
+        Windows(origins, series, actual, methods["lstm"]),
+        (panel_baselines(y, val_origins, split.starts[val_series], horizon, season),
+         {k: v for k, v in methods.items()}, _rule_future(panel, horizon)),
+        lstm_future, widths, horizon, season, config.statistical_seconds, on_stage)
+    methods.update({k: v for k, v in board.test.items() if k != "lstm"})
     scale = mase_scales(y, split.starts, split.val, season)
     tables = {name: per_series(actual, pred, series, n, scale) for name, pred in methods.items()}
     coverage, per_cover = _coverage(actual, methods["lstm"], series, n, widths,
@@ -183,11 +207,15 @@ def score_panel(trained: TrainedPanel, panel: PanelData) -> PanelResult:
     for name, scores in tables.items():
         table = table.join(scores.add_prefix(f"{name}_"))
     table = table.join(per_cover)
-    notices = list(panel.notices) + _notices(panel, split, trainable, scorable, lookback, horizon)
-    forecast = _future(panel, trained, values, widths, floor, notices)
-    return PanelResult(trained, panel, split, notices, table, summary, verdict(summary), coverage,
+    notices += board.notices
+    chosen = board.recommended
+    forecast = _future_frame(panel, board.futures[chosen], board.widths[chosen],
+                             trained.std, floor)
+    return PanelResult(trained, panel, split, notices, table, summary,
+                       verdict(summary, board.labels, board.why), coverage,
                        forecast, widths, floor,
-                       time.perf_counter() - started + trained.training.seconds)
+                       time.perf_counter() - started + trained.training.seconds,
+                       board.labels, chosen, board.why, board.seconds, board.futures)
 
 
 def run_panel(panel: PanelData, config: ForecastConfig,
@@ -203,6 +231,10 @@ def panel_report(result: PanelResult) -> dict:
             "data": {"name": result.panel.name, "series": result.panel.n_series,
                      "frequency": result.panel.freq_label, "layout": result.panel.layout},
             "aggregate": result.aggregate, "verdict": result.verdict,
+            "recommended": {"method": result.recommended,
+                            "name": result.labels.get(result.recommended, result.recommended),
+                            "why": result.recommended_why},
+            "methods": dict(result.labels),
             "interval_coverage": result.coverage, "series": series.to_dict(orient="records"),
             "training": {"best_epoch": training.best_epoch, "stop_reason": training.stop_reason,
                          "seconds": round(training.seconds, 3), "message": training.message},
@@ -239,11 +271,11 @@ def _coverage(actual, pred, series, n, widths, std, floor) -> tuple[dict, pd.Dat
     return pooled, pd.DataFrame(per)
 
 
-def _future(panel: PanelData, trained: TrainedPanel, values: torch.Tensor,
-            widths: dict, floor: np.ndarray, notices: list[str]) -> pd.DataFrame:
-    """The next horizon after each series' last value, with intervals, one row per series and
-    step. A series shorter than the lookback is forecast by seasonal naive where it holds a
-    whole season, else by repeating its last value (each said in ``notices``)."""
+def _lstm_future(panel: PanelData, trained: TrainedPanel, values: torch.Tensor,
+                 floor: np.ndarray, notices: list[str]) -> np.ndarray:
+    """The LSTM's next horizon after each series' last value ``(series, horizon)``. A series
+    shorter than the lookback is forecast by seasonal naive where it holds a whole season,
+    else by repeating its last value (each said in ``notices``)."""
     lookback, horizon = trained.config.lookback, trained.config.horizon
     ends, lengths, season = panel.starts[1:], panel.lengths, panel.season_length or 1
     long_enough = lengths >= lookback
@@ -264,11 +296,28 @@ def _future(panel: PanelData, trained: TrainedPanel, values: torch.Tensor,
         if count:
             notices.append(f"{count:,} series shorter than the lookback ({lookback}) "
                            f"{'is' if count == 1 else 'are'} forecast {how}.")
-    pred = np.maximum(pred, floor[:, None])
+    return np.maximum(pred, floor[:, None])
+
+
+def _rule_future(panel: PanelData, horizon: int) -> np.ndarray:
+    """Seasonal naive after each series' last value where it holds a whole season, else its
+    last value repeated: what stands in for a statistical model that cannot be fitted."""
+    ends, season = panel.starts[1:], panel.season_length or 1
+    back = ends[:, None] - season + np.arange(horizon) % season
+    seasonal = (panel.lengths >= season) & (season > 1)
+    last = np.repeat(panel.values[ends - 1, :1], horizon, axis=1)
+    return np.where(seasonal[:, None], panel.values[np.maximum(back, 0), 0], last)
+
+
+def _future_frame(panel: PanelData, pred: np.ndarray, widths: dict, std: np.ndarray,
+                  floor: np.ndarray) -> pd.DataFrame:
+    """One row per series and step: the forecast ``pred`` with intervals of ``widths`` (on
+    the scaled series) in each series' own units."""
+    horizon = pred.shape[1]
     frame = pd.DataFrame({"id": np.repeat(np.asarray(panel.ids, dtype=object), horizon),
                           "time": _future_times(panel, horizon), "forecast": pred.ravel()})
     for level, w in widths.items():
-        half = (w * trained.std[:, :1]).ravel()
+        half = (w * std[:, :1]).ravel()
         frame[f"lower_{level}"] = np.maximum(pred.ravel() - half, np.repeat(floor, horizon))
         frame[f"upper_{level}"] = pred.ravel() + half
     return frame

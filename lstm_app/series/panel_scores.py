@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .evaluation import BASELINE_NAMES
+from .statistical import STATISTICAL
 from .panel import ranges
 
 METRICS = ("mae", "rmse", "smape", "mase")
@@ -100,9 +101,11 @@ def lstm_better(summary: dict) -> bool:
     return lstm is not None and rule is not None and round(lstm, 2) < round(rule, 2)
 
 
-def verdict(summary: dict) -> str:
-    """One sentence: on how many series the LSTM beat the reference rule, and the panel MASE of
-    both ("the LSTM beats seasonal naive on 312 of 414 series; panel MASE 0.91 against 1.19")."""
+def verdict(summary: dict, labels: dict | None = None, why: str = "") -> str:
+    """On how many series the LSTM beat the reference rule, and the panel MASE of both ("the
+    LSTM beats seasonal naive on 312 of 414 series; panel MASE 0.91 against 1.19"); with the
+    statistical models (``labels`` names them), the best of them on the test span and the
+    recommended forecast (``why``)."""
     ref, n = summary["reference"], summary["series"]
     lstm, rule = summary["lstm"], summary[ref]
     words = BASELINE_NAMES[ref]
@@ -110,8 +113,17 @@ def verdict(summary: dict) -> str:
     if lstm["mase"] is not None and rule["mase"] is not None:
         mase = f"; panel MASE {lstm['mase']:.2f} against {rule['mase']:.2f}"
     better = "better" if lstm_better(summary) else "no better"
-    return (f"The LSTM beats {words} on {lstm['beats_reference']:,} of {n:,} series{mase} "
-            f"(lower is better): one model for the whole panel is {better} than that rule.")
+    sentence = (f"The LSTM beats {words} on {lstm['beats_reference']:,} of {n:,} series{mase} "
+                f"(lower is better): one model for the whole panel is {better} than that rule.")
+    fitted = [k for k in STATISTICAL if k in summary and summary[k]["mase"] is not None]
+    if not fitted or lstm["mase"] is None:
+        return sentence
+    best = min(fitted, key=lambda k: summary[k]["mase"])
+    stat_mase = summary[best]["mase"]
+    than = "below" if lstm["mase"] < stat_mase else "above"
+    return (f"{sentence} Of the statistical models fitted to each series, {STATISTICAL[best]} "
+            f"did best on the test span (panel MASE {stat_mase:.2f}); the LSTM's is {than} it. "
+            f"{why}").strip()
 
 
 def _number(value: float) -> float | None:

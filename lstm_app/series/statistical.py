@@ -116,7 +116,9 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
 
 def _one_model(name, y, val_origins, test_origins, horizon, season, deadline):
     """One model fitted before the validation span and applied at its origins, then fitted
-    before the test span and applied at its origins and after the last value."""
+    before the test span and applied at its origins and after the last value. An empty span
+    is skipped (a panel's series may have no validation window); without a test span the
+    model is fitted to every value for the forecast after the last."""
     def check():
         if time.perf_counter() > deadline:
             raise _TimeUp
@@ -136,13 +138,18 @@ def _one_model(name, y, val_origins, test_origins, horizon, season, deadline):
         check()
         return np.asarray(forecast, dtype=np.float64)
 
+    spans, model = [], None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsforecast's warnings become our notices or nothing
-        model, how = fitted(int(val_origins[0]))
-        val = np.stack([applied(model, o) for o in val_origins]).reshape(-1, horizon)
-        model, how = fitted(int(test_origins[0]))
-        test = np.stack([applied(model, o) for o in test_origins]).reshape(-1, horizon)
+        for origins in (val_origins, test_origins):
+            if not len(origins):
+                spans.append(np.zeros((0, horizon)))
+                continue
+            model, how = fitted(int(origins[0]))
+            spans.append(np.stack([applied(model, o) for o in origins]).reshape(-1, horizon))
+        if not len(test_origins):
+            model, how = fitted(len(y))
         future = applied(model, len(y))
-    if arima and int(test_origins[0]) > fit_rows:
+    if arima and (int(test_origins[0]) if len(test_origins) else len(y)) > fit_rows:
         how = f"fitted to the last {fit_rows:,} values before each span"
-    return val, test, future, how
+    return spans[0], spans[1], future, how

@@ -76,8 +76,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     st.plotly_chart(forecast_chart(history, forecast, label, method=result.labels[method]),
                     key=KEYS.forecast)
     st.dataframe(readable(forecast, result.series.freq), hide_index=True,
-                 height=min(36 * (len(forecast) + 1) + 2, 480))
-    show_what_if(result, label, run_id)
+                 height=min(35 * (len(forecast) + 1) + 3, 480))
 
     report = to_report(result)
     a, b = st.columns(2)
@@ -97,6 +96,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
         st.markdown("- The scaler was fitted on the **training span only**.")
         for notice in result.notices:
             st.markdown(f"- {plain(notice)}")
+    show_what_if(result, label, run_id)
 
 
 def pick_method(result: ForecastResult) -> str:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from ..charts import forecast_chart
 from ..filenames import download_name
-from ..quoting import spreadsheet_csv
+from ..quoting import cut, spreadsheet_csv
 from ..series.ahead import what_if
 from ..series.frequency import time_labels
 from ..series.known import check_future, future_known
@@ -31,7 +31,8 @@ def _editor(table: pd.DataFrame, freq: str | None, key: str, help_text: str) -> 
     shown.insert(0, WHEN, time_labels(table.index, freq) if freq else
                  [f"row {int(i) + 1}" for i in table.index])
     config = {WHEN: st.column_config.TextColumn(WHEN, disabled=True)}
-    config.update({name: st.column_config.NumberColumn(plain(name), help=help_text)
+    # The grid draws its headers as text, not markdown: the names go in as they are, cut.
+    config.update({name: st.column_config.NumberColumn(cut(name), help=help_text)
                    for name in table.columns})
     edited = st.data_editor(shown.reset_index(drop=True), key=key, hide_index=True,
                             column_config=config, num_rows="fixed", width="stretch")
@@ -45,12 +46,15 @@ def planned_series(series: SeriesData, config: ForecastConfig) -> SeriesData | N
         return series
     horizon = resolve_window(series, config)[1]
     table = future_known(series, config, horizon)
-    st.markdown("**Known ahead: the plan the forecast reads**")
-    st.caption("The values of the known-ahead inputs over the forecast horizon, from the rows "
-               "after the last value of your file. Fill in or change any of them; the holiday "
-               "column counts the public holidays of each step.")
-    key = f"{KEYS.plan}_{horizon}_{'_'.join(map(str, table.columns))}"
-    edited = _editor(table, series.freq, key, "A value planned for this date.")
+    blank = bool(table.isna().to_numpy().any())
+    with st.expander(f"Known ahead: the plan the next training reads ({horizon} steps)",
+                     expanded=blank):
+        st.caption("The values of the known-ahead inputs over the forecast horizon, from the "
+                   "rows after the last value of your file. Fill in or change any of them "
+                   "before Train; the holiday column counts the public holidays of each step. "
+                   "To try other values on a trained model, use What if? below its forecast.")
+        key = f"{KEYS.plan}_{horizon}_{'_'.join(map(str, table.columns))}"
+        edited = _editor(table, series.freq, key, "A value planned for this date.")
     try:
         check_future(edited, series.value_col)
     except ValueError as error:
@@ -66,10 +70,11 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
     if base_plan.shape[1] == 0:
         return
     st.subheader("What if?")
-    st.caption("Change the planned values (a promotion on other days, a price 10% lower, a "
-               "holiday added) and the LSTM's forecast is redrawn at once, without retraining, "
-               "beside the base forecast. A what-if shows what the model learnt from the past "
-               "about these inputs, not a promise of what the change will cause.")
+    st.caption("The plan this model's forecast read. Change it (a promotion on other days, a "
+               "price 10% lower, a holiday added) and the LSTM's forecast is redrawn at once, "
+               "without retraining, beside the base forecast. A what-if shows what the model "
+               "learnt from the past about these inputs, not a promise of what the change will "
+               "cause.")
     if result.recommended != "lstm":
         st.caption(f"The what-if redraws the LSTM's forecast; the recommended "
                    f"{plain(result.labels[result.recommended])} does not read these inputs.")
@@ -82,12 +87,16 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
     except ValueError as error:
         st.warning(plain(error))
         return
-    history = result.series.frame[result.series.value_col]
-    st.plotly_chart(forecast_chart(history, moved, label, method="What-if" if changed else "LSTM",
-                                   base=base if changed else None), key=KEYS.what_if_chart)
     if not changed:
         st.caption("Edit a cell above to see a what-if.")
         return
+    history = result.series.frame[result.series.value_col]
+    horizon = len(base_plan)
+    chart = forecast_chart(history, moved, label, tail=max(3 * horizon, 14), method="What-if",
+                           base=base)
+    chart.update_layout(title_text=f"What if: the next {horizon} steps, against the base "
+                                   f"forecast")
+    st.plotly_chart(chart, key=KEYS.what_if_chart)
     both = base.rename(columns=lambda c: c if c == "time" else f"base_{c}")
     both = both.join(moved.drop(columns="time").add_prefix("what_if_"))
     both = both.join(edited.reset_index(drop=True).add_prefix("planned_"))

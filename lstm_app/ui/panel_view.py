@@ -15,6 +15,7 @@ from ..charts import forecast_chart, loss_chart, small_multiples
 from ..filenames import download_name
 from ..quoting import spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, rules
+from ..series.statistical import STATISTICAL
 from ..series.frequency import time_labels
 from ..series.panel_detail import series_detail
 from ..series.panel_live import PanelLive
@@ -27,7 +28,9 @@ from .live import loss_curves
 from .markdown import plain
 
 METHODS = {"lstm": "LSTM (one model for all)", **{k: v.capitalize()
-                                                  for k, v in BASELINE_NAMES.items()}}
+                                                  for k, v in BASELINE_NAMES.items()},
+           **{k: f"{v} (each series its own)" for k, v in STATISTICAL.items()},
+           "combination": "LSTM and the best statistical, mean"}
 SEARCH_LIMIT = 1_000  # series the "Open a series" list offers at once (the search narrows it)
 
 

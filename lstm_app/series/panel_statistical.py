@@ -1,0 +1,95 @@
+"""The statistical models on a panel's scoreboard: AutoETS, AutoTheta and AutoARIMA fitted to
+each series on its own, exactly as for one series (statistical.py: fitted before the validation
+span and before the test span, applied at every origin of that series' windows, then after its
+last value), so that they are scored on the LSTM's very windows.
+
+A model is one fit per series, so a panel of thousands takes long: each model has the time limit
+``seconds`` for the whole panel, and after its first ``PROBE`` series the time for all of them is
+projected; a model that would run over is left out at once with a notice saying how long it
+would have taken. Where a model cannot be fitted to a series (too short, constant), the simple
+rule stands in for it there (seasonal naive, else naive), as statsforecast's own fallback does,
+and a notice counts those series.
+"""
+
+from __future__ import annotations
+
+import warnings
+from time import perf_counter
+from typing import Callable
+
+import numpy as np
+
+from .statistical import STATISTICAL, StatisticalForecasts, _one_model, _TimeUp
+
+PROBE = 20  # series fitted before a model's time for the whole panel is projected
+
+
+def _by_series(series: np.ndarray, n: int) -> list[np.ndarray]:
+    """The window indices of each series, in order (one array per series)."""
+    order = np.argsort(series, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(series, minlength=n))[:-1])
+
+
+def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                      val: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray],
+                      fallback: tuple[np.ndarray, np.ndarray, np.ndarray], horizon: int,
+                      season: int | None, seconds: float,
+                      on_stage: Callable[[str], None] | None = None) -> StatisticalForecasts:
+    """Each model's forecasts on the panel's validation and test windows (``val``, ``test``:
+    each window's origin row and series) and after each series' last value, ``(windows,
+    horizon)`` and ``(series, horizon)``; ``fallback`` holds the simple rule's forecasts on the
+    same windows and after each series, for the series a model cannot be fitted to."""
+    out = StatisticalForecasts()
+    n = len(starts)
+    if seconds <= 0 or not n:
+        return out
+    val_of, test_of = _by_series(val[1], n), _by_series(test[1], n)
+    fitted = [s for s in range(n) if len(val_of[s]) or len(test_of[s])]
+    for i, name in enumerate(STATISTICAL):
+        label = STATISTICAL[name]
+        if on_stage is not None:
+            on_stage(f"Fitting {label} to each of {len(fitted):,} series ({i + 1} of "
+                     f"{len(STATISTICAL)}) to score the LSTM against it")
+        forecasts = [np.array(a, dtype=np.float64) for a in fallback]  # val, test, future
+        started, failed, how = perf_counter(), 0, ""
+        try:
+            for k, s in enumerate(fitted):
+                ys, first = y[starts[s]:ends[s]], starts[s]
+                v, t = val_of[s], test_of[s]
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        a, b, c, how_s = _one_model(name, ys, val[0][v] - first,
+                                                    test[0][t] - first, horizon, season,
+                                                    started + seconds)
+                    if not all(np.isfinite(x).all() for x in (a, b, c)):
+                        raise ValueError("forecasts that are not numbers")
+                    forecasts[0][v], forecasts[1][t], forecasts[2][s] = a, b, c
+                    how = how or how_s
+                except _TimeUp:
+                    raise
+                except Exception:  # statsforecast's refusals: the rule stands in
+                    failed += 1
+                if k + 1 == PROBE and len(fitted) > PROBE:
+                    projected = (perf_counter() - started) * len(fitted) / PROBE
+                    if projected > seconds:
+                        raise _TimeUp(projected)
+        except _TimeUp as up:
+            would = (f" (all {len(fitted):,} series would have taken about "
+                     f"{_duration(up.args[0])})" if up.args else "")
+            out.notices.append(f"{label} was left out of the scoreboard: fitting it to each "
+                               f"series took longer than its {seconds:g}-second limit{would} "
+                               f"(Time for each statistical model).")
+            continue
+        out.val[name], out.test[name], out.future[name] = forecasts
+        out.labels[name], out.seconds[name] = label, perf_counter() - started
+        if failed:
+            out.notices.append(f"{label} could not be fitted to {failed:,} of {len(fitted):,} "
+                               f"series; the simple rule stands in for it there.")
+        if how:
+            out.notices.append(f"{label} was {how}.")
+    return out
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.0f} minutes" if seconds >= 120 else f"{seconds:.0f} seconds"

@@ -1,0 +1,119 @@
+"""The statistical models on a panel's scoreboard: each series fitted on its own exactly as one
+series is (pinned against the one-series path), the rule standing in where a model cannot be
+fitted, the time limit projected from the first series, and the recommended forecast."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from lstm_app.series import panel_statistical as ps
+from lstm_app.series.panel import load_panel
+from lstm_app.series.panel_pipeline import fit_panel, panel_report, score_panel
+from lstm_app.series.panel_windows import span_windows, split_panel
+from lstm_app.series.settings import ForecastConfig
+from lstm_app.series.statistical import STATISTICAL, statistical_forecasts
+from tests.test_inside_panel import shops_csv
+
+CONFIG = ForecastConfig(statistical_seconds=60, calendar=False, lookback=14, horizon=7,
+                        epochs=2, hidden_size=8, batch_size=16, seed=0)
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return load_panel(shops_csv(), id_cols=["shop"])
+
+
+@pytest.fixture(scope="module")
+def result(panel):
+    return score_panel(fit_panel(panel, CONFIG), panel)
+
+
+def windows(panel, span):
+    split = split_panel(panel, CONFIG.val_size, CONFIG.test_size, 7)
+    trainable, scorable = split.trainable(14, 7), split.scorable(14, 7)
+    if span == "val":
+        ids, series = span_windows(split, split.val, split.test, 14, 7, trainable)
+    else:
+        ids, series = span_windows(split, split.test, split.ends, 14, 7, scorable)
+    return split, ids + 14, series
+
+
+def test_each_series_is_fitted_as_one_series_is(panel):
+    split, val_origins, val_series = windows(panel, "val")
+    _, test_origins, test_series = windows(panel, "test")
+    y = panel.values[:, 0]
+    fallback = (np.zeros((len(val_origins), 7)), np.zeros((len(test_origins), 7)),
+                np.zeros((panel.n_series, 7)))
+    stat = ps.panel_statistical(y, split.starts, split.ends, (val_origins, val_series),
+                                (test_origins, test_series), fallback, 7, 7, 60)
+    assert set(stat.test) == set(STATISTICAL) and not stat.notices
+    for s in (0, 2):  # a whole series, and one that opens late
+        first, last = split.starts[s], split.ends[s]
+        v, t = val_series == s, test_series == s
+        alone = statistical_forecasts(y[first:last], val_origins[v] - first,
+                                      test_origins[t] - first, 7, 7, 60)
+        for name in STATISTICAL:
+            np.testing.assert_allclose(stat.val[name][v], alone.val[name])
+            np.testing.assert_allclose(stat.test[name][t], alone.test[name])
+            np.testing.assert_allclose(stat.future[name][s], alone.future[name])
+
+
+def test_the_rule_stands_in_where_a_model_cannot_be_fitted(panel, monkeypatch):
+    split, val_origins, val_series = windows(panel, "val")
+    _, test_origins, test_series = windows(panel, "test")
+    real = ps._one_model
+
+    def refuses_series_0(name, y, *args):
+        if len(y) == 120 and y[0] == panel.values[0, 0]:
+            raise ValueError("too short")
+        return real(name, y, *args)
+
+    monkeypatch.setattr(ps, "_one_model", refuses_series_0)
+    rule = (np.full((len(val_origins), 7), -1.0), np.full((len(test_origins), 7), -2.0),
+            np.full((panel.n_series, 7), -3.0))
+    stat = ps.panel_statistical(panel.values[:, 0], split.starts, split.ends,
+                                (val_origins, val_series), (test_origins, test_series), rule,
+                                7, 7, 60)
+    assert (stat.test["auto_ets"][test_series == 0] == -2).all()
+    assert (stat.future["auto_ets"][0] == -3).all() and (stat.future["auto_ets"][1] != -3).all()
+    # shop 3 has no test span and shop 4 no whole window: three series are fitted
+    assert "AutoETS could not be fitted to 1 of 3 series; the simple rule stands in for it " \
+           "there." in stat.notices
+
+
+def test_a_model_that_would_run_over_its_limit_is_left_out_from_its_first_series(monkeypatch):
+    monkeypatch.setattr(ps, "PROBE", 2)
+    clock = iter(np.arange(0, 1000, 2.0))  # every read of the clock two seconds later
+    monkeypatch.setattr(ps, "perf_counter", lambda: next(clock))
+    monkeypatch.setattr(ps, "_one_model", lambda name, y, v, t, h, *a: (
+        np.zeros((len(v), h)), np.zeros((len(t), h)), np.zeros(h), ""))
+    n = 50
+    starts, ends = np.arange(n) * 10, np.arange(n) * 10 + 10
+    origins, series = starts + 8, np.arange(n)
+    stat = ps.panel_statistical(np.ones(500), starts, ends, (origins, series),
+                                (origins + 1, series), (np.zeros((n, 1)),) * 2 + (np.zeros((n, 1)),),
+                                1, None, seconds=30)
+    assert not stat.test
+    assert stat.notices[0].startswith("AutoETS was left out of the scoreboard: fitting it to "
+                                      "each series took longer than its 30-second limit (all "
+                                      "50 series would have taken about 50 seconds)")
+
+
+def test_the_panel_scoreboard_recommends_on_validation_and_forecasts_with_it(result):
+    assert {"auto_ets", "auto_theta", "auto_arima", "combination"} <= set(result.aggregate)
+    assert result.recommended in result.futures
+    chosen = result.futures[result.recommended]
+    np.testing.assert_allclose(result.forecast["forecast"].to_numpy(), chosen.ravel())
+    assert "Of the statistical models fitted to each series" in result.verdict
+    assert result.recommended_why in result.verdict
+    report = panel_report(result)
+    assert report["recommended"]["method"] == result.recommended
+    assert set(report["methods"]) == set(result.labels)
+    assert {"auto_ets_mase", "combination_mase"} <= set(result.series.columns)
+
+
+def test_without_time_for_them_the_panel_is_scored_as_before(panel):
+    plain = score_panel(fit_panel(panel, replace(CONFIG, statistical_seconds=0)), panel)
+    assert plain.recommended == "lstm" and set(plain.labels) == {"lstm"}
+    assert "statistical" not in plain.verdict
