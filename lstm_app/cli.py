@@ -253,7 +253,8 @@ def _train(args: argparse.Namespace, task: Task, data, config, name: str):
     """Fit and score with a progress bar; with --save-run, recorded as a run."""
     if not args.save_run:
         return _with_progress(args.quiet, lambda callbacks: task.score(
-            task.fit(data, config, callbacks), data, callbacks.on_stage))
+            task.fit(data, config, callbacks), data, callbacks.on_stage,
+            callbacks.scoring_stop()))
     store = RunStore()
     run_id = start_run(store, task.name, data, config, name, name)
     result = _with_progress(args.quiet, lambda callbacks: record(store.home, run_id, task.name,

@@ -49,7 +49,8 @@ class Task:
     settings: dict[str, Setting]              # its settings table
     trained: type                             # files() and from_files(files, training)
     fit: Callable                             # (data, config, callbacks, start) -> trained
-    score: Callable                           # (trained, data, on_stage=None) -> result
+    score: Callable                           # (trained, data, on_stage=None, stop_event=None)
+                                              #   -> result
     report: Callable[[Any], dict]             # result -> the JSON report
     result_files: Callable[[Any], dict]       # result -> {name: bytes}, the report among them
     summary: Callable[[Any], dict]            # result -> the scores the runs table shows
@@ -135,7 +136,8 @@ PANEL = Task(
 
 TEXT = Task(
     name="text", config=TextConfig, settings=TEXT_SETTINGS, trained=TrainedLanguageModel,
-    fit=fit_text, score=lambda trained, text, on_stage=None: score_text(trained, text),
+    fit=fit_text, score=lambda trained, text, on_stage=None, stop_event=None:
+    score_text(trained, text),
     report=text_report, result_files=_text_files,
     summary=_text_summary, data_files=lambda text: {"text.txt": text.encode("utf-8")},
     data_from_files=_text_from_files, data_size=len, data_names=("text.txt",),

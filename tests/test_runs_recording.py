@@ -226,6 +226,8 @@ def test_a_stop_before_training_records_a_stopped_run(tmp_path, airline, zh_text
     stop.set()
     forecast_id = start_run(store, "forecast", airline, FORECAST, "air", airline.name)
     record(store.home, forecast_id, "forecast", airline, FORECAST, Callbacks(stop_event=stop))
+    assert not stop.is_set()  # passed on to the training: the scoring may be stopped anew
+    stop.set()
     text_id = start_run(store, "text", zh_text, TEXT, "zh", "lstm_zh.txt")
     record(store.home, text_id, "text", zh_text, TEXT, Callbacks(stop_event=stop))
     for run_id in (forecast_id, text_id):

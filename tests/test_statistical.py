@@ -4,6 +4,7 @@ time limit; the long-season fallback; the recommended forecast chosen on validat
 
 import dataclasses
 import json
+import threading
 import warnings
 
 import numpy as np
@@ -21,6 +22,7 @@ from lstm_app.series.settings import ForecastConfig
 from lstm_app.series.statistical import STATISTICAL, StatisticalForecasts, statistical_forecasts
 from lstm_app.series.trained import TrainedForecaster
 from lstm_app.training.checkpoint import WEIGHTS, weights_bytes
+from lstm_app.training.trainer import Callbacks
 from tests.conftest import SAMPLES
 
 AIRLINE = pd.read_csv(SAMPLES / "airline_passengers.csv").iloc[:, -1].to_numpy(dtype=float)
@@ -183,3 +185,28 @@ def test_a_run_reopens_with_its_scoreboard_and_inside_without_it(tmp_path):
     assert again.baselines["auto_ets"] == recorded.baselines["auto_ets"]
     inside = reopen(store, run_id, scoreboard=False)
     assert set(inside.futures) == {"lstm"} and inside.test == recorded.test
+
+
+def test_stop_while_scoring_leaves_out_the_models_not_yet_fitted(tmp_path):
+    stop = threading.Event()
+    stop_at_theta = lambda text: stop.set() if "AutoTheta" in text else None
+    out = statistical_forecasts(AIRLINE, VAL, TEST, H, 12, 60, stop_at_theta, stop)
+    assert set(out.test) == {"auto_ets"}
+    assert out.notices == ["AutoTheta and AutoARIMA were left out of the scoreboard: Stop was "
+                           "pressed while the statistical models were being fitted."]
+    # A run: a Stop that ended its training does not skip the scoring; a Stop during it does.
+    series = load_series((SAMPLES / "airline_passengers.csv").read_bytes())
+    config = ForecastConfig(epochs=50, hidden_size=4)
+    store = RunStore(tmp_path)
+    run_id = start_run(store, "forecast", series, config, "airline", "airline.csv")
+    stop.clear()
+    stop_at_epoch_2 = lambda p: stop.set() if p.record is not None and p.record.epoch == 2 else None
+    result = record(tmp_path, run_id, "forecast", series, config,
+                    Callbacks(on_progress=stop_at_epoch_2, stop_event=stop))
+    assert result.training.stop_reason == "stopped" and store.get(run_id).status == "stopped"
+    assert {"auto_ets", "auto_theta", "auto_arima"} <= set(result.baselines)
+    run_id = start_run(store, "forecast", series, config, "airline", "airline.csv")
+    result = record(tmp_path, run_id, "forecast", series, dataclasses.replace(config, epochs=2),
+                    Callbacks(stop_event=stop, on_stage=stop_at_theta))
+    assert "auto_ets" in result.baselines and "auto_arima" not in result.baselines
+    assert store.get(run_id).status == "stopped"

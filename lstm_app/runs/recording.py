@@ -105,7 +105,7 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
         recorder.save_model(start, start.training.kept_epoch)
     try:
         trained = task.fit(data, config, recorder.callbacks, start)
-        result = task.score(trained, data, callbacks.on_stage)
+        result = task.score(trained, data, callbacks.on_stage, callbacks.scoring_stop())
     except ValueError as error:
         store.finish(run_id, "failed", str(error))
         raise
@@ -128,7 +128,9 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
     except BaseException as error:  # a bug
         _failed(store, run_id, error)
         raise
-    stopped = callbacks.stop_event is not None and callbacks.stop_event.is_set()
+    # Stopped while training (its event was cleared for the scoring), or while scoring.
+    stopped = (trained.training.stop_reason == "stopped"
+               or callbacks.stop_event is not None and callbacks.stop_event.is_set())
     save_result(store, run_id, task, trained, result, "stopped" if stopped else "finished")
     return result
 

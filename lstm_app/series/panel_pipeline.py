@@ -148,10 +148,11 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
 
 
 def score_panel(trained: TrainedPanel, panel: PanelData,
-                on_stage: Callable[[str], None] | None = None) -> PanelResult:
+                on_stage: Callable[[str], None] | None = None, stop_event=None) -> PanelResult:
     """Backtest every series on its test span at every origin (stride apart) against naive,
     seasonal naive, drift and the statistical models fitted to each series (``on_stage`` hears
-    which) on the same windows; intervals from the validation errors of the scaled series;
+    which; once ``stop_event`` is set, those not yet fitted are left out) on the same windows;
+    intervals from the validation errors of the scaled series;
     the forecast recommended on the validation span after each series' last value."""
     started = time.perf_counter()
     config, model = trained.config, trained.model
@@ -195,7 +196,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
         Windows(origins, series, actual, methods["lstm"]),
         (panel_baselines(y, val_origins, split.starts[val_series], horizon, season),
          {k: v for k, v in methods.items()}, _rule_future(panel, horizon)),
-        lstm_future, widths, horizon, season, config.statistical_seconds, on_stage)
+        lstm_future, widths, horizon, season, config.statistical_seconds, on_stage, stop_event)
     methods.update({k: v for k, v in board.test.items() if k != "lstm"})
     scale = mase_scales(y, split.starts, split.val, season)
     tables = {name: per_series(actual, pred, series, n, scale) for name, pred in methods.items()}

@@ -58,7 +58,7 @@ def panel_methods(y: np.ndarray, starts: np.ndarray, ends: np.ndarray, spread: n
                   floor: np.ndarray, val: Windows, test: Windows,
                   rules: tuple[dict, dict, np.ndarray], lstm_future: np.ndarray,
                   lstm_widths: dict, horizon: int, season: int | None, seconds: float,
-                  on_stage: Callable[[str], None] | None = None) -> PanelMethods:
+                  on_stage: Callable[[str], None] | None = None, stop=None) -> PanelMethods:
     """Fit the statistical models to every series (``seconds`` each for the whole panel),
     make the combination and recommend on the validation windows. ``spread``: each series'
     training spread (the scale of its errors); ``floor``: its lowest allowed forecast;
@@ -70,7 +70,7 @@ def panel_methods(y: np.ndarray, starts: np.ndarray, ends: np.ndarray, spread: n
     fallback = (_rule(rules[0]), _rule(rules[1]), rules[2])
     stat = panel_statistical(y, starts, ends, (val.origins, val.series),
                              (test.origins, test.series), fallback, horizon, season, seconds,
-                             on_stage)
+                             on_stage, stop)
     floored = {"val": val.series, "test": test.series, "future": np.arange(n)}
     for span, rows in floored.items():
         forecasts = getattr(stat, span)

@@ -19,7 +19,8 @@ from typing import Callable
 
 import numpy as np
 
-from .statistical import STATISTICAL, StatisticalForecasts, _one_model, _TimeUp
+from .statistical import (STATISTICAL, StatisticalForecasts, _one_model, _Stopped, _TimeUp,
+                          stopped_notice)
 
 PROBE = 20  # series fitted before a model's time for the whole panel is projected
 
@@ -34,11 +35,13 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                       val: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray],
                       fallback: tuple[np.ndarray, np.ndarray, np.ndarray], horizon: int,
                       season: int | None, seconds: float,
-                      on_stage: Callable[[str], None] | None = None) -> StatisticalForecasts:
+                      on_stage: Callable[[str], None] | None = None,
+                      stop=None) -> StatisticalForecasts:
     """Each model's forecasts on the panel's validation and test windows (``val``, ``test``:
     each window's origin row and series) and after each series' last value, ``(windows,
     horizon)`` and ``(series, horizon)``; ``fallback`` holds the simple rule's forecasts on the
-    same windows and after each series, for the series a model cannot be fitted to."""
+    same windows and after each series, for the series a model cannot be fitted to; once
+    ``stop`` (an Event) is set, the models not yet fitted are left out."""
     out = StatisticalForecasts()
     n = len(starts)
     if seconds <= 0 or not n:
@@ -61,12 +64,12 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                         warnings.simplefilter("ignore")
                         a, b, c, how_s = _one_model(name, ys, val[0][v] - first,
                                                     test[0][t] - first, horizon, season,
-                                                    started + seconds)
+                                                    started + seconds, stop)
                     if not all(np.isfinite(x).all() for x in (a, b, c)):
                         raise ValueError("forecasts that are not numbers")
                     forecasts[0][v], forecasts[1][t], forecasts[2][s] = a, b, c
                     how = how or how_s
-                except _TimeUp:
+                except (_TimeUp, _Stopped):
                     raise
                 except Exception:  # statsforecast's refusals: the rule stands in
                     failed += 1
@@ -74,6 +77,9 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                     projected = (perf_counter() - started) * len(fitted) / PROBE
                     if projected > seconds:
                         raise _TimeUp(projected)
+        except _Stopped:
+            out.notices.append(stopped_notice(list(STATISTICAL.values())[i:]))
+            break
         except _TimeUp as up:
             would = (f" (all {len(fitted):,} series would have taken about "
                      f"{_duration(up.args[0])})" if up.args else "")

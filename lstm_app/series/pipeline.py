@@ -224,7 +224,8 @@ def _batch(w: _Windows, ids: torch.Tensor) -> tuple:
 
 
 def score_forecast(trained: TrainedForecaster, series: SeriesData,
-                   on_stage: Callable[[str], None] | None = None) -> ForecastResult:
+                   on_stage: Callable[[str], None] | None = None,
+                   stop_event=None) -> ForecastResult:
     """Backtest a trained forecaster on the test span of ``series`` against the baselines and
     the statistical models (``on_stage`` hears which is being fitted), size its intervals on
     the validation span, recommend a forecast on it, and forecast after the last
@@ -248,7 +249,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     known = future_known(series, config, horizon)
     lstm_future = unscale(forecast_ahead(trained, series, w.values, known))
     stat = statistical_forecasts(w.y, val_origins, test_origins, horizon, series.season_length,
-                                 config.statistical_seconds, on_stage)
+                                 config.statistical_seconds, on_stage, stop_event)
     for spans in (stat.val, stat.test, stat.future):
         spans.update({name: floored(pred, floor) for name, pred in spans.items()})
     found = scoreboard.methods(val_pred, test_pred, lstm_future, stat, val_actual)

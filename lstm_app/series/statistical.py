@@ -40,6 +40,16 @@ class _TimeUp(Exception):
     pass
 
 
+class _Stopped(Exception):
+    """Stop was pressed while the models were being fitted."""
+
+
+def stopped_notice(labels: list[str]) -> str:
+    names = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+    return (f"{names} {'was' if len(labels) == 1 else 'were'} left out of the scoreboard: "
+            f"Stop was pressed while the statistical models were being fitted.")
+
+
 @dataclass
 class StatisticalForecasts:
     """Each model's forecasts, ``(origins, horizon)`` on validation and test, ``(horizon,)``
@@ -77,9 +87,11 @@ def model_for(name: str, season: int | None):
 
 def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: np.ndarray,
                           horizon: int, season: int | None, seconds: float,
-                          on_stage: Callable[[str], None] | None = None) -> StatisticalForecasts:
+                          on_stage: Callable[[str], None] | None = None,
+                          stop=None) -> StatisticalForecasts:
     """Every model's forecasts at the given origins (the index of each window's first predicted
-    value) of ``y`` (the target in its own units), within ``seconds`` per model (0: none)."""
+    value) of ``y`` (the target in its own units), within ``seconds`` per model (0: none);
+    once ``stop`` (an Event) is set, the models not yet fitted are left out."""
     out = StatisticalForecasts()
     if seconds <= 0:
         return out
@@ -91,7 +103,10 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
         started = time.perf_counter()
         try:
             val, test, future, how = _one_model(name, y, val_origins, test_origins, horizon,
-                                                season, started + seconds)
+                                                season, started + seconds, stop)
+        except _Stopped:
+            out.notices.append(stopped_notice(list(STATISTICAL.values())[i:]))
+            break
         except _TimeUp:
             out.notices.append(f"{label} was left out of the scoreboard: fitting and applying "
                                f"it at every origin took longer than its {seconds:g}-second "
@@ -114,12 +129,14 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
     return out
 
 
-def _one_model(name, y, val_origins, test_origins, horizon, season, deadline):
+def _one_model(name, y, val_origins, test_origins, horizon, season, deadline, stop=None):
     """One model fitted before the validation span and applied at its origins, then fitted
     before the test span and applied at its origins and after the last value. An empty span
     is skipped (a panel's series may have no validation window); without a test span the
     model is fitted to every value for the forecast after the last."""
     def check():
+        if stop is not None and stop.is_set():
+            raise _Stopped
         if time.perf_counter() > deadline:
             raise _TimeUp
 

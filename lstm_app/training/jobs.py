@@ -73,7 +73,8 @@ class Job:
         self.label = label
         self._task, self._queue = task, queue
         self._lock = threading.Lock()
-        self._stop = threading.Event()
+        self._stop = threading.Event()  # a request not yet passed on (the worker consumes it)
+        self._stopped = False           # whether Stop was ever asked for (the job's end state)
         self._first_epoch = threading.Event()
         self._state, self._error, self._result = "queued", None, None
         self._progress: Progress | None = None
@@ -94,7 +95,9 @@ class Job:
                             self._stage)
 
     def stop(self) -> None:
-        """Ask the worker to stop between two batches; it keeps the best weights so far."""
+        """Ask the worker to stop between two batches (it keeps the best weights so far), or,
+        once training is done, to leave out the statistical models not yet fitted."""
+        self._stopped = True
         self._stop.set()
         self._queue.wake()
 
@@ -120,6 +123,7 @@ class Job:
             self.heartbeat()
         if time.monotonic() - self._last_seen > self._queue.grace_seconds:
             self.abandoned = True
+            self._stopped = True
             self._stop.set()
         return self.abandoned
 
@@ -159,7 +163,7 @@ class Job:
                                           stop_event=self._stop, on_stage=self._on_stage))
             with self._lock:
                 self._result = result
-                self._state = "stopped" if self._stop.is_set() else "finished"
+                self._state = "stopped" if self._stopped else "finished"
         except (ValueError, WorkerKilled) as error:  # already in plain words
             with self._lock:
                 self._state, self._error = "failed", str(error)

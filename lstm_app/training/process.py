@@ -132,7 +132,8 @@ def in_worker_process(task: Callable[..., Any], threads: int = 1,
         try:
             while True:
                 if callbacks.stop_event is not None and callbacks.stop_event.is_set():
-                    stop.set()  # the child checks it between two batches
+                    stop.set()  # the child checks it between two batches, and while scoring
+                    callbacks.stop_event.clear()  # passed on: a later Stop is a new request
                 if not parent_end.poll(0.1):
                     if not process.is_alive() and not parent_end.poll(0):
                         raise _killed(process, on_killed)

@@ -120,6 +120,13 @@ class Callbacks:
     stop_event: threading.Event | None = None
     on_stage: Callable[[str], None] | None = None
 
+    def scoring_stop(self) -> threading.Event | None:
+        """The stop event for the scoring after the training, cleared: a Stop that ended the
+        training does not also skip the scoring's models; a Stop pressed during it does."""
+        if self.stop_event is not None:
+            self.stop_event.clear()
+        return self.stop_event
+
 
 @dataclass
 class TrainResult:

@@ -72,9 +72,10 @@ def _poll(keys: TaskKeys, render: Callable[[Snapshot], None],
     left, right = st.columns([5, 1])
     with left:
         progress_line(snap, speed)
-    scoring = snap.stage is not None  # training is over: nothing left to stop
-    if right.button("Stop", key=keys.stop, width="stretch", disabled=scoring,
-                    help="Training is done; the forecasts are being scored." if scoring else
+    scoring = snap.stage is not None  # training is over: Stop skips the models left to fit
+    if right.button("Stop", key=keys.stop, width="stretch",
+                    help="Training is done: stop fitting the statistical models, and score "
+                         "the LSTM against those already fitted." if scoring else
                     "Stop now and keep the best weights so far."):
         job.stop()
     render(snap)
