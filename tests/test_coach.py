@@ -153,3 +153,18 @@ def test_a_slow_steady_fall_is_not_a_plateau():
     val = [2.0, 1.80, 1.72, 1.68, 1.665, 1.655, 1.648, 1.643, 1.640, 1.638]
     train = [2.3, 1.9, 1.75, 1.66, 1.60, 1.56, 1.53, 1.50, 1.48, 1.46]
     assert "plateau" not in kinds(diagnose(history(train, val), SETTINGS, "early_stopping"))
+
+
+def test_a_statistical_model_that_beat_the_lstm_is_named_with_one_change():
+    from lstm_app.training.coach import diagnose
+
+    settings = {"hidden_size": 32, "num_layers": 1, "dropout": 0.1, "lr": 3e-3, "epochs": 100,
+                "lookback": 12}
+    found = diagnose([], settings, beats_simple_rules=True, season=12,
+                     best_statistical="AutoTheta")
+    [advice] = [d for d in found if d.kind == "no_better"]
+    assert advice.title == "AutoTheta forecasts better than the LSTM"
+    assert "beat the simple rules but not AutoTheta" in advice.explanation
+    assert advice.changes == {"lookback": 24}  # it could not see a whole season repeat
+    assert not [d for d in diagnose([], settings, beats_simple_rules=True, season=12)
+                if d.kind == "no_better"]

@@ -44,11 +44,14 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
              weights: int | None = None, examples: int | None = None,
              too_big_ratio: float | None = None, beats_simple_rules: bool | None = None,
              best_rule: str = "the best simple rule",
-             season: int | None = None, tiny: str = "") -> list[Diagnosis]:
+             season: int | None = None, tiny: str = "",
+             best_statistical: str = "") -> list[Diagnosis]:
     """What the curves say, most urgent first. ``settings`` holds the run's hidden_size,
     num_layers, dropout, lr, epochs (and lookback for a forecast); ``weights`` and ``examples``
     (training windows or tokens) with ``too_big_ratio`` judge the model's size. ``tiny`` names
-    the data when it is too small to learn anything but by heart (e.g. "1,936 characters")."""
+    the data when it is too small to learn anything but by heart (e.g. "1,936 characters");
+    ``best_statistical`` names the statistical model that beat the LSTM on the test span, if
+    one did."""
     found = []
     found += _diverging(history, settings, stop_reason)
     if not found:
@@ -61,6 +64,8 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
         found += _underfitting(history, settings, stop_reason) or _plateau(history, settings)
     if beats_simple_rules is False:
         found += _no_better(settings, season, best_rule)
+    elif best_statistical:
+        found += _no_better(settings, season, best_rule, best_statistical)
     return _one_change_each(found)
 
 
@@ -195,11 +200,16 @@ def _flat(tail: list[float]) -> bool:
     return (max(tail) - min(tail)) / max(abs(tail[-1]), 1e-12) / len(tail) <= FLAT
 
 
-def _no_better(settings, season, rule: str) -> list[Diagnosis]:
+def _no_better(settings, season, rule: str, statistical: str = "") -> list[Diagnosis]:
     lookback = settings.get("lookback")
     title = "A simple rule forecasts better than the LSTM"
     explanation = (f"On the test span the LSTM did worse than simply {rule}, so that rule is "
                    f"the better forecast for now. ")
+    if statistical:
+        title = f"{statistical} forecasts better than the LSTM"
+        explanation = (f"On the test span the LSTM beat the simple rules but not {statistical}, "
+                       f"a statistical model fitted in seconds. The recommended forecast "
+                       f"already takes whichever did best on the validation span. ")
     if season and isinstance(lookback, int) and lookback < 2 * season:
         return [Diagnosis("no_better", title,
                           explanation + "Its window is shorter than two seasons, so it cannot "

@@ -8,6 +8,7 @@ from dataclasses import asdict
 import streamlit as st
 
 from ..series.evaluation import lstm_wins, rules, simple_rules
+from ..series.statistical import STATISTICAL
 from ..series.model import count_parameters
 from ..series.panel_scores import lstm_better
 from ..series.panel_windows import span_windows
@@ -30,7 +31,8 @@ def forecast_coach(result) -> None:
                      too_big_ratio=sizing.TOO_BIG,
                      beats_simple_rules=lstm_wins(result.test, simple_rules(result.baselines)),
                      best_rule=_best_rule(result),
-                     season=result.series.season_length)
+                     season=result.series.season_length,
+                     best_statistical=_better_statistical(result.test, result.baselines))
     _show(found, FORECAST, FORECAST_KEYS)
 
 
@@ -47,8 +49,28 @@ def panel_coach(result) -> None:
                      too_big_ratio=sizing.TOO_BIG,
                      beats_simple_rules=lstm_better(summary),
                      best_rule=rules(panel.season_length, panel.freq)[reference],
-                     season=panel.season_length)
+                     season=panel.season_length,
+                     best_statistical=_better_in_panel(summary))
     _show(found, FORECAST, FORECAST_KEYS)
+
+
+def _better_statistical(test, baselines: dict) -> str:
+    """The statistical model that beat the LSTM on the test span (by MAE), if one did."""
+    fitted = {name: baselines[name] for name in STATISTICAL if name in baselines}
+    if not fitted:
+        return ""
+    best = min(fitted, key=lambda name: fitted[name].mae)
+    return STATISTICAL[best] if fitted[best].mae < 0.99 * test.mae else ""  # 1%: a tie
+
+
+def _better_in_panel(summary: dict) -> str:
+    """The statistical model with a lower panel MASE than the LSTM's, if one has."""
+    fitted = [k for k in STATISTICAL if k in summary and summary[k]["mase"] is not None]
+    lstm = summary["lstm"]["mase"]
+    if not fitted or lstm is None:
+        return ""
+    best = min(fitted, key=lambda k: summary[k]["mase"])
+    return STATISTICAL[best] if summary[best]["mase"] < lstm else ""
 
 
 def _best_rule(result) -> str:
