@@ -153,6 +153,9 @@ def run_forecast_command(args: argparse.Namespace) -> int:
     given = given_settings(args, FORECAST)
     columns = FORECAST.config(**given)  # the settings checked before the file is read
     if columns.panel:
+        if args.future:
+            raise ValueError("A file of planned values (--future) is read for one series, not "
+                             "yet for a file of many series; leave it out.")
         return run_panel_command(args, given)
     series = load_series(args.data, time_col=columns.time_col, value_col=columns.value_col,
                          covariates=columns.covariates)

@@ -30,6 +30,7 @@ from .series.panel_trained import TrainedPanel
 from .series.pipeline import ForecastResult, fit_forecast, score_forecast
 from .series.pipeline import to_report as forecast_report
 from .series.saving import FILES as SERIES_FILES
+from .series import statistical_saved
 from .series.saving import series_files, series_from_files
 from .series.settings import FORECAST_SETTINGS, ForecastConfig
 from .series.trained import FILES as FORECASTER_FILES
@@ -72,7 +73,8 @@ def _json(value) -> bytes:
 
 def _forecast_files(result: ForecastResult) -> dict[str, bytes]:
     return {"report.json": _json(forecast_report(result)),
-            "forecast.csv": result.forecast.to_csv(index=False).encode()}
+            "forecast.csv": result.forecast.to_csv(index=False).encode(),
+            **_statistical_file(result.statistical_key)}
 
 
 def _forecast_summary(result: ForecastResult) -> dict:
@@ -84,7 +86,14 @@ def _forecast_summary(result: ForecastResult) -> dict:
 def _panel_files(result: PanelResult) -> dict[str, bytes]:
     """The report and every series' forecasts (its ids are the user's: spreadsheet-safe)."""
     return {"report.json": _json(panel_report(result)),
-            "forecast.csv": spreadsheet_csv(result.forecast).encode("utf-8")}
+            "forecast.csv": spreadsheet_csv(result.forecast).encode("utf-8"),
+            **_statistical_file(result.statistical_key)}
+
+
+def _statistical_file(fingerprint: str) -> dict[str, bytes]:
+    """The statistical forecasts, so that the run reopens without fitting them again."""
+    blob = statistical_saved.file_bytes(fingerprint) if fingerprint else None
+    return {} if blob is None else {statistical_saved.FILE: blob}
 
 
 def _panel_summary(result: PanelResult) -> dict:
@@ -124,7 +133,7 @@ FORECAST = Task(
     result_files=_forecast_files, summary=_forecast_summary, data_files=series_files,
     data_from_files=series_from_files, data_size=lambda series: len(series.frame),
     data_names=SERIES_FILES, trained_names=FORECASTER_FILES,
-    result_names=("report.json", "forecast.csv"))
+    result_names=("report.json", "forecast.csv", statistical_saved.FILE))
 
 PANEL = Task(
     name="panel", config=ForecastConfig, settings=FORECAST_SETTINGS, trained=TrainedPanel,
@@ -132,7 +141,8 @@ PANEL = Task(
     report=panel_report, result_files=_panel_files,
     summary=_panel_summary, data_files=panel_files, data_from_files=panel_from_files,
     data_size=lambda panel: int(panel.starts[-1]), data_names=PANEL_FILES,
-    trained_names=PANEL_MODEL_FILES, result_names=("report.json", "forecast.csv"))
+    trained_names=PANEL_MODEL_FILES,
+    result_names=("report.json", "forecast.csv", statistical_saved.FILE))
 
 TEXT = Task(
     name="text", config=TextConfig, settings=TEXT_SETTINGS, trained=TrainedLanguageModel,

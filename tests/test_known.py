@@ -3,6 +3,7 @@ future values, the calendar and public holidays, saving and reopening, and the w
 moves the forecast on exactly the days edited."""
 
 import dataclasses
+import json
 import math
 
 import numpy as np
@@ -19,6 +20,8 @@ from lstm_app.series.loading import load_series, with_future
 from lstm_app.series.pipeline import _windows, fit_forecast, score_forecast
 from lstm_app.series.saving import series_files, series_from_files
 from lstm_app.series.settings import ForecastConfig
+from lstm_app.series.trained import TrainedForecaster
+from lstm_app.training.checkpoint import WEIGHTS, weights_bytes
 
 DAYS, AHEAD, H = 210, 7, 7
 
@@ -185,8 +188,41 @@ def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path,
                  "--holidays", "DE", "--out", str(out), "--report", str(report), *common]) == 0
     forecast = pd.read_csv(out)
     assert len(forecast) == 7 and set(forecast["method"]) == {"LSTM"}
-    saved = __import__("json").loads(report.read_text())
+    saved = json.loads(report.read_text())
     assert saved["config"]["known_covariates"] == ["promo"]
     assert saved["config"]["covariates"] == ["promo"] and saved["config"]["holidays"] == "DE"
     assert main(["forecast", str(data), "--holidays", "Atlantis", *common]) == 2
     assert "'Atlantis' is not a country" in capsys.readouterr().err
+
+
+def test_a_plan_file_is_read_onto_the_series_grid_and_says_what_it_left_out():
+    series = load_series(promo_csv(ahead=0), covariates=["promo"])
+    one_row = with_future(b"date,promo\n2024-07-29,1\n", series)
+    assert one_row.future["promo"].to_dict() == {pd.Timestamp("2024-07-29"): 1.0}
+    messy = with_future(b"date,promo,note\nsoon,1,x\n2024-07-30,0,y\n2024-07-30,1,z\n", series)
+    assert messy.future["promo"].to_dict() == {pd.Timestamp("2024-07-30"): 1.0}
+    said = " ".join(messy.notices)
+    assert "1 row of the future file whose date could not be read was left out" in said
+    assert "1 row of the future file fell on a date an earlier row gave" in said
+    assert "'note' does not hold numbers, so it was not read" in said
+    with pytest.raises(ValueError, match="has no column of numbers"):
+        with_future(b"date,promo\n2024-07-29,yes\n2024-07-30,no\n", series)
+    with pytest.raises(ValueError, match="cannot also be known ahead"):
+        ForecastConfig(value_col="sales", known_covariates=("sales",))
+
+
+def test_a_forecaster_saved_before_the_dates_were_read_reopens_as_it_was():
+    series = load_series(promo_csv(), covariates=["promo"])
+    config = promo_config(known_covariates=(), covariates=("promo",), epochs=1, calendar=False)
+    trained = fit_forecast(series, config)
+    files = trained.files()
+    old_config = json.loads(files["config.json"])
+    del old_config["calendar"], old_config["holidays"], old_config["known_covariates"]
+    old_scaler = json.loads(files["scaler.json"])
+    del old_scaler["dated"]
+    old = {"config.json": json.dumps(old_config).encode(),
+           "scaler.json": json.dumps(old_scaler).encode(),
+           WEIGHTS: weights_bytes(trained.model, 1)}
+    again = TrainedForecaster.from_files(old, trained.training)
+    assert again.config.calendar is False and again.inputs == ("sales", "promo")
+    assert score_forecast(again, series).test == score_forecast(trained, series).test

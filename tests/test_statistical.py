@@ -14,7 +14,7 @@ from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
 
 from lstm_app.runs.recording import record, reopen, start_run
 from lstm_app.runs.store import RunStore
-from lstm_app.series import scoreboard
+from lstm_app.series import scoreboard, statistical_saved
 from lstm_app.series.loading import load_series
 from lstm_app.series.metrics import Scores
 from lstm_app.series.pipeline import fit_forecast, score_forecast, to_report
@@ -188,6 +188,7 @@ def test_a_run_reopens_with_its_scoreboard_and_inside_without_it(tmp_path):
 
 
 def test_stop_while_scoring_leaves_out_the_models_not_yet_fitted(tmp_path):
+    statistical_saved._kept.clear()  # forecasts fitted by an earlier test would be read
     stop = threading.Event()
     stop_at_theta = lambda text: stop.set() if "AutoTheta" in text else None
     out = statistical_forecasts(AIRLINE, VAL, TEST, H, 12, 60, stop_at_theta, stop)
@@ -206,7 +207,31 @@ def test_stop_while_scoring_leaves_out_the_models_not_yet_fitted(tmp_path):
     assert result.training.stop_reason == "stopped" and store.get(run_id).status == "stopped"
     assert {"auto_ets", "auto_theta", "auto_arima"} <= set(result.baselines)
     run_id = start_run(store, "forecast", series, config, "airline", "airline.csv")
+    statistical_saved._kept.clear()  # else the first run's forecasts are read, not fitted
     result = record(tmp_path, run_id, "forecast", series, dataclasses.replace(config, epochs=2),
                     Callbacks(stop_event=stop, on_stage=stop_at_theta))
     assert "auto_ets" in result.baselines and "auto_arima" not in result.baselines
     assert store.get(run_id).status == "stopped"
+
+
+def test_a_reopened_run_reads_its_saved_statistical_forecasts_instead_of_fitting(
+        tmp_path, monkeypatch):
+    from lstm_app.series import statistical as statistical_module
+
+    series = load_series((SAMPLES / "airline_passengers.csv").read_bytes())
+    config = ForecastConfig(epochs=1, hidden_size=4)
+    store = RunStore(tmp_path)
+    run_id = start_run(store, "forecast", series, config, "airline", "airline.csv")
+    recorded = record(tmp_path, run_id, "forecast", series, config)
+    saved = store.run_dir(run_id) / statistical_saved.FILE
+    assert saved.exists()
+    statistical_saved._kept.clear()  # a server started afresh
+    monkeypatch.setattr(statistical_module, "_one_model", lambda *a, **k: pytest.fail("fitted"))
+    again = reopen(store, run_id)
+    assert again.baselines["auto_arima"] == recorded.baselines["auto_arima"]
+    assert again.recommended == recorded.recommended and again.notices == recorded.notices
+    # A damaged or crafted file is not used: the models are fitted again.
+    statistical_saved._kept.clear()
+    saved.write_bytes(saved.read_bytes()[:200])
+    monkeypatch.undo()
+    assert reopen(store, run_id).baselines["auto_ets"] == recorded.baselines["auto_ets"]

@@ -18,6 +18,7 @@ import re
 from dataclasses import asdict, replace
 from typing import Any
 
+from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
 from ..training.process import killed_sentence
@@ -195,6 +196,8 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
     task = task_named(run.task)
     files = {name: (folder / name).read_bytes() for name in task.file_names | {WEIGHTS}
              if (folder / name).exists()}
+    if statistical_saved.FILE in files:  # scored again without fitting those models again
+        statistical_saved.remember(files[statistical_saved.FILE])
     # The epoch the weights are from: the history may end with a later one whose checkpoint a
     # kill cut short.
     history = store.history(run_id)

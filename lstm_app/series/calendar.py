@@ -15,6 +15,9 @@ from __future__ import annotations
 import holidays
 import numpy as np
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import (BQuarterEnd, BusinessDay, BusinessMonthEnd, BYearEnd,
+                                    MonthEnd, QuarterEnd, Tick, YearEnd)
 
 CYCLES = {"hour": "time of day", "weekday": "day of week", "yearday": "day of year",
           "month": "month of year"}
@@ -94,22 +97,31 @@ def holiday_name(code: str) -> str:
     return f"public holiday ({code})"
 
 
+END_ANCHORED = (MonthEnd, QuarterEnd, YearEnd, BusinessMonthEnd, BQuarterEnd, BYearEnd)
+
+
 def holiday_counts(times: pd.DatetimeIndex, freq: str, code: str) -> np.ndarray:
-    """``(len(times),)``: how many public holidays of ``code`` each step holds (0 or 1 for a
-    step of a day or less)."""
+    """``(len(times),)``: how many public holidays of ``code`` each step holds. A step of a day
+    or less, or of a business day, reads 1 on a holiday (its date's); a longer step counts the
+    days of its period: from its date to the next step's for a step named by its start (a week
+    of W-MON, a month of MS), from the step before it for one named by its end (ME, QE, YE)."""
     check_holidays(code)
     times = pd.DatetimeIndex(times)
     if not len(times):
         return np.zeros(0)
+    offset = to_offset(freq)
+    one_day = isinstance(offset, BusinessDay) or (isinstance(offset, Tick)
+                                                  and pd.Timedelta(offset) <= pd.Timedelta(days=1))
+    if isinstance(offset, END_ANCHORED):  # the period (previous end, this end]
+        first, last = times - offset + pd.Timedelta(days=1), times + pd.Timedelta(days=1)
+    else:
+        first, last = times, times + (pd.Timedelta(days=1) if one_day else offset)
+    first, last = first.normalize(), last.normalize()
+    days = pd.date_range(min(first.min(), times.min().normalize()), last.max(), freq="D")
     country, _, region = code.partition("-")
-    step_end = times + pd.tseries.frequencies.to_offset(freq)
-    days = pd.date_range(times.min().normalize(), step_end.max().normalize(), freq="D")
     calendar = holidays.country_holidays(country, subdiv=region or None,
                                          years=range(days[0].year, days[-1].year + 1))
     is_holiday = np.fromiter((d in calendar for d in days.date), dtype=bool, count=len(days))
-    if pd.Timedelta(days=1) >= (step_end[0] - times[0]):
-        return is_holiday[(times.normalize() - days[0]).days].astype(np.float64)
     counts = np.concatenate([[0], np.cumsum(is_holiday)])   # holidays before each day
-    first = (times.normalize() - days[0]).days
-    last = (step_end.normalize() - days[0]).days             # the day the next step begins
-    return (counts[last] - counts[first]).astype(np.float64)
+    start, end = (first - days[0]).days, (last - days[0]).days
+    return (counts[end] - counts[start]).astype(np.float64)

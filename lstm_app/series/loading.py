@@ -17,6 +17,8 @@ import pandas as pd
 
 from lstm_app.series.csv_table import column_after_column, read_csv_table
 from lstm_app.quoting import listed, quoted
+from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import Tick
 
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import propose_ids
@@ -113,8 +115,8 @@ def _split_future(frame: pd.DataFrame, value_col: str,
     last = len(present) - int(present[::-1].argmax()) if present.any() else len(present)
     future = frame.iloc[last:].drop(columns=[value_col])
     if len(future):
-        kept = ("their other columns are kept as planned future values" if future.shape[1]
-                else "they are left out")
+        kept = ("their other columns are kept as planned future values (mark a column Known "
+                "ahead for the forecast to read them)" if future.shape[1] else "they are left out")
         notices.append(f"The last {count_of(len(future), 'row')} {'has' if len(future) == 1 else 'have'} "
                        f"no value in {quoted(value_col)}, so {'it is' if len(future) == 1 else 'they are'} "
                        f"not part of the series; {kept}.")
@@ -125,29 +127,72 @@ def with_future(source, series: SeriesData, name: str | None = None) -> SeriesDa
     """``series`` with the planned values of a second file (the time column, then the columns
     known ahead), which win over the file's own future rows; a ValueError in one sentence
     when it cannot be read."""
-    planned = _read_future(source, series, name)
-    future = planned if series.future is None else planned.combine_first(series.future)
-    return replace(series, future=future)
-
-
-def _read_future(source, series: SeriesData, name: str | None) -> pd.DataFrame:
     notices: list[str] = []
+    planned = _read_future(source, series, name, notices)
+    future = planned if series.future is None else planned.combine_first(series.future)
+    return replace(series, future=future, notices=series.notices + tuple(notices))
+
+
+def _read_future(source, series: SeriesData, name: str | None,
+                 notices: list[str]) -> pd.DataFrame:
+    """The planned values of a second file on the series' grid after its last value; every
+    row or column left out is said in ``notices``."""
     table, name = read_csv_table(source, name, notices)
-    if series.time_col is None:
-        numbers = read_numbers(table, notices).frame
+    if series.time_col is None:  # row order: its rows follow the last value, one by one
+        numbers = _planned_numbers(table, name, notices)
         numbers.index = pd.RangeIndex(len(series.frame), len(series.frame) + len(numbers),
                                       name=series.frame.index.name)
         return numbers
     column = series.time_col if series.time_col in table.columns else None
-    column, times = find_time_column(table, column, notices)
-    if times is None:
-        raise ValueError(f"The future file {quoted(name)} has no date column; give it the "
-                         f"column {quoted(series.time_col)} with the dates to forecast.")
-    numbers = read_numbers(table.drop(columns=[column]), notices).frame
+    if column is None or len(table) < 2:
+        column, times = find_time_column(table, column, notices) if len(table) > 1 else \
+            (column or table.columns[0], None)
+        if times is None and column in table.columns:  # one row: read its date as it is
+            times = pd.to_datetime(table[column], errors="coerce")
+    else:
+        times = parse_dates(table[column], named_like_time=True, first=True, notices=notices)
+    if times is None or times.isna().all():
+        raise ValueError(f"The future file {quoted(name)} has no dates that could be read; "
+                         f"give it the column {quoted(series.time_col)} with the dates to "
+                         f"forecast.")
+    numbers = _planned_numbers(table.drop(columns=[column]), name, notices)
     readable = times.notna().to_numpy()
-    index = snap_to_grid(pd.DatetimeIndex(times[readable]), series.freq)
+    if not readable.all():
+        notices.append(f"{count_of(int((~readable).sum()), 'row')} of the future file whose "
+                       f"date could not be read {were(int((~readable).sum()))} left out.")
+    index = _onto_grid_after(pd.DatetimeIndex(times[readable]), series)
     numbers = numbers[readable].set_axis(index.rename(series.frame.index.name))
+    twice = int(numbers.index.duplicated(keep="last").sum())
+    if twice:
+        notices.append(f"{count_of(twice, 'row')} of the future file fell on a date an "
+                       f"earlier row gave; the last row of each date is used.")
     return numbers[~numbers.index.duplicated(keep="last")].sort_index()
+
+
+def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str]) -> pd.DataFrame:
+    """The future file's columns of numbers; a column that is not numbers is named."""
+    try:
+        numbers = read_numbers(table, notices).frame
+    except ValueError:
+        raise ValueError(f"The future file {quoted(name)} has no column of numbers (columns "
+                         f"seen: {listed(table.columns)}); give each known-ahead column's "
+                         f"planned values as numbers.") from None
+    dropped = [c for c in table.columns if c not in numbers.columns]
+    if dropped:
+        notices.append(f"In the future file {quoted(name)}, {listed(dropped)} "
+                       f"{'does' if len(dropped) == 1 else 'do'} not hold numbers, so "
+                       f"{'it was' if len(dropped) == 1 else 'they were'} not read.")
+    return numbers
+
+
+def _onto_grid_after(times: pd.DatetimeIndex, series: SeriesData) -> pd.DatetimeIndex:
+    """Each time moved to the nearest slot of the series' own grid (the one its last value
+    sits on), for a step of fixed length; by its period for months, quarters and years."""
+    offset = to_offset(series.freq)
+    if not isinstance(offset, Tick):
+        return snap_to_grid(times, series.freq)
+    last, step = series.frame.index[-1], pd.Timedelta(offset)
+    return last + np.rint((times - last) / step).astype(np.int64) * step
 
 
 def _many_series(table: pd.DataFrame, time_col: str | None) -> list[str]:

@@ -61,6 +61,7 @@ class PanelResult:
     recommended_why: str = ""
     method_seconds: dict = field(default_factory=dict)
     futures: dict = field(default_factory=dict)  # each method's (series, horizon) forecast
+    statistical_key: str = ""  # what the statistical forecasts were made from (saved with a run)
 
     # What every task's result offers the pages (Train more, the coach, the run caption).
     config = property(lambda self: self.trained.config)
@@ -216,7 +217,8 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
                        verdict(summary, board.labels, board.why), coverage,
                        forecast, widths, floor,
                        time.perf_counter() - started + trained.training.seconds,
-                       board.labels, chosen, board.why, board.seconds, board.futures)
+                       board.labels, chosen, board.why, board.seconds, board.futures,
+                       board.key)
 
 
 def run_panel(panel: PanelData, config: ForecastConfig,
@@ -280,11 +282,8 @@ def _lstm_future(panel: PanelData, trained: TrainedPanel, values: torch.Tensor,
     lookback, horizon = trained.config.lookback, trained.config.horizon
     ends, lengths, season = panel.starts[1:], panel.lengths, panel.season_length or 1
     long_enough = lengths >= lookback
-    pred = np.repeat(panel.values[ends - 1, :1], horizon, axis=1)  # the last value, repeated
+    pred = _rule_future(panel, horizon)  # seasonal naive, or the last value repeated
     seasonal = ~long_enough & (lengths >= season) & (season > 1)
-    if seasonal.any():
-        back = ends[seasonal, None] - season + np.arange(horizon) % season
-        pred[seasonal] = panel.values[back, 0]
     if long_enough.any():
         rows = (ends[long_enough] - lookback)[:, None] + np.arange(lookback)
         windows = values[torch.as_tensor(rows)]  # (series, lookback, inputs): small

@@ -34,6 +34,7 @@ class PanelMethods:
     why: str = ""
     notices: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    key: str = ""  # what the statistical forecasts were made from (saved with a run)
 
 
 @dataclass(frozen=True)
@@ -91,4 +92,4 @@ def panel_methods(y: np.ndarray, starts: np.ndarray, ends: np.ndarray, spread: n
     if recommended not in widths:
         recommended = LSTM
     return PanelMethods(found.test, found.future, widths, found.labels, recommended, why,
-                        stat.notices, stat.seconds)
+                        stat.notices, stat.seconds, stat.key)

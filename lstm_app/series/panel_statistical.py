@@ -19,6 +19,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import statistical_saved as saved
 from .statistical import (STATISTICAL, StatisticalForecasts, _one_model, _Stopped, _TimeUp,
                           stopped_notice)
 
@@ -46,6 +47,14 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     n = len(starts)
     if seconds <= 0 or not n:
         return out
+    out.key = saved.key("panel", y, starts, ends, *val, *test, *fallback, horizon, season,
+                        seconds)
+    found = saved.recall(out.key)
+    shapes = {"val": (len(val[0]), horizon), "test": (len(test[0]), horizon),
+              "future": (n, horizon)}
+    if found is not None and found.shaped(shapes):
+        found.key = out.key
+        return found
     val_of, test_of = _by_series(val[1], n), _by_series(test[1], n)
     fitted = [s for s in range(n) if len(val_of[s]) or len(test_of[s])]
     for i, name in enumerate(STATISTICAL):
@@ -94,6 +103,8 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                                f"series; the simple rule stands in for it there.")
         if how:
             out.notices.append(f"{label} was {how}.")
+    else:  # every model tried (no Stop): what a reopened run reads instead of fitting
+        saved.keep(out.key, out)
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
@@ -66,6 +67,8 @@ class ForecastResult:
     # The known-ahead values the future forecast read (one row per step; no columns without
     # known-ahead inputs): what the page's what-if table starts from.
     known: pd.DataFrame = field(default_factory=pd.DataFrame)
+    statistical_key: str = ""  # what the statistical forecasts were made from (saved with a run)
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # this result, for a page's keys
 
     # What the pages read of the trained forecaster, by the names they always had.
     config = property(lambda self: self.trained.config)
@@ -232,7 +235,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     observation."""
     started = time.perf_counter()
     config, model, scaler = trained.config, trained.model, trained.scaler
-    _check_columns(config, series)
+    _check_columns(config, series, trained.inputs)
     lookback, horizon = config.lookback, config.horizon
     w, _ = _windows(series, config, scaler, torch.device("cpu"))
     train_y = w.y[w.split.train[0]:w.split.train[1]]
@@ -285,7 +288,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         forecast=futures[recommended], widths=widths,
         seconds=time.perf_counter() - started + trained.training.seconds,
         labels=found.labels, futures=futures, recommended=recommended, recommended_why=why,
-        method_seconds=stat.seconds, known=known)
+        method_seconds=stat.seconds, known=known, statistical_key=stat.key)
 
 
 def _floor_notice(floor: float | None, pred: np.ndarray, widths: dict) -> list[str]:
@@ -315,11 +318,15 @@ def run_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
     return score_forecast(fit_forecast(series, config, callbacks, start), series)
 
 
-def _check_columns(config: ForecastConfig, series: SeriesData) -> None:
+def _check_columns(config: ForecastConfig, series: SeriesData,
+                   inputs: tuple[str, ...] | None = None) -> None:
     if (series.value_col, tuple(series.covariates)) != (config.value_col, config.covariates):
         extra = f" with {', '.join(config.covariates)}" if config.covariates else ""
         raise ValueError(f"This forecaster was trained on the column '{config.value_col}'{extra}; "
                          f"choose the same columns to score it.")
+    if inputs is not None and input_names(series, config) != inputs:
+        raise ValueError("This forecaster read other inputs from the dates (the calendar, the "
+                         "holidays) than these data give; choose the same data to score it.")
 
 
 def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult) -> list[str]:

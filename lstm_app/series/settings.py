@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..training.settings import TRAINING, Setting, check_config, table_of
 from ..training.trainer import TrainerConfig
+from ..quoting import quoted
 from .calendar import check_holidays
 
 FORECAST_SETTINGS = table_of([
@@ -128,6 +129,9 @@ class ForecastConfig:
         check_config(self, FORECAST_SETTINGS.values())
         if self.holidays:
             check_holidays(self.holidays)
+        if self.value_col is not None and self.value_col in self.known_covariates:
+            raise ValueError(f"{quoted(self.value_col)} is the column being forecast, so it "
+                             f"cannot also be known ahead; mark other columns as known.")
         extra = tuple(c for c in self.known_covariates if c not in self.covariates)
         if extra:  # a column known ahead is read over the past as well
             object.__setattr__(self, "covariates", self.covariates + extra)

@@ -61,6 +61,12 @@ class StatisticalForecasts:
     labels: dict[str, str] = field(default_factory=dict)  # "AutoETS", …
     seconds: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    key: str = ""  # what they were made from (statistical_saved.key): "" when not made
+
+    def shaped(self, shapes: dict[str, tuple]) -> bool:
+        """Whether every forecast has the shape ``shapes`` gives for its span."""
+        return all(a.shape == shapes[span] for span in shapes
+                   for a in getattr(self, span).values())
 
 
 def model_for(name: str, season: int | None):
@@ -95,6 +101,15 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
     out = StatisticalForecasts()
     if seconds <= 0:
         return out
+    from . import statistical_saved as saved  # (it imports this module)
+
+    out.key = saved.key("one series", y, val_origins, test_origins, horizon, season, seconds)
+    found = saved.recall(out.key)
+    shapes = {"val": (len(val_origins), horizon), "test": (len(test_origins), horizon),
+              "future": (horizon,)}
+    if found is not None and found.shaped(shapes):
+        found.key = out.key
+        return found
     for i, name in enumerate(STATISTICAL):
         label = STATISTICAL[name]
         if on_stage is not None:
@@ -126,6 +141,8 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
         out.labels[name], out.seconds[name] = label, time.perf_counter() - started
         if how:
             out.notices.append(f"{label} was {how}.")
+    else:  # every model tried (no Stop): what a reopened run reads instead of fitting
+        saved.keep(out.key, out)
     return out
 
 

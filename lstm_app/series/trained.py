@@ -3,7 +3,7 @@ and that value as files (a run's folder, a bundle) and back."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -49,6 +49,7 @@ class TrainedForecaster:
         values = read_json(files, "config.json")
         if isinstance(values, dict):  # saved before the statistical models: scored as it was
             values.setdefault("statistical_seconds", 0)
+            values.setdefault("calendar", False)  # saved before the calendar existed
         config = config_from_dict(ForecastConfig, values, "The saved settings (config.json)")
         if "auto" in (config.lookback, config.horizon, config.season_anchor):
             raise ValueError("The saved settings leave the lookback or horizon on auto; a "
@@ -58,6 +59,8 @@ class TrainedForecaster:
         try:
             saved = read_json(files, "scaler.json")
             scaler = Scaler.from_dict(saved)
+            if "dated" not in saved:  # saved before the dates were read: it reads none
+                config = replace(config, calendar=False, holidays="")
             dated = saved.get("dated", [])
             inputs = columns + tuple(dated)
             shapes = (scaler.mean_.shape, scaler.std_.shape)

@@ -75,10 +75,13 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
                "without retraining, beside the base forecast. A what-if shows what the model "
                "learnt from the past about these inputs, not a promise of what the change will "
                "cause.")
-    if result.recommended != "lstm":
+    if result.recommended == "combination":
+        st.caption("The what-if redraws the LSTM's forecast; the recommended mean of the LSTM "
+                   "and a statistical model reads these inputs only through its LSTM half.")
+    elif result.recommended != "lstm":
         st.caption(f"The what-if redraws the LSTM's forecast; the recommended "
                    f"{plain(result.labels[result.recommended])} does not read these inputs.")
-    key = f"{KEYS.what_if}_{run_id or id(result.trained)}"
+    key = f"{KEYS.what_if}_{run_id or result.token}"
     edited = _editor(base_plan, result.series.freq, key, "Change it to see the forecast move.")
     base = result.futures["lstm"]
     changed = not edited.equals(base_plan)
