@@ -27,7 +27,7 @@ from .series.panel_saving import FILES as PANEL_FILES
 from .series.panel_saving import panel_files, panel_from_files
 from .series.panel_trained import FILES as PANEL_MODEL_FILES
 from .series.panel_trained import TrainedPanel
-from .series.pipeline import ForecastResult, fit_forecast, score_forecast
+from .series.pipeline import ForecastResult, fit_forecast, score_forecast, with_method
 from .series.pipeline import to_report as forecast_report
 from .series.saving import FILES as SERIES_FILES
 from .series import statistical_saved
@@ -73,7 +73,7 @@ def _json(value) -> bytes:
 
 def _forecast_files(result: ForecastResult) -> dict[str, bytes]:
     return {"report.json": _json(forecast_report(result)),
-            "forecast.csv": result.forecast.to_csv(index=False).encode(),
+            "forecast.csv": with_method(result, result.recommended).to_csv(index=False).encode(),
             **_statistical_file(result.statistical_key)}
 
 

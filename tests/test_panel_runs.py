@@ -150,7 +150,7 @@ def test_the_live_view_draws_the_longest_series_and_scores_every_method(panel):
 
 def test_the_panel_task_reads_its_own_files_only():
     assert PANEL.file_names == {"panel.safetensors", "panel.json", "config.json", "scalers.json",
-                                "report.json", "forecast.csv"}
+                                "report.json", "forecast.csv", "statistical.safetensors"}
 
 
 def test_one_series_opened_from_a_panel_matches_its_row_of_the_table(panel):
