@@ -64,3 +64,20 @@ def test_a_blank_planned_value_is_named_before_training(apps):
     assert not at.exception, [e.value for e in at.exception]
     assert any("'promo' has no values for 2024-01-30" in w.value for w in at.warning), \
         [w.value for w in at.warning]
+
+
+def test_inside_the_lstm_opens_a_model_that_reads_the_plan(apps, app_store):
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.series.loading import load_series
+    from lstm_app.series.settings import ForecastConfig
+    from tests.conftest import SAMPLES
+
+    series = load_series(SAMPLES / "promo_sales.csv", covariates=["promo"])
+    config = ForecastConfig(known_covariates=("promo",), holidays="DE", hidden_size=6,
+                            epochs=2, statistical_seconds=0)
+    run_id = start_run(app_store, "forecast", series, config, "plan", series.name)
+    record(app_store.home, run_id, "forecast", series, config)
+    at = apps("pages/inside.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.subheader][:2] == ["Its input", "Step through"]
