@@ -77,9 +77,10 @@ def test_the_rule_stands_in_where_a_model_cannot_be_fitted(panel, monkeypatch):
                                 7, 7, 60)
     assert (stat.test["auto_ets"][test_series == 0] == -2).all()
     assert (stat.future["auto_ets"][0] == -3).all() and (stat.future["auto_ets"][1] != -3).all()
-    # shop 3 has no test span and shop 4 no whole window: three series are fitted
-    assert "AutoETS could not be fitted to 1 of 3 series; the simple rule stands in for it " \
+    # every shop is fitted, those without windows (3, 4) for their forecast after the last value
+    assert "AutoETS could not be fitted to 1 of 5 series; the simple rule stands in for it " \
            "there." in stat.notices
+    assert (stat.future["auto_ets"][4] != -3).all()  # shop 4: ten values, fitted all the same
 
 
 def test_a_model_that_would_run_over_its_limit_is_left_out_from_its_first_series(monkeypatch):

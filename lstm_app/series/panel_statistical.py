@@ -24,6 +24,7 @@ from .statistical import (STATISTICAL, StatisticalForecasts, _one_model, _Stoppe
                           stopped_notice)
 
 PROBE = 20  # series fitted before a model's time for the whole panel is projected
+MIN_VALUES = 4  # a series shorter than this keeps the rule's forecast (nothing to fit)
 
 
 def _by_series(series: np.ndarray, n: int) -> list[np.ndarray]:
@@ -56,7 +57,9 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
         found.key = out.key
         return found
     val_of, test_of = _by_series(val[1], n), _by_series(test[1], n)
-    fitted = [s for s in range(n) if len(val_of[s]) or len(test_of[s])]
+    # Every series with a few values: one without windows of its own still gets a forecast
+    # after its last value (fitted to all of them), as the LSTM gives it one.
+    fitted = [s for s in range(n) if ends[s] - starts[s] >= MIN_VALUES]
     for i, name in enumerate(STATISTICAL):
         label = STATISTICAL[name]
         if on_stage is not None:
