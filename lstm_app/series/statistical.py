@@ -1,9 +1,9 @@
 """The statistical forecasts on the scoreboard: AutoETS, AutoTheta and AutoARIMA from
 statsforecast, scored on exactly the LSTM's windows.
 
-Each model is fitted twice: on the training span, then applied at every validation origin
-(what chooses the recommended forecast); and on the training and validation spans, then applied
-at every test origin and after the last value. Applied means statsforecast's ``forward``: the
+Each model is fitted three times: on the training span, then applied at every validation origin
+(what chooses the recommended forecast); on the training and validation spans, then applied at
+every test origin (what it is scored on); and on every value, for the forecast after the last. Applied means statsforecast's ``forward``: the
 fitted parameters run over the values before the origin, nothing after it is read (MSTL
 decomposes those values again at each origin). Two leanings, stated plainly: on the test span
 these models were fitted on the validation span as well, which the LSTM used only to choose its
@@ -148,9 +148,9 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
 
 def _one_model(name, y, val_origins, test_origins, horizon, season, deadline, stop=None):
     """One model fitted before the validation span and applied at its origins, then fitted
-    before the test span and applied at its origins and after the last value. An empty span
-    is skipped (a panel's series may have no validation window); without a test span the
-    model is fitted to every value for the forecast after the last."""
+    before the test span and applied at its origins, then fitted to every value for the
+    forecast after the last (as the forecast a user takes away should be). An empty span is
+    skipped (a panel's series may have no window of its own)."""
     def check():
         if stop is not None and stop.is_set():
             raise _Stopped
@@ -181,8 +181,7 @@ def _one_model(name, y, val_origins, test_origins, horizon, season, deadline, st
                 continue
             model, how = fitted(int(origins[0]))
             spans.append(np.stack([applied(model, o) for o in origins]).reshape(-1, horizon))
-        if not len(test_origins):
-            model, how = fitted(len(y))
+        model, how = fitted(len(y))  # the forecast after the last value reads every value
         future = applied(model, len(y))
     if arima and (int(test_origins[0]) if len(test_origins) else len(y)) > fit_rows:
         how = f"fitted to the last {fit_rows:,} values before each span"
