@@ -40,7 +40,7 @@ if config is None:
     st.stop()
 model_size_note(data, config)
 if not many:  # the plan of the known-ahead inputs over the horizon, editable
-    data = planned_series(data, config) or data  # while a value is blank, Train names it
+    data = planned_series(data, config, chosen.fingerprint) or data  # a blank: Train names it
 
 train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config),
              offer_at=offers, earlier=lambda: earlier_run(task, chosen.fingerprint, config))

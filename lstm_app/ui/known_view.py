@@ -4,6 +4,7 @@ base one without retraining."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 import pandas as pd
@@ -39,9 +40,11 @@ def _editor(table: pd.DataFrame, freq: str | None, key: str, help_text: str) -> 
     return edited.drop(columns=WHEN).set_axis(table.index).astype("float64")
 
 
-def planned_series(series: SeriesData, config: ForecastConfig) -> SeriesData | None:
-    """The series with the plan its forecast will read over the horizon, as the user sees and
-    edits it; None (and what is missing, named) while a planned value is blank."""
+def planned_series(series: SeriesData, config: ForecastConfig,
+                   fingerprint: str) -> SeriesData | None:
+    """The series (its data's ``fingerprint`` names it) with the plan its forecast will read
+    over the horizon, as the user sees and edits it; None (and what is missing, named) while a
+    planned value is blank."""
     if not config.known_covariates and not config.holidays:
         return series
     horizon = resolve_window(series, config)[1]
@@ -53,7 +56,9 @@ def planned_series(series: SeriesData, config: ForecastConfig) -> SeriesData | N
                    "rows after the last value of your file. Fill in or change any of them "
                    "before Train; the holiday column counts the public holidays of each step. "
                    "To try other values on a trained model, use What if? below its forecast.")
-        key = f"{KEYS.plan}_{horizon}_{'_'.join(map(str, table.columns))}"
+        # Edits belong to this data's plan: other data, horizon or columns start afresh.
+        columns = hashlib.sha256("\n".join(table.columns).encode()).hexdigest()[:12]
+        key = f"{KEYS.plan}_{fingerprint[:16]}_{horizon}_{columns}"
         edited = _editor(table, series.freq, key, "A value planned for this date.")
     try:
         check_future(edited, series.value_col)
