@@ -27,7 +27,9 @@ def test_a_server_killed_mid_training_leaves_an_interrupted_run_that_opens(brows
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = open_task_page(context.new_page(), base_url, "forecast", "Forecast", "fc_train")
-        settings(page, fc_epochs=2000, fc_hidden_size=8)
+        # No early stopping: on a quiet machine 50 epochs of the airline take half a second,
+        # and the training must still be running when the server is killed.
+        settings(page, fc_epochs=10_000, fc_hidden_size=8, fc_patience=0)
         click_train(page, "fc")
         try:
             wait_epoch_above(page, 3)  # a few epochs in: checkpoints are on disk

@@ -30,7 +30,7 @@ from playwright.sync_api import Page, expect
 FC = "fc"  # the Forecast page's widget keys start with "fc_"
 VIEWPORT = {"width": 1400, "height": 1000}
 RESULTS = "Scores on the test span"
-CSV_HEADER = ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
+CSV_HEADER = ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95", "method"]
 LOSS_CHART = "fc_loss_chart"
 OWN_CSV = "My own CSV"
 EMPTY_HINT = "Upload a CSV file to start"
@@ -173,8 +173,9 @@ def test_upload_train_switch_pages_stop_and_download(page: Page, app_server, tmp
     assert times[0] > dt.date(2023, 11, 13), times
     assert all((b - a).days == 7 for a, b in zip(times, times[1:])), times
     for r in rows[1:]:
-        f, lo80, hi80, lo95, hi95 = map(float, r[1:])
+        f, lo80, hi80, lo95, hi95 = map(float, r[1:6])
         assert lo95 <= lo80 <= f <= hi80 <= hi95, r
+        assert r[6] in ("LSTM", "AutoETS", "AutoTheta", "AutoARIMA") or r[6].startswith("mean"), r
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the report (JSON)").click()
