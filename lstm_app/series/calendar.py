@@ -12,6 +12,8 @@ otherwise; a longer step (a week, a month) counts the holidays it holds.
 
 from __future__ import annotations
 
+import functools
+
 import holidays
 import numpy as np
 import pandas as pd
@@ -78,6 +80,7 @@ def check_holidays(code: str) -> None:
                          f"choose one of: {regions}.")
 
 
+@functools.cache  # the same ~900 choices on every page rerun
 def holiday_choices() -> dict[str, str]:
     """Every country and region the ``holidays`` package knows, code → "Germany, BY (DE-BY)",
     by name; "" (none) first."""

@@ -65,30 +65,11 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
         if on_stage is not None:
             on_stage(f"Fitting {label} to each of {len(fitted):,} series ({i + 1} of "
                      f"{len(STATISTICAL)}) to score the LSTM against it")
-        forecasts = [np.array(a, dtype=np.float64) for a in fallback]  # val, test, future
-        started, failed, how = perf_counter(), 0, ""
+        started = perf_counter()
         try:
-            for k, s in enumerate(fitted):
-                ys, first = y[starts[s]:ends[s]], starts[s]
-                v, t = val_of[s], test_of[s]
-                try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        a, b, c, how_s = _one_model(name, ys, val[0][v] - first,
-                                                    test[0][t] - first, horizon, season,
-                                                    started + seconds, stop)
-                    if not all(np.isfinite(x).all() for x in (a, b, c)):
-                        raise ValueError("forecasts that are not numbers")
-                    forecasts[0][v], forecasts[1][t], forecasts[2][s] = a, b, c
-                    how = how or how_s
-                except (_TimeUp, _Stopped):
-                    raise
-                except Exception:  # statsforecast's refusals: the rule stands in
-                    failed += 1
-                if k + 1 == PROBE and len(fitted) > PROBE:
-                    projected = (perf_counter() - started) * len(fitted) / PROBE
-                    if projected > seconds:
-                        raise _TimeUp(projected)
+            forecasts, failed, how = _one_model_each(
+                name, y, starts, ends, fitted, val, test, (val_of, test_of), fallback, horizon,
+                season, started, seconds, stop)
         except _Stopped:
             out.notices.append(stopped_notice(list(STATISTICAL.values())[i:]))
             break
@@ -109,6 +90,37 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     else:  # every model tried (no Stop): what a reopened run reads instead of fitting
         saved.keep(out.key, out)
     return out
+
+
+def _one_model_each(name, y, starts, ends, fitted, val, test, windows_of, fallback, horizon, season,
+                    started, seconds, stop) -> tuple[list[np.ndarray], int, str]:
+    """One model fitted to each series of ``fitted`` in turn: its forecasts on the validation
+    and test windows and after each series (the rule's where it cannot be fitted), how many
+    series it could not be fitted to, and how it was fitted. Raises _TimeUp (with the time
+    projected for all series after the first ``PROBE``) or _Stopped."""
+    forecasts = [np.array(a, dtype=np.float64) for a in fallback]  # val, test, future
+    failed, how = 0, ""
+    for k, s in enumerate(fitted):
+        ys, first = y[starts[s]:ends[s]], starts[s]
+        v, t = windows_of[0][s], windows_of[1][s]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                a, b, c, how_s = _one_model(name, ys, val[0][v] - first, test[0][t] - first,
+                                            horizon, season, started + seconds, stop)
+            if not all(np.isfinite(x).all() for x in (a, b, c)):
+                raise ValueError("forecasts that are not numbers")
+            forecasts[0][v], forecasts[1][t], forecasts[2][s] = a, b, c
+            how = how or how_s
+        except (_TimeUp, _Stopped):
+            raise
+        except Exception:  # statsforecast's refusals: the rule stands in
+            failed += 1
+        if k + 1 == PROBE and len(fitted) > PROBE:
+            projected = (perf_counter() - started) * len(fitted) / PROBE
+            if projected > seconds:
+                raise _TimeUp(projected)
+    return forecasts, failed, how
 
 
 def _duration(seconds: float) -> str:
