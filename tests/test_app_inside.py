@@ -43,7 +43,7 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     # It reads the value, then the month of the year as a sine and a cosine, left unscaled.
     assert result.trained.inputs == ("passengers", "month of year (sine)",
                                      "month of year (cosine)")
-    table = network_table(series, result.config)[-result.config.lookback:]
+    table = network_table(series, result.config, result.trained.inputs)[-result.config.lookback:]
     lookback = result.config.lookback
     assert table[:, 1:] == pytest.approx(calendar_features(series.frame.index, "MS")[-lookback:])
     window = torch.as_tensor(result.scaler.transform(table), dtype=torch.float32)[None]
@@ -140,7 +140,7 @@ def window_h(result, i: int, origin: int) -> float:
     from lstm_app.series.panel_windows import network_inputs
 
     trained, panel = result.trained, result.panel
-    rows = network_inputs(panel, trained.mean, trained.std, trained.config.calendar,
+    rows = network_inputs(panel, trained.mean, trained.std, trained.calendar,
                           trained.config.id_embedding > 0, torch.device("cpu"))
     start = int(panel.starts[i])
     window = rows[start + origin - result.config.lookback:start + origin][None]

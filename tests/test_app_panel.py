@@ -149,7 +149,7 @@ def test_the_downloads_hold_every_series_safe_for_a_spreadsheet(app, downloads):
     assert set(files) >= {"forecast.csv", "scores.csv", "report.json"}, list(downloads)
     forecast = pd.read_csv(io.BytesIO(files["forecast.csv"]))
     assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
-                                      "lower_95", "upper_95"]
+                                      "lower_95", "upper_95", "method"]
     assert len(forecast) == 5 * result.config.horizon
     assert "'=1+2" in set(forecast["id"]) and "Paris, FR" in set(forecast["id"])
     assert forecast.groupby("id")["time"].min().eq("2024-04-30").all()  # the day after the last

@@ -93,7 +93,8 @@ def test_the_cells_reproduce_the_panel_forecast_through_the_embedding(embedded):
     for i in (1, 2):
         view = series_input(embedded, i)
         # What the network read in training and scoring: series i's rows of the whole panel.
-        whole = network_inputs(panel, trained.mean, trained.std, True, True, torch.device("cpu"))
+        whole = network_inputs(panel, trained.mean, trained.std, trained.calendar, True,
+                               torch.device("cpu"))
         torch.testing.assert_close(view.inputs, whole[panel.starts[i]:panel.starts[i + 1]])
         assert view.inputs.shape[1] == 1 + trained.calendar + 1 and view.observed == 1
         assert (view.inputs[:, -1] == i).all()  # the series' number, for its embedding

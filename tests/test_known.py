@@ -14,7 +14,8 @@ import torch
 from lstm_app.runs.recording import record, reopen, start_run
 from lstm_app.runs.store import RunStore
 from lstm_app.series.ahead import what_if
-from lstm_app.series.calendar import calendar_features, calendar_names, holiday_counts
+from lstm_app.series.calendar import (calendar_cycles, calendar_features, calendar_names,
+                                      holiday_counts)
 from lstm_app.series.known import future_known, input_names, known_positions
 from lstm_app.series.loading import load_series, with_future
 from lstm_app.series.pipeline import _windows, fit_forecast, score_forecast
@@ -97,6 +98,24 @@ def test_the_calendar_on_a_worked_example():
     assert calendar_names("YS") == [] and calendar_names(None) == []
 
 
+def test_the_calendar_reads_only_the_cycles_the_data_cover():
+    # 38 weeks of days: the weekday is seen 38 times, the year not even once (the training span
+    # would never see a spring), so only the weekday is read; two years hold the year too.
+    days = pd.date_range("2023-09-04", periods=38 * 7, freq="D")
+    assert calendar_cycles("D", days) == 1
+    assert calendar_names("D", 1) == ["day of week (sine)", "day of week (cosine)"]
+    assert calendar_features(days, "D", 1) == pytest.approx(calendar_features(days, "D")[:, [0, 2]])
+    assert calendar_cycles("D", pd.date_range("2023-01-01", periods=730, freq="D")) == 2
+    assert calendar_cycles("D", days[:10]) == 0  # not one and a half weeks
+    assert calendar_cycles("MS", pd.date_range("2020-01-01", periods=18, freq="MS")) == 1
+    assert calendar_cycles("MS", pd.date_range("2020-01-01", periods=17, freq="MS")) == 0
+    assert calendar_cycles(None, pd.RangeIndex(100)) == 0
+    series = load_series(b"date,sales\n" + b"".join(f"{d.date()},{i}\n".encode()
+                                                   for i, d in enumerate(days)))
+    assert input_names(series, ForecastConfig(calendar=True)) == (
+        "sales", "day of week (sine)", "day of week (cosine)")
+
+
 def test_public_holidays_of_two_countries():
     days = pd.DatetimeIndex(["2024-02-10", "2024-10-03", "2024-12-25", "2024-12-27"])
     assert holiday_counts(days, "D", "DE").tolist() == [0, 1, 1, 0]  # Unity Day, Christmas
@@ -115,13 +134,14 @@ def test_the_dates_give_inputs_known_ahead_and_the_windows_read_them_over_the_ho
     series = load_series(promo_csv(), covariates=["promo"])
     config = dataclasses.replace(promo_config(calendar=True, holidays="DE"), seed=1)
     names = input_names(series, config)
-    assert names == ("sales", "promo", "day of week (sine)", "day of year (sine)",
-                     "day of week (cosine)", "day of year (cosine)", "public holiday (DE)")
-    assert known_positions(names, config) == [1, 2, 3, 4, 5, 6]
-    assert known_positions(names, dataclasses.replace(config, known_covariates=())) == [2, 3, 4, 5, 6]
-    w, scaler = _windows(series, config, None, torch.device("cpu"))
+    # 210 days: the weekday, not the day of the year (see the test above)
+    assert names == ("sales", "promo", "day of week (sine)", "day of week (cosine)",
+                     "public holiday (DE)")
+    assert known_positions(names, config) == [1, 2, 3, 4]
+    assert known_positions(names, dataclasses.replace(config, known_covariates=())) == [2, 3, 4]
+    w, scaler = _windows(series, config, None, torch.device("cpu"), names)
     # Window i's horizon starts at row i + lookback: its future is those rows' known inputs.
-    assert w.future.shape == (len(w.inputs), H, 6)
+    assert w.future.shape == (len(w.inputs), H, 4)
     assert torch.equal(w.future[5], w.values[5 + 14:5 + 14 + H, 1:])
     assert w.future._is_view()  # of one copy of the known columns, not a copy per window
 
@@ -225,4 +245,20 @@ def test_a_forecaster_saved_before_the_dates_were_read_reopens_as_it_was():
            WEIGHTS: weights_bytes(trained.model, 1)}
     again = TrainedForecaster.from_files(old, trained.training)
     assert again.config.calendar is False and again.inputs == ("sales", "promo")
+    assert score_forecast(again, series).test == score_forecast(trained, series).test
+
+
+def test_a_forecaster_that_read_a_cycle_its_data_do_not_cover_still_reopens(monkeypatch):
+    # Saved before the calendar left out the cycles the data do not cover: its saved inputs,
+    # not today's rule, say what it reads.
+    series = load_series(promo_csv(), covariates=["promo"])
+    config = promo_config(known_covariates=(), covariates=("promo",), epochs=1, calendar=True)
+    monkeypatch.setattr("lstm_app.series.calendar.WHOLE", 0.1)
+    trained = fit_forecast(series, config)
+    assert "day of year (sine)" in trained.inputs
+    monkeypatch.undo()
+    assert "day of year (sine)" not in input_names(series, config)
+    files = {**trained.files(), WEIGHTS: weights_bytes(trained.model, 1)}
+    again = TrainedForecaster.from_files(files, trained.training)
+    assert again.inputs == trained.inputs
     assert score_forecast(again, series).test == score_forecast(trained, series).test

@@ -92,8 +92,9 @@ def test_a_panel_is_scored_per_series_and_as_a_whole(panel):
     assert any("1 series has no whole horizon in the test span" in n for n in result.notices)
     forecast = result.forecast
     assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
-                                      "lower_95", "upper_95"]
+                                      "lower_95", "upper_95", "method"]
     assert len(forecast) == 4 * 7 and forecast["id"].tolist()[:8] == ["shop 0"] * 7 + ["shop 1"]
+    assert set(forecast["method"]) == {result.labels[result.recommended]}
     assert forecast["time"].iloc[0] == DAYS[119] + pd.Timedelta(days=1)
     assert forecast.loc[forecast.id == "shop 3", "time"].iloc[0] == DAYS[90]  # after its own end
     assert (forecast["lower_95"] <= forecast["lower_80"]).all()
@@ -155,7 +156,9 @@ def test_a_series_embedding_and_calendar_inputs_train_and_score(panel):
     config = ForecastConfig(**{**FAST.__dict__, "id_embedding": 4, "calendar": True})
     trained = fit_panel(panel, config)
     assert trained.model.shape.id_dim == 4 and trained.model.shape.id_count == 4
-    assert trained.model.shape.n_features == 1 + 4  # the value and 4 calendar columns (daily)
+    # The value and the weekday as 2 calendar columns: the panel's days span less than a year
+    # and a half, so the day of the year is left out.
+    assert trained.model.shape.n_features == 1 + 2 and trained.calendar == 2
     assert trained.model.ids.weight.shape == (4, 4)
     result = score_panel(trained, panel)
     assert np.isfinite(result.forecast["forecast"]).all()

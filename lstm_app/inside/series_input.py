@@ -55,12 +55,12 @@ def series_input(result, i: int | None = None) -> SeriesInput:
     model = result.model.cpu().eval()
     if not isinstance(result, PanelResult):
         trained, series = result.trained, result.series
-        inputs = torch.as_tensor(trained.scaler.transform(network_table(series, trained.config)),
-                                 dtype=torch.float32)
+        raw = network_table(series, trained.config, trained.inputs)
+        inputs = torch.as_tensor(trained.scaler.transform(raw), dtype=torch.float32)
         return SeriesInput(series, inputs, model, lookback, int(result.split.test[0]),
                            _ahead(result, inputs))
     trained, panel, split = result.trained, result.panel, result.split
-    inputs = network_inputs(panel, trained.mean, trained.std, trained.config.calendar,
+    inputs = network_inputs(panel, trained.mean, trained.std, trained.calendar,
                             trained.config.id_embedding > 0, torch.device("cpu"), only=i)
     return SeriesInput(panel.series(i), inputs, model, lookback,
                        int(split.test[i] - split.starts[i]))

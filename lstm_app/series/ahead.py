@@ -57,7 +57,7 @@ def what_if(result, known: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("The what-if table must keep the columns and the dates of the "
                          "forecast; change only its values.")
     known = known.set_axis(result.known.index)
-    raw = network_table(series, trained.config)
+    raw = network_table(series, trained.config, trained.inputs)
     values = torch.as_tensor(trained.scaler.transform(raw), dtype=torch.float32)
     scaler = trained.scaler
     pred = scaler.inverse_transform(forecast_ahead(trained, series, values, known), column=0)

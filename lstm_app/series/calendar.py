@@ -3,7 +3,10 @@
 Calendar inputs: where in the day, week and year each step falls, as sine and cosine pairs (so
 that 23:00 sits next to 00:00 and December next to January). The cycles shorter than the data's
 step are left out (an hourly series gets the hour, weekday and day of the year; a monthly one
-only the month).
+only the month), and so are the cycles the data do not cover ``WHOLE`` times: with 38 weeks of
+daily sales the training span never sees the spring, and a day-of-year input there only teaches
+the network to read dates it meets for the first time in the test span (on the stores sample it
+stopped training at epoch 8 and lost to seasonal naive: panel MASE 0.89 against 0.75 without).
 
 Public holidays, from the ``holidays`` package: a country code with an optional region after a
 hyphen ("DE", "CN", "US-CA", "DE-BY"). A step of a day or less reads 1 on a holiday and 0
@@ -24,11 +27,13 @@ from pandas.tseries.offsets import (BQuarterEnd, BusinessDay, BusinessMonthEnd, 
 CYCLES = {"hour": "time of day", "weekday": "day of week", "yearday": "day of year",
           "month": "month of year"}
 CALENDAR_NAMES = [f"{words} ({wave})" for words in CYCLES.values() for wave in ("sine", "cosine")]
+PERIODS = {"hour": pd.Timedelta(days=1), "weekday": pd.Timedelta(days=7),
+           "yearday": pd.Timedelta(days=365.25), "month": pd.Timedelta(days=365.25)}
+WHOLE = 1.5  # periods the data must span for a cycle: the training span (70%) then sees it all
 
 
 def _cycles(freq: str) -> list[str]:
-    two = pd.date_range("2024-01-01", periods=2, freq=freq)
-    step = two[1] - two[0]  # a calendar month counts as its 31 days: the year is what it sees
+    step = _step(freq)  # a calendar month counts as its 31 days: the year is what it sees
     cycles = []
     if step < pd.Timedelta(days=1):
         cycles.append("hour")
@@ -41,29 +46,44 @@ def _cycles(freq: str) -> list[str]:
     return cycles  # a yearly series: every step at the same place in the calendar
 
 
-def calendar_features(times: pd.DatetimeIndex, freq: str) -> np.ndarray:
-    """``(len(times), 2 × cycles)`` in [-1, 1]: a sine and a cosine per cycle the step can see."""
+def _step(freq: str) -> pd.Timedelta:
+    two = pd.date_range("2024-01-01", periods=2, freq=freq)
+    return two[1] - two[0]
+
+
+def calendar_cycles(freq: str | None, times: pd.DatetimeIndex) -> int:
+    """How many of the cycles the step can see the data at ``times`` cover ``WHOLE`` times
+    (the shorter cycles first: those are the ones kept)."""
+    if freq is None or not len(times):
+        return 0
+    span = pd.Timestamp(times.max()) - pd.Timestamp(times.min()) + _step(freq)
+    return sum(span >= WHOLE * PERIODS[cycle] for cycle in _cycles(freq))
+
+
+def calendar_features(times: pd.DatetimeIndex, freq: str, cycles: int | None = None) -> np.ndarray:
+    """``(len(times), 2 × cycles)`` in [-1, 1]: a sine and a cosine for each of the first
+    ``cycles`` cycles the step can see (all of them when None)."""
     times = pd.DatetimeIndex(times)
     where = {"hour": lambda: (times.hour * 60 + times.minute) / 1440,
              "weekday": lambda: times.day_of_week / 7,
              "yearday": lambda: (times.day_of_year - 1) / 366,
              "month": lambda: (times.month - 1) / 12}
-    cycles = _cycles(freq)
-    if not cycles:
+    kept = _cycles(freq)[:cycles]
+    if not kept:
         return np.zeros((len(times), 0))
-    phase = 2 * np.pi * np.stack([np.asarray(where[c](), dtype=np.float64) for c in cycles], axis=1)
+    phase = 2 * np.pi * np.stack([np.asarray(where[c](), dtype=np.float64) for c in kept], axis=1)
     return np.concatenate([np.sin(phase), np.cos(phase)], axis=1)
 
 
-def calendar_names(freq: str | None) -> list[str]:
+def calendar_names(freq: str | None, cycles: int | None = None) -> list[str]:
     """The names of ``calendar_features``' columns, in order ("day of week (sine)", …)."""
-    cycles = _cycles(freq) if freq else []
-    return ([f"{CYCLES[c]} (sine)" for c in cycles] + [f"{CYCLES[c]} (cosine)" for c in cycles])
+    kept = _cycles(freq)[:cycles] if freq else []
+    return [f"{CYCLES[c]} (sine)" for c in kept] + [f"{CYCLES[c]} (cosine)" for c in kept]
 
 
-def calendar_count(freq: str | None) -> int:
+def calendar_count(freq: str | None, cycles: int | None = None) -> int:
     """How many columns ``calendar_features`` gives for ``freq`` (0 without dates)."""
-    return len(calendar_names(freq))
+    return len(calendar_names(freq, cycles))
 
 
 def check_holidays(code: str) -> None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .calendar import calendar_features, calendar_names, holiday_counts, holiday_name
+from .calendar import (CALENDAR_NAMES, calendar_cycles, calendar_features, calendar_names,
+                       holiday_counts, holiday_name)
 from .loading import SeriesData
 from ..quoting import quoted
 
@@ -41,18 +42,21 @@ def future_index(series: SeriesData, horizon: int) -> pd.Index:
     return pd.date_range(index[-1], periods=horizon + 1, freq=series.freq, name=index.name)[1:]
 
 
-def date_inputs(freq: str | None, config) -> list[str]:
-    """The names of the inputs read from the dates alone (calendar, then holidays)."""
+def date_inputs(series: SeriesData, config) -> list[str]:
+    """The names of the inputs read from the dates alone (the calendar's cycles that the
+    series covers, then holidays)."""
+    freq = series.freq
     if config.holidays and freq is None:
         raise ValueError("Public holidays need dates: choose the time column, or leave the "
                          "holidays empty.")
-    names = calendar_names(freq) if config.calendar else []
+    names = (calendar_names(freq, calendar_cycles(freq, series.frame.index))
+             if config.calendar and freq is not None else [])
     return names + ([holiday_name(config.holidays)] if config.holidays else [])
 
 
 def input_names(series: SeriesData, config) -> tuple[str, ...]:
-    """Every column the network reads, in order."""
-    return (series.value_col, *series.covariates, *date_inputs(series.freq, config))
+    """Every column a new network for ``series`` reads, in order."""
+    return (series.value_col, *series.covariates, *date_inputs(series, config))
 
 
 def known_positions(names: tuple[str, ...], config) -> list[int]:
@@ -62,20 +66,28 @@ def known_positions(names: tuple[str, ...], config) -> list[int]:
             if i >= first_dated or (0 < i and name in config.known_covariates)]
 
 
-def _dated(index: pd.Index, freq: str | None, config) -> np.ndarray:
-    """``(rows, date inputs)`` for the times ``index``."""
+def _dated(index: pd.Index, freq: str | None, config, names: tuple[str, ...]) -> np.ndarray:
+    """``(rows, date inputs)`` for the times ``index``: the calendar inputs among ``names``
+    (the network's inputs), then the holidays."""
     parts = [np.zeros((len(index), 0))]
-    if config.calendar and freq is not None:
-        parts.append(calendar_features(index, freq))
+    calendar = [name for name in names if name in CALENDAR_NAMES]
+    if calendar:
+        cycles = len(calendar) // 2
+        if freq is None or calendar_names(freq, cycles) != calendar:
+            raise ValueError("This forecaster read other inputs from the dates (the calendar) "
+                             "than these data give; choose the same data to score it.")
+        parts.append(calendar_features(index, freq, cycles))
     if config.holidays:
         parts.append(holiday_counts(index, freq, config.holidays)[:, None])
     return np.concatenate(parts, axis=1)
 
 
-def network_table(series: SeriesData, config) -> np.ndarray:
-    """``(rows, inputs)``: the series' columns, then the inputs its dates give."""
+def network_table(series: SeriesData, config, names: tuple[str, ...]) -> np.ndarray:
+    """``(rows, inputs)``: the series' columns, then the inputs its dates give, for a network
+    that reads ``names``."""
     frame = series.frame.to_numpy(dtype=np.float64)
-    return np.concatenate([frame, _dated(series.frame.index, series.freq, config)], axis=1)
+    return np.concatenate([frame, _dated(series.frame.index, series.freq, config, names)],
+                          axis=1)
 
 
 def future_known(series: SeriesData, config, horizon: int,
@@ -119,7 +131,7 @@ def future_inputs(series: SeriesData, config, names: tuple[str, ...],
     ``table`` and the dates, NaN for the columns known only up to now."""
     check_future(table, series.value_col)
     rows = np.full((len(table), len(names)), np.nan)
-    dated = _dated(table.index, series.freq, config)
+    dated = _dated(table.index, series.freq, config, names)
     first_dated = 1 + len(series.covariates)
     rows[:, first_dated:] = dated
     for column in table.columns:

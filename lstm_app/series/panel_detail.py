@@ -12,7 +12,7 @@ import torch
 
 from . import evaluation
 from .loading import SeriesData
-from .panel_pipeline import PanelResult
+from .panel_pipeline import PanelResult, panel_forecast
 from .panel_windows import network_inputs, span_windows
 from .pipeline import backtest_frame, predict
 from .windows import make_windows
@@ -26,7 +26,9 @@ class PanelSeries:
     scores: pd.Series              # its row of the panel's per-series table
 
 
-def series_detail(result: PanelResult, i: int) -> PanelSeries:
+def series_detail(result: PanelResult, i: int, method: str | None = None) -> PanelSeries:
+    """Series ``i``'s data, backtest and the forecast of ``method`` (the recommended one when
+    None) after its last value."""
     trained, panel, split = result.trained, result.panel, result.split
     config = trained.config
     lookback, horizon = config.lookback, config.horizon
@@ -35,11 +37,12 @@ def series_detail(result: PanelResult, i: int) -> PanelSeries:
     mine[i] = True
     ids, _ = span_windows(split, split.test, split.ends, lookback, horizon,
                           mine & split.scorable(lookback, horizon), config.stride)
-    forecast = (result.forecast[result.forecast["id"] == panel.ids[i]]
-                .drop(columns="id").reset_index(drop=True))
+    every = panel_forecast(result, method or result.recommended)
+    forecast = (every[every["id"] == panel.ids[i]].drop(columns=["id", "method"])
+                .reset_index(drop=True))
     backtest = None
     if len(ids):
-        values = network_inputs(panel, trained.mean, trained.std, config.calendar,
+        values = network_inputs(panel, trained.mean, trained.std, trained.calendar,
                                 config.id_embedding > 0, torch.device("cpu"), only=i)
         inputs, _ = make_windows(values, lookback, horizon)
         local = ids - panel.starts[i]

@@ -31,7 +31,7 @@ from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
 from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
-from .calendar import calendar_count
+from .calendar import calendar_count, calendar_cycles
 from .panel_windows import PanelSplit, fit_scalers, network_inputs, span_windows, split_panel
 from .pipeline import predict, resolve
 from .settings import ForecastConfig
@@ -62,6 +62,8 @@ class PanelResult:
     method_seconds: dict = field(default_factory=dict)
     futures: dict = field(default_factory=dict)  # each method's (series, horizon) forecast
     statistical_key: str = ""  # what the statistical forecasts were made from (saved with a run)
+    method_widths: dict = field(default_factory=dict)  # each method's ``widths``
+    frames: dict = field(default_factory=dict, repr=False)  # panel_forecast's, once made
 
     # What every task's result offers the pages (Train more, the coach, the run caption).
     config = property(lambda self: self.trained.config)
@@ -81,6 +83,13 @@ def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
                    calendar=config.calendar and panel.freq is not None)
 
 
+def panel_calendar(panel: PanelData, config: ForecastConfig) -> int:
+    """The calendar columns a new network for ``panel`` reads: the cycles its dates cover."""
+    if not config.calendar or panel.freq is None:
+        return 0
+    return calendar_count(panel.freq, calendar_cycles(panel.freq, pd.DatetimeIndex(panel.times)))
+
+
 def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
               start: TrainedPanel | None = None, epoch_windows: int = EPOCH_WINDOWS,
               max_seconds: float = 0.0) -> TrainedPanel:
@@ -98,7 +107,8 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
         raise ValueError(too_short(panel, split, lookback, horizon))
     mean, std = ((start.mean, start.std) if start is not None
                  else fit_scalers(panel.values, split, panel.season_length))
-    values = network_inputs(panel, mean, std, config.calendar, config.id_embedding > 0, device)
+    calendar = start.calendar if start is not None else panel_calendar(panel, config)
+    values = network_inputs(panel, mean, std, calendar, config.id_embedding > 0, device)
     inputs, targets = make_windows(values, lookback, horizon)
     train_ids, train_series = span_windows(split, split.starts, split.val, lookback, horizon,
                                            trainable)
@@ -114,7 +124,6 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     train_ids_t = torch.as_tensor(train_ids, device=device)
 
     torch.manual_seed(config.seed)
-    calendar = calendar_count(panel.freq) if config.calendar else 0
     model = build_forecaster(config, panel.n_series, calendar)
     if start is not None:
         model.load_state_dict(start.model.state_dict())
@@ -162,7 +171,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
         raise ValueError("This forecaster was trained on other series; load the same file.")
     split = split_panel(panel, config.val_size, config.test_size, horizon)
     trainable, scorable = split.trainable(lookback, horizon), split.scorable(lookback, horizon)
-    values = network_inputs(panel, trained.mean, trained.std, config.calendar,
+    values = network_inputs(panel, trained.mean, trained.std, trained.calendar,
                             config.id_embedding > 0, torch.device("cpu"))
     inputs, targets = make_windows(values, lookback, horizon)
     y = panel.values[:, 0]
@@ -210,15 +219,25 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
         table = table.join(scores.add_prefix(f"{name}_"))
     table = table.join(per_cover)
     notices += board.notices
-    chosen = board.recommended
-    forecast = _future_frame(panel, board.futures[chosen], board.widths[chosen],
-                             trained.std, floor)
-    return PanelResult(trained, panel, split, notices, table, summary,
-                       verdict(summary, board.labels, board.why), coverage,
-                       forecast, widths, floor,
-                       time.perf_counter() - started + trained.training.seconds,
-                       board.labels, chosen, board.why, board.seconds, board.futures,
-                       board.key)
+    result = PanelResult(trained, panel, split, notices, table, summary,
+                         verdict(summary, board.labels, board.why), coverage,
+                         pd.DataFrame(), widths, floor,
+                         time.perf_counter() - started + trained.training.seconds,
+                         board.labels, board.recommended, board.why, board.seconds,
+                         board.futures, board.key, board.widths)
+    result.forecast = panel_forecast(result, board.recommended)
+    return result
+
+
+def panel_forecast(result: PanelResult, method: str) -> pd.DataFrame:
+    """One row per series and step of ``method``'s forecast after each series' last value,
+    with its intervals and a column naming the method (as it is downloaded); made once."""
+    if method not in result.frames:
+        frame = _future_frame(result.panel, result.futures[method],
+                              result.method_widths.get(method, result.widths),
+                              result.trained.std, result.floor)
+        result.frames[method] = frame.assign(method=result.labels[method])
+    return result.frames[method]
 
 
 def run_panel(panel: PanelData, config: ForecastConfig,

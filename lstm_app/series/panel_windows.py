@@ -98,12 +98,12 @@ def _scalers(values: np.ndarray, first: np.ndarray, last: np.ndarray,
     return mean, np.where(std > 1e-12, std, 1.0)
 
 
-def network_inputs(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: bool,
+def network_inputs(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: int,
                    ids: bool, device: torch.device, only: int | None = None) -> torch.Tensor:
     """What the network reads, one float32 tensor of the panel's rows (or of series ``only``'s
-    rows): every row's value and covariates scaled by its own series' scaler, then
-    (optionally) its calendar inputs, then its series' number (for the network's embedding of
-    it)."""
+    rows): every row's value and covariates scaled by its own series' scaler, then its
+    ``calendar`` inputs (columns: 0 for none), then its series' number (for the network's
+    embedding of it)."""
     rows = slice(None) if only is None else slice(int(panel.starts[only]),
                                                   int(panel.starts[only + 1]))
     code = (np.repeat(np.arange(panel.n_series), panel.lengths) if only is None
@@ -113,7 +113,7 @@ def network_inputs(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar
         if panel.freq is None:
             raise ValueError("Calendar inputs need dates, and this panel is in row order; turn "
                              "them off or choose a time column.")
-        parts.append(calendar_features(panel.times[rows], panel.freq))
+        parts.append(calendar_features(panel.times[rows], panel.freq, calendar // 2))
     if ids:
         parts.append(code[:, None].astype(np.float64))
     return torch.as_tensor(np.concatenate(parts, axis=1), dtype=torch.float32, device=device)

@@ -131,17 +131,18 @@ class _Windows:
 
 
 def _windows(series: SeriesData, config: ForecastConfig, scaler: Scaler | None,
-             device: torch.device) -> tuple[_Windows, Scaler]:
-    """Split, scale (fitting ``scaler`` on the training span when it is None) and window."""
+             device: torch.device, names: tuple[str, ...]) -> tuple[_Windows, Scaler]:
+    """Split, scale (fitting ``scaler`` on the training span when it is None) and window the
+    inputs ``names`` of a network."""
     split, notices = split_rows(len(series.frame), config.val_size, config.test_size,
                                 config.lookback, config.horizon, column=series.value_col)
-    raw = network_table(series, config)                                 # (rows, inputs)
+    raw = network_table(series, config, names)                          # (rows, inputs)
     if scaler is None:  # on the training span only; the calendar and holidays as they are
         dated = raw.shape[1] - len(series.frame.columns)
         scaler = Scaler().fit(raw[split.train[0]:split.train[1]], leave=dated)
     values = torch.as_tensor(scaler.transform(raw), dtype=torch.float32, device=device)
     inputs, targets = make_windows(values, config.lookback, config.horizon)
-    known = known_positions(input_names(series, config), config)
+    known = known_positions(names, config)
     future = None
     if known:  # one copy of the known columns; every window's horizon is a view of it
         future = values[config.lookback:, known].unfold(0, config.horizon, 1).transpose(1, 2)
@@ -177,10 +178,10 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
                          "columns, or every column a series); set it to 0 for one series.")
     config = resolve(series, config)
     lookback, horizon = config.lookback, config.horizon
-    names = input_names(series, config)
+    names = start.inputs if start is not None else input_names(series, config)
     check_future(future_known(series, config, horizon), series.value_col)  # before, not after
     device = pick_device(config.device)
-    w, scaler = _windows(series, config, start.scaler if start else None, device)
+    w, scaler = _windows(series, config, start.scaler if start else None, device, names)
     train_ids = torch.as_tensor(window_ids(w.split.train, lookback, horizon), device=device)
     val_ids = window_ids(w.split.val, lookback, horizon)
     val_ids_t = torch.as_tensor(val_ids, device=device)
@@ -237,7 +238,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     config, model, scaler = trained.config, trained.model, trained.scaler
     _check_columns(config, series, trained.inputs)
     lookback, horizon = config.lookback, config.horizon
-    w, _ = _windows(series, config, scaler, torch.device("cpu"))
+    w, _ = _windows(series, config, scaler, torch.device("cpu"), trained.inputs)
     train_y = w.y[w.split.train[0]:w.split.train[1]]
     floor = floor_of(train_y)
     unscale = lambda a: floored(scaler.inverse_transform(a, column=0), floor)
@@ -318,13 +319,12 @@ def run_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
     return score_forecast(fit_forecast(series, config, callbacks, start), series)
 
 
-def _check_columns(config: ForecastConfig, series: SeriesData,
-                   inputs: tuple[str, ...] | None = None) -> None:
+def _check_columns(config: ForecastConfig, series: SeriesData, inputs: tuple[str, ...]) -> None:
     if (series.value_col, tuple(series.covariates)) != (config.value_col, config.covariates):
         extra = f" with {', '.join(config.covariates)}" if config.covariates else ""
         raise ValueError(f"This forecaster was trained on the column '{config.value_col}'{extra}; "
                          f"choose the same columns to score it.")
-    if inputs is not None and input_names(series, config) != inputs:
+    if len(inputs) > 1 + len(config.covariates) and series.freq is None:
         raise ValueError("This forecaster read other inputs from the dates (the calendar, the "
                          "holidays) than these data give; choose the same data to score it.")
 

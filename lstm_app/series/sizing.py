@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import torch
 
-from .calendar import calendar_count
 from .loading import SeriesData
 from .known import input_names
 from .model import build_forecaster, count_parameters
 from .trained import build_single
 from .panel import PanelData
-from .panel_pipeline import resolve_panel, too_short
+from .panel_pipeline import panel_calendar, resolve_panel, too_short
 from .panel_windows import span_windows, split_panel
 from .pipeline import resolve
 from .settings import ForecastConfig
@@ -49,9 +48,9 @@ def count_weights(series: SeriesData | PanelData, config: ForecastConfig) -> int
     (counted on the meta device, not allocated)."""
     with torch.device("meta"):
         if isinstance(series, PanelData):
-            calendar = calendar_count(series.freq) if config.calendar else 0
             return count_parameters(build_forecaster(resolve_panel(series, config),
-                                                     series.n_series, calendar))
+                                                     series.n_series,
+                                                     panel_calendar(series, config)))
         resolved = resolve(series, config)
         return count_parameters(build_single(resolved, input_names(series, resolved)))
 
