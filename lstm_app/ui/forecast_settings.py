@@ -23,8 +23,8 @@ MORE = {"The network": [["num_layers", "dropout", "cell"]],
         "The data": [["covariates", "known_covariates"], ["calendar", "holidays"],
                      ["val_size", "test_size", "stride", "seed"]],
         "The scoreboard": [["statistical_seconds"]]}
-# A panel is not yet scored against the statistical models, nor reads planned values
-ONE_SERIES_ONLY = ("statistical_seconds", "known_covariates", "holidays")
+# A panel does not yet read planned values
+ONE_SERIES_ONLY = ("known_covariates", "holidays")
 DATED_ONLY = ("calendar", "holidays")  # inputs the dates give
 MANY = {"Many series": [["id_embedding", "season_anchor"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates",
@@ -69,8 +69,7 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     settings_form(TASK, KEYS, BASIC, _without({**MORE, **MANY} if panel else MORE, hidden),
                   limits)
     fixed = dict(value_col=data.value_col, time_col=data.time_col)
-    fixed.update(dict(id_col=data.id_cols, wide=wide, statistical_seconds=0,
-                      known_covariates=(), holidays="") if panel
+    fixed.update(dict(id_col=data.id_cols, wide=wide, known_covariates=(), holidays="") if panel
                  else dict(id_col=(), wide=False, id_embedding=0))
     if not dated:
         fixed.update(calendar=False, holidays="")

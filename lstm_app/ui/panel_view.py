@@ -19,10 +19,10 @@ from ..series.statistical import STATISTICAL
 from ..series.frequency import time_labels
 from ..series.panel_detail import series_detail
 from ..series.panel_live import PanelLive
-from ..series.panel_pipeline import PanelResult, panel_report
+from ..series.panel_pipeline import PanelResult, panel_forecast, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
-from .forecast_view import readable, render_live, test_span_chart
+from .forecast_view import pick_method, readable, render_live, test_span_chart
 from .keys import FORECAST as KEYS
 from .live import loss_curves
 from .markdown import plain
@@ -90,11 +90,12 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
                    f"series fell inside them.")
 
     st.subheader("Every series")
-    _series_table_and_detail(result, unit)
+    method = pick_method(result)
+    _series_table_and_detail(result, unit, method)
 
     st.subheader("Downloads")
     a, b, c = st.columns(3)
-    name, files = result.panel.name, _download_files(result, run_id)
+    name, files = result.panel.name, _download_files(result, run_id, method)
     a.download_button("Download every forecast (CSV)", files["forecast"],
                       file_name=download_name(name, run_id, "forecast", "csv"), mime="text/csv",
                       key=KEYS.forecast_csv)
@@ -110,12 +111,13 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
             st.markdown(f"- {plain(notice)}")
 
 
-def _download_files(result: PanelResult, run_id: str | None) -> dict[str, str]:
-    """The downloads of the result shown, made once (10,000 series' CSVs and report take over
-    a second, and every click on the page reruns it)."""
+def _download_files(result: PanelResult, run_id: str | None, method: str) -> dict[str, str]:
+    """The downloads of the result shown, with ``method``'s forecasts, made once (10,000
+    series' CSVs and report take over a second, and every click on the page reruns it)."""
     made = st.session_state.get(KEYS.panel_files)
-    if made is None or made[0] is not result:
-        made = (result, {"forecast": spreadsheet_csv(result.forecast),
+    if made is None or made[0] is not result or made[1]["method"] != method:
+        made = (result, {"method": method,
+                         "forecast": spreadsheet_csv(panel_forecast(result, method)),
                          "scores": spreadsheet_csv(result.series),
                          "report": json.dumps(panel_report(result), indent=2, default=str,
                                               ensure_ascii=False)})
@@ -149,7 +151,7 @@ def per_series_table(result: PanelResult) -> pd.DataFrame:
     return shown.sort_values("LSTM MASE", ascending=False, na_position="last", kind="stable")
 
 
-def _series_table_and_detail(result: PanelResult, unit: str | None) -> None:
+def _series_table_and_detail(result: PanelResult, unit: str | None, method: str) -> None:
     table = per_series_table(result)
     query = st.text_input("Search the series", key=KEYS.panel_search,
                           placeholder="part of a series' name",
@@ -191,11 +193,11 @@ def _series_table_and_detail(result: PanelResult, unit: str | None) -> None:
     if len(table) > SEARCH_LIMIT:
         st.caption(f"The list offers the first {SEARCH_LIMIT:,} of {len(table):,} series; "
                    f"search to find the others.")
-    _one_series(result, result.panel.ids.index(opened), unit)
+    _one_series(result, result.panel.ids.index(opened), unit, method)
 
 
-def _one_series(result: PanelResult, i: int, unit: str | None) -> None:
-    detail = series_detail(result, i)
+def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> None:
+    detail = series_detail(result, i, method)
     series, row = detail.series, detail.scores
     value = result.panel.value_col if result.panel.layout == "long" else "value"
     label = f"{value} ({unit})" if unit else value
@@ -221,7 +223,8 @@ def _one_series(result: PanelResult, i: int, unit: str | None) -> None:
         st.caption(f"This series ends on {when[0]}, before the file's last date ({when[1]}): "
                    f"its forecast starts after its own last value, so some of its dates are "
                    f"already past for the other series.")
-    st.plotly_chart(forecast_chart(history, detail.forecast, label), key=KEYS.forecast)
+    st.plotly_chart(forecast_chart(history, detail.forecast, label,
+                                   method=result.labels[method]), key=KEYS.forecast)
     st.dataframe(readable(detail.forecast, series.freq), hide_index=True,
                  height=min(35 * (len(detail.forecast) + 1) + 3, 480))
 

@@ -38,7 +38,8 @@ HARD = "Lyon · Eggs"  # jumps to a new level in its last days: the worst series
 STARTS_LATE = "Berlin · Bread"  # its first 40 days are missing
 STOPS_EARLY = "Paris, FR · Eggs"  # its last 20 days are missing
 RESULTS = "Scores on the test span, over every series"
-FORECAST_HEADER = ["id", "time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
+FORECAST_HEADER = ["id", "time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95",
+                   "method"]
 
 TRAIN_MS = 240_000  # Train → results, for 3 tiny epochs on a busy, shared 2-core machine
 
@@ -167,6 +168,13 @@ def test_panel_upload_train_open_series_and_download(page: Page, app_server, app
                            '[data-testid="stAlertContentWarning"]').first
     expect(verdict).to_contain_text(re.compile(r"beats seasonal naive on \d+ of 11 series"))
     expect(page.get_by_role("heading", name="Every series", exact=True)).to_be_visible()
+    # The statistical models, fitted to each series, are on the scoreboard; the forecast to use
+    # is the one recommended on the validation span, and the user may pick another.
+    expect(verdict).to_contain_text("Of the statistical models fitted to each series")
+    methods = key_locator(page, "fc_method")
+    recommended = methods.get_by_role("radio", name=re.compile(r"\(recommended\)$"))
+    expect(recommended).to_be_checked()
+    chosen = methods.locator("label").filter(has_text="(recommended)").inner_text().strip()
     assert_no_traceback(page)
     quiet(page)
     shot(page, "panel_03_results")
@@ -214,10 +222,11 @@ def test_panel_upload_train_open_series_and_download(page: Page, app_server, app
     assert re.fullmatch(r"shops_panel-[0-9a-f]+-forecast\.csv", name), name
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == FORECAST_HEADER, rows[0]
+    assert {row[7] for row in rows[1:]} == {chosen.removesuffix(" (recommended)")}, chosen
     by_id: dict[str, list[dt.date]] = {}
     for row in rows[1:]:
         by_id.setdefault(row[0], []).append(dt.date.fromisoformat(row[1][:10]))
-        value, low80, high80, low95, high95 = map(float, row[2:])
+        value, low80, high80, low95, high95 = map(float, row[2:7])
         assert low80 <= value <= high80 and low95 <= value <= high95, row
         assert low95 <= low80 and high80 <= high95, row  # the bands nest
     assert len(rows) - 1 == 12 * horizon, (len(rows) - 1, horizon)
@@ -226,5 +235,12 @@ def test_panel_upload_train_open_series_and_download(page: Page, app_server, app
     for series, days in by_id.items():
         assert days[0] == last_days[series] + dt.timedelta(days=1), (series, days[0])
         assert days == [days[0] + dt.timedelta(days=k) for k in range(horizon)], (series, days)
+
+    # Another method's forecast: the chart of the series shown and the download follow it.
+    if not chosen.startswith("LSTM"):
+        run_and_wait(page, lambda: methods.get_by_text("LSTM", exact=True).click())
+        expect(methods.get_by_role("radio", name="LSTM", exact=True)).to_be_checked()
+        _, text = download(page, "Download every forecast (CSV)")
+        assert {row[7] for row in list(csv.reader(io.StringIO(text)))[1:]} == {"LSTM"}
     assert_no_traceback(page)
     assert_no_traceback_logged(app_log, since=log_start)
