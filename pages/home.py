@@ -33,7 +33,8 @@ DEMOS = [  # (the page's keys, sample, page, title, what it shows)
      "time left."),
     (FORECAST, "stores", "pages/forecast.py", "Forecast 50 stores at once",
      "Daily sales of the 50 stores of one chain: one LSTM learns from every store together, "
-     "then forecasts each and scores it against simple rules of thumb."),
+     "then forecasts each and scores it against simple rules of thumb and against the "
+     "statistical models fitted to each store."),
 ]
 st.subheader("Try it in one click")
 for column, (keys, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEMOS):
