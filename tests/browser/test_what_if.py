@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 
 from helpers import START_MS, assert_no_traceback, choose_sample, click_train, key_locator, main
 from helpers import open_task_page, quiet, run_and_wait, settings, shot, wait_results_drawn
@@ -72,10 +73,11 @@ def select_first_cell(page: Page, editor: Locator) -> None:
     raise AssertionError("five clicks on the what-if table's first cell selected nothing")
 
 
-def edit_cell(page: Page, editor: Locator, column: int, row: int, old: str, new: str) -> None:
+def edit_cell(page: Page, editor: Locator, column: int, row: int, old: str, new: str) -> float:
     """Put ``new`` into the cell (``column``, ``row``) that holds ``old``: select the first
     cell, walk to this one with the arrow keys, open its editor with Enter, fill it, and commit
-    with Enter (the script reruns)."""
+    with Enter (the script reruns). Returns the seconds from that Enter to the page redrawn
+    (printed by the test, a measurement, never asserted)."""
     select_first_cell(page, editor)
     for c in range(1, column + 1):
         page.keyboard.press("ArrowRight")
@@ -88,8 +90,11 @@ def edit_cell(page: Page, editor: Locator, column: int, row: int, old: str, new:
     expect(box).to_be_visible()
     expect(box).to_have_value(old)  # the cell meant, as the grid holds it
     box.fill(new)
+    started = time.perf_counter()
     run_and_wait(page, lambda: box.press("Enter"), timeout=START_MS)
+    seconds = time.perf_counter() - started
     expect(cell(editor, column, row)).to_have_text(new)
+    return seconds
 
 
 def test_what_if_a_promotion_on_two_more_days_lifts_the_forecast_there_only(page: Page,
@@ -126,7 +131,8 @@ def test_what_if_a_promotion_on_two_more_days_lifts_the_forecast_there_only(page
     shot(page, "what_if_01_before_edit")
 
     for r in days:
-        edit_cell(page, editor, 1, r, "0", "1")
+        seconds = edit_cell(page, editor, 1, r, "0", "1")
+        print(f"\n[what-if] an edit to the forecast redrawn on the page: {seconds:.2f} s")
     after = plan(editor)
     assert [row[1] for row in after] == ["1" if r in days else row[1]
                                          for r, row in enumerate(before)], after
