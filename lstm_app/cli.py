@@ -1,4 +1,5 @@
-"""The command line: ``python -m lstm_app forecast DATA.csv …``, ``text CORPUS.txt …`` and ``runs …``.
+"""The command line: ``python -m lstm_app forecast DATA.csv …``, ``text CORPUS.txt …``, ``classify
+TEXTS.csv …`` and ``runs …``.
 
 Each task's options come from its settings table (one ``--name`` per setting, with the table's
 help), and a value is checked by the config the same way everywhere. Where the user gives no
@@ -31,6 +32,10 @@ from .series.sizing import suggested_config as suggested_forecast
 from .series.statistical import STATISTICAL
 from .text.sizing import SUGGESTED as SUGGESTED_FOR_TEXT
 from .text.sizing import suggested_config
+from .classify.labelled import load_labelled
+from .classify.pipeline import classify_report, fit_classifier, score_classifier
+from .classify.scores import BASELINE_NAMES
+from .classify.settings import CLASSIFY_SETTINGS, ClassifyConfig
 from .training.settings import Setting
 from .training.trainer import Callbacks, Progress
 
@@ -40,12 +45,12 @@ SAVE_RUN_HELP = ("save the run (data, weights, history, report) in the run store
                  "$LSTM_APP_HOME or ./lstm_runs, where the app's Runs page shows it")
 
 
-def _add_settings(parser: argparse.ArgumentParser, task: Task,
-                  suggested: tuple[str, ...] = ()) -> None:
-    """One option per setting of the task's table; values stay text until ``given_settings``.
-    ``suggested`` names the settings whose default is suggested for the data."""
-    defaults = task.config()
-    for s in task.settings.values():
+def _add_settings(parser: argparse.ArgumentParser, settings: dict[str, Setting],
+                  defaults, suggested: tuple[str, ...] = ()) -> None:
+    """One option per setting of a task's table (``defaults``: its default config); values stay
+    text until ``given_settings``. ``suggested`` names the settings whose default is suggested
+    for the data."""
+    for s in settings.values():
         if not s.on_cli:
             continue
         flag = "--" + s.name.replace("_", "-")
@@ -76,10 +81,10 @@ def _metavar(s: Setting) -> str:
     return f"{word}|auto" if s.auto else word
 
 
-def given_settings(args: argparse.Namespace, task: Task) -> dict:
+def given_settings(args: argparse.Namespace, settings: dict[str, Setting]) -> dict:
     """The settings the user gave on the command line, each checked by its row of the table."""
     given = {}
-    for s in task.settings.values():
+    for s in settings.values():
         raw = getattr(args, s.name, None) if s.on_cli else None
         if raw is not None:
             given[s.name] = raw if s.kind is bool else s.parse(raw)
@@ -92,14 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     f = commands.add_parser("forecast", help="train an LSTM forecaster on a CSV time series")
     f.add_argument("data", help="the CSV file")
-    _add_settings(f, FORECAST, SUGGESTED_FOR_SERIES)
+    _add_settings(f, FORECAST.settings, FORECAST.config(), SUGGESTED_FOR_SERIES)
     f.add_argument("--out", type=Path, help="write the forecast here (CSV)")
     f.add_argument("--future", type=Path, metavar="FUTURE.csv",
                    help="planned values of the --known-covariates columns after the last "
                         "value: a CSV with the time column and those columns")
     t = commands.add_parser("text", help="train an LSTM language model on a text file")
     t.add_argument("corpus", help="the text file (UTF-8 preferred)")
-    _add_settings(t, TEXT, SUGGESTED_FOR_TEXT)
+    _add_settings(t, TEXT.settings, TEXT.config(), SUGGESTED_FOR_TEXT)
+    c = commands.add_parser("classify", help="train an LSTM classifier on labelled texts (CSV)")
+    c.add_argument("data", help="the CSV or TSV file: a column of texts, a column of labels")
+    _add_settings(c, CLASSIFY_SETTINGS, ClassifyConfig())
+    c.add_argument("--report", type=Path, help="write the full report here (JSON)")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
     for p in (f, t):
         p.add_argument("--report", type=Path, help="write the full report here (JSON)")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -150,7 +160,7 @@ def results_table(result: ForecastResult) -> str:
 
 
 def run_forecast_command(args: argparse.Namespace) -> int:
-    given = given_settings(args, FORECAST)
+    given = given_settings(args, FORECAST.settings)
     columns = FORECAST.config(**given)  # the settings checked before the file is read
     if columns.panel:
         if args.future:
@@ -222,7 +232,7 @@ def panel_table(result) -> str:
 
 
 def run_text_command(args: argparse.Namespace) -> int:
-    given = given_settings(args, TEXT)
+    given = given_settings(args, TEXT.settings)
     text, notices = read_text(args.corpus)
     for notice in notices:
         print(f"note: {notice}", file=sys.stderr)
@@ -241,6 +251,39 @@ def run_text_command(args: argparse.Namespace) -> int:
           f"training text; the longest copied passage has {m.longest_chars} characters")
     _write_report(args, TEXT, result)
     return 0
+
+
+def run_classify_command(args: argparse.Namespace) -> int:
+    config = ClassifyConfig(**given_settings(args, CLASSIFY_SETTINGS))
+    data = load_labelled(Path(args.data), text_col=config.text_col, label_col=config.label_col)
+    print(f"{data.name}: {len(data.texts):,} texts in {len(data.classes)} classes "
+          f"({', '.join(f'{c} {n:,}' for c, n in zip(data.classes, data.counts))}); texts from "
+          f"'{data.text_col}', labels from '{data.label_col}'.")
+    result = _with_progress(args.quiet, lambda callbacks: score_classifier(
+        fit_classifier(data, config, callbacks), data, callbacks.on_stage,
+        callbacks.scoring_stop()))
+    for notice in result.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    print(classify_table(result))
+    if args.report:
+        args.report.write_text(json.dumps(classify_report(result), indent=2, ensure_ascii=False,
+                                          default=str), encoding="utf-8")
+        print(f"Report written to {args.report}")
+    return 0
+
+
+def classify_table(result) -> str:
+    """The classifier against the baselines on the test texts, each class, and the verdict."""
+    lines = [f"{'':34}{'accuracy':>10}{'macro-F1':>10}",
+             f"{'LSTM':34}{result.test.accuracy:>10.3f}{result.test.macro_f1:>10.3f}"]
+    lines += [f"{BASELINE_NAMES[name]:34}{row.accuracy:>10.3f}{row.macro_f1:>10.3f}"
+              for name, row in result.baselines.items()]
+    lines.append(f"{'class':34}{'precision':>10}{'recall':>10}{'F1':>8}{'texts':>8}")
+    lines += [f"{c['class'][:33]:34}{c['precision']:>10.3f}{c['recall']:>10.3f}{c['f1']:>8.3f}"
+              f"{c['texts']:>8,}" for c in result.per_class]
+    lines.append(result.training.message)
+    lines.append(result.verdict)
+    return "\n".join(lines)
 
 
 def _suggested(config, what: str):
@@ -302,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_forecast_command(args)
         if args.command == "text":
             return run_text_command(args)
+        if args.command == "classify":
+            return run_classify_command(args)
         if args.command == "runs":
             return run_runs_command(args)
     except (ValueError, OSError) as error:

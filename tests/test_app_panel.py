@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from lstm_app.runs.recording import record, start_run
-from lstm_app.series.csv_table import MAX_COLUMNS
+from lstm_app.csv_table import MAX_COLUMNS
 from lstm_app.series.panel import load_panel
 from lstm_app.series.settings import ForecastConfig
 from tests.conftest import poll, shown

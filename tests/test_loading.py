@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_app.series.csv_table import BINARY_FILE, EMPTY_FILE, SPREADSHEET_FILE
+from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, SPREADSHEET_FILE
 from lstm_app.series.loading import NO_TIME_COLUMN, ONE_ROW, load_series
 
 DATASETS = Path("/work/shared/datasets")
@@ -406,7 +406,7 @@ def test_six_daily_values_get_no_weekly_season():
 
 
 def test_an_upload_with_too_many_columns_or_rows_is_refused_in_a_sentence(monkeypatch):
-    import lstm_app.series.csv_table as csv_table
+    import lstm_app.csv_table as csv_table
 
     wide = ",".join(f"c{i}" for i in range(600)) + "\n" + ",".join("1" for _ in range(600))
     with pytest.raises(ValueError, match=r"^The file has 600 columns; at most 500 are read\."):

@@ -6,7 +6,7 @@ import pytest
 
 import lstm_app.series.panel as panel_module
 from lstm_app.series.loading import NO_TIME_COLUMN, load_series
-from lstm_app.series.csv_table import MAX_COLUMNS
+from lstm_app.csv_table import MAX_COLUMNS
 from lstm_app.series.panel import NO_IDS, load_panel, propose_ids, propose_layout
 
 DAYS = pd.date_range("2024-01-01", periods=30, freq="D")

@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from lstm_app.series.csv_table import column_after_column, read_csv_table
+from lstm_app.csv_table import column_after_column, read_csv_table
 from lstm_app.quoting import listed, quoted
 from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.quoting import listed, quoted
-from lstm_app.series.csv_table import column_after_column
+from lstm_app.csv_table import column_after_column
 
 NO_NUMBERS = ("No column of numbers was found (columns seen: {columns}); the file needs at least "
               "one column of numeric values (for example sales or temperature).")

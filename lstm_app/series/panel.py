@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.quoting import listed, quoted
-from lstm_app.series.csv_table import MAX_COLUMNS, read_csv_table
+from lstm_app.csv_table import MAX_COLUMNS, read_csv_table
 from lstm_app.series.frequency import season_length_for, unseen_season
 from lstm_app.series.loading import (ONE_ROW, SeriesData, choose_columns, count_of,
                                      find_time_column, snapped_times, were)

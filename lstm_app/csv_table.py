@@ -1,7 +1,8 @@
 """Owns reading a CSV a user really uploads into a table of text cells: a path, bytes or a file
 object; UTF-8, UTF-16 or a legacy code page (Chinese or Western); the separator; Excel's
 "sep=" line; a header of numbers; the caps on rows and columns. What the cells mean (numbers,
-dates, ids) is for the loaders that read the table (loading.py, panel.py)."""
+dates, ids, labels) is for the loaders that read the table (series/loading.py, series/panel.py,
+classify/labelled.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The Classify task: an LSTM that reads labelled texts and learns their classes."""

@@ -1,0 +1,129 @@
+"""Owns reading labelled texts: a CSV or TSV export with a column of texts and a column of
+labels (words or numbers, any number of classes), in any of the encodings business files come
+in (``csv_table`` reads the bytes: UTF-8 with or without BOM, UTF-16, GB18030/GBK, Big5,
+Windows-1252, CRLF, quoted newlines inside a text).
+
+What ``load_labelled`` guarantees: every text and label is a non-blank string; ``classes`` holds
+each label once, in the order of how often it occurs (ties: by name), and ``y`` codes each text's
+label by its place there; every class has at least ``MIN_PER_CLASS`` texts. Blank texts and
+blank labels are dropped and counted, and a class with too few texts to be learnt and tested is
+dropped, named, each in a notice; anything it cannot make into two classes is a ValueError in a
+sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..quoting import listed, quoted
+from ..csv_table import read_csv_table
+
+MIN_PER_CLASS = 3   # one each for training, validation and test
+MAX_CLASSES = 1_000  # more distinct labels than this is not a label column
+
+
+@dataclass
+class LabelledTexts:
+    name: str
+    texts: list[str]
+    y: np.ndarray                   # (texts,) each text's class, by its place in ``classes``
+    classes: tuple[str, ...]        # most frequent first
+    text_col: str
+    label_col: str
+    columns: tuple[str, ...]        # every column of the file, for a page to offer
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.y, minlength=len(self.classes))
+
+
+def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
+    """(text column, label column) as the file suggests: the label is the column with the
+    fewest distinct values (at least two, at most half the rows; labels 1 and 1.0 count as
+    one; on a tie the shorter cells), the text the remaining one with the longest cells. A
+    ValueError when the file has no such pair."""
+    if table.shape[1] < 2:
+        raise ValueError("The file needs two columns, one of texts and one of their labels; "
+                         f"it has {table.shape[1]}.")
+    rows = max(len(table), 1)
+    length = {c: table[c].dropna().str.len().mean() for c in table.columns}
+    length = {c: v if np.isfinite(v) else 0.0 for c, v in length.items()}
+    distinct = {c: _label_words(table[c]).nunique(dropna=True) for c in table.columns}
+    labels = [c for c in table.columns
+              if 2 <= distinct[c] <= min(MAX_CLASSES, max(2, rows // 2))]
+    if not labels:
+        raise ValueError("No column looks like labels (a few values, each repeated over many "
+                         "texts); choose the label column yourself.")
+    label = min(labels, key=lambda c: (distinct[c], length[c]))
+    text = max((c for c in table.columns if c != label), key=lambda c: length[c])
+    return text, label
+
+
+def load_labelled(source, name: str | None = None, text_col: str | None = None,
+                  label_col: str | None = None) -> LabelledTexts:
+    """The labelled texts in ``source`` (a path, bytes or a binary file object); the columns
+    are proposed by the file where not given."""
+    notices: list[str] = []
+    table, name = read_csv_table(source, name, notices)
+    proposed = propose_columns(table) if text_col is None or label_col is None else None
+    text_col = text_col if text_col is not None else proposed[0]
+    label_col = label_col if label_col is not None else proposed[1]
+    for column in (text_col, label_col):
+        if column not in table.columns:
+            raise ValueError(f"The file has no column {quoted(column)}; its columns are "
+                             f"{listed([str(c) for c in table.columns])}.")
+    if text_col == label_col:
+        raise ValueError("The text and the label must be two different columns.")
+    texts, labels = table[text_col], _label_words(table[label_col])
+    blank_text, blank_label = texts.isna(), labels.isna() & texts.notna()
+    for count, what in ((int(blank_text.sum()), "blank text"),
+                        (int(blank_label.sum()), "blank label")):
+        if count:
+            notices.append(f"{count:,} {_rows(count)} with a {what} {_were(count)} left out.")
+    kept = ~(blank_text | blank_label)
+    texts, labels = texts[kept], labels[kept]
+    counts = labels.value_counts()
+    rare = sorted(counts[counts < MIN_PER_CLASS].index)
+    if rare:
+        few = int(counts[rare].sum())
+        notices.append(f"The {'class' if len(rare) == 1 else 'classes'} {listed(rare)} "
+                       f"{'has' if len(rare) == 1 else 'have'} fewer than {MIN_PER_CLASS} "
+                       f"texts, too few to learn and to test, so {few:,} {_rows(few)} "
+                       f"{_were(few)} left out; add examples of it to train on it.")
+        keep = ~labels.isin(rare)
+        texts, labels = texts[keep], labels[keep]
+    ordered = sorted(labels.value_counts().items(), key=lambda item: (-item[1], item[0]))
+    classes = tuple(label for label, _ in ordered)
+    if len(classes) < 2:
+        raise ValueError(f"The label column {quoted(label_col)} needs at least two classes with "
+                         f"{MIN_PER_CLASS} texts or more each; it has "
+                         f"{len(classes)}. Choose the column of labels, or add texts.")
+    if len(classes) > MAX_CLASSES:
+        raise ValueError(f"The label column {quoted(label_col)} has {len(classes):,} different "
+                         f"values; at most {MAX_CLASSES:,} classes are learnt. Choose the column "
+                         f"of labels.")
+    code = {label: i for i, label in enumerate(classes)}
+    y = labels.map(code).to_numpy(dtype=np.int64)
+    return LabelledTexts(name, texts.tolist(), y, classes, text_col, label_col,
+                         tuple(str(c) for c in table.columns), notices)
+
+
+def _label_words(labels: pd.Series) -> pd.Series:
+    """Labels as words: numbers written as 1, 1.0 or 1,0 are one class, "1"."""
+    numbers = pd.to_numeric(labels.str.replace(",", ".", regex=False), errors="coerce")
+    whole = numbers.notna() & (numbers == numbers.round())
+    if labels.notna().any() and whole[labels.notna()].all():
+        return numbers.round().astype("Int64").astype(str).where(labels.notna())
+    return labels
+
+
+def _rows(count: int) -> str:
+    return "row" if count == 1 else "rows"
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"

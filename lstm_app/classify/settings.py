@@ -1,0 +1,103 @@
+"""The classifier's settings: the ClassifyConfig dataclass and its table (bounds, choices, help).
+
+Every way in (the command line, a saved run, the Python API, the page) makes a ClassifyConfig,
+which checks itself against ``CLASSIFY_SETTINGS``: a bad value is refused with the same plain
+sentence wherever it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..training.settings import TRAINING, Setting, check_config, table_of
+from ..training.trainer import TrainerConfig
+from .model import POOLINGS
+
+CLASSIFY_SETTINGS = table_of([
+    Setting("text_col", str, "Text column", "The column that holds the texts.",
+            optional=True, max_length=200),
+    Setting("label_col", str, "Label column", "The column that holds each text's class.",
+            optional=True, max_length=200),
+    Setting("level", str, "Read the texts by",
+            "Characters suit Chinese, Japanese and other writing without spaces; words suit "
+            "languages with spaces. Auto chooses from the texts.",
+            choices=("auto", "char", "word")),
+    Setting("max_length", int, "Longest text read (tokens)",
+            "A longer text is cut to its first this many characters or words.", low=4,
+            high=5000),
+    Setting("max_vocab", int, "Largest vocabulary",
+            "Only this many of the most frequent characters or words of the training texts are "
+            "kept; the rest read as unknown.", low=10, high=200_000),
+    Setting("embedding_dim", int, "Embedding size",
+            "How many numbers describe each character or word before the LSTM reads it.",
+            low=1, high=1024),
+    replace(TRAINING["hidden_size"], high=1024),
+    replace(TRAINING["num_layers"], high=3),
+    TRAINING["dropout"], TRAINING["cell"],
+    Setting("bidirectional", bool, "Read both ways",
+            "A second LSTM reads each text from its end back to its start, so that every word "
+            "is seen with what comes after it as well as before."),
+    Setting("pooling", str, "Pooling",
+            "How the LSTM's outputs over a text become one summary: the last state, each "
+            "unit's largest or mean value, or a learnt weighting of the steps (attention).",
+            choices=POOLINGS),
+    Setting("class_weights", bool, "Weigh rare classes up",
+            "Each class counts in the loss in inverse proportion to its texts, so that a rare "
+            "class is not simply ignored."),
+    TRAINING["batch_size"], replace(TRAINING["lr"], presets=(3e-4, 1e-3, 2e-3, 4e-3, 1e-2)),
+    TRAINING["epochs"],
+    Setting("minutes", float, "Time budget (minutes)",
+            "Stop after this many minutes of training whatever the epoch (0 for no limit).",
+            low=0.0, high=600.0, step=0.5),
+    TRAINING["patience"], TRAINING["seed"],
+    Setting("val_size", float, "Validation share",
+            "The share of texts kept to choose the epoch and to measure progress while "
+            "training.", low=0.02, high=0.5, step=0.02),
+    Setting("test_size", float, "Test share",
+            "The share of texts kept unseen until the end, to score the classifier and the "
+            "baselines.", low=0.02, high=0.5, step=0.02),
+    TRAINING["optimizer"], TRAINING["grad_clip"], TRAINING["lr_schedule"],
+    TRAINING["device"], TRAINING["suggested"],
+])
+
+
+@dataclass(frozen=True)
+class ClassifyConfig:
+    text_col: str | None = None     # None: proposed from the file
+    label_col: str | None = None
+    level: str = "auto"             # auto | char | word
+    max_length: int = 200           # tokens read of each text (its start)
+    max_vocab: int = 20_000
+    embedding_dim: int = 64
+    hidden_size: int = 128
+    num_layers: int = 1
+    dropout: float = 0.3
+    cell: str = "lstm"              # lstm | gru
+    bidirectional: bool = True
+    pooling: str = "max"            # last | max | mean | attention
+    class_weights: bool = False
+    batch_size: int = 64
+    lr: float = 2e-3
+    epochs: int = 10
+    minutes: float = 2.0            # wall-clock training budget; 0 = none
+    patience: int = 3
+    seed: int = 0
+    val_size: float = 0.1           # of all texts
+    test_size: float = 0.2          # of all texts (the ChnSentiCorp protocol's 20%)
+    optimizer: str = "adam"
+    grad_clip: float = 1.0
+    lr_schedule: str = "plateau"
+    device: str = "auto"
+    suggested: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        check_config(self, CLASSIFY_SETTINGS.values())
+        if self.val_size + self.test_size >= 0.8:
+            raise ValueError("The validation and test shares together must leave at least a "
+                             "fifth of the texts to train on.")
+
+    def trainer_config(self) -> TrainerConfig:
+        return TrainerConfig(epochs=self.epochs, lr=self.lr, optimizer=self.optimizer,
+                             grad_clip=self.grad_clip, lr_schedule=self.lr_schedule,
+                             patience=self.patience, seed=self.seed,
+                             max_seconds=60 * self.minutes, progress_every=10)

@@ -1,0 +1,62 @@
+"""Owns the split of labelled texts into training, validation and test, and the leak check.
+
+The split is stratified (each class in the same share in every part) and seeded: first the test
+part is drawn from all texts, then the validation part from the rest (as the ChnSentiCorp
+protocol in ``../shared/datasets/README.md`` does with scikit-learn's ``train_test_split``, so
+its test part is the one the published figures were measured on). A text that appears in more
+than one part would be scored on what the model learnt by heart: it is removed from the later
+part (validation after training, test after both) and counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+
+@dataclass(frozen=True)
+class TextSplit:
+    train: np.ndarray   # indices of the texts
+    val: np.ndarray
+    test: np.ndarray
+    leaked_val: int     # texts removed from validation: the same text is in training
+    leaked_test: int    # texts removed from test: the same text is in training or validation
+    stratified: bool = True
+
+    def notices(self) -> list[str]:
+        said = []
+        if self.leaked_val or self.leaked_test:
+            said.append(f"Leak check: {self.leaked_val:,} validation and {self.leaked_test:,} "
+                        f"test texts were also in an earlier part (the same text twice in the "
+                        f"file) and were removed from the later one, so that no score is "
+                        f"measured on a text the model trained on.")
+        if not self.stratified:
+            said.append("There are too few texts to give every part each class in the same "
+                        "share, so the texts were split at random.")
+        return said
+
+
+def split_texts(texts: list[str], y: np.ndarray, val_size: float, test_size: float,
+                seed: int) -> TextSplit:
+    """Stratified training / validation / test indices (``val_size`` and ``test_size`` are
+    shares of all texts), with the texts repeated across parts removed from the later part."""
+    every = np.arange(len(texts))
+    try:
+        rest, test = train_test_split(every, test_size=test_size, random_state=seed,
+                                      stratify=y)
+        train, val = train_test_split(rest, test_size=val_size / (1 - test_size),
+                                      random_state=seed, stratify=y[rest])
+        stratified = True
+    except ValueError:  # a part smaller than the number of classes: no stratified split
+        rest, test = train_test_split(every, test_size=test_size, random_state=seed)
+        train, val = train_test_split(rest, test_size=val_size / (1 - test_size),
+                                      random_state=seed)
+        stratified = False
+    seen = {texts[i] for i in train}
+    kept_val = np.array([i for i in val if texts[i] not in seen], dtype=np.int64)
+    seen.update(texts[i] for i in kept_val)
+    kept_test = np.array([i for i in test if texts[i] not in seen], dtype=np.int64)
+    return TextSplit(np.asarray(train, dtype=np.int64), kept_val, kept_test,
+                     len(val) - len(kept_val), len(test) - len(kept_test), stratified)

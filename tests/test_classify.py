@@ -1,0 +1,218 @@
+"""The Classify task's core: reading labelled texts in the encodings exports come in, the split
+and its leak check, tokens, the packed network, training and scoring against the baselines."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_app.classify.labelled import load_labelled, propose_columns
+from lstm_app.classify.model import POOLINGS, ClassifierShape, Classifier
+from lstm_app.classify.pipeline import (classify_report, fit_classifier, predict,
+                                        score_classifier)
+from lstm_app.classify.settings import ClassifyConfig
+from lstm_app.classify.split import split_texts
+from lstm_app.classify.tokens import TokenVocabulary, choose_level, encode
+from lstm_app.classify.trained import TrainedClassifier
+from lstm_app.training.checkpoint import WEIGHTS, weights_bytes
+
+GOOD = ["房间很干净，服务很好", "早餐不错，位置方便", "前台热情，下次还来", "环境安静，床很舒服"]
+BAD = ["房间很脏，服务很差", "早餐难吃，位置偏僻", "前台冷漠，再也不来", "环境吵闹，床不舒服"]
+# The same in Traditional characters, which Big5 (Taiwan, Hong Kong) encodes.
+GOOD_TW = ["房間很乾淨，服務很好", "早餐不錯，位置方便", "前台熱情，下次還來", "環境安靜，床很舒服"]
+BAD_TW = ["房間很髒，服務很差", "早餐難吃，位置偏僻", "前台冷漠，再也不來", "環境吵鬧，床不舒服"]
+
+
+def reviews(n: int = 120, seed: int = 0, traditional: bool = False) -> list[tuple[str, str]]:
+    """Chinese hotel reviews made for the tests: (text, label), labels 好评 and 差评."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        good = i % 3 != 0  # two good reviews for each bad one
+        pool = (GOOD_TW if traditional else GOOD) if good else (BAD_TW if traditional else BAD)
+        text = "".join(rng.choice(pool, size=2)) + f"，第{i}次入住"
+        label = ("好評" if good else "差評") if traditional else ("好评" if good else "差评")
+        rows.append((text, label))
+    return rows
+
+
+def csv_bytes(rows, header=("评论内容", "评价"), sep=",", newline="\n",
+              encoding="utf-8") -> bytes:
+    lines = [sep.join(header)] + [sep.join(f'"{c}"' for c in row) for row in rows]
+    return (newline.join(lines) + newline).encode(encoding)
+
+
+TINY = ClassifyConfig(embedding_dim=16, hidden_size=16, epochs=25, batch_size=16, lr=1e-2,
+                      patience=0, minutes=0, max_length=40, dropout=0.0)
+
+
+@pytest.mark.parametrize("encoding,said", [
+    ("utf-8", None), ("utf-8-sig", None), ("utf-16", "UTF-16"),
+    ("gb18030", "GBK/GB18030"), ("big5", "Big5")])
+def test_every_encoding_reads_the_same_texts_with_a_notice(encoding, said):
+    big5 = encoding == "big5"  # Traditional Chinese: the reviews in its characters
+    rows = reviews(30, traditional=big5)
+    header = ("評論內容", "評價") if big5 else ("评论内容", "评价")
+    data = load_labelled(csv_bytes(rows, header, newline="\r\n", encoding=encoding),
+                         "reviews.csv")
+    assert data.texts == [t for t, _ in rows]
+    assert (data.text_col, data.label_col) == header
+    assert data.classes == (rows[1][1], rows[0][1])  # the good reviews are the most
+    assert data.counts.tolist() == [20, 10]
+    if said:
+        assert any(said in n for n in data.notices), data.notices
+    else:
+        assert data.notices == []
+
+
+def test_western_labels_in_windows_1252_and_a_quoted_newline():
+    rows = [("Très bien,\nle café était parfait", "positif"), ("Mauvais séjour", "négatif")] * 5
+    data = load_labelled(csv_bytes(rows, header=("avis", "note"), sep=";", encoding="cp1252"))
+    assert data.texts[0] == "Très bien,\nle café était parfait"
+    assert data.classes == ("négatif", "positif") and "Windows-1252" in data.notices[0]
+
+
+def test_blanks_are_counted_and_a_class_too_small_to_test_is_named():
+    rows = reviews(30) + [("", "好评"), ("没写评价", ""), ("唯一的中评", "中评")]
+    data = load_labelled(csv_bytes(rows))
+    assert len(data.texts) == 30
+    assert "1 row with a blank text was left out." in data.notices
+    assert "1 row with a blank label was left out." in data.notices
+    assert any(n.startswith("The class '中评' has fewer than 3 texts") for n in data.notices)
+
+
+def test_labels_written_as_numbers_are_one_class_and_the_columns_can_be_given():
+    rows = [(f"{words} {i}", label) for i in range(3)
+            for words, label in (("good stay", "1"), ("bad stay", "0"), ("fine stay", "1.0"),
+                                 ("awful", "0.0"))]
+    data = load_labelled(csv_bytes(rows, header=("text", "label")))
+    assert data.classes == ("0", "1") and data.counts.tolist() == [6, 6]
+    with pytest.raises(ValueError, match="The file has no column 'stars'"):
+        load_labelled(csv_bytes(rows, header=("text", "label")), label_col="stars")
+    with pytest.raises(ValueError, match="needs two columns"):
+        load_labelled(b"text\na\nb\n")
+    with pytest.raises(ValueError, match="needs at least two classes"):
+        load_labelled(csv_bytes([(f"text {i}", "same") for i in range(10)],
+                                header=("text", "label")), text_col="text", label_col="label")
+
+
+def test_the_proposed_columns_are_the_longest_texts_and_the_fewest_labels():
+    import pandas as pd
+
+    table = pd.DataFrame({"id": [str(i) for i in range(8)], "stars": list("12121212"),
+                          "review": [f"a long review number {i}" for i in range(8)]})
+    assert propose_columns(table) == ("review", "stars")
+
+
+def test_the_split_is_stratified_and_removes_repeated_texts_from_the_later_part():
+    texts = [f"text {i}" for i in range(100)]
+    y = np.array([0] * 70 + [1] * 30)
+    split = split_texts(texts, y, 0.1, 0.2, seed=0)
+    assert len(split.test) == 20 and len(split.val) == 10 and len(split.train) == 70
+    assert (y[split.test] == 1).sum() == 6  # 30% of each part is class 1
+    # The same text twice: its copy in a later part is removed and counted.
+    repeated = list(texts)
+    first_test = int(split.test[0])
+    repeated[first_test] = texts[int(split.train[0])]
+    leaky = split_texts(repeated, y, 0.1, 0.2, seed=0)
+    assert leaky.leaked_test == 1 and first_test not in leaky.test
+    assert "1 test texts were also in an earlier part" in leaky.notices()[0]
+
+
+def test_the_level_and_a_batch_of_ragged_texts():
+    assert choose_level(["房间很干净", "服务很好"]) == "char"
+    assert choose_level(["The room was clean", "great staff"]) == "word"
+    vocab = TokenVocabulary.fit(["ab", "a"], "char", max_size=10)
+    assert vocab.tokens == ("a", "b") and vocab.ids("abz") == [2, 3, 1]
+    encoded = encode(["ab", "a", ""], vocab, max_length=5)
+    tokens, lengths = encoded.batch(torch.tensor([0, 1, 2]))
+    assert tokens.tolist() == [[2, 3], [2, 0], [1, 0]] and lengths.tolist() == [2, 1, 1]
+    assert encode(["abab"], vocab, max_length=3).cut == 1
+    words = TokenVocabulary.fit(["Great room!"], "word", max_size=10)
+    assert words.tokens == ("great", "room", "!")
+
+
+@pytest.mark.parametrize("pooling", POOLINGS)
+def test_a_padded_batch_gives_what_each_text_gives_alone(pooling):
+    torch.manual_seed(0)
+    model = Classifier(ClassifierShape(20, 3, 8, 6, num_layers=2, dropout=0.0,
+                                       bidirectional=True, pooling=pooling)).eval()
+    texts = [torch.tensor([2, 5, 7, 9, 3]), torch.tensor([4, 6]), torch.tensor([8, 2, 11])]
+    lengths = torch.tensor([len(t) for t in texts])
+    padded = torch.nn.utils.rnn.pad_sequence(texts, batch_first=True)
+    with torch.no_grad():
+        together, _ = model(padded, lengths)
+        alone = torch.cat([model(t[None], torch.tensor([len(t)]))[0] for t in texts])
+    assert torch.allclose(together, alone, atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    data = load_labelled(csv_bytes(reviews(150)), "reviews.csv")
+    return data, fit_classifier(data, TINY)
+
+
+def test_training_learns_the_reviews_and_scores_against_the_baselines(trained):
+    data, model = trained
+    result = score_classifier(model, data)
+    assert result.config.level == "char" and result.config.text_col == "评论内容"
+    assert result.test.accuracy >= 0.9, result.test
+    assert set(result.baselines) == {"majority", "tfidf_logreg"}
+    assert result.baselines["majority"].accuracy == pytest.approx(2 / 3, abs=0.05)
+    assert len(result.confusion) == 2 and sum(map(sum, result.confusion)) == len(result.split.test)
+    assert [c["class"] for c in result.per_class] == ["好评", "差评"]
+    report = json.loads(json.dumps(classify_report(result), ensure_ascii=False))
+    for key in ("accuracy", "macro_f1", "per_class", "confusion", "baselines", "split",
+                "notices", "history", "seconds"):
+        assert key in report
+    assert set(report["baselines"]) == {"majority", "tfidf_logreg"}
+    probs = predict(model, ["房间很干净，服务很好", "房间很脏，服务很差"])
+    assert probs.shape == (2, 2) and probs[0, 0] > 0.5 and probs[1, 1] > 0.5
+
+
+def test_a_trained_classifier_is_saved_and_loaded_the_same(trained):
+    data, model = trained
+    files = {**model.files(), WEIGHTS: weights_bytes(model.model, 1)}
+    again = TrainedClassifier.from_files(files, model.training)
+    assert again.classes == model.classes and again.vocab == model.vocab
+    text = ["早餐不错，位置方便"]
+    assert np.allclose(predict(again, text), predict(model, text))
+    broken = {**files, "vocab.json": b'{"level": "char", "tokens": [], "classes": ["x"]}'}
+    with pytest.raises(ValueError, match="at least two classes"):
+        TrainedClassifier.from_files(broken, model.training)
+
+
+def test_labelled_texts_are_saved_and_read_back_the_same():
+    from lstm_app.classify.saving import labelled_files, labelled_from_files
+
+    data = load_labelled(csv_bytes(reviews(20) + [('他说："好"，\n然后走了', "好评")]))
+    again = labelled_from_files(labelled_files(data))
+    assert again.texts == data.texts and again.classes == data.classes
+    assert (again.y == data.y).all() and again.notices == data.notices
+    with pytest.raises(ValueError, match="are not labelled texts this app wrote"):
+        labelled_from_files({"texts.csv": b"text,label\n", "labelled.json": b"[]"})
+
+
+def test_the_command_line_classifies_a_gb18030_file_with_its_own_columns(tmp_path, capsys):
+    from lstm_app.cli import main
+
+    data = tmp_path / "酒店评论.csv"
+    data.write_bytes(csv_bytes(reviews(150), header=("备注", "情感"), newline="\r\n",
+                               encoding="gb18030"))
+    report = tmp_path / "report.json"
+    tiny = ["--embedding-dim", "16", "--hidden-size", "16", "--epochs", "25", "--lr", "0.01",
+            "--patience", "0", "--minutes", "0", "--batch-size", "16", "--quiet"]
+    assert main(["classify", str(data), "--report", str(report), *tiny]) == 0
+    out = capsys.readouterr()
+    assert "150 texts in 2 classes (好评 100, 差评 50); texts from '备注', labels from '情感'" in out.out
+    assert "TF-IDF with logistic regression" in out.out and "GBK/GB18030" in out.err
+    saved = json.loads(report.read_text(encoding="utf-8"))
+    assert saved["accuracy"] >= 0.9 and saved["config"]["level"] == "char"
+    assert set(saved["baselines"]) == {"majority", "tfidf_logreg"}
+    assert main(["classify", str(data), "--label-col", "stars", "--quiet"]) == 2
+    assert "The file has no column 'stars'" in capsys.readouterr().err
+    assert main(["classify", str(data), "--pooling", "sum", "--quiet"]) == 2
+    assert "Pooling must be one of: last, max, mean, attention." in capsys.readouterr().err
