@@ -1,7 +1,8 @@
 """The text classifier: an embedding, an LSTM (or GRU; optionally reading each text both ways),
 a pooling of its outputs over the text, and a linear layer onto the classes.
 
-Padded batches are packed before the LSTM, so no step is computed on padding, and every pooling
+Dropout falls on the embeddings (a one-layer LSTM has no dropout of its own) and on the pooled
+summary. Padded batches are packed before the LSTM, so no step is computed on padding, and every pooling
 reads a text's own steps only:
 
 - ``last``: the final state at the text's own end (and, reading backwards, at its start),
@@ -88,7 +89,7 @@ class Classifier(nn.Module):
     def run(self, tokens: torch.Tensor, lengths: torch.Tensor):
         """The LSTM's outputs over each text, packed so that padding costs nothing:
         (batch, longest, width) with zeros after each text's end, and the final state."""
-        embedded = self.embedding(tokens)                              # (batch, steps, embedding)
+        embedded = self.dropout(self.embedding(tokens))                # (batch, steps, embedding)
         packed = pack_padded_sequence(embedded, lengths.cpu(), batch_first=True,
                                       enforce_sorted=False)
         out, final = self.rnn(packed)
