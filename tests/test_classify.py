@@ -216,3 +216,41 @@ def test_the_command_line_classifies_a_gb18030_file_with_its_own_columns(tmp_pat
     assert "The file has no column 'stars'" in capsys.readouterr().err
     assert main(["classify", str(data), "--pooling", "sum", "--quiet"]) == 2
     assert "Pooling must be one of: last, max, mean, attention." in capsys.readouterr().err
+
+
+def crafted_classifier() -> TrainedClassifier:
+    """A classifier made by hand: "好" lights unit 0, "差" unit 1 (a little more), every other
+    character nothing; the LSTM passes its input through (input and output gates open, forget gate shut,
+    the candidate reading the embedding), max pooling keeps what lit up, and the head says good
+    for unit 0, bad for unit 1."""
+    vocab = TokenVocabulary("char", ("好", "差", "房", "间", "很"))
+    config = ClassifyConfig(level="char", embedding_dim=2, hidden_size=2, bidirectional=False,
+                            pooling="max", dropout=0.0)
+    model = Classifier(ClassifierShape(len(vocab), 2, 2, 2, 1, 0.0, "lstm", False, "max"))
+    with torch.no_grad():
+        for p in model.parameters():
+            p.zero_()
+        model.embedding.weight[2] = torch.tensor([3.0, 0.0])  # 好
+        model.embedding.weight[3] = torch.tensor([0.0, 6.0])  # 差
+        # nn.LSTM's rows: input gate, forget gate, candidate, output gate (2 units each).
+        model.rnn.bias_ih_l0[0:2] = 10.0
+        model.rnn.bias_ih_l0[2:4] = -10.0
+        model.rnn.bias_ih_l0[6:8] = 10.0
+        model.rnn.weight_ih_l0[4:6] = torch.eye(2)
+        model.head.weight.copy_(torch.tensor([[50.0, -50.0], [-50.0, 50.0]]))
+    return TrainedClassifier(config, model.eval(), vocab, ("好评", "差评"), None)
+
+
+def test_the_try_it_box_names_the_characters_that_moved_the_prediction():
+    from lstm_app.classify.explain import explain
+
+    crafted = crafted_classifier()
+    shown = explain(crafted, "房间 很好")
+    assert shown.predicted == 0 and shown.probabilities[0] > 0.9
+    assert shown.spans == [(0, 1), (1, 2), (3, 4), (4, 5)]  # the space is no token
+    assert shown.influence.argmax() == 3 and shown.influence[3] > 0.45  # 好 decided it
+    assert np.allclose(shown.influence[:3], 0.0, atol=1e-6)  # 房, 间, 很: nothing
+    against = explain(crafted, "好差")  # 差 lights its unit more: bad, and 好 speaks against it
+    assert against.predicted == 1 and against.influence[0] < -0.2 < 0.2 < against.influence[1]
+    words = TokenVocabulary.fit(["Great room!"], "word", max_size=10)
+    assert words.tokens == ("great", "room", "!")

@@ -51,11 +51,20 @@ def choose_level(texts: list[str]) -> str:
     return "char" if letters and unspaced / letters >= CHAR_SHARE else "word"
 
 
+def token_spans(text: str, level: str) -> list[tuple[int, int]]:
+    """Where each token of ``text`` lies in it: (start, end) of each character (spaces aside),
+    or of each word and punctuation mark."""
+    if level == "char":
+        return [(i, i + 1) for i, ch in enumerate(text) if not ch.isspace()]
+    return [match.span() for match in WORD.finditer(text)]
+
+
 def tokenize(text: str, level: str) -> list[str]:
-    """Characters (spaces aside), or lower-cased words and punctuation marks."""
+    """Characters (spaces aside), or lower-cased words and punctuation marks: the text at
+    ``token_spans``."""
     if level == "char":
         return [ch for ch in text if not ch.isspace()]
-    return WORD.findall(text.lower())
+    return [text[start:end].lower() for start, end in token_spans(text, level)]
 
 
 @dataclass(frozen=True)
