@@ -27,8 +27,8 @@ chosen = choose_model()
 if chosen is None:
     st.stop()
 task, result, model_label = chosen
-lstm = result.config.cell == "lstm"
-equations(lstm)
+lstm = result.config.cell != "gru"  # a peephole LSTM has the LSTM's gates and cell
+equations(result.config.cell)
 
 st.subheader("Its input")
 if task in ("forecast", "panel"):

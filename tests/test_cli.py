@@ -101,7 +101,7 @@ def test_a_bad_setting_exits_with_the_sentence_every_other_way_in_gives():
     assert done.stderr == "error: Epochs must be a whole number from 1 to 10,000.\n"
     done = run_cli("text", str(SAMPLES / "lstm_zh.txt"), "--cell", "rnn", "--quiet")
     assert done.returncode == 2
-    assert done.stderr == "error: Cell type (cell) must be one of: lstm, gru.\n"
+    assert done.stderr == "error: Cell type (cell) must be one of: lstm, gru, peephole.\n"
 
 
 def test_text_settings_left_out_are_the_ones_the_page_suggests(tmp_path):

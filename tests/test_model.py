@@ -7,7 +7,7 @@ import torch
 from lstm_app.series.model import Forecaster, ForecasterShape
 
 
-@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("cell", ["lstm", "gru", "peephole"])
 def test_shapes_with_covariates(cell):
     torch.manual_seed(0)
     model = Forecaster(ForecasterShape(n_features=3, horizon=5, hidden_size=8, num_layers=2, cell=cell))
@@ -19,7 +19,7 @@ def test_shapes_with_covariates(cell):
 
 
 def test_unknown_cell_is_refused():
-    with pytest.raises(ValueError, match="Unknown cell type 'rnn'; choose one of: lstm, gru."):
+    with pytest.raises(ValueError, match="Unknown cell type 'rnn'; choose one of: lstm, gru, peephole."):
         Forecaster(ForecasterShape(n_features=1, horizon=2, cell="rnn"))
 
 

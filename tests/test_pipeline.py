@@ -139,7 +139,7 @@ def test_a_bad_config_is_refused_by_the_python_api_in_plain_words():
     with pytest.raises(ValueError, match=r"^Hidden units \(hidden_size\) must be a whole number "
                                          r"from 1 to 2,048\.$"):
         ForecastConfig(statistical_seconds=0, hidden_size=2.5)
-    with pytest.raises(ValueError, match="Cell type .cell. must be one of: lstm, gru."):
+    with pytest.raises(ValueError, match="Cell type .cell. must be one of: lstm, gru, peephole."):
         ForecastConfig(statistical_seconds=0, cell="rnn")
     with pytest.raises(ValueError, match="whole number from 1 to 100,000, or auto"):
         ForecastConfig(statistical_seconds=0, lookback="soon")

@@ -34,7 +34,7 @@ def test_the_shared_choices_come_from_the_trainer_and_the_cells():
         table = TASKS["forecast" if config is ForecastConfig else "text"].settings
         assert table["optimizer"].choices == OPTIMIZERS
         assert table["lr_schedule"].choices == SCHEDULES
-        assert table["cell"].choices == ("lstm", "gru")
+        assert table["cell"].choices == ("lstm", "gru", "peephole")
         assert table["dropout"].high == 0.9  # one bound: the page, the command line, bundles
 
 

@@ -108,7 +108,7 @@ def test_count_weights_by_hand():
     assert count_weights(replace(small, cell="gru"), 30) == 240 + 3 * 16 * 24 + 6 * 16 + 510
 
 
-@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("cell", ["lstm", "gru", "peephole"])
 @pytest.mark.parametrize("layers", [1, 2])
 def test_count_weights_matches_the_model(cell, layers):
     shape = LanguageModelShape(vocab_size=57, embedding_dim=12, hidden_size=20, num_layers=layers,

@@ -90,6 +90,8 @@ class Classifier(nn.Module):
         """The LSTM's outputs over each text, packed so that padding costs nothing:
         (batch, longest, width) with zeros after each text's end, and the final state."""
         embedded = self.dropout(self.embedding(tokens))                # (batch, steps, embedding)
+        if self.shape.cell == "peephole":  # no packed form: it masks the padding itself
+            return self.rnn(embedded, lengths=lengths)
         packed = pack_padded_sequence(embedded, lengths.cpu(), batch_first=True,
                                       enforce_sorted=False)
         out, final = self.rnn(packed)

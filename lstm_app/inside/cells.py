@@ -1,4 +1,5 @@
-"""The LSTM and GRU cells written out from their equations, run on a trained network's own weights.
+"""The LSTM, peephole LSTM and GRU cells written out from their equations, run on a trained
+network's own weights.
 
 torch's fused kernels give only the outputs; these explicit cells give every gate at every step,
 so a page can show the numbers in each equation. They reproduce ``nn.LSTM`` and ``nn.GRU``
@@ -12,6 +13,9 @@ and the candidate. The equations, with [h, x] the previous hidden state next to 
           C_t = f_t ∗ C_{t−1} + i_t ∗ C̃_t              h_t = (1 − z_t) ∗ ñ_t + z_t ∗ h_{t−1}
           o_t = σ(W_o·[h_{t−1}, x_t] + b_o)
           h_t = o_t ∗ tanh(C_t)
+
+The peephole LSTM adds p_i ∗ C_{t−1} and p_f ∗ C_{t−1} inside the input and forget gates and
+p_o ∗ C_t inside the output gate (training/peephole.py).
 """
 
 from __future__ import annotations
@@ -39,14 +43,14 @@ class LayerTrace:
 
 
 @torch.no_grad()
-def trace(rnn: nn.LSTM | nn.GRU, x: torch.Tensor, state=None) -> list[LayerTrace]:
+def trace(rnn: nn.Module, x: torch.Tensor, state=None) -> list[LayerTrace]:
     """Run ``rnn`` (batch_first) over ``x`` step by step; one trace per layer, bottom first.
 
     ``state`` is what the module takes: (h0, c0) for an LSTM, h0 for a GRU, each
     (layers, batch, hidden); None starts from zeros. Dropout between layers is not applied
     (the network as it predicts).
     """
-    lstm = isinstance(rnn, nn.LSTM)
+    lstm = not isinstance(rnn, nn.GRU)  # nn.LSTM, or the peephole LSTM
     layers, hidden = rnn.num_layers, rnn.hidden_size
     batch = x.shape[0]
     zeros = x.new_zeros(layers, batch, hidden)
@@ -61,24 +65,32 @@ def trace(rnn: nn.LSTM | nn.GRU, x: torch.Tensor, state=None) -> list[LayerTrace
         b_hh = getattr(rnn, f"bias_hh_l{layer}", None)
         b_ih = b_ih if b_ih is not None else w_ih.new_zeros(w_ih.shape[0])
         b_hh = b_hh if b_hh is not None else w_hh.new_zeros(w_hh.shape[0])
-        step = _lstm_layer if lstm else _gru_layer
-        layer_trace = step(inputs, w_ih, w_hh, b_ih, b_hh, h0[layer],
-                           c0[layer] if lstm else None)
+        if lstm:
+            layer_trace = _lstm_layer(inputs, w_ih, w_hh, b_ih, b_hh, h0[layer], c0[layer],
+                                      getattr(rnn, f"peephole_l{layer}", None))
+        else:
+            layer_trace = _gru_layer(inputs, w_ih, w_hh, b_ih, b_hh, h0[layer], None)
         traces.append(layer_trace)
         inputs = layer_trace.h
     return traces
 
 
-def _lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h, c) -> LayerTrace:
+def _lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h, c, peephole=None) -> LayerTrace:
+    """One LSTM layer step by step; with ``peephole`` (3, H: p_i, p_f, p_o) the input and
+    forget gates also read C_{t−1} and the output gate C_t (their "pre" values include it)."""
     from_input = x @ w_ih.T + b_ih                  # (batch, steps, 4H): all steps at once
+    p_i, p_f, p_o = peephole if peephole is not None else (0.0, 0.0, 0.0)
     out = {name: [] for name in LSTM_GATES}
     pres = {name: [] for name in LSTM_GATES}
     hs, cs, h0, c0 = [], [], h, c
     for t in range(x.shape[1]):
         pre = from_input[:, t] + h @ w_hh.T + b_hh  # W·[h_{t−1}, x_t] + b, split in four
         zi, zf, zg, zo = pre.chunk(4, dim=-1)
-        i, f, g, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
+        zi, zf = zi + p_i * c, zf + p_f * c         # the peepholes read C_{t−1} (0 without)
+        i, f, g = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg)
         c = f * c + i * g
+        zo = zo + p_o * c                           # ... and the output gate C_t
+        o = torch.sigmoid(zo)
         h = o * torch.tanh(c)
         for name, value, z in zip(LSTM_GATES, (i, f, g, o), (zi, zf, zg, zo)):
             out[name].append(value)

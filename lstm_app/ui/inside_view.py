@@ -26,6 +26,14 @@ LSTM_LATEX = [
     r"C_t = f_t \ast C_{t-1} + i_t \ast \tilde{C}_t",
     r"o_t = \sigma(W_o \cdot [h_{t-1}, x_t] + b_o)",
     r"h_t = o_t \ast \tanh(C_t)"]
+# The peephole LSTM (training/peephole.py): the gates also read the cell state.
+PEEPHOLE_LATEX = [
+    r"f_t = \sigma(W_f \cdot [h_{t-1}, x_t] + b_f + p_f \ast C_{t-1})",
+    r"i_t = \sigma(W_i \cdot [h_{t-1}, x_t] + b_i + p_i \ast C_{t-1})",
+    r"\tilde{C}_t = \tanh(W_C \cdot [h_{t-1}, x_t] + b_C)",
+    r"C_t = f_t \ast C_{t-1} + i_t \ast \tilde{C}_t",
+    r"o_t = \sigma(W_o \cdot [h_{t-1}, x_t] + b_o + p_o \ast C_t)",
+    r"h_t = o_t \ast \tanh(C_t)"]
 GRU_LATEX = [
     r"r_t = \sigma(W_r \cdot [h_{t-1}, x_t] + b_r)",
     r"z_t = \sigma(W_z \cdot [h_{t-1}, x_t] + b_z)",
@@ -110,11 +118,16 @@ def _reopened(run_id: str):
     return reopen(run_store(), run_id, scoreboard=False)  # the network is what it shows
 
 
-def equations(lstm: bool) -> None:
+def equations(cell: str) -> None:
+    """The equations of the trained network's cell ("lstm", "gru" or "peephole")."""
     st.markdown("The cell's equations (σ is the sigmoid, squashing to 0…1; ∗ multiplies "
                 "element by element; [h, x] puts the previous output next to the input):")
-    for line in (LSTM_LATEX if lstm else GRU_LATEX):
+    for line in {"gru": GRU_LATEX, "peephole": PEEPHOLE_LATEX}.get(cell, LSTM_LATEX):
         st.latex(line)
+    if cell == "peephole":
+        st.caption("A peephole LSTM: its forget and input gates also look at the cell's "
+                   "previous content, its output gate at the new one (the p terms). In the "
+                   "numbers below, each gate's value before σ includes that term.")
 
 
 def step_through(layer, steps: list[str], lstm: bool, input_id: str) -> None:

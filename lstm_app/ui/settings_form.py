@@ -17,7 +17,7 @@ from ..tasks import Task
 from ..training.settings import AUTO, Setting
 from .keys import TaskKeys
 
-CHOICE_LABELS = {"lstm": "LSTM", "gru": "GRU", "char": "Characters", "word": "Words"}
+CHOICE_LABELS = {"lstm": "LSTM", "gru": "GRU", "peephole": "Peephole LSTM", "char": "Characters", "word": "Words"}
 
 
 def init_settings(task: Task, keys: TaskKeys, values: dict | None = None,
