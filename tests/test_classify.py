@@ -4,6 +4,7 @@ and its leak check, tokens, the packed network, training and scoring against the
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -254,3 +255,71 @@ def test_the_try_it_box_names_the_characters_that_moved_the_prediction():
     assert against.predicted == 1 and against.influence[0] < -0.2 < 0.2 < against.influence[1]
     words = TokenVocabulary.fit(["Great room!"], "word", max_size=10)
     assert words.tokens == ("great", "room", "!")
+
+
+def test_the_split_is_sklearns_on_the_labels_as_written():
+    # The codes order the classes by count ("b" first), the labels as written alphabetically:
+    # the split must be the one train_test_split gives on the labels themselves, as the
+    # ChnSentiCorp protocol draws it.
+    from sklearn.model_selection import train_test_split
+
+    labels = np.array(["a"] * 30 + ["b"] * 70, dtype=object)
+    rng = np.random.default_rng(0)
+    labels = labels[rng.permutation(100)]
+    texts = [f"text {i}" for i in range(100)]
+    split = split_texts(texts, labels, 0.1, 0.2, seed=0)
+    _, test = train_test_split(np.arange(100), test_size=0.2, random_state=0, stratify=labels)
+    assert sorted(split.test) == sorted(test)
+
+
+def test_a_file_of_the_same_texts_over_and_over_is_refused_in_a_sentence(tmp_path, capsys):
+    from lstm_app.cli import main
+
+    data = tmp_path / "repeats.csv"
+    data.write_text("text,label\n" + "good,pos\nbad,neg\ngreat,pos\nawful,neg\n" * 20)
+    assert main(["classify", str(data), "--quiet"]) == 2
+    assert "no validation texts are left: the file holds the same texts many times" in \
+        capsys.readouterr().err
+    # As the model reads them: the same words in capitals are the same text at word level.
+    texts = [f"review {i} was fine" for i in range(50)] + [f"REVIEW {i} WAS FINE" for i in range(50)]
+    labels = np.array(["x", "y"] * 50, dtype=object)
+    from lstm_app.classify.tokens import tokenize
+
+    split = split_texts(texts, labels, 0.1, 0.2, 0, key=lambda t: tuple(tokenize(t, "word")))
+    read = [tuple(tokenize(texts[i], "word")) for i in split.train]
+    assert not {tuple(tokenize(texts[i], "word")) for i in split.test} & set(read)
+    assert split.leaked_test > 0
+
+
+def test_labels_that_look_like_huge_numbers_stay_words():
+    rows = [(f"text {i}", label) for i in range(4)
+            for label in ("1", "1.0", "x", "30000000000000000000", "inf")]
+    data = load_labelled(csv_bytes(rows, header=("text", "label")), text_col="text",
+                         label_col="label")
+    assert set(data.classes) == {"1", "x", "30000000000000000000", "inf"}
+    ids = [(str(3 * 10**19 + i), f"review number {i}", "good" if i % 2 else "bad")
+           for i in range(20)]
+    data = load_labelled(csv_bytes(ids, header=("id", "text", "label")))
+    assert (data.text_col, data.label_col) == ("text", "label")
+
+
+def test_the_verdict_never_advises_always_guessing_the_common_class():
+    from lstm_app.classify.scores import ClassScores, verdict
+
+    said = verdict(ClassScores(0.885, 0.72), {"majority": ClassScores(0.90, 0.47),
+                                              "tfidf_logreg": ClassScores(0.87, 0.60)})
+    assert "never finds the other classes" in said and "use it" not in said
+    said = verdict(ClassScores(0.80, 0.78), {"majority": ClassScores(0.6, 0.4),
+                                             "tfidf_logreg": ClassScores(0.9, 0.88)})
+    assert said.startswith("TF-IDF with logistic regression beat the LSTM")
+
+
+def test_texts_of_punctuation_and_a_bare_carriage_return_survive():
+    from lstm_app.classify.saving import labelled_files, labelled_from_files
+
+    rows = [("👍👍!!", "up"), ("👎??", "down"), ("old mac cell\rsecond line", "up")] * 4
+    data = load_labelled(csv_bytes([(f"{t} {i}", label) for i, (t, label) in enumerate(rows)],
+                                   header=("text", "label")))
+    assert labelled_from_files(labelled_files(data)).texts == data.texts
+    result = score_classifier(fit_classifier(data, replace(TINY, level="word", epochs=2)), data)
+    assert "tfidf_logreg" in result.baselines

@@ -106,9 +106,14 @@ def test_the_calendar_reads_only_the_cycles_the_data_cover():
     assert calendar_names("D", 1) == ["day of week (sine)", "day of week (cosine)"]
     assert calendar_features(days, "D", 1) == pytest.approx(calendar_features(days, "D")[:, [0, 2]])
     assert calendar_cycles("D", pd.date_range("2023-01-01", periods=730, freq="D")) == 2
-    assert calendar_cycles("D", days[:10]) == 0  # not one and a half weeks
+    assert calendar_cycles("D", days[:9]) == 0  # not one and a half weeks
+    assert calendar_cycles("D", days[:10]) == 1  # within half a day of it
     assert calendar_cycles("MS", pd.date_range("2020-01-01", periods=18, freq="MS")) == 1
     assert calendar_cycles("MS", pd.date_range("2020-01-01", periods=17, freq="MS")) == 0
+    # Whichever months (and leap days) they hold: 18 months, six quarters.
+    for start in ("2021-01-01", "2022-03-01", "2023-07-01"):
+        assert calendar_cycles("MS", pd.date_range(start, periods=18, freq="MS")) == 1
+        assert calendar_cycles("QS", pd.date_range(start, periods=6, freq="QS")) == 1
     assert calendar_cycles(None, pd.RangeIndex(100)) == 0
     series = load_series(b"date,sales\n" + b"".join(f"{d.date()},{i}\n".encode()
                                                    for i, d in enumerate(days)))

@@ -44,8 +44,8 @@ class LabelledTexts:
 def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
     """(text column, label column) as the file suggests: the label is the column with the
     fewest distinct values (at least two, at most half the rows; labels 1 and 1.0 count as
-    one; on a tie the shorter cells), the text the remaining one with the longest cells. A
-    ValueError when the file has no such pair."""
+    one; on a tie the shorter cells), the text the remaining one with the longest cells that
+    are mostly not numbers. A ValueError when the file has no such pair."""
     if table.shape[1] < 2:
         raise ValueError("The file needs two columns, one of texts and one of their labels; "
                          f"it has {table.shape[1]}.")
@@ -59,7 +59,9 @@ def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
         raise ValueError("No column looks like labels (a few values, each repeated over many "
                          "texts); choose the label column yourself.")
     label = min(labels, key=lambda c: (distinct[c], length[c]))
-    text = max((c for c in table.columns if c != label), key=lambda c: length[c])
+    wordy = {c: pd.to_numeric(table[c], errors="coerce").isna().mean() >= 0.5
+             for c in table.columns}  # an id or an amount is no text, however long
+    text = max((c for c in table.columns if c != label), key=lambda c: (wordy[c], length[c]))
     return text, label
 
 
@@ -113,12 +115,13 @@ def load_labelled(source, name: str | None = None, text_col: str | None = None,
 
 
 def _label_words(labels: pd.Series) -> pd.Series:
-    """Labels as words: numbers written as 1, 1.0 or 1,0 are one class, "1"."""
+    """Labels as words: a whole number written as 1, 1.0 or 1,0 is one class, "1"; any other
+    cell (a word, a fraction, a number too big to be a count) stays as written."""
     numbers = pd.to_numeric(labels.str.replace(",", ".", regex=False), errors="coerce")
-    whole = numbers.notna() & (numbers == numbers.round())
-    if labels.notna().any() and whole[labels.notna()].all():
-        return numbers.round().astype("Int64").astype(str).where(labels.notna())
-    return labels
+    whole = numbers.notna() & (numbers.abs() < 2**53) & (numbers == numbers.round())
+    words = labels.copy()
+    words[whole] = numbers[whole].astype(np.int64).astype(str)
+    return words
 
 
 def _rows(count: int) -> str:

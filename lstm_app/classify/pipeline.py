@@ -22,7 +22,7 @@ from .labelled import LabelledTexts
 from .model import Classifier, build_classifier
 from .settings import ClassifyConfig
 from .split import TextSplit, split_texts
-from .tokens import Encoded, TokenVocabulary, choose_level, encode
+from .tokens import Encoded, TokenVocabulary, choose_level, encode, tokenize
 from .trained import TrainedClassifier
 
 PREDICT_BATCH = 512
@@ -59,8 +59,10 @@ def fit_classifier(data: LabelledTexts, config: ClassifyConfig,
                    start: TrainedClassifier | None = None) -> TrainedClassifier:
     """Train a classifier on ``data``'s training texts; with ``start``, go on from its weights
     and vocabulary for ``config.epochs`` more epochs (Train more)."""
+    if start is not None and start.classes != data.classes:
+        raise ValueError("This classifier was trained on other classes; load the same file.")
     config = resolve(data, config) if start is None else replace(config, level=start.config.level)
-    split = split_texts(data.texts, data.y, config.val_size, config.test_size, config.seed)
+    split = data_split(data, config)
     train_texts = [data.texts[i] for i in split.train]
     vocab = start.vocab if start else TokenVocabulary.fit(train_texts, config.level,
                                                           config.max_vocab)
@@ -91,7 +93,7 @@ def fit_classifier(data: LabelledTexts, config: ClassifyConfig,
     def val_loss(net: Classifier) -> float:
         net.eval()
         total = 0.0
-        for rows in torch.arange(len(y_val)).split(PREDICT_BATCH):
+        for rows in torch.arange(len(y_val)).split(PREDICT_BATCH):  # never empty (split.py)
             _, loss = net(*_on(val.batch(rows), device), y_val[rows].to(device))
             total += float(loss) * len(rows)
         return total / max(len(y_val), 1)
@@ -108,6 +110,13 @@ def fit_classifier(data: LabelledTexts, config: ClassifyConfig,
     return trained
 
 
+def data_split(data: LabelledTexts, config: ClassifyConfig) -> TextSplit:
+    """The split ``config`` (level resolved) makes of ``data``: the same in fit and score."""
+    labels = np.asarray(data.classes, dtype=object)[data.y]
+    read = lambda text: tuple(tokenize(text, config.level)[:config.max_length])
+    return split_texts(data.texts, labels, config.val_size, config.test_size, config.seed, read)
+
+
 def _on(batch: tuple[torch.Tensor, torch.Tensor], device: torch.device):
     tokens, lengths = batch
     return tokens.to(device), lengths  # lengths stay on the CPU, where packing reads them
@@ -117,8 +126,9 @@ def _on(batch: tuple[torch.Tensor, torch.Tensor], device: torch.device):
 def probabilities(model: Classifier, encoded: Encoded) -> np.ndarray:
     """(texts, classes): each text's class probabilities."""
     model.eval()
-    out = [torch.softmax(model(*encoded.batch(rows))[0], dim=1)
-           for rows in torch.arange(len(encoded.lengths)).split(PREDICT_BATCH)]
+    device = next(model.parameters()).device
+    out = [torch.softmax(model(*_on(encoded.batch(rows), device))[0], dim=1).cpu()
+           for rows in torch.arange(len(encoded.lengths)).split(PREDICT_BATCH) if len(rows)]
     return torch.cat(out).double().numpy() if out else np.zeros((0, model.shape.n_classes))
 
 
@@ -134,22 +144,30 @@ def score_classifier(trained: TrainedClassifier, data: LabelledTexts, on_stage=N
     config = trained.config
     if data.classes != trained.classes:
         raise ValueError("This classifier was trained on other classes; load the same file.")
-    split = split_texts(data.texts, data.y, config.val_size, config.test_size, config.seed)
+    split = data_split(data, config)
     test_texts = [data.texts[i] for i in split.test]
     y_test = data.y[split.test]
     encoded = encode(test_texts, trained.vocab, config.max_length)
     probs = probabilities(trained.model, encoded)
     y_pred = probs.argmax(axis=1)
-    if on_stage is not None:
-        on_stage("Fitting TF-IDF with logistic regression to compare the LSTM with it")
     seen = np.concatenate([split.train, split.val])
     baselines = {
-        "majority": scores.scores(y_test, scores.majority(data.y[split.train], len(y_test))),
-        "tfidf_logreg": scores.scores(y_test, scores.tfidf_logreg(
-            [data.texts[i] for i in seen], data.y[seen], test_texts, config.level,
-            config.seed))}
-    test = scores.scores(y_test, y_pred)
+        "majority": scores.scores(y_test, scores.majority(data.y[split.train], len(y_test)))}
     notices = list(data.notices) + split.notices()
+    if stop_event is not None and stop_event.is_set():
+        notices.append("Stopped before TF-IDF with logistic regression was fitted: it is not "
+                       "on the scoreboard.")
+    else:
+        if on_stage is not None:
+            on_stage("Fitting TF-IDF with logistic regression to compare the LSTM with it")
+        try:
+            baselines["tfidf_logreg"] = scores.scores(y_test, scores.tfidf_logreg(
+                [data.texts[i] for i in seen], data.y[seen], test_texts, config.level,
+                config.seed))
+        except ValueError as error:  # e.g. texts with no word TF-IDF can read
+            notices.append(f"TF-IDF with logistic regression could not be fitted "
+                           f"({str(error)[:80]}); it is not on the scoreboard.")
+    test = scores.scores(y_test, y_pred)
     if encoded.cut:
         notices.append(f"{encoded.cut:,} of {len(test_texts):,} test texts are longer than "
                        f"{config.max_length:,} {'characters' if config.level == 'char' else 'words'}"

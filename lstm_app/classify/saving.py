@@ -1,7 +1,6 @@
 """Labelled texts as files and back: what a run keeps of the data it trained on.
 
-``texts.csv`` holds the texts and labels as they were read (UTF-8, every cell quoted where it
-must be); ``labelled.json`` the file's name, the columns, the classes in their order and the
+``texts.csv`` holds the texts and labels as they were read (UTF-8, every cell quoted); ``labelled.json`` the file's name, the columns, the classes in their order and the
 notices. Reading them back gives the same texts, classes and codes.
 """
 
@@ -20,7 +19,7 @@ FILES = ("texts.csv", "labelled.json")
 
 def labelled_files(data: LabelledTexts) -> dict[str, bytes]:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a bare \r too
     writer.writerow(["text", "label"])
     writer.writerows((text, data.classes[y]) for text, y in zip(data.texts, data.y))
     meta = {"name": data.name, "text_col": data.text_col, "label_col": data.label_col,
@@ -34,7 +33,7 @@ def labelled_from_files(files: dict[str, bytes]) -> LabelledTexts:
     """The labelled texts ``labelled_files`` wrote; a ValueError in plain words otherwise."""
     try:
         meta = json.loads(files["labelled.json"])
-        rows = list(csv.reader(io.StringIO(files["texts.csv"].decode("utf-8"))))[1:]
+        rows = list(csv.reader(io.StringIO(files["texts.csv"].decode("utf-8"), newline="")))[1:]
         classes = tuple(meta["classes"])
         code = {label: i for i, label in enumerate(classes)}
         y = np.array([code[label] for _, label in rows], dtype=np.int64)
@@ -43,7 +42,7 @@ def labelled_from_files(files: dict[str, bytes]) -> LabelledTexts:
                    *meta["columns"], *classes]
         if not all(isinstance(s, str) for s in strings) or len(classes) < 2:
             raise ValueError
-    except (KeyError, ValueError, TypeError, UnicodeDecodeError):
+    except (KeyError, ValueError, TypeError, UnicodeDecodeError, csv.Error):
         raise ValueError("The saved texts (texts.csv, labelled.json) are not labelled texts "
                          "this app wrote.") from None
     return LabelledTexts(meta["name"], texts, y, classes, meta["text_col"], meta["label_col"],

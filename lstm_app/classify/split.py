@@ -1,16 +1,18 @@
 """Owns the split of labelled texts into training, validation and test, and the leak check.
 
-The split is stratified (each class in the same share in every part) and seeded: first the test
-part is drawn from all texts, then the validation part from the rest (as the ChnSentiCorp
-protocol in ``../shared/datasets/README.md`` does with scikit-learn's ``train_test_split``, so
-its test part is the one the published figures were measured on). A text that appears in more
-than one part would be scored on what the model learnt by heart: it is removed from the later
-part (validation after training, test after both) and counted.
+The split is stratified (each class in the same share in every part, stratified on the labels
+as written) and seeded: first the test part is drawn from all texts, then the validation part
+from the rest (as the ChnSentiCorp protocol in ``../shared/datasets/README.md`` does with
+scikit-learn's ``train_test_split``, so its test part is the one the published figures were
+measured on; tested). A text that appears in more than one part, as the model reads it (the
+same tokens up to the longest text read), would be scored on what the model learnt by heart: it
+is removed from the later part (validation after training, test after both) and counted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Hashable
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -38,25 +40,35 @@ class TextSplit:
         return said
 
 
-def split_texts(texts: list[str], y: np.ndarray, val_size: float, test_size: float,
-                seed: int) -> TextSplit:
+def split_texts(texts: list[str], labels: np.ndarray, val_size: float, test_size: float,
+                seed: int, key: Callable[[str], Hashable] = str) -> TextSplit:
     """Stratified training / validation / test indices (``val_size`` and ``test_size`` are
-    shares of all texts), with the texts repeated across parts removed from the later part."""
+    shares of all texts; ``labels`` each text's label as written), with the texts repeated
+    across parts (the same ``key``: what the model reads of them) removed from the later part.
+    A ValueError when that leaves no validation or no test texts."""
     every = np.arange(len(texts))
     try:
         rest, test = train_test_split(every, test_size=test_size, random_state=seed,
-                                      stratify=y)
+                                      stratify=labels)
         train, val = train_test_split(rest, test_size=val_size / (1 - test_size),
-                                      random_state=seed, stratify=y[rest])
+                                      random_state=seed, stratify=labels[rest])
         stratified = True
     except ValueError:  # a part smaller than the number of classes: no stratified split
         rest, test = train_test_split(every, test_size=test_size, random_state=seed)
         train, val = train_test_split(rest, test_size=val_size / (1 - test_size),
                                       random_state=seed)
         stratified = False
-    seen = {texts[i] for i in train}
-    kept_val = np.array([i for i in val if texts[i] not in seen], dtype=np.int64)
-    seen.update(texts[i] for i in kept_val)
-    kept_test = np.array([i for i in test if texts[i] not in seen], dtype=np.int64)
-    return TextSplit(np.asarray(train, dtype=np.int64), kept_val, kept_test,
-                     len(val) - len(kept_val), len(test) - len(kept_test), stratified)
+    keys = [key(text) for text in texts]
+    seen = {keys[i] for i in train}
+    kept_val = np.array([i for i in val if keys[i] not in seen], dtype=np.int64)
+    seen.update(keys[i] for i in kept_val)
+    kept_test = np.array([i for i in test if keys[i] not in seen], dtype=np.int64)
+    split = TextSplit(np.asarray(train, dtype=np.int64), kept_val, kept_test,
+                      len(val) - len(kept_val), len(test) - len(kept_test), stratified)
+    for part, kept, removed in (("validation", kept_val, split.leaked_val),
+                                ("test", kept_test, split.leaked_test)):
+        if not len(kept):
+            raise ValueError(f"After removing {removed:,} {part} texts that repeat texts of an "
+                             f"earlier part, no {part} texts are left: the file holds the same "
+                             f"texts many times. Remove the repeats, or add other texts.")
+    return split

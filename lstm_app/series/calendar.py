@@ -56,8 +56,11 @@ def calendar_cycles(freq: str | None, times: pd.DatetimeIndex) -> int:
     (the shorter cycles first: those are the ones kept)."""
     if freq is None or not len(times):
         return 0
-    span = pd.Timestamp(times.max()) - pd.Timestamp(times.min()) + _step(freq)
-    return sum(span >= WHOLE * PERIODS[cycle] for cycle in _cycles(freq))
+    step = _step(freq)
+    span = pd.Timestamp(times.max()) - pd.Timestamp(times.min()) + step
+    # Half a step of slack: 18 months are a year and a half whichever months (and leap days)
+    # they hold.
+    return sum(span >= WHOLE * PERIODS[cycle] - step / 2 for cycle in _cycles(freq))
 
 
 def calendar_features(times: pd.DatetimeIndex, freq: str, cycles: int | None = None) -> np.ndarray:
