@@ -118,3 +118,16 @@ def test_the_inside_pages_explicit_cell_follows_the_peepholes():
     # The output gate's value before σ includes p_o ∗ C_t.
     o_pre = layers[0].pre["o"][:, 0]
     assert torch.allclose(torch.sigmoid(o_pre), layers[0].gates["o"][:, 0])
+
+
+def test_forecast_and_text_say_why_they_do_not_read_both_ways():
+    from lstm_app.classify.settings import CLASSIFY_SETTINGS
+    from lstm_app.series.settings import FORECAST_SETTINGS
+    from lstm_app.text.settings import TEXT_SETTINGS
+
+    assert "bidirectional" not in FORECAST_SETTINGS and "bidirectional" not in TEXT_SETTINGS
+    assert "a forecast may not look at the future" in FORECAST_SETTINGS["cell"].help
+    assert "the next character or word may not be read" in TEXT_SETTINGS["cell"].help
+    assert "bidirectional" in CLASSIFY_SETTINGS
+    for table in (FORECAST_SETTINGS, TEXT_SETTINGS, CLASSIFY_SETTINGS):
+        assert "3 to 7 times slower" in table["cell"].help  # benchmarks.peephole

@@ -50,7 +50,9 @@ FORECAST_SETTINGS = table_of([
     Setting("horizon", int, "Horizon",
             "How many steps ahead to forecast at once; auto takes one season.", low=1,
             high=100_000, auto=True),
-    TRAINING["hidden_size"], TRAINING["num_layers"], TRAINING["dropout"], TRAINING["cell"],
+    TRAINING["hidden_size"], TRAINING["num_layers"], TRAINING["dropout"],
+    replace(TRAINING["cell"], help=TRAINING["cell"].help + " There is no two-way (bidirectional) "
+            "reading here: a forecast may not look at the future it forecasts."),
     TRAINING["epochs"],
     replace(TRAINING["batch_size"], help="How many windows the network looks at before each "
                                          "small update."),

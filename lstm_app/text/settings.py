@@ -32,7 +32,8 @@ TEXT_SETTINGS = table_of([
                                          "two can learn more."),
     replace(TRAINING["dropout"], help="The share of the network switched off at random while "
                                       "training, which stops it from learning the text by heart."),
-    TRAINING["cell"],
+    replace(TRAINING["cell"], help=TRAINING["cell"].help + " There is no two-way (bidirectional) "
+            "reading here: the next character or word may not be read before it is guessed."),
     replace(TRAINING["batch_size"], label="Batch size (streams)",
             help="The text is cut into this many parallel streams that train side by side."),
     replace(TRAINING["lr"], presets=(3e-4, 1e-3, 2e-3, 4e-3, 1e-2, 3e-2)),
