@@ -14,8 +14,8 @@ import torch
 from lstm_app.runs.recording import record, reopen, start_run
 from lstm_app.runs.store import RunStore
 from lstm_app.series.ahead import what_if
-from lstm_app.series.calendar import (calendar_cycles, calendar_features, calendar_names,
-                                      holiday_counts)
+from lstm_app.series.calendar import (calendar_cycles, calendar_features, calendar_left_out,
+                                      calendar_names, holiday_counts)
 from lstm_app.series.known import future_known, input_names, known_positions
 from lstm_app.series.loading import load_series, with_future
 from lstm_app.series.pipeline import _windows, fit_forecast, score_forecast
@@ -119,6 +119,15 @@ def test_the_calendar_reads_only_the_cycles_the_data_cover():
                                                    for i, d in enumerate(days)))
     assert input_names(series, ForecastConfig(calendar=True)) == (
         "sales", "day of week (sine)", "day of week (cosine)")
+    # ... and the results say which cycle was left out, and why.
+    assert calendar_left_out("D", 1) == ("The calendar inputs leave out the day of year: the "
+                                         "data cover less than one and a half of its cycles, "
+                                         "too little to learn it from.")
+    assert calendar_left_out("D", 2) == "" and calendar_left_out(None, 0) == ""
+    result = score_forecast(fit_forecast(series, ForecastConfig(
+        calendar=True, lookback=14, horizon=7, hidden_size=4, epochs=1,
+        statistical_seconds=0)), series)
+    assert calendar_left_out("D", 1) in result.notices
 
 
 def test_public_holidays_of_two_countries():

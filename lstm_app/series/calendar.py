@@ -63,6 +63,17 @@ def calendar_cycles(freq: str | None, times: pd.DatetimeIndex) -> int:
     return sum(span >= WHOLE * PERIODS[cycle] - step / 2 for cycle in _cycles(freq))
 
 
+def calendar_left_out(freq: str | None, read: int) -> str:
+    """A sentence naming the calendar cycles the step could see but the data did not cover
+    (all but the first ``read``), or "" when none was left out."""
+    left = [CYCLES[cycle] for cycle in (_cycles(freq)[read:] if freq else [])]
+    if not left:
+        return ""
+    return (f"The calendar inputs leave out the {' and the '.join(left)}: the data cover less "
+            f"than one and a half of {'its cycles' if len(left) == 1 else 'their cycles'}, "
+            f"too little to learn {'it' if len(left) == 1 else 'them'} from.")
+
+
 def calendar_features(times: pd.DatetimeIndex, freq: str, cycles: int | None = None) -> np.ndarray:
     """``(len(times), 2 × cycles)`` in [-1, 1]: a sine and a cosine for each of the first
     ``cycles`` cycles the step can see (all of them when None)."""

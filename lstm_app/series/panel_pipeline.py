@@ -31,7 +31,7 @@ from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
 from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
-from .calendar import calendar_count, calendar_cycles
+from .calendar import calendar_count, calendar_cycles, calendar_left_out
 from .panel_windows import PanelSplit, fit_scalers, network_inputs, span_windows, split_panel
 from .pipeline import predict, resolve
 from .settings import ForecastConfig
@@ -198,6 +198,8 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     methods.update(panel_baselines(y, origins, split.starts[series], horizon, season))
     val_origins = val_ids + lookback
     notices = list(panel.notices) + _notices(panel, split, trainable, scorable, lookback, horizon)
+    if config.calendar:
+        notices += [n for n in [calendar_left_out(panel.freq, trained.calendar // 2)] if n]
     lstm_future = _lstm_future(panel, trained, values, floor, notices)
     board = panel_methods(
         y, split.starts, split.ends, trained.std[:, 0], floor,

@@ -30,6 +30,7 @@ from .metrics import Scores
 from .scoreboard import LSTM
 from .statistical import statistical_forecasts
 from .ahead import floor_of, floored, forecast_ahead, future_table
+from .calendar import CALENDAR_NAMES, calendar_left_out
 from .known import (check_future, future_index, future_known, input_names, known_positions,
                     network_table)
 from .model import Forecaster
@@ -278,8 +279,8 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         verdict = evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
     return ForecastResult(
         trained=trained, series=series, split=w.split,
-        notices=(_notices(series, config, trained.training) + w.notices + interval_notices
-                 + stat.notices + _floor_notice(floor, test_pred, widths)),
+        notices=(_notices(series, config, trained.training, trained.inputs) + w.notices
+                 + interval_notices + stat.notices + _floor_notice(floor, test_pred, widths)),
         test=test_row, baselines=baseline_rows,
         test_scaled=evaluation.scaled_errors(scaled(test_actual), scaled(test_pred)),
         interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths, floor),
@@ -329,7 +330,8 @@ def _check_columns(config: ForecastConfig, series: SeriesData, inputs: tuple[str
                          "holidays) than these data give; choose the same data to score it.")
 
 
-def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult) -> list[str]:
+def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
+             inputs: tuple[str, ...]) -> list[str]:
     """What the loader repaired, what was chosen for the user, and an untrained model."""
     notices = list(series.notices)
     if {"lookback", "horizon"} & set(config.suggested):
@@ -339,6 +341,9 @@ def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult) 
                        f"from {why}.")
     if training.best_epoch == 0:
         notices.append("The model was stopped before it finished one epoch, so it is untrained.")
+    if config.calendar:
+        read = sum(name in CALENDAR_NAMES for name in inputs) // 2
+        notices += [n for n in [calendar_left_out(series.freq, read)] if n]
     return notices
 
 
