@@ -323,3 +323,11 @@ def test_texts_of_punctuation_and_a_bare_carriage_return_survive():
     assert labelled_from_files(labelled_files(data)).texts == data.texts
     result = score_classifier(fit_classifier(data, replace(TINY, level="word", epochs=2)), data)
     assert "tfidf_logreg" in result.baselines
+
+
+def test_a_file_without_a_header_row_is_said():
+    rows = reviews(30)
+    lines = "\n".join(f"{text}非常非常非常好的一次入住体验，强烈推荐给大家,{label}" for text, label in rows)
+    data = load_labelled(lines.encode("utf-8"))
+    assert len(data.texts) == 29  # the first row became the names
+    assert any(n.startswith("The first row was read as the column names, but") for n in data.notices)

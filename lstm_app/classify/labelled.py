@@ -23,6 +23,7 @@ from ..csv_table import read_csv_table
 
 MIN_PER_CLASS = 3   # one each for training, validation and test
 MAX_CLASSES = 1_000  # more distinct labels than this is not a label column
+HEADER_LONGEST = 40  # characters of a column name; a longer one is a text
 
 
 @dataclass
@@ -80,6 +81,11 @@ def load_labelled(source, name: str | None = None, text_col: str | None = None,
                              f"{listed([str(c) for c in table.columns])}.")
     if text_col == label_col:
         raise ValueError("The text and the label must be two different columns.")
+    if len(text_col) > HEADER_LONGEST:  # a column name that long is a text: no header row
+        notices.append(f"The first row was read as the column names, but {quoted(text_col)} "
+                       f"looks like a text: if the file has no header row, that text and its "
+                       f"label were not learnt; add a first row of names (such as text,label) "
+                       f"and upload it again.")
     texts, labels = table[text_col], _label_words(table[label_col])
     blank_text, blank_label = texts.isna(), labels.isna() & texts.notna()
     for count, what in ((int(blank_text.sum()), "blank text"),
