@@ -331,3 +331,14 @@ def test_a_file_without_a_header_row_is_said():
     data = load_labelled(lines.encode("utf-8"))
     assert len(data.texts) == 29  # the first row became the names
     assert any(n.startswith("The first row was read as the column names, but") for n in data.notices)
+
+
+def test_the_tfidf_baseline_is_fitted_on_a_sample_of_a_huge_file(trained, monkeypatch):
+    import lstm_app.classify.pipeline as pipeline
+
+    data, model = trained
+    monkeypatch.setattr(pipeline, "TFIDF_TEXTS", 40)
+    result = score_classifier(model, data)
+    assert "tfidf_logreg" in result.baselines
+    assert any(n.startswith("TF-IDF with logistic regression was fitted on 40 of the")
+               for n in result.notices)
