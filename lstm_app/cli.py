@@ -26,16 +26,15 @@ from .series.loading import load_series, with_future
 from .series.metrics import NEAR_ZERO
 from .series.panel import load_panel
 from .series.pipeline import ForecastResult, with_method
-from .tasks import FORECAST, PANEL, TEXT, Task
+from .tasks import CLASSIFY, FORECAST, PANEL, TEXT, Task
 from .text.corpus import read_text
 from .series.sizing import suggested_config as suggested_forecast
 from .series.statistical import STATISTICAL
 from .text.sizing import SUGGESTED as SUGGESTED_FOR_TEXT
 from .text.sizing import suggested_config
 from .classify.labelled import load_labelled
-from .classify.pipeline import classify_report, fit_classifier, score_classifier
 from .classify.scores import BASELINE_NAMES
-from .classify.settings import CLASSIFY_SETTINGS, ClassifyConfig
+from .classify.settings import CLASSIFY_SETTINGS
 from .training.settings import Setting
 from .training.trainer import Callbacks, Progress
 
@@ -107,10 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings(t, TEXT.settings, TEXT.config(), SUGGESTED_FOR_TEXT)
     c = commands.add_parser("classify", help="train an LSTM classifier on labelled texts (CSV)")
     c.add_argument("data", help="the CSV or TSV file: a column of texts, a column of labels")
-    _add_settings(c, CLASSIFY_SETTINGS, ClassifyConfig())
-    c.add_argument("--report", type=Path, help="write the full report here (JSON)")
-    c.add_argument("--quiet", action="store_true", help="no progress bar")
-    for p in (f, t):
+    _add_settings(c, CLASSIFY_SETTINGS, CLASSIFY.config())
+    for p in (f, t, c):
         p.add_argument("--report", type=Path, help="write the full report here (JSON)")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
         p.add_argument("--save-run", action="store_true", help=SAVE_RUN_HELP)
@@ -254,21 +251,16 @@ def run_text_command(args: argparse.Namespace) -> int:
 
 
 def run_classify_command(args: argparse.Namespace) -> int:
-    config = ClassifyConfig(**given_settings(args, CLASSIFY_SETTINGS))
+    config = CLASSIFY.config(**given_settings(args, CLASSIFY_SETTINGS))
     data = load_labelled(Path(args.data), text_col=config.text_col, label_col=config.label_col)
     print(f"{data.name}: {len(data.texts):,} texts in {len(data.classes)} classes "
           f"({', '.join(f'{c} {n:,}' for c, n in zip(data.classes, data.counts))}); texts from "
           f"'{data.text_col}', labels from '{data.label_col}'.")
-    result = _with_progress(args.quiet, lambda callbacks: score_classifier(
-        fit_classifier(data, config, callbacks), data, callbacks.on_stage,
-        callbacks.scoring_stop()))
+    result = _train(args, CLASSIFY, data, config, data.name)
     for notice in result.notices:
         print(f"note: {notice}", file=sys.stderr)
     print(classify_table(result))
-    if args.report:
-        args.report.write_text(json.dumps(classify_report(result), indent=2, ensure_ascii=False,
-                                          default=str), encoding="utf-8")
-        print(f"Report written to {args.report}")
+    _write_report(args, CLASSIFY, result)
     return 0
 
 

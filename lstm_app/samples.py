@@ -1,7 +1,8 @@
 """The registry of sample datasets shipped in sample_data/ (read from its samples.json).
 
 Each entry of samples.json names a file there, a title, a one-line description for a
-non-coder, a kind ("series" for CSV time series, "text" for .txt corpora) and optionally the
+non-coder, a kind ("series" for CSV time series, "text" for .txt corpora, "labelled" for CSV files of
+labelled texts) and optionally the
 settings it is meant for (the word-level Keras sentences: {"level": "word"}) and, for a series,
 the unit of its values ("thousand passengers"), for the axes and the scores in words.
 A sample's name is its file stem, e.g. "airline_passengers".

@@ -1,5 +1,6 @@
 """The tasks LSTM Studio knows, one entry each: the one place that knows every task (forecast:
-one series; panel: many series and one global model; text: a language model).
+one series; panel: many series and one global model; text: a language model; classify: a
+classifier of labelled texts).
 
 Every task is built the same way:
 
@@ -21,6 +22,15 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import pandas as pd
+
+from .classify.labelled import LabelledTexts
+from .classify.pipeline import ClassifyResult, classify_report, fit_classifier, score_classifier
+from .classify.saving import FILES as LABELLED_FILES
+from .classify.saving import labelled_files, labelled_from_files
+from .classify.settings import CLASSIFY_SETTINGS, ClassifyConfig
+from .classify.trained import FILES as CLASSIFIER_FILES
+from .classify.trained import TrainedClassifier
 from .quoting import spreadsheet_csv
 from .series.panel_pipeline import PanelResult, fit_panel, panel_report, score_panel
 from .series.panel_saving import FILES as PANEL_FILES
@@ -46,7 +56,7 @@ from .training.settings import Setting
 @dataclass(frozen=True)
 class Task:
     name: str
-    config: type                              # ForecastConfig | TextConfig
+    config: type                              # ForecastConfig | TextConfig | ClassifyConfig
     settings: dict[str, Setting]              # its settings table
     trained: type                             # files() and from_files(files, training)
     fit: Callable                             # (data, config, callbacks, start) -> trained
@@ -57,7 +67,7 @@ class Task:
     summary: Callable[[Any], dict]            # result -> the scores the runs table shows
     data_files: Callable[[Any], dict]         # data -> {name: bytes}
     data_from_files: Callable[[dict], Any]    # {name: bytes} -> data, or a ValueError
-    data_size: Callable[[Any], int]           # rows of a series, characters of a text
+    data_size: Callable[[Any], int]           # rows of a series, characters of a text, texts
     data_names: tuple[str, ...]               # what data_files writes
     trained_names: tuple[str, ...]            # what trained.files() writes (weights aside)
     result_names: tuple[str, ...]             # what result_files writes
@@ -127,6 +137,24 @@ def _text_from_files(files: dict[str, bytes]) -> str:
         raise ValueError("The text (text.txt) is not UTF-8 text.") from None
 
 
+def _classify_files(result: ClassifyResult) -> dict[str, bytes]:
+    """The report, and the misclassified test texts (the user's own: spreadsheet-safe)."""
+    mistakes = pd.DataFrame(result.mistakes, columns=["text", "label", "predicted",
+                                                      "confidence"])
+    return {"report.json": _json(classify_report(result)),
+            "mistakes.csv": spreadsheet_csv(mistakes).encode("utf-8")}
+
+
+def _classify_summary(result: ClassifyResult) -> dict:
+    return {"test": result.test.to_dict(),
+            "baselines": {name: s.to_dict() for name, s in result.baselines.items()},
+            "verdict": result.verdict}
+
+
+def _texts(data: LabelledTexts) -> int:
+    return len(data.texts)
+
+
 FORECAST = Task(
     name="forecast", config=ForecastConfig, settings=FORECAST_SETTINGS,
     trained=TrainedForecaster, fit=fit_forecast, score=score_forecast, report=forecast_report,
@@ -153,7 +181,15 @@ TEXT = Task(
     data_from_files=_text_from_files, data_size=len, data_names=("text.txt",),
     trained_names=LANGUAGE_MODEL_FILES, result_names=("report.json", "samples.json"))
 
-TASKS: dict[str, Task] = {task.name: task for task in (FORECAST, PANEL, TEXT)}
+CLASSIFY = Task(
+    name="classify", config=ClassifyConfig, settings=CLASSIFY_SETTINGS,
+    trained=TrainedClassifier, fit=fit_classifier, score=score_classifier,
+    report=classify_report, result_files=_classify_files, summary=_classify_summary,
+    data_files=labelled_files, data_from_files=labelled_from_files, data_size=_texts,
+    data_names=LABELLED_FILES, trained_names=CLASSIFIER_FILES,
+    result_names=("report.json", "mistakes.csv"))
+
+TASKS: dict[str, Task] = {task.name: task for task in (FORECAST, PANEL, TEXT, CLASSIFY)}
 
 
 def task_named(name: str) -> Task:

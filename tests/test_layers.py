@@ -23,13 +23,13 @@ ALLOWED = {part: allowed | ({"quoting"} if part != "quoting" else set()) for par
     "samples": set(),
     "charts": set(),
     "filenames": set(),
-    "tasks": {"training", "series", "text"},
+    "tasks": {"training", "series", "text", "classify"},
     "runs": {"training", "series", "text", "tasks", "filenames"},
     "cli": {"training", "series", "text", "classify", "tasks", "runs"},
     "__main__": {"cli"},
     "__init__": {"training", "series", "text", "tasks", "samples"},
-    "ui": {"training", "series", "text", "tasks", "runs", "inside", "charts", "samples",
-           "filenames"},
+    "ui": {"training", "series", "text", "classify", "tasks", "runs", "inside", "charts",
+           "samples", "filenames"},
 }.items()}
 
 

@@ -315,14 +315,22 @@ def test_the_runs_table_shows_the_best_validation_loss_not_the_last(store):
                         [EpochRecord(1, 3.0, 2.5), EpochRecord(2, 2.0, 2.9)], 1,
                         # kept the last epoch's weights: its final loss is not the best
                         {"val_loss": 2.9, "bits_per_char": 3.6, "verdict": "meh"}, task="text")
+    time.sleep(0.01)
+    classify_config = {"level": "char", "max_length": 200, "pooling": "max",
+                       "bidirectional": True, "hidden_size": 64, "num_layers": 1, "lr": 0.003,
+                       "cell": "lstm"}
+    classifier = finished_run(store, "reviews", classify_config,
+                              [EpochRecord(1, 0.6, 0.5, scores={"accuracy": 0.8})], 1,
+                              {"test": {"accuracy": 0.875, "macro_f1": 0.85}}, task="classify")
     running = new_run(store, "still going")
     store.add_epoch(running, EPOCHS[0])
 
     table = runs_table(store.list())
-    assert list(table.columns) == ["id", "best val loss", "test MASE", "bits per char", "name",
-                                   "task", "data", "status", "created", "settings",
-                                   "best epoch", "test MAE", "seconds", "note"]
-    assert list(table["id"]) == [running, text, forecast]  # newest first, one row per run
+    assert list(table.columns) == ["id", "best val loss", "test MASE", "bits per char",
+                                   "test accuracy", "name", "task", "data", "status", "created",
+                                   "settings", "best epoch", "test MAE", "test macro-F1",
+                                   "seconds", "note"]
+    assert list(table["id"]) == [running, classifier, text, forecast]  # newest first
     rows = table.set_index("id")
     assert rows.loc[forecast, "best val loss"] == 0.4  # epoch 2's, not the last epoch's 0.45
     assert rows.loc[forecast, "best epoch"] == 2
@@ -334,6 +342,11 @@ def test_the_runs_table_shows_the_best_validation_loss_not_the_last(store):
     assert rows.loc[forecast, "settings"] == "LSTM 8×1, lr 0.003, lookback auto, horizon auto"
     assert rows.loc[text, "settings"] == "GRU 64×2, lr 0.002, char level, seq 100"
     assert (rows.loc[text, "task"], rows.loc[text, "name"]) == ("text", "poem")
+    assert (rows.loc[classifier, "test accuracy"], rows.loc[classifier, "test macro-F1"]) == (
+        0.875, 0.85)
+    assert rows.loc[classifier, "settings"] == ("LSTM 64×1, lr 0.003, char level, max pooling, "
+                                                "up to 200 tokens, both ways")
+    assert store.history(classifier)[0].scores == {"accuracy": 0.8}
     assert runs_table([]).empty and list(runs_table([]).columns) == list(table.columns)
 
 
@@ -412,3 +425,21 @@ def test_a_run_this_process_holds_no_job_for_is_interrupted_after_a_grace(store,
     assert store.mark_interrupted(known=lambda run_id: run_id in jobs) == [orphan]
     assert store.get(orphan).status == "interrupted"
     assert store.get(queued).status == "running" and store.get(fresh).status == "running"
+
+
+def test_a_store_made_before_epochs_kept_scores_gains_the_column(tmp_path):
+    """An earlier version's epochs table (no scores column) is extended in place: its epochs
+    read back without scores, new ones keep theirs."""
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    with db:
+        db.executescript("CREATE TABLE epochs (run_id TEXT NOT NULL, epoch INTEGER NOT NULL, "
+                         "train_loss REAL, val_loss REAL, lr REAL, seconds REAL, "
+                         "PRIMARY KEY (run_id, epoch));")
+    db.close()
+    store = RunStore(tmp_path)
+    run_id = new_run(store)
+    sql(store, "INSERT INTO epochs (run_id, epoch, train_loss, val_loss, lr, seconds) "
+               "VALUES (?, 1, 0.5, 0.4, 0.001, 1.0)", run_id)
+    store.add_epoch(run_id, EpochRecord(2, 0.3, 0.2, 0.001, 2.0, {"accuracy": 0.9}))
+    sql(store, "INSERT INTO epochs VALUES (?, 3, 0.3, 0.2, 0.001, 3.0, 'not json')", run_id)
+    assert [h.scores for h in store.history(run_id)] == [None, {"accuracy": 0.9}, None]

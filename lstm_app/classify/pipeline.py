@@ -91,13 +91,16 @@ def fit_classifier(data: LabelledTexts, config: ClassifyConfig,
         return SizedBatches(batches, len(chunks))
 
     @torch.no_grad()
-    def val_loss(net: Classifier) -> float:
+    def val_loss(net: Classifier) -> tuple[float, dict]:
+        """The validation loss, and the accuracy and macro-F1 the epoch's record keeps."""
         net.eval()
-        total = 0.0
+        total, predicted = 0.0, []
         for rows in torch.arange(len(y_val)).split(PREDICT_BATCH):  # never empty (split.py)
-            _, loss = net(*_on(val.batch(rows), device), y_val[rows].to(device))
+            logits, loss = net(*_on(val.batch(rows), device), y_val[rows].to(device))
             total += float(loss) * len(rows)
-        return total / max(len(y_val), 1)
+            predicted.append(logits.argmax(dim=1).cpu())
+        measured = scores.scores(y_val.numpy(), torch.cat(predicted).numpy())
+        return total / max(len(y_val), 1), measured.to_dict()
 
     checkpoint = (None if callbacks.on_checkpoint is None
                   else lambda net, epoch: callbacks.on_checkpoint(trained, epoch))

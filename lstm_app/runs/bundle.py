@@ -2,9 +2,10 @@
 
 A bundle holds ``manifest.json`` (what the run is, its status, scores and history),
 ``config.json``, ``weights.safetensors``, the scaler (``scaler.json``) or vocabulary
-(``vocab.json``), ``report.json``, the data it trained on (``data.csv`` with ``series.json``, or
-``text.txt``), the text samples (``samples.json``) and ``load_run.py``, a snippet showing how to
-use it from Python.
+(``vocab.json``), ``report.json``, the data it trained on (``data.csv`` with ``series.json``,
+``text.txt``, or a classifier's ``texts.csv`` with ``labelled.json``), the text samples
+(``samples.json``) or misclassified texts (``mistakes.csv``) and ``load_run.py``, a snippet
+showing how to use it from Python.
 
 Importing checks everything before anything is written, so a refused bundle has no side effect:
 the file is a zip under the size cap, with only known flat member names (nothing can land
@@ -74,7 +75,7 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
         for name in sorted((COMMON | task_named(run.task).file_names) - {"manifest.json"}):
             if (folder / name).exists():
                 zf.write(folder / name, name)
-        what = "sample" if run.task == "text" else "forecast"
+        what = {"text": "sample", "classify": "test"}.get(run.task, "forecast")
         # User text reaches generated code only as a repr() of a cleaned file name.
         zf.writestr("load_run.py", SNIPPET.format(file=repr(bundle_name(run.name, run.id)),
                                                   what=what))

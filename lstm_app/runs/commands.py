@@ -16,6 +16,8 @@ from .table import runs_csv, runs_table
 LIST_COLUMNS = ["id", "name", "task", "data", "status", "created", "settings", "best val loss",
                 "seconds"]
 
+UNITS = {"text": "characters", "classify": "texts"}  # what data_rows counts; else rows
+
 
 def add_runs_command(commands) -> None:
     r = commands.add_parser("runs", help="list, show and export saved runs ($LSTM_APP_HOME, "
@@ -57,7 +59,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
     elif args.action == "show":
         run = _existing(store, args.run_id)
         print(f"{printable(run.name)} ({run.id}): {run.task} on {printable(run.data_name)} "
-              f"({run.data_rows:,} {'characters' if run.task == 'text' else 'rows'}), "
+              f"({run.data_rows:,} {UNITS.get(run.task, 'rows')}), "
               f"{run.status}")
         if run.message:
             print(printable(run.message))
@@ -68,7 +70,9 @@ def run_runs_command(args: argparse.Namespace) -> int:
             print("scores: " + json.dumps(run.metrics, default=str))
         number = lambda v: "n/a" if v is None else f"{v:.5g}"
         for h in store.history(run.id):
-            print(f"  epoch {h.epoch:>4}  train {number(h.train_loss)}  val {number(h.val_loss)}")
+            scores = "".join(f"  {k} {number(v)}" for k, v in (h.scores or {}).items())
+            print(f"  epoch {h.epoch:>4}  train {number(h.train_loss)}  val {number(h.val_loss)}"
+                  f"{scores}")
     elif args.action == "export":
         run = _existing(store, args.run_id)
         args.out.write_bytes(export_bundle(store, run.id))

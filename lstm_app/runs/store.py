@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..training.trainer import EpochRecord
+from ..training.trainer import EpochRecord, valid_scores
 
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
@@ -79,10 +79,18 @@ CREATE TABLE IF NOT EXISTS epochs (
     val_loss REAL,
     lr REAL,
     seconds REAL,
+    scores TEXT,                        -- JSON: a task's own validation scores, or NULL
     PRIMARY KEY (run_id, epoch)
 );
 CREATE INDEX IF NOT EXISTS runs_by_data ON runs (data_hash, task);
 """
+
+
+def _scores(text: str | None) -> dict | None:
+    try:
+        return valid_scores(json.loads(text)) if text else None
+    except ValueError:
+        return None
 
 
 def default_home() -> Path:
@@ -152,6 +160,9 @@ class RunStore:
             for column, kind in ADDED_COLUMNS.items():  # a store made by an earlier version
                 if column not in columns:
                     db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(epochs)")}
+            if "scores" not in columns:
+                db.execute("ALTER TABLE epochs ADD COLUMN scores TEXT")
 
     # --- the database -----------------------------------------------------------------------
     @contextmanager
@@ -208,9 +219,11 @@ class RunStore:
     def add_epoch(self, run_id: str, record: EpochRecord) -> None:
         """One finished epoch (and a heartbeat), in one transaction."""
         with self._db() as db:
-            db.execute("INSERT OR REPLACE INTO epochs VALUES (?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, val_loss, lr, "
+                       "seconds, scores) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (run_id, record.epoch, record.train_loss, record.val_loss, record.lr,
-                        record.seconds))
+                        record.seconds,
+                        None if record.scores is None else json.dumps(record.scores)))
             db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time.time(), run_id))
 
     def heartbeat(self, run_id: str) -> None:
@@ -287,9 +300,9 @@ class RunStore:
 
     def history(self, run_id: str) -> list[EpochRecord]:
         with self._db() as db:
-            rows = db.execute("SELECT epoch, train_loss, val_loss, lr, seconds FROM epochs "
-                              "WHERE run_id = ? ORDER BY epoch", (run_id,)).fetchall()
-        return [EpochRecord(*r) for r in rows]
+            rows = db.execute("SELECT epoch, train_loss, val_loss, lr, seconds, scores FROM "
+                              "epochs WHERE run_id = ? ORDER BY epoch", (run_id,)).fetchall()
+        return [EpochRecord(*r[:5], _scores(r[5])) for r in rows]
 
     def rename(self, run_id: str, name: str) -> None:
         """A blank name falls back to the run's id; one over ``MAX_NAME_CHARS`` is refused."""

@@ -15,7 +15,8 @@ from ..tasks import TASKS
 from .store import Run
 
 KEY_SETTINGS = ("hidden_size", "num_layers", "dropout", "cell", "lr", "batch_size", "epochs",
-                "lookback", "horizon", "level", "seq_len")
+                "lookback", "horizon", "level", "seq_len", "max_length", "bidirectional",
+                "pooling")
 
 
 def runs_table(runs: list[Run]) -> pd.DataFrame:
@@ -30,13 +31,15 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
             "settings": settings_summary(run.config),
             "best val loss": run.best_val_loss, "best epoch": run.best_epoch,
             "test MAE": test.get("mae"), "test MASE": test.get("mase"),
+            "test accuracy": test.get("accuracy"), "test macro-F1": test.get("macro_f1"),
             "bits per char": run.metrics.get("bits_per_char"),
             "seconds": round(run.seconds, 1) if run.seconds is not None else None,
             "note": run.note,
         })
     # The scores first: a table of runs is read to find the best one.
-    columns = ["id", "best val loss", "test MASE", "bits per char", "name", "task", "data",
-               "status", "created", "settings", "best epoch", "test MAE", "seconds", "note"]
+    columns = ["id", "best val loss", "test MASE", "bits per char", "test accuracy", "name",
+               "task", "data", "status", "created", "settings", "best epoch", "test MAE",
+               "test macro-F1", "seconds", "note"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -55,8 +58,12 @@ def settings_summary(config: dict) -> str:
         parts.append(f"lr {get('lr'):g}")
     if get("lookback") is not None:
         parts.append(f"lookback {get('lookback')}, horizon {get('horizon')}")
-    if get("level") is not None:
+    if get("level") is not None and get("seq_len") is not None:
         parts.append(f"{get('level')} level, seq {get('seq_len')}")
+    elif get("level") is not None:  # a classifier
+        parts.append(f"{get('level')} level, {get('pooling')} pooling, up to "
+                     f"{get('max_length')} tokens" + (", both ways" if get("bidirectional")
+                                                      else ""))
     return ", ".join(parts)
 
 
@@ -67,6 +74,8 @@ SCORES = {  # per task: the runs table's score columns, named with their units f
               "test MASE": "test MASE (mean over the series)"},
     "text": {"best val loss": "best validation loss (nats per token)",
              "bits per char": "bits per character"},
+    "classify": {"best val loss": "best validation loss (cross-entropy)",
+                 "test accuracy": "test accuracy", "test macro-F1": "test macro-F1"},
 }
 HIDDEN_SETTINGS = ("suggested",)  # which settings came from suggestions: not a setting itself
 

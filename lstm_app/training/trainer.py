@@ -5,7 +5,9 @@ The forecaster and the text model both train through it. A task hands over three
 - the model, whose ``forward(*batch)`` returns ``(output, loss)`` (nanoGPT's convention),
 - ``train_batches(generator)``: a callable returning an iterable of batches (tuples of tensors),
   shuffled with the generator it is given so that a seed reproduces the run,
-- ``val_loss(model)``: a callable returning the validation loss as a float (lower is better).
+- ``val_loss(model)``: a callable returning the validation loss as a float (lower is better),
+  or ``(loss, scores)`` with a dict of the task's own validation scores (a classifier's accuracy
+  and macro-F1), which the epoch's record keeps.
 
 A task with state carried between batches (a stateful language model) passes ``loss_fn`` to
 compute the loss of one batch itself.
@@ -59,6 +61,7 @@ class EpochRecord:
     val_loss: float | None
     lr: float | None = None
     seconds: float | None = None  # since the training (or the run it continues) started
+    scores: dict | None = None    # the task's own validation scores, {name: number}, if any
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -66,7 +69,16 @@ class EpochRecord:
     @classmethod
     def from_dict(cls, record: dict) -> "EpochRecord":
         return cls(int(record["epoch"]), record.get("train_loss"), record.get("val_loss"),
-                   record.get("lr"), record.get("seconds"))
+                   record.get("lr"), record.get("seconds"), valid_scores(record.get("scores")))
+
+
+def valid_scores(scores) -> dict | None:
+    """``scores`` if it is a dict of names to finite numbers (as a task writes it), else None."""
+    if not isinstance(scores, dict) or len(scores) > 20:
+        return None
+    ok = all(isinstance(k, str) and len(k) <= 40 and isinstance(v, (int, float))
+             and not isinstance(v, bool) and math.isfinite(v) for k, v in scores.items())
+    return {k: float(v) for k, v in scores.items()} if ok else None
 
 
 @dataclass(frozen=True)
@@ -214,7 +226,7 @@ class Trainer:
         return None
 
     def fit(self, train_batches: Callable[[torch.Generator], Iterable],
-            val_loss: Callable[[nn.Module], float],
+            val_loss: Callable[[nn.Module], float | tuple[float, dict]],
             loss_fn: Callable[[nn.Module, tuple], torch.Tensor] = _default_loss,
             earlier: TrainResult | None = None) -> TrainResult:
         """Train for ``config.epochs`` epochs and restore the best weights.
@@ -282,7 +294,9 @@ class Trainer:
             if result.stop_reason == "diverged" or seen == 0:
                 break
 
-            val = float(val_loss(model))
+            measured = val_loss(model)
+            val, scores = measured if isinstance(measured, tuple) else (measured, None)
+            val = float(val)
             train_loss = loss_sum / seen
             if not math.isfinite(val):
                 result.stop_reason = "diverged"
@@ -299,7 +313,8 @@ class Trainer:
             else:
                 epochs_without_gain += 1
             result.history.append(EpochRecord(epoch, train_loss, val, self._lr(),
-                                              round(clock + time.perf_counter() - started, 3)))
+                                              round(clock + time.perf_counter() - started, 3),
+                                              valid_scores(scores)))
             self._report("epoch", epoch, last_epoch, step, steps_per_epoch, train_loss, val,
                          result, started, seen, epoch_started, result.history[-1])
             if self.on_checkpoint is not None and (result.best_epoch == epoch or not cfg.keep_best):
