@@ -11,6 +11,7 @@ pages = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/forecast.py", title="Forecast", icon=":material/show_chart:", url_path="forecast"),
     st.Page("pages/text.py", title="Text", icon=":material/edit_note:", url_path="text"),
+    st.Page("pages/classify.py", title="Classify", icon=":material/label:", url_path="classify"),
     st.Page("pages/inside.py", title="Inside the LSTM", icon=":material/memory:",
             url_path="inside"),
     st.Page("pages/runs.py", title="Runs", icon=":material/history:", url_path="runs"),

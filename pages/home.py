@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lstm_app.ui.keys import FORECAST, TEXT, demo
+from lstm_app.ui.keys import CLASSIFY, FORECAST, TEXT, demo
 from lstm_app.ui.navigation import use_app_navigation
 from lstm_app.ui.session import current_job
 from lstm_app.ui.source_picker import use_sample
@@ -14,10 +14,11 @@ st.markdown(
     "Train an LSTM neural network on your own data, right here in the browser, and watch it "
     "learn. Give it a time series and get a forecast scored honestly against simple rules of "
     "thumb, with intervals and a verdict in plain words; give it a text and it learns to write "
-    "like it.")
+    "like it; give it labelled texts and it learns to classify them.")
 
 for keys, page, what in ((FORECAST, "pages/forecast.py", "A forecast"),
-                         (TEXT, "pages/text.py", "A text model")):
+                         (TEXT, "pages/text.py", "A text model"),
+                         (CLASSIFY, "pages/classify.py", "A classifier")):
     running = current_job(keys.job)
     if running is not None and not running.snapshot().done:
         st.info(f"{what} is training in the background.", icon=":material/model_training:")
@@ -35,6 +36,10 @@ DEMOS = [  # (the page's keys, sample, page, title, what it shows)
      "Daily sales of the 50 stores of one chain: one LSTM learns from every store together, "
      "then forecasts each and scores it against simple rules of thumb and against the "
      "statistical models fitted to each store."),
+    (CLASSIFY, "hotel_reviews_zh", "pages/classify.py", "Is this hotel review positive?",
+     "2,000 Chinese hotel reviews: an LSTM learns to tell praise from complaint, character by "
+     "character, is scored against a classic text classifier, then reads a review you type. "
+     "About half a minute."),
 ]
 st.subheader("Try it in one click")
 for column, (keys, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEMOS):
@@ -48,4 +53,5 @@ for column, (keys, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEM
 st.subheader("Or bring your own data")
 st.page_link("pages/forecast.py", label="Forecast a CSV time series", icon=":material/show_chart:")
 st.page_link("pages/text.py", label="Train on a text file", icon=":material/edit_note:")
+st.page_link("pages/classify.py", label="Classify labelled texts (CSV)", icon=":material/label:")
 st.caption("Your data stays on this server; nothing is sent anywhere else.")

@@ -27,7 +27,7 @@ def shared_data() -> Path:
 
 
 APP = str(REPO / "app.py")
-JOB_KEYS = ("fc_job", "tx_job")  # where the pages keep their background trainings
+JOB_KEYS = ("fc_job", "tx_job", "cl_job")  # where the pages keep their background trainings
 
 
 @pytest.fixture

@@ -528,11 +528,13 @@ def test_the_runs_page_without_runs_shows_where_to_train(app, store):
     at = ok(app(RUNS).run())
     assert [t.value for t in at.title] == ["Runs"]
     assert [i.value for i in at.info] == [
-        "No runs yet. Every training on the Forecast and Text pages is saved here, and so are "
-        "command-line trainings with --save-run."]
+        "No runs yet. Every training on the Forecast, Text and Classify pages is saved here, and "
+        "so are command-line trainings with --save-run."]
     links = page_links(at)
-    assert [link.value for link in links] == ["Train a forecast", "Train on a text"]
-    assert [link.proto.page for link in links] == ["pages/forecast.py", "pages/text.py"] or all(
+    assert [link.value for link in links] == ["Train a forecast", "Train on a text",
+                                              "Classify labelled texts"]
+    assert [link.proto.page for link in links] == ["pages/forecast.py", "pages/text.py",
+                                                   "pages/classify.py"] or all(
         link.proto.page_script_hash for link in links)
     assert not at.dataframe and not at.get("download_button")
 

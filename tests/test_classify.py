@@ -342,3 +342,19 @@ def test_the_tfidf_baseline_is_fitted_on_a_sample_of_a_huge_file(trained, monkey
     assert "tfidf_logreg" in result.baselines
     assert any(n.startswith("TF-IDF with logistic regression was fitted on 40 of the")
                for n in result.notices)
+
+
+def test_the_coach_names_a_rare_class_the_model_overlooks():
+    from lstm_app.classify.coaching import overlooked_class
+
+    per_class = [{"class": "好评", "precision": 0.8, "recall": 0.95, "f1": 0.9, "texts": 90},
+                 {"class": "<b>差评</b>", "precision": 0.5, "recall": 0.3, "f1": 0.4,
+                  "texts": 10}]
+    found = overlooked_class(per_class, np.array([450, 50]), class_weights=False)
+    assert [d.changes for d in found] == [{"class_weights": True}]
+    assert "“<b>差评</b>” had 50 training texts against 450" in found[0].explanation
+    assert "found only 30%" in found[0].explanation
+    assert overlooked_class(per_class, np.array([450, 50]), class_weights=True) == []
+    assert overlooked_class(per_class, np.array([60, 40]), class_weights=False) == []  # balanced
+    per_class[1]["recall"] = 0.7
+    assert overlooked_class(per_class, np.array([450, 50]), class_weights=False) == []

@@ -22,14 +22,15 @@ ALLOWED = {part: allowed | ({"quoting"} if part != "quoting" else set()) for par
     "inside": {"training", "series", "text"},
     "samples": set(),
     "charts": set(),
+    "class_charts": {"charts"},
     "filenames": set(),
     "tasks": {"training", "series", "text", "classify"},
     "runs": {"training", "series", "text", "tasks", "filenames"},
     "cli": {"training", "series", "text", "classify", "tasks", "runs"},
     "__main__": {"cli"},
     "__init__": {"training", "series", "text", "tasks", "samples"},
-    "ui": {"training", "series", "text", "classify", "tasks", "runs", "inside", "charts",
-           "samples", "filenames"},
+    "ui": {"training", "series", "text", "classify", "csv_table", "tasks", "runs", "inside",
+           "charts", "class_charts", "samples", "filenames"},
 }.items()}
 
 

@@ -72,6 +72,15 @@ def load_labelled(source, name: str | None = None, text_col: str | None = None,
     are proposed by the file where not given."""
     notices: list[str] = []
     table, name = read_csv_table(source, name, notices)
+    return labelled_from_table(table, name, text_col, label_col, notices)
+
+
+def labelled_from_table(table: pd.DataFrame, name: str, text_col: str | None = None,
+                        label_col: str | None = None,
+                        notices: list[str] | None = None) -> LabelledTexts:
+    """The labelled texts of a table ``read_csv_table`` read (whose ``notices`` come first);
+    a page reads the file once and picks the columns from it."""
+    notices = list(notices or [])
     proposed = propose_columns(table) if text_col is None or label_col is None else None
     text_col = text_col if text_col is not None else proposed[0]
     label_col = label_col if label_col is not None else proposed[1]

@@ -15,9 +15,9 @@ from .model import POOLINGS
 
 CLASSIFY_SETTINGS = table_of([
     Setting("text_col", str, "Text column", "The column that holds the texts.",
-            optional=True, max_length=200),
+            optional=True, max_length=200, on_page=False),  # the page's column pickers
     Setting("label_col", str, "Label column", "The column that holds each text's class.",
-            optional=True, max_length=200),
+            optional=True, max_length=200, on_page=False),
     Setting("level", str, "Read the texts by",
             "Characters suit Chinese, Japanese and other writing without spaces; words suit "
             "languages with spaces. Auto chooses from the texts.",
@@ -44,7 +44,7 @@ CLASSIFY_SETTINGS = table_of([
     Setting("class_weights", bool, "Weigh rare classes up",
             "Each class counts in the loss in inverse proportion to its texts, so that a rare "
             "class is not simply ignored."),
-    TRAINING["batch_size"], replace(TRAINING["lr"], presets=(3e-4, 1e-3, 2e-3, 4e-3, 1e-2)),
+    TRAINING["batch_size"], replace(TRAINING["lr"], presets=(3e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2)),
     TRAINING["epochs"],
     Setting("minutes", float, "Time budget (minutes)",
             "Stop after this many minutes of training whatever the epoch (0 for no limit).",

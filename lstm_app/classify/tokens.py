@@ -29,6 +29,7 @@ import torch
 
 PAD, UNKNOWN = 0, 1
 WORD = re.compile(r"\w+|[^\w\s]")
+SPACE = re.compile(r"\s")
 # Scripts written without spaces between words: CJK ideographs, kana, Thai, Lao, Khmer, Myanmar.
 UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff"
                       r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -65,6 +66,14 @@ def tokenize(text: str, level: str) -> list[str]:
     if level == "char":
         return [ch for ch in text if not ch.isspace()]
     return [text[start:end].lower() for start, end in token_spans(text, level)]
+
+
+def token_lengths(texts: list[str], level: str) -> np.ndarray:
+    """(texts,) how many tokens each text has at ``level``, counted without making them."""
+    if level == "char":
+        return np.fromiter((len(text) - len(SPACE.findall(text)) for text in texts), np.int64,
+                           len(texts))
+    return np.fromiter((len(WORD.findall(text)) for text in texts), np.int64, len(texts))
 
 
 @dataclass(frozen=True)

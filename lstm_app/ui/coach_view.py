@@ -1,10 +1,11 @@
-"""The coach on the Forecast and Text pages: its diagnoses of the run shown, each with one click
+"""The coach on the Forecast, Text and Classify pages: its diagnoses of the run shown, each with one click
 that changes the settings (for the next Train)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
+import numpy as np
 import streamlit as st
 
 from ..series.evaluation import lstm_wins, rules, simple_rules
@@ -13,13 +14,16 @@ from ..series.model import count_parameters
 from ..series.panel_scores import lstm_better
 from ..series.panel_windows import span_windows
 from ..series.windows import window_ids
-from ..tasks import FORECAST, TEXT, Task
+from ..classify.coaching import overlooked_class
+from ..tasks import CLASSIFY, FORECAST, TEXT, Task
 from ..series import sizing
 from ..text import sizing as text_sizing
 from ..training.coach import Diagnosis, diagnose
+from .keys import CLASSIFY as CLASSIFY_KEYS
 from .keys import FORECAST as FORECAST_KEYS
 from .keys import TEXT as TEXT_KEYS
 from .keys import TaskKeys
+from .markdown import plain
 from .settings_form import nearest
 
 
@@ -89,6 +93,16 @@ def text_coach(result) -> None:
     _show(found, TEXT, TEXT_KEYS)
 
 
+def classify_coach(result) -> None:
+    """The shared rules on the classifier's curves, and a rare class it overlooks."""
+    config = result.config
+    found = diagnose(result.training.history, asdict(config), result.training.stop_reason)
+    train_counts = np.bincount(result.data.y[result.split.train],
+                               minlength=len(result.data.classes))
+    found += overlooked_class(result.per_class, train_counts, config.class_weights)
+    _show(found, CLASSIFY, CLASSIFY_KEYS)
+
+
 def _show(found: list[Diagnosis], task: Task, keys: TaskKeys) -> None:
     st.subheader("Coach")
     if not found:
@@ -97,7 +111,7 @@ def _show(found: list[Diagnosis], task: Task, keys: TaskKeys) -> None:
         return
     for i, d in enumerate(found):
         with st.container(border=True):
-            st.markdown(f"**{d.title}.** {d.explanation}")
+            st.markdown(f"**{d.title}.** {plain(d.explanation)}")  # may name a user's class
             changes = {k: _allowed(task, k, v) for k, v in d.changes.items()
                        if task.settings[k].on_page}
             label = d.change_label

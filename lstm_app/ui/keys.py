@@ -1,6 +1,6 @@
 """Every widget and session-state key of the app, by page family: the one place to look them up.
 
-The two task pages share one pattern under their prefix ("fc" Forecast, "tx" Text): a setting's
+The task pages share one pattern under their prefix ("fc" Forecast, "tx" Text, "cl" Classify): a setting's
 widget is ``<prefix>_<setting name>`` (``setting``), and the keys both pages have are named the
 same way on each (``TaskKeys``). Their own extra keys, and the Inside, Runs and Home pages' few,
 follow below.
@@ -107,6 +107,28 @@ class TextKeys(TaskKeys):
 
 
 @dataclass(frozen=True)
+class ClassifyKeys(TaskKeys):
+    class_chart: str = "cl_class_chart"        # the texts of each class
+    length_chart: str = "cl_length_chart"      # the texts' lengths
+    live_scores: str = "cl_live_scores"        # validation accuracy and macro-F1, live
+    final_scores: str = "cl_final_scores"      # ... and under the results
+    confusion: str = "cl_confusion"
+    mistakes: str = "cl_mistakes"
+    mistakes_csv: str = "cl_dl_mistakes"
+    try_form: str = "cl_try_form"              # the "try it" box: its form, text and button
+    try_text: str = "cl_try_text"
+    try_button: str = "cl_try"
+    tried: str = "cl_tried"                    # session: (model, text) last tried and its answer
+
+    def text_col(self, file_name: str) -> str:
+        """The text column picker, one per data file (its choices differ)."""
+        return f"cl_text_{file_name}"
+
+    def label_col(self, file_name: str) -> str:
+        return f"cl_label_{file_name}"
+
+
+@dataclass(frozen=True)
 class InsideKeys:
     model: str = "in_model"
     series: str = "in_series"                  # a panel's series looked into
@@ -172,6 +194,7 @@ def loss_curve_keys(prefix: str) -> tuple[str, str, str]:
 
 FORECAST = ForecastKeys("fc")
 TEXT = TextKeys("tx")
+CLASSIFY = ClassifyKeys("cl")
 INSIDE = InsideKeys()
 RUNS = RunsKeys()
 

@@ -22,7 +22,8 @@ from ..series.panel_saving import panel_csv
 from ..tasks import PANEL, TASKS, Task
 from ..training.jobs import FinishedJob, Job
 from .forecast_settings import BASIS as FORECAST_BASIS
-from .keys import FORECAST, TEXT, TaskKeys
+from .classify_input import SOURCE as CLASSIFY_SOURCE
+from .keys import CLASSIFY, FORECAST, TEXT, TaskKeys
 from .markdown import plain
 from .people import current_user, opened_by_link
 from .settings_form import page_settings, restore_settings
@@ -118,7 +119,7 @@ def _restore_page(keys: TaskKeys, run) -> None:
     if run.task == "text":
         st.session_state[TEXT.suggested_for] = (run.data_hash, {
             name: run.config.get(name) for name in ("level", "max_vocab", "val_fraction")})
-    else:
+    elif run.task in ("forecast", "panel"):
         st.session_state[FORECAST.suggested_for] = (run.data_hash, {
             name: st.session_state.get(FORECAST.setting(name)) for name in FORECAST_BASIS})
     st.session_state[keys.suggestion] = {
@@ -162,10 +163,13 @@ def _show_saved(keys: TaskKeys, run) -> bool:
 
 def _show_its_data(run, store: RunStore, task: str) -> None:
     """Point the page's data picker at the run's data, so the page shows what it trained on."""
-    source = TEXT_SOURCE if task == "text" else SERIES_SOURCE
+    source = {"text": TEXT_SOURCE, "classify": CLASSIFY_SOURCE}.get(task, SERIES_SOURCE)
     keys = source.keys
     samples = {s.path.name: s.name for s in list_samples(source.kind)}
     config, name = run.config, run.data_name
+    if task == "classify":  # the texts as trained on, in two columns named text and label
+        _show_labelled(run, store, name, name in samples and samples[name])
+        return
     if name in samples:
         use_sample(keys, samples[name])
         if task == "panel":
@@ -191,6 +195,24 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
         st.session_state[FORECAST.setting("covariates")] = list(config.get("covariates") or [])
         if config.get("time_col"):
             st.session_state[FORECAST.time_col(name)] = config["time_col"]
+
+
+def _show_labelled(run, store: RunStore, name: str, sample: str | None) -> None:
+    """A classifier's data in the Classify page's picker: its sample with the run's columns,
+    or its saved texts (the file it wrote: columns text and label)."""
+    keys = CLASSIFY_SOURCE.keys
+    if sample:
+        use_sample(keys, sample)
+        columns = (run.config.get("text_col"), run.config.get("label_col"))
+    else:
+        folder = store.run_dir(run.id)
+        st.session_state[keys.kind] = CLASSIFY_SOURCE.own_choice
+        st.session_state[keys.uploaded] = source_of(name, (folder / "texts.csv").read_bytes(),
+                                                    repaired=_repairs(folder, "labelled.json"))
+        columns = ("text", "label")
+    if all(isinstance(c, str) for c in columns):
+        st.session_state[CLASSIFY.text_col(name)], st.session_state[CLASSIFY.label_col(name)] = (
+            columns)
 
 
 def _files(store: RunStore, run, names: tuple[str, ...]) -> dict[str, bytes]:
@@ -219,7 +241,7 @@ def run_caption(job, config) -> None:
         return
     result = job.result()
     trained = result.config if result is not None else job.config  # "auto" resolved once trained
-    task = TASKS["forecast" if hasattr(trained, "lookback") else "text"]
+    task = next(t for t in TASKS.values() if isinstance(trained, t.config))
     if isinstance(job, FinishedJob) and page_settings(task, trained) == page_settings(task, config):
         st.info(f"Viewing saved run **{plain(job.label)}** ({job.run_id}): its data, settings and "
                 f"results. Change any of them and Train makes a new run.",

@@ -17,7 +17,8 @@ from .keys import RUNS
 from .markdown import plain
 from .people import current_user, team_mode
 
-PAGES = {"forecast": "pages/forecast.py", "panel": "pages/forecast.py", "text": "pages/text.py"}
+PAGES = {"forecast": "pages/forecast.py", "panel": "pages/forecast.py", "text": "pages/text.py",
+         "classify": "pages/classify.py"}
 DIFFERS = "background-color: #fff3c4"
 
 
@@ -61,13 +62,13 @@ def compare(store: RunStore, runs: list[Run]) -> None:
     if len(runs) > 1:
         tables = scores_side_by_side(runs)
         if len(tables) > 1:
-            st.caption("These are forecasts and text models: their scores are in different "
+            st.caption("These are runs of different tasks: their scores are in different "
                        "units, so each kind has a table of its own.")
         for task, scores in tables:
             st.dataframe(scores, key=f"{RUNS.scores}_{task}")
         if tables:
-            st.caption("Lower is better in every column: the validation loss of each run's best "
-                       "epoch, its forecast errors on the test span, its bits per character.")
+            st.caption("Lower is better for the losses, forecast errors and bits per "
+                       "character; higher for a classifier's accuracy and macro-F1.")
     log_y = st.toggle("Log scale", key=RUNS.log)
     curves = [(f"{r.name} ({r.id[:6]})", store.history(r.id)) for r in runs]
     st.plotly_chart(runs_loss_chart(curves, log_y=log_y), key=RUNS.chart)
@@ -173,10 +174,11 @@ def export_all(runs: list[Run]) -> None:
 
 
 def empty_hint() -> None:
-    st.info("No runs yet. Every training on the Forecast and Text pages is saved here, and so "
-            "are command-line trainings with --save-run.")
+    st.info("No runs yet. Every training on the Forecast, Text and Classify pages is saved "
+            "here, and so are command-line trainings with --save-run.")
     st.page_link("pages/forecast.py", label="Train a forecast", icon=":material/show_chart:")
     st.page_link("pages/text.py", label="Train on a text", icon=":material/edit_note:")
+    st.page_link("pages/classify.py", label="Classify labelled texts", icon=":material/label:")
 
 
 def import_form(store: RunStore) -> None:

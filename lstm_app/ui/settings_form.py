@@ -32,7 +32,7 @@ def init_settings(task: Task, keys: TaskKeys, values: dict | None = None,
         if not s.on_page:
             continue
         key = keys.setting(s.name)
-        value = _widget_value((values or {}).get(s.name, getattr(defaults, s.name)))
+        value = _widget_value((values or {}).get(s.name, getattr(defaults, s.name)), s)
         if overwrite and values is not None and s.name in values:
             st.session_state[key] = value
         elif key not in st.session_state:
@@ -90,7 +90,7 @@ def suggest(task: Task, keys: TaskKeys, source_id: str, basis: dict,
     # earlier suggestion, or else the default.
     untouched = {name: value for name, value in suggestion.items()
                  if state.get(keys.setting(name)) == _widget_value(
-                     earlier.get(name, getattr(defaults, name)))}
+                     earlier.get(name, getattr(defaults, name)), task.settings[name])}
     init_settings(task, keys, untouched, overwrite=True)
     state[keys.suggestion] = suggestion
     state[keys.suggested_for] = (source_id, {name: state.get(keys.setting(name))
@@ -101,11 +101,16 @@ def own_choices(task: Task, keys: TaskKeys) -> list[str]:
     """The labels of the suggested settings the user has set otherwise (kept over suggestions)."""
     suggestion = st.session_state.get(keys.suggestion) or {}
     return [task.settings[name].label for name, value in suggestion.items()
-            if st.session_state.get(keys.setting(name)) != _widget_value(value)]
+            if st.session_state.get(keys.setting(name)) != _widget_value(value,
+                                                                         task.settings[name])]
 
 
-def _widget_value(value):
-    return None if value == AUTO else list(value) if isinstance(value, tuple) else value
+def _widget_value(value, s: Setting):
+    """A setting's value as its widget holds it: an empty box for a number left to the data
+    ("auto"; a choice named "auto" stays a choice), a list for a tuple."""
+    if s.auto and value == AUTO:
+        return None
+    return list(value) if isinstance(value, tuple) else value
 
 
 def settings_form(task: Task, keys: TaskKeys, basic: list[str], more: dict[str, list[list[str]]],

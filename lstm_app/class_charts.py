@@ -1,0 +1,84 @@
+"""The Classify page's charts: the texts of each class, their lengths, the validation scores per
+epoch, and the confusion matrix. Class names and texts are the user's: every figure is built
+through ``charts.literal``, so that they show as the text they are."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .charts import LSTM, TEMPLATE, VALIDATION, _layout, literal
+
+MAX_CONFUSION_CLASSES = 30  # more than this is a table, not a readable matrix
+
+
+@literal
+def class_counts_chart(classes: Sequence[str], counts: Sequence[int]) -> go.Figure:
+    """One bar per class, the most common at the top."""
+    fig = go.Figure(go.Bar(x=list(counts)[::-1], y=[str(c) for c in classes][::-1],
+                           orientation="h", marker_color=LSTM,
+                           hovertemplate="%{y}: %{x:,} texts<extra></extra>"))
+    fig = _layout(fig, "Texts of each class", "texts", "")
+    fig.update_layout(hovermode="closest", height=min(160 + 26 * len(classes), 420),
+                      margin=dict(l=20, r=20, t=45, b=50), showlegend=False,
+                      yaxis=dict(type="category", automargin=True))
+    return fig
+
+
+@literal
+def length_chart(lengths: np.ndarray, max_length: int, unit: str) -> go.Figure:
+    """How long the texts are, with the longest text read marked: what lies right of the line
+    is cut."""
+    lengths = np.asarray(lengths)
+    top = float(np.quantile(lengths, 0.99)) if len(lengths) else 1.0
+    shown = np.minimum(lengths, max(top, max_length))  # a few very long texts do not squash it
+    fig = go.Figure(go.Histogram(x=shown, nbinsx=40, marker_color="rgba(31, 95, 209, 0.6)",
+                                 name="texts",
+                                 hovertemplate=f"%{{x}} {unit}: %{{y:,}} texts<extra></extra>"))
+    fig.add_vline(x=max_length, line=dict(color=VALIDATION, width=2, dash="dash"))
+    fig.add_annotation(x=max_length, y=1, yref="paper", text="longest text read",
+                       showarrow=False, xanchor="left", yanchor="top")
+    fig = _layout(fig, "Length of the texts", unit, "texts")
+    fig.update_layout(hovermode="closest", showlegend=False, margin=dict(l=60, r=20, t=45, b=50))
+    return fig
+
+
+@literal
+def scores_chart(history: Sequence) -> go.Figure:
+    """Validation accuracy and macro-F1 after each epoch (epoch records with scores)."""
+    scored = [h for h in history if h.scores]
+    epochs = [h.epoch for h in scored]
+    fig = go.Figure()
+    mode = "lines+markers" if len(scored) <= 30 else "lines"
+    fig.add_trace(go.Scatter(x=epochs, y=[h.scores.get("accuracy") for h in scored], mode=mode,
+                             name="accuracy", line=dict(color=LSTM, width=2)))
+    fig.add_trace(go.Scatter(x=epochs, y=[h.scores.get("macro_f1") for h in scored], mode=mode,
+                             name="macro-F1", line=dict(color=VALIDATION, width=2)))
+    return _layout(fig, "Validation accuracy and macro-F1", "epoch", "score",
+                   yaxis=dict(range=[0, 1.02], tickformat=".0%"))
+
+
+@literal
+def confusion_chart(confusion: Sequence[Sequence[int]], classes: Sequence[str]) -> go.Figure:
+    """Rows: the true class; columns: the class predicted; each cell's count written in it and
+    coloured by its share of its row (what share of that class went where)."""
+    counts = np.asarray(confusion, dtype=float)
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    names = [str(c) for c in classes]
+    fig = go.Figure(go.Heatmap(
+        z=shares, x=names, y=names, colorscale="Blues", zmin=0, zmax=1,
+        text=counts.astype(int).astype(str), texttemplate="%{text}",
+        customdata=shares, showscale=False,
+        hovertemplate="true %{y}, predicted %{x}: %{text} texts (%{customdata:.0%} of %{y})"
+                      "<extra></extra>"))
+    size = len(names)
+    fig.update_layout(template=TEMPLATE, height=min(200 + 40 * size, 700),
+                      title=dict(text="Confusion matrix (test texts)", x=0, xanchor="left"),
+                      margin=dict(l=20, r=20, t=45, b=40),
+                      xaxis=dict(title="predicted", type="category", side="bottom",
+                                 automargin=True),
+                      yaxis=dict(title="true class", type="category", autorange="reversed",
+                                 automargin=True))
+    return fig

@@ -1,0 +1,135 @@
+"""Choosing the labelled texts on the Classify page: a sample or an upload, its text and label
+columns (proposed, changeable), and what the app read: each class's texts, the texts' lengths,
+and the share longer than the longest text read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..class_charts import class_counts_chart, length_chart
+from ..classify.labelled import LabelledTexts, labelled_from_table, propose_columns
+from ..classify.tokens import choose_level, token_lengths
+from ..csv_table import read_csv_table
+from ..runs.recording import data_fingerprint
+from ..tasks import CLASSIFY
+from .keys import CLASSIFY as KEYS
+from .markdown import plain
+from .source_picker import Chosen, SourceWidgets, choose_source, show_notices
+
+SOURCE = SourceWidgets(
+    keys=KEYS, kind="labelled", label="Labelled texts", own_choice="My own file",
+    radio_help="Try the sample first, or upload a CSV of your own texts and their labels.",
+    upload_label="Upload a CSV or TSV of labelled texts", upload_types=("csv", "tsv", "txt"),
+    upload_help="A column of texts (reviews, tickets, messages) and a column of their labels "
+                "(positive / negative, a topic, a star rating: any number of classes). UTF-8 "
+                "is best; UTF-16, Chinese GB18030/GBK and Big5, and Windows-1252 exports are "
+                "read too.",
+    empty_hint="Upload a CSV with a text column and a label column to start, or pick the "
+               "sample above.")
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=8)
+def table_cached(_data: bytes, digest: str, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """The file as a table of text cells and what reading it said, once per data (``digest``)."""
+    notices: list[str] = []
+    table, _ = read_csv_table(_data, name, notices)
+    return table, notices
+
+
+@st.cache_data(show_spinner="Reading the texts and labels…", max_entries=8)
+def labelled_cached(_table: pd.DataFrame, digest: str, name: str, text_col: str,
+                    label_col: str, _notices: list[str]) -> LabelledTexts:
+    return labelled_from_table(_table, name, text_col, label_col, _notices)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def fingerprint_cached(_data: LabelledTexts, digest: str, text_col: str, label_col: str) -> str:
+    return data_fingerprint(CLASSIFY, _data)
+
+
+def choose_labelled() -> Chosen | None:
+    """A sample or an upload and its columns, read; None (and why) when there is none to use."""
+    source = choose_source(SOURCE)
+    if source is None:
+        return None
+    name, digest = source["name"], source["digest"]
+    try:
+        table, notices = table_cached(source["data"], digest, name)
+    except ValueError as error:
+        st.error(plain(error))
+        return None
+    columns = [str(c) for c in table.columns]
+    text_col, label_col = _pick_columns(name, table, columns)
+    if text_col is None:
+        return None
+    try:
+        data = labelled_cached(table, digest, name, text_col, label_col, notices)
+    except ValueError as error:
+        st.error(plain(error))
+        return None
+    show_notices(data.notices, Chosen(data, name, ""))
+    return Chosen(data, name, fingerprint_cached(data, digest, text_col, label_col),
+                  source.get("settings", {}), repaired=tuple(source.get("repaired", ())))
+
+
+def _pick_columns(name: str, table: pd.DataFrame, columns: list[str]):
+    """The text and label columns: the file's proposal until the user picks others."""
+    text_key, label_key = KEYS.text_col(name), KEYS.label_col(name)
+    if len(columns) < 2:
+        st.error(f"The file has {len(columns)} column; it needs two, one of texts and one of "
+                 f"their labels. Export it with both and upload it again.")
+        return None, None
+    if st.session_state.get(text_key) not in columns or \
+            st.session_state.get(label_key) not in columns:
+        try:
+            proposed = propose_columns(table)
+        except ValueError as error:
+            st.info(plain(error))
+            proposed = (columns[0], columns[1])
+        st.session_state[text_key], st.session_state[label_key] = proposed
+    a, b = st.columns(2)
+    text_col = a.selectbox("Text column", columns, key=text_key,
+                           help="The column that holds the texts to classify.")
+    label_col = b.selectbox("Label column", columns, key=label_key,
+                            help="The column that holds each text's class (a word or a number).")
+    if text_col == label_col:
+        st.warning("The text and the label must be two different columns: choose another.")
+        return None, None
+    return text_col, label_col
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def lengths_cached(_texts: list[str], fingerprint: str, level: str) -> np.ndarray:
+    return token_lengths(_texts, level)
+
+
+def show_labelled(data: LabelledTexts, fingerprint: str, level: str, max_length: int) -> None:
+    """How many texts of each class, how long they are (in the tokens the model reads), and
+    the share cut at the longest text read."""
+    level = choose_level(data.texts) if level == "auto" else level
+    unit = "characters" if level == "char" else "words"
+    lengths = lengths_cached(data.texts, fingerprint, level)
+    longer = float(np.mean(lengths > max_length)) if len(lengths) else 0.0
+    counts = data.counts
+    st.markdown(
+        f"**{plain(data.name)}**: {len(data.texts):,} texts from the column "
+        f"**{plain(data.text_col)}** in **{len(data.classes)}** classes from "
+        f"**{plain(data.label_col)}**; the median text is {int(np.median(lengths)):,} {unit} "
+        f"long, and **{longer:.0%}** are longer than the {max_length:,} {unit} read of each "
+        f"(Longest text read).")
+    if counts.max() >= 3 * counts.min():
+        st.info(f"The classes are unbalanced: the largest has {counts.max() / counts.min():.0f} "
+                f"times the texts of the smallest. Accuracy alone flatters a model that ignores "
+                f"a rare class; read its macro-F1 and each class's recall, or turn on Weigh rare "
+                f"classes up.", icon=":material/balance:")
+    a, b = st.columns(2)
+    a.plotly_chart(class_counts_chart(list(data.classes), counts.tolist()), key=KEYS.class_chart)
+    b.plotly_chart(length_chart(lengths, max_length, unit), key=KEYS.length_chart)
+    with st.expander("The texts as read"):
+        shown = pd.DataFrame({"text": data.texts[:200],
+                              "label": [data.classes[y] for y in data.y[:200]]})
+        st.dataframe(shown, hide_index=True)
+        if len(data.texts) > 200:
+            st.caption(f"The first 200 of {len(data.texts):,} texts.")

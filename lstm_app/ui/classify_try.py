@@ -1,0 +1,88 @@
+"""The Classify page's "try it" box: type a text, get each class's probability and the
+characters or words that moved the prediction, highlighted (occlusion, classify.explain)."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from ..classify.explain import Explained, explain
+from ..classify.pipeline import ClassifyResult
+from .keys import CLASSIFY as KEYS
+from .markdown import plain
+from .text_view import text_box
+
+MAX_CHARS = 2_000
+FOR, AGAINST = (22, 140, 60), (200, 40, 40)  # green spoke for the prediction, red against
+
+
+def try_it(result: ClassifyResult, run_id: str | None) -> None:
+    """The box, and the last answer for this model (kept across reruns)."""
+    st.subheader("Try it")
+    example = _example(result)
+    with st.form(KEYS.try_form, border=False):
+        text = st.text_area("Type or paste a text", key=KEYS.try_text, max_chars=MAX_CHARS,
+                            height=100, placeholder=example,
+                            help="The classifier reads it as it read the training texts: "
+                                 f"up to its first {result.config.max_length:,} "
+                                 f"{'characters' if result.config.level == 'char' else 'words'}.")
+        asked = st.form_submit_button("Classify it", type="primary", key=KEYS.try_button)
+    model_id = (run_id, id(result.trained))
+    if asked:
+        if not text.strip():
+            st.info("Type a text first, such as one like the texts it learnt from.")
+            st.session_state.pop(KEYS.tried, None)
+            return
+        st.session_state[KEYS.tried] = (model_id, explain(result.trained, text))
+    tried = st.session_state.get(KEYS.tried)
+    if tried is None or tried[0] != model_id:
+        st.caption("Its answer and the parts of the text that moved it appear here.")
+        return
+    answer(tried[1], result.data.classes, result.config.level)
+
+
+def forget_tried() -> None:
+    """A new model: the last answer was another model's."""
+    st.session_state.pop(KEYS.tried, None)
+
+
+def _example(result: ClassifyResult) -> str:
+    """A short text of the data as the box's placeholder, so a visitor sees what to type."""
+    short = [t for t in result.data.texts[:200] if 8 <= len(t) <= 60]
+    return f"e.g. {short[0]}" if short else "e.g. a text like the ones it learnt from"
+
+
+def answer(found: Explained, classes: tuple[str, ...], level: str) -> None:
+    """Each class's probability, and the text with its tokens coloured by their influence."""
+    predicted = classes[found.predicted]
+    st.markdown(f"**{plain(predicted)}**, with probability "
+                f"{found.probabilities[found.predicted]:.1%}.")
+    order = found.probabilities.argsort()[::-1][:10]
+    st.dataframe(pd.DataFrame({"class": [classes[i] for i in order],
+                               "probability": found.probabilities[order]}),
+                 hide_index=True, column_config={"probability": st.column_config.ProgressColumn(
+                     format="percent", min_value=0.0, max_value=1.0)})
+    st.markdown(highlighted(found), unsafe_allow_html=True)  # every piece of it escaped
+    unit = "character" if level == "char" else "word"
+    st.caption(f"Green {unit}s spoke for “{plain(predicted)}”, red ones against it, the "
+               f"deeper the more: each was left out in turn and the probability of "
+               f"“{plain(predicted)}” read again (occlusion).")
+
+
+def highlighted(found: Explained) -> str:
+    """The text as HTML, each token read coloured by its influence (every piece escaped)."""
+    text, spans, influence = found.text, found.spans, found.influence
+    scale = max(float(abs(influence).max()) if len(influence) else 0.0, 1e-6)
+    pieces, at = [], 0
+    for (start, end), value in zip(spans, influence):
+        pieces.append(html.escape(text[at:start]))
+        colour = FOR if value > 0 else AGAINST
+        alpha = min(abs(float(value)) / scale, 1.0) * 0.75
+        title = html.escape(f"{value:+.3f}", quote=True)
+        pieces.append(f'<span title="{title}" style="background:rgba{(*colour, round(alpha, 3))};'
+                      f'border-radius:3px">{html.escape(text[start:end])}</span>')
+        at = end
+    pieces.append(html.escape(text[at:]))
+    return text_box("".join(pieces))

@@ -1,0 +1,133 @@
+"""What the Classify page shows while a classifier trains and after: the curves, the scoreboard
+against the baselines with its verdict, each class, the confusion matrix, the mistakes, and the
+downloads."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..class_charts import MAX_CONFUSION_CLASSES, confusion_chart, scores_chart
+from ..classify.pipeline import ClassifyResult, classify_report
+from ..classify.scores import BASELINE_NAMES, NEAR
+from ..filenames import download_name
+from ..quoting import spreadsheet_csv
+from ..training.jobs import Snapshot
+from ..training.trainer import Progress
+from .keys import CLASSIFY as KEYS
+from .live import loss_curves
+from .markdown import plain
+
+LOSS_LABEL = "loss (cross-entropy)"
+
+
+def text_speed(p: Progress) -> str:
+    return f"{p.samples_per_sec:,.0f} texts/s"
+
+
+def render_live(snap: Snapshot) -> None:
+    """The loss curves, and the validation accuracy and macro-F1 after each epoch."""
+    left, right = st.columns(2)
+    with left:
+        loss_curves(snap.history, snap.batches, KEYS.live_loss, LOSS_LABEL)
+    with right:
+        st.plotly_chart(scores_chart(snap.history), key=KEYS.live_scores)
+        scored = [h for h in snap.history if h.scores]
+        if scored:
+            last = scored[-1].scores
+            st.caption(f"After epoch {scored[-1].epoch}, right on "
+                       f"{last.get('accuracy', 0):.1%} of the validation texts (macro-F1 "
+                       f"{last.get('macro_f1', 0):.3f}).")
+        else:
+            st.caption("The validation scores appear after the first epoch.")
+
+
+def headline(result: ClassifyResult) -> None:
+    """The verdict, what scoring said, and the scoreboard against the baselines."""
+    tfidf = result.baselines.get("tfidf_logreg")
+    wins = tfidf is None or result.test.accuracy > tfidf.accuracy + NEAR
+    loses = tfidf is not None and tfidf.accuracy > result.test.accuracy + NEAR
+    (st.success if wins and result.test.accuracy > result.baselines["majority"].accuracy
+     else st.warning if loses else st.info)(result.verdict)
+    for notice in result.notices:
+        st.caption(f"ℹ️ {plain(notice)}")
+    scoreboard(result)
+
+
+def details(result: ClassifyResult) -> None:
+    """Each class, the confusion matrix, how training went, and the test texts it got wrong."""
+    st.subheader("Each class")
+    a, b = st.columns(2)
+    with a:
+        st.dataframe(pd.DataFrame(result.per_class), hide_index=True, column_config={
+            c: st.column_config.NumberColumn(format="%.3f") for c in ("precision", "recall", "f1")})
+        st.caption("On the test texts. Precision: of the texts it put in a class, the share "
+                   "that belong there. Recall: of a class's texts, the share it found. F1 "
+                   "weighs the two.")
+    with b:
+        if len(result.data.classes) <= MAX_CONFUSION_CLASSES:
+            st.plotly_chart(confusion_chart(result.confusion, result.data.classes),
+                            key=KEYS.confusion)
+        else:
+            st.caption(f"{len(result.data.classes)} classes: the confusion matrix is in the "
+                       f"report (JSON) below rather than drawn.")
+    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
+    with st.expander("How training went"):
+        loss_curves(result.training.history, (), KEYS.final_loss, LOSS_LABEL)
+        st.plotly_chart(scores_chart(result.training.history), key=KEYS.final_scores)
+    mistakes(result)
+
+
+def scoreboard(result: ClassifyResult) -> None:
+    """The LSTM and the baselines on the same test texts."""
+    rows = [{"method": "LSTM (this model)", "accuracy": result.test.accuracy,
+             "macro-F1": result.test.macro_f1}]
+    rows += [{"method": BASELINE_NAMES[name], "accuracy": s.accuracy, "macro-F1": s.macro_f1}
+             for name, s in result.baselines.items()]
+    st.markdown(f"**Scoreboard**: {len(result.split.test):,} test texts no method saw while "
+                f"learning ({len(result.split.train):,} trained on, "
+                f"{len(result.split.val):,} kept for validation)")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
+        "accuracy": st.column_config.ProgressColumn(format="percent", min_value=0,
+                                                    max_value=1),
+        "macro-F1": st.column_config.NumberColumn(format="%.3f")})
+    split = result.split
+    st.caption(f"Leak check: {split.leaked_val:,} validation and {split.leaked_test:,} test "
+               f"texts repeated a text of an earlier part and were removed from theirs."
+               if split.leaked_val or split.leaked_test else
+               "Leak check: no text of the validation or test part is also in an earlier part.")
+
+
+def mistakes(result: ClassifyResult) -> None:
+    """The misclassified test texts, the most confident first."""
+    st.subheader("Test texts it got wrong")
+    if not result.mistakes:
+        st.caption("None: it classified every test text right.")
+        return
+    frame = pd.DataFrame(result.mistakes, columns=["text", "label", "predicted", "confidence"])
+    confusion = np.asarray(result.confusion)
+    wrong = int(confusion.sum() - np.trace(confusion))
+    st.caption(f"{'The' if len(frame) == wrong else f'{len(frame)} of the'} {wrong:,} mistakes, "
+               f"the most confident first: a label that looks wrong here may be wrong in the "
+               f"data.")
+    st.dataframe(frame, hide_index=True, key=KEYS.mistakes, column_config={
+        "text": st.column_config.TextColumn(width="large"),
+        "label": "true label",
+        "confidence": st.column_config.NumberColumn(format="percent")})
+
+
+def downloads(result: ClassifyResult, data_name: str, run_id: str | None) -> None:
+    st.subheader("Download")
+    a, b = st.columns(2)
+    frame = pd.DataFrame(result.mistakes, columns=["text", "label", "predicted", "confidence"])
+    a.download_button("Download the mistakes (CSV)", spreadsheet_csv(frame),
+                      file_name=download_name(data_name, run_id, "mistakes", "csv"),
+                      mime="text/csv", key=KEYS.mistakes_csv)
+    b.download_button("Download the report (JSON)",
+                      json.dumps(classify_report(result), indent=2, ensure_ascii=False,
+                                 default=str),
+                      file_name=download_name(data_name, run_id, "report", "json"),
+                      mime="application/json", key=KEYS.report)

@@ -1,0 +1,150 @@
+"""The Classify page's wiring, driven with AppTest: the sample and an upload with its own
+columns, training live, the scoreboard, the try-it box, Train more, reopening the run from its
+address, Home's demo, and bad files said in a sentence.
+
+Models are tiny (8 hidden units, 2 epochs, 40 characters read) so that every training takes a
+few seconds on a CPU.
+"""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_app.tasks import CLASSIFY as CLASSIFY_TASK
+from lstm_app.ui.source_picker import source_of
+from tests.conftest import assert_widgets_follow_the_table, poll, shown
+from tests.test_classify import csv_bytes, reviews
+
+PAGE = "pages/classify.py"
+JOB = "cl_job"
+SCOREBOARD = "**Scoreboard**"
+
+
+def summary(at: AppTest) -> str:
+    """The line show_labelled writes, as read (bold marks and escapes removed)."""
+    return shown(next(m.value for m in at.markdown if " texts from the column " in m.value)
+                 ).replace("**", "")
+
+
+def tiny_model(at: AppTest, epochs: int = 2) -> None:
+    for key, value in {"cl_hidden_size": 8, "cl_embedding_dim": 8, "cl_epochs": epochs,
+                       "cl_max_length": 40, "cl_minutes": 0.0, "cl_patience": 0}.items():
+        at.session_state[key] = value
+
+
+def has_results(at: AppTest) -> bool:
+    return any(m.value.startswith(SCOREBOARD) for m in at.markdown)
+
+
+def job_done(at: AppTest) -> bool:
+    return JOB in at.session_state and at.session_state[JOB].snapshot().done
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.run()
+    at.radio(key="cl_kind").set_value("My own file")
+    at.session_state["cl_uploaded"] = source_of(name, data)
+    return at.run()
+
+
+def train(at: AppTest) -> AppTest:
+    at.button(key="cl_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return poll(at, lambda a: job_done(a) and has_results(a), "training")
+
+
+def test_the_sample_shows_its_classes_lengths_and_settings(apps):
+    at = apps(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    line = summary(at)
+    assert line.startswith("hotel_reviews_zh.csv: 2,000 texts from the column review in 2 "
+                           "classes from label; the median text is ")
+    assert " characters long, and 17% are longer than the 200 characters read" in line
+    at.session_state["cl_level"] = "word"  # the same texts read by word: other lengths
+    at.run()
+    line = summary(at)
+    assert " words long, and 0% are longer than the 200 words read" in line
+    assert at.selectbox(key="cl_text_hotel_reviews_zh.csv").value == "review"
+    assert at.selectbox(key="cl_label_hotel_reviews_zh.csv").value == "label"
+    assert_widgets_follow_the_table(at, CLASSIFY_TASK, "cl")
+
+
+def test_an_upload_with_its_own_columns_trains_scores_and_answers(apps, app_store, downloads):
+    rows = reviews(90)
+    data = csv_bytes([(f"id{i}", text, label) for i, (text, label) in enumerate(rows)],
+                     header=("编号", "评论内容", "评价"), newline="\r\n", encoding="gb18030")
+    at = upload(apps(PAGE), "评论.csv", data)
+    assert not at.error, [e.value for e in at.error]
+    assert any("GBK/GB18030" in c.value for c in at.caption)
+    assert at.selectbox(key="cl_text_评论.csv").value == "评论内容"
+    assert at.selectbox(key="cl_label_评论.csv").value == "评价"
+    tiny_model(at)
+    train(at)
+    assert not at.error, [e.value for e in at.error]
+    verdict = (at.success or at.warning or at.info)[0].value
+    assert "LSTM" in verdict
+    board = next(d for d in at.dataframe if list(d.value.columns) == ["method", "accuracy",
+                                                                        "macro-F1"])
+    assert list(board.value["method"]) == ["LSTM (this model)", "always the most common class",
+                                           "TF-IDF with logistic regression"]
+    run = app_store.list()[0]
+    assert run.task == "classify" and run.status == "finished"
+    assert at.query_params["run"] == run.id
+    assert board.value["accuracy"][0] == pytest.approx(run.metrics["test"]["accuracy"])
+    history = app_store.history(run.id)
+    assert len(history) == 2 and all("accuracy" in h.scores for h in history)
+    # the try-it box: each class's probability and the characters coloured
+    at.text_area(key="cl_try_text").input("房间很干净，服务很好")
+    at.button(key="cl_try").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    answer = next(m.value for m in at.markdown if "with probability" in m.value)
+    assert shown(answer).split(",")[0].strip("*") in ("好评", "差评")
+    coloured = next(m.value for m in at.markdown if "<span title=" in m.value)
+    assert coloured.count("<span") == len("房间很干净，服务很好")
+    report = json.loads(downloads[f"评论-{run.id}-report.json"])
+    assert report["baselines"].keys() == {"majority", "tfidf_logreg"}
+    assert report["config"]["text_col"] == "评论内容"
+
+
+def test_a_saved_classifier_reopens_from_its_address_and_trains_more(apps, app_store):
+    at = upload(apps(PAGE), "reviews.csv", csv_bytes(reviews(90)))
+    tiny_model(at)
+    train(at)
+    run_id = at.query_params["run"]
+    again = apps(PAGE)
+    again.query_params["run"] = run_id
+    again.run()
+    assert not again.exception, [e.value for e in again.exception]
+    again = poll(again, has_results, "reopening")
+    assert any("Viewing saved run" in i.value for i in again.info)
+    assert again.selectbox(key="cl_text_reviews.csv").value == "text"
+    assert again.session_state["cl_hidden_size"] == 8
+    again.number_input(key="cl_more").set_value(1)
+    again.button(key="cl_train_more").click().run()
+    poll(again, lambda a: job_done(a) and has_results(a), "training more")
+    child = app_store.list()[0]
+    assert child.parent == run_id and [h.epoch for h in app_store.history(child.id)] == [1, 2, 3]
+
+
+def test_homes_demo_trains_the_hotel_reviews(apps):
+    at = apps(None)
+    at.run()
+    at.button(key="demo_hotel_reviews_zh").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["cl_sample"] == "hotel_reviews_zh"
+    assert JOB in at.session_state  # the page pressed Train itself
+    at.session_state[JOB].stop()
+
+
+@pytest.mark.parametrize("data,said", [
+    (b"just one column\nabc\ndef\n", "it needs two"),
+    (csv_bytes([("好", "a"), ("坏", "b")]), "at least two classes"),
+    (b"\x00\x01\x02\xff" * 50, "")])
+def test_a_bad_file_is_said_in_a_sentence(apps, data, said):
+    at = upload(apps(PAGE), "bad.csv", data)
+    assert not at.exception, [e.value for e in at.exception]
+    messages = [e.value for e in at.error] + [i.value for i in at.info]
+    assert messages and said in " ".join(messages)
+    assert not any(b.key == "cl_train" for b in at.button)
