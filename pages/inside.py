@@ -4,13 +4,13 @@ import streamlit as st
 
 from lstm_app.charts import attribution_chart
 from lstm_app.inside.attribution import forecast_attribution
-from lstm_app.inside.explain import (forecast_labels, forecast_origins, forecast_trace,
-                                     text_trace, token_labels)
-from lstm_app.inside.features import forecast_features, text_features
+from lstm_app.inside.explain import (classify_trace, directions_label, forecast_labels,
+                                     forecast_origins, forecast_trace, text_trace, token_labels)
+from lstm_app.inside.features import classify_features, forecast_features, text_features
 from lstm_app.inside.series_input import series_input
-from lstm_app.ui.inside_view import (choose_model, choose_series, equations, features_section,
-                                     features_title, heatmap_grid, step_through,
-                                     text_units_section)
+from lstm_app.ui.inside_view import (choose_model, choose_series, classifier_answer,
+                                     equations, features_section, features_title, heatmap_grid,
+                                     step_through, text_units_section)
 from lstm_app.ui.keys import INSIDE
 from lstm_app.ui.markdown import plain
 from lstm_app.ui.navigation import use_app_navigation
@@ -59,6 +59,21 @@ if task in ("forecast", "panel"):
                   "the series' number stay." if view.inputs.shape[1] > view.observed else ""))
     steps = labels[origin - len(times):origin]
     input_id = f"{model_label} {series} {origin}"
+elif task == "classify":
+    default = result.data.texts[int(result.split.test[0])][:120]  # a text it never learnt
+    snippet = st.text_area("Text", value=default, key=INSIDE.snippet, height=80,
+                           help=f"The classifier reads it "
+                                f"{'character' if result.config.level == 'char' else 'word'} by "
+                                f"{'character' if result.config.level == 'char' else 'word'}, "
+                                f"up to the first {result.config.max_length:,}.")
+    try:
+        traces, tokens = classify_trace(result, snippet[:2000])
+    except ValueError as error:
+        st.warning(plain(error))
+        st.stop()
+    classifier_answer(result, snippet[:2000])
+    steps = token_labels(tokens)
+    input_id = f"{model_label} {snippet[:2000]}"
 else:
     default = result.text[len(result.train_text):][:80] or result.text[:80]
     snippet = st.text_area("Text", value=default, key=INSIDE.snippet, height=80,
@@ -74,9 +89,13 @@ else:
 layer = 0
 if len(traces) > 1:
     layer = st.radio("Layer", list(range(len(traces))), horizontal=True, key=INSIDE.layer,
-                     format_func=lambda i: f"layer {i + 1}")
+                     format_func=lambda i: directions_label(traces, i))
+if traces[layer].backward:  # it read the text from its end: its steps run that way
+    steps = steps[::-1]
+    st.caption("The backward LSTM reads the text from its last token to its first: its steps "
+               "below run in that order, and h(t−1) is the token after in the text.")
 st.subheader("Step through")
-step_through(traces[layer], steps, lstm, input_id)
+step_through(traces[layer], steps, lstm, f"{input_id} {layer}")
 st.subheader("Gates and states over time")
 heatmap_grid(traces[layer], steps)
 
@@ -89,6 +108,9 @@ if task in ("forecast", "panel"):
     series_id = None if series is None else result.panel.ids[series]
     features_section(forecast_features(view), features_title(view, series_id),
                      "hidden_states.csv")
+elif task == "classify":
+    features_section(classify_features(traces, tokens), "The output at each token of the text "
+                     "above, which the pooling reads", "hidden_states.csv")
 else:
     features_section(text_features(traces[-1], tokens), "The hidden state after each character "
                      "of the text above", "hidden_states.csv")

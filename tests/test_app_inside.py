@@ -225,3 +225,45 @@ def test_a_panel_run_opened_from_the_runs_page_is_looked_into_with_its_embedding
     assert not [s for s in at.select_slider if s.key == "in_origin"]
     assert any("ends before the test span" in c.value for c in at.caption)
     assert len(heatmap_specs(at)) == 5
+
+
+@pytest.mark.parametrize("cell", ["lstm", "peephole"])
+def test_a_saved_bidirectional_classifier_shows_both_directions(apps, store, cell):
+    from lstm_app.classify.labelled import load_labelled
+    from lstm_app.classify.settings import ClassifyConfig
+    from tests.test_classify import csv_bytes, reviews
+
+    data = load_labelled(csv_bytes(reviews(60)), "reviews.csv")
+    config = ClassifyConfig(hidden_size=4, embedding_dim=4, epochs=1, max_length=30,
+                            cell=cell, bidirectional=True, num_layers=2)
+    run_id = start_run(store, "classify", data, config, "reviews", data.name)
+    result = record(store.home, run_id, "classify", data, config)
+    at = apps(INSIDE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    snippet = at.text_area(key="in_snippet").value
+    assert snippet == data.texts[int(result.split.test[0])][:120]
+    assert any("with probability" in m.value for m in at.markdown)  # what it says of the text
+    layers = at.radio(key="in_layer")
+    assert list(layers.options) == [
+        "layer 1, forward", "layer 1, backward (from the end)", "layer 2, forward",
+        "layer 2, backward (from the end)"]
+    # the top backward cell's h at its last step read (the text's first character) is what
+    # torch's own kernel gives there
+    ids = torch.tensor(result.trained.vocab.ids(snippet)[:30])[None]
+    with torch.no_grad():
+        out, _ = result.model.rnn(result.model.embedding(ids))
+    layers.set_value(3).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("reads the text from its last token" in c.value for c in at.caption)
+    [numbers] = [d.value for d in at.dataframe if "h(t)" in d.value.columns]
+    assert numbers.loc[0, "h(t)"] == pytest.approx(float(out[0, 0, 4]), abs=1e-4)
+    if cell == "peephole":
+        assert any("peephole" in c.value for c in at.caption)
+    from lstm_app.inside.explain import classify_trace
+    from lstm_app.inside.features import classify_features
+
+    traces, tokens = classify_trace(result, snippet)
+    features = classify_features(traces, tokens)  # the top layer's output in text order
+    assert list(features.columns) == [f"h_{u}" for u in range(4)] + [f"h_back_{u}"
+                                                                     for u in range(4)]
+    assert features.to_numpy() == pytest.approx(out[0].numpy(), abs=1e-5)

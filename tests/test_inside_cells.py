@@ -50,3 +50,25 @@ def test_the_lstm_gates_obey_the_cell_equations():
     previous_c = torch.cat([t.c0[:, None], t.c[:, :-1]], dim=1)
     torch.testing.assert_close(t.c, f * previous_c + i * g)
     torch.testing.assert_close(t.h, o * torch.tanh(t.c))
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "peephole"])
+@pytest.mark.parametrize("layers", [1, 2])
+def test_a_bidirectional_network_is_traced_both_ways(cell, layers):
+    """Forward then backward trace per layer; the backward one read from the last step, so
+    flipped back it is the second half of torch's outputs; the top layer's two together are
+    torch's output."""
+    from lstm_app.training.rnn import make_rnn
+
+    torch.manual_seed(1)
+    rnn = make_rnn(cell, 3, 5, layers, 0.3, bidirectional=True).eval()
+    x = torch.randn(2, 7, 3)
+    out, state = rnn(x)
+    traces = trace(rnn, x)
+    assert [t.backward for t in traces] == [False, True] * layers
+    forward, backward = traces[-2], traces[-1]
+    torch.testing.assert_close(torch.cat([forward.h, backward.h.flip(1)], dim=-1), out,
+                               atol=1e-5, rtol=0)
+    h_n = state[0] if cell != "gru" else state
+    for row, t in enumerate(traces):  # each direction's last step read is its final state
+        torch.testing.assert_close(t.h[:, -1], h_n[row], atol=1e-5, rtol=0)

@@ -19,7 +19,7 @@ ALLOWED = {part: allowed | ({"quoting"} if part != "quoting" else set()) for par
     "series": {"training", "encodings", "csv_table"},
     "text": {"training", "encodings"},
     "classify": {"training", "csv_table"},
-    "inside": {"training", "series", "text"},
+    "inside": {"training", "series", "text", "classify"},
     "samples": set(),
     "charts": set(),
     "class_charts": {"charts"},

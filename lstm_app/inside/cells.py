@@ -16,6 +16,12 @@ and the candidate. The equations, with [h, x] the previous hidden state next to 
 
 The peephole LSTM adds p_i ∗ C_{t−1} and p_f ∗ C_{t−1} inside the input and forget gates and
 p_o ∗ C_t inside the output gate (training/peephole.py).
+
+A bidirectional network (a classifier's) has a second cell per layer, with the ``_reverse``
+weights, that reads the input from its last step to its first; the next layer reads both
+directions' outputs side by side, in time order. Its trace keeps the order it read in (its
+step 0 is the input's last step), so that h_{t−1} in its equations is the step before in its
+own reading.
 """
 
 from __future__ import annotations
@@ -40,39 +46,52 @@ class LayerTrace:
     c: torch.Tensor | None           # C_t (LSTM only)
     h0: torch.Tensor                 # h_{t−1} before the first step: (batch, hidden)
     c0: torch.Tensor | None
+    backward: bool = False           # the reverse direction: its steps run from the input's end
 
 
 @torch.no_grad()
 def trace(rnn: nn.Module, x: torch.Tensor, state=None) -> list[LayerTrace]:
-    """Run ``rnn`` (batch_first) over ``x`` step by step; one trace per layer, bottom first.
+    """Run ``rnn`` (batch_first) over ``x`` step by step; one trace per layer and direction,
+    bottom first (a bidirectional layer's forward trace, then its backward one).
 
     ``state`` is what the module takes: (h0, c0) for an LSTM, h0 for a GRU, each
-    (layers, batch, hidden); None starts from zeros. Dropout between layers is not applied
-    (the network as it predicts).
+    (layers × directions, batch, hidden); None starts from zeros. Dropout between layers is
+    not applied (the network as it predicts).
     """
     lstm = not isinstance(rnn, nn.GRU)  # nn.LSTM, or the peephole LSTM
+    directions = 2 if getattr(rnn, "bidirectional", False) else 1
     layers, hidden = rnn.num_layers, rnn.hidden_size
-    batch = x.shape[0]
-    zeros = x.new_zeros(layers, batch, hidden)
+    zeros = x.new_zeros(layers * directions, x.shape[0], hidden)
     if state is None:
         h0, c0 = zeros, (zeros if lstm else None)
     else:
         h0, c0 = (state if lstm else (state, None))
     traces, inputs = [], x
     for layer in range(layers):
-        w_ih, w_hh = getattr(rnn, f"weight_ih_l{layer}"), getattr(rnn, f"weight_hh_l{layer}")
-        b_ih = getattr(rnn, f"bias_ih_l{layer}", None)
-        b_hh = getattr(rnn, f"bias_hh_l{layer}", None)
-        b_ih = b_ih if b_ih is not None else w_ih.new_zeros(w_ih.shape[0])
-        b_hh = b_hh if b_hh is not None else w_hh.new_zeros(w_hh.shape[0])
-        if lstm:
-            layer_trace = _lstm_layer(inputs, w_ih, w_hh, b_ih, b_hh, h0[layer], c0[layer],
-                                      getattr(rnn, f"peephole_l{layer}", None))
-        else:
-            layer_trace = _gru_layer(inputs, w_ih, w_hh, b_ih, b_hh, h0[layer], None)
-        traces.append(layer_trace)
-        inputs = layer_trace.h
+        outputs = []
+        for direction, suffix in enumerate(("", "_reverse")[:directions]):
+            row = layer * directions + direction
+            read = inputs.flip(1) if direction else inputs  # backward: from the last step
+            layer_trace = _layer(rnn, f"l{layer}{suffix}", read, h0[row],
+                                 c0[row] if lstm else None, lstm)
+            layer_trace.backward = bool(direction)
+            traces.append(layer_trace)
+            outputs.append(layer_trace.h.flip(1) if direction else layer_trace.h)
+        inputs = torch.cat(outputs, dim=-1)  # what the next layer reads, in time order
     return traces
+
+
+def _layer(rnn: nn.Module, name: str, x, h, c, lstm: bool) -> LayerTrace:
+    """One layer in one direction, with the weights named ``*_<name>`` (e.g. l0_reverse)."""
+    w_ih, w_hh = getattr(rnn, f"weight_ih_{name}"), getattr(rnn, f"weight_hh_{name}")
+    b_ih = getattr(rnn, f"bias_ih_{name}", None)
+    b_hh = getattr(rnn, f"bias_hh_{name}", None)
+    b_ih = b_ih if b_ih is not None else w_ih.new_zeros(w_ih.shape[0])
+    b_hh = b_hh if b_hh is not None else w_hh.new_zeros(w_hh.shape[0])
+    if lstm:
+        return _lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h, c, getattr(rnn, f"peephole_{name}",
+                                                                    None))
+    return _gru_layer(x, w_ih, w_hh, b_ih, b_hh, h, None)
 
 
 def _lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h, c, peephole=None) -> LayerTrace:

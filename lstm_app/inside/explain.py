@@ -2,7 +2,7 @@
 
 A forecast's input is one window of a series as the network reads it (a ``SeriesInput``: a
 forecast's series, or one series of a panel), ending where a forecast starts; a text model's
-input is a snippet of text. Either goes through the model's own input step (``rnn_inputs``:
+input is a snippet of text; a classifier's input is a text it classifies. Each goes through the model's own input step (``rnn_inputs``:
 anchoring, a panel's series embedding, a text's token embedding) and then through the explicit
 cells.
 """
@@ -14,6 +14,7 @@ import math
 import pandas as pd
 import torch
 
+from ..classify.tokens import UNKNOWN, token_spans
 from ..series.frequency import time_labels
 from .cells import LayerTrace, trace
 from .series_input import SeriesInput
@@ -55,6 +56,27 @@ def text_trace(result, snippet: str) -> tuple[list[LayerTrace], list[str]]:
     model = result.model.cpu().eval()
     tokens = [result.vocab.decode([i]) for i in ids.tolist()]
     return trace(model.rnn, model.rnn_inputs(ids[None])), tokens
+
+
+@torch.no_grad()
+def classify_trace(result, text: str) -> tuple[list[LayerTrace], list[str]]:
+    """The trace of a text a classifier reads (up to its longest text read), and its tokens:
+    forward and backward per layer for a bidirectional classifier."""
+    trained = result.trained
+    spans = token_spans(text, trained.vocab.level)[:trained.config.max_length]
+    if not spans:
+        raise ValueError("Type a text to look at.")
+    ids = torch.tensor(trained.vocab.ids(text)[:trained.config.max_length] or [UNKNOWN])
+    model = trained.model.cpu().eval()
+    return trace(model.rnn, model.embedding(ids[None])), [text[a:b] for a, b in spans]
+
+
+def directions_label(traces: list[LayerTrace], i: int) -> str:
+    """"layer 2", or for a bidirectional network "layer 1, backward" (its i-th trace)."""
+    both = any(t.backward for t in traces)
+    layer = i // 2 if both else i
+    return (f"layer {layer + 1}, {'backward (from the end)' if traces[i].backward else 'forward'}"
+            if both else f"layer {layer + 1}")
 
 
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}

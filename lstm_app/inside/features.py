@@ -48,6 +48,20 @@ def text_features(layer: LayerTrace, tokens: list[str]) -> pd.DataFrame:
     return pd.DataFrame(h, index=index, columns=[f"h_{u}" for u in range(h.shape[1])])
 
 
+def classify_features(traces: list[LayerTrace], tokens: list[str]) -> pd.DataFrame:
+    """The top layer's output at each token, in text order (both directions side by side for a
+    bidirectional classifier): what its pooling reads."""
+    top = traces[-2:] if traces[-1].backward else traces[-1:]
+    columns, blocks = [], []
+    for t in top:
+        name = "h_back" if t.backward else "h"
+        h = t.h[0].flip(0) if t.backward else t.h[0]
+        blocks.append(h.numpy())
+        columns += [f"{name}_{u}" for u in range(h.shape[1])]
+    index = pd.MultiIndex.from_arrays([range(len(tokens)), tokens], names=["position", "token"])
+    return pd.DataFrame(np.concatenate(blocks, axis=1), index=index, columns=columns)
+
+
 def pca_2d(features: pd.DataFrame) -> tuple[np.ndarray, tuple[float, float]]:
     """The rows projected on their two main directions, and the share of variance each explains."""
     x = features.to_numpy(dtype="float64")

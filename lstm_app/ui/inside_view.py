@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..charts import pca_chart, state_heatmap
+from ..classify.explain import explain
 from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
 from ..inside.explain import text_trace
 from ..inside.features import MAX_FEATURE_ROWS, pca_2d
@@ -12,7 +13,8 @@ from ..inside.series_input import SeriesInput, readable_series
 from ..inside.text_units import coloured_html, tracking_units
 from ..runs.recording import reopen
 from ..series.panel_pipeline import PanelResult
-from .keys import FORECAST, INSIDE, TEXT
+from .classify_try import answer
+from .keys import CLASSIFY, FORECAST, INSIDE, TEXT
 from .people import shown_runs
 from .runs_session import run_store
 from .session import current_job
@@ -55,7 +57,8 @@ HOW_TO_READ = {
                      "new candidate.",
 }
 THIS_SESSION = {"forecast": "The forecast model you trained",
-                "panel": "The panel forecaster you trained", "text": "The text model you trained"}
+                "panel": "The panel forecaster you trained", "text": "The text model you trained",
+                "classify": "The classifier you trained"}
 
 
 def choose_model():
@@ -63,7 +66,7 @@ def choose_model():
     id of the model that differs from one model to the next). The Forecast page's training is a
     forecast or a panel, by its result."""
     options = {}
-    for task, keys in (("forecast", FORECAST), ("text", TEXT)):
+    for task, keys in (("forecast", FORECAST), ("text", TEXT), ("classify", CLASSIFY)):
         job = current_job(keys.job)
         if job is not None and job.snapshot().done and job.result() is not None:
             task = "panel" if isinstance(job.result(), PanelResult) else task
@@ -72,10 +75,12 @@ def choose_model():
     for run in saved:
         options[f"Saved run: {run.name} ({run.id}, {run.task})"] = (run.task, run.id, run.id)
     if not options:
-        st.info("Train a model first (Forecast or Text page), or save one on the command line "
-                "with --save-run; then look inside it here.")
+        st.info("Train a model first (Forecast, Text or Classify page), or save one on the "
+                "command line with --save-run; then look inside it here.")
         st.page_link("pages/forecast.py", label="Train a forecast", icon=":material/show_chart:")
         st.page_link("pages/text.py", label="Train on a text", icon=":material/edit_note:")
+        st.page_link("pages/classify.py", label="Classify labelled texts",
+                     icon=":material/label:")
         return None
     label = st.selectbox("Model", list(options), key=INSIDE.model,
                          help="A model trained in this browser session, or any saved run.")
@@ -116,6 +121,12 @@ def choose_series(result: PanelResult) -> int | None:
 @st.cache_resource(max_entries=4, show_spinner="Opening the run…")
 def _reopened(run_id: str):
     return reopen(run_store(), run_id, scoreboard=False)  # the network is what it shows
+
+
+def classifier_answer(result, text: str) -> None:
+    """What the classifier makes of the text looked into, with the tokens that moved it."""
+    with st.expander("What the classifier says about this text", expanded=True):
+        answer(explain(result.trained, text), result.data.classes, result.config.level)
 
 
 def equations(cell: str) -> None:
