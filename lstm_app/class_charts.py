@@ -33,15 +33,18 @@ def length_chart(lengths: np.ndarray, max_length: int, unit: str) -> go.Figure:
     is cut."""
     lengths = np.asarray(lengths)
     top = float(np.quantile(lengths, 0.99)) if len(lengths) else 1.0
-    shown = np.minimum(lengths, max(top, max_length))  # a few very long texts do not squash it
-    fig = go.Figure(go.Histogram(x=shown, nbinsx=40, marker_color="rgba(31, 95, 209, 0.6)",
-                                 name="texts",
+    right = max(top, max_length)
+    shown = np.minimum(lengths, right)  # a few very long texts do not squash it
+    width = max(1, int(np.ceil(right / 40)))  # whole tokens, about 40 bars from 0
+    fig = go.Figure(go.Histogram(x=shown, xbins=dict(start=0, end=right + width, size=width),
+                                 marker_color="rgba(31, 95, 209, 0.6)", name="texts",
                                  hovertemplate=f"%{{x}} {unit}: %{{y:,}} texts<extra></extra>"))
     fig.add_vline(x=max_length, line=dict(color=VALIDATION, width=2, dash="dash"))
     fig.add_annotation(x=max_length, y=1, yref="paper", text="longest text read",
                        showarrow=False, xanchor="left", yanchor="top")
     fig = _layout(fig, "Length of the texts", unit, "texts")
-    fig.update_layout(hovermode="closest", showlegend=False, margin=dict(l=60, r=20, t=45, b=50))
+    fig.update_layout(hovermode="closest", showlegend=False, margin=dict(l=60, r=20, t=45, b=50),
+                      xaxis=dict(range=[0, right + width]))
     return fig
 
 

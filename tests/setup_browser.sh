@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make sure Debian's Chromium is at /usr/bin/chromium for the browser tests (tests/browser).
-# Idempotent. Never runs `playwright install`: the tests drive the system Chromium via
+# Make sure Debian's Chromium is at /usr/bin/chromium for the browser tests (tests/browser),
+# with a font for Chinese (fonts-noto-cjk: the Classify page's hotel reviews, Chinese column
+# names; without it their screenshots show empty boxes). Idempotent. Never runs `playwright install`: the tests drive the system Chromium via
 # executable_path, and browser builds cannot be downloaded here.
 # If Chromium cannot be installed, prints a loud warning and exits 0 (browser tests are then
 # skipped) -- except under CI=true, where it exits 1 (browser tests must run in CI).
@@ -9,6 +10,14 @@ set -u
 CHROMIUM=/usr/bin/chromium
 
 if [ -x "$CHROMIUM" ]; then
+    if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 && [ "$(id -u)" = "0" ] \
+        && command -v apt-get >/dev/null 2>&1; then
+        echo "setup_browser: installing fonts-noto-cjk with apt-get (Chinese in screenshots)..."
+        (DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+            && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk) \
+            >/dev/null 2>&1 || echo "setup_browser: fonts-noto-cjk could not be installed;" \
+            "Chinese text in screenshots will show as boxes (the tests still run)." >&2
+    fi
     exit 0
 fi
 
@@ -21,7 +30,8 @@ else
     echo "setup_browser: installing Debian's chromium with apt-get (for the browser tests)..."
     log="$(mktemp)"
     if DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1 \
-        && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >>"$log" 2>&1 \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+            >>"$log" 2>&1 \
         && [ -x "$CHROMIUM" ]; then
         rm -f "$log"
         exit 0

@@ -312,6 +312,11 @@ def test_the_verdict_never_advises_always_guessing_the_common_class():
     said = verdict(ClassScores(0.80, 0.78), {"majority": ClassScores(0.6, 0.4),
                                              "tfidf_logreg": ClassScores(0.9, 0.88)})
     assert said.startswith("TF-IDF with logistic regression beat the LSTM")
+    # a model that answers the common class every time is said to, whatever TF-IDF did
+    said = verdict(ClassScores(0.667, 0.40), {"majority": ClassScores(0.667, 0.40),
+                                              "tfidf_logreg": ClassScores(0.9, 0.88)})
+    assert said.startswith("The LSTM learnt no more than always answering the most common "
+                           "class") and "TF-IDF with logistic regression got 90.0% right" in said
 
 
 def test_texts_of_punctuation_and_a_bare_carriage_return_survive():
@@ -358,3 +363,21 @@ def test_the_coach_names_a_rare_class_the_model_overlooks():
     assert overlooked_class(per_class, np.array([60, 40]), class_weights=False) == []  # balanced
     per_class[1]["recall"] = 0.7
     assert overlooked_class(per_class, np.array([450, 50]), class_weights=False) == []
+
+
+def test_batches_hold_texts_of_similar_length_and_every_text_once_an_epoch():
+    from lstm_app.classify.tokens import POOL_BATCHES, similar_length_batches
+
+    lengths = torch.randint(1, 300, (1000,))
+    generator = torch.Generator().manual_seed(0)
+    first = similar_length_batches(lengths, 8, generator)
+    second = similar_length_batches(lengths, 8, generator)
+    for batches in (first, second):
+        rows = torch.cat(batches)
+        assert sorted(rows.tolist()) == list(range(1000)) and len(batches) == 125
+        assert all(len(b) == 8 for b in batches)
+        spread = np.mean([float(lengths[b].max() - lengths[b].min()) for b in batches])
+        assert spread < 300 / POOL_BATCHES * 3  # random batches of 8 spread over ~230
+    assert [b.tolist() for b in first] != [b.tolist() for b in second]  # each epoch its own
+    again = similar_length_batches(lengths, 8, torch.Generator().manual_seed(0))
+    assert [b.tolist() for b in again] == [b.tolist() for b in first]  # seeded

@@ -22,7 +22,8 @@ from .labelled import LabelledTexts
 from .model import Classifier, build_classifier
 from .settings import ClassifyConfig
 from .split import TextSplit, split_texts
-from .tokens import Encoded, TokenVocabulary, choose_level, encode, tokenize
+from .tokens import (Encoded, TokenVocabulary, choose_level, encode, similar_length_batches,
+                     tokenize)
 from .trained import TrainedClassifier
 
 PREDICT_BATCH = 512
@@ -84,8 +85,7 @@ def fit_classifier(data: LabelledTexts, config: ClassifyConfig,
     trained = TrainedClassifier(config, model, vocab, data.classes, TrainResult())
 
     def train_batches(generator: torch.Generator) -> SizedBatches:
-        order = torch.randperm(len(y_train), generator=generator)
-        chunks = order.split(config.batch_size)
+        chunks = similar_length_batches(train.lengths, config.batch_size, generator)
         batches = ((*_on(train.batch(rows), device), y_train[rows].to(device))
                    for rows in chunks)
         return SizedBatches(batches, len(chunks))
@@ -94,12 +94,12 @@ def fit_classifier(data: LabelledTexts, config: ClassifyConfig,
     def val_loss(net: Classifier) -> tuple[float, dict]:
         """The validation loss, and the accuracy and macro-F1 the epoch's record keeps."""
         net.eval()
-        total, predicted = 0.0, []
-        for rows in torch.arange(len(y_val)).split(PREDICT_BATCH):  # never empty (split.py)
+        total, predicted = 0.0, torch.empty(len(y_val), dtype=torch.int64)
+        for rows in by_length(val):  # never empty (split.py)
             logits, loss = net(*_on(val.batch(rows), device), y_val[rows].to(device))
             total += float(loss) * len(rows)
-            predicted.append(logits.argmax(dim=1).cpu())
-        measured = scores.scores(y_val.numpy(), torch.cat(predicted).numpy())
+            predicted[rows] = logits.argmax(dim=1).cpu()
+        measured = scores.scores(y_val.numpy(), predicted.numpy())
         return total / max(len(y_val), 1), measured.to_dict()
 
     checkpoint = (None if callbacks.on_checkpoint is None
@@ -131,9 +131,17 @@ def probabilities(model: Classifier, encoded: Encoded) -> np.ndarray:
     """(texts, classes): each text's class probabilities."""
     model.eval()
     device = next(model.parameters()).device
-    out = [torch.softmax(model(*_on(encoded.batch(rows), device))[0], dim=1).cpu()
-           for rows in torch.arange(len(encoded.lengths)).split(PREDICT_BATCH) if len(rows)]
-    return torch.cat(out).double().numpy() if out else np.zeros((0, model.shape.n_classes))
+    out = torch.zeros(len(encoded.lengths), model.shape.n_classes, dtype=torch.float64)
+    for rows in by_length(encoded):
+        out[rows] = torch.softmax(model(*_on(encoded.batch(rows), device))[0], dim=1).cpu().double()
+    return out.numpy()
+
+
+def by_length(encoded: Encoded) -> list[torch.Tensor]:
+    """Batches of rows for predicting, the texts sorted by length: each batch steps through
+    texts of about the same length (the rows go back to their places after)."""
+    return [rows for rows in torch.argsort(encoded.lengths, stable=True).split(PREDICT_BATCH)
+            if len(rows)]
 
 
 def predict(trained: TrainedClassifier, texts: list[str]) -> np.ndarray:

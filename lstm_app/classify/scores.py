@@ -78,12 +78,20 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores]) -> str:
     head = (f"The LSTM was right on {lstm.accuracy:.1%} of the test texts (macro-F1 "
             f"{lstm.macro_f1:.3f}")
     tfidf = baselines.get("tfidf_logreg")
+    majority = baselines["majority"]
+    if lstm.macro_f1 <= majority.macro_f1 + NEAR:
+        return (f"The LSTM learnt no more than always answering the most common class: macro-F1 "
+                f"{lstm.macro_f1:.3f}, the same as that guess ({majority.macro_f1:.3f}), so it "
+                f"does not tell the classes apart yet. Train it for more epochs, weigh rare "
+                f"classes up, or give it more texts"
+                + (f"; TF-IDF with logistic regression got {tfidf.accuracy:.1%} right."
+                   if tfidf is not None else "."))
     if tfidf is not None and tfidf.accuracy > lstm.accuracy + NEAR:
         return (f"TF-IDF with logistic regression beat the LSTM on the test texts "
                 f"({tfidf.accuracy:.1%} against {lstm.accuracy:.1%}; macro-F1 "
                 f"{tfidf.macro_f1:.3f} against {lstm.macro_f1:.3f}): use it, or give the LSTM "
-                f"more epochs, more texts or a smaller network.")
-    majority = baselines["majority"]
+                f"more texts or epochs (the coach below the results says what its curves "
+                f"suggest).")
     if majority.accuracy > lstm.accuracy:
         return (f"{head}), less often than always guessing the most common class "
                 f"({majority.accuracy:.1%}), which never finds the other classes (macro-F1 "

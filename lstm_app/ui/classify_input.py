@@ -118,7 +118,7 @@ def show_labelled(data: LabelledTexts, fingerprint: str, level: str, max_length:
         f"**{plain(data.text_col)}** in **{len(data.classes)}** classes from "
         f"**{plain(data.label_col)}**; the median text is {int(np.median(lengths)):,} {unit} "
         f"long, and **{longer:.0%}** are longer than the {max_length:,} {unit} read of each "
-        f"(Longest text read).")
+        f"(the setting Longest text read; the rest of a text is not read).")
     if counts.max() >= 3 * counts.min():
         st.info(f"The classes are unbalanced: the largest has {counts.max() / counts.min():.0f} "
                 f"times the texts of the smallest. Accuracy alone flatters a model that ignores "

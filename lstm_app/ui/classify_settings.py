@@ -11,11 +11,11 @@ from .keys import CLASSIFY as KEYS
 from .markdown import plain
 from .settings_form import config_from_settings, init_settings, settings_form
 
-BASIC = ["level", "max_length", "hidden_size", "epochs", "minutes"]
+BASIC = ["level", "max_length", "hidden_size", "minutes"]
 MORE = {"The network": [["embedding_dim", "num_layers", "cell"],
                         ["bidirectional", "pooling", "dropout"]],
-        "Training": [["batch_size", "lr", "patience"], ["optimizer", "lr_schedule", "grad_clip"],
-                     ["class_weights"]],
+        "Training": [["epochs", "batch_size", "lr", "patience"],
+                     ["optimizer", "lr_schedule", "grad_clip"], ["class_weights"]],
         "The texts": [["max_vocab", "val_size", "test_size", "seed"]]}
 
 

@@ -61,9 +61,9 @@ def answer(found: Explained, classes: tuple[str, ...], level: str) -> None:
                 f"{found.probabilities[found.predicted]:.1%}.")
     order = found.probabilities.argsort()[::-1][:10]
     st.dataframe(pd.DataFrame({"class": [classes[i] for i in order],
-                               "probability": found.probabilities[order]}),
+                               "probability": 100 * found.probabilities[order]}),
                  hide_index=True, column_config={"probability": st.column_config.ProgressColumn(
-                     format="percent", min_value=0.0, max_value=1.0)})
+                     format="%.1f%%", min_value=0.0, max_value=100.0, color="blue")})
     st.markdown(highlighted(found), unsafe_allow_html=True)  # every piece of it escaped
     unit = "character" if level == "char" else "word"
     st.caption(f"Green {unit}s spoke for “{plain(predicted)}”, red ones against it, the "

@@ -53,7 +53,8 @@ def headline(result: ClassifyResult) -> None:
     (st.success if wins and result.test.accuracy > result.baselines["majority"].accuracy
      else st.warning if loses else st.info)(result.verdict)
     for notice in result.notices:
-        st.caption(f"ℹ️ {plain(notice)}")
+        if notice not in result.data.notices:  # those are shown with the data, above
+            st.caption(f"ℹ️ {plain(notice)}")
     scoreboard(result)
 
 
@@ -92,7 +93,7 @@ def scoreboard(result: ClassifyResult) -> None:
                 f"{len(result.split.val):,} kept for validation)")
     st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
         "accuracy": st.column_config.ProgressColumn(format="percent", min_value=0,
-                                                    max_value=1),
+                                                    max_value=1, color="blue"),
         "macro-F1": st.column_config.NumberColumn(format="%.3f")})
     split = result.split
     st.caption(f"Leak check: {split.leaked_val:,} validation and {split.leaked_test:,} test "
