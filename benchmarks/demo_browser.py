@@ -46,7 +46,7 @@ def main() -> None:
                 if again.is_visible():  # trained before with these settings: the page offers
                     again.click()       # the earlier run; the demo trains anew
                 try:
-                    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=240_000)
+                    results.wait_for(timeout=240_000)
                 except Exception:
                     page.screenshot(path=f"/tmp/{args.demo}_demo_failed.png", full_page=True)
                     raise
