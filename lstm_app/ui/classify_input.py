@@ -69,9 +69,10 @@ def choose_labelled() -> Chosen | None:
     except ValueError as error:
         st.error(plain(error))
         return None
-    show_notices(data.notices, Chosen(data, name, ""))
-    return Chosen(data, name, fingerprint_cached(data, digest, text_col, label_col),
-                  source.get("settings", {}), repaired=tuple(source.get("repaired", ())))
+    chosen = Chosen(data, name, fingerprint_cached(data, digest, text_col, label_col),
+                    source.get("settings", {}), repaired=tuple(source.get("repaired", ())))
+    show_notices(data.notices, chosen)  # a reopened run's: what was repaired at its upload
+    return chosen
 
 
 def _pick_columns(name: str, table: pd.DataFrame, columns: list[str]):
