@@ -17,7 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .quoting import cut, printable, spreadsheet_csv
+from .quoting import cut, printable, quoted, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .runs.recording import record, start_run
 from .runs.store import RunStore
@@ -152,7 +152,7 @@ def results_table(result: ForecastResult) -> str:
     if note:
         lines.append(note)
     lines.append(result.training.message)
-    lines.append(result.verdict)
+    lines.append(printable(result.verdict))
     return "\n".join(lines)
 
 
@@ -253,12 +253,12 @@ def run_text_command(args: argparse.Namespace) -> int:
 def run_classify_command(args: argparse.Namespace) -> int:
     config = CLASSIFY.config(**given_settings(args, CLASSIFY_SETTINGS))
     data = load_labelled(Path(args.data), text_col=config.text_col, label_col=config.label_col)
-    print(f"{data.name}: {len(data.texts):,} texts in {len(data.classes)} classes "
-          f"({', '.join(f'{c} {n:,}' for c, n in zip(data.classes, data.counts))}); texts from "
-          f"'{data.text_col}', labels from '{data.label_col}'.")
+    print(f"{printable(data.name)}: {len(data.texts):,} texts in {len(data.classes)} classes "
+          f"({', '.join(f'{cut(c, 40)} {n:,}' for c, n in zip(data.classes, data.counts))}); "
+          f"texts from {quoted(data.text_col)}, labels from {quoted(data.label_col)}.")
     result = _train(args, CLASSIFY, data, config, data.name)
     for notice in result.notices:
-        print(f"note: {notice}", file=sys.stderr)
+        print(f"note: {printable(notice)}", file=sys.stderr)
     print(classify_table(result))
     _write_report(args, CLASSIFY, result)
     return 0
@@ -271,10 +271,10 @@ def classify_table(result) -> str:
     lines += [f"{BASELINE_NAMES[name]:34}{row.accuracy:>10.3f}{row.macro_f1:>10.3f}"
               for name, row in result.baselines.items()]
     lines.append(f"{'class':34}{'precision':>10}{'recall':>10}{'F1':>8}{'texts':>8}")
-    lines += [f"{c['class'][:33]:34}{c['precision']:>10.3f}{c['recall']:>10.3f}{c['f1']:>8.3f}"
+    lines += [f"{cut(c['class'], 33):34}{c['precision']:>10.3f}{c['recall']:>10.3f}{c['f1']:>8.3f}"
               f"{c['texts']:>8,}" for c in result.per_class]
     lines.append(result.training.message)
-    lines.append(result.verdict)
+    lines.append(printable(result.verdict))
     return "\n".join(lines)
 
 

@@ -148,3 +148,25 @@ def test_a_bad_file_is_said_in_a_sentence(apps, data, said):
     messages = [e.value for e in at.error] + [i.value for i in at.info]
     assert messages and said in " ".join(messages)
     assert not any(b.key == "cl_train" for b in at.button)
+
+
+def test_hostile_labels_and_column_names_are_shown_as_text(apps, app_store):
+    """Class names and columns that are markdown, a link or HTML read as written: in the
+    summary, the try-it answer and its caption (the charts and tables show text by design)."""
+    good, bad = "[点我](http://evil.example)", "<img src=x onerror=alert(1)>**差**"
+    rows = [(text, good if label == "好评" else bad) for text, label in reviews(90)]
+    at = upload(apps(PAGE), "x.csv", csv_bytes(rows, header=("**评论**", "<b>标签</b>")))
+    assert not at.error, [e.value for e in at.error]
+    line = next(m.value for m in at.markdown if " texts from the column " in m.value)
+    assert "\\*\\*评论\\*\\*" in line and "\\<b\\>标签\\</b\\>" in line
+    tiny_model(at)
+    train(at)
+    at.text_area(key="cl_try_text").input("房间很干净")
+    at.button(key="cl_try").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [m.value for m in at.markdown if "with probability" in m.value]
+    said += [c.value for c in at.caption if "spoke for" in c.value]
+    assert len(said) == 2
+    for text in said:
+        assert "](" not in text and "<img" not in text and "://" not in text
+        assert "\\[点我\\]\\(http\\:\u2060//" in text or "\\<img" in text

@@ -240,6 +240,22 @@ def test_a_hostile_csv_on_the_command_line(case, contained, capsys):
         assert all(r.status != "finished" for r in runs)
 
 
+@pytest.mark.parametrize("case", cases(CSV_CASES))
+def test_a_hostile_csv_as_labelled_texts_on_the_command_line(case, contained, capsys):
+    """The same files given to ``classify``: most hold no column of labels and are refused in
+    one line; what loads trains and is saved, its output printable."""
+    path = contained["inputs"] / f"{case.id}.csv"
+    path.write_bytes(case.data)
+    code, out, _ = cli(capsys, "classify", str(path), "--hidden-size", "4", "--embedding-dim",
+                       "4", "--epochs", "1", "--max-length", "20", "--quiet", "--save-run")
+    runs = RunStore().list()
+    if code == 0:
+        assert "Saved as run" in out and [r.status for r in runs] == ["finished"]
+        assert_printable(out)
+    else:
+        assert all(r.status != "finished" for r in runs)
+
+
 def test_a_run_on_a_file_named_like_a_path_exports_under_a_clean_name(store):
     """A file uploaded as ../../etc/passwd.csv trains a run whose downloads are named safely."""
     name = next(c.name for c in CSV_CASES if c.id == "csv_name_dot_dot")
