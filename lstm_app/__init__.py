@@ -1,5 +1,12 @@
 """LSTM Studio's engine: load a series or a text, train an LSTM on it, score it honestly.
-No Streamlit here."""
+No Streamlit here.
+
+The names below are imported when first used, not with the package: ``python -m lstm_app
+predict`` runs an exported model with ONNX Runtime and numpy only, so importing ``lstm_app``
+must not import PyTorch.
+"""
+
+import importlib
 
 import pandas as _pandas
 
@@ -9,23 +16,24 @@ if _pandas.__version__.startswith("2."):
     _pandas.set_option("future.infer_string", True)
     _pandas.set_option("mode.copy_on_write", True)
 
-from .samples import Sample, list_samples, sample_path
-from .series.loading import SeriesData, load_series
-from .series.pipeline import ForecastResult, fit_forecast, run_forecast, score_forecast, to_report
-from .series.settings import ForecastConfig
-from .series.trained import TrainedForecaster
-from .tasks import TASKS, Task
-from .text.corpus import read_text
-from .text.pipeline import TextResult, fit_text, run_text, score_text
-from .text.settings import TextConfig
-from .text.sizing import suggested_config
-from .text.trained import TrainedLanguageModel
-from .training.trainer import Callbacks, Progress, Trainer, TrainerConfig, TrainResult
+_WHERE = {
+    "Sample": "samples", "list_samples": "samples", "sample_path": "samples",
+    "SeriesData": "series.loading", "load_series": "series.loading",
+    "ForecastResult": "series.pipeline", "fit_forecast": "series.pipeline",
+    "run_forecast": "series.pipeline", "score_forecast": "series.pipeline",
+    "to_report": "series.pipeline", "ForecastConfig": "series.settings",
+    "TrainedForecaster": "series.trained", "TASKS": "tasks", "Task": "tasks",
+    "read_text": "text.corpus", "TextResult": "text.pipeline", "fit_text": "text.pipeline",
+    "run_text": "text.pipeline", "score_text": "text.pipeline", "TextConfig": "text.settings",
+    "suggested_config": "text.sizing", "TrainedLanguageModel": "text.trained",
+    "Callbacks": "training.trainer", "Progress": "training.trainer",
+    "Trainer": "training.trainer", "TrainerConfig": "training.trainer",
+    "TrainResult": "training.trainer",
+}
+__all__ = sorted(_WHERE)
 
-__all__ = [
-    "TASKS", "Callbacks", "ForecastConfig", "ForecastResult", "Progress", "Sample",
-    "SeriesData", "Task", "TextConfig", "TextResult", "TrainedForecaster",
-    "TrainedLanguageModel", "Trainer", "TrainerConfig", "TrainResult", "fit_forecast", "fit_text",
-    "list_samples", "load_series", "read_text", "run_forecast", "run_text", "score_forecast",
-    "score_text", "sample_path", "suggested_config", "to_report",
-]
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'lstm_app' has no attribute '{name}'")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)

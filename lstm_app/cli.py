@@ -17,6 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
+from .export.commands import add_predict_command, error_sentence, run_predict_command
 from .quoting import cut, printable, quoted, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .runs.recording import record, start_run
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", action="store_true", help="no progress bar")
         p.add_argument("--save-run", action="store_true", help=SAVE_RUN_HELP)
     add_runs_command(commands)
+    add_predict_command(commands)
     return parser
 
 
@@ -341,11 +343,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_classify_command(args)
         if args.command == "runs":
             return run_runs_command(args)
+        if args.command == "predict":
+            return run_predict_command(args)
     except (ValueError, OSError) as error:
-        message = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        if isinstance(error, FileNotFoundError):
-            message = f"There is no file at '{error.filename}'; check the path."
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {error_sentence(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("\nAborted.", file=sys.stderr)

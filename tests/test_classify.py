@@ -16,7 +16,8 @@ from lstm_app.classify.pipeline import (classify_report, fit_classifier, predict
                                         score_classifier)
 from lstm_app.classify.settings import ClassifyConfig
 from lstm_app.classify.split import split_texts
-from lstm_app.classify.tokens import TokenVocabulary, choose_level, encode
+from lstm_app.classify.batches import encode
+from lstm_app.classify.tokens import TokenVocabulary, choose_level
 from lstm_app.classify.trained import TrainedClassifier
 from lstm_app.training.checkpoint import WEIGHTS, weights_bytes
 
@@ -366,7 +367,7 @@ def test_the_coach_names_a_rare_class_the_model_overlooks():
 
 
 def test_batches_hold_texts_of_similar_length_and_every_text_once_an_epoch():
-    from lstm_app.classify.tokens import POOL_BATCHES, similar_length_batches
+    from lstm_app.classify.batches import POOL_BATCHES, similar_length_batches
 
     lengths = torch.randint(1, 300, (1000,))
     generator = torch.Generator().manual_seed(0)

@@ -22,8 +22,8 @@ from .labelled import LabelledTexts
 from .model import Classifier, build_classifier
 from .settings import ClassifyConfig
 from .split import TextSplit, split_texts
-from .tokens import (Encoded, TokenVocabulary, choose_level, encode, similar_length_batches,
-                     tokenize)
+from .batches import Encoded, encode, similar_length_batches
+from .tokens import TokenVocabulary, choose_level, tokenize
 from .trained import TrainedClassifier
 
 PREDICT_BATCH = 512

@@ -1,5 +1,6 @@
 """``python -m lstm_app runs list | show ID | delete ID | export-csv [--out FILE] |
-export ID --out B.zip | import B.zip``: the run store from a shell."""
+export ID --out B.zip | export-onnx ID --out DIR [--int8] | import B.zip``: the run store from a
+shell."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..quoting import printable, quoted
+from ..export.onnx_export import export_run, table_text, write_export
 from .bundle import export_bundle, import_bundle
 from .store import RunStore
 from .table import runs_csv, runs_table
@@ -35,6 +37,13 @@ def add_runs_command(commands) -> None:
                                                "report, data, a loading snippet)")
     bundle.add_argument("run_id")
     bundle.add_argument("--out", type=Path, required=True, help="the .zip to write")
+    onnx = actions.add_parser("export-onnx", help="one run's network as ONNX (checked against "
+                                                  "PyTorch first) with export.json, for "
+                                                  "'python -m lstm_app predict'")
+    onnx.add_argument("run_id")
+    onnx.add_argument("--out", type=Path, required=True, help="the folder to write")
+    onnx.add_argument("--int8", action="store_true", help="also an INT8-quantized model, "
+                                                         "scored beside the fp32 one")
     imp = actions.add_parser("import", help="add a run from a .zip bundle (checked first)")
     imp.add_argument("bundle", type=Path)
 
@@ -77,6 +86,13 @@ def run_runs_command(args: argparse.Namespace) -> int:
         run = _existing(store, args.run_id)
         args.out.write_bytes(export_bundle(store, run.id))
         print(f"Run {run.id} written to {printable(args.out)}")
+    elif args.action == "export-onnx":
+        run = _existing(store, args.run_id)
+        exported = export_run(store, run.id, args.int8)
+        write_export(exported, args.out)
+        print(table_text(exported))
+        print(f"Run {run.id} exported to {printable(args.out)} (python -m lstm_app predict "
+              f"{printable(args.out)} INPUT).")
     elif args.action == "import":
         run_id = import_bundle(store, args.bundle.read_bytes())
         print(f"Imported as run {run_id} in {store.home}")

@@ -13,25 +13,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from .intervals import floor_of, floored, future_table
 from .known import future_inputs, known_positions, network_table
-
-
-def floor_of(train_y: np.ndarray) -> float | None:
-    """A series never negative in its training span is not forecast below zero either."""
-    return 0.0 if train_y.min() >= 0 else None
-
-
-def floored(values: np.ndarray, floor: float | None) -> np.ndarray:
-    return values if floor is None else np.maximum(values, floor)
-
-
-def future_table(index: pd.Index, pred: np.ndarray, widths: dict,
-                 floor: float | None) -> pd.DataFrame:
-    """A forecast after the last observation, in original units, with its intervals."""
-    frame = pd.DataFrame({"time": index, "forecast": pred})
-    for level, w in widths.items():
-        frame[f"lower_{level}"], frame[f"upper_{level}"] = floored(pred - w, floor), pred + w
-    return frame
 
 
 def forecast_ahead(trained, series, values: torch.Tensor, known: pd.DataFrame) -> np.ndarray:

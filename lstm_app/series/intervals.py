@@ -12,6 +12,7 @@ import math
 from statistics import NormalDist
 
 import numpy as np
+import pandas as pd
 
 LEVELS = (80, 95)
 
@@ -87,3 +88,21 @@ def grouped_widths(errors: np.ndarray, group: np.ndarray, n: int,
             width = np.maximum(width, out[lower] * np.maximum(ratio, 1.0)[None, :])
         out[level] = width
     return out
+
+
+def floor_of(train_y: np.ndarray) -> float | None:
+    """A series never negative in its training span is not forecast below zero either."""
+    return 0.0 if train_y.min() >= 0 else None
+
+
+def floored(values: np.ndarray, floor: float | None) -> np.ndarray:
+    return values if floor is None else np.maximum(values, floor)
+
+
+def future_table(index: pd.Index, pred: np.ndarray, widths: dict,
+                 floor: float | None) -> pd.DataFrame:
+    """A forecast after the last observation, in original units, with its intervals."""
+    frame = pd.DataFrame({"time": index, "forecast": pred})
+    for level, w in widths.items():
+        frame[f"lower_{level}"], frame[f"upper_{level}"] = floored(pred - w, floor), pred + w
+    return frame

@@ -29,7 +29,8 @@ from . import scoreboard
 from .metrics import Scores
 from .scoreboard import LSTM
 from .statistical import statistical_forecasts
-from .ahead import floor_of, floored, forecast_ahead, future_table
+from .ahead import forecast_ahead
+from .intervals import floor_of, floored, future_table
 from .calendar import CALENDAR_NAMES, calendar_left_out
 from .known import (check_future, future_index, future_known, input_names, known_positions,
                     network_table)

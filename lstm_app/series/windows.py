@@ -17,9 +17,12 @@ span before it, which is fine: those values are in the past at the forecast orig
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:  # only named in annotations: loading a series needs no PyTorch
+    import torch
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from ..encodings import NOTICES, decode_legacy
 
@@ -100,8 +99,9 @@ class CharVocab:
     def encode(self, text: str) -> list[int]:
         return [self.stoi_.get(c, 0) for c in text]
 
-    def ids(self, text: str) -> torch.Tensor:
-        """``encode`` as a tensor, vectorised: a 20 MB text takes a fraction of a second."""
+    def ids(self, text: str):
+        """``encode`` as an int64 tensor, vectorised: a 20 MB text takes a fraction of a second."""
+        import torch  # here, not above: `predict` reads vocabularies without PyTorch
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         known = np.array([ord(c) for c in self.itos_[1:]], dtype=np.uint32)  # sorted, as fitted
         pos = np.searchsorted(known, codes).clip(max=max(len(known) - 1, 0))
@@ -147,8 +147,9 @@ class WordVocab:
     def encode(self, text: str) -> list[int]:
         return [self.stoi_.get(token, 0) for token in tokenize(text)]
 
-    def ids(self, text: str) -> torch.Tensor:
-        """``encode`` as a tensor."""
+    def ids(self, text: str):
+        """``encode`` as an int64 tensor."""
+        import torch
         return torch.tensor(self.encode(text), dtype=torch.int64)
 
     def decode(self, ids) -> str:

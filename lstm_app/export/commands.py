@@ -1,0 +1,97 @@
+"""``python -m lstm_app predict MODEL_DIR INPUT``: an exported model at work from a shell, with
+ONNX Runtime and numpy only. ``__main__`` sends this command here before the rest of the
+command line (which imports PyTorch) is loaded; bad input is one sentence and status 2, as
+everywhere."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ..quoting import printable, spreadsheet_csv
+from .predict import ExportedModel, classify, forecast, generate, texts_of
+
+EXIT_BAD_INPUT = 2
+
+
+def add_predict_command(commands) -> None:
+    p = commands.add_parser(
+        "predict", help="run a model exported with 'runs export-onnx' (ONNX Runtime, no "
+                        "PyTorch): the next horizon of a CSV series, text after a prompt, or "
+                        "the labels of a CSV of texts")
+    p.add_argument("model_dir", type=Path, help="the folder 'runs export-onnx' wrote")
+    p.add_argument("input", help="a forecaster: the CSV series; a language model: the prompt "
+                                 "(or @FILE for a file's text); a classifier: the CSV of texts")
+    p.add_argument("--out", type=Path, help="write the forecast, text or labels here")
+    p.add_argument("--int8", action="store_true", help="use the INT8 model of the export")
+    p.add_argument("--future", type=Path, metavar="FUTURE.csv",
+                   help="a forecaster with known-ahead inputs: their planned values")
+    p.add_argument("--length", type=int, default=200, help="a language model: tokens to write")
+    p.add_argument("--temperature", type=float, default=0.8,
+                   help="a language model: 0 always takes the likeliest token")
+    p.add_argument("--top-k", type=int, default=0, help="a language model: sample from the k "
+                                                        "likeliest tokens only (0: all)")
+    p.add_argument("--seed", type=int, default=None, help="a language model: the sampling seed")
+    p.add_argument("--text-col", help="a classifier: the column of texts (default: the one it "
+                                      "trained on, if the file has it)")
+
+
+def run_predict_command(args: argparse.Namespace) -> int:
+    model = ExportedModel.open(args.model_dir, args.int8)
+    if model.task == "forecast":
+        future = None
+        if args.future is not None:
+            future = pd.read_csv(args.future)
+            future = future.set_index(pd.to_datetime(future.iloc[:, 0])).iloc[:, 1:]
+        _write(args.out, forecast(model, args.input, future).assign(method="LSTM")
+               .to_csv(index=False), "Forecast")
+    elif model.task == "text":
+        if not 1 <= args.length <= 100_000:
+            raise ValueError("--length must be between 1 and 100,000 tokens.")
+        prompt = (Path(args.input[1:]).read_text(encoding="utf-8") if args.input.startswith("@")
+                  else args.input)
+        _write(args.out, generate(model, prompt, args.length, args.temperature, args.top_k,
+                                  args.seed), "Text")
+    else:
+        texts, column = texts_of(args.input, args.text_col,
+                                 model.manifest["settings"].get("text_col"))
+        probs = classify(model, texts)
+        classes = model.manifest["classes"]
+        table = pd.DataFrame({column: texts,
+                              "label": [classes[i] for i in probs.argmax(axis=1)]})
+        for i, name in enumerate(classes):
+            table[f"p({name})"] = probs[:, i].round(6)
+        _write(args.out, spreadsheet_csv(table), "Labels")
+    return 0
+
+
+def _write(out: Path | None, text: str, what: str) -> None:
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(f"{what} written to {printable(out)}")
+
+
+def main(argv: list[str]) -> int:
+    """The predict command alone, without loading the rest of the command line."""
+    parser = argparse.ArgumentParser(prog="python -m lstm_app")
+    add_predict_command(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return run_predict_command(args)
+    except (ValueError, OSError) as error:
+        print(f"error: {error_sentence(error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def error_sentence(error: ValueError | OSError) -> str:
+    """What the command line says of bad input: the refusal's own sentence, or for a file
+    that cannot be read, which file and why."""
+    if isinstance(error, FileNotFoundError):
+        return f"There is no file at '{printable(error.filename)}'; check the path."
+    return printable(error.strerror if isinstance(error, OSError) and error.strerror
+                     else str(error))

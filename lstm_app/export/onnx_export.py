@@ -1,0 +1,234 @@
+"""A run's network as ONNX: traced with ``torch.onnx.export``, checked against PyTorch on the run's
+own validation data before it is offered (at most 1e-4 apart in fp32), optionally quantized to
+8-bit integer weights with ONNX Runtime's dynamic quantization, and every form scored on the
+same data with the task's metric, its size and its latency at batch 1 side by side.
+
+The files: ``model.onnx`` (fp32), ``model.int8.onnx`` (with ``int8``), and ``export.json``
+(manifest.py: the task, its settings, the scaler or vocabulary, labels, the inputs and outputs
+with their shapes, the check and the table). ``python -m lstm_app predict`` runs them with ONNX
+Runtime and numpy only.
+
+Tracing runs in a fresh process: in torch 2.13 a second export in one process can come out with
+the text length fixed to the example's (seen on the classifier), which the check would refuse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .manifest import FP32, INT8, TOLERANCE, make_manifest
+from .specs import GraphSpec, Runner, spec_for
+
+log = logging.getLogger(__name__)
+TRACE_SECONDS = 600
+LATENCY_SECONDS = 1.0  # timing of each form at batch 1: as many calls as fit, at most 200
+
+
+@dataclass
+class Exported:
+    files: dict[str, bytes]    # model.onnx, model.int8.onnx (with int8), export.json
+    manifest: dict
+    table: list[dict]          # one row per form: PyTorch, ONNX fp32, ONNX INT8
+
+
+def export_run(store, run_id: str, int8: bool = False) -> Exported:
+    """The ONNX files of a saved run (its kept weights, checked on its own data)."""
+    from ..runs.recording import load_run
+    task, trained, data = load_run(store, run_id)
+    return export_trained(task.name, trained, data, int8, run_id)
+
+
+def write_export(exported: Exported, folder: Path) -> None:
+    """The files into ``folder`` (made if needed); an INT8 model left there by an earlier
+    export goes, so that the folder holds one export."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if INT8 not in exported.files:
+        (folder / INT8).unlink(missing_ok=True)
+    for name, data in exported.files.items():
+        (folder / name).write_bytes(data)
+
+
+def table_text(exported: Exported) -> str:
+    """The table of forms as the command line prints it."""
+    metric = exported.manifest["metric"]
+    lines = [f"{'':12}{'size':>12}{'batch-1 latency':>18}{metric:>28}"]
+    for row in exported.table:
+        lines.append(f"{row['form']:12}{row['bytes'] / 1024:>9,.1f} KB{row['latency_ms']:>15.3f} ms"
+                     f"{row[metric]:>28.4f}")
+    check = exported.manifest["check"]
+    lines.append(f"ONNX fp32 matches PyTorch on {check['batches']} batches of the run's validation "
+                 f"data to {check['largest_difference']:.1e} (at most {check['tolerance']:.0e}).")
+    return "\n".join(lines)
+
+
+def export_trained(task: str, trained, data, int8: bool = False,
+                   run_id: str | None = None) -> Exported:
+    """The ONNX files of a trained network of ``task`` and their table; a ValueError in words
+    when it cannot be exported or its outputs do not match PyTorch's."""
+    spec = spec_for(task, trained, data)
+    fp32 = traced(spec)
+    session = _session(fp32)
+    difference = _largest_difference(spec, _runner(session, spec.inputs))
+    if not difference <= TOLERANCE:
+        raise ValueError(f"The ONNX model's outputs differ from PyTorch's by {difference:.1e} on "
+                         f"this run's validation data (at most {TOLERANCE:.0e} is accepted), so "
+                         f"it is not offered. Please report this run's settings.")
+    forms = [("PyTorch", None, trained.model), ("ONNX fp32", fp32, session)]
+    if int8:
+        small = quantized(fp32)
+        forms.append(("ONNX INT8", small, _session(small)))
+    table = []
+    for name, blob, runs in forms:
+        if blob is None:
+            net, size = trained.model, _weights_bytes(spec.graph)
+            call = lambda: _torch_call(spec)
+        else:
+            run = _runner(runs, spec.inputs)
+            net, size = spec.stand_in(run), len(blob)
+            call = (lambda run=run: run([t.numpy() for t in spec.one]))
+        table.append({"form": name, "bytes": size, "latency_ms": latency_ms(call),
+                      spec.metric_name: spec.metric(net)})
+    files = {FP32: fp32}
+    if int8:
+        files[INT8] = forms[2][1]
+    manifest = make_manifest(task, run_id, spec, difference, table, int8)
+    files["export.json"] = manifest_bytes(manifest)
+    return Exported(files, manifest, table)
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    import json
+    return json.dumps(manifest, indent=1, ensure_ascii=False, allow_nan=False,
+                      default=_json_number).encode("utf-8")
+
+
+def _json_number(value):
+    if isinstance(value, (np.integer, np.floating)):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def traced(spec: GraphSpec) -> bytes:
+    """The graph as fp32 ONNX bytes, traced in a fresh Python process (this module run as a
+    program on a pickled graph)."""
+    with tempfile.TemporaryDirectory() as folder:
+        job, out = Path(folder) / "graph.pt", Path(folder) / FP32
+        torch.save({"graph": spec.graph, "example": spec.example, "inputs": spec.inputs,
+                    "outputs": spec.outputs, "dynamic": spec.dynamic}, job)
+        done = subprocess.run([sys.executable, "-m", __name__, str(job), str(out)],
+                              capture_output=True, text=True, timeout=TRACE_SECONDS)
+        if done.returncode != 0 or not out.is_file():
+            log.error("ONNX export failed: %s", done.stderr[-4000:])
+            raise ValueError("The network could not be traced to ONNX (the details are in the "
+                             "app's log); please report this run's settings.")
+        return out.read_bytes()
+
+
+def _trace(job: Path, out: Path) -> None:
+    import onnx
+    spec = torch.load(job, weights_only=False)  # written by traced() just now
+    dims = {}
+    shapes = tuple({axis: dims.setdefault(name, torch.export.Dim(name, min=1))
+                    for axis, name in spec["dynamic"].get(input_name, {}).items()}
+                   for input_name in spec["inputs"])
+    with contextlib.redirect_stdout(io.StringIO()):
+        torch.onnx.export(spec["graph"], spec["example"], str(out),
+                          input_names=list(spec["inputs"]), output_names=list(spec["outputs"]),
+                          dynamic_shapes=shapes, external_data=False, verbose=False)
+    out.write_bytes(_without_notes(onnx.load(str(out))).SerializeToString())
+
+
+def _without_notes(model):
+    """The model less what the exporter notes for debugging (each node's Python stack and
+    names, the intermediate shapes): two thirds of a small model's file."""
+    def strip(graph):
+        del graph.value_info[:]
+        for node in graph.node:
+            node.doc_string = ""
+            del node.metadata_props[:]
+            for attribute in node.attribute:
+                if attribute.g.node:
+                    strip(attribute.g)
+    strip(model.graph)
+    del model.metadata_props[:]
+    return model
+
+
+def quantized(fp32: bytes) -> bytes:
+    """8-bit integer weights for the recurrent, linear and embedding layers (ONNX Runtime's
+    dynamic quantization: activations are quantized as they come)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / FP32, Path(folder) / INT8
+        source.write_bytes(fp32)
+        root = logging.getLogger()
+        level, root.level = root.level, logging.ERROR  # its advice to pre-process: for CNNs
+        try:
+            quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
+        return target.read_bytes()
+
+
+def _session(model: bytes):
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()  # as PyTorch, for a fair comparison
+    options.log_severity_level = 3
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def _runner(session, inputs: tuple[str, ...]) -> Runner:
+    def run(arrays: list[np.ndarray]) -> list[np.ndarray]:
+        return session.run(None, dict(zip(inputs, arrays)))
+    return run
+
+
+@torch.no_grad()
+def _largest_difference(spec: GraphSpec, run: Runner) -> float:
+    """The largest absolute difference between PyTorch's and ONNX Runtime's outputs over the
+    check batches."""
+    worst = 0.0
+    for batch in spec.check:
+        expected = spec.graph(*batch)
+        expected = expected if isinstance(expected, tuple) else (expected,)
+        got = run([t.numpy() for t in batch])
+        for e, g in zip(expected, got):
+            worst = max(worst, float(np.abs(e.numpy().astype(np.float64) - g).max()))
+    return worst
+
+
+@torch.no_grad()
+def _torch_call(spec: GraphSpec):
+    return spec.graph(*spec.one)
+
+
+def latency_ms(call) -> float:
+    """The median milliseconds of ``call``, after a few calls to warm it."""
+    for _ in range(3):
+        call()
+    times, started = [], time.perf_counter()
+    while len(times) < 200 and time.perf_counter() - started < LATENCY_SECONDS:
+        begin = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - begin)
+    return 1000 * float(np.median(times))
+
+
+def _weights_bytes(graph) -> int:
+    return sum(t.numel() * t.element_size() for t in graph.state_dict().values())
+
+
+if __name__ == "__main__":  # traced(): python -m lstm_app.export.onnx_export JOB OUT
+    _trace(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -1,0 +1,169 @@
+"""An exported model at work with ONNX Runtime and numpy only (PyTorch is never imported): the
+next horizon of a CSV series, text generated from a prompt, the labels of a CSV of texts.
+
+``Exported.open(folder)`` reads export.json and the ONNX file (fp32, or INT8 where exported and
+asked for); each task's function then prepares its input exactly as the app does (the same
+loaders, columns, scaler or vocabulary) and runs the graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from ..classify.tokens import UNKNOWN, TokenVocabulary
+from ..csv_table import read_csv_table
+from ..quoting import quoted
+from ..series.intervals import future_table
+from ..series.known import future_inputs, future_known, network_table
+from ..series.loading import load_series
+from ..text.corpus import vocab_from_dict
+from .manifest import read_manifest
+
+BATCH = 256  # texts per run of the classifier
+
+
+@dataclass
+class ExportedModel:
+    manifest: dict
+    session: object          # onnxruntime.InferenceSession
+    form: str                # "fp32" or "int8"
+
+    @classmethod
+    def open(cls, folder: Path, int8: bool = False) -> "ExportedModel":
+        import onnxruntime as ort
+        manifest = read_manifest(folder)
+        form = "int8" if int8 else "fp32"
+        name = manifest.get("files", {}).get(form)
+        if name is None:
+            raise ValueError("This export has no INT8 model; export the run again with --int8, "
+                             "or leave --int8 out.")
+        path = Path(folder) / str(name)
+        if not path.is_file() or path.parent != Path(folder):
+            raise ValueError(f"The model file {quoted(name)} is missing from {quoted(folder)}; "
+                             f"export the run again.")
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        try:
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception:  # ONNX Runtime's own error for a damaged or foreign file
+            raise ValueError(f"{quoted(path.name)} is not a model ONNX Runtime can read (damaged, "
+                             f"or not written by this export); export the run again.") from None
+        expected = [i["name"] for i in manifest["inputs"]]
+        if [i.name for i in session.get_inputs()] != expected:
+            raise ValueError(f"{quoted(path.name)} does not take the inputs export.json names "
+                             f"({', '.join(expected)}): the files do not belong together; "
+                             f"export the run again.")
+        return cls(manifest, session, form)
+
+    @property
+    def task(self) -> str:
+        return self.manifest["task"]
+
+    def run(self, *arrays: np.ndarray) -> list[np.ndarray]:
+        names = [i["name"] for i in self.manifest["inputs"]]
+        return self.session.run(None, dict(zip(names, arrays)))
+
+
+# --- forecaster -----------------------------------------------------------------------------
+
+def forecast(model: ExportedModel, source, future=None) -> pd.DataFrame:
+    """The next horizon after the last value of the series in ``source`` (a CSV), in its own
+    units with the run's intervals: time, forecast, lower_80, upper_80, lower_95, upper_95."""
+    m = model.manifest
+    settings = SimpleNamespace(**m["settings"])
+    series = load_series(source, time_col=settings.time_col, value_col=settings.value_col,
+                         covariates=tuple(settings.covariates))
+    names = tuple(m["inputs_read"])
+    mean, std = np.asarray(m["scaler"]["mean"]), np.asarray(m["scaler"]["std"])
+    lookback, horizon = m["lookback"], m["horizon"]
+    values = (network_table(series, settings, names) - mean) / std
+    if len(values) < lookback:
+        raise ValueError(f"The series has {len(values)} values; this model reads the last "
+                         f"{lookback}. Give it at least that many.")
+    arrays = [values[-lookback:][None].astype(np.float32)]
+    known = future_known(series, settings, horizon, future)
+    if m["known_positions"]:
+        rows = (future_inputs(series, settings, names, known) - mean) / std
+        arrays.append(rows[:, m["known_positions"]][None].astype(np.float32))
+    scaled = model.run(*arrays)[0][0].astype(np.float64)
+    pred = scaled * std[0] + mean[0]
+    floor = m["floor"]
+    if floor is not None:
+        pred = np.maximum(pred, floor)
+    widths = {level: np.asarray(w) for level, w in m["widths"].items()}
+    return future_table(known.index, pred, widths, floor)
+
+
+# --- language model -------------------------------------------------------------------------
+
+def generate(model: ExportedModel, prompt: str, length: int, temperature: float = 1.0,
+             top_k: int = 0, seed: int | None = None) -> str:
+    """The prompt and ``length`` tokens written after it, one step at a time with the state
+    carried; ``temperature`` 0 always takes the likeliest token (as the app's greedy)."""
+    m = model.manifest
+    vocab = vocab_from_dict(m["vocab"])
+    rng = np.random.default_rng(seed)
+    ids = vocab.encode(prompt) or [vocab.stoi_.get("\n", 1)]
+    zeros = np.zeros((m["layers"], 1, m["hidden_size"]), np.float32)
+    state = [zeros, zeros] if m["cell"] == "lstm" else [zeros]
+    logits, *state = model.run(np.asarray([ids], np.int64), *state)
+    logits = logits[0, -1].astype(np.float64)
+    written = []
+    for _ in range(length):
+        logits[0] = -np.inf  # id 0 is the unknown token
+        if temperature <= 0:
+            token = int(np.argmax(logits))
+        else:
+            token = _sampled(logits / temperature, top_k, rng)
+        written.append(vocab.decode([token]))
+        logits, *state = model.run(np.asarray([[token]], np.int64), *state)
+        logits = logits[0, -1].astype(np.float64)
+    return prompt + "".join(written)
+
+
+def _sampled(logits: np.ndarray, top_k: int, rng: np.random.Generator) -> int:
+    if 0 < top_k < len(logits):
+        cutoff = np.partition(logits, -top_k)[-top_k]
+        logits = np.where(logits < cutoff, -np.inf, logits)
+    p = np.exp(logits - logits.max())
+    return int(rng.choice(len(p), p=p / p.sum()))
+
+
+# --- classifier -----------------------------------------------------------------------------
+
+def classify(model: ExportedModel, texts: list[str]) -> np.ndarray:
+    """(texts, classes): each text's class probabilities, read as the classifier read its
+    training texts (their first ``max_length`` tokens)."""
+    m = model.manifest
+    vocab = TokenVocabulary(m["vocab"]["level"], tuple(m["vocab"]["tokens"]))
+    ids = [vocab.ids(text)[:m["max_length"]] or [UNKNOWN] for text in texts]
+    lengths = np.asarray([len(i) for i in ids], np.int64)
+    out = np.zeros((len(texts), len(m["classes"])))
+    order = np.argsort(lengths, kind="stable")  # batches of similar lengths pad little
+    for start in range(0, len(order), BATCH):
+        rows = order[start:start + BATCH]
+        tokens = np.zeros((len(rows), lengths[rows].max()), np.int64)
+        for r, row in enumerate(rows):
+            tokens[r, :lengths[row]] = ids[row]
+        out[rows] = model.run(tokens, lengths[rows])[0]
+    return out
+
+
+def texts_of(source, text_col: str | None, trained_col: str | None) -> tuple[list[str], str]:
+    """The texts of a CSV to classify and the column they came from: ``text_col`` if given,
+    else the column the model was trained on if the file has it, else its only column, else
+    the column with the longest cells."""
+    table, _ = read_csv_table(source, None, [])
+    if text_col is not None and text_col not in table.columns:
+        raise ValueError(f"The file has no column {quoted(text_col)}; its columns are "
+                         f"{', '.join(quoted(c) for c in table.columns[:8])}.")
+    column = text_col or (trained_col if trained_col in table.columns else None)
+    if column is None:
+        lengths = {c: table[c].dropna().astype(str).str.len().mean() for c in table.columns}
+        column = max(table.columns, key=lambda c: lengths[c] if lengths[c] == lengths[c] else 0)
+    return table[column].fillna("").astype(str).tolist(), column

@@ -1,0 +1,190 @@
+"""What exporting each task's network needs: its graph (graphs.py) with example inputs and
+their dynamic axes, the run's own validation data in batches (outputs compared with PyTorch's),
+a batch of one (latency), the task's metric computed with any network standing in for the
+trained one (PyTorch's, or an ONNX Runtime session behind a stand-in), and what export.json says
+of the task (scaler or vocabulary, labels, settings).
+
+Metrics: a forecaster's test MASE (the run's backtest windows), a language model's validation
+loss in nats per token, a classifier's test accuracy: each exactly as the run's own report
+computes it, with only the network swapped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..classify.batches import encode
+from ..classify.pipeline import by_length, data_split, probabilities
+from ..series.intervals import floor_of
+from ..series.known import future_known, known_positions, network_table
+from ..series.pipeline import score_forecast
+from ..text.pipeline import validation_loss, validation_streams
+from ..text.spans import split_text
+from ..text.streams import chunks
+from .graphs import ClassifierGraph, ForecasterGraph, LanguageModelGraph
+
+Runner = Callable[[list[np.ndarray]], list[np.ndarray]]  # inputs in order -> outputs in order
+CHECK_BATCHES = 8  # batches of validation data compared with PyTorch
+
+
+@dataclass
+class GraphSpec:
+    graph: nn.Module
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    dynamic: dict                          # input name -> {axis: name}
+    example: tuple[torch.Tensor, ...]      # traced: every dynamic axis longer than 1
+    check: list[tuple[torch.Tensor, ...]]  # the run's validation data, in batches
+    one: tuple[torch.Tensor, ...]          # a batch of one, for latency
+    metric_name: str
+    metric: Callable[[nn.Module], float]   # the task's metric with this network in the model's place
+    stand_in: Callable[[Runner], nn.Module]
+    manifest: dict                         # what export.json says of the task
+
+
+def spec_for(task: str, trained, data) -> GraphSpec:
+    if task not in SPECS:
+        raise ValueError("A run of many series cannot be exported to ONNX yet; export a run of "
+                         "one series, a text or a classifier.")
+    return SPECS[task](trained, data)
+
+
+class _StandIn(nn.Module):
+    """A network whose outputs come from ``run`` (an ONNX Runtime session): what a task's
+    scoring reads of its model (``shape``, ``eval``, a parameter for the device) is there."""
+
+    def __init__(self, shape, run: Runner):
+        super().__init__()
+        self.shape, self.run_graph = shape, run
+        self.anchor = nn.Parameter(torch.zeros(1), requires_grad=False)
+
+    def outputs(self, *tensors) -> list[torch.Tensor]:
+        return [torch.from_numpy(np.asarray(out)) for out in
+                self.run_graph([t.detach().cpu().numpy() for t in tensors if t is not None])]
+
+
+# --- forecaster -----------------------------------------------------------------------------
+
+class _ForecasterStandIn(_StandIn):
+    def forward(self, x, targets=None, future=None):
+        pred = self.outputs(x.float(), None if future is None else future.float())[0]
+        loss = None if targets is None else nn.functional.mse_loss(pred, targets)
+        return pred, loss
+
+
+def _forecast(trained, series) -> GraphSpec:
+    config, model = trained.config, trained.model
+    values = torch.as_tensor(trained.scaler.transform(network_table(series, config,
+                                                                    trained.inputs)),
+                             dtype=torch.float32)
+    positions = known_positions(trained.inputs, config)
+    lookback, horizon = config.lookback, config.horizon
+    windows = values[:-horizon].unfold(0, lookback, 1).transpose(1, 2)      # views, as training
+    future = (values[lookback:, positions].unfold(0, horizon, 1).transpose(1, 2)
+              if positions else None)
+    last = len(windows)
+    picks = [torch.arange(max(0, last - 64 * (i + 1)), last - 64 * i) for i in range(CHECK_BATCHES)
+             if last - 64 * i > 0]
+    batch = lambda ids: (windows[ids],) + ((future[ids],) if future is not None else ())
+    inputs = ("window", "future") if positions else ("window",)
+    dynamic = {"window": {0: "batch"}, "future": {0: "batch"}}
+    result = score_forecast(replace(trained, config=replace(config, statistical_seconds=0)),
+                            series)
+    train = result.split.train
+    manifest = {"settings": _plain(asdict(config)), "inputs_read": list(trained.inputs),
+                "scaler": trained.scaler.to_dict(), "known_positions": positions,
+                "lookback": lookback, "horizon": horizon, "freq": series.freq,
+                "floor": floor_of(series.frame[series.value_col].to_numpy()[train[0]:train[1]]),
+                "widths": {level: list(map(float, w)) for level, w in result.widths.items()},
+                "future_known": list(future_known(series, config, horizon).columns)}
+    return GraphSpec(ForecasterGraph(model), inputs, ("forecast",),
+                     {k: v for k, v in dynamic.items() if k in inputs},
+                     batch(torch.tensor([0, last - 1])),
+                     [batch(ids) for ids in picks], batch(torch.tensor([last - 1])),
+                     "test MASE", lambda net: _test_mase(trained, series, net),
+                     lambda run: _ForecasterStandIn(model.shape, run), manifest)
+
+
+def _test_mase(trained, series, net) -> float:
+    config = replace(trained.config, statistical_seconds=0)
+    mase = score_forecast(replace(trained, config=config, model=net), series).test.mase
+    return float("nan") if mase is None else mase
+
+
+# --- language model -------------------------------------------------------------------------
+
+class _LanguageModelStandIn(_StandIn):
+    def forward(self, x, targets=None, state=None, last_only=False):
+        shape = self.shape
+        if state is None:
+            zeros = torch.zeros(shape.num_layers, x.shape[0], shape.hidden_size)
+            state = (zeros, zeros) if shape.cell == "lstm" else zeros
+        parts = state if isinstance(state, tuple) else (state,)
+        logits, *new = self.outputs(x.long(), *parts)
+        if last_only:
+            logits = logits[:, -1:]
+        loss = None if targets is None else nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+        return logits, loss, tuple(new) if len(new) == 2 else new[0]
+
+
+def _text(trained, text) -> GraphSpec:
+    config, model, vocab = trained.config, trained.model, trained.vocab
+    _, val_text = split_text(text, config.val_fraction)
+    streams = validation_streams(vocab.ids(val_text), config.seq_len)
+    lstm = model.shape.cell == "lstm"
+    zeros = lambda batch: torch.zeros(model.shape.num_layers, batch, model.shape.hidden_size)
+    state = lambda batch: (zeros(batch), zeros(batch)) if lstm else (zeros(batch),)
+    check = [(x, *state(x.shape[0])) for x, _ in list(chunks(streams, config.seq_len))[:CHECK_BATCHES]]
+    inputs = ("tokens", "h", "c") if lstm else ("tokens", "h")
+    outputs = ("logits", "h_out", "c_out") if lstm else ("logits", "h_out")
+    dynamic = {"tokens": {0: "batch", 1: "steps"}, "h": {1: "batch"}, "c": {1: "batch"}}
+    manifest = {"settings": _plain(asdict(config)), "vocab": vocab.to_dict(),
+                "layers": model.shape.num_layers, "hidden_size": model.shape.hidden_size,
+                "cell": model.shape.cell}
+    return GraphSpec(LanguageModelGraph(model), inputs, outputs,
+                     {k: v for k, v in dynamic.items() if k in inputs},
+                     (torch.ones(2, 2, dtype=torch.int64), *state(2)), check,
+                     (streams[:1, :1], *state(1)), "validation nats per token",
+                     lambda net: validation_loss(net, streams, config.seq_len),
+                     lambda run: _LanguageModelStandIn(model.shape, run), manifest)
+
+
+# --- classifier -----------------------------------------------------------------------------
+
+class _ClassifierStandIn(_StandIn):
+    def forward(self, tokens, lengths, targets=None):
+        probs = self.outputs(tokens.long(), lengths.long())[0]
+        return torch.log(probs.double().clamp(min=1e-30)).float(), None
+
+
+def _classify(trained, data) -> GraphSpec:
+    config, model = trained.config, trained.model
+    split = data_split(data, config)
+    val = encode([data.texts[i] for i in split.val], trained.vocab, config.max_length)
+    test = encode([data.texts[i] for i in split.test], trained.vocab, config.max_length)
+    check = [val.batch(rows) for rows in by_length(val)][:CHECK_BATCHES]
+    median = torch.argsort(val.lengths)[len(val.lengths) // 2:][:1]
+    y_test = data.y[split.test]
+    accuracy = lambda net: float((probabilities(net, test).argmax(axis=1) == y_test).mean())
+    manifest = {"settings": _plain(asdict(config)),
+                "vocab": {"level": trained.vocab.level, "tokens": list(trained.vocab.tokens)},
+                "classes": list(trained.classes), "max_length": config.max_length}
+    return GraphSpec(ClassifierGraph(model), ("tokens", "lengths"), ("probabilities",),
+                     {"tokens": {0: "batch", 1: "steps"}, "lengths": {0: "batch"}},
+                     (torch.ones(2, 2, dtype=torch.int64), torch.tensor([2, 1])), check,
+                     val.batch(median), "test accuracy", accuracy,
+                     lambda run: _ClassifierStandIn(model.shape, run), manifest)
+
+
+def _plain(settings: dict) -> dict:
+    """Settings as JSON holds them (tuples as lists)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}
+
+
+SPECS = {"forecast": _forecast, "text": _text, "classify": _classify}

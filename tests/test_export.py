@@ -1,0 +1,197 @@
+"""ONNX export (issue 16): each task's network traced, checked against PyTorch, quantized and
+scored; the exported graphs equal to the trained networks; ``predict`` with ONNX Runtime and
+numpy only, PyTorch never imported; damaged and mismatched files refused in a sentence."""
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from lstm_app.classify.labelled import load_labelled
+from lstm_app.classify.model import Classifier, ClassifierShape
+from lstm_app.classify.pipeline import fit_classifier, predict as classifier_predict
+from lstm_app.classify.settings import ClassifyConfig
+from lstm_app.export.graphs import ClassifierGraph
+from lstm_app.export.onnx_export import export_trained, write_export
+from lstm_app.export.predict import ExportedModel, classify, forecast, generate
+from lstm_app.samples import sample_path
+from lstm_app.series.loading import load_series
+from lstm_app.series.pipeline import fit_forecast, score_forecast
+from lstm_app.series.settings import ForecastConfig
+from lstm_app.text.corpus import read_text
+from lstm_app.text.generate import generate as torch_generate
+from lstm_app.text.pipeline import fit_text
+from lstm_app.text.settings import TextConfig
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    """A small trained network of each task, exported with its INT8 form into a folder."""
+    torch.manual_seed(0)
+    series = load_series(sample_path("promo_sales"))  # known-ahead inputs and the calendar
+    text, _ = read_text(sample_path("shakespeare_excerpt"))
+    labelled = load_labelled(sample_path("hotel_reviews_zh"))
+    trained = {
+        "forecast": (fit_forecast(series, ForecastConfig(epochs=2, hidden_size=16,
+                                                         statistical_seconds=0)), series),
+        "text": (fit_text(text, TextConfig(hidden_size=32, num_layers=2, epochs=1)), text),
+        "classify": (fit_classifier(labelled, ClassifyConfig(
+            hidden_size=16, embedding_dim=16, epochs=1, max_length=60)), labelled)}
+    done = {}
+    for task, (model, data) in trained.items():
+        exported = export_trained(task, model, data, int8=True, run_id=f"run-{task}")
+        folder = tmp_path_factory.mktemp(task)
+        write_export(exported, folder)
+        done[task] = (exported, folder, model, data)
+    return done
+
+
+@pytest.mark.parametrize("task", ["forecast", "text", "classify"])
+def test_each_export_matches_pytorch_and_scores_its_int8_form(exports, task):
+    exported, folder, _, _ = exports[task]
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    assert manifest["task"] == task and manifest["run"] == f"run-{task}"
+    assert manifest["check"]["largest_difference"] <= 1e-4 and manifest["check"]["batches"] >= 1
+    assert [row["form"] for row in manifest["table"]] == ["PyTorch", "ONNX fp32", "ONNX INT8"]
+    metric = manifest["metric"]
+    torch_row, fp32, int8 = manifest["table"]
+    assert fp32[metric] == pytest.approx(torch_row[metric], rel=1e-4)
+    # INT8 moves the metric a little (measured on these small models: well under 2%)
+    assert int8[metric] == pytest.approx(torch_row[metric], rel=0.05)
+    assert int8["bytes"] < fp32["bytes"] and all(r["latency_ms"] > 0 for r in manifest["table"])
+    assert sorted(p.name for p in folder.iterdir()) == ["export.json", "model.int8.onnx",
+                                                        "model.onnx"]
+
+
+@pytest.mark.parametrize("cell, bidirectional, layers, pooling", itertools.product(
+    ["lstm", "gru"], [True, False], [1, 2], ["last", "max", "mean", "attention"]))
+def test_the_classifier_graph_equals_the_packed_network(cell, bidirectional, layers, pooling):
+    """Padding never reaches a text's outputs: the graph reverses each text within its own
+    length for the backward direction."""
+    torch.manual_seed(1)
+    model = Classifier(ClassifierShape(30, 3, 8, 6, layers, 0.1, cell, bidirectional,
+                                       pooling)).eval()
+    lengths = torch.tensor([5, 1, 9, 3])
+    tokens = torch.randint(1, 30, (4, 9)) * (torch.arange(9)[None] < lengths[:, None])
+    with torch.no_grad():
+        expected = torch.softmax(model(tokens, lengths)[0], dim=1)
+        got = ClassifierGraph(model)(tokens, lengths)
+    assert torch.allclose(got, expected, atol=1e-6)
+
+
+def test_a_peephole_network_is_refused_in_words():
+    model = Classifier(ClassifierShape(30, 2, 8, 6, cell="peephole"))
+    with pytest.raises(ValueError, match="peephole LSTM cannot be exported to ONNX yet"):
+        ClassifierGraph(model)
+
+
+def test_greedy_generation_step_by_step_equals_pytorch(exports):
+    _, folder, trained, _ = exports["text"]
+    model = ExportedModel.open(folder)
+    expected = torch_generate(trained.model, trained.vocab, "ROMEO:", 50, greedy=True)
+    assert generate(model, "ROMEO:", 50, temperature=0) == expected
+
+
+def test_the_classifier_export_gives_pytorch_probabilities(exports):
+    _, folder, trained, data = exports["classify"]
+    texts = data.texts[:300] + ["", "   ", "从未见过的字" * 40]
+    got = classify(ExportedModel.open(folder), texts)
+    assert np.abs(got - classifier_predict(trained, texts)).max() < 1e-4
+
+
+def test_the_forecast_export_gives_the_runs_future_forecast(exports):
+    _, folder, trained, series = exports["forecast"]
+    result = score_forecast(trained, series)
+    got = forecast(ExportedModel.open(folder), sample_path("promo_sales"))
+    lstm = result.futures.get("lstm", result.forecast)
+    assert list(got.columns) == list(lstm.columns)
+    assert np.allclose(got["forecast"], lstm["forecast"], atol=1e-3)
+    assert np.allclose(got["upper_95"], lstm["upper_95"], atol=1e-3)
+
+
+def predict_without_torch(*argv: str) -> subprocess.CompletedProcess:
+    """``python -m lstm_app predict …`` in a Python where importing PyTorch fails."""
+    code = ("import sys, runpy; sys.modules['torch'] = None; "
+            f"sys.argv = ['lstm_app', *{list(argv)!r}]; "
+            "runpy.run_module('lstm_app', run_name='__main__', alter_sys=True)")
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_predict_runs_every_task_without_pytorch(exports, tmp_path):
+    forecast_dir, text_dir, classify_dir = (exports[t][1] for t in ("forecast", "text",
+                                                                    "classify"))
+    out = tmp_path / "forecast.csv"
+    done = predict_without_torch("predict", str(forecast_dir), str(sample_path("promo_sales")),
+                                 "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["time", "forecast", "lower_80", "upper_80", "lower_95",
+                                   "upper_95", "method"] and len(table) == 7
+    done = predict_without_torch("predict", str(text_dir), "ROMEO:", "--length", "40",
+                                 "--seed", "3", "--int8")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ROMEO:") and len(done.stdout) > 40
+    texts = tmp_path / "reviews.csv"
+    texts.write_text("评论,id\n房间很干净，服务很好,1\n=HYPERLINK(\"x\"),2\n太吵了，不会再来,3\n",
+                     encoding="utf-8")
+    out = tmp_path / "labels.csv"
+    done = predict_without_torch("predict", str(classify_dir), str(texts), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    labels = pd.read_csv(out)
+    classes = json.loads((classify_dir / "export.json").read_text(encoding="utf-8"))["classes"]
+    shares = [f"p({name})" for name in classes]
+    assert list(labels.columns) == ["评论", "label", *shares] and len(labels) == 3
+    assert labels["评论"][1] == "'=HYPERLINK(\"x\")"  # a formula is not run by a spreadsheet
+    assert set(labels["label"]) <= set(classes)
+    assert np.allclose(labels[shares].sum(axis=1), 1, atol=1e-5)
+
+
+def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_path):
+    _, classify_dir, _, _ = exports["classify"]
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    for name in ("export.json", "model.onnx"):
+        (damaged / name).write_bytes((classify_dir / name).read_bytes())
+    (damaged / "model.onnx").write_bytes(b"not a model at all")
+    done = predict_without_torch("predict", str(damaged), "x.csv")
+    assert done.returncode == 2 and "is not a model ONNX Runtime can read" in done.stderr
+    assert "Traceback" not in done.stderr
+    # the text model's graph behind the classifier's export.json
+    (damaged / "model.onnx").write_bytes((exports["text"][1] / "model.onnx").read_bytes())
+    done = predict_without_torch("predict", str(damaged), "x.csv")
+    assert done.returncode == 2 and "do not belong together" in done.stderr
+    done = predict_without_torch("predict", str(tmp_path), "x.csv")
+    assert done.returncode == 2 and "holds no export.json" in done.stderr
+    (damaged / "export.json").write_text('{"format": "something else"}', encoding="utf-8")
+    done = predict_without_torch("predict", str(damaged), "x.csv")
+    assert done.returncode == 2 and "does not describe a model exported by LSTM Studio" in done.stderr
+    done = predict_without_torch("predict", str(classify_dir), "x.csv", "--int8")
+    assert done.returncode == 2 and "could not be opened" in done.stderr  # x.csv
+
+
+def test_runs_export_onnx_on_the_command_line(tmp_path):
+    env = {**os.environ, "LSTM_APP_HOME": str(tmp_path / "home")}
+    run = lambda *argv: subprocess.run([sys.executable, "-m", "lstm_app", *argv], cwd=REPO,
+                                       capture_output=True, text=True, timeout=300, env=env)
+    done = run("classify", str(sample_path("hotel_reviews_zh")), "--hidden-size", "8",
+               "--embedding-dim", "8", "--epochs", "1", "--max-length", "30", "--quiet",
+               "--save-run")
+    assert done.returncode == 0, done.stderr
+    run_id = done.stdout.split("Saved as run ")[1].split()[0]
+    out = tmp_path / "onnx"
+    done = run("runs", "export-onnx", run_id, "--out", str(out), "--int8")
+    assert done.returncode == 0, done.stderr
+    assert "ONNX INT8" in done.stdout and "test accuracy" in done.stdout
+    assert (out / "model.int8.onnx").is_file()
+    done = run("runs", "export-onnx", run_id, "--out", str(out))  # again, without INT8
+    assert done.returncode == 0 and not (out / "model.int8.onnx").exists()
+    done = run("runs", "export-onnx", "nope", "--out", str(out))
+    assert done.returncode == 2 and "There is no run 'nope'" in done.stderr
