@@ -804,3 +804,42 @@ def test_a_refused_bundle_says_why_and_adds_nothing(app, store):
         "This file is not a .zip bundle; export a run from the Runs page or with "
         "'python -m lstm_app runs export'."]
     assert len(store.list()) == 1
+
+
+# --- ONNX export on the Runs page ------------------------------------------------------------
+
+def test_a_run_exports_to_onnx_with_its_table_and_download(app, store):
+    import json
+    import zipfile
+
+    run_id, _ = recorded_forecast(store)
+    at = ok(app(RUNS).run())
+    select(at, 0)
+    at.button(key="runs_onnx").click().run()
+    ok(at)
+    [frame] = [d.value for d in at.dataframe if "batch-1 latency (ms)" in d.value.columns]
+    assert list(frame["form"]) == ["PyTorch", "ONNX fp32", "ONNX INT8"]
+    assert frame["test MASE"].notna().all() and (frame["size (KB)"] > 0).all()
+    [said] = [c.value for c in at.caption if "matches PyTorch" in c.value]
+    assert "INT8 is " in said and "3–4×" in said
+    [button] = [b for b in at.get("download_button") if b.key == "runs_onnx_download"]
+    assert button.proto.label == "Download the ONNX export (.zip)"
+    exported = at.session_state["runs_onnx_done"][1]
+    from lstm_app.export.onnx_export import export_zip
+    with zipfile.ZipFile(io.BytesIO(export_zip(exported))) as archive:
+        assert sorted(archive.namelist()) == ["export.json", "model.int8.onnx", "model.onnx"]
+        assert json.loads(archive.read("export.json"))["run"] == run_id
+
+
+def test_a_peephole_run_says_why_it_cannot_be_exported(app, store):
+    series = load_series(AIRLINE, name=AIRLINE.name)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=4, num_layers=1, epochs=1,
+                            cell="peephole")
+    run_id = start_run(store, "forecast", series, config, series.name, series.name)
+    record(store.home, run_id, "forecast", series, config)
+    at = ok(app(RUNS).run())
+    select(at, 0)
+    at.button(key="runs_onnx").click().run()
+    ok(at)
+    assert any("peephole LSTM cannot be exported to ONNX yet" in i.value for i in at.info)
+    assert not [b for b in at.get("download_button") if b.key == "runs_onnx_download"]

@@ -195,3 +195,50 @@ def test_runs_export_onnx_on_the_command_line(tmp_path):
     assert done.returncode == 0 and not (out / "model.int8.onnx").exists()
     done = run("runs", "export-onnx", "nope", "--out", str(out))
     assert done.returncode == 2 and "There is no run 'nope'" in done.stderr
+
+
+def test_a_bundle_carries_the_export_and_importing_checks_it_against_the_weights(tmp_path):
+    import io
+    import zipfile
+
+    from lstm_app.runs.onnx_export import export_run
+    from lstm_app.runs.bundle import BundleError, export_bundle, import_bundle
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.runs.store import RunStore
+
+    store = RunStore(tmp_path / "home")
+    data = load_labelled(sample_path("hotel_reviews_zh"))
+    runs = []
+    for seed in (0, 1):
+        config = ClassifyConfig(hidden_size=8, embedding_dim=8, epochs=1, max_length=30,
+                                seed=seed)
+        run_id = start_run(store, "classify", data, config, "reviews", data.name)
+        record(store.home, run_id, "classify", data, config)
+        export_run(store, run_id, int8=seed == 0)
+        runs.append(run_id)
+    bundle = export_bundle(store, runs[0])
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    assert {"model.onnx", "model.int8.onnx", "export.json"} <= set(members)
+    new_id = import_bundle(store, bundle)
+    folder = store.run_dir(new_id)
+    assert (folder / "model.onnx").read_bytes() == members["model.onnx"]
+    assert json.loads((folder / "export.json").read_text(encoding="utf-8"))["run"] == new_id
+
+    def rezipped(**changes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for name, content in {**members, **changes}.items():
+                if content is not None:
+                    archive.writestr(name, content)
+        return out.getvalue()
+
+    other = (store.run_dir(runs[1]) / "model.onnx").read_bytes()  # another seed's weights
+    before = len(store.list())
+    for changes, said in [({"model.onnx": other}, "model.onnx does not match its weights"),
+                          ({"model.onnx": b"junk"}, "is not a model ONNX Runtime can read"),
+                          ({"export.json": None}, "its ONNX export is incomplete"),
+                          ({"model.int8.onnx": None}, "does not describe the model it carries")]:
+        with pytest.raises(BundleError, match=said):
+            import_bundle(store, rezipped(**changes))
+    assert len(store.list()) == before  # a refused bundle adds nothing

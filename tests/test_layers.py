@@ -25,12 +25,13 @@ ALLOWED = {part: allowed | ({"quoting"} if part != "quoting" else set()) for par
     "class_charts": {"charts"},
     "filenames": set(),
     "tasks": {"training", "series", "text", "classify"},
-    "runs": {"training", "series", "text", "tasks", "filenames"},
-    "cli": {"training", "series", "text", "classify", "tasks", "runs"},
-    "__main__": {"cli"},
+    "export": {"training", "series", "text", "classify", "csv_table"},
+    "runs": {"training", "series", "text", "tasks", "filenames", "export"},
+    "cli": {"training", "series", "text", "classify", "tasks", "runs", "export"},
+    "__main__": {"cli", "export"},
     "__init__": {"training", "series", "text", "tasks", "samples"},
     "ui": {"training", "series", "text", "classify", "csv_table", "tasks", "runs", "inside",
-           "charts", "class_charts", "samples", "filenames"},
+           "charts", "class_charts", "samples", "filenames", "export"},
 }.items()}
 
 

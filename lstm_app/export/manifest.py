@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..quoting import quoted
+
 FP32, INT8, MANIFEST = "model.onnx", "model.int8.onnx", "export.json"
+FILES = (FP32, INT8, MANIFEST)  # an export; a run's folder and its bundle may hold one
 FORMAT, VERSION = "lstm-studio-onnx", 1
 TOLERANCE = 1e-4
 TASKS = ("forecast", "text", "classify")
@@ -45,18 +48,23 @@ def read_manifest(folder: Path) -> dict:
     not one this product writes."""
     path = Path(folder) / MANIFEST
     if not path.is_file():
-        raise ValueError(f"{folder} holds no {MANIFEST}: give the folder that "
+        raise ValueError(f"{quoted(folder)} holds no {MANIFEST}: give the folder that "
                          f"'python -m lstm_app runs export-onnx' wrote.")
+    return manifest_from_bytes(path.read_bytes(), f"{MANIFEST} in {quoted(folder)}")
+
+
+def manifest_from_bytes(data: bytes, where: str = MANIFEST) -> dict:
+    """An export.json's content, checked (``where`` names it in the refusal)."""
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError(f"{MANIFEST} in {folder} is not readable JSON; export the run "
-                         f"again.") from None
+        raise ValueError(f"{where} is not readable JSON; export the run again.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or \
-            manifest.get("task") not in TASKS or not isinstance(manifest.get("inputs"), list):
-        raise ValueError(f"{MANIFEST} in {folder} does not describe a model exported by LSTM "
-                         f"Studio; export the run again.")
+            manifest.get("task") not in TASKS or not isinstance(manifest.get("inputs"), list) \
+            or not isinstance(manifest.get("files"), dict):
+        raise ValueError(f"{where} does not describe a model exported by LSTM Studio; export "
+                         f"the run again.")
     if manifest.get("version") != VERSION:
-        raise ValueError(f"{MANIFEST} in {folder} was written by another version of LSTM "
-                         f"Studio (format {manifest.get('version')!r}); export the run again.")
+        raise ValueError(f"{where} was written by another version of LSTM Studio; export the "
+                         f"run again.")
     return manifest

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .manifest import FP32, INT8, TOLERANCE, make_manifest
+from .manifest import FILES, FP32, INT8, MANIFEST, TOLERANCE, make_manifest, manifest_from_bytes
 from .specs import GraphSpec, Runner, spec_for
 
 log = logging.getLogger(__name__)
@@ -42,11 +42,33 @@ class Exported:
     table: list[dict]          # one row per form: PyTorch, ONNX fp32, ONNX INT8
 
 
-def export_run(store, run_id: str, int8: bool = False) -> Exported:
-    """The ONNX files of a saved run (its kept weights, checked on its own data)."""
-    from ..runs.recording import load_run
-    task, trained, data = load_run(store, run_id)
-    return export_trained(task.name, trained, data, int8, run_id)
+def checked_bundled(task: str, trained, data, files: dict[str, bytes]) -> dict[str, bytes]:
+    """The ONNX export a bundle carries (``files``: all of the bundle's), once it holds
+    together and its fp32 model gives the bundle's weights' outputs on the data to 1e-4; {}
+    when it carries none. A ValueError in words otherwise."""
+    present = {name: files[name] for name in FILES if name in files}
+    if not present:
+        return {}
+    if MANIFEST not in present or FP32 not in present:
+        raise ValueError(f"its ONNX export is incomplete: it needs {MANIFEST} and {FP32}.")
+    manifest = manifest_from_bytes(present[MANIFEST], f"the bundle's {MANIFEST}")
+    if manifest["task"] != task or (INT8 in present) != ("int8" in manifest["files"]):
+        raise ValueError(f"its {MANIFEST} does not describe the model it carries.")
+    spec = spec_for(task, trained, data)
+    sessions = {}
+    for name in (FP32, INT8):
+        if name in present:
+            try:
+                sessions[name] = _session(present[name])
+            except Exception:  # ONNX Runtime's own error for a damaged or foreign file
+                raise ValueError(f"its {name} is not a model ONNX Runtime can read.") from None
+            if [i.name for i in sessions[name].get_inputs()] != list(spec.inputs):
+                raise ValueError(f"its {name} does not take this run's inputs.")
+    difference = _largest_difference(spec, _runner(sessions[FP32], spec.inputs))
+    if not difference <= TOLERANCE:
+        raise ValueError(f"its {FP32} does not match its weights (outputs {difference:.1e} "
+                         f"apart on its data).")
+    return present
 
 
 def write_export(exported: Exported, folder: Path) -> None:
@@ -69,7 +91,36 @@ def table_text(exported: Exported) -> str:
     check = exported.manifest["check"]
     lines.append(f"ONNX fp32 matches PyTorch on {check['batches']} batches of the run's validation "
                  f"data to {check['largest_difference']:.1e} (at most {check['tolerance']:.0e}).")
-    return "\n".join(lines)
+    return "\n".join(lines + [speed_sentence(exported)]).rstrip("\n")
+
+
+def speed_sentence(exported: Exported) -> str:
+    """Whether INT8 made this model faster here, in words: the tutorials promise 3-4x."""
+    rows = {row["form"]: row for row in exported.table}
+    if "ONNX INT8" not in rows:
+        return ""
+    fp32, int8 = rows["ONNX fp32"], rows["ONNX INT8"]
+    ratio = fp32["latency_ms"] / max(int8["latency_ms"], 1e-9)
+    size = int8["bytes"] / fp32["bytes"]
+    change = (int8[exported.manifest["metric"]] / fp32[exported.manifest["metric"]] - 1
+              if fp32[exported.manifest["metric"]] else 0.0)
+    speed = (f"{ratio:.1f}× as fast as fp32" if ratio >= 1.05 else
+             "no faster than fp32" if ratio >= 0.95 else f"{1 / ratio:.1f}× slower than fp32")
+    promise = ("so the 3–4× speed-up the INT8 tutorials promise holds here" if ratio >= 3 else
+               "so the 3–4× speed-up the INT8 tutorials promise does not hold for this model "
+               "on this CPU at batch 1")
+    return (f"INT8 is {size:.0%} of the fp32 file, changes the {exported.manifest['metric']} "
+            f"by {change:+.2%}, and answers one input {speed}, {promise}.")
+
+
+def export_zip(exported: Exported) -> bytes:
+    """The export's files in one .zip (the page's download)."""
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in exported.files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def export_trained(task: str, trained, data, int8: bool = False,

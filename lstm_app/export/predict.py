@@ -44,8 +44,8 @@ class ExportedModel:
                              "or leave --int8 out.")
         path = Path(folder) / str(name)
         if not path.is_file() or path.parent != Path(folder):
-            raise ValueError(f"The model file {quoted(name)} is missing from {quoted(folder)}; "
-                             f"export the run again.")
+            raise ValueError(f"The model file {quoted(name)} is missing from "
+                             f"{quoted(folder)}; export the run again.")
         options = ort.SessionOptions()
         options.log_severity_level = 3
         try:

@@ -5,7 +5,9 @@ A bundle holds ``manifest.json`` (what the run is, its status, scores and histor
 (``vocab.json``), ``report.json``, the data it trained on (``data.csv`` with ``series.json``,
 ``text.txt``, or a classifier's ``texts.csv`` with ``labelled.json``), the text samples
 (``samples.json``) or misclassified texts (``mistakes.csv``) and ``load_run.py``, a snippet
-showing how to use it from Python.
+showing how to use it from Python; and, once the run was exported to ONNX, its export
+(``model.onnx``, ``model.int8.onnx``, ``export.json``), which importing checks against the
+weights (the fp32 model's outputs within 1e-4 of theirs on the bundle's data).
 
 Importing checks everything before anything is written, so a refused bundle has no side effect:
 the file is a zip under the size cap, with only known flat member names (nothing can land
@@ -25,6 +27,10 @@ import zipfile
 import zlib
 from dataclasses import asdict
 
+from ..export.manifest import FILES as ONNX_FILES
+from ..export.manifest import MANIFEST as ONNX_MANIFEST
+from ..export.manifest import manifest_from_bytes
+from ..export.onnx_export import checked_bundled, manifest_bytes
 from ..filenames import bundle_name
 from ..quoting import listed, quoted
 from ..tasks import TASKS, Task, task_named
@@ -72,7 +78,8 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, default=str))
-        for name in sorted((COMMON | task_named(run.task).file_names) - {"manifest.json"}):
+        for name in sorted((COMMON | task_named(run.task).file_names | set(ONNX_FILES))
+                           - {"manifest.json"}):
             if (folder / name).exists():
                 zf.write(folder / name, name)
         what = {"text": "sample", "classify": "test"}.get(run.task, "forecast")
@@ -95,11 +102,12 @@ def import_bundle(store: RunStore, data: bytes, owner: str | None = None) -> str
         data_value = task.data_from_files(files)
         trained = task.trained.from_files(files, training)
         result = task.score(trained, data_value)
+        onnx = checked_bundled(task.name, trained, data_value, files)
     except BundleError:
         raise
     except ValueError as error:
         raise BundleError(f"The bundle is refused: {error}") from None
-    return _write_run(store, task, manifest, data_value, trained, result, owner)
+    return _write_run(store, task, manifest, data_value, trained, result, owner, onnx)
 
 
 def _manifest(files: dict[str, bytes]) -> tuple[dict, Task]:
@@ -114,7 +122,7 @@ def _manifest(files: dict[str, bytes]) -> tuple[dict, Task]:
     if not isinstance(manifest.get("task"), str) or manifest["task"] not in TASKS:
         raise BundleError(f"The bundle's task must be one of: {', '.join(TASKS)}.")
     task = TASKS[manifest["task"]]
-    unknown = set(files) - COMMON - task.file_names
+    unknown = set(files) - COMMON - task.file_names - set(ONNX_FILES)
     if unknown:
         raise BundleError(f"The bundle holds files a {task.name} run never has: "
                           f"{listed(sorted(unknown))}.")
@@ -147,7 +155,7 @@ def _keeps_best(files: dict[str, bytes]) -> bool:
 
 
 def _write_run(store: RunStore, task: Task, manifest: dict, data_value, trained,
-               result, owner: str | None = None) -> str:
+               result, owner: str | None = None, onnx: dict | None = None) -> str:
     """Everything checked: now write. A failure while writing removes the half-made run."""
     data_files = task.data_files(data_value)
     # The store cuts an over-long name or note from a bundle made elsewhere to its caps.
@@ -159,6 +167,10 @@ def _write_run(store: RunStore, task: Task, manifest: dict, data_value, trained,
                           note=str(manifest.get("note") or ""), owner=owner)
     try:
         for name, content in data_files.items():
+            store.write_bytes(run_id, name, content)
+        for name, content in (onnx or {}).items():  # checked against the weights
+            if name == ONNX_MANIFEST:  # now this run's export
+                content = manifest_bytes({**manifest_from_bytes(content), "run": run_id})
             store.write_bytes(run_id, name, content)
         for record in trained.training.history:
             store.add_epoch(run_id, record)
@@ -180,7 +192,7 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
     except zipfile.BadZipFile:
         raise BundleError("This file is not a .zip bundle; export a run from the Runs page or "
                           "with 'python -m lstm_app runs export'.") from None
-    allowed = COMMON.union(*(task.file_names for task in TASKS.values()))
+    allowed = COMMON.union(ONNX_FILES, *(task.file_names for task in TASKS.values()))
     infos = zf.infolist()
     for info in infos:
         name = info.filename

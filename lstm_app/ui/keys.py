@@ -164,6 +164,10 @@ class RunsKeys:
     scores: str = "runs_scores"
     every_setting: str = "runs_every_setting"
     bundle: str = "runs_bundle"
+    onnx_int8: str = "runs_onnx_int8"          # the ONNX export: INT8 too, the button, the
+    onnx: str = "runs_onnx"                    # download, and the last export (session state)
+    onnx_download: str = "runs_onnx_download"
+    onnx_done: str = "runs_onnx_done"
     edit: str = "runs_edit"
     delete: str = "runs_delete"
     delete_confirm: str = "runs_delete_confirm"

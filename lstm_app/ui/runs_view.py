@@ -15,6 +15,7 @@ from ..runs.table import runs_csv, runs_table, scores_side_by_side, settings_sid
 from ..tasks import TASKS
 from .keys import RUNS
 from .markdown import plain
+from .onnx_view import onnx_export
 from .people import current_user, team_mode
 
 PAGES = {"forecast": "pages/forecast.py", "panel": "pages/forecast.py", "text": "pages/text.py",
@@ -111,6 +112,7 @@ def run_actions(store: RunStore, run: Run) -> None:
                           help="The weights, settings, report and data in one file, with a "
                                "snippet that loads it in Python; import it here or with "
                                "python -m lstm_app runs import.")
+    onnx_export(store, run)
     if not can_change(run, current_user()):
         st.caption("Shared with you: you can open and download it; its owner can rename, "
                    "share or delete it.")

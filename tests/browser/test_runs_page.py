@@ -188,6 +188,50 @@ def test_the_runs_page_selects_renames_and_deletes_a_run(page: Page, app_server,
 
 
 
+# --- 2b. the ONNX export of a run -----------------------------------------------------------
+
+
+def test_a_run_exports_to_onnx_and_the_zip_downloads(page: Page, app_server, app_home):
+    """A finished run, exported from its row: the table of PyTorch, ONNX fp32 and INT8, the
+    sentence on INT8's speed, and a .zip holding both models and export.json."""
+    import io
+    import json
+    import zipfile
+
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.samples import sample_path
+    from lstm_app.series.loading import load_series
+    from lstm_app.series.settings import ForecastConfig
+
+    store = RunStore(app_home)
+    series = load_series(sample_path("airline_passengers"), name="airline_passengers.csv")
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=2)
+    name = f"onnx demo {uuid.uuid4().hex[:8]}"
+    run_id = start_run(store, "forecast", series, config, name, series.name)
+    record(store.home, run_id, "forecast", series, config)
+    open_task_page(page, app_server, "runs", "Runs", "runs_search")
+    search(page, name)
+    click_row(page, 0)
+    expect(this_run(page)).to_be_visible()
+    main(page).get_by_text("Export to ONNX (run it without PyTorch)").click()  # no rerun
+    run_and_wait(page, lambda: main(page).get_by_role("button", name="Export to ONNX").click(),
+                 timeout=120_000)
+    expect(main(page)).to_contain_text("matches PyTorch on", timeout=60_000)
+    expect(main(page)).to_contain_text("INT8 is ")
+    assert_no_traceback(page)
+    quiet(page)
+    shot(page, "runs_page_06_onnx")
+    with page.expect_download() as info:
+        main(page).get_by_role("button", name="Download the ONNX export (.zip)").click()
+    download = info.value
+    assert re.fullmatch(rf"onnx_demo_[0-9a-f]+-{run_id}-onnx\.zip", download.suggested_filename), (
+        download.suggested_filename)
+    with zipfile.ZipFile(io.BytesIO(open(download.path(), "rb").read())) as archive:
+        assert sorted(archive.namelist()) == ["export.json", "model.int8.onnx", "model.onnx"]
+        manifest = json.loads(archive.read("export.json"))
+    assert manifest["run"] == run_id and manifest["task"] == "forecast"
+
+
 # --- 3. the selection after the table changes under it (bugs) -------------------------------
 
 
