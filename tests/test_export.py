@@ -19,7 +19,7 @@ from lstm_app.classify.pipeline import fit_classifier, predict as classifier_pre
 from lstm_app.classify.settings import ClassifyConfig
 from lstm_app.export.graphs import ClassifierGraph
 from lstm_app.export.onnx_export import export_trained, write_export
-from lstm_app.export.predict import ExportedModel, classify, forecast, generate
+from lstm_app.export.predict import ExportedModel, classify, forecast, generate, series_for
 from lstm_app.samples import sample_path
 from lstm_app.series.loading import load_series
 from lstm_app.series.pipeline import fit_forecast, score_forecast
@@ -109,7 +109,8 @@ def test_the_classifier_export_gives_pytorch_probabilities(exports):
 def test_the_forecast_export_gives_the_runs_future_forecast(exports):
     _, folder, trained, series = exports["forecast"]
     result = score_forecast(trained, series)
-    got = forecast(ExportedModel.open(folder), sample_path("promo_sales"))
+    model = ExportedModel.open(folder)
+    got = forecast(model, series_for(model, sample_path("promo_sales")))
     lstm = result.futures.get("lstm", result.forecast)
     assert list(got.columns) == list(lstm.columns)
     assert np.allclose(got["forecast"], lstm["forecast"], atol=1e-3)
@@ -173,6 +174,12 @@ def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_p
     (damaged / "export.json").write_text('{"format": "something else"}', encoding="utf-8")
     done = predict_without_torch("predict", str(damaged), "x.csv")
     assert done.returncode == 2 and "does not describe a model exported by LSTM Studio" in done.stderr
+    (damaged / "export.json").write_text(
+        (classify_dir / "export.json").read_text(encoding="utf-8").replace(
+            '"classes": [', '"classes": 3, "was": ['), encoding="utf-8")
+    (damaged / "model.onnx").write_bytes((classify_dir / "model.onnx").read_bytes())
+    done = predict_without_torch("predict", str(damaged), "x.csv")
+    assert done.returncode == 2 and "is damaged (its classes is not" in done.stderr, done.stderr
     done = predict_without_torch("predict", str(classify_dir), "x.csv", "--int8")
     assert done.returncode == 2 and "could not be opened" in done.stderr  # x.csv
 

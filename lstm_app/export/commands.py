@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..quoting import printable, spreadsheet_csv
-from .predict import ExportedModel, classify, forecast, generate, texts_of
+from ..text.corpus import read_text
+from .predict import ExportedModel, classify, forecast, generate, series_for, texts_of
 
 EXIT_BAD_INPUT = 2
 
@@ -42,17 +43,15 @@ def add_predict_command(commands) -> None:
 def run_predict_command(args: argparse.Namespace) -> int:
     model = ExportedModel.open(args.model_dir, args.int8)
     if model.task == "forecast":
-        future = None
-        if args.future is not None:
-            future = pd.read_csv(args.future)
-            future = future.set_index(pd.to_datetime(future.iloc[:, 0])).iloc[:, 1:]
-        _write(args.out, forecast(model, args.input, future).assign(method="LSTM")
-               .to_csv(index=False), "Forecast")
+        series = series_for(model, args.input, args.future)
+        for notice in series.notices:
+            print(f"note: {printable(notice)}", file=sys.stderr)
+        _write(args.out, forecast(model, series).assign(method="LSTM").to_csv(index=False),
+               "Forecast")
     elif model.task == "text":
         if not 1 <= args.length <= 100_000:
             raise ValueError("--length must be between 1 and 100,000 tokens.")
-        prompt = (Path(args.input[1:]).read_text(encoding="utf-8") if args.input.startswith("@")
-                  else args.input)
+        prompt = read_text(Path(args.input[1:]))[0] if args.input.startswith("@") else args.input
         _write(args.out, generate(model, prompt, args.length, args.temperature, args.top_k,
                                   args.seed), "Text")
     else:
@@ -60,7 +59,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
                                  model.manifest["settings"].get("text_col"))
         probs = classify(model, texts)
         classes = model.manifest["classes"]
-        table = pd.DataFrame({column: texts,
+        table = pd.DataFrame({column if column != "label" else "text": texts,
                               "label": [classes[i] for i in probs.argmax(axis=1)]})
         for i, name in enumerate(classes):
             table[f"p({name})"] = probs[:, i].round(6)
@@ -69,8 +68,11 @@ def run_predict_command(args: argparse.Namespace) -> int:
 
 
 def _write(out: Path | None, text: str, what: str) -> None:
+    """To the file ``out`` as it is; to the terminal without the control characters a terminal
+    would obey (line breaks kept)."""
     if out is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        lines = text.rstrip("\n").split("\n")
+        sys.stdout.write("\n".join(printable(line) for line in lines) + "\n")
     else:
         out.write_text(text, encoding="utf-8")
         print(f"{what} written to {printable(out)}")

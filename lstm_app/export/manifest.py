@@ -30,14 +30,10 @@ def make_manifest(task: str, run_id: str | None, spec, difference: float, table:
                 for name, t in zip(names, tensors)]
     outputs = spec.graph(*spec.example)
     outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-    out_dynamic = {name: {0: "batch"} for name in spec.outputs}
-    if task == "text":
-        out_dynamic = {"logits": {0: "batch", 1: "steps"}, "h_out": {1: "batch"},
-                       "c_out": {1: "batch"}}
     return {"format": FORMAT, "version": VERSION, "task": task, "run": run_id,
             "files": {"fp32": FP32, **({"int8": INT8} if int8 else {})},
             "inputs": described(spec.inputs, spec.example, spec.dynamic),
-            "outputs": described(spec.outputs, outputs, out_dynamic),
+            "outputs": described(spec.outputs, outputs, spec.output_axes),
             "check": {"largest_difference": difference, "tolerance": TOLERANCE,
                       "batches": len(spec.check)},
             "metric": spec.metric_name, "table": table, **spec.manifest}
@@ -67,4 +63,51 @@ def manifest_from_bytes(data: bytes, where: str = MANIFEST) -> dict:
     if manifest.get("version") != VERSION:
         raise ValueError(f"{where} was written by another version of LSTM Studio; export the "
                          f"run again.")
+    broken = _broken_field(manifest)
+    if broken:
+        raise ValueError(f"{where} is damaged (its {broken} is not what an export writes); "
+                         f"export the run again.")
     return manifest
+
+
+def _broken_field(m: dict) -> str | None:
+    """The first field of an export.json that predict reads and that is missing or of the
+    wrong kind; None when all are sound."""
+    words = lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)
+    numbers = lambda v: isinstance(v, list) and all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+    count = lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1
+    settings = m.get("settings")
+    checks = {"inputs": isinstance(m["inputs"], list) and all(
+                  isinstance(i, dict) and isinstance(i.get("name"), str) for i in m["inputs"]),
+              "files": all(isinstance(v, str) for v in m["files"].values()),
+              "settings": isinstance(settings, dict)}
+    if m["task"] == "forecast":
+        names, scaler = m.get("inputs_read"), m.get("scaler")
+        checks.update({
+            "inputs_read": words(names) and bool(names),
+            "scaler": isinstance(scaler, dict) and numbers(scaler.get("mean"))
+            and numbers(scaler.get("std")) and isinstance(names, list)
+            and len(scaler["mean"]) == len(scaler["std"]) == len(names),
+            "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
+            "known_positions": isinstance(m.get("known_positions"), list) and all(
+                isinstance(i, int) and 0 <= i < len(names or []) for i in m["known_positions"]),
+            "freq": m.get("freq") is None or isinstance(m.get("freq"), str),
+            "floor": m.get("floor") is None or numbers([m.get("floor")]),
+            "widths": isinstance(m.get("widths"), dict) and all(
+                numbers(w) and len(w) == m.get("horizon") for w in m["widths"].values()),
+            "settings": isinstance(settings, dict) and words(settings.get("covariates"))
+            and all(isinstance(settings.get(k), (str, type(None)))
+                    for k in ("time_col", "value_col"))})
+    elif m["task"] == "text":
+        checks.update({"vocab": isinstance(m.get("vocab"), dict),
+                       "layers": count(m.get("layers")),
+                       "hidden_size": count(m.get("hidden_size")),
+                       "cell": m.get("cell") in ("lstm", "gru")})
+    else:
+        vocab = m.get("vocab")
+        checks.update({"vocab": isinstance(vocab, dict) and vocab.get("level") in ("char", "word")
+                       and words(vocab.get("tokens")),
+                       "classes": words(m.get("classes")) and len(m["classes"]) >= 2,
+                       "max_length": count(m.get("max_length"))})
+    return next((name for name, sound in checks.items() if not sound), None)

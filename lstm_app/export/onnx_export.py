@@ -75,8 +75,8 @@ def write_export(exported: Exported, folder: Path) -> None:
     """The files into ``folder`` (made if needed); an INT8 model left there by an earlier
     export goes, so that the folder holds one export."""
     folder.mkdir(parents=True, exist_ok=True)
-    if INT8 not in exported.files:
-        (folder / INT8).unlink(missing_ok=True)
+    for name in FILES:
+        (folder / name).unlink(missing_ok=True)
     for name, data in exported.files.items():
         (folder / name).write_bytes(data)
 
@@ -86,8 +86,9 @@ def table_text(exported: Exported) -> str:
     metric = exported.manifest["metric"]
     lines = [f"{'':12}{'size':>12}{'batch-1 latency':>18}{metric:>28}"]
     for row in exported.table:
+        value = "n/a" if row[metric] is None else f"{row[metric]:.4f}"
         lines.append(f"{row['form']:12}{row['bytes'] / 1024:>9,.1f} KB{row['latency_ms']:>15.3f} ms"
-                     f"{row[metric]:>28.4f}")
+                     f"{value:>28}")
     check = exported.manifest["check"]
     lines.append(f"ONNX fp32 matches PyTorch on {check['batches']} batches of the run's validation "
                  f"data to {check['largest_difference']:.1e} (at most {check['tolerance']:.0e}).")
@@ -102,15 +103,15 @@ def speed_sentence(exported: Exported) -> str:
     fp32, int8 = rows["ONNX fp32"], rows["ONNX INT8"]
     ratio = fp32["latency_ms"] / max(int8["latency_ms"], 1e-9)
     size = int8["bytes"] / fp32["bytes"]
-    change = (int8[exported.manifest["metric"]] / fp32[exported.manifest["metric"]] - 1
-              if fp32[exported.manifest["metric"]] else 0.0)
+    metric = exported.manifest["metric"]
+    change = (f"changes the {metric} by {int8[metric] / fp32[metric] - 1:+.2%}"
+              if int8[metric] is not None and fp32[metric] else f"leaves the {metric} undefined")
     speed = (f"{ratio:.1f}× as fast as fp32" if ratio >= 1.05 else
              "no faster than fp32" if ratio >= 0.95 else f"{1 / ratio:.1f}× slower than fp32")
     promise = ("so the 3–4× speed-up the INT8 tutorials promise holds here" if ratio >= 3 else
                "so the 3–4× speed-up the INT8 tutorials promise does not hold for this model "
                "on this CPU at batch 1")
-    return (f"INT8 is {size:.0%} of the fp32 file, changes the {exported.manifest['metric']} "
-            f"by {change:+.2%}, and answers one input {speed}, {promise}.")
+    return f"INT8 is {size:.0%} of the fp32 file, {change}, and answers one input {speed}, {promise}."
 
 
 def export_zip(exported: Exported) -> bytes:
@@ -176,9 +177,11 @@ def traced(spec: GraphSpec) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         job, out = Path(folder) / "graph.pt", Path(folder) / FP32
         torch.save({"graph": spec.graph, "example": spec.example, "inputs": spec.inputs,
-                    "outputs": spec.outputs, "dynamic": spec.dynamic}, job)
+                    "outputs": spec.outputs, "dynamic": spec.dynamic,
+                    "output_axes": spec.output_axes}, job)
         done = subprocess.run([sys.executable, "-m", __name__, str(job), str(out)],
-                              capture_output=True, text=True, timeout=TRACE_SECONDS)
+                              capture_output=True, text=True, timeout=TRACE_SECONDS,
+                              cwd=Path(__file__).resolve().parents[2])  # where lstm_app is
         if done.returncode != 0 or not out.is_file():
             log.error("ONNX export failed: %s", done.stderr[-4000:])
             raise ValueError("The network could not be traced to ONNX (the details are in the "
@@ -197,7 +200,11 @@ def _trace(job: Path, out: Path) -> None:
         torch.onnx.export(spec["graph"], spec["example"], str(out),
                           input_names=list(spec["inputs"]), output_names=list(spec["outputs"]),
                           dynamic_shapes=shapes, external_data=False, verbose=False)
-    out.write_bytes(_without_notes(onnx.load(str(out))).SerializeToString())
+    model = _without_notes(onnx.load(str(out)))
+    for output in model.graph.output:  # the exporter fixes them at the example's sizes
+        for axis, name in spec["output_axes"].get(output.name, {}).items():
+            output.type.tensor_type.shape.dim[axis].dim_param = name
+    out.write_bytes(model.SerializeToString())
 
 
 def _without_notes(model):
@@ -218,13 +225,19 @@ def _without_notes(model):
 
 def quantized(fp32: bytes) -> bytes:
     """8-bit integer weights for the recurrent, linear and embedding layers (ONNX Runtime's
-    dynamic quantization: activations are quantized as they come)."""
+    dynamic quantization: activations are quantized as they come), after ONNX Runtime's
+    pre-processing folds the exporter's reordering of the LSTM weights into constants (without
+    it the recurrent layers, most of the weights, stay fp32)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.shape_inference import quant_pre_process
     with tempfile.TemporaryDirectory() as folder:
-        source, target = Path(folder) / FP32, Path(folder) / INT8
+        source, folded = Path(folder) / FP32, Path(folder) / "folded.onnx"
+        target = Path(folder) / INT8
         source.write_bytes(fp32)
+        quant_pre_process(str(source), str(folded), skip_symbolic_shape=True)
+        source = folded
         root = logging.getLogger()
-        level, root.level = root.level, logging.ERROR  # its advice to pre-process: for CNNs
+        level, root.level = root.level, logging.ERROR  # its log lines are for developers
         try:
             quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
         finally:

@@ -20,7 +20,7 @@ from ..csv_table import read_csv_table
 from ..quoting import quoted
 from ..series.intervals import future_table
 from ..series.known import future_inputs, future_known, network_table
-from ..series.loading import load_series
+from ..series.loading import load_series, with_future
 from ..text.corpus import vocab_from_dict
 from .manifest import read_manifest
 
@@ -71,13 +71,28 @@ class ExportedModel:
 
 # --- forecaster -----------------------------------------------------------------------------
 
-def forecast(model: ExportedModel, source, future=None) -> pd.DataFrame:
-    """The next horizon after the last value of the series in ``source`` (a CSV), in its own
-    units with the run's intervals: time, forecast, lower_80, upper_80, lower_95, upper_95."""
-    m = model.manifest
-    settings = SimpleNamespace(**m["settings"])
+def series_for(model: ExportedModel, source, future=None):
+    """The series in ``source`` (a CSV) read as the model's run read its data (its time, value
+    and covariate columns), with the planned values of ``future`` (a second CSV) if given."""
+    settings = SimpleNamespace(**model.manifest["settings"])
     series = load_series(source, time_col=settings.time_col, value_col=settings.value_col,
                          covariates=tuple(settings.covariates))
+    if series.freq != model.manifest["freq"]:
+        raise ValueError(f"The series is {_step(series.freq)}, but this model learnt from "
+                         f"{_step(model.manifest['freq'])} data; give it a series with the "
+                         f"same spacing.")
+    return series if future is None else with_future(future, series)
+
+
+def _step(freq) -> str:
+    return "in row order" if freq is None else f"spaced {quoted(freq)}"
+
+
+def forecast(model: ExportedModel, series) -> pd.DataFrame:
+    """The next horizon after the last value of ``series`` (series_for), in its own units with
+    the run's intervals: time, forecast, lower_80, upper_80, lower_95, upper_95."""
+    m = model.manifest
+    settings = SimpleNamespace(**m["settings"])
     names = tuple(m["inputs_read"])
     mean, std = np.asarray(m["scaler"]["mean"]), np.asarray(m["scaler"]["std"])
     lookback, horizon = m["lookback"], m["horizon"]
@@ -86,7 +101,7 @@ def forecast(model: ExportedModel, source, future=None) -> pd.DataFrame:
         raise ValueError(f"The series has {len(values)} values; this model reads the last "
                          f"{lookback}. Give it at least that many.")
     arrays = [values[-lookback:][None].astype(np.float32)]
-    known = future_known(series, settings, horizon, future)
+    known = future_known(series, settings, horizon)
     if m["known_positions"]:
         rows = (future_inputs(series, settings, names, known) - mean) / std
         arrays.append(rows[:, m["known_positions"]][None].astype(np.float32))
@@ -106,7 +121,11 @@ def generate(model: ExportedModel, prompt: str, length: int, temperature: float 
     """The prompt and ``length`` tokens written after it, one step at a time with the state
     carried; ``temperature`` 0 always takes the likeliest token (as the app's greedy)."""
     m = model.manifest
-    vocab = vocab_from_dict(m["vocab"])
+    try:
+        vocab = vocab_from_dict(m["vocab"])
+    except ValueError:
+        raise ValueError("export.json is damaged (its vocab is not what an export writes); "
+                         "export the run again.") from None
     rng = np.random.default_rng(seed)
     ids = vocab.encode(prompt) or [vocab.stoi_.get("\n", 1)]
     zeros = np.zeros((m["layers"], 1, m["hidden_size"]), np.float32)

@@ -23,6 +23,7 @@ from ..classify.pipeline import by_length, data_split, probabilities
 from ..series.intervals import floor_of
 from ..series.known import future_known, known_positions, network_table
 from ..series.pipeline import score_forecast
+from ..series.windows import make_windows, window_ids
 from ..text.pipeline import validation_loss, validation_streams
 from ..text.spans import split_text
 from ..text.streams import chunks
@@ -38,7 +39,8 @@ class GraphSpec:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     dynamic: dict                          # input name -> {axis: name}
-    example: tuple[torch.Tensor, ...]      # traced: every dynamic axis longer than 1
+    output_axes: dict                      # output name -> {axis: name}
+    example: tuple[torch.Tensor, ...]      # traced: dynamic axes longer than 1, each its own size
     check: list[tuple[torch.Tensor, ...]]  # the run's validation data, in batches
     one: tuple[torch.Tensor, ...]          # a batch of one, for latency
     metric_name: str
@@ -84,18 +86,17 @@ def _forecast(trained, series) -> GraphSpec:
                              dtype=torch.float32)
     positions = known_positions(trained.inputs, config)
     lookback, horizon = config.lookback, config.horizon
-    windows = values[:-horizon].unfold(0, lookback, 1).transpose(1, 2)      # views, as training
+    windows, _ = make_windows(values, lookback, horizon)                    # views, as training
     future = (values[lookback:, positions].unfold(0, horizon, 1).transpose(1, 2)
               if positions else None)
-    last = len(windows)
-    picks = [torch.arange(max(0, last - 64 * (i + 1)), last - 64 * i) for i in range(CHECK_BATCHES)
-             if last - 64 * i > 0]
     batch = lambda ids: (windows[ids],) + ((future[ids],) if future is not None else ())
     inputs = ("window", "future") if positions else ("window",)
     dynamic = {"window": {0: "batch"}, "future": {0: "batch"}}
     result = score_forecast(replace(trained, config=replace(config, statistical_seconds=0)),
                             series)
-    train = result.split.train
+    train, last = result.split.train, len(windows)
+    val_ids = torch.as_tensor(window_ids(result.split.val, lookback, horizon))
+    picks = list(val_ids.split(64))[:CHECK_BATCHES] or [torch.tensor([last - 1])]
     manifest = {"settings": _plain(asdict(config)), "inputs_read": list(trained.inputs),
                 "scaler": trained.scaler.to_dict(), "known_positions": positions,
                 "lookback": lookback, "horizon": horizon, "freq": series.freq,
@@ -103,7 +104,7 @@ def _forecast(trained, series) -> GraphSpec:
                 "widths": {level: list(map(float, w)) for level, w in result.widths.items()},
                 "future_known": list(future_known(series, config, horizon).columns)}
     return GraphSpec(ForecasterGraph(model), inputs, ("forecast",),
-                     {k: v for k, v in dynamic.items() if k in inputs},
+                     {k: v for k, v in dynamic.items() if k in inputs}, {"forecast": {0: "batch"}},
                      batch(torch.tensor([0, last - 1])),
                      [batch(ids) for ids in picks], batch(torch.tensor([last - 1])),
                      "test MASE", lambda net: _test_mase(trained, series, net),
@@ -113,7 +114,7 @@ def _forecast(trained, series) -> GraphSpec:
 def _test_mase(trained, series, net) -> float:
     config = replace(trained.config, statistical_seconds=0)
     mase = score_forecast(replace(trained, config=config, model=net), series).test.mase
-    return float("nan") if mase is None else mase
+    return mase  # None: the training span never changes, so MASE has no scale
 
 
 # --- language model -------------------------------------------------------------------------
@@ -140,16 +141,24 @@ def _text(trained, text) -> GraphSpec:
     lstm = model.shape.cell == "lstm"
     zeros = lambda batch: torch.zeros(model.shape.num_layers, batch, model.shape.hidden_size)
     state = lambda batch: (zeros(batch), zeros(batch)) if lstm else (zeros(batch),)
-    check = [(x, *state(x.shape[0])) for x, _ in list(chunks(streams, config.seq_len))[:CHECK_BATCHES]]
+    check, carried = [], state(streams.shape[0])
+    with torch.no_grad():  # each chunk starts from the state the last one left, as in generation
+        for x, _ in list(chunks(streams, config.seq_len))[:CHECK_BATCHES]:
+            check.append((x, *carried))
+            _, _, new = model.eval()(x, state=carried if lstm else carried[0])
+            carried = tuple(new) if lstm else (new,)
     inputs = ("tokens", "h", "c") if lstm else ("tokens", "h")
     outputs = ("logits", "h_out", "c_out") if lstm else ("logits", "h_out")
     dynamic = {"tokens": {0: "batch", 1: "steps"}, "h": {1: "batch"}, "c": {1: "batch"}}
     manifest = {"settings": _plain(asdict(config)), "vocab": vocab.to_dict(),
                 "layers": model.shape.num_layers, "hidden_size": model.shape.hidden_size,
                 "cell": model.shape.cell}
+    output_axes = {"logits": {0: "batch", 1: "steps"}, "h_out": {1: "batch"},
+                   "c_out": {1: "batch"}}
     return GraphSpec(LanguageModelGraph(model), inputs, outputs,
                      {k: v for k, v in dynamic.items() if k in inputs},
-                     (torch.ones(2, 2, dtype=torch.int64), *state(2)), check,
+                     {k: v for k, v in output_axes.items() if k in outputs},
+                     (torch.ones(2, 3, dtype=torch.int64), *state(2)), check,
                      (streams[:1, :1], *state(1)), "validation nats per token",
                      lambda net: validation_loss(net, streams, config.seq_len),
                      lambda run: _LanguageModelStandIn(model.shape, run), manifest)
@@ -168,7 +177,10 @@ def _classify(trained, data) -> GraphSpec:
     split = data_split(data, config)
     val = encode([data.texts[i] for i in split.val], trained.vocab, config.max_length)
     test = encode([data.texts[i] for i in split.test], trained.vocab, config.max_length)
-    check = [val.batch(rows) for rows in by_length(val)][:CHECK_BATCHES]
+    batches = by_length(val)  # spread over the lengths, and one mixing short and long texts
+    check = [val.batch(rows) for rows in batches[::max(1, len(batches) // CHECK_BATCHES)]]
+    order = torch.argsort(val.lengths)
+    check.append(val.batch(torch.cat([order[:32], order[-32:]])))
     median = torch.argsort(val.lengths)[len(val.lengths) // 2:][:1]
     y_test = data.y[split.test]
     accuracy = lambda net: float((probabilities(net, test).argmax(axis=1) == y_test).mean())
@@ -177,7 +189,8 @@ def _classify(trained, data) -> GraphSpec:
                 "classes": list(trained.classes), "max_length": config.max_length}
     return GraphSpec(ClassifierGraph(model), ("tokens", "lengths"), ("probabilities",),
                      {"tokens": {0: "batch", 1: "steps"}, "lengths": {0: "batch"}},
-                     (torch.ones(2, 2, dtype=torch.int64), torch.tensor([2, 1])), check,
+                     {"probabilities": {0: "batch"}},
+                     (torch.ones(2, 3, dtype=torch.int64), torch.tensor([3, 1])), check,
                      val.batch(median), "test accuracy", accuracy,
                      lambda run: _ClassifierStandIn(model.shape, run), manifest)
 

@@ -168,15 +168,15 @@ def _write_run(store: RunStore, task: Task, manifest: dict, data_value, trained,
     try:
         for name, content in data_files.items():
             store.write_bytes(run_id, name, content)
-        for name, content in (onnx or {}).items():  # checked against the weights
-            if name == ONNX_MANIFEST:  # now this run's export
-                content = manifest_bytes({**manifest_from_bytes(content), "run": run_id})
-            store.write_bytes(run_id, name, content)
         for record in trained.training.history:
             store.add_epoch(run_id, record)
         status = manifest.get("status")
         save_result(store, run_id, task, trained, result,
                     status if status in ("finished", "stopped", "interrupted") else "finished")
+        for name, content in (onnx or {}).items():  # checked against these weights
+            if name == ONNX_MANIFEST:  # now this run's export
+                content = manifest_bytes({**manifest_from_bytes(content), "run": run_id})
+            store.write_bytes(run_id, name, content)
     except BaseException:
         store.delete(run_id)
         raise

@@ -1,5 +1,6 @@
 """A saved run exported to ONNX (export/onnx_export.py does the work): its kept weights checked
-on its own data, and the export kept in the run's folder too, so that its bundle carries it."""
+on its own data and, for whoever may change the run, the export kept in the run's folder too,
+so that its bundle carries it (recording.save_result removes it when the weights change)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from .recording import load_run
 from .store import RunStore
 
 
-def export_run(store: RunStore, run_id: str, int8: bool = False) -> Exported:
-    """The run's ONNX export (with ``int8``, its INT8 form too); a ValueError in words when the
-    run cannot be opened or exported."""
+def export_run(store: RunStore, run_id: str, int8: bool = False, keep: bool = True) -> Exported:
+    """The run's ONNX export (with ``int8``, its INT8 form too), kept in its folder with
+    ``keep``; a ValueError in words when the run trains, cannot be opened or be exported."""
+    run = store.get(run_id)
+    if run is not None and run.status == "running":
+        raise ValueError(f"Run {run_id} is still training; export it once it has finished (or "
+                         f"stop it first).")
     task, trained, data = load_run(store, run_id)
     exported = export_trained(task.name, trained, data, int8, run_id)
-    for name in FILES:
-        if name in exported.files:
-            store.write_bytes(run_id, name, exported.files[name])
-        else:  # an INT8 model of an earlier export
+    if keep:
+        for name in FILES:
             (store.run_dir(run_id) / name).unlink(missing_ok=True)
+        for name, content in exported.files.items():
+            store.write_bytes(run_id, name, content)
     return exported

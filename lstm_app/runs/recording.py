@@ -23,6 +23,7 @@ from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
 from ..training.process import killed_sentence
 from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
+from ..export.manifest import FILES as ONNX_FILES
 from .store import RunStore
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,8 @@ def save_result(store: RunStore, run_id: str, task: Task, trained, result, statu
     for file_name, content in {**trained.files(), **task.result_files(result)}.items():
         store.write_bytes(run_id, file_name, content)
     store.write_bytes(run_id, WEIGHTS, weights_bytes(trained.model, training.kept_epoch))
+    for name in ONNX_FILES:  # an export of earlier weights no longer matches these
+        (store.run_dir(run_id) / name).unlink(missing_ok=True)
     store.finish(run_id, status, training.message, metrics=task.summary(result),
                  best_epoch=training.best_epoch or None,
                  best_val_loss=_finite(training.best_val_loss), seconds=training.seconds,

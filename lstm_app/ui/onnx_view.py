@@ -14,8 +14,9 @@ from .keys import RUNS
 from .markdown import plain
 
 
-def onnx_export(store: RunStore, run: Run) -> None:
-    """The export form and, for this run, the last export's table and download."""
+def onnx_export(store: RunStore, run: Run, keep: bool) -> None:
+    """The export form and, for this run, the last export's table and download; with
+    ``keep`` (its owner) the export is kept with the run, so that its bundle carries it."""
     with st.expander("Export to ONNX (run it without PyTorch)", expanded=False):
         st.caption("The network as an ONNX model with export.json (its settings, scaler or "
                    "vocabulary, labels, inputs and outputs), checked against PyTorch on this "
@@ -28,7 +29,7 @@ def onnx_export(store: RunStore, run: Run) -> None:
                      help="Stop the training first." if run.status == "running" else None):
             with st.spinner("Tracing, checking and timing the model…"):
                 try:
-                    exported = export_run(store, run.id, int8)
+                    exported = export_run(store, run.id, int8, keep)
                 except ValueError as error:
                     st.session_state.pop(RUNS.onnx_done, None)
                     st.info(plain(error))

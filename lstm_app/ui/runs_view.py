@@ -112,7 +112,7 @@ def run_actions(store: RunStore, run: Run) -> None:
                           help="The weights, settings, report and data in one file, with a "
                                "snippet that loads it in Python; import it here or with "
                                "python -m lstm_app runs import.")
-    onnx_export(store, run)
+    onnx_export(store, run, keep=can_change(run, current_user()))
     if not can_change(run, current_user()):
         st.caption("Shared with you: you can open and download it; its owner can rename, "
                    "share or delete it.")
