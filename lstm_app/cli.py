@@ -17,8 +17,8 @@ import sys
 import threading
 from pathlib import Path
 
-from .export.commands import add_predict_command, error_sentence, run_predict_command
-from .quoting import cut, printable, quoted, spreadsheet_csv
+from .export.commands import add_predict_command, run_predict_command
+from .quoting import cut, error_sentence, printable, quoted, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .runs.recording import record, start_run
 from .runs.store import RunStore

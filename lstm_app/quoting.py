@@ -53,3 +53,12 @@ def spreadsheet_csv(table: pd.DataFrame) -> str:
     table[text] = table[text].map(
         lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
     return table.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)  # a lone "\r" stays in its cell
+
+
+def error_sentence(error: ValueError | OSError) -> str:
+    """What the command line says of bad input: the refusal's own sentence, or for a file
+    that cannot be read, which file and why."""
+    if isinstance(error, FileNotFoundError):
+        return f"There is no file at '{printable(error.filename)}'; check the path."
+    return printable(error.strerror if isinstance(error, OSError) and error.strerror
+                     else str(error))

@@ -97,6 +97,9 @@ def test_greedy_generation_step_by_step_equals_pytorch(exports):
     model = ExportedModel.open(folder)
     expected = torch_generate(trained.model, trained.vocab, "ROMEO:", 50, greedy=True)
     assert generate(model, "ROMEO:", 50, temperature=0) == expected
+    long = "ROMEO: " + "But soft, what light through yonder window breaks? " * 50  # 2 pieces
+    expected = torch_generate(trained.model, trained.vocab, long, 30, greedy=True)
+    assert generate(model, long, 30, temperature=0) == expected
 
 
 def test_the_classifier_export_gives_pytorch_probabilities(exports):
@@ -208,7 +211,7 @@ def test_a_bundle_carries_the_export_and_importing_checks_it_against_the_weights
     import io
     import zipfile
 
-    from lstm_app.runs.onnx_export import export_run
+    from lstm_app.runs.onnx import export_run
     from lstm_app.runs.bundle import BundleError, export_bundle, import_bundle
     from lstm_app.runs.recording import record, start_run
     from lstm_app.runs.store import RunStore

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..quoting import printable, spreadsheet_csv
+from ..quoting import error_sentence, printable, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import ExportedModel, classify, forecast, generate, series_for, texts_of
 
@@ -88,12 +88,3 @@ def main(argv: list[str]) -> int:
     except (ValueError, OSError) as error:
         print(f"error: {error_sentence(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-
-
-def error_sentence(error: ValueError | OSError) -> str:
-    """What the command line says of bad input: the refusal's own sentence, or for a file
-    that cannot be read, which file and why."""
-    if isinstance(error, FileNotFoundError):
-        return f"There is no file at '{printable(error.filename)}'; check the path."
-    return printable(error.strerror if isinstance(error, OSError) and error.strerror
-                     else str(error))

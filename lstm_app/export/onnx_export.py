@@ -68,7 +68,8 @@ def checked_bundled(task: str, trained, data, files: dict[str, bytes]) -> dict[s
     if not difference <= TOLERANCE:
         raise ValueError(f"its {FP32} does not match its weights (outputs {difference:.1e} "
                          f"apart on its data).")
-    return present
+    # What using it needs (scaler, vocabulary, classes) from the run as loaded, not the file.
+    return {**present, MANIFEST: manifest_bytes({**manifest, **spec.manifest})}
 
 
 def write_export(exported: Exported, folder: Path) -> None:

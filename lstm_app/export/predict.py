@@ -18,13 +18,15 @@ import pandas as pd
 from ..classify.tokens import UNKNOWN, TokenVocabulary
 from ..csv_table import read_csv_table
 from ..quoting import quoted
-from ..series.intervals import future_table
+from ..series.intervals import floored, future_table
 from ..series.known import future_inputs, future_known, network_table
 from ..series.loading import load_series, with_future
+from ..series.windows import Scaler
 from ..text.corpus import vocab_from_dict
 from .manifest import read_manifest
 
 BATCH = 256  # texts per run of the classifier
+PROMPT_PIECE = 1000  # prompt tokens read per run of a language model (as text/generate.py)
 
 
 @dataclass
@@ -94,22 +96,19 @@ def forecast(model: ExportedModel, series) -> pd.DataFrame:
     m = model.manifest
     settings = SimpleNamespace(**m["settings"])
     names = tuple(m["inputs_read"])
-    mean, std = np.asarray(m["scaler"]["mean"]), np.asarray(m["scaler"]["std"])
+    scaler = Scaler.from_dict(m["scaler"])  # the run's, fitted on its training span
     lookback, horizon = m["lookback"], m["horizon"]
-    values = (network_table(series, settings, names) - mean) / std
+    values = scaler.transform(network_table(series, settings, names))
     if len(values) < lookback:
         raise ValueError(f"The series has {len(values)} values; this model reads the last "
                          f"{lookback}. Give it at least that many.")
     arrays = [values[-lookback:][None].astype(np.float32)]
     known = future_known(series, settings, horizon)
     if m["known_positions"]:
-        rows = (future_inputs(series, settings, names, known) - mean) / std
+        rows = scaler.transform(future_inputs(series, settings, names, known))
         arrays.append(rows[:, m["known_positions"]][None].astype(np.float32))
-    scaled = model.run(*arrays)[0][0].astype(np.float64)
-    pred = scaled * std[0] + mean[0]
     floor = m["floor"]
-    if floor is not None:
-        pred = np.maximum(pred, floor)
+    pred = floored(scaler.inverse_transform(model.run(*arrays)[0][0], column=0), floor)
     widths = {level: np.asarray(w) for level, w in m["widths"].items()}
     return future_table(known.index, pred, widths, floor)
 
@@ -130,7 +129,9 @@ def generate(model: ExportedModel, prompt: str, length: int, temperature: float 
     ids = vocab.encode(prompt) or [vocab.stoi_.get("\n", 1)]
     zeros = np.zeros((m["layers"], 1, m["hidden_size"]), np.float32)
     state = [zeros, zeros] if m["cell"] == "lstm" else [zeros]
-    logits, *state = model.run(np.asarray([ids], np.int64), *state)
+    for start in range(0, len(ids), PROMPT_PIECE):  # logits for a piece, not the whole prompt
+        logits, *state = model.run(np.asarray([ids[start:start + PROMPT_PIECE]], np.int64),
+                                   *state)
     logits = logits[0, -1].astype(np.float64)
     written = []
     for _ in range(length):
@@ -178,6 +179,9 @@ def texts_of(source, text_col: str | None, trained_col: str | None) -> tuple[lis
     else the column the model was trained on if the file has it, else its only column, else
     the column with the longest cells."""
     table, _ = read_csv_table(source, None, [])
+    if table.empty or not len(table.columns):
+        raise ValueError("The file holds no texts: give a CSV with a column of texts and one "
+                         "text per row.")
     if text_col is not None and text_col not in table.columns:
         raise ValueError(f"The file has no column {quoted(text_col)}; its columns are "
                          f"{', '.join(quoted(c) for c in table.columns[:8])}.")

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..quoting import printable, quoted
 from ..export.onnx_export import table_text, write_export
 from .bundle import export_bundle, import_bundle
-from .onnx_export import export_run
+from .onnx import export_run
 from .store import RunStore
 from .table import runs_csv, runs_table
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..export.onnx_export import export_zip, speed_sentence
 from ..filenames import download_name
-from ..runs.onnx_export import export_run
+from ..runs.onnx import export_run
 from ..runs.store import Run, RunStore
 from .keys import RUNS
 from .markdown import plain
