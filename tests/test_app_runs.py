@@ -831,7 +831,7 @@ def test_a_run_exports_to_onnx_with_its_table_and_download(app, store):
         assert json.loads(archive.read("export.json"))["run"] == run_id
 
 
-def test_a_peephole_run_says_why_it_cannot_be_exported(app, store):
+def test_a_peephole_run_exports_like_any_other(app, store):
     series = load_series(AIRLINE, name=AIRLINE.name)
     config = ForecastConfig(statistical_seconds=0, hidden_size=4, num_layers=1, epochs=1,
                             cell="peephole")
@@ -839,7 +839,9 @@ def test_a_peephole_run_says_why_it_cannot_be_exported(app, store):
     record(store.home, run_id, "forecast", series, config)
     at = ok(app(RUNS).run())
     select(at, 0)
-    at.button(key="runs_onnx").click().run()
+    at.button(key="runs_onnx").click().run(timeout=300)
     ok(at)
-    assert any("peephole LSTM cannot be exported to ONNX yet" in i.value for i in at.info)
-    assert not [b for b in at.get("download_button") if b.key == "runs_onnx_download"]
+    [frame] = [d.value for d in at.dataframe if "batch-1 latency (ms)" in d.value.columns]
+    assert list(frame["form"]) == ["PyTorch", "ONNX fp32", "ONNX INT8"]
+    assert frame["test MASE"].iloc[1] == pytest.approx(frame["test MASE"].iloc[0], rel=1e-4)
+    assert [b for b in at.get("download_button") if b.key == "runs_onnx_download"]

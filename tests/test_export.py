@@ -71,7 +71,7 @@ def test_each_export_matches_pytorch_and_scores_its_int8_form(exports, task):
 
 
 @pytest.mark.parametrize("cell, bidirectional, layers, pooling", itertools.product(
-    ["lstm", "gru"], [True, False], [1, 2], ["last", "max", "mean", "attention"]))
+    ["lstm", "gru", "peephole"], [True, False], [1, 2], ["last", "max", "mean", "attention"]))
 def test_the_classifier_graph_equals_the_packed_network(cell, bidirectional, layers, pooling):
     """Padding never reaches a text's outputs: the graph reverses each text within its own
     length for the backward direction."""
@@ -86,10 +86,36 @@ def test_the_classifier_graph_equals_the_packed_network(cell, bidirectional, lay
     assert torch.allclose(got, expected, atol=1e-6)
 
 
-def test_a_peephole_network_is_refused_in_words():
-    model = Classifier(ClassifierShape(30, 2, 8, 6, cell="peephole"))
-    with pytest.raises(ValueError, match="peephole LSTM cannot be exported to ONNX yet"):
-        ClassifierGraph(model)
+def test_peephole_networks_export_as_onnx_lstms_with_their_peepholes(tmp_path):
+    """Each layer becomes ONNX's LSTM with the P input (and an 8-bit LSTM in INT8); the
+    exported language model generates PyTorch's greedy text and the classifier its
+    probabilities, on texts longer than any seen in tracing."""
+    import onnx
+    torch.manual_seed(2)
+    text, _ = read_text(sample_path("shakespeare_excerpt"))
+    labelled = load_labelled(sample_path("hotel_reviews_zh"))
+    language = fit_text(text, TextConfig(hidden_size=16, num_layers=2, epochs=1,
+                                         cell="peephole"))
+    classifier = fit_classifier(labelled, ClassifyConfig(
+        hidden_size=8, embedding_dim=8, epochs=1, max_length=40, cell="peephole",
+        bidirectional=True, num_layers=2))
+    for task, trained, data in (("text", language, text), ("classify", classifier, labelled)):
+        exported = export_trained(task, trained, data, int8=True)
+        assert exported.manifest["check"]["largest_difference"] <= 1e-4
+        fp32 = onnx.load_from_string(exported.files["model.onnx"])
+        lstms = [n for n in fp32.graph.node if n.op_type == "LSTM"]
+        assert len(lstms) == (2 if task == "text" else 4)
+        assert all(len(n.input) == 8 and n.input[7] for n in lstms)  # P: the peepholes
+        int8 = onnx.load_from_string(exported.files["model.int8.onnx"])
+        assert {n.op_type for n in int8.graph.node} >= {"DynamicQuantizeLSTM"}
+        assert "LSTM" not in {n.op_type for n in int8.graph.node}
+        write_export(exported, tmp_path / task)
+    model = ExportedModel.open(tmp_path / "text")
+    expected = torch_generate(language.model, language.vocab, "JULIET:", 50, greedy=True)
+    assert generate(model, "JULIET:", 50, temperature=0) == expected
+    texts = labelled.texts[:100] + ["很好" * 60]
+    got = classify(ExportedModel.open(tmp_path / "classify"), texts)
+    assert np.abs(got - classifier_predict(classifier, texts)).max() < 1e-4
 
 
 def test_greedy_generation_step_by_step_equals_pytorch(exports):

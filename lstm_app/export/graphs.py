@@ -14,11 +14,13 @@ direction of each layer is a one-way recurrent layer, and the backward one reads
 reversed within its own length, so a text's outputs do not depend on its padding (the same
 numbers as the packed network, checked on the run's validation texts before export).
 
-The peephole cell has no traced form (its steps are a Python loop): its networks are refused
-with a sentence.
+A peephole LSTM's layers become one custom op each (peephole_op.py), exported as ONNX's LSTM
+with its peephole input.
 """
 
 from __future__ import annotations
+
+import copy
 
 import torch
 from torch import nn
@@ -26,21 +28,24 @@ from torch import nn
 from ..classify.model import Classifier
 from ..series.model import Forecaster
 from ..text.model import LanguageModel
+from ..training.peephole import WEIGHTS, PeepholeLSTM
+from .peephole_op import TracedPeephole
 
 
-def check_exportable(model: nn.Module) -> None:
-    """A ValueError in words when ``model`` cannot become an ONNX graph."""
-    if model.shape.cell == "peephole":
-        raise ValueError("A peephole LSTM cannot be exported to ONNX yet: its gates' extra "
-                         "terms have no traced form. Train with the LSTM or GRU cell to "
-                         "export the model.")
+def traceable(model: nn.Module) -> nn.Module:
+    """``model`` in eval mode, or for a peephole LSTM a copy whose recurrent layer is traced
+    whole (the trained model is left as it is)."""
+    if model.shape.cell != "peephole":
+        return model.eval()
+    model = copy.deepcopy(model).eval()
+    model.rnn = TracedPeephole.of(model.rnn)
+    return model
 
 
 class ForecasterGraph(nn.Module):
     def __init__(self, model: Forecaster):
         super().__init__()
-        check_exportable(model)
-        self.model = model.eval()
+        self.model = traceable(model)
 
     def forward(self, window: torch.Tensor, future: torch.Tensor | None = None) -> torch.Tensor:
         return self.model(window, None, future)[0]
@@ -49,8 +54,7 @@ class ForecasterGraph(nn.Module):
 class LanguageModelGraph(nn.Module):
     def __init__(self, model: LanguageModel):
         super().__init__()
-        check_exportable(model)
-        self.model = model.eval()
+        self.model = traceable(model)
 
     def forward(self, tokens: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None = None):
         state = h if c is None else (h, c)
@@ -61,22 +65,25 @@ class LanguageModelGraph(nn.Module):
 class ClassifierGraph(nn.Module):
     def __init__(self, model: Classifier):
         super().__init__()
-        check_exportable(model)
         shape = self.shape = model.shape
         self.embedding, self.head, self.attention = model.embedding, model.head, model.attention
-        rnn = nn.LSTM if shape.cell == "lstm" else nn.GRU
+        hidden = shape.hidden_size
+        one_way = {"lstm": lambda width: nn.LSTM(width, hidden, batch_first=True),
+                   "gru": lambda width: nn.GRU(width, hidden, batch_first=True),
+                   "peephole": lambda width: PeepholeLSTM(width, hidden)}[shape.cell]
+        names = WEIGHTS if shape.cell == "peephole" else WEIGHTS[:4]
         suffixes = ("", "_reverse") if shape.bidirectional else ("",)
         self.layers = nn.ModuleList()
         for layer in range(shape.num_layers):
             width = shape.embedding_dim if layer == 0 else shape.hidden_size * len(suffixes)
             directions = nn.ModuleList()
             for suffix in suffixes:
-                one = rnn(width, shape.hidden_size, batch_first=True)
+                one = one_way(width)
                 with torch.no_grad():
-                    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                    for name in names:
                         getattr(one, f"{name}_l0").copy_(
                             getattr(model.rnn, f"{name}_l{layer}{suffix}"))
-                directions.append(one)
+                directions.append(TracedPeephole.of(one) if shape.cell == "peephole" else one)
             self.layers.append(directions)
         self.eval()
 

@@ -103,7 +103,7 @@ def _broken_field(m: dict) -> str | None:
         checks.update({"vocab": isinstance(m.get("vocab"), dict),
                        "layers": count(m.get("layers")),
                        "hidden_size": count(m.get("hidden_size")),
-                       "cell": m.get("cell") in ("lstm", "gru")})
+                       "cell": m.get("cell") in ("lstm", "gru", "peephole")})
     else:
         vocab = m.get("vocab")
         checks.update({"vocab": isinstance(vocab, dict) and vocab.get("level") in ("char", "word")

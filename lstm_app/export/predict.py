@@ -128,7 +128,7 @@ def generate(model: ExportedModel, prompt: str, length: int, temperature: float 
     rng = np.random.default_rng(seed)
     ids = vocab.encode(prompt) or [vocab.stoi_.get("\n", 1)]
     zeros = np.zeros((m["layers"], 1, m["hidden_size"]), np.float32)
-    state = [zeros, zeros] if m["cell"] == "lstm" else [zeros]
+    state = [zeros] if m["cell"] == "gru" else [zeros, zeros]  # h (and c)
     for start in range(0, len(ids), PROMPT_PIECE):  # logits for a piece, not the whole prompt
         logits, *state = model.run(np.asarray([ids[start:start + PROMPT_PIECE]], np.int64),
                                    *state)

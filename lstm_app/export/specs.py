@@ -124,7 +124,7 @@ class _LanguageModelStandIn(_StandIn):
         shape = self.shape
         if state is None:
             zeros = torch.zeros(shape.num_layers, x.shape[0], shape.hidden_size)
-            state = (zeros, zeros) if shape.cell == "lstm" else zeros
+            state = (zeros, zeros) if shape.cell != "gru" else zeros
         parts = state if isinstance(state, tuple) else (state,)
         logits, *new = self.outputs(x.long(), *parts)
         if last_only:
@@ -138,7 +138,7 @@ def _text(trained, text) -> GraphSpec:
     config, model, vocab = trained.config, trained.model, trained.vocab
     _, val_text = split_text(text, config.val_fraction)
     streams = validation_streams(vocab.ids(val_text), config.seq_len)
-    lstm = model.shape.cell == "lstm"
+    lstm = model.shape.cell != "gru"  # the state has a cell (c) too
     zeros = lambda batch: torch.zeros(model.shape.num_layers, batch, model.shape.hidden_size)
     state = lambda batch: (zeros(batch), zeros(batch)) if lstm else (zeros(batch),)
     check, carried = [], state(streams.shape[0])

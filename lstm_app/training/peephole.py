@@ -85,28 +85,34 @@ class PeepholeLSTM(nn.Module):
         return inputs, (torch.stack(finals_h), torch.stack(finals_c))
 
     def _layer(self, x, name, h, c, inside):
-        """One direction of one layer over x (batch, steps, width); ``inside`` (batch, steps)
-        says which steps are a sequence's own (the state holds still on the others)."""
-        w_hh = getattr(self, f"weight_hh_{name}")
-        p_i, p_f, p_o = getattr(self, f"peephole_{name}")
-        from_input = (x @ getattr(self, f"weight_ih_{name}").T
-                      + getattr(self, f"bias_ih_{name}") + getattr(self, f"bias_hh_{name}"))
-        outs = []
-        for t in range(x.shape[1]):
-            zi, zf, zg, zo = (from_input[:, t] + h @ w_hh.T).chunk(4, dim=-1)
-            i = torch.sigmoid(zi + p_i * c)
-            f = torch.sigmoid(zf + p_f * c)
-            c_new = f * c + i * torch.tanh(zg)
-            h_new = torch.sigmoid(zo + p_o * c_new) * torch.tanh(c_new)
-            if inside is not None:
-                keep = inside[:, t, None]
-                h_new, c_new = torch.where(keep, h_new, h), torch.where(keep, c_new, c)
-                outs.append(h_new * keep)
-            else:
-                outs.append(h_new)
-            h, c = h_new, c_new
-        return torch.stack(outs, dim=1), h, c
+        return layer_steps(x, *(getattr(self, f"{what}_{name}") for what in WEIGHTS), h, c,
+                           inside)
 
+
+WEIGHTS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "peephole")  # one layer's, in order
+
+
+def layer_steps(x, w_ih, w_hh, b_ih, b_hh, peephole, h, c, inside=None):
+    """One direction of one layer over x (batch, steps, width) from the state h, c (batch,
+    hidden) -> (out (batch, steps, hidden), h, c); ``inside`` (batch, steps) says which steps
+    are a sequence's own (the state holds still on the others)."""
+    p_i, p_f, p_o = peephole
+    from_input = x @ w_ih.T + b_ih + b_hh
+    outs = []
+    for t in range(x.shape[1]):
+        zi, zf, zg, zo = (from_input[:, t] + h @ w_hh.T).chunk(4, dim=-1)
+        i = torch.sigmoid(zi + p_i * c)
+        f = torch.sigmoid(zf + p_f * c)
+        c_new = f * c + i * torch.tanh(zg)
+        h_new = torch.sigmoid(zo + p_o * c_new) * torch.tanh(c_new)
+        if inside is not None:
+            keep = inside[:, t, None]
+            h_new, c_new = torch.where(keep, h_new, h), torch.where(keep, c_new, c)
+            outs.append(h_new * keep)
+        else:
+            outs.append(h_new)
+        h, c = h_new, c_new
+    return torch.stack(outs, dim=1), h, c
 
 def _reversed(x: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
     """Each sequence of ``x`` (batch, steps, …) backwards within its own length (the padding
