@@ -808,17 +808,24 @@ def test_a_refused_bundle_says_why_and_adds_nothing(app, store):
 
 # --- ONNX export on the Runs page ------------------------------------------------------------
 
+def exported_on_page(app) -> tuple[AppTest, pd.DataFrame]:
+    """The Runs page with its newest run exported to ONNX (and INT8): the page and its table
+    of PyTorch, ONNX fp32 and ONNX INT8."""
+    at = ok(app(RUNS).run())
+    select(at, 0)
+    at.button(key="runs_onnx").click().run(timeout=300)
+    ok(at)
+    [frame] = [d.value for d in at.dataframe if "batch-1 latency (ms)" in d.value.columns]
+    assert list(frame["form"]) == ["PyTorch", "ONNX fp32", "ONNX INT8"]
+    return at, frame
+
+
 def test_a_run_exports_to_onnx_with_its_table_and_download(app, store):
     import json
     import zipfile
 
     run_id, _ = recorded_forecast(store)
-    at = ok(app(RUNS).run())
-    select(at, 0)
-    at.button(key="runs_onnx").click().run()
-    ok(at)
-    [frame] = [d.value for d in at.dataframe if "batch-1 latency (ms)" in d.value.columns]
-    assert list(frame["form"]) == ["PyTorch", "ONNX fp32", "ONNX INT8"]
+    at, frame = exported_on_page(app)
     assert frame["test MASE"].notna().all() and (frame["size (KB)"] > 0).all()
     [said] = [c.value for c in at.caption if "matches PyTorch" in c.value]
     assert "INT8 is " in said and "3–4×" in said
@@ -837,11 +844,20 @@ def test_a_peephole_run_exports_like_any_other(app, store):
                             cell="peephole")
     run_id = start_run(store, "forecast", series, config, series.name, series.name)
     record(store.home, run_id, "forecast", series, config)
-    at = ok(app(RUNS).run())
-    select(at, 0)
-    at.button(key="runs_onnx").click().run(timeout=300)
-    ok(at)
-    [frame] = [d.value for d in at.dataframe if "batch-1 latency (ms)" in d.value.columns]
-    assert list(frame["form"]) == ["PyTorch", "ONNX fp32", "ONNX INT8"]
+    at, frame = exported_on_page(app)
     assert frame["test MASE"].iloc[1] == pytest.approx(frame["test MASE"].iloc[0], rel=1e-4)
     assert [b for b in at.get("download_button") if b.key == "runs_onnx_download"]
+
+
+def test_a_panel_run_exports_its_global_network(app, store):
+    from lstm_app.series.panel import load_panel
+    from tests.test_panel_pipeline import FAST
+    from tests.test_panel_runs import shops
+
+    panel = load_panel(shops(), id_cols=["shop"], covariates=["price"], name="shops.csv")
+    run_id = start_run(store, "panel", panel, FAST, "shops", "shops.csv")
+    record(store.home, run_id, "panel", panel, FAST)
+    at, frame = exported_on_page(app)
+    assert frame["test MASE"].notna().all()
+    exported = at.session_state["runs_onnx_done"][1]
+    assert exported.manifest["task"] == "panel" and len(exported.manifest["ids"]) == 4

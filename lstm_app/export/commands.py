@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..quoting import error_sentence, printable, spreadsheet_csv
 from ..text.corpus import read_text
-from .predict import ExportedModel, classify, forecast, generate, series_for, texts_of
+from .predict import (ExportedModel, classify, forecast, forecast_panel, generate, panel_for,
+                      series_for, texts_of)
 
 EXIT_BAD_INPUT = 2
 
@@ -24,7 +25,8 @@ def add_predict_command(commands) -> None:
                         "PyTorch): the next horizon of a CSV series, text after a prompt, or "
                         "the labels of a CSV of texts")
     p.add_argument("model_dir", type=Path, help="the folder 'runs export-onnx' wrote")
-    p.add_argument("input", help="a forecaster: the CSV series; a language model: the prompt "
+    p.add_argument("input", help="a forecaster: the CSV series (or series, for a model of "
+                                 "many); a language model: the prompt "
                                  "(or @FILE for a file's text); a classifier: the CSV of texts")
     p.add_argument("--out", type=Path, help="write the forecast, text or labels here")
     p.add_argument("--int8", action="store_true", help="use the INT8 model of the export")
@@ -48,6 +50,16 @@ def run_predict_command(args: argparse.Namespace) -> int:
             print(f"note: {printable(notice)}", file=sys.stderr)
         _write(args.out, forecast(model, series).assign(method="LSTM").to_csv(index=False),
                "Forecast")
+    elif model.task == "panel":
+        if args.future:
+            raise ValueError("A model of many series reads no planned values; leave --future "
+                             "out.")
+        panel = panel_for(model, args.input)
+        table, notices = forecast_panel(model, panel)
+        for notice in (*panel.notices, *notices):
+            print(f"note: {printable(notice)}", file=sys.stderr)
+        _write(args.out, spreadsheet_csv(table.assign(method="LSTM")),
+               "Forecasts for every series")
     elif model.task == "text":
         if not 1 <= args.length <= 100_000:
             raise ValueError("--length must be between 1 and 100,000 tokens.")

@@ -18,7 +18,7 @@ FP32, INT8, MANIFEST = "model.onnx", "model.int8.onnx", "export.json"
 FILES = (FP32, INT8, MANIFEST)  # an export; a run's folder and its bundle may hold one
 FORMAT, VERSION = "lstm-studio-onnx", 1
 TOLERANCE = 1e-4
-TASKS = ("forecast", "text", "classify")
+TASKS = ("forecast", "panel", "text", "classify")
 
 
 def make_manifest(task: str, run_id: str | None, spec, difference: float, table: list[dict],
@@ -99,6 +99,8 @@ def _broken_field(m: dict) -> str | None:
             "settings": isinstance(settings, dict) and words(settings.get("covariates"))
             and all(isinstance(settings.get(k), (str, type(None)))
                     for k in ("time_col", "value_col"))})
+    elif m["task"] == "panel":
+        checks.update(_broken_panel(m, words, numbers, count))
     elif m["task"] == "text":
         checks.update({"vocab": isinstance(m.get("vocab"), dict),
                        "layers": count(m.get("layers")),
@@ -111,3 +113,30 @@ def _broken_field(m: dict) -> str | None:
                        "classes": words(m.get("classes")) and len(m["classes"]) >= 2,
                        "max_length": count(m.get("max_length"))})
     return next((name for name, sound in checks.items() if not sound), None)
+
+
+def _broken_panel(m: dict, words, numbers, count) -> dict:
+    """A panel's fields: every series' name, scaler, floor and widths, and how the file was
+    read."""
+    ids, mean, std, read = m.get("ids"), m.get("mean"), m.get("std"), m.get("panel")
+    n = len(ids) if isinstance(ids, list) else -1
+    rows = lambda v, width: isinstance(v, list) and len(v) == n and all(
+        numbers(r) and (width is None or len(r) == width) for r in v)
+    width = len(mean[0]) if rows(mean, None) and n > 0 else None
+    return {"ids": words(ids) and n >= 1 and len(set(ids)) == n,
+            "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
+            "mean": rows(mean, width), "std": rows(std, width) and all(
+                x > 0 for r in std for x in r),
+            "calendar": isinstance(m.get("calendar"), int) and m["calendar"] >= 0,
+            "id_embedding": isinstance(m.get("id_embedding"), bool),
+            "freq": m.get("freq") is None or isinstance(m.get("freq"), str),
+            "season_length": m.get("season_length") is None or count(m.get("season_length")),
+            "floor": isinstance(m.get("floor"), list) and len(m["floor"]) == n
+            and all(f is None or f == 0 for f in m["floor"]),
+            "widths": isinstance(m.get("widths"), dict) and all(
+                rows(w, m.get("horizon")) for w in m["widths"].values()),
+            "panel": isinstance(read, dict) and read.get("layout") in ("long", "wide")
+            and words(read.get("id_cols")) and words(read.get("covariates"))
+            and isinstance(read.get("value_col"), str)
+            and isinstance(read.get("time_col"), (str, type(None)))
+            and width == 1 + len(read["covariates"])}

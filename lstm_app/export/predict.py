@@ -17,15 +17,17 @@ import pandas as pd
 
 from ..classify.tokens import UNKNOWN, TokenVocabulary
 from ..csv_table import read_csv_table
-from ..quoting import quoted
+from ..quoting import listed, quoted
 from ..series.intervals import floored, future_table
 from ..series.known import future_inputs, future_known, network_table
-from ..series.loading import load_series, with_future
+from ..series.loading import NO_TIME_COLUMN, load_series, with_future
+from ..series.panel import load_panel
+from ..series.panel_future import future_frame, network_future, network_rows
 from ..series.windows import Scaler
 from ..text.corpus import vocab_from_dict
 from .manifest import read_manifest
 
-BATCH = 256  # texts per run of the classifier
+BATCH = 256  # texts or windows per run of a network
 PROMPT_PIECE = 1000  # prompt tokens read per run of a language model (as text/generate.py)
 
 
@@ -111,6 +113,49 @@ def forecast(model: ExportedModel, series) -> pd.DataFrame:
     pred = floored(scaler.inverse_transform(model.run(*arrays)[0][0], column=0), floor)
     widths = {level: np.asarray(w) for level, w in m["widths"].items()}
     return future_table(known.index, pred, widths, floor)
+
+
+# --- a panel's forecaster ------------------------------------------------------------------
+
+def panel_for(model: ExportedModel, source):
+    """The series in ``source`` (a CSV) read as the model's run read its file: the same layout
+    and id, time, value and covariate columns."""
+    read, freq = model.manifest["panel"], model.manifest["freq"]
+    panel = load_panel(source, layout=read["layout"], id_cols=read["id_cols"] or None,
+                       time_col=read["time_col"] or NO_TIME_COLUMN,
+                       value_col=read["value_col"] if read["layout"] == "long" else None,
+                       covariates=tuple(read["covariates"]))
+    if panel.freq != freq:
+        raise ValueError(f"The series are {_step(panel.freq)}, but this model learnt from "
+                         f"{_step(freq)} data; give it series with the same spacing.")
+    return panel
+
+
+def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]]:
+    """The next horizon after each series' last value (panel_for), in its own units with the
+    run's intervals, as the app forecasts a panel: id, time, forecast, lower_80, upper_80,
+    lower_95, upper_95; and what was done about series it could not forecast with the network
+    (shorter than the lookback: by rule; not learnt by the run: left out)."""
+    m, notices = model.manifest, []
+    known = {name: i for i, name in enumerate(m["ids"])}
+    numbers = np.array([known.get(name, -1) for name in panel.ids])
+    if (numbers < 0).all():
+        raise ValueError(f"None of the file's series is one this model learnt from (it knows "
+                         f"{listed(m['ids'], limit=5)}); give it a file with those series.")
+    if (numbers < 0).any():
+        left_out = [name for name, k in zip(panel.ids, numbers) if k < 0]
+        notices.append(f"{len(left_out):,} series this model did not learn from "
+                       f"{'is' if len(left_out) == 1 else 'are'} left out: {listed(left_out)}.")
+        panel, numbers = panel.subset(numbers >= 0), numbers[numbers >= 0]
+    mean, std = np.asarray(m["mean"])[numbers], np.asarray(m["std"])[numbers]
+    floor = np.array([-np.inf if f is None else f for f in m["floor"]])[numbers]
+    widths = {level: np.asarray(w)[numbers] for level, w in m["widths"].items()}
+    rows = network_rows(panel, mean, std, m["calendar"], m["id_embedding"], numbers=numbers)
+    run = lambda windows: np.concatenate([model.run(windows[i:i + BATCH])[0]
+                                          for i in range(0, len(windows), BATCH)])
+    pred = network_future(panel, rows, m["lookback"], m["horizon"], mean, std, floor, run,
+                          notices)
+    return future_frame(panel, pred, widths, std, floor), notices
 
 
 # --- language model -------------------------------------------------------------------------

@@ -4,9 +4,9 @@ a batch of one (latency), the task's metric computed with any network standing i
 trained one (PyTorch's, or an ONNX Runtime session behind a stand-in), and what export.json says
 of the task (scaler or vocabulary, labels, settings).
 
-Metrics: a forecaster's test MASE (the run's backtest windows), a language model's validation
-loss in nats per token, a classifier's test accuracy: each exactly as the run's own report
-computes it, with only the network swapped.
+Metrics: a forecaster's test MASE (the run's backtest windows; for a panel the mean over its
+series), a language model's validation loss in nats per token, a classifier's test accuracy:
+each exactly as the run's own report computes it, with only the network swapped.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from ..classify.batches import encode
 from ..classify.pipeline import by_length, data_split, probabilities
 from ..series.intervals import floor_of
 from ..series.known import future_known, known_positions, network_table
+from ..series.panel_pipeline import score_panel
+from ..series.panel_windows import network_inputs, span_windows, split_panel
 from ..series.pipeline import score_forecast
 from ..series.windows import make_windows, window_ids
 from ..text.pipeline import validation_loss, validation_streams
@@ -50,9 +52,6 @@ class GraphSpec:
 
 
 def spec_for(task: str, trained, data) -> GraphSpec:
-    if task not in SPECS:
-        raise ValueError("A run of many series cannot be exported to ONNX yet; export a run of "
-                         "one series, a text or a classifier.")
     return SPECS[task](trained, data)
 
 
@@ -115,6 +114,43 @@ def _test_mase(trained, series, net) -> float:
     config = replace(trained.config, statistical_seconds=0)
     mase = score_forecast(replace(trained, config=config, model=net), series).test.mase
     return mase  # None: the training span never changes, so MASE has no scale
+
+
+# --- a panel's global forecaster -----------------------------------------------------------
+
+def _panel(trained, panel) -> GraphSpec:
+    """The forecaster of many series: a window of one series in (its series' number in the
+    last column where the network embeds it), its scaled horizon out; export.json holds every
+    series' scaler, floor and interval widths, and how the file was read."""
+    config, model = replace(trained.config, statistical_seconds=0), trained.model
+    lookback, horizon = config.lookback, config.horizon
+    values = network_inputs(panel, trained.mean, trained.std, trained.calendar,
+                            config.id_embedding > 0, torch.device("cpu"))
+    windows, _ = make_windows(values, lookback, horizon)      # views; some cross two series
+    split = split_panel(panel, config.val_size, config.test_size, horizon)
+    val_ids, _ = span_windows(split, split.val, split.test, lookback, horizon,
+                              split.trainable(lookback, horizon))
+    last = len(windows) - 1
+    picks = list(torch.as_tensor(val_ids).split(64))[:CHECK_BATCHES] or [torch.tensor([last])]
+    scored = lambda net: score_panel(replace(trained, config=config, model=net), panel)
+    result = scored(model)
+    manifest = {"settings": _plain(asdict(trained.config)), "lookback": lookback,
+                "horizon": horizon, "freq": panel.freq, "season_length": panel.season_length,
+                "panel": {"layout": panel.layout, "id_cols": list(panel.id_cols),
+                          "time_col": panel.time_col, "value_col": panel.value_col,
+                          "covariates": list(panel.covariates)},
+                "ids": list(trained.ids), "calendar": trained.calendar,
+                "id_embedding": config.id_embedding > 0,
+                "mean": trained.mean.tolist(), "std": trained.std.tolist(),
+                "floor": [0.0 if f == 0 else None for f in result.floor],  # None: no floor
+                "widths": {str(level): np.round(w, 6).tolist()
+                           for level, w in result.widths.items()}}
+    return GraphSpec(ForecasterGraph(model), ("window",), ("forecast",),
+                     {"window": {0: "batch"}}, {"forecast": {0: "batch"}},
+                     (windows[torch.tensor([0, last])],), [(windows[ids],) for ids in picks],
+                     (windows[torch.tensor([last])],), "test MASE",
+                     lambda net: scored(net).aggregate["lstm"]["mase"],
+                     lambda run: _ForecasterStandIn(model.shape, run), manifest)
 
 
 # --- language model -------------------------------------------------------------------------
@@ -200,4 +236,4 @@ def _plain(settings: dict) -> dict:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}
 
 
-SPECS = {"forecast": _forecast, "text": _text, "classify": _classify}
+SPECS = {"forecast": _forecast, "panel": _panel, "text": _text, "classify": _classify}

@@ -16,7 +16,7 @@ as fast as their rows allow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -79,6 +79,13 @@ class PanelData:
     def typical(self) -> int:
         """The series of median length: what "auto" settings are judged on."""
         return int(np.argsort(self.lengths, kind="stable")[len(self.lengths) // 2])
+
+    def subset(self, keep: np.ndarray) -> "PanelData":
+        """The series where ``keep`` (a flag per series) is true, in their order."""
+        rows = ranges(self.starts[:-1][keep], self.starts[1:][keep])
+        return replace(self, values=self.values[rows], times=self.times[rows],
+                       starts=np.concatenate([[0], np.cumsum(self.lengths[keep])]),
+                       ids=tuple(np.asarray(self.ids, dtype=object)[keep]))
 
     def series(self, i: int) -> SeriesData:
         """Series ``i`` as load_series gives one series (its frame a view of the panel's rows)."""

@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 import pandas as pd
 import torch
-from pandas.tseries.frequencies import to_offset
 
 from ..quoting import listed
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
@@ -27,6 +26,7 @@ from . import intervals
 from .memory import check_forecast_fits
 from .model import Forecaster, build_forecaster
 from .panel import PanelData
+from .panel_future import future_frame, network_future, rule_future
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
 from .panel_scoreboard import Windows, panel_methods
@@ -200,14 +200,16 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     notices = list(panel.notices) + _notices(panel, split, trainable, scorable, lookback, horizon)
     if config.calendar:
         notices += [n for n in [calendar_left_out(panel.freq, trained.calendar // 2)] if n]
-    lstm_future = _lstm_future(panel, trained, values, floor, notices)
+    lstm_future = network_future(
+        panel, values, lookback, horizon, trained.mean, trained.std, floor,
+        lambda windows: predict(model, windows, np.arange(len(windows))), notices)
     board = panel_methods(
         y, split.starts, split.ends, trained.std[:, 0], floor,
         Windows(val_origins, val_series, y[val_origins[:, None] + steps],
                 unscale(val_pred, val_series)),
         Windows(origins, series, actual, methods["lstm"]),
         (panel_baselines(y, val_origins, split.starts[val_series], horizon, season),
-         {k: v for k, v in methods.items()}, _rule_future(panel, horizon)),
+         {k: v for k, v in methods.items()}, rule_future(panel, horizon)),
         lstm_future, widths, horizon, season, config.statistical_seconds, on_stage, stop_event)
     methods.update({k: v for k, v in board.test.items() if k != "lstm"})
     scale = mase_scales(y, split.starts, split.val, season)
@@ -235,7 +237,7 @@ def panel_forecast(result: PanelResult, method: str) -> pd.DataFrame:
     """One row per series and step of ``method``'s forecast after each series' last value,
     with its intervals and a column naming the method (as it is downloaded); made once."""
     if method not in result.frames:
-        frame = _future_frame(result.panel, result.futures[method],
+        frame = future_frame(result.panel, result.futures[method],
                               result.method_widths.get(method, result.widths),
                               result.trained.std, result.floor)
         result.frames[method] = frame.assign(method=result.labels[method])
@@ -293,65 +295,6 @@ def _coverage(actual, pred, series, n, widths, std, floor) -> tuple[dict, pd.Dat
             per[f"coverage_{level}"] = np.bincount(series, weights=inside.sum(axis=1),
                                                    minlength=n) / count
     return pooled, pd.DataFrame(per)
-
-
-def _lstm_future(panel: PanelData, trained: TrainedPanel, values: torch.Tensor,
-                 floor: np.ndarray, notices: list[str]) -> np.ndarray:
-    """The LSTM's next horizon after each series' last value ``(series, horizon)``. A series
-    shorter than the lookback is forecast by seasonal naive where it holds a whole season,
-    else by repeating its last value (each said in ``notices``)."""
-    lookback, horizon = trained.config.lookback, trained.config.horizon
-    ends, lengths, season = panel.starts[1:], panel.lengths, panel.season_length or 1
-    long_enough = lengths >= lookback
-    pred = _rule_future(panel, horizon)  # seasonal naive, or the last value repeated
-    seasonal = ~long_enough & (lengths >= season) & (season > 1)
-    if long_enough.any():
-        rows = (ends[long_enough] - lookback)[:, None] + np.arange(lookback)
-        windows = values[torch.as_tensor(rows)]  # (series, lookback, inputs): small
-        scaled = predict(trained.model, windows, np.arange(len(rows)))
-        s = np.flatnonzero(long_enough)
-        pred[s] = scaled * trained.std[s, :1] + trained.mean[s, :1]
-    for count, how in ((int(seasonal.sum()), f"by seasonal naive (repeating their last season "
-                                              f"of {season} steps)"),
-                       (int((~long_enough & ~seasonal).sum()), "by repeating their last value")):
-        if count:
-            notices.append(f"{count:,} series shorter than the lookback ({lookback}) "
-                           f"{'is' if count == 1 else 'are'} forecast {how}.")
-    return np.maximum(pred, floor[:, None])
-
-
-def _rule_future(panel: PanelData, horizon: int) -> np.ndarray:
-    """Seasonal naive after each series' last value where it holds a whole season, else its
-    last value repeated: what stands in for a statistical model that cannot be fitted."""
-    ends, season = panel.starts[1:], panel.season_length or 1
-    back = ends[:, None] - season + np.arange(horizon) % season
-    seasonal = (panel.lengths >= season) & (season > 1)
-    last = np.repeat(panel.values[ends - 1, :1], horizon, axis=1)
-    return np.where(seasonal[:, None], panel.values[np.maximum(back, 0), 0], last)
-
-
-def _future_frame(panel: PanelData, pred: np.ndarray, widths: dict, std: np.ndarray,
-                  floor: np.ndarray) -> pd.DataFrame:
-    """One row per series and step: the forecast ``pred`` with intervals of ``widths`` (on
-    the scaled series) in each series' own units."""
-    horizon = pred.shape[1]
-    frame = pd.DataFrame({"id": np.repeat(np.asarray(panel.ids, dtype=object), horizon),
-                          "time": _future_times(panel, horizon), "forecast": pred.ravel()})
-    for level, w in widths.items():
-        half = (w * std[:, :1]).ravel()
-        frame[f"lower_{level}"] = np.maximum(pred.ravel() - half, np.repeat(floor, horizon))
-        frame[f"upper_{level}"] = pred.ravel() + half
-    return frame
-
-
-def _future_times(panel: PanelData, horizon: int):
-    """The ``horizon`` slots after each series' last one, series after series."""
-    if panel.freq is None:
-        return (panel.lengths[:, None] + np.arange(horizon)).ravel()
-    last = pd.DatetimeIndex(panel.times[panel.starts[1:] - 1])
-    offset = to_offset(panel.freq)
-    steps = np.stack([(last + k * offset).to_numpy() for k in range(1, horizon + 1)], axis=1)
-    return pd.DatetimeIndex(steps.ravel(), name=panel.time_col)
 
 
 def too_short(panel, split, lookback, horizon) -> str:

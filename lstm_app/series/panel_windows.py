@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .calendar import calendar_features
 from .panel import PanelData, ranges, within
+from .panel_future import network_rows
 from .panel_scores import mase_scales
 from .windows import rows_for
 
@@ -100,23 +100,8 @@ def _scalers(values: np.ndarray, first: np.ndarray, last: np.ndarray,
 
 def network_inputs(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: int,
                    ids: bool, device: torch.device, only: int | None = None) -> torch.Tensor:
-    """What the network reads, one float32 tensor of the panel's rows (or of series ``only``'s
-    rows): every row's value and covariates scaled by its own series' scaler, then its
-    ``calendar`` inputs (columns: 0 for none), then its series' number (for the network's
-    embedding of it)."""
-    rows = slice(None) if only is None else slice(int(panel.starts[only]),
-                                                  int(panel.starts[only + 1]))
-    code = (np.repeat(np.arange(panel.n_series), panel.lengths) if only is None
-            else np.full(rows.stop - rows.start, only))
-    parts = [(panel.values[rows] - mean[code]) / std[code]]
-    if calendar:
-        if panel.freq is None:
-            raise ValueError("Calendar inputs need dates, and this panel is in row order; turn "
-                             "them off or choose a time column.")
-        parts.append(calendar_features(panel.times[rows], panel.freq, calendar // 2))
-    if ids:
-        parts.append(code[:, None].astype(np.float64))
-    return torch.as_tensor(np.concatenate(parts, axis=1), dtype=torch.float32, device=device)
+    """``network_rows`` (panel_future.py) as one float32 tensor on ``device``."""
+    return torch.as_tensor(network_rows(panel, mean, std, calendar, ids, only), device=device)
 
 
 def span_windows(split: PanelSplit, first: np.ndarray, last: np.ndarray, lookback: int,

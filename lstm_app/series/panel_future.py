@@ -1,0 +1,97 @@
+"""A panel's forecast after each series' last value, with no PyTorch in it (so an ONNX export
+of a panel forecasts as the app does): the rows the network reads, the network on each series'
+last window, the rule for series shorter than the lookback, and the table of forecasts and
+intervals, series after series."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+from .calendar import calendar_features
+from .panel import PanelData
+
+
+def network_rows(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: int, ids: bool,
+                 only: int | None = None, numbers: np.ndarray | None = None) -> np.ndarray:
+    """What the network reads, one float32 array of the panel's rows (or of series ``only``'s
+    rows): every row's value and covariates scaled by its own series' scaler (row i of
+    ``mean`` and ``std`` for series i), then its ``calendar`` inputs (columns: 0 for none),
+    then its series' number in the network (``numbers``, by default its place in the panel)
+    for the network's embedding of it."""
+    rows = slice(None) if only is None else slice(int(panel.starts[only]),
+                                                  int(panel.starts[only + 1]))
+    code = (np.repeat(np.arange(panel.n_series), panel.lengths) if only is None
+            else np.full(rows.stop - rows.start, only))
+    parts = [(panel.values[rows] - mean[code]) / std[code]]
+    if calendar:
+        if panel.freq is None:
+            raise ValueError("Calendar inputs need dates, and this panel is in row order; turn "
+                             "them off or choose a time column.")
+        parts.append(calendar_features(panel.times[rows], panel.freq, calendar // 2))
+    if ids:
+        number = code if numbers is None else np.asarray(numbers)[code]
+        parts.append(number[:, None].astype(np.float64))
+    return np.concatenate(parts, axis=1).astype(np.float32)
+
+
+def network_future(panel: PanelData, rows, lookback: int, horizon: int, mean: np.ndarray,
+                   std: np.ndarray, floor: np.ndarray, run: Callable,
+                   notices: list[str]) -> np.ndarray:
+    """The forecast ``(series, horizon)`` after each series' last value: ``run`` (the last
+    windows ``(k, lookback, inputs)`` taken from ``rows`` -> scaled forecasts ``(k, horizon)``)
+    for each series at least a lookback long, in its own units; a shorter series by seasonal
+    naive where it holds a whole season, else by repeating its last value (each said in
+    ``notices``); never below the series' ``floor``."""
+    ends, lengths, season = panel.starts[1:], panel.lengths, panel.season_length or 1
+    long_enough = lengths >= lookback
+    pred = rule_future(panel, horizon)
+    seasonal = ~long_enough & (lengths >= season) & (season > 1)
+    if long_enough.any():
+        last = (ends[long_enough] - lookback)[:, None] + np.arange(lookback)
+        s = np.flatnonzero(long_enough)
+        pred[s] = np.asarray(run(rows[last]), np.float64) * std[s, :1] + mean[s, :1]
+    for count, how in ((int(seasonal.sum()), f"by seasonal naive (repeating their last season "
+                                              f"of {season} steps)"),
+                       (int((~long_enough & ~seasonal).sum()), "by repeating their last value")):
+        if count:
+            notices.append(f"{count:,} series shorter than the lookback ({lookback}) "
+                           f"{'is' if count == 1 else 'are'} forecast {how}.")
+    return np.maximum(pred, floor[:, None])
+
+
+def rule_future(panel: PanelData, horizon: int) -> np.ndarray:
+    """Seasonal naive after each series' last value where it holds a whole season, else its
+    last value repeated: what stands in for a model that cannot be fitted."""
+    ends, season = panel.starts[1:], panel.season_length or 1
+    back = ends[:, None] - season + np.arange(horizon) % season
+    seasonal = (panel.lengths >= season) & (season > 1)
+    last = np.repeat(panel.values[ends - 1, :1], horizon, axis=1)
+    return np.where(seasonal[:, None], panel.values[np.maximum(back, 0), 0], last)
+
+
+def future_frame(panel: PanelData, pred: np.ndarray, widths: dict, std: np.ndarray,
+                 floor: np.ndarray) -> pd.DataFrame:
+    """One row per series and step: the forecast ``pred`` with intervals of ``widths`` (on
+    the scaled series, (series, horizon) per level) in each series' own units."""
+    horizon = pred.shape[1]
+    frame = pd.DataFrame({"id": np.repeat(np.asarray(panel.ids, dtype=object), horizon),
+                          "time": future_times(panel, horizon), "forecast": pred.ravel()})
+    for level, w in widths.items():
+        half = (w * std[:, :1]).ravel()
+        frame[f"lower_{level}"] = np.maximum(pred.ravel() - half, np.repeat(floor, horizon))
+        frame[f"upper_{level}"] = pred.ravel() + half
+    return frame
+
+
+def future_times(panel: PanelData, horizon: int):
+    """The ``horizon`` slots after each series' last one, series after series."""
+    if panel.freq is None:
+        return (panel.lengths[:, None] + np.arange(horizon)).ravel()
+    last = pd.DatetimeIndex(panel.times[panel.starts[1:] - 1])
+    offset = to_offset(panel.freq)
+    steps = np.stack([(last + k * offset).to_numpy() for k in range(1, horizon + 1)], axis=1)
+    return pd.DatetimeIndex(steps.ravel(), name=panel.time_col)

@@ -1,0 +1,131 @@
+"""ONNX export of a panel's global forecaster (issue 16 for issue 13's runs): checked against
+PyTorch, forecasting every series as the app does (ids with commas, Chinese and formulas, a
+series shorter than the lookback by rule), ``predict`` without PyTorch, series the model never
+learnt left out in a note, a run and its bundle carrying the export."""
+
+import io
+import json
+import zipfile
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from lstm_app.export.onnx_export import export_trained, write_export
+from lstm_app.export.predict import ExportedModel, forecast_panel, panel_for
+from lstm_app.series.panel import load_panel
+from lstm_app.series.panel_pipeline import fit_panel, panel_forecast, score_panel
+from tests.test_export import predict_without_torch
+from tests.test_panel_pipeline import FAST
+from tests.test_panel_runs import shops
+
+SETTINGS = replace(FAST, id_embedding=3, calendar=True)
+SHOPS = ("Berlin", "Paris, FR", "北京", "=cmd|' /C calc'!A0")
+
+
+def with_tiny_shop(csv: bytes) -> bytes:
+    """The shops and one more with 10 days only: shorter than the lookback (14)."""
+    days = pd.date_range("2024-03-01", periods=10, freq="D")
+    tiny = pd.DataFrame({"date": [f"{d:%Y-%m-%d}" for d in days], "shop": "Tiny",
+                         "sales": np.arange(10) + 40.0, "price": 3.0})
+    return csv + tiny.to_csv(index=False, header=False).encode()
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    torch.manual_seed(0)
+    csv = with_tiny_shop(shops(SHOPS))
+    panel = load_panel(csv, id_cols=["shop"], covariates=["price"], name="shops.csv")
+    trained = fit_panel(panel, SETTINGS)
+    done = export_trained("panel", trained, panel, int8=True, run_id="run-panel")
+    folder = tmp_path_factory.mktemp("panel")
+    write_export(done, folder)
+    return csv, panel, trained, done, folder
+
+
+def test_the_panel_export_forecasts_every_series_as_the_app_does(exported):
+    csv, panel, trained, done, folder = exported
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    assert manifest["task"] == "panel" and manifest["ids"] == [*SHOPS, "Tiny"]
+    assert manifest["check"]["largest_difference"] <= 1e-4 and manifest["check"]["batches"] >= 1
+    assert manifest["calendar"] > 0 and manifest["id_embedding"] is True
+    torch_row, fp32, int8 = manifest["table"]
+    assert fp32["test MASE"] == pytest.approx(torch_row["test MASE"], rel=1e-4)
+    assert int8["test MASE"] == pytest.approx(torch_row["test MASE"], rel=0.05)
+    model = ExportedModel.open(folder)
+    got, notices = forecast_panel(model, panel_for(model, csv))
+    want = panel_forecast(score_panel(trained, panel), "lstm")
+    assert list(got.columns) == list(want.columns.drop("method"))
+    assert list(got["id"]) == list(want["id"]) and (got["time"] == want["time"]).all()
+    for column in ("forecast", "lower_80", "upper_95"):
+        assert np.allclose(got[column], want[column], rtol=1e-5), column
+    assert notices == ["1 series shorter than the lookback (14) is forecast by seasonal naive "
+                       "(repeating their last season of 7 steps)."]
+
+
+def test_predict_forecasts_a_panel_without_pytorch(exported, tmp_path):
+    csv, _, _, _, folder = exported
+    table = pd.read_csv(io.BytesIO(csv))
+    oslo = table[table["shop"] == "Berlin"].assign(shop="Oslo")
+    given = tmp_path / "shops.csv"
+    pd.concat([table[table["shop"] != "Tiny"], oslo]).to_csv(given, index=False)
+    out = tmp_path / "forecast.csv"
+    done = predict_without_torch("predict", str(folder), str(given), "--out", str(out), "--int8")
+    assert done.returncode == 0, done.stderr
+    assert "1 series this model did not learn from is left out: 'Oslo'" in done.stderr
+    forecast = pd.read_csv(out)
+    assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
+                                      "lower_95", "upper_95", "method"]
+    assert list(dict.fromkeys(forecast["id"])) == ["Berlin", "Paris, FR", "北京",
+                                                   "'=cmd|' /C calc'!A0"]  # never a formula
+    assert len(forecast) == 4 * 7 and (forecast["method"] == "LSTM").all()
+    assert (forecast["lower_95"] <= forecast["forecast"]).all()
+
+    (tmp_path / "others.csv").write_bytes(oslo.to_csv(index=False).encode())
+    done = predict_without_torch("predict", str(folder), str(tmp_path / "others.csv"))
+    assert done.returncode == 2 and "None of the file's series is one this model learnt" \
+        in done.stderr and "Traceback" not in done.stderr
+    hourly = table.assign(date=pd.date_range("2024-01-01", periods=len(table), freq="h")
+                          .strftime("%Y-%m-%d %H:%M"))
+    hourly.to_csv(tmp_path / "hourly.csv", index=False)
+    done = predict_without_torch("predict", str(folder), str(tmp_path / "hourly.csv"))
+    assert done.returncode == 2 and "same spacing" in done.stderr, done.stderr
+    done = predict_without_torch("predict", str(folder), str(given), "--future", str(given))
+    assert done.returncode == 2 and "reads no planned values" in done.stderr
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda m: m["std"][1].__setitem__(0, 0.0), "std"),
+    (lambda m: m["widths"]["95"].pop(), "widths"),
+    (lambda m: m["panel"].update(layout="diagonal"), "panel"),
+    (lambda m: m.update(ids=["a", "a", "b", "c", "d"]), "ids")])
+def test_a_damaged_panel_export_is_refused_in_a_sentence(exported, tmp_path, change, field):
+    _, _, _, _, folder = exported
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    change(manifest)
+    (tmp_path / "export.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (tmp_path / "model.onnx").write_bytes((folder / "model.onnx").read_bytes())
+    with pytest.raises(ValueError, match=f"is damaged \\(its {field} is not"):
+        ExportedModel.open(tmp_path)
+
+
+def test_a_panel_run_keeps_its_export_and_its_bundle_carries_it(tmp_path):
+    from lstm_app.runs.bundle import export_bundle, import_bundle
+    from lstm_app.runs.onnx import export_run
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.runs.store import RunStore
+
+    store = RunStore(tmp_path / "home")
+    panel = load_panel(shops(SHOPS), id_cols=["shop"], covariates=["price"], name="shops.csv")
+    run_id = start_run(store, "panel", panel, FAST, "shops", "shops.csv")
+    record(store.home, run_id, "panel", panel, FAST)
+    exported = export_run(store, run_id)
+    assert exported.manifest["task"] == "panel" and exported.manifest["run"] == run_id
+    bundle = export_bundle(store, run_id)
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        assert {"model.onnx", "export.json"} <= set(archive.namelist())
+    new_id = import_bundle(store, bundle)
+    assert (store.run_dir(new_id) / "model.onnx").read_bytes() == \
+        (store.run_dir(run_id) / "model.onnx").read_bytes()
