@@ -858,6 +858,6 @@ def test_a_panel_run_exports_its_global_network(app, store):
     run_id = start_run(store, "panel", panel, FAST, "shops", "shops.csv")
     record(store.home, run_id, "panel", panel, FAST)
     at, frame = exported_on_page(app)
-    assert frame["test MASE"].notna().all()
+    assert frame["mean test MASE"].notna().all()
     exported = at.session_state["runs_onnx_done"][1]
     assert exported.manifest["task"] == "panel" and len(exported.manifest["ids"]) == 4

@@ -148,7 +148,7 @@ def _panel(trained, panel) -> GraphSpec:
     return GraphSpec(ForecasterGraph(model), ("window",), ("forecast",),
                      {"window": {0: "batch"}}, {"forecast": {0: "batch"}},
                      (windows[torch.tensor([0, last])],), [(windows[ids],) for ids in picks],
-                     (windows[torch.tensor([last])],), "test MASE",
+                     (windows[torch.tensor([last])],), "mean test MASE",
                      lambda net: scored(net).aggregate["lstm"]["mase"],
                      lambda run: _ForecasterStandIn(model.shape, run), manifest)
 
