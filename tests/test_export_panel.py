@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -96,19 +97,77 @@ def test_predict_forecasts_a_panel_without_pytorch(exported, tmp_path):
     assert done.returncode == 2 and "reads no planned values" in done.stderr
 
 
-@pytest.mark.parametrize("change, field", [
-    (lambda m: m["std"][1].__setitem__(0, 0.0), "std"),
-    (lambda m: m["widths"]["95"].pop(), "widths"),
-    (lambda m: m["panel"].update(layout="diagonal"), "panel"),
-    (lambda m: m.update(ids=["a", "a", "b", "c", "d"]), "ids")])
-def test_a_damaged_panel_export_is_refused_in_a_sentence(exported, tmp_path, change, field):
-    _, _, _, _, folder = exported
+def test_each_series_is_forecast_by_its_own_name_in_any_file(exported, tmp_path):
+    """Series in another order, one left out: each still gets its own scaler, embedding and
+    widths; a file holding only the short series forecasts it with the run's season (7), not
+    one guessed from its 10 values."""
+    csv, panel, trained, _, folder = exported
+    full = panel_forecast(score_panel(trained, panel), "lstm").set_index(["id", "time"])
+    table = pd.read_csv(io.BytesIO(csv))
+    order = ["北京", "Tiny", "=cmd|' /C calc'!A0", "Berlin"]  # Paris, FR left out
+    shuffled = pd.concat([table[table["shop"] == shop] for shop in order])
+    model = ExportedModel.open(folder)
+    for given in (shuffled, table[table["shop"] == "Tiny"]):
+        got, notices = forecast_panel(model, panel_for(model, given.to_csv(index=False).encode()))
+        assert list(dict.fromkeys(got["id"])) == list(dict.fromkeys(given["shop"]))
+        want = full.loc[list(zip(got["id"], got["time"]))]
+        assert np.allclose(got["forecast"], want["forecast"], rtol=1e-5)
+        assert np.allclose(got["upper_80"], want["upper_80"], rtol=1e-5)
+        assert any("seasonal naive" in n for n in notices)
+
+
+def tampered(folder, tmp_path, change) -> Path:
     manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
     change(manifest)
     (tmp_path / "export.json").write_text(json.dumps(manifest), encoding="utf-8")
     (tmp_path / "model.onnx").write_bytes((folder / "model.onnx").read_bytes())
+    return tmp_path
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda m: m["std"][1].__setitem__(0, 0.0), "std"),
+    (lambda m: m["mean"][1].__setitem__(0, float("nan")), "mean"),
+    (lambda m: m["widths"]["95"].pop(), "widths"),
+    (lambda m: m["widths"]["80"][0].__setitem__(0, -1.0), "widths"),
+    (lambda m: m["panel"].update(layout="diagonal"), "panel"),
+    (lambda m: m["panel"].update(layout="wide"), "panel"),  # with its covariate
+    (lambda m: m.update(ids=["a", "a", "b", "c", "d"]), "ids"),
+    (lambda m: m.update(lookback=10), "window"),
+    (lambda m: m.update(calendar=m["calendar"] + 2), "window"),
+    (lambda m: m.update(id_embedding=False), "window"),
+    (lambda m: m.update(horizon=5), "widths")])
+def test_a_damaged_panel_export_is_refused_in_a_sentence(exported, tmp_path, change, field):
+    _, _, _, _, folder = exported
     with pytest.raises(ValueError, match=f"is damaged \\(its {field} is not"):
-        ExportedModel.open(tmp_path)
+        ExportedModel.open(tampered(folder, tmp_path, change))
+
+
+def test_an_export_json_of_another_network_is_refused_on_the_command_line(exported, tmp_path):
+    """export.json edited to agree with itself, but not with the ONNX file beside it."""
+    csv, _, _, _, folder = exported
+    table = pd.read_csv(io.BytesIO(csv))
+    with_oslo = pd.concat([table, table[table["shop"] == "Berlin"].assign(shop="Oslo")])
+    with_oslo.to_csv(tmp_path / "shops.csv", index=False)
+
+    def more_calendar(m):
+        m["calendar"] += 2
+        m["inputs"][0]["shape"][2] += 2
+
+    def another_series(m):  # Oslo named, but the network's embedding has no row for it
+        m["ids"].append("Oslo")
+        for name in ("mean", "std"):
+            m[name].append(m[name][0])
+        m["floor"].append(None)
+        for widths in m["widths"].values():
+            widths.append(widths[0])
+
+    for change, said in ((more_calendar, "do not belong together"),
+                         (another_series, "could not read what export.json says it reads")):
+        (tmp_path / change.__name__).mkdir()
+        damaged = tampered(folder, tmp_path / change.__name__, change)
+        done = predict_without_torch("predict", str(damaged), str(tmp_path / "shops.csv"))
+        assert done.returncode == 2 and said in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
 
 
 def test_a_panel_run_keeps_its_export_and_its_bundle_carries_it(tmp_path):

@@ -10,6 +10,7 @@ PyTorch and the table of sizes, latencies and metrics.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from ..quoting import quoted
@@ -75,7 +76,7 @@ def _broken_field(m: dict) -> str | None:
     wrong kind; None when all are sound."""
     words = lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)
     numbers = lambda v: isinstance(v, list) and all(
-        isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+        isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in v)
     count = lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1
     settings = m.get("settings")
     checks = {"inputs": isinstance(m["inputs"], list) and all(
@@ -123,6 +124,9 @@ def _broken_panel(m: dict, words, numbers, count) -> dict:
     rows = lambda v, width: isinstance(v, list) and len(v) == n and all(
         numbers(r) and (width is None or len(r) == width) for r in v)
     width = len(mean[0]) if rows(mean, None) and n > 0 else None
+    reads = (width or 0) + (m.get("calendar") or 0) + (m.get("id_embedding") is True)
+    window = (m["inputs"][0].get("shape") if m["inputs"] and isinstance(m["inputs"][0], dict)
+              else None)
     return {"ids": words(ids) and n >= 1 and len(set(ids)) == n,
             "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
             "mean": rows(mean, width), "std": rows(std, width) and all(
@@ -134,9 +138,16 @@ def _broken_panel(m: dict, words, numbers, count) -> dict:
             "floor": isinstance(m.get("floor"), list) and len(m["floor"]) == n
             and all(f is None or f == 0 for f in m["floor"]),
             "widths": isinstance(m.get("widths"), dict) and all(
-                rows(w, m.get("horizon")) for w in m["widths"].values()),
+                rows(w, m.get("horizon")) and all(x >= 0 for r in w for x in r)
+                for w in m["widths"].values()),
             "panel": isinstance(read, dict) and read.get("layout") in ("long", "wide")
             and words(read.get("id_cols")) and words(read.get("covariates"))
             and isinstance(read.get("value_col"), str)
             and isinstance(read.get("time_col"), (str, type(None)))
-            and width == 1 + len(read["covariates"])}
+            and width == 1 + len(read["covariates"])
+            and (read["layout"] == "long" or not read["covariates"]),
+            # the window the network reads (its lookback, every input named above) and its output
+            "window": window == ["batch", m.get("lookback"), reads],
+            "forecast": isinstance(m.get("outputs"), list) and bool(m["outputs"])
+            and isinstance(m["outputs"][0], dict)
+            and m["outputs"][0].get("shape") == ["batch", m.get("horizon")]}

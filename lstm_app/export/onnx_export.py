@@ -94,7 +94,8 @@ def table_text(exported: Exported) -> str:
                      f"{value:>28}")
     check = exported.manifest["check"]
     lines.append(f"ONNX fp32 matches PyTorch on {check['batches']} batches of the run's validation "
-                 f"data to {check['largest_difference']:.1e} (at most {check['tolerance']:.0e}).")
+                 f"data to {check['largest_difference']:.1e} (at most {check['tolerance']:.0e}, "
+                 f"relative beyond ±1).")
     return "\n".join(lines + [speed_sentence(exported)]).rstrip("\n")
 
 

@@ -1,5 +1,6 @@
 """An exported model at work with ONNX Runtime and numpy only (PyTorch is never imported): the
-next horizon of a CSV series, text generated from a prompt, the labels of a CSV of texts.
+next horizon of a CSV series (or of every series of a file of many), text generated from a
+prompt, the labels of a CSV of texts.
 
 ``Exported.open(folder)`` reads export.json and the ONNX file (fp32, or INT8 where exported and
 asked for); each task's function then prepares its input exactly as the app does (the same
@@ -8,7 +9,7 @@ loaders, columns, scaler or vocabulary) and runs the graph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -57,11 +58,13 @@ class ExportedModel:
         except Exception:  # ONNX Runtime's own error for a damaged or foreign file
             raise ValueError(f"{quoted(path.name)} is not a model ONNX Runtime can read (damaged, "
                              f"or not written by this export); export the run again.") from None
-        expected = [i["name"] for i in manifest["inputs"]]
-        if [i.name for i in session.get_inputs()] != expected:
+        expected = [(i["name"], i.get("shape")) for i in manifest["inputs"]]
+        if [i.name for i in session.get_inputs()] != [name for name, _ in expected] or any(
+                _fixed(got.shape) != _fixed(shape)
+                for got, (_, shape) in zip(session.get_inputs(), expected)):
             raise ValueError(f"{quoted(path.name)} does not take the inputs export.json names "
-                             f"({', '.join(expected)}): the files do not belong together; "
-                             f"export the run again.")
+                             f"({', '.join(name for name, _ in expected)}, of these shapes): "
+                             f"the files do not belong together; export the run again.")
         return cls(manifest, session, form)
 
     @property
@@ -70,7 +73,16 @@ class ExportedModel:
 
     def run(self, *arrays: np.ndarray) -> list[np.ndarray]:
         names = [i["name"] for i in self.manifest["inputs"]]
-        return self.session.run(None, dict(zip(names, arrays)))
+        try:
+            return self.session.run(None, dict(zip(names, arrays)))
+        except Exception:  # ONNX Runtime's own error: the model and export.json disagree
+            raise ValueError("The model could not read what export.json says it reads: the "
+                             "files do not belong together; export the run again.") from None
+
+
+def _fixed(shape) -> list:
+    """The fixed sizes of a shape (a named, free axis as None)."""
+    return [size if isinstance(size, int) else None for size in (shape or [])]
 
 
 # --- forecaster -----------------------------------------------------------------------------
@@ -137,6 +149,7 @@ def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]
     lower_95, upper_95; and what was done about series it could not forecast with the network
     (shorter than the lookback: by rule; not learnt by the run: left out)."""
     m, notices = model.manifest, []
+    panel = replace(panel, season_length=m["season_length"])  # the run's, not this file's guess
     known = {name: i for i, name in enumerate(m["ids"])}
     numbers = np.array([known.get(name, -1) for name in panel.ids])
     if (numbers < 0).all():

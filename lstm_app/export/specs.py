@@ -145,12 +145,12 @@ def _panel(trained, panel) -> GraphSpec:
                 "floor": [0.0 if f == 0 else None for f in result.floor],  # None: no floor
                 "widths": {str(level): np.round(w, 6).tolist()
                            for level, w in result.widths.items()}}
+    mean_mase = lambda net: (result if net is model else scored(net)).aggregate["lstm"]["mase"]
     return GraphSpec(ForecasterGraph(model), ("window",), ("forecast",),
                      {"window": {0: "batch"}}, {"forecast": {0: "batch"}},
                      (windows[torch.tensor([0, last])],), [(windows[ids],) for ids in picks],
                      (windows[torch.tensor([last])],), "mean test MASE",
-                     lambda net: scored(net).aggregate["lstm"]["mase"],
-                     lambda run: _ForecasterStandIn(model.shape, run), manifest)
+                     mean_mase, lambda run: _ForecasterStandIn(model.shape, run), manifest)
 
 
 # --- language model -------------------------------------------------------------------------

@@ -81,7 +81,8 @@ class PanelData:
         return int(np.argsort(self.lengths, kind="stable")[len(self.lengths) // 2])
 
     def subset(self, keep: np.ndarray) -> "PanelData":
-        """The series where ``keep`` (a flag per series) is true, in their order."""
+        """The series where ``keep`` (a flag per series) is true, in their order; what the
+        loader found (notices, season, numeric columns) still describes the whole file."""
         rows = ranges(self.starts[:-1][keep], self.starts[1:][keep])
         return replace(self, values=self.values[rows], times=self.times[rows],
                        starts=np.concatenate([[0], np.cumsum(self.lengths[keep])]),

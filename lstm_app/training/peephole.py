@@ -114,6 +114,7 @@ def layer_steps(x, w_ih, w_hh, b_ih, b_hh, peephole, h, c, inside=None):
         h, c = h_new, c_new
     return torch.stack(outs, dim=1), h, c
 
+
 def _reversed(x: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
     """Each sequence of ``x`` (batch, steps, …) backwards within its own length (the padding
     stays after it); the whole of each sequence when ``lengths`` is None."""

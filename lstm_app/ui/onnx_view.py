@@ -50,7 +50,7 @@ def onnx_export(store: RunStore, run: Run, keep: bool) -> None:
         check = exported.manifest["check"]
         st.caption(f"ONNX fp32 matches PyTorch on {check['batches']} batches of this run's "
                    f"validation data to {check['largest_difference']:.1e} (at most "
-                   f"{check['tolerance']:.0e}). {speed_sentence(exported)}")
+                   f"{check['tolerance']:.0e}, relative beyond ±1). {speed_sentence(exported)}")
         st.download_button("Download the ONNX export (.zip)", export_zip(exported),
                            key=RUNS.onnx_download, icon=":material/download:",
                            file_name=download_name(run.name, run.id, "onnx", "zip"),
