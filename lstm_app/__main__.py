@@ -1,7 +1,12 @@
-"""``python -m lstm_app``: the command line. ``predict`` runs without PyTorch, so it is sent to
-its own module before the rest (which imports PyTorch) is loaded."""
+"""``python -m lstm_app``: the command line, in the language of the locale (``LANG``, e.g.
+``zh_CN.UTF-8``). ``predict`` runs without PyTorch, so it is sent to its own module before the
+rest (which imports PyTorch) is loaded."""
 
 import sys
+
+from .i18n import language_from_environment, set_language
+
+set_language(language_from_environment())
 
 if sys.argv[1:2] == ["predict"]:
     from .export.commands import main as predict_main

@@ -10,9 +10,12 @@ from tests.conftest import REPO
 
 PACKAGE = REPO / "lstm_app"
 # What each part of lstm_app may import from lstm_app (its own modules aside).
-# quoting (user text inside the project's sentences) is a leaf every part may use.
-ALLOWED = {part: allowed | ({"quoting"} if part != "quoting" else set()) for part, allowed in {
+# quoting (user text inside the project's sentences) and i18n (the sentences in the reader's
+# language) are leaves every part may use.
+LEAVES = {"quoting", "i18n"}
+ALLOWED = {part: allowed | (LEAVES - {part}) for part, allowed in {
     "quoting": set(),
+    "i18n": set(),
     "training": set(),
     "encodings": set(),
     "csv_table": {"encodings"},
@@ -77,7 +80,7 @@ def test_the_pages_import_only_the_ui_and_the_task_table():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and \
                     node.module.startswith("lstm_app"):
-                assert node.module.split(".")[1] in ("ui", "tasks", "charts", "inside"), \
+                assert node.module.split(".")[1] in ("ui", "tasks", "charts", "inside", "i18n"), \
                     f"{path.name} imports {node.module}"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from ..i18n import tr
 from ..runs.access import visible
 from .markdown import plain
 
@@ -42,10 +43,10 @@ def require_sign_in(pages: list | None = None) -> None:
     if pages is not None:
         st.navigation(pages, position="hidden")
     st.title("LSTM Studio")
-    st.markdown("This LSTM Studio is shared by a team: sign in to train models and see your "
-                "runs. A link someone shared with you opens once you are signed in (open it "
-                "again after signing in).")
-    st.button("Sign in", type="primary", on_click=st.login, key="people_sign_in")
+    st.markdown(tr("This LSTM Studio is shared by a team: sign in to train models and see your "
+                   "runs. A link someone shared with you opens once you are signed in (open it "
+                   "again after signing in)."))
+    st.button(tr("Sign in"), type="primary", on_click=st.login, key="people_sign_in")
     st.stop()
 
 
@@ -54,8 +55,8 @@ def signed_in_sidebar() -> None:
     if current_user() is None:
         return
     with st.sidebar:
-        st.caption(f"Signed in as **{plain(current_user())}**")
-        st.button("Sign out", on_click=st.logout, key="people_sign_out")
+        st.caption(tr("Signed in as **{person}**", person=plain(current_user())))
+        st.button(tr("Sign out"), on_click=st.logout, key="people_sign_out")
 
 
 def shown_runs(runs: list) -> list:

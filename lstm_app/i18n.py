@@ -1,0 +1,120 @@
+"""The product's words in the reader's language: English (written in the code) and 简体中文.
+
+Every visible sentence is written once, in English, as a whole sentence with named
+placeholders inside ``tr``::
+
+    tr("The file holds {count:,} series; at most {limit:,} are read.", count=n, limit=m)
+    trn("{count:,} series is left out.", "{count:,} series are left out.", n)
+
+and its Chinese is the entry with that English as its ``msgid`` in the gettext catalog
+``lstm_app/locale/zh_CN/LC_MESSAGES/messages.po`` (read with Babel; a Chinese sentence puts the
+placeholders where Chinese word order wants them). ``N_`` marks a sentence to be translated
+where it is shown (a label in a table of constants). ``lstm_app/locale/glossary.csv`` fixes
+the Chinese of the LSTM terms; tests/test_i18n.py checks that every ``tr`` and ``N_`` sentence
+has its Chinese, with the same placeholders, and that the glossary is followed.
+
+The language is the reader's: a context variable, set by each page run (the sidebar's switch,
+``?lang=zh``, else the browser's language) and by the command line (``LANG``, ``LC_ALL`` or
+``LC_MESSAGES``, e.g. ``zh_CN.UTF-8``). Column names, file names and the user's own text are
+placeholders' values, never translated.
+
+Updating the catalog after adding sentences: README, "English and 简体中文" (pybabel extract,
+then pybabel update, then the new msgstrs).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Callable
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+LOCALES = {"en": "en_US", "zh": "zh_CN"}  # Babel's names, for catalogs, numbers and dates
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+_language: ContextVar[str | None] = ContextVar("language", default=None)
+_fallback: list[Callable[[], str | None]] = []  # where a context without a language asks
+
+
+def set_language(code: str | None) -> str:
+    """Use ``code`` ("en" or "zh"; anything else is English) from here on in this thread (or
+    context); returns the language in use."""
+    code = code if code in LANGUAGES else "en"
+    _language.set(code)
+    return code
+
+
+def ask_language_with(source: Callable[[], str | None]) -> None:
+    """Where a thread that has not set its language asks for it (the app: the session's
+    choice, for callbacks that run before the page sets it)."""
+    _fallback[:] = [source]
+
+
+def language() -> str:
+    code = _language.get()
+    if code is None and _fallback:
+        code = _fallback[0]()
+    return code if code in LANGUAGES else "en"
+
+
+def tr(message: str, **values) -> str:
+    """``message`` in the reader's language, its placeholders filled with ``values``."""
+    text, code = message, language()
+    if code != "en":
+        text = _catalog(code).get(message) or message
+    return text.format(**values) if values else text
+
+
+def trn(singular: str, plural: str, count: int, **values) -> str:
+    """The sentence for ``count`` things (English: ``singular`` for one, else ``plural``;
+    Chinese has one form), its placeholders filled with ``values`` and ``count``."""
+    text, code = (singular if count == 1 else plural), language()
+    if code != "en":
+        text = _catalog(code).get(singular) or text
+    return text.format(count=count, **values)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it yet (``tr`` it where shown)."""
+    return message
+
+
+def from_locale(tag: str | None) -> str:
+    """The language of a browser's or a system's locale tag: "zh-CN", "zh_CN.UTF-8", "zh-Hans"
+    and the like are Chinese; anything else (or nothing) is English."""
+    return "zh" if tag and re.match(r"zh([-_.@]|$)", tag.strip().lower()) else "en"
+
+
+def language_from_environment(environ=os.environ) -> str:
+    """The command line's language, as gettext reads it: LC_ALL, then LC_MESSAGES, then LANG."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            return from_locale(environ[name])
+    return "en"
+
+
+def locale_name() -> str:
+    """Babel's name of the reader's locale (for numbers and dates)."""
+    return LOCALES[language()]
+
+
+@functools.cache
+def _catalog(code: str) -> dict[str, str]:
+    """The translated sentences of language ``code`` (msgid -> msgstr); fuzzy and empty
+    entries are left out, so their English shows."""
+    from babel.messages.pofile import read_po
+    path = LOCALE_DIR / LOCALES[code] / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=LOCALES[code])
+    found = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):  # a plural: one Chinese form, under the singular
+            if message.string and message.string[0]:
+                found[message.id[0]] = message.string[0]
+        elif message.string:
+            found[message.id] = message.string
+    return found

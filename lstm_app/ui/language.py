@@ -1,0 +1,49 @@
+"""The reader's language: the sidebar's English / 简体中文 switch, remembered for the session
+and in the address (``?lang=zh``, so a shared link opens in it), first taken from the browser's
+preferred language. app.py calls ``choose_language`` before anything is drawn."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..i18n import LANGUAGES, ask_language_with, from_locale, set_language, tr
+
+CHOSEN = "language"          # the session's language
+SWITCH = "language_switch"   # the sidebar's widget
+
+
+def _session_language() -> str | None:
+    try:
+        return st.session_state.get(CHOSEN)
+    except Exception:  # no session here (a background thread): English
+        return None
+
+
+ask_language_with(_session_language)  # callbacks run before app.py sets the language
+
+
+def choose_language() -> str:
+    """The language of this run: the address's ``lang`` if it names one, else the session's
+    choice, else the browser's; kept in the session and, where it is not the browser's own,
+    written into the address (a page opened from the navigation keeps it)."""
+    asked = st.query_params.get("lang")
+    browser = from_locale(st.context.locale)
+    if asked in LANGUAGES:
+        st.session_state[CHOSEN] = asked
+    elif CHOSEN not in st.session_state:
+        st.session_state[CHOSEN] = browser
+    code = set_language(st.session_state[CHOSEN])
+    if asked != code and (asked is not None or code != browser):
+        st.query_params["lang"] = code
+    return code
+
+
+def language_switch() -> None:
+    """English / 简体中文 at the top of the sidebar."""
+    def switched():
+        st.session_state[CHOSEN] = st.session_state[SWITCH]
+        st.query_params["lang"] = st.session_state[SWITCH]  # the address says it from now on
+
+    st.session_state[SWITCH] = st.session_state[CHOSEN]
+    st.sidebar.radio(tr("Language"), list(LANGUAGES), format_func=LANGUAGES.get,
+                     horizontal=True, key=SWITCH, on_change=switched)

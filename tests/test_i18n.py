@@ -1,0 +1,165 @@
+"""English and 简体中文 (issue 17): every sentence in the code has its Chinese with the same
+placeholders, the glossary's terms are used, the language comes from the address, the session,
+the browser or the command line's locale, and a page in Chinese shows no English left."""
+
+import csv
+import re
+import string
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from lstm_app.i18n import LOCALE_DIR, from_locale, language_from_environment, set_language, tr, trn
+from tests.conftest import REPO
+
+KEYWORDS = {"tr": None, "trn": (1, 2), "N_": None}
+# Words a Chinese page may show in Latin letters: names, units and abbreviations readers know.
+NAMES = {"lstm", "gru", "rnn", "rnns", "lstms", "csv", "mase", "smape", "mae", "rmse", "onnx",
+         "int8", "fp32", "pytorch", "studio", "english", "excel", "utf", "json", "id", "ids",
+         "autoets", "autotheta", "autoarima", "tf", "idf", "ms", "kb", "mb", "gb", "cpu", "gpu"}
+
+
+def source_sentences() -> dict[str, tuple[str, ...]]:
+    """Every sentence passed to tr, trn or N_ in the product's code: its msgid -> its forms."""
+    method_map = [("app.py", "python"), ("pages/**.py", "python"), ("lstm_app/**.py", "python")]
+    found = {}
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            REPO, method_map, keywords=KEYWORDS):
+        forms = message if isinstance(message, tuple) else (message,)
+        found[forms[0]] = forms
+    return found
+
+
+def chinese_catalog() -> dict:
+    with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="zh_CN")
+    return {(m.id[0] if isinstance(m.id, tuple) else m.id): m for m in catalog if m.id}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_sentence_has_its_chinese_with_the_same_placeholders():
+    sentences, catalog = source_sentences(), chinese_catalog()
+    assert len(sentences) >= 30
+    missing = [s for s in sentences if s not in catalog]
+    assert not missing, f"sentences without a catalog entry (pybabel update): {missing[:10]}"
+    for msgid, forms in sentences.items():
+        entry = catalog[msgid]
+        chinese = entry.string[0] if isinstance(entry.string, tuple) else entry.string
+        assert chinese and not entry.fuzzy, f"no Chinese for {msgid!r}"
+        names = set().union(*(placeholders(form) for form in forms)) - {"count"} \
+            if len(forms) == 2 else placeholders(msgid)
+        assert placeholders(chinese) - {"count"} == names - {"count"}, msgid
+        assert not re.search(r"[A-Za-z]{3,}", re.sub(r"\{[^}]*\}", "", chinese)) or \
+            _only_names(chinese), f"English left in the Chinese of {msgid!r}: {chinese!r}"
+    stale = sorted(set(catalog) - set(sentences))
+    assert not stale, f"catalog entries no code uses any more: {stale[:10]}"
+
+
+def _only_names(chinese: str) -> bool:
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", re.sub(r"\{[^}]*\}", "", chinese))
+    return all(w.lower() in NAMES for w in words)
+
+
+def glossary() -> list[dict]:
+    with (LOCALE_DIR / "glossary.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_glossary_is_followed_wherever_its_terms_appear():
+    terms = [row for row in glossary() if row["checked"] == "yes"]
+    assert {"forget gate", "cell state", "learning rate", "lookback", "perplexity"} <= \
+        {row["english"] for row in terms}
+    for msgid, entry in chinese_catalog().items():
+        chinese = entry.string[0] if isinstance(entry.string, tuple) else entry.string
+        for row in terms:
+            if re.search(rf"\b{re.escape(row['english'])}(s|es)?\b", msgid, re.IGNORECASE):
+                assert row["chinese"] in chinese, (row["english"], msgid, chinese)
+
+
+@pytest.mark.parametrize("tag, code", [
+    ("zh-CN", "zh"), ("zh_CN.UTF-8", "zh"), ("zh-Hans", "zh"), ("zh", "zh"), ("ZH-tw", "zh"),
+    ("en-US", "en"), ("de-DE", "en"), ("", "en"), (None, "en"), ("zu-ZA", "en"),
+    ("C.UTF-8", "en")])
+def test_a_locale_tag_names_the_language(tag, code):
+    assert from_locale(tag) == code
+
+
+def test_the_command_line_reads_lc_all_then_lc_messages_then_lang():
+    assert language_from_environment({"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert language_from_environment({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}) == "en"
+    assert language_from_environment({"LC_MESSAGES": "zh_CN", "LANG": "C"}) == "zh"
+    assert language_from_environment({}) == "en"
+
+
+def test_sentences_are_whole_with_their_values_in_either_language():
+    try:
+        set_language("zh")
+        assert tr("Signed in as **{person}**", person="ana@example.org") == \
+            "已登录：**ana@example.org**"
+        assert tr("A sentence nobody translated.") == "A sentence nobody translated."
+        set_language("en")
+        assert tr("Signed in as **{person}**", person="{x}") == "Signed in as **{x}**"
+        assert trn("{count} thing", "{count} things", 1) == "1 thing"
+        assert trn("{count} thing", "{count} things", 3) == "3 things"
+        set_language("fr")  # not offered: English
+        assert tr("Home") == "Home"
+    finally:
+        set_language("en")
+
+
+def visible_text(at) -> list[str]:
+    """What a page shows in words: titles, text, captions, notices, widget labels and options."""
+    texts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success"):
+        texts += [element.value for element in at.get(kind)]
+    for kind in ("button", "checkbox", "radio", "selectbox", "text_input", "number_input",
+                 "slider", "toggle"):
+        for widget in at.get(kind):
+            texts.append(widget.label)
+            texts += [str(option) for option in getattr(widget, "options", [])]
+    return texts
+
+
+def english_left(texts: list[str]) -> list[str]:
+    """Latin-letter words in ``texts`` that are not names, units or markup."""
+    words = []
+    for text in texts:
+        plain = re.sub(r":material/[a-z_]+:|\*\*|`[^`]*`", " ", text)
+        words += [w for w in re.findall(r"[A-Za-z][A-Za-z0-9']*", plain)
+                  if w.lower() not in NAMES]
+    return words
+
+
+def test_home_and_its_sidebar_in_chinese_show_no_english(apps):
+    at = apps(None)
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "LSTM Studio"
+    assert any("一键试用" in s.value for s in at.subheader)
+    texts = visible_text(at)
+    assert any("时间序列" in t for t in texts)
+    assert english_left(texts) == []
+    # the Chinese demo of the Text page is the Chinese article
+    assert "demo_lstm_zh" in [b.key for b in at.button]
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.query_params["lang"] == "en" and any("Try it in one click" in s.value
+                                                     for s in at.subheader)
+
+
+
+def test_the_chinese_text_demo_trains_on_the_chinese_article(apps, app_store):
+    at = apps(None)
+    at.query_params["lang"] = "zh"
+    at.session_state["tx_epochs"] = 1
+    at.session_state["tx_hidden_size"] = 16
+    at.run()
+    at.button(key="demo_lstm_zh").click().run()
+    assert not at.exception
+    assert at.selectbox(key="tx_sample").value == "lstm_zh"
+    assert "tx_job" in at.session_state, "the demo did not start a training"
