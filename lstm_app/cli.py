@@ -17,6 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
+from .i18n import tr
 from .export.commands import add_predict_command, run_predict_command
 from .quoting import cut, error_sentence, printable, quoted, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
@@ -54,9 +55,10 @@ def _add_settings(parser: argparse.ArgumentParser, settings: dict[str, Setting],
         if not s.on_cli:
             continue
         flag = "--" + s.name.replace("_", "-")
-        default = ("suggested for the data" if s.name in suggested
-                   else _plain(getattr(defaults, s.name)))
-        help = f"{s.help} (default: {default})".replace("%", "%%")
+        help = (tr("{help} (default: suggested for the data)", help=tr(s.help))
+                if s.name in suggested else
+                tr("{help} (default: {default})", help=tr(s.help),
+                   default=_plain(getattr(defaults, s.name)))).replace("%", "%%")
         if s.kind is bool:
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None,
                                 help=help)

@@ -17,7 +17,9 @@ KEYWORDS = {"tr": None, "trn": (1, 2), "N_": None}
 # Words a Chinese page may show in Latin letters: names, units and abbreviations readers know.
 NAMES = {"lstm", "gru", "rnn", "rnns", "lstms", "csv", "mase", "smape", "mae", "rmse", "onnx",
          "int8", "fp32", "pytorch", "studio", "english", "excel", "utf", "json", "id", "ids",
-         "autoets", "autotheta", "autoarima", "tf", "idf", "ms", "kb", "mb", "gb", "cpu", "gpu"}
+         "autoets", "autotheta", "autoarima", "tf", "idf", "ms", "kb", "mb", "gb", "cpu", "gpu",
+         "cuda", "adam", "adamw", "sgd", "rmsprop", "top", "k", "p", "auto",  # settings' names
+         "de", "cn", "us", "ca"}  # country codes in the holidays' help
 
 
 def source_sentences() -> dict[str, tuple[str, ...]]:
@@ -163,3 +165,23 @@ def test_the_chinese_text_demo_trains_on_the_chinese_article(apps, app_store):
     assert not at.exception
     assert at.selectbox(key="tx_sample").value == "lstm_zh"
     assert "tx_job" in at.session_state, "the demo did not start a training"
+
+
+def test_the_settings_and_their_refusals_speak_chinese(apps):
+    from lstm_app.series.settings import ForecastConfig
+    try:
+        set_language("zh")
+        with pytest.raises(ValueError) as refused:
+            ForecastConfig(hidden_size=0)
+        assert str(refused.value) == "隐藏单元（hidden_size）必须是 1 到 2,048 之间的整数。"
+    finally:
+        set_language("en")
+    at = apps("pages/forecast.py")
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="fc_hidden_size").label == "隐藏单元"
+    assert at.number_input(key="fc_lookback").label == "回看窗口（窗口大小）"
+    [cell] = [w for w in at.get("button_group") if w.key == "fc_cell"]
+    assert cell.options == ["LSTM", "GRU", "带窥视孔连接的 LSTM"] and cell.proto.label == "单元类型"
+    assert "更多设置" in [e.label for e in at.expander]

@@ -9,53 +9,54 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..i18n import N_
 from ..training.settings import TRAINING, Setting, check_config, table_of
 from ..training.trainer import TrainerConfig
 from .model import POOLINGS
 
 CLASSIFY_SETTINGS = table_of([
-    Setting("text_col", str, "Text column", "The column that holds the texts.",
+    Setting("text_col", str, N_("Text column"), N_("The column that holds the texts."),
             optional=True, max_length=200, on_page=False),  # the page's column pickers
-    Setting("label_col", str, "Label column", "The column that holds each text's class.",
+    Setting("label_col", str, N_("Label column"), N_("The column that holds each text's class."),
             optional=True, max_length=200, on_page=False),
-    Setting("level", str, "Read the texts by",
-            "Characters suit Chinese, Japanese and other writing without spaces; words suit "
-            "languages with spaces. Auto chooses from the texts.",
+    Setting("level", str, N_("Read the texts by"),
+            N_("Characters suit Chinese, Japanese and other writing without spaces; words suit "
+               "languages with spaces. Auto chooses from the texts."),
             choices=("auto", "char", "word")),
-    Setting("max_length", int, "Longest text read (tokens)",
-            "A longer text is cut to its first this many characters or words.", low=4,
+    Setting("max_length", int, N_("Longest text read (tokens)"),
+            N_("A longer text is cut to its first this many characters or words."), low=4,
             high=5000),
-    Setting("max_vocab", int, "Largest vocabulary",
-            "Only this many of the most frequent characters or words of the training texts are "
-            "kept; the rest read as unknown.", low=10, high=200_000),
-    Setting("embedding_dim", int, "Embedding size",
-            "How many numbers describe each character or word before the LSTM reads it.",
+    Setting("max_vocab", int, N_("Largest vocabulary"),
+            N_("Only this many of the most frequent characters or words of the training texts are "
+               "kept; the rest read as unknown."), low=10, high=200_000),
+    Setting("embedding_dim", int, N_("Embedding size"),
+            N_("How many numbers describe each character or word before the LSTM reads it."),
             low=1, high=1024),
     replace(TRAINING["hidden_size"], high=1024),
     replace(TRAINING["num_layers"], high=3),
     TRAINING["dropout"], TRAINING["cell"],
-    Setting("bidirectional", bool, "Read both ways",
-            "A second LSTM reads each text from its end back to its start, so that every word "
-            "is seen with what comes after it as well as before."),
-    Setting("pooling", str, "Pooling",
-            "How the LSTM's outputs over a text become one summary: the last state, each "
-            "unit's largest or mean value, or a learnt weighting of the steps (attention).",
+    Setting("bidirectional", bool, N_("Read both ways"),
+            N_("A second LSTM reads each text from its end back to its start, so that every word "
+               "is seen with what comes after it as well as before.")),
+    Setting("pooling", str, N_("Pooling"),
+            N_("How the LSTM's outputs over a text become one summary: the last state, each "
+               "unit's largest or mean value, or a learnt weighting of the steps (attention)."),
             choices=POOLINGS),
-    Setting("class_weights", bool, "Weigh rare classes up",
-            "Each class counts in the loss in inverse proportion to its texts, so that a rare "
-            "class is not simply ignored."),
+    Setting("class_weights", bool, N_("Weigh rare classes up"),
+            N_("Each class counts in the loss in inverse proportion to its texts, so that a rare "
+               "class is not simply ignored.")),
     TRAINING["batch_size"], replace(TRAINING["lr"], presets=(3e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2)),
     TRAINING["epochs"],
-    Setting("minutes", float, "Time budget (minutes)",
-            "Stop after this many minutes of training whatever the epoch (0 for no limit).",
+    Setting("minutes", float, N_("Time budget (minutes)"),
+            N_("Stop after this many minutes of training whatever the epoch (0 for no limit)."),
             low=0.0, high=600.0, step=0.5),
     TRAINING["patience"], TRAINING["seed"],
-    Setting("val_size", float, "Validation share",
-            "The share of texts kept to choose the epoch and to measure progress while "
-            "training.", low=0.02, high=0.5, step=0.02),
-    Setting("test_size", float, "Test share",
-            "The share of texts kept unseen until the end, to score the classifier and the "
-            "baselines.", low=0.02, high=0.5, step=0.02),
+    Setting("val_size", float, N_("Validation share"),
+            N_("The share of texts kept to choose the epoch and to measure progress while "
+               "training."), low=0.02, high=0.5, step=0.02),
+    Setting("test_size", float, N_("Test share"),
+            N_("The share of texts kept unseen until the end, to score the classifier and the "
+               "baselines."), low=0.02, high=0.5, step=0.02),
     TRAINING["optimizer"], TRAINING["grad_clip"], TRAINING["lr_schedule"],
     TRAINING["device"], TRAINING["suggested"],
 ])

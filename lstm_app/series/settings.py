@@ -9,84 +9,89 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..i18n import N_
 from ..training.settings import TRAINING, Setting, check_config, table_of
 from ..training.trainer import TrainerConfig
 from ..quoting import quoted
 from .calendar import check_holidays
 
 FORECAST_SETTINGS = table_of([
-    Setting("time_col", str, "Time column",
-            "The column with dates; without one, the rows are taken in file order.",
+    Setting("time_col", str, N_("Time column"),
+            N_("The column with dates; without one, the rows are taken in file order."),
             optional=True, max_length=200, on_page=False),
-    Setting("value_col", str, "Column to forecast",
-            "The numbers you want the LSTM to predict (at first the right-most numeric column).",
+    Setting("value_col", str, N_("Column to forecast"),
+            N_("The numbers you want the LSTM to predict (at first the right-most numeric "
+               "column)."),
             optional=True, max_length=200, on_page=False),
-    Setting("id_col", tuple, "Series id columns",
-            "For a file of many series (every store or product): the column or columns that "
-            "name each series; one LSTM then learns from all of them.", on_page=False),
-    Setting("wide", bool, "Every column a series",
-            "For a file of many series side by side: forecast every numeric column, each its "
-            "own series, with one LSTM for all.", on_page=False),
-    Setting("id_embedding", int, "Series embedding size",
-            "For a file of many series: the network learns this many numbers for each series, "
-            "so one model can tell the series apart (0 turns it off).", low=0, high=64),
-    Setting("calendar", bool, "Calendar inputs",
-            "With dates, the network also reads where each step falls in the day, week and "
-            "year, over the past and over the forecast horizon (known for any date)."),
-    Setting("holidays", str, "Public holidays",
-            "A country code (DE, CN, US, GB …, a region after a hyphen: US-CA) whose public "
-            "holidays the network reads, over the past and over the forecast horizon; empty "
-            "for none.", max_length=40),
-    Setting("covariates", tuple, "Extra input columns (covariates)",
-            "Other columns the network may read alongside the past values, such as a promotion "
-            "flag or the temperature."),
-    Setting("known_covariates", tuple, "Known ahead",
-            "Extra input columns whose future values you know (planned promotions, prices, "
-            "opening hours): the network reads them over the forecast horizon too. Give their "
-            "future values in rows after the last value, with the value blank."),
-    Setting("lookback", int, "Lookback (window size)",
-            "How many past values the network reads to make one forecast; auto takes two "
-            "seasons.", low=1, high=100_000, auto=True),
-    Setting("horizon", int, "Horizon",
-            "How many steps ahead to forecast at once; auto takes one season.", low=1,
+    Setting("id_col", tuple, N_("Series id columns"),
+            N_("For a file of many series (every store or product): the column or columns that "
+               "name each series; one LSTM then learns from all of them."), on_page=False),
+    Setting("wide", bool, N_("Every column a series"),
+            N_("For a file of many series side by side: forecast every numeric column, each its "
+               "own series, with one LSTM for all."), on_page=False),
+    Setting("id_embedding", int, N_("Series embedding size"),
+            N_("For a file of many series: the network learns this many numbers for each series, "
+               "so one model can tell the series apart (0 turns it off)."), low=0, high=64),
+    Setting("calendar", bool, N_("Calendar inputs"),
+            N_("With dates, the network also reads where each step falls in the day, week and "
+               "year, over the past and over the forecast horizon (known for any date).")),
+    Setting("holidays", str, N_("Public holidays"),
+            N_("A country code (DE, CN, US, GB …, a region after a hyphen: US-CA) whose public "
+               "holidays the network reads, over the past and over the forecast horizon; empty "
+               "for none."), max_length=40),
+    Setting("covariates", tuple, N_("Extra input columns (covariates)"),
+            N_("Other columns the network may read alongside the past values, such as a promotion "
+               "flag or the temperature.")),
+    Setting("known_covariates", tuple, N_("Known ahead"),
+            N_("Extra input columns whose future values you know (planned promotions, prices, "
+               "opening hours): the network reads them over the forecast horizon too. Give their "
+               "future values in rows after the last value, with the value blank.")),
+    Setting("lookback", int, N_("Lookback (window size)"),
+            N_("How many past values the network reads to make one forecast; auto takes two "
+               "seasons."), low=1, high=100_000, auto=True),
+    Setting("horizon", int, N_("Horizon"),
+            N_("How many steps ahead to forecast at once; auto takes one season."), low=1,
             high=100_000, auto=True),
     TRAINING["hidden_size"], TRAINING["num_layers"], TRAINING["dropout"],
-    replace(TRAINING["cell"], help=TRAINING["cell"].help + " There is no two-way (bidirectional) "
-            "reading here: a forecast may not look at the future it forecasts."),
+    replace(TRAINING["cell"], help=N_(
+        "LSTM is the classic; GRU is a slightly smaller cousin that often learns as well; a "
+        "peephole LSTM's gates also read its memory cell, and it trains 3 to 7 times slower (it "
+        "cannot use the fast built-in LSTM). There is no two-way (bidirectional) reading here: "
+        "a forecast may not look at the future it forecasts.")),
     TRAINING["epochs"],
-    replace(TRAINING["batch_size"], help="How many windows the network looks at before each "
-                                         "small update."),
+    replace(TRAINING["batch_size"], help=N_("How many windows the network looks at before each "
+                                            "small update.")),
     replace(TRAINING["lr"], presets=(1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)),
     TRAINING["patience"], TRAINING["seed"],
-    Setting("val_size", float, "Validation share",
-            "The part of the series after training used to pick the best epoch and size the "
-            "intervals: a share below 1 (0.15 is 15%) or a number of rows.", low=0.0,
+    Setting("val_size", float, N_("Validation share"),
+            N_("The part of the series after training used to pick the best epoch and size the "
+               "intervals: a share below 1 (0.15 is 15%) or a number of rows."), low=0.0,
             high=100_000, fraction_or_count=True, step=0.05),
-    Setting("test_size", float, "Test share",
-            "The last part of the series, kept unseen until the final score: a share below 1 "
-            "or a number of rows.", low=0.0, high=100_000, fraction_or_count=True, step=0.05),
-    Setting("stride", int, "Backtest stride",
-            "Rows between two forecast origins in the test backtest (1 scores every origin).",
+    Setting("test_size", float, N_("Test share"),
+            N_("The last part of the series, kept unseen until the final score: a share below 1 "
+               "or a number of rows."), low=0.0, high=100_000, fraction_or_count=True, step=0.05),
+    Setting("stride", int, N_("Backtest stride"),
+            N_("Rows between two forecast origins in the test backtest (1 scores every origin)."),
             low=1, high=10_000),
-    Setting("statistical_seconds", int, "Time for each statistical model",
-            "Seconds that each of AutoETS, AutoTheta and AutoARIMA may take to be fitted and "
-            "applied at every origin, to score the LSTM against them and to offer their "
-            "forecasts; a model that takes longer is left out with a note (0 leaves them all "
-            "out).", low=0, high=3600),
+    Setting("statistical_seconds", int, N_("Time for each statistical model"),
+            N_("Seconds that each of AutoETS, AutoTheta and AutoARIMA may take to be fitted and "
+               "applied at every origin, to score the LSTM against them and to offer their "
+               "forecasts; a model that takes longer is left out with a note (0 leaves them all "
+               "out)."), low=0, high=3600),
     TRAINING["optimizer"],
-    Setting("weight_decay", float, "Weight decay",
-            "Pulls every weight a little towards zero at each step, a gentle brake on "
-            "memorising (0 turns it off).", low=0.0, high=1.0, step=0.0001,
+    Setting("weight_decay", float, N_("Weight decay"),
+            N_("Pulls every weight a little towards zero at each step, a gentle brake on "
+               "memorising (0 turns it off)."), low=0.0, high=1.0, step=0.0001,
             on_page=False),
     TRAINING["grad_clip"], TRAINING["lr_schedule"],
-    Setting("season_anchor", int, "Learn changes from one season back",
-            "The network predicts the change from the values one season earlier (a season of "
-            "this many steps; auto takes the detected season, 0 turns it off), so it starts "
-            "from the seasonal-naive forecast and learns what that rule misses.", low=0,
+    Setting("season_anchor", int, N_("Learn changes from one season back"),
+            N_("The network predicts the change from the values one season earlier (a season of "
+               "this many steps; auto takes the detected season, 0 turns it off), so it starts "
+               "from the seasonal-naive forecast and learns what that rule misses."), low=0,
             high=100_000, auto=True),
-    Setting("anchor_last", bool, "Learn changes from the last value",
-            "The network predicts the change from the window's last value, so a level that "
-            "drifts beyond the training range does not saturate it.", on_page=False,
+    Setting("anchor_last", bool, N_("Learn changes from the last value"),
+            N_("The network predicts the change from the window's last value, so a level that "
+               "drifts beyond the training range does not saturate it."), on_page=False,
             on_cli=False),
     TRAINING["device"], TRAINING["suggested"],
 ])

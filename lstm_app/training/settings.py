@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any, Iterable
 
+from ..i18n import N_, tr
 from ..quoting import listed
 from .rnn import CELLS
 from .trainer import OPTIMIZERS, SCHEDULES
@@ -48,20 +49,23 @@ class Setting:
             return self._number(value)
         if self.kind is bool:
             if not isinstance(value, bool):
-                raise ValueError(f"{self._subject()} must be true or false.")
+                raise ValueError(tr("{setting} must be true or false.",
+                                    setting=self._subject()))
             return value
         if self.kind is tuple:
             if isinstance(value, (list, tuple)) and all(isinstance(v, str) and
                                                         len(v) <= 200 for v in value):
                 return tuple(value)
-            raise ValueError(f"{self._subject()} must be a list of column names.")
+            raise ValueError(tr("{setting} must be a list of column names.",
+                                setting=self._subject()))
         if self.choices:
             if value not in self.choices:
-                raise ValueError(f"{self._subject()} must be one of: {', '.join(self.choices)}.")
+                raise ValueError(tr("{setting} must be one of: {choices}.",
+                                    setting=self._subject(), choices=", ".join(self.choices)))
             return value
         if not isinstance(value, str) or len(value) > self.max_length:
-            raise ValueError(f"{self._subject()} must be a text of at most "
-                             f"{self.max_length:,} characters.")
+            raise ValueError(tr("{setting} must be a text of at most {limit:,} characters.",
+                                setting=self._subject(), limit=self.max_length))
         return value
 
     def parse(self, text: str) -> Any:
@@ -89,18 +93,23 @@ class Setting:
         return int(value) if self.kind is int else float(value)
 
     def _number_sentence(self) -> str:
-        if self.fraction_or_count:
-            what = (f"a share below 1 (such as 0.15) or a whole number of rows up to "
-                    f"{plain_number(self.high)}")
-        else:
-            what = (f"{'a whole number' if self.kind is int else 'a number'} from "
-                    f"{plain_number(self.low)} to {plain_number(self.high)}")
-        return f"{self._subject()} must be {what}{', or auto' if self.auto else ''}."
+        values = dict(setting=self._subject(), low=plain_number(self.low),
+                      high=plain_number(self.high))
+        if self.fraction_or_count:  # (no such setting takes auto)
+            return tr("{setting} must be a share below 1 (such as 0.15) or a whole number of "
+                      "rows up to {high}.", **values)
+        if self.kind is int:
+            return (tr("{setting} must be a whole number from {low} to {high}, or auto.", **values)
+                    if self.auto else
+                    tr("{setting} must be a whole number from {low} to {high}.", **values))
+        return (tr("{setting} must be a number from {low} to {high}, or auto.", **values)
+                if self.auto else tr("{setting} must be a number from {low} to {high}.", **values))
 
     def _subject(self) -> str:
         """The setting as a sentence names it: its label, and its field where that differs."""
         same = self.label.lower() == self.name.replace("_", " ")
-        return self.label if same else f"{self.label} ({self.name})"
+        return tr(self.label) if same else tr("{label} ({name})", label=tr(self.label),
+                                               name=self.name)
 
 
 def plain_number(value: float) -> str:
@@ -142,46 +151,46 @@ def table_of(rows: Iterable[Setting]) -> dict[str, Setting]:
 # --- the rows both tasks share -----------------------------------------------------------------
 
 TRAINING = table_of([
-    Setting("hidden_size", int, "Hidden units",
-            "The size of the network's memory: more units can learn more patterns but need more "
-            "data.", low=1, high=2048),
-    Setting("num_layers", int, "Layers",
-            "How many LSTM layers are stacked; one is enough for most data.", low=1, high=6),
-    Setting("dropout", float, "Dropout",
-            "The share of the network switched off at random while training, which stops it "
-            "from memorising the data.", low=0.0, high=0.9, step=0.05),
-    Setting("cell", str, "Cell type",
-            "LSTM is the classic; GRU is a slightly smaller cousin that often learns as well; "
-            "a peephole LSTM's gates also read its memory cell, and it trains 3 to 7 times "
-            "slower (it cannot use the fast built-in LSTM).", choices=CELLS),
-    Setting("epochs", int, "Epochs",
-            "How many times training goes through all the data (it may stop earlier when it "
-            "stops improving).", low=1, high=10_000),
-    Setting("batch_size", int, "Batch size",
-            "How many examples the network looks at before each small update.", low=1,
+    Setting("hidden_size", int, N_("Hidden units"),
+            N_("The size of the network's memory: more units can learn more patterns but need more "
+               "data."), low=1, high=2048),
+    Setting("num_layers", int, N_("Layers"),
+            N_("How many LSTM layers are stacked; one is enough for most data."), low=1, high=6),
+    Setting("dropout", float, N_("Dropout"),
+            N_("The share of the network switched off at random while training, which stops it "
+               "from memorising the data."), low=0.0, high=0.9, step=0.05),
+    Setting("cell", str, N_("Cell type"),
+            N_("LSTM is the classic; GRU is a slightly smaller cousin that often learns as well; "
+               "a peephole LSTM's gates also read its memory cell, and it trains 3 to 7 times "
+               "slower (it cannot use the fast built-in LSTM)."), choices=CELLS),
+    Setting("epochs", int, N_("Epochs"),
+            N_("How many times training goes through all the data (it may stop earlier when it "
+               "stops improving)."), low=1, high=10_000),
+    Setting("batch_size", int, N_("Batch size"),
+            N_("How many examples the network looks at before each small update."), low=1,
             high=4096),
-    Setting("lr", float, "Learning rate",
-            "How big each learning step is: too small learns slowly, too big jumps around or "
-            "blows up.", low=0.00001, high=1.0),
-    Setting("patience", int, "Early-stopping patience",
-            "Stop after this many epochs without a better validation score (0 never stops "
-            "early).", low=0, high=1000),
-    Setting("seed", int, "Seed",
-            "Fixes the random start so that the same settings give the same result.", low=0,
+    Setting("lr", float, N_("Learning rate"),
+            N_("How big each learning step is: too small learns slowly, too big jumps around or "
+               "blows up."), low=0.00001, high=1.0),
+    Setting("patience", int, N_("Early-stopping patience"),
+            N_("Stop after this many epochs without a better validation score (0 never stops "
+               "early)."), low=0, high=1000),
+    Setting("seed", int, N_("Seed"),
+            N_("Fixes the random start so that the same settings give the same result."), low=0,
             high=2**31 - 1),
-    Setting("optimizer", str, "Optimizer",
-            "The rule that turns errors into weight updates; Adam is the safe choice.",
+    Setting("optimizer", str, N_("Optimizer"),
+            N_("The rule that turns errors into weight updates; Adam is the safe choice."),
             choices=OPTIMIZERS),
-    Setting("lr_schedule", str, "Learning-rate schedule",
-            "Plateau halves the learning rate when progress stalls; cosine lowers it smoothly.",
+    Setting("lr_schedule", str, N_("Learning-rate schedule"),
+            N_("Plateau halves the learning rate when progress stalls; cosine lowers it smoothly."),
             choices=SCHEDULES),
-    Setting("grad_clip", float, "Gradient clipping",
-            "Caps the size of each update so that a rare huge error cannot wreck the network (0 "
-            "turns it off).", low=0.0, high=100.0, step=0.5),
-    Setting("device", str, "Device",
-            "Where to train: auto takes the GPU when there is one.",
+    Setting("grad_clip", float, N_("Gradient clipping"),
+            N_("Caps the size of each update so that a rare huge error cannot wreck the network (0 "
+               "turns it off)."), low=0.0, high=100.0, step=0.5),
+    Setting("device", str, N_("Device"),
+            N_("Where to train: auto takes the GPU when there is one."),
             choices=("auto", "cpu", "cuda"), on_page=False),
-    Setting("suggested", tuple, "Suggested settings",
-            "The settings whose values were suggested for the data rather than chosen.",
+    Setting("suggested", tuple, N_("Suggested settings"),
+            N_("The settings whose values were suggested for the data rather than chosen."),
             on_page=False, on_cli=False),
 ])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..i18n import N_
 from ..classify.settings import ClassifyConfig
 from ..tasks import CLASSIFY as TASK
 from .keys import CLASSIFY as KEYS
@@ -12,11 +13,11 @@ from .markdown import plain
 from .settings_form import config_from_settings, init_settings, settings_form
 
 BASIC = ["level", "max_length", "hidden_size", "minutes"]
-MORE = {"The network": [["embedding_dim", "num_layers", "cell"],
+MORE = {N_("The network"): [["embedding_dim", "num_layers", "cell"],
                         ["bidirectional", "pooling", "dropout"]],
-        "Training": [["epochs", "batch_size", "lr", "patience"],
+        N_("Training"): [["epochs", "batch_size", "lr", "patience"],
                      ["optimizer", "lr_schedule", "grad_clip"], ["class_weights"]],
-        "The texts": [["max_vocab", "val_size", "test_size", "seed"]]}
+        N_("The texts"): [["max_vocab", "val_size", "test_size", "seed"]]}
 
 
 def start_settings() -> None:

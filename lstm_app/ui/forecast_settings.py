@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..i18n import N_
 from ..series.calendar import holiday_choices
 from ..series.loading import SeriesData
 from ..series.panel import PanelData
@@ -18,15 +19,16 @@ from .settings_form import config_from_settings, init_settings, settings_form, s
 from .source_picker import Chosen
 
 BASIC = ["lookback", "horizon", "hidden_size", "epochs"]
-MORE = {"The network": [["num_layers", "dropout", "cell"]],
-        "Training": [["batch_size", "lr", "patience"], ["optimizer", "lr_schedule", "grad_clip"]],
-        "The data": [["covariates", "known_covariates"], ["calendar", "holidays"],
+MORE = {N_("The network"): [["num_layers", "dropout", "cell"]],
+        N_("Training"): [["batch_size", "lr", "patience"],
+                         ["optimizer", "lr_schedule", "grad_clip"]],
+        N_("The data"): [["covariates", "known_covariates"], ["calendar", "holidays"],
                      ["val_size", "test_size", "stride", "seed"]],
-        "The scoreboard": [["statistical_seconds"]]}
+        N_("The scoreboard"): [["statistical_seconds"]]}
 # A panel does not yet read planned values
 ONE_SERIES_ONLY = ("known_covariates", "holidays")
 DATED_ONLY = ("calendar", "holidays")  # inputs the dates give
-MANY = {"Many series": [["id_embedding", "season_anchor"]]}
+MANY = {N_("Many series"): [["id_embedding", "season_anchor"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates",
          "known_covariates")
 

@@ -18,12 +18,16 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime import Runtime
 
+from .language import choose_language
 from .people import require_sign_in
 
 
 def use_app_navigation(page_file: str) -> None:
     """Route a new server's first deep link through app.py's ``st.navigation`` (see above);
-    in team mode, a visitor not signed in gets no further than the sign-in screen."""
+    in team mode, a visitor not signed in gets no further than the sign-in screen. The page
+    speaks the reader's language however it was reached (app.py chose it already, but a page
+    run on its own, as AppTest runs one, had not)."""
+    choose_language()
     from streamlit.runtime.pages_manager import PagesManager
     # AppTest resets the flag before every run and stands in a mock runtime: leave it alone there.
     real_server = Runtime.exists() and type(Runtime.instance()) is Runtime

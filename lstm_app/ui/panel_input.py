@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ..i18n import tr
 from ..charts import small_multiples
 from ..runs.recording import data_fingerprint
 from ..series.frequency import time_labels
@@ -51,8 +52,8 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
         if key not in st.session_state:  # first seen: the columns the loader proposes
             st.session_state[key] = [c for c in proposal.ids if c in options]
         st.session_state[key] = [c for c in st.session_state[key] if c in options]
-        picked = st.multiselect(rows["id_col"].label, options, key=key,
-                                help=rows["id_col"].help, persist_state="session")
+        picked = st.multiselect(tr(rows["id_col"].label), options, key=key,
+                                help=tr(rows["id_col"].help), persist_state="session")
         if not picked:
             st.info("Choose the column or columns that name each series (for example store, "
                     "or store and product), or read every numeric column as its own series.")
@@ -60,8 +61,8 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
         id_cols = tuple(picked)
     left, right = st.columns(2)
     time_options = ([proposal.time_col] if proposal.time_col else []) + [NO_TIME_COLUMN]
-    time_col = left.selectbox(rows["time_col"].label, time_options, key=KEYS.time_col(name),
-                              help=rows["time_col"].help, persist_state="session")
+    time_col = left.selectbox(tr(rows["time_col"].label), time_options, key=KEYS.time_col(name),
+                              help=tr(rows["time_col"].help), persist_state="session")
     value_col, covariates = None, ()
     try:
         detected = panel_cached(source["data"], source["digest"], name, layout, id_cols,
@@ -70,9 +71,9 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
             choices = [c for c in detected.numeric_columns if c not in id_cols]
             if st.session_state.get(KEYS.value_col(name)) not in choices:  # an id column now
                 st.session_state.pop(KEYS.value_col(name), None)
-            value_col = right.selectbox(rows["value_col"].label, choices,
+            value_col = right.selectbox(tr(rows["value_col"].label), choices,
                                         index=choices.index(detected.value_col),
-                                        key=KEYS.value_col(name), help=rows["value_col"].help,
+                                        key=KEYS.value_col(name), help=tr(rows["value_col"].help),
                                         persist_state="session")
             covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or ()
                                if c in choices and c != value_col)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..i18n import tr
 from ..charts import series_chart
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
 from ..runs.recording import data_fingerprint
@@ -86,14 +87,14 @@ def _one_series(source: dict) -> Chosen | None:
     time_options = ([detected.time_col] if detected.time_col else []) + [NO_TIME_COLUMN]
     rows = FORECAST_SETTINGS  # the columns are picked here, for this file's own columns
     time_col = left.selectbox(
-        rows["time_col"].label, time_options, key=KEYS.time_col(source["name"]),
-        help=rows["time_col"].help, persist_state="session")
+        tr(rows["time_col"].label), time_options, key=KEYS.time_col(source["name"]),
+        help=tr(rows["time_col"].help), persist_state="session")
     if st.session_state.get(KEYS.value_col(source["name"])) not in detected.numeric_columns:
         st.session_state.pop(KEYS.value_col(source["name"]), None)
     value_col = right.selectbox(
-        rows["value_col"].label, detected.numeric_columns,
+        tr(rows["value_col"].label), detected.numeric_columns,
         index=detected.numeric_columns.index(detected.value_col),
-        key=KEYS.value_col(source["name"]), help=rows["value_col"].help,
+        key=KEYS.value_col(source["name"]), help=tr(rows["value_col"].help),
         persist_state="session")
     _apply_sample_settings(source)
     chosen = [*(st.session_state.get(KEYS.setting("covariates")) or ()),

@@ -13,11 +13,21 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from ..i18n import N_, tr
 from ..tasks import Task
 from ..training.settings import AUTO, Setting
 from .keys import TaskKeys
 
-CHOICE_LABELS = {"lstm": "LSTM", "gru": "GRU", "peephole": "Peephole LSTM", "char": "Characters", "word": "Words"}
+CHOICE_LABELS = {  # a choice as the page shows it (names stay; words are translated)
+    "lstm": "LSTM", "gru": "GRU", "peephole": N_("Peephole LSTM"), "char": N_("Characters"),
+    "word": N_("Words"), "auto": N_("Auto"), "last": N_("Last step"), "max": N_("Max"),
+    "mean": N_("Mean"), "attention": N_("Attention"), "plateau": N_("On a plateau"),
+    "cosine": N_("Cosine"), "none": N_("None"), "adam": "Adam", "adamw": "AdamW", "sgd": "SGD",
+    "rmsprop": "RMSprop", "cpu": "CPU", "cuda": "CUDA"}
+
+
+def choice_label(choice: str) -> str:
+    return tr(CHOICE_LABELS.get(choice, choice))
 
 
 def init_settings(task: Task, keys: TaskKeys, values: dict | None = None,
@@ -100,7 +110,7 @@ def suggest(task: Task, keys: TaskKeys, source_id: str, basis: dict,
 def own_choices(task: Task, keys: TaskKeys) -> list[str]:
     """The labels of the suggested settings the user has set otherwise (kept over suggestions)."""
     suggestion = st.session_state.get(keys.suggestion) or {}
-    return [task.settings[name].label for name, value in suggestion.items()
+    return [tr(task.settings[name].label) for name, value in suggestion.items()
             if st.session_state.get(keys.setting(name)) != _widget_value(value,
                                                                          task.settings[name])]
 
@@ -122,9 +132,9 @@ def settings_form(task: Task, keys: TaskKeys, basic: list[str], more: dict[str, 
     limits = limits or {}
     for column, name in zip(st.columns(len(basic)), basic):
         setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
-    with st.expander("More settings"):
+    with st.expander(tr("More settings")):
         for title, rows in more.items():
-            st.markdown(f"**{title}**")
+            st.markdown(f"**{tr(title)}**")
             for row in rows:
                 for column, name in zip(st.columns(len(row)), row):
                     setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
@@ -136,36 +146,36 @@ def settings_form(task: Task, keys: TaskKeys, basic: list[str], more: dict[str, 
 def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
     """The widget for one row of a settings table; its value lives in the session."""
     key = keys.setting(s.name)
-    common = dict(key=key, help=s.help, persist_state="session")
+    common = dict(key=key, help=tr(s.help), persist_state="session")
+    label = tr(s.label)
     if s.kind is bool:
-        return container.toggle(s.label, **common)
+        return container.toggle(label, **common)
     if s.kind is tuple:
         options = limits.get("options", [])
         st.session_state[key] = [c for c in st.session_state.get(key) or [] if c in options]
-        return container.multiselect(s.label, options, **common)
+        return container.multiselect(label, options, **common)
     if s.choices and len(s.choices) <= 3:
-        return container.segmented_control(s.label, list(s.choices), required=True,
-                                           format_func=lambda c: CHOICE_LABELS.get(c, c.title()),
-                                           **common)
+        return container.segmented_control(label, list(s.choices), required=True,
+                                           format_func=choice_label, **common)
     if s.choices:
-        return container.selectbox(s.label, list(s.choices), **common)
+        return container.selectbox(label, list(s.choices), format_func=choice_label, **common)
     if s.presets:
         _snap(key, s.presets)
-        return container.select_slider(s.label, list(s.presets), format_func=lambda v: f"{v:g}",
+        return container.select_slider(label, list(s.presets), format_func=lambda v: f"{v:g}",
                                        **common)
     if s.kind is str and "options" in limits:  # a long list to search: {value: label}
         options = limits["options"]
         if st.session_state.get(key) not in options:
             st.session_state[key] = next(iter(options))
-        return container.selectbox(s.label, list(options), format_func=options.get, **common)
+        return container.selectbox(label, list(options), format_func=options.get, **common)
     if s.kind is str:
-        return container.text_input(s.label, max_chars=s.max_length,
+        return container.text_input(label, max_chars=s.max_length,
                                     placeholder=limits.get("placeholder"), **common)
     low, high = limits.get("min_value", s.low), limits.get("max_value", s.high)
     _clamp(key, low, high, s.auto)
     number = int if s.kind is int else float
     return container.number_input(
-        s.label, min_value=number(low), max_value=number(high),
+        label, min_value=number(low), max_value=number(high),
         step=number(s.step or 1), placeholder=limits.get("placeholder"),
         **({"value": None} if s.auto else {}), **common)
 

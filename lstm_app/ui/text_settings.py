@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..i18n import N_
 from ..tasks import TEXT as TASK
 from ..text.settings import TextConfig
 from ..text.sizing import count_weights, size_advice, suggested_config
@@ -15,10 +16,10 @@ from .settings_form import (config_from_settings, init_settings, own_choices, se
                             suggest)
 
 BASIC = ["level", "hidden_size", "epochs", "minutes"]
-MORE = {"The network": [["seq_len", "num_layers", "embedding_dim"], ["dropout", "cell"]],
-        "Training": [["batch_size", "lr", "patience", "keep_best"],
+MORE = {N_("The network"): [["seq_len", "num_layers", "embedding_dim"], ["dropout", "cell"]],
+        N_("Training"): [["batch_size", "lr", "patience", "keep_best"],
                      ["optimizer", "lr_schedule", "grad_clip"]],
-        "The text": [["val_fraction", "max_vocab", "seed"], ["prompt"]]}
+        N_("The text"): [["val_fraction", "max_vocab", "seed"], ["prompt"]]}
 
 
 @st.cache_data(show_spinner="Counting the vocabulary and tokens…", max_entries=32)
