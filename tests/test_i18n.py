@@ -19,12 +19,14 @@ NAMES = {"lstm", "gru", "rnn", "rnns", "lstms", "csv", "mase", "smape", "mae", "
          "int8", "fp32", "pytorch", "studio", "english", "excel", "utf", "json", "id", "ids",
          "autoets", "autotheta", "autoarima", "tf", "idf", "ms", "kb", "mb", "gb", "cpu", "gpu",
          "cuda", "adam", "adamw", "sgd", "rmsprop", "top", "k", "p", "auto",  # settings' names
-         "de", "cn", "us", "ca"}  # country codes in the holidays' help
+         "de", "cn", "us", "ca",  # country codes in the holidays' help
+         "keras", "box", "jenkins", "chnsenticorp", "tiny", "shakespeare"}  # sources' names
 
 
 def source_sentences() -> dict[str, tuple[str, ...]]:
     """Every sentence passed to tr, trn or N_ in the product's code: its msgid -> its forms."""
-    method_map = [("app.py", "python"), ("pages/**.py", "python"), ("lstm_app/**.py", "python")]
+    method_map = [("app.py", "python"), ("pages/**.py", "python"), ("lstm_app/**.py", "python"),
+                  ("sample_data/samples.json", "lstm_app.i18n:extract_samples")]
     found = {}
     for _file, _line, message, _comments, _context in extract_from_dir(
             REPO, method_map, keywords=KEYWORDS):
@@ -185,3 +187,5 @@ def test_the_settings_and_their_refusals_speak_chinese(apps):
     [cell] = [w for w in at.get("button_group") if w.key == "fc_cell"]
     assert cell.options == ["LSTM", "GRU", "带窥视孔连接的 LSTM"] and cell.proto.label == "单元类型"
     assert "更多设置" in [e.label for e in at.expander]
+    assert "航空旅客人数" in at.selectbox(key="fc_sample").options  # the samples' titles too
+    assert any("Box 和 Jenkins" in c.value for c in at.caption)

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from ..i18n import tr
 from ..samples import list_samples
 from .keys import TaskKeys
 from .markdown import plain
@@ -65,8 +66,8 @@ def choose_source(w: SourceWidgets) -> dict | None:
     if choice == SAMPLE_CHOICE:
         samples = {s.name: s for s in list_samples(w.kind)}
         name = st.selectbox("Sample", list(samples), key=w.keys.sample,
-                            persist_state="session", format_func=lambda n: samples[n].title)
-        st.caption(samples[name].description)
+                            persist_state="session", format_func=lambda n: tr(samples[n].title))
+        st.caption(tr(samples[name].description))
         return source_of(samples[name].path.name, samples[name].path.read_bytes(),
                          settings=samples[name].settings, unit=samples[name].unit)
     kept = w.keys.uploaded  # the last upload's {"name", "data", "settings"}
