@@ -311,3 +311,12 @@ def test_every_chart_shows_a_users_markup_as_text(frame, backtest, future):
         assert any(SHOWN in t for t in texts), fig.layout.title.text
         assert not any("<a " in t or "<b>" in t for t in texts), texts
     assert charts.series_chart(frame[[EVIL]], EVIL).layout.title.text == f"{SHOWN} over time"
+
+
+def test_every_chart_reads_chinese_with_a_cjk_font_after_the_latin_one(frame):
+    """Issue 17: the interface in Chinese and a user's Chinese column names draw as characters,
+    not boxes, on the page and in a downloaded image."""
+    fig = charts.series_chart(frame.rename(columns={"passengers": "旅客"}), "旅客")
+    family = fig.layout.template.layout.font.family
+    assert family == charts.FONTS and family.index("Open Sans") < family.index("Noto Sans CJK SC")
+    assert family.rstrip().endswith("sans-serif")
