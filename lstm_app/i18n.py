@@ -59,7 +59,7 @@ def language() -> str:
     return code if code in LANGUAGES else "en"
 
 
-def tr(message: str, **values) -> str:
+def tr(message: str, /, **values) -> str:
     """``message`` in the reader's language, its placeholders filled with ``values``."""
     text, code = message, language()
     if code != "en":
@@ -67,13 +67,20 @@ def tr(message: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def trn(singular: str, plural: str, count: int, **values) -> str:
+def trn(singular: str, plural: str, count: int, /, **values) -> str:
     """The sentence for ``count`` things (English: ``singular`` for one, else ``plural``;
     Chinese has one form), its placeholders filled with ``values`` and ``count``."""
     text, code = (singular if count == 1 else plural), language()
     if code != "en":
         text = _catalog(code).get(singular) or text
     return text.format(count=count, **values)
+
+
+def translator() -> Callable[[str], str]:
+    """``tr`` (without values) fixed to the language in use now: a widget's ``format_func``,
+    which Streamlit may call later and from another thread (AppTest calls it from the test's)."""
+    code = language()
+    return lambda message: (_catalog(code).get(message) or message) if code != "en" else message
 
 
 def N_(message: str) -> str:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lstm_app.i18n import tr
 from lstm_app.tasks import TEXT
 from lstm_app.ui.coach_view import text_coach
 from lstm_app.ui.keys import TEXT as KEYS
@@ -18,8 +19,9 @@ from lstm_app.ui.text_view import downloads, render_live, show_result, token_spe
 use_app_navigation(__file__)
 attach_from_url(KEYS, "text")  # a reload or a shared link shows its run again
 
-st.title("Text")
-st.caption("Upload a text or pick a sample, press Train, and watch an LSTM learn to write like it.")
+st.title(tr("Text"))
+st.caption(tr("Upload a text or pick a sample, press Train, and watch an LSTM learn to write like "
+              "it."))
 offers = st.container()  # an earlier identical run is offered here, in sight
 
 chosen = choose_text()
@@ -30,7 +32,7 @@ suggest_for(chosen.fingerprint, text, chosen.settings)
 summary = current_summary(text)
 show_text(chosen.name, text, summary)
 
-st.subheader("Settings")
+st.subheader(tr("Settings"))
 config = text_settings()
 if config is None:
     st.stop()

@@ -345,7 +345,7 @@ def test_a_windows_1252_upload_is_read_with_a_notice(app):
     text = "Crème brûlée à la carte, déjà vu.\n" * 30
     at = upload(app(), "menu.txt", text.encode("cp1252"))
     assert not at.error, [shown(e.value) for e in at.error]
-    assert f"ℹ️ {corpus.CP1252_NOTICE}" in [c.value for c in at.caption]
+    assert f"ℹ️ {corpus.CP1252_NOTICE}" in [shown(c.value) for c in at.caption]
     assert summary(at).startswith(f"**menu.txt**: {len(text):,} characters on 30 lines")
     assert "Crème brûlée" in at.expander[0].text[0].value  # "The text as read", decoded right
 

@@ -20,7 +20,8 @@ NAMES = {"lstm", "gru", "rnn", "rnns", "lstms", "csv", "mase", "smape", "mae", "
          "autoets", "autotheta", "autoarima", "tf", "idf", "ms", "kb", "mb", "gb", "cpu", "gpu",
          "cuda", "adam", "adamw", "sgd", "rmsprop", "top", "k", "p", "auto",  # settings' names
          "de", "cn", "us", "ca",  # country codes in the holidays' help
-         "keras", "box", "jenkins", "chnsenticorp", "tiny", "shakespeare"}  # sources' names
+         "keras", "box", "jenkins", "chnsenticorp", "tiny", "shakespeare",  # sources' names
+         "exp", "mse", "txt", "tsv", "gbk", "big5", "gb18030", "windows"}  # formulas, formats
 
 
 def source_sentences() -> dict[str, tuple[str, ...]]:
@@ -189,3 +190,23 @@ def test_the_settings_and_their_refusals_speak_chinese(apps):
     assert "更多设置" in [e.label for e in at.expander]
     assert "航空旅客人数" in at.selectbox(key="fc_sample").options  # the samples' titles too
     assert any("Box 和 Jenkins" in c.value for c in at.caption)
+
+
+def test_the_text_page_trains_and_shows_its_results_in_chinese(apps, app_store):
+    from tests.conftest import poll
+    at = apps("pages/text.py")
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.selectbox(key="tx_sample").set_value("lstm_zh").run()
+    for key, value in {"tx_hidden_size": 16, "tx_embedding_dim": 8, "tx_num_layers": 1,
+                       "tx_epochs": 1}.items():
+        at.session_state[key] = value
+    at.run()
+    assert [t.value for t in at.title] == ["文本"] and at.button(key="tx_train").label == "训练"
+    assert any("个不同的字符" in m.value for m in at.markdown)  # the text's summary
+    at.button(key="tx_train").click().run()
+    poll(at, lambda a: any(s.value == "训练结束时的样例" for s in a.subheader), "the results")
+    shown = {s.value for s in at.subheader}
+    assert {"生成", "温度探索", "下载", "继续训练"} <= shown
+    assert at.button(key="tx_generate").label == "生成"
+    assert [m.label for m in at.metric][:3] == ["验证损失", "困惑度", "每字符比特数"]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ..i18n import N_
 from ..class_charts import class_counts_chart, length_chart
 from ..classify.labelled import LabelledTexts, labelled_from_table, propose_columns
 from ..classify.tokens import choose_level, token_lengths
@@ -19,15 +20,15 @@ from .markdown import plain
 from .source_picker import Chosen, SourceWidgets, choose_source, show_notices
 
 SOURCE = SourceWidgets(
-    keys=KEYS, kind="labelled", label="Labelled texts", own_choice="My own file",
-    radio_help="Try the sample first, or upload a CSV of your own texts and their labels.",
-    upload_label="Upload a CSV or TSV of labelled texts", upload_types=("csv", "tsv", "txt"),
-    upload_help="A column of texts (reviews, tickets, messages) and a column of their labels "
-                "(positive / negative, a topic, a star rating: any number of classes). UTF-8 "
-                "is best; UTF-16, Chinese GB18030/GBK and Big5, and Windows-1252 exports are "
-                "read too.",
-    empty_hint="Upload a CSV with a text column and a label column to start, or pick the "
-               "sample above.")
+    keys=KEYS, kind="labelled", label=N_("Labelled texts"), own_choice=N_("My own file"),
+    radio_help=N_("Try the sample first, or upload a CSV of your own texts and their labels."),
+    upload_label=N_("Upload a CSV or TSV of labelled texts"), upload_types=("csv", "tsv", "txt"),
+    upload_help=N_("A column of texts (reviews, tickets, messages) and a column of their labels "
+                   "(positive / negative, a topic, a star rating: any number of classes). UTF-8 "
+                   "is best; UTF-16, Chinese GB18030/GBK and Big5, and Windows-1252 exports are "
+                   "read too."),
+    empty_hint=N_("Upload a CSV with a text column and a label column to start, or pick the "
+                  "sample above."))
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=8)

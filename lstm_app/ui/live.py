@@ -6,6 +6,7 @@ from typing import Callable
 
 import streamlit as st
 
+from ..i18n import N_, tr
 from ..charts import loss_chart
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
@@ -17,44 +18,55 @@ POLL_SECONDS = 1.0
 
 
 def windows_per_second(p: Progress) -> str:
-    return f"{p.samples_per_sec:,.0f} windows/s"
+    return tr("{rate:,.0f} windows/s", rate=p.samples_per_sec)
 
 
 def progress_line(snap: Snapshot, speed: Callable[[Progress], str] = windows_per_second) -> None:
     """The progress bar with "epoch x of N" and the time left, or the queue position."""
     if snap.state == "queued":
-        st.progress(0.0, text=f"Waiting for a free training slot: number {snap.queue_position} "
-                              f"in the queue.")
+        st.progress(0.0, text=tr("Waiting for a free training slot: number {position} in the "
+                                 "queue.", position=snap.queue_position))
         return
     p = snap.progress
     if snap.stage is not None:  # the training is over; scoring goes on
-        st.progress(1.0, text=f"Training done. {plain(snap.stage)}…")
+        st.progress(1.0, text=tr("Training done. {stage}…", stage=plain(snap.stage)))
         return
     if p is None:
-        st.progress(0.0, text="Starting…")
+        st.progress(0.0, text=tr("Starting…"))
         return
-    done = p.fraction_done
-    left = f", about {_duration(snap.seconds_left)} left" if snap.seconds_left is not None else ""
-    budget = f" (time budget {_duration(p.max_seconds)})" if p.max_seconds else ""
-    st.progress(min(done, 1.0), text=f"Epoch {p.epoch} of {p.epochs}{budget}{left} ({speed(p)})")
+    values = dict(epoch=p.epoch, epochs=p.epochs, speed=speed(p),
+                  left=_duration(snap.seconds_left or 0), budget=_duration(p.max_seconds or 0))
+    if p.max_seconds and snap.seconds_left is not None:
+        text = tr("Epoch {epoch} of {epochs} (time budget {budget}), about {left} left "
+                  "({speed})", **values)
+    elif p.max_seconds:
+        text = tr("Epoch {epoch} of {epochs} (time budget {budget}) ({speed})", **values)
+    elif snap.seconds_left is not None:
+        text = tr("Epoch {epoch} of {epochs}, about {left} left ({speed})", **values)
+    else:
+        text = tr("Epoch {epoch} of {epochs} ({speed})", **values)
+    st.progress(min(p.fraction_done, 1.0), text=text)
 
 
 def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    return (tr("{seconds:.0f} s", seconds=seconds) if seconds < 90
+            else tr("{minutes:.0f} min", minutes=seconds / 60))
 
 
-def loss_curves(history, batches, key: str, loss_label: str = "loss (MSE, scaled)",
+def loss_curves(history, batches, key: str, loss_label: str = N_("loss (MSE, scaled)"),
                 perplexity_option: bool = False) -> None:
     """The loss chart with its toggles: a log scale, and for language models perplexity."""
     log_key, ppl_key, chart_key = loss_curve_keys(key)
     a, b = st.columns(2)
-    log_y = a.toggle("Log scale", key=log_key, persist_state="session",
-                     help="A log scale shows small late improvements that a plain scale flattens.")
+    log_y = a.toggle(tr("Log scale"), key=log_key, persist_state="session",
+                     help=tr("A log scale shows small late improvements that a plain scale "
+                             "flattens."))
     perplexity = perplexity_option and b.toggle(
-        "Perplexity", key=ppl_key, persist_state="session",
-        help="Perplexity is exp(loss): the number of equally likely choices the model is as "
-             "unsure as, at each step. 1 would be certain; the vocabulary size is a blind guess.")
-    label = "perplexity" if perplexity else loss_label
+        tr("Perplexity"), key=ppl_key, persist_state="session",
+        help=tr("Perplexity is exp(loss): the number of equally likely choices the model is as "
+                "unsure as, at each step. 1 would be certain; the vocabulary size is a blind "
+                "guess."))
+    label = tr("perplexity") if perplexity else tr(loss_label)
     st.plotly_chart(loss_chart(history, batches, log_y=log_y, loss_label=label,
                                perplexity=perplexity), key=chart_key)
 
@@ -73,10 +85,10 @@ def _poll(keys: TaskKeys, render: Callable[[Snapshot], None],
     with left:
         progress_line(snap, speed)
     scoring = snap.stage is not None  # training is over: Stop skips the models left to fit
-    if right.button("Stop", key=keys.stop, width="stretch",
-                    help="Training is done: stop fitting the statistical models, and score "
-                         "the LSTM against those already fitted." if scoring else
-                    "Stop now and keep the best weights so far."):
+    if right.button(tr("Stop"), key=keys.stop, width="stretch",
+                    help=tr("Training is done: stop fitting the statistical models, and score "
+                            "the LSTM against those already fitted.") if scoring else
+                    tr("Stop now and keep the best weights so far.")):
         job.stop()
     render(snap)
 

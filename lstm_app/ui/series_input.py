@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..charts import series_chart
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
 from ..runs.recording import data_fingerprint
@@ -37,12 +37,12 @@ def fingerprint_cached(_data: bytes, digest: str, name: str, time_col: str | Non
 TABLE_ROWS = 5_000  # rows of "The data as loaded" sent to the browser
 
 SOURCE = SourceWidgets(
-    keys=KEYS, kind="series", label="Data", own_choice="My own CSV",
-    radio_help="Try a sample first, or upload a CSV with a column of numbers over time.",
-    upload_label="Upload a CSV time series", upload_types=("csv", "tsv", "txt"),
-    upload_help="A table with a date column (optional) and at least one column of numbers. "
-                "Commas, semicolons or tabs; decimal commas and currency signs are fine.",
-    empty_hint="Upload a CSV file to start, or pick a sample above.")
+    keys=KEYS, kind="series", label=N_("Data"), own_choice=N_("My own CSV"),
+    radio_help=N_("Try a sample first, or upload a CSV with a column of numbers over time."),
+    upload_label=N_("Upload a CSV time series"), upload_types=("csv", "tsv", "txt"),
+    upload_help=N_("A table with a date column (optional) and at least one column of numbers. "
+                   "Commas, semicolons or tabs; decimal commas and currency signs are fine."),
+    empty_hint=N_("Upload a CSV file to start, or pick a sample above."))
 
 
 def choose_series() -> Chosen | None:

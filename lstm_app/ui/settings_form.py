@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from ..i18n import N_, tr
+from ..i18n import N_, tr, translator
 from ..tasks import Task
 from ..training.settings import AUTO, Setting
 from .keys import TaskKeys
@@ -26,8 +26,10 @@ CHOICE_LABELS = {  # a choice as the page shows it (names stay; words are transl
     "rmsprop": "RMSprop", "cpu": "CPU", "cuda": "CUDA"}
 
 
-def choice_label(choice: str) -> str:
-    return tr(CHOICE_LABELS.get(choice, choice))
+def choice_labels():
+    """A choice's label in the language of this run (a widget's format_func)."""
+    label = translator()
+    return lambda choice: label(CHOICE_LABELS.get(choice, choice))
 
 
 def init_settings(task: Task, keys: TaskKeys, values: dict | None = None,
@@ -156,9 +158,9 @@ def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
         return container.multiselect(label, options, **common)
     if s.choices and len(s.choices) <= 3:
         return container.segmented_control(label, list(s.choices), required=True,
-                                           format_func=choice_label, **common)
+                                           format_func=choice_labels(), **common)
     if s.choices:
-        return container.selectbox(label, list(s.choices), format_func=choice_label, **common)
+        return container.selectbox(label, list(s.choices), format_func=choice_labels(), **common)
     if s.presets:
         _snap(key, s.presets)
         return container.select_slider(label, list(s.presets), format_func=lambda v: f"{v:g}",

@@ -9,12 +9,12 @@ from typing import Any
 
 import streamlit as st
 
-from ..i18n import tr
+from ..i18n import N_, tr, translator
 from ..samples import list_samples
 from .keys import TaskKeys
 from .markdown import plain
 
-SAMPLE_CHOICE = "A sample"
+SAMPLE_CHOICE = N_("A sample")  # the radio's value; shown in the reader's language
 
 
 @dataclass(frozen=True)
@@ -61,18 +61,20 @@ def source_of(name: str, data: bytes, **more) -> dict:
 
 def choose_source(w: SourceWidgets) -> dict | None:
     """A sample or an upload: {"name", "data", "settings"}, or None while there is nothing to use."""
-    choice = st.radio(w.label, [SAMPLE_CHOICE, w.own_choice], horizontal=True,
-                      key=w.keys.kind, persist_state="session", help=w.radio_help)
+    choice = st.radio(tr(w.label), [SAMPLE_CHOICE, w.own_choice], horizontal=True,
+                      key=w.keys.kind, persist_state="session", help=tr(w.radio_help),
+                      format_func=translator())
     if choice == SAMPLE_CHOICE:
         samples = {s.name: s for s in list_samples(w.kind)}
-        name = st.selectbox("Sample", list(samples), key=w.keys.sample,
-                            persist_state="session", format_func=lambda n: tr(samples[n].title))
+        name = st.selectbox(tr("Sample"), list(samples), key=w.keys.sample,
+                            persist_state="session",
+                            format_func=lambda n, title=translator(): title(samples[n].title))
         st.caption(tr(samples[name].description))
         return source_of(samples[name].path.name, samples[name].path.read_bytes(),
                          settings=samples[name].settings, unit=samples[name].unit)
     kept = w.keys.uploaded  # the last upload's {"name", "data", "settings"}
-    uploaded = st.file_uploader(w.upload_label, type=list(w.upload_types),
-                                key=w.keys.upload, help=w.upload_help,
+    uploaded = st.file_uploader(tr(w.upload_label), type=list(w.upload_types),
+                                key=w.keys.upload, help=tr(w.upload_help),
                                 on_change=_forget_if_removed, args=(w.keys.upload, kept))
     known = st.session_state.get(kept)
     if uploaded is not None and (known is None or known.get("file_id") != uploaded.file_id):
@@ -80,9 +82,9 @@ def choose_source(w: SourceWidgets) -> dict | None:
                                            file_id=uploaded.file_id)
     source = st.session_state.get(kept)
     if source is None:
-        st.info(w.empty_hint)
+        st.info(tr(w.empty_hint))
     elif uploaded is None:
-        st.caption(f"Using **{plain(source['name'])}**, uploaded earlier.")
+        st.caption(tr("Using **{name}**, uploaded earlier.", name=plain(source["name"])))
     return source
 
 
@@ -99,7 +101,7 @@ def show_notices(notices, chosen: Chosen) -> None:
     for notice in notices:
         st.caption(f"ℹ️ {plain(notice)}")
     if chosen.repaired and not notices:
-        st.caption("When this file was first uploaded, the app repaired it; the run saved the "
-                   "repaired values:")
+        st.caption(tr("When this file was first uploaded, the app repaired it; the run saved "
+                      "the repaired values:"))
         for notice in chosen.repaired:
             st.caption(f"ℹ️ {plain(notice)}")

@@ -9,6 +9,7 @@ from typing import Callable
 
 import streamlit as st
 
+from ..i18n import tr
 from ..runs.store import Run
 from ..tasks import Task
 from ..training.jobs import Job, Snapshot
@@ -29,17 +30,19 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
     ``offer_at`` container (the top of the page, where a demo's visitor looks) if given."""
     job = current_job(keys.job)
     busy = job is not None and not job.snapshot().done
-    train = st.button("Train", type="primary", disabled=busy or not can_train, key=keys.train,
-                      help="Start training in the background; you can switch pages meanwhile.")
+    train = st.button(tr("Train"), type="primary", disabled=busy or not can_train,
+                      key=keys.train,
+                      help=tr("Start training in the background; you can switch pages "
+                              "meanwhile."))
     autostart = st.session_state.pop(keys.autostart, False)
     if autostart and busy:
-        st.info("Your earlier training is still running: stop it or let it finish, then press "
-                "Train.")
+        st.info(tr("Your earlier training is still running: stop it or let it finish, then "
+                   "press Train."))
     if autostart and not busy and earlier is not None and (run := earlier()) is not None:
         autostart = False
         if getattr(job, "run_id", None) == run.id:  # already on the page
-            st.info("You trained this a moment ago: its results are below. Press Train to "
-                    "train it again as a new run.", icon=":material/history:")
+            st.info(tr("You trained this a moment ago: its results are below. Press Train to "
+                       "train it again as a new run."), icon=":material/history:")
         else:
             st.session_state[keys.offer] = run.id
     if keys.offer in st.session_state and not train:
@@ -61,13 +64,14 @@ def _offer(keys: TaskKeys, earlier: Callable[[], Run | None] | None) -> bool:
         del st.session_state[keys.offer]
         return False
     when = dt.datetime.fromtimestamp(run.finished or run.created).strftime("%d %b %Y, %H:%M")
-    st.info(f"You have trained this before, with the same data and settings: run "
-            f"**{plain(run.name)}** ({run.id}), finished {when}. Open it to see its results now, "
-            f"or train again as a new run.", icon=":material/history:")
+    st.info(tr("You have trained this before, with the same data and settings: run **{name}** "
+               "({id}), finished {when}. Open it to see its results now, or train again as a "
+               "new run.", name=plain(run.name), id=run.id, when=when),
+            icon=":material/history:")
     a, b = st.columns(2)
-    a.button(f"Open run {run.id}", type="primary", key=keys.key("offer_open"),
+    a.button(tr("Open run {id}", id=run.id), type="primary", key=keys.key("offer_open"),
              on_click=_open_offered, args=(keys, run))
-    return b.button("Train again", key=keys.key("offer_again"))
+    return b.button(tr("Train again"), key=keys.key("offer_again"))
 
 
 def _open_offered(keys: TaskKeys, run: Run) -> None:
@@ -96,7 +100,7 @@ def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Sn
         st.rerun()
     result = current_job(keys.job).result()
     if result is None:
-        st.info("Training was stopped before it started.")
+        st.info(tr("Training was stopped before it started."))
         st.stop()
     return result
 
@@ -104,11 +108,13 @@ def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Sn
 def train_more(keys: TaskKeys, task: Task, result, data, name: str, default_epochs: int,
                on_new_model: Callable[[], None] | None = None) -> None:
     """Continue the result's model for more epochs, as a new run that holds the whole curve."""
-    st.subheader("Train more")
-    more = st.number_input("More epochs", min_value=1, max_value=int(task.settings["epochs"].high),
+    st.subheader(tr("Train more"))
+    more = st.number_input(tr("More epochs"), min_value=1,
+                           max_value=int(task.settings["epochs"].high),
                            value=default_epochs, key=keys.more,
-                           help="Continue from the current weights for this many more epochs.")
-    if st.button("Train more", key=keys.train_more):
+                           help=tr("Continue from the current weights for this many more "
+                                   "epochs."))
+    if st.button(tr("Train more"), key=keys.train_more):
         if on_new_model is not None:
             on_new_model()
         suggested = tuple(n for n in result.config.suggested if n != "epochs")  # chosen now

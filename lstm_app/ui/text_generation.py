@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ..i18n import tr
 from ..text.generate import Memorization, generate, generate_tokens, memorization
 from ..text.pipeline import TextResult
 from ..text.settings import TEXT_SETTINGS
@@ -44,26 +45,26 @@ def forget_samples() -> None:
 
 def generation_panel(result: TextResult) -> None:
     """Prompt, length and sampling settings; Generate streams the text, then marks what it copied."""
-    st.subheader("Generate")
+    st.subheader(tr("Generate"))
     config = result.config
-    unit = "characters" if config.level == "char" else "tokens"
-    prompt = st.text_area("Prompt", value=result.prompt, key=KEYS.gen_prompt, height=68,
+    prompt = st.text_area(tr("Prompt"), value=result.prompt, key=KEYS.gen_prompt, height=68,
                           max_chars=TEXT_SETTINGS["prompt"].max_length,
-                          help="The text the model continues. Characters or words it never saw "
-                               "are read as unknown, so any prompt works.")
+                          help=tr("The text the model continues. Characters or words it never "
+                                  "saw are read as unknown, so any prompt works."))
     a, b, c, d = st.columns(4)
-    length = a.slider(f"Length ({unit})", 10, 2000, 300, step=10, key=KEYS.gen_length,
-                      help="How much new text to write after the prompt.")
+    length = a.slider(tr("Length (characters)") if config.level == "char" else
+                      tr("Length (tokens)"), 10, 2000, 300, step=10, key=KEYS.gen_length,
+                      help=tr("How much new text to write after the prompt."))
     row = TEXT_SETTINGS["temperature"]
-    temperature = b.slider(row.label, 0.0, 2.0, min(float(config.temperature), 2.0), step=0.05,
-                           key=KEYS.gen_temperature, help=row.help)
+    temperature = b.slider(tr(row.label), 0.0, 2.0, min(float(config.temperature), 2.0),
+                           step=0.05, key=KEYS.gen_temperature, help=tr(row.help))
     row = TEXT_SETTINGS["top_k"]
-    top_k = c.number_input(f"{row.label} (0 = off)", 0, int(row.high), config.top_k,
-                           key=KEYS.gen_top_k, help=row.help)
+    top_k = c.number_input(tr("{setting} (0 = off)", setting=tr(row.label)), 0, int(row.high),
+                           config.top_k, key=KEYS.gen_top_k, help=tr(row.help))
     row = TEXT_SETTINGS["top_p"]
-    top_p = d.slider(row.label, row.low, row.high, float(config.top_p), step=0.01,
-                     key=KEYS.gen_top_p, help=row.help)
-    if st.button("Generate", type="primary", key=KEYS.generate):
+    top_p = d.slider(tr(row.label), row.low, row.high, float(config.top_p), step=0.01,
+                     key=KEYS.gen_top_p, help=tr(row.help))
+    if st.button(tr("Generate"), type="primary", key=KEYS.generate):
         slot = st.empty()
         text = prompt
         last_drawn = 0.0
@@ -75,8 +76,9 @@ def generation_panel(result: TextResult) -> None:
                 last_drawn = time.monotonic()
         slot.empty()
         samples = st.session_state.setdefault(KEYS.generated, [])
-        samples.append(Written(f"Generated at temperature {temperature:g}, top-k {int(top_k)}, "
-                               f"top-p {top_p:g}", text, prompt,
+        samples.append(Written(tr("Generated at temperature {temperature:g}, top-k {k}, top-p "
+                                  "{p:g}", temperature=temperature, k=int(top_k), p=top_p),
+                               text, prompt,
                                memorization(text[len(prompt):], result.train_text)))
     samples = st.session_state.get(KEYS.generated, [])
     if samples:
@@ -84,7 +86,7 @@ def generation_panel(result: TextResult) -> None:
         memorization_view(latest.text, latest.prompt, latest.memorization,
                           result.unseen_copied)
         if len(samples) > 1:
-            with st.expander(f"Earlier samples ({len(samples) - 1})"):
+            with st.expander(tr("Earlier samples ({count})", count=len(samples) - 1)):
                 for sample in reversed(samples[:-1]):
                     st.caption(sample.title)
                     st.code(sample.text, language=None, wrap_lines=True)
@@ -92,33 +94,34 @@ def generation_panel(result: TextResult) -> None:
 
 def temperature_explorer(result: TextResult) -> None:
     """One prompt at four temperatures side by side, with what temperature does in one sentence."""
-    st.subheader("Temperature explorer")
-    st.markdown("Temperature divides the model's scores before they become probabilities: below "
-                "1 the likeliest next token wins more often (safe, repetitive text), above 1 the "
-                "unlikely ones get more chances (surprising text, more mistakes).")
+    st.subheader(tr("Temperature explorer"))
+    st.markdown(tr("Temperature divides the model's scores before they become probabilities: "
+                   "below 1 the likeliest next token wins more often (safe, repetitive text), "
+                   "above 1 the unlikely ones get more chances (surprising text, more "
+                   "mistakes)."))
     prompt = st.session_state.get(KEYS.gen_prompt, result.prompt)
     length = 200 if result.config.level == "char" else 60
-    if st.button("Compare temperatures 0.2, 0.5, 1.0 and 1.5", key=KEYS.explore):
-        with st.spinner("Writing four samples…"):
+    if st.button(tr("Compare temperatures 0.2, 0.5, 1.0 and 1.5"), key=KEYS.explore):
+        with st.spinner(tr("Writing four samples…")):
             st.session_state[KEYS.explored] = Explored(prompt, tuple(
                 generate(result.model, result.vocab, prompt, length, t, seed=0)
                 for t in TEMPERATURES))
     explored = st.session_state.get(KEYS.explored)
     if explored is None:
         return
-    st.caption(f"Each continues “{plain(explored.prompt)}” with the same random draws, so only the "
-               f"temperature differs.")
+    st.caption(tr("Each continues “{prompt}” with the same random draws, so only the "
+                  "temperature differs.", prompt=plain(explored.prompt)))
     for column, t, text in zip(st.columns(len(TEMPERATURES)), TEMPERATURES, explored.texts):
-        column.markdown(f"**Temperature {t:.1f}**")
+        column.markdown(tr("**Temperature {t:.1f}**", t=t))
         column.code(text, language=None, wrap_lines=True)
 
 
 def all_samples(result: TextResult) -> list[Written]:
     """Every sample of this model for the download: the final one, generated ones, the explorer's."""
-    samples = [Written("The sample at the end of training", result.sample)]
+    samples = [Written(tr("The sample at the end of training"), result.sample)]
     samples += st.session_state.get(KEYS.generated, [])
     explored = st.session_state.get(KEYS.explored)
     if explored is not None:
-        samples += [Written(f"Temperature {t:.1f}", text)
+        samples += [Written(tr("Temperature {t:.1f}", t=t), text)
                     for t, text in zip(TEMPERATURES, explored.texts)]
     return samples

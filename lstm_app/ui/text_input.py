@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..i18n import N_, tr
 from ..text.corpus import read_text
 from ..runs.recording import data_fingerprint
 from ..tasks import TEXT
@@ -22,12 +23,12 @@ def read_cached(_data: bytes, digest: str) -> tuple[str, list[str]]:
 
 
 SOURCE = SourceWidgets(
-    keys=KEYS, kind="text", label="Text", own_choice="My own text",
-    radio_help="Try a sample first, or upload any plain-text file, in any language.",
-    upload_label="Upload a text file", upload_types=("txt", "md", "csv"),
-    upload_help="Any plain text: a book, song lyrics, code, names, your own writing. "
-                "UTF-8 is best; UTF-16, Chinese GBK and Big5, and Windows-1252 are read too.",
-    empty_hint="Upload a .txt file to start, or pick a sample above.")
+    keys=KEYS, kind="text", label=N_("Text"), own_choice=N_("My own text"),
+    radio_help=N_("Try a sample first, or upload any plain-text file, in any language."),
+    upload_label=N_("Upload a text file"), upload_types=("txt", "md", "csv"),
+    upload_help=N_("Any plain text: a book, song lyrics, code, names, your own writing. "
+                   "UTF-8 is best; UTF-16, Chinese GBK and Big5, and Windows-1252 are read too."),
+    empty_hint=N_("Upload a .txt file to start, or pick a sample above."))
 
 
 def choose_text() -> Chosen | None:
@@ -53,23 +54,28 @@ def read_source(source: dict) -> str | None:
         st.error(plain(error))
         return None
     for notice in notices:
-        st.caption(f"ℹ️ {notice}")
+        st.caption(f"ℹ️ {plain(notice)}")
     return text
 
 
 def show_text(name: str, text: str, summary: TextSummary) -> None:
     """The size of the text and of its vocabulary, the level's notices, and the opening lines."""
-    char = summary.level == "char"
-    unit = "characters" if char else "tokens"
-    kinds = "distinct characters" if char else "distinct words, punctuation marks and spaces"
-    st.markdown(
-        f"**{plain(name)}**: {summary.characters:,} characters on {summary.lines:,} "
-        f"line{'s' if summary.lines != 1 else ''}; "
-        f"a vocabulary of **{summary.vocab_size - 1:,}** {kinds}; "  # less the unknown token
-        f"**{summary.train_tokens:,}** training and {summary.val_tokens:,} validation {unit} "
-        f"(the last {summary.val_chars:,} characters are kept for validation).")
+    values = dict(name=plain(name), characters=summary.characters, lines=summary.lines,
+                  vocab=summary.vocab_size - 1,  # less the unknown token
+                  train=summary.train_tokens, val=summary.val_tokens, kept=summary.val_chars)
+    if summary.level == "char":
+        st.markdown(tr("**{name}**: {characters:,} characters on {lines:,} lines; a vocabulary "
+                       "of **{vocab:,}** distinct characters; **{train:,}** training and "
+                       "{val:,} validation characters (the last {kept:,} characters are kept "
+                       "for validation).", **values))
+    else:
+        st.markdown(tr("**{name}**: {characters:,} characters on {lines:,} lines; a vocabulary "
+                       "of **{vocab:,}** distinct words, punctuation marks and spaces; "
+                       "**{train:,}** training and {val:,} validation tokens (the last {kept:,} "
+                       "characters are kept for validation).", **values))
     for notice in summary.notices:
         st.info(plain(notice), icon=":material/translate:")
-    with st.expander("The text as read"):
+    with st.expander(tr("The text as read")):
         more = len(text) - PREVIEW_CHARS
-        st.text(text[:PREVIEW_CHARS] + (f"\n… and {more:,} more characters" if more > 0 else ""))
+        st.text(text[:PREVIEW_CHARS] + ("\n" + tr("… and {count:,} more characters", count=more)
+                                        if more > 0 else ""))

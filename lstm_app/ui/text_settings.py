@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..i18n import N_
+from ..i18n import N_, language, tr
 from ..tasks import TEXT as TASK
 from ..text.settings import TextConfig
 from ..text.sizing import count_weights, size_advice, suggested_config
@@ -22,12 +22,12 @@ MORE = {N_("The network"): [["seq_len", "num_layers", "embedding_dim"], ["dropou
         N_("The text"): [["val_fraction", "max_vocab", "seed"], ["prompt"]]}
 
 
-@st.cache_data(show_spinner="Counting the vocabulary and tokens…", max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32)
 def summarize_cached(text: str, level: str, max_vocab: int, val_fraction: float) -> TextSummary:
     return summarize(text, level, max_vocab, val_fraction)
 
 
-@st.cache_data(show_spinner="Sizing the model for this text…", max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16)
 def suggestion_cached(text: str, given: dict) -> dict:
     """The settings suggested for ``text`` (with the sample's own ``given``), as a dict."""
     config = suggested_config(text, given)
@@ -45,26 +45,33 @@ def suggest_for(source_id: str, text: str, sample_settings: dict) -> None:
     new_text = state.get(KEYS.suggested_for, (None,))[0] != source_id
     given = (dict(sample_settings) if new_text
              else {name: state[KEYS.setting(name)] for name in BASIS})
+
+    def suggested() -> dict:
+        with st.spinner(tr("Sizing the model for this text…")):  # shown if it takes a while
+            return suggestion_cached(text, given)
+
     suggest(TASK, KEYS, source_id, {name: state[KEYS.setting(name)] for name in BASIS},
-            lambda: suggestion_cached(text, given))
+            suggested)
 
 
 def current_summary(text: str) -> TextSummary:
     """The vocabulary and token counts for the level and spans the widgets hold now."""
     state = st.session_state
-    return summarize_cached(text, state[KEYS.setting("level")],
-                            state[KEYS.setting("max_vocab")], state[KEYS.setting("val_fraction")])
+    with st.spinner(tr("Counting the vocabulary and tokens…")):  # shown only if it takes a while
+        return summarize_cached(text, state[KEYS.setting("level")],
+                                state[KEYS.setting("max_vocab")],
+                                state[KEYS.setting("val_fraction")])
 
 
 def text_settings() -> TextConfig | None:
     """Render the settings (their values live in the session) and return the config they
     describe, or None, with the reason shown, if they do not make one."""
     own = own_choices(TASK, KEYS)
-    st.caption("Suggested for this text's size; change them freely." if not own else
-               f"Suggested for this text's size, except what you chose yourself: "
-               f"{', '.join(own)}.")
+    st.caption(tr("Suggested for this text's size; change them freely.") if not own else
+               tr("Suggested for this text's size, except what you chose yourself: {settings}.",
+                  settings="、".join(own) if language() == "zh" else ", ".join(own)))
     settings_form(TASK, KEYS, BASIC, MORE,
-                  {"prompt": dict(placeholder="the text's first words")})
+                  {"prompt": dict(placeholder=tr("the text's first words"))})
     try:
         return config_from_settings(TASK, KEYS, suggestion=st.session_state.get(KEYS.suggestion))
     except ValueError as error:

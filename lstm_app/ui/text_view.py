@@ -9,6 +9,7 @@ from typing import Callable
 
 import streamlit as st
 
+from ..i18n import N_, tr
 from ..filenames import download_name
 from ..text.generate import Memorization
 from ..text.live import Sample
@@ -27,13 +28,14 @@ LONGEST = "#ffb347"      # the longest of them
 
 
 def loss_label(level: str) -> str:
-    return "loss (nats per character)" if level == "char" else "loss (nats per token)"
+    return N_("loss (nats per character)") if level == "char" else N_("loss (nats per token)")
 
 
 def token_speed(config: TextConfig) -> Callable[[Progress], str]:
     """The progress line's speed: streams per second times the chunk length."""
-    unit = "characters/s" if config.level == "char" else "tokens/s"
-    return lambda p: f"{p.samples_per_sec * config.seq_len:,.0f} {unit}"
+    if config.level == "char":
+        return lambda p: tr("{rate:,.0f} characters/s", rate=p.samples_per_sec * config.seq_len)
+    return lambda p: tr("{rate:,.0f} tokens/s", rate=p.samples_per_sec * config.seq_len)
 
 
 def render_live(snap: Snapshot, config: TextConfig) -> None:
@@ -44,11 +46,11 @@ def render_live(snap: Snapshot, config: TextConfig) -> None:
                     perplexity_option=True)
         if snap.history:
             last = snap.history[-1].val_loss
-            st.caption(f"Validation loss now {last:.3f} nats, perplexity "
-                       f"{math.exp(min(last, 50)):.2f}.")
+            st.caption(tr("Validation loss now {loss:.3f} nats, perplexity {perplexity:.2f}.",
+                          loss=last, perplexity=math.exp(min(last, 50))))
     with right:
         if snap.live is None:
-            st.caption("The first sample appears in a moment.")
+            st.caption(tr("The first sample appears in a moment."))
             return
         entries = snap.live.timeline  # a TextLive
         # While it trains: the first sample and the latest few (all of them come after).
@@ -57,13 +59,18 @@ def render_live(snap: Snapshot, config: TextConfig) -> None:
 
 def timeline(prompt: str, entries: tuple[Sample, ...], height: int) -> None:
     """The samples from the fixed prompt, newest first, so the text visibly gets better."""
-    st.markdown(f"**Samples as it learns**, each starting from “{plain(prompt)}”")
+    st.markdown(tr("**Samples as it learns**, each starting from “{prompt}”",
+                   prompt=plain(prompt)))
     with st.container(height=height):
         for entry in reversed(entries):
-            when = ("Before training" if entry.epoch == 0
-                    else f"Epoch {entry.epoch:g} · {entry.seconds:.0f} s")
-            if entry.val_loss is not None:
-                when += f" · validation loss {entry.val_loss:.3f}"
+            values = dict(epoch=entry.epoch, seconds=entry.seconds, loss=entry.val_loss)
+            if entry.epoch == 0:
+                when = tr("Before training")
+            elif entry.val_loss is None:
+                when = tr("Epoch {epoch:g} · {seconds:.0f} s", **values)
+            else:
+                when = tr("Epoch {epoch:g} · {seconds:.0f} s · validation loss {loss:.3f}",
+                          **values)
             st.caption(when)
             st.code(entry.text, language=None, wrap_lines=True)
 
@@ -76,66 +83,86 @@ def show_result(result: TextResult) -> None:
         (st.success if learnt and not short else st.info if learnt else st.warning)(
             result.verdict)
         scores(result)
-        st.caption("The loss is the model's average surprise at each next "
-                   f"{'character' if result.config.level == 'char' else 'word'} of text it "
-                   "never saw (in nats, a unit of information; lower is better). Perplexity "
-                   f"turns it into choices: {result.perplexity:.1f} means it hesitates as if "
-                   f"between about {max(1, round(result.perplexity))} equally likely ones at "
-                   "each step.")
+        values = dict(perplexity=result.perplexity, choices=max(1, round(result.perplexity)))
+        st.caption(tr(
+            "The loss is the model's average surprise at each next character of text it never "
+            "saw (in nats, a unit of information; lower is better). Perplexity turns it into "
+            "choices: {perplexity:.1f} means it hesitates as if between about {choices} equally "
+            "likely ones at each step.", **values) if result.config.level == "char" else tr(
+            "The loss is the model's average surprise at each next word of text it never saw "
+            "(in nats, a unit of information; lower is better). Perplexity turns it into "
+            "choices: {perplexity:.1f} means it hesitates as if between about {choices} equally "
+            "likely ones at each step.", **values))
     else:
         st.info(result.verdict)
         tiny_scores(result)
-    unit = "characters" if result.config.level == "char" else "tokens"
-    speed = (f" at {result.tokens_per_second:,.0f} {unit} per second"
-             if result.tokens_per_second > 0 else "")  # a reopened run trained nothing now
-    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s{speed}.")
-    with st.expander("How training went"):
+    values = dict(message=result.training.message, seconds=result.training.seconds,
+                  rate=result.tokens_per_second)
+    if result.tokens_per_second <= 0:  # a reopened run trained nothing now
+        took = tr("{message} Training took {seconds:.1f} s.", **values)
+    elif result.config.level == "char":
+        took = tr("{message} Training took {seconds:.1f} s at {rate:,.0f} characters per "
+                  "second.", **values)
+    else:
+        took = tr("{message} Training took {seconds:.1f} s at {rate:,.0f} tokens per second.",
+                  **values)
+    st.caption(took)
+    with st.expander(tr("How training went")):
         loss_curves(result.training.history, (), KEYS.final_loss, loss_label(result.config.level),
                     perplexity_option=True)
-    with st.expander("How the samples improved while it trained"):
+    with st.expander(tr("How the samples improved while it trained")):
         if result.timeline:
             timeline(result.prompt, result.timeline, height=420)
         else:
-            st.caption("No samples were taken while it trained.")
-    st.subheader("The sample at the end of training")
+            st.caption(tr("No samples were taken while it trained."))
+    st.subheader(tr("The sample at the end of training"))
     memorization_view(result.sample, result.prompt, result.memorization,
                       result.unseen_copied)
 
 
 def scores(result: TextResult) -> None:
     """Validation loss, perplexity against frequency guessing, bits per character, what it copied."""
-    unit = "character" if result.config.level == "char" else "token"
+    char = result.config.level == "char"
     base_ppl = math.exp(min(result.baseline_loss, 50))
+    values = dict(frequency=base_ppl, blind=result.counts.vocab_size)
     a, b, c, d = st.columns(4)
-    a.metric("Validation loss", f"{result.val_loss:.3f}",
-             help=f"In nats per {unit}: the model's average surprise at each next {unit} of "
-                  f"text it never saw; lower is better.")
-    b.metric("Perplexity", f"{result.perplexity:.2f}",
-             delta=f"{result.perplexity - base_ppl:+.2f} vs frequency guess", delta_color="inverse",
-             help=f"exp(loss): the model is as unsure as a blind choice among this many "
-                  f"{unit}s. Guessing each {unit} by how often it occurs in the training text "
-                  f"scores {base_ppl:.2f}; a blind guess, {result.counts.vocab_size:,}.")
-    c.metric("Bits per character", f"{result.bits_per_char:.2f}",
-             help="The same score in a unit that compares character and word models.")
+    a.metric(tr("Validation loss"), f"{result.val_loss:.3f}",
+             help=tr("In nats per character: the model's average surprise at each next "
+                     "character of text it never saw; lower is better.") if char else
+             tr("In nats per token: the model's average surprise at each next token of text "
+                "it never saw; lower is better."))
+    b.metric(tr("Perplexity"), f"{result.perplexity:.2f}",
+             delta=tr("{change:+.2f} vs frequency guess", change=result.perplexity - base_ppl),
+             delta_color="inverse",
+             help=tr("exp(loss): the model is as unsure as a blind choice among this many "
+                     "characters. Guessing each character by how often it occurs in the "
+                     "training text scores {frequency:.2f}; a blind guess, {blind:,}.", **values)
+             if char else
+             tr("exp(loss): the model is as unsure as a blind choice among this many tokens. "
+                "Guessing each token by how often it occurs in the training text scores "
+                "{frequency:.2f}; a blind guess, {blind:,}.", **values))
+    c.metric(tr("Bits per character"), f"{result.bits_per_char:.2f}",
+             help=tr("The same score in a unit that compares character and word models."))
     copied_metric(d, result)
 
 
 def tiny_scores(result: TextResult) -> None:
     """A text too short to score on unseen text: how well it learnt the text, and what it copied."""
-    unit = "character" if result.config.level == "char" else "token"
     a, b, _, _ = st.columns(4)
     if result.training.history:
-        a.metric("Training loss", f"{result.training.history[-1].train_loss:.3f}",
-                 help=f"In nats per {unit}, on the text it trained on: near 0 means it knows "
-                      f"the text by heart.")
+        a.metric(tr("Training loss"), f"{result.training.history[-1].train_loss:.3f}",
+                 help=tr("In nats per character, on the text it trained on: near 0 means it "
+                         "knows the text by heart.") if result.config.level == "char" else
+                 tr("In nats per token, on the text it trained on: near 0 means it knows the "
+                    "text by heart."))
     copied_metric(b, result)
 
 
 def copied_metric(column, result: TextResult) -> None:
     share = result.memorization.copied_ngram_share
-    column.metric("Copied in its sample", percent(share),
-                  help="The share of the 8-character pieces the model wrote at the end of "
-                       "training that occur word for word in the training text.")
+    column.metric(tr("Copied in its sample"), percent(share),
+                  help=tr("The share of the 8-character pieces the model wrote at the end of "
+                          "training that occur word for word in the training text."))
 
 
 def percent(share: float) -> str:
@@ -159,24 +186,30 @@ def memorization_view(sample: str, prompt: str, memo: Memorization,
     st.html(highlighted(prompt, written, list(memo.spans), memo.longest_start,
                         memo.longest_chars))
     if memo.longest_chars:
-        st.caption(f"After the prompt (in bold), highlighted: passages found word for word in the "
-                   f"training text ({memo.ngram} characters or longer). "
-                   f"{percent(memo.copied_ngram_share)} of the written text's "
-                   f"{memo.ngram}-character pieces occur there; the longest copied passage "
-                   f"(darker) is {memo.longest_chars} characters long." + _normal(normal, memo))
+        st.caption(tr("After the prompt (in bold), highlighted: passages found word for word in "
+                      "the training text ({n} characters or longer). {share} of the written "
+                      "text's {n}-character pieces occur there; the longest copied passage "
+                      "(darker) is {longest} characters long.", n=memo.ngram,
+                      share=percent(memo.copied_ngram_share), longest=memo.longest_chars)
+                   + _normal(normal, memo))
     else:
-        st.caption(f"Nothing the model wrote after the prompt (in bold) was copied from the "
-                   f"training text: none of its {memo.ngram}-character pieces occur there.")
+        st.caption(tr("Nothing the model wrote after the prompt (in bold) was copied from the "
+                      "training text: none of its {n}-character pieces occur there.",
+                      n=memo.ngram))
 
 
 def _normal(normal: float | None, memo: Memorization) -> str:
     """What share of copied pieces is normal for this text, in one sentence."""
     if normal is None:
         return ""
-    more = "far more than" if memo.copied_ngram_share > normal + 0.25 else "about as much as"
-    return (f" For comparison, {percent(normal)} of the pieces of text it never saw (the end of "
-            f"the same text) occur in the training text too: that much is writing alike, not "
-            f"copying. This sample copies {more} that.")
+    values = dict(share=percent(normal))
+    if memo.copied_ngram_share > normal + 0.25:
+        return " " + tr("For comparison, {share} of the pieces of text it never saw (the end of "
+                        "the same text) occur in the training text too: that much is writing "
+                        "alike, not copying. This sample copies far more than that.", **values)
+    return " " + tr("For comparison, {share} of the pieces of text it never saw (the end of the "
+                    "same text) occur in the training text too: that much is writing alike, not "
+                    "copying. This sample copies about as much as that.", **values)
 
 
 def highlighted(prompt: str, written: str, spans: list[tuple[int, int]], longest_start: int,
@@ -210,11 +243,11 @@ def downloads(result: TextResult, samples: list, data_name: str, run_id: str | N
     lines = [f"# Samples from an LSTM trained on this text ({result.config.level} level)\n"]
     for sample in samples:
         lines.append(f"## {sample.title}\n\n{sample.text}\n")
-    st.subheader("Download")
+    st.subheader(tr("Download"))
     a, b = st.columns(2)
-    a.download_button("Download the samples (TXT)", "\n".join(lines),
+    a.download_button(tr("Download the samples (TXT)"), "\n".join(lines),
                       file_name=download_name(data_name, run_id, "samples", "txt"),
                       mime="text/plain", key=KEYS.samples_txt)
-    b.download_button("Download the report (JSON)", json.dumps(to_report(result), indent=2),
+    b.download_button(tr("Download the report (JSON)"), json.dumps(to_report(result), indent=2),
                       file_name=download_name(data_name, run_id, "report", "json"),
                       mime="application/json", key=KEYS.report)

@@ -25,3 +25,23 @@ def test_a_chinese_browser_gets_chinese_and_the_switch_changes_it(browser, app_s
         assert_no_traceback(page)
     finally:
         context.close()
+
+
+def test_the_chinese_text_demo_trains_in_chinese(browser, app_server):
+    """Home's Chinese demo from a Chinese browser: the Chinese article trains on the Text page,
+    whose words are Chinese (screenshot language_03_text_zh.png, after the training)."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    try:
+        open_page(page, app_server)
+        run_and_wait(page, lambda: page.get_by_role("button", name="学写一篇中文文章").click())
+        heading = page.get_by_role("heading", name="训练结束时的样例")
+        heading.wait_for(timeout=240_000)
+        page.get_by_role("button", name="下载报告（JSON）").wait_for(timeout=60_000)
+        wait_for_app(page)
+        text = main(page).inner_text()
+        assert "验证损失" in text and "温度探索" in text and "继续训练" in text
+        assert_no_traceback(page)
+        shot(page, "language_03_text_zh")
+    finally:
+        context.close()
