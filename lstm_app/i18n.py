@@ -83,6 +83,18 @@ def translator() -> Callable[[str], str]:
     return lambda message: (_catalog(code).get(message) or message) if code != "en" else message
 
 
+def sentences(*parts: str) -> str:
+    """Whole sentences one after another: a space between them in English, none in Chinese."""
+    return ("" if language() == "zh" else " ").join(part for part in parts if part)
+
+
+def in_language(code: str, work: Callable, *args, **kwargs):
+    """``work(*args, **kwargs)`` in the language ``code``: a training run in a worker process
+    writes its messages (verdicts, notices) in the language of the session that started it."""
+    set_language(code)
+    return work(*args, **kwargs)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it yet (``tr`` it where shown)."""
     return message

@@ -21,7 +21,7 @@ NAMES = {"lstm", "gru", "rnn", "rnns", "lstms", "csv", "mase", "smape", "mae", "
          "cuda", "adam", "adamw", "sgd", "rmsprop", "top", "k", "p", "auto",  # settings' names
          "de", "cn", "us", "ca",  # country codes in the holidays' help
          "keras", "box", "jenkins", "chnsenticorp", "tiny", "shakespeare",  # sources' names
-         "exp", "mse", "txt", "tsv", "gbk", "big5", "gb18030", "windows"}  # formulas, formats
+         "exp", "mse", "txt", "tsv", "gbk", "big5", "gb18030", "windows", "nan"}  # formulas, formats
 
 
 def source_sentences() -> dict[str, tuple[str, ...]]:
@@ -210,3 +210,8 @@ def test_the_text_page_trains_and_shows_its_results_in_chinese(apps, app_store):
     assert {"生成", "温度探索", "下载", "继续训练"} <= shown
     assert at.button(key="tx_generate").label == "生成"
     assert [m.label for m in at.metric][:3] == ["验证损失", "困惑度", "每字符比特数"]
+    # written while training, in the worker: the verdict and how training went, in Chinese too
+    captions = " ".join(c.value for c in at.caption)
+    assert "最好的验证损失" in captions and "已保存为运行记录" in captions, captions
+    verdicts = [e.value for e in (*at.info, *at.warning, *at.success)]
+    assert any("比特" in v for v in verdicts), verdicts

@@ -132,9 +132,9 @@ def test_size_advice_sentence_has_the_formatted_numbers():
     level, sentence = size_advice(1_234_567, 12_345)
     assert level == "too_big"
     assert "1,234,567 weights" in sentence and "12,345 training characters" in sentence
-    level, sentence = size_advice(2_000, 1_500_000, unit="words")
+    level, sentence = size_advice(2_000, 1_500_000, level="word")
     assert level == "too_small" and "2,000 weights" in sentence
-    assert "1,500,000 training words" in sentence
+    assert "1,500,000 training tokens" in sentence
     level, sentence = size_advice(50_000, 40_000)
     assert level == "ok" and "50,000" in sentence and "40,000" in sentence
 

@@ -6,6 +6,8 @@ import math
 
 import torch
 
+from ..i18n import sentences, tr
+
 RECITING = 0.8  # a sample with more of its 8-character pieces copied than this recites the text
 TOO_FEW_TO_SCORE = 50  # validation tokens below which a score on unseen text means little
 SHORT_TEXT = 20_000    # training characters below which a verdict is fragile
@@ -29,36 +31,55 @@ def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_ch
     ``train_loss`` is the kept weights' loss on the training text: far below the frequency
     guess while unseen text scores no better, the model learnt its text by heart."""
     bits = lambda nats: nats * scored_tokens / scored_chars / math.log(2)
-    what = "character" if level == "char" else "word"
-    unit = "characters" if level == "char" else "tokens"
+    char = level == "char"
+    values = dict(count=scored_tokens, bits=bits(val_loss), guess=bits(baseline_loss),
+                  less=f"{1 - val_loss / baseline_loss:.0%}")
     if scored_tokens < TOO_FEW_TO_SCORE:
-        head = (f"The text is too short to score the model on text it never saw: its validation "
-                f"span leaves only {scored_tokens} {unit} to predict. Judge it by its samples "
-                f"instead; on a "
-                f"text this small a model can only learn it by heart.")
+        head = (tr("The text is too short to score the model on text it never saw: its "
+                   "validation span leaves only {count} characters to predict. Judge it by its "
+                   "samples instead; on a text this small a model can only learn it by heart.",
+                   **values) if char else
+                tr("The text is too short to score the model on text it never saw: its "
+                   "validation span leaves only {count} tokens to predict. Judge it by its "
+                   "samples instead; on a text this small a model can only learn it by heart.",
+                   **values))
     elif val_loss >= baseline_loss and train_loss is not None and train_loss < baseline_loss / 2:
-        head = (f"The model needs {bits(val_loss):.2f} bits per character on text it never saw, "
-                f"no better than guessing each {what} by its frequency "
-                f"({bits(baseline_loss):.2f}), although it predicts its training text almost "
-                f"perfectly: it learnt that text by heart instead of how text goes on. "
-                + ("More text is the cure: a text this short can only be memorised."
-                   if train_chars is not None and train_chars < SHORT_TEXT else
-                   "More dropout or fewer hidden units make it learn what carries over."))
+        head = (tr("The model needs {bits:.2f} bits per character on text it never saw, no "
+                   "better than guessing each character by its frequency ({guess:.2f}), "
+                   "although it predicts its training text almost perfectly: it learnt that "
+                   "text by heart instead of how text goes on.", **values) if char else
+                tr("The model needs {bits:.2f} bits per character on text it never saw, no "
+                   "better than guessing each word by its frequency ({guess:.2f}), although it "
+                   "predicts its training text almost perfectly: it learnt that text by heart "
+                   "instead of how text goes on.", **values))
+        head = sentences(head, tr("More text is the cure: a text this short can only be "
+                                  "memorised.")
+                         if train_chars is not None and train_chars < SHORT_TEXT else
+                         tr("More dropout or fewer hidden units make it learn what carries "
+                            "over."))
     elif val_loss >= baseline_loss:
-        head = (f"The model needs {bits(val_loss):.2f} bits per character on text it never saw, "
-                f"no better than guessing each {what} by its frequency "
-                f"({bits(baseline_loss):.2f}): it has not learnt how the text goes on yet. Train "
-                f"longer, or with a larger learning rate.")
+        head = (tr("The model needs {bits:.2f} bits per character on text it never saw, no "
+                   "better than guessing each character by its frequency ({guess:.2f}): it has "
+                   "not learnt how the text goes on yet. Train longer, or with a larger "
+                   "learning rate.", **values) if char else
+                tr("The model needs {bits:.2f} bits per character on text it never saw, no "
+                   "better than guessing each word by its frequency ({guess:.2f}): it has not "
+                   "learnt how the text goes on yet. Train longer, or with a larger learning "
+                   "rate.", **values))
     else:
-        head = (f"The model needs {bits(val_loss):.2f} bits per character on text it never saw, "
-                f"against {bits(baseline_loss):.2f} for guessing each {what} by its frequency "
-                f"alone: it has learnt how the text goes on, with "
-                f"{1 - val_loss / baseline_loss:.0%} less uncertainty.")
+        head = (tr("The model needs {bits:.2f} bits per character on text it never saw, against "
+                   "{guess:.2f} for guessing each character by its frequency alone: it has "
+                   "learnt how the text goes on, with {less} less uncertainty.", **values)
+                if char else
+                tr("The model needs {bits:.2f} bits per character on text it never saw, against "
+                   "{guess:.2f} for guessing each word by its frequency alone: it has learnt "
+                   "how the text goes on, with {less} less uncertainty.", **values))
     if copied_share is not None and copied_share > RECITING:
-        head += (f" Its sample copies {copied_share:.0%} of its 8-character pieces from the "
-                 f"training text: it is reciting what it read more than writing anew.")
+        head = sentences(head, tr("Its sample copies {share} of its 8-character pieces from the "
+                                  "training text: it is reciting what it read more than writing "
+                                  "anew.", share=f"{copied_share:.0%}"))
     if train_chars is not None and train_chars < SHORT_TEXT and scored_tokens >= TOO_FEW_TO_SCORE:
-        head += (f" Your text is short ({train_chars:,} characters to learn from), so this "
-                 f"verdict is fragile: another stretch of the same text could score quite "
-                 f"differently.")
+        head = sentences(head, tr("Your text is short ({count:,} characters to learn from), so "
+                                  "this verdict is fragile: another stretch of the same text "
+                                  "could score quite differently.", count=train_chars))
     return head

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import torch
 
+from ..i18n import sentences, tr
 from .model import build_language_model
 from .settings import TextConfig
 from .spans import TextSummary, summarize
@@ -74,15 +75,21 @@ def count_weights(config: TextConfig, vocab_size: int) -> int:
         return sum(p.numel() for p in build_language_model(config, vocab_size).parameters())
 
 
-def size_advice(weights: int, train_tokens: int, unit: str = "characters") -> tuple[str, str]:
+def size_advice(weights: int, train_tokens: int, level: str = "char") -> tuple[str, str]:
     """("ok" | "too_big" | "too_small", one plain sentence) on the weights against the training text."""
     ratio = weights / max(train_tokens, 1)
-    head = f"The network has {weights:,} weights to learn from {train_tokens:,} training {unit}."
+    values = dict(weights=weights, count=train_tokens)
+    head = (tr("The network has {weights:,} weights to learn from {count:,} training "
+               "characters.", **values) if level == "char" else
+            tr("The network has {weights:,} weights to learn from {count:,} training tokens.",
+               **values))
     if ratio > TOO_BIG:
-        return "too_big", (f"{head} That is far more than the text can fill: it will learn the text "
-                           f"by heart, and its samples will copy whole passages. Fewer hidden "
-                           f"units or more dropout make it generalise; for a demo, that is fine.")
+        return "too_big", sentences(head, tr(
+            "That is far more than the text can fill: it will learn the text by heart, and its "
+            "samples will copy whole passages. Fewer hidden units or more dropout make it "
+            "generalise; for a demo, that is fine."))
     if ratio < TOO_SMALL:
-        return "too_small", (f"{head} That is small for this much text: more hidden units could "
-                             f"learn more of it, if you can give training the time.")
+        return "too_small", sentences(head, tr(
+            "That is small for this much text: more hidden units could learn more of it, if "
+            "you can give training the time."))
     return "ok", head

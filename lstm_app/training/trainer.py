@@ -32,6 +32,8 @@ from typing import Any, Callable, Iterable
 import torch
 from torch import nn
 
+from ..i18n import tr
+
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 STOP_REASONS = ("completed", "early_stopping", "stopped", "diverged", "time_budget")
 SCHEDULES = ("plateau", "cosine", "none")
@@ -269,11 +271,14 @@ class Trainer:
                 loss_value = loss.item()
                 if not math.isfinite(loss_value):  # checked before the step: keep the weights finite
                     result.stop_reason = "diverged"
-                    result.message = (
-                        f"Training stopped at epoch {epoch}: the loss became "
-                        f"{'NaN (not a number)' if math.isnan(loss_value) else 'infinite'}, "
-                        f"which usually means the learning rate ({self._lr():g}) is too high; "
-                        f"try a value 10 times smaller.")
+                    result.message = (tr(
+                        "Training stopped at epoch {epoch}: the loss became NaN (not a number), "
+                        "which usually means the learning rate ({lr:g}) is too high; try a "
+                        "value 10 times smaller.", epoch=epoch, lr=self._lr())
+                        if math.isnan(loss_value) else tr(
+                        "Training stopped at epoch {epoch}: the loss became infinite, which "
+                        "usually means the learning rate ({lr:g}) is too high; try a value 10 "
+                        "times smaller.", epoch=epoch, lr=self._lr()))
                     break
                 self.optimizer.zero_grad(set_to_none=True)
                 loss.backward()
@@ -300,9 +305,10 @@ class Trainer:
             train_loss = loss_sum / seen
             if not math.isfinite(val):
                 result.stop_reason = "diverged"
-                result.message = (f"Training stopped at epoch {epoch}: the validation loss became "
-                                  f"{val}, so the model's outputs blew up; try a smaller "
-                                  f"learning rate or fewer hidden units.")
+                result.message = tr("Training stopped at epoch {epoch}: the validation loss "
+                                    "became {value}, so the model's outputs blew up; try a "
+                                    "smaller learning rate or fewer hidden units.",
+                                    epoch=epoch, value=val)
                 break
             if val < result.best_val_loss:
                 result.best_val_loss, result.best_epoch = val, epoch
@@ -357,15 +363,36 @@ class Trainer:
 
     @staticmethod
     def _explain(result: TrainResult, keep_best: bool = True) -> str:
-        kept = "those" if keep_best else "the last epoch's"
-        best = (f"the best validation loss ({result.best_val_loss:.4g}) was at epoch "
-                f"{result.best_epoch}, and {kept} weights are kept")
         if result.best_epoch == 0:
-            return "Training stopped before the first epoch finished, so the model is untrained."
+            return tr("Training stopped before the first epoch finished, so the model is "
+                      "untrained.")
+        values = dict(loss=f"{result.best_val_loss:.4g}", epoch=result.best_epoch)
+        if keep_best:
+            return {
+                "completed": tr("Training ran all its epochs; the best validation loss ({loss}) "
+                                "was at epoch {epoch}, and those weights are kept.", **values),
+                "early_stopping": tr("Training stopped early because the validation loss "
+                                     "stopped improving; the best validation loss ({loss}) was "
+                                     "at epoch {epoch}, and those weights are kept.", **values),
+                "stopped": tr("Training was stopped by the user; the best validation loss "
+                              "({loss}) was at epoch {epoch}, and those weights are kept.",
+                              **values),
+                "time_budget": tr("Training used up its time budget; the best validation loss "
+                                  "({loss}) was at epoch {epoch}, and those weights are kept.",
+                                  **values),
+            }.get(result.stop_reason) or tr("The best validation loss ({loss}) was at epoch "
+                                            "{epoch}, and those weights are kept.", **values)
         return {
-            "completed": f"Training ran all its epochs; {best}.",
-            "early_stopping": f"Training stopped early because the validation loss stopped "
-                              f"improving; {best}.",
-            "stopped": f"Training was stopped by the user; {best}.",
-            "time_budget": f"Training used up its time budget; {best}.",
-        }.get(result.stop_reason, best)
+            "completed": tr("Training ran all its epochs; the best validation loss ({loss}) was "
+                            "at epoch {epoch}, and the last epoch's weights are kept.", **values),
+            "early_stopping": tr("Training stopped early because the validation loss stopped "
+                                 "improving; the best validation loss ({loss}) was at epoch "
+                                 "{epoch}, and the last epoch's weights are kept.", **values),
+            "stopped": tr("Training was stopped by the user; the best validation loss ({loss}) "
+                          "was at epoch {epoch}, and the last epoch's weights are kept.",
+                          **values),
+            "time_budget": tr("Training used up its time budget; the best validation loss "
+                              "({loss}) was at epoch {epoch}, and the last epoch's weights are "
+                              "kept.", **values),
+        }.get(result.stop_reason) or tr("The best validation loss ({loss}) was at epoch {epoch}, "
+                                        "and the last epoch's weights are kept.", **values)

@@ -13,6 +13,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
+from ..i18n import in_language, language, tr
 from ..runs.access import can_change, can_open
 from ..runs.recording import end_cancelled, end_killed, record, reopen, start_run
 from ..runs.store import RunStore
@@ -51,7 +52,8 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
     parent = getattr(current_job(keys.job), "run_id", None) if start is not None else None
     run_id = start_run(store, task.name, data, config, name, name, parent=parent,
                        owner=current_user())
-    work = functools.partial(record, store.home, run_id, task.name, data, config, start=start)
+    work = functools.partial(in_language, language(), record, store.home, run_id, task.name,
+                             data, config, start=start)  # its messages in the reader's language
     job = start_job(keys.job, work, label=name, run_id=run_id, config=config,
                     on_killed=functools.partial(end_killed, store.home, run_id),
                     on_cancelled=functools.partial(end_cancelled, store.home, run_id))
@@ -243,12 +245,13 @@ def run_caption(job, config) -> None:
     trained = result.config if result is not None else job.config  # "auto" resolved once trained
     task = next(t for t in TASKS.values() if isinstance(trained, t.config))
     if isinstance(job, FinishedJob) and page_settings(task, trained) == page_settings(task, config):
-        st.info(f"Viewing saved run **{plain(job.label)}** ({job.run_id}): its data, settings and "
-                f"results. Change any of them and Train makes a new run.",
-                icon=":material/history:")
+        st.info(tr("Viewing saved run **{name}** ({id}): its data, settings and results. "
+                   "Change any of them and Train makes a new run.", name=plain(job.label),
+                   id=job.run_id), icon=":material/history:")
         return
-    st.caption(f"Saved as run **{job.run_id}** ({settings_summary(asdict(trained))}); its address "
-               f"reopens it. The settings above are for the next Train.")
+    st.caption(tr("Saved as run **{id}** ({settings}); its address reopens it. The settings "
+                  "above are for the next Train.", id=job.run_id,
+                  settings=settings_summary(asdict(trained))))
 
 
 def elsewhere(keys: TaskKeys, job, fingerprint: str) -> bool:

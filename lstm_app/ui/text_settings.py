@@ -87,7 +87,6 @@ def model_size_note(summary: TextSummary, config: TextConfig) -> bool:
         st.warning(plain(error))
         return False
     weights = count_weights(config, summary.vocab_size)
-    unit = "characters" if summary.level == "char" else "tokens"
-    level, sentence = size_advice(weights, summary.train_tokens, unit)
-    (st.caption if level == "ok" else st.info)(sentence)
+    verdict, sentence = size_advice(weights, summary.train_tokens, summary.level)
+    (st.caption if verdict == "ok" else st.info)(sentence)
     return True
