@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..i18n import LANGUAGES, ask_language_with, from_locale, set_language, tr
+from ..i18n import LANGUAGES, ask_language_with, from_locale, language, set_language, tr
 
 CHOSEN = "language"          # the session's language
 SWITCH = "language_switch"   # the sidebar's widget
@@ -27,13 +27,15 @@ def choose_language() -> str:
     choice, else the browser's; kept in the session and, where it is not the browser's own,
     written into the address (a page opened from the navigation keeps it)."""
     asked = st.query_params.get("lang")
-    browser = from_locale(st.context.locale)
+    # None when a run comes without the browser's context (a rerun the server starts): then
+    # English for this run, nothing remembered, and the next run with the context decides.
+    browser = None if st.context.locale is None else from_locale(st.context.locale)
     if asked in LANGUAGES:
         st.session_state[CHOSEN] = asked
-    elif CHOSEN not in st.session_state:
+    elif CHOSEN not in st.session_state and browser is not None:
         st.session_state[CHOSEN] = browser
-    code = set_language(st.session_state[CHOSEN])
-    if asked != code and (asked is not None or code != browser):
+    code = set_language(st.session_state.get(CHOSEN, "en"))
+    if asked != code and CHOSEN in st.session_state and (asked is not None or code != browser):
         st.query_params["lang"] = code
     return code
 
@@ -44,6 +46,6 @@ def language_switch() -> None:
         st.session_state[CHOSEN] = st.session_state[SWITCH]
         st.query_params["lang"] = st.session_state[SWITCH]  # the address says it from now on
 
-    st.session_state[SWITCH] = st.session_state[CHOSEN]
+    st.session_state[SWITCH] = st.session_state.get(CHOSEN, language())
     st.sidebar.radio(tr("Language"), list(LANGUAGES), format_func=LANGUAGES.get,
                      horizontal=True, key=SWITCH, on_change=switched)

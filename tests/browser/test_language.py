@@ -13,6 +13,7 @@ def test_a_chinese_browser_gets_chinese_and_the_switch_changes_it(browser, app_s
         open_page(page, app_server)
         assert "一键试用" in main(page).inner_text()
         sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("简体中文", exact=True).wait_for(timeout=30_000)  # drawn after the links
         assert "首页" in sidebar.inner_text() and "语言" in sidebar.inner_text()
         shot(page, "language_01_home_zh")
         run_and_wait(page, lambda: sidebar.get_by_text("English", exact=True).click())
