@@ -14,20 +14,21 @@ from pathlib import Path
 import pandas as pd
 
 from lstm_app.encodings import decode_legacy
+from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import quoted
 
-EMPTY_FILE = "The file is empty; choose a CSV file that has a header row and at least a few rows of numbers."
-BINARY_FILE = ("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
+EMPTY_FILE = N_("The file is empty; choose a CSV file that has a header row and at least a few rows of numbers.")
+BINARY_FILE = N_("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
                "and upload that.")
-SPREADSHEET_FILE = ("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or LibreOffice and use "
+SPREADSHEET_FILE = N_("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or LibreOffice and use "
                     "File → Save As → CSV, then upload that file.")
-UNREADABLE = "The file could not be read as a CSV table: {reason}; check that it is a plain CSV export."
+UNREADABLE = N_("The file could not be read as a CSV table: {reason}; check that it is a plain CSV export.")
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # not \t \n \f \r
 MAX_ROWS = 1_000_000   # rows of an upload: more is more than a browser session trains on
 MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates are read from them)
-TOO_MANY_ROWS = ("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
+TOO_MANY_ROWS = N_("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
                  "example hourly instead of by the minute) or keep its most recent part.")
-TOO_MANY_COLUMNS = ("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
+TOO_MANY_COLUMNS = N_("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
                     "column, the column to forecast and the extra inputs you want, and upload "
                     "that.")
 
@@ -49,38 +50,39 @@ def _read_source(source, name: str | None) -> tuple[bytes, str]:
         try:
             return path.read_bytes(), name or path.name
         except OSError as error:
-            raise ValueError(f"The file {quoted(path, 200)} could not be opened ({error.strerror}); check the path.") from None
+            raise ValueError(tr("The file {name} could not be opened ({reason}); check the path.",
+                                name=quoted(path, 200), reason=error.strerror)) from None
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), name or "uploaded data"
+        return bytes(source), name or tr("uploaded data")
     if hasattr(source, "read"):
         if hasattr(source, "seek"):
             source.seek(0)  # Streamlit reruns hand back the same upload, possibly already read
         data = source.read()
         data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        return data, name or Path(str(getattr(source, "name", "") or "uploaded data")).name
+        return data, name or Path(str(getattr(source, "name", "") or tr("uploaded data"))).name
     raise TypeError(f"load_series needs a path, bytes or a binary file object, not {type(source).__name__}")
 
 
 def _decode(raw: bytes, notices: list[str]) -> str:
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise ValueError(EMPTY_FILE)
+        raise ValueError(tr(EMPTY_FILE))
     # Spreadsheet signatures first: a renamed .xlsx is a zip and would otherwise look merely binary.
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ValueError(SPREADSHEET_FILE)
+        raise ValueError(tr(SPREADSHEET_FILE))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         text = raw.decode("utf-16", errors="replace")
-        notices.append("The file was saved as UTF-16 text and was converted.")
+        notices.append(tr("The file was saved as UTF-16 text and was converted."))
         controls = len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text))
     elif b"\x00" in raw or raw.startswith((b"%PDF", b"PAR1", b"\x1f\x8b")):
-        raise ValueError(BINARY_FILE)
+        raise ValueError(tr(BINARY_FILE))
     else:
         # In UTF-8, GBK and Big5 alike a byte below 0x20 is that control character itself.
         controls = len(raw) - len(raw.translate(None, CONTROL_BYTES))
         text = _decode_8bit(raw, notices)
     if controls > 0.01 * len(text):
-        raise ValueError(BINARY_FILE)
+        raise ValueError(tr(BINARY_FILE))
     if not text.strip():
-        raise ValueError(EMPTY_FILE)
+        raise ValueError(tr(EMPTY_FILE))
     return text
 
 
@@ -116,28 +118,29 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
                    on_bad_lines="skip", engine="c")
     first_line = text.split("\n", 1)[0]
     if first_line.count(sep) + 1 > max_columns:
-        raise ValueError(TOO_MANY_COLUMNS.format(columns=first_line.count(sep) + 1,
-                                                 limit=max_columns))
+        raise ValueError(tr(TOO_MANY_COLUMNS, columns=first_line.count(sep) + 1,
+                            limit=max_columns))
     try:
         table = pd.read_csv(io.StringIO(text), **options)
         skipped = _lines(text) - 1 - len(table)
         if skipped > 0:  # there may be blank lines: count the lines that hold something
             skipped = len(re.findall(r"(?m)^.*\S.*$", text)) - 1 - len(table)
         if skipped > 0 and '"' not in text:  # quoted cells may span lines, so only count without quotes
-            rows, were = ("1 row", "was") if skipped == 1 else (f"{skipped} rows", "were")
-            notices.append(f"{rows} had more cells than the header row and {were} skipped.")
+            notices.append(trn("{count} row had more cells than the header row and was skipped.",
+                               "{count} rows had more cells than the header row and were "
+                               "skipped.", skipped))
         header = [str(c).strip() for c in table.columns]
         if all(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", c) for c in header):  # pandas adds ".1" to repeats
             # The first line holds numbers, not names: read it as data.
             header = ["value"] if len(header) == 1 else [f"column {i + 1}" for i in range(len(header))]
             table = pd.read_csv(io.StringIO(text), header=None, names=header, **options)
-            notices.append(f"The first row holds numbers, not column names, so the columns were named "
-                           f"{', '.join(repr(h) for h in header)}.")
+            notices.append(tr("The first row holds numbers, not column names, so the columns were "
+                              "named {names}.", names=", ".join(repr(h) for h in header)))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError) as error:
         reason = str(error).strip().splitlines()[0].rstrip(".")[:120] if str(error).strip() else "unknown error"
-        raise ValueError(UNREADABLE.format(reason=reason)) from None
+        raise ValueError(tr(UNREADABLE, reason=reason)) from None
     if len(table) > max_rows:
-        raise ValueError(TOO_MANY_ROWS.format(rows=len(table), limit=max_rows))
+        raise ValueError(tr(TOO_MANY_ROWS, rows=len(table), limit=max_rows))
     table.columns = _unique([str(c).strip().lstrip("\ufeff") for c in table.columns], notices)
     cells = column_after_column(table).str.strip()
     table = pd.DataFrame(cells.mask(cells == "").to_numpy(dtype=object).reshape(
@@ -167,8 +170,8 @@ def _unique(names: list[str], notices: list[str]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:
             renamed = f"{name} ({seen[name]})"
-            notices.append(f"Two columns are both named {quoted(name)}; the later one is read "
-                           f"as {quoted(renamed)}.")
+            notices.append(tr("Two columns are both named {name}; the later one is read as "
+                              "{renamed}.", name=quoted(name), renamed=quoted(renamed)))
             name = renamed
         out.append(name)
     return out

@@ -13,21 +13,24 @@ from __future__ import annotations
 
 import re
 
+from lstm_app.i18n import N_, tr
+
 _CHINESE = re.compile(r"[\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
                       r"\uf900-\ufaff\uff00-\uffef\u00b7\u00d7\u00f7\u2460-\u24ff\u25a0-\u25ff]")
 _FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 PAIRED_SHARE = 0.5
 JUDGED_CHARS = 200_000  # the characters judged (a Python loop each): a 50 MB file's start  # of the non-ASCII characters with a non-ASCII neighbour: Chinese above it
 
-NOTICES = {
-    "gb18030": "The file is not UTF-8, so it was read as Chinese (GBK/GB18030) text, the way "
-               "Chinese Excel and Notepad save it; check that the characters look right.",
-    "big5": "The file is not UTF-8, so it was read as Chinese (Big5) text, the way Traditional "
-            "Chinese Excel and Notepad save it; check that the characters look right.",
-    "cp1252": "The file was not UTF-8, so it was read as Windows-1252 (Western European); "
-              "check that accented letters look right.",
-    "latin-1": "The file is not UTF-8, so it was read as Latin-1 text; check that accented "
-               "letters look right.",
+NOTICES = {  # English; shown with tr
+    "gb18030": N_("The file is not UTF-8, so it was read as Chinese (GBK/GB18030) text, the way "
+                  "Chinese Excel and Notepad save it; check that the characters look right."),
+    "big5": N_("The file is not UTF-8, so it was read as Chinese (Big5) text, the way "
+               "Traditional Chinese Excel and Notepad save it; check that the characters look "
+               "right."),
+    "cp1252": N_("The file was not UTF-8, so it was read as Windows-1252 (Western European); "
+                 "check that accented letters look right."),
+    "latin-1": N_("The file is not UTF-8, so it was read as Latin-1 text; check that accented "
+                  "letters look right."),
 }
 
 
@@ -39,11 +42,11 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
         head = text[:JUDGED_CHARS] if text is not None else ""
         if (text is not None and _all_chinese(head, encoding)
                 and _paired_share(head) >= PAIRED_SHARE):
-            return text, NOTICES[encoding]
+            return text, tr(NOTICES[encoding])
     text = _strict(raw, "cp1252")
     if text is not None:
-        return text, NOTICES["cp1252"]
-    return raw.decode("latin-1"), NOTICES["latin-1"]
+        return text, tr(NOTICES["cp1252"])
+    return raw.decode("latin-1"), tr(NOTICES["latin-1"])
 
 
 def _paired_share(text: str) -> float:

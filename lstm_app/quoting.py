@@ -6,10 +6,13 @@ spaces, and a long text is cut, so a 100 KB column name makes a sentence, not a 
 from __future__ import annotations
 
 import csv
+import errno
 import re
 from collections.abc import Iterable
 
 import pandas as pd
+
+from .i18n import N_, tr
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 QUOTE_CHARS = 60  # the most of one name a sentence quotes
@@ -39,7 +42,7 @@ def listed(names: Iterable, limit: int = LIST_NAMES, each: int = 40) -> str:
     names = list(names)
     shown = ", ".join(quoted(name, each) for name in names[:limit])
     more = len(names) - limit
-    return f"{shown} and {more:,} more" if more > 0 else shown
+    return tr("{names} and {more} more", names=shown, more=f"{more:,}") if more > 0 else shown
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula
@@ -55,10 +58,19 @@ def spreadsheet_csv(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)  # a lone "\r" stays in its cell
 
 
+# The C library's words for a file that cannot be read (English), as the catalog has them.
+OS_ERRORS = {errno.EACCES: N_("Permission denied"), errno.EISDIR: N_("Is a directory"),
+             errno.ENOTDIR: N_("Not a directory"), errno.ENOSPC: N_("No space left on device"),
+             errno.EROFS: N_("Read-only file system")}
+
+
 def error_sentence(error: ValueError | OSError) -> str:
-    """What the command line says of bad input: the refusal's own sentence, or for a file
-    that cannot be read, which file and why."""
+    """What the command line says of bad input, in the reader's language: the refusal's own
+    sentence (already in it), or for a file that cannot be read, which file and why."""
     if isinstance(error, FileNotFoundError):
-        return f"There is no file at '{printable(error.filename)}'; check the path."
-    return printable(error.strerror if isinstance(error, OSError) and error.strerror
-                     else str(error))
+        return tr("There is no file at {path}; check the path.",
+                  path=f"'{printable(error.filename)}'")
+    if isinstance(error, OSError) and error.strerror:
+        known = OS_ERRORS.get(error.errno)
+        return printable(tr(known) if known and error.strerror == known else error.strerror)
+    return printable(str(error))

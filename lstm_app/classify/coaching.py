@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
 from ..training.coach import Diagnosis
 
 UNBALANCED = 3.0
@@ -31,9 +32,10 @@ def overlooked_class(per_class: list[dict], train_counts: np.ndarray,
         return []
     i = [c["class"] for c in per_class].index(worst["class"])
     return [Diagnosis(
-        "overlooked_class", "A rare class is being overlooked",
-        f"The class “{worst['class']}” had {int(counts[i]):,} training texts against "
-        f"{int(counts.max()):,} of the most common one, and the model found only "
-        f"{worst['recall']:.0%} of its test texts: guessing the common classes pays off in the "
-        f"loss. Weighing rare classes up makes each of their texts count for more.",
-        {"class_weights": True}, "weigh rare classes up")]
+        "overlooked_class", tr("A rare class is being overlooked"),
+        tr("The class “{name}” had {texts:,} training texts against {most:,} of the most common "
+           "one, and the model found only {recall:.0%} of its test texts: guessing the common "
+           "classes pays off in the loss. Weighing rare classes up makes each of their texts "
+           "count for more.", name=worst["class"], texts=int(counts[i]),
+           most=int(counts.max()), recall=worst["recall"]),
+        {"class_weights": True}, tr("weigh rare classes up"))]

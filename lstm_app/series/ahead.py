@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..i18n import tr
 from .intervals import floor_of, floored, future_table
 from .known import future_inputs, known_positions, network_table
 
@@ -37,8 +38,8 @@ def what_if(result, known: pd.DataFrame) -> pd.DataFrame:
     ``known`` (the columns and steps of ``result.known``), with its intervals."""
     trained, series = result.trained, result.series
     if list(known.columns) != list(result.known.columns) or len(known) != len(result.known):
-        raise ValueError("The what-if table must keep the columns and the dates of the "
-                         "forecast; change only its values.")
+        raise ValueError(tr("The what-if table must keep the columns and the dates of the "
+                            "forecast; change only its values."))
     known = known.set_axis(result.known.index)
     raw = network_table(series, trained.config, trained.inputs)
     values = torch.as_tensor(trained.scaler.transform(raw), dtype=torch.float32)

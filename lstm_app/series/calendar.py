@@ -24,8 +24,12 @@ from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import (BQuarterEnd, BusinessDay, BusinessMonthEnd, BYearEnd,
                                     MonthEnd, QuarterEnd, Tick, YearEnd)
 
-CYCLES = {"hour": "time of day", "weekday": "day of week", "yearday": "day of year",
-          "month": "month of year"}
+from ..i18n import LOCALES, N_, language, tr, trn
+
+# The inputs' names (they name the network's inputs: never translated) are sentences of the
+# catalog too, for the notice that some were left out.
+CYCLES = {"hour": N_("time of day"), "weekday": N_("day of week"), "yearday": N_("day of year"),
+          "month": N_("month of year")}
 CALENDAR_NAMES = [f"{words} ({wave})" for words in CYCLES.values() for wave in ("sine", "cosine")]
 PERIODS = {"hour": pd.Timedelta(days=1), "weekday": pd.Timedelta(days=7),
            "yearday": pd.Timedelta(days=365.25), "month": pd.Timedelta(days=365.25)}
@@ -66,12 +70,17 @@ def calendar_cycles(freq: str | None, times: pd.DatetimeIndex) -> int:
 def calendar_left_out(freq: str | None, read: int) -> str:
     """A sentence naming the calendar cycles the step could see but the data did not cover
     (all but the first ``read``), or "" when none was left out."""
-    left = [CYCLES[cycle] for cycle in (_cycles(freq)[read:] if freq else [])]
+    left = [tr(CYCLES[cycle]) for cycle in (_cycles(freq)[read:] if freq else [])]
     if not left:
         return ""
-    return (f"The calendar inputs leave out the {' and the '.join(left)}: the data cover less "
-            f"than one and a half of {'its cycles' if len(left) == 1 else 'their cycles'}, "
-            f"too little to learn {'it' if len(left) == 1 else 'them'} from.")
+    if language() == "zh":  # 一天中的时刻、一周中的星期和一年中的日期
+        cycles = "、".join(left[:-1]) + ("和" if len(left) > 1 else "") + left[-1]
+    else:
+        cycles = " and the ".join(left)
+    return trn("The calendar inputs leave out the {cycles}: the data cover less than one and a "
+               "half of its cycles, too little to learn it from.",
+               "The calendar inputs leave out the {cycles}: the data cover less than one and a "
+               "half of their cycles, too little to learn them from.", len(left), cycles=cycles)
 
 
 def calendar_features(times: pd.DatetimeIndex, freq: str, cycles: int | None = None) -> np.ndarray:
@@ -105,33 +114,54 @@ def check_holidays(code: str) -> None:
     country, _, region = code.partition("-")
     known = holidays.list_supported_countries()
     if country not in known:
-        raise ValueError(f"'{code}' is not a country the holidays calendar knows; give a "
-                         f"two-letter country code such as DE, CN, US or GB (a region after a "
-                         f"hyphen: US-CA, DE-BY).")
+        raise ValueError(tr("'{code}' is not a country the holidays calendar knows; give a "
+                            "two-letter country code such as DE, CN, US or GB (a region after a "
+                            "hyphen: US-CA, DE-BY).", code=code))
     if region and region not in known[country]:
-        regions = ", ".join(known[country][:12]) or "none"
-        raise ValueError(f"'{region}' is not a region of {country} the holidays calendar knows; "
-                         f"choose one of: {regions}.")
+        regions = ", ".join(known[country][:12]) or tr("none")
+        raise ValueError(tr("'{region}' is not a region of {country} the holidays calendar "
+                            "knows; choose one of: {regions}.", region=region, country=country,
+                            regions=regions))
 
 
-@functools.cache  # the same ~900 choices on every page rerun
 def holiday_choices() -> dict[str, str]:
-    """Every country and region the ``holidays`` package knows, code → "Germany, BY (DE-BY)",
-    by name; "" (none) first."""
+    """Every country and region the ``holidays`` package knows, code → "Germany, BY (DE-BY)"
+    (in Chinese "德国，BY（DE-BY）", the country named by Babel's CLDR data), by English name;
+    "" (none) first. The codes are the same in every language."""
+    return _holiday_choices(language())
+
+
+@functools.cache  # the same ~900 choices on every page rerun, once per language
+def _holiday_choices(lang: str) -> dict[str, str]:
     from holidays import registry  # the package's own table of countries and their names
 
     names = {entry[1]: key.replace("_", " ").title() for key, entry in registry.COUNTRIES.items()}
-    choices = {"": "none"}
+    own = {} if lang == "en" else _territories(LOCALES[lang])
+    choices = {"": tr("none")}
     supported = holidays.list_supported_countries()
     for code in sorted((c for c in supported if c in names), key=names.get):  # not alpha-3 too
-        name, regions = names[code], supported[code]
-        choices[code] = f"{name} ({code})"
-        choices.update({f"{code}-{r}": f"{name}, {r} ({code}-{r})" for r in regions})
+        name, regions = own.get(code) or names[code], supported[code]
+        choices[code] = tr("{country} ({code})", country=name, code=code)
+        choices.update({f"{code}-{r}": tr("{country}, {region} ({code})", country=name, region=r,
+                                          code=f"{code}-{r}") for r in regions})
     return choices
 
 
+def _territories(locale: str) -> dict[str, str]:
+    """The countries' names in ``locale`` ("zh_CN": code → 德国), from Babel's CLDR data."""
+    from babel import Locale
+    return dict(Locale.parse(locale).territories)
+
+
 def holiday_name(code: str) -> str:
+    """The holiday input's name (it names the network's input and the plan's column: the same
+    in every language)."""
     return f"public holiday ({code})"
+
+
+def holiday_label(code: str) -> str:
+    """The holiday input's name as the reader sees it (a table's header)."""
+    return tr("public holiday ({code})", code=code)
 
 
 END_ANCHORED = (MonthEnd, QuarterEnd, YearEnd, BusinessMonthEnd, BQuarterEnd, BYearEnd)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import baselines, intervals
+from ..i18n import N_, tr
 from .frequency import season_phrase
 from .metrics import Scores, all_metrics, mae, mase_scale, mse
 
-BASELINE_NAMES = {"naive": "naive (last value)", "seasonal_naive": "seasonal naive",
-                  "drift": "drift"}
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+# The simple rules' names for people (English; shown with tr). The keys are the data's.
+BASELINE_NAMES = {"naive": N_("naive (last value)"), "seasonal_naive": N_("seasonal naive"),
+                  "drift": N_("drift")}
+NUMBER_WORDS = {1: N_("one"), 2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five")}
 
 
 def usable_season(season_length: int | None, origins: np.ndarray) -> bool:
@@ -32,9 +34,9 @@ def baseline_forecasts(y: np.ndarray, origins: np.ndarray, horizon: int,
 
 def rules(season_length: int | None, freq: str | None) -> dict[str, str]:
     """What each baseline does, in everyday words (for the verdict)."""
-    return {"naive": "repeating the last value",
-            "seasonal_naive": f"repeating {season_phrase(season_length, freq)}",
-            "drift": "extending the straight line from the first value to the last"}
+    return {"naive": tr("repeating the last value"),
+            "seasonal_naive": tr("repeating {value}", value=season_phrase(season_length, freq)),
+            "drift": tr("extending the straight line from the first value to the last")}
 
 
 def score(actual: np.ndarray, predicted: np.ndarray, baseline_preds: dict[str, np.ndarray],
@@ -54,9 +56,10 @@ def interval_widths(val_actual: np.ndarray, val_pred: np.ndarray) -> tuple[dict[
     """Half-widths per horizon step for each level (see ``intervals.widths``), and a notice when
     the validation span was too short for a guaranteed interval."""
     widths, estimated = intervals.widths(val_actual, val_pred)
-    notices = [f"The validation span has only {len(val_actual)} windows, too few for a "
-               f"guaranteed {level}% interval, so its width is estimated from the spread of the "
-               f"validation errors; check the measured coverage." for level in estimated]
+    notices = [tr("The validation span has only {windows} windows, too few for a guaranteed "
+                  "{level}% interval, so its width is estimated from the spread of the "
+                  "validation errors; check the measured coverage.", windows=len(val_actual),
+                  level=level) for level in estimated]
     return widths, notices
 
 
@@ -92,19 +95,21 @@ def verdict(lstm: Scores, baseline_rows: dict[str, Scores], season_length: int |
     best = _best_baseline(baseline_rows)
     rule = rules(season_length, freq)[best]
     lstm_mae, best_mae = lstm.mae, baseline_rows[best].mae
-    others = NUMBER_WORDS.get(len(baseline_rows), str(len(baseline_rows)))
+    count = len(baseline_rows)
+    others = tr(NUMBER_WORDS[count]) if count in NUMBER_WORDS else str(count)
     if abs(lstm_mae - best_mae) <= 0.01 * max(lstm_mae, best_mae):
-        return (f"The LSTM's forecasts were as close to what happened as {rule} (within 1%), the "
-                f"best of {others} simple rules, on the test span: it adds nothing over that "
-                f"rule yet.")
+        return tr("The LSTM's forecasts were as close to what happened as {rule} (within 1%), "
+                  "the best of {others} simple rules, on the test span: it adds nothing over "
+                  "that rule yet.", rule=rule, others=others)
     if lstm_mae < best_mae:
         gain = (best_mae - lstm_mae) / best_mae
-        return (f"The LSTM's forecasts were {gain:.0%} closer to what happened than {rule}, "
-                f"the best of {others} simple rules, on the test span.")
+        return tr("The LSTM's forecasts were {gain:.0%} closer to what happened than {rule}, the "
+                  "best of {others} simple rules, on the test span.", gain=gain, rule=rule,
+                  others=others)
     gap = (lstm_mae - best_mae) / lstm_mae if lstm_mae > 0 else 0.0
-    return (f"Simply {rule} beat the LSTM: that rule's forecasts were {gap:.0%} closer to what "
-            f"happened on the test span, so trust that rule for this series, or try a longer "
-            f"lookback, more epochs or a smaller model.")
+    return tr("Simply {rule} beat the LSTM: that rule's forecasts were {gap:.0%} closer to what "
+              "happened on the test span, so trust that rule for this series, or try a longer "
+              "lookback, more epochs or a smaller model.", rule=rule, gap=gap)
 
 
 def coverage_note(coverage: dict) -> str:
@@ -113,6 +118,7 @@ def coverage_note(coverage: dict) -> str:
     if not short:
         return ""
     worst = short[-1]
-    return (f"The intervals were too narrow on the test span: only {coverage[str(worst)]:.0%} of "
-            f"actual values fell inside the {worst}% interval, so the series behaved differently "
-            f"there than in the validation span; read them as optimistic.")
+    return tr("The intervals were too narrow on the test span: only {share:.0%} of actual values "
+              "fell inside the {level}% interval, so the series behaved differently there than "
+              "in the validation span; read them as optimistic.", share=coverage[str(worst)],
+              level=worst)

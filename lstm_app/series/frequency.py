@@ -7,6 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
+
+from lstm_app.i18n import N_, tr
 from pandas.tseries.offsets import (
     MonthBegin,
     MonthEnd,
@@ -20,6 +22,21 @@ from pandas.tseries.offsets import (
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 WEEKDAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+# A frequency's label stays English in the data (saved with a run, in REPORT.json); these are
+# its words for a reader (``frequency_words``).
+FREQUENCY_WORDS = {"hourly": N_("hourly"), "daily": N_("daily"), "business-day": N_("business-day"),
+                   "monthly": N_("monthly"), "quarterly": N_("quarterly"), "yearly": N_("yearly"),
+                   "every minute": N_("every minute"), "every second": N_("every second"),
+                   "row order (no time column)": N_("row order (no time column)")}
+WEEKLY_WORDS = dict(zip(WEEKDAY_NAMES, (N_("weekly (Mondays)"), N_("weekly (Tuesdays)"),
+                                        N_("weekly (Wednesdays)"), N_("weekly (Thursdays)"),
+                                        N_("weekly (Fridays)"), N_("weekly (Saturdays)"),
+                                        N_("weekly (Sundays)"))))
+EVERY_WORDS = {"years": N_("every {count} years"), "months": N_("every {count} months"),
+               "days": N_("every {count} days"), "hours": N_("every {count} hours"),
+               "minutes": N_("every {count} minutes"), "seconds": N_("every {count} seconds")}
+MONTH_WORDS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"),
+               N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
 # Quarter-end anchors by (0-based month % 3): pandas names a quarterly cycle after its last month.
 QUARTER_END_ANCHOR = {2: "DEC", 1: "NOV", 0: "OCT"}
 MONTH_NAME_FORMATS = ("%b %Y", "%B %Y", "%Y-%b", "%Y-%B", "%b-%Y", "%B-%Y", "%b-%y", "%Y %b", "%d-%b-%Y",
@@ -73,7 +90,7 @@ def _iso_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
     # Time-zone offsets (possibly mixed, e.g. across daylight saving): convert everything to UTC.
     times = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
     if times.notna().any():
-        notices.append("Times with a time-zone offset were converted to UTC.")
+        notices.append(tr("Times with a time-zone offset were converted to UTC."))
     return times
 
 
@@ -87,8 +104,10 @@ def _numeric_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
         # Nothing tells the two apart: dots and dashes are day-first by custom, slashes month-first.
         day_first = not cells.str.contains("/", regex=False, na=False).any()
         example = cells[~year_first & parts[0].notna()].iloc[0]
-        notices.append(f"Dates such as '{example}' could be day-first or month-first; they were read as "
-                       f"{'day/month' if day_first else 'month/day'}/year.")
+        notices.append(tr("Dates such as '{example}' could be day-first or month-first; they were "
+                          "read as day/month/year.", example=example) if day_first else
+                       tr("Dates such as '{example}' could be day-first or month-first; they were "
+                          "read as month/day/year.", example=example))
     day = third.where(year_first, first if day_first else second)
     month = second.where(year_first, second if day_first else first)
     year = first.where(year_first, third)
@@ -115,7 +134,8 @@ def most_common_step(index: pd.DatetimeIndex) -> pd.Timedelta:
     index = pd.DatetimeIndex(index).dropna()
     stamps = np.unique(index.asi8)
     if len(stamps) < 2:
-        raise ValueError("At least two distinct timestamps are needed to find the spacing of a series.")
+        raise ValueError(tr("At least two distinct timestamps are needed to find the spacing of "
+                            "a series."))
     steps = pd.to_timedelta(np.diff(stamps), unit=index.unit)
     for low, high in ((28, 31), (89, 92), (365, 366)):
         steps = steps.where(~((steps >= pd.Timedelta(days=low)) & (steps <= pd.Timedelta(days=high))),
@@ -318,14 +338,18 @@ def time_labels(index: pd.Index, freq: str | None) -> list[str]:
     """Each timestamp as a person writes it at this frequency ("1960", "Dec 1960", "1960-12-31",
     "1960-12-31 14:00"); rows without dates as "row 1", "row 2", … (counted from one)."""
     if not isinstance(index, pd.DatetimeIndex):
-        return [f"row {int(i) + 1}" for i in index]
+        row = tr("row {number}")
+        return [row.format(number=int(i) + 1) for i in index]
     offset = to_offset(freq) if freq else None
     if isinstance(offset, (YearBegin, YearEnd)):
         return [str(t.year) for t in index]
     if isinstance(offset, (QuarterBegin, QuarterEnd)):
-        return [f"Q{t.quarter} {t.year}" for t in index]
+        quarter = tr("Q{quarter} {year}")
+        return [quarter.format(quarter=t.quarter, year=t.year) for t in index]
     if isinstance(offset, (MonthBegin, MonthEnd)):
-        return list(index.strftime("%b %Y"))
+        month, names = tr("{month} {year}"), [tr(name) for name in MONTH_WORDS]
+        return [month.format(month=names[m - 1], year=y)
+                for m, y in zip(index.month, index.year)]
     midnight = bool((index == index.normalize()).all())
     return list(index.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M"))
 
@@ -336,9 +360,23 @@ def season_phrase(season_length: int | None, freq: str | None) -> str:
     code = offset.rule_code if offset is not None else ""
     yearly = {("MS", 12), ("ME", 12)} | {(c, 4) for c in (code,) if c.startswith(("QS", "QE"))}
     if (code, season_length) in yearly or (code.startswith("W-") and season_length == 52):
-        return "last year's value"
+        return tr("last year's value")
     if (code, season_length) in {("D", 7), ("B", 5)}:
-        return "last week's value on the same day"
+        return tr("last week's value on the same day")
     if (code, season_length) == ("h", 24):
-        return "yesterday's value at the same hour"
-    return f"the value from {season_length} steps earlier"
+        return tr("yesterday's value at the same hour")
+    return tr("the value from {steps} steps earlier", steps=season_length)
+
+
+def frequency_words(label: str) -> str:
+    """A frequency's label (``SeriesData.freq_label``, English in the data) in the reader's
+    language: "hourly" -> "每小时"; a label it does not know, as it is."""
+    if label in FREQUENCY_WORDS:
+        return tr(FREQUENCY_WORDS[label])
+    weekly = re.fullmatch(r"weekly \((\w+)\)", label)
+    if weekly and weekly[1] in WEEKLY_WORDS:
+        return tr(WEEKLY_WORDS[weekly[1]])
+    every = re.fullmatch(r"every (\d+) (\w+)", label)
+    if every and every[2] in EVERY_WORDS:
+        return tr(EVERY_WORDS[every[2]], count=int(every[1]))
+    return label

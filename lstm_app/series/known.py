@@ -21,6 +21,7 @@ import pandas as pd
 from .calendar import (CALENDAR_NAMES, calendar_cycles, calendar_features, calendar_names,
                        holiday_counts, holiday_name)
 from .loading import SeriesData
+from ..i18n import tr
 from ..quoting import quoted
 
 
@@ -29,9 +30,10 @@ def _when(index: pd.Index) -> str:
     if isinstance(index, pd.DatetimeIndex):
         words = [str(t.date()) if t == t.normalize() else str(t) for t in index]
     else:
-        words = [f"row {i + 1}" for i in index]
-    more = len(words) - 5
-    return ", ".join(words[:5]) + (f" and {more} more" if more > 0 else "")
+        words = [tr("row {number}", number=i + 1) for i in index[:5]]
+    more = len(index) - 5
+    shown = ", ".join(words[:5])
+    return tr("{names} and {more} more", names=shown, more=more) if more > 0 else shown
 
 
 def future_index(series: SeriesData, horizon: int) -> pd.Index:
@@ -47,8 +49,8 @@ def date_inputs(series: SeriesData, config) -> list[str]:
     series covers, then holidays)."""
     freq = series.freq
     if config.holidays and freq is None:
-        raise ValueError("Public holidays need dates: choose the time column, or leave the "
-                         "holidays empty.")
+        raise ValueError(tr("Public holidays need dates: choose the time column, or leave the "
+                            "holidays empty."))
     names = (calendar_names(freq, calendar_cycles(freq, series.frame.index))
              if config.calendar and freq is not None else [])
     return names + ([holiday_name(config.holidays)] if config.holidays else [])
@@ -74,8 +76,9 @@ def _dated(index: pd.Index, freq: str | None, config, names: tuple[str, ...]) ->
     if calendar:
         cycles = len(calendar) // 2
         if freq is None or calendar_names(freq, cycles) != calendar:
-            raise ValueError("This forecaster read other inputs from the dates (the calendar) "
-                             "than these data give; choose the same data to score it.")
+            raise ValueError(tr("This forecaster read other inputs from the dates (the "
+                                "calendar) than these data give; choose the same data to score "
+                                "it."))
         parts.append(calendar_features(index, freq, cycles))
     if config.holidays:
         parts.append(holiday_counts(index, freq, config.holidays)[:, None])
@@ -118,11 +121,12 @@ def check_future(table: pd.DataFrame, value_col: str) -> None:
         return
     column = blank.any().idxmax()
     missing = table.index[blank[column].to_numpy()]
-    raise ValueError(
-        f"The known-ahead column {quoted(column)} has no values for {_when(missing)}, which "
-        f"the forecast needs. Add rows after the last value of {quoted(value_col)} with it "
-        f"blank and {quoted(column)} filled, or give them in a second file of future values "
-        f"(--future on the command line) or in the plan's table on the page.")
+    raise ValueError(tr(
+        "The known-ahead column {column} has no values for {when}, which the forecast needs. "
+        "Add rows after the last value of {value} with it blank and {column} filled, or give "
+        "them in a second file of future values ({option} on the command line) or in the plan's "
+        "table on the page.", column=quoted(column), when=_when(missing),
+        value=quoted(value_col), option="--future"))
 
 
 def future_inputs(series: SeriesData, config, names: tuple[str, ...],

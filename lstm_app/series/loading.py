@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.csv_table import column_after_column, read_csv_table
+from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import listed, quoted
 from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick
@@ -24,6 +25,7 @@ from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import propose_ids
 from lstm_app.series.frequency import (
     DATE_SAMPLE_ROWS,
+    frequency_words,
     infer_frequency,
     most_common_step,
     parse_dates,
@@ -33,17 +35,17 @@ from lstm_app.series.frequency import (
     snap_to_grid,
 )
 
-NO_TIME_COLUMN = "(none: use row order)"
+NO_TIME_COLUMN = N_("(none: use row order)")  # a widget's value: shown with tr, compared as it is
 DATE_SAMPLE_CELLS = 100_000  # cells in all that judge which columns could hold dates
 
-ONE_ROW = "The file has only one row of data; a forecast needs a series of many values over time."
-BLANK_COLUMN = "The column {column} has no values (every cell is blank); choose another column or fill it in."
-UNKNOWN_COLUMN = "The column {column} is not a numeric column of this file; choose one of: {choices}."
-UNKNOWN_TIME_COLUMN = "The column {column} is not in this file; choose one of: {choices}."
-NOT_DATES = "The column {column} does not hold dates that could be read; choose another time column or row order."
-DATES_TOO_SPREAD = ("The dates in {column} run from {first} to {last}, far longer than {rows} {label} rows "
-                    "can cover; check the date column for mistyped dates.")
-NO_ROW_ORDER_NOTICE = "No date column was found, so row order is used as the time axis."
+ONE_ROW = N_("The file has only one row of data; a forecast needs a series of many values over time.")
+BLANK_COLUMN = N_("The column {column} has no values (every cell is blank); choose another column or fill it in.")
+UNKNOWN_COLUMN = N_("The column {column} is not a numeric column of this file; choose one of: {choices}.")
+UNKNOWN_TIME_COLUMN = N_("The column {column} is not in this file; choose one of: {choices}.")
+NOT_DATES = N_("The column {column} does not hold dates that could be read; choose another time column or row order.")
+DATES_TOO_SPREAD = N_("The dates in {column} run from {first} to {last}, far longer than {rows} {label} rows "
+                      "can cover; check the date column for mistyped dates.")
+NO_ROW_ORDER_NOTICE = N_("No date column was found, so row order is used as the time axis.")
 
 TIME_WORDS = {"date", "time", "timestamp", "datetime", "month", "year", "period", "day", "week", "ds"}
 
@@ -75,7 +77,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     notices: list[str] = []
     table, name = read_csv_table(source, name, notices)
     if len(table) < 2:
-        raise ValueError(ONE_ROW)
+        raise ValueError(tr(ONE_ROW))
     time_col, times = find_time_column(table, time_col, notices)
     notices.extend(_many_series(table, time_col))
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
@@ -99,9 +101,10 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     season = season_length_for(freq, frame[value_col].to_numpy())
     unseen = unseen_season(freq, len(frame))
     if unseen:
-        notices.append(f"A {label} series usually repeats every {unseen} steps, but its "
-                       f"{len(frame):,} values do not hold that twice, so no season is used "
-                       f"(more data would let the forecast learn it).")
+        notices.append(tr("A {frequency} series usually repeats every {steps} steps, but its "
+                          "{values:,} values do not hold that twice, so no season is used (more "
+                          "data would let the forecast learn it).",
+                          frequency=frequency_words(label), steps=unseen, values=len(frame)))
     usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     return SeriesData(frame, value_col, tuple(covariates), time_col, freq, label, season, tuple(notices),
                       usable, name, future)
@@ -114,12 +117,20 @@ def _split_future(frame: pd.DataFrame, value_col: str,
     present = frame[value_col].notna().to_numpy()
     last = len(present) - int(present[::-1].argmax()) if present.any() else len(present)
     future = frame.iloc[last:].drop(columns=[value_col])
-    if len(future):
-        kept = ("their other columns are kept as planned future values (mark a column Known "
-                "ahead for the forecast to read them)" if future.shape[1] else "they are left out")
-        notices.append(f"The last {count_of(len(future), 'row')} {'has' if len(future) == 1 else 'have'} "
-                       f"no value in {quoted(value_col)}, so {'it is' if len(future) == 1 else 'they are'} "
-                       f"not part of the series; {kept}.")
+    if len(future) and future.shape[1]:
+        notices.append(trn(
+            "The last {count} row has no value in {column}, so it is not part of the series; "
+            "their other columns are kept as planned future values (mark a column Known ahead "
+            "for the forecast to read them).",
+            "The last {count} rows have no value in {column}, so they are not part of the "
+            "series; their other columns are kept as planned future values (mark a column Known "
+            "ahead for the forecast to read them).", len(future), column=quoted(value_col)))
+    elif len(future):
+        notices.append(trn(
+            "The last {count} row has no value in {column}, so it is not part of the series; "
+            "they are left out.",
+            "The last {count} rows have no value in {column}, so they are not part of the "
+            "series; they are left out.", len(future), column=quoted(value_col)))
     return frame.iloc[:last], future
 
 
@@ -152,20 +163,23 @@ def _read_future(source, series: SeriesData, name: str | None,
     else:
         times = parse_dates(table[column], named_like_time=True, first=True, notices=notices)
     if times is None or times.isna().all():
-        raise ValueError(f"The future file {quoted(name)} has no dates that could be read; "
-                         f"give it the column {quoted(series.time_col)} with the dates to "
-                         f"forecast.")
+        raise ValueError(tr("The future file {name} has no dates that could be read; give it "
+                            "the column {column} with the dates to forecast.", name=quoted(name),
+                            column=quoted(series.time_col)))
     numbers = _planned_numbers(table.drop(columns=[column]), name, notices)
     readable = times.notna().to_numpy()
     if not readable.all():
-        notices.append(f"{count_of(int((~readable).sum()), 'row')} of the future file whose "
-                       f"date could not be read {were(int((~readable).sum()))} left out.")
+        notices.append(trn("{count} row of the future file whose date could not be read was "
+                           "left out.", "{count} rows of the future file whose date could not "
+                           "be read were left out.", int((~readable).sum())))
     index = _onto_grid_after(pd.DatetimeIndex(times[readable]), series)
     numbers = numbers[readable].set_axis(index.rename(series.frame.index.name))
     twice = int(numbers.index.duplicated(keep="last").sum())
     if twice:
-        notices.append(f"{count_of(twice, 'row')} of the future file fell on a date an "
-                       f"earlier row gave; the last row of each date is used.")
+        notices.append(trn("{count} row of the future file fell on a date an earlier row gave; "
+                           "the last row of each date is used.", "{count} rows of the future "
+                           "file fell on a date an earlier row gave; the last row of each date "
+                           "is used.", twice))
     return numbers[~numbers.index.duplicated(keep="last")].sort_index()
 
 
@@ -174,14 +188,15 @@ def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str]) -> pd.D
     try:
         numbers = read_numbers(table, notices).frame
     except ValueError:
-        raise ValueError(f"The future file {quoted(name)} has no column of numbers (columns "
-                         f"seen: {listed(table.columns)}); give each known-ahead column's "
-                         f"planned values as numbers.") from None
+        raise ValueError(tr("The future file {name} has no column of numbers (columns seen: "
+                            "{columns}); give each known-ahead column's planned values as "
+                            "numbers.", name=quoted(name), columns=listed(table.columns))) from None
     dropped = [c for c in table.columns if c not in numbers.columns]
     if dropped:
-        notices.append(f"In the future file {quoted(name)}, {listed(dropped)} "
-                       f"{'does' if len(dropped) == 1 else 'do'} not hold numbers, so "
-                       f"{'it was' if len(dropped) == 1 else 'they were'} not read.")
+        notices.append(trn("In the future file {name}, {columns} does not hold numbers, so it "
+                           "was not read.", "In the future file {name}, {columns} do not hold "
+                           "numbers, so they were not read.", len(dropped), name=quoted(name),
+                           columns=listed(dropped)))
     return numbers
 
 
@@ -202,10 +217,25 @@ def _many_series(table: pd.DataFrame, time_col: str | None) -> list[str]:
     if not ids:
         return []
     count = len(table.drop_duplicates(subset=ids))
-    return [f"This file holds {count:,} series, one per {' and '.join(map(quoted, ids))}; read "
-            f"as one series their values are averaged date by date. To forecast each of them "
-            f"with one model, run the command line with --id-col naming "
-            f"{'that column' if len(ids) == 1 else 'those columns'}."]
+    values = dict(count=count, ids=joined(map(quoted, ids)), option="--id-col")
+    if len(ids) == 1:
+        return [tr("This file holds {count:,} series, one per {ids}; read as one series their "
+                   "values are averaged date by date. To forecast each of them with one model, "
+                   "run the command line with {option} naming that column.", **values)]
+    return [tr("This file holds {count:,} series, one per {ids}; read as one series their "
+               "values are averaged date by date. To forecast each of them with one model, run "
+               "the command line with {option} naming those columns.", **values)]
+
+
+def joined(names, word: str = "and") -> str:
+    """Names one after another with "and" (or "or") before each after the first, as a
+    sentence of the reader's language writes them: "'a' and 'b'", "'a'和'b'"."""
+    names = list(names)
+    text = names[0] if names else ""
+    for name in names[1:]:
+        text = (tr("{names} or {name}", names=text, name=name) if word == "or"
+                else tr("{names} and {name}", names=text, name=name))
+    return text
 
 
 # ---- choosing the columns -------------------------------------------------------------------
@@ -225,10 +255,10 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
     covariates = [c for c in dict.fromkeys(covariates) if c != value_col]
     for column in [value_col, *covariates]:
         if column not in numbers.columns:
-            choices = listed(has_values, limit=10) or "none"
-            raise ValueError(UNKNOWN_COLUMN.format(column=quoted(column), choices=choices))
+            choices = listed(has_values, limit=10) or tr("none")
+            raise ValueError(tr(UNKNOWN_COLUMN, column=quoted(column), choices=choices))
         if numbers[column].isna().all():
-            raise ValueError(BLANK_COLUMN.format(column=quoted(column)))
+            raise ValueError(tr(BLANK_COLUMN, column=quoted(column)))
     return value_col, covariates
 
 
@@ -241,10 +271,10 @@ def find_time_column(table: pd.DataFrame, time_col: str | None, notices: list[st
     if time_col is not None:
         if time_col not in table.columns:
             choices = listed(table.columns, limit=10)
-            raise ValueError(UNKNOWN_TIME_COLUMN.format(column=quoted(time_col), choices=choices))
+            raise ValueError(tr(UNKNOWN_TIME_COLUMN, column=quoted(time_col), choices=choices))
         times = parse_dates(table[time_col], named_like_time=True, first=True, notices=notices)
         if times is None:
-            raise ValueError(NOT_DATES.format(column=quoted(time_col)))
+            raise ValueError(tr(NOT_DATES, column=quoted(time_col)))
         return time_col, times
     # Columns named like time come first, then the others that could hold dates, left to right.
     named = [c for c in table.columns if TIME_WORDS & set(re.split(r"[^a-z]+", c.lower()))]
@@ -257,7 +287,7 @@ def find_time_column(table: pd.DataFrame, time_col: str | None, notices: list[st
         if times is not None:
             notices.extend(found)
             return column, times
-    notices.append(NO_ROW_ORDER_NOTICE)
+    notices.append(tr(NO_ROW_ORDER_NOTICE))
     return None, None
 
 
@@ -289,26 +319,32 @@ def _could_be_dates(table: pd.DataFrame) -> np.ndarray:
 def _onto_regular_grid(frame: pd.DataFrame, times: pd.Series, time_col: str, notices: list[str]) -> tuple:
     unreadable = times.isna().to_numpy()
     if unreadable.any():
-        notices.append(f"{count_of(int(unreadable.sum()), 'row')} whose date could not be read "
-                       f"{were(unreadable.sum())} dropped.")
+        notices.append(unreadable_dates(int(unreadable.sum())))
     frame, index = frame[~unreadable], pd.DatetimeIndex(times[~unreadable])
     if index.nunique() < 2:
-        raise ValueError(ONE_ROW)
+        raise ValueError(tr(ONE_ROW))
     if not index.is_monotonic_increasing:
-        notices.append("The rows were not in time order, so they were sorted by date.")
+        notices.append(tr("The rows were not in time order, so they were sorted by date."))
     freq, label, snapped = snapped_times(index, time_col, notices)
     frame = frame.set_axis(snapped).sort_index(kind="stable")
     duplicates = int(frame.index.duplicated().sum())
     if duplicates:
         frame = frame.groupby(level=0).mean()
-        notices.append(f"{count_of(duplicates, 'duplicate timestamp')} {were(duplicates)} "
-                       "found; rows with the same time were averaged into one.")
+        notices.append(trn("{count} duplicate timestamp was found; rows with the same time were "
+                           "averaged into one.", "{count} duplicate timestamps were found; rows "
+                           "with the same time were averaged into one.", duplicates))
     grid = regular_grid(frame.index, freq).rename(time_col)
     added = len(grid) - len(frame)
     if added:
-        what = "time" if grid[1] - grid[0] < pd.Timedelta(days=1) else "date"
-        notices.append(f"{count_of(added, what)} {were(added)} missing from the {_grid(label)} "
-                       f"and {were(added)} added.")
+        grid_words = _grid(label)
+        if grid[1] - grid[0] < pd.Timedelta(days=1):
+            notices.append(trn("{count} time was missing from the {grid} and was added.",
+                               "{count} times were missing from the {grid} and were added.",
+                               added, grid=grid_words))
+        else:
+            notices.append(trn("{count} date was missing from the {grid} and was added.",
+                               "{count} dates were missing from the {grid} and were added.",
+                               added, grid=grid_words))
     return frame.reindex(grid), freq, label
 
 
@@ -320,14 +356,16 @@ def snapped_times(index: pd.DatetimeIndex, time_col: str,
     freq, label = infer_frequency(index)
     slots = (index.max() - index.min()) / most_common_step(index)
     if slots > 5 * index.nunique() + 1000:
-        raise ValueError(DATES_TOO_SPREAD.format(
-            column=quoted(time_col), first=f"{index.min():%Y-%m-%d}",
-            last=f"{index.max():%Y-%m-%d}", rows=index.nunique(), label=label))
+        first, last = (day.strftime("%Y-%m-%d") for day in (index.min(), index.max()))
+        raise ValueError(tr(DATES_TOO_SPREAD, column=quoted(time_col), first=first, last=last,
+                            rows=index.nunique(), label=frequency_words(label)))
     snapped = snap_to_grid(index, freq)
     moved = int((snapped != index).sum())
     if moved:
-        notices.append(f"{count_of(moved, 'timestamp')} did not fall exactly on the {_grid(label)} "
-                       f"and {were(moved)} moved to the nearest slot.")
+        notices.append(trn("{count} timestamp did not fall exactly on the {grid} and was moved to "
+                           "the nearest slot.", "{count} timestamps did not fall exactly on the "
+                           "{grid} and were moved to the nearest slot.", moved,
+                           grid=_grid(label)))
     return freq, label, snapped
 
 
@@ -335,34 +373,39 @@ def _fill_from_past(frame: pd.DataFrame, notices: list[str]) -> pd.DataFrame:
     """Drop leading rows that have no past to fill from, then forward-fill: never look ahead."""
     blank = [c for c in frame.columns if frame[c].isna().all()]  # values only in rows with unreadable dates
     if blank:
-        raise ValueError(BLANK_COLUMN.format(column=quoted(blank[0])))
+        raise ValueError(tr(BLANK_COLUMN, column=quoted(blank[0])))
     first_valid = dict(zip(frame.columns, frame.notna().to_numpy().argmax(axis=0).tolist()))
     lead = max(first_valid.values())
     if lead:
         names = [c for c, position in first_valid.items() if position]
-        late = " and ".join(map(quoted, names)) if len(names) <= 2 else listed(names)
-        rows = "row was" if lead == 1 else f"{lead} rows were"
-        notices.append(f"The first {rows} dropped because {late} had no earlier value to fill "
-                       f"{'it' if lead == 1 else 'them'} with.")
+        late = joined(map(quoted, names)) if len(names) <= 2 else listed(names)
+        notices.append(trn("The first row was dropped because {columns} had no earlier value to "
+                           "fill it with.", "The first {count} rows were dropped because "
+                           "{columns} had no earlier value to fill them with.", lead,
+                           columns=late))
         frame = frame.iloc[lead:]
     gaps = frame.isna().sum()
     for column, missing in gaps[gaps > 0].items():
-        notices.append(f"{count_of(missing, 'missing value')} in {quoted(column)} {were(missing)} filled with "
-                           "the previous value (never from the future).")
+        notices.append(trn("{count} missing value in {column} was filled with the previous value "
+                           "(never from the future).", "{count} missing values in {column} were "
+                           "filled with the previous value (never from the future).", missing,
+                           column=quoted(column)))
     if len(frame) < 2:
-        raise ValueError(ONE_ROW)
+        raise ValueError(tr(ONE_ROW))
     return frame.ffill().astype("float64")
 
 
 def _grid(label: str) -> str:
-    """"daily" -> "daily grid", "every 15 minutes" -> "15-minute grid", "every minute" -> "minute grid"."""
-    return re.sub(r"^every (?:(\d+) (\w+?)s|(\w+))$", lambda m: m[3] or f"{m[1]}-{m[2]}", label) + " grid"
+    """"daily" -> "daily grid", "every 15 minutes" -> "15-minute grid", "every minute" -> "minute
+    grid"; in Chinese "每日时间网格"."""
+    english = re.sub(r"^every (?:(\d+) (\w+?)s|(\w+))$", lambda m: m[3] or f"{m[1]}-{m[2]}",
+                     label) + " grid"
+    words = frequency_words(label)
+    return english if words == label else tr("{frequency} grid", frequency=words)
 
 
-def count_of(n: int, noun: str) -> str:
-    """1 row, 2 rows."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def unreadable_dates(count: int) -> str:
+    """The notice for rows dropped because their date could not be read."""
+    return trn("{count} row whose date could not be read was dropped.",
+               "{count} rows whose date could not be read were dropped.", count)
 
-
-def were(n: int) -> str:
-    return "was" if n == 1 else "were"

@@ -9,6 +9,7 @@ import torch
 
 from ..training.memory import (FEWER, available_bytes, check_fits, halvings, machine,
                                recurrent_reading, recurrent_training, total_bytes)
+from ..i18n import N_
 from .model import build_forecaster, count_parameters
 
 
@@ -32,4 +33,4 @@ def check_forecast_fits(config, val_windows: int, device: torch.device,
                available_bytes(device) if available is None else available,
                {batch: forecast_training_bytes(replace(config, batch_size=batch), val_windows)
                 for batch in halvings(config.batch_size)},
-               FEWER + ("a shorter lookback",), machine(device))
+               FEWER + (N_("a shorter lookback"),), machine(device))  # tr'd by check_fits

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
+from ..i18n import tr
 from ..training.rnn import make_rnn
 
 
@@ -55,8 +56,8 @@ class Forecaster(nn.Module):
         pred = self.head(state)                                # (batch, horizon)
         if self.ahead is not None:
             if future is None:
-                raise ValueError("This forecaster reads known-ahead inputs over the horizon; "
-                                 "give their values.")
+                raise ValueError(tr("This forecaster reads known-ahead inputs over the horizon; "
+                                    "give their values."))
             steps = state[:, None, :].expand(-1, future.shape[1], -1)
             pred = pred + self.ahead(torch.cat([steps, future], dim=-1))[..., 0]
         m = self.shape.season_anchor

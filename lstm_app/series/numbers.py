@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import listed, quoted
 from lstm_app.csv_table import column_after_column
 
-NO_NUMBERS = ("No column of numbers was found (columns seen: {columns}); the file needs at least "
+NO_NUMBERS = N_("No column of numbers was found (columns seen: {columns}); the file needs at least "
               "one column of numeric values (for example sales or temperature).")
 MISSING_TOKENS = ["", "na", "n/a", "nan", "-", "--", "?", "null", "none", "nil", "missing",
                   "#n/a", ".", "#value!"]
@@ -26,7 +27,7 @@ CURRENCY = (r"US\$|[$€£¥₹元円]|人民币|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AU
 # characters themselves, not "\u" escapes: pandas may hand the pattern to pyarrow's RE2, which
 # refuses "\u".
 SPACES = "[\\s\u00a0\u202f\u2009'’]"
-TOO_LARGE = ("The column {column} holds numbers as large as {value:.3g}, too large to compute "
+TOO_LARGE = N_("The column {column} holds numbers as large as {value:.3g}, too large to compute "
              "with (the limit is {limit:.0e}); check it for overflowed cells, or rescale it "
              "(for example in millions).")
 MAX_MAGNITUDE = 1e30  # squared errors and the scaler's sums of 1M such values stay finite
@@ -52,28 +53,37 @@ class Numbers:
         raw, values = self.raw.iloc[at], self.values[at]
         read = ~np.isnan(values)
 
-        def example(mask: np.ndarray) -> str:
+        def said(mask: np.ndarray, plain: str, with_example: str) -> str:
+            """The sentence, with an example of a cell read when there is one."""
             hits = np.flatnonzero(mask & read)
             if not len(hits):
-                return ""
-            return f" (for example {quoted(raw.iloc[hits[0]])} is read as {values[hits[0]]:g})"
+                return tr(plain, column=name)
+            return tr(with_example, column=name, cell=quoted(raw.iloc[hits[0]]),
+                      number=values[hits[0]])
 
         name, notes = quoted(column), []
         currency, percent, separators = (self.found[k][at] for k in ("currency", "percent",
                                                                       "separators"))
         if currency.any():
-            notes.append(f"Currency signs in {name} were removed{example(currency)}.")
+            notes.append(said(currency, N_("Currency signs in {column} were removed."),
+                              N_("Currency signs in {column} were removed (for example {cell} "
+                                 "is read as {number:g}).")))
         if percent.any():
-            notes.append(f"Percent signs in {name} were removed and the values stay in percent "
-                         f"units{example(percent)}.")
+            notes.append(said(percent, N_("Percent signs in {column} were removed and the values "
+                                          "stay in percent units."),
+                              N_("Percent signs in {column} were removed and the values stay in "
+                                 "percent units (for example {cell} is read as {number:g}).")))
         if separators.any():
-            notes.append(f"Thousands separators in {name} were removed{example(separators)}.")
+            notes.append(said(separators, N_("Thousands separators in {column} were removed."),
+                              N_("Thousands separators in {column} were removed (for example "
+                                 "{cell} is read as {number:g}).")))
         junk = (raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS)).to_numpy() & ~read
         if junk.any():
-            count = int(junk.sum())
-            notes.append(f"{count} {'cell' if count == 1 else 'cells'} in {name} held text instead "
-                         f"of a number (for example {quoted(raw.iloc[np.flatnonzero(junk)[0]])}) "
-                         f"and {'was' if count == 1 else 'were'} treated as missing.")
+            notes.append(trn("{count} cell in {column} held text instead of a number (for example "
+                             "{cell}) and was treated as missing.", "{count} cells in {column} "
+                             "held text instead of a number (for example {cell}) and were "
+                             "treated as missing.", int(junk.sum()), column=name,
+                             cell=quoted(raw.iloc[np.flatnonzero(junk)[0]])))
         return notes
 
 
@@ -88,27 +98,34 @@ class Numbers:
         raw, values = self.raw.iloc[cell], self.values[cell]
         read = ~np.isnan(values)
         junk = (raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS)).to_numpy() & ~read
-        kinds = (("currency", "Currency signs were removed", True),
-                 ("percent", "Percent signs were removed (the values stay in percent units)", True),
-                 ("separators", "Thousands separators were removed", True),
-                 ("junk", "held text instead of a number and were treated as missing", False))
+        kinds = (("currency", N_("Currency signs were removed in {columns:,} of the {total:,} "
+                                 "columns (for example {cell} in {column} is read as "
+                                 "{number:g}).")),
+                 ("percent", N_("Percent signs were removed (the values stay in percent units) "
+                                "in {columns:,} of the {total:,} columns (for example {cell} in "
+                                "{column} is read as {number:g}).")),
+                 ("separators", N_("Thousands separators were removed in {columns:,} of the "
+                                   "{total:,} columns (for example {cell} in {column} is read "
+                                   "as {number:g}).")),
+                 ("junk", ""))
         notes = []
-        for kind, words, is_read in kinds:
+        for kind, sentence in kinds:
             mask = (junk if kind == "junk" else self.found[kind][cell] & read)
             if not mask.any():
                 continue
             hit = int(np.flatnonzero(mask)[0])
-            where = quoted(columns[hit // rows])
-            among = f"{int(mask.reshape(len(columns), rows).any(axis=1).sum()):,} of the " \
-                    f"{len(columns):,} columns"
-            if is_read:
-                notes.append(f"{words} in {among} (for example {quoted(raw.iloc[hit])} in "
-                             f"{where} is read as {values[hit]:g}).")
+            values_of = dict(column=quoted(columns[hit // rows]), cell=quoted(raw.iloc[hit]),
+                             columns=int(mask.reshape(len(columns), rows).any(axis=1).sum()),
+                             total=len(columns))
+            if sentence:
+                notes.append(tr(sentence, number=values[hit], **values_of))
             else:
-                cells = int(mask.sum())
-                words = words if cells > 1 else words.replace(" were ", " was ")
-                notes.append(f"{cells:,} {'cell' if cells == 1 else 'cells'} in {among} {words} "
-                             f"(for example {quoted(raw.iloc[hit])} in {where}).")
+                notes.append(trn("{count:,} cell in {columns:,} of the {total:,} columns held "
+                                 "text instead of a number and was treated as missing (for "
+                                 "example {cell} in {column}).", "{count:,} cells in {columns:,} "
+                                 "of the {total:,} columns held text instead of a number and "
+                                 "were treated as missing (for example {cell} in {column}).",
+                                 int(mask.sum()), **values_of))
         return notes
 
 
@@ -118,20 +135,20 @@ def read_numbers(table: pd.DataFrame, notices: list[str]) -> Numbers:
     the cells themselves (and said in ``notices``); refuses a table without any number."""
     names, rows = [str(c) for c in table.columns], len(table)
     if not names:
-        raise ValueError(NO_NUMBERS.format(columns="none"))
+        raise ValueError(tr(NO_NUMBERS, columns=tr("none")))
     cells = column_after_column(table)
     column = np.repeat(np.arange(len(names)), rows)
     present = cells.notna().to_numpy()
     per_column = max(10, min(DECIMAL_SAMPLE, DECIMAL_CELLS // len(names)))
     decimal = _decimal_mark(cells[_first_present(present, column, rows, per_column)])
     if decimal == ",":
-        notices.append("Numbers use a decimal comma (for example '12,5' is read as 12.5).")
+        notices.append(tr("Numbers use a decimal comma (for example '12,5' is read as 12.5)."))
     values, found, present = _read_cells(cells, column, present, decimal)
     counts = np.bincount(column, weights=present, minlength=len(names))
     read = np.bincount(column, weights=~np.isnan(values), minlength=len(names))
     numeric = (counts == 0) | (read >= NUMERIC_SHARE * counts)
     if not numeric.any():
-        raise ValueError(NO_NUMBERS.format(columns=listed(names)))
+        raise ValueError(tr(NO_NUMBERS, columns=listed(names)))
     kept = [name for name, keep in zip(names, numeric) if keep]
     grid = values.reshape(len(names), rows)[numeric].T
     frame = pd.DataFrame(grid, index=table.index, columns=kept)
@@ -208,5 +225,5 @@ def check_magnitude(frame: pd.DataFrame) -> None:
     largest = frame.abs().max()
     too_large = largest[largest > MAX_MAGNITUDE]
     if len(too_large):
-        raise ValueError(TOO_LARGE.format(column=quoted(too_large.index[0]),
-                                          value=too_large.iloc[0], limit=MAX_MAGNITUDE))
+        raise ValueError(tr(TOO_LARGE, column=quoted(too_large.index[0]),
+                            value=too_large.iloc[0], limit=MAX_MAGNITUDE))

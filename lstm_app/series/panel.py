@@ -22,11 +22,12 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from lstm_app.i18n import N_, sentences, tr, trn
 from lstm_app.quoting import listed, quoted
 from lstm_app.csv_table import MAX_COLUMNS, read_csv_table
-from lstm_app.series.frequency import season_length_for, unseen_season
-from lstm_app.series.loading import (ONE_ROW, SeriesData, choose_columns, count_of,
-                                     find_time_column, snapped_times, were)
+from lstm_app.series.frequency import frequency_words, season_length_for, unseen_season
+from lstm_app.series.loading import (BLANK_COLUMN, ONE_ROW, SeriesData, choose_columns,
+                                     find_time_column, joined, snapped_times, unreadable_dates)
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import MAX_SERIES, propose_ids
 
@@ -35,16 +36,16 @@ ID_JOIN = " · "
 BLANK_ID = "(blank)"
 MAX_PANEL_ROWS = 5_000_000  # rows of the file, and rows of all the series on their grids
 WIDE_VALUE = "value"  # the value's name in a wide panel, whose columns are its series
-TOO_MANY_SERIES = ("The file holds {count:,} series; at most {limit:,} are read. Keep the "
+TOO_MANY_SERIES = N_("The file holds {count:,} series; at most {limit:,} are read. Keep the "
                    "series you want to forecast (or aggregate the smallest), and upload that.")
-TOO_MANY_GRID_ROWS = ("On their regular {label} grids the series would hold {rows:,} rows; at "
+TOO_MANY_GRID_ROWS = N_("On their regular {label} grids the series would hold {rows:,} rows; at "
                       "most {limit:,} are read. Keep fewer or shorter series, or aggregate them "
                       "(for example daily instead of hourly).")
-NO_IDS = ("No column that names the series was found; choose the id column(s) (for example "
+NO_IDS = N_("No column that names the series was found; choose the id column(s) (for example "
           "store or product), or read each numeric column as its own series (wide layout).")
-UNKNOWN_IDS = "The id column {column} is not in this file; choose from: {choices}."
-IDS_ARE_VALUES = "The id column {column} is also the {role}; choose another id column."
-WIDE_NEEDS_NUMBERS = ("A wide file needs at least one numeric column besides the time; this one "
+UNKNOWN_IDS = N_("The id column {column} is not in this file; choose from: {choices}.")
+IDS_ARE_VALUES = N_("The id column {column} is also the time column; choose another id column.")
+WIDE_NEEDS_NUMBERS = N_("A wide file needs at least one numeric column besides the time; this one "
                       "has none.")
 
 
@@ -137,12 +138,12 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
     ``propose_ids`` when None); "wide" reads each numeric column as a series. ``time_col`` None
     detects the date column; NO_TIME_COLUMN uses row order within each series."""
     if layout not in LAYOUTS:
-        raise ValueError(f"The layout must be one of: {', '.join(LAYOUTS)}.")
+        raise ValueError(tr("The layout must be one of: {layouts}.", layouts=", ".join(LAYOUTS)))
     notices: list[str] = []
     table, name = read_csv_table(source, name, notices, max_rows=MAX_PANEL_ROWS,
                                  max_columns=MAX_SERIES + 1)
     if len(table) < 2:
-        raise ValueError(ONE_ROW)
+        raise ValueError(tr(ONE_ROW))
     if layout == "long":
         given = [c for c in id_cols or () if c in table.columns]
         time_col, times = find_time_column(table.drop(columns=given), time_col, notices)
@@ -161,7 +162,7 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
         columns = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]
         if not columns:
-            raise ValueError(WIDE_NEEDS_NUMBERS)
+            raise ValueError(tr(WIDE_NEEDS_NUMBERS))
         notices.extend(numbers.summary(columns))
         rows = len(table)
         ids = pd.Series(np.tile(np.asarray(columns, dtype=object), rows))
@@ -178,14 +179,14 @@ def _id_columns(table: pd.DataFrame, id_cols: Sequence[str] | None,
     if id_cols is None:
         id_cols = propose_ids(table, time_col)
         if not id_cols:
-            raise ValueError(NO_IDS)
+            raise ValueError(tr(NO_IDS))
     id_cols = list(dict.fromkeys(id_cols))
     for column in id_cols:
         if column not in table.columns:
-            raise ValueError(UNKNOWN_IDS.format(column=quoted(column),
-                                                choices=listed(table.columns, limit=10)))
+            raise ValueError(tr(UNKNOWN_IDS, column=quoted(column),
+                                choices=listed(table.columns, limit=10)))
         if column == time_col:
-            raise ValueError(IDS_ARE_VALUES.format(column=quoted(column), role="time column"))
+            raise ValueError(tr(IDS_ARE_VALUES, column=quoted(column)))
     return id_cols
 
 
@@ -214,12 +215,11 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
               usable: tuple, name: str, notices: list[str]) -> PanelData:
     codes, names = pd.factorize(ids, sort=False)
     if len(names) > MAX_SERIES:
-        raise ValueError(TOO_MANY_SERIES.format(count=len(names), limit=MAX_SERIES))
+        raise ValueError(tr(TOO_MANY_SERIES, count=len(names), limit=MAX_SERIES))
     if times is not None:
         unreadable = times.isna().to_numpy()
         if unreadable.any():
-            notices.append(f"{count_of(int(unreadable.sum()), 'row')} whose date could not be "
-                           f"read {were(unreadable.sum())} dropped.")
+            notices.append(unreadable_dates(int(unreadable.sum())))
             keep = ~unreadable
             frame, codes, times = frame[keep], codes[keep], times[keep]
     values = frame.to_numpy(dtype=np.float64)
@@ -235,26 +235,26 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     last = _per_code(np.where(has_value, slot, -1), codes, len(names), "max")
     blank = last < 0
     if blank.all():
-        raise ValueError(f"The column {quoted(value_col)} has no values (every cell is blank); "
-                         f"choose another column or fill it in.")
+        raise ValueError(tr(BLANK_COLUMN, column=quoted(value_col)))
     inside = ~blank[codes] & (slot >= first[codes]) & (slot <= last[codes])
     values, codes, slot = values[inside], codes[inside], slot[inside]
     lengths = np.where(blank, 0, last - first + 1)
     if lengths.sum() > MAX_PANEL_ROWS:
-        raise ValueError(TOO_MANY_GRID_ROWS.format(label=label, rows=int(lengths.sum()),
-                                                   limit=MAX_PANEL_ROWS))
+        raise ValueError(tr(TOO_MANY_GRID_ROWS, label=frequency_words(label),
+                            rows=int(lengths.sum()), limit=MAX_PANEL_ROWS))
     full, starts, panel_times = _on_grids(values, codes, slot, first, lengths, grid, label,
                                           notices)
     labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
-              else ["the series"])
+              else [tr("the series")])
     full, starts, keep, keep_rows = _fill_from_past(full, starts, labels, names, notices)
     if blank.any():
-        notices.append(f"{count_of(int(blank.sum()), 'series')} without any value "
-                       f"{were(int(blank.sum()))} left out: {listed(names[blank])}.")
+        notices.append(trn("{count} series without any value was left out: {names}.",
+                           "{count} series without any value were left out: {names}.",
+                           int(blank.sum()), names=listed(names[blank])))
     names = [str(n) for n in names[keep]]
     panel_times = panel_times[keep_rows]
     if len(names) == 1:
-        notices.append(f"The file holds one series only ({quoted(names[0])}).")
+        notices.append(tr("The file holds one series only ({name}).", name=quoted(names[0])))
     season = _season(full, starts, freq, label, notices)
     return PanelData(full, panel_times, starts, tuple(names), layout, id_cols, value_col,
                      covariates, time_col, freq, label, season, tuple(notices), usable, name)
@@ -270,13 +270,21 @@ def _on_grids(values: np.ndarray, codes: np.ndarray, slot: np.ndarray, first: np
     full = np.full((int(starts[-1]), values.shape[1]), np.nan)
     duplicates = _average_into(full, row, values)
     if duplicates:
-        notices.append(f"{count_of(duplicates, 'duplicate timestamp')} {were(duplicates)} found; "
-                       f"rows with the same series and time were averaged into one.")
+        notices.append(trn("{count} duplicate timestamp was found; rows with the same series and "
+                           "time were averaged into one.", "{count} duplicate timestamps were "
+                           "found; rows with the same series and time were averaged into one.",
+                           duplicates))
     added = int(starts[-1]) - (len(row) - duplicates)
     if added and grid is not None:
-        what = "time" if grid[1] - grid[0] < pd.Timedelta(days=1) else "date"
-        notices.append(f"{count_of(added, what)} {were(added)} missing from the series' {label} "
-                       f"grids and {were(added)} added.")
+        words = frequency_words(label)
+        if grid[1] - grid[0] < pd.Timedelta(days=1):
+            notices.append(trn("{count} time was missing from the series' {label} grids and was "
+                               "added.", "{count} times were missing from the series' {label} "
+                               "grids and were added.", added, label=words))
+        else:
+            notices.append(trn("{count} date was missing from the series' {label} grids and was "
+                               "added.", "{count} dates were missing from the series' {label} "
+                               "grids and were added.", added, label=words))
     series_slot = np.repeat(first.clip(min=0), lengths) + within(lengths)
     times = grid[series_slot] if grid is not None else pd.Index(within(lengths), name="step")
     return full, starts, times
@@ -290,9 +298,10 @@ def _season(full: np.ndarray, starts: np.ndarray, freq: str | None, label: str,
     season = season_length_for(freq, full[starts[longest]:starts[longest + 1], 0])
     unseen = unseen_season(freq, int(lengths.max()))
     if unseen:
-        notices.append(f"A {label} series usually repeats every {unseen} steps, but the longest "
-                       f"series' {int(lengths.max()):,} values do not hold that twice, so no "
-                       f"season is used.")
+        notices.append(tr("A {frequency} series usually repeats every {steps} steps, but the "
+                          "longest series' {values:,} values do not hold that twice, so no "
+                          "season is used.", frequency=frequency_words(label), steps=unseen,
+                          values=int(lengths.max())))
     return season
 
 
@@ -300,7 +309,7 @@ def _time_slots(times: pd.DatetimeIndex, time_col: str, notices: list[str]) -> t
     """The panel's frequency and label, its grid (every slot from the first time of any series
     to the last) and each row's slot on it."""
     if times.nunique() < 2:
-        raise ValueError(ONE_ROW)
+        raise ValueError(tr(ONE_ROW))
     freq, label, snapped = snapped_times(times, time_col, notices)
     grid = pd.date_range(snapped.min(), snapped.max(), freq=freq, name=time_col)
     return freq, label, grid, grid.get_indexer(snapped)
@@ -321,15 +330,16 @@ def _sparse_notice(codes: np.ndarray, slot: np.ndarray, names: pd.Index, label: 
     if sparse.empty:
         return []
     every = int(sparse.median())
-    return [f"{count_of(len(sparse), 'series')} {'has' if len(sparse) == 1 else 'have'} a value "
-            f"only about every {every} steps of this {label} file: "
-            f"{listed(names[sparse.index.to_numpy()])}. "
-            + ("Its missing steps are filled from the past, so it looks like stairs to the "
-               "model; put it in a file of its own to forecast it at its own frequency."
-               if len(sparse) == 1 else
+    which = trn("{count} series has a value only about every {steps} steps of this {label} "
+                "file: {names}.", "{count} series have a value only about every {steps} steps "
+                "of this {label} file: {names}.", len(sparse), steps=every,
+                label=frequency_words(label), names=listed(names[sparse.index.to_numpy()]))
+    cure = trn("Its missing steps are filled from the past, so it looks like stairs to the "
+               "model; put it in a file of its own to forecast it at its own frequency.",
                "Their missing steps are filled from the past, so they look like stairs to the "
                "model; put them in a file of their own to forecast them at their own "
-               "frequency.")]
+               "frequency.", len(sparse))
+    return [sentences(which, cure)]
 
 
 def _per_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:
@@ -386,24 +396,28 @@ def _fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str], nam
     missing_column = nonempty & ~usable
     if missing_column.any():
         blank = (first_valid >= ends[:, None])[missing_column].any(axis=0)
-        notices.append(f"{count_of(int(missing_column.sum()), 'series')} without any value in "
-                       f"{' or '.join(l for l, b in zip(labels, blank) if b)} "
-                       f"{were(int(missing_column.sum()))} left out: "
-                       f"{listed(names[missing_column])}.")
+        notices.append(trn("{count} series without any value in {columns} was left out: "
+                           "{names}.", "{count} series without any value in {columns} were left "
+                           "out: {names}.", int(missing_column.sum()),
+                           columns=joined((l for l, b in zip(labels, blank) if b), "or"),
+                           names=listed(names[missing_column])))
     begin = np.where(usable, first_valid.max(axis=1), ends)
     lead = int(np.where(usable, begin - starts[:-1], 0).sum())
     if lead:
-        notices.append(f"The first {count_of(lead, 'row')} of the series "
-                       f"{were(lead)} dropped where a column had no earlier value to fill "
-                       f"{'it' if lead == 1 else 'them'} with.")
+        notices.append(trn("The first {count} row of the series was dropped where a column had "
+                           "no earlier value to fill it with.", "The first {count} rows of the "
+                           "series were dropped where a column had no earlier value to fill "
+                           "them with.", lead))
     keep_rows = rows >= np.repeat(begin, lengths)
     kept = full[keep_rows]
     new_starts = np.concatenate([[0], np.cumsum((ends - begin)[usable])])
     gaps = np.isnan(kept).sum(axis=0)
     for label, missing in zip(labels, gaps):
         if missing:
-            notices.append(f"{count_of(int(missing), 'missing value')} in {label} "
-                           f"{were(int(missing))} filled with the previous value of the same "
-                           f"series (never from the future).")
+            notices.append(trn("{count} missing value in {column} was filled with the previous "
+                               "value of the same series (never from the future).",
+                               "{count} missing values in {column} were filled with the previous "
+                               "value of the same series (never from the future).",
+                               int(missing), column=label))
     filled = pd.DataFrame(kept).ffill().to_numpy()
     return filled, new_starts, usable, keep_rows

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
+from ..i18n import tr, trn
 from .calendar import calendar_features
 from .panel import PanelData
 
@@ -29,8 +30,8 @@ def network_rows(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: 
     parts = [(panel.values[rows] - mean[code]) / std[code]]
     if calendar:
         if panel.freq is None:
-            raise ValueError("Calendar inputs need dates, and this panel is in row order; turn "
-                             "them off or choose a time column.")
+            raise ValueError(tr("Calendar inputs need dates, and this panel is in row order; "
+                                "turn them off or choose a time column."))
         parts.append(calendar_features(panel.times[rows], panel.freq, calendar // 2))
     if ids:
         number = code if numbers is None else np.asarray(numbers)[code]
@@ -54,12 +55,19 @@ def network_future(panel: PanelData, rows, lookback: int, horizon: int, mean: np
         last = (ends[long_enough] - lookback)[:, None] + np.arange(lookback)
         s = np.flatnonzero(long_enough)
         pred[s] = np.asarray(run(rows[last]), np.float64) * std[s, :1] + mean[s, :1]
-    for count, how in ((int(seasonal.sum()), f"by seasonal naive (repeating their last season "
-                                              f"of {season} steps)"),
-                       (int((~long_enough & ~seasonal).sum()), "by repeating their last value")):
-        if count:
-            notices.append(f"{count:,} series shorter than the lookback ({lookback}) "
-                           f"{'is' if count == 1 else 'are'} forecast {how}.")
+    count = int(seasonal.sum())
+    if count:
+        notices.append(trn("{count:,} series shorter than the lookback ({lookback}) is forecast "
+                           "by seasonal naive (repeating their last season of {season} steps).",
+                           "{count:,} series shorter than the lookback ({lookback}) are forecast "
+                           "by seasonal naive (repeating their last season of {season} steps).",
+                           count, lookback=lookback, season=season))
+    count = int((~long_enough & ~seasonal).sum())
+    if count:
+        notices.append(trn("{count:,} series shorter than the lookback ({lookback}) is forecast "
+                           "by repeating their last value.", "{count:,} series shorter than the "
+                           "lookback ({lookback}) are forecast by repeating their last value.",
+                           count, lookback=lookback))
     return np.maximum(pred, floor[:, None])
 
 

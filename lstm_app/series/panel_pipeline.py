@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..i18n import tr, trn
 from ..quoting import listed
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from . import intervals
@@ -75,9 +76,9 @@ def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
     """Numbers for "auto" lookback and horizon, judged on the series of median length, and the
     panel's own columns and layout."""
     if config.known_covariates or config.holidays:
-        raise ValueError("Columns known ahead and public holidays are read for one series, not "
-                         "yet for a file of many series; leave them empty (the calendar inputs "
-                         "work for both).")
+        raise ValueError(tr("Columns known ahead and public holidays are read for one series, "
+                            "not yet for a file of many series; leave them empty (the calendar "
+                            "inputs work for both)."))
     return replace(resolve(panel.series(panel.typical()), config), id_col=panel.id_cols,
                    wide=panel.layout == "wide",  # the calendar where there are dates
                    calendar=config.calendar and panel.freq is not None)
@@ -98,7 +99,7 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     history for ``config.epochs`` more epochs (Train more)."""
     config = resolve_panel(panel, config)
     if start is not None and start.ids != panel.ids:
-        raise ValueError("This forecaster was trained on other series; load the same file.")
+        raise ValueError(tr("This forecaster was trained on other series; load the same file."))
     lookback, horizon = config.lookback, config.horizon
     device = pick_device(config.device)
     split = split_panel(panel, config.val_size, config.test_size, horizon)
@@ -115,8 +116,9 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     val_ids, val_series = span_windows(split, split.val, split.test, lookback, horizon,
                                        trainable)
     if not len(val_ids):
-        raise ValueError(f"No series has a whole horizon ({horizon}) in its validation span; "
-                         f"make the validation span larger or the horizon shorter.")
+        raise ValueError(tr("No series has a whole horizon ({horizon}) in its validation span; "
+                            "make the validation span larger or the horizon shorter.",
+                            horizon=horizon))
     check_forecast_fits(config, min(len(val_ids), 4096), device)
     # Each series equally likely, each of its windows equally likely within it.
     weights = torch.as_tensor(1.0 / np.bincount(train_series)[train_series], dtype=torch.float64)
@@ -168,7 +170,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     config, model = trained.config, trained.model
     lookback, horizon = config.lookback, config.horizon
     if trained.ids != panel.ids:
-        raise ValueError("This forecaster was trained on other series; load the same file.")
+        raise ValueError(tr("This forecaster was trained on other series; load the same file."))
     split = split_panel(panel, config.val_size, config.test_size, horizon)
     trainable, scorable = split.trainable(lookback, horizon), split.scorable(lookback, horizon)
     values = network_inputs(panel, trained.mean, trained.std, trained.calendar,
@@ -298,26 +300,36 @@ def _coverage(actual, pred, series, n, widths, std, floor) -> tuple[dict, pd.Dat
 
 
 def too_short(panel, split, lookback, horizon) -> str:
-    return (f"No series is long enough to train on: with lookback {lookback} and horizon "
-            f"{horizon} a series needs {lookback + horizon} values before its validation and "
-            f"test spans (at least {horizon} {'value' if horizon == 1 else 'values'} each), and the "
-            f"longest has "
-            f"{int((split.val - split.starts).max())} there. Upload longer series, or choose a "
-            f"shorter lookback or horizon, or smaller validation and test spans.")
+    return trn("No series is long enough to train on: with lookback {lookback} and horizon "
+               "{count} a series needs {needed} values before its validation and test spans (at "
+               "least {count} value each), and the longest has {longest} there. Upload longer "
+               "series, or choose a shorter lookback or horizon, or smaller validation and test "
+               "spans.",
+               "No series is long enough to train on: with lookback {lookback} and horizon "
+               "{count} a series needs {needed} values before its validation and test spans (at "
+               "least {count} values each), and the longest has {longest} there. Upload longer "
+               "series, or choose a shorter lookback or horizon, or smaller validation and test "
+               "spans.", horizon, lookback=lookback, needed=lookback + horizon,
+               longest=int((split.val - split.starts).max()))
 
 
 def _notices(panel, split, trainable, scorable, lookback, horizon) -> list[str]:
     notices = []
     untrained = np.flatnonzero(~trainable)
     if len(untrained):
-        notices.append(f"{len(untrained):,} of {panel.n_series:,} series are too short to train "
-                       f"on (a window needs {lookback + horizon} values before the validation "
-                       f"span): {listed([panel.ids[i] for i in untrained])}. The model still "
-                       f"forecasts those it can read {lookback} values of.")
+        notices.append(tr("{untrained:,} of {series:,} series are too short to train on (a "
+                          "window needs {needed} values before the validation span): {names}. "
+                          "The model still forecasts those it can read {lookback} values of.",
+                          untrained=len(untrained), series=panel.n_series,
+                          needed=lookback + horizon,
+                          names=listed([panel.ids[i] for i in untrained]), lookback=lookback))
     unscored = int((~scorable).sum())
     if unscored:
-        notices.append(f"{unscored:,} series {'has' if unscored == 1 else 'have'} no whole "
-                       f"horizon in the test span, or no values before the validation span "
-                       f"(they end early, start late or are short), so they are not scored.")
+        notices.append(trn("{count:,} series has no whole horizon in the test span, or no values "
+                           "before the validation span (they end early, start late or are "
+                           "short), so they are not scored.", "{count:,} series have no whole "
+                           "horizon in the test span, or no values before the validation span "
+                           "(they end early, start late or are short), so they are not scored.",
+                           unscored))
     return notices
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from safetensors.numpy import load, save
 
+from ..i18n import tr
 from .panel import LAYOUTS, PanelData, within
 from .panel_layout import MAX_SERIES
 
@@ -59,7 +60,8 @@ def panel_from_files(files: dict[str, bytes]) -> PanelData:
         arrays = load(files["panel.safetensors"])
         unit = _time_unit(files["panel.safetensors"])
     except Exception as error:  # whatever a broken or crafted file makes the readers raise
-        raise ValueError(f"The saved panel does not load ({str(error)[:80]}).") from None
+        raise ValueError(tr("The saved panel does not load ({reason}).",
+                            reason=str(error)[:80])) from None
     counts, values = arrays.get("lengths"), arrays.get("values")
     times = arrays.get("times")
     dated = meta["freq"] is not None
@@ -71,8 +73,8 @@ def panel_from_files(files: dict[str, bytes]) -> PanelData:
             and (times is None) != dated
             and (not dated or (times.dtype == np.int64 and times.shape == (len(values),))))
     if not good:
-        raise ValueError("The saved panel's rows do not match the series it names, or hold "
-                         "values that are not numbers.")
+        raise ValueError(tr("The saved panel's rows do not match the series it names, or hold "
+                            "values that are not numbers."))
     times = (pd.DatetimeIndex(times.astype(f"datetime64[{unit}]"), name=meta["time_col"]) if dated
              else pd.Index(within(counts), name="step"))
     starts = np.concatenate([[0], np.cumsum(counts)])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import sentences, tr
 from .evaluation import BASELINE_NAMES
 from .statistical import STATISTICAL
 from .panel import ranges
@@ -108,22 +109,35 @@ def verdict(summary: dict, labels: dict | None = None, why: str = "") -> str:
     recommended forecast (``why``)."""
     ref, n = summary["reference"], summary["series"]
     lstm, rule = summary["lstm"], summary[ref]
-    words = BASELINE_NAMES[ref]
-    mase = ""
+    values = dict(rule=tr(BASELINE_NAMES[ref]), beats=lstm["beats_reference"], series=n,
+                  lstm=lstm["mase"], reference=rule["mase"])
+    better = lstm_better(summary)
     if lstm["mase"] is not None and rule["mase"] is not None:
-        mase = f"; panel MASE {lstm['mase']:.2f} against {rule['mase']:.2f}"
-    better = "better" if lstm_better(summary) else "no better"
-    sentence = (f"The LSTM beats {words} on {lstm['beats_reference']:,} of {n:,} series{mase} "
-                f"(lower is better): one model for the whole panel is {better} than that rule.")
+        sentence = (tr("The LSTM beats {rule} on {beats:,} of {series:,} series; panel MASE "
+                       "{lstm:.2f} against {reference:.2f} (lower is better): one model for the "
+                       "whole panel is better than that rule.", **values) if better else
+                    tr("The LSTM beats {rule} on {beats:,} of {series:,} series; panel MASE "
+                       "{lstm:.2f} against {reference:.2f} (lower is better): one model for the "
+                       "whole panel is no better than that rule.", **values))
+    else:
+        sentence = (tr("The LSTM beats {rule} on {beats:,} of {series:,} series (lower is "
+                       "better): one model for the whole panel is better than that rule.",
+                       **values) if better else
+                    tr("The LSTM beats {rule} on {beats:,} of {series:,} series (lower is "
+                       "better): one model for the whole panel is no better than that rule.",
+                       **values))
     fitted = [k for k in STATISTICAL if k in summary and summary[k]["mase"] is not None]
     if not fitted or lstm["mase"] is None:
         return sentence
     best = min(fitted, key=lambda k: summary[k]["mase"])
     stat_mase = summary[best]["mase"]
-    than = "below" if lstm["mase"] < stat_mase else "above"
-    return (f"{sentence} Of the statistical models fitted to each series, {STATISTICAL[best]} "
-            f"did best on the test span (panel MASE {stat_mase:.2f}); the LSTM's is {than} it. "
-            f"{why}").strip()
+    values = dict(model=STATISTICAL[best], mase=stat_mase)
+    best_said = (tr("Of the statistical models fitted to each series, {model} did best on the "
+                    "test span (panel MASE {mase:.2f}); the LSTM's is below it.", **values)
+                 if lstm["mase"] < stat_mase else
+                 tr("Of the statistical models fitted to each series, {model} did best on the "
+                    "test span (panel MASE {mase:.2f}); the LSTM's is above it.", **values))
+    return sentences(sentence, best_said, why.strip())
 
 
 def _number(value: float) -> float | None:

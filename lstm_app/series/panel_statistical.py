@@ -21,9 +21,10 @@ from typing import Callable
 
 import numpy as np
 
+from ..i18n import tr
 from . import statistical_saved as saved
 from .statistical import (STATISTICAL, StatisticalForecasts, _one_model, _Stopped, _TimeUp,
-                          stopped_notice)
+                          how_notice, stopped_notice)
 
 PROBE = 3  # series fitted before a model's time for the whole panel is first projected
 MIN_VALUES = 4  # a series shorter than this keeps the rule's forecast (nothing to fit)
@@ -65,8 +66,9 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     for i, name in enumerate(STATISTICAL):
         label = STATISTICAL[name]
         if on_stage is not None:
-            on_stage(f"Fitting {label} to each of {len(fitted):,} series ({i + 1} of "
-                     f"{len(STATISTICAL)}) to score the LSTM against it")
+            on_stage(tr("Fitting {model} to each of {series:,} series ({number} of {count}) to "
+                        "score the LSTM against it", model=label, series=len(fitted),
+                        number=i + 1, count=len(STATISTICAL)))
         started = perf_counter()
         try:
             forecasts, failed, how = _one_model_each(
@@ -76,19 +78,27 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
             out.notices.append(stopped_notice(list(STATISTICAL.values())[i:]))
             break
         except _TimeUp as up:
-            would = (f" (all {len(fitted):,} series would have taken about "
-                     f"{_duration(up.args[0])})" if up.args else "")
-            out.notices.append(f"{label} was left out of the scoreboard: fitting it to each "
-                               f"series took longer than its {seconds:g}-second limit{would} "
-                               f"(Time for each statistical model).")
+            values = dict(model=label, seconds=seconds, series=len(fitted))
+            if up.args:
+                out.notices.append(tr(
+                    "{model} was left out of the scoreboard: fitting it to each series took "
+                    "longer than its {seconds:g}-second limit (all {series:,} series would have "
+                    "taken about {duration}) (Time for each statistical model).",
+                    duration=_duration(up.args[0]), **values))
+            else:
+                out.notices.append(tr(
+                    "{model} was left out of the scoreboard: fitting it to each series took "
+                    "longer than its {seconds:g}-second limit (Time for each statistical "
+                    "model).", **values))
             continue
         out.val[name], out.test[name], out.future[name] = forecasts
         out.labels[name], out.seconds[name] = label, perf_counter() - started
         if failed:
-            out.notices.append(f"{label} could not be fitted to {failed:,} of {len(fitted):,} "
-                               f"series; the simple rule stands in for it there.")
+            out.notices.append(tr("{model} could not be fitted to {failed:,} of {series:,} "
+                                  "series; the simple rule stands in for it there.", model=label,
+                                  failed=failed, series=len(fitted)))
         if how:
-            out.notices.append(f"{label} was {how}.")
+            out.notices.append(how_notice(label, how))
     else:  # every model tried (no Stop): what a reopened run reads instead of fitting
         saved.keep(out.key, out)
     return out
@@ -101,7 +111,7 @@ def _one_model_each(name, y, starts, ends, fitted, val, test, windows_of, fallba
     series it could not be fitted to, and how it was fitted. Raises _TimeUp (with the time
     projected for all series, from the ``PROBE``-th on) or _Stopped."""
     forecasts = [np.array(a, dtype=np.float64) for a in fallback]  # val, test, future
-    failed, how, warm_up = 0, "", 0.0
+    failed, how, warm_up = 0, (), 0.0
     for k, s in enumerate(fitted):
         ys, first = y[starts[s]:ends[s]], starts[s]
         v, t = windows_of[0][s], windows_of[1][s]
@@ -129,4 +139,5 @@ def _one_model_each(name, y, starts, ends, fitted, val, test, windows_of, fallba
 
 
 def _duration(seconds: float) -> str:
-    return f"{seconds / 60:.0f} minutes" if seconds >= 120 else f"{seconds:.0f} seconds"
+    return (tr("{minutes:.0f} minutes", minutes=seconds / 60) if seconds >= 120 else
+            tr("{seconds:.0f} seconds", seconds=seconds))

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from ..i18n import tr
 from ..training.checkpoint import WEIGHTS, json_bytes, load_weights, read_json
 from ..training.settings import config_from_dict
 from ..training.trainer import TrainResult
@@ -41,8 +42,8 @@ class TrainedPanel:
         config = config_from_dict(ForecastConfig, read_json(files, "config.json"),
                                   "The saved settings (config.json)")
         if "auto" in (config.lookback, config.horizon, config.season_anchor):
-            raise ValueError("The saved settings leave the lookback or horizon on auto; a "
-                             "trained forecaster has numbers for both.")
+            raise ValueError(tr("The saved settings leave the lookback or horizon on auto; a "
+                                "trained forecaster has numbers for both."))
         saved = read_json(files, "scalers.json")
         columns = 1 + len(config.covariates)
         try:
@@ -57,10 +58,10 @@ class TrainedPanel:
         except (KeyError, TypeError, ValueError):
             usable = False
         if not usable:
-            raise ValueError(f"The saved scalers (scalers.json) do not hold the series' names, "
-                             f"and a mean and a positive spread for each series and each of its "
-                             f"{columns} columns.")
+            raise ValueError(tr("The saved scalers ({file}) do not hold the series' names, and a "
+                                "mean and a positive spread for each series and each of its "
+                                "{count} columns.", file="scalers.json", count=columns))
         if WEIGHTS not in files:
-            raise ValueError("The weights (weights.safetensors) are missing.")
+            raise ValueError(tr("The weights ({file}) are missing.", file=WEIGHTS))
         model = load_weights(lambda: build_forecaster(config, len(ids), calendar), files[WEIGHTS])
         return cls(config, model, mean, std, ids, calendar, training)

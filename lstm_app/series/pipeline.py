@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..i18n import sentences, tr
 from .memory import check_forecast_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from . import evaluation
@@ -106,8 +107,9 @@ def resolve(series: SeriesData, config: ForecastConfig) -> ForecastConfig:
         anchor = series.season_length if (series.season_length or 0) > 1 else 0
         anchor = anchor if anchor <= lookback else 0
     elif anchor > lookback:
-        raise ValueError(f"The season anchor ({anchor} steps) reaches further back than the "
-                         f"lookback ({lookback}); make the lookback at least {anchor}.")
+        raise ValueError(tr("The season anchor ({anchor} steps) reaches further back than the "
+                            "lookback ({lookback}); make the lookback at least {anchor}.",
+                            anchor=anchor, lookback=lookback))
     return replace(config, lookback=lookback, horizon=horizon, season_anchor=int(anchor),
                    value_col=series.value_col,
                    time_col=series.time_col, covariates=tuple(series.covariates),
@@ -176,8 +178,8 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
     """Train a forecaster on ``series``; with ``start``, go on from its weights, scaler and
     history for ``config.epochs`` more epochs (Train more)."""
     if config.id_embedding:
-        raise ValueError("A series embedding is for a file of many series (choose its id "
-                         "columns, or every column a series); set it to 0 for one series.")
+        raise ValueError(tr("A series embedding is for a file of many series (choose its id "
+                            "columns, or every column a series); set it to 0 for one series."))
     config = resolve(series, config)
     lookback, horizon = config.lookback, config.horizon
     names = start.inputs if start is not None else input_names(series, config)
@@ -273,9 +275,9 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
                for name, pred in found.future.items()}
     scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
     if stat.val:
-        verdict = (scoreboard.verdict(test_row, baseline_rows, found.labels,
-                                      evaluation.rules(series.season_length, series.freq))
-                   + " " + why)
+        verdict = sentences(scoreboard.verdict(test_row, baseline_rows, found.labels,
+                                               evaluation.rules(series.season_length,
+                                                                series.freq)), why)
     else:
         verdict = evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
     return ForecastResult(
@@ -285,7 +287,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         test=test_row, baselines=baseline_rows,
         test_scaled=evaluation.scaled_errors(scaled(test_actual), scaled(test_pred)),
         interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths, floor),
-        verdict=verdict + _fragile(len(series.frame), w.split),
+        verdict=sentences(verdict, _fragile(len(series.frame), w.split)),
         backtest=backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds,
                                  widths, floor),
         forecast=futures[recommended], widths=widths,
@@ -297,8 +299,8 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
 def _floor_notice(floor: float | None, pred: np.ndarray, widths: dict) -> list[str]:
     if floor is None or not any((pred - w < floor).any() for w in widths.values()):
         return []
-    return ["The series is never negative in its training span, so forecasts and interval "
-            "bounds below zero are raised to zero."]
+    return [tr("The series is never negative in its training span, so forecasts and interval "
+               "bounds below zero are raised to zero.")]
 
 
 def with_method(result: ForecastResult, method: str) -> pd.DataFrame:
@@ -311,8 +313,9 @@ def _fragile(rows: int, split: Split) -> str:
     test_rows = split.test[1] - split.test[0]
     if rows >= SHORT_SERIES and test_rows >= SHORT_TEST_SPAN:
         return ""
-    return (f" Your data is short ({rows} values, {test_rows} of them in the test span), so "
-            f"this verdict is fragile: a few unusual values could change it.")
+    return tr("Your data is short ({rows} values, {test} of them in the test span), so this "
+              "verdict is fragile: a few unusual values could change it.", rows=rows,
+              test=test_rows)
 
 
 def run_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
@@ -323,12 +326,16 @@ def run_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
 
 def _check_columns(config: ForecastConfig, series: SeriesData, inputs: tuple[str, ...]) -> None:
     if (series.value_col, tuple(series.covariates)) != (config.value_col, config.covariates):
-        extra = f" with {', '.join(config.covariates)}" if config.covariates else ""
-        raise ValueError(f"This forecaster was trained on the column '{config.value_col}'{extra}; "
-                         f"choose the same columns to score it.")
+        if config.covariates:
+            raise ValueError(tr("This forecaster was trained on the column '{column}' with "
+                                "{covariates}; choose the same columns to score it.",
+                                column=config.value_col,
+                                covariates=", ".join(config.covariates)))
+        raise ValueError(tr("This forecaster was trained on the column '{column}'; choose the "
+                            "same columns to score it.", column=config.value_col))
     if len(inputs) > 1 + len(config.covariates) and series.freq is None:
-        raise ValueError("This forecaster read other inputs from the dates (the calendar, the "
-                         "holidays) than these data give; choose the same data to score it.")
+        raise ValueError(tr("This forecaster read other inputs from the dates (the calendar, the "
+                            "holidays) than these data give; choose the same data to score it."))
 
 
 def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
@@ -337,11 +344,14 @@ def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
     notices = list(series.notices)
     if {"lookback", "horizon"} & set(config.suggested):
         season = series.season_length
-        why = f"the detected season of {season} steps" if season else "the length of the data"
-        notices.append(f"Lookback {config.lookback} and horizon {config.horizon} were chosen "
-                       f"from {why}.")
+        values = dict(lookback=config.lookback, horizon=config.horizon, season=season)
+        notices.append(tr("Lookback {lookback} and horizon {horizon} were chosen from the "
+                          "detected season of {season} steps.", **values) if season else
+                       tr("Lookback {lookback} and horizon {horizon} were chosen from the length "
+                          "of the data.", **values))
     if training.best_epoch == 0:
-        notices.append("The model was stopped before it finished one epoch, so it is untrained.")
+        notices.append(tr("The model was stopped before it finished one epoch, so it is "
+                          "untrained."))
     if config.calendar:
         read = sum(name in CALENDAR_NAMES for name in inputs) // 2
         notices += [n for n in [calendar_left_out(series.freq, read)] if n]

@@ -10,6 +10,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr
 from .loading import SeriesData
 
 FILES = ("data.csv", "series.json")
@@ -49,12 +50,13 @@ def series_from_files(files: dict[str, bytes]) -> SeriesData:
                       numeric_columns=tuple(meta["numeric_columns"]))
         series = SeriesData(**values)
     except Exception as error:  # whatever a broken or crafted file makes pandas raise
-        raise ValueError(f"The saved series does not load ({str(error)[:80]}).") from None
+        raise ValueError(tr("The saved series does not load ({reason}).",
+                            reason=str(error)[:80])) from None
     if len(series.frame) < 2 or not np.isfinite(series.frame.to_numpy()).all():
-        raise ValueError("The saved series has fewer than two rows, or values that are not "
-                         "numbers.")
+        raise ValueError(tr("The saved series has fewer than two rows, or values that are not "
+                            "numbers."))
     if series.value_col not in frame or not set(series.covariates) <= set(frame.columns):
-        raise ValueError("The saved series lacks the columns it names.")
+        raise ValueError(tr("The saved series lacks the columns it names."))
     return series
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..i18n import sentences, tr
 from .metrics import Scores, mae
 from .statistical import STATISTICAL, StatisticalForecasts
 
@@ -47,7 +48,7 @@ def methods(lstm_val: np.ndarray, lstm_test: np.ndarray, lstm_future: np.ndarray
         for span in ("val", "test", "future"):
             forecasts = getattr(out, span)
             forecasts[COMBINATION] = (forecasts[LSTM] + forecasts[best]) / 2
-        out.labels[COMBINATION] = f"mean of the LSTM and {STATISTICAL[best]}"
+        out.labels[COMBINATION] = tr("mean of the LSTM and {model}", model=STATISTICAL[best])
     return out
 
 
@@ -56,13 +57,14 @@ def recommend(found: Methods, val_actual: np.ndarray) -> tuple[str, str]:
     errors = {name: mae(val_actual, pred) for name, pred in found.val.items()}
     best = min(errors, key=errors.get)
     if len(errors) == 1:
-        return best, ("The forecast is the LSTM's: no statistical model was fitted to compare it "
-                      "with.")
+        return best, tr("The forecast is the LSTM's: no statistical model was fitted to compare "
+                        "it with.")
     runner = min((n for n in errors if n != best), key=errors.get)
     gap = (errors[runner] - errors[best]) / errors[runner] if errors[runner] > 0 else 0.0
-    return best, (f"Recommended: {found.labels[best]}, whose forecasts were closest to what "
-                  f"happened on the validation span ({gap:.0%} closer than the next, "
-                  f"{found.labels[runner]}); it was chosen before the test span was looked at.")
+    return best, tr("Recommended: {method}, whose forecasts were closest to what happened on "
+                    "the validation span ({gap:.0%} closer than the next, {runner}); it was "
+                    "chosen before the test span was looked at.", method=found.labels[best],
+                    gap=gap, runner=found.labels[runner])
 
 
 def verdict(lstm: Scores, rows: dict[str, Scores], labels: dict[str, str],
@@ -70,21 +72,24 @@ def verdict(lstm: Scores, rows: dict[str, Scores], labels: dict[str, str],
     """The best method on the test span in one sentence, and what to do when it is not the
     LSTM. ``rows`` holds every other method's test scores; ``labels`` names the statistical
     models and the combination, ``rules`` says what each simple rule does."""
-    name = lambda n: (f"the {labels[n]}" if n == COMBINATION else STATISTICAL.get(n)
-                      or f"simply {rules[n]}")
+    name = lambda n: (tr("the {method}", method=labels[n]) if n == COMBINATION
+                      else STATISTICAL.get(n) or tr("simply {rule}", rule=rules[n]))
     best = min(rows, key=lambda n: rows[n].mae)
     best_mae, lstm_mae = rows[best].mae, lstm.mae
     others = len(rows)
     if abs(lstm_mae - best_mae) <= NEAR * max(lstm_mae, best_mae):
-        return (f"On the test span the LSTM's forecasts were as close to what happened as those "
-                f"of {name(best)} (within 1%), the best of the {others} other methods.")
+        return tr("On the test span the LSTM's forecasts were as close to what happened as "
+                  "those of {method} (within 1%), the best of the {others} other methods.",
+                  method=name(best), others=others)
     if lstm_mae < best_mae:
         gain = (best_mae - lstm_mae) / best_mae
-        return (f"The LSTM was the best method on the test span: its forecasts were {gain:.0%} "
-                f"closer to what happened than those of {name(best)}, the best of the "
-                f"{others} others.")
+        return tr("The LSTM was the best method on the test span: its forecasts were {gain:.0%} "
+                  "closer to what happened than those of {method}, the best of the {others} "
+                  "others.", gain=gain, method=name(best), others=others)
     gap = (lstm_mae - best_mae) / lstm_mae if lstm_mae > 0 else 0.0
     first = name(best)[0].upper() + name(best)[1:]
-    return (f"{first} was {gap:.0%} better than the LSTM on the test span. To improve the LSTM, "
-            f"give it a longer lookback, more epochs or a smaller model; the forecast to use "
-            f"is chosen on the validation span, not on this one.")
+    return sentences(
+        tr("{method} was {gap:.0%} better than the LSTM on the test span.", method=first,
+           gap=gap),
+        tr("To improve the LSTM, give it a longer lookback, more epochs or a smaller model; the "
+           "forecast to use is chosen on the validation span, not on this one."))

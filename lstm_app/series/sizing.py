@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import torch
 
+from ..i18n import sentences, tr
 from .loading import SeriesData
 from .known import input_names
 from .model import build_forecaster, count_parameters
@@ -82,9 +83,12 @@ def suggested_config(series: SeriesData | PanelData, given: dict | None = None) 
 
 def size_advice(weights: int, windows: int, num_layers: int) -> tuple[str, str]:
     """("ok" | "too_big", one plain sentence) on the weights against the training windows."""
-    head = f"The network has **{weights:,}** weights to learn from **{windows:,}** training windows."
+    head = tr("The network has **{weights:,}** weights to learn from **{windows:,}** training "
+              "windows.", weights=weights, windows=windows)
     if not windows or weights <= TOO_BIG * windows:
         return "ok", head
-    fewer = "fewer hidden units or a single layer" if num_layers > 1 else "fewer hidden units"
-    return "too_big", (f"{head} That is far too large for this data: it can memorise instead "
-                       f"of learn. Try {fewer}.")
+    advice = (tr("That is far too large for this data: it can memorise instead of learn. Try "
+                 "fewer hidden units or a single layer.") if num_layers > 1 else
+              tr("That is far too large for this data: it can memorise instead of learn. Try "
+                 "fewer hidden units."))
+    return "too_big", sentences(head, advice)

@@ -30,6 +30,8 @@ from typing import Callable
 
 import numpy as np
 
+from ..i18n import tr, trn
+
 STATISTICAL = {"auto_ets": "AutoETS", "auto_theta": "AutoTheta", "auto_arima": "AutoARIMA"}
 LONG_SEASON = 24
 ARIMA_ROWS = 1_000
@@ -45,9 +47,22 @@ class _Stopped(Exception):
 
 
 def stopped_notice(labels: list[str]) -> str:
-    names = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
-    return (f"{names} {'was' if len(labels) == 1 else 'were'} left out of the scoreboard: "
-            f"Stop was pressed while the statistical models were being fitted.")
+    names = (tr("{names} and {name}", names=", ".join(labels[:-1]), name=labels[-1])
+             if len(labels) > 1 else labels[0])
+    return trn("{names} was left out of the scoreboard: Stop was pressed while the statistical "
+               "models were being fitted.", "{names} were left out of the scoreboard: Stop was "
+               "pressed while the statistical models were being fitted.", len(labels),
+               names=names)
+
+
+def how_notice(label: str, how: tuple) -> str:
+    """How the model ``label`` was fitted when that is not plain (``how`` from _one_model)."""
+    kind, number = how
+    if kind == "mstl":
+        return tr("{model} was fitted to the series less its {steps}-step season (MSTL), which "
+                  "is repeated.", model=label, steps=number)
+    return tr("{model} was fitted to the last {count:,} values before each span.", model=label,
+              count=number)
 
 
 @dataclass
@@ -71,23 +86,21 @@ class StatisticalForecasts:
 
 def model_for(name: str, season: int | None):
     """The statsforecast model ``name`` for a series with this season (None or 1: none), and
-    how it is fitted when that is not plain ("" when it is)."""
+    how it is fitted when that is not plain (``how_notice`` says it; () when it is)."""
     from statsforecast.models import MSTL, AutoARIMA, AutoETS, AutoTheta
 
     m = season if season and season > 1 else 1
     if name == "auto_theta":
-        return AutoTheta(season_length=m), ""
+        return AutoTheta(season_length=m), ()
     long = m > LONG_SEASON
     if name == "auto_ets":
         if long:
-            return (MSTL(season_length=m, trend_forecaster=AutoETS(model="ZZN")),
-                    f"fitted to the series less its {m}-step season (MSTL), which is repeated")
-        return AutoETS(season_length=m), ""
+            return MSTL(season_length=m, trend_forecaster=AutoETS(model="ZZN")), ("mstl", m)
+        return AutoETS(season_length=m), ()
     if name == "auto_arima":
         if long:
-            return (MSTL(season_length=m, trend_forecaster=AutoARIMA()),
-                    f"fitted to the series less its {m}-step season (MSTL), which is repeated")
-        return AutoARIMA(season_length=m), ""
+            return MSTL(season_length=m, trend_forecaster=AutoARIMA()), ("mstl", m)
+        return AutoARIMA(season_length=m), ()
     raise ValueError(f"There is no statistical model {name!r}.")
 
 
@@ -113,8 +126,8 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
     for i, name in enumerate(STATISTICAL):
         label = STATISTICAL[name]
         if on_stage is not None:
-            on_stage(f"Fitting {label} ({i + 1} of {len(STATISTICAL)}) to score the LSTM "
-                     f"against it")
+            on_stage(tr("Fitting {model} ({number} of {count}) to score the LSTM against it",
+                        model=label, number=i + 1, count=len(STATISTICAL)))
         started = time.perf_counter()
         try:
             val, test, future, how = _one_model(name, y, val_origins, test_origins, horizon,
@@ -123,24 +136,26 @@ def statistical_forecasts(y: np.ndarray, val_origins: np.ndarray, test_origins: 
             out.notices.append(stopped_notice(list(STATISTICAL.values())[i:]))
             break
         except _TimeUp:
-            out.notices.append(f"{label} was left out of the scoreboard: fitting and applying "
-                               f"it at every origin took longer than its {seconds:g}-second "
-                               f"limit (Time for each statistical model).")
+            out.notices.append(tr("{model} was left out of the scoreboard: fitting and applying "
+                                  "it at every origin took longer than its {seconds:g}-second "
+                                  "limit (Time for each statistical model).", model=label,
+                                  seconds=seconds))
             continue
         except Exception as error:  # statsforecast's own refusals: too short, constant, …
             reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else \
                 type(error).__name__
-            out.notices.append(f"{label} was left out of the scoreboard: it could not be fitted "
-                               f"to this series ({reason}).")
+            out.notices.append(tr("{model} was left out of the scoreboard: it could not be "
+                                  "fitted to this series ({reason}).", model=label,
+                                  reason=reason))
             continue
         if not all(np.isfinite(a).all() for a in (val, test, future)):
-            out.notices.append(f"{label} was left out of the scoreboard: its forecasts were not "
-                               f"all numbers on this series.")
+            out.notices.append(tr("{model} was left out of the scoreboard: its forecasts were "
+                                  "not all numbers on this series.", model=label))
             continue
         out.val[name], out.test[name], out.future[name] = val, test, future
         out.labels[name], out.seconds[name] = label, time.perf_counter() - started
         if how:
-            out.notices.append(f"{label} was {how}.")
+            out.notices.append(how_notice(label, how))
     else:  # every model tried (no Stop): what a reopened run reads instead of fitting
         saved.keep(out.key, out)
     return out
@@ -184,5 +199,5 @@ def _one_model(name, y, val_origins, test_origins, horizon, season, deadline, st
         model, how = fitted(len(y))  # the forecast after the last value reads every value
         future = applied(model, len(y))
     if arima and (int(test_origins[0]) if len(test_origins) else len(y)) > fit_rows:
-        how = f"fitted to the last {fit_rows:,} values before each span"
+        how = ("last", fit_rows)
     return spans[0], spans[1], future, how

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from ..i18n import tr
 from ..training.checkpoint import WEIGHTS, json_bytes, load_weights, read_json
 from ..training.settings import config_from_dict
 from ..training.trainer import TrainResult
@@ -52,8 +53,8 @@ class TrainedForecaster:
             values.setdefault("calendar", False)  # saved before the calendar existed
         config = config_from_dict(ForecastConfig, values, "The saved settings (config.json)")
         if "auto" in (config.lookback, config.horizon, config.season_anchor):
-            raise ValueError("The saved settings leave the lookback or horizon on auto; a "
-                             "trained forecaster has numbers for both.")
+            raise ValueError(tr("The saved settings leave the lookback or horizon on auto; a "
+                                "trained forecaster has numbers for both."))
         columns = (config.value_col, *config.covariates)
         inputs = columns
         try:
@@ -71,10 +72,11 @@ class TrainedForecaster:
         except (KeyError, TypeError, ValueError, AttributeError):
             usable = False
         if not usable:
-            raise ValueError(f"The saved scaler (scaler.json) does not hold a mean and a positive "
-                             f"spread for each of the {len(inputs)} input columns.")
+            raise ValueError(tr("The saved scaler ({file}) does not hold a mean and a positive "
+                                "spread for each of the {count} input columns.",
+                                file="scaler.json", count=len(inputs)))
         if WEIGHTS not in files:
-            raise ValueError("The weights (weights.safetensors) are missing.")
+            raise ValueError(tr("The weights ({file}) are missing.", file=WEIGHTS))
         model = load_weights(lambda: build_single(config, inputs), files[WEIGHTS])
         return cls(config, model, scaler, training, inputs)
 

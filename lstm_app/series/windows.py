@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import tr
+
 if TYPE_CHECKING:  # only named in annotations: loading a series needs no PyTorch
     import torch
 
@@ -37,7 +39,7 @@ class Split:
 def rows_for(size: float, n_rows: int) -> int:
     """A span size given as a fraction below 1 of the rows, or as a number of rows."""
     if size < 0:
-        raise ValueError(f"A split size cannot be negative (got {size:g}).")
+        raise ValueError(tr("A split size cannot be negative (got {size:g}).", size=size))
     return int(round(size * n_rows)) if size < 1 else int(size)
 
 
@@ -51,23 +53,27 @@ def split_rows(n_rows: int, val_size: float, test_size: float, lookback: int, ho
     """Split ``n_rows`` chronologically; validation and test each get at least ``horizon`` rows."""
     need = minimum_rows(lookback, horizon)
     if n_rows < need:
-        raise ValueError(
-            f"The column '{column}' has {n_rows} numeric values; with lookback {lookback} and "
-            f"horizon {horizon} at least {need} are needed.")
+        raise ValueError(tr(
+            "The column '{column}' has {rows} numeric values; with lookback {lookback} and "
+            "horizon {horizon} at least {needed} are needed.", column=column, rows=n_rows,
+            lookback=lookback, horizon=horizon, needed=need))
     notices = []
     n_val, n_test = rows_for(val_size, n_rows), rows_for(test_size, n_rows)
-    for label, size in (("validation", n_val), ("test", n_test)):
-        if size < horizon:
-            notices.append(f"The {label} span was raised to {horizon} rows so that it holds at "
-                           f"least one full horizon.")
+    if n_val < horizon:
+        notices.append(tr("The validation span was raised to {horizon} rows so that it holds at "
+                          "least one full horizon.", horizon=horizon))
+    if n_test < horizon:
+        notices.append(tr("The test span was raised to {horizon} rows so that it holds at least "
+                          "one full horizon.", horizon=horizon))
     n_val, n_test = max(n_val, horizon), max(n_test, horizon)
     n_train = n_rows - n_val - n_test
     if n_train < lookback + horizon:
-        raise ValueError(
-            f"With {n_rows} rows, a validation span of {n_val} and a test span of {n_test} leave "
-            f"{max(n_train, 0)} rows for training, but lookback {lookback} plus horizon {horizon} "
-            f"needs {lookback + horizon}; make the validation or test span smaller, or the "
-            f"lookback shorter.")
+        raise ValueError(tr(
+            "With {rows} rows, a validation span of {val} and a test span of {test} leave "
+            "{train} rows for training, but lookback {lookback} plus horizon {horizon} needs "
+            "{needed}; make the validation or test span smaller, or the lookback shorter.",
+            rows=n_rows, val=n_val, test=n_test, train=max(n_train, 0), lookback=lookback,
+            horizon=horizon, needed=lookback + horizon))
     return Split((0, n_train), (n_train, n_train + n_val), (n_train + n_val, n_rows)), notices
 
 

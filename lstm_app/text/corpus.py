@@ -15,13 +15,14 @@ from pathlib import Path
 import numpy as np
 
 from ..encodings import NOTICES, decode_legacy
+from ..i18n import N_, tr
 
-EMPTY = "The file is empty; choose a .txt file with some text in it."
-WHITESPACE_ONLY = "The file holds only spaces and line breaks; choose a .txt file with some text in it."
-BINARY = ("This file is not text (it looks binary); save your text as a plain .txt file (UTF-8) "
+EMPTY = N_("The file is empty; choose a .txt file with some text in it.")
+WHITESPACE_ONLY = N_("The file holds only spaces and line breaks; choose a .txt file with some text in it.")
+BINARY = N_("This file is not text (it looks binary); save your text as a plain .txt file (UTF-8) "
           "and upload that.")
 CP1252_NOTICE = NOTICES["cp1252"]
-NO_SPACES_NOTICE = ("This text has almost no spaces between words (as in Chinese or Japanese), so it is "
+NO_SPACES_NOTICE = N_("This text has almost no spaces between words (as in Chinese or Japanese), so it is "
                     "read character by character instead of word by word.")
 
 UNKNOWN_CHAR = "\ufffd"  # what an unknown id decodes to, at both levels
@@ -46,7 +47,7 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
     else:
         data = bytes(source.read())
     if not data:
-        raise ValueError(EMPTY)
+        raise ValueError(tr(EMPTY))
 
     notices: list[str] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 BOM; NULs are normal here
@@ -61,13 +62,13 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
             text, notice = decode_legacy(data)
             notices.append(notice)
     if text is None or _looks_binary(text):
-        raise ValueError(BINARY)
+        raise ValueError(tr(BINARY))
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text:
-        raise ValueError(EMPTY)
+        raise ValueError(tr(EMPTY))
     if not text.strip():
-        raise ValueError(WHITESPACE_ONLY)
+        raise ValueError(tr(WHITESPACE_ONLY))
     return text, notices
 
 
@@ -212,7 +213,7 @@ def make_vocab(text: str, level: str, max_size: int = 10000) -> tuple[CharVocab 
     letters = [c for c in text if c.isalpha()]
     unspaced = sum(1 for c in letters if UNSPACED_SCRIPTS.match(c))
     if text and (spaces < MIN_SPACES_PER_CHAR * len(text) or unspaced > 0.5 * len(letters)):
-        return CharVocab().fit(text), [NO_SPACES_NOTICE]
+        return CharVocab().fit(text), [tr(NO_SPACES_NOTICE)]
     return WordVocab(max_size=max_size).fit(text), []
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import torch
 
+from ..i18n import N_
 from ..training.memory import (FEWER, available_bytes, check_fits, halvings, machine,
                                recurrent_reading, recurrent_training, total_bytes)
 from .model import build_language_model
@@ -34,6 +35,6 @@ def check_text_fits(config, vocab_size: int, val_streams: int, device: torch.dev
                {batch: text_training_bytes(replace(config, batch_size=batch), vocab_size,
                                            val_streams)
                 for batch in halvings(config.batch_size)},
-               FEWER + ("shorter chunks (sequence length)",)
-               + (("fewer words in the vocabulary",) if config.level == "word" else ()),
+               FEWER + (N_("shorter chunks (sequence length)"),)
+               + ((N_("fewer words in the vocabulary"),) if config.level == "word" else ()),
                machine(device))

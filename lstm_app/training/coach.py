@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..i18n import sentences, tr
 from .trainer import EpochRecord
 
 RISING_EPOCHS = 3        # validation above its best for this many epochs at the end: overfitting
@@ -43,7 +44,7 @@ class Diagnosis:
 def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = "completed",
              weights: int | None = None, examples: int | None = None,
              too_big_ratio: float | None = None, beats_simple_rules: bool | None = None,
-             best_rule: str = "the best simple rule",
+             best_rule: str = "",
              season: int | None = None, tiny: str = "",
              best_statistical: str = "") -> list[Diagnosis]:
     """What the curves say, most urgent first. ``settings`` holds the run's hidden_size,
@@ -52,6 +53,7 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
     the data when it is too small to learn anything but by heart (e.g. "1,936 characters");
     ``best_statistical`` names the statistical model that beat the LSTM on the test span, if
     one did."""
+    best_rule = best_rule or tr("the best simple rule")
     found = []
     found += _diverging(history, settings, stop_reason)
     if not found:
@@ -92,10 +94,10 @@ def _diverging(history, settings, stop_reason) -> list[Diagnosis]:
         return []
     lr = settings["lr"]
     return [Diagnosis(
-        "diverging", "Training is blowing up",
-        "The loss jumped to huge values (or to 'not a number'): the learning steps are so big "
-        "that each one overshoots. A smaller learning rate makes them careful again.",
-        {"lr": _round(lr / 3)}, f"learning rate {lr:g} → {_round(lr / 3):g}")]
+        "diverging", tr("Training is blowing up"),
+        tr("The loss jumped to huge values (or to 'not a number'): the learning steps are so "
+           "big that each one overshoots. A smaller learning rate makes them careful again."),
+        {"lr": _round(lr / 3)}, tr("learning rate {old:g} → {new:g}", old=lr, new=_round(lr / 3)))]
 
 
 def _overfitting(history, settings) -> list[Diagnosis]:
@@ -109,27 +111,28 @@ def _overfitting(history, settings) -> list[Diagnosis]:
     if since < RISING_EPOCHS or not rose or train[-1] > train[best] * (1 - OVERFIT_FALL):
         return []
     dropout = settings.get("dropout", 0.0)
-    explanation = (f"From epoch {history[best].epoch} on, the validation loss rose while the "
-                   f"training loss kept falling: the network is memorising the training data "
-                   f"instead of learning what carries over to new data. ")
+    explanation = tr("From epoch {epoch} on, the validation loss rose while the training loss "
+                     "kept falling: the network is memorising the training data instead of "
+                     "learning what carries over to new data.", epoch=history[best].epoch)
     if dropout < MAX_DROPOUT:
         new = round(min(MAX_DROPOUT, dropout + 0.2), 2)
-        return [Diagnosis("overfitting", "The model is overfitting",
-                          explanation + "More dropout switches off more of it at random while "
-                                        "it trains, so it cannot lean on memorised details.",
-                          {"dropout": new}, f"dropout {dropout:g} → {new:g}")]
-    return [_halve("overfitting", "The model is overfitting",
-                   explanation + "Dropout is already high; a smaller network has less room "
-                                 "to memorise.", settings)]
+        return [Diagnosis("overfitting", tr("The model is overfitting"),
+                          sentences(explanation, tr(
+                              "More dropout switches off more of it at random while it trains, "
+                              "so it cannot lean on memorised details.")),
+                          {"dropout": new}, tr("dropout {old:g} → {new:g}", old=dropout, new=new))]
+    return [_halve("overfitting", tr("The model is overfitting"),
+                   sentences(explanation, tr("Dropout is already high; a smaller network has "
+                                             "less room to memorise.")), settings)]
 
 
 def _too_big(settings, weights, examples, ratio) -> list[Diagnosis]:
     if not weights or not examples or ratio is None or weights <= ratio * examples:
         return []
-    return [_halve("too_big", "The model is far too large for this data",
-                   f"It has {weights:,} weights for {examples:,} training examples: enough to "
-                   f"memorise them one by one. Fewer hidden units make it learn patterns "
-                   f"instead.", settings)]
+    return [_halve("too_big", tr("The model is far too large for this data"),
+                   tr("It has {weights:,} weights for {examples:,} training examples: enough to "
+                      "memorise them one by one. Fewer hidden units make it learn patterns "
+                      "instead.", weights=weights, examples=examples), settings)]
 
 
 def _by_heart(found: list[Diagnosis], history, tiny: str) -> list[Diagnosis]:
@@ -139,15 +142,16 @@ def _by_heart(found: list[Diagnosis], history, tiny: str) -> list[Diagnosis]:
         return found
     scored = [h for h in history if h.val_loss is not None]
     best = min(scored, key=lambda h: h.val_loss) if scored else None
-    when = (f" Its score on the held-out part was best at epoch {best.epoch} "
-            f"({best.val_loss:.3f}) and worsened as it memorised ({scored[-1].val_loss:.3f} at "
-            f"the end)." if best is not None and scored[-1].val_loss > best.val_loss * 1.05 else "")
+    when = (tr("Its score on the held-out part was best at epoch {epoch} ({best:.3f}) and "
+               "worsened as it memorised ({last:.3f} at the end).", epoch=best.epoch,
+               best=best.val_loss, last=scored[-1].val_loss)
+            if best is not None and scored[-1].val_loss > best.val_loss * 1.05 else "")
     return [d for d in found if d.kind not in ("overfitting", "too_big")] + [Diagnosis(
-        "by_heart", "Your data is too small to learn more than by heart",
-        f"With only {tiny} to learn from, any network memorises them: that is what this demo "
-        f"shows, and no setting changes it.{when} To learn patterns that carry over to new "
-        f"data, give it more: for a text, a few thousand characters at least, better tens of "
-        f"thousands.")]
+        "by_heart", tr("Your data is too small to learn more than by heart"),
+        sentences(tr("With only {data} to learn from, any network memorises them: that is what "
+                     "this demo shows, and no setting changes it.", data=tiny), when,
+                  tr("To learn patterns that carry over to new data, give it more: for a text, "
+                     "a few thousand characters at least, better tens of thousands.")))]
 
 
 def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
@@ -162,17 +166,17 @@ def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
     if stop_reason == "time_budget" and minutes:
         more = _round(minutes * 2)
         return [Diagnosis(
-            "underfitting", "It was still learning when its time ran out",
-            "Both losses were still falling when the time budget ended training: the network "
-            "has not learnt all it can yet. More time lets it go on (early stopping ends it "
-            "when it stops improving).",
-            {"minutes": more}, f"time budget {minutes:g} → {more:g} minutes")]
+            "underfitting", tr("It was still learning when its time ran out"),
+            tr("Both losses were still falling when the time budget ended training: the network "
+               "has not learnt all it can yet. More time lets it go on (early stopping ends it "
+               "when it stops improving)."),
+            {"minutes": more}, tr("time budget {old:g} → {new:g} minutes", old=minutes, new=more))]
     epochs = settings["epochs"]
     return [Diagnosis(
-        "underfitting", "It was still learning when training ended",
-        "Both losses were still falling at the last epoch: the network has not learnt all it "
-        "can yet. More epochs let it go on (early stopping ends it when it stops improving).",
-        {"epochs": epochs * 2}, f"epochs {epochs} → {epochs * 2}")]
+        "underfitting", tr("It was still learning when training ended"),
+        tr("Both losses were still falling at the last epoch: the network has not learnt all it "
+           "can yet. More epochs let it go on (early stopping ends it when it stops improving)."),
+        {"epochs": epochs * 2}, tr("epochs {old} → {new}", old=epochs, new=epochs * 2))]
 
 
 def _plateau(history, settings) -> list[Diagnosis]:
@@ -189,10 +193,10 @@ def _plateau(history, settings) -> list[Diagnosis]:
         return []  # it was still falling in the second half: slow, not stuck
     lr = settings["lr"]
     return [Diagnosis(
-        "plateau", "Training got stuck on a plateau",
-        "The validation loss stopped moving early, not far below where it started: the steps "
-        "may be too small to get anywhere. A larger learning rate takes bigger steps.",
-        {"lr": _round(lr * 3)}, f"learning rate {lr:g} → {_round(lr * 3):g}")]
+        "plateau", tr("Training got stuck on a plateau"),
+        tr("The validation loss stopped moving early, not far below where it started: the steps "
+           "may be too small to get anywhere. A larger learning rate takes bigger steps."),
+        {"lr": _round(lr * 3)}, tr("learning rate {old:g} → {new:g}", old=lr, new=_round(lr * 3)))]
 
 
 def _flat(tail: list[float]) -> bool:
@@ -202,28 +206,32 @@ def _flat(tail: list[float]) -> bool:
 
 def _no_better(settings, season, rule: str, statistical: str = "") -> list[Diagnosis]:
     lookback = settings.get("lookback")
-    title = "A simple rule forecasts better than the LSTM"
-    explanation = (f"On the test span the LSTM did worse than simply {rule}, so that rule is "
-                   f"the better forecast for now. ")
+    title = tr("A simple rule forecasts better than the LSTM")
+    explanation = tr("On the test span the LSTM did worse than simply {rule}, so that rule is the "
+                     "better forecast for now.", rule=rule)
     if statistical:
-        title = f"{statistical} forecasts better than the LSTM"
-        explanation = (f"On the test span the LSTM beat the simple rules but not {statistical}, "
-                       f"a statistical model fitted in seconds. The recommended forecast "
-                       f"already takes whichever did best on the validation span. ")
+        title = tr("{model} forecasts better than the LSTM", model=statistical)
+        explanation = sentences(
+            tr("On the test span the LSTM beat the simple rules but not {model}, a statistical "
+               "model fitted in seconds.", model=statistical),
+            tr("The recommended forecast already takes whichever did best on the validation "
+               "span."))
     if season and isinstance(lookback, int) and lookback < 2 * season:
         return [Diagnosis("no_better", title,
-                          explanation + "Its window is shorter than two seasons, so it cannot "
-                                        "see a whole season repeat; a longer lookback can.",
-                          {"lookback": 2 * season}, f"lookback {lookback} → {2 * season}")]
-    return [_halve("no_better", title, explanation + "A smaller network often forecasts short series better.",
-                   settings)]
+                          sentences(explanation, tr(
+                              "Its window is shorter than two seasons, so it cannot see a whole "
+                              "season repeat; a longer lookback can.")),
+                          {"lookback": 2 * season},
+                          tr("lookback {old} → {new}", old=lookback, new=2 * season))]
+    return [_halve("no_better", title, sentences(explanation, tr(
+        "A smaller network often forecasts short series better.")), settings)]
 
 
 def _halve(kind: str, title: str, explanation: str, settings: dict) -> Diagnosis:
     hidden = settings["hidden_size"]
     new = max(1, hidden // 2)
     return Diagnosis(kind, title, explanation, {"hidden_size": new},
-                     f"hidden units {hidden} → {new}")
+                     tr("hidden units {old} → {new}", old=hidden, new=new))
 
 
 def _round(value: float) -> float:

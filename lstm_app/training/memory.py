@@ -41,13 +41,15 @@ from pathlib import Path
 
 import torch
 
+from ..i18n import N_, sentences, tr
+
 
 FLOAT = 4                     # bytes per number
 TORCH_BASE = 100 * 2**20      # torch's own working memory in a fresh process
 USABLE_SHARE = 0.7            # the trainings running at once may take this share of the free memory
 TRAININGS_AT_ONCE = "LSTM_APP_MAX_TRAININGS"  # how many may run at once on one server (default 2)
 OPTIMIZER_STATES = {"adam": 2, "adamw": 2, "sgd": 1, "rmsprop": 1}  # numbers kept per weight
-FEWER = ("fewer hidden units", "fewer layers")  # what lowers any training's memory
+FEWER = (N_("fewer hidden units"), N_("fewer layers"))  # what lowers any training's memory
 
 
 def recurrent_training(hidden: int, layers: int) -> int:
@@ -68,7 +70,8 @@ def total_bytes(weights: int, optimizer: str, activations: int) -> int:
 
 
 def machine(device: torch.device | None) -> str:
-    return "this GPU" if device is not None and device.type == "cuda" else "this machine"
+    """Where the training runs, as check_fits names it (marked here, translated there)."""
+    return N_("this GPU") if device is not None and device.type == "cuda" else N_("this machine")
 
 
 def halvings(batch_size: int) -> list[int]:
@@ -104,22 +107,31 @@ def check_fits(need: int, available: int, smaller_batches: dict[int, int] | None
     usable = share * available
     if need <= usable:
         return
-    shared = f" ({at_once} may run at once)" if at_once > 1 else ""
-    sentence = (f"These settings need about {_size(need)} of memory to train; {machine} has "
-                f"about {_size(available)} free, and a training may take {share:.0%} of "
-                f"it{shared}.")
+    values = dict(need=_size(need), machine=tr(machine), available=_size(available),
+                  share=f"{share:.0%}", at_once=at_once)
+    sentence = (tr("These settings need about {need} of memory to train; {machine} has about "
+                   "{available} free, and a training may take {share} of it ({at_once} may run "
+                   "at once).", **values) if at_once > 1 else
+                tr("These settings need about {need} of memory to train; {machine} has about "
+                   "{available} free, and a training may take {share} of it.", **values))
+    fixes = tuple(tr(fix) for fix in fixes)
     fits = [(batch, bytes_) for batch, bytes_ in (smaller_batches or {}).items()
             if bytes_ <= usable]
     if fits:
         batch, bytes_ = max(fits)
-        raise ValueError(f"{sentence} {_either(('a smaller batch',) + fixes).capitalize()} need "
-                         f"less: batch {batch}, for example, needs about {_size(bytes_)}.")
-    raise ValueError(f"{sentence} Choose {_either(fixes)}: a smaller batch alone is not enough.")
+        raise ValueError(sentences(sentence, tr(
+            "{choices} need less: batch {batch}, for example, needs about {size}.",
+            choices=_either((tr("a smaller batch"),) + fixes).capitalize(), batch=batch,
+            size=_size(bytes_))))
+    raise ValueError(sentences(sentence, tr(
+        "Choose {choices}: a smaller batch alone is not enough.", choices=_either(fixes))))
 
 
 def _either(choices: tuple[str, ...]) -> str:
-    """("a", "b", "c") -> "a, b or c"."""
-    return choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
+    """("a", "b", "c") -> "a, b or c" (in Chinese: "a、b或c")."""
+    if len(choices) == 1:
+        return choices[0]
+    return tr("{some} or {last}", some=tr(", ").join(choices[:-1]), last=choices[-1])
 
 
 def _size(n: float) -> str:

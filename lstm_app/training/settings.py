@@ -132,15 +132,28 @@ def check_config(config: Any, table: Iterable[Setting]) -> None:
         raise ValueError(f"'suggested' names settings that do not exist: {listed(unknown)}.")
 
 
-def config_from_dict(cls: type, values: Any, what: str = "The settings") -> Any:
+CHOICE_LABELS = {  # a choice as pages and tables show it (names stay; words are translated)
+    "lstm": "LSTM", "gru": "GRU", "peephole": N_("Peephole LSTM"), "char": N_("Characters"),
+    "word": N_("Words"), "auto": N_("Auto"), "last": N_("Last step"), "max": N_("Max"),
+    "mean": N_("Mean"), "attention": N_("Attention"), "plateau": N_("On a plateau"),
+    "cosine": N_("Cosine"), "none": N_("None"), "adam": "Adam", "adamw": "AdamW", "sgd": "SGD",
+    "rmsprop": "RMSprop", "cpu": "CPU", "cuda": "CUDA"}
+
+
+SAVED_SETTINGS = N_("The saved settings (config.json)")  # the name the runs' loaders pass
+
+
+def config_from_dict(cls: type, values: Any, what: str = N_("The settings")) -> Any:
     """A config dataclass from a plain dict (a saved run's or a bundle's config.json), refusing
-    settings it does not have; every value is checked by the config itself."""
+    settings it does not have; every value is checked by the config itself. ``what`` names
+    the settings in the refusal (an ``N_`` sentence, translated here)."""
     if not isinstance(values, dict):
-        raise ValueError(f"{what} are not a set of named settings.")
+        raise ValueError(tr("{what} are not a set of named settings.", what=tr(what)))
     known = {f.name for f in fields(cls)}
     extra = sorted(set(values) - known)
     if extra:
-        raise ValueError(f"{what} hold settings this task does not have: {listed(extra)}.")
+        raise ValueError(tr("{what} hold settings this task does not have: {names}.",
+                            what=tr(what), names=listed(extra)))
     return cls(**values)
 
 

@@ -15,6 +15,7 @@ from ..series.panel_scores import lstm_better
 from ..series.panel_windows import span_windows
 from ..series.windows import window_ids
 from ..classify.coaching import overlooked_class
+from ..i18n import tr
 from ..tasks import CLASSIFY, FORECAST, TEXT, Task
 from ..series import sizing
 from ..text import sizing as text_sizing
@@ -89,7 +90,8 @@ def text_coach(result) -> None:
     found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
                      weights=count_parameters(result.model),
                      examples=result.counts.train_tokens, too_big_ratio=text_sizing.TOO_BIG,
-                     tiny=f"{result.counts.train_chars:,} characters" if tiny else "")
+                     tiny=tr("{count:,} characters", count=result.counts.train_chars)
+                     if tiny else "")
     _show(found, TEXT, TEXT_KEYS)
 
 
@@ -104,14 +106,15 @@ def classify_coach(result) -> None:
 
 
 def _show(found: list[Diagnosis], task: Task, keys: TaskKeys) -> None:
-    st.subheader("Coach")
+    st.subheader(tr("Coach"))
     if not found:
-        st.caption("The coach read the curves and sees nothing to change: no overfitting, no "
-                   "blow-up, no plateau, and the model's size suits the data.")
+        st.caption(tr("The coach read the curves and sees nothing to change: no overfitting, no "
+                      "blow-up, no plateau, and the model's size suits the data."))
         return
     for i, d in enumerate(found):
         with st.container(border=True):
-            st.markdown(f"**{d.title}.** {plain(d.explanation)}")  # may name a user's class
+            st.markdown(tr("**{title}.** {explanation}", title=d.title,
+                           explanation=plain(d.explanation)))  # may name a user's class
             changes = {k: _allowed(task, k, v) for k, v in d.changes.items()
                        if task.settings[k].on_page}
             label = d.change_label
@@ -119,12 +122,12 @@ def _show(found: list[Diagnosis], task: Task, keys: TaskKeys) -> None:
                 label = f"{label.rsplit('→', 1)[0]}→ {changes['lr']:g}"
             if changes:
                 a, b = st.columns([3, 2])
-                a.button(f"Apply: {label}", key=keys.coach(i), on_click=_apply,
-                         args=(changes, keys), width="stretch",
-                         help="Changes the settings above; press Train to try them.")
-                b.button("Apply and train", key=keys.coach(i) + "_train", on_click=_apply,
+                a.button(tr("Apply: {change}", change=label), key=keys.coach(i),
+                         on_click=_apply, args=(changes, keys), width="stretch",
+                         help=tr("Changes the settings above; press Train to try them."))
+                b.button(tr("Apply and train"), key=keys.coach(i) + "_train", on_click=_apply,
                          args=(changes, keys, True), type="primary", width="stretch",
-                         help="Changes the settings above and trains with them at once.")
+                         help=tr("Changes the settings above and trains with them at once."))
 
 
 def _allowed(task: Task, name: str, value):
@@ -144,4 +147,4 @@ def _apply(changes: dict, keys: TaskKeys, train: bool = False) -> None:
     if train:
         st.session_state[keys.autostart] = True  # the Train button presses itself
     else:
-        st.toast("Settings changed: press Train to try them.")
+        st.toast(tr("Settings changed: press Train to try them."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..i18n import N_, tr
+from ..i18n import N_, language, tr
 from ..text.corpus import read_text
 from ..runs.recording import data_fingerprint
 from ..tasks import TEXT
@@ -16,10 +16,16 @@ from .source_picker import Chosen, SourceWidgets, choose_source
 PREVIEW_CHARS = 1500
 
 
-@st.cache_data(show_spinner="Reading the text…", max_entries=16)
-def read_cached(_data: bytes, digest: str) -> tuple[str, list[str]]:
-    """The text, read once per data (its ``digest``: the bytes are not hashed)."""
+@st.cache_data(show_spinner=False, max_entries=16)
+def _read_cached(_data: bytes, digest: str, language: str) -> tuple[str, list[str]]:
     return read_text(_data)
+
+
+def read_cached(data: bytes, digest: str) -> tuple[str, list[str]]:
+    """The text, read once per data (its ``digest``: the bytes are not hashed) and language
+    (the notices are in the reader's)."""
+    with st.spinner(tr("Reading the text…")):
+        return _read_cached(data, digest, language())
 
 
 SOURCE = SourceWidgets(
