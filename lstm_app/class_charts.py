@@ -10,6 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .charts import LSTM, TEMPLATE, VALIDATION, _layout, literal
+from .i18n import tr
 
 MAX_CONFUSION_CLASSES = 30  # more than this is a table, not a readable matrix
 
@@ -19,8 +20,8 @@ def class_counts_chart(classes: Sequence[str], counts: Sequence[int]) -> go.Figu
     """One bar per class, the most common at the top."""
     fig = go.Figure(go.Bar(x=list(counts)[::-1], y=[str(c) for c in classes][::-1],
                            orientation="h", marker_color=LSTM,
-                           hovertemplate="%{y}: %{x:,} texts<extra></extra>"))
-    fig = _layout(fig, "Texts of each class", "texts", "")
+                           hovertemplate=tr("%{y}: %{x:,} texts") + "<extra></extra>"))
+    fig = _layout(fig, tr("Texts of each class"), tr("texts"), "")
     fig.update_layout(hovermode="closest", height=min(160 + 26 * len(classes), 420),
                       margin=dict(l=20, r=20, t=45, b=50), showlegend=False,
                       yaxis=dict(type="category", automargin=True))
@@ -28,21 +29,25 @@ def class_counts_chart(classes: Sequence[str], counts: Sequence[int]) -> go.Figu
 
 
 @literal
-def length_chart(lengths: np.ndarray, max_length: int, unit: str) -> go.Figure:
-    """How long the texts are, with the longest text read marked: what lies right of the line
-    is cut."""
+def length_chart(lengths: np.ndarray, max_length: int, level: str) -> go.Figure:
+    """How long the texts are (in characters, or words: ``level`` "char" or "word"), with the
+    longest text read marked: what lies right of the line is cut."""
     lengths = np.asarray(lengths)
     top = float(np.quantile(lengths, 0.99)) if len(lengths) else 1.0
     right = max(top, max_length)
     shown = np.minimum(lengths, right)  # a few very long texts do not squash it
     width = max(1, int(np.ceil(right / 40)))  # whole tokens, about 40 bars from 0
     fig = go.Figure(go.Histogram(x=shown, xbins=dict(start=0, end=right + width, size=width),
-                                 marker_color="rgba(31, 95, 209, 0.6)", name="texts",
-                                 hovertemplate=f"%{{x}} {unit}: %{{y:,}} texts<extra></extra>"))
+                                 marker_color="rgba(31, 95, 209, 0.6)", name=tr("texts"),
+                                 hovertemplate=(tr("%{x} characters: %{y:,} texts")
+                                                if level == "char" else
+                                                tr("%{x} words: %{y:,} texts"))
+                                 + "<extra></extra>"))
     fig.add_vline(x=max_length, line=dict(color=VALIDATION, width=2, dash="dash"))
-    fig.add_annotation(x=max_length, y=1, yref="paper", text="longest text read",
+    fig.add_annotation(x=max_length, y=1, yref="paper", text=tr("longest text read"),
                        showarrow=False, xanchor="left", yanchor="top")
-    fig = _layout(fig, "Length of the texts", unit, "texts")
+    fig = _layout(fig, tr("Length of the texts"),
+                  tr("characters") if level == "char" else tr("words"), tr("texts"))
     fig.update_layout(hovermode="closest", showlegend=False, margin=dict(l=60, r=20, t=45, b=50),
                       xaxis=dict(range=[0, right + width]))
     return fig
@@ -56,10 +61,10 @@ def scores_chart(history: Sequence) -> go.Figure:
     fig = go.Figure()
     mode = "lines+markers" if len(scored) <= 30 else "lines"
     fig.add_trace(go.Scatter(x=epochs, y=[h.scores.get("accuracy") for h in scored], mode=mode,
-                             name="accuracy", line=dict(color=LSTM, width=2)))
+                             name=tr("accuracy"), line=dict(color=LSTM, width=2)))
     fig.add_trace(go.Scatter(x=epochs, y=[h.scores.get("macro_f1") for h in scored], mode=mode,
-                             name="macro-F1", line=dict(color=VALIDATION, width=2)))
-    return _layout(fig, "Validation accuracy and macro-F1", "epoch", "score",
+                             name=tr("macro-F1"), line=dict(color=VALIDATION, width=2)))
+    return _layout(fig, tr("Validation accuracy and macro-F1"), tr("epoch"), tr("score"),
                    yaxis=dict(range=[0, 1.02], tickformat=".0%"))
 
 
@@ -74,14 +79,14 @@ def confusion_chart(confusion: Sequence[Sequence[int]], classes: Sequence[str]) 
         z=shares, x=names, y=names, colorscale="Blues", zmin=0, zmax=1,
         text=counts.astype(int).astype(str), texttemplate="%{text}",
         customdata=shares, showscale=False,
-        hovertemplate="true %{y}, predicted %{x}: %{text} texts (%{customdata:.0%} of %{y})"
-                      "<extra></extra>"))
+        hovertemplate=tr("true %{y}, predicted %{x}: %{text} texts (%{customdata:.0%} of %{y})")
+        + "<extra></extra>"))
     size = len(names)
     fig.update_layout(template=TEMPLATE, height=min(200 + 40 * size, 700),
-                      title=dict(text="Confusion matrix (test texts)", x=0, xanchor="left"),
+                      title=dict(text=tr("Confusion matrix (test texts)"), x=0, xanchor="left"),
                       margin=dict(l=20, r=20, t=45, b=40),
-                      xaxis=dict(title="predicted", type="category", side="bottom",
+                      xaxis=dict(title=tr("predicted"), type="category", side="bottom",
                                  automargin=True),
-                      yaxis=dict(title="true class", type="category", autorange="reversed",
+                      yaxis=dict(title=tr("true class"), type="category", autorange="reversed",
                                  automargin=True))
     return fig

@@ -3,6 +3,7 @@ and look at its mistakes."""
 
 import streamlit as st
 
+from lstm_app.i18n import tr
 from lstm_app.tasks import CLASSIFY
 from lstm_app.ui.classify_input import choose_labelled, show_labelled
 from lstm_app.ui.classify_settings import classify_settings, start_settings
@@ -18,9 +19,9 @@ from lstm_app.ui.task_flow import finished_result, train_button, train_more
 use_app_navigation(__file__)
 attach_from_url(KEYS, "classify")  # a reload or a shared link shows its run again
 
-st.title("Classify")
-st.caption("Upload texts with their labels (reviews and their sentiment, tickets and their "
-           "topic), press Train, and watch an LSTM learn to tell the classes apart.")
+st.title(tr("Classify"))
+st.caption(tr("Upload texts with their labels (reviews and their sentiment, tickets and their "
+              "topic), press Train, and watch an LSTM learn to tell the classes apart."))
 offers = st.container()  # an earlier identical run is offered here, in sight
 
 chosen = choose_labelled()
@@ -31,7 +32,7 @@ start_settings()
 show_labelled(data, chosen.fingerprint, st.session_state[KEYS.setting("level")],
               st.session_state[KEYS.setting("max_length")])
 
-st.subheader("Settings")
+st.subheader(tr("Settings"))
 config = classify_settings(data.text_col, data.label_col)
 if config is None:
     st.stop()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lstm_app.charts import attribution_chart
+from lstm_app.i18n import sentences, tr
 from lstm_app.inside.attribution import forecast_attribution
 from lstm_app.inside.explain import (classify_trace, directions_label, forecast_labels,
                                      forecast_origins, forecast_trace, text_trace, token_labels)
@@ -17,11 +18,11 @@ from lstm_app.ui.navigation import use_app_navigation
 
 use_app_navigation(__file__)
 
-st.title("Inside the LSTM")
-st.markdown("This page opens a network you trained and shows what it computes: for one input, "
-            "every gate and memory cell of every unit, step by step, worked out from its own "
-            "weights. Read the equations once, follow one step's numbers, then look at the "
-            "heatmaps to see which units keep, forget or pass on what they read.")
+st.title(tr("Inside the LSTM"))
+st.markdown(tr("This page opens a network you trained and shows what it computes: for one input, "
+               "every gate and memory cell of every unit, step by step, worked out from its own "
+               "weights. Read the equations once, follow one step's numbers, then look at the "
+               "heatmaps to see which units keep, forget or pass on what they read."))
 
 chosen = choose_model()
 if chosen is None:
@@ -30,7 +31,7 @@ task, result, model_label = chosen
 lstm = result.config.cell != "gru"  # a peephole LSTM has the LSTM's gates and cell
 equations(result.config.cell)
 
-st.subheader("Its input")
+st.subheader(tr("Its input"))
 if task in ("forecast", "panel"):
     series = choose_series(result) if task == "panel" else None
     if task == "panel" and series is None:
@@ -39,33 +40,36 @@ if task in ("forecast", "panel"):
     origins = forecast_origins(view)
     labels = forecast_labels(view)
     if len(origins) > 1:
-        origin = st.select_slider("Forecast made for", origins, value=origins[-1],
+        origin = st.select_slider(tr("Forecast made for"), origins, value=origins[-1],
                                   key=INSIDE.origin, format_func=labels.__getitem__,
-                                  help="The window of past values the network read for this "
-                                       "forecast.")
+                                  help=tr("The window of past values the network read for this "
+                                          "forecast."))
     else:  # a series that ends before the test span
         origin = origins[0]
-        st.caption("This series ends before the test span: its one forecast is the one after "
-                   "its last value.")
+        st.caption(tr("This series ends before the test span: its one forecast is the one after "
+                      "its last value."))
     traces, times = forecast_trace(view, origin)
     value = view.series.value_col
     scores = forecast_attribution(view, origin)
     st.plotly_chart(attribution_chart(times, view.series.frame[value].loc[times], scores,
                                       value), key=INSIDE.attribution)
-    st.caption("Each step of the window in turn has its values replaced by the window's "
-               "average and the forecast is made again: the taller the bar, the more the "
-               "forecast moved, so the more that step drove it."
-               + (" Only values read from the data are replaced: the calendar inputs and "
-                  "the series' number stay." if view.inputs.shape[1] > view.observed else ""))
+    st.caption(sentences(
+        tr("Each step of the window in turn has its values replaced by the window's average and "
+           "the forecast is made again: the taller the bar, the more the forecast moved, so the "
+           "more that step drove it."),
+        tr("Only values read from the data are replaced: the calendar inputs and the series' "
+           "number stay.") if view.inputs.shape[1] > view.observed else ""))
     steps = labels[origin - len(times):origin]
     input_id = f"{model_label} {series} {origin}"
 elif task == "classify":
     default = result.data.texts[int(result.split.test[0])][:120]  # a text it never learnt
-    snippet = st.text_area("Text", value=default, key=INSIDE.snippet, height=80,
-                           help=f"The classifier reads it "
-                                f"{'character' if result.config.level == 'char' else 'word'} by "
-                                f"{'character' if result.config.level == 'char' else 'word'}, "
-                                f"up to the first {result.config.max_length:,}.")
+    length = result.config.max_length
+    snippet = st.text_area(tr("Text"), value=default, key=INSIDE.snippet, height=80,
+                           help=tr("The classifier reads it character by character, up to the "
+                                   "first {length:,}.", length=length)
+                           if result.config.level == "char" else
+                           tr("The classifier reads it word by word, up to the first {length:,}.",
+                              length=length))
     try:
         traces, tokens = classify_trace(result, snippet[:2000])
     except ValueError as error:
@@ -76,8 +80,8 @@ elif task == "classify":
     input_id = f"{model_label} {snippet[:2000]}"
 else:
     default = result.text[len(result.train_text):][:80] or result.text[:80]
-    snippet = st.text_area("Text", value=default, key=INSIDE.snippet, height=80,
-                           help="The network reads this text character by character.")
+    snippet = st.text_area(tr("Text"), value=default, key=INSIDE.snippet, height=80,
+                           help=tr("The network reads this text character by character."))
     try:
         traces, tokens = text_trace(result, snippet[:400])
     except ValueError as error:
@@ -88,29 +92,30 @@ else:
 
 layer = 0
 if len(traces) > 1:
-    layer = st.radio("Layer", list(range(len(traces))), horizontal=True, key=INSIDE.layer,
-                     format_func=lambda i: directions_label(traces, i))
+    names = [directions_label(traces, i) for i in range(len(traces))]  # in this run's language
+    layer = st.radio(tr("Layer"), list(range(len(traces))), horizontal=True, key=INSIDE.layer,
+                     format_func=names.__getitem__)
 if traces[layer].backward:  # it read the text from its end: its steps run that way
     steps = steps[::-1]
-    st.caption("The backward LSTM reads the text from its last token to its first: its steps "
-               "below run in that order, and h(t−1) is the token after in the text.")
-st.subheader("Step through")
+    st.caption(tr("The backward LSTM reads the text from its last token to its first: its steps "
+                  "below run in that order, and h(t−1) is the token after in the text."))
+st.subheader(tr("Step through"))
 step_through(traces[layer], steps, lstm, f"{input_id} {layer}")
-st.subheader("Gates and states over time")
+st.subheader(tr("Gates and states over time"))
 heatmap_grid(traces[layer], steps)
 
 if task == "text":
-    st.subheader("Units that track something")
+    st.subheader(tr("Units that track something"))
     text_units_section(result, layer)
 
-st.subheader("Hidden states as features")
+st.subheader(tr("Hidden states as features"))
 if task in ("forecast", "panel"):
     series_id = None if series is None else result.panel.ids[series]
     features_section(forecast_features(view), features_title(view, series_id),
                      "hidden_states.csv")
 elif task == "classify":
-    features_section(classify_features(traces, tokens), "The output at each token of the text "
-                     "above, which the pooling reads", "hidden_states.csv")
+    features_section(classify_features(traces, tokens), tr("The output at each token of the text "
+                     "above, which the pooling reads"), "hidden_states.csv")
 else:
-    features_section(text_features(traces[-1], tokens), "The hidden state after each character "
-                     "of the text above", "hidden_states.csv")
+    features_section(text_features(traces[-1], tokens), tr("The hidden state after each "
+                     "character of the text above"), "hidden_states.csv")

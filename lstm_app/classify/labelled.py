@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr, trn
 from ..quoting import listed, quoted
 from ..csv_table import read_csv_table
 
@@ -48,8 +49,8 @@ def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
     one; on a tie the shorter cells), the text the remaining one with the longest cells that
     are mostly not numbers. A ValueError when the file has no such pair."""
     if table.shape[1] < 2:
-        raise ValueError("The file needs two columns, one of texts and one of their labels; "
-                         f"it has {table.shape[1]}.")
+        raise ValueError(tr("The file needs two columns, one of texts and one of their labels; "
+                            "it has {count}.", count=table.shape[1]))
     rows = max(len(table), 1)
     length = {c: table[c].dropna().str.len().mean() for c in table.columns}
     length = {c: v if np.isfinite(v) else 0.0 for c, v in length.items()}
@@ -57,8 +58,8 @@ def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
     labels = [c for c in table.columns
               if 2 <= distinct[c] <= min(MAX_CLASSES, max(2, rows // 2))]
     if not labels:
-        raise ValueError("No column looks like labels (a few values, each repeated over many "
-                         "texts); choose the label column yourself.")
+        raise ValueError(tr("No column looks like labels (a few values, each repeated over many "
+                            "texts); choose the label column yourself."))
     label = min(labels, key=lambda c: (distinct[c], length[c]))
     wordy = {c: pd.to_numeric(table[c], errors="coerce").isna().mean() >= 0.5
              for c in table.columns}  # an id or an amount is no text, however long
@@ -86,43 +87,57 @@ def labelled_from_table(table: pd.DataFrame, name: str, text_col: str | None = N
     label_col = label_col if label_col is not None else proposed[1]
     for column in (text_col, label_col):
         if column not in table.columns:
-            raise ValueError(f"The file has no column {quoted(column)}; its columns are "
-                             f"{listed([str(c) for c in table.columns])}.")
+            raise ValueError(tr("The file has no column {column}; its columns are {columns}.",
+                                column=quoted(column),
+                                columns=listed([str(c) for c in table.columns])))
     if text_col == label_col:
-        raise ValueError("The text and the label must be two different columns.")
+        raise ValueError(tr("The text and the label must be two different columns."))
     if len(text_col) > HEADER_LONGEST:  # a column name that long is a text: no header row
-        notices.append(f"The first row was read as the column names, but {quoted(text_col)} "
-                       f"looks like a text: if the file has no header row, that text and its "
-                       f"label were not learnt; add a first row of names (such as text,label) "
-                       f"and upload it again.")
+        notices.append(tr("The first row was read as the column names, but {column} looks like "
+                          "a text: if the file has no header row, that text and its label were "
+                          "not learnt; add a first row of names (such as text,label) and upload "
+                          "it again.", column=quoted(text_col)))
     texts, labels = table[text_col], _label_words(table[label_col])
     blank_text, blank_label = texts.isna(), labels.isna() & texts.notna()
-    for count, what in ((int(blank_text.sum()), "blank text"),
-                        (int(blank_label.sum()), "blank label")):
-        if count:
-            notices.append(f"{count:,} {_rows(count)} with a {what} {_were(count)} left out.")
+    if blank_text.any():
+        notices.append(trn("{count:,} row with a blank text was left out.",
+                           "{count:,} rows with a blank text were left out.",
+                           int(blank_text.sum())))
+    if blank_label.any():
+        notices.append(trn("{count:,} row with a blank label was left out.",
+                           "{count:,} rows with a blank label were left out.",
+                           int(blank_label.sum())))
     kept = ~(blank_text | blank_label)
     texts, labels = texts[kept], labels[kept]
     counts = labels.value_counts()
     rare = sorted(counts[counts < MIN_PER_CLASS].index)
     if rare:
         few = int(counts[rare].sum())
-        notices.append(f"The {'class' if len(rare) == 1 else 'classes'} {listed(rare)} "
-                       f"{'has' if len(rare) == 1 else 'have'} fewer than {MIN_PER_CLASS} "
-                       f"texts, too few to learn and to test, so {few:,} {_rows(few)} "
-                       f"{_were(few)} left out; add examples of it to train on it.")
+        values = dict(names=listed(rare), least=MIN_PER_CLASS)
+        notices.append(trn(
+            "The class {names} has fewer than {least} texts, too few to learn and to test, so "
+            "{count:,} row was left out; add examples of it to train on it.",
+            "The class {names} has fewer than {least} texts, too few to learn and to test, so "
+            "{count:,} rows were left out; add examples of it to train on it.", few, **values)
+            if len(rare) == 1 else trn(
+            "The classes {names} have fewer than {least} texts, too few to learn and to test, "
+            "so {count:,} row was left out; add examples of it to train on it.",
+            "The classes {names} have fewer than {least} texts, too few to learn and to test, "
+            "so {count:,} rows were left out; add examples of it to train on it.", few,
+            **values))
         keep = ~labels.isin(rare)
         texts, labels = texts[keep], labels[keep]
     ordered = sorted(labels.value_counts().items(), key=lambda item: (-item[1], item[0]))
     classes = tuple(label for label, _ in ordered)
     if len(classes) < 2:
-        raise ValueError(f"The label column {quoted(label_col)} needs at least two classes with "
-                         f"{MIN_PER_CLASS} texts or more each; it has "
-                         f"{len(classes)}. Choose the column of labels, or add texts.")
+        raise ValueError(tr("The label column {column} needs at least two classes with {least} "
+                            "texts or more each; it has {classes}. Choose the column of labels, "
+                            "or add texts.", column=quoted(label_col), least=MIN_PER_CLASS,
+                            classes=len(classes)))
     if len(classes) > MAX_CLASSES:
-        raise ValueError(f"The label column {quoted(label_col)} has {len(classes):,} different "
-                         f"values; at most {MAX_CLASSES:,} classes are learnt. Choose the column "
-                         f"of labels.")
+        raise ValueError(tr("The label column {column} has {classes:,} different values; at most "
+                            "{most:,} classes are learnt. Choose the column of labels.",
+                            column=quoted(label_col), classes=len(classes), most=MAX_CLASSES))
     code = {label: i for i, label in enumerate(classes)}
     y = labels.map(code).to_numpy(dtype=np.int64)
     return LabelledTexts(name, texts.tolist(), y, classes, text_col, label_col,
@@ -137,11 +152,3 @@ def _label_words(labels: pd.Series) -> pd.Series:
     words = labels.copy()
     words[whole] = numbers[whole].astype(np.int64).astype(str)
     return words
-
-
-def _rows(count: int) -> str:
-    return "row" if count == 1 else "rows"
-
-
-def _were(count: int) -> str:
-    return "was" if count == 1 else "were"

@@ -18,6 +18,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ..i18n import tr
 from ..training.rnn import make_rnn
 
 POOLINGS = ("last", "max", "mean", "attention")
@@ -45,8 +46,8 @@ class Classifier(nn.Module):
     def __init__(self, shape: ClassifierShape):
         super().__init__()
         if shape.pooling not in POOLINGS:
-            raise ValueError(f"Unknown pooling '{shape.pooling}'; choose one of: "
-                             f"{', '.join(POOLINGS)}.")
+            raise ValueError(tr("Unknown pooling '{pooling}'; choose one of: {choices}.",
+                                pooling=shape.pooling, choices=", ".join(POOLINGS)))
         self.shape = shape
         self.embedding = nn.Embedding(shape.vocab_size, shape.embedding_dim, padding_idx=0)
         self.rnn = make_rnn(shape.cell, shape.embedding_dim, shape.hidden_size, shape.num_layers,

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import torch
 
+from ..i18n import tr
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from . import scores
 from .labelled import LabelledTexts
@@ -62,7 +63,7 @@ def fit_classifier(data: LabelledTexts, config: ClassifyConfig,
     """Train a classifier on ``data``'s training texts; with ``start``, go on from its weights
     and vocabulary for ``config.epochs`` more epochs (Train more)."""
     if start is not None and start.classes != data.classes:
-        raise ValueError("This classifier was trained on other classes; load the same file.")
+        raise ValueError(tr("This classifier was trained on other classes; load the same file."))
     config = resolve(data, config) if start is None else replace(config, level=start.config.level)
     split = data_split(data, config)
     train_texts = [data.texts[i] for i in split.train]
@@ -155,7 +156,7 @@ def score_classifier(trained: TrainedClassifier, data: LabelledTexts, on_stage=N
     started = time.perf_counter()
     config = trained.config
     if data.classes != trained.classes:
-        raise ValueError("This classifier was trained on other classes; load the same file.")
+        raise ValueError(tr("This classifier was trained on other classes; load the same file."))
     split = data_split(data, config)
     test_texts = [data.texts[i] for i in split.test]
     y_test = data.y[split.test]
@@ -170,27 +171,31 @@ def score_classifier(trained: TrainedClassifier, data: LabelledTexts, on_stage=N
         "majority": scores.scores(y_test, scores.majority(data.y[split.train], len(y_test)))}
     notices = list(data.notices) + split.notices()
     if stop_event is not None and stop_event.is_set():
-        notices.append("Stopped before TF-IDF with logistic regression was fitted: it is not "
-                       "on the scoreboard.")
+        notices.append(tr("Stopped before TF-IDF with logistic regression was fitted: it is not "
+                          "on the scoreboard."))
     else:
         if on_stage is not None:
-            on_stage("Fitting TF-IDF with logistic regression to compare the LSTM with it")
+            on_stage(tr("Fitting TF-IDF with logistic regression to compare the LSTM with it"))
         try:
             baselines["tfidf_logreg"] = scores.scores(y_test, scores.tfidf_logreg(
                 [data.texts[i] for i in seen], data.y[seen], test_texts, config.level,
                 config.seed))
             if len(seen) < len(split.train) + len(split.val):
-                notices.append(f"TF-IDF with logistic regression was fitted on {len(seen):,} of "
-                               f"the {len(split.train) + len(split.val):,} training and "
-                               f"validation texts, drawn at random, to keep its time bounded.")
+                notices.append(tr("TF-IDF with logistic regression was fitted on {fitted:,} of "
+                                  "the {texts:,} training and validation texts, drawn at random, "
+                                  "to keep its time bounded.", fitted=len(seen),
+                                  texts=len(split.train) + len(split.val)))
         except ValueError as error:  # e.g. texts with no word TF-IDF can read
-            notices.append(f"TF-IDF with logistic regression could not be fitted "
-                           f"({str(error)[:80]}); it is not on the scoreboard.")
+            notices.append(tr("TF-IDF with logistic regression could not be fitted ({error}); "
+                              "it is not on the scoreboard.", error=str(error)[:80]))
     test = scores.scores(y_test, y_pred)
     if encoded.cut:
-        notices.append(f"{encoded.cut:,} of {len(test_texts):,} test texts are longer than "
-                       f"{config.max_length:,} {'characters' if config.level == 'char' else 'words'}"
-                       f" and were read up to there (Longest text read).")
+        values = dict(cut=encoded.cut, texts=len(test_texts), length=config.max_length)
+        notices.append(tr("{cut:,} of {texts:,} test texts are longer than {length:,} characters "
+                          "and were read up to there (Longest text read).", **values)
+                       if config.level == "char" else
+                       tr("{cut:,} of {texts:,} test texts are longer than {length:,} words and "
+                          "were read up to there (Longest text read).", **values))
     return ClassifyResult(
         trained, data, split, notices, test, baselines,
         scores.per_class(y_test, y_pred, data.classes),

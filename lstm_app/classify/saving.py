@@ -12,6 +12,7 @@ import json
 
 import numpy as np
 
+from ..i18n import tr
 from .labelled import LabelledTexts
 
 FILES = ("texts.csv", "labelled.json")
@@ -43,7 +44,7 @@ def labelled_from_files(files: dict[str, bytes]) -> LabelledTexts:
         if not all(isinstance(s, str) for s in strings) or len(classes) < 2:
             raise ValueError
     except (KeyError, ValueError, TypeError, UnicodeDecodeError, csv.Error):
-        raise ValueError("The saved texts (texts.csv, labelled.json) are not labelled texts "
-                         "this app wrote.") from None
+        raise ValueError(tr("The saved texts (texts.csv, labelled.json) are not labelled texts "
+                            "this app wrote.")) from None
     return LabelledTexts(meta["name"], texts, y, classes, meta["text_col"], meta["label_col"],
                          tuple(meta["columns"]), list(meta["notices"]))

@@ -17,10 +17,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
+from ..i18n import N_, tr
 from .tokens import WORD
 
-BASELINE_NAMES = {"majority": "always the most common class",
-                  "tfidf_logreg": "TF-IDF with logistic regression"}
+BASELINE_NAMES = {"majority": N_("always the most common class"),
+                  "tfidf_logreg": N_("TF-IDF with logistic regression")}
 NEAR = 0.005  # accuracies this close are "as good"
 
 
@@ -75,33 +76,42 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores]) -> str:
     """The LSTM against the baselines in one sentence and what to do. Always guessing the most
     common class is never advised: where it is right more often than the LSTM (unbalanced
     classes), the sentence says that it never finds the other classes."""
-    head = (f"The LSTM was right on {lstm.accuracy:.1%} of the test texts (macro-F1 "
-            f"{lstm.macro_f1:.3f}")
     tfidf = baselines.get("tfidf_logreg")
     majority = baselines["majority"]
+    values = dict(accuracy=lstm.accuracy, macro_f1=lstm.macro_f1,
+                  majority=majority.accuracy, majority_f1=majority.macro_f1)
+    if tfidf is not None:
+        values.update(tfidf=tfidf.accuracy, tfidf_f1=tfidf.macro_f1)
     if lstm.macro_f1 <= majority.macro_f1 + NEAR:
-        return (f"The LSTM learnt no more than always answering the most common class: macro-F1 "
-                f"{lstm.macro_f1:.3f}, the same as that guess ({majority.macro_f1:.3f}), so it "
-                f"does not tell the classes apart yet. Train it for more epochs, weigh rare "
-                f"classes up, or give it more texts"
-                + (f"; TF-IDF with logistic regression got {tfidf.accuracy:.1%} right."
-                   if tfidf is not None else "."))
+        if tfidf is None:
+            return tr("The LSTM learnt no more than always answering the most common class: "
+                      "macro-F1 {macro_f1:.3f}, the same as that guess ({majority_f1:.3f}), so "
+                      "it does not tell the classes apart yet. Train it for more epochs, weigh "
+                      "rare classes up, or give it more texts.", **values)
+        return tr("The LSTM learnt no more than always answering the most common class: "
+                  "macro-F1 {macro_f1:.3f}, the same as that guess ({majority_f1:.3f}), so it "
+                  "does not tell the classes apart yet. Train it for more epochs, weigh rare "
+                  "classes up, or give it more texts; TF-IDF with logistic regression got "
+                  "{tfidf:.1%} right.", **values)
     if tfidf is not None and tfidf.accuracy > lstm.accuracy + NEAR:
-        return (f"TF-IDF with logistic regression beat the LSTM on the test texts "
-                f"({tfidf.accuracy:.1%} against {lstm.accuracy:.1%}; macro-F1 "
-                f"{tfidf.macro_f1:.3f} against {lstm.macro_f1:.3f}): use it, or give the LSTM "
-                f"more texts or epochs (the coach below the results says what its curves "
-                f"suggest).")
+        return tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
+                  "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): use "
+                  "it, or give the LSTM more texts or epochs (the coach below the results says "
+                  "what its curves suggest).", **values)
     if majority.accuracy > lstm.accuracy:
-        return (f"{head}), less often than always guessing the most common class "
-                f"({majority.accuracy:.1%}), which never finds the other classes (macro-F1 "
-                f"{majority.macro_f1:.3f}). The classes are unbalanced: weigh rare classes up, "
-                f"or give the LSTM more texts of them.")
+        return tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
+                  "{macro_f1:.3f}), less often than always guessing the most common class "
+                  "({majority:.1%}), which never finds the other classes (macro-F1 "
+                  "{majority_f1:.3f}). The classes are unbalanced: weigh rare classes up, or "
+                  "give the LSTM more texts of them.", **values)
     if tfidf is not None and abs(lstm.accuracy - tfidf.accuracy) <= NEAR:
-        return (f"The LSTM was as accurate as TF-IDF with logistic regression on the test "
-                f"texts ({lstm.accuracy:.1%} against {tfidf.accuracy:.1%}): the simpler "
-                f"method does as well here.")
-    best = tfidf if tfidf is not None else majority
-    name = BASELINE_NAMES["tfidf_logreg" if tfidf is not None else "majority"]
-    return (f"{head}), better than {name} ({best.accuracy:.1%}, macro-F1 "
-            f"{best.macro_f1:.3f}).")
+        return tr("The LSTM was as accurate as TF-IDF with logistic regression on the test texts "
+                  "({accuracy:.1%} against {tfidf:.1%}): the simpler method does as well here.",
+                  **values)
+    if tfidf is not None:
+        return tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
+                  "{macro_f1:.3f}), better than TF-IDF with logistic regression ({tfidf:.1%}, "
+                  "macro-F1 {tfidf_f1:.3f}).", **values)
+    return tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 {macro_f1:.3f}), "
+              "better than always the most common class ({majority:.1%}, macro-F1 "
+              "{majority_f1:.3f}).", **values)

@@ -17,6 +17,8 @@ from typing import Callable, Hashable
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from ..i18n import tr
+
 
 @dataclass(frozen=True)
 class TextSplit:
@@ -30,13 +32,13 @@ class TextSplit:
     def notices(self) -> list[str]:
         said = []
         if self.leaked_val or self.leaked_test:
-            said.append(f"Leak check: {self.leaked_val:,} validation and {self.leaked_test:,} "
-                        f"test texts were also in an earlier part (the same text twice in the "
-                        f"file) and were removed from the later one, so that no score is "
-                        f"measured on a text the model trained on.")
+            said.append(tr("Leak check: {val:,} validation and {test:,} test texts were also in "
+                           "an earlier part (the same text twice in the file) and were removed "
+                           "from the later one, so that no score is measured on a text the "
+                           "model trained on.", val=self.leaked_val, test=self.leaked_test))
         if not self.stratified:
-            said.append("There are too few texts to give every part each class in the same "
-                        "share, so the texts were split at random.")
+            said.append(tr("There are too few texts to give every part each class in the same "
+                           "share, so the texts were split at random."))
         return said
 
 
@@ -65,10 +67,14 @@ def split_texts(texts: list[str], labels: np.ndarray, val_size: float, test_size
     kept_test = np.array([i for i in test if keys[i] not in seen], dtype=np.int64)
     split = TextSplit(np.asarray(train, dtype=np.int64), kept_val, kept_test,
                       len(val) - len(kept_val), len(test) - len(kept_test), stratified)
-    for part, kept, removed in (("validation", kept_val, split.leaked_val),
-                                ("test", kept_test, split.leaked_test)):
-        if not len(kept):
-            raise ValueError(f"After removing {removed:,} {part} texts that repeat texts of an "
-                             f"earlier part, no {part} texts are left: the file holds the same "
-                             f"texts many times. Remove the repeats, or add other texts.")
+    if not len(kept_val):
+        raise ValueError(tr("After removing {removed:,} validation texts that repeat texts of an "
+                            "earlier part, no validation texts are left: the file holds the same "
+                            "texts many times. Remove the repeats, or add other texts.",
+                            removed=split.leaked_val))
+    if not len(kept_test):
+        raise ValueError(tr("After removing {removed:,} test texts that repeat texts of an "
+                            "earlier part, no test texts are left: the file holds the same texts "
+                            "many times. Remove the repeats, or add other texts.",
+                            removed=split.leaked_test))
     return split

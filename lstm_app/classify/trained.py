@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from ..i18n import tr
 from ..training.checkpoint import WEIGHTS, json_bytes, load_weights, read_json
 from ..training.settings import config_from_dict
 from ..training.trainer import TrainResult
@@ -44,11 +45,11 @@ class TrainedClassifier:
         except (KeyError, TypeError):
             usable = False
         if not usable:
-            raise ValueError("The saved vocabulary (vocab.json) does not hold the tokens, the "
-                             "level and at least two classes.")
+            raise ValueError(tr("The saved vocabulary (vocab.json) does not hold the tokens, the "
+                                "level and at least two classes."))
         vocab = TokenVocabulary(level, tuple(tokens))
         if WEIGHTS not in files:
-            raise ValueError("The weights (weights.safetensors) are missing.")
+            raise ValueError(tr("The weights (weights.safetensors) are missing."))
         model = load_weights(lambda: build_classifier(config, len(vocab), len(classes)),
                              files[WEIGHTS])
         return cls(config, model, vocab, tuple(classes), training)

@@ -15,6 +15,7 @@ import pandas as pd
 import torch
 
 from ..classify.tokens import UNKNOWN, token_spans
+from ..i18n import N_, tr
 from ..series.frequency import time_labels
 from .cells import LayerTrace, trace
 from .series_input import SeriesInput
@@ -35,7 +36,7 @@ def forecast_labels(view: SeriesInput) -> list[str]:
     """A label per row of the series as a person reads it ("Dec 1960", "row 12"), and one more
     for the end: where the real forecast starts."""
     series = view.series
-    return [*time_labels(series.frame.index, series.freq), "the future (the forecast)"]
+    return [*time_labels(series.frame.index, series.freq), tr("the future (the forecast)")]
 
 
 @torch.no_grad()
@@ -52,7 +53,7 @@ def text_trace(result, snippet: str) -> tuple[list[LayerTrace], list[str]]:
     """The trace of a text snippet, and its tokens as text (one per step)."""
     ids = result.vocab.ids(snippet)
     if len(ids) == 0:
-        raise ValueError("Type some text to look at.")
+        raise ValueError(tr("Type some text to look at."))
     model = result.model.cpu().eval()
     tokens = [result.vocab.decode([i]) for i in ids.tolist()]
     return trace(model.rnn, model.rnn_inputs(ids[None])), tokens
@@ -65,7 +66,7 @@ def classify_trace(result, text: str) -> tuple[list[LayerTrace], list[str]]:
     trained = result.trained
     spans = token_spans(text, trained.vocab.level)[:trained.config.max_length]
     if not spans:
-        raise ValueError("Type a text to look at.")
+        raise ValueError(tr("Type a text to look at."))
     ids = torch.tensor(trained.vocab.ids(text)[:trained.config.max_length] or [UNKNOWN])
     model = trained.model.cpu().eval()
     return trace(model.rnn, model.embedding(ids[None])), [text[a:b] for a, b in spans]
@@ -75,8 +76,10 @@ def directions_label(traces: list[LayerTrace], i: int) -> str:
     """"layer 2", or for a bidirectional network "layer 1, backward" (its i-th trace)."""
     both = any(t.backward for t in traces)
     layer = i // 2 if both else i
-    return (f"layer {layer + 1}, {'backward (from the end)' if traces[i].backward else 'forward'}"
-            if both else f"layer {layer + 1}")
+    if not both:
+        return tr("layer {number}", number=layer + 1)
+    return (tr("layer {number}, backward (from the end)", number=layer + 1) if traces[i].backward
+            else tr("layer {number}, forward", number=layer + 1))
 
 
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}
@@ -132,12 +135,12 @@ def equations_with_numbers(numbers: pd.Series, lstm: bool) -> list[str]:
 def heatmaps(layer: LayerTrace) -> dict[str, torch.Tensor]:
     """Units × steps matrices of every gate and state, for the heatmaps."""
     lstm = layer.c is not None
-    names = ({"forget gate f": "f", "input gate i": "i", "output gate o": "o"} if lstm
-             else {"reset gate r": "r", "update gate z": "z"})
+    names = ({N_("forget gate f"): "f", N_("input gate i"): "i", N_("output gate o"): "o"} if lstm
+             else {N_("reset gate r"): "r", N_("update gate z"): "z"})
     maps = {title: layer.gates[key][0].T for title, key in names.items()}
     if lstm:
-        maps["cell state C"] = layer.c[0].T
-    maps["hidden state h"] = layer.h[0].T
+        maps[N_("cell state C")] = layer.c[0].T
+    maps[N_("hidden state h")] = layer.h[0].T
     return maps
 
 

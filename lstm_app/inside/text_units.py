@@ -8,8 +8,11 @@ import html
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
+
 QUOTES = '"“”«»'
-PROPERTIES = ("inside quotes", "position in the line", "start of a word", "uppercase")
+PROPERTIES = (N_("inside quotes"), N_("position in the line"), N_("start of a word"),
+              N_("uppercase"))
 
 
 def token_properties(tokens: list[str]) -> dict[str, np.ndarray]:

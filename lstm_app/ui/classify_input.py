@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_
+from ..i18n import N_, language, tr
 from ..class_charts import class_counts_chart, length_chart
 from ..classify.labelled import LabelledTexts, labelled_from_table, propose_columns
 from ..classify.tokens import choose_level, token_lengths
@@ -31,17 +31,18 @@ SOURCE = SourceWidgets(
                   "sample above."))
 
 
-@st.cache_data(show_spinner="Reading the file…", max_entries=8)
-def table_cached(_data: bytes, digest: str, name: str) -> tuple[pd.DataFrame, list[str]]:
-    """The file as a table of text cells and what reading it said, once per data (``digest``)."""
+@st.cache_data(show_spinner=False, max_entries=8)
+def table_cached(_data: bytes, digest: str, name: str, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """The file as a table of text cells and what reading it said (in ``lang``), once per data
+    (``digest``)."""
     notices: list[str] = []
     table, _ = read_csv_table(_data, name, notices)
     return table, notices
 
 
-@st.cache_data(show_spinner="Reading the texts and labels…", max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8)
 def labelled_cached(_table: pd.DataFrame, digest: str, name: str, text_col: str,
-                    label_col: str, _notices: list[str]) -> LabelledTexts:
+                    label_col: str, _notices: list[str], lang: str) -> LabelledTexts:
     return labelled_from_table(_table, name, text_col, label_col, _notices)
 
 
@@ -57,7 +58,8 @@ def choose_labelled() -> Chosen | None:
         return None
     name, digest = source["name"], source["digest"]
     try:
-        table, notices = table_cached(source["data"], digest, name)
+        with st.spinner(tr("Reading the file…")):
+            table, notices = table_cached(source["data"], digest, name, language())
     except ValueError as error:
         st.error(plain(error))
         return None
@@ -66,7 +68,8 @@ def choose_labelled() -> Chosen | None:
     if text_col is None:
         return None
     try:
-        data = labelled_cached(table, digest, name, text_col, label_col, notices)
+        with st.spinner(tr("Reading the texts and labels…")):
+            data = labelled_cached(table, digest, name, text_col, label_col, notices, language())
     except ValueError as error:
         st.error(plain(error))
         return None
@@ -80,8 +83,8 @@ def _pick_columns(name: str, table: pd.DataFrame, columns: list[str]):
     """The text and label columns: the file's proposal until the user picks others."""
     text_key, label_key = KEYS.text_col(name), KEYS.label_col(name)
     if len(columns) < 2:
-        st.error(f"The file has {len(columns)} column; it needs two, one of texts and one of "
-                 f"their labels. Export it with both and upload it again.")
+        st.error(tr("The file has {count} column; it needs two, one of texts and one of their "
+                    "labels. Export it with both and upload it again.", count=len(columns)))
         return None, None
     if st.session_state.get(text_key) not in columns or \
             st.session_state.get(label_key) not in columns:
@@ -92,12 +95,13 @@ def _pick_columns(name: str, table: pd.DataFrame, columns: list[str]):
             proposed = (columns[0], columns[1])
         st.session_state[text_key], st.session_state[label_key] = proposed
     a, b = st.columns(2)
-    text_col = a.selectbox("Text column", columns, key=text_key,
-                           help="The column that holds the texts to classify.")
-    label_col = b.selectbox("Label column", columns, key=label_key,
-                            help="The column that holds each text's class (a word or a number).")
+    text_col = a.selectbox(tr("Text column"), columns, key=text_key,
+                           help=tr("The column that holds the texts to classify."))
+    label_col = b.selectbox(tr("Label column"), columns, key=label_key,
+                            help=tr("The column that holds each text's class (a word or a "
+                                    "number)."))
     if text_col == label_col:
-        st.warning("The text and the label must be two different columns: choose another.")
+        st.warning(tr("The text and the label must be two different columns: choose another."))
         return None, None
     return text_col, label_col
 
@@ -111,27 +115,33 @@ def show_labelled(data: LabelledTexts, fingerprint: str, level: str, max_length:
     """How many texts of each class, how long they are (in the tokens the model reads), and
     the share cut at the longest text read."""
     level = choose_level(data.texts) if level == "auto" else level
-    unit = "characters" if level == "char" else "words"
     lengths = lengths_cached(data.texts, fingerprint, level)
     longer = float(np.mean(lengths > max_length)) if len(lengths) else 0.0
     counts = data.counts
-    st.markdown(
-        f"**{plain(data.name)}**: {len(data.texts):,} texts from the column "
-        f"**{plain(data.text_col)}** in **{len(data.classes)}** classes from "
-        f"**{plain(data.label_col)}**; the median text is {int(np.median(lengths)):,} {unit} "
-        f"long, and **{longer:.0%}** are longer than the {max_length:,} {unit} read of each "
-        f"(the setting Longest text read; the rest of a text is not read).")
+    values = dict(name=plain(data.name), texts=len(data.texts), text_col=plain(data.text_col),
+                  classes=len(data.classes), label_col=plain(data.label_col),
+                  median=int(np.median(lengths)), longer=longer, max_length=max_length)
+    st.markdown(tr(
+        "**{name}**: {texts:,} texts from the column **{text_col}** in **{classes}** classes "
+        "from **{label_col}**; the median text is {median:,} characters long, and "
+        "**{longer:.0%}** are longer than the {max_length:,} characters read of each (the "
+        "setting Longest text read; the rest of a text is not read).", **values)
+        if level == "char" else tr(
+        "**{name}**: {texts:,} texts from the column **{text_col}** in **{classes}** classes "
+        "from **{label_col}**; the median text is {median:,} words long, and **{longer:.0%}** "
+        "are longer than the {max_length:,} words read of each (the setting Longest text "
+        "read; the rest of a text is not read).", **values))
     if counts.max() >= 3 * counts.min():
-        st.info(f"The classes are unbalanced: the largest has {counts.max() / counts.min():.0f} "
-                f"times the texts of the smallest. Accuracy alone flatters a model that ignores "
-                f"a rare class; read its macro-F1 and each class's recall, or turn on Weigh rare "
-                f"classes up.", icon=":material/balance:")
+        st.info(tr("The classes are unbalanced: the largest has {times:.0f} times the texts of "
+                   "the smallest. Accuracy alone flatters a model that ignores a rare class; "
+                   "read its macro-F1 and each class's recall, or turn on Weigh rare classes "
+                   "up.", times=counts.max() / counts.min()), icon=":material/balance:")
     a, b = st.columns(2)
     a.plotly_chart(class_counts_chart(list(data.classes), counts.tolist()), key=KEYS.class_chart)
-    b.plotly_chart(length_chart(lengths, max_length, unit), key=KEYS.length_chart)
-    with st.expander("The texts as read"):
-        shown = pd.DataFrame({"text": data.texts[:200],
-                              "label": [data.classes[y] for y in data.y[:200]]})
+    b.plotly_chart(length_chart(lengths, max_length, level), key=KEYS.length_chart)
+    with st.expander(tr("The texts as read")):
+        shown = pd.DataFrame({tr("text"): data.texts[:200],
+                              tr("label"): [data.classes[y] for y in data.y[:200]]})
         st.dataframe(shown, hide_index=True)
         if len(data.texts) > 200:
-            st.caption(f"The first 200 of {len(data.texts):,} texts.")
+            st.caption(tr("The first 200 of {count:,} texts.", count=len(data.texts)))

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ..classify.explain import Explained, explain
+from ..i18n import tr
 from ..classify.pipeline import ClassifyResult
 from .keys import CLASSIFY as KEYS
 from .markdown import plain
@@ -20,25 +21,28 @@ FOR, AGAINST = (22, 140, 60), (200, 40, 40)  # green spoke for the prediction, r
 
 def try_it(result: ClassifyResult, run_id: str | None) -> None:
     """The box, and the last answer for this model (kept across reruns)."""
-    st.subheader("Try it")
+    st.subheader(tr("Try it"))
     example = _example(result)
+    length = result.config.max_length
     with st.form(KEYS.try_form, border=False):
-        text = st.text_area("Type or paste a text", key=KEYS.try_text, max_chars=MAX_CHARS,
+        text = st.text_area(tr("Type or paste a text"), key=KEYS.try_text, max_chars=MAX_CHARS,
                             height=100, placeholder=example,
-                            help="The classifier reads it as it read the training texts: "
-                                 f"up to its first {result.config.max_length:,} "
-                                 f"{'characters' if result.config.level == 'char' else 'words'}.")
-        asked = st.form_submit_button("Classify it", type="primary", key=KEYS.try_button)
+                            help=tr("The classifier reads it as it read the training texts: up "
+                                    "to its first {length:,} characters.", length=length)
+                            if result.config.level == "char" else
+                            tr("The classifier reads it as it read the training texts: up to "
+                               "its first {length:,} words.", length=length))
+        asked = st.form_submit_button(tr("Classify it"), type="primary", key=KEYS.try_button)
     model_id = (run_id, id(result.trained))
     if asked:
         if not text.strip():
-            st.info("Type a text first, such as one like the texts it learnt from.")
+            st.info(tr("Type a text first, such as one like the texts it learnt from."))
             st.session_state.pop(KEYS.tried, None)
             return
         st.session_state[KEYS.tried] = (model_id, explain(result.trained, text))
     tried = st.session_state.get(KEYS.tried)
     if tried is None or tried[0] != model_id:
-        st.caption("Its answer and the parts of the text that moved it appear here.")
+        st.caption(tr("Its answer and the parts of the text that moved it appear here."))
         return
     answer(tried[1], result.data.classes, result.config.level)
 
@@ -51,24 +55,29 @@ def forget_tried() -> None:
 def _example(result: ClassifyResult) -> str:
     """A short text of the data as the box's placeholder, so a visitor sees what to type."""
     short = [t for t in result.data.texts[:200] if 8 <= len(t) <= 60]
-    return f"e.g. {short[0]}" if short else "e.g. a text like the ones it learnt from"
+    return (tr("e.g. {text}", text=short[0]) if short else
+            tr("e.g. a text like the ones it learnt from"))
 
 
 def answer(found: Explained, classes: tuple[str, ...], level: str) -> None:
     """Each class's probability, and the text with its tokens coloured by their influence."""
     predicted = classes[found.predicted]
-    st.markdown(f"**{plain(predicted)}**, with probability "
-                f"{found.probabilities[found.predicted]:.1%}.")
+    st.markdown(tr("**{predicted}**, with probability {probability:.1%}.",
+                   predicted=plain(predicted),
+                   probability=found.probabilities[found.predicted]))
     order = found.probabilities.argsort()[::-1][:10]
-    st.dataframe(pd.DataFrame({"class": [classes[i] for i in order],
-                               "probability": 100 * found.probabilities[order]}),
-                 hide_index=True, column_config={"probability": st.column_config.ProgressColumn(
+    probability = tr("probability")
+    st.dataframe(pd.DataFrame({tr("class"): [classes[i] for i in order],
+                               probability: 100 * found.probabilities[order]}),
+                 hide_index=True, column_config={probability: st.column_config.ProgressColumn(
                      format="%.1f%%", min_value=0.0, max_value=100.0, color="blue")})
     st.markdown(highlighted(found), unsafe_allow_html=True)  # every piece of it escaped
-    unit = "character" if level == "char" else "word"
-    st.caption(f"Green {unit}s spoke for “{plain(predicted)}”, red ones against it, the "
-               f"deeper the more: each was left out in turn and the probability of "
-               f"“{plain(predicted)}” read again (occlusion).")
+    st.caption(tr("Green characters spoke for “{predicted}”, red ones against it, the deeper "
+                  "the more: each was left out in turn and the probability of “{predicted}” "
+                  "read again (occlusion).", predicted=plain(predicted)) if level == "char" else
+               tr("Green words spoke for “{predicted}”, red ones against it, the deeper the "
+                  "more: each was left out in turn and the probability of “{predicted}” read "
+                  "again (occlusion).", predicted=plain(predicted)))
 
 
 def highlighted(found: Explained) -> str:

@@ -14,6 +14,7 @@ from ..class_charts import MAX_CONFUSION_CLASSES, confusion_chart, scores_chart
 from ..classify.pipeline import ClassifyResult, classify_report
 from ..classify.scores import BASELINE_NAMES, NEAR
 from ..filenames import download_name
+from ..i18n import N_, tr
 from ..quoting import spreadsheet_csv
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
@@ -21,11 +22,15 @@ from .keys import CLASSIFY as KEYS
 from .live import loss_curves
 from .markdown import plain
 
-LOSS_LABEL = "loss (cross-entropy)"
+LOSS_LABEL = N_("loss (cross-entropy)")
+PER_CLASS_COLUMNS = {"class": N_("class"), "precision": N_("precision"), "recall": N_("recall"),
+                     "f1": N_("f1"), "texts": N_("texts")}
+MISTAKE_COLUMNS = {"text": N_("text"), "label": N_("label"), "predicted": N_("predicted"),
+                   "confidence": N_("confidence")}
 
 
 def text_speed(p: Progress) -> str:
-    return f"{p.samples_per_sec:,.0f} texts/s"
+    return tr("{rate:,.0f} texts/s", rate=p.samples_per_sec)
 
 
 def render_live(snap: Snapshot) -> None:
@@ -38,11 +43,11 @@ def render_live(snap: Snapshot) -> None:
         scored = [h for h in snap.history if h.scores]
         if scored:
             last = scored[-1].scores
-            st.caption(f"After epoch {scored[-1].epoch}, right on "
-                       f"{last.get('accuracy', 0):.1%} of the validation texts (macro-F1 "
-                       f"{last.get('macro_f1', 0):.3f}).")
+            st.caption(tr("After epoch {epoch}, right on {accuracy:.1%} of the validation texts "
+                          "(macro-F1 {macro_f1:.3f}).", epoch=scored[-1].epoch,
+                          accuracy=last.get("accuracy", 0), macro_f1=last.get("macro_f1", 0)))
         else:
-            st.caption("The validation scores appear after the first epoch.")
+            st.caption(tr("The validation scores appear after the first epoch."))
 
 
 def headline(result: ClassifyResult) -> None:
@@ -60,23 +65,26 @@ def headline(result: ClassifyResult) -> None:
 
 def details(result: ClassifyResult) -> None:
     """Each class, the confusion matrix, how training went, and the test texts it got wrong."""
-    st.subheader("Each class")
+    st.subheader(tr("Each class"))
     a, b = st.columns(2)
     with a:
-        st.dataframe(pd.DataFrame(result.per_class), hide_index=True, column_config={
-            c: st.column_config.NumberColumn(format="%.3f") for c in ("precision", "recall", "f1")})
-        st.caption("On the test texts. Precision: of the texts it put in a class, the share "
-                   "that belong there. Recall: of a class's texts, the share it found. F1 "
-                   "weighs the two.")
+        columns = {name: tr(label) for name, label in PER_CLASS_COLUMNS.items()}
+        st.dataframe(pd.DataFrame(result.per_class).rename(columns=columns), hide_index=True,
+                     column_config={columns[c]: st.column_config.NumberColumn(format="%.3f")
+                                    for c in ("precision", "recall", "f1")})
+        st.caption(tr("On the test texts. Precision: of the texts it put in a class, the share "
+                      "that belong there. Recall: of a class's texts, the share it found. F1 "
+                      "weighs the two."))
     with b:
         if len(result.data.classes) <= MAX_CONFUSION_CLASSES:
             st.plotly_chart(confusion_chart(result.confusion, result.data.classes),
                             key=KEYS.confusion)
         else:
-            st.caption(f"{len(result.data.classes)} classes: the confusion matrix is in the "
-                       f"report (JSON) below rather than drawn.")
-    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
-    with st.expander("How training went"):
+            st.caption(tr("{count} classes: the confusion matrix is in the report (JSON) below "
+                          "rather than drawn.", count=len(result.data.classes)))
+    st.caption(tr("{message} Training took {seconds:.1f} s.", message=result.training.message,
+                  seconds=result.training.seconds))
+    with st.expander(tr("How training went")):
         loss_curves(result.training.history, (), KEYS.final_loss, LOSS_LABEL)
         st.plotly_chart(scores_chart(result.training.history), key=KEYS.final_scores)
     mistakes(result)
@@ -84,50 +92,56 @@ def details(result: ClassifyResult) -> None:
 
 def scoreboard(result: ClassifyResult) -> None:
     """The LSTM and the baselines on the same test texts."""
-    rows = [{"method": "LSTM (this model)", "accuracy": result.test.accuracy,
-             "macro-F1": result.test.macro_f1}]
-    rows += [{"method": BASELINE_NAMES[name], "accuracy": s.accuracy, "macro-F1": s.macro_f1}
+    method, accuracy, macro_f1 = tr("method"), tr("accuracy"), tr("macro-F1")
+    rows = [{method: tr("LSTM (this model)"), accuracy: result.test.accuracy,
+             macro_f1: result.test.macro_f1}]
+    rows += [{method: tr(BASELINE_NAMES[name]), accuracy: s.accuracy, macro_f1: s.macro_f1}
              for name, s in result.baselines.items()]
-    st.markdown(f"**Scoreboard**: {len(result.split.test):,} test texts no method saw while "
-                f"learning ({len(result.split.train):,} trained on, "
-                f"{len(result.split.val):,} kept for validation)")
+    st.markdown(tr("**Scoreboard**: {test:,} test texts no method saw while learning ({train:,} "
+                   "trained on, {val:,} kept for validation)", test=len(result.split.test),
+                   train=len(result.split.train), val=len(result.split.val)))
     st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-        "accuracy": st.column_config.ProgressColumn(format="percent", min_value=0,
-                                                    max_value=1, color="blue"),
-        "macro-F1": st.column_config.NumberColumn(format="%.3f")})
+        accuracy: st.column_config.ProgressColumn(format="percent", min_value=0,
+                                                  max_value=1, color="blue"),
+        macro_f1: st.column_config.NumberColumn(format="%.3f")})
     split = result.split
-    st.caption(f"Leak check: {split.leaked_val:,} validation and {split.leaked_test:,} test "
-               f"texts repeated a text of an earlier part and were removed from theirs."
+    st.caption(tr("Leak check: {val:,} validation and {test:,} test texts repeated a text of an "
+                  "earlier part and were removed from theirs.", val=split.leaked_val,
+                  test=split.leaked_test)
                if split.leaked_val or split.leaked_test else
-               "Leak check: no text of the validation or test part is also in an earlier part.")
+               tr("Leak check: no text of the validation or test part is also in an earlier "
+                  "part."))
 
 
 def mistakes(result: ClassifyResult) -> None:
     """The misclassified test texts, the most confident first."""
-    st.subheader("Test texts it got wrong")
+    st.subheader(tr("Test texts it got wrong"))
     if not result.mistakes:
-        st.caption("None: it classified every test text right.")
+        st.caption(tr("None: it classified every test text right."))
         return
-    frame = pd.DataFrame(result.mistakes, columns=["text", "label", "predicted", "confidence"])
+    frame = pd.DataFrame(result.mistakes, columns=list(MISTAKE_COLUMNS))
     confusion = np.asarray(result.confusion)
     wrong = int(confusion.sum() - np.trace(confusion))
-    st.caption(f"{'The' if len(frame) == wrong else f'{len(frame)} of the'} {wrong:,} mistakes, "
-               f"the most confident first: a label that looks wrong here may be wrong in the "
-               f"data.")
-    st.dataframe(frame, hide_index=True, key=KEYS.mistakes, column_config={
-        "text": st.column_config.TextColumn(width="large"),
-        "label": "true label",
-        "confidence": st.column_config.NumberColumn(format="percent")})
+    st.caption(tr("The {wrong:,} mistakes, the most confident first: a label that looks wrong "
+                  "here may be wrong in the data.", wrong=wrong) if len(frame) == wrong else
+               tr("{shown} of the {wrong:,} mistakes, the most confident first: a label that "
+                  "looks wrong here may be wrong in the data.", shown=len(frame), wrong=wrong))
+    columns = {name: tr(label) for name, label in MISTAKE_COLUMNS.items()}
+    st.dataframe(frame.rename(columns=columns), hide_index=True, key=KEYS.mistakes,
+                 column_config={
+                     columns["text"]: st.column_config.TextColumn(width="large"),
+                     columns["label"]: tr("true label"),
+                     columns["confidence"]: st.column_config.NumberColumn(format="percent")})
 
 
 def downloads(result: ClassifyResult, data_name: str, run_id: str | None) -> None:
-    st.subheader("Download")
+    st.subheader(tr("Download"))
     a, b = st.columns(2)
-    frame = pd.DataFrame(result.mistakes, columns=["text", "label", "predicted", "confidence"])
-    a.download_button("Download the mistakes (CSV)", spreadsheet_csv(frame),
+    frame = pd.DataFrame(result.mistakes, columns=list(MISTAKE_COLUMNS))  # a data file: stable
+    a.download_button(tr("Download the mistakes (CSV)"), spreadsheet_csv(frame),
                       file_name=download_name(data_name, run_id, "mistakes", "csv"),
                       mime="text/csv", key=KEYS.mistakes_csv)
-    b.download_button("Download the report (JSON)",
+    b.download_button(tr("Download the report (JSON)"),
                       json.dumps(classify_report(result), indent=2, ensure_ascii=False,
                                  default=str),
                       file_name=download_name(data_name, run_id, "report", "json"),

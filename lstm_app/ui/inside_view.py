@@ -6,6 +6,8 @@ import streamlit as st
 
 from ..charts import pca_chart, state_heatmap
 from ..classify.explain import explain
+from ..i18n import N_, tr
+from .language import choices_placeholder
 from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
 from ..inside.explain import text_trace
 from ..inside.features import MAX_FEATURE_ROWS, pca_2d
@@ -41,49 +43,57 @@ GRU_LATEX = [
     r"z_t = \sigma(W_z \cdot [h_{t-1}, x_t] + b_z)",
     r"\tilde{n}_t = \tanh(W_n \cdot x_t + b_n + r_t \ast (U_n \cdot h_{t-1} + b_{hn}))",
     r"h_t = (1 - z_t) \ast \tilde{n}_t + z_t \ast h_{t-1}"]
-HOW_TO_READ = {
-    "forget gate f": "Dark (near 1): the unit keeps what its cell held; light (near 0): it "
-                     "forgets it at this step.",
-    "input gate i": "Dark: the unit writes this step's candidate into its cell; light: it "
-                    "lets this input pass by.",
-    "output gate o": "Dark: the unit shows its cell's content in its output; light: it keeps "
-                     "it to itself for now.",
-    "cell state C": "The unit's long-term memory: a colour that lasts across many steps is "
-                    "something carried along (red positive, blue negative).",
-    "hidden state h": "What the unit passes on, to the next step and to the prediction (red "
-                      "positive, blue negative).",
-    "reset gate r": "Light (near 0): the candidate ignores the previous state at this step.",
-    "update gate z": "Dark (near 1): the unit keeps its previous state; light: it takes the "
-                     "new candidate.",
+HOW_TO_READ = {  # each heatmap's title (inside.explain.heatmaps) and how to read it
+    "forget gate f": N_("Dark (near 1): the unit keeps what its cell held; light (near 0): it "
+                        "forgets it at this step."),
+    "input gate i": N_("Dark: the unit writes this step's candidate into its cell; light: it "
+                       "lets this input pass by."),
+    "output gate o": N_("Dark: the unit shows its cell's content in its output; light: it keeps "
+                        "it to itself for now."),
+    "cell state C": N_("The unit's long-term memory: a colour that lasts across many steps is "
+                       "something carried along (red positive, blue negative)."),
+    "hidden state h": N_("What the unit passes on, to the next step and to the prediction (red "
+                         "positive, blue negative)."),
+    "reset gate r": N_("Light (near 0): the candidate ignores the previous state at this step."),
+    "update gate z": N_("Dark (near 1): the unit keeps its previous state; light: it takes the "
+                        "new candidate."),
 }
-THIS_SESSION = {"forecast": "The forecast model you trained",
-                "panel": "The panel forecaster you trained", "text": "The text model you trained",
-                "classify": "The classifier you trained"}
+THIS_SESSION = {"forecast": N_("The forecast model you trained"),
+                "panel": N_("The panel forecaster you trained"),
+                "text": N_("The text model you trained"),
+                "classify": N_("The classifier you trained")}
+TASK_WORDS = {"forecast": N_("forecast"), "panel": N_("panel"), "text": N_("text"),
+              "classify": N_("classify")}
 
 
 def choose_model():
     """The model to look into: one trained in this session, or a saved run: (task, result, an
     id of the model that differs from one model to the next). The Forecast page's training is a
     forecast or a panel, by its result."""
-    options = {}
+    options, shown = {}, {}  # the options are English (the widget's value); shown: as read
     for task, keys in (("forecast", FORECAST), ("text", TEXT), ("classify", CLASSIFY)):
         job = current_job(keys.job)
         if job is not None and job.snapshot().done and job.result() is not None:
             task = "panel" if isinstance(job.result(), PanelResult) else task
             options[THIS_SESSION[task]] = (task, job.result, f"{job.run_id}:{job.id}")
+            shown[THIS_SESSION[task]] = tr(THIS_SESSION[task])
     saved = [r for r in shown_runs(run_store().list()) if r.status != "running"]
     for run in saved:
-        options[f"Saved run: {run.name} ({run.id}, {run.task})"] = (run.task, run.id, run.id)
+        label = f"Saved run: {run.name} ({run.id}, {run.task})"
+        options[label] = (run.task, run.id, run.id)
+        shown[label] = tr("Saved run: {name} ({id}, {task})", name=run.name, id=run.id,
+                          task=tr(TASK_WORDS[run.task]) if run.task in TASK_WORDS else run.task)
     if not options:
-        st.info("Train a model first (Forecast, Text or Classify page), or save one on the "
-                "command line with --save-run; then look inside it here.")
-        st.page_link("pages/forecast.py", label="Train a forecast", icon=":material/show_chart:")
-        st.page_link("pages/text.py", label="Train on a text", icon=":material/edit_note:")
-        st.page_link("pages/classify.py", label="Classify labelled texts",
+        st.info(tr("Train a model first (Forecast, Text or Classify page), or save one on the "
+                   "command line with --save-run; then look inside it here."))
+        st.page_link("pages/forecast.py", label=tr("Train a forecast"),
+                     icon=":material/show_chart:")
+        st.page_link("pages/text.py", label=tr("Train on a text"), icon=":material/edit_note:")
+        st.page_link("pages/classify.py", label=tr("Classify labelled texts"),
                      icon=":material/label:")
         return None
-    label = st.selectbox("Model", list(options), key=INSIDE.model,
-                         help="A model trained in this browser session, or any saved run.")
+    label = st.selectbox(tr("Model"), list(options), key=INSIDE.model, format_func=shown.get,
+                         help=tr("A model trained in this browser session, or any saved run."))
     task, source, model_id = options[label]
     if callable(source):
         return task, source(), model_id
@@ -102,43 +112,49 @@ def choose_series(result: PanelResult) -> int | None:
     ids = [result.panel.ids[i] for i in readable]
     lookback = result.config.lookback
     if not ids:
-        st.info(f"No series of this panel has {lookback} values, the lookback: the network "
-                f"reads none of them (each is forecast by seasonal naive or its last value).")
+        st.info(tr("No series of this panel has {lookback} values, the lookback: the network "
+                   "reads none of them (each is forecast by seasonal naive or its last value).",
+                   lookback=lookback))
         return None
     if st.session_state.get(INSIDE.series) not in ids:
         shown = st.session_state.get(FORECAST.panel_series)
         st.session_state[INSIDE.series] = shown if shown in ids else ids[0]
-    chosen = st.selectbox("Series", ids, key=INSIDE.series,
-                          help="Type to search. The network is the same for every series; "
-                               "each series is read scaled by its own training span.")
+    chosen = st.selectbox(tr("Series"), ids, key=INSIDE.series,
+                          help=tr("Type to search. The network is the same for every series; "
+                                  "each series is read scaled by its own training span."))
     left_out = result.panel.n_series - len(ids)
     if left_out:
-        st.caption(f"{left_out:,} series shorter than the lookback ({lookback}) are not listed: "
-                   f"the network never reads them.")
+        st.caption(tr("{count:,} series shorter than the lookback ({lookback}) are not listed: "
+                      "the network never reads them.", count=left_out, lookback=lookback))
     return int(readable[ids.index(chosen)])
 
 
-@st.cache_resource(max_entries=4, show_spinner="Opening the run…")
 def _reopened(run_id: str):
+    with st.spinner(tr("Opening the run…")):
+        return _reopened_cached(run_id)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _reopened_cached(run_id: str):
     return reopen(run_store(), run_id, scoreboard=False)  # the network is what it shows
 
 
 def classifier_answer(result, text: str) -> None:
     """What the classifier makes of the text looked into, with the tokens that moved it."""
-    with st.expander("What the classifier says about this text", expanded=True):
+    with st.expander(tr("What the classifier says about this text"), expanded=True):
         answer(explain(result.trained, text), result.data.classes, result.config.level)
 
 
 def equations(cell: str) -> None:
     """The equations of the trained network's cell ("lstm", "gru" or "peephole")."""
-    st.markdown("The cell's equations (σ is the sigmoid, squashing to 0…1; ∗ multiplies "
-                "element by element; [h, x] puts the previous output next to the input):")
+    st.markdown(tr("The cell's equations (σ is the sigmoid, squashing to 0…1; ∗ multiplies "
+                   "element by element; [h, x] puts the previous output next to the input):"))
     for line in {"gru": GRU_LATEX, "peephole": PEEPHOLE_LATEX}.get(cell, LSTM_LATEX):
         st.latex(line)
     if cell == "peephole":
-        st.caption("A peephole LSTM: its forget and input gates also look at the cell's "
-                   "previous content, its output gate at the new one (the p terms). In the "
-                   "numbers below, each gate's value before σ includes that term.")
+        st.caption(tr("A peephole LSTM: its forget and input gates also look at the cell's "
+                      "previous content, its output gate at the new one (the p terms). In the "
+                      "numbers below, each gate's value before σ includes that term."))
 
 
 def step_through(layer, steps: list[str], lstm: bool, input_id: str) -> None:
@@ -146,54 +162,73 @@ def step_through(layer, steps: list[str], lstm: bool, input_id: str) -> None:
     input: another input gets a slider of its own, at its last step (one slider for every
     input would keep showing an old step over the new input's numbers)."""
     a, b = st.columns([2, 1])
-    t = a.select_slider("Time step", options=list(range(len(steps))),
+    t = a.select_slider(tr("Time step"), options=list(range(len(steps))),
                         key=INSIDE.step_for(input_id), value=len(steps) - 1,
                         format_func=lambda i: steps[i],
-                        help="The step of the input whose numbers you see.")
+                        help=tr("The step of the input whose numbers you see."))
     hidden = layer.h.shape[-1]
-    units = b.multiselect("Units", list(range(hidden)), default=list(range(min(3, hidden))),
+    units = b.multiselect(tr("Units"), list(range(hidden)), default=list(range(min(3, hidden))),
                           key=INSIDE.units, max_selections=8,
-                          help="Which of the hidden units to show.")
+                          placeholder=choices_placeholder(range(hidden)),
+                          help=tr("Which of the hidden units to show."))
     if not units:
-        st.caption("Pick at least one unit.")
+        st.caption(tr("Pick at least one unit."))
         return
     numbers = step_numbers(layer, t, units)
-    st.markdown(f"**Unit {units[0]} at step {plain(steps[t])}**, computed by the explicit cell "
-                f"from the trained weights:")
+    st.markdown(tr("**Unit {unit} at step {step}**, computed by the explicit cell from the "
+                   "trained weights:", unit=units[0], step=plain(steps[t])))
     for line in equations_with_numbers(numbers.loc[units[0]], lstm):
         st.latex(line)
-    st.dataframe(numbers.round(4), key=INSIDE.numbers)
+    st.dataframe(shown_numbers(numbers.round(4)), key=INSIDE.numbers)
+
+
+def shown_numbers(numbers):
+    """The step's numbers with their columns named in the reader's language ("f before σ/tanh"
+    is the gate before its squashing; the symbols stay)."""
+    before = " before σ/tanh"
+    columns = {c: tr("{symbol} before σ/tanh", symbol=c[:-len(before)])
+               for c in numbers.columns if c.endswith(before)}
+    numbers = numbers.rename(columns=columns)
+    numbers.index.name = tr("unit")
+    return numbers
 
 
 def heatmap_grid(layer, steps: list[str]) -> None:
-    for title, matrix in heatmaps(layer).items():
-        st.plotly_chart(state_heatmap(matrix.numpy(), steps, title,
+    for title, matrix in heatmaps(layer).items():  # the titles are English: the keys
+        st.plotly_chart(state_heatmap(matrix.numpy(), steps, tr(title),
                                       gate=title.split()[1] == "gate"), key=INSIDE.heatmap(title))
-        st.caption(HOW_TO_READ[title])
+        st.caption(tr(HOW_TO_READ[title]))
 
 
 def features_title(view: SeriesInput, series_id: str | None = None) -> str:
     """The features chart's title: every forecast of the series, or how many of them."""
     origins = len(view.series.frame) - view.lookback + 1
-    which = ("each forecast" if origins <= MAX_FEATURE_ROWS
-             else f"{MAX_FEATURE_ROWS:,} forecasts spread evenly")
-    series = "the whole series" if series_id is None else f"the whole series {series_id}"
-    return f"The hidden state before {which}, over {series}"
+    if origins <= MAX_FEATURE_ROWS:
+        return (tr("The hidden state before each forecast, over the whole series")
+                if series_id is None else
+                tr("The hidden state before each forecast, over the whole series {series}",
+                   series=series_id))
+    return (tr("The hidden state before {count:,} forecasts spread evenly, over the whole series",
+               count=MAX_FEATURE_ROWS) if series_id is None else
+            tr("The hidden state before {count:,} forecasts spread evenly, over the whole series "
+               "{series}", count=MAX_FEATURE_ROWS, series=series_id))
 
 
 def features_section(features, title: str, file_name: str) -> None:
     """The hidden states as a table to download, and their 2-D projection coloured by time."""
     coords, shares = pca_2d(features)
-    labels = [" · ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in features.index]
+    after = tr("the next step")  # a forecast's last state: the one after the data
+    labels = [" · ".join(map(str, i)) if isinstance(i, tuple) else after if i == "next"
+              else str(i) for i in features.index]
     st.plotly_chart(pca_chart(coords, labels, shares, title), key=INSIDE.pca)
-    st.caption("Each point is the network's hidden state at one step, flattened to two "
-               "dimensions (PCA); steps close together think alike. Colour runs from the first "
-               "step to the last.")
-    st.download_button("Download the hidden states (CSV)", features.to_csv(),
+    st.caption(tr("Each point is the network's hidden state at one step, flattened to two "
+                  "dimensions (PCA); steps close together think alike. Colour runs from the "
+                  "first step to the last."))
+    st.download_button(tr("Download the hidden states (CSV)"), features.to_csv(),
                        file_name=file_name, mime="text/csv", key=INSIDE.features_csv,
                        icon=":material/download:",
-                       help="One row per step, one column per hidden unit: features for other "
-                            "models, such as a regression or a clustering.")
+                       help=tr("One row per step, one column per hidden unit: features for "
+                               "other models, such as a regression or a clustering."))
 
 
 ANALYSIS_CHARS = 2000  # of unseen text, for finding units that track something
@@ -206,14 +241,22 @@ def text_units_section(result, layer: int) -> None:
     traces, tokens = text_trace(result, sample)
     h = traces[layer].h[0].numpy()
     table = tracking_units(h, tokens)
-    st.markdown(f"Over {len(tokens):,} {'characters' if result.config.level == 'char' else 'tokens'} "
-                f"of text it never trained on, these units' activations follow a simple property "
-                f"best (a correlation near +1 or −1 means the unit tracks it):")
-    st.dataframe(table, hide_index=True, key=INSIDE.units_table)
+    st.markdown(tr("Over {count:,} characters of text it never trained on, these units' "
+                   "activations follow a simple property best (a correlation near +1 or −1 "
+                   "means the unit tracks it):", count=len(tokens))
+                if result.config.level == "char" else
+                tr("Over {count:,} tokens of text it never trained on, these units' activations "
+                   "follow a simple property best (a correlation near +1 or −1 means the unit "
+                   "tracks it):", count=len(tokens)))
+    shown = table.assign(property=table["property"].map(tr)).rename(columns={
+        "property": tr("property"), "unit": tr("unit"), "correlation": tr("correlation")})
+    st.dataframe(shown, hide_index=True, key=INSIDE.units_table)
     units = list(range(h.shape[1]))
     default = int(table["unit"].iloc[0]) if len(table) else 0
-    unit = st.selectbox("Colour the text by unit", units, index=default, key=INSIDE.colour_unit,
-                        help="Red where the unit's activation is positive, blue where negative.")
+    unit = st.selectbox(tr("Colour the text by unit"), units, index=default,
+                        key=INSIDE.colour_unit,
+                        help=tr("Red where the unit's activation is positive, blue where "
+                                "negative."))
     st.html(text_box(coloured_html(tokens[:600], h[:600, unit])))
-    st.caption("Look for a unit that switches colour at quotes, line breaks or word starts: "
-               "that is a cell your model grew for the job, without being told to.")
+    st.caption(tr("Look for a unit that switches colour at quotes, line breaks or word starts: "
+                  "that is a cell your model grew for the job, without being told to."))
