@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import html
 import math
@@ -14,6 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
+
+from .i18n import N_, language, tr
 
 ACTUAL = "#222222"                      # what really happened: near black
 LSTM = "rgb(31, 95, 209)"               # the model: one strong blue everywhere
@@ -33,8 +36,8 @@ FONTS = ('"Open Sans", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", 
 # the time it takes to build a live chart.
 TEMPLATE = go.layout.Template(pio.templates["plotly_white"])
 TEMPLATE.layout.font.family = FONTS
-SPAN_FILLS = {"train": "rgba(120, 120, 120, 0.07)", "validation": "rgba(224, 123, 26, 0.09)",
-              "test": "rgba(31, 95, 209, 0.08)"}
+SPAN_FILLS = {N_("train"): "rgba(120, 120, 120, 0.07)",
+              N_("validation"): "rgba(224, 123, 26, 0.09)", N_("test"): "rgba(31, 95, 209, 0.08)"}
 
 
 def literal(build):
@@ -60,9 +63,43 @@ def literal(build):
                 axis.title.text = _escape(axis.title.text)
         for note in fig.layout.annotations:
             note.text = _escape(note.text or "")
-        return fig
+        return _dates_in_language(fig)
 
     return built
+
+
+# Plotly writes dates in English ("Jul 1956"); in Chinese, each zoom level's ticks and the
+# unified hover's date the Chinese way ("1956年7月"). Only on date axes: on a numeric axis these
+# formats would be read as number formats.
+CHINESE_DATES = [dict(dtickrange=[None, 86_400_000], value="%-m月%-d日 %H:%M"),
+                 dict(dtickrange=[86_400_000, "M1"], value="%Y年%-m月%-d日"),
+                 dict(dtickrange=["M1", "M12"], value="%Y年%-m月"),
+                 dict(dtickrange=["M12", None], value="%Y年")]
+
+
+def _dates_in_language(fig: go.Figure) -> go.Figure:
+    if language() != "zh":
+        return fig
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is not None and len(x) and _is_date(x[0]):
+            axis = "xaxis" + (trace.xaxis or "x")[1:]
+            fig.layout[axis].tickformatstops = CHINESE_DATES
+            fig.layout[axis].hoverformat = _chinese_hover(x)
+    return fig
+
+
+def _chinese_hover(x) -> str:
+    """The unified hover's date as precise as the data: month, day or minute."""
+    times = pd.DatetimeIndex(pd.to_datetime(list(x[:200])))
+    if (times.normalize() != times).any():
+        return "%Y年%-m月%-d日 %H:%M"
+    return "%Y年%-m月" if (times.day == 1).all() else "%Y年%-m月%-d日"
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, (pd.Timestamp, np.datetime64, datetime.date)) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T][\d:.]+)?", value) is not None)
 
 
 def _escape(text: str) -> str:
@@ -85,8 +122,8 @@ def _x_title(index) -> str:
     """The time axis label: the time column's name (or "date") for dates, otherwise "step"."""
     index = pd.Index(index)
     if isinstance(index, pd.DatetimeIndex):
-        return str(index.name or "date")
-    return str(index.name or "step")
+        return str(index.name or tr("date"))
+    return str(index.name or tr("step"))
 
 
 def _line(x, y, name: str, color: str, width: float = 2, dash: str | None = None,
@@ -119,7 +156,7 @@ def _add_band(fig: go.Figure, x, lower, upper, level: int) -> None:
     fig.add_trace(go.Scatter(
         x=x + x[::-1], y=list(upper) + list(lower)[::-1], fill="toself",
         fillcolor=BANDS[level], line=dict(width=0), mode="lines",
-        name=f"{level}% interval", hoverinfo="skip"))
+        name=tr("{level}% interval", level=level), hoverinfo="skip"))
 
 
 def _add_bands(fig: go.Figure, x, frame: pd.DataFrame, prefix: Sequence[float] = ()) -> None:
@@ -138,7 +175,7 @@ def _add_span(fig: go.Figure, index: pd.Index, name: str, start: int, end: int) 
     # Rectangles meet at the next span's first row, so neighbouring spans leave no gap.
     x1 = index[end] if end < len(index) else index[-1]
     fig.add_vrect(x0=index[start], x1=x1, fillcolor=SPAN_FILLS.get(name, "rgba(0,0,0,0.05)"),
-                  line_width=0, layer="below", annotation_text=name,
+                  line_width=0, layer="below", annotation_text=tr(name),
                   annotation_position="top left", annotation_font_color="#666666")
 
 
@@ -158,7 +195,8 @@ def series_chart(frame: pd.DataFrame, value_col: str, covariates: Sequence[str] 
     if covariates:
         extra["yaxis2"] = dict(title=", ".join(covariates), overlaying="y", side="right",
                                showgrid=False)
-    return _layout(fig, title or f"{value_col} over time", _x_title(index), value_col, **extra)
+    return _layout(fig, title or tr("{column} over time", column=value_col), _x_title(index),
+                   value_col, **extra)
 
 
 def _best_epoch(history: Sequence) -> tuple[int, float] | None:
@@ -173,7 +211,7 @@ def _best_epoch(history: Sequence) -> tuple[int, float] | None:
 
 @literal
 def loss_chart(history: Sequence, batches: Sequence = (), log_y: bool = False,
-               loss_label: str = "loss (MSE, scaled)", perplexity: bool = False) -> go.Figure:
+               loss_label: str = N_("loss (MSE, scaled)"), perplexity: bool = False) -> go.Figure:
     """Train and validation loss per epoch (epoch records), per-batch train loss faint
     underneath (batch points), the best epoch marked.
 
@@ -186,25 +224,29 @@ def loss_chart(history: Sequence, batches: Sequence = (), log_y: bool = False,
     fig = go.Figure()
     if batches:
         fig.add_trace(_line([b.x for b in batches], [b.train_loss for b in batches],
-                            "train (per batch)", LSTM, width=1, opacity=0.3))
+                            tr("train (per batch)"), LSTM, width=1, opacity=0.3))
     if history:
         epochs = [h.epoch for h in history]
         mode = "lines+markers" if len(history) <= 30 else "lines"  # the first points must show
-        fig.add_trace(_line(epochs, [h.train_loss for h in history], "train", LSTM, mode=mode))
-        fig.add_trace(_line(epochs, [h.val_loss for h in history], "validation", VALIDATION,
+        fig.add_trace(_line(epochs, [h.train_loss for h in history], tr("train"), LSTM,
+                            mode=mode))
+        fig.add_trace(_line(epochs, [h.val_loss for h in history], tr("validation"), VALIDATION,
                             mode=mode))
     best = _best_epoch(history)
     if best is not None:
         epoch, loss = best
-        fig.add_trace(go.Scatter(x=[epoch], y=[loss], mode="markers", name="best",
+        fig.add_trace(go.Scatter(x=[epoch], y=[loss], mode="markers", name=tr("best"),
                                  marker=dict(color=VALIDATION, size=11, symbol="star",
                                              line=dict(color=ACTUAL, width=1))))
         if not log_y or loss > 0:
             # Annotations on a log axis take log10 of the value as their position.
-            fig.add_annotation(x=epoch, y=math.log10(loss) if log_y else loss, text="best",
+            fig.add_annotation(x=epoch, y=math.log10(loss) if log_y else loss, text=tr("best"),
                                showarrow=True, arrowhead=0, ay=-28)
-    title = "Training and validation perplexity" if perplexity else "Training and validation loss"
-    return _layout(fig, title, "epoch", loss_label, yaxis_type="log" if log_y else "linear")
+    title = (tr("Training and validation perplexity") if perplexity
+             else tr("Training and validation loss"))
+    # The label as given (the caller's, maybe translated already) or this default, translated.
+    return _layout(fig, title, tr("epoch"), tr(loss_label),
+                   yaxis_type="log" if log_y else "linear")
 
 
 def _exp(loss: float | None) -> float | None:
@@ -230,12 +272,12 @@ def small_multiples(lines: Sequence[tuple[str, Sequence, Sequence, Sequence | No
     for i, (name, times, actual, forecast) in enumerate(lines):
         row, col = i // columns + 1, i % columns + 1
         x, y = thinned(times, actual, SMALL_POINTS)
-        fig.add_trace(go.Scatter(x=list(x), y=list(y), name="actual", mode="lines",
+        fig.add_trace(go.Scatter(x=list(x), y=list(y), name=tr("actual"), mode="lines",
                                  line=dict(color=ACTUAL, width=1.2), legendgroup="actual",
                                  showlegend=i == 0 and any_forecast), row=row, col=col)
         if forecast is not None:
             x, y = thinned(times, forecast, SMALL_POINTS)
-            fig.add_trace(go.Scatter(x=list(x), y=list(y), name="LSTM forecast", mode="lines",
+            fig.add_trace(go.Scatter(x=list(x), y=list(y), name=tr("LSTM forecast"), mode="lines",
                                      line=dict(color=LSTM, width=1.5), legendgroup="lstm",
                                      showlegend=i == 0), row=row, col=col)
     for note in fig.layout.annotations:  # the series' names: small, and cut to fit
@@ -251,12 +293,13 @@ def small_multiples(lines: Sequence[tuple[str, Sequence, Sequence, Sequence | No
 
 @literal
 def validation_chart(times, actual, forecast, value_label: str,
-                     title: str = "Live forecast on the validation span") -> go.Figure:
+                     title: str | None = None) -> go.Figure:
     """The validation span's actual values and, once there is one, the model's one-step-ahead forecast."""
-    fig = go.Figure(_line(times, actual, "actual", ACTUAL))
+    fig = go.Figure(_line(times, actual, tr("actual"), ACTUAL))
     if forecast is not None:
-        fig.add_trace(_line(times, forecast, "LSTM forecast", LSTM))
-    return _layout(fig, title, _x_title(times), value_label)
+        fig.add_trace(_line(times, forecast, tr("LSTM forecast"), LSTM))
+    return _layout(fig, title or tr("Live forecast on the validation span"), _x_title(times),
+                   value_label)
 
 
 @literal
@@ -267,26 +310,28 @@ def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
     from that point on, ``origin_label`` naming it in the title."""
     if origin is not None:
         rows = backtest[backtest["origin"] == origin].sort_values("time")
-        title = f"Test span: the forecast from {origin_label or origin} on, vs actual"
+        title = tr("Test span: the forecast from {origin} on, vs actual",
+                   origin=origin_label or origin)
     else:
         rows = backtest[backtest["step"] == step].sort_values("time")
-        title = f"Test span: {step}-step-ahead forecasts vs actual"
+        title = tr("Test span: {step}-step-ahead forecasts vs actual", step=step)
     if rows.empty:
-        raise ValueError(f"The backtest has no {step}-step-ahead forecasts; choose a step "
-                         f"from 1 to {int(backtest['step'].max()) if len(backtest) else 0}.")
+        raise ValueError(tr("The backtest has no {step}-step-ahead forecasts; choose a step "
+                            "from 1 to {last}.", step=step,
+                            last=int(backtest['step'].max()) if len(backtest) else 0))
     times = rows["time"]
     # Context: the last ~3 test-spans of the series, up to and including the first test point
     # so the grey line meets the actual line.
     context = history[history.index <= times.iloc[0]].tail(3 * len(rows) + 1)
-    fig = go.Figure(_line(context.index, context, "earlier values", CONTEXT, width=1.5))
+    fig = go.Figure(_line(context.index, context, tr("earlier values"), CONTEXT, width=1.5))
     _add_bands(fig, times, rows)
     # A short test span is drawn with markers too: a line through one point draws nothing.
     mode = "lines+markers" if len(rows) <= 12 else "lines"
-    fig.add_trace(_line(times, rows["actual"], "actual", ACTUAL, mode=mode))
+    fig.add_trace(_line(times, rows["actual"], tr("actual"), ACTUAL, mode=mode))
     if "seasonal_naive" in rows:
-        fig.add_trace(_line(times, rows["seasonal_naive"], "seasonal naive", BASELINE,
+        fig.add_trace(_line(times, rows["seasonal_naive"], tr("seasonal naive"), BASELINE,
                             width=1.5, dash="dot", mode=mode))
-    fig.add_trace(_line(times, rows["forecast"], "LSTM forecast", LSTM, mode=mode))
+    fig.add_trace(_line(times, rows["forecast"], tr("LSTM forecast"), LSTM, mode=mode))
     return _layout(fig, title, _x_title(history.index), value_label)
 
 
@@ -300,38 +345,43 @@ def forecast_chart(history: pd.Series, forecast: pd.DataFrame, value_label: str,
     one is drawn dashed beside it."""
     recent = history.tail(tail if tail is not None else max(4 * len(forecast), 48))
     last_time, last_value = history.index[-1], float(history.iloc[-1])
-    fig = go.Figure(_line(recent.index, recent, "actual", ACTUAL))
+    # ``method``: a method's display name, marked for the catalog where the core names it
+    # (LSTM, seasonal naive, AutoETS …), translated here.
+    method_forecast = tr("{method} forecast", method=tr(method))
+    fig = go.Figure(_line(recent.index, recent, tr("actual"), ACTUAL))
     if len(forecast) == 1:
         row = forecast.iloc[0]
         for level in (95, 80):
             if f"lower_{level}" in forecast:
                 fig.add_trace(go.Scatter(
-                    x=[row["time"]], y=[row["forecast"]], mode="markers", name=f"{level}% interval",
+                    x=[row["time"]], y=[row["forecast"]], mode="markers",
+                    name=tr("{level}% interval", level=level),
                     marker=dict(color=BANDS[level], size=1), error_y=dict(
                         type="data", symmetric=False, array=[row[f"upper_{level}"] - row["forecast"]],
                         arrayminus=[row["forecast"] - row[f"lower_{level}"]],
                         color=BANDS[level].replace("0.30", "0.9").replace("0.13", "0.5"),
                         thickness=12 if level == 80 else 6, width=0)))
-        fig.add_trace(_line([row["time"]], [row["forecast"]], f"{method} forecast", LSTM,
+        fig.add_trace(_line([row["time"]], [row["forecast"]], method_forecast, LSTM,
                             mode="markers", marker=dict(size=10, color=LSTM)))
-        title = "Forecast: the next step"
+        title = tr("Forecast: the next step")
     else:
         # Every forecast trace starts at the last observed point: the line and bands leave no gap.
         x = [last_time, *forecast["time"]]
         _add_bands(fig, x, forecast, prefix=[last_value])
-        fig.add_trace(_line(x, [last_value, *forecast["forecast"]], f"{method} forecast", LSTM))
-        title = f"Forecast: the next {len(forecast)} steps"
+        fig.add_trace(_line(x, [last_value, *forecast["forecast"]], method_forecast, LSTM))
+        title = tr("Forecast: the next {count} steps", count=len(forecast))
     if base is not None:
         fig.add_trace(_line([last_time, *base["time"]], [last_value, *base["forecast"]],
-                            "base forecast", VALIDATION, dash="dash"))
+                            tr("base forecast"), VALIDATION, dash="dash"))
     fig.add_vline(x=last_time, line_dash="dash", line_width=1, line_color="#888888",
-                  annotation_text="now", annotation_position="top left")
+                  annotation_text=tr("now"), annotation_position="top left")
     return _layout(fig, title, _x_title(history.index), value_label)
 
 
-METRIC_ROWS = {"LSTM": None, "Naive (last value)": "naive", "Seasonal naive": "seasonal_naive",
-               "Drift": "drift", "AutoETS": "auto_ets", "AutoTheta": "auto_theta",
-               "AutoARIMA": "auto_arima", "LSTM and the best statistical, mean": "combination"}
+METRIC_ROWS = {"LSTM": None, N_("Naive (last value)"): "naive",
+               N_("Seasonal naive"): "seasonal_naive", N_("Drift"): "drift", "AutoETS": "auto_ets",
+               "AutoTheta": "auto_theta", "AutoARIMA": "auto_arima",
+               N_("LSTM and the best statistical, mean"): "combination"}
 # MASE first: the verdict's score, so that it stays in view on a narrow screen.
 METRIC_COLUMNS = {"MASE": "mase", "MAE": "mae", "RMSE": "rmse", "MAPE %": "mape",
                   "sMAPE %": "smape"}
@@ -354,7 +404,8 @@ def metrics_table(test, baselines: dict) -> pd.DataFrame:
     return pd.DataFrame(
         [[_significant(getattr(scores, key, None)) for key in METRIC_COLUMNS.values()]
          for scores in rows.values()],
-        index=pd.Index(list(rows), name="model"), columns=list(METRIC_COLUMNS), dtype=float)
+        index=pd.Index([tr(label) for label in rows], name=tr("model")),
+        columns=list(METRIC_COLUMNS), dtype=float)
 
 
 RUN_COLORS = ["#1f5fd1", "#e07b1a", "#2a9d5b", "#c2410c", "#7c3aed", "#0e7490", "#be185d",
@@ -369,11 +420,12 @@ def runs_loss_chart(curves: Sequence[tuple[str, Sequence]], log_y: bool = False)
         color = RUN_COLORS[i % len(RUN_COLORS)]
         epochs = [h.epoch for h in history]
         mode = "lines+markers" if len(history) <= 30 else "lines"  # a 1-epoch run must show
-        fig.add_trace(_line(epochs, [h.val_loss for h in history], f"{label}: validation",
-                            color, legendgroup=label, mode=mode))
-        fig.add_trace(_line(epochs, [h.train_loss for h in history], f"{label}: train", color,
-                            width=1.5, dash="dot", legendgroup=label))
-    fig = _layout(fig, "Loss per epoch, run by run", "epoch", "loss",
+        fig.add_trace(_line(epochs, [h.val_loss for h in history],
+                            tr("{run}: validation", run=label), color, legendgroup=label,
+                            mode=mode))
+        fig.add_trace(_line(epochs, [h.train_loss for h in history], tr("{run}: train", run=label),
+                            color, width=1.5, dash="dot", legendgroup=label))
+    fig = _layout(fig, tr("Loss per epoch, run by run"), tr("epoch"), tr("loss"),
                   yaxis_type="log" if log_y else "linear")
     if max((len(h) for _, h in curves), default=0) <= 10:
         fig.update_xaxes(dtick=1)  # whole epochs, not 1.2, 1.4, …
@@ -387,8 +439,10 @@ def state_heatmap(matrix, steps: Sequence, title: str, gate: bool) -> go.Figure:
     colours = dict(colorscale="Blues", zmin=0.0, zmax=1.0) if gate else dict(
         colorscale="RdBu", reversescale=True, zmid=0.0)
     fig = go.Figure(go.Heatmap(z=values, x=[str(s) for s in steps],
-                               y=[f"unit {u}" for u in range(values.shape[0])],
-                               hovertemplate="%{y}, step %{x}: %{z:.3f}<extra></extra>",
+                               y=[tr("unit {number}", number=u) for u in range(values.shape[0])],
+                               hovertemplate=tr("{unit}, step {step}: {value}", unit="%{y}",
+                                                step="%{x}", value="%{z:.3f}")
+                               + "<extra></extra>",
                                **colours))
     fig.update_layout(template=TEMPLATE, height=min(120 + 14 * values.shape[0], 520),
                       title=dict(text=title, x=0, xanchor="left"),
@@ -406,12 +460,13 @@ def pca_chart(coords, labels: Sequence, shares: tuple[float, float], title: str)
         x=coords[:, 0], y=coords[:, 1], mode="lines+markers", text=[str(v) for v in labels],
         line=dict(color="rgba(120,120,120,0.35)", width=1),
         marker=dict(color=order, colorscale="Viridis", size=6, showscale=True,
-                    colorbar=dict(title="step")),
+                    colorbar=dict(title=tr("step"))),
         hovertemplate="%{text}<extra></extra>"))
     fig.update_layout(template=TEMPLATE, height=420, title=dict(text=title, x=0),
                       margin=dict(l=60, r=20, t=50, b=45),
-                      xaxis_title=f"first direction ({shares[0]:.0%} of the variation)",
-                      yaxis_title=f"second direction ({shares[1]:.0%})")
+                      xaxis_title=tr("first direction ({share:.0%} of the variation)",
+                                     share=shares[0]),
+                      yaxis_title=tr("second direction ({share:.0%})", share=shares[1]))
     return fig
 
 
@@ -419,9 +474,9 @@ def pca_chart(coords, labels: Sequence, shares: tuple[float, float], title: str)
 def attribution_chart(times, values, scores, value_label: str) -> go.Figure:
     """The input window (line) with each step's importance for the forecast (bars behind it)."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=list(times), y=list(scores), name="importance (occlusion)",
+    fig.add_trace(go.Bar(x=list(times), y=list(scores), name=tr("importance (occlusion)"),
                          marker_color="rgba(224, 123, 26, 0.55)", yaxis="y2"))
     fig.add_trace(_line(times, values, value_label, ACTUAL, mode="lines+markers"))
-    return _layout(fig, "Which past steps drove this forecast", _x_title(pd.Index(times)),
-                   value_label, yaxis2=dict(title="importance", overlaying="y", side="right",
+    return _layout(fig, tr("Which past steps drove this forecast"), _x_title(pd.Index(times)),
+                   value_label, yaxis2=dict(title=tr("importance"), overlaying="y", side="right",
                                             showgrid=False, rangemode="tozero"))

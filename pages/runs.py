@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lstm_app.i18n import tr
 from lstm_app.ui.people import shown_runs
 from lstm_app.ui.runs_session import refresh_statuses, run_store
 from lstm_app.ui.runs_view import (choose_runs, compare, empty_hint, export_all, filtered,
@@ -10,9 +11,9 @@ from lstm_app.ui.navigation import use_app_navigation
 
 use_app_navigation(__file__)
 
-st.title("Runs")
-st.caption("Every training is saved here. Select runs to compare their curves and settings; "
-           "select one to open, rename, annotate or delete it.")
+st.title(tr("Runs"))
+st.caption(tr("Every training is saved here. Select runs to compare their curves and settings; "
+              "select one to open, rename, annotate or delete it."))
 
 store = run_store()
 refresh_statuses()
@@ -27,10 +28,10 @@ selected = choose_runs(shown)
 export_all(runs)
 
 if not selected:
-    st.caption("Select rows in the table (the boxes on the left) to compare runs.")
+    st.caption(tr("Select rows in the table (the boxes on the left) to compare runs."))
     st.stop()
-st.subheader("Compared" if len(selected) > 1 else "Its curves and settings")
+st.subheader(tr("Compared") if len(selected) > 1 else tr("Its curves and settings"))
 compare(store, selected)
 if len(selected) == 1:
-    st.subheader("This run")
+    st.subheader(tr("This run"))
     run_actions(store, selected[0])

@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..i18n import tr
+
 from .peephole_op import translations
 from .manifest import FILES, FP32, INT8, MANIFEST, TOLERANCE, make_manifest, manifest_from_bytes
 from .specs import GraphSpec, Runner, spec_for
@@ -87,15 +89,17 @@ def write_export(exported: Exported, folder: Path) -> None:
 def table_text(exported: Exported) -> str:
     """The table of forms as the command line prints it."""
     metric = exported.manifest["metric"]
-    lines = [f"{'':12}{'size':>12}{'batch-1 latency':>18}{metric:>28}"]
+    size, latency = tr("size"), tr("batch-1 latency")
+    lines = [f"{'':12}{size:>12}{latency:>18}{tr(metric):>28}"]
     for row in exported.table:
-        value = "n/a" if row[metric] is None else f"{row[metric]:.4f}"
+        value = tr("n/a") if row[metric] is None else f"{row[metric]:.4f}"
         lines.append(f"{row['form']:12}{row['bytes'] / 1024:>9,.1f} KB{row['latency_ms']:>15.3f} ms"
                      f"{value:>28}")
     check = exported.manifest["check"]
-    lines.append(f"ONNX fp32 matches PyTorch on {check['batches']} batches of the run's validation "
-                 f"data to {check['largest_difference']:.1e} (at most {check['tolerance']:.0e}, "
-                 f"relative beyond ±1).")
+    lines.append(tr("ONNX fp32 matches PyTorch on {batches} batches of the run's validation data "
+                    "to {difference} (at most {tolerance}, relative beyond ±1).",
+                    batches=check["batches"], difference=f"{check['largest_difference']:.1e}",
+                    tolerance=f"{check['tolerance']:.0e}"))
     return "\n".join(lines + [speed_sentence(exported)]).rstrip("\n")
 
 
@@ -107,15 +111,20 @@ def speed_sentence(exported: Exported) -> str:
     fp32, int8 = rows["ONNX fp32"], rows["ONNX INT8"]
     ratio = fp32["latency_ms"] / max(int8["latency_ms"], 1e-9)
     size = int8["bytes"] / fp32["bytes"]
-    metric = exported.manifest["metric"]
-    change = (f"changes the {metric} by {int8[metric] / fp32[metric] - 1:+.2%}"
-              if int8[metric] is not None and fp32[metric] else f"leaves the {metric} undefined")
-    speed = (f"{ratio:.1f}× as fast as fp32" if ratio >= 1.05 else
-             "no faster than fp32" if ratio >= 0.95 else f"{1 / ratio:.1f}× slower than fp32")
-    promise = ("so the 3–4× speed-up the INT8 tutorials promise holds here" if ratio >= 3 else
-               "so the 3–4× speed-up the INT8 tutorials promise does not hold for this model "
-               "on this CPU at batch 1")
-    return f"INT8 is {size:.0%} of the fp32 file, {change}, and answers one input {speed}, {promise}."
+    key = exported.manifest["metric"]
+    metric = tr(key)  # its name is in the catalog (ui/onnx_view.py)
+    change = (tr("changes the {metric} by {delta}", metric=metric,
+                 delta=f"{int8[key] / fp32[key] - 1:+.2%}") if int8[key] is not None and fp32[key]
+              else tr("leaves the {metric} undefined", metric=metric))
+    speed = (tr("{ratio}× as fast as fp32", ratio=f"{ratio:.1f}") if ratio >= 1.05 else
+             tr("no faster than fp32") if ratio >= 0.95 else
+             tr("{ratio}× slower than fp32", ratio=f"{1 / ratio:.1f}"))
+    promise = (tr("so the 3–4× speed-up the INT8 tutorials promise holds here") if ratio >= 3 else
+               tr("so the 3–4× speed-up the INT8 tutorials promise does not hold for this model "
+                  "on this CPU at batch 1"))
+    # Each clause is whole and translated; the sentence orders them as its language wants.
+    return tr("INT8 is {size} of the fp32 file, {change}, and answers one input {speed}, "
+              "{promise}.", size=f"{size:.0%}", change=change, speed=speed, promise=promise)
 
 
 def export_zip(exported: Exported) -> bytes:

@@ -32,12 +32,14 @@ from ..export.manifest import MANIFEST as ONNX_MANIFEST
 from ..export.manifest import manifest_from_bytes
 from ..export.onnx_export import checked_bundled, manifest_bytes
 from ..filenames import bundle_name
+from ..i18n import sentences, tr
 from ..quoting import listed, quoted
 from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
 from ..training.trainer import EpochRecord, TrainResult
 from .recording import data_fingerprint, how_it_ended, kept_training, save_result
 from .store import RunStore
+from .table import task_name
 
 FORMAT = "lstm-studio-run"
 MAX_BUNDLE_BYTES = 200 * 2**20         # the .zip itself
@@ -65,10 +67,11 @@ class BundleError(ValueError):
 def export_bundle(store: RunStore, run_id: str) -> bytes:
     run = store.get(run_id)
     if run is None:
-        raise ValueError(f"There is no run {quoted(run_id)}.")
+        raise ValueError(tr("There is no run {id}.", id=quoted(run_id)))
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
-        raise ValueError(f"Run {run_id} has no saved weights yet, so there is nothing to export.")
+        raise ValueError(tr("Run {id} has no saved weights yet, so there is nothing to export.",
+                            id=run_id))
     manifest = {"format": FORMAT, "version": 1, "task": run.task, "name": run.name,
                 "note": run.note, "data_name": run.data_name, "data_rows": run.data_rows,
                 "data_hash": run.data_hash, "status": run.status, "message": run.message,
@@ -106,7 +109,7 @@ def import_bundle(store: RunStore, data: bytes, owner: str | None = None) -> str
     except BundleError:
         raise
     except ValueError as error:
-        raise BundleError(f"The bundle is refused: {error}") from None
+        raise BundleError(tr("The bundle is refused: {reason}", reason=error)) from None
     return _write_run(store, task, manifest, data_value, trained, result, owner, onnx)
 
 
@@ -115,20 +118,21 @@ def _manifest(files: dict[str, bytes]) -> tuple[dict, Task]:
     try:
         manifest = read_json(files, "manifest.json")
     except ValueError as error:
-        raise BundleError(f"{error} It is not an LSTM Studio run bundle.") from None
+        raise BundleError(sentences(str(error),
+                                    tr("It is not an LSTM Studio run bundle."))) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BundleError("This .zip is not an LSTM Studio run bundle (its manifest.json is "
-                          "missing or says otherwise).")
+        raise BundleError(tr("This .zip is not an LSTM Studio run bundle (its {file} is "
+                             "missing or says otherwise).", file="manifest.json"))
     if not isinstance(manifest.get("task"), str) or manifest["task"] not in TASKS:
-        raise BundleError(f"The bundle's task must be one of: {', '.join(TASKS)}.")
+        raise BundleError(tr("The bundle's task must be one of: {tasks}.", tasks=", ".join(TASKS)))
     task = TASKS[manifest["task"]]
     unknown = set(files) - COMMON - task.file_names - set(ONNX_FILES)
     if unknown:
-        raise BundleError(f"The bundle holds files a {task.name} run never has: "
-                          f"{listed(sorted(unknown))}.")
+        raise BundleError(tr("The bundle holds files a {task} run never has: {names}.",
+                             task=task_name(task.name), names=listed(sorted(unknown))))
     missing = ({WEIGHTS, *task.trained_names, *task.data_names}) - set(files)
     if missing:
-        raise BundleError(f"The bundle lacks {', '.join(sorted(missing))}.")
+        raise BundleError(tr("The bundle lacks {names}.", names=", ".join(sorted(missing))))
     return manifest, task
 
 
@@ -137,12 +141,12 @@ def _training(manifest: dict, files: dict[str, bytes]) -> TrainResult:
     from, and how training ended (from its report, when that says something this app says)."""
     history = manifest.get("history", [])
     if not isinstance(history, list) or not all(_epoch_record(h) for h in history):
-        raise BundleError("The bundle's history is not a list of epoch records.")
+        raise BundleError(tr("The bundle's history is not a list of epoch records."))
     history = [EpochRecord.from_dict(h) for h in history]
     kept = weights_epoch(files[WEIGHTS]) or _int_or_none(manifest.get("best_epoch")) or 0
     stop_reason, device = how_it_ended(files, "completed")
     return kept_training(history, kept, _keeps_best(files), stop_reason,
-                         "Imported from a bundle.", _float_or_none(manifest.get("seconds")) or 0.0,
+                         tr("Imported from a bundle."), _float_or_none(manifest.get("seconds")) or 0.0,
                          device)
 
 
@@ -185,40 +189,44 @@ def _write_run(store: RunStore, task: Task, manifest: dict, data_value, trained,
 
 def _read_zip(data: bytes) -> dict[str, bytes]:
     if len(data) > MAX_BUNDLE_BYTES:
-        raise BundleError(f"The bundle is {len(data) / 2**20:.0f} MB; bundles over "
-                          f"{MAX_BUNDLE_BYTES // 2**20} MB are refused.")
+        raise BundleError(tr("The bundle is {size:.0f} MB; bundles over {limit} MB are refused.",
+                             size=len(data) / 2**20, limit=MAX_BUNDLE_BYTES // 2**20))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise BundleError("This file is not a .zip bundle; export a run from the Runs page or "
-                          "with 'python -m lstm_app runs export'.") from None
+        raise BundleError(tr("This file is not a .zip bundle; export a run from the Runs page or "
+                             "with '{command}'.",
+                             command="python -m lstm_app runs export")) from None
     allowed = COMMON.union(ONNX_FILES, *(task.file_names for task in TASKS.values()))
     infos = zf.infolist()
     for info in infos:
         name = info.filename
         if name not in allowed or "/" in name or "\\" in name or name.startswith("."):
-            raise BundleError(f"The bundle holds a file named {quoted(name)}, which a run "
-                              f"bundle never has; it is refused.")
+            raise BundleError(tr("The bundle holds a file named {name}, which a run bundle "
+                                 "never has; it is refused.", name=quoted(name)))
         if info.file_size > MAX_MEMBER_BYTES:
-            raise BundleError(f"{name} would unpack to {info.file_size / 2**20:.0f} MB, over the "
-                              f"{MAX_MEMBER_BYTES // 2**20} MB limit.")
+            raise BundleError(tr("{name} would unpack to {size:.0f} MB, over the {limit} MB "
+                                 "limit.", name=name, size=info.file_size / 2**20,
+                                 limit=MAX_MEMBER_BYTES // 2**20))
     if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-        raise BundleError(f"The bundle would unpack to more than {MAX_TOTAL_BYTES // 2**20} MB.")
+        raise BundleError(tr("The bundle would unpack to more than {limit} MB.",
+                             limit=MAX_TOTAL_BYTES // 2**20))
     if len({i.filename for i in infos}) != len(infos):
-        raise BundleError("The bundle holds the same file twice.")
+        raise BundleError(tr("The bundle holds the same file twice."))
     files = {}
     for info in infos:
         if info.flag_bits & 0x1:
-            raise BundleError(f"{info.filename} in the bundle is encrypted; export the run "
-                              f"again without a password.")
+            raise BundleError(tr("{name} in the bundle is encrypted; export the run again "
+                                 "without a password.", name=info.filename))
         try:
             with zf.open(info) as member:
                 content = member.read(MAX_MEMBER_BYTES + 1)  # never trust the declared size alone
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
-            raise BundleError(f"{info.filename} in the bundle is damaged (its checksum or "
-                              f"compression is wrong); export the run again.") from None
+            raise BundleError(tr("{name} in the bundle is damaged (its checksum or compression "
+                                 "is wrong); export the run again.", name=info.filename)) from None
         if len(content) > MAX_MEMBER_BYTES:
-            raise BundleError(f"{info.filename} unpacks to more than {MAX_MEMBER_BYTES // 2**20} MB.")
+            raise BundleError(tr("{name} unpacks to more than {limit} MB.", name=info.filename,
+                                 limit=MAX_MEMBER_BYTES // 2**20))
         files[info.filename] = content
     return files
 

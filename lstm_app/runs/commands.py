@@ -9,6 +9,9 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from ..i18n import N_, language, tr
 from ..quoting import printable, quoted
 from ..export.onnx_export import table_text, write_export
 from .bundle import export_bundle, import_bundle
@@ -19,33 +22,45 @@ from .table import runs_csv, runs_table
 LIST_COLUMNS = ["id", "name", "task", "data", "status", "created", "settings", "best val loss",
                 "seconds"]
 
-UNITS = {"text": "characters", "classify": "texts"}  # what data_rows counts; else rows
+HEADERS = {"id": N_("id"), "name": N_("name"), "task": N_("task"), "data": N_("data"),
+           "status": N_("status"), "created": N_("created"), "settings": N_("settings"),
+           "best val loss": N_("best val loss"), "seconds": N_("seconds")}  # LIST_COLUMNS'
+TASK_WORDS = {"forecast": N_("forecast"), "panel": N_("panel"), "text": N_("text"),
+              "classify": N_("classify")}  # a run's task as `runs list` and `runs show` say it
+STATUS_WORDS = {"finished": N_("finished"), "stopped": N_("stopped"), "running": N_("running"),
+                "interrupted": N_("interrupted"), "failed": N_("failed")}  # store.STATUSES
+SHOWN = {  # `runs show`'s first line: what data_rows counts (characters, texts, else rows)
+    "text": N_("{name} ({run_id}): {task} on {data} ({count:,} characters), {status}"),
+    "classify": N_("{name} ({run_id}): {task} on {data} ({count:,} texts), {status}"),
+    None: N_("{name} ({run_id}): {task} on {data} ({count:,} rows), {status}")}
 
 
 def add_runs_command(commands) -> None:
-    r = commands.add_parser("runs", help="list, show and export saved runs ($LSTM_APP_HOME, "
-                                         "default ./lstm_runs)")
+    r = commands.add_parser("runs", help=tr("list, show and export saved runs ({variable}, "
+                                            "default {folder})", variable="$LSTM_APP_HOME",
+                                            folder="./lstm_runs"))
     actions = r.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="every run, newest first")
-    show = actions.add_parser("show", help="one run: settings, scores, history")
+    actions.add_parser("list", help=tr("every run, newest first"))
+    show = actions.add_parser("show", help=tr("one run: settings, scores, history"))
     show.add_argument("run_id")
-    delete = actions.add_parser("delete", help="delete one run, its weights and history (not "
-                                               "while it trains)")
+    delete = actions.add_parser("delete", help=tr("delete one run, its weights and history (not "
+                                                  "while it trains)"))
     delete.add_argument("run_id")
-    export = actions.add_parser("export-csv", help="every run as one CSV table")
-    export.add_argument("--out", type=Path, help="write here instead of to the screen")
-    bundle = actions.add_parser("export", help="one run as a .zip bundle (weights, settings, "
-                                               "report, data, a loading snippet)")
+    export = actions.add_parser("export-csv", help=tr("every run as one CSV table"))
+    export.add_argument("--out", type=Path, help=tr("write here instead of to the screen"))
+    bundle = actions.add_parser("export", help=tr("one run as a .zip bundle (weights, settings, "
+                                                  "report, data, a loading snippet)"))
     bundle.add_argument("run_id")
-    bundle.add_argument("--out", type=Path, required=True, help="the .zip to write")
-    onnx = actions.add_parser("export-onnx", help="one run's network as ONNX (checked against "
-                                                  "PyTorch first) with export.json, for "
-                                                  "'python -m lstm_app predict'")
+    bundle.add_argument("--out", type=Path, required=True, help=tr("the .zip to write"))
+    onnx = actions.add_parser("export-onnx", help=tr("one run's network as ONNX (checked "
+                                                     "against PyTorch first) with {file}, for "
+                                                     "'{command}'", file="export.json",
+                                                     command="python -m lstm_app predict"))
     onnx.add_argument("run_id")
-    onnx.add_argument("--out", type=Path, required=True, help="the folder to write")
-    onnx.add_argument("--int8", action="store_true", help="also an INT8-quantized model, "
-                                                         "scored beside the fp32 one")
-    imp = actions.add_parser("import", help="add a run from a .zip bundle (checked first)")
+    onnx.add_argument("--out", type=Path, required=True, help=tr("the folder to write"))
+    onnx.add_argument("--int8", action="store_true", help=tr("also an INT8-quantized model, "
+                                                            "scored beside the fp32 one"))
+    imp = actions.add_parser("import", help=tr("add a run from a .zip bundle (checked first)"))
     imp.add_argument("bundle", type=Path)
 
 
@@ -55,62 +70,83 @@ def run_runs_command(args: argparse.Namespace) -> int:
     if args.action == "list":
         table = runs_table(store.list())
         if table.empty:
-            print(f"No runs yet in {store.home}; train with --save-run, or in the app.")
+            print(tr("No runs yet in {home}; train with {option}, or in the app.",
+                     home=store.home, option="--save-run"))
         else:
             table[["name", "data"]] = table[["name", "data"]].map(printable)
-            print(table[LIST_COLUMNS].to_string(index=False, na_rep="–"))
+            print(_listing(table[LIST_COLUMNS]))
     elif args.action == "delete":
         run = _existing(store, args.run_id)
         if run.status == "running":
-            raise ValueError(f"Run {run.id} is still training; stop it first (or wait until it "
-                             f"ends), then delete it.")
+            raise ValueError(tr("Run {run_id} is still training; stop it first (or wait until "
+                                "it ends), then delete it.", run_id=run.id))
         store.delete(run.id)
-        print(f"Run {run.id} ({printable(run.name)}) deleted.")
+        print(tr("Run {run_id} ({name}) deleted.", run_id=run.id, name=printable(run.name)))
     elif args.action == "show":
         run = _existing(store, args.run_id)
-        print(f"{printable(run.name)} ({run.id}): {run.task} on {printable(run.data_name)} "
-              f"({run.data_rows:,} {UNITS.get(run.task, 'rows')}), "
-              f"{run.status}")
+        print(tr(SHOWN.get(run.task, SHOWN[None]), name=printable(run.name), run_id=run.id,
+                 task=_word(TASK_WORDS, run.task), data=printable(run.data_name),
+                 count=run.data_rows, status=_word(STATUS_WORDS, run.status)))
         if run.message:
             print(printable(run.message))
         if run.note:
-            print(f"note: {printable(run.note)}")
-        print("settings: " + json.dumps(run.config, default=str))
+            print(tr("note: {notice}", notice=printable(run.note)))
+        print(tr("settings: {settings}", settings=json.dumps(run.config, default=str)))
         if run.metrics:
-            print("scores: " + json.dumps(run.metrics, default=str))
-        number = lambda v: "n/a" if v is None else f"{v:.5g}"
+            print(tr("scores: {scores}", scores=json.dumps(run.metrics, default=str)))
+        number = lambda v: tr("n/a") if v is None else f"{v:.5g}"
         for h in store.history(run.id):
             scores = "".join(f"  {k} {number(v)}" for k, v in (h.scores or {}).items())
-            print(f"  epoch {h.epoch:>4}  train {number(h.train_loss)}  val {number(h.val_loss)}"
-                  f"{scores}")
+            print("  " + tr("epoch {epoch:>4}  train {train}  val {val}{scores}", epoch=h.epoch,
+                            train=number(h.train_loss), val=number(h.val_loss), scores=scores))
     elif args.action == "export":
         run = _existing(store, args.run_id)
         args.out.write_bytes(export_bundle(store, run.id))
-        print(f"Run {run.id} written to {printable(args.out)}")
+        print(tr("Run {run_id} written to {path}", run_id=run.id, path=printable(args.out)))
     elif args.action == "export-onnx":
         run = _existing(store, args.run_id)
         exported = export_run(store, run.id, args.int8)
         write_export(exported, args.out)
         print(table_text(exported))
-        print(f"Run {run.id} exported to {printable(args.out)} (python -m lstm_app predict "
-              f"{printable(args.out)} INPUT).")
+        predict = "python -m lstm_app predict " + printable(args.out) + " INPUT"
+        print(tr("Run {run_id} exported to {path} ({command}).", run_id=run.id,
+                 path=printable(args.out), command=predict))
     elif args.action == "import":
         run_id = import_bundle(store, args.bundle.read_bytes())
-        print(f"Imported as run {run_id} in {store.home}")
+        print(tr("Imported as run {run_id} in {home}", run_id=run_id, home=store.home))
     else:
         text = runs_csv(store.list())
         if args.out:
             args.out.write_text(text, encoding="utf-8")
-            print(f"{text.count(chr(10)) - 1} runs written to {args.out}")
+            print(tr("{count} runs written to {path}", count=text.count(chr(10)) - 1,
+                     path=args.out))
         else:
             sys.stdout.write(text)
     return 0
 
 
+def _word(words: dict, value: str) -> str:
+    """A task or status in the reader's language (one this version does not know, as it is)."""
+    return tr(words[value]) if value in words else value
+
+
+def _listing(table: pd.DataFrame) -> str:
+    """`runs list`'s table; in Chinese with its headers, tasks and statuses in Chinese and its
+    columns lined up for characters two columns wide (English: pandas' table as it was)."""
+    if language() != "en":
+        table = table.assign(task=table["task"].map(lambda v: _word(TASK_WORDS, v)),
+                             status=table["status"].map(lambda v: _word(STATUS_WORDS, v)))
+        table = table.rename(columns={c: tr(HEADERS[c]) for c in table.columns})
+        with pd.option_context("display.unicode.east_asian_width", True):
+            return table.to_string(index=False, na_rep="–")
+    return table.to_string(index=False, na_rep="–")
+
+
 def _existing(store: RunStore, run_id: str):
     run = store.get(run_id)
     if run is None:
-        raise ValueError(f"There is no run {quoted(run_id)} in {store.home}; "
-                         f"'python -m lstm_app runs list' shows them.")
+        raise ValueError(tr("There is no run {run_id} in {home}; '{command}' shows them.",
+                            run_id=quoted(run_id), home=store.home,
+                            command="python -m lstm_app runs list"))
     return run
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..export.manifest import FILES
 from ..export.onnx_export import Exported, export_trained
+from ..i18n import tr
 from .recording import load_run
 from .store import RunStore
 
@@ -15,8 +16,8 @@ def export_run(store: RunStore, run_id: str, int8: bool = False, keep: bool = Tr
     ``keep``; a ValueError in words when the run trains, cannot be opened or be exported."""
     run = store.get(run_id)
     if run is not None and run.status == "running":
-        raise ValueError(f"Run {run_id} is still training; export it once it has finished (or "
-                         f"stop it first).")
+        raise ValueError(tr("Run {id} is still training; export it once it has finished (or "
+                            "stop it first).", id=run_id))
     task, trained, data = load_run(store, run_id)
     exported = export_trained(task.name, trained, data, int8, run_id)
     if keep:

@@ -10,9 +10,25 @@ import datetime as dt
 
 import pandas as pd
 
+from ..i18n import N_, language, tr
 from ..quoting import spreadsheet_csv
 from ..tasks import TASKS
+from ..training.settings import CHOICE_LABELS
 from .store import Run
+
+# The table's columns, named in English wherever it is data (the CSV, the command line), shown
+# with ``tr`` on the Runs page; and its task and status words, likewise.
+COLUMNS = (N_("id"), N_("best val loss"), N_("test MASE"), N_("bits per char"),
+           N_("test accuracy"), N_("name"), N_("task"), N_("data"), N_("status"), N_("created"),
+           N_("settings"), N_("best epoch"), N_("test MAE"), N_("test macro-F1"), N_("seconds"),
+           N_("note"))
+TASK_NAMES = {"forecast": N_("forecast"), "panel": N_("panel"), "text": N_("text"),
+              "classify": N_("classify")}
+STATUS_NAMES = {"finished": N_("finished"), "stopped": N_("stopped"), "running": N_("running"),
+                "interrupted": N_("interrupted"), "failed": N_("failed")}
+LEVEL_NAMES = {"char": N_("char level"), "word": N_("word level"), "auto": N_("auto level")}
+POOLING_NAMES = {"last": N_("last pooling"), "max": N_("max pooling"),
+                 "mean": N_("mean pooling"), "attention": N_("attention pooling")}
 
 KEY_SETTINGS = ("hidden_size", "num_layers", "dropout", "cell", "lr", "batch_size", "epochs",
                 "lookback", "horizon", "level", "seq_len", "max_length", "bidirectional",
@@ -37,10 +53,26 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
             "note": run.note,
         })
     # The scores first: a table of runs is read to find the best one.
-    columns = ["id", "best val loss", "test MASE", "bits per char", "test accuracy", "name",
-               "task", "data", "status", "created", "settings", "best epoch", "test MAE",
-               "test macro-F1", "seconds", "note"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def task_name(task: str) -> str:
+    """A task's word in the reader's language (an unknown one as it is)."""
+    return tr(TASK_NAMES[task]) if task in TASK_NAMES else task
+
+
+def status_name(status: str) -> str:
+    """A status's word in the reader's language (an unknown one as it is)."""
+    return tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+def shown_table(runs: list[Run]) -> pd.DataFrame:
+    """The runs table as the Runs page shows it: its column names and its task and status
+    words in the reader's language (the stored values and the CSV stay English)."""
+    table = runs_table(runs)
+    table["task"] = table["task"].map(task_name)
+    table["status"] = table["status"].map(status_name)
+    return table.rename(columns={c: tr(c) for c in COLUMNS})
 
 
 def runs_csv(runs: list[Run]) -> str:
@@ -55,66 +87,81 @@ def settings_summary(config: dict) -> str:
     parts = [f"{str(get('cell', 'lstm')).upper()} {get('hidden_size', '?')}×"
              f"{get('num_layers', '?')}"]
     if isinstance(get("lr"), (int, float)):
-        parts.append(f"lr {get('lr'):g}")
+        parts.append(tr("lr {lr:g}", lr=get("lr")))
     if get("lookback") is not None:
-        parts.append(f"lookback {get('lookback')}, horizon {get('horizon')}")
-    if get("level") is not None and get("seq_len") is not None:
-        parts.append(f"{get('level')} level, seq {get('seq_len')}")
-    elif get("level") is not None:  # a classifier
-        parts.append(f"{get('level')} level, {get('pooling')} pooling, up to "
-                     f"{get('max_length')} tokens" + (", both ways" if get("bidirectional")
-                                                      else ""))
-    return ", ".join(parts)
+        parts.append(tr("lookback {lookback}, horizon {horizon}", lookback=get("lookback"),
+                        horizon=get("horizon")))
+    level = get("level")
+    if level is not None:
+        level = (tr(LEVEL_NAMES[level]) if level in LEVEL_NAMES
+                 else tr("{level} level", level=level))
+    if level is not None and get("seq_len") is not None:
+        parts.append(tr("{level}, seq {seq}", level=level, seq=get("seq_len")))
+    elif level is not None:  # a classifier
+        pooling = get("pooling")
+        pooling = (tr(POOLING_NAMES[pooling]) if pooling in POOLING_NAMES
+                   else tr("{pooling} pooling", pooling=pooling))
+        values = dict(level=level, pooling=pooling, count=get("max_length"))
+        parts.append(tr("{level}, {pooling}, up to {count} tokens, both ways", **values)
+                     if get("bidirectional") else
+                     tr("{level}, {pooling}, up to {count} tokens", **values))
+    return ("，" if language() == "zh" else ", ").join(parts)
 
 
 SCORES = {  # per task: the runs table's score columns, named with their units for comparing
-    "forecast": {"best val loss": "best validation loss (MSE on scaled values)",
-                 "test MAE": "test MAE (the data's units)", "test MASE": "test MASE"},
-    "panel": {"best val loss": "best validation loss (MSE on scaled values)",
-              "test MASE": "test MASE (mean over the series)"},
-    "text": {"best val loss": "best validation loss (nats per token)",
-             "bits per char": "bits per character"},
-    "classify": {"best val loss": "best validation loss (cross-entropy)",
-                 "test accuracy": "test accuracy", "test macro-F1": "test macro-F1"},
+    "forecast": {"best val loss": N_("best validation loss (MSE on scaled values)"),
+                 "test MAE": N_("test MAE (the data's units)"), "test MASE": N_("test MASE")},
+    "panel": {"best val loss": N_("best validation loss (MSE on scaled values)"),
+              "test MASE": N_("test MASE (mean over the series)")},
+    "text": {"best val loss": N_("best validation loss (nats per token)"),
+             "bits per char": N_("bits per character")},
+    "classify": {"best val loss": N_("best validation loss (cross-entropy)"),
+                 "test accuracy": N_("test accuracy"), "test macro-F1": N_("test macro-F1")},
 }
 HIDDEN_SETTINGS = ("suggested",)  # which settings came from suggestions: not a setting itself
 
 
 def scores_side_by_side(runs: list[Run]) -> list[tuple[str, pd.DataFrame]]:
     """Each kind of run's scores, a row per run in the order given, columns named with their
-    units: a forecast's loss (scaled MSE) and a text model's (nats) never share a column.
-    Cells are text ("–" where a run has no such score)."""
+    units: a forecast's loss (scaled MSE) and a text model's (nats) never share a column, named
+    in the reader's language. Cells are text ("–" where a run has no such score)."""
     table = runs_table(runs).set_axis([f"{r.name} ({r.id[:6]})" for r in runs])
     out = []
     for task, columns in SCORES.items():
         rows = table[table["task"] == task]
         if rows.empty:
             continue
-        frame = rows[list(columns)].rename(columns=columns).dropna(axis=1, how="all")
+        frame = rows[list(columns)].rename(
+            columns={k: tr(v) for k, v in columns.items()}).dropna(axis=1, how="all")
         out.append((task, frame.map(lambda v: "–" if v is None or pd.isna(v) else f"{v:.4g}")))
     return out
 
 
 def settings_side_by_side(runs: list[Run]) -> pd.DataFrame:
-    """Every setting (rows, named as the pages name them, in their tables' order) of each run
-    (columns), and a column saying whether they differ."""
+    """Every setting (rows, named as the pages name them, in their tables' order and the
+    reader's language) of each run (columns), and a column saying whether they differ."""
     labels = {}
     for task in dict.fromkeys(run.task for run in runs):
         if task in TASKS:
-            labels.update({k: s.label for k, s in TASKS[task].settings.items()
+            labels.update({k: tr(s.label) for k, s in TASKS[task].settings.items()
                            if k not in labels})
     present = {k for run in runs for k in run.config if k not in HIDDEN_SETTINGS}
     keys = [k for k in labels if k in present] + sorted(present - set(labels))
-    frame = pd.DataFrame({f"{run.name} ({run.id[:6]})": [_plain(run.config.get(k)) for k in keys]
+    choices = {k for task in TASKS.values() for k, s in task.settings.items() if s.choices}
+    frame = pd.DataFrame({f"{run.name} ({run.id[:6]})": [_plain(run.config.get(k), k in choices)
+                                                          for k in keys]
                           for run in runs},
-                         index=pd.Index([labels.get(k, k) for k in keys], name="setting"))
+                         index=pd.Index([labels.get(k, k) for k in keys], name=tr("setting")))
     frame["differs"] = frame.nunique(axis=1, dropna=False) > 1
     return frame
 
 
-def _plain(value) -> str:
+def _plain(value, choice: bool = False) -> str:
+    """A setting's value as the table shows it: a choice by its label (Characters, GRU)."""
+    if choice and isinstance(value, str) and value in CHOICE_LABELS:
+        return tr(CHOICE_LABELS[value])
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tr("yes") if value else tr("no")
     return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)

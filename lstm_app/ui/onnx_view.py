@@ -8,26 +8,33 @@ import streamlit as st
 
 from ..export.onnx_export import export_zip, speed_sentence
 from ..filenames import download_name
+from ..i18n import N_, language, tr
 from ..runs.onnx import export_run
 from ..runs.store import Run, RunStore
 from .keys import RUNS
 from .markdown import plain
 
+# The task's metric as the export's manifest names it (English, stored), as the table shows it.
+METRIC_NAMES = {"test MASE": N_("test MASE"), "mean test MASE": N_("mean test MASE"),
+                "validation nats per token": N_("validation nats per token"),
+                "test accuracy": N_("test accuracy")}
+
 
 def onnx_export(store: RunStore, run: Run, keep: bool) -> None:
     """The export form and, for this run, the last export's table and download; with
     ``keep`` (its owner) the export is kept with the run, so that its bundle carries it."""
-    with st.expander("Export to ONNX (run it without PyTorch)", expanded=False):
-        st.caption("The network as an ONNX model with export.json (its settings, scaler or "
-                   "vocabulary, labels, inputs and outputs), checked against PyTorch on this "
-                   "run's validation data first. Run it with `python -m lstm_app predict "
-                   "FOLDER INPUT`: ONNX Runtime and numpy only.")
-        int8 = st.checkbox("Also an INT8 model (8-bit weights, scored beside it)", value=True,
+    with st.expander(tr("Export to ONNX (run it without PyTorch)"), expanded=False):
+        st.caption(tr("The network as an ONNX model with {manifest} (its settings, scaler or "
+                      "vocabulary, labels, inputs and outputs), checked against PyTorch on this "
+                      "run's validation data first. Run it with `{command}`: ONNX Runtime and "
+                      "{numpy} only.", manifest="export.json", numpy="numpy",
+                      command="python -m lstm_app predict FOLDER INPUT"))
+        int8 = st.checkbox(tr("Also an INT8 model (8-bit weights, scored beside it)"), value=True,
                            key=RUNS.onnx_int8)
-        if st.button("Export to ONNX", key=RUNS.onnx, icon=":material/deployed_code:",
+        if st.button(tr("Export to ONNX"), key=RUNS.onnx, icon=":material/deployed_code:",
                      disabled=run.status == "running",
-                     help="Stop the training first." if run.status == "running" else None):
-            with st.spinner("Tracing, checking and timing the model…"):
+                     help=tr("Stop the training first.") if run.status == "running" else None):
+            with st.spinner(tr("Tracing, checking and timing the model…")):
                 try:
                     exported = export_run(store, run.id, int8, keep)
                 except ValueError as error:
@@ -40,18 +47,22 @@ def onnx_export(store: RunStore, run: Run, keep: bool) -> None:
             return
         exported = done[1]
         metric = exported.manifest["metric"]
-        table = pd.DataFrame([{"form": row["form"], "size (KB)": row["bytes"] / 1024,
-                               "batch-1 latency (ms)": row["latency_ms"], metric: row[metric]}
+        shown = tr(METRIC_NAMES[metric]) if metric in METRIC_NAMES else metric
+        size, latency = tr("size (KB)"), tr("batch-1 latency (ms)")
+        table = pd.DataFrame([{tr("form"): row["form"], size: row["bytes"] / 1024,
+                               latency: row["latency_ms"], shown: row[metric]}
                               for row in exported.table])
         st.dataframe(table, hide_index=True, column_config={
-            "size (KB)": st.column_config.NumberColumn(format="%.1f"),
-            "batch-1 latency (ms)": st.column_config.NumberColumn(format="%.3f"),
-            metric: st.column_config.NumberColumn(format="%.4f")})
+            size: st.column_config.NumberColumn(format="%.1f"),
+            latency: st.column_config.NumberColumn(format="%.3f"),
+            shown: st.column_config.NumberColumn(format="%.4f")})
         check = exported.manifest["check"]
-        st.caption(f"ONNX fp32 matches PyTorch on {check['batches']} batches of this run's "
-                   f"validation data to {check['largest_difference']:.1e} (at most "
-                   f"{check['tolerance']:.0e}, relative beyond ±1). {speed_sentence(exported)}")
-        st.download_button("Download the ONNX export (.zip)", export_zip(exported),
+        matches = tr("ONNX fp32 matches PyTorch on {batches} batches of this run's validation "
+                     "data to {difference:.1e} (at most {tolerance:.0e}, relative beyond ±1).",
+                     batches=check["batches"], difference=check["largest_difference"],
+                     tolerance=check["tolerance"])
+        st.caption(f"{matches}{'' if language() == 'zh' else ' '}{speed_sentence(exported)}")
+        st.download_button(tr("Download the ONNX export (.zip)"), export_zip(exported),
                            key=RUNS.onnx_download, icon=":material/download:",
                            file_name=download_name(run.name, run.id, "onnx", "zip"),
                            mime="application/zip")

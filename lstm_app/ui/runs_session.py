@@ -17,7 +17,7 @@ from ..i18n import in_language, language, tr
 from ..runs.access import can_change, can_open
 from ..runs.recording import end_cancelled, end_killed, record, reopen, start_run
 from ..runs.store import RunStore
-from ..runs.table import settings_summary
+from ..runs.table import settings_summary, task_name
 from ..samples import list_samples
 from ..series.panel_saving import panel_csv
 from ..tasks import PANEL, TASKS, Task
@@ -93,14 +93,15 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
     run = store.get(run_id) if run is not None else None  # its status, now checked
     if run is None or run.task not in tasks:
         # The address is anyone's to write: it is not echoed.
-        st.warning(f"The address names a {tasks[0]} run that is not saved here or not shared with "
-                   f"you; it may have been deleted. The Runs page lists the runs you can open.")
+        st.warning(tr("The address names a {task} run that is not saved here or not shared "
+                      "with you; it may have been deleted. The Runs page lists the runs you can "
+                      "open.", task=task_name(tasks[0])))
         del st.query_params[RUN_PARAM]
         st.query_params.pop(SHARE_PARAM, None)
         return
     if run.status == "running":
-        st.info(f"Run {plain(run.name)} ({run.id}) is training in another process, such as the command "
-                f"line; open it again once it has finished.")
+        st.info(tr("Run {name} ({id}) is training in another process, such as the command "
+                   "line; open it again once it has finished.", name=plain(run.name), id=run.id))
         return
     show_run(keys, run)
 
@@ -152,7 +153,7 @@ def show_checkpoint(keys: TaskKeys, job) -> bool:
 def _show_saved(keys: TaskKeys, run) -> bool:
     """The saved run, reopened from its weights (not retrained), as the job the page shows."""
     try:
-        with st.spinner(f"Opening run {plain(run.name)}…"):
+        with st.spinner(tr("Opening run {name}…", name=plain(run.name))):
             result = reopen(run_store(), run.id)
     except ValueError as error:
         st.warning(plain(error))
@@ -261,12 +262,14 @@ def elsewhere(keys: TaskKeys, job, fingerprint: str) -> bool:
     if run is None or run.data_hash == fingerprint:
         return False
     done = job.snapshot().done
-    st.info(f"{'The training shown' if done else 'The training running'} is on "
-            f"**{plain(run.data_name)}** (run {run.id}), not on the data above"
-            f"{'' if done else '; its live view is below'}. Press Train to train on this data.",
+    values = dict(data=plain(run.data_name), id=run.id)
+    st.info(tr("The training shown is on **{data}** (run {id}), not on the data above. Press "
+               "Train to train on this data.", **values) if done else
+            tr("The training running is on **{data}** (run {id}), not on the data above; its "
+               "live view is below. Press Train to train on this data.", **values),
             icon=":material/swap_horiz:")
     if done:  # a callback: it runs before the data picker's widgets are drawn again
-        st.button(f"Show run {run.id} with its own data", key=keys.key("show_run"),
+        st.button(tr("Show run {id} with its own data", id=run.id), key=keys.key("show_run"),
                   on_click=show_run, args=(keys, run))
     return True
 
