@@ -15,15 +15,18 @@ import json
 import signal
 import sys
 import threading
+import unicodedata
 from pathlib import Path
 
-from .i18n import tr
+from .argparse_words import argparse_in_language
+from .i18n import N_, language, tr
 from .export.commands import add_predict_command, run_predict_command
 from .quoting import cut, error_sentence, printable, quoted, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .runs.recording import record, start_run
 from .runs.store import RunStore
 from .series.evaluation import coverage_note
+from .series.frequency import frequency_words
 from .series.loading import load_series, with_future
 from .series.metrics import NEAR_ZERO
 from .series.panel import load_panel
@@ -42,8 +45,12 @@ from .training.trainer import Callbacks, Progress
 
 EXIT_BAD_INPUT = 2
 SUGGESTED_FOR_SERIES = ("hidden_size", "lookback", "horizon")
-SAVE_RUN_HELP = ("save the run (data, weights, history, report) in the run store, "
-                 "$LSTM_APP_HOME or ./lstm_runs, where the app's Runs page shows it")
+SAVE_RUN_HELP = N_("save the run (data, weights, history, report) in the run store, "
+                   "{variable} or {folder}, where the app's Runs page shows it")
+RULES = {"naive": N_("naive"), "seasonal_naive": N_("seasonal naive"), "drift": N_("drift"),
+         "combination": N_("combination")}  # as the tables name them (the models: by name)
+CLASSIFY_BASELINES = {"majority": N_("always the most common class"),  # classify.scores's names
+                      "tfidf_logreg": N_("TF-IDF with logistic regression")}
 
 
 def _add_settings(parser: argparse.ArgumentParser, settings: dict[str, Setting],
@@ -55,10 +62,12 @@ def _add_settings(parser: argparse.ArgumentParser, settings: dict[str, Setting],
         if not s.on_cli:
             continue
         flag = "--" + s.name.replace("_", "-")
+        default = getattr(defaults, s.name)
         help = (tr("{help} (default: suggested for the data)", help=tr(s.help))
                 if s.name in suggested else
                 tr("{help} (default: {default})", help=tr(s.help),
-                   default=_plain(getattr(defaults, s.name)))).replace("%", "%%")
+                   default=_typed(default) if isinstance(default, str) else _plain(default))
+                ).replace("%", "%%")
         if s.kind is bool:
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None,
                                 help=help)
@@ -68,10 +77,16 @@ def _add_settings(parser: argparse.ArgumentParser, settings: dict[str, Setting],
 
 def _plain(value) -> str:
     if value is None:
-        return "detected"
+        return tr("detected")
     if isinstance(value, tuple):
-        return ",".join(value) or "none"
-    return "true" if value is True else "false" if value is False else f"{value}"
+        return ",".join(value) or tr("none")
+    return tr("true") if value is True else tr("false") if value is False else f"{value}"
+
+
+def _typed(word: str) -> str:
+    """A value as it is typed on the command line (a choice, a column): in English as it is, in
+    Chinese between backticks, as Chinese text shows code."""
+    return word if language() == "en" or not word else f"`{word}`"
 
 
 def _metavar(s: Setting) -> str:
@@ -94,26 +109,31 @@ def given_settings(args: argparse.Namespace, settings: dict[str, Setting]) -> di
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser, its words in the reader's language (build it, and parse,
+    inside ``argparse_in_language()`` for argparse's own words to be too)."""
     parser = argparse.ArgumentParser(prog="python -m lstm_app",
-                                     description="Train LSTMs on your own data.")
+                                     description=tr("Train LSTMs on your own data."))
     commands = parser.add_subparsers(dest="command", required=True)
-    f = commands.add_parser("forecast", help="train an LSTM forecaster on a CSV time series")
-    f.add_argument("data", help="the CSV file")
+    f = commands.add_parser("forecast", help=tr("train an LSTM forecaster on a CSV time series"))
+    f.add_argument("data", help=tr("the CSV file"))
     _add_settings(f, FORECAST.settings, FORECAST.config(), SUGGESTED_FOR_SERIES)
-    f.add_argument("--out", type=Path, help="write the forecast here (CSV)")
+    f.add_argument("--out", type=Path, help=tr("write the forecast here (CSV)"))
     f.add_argument("--future", type=Path, metavar="FUTURE.csv",
-                   help="planned values of the --known-covariates columns after the last "
-                        "value: a CSV with the time column and those columns")
-    t = commands.add_parser("text", help="train an LSTM language model on a text file")
-    t.add_argument("corpus", help="the text file (UTF-8 preferred)")
+                   help=tr("planned values of the {option} columns after the last value: a "
+                           "CSV with the time column and those columns",
+                           option="--known-covariates"))
+    t = commands.add_parser("text", help=tr("train an LSTM language model on a text file"))
+    t.add_argument("corpus", help=tr("the text file (UTF-8 preferred)"))
     _add_settings(t, TEXT.settings, TEXT.config(), SUGGESTED_FOR_TEXT)
-    c = commands.add_parser("classify", help="train an LSTM classifier on labelled texts (CSV)")
-    c.add_argument("data", help="the CSV or TSV file: a column of texts, a column of labels")
+    c = commands.add_parser("classify",
+                            help=tr("train an LSTM classifier on labelled texts (CSV)"))
+    c.add_argument("data", help=tr("the CSV or TSV file: a column of texts, a column of labels"))
     _add_settings(c, CLASSIFY_SETTINGS, CLASSIFY.config())
     for p in (f, t, c):
-        p.add_argument("--report", type=Path, help="write the full report here (JSON)")
-        p.add_argument("--quiet", action="store_true", help="no progress bar")
-        p.add_argument("--save-run", action="store_true", help=SAVE_RUN_HELP)
+        p.add_argument("--report", type=Path, help=tr("write the full report here (JSON)"))
+        p.add_argument("--quiet", action="store_true", help=tr("no progress bar"))
+        p.add_argument("--save-run", action="store_true",
+                       help=tr(SAVE_RUN_HELP, variable="$LSTM_APP_HOME", folder="./lstm_runs"))
     add_runs_command(commands)
     add_predict_command(commands)
     return parser
@@ -129,29 +149,63 @@ class ProgressBar:
         done = p.fraction_done
         filled = int(self.width * min(done, 1.0))
         left = p.elapsed / done * (1 - done) if done > 0 else 0.0
-        val = f" val {p.val_loss:.4f}" if p.val_loss is not None else ""
-        self.stream.write(f"\repoch {p.epoch}/{p.epochs} [{'#' * filled}{'.' * (self.width - filled)}]"
-                          f" train {p.train_loss:.4f}{val}  {left:4.0f}s left ")
+        bar = f"{'#' * filled}{'.' * (self.width - filled)}"
+        if p.val_loss is None:
+            line = tr("epoch {epoch}/{epochs} [{bar}] train {train:.4f}  {left:4.0f}s left",
+                      epoch=p.epoch, epochs=p.epochs, bar=bar, train=p.train_loss, left=left)
+        else:
+            line = tr("epoch {epoch}/{epochs} [{bar}] train {train:.4f} val {val:.4f}  "
+                      "{left:4.0f}s left", epoch=p.epoch, epochs=p.epochs, bar=bar,
+                      train=p.train_loss, val=p.val_loss, left=left)
+        self.stream.write(f"\r{line} ")
         self.stream.flush()
 
     def close(self) -> None:
         self.stream.write("\n")
 
 
+def _method(name: str) -> str:
+    """A method's name in the tables: the statistical models' and the LSTM's as they are, the
+    rules' in the reader's language."""
+    if name in RULES:
+        return tr(RULES[name])
+    return {"lstm": "LSTM", **STATISTICAL}.get(name, name.replace("_", " "))
+
+
+def _left(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    return f"{text:{width - _wide(text)}}"
+
+
+def _right(text: str, width: int) -> str:
+    return f"{text:>{width - _wide(text)}}"
+
+
+def _wide(text: str) -> int:
+    return sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
+def _joined(items) -> str:
+    """Items of a list inside a sentence: "a, b" in English, "a、b" in Chinese."""
+    return ("、" if language() == "zh" else ", ").join(items)
+
+
 def results_table(result: ForecastResult) -> str:
     """The short table printed at the end: the LSTM against the baselines on the test span."""
-    fmt = lambda v: "n/a" if v is None else f"{v:.4g}"
+    fmt = lambda v: tr("n/a") if v is None else f"{v:.4g}"
     lines = [f"{'':16}{'MAE':>10}{'RMSE':>10}{'MAPE %':>10}{'sMAPE %':>10}{'MASE':>8}"]
-    rows = [("LSTM", result.test)] + [(STATISTICAL.get(name, name.replace("_", " ")), row)
+    rows = [("LSTM", result.test)] + [(_method(name), row)
                                       for name, row in result.baselines.items()]
     for name, row in rows:
-        lines.append(f"{name:16}{fmt(row.mae):>10}{fmt(row.rmse):>10}{fmt(row.mape):>10}"
-                     f"{fmt(row.smape):>10}{fmt(row.mase):>8}")
+        lines.append(f"{_left(name, 16)}{_right(fmt(row.mae), 10)}{_right(fmt(row.rmse), 10)}"
+                     f"{_right(fmt(row.mape), 10)}{_right(fmt(row.smape), 10)}"
+                     f"{_right(fmt(row.mase), 8)}")
     if result.test.mape is None:
-        lines.append(f"MAPE is undefined: some actual values are zero or within {NEAR_ZERO:.0%} "
-                     f"of zero relative to their mean size.")
+        lines.append(tr("MAPE is undefined: some actual values are zero or within {share:.0%} "
+                        "of zero relative to their mean size.", share=NEAR_ZERO))
     cov = result.interval_coverage
-    lines.append(f"Interval coverage on the test span: 80% → {cov['80']:.0%}, 95% → {cov['95']:.0%}")
+    lines.append(tr("Interval coverage on the test span: 80% → {c80:.0%}, 95% → {c95:.0%}",
+                    c80=cov["80"], c95=cov["95"]))
     note = coverage_note(cov)
     if note:
         lines.append(note)
@@ -165,21 +219,22 @@ def run_forecast_command(args: argparse.Namespace) -> int:
     columns = FORECAST.config(**given)  # the settings checked before the file is read
     if columns.panel:
         if args.future:
-            raise ValueError("A file of planned values (--future) is read for one series, not "
-                             "yet for a file of many series; leave it out.")
+            raise ValueError(tr("A file of planned values ({option}) is read for one series, "
+                                "not yet for a file of many series; leave it out.",
+                                option="--future"))
         return run_panel_command(args, given)
     series = load_series(args.data, time_col=columns.time_col, value_col=columns.value_col,
                          covariates=columns.covariates)
     if args.future:
         series = with_future(args.future, series)
     for notice in series.notices:
-        print(f"note: {notice}", file=sys.stderr)
+        print(tr("note: {notice}", notice=notice), file=sys.stderr)
     config = suggested_forecast(series, given)
     result = _train(args, FORECAST, series, config, Path(args.data).name)
     print(results_table(result))
     if args.out:
         with_method(result, result.recommended).to_csv(args.out, index=False)
-        print(f"Forecast written to {args.out}")
+        print(tr("Forecast written to {path}", path=args.out))
     _write_report(args, FORECAST, result)
     return 0
 
@@ -191,43 +246,47 @@ def run_panel_command(args: argparse.Namespace, given: dict) -> int:
                        id_cols=config.id_col or None, time_col=config.time_col,
                        value_col=config.value_col, covariates=config.covariates)
     for notice in panel.notices:
-        print(f"note: {printable(notice)}", file=sys.stderr)
-    print(f"{panel.n_series:,} series, {panel.freq_label}, {int(panel.lengths.min()):,} to "
-          f"{int(panel.lengths.max()):,} values each.")
-    config = _suggested(suggested_forecast(panel, given), "these series")
+        print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
+    print(tr("{count:,} series, {spacing}, {shortest:,} to {longest:,} values each.",
+             count=panel.n_series, spacing=frequency_words(panel.freq_label),
+             shortest=int(panel.lengths.min()),
+             longest=int(panel.lengths.max())))
+    config = _suggested(suggested_forecast(panel, given), PANEL,
+                        N_("note: suggested for these series: {settings}"))
     result = _train(args, PANEL, panel, config, Path(args.data).name)
     for notice in result.notices[len(panel.notices):]:
-        print(f"note: {printable(notice)}", file=sys.stderr)
+        print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     print(panel_table(result))
     if args.out:
         args.out.write_text(spreadsheet_csv(result.forecast), encoding="utf-8")
-        print(f"Forecasts for every series written to {printable(args.out)}")
+        print(tr("Forecasts for every series written to {path}", path=printable(args.out)))
     _write_report(args, PANEL, result)
     return 0
 
 
 def panel_table(result) -> str:
     """The panel's scores per method, its worst series, and the verdict."""
-    fmt = lambda v: "n/a" if v is None else f"{v:.3f}"
+    fmt = lambda v: tr("n/a") if v is None else f"{v:.3f}"
     summary = result.aggregate
-    lines = [f"{'':16}{'mean MASE':>11}{'rel. MASE':>11}{'sMAPE %':>9}   beats "
-             f"{summary['reference'].replace('_', ' ')} on"]
+    mean, relative = tr("mean MASE"), tr("rel. MASE")
+    lines = [f"{'':16}{_right(mean, 11)}{_right(relative, 11)}{'sMAPE %':>9}   "
+             + tr("beats {method} on", method=_method(summary["reference"]))]
     for name in ("lstm", "naive", "seasonal_naive", "drift", *STATISTICAL, "combination"):
         if name in summary:
             row = summary[name]
-            label = {"lstm": "LSTM", **STATISTICAL}.get(name, name.replace("_", " "))
-            lines.append(f"{label:16}"
-                         f"{fmt(row['mase']):>11}{fmt(row['relative_mase']):>11}"
-                         f"{fmt(row['smape']):>9}   {row['beats_reference']:,} of "
-                         f"{summary['series']:,} series")
+            lines.append(f"{_left(_method(name), 16)}"
+                         f"{_right(fmt(row['mase']), 11)}{_right(fmt(row['relative_mase']), 11)}"
+                         f"{_right(fmt(row['smape']), 9)}   "
+                         + tr("{beats:,} of {count:,} series", beats=row["beats_reference"],
+                              count=summary["series"]))
     worst = result.series.dropna(subset=["lstm_mase"]).nlargest(5, "lstm_mase")
     if len(worst):
-        lines.append("Worst series (LSTM MASE): " + ", ".join(
-            f"{cut(row.id)} {row.lstm_mase:.2f}" for row in worst.itertuples()))
+        lines.append(tr("Worst series (LSTM MASE): {series}", series=_joined(
+            f"{cut(row.id)} {row.lstm_mase:.2f}" for row in worst.itertuples())))
     cov = result.coverage
     if cov.get("80") is not None:
-        lines.append(f"Interval coverage on the test span, pooled: 80% → {cov['80']:.0%}, "
-                     f"95% → {cov['95']:.0%}")
+        lines.append(tr("Interval coverage on the test span, pooled: 80% → {c80:.0%}, "
+                        "95% → {c95:.0%}", c80=cov["80"], c95=cov["95"]))
     lines += [result.trained.training.message, result.verdict]
     return "\n".join(lines)
 
@@ -236,20 +295,31 @@ def run_text_command(args: argparse.Namespace) -> int:
     given = given_settings(args, TEXT.settings)
     text, notices = read_text(args.corpus)
     for notice in notices:
-        print(f"note: {notice}", file=sys.stderr)
-    config = _suggested(suggested_config(text, given), "this text's size")
+        print(tr("note: {notice}", notice=notice), file=sys.stderr)
+    config = _suggested(suggested_config(text, given), TEXT,
+                        N_("note: suggested for this text's size: {settings}"))
     result = _train(args, TEXT, text, config, Path(args.corpus).name)
     for notice in result.notices:
-        print(f"note: {notice}", file=sys.stderr)
+        print(tr("note: {notice}", notice=notice), file=sys.stderr)
     m = result.memorization
-    print(f"validation loss {result.val_loss:.4f} nats per {result.config.level}, perplexity "
-          f"{result.perplexity:.2f}, {result.bits_per_char:.3f} bits per character, "
-          f"{result.tokens_per_second:,.0f} tokens/s")
+    scores = dict(loss=result.val_loss, perplexity=result.perplexity,
+                  bits=result.bits_per_char, speed=result.tokens_per_second)
+    if result.config.level == "word":
+        print(tr("validation loss {loss:.4f} nats per word, perplexity {perplexity:.2f}, "
+                 "{bits:.3f} bits per character, {speed:,.0f} tokens/s", **scores))
+    elif result.config.level == "char":
+        print(tr("validation loss {loss:.4f} nats per char, perplexity {perplexity:.2f}, "
+                 "{bits:.3f} bits per character, {speed:,.0f} tokens/s", **scores))
+    else:
+        print(f"validation loss {result.val_loss:.4f} nats per {result.config.level}, "
+              f"perplexity {result.perplexity:.2f}, {result.bits_per_char:.3f} bits per "
+              f"character, {result.tokens_per_second:,.0f} tokens/s")
     print(result.training.message)
-    print("--- sample ---")
+    print(tr("--- sample ---"))
     print(result.sample)
-    print(f"--- {m.copied_ngram_share:.0%} of its {m.ngram}-character pieces occur in the "
-          f"training text; the longest copied passage has {m.longest_chars} characters")
+    print(tr("--- {share:.0%} of its {size}-character pieces occur in the training text; the "
+             "longest copied passage has {longest} characters", share=m.copied_ngram_share,
+             size=m.ngram, longest=m.longest_chars))
     _write_report(args, TEXT, result)
     return 0
 
@@ -257,12 +327,14 @@ def run_text_command(args: argparse.Namespace) -> int:
 def run_classify_command(args: argparse.Namespace) -> int:
     config = CLASSIFY.config(**given_settings(args, CLASSIFY_SETTINGS))
     data = load_labelled(Path(args.data), text_col=config.text_col, label_col=config.label_col)
-    print(f"{printable(data.name)}: {len(data.texts):,} texts in {len(data.classes)} classes "
-          f"({', '.join(f'{cut(c, 40)} {n:,}' for c, n in zip(data.classes, data.counts))}); "
-          f"texts from {quoted(data.text_col)}, labels from {quoted(data.label_col)}.")
+    print(tr("{name}: {texts:,} texts in {classes} classes ({counts}); texts from {text_col}, "
+             "labels from {label_col}.", name=printable(data.name), texts=len(data.texts),
+             classes=len(data.classes),
+             counts=_joined(f"{cut(c, 40)} {n:,}" for c, n in zip(data.classes, data.counts)),
+             text_col=quoted(data.text_col), label_col=quoted(data.label_col)))
     result = _train(args, CLASSIFY, data, config, data.name)
     for notice in result.notices:
-        print(f"note: {printable(notice)}", file=sys.stderr)
+        print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     print(classify_table(result))
     _write_report(args, CLASSIFY, result)
     return 0
@@ -270,25 +342,42 @@ def run_classify_command(args: argparse.Namespace) -> int:
 
 def classify_table(result) -> str:
     """The classifier against the baselines on the test texts, each class, and the verdict."""
-    lines = [f"{'':34}{'accuracy':>10}{'macro-F1':>10}",
+    name = lambda key: tr(CLASSIFY_BASELINES[key]) if key in CLASSIFY_BASELINES else \
+        BASELINE_NAMES[key]
+    accuracy, macro_f1 = tr("accuracy"), tr("macro-F1")
+    label, precision, recall, texts = tr("class"), tr("precision"), tr("recall"), tr("texts")
+    lines = [f"{'':34}{_right(accuracy, 10)}{_right(macro_f1, 10)}",
              f"{'LSTM':34}{result.test.accuracy:>10.3f}{result.test.macro_f1:>10.3f}"]
-    lines += [f"{BASELINE_NAMES[name]:34}{row.accuracy:>10.3f}{row.macro_f1:>10.3f}"
-              for name, row in result.baselines.items()]
-    lines.append(f"{'class':34}{'precision':>10}{'recall':>10}{'F1':>8}{'texts':>8}")
-    lines += [f"{cut(c['class'], 33):34}{c['precision']:>10.3f}{c['recall']:>10.3f}{c['f1']:>8.3f}"
-              f"{c['texts']:>8,}" for c in result.per_class]
+    lines += [f"{_left(name(key), 34)}{row.accuracy:>10.3f}{row.macro_f1:>10.3f}"
+              for key, row in result.baselines.items()]
+    lines.append(f"{_left(label, 34)}{_right(precision, 10)}{_right(recall, 10)}{'F1':>8}"
+                 f"{_right(texts, 8)}")
+    lines += [f"{_left(cut(c['class'], 33), 34)}{c['precision']:>10.3f}{c['recall']:>10.3f}"
+              f"{c['f1']:>8.3f}{c['texts']:>8,}" for c in result.per_class]
     lines.append(result.training.message)
     lines.append(printable(result.verdict))
     return "\n".join(lines)
 
 
-def _suggested(config, what: str):
-    """The config, after a note naming the settings suggested for the data (``what``)."""
+def _suggested(config, task: Task, note: str):
+    """The config, after the ``note`` (a catalog sentence) naming the settings suggested for
+    the data: in English by their names and values as Python writes them (``hidden_size 64,
+    keep_best False``), in Chinese by the page's labels, a choice as it is typed in backticks."""
     if config.suggested:
-        print(f"note: suggested for {what}: "
-              f"{', '.join(f'{n} {getattr(config, n)}' for n in config.suggested)}",
-              file=sys.stderr)
+        if language() == "en":
+            chosen = ", ".join(f"{n} {getattr(config, n)}" for n in config.suggested)
+        else:
+            chosen = _joined(_suggested_item(task.settings.get(n), n, getattr(config, n))
+                             for n in config.suggested)
+        print(tr(note, settings=chosen), file=sys.stderr)
     return config
+
+
+def _suggested_item(setting: Setting | None, name: str, value) -> str:
+    label = tr(setting.label) if setting else name
+    if isinstance(value, bool) or isinstance(value, (str, tuple)):
+        value = _plain(value) if isinstance(value, bool) else _typed(_plain(value))
+    return f"{label} {value}"
 
 
 def _train(args: argparse.Namespace, task: Task, data, config, name: str):
@@ -301,7 +390,9 @@ def _train(args: argparse.Namespace, task: Task, data, config, name: str):
     run_id = start_run(store, task.name, data, config, name, name)
     result = _with_progress(args.quiet, lambda callbacks: record(store.home, run_id, task.name,
                                                                  data, config, callbacks))
-    print(f"Saved as run {run_id} in {store.home} (python -m lstm_app runs show {run_id}).")
+    show = "python -m lstm_app runs show " + run_id
+    print(tr("Saved as run {run_id} in {home} ({command}).", run_id=run_id, home=store.home,
+             command=show))
     return result
 
 
@@ -309,7 +400,7 @@ def _write_report(args: argparse.Namespace, task: Task, result) -> None:
     if args.report:
         args.report.write_text(json.dumps(task.report(result), indent=2, ensure_ascii=False,
                                           default=str), encoding="utf-8")
-        print(f"Report written to {args.report}")
+        print(tr("Report written to {path}", path=args.report))
 
 
 def _with_progress(quiet: bool, train):
@@ -321,7 +412,8 @@ def _with_progress(quiet: bool, train):
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
-        print("\nStopping after this batch (press Ctrl-C again to abort)…", file=sys.stderr)
+        print("\n" + tr("Stopping after this batch (press {keys} again to abort)…",
+                        keys="Ctrl-C"), file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
@@ -335,7 +427,8 @@ def _with_progress(quiet: bool, train):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    with argparse_in_language():
+        args = build_parser().parse_args(argv)
     try:
         if args.command == "forecast":
             return run_forecast_command(args)
@@ -348,9 +441,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "predict":
             return run_predict_command(args)
     except (ValueError, OSError) as error:
-        print(f"error: {error_sentence(error)}", file=sys.stderr)
+        print(tr("error: {message}", message=error_sentence(error)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("\nAborted.", file=sys.stderr)
+        print("\n" + tr("Aborted."), file=sys.stderr)
         return 130
     return 1

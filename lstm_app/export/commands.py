@@ -11,35 +11,39 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..argparse_words import argparse_in_language
+from ..i18n import N_, tr
 from ..quoting import error_sentence, printable, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, forecast, forecast_panel, generate, panel_for,
                       series_for, texts_of)
 
 EXIT_BAD_INPUT = 2
-
-
 def add_predict_command(commands) -> None:
     p = commands.add_parser(
-        "predict", help="run a model exported with 'runs export-onnx' (ONNX Runtime, no "
-                        "PyTorch): the next horizon of a CSV series, text after a prompt, or "
-                        "the labels of a CSV of texts")
-    p.add_argument("model_dir", type=Path, help="the folder 'runs export-onnx' wrote")
-    p.add_argument("input", help="a forecaster: the CSV series (or series, for a model of "
-                                 "many); a language model: the prompt "
-                                 "(or @FILE for a file's text); a classifier: the CSV of texts")
-    p.add_argument("--out", type=Path, help="write the forecast, text or labels here")
-    p.add_argument("--int8", action="store_true", help="use the INT8 model of the export")
+        "predict", help=tr("run a model exported with '{command}' (ONNX Runtime, no "
+                           "PyTorch): the next horizon of a CSV series, text after a prompt, or "
+                           "the labels of a CSV of texts", command="runs export-onnx"))
+    p.add_argument("model_dir", type=Path, help=tr("the folder '{command}' wrote",
+                                                   command="runs export-onnx"))
+    p.add_argument("input", help=tr("a forecaster: the CSV series (or series, for a model of "
+                                    "many); a language model: the prompt "
+                                    "(or @FILE for a file's text); a classifier: the CSV of "
+                                    "texts"))
+    p.add_argument("--out", type=Path, help=tr("write the forecast, text or labels here"))
+    p.add_argument("--int8", action="store_true", help=tr("use the INT8 model of the export"))
     p.add_argument("--future", type=Path, metavar="FUTURE.csv",
-                   help="a forecaster with known-ahead inputs: their planned values")
-    p.add_argument("--length", type=int, default=200, help="a language model: tokens to write")
+                   help=tr("a forecaster with known-ahead inputs: their planned values"))
+    p.add_argument("--length", type=int, default=200,
+                   help=tr("a language model: tokens to write"))
     p.add_argument("--temperature", type=float, default=0.8,
-                   help="a language model: 0 always takes the likeliest token")
-    p.add_argument("--top-k", type=int, default=0, help="a language model: sample from the k "
-                                                        "likeliest tokens only (0: all)")
-    p.add_argument("--seed", type=int, default=None, help="a language model: the sampling seed")
-    p.add_argument("--text-col", help="a classifier: the column of texts (default: the one it "
-                                      "trained on, if the file has it)")
+                   help=tr("a language model: 0 always takes the likeliest token"))
+    p.add_argument("--top-k", type=int, default=0,
+                   help=tr("a language model: sample from the k likeliest tokens only (0: all)"))
+    p.add_argument("--seed", type=int, default=None,
+                   help=tr("a language model: the sampling seed"))
+    p.add_argument("--text-col", help=tr("a classifier: the column of texts (default: the one "
+                                         "it trained on, if the file has it)"))
 
 
 def run_predict_command(args: argparse.Namespace) -> int:
@@ -47,25 +51,26 @@ def run_predict_command(args: argparse.Namespace) -> int:
     if model.task == "forecast":
         series = series_for(model, args.input, args.future)
         for notice in series.notices:
-            print(f"note: {printable(notice)}", file=sys.stderr)
+            print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
         _write(args.out, forecast(model, series).assign(method="LSTM").to_csv(index=False),
-               "Forecast")
+               N_("Forecast written to {path}"))
     elif model.task == "panel":
         if args.future:
-            raise ValueError("A model of many series reads no planned values; leave --future "
-                             "out.")
+            raise ValueError(tr("A model of many series reads no planned values; leave "
+                                "{option} out.", option="--future"))
         panel = panel_for(model, args.input)
         table, notices = forecast_panel(model, panel)
         for notice in (*panel.notices, *notices):
-            print(f"note: {printable(notice)}", file=sys.stderr)
+            print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
         _write(args.out, spreadsheet_csv(table.assign(method="LSTM")),
-               "Forecasts for every series")
+               N_("Forecasts for every series written to {path}"))
     elif model.task == "text":
         if not 1 <= args.length <= 100_000:
-            raise ValueError("--length must be between 1 and 100,000 tokens.")
+            raise ValueError(tr("{option} must be between 1 and 100,000 tokens.",
+                                option="--length"))
         prompt = read_text(Path(args.input[1:]))[0] if args.input.startswith("@") else args.input
         _write(args.out, generate(model, prompt, args.length, args.temperature, args.top_k,
-                                  args.seed), "Text")
+                                  args.seed), N_("Text written to {path}"))
     else:
         texts, column = texts_of(args.input, args.text_col,
                                  model.manifest["settings"].get("text_col"))
@@ -75,28 +80,30 @@ def run_predict_command(args: argparse.Namespace) -> int:
                               "label": [classes[i] for i in probs.argmax(axis=1)]})
         for i, name in enumerate(classes):
             table[f"p({name})"] = probs[:, i].round(6)
-        _write(args.out, spreadsheet_csv(table), "Labels")
+        _write(args.out, spreadsheet_csv(table), N_("Labels written to {path}"))
     return 0
 
 
-def _write(out: Path | None, text: str, what: str) -> None:
-    """To the file ``out`` as it is; to the terminal without the control characters a terminal
-    would obey (line breaks kept)."""
+def _write(out: Path | None, text: str, written: str) -> None:
+    """To the file ``out`` as it is, then the sentence ``written`` (a catalog sentence with a
+    {path}); to the terminal without the control characters a terminal would obey (line breaks
+    kept)."""
     if out is None:
         lines = text.rstrip("\n").split("\n")
         sys.stdout.write("\n".join(printable(line) for line in lines) + "\n")
     else:
         out.write_text(text, encoding="utf-8")
-        print(f"{what} written to {printable(out)}")
+        print(tr(written, path=printable(out)))
 
 
 def main(argv: list[str]) -> int:
     """The predict command alone, without loading the rest of the command line."""
-    parser = argparse.ArgumentParser(prog="python -m lstm_app")
-    add_predict_command(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
+    with argparse_in_language():
+        parser = argparse.ArgumentParser(prog="python -m lstm_app")
+        add_predict_command(parser.add_subparsers(dest="command", required=True))
+        args = parser.parse_args(argv)
     try:
         return run_predict_command(args)
     except (ValueError, OSError) as error:
-        print(f"error: {error_sentence(error)}", file=sys.stderr)
+        print(tr("error: {message}", message=error_sentence(error)), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -13,6 +13,7 @@ import json
 import math
 from pathlib import Path
 
+from ..i18n import tr
 from ..quoting import quoted
 
 FP32, INT8, MANIFEST = "model.onnx", "model.int8.onnx", "export.json"
@@ -45,9 +46,11 @@ def read_manifest(folder: Path) -> dict:
     not one this product writes."""
     path = Path(folder) / MANIFEST
     if not path.is_file():
-        raise ValueError(f"{quoted(folder)} holds no {MANIFEST}: give the folder that "
-                         f"'python -m lstm_app runs export-onnx' wrote.")
-    return manifest_from_bytes(path.read_bytes(), f"{MANIFEST} in {quoted(folder)}")
+        raise ValueError(tr("{folder} holds no {file}: give the folder that '{command}' "
+                            "wrote.", folder=quoted(folder), file=MANIFEST,
+                            command="python -m lstm_app runs export-onnx"))
+    return manifest_from_bytes(path.read_bytes(), tr("{file} in {folder}", file=MANIFEST,
+                                                     folder=quoted(folder)))
 
 
 def manifest_from_bytes(data: bytes, where: str = MANIFEST) -> dict:
@@ -55,19 +58,20 @@ def manifest_from_bytes(data: bytes, where: str = MANIFEST) -> dict:
     try:
         manifest = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError(f"{where} is not readable JSON; export the run again.") from None
+        raise ValueError(tr("{file} is not readable JSON; export the run again.",
+                            file=where)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or \
             manifest.get("task") not in TASKS or not isinstance(manifest.get("inputs"), list) \
             or not isinstance(manifest.get("files"), dict):
-        raise ValueError(f"{where} does not describe a model exported by LSTM Studio; export "
-                         f"the run again.")
+        raise ValueError(tr("{file} does not describe a model exported by LSTM Studio; "
+                            "export the run again.", file=where))
     if manifest.get("version") != VERSION:
-        raise ValueError(f"{where} was written by another version of LSTM Studio; export the "
-                         f"run again.")
+        raise ValueError(tr("{file} was written by another version of LSTM Studio; export the "
+                            "run again.", file=where))
     broken = _broken_field(manifest)
     if broken:
-        raise ValueError(f"{where} is damaged (its {broken} is not what an export writes); "
-                         f"export the run again.")
+        raise ValueError(tr("{file} is damaged (its {field} is not what an export writes); "
+                            "export the run again.", file=where, field=broken))
     return manifest
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..classify.tokens import UNKNOWN, TokenVocabulary
 from ..csv_table import read_csv_table
+from ..i18n import N_, tr, trn
 from ..quoting import listed, quoted
 from ..series.intervals import floored, future_table
 from ..series.known import future_inputs, future_known, network_table
@@ -26,7 +27,7 @@ from ..series.panel import load_panel
 from ..series.panel_future import future_frame, network_future, network_rows
 from ..series.windows import Scaler
 from ..text.corpus import vocab_from_dict
-from .manifest import read_manifest
+from .manifest import MANIFEST, read_manifest
 
 BATCH = 256  # texts or windows per run of a network
 PROMPT_PIECE = 1000  # prompt tokens read per run of a language model (as text/generate.py)
@@ -45,26 +46,28 @@ class ExportedModel:
         form = "int8" if int8 else "fp32"
         name = manifest.get("files", {}).get(form)
         if name is None:
-            raise ValueError("This export has no INT8 model; export the run again with --int8, "
-                             "or leave --int8 out.")
+            raise ValueError(tr("This export has no INT8 model; export the run again with "
+                                "--int8, or leave --int8 out."))
         path = Path(folder) / str(name)
         if not path.is_file() or path.parent != Path(folder):
-            raise ValueError(f"The model file {quoted(name)} is missing from "
-                             f"{quoted(folder)}; export the run again.")
+            raise ValueError(tr("The model file {name} is missing from {folder}; export the run "
+                                "again.", name=quoted(name), folder=quoted(folder)))
         options = ort.SessionOptions()
         options.log_severity_level = 3
         try:
             session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         except Exception:  # ONNX Runtime's own error for a damaged or foreign file
-            raise ValueError(f"{quoted(path.name)} is not a model ONNX Runtime can read (damaged, "
-                             f"or not written by this export); export the run again.") from None
+            raise ValueError(tr("{name} is not a model ONNX Runtime can read (damaged, or not "
+                                "written by this export); export the run again.",
+                                name=quoted(path.name))) from None
         expected = [(i["name"], i.get("shape")) for i in manifest["inputs"]]
         if [i.name for i in session.get_inputs()] != [name for name, _ in expected] or any(
                 _fixed(got.shape) != _fixed(shape)
                 for got, (_, shape) in zip(session.get_inputs(), expected)):
-            raise ValueError(f"{quoted(path.name)} does not take the inputs export.json names "
-                             f"({', '.join(name for name, _ in expected)}, of these shapes): "
-                             f"the files do not belong together; export the run again.")
+            raise ValueError(tr("{name} does not take the inputs {file} names ({inputs}, of "
+                                "these shapes): the files do not belong together; export the "
+                                "run again.", name=quoted(path.name), file=MANIFEST,
+                                inputs=", ".join(name for name, _ in expected)))
         return cls(manifest, session, form)
 
     @property
@@ -76,8 +79,9 @@ class ExportedModel:
         try:
             return self.session.run(None, dict(zip(names, arrays)))
         except Exception:  # ONNX Runtime's own error: the model and export.json disagree
-            raise ValueError("The model could not read what export.json says it reads: the "
-                             "files do not belong together; export the run again.") from None
+            raise ValueError(tr("The model could not read what {file} says it reads: the "
+                                "files do not belong together; export the run again.",
+                                file=MANIFEST)) from None
 
 
 def _fixed(shape) -> list:
@@ -94,14 +98,33 @@ def series_for(model: ExportedModel, source, future=None):
     series = load_series(source, time_col=settings.time_col, value_col=settings.value_col,
                          covariates=tuple(settings.covariates))
     if series.freq != model.manifest["freq"]:
-        raise ValueError(f"The series is {_step(series.freq)}, but this model learnt from "
-                         f"{_step(model.manifest['freq'])} data; give it a series with the "
-                         f"same spacing.")
+        raise ValueError(_other_spacing(series.freq, model.manifest["freq"], SERIES_SPACING))
     return series if future is None else with_future(future, series)
 
 
-def _step(freq) -> str:
-    return "in row order" if freq is None else f"spaced {quoted(freq)}"
+# The refusal of a file spaced otherwise than the model's data: (the file's spacing, the
+# model's) -> the sentence, for one series and for a file of many (None: in row order).
+SERIES_SPACING = {
+    "rows": N_("The series is in row order, but this model learnt from spaced {model} data; "
+               "give it a series with the same spacing."),
+    "model rows": N_("The series is spaced {data}, but this model learnt from in row order "
+                     "data; give it a series with the same spacing."),
+    "both": N_("The series is spaced {data}, but this model learnt from spaced {model} data; "
+               "give it a series with the same spacing.")}
+PANEL_SPACING = {
+    "rows": N_("The series are in row order, but this model learnt from spaced {model} data; "
+               "give it series with the same spacing."),
+    "model rows": N_("The series are spaced {data}, but this model learnt from in row order "
+                     "data; give it series with the same spacing."),
+    "both": N_("The series are spaced {data}, but this model learnt from spaced {model} data; "
+               "give it series with the same spacing.")}
+
+
+def _other_spacing(data, model, sentences: dict) -> str:
+    shape = "rows" if data is None else "model rows" if model is None else "both"
+    values = {"data": quoted(data) if data is not None else None,
+              "model": quoted(model) if model is not None else None}
+    return tr(sentences[shape], **{k: v for k, v in values.items() if v is not None})
 
 
 def forecast(model: ExportedModel, series) -> pd.DataFrame:
@@ -114,8 +137,9 @@ def forecast(model: ExportedModel, series) -> pd.DataFrame:
     lookback, horizon = m["lookback"], m["horizon"]
     values = scaler.transform(network_table(series, settings, names))
     if len(values) < lookback:
-        raise ValueError(f"The series has {len(values)} values; this model reads the last "
-                         f"{lookback}. Give it at least that many.")
+        raise ValueError(tr("The series has {count} values; this model reads the last "
+                            "{lookback}. Give it at least that many.", count=len(values),
+                            lookback=lookback))
     arrays = [values[-lookback:][None].astype(np.float32)]
     known = future_known(series, settings, horizon)
     if m["known_positions"]:
@@ -138,8 +162,7 @@ def panel_for(model: ExportedModel, source):
                        value_col=read["value_col"] if read["layout"] == "long" else None,
                        covariates=tuple(read["covariates"]))
     if panel.freq != freq:
-        raise ValueError(f"The series are {_step(panel.freq)}, but this model learnt from "
-                         f"{_step(freq)} data; give it series with the same spacing.")
+        raise ValueError(_other_spacing(panel.freq, freq, PANEL_SPACING))
     return panel
 
 
@@ -153,12 +176,14 @@ def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]
     known = {name: i for i, name in enumerate(m["ids"])}
     numbers = np.array([known.get(name, -1) for name in panel.ids])
     if (numbers < 0).all():
-        raise ValueError(f"None of the file's series is one this model learnt from (it knows "
-                         f"{listed(m['ids'], limit=5)}); give it a file with those series.")
+        raise ValueError(tr("None of the file's series is one this model learnt from (it "
+                            "knows {names}); give it a file with those series.",
+                            names=listed(m["ids"], limit=5)))
     if (numbers < 0).any():
         left_out = [name for name, k in zip(panel.ids, numbers) if k < 0]
-        notices.append(f"{len(left_out):,} series this model did not learn from "
-                       f"{'is' if len(left_out) == 1 else 'are'} left out: {listed(left_out)}.")
+        notices.append(trn("{count:,} series this model did not learn from is left out: "
+                           "{names}.", "{count:,} series this model did not learn from are "
+                           "left out: {names}.", len(left_out), names=listed(left_out)))
         panel, numbers = panel.subset(numbers >= 0), numbers[numbers >= 0]
     mean, std = np.asarray(m["mean"])[numbers], np.asarray(m["std"])[numbers]
     floor = np.array([-np.inf if f is None else f for f in m["floor"]])[numbers]
@@ -181,8 +206,8 @@ def generate(model: ExportedModel, prompt: str, length: int, temperature: float 
     try:
         vocab = vocab_from_dict(m["vocab"])
     except ValueError:
-        raise ValueError("export.json is damaged (its vocab is not what an export writes); "
-                         "export the run again.") from None
+        raise ValueError(tr("{file} is damaged (its vocab is not what an export writes); "
+                            "export the run again.", file=MANIFEST)) from None
     rng = np.random.default_rng(seed)
     ids = vocab.encode(prompt) or [vocab.stoi_.get("\n", 1)]
     zeros = np.zeros((m["layers"], 1, m["hidden_size"]), np.float32)
@@ -238,11 +263,12 @@ def texts_of(source, text_col: str | None, trained_col: str | None) -> tuple[lis
     the column with the longest cells."""
     table, _ = read_csv_table(source, None, [])
     if table.empty or not len(table.columns):
-        raise ValueError("The file holds no texts: give a CSV with a column of texts and one "
-                         "text per row.")
+        raise ValueError(tr("The file holds no texts: give a CSV with a column of texts and "
+                            "one text per row."))
     if text_col is not None and text_col not in table.columns:
-        raise ValueError(f"The file has no column {quoted(text_col)}; its columns are "
-                         f"{', '.join(quoted(c) for c in table.columns[:8])}.")
+        raise ValueError(tr("The file has no column {column}; its columns are {columns}.",
+                            column=quoted(text_col),
+                            columns=", ".join(quoted(c) for c in table.columns[:8])))
     column = text_col or (trained_col if trained_col in table.columns else None)
     if column is None:
         lengths = {c: table[c].dropna().astype(str).str.len().mean() for c in table.columns}
