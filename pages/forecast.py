@@ -3,6 +3,7 @@ One series, or a file of many (a panel: one LSTM for all of them)."""
 
 import streamlit as st
 
+from lstm_app.i18n import tr
 from lstm_app.tasks import FORECAST, PANEL
 from lstm_app.ui.coach_view import forecast_coach, panel_coach
 from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
@@ -21,9 +22,9 @@ use_app_navigation(__file__)
 attach_from_url(KEYS, ("forecast", "panel"))  # a reload or a shared link shows its run again
 
 
-st.title("Forecast")
-st.caption("Upload a time series (or a file of many: every store, product or meter) or pick a "
-           "sample, choose the settings, and press Train.")
+st.title(tr("Forecast"))
+st.caption(tr("Upload a time series (or a file of many: every store, product or meter) or pick "
+              "a sample, choose the settings, and press Train."))
 offers = st.container()  # an earlier identical run is offered here, in sight
 
 chosen = choose_series()
@@ -34,7 +35,7 @@ many = is_panel(data)
 task = PANEL if many else FORECAST
 (show_panel if many else show_series)(chosen)
 
-st.subheader("Settings")
+st.subheader(tr("Settings"))
 config = forecast_settings(chosen)
 if config is None:
     st.stop()

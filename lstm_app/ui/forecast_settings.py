@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..i18n import N_
+from ..i18n import N_, tr
 from ..series.calendar import holiday_choices
 from ..series.loading import SeriesData
 from ..series.panel import PanelData
@@ -59,12 +59,14 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     wide = panel and data.layout == "wide"
     columns = [] if wide else [c for c in data.numeric_columns if c != data.value_col]
     limits = {
-        "lookback": dict(max_value=n, placeholder=f"auto: {auto_lookback}"),
-        "horizon": dict(max_value=max(1, n // 4), placeholder=f"auto: {auto_horizon}"),
+        "lookback": dict(max_value=n, placeholder=tr("auto: {steps}", steps=auto_lookback)),
+        "horizon": dict(max_value=max(1, n // 4),
+                        placeholder=tr("auto: {steps}", steps=auto_horizon)),
         "covariates": dict(options=columns),
         "known_covariates": dict(options=columns),
         "holidays": dict(options=holiday_choices()),
-        "season_anchor": dict(max_value=n, placeholder=f"auto: {typical.season_length or 0}"),
+        "season_anchor": dict(max_value=n,
+                              placeholder=tr("auto: {steps}", steps=typical.season_length or 0)),
     }
     dated = data.freq is not None  # the calendar and holidays need dates
     hidden = (ONE_SERIES_ONLY if panel else ()) + (() if dated else DATED_ONLY)

@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from ..i18n import N_, tr, translator
 from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
 from ..filenames import download_name
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
@@ -19,7 +20,11 @@ from .known_view import show_what_if
 from .live import loss_curves
 from .markdown import plain
 
-SCOREBOARD_NAMES = {"lstm": "LSTM (now)", **{k: v.capitalize() for k, v in BASELINE_NAMES.items()}}
+SCOREBOARD_NAMES = {"lstm": N_("LSTM (now)"),
+                    **{k: v.capitalize() for k, v in BASELINE_NAMES.items()}}
+# The simple rules' names as the scoreboards show them (BASELINE_NAMES, capitalized or not).
+RULE_NAMES = (N_("Naive (last value)"), N_("Seasonal naive"), N_("Drift"),
+              N_("naive (last value)"), N_("seasonal naive"), N_("drift"))
 
 
 def render_live(snap: Snapshot, value_label: str) -> None:
@@ -30,47 +35,51 @@ def render_live(snap: Snapshot, value_label: str) -> None:
     with right:
         live = snap.live  # a ForecastLive, after the first epoch
         if live is None:
-            st.caption("The live forecast on the validation span appears after the first epoch.")
+            st.caption(tr("The live forecast on the validation span appears after the first "
+                          "epoch."))
             return
         st.plotly_chart(validation_chart(live.times, live.actual, live.forecast, value_label),
                         key=KEYS.live_validation)
-    board = pd.DataFrame({"model": [SCOREBOARD_NAMES[k] for k in live.scoreboard],
-                          f"validation MAE ({value_label})": [f"{v:,.4g}" for v in live.scoreboard.values()]})
+    board = pd.DataFrame({tr("model"): [tr(SCOREBOARD_NAMES[k]) for k in live.scoreboard],
+                          tr("validation MAE ({column})", column=value_label):
+                              [f"{v:,.4g}" for v in live.scoreboard.values()]})
     st.dataframe(board, hide_index=True, width="content")
 
 
 def show_result(result: ForecastResult, unit: str | None = None, run_id: str | None = None) -> None:
     """Results first in plain words, then the charts and tables, then the downloads."""
     value = result.series.value_col
-    label = f"{value} ({unit})" if unit else value
+    label = value_label(value, unit)
     wins = lstm_wins(result.test, result.baselines)
     (st.success if wins and not result.fragile else st.info if wins else st.warning)(
         result.verdict)
-    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
+    st.caption(tr("{message} Training took {seconds:.1f} s.", message=result.training.message,
+                  seconds=result.training.seconds))
 
-    with st.expander("How training went", expanded=False):
+    with st.expander(tr("How training went"), expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
 
-    st.subheader("Scores on the test span")
+    st.subheader(tr("Scores on the test span"))
     st.markdown(scores_in_words(result, unit))
     cov = result.interval_coverage
-    st.caption(f"The darker band around a forecast should hold 80% of what really happens and "
-               f"the lighter one 95%; on the test span {cov['80']:.0%} and {cov['95']:.0%} of "
-               f"actual values fell inside them.")
+    st.caption(tr("The darker band around a forecast should hold 80% of what really happens and "
+                  "the lighter one 95%; on the test span {inner:.0%} and {outer:.0%} of actual "
+                  "values fell inside them.", inner=cov["80"], outer=cov["95"]))
     note = coverage_note(cov)
     if note:
         st.warning(note)
     if mase_note(result):
         st.caption(mase_note(result))
-    with st.expander("All the scores, explained"):
+    with st.expander(tr("All the scores, explained")):
         st.dataframe(metrics_table(result.test, result.baselines))
-        st.markdown(METRICS_EXPLAINED + _mape_note(result))
+        st.markdown(tr(METRICS_EXPLAINED) + _mape_note(result))
     horizon = result.config.horizon
     history = result.series.frame[value]
     st.plotly_chart(test_span_chart(result.backtest, horizon, result.series, label),
                     key=KEYS.backtest)
 
-    st.subheader("Forecast: the next step" if horizon == 1 else f"Forecast: the next {horizon} steps")
+    st.subheader(tr("Forecast: the next step") if horizon == 1 else
+                 tr("Forecast: the next {count} steps", count=horizon))
     method = pick_method(result)
     forecast = result.futures.get(method, result.forecast)
     st.plotly_chart(forecast_chart(history, forecast, label, method=result.labels[method]),
@@ -80,23 +89,33 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
 
     report = to_report(result)
     a, b = st.columns(2)
-    a.download_button("Download the forecast (CSV)",
+    a.download_button(tr("Download the forecast (CSV)"),
                       with_method(result, method).to_csv(index=False),
                       file_name=download_name(result.series.name, run_id, "forecast", "csv"),
                       mime="text/csv", key=KEYS.forecast_csv)
-    b.download_button("Download the report (JSON)", json.dumps(report, indent=2, default=str),
+    b.download_button(tr("Download the report (JSON)"), json.dumps(report, indent=2, default=str),
                       file_name=download_name(result.series.name, run_id, "report", "json"),
                       mime="application/json", key=KEYS.report)
-    with st.expander("How the data was split and repaired"):
+    with st.expander(tr("How the data was split and repaired")):
         labels = time_labels(result.series.frame.index, result.series.freq)
-        for (start, end), name in zip((result.split.train, result.split.val, result.split.test),
-                                      ("Training", "Validation", "Test")):
-            st.markdown(f"- **{name}**: rows {start + 1:,} to {end:,} ({labels[start]} to "
-                        f"{labels[end - 1]})")
-        st.markdown("- The scaler was fitted on the **training span only**.")
+        for (start, end), line in zip((result.split.train, result.split.val, result.split.test),
+                                      SPLIT_LINES):
+            st.markdown(tr(line, first=start + 1, last=end, start=labels[start],
+                           end=labels[end - 1]))
+        st.markdown(tr("- The scaler was fitted on the **training span only**."))
         for notice in result.notices:
             st.markdown(f"- {plain(notice)}")
     show_what_if(result, label, run_id)
+
+
+SPLIT_LINES = (N_("- **Training**: rows {first:,} to {last:,} ({start} to {end})"),
+               N_("- **Validation**: rows {first:,} to {last:,} ({start} to {end})"),
+               N_("- **Test**: rows {first:,} to {last:,} ({start} to {end})"))
+
+
+def value_label(value: str, unit: str | None) -> str:
+    """The value's name on a chart's axis, with the sample's unit (a sentence of the catalog)."""
+    return tr("{value} ({unit})", value=value, unit=tr(unit)) if unit else value
 
 
 def pick_method(result: ForecastResult) -> str:
@@ -111,12 +130,15 @@ def pick_method(result: ForecastResult) -> str:
             or st.session_state.get(KEYS.method) not in names):
         st.session_state[KEYS.method] = result.recommended
         st.session_state[KEYS.method_of] = result
-    recommended = lambda name: " (recommended)" if name == result.recommended else ""
-    method = st.radio("Forecast to use", names, key=KEYS.method, horizontal=True,
-                      format_func=lambda name: result.labels[name] + recommended(name),
-                      help="The recommended forecast had the smallest errors on the validation "
-                           "span, which was chosen before the test span was looked at; the "
-                           "chart, the table and the download follow your choice.")
+    t = translator()  # the options' labels are drawn later, maybe in another thread
+    label = lambda name: (t(N_("{method} (recommended)")).format(method=result.labels[name])
+                          if name == result.recommended else result.labels[name])
+    method = st.radio(tr("Forecast to use"), names, key=KEYS.method, horizontal=True,
+                      format_func=label,
+                      help=tr("The recommended forecast had the smallest errors on the "
+                              "validation span, which was chosen before the test span was "
+                              "looked at; the chart, the table and the download follow your "
+                              "choice."))
     return method
 
 
@@ -129,22 +151,23 @@ def test_span_chart(backtest: pd.DataFrame, horizon: int, series: SeriesData, la
     if horizon == 1:
         return backtest_chart(backtest, history, label)
     if len(origins) >= horizon:
-        step = st.slider("Steps ahead", 1, horizon, 1, key=KEYS.step,
-                         help="Show the forecasts made this many steps before each date.")
+        step = st.slider(tr("Steps ahead"), 1, horizon, 1, key=KEYS.step,
+                         help=tr("Show the forecasts made this many steps before each date."))
         return backtest_chart(backtest, history, label, step=step)
     names = dict(zip(origins, time_labels(pd.Index(origins), series.freq)
-                     if series.time_col else [f"row {int(o) + 1}" for o in origins]))
+                     if series.time_col else [tr("row {number}", number=int(o) + 1)
+                                              for o in origins]))
     origin = origins[0]
     if len(origins) > 1:
-        origin = st.select_slider("Forecast starting at", origins, key=KEYS.origin,
+        origin = st.select_slider(tr("Forecast starting at"), origins, key=KEYS.origin,
                                   format_func=names.get,
-                                  help="The test span holds this many whole forecasts of "
-                                       f"{horizon} steps; pick one to see it against what "
-                                       f"happened.")
+                                  help=tr("The test span holds this many whole forecasts of "
+                                          "{steps} steps; pick one to see it against what "
+                                          "happened.", steps=horizon))
     return backtest_chart(backtest, history, label, origin=origin, origin_label=names[origin])
 
 
-METRICS_EXPLAINED = """
+METRICS_EXPLAINED = N_("""
 - **MASE**: the average miss divided by the typical change from one season to the next in the
   *training* data; below 1, closer than that repetition was there. It is measured against the
   training data so that series compare, not against the rules on the test span (the verdict
@@ -156,7 +179,7 @@ METRICS_EXPLAINED = """
   so that over- and under-forecasts count alike (0 to 200).
 
 Lower is better everywhere.
-"""
+""")
 
 
 def scores_in_words(result: ForecastResult, unit: str | None) -> str:
@@ -165,19 +188,25 @@ def scores_in_words(result: ForecastResult, unit: str | None) -> str:
     labels = time_labels(series.frame.index[split.test[0]:split.test[1]], series.freq)
     best = min(result.baselines, key=lambda name: result.baselines[name].mae)
     rule = rules(series.season_length, series.freq).get(best) or result.labels[best]
-    units = f" {unit}" if unit else ""
-    return (f"Over the test span ({labels[0]} to {labels[-1]}, {len(labels):,} values the "
-            f"network never trained on), its forecasts were off by **{_number(result.test.mae)}"
-            f"{units}** on average; {rule} was off by {_number(result.baselines[best].mae)}"
-            f"{units}.")
+    values = dict(start=labels[0], end=labels[-1], count=len(labels),
+                  mae=_number(result.test.mae), rule=rule,
+                  rule_mae=_number(result.baselines[best].mae))
+    if unit:
+        return tr("Over the test span ({start} to {end}, {count:,} values the network never "
+                  "trained on), its forecasts were off by **{mae} {unit}** on average; {rule} "
+                  "was off by {rule_mae} {unit}.", unit=tr(unit), **values)
+    return tr("Over the test span ({start} to {end}, {count:,} values the network never trained "
+              "on), its forecasts were off by **{mae}** on average; {rule} was off by "
+              "{rule_mae}.", **values)
 
 
 def _number(value: float) -> str:
     return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-READABLE_COLUMNS = {"time": "when", "forecast": "forecast", "lower_80": "80% from",
-                    "upper_80": "80% to", "lower_95": "95% from", "upper_95": "95% to"}
+READABLE_COLUMNS = {"time": N_("when"), "forecast": N_("forecast"), "lower_80": N_("80% from"),
+                    "upper_80": N_("80% to"), "lower_95": N_("95% from"),
+                    "upper_95": N_("95% to")}
 
 
 def readable(frame: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
@@ -187,13 +216,14 @@ def readable(frame: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
     shown["time"] = time_labels(pd.Index(shown["time"]), freq)
     values = shown.drop(columns="time")
     scale = values.abs().median().median()
-    return shown.round(2 if scale >= 10 else 4).rename(columns=READABLE_COLUMNS)
+    return shown.round(2 if scale >= 10 else 4).rename(
+        columns={name: tr(label) for name, label in READABLE_COLUMNS.items()})
 
 
 def _mape_note(result: ForecastResult) -> str:
     if result.test.mape is None:
-        return ("\nMAPE is left out: some actual values are zero or nearly zero, where a "
-                "percentage of them explodes.")
+        return "\n" + tr("MAPE is left out: some actual values are zero or nearly zero, where "
+                         "a percentage of them explodes.")
     return ""
 
 
@@ -202,7 +232,7 @@ def mase_note(result: ForecastResult) -> str:
     mase = result.test.mase
     if mase is None or mase <= 1 or not lstm_wins(result.test, simple_rules(result.baselines)):
         return ""
-    return (f"The LSTM's MASE is {mase:.2f}, above 1, although it beat every simple rule: the "
-            f"test span changed more than the training data did, so every method missed more "
-            f"there. MASE compares with the training data; the verdict compares with the rules "
-            f"on the test span itself.")
+    return tr("The LSTM's MASE is {mase:.2f}, above 1, although it beat every simple rule: the "
+              "test span changed more than the training data did, so every method missed more "
+              "there. MASE compares with the training data; the verdict compares with the rules "
+              "on the test span itself.", mase=mase)

@@ -10,10 +10,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from ..i18n import N_, tr
 from ..charts import forecast_chart
 from ..filenames import download_name
 from ..quoting import cut, spreadsheet_csv
 from ..series.ahead import what_if
+from ..series.calendar import holiday_label, holiday_name
 from ..series.frequency import time_labels
 from ..series.known import check_future, future_known
 from ..series.loading import SeriesData
@@ -22,22 +24,27 @@ from ..series.settings import ForecastConfig
 from .keys import FORECAST as KEYS
 from .markdown import plain
 
-WHEN = "when"  # the table's first column: the dates, not editable
+WHEN = N_("when")  # the table's first column: the dates, not editable
 
 
-def _editor(table: pd.DataFrame, freq: str | None, key: str, help_text: str) -> pd.DataFrame:
+def _editor(table: pd.DataFrame, freq: str | None, key: str, help_text: str,
+            holidays: str = "") -> pd.DataFrame:
     """``table`` (one row per step of the horizon) in an editable grid; its values as edited,
-    on the table's own index."""
-    shown = table.copy()
-    shown.insert(0, WHEN, time_labels(table.index, freq) if freq else
-                 [f"row {int(i) + 1}" for i in table.index])
-    config = {WHEN: st.column_config.TextColumn(WHEN, disabled=True)}
+    on the table's own index and columns. The holiday column of the country ``holidays`` is
+    headed in the reader's language; the file's own columns as they are."""
+    when = tr(WHEN)
+    heads = {holiday_name(holidays): holiday_label(holidays)} if holidays else {}
+    shown = table.rename(columns=heads)
+    shown.insert(0, when, time_labels(table.index, freq) if freq else
+                 [tr("row {number}", number=int(i) + 1) for i in table.index])
+    config = {when: st.column_config.TextColumn(when, disabled=True)}
     # The grid draws its headers as text, not markdown: the names go in as they are, cut.
     config.update({name: st.column_config.NumberColumn(cut(name), help=help_text)
-                   for name in table.columns})
+                   for name in shown.columns[1:]})
     edited = st.data_editor(shown.reset_index(drop=True), key=key, hide_index=True,
                             column_config=config, num_rows="fixed", width="stretch")
-    return edited.drop(columns=WHEN).set_axis(table.index).astype("float64")
+    return (edited.drop(columns=when).set_axis(table.index).set_axis(table.columns, axis=1)
+            .astype("float64"))
 
 
 def planned_series(series: SeriesData, config: ForecastConfig,
@@ -50,16 +57,18 @@ def planned_series(series: SeriesData, config: ForecastConfig,
     horizon = resolve_window(series, config)[1]
     table = future_known(series, config, horizon)
     blank = bool(table.isna().to_numpy().any())
-    with st.expander(f"Known ahead: the plan the next training reads ({horizon} steps)",
-                     expanded=blank):
-        st.caption("The values of the known-ahead inputs over the forecast horizon, from the "
-                   "rows after the last value of your file. Fill in or change any of them "
-                   "before Train; the holiday column counts the public holidays of each step. "
-                   "To try other values on a trained model, use What if? below its forecast.")
+    with st.expander(tr("Known ahead: the plan the next training reads ({steps} steps)",
+                        steps=horizon), expanded=blank):
+        st.caption(tr("The values of the known-ahead inputs over the forecast horizon, from the "
+                      "rows after the last value of your file. Fill in or change any of them "
+                      "before Train; the holiday column counts the public holidays of each "
+                      "step. To try other values on a trained model, use What if? below its "
+                      "forecast."))
         # Edits belong to this data's plan: other data, horizon or columns start afresh.
         columns = hashlib.sha256("\n".join(table.columns).encode()).hexdigest()[:12]
         key = f"{KEYS.plan}_{fingerprint[:16]}_{horizon}_{columns}"
-        edited = _editor(table, series.freq, key, "A value planned for this date.")
+        edited = _editor(table, series.freq, key, tr("A value planned for this date."),
+                         config.holidays)
     try:
         check_future(edited, series.value_col)
     except ValueError as error:
@@ -74,20 +83,22 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
     base_plan = result.known
     if base_plan.shape[1] == 0:
         return
-    st.subheader("What if?")
-    st.caption("The plan this model's forecast read. Change it (a promotion on other days, a "
-               "price 10% lower, a holiday added) and the LSTM's forecast is redrawn at once, "
-               "without retraining, beside the base forecast. A what-if shows what the model "
-               "learnt from the past about these inputs, not a promise of what the change will "
-               "cause.")
+    st.subheader(tr("What if?"))
+    st.caption(tr("The plan this model's forecast read. Change it (a promotion on other days, a "
+                  "price 10% lower, a holiday added) and the LSTM's forecast is redrawn at once, "
+                  "without retraining, beside the base forecast. A what-if shows what the model "
+                  "learnt from the past about these inputs, not a promise of what the change "
+                  "will cause."))
     if result.recommended == "combination":
-        st.caption("The what-if redraws the LSTM's forecast; the recommended mean of the LSTM "
-                   "and a statistical model reads these inputs only through its LSTM half.")
+        st.caption(tr("The what-if redraws the LSTM's forecast; the recommended mean of the LSTM "
+                      "and a statistical model reads these inputs only through its LSTM half."))
     elif result.recommended != "lstm":
-        st.caption(f"The what-if redraws the LSTM's forecast; the recommended "
-                   f"{plain(result.labels[result.recommended])} does not read these inputs.")
+        st.caption(tr("The what-if redraws the LSTM's forecast; the recommended {method} does "
+                      "not read these inputs.",
+                      method=plain(result.labels[result.recommended])))
     key = f"{KEYS.what_if}_{run_id or result.token}"
-    edited = _editor(base_plan, result.series.freq, key, "Change it to see the forecast move.")
+    edited = _editor(base_plan, result.series.freq, key,
+                     tr("Change it to see the forecast move."), result.config.holidays)
     base = result.futures["lstm"]
     changed = not edited.equals(base_plan)
     try:
@@ -96,18 +107,19 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
         st.warning(plain(error))
         return
     if not changed:
-        st.caption("Edit a cell above to see a what-if.")
+        st.caption(tr("Edit a cell above to see a what-if."))
         return
     history = result.series.frame[result.series.value_col]
     horizon = len(base_plan)
-    chart = forecast_chart(history, moved, label, tail=max(3 * horizon, 14), method="What-if",
-                           base=base)
-    chart.update_layout(title_text=f"What if: the next {horizon} steps, against the base "
-                                   f"forecast")
+    chart = forecast_chart(history, moved, label, tail=max(3 * horizon, 14),
+                           method=tr("What-if"), base=base)
+    chart.update_layout(title_text=tr("What if: the next {steps} steps, against the base "
+                                      "forecast", steps=horizon))
     st.plotly_chart(chart, key=KEYS.what_if_chart)
     both = base.rename(columns=lambda c: c if c == "time" else f"base_{c}")
     both = both.join(moved.drop(columns="time").add_prefix("what_if_"))
     both = both.join(edited.reset_index(drop=True).add_prefix("planned_"))
-    st.download_button("Download the what-if and the base forecast (CSV)", spreadsheet_csv(both),
+    st.download_button(tr("Download the what-if and the base forecast (CSV)"),
+                       spreadsheet_csv(both),
                        file_name=download_name(result.series.name, run_id, "what-if", "csv"),
                        mime="text/csv", key=KEYS.what_if_csv)

@@ -49,3 +49,9 @@ def language_switch() -> None:
     st.session_state[SWITCH] = st.session_state.get(CHOSEN, language())
     st.sidebar.radio(tr("Language"), list(LANGUAGES), format_func=LANGUAGES.get,
                      horizontal=True, key=SWITCH, on_change=switched)
+
+
+def choices_placeholder(options) -> str:
+    """What an empty multiselect says, in the reader's language (Streamlit writes its own in
+    English: "Choose options", "No options to select")."""
+    return tr("Choose options") if len(options) else tr("No options to select")

@@ -3,14 +3,17 @@ series), the time and value columns, and what the loader found, with a few serie
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import tr
+from ..i18n import N_, language, tr, translator
+from .language import choices_placeholder
 from ..charts import small_multiples
 from ..runs.recording import data_fingerprint
-from ..series.frequency import time_labels
+from ..series.frequency import frequency_words, time_labels
 from ..series.loading import NO_TIME_COLUMN
 from ..series.panel import PanelData, Proposal, load_panel, propose_layout
 from ..series.settings import FORECAST_SETTINGS
@@ -20,6 +23,9 @@ from .markdown import plain
 from .source_picker import Chosen, show_notices
 
 DRAWN = 6  # series drawn small in the summary
+NO_TIME_LABEL = N_("(none: use row order)")  # the loader's NO_TIME_COLUMN, as the reader sees it
+TABLE_COLUMNS = {"series": N_("series"), "values": N_("values"), "from": N_("from"),
+                 "to": N_("to"), "average": N_("average")}  # series_table's, shown
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -27,10 +33,20 @@ def proposal_cached(_data: bytes, digest: str, name: str) -> Proposal:
     return propose_layout(_data, name)
 
 
-@st.cache_data(show_spinner="Reading every series…", max_entries=16)
 def panel_cached(_data: bytes, digest: str, name: str, layout: str, id_cols: tuple[str, ...],
                  time_col: str | None, value_col: str | None,
                  covariates: tuple[str, ...]) -> PanelData:
+    """The panel, read once per data (its ``digest``) and columns, with a spinner the first
+    time (in the reader's language)."""
+    with st.spinner(tr("Reading every series…")):
+        return _panel_cached(_data, digest, name, layout, id_cols, time_col, value_col,
+                             covariates)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _panel_cached(_data: bytes, digest: str, name: str, layout: str, id_cols: tuple[str, ...],
+                  time_col: str | None, value_col: str | None,
+                  covariates: tuple[str, ...]) -> PanelData:
     return load_panel(_data, layout=layout, id_cols=id_cols or None, time_col=time_col,
                       value_col=value_col, covariates=covariates, name=name)
 
@@ -53,16 +69,18 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
             st.session_state[key] = [c for c in proposal.ids if c in options]
         st.session_state[key] = [c for c in st.session_state[key] if c in options]
         picked = st.multiselect(tr(rows["id_col"].label), options, key=key,
+                                placeholder=choices_placeholder(options), disabled=not options,
                                 help=tr(rows["id_col"].help), persist_state="session")
         if not picked:
-            st.info("Choose the column or columns that name each series (for example store, "
-                    "or store and product), or read every numeric column as its own series.")
+            st.info(tr("Choose the column or columns that name each series (for example store, "
+                       "or store and product), or read every numeric column as its own series."))
             return None
         id_cols = tuple(picked)
     left, right = st.columns(2)
     time_options = ([proposal.time_col] if proposal.time_col else []) + [NO_TIME_COLUMN]
     time_col = left.selectbox(tr(rows["time_col"].label), time_options, key=KEYS.time_col(name),
-                              help=tr(rows["time_col"].help), persist_state="session")
+                              format_func=time_column_label(), help=tr(rows["time_col"].help),
+                              persist_state="session")
     value_col, covariates = None, ()
     try:
         detected = panel_cached(source["data"], source["digest"], name, layout, id_cols,
@@ -89,6 +107,13 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
                   repaired=tuple(source.get("repaired", ())))
 
 
+def time_column_label() -> Callable[[str], str]:
+    """The time column's format_func: the loader's "(none: use row order)" in the reader's
+    language; the file's own columns as they are."""
+    t = translator()
+    return lambda column: t(NO_TIME_LABEL) if column == NO_TIME_COLUMN else column
+
+
 def is_panel(data) -> bool:
     """Whether the page's data is a file of many series."""
     return isinstance(data, PanelData)
@@ -99,25 +124,27 @@ def show_panel(chosen: Chosen) -> None:
     series drawn small and a table of all of them."""
     panel: PanelData = chosen.data
     lengths = panel.lengths
-    by = (f"one per {' and '.join(map(plain, panel.id_cols))}" if panel.layout == "long"
-          else "one per numeric column")
-    what = (f"forecasting **{plain(panel.value_col)}**" if panel.layout == "long"
-            else "forecasting each column")
-    extra = (f" with {', '.join(map(plain, panel.covariates))} as extra inputs"
-             if panel.covariates else "")
-    st.markdown(f"**{plain(panel.name)}**: **{panel.n_series:,} series** ({by}), "
-                f"{panel.freq_label}, {int(lengths.min()):,} to {int(lengths.max()):,} values "
-                f"each (typically {int(np.median(lengths)):,})"
-                + (f", a season of {panel.season_length} steps" if panel.season_length else "")
-                + f"; {what}" + (f" ({plain(chosen.unit)})" if chosen.unit else "") + extra)
+    long = panel.layout == "long"
+    by = (tr("one per {columns}", columns=listed([plain(c) for c in panel.id_cols], " and "))
+          if long else tr("one per numeric column"))
+    st.markdown(tr("**{name}**: **{count:,} series** ({by}), {frequency}, {low:,} to {high:,} "
+                   "values each (typically {typical:,})", name=plain(panel.name),
+                   count=panel.n_series, by=by, frequency=frequency_words(panel.freq_label),
+                   low=int(lengths.min()), high=int(lengths.max()),
+                   typical=int(np.median(lengths)))
+                + season_clause(panel.season_length)
+                + target_clause(plain(panel.value_col) if long else None, chosen.unit)
+                + inputs_clause(list(panel.covariates)))
     show_notices(panel.notices, chosen)
     drawn = _spread(panel)
     st.plotly_chart(small_multiples(
         [(panel.ids[i], *_values(panel, i), None) for i in drawn],
-        f"{len(drawn)} of the {panel.n_series:,} series, from the largest to the smallest"
-        if panel.n_series > len(drawn) else "Every series"), key=KEYS.panel_overview)
-    with st.expander("Every series"):
-        st.dataframe(series_table(panel), hide_index=True, height=280)
+        tr("{drawn} of the {count:,} series, from the largest to the smallest", drawn=len(drawn),
+           count=panel.n_series)
+        if panel.n_series > len(drawn) else tr("Every series")), key=KEYS.panel_overview)
+    with st.expander(tr("Every series")):
+        st.dataframe(series_table(panel).rename(columns=lambda c: tr(TABLE_COLUMNS[c])),
+                     hide_index=True, height=280)
 
 
 def _spread(panel: PanelData) -> list[int]:
@@ -144,3 +171,37 @@ def series_table(panel: PanelData) -> pd.DataFrame:
     return pd.DataFrame({"series": panel.ids, "values": panel.lengths, "from": labels[0],
                          "to": labels[1],
                          "average": np.bincount(code, weights=panel.values[:, 0]) / panel.lengths})
+
+
+def listed(names: list[str], joiner: str = ", ") -> str:
+    """Names one after another: joined by ``joiner`` in English, by 、 in Chinese."""
+    return ("、" if language() == "zh" else joiner).join(names)
+
+
+# The summary of the data is a list of facts; each optional fact is a clause in the reader's
+# language, its separator with it (English ", …", Chinese "，…").
+
+def season_clause(steps: int | None) -> str:
+    return tr(", a season of {steps} steps", steps=steps) if steps else ""
+
+
+def target_clause(column: str | None, unit: str | None) -> str:
+    """What is forecast: ``column`` (already escaped; None: each column of a wide file), with
+    the sample's ``unit`` (a sentence of the catalog)."""
+    if column is None:
+        return (tr("; forecasting each column ({unit})", unit=plain(tr(unit))) if unit
+                else tr("; forecasting each column"))
+    return (tr("; forecasting **{column}** ({unit})", column=column, unit=plain(tr(unit)))
+            if unit else tr("; forecasting **{column}**", column=column))
+
+
+def inputs_clause(past: list[str], ahead: list[str] | tuple = ()) -> str:
+    """The columns read besides the value: as extra inputs, and as inputs known ahead."""
+    clauses = []
+    if past:
+        clauses.append(tr(" with {columns} as extra inputs",
+                          columns=listed([plain(c) for c in past])))
+    if ahead:
+        clauses.append(tr(" with {columns} as inputs known ahead",
+                          columns=listed([plain(c) for c in ahead])))
+    return "".join(clauses)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ..i18n import N_, tr
 from ..charts import forecast_chart, loss_chart, small_multiples
 from ..filenames import download_name
 from ..quoting import spreadsheet_csv
@@ -23,14 +24,22 @@ from ..series.panel_pipeline import PanelResult, panel_forecast, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
 from .forecast_view import pick_method, readable, render_live, test_span_chart
+from .forecast_view import value_label as with_unit
 from .keys import FORECAST as KEYS
 from .live import loss_curves
 from .markdown import plain
 
-METHODS = {"lstm": "LSTM (one model for all)", **{k: v.capitalize()
-                                                  for k, v in BASELINE_NAMES.items()},
+METHODS = {"lstm": N_("LSTM (one model for all)"), **{k: v.capitalize()
+                                                      for k, v in BASELINE_NAMES.items()},
            **{k: f"{v} (each series its own)" for k, v in STATISTICAL.items()},
-           "combination": "LSTM and the best statistical, mean"}
+           "combination": N_("LSTM and the best statistical, mean")}
+
+
+def method_name(key: str) -> str:
+    """A method's name on the panel's scoreboards, in the reader's language."""
+    if key in STATISTICAL:
+        return tr("{method} (each series its own)", method=STATISTICAL[key])
+    return tr(METHODS[key])  # the rules' names: forecast_view.RULE_NAMES
 SEARCH_LIMIT = 1_000  # series the "Open a series" list offers at once (the search narrows it)
 
 
@@ -54,15 +63,16 @@ def render_panel_live(snap: Snapshot) -> None:
     live = snap.live  # a PanelLive, after the first epoch
     with right:
         if live is None:
-            st.caption("The live forecast of a few series on the validation span appears after "
-                       "the first epoch.")
+            st.caption(tr("The live forecast of a few series on the validation span appears "
+                          "after the first epoch."))
             return
         lines = [(name, t, a, f) for name, t, a, f in zip(live.ids, live.times, live.actual,
                                                            live.forecast)]
-        st.plotly_chart(small_multiples(lines, "Live: the longest series on the validation span",
+        st.plotly_chart(small_multiples(lines, tr("Live: the longest series on the validation "
+                                                  "span"),
                                         columns=1, height_each=110), key=KEYS.panel_live)
-    board = pd.DataFrame({"model": [METHODS[k] for k in live.scoreboard],
-                          "validation MASE (mean over the series)":
+    board = pd.DataFrame({tr("model"): [method_name(k) for k in live.scoreboard],
+                          tr("validation MASE (mean over the series)"):
                               [f"{v:.3f}" if np.isfinite(v) else "–"
                                for v in live.scoreboard.values()]})
     st.dataframe(board, hide_index=True, width="content")
@@ -72,40 +82,42 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
                       run_id: str | None = None) -> None:
     summary, reference = result.aggregate, result.aggregate["reference"]
     (st.success if lstm_better(summary) else st.warning)(result.verdict)
-    st.caption(f"{result.training.message} Training took {result.training.seconds:.1f} s.")
-    with st.expander("How training went", expanded=False):
+    st.caption(tr("{message} Training took {seconds:.1f} s.", message=result.training.message,
+                  seconds=result.training.seconds))
+    with st.expander(tr("How training went"), expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
 
-    st.subheader("Scores on the test span, over every series")
+    st.subheader(tr("Scores on the test span, over every series"))
     st.dataframe(scoreboard(summary), hide_index=True, width="content")
-    st.caption(f"MASE divides each series' average miss by its typical change from one season "
-               f"to the next in training, so series of any size compare; the mean is over the "
-               f"{summary['series']:,} series with a test span. Relative MASE is the typical "
-               f"ratio to {BASELINE_NAMES[reference]} (geometric mean, as the M4 competition "
-               f"scored): below 1 is better than that rule. Lower is better everywhere.")
+    st.caption(tr("MASE divides each series' average miss by its typical change from one season "
+                  "to the next in training, so series of any size compare; the mean is over the "
+                  "{count:,} series with a test span. Relative MASE is the typical ratio to "
+                  "{rule} (geometric mean, as the M4 competition scored): below 1 is better "
+                  "than that rule. Lower is better everywhere.", count=summary["series"],
+                  rule=tr(BASELINE_NAMES[reference])))
     cov = result.coverage
     if cov.get("80") is not None:
-        st.caption(f"The intervals should hold 80% and 95% of what really happens; on the test "
-                   f"span {cov['80']:.0%} and {cov['95']:.0%} of the actual values of all "
-                   f"series fell inside them.")
+        st.caption(tr("The intervals should hold 80% and 95% of what really happens; on the "
+                      "test span {inner:.0%} and {outer:.0%} of the actual values of all series "
+                      "fell inside them.", inner=cov["80"], outer=cov["95"]))
 
-    st.subheader("Every series")
+    st.subheader(tr("Every series"))
     method = pick_method(result)
     _series_table_and_detail(result, unit, method)
 
-    st.subheader("Downloads")
+    st.subheader(tr("Downloads"))
     a, b, c = st.columns(3)
     name, files = result.panel.name, _download_files(result, run_id, method)
-    a.download_button("Download every forecast (CSV)", files["forecast"],
+    a.download_button(tr("Download every forecast (CSV)"), files["forecast"],
                       file_name=download_name(name, run_id, "forecast", "csv"), mime="text/csv",
                       key=KEYS.forecast_csv)
-    b.download_button("Download every series' scores (CSV)", files["scores"],
+    b.download_button(tr("Download every series' scores (CSV)"), files["scores"],
                       file_name=download_name(name, run_id, "scores", "csv"), mime="text/csv",
                       key=KEYS.scores_csv)
-    c.download_button("Download the report (JSON)", files["report"],
+    c.download_button(tr("Download the report (JSON)"), files["report"],
                       file_name=download_name(name, run_id, "report", "json"),
                       mime="application/json", key=KEYS.report)
-    with st.expander("How the data was split and repaired"):
+    with st.expander(tr("How the data was split and repaired")):
         _split_note(result)
         for notice in result.notices:
             st.markdown(f"- {plain(notice)}")
@@ -129,11 +141,12 @@ def scoreboard(summary: dict) -> pd.DataFrame:
     """One row per method: mean MASE, relative MASE, sMAPE, and on how many series it beats
     the reference rule."""
     fmt = lambda v, digits=3: "–" if v is None else f"{v:.{digits}f}"
-    reference = BASELINE_NAMES[summary["reference"]]
-    rows = [{"model": METHODS[name], "mean MASE": fmt(row["mase"]),
-             "relative MASE": fmt(row["relative_mase"]), "sMAPE %": fmt(row["smape"], 1),
-             f"beats {reference} on": "–" if name == summary["reference"]
-             else f"{row['beats_reference']:,} of {summary['series']:,}"}
+    reference = tr(BASELINE_NAMES[summary["reference"]])
+    rows = [{tr("model"): method_name(name), tr("mean MASE"): fmt(row["mase"]),
+             tr("relative MASE"): fmt(row["relative_mase"]), tr("sMAPE %"): fmt(row["smape"], 1),
+             tr("beats {rule} on", rule=reference): "–" if name == summary["reference"]
+             else tr("{count:,} of {total:,}", count=row["beats_reference"],
+                     total=summary["series"])}
             for name, row in summary.items() if isinstance(row, dict)]
     return pd.DataFrame(rows)
 
@@ -151,15 +164,25 @@ def per_series_table(result: PanelResult) -> pd.DataFrame:
     return shown.sort_values("LSTM MASE", ascending=False, na_position="last", kind="stable")
 
 
+def shown_columns(result: PanelResult) -> dict[str, str]:
+    """per_series_table's columns as the reader sees them."""
+    reference = result.aggregate["reference"]
+    rule = f"{BASELINE_NAMES[reference]} MASE"
+    return {"series": tr("series"), "values": tr("values"), "LSTM MASE": "LSTM MASE",
+            rule: tr("{rule} MASE", rule=tr(BASELINE_NAMES[reference])),
+            "LSTM sMAPE %": "LSTM sMAPE %", "80% interval held": tr("80% interval held"),
+            "LSTM vs rule": tr("LSTM vs rule")}
+
+
 def _series_table_and_detail(result: PanelResult, unit: str | None, method: str) -> None:
     table = per_series_table(result)
-    query = st.text_input("Search the series", key=KEYS.panel_search,
-                          placeholder="part of a series' name",
-                          help="Shows only the series whose name contains this text.")
+    query = st.text_input(tr("Search the series"), key=KEYS.panel_search,
+                          placeholder=tr("part of a series' name"),
+                          help=tr("Shows only the series whose name contains this text."))
     if query:
         table = table[table["series"].str.contains(query, case=False, regex=False)]
     if table.empty:
-        st.info("No series' name contains that text.")
+        st.info(tr("No series' name contains that text."))
         return
     ids = table["series"].tolist()[:SEARCH_LIMIT]
     opened = st.session_state.get(KEYS.panel_series)
@@ -170,59 +193,71 @@ def _series_table_and_detail(result: PanelResult, unit: str | None, method: str)
     # key): a tick left standing would point at another series once the search or the list
     # below changes what is shown.
     fresh = zlib.crc32(f"{query}\n{st.session_state[KEYS.panel_series]}".encode())
+    names = shown_columns(result)  # the table's own columns stay for the code below
     event = st.dataframe(
-        table, hide_index=True, height=min(300, 35 * (len(table) + 1) + 3), on_select="rerun",
-        selection_mode="single-row", key=f"{KEYS.panel_table}_{fresh:08x}",
-        column_config={"LSTM MASE": st.column_config.NumberColumn(format="%.3f"),
-                       table.columns[3]: st.column_config.NumberColumn(format="%.3f"),
-                       "LSTM sMAPE %": st.column_config.NumberColumn(format="%.1f"),
-                       "80% interval held": st.column_config.NumberColumn(format="percent"),
-                       "LSTM vs rule": st.column_config.NumberColumn(
-                           format="%.2f", help="The LSTM's average miss over the rule's: below "
-                                               "1, the LSTM was closer on this series.")})
-    st.caption("Worst first (highest LSTM MASE). Click a column to sort by it; tick a row to "
-               "see that series' forecasts.")
+        table.rename(columns=names), hide_index=True, height=min(300, 35 * (len(table) + 1) + 3),
+        on_select="rerun", selection_mode="single-row", key=f"{KEYS.panel_table}_{fresh:08x}",
+        column_config={names["LSTM MASE"]: st.column_config.NumberColumn(format="%.3f"),
+                       names[table.columns[3]]: st.column_config.NumberColumn(format="%.3f"),
+                       names["LSTM sMAPE %"]: st.column_config.NumberColumn(format="%.1f"),
+                       names["80% interval held"]: st.column_config.NumberColumn(
+                           format="percent"),
+                       names["LSTM vs rule"]: st.column_config.NumberColumn(
+                           format="%.2f", help=tr("The LSTM's average miss over the rule's: "
+                                                  "below 1, the LSTM was closer on this "
+                                                  "series."))})
+    st.caption(tr("Worst first (highest LSTM MASE). Click a column to sort by it; tick a row to "
+                  "see that series' forecasts."))
     picked = event.selection.rows if event is not None else []
     if picked and picked[0] < len(table):
         chosen = table["series"].iloc[picked[0]]
         if chosen != st.session_state[KEYS.panel_series]:
             st.session_state[KEYS.panel_series] = chosen
             st.rerun()
-    opened = st.selectbox("Series shown below", ids, key=KEYS.panel_series,
-                          help="The worst series first; the search above narrows the list.")
+    opened = st.selectbox(tr("Series shown below"), ids, key=KEYS.panel_series,
+                          help=tr("The worst series first; the search above narrows the list."))
     if len(table) > SEARCH_LIMIT:
-        st.caption(f"The list offers the first {SEARCH_LIMIT:,} of {len(table):,} series; "
-                   f"search to find the others.")
+        st.caption(tr("The list offers the first {shown:,} of {count:,} series; search to find "
+                      "the others.", shown=SEARCH_LIMIT, count=len(table)))
     _one_series(result, result.panel.ids.index(opened), unit, method)
 
 
 def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> None:
     detail = series_detail(result, i, method)
     series, row = detail.series, detail.scores
-    value = result.panel.value_col if result.panel.layout == "long" else "value"
-    label = f"{value} ({unit})" if unit else value
+    value = result.panel.value_col if result.panel.layout == "long" else tr("value")
+    label = with_unit(value, unit)
     reference = result.aggregate["reference"]
     if detail.backtest is None:
-        st.info(f"**{plain(row['id'])}** has no whole forecast in the test span (it ends early "
-                f"or is short), so it is not scored; its forecast is below.")
+        st.info(tr("**{series}** has no whole forecast in the test span (it ends early or is "
+                   "short), so it is not scored; its forecast is below.",
+                   series=plain(row["id"])))
     else:
         rule = rules(result.panel.season_length, result.panel.freq)[reference]
-        mase = (f" (MASE {row['lstm_mase']:.2f} against {row[f'{reference}_mase']:.2f})"
-                if np.isfinite([row["lstm_mase"], row[f"{reference}_mase"]]).all() else "")
-        rule_mae = row[f"{reference}_mae"]
-        against = (f"; {rule} was off by {rule_mae:,.3g}{mase}" if np.isfinite(rule_mae)
-                   else f"; {rule} could not be scored on it (too little history behind)")
-        st.markdown(f"**{plain(row['id'])}**: on the test span the LSTM's forecasts were off by "
-                    f"**{row['lstm_mae']:,.3g}** on average{against}.")
+        values = dict(series=plain(row["id"]), mae=f"{row['lstm_mae']:,.3g}", rule=rule,
+                      rule_mae=f"{row[f'{reference}_mae']:,.3g}", mase=row["lstm_mase"],
+                      rule_mase=row[f"{reference}_mase"])
+        if not np.isfinite(row[f"{reference}_mae"]):
+            words = tr("**{series}**: on the test span the LSTM's forecasts were off by "
+                       "**{mae}** on average; {rule} could not be scored on it (too little "
+                       "history behind).", **values)
+        elif np.isfinite([row["lstm_mase"], row[f"{reference}_mase"]]).all():
+            words = tr("**{series}**: on the test span the LSTM's forecasts were off by "
+                       "**{mae}** on average; {rule} was off by {rule_mae} (MASE {mase:.2f} "
+                       "against {rule_mase:.2f}).", **values)
+        else:
+            words = tr("**{series}**: on the test span the LSTM's forecasts were off by "
+                       "**{mae}** on average; {rule} was off by {rule_mae}.", **values)
+        st.markdown(words)
         st.plotly_chart(test_span_chart(detail.backtest, result.config.horizon, series, label),
                         key=KEYS.backtest)
     history = series.frame[series.value_col]
     last, panel_last = series.frame.index[-1], result.panel.times.max()
     if series.freq is not None and last < panel_last:
         when = time_labels(pd.Index([last, panel_last]), series.freq)
-        st.caption(f"This series ends on {when[0]}, before the file's last date ({when[1]}): "
-                   f"its forecast starts after its own last value, so some of its dates are "
-                   f"already past for the other series.")
+        st.caption(tr("This series ends on {end}, before the file's last date ({last}): its "
+                      "forecast starts after its own last value, so some of its dates are "
+                      "already past for the other series.", end=when[0], last=when[1]))
     st.plotly_chart(forecast_chart(history, detail.forecast, label,
                                    method=result.labels[method]), key=KEYS.forecast)
     st.dataframe(readable(detail.forecast, series.freq), hide_index=True,
@@ -237,9 +272,11 @@ def _split_note(result: PanelResult) -> None:
         i = int(tested[0])
         val, test = (time_labels(pd.Index([panel.times[int(at[i])]]), panel.freq)[0]
                      for at in (split.val, split.test))
-        st.markdown(f"- Every series is cut on the same dates: **validation** from {val}, "
-                    f"**test** from {test}; training is everything before.")
+        st.markdown(tr("- Every series is cut on the same dates: **validation** from {validation}, "
+                       "**test** from {test}; training is everything before.", validation=val,
+                       test=test))
     elif panel.freq is None:
-        st.markdown("- Every series keeps its last rows for validation and test, in row order.")
-    st.markdown("- Each series was scaled on **its own training span only**; one model learnt "
-                "from the training windows of all of them.")
+        st.markdown(tr("- Every series keeps its last rows for validation and test, in row "
+                       "order."))
+    st.markdown(tr("- Each series was scaled on **its own training span only**; one model learnt "
+                   "from the training windows of all of them."))

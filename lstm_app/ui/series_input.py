@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..i18n import N_, tr
+from ..i18n import N_, tr, translator
 from ..charts import series_chart
+from ..series.frequency import frequency_words
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
 from ..runs.recording import data_fingerprint
 from ..series.settings import FORECAST_SETTINGS
 from ..tasks import FORECAST
 from .keys import FORECAST as KEYS
 from .markdown import plain
-from .panel_input import choose_panel, proposal_cached
+from .panel_input import (choose_panel, inputs_clause, proposal_cached, season_clause,
+                          target_clause, time_column_label)
 from .source_picker import Chosen, show_notices, SourceWidgets, choose_source
 
-LAYOUTS = {"one": "One series", "long": "Many series, one per id",
-           "wide": "Many series, one per column"}
+LAYOUTS = {"one": N_("One series"), "long": N_("Many series, one per id"),
+           "wide": N_("Many series, one per column")}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -65,12 +67,13 @@ def choose_columns(source: dict) -> Chosen | None:
     key = KEYS.layout(source["name"])
     if key not in st.session_state:  # first seen: the layout the loader proposes
         st.session_state[key] = proposal.layout
+    t = translator()
     layout = st.radio(
-        "What the file holds", list(LAYOUTS), format_func=LAYOUTS.get, horizontal=True, key=key,
-        persist_state="session",  # kept while another page is open
-        help="One series; or many series, one per store or product (named in id columns, a "
-             "row per series and date), or one per numeric column. For many series one LSTM "
-             "learns from all of them and forecasts each.")
+        tr("What the file holds"), list(LAYOUTS), format_func=lambda name: t(LAYOUTS[name]),
+        horizontal=True, key=key, persist_state="session",  # kept while another page is open
+        help=tr("One series; or many series, one per store or product (named in id columns, a "
+                "row per series and date), or one per numeric column. For many series one LSTM "
+                "learns from all of them and forecasts each."))
     if layout != "one":
         return choose_panel(source, proposal, layout)
     return _one_series(source)
@@ -88,7 +91,8 @@ def _one_series(source: dict) -> Chosen | None:
     rows = FORECAST_SETTINGS  # the columns are picked here, for this file's own columns
     time_col = left.selectbox(
         tr(rows["time_col"].label), time_options, key=KEYS.time_col(source["name"]),
-        help=tr(rows["time_col"].help), persist_state="session")
+        format_func=time_column_label(), help=tr(rows["time_col"].help),
+        persist_state="session")
     if st.session_state.get(KEYS.value_col(source["name"])) not in detected.numeric_columns:
         st.session_state.pop(KEYS.value_col(source["name"]), None)
     value_col = right.selectbox(
@@ -125,16 +129,16 @@ def show_series(chosen: Chosen) -> None:
     known = st.session_state.get(KEYS.setting("known_covariates")) or ()
     past = [c for c in series.covariates if c not in known]
     ahead = [c for c in series.covariates if c in known]
-    extra = "".join(f" with {', '.join(map(plain, columns))} as {what}" for columns, what in
-                    ((past, "extra inputs"), (ahead, "inputs known ahead")) if columns)
-    st.markdown(f"**{plain(series.name)}**: {len(series.frame):,} rows, {series.freq_label}"
-                + (f", a season of {series.season_length} steps" if series.season_length else "")
-                + f"; forecasting **{plain(series.value_col)}**"
-                + (f" ({plain(chosen.unit)})" if chosen.unit else "") + extra)
+    st.markdown(tr("**{name}**: {rows:,} rows, {frequency}", name=plain(series.name),
+                   rows=len(series.frame), frequency=frequency_words(series.freq_label))
+                + season_clause(series.season_length)
+                + target_clause(plain(series.value_col), chosen.unit)
+                + inputs_clause(past, ahead))
     show_notices(series.notices, chosen)
     st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates),
                     key=KEYS.series_chart)
-    with st.expander("The data as loaded"):
+    with st.expander(tr("The data as loaded")):
         st.dataframe(series.frame.head(TABLE_ROWS), height=240)
         if len(series.frame) > TABLE_ROWS:  # the browser is sent what it can show, not all
-            st.caption(f"The first {TABLE_ROWS:,} of {len(series.frame):,} rows.")
+            st.caption(tr("The first {shown:,} of {rows:,} rows.", shown=TABLE_ROWS,
+                          rows=len(series.frame)))

@@ -13,18 +13,11 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from ..i18n import N_, tr, translator
+from ..i18n import tr, translator
+from .language import choices_placeholder
 from ..tasks import Task
-from ..training.settings import AUTO, Setting
+from ..training.settings import AUTO, CHOICE_LABELS, Setting
 from .keys import TaskKeys
-
-CHOICE_LABELS = {  # a choice as the page shows it (names stay; words are translated)
-    "lstm": "LSTM", "gru": "GRU", "peephole": N_("Peephole LSTM"), "char": N_("Characters"),
-    "word": N_("Words"), "auto": N_("Auto"), "last": N_("Last step"), "max": N_("Max"),
-    "mean": N_("Mean"), "attention": N_("Attention"), "plateau": N_("On a plateau"),
-    "cosine": N_("Cosine"), "none": N_("None"), "adam": "Adam", "adamw": "AdamW", "sgd": "SGD",
-    "rmsprop": "RMSprop", "cpu": "CPU", "cuda": "CUDA"}
-
 
 def choice_labels():
     """A choice's label in the language of this run (a widget's format_func)."""
@@ -155,7 +148,8 @@ def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
     if s.kind is tuple:
         options = limits.get("options", [])
         st.session_state[key] = [c for c in st.session_state.get(key) or [] if c in options]
-        return container.multiselect(label, options, **common)
+        return container.multiselect(label, options, placeholder=choices_placeholder(options),
+                                     disabled=not options, **common)
     if s.choices and len(s.choices) <= 3:
         return container.segmented_control(label, list(s.choices), required=True,
                                            format_func=choice_labels(), **common)
