@@ -5,23 +5,17 @@ the browser or the command line's locale, and a page in Chinese shows no English
 import csv
 import re
 import string
+import unicodedata
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from lstm_app.i18n import LOCALE_DIR, from_locale, language_from_environment, set_language, tr, trn
+from tests.chinese import NAMES, english_left, visible_text
 from tests.conftest import REPO
 
 KEYWORDS = {"tr": None, "trn": (1, 2), "N_": None}
-# Words a Chinese page may show in Latin letters: names, units and abbreviations readers know.
-NAMES = {"lstm", "gru", "rnn", "rnns", "lstms", "csv", "mase", "smape", "mae", "rmse", "onnx",
-         "int8", "fp32", "pytorch", "studio", "english", "excel", "utf", "json", "id", "ids",
-         "autoets", "autotheta", "autoarima", "tf", "idf", "ms", "kb", "mb", "gb", "cpu", "gpu",
-         "cuda", "adam", "adamw", "sgd", "rmsprop", "top", "k", "p", "auto",  # settings' names
-         "de", "cn", "us", "ca",  # country codes in the holidays' help
-         "keras", "box", "jenkins", "chnsenticorp", "tiny", "shakespeare",  # sources' names
-         "exp", "mse", "txt", "tsv", "gbk", "big5", "gb18030", "windows", "nan"}  # formulas, formats
 
 
 def source_sentences() -> dict[str, tuple[str, ...]]:
@@ -64,8 +58,14 @@ def test_every_sentence_has_its_chinese_with_the_same_placeholders():
     assert not stale, f"catalog entries no code uses any more: {stale[:10]}"
 
 
+# What a Chinese sentence keeps as it is: placeholders, code, file names, command-line options
+# and a CSV header line given as an example.
+VERBATIM = re.compile(r"\{[^}]*\}|`[^`]*`|[\w.-]+\.(?:csv|json|safetensors|txt|onnx|zip|md)\b"
+                      r"|--[a-z][\w-]*|\b[a-z]+(?:,[a-z]+)+\b")
+
+
 def _only_names(chinese: str) -> bool:
-    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", re.sub(r"\{[^}]*\}", "", chinese))
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", VERBATIM.sub(" ", chinese))
     return all(w.lower() in NAMES for w in words)
 
 
@@ -114,30 +114,6 @@ def test_sentences_are_whole_with_their_values_in_either_language():
         assert tr("Home") == "Home"
     finally:
         set_language("en")
-
-
-def visible_text(at) -> list[str]:
-    """What a page shows in words: titles, text, captions, notices, widget labels and options."""
-    texts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success"):
-        texts += [element.value for element in at.get(kind)]
-    for kind in ("button", "checkbox", "radio", "selectbox", "text_input", "number_input",
-                 "slider", "toggle"):
-        for widget in at.get(kind):
-            texts.append(widget.label)
-            texts += [str(option) for option in getattr(widget, "options", [])]
-    return texts
-
-
-def english_left(texts: list[str]) -> list[str]:
-    """Latin-letter words in ``texts`` that are not names, units or markup."""
-    words = []
-    for text in texts:
-        plain = re.sub(r":material/[a-z_]+:|\*\*|`[^`]*`", " ", text)
-        words += [w for w in re.findall(r"[A-Za-z][A-Za-z0-9']*", plain)
-                  if w.lower() not in NAMES]
-    return words
 
 
 def test_home_and_its_sidebar_in_chinese_show_no_english(apps):
@@ -215,3 +191,58 @@ def test_the_text_page_trains_and_shows_its_results_in_chinese(apps, app_store):
     assert "最好的验证损失" in captions and "已保存为运行记录" in captions, captions
     verdicts = [e.value for e in (*at.info, *at.warning, *at.success)]
     assert any("比特" in v for v in verdicts), verdicts
+
+
+def test_the_holiday_countries_are_named_in_chinese_with_the_same_codes(apps):
+    from lstm_app.series.calendar import holiday_choices
+    english = holiday_choices()
+    try:
+        set_language("zh")
+        chinese = holiday_choices()
+    finally:
+        set_language("en")
+    assert list(chinese) == list(english)  # the widget's values: the codes, in the same order
+    assert english["DE"] == "Germany (DE)" and english["DE-BY"] == "Germany, BY (DE-BY)"
+    assert chinese["DE"] == "德国（DE）" and chinese["DE-BY"] == "德国，BY（DE-BY）"
+    assert chinese["CN"] == "中国（CN）" and chinese[""] == "无"
+    at = apps("pages/forecast.py")
+    at.query_params["lang"] = "zh"
+    at.run()
+    holidays = at.selectbox(key="fc_holidays")
+    assert "德国（DE）" in holidays.options and "日本（JP）" in holidays.options
+    holidays.set_value("DE-BY").run()
+    assert not at.exception and at.selectbox(key="fc_holidays").value == "DE-BY"
+    assert at.selectbox(key="fc_holidays").format_func("DE-BY") == "德国，BY（DE-BY）"
+
+
+def bold_breaks(text: str) -> list[int]:
+    """Where a ``**`` in ``text`` would show as two asterisks: CommonMark opens bold only on a
+    left-flanking run and closes it only on a right-flanking one, so "。**到" (a close after
+    Chinese punctuation, before a character) is literal. Chinese puts the 。 after the **."""
+    def punctuation(ch):
+        return ch == "" or unicodedata.category(ch)[0] in "PS"
+
+    def space(ch):
+        return ch == "" or ch.isspace()
+
+    broken, open_ = [], False
+    for run in re.finditer(r"\*\*", text):
+        before = text[run.start() - 1] if run.start() else ""
+        after = text[run.end()] if run.end() < len(text) else ""
+        left = not space(after) and (not punctuation(after) or space(before) or
+                                     punctuation(before))
+        right = not space(before) and (not punctuation(before) or space(after) or
+                                       punctuation(after))
+        if not (right if open_ else left):
+            broken.append(run.start())
+        open_ = not open_
+    return broken
+
+
+def test_bold_in_chinese_renders_as_bold():
+    assert bold_breaks("**训练结束时它还在学习。**到最后一轮") == [13]
+    assert bold_breaks("**训练结束时它还在学习**。到最后一轮") == []
+    for msgid, entry in chinese_catalog().items():
+        chinese = entry.string[0] if isinstance(entry.string, tuple) else entry.string
+        filled = re.sub(r"\{[^}]*\}", "x", chinese or "")  # a value: letters
+        assert not bold_breaks(filled), f"** shown as asterisks in the Chinese of {msgid!r}"

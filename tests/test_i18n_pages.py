@@ -1,0 +1,116 @@
+"""Every page in Chinese after a training shows no English (issue 17): the Forecast page with
+one series and with a panel, Text, Classify, Inside the LSTM on each kind of run, and Runs
+with a run selected. The user's own words (column names, file names, series ids) may stay as
+they are; names such as LSTM, CSV and MASE are allowed (tests/chinese.py)."""
+
+import pytest
+
+from tests.chinese import english_left, visible_text
+from tests.conftest import poll
+
+FORECAST, TEXT, CLASSIFY = "pages/forecast.py", "pages/text.py", "pages/classify.py"
+INSIDE, RUNS = "pages/inside.py", "pages/runs.py"
+
+
+def chinese(apps, page: str):
+    at = apps(page)
+    at.query_params["lang"] = "zh"
+    return at
+
+
+def no_english(at, allowed=()) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [t for t in visible_text(at) if english_left([t], allowed)]
+    assert texts == [], "English left on the page:\n" + "\n".join(
+        f"  {t[:160]!r}" for t in dict.fromkeys(texts))
+
+
+def small(at, prefix: str, **values) -> None:
+    for name, value in values.items():
+        at.session_state[f"{prefix}_{name}"] = value
+
+
+def subheaders(at) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+def inside_and_runs(at, allowed=()) -> None:
+    """Inside the LSTM on the run just trained, then the Runs page with it selected."""
+    at.switch_page(INSIDE).run()
+    no_english(at, allowed)
+    at.switch_page(RUNS).run()
+    no_english(at, allowed)
+    grid = next(d for d in at.dataframe if d.key and str(d.key).startswith("runs_table_"))
+    at.session_state[grid.key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    no_english(at, allowed)
+
+
+def test_the_forecast_page_with_one_series(apps, app_store):
+    at = chinese(apps, FORECAST)
+    small(at, "fc", epochs=2, hidden_size=8, num_layers=1)
+    at.run()
+    own = ["airline_passengers", "month", "passengers"]  # the sample's file and columns
+    no_english(at, own)
+    at.button(key="fc_train").click().run()
+    at = poll(at, lambda a: a.session_state["fc_job"].snapshot().done
+              and "测试集上的得分" in subheaders(a), "the forecast's results", 120)
+    no_english(at, own)
+    inside_and_runs(at, own)
+
+
+def test_the_forecast_page_with_a_panel(apps, app_store):
+    from tests.test_app_panel import NAME, shops_csv
+    at = chinese(apps, FORECAST)
+    small(at, "fc", epochs=2, hidden_size=8, num_layers=1)
+    at.run()
+    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.file_uploader(key="fc_upload").upload(NAME, shops_csv(), "text/csv").run()
+    own = ["shops", "csv", "date", "shop", "sales", "Berlin", "Paris, FR", "Köln",
+           "<b>Bold</b> [link](http://x.example)"]
+    no_english(at, own)
+    at.button(key="fc_train").click().run()
+    at = poll(at, lambda a: a.session_state["fc_job"].snapshot().done and len(a.dataframe) > 1,
+              "the panel's results", 120)
+    no_english(at, own)
+    inside_and_runs(at, own)
+
+
+def test_the_text_page(apps, app_store):
+    at = chinese(apps, TEXT)
+    at.run()
+    at.selectbox(key="tx_sample").set_value("lstm_zh").run()
+    small(at, "tx", hidden_size=16, embedding_dim=8, num_layers=1, epochs=1)
+    at.run()
+    # The sample's file name, and the one letter of its text (of "LSTM") not among the names
+    # allowed: Inside labels each step with its token, e.g. "20:L".
+    own = ["lstm_zh.txt", "L"]
+    no_english(at, own)
+    at.button(key="tx_train").click().run()
+    at = poll(at, lambda a: a.session_state["tx_job"].snapshot().done and a.metric,
+              "the text's results", 120)
+    no_english(at, own)
+    ids = [run.id for run in app_store.list()]  # the run's id, and its first six as labels show it
+    inside_and_runs(at, own + ids + [i[:6] for i in ids])
+
+
+def test_the_classify_page(apps, app_store):
+    own = ["hotel_reviews_zh.csv", "review", "label", "positive", "negative"]  # the sample's
+    at = chinese(apps, CLASSIFY)
+    small(at, "cl", hidden_size=8, embedding_dim=8, epochs=1, max_length=40, minutes=0.0,
+          patience=0)
+    at.run()
+    no_english(at, own)
+    at.button(key="cl_train").click().run()
+    at = poll(at, lambda a: a.session_state["cl_job"].snapshot().done and
+              "各个类别" in subheaders(a), "the classifier's results", 120)
+    no_english(at, own)
+    ids = [i for run in app_store.list() for i in (run.id, run.id[:6])]  # the saved run's
+    inside_and_runs(at, own + ids)
+
+
+@pytest.mark.parametrize("page", [INSIDE, RUNS])
+def test_a_page_without_any_run(apps, app_store, page):
+    at = chinese(apps, page)
+    at.run()
+    no_english(at)
