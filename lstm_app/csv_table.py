@@ -24,6 +24,7 @@ SPREADSHEET_FILE = N_("This looks like an Excel spreadsheet renamed to .csv; ope
                     "File → Save As → CSV, then upload that file.")
 UNREADABLE = N_("The file could not be read as a CSV table: {reason}; check that it is a plain CSV export.")
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # not \t \n \f \r
+UPLOADED = "uploaded data"  # the name of data given without one (kept in runs, so English)
 MAX_ROWS = 1_000_000   # rows of an upload: more is more than a browser session trains on
 MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates are read from them)
 TOO_MANY_ROWS = N_("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
@@ -53,13 +54,13 @@ def _read_source(source, name: str | None) -> tuple[bytes, str]:
             raise ValueError(tr("The file {name} could not be opened ({reason}); check the path.",
                                 name=quoted(path, 200), reason=error.strerror)) from None
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), name or tr("uploaded data")
+        return bytes(source), name or UPLOADED  # a name kept in runs: English
     if hasattr(source, "read"):
         if hasattr(source, "seek"):
             source.seek(0)  # Streamlit reruns hand back the same upload, possibly already read
         data = source.read()
         data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        return data, name or Path(str(getattr(source, "name", "") or tr("uploaded data"))).name
+        return data, name or Path(str(getattr(source, "name", "") or UPLOADED)).name
     raise TypeError(f"load_series needs a path, bytes or a binary file object, not {type(source).__name__}")
 
 

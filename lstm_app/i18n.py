@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable
@@ -86,6 +87,17 @@ def translator() -> Callable[[str], str]:
 def sentences(*parts: str) -> str:
     """Whole sentences one after another: a space between them in English, none in Chinese."""
     return ("" if language() == "zh" else " ").join(part for part in parts if part)
+
+
+@contextmanager
+def speaking(code: str):
+    """Within the ``with``, the language ``code``; then the one before (what a file for
+    other programs writes is English whatever the reader's language)."""
+    token = _language.set(code if code in LANGUAGES else "en")
+    try:
+        yield
+    finally:
+        _language.reset(token)
 
 
 def in_language(code: str, work: Callable, *args, **kwargs):

@@ -135,3 +135,14 @@ def downloads(monkeypatch):
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
     return files
+
+
+@pytest.fixture
+def chinese():
+    """The core speaks Chinese in this test (set_language), English again afterwards."""
+    from lstm_app.i18n import set_language
+    set_language("zh")
+    try:
+        yield
+    finally:
+        set_language("en")

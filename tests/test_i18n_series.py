@@ -28,15 +28,6 @@ MESSY = (b"date;sales (\xe2\x82\xac);promo\n"
 OWN = ["sales", "'promo'", "'oops'", "'1.234,5'"]  # the file's own words, as quoted
 
 
-@pytest.fixture
-def chinese():
-    set_language("zh")
-    try:
-        yield
-    finally:
-        set_language("en")
-
-
 def scores(mae: float, mase: float | None = 1.0) -> Scores:
     return Scores(mae=mae, rmse=mae, mape=None, smape=1.0, mase=mase)
 

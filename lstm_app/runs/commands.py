@@ -11,24 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..i18n import N_, language, tr
+from ..i18n import N_, language, tr, trn
 from ..quoting import printable, quoted
 from ..export.onnx_export import table_text, write_export
 from .bundle import export_bundle, import_bundle
 from .onnx import export_run
 from .store import RunStore
-from .table import runs_csv, runs_table
+from .table import runs_csv, runs_table, settings_summary, status_name, task_name
 
 LIST_COLUMNS = ["id", "name", "task", "data", "status", "created", "settings", "best val loss",
                 "seconds"]
 
-HEADERS = {"id": N_("id"), "name": N_("name"), "task": N_("task"), "data": N_("data"),
-           "status": N_("status"), "created": N_("created"), "settings": N_("settings"),
-           "best val loss": N_("best val loss"), "seconds": N_("seconds")}  # LIST_COLUMNS'
-TASK_WORDS = {"forecast": N_("forecast"), "panel": N_("panel"), "text": N_("text"),
-              "classify": N_("classify")}  # a run's task as `runs list` and `runs show` say it
-STATUS_WORDS = {"finished": N_("finished"), "stopped": N_("stopped"), "running": N_("running"),
-                "interrupted": N_("interrupted"), "failed": N_("failed")}  # store.STATUSES
 SHOWN = {  # `runs show`'s first line: what data_rows counts (characters, texts, else rows)
     "text": N_("{name} ({run_id}): {task} on {data} ({count:,} characters), {status}"),
     "classify": N_("{name} ({run_id}): {task} on {data} ({count:,} texts), {status}"),
@@ -68,13 +61,14 @@ def run_runs_command(args: argparse.Namespace) -> int:
     store = RunStore()
     store.mark_interrupted()
     if args.action == "list":
-        table = runs_table(store.list())
+        runs = store.list()
+        table = runs_table(runs)
         if table.empty:
             print(tr("No runs yet in {home}; train with {option}, or in the app.",
                      home=store.home, option="--save-run"))
         else:
             table[["name", "data"]] = table[["name", "data"]].map(printable)
-            print(_listing(table[LIST_COLUMNS]))
+            print(_listing(table[LIST_COLUMNS], runs))
     elif args.action == "delete":
         run = _existing(store, args.run_id)
         if run.status == "running":
@@ -85,8 +79,8 @@ def run_runs_command(args: argparse.Namespace) -> int:
     elif args.action == "show":
         run = _existing(store, args.run_id)
         print(tr(SHOWN.get(run.task, SHOWN[None]), name=printable(run.name), run_id=run.id,
-                 task=_word(TASK_WORDS, run.task), data=printable(run.data_name),
-                 count=run.data_rows, status=_word(STATUS_WORDS, run.status)))
+                 task=task_name(run.task), data=printable(run.data_name),
+                 count=run.data_rows, status=status_name(run.status)))
         if run.message:
             print(printable(run.message))
         if run.note:
@@ -118,25 +112,22 @@ def run_runs_command(args: argparse.Namespace) -> int:
         text = runs_csv(store.list())
         if args.out:
             args.out.write_text(text, encoding="utf-8")
-            print(tr("{count} runs written to {path}", count=text.count(chr(10)) - 1,
-                     path=args.out))
+            print(trn("{count} run written to {path}", "{count} runs written to {path}",
+                      text.count(chr(10)) - 1, path=args.out))
         else:
             sys.stdout.write(text)
     return 0
 
 
-def _word(words: dict, value: str) -> str:
-    """A task or status in the reader's language (one this version does not know, as it is)."""
-    return tr(words[value]) if value in words else value
-
-
-def _listing(table: pd.DataFrame) -> str:
-    """`runs list`'s table; in Chinese with its headers, tasks and statuses in Chinese and its
-    columns lined up for characters two columns wide (English: pandas' table as it was)."""
+def _listing(table: pd.DataFrame, runs) -> str:
+    """`runs list`'s table; in Chinese with its headers, tasks, statuses and settings in
+    Chinese and its columns lined up for characters two columns wide (English: pandas' table
+    as it was)."""
     if language() != "en":
-        table = table.assign(task=table["task"].map(lambda v: _word(TASK_WORDS, v)),
-                             status=table["status"].map(lambda v: _word(STATUS_WORDS, v)))
-        table = table.rename(columns={c: tr(HEADERS[c]) for c in table.columns})
+        table = table.assign(task=table["task"].map(task_name),
+                             status=table["status"].map(status_name),
+                             settings=[printable(settings_summary(run.config)) for run in runs])
+        table = table.rename(columns={c: tr(c) for c in table.columns})
         with pd.option_context("display.unicode.east_asian_width", True):
             return table.to_string(index=False, na_rep="–")
     return table.to_string(index=False, na_rep="–")

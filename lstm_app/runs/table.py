@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ..i18n import N_, language, tr
+from ..i18n import N_, language, speaking, tr
 from ..quoting import spreadsheet_csv
 from ..tasks import TASKS
 from ..training.settings import CHOICE_LABELS
@@ -36,7 +36,8 @@ KEY_SETTINGS = ("hidden_size", "num_layers", "dropout", "cell", "lr", "batch_siz
 
 
 def runs_table(runs: list[Run]) -> pd.DataFrame:
-    """One row per run: who, what data, key settings, best validation loss, test scores, time."""
+    """One row per run: who, what data, key settings, best validation loss, test scores, time
+    (in English: the CSV's words; shown_table translates them for the page)."""
     rows = []
     for run in runs:
         test = run.metrics.get("test", {})
@@ -44,7 +45,7 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
             "id": run.id, "name": run.name, "task": run.task, "data": run.data_name,
             "status": run.status,
             "created": dt.datetime.fromtimestamp(run.created).strftime("%Y-%m-%d %H:%M"),
-            "settings": settings_summary(run.config),
+            "settings": _english_summary(run.config),
             "best val loss": run.best_val_loss, "best epoch": run.best_epoch,
             "test MAE": test.get("mae"), "test MASE": test.get("mase"),
             "test accuracy": test.get("accuracy"), "test macro-F1": test.get("macro_f1"),
@@ -54,6 +55,11 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
         })
     # The scores first: a table of runs is read to find the best one.
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _english_summary(config: dict) -> str:
+    with speaking("en"):
+        return settings_summary(config)
 
 
 def task_name(task: str) -> str:
@@ -70,6 +76,7 @@ def shown_table(runs: list[Run]) -> pd.DataFrame:
     """The runs table as the Runs page shows it: its column names and its task and status
     words in the reader's language (the stored values and the CSV stay English)."""
     table = runs_table(runs)
+    table["settings"] = [settings_summary(run.config) for run in runs]
     table["task"] = table["task"].map(task_name)
     table["status"] = table["status"].map(status_name)
     return table.rename(columns={c: tr(c) for c in COLUMNS})

@@ -15,12 +15,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..i18n import sentences, tr
+from ..i18n import N_, sentences, tr
 from .metrics import Scores, mae
 from .statistical import STATISTICAL, StatisticalForecasts
 
 LSTM = "lstm"
 COMBINATION = "combination"
+COMBINED = N_("mean of the LSTM and {model}")  # the combination's label (English, as saved)
+
+
+def method_label(label: str) -> str:
+    """A method's label as results and saved runs keep it (English: "AutoETS", "mean of the
+    LSTM and AutoETS") in the reader's language."""
+    before = COMBINED.split("{model}")[0]
+    if label.startswith(before):
+        return tr(COMBINED, model=label[len(before):])
+    return tr(label)
 NEAR = 0.01  # two errors within 1% of each other are "as close"
 
 
@@ -48,7 +58,7 @@ def methods(lstm_val: np.ndarray, lstm_test: np.ndarray, lstm_future: np.ndarray
         for span in ("val", "test", "future"):
             forecasts = getattr(out, span)
             forecasts[COMBINATION] = (forecasts[LSTM] + forecasts[best]) / 2
-        out.labels[COMBINATION] = tr("mean of the LSTM and {model}", model=STATISTICAL[best])
+        out.labels[COMBINATION] = COMBINED.format(model=STATISTICAL[best])
     return out
 
 
@@ -63,8 +73,8 @@ def recommend(found: Methods, val_actual: np.ndarray) -> tuple[str, str]:
     gap = (errors[runner] - errors[best]) / errors[runner] if errors[runner] > 0 else 0.0
     return best, tr("Recommended: {method}, whose forecasts were closest to what happened on "
                     "the validation span ({gap:.0%} closer than the next, {runner}); it was "
-                    "chosen before the test span was looked at.", method=found.labels[best],
-                    gap=gap, runner=found.labels[runner])
+                    "chosen before the test span was looked at.", method=method_label(found.labels[best]),
+                    gap=gap, runner=method_label(found.labels[runner]))
 
 
 def verdict(lstm: Scores, rows: dict[str, Scores], labels: dict[str, str],
@@ -72,7 +82,7 @@ def verdict(lstm: Scores, rows: dict[str, Scores], labels: dict[str, str],
     """The best method on the test span in one sentence, and what to do when it is not the
     LSTM. ``rows`` holds every other method's test scores; ``labels`` names the statistical
     models and the combination, ``rules`` says what each simple rule does."""
-    name = lambda n: (tr("the {method}", method=labels[n]) if n == COMBINATION
+    name = lambda n: (tr("the {method}", method=method_label(labels[n])) if n == COMBINATION
                       else STATISTICAL.get(n) or tr("simply {rule}", rule=rules[n]))
     best = min(rows, key=lambda n: rows[n].mae)
     best_mae, lstm_mae = rows[best].mae, lstm.mae

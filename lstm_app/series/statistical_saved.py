@@ -19,6 +19,7 @@ from collections import OrderedDict
 import numpy as np
 from safetensors.numpy import load, save
 
+from ..i18n import language
 from .statistical import STATISTICAL, StatisticalForecasts
 
 FILE = "statistical.safetensors"
@@ -28,10 +29,11 @@ _kept: OrderedDict[str, StatisticalForecasts] = OrderedDict()
 
 
 def key(*parts) -> str:
-    """A fingerprint of what the forecasts are made from (arrays and plain values)."""
+    """A fingerprint of what the forecasts are made from (arrays and plain values), and of the
+    language their notices are written in (kept forecasts carry their notices)."""
     from statsforecast import __version__ as version
 
-    digest = hashlib.sha256(version.encode())
+    digest = hashlib.sha256(version.encode() + language().encode())
     for part in parts:
         if isinstance(part, np.ndarray):
             digest.update(str((part.dtype, part.shape)).encode())

@@ -7,11 +7,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, tr, translator
+from ..i18n import N_, tr
 from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
 from ..filenames import download_name
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
 from ..series.frequency import time_labels
+from ..series.scoreboard import method_label
 from ..series.loading import SeriesData
 from ..series.pipeline import ForecastResult, to_report, with_method
 from ..training.jobs import Snapshot
@@ -82,7 +83,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
                  tr("Forecast: the next {count} steps", count=horizon))
     method = pick_method(result)
     forecast = result.futures.get(method, result.forecast)
-    st.plotly_chart(forecast_chart(history, forecast, label, method=result.labels[method]),
+    st.plotly_chart(forecast_chart(history, forecast, label, method=method_label(result.labels[method])),
                     key=KEYS.forecast)
     st.dataframe(readable(forecast, result.series.freq), hide_index=True,
                  height=min(35 * (len(forecast) + 1) + 3, 480))
@@ -130,9 +131,10 @@ def pick_method(result: ForecastResult) -> str:
             or st.session_state.get(KEYS.method) not in names):
         st.session_state[KEYS.method] = result.recommended
         st.session_state[KEYS.method_of] = result
-    t = translator()  # the options' labels are drawn later, maybe in another thread
-    label = lambda name: (t(N_("{method} (recommended)")).format(method=result.labels[name])
-                          if name == result.recommended else result.labels[name])
+    # The options' labels are made now: they are drawn later, maybe in another thread.
+    shown = {name: method_label(result.labels[name]) for name in names}
+    shown[result.recommended] = tr("{method} (recommended)", method=shown[result.recommended])
+    label = shown.get
     method = st.radio(tr("Forecast to use"), names, key=KEYS.method, horizontal=True,
                       format_func=label,
                       help=tr("The recommended forecast had the smallest errors on the "
@@ -187,7 +189,7 @@ def scores_in_words(result: ForecastResult, unit: str | None) -> str:
     series, split = result.series, result.split
     labels = time_labels(series.frame.index[split.test[0]:split.test[1]], series.freq)
     best = min(result.baselines, key=lambda name: result.baselines[name].mae)
-    rule = rules(series.season_length, series.freq).get(best) or result.labels[best]
+    rule = rules(series.season_length, series.freq).get(best) or method_label(result.labels[best])
     values = dict(start=labels[0], end=labels[-1], count=len(labels),
                   mae=_number(result.test.mae), rule=rule,
                   rule_mae=_number(result.baselines[best].mae))

@@ -17,6 +17,7 @@ from ..quoting import cut, spreadsheet_csv
 from ..series.ahead import what_if
 from ..series.calendar import holiday_label, holiday_name
 from ..series.frequency import time_labels
+from ..series.scoreboard import method_label
 from ..series.known import check_future, future_known
 from ..series.loading import SeriesData
 from ..series.pipeline import ForecastResult, resolve_window
@@ -95,7 +96,7 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
     elif result.recommended != "lstm":
         st.caption(tr("The what-if redraws the LSTM's forecast; the recommended {method} does "
                       "not read these inputs.",
-                      method=plain(result.labels[result.recommended])))
+                      method=plain(method_label(result.labels[result.recommended]))))
     key = f"{KEYS.what_if}_{run_id or result.token}"
     edited = _editor(base_plan, result.series.freq, key,
                      tr("Change it to see the forecast move."), result.config.holidays)

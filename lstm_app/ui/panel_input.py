@@ -28,9 +28,13 @@ TABLE_COLUMNS = {"series": N_("series"), "values": N_("values"), "from": N_("fro
                  "to": N_("to"), "average": N_("average")}  # series_table's, shown
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def proposal_cached(_data: bytes, digest: str, name: str) -> Proposal:
-    return propose_layout(_data, name)
+    return _proposal_cached(_data, digest, name, language())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _proposal_cached(_data: bytes, digest: str, name: str, lang: str) -> Proposal:
+    return propose_layout(_data, name)  # its notices are in the reader's language (``lang``)
 
 
 def panel_cached(_data: bytes, digest: str, name: str, layout: str, id_cols: tuple[str, ...],
@@ -40,13 +44,13 @@ def panel_cached(_data: bytes, digest: str, name: str, layout: str, id_cols: tup
     time (in the reader's language)."""
     with st.spinner(tr("Reading every series…")):
         return _panel_cached(_data, digest, name, layout, id_cols, time_col, value_col,
-                             covariates)
+                             covariates, language())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _panel_cached(_data: bytes, digest: str, name: str, layout: str, id_cols: tuple[str, ...],
                   time_col: str | None, value_col: str | None,
-                  covariates: tuple[str, ...]) -> PanelData:
+                  covariates: tuple[str, ...], lang: str) -> PanelData:
     return load_panel(_data, layout=layout, id_cols=id_cols or None, time_col=time_col,
                       value_col=value_col, covariates=covariates, name=name)
 

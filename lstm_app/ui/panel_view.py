@@ -18,6 +18,7 @@ from ..quoting import spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, rules
 from ..series.statistical import STATISTICAL
 from ..series.frequency import time_labels
+from ..series.scoreboard import method_label
 from ..series.panel_detail import series_detail
 from ..series.panel_live import PanelLive
 from ..series.panel_pipeline import PanelResult, panel_forecast, panel_report
@@ -259,7 +260,8 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> N
                       "forecast starts after its own last value, so some of its dates are "
                       "already past for the other series.", end=when[0], last=when[1]))
     st.plotly_chart(forecast_chart(history, detail.forecast, label,
-                                   method=result.labels[method]), key=KEYS.forecast)
+                                   method=method_label(result.labels[method])),
+                    key=KEYS.forecast)
     st.dataframe(readable(detail.forecast, series.freq), hide_index=True,
                  height=min(35 * (len(detail.forecast) + 1) + 3, 480))
 

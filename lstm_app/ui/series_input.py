@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..i18n import N_, tr, translator
+from ..i18n import N_, language, tr, translator
 from ..charts import series_chart
 from ..series.frequency import frequency_words
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
@@ -21,10 +21,16 @@ LAYOUTS = {"one": N_("One series"), "long": N_("Many series, one per id"),
            "wide": N_("Many series, one per column")}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def load_cached(_data: bytes, digest: str, name: str, time_col: str | None,
                 value_col: str | None, covariates: tuple[str, ...]) -> SeriesData:
-    """The series, loaded once per data (its ``digest``: the bytes are not hashed) and columns."""
+    """The series, loaded once per data (its ``digest``: the bytes are not hashed), columns and
+    language (its notices are in the reader's)."""
+    return _load_cached(_data, digest, name, time_col, value_col, covariates, language())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _load_cached(_data: bytes, digest: str, name: str, time_col: str | None,
+                 value_col: str | None, covariates: tuple[str, ...], lang: str) -> SeriesData:
     return load_series(_data, time_col=time_col, value_col=value_col, covariates=covariates,
                        name=name)
 

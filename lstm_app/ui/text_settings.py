@@ -22,8 +22,14 @@ MORE = {N_("The network"): [["seq_len", "num_layers", "embedding_dim"], ["dropou
         N_("The text"): [["val_fraction", "max_vocab", "seed"], ["prompt"]]}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def summarize_cached(text: str, level: str, max_vocab: int, val_fraction: float) -> TextSummary:
+    """The text's summary, made once per text, settings and language (its notices)."""
+    return _summarize_cached(text, level, max_vocab, val_fraction, language())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _summarize_cached(text: str, level: str, max_vocab: int, val_fraction: float,
+                      lang: str) -> TextSummary:
     return summarize(text, level, max_vocab, val_fraction)
 
 
