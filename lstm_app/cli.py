@@ -15,13 +15,12 @@ import json
 import signal
 import sys
 import threading
-import unicodedata
 from pathlib import Path
 
 from .argparse_words import argparse_in_language
 from .i18n import N_, language, tr
 from .export.commands import add_predict_command, run_predict_command
-from .quoting import cut, error_sentence, printable, quoted, spreadsheet_csv
+from .quoting import cut, error_sentence, ljust, printable, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .runs.recording import record, start_run
 from .runs.store import RunStore
@@ -172,19 +171,6 @@ def _method(name: str) -> str:
     return {"lstm": "LSTM", **STATISTICAL}.get(name, name.replace("_", " "))
 
 
-def _left(text: str, width: int) -> str:
-    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
-    return f"{text:{width - _wide(text)}}"
-
-
-def _right(text: str, width: int) -> str:
-    return f"{text:>{width - _wide(text)}}"
-
-
-def _wide(text: str) -> int:
-    return sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
-
-
 def _joined(items) -> str:
     """Items of a list inside a sentence: "a, b" in English, "a、b" in Chinese."""
     return ("、" if language() == "zh" else ", ").join(items)
@@ -197,9 +183,9 @@ def results_table(result: ForecastResult) -> str:
     rows = [("LSTM", result.test)] + [(_method(name), row)
                                       for name, row in result.baselines.items()]
     for name, row in rows:
-        lines.append(f"{_left(name, 16)}{_right(fmt(row.mae), 10)}{_right(fmt(row.rmse), 10)}"
-                     f"{_right(fmt(row.mape), 10)}{_right(fmt(row.smape), 10)}"
-                     f"{_right(fmt(row.mase), 8)}")
+        lines.append(f"{ljust(name, 16)}{rjust(fmt(row.mae), 10)}{rjust(fmt(row.rmse), 10)}"
+                     f"{rjust(fmt(row.mape), 10)}{rjust(fmt(row.smape), 10)}"
+                     f"{rjust(fmt(row.mase), 8)}")
     if result.test.mape is None:
         lines.append(tr("MAPE is undefined: some actual values are zero or within {share:.0%} "
                         "of zero relative to their mean size.", share=NEAR_ZERO))
@@ -269,14 +255,14 @@ def panel_table(result) -> str:
     fmt = lambda v: tr("n/a") if v is None else f"{v:.3f}"
     summary = result.aggregate
     mean, relative = tr("mean MASE"), tr("rel. MASE")
-    lines = [f"{'':16}{_right(mean, 11)}{_right(relative, 11)}{'sMAPE %':>9}   "
+    lines = [f"{'':16}{rjust(mean, 11)}{rjust(relative, 11)}{'sMAPE %':>9}   "
              + tr("beats {method} on", method=_method(summary["reference"]))]
     for name in ("lstm", "naive", "seasonal_naive", "drift", *STATISTICAL, "combination"):
         if name in summary:
             row = summary[name]
-            lines.append(f"{_left(_method(name), 16)}"
-                         f"{_right(fmt(row['mase']), 11)}{_right(fmt(row['relative_mase']), 11)}"
-                         f"{_right(fmt(row['smape']), 9)}   "
+            lines.append(f"{ljust(_method(name), 16)}"
+                         f"{rjust(fmt(row['mase']), 11)}{rjust(fmt(row['relative_mase']), 11)}"
+                         f"{rjust(fmt(row['smape']), 9)}   "
                          + tr("{beats:,} of {count:,} series", beats=row["beats_reference"],
                               count=summary["series"]))
     worst = result.series.dropna(subset=["lstm_mase"]).nlargest(5, "lstm_mase")
@@ -346,13 +332,13 @@ def classify_table(result) -> str:
         BASELINE_NAMES[key]
     accuracy, macro_f1 = tr("accuracy"), tr("macro-F1")
     label, precision, recall, texts = tr("class"), tr("precision"), tr("recall"), tr("texts")
-    lines = [f"{'':34}{_right(accuracy, 10)}{_right(macro_f1, 10)}",
+    lines = [f"{'':34}{rjust(accuracy, 10)}{rjust(macro_f1, 10)}",
              f"{'LSTM':34}{result.test.accuracy:>10.3f}{result.test.macro_f1:>10.3f}"]
-    lines += [f"{_left(name(key), 34)}{row.accuracy:>10.3f}{row.macro_f1:>10.3f}"
+    lines += [f"{ljust(name(key), 34)}{row.accuracy:>10.3f}{row.macro_f1:>10.3f}"
               for key, row in result.baselines.items()]
-    lines.append(f"{_left(label, 34)}{_right(precision, 10)}{_right(recall, 10)}{'F1':>8}"
-                 f"{_right(texts, 8)}")
-    lines += [f"{_left(cut(c['class'], 33), 34)}{c['precision']:>10.3f}{c['recall']:>10.3f}"
+    lines.append(f"{ljust(label, 34)}{rjust(precision, 10)}{rjust(recall, 10)}{'F1':>8}"
+                 f"{rjust(texts, 8)}")
+    lines += [f"{ljust(cut(c['class'], 33), 34)}{c['precision']:>10.3f}{c['recall']:>10.3f}"
               f"{c['f1']:>8.3f}{c['texts']:>8,}" for c in result.per_class]
     lines.append(result.training.message)
     lines.append(printable(result.verdict))

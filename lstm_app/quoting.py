@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import errno
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import pandas as pd
@@ -34,6 +35,20 @@ def cut(text, limit: int = QUOTE_CHARS) -> str:
 def quoted(text, limit: int = QUOTE_CHARS) -> str:
     """``text`` cut and in single quotes, for a sentence: ``quoted(name)`` → ``'sales (€)'``."""
     return f"'{cut(text, limit)}'"
+
+
+def ljust(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    return f"{text:{width - _wide(text)}}"
+
+
+def rjust(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal columns (a Chinese character takes two)."""
+    return f"{text:>{width - _wide(text)}}"
+
+
+def _wide(text: str) -> int:
+    return sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
 
 
 def listed(names: Iterable, limit: int = LIST_NAMES, each: int = 40) -> str:

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 from ..i18n import tr
+from ..quoting import rjust
 
 from .peephole_op import translations
 from .manifest import FILES, FP32, INT8, MANIFEST, TOLERANCE, make_manifest, manifest_from_bytes
@@ -90,11 +91,11 @@ def table_text(exported: Exported) -> str:
     """The table of forms as the command line prints it."""
     metric = exported.manifest["metric"]
     size, latency = tr("size"), tr("batch-1 latency")
-    lines = [f"{'':12}{size:>12}{latency:>18}{tr(metric):>28}"]
+    lines = [f"{'':12}{rjust(size, 12)}{rjust(latency, 18)}{rjust(tr(metric), 28)}"]
     for row in exported.table:
         value = tr("n/a") if row[metric] is None else f"{row[metric]:.4f}"
         lines.append(f"{row['form']:12}{row['bytes'] / 1024:>9,.1f} KB{row['latency_ms']:>15.3f} ms"
-                     f"{value:>28}")
+                     f"{rjust(value, 28)}")
     check = exported.manifest["check"]
     lines.append(tr("ONNX fp32 matches PyTorch on {batches} batches of the run's validation data "
                     "to {difference} (at most {tolerance}, relative beyond ±1).",

@@ -119,9 +119,10 @@ def check_fits(need: int, available: int, smaller_batches: dict[int, int] | None
             if bytes_ <= usable]
     if fits:
         batch, bytes_ = max(fits)
+        smaller = tr("a smaller batch")
         raise ValueError(sentences(sentence, tr(
             "{choices} need less: batch {batch}, for example, needs about {size}.",
-            choices=_either((tr("a smaller batch"),) + fixes).capitalize(), batch=batch,
+            choices=_either((smaller,) + fixes).capitalize(), batch=batch,
             size=_size(bytes_))))
     raise ValueError(sentences(sentence, tr(
         "Choose {choices}: a smaller batch alone is not enough.", choices=_either(fixes))))

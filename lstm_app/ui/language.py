@@ -55,3 +55,28 @@ def choices_placeholder(options) -> str:
     """What an empty multiselect says, in the reader's language (Streamlit writes its own in
     English: "Choose options", "No options to select")."""
     return tr("Choose options") if len(options) else tr("No options to select")
+
+
+def uploader_words(key: str, types) -> None:
+    """The file uploader ``key``'s own words in the reader's language. Streamlit writes its
+    button ("Upload") and its limits ("50MB per file • CSV, TXT") in English only, so in
+    Chinese a style hides them and writes the Chinese in their place."""
+    if language() == "en":
+        return
+    limit = tr("{size}MB per file • {types}", size=st.get_option("server.maxUploadSize"),
+               types=tr(", ").join(t.upper() for t in types))
+    button = tr("Upload")
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    st.html(f"""<style>
+{zone} button [data-testid="stMarkdownContainer"] p,
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0}}
+{zone} button [data-testid="stMarkdownContainer"] p::after {{
+  content: "{_css(button)}"; font-size: 14px}}
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "{_css(limit)}"; font-size: 14px}}
+</style>""")
+
+
+def _css(text: str) -> str:
+    """``text`` inside a CSS string: its quotes, backslashes and angle brackets escaped."""
+    return "".join(f"\\{ord(c):x} " if c in '"\\<>' or ord(c) < 32 else c for c in text)

@@ -16,6 +16,7 @@ from ..runs.table import (STATUS_NAMES, TASK_NAMES, runs_csv, scores_side_by_sid
                           settings_side_by_side, shown_table, status_name, task_name)
 from ..tasks import TASKS
 from .keys import RUNS
+from .language import uploader_words
 from .markdown import plain
 from .onnx_view import onnx_export
 from .people import current_user, team_mode
@@ -218,6 +219,7 @@ def import_form(store: RunStore) -> None:
                                     help=tr("A .zip exported from LSTM Studio (here or with "
                                             "{command}).",
                                             command="python -m lstm_app runs export"))
+        uploader_words(RUNS.import_file, ["zip"])
         if uploaded is not None and st.button(tr("Import it"), key=RUNS.import_button):
             try:
                 run_id = import_bundle(store, uploaded.getvalue(), owner=current_user())

@@ -12,6 +12,7 @@ import streamlit as st
 from ..i18n import N_, tr, translator
 from ..samples import list_samples
 from .keys import TaskKeys
+from .language import uploader_words
 from .markdown import plain
 
 SAMPLE_CHOICE = N_("A sample")  # the radio's value; shown in the reader's language
@@ -76,6 +77,7 @@ def choose_source(w: SourceWidgets) -> dict | None:
     uploaded = st.file_uploader(tr(w.upload_label), type=list(w.upload_types),
                                 key=w.keys.upload, help=tr(w.upload_help),
                                 on_change=_forget_if_removed, args=(w.keys.upload, kept))
+    uploader_words(w.keys.upload, w.upload_types)
     known = st.session_state.get(kept)
     if uploaded is not None and (known is None or known.get("file_id") != uploaded.file_id):
         st.session_state[kept] = source_of(uploaded.name, uploaded.getvalue(),
