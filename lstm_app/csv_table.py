@@ -15,7 +15,7 @@ import pandas as pd
 
 from lstm_app.encodings import decode_legacy
 from lstm_app.i18n import N_, tr, trn
-from lstm_app.quoting import quoted
+from lstm_app.quoting import os_reason, quoted
 
 EMPTY_FILE = N_("The file is empty; choose a CSV file that has a header row and at least a few rows of numbers.")
 BINARY_FILE = N_("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
@@ -52,7 +52,7 @@ def _read_source(source, name: str | None) -> tuple[bytes, str]:
             return path.read_bytes(), name or path.name
         except OSError as error:
             raise ValueError(tr("The file {name} could not be opened ({reason}); check the path.",
-                                name=quoted(path, 200), reason=error.strerror)) from None
+                                name=quoted(path, 200), reason=os_reason(error))) from None
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), name or UPLOADED  # a name kept in runs: English
     if hasattr(source, "read"):

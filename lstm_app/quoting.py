@@ -74,7 +74,7 @@ def spreadsheet_csv(table: pd.DataFrame) -> str:
 
 
 # The C library's words for a file that cannot be read (English), as the catalog has them.
-OS_ERRORS = {errno.EACCES: N_("Permission denied"), errno.EISDIR: N_("Is a directory"),
+OS_ERRORS = {errno.ENOENT: N_("No such file or directory"), errno.EACCES: N_("Permission denied"), errno.EISDIR: N_("Is a directory"),
              errno.ENOTDIR: N_("Not a directory"), errno.ENOSPC: N_("No space left on device"),
              errno.EROFS: N_("Read-only file system")}
 
@@ -85,7 +85,16 @@ def error_sentence(error: ValueError | OSError) -> str:
     if isinstance(error, FileNotFoundError):
         return tr("There is no file at {path}; check the path.",
                   path=f"'{printable(error.filename)}'")
+    if isinstance(error, IsADirectoryError) and error.filename:
+        return tr("{path} is a folder; give the path of a file in it.",
+                  path=f"'{printable(error.filename)}'")
     if isinstance(error, OSError) and error.strerror:
-        known = OS_ERRORS.get(error.errno)
-        return printable(tr(known) if known and error.strerror == known else error.strerror)
+        return os_reason(error)
     return printable(str(error))
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system could not read a file, in the reader's language where the catalog has
+    the C library's words (English otherwise)."""
+    known = OS_ERRORS.get(error.errno)
+    return printable(tr(known) if known and error.strerror == known else error.strerror or "")

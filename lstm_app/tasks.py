@@ -26,6 +26,7 @@ import pandas as pd
 
 from .classify.labelled import LabelledTexts
 from .classify.pipeline import ClassifyResult, classify_report, fit_classifier, score_classifier
+from .i18n import tr
 from .classify.saving import FILES as LABELLED_FILES
 from .classify.saving import labelled_files, labelled_from_files
 from .classify.settings import CLASSIFY_SETTINGS, ClassifyConfig
@@ -132,9 +133,9 @@ def _text_from_files(files: dict[str, bytes]) -> str:
     try:
         return files["text.txt"].decode("utf-8")
     except KeyError:
-        raise ValueError("The text (text.txt) is missing.") from None
+        raise ValueError(tr("The text (text.txt) is missing.")) from None
     except UnicodeDecodeError:
-        raise ValueError("The text (text.txt) is not UTF-8 text.") from None
+        raise ValueError(tr("The text (text.txt) is not UTF-8 text.")) from None
 
 
 def _classify_files(result: ClassifyResult) -> dict[str, bytes]:

@@ -7,7 +7,7 @@ import re
 
 # Words a Chinese page may show in Latin letters: names, units and abbreviations readers know.
 NAMES = {"lstm", "gru", "rnn", "rnns", "lstms", "csv", "mase", "smape", "mae", "rmse", "onnx",
-         "mape", "f1", "int8", "fp32", "pytorch", "studio", "english", "excel", "utf", "json", "id", "ids",
+         "mape", "f1", "int8", "fp32", "safetensors", "pickle", "torch", "pytorch", "studio", "english", "excel", "utf", "json", "id", "ids",
          "autoets", "autotheta", "autoarima", "tf", "idf", "ms", "kb", "mb", "gb", "cpu", "gpu",
          "cuda", "adam", "adamw", "sgd", "rmsprop", "top", "k", "p", "auto",  # settings' names
          "de", "cn", "us", "ca",  # country codes in the holidays' help

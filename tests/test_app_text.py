@@ -371,9 +371,9 @@ def test_too_many_streams_for_the_text_disable_train(app):
     at.run()
     assert not at.exception
     warnings = [shown(w.value) for w in at.warning]
-    assert warnings == ["The text has 41 training and 4 validation tokens, too few for 64 "
-                        "parallel streams; use a longer text or a smaller batch size (at least "
-                        "128 training and 2 validation tokens)."]
+    assert warnings == ["The text has 41 training and 4 validation tokens, too few for a batch "
+                        "size of 64; use a longer text or a smaller batch size (at least 128 "
+                        "training and 2 validation tokens)."]
     assert at.button(key="tx_train").disabled
     assert JOB not in at.session_state
     at.session_state["tx_batch_size"] = 4  # the suggestion again: it can train

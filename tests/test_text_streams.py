@@ -41,5 +41,5 @@ def test_streams_and_chunks_are_views_not_copies():
 def test_text_too_short_for_the_streams_is_refused():
     with pytest.raises(ValueError) as error:
         to_streams(torch.arange(7), 4)
-    assert str(error.value) == ("The text is too short for 4 parallel streams; use fewer streams "
-                                "or a longer text.")
+    assert str(error.value) == ("The text is too short for a batch size of 4; use a smaller "
+                                "batch size or a longer text.")

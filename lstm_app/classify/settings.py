@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..i18n import N_
+from ..i18n import N_, tr
 from ..training.settings import TRAINING, Setting, check_config, table_of
 from ..training.trainer import TrainerConfig
 from .model import POOLINGS
@@ -94,8 +94,8 @@ class ClassifyConfig:
     def __post_init__(self):
         check_config(self, CLASSIFY_SETTINGS.values())
         if self.val_size + self.test_size >= 0.8:
-            raise ValueError("The validation and test shares together must leave at least a "
-                             "fifth of the texts to train on.")
+            raise ValueError(tr("The validation and test shares together must leave at least "
+                                "a fifth of the texts to train on."))
 
     def trainer_config(self) -> TrainerConfig:
         return TrainerConfig(epochs=self.epochs, lr=self.lr, optimizer=self.optimizer,

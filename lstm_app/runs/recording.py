@@ -18,6 +18,7 @@ import re
 from dataclasses import asdict, replace
 from typing import Any
 
+from ..i18n import tr
 from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
@@ -190,11 +191,11 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
     """The run's task, its trained model (the weights on disk, the history up to now) and data."""
     run = store.get(run_id)
     if run is None:
-        raise ValueError(f"There is no run {run_id}.")
+        raise ValueError(tr("There is no run {run_id}.", run_id=run_id))
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
-        raise ValueError(f"Run {run_id} has no saved weights: it stopped before its first "
-                         f"epoch finished.")
+        raise ValueError(tr("Run {run_id} has no saved weights: it stopped before its first "
+                            "epoch finished.", run_id=run_id))
     store.clean_temporary(run_id)
     task = task_named(run.task)
     files = {name: (folder / name).read_bytes() for name in task.file_names | {WEIGHTS}
@@ -213,7 +214,8 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
         trained = task.trained.from_files(files, training)
         data = task.data_from_files(files)
     except ValueError as error:
-        raise ValueError(f"Run {run_id} cannot be opened: {error}") from None
+        raise ValueError(tr("Run {run_id} cannot be opened: {reason}", run_id=run_id,
+                            reason=error)) from None
     except Exception:
         raise _damaged(run_id) from None
     return task, trained, data
@@ -222,9 +224,9 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
 def _damaged(run_id: str) -> ValueError:
     """One sentence for the page; the details (which may quote file contents) go to the log."""
     log.exception("run %s could not be opened", run_id)
-    return ValueError(f"Run {run_id} cannot be opened: its saved files are damaged or were "
-                      f"written by an incompatible version. Delete it, or import its bundle "
-                      f"again.")
+    return ValueError(tr("Run {run_id} cannot be opened: its saved files are damaged or were "
+                         "written by an incompatible version. Delete it, or import its bundle "
+                         "again.", run_id=run_id))
 
 
 def kept_training(history: list[EpochRecord], kept_epoch: int, keep_best: bool,
@@ -265,7 +267,8 @@ def reopen(store: RunStore, run_id: str, scoreboard: bool = True):
     try:
         return task.score(trained, data)
     except ValueError as error:
-        raise ValueError(f"Run {run_id} cannot be opened: {error}") from None
+        raise ValueError(tr("Run {run_id} cannot be opened: {reason}", run_id=run_id,
+                            reason=error)) from None
     except Exception:
         raise _damaged(run_id) from None
 

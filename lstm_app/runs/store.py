@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from ..i18n import tr
 from ..training.trainer import EpochRecord, valid_scores
 
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
@@ -308,16 +309,18 @@ class RunStore:
         """A blank name falls back to the run's id; one over ``MAX_NAME_CHARS`` is refused."""
         name = name.strip()
         if len(name) > MAX_NAME_CHARS:
-            raise ValueError(f"A run's name can be at most {MAX_NAME_CHARS:,} characters long; "
-                             f"this one has {len(name):,}. Shorten it and try again.")
+            raise ValueError(tr("A run's name can be at most {limit:,} characters long; this "
+                                "one has {count:,}. Shorten it and try again.",
+                                limit=MAX_NAME_CHARS, count=len(name)))
         with self._db() as db:
             db.execute("UPDATE runs SET name = ? WHERE id = ?", (name or run_id, run_id))
 
     def annotate(self, run_id: str, note: str) -> None:
         """A note over ``MAX_NOTE_CHARS`` is refused."""
         if len(note) > MAX_NOTE_CHARS:
-            raise ValueError(f"A run's note can be at most {MAX_NOTE_CHARS:,} characters long; "
-                             f"this one has {len(note):,}. Shorten it and try again.")
+            raise ValueError(tr("A run's note can be at most {limit:,} characters long; this "
+                                "one has {count:,}. Shorten it and try again.",
+                                limit=MAX_NOTE_CHARS, count=len(note)))
         with self._db() as db:
             db.execute("UPDATE runs SET note = ? WHERE id = ?", (note, run_id))
 
@@ -333,7 +336,7 @@ class RunStore:
                        (secrets.token_urlsafe(16), run_id))
             row = db.execute("SELECT share_token FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            raise ValueError(f"There is no run '{run_id}'.")
+            raise ValueError(tr("There is no run {run_id}.", run_id=f"'{run_id}'"))
         return row["share_token"]
 
     def unshare_link(self, run_id: str) -> None:

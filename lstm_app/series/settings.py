@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..i18n import N_
+from ..i18n import N_, tr
 from ..training.settings import TRAINING, Setting, check_config, table_of
 from ..training.trainer import TrainerConfig
 from ..quoting import quoted
@@ -137,14 +137,15 @@ class ForecastConfig:
         if self.holidays:
             check_holidays(self.holidays)
         if self.value_col is not None and self.value_col in self.known_covariates:
-            raise ValueError(f"{quoted(self.value_col)} is the column being forecast, so it "
-                             f"cannot also be known ahead; mark other columns as known.")
+            raise ValueError(tr("{column} is the column being forecast, so it cannot also be "
+                                "known ahead; mark other columns as known.",
+                                column=quoted(self.value_col)))
         extra = tuple(c for c in self.known_covariates if c not in self.covariates)
         if extra:  # a column known ahead is read over the past as well
             object.__setattr__(self, "covariates", self.covariates + extra)
         if self.wide and self.id_col:
-            raise ValueError("Choose either id columns (one row per series and time) or every "
-                             "column a series (wide), not both.")
+            raise ValueError(tr("Choose either id columns (one row per series and time) or "
+                                "every column a series (wide), not both."))
 
     @property
     def panel(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .corpus import make_vocab
+from ..i18n import tr
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def check_sizes(train_tokens: int, val_tokens: int, batch_size: int) -> None:
     # Each stream needs two tokens at least (one input, one target); tiny texts like the
     # classic one-sentence demo still train, with short chunks.
     if val_tokens < 2 or train_tokens < 2 * batch_size:
-        raise ValueError(
-            f"The text has {train_tokens:,} training and {val_tokens:,} validation tokens, "
-            f"too few for {batch_size} parallel streams; use a longer text or a smaller "
-            f"batch size (at least {2 * batch_size} training and 2 validation tokens).")
+        raise ValueError(tr(
+            "The text has {train:,} training and {val:,} validation tokens, too few for a "
+            "batch size of {batch}; use a longer text or a smaller batch size (at least "
+            "{need:,} training and 2 validation tokens).", train=train_tokens, val=val_tokens,
+            batch=batch_size, need=2 * batch_size))

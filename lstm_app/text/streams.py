@@ -6,8 +6,10 @@ from typing import Iterator
 
 import torch
 
-TOO_SHORT = ("The text is too short for {n_streams} parallel streams; use fewer streams "
-             "or a longer text.")
+from ..i18n import N_, tr
+
+TOO_SHORT = N_("The text is too short for a batch size of {n_streams}; use a smaller batch "
+               "size or a longer text.")
 
 
 def to_streams(ids: torch.Tensor, n_streams: int) -> torch.Tensor:
@@ -27,7 +29,7 @@ def to_streams(ids: torch.Tensor, n_streams: int) -> torch.Tensor:
         raise ValueError(f"The ids must be a 1-D tensor, not one of shape {tuple(ids.shape)}.")
     length = ids.numel() // n_streams if n_streams >= 1 else 0
     if length < 2:  # a stream needs at least one input and its next token
-        raise ValueError(TOO_SHORT.format(n_streams=n_streams))
+        raise ValueError(tr(TOO_SHORT, n_streams=n_streams))
     return ids[: n_streams * length].view(n_streams, length)  # (n_streams, length)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ..training.checkpoint import WEIGHTS, json_bytes, load_weights, read_json
+from ..i18n import tr
 from ..training.settings import config_from_dict
 from ..training.trainer import TrainResult
 from .corpus import CharVocab, WordVocab, vocab_from_dict
@@ -50,13 +51,13 @@ class TrainedLanguageModel:
         try:
             vocab = vocab_from_dict(saved)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise ValueError(f"The saved vocabulary (vocab.json) is not one "
-                             f"({str(error)[:60]}).") from None
+            raise ValueError(tr("The saved vocabulary (vocab.json) is not one ({reason}).",
+                                reason=str(error)[:60])) from None
         notices = saved.get("notices", [])  # what fitting it said, e.g. read as characters
         if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
-            raise ValueError("The saved vocabulary's notices (vocab.json) are not sentences.")
+            raise ValueError(tr("The saved vocabulary's notices (vocab.json) are not sentences."))
         if WEIGHTS not in files:
-            raise ValueError("The weights (weights.safetensors) are missing.")
+            raise ValueError(tr("The weights (weights.safetensors) are missing."))
         model = load_weights(lambda: build_language_model(config, len(vocab)), files[WEIGHTS])
         return cls(config, model, vocab, training, _timeline(files),
                    tuple(n[:500] for n in notices[:10]))
@@ -71,5 +72,5 @@ def _timeline(files: dict[str, bytes]) -> tuple[Sample, ...]:
     try:
         return tuple(Sample.from_dict(e) for e in entries)
     except (KeyError, TypeError, ValueError, AttributeError):
-        raise ValueError("The samples (samples.json) are not a list of samples.") from None
+        raise ValueError(tr("The samples (samples.json) are not a list of samples.")) from None
 

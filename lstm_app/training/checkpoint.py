@@ -11,6 +11,8 @@ from safetensors import SafetensorError
 from safetensors.torch import load, save
 from torch import nn
 
+from ..i18n import tr
+
 WEIGHTS = "weights.safetensors"
 
 
@@ -40,11 +42,11 @@ def json_bytes(value) -> bytes:
 def read_json(files: dict[str, bytes], name: str):
     """One JSON file of a saved model, or a ValueError saying which file is missing or broken."""
     if name not in files:
-        raise ValueError(f"The file {name} is missing.")
+        raise ValueError(tr("The file {name} is missing.", name=name))
     try:
         return json.loads(files[name].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError(f"The file {name} is not valid JSON.") from None
+        raise ValueError(tr("The file {name} is not valid JSON.", name=name)) from None
 
 
 def load_weights(build: Callable[[], nn.Module], blob: bytes) -> nn.Module:
@@ -56,19 +58,21 @@ def load_weights(build: Callable[[], nn.Module], blob: bytes) -> nn.Module:
     try:
         weights = load(blob)
     except (SafetensorError, ValueError, RuntimeError, OSError) as error:
-        raise ValueError(f"The weights are not a valid safetensors file ({str(error)[:80]}); no "
-                         f"other format (such as a pickle) is ever loaded.") from None
+        raise ValueError(tr("The weights are not a valid safetensors file ({reason}); no other "
+                            "format (such as a pickle) is ever loaded.",
+                            reason=str(error)[:80])) from None
     with torch.device("meta"):
         expected = {k: (tuple(v.shape), v.dtype) for k, v in build().state_dict().items()}
     if set(weights) != set(expected):
         odd = sorted(set(weights) ^ set(expected))[:4]
-        raise ValueError(f"The weights do not belong to the network the settings describe "
-                         f"(tensors {', '.join(odd)} differ).")
+        raise ValueError(tr("The weights do not belong to the network the settings describe "
+                            "(tensors {names} differ).", names=", ".join(odd)))
     for name, (shape, dtype) in expected.items():
         got = weights[name]
         if tuple(got.shape) != shape or got.dtype != dtype:
-            raise ValueError(f"The weight '{name}' is {tuple(got.shape)} {got.dtype}, but the "
-                             f"network the settings describe needs {shape} {dtype}.")
+            raise ValueError(tr("The weight {name} is {got}, but the network the settings "
+                                "describe needs {needed}.", name=f"'{name}'",
+                                got=f"{tuple(got.shape)} {got.dtype}", needed=f"{shape} {dtype}"))
     model = build()
     model.load_state_dict(weights)
     return model.eval()

@@ -173,8 +173,8 @@ def pick_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError("This machine has no GPU that torch can use; choose the device auto "
-                         "or cpu.")
+        raise ValueError(tr("This machine has no GPU that torch can use; choose the device "
+                            "auto or cpu."))
     return torch.device(name)
 
 
