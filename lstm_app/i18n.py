@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -85,8 +86,14 @@ def translator() -> Callable[[str], str]:
 
 
 def sentences(*parts: str) -> str:
-    """Whole sentences one after another: a space between them in English, none in Chinese."""
-    return ("" if language() == "zh" else " ").join(part for part in parts if part)
+    """Whole sentences one after another: a space after an English one, none after a Chinese
+    one (ending in 。 or another wide character), whichever the reader's language: a run's
+    saved message may be in the language it was trained in."""
+    joined = ""
+    for part in (part for part in parts if part):
+        wide = joined and unicodedata.east_asian_width(joined.rstrip()[-1:] or " ") in "WF"
+        joined = (joined.rstrip() + part) if wide else (f"{joined} {part}" if joined else part)
+    return joined
 
 
 @contextmanager
@@ -119,10 +126,11 @@ def from_locale(tag: str | None) -> str:
 
 
 def language_from_environment(environ=os.environ) -> str:
-    """The command line's language, as gettext reads it: LC_ALL, then LC_MESSAGES, then LANG."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    """The command line's language, as gettext reads it: LANGUAGE (its first entry), then
+    LC_ALL, then LC_MESSAGES, then LANG. Chinese of any region reads 简体中文."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         if environ.get(name):
-            return from_locale(environ[name])
+            return from_locale(environ[name].split(":")[0])
     return "en"
 
 

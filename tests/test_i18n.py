@@ -93,11 +93,12 @@ def test_a_locale_tag_names_the_language(tag, code):
     assert from_locale(tag) == code
 
 
-def test_the_command_line_reads_lc_all_then_lc_messages_then_lang():
+def test_the_command_line_reads_language_then_lc_all_then_lc_messages_then_lang():
     assert language_from_environment({"LANG": "zh_CN.UTF-8"}) == "zh"
     assert language_from_environment({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}) == "en"
     assert language_from_environment({"LC_MESSAGES": "zh_CN", "LANG": "C"}) == "zh"
     assert language_from_environment({}) == "en"
+    assert language_from_environment({"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}) == "zh"
 
 
 def test_sentences_are_whole_with_their_values_in_either_language():
@@ -265,3 +266,13 @@ def test_every_sentence_in_the_code_reaches_the_catalog():
                     and node.args[0].value not in extracted):
                 missed.append(f"{path.relative_to(REPO)}:{node.lineno} {node.args[0].value!r}")
     assert not missed, f"sentences pybabel does not see (write them outside the f-string): {missed}"
+
+
+@pytest.mark.parametrize("written", ["zh-CN", "zh_CN", "ZH"])
+def test_a_locale_tag_in_the_address_opens_chinese_and_is_written_plainly(apps, written):
+    at = apps(None)
+    at.query_params["lang"] = written
+    at.run()
+    assert not at.exception
+    assert any("一键试用" in s.value for s in at.subheader)
+    assert at.query_params["lang"] == "zh"

@@ -14,7 +14,7 @@ from ..class_charts import MAX_CONFUSION_CLASSES, confusion_chart, scores_chart
 from ..classify.pipeline import ClassifyResult, classify_report
 from ..classify.scores import BASELINE_NAMES, NEAR
 from ..filenames import download_name
-from ..i18n import N_, tr
+from ..i18n import N_, sentences, tr
 from ..quoting import spreadsheet_csv
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
@@ -82,8 +82,8 @@ def details(result: ClassifyResult) -> None:
         else:
             st.caption(tr("{count} classes: the confusion matrix is in the report (JSON) below "
                           "rather than drawn.", count=len(result.data.classes)))
-    st.caption(tr("{message} Training took {seconds:.1f} s.", message=result.training.message,
-                  seconds=result.training.seconds))
+    st.caption(sentences(result.training.message,
+                             tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
     with st.expander(tr("How training went")):
         loss_curves(result.training.history, (), KEYS.final_loss, LOSS_LABEL)
         st.plotly_chart(scores_chart(result.training.history), key=KEYS.final_scores)

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, tr
+from ..i18n import N_, sentences, tr
 from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
 from ..filenames import download_name
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
@@ -54,8 +54,8 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     wins = lstm_wins(result.test, result.baselines)
     (st.success if wins and not result.fragile else st.info if wins else st.warning)(
         result.verdict)
-    st.caption(tr("{message} Training took {seconds:.1f} s.", message=result.training.message,
-                  seconds=result.training.seconds))
+    st.caption(sentences(result.training.message,
+                             tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
 
     with st.expander(tr("How training went"), expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)

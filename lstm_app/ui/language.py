@@ -26,7 +26,9 @@ def choose_language() -> str:
     """The language of this run: the address's ``lang`` if it names one, else the session's
     choice, else the browser's; kept in the session and, where it is not the browser's own,
     written into the address (a page opened from the navigation keeps it)."""
-    asked = st.query_params.get("lang")
+    written = st.query_params.get("lang")  # "zh", "en", or a locale tag such as zh-CN
+    asked = written if written in LANGUAGES else (
+        "zh" if written and from_locale(written) == "zh" else None)
     # None when a run comes without the browser's context (a rerun the server starts): then
     # English for this run, nothing remembered, and the next run with the context decides.
     browser = None if st.context.locale is None else from_locale(st.context.locale)
@@ -35,7 +37,7 @@ def choose_language() -> str:
     elif CHOSEN not in st.session_state and browser is not None:
         st.session_state[CHOSEN] = browser
     code = set_language(st.session_state.get(CHOSEN, "en"))
-    if asked != code and CHOSEN in st.session_state and (asked is not None or code != browser):
+    if written != code and CHOSEN in st.session_state and (written is not None or code != browser):
         st.query_params["lang"] = code
     return code
 

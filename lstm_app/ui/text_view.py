@@ -9,7 +9,7 @@ from typing import Callable
 
 import streamlit as st
 
-from ..i18n import N_, tr
+from ..i18n import N_, sentences, tr
 from ..filenames import download_name
 from ..text.generate import Memorization
 from ..text.live import Sample
@@ -96,17 +96,16 @@ def show_result(result: TextResult) -> None:
     else:
         st.info(result.verdict)
         tiny_scores(result)
-    values = dict(message=result.training.message, seconds=result.training.seconds,
-                  rate=result.tokens_per_second)
+    values = dict(seconds=result.training.seconds, rate=result.tokens_per_second)
     if result.tokens_per_second <= 0:  # a reopened run trained nothing now
-        took = tr("{message} Training took {seconds:.1f} s.", **values)
+        took = tr("Training took {seconds:.1f} s.", **values)
     elif result.config.level == "char":
-        took = tr("{message} Training took {seconds:.1f} s at {rate:,.0f} characters per "
-                  "second.", **values)
-    else:
-        took = tr("{message} Training took {seconds:.1f} s at {rate:,.0f} tokens per second.",
+        took = tr("Training took {seconds:.1f} s at {rate:,.0f} characters per second.",
                   **values)
-    st.caption(took)
+    else:
+        took = tr("Training took {seconds:.1f} s at {rate:,.0f} tokens per second.", **values)
+    # The run's message is in the language it was trained in; the sentences join either way.
+    st.caption(sentences(result.training.message, took))
     with st.expander(tr("How training went")):
         loss_curves(result.training.history, (), KEYS.final_loss, loss_label(result.config.level),
                     perplexity_option=True)
