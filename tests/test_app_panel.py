@@ -127,6 +127,7 @@ def test_a_panel_run_reopens_from_its_address_with_its_data_and_trains_more(app,
     assert at.session_state["fc_job"].run_id == run_id
     assert at.radio(key="fc_kind").value == "My own CSV"
     assert at.radio(key=f"fc_layout_{NAME}").value == "long"
+    assert at.multiselect(key=f"fc_ids_{NAME}").value == ["shop"]  # the file's own id column
     assert "**5 series**" in summary(at)
     shown_table = next(d.value for d in at.dataframe if "LSTM MASE" in d.value.columns)
     assert shown_table["LSTM MASE"].max() == pytest.approx(result.series["lstm_mase"].max())

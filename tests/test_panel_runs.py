@@ -181,3 +181,20 @@ def test_train_more_goes_on_from_the_trained_weights(panel):
     near = max((more.model.state_dict()[k] - v).abs().max().item() for k, v in start.items())
     far = max((fresh.model.state_dict()[k] - v).abs().max().item() for k, v in start.items())
     assert near < 0.01 < far, (near, far)
+
+
+@pytest.mark.parametrize("id_cols", [["门店"], ["门店", "商品"]])
+def test_a_saved_panel_is_written_back_under_its_own_id_columns_name(id_cols):
+    """A panel run reopened on the Forecast page is its saved series as a CSV: the column
+    naming each series keeps the file's own name (several id columns: their names joined as
+    the ids are), and reading it back with that column gives the same series."""
+    from lstm_app.series.panel_saving import panel_csv as saved_csv
+    rows = [{"门店": shop, "商品": item, "日期": f"2024-01-{d:02d}", "销量": 10 * s + d}
+            for s, (shop, item) in enumerate([("北京", "奶"), ("上海", "奶"), ("北京", "茶")])
+            for d in range(1, 29)]
+    panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), id_cols=id_cols)
+    data, id_col = saved_csv(panel)
+    assert id_col == " · ".join(id_cols)
+    again = load_panel(data, id_cols=[id_col])
+    assert list(again.ids) == list(panel.ids)
+    np.testing.assert_allclose(again.values, panel.values)

@@ -12,11 +12,11 @@ import pandas as pd
 from safetensors.numpy import load, save
 
 from ..i18n import tr
-from .panel import LAYOUTS, PanelData, within
+from .panel import ID_JOIN, LAYOUTS, PanelData, within
 from .panel_layout import MAX_SERIES
 
 FILES = ("panel.safetensors", "panel.json")
-SERIES_COLUMN = "series"  # panel_csv's first column, when no column of the file has that name
+SERIES_COLUMN = "series"  # panel_csv's first column when the file named its series otherwise
 TIME_COLUMN = "time"
 
 
@@ -39,11 +39,14 @@ def panel_files(panel: PanelData) -> dict[str, bytes]:
 
 def panel_csv(panel: PanelData) -> tuple[bytes, str]:
     """The panel as a long CSV that a person and ``load_panel`` read, under the file's own
-    column names: a column naming each series (returned too), the time, the value and the
+    column names: a column naming each series (returned too: the file's own id column, or its
+    id columns' names joined as the ids are, else "series"), the time, the value and the
     covariates. Read back with that id column, it gives the same panel."""
     columns = [panel.value_col, *panel.covariates]
-    id_col = next(name for name in (SERIES_COLUMN, *(f"{SERIES_COLUMN} ({i})" for i in range(2, 9)))
-                  if name not in columns and name != panel.time_col)
+    own = ID_JOIN.join(panel.id_cols) if panel.layout == "long" and panel.id_cols else None
+    id_col = next(name for name in (own, SERIES_COLUMN,
+                                    *(f"{SERIES_COLUMN} ({i})" for i in range(2, 9)))
+                  if name and name not in columns and name != panel.time_col)
     frame = pd.DataFrame(panel.values, columns=columns)
     frame.insert(0, id_col, np.repeat(np.asarray(panel.ids, dtype=object), panel.lengths))
     if panel.freq is not None:
