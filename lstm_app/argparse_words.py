@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from contextlib import contextmanager
 
 from .i18n import N_, language, tr
@@ -73,3 +74,56 @@ def argparse_in_language():
         yield
     finally:
         argparse._ = saved
+
+
+# Chinese punctuation that never starts a line (it stays with the character before it).
+CLOSING = set("，。、；：？！）」』”’》〉】…")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser whose help is wrapped by terminal columns (``WideHelpFormatter``); its
+    subcommands' parsers are of this class too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", WideHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+class WideHelpFormatter(argparse.HelpFormatter):
+    """argparse counts characters when it wraps help; a Chinese character takes two columns
+    of a terminal, so Chinese help ran past its edge. Text with wide characters is wrapped by
+    columns here (English exactly as argparse wraps it)."""
+
+    def _split_lines(self, text, width):
+        if not _has_wide(text):
+            return super()._split_lines(text, width)
+        return wrapped(self._whitespace_matcher.sub(" ", text).strip(), width)
+
+    def _fill_text(self, text, width, indent):
+        if not _has_wide(text):
+            return super()._fill_text(text, width, indent)
+        text = self._whitespace_matcher.sub(" ", text).strip()
+        return "\n".join(indent + line for line in wrapped(text, width - len(indent)))
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns: a line may break between two
+    Chinese characters or at a space, never inside a Latin word or a `code` span nor before
+    。，） and the like."""
+    units = re.findall(r"`[^`]*`\s*|[^\s`\u2e80-\uffef]+\s*|[\u2e80-\uffef]\s*|\s+|`", text)
+    lines, line = [], ""
+    for unit in units:
+        if line and _columns((line + unit).rstrip()) > width and unit[0] not in CLOSING:
+            lines.append(line.rstrip())
+            line = unit.lstrip()
+        else:
+            line += unit
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _has_wide(text: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)

@@ -17,7 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .argparse_words import argparse_in_language
+from .argparse_words import Parser, argparse_in_language
 from .i18n import N_, language, tr
 from .export.commands import add_predict_command, run_predict_command
 from .quoting import cut, error_sentence, ljust, printable, quoted, rjust, spreadsheet_csv
@@ -110,8 +110,7 @@ def given_settings(args: argparse.Namespace, settings: dict[str, Setting]) -> di
 def build_parser() -> argparse.ArgumentParser:
     """The command line's parser, its words in the reader's language (build it, and parse,
     inside ``argparse_in_language()`` for argparse's own words to be too)."""
-    parser = argparse.ArgumentParser(prog="python -m lstm_app",
-                                     description=tr("Train LSTMs on your own data."))
+    parser = Parser(prog="python -m lstm_app", description=tr("Train LSTMs on your own data."))
     commands = parser.add_subparsers(dest="command", required=True)
     f = commands.add_parser("forecast", help=tr("train an LSTM forecaster on a CSV time series"))
     f.add_argument("data", help=tr("the CSV file"))

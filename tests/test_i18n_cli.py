@@ -178,3 +178,17 @@ def test_the_hook_gives_argparse_its_placeholders_back_and_then_leaves():
         assert argparse_word("usage: ") == "usage: "
     finally:
         set_language(before)
+
+
+def test_chinese_help_fits_the_terminal_by_columns():
+    """argparse wraps by characters; a Chinese character takes two columns: the help is
+    wrapped by columns (only closing punctuation may stand past the edge, kept with its word)."""
+    import unicodedata
+    done = subprocess.run([sys.executable, "-m", "lstm_app", "forecast", "--help"], cwd=REPO,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "LANG": "zh_CN.UTF-8", "COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    columns = lambda line: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    wide = [line for line in done.stdout.splitlines()
+            if columns(line.rstrip("，。；：）”")) > 80]
+    assert wide == [], wide

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..argparse_words import argparse_in_language
+from ..argparse_words import Parser, argparse_in_language
 from ..i18n import N_, tr
 from ..quoting import error_sentence, printable, spreadsheet_csv
 from ..text.corpus import read_text
@@ -99,7 +99,7 @@ def _write(out: Path | None, text: str, written: str) -> None:
 def main(argv: list[str]) -> int:
     """The predict command alone, without loading the rest of the command line."""
     with argparse_in_language():
-        parser = argparse.ArgumentParser(prog="python -m lstm_app")
+        parser = Parser(prog="python -m lstm_app")
         add_predict_command(parser.add_subparsers(dest="command", required=True))
         args = parser.parse_args(argv)
     try:
