@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 from .argparse_words import Parser, argparse_in_language
-from .i18n import N_, language, tr
+from .i18n import N_, language, listing, tr
 from .export.commands import add_predict_command, run_predict_command
 from .quoting import cut, error_sentence, ljust, printable, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
@@ -170,11 +170,6 @@ def _method(name: str) -> str:
     return {"lstm": "LSTM", **STATISTICAL}.get(name, name.replace("_", " "))
 
 
-def _joined(items) -> str:
-    """Items of a list inside a sentence: "a, b" in English, "a、b" in Chinese."""
-    return ("、" if language() == "zh" else ", ").join(items)
-
-
 def results_table(result: ForecastResult) -> str:
     """The short table printed at the end: the LSTM against the baselines on the test span."""
     fmt = lambda v: tr("n/a") if v is None else f"{v:.4g}"
@@ -266,7 +261,7 @@ def panel_table(result) -> str:
                               count=summary["series"]))
     worst = result.series.dropna(subset=["lstm_mase"]).nlargest(5, "lstm_mase")
     if len(worst):
-        lines.append(tr("Worst series (LSTM MASE): {series}", series=_joined(
+        lines.append(tr("Worst series (LSTM MASE): {series}", series=listing(
             f"{cut(row.id)} {row.lstm_mase:.2f}" for row in worst.itertuples())))
     cov = result.coverage
     if cov.get("80") is not None:
@@ -315,7 +310,7 @@ def run_classify_command(args: argparse.Namespace) -> int:
     print(tr("{name}: {texts:,} texts in {classes} classes ({counts}); texts from {text_col}, "
              "labels from {label_col}.", name=printable(data.name), texts=len(data.texts),
              classes=len(data.classes),
-             counts=_joined(f"{cut(c, 40)} {n:,}" for c, n in zip(data.classes, data.counts)),
+             counts=listing(f"{cut(c, 40)} {n:,}" for c, n in zip(data.classes, data.counts)),
              text_col=quoted(data.text_col), label_col=quoted(data.label_col)))
     result = _train(args, CLASSIFY, data, config, data.name)
     for notice in result.notices:
@@ -352,7 +347,7 @@ def _suggested(config, task: Task, note: str):
         if language() == "en":
             chosen = ", ".join(f"{n} {getattr(config, n)}" for n in config.suggested)
         else:
-            chosen = _joined(_suggested_item(task.settings.get(n), n, getattr(config, n))
+            chosen = listing(_suggested_item(task.settings.get(n), n, getattr(config, n))
                              for n in config.suggested)
         print(tr(note, settings=chosen), file=sys.stderr)
     return config

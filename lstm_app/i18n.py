@@ -107,6 +107,11 @@ def speaking(code: str):
         _language.reset(token)
 
 
+def listing(items) -> str:
+    """Items of a list inside a sentence: "a, b" in English, "a、b" in Chinese."""
+    return tr(", ").join(items)
+
+
 def in_language(code: str, work: Callable, *args, **kwargs):
     """``work(*args, **kwargs)`` in the language ``code``: a training run in a worker process
     writes its messages (verdicts, notices) in the language of the session that started it."""

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, language, tr, translator
+from ..i18n import N_, language, listing, tr, translator
 from .language import choices_placeholder
 from ..charts import small_multiples
 from ..runs.recording import data_fingerprint
 from ..series.frequency import frequency_words, time_labels
-from ..series.loading import NO_TIME_COLUMN
+from ..series.loading import NO_TIME_COLUMN, joined
 from ..series.panel import PanelData, Proposal, load_panel, propose_layout
 from ..series.settings import FORECAST_SETTINGS
 from ..tasks import PANEL
@@ -129,7 +129,7 @@ def show_panel(chosen: Chosen) -> None:
     panel: PanelData = chosen.data
     lengths = panel.lengths
     long = panel.layout == "long"
-    by = (tr("one per {columns}", columns=listed([plain(c) for c in panel.id_cols], " and "))
+    by = (tr("one per {columns}", columns=joined(plain(c) for c in panel.id_cols))
           if long else tr("one per numeric column"))
     st.markdown(tr("**{name}**: **{count:,} series** ({by}), {frequency}, {low:,} to {high:,} "
                    "values each (typically {typical:,})", name=plain(panel.name),
@@ -177,11 +177,6 @@ def series_table(panel: PanelData) -> pd.DataFrame:
                          "average": np.bincount(code, weights=panel.values[:, 0]) / panel.lengths})
 
 
-def listed(names: list[str], joiner: str = ", ") -> str:
-    """Names one after another: joined by ``joiner`` in English, by 、 in Chinese."""
-    return ("、" if language() == "zh" else joiner).join(names)
-
-
 # The summary of the data is a list of facts; each optional fact is a clause in the reader's
 # language, its separator with it (English ", …", Chinese "，…").
 
@@ -204,8 +199,8 @@ def inputs_clause(past: list[str], ahead: list[str] | tuple = ()) -> str:
     clauses = []
     if past:
         clauses.append(tr(" with {columns} as extra inputs",
-                          columns=listed([plain(c) for c in past])))
+                          columns=listing(plain(c) for c in past)))
     if ahead:
         clauses.append(tr(" with {columns} as inputs known ahead",
-                          columns=listed([plain(c) for c in ahead])))
+                          columns=listing(plain(c) for c in ahead)))
     return "".join(clauses)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..i18n import N_, language, tr
+from ..i18n import N_, language, listing, tr
 from ..tasks import TEXT as TASK
 from ..text.settings import TextConfig
 from ..text.sizing import count_weights, size_advice, suggested_config
@@ -75,7 +75,7 @@ def text_settings() -> TextConfig | None:
     own = own_choices(TASK, KEYS)
     st.caption(tr("Suggested for this text's size; change them freely.") if not own else
                tr("Suggested for this text's size, except what you chose yourself: {settings}.",
-                  settings="、".join(own) if language() == "zh" else ", ".join(own)))
+                  settings=listing(own)))
     settings_form(TASK, KEYS, BASIC, MORE,
                   {"prompt": dict(placeholder=tr("the text's first words"))})
     try:
