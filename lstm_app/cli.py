@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 
 from .argparse_words import Parser, argparse_in_language
-from .i18n import N_, language, listing, tr
+from .cli_options import add_settings, given_settings, suggested_note
+from .cli_progress import with_progress
+from .i18n import N_, listing, tr
 from .export.commands import add_predict_command, run_predict_command
 from .quoting import cut, error_sentence, ljust, printable, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
+from .tuning.commands import add_tune_command, run_tune_command
 from .runs.recording import record, start_run
 from .runs.store import RunStore
 from .series.evaluation import coverage_note
@@ -39,8 +40,6 @@ from .text.sizing import suggested_config
 from .classify.labelled import load_labelled
 from .classify.scores import BASELINE_NAMES
 from .classify.settings import CLASSIFY_SETTINGS
-from .training.settings import Setting
-from .training.trainer import Callbacks, Progress
 
 EXIT_BAD_INPUT = 2
 SUGGESTED_FOR_SERIES = ("hidden_size", "lookback", "horizon")
@@ -52,61 +51,6 @@ CLASSIFY_BASELINES = {"majority": N_("always the most common class"),  # classif
                       "tfidf_logreg": N_("TF-IDF with logistic regression")}
 
 
-def _add_settings(parser: argparse.ArgumentParser, settings: dict[str, Setting],
-                  defaults, suggested: tuple[str, ...] = ()) -> None:
-    """One option per setting of a task's table (``defaults``: its default config); values stay
-    text until ``given_settings``. ``suggested`` names the settings whose default is suggested
-    for the data."""
-    for s in settings.values():
-        if not s.on_cli:
-            continue
-        flag = "--" + s.name.replace("_", "-")
-        default = getattr(defaults, s.name)
-        help = (tr("{help} (default: suggested for the data)", help=tr(s.help))
-                if s.name in suggested else
-                tr("{help} (default: {default})", help=tr(s.help),
-                   default=_typed(default) if isinstance(default, str) else _plain(default))
-                ).replace("%", "%%")
-        if s.kind is bool:
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None,
-                                help=help)
-        else:
-            parser.add_argument(flag, default=None, metavar=_metavar(s), help=help)
-
-
-def _plain(value) -> str:
-    if value is None:
-        return tr("detected")
-    if isinstance(value, tuple):
-        return ",".join(value) or tr("none")
-    return tr("true") if value is True else tr("false") if value is False else f"{value}"
-
-
-def _typed(word: str) -> str:
-    """A value as it is typed on the command line (a choice, a column): in English as it is, in
-    Chinese between backticks, as Chinese text shows code."""
-    return word if language() == "en" or not word else f"`{word}`"
-
-
-def _metavar(s: Setting) -> str:
-    if s.choices:
-        return "|".join(s.choices)
-    if s.kind is tuple:
-        return "C1,C2"
-    word = {int: "N", float: "X", str: "TEXT"}[s.kind]
-    return f"{word}|auto" if s.auto else word
-
-
-def given_settings(args: argparse.Namespace, settings: dict[str, Setting]) -> dict:
-    """The settings the user gave on the command line, each checked by its row of the table."""
-    given = {}
-    for s in settings.values():
-        raw = getattr(args, s.name, None) if s.on_cli else None
-        if raw is not None:
-            given[s.name] = raw if s.kind is bool else s.parse(raw)
-    return given
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command line's parser, its words in the reader's language (build it, and parse,
     inside ``argparse_in_language()`` for argparse's own words to be too)."""
@@ -114,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     f = commands.add_parser("forecast", help=tr("train an LSTM forecaster on a CSV time series"))
     f.add_argument("data", help=tr("the CSV file"))
-    _add_settings(f, FORECAST.settings, FORECAST.config(), SUGGESTED_FOR_SERIES)
+    add_settings(f, FORECAST.settings, FORECAST.config(), SUGGESTED_FOR_SERIES)
     f.add_argument("--out", type=Path, help=tr("write the forecast here (CSV)"))
     f.add_argument("--future", type=Path, metavar="FUTURE.csv",
                    help=tr("planned values of the {option} columns after the last value: a "
@@ -122,11 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
                            option="--known-covariates"))
     t = commands.add_parser("text", help=tr("train an LSTM language model on a text file"))
     t.add_argument("corpus", help=tr("the text file (UTF-8 preferred)"))
-    _add_settings(t, TEXT.settings, TEXT.config(), SUGGESTED_FOR_TEXT)
+    add_settings(t, TEXT.settings, TEXT.config(), SUGGESTED_FOR_TEXT)
     c = commands.add_parser("classify",
                             help=tr("train an LSTM classifier on labelled texts (CSV)"))
     c.add_argument("data", help=tr("the CSV or TSV file: a column of texts, a column of labels"))
-    _add_settings(c, CLASSIFY_SETTINGS, CLASSIFY.config())
+    add_settings(c, CLASSIFY_SETTINGS, CLASSIFY.config())
     for p in (f, t, c):
         p.add_argument("--report", type=Path, help=tr("write the full report here (JSON)"))
         p.add_argument("--quiet", action="store_true", help=tr("no progress bar"))
@@ -134,32 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=tr(SAVE_RUN_HELP, variable="$LSTM_APP_HOME", folder="./lstm_runs"))
     add_runs_command(commands)
     add_predict_command(commands)
+    add_tune_command(commands)
     return parser
-
-
-class ProgressBar:
-    """One line on stderr, redrawn in place: epoch, a bar, losses and the time left."""
-
-    def __init__(self, stream=sys.stderr, width: int = 24):
-        self.stream, self.width = stream, width
-
-    def __call__(self, p: Progress) -> None:
-        done = p.fraction_done
-        filled = int(self.width * min(done, 1.0))
-        left = p.elapsed / done * (1 - done) if done > 0 else 0.0
-        bar = f"{'#' * filled}{'.' * (self.width - filled)}"
-        if p.val_loss is None:
-            line = tr("epoch {epoch}/{epochs} [{bar}] train {train:.4f}  {left:4.0f}s left",
-                      epoch=p.epoch, epochs=p.epochs, bar=bar, train=p.train_loss, left=left)
-        else:
-            line = tr("epoch {epoch}/{epochs} [{bar}] train {train:.4f} val {val:.4f}  "
-                      "{left:4.0f}s left", epoch=p.epoch, epochs=p.epochs, bar=bar,
-                      train=p.train_loss, val=p.val_loss, left=left)
-        self.stream.write(f"\r{line} ")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
 
 
 def _method(name: str) -> str:
@@ -231,7 +151,7 @@ def run_panel_command(args: argparse.Namespace, given: dict) -> int:
              count=panel.n_series, spacing=frequency_words(panel.freq_label),
              shortest=int(panel.lengths.min()),
              longest=int(panel.lengths.max())))
-    config = _suggested(suggested_forecast(panel, given), PANEL,
+    config = suggested_note(suggested_forecast(panel, given), PANEL,
                         N_("note: suggested for these series: {settings}"))
     result = _train(args, PANEL, panel, config, Path(args.data).name)
     for notice in result.notices[len(panel.notices):]:
@@ -276,7 +196,7 @@ def run_text_command(args: argparse.Namespace) -> int:
     text, notices = read_text(args.corpus)
     for notice in notices:
         print(tr("note: {notice}", notice=notice), file=sys.stderr)
-    config = _suggested(suggested_config(text, given), TEXT,
+    config = suggested_note(suggested_config(text, given), TEXT,
                         N_("note: suggested for this text's size: {settings}"))
     result = _train(args, TEXT, text, config, Path(args.corpus).name)
     for notice in result.notices:
@@ -339,36 +259,15 @@ def classify_table(result) -> str:
     return "\n".join(lines)
 
 
-def _suggested(config, task: Task, note: str):
-    """The config, after the ``note`` (a catalog sentence) naming the settings suggested for
-    the data: in English by their names and values as Python writes them (``hidden_size 64,
-    keep_best False``), in Chinese by the page's labels, a choice as it is typed in backticks."""
-    if config.suggested:
-        if language() == "en":
-            chosen = ", ".join(f"{n} {getattr(config, n)}" for n in config.suggested)
-        else:
-            chosen = listing(_suggested_item(task.settings.get(n), n, getattr(config, n))
-                             for n in config.suggested)
-        print(tr(note, settings=chosen), file=sys.stderr)
-    return config
-
-
-def _suggested_item(setting: Setting | None, name: str, value) -> str:
-    label = tr(setting.label) if setting else name
-    if isinstance(value, bool) or isinstance(value, (str, tuple)):
-        value = _plain(value) if isinstance(value, bool) else _typed(_plain(value))
-    return f"{label} {value}"
-
-
 def _train(args: argparse.Namespace, task: Task, data, config, name: str):
     """Fit and score with a progress bar; with --save-run, recorded as a run."""
     if not args.save_run:
-        return _with_progress(args.quiet, lambda callbacks: task.score(
+        return with_progress(args.quiet, lambda callbacks: task.score(
             task.fit(data, config, callbacks), data, callbacks.on_stage,
             callbacks.scoring_stop()))
     store = RunStore()
     run_id = start_run(store, task.name, data, config, name, name)
-    result = _with_progress(args.quiet, lambda callbacks: record(store.home, run_id, task.name,
+    result = with_progress(args.quiet, lambda callbacks: record(store.home, run_id, task.name,
                                                                  data, config, callbacks))
     show = "python -m lstm_app runs show " + run_id
     print(tr("Saved as run {run_id} in {home} ({command}).", run_id=run_id, home=store.home,
@@ -383,32 +282,12 @@ def _write_report(args: argparse.Namespace, task: Task, result) -> None:
         print(tr("Report written to {path}", path=args.report))
 
 
-def _with_progress(quiet: bool, train):
-    """Run ``train(callbacks)`` with a progress bar; the first Ctrl-C stops, a second aborts."""
-    stop = threading.Event()
-    bar = None if quiet else ProgressBar()
-
-    def on_sigint(signum, frame):
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        print("\n" + tr("Stopping after this batch (press {keys} again to abort)…",
-                        keys="Ctrl-C"), file=sys.stderr)
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    try:
-        return train(Callbacks(on_progress=bar, stop_event=stop,
-                               on_stage=None if quiet else lambda text: print(f"{text}…",
-                                                                              file=sys.stderr)))
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if bar:
-            bar.close()
-
-
 def main(argv: list[str] | None = None) -> int:
     with argparse_in_language():
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args, rest = parser.parse_known_args(argv)
+        if args.command != "tune":  # only tune reads more: the task's own settings
+            args, rest = parser.parse_args(argv), []
     try:
         if args.command == "forecast":
             return run_forecast_command(args)
@@ -420,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
             return run_runs_command(args)
         if args.command == "predict":
             return run_predict_command(args)
+        if args.command == "tune":
+            with argparse_in_language():
+                return run_tune_command(args, rest)
     except (ValueError, OSError) as error:
         print(tr("error: {message}", message=error_sentence(error)), file=sys.stderr)
         return EXIT_BAD_INPUT

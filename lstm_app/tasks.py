@@ -6,6 +6,8 @@ Every task is built the same way:
 
 - a config dataclass that checks itself against the task's settings table (names, defaults,
   bounds, choices, help), which the page, the command line and bundle import also read;
+- ``resolve(data, config) -> config``: the settings as they train on this data ("auto" as a
+  number), which an auto-tune searches around;
 - ``fit(data, config, callbacks, start=None) -> trained`` (the config as trained, the weights,
   the scaler or vocabulary, the history); ``start`` continues an earlier trained value;
 - ``score(trained, data) -> result``: everything the page, the report and the runs table show;
@@ -26,6 +28,7 @@ import pandas as pd
 
 from .classify.labelled import LabelledTexts
 from .classify.pipeline import ClassifyResult, classify_report, fit_classifier, score_classifier
+from .classify.pipeline import resolve as resolve_classify
 from .i18n import tr
 from .classify.saving import FILES as LABELLED_FILES
 from .classify.saving import labelled_files, labelled_from_files
@@ -33,12 +36,12 @@ from .classify.settings import CLASSIFY_SETTINGS, ClassifyConfig
 from .classify.trained import FILES as CLASSIFIER_FILES
 from .classify.trained import TrainedClassifier
 from .quoting import spreadsheet_csv
-from .series.panel_pipeline import PanelResult, fit_panel, panel_report, score_panel
+from .series.panel_pipeline import PanelResult, fit_panel, panel_report, resolve_panel, score_panel
 from .series.panel_saving import FILES as PANEL_FILES
 from .series.panel_saving import panel_files, panel_from_files
 from .series.panel_trained import FILES as PANEL_MODEL_FILES
 from .series.panel_trained import TrainedPanel
-from .series.pipeline import ForecastResult, fit_forecast, score_forecast, with_method
+from .series.pipeline import ForecastResult, fit_forecast, resolve, score_forecast, with_method
 from .series.pipeline import to_report as forecast_report
 from .series.saving import FILES as SERIES_FILES
 from .series import statistical_saved
@@ -60,6 +63,7 @@ class Task:
     config: type                              # ForecastConfig | TextConfig | ClassifyConfig
     settings: dict[str, Setting]              # its settings table
     trained: type                             # files() and from_files(files, training)
+    resolve: Callable                         # (data, config) -> config as it trains
     fit: Callable                             # (data, config, callbacks, start) -> trained
     score: Callable                           # (trained, data, on_stage=None, stop_event=None)
                                               #   -> result
@@ -158,7 +162,7 @@ def _texts(data: LabelledTexts) -> int:
 
 FORECAST = Task(
     name="forecast", config=ForecastConfig, settings=FORECAST_SETTINGS,
-    trained=TrainedForecaster, fit=fit_forecast, score=score_forecast, report=forecast_report,
+    trained=TrainedForecaster, resolve=resolve, fit=fit_forecast, score=score_forecast, report=forecast_report,
     result_files=_forecast_files, summary=_forecast_summary, data_files=series_files,
     data_from_files=series_from_files, data_size=lambda series: len(series.frame),
     data_names=SERIES_FILES, trained_names=FORECASTER_FILES,
@@ -166,7 +170,7 @@ FORECAST = Task(
 
 PANEL = Task(
     name="panel", config=ForecastConfig, settings=FORECAST_SETTINGS, trained=TrainedPanel,
-    fit=fit_panel, score=score_panel,
+    resolve=resolve_panel, fit=fit_panel, score=score_panel,
     report=panel_report, result_files=_panel_files,
     summary=_panel_summary, data_files=panel_files, data_from_files=panel_from_files,
     data_size=lambda panel: int(panel.starts[-1]), data_names=PANEL_FILES,
@@ -175,7 +179,7 @@ PANEL = Task(
 
 TEXT = Task(
     name="text", config=TextConfig, settings=TEXT_SETTINGS, trained=TrainedLanguageModel,
-    fit=fit_text, score=lambda trained, text, on_stage=None, stop_event=None:
+    resolve=lambda text, config: config, fit=fit_text, score=lambda trained, text, on_stage=None, stop_event=None:
     score_text(trained, text),
     report=text_report, result_files=_text_files,
     summary=_text_summary, data_files=lambda text: {"text.txt": text.encode("utf-8")},
@@ -184,7 +188,7 @@ TEXT = Task(
 
 CLASSIFY = Task(
     name="classify", config=ClassifyConfig, settings=CLASSIFY_SETTINGS,
-    trained=TrainedClassifier, fit=fit_classifier, score=score_classifier,
+    trained=TrainedClassifier, resolve=resolve_classify, fit=fit_classifier, score=score_classifier,
     report=classify_report, result_files=_classify_files, summary=_classify_summary,
     data_files=labelled_files, data_from_files=labelled_from_files, data_size=_texts,
     data_names=LABELLED_FILES, trained_names=CLASSIFIER_FILES,

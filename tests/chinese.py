@@ -11,6 +11,7 @@ NAMES = {"lstm", "gru", "rnn", "rnns", "lstms", "csv", "mase", "smape", "mae", "
          "autoets", "autotheta", "autoarima", "tf", "idf", "ms", "kb", "mb", "gb", "cpu", "gpu",
          "cuda", "adam", "adamw", "sgd", "rmsprop", "top", "k", "p", "auto",  # settings' names
          "de", "cn", "us", "ca",  # country codes in the holidays' help
+         "optuna", "tpe", "postgresql", "sqlite", "ray",  # the engines' names
          "keras", "box", "jenkins", "chnsenticorp", "tiny", "shakespeare",  # sources' names
          "exp", "mse", "txt", "tsv", "gbk", "big5", "gb18030", "windows", "nan", "zip", "pca",
          "ets", "theta", "arima", "tanh", "sigmoid", "x", "t", "h", "c", "f", "i", "o", "r",

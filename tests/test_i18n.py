@@ -59,8 +59,8 @@ def test_every_sentence_has_its_chinese_with_the_same_placeholders():
 
 
 # What a Chinese sentence keeps as it is: placeholders, code, file names, command-line options
-# and a CSV header line given as an example.
-VERBATIM = re.compile(r"\{[^}]*\}|`[^`]*`|[\w.-]+\.(?:csv|json|safetensors|txt|onnx|zip|md)\b"
+# a database address and a CSV header line given as an example.
+VERBATIM = re.compile(r"\{[^}]*\}|`[^`]*`|[a-z+]+://[\w:@/.*+-]+|[\w.-]+\.(?:csv|json|safetensors|txt|onnx|zip|md)\b"
                       r"|--[a-z][\w-]*|\b[a-z]+(?:,[a-z]+)+\b")
 
 

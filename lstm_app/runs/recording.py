@@ -15,6 +15,7 @@ import errno
 import hashlib
 import logging
 import re
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -106,9 +107,33 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
         for epoch in start.training.history:
             store.add_epoch(run_id, epoch)
         recorder.save_model(start, start.training.kept_epoch)
-    try:
+    with _ended_on_error(store, run_id):
         trained = task.fit(data, config, recorder.callbacks, start)
         result = task.score(trained, data, callbacks.on_stage, callbacks.scoring_stop())
+    # Stopped while training (its event was cleared for the scoring), or while scoring.
+    stopped = (trained.training.stop_reason == "stopped"
+               or callbacks.stop_event is not None and callbacks.stop_event.is_set())
+    save_result(store, run_id, task, trained, result, "stopped" if stopped else "finished")
+    return result
+
+
+def record_fit(store: RunStore, run_id: str, task: Task, data: Any, config: Any,
+               callbacks: Callbacks = Callbacks()):
+    """Fit ``data`` with ``config`` into the run ``run_id`` (every epoch, every checkpoint) and
+    return the trained value, unscored: the caller ends the run (``save_trained``), as an
+    auto-tune's trial does, whose score is its validation loss."""
+    store.claim(run_id)
+    recorder = _Recorder(store, run_id, callbacks)
+    with _ended_on_error(store, run_id):
+        return task.fit(data, config, recorder.callbacks)
+
+
+@contextmanager
+def _ended_on_error(store: RunStore, run_id: str):
+    """A training that raises ends its run: failed (a sentence for a ValueError, the log for a
+    bug), interrupted (aborted, or the disk is full: a ValueError that says so)."""
+    try:
+        yield
     except ValueError as error:
         store.finish(run_id, "failed", str(error))
         raise
@@ -131,11 +156,6 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
     except BaseException as error:  # a bug
         _failed(store, run_id, error)
         raise
-    # Stopped while training (its event was cleared for the scoring), or while scoring.
-    stopped = (trained.training.stop_reason == "stopped"
-               or callbacks.stop_event is not None and callbacks.stop_event.is_set())
-    save_result(store, run_id, task, trained, result, "stopped" if stopped else "finished")
-    return result
 
 
 def _failed(store: RunStore, run_id: str, error: BaseException) -> None:
@@ -148,14 +168,22 @@ def _failed(store: RunStore, run_id: str, error: BaseException) -> None:
 def save_result(store: RunStore, run_id: str, task: Task, trained, result, status: str) -> None:
     """A trained model and its result into the run: the weights it holds, its files, its scores
     and the final status (also how an imported bundle is written)."""
+    for file_name, content in task.result_files(result).items():
+        store.write_bytes(run_id, file_name, content)
+    save_trained(store, run_id, trained, status, trained.training.message, task.summary(result))
+
+
+def save_trained(store: RunStore, run_id: str, trained, status: str, message: str,
+                 metrics: dict) -> None:
+    """A trained model into the run (its files and the weights it holds) and the run's end:
+    its status, ``message``, ``metrics`` and the settings as trained ("auto" resolved)."""
     training = trained.training
-    # What the result holds, whatever happened: the settings as trained ("auto" resolved).
-    for file_name, content in {**trained.files(), **task.result_files(result)}.items():
+    for file_name, content in trained.files().items():
         store.write_bytes(run_id, file_name, content)
     store.write_bytes(run_id, WEIGHTS, weights_bytes(trained.model, training.kept_epoch))
     for name in ONNX_FILES:  # an export of earlier weights no longer matches these
         (store.run_dir(run_id) / name).unlink(missing_ok=True)
-    store.finish(run_id, status, training.message, metrics=task.summary(result),
+    store.finish(run_id, status, message, metrics=metrics,
                  best_epoch=training.best_epoch or None,
                  best_val_loss=_finite(training.best_val_loss), seconds=training.seconds,
                  config=asdict(trained.config))

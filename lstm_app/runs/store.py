@@ -42,7 +42,8 @@ from ..training.trainer import EpochRecord, valid_scores
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
 DB_NAME = "runs.sqlite3"
-ADDED_COLUMNS = {"owner": "TEXT", "shared": "INTEGER NOT NULL DEFAULT 0", "share_token": "TEXT"}
+ADDED_COLUMNS = {"owner": "TEXT", "shared": "INTEGER NOT NULL DEFAULT 0", "share_token": "TEXT",
+                 "study": "TEXT", "trial": "INTEGER"}
 ORPHAN_GRACE = 30.0  # seconds a run of this process may wait for its job to be queued
 MAX_NAME_CHARS = 200     # a run's name and its data's name
 MAX_NOTE_CHARS = 10_000  # a run's note
@@ -71,7 +72,9 @@ CREATE TABLE IF NOT EXISTS runs (
     parent TEXT,                        -- the run this one continued (Train more)
     owner TEXT,                         -- who trained it, with sign-in; NULL without
     shared INTEGER NOT NULL DEFAULT 0,  -- 1: shared with everyone signed in
-    share_token TEXT                    -- an unguessable token that opens it by link
+    share_token TEXT,                   -- an unguessable token that opens it by link
+    study TEXT,                         -- the auto-tune study it is a trial of, if any
+    trial INTEGER                       -- its trial's number in that study
 );
 CREATE TABLE IF NOT EXISTS epochs (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -125,6 +128,8 @@ class Run:
     owner: str | None = None
     shared: bool = False
     share_token: str | None = None
+    study: str | None = None
+    trial: int | None = None
 
 
 class StoreError(ValueError):
@@ -209,6 +214,19 @@ class RunStore:
                  os.getpid(), socket.gethostname(), parent, owner))
         self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
         return run_id
+
+    def link(self, run_id: str, study: str, trial: int) -> None:
+        """The run is trial ``trial`` of the auto-tune study ``study``."""
+        with self._db() as db:
+            db.execute("UPDATE runs SET study = ?, trial = ? WHERE id = ?",
+                       (study, trial, run_id))
+
+    def trials_of(self, study: str) -> list[Run]:
+        """The runs of a study's trials (those recorded in this store), by trial number."""
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM runs WHERE study = ? ORDER BY trial",
+                              (study,)).fetchall()
+        return [_run(r) for r in rows]
 
     def claim(self, run_id: str) -> None:
         """The process that trains the run (a worker, not the page that created it) takes it over,

@@ -97,6 +97,14 @@ def resolve_window(series: SeriesData, config: ForecastConfig) -> tuple[int, int
     return int(lookback), int(horizon)
 
 
+def longest_lookback(series: SeriesData, config: ForecastConfig) -> int:
+    """The longest lookback an auto-tune tries: as long as "auto" could choose, so that at least
+    as many training windows remain as the lookback is long."""
+    n = len(series.frame)
+    train_rows = n * (1 - _fraction(config.val_size, n) - _fraction(config.test_size, n))
+    return int(max(2, (train_rows - int(config.horizon)) // 2))
+
+
 def resolve(series: SeriesData, config: ForecastConfig) -> ForecastConfig:
     """The config as it trains on ``series``: numbers for "auto" (named in ``suggested``) and the
     series' own columns."""

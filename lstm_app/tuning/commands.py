@@ -1,0 +1,237 @@
+"""``python -m lstm_app tune DATA [--task forecast|text|classify] --trials N --minutes M
+[--storage URL] [--study NAME]``: an auto-tune from the command line.
+
+Any setting of the task's own command may follow (``--horizon 12``, ``--id-col store``,
+``--epochs 30``); they are the starting settings, the first trial's. Without DATA, ``--study
+NAME`` joins a study whose data is in this run store (a worker on a second machine names the
+same PostgreSQL ``--storage`` and gives the data file). A line is printed as each trial ends;
+then the trials, best first, the verdict, and the best settings as options to train with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from ..argparse_words import Parser
+from ..cli_options import add_settings, given_settings, suggested_note
+from ..cli_progress import with_progress
+from ..i18n import N_, tr, trn
+from ..quoting import printable, rjust
+from ..runs.store import RunStore
+from ..tasks import task_named
+from .space import TUNED, rounded
+from .storage import check_study_name, database_url
+from .study import TrialRow, TuneLive, TuneResult, study_data, tune
+
+TASK_CHOICES = ("forecast", "text", "classify")
+STATE_WORDS = {"queued": N_("queued"), "running": N_("running"), "done": N_("done"),
+               "pruned": N_("pruned"), "stopped": N_("stopped"), "failed": N_("failed")}
+SUGGESTED = {"forecast": ("hidden_size", "lookback", "horizon"),
+             "text": ("hidden_size", "num_layers", "seq_len", "embedding_dim", "epochs")}
+
+
+def add_tune_command(commands) -> None:
+    t = commands.add_parser(
+        "tune", help=tr("auto-tune a task's settings with Optuna (each trial is a saved run)"),
+        description=tr("Search the settings that matter (lookback, hidden units, layers, "
+                       "dropout, learning rate, cell; reading both ways for a classifier) with "
+                       "Optuna's TPE sampler, pruning trials that fall behind. The first trial "
+                       "is the starting settings; every trial is scored on the validation span "
+                       "only."),
+        epilog=tr("Any setting of the task's own command may follow as the starting settings "
+                  "(for example {example}; see {command}).",
+                  example="--horizon 12 --id-col store --epochs 30",
+                  command="python -m lstm_app forecast --help"))
+    t.add_argument("data", nargs="?", help=tr(
+        "the data file (a CSV series, a text, labelled texts); left out, {option} joins a "
+        "study whose trials are in this run store", option="--study"))
+    t.add_argument("--task", choices=TASK_CHOICES, default="forecast",
+                   help=tr("what to tune (default: {default})", default="forecast"))
+    t.add_argument("--trials", type=int, default=20, metavar="N",
+                   help=tr("trials to run at most (default: {default})", default=20))
+    t.add_argument("--minutes", type=float, default=10.0, metavar="M",
+                   help=tr("minutes to run at most (default: {default})", default=10))
+    t.add_argument("--storage", metavar="URL", help=tr(
+        "the study's database, such as postgresql://user:password@host/database, which "
+        "workers on other machines share (default: the run store's database)"))
+    t.add_argument("--study", metavar="NAME", help=tr(
+        "the study's name: a new study, or one to join (default: the data's name and the time)"))
+    t.add_argument("--report", type=Path, help=tr("write the study's trials and result here (JSON)"))
+    t.add_argument("--quiet", action="store_true", help=tr("no line per trial"))
+
+
+def _settings_parser(task: str):
+    """The task's own settings as options (the forecast command's, the text command's, …)."""
+    table = task_named(task).settings
+    parser = Parser(prog="python -m lstm_app tune", add_help=False)
+    add_settings(parser, table, task_named(task).config(), SUGGESTED.get(task, ()))
+    return parser, table
+
+
+def run_tune_command(args: argparse.Namespace, rest: list[str]) -> int:
+    if not 1 <= args.trials <= 1000:
+        raise ValueError(tr("{option} must be a whole number from 1 to 1,000.",
+                            option="--trials"))
+    if not 0.1 <= args.minutes <= 1440:
+        raise ValueError(tr("{option} must be a number of minutes from 0.1 to 1,440.",
+                            option="--minutes"))
+    parser, table = _settings_parser(args.task)
+    given = given_settings(parser.parse_args(rest), table)
+    store = RunStore()
+    database_url(store.home, args.storage)  # a bad address is said before the data is read
+    if args.study:
+        check_study_name(args.study)
+    if args.data is None:
+        if not args.study:
+            raise ValueError(tr("Give the data file to tune, or {option} NAME to join a study.",
+                                option="--study"))
+        task, data, data_name = study_data(args.study, args.storage, store.home)
+        config = task_named(task).config()  # the study's own starting settings are used
+        if rest:
+            print(tr("note: a study that is joined trains with its own starting settings; the "
+                     "options given are not used."), file=sys.stderr)
+    else:
+        task, data, config, data_name = _load(args.task, args.data, given)
+    printer = _TrialPrinter(args.quiet)
+    result = with_progress(True, lambda callbacks: tune(
+        replace(callbacks, on_live=printer), home=store.home, task_name=task, data=data,
+        config=config, data_name=data_name, trials=args.trials, minutes=args.minutes,
+        storage=args.storage, study_name=args.study, seed=None if args.data is None else 0))
+    printer(result)
+    print(trials_table(result))
+    print(result.verdict)
+    if result.best is not None and not (result.start and result.best.number ==
+                                        result.start.number):
+        options = " ".join(as_options(rounded(result.best.params)))
+        print(tr("Best settings: {options}", options=options))
+        command = task if task != "panel" else "forecast"
+        print(tr("Train with them: {command}", command=f"python -m lstm_app {command} DATA "
+                                                        f"{options}"))
+    print(tr("The trials are saved as runs in {home} (study {study}).", home=store.home,
+             study=printable(result.study)))
+    if args.report:
+        args.report.write_text(json.dumps(study_report(result), indent=2, ensure_ascii=False,
+                                          default=str), encoding="utf-8")
+        print(tr("Report written to {path}", path=args.report))
+    return 0
+
+
+def _load(task: str, path: str, given: dict):
+    """The data and the starting settings (suggested for it where not given), as the task's
+    own command reads them, notices on stderr."""
+    note = lambda text: print(tr("note: {notice}", notice=printable(text)), file=sys.stderr)
+    if task == "forecast":
+        from ..series.loading import load_series
+        from ..series.panel import load_panel
+        from ..series.sizing import suggested_config
+
+        columns = task_named("forecast").config(**given)
+        if columns.panel:
+            data = load_panel(path, layout="wide" if columns.wide else "long",
+                              id_cols=columns.id_col or None, time_col=columns.time_col,
+                              value_col=columns.value_col, covariates=columns.covariates)
+            task = "panel"
+        else:
+            data = load_series(path, time_col=columns.time_col, value_col=columns.value_col,
+                               covariates=columns.covariates)
+        for notice in data.notices:
+            note(notice)
+        return task, data, suggested_config(data, given), Path(path).name
+    if task == "text":
+        from ..text.corpus import read_text
+        from ..text.sizing import suggested_config
+
+        text, notices = read_text(path)
+        for notice in notices:
+            note(notice)
+        config = suggested_note(suggested_config(text, given), task_named("text"),
+                                N_("note: suggested for this text's size: {settings}"))
+        return task, text, config, Path(path).name
+    from ..classify.labelled import load_labelled
+
+    config = task_named("classify").config(**given)
+    data = load_labelled(Path(path), text_col=config.text_col, label_col=config.label_col)
+    return task, data, config, data.name
+
+
+def as_options(params: dict) -> list[str]:
+    """Settings as the options that give them: ``--hidden-size 64``, ``--no-bidirectional``."""
+    options = []
+    for name, value in params.items():
+        flag = name.replace("_", "-")
+        if isinstance(value, bool):
+            options.append(f"--{flag}" if value else f"--no-{flag}")
+        else:
+            options.append(f"--{flag} {value:g}" if isinstance(value, float)
+                           else f"--{flag} {value}")
+    return options
+
+
+class _TrialPrinter:
+    """A line on stdout as each trial ends (the live view says which have)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet, self.shown = quiet, set()
+
+    def __call__(self, live: TuneLive | TuneResult) -> None:
+        for row in live.trials:
+            if row.state in ("queued", "running") or row.number in self.shown:
+                continue
+            self.shown.add(row.number)
+            if not self.quiet:
+                print(trial_line(row), flush=True)
+
+
+def trial_line(row: TrialRow) -> str:
+    value = tr("n/a") if row.value is None else f"{row.value:.4g}"
+    line = trn("trial {number}: validation loss {value} ({state}, {count} epoch) {options}",
+               "trial {number}: validation loss {value} ({state}, {count} epochs) {options}",
+               row.epochs, number=row.number, value=value, state=tr(STATE_WORDS[row.state]),
+               options=" ".join(as_options(rounded(row.params))))
+    if row.state == "failed" and row.message:
+        line += "\n  " + printable(row.message)
+    return line
+
+
+def trials_table(result: TuneResult, rows: int = 10) -> str:
+    """The best ``rows`` trials (and the starting settings'), lowest validation loss first."""
+    scored = sorted((t for t in result.trials if t.value is not None and t.state == "done"),
+                    key=lambda t: t.value)
+    shown = scored[:rows] + [t for t in scored[rows:] if t.start]
+    names = TUNED[result.task]
+    widths = [max(len(n), 8) for n in names]
+    header = (rjust(tr("trial"), 6) + "  " + rjust(tr("validation loss"), 16) + "  "
+              + "  ".join(rjust(n, w) for n, w in zip(names, widths)))
+    lines = [header]
+    for t in shown:
+        mark = "*" if t.start else " "
+        values = "  ".join(rjust(_value(t.params.get(n)), w) for n, w in zip(names, widths))
+        lines.append(f"{t.number:>5}{mark}  {t.value:>16.4g}  {values}")
+    if any(t.start for t in shown):
+        lines.append(tr("* the starting settings"))
+    return "\n".join(lines)
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return tr("true") if value else tr("false")
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def study_report(result: TuneResult) -> dict:
+    """The study as JSON: what was searched, every trial, the verdict and the best settings."""
+    return {"study": result.study, "task": result.task, "storage": result.storage,
+            "verdict": result.verdict, "seconds": round(result.seconds, 1),
+            "stopped": result.stopped, "improvement": result.improvement,
+            "best_trial": None if result.best is None else result.best.number,
+            "start_trial": None if result.start is None else result.start.number,
+            "best_settings": None if result.best is None else rounded(result.best.params),
+            "space": [d.to_dict() for d in result.space],
+            "trials": [{"number": t.number, "state": t.state, "val_loss": t.value,
+                        "epochs": t.epochs, "seconds": t.seconds, "run_id": t.run_id,
+                        "start": t.start, "settings": t.params, "message": t.message}
+                       for t in result.trials]}

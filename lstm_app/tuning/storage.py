@@ -1,0 +1,77 @@
+"""Where a study lives: in the run store's database, unless another is named.
+
+With nothing configured that is the run store's SQLite file (``runs.sqlite3`` beside the runs,
+Optuna's tables next to the runs table); with ``LSTM_APP_DATABASE_URL`` (a shared run store in
+PostgreSQL) it is that database; ``--storage URL`` on the command line names any other. Workers
+on other machines join a study by naming the same PostgreSQL database and the study's name.
+
+Optuna is imported here, when a study is opened, never when the app starts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from ..i18n import tr
+
+DATABASE_URL_VARIABLE = "LSTM_APP_DATABASE_URL"
+MAX_STUDY_NAME = 100
+
+
+def database_url(home: Path, url: str | None = None) -> str:
+    """The SQLAlchemy address of the study's database: ``url`` if given, else the shared run
+    store's (``LSTM_APP_DATABASE_URL``), else the local run store's SQLite file. A PostgreSQL
+    address without a driver gets psycopg (version 3), the one LSTM Studio installs."""
+    url = (url or os.environ.get(DATABASE_URL_VARIABLE) or "").strip()
+    if not url:
+        return f"sqlite:///{Path(home).resolve() / 'runs.sqlite3'}"
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme in ("postgres", "postgresql"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if scheme.startswith("postgresql+") or scheme == "sqlite":
+        return url
+    raise ValueError(tr("The study's storage must be a PostgreSQL address "
+                        "(postgresql://user:password@host/database) or a SQLite file "
+                        "(sqlite:///path/runs.sqlite3); {url} is neither.", url=shown_url(url)))
+
+
+def shown_url(url: str) -> str:
+    """``url`` with its password hidden, as it may be printed or shown."""
+    try:
+        parts = urlsplit(url)
+        if parts.password:
+            netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
+            return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "(an address that cannot be read)"
+    return url
+
+
+def check_study_name(name: str) -> str:
+    """A study's name as given, trimmed, or a ValueError that says what a name may hold."""
+    name = (name or "").strip()
+    if not name or len(name) > MAX_STUDY_NAME or not re.fullmatch(r"[^\x00-\x1f\x7f]+", name):
+        raise ValueError(tr("A study's name must be 1 to {limit} characters long, without line "
+                            "breaks or control characters.", limit=MAX_STUDY_NAME))
+    return name
+
+
+def open_storage(url: str):
+    """Optuna's storage for ``url`` (a SQLAlchemy address from ``database_url``), or a ValueError
+    that says the database cannot be reached and what to check."""
+    import optuna
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        engine["connect_args"] = {"timeout": 30}  # the run store writes to the same file
+    try:
+        return optuna.storages.RDBStorage(url, engine_kwargs=engine)
+    except (SQLAlchemyError, OSError, ImportError) as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+        raise ValueError(tr("The study's database at {url} cannot be opened ({reason}); check "
+                            "the address, that the server runs, and the password.",
+                            url=shown_url(url), reason=reason)) from None

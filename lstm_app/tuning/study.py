@@ -1,0 +1,360 @@
+"""An auto-tune: Optuna's TPE sampler over the settings that matter, median pruning after each
+epoch, every trial a run in the store.
+
+``tune(callbacks, home=…, task_name=…, data=…, config=…)`` runs trials one after another until
+it has run ``trials`` of them, its ``minutes`` are up, or ``callbacks.stop_event`` is set (Stop
+ends the trial in progress and keeps every trial that finished). It has the job queue's task
+signature (``callbacks`` first, the rest by keyword), so the page runs it in a worker process
+like a training; ``callbacks.on_live`` gets a ``TuneLive`` after every epoch (at most once a
+second) and every trial; it returns a ``TuneResult``.
+
+The first trial of a new study is the starting settings (the form's, resolved for the data):
+the one every other trial is measured against. A trial's score is its best validation loss, the
+same number early stopping watches; the test span is never looked at. A trial that is worse
+than the median of the earlier trials at the same epoch is pruned (after the first three
+trials, from its third epoch on). A study is kept in a database (``storage.py``) with what it tunes: the
+task, the data's fingerprint, the starting settings and the search space, so that a worker that
+joins it by name (from another machine, with a PostgreSQL storage) tunes exactly the same
+thing; its trials' runs are recorded in that worker's run store.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+import time
+import warnings
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from ..i18n import tr
+from ..runs.recording import data_fingerprint, record_fit, save_trained, start_run
+from ..runs.store import RunStore
+from ..tasks import task_named
+from ..training.trainer import Callbacks, Progress
+from .space import Dimension, TUNED, rounded, search_space, starting_params, suggest, with_params
+from .storage import check_study_name, database_url, open_storage, shown_url
+
+log = logging.getLogger(__name__)
+LIVE_SECONDS = 1.0       # the live view at most this often within a trial
+PRUNE_AFTER_TRIALS = 3   # trials that finish before any is pruned
+PRUNE_AFTER_EPOCHS = 3   # a trial is first judged at this epoch
+RANDOM_TRIALS = 5        # trials sampled at random before TPE models the good ones
+STATES = ("queued", "running", "done", "pruned", "stopped", "failed")
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    """One trial as the trials table shows it."""
+
+    number: int
+    state: str                 # one of STATES
+    value: float | None        # its best validation loss so far
+    params: dict               # the tuned settings' values
+    epochs: int                # epochs scored so far
+    seconds: float | None
+    run_id: str | None         # its run in the store of the worker that ran it
+    start: bool = False        # the starting settings
+    message: str = ""          # why it failed, in a sentence
+
+
+@dataclass(frozen=True)
+class TuneLive:
+    """What the page draws while the study runs."""
+
+    study: str
+    task: str
+    trials: tuple[TrialRow, ...]
+    space: tuple[Dimension, ...]
+    elapsed: float
+    minutes: float
+    planned: int               # trials this worker runs at most
+
+
+@dataclass(frozen=True)
+class TuneResult:
+    study: str
+    task: str
+    storage: str               # where the study is kept, its password hidden
+    trials: tuple[TrialRow, ...]
+    space: tuple[Dimension, ...]
+    start_config: Any          # the settings it started from, resolved
+    best: TrialRow | None
+    start: TrialRow | None     # the starting settings' trial, if it finished
+    stopped: bool
+    seconds: float
+
+    @property
+    def best_config(self) -> Any:
+        return (None if self.best is None
+                else with_params(self.start_config, rounded(self.best.params)))
+
+    @property
+    def improvement(self) -> float | None:
+        """How much lower the best validation loss is than the starting settings', as a share."""
+        if self.best is None or self.start is None or not self.start.value:
+            return None
+        return (self.start.value - self.best.value) / self.start.value
+
+    @property
+    def verdict(self) -> str:
+        done = sum(t.state == "done" for t in self.trials)
+        pruned = sum(t.state == "pruned" for t in self.trials)
+        counts = tr("Trials: {done} finished, {pruned} pruned.", done=done, pruned=pruned)
+        if self.best is None:
+            return tr("No trial finished, so there are no tuned settings yet; give the study "
+                      "more time or more trials.")
+        values = dict(trial=self.best.number, best=f"{self.best.value:.4g}")
+        if self.start is None:
+            return tr("Trial {trial}'s settings reach the lowest validation loss, {best}; the "
+                      "starting settings did not finish, so there is nothing to compare them "
+                      "with.", **values) + " " + counts
+        if self.best.number == self.start.number or not self.improvement:
+            return tr("No trial beat the starting settings (validation loss {start}): keep "
+                      "them.", start=f"{self.start.value:.4g}") + " " + counts
+        return tr("Trial {trial}'s settings reach a validation loss of {best}, {share:.0%} "
+                  "lower than the starting settings' {start} (on the validation span; the "
+                  "test span was never looked at).", **values, share=self.improvement,
+                  start=f"{self.start.value:.4g}") + " " + counts
+
+
+def _optuna():
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    return optuna
+
+
+def default_study_name(data_name: str, task: str) -> str:
+    """``airline_passengers-forecast-20261203-164237``: one word, to type after ``--study``."""
+    stem = "_".join(data_name.rsplit(".", 1)[0].split())[:60] or task
+    return f"{stem}-{task}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+def open_study(storage: str, name: str, seed: int | None = None):
+    """The study ``name`` in ``storage`` (a SQLAlchemy address), made if it is new."""
+    optuna = _optuna()
+    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=RANDOM_TRIALS,
+                                         multivariate=True)
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=PRUNE_AFTER_TRIALS,
+                                         n_warmup_steps=PRUNE_AFTER_EPOCHS)
+    return optuna.create_study(storage=open_storage(storage), study_name=name,
+                               direction="minimize", sampler=sampler, pruner=pruner,
+                               load_if_exists=True)
+
+
+def _lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
+    if task_name == "forecast":
+        from ..series.pipeline import longest_lookback
+        return longest_lookback(data, base)
+    if task_name == "panel":  # judged on the typical series: longer would drop short ones
+        return int(base.lookback)
+    return None
+
+
+def _describe(study, task_name: str, data: Any, base: Any, data_name: str,
+              fingerprint: str) -> tuple[Any, list[Dimension]]:
+    """The study's starting settings and space: stored when it is new (with its first trial,
+    the starting settings), read back when it is joined (checked to tune the same data)."""
+    attrs = study.user_attrs
+    task = task_named(task_name)
+    if "task" not in attrs:
+        space = search_space(task_name, base, _lookback_limit(task_name, data, base))
+        study.set_user_attr("task", task_name)
+        study.set_user_attr("data_hash", fingerprint)
+        study.set_user_attr("data_name", data_name)
+        study.set_user_attr("config", json.loads(json.dumps(asdict(base), default=str)))
+        study.set_user_attr("space", [d.to_dict() for d in space])
+        study.enqueue_trial(starting_params(base, space), user_attrs={"start": True})
+        return base, space
+    if attrs["task"] != task_name or attrs.get("data_hash") != fingerprint:
+        raise ValueError(tr("The study {study} tunes a {task} model on other data ({data}); "
+                            "give it that data, or choose another study name.",
+                            study=f"'{study.study_name}'", task=attrs["task"],
+                            data=f"'{attrs.get('data_name', '?')}'"))
+    base = task.config(**attrs["config"])
+    return base, [Dimension.from_dict(row) for row in attrs["space"]]
+
+
+def study_data(study_name: str, storage: str | None, home) -> tuple[str, Any, str]:
+    """A study's task, data and data name, for a worker that joins it without the data file:
+    read from the run of one of its trials in this run store."""
+    from ..runs.recording import load_run
+
+    url = database_url(RunStore(home).home, storage)
+    optuna = _optuna()
+    try:
+        study = optuna.load_study(study_name=study_name, storage=open_storage(url))
+    except KeyError:
+        raise ValueError(tr("There is no study {study} in {storage}; check its name, or give "
+                            "the data to start it.", study=f"'{study_name}'",
+                            storage=shown_url(url))) from None
+    store = RunStore(home)
+    for trial in study.get_trials(deepcopy=False):
+        run_id = trial.user_attrs.get("run_id")
+        if run_id and store.get(run_id) is not None:
+            task, _, data = load_run(store, run_id)
+            return task.name, data, study.user_attrs.get("data_name", "data")
+    raise ValueError(tr("The data of study {study} is in another run store; give the data "
+                        "file too: {command}.", study=f"'{study_name}'",
+                        command="python -m lstm_app tune DATA --study NAME --storage URL"))
+
+
+def tune(callbacks: Callbacks = Callbacks(), *, home, task_name: str, data: Any, config: Any,
+         data_name: str, trials: int = 20, minutes: float = 10.0, storage: str | None = None,
+         study_name: str | None = None, owner: str | None = None,
+         seed: int | None = 0) -> TuneResult:
+    """Run an auto-tune (see the module docstring); ``seed`` makes the sampler's choices repeat
+    (None for a worker that joins a study, so that it does not try the same settings)."""
+    task = task_named(task_name)
+    store = RunStore(home)
+    url = database_url(store.home, storage)
+    name = check_study_name(study_name or default_study_name(data_name, task_name))
+    started = time.monotonic()
+    deadline = started + minutes * 60
+    study = open_study(url, name, seed)
+    base, space = _describe(study, task_name, data, task.resolve(data, config), data_name,
+                            data_fingerprint(task, data))
+    stop = callbacks.stop_event or threading.Event()
+    live = _Live(study, task_name, space, started, minutes, trials, callbacks)
+    for _ in range(trials):
+        if stop.is_set() or time.monotonic() >= deadline:
+            break
+        _trial(study, store, task, data, base, space, data_name, owner, deadline, callbacks,
+               live)
+    ran = study.get_trials(deepcopy=False)
+    rows = tuple(_row(t) for t in ran)
+    done = [r for r in rows if r.state == "done" and r.value is not None]
+    best = min(done, key=lambda r: r.value) if done else None
+    start = next((r for r in done if r.start), None)
+    return TuneResult(name, task_name, shown_url(url), rows, tuple(space), base, best, start,
+                      stop.is_set(), time.monotonic() - started)
+
+
+class _Live:
+    """The live view, sent after each trial and at most every ``LIVE_SECONDS`` within one."""
+
+    def __init__(self, study, task_name, space, started, minutes, planned, callbacks):
+        self.study, self.task_name, self.space = study, task_name, tuple(space)
+        self.started, self.minutes, self.planned = started, minutes, planned
+        self.on_live = callbacks.on_live
+        self.last = 0.0
+
+    def send(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.on_live is None or not force and now - self.last < LIVE_SECONDS:
+            return
+        self.last = now
+        rows = tuple(_row(t) for t in self.study.get_trials(deepcopy=False))
+        self.on_live(TuneLive(self.study.study_name, self.task_name, rows, self.space,
+                              now - self.started, self.minutes, self.planned))
+
+
+def _trial(study, store, task, data, base, space, data_name, owner, deadline, callbacks,
+           live: _Live) -> None:
+    optuna = _optuna()
+    trial = study.ask()
+    params = suggest(trial, space)
+    try:
+        config = with_params(base, params)
+    except ValueError as error:  # a combination the config refuses
+        _fail(study, trial, str(error))
+        return
+    run_id = start_run(store, task.name, data, config, f"{study.study_name} · trial "
+                       f"{trial.number}", data_name, owner=owner)
+    store.link(run_id, study.study_name, trial.number)
+    trial.set_user_attr("run_id", run_id)
+    ending = _Ending(trial, callbacks, deadline, live)
+    live.send(force=True)
+    try:
+        trained = record_fit(store, run_id, task, data, config,
+                             Callbacks(on_progress=ending.progress, stop_event=ending.event))
+    except ValueError as error:  # these settings cannot train on this data: the next may
+        _fail(study, trial, str(error))
+        live.send(force=True)
+        return
+    except BaseException:
+        _fail(study, trial, "")
+        raise
+    training = trained.training
+    value = training.best_val_loss if math.isfinite(training.best_val_loss) else None
+    message = training.message
+    if value is None:
+        status, state = "failed", optuna.trial.TrialState.FAIL
+    elif ending.reason == "pruned":
+        status, state = "stopped", optuna.trial.TrialState.PRUNED
+        message = tr("The auto-tune pruned this trial after epoch {epoch}: its validation loss "
+                     "was worse than the median of the earlier trials at that epoch.",
+                     epoch=training.history[-1].epoch)
+    elif ending.reason == "stopped":
+        status, state = "stopped", optuna.trial.TrialState.FAIL
+    else:
+        status, state = "finished", optuna.trial.TrialState.COMPLETE
+        if ending.reason == "time":
+            message = message + " " + tr("The auto-tune's time ran out during this trial.")
+    save_trained(store, run_id, trained, status, message,
+                 {"val_loss": value, "study": study.study_name, "trial": trial.number})
+    trial.set_user_attr("ending", ending.reason or status)
+    trial.set_user_attr("message", message)
+    if state == optuna.trial.TrialState.COMPLETE:
+        study.tell(trial, value)
+    else:
+        study.tell(trial, state=state)
+    live.send(force=True)
+
+
+def _fail(study, trial, message: str) -> None:
+    optuna = _optuna()
+    trial.set_user_attr("message", message)
+    study.tell(trial, state=optuna.trial.TrialState.FAIL)
+
+
+class _Ending:
+    """A trial's own stop event, set by the study's Stop, its time running out, or pruning; the
+    reason is kept (None: it trained to its end)."""
+
+    def __init__(self, trial, callbacks: Callbacks, deadline: float, live: _Live):
+        self.trial, self.outer, self.deadline, self.live = trial, callbacks, deadline, live
+        self.event = threading.Event()
+        self.reason: str | None = None
+
+    def _end(self, reason: str) -> None:
+        if self.reason is None:
+            self.reason = reason
+        self.event.set()
+
+    def progress(self, p: Progress) -> None:
+        if self.outer.stop_event is not None and self.outer.stop_event.is_set():
+            self._end("stopped")
+        elif time.monotonic() >= self.deadline:
+            self._end("time")
+        record = p.record
+        if record is not None and record.val_loss is not None and self.reason is None:
+            self.trial.report(record.val_loss, record.epoch)
+            if self.trial.should_prune():
+                self._end("pruned")
+            self.live.send()
+        if self.outer.on_progress is not None:
+            self.outer.on_progress(p)
+
+
+def _row(trial) -> TrialRow:
+    """A trial as the table shows it (Optuna's ``FrozenTrial``)."""
+    state = trial.state.name
+    ending = trial.user_attrs.get("ending")
+    shown = {"WAITING": "queued", "RUNNING": "running", "COMPLETE": "done",
+             "PRUNED": "pruned"}.get(state, "stopped" if ending == "stopped" else "failed")
+    losses = [v for v in trial.intermediate_values.values() if v is not None and math.isfinite(v)]
+    value = trial.value if state == "COMPLETE" else (min(losses) if losses else None)
+    seconds = ((trial.datetime_complete or datetime.now()) - trial.datetime_start
+               ).total_seconds() if trial.datetime_start else None
+    return TrialRow(trial.number, shown, value, dict(trial.params), len(losses), seconds,
+                    trial.user_attrs.get("run_id"), bool(trial.user_attrs.get("start")),
+                    str(trial.user_attrs.get("message", ""))[:500])
+
+
+__all__ = ["TUNED", "TrialRow", "TuneLive", "TuneResult", "tune", "open_study", "study_data"]

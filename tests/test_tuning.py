@@ -1,0 +1,211 @@
+"""Auto-tune: the search space, a study's trials as runs, pruning, Stop, the time budget, joining
+a study, and the ``tune`` command."""
+
+import json
+import threading
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_app.cli import main as cli_main
+from lstm_app.runs.store import RunStore
+from lstm_app.series.loading import load_series
+from lstm_app.series.settings import ForecastConfig
+from lstm_app.tasks import task_named
+from lstm_app.training.trainer import Callbacks
+from lstm_app.tuning import study as study_module
+from lstm_app.tuning.space import rounded, search_space, with_params
+from lstm_app.tuning.storage import database_url, shown_url
+from lstm_app.tuning.study import tune
+
+FAST = dict(epochs=4, hidden_size=8, batch_size=16, statistical_seconds=0, patience=0)
+
+
+@pytest.fixture
+def series_csv(tmp_path):
+    t = np.arange(150)
+    values = 10 + np.sin(2 * np.pi * t / 12) * 3 + np.random.default_rng(0).normal(0, 0.3, 150)
+    path = tmp_path / "sine.csv"
+    pd.DataFrame({"month": pd.date_range("2000-01", periods=150, freq="MS"),
+                  "sales": values}).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def series(series_csv):
+    return load_series(series_csv)
+
+
+def _tune(home, series, trials=3, **kwargs):
+    config = ForecastConfig(**{**FAST, **kwargs.pop("config", {})})
+    return tune(kwargs.pop("callbacks", Callbacks()), home=home, task_name="forecast",
+                data=series, config=config, data_name="sine.csv", trials=trials,
+                minutes=kwargs.pop("minutes", 5), **kwargs)
+
+
+def test_the_space_holds_the_starting_settings_even_outside_its_usual_ranges(series):
+    base = task_named("forecast").resolve(series, ForecastConfig(
+        hidden_size=1024, dropout=0.12, cell="peephole", lr=0.5))
+    space = {d.name: d for d in search_space("forecast", base, 40)}
+    assert set(space) == {"lookback", "hidden_size", "num_layers", "dropout", "lr", "cell"}
+    assert space["hidden_size"].high == 1024 and space["lr"].high == 0.5
+    assert space["cell"].choices == ("lstm", "gru", "peephole")
+    assert space["dropout"].step is None  # 0.12 is off the 0.05 grid
+    assert space["lookback"].low <= base.lookback <= space["lookback"].high <= 40
+    classify = {d.name for d in search_space("classify", task_named("classify").config())}
+    assert "bidirectional" in classify and "lookback" not in classify
+
+
+def test_settings_are_rounded_for_people_and_applied_through_the_config():
+    assert rounded({"lr": 0.0034269762466825095, "dropout": 0.35000000000000003,
+                    "hidden_size": 94}) == {"lr": 0.00343, "dropout": 0.35, "hidden_size": 94}
+    config = with_params(ForecastConfig(suggested=("hidden_size", "horizon")),
+                         {"hidden_size": 64})
+    assert config.hidden_size == 64 and config.suggested == ("horizon",)
+    with pytest.raises(ValueError, match="Hidden units"):
+        with_params(ForecastConfig(), {"hidden_size": 0})
+
+
+def test_a_study_starts_from_the_given_settings_and_every_trial_is_a_linked_run(tmp_path,
+                                                                                 series):
+    lives = []
+    result = _tune(tmp_path, series, trials=3, study_name="first",
+                   callbacks=Callbacks(on_live=lives.append))
+    assert [t.number for t in result.trials] == [0, 1, 2]
+    start = result.trials[0]
+    assert start.start and start.params["hidden_size"] == 8 and start.params["lr"] == 0.003
+    assert result.start == start and result.best is not None
+    assert result.best.value == min(t.value for t in result.trials if t.state == "done")
+    runs = RunStore(tmp_path).trials_of("first")
+    assert [r.trial for r in runs] == [0, 1, 2]
+    assert {r.id for r in runs} == {t.run_id for t in result.trials}
+    for run, row in zip(runs, result.trials):
+        assert run.status == "finished" and run.metrics["val_loss"] == pytest.approx(row.value)
+        assert run.config["hidden_size"] == row.params["hidden_size"]
+        assert (tmp_path / "runs" / run.id / "weights.safetensors").exists()
+    assert lives and lives[-1].trials[-1].state == "done"
+    assert any(row.state == "running" for live in lives for row in live.trials)
+    assert "validation" in result.verdict and "test span was never looked at" in \
+        result.verdict or "No trial beat" in result.verdict
+    best = result.best_config
+    assert best.hidden_size == result.best.params["hidden_size"] and best.epochs == 4
+
+
+def test_a_pruned_trial_ends_early_and_its_run_says_why(tmp_path, series, monkeypatch):
+    import optuna
+
+    monkeypatch.setattr(study_module, "PRUNE_AFTER_TRIALS", 0)
+    monkeypatch.setattr(optuna.pruners, "MedianPruner",
+                        lambda **kw: optuna.pruners.ThresholdPruner(
+                            upper=1e-9, n_warmup_steps=kw["n_warmup_steps"]))
+    result = _tune(tmp_path, series, trials=2, study_name="pruned")
+    assert [t.state for t in result.trials] == ["pruned", "pruned"]
+    assert all(t.epochs == 3 for t in result.trials)  # judged from the third epoch on
+    assert result.best is None and "No trial finished" in result.verdict
+    run = RunStore(tmp_path).get(result.trials[0].run_id)
+    assert run.status == "stopped" and "pruned this trial after epoch 3" in run.message
+
+
+def test_stop_ends_the_study_and_keeps_what_finished(tmp_path, series):
+    stop = threading.Event()
+    seen = []
+
+    def on_live(live):
+        seen.append(live)
+        if any(t.state == "done" for t in live.trials) and any(
+                t.state == "running" and t.epochs >= 1 for t in live.trials):
+            stop.set()
+
+    result = _tune(tmp_path, series, trials=5, study_name="stopped",
+                   config=dict(epochs=30), callbacks=Callbacks(on_live=on_live,
+                                                               stop_event=stop))
+    assert result.stopped and len(result.trials) == 2
+    assert [t.state for t in result.trials] == ["done", "stopped"]
+    assert RunStore(tmp_path).get(result.trials[1].run_id).status == "stopped"
+    assert result.best.number == 0
+
+
+def test_the_time_budget_ends_the_trial_in_progress_as_done(tmp_path, series):
+    result = _tune(tmp_path, series, trials=5, study_name="timed", minutes=0.05,
+                   config=dict(epochs=5000))
+    assert len(result.trials) == 1 and result.trials[0].state == "done"
+    run = RunStore(tmp_path).get(result.trials[0].run_id)
+    assert "time ran out" in run.message and run.best_epoch >= 1
+
+
+def test_a_study_is_joined_by_name_and_refuses_other_data(tmp_path, series, series_csv):
+    _tune(tmp_path, series, trials=1, study_name="shared")
+    again = _tune(tmp_path, series, trials=1, study_name="shared",
+                  config=dict(hidden_size=100))  # the study's own starting settings win
+    assert [t.number for t in again.trials] == [0, 1]
+    assert sum(t.start for t in again.trials) == 1
+    assert again.start_config.hidden_size == 8
+    other = load_series(series_csv)
+    other.frame.iloc[0, 0] += 1
+    with pytest.raises(ValueError, match="other data"):
+        _tune(tmp_path, other, trials=1, study_name="shared")
+
+
+def test_storage_addresses(tmp_path):
+    assert database_url(tmp_path).startswith("sqlite:///") and \
+        database_url(tmp_path).endswith("runs.sqlite3")
+    assert database_url(tmp_path, "postgresql://u:pw@h/db") == "postgresql+psycopg://u:pw@h/db"
+    assert shown_url("postgresql+psycopg://u:secret@h/db") == "postgresql+psycopg://u:***@h/db"
+    with pytest.raises(ValueError, match="PostgreSQL address"):
+        database_url(tmp_path, "mysql://u@h/db")
+
+
+def test_the_tune_command_prints_each_trial_the_best_settings_and_a_report(
+        tmp_path, series_csv, capsys, monkeypatch):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    report = tmp_path / "study.json"
+    code = cli_main(["tune", str(series_csv), "--trials", "3", "--minutes", "5", "--study",
+                     "cli", "--report", str(report), "--epochs", "4", "--hidden-size", "8",
+                     "--statistical-seconds", "0", "--patience", "0"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.count("trial ") >= 3 and "validation loss" in out
+    assert "--hidden-size 8" in out.splitlines()[0]  # trial 0: the starting settings
+    assert "* the starting settings" in out and "saved as runs" in out
+    saved = json.loads(report.read_text())
+    assert saved["study"] == "cli" and len(saved["trials"]) == 3
+    assert saved["trials"][0]["start"] and saved["verdict"] in out
+    # A worker joins the study without the data: read from the run store.
+    code = cli_main(["tune", "--study", "cli", "--trials", "1", "--quiet"])
+    assert code == 0
+    assert len(RunStore(tmp_path / "home").trials_of("cli")) == 4
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["tune", "--trials", "0", "x.csv"], "--trials must be a whole number from 1"),
+    (["tune", "--study", "nobody"], "There is no study 'nobody'"),
+    (["tune", "DATA.csv", "--storage", "mysql://u@h/db"], "PostgreSQL address"),
+    (["tune"], "Give the data file to tune"),
+])
+def test_the_tune_command_refuses_bad_input_in_one_sentence(tmp_path, monkeypatch, capsys,
+                                                            argv, words):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "DATA.csv").write_text("a,b\n1,2\n")
+    assert cli_main(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_a_postgres_address_that_answers_nothing_is_one_sentence(tmp_path, series):
+    with pytest.raises(ValueError, match="cannot be opened") as error:
+        _tune(tmp_path, series, trials=1,
+              storage="postgresql://someone:hunter2@127.0.0.1:9/nothing")
+    assert "hunter2" not in str(error.value)
+
+
+def test_stop_before_any_trial_runs_none(tmp_path, series):
+    stop = threading.Event()
+    stop.set()
+    result = _tune(tmp_path, series, trials=3, study_name="none",
+                   callbacks=Callbacks(stop_event=stop))
+    # The starting settings were queued, not run.
+    assert [t.state for t in result.trials] == ["queued"] and result.best is None
+    assert replace(result, trials=()).verdict.startswith("No trial finished")
