@@ -15,6 +15,7 @@ from lstm_app.ui.navigation import use_app_navigation
 from lstm_app.ui.runs_session import attach_from_url, earlier_run, start_training
 from lstm_app.ui.session import current_job
 from lstm_app.ui.task_flow import finished_result, train_button, train_more
+from lstm_app.ui.tune_view import auto_tune
 
 use_app_navigation(__file__)
 attach_from_url(KEYS, "classify")  # a reload or a shared link shows its run again
@@ -40,6 +41,7 @@ if config is None:
 train_button(KEYS, lambda: start_training(KEYS, CLASSIFY, data, chosen.name, config),
              on_new_model=forget_tried, offer_at=offers,
              earlier=lambda: earlier_run(CLASSIFY, chosen.fingerprint, config))
+auto_tune(KEYS, CLASSIFY, data, chosen.name, config, chosen.fingerprint)
 result = finished_result(KEYS, chosen, config, render_live, speed=text_speed)
 job = current_job(KEYS.job)
 

@@ -17,6 +17,7 @@ from lstm_app.ui.runs_session import attach_from_url, earlier_run, start_trainin
 from lstm_app.ui.series_input import choose_series, show_series
 from lstm_app.ui.session import current_job
 from lstm_app.ui.task_flow import finished_result, train_button, train_more
+from lstm_app.ui.tune_view import auto_tune
 
 use_app_navigation(__file__)
 attach_from_url(KEYS, ("forecast", "panel"))  # a reload or a shared link shows its run again
@@ -45,6 +46,7 @@ if not many:  # the plan of the known-ahead inputs over the horizon, editable
 
 train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config),
              offer_at=offers, earlier=lambda: earlier_run(task, chosen.fingerprint, config))
+auto_tune(KEYS, task, data, data.name, config, chosen.fingerprint)
 result = finished_result(KEYS, chosen, config, live_view(many, data.value_col))
 
 st.divider()

@@ -10,6 +10,7 @@ from lstm_app.ui.navigation import use_app_navigation
 from lstm_app.ui.runs_session import attach_from_url, earlier_run, start_training
 from lstm_app.ui.session import current_job
 from lstm_app.ui.task_flow import finished_result, train_button, train_more
+from lstm_app.ui.tune_view import auto_tune
 from lstm_app.ui.text_generation import (all_samples, forget_samples, generation_panel,
                                          temperature_explorer)
 from lstm_app.ui.text_input import choose_text, show_text
@@ -41,6 +42,7 @@ can_train = model_size_note(summary, config)
 train_button(KEYS, lambda: start_training(KEYS, TEXT, text, chosen.name, config),
              can_train=can_train, on_new_model=forget_samples,
              offer_at=offers, earlier=lambda: earlier_run(TEXT, chosen.fingerprint, config))
+auto_tune(KEYS, TEXT, text, chosen.name, config, chosen.fingerprint)
 job = current_job(KEYS.job)
 running = job.config if job is not None else config  # the settings of the training shown below
 result = finished_result(KEYS, chosen, config, lambda snap: render_live(snap, running),

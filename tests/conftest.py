@@ -27,7 +27,8 @@ def shared_data() -> Path:
 
 
 APP = str(REPO / "app.py")
-JOB_KEYS = ("fc_job", "tx_job", "cl_job")  # where the pages keep their background trainings
+JOB_KEYS = ("fc_job", "tx_job", "cl_job",  # where the pages keep their background trainings
+            "fc_tune_job", "tx_tune_job", "cl_tune_job")  # ... and their auto-tunes
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 The ranges are judged from the settings the study starts from (the form's settings, resolved
 for the data: "auto" lookback as a number): the lookback from half to twice the starting one,
 at most what the data can train on; hidden units, layers, dropout and the learning rate over
-the ranges that work for small LSTMs; the cell between LSTM and GRU (the peephole cell trains
+the ranges that work for small LSTMs (a learning rate the page offers as a few presets, the
+text's, among those); the cell between LSTM and GRU (the peephole cell trains
 3 to 7 times slower, which a search of many trials cannot afford; a study that starts from one
 keeps it as a choice). Every range holds the starting value, so the first trial can be
 exactly the starting settings: the one every other trial is measured against.
@@ -52,7 +53,10 @@ class Dimension:
 
 
 def _ranges(task: str, base: Any, data_limit: int | None) -> list[Dimension]:
+    from ..tasks import task_named
+
     hidden = (32, 512) if task == "text" else (8, 256)
+    presets = task_named(task).settings["lr"].presets
     rows = []
     for name in TUNED[task]:
         if name == "lookback":
@@ -69,6 +73,8 @@ def _ranges(task: str, base: Any, data_limit: int | None) -> list[Dimension]:
         elif name == "dropout":
             rows.append(Dimension(name, "float", 0.0, 0.7 if task == "classify" else 0.5,
                                   step=0.05))
+        elif name == "lr" and presets:  # the page offers a few: the search takes those
+            rows.append(Dimension(name, "choice", choices=tuple(presets)))
         elif name == "lr":
             rows.append(Dimension(name, "float", 3e-4, 3e-2, log=True))
         elif name == "cell":

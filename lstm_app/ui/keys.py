@@ -46,6 +46,17 @@ class TaskKeys:
     live_loss = property(lambda self: self.prefix)            # the live loss chart, its toggles
     final_loss = property(lambda self: self.key("final"))     # ... and the one under results
     report = property(lambda self: self.key("dl_json"))       # download the report
+    # the auto-tune (tune_view)
+    tune_job = property(lambda self: self.key("tune_job"))    # session: the study's job
+    tune_for = property(lambda self: self.key("tune_for"))    # session: the data it tunes
+    tune_applied = property(lambda self: self.key("tune_applied"))  # session: trial applied
+    tune_trials = property(lambda self: self.key("tune_trials"))
+    tune_minutes = property(lambda self: self.key("tune_minutes"))
+    tune_start = property(lambda self: self.key("tune_start"))
+    tune_stop = property(lambda self: self.key("tune_stop"))
+    tune_apply = property(lambda self: self.key("tune_apply"))
+    tune_history = property(lambda self: self.key("tune_history"))    # its two charts
+    tune_parallel = property(lambda self: self.key("tune_parallel"))
 
     def coach(self, i: int) -> str:
         """The coach's i-th "Apply" button; "Apply and train" is the same key with "_train"."""

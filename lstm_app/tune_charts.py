@@ -1,0 +1,83 @@
+"""An auto-tune's charts: the optimisation history (each trial's validation loss, and the best
+so far) and the parallel coordinates of the finished trials' settings, coloured by their loss."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import plotly.graph_objects as go
+
+from .charts import BASELINE, LSTM, VALIDATION, _layout
+from .i18n import tr
+from .training.settings import CHOICE_LABELS
+
+
+def history_chart(trials: Sequence) -> go.Figure:
+    """One point per trial (``TrialRow``): finished ones blue, pruned ones grey at the loss they
+    had reached, the starting settings ringed; the line is the best finished loss so far."""
+    done = [t for t in trials if t.state == "done" and t.value is not None]
+    pruned = [t for t in trials if t.state == "pruned" and t.value is not None]
+    fig = go.Figure()
+    hover = tr("trial %{x}: %{y:.4g}") + "<extra></extra>"
+    fig.add_trace(go.Scatter(x=[t.number for t in done], y=[t.value for t in done],
+                             mode="markers", name=tr("finished"), hovertemplate=hover,
+                             marker=dict(color=LSTM, size=9)))
+    if pruned:
+        fig.add_trace(go.Scatter(x=[t.number for t in pruned], y=[t.value for t in pruned],
+                                 mode="markers", name=tr("pruned"), hovertemplate=hover,
+                                 marker=dict(color=BASELINE, size=8, symbol="x")))
+    start = [t for t in done if t.start]
+    if start:
+        fig.add_trace(go.Scatter(x=[start[0].number], y=[start[0].value], mode="markers",
+                                 name=tr("starting settings"), hovertemplate=hover,
+                                 marker=dict(color="rgba(0,0,0,0)", size=16,
+                                             line=dict(color=VALIDATION, width=2))))
+    best, xs, ys = math.inf, [], []
+    for t in sorted(done, key=lambda t: t.number):
+        best = min(best, t.value)
+        xs.append(t.number)
+        ys.append(best)
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=tr("best so far"),
+                             line=dict(color=VALIDATION, width=2, shape="hv"),
+                             hoverinfo="skip"))
+    fig = _layout(fig, tr("Validation loss of each trial"), tr("trial"),
+                  tr("validation loss"))
+    fig.update_layout(hovermode="closest", xaxis=dict(tickformat="d"))
+    return fig
+
+
+def parallel_chart(trials: Sequence, space: Sequence, labels: dict) -> go.Figure:
+    """One line per finished trial across its settings' axes and its validation loss (the
+    last axis); a choice's axis names its choices. ``labels``: each setting's label."""
+    done = [t for t in trials if t.state == "done" and t.value is not None]
+    dims = []
+    for d in space:
+        values = [t.params.get(d.name) for t in done]
+        if d.kind == "choice":
+            choices = list(d.choices)
+            names = [tr(CHOICE_LABELS.get(c, c)) if isinstance(c, str)
+                     else (tr("yes") if c else tr("no")) for c in choices]
+            dims.append(dict(label=labels.get(d.name, d.name), tickvals=list(range(len(choices))),
+                             ticktext=names, range=[0, max(len(choices) - 1, 1)],
+                             values=[choices.index(v) if v in choices else 0 for v in values]))
+        elif d.log:
+            ticks = [v for v in (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 8, 16, 32, 64,
+                                 128, 256, 512, 1024, 2048) if d.low <= v <= d.high]
+            dims.append(dict(label=labels.get(d.name, d.name),
+                             values=[math.log10(v) for v in values],
+                             range=[math.log10(d.low), math.log10(d.high)],
+                             tickvals=[math.log10(v) for v in ticks],
+                             ticktext=[f"{v:g}" for v in ticks]))
+        else:
+            dims.append(dict(label=labels.get(d.name, d.name), values=values,
+                             range=[d.low, d.high]))
+    losses = [t.value for t in done]
+    dims.append(dict(label=tr("validation loss"), values=losses))
+    fig = go.Figure(go.Parcoords(
+        dimensions=dims,
+        line=dict(color=losses, colorscale="Blues_r", showscale=True,
+                  colorbar=dict(title=dict(text=tr("validation loss"))))))
+    fig = _layout(fig, tr("Settings of the finished trials"), "", "")
+    fig.update_layout(margin=dict(l=60, r=60, t=70, b=30))
+    return fig

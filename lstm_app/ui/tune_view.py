@@ -1,0 +1,172 @@
+"""A task page's Auto-tune: start a study on the data and settings shown, watch its trials live
+(the table, the optimisation history, the parallel coordinates), Stop it, and put the best
+settings into the form with one click. The study runs as one job in a worker process, like a
+training, one trial after another; each trial is a run on the Runs page."""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+import streamlit as st
+
+from ..i18n import N_, in_language, language, listing, tr
+from ..tasks import Task
+from ..training.settings import CHOICE_LABELS
+from ..tune_charts import history_chart, parallel_chart
+from ..tuning.space import NOT_TUNED, TUNED, rounded
+from ..tuning.study import TuneLive, TuneResult, tune
+from .keys import TaskKeys
+from .markdown import plain
+from .people import current_user
+from .runs_session import run_store
+from .session import current_job, start_job
+from .settings_form import restore_settings
+
+POLL_SECONDS = 1.0
+STATES = {"queued": N_("queued"), "running": N_("running"), "done": N_("done"),
+          "pruned": N_("pruned"), "stopped": N_("stopped"), "failed": N_("failed")}
+
+
+def auto_tune(keys: TaskKeys, task: Task, data, data_name: str, config,
+              fingerprint: str) -> None:
+    """The Auto-tune section, folded until a study runs or has a result for this data."""
+    job = current_job(keys.tune_job)
+    if job is not None and st.session_state.get(keys.tune_for) != fingerprint:
+        job = None  # a study of other data: its result does not belong here
+    with st.expander(tr("Auto-tune"), expanded=job is not None,
+                     icon=":material/tune:"):
+        if job is None:
+            _start_form(keys, task, data, data_name, config, fingerprint)
+            return
+        snap = job.snapshot()
+        if not snap.done:
+            _poll(keys, task)
+            return
+        if snap.state == "failed":
+            st.error(plain(snap.error))
+        elif job.result() is not None:
+            _result(keys, task, job.result())
+        st.divider()
+        _start_form(keys, task, data, data_name, config, fingerprint)
+
+
+def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
+                fingerprint: str) -> None:
+    names = [tr(task.settings[n].label) for n in TUNED[task.name]]
+    st.caption(tr("Trains the model many times with other values of {names}, each trial's "
+                  "guided by the trials before it (Optuna). The first trial is the settings "
+                  "above; trials that fall behind the others are stopped early (pruned). Each "
+                  "trial is scored on the validation span and saved as a run.", names=listing(names)) + " " + tr(NOT_TUNED))
+    a, b = st.columns(2)
+    trials = a.number_input(tr("Trials"), min_value=2, max_value=200, value=20, step=1,
+                            key=keys.tune_trials, help=tr("How many trainings to try at most."))
+    minutes = b.number_input(tr("Minutes"), min_value=1, max_value=240, value=10, step=1,
+                             key=keys.tune_minutes,
+                             help=tr("The study stops after this many minutes, and keeps every "
+                                     "trial that finished."))
+    if st.button(tr("Start auto-tune"), key=keys.tune_start, icon=":material/tune:"):
+        store = run_store()
+        work = functools.partial(in_language, language(), tune, home=store.home,
+                                 task_name=task.name, data=data, config=config,
+                                 data_name=data_name, trials=int(trials),
+                                 minutes=float(minutes), owner=current_user())
+        start_job(keys.tune_job, work, label=tr("Auto-tune: {name}", name=data_name))
+        st.session_state[keys.tune_for] = fingerprint
+        st.session_state.pop(keys.tune_applied, None)
+        st.rerun()
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _poll(keys: TaskKeys, task: Task) -> None:
+    job = current_job(keys.tune_job)
+    if job is None:
+        return
+    job.heartbeat()
+    snap = job.snapshot()
+    if snap.done:
+        st.rerun()  # the whole page, once: it now shows the result
+    live: TuneLive | None = snap.live
+    left, right = st.columns([5, 1])
+    with left:
+        if snap.state == "queued":
+            st.progress(0.0, text=tr("Waiting for a free training slot: number {position} in "
+                                     "the queue.", position=snap.queue_position))
+        elif live is None:
+            st.progress(0.0, text=tr("Opening the study…"))
+        else:
+            ended = sum(t.state not in ("queued", "running") for t in live.trials)
+            share = max(ended / live.planned, live.elapsed / (live.minutes * 60))
+            st.progress(min(share, 1.0), text=tr(
+                "Trial {trial} of at most {planned}; {elapsed} of {minutes} min used",
+                trial=ended + 1, planned=live.planned, elapsed=f"{live.elapsed / 60:.1f}",
+                minutes=f"{live.minutes:g}"))
+    if right.button(tr("Stop"), key=keys.tune_stop, width="stretch",
+                    help=tr("End the study now: the trial in progress stops, and every trial "
+                            "that finished is kept.")):
+        job.stop()
+    if live is not None:
+        _trials(keys, task, live.trials, live.space)
+
+
+def _trials(keys: TaskKeys, task: Task, trials, space) -> None:
+    st.dataframe(trials_frame(task, trials), hide_index=True, width="stretch")
+    st.caption(tr("Trial 0 is the settings you started from."))
+    labels = {d.name: tr(task.settings[d.name].label) for d in space}
+    done = sum(t.state == "done" for t in trials)
+    a, b = st.columns(2)
+    a.plotly_chart(history_chart(trials), key=keys.tune_history)
+    if done >= 2:
+        b.plotly_chart(parallel_chart(trials, space, labels), key=keys.tune_parallel)
+    else:
+        b.caption(tr("The settings of the finished trials are drawn side by side once two "
+                     "have finished."))
+
+
+def trials_frame(task: Task, trials) -> pd.DataFrame:
+    """The trials table: its state, validation loss and settings, in the reader's words."""
+    rows = []
+    for t in trials:
+        row = {tr("Trial"): t.number, tr("State"): tr(STATES[t.state]),
+               tr("Validation loss"): None if t.value is None else float(f"{t.value:.4g}"),
+               tr("Epochs"): t.epochs}
+        for name, value in rounded(t.params).items():
+            row[tr(task.settings[name].label)] = _shown(value)
+        row[tr("Seconds")] = None if t.seconds is None else round(t.seconds, 1)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return tr("yes") if value else tr("no")
+    if isinstance(value, str):
+        return tr(CHOICE_LABELS.get(value, value))
+    return f"{value:g}"
+
+
+def _result(keys: TaskKeys, task: Task, result: TuneResult) -> None:
+    better = result.improvement is not None and result.improvement > 0
+    (st.success if better else st.info)(plain(result.verdict))
+    if result.stopped:
+        st.caption(tr("The study was stopped; the trials that finished are kept."))
+    _trials(keys, task, result.trials, result.space)
+    if not better:
+        return
+    applied = st.session_state.get(keys.tune_applied) == (result.study, result.best.number)
+    st.button(tr("Use trial {trial}'s settings", trial=result.best.number), type="primary",
+              key=keys.tune_apply, on_click=_apply, args=(keys, task, result),
+              disabled=applied, icon=":material/input:")
+    if applied:
+        st.success(tr("The settings above now hold trial {trial}'s: press Train to train them "
+                      "as a new run and score them on the test span.",
+                      trial=result.best.number))
+    else:
+        st.caption(tr("This puts them into the settings above; Train then trains them as a "
+                      "new run and scores them on the test span, which no trial looked at."))
+
+
+def _apply(keys: TaskKeys, task: Task, result: TuneResult) -> None:
+    """Before the widgets are drawn (a button's callback): the best trial's settings in."""
+    restore_settings(keys, task, result.best_config)
+    st.session_state[keys.tune_applied] = (result.study, result.best.number)

@@ -1,0 +1,118 @@
+"""The pages' Auto-tune, driven with AppTest: a study runs live, its trials are runs, Stop ends
+it, and the best settings go into the form with one click."""
+
+import pytest
+
+from lstm_app.runs.store import RunStore
+from tests.conftest import poll
+
+FORECAST = "pages/forecast.py"
+CLASSIFY = "pages/classify.py"
+
+
+def study_done(prefix: str):
+    def done(at) -> bool:
+        key = f"{prefix}_tune_job"
+        return key in at.session_state and at.session_state[key].snapshot().done
+    return done
+
+
+def trials_table(at):
+    return next(d.value for d in at.dataframe if "Trial" in d.value.columns)
+
+
+def start_study(at, prefix: str, trials: int, minutes: int):
+    at.number_input(key=f"{prefix}_tune_trials").set_value(trials)
+    at.number_input(key=f"{prefix}_tune_minutes").set_value(minutes)
+    at.button(key=f"{prefix}_tune_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"{prefix}_tune_job" in at.session_state, "Start auto-tune started no study"
+    return at
+
+
+def test_a_study_on_the_forecast_page_runs_and_its_best_settings_fill_the_form(apps,
+                                                                               app_store):
+    at = apps(FORECAST)
+    # Poor starting settings (a learning rate too small for 3 epochs) that a trial will beat.
+    at.session_state["fc_epochs"] = 3
+    at.session_state["fc_hidden_size"] = 8
+    at.session_state["fc_lr"] = 0.0001
+    at.session_state["fc_statistical_seconds"] = 0
+    at.run()
+    assert any(e.label == "Auto-tune" for e in at.expander)
+    poll(start_study(at, "fc", trials=4, minutes=3), study_done("fc"), "the study", 180)
+    assert not at.error, [e.value for e in at.error]
+    result = at.session_state["fc_tune_job"].result()
+    assert [t.number for t in result.trials] == [0, 1, 2, 3]
+    verdict = [s.value for s in at.success if "validation loss" in s.value]
+    assert verdict and "lower than the starting settings'" in verdict[0]
+    table = trials_table(at)
+    assert list(table["Trial"]) == [0, 1, 2, 3]
+    assert {"Lookback (window size)", "Hidden units", "Learning rate", "Cell type"} <= \
+        set(table.columns)
+    runs = app_store.trials_of(result.study)
+    assert len(runs) == 4 and runs[0].config["lr"] == 0.0001
+    best = result.best
+    at.button(key="fc_tune_apply").click().run()
+    assert not at.exception
+    assert at.session_state["fc_hidden_size"] == best.params["hidden_size"]
+    assert at.session_state["fc_lookback"] == best.params["lookback"]
+    assert at.session_state["fc_lr"] == pytest.approx(float(f"{best.params['lr']:.3g}"))
+    assert at.session_state["fc_cell"] == best.params["cell"]
+    assert any("now hold trial" in s.value for s in at.success)
+    assert at.button(key="fc_tune_apply").disabled
+
+
+def test_stop_ends_a_study_and_keeps_the_trials_that_finished(apps, app_store):
+    at = apps(FORECAST)
+    at.session_state["fc_epochs"] = 200
+    at.session_state["fc_patience"] = 0
+    at.session_state["fc_hidden_size"] = 8
+    at.session_state["fc_statistical_seconds"] = 0
+    at.run()
+    start_study(at, "fc", trials=20, minutes=5)
+
+    def second_trial_running(at) -> bool:
+        live = at.session_state["fc_tune_job"].snapshot().live
+        return live is not None and any(t.number == 1 and t.state == "running"
+                                        for t in live.trials)
+
+    poll(at, second_trial_running, "the second trial", 180)
+    at.session_state["fc_tune_job"].stop()
+    poll(at, study_done("fc"), "the study's end", 60)
+    result = at.session_state["fc_tune_job"].result()
+    assert result.stopped and [t.state for t in result.trials] == ["done", "stopped"]
+    assert any("was stopped" in c.value for c in at.caption)
+    assert RunStore(app_store.home).get(result.trials[1].run_id).status == "stopped"
+
+
+def test_the_classify_page_tunes_reading_both_ways_too(apps, app_store):
+    at = apps(CLASSIFY)
+    at.session_state["cl_epochs"] = 1
+    at.session_state["cl_hidden_size"] = 8
+    at.session_state["cl_minutes"] = 0.2
+    at.run()
+    poll(start_study(at, "cl", trials=2, minutes=2), study_done("cl"), "the study", 180)
+    assert not at.error, [e.value for e in at.error]
+    result = at.session_state["cl_tune_job"].result()
+    assert len(result.trials) == 2 and "bidirectional" in result.trials[1].params
+    assert "Read both ways" in trials_table(at).columns
+
+
+def test_a_study_reads_in_chinese(apps, app_store):
+    from tests.chinese import english_left, visible_text
+
+    at = apps(FORECAST)
+    at.query_params["lang"] = "zh"
+    at.session_state["fc_epochs"] = 3
+    at.session_state["fc_hidden_size"] = 8
+    at.session_state["fc_lr"] = 0.0001
+    at.session_state["fc_statistical_seconds"] = 0
+    at.run()
+    poll(start_study(at, "fc", trials=3, minutes=3), study_done("fc"), "the study", 180)
+    at.button(key="fc_tune_apply").click().run()
+    own = ["airline_passengers", "month", "passengers"]  # the sample's file and columns
+    texts = [t for t in visible_text(at) if english_left([t], own)]
+    assert texts == [], "English left on the page:\n" + "\n".join(
+        f"  {t[:160]!r}" for t in dict.fromkeys(texts))
+    assert any("试验" in s.value for s in at.success)
