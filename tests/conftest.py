@@ -147,3 +147,13 @@ def chinese():
         yield
     finally:
         set_language("en")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server of the test session's own on 127.0.0.1 (tests/services.py)."""
+    from tests.services import postgres_server
+
+    with postgres_server() as url:
+        yield url
+

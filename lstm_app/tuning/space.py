@@ -2,9 +2,9 @@
 
 The ranges are judged from the settings the study starts from (the form's settings, resolved
 for the data: "auto" lookback as a number): the lookback from half to twice the starting one,
-at most what the data can train on; hidden units, layers, dropout and the learning rate over
-the ranges that work for small LSTMs (a learning rate the page offers as a few presets, the
-text's, among those); the cell between LSTM and GRU (the peephole cell trains
+at most what the data can train on; hidden units, layers and dropout over the ranges that work for
+small LSTMs; the learning rate among the presets the page's slider offers (so that the best
+settings fit the form); the cell between LSTM and GRU (the peephole cell trains
 3 to 7 times slower, which a search of many trials cannot afford; a study that starts from one
 keeps it as a choice). Every range holds the starting value, so the first trial can be
 exactly the starting settings: the one every other trial is measured against.

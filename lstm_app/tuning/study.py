@@ -43,6 +43,7 @@ LIVE_SECONDS = 1.0       # the live view at most this often within a trial
 PRUNE_AFTER_TRIALS = 3   # trials that finish before any is pruned
 PRUNE_AFTER_EPOCHS = 3   # a trial is first judged at this epoch
 RANDOM_TRIALS = 5        # trials sampled at random before TPE models the good ones
+DESCRIBE_SECONDS = 30.0  # a joining worker waits this long for the study's maker to describe it
 STATES = ("queued", "running", "done", "pruned", "stopped", "failed")
 
 
@@ -136,15 +137,20 @@ def default_study_name(data_name: str, task: str) -> str:
 
 
 def open_study(storage: str, name: str, seed: int | None = None):
-    """The study ``name`` in ``storage`` (a SQLAlchemy address), made if it is new."""
+    """The study ``name`` in ``storage`` (a SQLAlchemy address) and whether this call made it:
+    of two workers starting one study at once, exactly one makes it (the database says which)."""
     optuna = _optuna()
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=RANDOM_TRIALS,
                                          multivariate=True)
     pruner = optuna.pruners.MedianPruner(n_startup_trials=PRUNE_AFTER_TRIALS,
                                          n_warmup_steps=PRUNE_AFTER_EPOCHS)
-    return optuna.create_study(storage=open_storage(storage), study_name=name,
-                               direction="minimize", sampler=sampler, pruner=pruner,
-                               load_if_exists=True)
+    rdb = open_storage(storage)
+    try:
+        return optuna.create_study(storage=rdb, study_name=name, direction="minimize",
+                                   sampler=sampler, pruner=pruner), True
+    except optuna.exceptions.DuplicatedStudyError:
+        return optuna.load_study(study_name=name, storage=rdb, sampler=sampler,
+                                 pruner=pruner), False
 
 
 def _lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
@@ -156,21 +162,30 @@ def _lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
     return None
 
 
-def _describe(study, task_name: str, data: Any, base: Any, data_name: str,
+def _describe(study, made: bool, task_name: str, data: Any, base: Any, data_name: str,
               fingerprint: str) -> tuple[Any, list[Dimension]]:
-    """The study's starting settings and space: stored when it is new (with its first trial,
-    the starting settings), read back when it is joined (checked to tune the same data)."""
-    attrs = study.user_attrs
+    """The study's starting settings and space: stored by the worker that made it (with its
+    first trial, the starting settings), read back by one that joins it (checked to tune the
+    same data; the space is written last, so a joiner waits for it)."""
     task = task_named(task_name)
-    if "task" not in attrs:
+    if made:
         space = search_space(task_name, base, _lookback_limit(task_name, data, base))
         study.set_user_attr("task", task_name)
         study.set_user_attr("data_hash", fingerprint)
         study.set_user_attr("data_name", data_name)
         study.set_user_attr("config", json.loads(json.dumps(asdict(base), default=str)))
-        study.set_user_attr("space", [d.to_dict() for d in space])
         study.enqueue_trial(starting_params(base, space), user_attrs={"start": True})
+        study.set_user_attr("space", [d.to_dict() for d in space])
         return base, space
+    attrs = study.user_attrs
+    waited = time.monotonic()
+    while "space" not in attrs and time.monotonic() - waited < DESCRIBE_SECONDS:
+        time.sleep(0.2)
+        attrs = study.user_attrs
+    if "space" not in attrs:
+        raise ValueError(tr("The study {study} has no settings to tune: the worker that made "
+                            "it stopped before it could say them. Choose another study name.",
+                            study=f"'{study.study_name}'"))
     if attrs["task"] != task_name or attrs.get("data_hash") != fingerprint:
         raise ValueError(tr("The study {study} tunes a {task} model on other data ({data}); "
                             "give it that data, or choose another study name.",
@@ -216,8 +231,8 @@ def tune(callbacks: Callbacks = Callbacks(), *, home, task_name: str, data: Any,
     name = check_study_name(study_name or default_study_name(data_name, task_name))
     started = time.monotonic()
     deadline = started + minutes * 60
-    study = open_study(url, name, seed)
-    base, space = _describe(study, task_name, data, task.resolve(data, config), data_name,
+    study, made = open_study(url, name, seed)
+    base, space = _describe(study, made, task_name, data, task.resolve(data, config), data_name,
                             data_fingerprint(task, data))
     stop = callbacks.stop_event or threading.Event()
     live = _Live(study, task_name, space, started, minutes, trials, callbacks)
