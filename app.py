@@ -4,7 +4,9 @@ import streamlit as st
 
 from lstm_app.i18n import tr
 from lstm_app.ui.language import choose_language, language_switch
+from lstm_app.ui.markdown import plain
 from lstm_app.ui.people import require_sign_in, signed_in_sidebar
+from lstm_app.ui.runs_session import run_store
 
 st.set_page_config(page_title="LSTM Studio", page_icon="🧠", layout="wide")  # an emoji: a
 # Material icon here would point the tab icon at fonts.gstatic.com, asking Google on every page
@@ -24,4 +26,9 @@ pages = [
 language_switch()
 require_sign_in(pages)  # in team mode only: nobody gets further without signing in
 signed_in_sidebar()
+try:
+    run_store()  # every page records into it: a database that cannot be used is said here, once
+except ValueError as error:
+    st.error(plain(error))
+    st.stop()
 st.navigation(pages).run()

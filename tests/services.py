@@ -82,3 +82,16 @@ def postgres_server():
         subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m",
                         "immediate", "-w", "stop"], capture_output=True, timeout=60)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def fresh_database(server_url: str) -> str:
+    """An empty database of its own on a test PostgreSQL server (``postgres_server``'s)."""
+    import uuid
+
+    import psycopg
+
+    name = "store_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(server_url, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + "/" + name
+

@@ -704,7 +704,7 @@ def test_the_command_line_says_what_is_wrong_with_the_database_in_one_sentence(
     store = RunStore(home)
     run_id = store.create("forecast", "old", {}, "air.csv", 144, "f00d")
     store.finish(run_id, "finished")
-    connect = sqlite3.connect
+    connect = sqlite3.dbapi2.connect
 
     def troubled(path, **options):  # SQLite's own errors, from a real database
         if trouble == "read_only":
@@ -719,7 +719,7 @@ def test_the_command_line_says_what_is_wrong_with_the_database_in_one_sentence(
         for extra in ("-wal", "-shm"):
             (home / (DB_NAME + extra)).unlink(missing_ok=True)
     else:
-        monkeypatch.setattr(store_module.sqlite3, "connect", troubled)
+        monkeypatch.setattr(sqlite3.dbapi2, "connect", troubled)  # as SQLAlchemy calls it
     command = ["runs", "delete", run_id] if trouble != "full" else ["runs", "list"]
     if trouble == "full":
         with pytest.raises(store_module.StoreError) as raised:

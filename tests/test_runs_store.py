@@ -17,6 +17,7 @@ import pytest
 
 from lstm_app.runs import store as store_module
 from lstm_app.runs.store import DB_NAME, STATUSES, RunStore
+from tests.services import fresh_database
 from lstm_app.runs.table import (runs_csv, runs_table, scores_side_by_side, settings_side_by_side,
                                 settings_summary)
 from lstm_app.tasks import TASKS
@@ -28,9 +29,17 @@ EPOCHS = [EpochRecord(1, 0.9, 0.7, 0.003, 0.5), EpochRecord(2, 0.6, 0.4, 0.003, 
           EpochRecord(3, 0.5, 0.45, 0.0015, 1.5)]
 
 
-@pytest.fixture
-def store(tmp_path):
-    return RunStore(tmp_path / "home")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """A fresh store in SQLite (the default) and in a PostgreSQL database of its own: every
+    test of the store holds for both."""
+    if request.param == "sqlite":
+        yield RunStore(tmp_path / "home")
+        return
+    store = RunStore(tmp_path / "home", url=fresh_database(request.getfixturevalue(
+        "postgres_url")))
+    yield store
+    store.database.close()
 
 
 def new_run(store: RunStore, name: str = "first", config: dict | None = None,
@@ -40,12 +49,8 @@ def new_run(store: RunStore, name: str = "first", config: dict | None = None,
 
 
 def sql(store: RunStore, statement: str, *params):
-    db = sqlite3.connect(store.home / DB_NAME)
-    try:
-        with db:
-            return db.execute(statement, params).fetchall()
-    finally:
-        db.close()
+    with store._db() as db:
+        return [tuple(row.values()) for row in db.execute(statement, params).fetchall()]
 
 
 def hidden_files(store: RunStore, run_id: str) -> list[str]:

@@ -1,15 +1,19 @@
-"""The run store: one SQLite database of every training, and a folder of artifacts per run.
+"""The run store: one database of every training, and a folder of artifacts per run.
 
 Layout under the data directory (``LSTM_APP_HOME``, default ``./lstm_runs``)::
 
     runs.sqlite3            the runs table and their per-epoch history
     runs/<id>/              weights.safetensors, config/vocabulary/scaler JSON, report, samples, data
 
+With ``LSTM_APP_DATABASE_URL`` the tables live in that PostgreSQL database instead (same schema,
+same behaviour; ``database.py``), and the folder is one that every app server shares: several
+servers behind one address then show the same runs.
+
 Every database write is one transaction, and every artifact is written to a temporary file and
 renamed over the old one, so a crash or a kill at any moment leaves the database consistent and
 each artifact either the old or the new version, never half of one. Several processes (the web
 server and its training workers, the command line) may use one store at once: SQLite serialises
-the writers (WAL mode, with a busy timeout).
+the writers (WAL mode, with a busy timeout), PostgreSQL does what databases do.
 
 A run that says "running" but whose process stopped sending heartbeats is marked
 "interrupted" by ``mark_interrupted`` (the app calls it when it starts and when it lists runs).
@@ -26,9 +30,7 @@ import os
 import secrets
 import shutil
 import socket
-import sqlite3
 import tempfile
-import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -38,10 +40,10 @@ from typing import Any, Callable, Iterator
 
 from ..i18n import tr
 from ..training.trainer import EpochRecord, valid_scores
+from .database import DB_NAME, Database, Row, database_url, shown_url
 
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
-DB_NAME = "runs.sqlite3"
 ADDED_COLUMNS = {"owner": "TEXT", "shared": "INTEGER NOT NULL DEFAULT 0", "share_token": "TEXT",
                  "study": "TEXT", "trial": "INTEGER"}
 ORPHAN_GRACE = 30.0  # seconds a run of this process may wait for its job to be queued
@@ -60,15 +62,15 @@ CREATE TABLE IF NOT EXISTS runs (
     config TEXT NOT NULL,               -- JSON
     status TEXT NOT NULL,
     message TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL,              -- unix seconds
-    finished REAL,
-    heartbeat REAL NOT NULL,
+    created {REAL} NOT NULL,              -- unix seconds
+    finished {REAL},
+    heartbeat {REAL} NOT NULL,
     pid INTEGER NOT NULL,
     host TEXT NOT NULL,
     best_epoch INTEGER,
-    best_val_loss REAL,
-    metrics TEXT NOT NULL DEFAULT '{}', -- JSON: the final scores
-    seconds REAL,
+    best_val_loss {REAL},
+    metrics TEXT NOT NULL DEFAULT '{{}}', -- JSON: the final scores
+    seconds {REAL},
     parent TEXT,                        -- the run this one continued (Train more)
     owner TEXT,                         -- who trained it, with sign-in; NULL without
     shared INTEGER NOT NULL DEFAULT 0,  -- 1: shared with everyone signed in
@@ -79,10 +81,10 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS epochs (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     epoch INTEGER NOT NULL,
-    train_loss REAL,
-    val_loss REAL,
-    lr REAL,
-    seconds REAL,
+    train_loss {REAL},
+    val_loss {REAL},
+    lr {REAL},
+    seconds {REAL},
     scores TEXT,                        -- JSON: a task's own validation scores, or NULL
     PRIMARY KEY (run_id, epoch)
 );
@@ -136,9 +138,14 @@ class StoreError(ValueError):
     """The run store's database cannot do what was asked; the message says why and what to do."""
 
 
-def store_problem(error: sqlite3.Error, home: Path) -> str:
-    """One sentence for a database error: full disk, read-only, locked, or not a database."""
+def store_problem(error: Exception, home: Path, url: str | None = None) -> str:
+    """One sentence for a database error: full disk, read-only, locked, not a database, or (a
+    PostgreSQL ``url``) a server that cannot be reached."""
     text = str(error).lower()
+    if url is not None and url.startswith("postgresql"):
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else "?"
+        return (f"The runs' database at {shown_url(url)} cannot be used ({reason}); check "
+                f"LSTM_APP_DATABASE_URL, that the server runs, and the password.")
     if "full" in text:
         return (f"The disk holding the runs ({home}) is full; free some space (or delete old "
                 f"runs) and try again.")
@@ -155,46 +162,53 @@ def store_problem(error: sqlite3.Error, home: Path) -> str:
 
 
 class RunStore:
-    def __init__(self, home: Path | str | None = None):
+    def __init__(self, home: Path | str | None = None, url: str | None = None):
+        """The store in ``home`` (its artifacts; its database too unless ``url`` or
+        ``LSTM_APP_DATABASE_URL`` names another)."""
         self.home = Path(home) if home is not None else default_home()
-        self._local = threading.local()
         self.home.mkdir(parents=True, exist_ok=True)
         (self.home / "runs").mkdir(exist_ok=True)
+        self.url = database_url(self.home, url)
+        self.database = Database(self.url)
         with self._db() as db:
-            db.executescript(_SCHEMA)
-            columns = {row["name"] for row in db.execute("PRAGMA table_info(runs)")}
+            real = "DOUBLE PRECISION" if self.database.postgres else "REAL"
+            for statement in _SCHEMA.format(REAL=real).split(";\n"):
+                if statement.strip():
+                    db.execute(statement)
+        columns = self._columns("runs")
+        with self._db() as db:
             for column, kind in ADDED_COLUMNS.items():  # a store made by an earlier version
                 if column not in columns:
                     db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
-            columns = {row["name"] for row in db.execute("PRAGMA table_info(epochs)")}
-            if "scores" not in columns:
+        if "scores" not in self._columns("epochs"):
+            with self._db() as db:
                 db.execute("ALTER TABLE epochs ADD COLUMN scores TEXT")
+
+    def _columns(self, table: str) -> set[str]:
+        try:
+            return self.database.columns(table)
+        except Exception as error:  # SQLAlchemy's, or the driver's own
+            raise StoreError(store_problem(getattr(error, "orig", None) or error, self.home,
+                                           self.url)) from error
 
     # --- the database -----------------------------------------------------------------------
     @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection, its ``with`` block one transaction (committed or rolled back).
+    def _db(self) -> Iterator:
+        """A connection whose ``with`` block is one transaction (committed or rolled back);
+        ``execute(sql, params)`` takes ``?`` placeholders and returns rows as ``Row`` dicts.
 
-        One connection per thread, kept open: opening and closing one for every write made
-        each epoch's record cost milliseconds (closing the last connection folds the WAL back
-        into the database), a tenth of a short epoch.
+        The connections are pooled and kept open: opening and closing one for every write made
+        each epoch's record cost milliseconds (closing the last connection folds SQLite's WAL
+        back into the database), a tenth of a short epoch.
         """
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
-            db = getattr(self._local, "db", None)
-            if db is None:
-                db = sqlite3.connect(self.home / DB_NAME, timeout=30)
-                db.execute("PRAGMA journal_mode=WAL")
-                # In WAL mode, NORMAL never corrupts the database and a killed process loses
-                # nothing committed; only a power cut may drop the last commits. FULL would
-                # sync the disk on every epoch's commit.
-                db.execute("PRAGMA synchronous=NORMAL")
-                db.execute("PRAGMA foreign_keys=ON")
-                db.row_factory = sqlite3.Row
-                self._local.db = db
-            with db:
+            with self.database.transaction() as db:
                 yield db
-        except sqlite3.Error as error:
-            raise StoreError(store_problem(error, self.home)) from error
+        except SQLAlchemyError as error:
+            raise StoreError(store_problem(getattr(error, "orig", None) or error, self.home,
+                                           self.url)) from error
 
     def create(self, task: str, name: str, config: dict, data_name: str, data_rows: int,
                data_hash: str, parent: str | None = None, note: str = "",
@@ -238,8 +252,11 @@ class RunStore:
     def add_epoch(self, run_id: str, record: EpochRecord) -> None:
         """One finished epoch (and a heartbeat), in one transaction."""
         with self._db() as db:
-            db.execute("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, val_loss, lr, "
-                       "seconds, scores) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT INTO epochs (run_id, epoch, train_loss, val_loss, lr, seconds, "
+                       "scores) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, epoch) DO "
+                       "UPDATE SET train_loss = excluded.train_loss, val_loss = "
+                       "excluded.val_loss, lr = excluded.lr, seconds = excluded.seconds, "
+                       "scores = excluded.scores",
                        (run_id, record.epoch, record.train_loss, record.val_loss, record.lr,
                         record.seconds,
                         None if record.scores is None else json.dumps(record.scores)))
@@ -406,7 +423,7 @@ class RunStore:
         return json.loads((self.run_dir(run_id) / name).read_text(encoding="utf-8"))
 
 
-def _run(row: sqlite3.Row) -> Run:
+def _run(row: Row) -> Run:
     d = dict(row)
     d["config"] = json.loads(d["config"])
     d["metrics"] = json.loads(d["metrics"])

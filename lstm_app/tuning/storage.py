@@ -10,44 +10,14 @@ Optuna is imported here, when a study is opened, never when the app starts.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from ..i18n import tr
+from ..runs.database import database_url, shown_url
 
-DATABASE_URL_VARIABLE = "LSTM_APP_DATABASE_URL"
+__all__ = ["database_url", "shown_url", "check_study_name", "open_storage"]
+
 MAX_STUDY_NAME = 100
-
-
-def database_url(home: Path, url: str | None = None) -> str:
-    """The SQLAlchemy address of the study's database: ``url`` if given, else the shared run
-    store's (``LSTM_APP_DATABASE_URL``), else the local run store's SQLite file. A PostgreSQL
-    address without a driver gets psycopg (version 3), the one LSTM Studio installs."""
-    url = (url or os.environ.get(DATABASE_URL_VARIABLE) or "").strip()
-    if not url:
-        return f"sqlite:///{Path(home).resolve() / 'runs.sqlite3'}"
-    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-    if scheme in ("postgres", "postgresql"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if scheme.startswith("postgresql+") or scheme == "sqlite":
-        return url
-    raise ValueError(tr("The study's storage must be a PostgreSQL address "
-                        "(postgresql://user:password@host/database) or a SQLite file "
-                        "(sqlite:///path/runs.sqlite3); {url} is neither.", url=shown_url(url)))
-
-
-def shown_url(url: str) -> str:
-    """``url`` with its password hidden, as it may be printed or shown."""
-    try:
-        parts = urlsplit(url)
-        if parts.password:
-            netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
-            return urlunsplit(parts._replace(netloc=netloc))
-    except ValueError:
-        return "(an address that cannot be read)"
-    return url
 
 
 def check_study_name(name: str) -> str:
