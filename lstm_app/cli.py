@@ -16,14 +16,15 @@ import sys
 from pathlib import Path
 
 from .argparse_words import Parser, argparse_in_language
-from .cli_options import add_settings, given_settings, suggested_note
+from .cli_options import (add_ray_option, add_settings, cluster_runner, given_settings,
+                          suggested_note)
 from .cli_progress import with_progress
 from .i18n import N_, listing, tr
 from .export.commands import add_predict_command, run_predict_command
 from .quoting import cut, error_sentence, ljust, printable, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command
-from .runs.recording import record, start_run
+from .runs.recording import fit_and_score, record, run_with, start_run
 from .runs.store import RunStore
 from .series.evaluation import coverage_note
 from .series.frequency import frequency_words
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", action="store_true", help=tr("no progress bar"))
         p.add_argument("--save-run", action="store_true",
                        help=tr(SAVE_RUN_HELP, variable="$LSTM_APP_HOME", folder="./lstm_runs"))
+        add_ray_option(p)
     add_runs_command(commands)
     add_predict_command(commands)
     add_tune_command(commands)
@@ -260,15 +262,16 @@ def classify_table(result) -> str:
 
 
 def _train(args: argparse.Namespace, task: Task, data, config, name: str):
-    """Fit and score with a progress bar; with --save-run, recorded as a run."""
+    """Fit and score with a progress bar, here or on a Ray cluster (``--ray``); with
+    --save-run, recorded as a run."""
+    runner = args.runner
     if not args.save_run:
-        return with_progress(args.quiet, lambda callbacks: task.score(
-            task.fit(data, config, callbacks), data, callbacks.on_stage,
-            callbacks.scoring_stop()))
+        return with_progress(args.quiet, lambda callbacks: run_with(
+            runner, fit_and_score, callbacks, task.name, data, config)[1])
     store = RunStore()
     run_id = start_run(store, task.name, data, config, name, name)
-    result = with_progress(args.quiet, lambda callbacks: record(store.home, run_id, task.name,
-                                                                 data, config, callbacks))
+    result = with_progress(args.quiet, lambda callbacks: record(
+        store.home, run_id, task.name, data, config, callbacks, runner=runner))
     show = "python -m lstm_app runs show " + run_id
     print(tr("Saved as run {run_id} in {home} ({command}).", run_id=run_id, home=store.home,
              command=show))
@@ -289,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "tune":  # only tune reads more: the task's own settings
             args, rest = parser.parse_args(argv), []
     try:
+        # The cluster is reached (and its free CPUs said) before any data is read.
+        args.runner = cluster_runner(getattr(args, "ray", None))
         if args.command == "forecast":
             return run_forecast_command(args)
         if args.command == "text":

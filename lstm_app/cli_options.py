@@ -1,6 +1,6 @@
 """A task's settings on the command line: one ``--name`` option per row of its settings table
 (with the table's help), the values given checked by the table, and the note that names the
-settings suggested for the data."""
+settings suggested for the data; and ``--ray``, the cluster to train on."""
 
 from __future__ import annotations
 
@@ -87,3 +87,27 @@ def suggested_item(setting: Setting | None, name: str, value) -> str:
     if isinstance(value, bool) or isinstance(value, (str, tuple)):
         value = plain(value) if isinstance(value, bool) else typed(plain(value))
     return f"{label} {value}"
+
+
+def add_ray_option(parser: argparse.ArgumentParser) -> None:
+    """``--ray ADDRESS``: train on that Ray cluster (default: ``LSTM_APP_RAY_ADDRESS``)."""
+    from .training.ray_runner import RAY_ADDRESS_VARIABLE, ray_address
+
+    parser.add_argument("--ray", metavar="ADDRESS", default=ray_address(), help=tr(
+        "train on the Ray cluster at this address, such as {example} (default: {variable}, "
+        "else here)", example="10.0.0.5:6379", variable="$" + RAY_ADDRESS_VARIABLE))
+
+
+def cluster_runner(address: str | None):
+    """The Ray runner for ``address`` (said on stderr, with the cluster's free CPUs and GPUs),
+    or None to train here."""
+    if not address:
+        return None
+    from .training.ray_runner import cluster_resources, on_ray
+
+    free = cluster_resources(address)
+    print(tr("Training on the Ray cluster at {address}: {cpus:g} of {total:g} CPUs and "
+             "{gpus:g} of {gpu_total:g} GPUs free.", address=address, cpus=free["cpus"][0],
+             total=free["cpus"][1], gpus=free["gpus"][0], gpu_total=free["gpus"][1]),
+          file=sys.stderr)
+    return on_ray(address)

@@ -157,3 +157,12 @@ def postgres_url():
     with postgres_server() as url:
         yield url
 
+
+@pytest.fixture(scope="session")
+def ray_address():
+    """A Ray head of the test session's own on 127.0.0.1 (tests/services.py)."""
+    from tests.services import ray_head
+
+    with ray_head() as address:
+        yield address
+

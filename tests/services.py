@@ -1,5 +1,6 @@
 """Real engines for the tests, started on 127.0.0.1 and stopped afterwards: a PostgreSQL server
-from Debian's ``postgresql`` package (``tests/setup_services.sh`` installs it).
+from Debian's ``postgresql`` package (``tests/setup_services.sh`` installs it), and a Ray head
+(``ray`` from tests/requirements.txt) whose workers import this checkout.
 
 Where one cannot be started the tests that need it are skipped with a loud message, except
 under ``CI=true``, where they fail: CI must run them.
@@ -12,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,4 +96,34 @@ def fresh_database(server_url: str) -> str:
     with psycopg.connect(server_url, autocommit=True) as db:
         db.execute(f"CREATE DATABASE {name}")
     return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def ray_head(cpus: int = 2):
+    """A one-machine Ray cluster on 127.0.0.1 (its workers import this checkout); yields its
+    address. Stopped afterwards with everything it started."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        unavailable("Ray", "it is not installed; pip install -r tests/requirements.txt")
+    repo = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0",
+           "PYTHONPATH": os.pathsep.join(p for p in (repo, os.environ.get("PYTHONPATH")) if p)}
+    port = free_port()
+    ray = [sys.executable, "-m", "ray.scripts.scripts"]
+    started = subprocess.run(
+        [*ray, "start", "--head", "--port", str(port), "--node-ip-address", "127.0.0.1",
+         "--num-cpus", str(cpus), "--num-gpus", "0", "--include-dashboard", "false",
+         "--disable-usage-stats", "--object-store-memory", str(300 * 2**20)],
+        env=env, capture_output=True, text=True, timeout=180)
+    if started.returncode != 0:
+        unavailable("A Ray head", started.stderr[-800:])
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        try:
+            import ray as ray_module
+            ray_module.shutdown()
+        finally:
+            subprocess.run([*ray, "stop", "--force"], env=env, capture_output=True, timeout=120)
 

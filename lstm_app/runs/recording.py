@@ -12,6 +12,7 @@ results and the final status. It is a module function of plain data, so it pickl
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import logging
 import re
@@ -19,11 +20,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
-from ..i18n import tr
+from ..i18n import in_language, language, tr
 from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
-from ..training.process import killed_sentence
+from ..training.process import WorkerKilled, killed_sentence
 from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
 from ..export.manifest import FILES as ONNX_FILES
 from .store import RunStore
@@ -95,11 +96,12 @@ class _Recorder:
 
 
 def record(home, run_id: str, task_name: str, data: Any, config: Any,
-           callbacks: Callbacks = Callbacks(), start: Any = None):
+           callbacks: Callbacks = Callbacks(), start: Any = None, runner=None):
     """Fit and score ``data`` with ``config`` into the run ``run_id``; return the result.
 
     ``start`` is the trained value a Train more continues (its history is written first, so the
-    run holds the whole curve it shows)."""
+    run holds the whole curve it shows). ``runner`` (``ray_runner.on_ray(address)``) runs the
+    fitting and scoring elsewhere; what they report comes back and is recorded here."""
     task, store = task_named(task_name), RunStore(home)
     store.claim(run_id)
     recorder = _Recorder(store, run_id, callbacks)
@@ -108,8 +110,8 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
             store.add_epoch(run_id, epoch)
         recorder.save_model(start, start.training.kept_epoch)
     with _ended_on_error(store, run_id):
-        trained = task.fit(data, config, recorder.callbacks, start)
-        result = task.score(trained, data, callbacks.on_stage, callbacks.scoring_stop())
+        trained, result = run_with(runner, fit_and_score, recorder.callbacks, task_name, data,
+                               config, start=start)
     # Stopped while training (its event was cleared for the scoring), or while scoring.
     stopped = (trained.training.stop_reason == "stopped"
                or callbacks.stop_event is not None and callbacks.stop_event.is_set())
@@ -118,14 +120,34 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
 
 
 def record_fit(store: RunStore, run_id: str, task: Task, data: Any, config: Any,
-               callbacks: Callbacks = Callbacks()):
+               callbacks: Callbacks = Callbacks(), runner=None):
     """Fit ``data`` with ``config`` into the run ``run_id`` (every epoch, every checkpoint) and
     return the trained value, unscored: the caller ends the run (``save_trained``), as an
-    auto-tune's trial does, whose score is its validation loss."""
+    auto-tune's trial does, whose score is its validation loss. ``runner``: as ``record``'s."""
     store.claim(run_id)
     recorder = _Recorder(store, run_id, callbacks)
     with _ended_on_error(store, run_id):
-        return task.fit(data, config, recorder.callbacks)
+        return run_with(runner, fit_only, recorder.callbacks, task.name, data, config)
+
+
+def fit_and_score(task_name: str, data: Any, config: Any, callbacks: Callbacks = Callbacks(),
+                  start: Any = None):
+    """The trained value and its result: what a training does, wherever it runs."""
+    task = task_named(task_name)
+    trained = task.fit(data, config, callbacks, start)
+    return trained, task.score(trained, data, callbacks.on_stage, callbacks.scoring_stop())
+
+
+def fit_only(task_name: str, data: Any, config: Any, callbacks: Callbacks = Callbacks()):
+    return task_named(task_name).fit(data, config, callbacks)
+
+
+def run_with(runner, work, callbacks: Callbacks, *args, **kwargs):
+    """``work(*args, callbacks, **kwargs)`` here, or through ``runner`` (in the reader's
+    language there too)."""
+    if runner is None:
+        return work(*args, callbacks, **kwargs)
+    return runner(functools.partial(in_language, language(), work, *args, **kwargs))(callbacks)
 
 
 @contextmanager
@@ -135,6 +157,9 @@ def _ended_on_error(store: RunStore, run_id: str):
     try:
         yield
     except ValueError as error:
+        store.finish(run_id, "failed", str(error))
+        raise
+    except WorkerKilled as error:  # a cluster lost it: its last checkpoint stays
         store.finish(run_id, "failed", str(error))
         raise
     except KeyboardInterrupt:  # a second Ctrl-C on the command line: aborted, not failed

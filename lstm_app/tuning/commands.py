@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..argparse_words import Parser
-from ..cli_options import add_settings, given_settings, suggested_note
+from ..cli_options import add_ray_option, add_settings, given_settings, suggested_note
 from ..cli_progress import with_progress
 from ..i18n import N_, tr, trn
 from ..quoting import printable, rjust
@@ -62,6 +62,7 @@ def add_tune_command(commands) -> None:
         "the study's name: a new study, or one to join (default: the data's name and the time)"))
     t.add_argument("--report", type=Path, help=tr("write the study's trials and result here (JSON)"))
     t.add_argument("--quiet", action="store_true", help=tr("no line per trial"))
+    add_ray_option(t)
 
 
 def _settings_parser(task: str):
@@ -100,7 +101,8 @@ def run_tune_command(args: argparse.Namespace, rest: list[str]) -> int:
     result = with_progress(True, lambda callbacks: tune(
         replace(callbacks, on_live=printer), home=store.home, task_name=task, data=data,
         config=config, data_name=data_name, trials=args.trials, minutes=args.minutes,
-        storage=args.storage, study_name=args.study, seed=None if args.data is None else 0))
+        storage=args.storage, study_name=args.study, seed=None if args.data is None else 0,
+        ray=args.ray))
     printer(result)
     print(trials_table(result))
     print(result.verdict)

@@ -222,9 +222,10 @@ def study_data(study_name: str, storage: str | None, home) -> tuple[str, Any, st
 def tune(callbacks: Callbacks = Callbacks(), *, home, task_name: str, data: Any, config: Any,
          data_name: str, trials: int = 20, minutes: float = 10.0, storage: str | None = None,
          study_name: str | None = None, owner: str | None = None,
-         seed: int | None = 0) -> TuneResult:
+         seed: int | None = 0, ray: str | None = None) -> TuneResult:
     """Run an auto-tune (see the module docstring); ``seed`` makes the sampler's choices repeat
-    (None for a worker that joins a study, so that it does not try the same settings)."""
+    (None for a worker that joins a study, so that it does not try the same settings); with
+    ``ray`` (a cluster's address) each trial trains there and is recorded here."""
     task = task_named(task_name)
     store = RunStore(home)
     url = database_url(store.home, storage)
@@ -236,11 +237,15 @@ def tune(callbacks: Callbacks = Callbacks(), *, home, task_name: str, data: Any,
                             data_fingerprint(task, data))
     stop = callbacks.stop_event or threading.Event()
     live = _Live(study, task_name, space, started, minutes, trials, callbacks)
+    runner = None
+    if ray:
+        from ..training.ray_runner import on_ray
+        runner = on_ray(ray)
     for _ in range(trials):
         if stop.is_set() or time.monotonic() >= deadline:
             break
         _trial(study, store, task, data, base, space, data_name, owner, deadline, callbacks,
-               live)
+               live, runner)
     ran = study.get_trials(deepcopy=False)
     rows = tuple(_row(t) for t in ran)
     done = [r for r in rows if r.state == "done" and r.value is not None]
@@ -270,7 +275,7 @@ class _Live:
 
 
 def _trial(study, store, task, data, base, space, data_name, owner, deadline, callbacks,
-           live: _Live) -> None:
+           live: _Live, runner=None) -> None:
     optuna = _optuna()
     trial = study.ask()
     params = suggest(trial, space)
@@ -287,7 +292,8 @@ def _trial(study, store, task, data, base, space, data_name, owner, deadline, ca
     live.send(force=True)
     try:
         trained = record_fit(store, run_id, task, data, config,
-                             Callbacks(on_progress=ending.progress, stop_event=ending.event))
+                             Callbacks(on_progress=ending.progress, stop_event=ending.event),
+                             runner)
     except ValueError as error:  # these settings cannot train on this data: the next may
         _fail(study, trial, str(error))
         live.send(force=True)

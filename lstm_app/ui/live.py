@@ -10,6 +10,7 @@ from ..i18n import N_, tr
 from ..charts import loss_chart
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
+from .cluster_view import where_caption
 from .keys import TaskKeys, loss_curve_keys
 from .markdown import plain
 from .session import current_job
@@ -101,5 +102,6 @@ def watch(keys: TaskKeys, render: Callable[[Snapshot], None],
         return None
     snap = job.snapshot()
     if not snap.done:
+        where_caption()
         _poll(keys, render, speed)
     return snap

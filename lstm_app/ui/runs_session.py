@@ -22,6 +22,7 @@ from ..samples import list_samples
 from ..series.panel_saving import panel_csv
 from ..tasks import PANEL, TASKS, Task
 from ..training.jobs import FinishedJob, Job
+from ..training.ray_runner import on_ray, ray_address
 from .forecast_settings import BASIS as FORECAST_BASIS
 from .classify_input import SOURCE as CLASSIFY_SOURCE
 from .keys import CLASSIFY, FORECAST, TEXT, TaskKeys
@@ -52,11 +53,14 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
     parent = getattr(current_job(keys.job), "run_id", None) if start is not None else None
     run_id = start_run(store, task.name, data, config, name, name, parent=parent,
                        owner=current_user())
+    address = ray_address()  # a Ray cluster trains it, when one is configured
     work = functools.partial(in_language, language(), record, store.home, run_id, task.name,
-                             data, config, start=start)  # its messages in the reader's language
+                             data, config, start=start,  # its messages in the reader's language
+                             runner=on_ray(address) if address else None)
     job = start_job(keys.job, work, label=name, run_id=run_id, config=config,
                     on_killed=functools.partial(end_killed, store.home, run_id),
-                    on_cancelled=functools.partial(end_cancelled, store.home, run_id))
+                    on_cancelled=functools.partial(end_cancelled, store.home, run_id),
+                    on_cluster=address is not None)
     st.query_params[RUN_PARAM] = run_id
     return job
 

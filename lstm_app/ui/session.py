@@ -46,13 +46,15 @@ def current_job(key: str) -> Job | None:
 
 def start_job(key: str, task, label: str, run_id: str | None = None, config=None,
               on_killed: Callable[[int | None], str] | None = None,
-              on_cancelled: Callable[[], None] | None = None) -> Job:
-    """Submit ``task`` and remember its job under ``key`` in this browser session."""
+              on_cancelled: Callable[[], None] | None = None, on_cluster: bool = False) -> Job:
+    """Submit ``task`` and remember its job under ``key`` in this browser session. A task
+    ``on_cluster`` sends its training to a Ray cluster itself: it runs in a thread here."""
     # Each training runs in a worker process with one torch thread: a thread of this server
     # would share the GIL with every page poll, and torch's thread pool slows down many times
     # over when two trainings and the server compete for the cores.
     threads = int(os.environ.get("LSTM_APP_TORCH_THREADS", "1"))
-    job = job_queue().submit(in_worker_process(task, threads, on_killed), label=label,
+    work = task if on_cluster else in_worker_process(task, threads, on_killed)
+    job = job_queue().submit(work, label=label,
                              watcher=_session_watcher(), run_id=run_id, config=config,
                              on_cancelled=on_cancelled)
     st.session_state[key] = job

@@ -12,10 +12,12 @@ import streamlit as st
 
 from ..i18n import N_, in_language, language, listing, tr
 from ..tasks import Task
+from ..training.ray_runner import ray_address
 from ..training.settings import CHOICE_LABELS
 from ..tune_charts import history_chart, parallel_chart
 from ..tuning.space import NOT_TUNED, TUNED, rounded
 from ..tuning.study import TuneLive, TuneResult, tune
+from .cluster_view import where_caption
 from .keys import TaskKeys
 from .markdown import plain
 from .people import current_user
@@ -41,6 +43,7 @@ def auto_tune(keys: TaskKeys, task: Task, data, data_name: str, config,
             return
         snap = job.snapshot()
         if not snap.done:
+            where_caption()
             _poll(keys, task)
             return
         if snap.state == "failed":
@@ -66,12 +69,13 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
                              help=tr("The study stops after this many minutes, and keeps every "
                                      "trial that finished."))
     if st.button(tr("Start auto-tune"), key=keys.tune_start, icon=":material/tune:"):
-        store = run_store()
+        store, address = run_store(), ray_address()  # with a cluster, each trial trains there
         work = functools.partial(in_language, language(), tune, home=store.home,
                                  task_name=task.name, data=data, config=config,
                                  data_name=data_name, trials=int(trials),
-                                 minutes=float(minutes), owner=current_user())
-        start_job(keys.tune_job, work, label=tr("Auto-tune: {name}", name=data_name))
+                                 minutes=float(minutes), owner=current_user(), ray=address)
+        start_job(keys.tune_job, work, label=tr("Auto-tune: {name}", name=data_name),
+                  on_cluster=address is not None)
         st.session_state[keys.tune_for] = fingerprint
         st.session_state.pop(keys.tune_applied, None)
         st.rerun()

@@ -1,0 +1,215 @@
+"""Running a training on a Ray cluster, behind the same task signature as a local worker process.
+
+``on_ray(address)(task)`` returns ``run(callbacks)``: it runs ``task`` as a Ray task on the
+cluster at ``address`` (``LSTM_APP_RAY_ADDRESS``, or ``--ray`` on the command line) and relays
+what it reports to ``callbacks`` here, where the app records it: every epoch, every checkpoint
+(the trained model itself comes back), the live views, the scoring's stages, then the result.
+The run store stays on the app's side, the one source of truth; the cluster never writes to it.
+
+Messages travel through a small Ray actor (``_Channel``) that the task writes to and this side
+drains every 0.2 s; Stop sets a flag there that the task reads between two batches (it then
+keeps its best weights, as a local Stop does), and a task that has not ended a minute after
+Stop is cancelled. A task the cluster loses (its worker or node dies, or it is cancelled) is
+``WorkerKilled`` with a sentence. Ray is imported only here, when a cluster is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import traceback
+from typing import Any, Callable
+
+from ..i18n import tr
+from .process import WorkerFailed, WorkerKilled, _Throttle
+from .trainer import Callbacks
+
+RAY_ADDRESS_VARIABLE = "LSTM_APP_RAY_ADDRESS"
+DRAIN_SECONDS = 0.2
+CANCEL_AFTER_STOP = 60.0    # seconds a stopped task may take to end by itself
+_connect_lock = threading.Lock()
+
+
+def ray_address() -> str | None:
+    """The cluster trainings run on, if one is configured."""
+    return os.environ.get(RAY_ADDRESS_VARIABLE, "").strip() or None
+
+
+def connect(address: str):
+    """The ``ray`` module, connected to the cluster at ``address`` (once per process), or a
+    ValueError that says the cluster cannot be reached."""
+    import ray
+
+    with _connect_lock:
+        if not ray.is_initialized():
+            _reachable(address)  # ray.init would retry an address that answers for minutes
+            try:
+                ray.init(address=address, namespace="lstm_app", log_to_driver=False,
+                         logging_level=logging.WARNING, configure_logging=False)
+            except Exception as error:  # ConnectionError, RuntimeError, ValueError: all alike
+                reason = str(error).strip().splitlines()[0][:200] if str(error).strip() \
+                    else type(error).__name__
+                raise ValueError(tr("The Ray cluster at {address} cannot be reached ({reason}); "
+                                    "check {variable} and that its head runs (ray start "
+                                    "--head).", address=address, reason=reason,
+                                    variable=RAY_ADDRESS_VARIABLE)) from None
+    return ray
+
+
+def _reachable(address: str) -> None:
+    """A ValueError in words unless ``address`` (HOST:PORT, the head's) takes a connection."""
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=5):
+            return
+    except ValueError:
+        reason = tr("it is not HOST:PORT")
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+    raise ValueError(tr("The Ray cluster at {address} cannot be reached ({reason}); check "
+                        "{variable} and that its head runs (ray start --head).",
+                        address=address, reason=reason, variable=RAY_ADDRESS_VARIABLE))
+
+
+def cluster_resources(address: str) -> dict:
+    """The cluster's CPUs and GPUs, free and in all: ``{"cpus": (free, total), "gpus": …}``."""
+    ray = connect(address)
+    free, total = ray.available_resources(), ray.cluster_resources()
+    return {kind: (free.get(key, 0.0), total.get(key, 0.0))
+            for kind, key in (("cpus", "CPU"), ("gpus", "GPU"))}
+
+
+def on_ray(address: str, threads: int = 1) -> Callable[[Callable], Callable[[Callbacks], Any]]:
+    """``on_ray(address)(task)``: ``task(callbacks)`` run on the cluster (module docstring),
+    with ``threads`` CPUs (and torch threads) of it, and a GPU where ``task`` asks for one
+    through the environment's LSTM_APP_RAY_GPUS (0 by default)."""
+    gpus = float(os.environ.get("LSTM_APP_RAY_GPUS", "0") or 0)
+
+    def wrap(task: Callable[[Callbacks], Any]) -> Callable[[Callbacks], Any]:
+        def run(callbacks: Callbacks):
+            ray = connect(address)
+            channel = ray.remote(num_cpus=0)(_Channel).remote()
+            remote = ray.remote(_remote_task).options(num_cpus=threads, num_gpus=gpus,
+                                                       max_retries=0)
+            ref = remote.remote(task, channel, threads)
+            stopped_at = None
+            try:
+                while True:
+                    if callbacks.stop_event is not None and callbacks.stop_event.is_set():
+                        channel.stop.remote()
+                        callbacks.stop_event.clear()  # passed on: a later Stop is a new request
+                        stopped_at = stopped_at or time.monotonic()
+                    ready, _ = ray.wait([ref], timeout=DRAIN_SECONDS)
+                    _relay(ray.get(channel.take.remote()), callbacks)
+                    if ready:
+                        _relay(ray.get(channel.take.remote()), callbacks)
+                        kind, payload = ray.get(ref)
+                        if kind == "result":
+                            return payload
+                        if kind == "user_error":
+                            raise ValueError(payload)
+                        raise WorkerFailed(*payload)
+                    if stopped_at and time.monotonic() - stopped_at > CANCEL_AFTER_STOP:
+                        ray.cancel(ref, force=True)
+            except (ValueError, WorkerFailed):
+                raise
+            except Exception as error:
+                if not isinstance(error, ray.exceptions.RayError):
+                    raise
+                raise WorkerKilled(lost_sentence(error)) from None
+            finally:
+                ray.kill(channel, no_restart=True)
+
+        return run
+
+    return wrap
+
+
+def lost_sentence(error: Exception) -> str:
+    """The cluster lost the training: say how, in plain words (Ray's names for it)."""
+    return tr("The Ray cluster lost this training ({how}): its worker or machine stopped, or "
+              "the task was cancelled. The last checkpoint that came back is kept.",
+              how=type(error).__name__)
+
+
+def _relay(messages: list, callbacks: Callbacks) -> None:
+    for kind, payload in messages:
+        target = {"progress": callbacks.on_progress, "live": callbacks.on_live,
+                  "stage": callbacks.on_stage}.get(kind)
+        if kind == "checkpoint" and callbacks.on_checkpoint is not None:
+            callbacks.on_checkpoint(*payload)
+        elif target is not None:
+            target(payload)
+
+
+class _Channel:
+    """The messages a remote training sends back, and the Stop flag it reads (a Ray actor)."""
+
+    def __init__(self):
+        self.messages: list = []
+        self.stop_asked = False
+
+    def put(self, kind: str, payload) -> None:
+        self.messages.append((kind, payload))
+
+    def take(self) -> list:
+        taken, self.messages = self.messages, []
+        return taken
+
+    def stop(self) -> None:
+        self.stop_asked = True
+
+    def clear_stop(self) -> None:
+        self.stop_asked = False
+
+    def stopped(self) -> bool:
+        return self.stop_asked
+
+
+class _RemoteStop:
+    """The Stop flag as a training reads it (``is_set`` between two batches): the channel's,
+    asked at most every half second."""
+
+    def __init__(self, channel, seconds: float = 0.5):
+        self.channel, self.seconds = channel, seconds
+        self.asked, self.value = 0.0, False
+
+    def is_set(self) -> bool:
+        import ray
+
+        if not self.value and time.monotonic() - self.asked >= self.seconds:
+            self.asked = time.monotonic()
+            self.value = ray.get(self.channel.stopped.remote())
+        return self.value
+
+    def clear(self) -> None:
+        self.value = False
+        self.channel.clear_stop.remote()
+
+    def set(self) -> None:
+        self.value = True
+        self.channel.stop.remote()
+
+
+def _remote_task(task: Callable[[Callbacks], Any], channel, threads: int):
+    """On the cluster: run ``task`` with callbacks that write to ``channel``; return what it
+    returned, or its error in words (a ValueError's sentence, a bug's traceback)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    send = lambda kind, payload: channel.put.remote(kind, payload)
+    throttle = _Throttle(send)
+    try:
+        result = task(Callbacks(
+            on_progress=throttle.progress, on_live=throttle.live,
+            on_checkpoint=lambda trained, epoch: send("checkpoint", (trained, epoch)),
+            stop_event=_RemoteStop(channel), on_stage=lambda text: send("stage", text)))
+        throttle.flush()
+        return "result", result
+    except ValueError as error:
+        return "user_error", str(error)
+    except Exception as error:
+        return "bug", (f"{type(error).__name__}: {error}", traceback.format_exc())
