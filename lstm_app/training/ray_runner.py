@@ -6,8 +6,8 @@ what it reports to ``callbacks`` here, where the app records it: every epoch, ev
 (the trained model itself comes back), the live views, the scoring's stages, then the result.
 The run store stays on the app's side, the one source of truth; the cluster never writes to it.
 
-Messages travel through a small Ray actor (``_Channel``) that the task writes to and this side
-drains every 0.2 s; Stop sets a flag there that the task reads between two batches (it then
+Messages travel through a small Ray actor (``_Channel``, one per app process, made with its
+first training) that the task writes to and this side drains every 0.2 s; Stop sets a flag there that the task reads between two batches (it then
 keeps its best weights, as a local Stop does), and a task that has not ended a minute after
 Stop is cancelled. A task the cluster loses (its worker or node dies, or it is cancelled) is
 ``WorkerKilled`` with a sentence. Ray is imported only here, when a cluster is configured.
@@ -21,6 +21,7 @@ import socket
 import threading
 import time
 import traceback
+import uuid
 from typing import Any, Callable
 
 from ..i18n import tr
@@ -31,6 +32,8 @@ RAY_ADDRESS_VARIABLE = "LSTM_APP_RAY_ADDRESS"
 DRAIN_SECONDS = 0.2
 CANCEL_AFTER_STOP = 60.0    # seconds a stopped task may take to end by itself
 _connect_lock = threading.Lock()
+_hub_handle = None          # this process's channel actor, once made
+_remote_function = None     # the remote task, once exported
 
 
 def ray_address() -> str | None:
@@ -43,9 +46,11 @@ def connect(address: str):
     ValueError that says the cluster cannot be reached."""
     import ray
 
+    global _hub_handle, _remote_function
     with _connect_lock:
         if not ray.is_initialized():
             _reachable(address)  # ray.init would retry an address that answers for minutes
+            _hub_handle = _remote_function = None  # a new connection: made again on it
             try:
                 ray.init(address=address, namespace="lstm_app", log_to_driver=False,
                          logging_level=logging.WARNING, configure_logging=False)
@@ -84,48 +89,80 @@ def cluster_resources(address: str) -> dict:
 
 def on_ray(address: str, threads: int = 1) -> Callable[[Callable], Callable[[Callbacks], Any]]:
     """``on_ray(address)(task)``: ``task(callbacks)`` run on the cluster (module docstring),
-    with ``threads`` CPUs (and torch threads) of it, and a GPU where ``task`` asks for one
-    through the environment's LSTM_APP_RAY_GPUS (0 by default)."""
+    with ``threads`` CPUs (and torch threads) of it, and LSTM_APP_RAY_GPUS GPUs (0 unless
+    set)."""
     gpus = float(os.environ.get("LSTM_APP_RAY_GPUS", "0") or 0)
 
     def wrap(task: Callable[[Callbacks], Any]) -> Callable[[Callbacks], Any]:
         def run(callbacks: Callbacks):
             ray = connect(address)
-            channel = ray.remote(num_cpus=0)(_Channel).remote()
-            remote = ray.remote(_remote_task).options(num_cpus=threads, num_gpus=gpus,
-                                                       max_retries=0)
-            ref = remote.remote(task, channel, threads)
-            stopped_at = None
+            token = uuid.uuid4().hex
             try:
-                while True:
-                    if callbacks.stop_event is not None and callbacks.stop_event.is_set():
-                        channel.stop.remote()
-                        callbacks.stop_event.clear()  # passed on: a later Stop is a new request
-                        stopped_at = stopped_at or time.monotonic()
-                    ready, _ = ray.wait([ref], timeout=DRAIN_SECONDS)
-                    _relay(ray.get(channel.take.remote()), callbacks)
-                    if ready:
-                        _relay(ray.get(channel.take.remote()), callbacks)
-                        kind, payload = ray.get(ref)
-                        if kind == "result":
-                            return payload
-                        if kind == "user_error":
-                            raise ValueError(payload)
-                        raise WorkerFailed(*payload)
-                    if stopped_at and time.monotonic() - stopped_at > CANCEL_AFTER_STOP:
-                        ray.cancel(ref, force=True)
+                hub = _hub(ray)
+                ref = _remote(ray).options(num_cpus=threads, num_gpus=gpus).remote(
+                    task, hub, token, threads)
+                return _follow(ray, ref, hub, token, callbacks)
             except (ValueError, WorkerFailed):
                 raise
             except Exception as error:
                 if not isinstance(error, ray.exceptions.RayError):
                     raise
+                _forget_hub()  # the cluster may have lost it too: the next run makes another
                 raise WorkerKilled(lost_sentence(error)) from None
-            finally:
-                ray.kill(channel, no_restart=True)
 
         return run
 
     return wrap
+
+
+def _follow(ray, ref, hub, token: str, callbacks: Callbacks):
+    """Relay the task's messages until it ends; pass Stop on; its result, or its error."""
+    stopped_at = None
+    try:
+        while True:
+            if callbacks.stop_event is not None and callbacks.stop_event.is_set():
+                hub.stop.remote(token)
+                callbacks.stop_event.clear()  # passed on: a later Stop is a new request
+                stopped_at = stopped_at or time.monotonic()
+            ready, _ = ray.wait([ref], timeout=DRAIN_SECONDS)
+            _relay(ray.get(hub.take.remote(token)), callbacks)
+            if ready:
+                kind, payload = ray.get(ref)
+                _relay(ray.get(hub.take.remote(token)), callbacks)
+                if kind == "result":
+                    return payload
+                if kind == "user_error":
+                    raise ValueError(payload)
+                raise WorkerFailed(*payload)
+            if stopped_at and time.monotonic() - stopped_at > CANCEL_AFTER_STOP:
+                ray.cancel(ref, force=True)
+    finally:
+        hub.forget.remote(token)
+
+
+def _hub(ray):
+    """This process's channel actor, made the first time a training is sent (an actor is a
+    process of its own: one per training would add seconds to each)."""
+    global _hub_handle
+    with _connect_lock:
+        if _hub_handle is None:
+            _hub_handle = ray.remote(num_cpus=0, max_concurrency=8)(_Channel).remote()
+        return _hub_handle
+
+
+def _forget_hub() -> None:
+    global _hub_handle
+    with _connect_lock:
+        _hub_handle = None
+
+
+def _remote(ray):
+    """The remote function, exported to the cluster once per process (not once per training)."""
+    global _remote_function
+    with _connect_lock:
+        if _remote_function is None:
+            _remote_function = ray.remote(max_retries=0)(_remote_task)
+        return _remote_function
 
 
 def lost_sentence(error: Exception) -> str:
@@ -146,35 +183,39 @@ def _relay(messages: list, callbacks: Callbacks) -> None:
 
 
 class _Channel:
-    """The messages a remote training sends back, and the Stop flag it reads (a Ray actor)."""
+    """The messages each remote training sends back, and the Stop flags they read, by token
+    (one Ray actor per app process serves all its trainings)."""
 
     def __init__(self):
-        self.messages: list = []
-        self.stop_asked = False
+        self.messages: dict[str, list] = {}
+        self.stops: set[str] = set()
 
-    def put(self, kind: str, payload) -> None:
-        self.messages.append((kind, payload))
+    def put(self, token: str, kind: str, payload) -> None:
+        self.messages.setdefault(token, []).append((kind, payload))
 
-    def take(self) -> list:
-        taken, self.messages = self.messages, []
-        return taken
+    def take(self, token: str) -> list:
+        return self.messages.pop(token, [])
 
-    def stop(self) -> None:
-        self.stop_asked = True
+    def stop(self, token: str) -> None:
+        self.stops.add(token)
 
-    def clear_stop(self) -> None:
-        self.stop_asked = False
+    def clear_stop(self, token: str) -> None:
+        self.stops.discard(token)
 
-    def stopped(self) -> bool:
-        return self.stop_asked
+    def stopped(self, token: str) -> bool:
+        return token in self.stops
+
+    def forget(self, token: str) -> None:
+        self.messages.pop(token, None)
+        self.stops.discard(token)
 
 
 class _RemoteStop:
     """The Stop flag as a training reads it (``is_set`` between two batches): the channel's,
     asked at most every half second."""
 
-    def __init__(self, channel, seconds: float = 0.5):
-        self.channel, self.seconds = channel, seconds
+    def __init__(self, hub, token: str, seconds: float = 0.5):
+        self.hub, self.token, self.seconds = hub, token, seconds
         self.asked, self.value = 0.0, False
 
     def is_set(self) -> bool:
@@ -182,31 +223,32 @@ class _RemoteStop:
 
         if not self.value and time.monotonic() - self.asked >= self.seconds:
             self.asked = time.monotonic()
-            self.value = ray.get(self.channel.stopped.remote())
+            self.value = ray.get(self.hub.stopped.remote(self.token))
         return self.value
 
     def clear(self) -> None:
         self.value = False
-        self.channel.clear_stop.remote()
+        self.hub.clear_stop.remote(self.token)
 
     def set(self) -> None:
         self.value = True
-        self.channel.stop.remote()
+        self.hub.stop.remote(self.token)
 
 
-def _remote_task(task: Callable[[Callbacks], Any], channel, threads: int):
-    """On the cluster: run ``task`` with callbacks that write to ``channel``; return what it
-    returned, or its error in words (a ValueError's sentence, a bug's traceback)."""
+def _remote_task(task: Callable[[Callbacks], Any], hub, token: str, threads: int):
+    """On the cluster: run ``task`` with callbacks that write to the ``hub`` under ``token``;
+    return what it returned, or its error in words (a ValueError's sentence, a bug's
+    traceback)."""
     import torch
 
     torch.set_num_threads(threads)
-    send = lambda kind, payload: channel.put.remote(kind, payload)
+    send = lambda kind, payload: hub.put.remote(token, kind, payload)
     throttle = _Throttle(send)
     try:
         result = task(Callbacks(
             on_progress=throttle.progress, on_live=throttle.live,
             on_checkpoint=lambda trained, epoch: send("checkpoint", (trained, epoch)),
-            stop_event=_RemoteStop(channel), on_stage=lambda text: send("stage", text)))
+            stop_event=_RemoteStop(hub, token), on_stage=lambda text: send("stage", text)))
         throttle.flush()
         return "result", result
     except ValueError as error:
