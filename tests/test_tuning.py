@@ -209,3 +209,23 @@ def test_stop_before_any_trial_runs_none(tmp_path, series):
     # The starting settings were queued, not run.
     assert [t.state for t in result.trials] == ["queued"] and result.best is None
     assert replace(result, trials=()).verdict.startswith("No trial finished")
+
+
+def test_nothing_imports_ray_optuna_or_psycopg_until_they_are_used():
+    """The app's pages and the command line, imported, leave the optional engines out."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    code = ("import sys, lstm_app.cli, lstm_app.ui.tune_view, lstm_app.ui.runs_session, "
+            "lstm_app.ui.cluster_view, lstm_app.runs.store\n"
+            "from lstm_app.runs.store import RunStore\n"
+            "import tempfile; RunStore(tempfile.mkdtemp()).list()\n"
+            "print(sorted(m for m in ('ray', 'optuna', 'psycopg') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=120,
+                          env={**__import__("os").environ, "LSTM_APP_RAY_ADDRESS": "",
+                               "LSTM_APP_DATABASE_URL": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

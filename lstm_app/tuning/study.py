@@ -354,9 +354,9 @@ class _Ending:
         elif time.monotonic() >= self.deadline:
             self._end("time")
         record = p.record
-        if record is not None and record.val_loss is not None and self.reason is None:
-            self.trial.report(record.val_loss, record.epoch)
-            if self.trial.should_prune():
+        if record is not None and record.val_loss is not None and self.reason != "pruned":
+            self.trial.report(record.val_loss, record.epoch)  # its last epoch too, when ended
+            if self.reason is None and self.trial.should_prune():
                 self._end("pruned")
             self.live.send()
         if self.outer.on_progress is not None:
