@@ -55,7 +55,7 @@ def m4_hourly(count: int):
 
 
 def test_mase(task_name: str, data, config) -> float:
-    trained, result = fit_and_score(task_name, data, config)
+    trained, result, _ = fit_and_score(task_name, data, config)
     return result.test.mase if task_name == "forecast" else result.aggregate["lstm"]["mase"]
 
 

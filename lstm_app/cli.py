@@ -23,7 +23,7 @@ from .i18n import N_, listing, tr
 from .export.commands import add_predict_command, run_predict_command
 from .quoting import cut, error_sentence, ljust, printable, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
-from .tuning.commands import add_tune_command, run_tune_command
+from .tuning.commands import add_tune_command, run_tune_command, task_named_in
 from .runs.recording import fit_and_score, record, run_with, start_run
 from .runs.store import RunStore
 from .series.evaluation import coverage_note
@@ -52,9 +52,10 @@ CLASSIFY_BASELINES = {"majority": N_("always the most common class"),  # classif
                       "tfidf_logreg": N_("TF-IDF with logistic regression")}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(tune_task: str = "forecast") -> argparse.ArgumentParser:
     """The command line's parser, its words in the reader's language (build it, and parse,
-    inside ``argparse_in_language()`` for argparse's own words to be too)."""
+    inside ``argparse_in_language()`` for argparse's own words to be too); ``tune`` takes the
+    settings of ``tune_task`` (what ``--task`` names)."""
     parser = Parser(prog="python -m lstm_app", description=tr("Train LSTMs on your own data."))
     commands = parser.add_subparsers(dest="command", required=True)
     f = commands.add_parser("forecast", help=tr("train an LSTM forecaster on a CSV time series"))
@@ -80,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_ray_option(p)
     add_runs_command(commands)
     add_predict_command(commands)
-    add_tune_command(commands)
+    add_tune_command(commands, tune_task)
     return parser
 
 
@@ -287,10 +288,8 @@ def _write_report(args: argparse.Namespace, task: Task, result) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     with argparse_in_language():
-        parser = build_parser()
-        args, rest = parser.parse_known_args(argv)
-        if args.command != "tune":  # only tune reads more: the task's own settings
-            args, rest = parser.parse_args(argv), []
+        args = build_parser(task_named_in(sys.argv[1:] if argv is None else argv)
+                            ).parse_args(argv)
     try:
         # The cluster is reached (and its free CPUs said) before any data is read.
         args.runner = cluster_runner(getattr(args, "ray", None))
@@ -305,8 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "predict":
             return run_predict_command(args)
         if args.command == "tune":
-            with argparse_in_language():
-                return run_tune_command(args, rest)
+            return run_tune_command(args)
     except (ValueError, OSError) as error:
         print(tr("error: {message}", message=error_sentence(error)), file=sys.stderr)
         return EXIT_BAD_INPUT

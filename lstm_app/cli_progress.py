@@ -43,9 +43,12 @@ def with_progress(quiet: bool, train):
     stop = threading.Event()
     bar = None if quiet else ProgressBar()
 
+    asked = []  # not the event itself: a runner clears it once it has passed Stop on
+
     def on_sigint(signum, frame):
-        if stop.is_set():
+        if asked:
             raise KeyboardInterrupt
+        asked.append(True)
         stop.set()
         print("\n" + tr("Stopping after this batch (press {keys} again to abort)…",
                         keys="Ctrl-C"), file=sys.stderr)

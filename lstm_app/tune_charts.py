@@ -43,7 +43,10 @@ def history_chart(trials: Sequence) -> go.Figure:
                              hoverinfo="skip"))
     fig = _layout(fig, tr("Validation loss of each trial"), tr("trial"),
                   tr("validation loss"))
-    fig.update_layout(hovermode="closest", xaxis=dict(tickformat="d"))
+    last = max((t.number for t in trials), default=0)
+    fig.update_layout(hovermode="closest",
+                      xaxis=dict(tick0=0, dtick=1 if last < 30 else None, tickformat="d",
+                                 range=[-0.5, last + 0.5]))
     return fig
 
 
@@ -57,7 +60,8 @@ def parallel_chart(trials: Sequence, space: Sequence, labels: dict) -> go.Figure
         if d.kind == "choice":
             choices = list(d.choices)
             names = [tr(CHOICE_LABELS.get(c, c)) if isinstance(c, str)
-                     else (tr("yes") if c else tr("no")) for c in choices]
+                     else (tr("yes") if c else tr("no")) if isinstance(c, bool)
+                     else f"{c:g}" for c in choices]
             dims.append(dict(label=labels.get(d.name, d.name), tickvals=list(range(len(choices))),
                              ticktext=names, range=[0, max(len(choices) - 1, 1)],
                              values=[choices.index(v) if v in choices else 0 for v in values]))
@@ -75,9 +79,9 @@ def parallel_chart(trials: Sequence, space: Sequence, labels: dict) -> go.Figure
     losses = [t.value for t in done]
     dims.append(dict(label=tr("validation loss"), values=losses))
     fig = go.Figure(go.Parcoords(
-        dimensions=dims,
-        line=dict(color=losses, colorscale="Blues_r", showscale=True,
-                  colorbar=dict(title=dict(text=tr("validation loss"))))))
+        dimensions=dims, labelangle=-20, labelside="top",
+        # the best trials blue, the worst orange: no line fades into the white background
+        line=dict(color=losses, colorscale=[[0, LSTM], [1, VALIDATION]], showscale=False)))
     fig = _layout(fig, tr("Settings of the finished trials"), "", "")
-    fig.update_layout(margin=dict(l=60, r=60, t=70, b=30))
+    fig.update_layout(margin=dict(l=70, r=70, t=110, b=30), height=420)
     return fig

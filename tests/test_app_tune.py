@@ -40,7 +40,7 @@ def test_a_study_on_the_forecast_page_runs_and_its_best_settings_fill_the_form(a
     at.session_state["fc_statistical_seconds"] = 0
     at.run()
     assert any(e.label == "Auto-tune" for e in at.expander)
-    poll(start_study(at, "fc", trials=4, minutes=3), study_done("fc"), "the study", 180)
+    poll(start_study(at, "fc", trials=4, minutes=3), study_done("fc"), "the study", 180).run()
     assert not at.error, [e.value for e in at.error]
     result = at.session_state["fc_tune_job"].result()
     assert [t.number for t in result.trials] == [0, 1, 2, 3]
@@ -79,10 +79,10 @@ def test_stop_ends_a_study_and_keeps_the_trials_that_finished(apps, app_store):
 
     poll(at, second_trial_running, "the second trial", 180)
     at.session_state["fc_tune_job"].stop()
-    poll(at, study_done("fc"), "the study's end", 60)
+    poll(at, study_done("fc"), "the study's end", 60).run()  # the page as it ended
     result = at.session_state["fc_tune_job"].result()
     assert result.stopped and [t.state for t in result.trials] == ["done", "stopped"]
-    assert any("was stopped" in c.value for c in at.caption)
+    assert any("was stopped" in c.value for c in at.caption), [c.value for c in at.caption]
     assert RunStore(app_store.home).get(result.trials[1].run_id).status == "stopped"
 
 
@@ -92,7 +92,7 @@ def test_the_classify_page_tunes_reading_both_ways_too(apps, app_store):
     at.session_state["cl_hidden_size"] = 8
     at.session_state["cl_minutes"] = 0.2
     at.run()
-    poll(start_study(at, "cl", trials=2, minutes=2), study_done("cl"), "the study", 180)
+    poll(start_study(at, "cl", trials=2, minutes=2), study_done("cl"), "the study", 180).run()
     assert not at.error, [e.value for e in at.error]
     result = at.session_state["cl_tune_job"].result()
     assert len(result.trials) == 2 and "bidirectional" in result.trials[1].params
@@ -109,7 +109,7 @@ def test_a_study_reads_in_chinese(apps, app_store):
     at.session_state["fc_lr"] = 0.0001
     at.session_state["fc_statistical_seconds"] = 0
     at.run()
-    poll(start_study(at, "fc", trials=3, minutes=3), study_done("fc"), "the study", 180)
+    poll(start_study(at, "fc", trials=3, minutes=3), study_done("fc"), "the study", 180).run()
     at.button(key="fc_tune_apply").click().run()
     own = ["airline_passengers", "month", "passengers"]  # the sample's file and columns
     texts = [t for t in visible_text(at) if english_left([t], own)]

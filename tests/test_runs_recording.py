@@ -28,6 +28,7 @@ from safetensors.torch import load_file
 from lstm_app.cli import main as cli_main
 from lstm_app.runs.recording import (end_cancelled, end_killed, kept_training, record, reopen,
                                      start_run)
+from lstm_app.runs.database import Database
 from lstm_app.runs.store import DB_NAME, RunStore
 from lstm_app.runs.table import runs_table
 from lstm_app.series.loading import load_series
@@ -714,12 +715,14 @@ def test_the_command_line_says_what_is_wrong_with_the_database_in_one_sentence(
         db.execute(f"PRAGMA max_page_count={pages}")  # as a full disk: no page more
         return db
 
+    Database.forget_all()  # closed first: closing folds the WAL back into the file
     if trouble == "not_a_database":
         (home / DB_NAME).write_bytes(b"this is not a database" * 100)
         for extra in ("-wal", "-shm"):
             (home / (DB_NAME + extra)).unlink(missing_ok=True)
     else:
         monkeypatch.setattr(sqlite3.dbapi2, "connect", troubled)  # as SQLAlchemy calls it
+    Database.forget_all()  # the connections this process holds are opened again
     command = ["runs", "delete", run_id] if trouble != "full" else ["runs", "list"]
     if trouble == "full":
         with pytest.raises(store_module.StoreError) as raised:

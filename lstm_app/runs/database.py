@@ -11,10 +11,10 @@ PostgreSQL driver, imported only when such an address is configured.
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 from ..i18n import tr
 
@@ -29,26 +29,31 @@ def database_url(home: Path, url: str | None = None) -> str:
     url = (url or os.environ.get(DATABASE_URL_VARIABLE) or "").strip()
     if not url:
         return f"sqlite:///{Path(home).resolve() / DB_NAME}"
-    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-    if scheme in ("postgres", "postgresql"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if scheme.startswith("postgresql+") or scheme == "sqlite":
-        return url
+    scheme, _, rest = url.partition("://")
+    scheme = scheme.lower() if rest else ""
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        return "postgresql+psycopg://" + rest
+    if scheme == "sqlite":
+        return "sqlite://" + rest
     raise ValueError(tr("The database must be a PostgreSQL address "
                         "(postgresql://user:password@host/database) or a SQLite file "
                         "(sqlite:///path/runs.sqlite3); {url} is neither.", url=shown_url(url)))
 
 
 def shown_url(url: str) -> str:
-    """``url`` with its password hidden, as it may be printed or shown."""
+    """``url`` as it may be printed or shown: its password hidden, wherever it is (a password
+    may hold ``/``, ``#`` or ``?``, or be a ``password=`` parameter); an address that cannot be
+    read is not repeated at all."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
-        parts = urlsplit(url)
-        if parts.password:
-            netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
-            return urlunsplit(parts._replace(netloc=netloc))
-    except ValueError:
-        return "(an address that cannot be read)"
-    return url
+        parsed = make_url(url)
+        if "password" in parsed.query:
+            parsed = parsed.update_query_dict({"password": "***"})
+        return parsed.render_as_string(hide_password=True)
+    except (ArgumentError, ValueError, TypeError):
+        return tr("(an address that cannot be read)")
 
 
 class Row(dict):
@@ -90,19 +95,39 @@ class _Connection:
 
 class Database:
     """A pool of connections to one database; ``with db.transaction() as c`` is one
-    transaction, committed at its end or rolled back on an exception."""
+    transaction, committed at its end or rolled back on an exception. ``Database.at(url)`` is
+    this process's one pool for ``url`` (a store opened often, once per training, shares it)."""
+
+    _pools: dict[str, "Database"] = {}
+    _pools_lock = threading.Lock()
 
     def __init__(self, url: str):
         from sqlalchemy import create_engine, event
 
         self.url = url
-        self.postgres = url.startswith("postgresql")
+        self.postgres = url.lower().startswith("postgresql")
+        self.ready = False  # whether the store's tables were checked in this process
         if self.postgres:
-            self.engine = create_engine(url, pool_pre_ping=True,
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
                                         connect_args={"connect_timeout": 10})
         else:
             self.engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    @classmethod
+    def at(cls, url: str) -> "Database":
+        with cls._pools_lock:
+            if url not in cls._pools:
+                cls._pools[url] = cls(url)
+            return cls._pools[url]
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Close every pool of this process (a test that changes how SQLite opens files)."""
+        with cls._pools_lock:
+            for database in cls._pools.values():
+                database.close()
+            cls._pools.clear()
 
     @contextmanager
     def transaction(self) -> Iterator[_Connection]:

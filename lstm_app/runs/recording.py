@@ -110,8 +110,10 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
             store.add_epoch(run_id, epoch)
         recorder.save_model(start, start.training.kept_epoch)
     with _ended_on_error(store, run_id):
-        trained, result = run_with(runner, fit_and_score, recorder.callbacks, task_name, data,
-                               config, start=start)
+        trained, result, statistical = run_with(runner, fit_and_score, recorder.callbacks,
+                                                task_name, data, config, start=start)
+    if runner is not None and statistical:  # fitted on the cluster: kept here to be saved
+        statistical_saved.remember(statistical)
     # Stopped while training (its event was cleared for the scoring), or while scoring.
     stopped = (trained.training.stop_reason == "stopped"
                or callbacks.stop_event is not None and callbacks.stop_event.is_set())
@@ -132,10 +134,13 @@ def record_fit(store: RunStore, run_id: str, task: Task, data: Any, config: Any,
 
 def fit_and_score(task_name: str, data: Any, config: Any, callbacks: Callbacks = Callbacks(),
                   start: Any = None):
-    """The trained value and its result: what a training does, wherever it runs."""
+    """The trained value, its result, and the statistical forecasts it was scored against as
+    their file (None without them): what a training does, wherever it runs."""
     task = task_named(task_name)
     trained = task.fit(data, config, callbacks, start)
-    return trained, task.score(trained, data, callbacks.on_stage, callbacks.scoring_stop())
+    result = task.score(trained, data, callbacks.on_stage, callbacks.scoring_stop())
+    key = getattr(result, "statistical_key", "")
+    return trained, result, statistical_saved.file_bytes(key) if key else None
 
 
 def fit_only(task_name: str, data: Any, config: Any, callbacks: Callbacks = Callbacks()):

@@ -142,8 +142,11 @@ def store_problem(error: Exception, home: Path, url: str | None = None) -> str:
     """One sentence for a database error: full disk, read-only, locked, not a database, or (a
     PostgreSQL ``url``) a server that cannot be reached."""
     text = str(error).lower()
-    if url is not None and url.startswith("postgresql"):
-        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else "?"
+    if url is not None and url.lower().startswith("postgresql"):
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() \
+            else type(error).__name__
+        if "password" in reason.lower() and "authentication" not in reason.lower():
+            reason = type(error).__name__  # never a message that may quote the address
         return (f"The runs' database at {shown_url(url)} cannot be used ({reason}); check "
                 f"LSTM_APP_DATABASE_URL, that the server runs, and the password.")
     if "full" in text:
@@ -169,8 +172,28 @@ class RunStore:
         self.home.mkdir(parents=True, exist_ok=True)
         (self.home / "runs").mkdir(exist_ok=True)
         self.url = database_url(self.home, url)
-        self.database = Database(self.url)
+        try:
+            self.database = Database.at(self.url)
+        except Exception as error:  # no such driver, a port that is not a number, …
+            raise StoreError(store_problem(error, self.home, self.url)) from None
+        if not self.database.ready:
+            self._make_tables()
+            self.database.ready = True
+
+    def _make_tables(self) -> None:
+        """The tables and columns this version needs, made where missing (a new database, or
+        one an earlier version made). Skipped when all are there, so that a database role that
+        may only read and write rows works; on PostgreSQL under a lock, so that two servers
+        starting at once do not both make them."""
+        wanted = {"runs": set(ADDED_COLUMNS), "epochs": {"scores"}}
+        try:
+            if all(columns <= self.database.columns(table) for table, columns in wanted.items()):
+                return
+        except Exception:  # a table is missing: made below
+            pass
         with self._db() as db:
+            if self.database.postgres:
+                db.execute("SELECT pg_advisory_xact_lock(8437125)")
             real = "DOUBLE PRECISION" if self.database.postgres else "REAL"
             for statement in _SCHEMA.format(REAL=real).split(";\n"):
                 if statement.strip():

@@ -15,6 +15,7 @@ Stop is cancelled. A task the cluster loses (its worker or node dies, or it is c
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import socket
@@ -107,7 +108,8 @@ def on_ray(address: str, threads: int = 1) -> Callable[[Callable], Callable[[Cal
             except Exception as error:
                 if not isinstance(error, ray.exceptions.RayError):
                     raise
-                _forget_hub()  # the cluster may have lost it too: the next run makes another
+                if isinstance(error, ray.exceptions.RayActorError):
+                    _forget_hub()  # the channel itself is gone: the next run makes another
                 raise WorkerKilled(lost_sentence(error)) from None
 
         return run
@@ -116,8 +118,9 @@ def on_ray(address: str, threads: int = 1) -> Callable[[Callable], Callable[[Cal
 
 
 def _follow(ray, ref, hub, token: str, callbacks: Callbacks):
-    """Relay the task's messages until it ends; pass Stop on; its result, or its error."""
-    stopped_at = None
+    """Relay the task's messages until it ends; pass Stop on; its result, or its error. A task
+    this side stops following (an error here) is stopped and cancelled, never left running."""
+    stopped_at, ended = None, False
     try:
         while True:
             if callbacks.stop_event is not None and callbacks.stop_event.is_set():
@@ -125,8 +128,12 @@ def _follow(ray, ref, hub, token: str, callbacks: Callbacks):
                 callbacks.stop_event.clear()  # passed on: a later Stop is a new request
                 stopped_at = stopped_at or time.monotonic()
             ready, _ = ray.wait([ref], timeout=DRAIN_SECONDS)
-            _relay(ray.get(hub.take.remote(token)), callbacks)
+            messages = ray.get(hub.take.remote(token))
+            if any(kind == "stage" for kind, _ in messages):
+                stopped_at = None  # the training ended and scoring began: it honours Stop
+            _relay(messages, callbacks)
             if ready:
+                ended = True
                 kind, payload = ray.get(ref)
                 _relay(ray.get(hub.take.remote(token)), callbacks)
                 if kind == "result":
@@ -136,7 +143,11 @@ def _follow(ray, ref, hub, token: str, callbacks: Callbacks):
                 raise WorkerFailed(*payload)
             if stopped_at and time.monotonic() - stopped_at > CANCEL_AFTER_STOP:
                 ray.cancel(ref, force=True)
+                stopped_at = None
     finally:
+        if not ended:
+            hub.stop.remote(token)
+            ray.cancel(ref, force=True)
         hub.forget.remote(token)
 
 
@@ -146,7 +157,7 @@ def _hub(ray):
     global _hub_handle
     with _connect_lock:
         if _hub_handle is None:
-            _hub_handle = ray.remote(num_cpus=0, max_concurrency=8)(_Channel).remote()
+            _hub_handle = ray.remote(num_cpus=0)(_Channel).remote()  # calls in order
         return _hub_handle
 
 
@@ -189,9 +200,11 @@ class _Channel:
     def __init__(self):
         self.messages: dict[str, list] = {}
         self.stops: set[str] = set()
+        self.forgotten: set[str] = set()  # trainings nobody follows any more
 
     def put(self, token: str, kind: str, payload) -> None:
-        self.messages.setdefault(token, []).append((kind, payload))
+        if token not in self.forgotten:
+            self.messages.setdefault(token, []).append((kind, payload))
 
     def take(self, token: str) -> list:
         return self.messages.pop(token, [])
@@ -207,7 +220,8 @@ class _Channel:
 
     def forget(self, token: str) -> None:
         self.messages.pop(token, None)
-        self.stops.discard(token)
+        self.forgotten.add(token)
+        self.stops.add(token)  # a task still running reads Stop
 
 
 class _RemoteStop:
@@ -247,11 +261,24 @@ def _remote_task(task: Callable[[Callbacks], Any], hub, token: str, threads: int
     try:
         result = task(Callbacks(
             on_progress=throttle.progress, on_live=throttle.live,
-            on_checkpoint=lambda trained, epoch: send("checkpoint", (trained, epoch)),
+            on_checkpoint=lambda trained, epoch: send("checkpoint", (_on_cpu(trained), epoch)),
             stop_event=_RemoteStop(hub, token), on_stage=lambda text: send("stage", text)))
         throttle.flush()
+        import ray
+        ray.get(hub.put.remote(token, "end", None))  # every message is in before the result
         return "result", result
     except ValueError as error:
         return "user_error", str(error)
     except Exception as error:
         return "bug", (f"{type(error).__name__}: {error}", traceback.format_exc())
+
+
+def _on_cpu(trained):
+    """A checkpoint as it travels: its model copied to the CPU (the app may have no GPU)."""
+    model = getattr(trained, "model", None)
+    if model is None or next(model.parameters()).device.type == "cpu":
+        return trained
+    moved = copy.copy(trained)
+    moved.model = copy.deepcopy(model).cpu()
+    return moved
+

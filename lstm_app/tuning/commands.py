@@ -16,7 +16,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..argparse_words import Parser
 from ..cli_options import add_ray_option, add_settings, given_settings, suggested_note
 from ..cli_progress import with_progress
 from ..i18n import N_, tr, trn
@@ -34,7 +33,18 @@ SUGGESTED = {"forecast": ("hidden_size", "lookback", "horizon"),
              "text": ("hidden_size", "num_layers", "seq_len", "embedding_dim", "epochs")}
 
 
-def add_tune_command(commands) -> None:
+def task_named_in(argv: list[str]) -> str:
+    """The task ``--task`` names among the words typed (forecast when none or another):
+    the tune command's options are that task's settings."""
+    for i, word in enumerate(argv):
+        value = (argv[i + 1] if word == "--task" and i + 1 < len(argv)
+                 else word.split("=", 1)[1] if word.startswith("--task=") else None)
+        if value in TASK_CHOICES:
+            return value
+    return "forecast"
+
+
+def add_tune_command(commands, task: str = "forecast") -> None:
     t = commands.add_parser(
         "tune", help=tr("auto-tune a task's settings with Optuna (each trial is a saved run)"),
         description=tr("Search the settings that matter (lookback, hidden units, layers, "
@@ -42,10 +52,10 @@ def add_tune_command(commands) -> None:
                        "Optuna's TPE sampler, pruning trials that fall behind. The first trial "
                        "is the starting settings; every trial is scored on the validation span "
                        "only."),
-        epilog=tr("Any setting of the task's own command may follow as the starting settings "
-                  "(for example {example}; see {command}).",
+        epilog=tr("Any setting of the task's own command may be given as the starting settings "
+                  "(for example {example}); {command} lists a text's or a classifier's.",
                   example="--horizon 12 --id-col store --epochs 30",
-                  command="python -m lstm_app forecast --help"))
+                  command="python -m lstm_app tune --task text --help"))
     t.add_argument("data", nargs="?", help=tr(
         "the data file (a CSV series, a text, labelled texts); left out, {option} joins a "
         "study whose trials are in this run store", option="--study"))
@@ -63,25 +73,24 @@ def add_tune_command(commands) -> None:
     t.add_argument("--report", type=Path, help=tr("write the study's trials and result here (JSON)"))
     t.add_argument("--quiet", action="store_true", help=tr("no line per trial"))
     add_ray_option(t)
+    add_settings(t.add_argument_group(tr("the starting settings ({task})", task=task)),
+                 _settings(task), task_named(task).config(), SUGGESTED.get(task, ()))
 
 
-def _settings_parser(task: str):
-    """The task's own settings as options (the forecast command's, the text command's, …)."""
-    table = task_named(task).settings
-    parser = Parser(prog="python -m lstm_app tune", add_help=False)
-    add_settings(parser, table, task_named(task).config(), SUGGESTED.get(task, ()))
-    return parser, table
+def _settings(task: str) -> dict:
+    """The task's settings as tune's options: all but its time budget per training, whose
+    ``--minutes`` is the study's here."""
+    return {name: s for name, s in task_named(task).settings.items() if name != "minutes"}
 
 
-def run_tune_command(args: argparse.Namespace, rest: list[str]) -> int:
+def run_tune_command(args: argparse.Namespace) -> int:
     if not 1 <= args.trials <= 1000:
         raise ValueError(tr("{option} must be a whole number from 1 to 1,000.",
                             option="--trials"))
     if not 0.1 <= args.minutes <= 1440:
         raise ValueError(tr("{option} must be a number of minutes from 0.1 to 1,440.",
                             option="--minutes"))
-    parser, table = _settings_parser(args.task)
-    given = given_settings(parser.parse_args(rest), table)
+    given = given_settings(args, _settings(args.task))
     store = RunStore()
     database_url(store.home, args.storage)  # a bad address is said before the data is read
     if args.study:
@@ -92,7 +101,7 @@ def run_tune_command(args: argparse.Namespace, rest: list[str]) -> int:
                                 option="--study"))
         task, data, data_name = study_data(args.study, args.storage, store.home)
         config = task_named(task).config()  # the study's own starting settings are used
-        if rest:
+        if given:
             print(tr("note: a study that is joined trains with its own starting settings; the "
                      "options given are not used."), file=sys.stderr)
     else:

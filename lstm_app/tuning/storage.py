@@ -31,17 +31,24 @@ def check_study_name(name: str) -> str:
 
 def open_storage(url: str):
     """Optuna's storage for ``url`` (a SQLAlchemy address from ``database_url``), or a ValueError
-    that says the database cannot be reached and what to check."""
+    that says the database cannot be reached and what to check. Two workers opening a new
+    database at once may both try to make Optuna's tables: the second tries once more."""
     import optuna
     from sqlalchemy.exc import SQLAlchemyError
 
     engine = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         engine["connect_args"] = {"timeout": 30}  # the run store writes to the same file
-    try:
-        return optuna.storages.RDBStorage(url, engine_kwargs=engine)
-    except (SQLAlchemyError, OSError, ImportError) as error:
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
-        raise ValueError(tr("The study's database at {url} cannot be opened ({reason}); check "
-                            "the address, that the server runs, and the password.",
-                            url=shown_url(url), reason=reason)) from None
+    else:
+        engine["connect_args"] = {"connect_timeout": 10}
+    for attempt in (1, 2):
+        try:
+            return optuna.storages.RDBStorage(url, engine_kwargs=engine)
+        except (SQLAlchemyError, OSError, ImportError, RuntimeError) as error:
+            if attempt == 1 and isinstance(error, SQLAlchemyError):
+                continue
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+            raise ValueError(tr("The study's database at {url} cannot be opened ({reason}); "
+                                "check the address, that the server runs, and the password.",
+                                url=shown_url(url), reason=reason)) from None
+

@@ -34,6 +34,7 @@ from ..i18n import tr
 from ..runs.recording import data_fingerprint, record_fit, save_trained, start_run
 from ..runs.store import RunStore
 from ..tasks import task_named
+from ..training.process import WorkerKilled
 from ..training.trainer import Callbacks, Progress
 from .space import Dimension, TUNED, rounded, search_space, starting_params, suggest, with_params
 from .storage import check_study_name, database_url, open_storage, shown_url
@@ -149,7 +150,11 @@ def open_study(storage: str, name: str, seed: int | None = None):
         return optuna.create_study(storage=rdb, study_name=name, direction="minimize",
                                    sampler=sampler, pruner=pruner), True
     except optuna.exceptions.DuplicatedStudyError:
-        return optuna.load_study(study_name=name, storage=rdb, sampler=sampler,
+        # A worker that joins samples with its own randomness: the maker's seed would have it
+        # try the very settings the maker tries.
+        joiner = optuna.samplers.TPESampler(seed=None, n_startup_trials=RANDOM_TRIALS,
+                                            multivariate=True)
+        return optuna.load_study(study_name=name, storage=rdb, sampler=joiner,
                                  pruner=pruner), False
 
 
@@ -198,8 +203,6 @@ def _describe(study, made: bool, task_name: str, data: Any, base: Any, data_name
 def study_data(study_name: str, storage: str | None, home) -> tuple[str, Any, str]:
     """A study's task, data and data name, for a worker that joins it without the data file:
     read from the run of one of its trials in this run store."""
-    from ..runs.recording import load_run
-
     url = database_url(RunStore(home).home, storage)
     optuna = _optuna()
     try:
@@ -209,11 +212,15 @@ def study_data(study_name: str, storage: str | None, home) -> tuple[str, Any, st
                             "the data to start it.", study=f"'{study_name}'",
                             storage=shown_url(url))) from None
     store = RunStore(home)
+    task = task_named(study.user_attrs.get("task", "forecast"))
     for trial in study.get_trials(deepcopy=False):
         run_id = trial.user_attrs.get("run_id")
-        if run_id and store.get(run_id) is not None:
-            task, _, data = load_run(store, run_id)
-            return task.name, data, study.user_attrs.get("data_name", "data")
+        folder = store.run_dir(run_id) if run_id and str(run_id).isalnum() else None
+        if folder is not None and (folder / task.data_names[0]).exists():
+            files = {name: (folder / name).read_bytes() for name in task.data_names
+                     if (folder / name).exists()}
+            return task.name, task.data_from_files(files), study.user_attrs.get("data_name",
+                                                                                 "data")
     raise ValueError(tr("The data of study {study} is in another run store; give the data "
                         "file too: {command}.", study=f"'{study_name}'",
                         command="python -m lstm_app tune DATA --study NAME --storage URL"))
@@ -230,6 +237,22 @@ def tune(callbacks: Callbacks = Callbacks(), *, home, task_name: str, data: Any,
     store = RunStore(home)
     url = database_url(store.home, storage)
     name = check_study_name(study_name or default_study_name(data_name, task_name))
+    try:
+        return _tune(callbacks, store, task, url, name, data, config, data_name, trials,
+                     minutes, owner, seed, ray)
+    except Exception as error:  # the study's database stopped answering mid-study
+        from sqlalchemy.exc import SQLAlchemyError
+        if not isinstance(error, SQLAlchemyError):
+            raise
+        reason = str(getattr(error, "orig", None) or type(error).__name__).splitlines()[0]
+        raise ValueError(tr("The study's database at {url} stopped answering ({reason}); the "
+                            "trials that finished are kept.", url=shown_url(url),
+                            reason=reason[:200])) from None
+
+
+def _tune(callbacks, store, task, url, name, data, config, data_name, trials, minutes, owner,
+          seed, ray) -> TuneResult:
+    task_name = task.name
     started = time.monotonic()
     deadline = started + minutes * 60
     study, made = open_study(url, name, seed)
@@ -276,31 +299,31 @@ class _Live:
 
 def _trial(study, store, task, data, base, space, data_name, owner, deadline, callbacks,
            live: _Live, runner=None) -> None:
-    optuna = _optuna()
+    """One trial, told to the study however it ends (a trial left RUNNING would stay so)."""
     trial = study.ask()
-    params = suggest(trial, space)
     try:
-        config = with_params(base, params)
-    except ValueError as error:  # a combination the config refuses
+        _train_trial(study, trial, store, task, data, base, space, data_name, owner, deadline,
+                     callbacks, live, runner)
+    except (ValueError, WorkerKilled) as error:  # these settings, or a lost cluster task
         _fail(study, trial, str(error))
-        return
+    except BaseException:
+        _fail(study, trial, "")
+        raise
+    live.send(force=True)
+
+
+def _train_trial(study, trial, store, task, data, base, space, data_name, owner, deadline,
+                 callbacks, live: _Live, runner) -> None:
+    optuna = _optuna()
+    config = with_params(base, suggest(trial, space))  # a combination the config may refuse
     run_id = start_run(store, task.name, data, config, f"{study.study_name} · trial "
                        f"{trial.number}", data_name, owner=owner)
     store.link(run_id, study.study_name, trial.number)
     trial.set_user_attr("run_id", run_id)
     ending = _Ending(trial, callbacks, deadline, live)
     live.send(force=True)
-    try:
-        trained = record_fit(store, run_id, task, data, config,
-                             Callbacks(on_progress=ending.progress, stop_event=ending.event),
-                             runner)
-    except ValueError as error:  # these settings cannot train on this data: the next may
-        _fail(study, trial, str(error))
-        live.send(force=True)
-        return
-    except BaseException:
-        _fail(study, trial, "")
-        raise
+    trained = record_fit(store, run_id, task, data, config,
+                         Callbacks(on_progress=ending.progress, stop_event=ending.event), runner)
     training = trained.training
     value = training.best_val_loss if math.isfinite(training.best_val_loss) else None
     message = training.message
@@ -325,7 +348,6 @@ def _trial(study, store, task, data, base, space, data_name, owner, deadline, ca
         study.tell(trial, value)
     else:
         study.tell(trial, state=state)
-    live.send(force=True)
 
 
 def _fail(study, trial, message: str) -> None:

@@ -51,21 +51,24 @@ def auto_tune(keys: TaskKeys, task: Task, data, data_name: str, config,
         elif job.result() is not None:
             _result(keys, task, job.result())
         st.divider()
-        _start_form(keys, task, data, data_name, config, fingerprint)
+        _start_form(keys, task, data, data_name, config, fingerprint, explain=False)
 
 
 def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
-                fingerprint: str) -> None:
+                fingerprint: str, explain: bool = True) -> None:
     names = [tr(task.settings[n].label) for n in TUNED[task.name]]
-    st.caption(tr("Trains the model many times with other values of {names}, each trial's "
-                  "guided by the trials before it (Optuna). The first trial is the settings "
-                  "above; trials that fall behind the others are stopped early (pruned). Each "
-                  "trial is scored on the validation span and saved as a run.", names=listing(names)) + " " + tr(NOT_TUNED))
+    if explain:
+        st.caption(tr("Trains the model many times with other values of {names}, each trial "
+                      "guided by the trials before it (Optuna). The first trial is the "
+                      "settings above; trials that fall behind the others are stopped early "
+                      "(pruned). Each trial is scored on the validation span and saved as a "
+                      "run.", names=listing(names)) + " " + tr(NOT_TUNED))
     a, b = st.columns(2)
     trials = a.number_input(tr("Trials"), min_value=2, max_value=200, value=20, step=1,
-                            key=keys.tune_trials, help=tr("How many trainings to try at most."))
+                            key=keys.tune_trials, persist_state="session",
+                            help=tr("How many trainings to try at most."))
     minutes = b.number_input(tr("Minutes"), min_value=1, max_value=240, value=10, step=1,
-                             key=keys.tune_minutes,
+                             key=keys.tune_minutes, persist_state="session",
                              help=tr("The study stops after this many minutes, and keeps every "
                                      "trial that finished."))
     if st.button(tr("Start auto-tune"), key=keys.tune_start, icon=":material/tune:"):
@@ -102,9 +105,9 @@ def _poll(keys: TaskKeys, task: Task) -> None:
             ended = sum(t.state not in ("queued", "running") for t in live.trials)
             share = max(ended / live.planned, live.elapsed / (live.minutes * 60))
             st.progress(min(share, 1.0), text=tr(
-                "Trial {trial} of at most {planned}; {elapsed} of {minutes} min used",
-                trial=ended + 1, planned=live.planned, elapsed=f"{live.elapsed / 60:.1f}",
-                minutes=f"{live.minutes:g}"))
+                "{ended} of at most {planned} trials ended; {elapsed} of {minutes} used",
+                ended=ended, planned=live.planned, elapsed=_clock(live.elapsed),
+                minutes=_clock(live.minutes * 60)))
     if right.button(tr("Stop"), key=keys.tune_stop, width="stretch",
                     help=tr("End the study now: the trial in progress stops, and every trial "
                             "that finished is kept.")):
@@ -113,18 +116,23 @@ def _poll(keys: TaskKeys, task: Task) -> None:
         _trials(keys, task, live.trials, live.space)
 
 
+def _clock(seconds: float) -> str:
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+
+
 def _trials(keys: TaskKeys, task: Task, trials, space) -> None:
     st.dataframe(trials_frame(task, trials), hide_index=True, width="stretch")
     st.caption(tr("Trial 0 is the settings you started from."))
     labels = {d.name: tr(task.settings[d.name].label) for d in space}
-    done = sum(t.state == "done" for t in trials)
-    a, b = st.columns(2)
-    a.plotly_chart(history_chart(trials), key=keys.tune_history)
-    if done >= 2:
-        b.plotly_chart(parallel_chart(trials, space, labels), key=keys.tune_parallel)
+    if any(t.state in ("done", "pruned") for t in trials):
+        st.plotly_chart(history_chart(trials), key=keys.tune_history)
     else:
-        b.caption(tr("The settings of the finished trials are drawn side by side once two "
-                     "have finished."))
+        st.caption(tr("Each trial's validation loss is drawn here when it ends."))
+    if sum(t.state == "done" for t in trials) >= 2:
+        st.plotly_chart(parallel_chart(trials, space, labels), key=keys.tune_parallel)
+    else:
+        st.caption(tr("The settings of the finished trials are drawn side by side once two "
+                      "have finished."))
 
 
 def trials_frame(task: Task, trials) -> pd.DataFrame:
@@ -134,8 +142,9 @@ def trials_frame(task: Task, trials) -> pd.DataFrame:
         row = {tr("Trial"): t.number, tr("State"): tr(STATES[t.state]),
                tr("Validation loss"): None if t.value is None else float(f"{t.value:.4g}"),
                tr("Epochs"): t.epochs}
-        for name, value in rounded(t.params).items():
-            row[tr(task.settings[name].label)] = _shown(value)
+        for name, value in rounded(t.params).items():  # numbers stay numbers (they sort)
+            row[tr(task.settings[name].label)] = _shown(value) if isinstance(
+                value, (bool, str)) else value
         row[tr("Seconds")] = None if t.seconds is None else round(t.seconds, 1)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -144,9 +153,7 @@ def trials_frame(task: Task, trials) -> pd.DataFrame:
 def _shown(value) -> str:
     if isinstance(value, bool):
         return tr("yes") if value else tr("no")
-    if isinstance(value, str):
-        return tr(CHOICE_LABELS.get(value, value))
-    return f"{value:g}"
+    return tr(CHOICE_LABELS.get(value, value))
 
 
 def _result(keys: TaskKeys, task: Task, result: TuneResult) -> None:
