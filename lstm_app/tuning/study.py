@@ -323,7 +323,7 @@ def _train_trial(study, trial, store, task, data, base, space, data_name, owner,
     ending = _Ending(trial, callbacks, deadline, live)
     live.send(force=True)
     trained = record_fit(store, run_id, task, data, config,
-                         Callbacks(on_progress=ending.progress, stop_event=ending.event), runner)
+                         Callbacks(on_progress=ending.progress, stop_event=ending), runner)
     training = trained.training
     value = training.best_val_loss if math.isfinite(training.best_val_loss) else None
     message = training.message
@@ -357,8 +357,10 @@ def _fail(study, trial, message: str) -> None:
 
 
 class _Ending:
-    """A trial's own stop event, set by the study's Stop, its time running out, or pruning; the
-    reason is kept (None: it trained to its end)."""
+    """A trial's own stop flag (what its training reads, ``is_set`` between two batches), set
+    by the study's Stop, its time running out, or pruning; the reason is kept (None: it
+    trained to its end). Stop and the time are looked at whenever the flag is read, so that a
+    trial that has not begun to train (a cluster task still waiting) obeys them too."""
 
     def __init__(self, trial, callbacks: Callbacks, deadline: float, live: _Live):
         self.trial, self.outer, self.deadline, self.live = trial, callbacks, deadline, live
@@ -370,11 +372,22 @@ class _Ending:
             self.reason = reason
         self.event.set()
 
+    def is_set(self) -> bool:
+        if self.reason is None:
+            if self.outer.stop_event is not None and self.outer.stop_event.is_set():
+                self._end("stopped")
+            elif time.monotonic() >= self.deadline:
+                self._end("time")
+        return self.event.is_set()
+
+    def set(self) -> None:
+        self.event.set()
+
+    def clear(self) -> None:  # passed on (to a cluster task): a later reading is a new one
+        self.event.clear()
+
     def progress(self, p: Progress) -> None:
-        if self.outer.stop_event is not None and self.outer.stop_event.is_set():
-            self._end("stopped")
-        elif time.monotonic() >= self.deadline:
-            self._end("time")
+        self.is_set()
         record = p.record
         if record is not None and record.val_loss is not None and self.reason != "pruned":
             self.trial.report(record.val_loss, record.epoch)  # its last epoch too, when ended

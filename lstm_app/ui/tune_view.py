@@ -35,6 +35,13 @@ def auto_tune(keys: TaskKeys, task: Task, data, data_name: str, config,
     """The Auto-tune section, folded until a study runs or has a result for this data."""
     job = current_job(keys.tune_job)
     if job is not None and st.session_state.get(keys.tune_for) != fingerprint:
+        if not job.snapshot().done:  # still running on other data: it can be stopped here
+            with st.expander(tr("Auto-tune"), expanded=True, icon=":material/tune:"):
+                st.info(tr("An auto-tune of other data is still running; stop it to start one "
+                           "on this data."))
+                if st.button(tr("Stop"), key=keys.tune_stop):
+                    job.stop()
+            return
         job = None  # a study of other data: its result does not belong here
     with st.expander(tr("Auto-tune"), expanded=job is not None,
                      icon=":material/tune:"):
