@@ -229,3 +229,35 @@ def test_nothing_imports_ray_optuna_or_psycopg_until_they_are_used():
                                "LSTM_APP_DATABASE_URL": ""})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_training_waiting_for_a_cluster_keeps_its_run_alive(tmp_path, series, monkeypatch):
+    """A runner whose task has not begun (a cluster task waiting for a free CPU) reads the
+    stop flag meanwhile: the run's heartbeat goes on, so no server takes it as interrupted."""
+    import time
+
+    from lstm_app.runs import recording
+    from lstm_app.runs.recording import record_fit, start_run
+
+    monkeypatch.setattr(recording, "HEARTBEAT_SECONDS", 0.05)
+    store = RunStore(tmp_path)
+    run_id = start_run(store, "forecast", series, ForecastConfig(**FAST), "waiting", "sine.csv")
+    store.claim(run_id)
+    before = store.get(run_id).heartbeat
+
+    beats = []
+
+    def waiting_runner(work):
+        def run(callbacks):
+            beats.append(store.get(run_id).heartbeat)  # as the task was sent
+            for _ in range(5):
+                time.sleep(0.05)
+                assert not callbacks.stop_event.is_set()
+            beats.append(store.get(run_id).heartbeat)  # before the run ends
+            raise ValueError("the cluster gave up")
+        return run
+
+    with pytest.raises(ValueError, match="gave up"):
+        record_fit(store, run_id, task_named("forecast"), series, ForecastConfig(**FAST),
+                   Callbacks(stop_event=threading.Event()), waiting_runner)
+    assert beats[1] > beats[0] >= before

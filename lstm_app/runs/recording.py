@@ -16,6 +16,7 @@ import functools
 import hashlib
 import logging
 import re
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
@@ -63,10 +64,20 @@ class _Recorder:
 
     def __init__(self, store: RunStore, run_id: str, callbacks: Callbacks):
         self.store, self.run_id, self.outer = store, run_id, callbacks
+        stop = callbacks.stop_event
         self.callbacks = replace(callbacks, on_progress=self.progress,
-                                 on_checkpoint=self.checkpoint)
+                                 on_checkpoint=self.checkpoint,
+                                 stop_event=None if stop is None else _Beating(self, stop))
         self.last_beat = 0.0
+        self.last_beat_clock = time.monotonic()
         self.model_files_saved = False
+
+    def beat(self) -> None:
+        """A heartbeat every ``HEARTBEAT_SECONDS`` while the training is alive, even before its
+        first batch (a cluster task waiting for a free CPU reads its stop flag meanwhile)."""
+        if time.monotonic() - self.last_beat_clock >= HEARTBEAT_SECONDS:
+            self.last_beat_clock = time.monotonic()
+            self.store.heartbeat(self.run_id)
 
     def progress(self, p: Progress) -> None:
         if p.record is not None:
@@ -93,6 +104,23 @@ class _Recorder:
         for file_name, content in trained.files().items():
             self.store.write_bytes(self.run_id, file_name, content)
         self.store.write_bytes(self.run_id, WEIGHTS, weights_bytes(trained.model, epoch))
+
+
+class _Beating:
+    """A training's stop flag that also keeps its run's heartbeat going as it is read."""
+
+    def __init__(self, recorder: _Recorder, stop):
+        self.recorder, self.stop = recorder, stop
+
+    def is_set(self) -> bool:
+        self.recorder.beat()
+        return self.stop.is_set()
+
+    def set(self) -> None:
+        self.stop.set()
+
+    def clear(self) -> None:
+        self.stop.clear()
 
 
 def record(home, run_id: str, task_name: str, data: Any, config: Any,

@@ -231,6 +231,11 @@ class JobQueue:
         with self._cond:
             return len(self._running)
 
+    def run_ids(self) -> list[str]:
+        """The saved runs of the jobs waiting or running in this process."""
+        with self._cond:
+            return [job.run_id for job in (*self._waiting, *self._running) if job.run_id]
+
     def wake(self) -> None:
         with self._cond:
             self._cond.notify_all()

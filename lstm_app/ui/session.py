@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from typing import Callable
 
 import streamlit as st
@@ -27,7 +28,25 @@ def job_queue() -> JobQueue:
     grace = float(os.environ.get("LSTM_APP_GRACE_SECONDS", "120"))
     threading.Thread(target=warm_up, args=(TASK_MODULES,), name="lstm-forkserver-warm-up",
                      daemon=True).start()
-    return JobQueue(max_concurrent=limit, grace_seconds=grace)
+    queue = JobQueue(max_concurrent=limit, grace_seconds=grace)
+    threading.Thread(target=_beat_waiting, args=(queue,), name="lstm-run-heartbeats",
+                     daemon=True).start()
+    return queue
+
+
+def _beat_waiting(queue: JobQueue, seconds: float = 20.0) -> None:
+    """Heartbeats for the runs of this server's jobs, a waiting one's too: in a run store that
+    several servers share, another server marks a run without them interrupted."""
+    from ..runs.store import RunStore
+
+    while True:
+        time.sleep(seconds)
+        try:
+            store = RunStore()
+            for run_id in queue.run_ids():
+                store.heartbeat(run_id)
+        except Exception:  # the store is unreachable now: said where it is used
+            pass
 
 
 def _session_watcher() -> Callable[[], bool] | None:
