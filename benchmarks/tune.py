@@ -33,6 +33,7 @@ from lstm_app.series.panel import load_panel
 from lstm_app.series.sizing import suggested_config
 from lstm_app.tasks import task_named
 from lstm_app.training.trainer import Callbacks
+from lstm_app.tuning.space import rounded
 from lstm_app.tuning.study import tune
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,7 +73,7 @@ def study(name: str, task_name: str, data, config, trials: int, minutes: float, 
           f"{result.start.value if result.start else float('nan'):.4f}")
     if result.best is not None:
         print(f"  validation loss, best (trial {result.best.number}):       "
-              f"{result.best.value:.4f}  {result.best.params}")
+              f"{result.best.value:.4f}  {rounded(result.best.params)}")
     print(f"  {result.verdict}")
     if result.best is not None and result.start is not None:
         start = test_mase(task_name, data, result.start_config)

@@ -31,12 +31,18 @@ ALLOWED = {part: allowed | (LEAVES - {part}) for part, allowed in {
     "tasks": {"training", "series", "text", "classify"},
     "export": {"training", "series", "text", "classify", "csv_table", "argparse_words"},
     "runs": {"training", "series", "text", "tasks", "filenames", "export"},
+    "tune_charts": {"charts", "training"},
+    "cli_options": {"training"},
+    "cli_progress": {"training"},
+    "tuning": {"training", "series", "text", "classify", "tasks", "runs", "argparse_words",
+               "cli_options", "cli_progress"},
     "cli": {"training", "series", "text", "classify", "tasks", "runs", "export",
-            "argparse_words"},
+            "argparse_words", "cli_options", "cli_progress", "tuning"},
     "__main__": {"cli", "export"},
     "__init__": {"training", "series", "text", "tasks", "samples"},
     "ui": {"training", "series", "text", "classify", "csv_table", "tasks", "runs", "inside",
-           "charts", "class_charts", "samples", "filenames", "export"},
+           "charts", "class_charts", "samples", "filenames", "export", "tuning",
+           "tune_charts"},
 }.items()}
 
 

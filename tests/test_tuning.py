@@ -118,13 +118,16 @@ def test_stop_ends_the_study_and_keeps_what_finished(tmp_path, series):
                 t.state == "running" and t.epochs >= 1 for t in live.trials):
             stop.set()
 
-    result = _tune(tmp_path, series, trials=5, study_name="stopped",
-                   config=dict(epochs=30), callbacks=Callbacks(on_live=on_live,
-                                                               stop_event=stop))
-    assert result.stopped and len(result.trials) == 2
-    assert [t.state for t in result.trials] == ["done", "stopped"]
-    assert RunStore(tmp_path).get(result.trials[1].run_id).status == "stopped"
-    assert result.best.number == 0
+    result = _tune(tmp_path, series, trials=8, study_name="stopped",
+                   config=dict(epochs=300), callbacks=Callbacks(on_live=on_live,
+                                                                stop_event=stop))
+    states = [t.state for t in result.trials]
+    # Stopped in the first trial seen running after one finished (a busy machine may finish
+    # a trial between two live views): it ends "stopped", and no trial starts after it.
+    assert result.stopped and 2 <= len(states) < 8
+    assert states[-1] == "stopped" and set(states[:-1]) <= {"done", "pruned"}
+    assert RunStore(tmp_path).get(result.trials[-1].run_id).status == "stopped"
+    assert result.best is not None
 
 
 def test_the_time_budget_ends_the_trial_in_progress_as_done(tmp_path, series):

@@ -11,6 +11,7 @@ Optuna is imported here, when a study is opened, never when the app starts.
 from __future__ import annotations
 
 import re
+import time
 
 from ..i18n import tr
 from ..runs.database import database_url, shown_url
@@ -32,7 +33,7 @@ def check_study_name(name: str) -> str:
 def open_storage(url: str):
     """Optuna's storage for ``url`` (a SQLAlchemy address from ``database_url``), or a ValueError
     that says the database cannot be reached and what to check. Two workers opening a new
-    database at once may both try to make Optuna's tables: the second tries once more."""
+    database at once may both try to make Optuna's tables: the other tries again."""
     import optuna
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -41,14 +42,24 @@ def open_storage(url: str):
         engine["connect_args"] = {"timeout": 30}  # the run store writes to the same file
     else:
         engine["connect_args"] = {"connect_timeout": 10}
-    for attempt in (1, 2):
+    for attempt in range(1, 6):
         try:
             return optuna.storages.RDBStorage(url, engine_kwargs=engine)
         except (SQLAlchemyError, OSError, ImportError, RuntimeError) as error:
-            if attempt == 1 and isinstance(error, SQLAlchemyError):
+            if attempt < 5 and isinstance(error, SQLAlchemyError) and not _unreachable(error):
+                time.sleep(0.5 * attempt)  # another worker is making the tables: it ends soon
                 continue
             reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
             raise ValueError(tr("The study's database at {url} cannot be opened ({reason}); "
                                 "check the address, that the server runs, and the password.",
                                 url=shown_url(url), reason=reason)) from None
+
+
+def _unreachable(error) -> bool:
+    """A database that does not answer (no point in trying again at once)."""
+    from sqlalchemy.exc import OperationalError
+
+    text = str(error).lower()
+    return isinstance(error, OperationalError) and any(
+        word in text for word in ("connection", "connect", "timeout", "refused", "password"))
 
