@@ -24,11 +24,9 @@ from ..runs.store import RunStore
 from ..tasks import task_named
 from .space import TUNED, rounded
 from .storage import check_study_name, database_url
-from .study import TrialRow, TuneLive, TuneResult, study_data, tune
+from .study import STATES, TrialRow, TuneLive, TuneResult, study_data, tune
 
 TASK_CHOICES = ("forecast", "text", "classify")
-STATE_WORDS = {"queued": N_("queued"), "running": N_("running"), "done": N_("done"),
-               "pruned": N_("pruned"), "stopped": N_("stopped"), "failed": N_("failed")}
 SUGGESTED = {"forecast": ("hidden_size", "lookback", "horizon"),
              "text": ("hidden_size", "num_layers", "seq_len", "embedding_dim", "epochs")}
 
@@ -201,7 +199,7 @@ def trial_line(row: TrialRow) -> str:
     value = tr("n/a") if row.value is None else f"{row.value:.4g}"
     line = trn("trial {number}: validation loss {value} ({state}, {count} epoch) {options}",
                "trial {number}: validation loss {value} ({state}, {count} epochs) {options}",
-               row.epochs, number=row.number, value=value, state=tr(STATE_WORDS[row.state]),
+               row.epochs, number=row.number, value=value, state=tr(STATES[row.state]),
                options=" ".join(as_options(rounded(row.params))))
     if row.state == "failed" and row.message:
         line += "\n  " + printable(row.message)

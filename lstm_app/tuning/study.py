@@ -30,13 +30,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..runs.recording import data_fingerprint, record_fit, save_trained, start_run
 from ..runs.store import RunStore
 from ..tasks import task_named
 from ..training.process import WorkerKilled
 from ..training.trainer import Callbacks, Progress
-from .space import Dimension, TUNED, rounded, search_space, starting_params, suggest, with_params
+from .space import Dimension, rounded, search_space, starting_params, suggest, with_params
 from .storage import check_study_name, database_url, open_storage, shown_url
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,8 @@ PRUNE_AFTER_TRIALS = 3   # trials that finish before any is pruned
 PRUNE_AFTER_EPOCHS = 3   # a trial is first judged at this epoch
 RANDOM_TRIALS = 5        # trials sampled at random before TPE models the good ones
 DESCRIBE_SECONDS = 30.0  # a joining worker waits this long for the study's maker to describe it
-STATES = ("queued", "running", "done", "pruned", "stopped", "failed")
+STATES = {"queued": N_("queued"), "running": N_("running"), "done": N_("done"),  # as shown
+          "pruned": N_("pruned"), "stopped": N_("stopped"), "failed": N_("failed")}
 
 
 @dataclass(frozen=True)
@@ -412,5 +413,3 @@ def _row(trial) -> TrialRow:
                     trial.user_attrs.get("run_id"), bool(trial.user_attrs.get("start")),
                     str(trial.user_attrs.get("message", ""))[:500])
 
-
-__all__ = ["TUNED", "TrialRow", "TuneLive", "TuneResult", "tune", "open_study", "study_data"]

@@ -10,13 +10,13 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, in_language, language, listing, tr
+from ..i18n import in_language, language, listing, tr
 from ..tasks import Task
 from ..training.ray_runner import ray_address
 from ..training.settings import CHOICE_LABELS
 from ..tune_charts import history_chart, parallel_chart
 from ..tuning.space import NOT_TUNED, TUNED, rounded
-from ..tuning.study import TuneLive, TuneResult, tune
+from ..tuning.study import STATES, TuneLive, TuneResult, tune
 from .cluster_view import where_caption
 from .keys import TaskKeys
 from .markdown import plain
@@ -26,8 +26,6 @@ from .session import current_job, start_job
 from .settings_form import restore_settings
 
 POLL_SECONDS = 1.0
-STATES = {"queued": N_("queued"), "running": N_("running"), "done": N_("done"),
-          "pruned": N_("pruned"), "stopped": N_("stopped"), "failed": N_("failed")}
 
 
 def auto_tune(keys: TaskKeys, task: Task, data, data_name: str, config,
