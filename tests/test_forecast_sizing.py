@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from lstm_app.series.loading import load_series
-from lstm_app.series.settings import ForecastConfig
 from lstm_app.series.sizing import (TOO_BIG, count_weights, size_advice, suggested_config,
                                     training_windows)
 from tests.conftest import SAMPLES
@@ -50,3 +49,16 @@ def test_the_advice_only_names_a_single_layer_when_there_are_several():
     assert two.endswith("Try fewer hidden units or a single layer.")
     assert size_advice(1_000, 10, 1) == ("ok", "The network has **1,000** weights to learn "
                                                "from **10** training windows.")
+
+
+def test_a_panel_is_suggested_to_read_fast_windows_in_their_own_units():
+    """Many series: window_scale on (named as suggested) unless the user chose; one series: off."""
+    from lstm_app.series.panel import load_panel
+    from tests.test_panel_pipeline import panel_csv
+    panel = load_panel(panel_csv(), id_cols=["shop"], name="shops.csv")
+    config = suggested_config(panel)
+    assert config.window_scale and "window_scale" in config.suggested
+    chosen = suggested_config(panel, {"window_scale": False})
+    assert not chosen.window_scale and "window_scale" not in chosen.suggested
+    single = suggested_config(load_series(SAMPLES / "airline_passengers.csv"))
+    assert not single.window_scale and "window_scale" not in single.suggested

@@ -60,3 +60,35 @@ def test_a_series_embedding_reads_the_last_column_as_the_series_number():
     assert inputs.shape == (2, 4, 1 + 2)
     assert torch.equal(inputs[1, 0, 1:], model.ids.weight[2])
     assert torch.equal(inputs[0, 0, 1:], model.ids.weight[0])
+
+
+@pytest.mark.parametrize("season_anchor", [0, 4])
+def test_window_scale_reads_a_steeper_copy_of_a_window_as_the_window_itself(season_anchor):
+    """A window that moves k times as fast (k ≥ 1, the window already at least the series'
+    typical change) and sits at another level is forecast as the same shape, k times as
+    steep, at that level: pred(c + k·x) = c + k·pred(x). Without window_scale it is not."""
+    torch.manual_seed(0)
+    x = torch.cumsum(torch.randn(3, 12, 1) * 2.0, dim=1)  # steps of about 2 > 1
+    shifted = 5.0 + 3.0 * x
+    for scaled, equal in [(True, True), (False, False)]:
+        model = Forecaster(ForecasterShape(n_features=1, horizon=4, hidden_size=6,
+                                           season_anchor=season_anchor, window_scale=scaled))
+        model.eval()
+        with torch.no_grad():
+            close = torch.allclose(model(shifted)[0], 5.0 + 3.0 * model(x)[0], atol=1e-4)
+        assert close is equal
+
+
+def test_window_scale_leaves_a_window_quieter_than_the_series_as_it_was():
+    """Windows that move less than the series' typical change (1 on the scaled series) are read
+    as without window_scale: the same weights give the same forecast."""
+    torch.manual_seed(0)
+    x = torch.cumsum(torch.rand(4, 10, 2) * 0.1, dim=1)  # steps of at most 0.1
+    plain = Forecaster(ForecasterShape(n_features=2, horizon=3, hidden_size=5))
+    scaled = Forecaster(ForecasterShape(n_features=2, horizon=3, hidden_size=5,
+                                        window_scale=True))
+    scaled.load_state_dict(plain.state_dict())
+    plain.eval(), scaled.eval()
+    with torch.no_grad():
+        assert torch.equal(plain(x)[0], scaled(x)[0])
+    assert plain.rnn_inputs(x).equal(scaled.rnn_inputs(x))

@@ -26,6 +26,7 @@ class ForecasterShape:
     id_count: int = 0        # a panel's series, when each has a learned embedding
     id_dim: int = 0          # the size of that embedding (0: none)
     known: int = 0           # inputs also read over the horizon (planned values, calendar)
+    window_scale: bool = False  # read each window in units of its own typical change, when larger
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -60,6 +61,8 @@ class Forecaster(nn.Module):
                                     "give their values."))
             steps = state[:, None, :].expand(-1, future.shape[1], -1)
             pred = pred + self.ahead(torch.cat([steps, future], dim=-1))[..., 0]
+        if self.shape.window_scale:
+            pred = pred * self.window_scales(x)[:, :, 0]       # back to the series' own units
         m = self.shape.season_anchor
         if m:  # back from changes to levels: the same step one season earlier, repeated
             back = x.shape[1] - m + torch.arange(pred.shape[1], device=x.device) % m
@@ -68,6 +71,17 @@ class Forecaster(nn.Module):
             pred = pred + x[:, -1:, 0]                         # back from changes to levels
         loss = None if targets is None else nn.functional.mse_loss(pred, targets)
         return pred, loss
+
+    def window_scales(self, x: torch.Tensor) -> torch.Tensor:
+        """Each window's typical change (from one step to the next, or from one season back
+        with a season anchor), never below 1, the unit the series is scaled by (a panel's
+        typical change in training, which is what its scaler measures; one series' spread): a
+        stretch that moves faster than that is read in its own units, so a steep climb does not
+        saturate the network, and its forecast comes back at the stretch's size
+        -> (batch, 1, 1)."""
+        lag = self.shape.season_anchor or 1
+        steps = (x[:, lag:, :1] - x[:, :-lag, :1]).abs().mean(dim=1, keepdim=True)
+        return steps.clamp(min=1.0)
 
     def split_ids(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """The window's features, and each window's series number when the network embeds it."""
@@ -82,6 +96,8 @@ class Forecaster(nn.Module):
         if self.shape.anchor_last:
             last = x[:, -1:, :1]                               # (batch, 1, 1)
             x = torch.cat([x[..., :1] - last, x[..., 1:]], dim=-1)
+        if self.shape.window_scale:
+            x = torch.cat([x[..., :1] / self.window_scales(x), x[..., 1:]], dim=-1)
         if ids is None:
             return x
         embedded = self.ids(ids)[:, None, :].expand(-1, x.shape[1], -1)
@@ -103,7 +119,7 @@ def build_forecaster(config, id_count: int = 0, calendar: int = 0, known: int = 
         hidden_size=config.hidden_size, num_layers=config.num_layers, dropout=config.dropout,
         cell=config.cell, anchor_last=config.anchor_last, season_anchor=config.season_anchor,
         id_count=id_count if id_dim else 0,
-        id_dim=id_dim, known=known))
+        id_dim=id_dim, known=known, window_scale=config.window_scale))
 
 
 def count_parameters(model: nn.Module) -> int:

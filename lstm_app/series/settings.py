@@ -93,6 +93,12 @@ FORECAST_SETTINGS = table_of([
             N_("The network predicts the change from the window's last value, so a level that "
                "drifts beyond the training range does not saturate it."), on_page=False,
             on_cli=False),
+    Setting("window_scale", bool, N_("Read fast stretches in their own units"),
+            N_("A window whose values move more from step to step (or from one season back, with "
+               "a season anchor) than the unit its series is scaled by (for many series, their "
+               "typical change in training; for one series, its spread) is read shrunk to that "
+               "unit, and its forecast is scaled back up: a steep climb then looks familiar "
+               "instead of saturating the network. Suggested for many series.")),
     TRAINING["device"], TRAINING["suggested"],
 ])
 
@@ -129,6 +135,7 @@ class ForecastConfig:
     lr_schedule: str = "plateau"
     season_anchor: int | str = 0         # learn changes from one season back; "auto": the season
     anchor_last: bool = True             # learn changes from the last value
+    window_scale: bool = False           # read a fast-moving window in its own units
     device: str = "auto"                 # auto | cpu | cuda
     suggested: tuple[str, ...] = ()      # settings whose values were chosen for the data
 

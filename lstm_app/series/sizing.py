@@ -61,12 +61,18 @@ def suggested_config(series: SeriesData | PanelData, given: dict | None = None) 
     hidden size the largest the training windows can fill, and lookback and horizon are left to
     the data ("auto"); ``suggested`` names what was chosen for the data. A panel with a season
     also learns changes from one season back (measured on M4 hourly: MASE 1.36 without, 0.96
-    with). The page and the command line both start from it."""
+    with), and every panel reads a window that moves faster than its series' usual change in
+    the window's own units (M4 weekly: 2.62 without, 2.55 with). The page and the command line
+    both start from it."""
     given = dict(given or {})
-    if isinstance(series, PanelData) and "season_anchor" not in given and series.season_length:
-        config = suggested_config(series, {**given, "season_anchor": "auto"})
-        return ForecastConfig(**{**config.__dict__,
-                                 "suggested": (*config.suggested, "season_anchor")})
+    if isinstance(series, PanelData):
+        extra = {name: value for name, value in [
+            ("season_anchor", "auto" if series.season_length else None),
+            ("window_scale", True)] if name not in given and value is not None}
+        if extra:
+            config = suggested_config(series, {**given, **extra})
+            return ForecastConfig(**{**config.__dict__,
+                                     "suggested": (*config.suggested, *extra)})
     config = ForecastConfig(**given)
     if "hidden_size" in given:
         return config

@@ -28,7 +28,7 @@ MORE = {N_("The network"): [["num_layers", "dropout", "cell"]],
 # A panel does not yet read planned values
 ONE_SERIES_ONLY = ("known_covariates", "holidays")
 DATED_ONLY = ("calendar", "holidays")  # inputs the dates give
-MANY = {N_("Many series"): [["id_embedding", "season_anchor"]]}
+MANY = {N_("Many series"): [["id_embedding", "season_anchor", "window_scale"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates",
          "known_covariates")
 
