@@ -1,4 +1,5 @@
-"""ONNX export of a panel's global forecaster (issue 16 for issue 13's runs): checked against
+"""ONNX export of a panel's global forecaster (issue 16 for issue 13's runs; one that reads
+fast windows in their own units, as panels are suggested to): checked against
 PyTorch, forecasting every series as the app does (ids with commas, Chinese and formulas, a
 series shorter than the lookback by rule), ``predict`` without PyTorch, series the model never
 learnt left out in a note, a run and its bundle carrying the export."""
@@ -22,7 +23,7 @@ from tests.test_export import predict_without_torch
 from tests.test_panel_pipeline import FAST
 from tests.test_panel_runs import shops
 
-SETTINGS = replace(FAST, id_embedding=3, calendar=True)
+SETTINGS = replace(FAST, id_embedding=3, calendar=True, window_scale=True)
 SHOPS = ("Berlin", "Paris, FR", "北京", "=cmd|' /C calc'!A0")
 
 
