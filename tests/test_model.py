@@ -92,3 +92,14 @@ def test_window_scale_leaves_a_window_quieter_than_the_series_as_it_was():
     with torch.no_grad():
         assert torch.equal(plain(x)[0], scaled(x)[0])
     assert plain.rnn_inputs(x).equal(scaled.rnn_inputs(x))
+
+
+@pytest.mark.parametrize("lookback, season_anchor", [(4, 4), (1, 0)])
+def test_window_scale_never_gives_nan_when_the_lag_fills_the_window(lookback, season_anchor):
+    """A season anchor as long as the lookback, or a lookback of 1, leaves no full lag inside
+    the window: the scale falls back to a shorter lag or to 1, never NaN."""
+    model = Forecaster(ForecasterShape(n_features=1, horizon=2, hidden_size=4,
+                                       season_anchor=season_anchor, window_scale=True))
+    x = torch.cumsum(torch.randn(3, lookback, 1) * 3.0, dim=1)
+    pred, _ = model(x)
+    assert torch.isfinite(pred).all() and torch.isfinite(model.window_scales(x)).all()

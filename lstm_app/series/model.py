@@ -79,7 +79,9 @@ class Forecaster(nn.Module):
         stretch that moves faster than that is read in its own units, so a steep climb does not
         saturate the network, and its forecast comes back at the stretch's size
         -> (batch, 1, 1)."""
-        lag = self.shape.season_anchor or 1
+        lag = min(self.shape.season_anchor or 1, x.shape[1] - 1)
+        if lag < 1:  # a window of one value has no change to measure
+            return torch.ones_like(x[:, :1, :1])
         steps = (x[:, lag:, :1] - x[:, :-lag, :1]).abs().mean(dim=1, keepdim=True)
         return steps.clamp(min=1.0)
 

@@ -19,7 +19,7 @@ from .settings_form import config_from_settings, init_settings, settings_form, s
 from .source_picker import Chosen
 
 BASIC = ["lookback", "horizon", "hidden_size", "epochs"]
-MORE = {N_("The network"): [["num_layers", "dropout", "cell"]],
+MORE = {N_("The network"): [["num_layers", "dropout", "cell"], ["window_scale"]],
         N_("Training"): [["batch_size", "lr", "patience"],
                          ["optimizer", "lr_schedule", "grad_clip"]],
         N_("The data"): [["covariates", "known_covariates"], ["calendar", "holidays"],
@@ -28,7 +28,7 @@ MORE = {N_("The network"): [["num_layers", "dropout", "cell"]],
 # A panel does not yet read planned values
 ONE_SERIES_ONLY = ("known_covariates", "holidays")
 DATED_ONLY = ("calendar", "holidays")  # inputs the dates give
-MANY = {N_("Many series"): [["id_embedding", "season_anchor", "window_scale"]]}
+MANY = {N_("Many series"): [["id_embedding", "season_anchor"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates",
          "known_covariates")
 
