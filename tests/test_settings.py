@@ -107,3 +107,17 @@ def test_a_setting_names_itself_once_when_its_label_is_its_name():
         plain.check(2.0)
     with pytest.raises(ValueError, match=r"^Hidden units \(hidden_size\) must"):
         named.check(9)
+
+
+def test_a_run_saved_before_a_setting_existed_reads_as_its_default_on_the_page():
+    """A saved run's config without ``window_scale`` trained without it: the page shows off,
+    not whatever the widget held before."""
+    from dataclasses import asdict
+
+    from lstm_app.series.settings import ForecastConfig
+    from lstm_app.tasks import FORECAST
+    from lstm_app.ui.settings_form import page_settings
+    saved = asdict(ForecastConfig())
+    del saved["window_scale"]
+    assert page_settings(FORECAST, saved)["window_scale"] is False
+    assert page_settings(FORECAST, saved) == page_settings(FORECAST, ForecastConfig())

@@ -52,7 +52,8 @@ class Forecaster(nn.Module):
         series' number in the last column); future: (batch, horizon, known) the known-ahead
         inputs over the horizon -> (batch, horizon) and the MSE loss."""
         x, ids = self.split_ids(x)
-        out, _ = self.rnn(self.rnn_inputs(x, ids))             # (batch, lookback, hidden)
+        scale = self.window_scales(x) if self.shape.window_scale else None
+        out, _ = self.rnn(self.rnn_inputs(x, ids, scale))      # (batch, lookback, hidden)
         state = self.dropout(out[:, -1])                       # (batch, hidden)
         pred = self.head(state)                                # (batch, horizon)
         if self.ahead is not None:
@@ -61,8 +62,8 @@ class Forecaster(nn.Module):
                                     "give their values."))
             steps = state[:, None, :].expand(-1, future.shape[1], -1)
             pred = pred + self.ahead(torch.cat([steps, future], dim=-1))[..., 0]
-        if self.shape.window_scale:
-            pred = pred * self.window_scales(x)[:, :, 0]       # back to the series' own units
+        if scale is not None:
+            pred = pred * scale[:, :, 0]                       # back to the series' own units
         m = self.shape.season_anchor
         if m:  # back from changes to levels: the same step one season earlier, repeated
             back = x.shape[1] - m + torch.arange(pred.shape[1], device=x.device) % m
@@ -91,15 +92,19 @@ class Forecaster(nn.Module):
             return x, None
         return x[..., :-1], x[:, 0, -1].long()
 
-    def rnn_inputs(self, x: torch.Tensor, ids: torch.Tensor | None = None) -> torch.Tensor:
+    def rnn_inputs(self, x: torch.Tensor, ids: torch.Tensor | None = None,
+                   scale: torch.Tensor | None = None) -> torch.Tensor:
         """What the LSTM layer itself reads: with ``anchor_last``, the window minus its last
         target value, so that the network learns changes, which keeps it working when the level
-        drifts outside the training range; with ``ids``, each series' embedding at every step."""
+        drifts outside the training range; with ``window_scale``, that divided by the window's
+        ``scale`` (``window_scales``, computed here unless given); with ``ids``, each series'
+        embedding at every step."""
         if self.shape.anchor_last:
             last = x[:, -1:, :1]                               # (batch, 1, 1)
             x = torch.cat([x[..., :1] - last, x[..., 1:]], dim=-1)
         if self.shape.window_scale:
-            x = torch.cat([x[..., :1] / self.window_scales(x), x[..., 1:]], dim=-1)
+            scale = self.window_scales(x) if scale is None else scale
+            x = torch.cat([x[..., :1] / scale, x[..., 1:]], dim=-1)
         if ids is None:
             return x
         embedded = self.ids(ids)[:, None, :].expand(-1, x.shape[1], -1)

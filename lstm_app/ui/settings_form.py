@@ -215,8 +215,11 @@ def config_from_settings(task: Task, keys: TaskKeys, fixed: dict | None = None,
 
 def page_settings(task: Task, config) -> dict:
     """The values the page's widgets hold for ``config`` (a config or a saved run's dict): its
-    settings shown on the page, with "auto" for those it left to the data."""
-    get = config.get if isinstance(config, dict) else lambda name: getattr(config, name)
+    settings shown on the page, with "auto" for those it left to the data. A run saved before a
+    setting existed trained with its default, so a key it lacks reads as that default."""
+    defaults = task.config()
+    get = ((lambda name: config.get(name, getattr(defaults, name, None)))
+           if isinstance(config, dict) else lambda name: getattr(config, name))
     suggested = get("suggested") or ()
     values = {}
     for s in task.settings.values():
