@@ -31,6 +31,7 @@ import torch
 from ..i18n import tr
 from ..quoting import rjust
 
+from .compact import compacted
 from .peephole_op import translations
 from .manifest import FILES, FP32, INT8, MANIFEST, TOLERANCE, make_manifest, manifest_from_bytes
 from .specs import GraphSpec, Runner, spec_for
@@ -215,34 +216,19 @@ def _trace(job: Path, out: Path) -> None:
                           input_names=list(spec["inputs"]), output_names=list(spec["outputs"]),
                           dynamic_shapes=shapes, external_data=False, verbose=False,
                           custom_translation_table=translations())
-    model = _without_notes(onnx.load(str(out)))
+    model = onnx.load(str(out))
     for output in model.graph.output:  # the exporter fixes them at the example's sizes
         for axis, name in spec["output_axes"].get(output.name, {}).items():
             output.type.tensor_type.shape.dim[axis].dim_param = name
-    out.write_bytes(model.SerializeToString())
-
-
-def _without_notes(model):
-    """The model less what the exporter notes for debugging (each node's Python stack and
-    names, the intermediate shapes): two thirds of a small model's file."""
-    def strip(graph):
-        del graph.value_info[:]
-        for node in graph.node:
-            node.doc_string = ""
-            del node.metadata_props[:]
-            for attribute in node.attribute:
-                if attribute.g.node:
-                    strip(attribute.g)
-    strip(model.graph)
-    del model.metadata_props[:]
-    return model
+    out.write_bytes(compacted(model.SerializeToString()))
 
 
 def quantized(fp32: bytes) -> bytes:
     """8-bit integer weights for the recurrent, linear and embedding layers (ONNX Runtime's
     dynamic quantization: activations are quantized as they come), after ONNX Runtime's
     pre-processing folds the exporter's reordering of the LSTM weights into constants (without
-    it the recurrent layers, most of the weights, stay fp32)."""
+    it the recurrent layers, most of the weights, stay fp32), with short names
+    (compact.py)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.shape_inference import quant_pre_process
     with tempfile.TemporaryDirectory() as folder:
@@ -257,7 +243,7 @@ def quantized(fp32: bytes) -> bytes:
             quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
         finally:
             root.setLevel(level)
-        return target.read_bytes()
+        return compacted(target.read_bytes())
 
 
 def _session(model: bytes):
