@@ -62,3 +62,40 @@ def test_a_panel_is_suggested_to_read_fast_windows_in_their_own_units():
     assert not chosen.window_scale and "window_scale" not in chosen.suggested
     single = suggested_config(load_series(SAMPLES / "airline_passengers.csv"))
     assert not single.window_scale and "window_scale" not in single.suggested
+
+
+def steady_csv(trend: float) -> bytes:
+    """Ten years of a monthly season with noise, and ``trend`` added each month."""
+    t = np.arange(120)
+    noise = np.random.default_rng(0).normal(0, 1, t.size)
+    values = 100 + trend * t + 10 * np.sin(2 * np.pi * t / 12) + noise
+    dates = pd.date_range("2015-01-01", periods=t.size, freq="MS")
+    return b"month,sales\n" + "\n".join(f"{d:%Y-%m-%d},{v:.2f}"
+                                        for d, v in zip(dates, values)).encode()
+
+
+def test_one_series_whose_level_holds_steady_reads_levels_not_changes():
+    """Season means that barely move (under a tenth of the series' spread): anchor_last off,
+    named as suggested; a level that grows, a choice of the user's, or a season anchor keep
+    it as given."""
+    steady = load_series(steady_csv(trend=0.0), name="steady.csv")
+    config = suggested_config(steady)
+    assert not config.anchor_last and "anchor_last" in config.suggested
+    assert config.hidden_size == suggested_config(steady, {"anchor_last": True}).hidden_size
+    growing = suggested_config(load_series(steady_csv(trend=0.5), name="growing.csv"))
+    assert growing.anchor_last and "anchor_last" not in growing.suggested
+    chosen = suggested_config(steady, {"anchor_last": True})
+    assert chosen.anchor_last and "anchor_last" not in chosen.suggested
+    seasonal = suggested_config(steady, {"season_anchor": "auto"})
+    assert seasonal.anchor_last and "anchor_last" not in seasonal.suggested
+    sine = suggested_config(load_series(SAMPLES / "noisy_sine.csv"))
+    airline = suggested_config(load_series(SAMPLES / "airline_passengers.csv"))
+    assert (sine.anchor_last, airline.anchor_last) == (False, True)
+
+
+def test_a_series_without_a_season_keeps_learning_changes_from_the_last_value():
+    values = np.random.default_rng(1).normal(0, 1, 200)
+    series = load_series(b"value\n" + "\n".join(f"{v:.3f}" for v in values).encode(),
+                         name="noise.csv")
+    assert not series.season_length
+    assert suggested_config(series).anchor_last

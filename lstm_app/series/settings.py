@@ -91,8 +91,9 @@ FORECAST_SETTINGS = table_of([
             high=100_000, auto=True),
     Setting("anchor_last", bool, N_("Learn changes from the last value"),
             N_("The network predicts the change from the window's last value, so a level that "
-               "drifts beyond the training range does not saturate it."), on_page=False,
-            on_cli=False),
+               "drifts beyond the training range does not saturate it. Suggested off for one "
+               "series whose level holds steady (its seasons' means barely move), where the last "
+               "value's noise would be carried into every step of the forecast.")),
     Setting("window_scale", bool, N_("Read fast stretches in their own units"),
             N_("A window whose values move more from step to step (or from one season back, with "
                "a season anchor) than the unit its series is scaled by (for many series, their "

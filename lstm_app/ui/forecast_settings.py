@@ -19,7 +19,8 @@ from .settings_form import config_from_settings, init_settings, settings_form, s
 from .source_picker import Chosen
 
 BASIC = ["lookback", "horizon", "hidden_size", "epochs"]
-MORE = {N_("The network"): [["num_layers", "dropout", "cell"], ["window_scale"]],
+MORE = {N_("The network"): [["num_layers", "dropout", "cell"],
+                             ["anchor_last", "window_scale"]],
         N_("Training"): [["batch_size", "lr", "patience"],
                          ["optimizer", "lr_schedule", "grad_clip"]],
         N_("The data"): [["covariates", "known_covariates"], ["calendar", "holidays"],
