@@ -88,8 +88,9 @@ def test_the_settings_widgets_are_built_from_the_settings_table(app):
     at = app()
     at.run()
     assert not at.exception
-    assert_widgets_follow_the_table(at, FORECAST_TASK, "fc", tightened=("lookback", "horizon"),
-                                    absent=("id_embedding", "season_anchor"))
+    assert_widgets_follow_the_table(at, FORECAST_TASK, "fc",
+                                    tightened=("lookback", "horizon", "season_anchor"),
+                                    absent=("id_embedding",))
     assert at.number_input(key="fc_lookback").max == 144  # the series' length
 
 
@@ -226,6 +227,30 @@ def test_each_sample_shows_its_summary(app, sample):
     assert any(c.value.startswith("The network has **") for c in [*at.caption, *at.warning])
     assert not at.error
     assert "fc_job" not in at.session_state
+
+
+def test_a_setting_suggested_for_one_series_is_not_carried_to_the_next(app):
+    """The sine is suggested to read levels (anchor_last off); the airline is not, so it goes
+    back to the default, and the stores' season anchor and window scale likewise leave with
+    the panel. A setting the user changed stays theirs."""
+    at = app()
+    at.run()
+    pick = lambda sample: at.selectbox(key="fc_sample").set_value(sample).run()
+    pick("noisy_sine")
+    assert at.session_state["fc_anchor_last"] is False
+    pick("airline_passengers")
+    assert at.session_state["fc_anchor_last"] is True
+    pick("stores")
+    assert at.session_state["fc_window_scale"] is True
+    assert at.session_state["fc_season_anchor"] is None  # "auto"
+    pick("airline_passengers")
+    assert at.session_state["fc_window_scale"] is False
+    assert at.session_state["fc_season_anchor"] == 0
+    at.number_input(key="fc_season_anchor").set_value(12).run()  # the user's own
+    pick("noisy_sine")
+    assert at.session_state["fc_season_anchor"] == 12
+    assert at.session_state["fc_anchor_last"] is True  # with a season anchor: as it was
+    assert not at.exception
 
 
 def test_airline_trains_shows_results_and_trains_more(app, downloads):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import numpy as np
+import onnx
 import pandas as pd
 import pytest
 import torch
@@ -68,6 +69,10 @@ def test_each_export_matches_pytorch_and_scores_its_int8_form(exports, task):
     assert int8["bytes"] < fp32["bytes"] and all(r["latency_ms"] > 0 for r in manifest["table"])
     assert sorted(p.name for p in folder.iterdir()) == ["export.json", "model.int8.onnx",
                                                         "model.onnx"]
+    for file in ("model.onnx", "model.int8.onnx"):  # written without debugging names
+        graph = onnx.load(str(folder / file)).graph
+        assert all(not node.name and not node.doc_string for node in graph.node), file
+        assert all(len(t.name) <= 4 for t in graph.initializer) and not graph.value_info, file
 
 
 @pytest.mark.parametrize("cell, bidirectional, layers, pooling", itertools.product(

@@ -89,3 +89,25 @@ def test_a_short_name_never_takes_an_input_or_output_name():
     got = session.run(["forecast"], {"_0": window})[0]
     np.testing.assert_array_equal(got, _run(blob, window))
     assert "_0" not in {t.name for t in onnx.load_from_string(small).graph.initializer}
+
+
+def test_an_operator_set_used_only_inside_a_loop_is_kept():
+    model = onnx.load_from_string(_model_with_a_loop())
+    body = model.graph.node[1].attribute[0].g
+    body.node[0].output[0] = "added"
+    body.node.append(helper.make_node("Gelu", ["added"], ["carried_out"],
+                                      domain="com.microsoft"))
+    blob = model.SerializeToString()
+    small = compacted(blob)
+    assert "com.microsoft" in {opset.domain for opset in onnx.load_from_string(small).opset_import}
+    window = np.random.default_rng(1).normal(size=(4, 3)).astype(np.float32)
+    np.testing.assert_array_equal(_run(small, window), _run(blob, window))
+
+
+def test_a_graph_that_names_tensors_elsewhere_is_left_as_it_was():
+    model = onnx.load_from_string(_model_with_a_loop())
+    values = helper.make_tensor("sparse_values", TensorProto.FLOAT, [1], [2.0])
+    indices = helper.make_tensor("sparse_indices", TensorProto.INT64, [1], [0])
+    model.graph.sparse_initializer.append(helper.make_sparse_tensor(values, indices, [2]))
+    blob = model.SerializeToString()
+    assert compacted(blob) == blob

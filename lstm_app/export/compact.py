@@ -4,7 +4,9 @@ sets that no node uses. The graph's inputs and outputs keep their names (``predi
 programs call it by them); everything computed stays exactly as it was.
 
 For a small network the names weigh as much as its weights: a forecaster of 6,000 weights,
-quantized to 8 bits, drops from 14.1 kB to 9.9 kB (its fp32 file from 29.6 kB to 28.5 kB).
+quantized to 8 bits, drops from 14.1 kB to 9.7 kB (its fp32 file from 29.6 kB to 27.0 kB).
+A graph with parts that name tensors elsewhere (sparse weights, quantization notes, training
+information), which the exports here never have, is left as it was.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ def compacted(blob: bytes) -> bytes:
     import onnx
     model = onnx.load_from_string(blob)
     graph = model.graph
+    if model.training_info or _names_elsewhere(graph):
+        return blob
     kept = {value.name for value in (*graph.input, *graph.output)}
     names: dict[str, str] = {}
     counter = iter(range(1 << 62))
@@ -34,11 +38,21 @@ def compacted(blob: bytes) -> bytes:
     del model.metadata_props[:]
     model.doc_string = model.producer_version = ""
     used |= {function.domain for function in model.functions}
-    used |= {node.domain for function in model.functions for node in function.node}
-    opsets = [opset for opset in model.opset_import if opset.domain in used | {""}]
+    used |= {opset.domain for function in model.functions for opset in function.opset_import}
+    opsets = [opset for opset in model.opset_import
+              if opset.domain in used | {"", "ai.onnx"}]  # "ai.onnx" is the default's alias
     del model.opset_import[:]
     model.opset_import.extend(opsets)
     return model.SerializeToString()
+
+
+def _names_elsewhere(graph) -> bool:
+    """Whether ``graph`` or a graph inside it names tensors outside its nodes and weights."""
+    if graph.sparse_initializer or graph.quantization_annotation:
+        return True
+    return any(_names_elsewhere(inner) for node in graph.node for attribute in node.attribute
+               for inner in (*([attribute.g] if attribute.HasField("g") else []),
+                             *attribute.graphs))
 
 
 def _compact_graph(graph, short, top: bool) -> set[str]:

@@ -20,7 +20,7 @@ from .source_picker import Chosen
 
 BASIC = ["lookback", "horizon", "hidden_size", "epochs"]
 MORE = {N_("The network"): [["num_layers", "dropout", "cell"],
-                             ["anchor_last", "window_scale"]],
+                             ["season_anchor", "anchor_last", "window_scale"]],
         N_("Training"): [["batch_size", "lr", "patience"],
                          ["optimizer", "lr_schedule", "grad_clip"]],
         N_("The data"): [["covariates", "known_covariates"], ["calendar", "holidays"],
@@ -29,7 +29,7 @@ MORE = {N_("The network"): [["num_layers", "dropout", "cell"],
 # A panel does not yet read planned values
 ONE_SERIES_ONLY = ("known_covariates", "holidays")
 DATED_ONLY = ("calendar", "holidays")  # inputs the dates give
-MANY = {N_("Many series"): [["id_embedding", "season_anchor"]]}
+MANY = {N_("Many series"): [["id_embedding"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates",
          "known_covariates")
 
@@ -53,6 +53,9 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     basis = {name: state[KEYS.setting(name)] for name in BASIS}
     given = {name: ("auto" if value is None else tuple(value) if isinstance(value, list)
                     else value) for name, value in basis.items()}
+    if not panel:  # one series with a season anchor (a reopened run's) keeps learning changes
+        anchor = state.get(KEYS.setting("season_anchor"))
+        given["season_anchor"] = "auto" if anchor is None else anchor
     suggest(TASK, KEYS, chosen.fingerprint, basis,
             lambda: suggestion_cached(chosen.fingerprint, given, data))
     auto_lookback, auto_horizon = resolve_window(typical, ForecastConfig())

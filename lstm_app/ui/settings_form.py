@@ -91,9 +91,12 @@ def suggest(task: Task, keys: TaskKeys, source_id: str, basis: dict,
     defaults = task.config()
     earlier = state.get(keys.suggestion) or {}
     suggestion = make()
-    # A setting is the user's own once it differs from what the page last put there: the
-    # earlier suggestion, or else the default.
-    untouched = {name: value for name, value in suggestion.items()
+    # A setting the earlier data was suggested and this data is not goes back to its default
+    # (a panel's season anchor, a steady series' reading of levels), unless the user changed it:
+    # a setting is the user's own once it differs from what the page last put there, the
+    # earlier suggestion or else the default.
+    new = {**{name: getattr(defaults, name) for name in earlier}, **suggestion}
+    untouched = {name: value for name, value in new.items()
                  if state.get(keys.setting(name)) == _widget_value(
                      earlier.get(name, getattr(defaults, name)), task.settings[name])}
     init_settings(task, keys, untouched, overwrite=True)
