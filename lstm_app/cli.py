@@ -132,7 +132,8 @@ def run_forecast_command(args: argparse.Namespace) -> int:
         series = with_future(args.future, series)
     for notice in series.notices:
         print(tr("note: {notice}", notice=notice), file=sys.stderr)
-    config = suggested_forecast(series, given)
+    config = suggested_note(suggested_forecast(series, given), FORECAST,
+                            N_("note: suggested for this series: {settings}"))
     result = _train(args, FORECAST, series, config, Path(args.data).name)
     print(results_table(result))
     if args.out:

@@ -57,6 +57,21 @@ def test_forecast_writes_the_csv_and_the_report(tmp_path):
     assert data["split"]["scaler_fit"]["span"] == "train"
 
 
+def test_the_settings_suggested_for_one_series_are_named(tmp_path):
+    """The steady sine reads levels (anchor_last off), and the command line says so, as the
+    page shows it; the airline's suggestion leaves the setting alone."""
+    report = tmp_path / "report.json"
+    done = run_cli("forecast", str(SAMPLES / "noisy_sine.csv"), "--epochs", "1", "--quiet",
+                   "--statistical-seconds", "0", "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    assert "note: suggested for this series: hidden_size 32, anchor_last False" in done.stderr
+    assert json.loads(report.read_text())["config"]["anchor_last"] is False
+    done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), "--epochs", "1",
+                   "--quiet", "--statistical-seconds", "0", "--anchor-last")
+    assert done.returncode == 0, done.stderr
+    assert "note: suggested for this series: hidden_size 32\n" in done.stderr
+
+
 def test_covariates_and_fixed_window_on_daily_sales(tmp_path):
     report = tmp_path / "report.json"
     done = run_cli("forecast", str(SAMPLES / "daily_sales.csv"), *FAST, "--value-col", "sales",
