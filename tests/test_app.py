@@ -243,6 +243,9 @@ def test_a_setting_suggested_for_one_series_is_not_carried_to_the_next(app):
     pick("stores")
     assert at.session_state["fc_window_scale"] is True
     assert at.session_state["fc_season_anchor"] is None  # "auto"
+    pick("noisy_sine")  # straight from the panel: its season anchor is not the sine's own
+    assert at.session_state["fc_season_anchor"] == 0
+    assert at.session_state["fc_anchor_last"] is False
     pick("airline_passengers")
     assert at.session_state["fc_window_scale"] is False
     assert at.session_state["fc_season_anchor"] == 0

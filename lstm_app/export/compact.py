@@ -11,6 +11,8 @@ information), which the exports here never have, is left as it was.
 
 from __future__ import annotations
 
+import itertools
+
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -23,7 +25,7 @@ def compacted(blob: bytes) -> bytes:
         return blob
     kept = {value.name for value in (*graph.input, *graph.output)}
     names: dict[str, str] = {}
-    counter = iter(range(1 << 62))
+    counter = itertools.count()
 
     def short(name: str) -> str:
         if not name or name in kept:  # "" marks an optional input left out

@@ -51,13 +51,13 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     init_settings(TASK, KEYS)
     state = st.session_state
     basis = {name: state[KEYS.setting(name)] for name in BASIS}
-    given = {name: ("auto" if value is None else tuple(value) if isinstance(value, list)
-                    else value) for name, value in basis.items()}
-    if not panel:  # one series with a season anchor (a reopened run's) keeps learning changes
-        anchor = state.get(KEYS.setting("season_anchor"))
-        given["season_anchor"] = "auto" if anchor is None else anchor
+    # One series with a season anchor keeps learning changes from its last value.
+    read = BASIS if panel else (*BASIS, "season_anchor")
+    given = lambda: {name: ("auto" if value is None else tuple(value)
+                            if isinstance(value, list) else value)
+                     for name, value in ((n, state.get(KEYS.setting(n))) for n in read)}
     suggest(TASK, KEYS, chosen.fingerprint, basis,
-            lambda: suggestion_cached(chosen.fingerprint, given, data))
+            lambda: suggestion_cached(chosen.fingerprint, given(), data))
     auto_lookback, auto_horizon = resolve_window(typical, ForecastConfig())
     n = len(typical.frame)
     wide = panel and data.layout == "wide"

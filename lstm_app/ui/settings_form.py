@@ -84,21 +84,22 @@ def suggest(task: Task, keys: TaskKeys, source_id: str, basis: dict,
     """Set the widgets to the settings ``make()`` suggests for the data ``source_id`` (the same
     suggestion the command line takes), once per data and ``basis`` (the settings it depends
     on, e.g. the level of a text): the settings still at what the page put there (the earlier
-    suggestion, or the default) take the new one; what the user changed stays."""
+    suggestion, or the default) take the new one; what the user changed stays. The settings
+    the earlier data was suggested go back to their defaults first, unless the user changed
+    them, so that ``make`` reads the widgets as this data starts from (a panel's season anchor
+    is not read as a single series' own)."""
     state = st.session_state
     if state.get(keys.suggested_for) == (source_id, basis):
         return
     defaults = task.config()
     earlier = state.get(keys.suggestion) or {}
+    page_put = lambda name: state.get(keys.setting(name)) == _widget_value(
+        earlier.get(name, getattr(defaults, name)), task.settings[name])
+    reset = {name: getattr(defaults, name) for name in earlier if page_put(name)}
+    init_settings(task, keys, reset, overwrite=True)
     suggestion = make()
-    # A setting the earlier data was suggested and this data is not goes back to its default
-    # (a panel's season anchor, a steady series' reading of levels), unless the user changed it:
-    # a setting is the user's own once it differs from what the page last put there, the
-    # earlier suggestion or else the default.
-    new = {**{name: getattr(defaults, name) for name in earlier}, **suggestion}
-    untouched = {name: value for name, value in new.items()
-                 if state.get(keys.setting(name)) == _widget_value(
-                     earlier.get(name, getattr(defaults, name)), task.settings[name])}
+    untouched = {name: value for name, value in suggestion.items()
+                 if name in reset or page_put(name)}
     init_settings(task, keys, untouched, overwrite=True)
     state[keys.suggestion] = suggestion
     state[keys.suggested_for] = (source_id, {name: state.get(keys.setting(name))
