@@ -12,6 +12,7 @@ series' last value. Printed beside the official table and the statistical method
 with statsforecast (from the datasets' README).
 
     python -m benchmarks.m4 [--sets hourly weekly] [--minutes 10] [--lookback N] …
+        [--save-lstm FOLDER]
 """
 
 from __future__ import annotations
@@ -103,9 +104,11 @@ def main() -> None:
                         help="windows per epoch (default: the set's own)")
     parser.add_argument("--statistical-seconds", type=int, default=900,
                         help="time for each statistical model on the whole set (0: none)")
+    parser.add_argument("--save-lstm", metavar="FOLDER",
+                        help="write the LSTM's forecasts as FOLDER/<set>_lstm.npy (for m4_arima)")
     args = parser.parse_args()
     overrides = {k: v for k, v in vars(args).items()
-                 if k not in ("sets", "minutes", "epoch_windows") and v is not None}
+                 if k not in ("sets", "minutes", "epoch_windows", "save_lstm") and v is not None}
     if "window_scale" in overrides:
         overrides["window_scale"] = bool(overrides["window_scale"])
     print(f"M4, {datetime.date.today()}, {platform.machine()}, {torch.get_num_threads()} threads, "
@@ -130,6 +133,8 @@ def main() -> None:
                                                                           flush=True))
         official = {k: m4_scores(rows, test, f, m) for k, f in result.futures.items()}
         lstm_mase, lstm_smape = official["lstm"]
+        if args.save_lstm:
+            np.save(Path(args.save_lstm) / f"{name}_lstm.npy", result.futures["lstm"])
         snaive_mase, _ = m4_scores(rows, test, seasonal_naive(rows, horizon, m), m)
         t = trained.training
         print(f"\n{name}: {len(ids)} series, horizon {horizon}, lookback {trained.config.lookback}, "
