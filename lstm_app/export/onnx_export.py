@@ -32,6 +32,7 @@ from ..i18n import tr
 from ..quoting import rjust
 
 from .compact import compacted
+from .lstm_bias import biases_in_8_bits
 from .peephole_op import translations
 from .manifest import FILES, FP32, INT8, MANIFEST, TOLERANCE, make_manifest, manifest_from_bytes
 from .specs import GraphSpec, Runner, spec_for
@@ -227,8 +228,9 @@ def quantized(fp32: bytes) -> bytes:
     """8-bit integer weights for the recurrent, linear and embedding layers (ONNX Runtime's
     dynamic quantization: activations are quantized as they come), after ONNX Runtime's
     pre-processing folds the exporter's reordering of the LSTM weights into constants (without
-    it the recurrent layers, most of the weights, stay fp32), with short names
-    (compact.py)."""
+    it the recurrent layers, most of the weights, stay fp32), with the recurrent biases in 8 bits
+    too (lstm_bias.py) and short names (compact.py)."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.shape_inference import quant_pre_process
     with tempfile.TemporaryDirectory() as folder:
@@ -243,7 +245,9 @@ def quantized(fp32: bytes) -> bytes:
             quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
         finally:
             root.setLevel(level)
-        return compacted(target.read_bytes())
+        model = onnx.load_from_string(target.read_bytes())
+        biases_in_8_bits(model)
+        return compacted(model.SerializeToString())
 
 
 def _session(model: bytes):
