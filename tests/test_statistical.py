@@ -19,7 +19,8 @@ from lstm_app.series.loading import load_series
 from lstm_app.series.metrics import Scores
 from lstm_app.series.pipeline import fit_forecast, score_forecast, to_report
 from lstm_app.series.settings import ForecastConfig
-from lstm_app.series.statistical import STATISTICAL, StatisticalForecasts, statistical_forecasts
+from lstm_app.series.statistical import (STATISTICAL, StatisticalForecasts, model_for,
+                                         statistical_forecasts)
 from lstm_app.series.trained import TrainedForecaster
 from lstm_app.training.checkpoint import WEIGHTS, weights_bytes
 from lstm_app.training.trainer import Callbacks
@@ -235,3 +236,13 @@ def test_a_reopened_run_reads_its_saved_statistical_forecasts_instead_of_fitting
     saved.write_bytes(saved.read_bytes()[:200])
     monkeypatch.undo()
     assert reopen(store, run_id).baselines["auto_ets"] == recorded.baselines["auto_ets"]
+
+
+def test_arima_searches_approximately_past_150_values_or_a_season_over_12():
+    """R's auto.arima rule; an approximate search is what makes hourly panels affordable."""
+    assert not model_for("auto_arima", 12, 144)[0].approximation  # the airline: exact
+    assert not model_for("auto_arima", None, 150)[0].approximation
+    assert model_for("auto_arima", 7, 151)[0].approximation        # a daily year and more
+    assert model_for("auto_arima", 24, 100)[0].approximation       # hours: a season over 12
+    long, how = model_for("auto_arima", 52, 100)                   # MSTL's trend model too
+    assert how == ("mstl", 52) and long.trend_forecaster.approximation

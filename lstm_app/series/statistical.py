@@ -15,7 +15,11 @@ Seasons longer than ``LONG_SEASON`` steps (52 weeks, 168 hours) make seasonal ET
 less its season, by MSTL, which repeats the season. AutoARIMA's search grows with the length of
 the series (33 s for 3,400 hourly values here, 2 s for 1,000), so it is fitted to the last ``ARIMA_ROWS`` values
 before a span and applied to the last ``APPLY_ROWS`` before each origin (its filter forgets
-older values: measured the same to three decimals from 250 values on). Each model has a time
+older values: measured the same to three decimals from 250 values on). Over 150 values or with a
+season over 12 steps, AutoARIMA ranks the candidate orders by an approximate likelihood (as R's
+auto.arima does by the same rule) and fits only the chosen one exactly: on 47 M4 hourly series
+drawn at random, 1.8 s a series instead of 20 to 120 s, and a mean MASE of 0.896 against 0.928
+for the exact search (2026-12-04). Each model has a time
 limit (``seconds``):
 checked after each fit and each origin, so a model that runs over it is left out with a notice
 (one fit already under way finishes first).
@@ -36,6 +40,7 @@ STATISTICAL = {"auto_ets": "AutoETS", "auto_theta": "AutoTheta", "auto_arima": "
 LONG_SEASON = 24
 ARIMA_ROWS = 1_000
 APPLY_ROWS = 500  # at least, and ten seasons
+ARIMA_EXACT_ROWS, ARIMA_EXACT_SEASON = 150, 12  # beyond either, the search is approximate
 
 
 class _TimeUp(Exception):
@@ -84,12 +89,16 @@ class StatisticalForecasts:
                    for a in getattr(self, span).values())
 
 
-def model_for(name: str, season: int | None):
-    """The statsforecast model ``name`` for a series with this season (None or 1: none), and
-    how it is fitted when that is not plain (``how_notice`` says it; () when it is)."""
+def model_for(name: str, season: int | None, length: int = 0):
+    """The statsforecast model ``name`` for a series with this season (None or 1: none) fitted
+    to ``length`` values, and how it is fitted when that is not plain (``how_notice`` says it;
+    () when it is)."""
     from statsforecast.models import MSTL, AutoARIMA, AutoETS, AutoTheta
 
     m = season if season and season > 1 else 1
+    # R's auto.arima rule: over 150 values or a season over 12, the order search ranks the
+    # candidates by an approximate likelihood and refits only the chosen one exactly.
+    approximate = length > ARIMA_EXACT_ROWS or m > ARIMA_EXACT_SEASON
     if name == "auto_theta":
         return AutoTheta(season_length=m), ()
     long = m > LONG_SEASON
@@ -99,8 +108,9 @@ def model_for(name: str, season: int | None):
         return AutoETS(season_length=m), ()
     if name == "auto_arima":
         if long:
-            return MSTL(season_length=m, trend_forecaster=AutoARIMA()), ("mstl", m)
-        return AutoARIMA(season_length=m), ()
+            return (MSTL(season_length=m, trend_forecaster=AutoARIMA(approximation=approximate)),
+                    ("mstl", m))
+        return AutoARIMA(season_length=m, approximation=approximate), ()
     raise ValueError(f"There is no statistical model {name!r}.")
 
 
@@ -177,8 +187,9 @@ def _one_model(name, y, val_origins, test_origins, horizon, season, deadline, st
     apply_rows = max(APPLY_ROWS, 10 * (season or 1)) if arima else len(y)
 
     def fitted(end: int):
-        model, how = model_for(name, season)
-        model = model.fit(y[max(0, end - fit_rows):end])
+        span = y[max(0, end - fit_rows):end]
+        model, how = model_for(name, season, len(span))
+        model = model.fit(span)
         check()
         return model, how
 
