@@ -3,8 +3,10 @@
 Each entry of samples.json names a file there, a title, a one-line description for a
 non-coder, a kind ("series" for CSV time series, "text" for .txt corpora, "labelled" for CSV files of
 labelled texts) and optionally the
-settings it is meant for (the word-level Keras sentences: {"level": "word"}) and, for a series,
-the unit of its values ("thousand passengers"), for the axes and the scores in words.
+settings it is meant for (the word-level Keras sentences: {"level": "word"}), the settings its
+Home demo starts with besides (the 50 stores: a 20-second limit for each statistical model, so
+that the demo ends within a minute) and, for a series, the unit of its values ("thousand
+passengers"), for the axes and the scores in words.
 A sample's name is its file stem, e.g. "airline_passengers".
 """
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Sample:
     path: Path
     settings: dict = field(default_factory=dict)  # settings the sample is meant for, e.g. {"level": "word"}
     unit: str = ""              # what its values count, e.g. "thousand passengers"
+    demo_settings: dict = field(default_factory=dict)  # what its Home demo also sets
 
 
 def list_samples(kind: str | None = None) -> list[Sample]:
@@ -39,6 +42,7 @@ def list_samples(kind: str | None = None) -> list[Sample]:
             path=SAMPLE_DIR / e["file"],
             settings=e.get("settings", {}),
             unit=e.get("unit", ""),
+            demo_settings=e.get("demo_settings", {}),
         )
         for e in entries
     ]

@@ -122,6 +122,22 @@ def test_the_airline_demo_switches_to_forecast_and_trains(app, app_store):
     assert result.config.epochs == 2 and result.config.hidden_size == 8
 
 
+def test_the_stores_demo_starts_with_its_own_time_limit_for_the_statistical_models(app, app_store):
+    """Fitted to all 50 stores AutoARIMA takes about 45 s, which would take the demo past its
+    minute: the demo sets a 20-second limit (AutoARIMA is then left out with a notice), shown
+    on the page like a setting of the user's, and the airline's demo sets nothing."""
+    at = app(page=None)
+    small_model(at, epochs=1)
+    at.run()
+    at.button(key="demo_stores").click().run()
+    assert not at.exception
+    assert at.selectbox(key="fc_sample").value == "stores"
+    assert at.session_state["fc_statistical_seconds"] == 20
+    assert at.number_input(key="fc_statistical_seconds").value == 20
+    poll(at, job_done, "the stores demo's training")
+    assert at.session_state["fc_job"].result().config.statistical_seconds == 20
+
+
 def press_demo(at: AppTest) -> AppTest:
     """Home's airline demo, then stay on the Forecast page it switched to."""
     at.switch_page("pages/home.py").run()

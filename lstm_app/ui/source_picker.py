@@ -47,9 +47,14 @@ class Chosen:
 
 
 def use_sample(keys: TaskKeys, name: str) -> None:
-    """Make a sample the chosen data (the Home page's demos call this)."""
+    """Make a sample the chosen data, with the settings its demo starts with (the Home page's
+    demos call this; they stay on the page as if the user had set them)."""
     st.session_state[keys.kind] = SAMPLE_CHOICE
     st.session_state[keys.sample] = name
+    for sample in list_samples():
+        if sample.name == name:
+            for setting, value in sample.demo_settings.items():
+                st.session_state[keys.setting(setting)] = value
 
 
 def source_of(name: str, data: bytes, **more) -> dict:
