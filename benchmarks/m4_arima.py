@@ -66,7 +66,8 @@ def main() -> None:
     mase = lambda i, f: float(np.mean(np.abs(test[i] - f)) / scale[i])
     arima = np.array([mase(i, f) for i, f in done])
     naive = np.array([mase(i, np.resize(rows[i][-SEASON:], HORIZON)) for i, _ in done])
-    print(f"  on these series: AutoARIMA MASE {arima.mean():.3f}, seasonal naive {naive.mean():.3f}")
+    print(f"  on these series: AutoARIMA MASE {arima.mean():.3f}, "
+          f"seasonal naive {naive.mean():.3f}")
     if args.lstm:
         lstm = np.load(args.lstm)
         ours = np.array([mase(i, lstm[i]) for i, _ in done])

@@ -21,7 +21,8 @@ HIDDEN, FEATURES, STEPS = 16, 3, 7
 def _lstm_model() -> bytes:
     """x (steps, batch, 3) → an LSTM of 16 units → its last state, with random weights."""
     rng = np.random.default_rng(0)
-    w = numpy_helper.from_array(rng.normal(0, 0.4, (1, 4 * HIDDEN, FEATURES)).astype(np.float32), "W")
+    w = numpy_helper.from_array(
+        rng.normal(0, 0.4, (1, 4 * HIDDEN, FEATURES)).astype(np.float32), "W")
     r = numpy_helper.from_array(rng.normal(0, 0.3, (1, 4 * HIDDEN, HIDDEN)).astype(np.float32), "R")
     b = numpy_helper.from_array(rng.normal(0, 0.8, (1, 8 * HIDDEN)).astype(np.float32), "B")
     nodes = [helper.make_node("LSTM", ["x", "W", "R", "B"], ["", "h"], hidden_size=HIDDEN)]
@@ -84,7 +85,8 @@ def test_rewriting_moves_the_state_by_no_more_than_the_bias_rounding_allows():
     codes, scale, zero = next(n for n in model.graph.node if n.op_type == "DequantizeLinear").input
     exact = numpy_helper.to_array(onnx.load_from_string(_lstm_model()).graph.initializer[2])
     assert values[codes].dtype == np.int8 and values[zero] == 0
-    assert np.max(np.abs(values[codes] * values[scale] - exact)) <= np.max(np.abs(exact)) / 254 + 1e-6
+    rounding = np.max(np.abs(values[codes] * values[scale] - exact))
+    assert rounding <= np.max(np.abs(exact)) / 254 + 1e-6
     assert len(before) - len(after) >= 3 * 8 * HIDDEN - 120  # the scale, zero point, node
     moved = np.max(np.abs(_state(after, x) - _state(before, x)))
     assert 0 < moved < 0.03  # each bias number off by at most max|b| / 254 (about 0.01 here)

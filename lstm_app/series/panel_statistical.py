@@ -9,9 +9,10 @@ projected after each one (the first series aside, which pays for compiling the m
 model that would run over is left out at once with a notice saying how long it would have
 taken. On the 50 stores AutoARIMA takes about 0.9 s a series (4 s before its order search
 became approximate past 150 values): 45 s in all, within the default minute; with the 20
-seconds Home's demo gives it, it is left out after its third store, not after 20 s. Where a model cannot be fitted to a series (too short, constant), the simple
-rule stands in for it there (seasonal naive, else naive), as statsforecast's own fallback does,
-and a notice counts those series.
+seconds Home's demo gives it, it is left out after its third store, not after 20 s. Where a
+model cannot be fitted to a series (too short, constant), the simple rule stands in for it there
+(seasonal naive, else naive), as statsforecast's own fallback does, and a notice counts those
+series.
 """
 
 from __future__ import annotations
