@@ -102,6 +102,26 @@ def test_a_model_that_would_run_over_its_limit_is_left_out_from_its_first_series
                                       "50 series would have taken about 59 seconds)")
 
 
+def test_a_few_slow_series_first_do_not_leave_a_model_out_that_fits_its_limit(monkeypatch):
+    # 400 series: the first takes 10 s, the next two 20 s each, every other one 1 s: 447 s in
+    # all, within the hour. Projected from the third series alone that would be 10 + 40 × 399 / 2
+    # s, over the hour; the projection waits until a twentieth of the hour (180 s) is spent.
+    ends_at = np.cumsum([10.0, 20.0, 20.0, *[1.0] * 397])
+    clock = iter([0.0, *ends_at])
+    monkeypatch.setattr(ps, "perf_counter", lambda: next(clock, ends_at[-1]))
+    monkeypatch.setattr(ps, "_one_model", lambda name, y, v, t, h, *a: (
+        np.zeros((len(v), h)), np.zeros((len(t), h)), np.zeros(h), ""))
+    monkeypatch.setattr(ps, "STATISTICAL", {"auto_arima": "AutoARIMA"})
+    n = 400
+    starts, ends = np.arange(n) * 10, np.arange(n) * 10 + 10
+    origins, series = starts + 8, np.arange(n)
+    stat = ps.panel_statistical(np.ones(10 * n), starts, ends, (origins, series),
+                                (origins + 1, series), (np.zeros((n, 1)),) * 3,
+                                1, None, seconds=3600)
+    assert not stat.notices
+    assert set(stat.test) == {"auto_arima"} and stat.future["auto_arima"].shape == (n, 1)
+
+
 def test_the_panel_scoreboard_recommends_on_validation_and_forecasts_with_it(result):
     assert {"auto_ets", "auto_theta", "auto_arima", "combination"} <= set(result.aggregate)
     assert result.recommended in result.futures
