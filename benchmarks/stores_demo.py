@@ -21,18 +21,18 @@ import time
 
 import torch
 
-from lstm_app.samples import list_samples, sample_path
+from lstm_app.samples import sample_named
 from lstm_app.series.panel import load_panel, propose_layout
 from lstm_app.series.panel_pipeline import fit_panel, score_panel
 from lstm_app.series.sizing import suggested_config
 
 
-STORES = next(s for s in list_samples("series") if s.name == "stores")
+STORES = sample_named("stores")
 
 
 def main() -> None:
     torch.set_num_threads(1)  # as the app's training worker (lstm_app.ui.session.start_job)
-    path = sample_path("stores")
+    path = STORES.path
     print(f"Stores demo, {datetime.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
           f"torch threads {torch.get_num_threads()}, torch {torch.__version__}", flush=True)
     started = time.perf_counter()

@@ -49,11 +49,16 @@ def list_samples(kind: str | None = None) -> list[Sample]:
     return [s for s in samples if kind is None or s.kind == kind]
 
 
-def sample_path(name: str) -> Path:
-    """The file of the sample called `name`; ValueError naming the choices if there is none."""
+def sample_named(name: str) -> Sample:
+    """The sample called `name`; ValueError naming the choices if there is none."""
     samples = list_samples()
     for s in samples:
         if s.name == name:
-            return s.path
+            return s
     choices = ", ".join(s.name for s in samples)
     raise ValueError(f"There is no sample called '{name}'; choose one of: {choices}.")
+
+
+def sample_path(name: str) -> Path:
+    """The file of the sample called `name`; ValueError naming the choices if there is none."""
+    return sample_named(name).path

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from ..i18n import N_, tr, translator
-from ..samples import list_samples
+from ..samples import list_samples, sample_named
 from .keys import TaskKeys
 from .language import uploader_words
 from .markdown import plain
@@ -51,10 +51,8 @@ def use_sample(keys: TaskKeys, name: str) -> None:
     demos call this; they stay on the page as if the user had set them)."""
     st.session_state[keys.kind] = SAMPLE_CHOICE
     st.session_state[keys.sample] = name
-    for sample in list_samples():
-        if sample.name == name:
-            for setting, value in sample.demo_settings.items():
-                st.session_state[keys.setting(setting)] = value
+    for setting, value in sample_named(name).demo_settings.items():
+        st.session_state[keys.setting(setting)] = value
 
 
 def source_of(name: str, data: bytes, **more) -> dict:
