@@ -110,7 +110,7 @@ def main() -> None:
         for name, row in rows.items():
             change = row[metric] / base[metric] - 1 if base[metric] else float("nan")
             share = row["bytes"] / rows["ONNX fp32"]["bytes"]
-            print(f"  {name:10}{row['bytes'] / 1024:>10,.1f}{share:>8.0%}{row['latency_ms']:>12.3f}"
+            print(f"  {name:10}{row['bytes'] / 1024:>10,.1f}{share:>8.1%}{row['latency_ms']:>12.3f}"
                   f"{at64[name]:>13.3f}{row[metric]:>28.4f}{change:>+9.2%}")
         one = rows["ONNX fp32"]["latency_ms"] / rows["ONNX INT8"]["latency_ms"]
         many = at64["ONNX fp32"] / at64["ONNX INT8"]

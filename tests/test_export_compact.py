@@ -1,6 +1,7 @@
 """The exported ONNX files carry no debugging notes and short names (export/compact.py): the
 graph computes exactly what it did, its inputs and outputs keep their names, a loop's body that
-reads outer names still finds them, and operator sets no node uses are dropped."""
+reads outer names still finds them, the notes on its inputs and outputs go, and operator sets no
+node uses are dropped."""
 
 import numpy as np
 import onnx
@@ -44,6 +45,9 @@ def _model_with_a_loop() -> bytes:
     model.ir_version = 8
     helper.set_model_props(model, {"pkg.torch.onnx.stack": "x" * 500})
     model.graph.metadata_props.add(key="pkg.exporter", value="y" * 500)
+    for value in (*model.graph.input, *model.graph.output, *body.input):
+        value.metadata_props.add(key="pkg.torch.onnx.original_node_name", value="add_102")
+        value.doc_string = "the exporter's note"
     onnx.checker.check_model(model)
     return model.SerializeToString()
 
@@ -75,6 +79,8 @@ def test_a_compacted_graph_computes_the_same_under_short_names():
     assert "" in graph.node[1].input  # the loop's optional condition stays left out
     assert all(not node.name and not node.doc_string for node in (*graph.node, *body.node))
     assert not graph.value_info and not graph.metadata_props and not model.metadata_props
+    assert all(not value.metadata_props and not value.doc_string
+               for value in (*graph.input, *graph.output, *body.input, *body.output))
     assert [opset.domain for opset in model.opset_import] == [""]
 
 

@@ -32,10 +32,12 @@ from ..i18n import tr
 from ..quoting import rjust
 
 from .compact import compacted
+from .fused import fused
 from .lstm_bias import biases_in_8_bits
 from .peephole_op import translations
 from .manifest import FILES, FP32, INT8, MANIFEST, TOLERANCE, make_manifest, manifest_from_bytes
 from .specs import GraphSpec, Runner, spec_for
+from .zero_inputs import zero_inputs_left_out
 
 log = logging.getLogger(__name__)
 TRACE_SECONDS = 600
@@ -127,7 +129,7 @@ def speed_sentence(exported: Exported) -> str:
                   "on this CPU at batch 1"))
     # Each clause is whole and translated; the sentence orders them as its language wants.
     return tr("INT8 is {size} of the fp32 file, {change}, and answers one input {speed}, "
-              "{promise}.", size=f"{size:.0%}", change=change, speed=speed, promise=promise)
+              "{promise}.", size=f"{size:.1%}", change=change, speed=speed, promise=promise)
 
 
 def export_zip(exported: Exported) -> bytes:
@@ -221,6 +223,7 @@ def _trace(job: Path, out: Path) -> None:
     for output in model.graph.output:  # the exporter fixes them at the example's sizes
         for axis, name in spec["output_axes"].get(output.name, {}).items():
             output.type.tensor_type.shape.dim[axis].dim_param = name
+    zero_inputs_left_out(model)
     out.write_bytes(compacted(model.SerializeToString()))
 
 
@@ -229,7 +232,8 @@ def quantized(fp32: bytes) -> bytes:
     dynamic quantization: activations are quantized as they come), after ONNX Runtime's
     pre-processing folds the exporter's reordering of the LSTM weights into constants (without
     it the recurrent layers, most of the weights, stay fp32), with the recurrent biases in 8 bits
-    too (lstm_bias.py) and short names (compact.py)."""
+    too (lstm_bias.py), saved as ONNX Runtime fuses it (fused.py), without its zero points
+    (zero_inputs.py) and with short names (compact.py)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.shape_inference import quant_pre_process
@@ -247,6 +251,8 @@ def quantized(fp32: bytes) -> bytes:
             root.setLevel(level)
         model = onnx.load_from_string(target.read_bytes())
         biases_in_8_bits(model)
+        model = onnx.load_from_string(fused(model.SerializeToString()))
+        zero_inputs_left_out(model)
         return compacted(model.SerializeToString())
 
 

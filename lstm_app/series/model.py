@@ -53,8 +53,10 @@ class Forecaster(nn.Module):
         inputs over the horizon -> (batch, horizon) and the MSE loss."""
         x, ids = self.split_ids(x)
         scale = self.window_scales(x) if self.shape.window_scale else None
-        out, _ = self.rnn(self.rnn_inputs(x, ids, scale))      # (batch, lookback, hidden)
-        state = self.dropout(out[:, -1])                       # (batch, hidden)
+        _, state = self.rnn(self.rnn_inputs(x, ids, scale))
+        # The top layer's last state: out[:, -1] in fewer ONNX nodes (no reshaping of out).
+        top = (state[0] if isinstance(state, tuple) else state)[-1]  # (batch, hidden)
+        state = self.dropout(top)
         pred = self.head(state)                                # (batch, horizon)
         if self.ahead is not None:
             if future is None:
