@@ -103,3 +103,18 @@ def test_window_scale_never_gives_nan_when_the_lag_fills_the_window(lookback, se
     x = torch.cumsum(torch.randn(3, lookback, 1) * 3.0, dim=1)
     pred, _ = model(x)
     assert torch.isfinite(pred).all() and torch.isfinite(model.window_scales(x)).all()
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "peephole"])
+@pytest.mark.parametrize("layers", [1, 2])
+def test_the_forecast_reads_the_top_layers_output_at_the_last_step(cell, layers):
+    """The forecaster takes the recurrent layer's final state (fewer ONNX nodes): the same
+    numbers as its top layer's output at the window's last step."""
+    torch.manual_seed(0)
+    model = Forecaster(ForecasterShape(n_features=2, horizon=3, hidden_size=5, num_layers=layers,
+                                       cell=cell)).eval()
+    x = torch.randn(4, 7, 2)
+    with torch.no_grad():
+        out, _ = model.rnn(model.rnn_inputs(x))
+        expected = model.head(out[:, -1]) + x[:, -1:, 0]  # anchored at the last value
+        torch.testing.assert_close(model(x)[0], expected)

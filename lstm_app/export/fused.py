@@ -3,11 +3,12 @@
 ONNX Runtime's dynamic quantization writes each 8-bit matrix product as five nodes (the input
 quantized, MatMulInteger, a Cast and two scalings) and its bias as one more. Each time ONNX
 Runtime loads that file it fuses them into one ``DynamicQuantizeMatMul`` (its "extended" graph
-optimizations, which it documents for saving offline). Saving the graph after that step gives
-the same numbers ONNX Runtime always computed, in a smaller file (a forecaster of 6,000
-weights: 0.36 kB less, 4% of its INT8 file). The fused nodes are
-ONNX Runtime's own operators, as the 8-bit LSTM already is, so the INT8 file needed ONNX
-Runtime before and still does. The fp32 file is left as traced: standard ONNX for any runtime.
+optimizations, which it documents for saving offline, to be run later with the same execution
+provider: here the CPU's, the only one the app and ``predict`` use). Saving the graph after
+that step gives the same numbers ONNX Runtime always computed, in a smaller file (a forecaster
+of 6,000 weights: 0.36 kB less, 4% of its INT8 file). The fused nodes are ONNX Runtime's own
+CPU operators, as the 8-bit LSTM already is, so the INT8 file needed ONNX Runtime before and
+still does. The fp32 file is left as traced: standard ONNX for any runtime.
 """
 
 from __future__ import annotations
