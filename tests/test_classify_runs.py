@@ -47,7 +47,7 @@ def test_a_classifier_run_holds_its_data_model_scores_and_history(recorded):
     assert list(mistakes.columns) == ["text", "label", "predicted", "confidence"]
     assert len(mistakes) == len(result.mistakes)
     row = runs_table(store.list()).iloc[0]
-    assert row["test accuracy"] == result.test.accuracy and "max pooling" in row["settings"]
+    assert row["test accuracy"] == result.test.accuracy and "attention pooling" in row["settings"]
 
 
 def test_reopening_a_classifier_run_gives_the_same_scores(recorded):

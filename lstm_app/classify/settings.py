@@ -75,7 +75,8 @@ class ClassifyConfig:
     dropout: float = 0.5            # on the embeddings and the pooled summary
     cell: str = "lstm"              # lstm | gru
     bidirectional: bool = True
-    pooling: str = "max"            # last | max | mean | attention
+    # last | max | mean | attention; ChnSentiCorp, 3 seeds: attention 0.886, max 0.873
+    pooling: str = "attention"
     class_weights: bool = False
     batch_size: int = 32
     lr: float = 3e-3
