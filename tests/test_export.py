@@ -289,3 +289,14 @@ def test_a_bundle_carries_the_export_and_importing_checks_it_against_the_weights
         with pytest.raises(BundleError, match=said):
             import_bundle(store, rezipped(**changes))
     assert len(store.list()) == before  # a refused bundle adds nothing
+
+
+def test_the_check_sentence_counts_one_batch_in_the_singular():
+    from types import SimpleNamespace
+
+    from lstm_app.export.onnx_export import check_sentence
+    check = {"batches": 1, "largest_difference": 1e-7, "tolerance": 1e-4}
+    one = check_sentence(SimpleNamespace(manifest={"check": check}))
+    assert "on 1 batch of the run's" in one and "1.0e-07" in one and "1e-04" in one
+    two = check_sentence(SimpleNamespace(manifest={"check": {**check, "batches": 2}}))
+    assert "on 2 batches of" in two

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..i18n import tr
+from ..i18n import tr, trn
 from ..quoting import rjust
 
 from .compact import compacted
@@ -100,12 +100,19 @@ def table_text(exported: Exported) -> str:
         value = tr("n/a") if row[metric] is None else f"{row[metric]:.4f}"
         lines.append(f"{row['form']:12}{row['bytes'] / 1024:>9,.1f} KB{row['latency_ms']:>15.3f} ms"
                      f"{rjust(value, 28)}")
-    check = exported.manifest["check"]
-    lines.append(tr("ONNX fp32 matches PyTorch on {batches} batches of the run's validation data "
-                    "to {difference} (at most {tolerance}, relative beyond ±1).",
-                    batches=check["batches"], difference=f"{check['largest_difference']:.1e}",
-                    tolerance=f"{check['tolerance']:.0e}"))
+    lines.append(check_sentence(exported))
     return "\n".join(lines + [speed_sentence(exported)]).rstrip("\n")
+
+
+def check_sentence(exported: Exported) -> str:
+    """How closely ONNX fp32 matched PyTorch before the export was offered, in words."""
+    check = exported.manifest["check"]
+    return trn("ONNX fp32 matches PyTorch on {count} batch of the run's validation data to "
+               "{difference} (at most {tolerance}, relative beyond ±1).",
+               "ONNX fp32 matches PyTorch on {count} batches of the run's validation data to "
+               "{difference} (at most {tolerance}, relative beyond ±1).", check["batches"],
+               difference=f"{check['largest_difference']:.1e}",
+               tolerance=f"{check['tolerance']:.0e}")
 
 
 def speed_sentence(exported: Exported) -> str:

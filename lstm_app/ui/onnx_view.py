@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..export.onnx_export import export_zip, speed_sentence
+from ..export.onnx_export import check_sentence, export_zip, speed_sentence
 from ..filenames import download_name
 from ..i18n import N_, language, tr
 from ..runs.onnx import export_run
@@ -56,11 +56,7 @@ def onnx_export(store: RunStore, run: Run, keep: bool) -> None:
             size: st.column_config.NumberColumn(format="%.1f"),
             latency: st.column_config.NumberColumn(format="%.3f"),
             shown: st.column_config.NumberColumn(format="%.4f")})
-        check = exported.manifest["check"]
-        matches = tr("ONNX fp32 matches PyTorch on {batches} batches of this run's validation "
-                     "data to {difference:.1e} (at most {tolerance:.0e}, relative beyond ±1).",
-                     batches=check["batches"], difference=check["largest_difference"],
-                     tolerance=check["tolerance"])
+        matches = check_sentence(exported)
         st.caption(f"{matches}{'' if language() == 'zh' else ' '}{speed_sentence(exported)}")
         st.download_button(tr("Download the ONNX export (.zip)"), export_zip(exported),
                            key=RUNS.onnx_download, icon=":material/download:",
