@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import itertools
 
+from lstm_app.export.redundancy import defaults_left_out, same_constants_merged
+
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -23,6 +25,8 @@ def compacted(blob: bytes) -> bytes:
     graph = model.graph
     if model.training_info or _names_elsewhere(graph):
         return blob
+    defaults_left_out(model)
+    same_constants_merged(model)
     kept = {value.name for value in (*graph.input, *graph.output)}
     names: dict[str, str] = {}
     counter = itertools.count()
@@ -38,7 +42,7 @@ def compacted(blob: bytes) -> bytes:
 
     used = _compact_graph(graph, short, top=True)
     del model.metadata_props[:]
-    model.doc_string = model.producer_version = ""
+    model.doc_string = model.producer_name = model.producer_version = ""
     used |= {function.domain for function in model.functions}
     used |= {opset.domain for function in model.functions for opset in function.opset_import}
     opsets = [opset for opset in model.opset_import

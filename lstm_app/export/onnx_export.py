@@ -32,8 +32,8 @@ from ..i18n import tr, trn
 from ..quoting import rjust
 
 from .compact import compacted
+from .fp32_leftovers import leftovers_in_8_bits
 from .fused import fused
-from .lstm_bias import biases_in_8_bits
 from .peephole_op import translations
 from .manifest import FILES, FP32, INT8, MANIFEST, TOLERANCE, make_manifest, manifest_from_bytes
 from .specs import GraphSpec, Runner, spec_for
@@ -238,9 +238,10 @@ def quantized(fp32: bytes) -> bytes:
     """8-bit integer weights for the recurrent, linear and embedding layers (ONNX Runtime's
     dynamic quantization: activations are quantized as they come), after ONNX Runtime's
     pre-processing folds the exporter's reordering of the LSTM weights into constants (without
-    it the recurrent layers, most of the weights, stay fp32), with the recurrent biases in 8 bits
-    too (lstm_bias.py), saved as ONNX Runtime fuses it (fused.py), without its zero points
-    (zero_inputs.py) and with short names (compact.py)."""
+    it the recurrent layers, most of the weights, stay fp32), saved as ONNX Runtime fuses it
+    (fused.py), with the biases and peephole weights it leaves in fp32 in 8 bits too
+    (fp32_leftovers.py), without its zero points (zero_inputs.py) and with short names and no
+    default attributes (compact.py, redundancy.py)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.shape_inference import quant_pre_process
@@ -256,9 +257,8 @@ def quantized(fp32: bytes) -> bytes:
             quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
         finally:
             root.setLevel(level)
-        model = onnx.load_from_string(target.read_bytes())
-        biases_in_8_bits(model)
-        model = onnx.load_from_string(fused(model.SerializeToString()))
+        model = onnx.load_from_string(fused(target.read_bytes()))
+        leftovers_in_8_bits(model)
         zero_inputs_left_out(model)
         return compacted(model.SerializeToString())
 

@@ -103,7 +103,7 @@ class Forecaster(nn.Module):
         embedding at every step."""
         if self.shape.anchor_last:
             last = x[:, -1:, :1]                               # (batch, 1, 1)
-            x = torch.cat([x[..., :1] - last, x[..., 1:]], dim=-1)
+            x = x - nn.functional.pad(last, (0, x.shape[-1] - 1))  # the other inputs less 0
         if self.shape.window_scale:
             scale = self.window_scales(x) if scale is None else scale
             x = torch.cat([x[..., :1] / scale, x[..., 1:]], dim=-1)

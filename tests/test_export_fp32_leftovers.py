@@ -1,6 +1,7 @@
-"""The quantized LSTM's bias is stored in 8 bits (export/lstm_bias.py): the file shrinks by
-three bytes a number, the outputs move by no more than the bias's rounding allows, and a bias
-that another node also reads is left as it was."""
+"""The fp32 numbers that dynamic quantization leaves beside 8-bit weights are stored in 8 bits
+(export/fp32_leftovers.py): the LSTM's bias and peephole weights and the matrix products' biases.
+The file shrinks by three bytes a number, the outputs move by no more than the rounding allows,
+and an input that another node also reads, or one too short to gain, is left as it was."""
 
 import tempfile
 from pathlib import Path
@@ -12,7 +13,7 @@ from onnx import TensorProto, helper, numpy_helper
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-from lstm_app.export.lstm_bias import biases_in_8_bits
+from lstm_app.export.fp32_leftovers import leftovers_in_8_bits
 from lstm_app.export.onnx_export import quantized
 
 HIDDEN, FEATURES, STEPS = 16, 3, 7
@@ -79,7 +80,7 @@ def test_rewriting_moves_the_state_by_no_more_than_the_bias_rounding_allows():
     x = np.random.default_rng(2).normal(size=(STEPS, 4, FEATURES)).astype(np.float32)
     before = _dynamic(_lstm_model())
     model = onnx.load_from_string(before)
-    assert biases_in_8_bits(model) == 1
+    assert leftovers_in_8_bits(model) == 1
     after = model.SerializeToString()
     values = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
     codes, scale, zero = next(n for n in model.graph.node if n.op_type == "DequantizeLinear").input
@@ -98,6 +99,61 @@ def test_a_bias_that_another_node_reads_is_left_in_fp32():
     model.graph.node.append(helper.make_node("Identity", [bias], ["b_out"]))
     model.graph.output.append(helper.make_tensor_value_info("b_out", TensorProto.FLOAT,
                                                             [1, 8 * HIDDEN]))
-    assert biases_in_8_bits(model) == 0
+    assert leftovers_in_8_bits(model) == 0
     assert _bias_feed(model) == ("DynamicQuantizeLSTM", "FLOAT")
     assert not [n for n in model.graph.node if n.op_type == "DequantizeLinear"]
+
+
+def _lstm_and_linear(peephole: bool, outputs: int) -> bytes:
+    """x (steps, batch, 3) → an LSTM of 16 units (with peephole weights) → its last state
+    (batch, 16) → a linear layer of ``outputs`` units, with random weights."""
+    rng = np.random.default_rng(3)
+    weights = {"W": (1, 4 * HIDDEN, FEATURES), "R": (1, 4 * HIDDEN, HIDDEN),
+               "B": (1, 8 * HIDDEN), "P": (1, 3 * HIDDEN), "M": (HIDDEN, outputs),
+               "b": (outputs,)}
+    tensors = [numpy_helper.from_array(rng.normal(0, 0.4, shape).astype(np.float32), name)
+               for name, shape in weights.items() if peephole or name != "P"]
+    tensors.append(numpy_helper.from_array(np.array([0], np.int64), "axis0"))
+    lstm_inputs = ["x", "W", "R", "B", "", "", "", "P"] if peephole else ["x", "W", "R", "B"]
+    nodes = [helper.make_node("LSTM", lstm_inputs, ["", "h"], hidden_size=HIDDEN),
+             helper.make_node("Squeeze", ["h", "axis0"], ["state"]),
+             helper.make_node("MatMul", ["state", "M"], ["product"]),
+             helper.make_node("Add", ["product", "b"], ["y"])]
+    graph = helper.make_graph(
+        nodes, "lstm", [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                                      [STEPS, "batch", FEATURES])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", outputs])], tensors)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model.SerializeToString()
+
+
+def _fed_by(model, op_type: str, k: int) -> str:
+    """What feeds input ``k`` of the ``op_type`` node: a node's op or an initializer's type."""
+    node = next(n for n in model.graph.node if n.op_type == op_type)
+    for t in model.graph.initializer:
+        if t.name == node.input[k]:
+            return TensorProto.DataType.Name(t.data_type)
+    return next(n.op_type for n in model.graph.node if node.input[k] in n.output)
+
+
+def test_peephole_weights_and_a_linear_bias_are_stored_in_8_bits_too():
+    x = np.random.default_rng(4).normal(size=(STEPS, 5, FEATURES)).astype(np.float32)
+    fp32 = _lstm_and_linear(peephole=True, outputs=40)
+    small = quantized(fp32)
+    model = onnx.load_from_string(small)
+    assert _fed_by(model, "DynamicQuantizeLSTM", 7) == "DequantizeLinear"   # P
+    assert _fed_by(model, "DynamicQuantizeMatMul", 4) == "DequantizeLinear"  # the bias
+    assert not [t for t in model.graph.initializer if t.data_type == TensorProto.FLOAT
+                and int(np.prod(t.dims)) >= 32]  # every long fp32 input is in 8 bits now
+    run = lambda blob: ort.InferenceSession(blob, providers=["CPUExecutionProvider"]).run(
+        ["y"], {"x": x})[0]
+    exact, approximate = run(fp32), run(small)
+    assert np.max(np.abs(approximate - exact)) < 0.05 * np.max(np.abs(exact))
+
+
+def test_a_linear_bias_of_fewer_than_32_numbers_stays_in_fp32():
+    model = onnx.load_from_string(quantized(_lstm_and_linear(peephole=False, outputs=12)))
+    assert _fed_by(model, "DynamicQuantizeMatMul", 4) == "FLOAT"
+    assert _fed_by(model, "DynamicQuantizeLSTM", 3) == "DequantizeLinear"
