@@ -14,6 +14,7 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
 from lstm_app.export.fp32_leftovers import leftovers_in_8_bits
+from lstm_app.export.fused import fused
 from lstm_app.export.onnx_export import quantized
 
 HIDDEN, FEATURES, STEPS = 16, 3, 7
@@ -157,3 +158,32 @@ def test_a_linear_bias_of_fewer_than_32_numbers_stays_in_fp32():
     model = onnx.load_from_string(quantized(_lstm_and_linear(peephole=False, outputs=12)))
     assert _fed_by(model, "DynamicQuantizeMatMul", 4) == "FLOAT"
     assert _fed_by(model, "DynamicQuantizeLSTM", 3) == "DequantizeLinear"
+
+
+def test_a_bias_the_graph_lists_as_an_input_or_output_stays_in_fp32():
+    unlisted = onnx.load_from_string(fused(_dynamic(_lstm_and_linear(peephole=False,
+                                                                     outputs=40))))
+    assert leftovers_in_8_bits(unlisted) == 2  # the LSTM's bias and the product's
+    for listed in ("input", "output"):
+        model = onnx.load_from_string(fused(_dynamic(_lstm_and_linear(peephole=False,
+                                                                      outputs=40))))
+        matmul = next(n for n in model.graph.node if n.op_type == "DynamicQuantizeMatMul")
+        bias = next(t for t in model.graph.initializer if list(t.dims) == [40])
+        value = helper.make_tensor_value_info(bias.name, TensorProto.FLOAT, [40])
+        getattr(model.graph, listed).append(value)
+        lstm_bias = next(n for n in model.graph.node if n.op_type == "DynamicQuantizeLSTM").input[3]
+        assert leftovers_in_8_bits(model) == 1, listed  # the LSTM's bias only
+        assert next(n for n in model.graph.node
+                    if n.op_type == "DynamicQuantizeLSTM").input[3] != lstm_bias
+        assert bias in model.graph.initializer and matmul in model.graph.node, listed
+        ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+
+
+def test_a_graph_with_a_graph_inside_a_node_is_left_as_it_was():
+    model = onnx.load_from_string(_dynamic(_lstm_model()))
+    body = helper.make_graph([helper.make_node("Identity", ["h"], ["h_out"])], "body", [],
+                             [helper.make_tensor_value_info("h_out", TensorProto.FLOAT, None)])
+    model.graph.node.append(helper.make_node("If", ["cond"], ["chosen"], then_branch=body,
+                                             else_branch=body))
+    before = model.SerializeToString()
+    assert leftovers_in_8_bits(model) == 0 and model.SerializeToString() == before

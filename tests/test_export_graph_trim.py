@@ -164,12 +164,12 @@ def test_the_int8_file_holds_the_fused_products_onnx_runtime_would_run():
     assert {n.op_type for n in model.graph.node} <= {"DynamicQuantizeMatMul", "Tanh", "Add",
                                                      "DequantizeLinear"}
     assert all(len(n.input) < 4 or not n.input[3] for n in model.graph.node)  # no zero points
-    weights = {t.name: numpy_helper.to_array(t)
-               for t in onnx.load_from_string(_dense()).graph.initializer}
-    # each bias number off by at most max|b1| / 254; tanh moves by no more than its input
-    bound = np.abs(weights["W2"]).sum(axis=0).max() * np.abs(weights["b1"]).max() / 254
-    moved = np.abs(_run(small, as_written=True, x=x) - _run(unfused, as_written=True, x=x))
-    assert moved.max() <= bound + 1e-5
+    # As close to fp32 as ONNX Runtime's own quantization (0.058 against 0.063 here, on outputs
+    # up to 2.7): the bias's rounding is small beside the weights' and the inputs'.
+    exact = _run(_dense(), as_written=True, x=x)
+    ours = np.abs(_run(small, as_written=True, x=x) - exact).max()
+    theirs = np.abs(_run(unfused, as_written=True, x=x) - exact).max()
+    assert 0 < ours <= 1.25 * theirs
 
 
 def test_the_page_default_forecasters_int8_file_is_at_most_30_percent_of_its_fp32_one():
@@ -185,4 +185,7 @@ def test_the_page_default_forecasters_int8_file_is_at_most_30_percent_of_its_fp3
     series = load_series(sample_path("airline_passengers"))
     trained = fit_forecast(series, ForecastConfig(epochs=1, statistical_seconds=0))
     files = export_trained("forecast", trained, series, int8=True).files
-    assert len(files["model.int8.onnx"]) <= 0.30 * len(files["model.onnx"])
+    int8, fp32 = len(files["model.int8.onnx"]), len(files["model.onnx"])
+    assert int8 <= 0.30 * fp32, (
+        f"INT8 {int8:,} bytes against fp32 {fp32:,} ({int8 / fp32:.2%}): a size budget; a newer "
+        f"onnx, onnxruntime or exporter may also write the graph differently")

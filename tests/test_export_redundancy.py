@@ -79,3 +79,39 @@ def test_onnx_runtime_operators_defaults_come_from_onnx_runtime():
     defaults_left_out(model)
     assert _attributes(model)[-3:] == [{"hidden_size": 4},
                                        {"hidden_size": 4, "direction": b"reverse"}, {"axis": 0}]
+
+
+def _softmax(opset: int) -> onnx.ModelProto:
+    node = helper.make_node("Softmax", ["x"], ["y"], axis=1)
+    graph = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3, 4])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8
+    return model
+
+
+def test_the_default_is_the_one_of_the_models_operator_set():
+    """Softmax's axis defaulted to 1 up to operator set 12 and to -1 from 13."""
+    old, new = _softmax(11), _softmax(13)
+    x = np.random.default_rng(0).normal(size=(2, 3, 4)).astype(np.float32)
+    run = lambda m: ort.InferenceSession(m.SerializeToString(),
+                                         providers=["CPUExecutionProvider"]).run(None, {"x": x})
+    before = run(old)
+    assert defaults_left_out(old) == 1 and defaults_left_out(new) == 0
+    assert _attributes(old) == [{}] and _attributes(new) == [{"axis": 1}]
+    np.testing.assert_array_equal(run(old)[0], before[0])
+
+
+def test_a_constant_the_graph_gives_out_is_not_merged_away():
+    model = _model()
+    model.graph.output.append(helper.make_tensor_value_info("rows_b", TensorProto.INT64, [2]))
+    assert same_constants_merged(model) == 0
+    assert _run(model)[2].tolist() == [1, 0]
+
+
+def test_every_export_drops_defaults_and_merges_constants():
+    from lstm_app.export.compact import compacted
+    small = onnx.load_from_string(compacted(_model().SerializeToString()))
+    assert _attributes(small) == [{}, {"axis": 1}, {}, {}, {"alpha": 2.0}, {}]
+    assert len(small.graph.initializer) == 3 - 1 + 1  # rows_a and rows_b one; the input's; eye

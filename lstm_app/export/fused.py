@@ -8,7 +8,7 @@ provider: here the CPU's, the only one the app and ``predict`` use). Saving the 
 that step gives the same numbers ONNX Runtime always computed, in a smaller file (a forecaster
 of 6,000 weights: 0.36 kB less, 4% of its INT8 file). The fused nodes are ONNX Runtime's own
 CPU operators, as the 8-bit LSTM already is, so the INT8 file needed ONNX Runtime before and
-still does. The fp32 file is left as traced: standard ONNX for any runtime.
+still does. The fp32 file is not fused: standard ONNX for any runtime.
 """
 
 from __future__ import annotations

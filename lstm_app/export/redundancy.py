@@ -7,6 +7,7 @@ come from ONNX's own operator definitions, ONNX Runtime's operators' from ONNX R
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 
 
@@ -31,10 +32,11 @@ def defaults_left_out(model) -> int:
 
 def same_constants_merged(model) -> int:
     """Points every reader of a constant at the first constant with the same type, shape and
-    bytes, and drops the others (in place, main graph only; not weights listed as inputs, which
-    a caller may replace); -> how many were dropped."""
+    bytes, and drops the others (in place, main graph only; not weights listed as the graph's
+    inputs, which a caller may replace, or as its outputs, which it reads by name); -> how many
+    were dropped."""
     graph = model.graph
-    fed = {value.name for value in graph.input}
+    fed = {value.name for value in (*graph.input, *graph.output)}
     if any(a.HasField("g") or a.graphs for node in graph.node for a in node.attribute):
         return 0  # a subgraph may read a constant by name
     first: dict[tuple, str] = {}
@@ -55,12 +57,12 @@ def same_constants_merged(model) -> int:
     return len(renamed)
 
 
-def _content(tensor) -> bytes:
-    """The tensor's type, shape and numbers, without its name."""
+def _content(tensor) -> tuple:
+    """The tensor's type, shape and a digest of its numbers (not its name)."""
     unnamed = type(tensor)()
     unnamed.CopyFrom(tensor)
     unnamed.name = unnamed.doc_string = ""
-    return unnamed.SerializeToString()
+    return tensor.data_type, tuple(tensor.dims), hashlib.sha256(unnamed.SerializeToString()).digest()
 
 
 @cache
@@ -68,6 +70,8 @@ def _defaults(op_type: str, domain: str, version: int) -> dict:
     """{attribute name: default value} of the operator's definition at ``version``."""
     import onnx
     if domain == "ai.onnx":
+        if version > onnx.defs.onnx_opset_version():  # newer than the definitions at hand
+            return {}
         try:
             schema = onnx.defs.get_schema(op_type, version, "")
         except onnx.defs.SchemaError:
@@ -80,10 +84,11 @@ def _defaults(op_type: str, domain: str, version: int) -> dict:
 
 
 def _runtime_defaults(op_type: str, domain: str, version: int) -> dict:
-    """ONNX Runtime's own operators' defaults, as AttributeProtos."""
+    """ONNX Runtime's own operators' defaults, as AttributeProtos ({} where its build does not
+    list them)."""
     import onnx
-    from onnxruntime.capi.onnxruntime_pybind11_state import get_all_operator_schema
-    schemas = [s for s in get_all_operator_schema()
+    from google.protobuf.message import DecodeError
+    schemas = [s for s in _runtime_schemas()
                if s.name == op_type and s.domain == domain and s.since_version <= version]
     if not schemas:
         return {}
@@ -91,6 +96,19 @@ def _runtime_defaults(op_type: str, domain: str, version: int) -> dict:
     found = {}
     for name, attribute in schema.attributes.items():
         value = onnx.AttributeProto()
-        value.ParseFromString(attribute._default_value)
+        try:
+            value.ParseFromString(attribute._default_value)
+        except (AttributeError, TypeError, DecodeError):
+            return {}
         found[name] = value
     return found
+
+
+@cache
+def _runtime_schemas() -> tuple:
+    """Every operator definition ONNX Runtime lists (none where its build does not)."""
+    try:
+        from onnxruntime.capi.onnxruntime_pybind11_state import get_all_operator_schema
+        return tuple(get_all_operator_schema())
+    except (ImportError, AttributeError, RuntimeError):
+        return ()
