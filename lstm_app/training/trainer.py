@@ -256,45 +256,13 @@ class Trainer:
         steps_per_epoch = 0
 
         for epoch in range(start_epoch + 1, last_epoch + 1):
-            model.train()
-            loss_sum, seen, step = 0.0, 0, 0
             epoch_started = time.perf_counter()
             batches = train_batches(generator)
             # Known up front when the task says (SizedBatches), so that the first epoch's
             # progress is right; otherwise learnt from the first epoch.
             steps_per_epoch = max(steps_per_epoch, len(batches) if hasattr(batches, "__len__") else 0)
-            for batch in batches:
-                if self.stop_event.is_set():
-                    result.stop_reason = "stopped"
-                    break
-                loss = loss_fn(model, batch)
-                loss_value = loss.item()
-                if not math.isfinite(loss_value):  # checked before the step: keep the weights finite
-                    result.stop_reason = "diverged"
-                    result.message = (tr(
-                        "Training stopped at epoch {epoch}: the loss became NaN (not a number), "
-                        "which usually means the learning rate ({lr:g}) is too high; try a "
-                        "value 10 times smaller.", epoch=epoch, lr=self._lr())
-                        if math.isnan(loss_value) else tr(
-                        "Training stopped at epoch {epoch}: the loss became infinite, which "
-                        "usually means the learning rate ({lr:g}) is too high; try a value 10 "
-                        "times smaller.", epoch=epoch, lr=self._lr()))
-                    break
-                self.optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                if cfg.grad_clip > 0:
-                    nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-                self.optimizer.step()
-                n = _batch_size(batch)
-                loss_sum += loss_value * n
-                seen += n
-                step += 1
-                if step % cfg.progress_every == 0:
-                    self._report("batch", epoch, last_epoch, step, steps_per_epoch,
-                                 loss_sum / seen, None, result, started, seen, epoch_started)
-                if cfg.max_seconds and time.perf_counter() - started > cfg.max_seconds:
-                    result.stop_reason = "time_budget"
-                    break
+            loss_sum, seen, step = self._epoch(batches, loss_fn, (epoch, last_epoch),
+                                               steps_per_epoch, result, (started, epoch_started))
             steps_per_epoch = max(steps_per_epoch, step)
             if result.stop_reason == "diverged" or seen == 0:
                 break
@@ -345,6 +313,53 @@ class Trainer:
         if not result.message:
             result.message = self._explain(result, cfg.keep_best)
         return result
+
+    def _epoch(self, batches: Iterable, loss_fn, epochs: tuple[int, int], steps_per_epoch: int,
+               result: TrainResult, clocks: tuple[float, float]) -> tuple[float, int, int]:
+        """One pass over ``batches`` (``epochs``: this one and the last, ``clocks``: when
+        training and this epoch started) -> the summed loss, the examples seen and the steps
+        taken; sets ``result.stop_reason`` (and its message) when stopped, diverged or out of
+        time."""
+        cfg, model = self.config, self.model
+        (epoch, last_epoch), (started, epoch_started) = epochs, clocks
+        model.train()
+        loss_sum, seen, step = 0.0, 0, 0
+        for batch in batches:
+            if self.stop_event.is_set():
+                result.stop_reason = "stopped"
+                break
+            loss = loss_fn(model, batch)
+            loss_value = loss.item()
+            if not math.isfinite(loss_value):  # checked before the step: keep the weights finite
+                result.stop_reason = "diverged"
+                result.message = self._diverged(epoch, loss_value)
+                break
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if cfg.grad_clip > 0:
+                nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+            self.optimizer.step()
+            n = _batch_size(batch)
+            loss_sum += loss_value * n
+            seen += n
+            step += 1
+            if step % cfg.progress_every == 0:
+                self._report("batch", epoch, last_epoch, step, steps_per_epoch,
+                             loss_sum / seen, None, result, started, seen, epoch_started)
+            if cfg.max_seconds and time.perf_counter() - started > cfg.max_seconds:
+                result.stop_reason = "time_budget"
+                break
+        return loss_sum, seen, step
+
+    def _diverged(self, epoch: int, loss_value: float) -> str:
+        """Why training stopped when the training loss became NaN or infinite."""
+        if math.isnan(loss_value):
+            return tr("Training stopped at epoch {epoch}: the loss became NaN (not a number), "
+                      "which usually means the learning rate ({lr:g}) is too high; try a "
+                      "value 10 times smaller.", epoch=epoch, lr=self._lr())
+        return tr("Training stopped at epoch {epoch}: the loss became infinite, which "
+                  "usually means the learning rate ({lr:g}) is too high; try a value 10 "
+                  "times smaller.", epoch=epoch, lr=self._lr())
 
     def _lr(self) -> float:
         return float(self.optimizer.param_groups[0]["lr"])
