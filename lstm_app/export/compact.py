@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import itertools
 
-from lstm_app.export.redundancy import defaults_left_out, same_constants_merged
+from .inner_graphs import inner_graphs
+from .redundancy import defaults_left_out, same_constants_merged
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -57,9 +58,7 @@ def _names_elsewhere(graph) -> bool:
     """Whether ``graph`` or a graph inside it names tensors outside its nodes and weights."""
     if graph.sparse_initializer or graph.quantization_annotation:
         return True
-    return any(_names_elsewhere(inner) for node in graph.node for attribute in node.attribute
-               for inner in (*([attribute.g] if attribute.HasField("g") else []),
-                             *attribute.graphs))
+    return any(_names_elsewhere(inner) for node in graph.node for inner in inner_graphs(node))
 
 
 def _compact_graph(graph, short, top: bool) -> set[str]:
@@ -86,8 +85,8 @@ def _compact_graph(graph, short, top: bool) -> set[str]:
         node.output[:] = [short(name) for name in node.output]
         for attribute in node.attribute:
             attribute.doc_string = ""
-            for inner in (*([attribute.g] if attribute.HasField("g") else []), *attribute.graphs):
-                domains |= _compact_graph(inner, short, top=False)
+        for inner in inner_graphs(node):
+            domains |= _compact_graph(inner, short, top=False)
     return domains
 
 

@@ -18,6 +18,8 @@ from collections import Counter
 
 import numpy as np
 
+from .inner_graphs import has_inner_graphs
+
 # The operators' fp32 inputs: the LSTM's B and P (X, W, R, B, lengths, h, c, P, …) and the
 # matrix product's bias (A, B, B's scale, B's zero point, bias).
 FLOAT_INPUTS = {("com.microsoft", "DynamicQuantizeLSTM"): (3, 7),
@@ -30,7 +32,7 @@ def leftovers_in_8_bits(model) -> int:
     graph = model.graph
     if _default_opset(model) < 10:  # DequantizeLinear's first version
         return 0
-    if any(a.HasField("g") or a.graphs for node in graph.node for a in node.attribute):
+    if has_inner_graphs(graph):
         return 0  # a graph inside a node may read a weight by name
     # A weight the graph lists as an input (a caller may replace it) or output stays as it is.
     named = {value.name for value in (*graph.input, *graph.output)}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 
+from .inner_graphs import has_inner_graphs
+
 
 def defaults_left_out(model) -> int:
     """Drops, in place, the main graph's node attributes that equal their operator's default;
@@ -37,7 +39,7 @@ def same_constants_merged(model) -> int:
     were dropped."""
     graph = model.graph
     fed = {value.name for value in (*graph.input, *graph.output)}
-    if any(a.HasField("g") or a.graphs for node in graph.node for a in node.attribute):
+    if has_inner_graphs(graph):
         return 0  # a subgraph may read a constant by name
     first: dict[tuple, str] = {}
     renamed: dict[str, str] = {}

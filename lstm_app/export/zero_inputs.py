@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .inner_graphs import has_inner_graphs
+
 OPTIONAL_ZEROS = {("", "LSTM"): (5, 6), ("", "GRU"): (5,), ("", "RNN"): (5,),
                   ("com.microsoft", "DynamicQuantizeLSTM"): (5, 6),
                   ("", "DequantizeLinear"): (2,), ("", "MatMulInteger"): (2, 3),
@@ -30,7 +32,7 @@ def zero_inputs_left_out(model) -> int:
     """Rewrites ``model`` (an onnx ModelProto) in place; the number of inputs left out.
     Only the main graph's nodes are looked at; a graph with subgraphs is left as it was."""
     graph = model.graph
-    if any(a.HasField("g") or a.graphs for node in graph.node for a in node.attribute):
+    if has_inner_graphs(graph):
         return 0
     made = {name: node for node in graph.node for name in node.output}
     fed = {value.name for value in graph.input}  # a weight listed as an input can be replaced
