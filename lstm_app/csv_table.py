@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -122,7 +123,9 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
         raise ValueError(tr(TOO_MANY_COLUMNS, columns=first_line.count(sep) + 1,
                             limit=max_columns))
     try:
-        table = pd.read_csv(io.StringIO(text), **options)
+        with warnings.catch_warnings():  # a short or long row is counted below, in a sentence
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            table = pd.read_csv(io.StringIO(text), **options)
         skipped = _lines(text) - 1 - len(table)
         if skipped > 0:  # there may be blank lines: count the lines that hold something
             skipped = len(re.findall(r"(?m)^.*\S.*$", text)) - 1 - len(table)
