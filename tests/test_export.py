@@ -300,3 +300,17 @@ def test_the_check_sentence_counts_one_batch_in_the_singular():
     assert "on 1 batch of the run's" in one and "1.0e-07" in one and "1e-04" in one
     two = check_sentence(SimpleNamespace(manifest={"check": {**check, "batches": 2}}))
     assert "on 2 batches of" in two
+
+
+def test_a_graph_traced_for_fixed_sizes_is_refused_in_a_sentence(exports, monkeypatch):
+    """PyTorch 2.11's exporter fixed a classifier's text length at the example's (seen on a GPU
+    machine): ONNX Runtime then refuses the run's own texts, and the export says so in words."""
+    import dataclasses
+    from lstm_app.export import onnx_export
+    _, _, model, data = exports["classify"]
+    real = onnx_export.spec_for
+    monkeypatch.setattr(onnx_export, "spec_for", lambda *args: dataclasses.replace(
+        real(*args), dynamic={}))
+    with pytest.raises(ValueError, match="does not run on this run's validation data in ONNX "
+                                         "Runtime .* Please report this run's settings"):
+        export_trained("classify", model, data)

@@ -156,7 +156,16 @@ def export_trained(task: str, trained, data, int8: bool = False,
     spec = spec_for(task, trained, data)
     fp32 = traced(spec)
     session = _session(fp32)
-    difference = _largest_difference(spec, _runner(session, spec.inputs))
+    try:
+        difference = _largest_difference(spec, _runner(session, spec.inputs))
+    except Exception as error:  # ONNX Runtime's own errors, none of them a RuntimeError
+        # Seen with PyTorch 2.11, whose exporter fixed a classifier's text length at the
+        # example's: the graph is written but refuses the run's own texts.
+        log.error("The traced ONNX model does not run: %s", error)
+        raise ValueError("The traced ONNX model does not run on this run's validation data in "
+                         "ONNX Runtime (the details are in the app's log), so it is not "
+                         f"offered. Please report this run's settings and PyTorch "
+                         f"{torch.__version__}.") from None
     if not difference <= TOLERANCE:
         raise ValueError(f"The ONNX model's outputs differ from PyTorch's by {difference:.1e} on "
                          f"this run's validation data (at most {TOLERANCE:.0e} is accepted), so "
