@@ -267,17 +267,10 @@ class Trainer:
             if result.stop_reason == "diverged" or seen == 0:
                 break
 
-            measured = val_loss(model)
-            val, scores = measured if isinstance(measured, tuple) else (measured, None)
-            val = float(val)
-            train_loss = loss_sum / seen
-            if not math.isfinite(val):
-                result.stop_reason = "diverged"
-                result.message = tr("Training stopped at epoch {epoch}: the validation loss "
-                                    "became {value}, so the model's outputs blew up; try a "
-                                    "smaller learning rate or fewer hidden units.",
-                                    epoch=epoch, value=val)
+            val, scores = self._validated(val_loss, epoch, result)
+            if result.stop_reason == "diverged":
                 break
+            train_loss = loss_sum / seen
             if val < result.best_val_loss:
                 result.best_val_loss, result.best_epoch = val, epoch
                 if cfg.keep_best:
@@ -303,15 +296,36 @@ class Trainer:
             elif scheduler is not None:
                 scheduler.step()
 
+        return self._finished(result, best_state, started)
+
+    def _validated(self, val_loss, epoch: int, result: TrainResult) -> tuple[float, dict | None]:
+        """The validation loss (and scores, when the task gives them) after ``epoch``; a loss
+        that is not a number sets ``result``'s stop reason to "diverged", with its message."""
+        measured = val_loss(self.model)
+        val, scores = measured if isinstance(measured, tuple) else (measured, None)
+        val = float(val)
+        if not math.isfinite(val):
+            result.stop_reason = "diverged"
+            result.message = tr("Training stopped at epoch {epoch}: the validation loss "
+                                "became {value}, so the model's outputs blew up; try a "
+                                "smaller learning rate or fewer hidden units.",
+                                epoch=epoch, value=val)
+        return val, scores
+
+    def _finished(self, result: TrainResult, best_state: dict | None,
+                  started: float) -> TrainResult:
+        """The model with the weights training ends with, in eval mode, and ``result`` with
+        the kept epoch, the time, the device and its message."""
+        model, keep_best = self.model, self.config.keep_best
         if best_state is not None:
             model.load_state_dict(best_state)
-        result.kept_epoch = (result.best_epoch if cfg.keep_best
+        result.kept_epoch = (result.best_epoch if keep_best
                              else (result.history[-1].epoch if result.history else 0))
         model.eval()
         result.seconds = time.perf_counter() - started
         result.device = str(next(model.parameters()).device)
         if not result.message:
-            result.message = self._explain(result, cfg.keep_best)
+            result.message = self._explain(result, keep_best)
         return result
 
     def _epoch(self, batches: Iterable, loss_fn, epochs: tuple[int, int], steps_per_epoch: int,
