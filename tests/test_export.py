@@ -281,8 +281,17 @@ def test_a_bundle_carries_the_export_and_importing_checks_it_against_the_weights
         return out.getvalue()
 
     other = (store.run_dir(runs[1]) / "model.onnx").read_bytes()  # another seed's weights
+    # The run's input names, but texts fixed at 3 tokens: ONNX Runtime refuses the run's own.
+    fixed = onnx.helper.make_model(onnx.helper.make_graph(
+        [onnx.helper.make_node("Cast", ["tokens"], ["probabilities"], to=onnx.TensorProto.FLOAT)],
+        "fixed", [onnx.helper.make_tensor_value_info("tokens", onnx.TensorProto.INT64, ["b", 3]),
+                  onnx.helper.make_tensor_value_info("lengths", onnx.TensorProto.INT64, ["b"])],
+        [onnx.helper.make_tensor_value_info("probabilities", onnx.TensorProto.FLOAT, ["b", 3])]),
+        opset_imports=[onnx.helper.make_opsetid("", 17)])
     before = len(store.list())
     for changes, said in [({"model.onnx": other}, "model.onnx does not match its weights"),
+                          ({"model.onnx": fixed.SerializeToString()},
+                           "its model.onnx does not run on its run's data"),
                           ({"model.onnx": b"junk"}, "is not a model ONNX Runtime can read"),
                           ({"export.json": None}, "its ONNX export is incomplete"),
                           ({"model.int8.onnx": None}, "does not describe the model it carries")]:

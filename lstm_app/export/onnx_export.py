@@ -59,10 +59,11 @@ def checked_bundled(task: str, trained, data, files: dict[str, bytes]) -> dict[s
     if not present:
         return {}
     if MANIFEST not in present or FP32 not in present:
-        raise ValueError(f"its ONNX export is incomplete: it needs {MANIFEST} and {FP32}.")
+        raise ValueError(tr("its ONNX export is incomplete: it needs {manifest} and {model}.",
+                            manifest=MANIFEST, model=FP32))
     manifest = manifest_from_bytes(present[MANIFEST], f"the bundle's {MANIFEST}")
     if manifest["task"] != task or (INT8 in present) != ("int8" in manifest["files"]):
-        raise ValueError(f"its {MANIFEST} does not describe the model it carries.")
+        raise ValueError(tr("its {file} does not describe the model it carries.", file=MANIFEST))
     spec = spec_for(task, trained, data)
     sessions = {}
     for name in (FP32, INT8):
@@ -70,13 +71,17 @@ def checked_bundled(task: str, trained, data, files: dict[str, bytes]) -> dict[s
             try:
                 sessions[name] = _session(present[name])
             except Exception:  # ONNX Runtime's own error for a damaged or foreign file
-                raise ValueError(f"its {name} is not a model ONNX Runtime can read.") from None
+                raise ValueError(tr("its {file} is not a model ONNX Runtime can read.",
+                                    file=name)) from None
             if [i.name for i in sessions[name].get_inputs()] != list(spec.inputs):
-                raise ValueError(f"its {name} does not take this run's inputs.")
-    difference = _largest_difference(spec, _runner(sessions[FP32], spec.inputs))
+                raise ValueError(tr("its {file} does not take this run's inputs.", file=name))
+    try:
+        difference = _largest_difference(spec, _runner(sessions[FP32], spec.inputs))
+    except Exception:  # ONNX Runtime's own errors, none of them a RuntimeError
+        raise ValueError(tr("its {file} does not run on its run's data.", file=FP32)) from None
     if not difference <= TOLERANCE:
-        raise ValueError(f"its {FP32} does not match its weights (outputs {difference:.1e} "
-                         f"apart on its data).")
+        raise ValueError(tr("its {file} does not match its weights (outputs {difference} apart "
+                            "on its data).", file=FP32, difference=f"{difference:.1e}"))
     # What using it needs (scaler, vocabulary, classes) from the run as loaded, not the file.
     return {**present, MANIFEST: manifest_bytes({**manifest, **spec.manifest})}
 
@@ -162,14 +167,15 @@ def export_trained(task: str, trained, data, int8: bool = False,
         # Seen with PyTorch 2.11, whose exporter fixed a classifier's text length at the
         # example's: the graph is written but refuses the run's own texts.
         log.error("The traced ONNX model does not run: %s", error)
-        raise ValueError("The traced ONNX model does not run on this run's validation data in "
-                         "ONNX Runtime (the details are in the app's log), so it is not "
-                         f"offered. Please report this run's settings and PyTorch "
-                         f"{torch.__version__}.") from None
+        raise ValueError(tr("The traced ONNX model does not run on this run's validation data "
+                            "in ONNX Runtime (the details are in the app's log), so it is not "
+                            "offered. Please report this run's settings and PyTorch {version}.",
+                            version=torch.__version__)) from None
     if not difference <= TOLERANCE:
-        raise ValueError(f"The ONNX model's outputs differ from PyTorch's by {difference:.1e} on "
-                         f"this run's validation data (at most {TOLERANCE:.0e} is accepted), so "
-                         f"it is not offered. Please report this run's settings.")
+        raise ValueError(tr("The ONNX model's outputs differ from PyTorch's by {difference} on "
+                            "this run's validation data (at most {tolerance} is accepted), so it "
+                            "is not offered. Please report this run's settings.",
+                            difference=f"{difference:.1e}", tolerance=f"{TOLERANCE:.0e}"))
     forms = [("PyTorch", None, trained.model), ("ONNX fp32", fp32, session)]
     if int8:
         small = quantized(fp32)
@@ -218,8 +224,8 @@ def traced(spec: GraphSpec) -> bytes:
                               cwd=Path(__file__).resolve().parents[2])  # where lstm_app is
         if done.returncode != 0 or not out.is_file():
             log.error("ONNX export failed: %s", done.stderr[-4000:])
-            raise ValueError("The network could not be traced to ONNX (the details are in the "
-                             "app's log); please report this run's settings.")
+            raise ValueError(tr("The network could not be traced to ONNX (the details are in "
+                                "the app's log); please report this run's settings."))
         return out.read_bytes()
 
 
