@@ -276,18 +276,9 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     test_row, baseline_rows = evaluation.score(test_actual, test_pred, baseline_preds, train_y,
                                                series.season_length)
     widths, interval_notices = evaluation.interval_widths(val_actual, val_pred)
-    index = future_index(series, horizon)
-    futures = {name: future_table(index, pred, widths if name == LSTM else
-                                  evaluation.interval_widths(val_actual, found.val[name])[0],
-                                  floor)
-               for name, pred in found.future.items()}
+    futures = _future_tables(found, val_actual, widths, future_index(series, horizon), floor)
     scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
-    if stat.val:
-        verdict = sentences(scoreboard.verdict(test_row, baseline_rows, found.labels,
-                                               evaluation.rules(series.season_length,
-                                                                series.freq)), why)
-    else:
-        verdict = evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
+    verdict = _verdict(series, test_row, baseline_rows, found.labels if stat.val else None, why)
     return ForecastResult(
         trained=trained, series=series, split=w.split,
         notices=(_notices(series, config, trained.training, trained.inputs) + w.notices
@@ -302,6 +293,27 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         seconds=time.perf_counter() - started + trained.training.seconds,
         labels=found.labels, futures=futures, recommended=recommended, recommended_why=why,
         method_seconds=stat.seconds, known=known, statistical_key=stat.key)
+
+
+def _future_tables(found: scoreboard.Methods, val_actual: np.ndarray, lstm_widths: dict,
+                   index, floor: float | None) -> dict[str, pd.DataFrame]:
+    """Each method's forecast after the last value with its intervals, sized on the validation
+    span from that method's own errors."""
+    return {name: future_table(index, pred, lstm_widths if name == LSTM else
+                               evaluation.interval_widths(val_actual, found.val[name])[0], floor)
+            for name, pred in found.future.items()}
+
+
+def _verdict(series: SeriesData, test_row, baseline_rows: dict, labels: dict | None,
+             why: str) -> str:
+    """The verdict on the test span: against the statistical models and the combination too
+    when they were fitted (``labels`` names them; None when none was), with why the
+    recommended forecast was chosen; else against the simple rules."""
+    if labels is None:
+        return evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
+    return sentences(scoreboard.verdict(test_row, baseline_rows, labels,
+                                        evaluation.rules(series.season_length, series.freq)),
+                     why)
 
 
 def _floor_notice(floor: float | None, pred: np.ndarray, widths: dict) -> list[str]:
