@@ -109,6 +109,28 @@ def labelled_from_table(table: pd.DataFrame, name: str, text_col: str | None = N
                            int(blank_label.sum())))
     kept = ~(blank_text | blank_label)
     texts, labels = texts[kept], labels[kept]
+    texts, labels = _without_rare_classes(texts, labels, notices)
+    ordered = sorted(labels.value_counts().items(), key=lambda item: (-item[1], item[0]))
+    classes = tuple(label for label, _ in ordered)
+    if len(classes) < 2:
+        raise ValueError(tr("The label column {column} needs at least two classes with {least} "
+                            "texts or more each; it has {classes}. Choose the column of labels, "
+                            "or add texts.", column=quoted(label_col), least=MIN_PER_CLASS,
+                            classes=len(classes)))
+    if len(classes) > MAX_CLASSES:
+        raise ValueError(tr("The label column {column} has {classes:,} different values; at most "
+                            "{most:,} classes are learnt. Choose the column of labels.",
+                            column=quoted(label_col), classes=len(classes), most=MAX_CLASSES))
+    code = {label: i for i, label in enumerate(classes)}
+    y = labels.map(code).to_numpy(dtype=np.int64)
+    return LabelledTexts(name, texts.tolist(), y, classes, text_col, label_col,
+                         tuple(str(c) for c in table.columns), notices)
+
+
+def _without_rare_classes(texts: pd.Series, labels: pd.Series,
+                          notices: list[str]) -> tuple[pd.Series, pd.Series]:
+    """The texts and labels without the classes of fewer than MIN_PER_CLASS texts (too few to
+    learn and to test), with a notice naming them."""
     counts = labels.value_counts()
     rare = sorted(counts[counts < MIN_PER_CLASS].index)
     if rare:
@@ -127,21 +149,7 @@ def labelled_from_table(table: pd.DataFrame, name: str, text_col: str | None = N
             **values))
         keep = ~labels.isin(rare)
         texts, labels = texts[keep], labels[keep]
-    ordered = sorted(labels.value_counts().items(), key=lambda item: (-item[1], item[0]))
-    classes = tuple(label for label, _ in ordered)
-    if len(classes) < 2:
-        raise ValueError(tr("The label column {column} needs at least two classes with {least} "
-                            "texts or more each; it has {classes}. Choose the column of labels, "
-                            "or add texts.", column=quoted(label_col), least=MIN_PER_CLASS,
-                            classes=len(classes)))
-    if len(classes) > MAX_CLASSES:
-        raise ValueError(tr("The label column {column} has {classes:,} different values; at most "
-                            "{most:,} classes are learnt. Choose the column of labels.",
-                            column=quoted(label_col), classes=len(classes), most=MAX_CLASSES))
-    code = {label: i for i, label in enumerate(classes)}
-    y = labels.map(code).to_numpy(dtype=np.int64)
-    return LabelledTexts(name, texts.tolist(), y, classes, text_col, label_col,
-                         tuple(str(c) for c in table.columns), notices)
+    return texts, labels
 
 
 def _label_words(labels: pd.Series) -> pd.Series:
