@@ -34,8 +34,11 @@ def subheaders(at) -> list[str]:
     return [s.value for s in at.subheader]
 
 
-def inside_and_runs(at, allowed=()) -> None:
-    """Inside the LSTM on the run just trained, then the Runs page with it selected."""
+def inside_and_runs(at, store, allowed=()) -> None:
+    """Inside the LSTM on the run just trained, then the Runs page with it selected. The runs'
+    ids (and their first six, as labels show them) are allowed: a random one may be all
+    letters, like "fbcafd"."""
+    allowed = [*allowed, *(i for run in store.list() for i in (run.id, run.id[:6]))]
     at.switch_page(INSIDE).run()
     no_english(at, allowed)
     at.switch_page(RUNS).run()
@@ -56,7 +59,7 @@ def test_the_forecast_page_with_one_series(apps, app_store):
     at = poll(at, lambda a: a.session_state["fc_job"].snapshot().done
               and "测试集上的得分" in subheaders(a), "the forecast's results", 120)
     no_english(at, own)
-    inside_and_runs(at, own)
+    inside_and_runs(at, app_store, own)
 
 
 def test_the_forecast_page_with_a_panel(apps, app_store):
@@ -73,7 +76,7 @@ def test_the_forecast_page_with_a_panel(apps, app_store):
     at = poll(at, lambda a: a.session_state["fc_job"].snapshot().done and len(a.dataframe) > 1,
               "the panel's results", 120)
     no_english(at, own)
-    inside_and_runs(at, own)
+    inside_and_runs(at, app_store, own)
 
 
 def test_the_text_page(apps, app_store):
@@ -90,8 +93,7 @@ def test_the_text_page(apps, app_store):
     at = poll(at, lambda a: a.session_state["tx_job"].snapshot().done and a.metric,
               "the text's results", 120)
     no_english(at, own)
-    ids = [run.id for run in app_store.list()]  # the run's id, and its first six as labels show it
-    inside_and_runs(at, own + ids + [i[:6] for i in ids])
+    inside_and_runs(at, app_store, own)
 
 
 def test_the_classify_page(apps, app_store):
@@ -105,8 +107,7 @@ def test_the_classify_page(apps, app_store):
     at = poll(at, lambda a: a.session_state["cl_job"].snapshot().done and
               "各个类别" in subheaders(a), "the classifier's results", 120)
     no_english(at, own)
-    ids = [i for run in app_store.list() for i in (run.id, run.id[:6])]  # the saved run's
-    inside_and_runs(at, own + ids)
+    inside_and_runs(at, app_store, own)
 
 
 @pytest.mark.parametrize("page", [INSIDE, RUNS])
