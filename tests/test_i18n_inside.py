@@ -27,7 +27,7 @@ def test_a_forecast_and_a_panel(apps, app_store):
     run_id = saved(app_store, "forecast", series,
                    ForecastConfig(statistical_seconds=0, hidden_size=6, epochs=1), "airline",
                    series.name)
-    own = ["airline", series.name, run_id, "month", "passengers"]
+    own = ["airline", series.name, run_id, run_id[:6], "month", "passengers"]
     at = chinese(apps, INSIDE).run()
     no_english(at, own)
     assert [s.value for s in at.subheader] == ["它的输入", "逐步查看", "门和状态随时间的变化",
@@ -59,7 +59,7 @@ def test_a_text_model_and_a_bidirectional_classifier(apps, app_store, cell):
     config = ClassifyConfig(hidden_size=4, embedding_dim=4, epochs=1, max_length=30, cell=cell,
                             bidirectional=True, num_layers=2)
     run_id = saved(app_store, "classify", data, config, "reviews", data.name)
-    own = ["reviews", data.name, run_id, *data.classes]
+    own = ["reviews", data.name, run_id, run_id[:6], *data.classes]
     at = chinese(apps, INSIDE).run()
     no_english(at, own)
     assert at.radio(key="in_layer").options == ["第 1 层，正向", "第 1 层，反向（从末尾读起）",
