@@ -77,7 +77,7 @@ def checked_bundled(task: str, trained, data, files: dict[str, bytes]) -> dict[s
                 raise ValueError(tr("its {file} does not take this run's inputs.", file=name))
     try:
         difference = _largest_difference(spec, _runner(sessions[FP32], spec.inputs))
-    except Exception:  # ONNX Runtime's own errors, none of them a RuntimeError
+    except OnnxRefused:
         raise ValueError(tr("its {file} does not run on its run's data.", file=FP32)) from None
     if not difference <= TOLERANCE:
         raise ValueError(tr("its {file} does not match its weights (outputs {difference} apart "
@@ -163,7 +163,7 @@ def export_trained(task: str, trained, data, int8: bool = False,
     session = _session(fp32)
     try:
         difference = _largest_difference(spec, _runner(session, spec.inputs))
-    except Exception as error:  # ONNX Runtime's own errors, none of them a RuntimeError
+    except OnnxRefused as error:
         # Seen with PyTorch 2.11, whose exporter fixed a classifier's text length at the
         # example's: the graph is written but refuses the run's own texts.
         log.error("The traced ONNX model does not run: %s", error)
@@ -292,16 +292,24 @@ def _runner(session, inputs: tuple[str, ...]) -> Runner:
     return run
 
 
+class OnnxRefused(Exception):
+    """ONNX Runtime refused to run a model on the check batches (its message)."""
+
+
 @torch.no_grad()
 def _largest_difference(spec: GraphSpec, run: Runner) -> float:
     """The largest difference between PyTorch's and ONNX Runtime's outputs over the check
     batches: absolute, and relative for an output beyond ±1 (a peephole LSTM's memory cell
-    can reach the hundreds, where float32 itself is only good to about 1e-5)."""
+    can reach the hundreds, where float32 itself is only good to about 1e-5). OnnxRefused when
+    ONNX Runtime will not run the model on a batch."""
     worst = 0.0
     for batch in spec.check:
         expected = spec.graph(*batch)
         expected = expected if isinstance(expected, tuple) else (expected,)
-        got = run([t.numpy() for t in batch])
+        try:
+            got = run([t.numpy() for t in batch])
+        except Exception as error:  # ONNX Runtime's own errors, none of them a RuntimeError
+            raise OnnxRefused(str(error)) from None
         for e, g in zip(expected, got):
             e = e.numpy().astype(np.float64)
             worst = max(worst, float((np.abs(e - g) / np.maximum(np.abs(e), 1.0)).max()))
