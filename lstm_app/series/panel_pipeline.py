@@ -111,14 +111,8 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     calendar = start.calendar if start is not None else panel_calendar(panel, config)
     values = network_inputs(panel, mean, std, calendar, config.id_embedding > 0, device)
     inputs, targets = make_windows(values, lookback, horizon)
-    train_ids, train_series = span_windows(split, split.starts, split.val, lookback, horizon,
-                                           trainable)
-    val_ids, val_series = span_windows(split, split.val, split.test, lookback, horizon,
-                                       trainable)
-    if not len(val_ids):
-        raise ValueError(tr("No series has a whole horizon ({horizon}) in its validation span; "
-                            "make the validation span larger or the horizon shorter.",
-                            horizon=horizon))
+    (train_ids, train_series), (val_ids, val_series) = _fit_windows(split, lookback, horizon,
+                                                                    trainable)
     check_forecast_fits(config, min(len(val_ids), 4096), device)
     # Each series equally likely, each of its windows equally likely within it.
     weights = torch.as_tensor(1.0 / np.bincount(train_series)[train_series], dtype=torch.float64)
@@ -159,6 +153,18 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     return trained
 
 
+def _fit_windows(split: PanelSplit, lookback: int, horizon: int, trainable: np.ndarray):
+    """The training and the validation windows of the trainable series, each as (window ids,
+    their series); refused when no series has a validation window."""
+    train = span_windows(split, split.starts, split.val, lookback, horizon, trainable)
+    val = span_windows(split, split.val, split.test, lookback, horizon, trainable)
+    if not len(val[0]):
+        raise ValueError(tr("No series has a whole horizon ({horizon}) in its validation span; "
+                            "make the validation span larger or the horizon shorter.",
+                            horizon=horizon))
+    return train, val
+
+
 def score_panel(trained: TrainedPanel, panel: PanelData,
                 on_stage: Callable[[str], None] | None = None, stop_event=None) -> PanelResult:
     """Backtest every series on its test span at every origin (stride apart) against naive,
@@ -183,13 +189,9 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
                                            floor[s, None])
     steps = np.arange(horizon)
 
-    # Intervals: pooled validation errors on the scaled series, per horizon step.
     val_ids, val_series = span_windows(split, split.val, split.test, lookback, horizon, trainable)
     val_pred = predict(model, inputs, val_ids)
-    val_true = targets[torch.as_tensor(val_ids)].double().numpy()
-    pooled, _ = intervals.widths(val_true, val_pred)
-    # Each series' own quantile where its validation windows are enough, else the pooled one.
-    widths = intervals.grouped_widths(np.abs(val_true - val_pred), val_series, n, pooled)
+    widths = _widths(targets[torch.as_tensor(val_ids)].double().numpy(), val_pred, val_series, n)
 
     # The test backtest: every method on the same windows.
     ids, series = span_windows(split, split.test, split.ends, lookback, horizon, scorable,
@@ -219,11 +221,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     coverage, per_cover = _coverage(actual, methods["lstm"], series, n, widths,
                                     trained.std[:, 0], floor)
     summary = aggregate(tables)
-    table = pd.DataFrame({"id": panel.ids, "length": panel.lengths, "trained": trainable,
-                          "scored": scorable})
-    for name, scores in tables.items():
-        table = table.join(scores.add_prefix(f"{name}_"))
-    table = table.join(per_cover)
+    table = _series_table(panel, trainable, scorable, tables, per_cover)
     notices += board.notices
     result = PanelResult(trained, panel, split, notices, table, summary,
                          verdict(summary, board.labels, board.why), coverage,
@@ -282,6 +280,25 @@ def _floors(y: np.ndarray, split: PanelSplit) -> np.ndarray:
     lowest = np.full(n, np.inf)
     np.minimum.at(lowest, code[train], y[train])
     return np.where(np.isfinite(lowest) & (lowest >= 0), 0.0, -np.inf)  # no rows: no floor
+
+
+def _widths(val_true: np.ndarray, val_pred: np.ndarray, val_series: np.ndarray,
+            n: int) -> dict:
+    """Interval half-widths per level from the validation errors on the scaled series, per
+    horizon step: each series' own quantile where its validation windows are enough, else the
+    pooled one."""
+    pooled, _ = intervals.widths(val_true, val_pred)
+    return intervals.grouped_widths(np.abs(val_true - val_pred), val_series, n, pooled)
+
+
+def _series_table(panel, trainable, scorable, tables: dict, per_cover) -> pd.DataFrame:
+    """One row per series: its length, whether it was trained on and scored, each method's
+    scores (prefixed with the method's name) and its interval coverage."""
+    table = pd.DataFrame({"id": panel.ids, "length": panel.lengths, "trained": trainable,
+                          "scored": scorable})
+    for name, scores in tables.items():
+        table = table.join(scores.add_prefix(f"{name}_"))
+    return table.join(per_cover)
 
 
 def _coverage(actual, pred, series, n, widths, std, floor) -> tuple[dict, pd.DataFrame]:

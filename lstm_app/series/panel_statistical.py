@@ -85,18 +85,7 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
             out.notices.append(stopped_notice(list(STATISTICAL.values())[i:]))
             break
         except _TimeUp as up:
-            values = dict(model=label, seconds=seconds, series=len(fitted))
-            if up.args:
-                out.notices.append(tr(
-                    "{model} was left out of the scoreboard: fitting it to each series took "
-                    "longer than its {seconds:g}-second limit (all {series:,} series would have "
-                    "taken about {duration}) (Time for each statistical model).",
-                    duration=_duration(up.args[0]), **values))
-            else:
-                out.notices.append(tr(
-                    "{model} was left out of the scoreboard: fitting it to each series took "
-                    "longer than its {seconds:g}-second limit (Time for each statistical "
-                    "model).", **values))
+            out.notices.append(_time_up_notice(label, seconds, len(fitted), *up.args))
             continue
         out.val[name], out.test[name], out.future[name] = forecasts
         out.labels[name], out.seconds[name] = label, perf_counter() - started
@@ -144,6 +133,20 @@ def _one_model_each(name, y, starts, ends, fitted, val, test, windows_of, fallba
             if projected > seconds:
                 raise _TimeUp(projected)
     return forecasts, failed, how
+
+
+def _time_up_notice(label: str, seconds: float, series: int,
+                    projected: float | None = None) -> str:
+    """Why the model ``label`` was left out: its time limit, and (when it was projected) how
+    long all ``series`` would have taken."""
+    values = dict(model=label, seconds=seconds, series=series)
+    if projected is not None:
+        return tr("{model} was left out of the scoreboard: fitting it to each series took "
+                  "longer than its {seconds:g}-second limit (all {series:,} series would have "
+                  "taken about {duration}) (Time for each statistical model).",
+                  duration=_duration(projected), **values)
+    return tr("{model} was left out of the scoreboard: fitting it to each series took longer "
+              "than its {seconds:g}-second limit (Time for each statistical model).", **values)
 
 
 def _duration(seconds: float) -> str:
