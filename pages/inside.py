@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lstm_app.charts import attribution_chart
+from lstm_app.inside_charts import attribution_chart
 from lstm_app.i18n import sentences, tr
 from lstm_app.inside.attribution import forecast_attribution
 from lstm_app.inside.explain import (classify_trace, directions_label, forecast_labels,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..charts import pca_chart, state_heatmap
+from ..inside_charts import pca_chart, state_heatmap
 from ..classify.explain import explain
 from ..i18n import N_, tr
 from .language import choices_placeholder
