@@ -194,6 +194,14 @@ def _default_loss(model: nn.Module, batch) -> torch.Tensor:
     return model(*batch)[1]
 
 
+def _scheduled(scheduler, val: float) -> None:
+    """The learning-rate schedule's step after an epoch (the plateau rule reads its loss)."""
+    if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+        scheduler.step(val)
+    elif scheduler is not None:
+        scheduler.step()
+
+
 def _batch_size(batch) -> int:
     return int(batch[0].shape[0])
 
@@ -271,14 +279,13 @@ class Trainer:
             if result.stop_reason == "diverged":
                 break
             train_loss = loss_sum / seen
-            if val < result.best_val_loss:
+            improved = val < result.best_val_loss
+            epochs_without_gain = 0 if improved else epochs_without_gain + 1
+            if improved:
                 result.best_val_loss, result.best_epoch = val, epoch
                 if cfg.keep_best:
                     # A deep copy: state_dict() returns references the next step would overwrite.
                     best_state = copy.deepcopy(model.state_dict())
-                epochs_without_gain = 0
-            else:
-                epochs_without_gain += 1
             result.history.append(EpochRecord(epoch, train_loss, val, self._lr(),
                                               round(clock + time.perf_counter() - started, 3),
                                               valid_scores(scores)))
@@ -291,10 +298,7 @@ class Trainer:
             if cfg.patience and epochs_without_gain >= cfg.patience:
                 result.stop_reason = "early_stopping"
                 break
-            if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
-                scheduler.step(val)
-            elif scheduler is not None:
-                scheduler.step()
+            _scheduled(scheduler, val)
 
         return self._finished(result, best_state, started)
 
