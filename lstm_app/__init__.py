@@ -21,7 +21,7 @@ _WHERE = {
     "SeriesData": "series.loading", "load_series": "series.loading",
     "ForecastResult": "series.pipeline", "fit_forecast": "series.pipeline",
     "run_forecast": "series.pipeline", "score_forecast": "series.pipeline",
-    "to_report": "series.pipeline", "ForecastConfig": "series.settings",
+    "to_report": "series.report", "ForecastConfig": "series.settings",
     "TrainedForecaster": "series.trained", "TASKS": "tasks", "Task": "tasks",
     "read_text": "text.corpus", "TextResult": "text.pipeline", "fit_text": "text.pipeline",
     "run_text": "text.pipeline", "score_text": "text.pipeline", "TextConfig": "text.settings",

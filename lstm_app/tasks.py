@@ -42,7 +42,7 @@ from .series.panel_saving import panel_files, panel_from_files
 from .series.panel_trained import FILES as PANEL_MODEL_FILES
 from .series.panel_trained import TrainedPanel
 from .series.pipeline import ForecastResult, fit_forecast, resolve, score_forecast, with_method
-from .series.pipeline import to_report as forecast_report
+from .series.report import to_report as forecast_report
 from .series.saving import FILES as SERIES_FILES
 from .series import statistical_saved
 from .series.saving import series_files, series_from_files

@@ -9,7 +9,8 @@ import pytest
 
 from lstm_app.series.loading import SeriesData, load_series
 from lstm_app.series.pipeline import (fit_forecast, resolve, resolve_window, run_forecast,
-                                      score_forecast, to_report)
+                                      score_forecast)
+from lstm_app.series.report import to_report
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.training.trainer import Callbacks
 from tests.conftest import SAMPLES

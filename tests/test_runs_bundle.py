@@ -15,7 +15,7 @@ from lstm_app.runs.bundle import BundleError, export_bundle, import_bundle
 from lstm_app.runs.recording import record, reopen, start_run
 from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import to_report
+from lstm_app.series.report import to_report
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.settings import TextConfig
 from tests.conftest import REPO, SAMPLES

@@ -17,7 +17,8 @@ from lstm_app.runs.store import RunStore
 from lstm_app.series import scoreboard, statistical_saved
 from lstm_app.series.loading import load_series
 from lstm_app.series.metrics import Scores
-from lstm_app.series.pipeline import fit_forecast, score_forecast, to_report
+from lstm_app.series.pipeline import fit_forecast, score_forecast
+from lstm_app.series.report import to_report
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.series.statistical import (STATISTICAL, StatisticalForecasts, model_for,
                                          statistical_forecasts)

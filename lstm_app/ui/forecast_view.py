@@ -14,7 +14,8 @@ from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules,
 from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
 from ..series.loading import SeriesData
-from ..series.pipeline import ForecastResult, to_report, with_method
+from ..series.pipeline import ForecastResult, with_method
+from ..series.report import to_report
 from ..training.jobs import Snapshot
 from .keys import FORECAST as KEYS
 from .known_view import show_what_if
