@@ -170,3 +170,36 @@ def test_hostile_labels_and_column_names_are_shown_as_text(apps, app_store):
     for text in said:
         assert "](" not in text and "<img" not in text and "://" not in text
         assert "\\[点我\\]\\(http\\:\u2060//" in text or "\\<img" in text
+
+
+def coach_of_a_classifier_no_better_than_a_guess():
+    """A page that shows only the coach of a classifier that always answered the rarer class
+    (1 epoch, ran them all): what classify_coach is given after such a training."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from lstm_app.classify.scores import ClassScores
+    from lstm_app.classify.settings import ClassifyConfig
+    from lstm_app.training.trainer import EpochRecord, TrainResult
+    from lstm_app.ui.coach_view import classify_coach
+
+    classify_coach(SimpleNamespace(
+        config=ClassifyConfig(epochs=1),
+        training=TrainResult([EpochRecord(1, 0.70, 0.69)], 1, 0.69, "completed"),
+        data=SimpleNamespace(y=np.array([0] * 8 + [1] * 3), classes=("good", "bad")),
+        split=SimpleNamespace(train=np.arange(11)),
+        per_class=[{"class": "good", "precision": 0.0, "recall": 0.0, "f1": 0.0, "texts": 8},
+                   {"class": "bad", "precision": 0.27, "recall": 1.0, "f1": 0.42, "texts": 3}],
+        test=ClassScores(0.267, 0.211), baselines={"majority": ClassScores(0.733, 0.423)}))
+
+
+def test_the_coach_does_not_call_a_classifier_worse_than_a_guess_fine():
+    at = AppTest.from_function(coach_of_a_classifier_no_better_than_a_guess)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any("sees nothing to change" in c.value for c in at.caption)
+    card = next(m.value for m in at.markdown if "tell the classes apart" in m.value)
+    assert card.startswith("**It does not tell the classes apart yet.**")
+    assert "macro-F1 0.211 against 0.423" in card
+    assert [b.label for b in at.button] == ["Apply: epochs 1 → 2", "Apply and train"]

@@ -318,6 +318,12 @@ def test_the_verdict_never_advises_always_guessing_the_common_class():
                                               "tfidf_logreg": ClassScores(0.9, 0.88)})
     assert said.startswith("The LSTM learnt no more than always answering the most common "
                            "class") and "TF-IDF with logistic regression got 90.0% right" in said
+    # one that always answers a rarer class did worse than the guess, and is told so
+    said = verdict(ClassScores(0.267, 0.211), {"majority": ClassScores(0.733, 0.423)})
+    assert said == ("The LSTM did worse than always answering the most common class: macro-F1 "
+                    "0.211 against that guess's 0.423, so it does not tell the classes apart "
+                    "yet. Train it for more epochs, weigh rare classes up, or give it more "
+                    "texts.")
 
 
 def test_texts_of_punctuation_and_a_bare_carriage_return_survive():
@@ -364,6 +370,26 @@ def test_the_coach_names_a_rare_class_the_model_overlooks():
     assert overlooked_class(per_class, np.array([60, 40]), class_weights=False) == []  # balanced
     per_class[1]["recall"] = 0.7
     assert overlooked_class(per_class, np.array([450, 50]), class_weights=False) == []
+
+
+def test_the_coach_says_when_the_classifier_is_no_better_than_a_guess_and_what_is_left():
+    from lstm_app.classify.coaching import no_better_than_guess
+    from lstm_app.classify.scores import ClassScores
+
+    guess = ClassScores(0.733, 0.423)
+    settings = dict(epochs=1, minutes=2.0, class_weights=False)
+    assert no_better_than_guess(ClassScores(0.8, 0.7), guess, settings, "completed") == []
+    worse = ClassScores(0.267, 0.211)
+    [said] = no_better_than_guess(worse, guess, settings, "completed")
+    assert said.title == "It does not tell the classes apart yet"
+    assert "macro-F1 0.211 against 0.423" in said.explanation and said.changes == {"epochs": 2}
+    [said] = no_better_than_guess(worse, guess, settings, "time_budget")
+    assert said.changes == {"minutes": 4.0}
+    [said] = no_better_than_guess(worse, guess, settings, "early_stopping")
+    assert said.changes == {"class_weights": True}
+    [said] = no_better_than_guess(worse, guess, dict(settings, class_weights=True),
+                                  "early_stopping")
+    assert said.changes == {} and "more texts of each class" in said.explanation
 
 
 def test_batches_hold_texts_of_similar_length_and_every_text_once_an_epoch():

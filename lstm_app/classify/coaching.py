@@ -1,18 +1,23 @@
-"""The coach's rule of its own for classifiers: a rare class the model overlooks.
+"""The coach's rules of its own for classifiers: a rare class the model overlooks, and a model
+that tells the classes apart no better than a guess.
 
 The shared rules (``training.coach``: blowing up, overfitting, underfitting, a plateau) read a
-classifier's curves as they read any; this one reads its test scores. Where the classes are
+classifier's curves as they read any; these read its test scores. Where the classes are
 unbalanced (the largest has ``UNBALANCED`` times the texts of the smallest), rare classes are
 not weighed up, and the model finds less than ``LOW_RECALL`` of some class's test texts, it
-says which class and offers to weigh rare classes up.
+says which class and offers to weigh rare classes up. Where its macro-F1 is no better than
+always answering the most common class (the verdict's test), it says so and offers what is left
+to try: more time or epochs when training ended while it could go on, else weighing rare
+classes up; with both tried, more texts.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import sentences, tr
 from ..training.coach import Diagnosis
+from .scores import NEAR, ClassScores
 
 UNBALANCED = 3.0
 LOW_RECALL = 0.6
@@ -39,3 +44,33 @@ def overlooked_class(per_class: list[dict], train_counts: np.ndarray,
            "count for more.", name=worst["class"], texts=int(counts[i]),
            most=int(counts.max()), recall=worst["recall"]),
         {"class_weights": True}, tr("weigh rare classes up"))]
+
+
+def no_better_than_guess(lstm: ClassScores, majority: ClassScores, settings: dict,
+                         stop_reason: str) -> list[Diagnosis]:
+    """[the diagnosis] when the test macro-F1 is no better than always answering the most
+    common class; ``settings`` holds the run's epochs, minutes and class_weights."""
+    if lstm.macro_f1 > majority.macro_f1 + NEAR:
+        return []
+    title = tr("It does not tell the classes apart yet")
+    said = tr("On the test texts the classifier did no better than always answering the most "
+              "common class (macro-F1 {macro_f1:.3f} against {majority_f1:.3f}).",
+              macro_f1=lstm.macro_f1, majority_f1=majority.macro_f1)
+    minutes, epochs = settings.get("minutes") or 0, settings["epochs"]
+    if stop_reason == "time_budget" and minutes:
+        more = minutes * 2
+        return [Diagnosis("no_better", title, sentences(said, tr(
+            "Its time budget ended training before it had learnt to: give it more time.")),
+            {"minutes": more}, tr("time budget {old:g} → {new:g} minutes", old=minutes,
+                                  new=more))]
+    if stop_reason == "completed":
+        return [Diagnosis("no_better", title, sentences(said, tr(
+            "Training ended after its {epochs} epochs: more epochs let it go on (early stopping "
+            "ends it when it stops improving).", epochs=epochs)),
+            {"epochs": epochs * 2}, tr("epochs {old} → {new}", old=epochs, new=epochs * 2))]
+    if not settings.get("class_weights"):
+        return [Diagnosis("no_better", title, sentences(said, tr(
+            "Weighing rare classes up makes answering only the common class cost more in the "
+            "loss.")), {"class_weights": True}, tr("weigh rare classes up"))]
+    return [Diagnosis("no_better", title, sentences(said, tr(
+        "It had its epochs and rare classes weighed up: it needs more texts of each class.")))]

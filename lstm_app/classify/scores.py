@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-from ..i18n import N_, tr
+from ..i18n import N_, sentences, tr
 from .tokens import WORD
 
 BASELINE_NAMES = {"majority": N_("always the most common class"),
@@ -83,16 +83,17 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores]) -> str:
     if tfidf is not None:
         values.update(tfidf=tfidf.accuracy, tfidf_f1=tfidf.macro_f1)
     if lstm.macro_f1 <= majority.macro_f1 + NEAR:
-        if tfidf is None:
-            return tr("The LSTM learnt no more than always answering the most common class: "
-                      "macro-F1 {macro_f1:.3f}, the same as that guess ({majority_f1:.3f}), so "
-                      "it does not tell the classes apart yet. Train it for more epochs, weigh "
-                      "rare classes up, or give it more texts.", **values)
-        return tr("The LSTM learnt no more than always answering the most common class: "
-                  "macro-F1 {macro_f1:.3f}, the same as that guess ({majority_f1:.3f}), so it "
-                  "does not tell the classes apart yet. Train it for more epochs, weigh rare "
-                  "classes up, or give it more texts; TF-IDF with logistic regression got "
-                  "{tfidf:.1%} right.", **values)
+        return sentences(
+            tr("The LSTM did worse than always answering the most common class: macro-F1 "
+               "{macro_f1:.3f} against that guess's {majority_f1:.3f}, so it does not tell the "
+               "classes apart yet.", **values)
+            if lstm.macro_f1 < majority.macro_f1 - NEAR else
+            tr("The LSTM learnt no more than always answering the most common class: macro-F1 "
+               "{macro_f1:.3f}, about the same as that guess ({majority_f1:.3f}), so it does "
+               "not tell the classes apart yet.", **values),
+            tr("Train it for more epochs, weigh rare classes up, or give it more texts."),
+            tr("TF-IDF with logistic regression got {tfidf:.1%} right.", **values)
+            if tfidf is not None else "")
     if tfidf is not None and tfidf.accuracy > lstm.accuracy + NEAR:
         return tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): use "

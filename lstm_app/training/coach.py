@@ -68,10 +68,10 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
         found += _no_better(settings, season, best_rule)
     elif best_statistical:
         found += _no_better(settings, season, best_rule, best_statistical)
-    return _one_change_each(found)
+    return one_change_each(found)
 
 
-def _one_change_each(found: list[Diagnosis]) -> list[Diagnosis]:
+def one_change_each(found: list[Diagnosis]) -> list[Diagnosis]:
     """The most urgent advice for each setting: two diagnoses never pull one setting two ways
     (or say the same change twice)."""
     kept, changed = [], set()

@@ -14,12 +14,12 @@ from ..series.model import count_parameters
 from ..series.panel_scores import lstm_better
 from ..series.panel_windows import span_windows
 from ..series.windows import window_ids
-from ..classify.coaching import overlooked_class
+from ..classify.coaching import no_better_than_guess, overlooked_class
 from ..i18n import tr
 from ..tasks import CLASSIFY, FORECAST, TEXT, Task
 from ..series import sizing
 from ..text import sizing as text_sizing
-from ..training.coach import Diagnosis, diagnose
+from ..training.coach import Diagnosis, diagnose, one_change_each
 from .keys import CLASSIFY as CLASSIFY_KEYS
 from .keys import FORECAST as FORECAST_KEYS
 from .keys import TEXT as TEXT_KEYS
@@ -102,6 +102,8 @@ def classify_coach(result) -> None:
     train_counts = np.bincount(result.data.y[result.split.train],
                                minlength=len(result.data.classes))
     found += overlooked_class(result.per_class, train_counts, config.class_weights)
+    found = one_change_each(found + no_better_than_guess(
+        result.test, result.baselines["majority"], asdict(config), result.training.stop_reason))
     _show(found, CLASSIFY, CLASSIFY_KEYS)
 
 
