@@ -115,3 +115,22 @@ def test_a_page_without_any_run(apps, app_store, page):
     at = chinese(apps, page)
     at.run()
     no_english(at)
+
+
+def test_a_run_trained_in_english_says_how_it_ended_in_chinese(apps, app_store):
+    from lstm_app.i18n import speaking
+    from lstm_app.training.trainer import TrainResult, ending_message
+    from tests.test_app_runs import stored_run
+
+    run_id = stored_run(app_store, "mine")
+    with speaking("en"):
+        message = ending_message(TrainResult(best_epoch=3, best_val_loss=0.4))
+    app_store.finish(run_id, "finished", message, best_epoch=3, best_val_loss=0.4)
+    at = chinese(apps, RUNS)
+    at.run()
+    grid = next(d for d in at.dataframe if d.key and str(d.key).startswith("runs_table_"))
+    at.session_state[grid.key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    about = next(m.value for m in at.markdown if run_id in m.value)
+    assert "训练跑完了所有轮" in about and "（0.4）" in about and "Training" not in about
+    no_english(at, ["mine", run_id, run_id[:6], "airline_passengers", "airline", "passengers"])

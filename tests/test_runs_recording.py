@@ -792,3 +792,34 @@ def test_a_lock_held_too_long_is_one_sentence():
     said = store_problem(sqlite3.OperationalError("database is locked"), Path("/runs"))
     assert said == ("The runs' database is busy with another program that holds it locked; "
                     "close it (or wait for it) and try again.")
+
+
+def test_how_training_ended_is_shown_in_the_readers_language_whatever_it_was_trained_in(
+        tmp_path):
+    from lstm_app.i18n import speaking
+    from lstm_app.runs.recording import run_message
+    from lstm_app.training.trainer import TrainResult, ending_message
+
+    store = RunStore(tmp_path / "home")
+    ended = TrainResult(best_epoch=2, best_val_loss=1.584, stop_reason="early_stopping")
+    with speaking("zh"):
+        chinese = ending_message(ended)
+    with speaking("en"):
+        english = ending_message(ended)
+        untrained = ending_message(TrainResult())
+    assert chinese != english and "1.584" in chinese
+    runs = {}
+    for name, message, best in [("zh", chinese, (2, 1.584)), ("en", english, (2, 1.584)),
+                                ("untrained", untrained, (None, None)),
+                                ("crash", "The worker process was killed.", (2, 1.584))]:
+        runs[name] = store.create("forecast", name, {}, "a.csv", 10, "f00d")
+        store.finish(runs[name], "finished", message, best_epoch=best[0],
+                     best_val_loss=best[1])
+    with speaking("en"):
+        said = {name: run_message(store.get(run_id)) for name, run_id in runs.items()}
+    assert said == {"zh": english, "en": english, "untrained": untrained,
+                    "crash": "The worker process was killed."}
+    with speaking("zh"):
+        assert run_message(store.get(runs["en"])) == chinese
+        assert run_message(store.get(runs["untrained"])).startswith("训练")
+        assert run_message(store.get(runs["crash"])) == "The worker process was killed."

@@ -16,6 +16,7 @@ from ..quoting import printable, quoted
 from ..export.onnx_export import table_text, write_export
 from .bundle import export_bundle, import_bundle
 from .onnx import export_run
+from .recording import run_message
 from .store import RunStore
 from .table import runs_csv, runs_table, settings_summary, status_name, task_name
 
@@ -82,7 +83,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
                  task=task_name(run.task), data=printable(run.data_name),
                  count=run.data_rows, status=status_name(run.status)))
         if run.message:
-            print(printable(run.message))
+            print(printable(run_message(run)))
         if run.note:
             print(tr("note: {notice}", notice=printable(run.note)))
         print(tr("settings: {settings}", settings=json.dumps(run.config, default=str)))

@@ -21,12 +21,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
-from ..i18n import in_language, language, tr
+from ..i18n import LANGUAGES, in_language, language, speaking, tr
 from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
 from ..training.process import WorkerKilled, killed_sentence
-from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
+from ..training.trainer import (STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult,
+                                ending_message)
 from ..export.manifest import FILES as ONNX_FILES
 from .store import RunStore
 
@@ -295,7 +296,7 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
     # A run cut short has no report: its training was stopped, if not by the user.
     stop_reason, device = how_it_ended(files, "stopped")
     training = kept_training(history, kept, run.config.get("keep_best", True) is not False,
-                             stop_reason, run.message, run.seconds or 0.0, device)
+                             stop_reason, run_message(run), run.seconds or 0.0, device)
     try:
         trained = task.trained.from_files(files, training)
         data = task.data_from_files(files)
@@ -313,6 +314,22 @@ def _damaged(run_id: str) -> ValueError:
     return ValueError(tr("Run {run_id} cannot be opened: its saved files are damaged or were "
                          "written by an incompatible version. Delete it, or import its bundle "
                          "again.", run_id=run_id))
+
+
+def run_message(run) -> str:
+    """The run's message in the reader's language where it is the sentence training ended with
+    (``trainer.ending_message``), which is stored in the language the run was trained in; any
+    other message (a crash, a blow-up) as it was stored."""
+    ended = TrainResult(best_epoch=run.best_epoch or 0, best_val_loss=(
+        run.best_val_loss if run.best_val_loss is not None else float("inf")))
+    endings = [(replace(ended, stop_reason=reason), keep_best) for reason in STOP_REASONS
+               for keep_best in (True, False)]
+    for code in LANGUAGES:
+        with speaking(code):
+            found = next((e for e in endings if ending_message(*e) == run.message), None)
+        if found is not None:
+            return ending_message(*found)  # in the reader's language, outside ``speaking``
+    return run.message
 
 
 def kept_training(history: list[EpochRecord], kept_epoch: int, keep_best: bool,

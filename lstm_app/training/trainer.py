@@ -329,7 +329,7 @@ class Trainer:
         result.seconds = time.perf_counter() - started
         result.device = str(next(model.parameters()).device)
         if not result.message:
-            result.message = self._explain(result, keep_best)
+            result.message = ending_message(result, keep_best)
         return result
 
     def _epoch(self, batches: Iterable, loss_fn, epochs: tuple[int, int], steps_per_epoch: int,
@@ -394,38 +394,40 @@ class Trainer:
             samples_per_sec=seen / max(now - epoch_started, 1e-9),
             max_seconds=self.config.max_seconds, record=record, start_epoch=start_epoch))
 
-    @staticmethod
-    def _explain(result: TrainResult, keep_best: bool = True) -> str:
-        if result.best_epoch == 0:
-            return tr("Training stopped before the first epoch finished, so the model is "
-                      "untrained.")
-        values = dict(loss=f"{result.best_val_loss:.4g}", epoch=result.best_epoch)
-        if keep_best:
-            return {
-                "completed": tr("Training ran all its epochs; the best validation loss ({loss}) "
-                                "was at epoch {epoch}, and those weights are kept.", **values),
-                "early_stopping": tr("Training stopped early because the validation loss "
-                                     "stopped improving; the best validation loss ({loss}) was "
-                                     "at epoch {epoch}, and those weights are kept.", **values),
-                "stopped": tr("Training was stopped by the user; the best validation loss "
-                              "({loss}) was at epoch {epoch}, and those weights are kept.",
-                              **values),
-                "time_budget": tr("Training used up its time budget; the best validation loss "
-                                  "({loss}) was at epoch {epoch}, and those weights are kept.",
-                                  **values),
-            }.get(result.stop_reason) or tr("The best validation loss ({loss}) was at epoch "
-                                            "{epoch}, and those weights are kept.", **values)
+
+def ending_message(result: TrainResult, keep_best: bool = True) -> str:
+    """How training ended, in one sentence: why it stopped, its best validation loss and epoch,
+    and which weights are kept (a saved run shows it again in the reader's language)."""
+    if result.best_epoch == 0:
+        return tr("Training stopped before the first epoch finished, so the model is "
+                  "untrained.")
+    values = dict(loss=f"{result.best_val_loss:.4g}", epoch=result.best_epoch)
+    if keep_best:
         return {
-            "completed": tr("Training ran all its epochs; the best validation loss ({loss}) was "
-                            "at epoch {epoch}, and the last epoch's weights are kept.", **values),
-            "early_stopping": tr("Training stopped early because the validation loss stopped "
-                                 "improving; the best validation loss ({loss}) was at epoch "
-                                 "{epoch}, and the last epoch's weights are kept.", **values),
-            "stopped": tr("Training was stopped by the user; the best validation loss ({loss}) "
-                          "was at epoch {epoch}, and the last epoch's weights are kept.",
+            "completed": tr("Training ran all its epochs; the best validation loss ({loss}) "
+                            "was at epoch {epoch}, and those weights are kept.", **values),
+            "early_stopping": tr("Training stopped early because the validation loss "
+                                 "stopped improving; the best validation loss ({loss}) was "
+                                 "at epoch {epoch}, and those weights are kept.", **values),
+            "stopped": tr("Training was stopped by the user; the best validation loss "
+                          "({loss}) was at epoch {epoch}, and those weights are kept.",
                           **values),
             "time_budget": tr("Training used up its time budget; the best validation loss "
-                              "({loss}) was at epoch {epoch}, and the last epoch's weights are "
-                              "kept.", **values),
-        }.get(result.stop_reason) or tr("The best validation loss ({loss}) was at epoch {epoch}, "
-                                        "and the last epoch's weights are kept.", **values)
+                              "({loss}) was at epoch {epoch}, and those weights are kept.",
+                              **values),
+        }.get(result.stop_reason) or tr("The best validation loss ({loss}) was at epoch "
+                                        "{epoch}, and those weights are kept.", **values)
+    return {
+        "completed": tr("Training ran all its epochs; the best validation loss ({loss}) was "
+                        "at epoch {epoch}, and the last epoch's weights are kept.", **values),
+        "early_stopping": tr("Training stopped early because the validation loss stopped "
+                             "improving; the best validation loss ({loss}) was at epoch "
+                             "{epoch}, and the last epoch's weights are kept.", **values),
+        "stopped": tr("Training was stopped by the user; the best validation loss ({loss}) "
+                      "was at epoch {epoch}, and the last epoch's weights are kept.",
+                      **values),
+        "time_budget": tr("Training used up its time budget; the best validation loss "
+                          "({loss}) was at epoch {epoch}, and the last epoch's weights are "
+                          "kept.", **values),
+    }.get(result.stop_reason) or tr("The best validation loss ({loss}) was at epoch {epoch}, "
+                                    "and the last epoch's weights are kept.", **values)

@@ -11,6 +11,7 @@ from ..filenames import bundle_name
 from ..i18n import language, tr, translator
 from ..runs.access import can_change
 from ..runs.bundle import export_bundle, import_bundle
+from ..runs.recording import run_message
 from ..runs.store import MAX_NAME_CHARS, MAX_NOTE_CHARS, STATUSES, Run, RunStore
 from ..runs.table import (STATUS_NAMES, TASK_NAMES, runs_csv, scores_side_by_side,
                           settings_side_by_side, shown_table, status_name, task_name)
@@ -113,11 +114,11 @@ def run_actions(store: RunStore, run: Run) -> None:
     about = tr("**{name}** ({id}): {task} on {data}, {status}.", name=plain(run.name), id=run.id,
                task=task_name(run.task), data=plain(run.data_name),
                status=status_name(run.status))
-    # The run's message is stored in the language it was written in.
+    # A message other than how training ended stays in the language it was written in.
     space = "" if language() == "zh" else " "
     owner = (space + tr("Trained by **{owner}**.", owner=plain(run.owner))
              if run.owner and team_mode() else "")
-    st.markdown(f"{about}{space}{plain(run.message)}{owner}")
+    st.markdown(f"{about}{space}{plain(run_message(run))}{owner}")
     a, b = st.columns([1, 3])
     a.page_link(PAGES[run.task], label=tr("Open it"), icon=":material/open_in_new:",
                 query_params={"run": run.id},
