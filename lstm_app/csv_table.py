@@ -30,6 +30,12 @@ MAX_ROWS = 1_000_000   # rows of an upload: more is more than a browser session 
 MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates are read from them)
 TOO_MANY_ROWS = N_("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
                  "example hourly instead of by the minute) or keep its most recent part.")
+NO_ROWS = N_("The file has a header row but no rows of data under it; add the values below the "
+             "header and upload it again.")
+MAX_NAME = 200  # characters of a column name (the settings that name a column hold as many)
+LONG_NAME = N_("The column {name} has a name of {length:,} characters; column names may be at "
+               "most {limit:,}. Shorten it in the file and upload it again.")
+TITLE_LINES = 10  # lines above the header that may be a title (a spreadsheet's export)
 TOO_MANY_COLUMNS = N_("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
                     "column, the column to forecast and the extra inputs you want, and upload "
                     "that.")
@@ -116,6 +122,7 @@ def _detect_separator(text: str) -> str:
 def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) -> pd.DataFrame:
     declared = re.match(r'"?sep=(.)"?\r?\n', text)  # Excel may write "sep=;" above the header
     text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
+    text = _without_title(text, sep, notices)
     options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
                    on_bad_lines="skip", engine="c")
     first_line = text.split("\n", 1)[0]
@@ -146,12 +153,47 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
     if len(table) > max_rows:
         raise ValueError(tr(TOO_MANY_ROWS, rows=len(table), limit=max_rows))
     table.columns = _unique([str(c).strip().lstrip("\ufeff") for c in table.columns], notices)
+    long = next((c for c in table.columns if len(c) > MAX_NAME), None)
+    if long is not None:
+        raise ValueError(tr(LONG_NAME, name=quoted(long), length=len(long), limit=MAX_NAME))
     cells = column_after_column(table).str.strip()
     table = pd.DataFrame(cells.mask(cells == "").to_numpy(dtype=object).reshape(
         table.shape[1], table.shape[0]).T, columns=table.columns, dtype=str)
     # Trailing separators give empty "Unnamed" columns; blank lines of separators give empty rows.
     empty_extra = [c for c in table.columns if c.startswith("Unnamed:") and table[c].isna().all()]
-    return table.drop(columns=empty_extra).dropna(how="all").reset_index(drop=True)
+    table = table.drop(columns=empty_extra).dropna(how="all").reset_index(drop=True)
+    if table.empty:
+        raise ValueError(tr(NO_ROWS))
+    return table
+
+
+def _without_title(text: str, sep: str, notices: list[str]) -> str:
+    """``text`` from its header on, where a spreadsheet's export put a title above it: a first
+    line with one cell filled (a title; its other cells empty), then within ``TITLE_LINES``
+    lines a line whose cells are all filled and none a number (a header). Otherwise as it is:
+    a header with one blank name ("date,") is followed by data, which holds numbers."""
+    lines = text.split("\n", TITLE_LINES + 1)[:TITLE_LINES + 1]
+    cells = lambda line: [c.strip().strip('"').strip() for c in line.rstrip("\r").split(sep)]
+    first = cells(lines[0])
+    if len(first) < 2 or sum(bool(c) for c in first) != 1:
+        return text
+    for number, line in enumerate(lines[1:], 1):
+        names = cells(line)
+        if not any(names):
+            continue  # a blank line between the title and the header
+        if len(names) >= 2 and all(names) and not any(_is_number(c) for c in names):
+            notices.append(trn("The first line ({title}) is a title above the table, so the "
+                               "table was read from line {line}, its header.",
+                               "The first {count} lines ({title}) are a title above the table, "
+                               "so the table was read from line {line}, its header.", number,
+                               title=quoted(next(c for c in first if c)), line=number + 1))
+            return text.split("\n", number)[number]
+        return text
+    return text
+
+
+def _is_number(cell: str) -> bool:
+    return re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*%?", cell) is not None
 
 
 def column_after_column(table: pd.DataFrame) -> pd.Series:

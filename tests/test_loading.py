@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, SPREADSHEET_FILE
+from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, NO_ROWS, SPREADSHEET_FILE
 from lstm_app.series.loading import NO_TIME_COLUMN, ONE_ROW, load_series
 
 DATASETS = Path("/work/shared/datasets")
@@ -319,7 +319,8 @@ def test_source_types_and_names(tmp_path):
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old-xls", SPREADSHEET_FILE),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", BINARY_FILE),
         (bytes(range(256)) * 4, BINARY_FILE),
-        (b"date,sales\n", ONE_ROW),
+        (b"date,sales\n", NO_ROWS),
+        (b"date,sales\n,\n\n", NO_ROWS),
         (b"date,sales\n2020-01-01,5\n", ONE_ROW),
         (b"date,sales\n2020-01-01,\n2020-01-02,\n2020-01-03,\n",
          "The column 'sales' has no values (every cell is blank); choose another column or fill it in."),
@@ -465,6 +466,40 @@ def test_numbers_too_large_to_compute_with_are_refused_by_name():
     assert values(load_series(data, value_col="tiny")) == [1.0, 2.0, 3.0]  # the file is fine
     assert values(load_series(b"date,gdp\n2024-01-01,2.1e16\n2024-01-02,2.2e16\n")) == [2.1e16,
                                                                                          2.2e16]
+
+
+def test_a_title_above_the_header_is_skipped_and_said():
+    raw = ("Passagiere Bericht;;\r\n;;\r\nMonat;Passagiere;Bemerkung\r\n"
+           + "".join(f"{d:02d}.01.1949;{100 + d},5;\r\n" for d in range(1, 11))).encode("cp1252")
+    series = load_series(raw)
+    assert series.value_col == "Passagiere" and series.time_col == "Monat"
+    assert values(series)[:2] == [101.5, 102.5]
+    assert "The first 2 lines ('Passagiere Bericht') are a title above the table, so the table " \
+           "was read from line 3, its header." in series.notices
+    assert not any("Unnamed" in n for n in series.notices)
+
+
+def test_a_header_with_one_blank_name_is_not_taken_for_a_title():
+    from lstm_app.csv_table import read_csv_table
+
+    notices = []
+    table, _ = read_csv_table(b"date,\n2020-01-01,5\n2020-01-02,6\n", None, notices)
+    assert table.columns[0] == "date" and list(table.iloc[:, 1]) == ["5", "6"]
+    assert notices == []
+
+
+@pytest.mark.parametrize("load", ["series", "labelled"])
+def test_a_column_name_too_long_for_a_setting_is_refused_when_the_file_is_read(load):
+    from lstm_app.classify.labelled import load_labelled
+
+    name = "p" * 3000
+    raw = (f"date,{name}\n" + "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 20))).encode()
+    with pytest.raises(ValueError) as error:
+        (load_series if load == "series" else load_labelled)(raw)
+    said = str(error.value)
+    assert said.startswith("The column 'ppp") and "has a name of 3,000 characters; column " \
+        "names may be at most 200. Shorten it in the file and upload it again." in said
+    assert "value_col" not in said and len(said) < 300
 
 
 def test_a_refusal_quotes_a_long_column_name_cut():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..csv_table import MAX_NAME
 from ..i18n import N_, tr
 from ..training.settings import TRAINING, Setting, check_config, table_of
 from ..training.trainer import TrainerConfig
@@ -16,9 +17,9 @@ from .model import POOLINGS
 
 CLASSIFY_SETTINGS = table_of([
     Setting("text_col", str, N_("Text column"), N_("The column that holds the texts."),
-            optional=True, max_length=200, on_page=False),  # the page's column pickers
+            optional=True, max_length=MAX_NAME, on_page=False),  # the page's column pickers
     Setting("label_col", str, N_("Label column"), N_("The column that holds each text's class."),
-            optional=True, max_length=200, on_page=False),
+            optional=True, max_length=MAX_NAME, on_page=False),
     Setting("level", str, N_("Read the texts by"),
             N_("Characters suit Chinese, Japanese and other writing without spaces; words suit "
                "languages with spaces. Auto chooses from the texts."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..csv_table import MAX_NAME
 from ..i18n import N_, tr
 from ..training.settings import TRAINING, Setting, check_config, table_of
 from ..training.trainer import TrainerConfig
@@ -18,11 +19,11 @@ from .calendar import check_holidays
 FORECAST_SETTINGS = table_of([
     Setting("time_col", str, N_("Time column"),
             N_("The column with dates; without one, the rows are taken in file order."),
-            optional=True, max_length=200, on_page=False),
+            optional=True, max_length=MAX_NAME, on_page=False),
     Setting("value_col", str, N_("Column to forecast"),
             N_("The numbers you want the LSTM to predict (at first the right-most numeric "
                "column)."),
-            optional=True, max_length=200, on_page=False),
+            optional=True, max_length=MAX_NAME, on_page=False),
     Setting("id_col", tuple, N_("Series id columns"),
             N_("For a file of many series (every store or product): the column or columns that "
                "name each series; one LSTM then learns from all of them."), on_page=False),

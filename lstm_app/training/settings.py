@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any, Iterable
 
+from ..csv_table import MAX_NAME
 from ..i18n import N_, tr
 from ..quoting import listed
 from .rnn import CELLS
@@ -54,7 +55,7 @@ class Setting:
             return value
         if self.kind is tuple:
             if isinstance(value, (list, tuple)) and all(isinstance(v, str) and
-                                                        len(v) <= 200 for v in value):
+                                                        len(v) <= MAX_NAME for v in value):
                 return tuple(value)
             raise ValueError(tr("{setting} must be a list of column names.",
                                 setting=self._subject()))
