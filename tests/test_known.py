@@ -189,6 +189,14 @@ def test_the_what_if_moves_exactly_the_days_edited(promo_result):
     assert np.allclose(same["forecast"], base["forecast"])
     with pytest.raises(ValueError, match="keep the columns and the dates"):
         what_if(promo_result, edited.iloc[:3])
+    # a cell emptied in the what-if's table is said as that, not as a file without a plan
+    edited.iloc[2, 0] = np.nan
+    with pytest.raises(ValueError) as error:
+        what_if(promo_result, edited)
+    day = promo_result.known.index[2].date()
+    assert str(error.value) == (f"The what-if needs a value in every cell: "
+                                f"'{edited.columns[0]}' is blank on {day}. Type a value there "
+                                f"(0 for none).")
 
 
 def test_a_run_with_known_inputs_saves_its_plan_and_reopens_the_same(tmp_path, promo_result):

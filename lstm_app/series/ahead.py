@@ -14,8 +14,9 @@ import pandas as pd
 import torch
 
 from ..i18n import tr
+from ..quoting import quoted
 from .intervals import floor_of, floored, future_table
-from .known import future_inputs, known_positions, network_table
+from .known import first_blank, future_inputs, known_positions, network_table
 
 
 def forecast_ahead(trained, series, values: torch.Tensor, known: pd.DataFrame) -> np.ndarray:
@@ -41,6 +42,11 @@ def what_if(result, known: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(tr("The what-if table must keep the columns and the dates of the "
                             "forecast; change only its values."))
     known = known.set_axis(result.known.index)
+    blank = first_blank(known)
+    if blank is not None:
+        raise ValueError(tr("The what-if needs a value in every cell: {column} is blank on "
+                            "{when}. Type a value there (0 for none).",
+                            column=quoted(blank[0]), when=blank[1]))
     raw = network_table(series, trained.config, trained.inputs)
     values = torch.as_tensor(trained.scaler.transform(raw), dtype=torch.float32)
     scaler = trained.scaler

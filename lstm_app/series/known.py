@@ -114,18 +114,27 @@ def future_known(series: SeriesData, config, horizon: int,
     return table.astype(np.float64)
 
 
-def check_future(table: pd.DataFrame, value_col: str) -> None:
-    """Refuse known-ahead values that are missing, naming the columns and their dates."""
+def first_blank(table: pd.DataFrame) -> tuple[str, str] | None:
+    """The first column of ``table`` with a blank cell, and the times it is blank there (for a
+    sentence); None when every cell holds a value."""
     blank = table.isna()
     if not blank.to_numpy().any():
-        return
+        return None
     column = blank.any().idxmax()
-    missing = table.index[blank[column].to_numpy()]
+    return column, _when(table.index[blank[column].to_numpy()])
+
+
+def check_future(table: pd.DataFrame, value_col: str) -> None:
+    """Refuse known-ahead values that are missing, naming the columns and their dates."""
+    found = first_blank(table)
+    if found is None:
+        return
+    column, missing = found
     raise ValueError(tr(
         "The known-ahead column {column} has no values for {when}, which the forecast needs. "
         "Add rows after the last value of {value} with it blank and {column} filled, or give "
         "them in a second file of future values ({option} on the command line) or in the plan's "
-        "table on the page.", column=quoted(column), when=_when(missing),
+        "table on the page.", column=quoted(column), when=missing,
         value=quoted(value_col), option="--future"))
 
 
