@@ -109,6 +109,27 @@ def test_the_proposed_columns_are_the_longest_texts_and_the_fewest_labels():
     assert propose_columns(table) == ("review", "stars")
 
 
+def test_a_label_column_of_one_class_is_named_and_guessed_as_the_labels():
+    import pandas as pd
+
+    from lstm_app.classify.labelled import guess_columns
+
+    table = pd.DataFrame({"label": ["only"] * 8,
+                          "review": [f"<b>review</b> number {i}" for i in range(8)]})
+    with pytest.raises(ValueError) as error:
+        propose_columns(table)
+    assert str(error.value) == (
+        "The column 'label' looks like the labels, but every text has the same one, 'only': a "
+        "classifier needs texts of at least two classes. Add texts of another class, or choose "
+        "the label column yourself.")
+    assert guess_columns(table) == ("review", "label")  # what the page starts from
+    # with no column of few values, the guess is still a pair of two columns
+    table = pd.DataFrame({"a": [f"x{i}" for i in range(8)], "b": [f"y {i}" for i in range(8)]})
+    with pytest.raises(ValueError, match="No column looks like labels"):
+        propose_columns(table)
+    assert guess_columns(table) == ("b", "a")
+
+
 def test_the_split_is_stratified_and_removes_repeated_texts_from_the_later_part():
     texts = [f"text {i}" for i in range(100)]
     y = np.array([0] * 70 + [1] * 30)

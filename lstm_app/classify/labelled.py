@@ -47,20 +47,36 @@ def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
     """(text column, label column) as the file suggests: the label is the column with the
     fewest distinct values (at least two, at most half the rows; labels 1 and 1.0 count as
     one; on a tie the shorter cells), the text the remaining one with the longest cells that
-    are mostly not numbers. A ValueError when the file has no such pair."""
+    are mostly not numbers. A ValueError when the file has no such pair (``guess_columns``
+    then gives the page a pair to start from)."""
     if table.shape[1] < 2:
         raise ValueError(tr("The file needs two columns, one of texts and one of their labels; "
                             "it has {count}.", count=table.shape[1]))
+    text, label = guess_columns(table)
+    words = _label_words(table[label])
+    if not 2 <= words.nunique(dropna=True) <= min(MAX_CLASSES, max(2, len(table) // 2)):
+        if words.nunique(dropna=True) == 1:
+            raise ValueError(tr(
+                "The column {column} looks like the labels, but every text has the same one, "
+                "{label}: a classifier needs texts of at least two classes. Add texts of another "
+                "class, or choose the label column yourself.", column=quoted(label),
+                label=quoted(str(table[label].dropna().iloc[0]))))
+        raise ValueError(tr("No column looks like labels (a few values, each repeated over many "
+                            "texts); choose the label column yourself."))
+    return text, label
+
+
+def guess_columns(table: pd.DataFrame) -> tuple[str, str]:
+    """(text column, label column) of a table of two columns or more, whether or not the label
+    column holds usable classes: the label the column of fewest distinct values (the ones with
+    at least two and at most half the rows first), the text the wordiest of the others."""
     rows = max(len(table), 1)
     length = {c: table[c].dropna().str.len().mean() for c in table.columns}
     length = {c: v if np.isfinite(v) else 0.0 for c, v in length.items()}
     distinct = {c: _label_words(table[c]).nunique(dropna=True) for c in table.columns}
-    labels = [c for c in table.columns
-              if 2 <= distinct[c] <= min(MAX_CLASSES, max(2, rows // 2))]
-    if not labels:
-        raise ValueError(tr("No column looks like labels (a few values, each repeated over many "
-                            "texts); choose the label column yourself."))
-    label = min(labels, key=lambda c: (distinct[c], length[c]))
+    usable = {c: 2 <= distinct[c] <= min(MAX_CLASSES, max(2, rows // 2)) for c in table.columns}
+    label = min(table.columns, key=lambda c: (not usable[c], distinct[c] == 0, distinct[c],
+                                              length[c]))
     wordy = {c: pd.to_numeric(table[c], errors="coerce").isna().mean() >= 0.5
              for c in table.columns}  # an id or an amount is no text, however long
     text = max((c for c in table.columns if c != label), key=lambda c: (wordy[c], length[c]))

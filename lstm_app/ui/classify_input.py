@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, language, tr
+from ..i18n import N_, language, tr, trn
 from ..class_charts import class_counts_chart, length_chart
-from ..classify.labelled import LabelledTexts, labelled_from_table, propose_columns
+from ..classify.labelled import (LabelledTexts, guess_columns, labelled_from_table,
+                                 propose_columns)
 from ..classify.tokens import choose_level, token_lengths
 from ..csv_table import read_csv_table
 from ..runs.recording import data_fingerprint
@@ -92,7 +93,7 @@ def _pick_columns(name: str, table: pd.DataFrame, columns: list[str]):
             proposed = propose_columns(table)
         except ValueError as error:
             st.info(plain(error))
-            proposed = (columns[0], columns[1])
+            proposed = guess_columns(table)
         st.session_state[text_key], st.session_state[label_key] = proposed
     a, b = st.columns(2)
     text_col = a.selectbox(tr("Text column"), columns, key=text_key,
@@ -120,17 +121,26 @@ def show_labelled(data: LabelledTexts, fingerprint: str, level: str, max_length:
     counts = data.counts
     values = dict(name=plain(data.name), texts=len(data.texts), text_col=plain(data.text_col),
                   classes=len(data.classes), label_col=plain(data.label_col),
-                  median=int(np.median(lengths)), longer=longer, max_length=max_length)
-    st.markdown(tr(
+                  longer=longer, max_length=max_length)
+    median = int(np.median(lengths))
+    st.markdown(trn(
         "**{name}**: {texts:,} texts from the column **{text_col}** in **{classes}** classes "
-        "from **{label_col}**; the median text is {median:,} characters long, and "
+        "from **{label_col}**; the median text is {count:,} character long, and "
         "**{longer:.0%}** are longer than the {max_length:,} characters read of each (the "
-        "setting Longest text read; the rest of a text is not read).", **values)
-        if level == "char" else tr(
+        "setting Longest text read; the rest of a text is not read).",
         "**{name}**: {texts:,} texts from the column **{text_col}** in **{classes}** classes "
-        "from **{label_col}**; the median text is {median:,} words long, and **{longer:.0%}** "
+        "from **{label_col}**; the median text is {count:,} characters long, and "
+        "**{longer:.0%}** are longer than the {max_length:,} characters read of each (the "
+        "setting Longest text read; the rest of a text is not read).", median, **values)
+        if level == "char" else trn(
+        "**{name}**: {texts:,} texts from the column **{text_col}** in **{classes}** classes "
+        "from **{label_col}**; the median text is {count:,} word long, and **{longer:.0%}** "
         "are longer than the {max_length:,} words read of each (the setting Longest text "
-        "read; the rest of a text is not read).", **values))
+        "read; the rest of a text is not read).",
+        "**{name}**: {texts:,} texts from the column **{text_col}** in **{classes}** classes "
+        "from **{label_col}**; the median text is {count:,} words long, and **{longer:.0%}** "
+        "are longer than the {max_length:,} words read of each (the setting Longest text "
+        "read; the rest of a text is not read).", median, **values))
     if counts.max() >= 3 * counts.min():
         st.info(tr("The classes are unbalanced: the largest has {times:.0f} times the texts of "
                    "the smallest. Accuracy alone flatters a model that ignores a rare class; "
