@@ -189,6 +189,15 @@ def test_the_what_if_moves_exactly_the_days_edited(promo_result):
     assert np.allclose(same["forecast"], base["forecast"])
     with pytest.raises(ValueError, match="keep the columns and the dates"):
         what_if(promo_result, edited.iloc[:3])
+    # a value beyond any the column held in training is said to be a guess; edits within are not
+    from lstm_app.series.ahead import beyond_training
+    assert beyond_training(promo_result, edited) == []
+    far = promo_result.known.copy()
+    far.iloc[3, 0] = 112
+    day = promo_result.known.index[3].date()
+    assert beyond_training(promo_result, far) == [
+        f"'promo' is set to 112 on {day}, beyond the 0 to 1 it held in training: the model never "
+        f"read such values, so the what-if there is a guess, not something it learnt."]
     # a cell emptied in the what-if's table is said as that, not as a file without a plan
     edited.iloc[2, 0] = np.nan
     with pytest.raises(ValueError) as error:

@@ -16,7 +16,7 @@ import torch
 from ..i18n import tr
 from ..quoting import quoted
 from .intervals import floor_of, floored, future_table
-from .known import first_blank, future_inputs, known_positions, network_table
+from .known import first_blank, future_inputs, known_positions, network_table, times_in_words
 
 
 def forecast_ahead(trained, series, values: torch.Tensor, known: pd.DataFrame) -> np.ndarray:
@@ -54,3 +54,28 @@ def what_if(result, known: pd.DataFrame) -> pd.DataFrame:
     train = result.split.train
     floor = floor_of(raw[train[0]:train[1], 0])
     return future_table(result.known.index, floored(pred, floor), result.widths, floor)
+
+
+def beyond_training(result, known: pd.DataFrame) -> list[str]:
+    """A sentence for each known-ahead column that the what-if ``known`` sets, on a step edited
+    away from ``result.known``, beyond every value the column held in the training span: the
+    network never read such values, so its answer there is a guess, not something learnt."""
+    frame, (first, end) = result.series.frame, result.split.train
+    known = known.set_axis(result.known.index)
+    said = []
+    for column in known.columns:
+        if column not in frame:  # the holiday count: a count of days, read as it is
+            continue
+        seen = frame[column].iloc[first:end]
+        low, high = float(seen.min()), float(seen.max())
+        values = known[column].to_numpy(dtype=np.float64)
+        edited = ~np.isclose(values, result.known[column].to_numpy(dtype=np.float64))
+        outside = edited & ((values < low) | (values > high))
+        if outside.any():
+            said.append(tr(
+                "{column} is set to {value:g} on {when}, beyond the {low:g} to {high:g} it held "
+                "in training: the model never read such values, so the what-if there is a "
+                "guess, not something it learnt.", column=quoted(column),
+                value=float(values[outside][0]), when=times_in_words(known.index[outside]),
+                low=low, high=high))
+    return said

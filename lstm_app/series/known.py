@@ -25,7 +25,7 @@ from ..i18n import tr
 from ..quoting import quoted
 
 
-def _when(index: pd.Index) -> str:
+def times_in_words(index: pd.Index) -> str:
     """Times for a sentence: dates without a midnight time, rows as numbers; the first five."""
     if isinstance(index, pd.DatetimeIndex):
         words = [str(t.date()) if t == t.normalize() else str(t) for t in index]
@@ -121,7 +121,7 @@ def first_blank(table: pd.DataFrame) -> tuple[str, str] | None:
     if not blank.to_numpy().any():
         return None
     column = blank.any().idxmax()
-    return column, _when(table.index[blank[column].to_numpy()])
+    return column, times_in_words(table.index[blank[column].to_numpy()])
 
 
 def check_future(table: pd.DataFrame, value_col: str) -> None:

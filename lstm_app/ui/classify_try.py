@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ..classify.explain import Explained, explain
-from ..i18n import tr
+from ..i18n import sentences, tr
 from ..classify.pipeline import ClassifyResult
 from .keys import CLASSIFY as KEYS
 from .markdown import plain
@@ -27,11 +27,14 @@ def try_it(result: ClassifyResult, run_id: str | None) -> None:
     with st.form(KEYS.try_form, border=False):
         text = st.text_area(tr("Type or paste a text"), key=KEYS.try_text, max_chars=MAX_CHARS,
                             height=100, placeholder=example,
-                            help=tr("The classifier reads it as it read the training texts: up "
-                                    "to its first {length:,} characters.", length=length)
-                            if result.config.level == "char" else
-                            tr("The classifier reads it as it read the training texts: up to "
-                               "its first {length:,} words.", length=length))
+                            help=sentences(
+                                tr("The classifier reads it as it read the training texts: up "
+                                   "to its first {length:,} characters.", length=length)
+                                if result.config.level == "char" else
+                                tr("The classifier reads it as it read the training texts: up "
+                                   "to its first {length:,} words.", length=length),
+                                tr("The box holds at most {limit:,} characters; a longer paste "
+                                   "is not taken, so paste a part of it.", limit=MAX_CHARS)))
         asked = st.form_submit_button(tr("Classify it"), type="primary", key=KEYS.try_button)
     model_id = (run_id, id(result.trained))
     if asked:

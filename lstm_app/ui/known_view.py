@@ -14,7 +14,7 @@ from ..i18n import N_, tr
 from ..charts import forecast_chart
 from ..filenames import download_name
 from ..quoting import cut, spreadsheet_csv
-from ..series.ahead import what_if
+from ..series.ahead import beyond_training, what_if
 from ..series.calendar import holiday_label, holiday_name
 from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
@@ -110,6 +110,8 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
     if not changed:
         st.caption(tr("Edit a cell above to see a what-if."))
         return
+    for sentence in beyond_training(result, edited):
+        st.warning(plain(sentence), icon=":material/warning:")
     history = result.series.frame[result.series.value_col]
     horizon = len(base_plan)
     chart = forecast_chart(history, moved, label, tail=max(3 * horizon, 14),
