@@ -33,8 +33,6 @@ TOO_MANY_ROWS = N_("The file has {rows:,} rows; at most {limit:,} are read. Aggr
 NO_ROWS = N_("The file has a header row but no rows of data under it; add the values below the "
              "header and upload it again.")
 MAX_NAME = 200  # characters of a column name (the settings that name a column hold as many)
-LONG_NAME = N_("The column {name} has a name of {length:,} characters; column names may be at "
-               "most {limit:,}. Shorten it in the file and upload it again.")
 TITLE_LINES = 10  # lines above the header that may be a title (a spreadsheet's export)
 TOO_MANY_COLUMNS = N_("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
                     "column, the column to forecast and the extra inputs you want, and upload "
@@ -122,7 +120,7 @@ def _detect_separator(text: str) -> str:
 def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) -> pd.DataFrame:
     declared = re.match(r'"?sep=(.)"?\r?\n', text)  # Excel may write "sep=;" above the header
     text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
-    text = _without_title(text, sep, notices)
+    text = _without_title(text, sep, notices, 1 + bool(declared))
     options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
                    on_bad_lines="skip", engine="c")
     first_line = text.split("\n", 1)[0]
@@ -152,10 +150,8 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
         raise ValueError(tr(UNREADABLE, reason=reason)) from None
     if len(table) > max_rows:
         raise ValueError(tr(TOO_MANY_ROWS, rows=len(table), limit=max_rows))
-    table.columns = _unique([str(c).strip().lstrip("\ufeff") for c in table.columns], notices)
-    long = next((c for c in table.columns if len(c) > MAX_NAME), None)
-    if long is not None:
-        raise ValueError(tr(LONG_NAME, name=quoted(long), length=len(long), limit=MAX_NAME))
+    table.columns = _unique(_shortened([str(c).strip().lstrip("\ufeff") for c in table.columns],
+                                       notices), notices)
     cells = column_after_column(table).str.strip()
     table = pd.DataFrame(cells.mask(cells == "").to_numpy(dtype=object).reshape(
         table.shape[1], table.shape[0]).T, columns=table.columns, dtype=str)
@@ -167,33 +163,67 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
     return table
 
 
-def _without_title(text: str, sep: str, notices: list[str]) -> str:
-    """``text`` from its header on, where a spreadsheet's export put a title above it: a first
-    line with one cell filled (a title; its other cells empty), then within ``TITLE_LINES``
-    lines a line whose cells are all filled and none a number (a header). Otherwise as it is:
-    a header with one blank name ("date,") is followed by data, which holds numbers."""
-    lines = text.split("\n", TITLE_LINES + 1)[:TITLE_LINES + 1]
-    cells = lambda line: [c.strip().strip('"').strip() for c in line.rstrip("\r").split(sep)]
+def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1) -> str:
+    """``text`` from its header on, where a spreadsheet's export put a title above it, else as
+    it is (``first_line``: the file's line number of ``text``'s first, for the notice). A title
+    is a first line with one cell filled, a word, and its other cells empty; the header is the
+    next line that holds something, every cell of it filled and none a number or a date; and
+    it is a header, not a row of data, if a blank line stands between it and the title or the
+    line under it holds a number or a date. A header with one blank name ("date,") followed by
+    rows of data is left as it is."""
+    lines = [line.rstrip("\r") for line in text.split("\n", TITLE_LINES + 2)[:TITLE_LINES + 2]]
+    cells = lambda line: [c.strip().strip('"').strip() for c in line.split(sep)]
     first = cells(lines[0])
-    if len(first) < 2 or sum(bool(c) for c in first) != 1:
+    filled = [c for c in first if c]
+    if len(first) < 2 or len(filled) != 1 or _is_data(filled[0]):
         return text
-    for number, line in enumerate(lines[1:], 1):
-        names = cells(line)
-        if not any(names):
-            continue  # a blank line between the title and the header
-        if len(names) >= 2 and all(names) and not any(_is_number(c) for c in names):
-            notices.append(trn("The first line ({title}) is a title above the table, so the "
-                               "table was read from line {line}, its header.",
-                               "The first {count} lines ({title}) are a title above the table, "
-                               "so the table was read from line {line}, its header.", number,
-                               title=quoted(next(c for c in first if c)), line=number + 1))
-            return text.split("\n", number)[number]
+    below = [n for n, line in enumerate(lines) if n and any(cells(line))]
+    if len(below) < 2 or below[0] > TITLE_LINES:
         return text
-    return text
+    header, under = cells(lines[below[0]]), cells(lines[below[1]])
+    if len(header) < 2 or not all(header) or any(_is_data(c) for c in header):
+        return text
+    if below[0] == 1 and not any(_is_data(c) for c in under):
+        return text  # two lines of words: the first line is a header, the second data
+    notices.append(trn("The first line ({title}) is a title above the table, so the table was "
+                       "read from line {line}, its header.",
+                       "The first {count} lines ({title}) are a title above the table, so the "
+                       "table was read from line {line}, its header.", below[0],
+                       title=quoted(filled[0]), line=below[0] + first_line))
+    return text.split("\n", below[0])[below[0]]
 
 
-def _is_number(cell: str) -> bool:
-    return re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*%?", cell) is not None
+MISSING_WORDS = {"na", "n/a", "nan", "null", "none", "-", "--", "?"}
+
+
+def _is_data(cell: str) -> bool:
+    """Whether a cell reads as a value rather than a name: a number (with a currency sign, a
+    percent sign, spaces or commas in it: "$1,234.50", "1.5e-05", ".5", "12 %"), a date or time
+    ("2024-01-31", "31.01.2024", "1/31/24"), or a word for a missing value ("NA", "-")."""
+    bare = re.sub(r"[\s$€£¥%'’]", "", cell)
+    if bare.lower() in MISSING_WORDS:
+        return True
+    for number in (bare, bare.replace(",", ""), bare.replace(".", "").replace(",", ".")):
+        try:
+            float(number)
+            return True
+        except ValueError:
+            pass
+    return re.match(r"\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?\b", cell) is not None
+
+
+def _shortened(names: list[str], notices: list[str]) -> list[str]:
+    """Column names cut to fit ``MAX_NAME`` characters (a survey's question as a header), said
+    in ``notices``; a cut name ends in "…" (and _unique may still add " (2)")."""
+    long = [name for name in names if len(name) > MAX_NAME]
+    if long:
+        notices.append(trn("{count} column name is longer than {limit:,} characters, so it is "
+                           "read cut short, ending in “…”: {names}.",
+                           "{count} column names are longer than {limit:,} characters, so "
+                           "they are read cut short, each ending in “…”: {names}.", len(long),
+                           limit=MAX_NAME, names=", ".join(quoted(n) for n in long[:3])))
+    return [name if len(name) <= MAX_NAME else name[:MAX_NAME - 10].rstrip() + "…"
+            for name in names]
 
 
 def column_after_column(table: pd.DataFrame) -> pd.Series:

@@ -411,6 +411,7 @@ def test_the_coach_says_when_the_classifier_is_no_better_than_a_guess_and_what_i
     [said] = no_better_than_guess(worse, guess, dict(settings, class_weights=True),
                                   "early_stopping")
     assert said.changes == {} and "more texts of each class" in said.explanation
+    assert no_better_than_guess(worse, guess, settings, "diverged") == []
 
 
 def test_batches_hold_texts_of_similar_length_and_every_text_once_an_epoch():

@@ -50,8 +50,8 @@ def no_better_than_guess(lstm: ClassScores, majority: ClassScores, settings: dic
                          stop_reason: str) -> list[Diagnosis]:
     """[the diagnosis] when the test macro-F1 is no better than always answering the most
     common class; ``settings`` holds the run's epochs, minutes and class_weights."""
-    if lstm.macro_f1 > majority.macro_f1 + NEAR:
-        return []
+    if lstm.macro_f1 > majority.macro_f1 + NEAR or stop_reason == "diverged":
+        return []  # (a blow-up has the shared rules' advice)
     title = tr("It does not tell the classes apart yet")
     said = tr("On the test texts the classifier did no better than always answering the most "
               "common class (macro-F1 {macro_f1:.3f} against {majority_f1:.3f}).",

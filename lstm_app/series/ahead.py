@@ -69,7 +69,7 @@ def beyond_training(result, known: pd.DataFrame) -> list[str]:
         seen = frame[column].iloc[first:end]
         low, high = float(seen.min()), float(seen.max())
         values = known[column].to_numpy(dtype=np.float64)
-        edited = ~np.isclose(values, result.known[column].to_numpy(dtype=np.float64))
+        edited = values != result.known[column].to_numpy(dtype=np.float64)
         outside = edited & ((values < low) | (values > high))
         if outside.any():
             said.append(tr(

@@ -96,14 +96,16 @@ def text_coach(result) -> None:
 
 
 def classify_coach(result) -> None:
-    """The shared rules on the classifier's curves, and a rare class it overlooks."""
+    """A classifier no better than a guess (said first), the shared rules on its curves, and a
+    rare class it overlooks; one change per setting."""
     config = result.config
-    found = diagnose(result.training.history, asdict(config), result.training.stop_reason)
+    found = no_better_than_guess(result.test, result.baselines["majority"], asdict(config),
+                                 result.training.stop_reason)
+    found += diagnose(result.training.history, asdict(config), result.training.stop_reason)
     train_counts = np.bincount(result.data.y[result.split.train],
                                minlength=len(result.data.classes))
-    found += overlooked_class(result.per_class, train_counts, config.class_weights)
-    found = one_change_each(found + no_better_than_guess(
-        result.test, result.baselines["majority"], asdict(config), result.training.stop_reason))
+    found = one_change_each(found + overlooked_class(result.per_class, train_counts,
+                                                     config.class_weights))
     _show(found, CLASSIFY, CLASSIFY_KEYS)
 
 
