@@ -81,7 +81,7 @@ CSV_CASES = [Case("csv_" + c[0], *c[1:]) for c in [
     ("utf16_no_bom", "UTF-16 text without a byte-order mark (NULs between the letters)",
      ("date,value\n" + DAYS).encode("utf-16-le"), "not a text CSV"),
     ("one_column", "one column of numbers, no header words, no dates", _csv("one_column.csv"), WORKS),
-    ("header_only", "only a header row", _csv("header_only.csv"), "only one row"),
+    ("header_only", "only a header row", _csv("header_only.csv"), "no rows of data"),
     ("ten_thousand_columns", "10,000 numeric columns of 3 rows (made in code, 60 KB)",
      TEN_THOUSAND, "at most 500 are read"),
     ("header_100kb", "a numeric column whose name is 100 KB long (made in code)",
