@@ -524,6 +524,9 @@ def test_a_column_name_too_long_for_a_setting_is_read_cut_short_and_said(load):
         name, notices = data.columns[2], data.notices
         assert (data.text_col, data.label_col) == ("text", "label")
     assert name == question[:190] + "…"
+    from lstm_app.csv_table import MAX_NAME
+    from lstm_app.training.settings import COLUMN_NAME_CHARS
+    assert MAX_NAME == COLUMN_NAME_CHARS  # every name read fits a setting's list of columns
     said = next(n for n in notices if "longer than 200" in n)
     assert said.startswith("1 column name is longer than 200 characters, so it is read cut "
                            "short, ending in “…”: 'How did you find ppp") and len(said) < 300

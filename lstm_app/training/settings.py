@@ -15,13 +15,14 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any, Iterable
 
-from ..csv_table import MAX_NAME
 from ..i18n import N_, tr
 from ..quoting import listed
 from .rnn import CELLS
 from .trainer import OPTIMIZERS, SCHEDULES
 
 AUTO = "auto"
+COLUMN_NAME_CHARS = 200  # a column name in a list of columns, at most (csv_table.MAX_NAME cuts
+#                          a file's longer names to fit)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Setting:
             return value
         if self.kind is tuple:
             if isinstance(value, (list, tuple)) and all(isinstance(v, str) and
-                                                        len(v) <= MAX_NAME for v in value):
+                                                        len(v) <= COLUMN_NAME_CHARS for v in value):
                 return tuple(value)
             raise ValueError(tr("{setting} must be a list of column names.",
                                 setting=self._subject()))
