@@ -626,6 +626,22 @@ def test_two_selected_runs_are_compared(app, store, four_runs):
     assert not page_links(at), "a comparison offers no single run to open"
 
 
+def test_a_text_run_and_a_classifier_are_compared_though_two_settings_share_a_label(app, store):
+    """The text's val_fraction and the classifier's val_size are both "Validation share": each
+    keeps a row of its own (a shared label crashed the page's highlighting)."""
+    text = stored_run(store, "song", task="text", data="song.txt",
+                      config={"hidden_size": 16, "val_fraction": 0.1})
+    reviews = stored_run(store, "reviews", task="classify", data="reviews.csv",
+                         config={"hidden_size": 16, "val_size": 0.1})
+    at = ok(app(RUNS).run())
+    select(at, 0, 1)
+    side = [d.value for d in at.dataframe if d.value.index.name == "setting"][0]
+    assert side.index.is_unique
+    assert {"Validation share (val_fraction)", "Validation share (val_size)"} <= set(side.index)
+    assert side.loc["Validation share (val_size)", f"reviews ({reviews[:6]})"] == "0.1"
+    assert side.loc["Validation share (val_size)", f"song ({text[:6]})"] == "–"
+
+
 def test_a_crafted_run_name_is_shown_as_written_not_as_markdown(app, store):
     evil = "![x](http://evil.example/x.png) [log in again](http://evil.example)"
     stored_run(store, evil, data="**sales**.csv")

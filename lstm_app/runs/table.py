@@ -155,10 +155,14 @@ def settings_side_by_side(runs: list[Run]) -> pd.DataFrame:
     present = {k for run in runs for k in run.config if k not in HIDDEN_SETTINGS}
     keys = [k for k in labels if k in present] + sorted(present - set(labels))
     choices = {k for task in TASKS.values() for k, s in task.settings.items() if s.choices}
+    names = [labels.get(k, k) for k in keys]
+    # Two tasks may call two settings alike (the text's val_fraction, the others' val_size):
+    # such rows also show their setting's name, so that each row is one setting.
+    names = [f"{name} ({k})" if names.count(name) > 1 else name for name, k in zip(names, keys)]
     frame = pd.DataFrame({f"{run.name} ({run.id[:6]})": [_plain(run.config.get(k), k in choices)
                                                           for k in keys]
                           for run in runs},
-                         index=pd.Index([labels.get(k, k) for k in keys], name=tr("setting")))
+                         index=pd.Index(names, name=tr("setting")))
     frame["differs"] = frame.nunique(axis=1, dropna=False) > 1
     return frame
 
