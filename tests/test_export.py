@@ -195,6 +195,29 @@ def test_predict_runs_every_task_without_pytorch(exports, tmp_path):
     assert np.allclose(labels[shares].sum(axis=1), 1, atol=1e-5)
 
 
+def test_predict_refuses_the_sampling_the_text_command_refuses_and_names_its_column(
+        exports, tmp_path):
+    from lstm_app.export.commands import TEMPERATURE_RANGE, TOP_K_RANGE
+    from lstm_app.text.settings import TEXT_SETTINGS
+
+    for name, bounds in (("temperature", TEMPERATURE_RANGE), ("top_k", TOP_K_RANGE)):
+        assert (TEXT_SETTINGS[name].low, TEXT_SETTINGS[name].high) == bounds
+    text_dir, classify_dir = exports["text"][1], exports["classify"][1]
+    for option, value, said in [
+            ("--temperature", "nan", "--temperature must be a number from 0 to 5."),
+            ("--temperature", "-1", "--temperature must be a number from 0 to 5."),
+            ("--top-k", "-3", "--top-k must be a whole number from 0 to 200,000.")]:
+        done = predict_without_torch("predict", str(text_dir), "ROMEO:", option, value)
+        assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
+    texts = tmp_path / "dates.csv"
+    texts.write_text("month,passengers\n1949-01,112\n1949-02,118\n", encoding="utf-8")
+    done = predict_without_torch("predict", str(classify_dir), str(texts))
+    trained = json.loads((classify_dir / "export.json").read_text(encoding="utf-8"))[
+        "settings"]["text_col"]
+    assert done.returncode == 0 and f"The file has no column '{trained}' (the one the model " \
+        f"learnt from), so the texts were read from 'month'" in done.stderr, done.stderr
+
+
 def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_path):
     _, classify_dir, _, _ = exports["classify"]
     damaged = tmp_path / "damaged"

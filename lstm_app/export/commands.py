@@ -6,6 +6,7 @@ everywhere."""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pandas as pd
 
 from ..argparse_words import Parser, argparse_in_language
 from ..i18n import N_, tr
-from ..quoting import error_sentence, printable, spreadsheet_csv
+from ..quoting import error_sentence, printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, forecast, forecast_panel, generate, panel_for,
                       series_for, texts_of)
@@ -68,12 +69,19 @@ def run_predict_command(args: argparse.Namespace) -> int:
         if not 1 <= args.length <= 100_000:
             raise ValueError(tr("{option} must be between 1 and 100,000 tokens.",
                                 option="--length"))
+        _check_sampling(args.temperature, args.top_k)
         prompt = read_text(Path(args.input[1:]))[0] if args.input.startswith("@") else args.input
         _write(args.out, generate(model, prompt, args.length, args.temperature, args.top_k,
                                   args.seed), N_("Text written to {path}"))
     else:
-        texts, column = texts_of(args.input, args.text_col,
-                                 model.manifest["settings"].get("text_col"))
+        trained_col = model.manifest["settings"].get("text_col")
+        texts, column = texts_of(args.input, args.text_col, trained_col)
+        if args.text_col is None and trained_col and column != trained_col:
+            print(tr("note: {notice}", notice=tr(
+                "The file has no column {trained} (the one the model learnt from), so the texts "
+                "were read from {column}, the column of longest cells; give {option} to choose "
+                "another.", trained=quoted(trained_col), column=quoted(column),
+                option="--text-col")), file=sys.stderr)
         probs = classify(model, texts)
         classes = model.manifest["classes"]
         table = pd.DataFrame({column if column != "label" else "text": texts,
@@ -82,6 +90,23 @@ def run_predict_command(args: argparse.Namespace) -> int:
             table[f"p({name})"] = probs[:, i].round(6)
         _write(args.out, spreadsheet_csv(table), N_("Labels written to {path}"))
     return 0
+
+
+# The text task's bounds for sampling (text/settings.py, which this command may not import:
+# it runs without PyTorch); a test pins them to that table.
+TEMPERATURE_RANGE, TOP_K_RANGE = (0.0, 5.0), (0, 200_000)
+
+
+def _check_sampling(temperature: float, top_k: int) -> None:
+    """Refuse a temperature or top-k the Text page and the ``text`` command refuse too."""
+    low, high = TEMPERATURE_RANGE
+    if not (math.isfinite(temperature) and low <= temperature <= high):
+        raise ValueError(tr("{setting} must be a number from {low} to {high}.",
+                            setting="--temperature", low=f"{low:g}", high=f"{high:g}"))
+    low, high = TOP_K_RANGE
+    if not low <= top_k <= high:
+        raise ValueError(tr("{setting} must be a whole number from {low} to {high}.",
+                            setting="--top-k", low=f"{low:,}", high=f"{high:,}"))
 
 
 def _write(out: Path | None, text: str, written: str) -> None:
