@@ -9,6 +9,7 @@ import csv
 import errno
 import re
 import unicodedata
+from pathlib import Path
 from collections.abc import Iterable
 
 import pandas as pd
@@ -83,7 +84,14 @@ def error_sentence(error: ValueError | OSError) -> str:
     """What the command line says of bad input, in the reader's language: the refusal's own
     sentence (already in it), or for a file that cannot be read, which file and why."""
     if isinstance(error, FileNotFoundError):
+        folder = Path(error.filename).parent if error.filename else None
+        if folder is not None and str(folder) not in ("", ".") and not folder.exists():
+            return tr("There is no folder {path}; create it or give another path.",
+                      path=f"'{printable(folder)}'")
         return tr("There is no file at {path}; check the path.",
+                  path=f"'{printable(error.filename)}'")
+    if isinstance(error, FileExistsError) and error.filename:
+        return tr("{path} is already there and is not a folder; give the name of a new folder.",
                   path=f"'{printable(error.filename)}'")
     if isinstance(error, IsADirectoryError) and error.filename:
         return tr("{path} is a folder; give the path of a file in it.",

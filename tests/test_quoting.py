@@ -20,3 +20,34 @@ def test_a_list_names_the_first_few_and_counts_the_rest():
     assert listed(["a", "b"]) == "'a', 'b'"
     assert listed([f"c{i}" for i in range(10_000)]) == "'c0', 'c1', 'c2', 'c3', 'c4' and 9,995 more"
     assert listed(["a\nb", "v" * 500], each=10) == "'a b', 'vvvvvvvvv…'"
+
+
+def test_a_missing_folder_and_a_file_in_a_folders_place_are_said_as_such(tmp_path):
+    from lstm_app.quoting import error_sentence
+
+    there = tmp_path / "x.zip"
+    there.write_bytes(b"")
+    missing = tmp_path / "nodir" / "x.zip"
+    assert error_sentence(FileNotFoundError(2, "No such file or directory", str(missing))) == \
+        f"There is no folder '{missing.parent}'; create it or give another path."
+    assert error_sentence(FileNotFoundError(2, "No such file or directory", str(tmp_path / "y"))) \
+        == f"There is no file at '{tmp_path / 'y'}'; check the path."
+    try:
+        there.mkdir()
+    except FileExistsError as error:
+        said = error_sentence(error)
+    assert said == f"'{there}' is already there and is not a folder; give the name of a new folder."
+
+
+def test_a_text_too_short_even_for_one_stream_asks_only_for_a_longer_text():
+    import pytest
+
+    from lstm_app.text.spans import check_sizes
+
+    with pytest.raises(ValueError) as error:
+        check_sizes(6, 1, 1)
+    assert str(error.value) == ("The text has 6 training and 1 validation tokens, too few to "
+                                "train on; use a longer text (at least 2 training and 2 "
+                                "validation tokens).")
+    with pytest.raises(ValueError, match="or a smaller batch size"):
+        check_sizes(6, 2, 4)

@@ -47,6 +47,11 @@ def check_sizes(train_tokens: int, val_tokens: int, batch_size: int) -> None:
     """A ValueError in plain words if the spans are too short to train ``batch_size`` streams."""
     # Each stream needs two tokens at least (one input, one target); tiny texts like the
     # classic one-sentence demo still train, with short chunks.
+    if (val_tokens < 2 or train_tokens < 2) and batch_size == 1:  # no smaller batch to offer
+        raise ValueError(tr(
+            "The text has {train:,} training and {val:,} validation tokens, too few to train "
+            "on; use a longer text (at least 2 training and 2 validation tokens).",
+            train=train_tokens, val=val_tokens))
     if val_tokens < 2 or train_tokens < 2 * batch_size:
         raise ValueError(tr(
             "The text has {train:,} training and {val:,} validation tokens, too few for a "
