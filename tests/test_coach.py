@@ -168,3 +168,38 @@ def test_a_statistical_model_that_beat_the_lstm_is_named_with_one_change():
     assert advice.changes == {"lookback": 24}  # it could not see a whole season repeat
     assert not [d for d in diagnose([], settings, beats_simple_rules=True, season=12)
                 if d.kind == "no_better"]
+
+
+def coach_advising_beyond_the_bounds():
+    """A page showing only the coach's cards: twice the epochs past the page's highest, a time
+    budget already at the value advised, and a learning rate between the slider's stops."""
+    import streamlit as st
+
+    from lstm_app.tasks import TEXT
+    from lstm_app.training.coach import Diagnosis
+    from lstm_app.ui.coach_view import _show
+    from lstm_app.ui.keys import TEXT as KEYS
+
+    st.session_state.setdefault(KEYS.setting("minutes"), 4.0)
+    _show([Diagnosis("underfitting", "More", "Go on.", {"epochs": 12_000},
+                     "epochs 6000 → 12000"),
+           Diagnosis("underfitting", "Time", "Go on.", {"minutes": 4.0},
+                     "time budget 2 → 4 minutes"),
+           Diagnosis("diverging", "Blow-up", "Slower.", {"lr": 0.0011},
+                     "learning rate 0.0033 → 0.0011")], TEXT, KEYS)
+
+
+def test_the_coachs_buttons_say_the_value_the_setting_will_hold():
+    from streamlit.testing.v1 import AppTest
+
+    from lstm_app.ui.keys import TEXT as KEYS
+
+    at = AppTest.from_function(coach_advising_beyond_the_bounds)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.label for b in at.button if b.label.startswith("Apply: ")]
+    assert labels[0] == "Apply: epochs 6000 → 10000"  # the page's highest
+    assert not any("time budget" in label for label in labels)  # already 4: nothing to apply
+    assert labels[1].startswith("Apply: learning rate 0.0033 → ") and "0.0011" not in labels[1]
+    at.button[0].click().run()
+    assert at.session_state[KEYS.setting("epochs")] == 10_000

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import sentences, tr
-from ..training.coach import Diagnosis
+from ..training.coach import Diagnosis, more_training
 from .scores import NEAR, ClassScores
 
 UNBALANCED = 3.0
@@ -56,18 +56,13 @@ def no_better_than_guess(lstm: ClassScores, majority: ClassScores, settings: dic
     said = tr("On the test texts the classifier did no better than always answering the most "
               "common class (macro-F1 {macro_f1:.3f} against {majority_f1:.3f}).",
               macro_f1=lstm.macro_f1, majority_f1=majority.macro_f1)
-    minutes, epochs = settings.get("minutes") or 0, settings["epochs"]
-    if stop_reason == "time_budget" and minutes:
-        more = minutes * 2
-        return [Diagnosis("no_better", title, sentences(said, tr(
-            "Its time budget ended training before it had learnt to: give it more time.")),
-            {"minutes": more}, tr("time budget {old:g} → {new:g} minutes", old=minutes,
-                                  new=more))]
-    if stop_reason == "completed":
-        return [Diagnosis("no_better", title, sentences(said, tr(
-            "Training ended after its {epochs} epochs: more epochs let it go on (early stopping "
-            "ends it when it stops improving).", epochs=epochs)),
-            {"epochs": epochs * 2}, tr("epochs {old} → {new}", old=epochs, new=epochs * 2))]
+    if stop_reason in ("completed", "time_budget"):
+        change, label = more_training(settings, stop_reason)
+        why = (tr("Its time budget ended training before it had learnt to: give it more time.")
+               if "minutes" in change else
+               tr("Training ended after its {epochs} epochs: more epochs let it go on (early "
+                  "stopping ends it when it stops improving).", epochs=settings["epochs"]))
+        return [Diagnosis("no_better", title, sentences(said, why), change, label)]
     if not settings.get("class_weights"):
         return [Diagnosis("no_better", title, sentences(said, tr(
             "Weighing rare classes up makes answering only the common class cost more in the "

@@ -162,21 +162,30 @@ def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
     falling = lambda losses: losses[-1] < losses[-1 - recent] * (1 - STILL_FALLING)
     if not (falling(val) and falling(train)):
         return []
-    minutes = settings.get("minutes") or 0
-    if stop_reason == "time_budget" and minutes:
-        more = _round(minutes * 2)
+    change, label = more_training(settings, stop_reason)
+    if "minutes" in change:
         return [Diagnosis(
             "underfitting", tr("It was still learning when its time ran out"),
             tr("Both losses were still falling when the time budget ended training: the network "
                "has not learnt all it can yet. More time lets it go on (early stopping ends it "
-               "when it stops improving)."),
-            {"minutes": more}, tr("time budget {old:g} → {new:g} minutes", old=minutes, new=more))]
-    epochs = settings["epochs"]
+               "when it stops improving)."), change, label)]
     return [Diagnosis(
         "underfitting", tr("It was still learning when training ended"),
         tr("Both losses were still falling at the last epoch: the network has not learnt all it "
            "can yet. More epochs let it go on (early stopping ends it when it stops improving)."),
-        {"epochs": epochs * 2}, tr("epochs {old} → {new}", old=epochs, new=epochs * 2))]
+        change, label)]
+
+
+def more_training(settings: dict, stop_reason: str) -> tuple[dict, str]:
+    """The change that lets training go on, and its button label: twice the time budget where
+    the budget ended it, else twice the epochs (``settings`` holds epochs and minutes)."""
+    minutes = settings.get("minutes") or 0
+    if stop_reason == "time_budget" and minutes:
+        more = _round(minutes * 2)
+        return {"minutes": more}, tr("time budget {old:g} → {new:g} minutes", old=minutes,
+                                     new=more)
+    epochs = settings["epochs"]
+    return {"epochs": epochs * 2}, tr("epochs {old} → {new}", old=epochs, new=epochs * 2)
 
 
 def _plateau(history, settings) -> list[Diagnosis]:

@@ -121,10 +121,10 @@ def _show(found: list[Diagnosis], task: Task, keys: TaskKeys) -> None:
                            explanation=plain(d.explanation)))  # may name a user's class
             changes = {k: _allowed(task, k, v) for k, v in d.changes.items()
                        if task.settings[k].on_page}
-            label = d.change_label
-            if "lr" in changes and changes["lr"] != d.changes["lr"]:  # snapped to the slider
-                label = f"{label.rsplit('→', 1)[0]}→ {changes['lr']:g}"
+            changes = {k: v for k, v in changes.items()
+                       if st.session_state.get(keys.setting(k)) != v}  # already at a bound
             if changes:
+                label = _relabelled(d.change_label, d.changes, changes)
                 a, b = st.columns([3, 2])
                 a.button(tr("Apply: {change}", change=label), key=keys.coach(i),
                          on_click=_apply, args=(changes, keys), width="stretch",
@@ -132,6 +132,18 @@ def _show(found: list[Diagnosis], task: Task, keys: TaskKeys) -> None:
                 b.button(tr("Apply and train"), key=keys.coach(i) + "_train", on_click=_apply,
                          args=(changes, keys, True), type="primary", width="stretch",
                          help=tr("Changes the settings above and trains with them at once."))
+
+
+def _relabelled(label: str, advised: dict, allowed: dict) -> str:
+    """The button's label with the value the widget will hold where it differs from the
+    advice (a learning rate snapped to the slider, epochs or minutes held to their bounds)."""
+    for name, value in allowed.items():
+        if value != advised[name] and "→" in label:
+            head, tail = label.rsplit("→", 1)
+            said = next((f for f in (f"{advised[name]:g}", str(advised[name])) if f in tail),
+                        tail.strip())
+            label = f"{head}→{tail.replace(said, f'{value:g}', 1)}"
+    return label
 
 
 def _allowed(task: Task, name: str, value):
