@@ -119,7 +119,8 @@ def test_a_page_without_any_run(apps, app_store, page):
 
 def test_a_run_trained_in_english_says_how_it_ended_in_chinese(apps, app_store):
     from lstm_app.i18n import speaking
-    from lstm_app.training.trainer import TrainResult, ending_message
+    from lstm_app.training.endings import ending_message
+    from lstm_app.training.trainer import TrainResult
     from tests.test_app_runs import stored_run
 
     run_id = stored_run(app_store, "mine")

@@ -798,7 +798,8 @@ def test_how_training_ended_is_shown_in_the_readers_language_whatever_it_was_tra
         tmp_path):
     from lstm_app.i18n import speaking
     from lstm_app.runs.recording import run_message
-    from lstm_app.training.trainer import TrainResult, ending_message
+    from lstm_app.training.endings import ending_message
+    from lstm_app.training.trainer import TrainResult
 
     store = RunStore(tmp_path / "home")
     ended = TrainResult(best_epoch=2, best_val_loss=1.584, stop_reason="early_stopping")

@@ -26,8 +26,8 @@ from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
 from ..training.process import WorkerKilled, killed_sentence
-from ..training.trainer import (STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult,
-                                ending_message)
+from ..training.endings import ending_message
+from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
 from ..export.manifest import FILES as ONNX_FILES
 from .store import RunStore
 
@@ -318,7 +318,7 @@ def _damaged(run_id: str) -> ValueError:
 
 def run_message(run) -> str:
     """The run's message in the reader's language where it is the sentence training ended with
-    (``trainer.ending_message``), which is stored in the language the run was trained in; any
+    (``training.endings.ending_message``), which is stored in the language the run was trained in; any
     other message (a crash, a blow-up) as it was stored."""
     ended = TrainResult(best_epoch=run.best_epoch or 0, best_val_loss=(
         run.best_val_loss if run.best_val_loss is not None else float("inf")))

@@ -33,6 +33,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
+from .endings import blown_up_message, diverged_message, ending_message
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 STOP_REASONS = ("completed", "early_stopping", "stopped", "diverged", "time_budget")
@@ -310,10 +311,7 @@ class Trainer:
         val = float(val)
         if not math.isfinite(val):
             result.stop_reason = "diverged"
-            result.message = tr("Training stopped at epoch {epoch}: the validation loss "
-                                "became {value}, so the model's outputs blew up; try a "
-                                "smaller learning rate or fewer hidden units.",
-                                epoch=epoch, value=val)
+            result.message = blown_up_message(epoch, val)
         return val, scores
 
     def _finished(self, result: TrainResult, best_state: dict | None,
@@ -350,7 +348,7 @@ class Trainer:
             loss_value = loss.item()
             if not math.isfinite(loss_value):  # checked before the step: keep the weights finite
                 result.stop_reason = "diverged"
-                result.message = self._diverged(epoch, loss_value)
+                result.message = diverged_message(epoch, loss_value, self._lr())
                 break
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -369,16 +367,6 @@ class Trainer:
                 break
         return loss_sum, seen, step
 
-    def _diverged(self, epoch: int, loss_value: float) -> str:
-        """Why training stopped when the training loss became NaN or infinite."""
-        if math.isnan(loss_value):
-            return tr("Training stopped at epoch {epoch}: the loss became NaN (not a number), "
-                      "which usually means the learning rate ({lr:g}) is too high; try a "
-                      "value 10 times smaller.", epoch=epoch, lr=self._lr())
-        return tr("Training stopped at epoch {epoch}: the loss became infinite, which "
-                  "usually means the learning rate ({lr:g}) is too high; try a value 10 "
-                  "times smaller.", epoch=epoch, lr=self._lr())
-
     def _lr(self) -> float:
         return float(self.optimizer.param_groups[0]["lr"])
 
@@ -393,41 +381,3 @@ class Trainer:
             val_loss=val, best_val_loss=best, lr=self._lr(), elapsed=now - started,
             samples_per_sec=seen / max(now - epoch_started, 1e-9),
             max_seconds=self.config.max_seconds, record=record, start_epoch=start_epoch))
-
-
-def ending_message(result: TrainResult, keep_best: bool = True) -> str:
-    """How training ended, in one sentence: why it stopped, its best validation loss and epoch,
-    and which weights are kept (a saved run shows it again in the reader's language)."""
-    if result.best_epoch == 0:
-        return tr("Training stopped before the first epoch finished, so the model is "
-                  "untrained.")
-    values = dict(loss=f"{result.best_val_loss:.4g}", epoch=result.best_epoch)
-    if keep_best:
-        return {
-            "completed": tr("Training ran all its epochs; the best validation loss ({loss}) "
-                            "was at epoch {epoch}, and those weights are kept.", **values),
-            "early_stopping": tr("Training stopped early because the validation loss "
-                                 "stopped improving; the best validation loss ({loss}) was "
-                                 "at epoch {epoch}, and those weights are kept.", **values),
-            "stopped": tr("Training was stopped by the user; the best validation loss "
-                          "({loss}) was at epoch {epoch}, and those weights are kept.",
-                          **values),
-            "time_budget": tr("Training used up its time budget; the best validation loss "
-                              "({loss}) was at epoch {epoch}, and those weights are kept.",
-                              **values),
-        }.get(result.stop_reason) or tr("The best validation loss ({loss}) was at epoch "
-                                        "{epoch}, and those weights are kept.", **values)
-    return {
-        "completed": tr("Training ran all its epochs; the best validation loss ({loss}) was "
-                        "at epoch {epoch}, and the last epoch's weights are kept.", **values),
-        "early_stopping": tr("Training stopped early because the validation loss stopped "
-                             "improving; the best validation loss ({loss}) was at epoch "
-                             "{epoch}, and the last epoch's weights are kept.", **values),
-        "stopped": tr("Training was stopped by the user; the best validation loss ({loss}) "
-                      "was at epoch {epoch}, and the last epoch's weights are kept.",
-                      **values),
-        "time_budget": tr("Training used up its time budget; the best validation loss "
-                          "({loss}) was at epoch {epoch}, and the last epoch's weights are "
-                          "kept.", **values),
-    }.get(result.stop_reason) or tr("The best validation loss ({loss}) was at epoch {epoch}, "
-                                    "and the last epoch's weights are kept.", **values)
