@@ -221,12 +221,14 @@ def test_forecast_chart_default_tail_is_capped_by_the_history(frame, future):
 
 
 def test_metrics_table_labels_rounding_and_missing_mape():
+    from lstm_app.series.score_table import metrics_table
+
     row = lambda scale, mape: Scores(mae=1.234567 * scale, rmse=2.0 * scale, mape=mape,
                                      smape=5.0, mase=0.98765)
-    table = charts.metrics_table(row(1, None), {"naive": row(10, 12.3456789),
+    table = metrics_table(row(1, None), {"naive": row(10, 12.3456789),
                                                 "seasonal_naive": row(100, 1.0),
                                                 "drift": row(1000, 0.0)})
-    without_season = charts.metrics_table(row(1, None), {"naive": row(10, 12.3456789),
+    without_season = metrics_table(row(1, None), {"naive": row(10, 12.3456789),
                                                          "drift": row(1000, 0.0)})
     assert list(without_season.index) == ["LSTM", "Naive (last value)", "Drift"]
     assert list(table.index) == ["LSTM", "Naive (last value)", "Seasonal naive", "Drift"]

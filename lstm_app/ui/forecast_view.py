@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from ..i18n import N_, sentences, tr
-from ..charts import backtest_chart, forecast_chart, loss_chart, metrics_table, validation_chart
+from ..charts import backtest_chart, forecast_chart, loss_chart, validation_chart
+from ..series.score_table import metrics_table
 from ..filenames import download_name
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
 from ..series.frequency import time_labels
