@@ -6,6 +6,7 @@ classify/labelled.py)."""
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -150,14 +151,19 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
         raise ValueError(tr(UNREADABLE, reason=reason)) from None
     if len(table) > max_rows:
         raise ValueError(tr(TOO_MANY_ROWS, rows=len(table), limit=max_rows))
-    table.columns = _unique(_shortened([str(c).strip().lstrip("\ufeff") for c in table.columns],
-                                       notices), notices)
+    header_names = list(table.columns)
+    blank = [bool(re.fullmatch(r"Unnamed: \d+", str(c))) for c in header_names]  # pandas' name
     cells = column_after_column(table).str.strip()
     table = pd.DataFrame(cells.mask(cells == "").to_numpy(dtype=object).reshape(
         table.shape[1], table.shape[0]).T, columns=table.columns, dtype=str)
-    # Trailing separators give empty "Unnamed" columns; blank lines of separators give empty rows.
-    empty_extra = [c for c in table.columns if c.startswith("Unnamed:") and table[c].isna().all()]
-    table = table.drop(columns=empty_extra).dropna(how="all").reset_index(drop=True)
+    # Trailing separators give empty columns without a name; blank lines of separators give
+    # empty rows.
+    kept = [not (b and table[c].isna().all()) for c, b in zip(table.columns, blank)]
+    table = table.loc[:, kept].dropna(how="all").reset_index(drop=True)
+    names = [f"column {i + 1}" if b else str(c).strip().lstrip("\ufeff")
+             for i, (c, b, k) in enumerate(zip(header_names, blank, kept)) if k]
+    _say_named([i + 1 for i, (b, k) in enumerate(zip(blank, kept)) if b and k], notices)
+    table.columns = _unique(_shortened(names, notices), notices)
     if table.empty:
         raise ValueError(tr(NO_ROWS))
     return table
@@ -169,10 +175,11 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     is a first line with one cell filled, a word, and its other cells empty; the header is the
     next line that holds something, every cell of it filled and none a number or a date; and
     it is a header, not a row of data, if a blank line stands between it and the title or the
-    line under it holds a number or a date. A header with one blank name ("date,") followed by
-    rows of data is left as it is."""
+    line under it holds a number or a date; its cells after the first may be years ("Month,
+    2023, 2024"). A cell may hold the separator in quotes. A header with one blank name
+    ("date,") followed by rows of data is left as it is."""
     lines = [line.rstrip("\r") for line in text.split("\n", TITLE_LINES + 2)[:TITLE_LINES + 2]]
-    cells = lambda line: [c.strip().strip('"').strip() for c in line.split(sep)]
+    cells = lambda line: [c.strip() for c in next(csv.reader([line], delimiter=sep), [])]
     first = cells(lines[0])
     filled = [c for c in first if c]
     if len(first) < 2 or len(filled) != 1 or _is_data(filled[0]):
@@ -181,8 +188,9 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     if len(below) < 2 or below[0] > TITLE_LINES:
         return text
     header, under = cells(lines[below[0]]), cells(lines[below[1]])
-    if len(header) < 2 or not all(header) or any(_is_data(c) for c in header):
-        return text
+    if (len(header) < 2 or not all(header) or _is_data(header[0])
+            or any(_is_data(c) and not YEAR.fullmatch(c) for c in header)):
+        return text  # (a header may name years: "Month;2023;2024")
     if below[0] == 1 and not any(_is_data(c) for c in under):
         return text  # two lines of words: the first line is a header, the second data
     notices.append(trn("The first line ({title}) is a title above the table, so the table was "
@@ -193,6 +201,7 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     return text.split("\n", below[0])[below[0]]
 
 
+YEAR = re.compile(r"1[89]\d\d|2[01]\d\d")
 MISSING_WORDS = {"na", "n/a", "nan", "null", "none", "-", "--", "?"}
 
 
@@ -210,6 +219,18 @@ def _is_data(cell: str) -> bool:
         except ValueError:
             pass
     return re.match(r"\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?\b", cell) is not None
+
+
+def _say_named(numbers: list[int], notices: list[str]) -> None:
+    """Said in ``notices``: the columns (by place) the header row left without a name, which
+    are called "column N"."""
+    if numbers:
+        notices.append(trn("Column {numbers} has no name in the header row, so it is called "
+                           "{names}.",
+                           "Columns {numbers} have no name in the header row, so they are "
+                           "called {names}.", len(numbers),
+                           numbers=", ".join(map(str, numbers)),
+                           names=", ".join(quoted(f"column {n}") for n in numbers)))
 
 
 def _shortened(names: list[str], notices: list[str]) -> list[str]:

@@ -128,6 +128,13 @@ def test_a_label_column_of_one_class_is_named_and_guessed_as_the_labels():
     with pytest.raises(ValueError, match="No column looks like labels"):
         propose_columns(table)
     assert guess_columns(table) == ("b", "a")
+    # too many classes for the rows, beside a constant column: the labels are still the guess
+    table = pd.DataFrame({"review": [f"review {i}" for i in range(10)],
+                          "stars": ["1", "2", "3", "4", "5", "6", "1", "2", "3", "4"],
+                          "source": ["web"] * 10})
+    assert guess_columns(table) == ("review", "stars")
+    with pytest.raises(ValueError, match="No column looks like labels"):
+        propose_columns(table)
 
 
 def test_the_split_is_stratified_and_removes_repeated_texts_from_the_later_part():

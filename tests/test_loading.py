@@ -480,14 +480,13 @@ def test_a_title_above_the_header_is_skipped_and_said():
 
 
 @pytest.mark.parametrize("raw,columns", [
-    (b"date,\n2020-01-01,5\n2020-01-02,6\n", ["date", "Unnamed: 1"]),
+    (b"date,\n2020-01-01,5\n2020-01-02,6\n", ["date", "column 2"]),
     # pandas' Series.to_csv(): a blank index name, then small numbers it writes with exponents
-    (b",0\n2024-01-01,1.5e-05\n2024-01-02,2.5e-05\n", ["Unnamed: 0", "0"]),
-    (b"date,\n2024-01-01,$1.00\n2024-01-02,$2.00\n", ["date", "Unnamed: 1"]),
-    (b"date,\n2024-01-01,NA\n2024-01-02,.5\n", ["date", "Unnamed: 1"]),
-    (b"text,\ngreat film 0,neg\ngreat film 1,pos\n", ["text", "Unnamed: 1"]),
-    (b"Sales 2024;;\nMonth;2023;2024\n2024-01;1;2\n", ["Sales 2024", "Unnamed: 1",
-                                                      "Unnamed: 2"]),
+    (b",0\n2024-01-01,1.5e-05\n2024-01-02,2.5e-05\n", ["column 1", "0"]),
+    (b"date,\n2024-01-01,$1.00\n2024-01-02,$2.00\n", ["date", "column 2"]),
+    (b"date,\n2024-01-01,NA\n2024-01-02,.5\n", ["date", "column 2"]),
+    (b"text,\ngreat film 0,neg\ngreat film 1,pos\n", ["text", "column 2"]),
+    (b"Sales;;\n2023;5;6\n2024;7;8\n", ["Sales", "column 2", "column 3"]),  # years as data
 ])
 def test_a_header_with_one_blank_name_is_not_taken_for_a_title(raw, columns):
     from lstm_app.csv_table import read_csv_table
@@ -495,6 +494,38 @@ def test_a_header_with_one_blank_name_is_not_taken_for_a_title(raw, columns):
     notices = []
     table, _ = read_csv_table(raw, None, notices)
     assert list(table.columns) == columns and not any("title" in n for n in notices)
+    assert any("no name in the header row" in n for n in notices)
+
+
+@pytest.mark.parametrize("raw,columns", [
+    (b"Sales 2024;;\nMonth;2023;2024\n2024-01;1;2\n", ["Month", "2023", "2024"]),
+    (b'"Report; March";;\n\ndate;sales;note\n2024-01-01;3;x\n', ["date", "sales", "note"]),
+    (b'"Bericht, M\xc3\xa4rz",,\n\n"Datum","Umsatz, \xe2\x82\xac","Notiz"\n01.03.2024,"3,5",\n',
+     ["Datum", "Umsatz, \u20ac", "Notiz"]),
+])
+def test_a_title_with_the_separator_in_quotes_or_over_a_header_of_years_is_skipped(raw,
+                                                                                    columns):
+    from lstm_app.csv_table import read_csv_table
+
+    notices = []
+    table, _ = read_csv_table(raw, None, notices)
+    assert list(table.columns) == columns
+    assert any("a title above the table" in n for n in notices)
+
+
+def test_a_column_without_a_name_is_called_by_its_place_and_empty_ones_are_dropped():
+    from lstm_app.csv_table import read_csv_table
+
+    notices = []
+    table, _ = read_csv_table(b"date,,sales,,\n2024-01-01,,3,x,\n2024-01-02,,4,y,\n", None,
+                              notices)
+    assert list(table.columns) == ["date", "sales", "column 4"]  # by its place in the file
+    assert notices == ["Column 4 has no name in the header row, so it is called 'column 4'."]
+    notices = []
+    table, _ = read_csv_table(b",,sales\na,b,3\n", None, notices)
+    assert list(table.columns) == ["column 1", "column 2", "sales"]
+    assert notices == ["Columns 1, 2 have no name in the header row, so they are called "
+                       "'column 1', 'column 2'."]
 
 
 def test_a_title_is_counted_from_the_files_own_first_line():

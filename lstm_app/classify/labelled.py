@@ -69,13 +69,15 @@ def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
 def guess_columns(table: pd.DataFrame) -> tuple[str, str]:
     """(text column, label column) of a table of two columns or more, whether or not the label
     column holds usable classes: the label the column of fewest distinct values (the ones with
-    at least two and at most half the rows first), the text the wordiest of the others."""
+    at least two and at most half the rows first; then those that repeat a value, of two values
+    or more before a constant one), the text the wordiest of the others."""
     rows = max(len(table), 1)
     length = {c: table[c].dropna().str.len().mean() for c in table.columns}
     length = {c: v if np.isfinite(v) else 0.0 for c, v in length.items()}
     distinct = {c: _label_words(table[c]).nunique(dropna=True) for c in table.columns}
     usable = {c: 2 <= distinct[c] <= min(MAX_CLASSES, max(2, rows // 2)) for c in table.columns}
-    label = min(table.columns, key=lambda c: (not usable[c], distinct[c] == 0, distinct[c],
+    label = min(table.columns, key=lambda c: (not usable[c], distinct[c] >= rows,
+                                              distinct[c] < 2, distinct[c] == 0, distinct[c],
                                               length[c]))
     wordy = {c: pd.to_numeric(table[c], errors="coerce").isna().mean() >= 0.5
              for c in table.columns}  # an id or an amount is no text, however long
