@@ -119,11 +119,12 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> 
 
 
 def _x_title(index) -> str:
-    """The time axis label: the time column's name (or "date") for dates, otherwise "step"."""
+    """The time axis label: the time column's name (or "date") for dates, otherwise "step" (in
+    the reader's language: the loaders name a row-order index "step")."""
     index = pd.Index(index)
     if isinstance(index, pd.DatetimeIndex):
         return str(index.name or tr("date"))
-    return str(index.name or tr("step"))
+    return tr("step") if index.name in (None, "step") else str(index.name)
 
 
 def _line(x, y, name: str, color: str, width: float = 2, dash: str | None = None,

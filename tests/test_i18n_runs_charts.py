@@ -45,7 +45,7 @@ def every_chart() -> list:
         "forecast": [108.5, 109.5, 109.2, 110.4], "lower_80": [107.5, 108.5, 108.2, 109.4],
         "upper_80": [109.5, 110.5, 110.2, 111.4], "lower_95": [106.5, 107.5, 107.2, 108.4],
         "upper_95": [110.5, 111.5, 111.2, 112.4], "seasonal_naive": [106.0, 106.5, 106.5, 107]})
-    steps = pd.Series(np.arange(20.0), index=pd.RangeIndex(20))
+    steps = pd.Series(np.arange(20.0), index=pd.RangeIndex(20, name="step"))  # row order
     history = frame["passengers"]
     return [
         charts.series_chart(frame, "passengers", ["price"],

@@ -198,6 +198,32 @@ def test_quarters():
     assert data.freq == "QS-JAN" and dates(data)[-1] == "2021-01-01"
 
 
+@pytest.mark.parametrize("cells,freq,last", [
+    (["2023年1月5日", "2023年1月6日", "2023年1月7日", "2023年1月8日"], "D", "2023-01-08"),
+    (["2023年01月05日", "2023年01月12日", "2023年01月19日", "2023年01月26日"], "W-THU",
+     "2023-01-26"),
+    (["2023年1月5日星期四", "2023年1月6日星期五", "2023年1月7日星期六", "2023年1月8日星期日"], "D",
+     "2023-01-08"),
+    (["2023年1月", "2023年2月", "2023年3月", "2023年4月"], "MS", "2023-04-01"),
+    (["2022年第4季度", "2023年第1季度", "2023年二季度", "2023年三季度"], "QS-JAN", "2023-07-01"),
+    (["2023年1月5日 08:00", "2023年1月5日 09:00", "2023年1月5日 10:00", "2023年1月5日 11:00"],
+     "h", "2023-01-05 11:00:00"),
+])
+def test_dates_written_the_chinese_way_are_read(cells, freq, last):
+    text = "日期,销量\n" + "".join(f"{cell},{i + 1}\n" for i, cell in enumerate(cells))
+    data = load_series(text.encode("gb18030"))
+    assert data.time_col == "日期" and data.freq == freq
+    assert str(data.frame.index[-1]) in (last, f"{last} 00:00:00")
+
+
+def test_a_many_series_file_with_chinese_dates_is_said_to_hold_many_series():
+    rows = [f"{shop},2015年1月{d}日,{d + 10 * s}" for s, shop in enumerate(("W1", "W2"))
+            for d in range(1, 29)]
+    data = load_series(("店铺,日期,销量\n" + "\n".join(rows)).encode())
+    assert data.time_col == "日期" and data.freq == "D"
+    assert data.notices[0].startswith("This file holds 2 series, one per '店铺'")
+
+
 def test_named_time_column_is_preferred_over_an_earlier_date_column():
     text = "created,Order Date,sales\n2019-05-05,2020-01-01,1\n2019-05-05,2020-01-02,2\n2019-05-06,2020-01-03,3\n"
     assert load_series(text.encode()).time_col == "Order Date"

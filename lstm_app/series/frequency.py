@@ -55,7 +55,8 @@ def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices
     """Timestamps for a column of text (NaT where unreadable), or None if it is not a date column.
 
     Reads ISO dates and datetimes, 31/12/2020-style dates (day-first when any first part > 12),
-    month names ("Jan 2020"), quarters ("2020Q1"), 8-digit 20201231 and year-only columns
+    month names ("Jan 2020"), quarters ("2020Q1"), Chinese dates ("2023年1月5日", "2023年1月",
+    "2023年第1季度"), 8-digit 20201231 and year-only columns
     (named like time, or the first column with increasing years). `min_share` of the cells
     present must parse; ambiguous or converted dates add a sentence to `notices`.
     """
@@ -73,6 +74,8 @@ def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices
     if sample.str.fullmatch(_PLAIN_NUMBER).mean() > 0.5 and not sample.str.fullmatch(r"\d{8}").all():
         return None  # numbers are values, not dates (ISO parsing would read "2020" or "7" as dates)
     parsers = [_iso_dates, _numeric_dates, _quarter_dates]
+    if sample.str.contains("年", regex=False).mean() > 0.5:
+        parsers.append(_chinese_dates)
     if sample.str.contains(r"[A-Za-z]{3}", regex=True).mean() > 0.5:
         parsers += [lambda s, _notices, fmt=fmt: pd.to_datetime(s, format=fmt, errors="coerce")
                     for fmt in MONTH_NAME_FORMATS]
@@ -115,6 +118,24 @@ def _numeric_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
     text = (year.astype("Int64").astype(str) + "-" + month.astype("Int64").astype(str).str.zfill(2) + "-"
             + day.astype("Int64").astype(str).str.zfill(2) + parts[3].fillna(""))
     return _iso_dates(text, notices)
+
+
+CHINESE_NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def _chinese_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
+    """Dates written the Chinese (and Japanese) way: "2023年1月5日" (日 or 号, a weekday and a
+    time after it or not), "2023年1月", "2023年第1季度" / "2023年一季度" (the quarter's first day)."""
+    day = cells.str.extract(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?"
+                            r"\s*(?:(?:星期|周)[一二三四五六日天])?\s*(.*)$")
+    quarter = cells.str.extract(r"^\s*(\d{4})\s*年\s*第?\s*([1-4一二三四])\s*季度?\s*$")
+    month_of_quarter = (pd.to_numeric(quarter[1].replace(CHINESE_NUMERALS), errors="coerce")
+                        * 3 - 2)
+    text = (day[0] + "-" + day[1].str.zfill(2) + "-" + day[2].fillna("1").str.zfill(2)
+            + day[3].fillna("").map(lambda rest: f" {rest}" if rest else ""))
+    text = text.fillna(quarter[0] + "-" + month_of_quarter.astype("Int64").astype(str)
+                       .str.zfill(2) + "-01")
+    return _iso_dates(text.str.strip(), notices)
 
 
 def _quarter_dates(cells: pd.Series, notices: list[str]) -> pd.Series:

@@ -48,6 +48,7 @@ DATES_TOO_SPREAD = N_("The dates in {column} run from {first} to {last}, far lon
 NO_ROW_ORDER_NOTICE = N_("No date column was found, so row order is used as the time axis.")
 
 TIME_WORDS = {"date", "time", "timestamp", "datetime", "month", "year", "period", "day", "week", "ds"}
+CHINESE_TIME_WORDS = ("日期", "时间", "時間", "月份", "年份", "年月", "日付")  # within a name
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,8 @@ def find_time_column(table: pd.DataFrame, time_col: str | None, notices: list[st
             raise ValueError(tr(NOT_DATES, column=quoted(time_col)))
         return time_col, times
     # Columns named like time come first, then the others that could hold dates, left to right.
-    named = [c for c in table.columns if TIME_WORDS & set(re.split(r"[^a-z]+", c.lower()))]
+    named = [c for c in table.columns if TIME_WORDS & set(re.split(r"[^a-z]+", c.lower()))
+             or any(word in c for word in CHINESE_TIME_WORDS)]
     others = [c for c, could in zip(table.columns, _could_be_dates(table)) if could and c not in named]
     for column in named + others:
         found: list[str] = []
