@@ -47,11 +47,13 @@ from .series.saving import FILES as SERIES_FILES
 from .series import statistical_saved
 from .series.saving import series_files, series_from_files
 from .series.settings import FORECAST_SETTINGS, ForecastConfig
+from .series.sizing import training_windows
 from .series.trained import FILES as FORECASTER_FILES
 from .series.trained import TrainedForecaster
 from .text.pipeline import TextResult, fit_text, score_text
 from .text.pipeline import to_report as text_report
 from .text.settings import TEXT_SETTINGS, TextConfig
+from .text.spans import check_sizes, summarize
 from .text.trained import FILES as LANGUAGE_MODEL_FILES
 from .text.trained import TrainedLanguageModel
 from .training.settings import Setting
@@ -76,6 +78,8 @@ class Task:
     data_names: tuple[str, ...]               # what data_files writes
     trained_names: tuple[str, ...]            # what trained.files() writes (weights aside)
     result_names: tuple[str, ...]             # what result_files writes
+    check: Callable = lambda data, config: None  # (data, resolved config) -> None, or the
+                                              #   ValueError training would end in at once
 
     @property
     def file_names(self) -> frozenset[str]:
@@ -156,6 +160,11 @@ def _classify_summary(result: ClassifyResult) -> dict:
             "verdict": result.verdict}
 
 
+def _text_fits(text: str, config: TextConfig) -> None:
+    summary = summarize(text, config.level, config.max_vocab, config.val_fraction)
+    check_sizes(summary.train_tokens, summary.val_tokens, config.batch_size)
+
+
 def _texts(data: LabelledTexts) -> int:
     return len(data.texts)
 
@@ -166,7 +175,8 @@ FORECAST = Task(
     result_files=_forecast_files, summary=_forecast_summary, data_files=series_files,
     data_from_files=series_from_files, data_size=lambda series: len(series.frame),
     data_names=SERIES_FILES, trained_names=FORECASTER_FILES,
-    result_names=("report.json", "forecast.csv", statistical_saved.FILE))
+    result_names=("report.json", "forecast.csv", statistical_saved.FILE),
+    check=training_windows)
 
 PANEL = Task(
     name="panel", config=ForecastConfig, settings=FORECAST_SETTINGS, trained=TrainedPanel,
@@ -175,7 +185,8 @@ PANEL = Task(
     summary=_panel_summary, data_files=panel_files, data_from_files=panel_from_files,
     data_size=lambda panel: int(panel.starts[-1]), data_names=PANEL_FILES,
     trained_names=PANEL_MODEL_FILES,
-    result_names=("report.json", "forecast.csv", statistical_saved.FILE))
+    result_names=("report.json", "forecast.csv", statistical_saved.FILE),
+    check=training_windows)
 
 TEXT = Task(
     name="text", config=TextConfig, settings=TEXT_SETTINGS, trained=TrainedLanguageModel,
@@ -184,7 +195,8 @@ TEXT = Task(
     report=text_report, result_files=_text_files,
     summary=_text_summary, data_files=lambda text: {"text.txt": text.encode("utf-8")},
     data_from_files=_text_from_files, data_size=len, data_names=("text.txt",),
-    trained_names=LANGUAGE_MODEL_FILES, result_names=("report.json", "samples.json"))
+    trained_names=LANGUAGE_MODEL_FILES, result_names=("report.json", "samples.json"),
+    check=_text_fits)
 
 CLASSIFY = Task(
     name="classify", config=ClassifyConfig, settings=CLASSIFY_SETTINGS,

@@ -449,7 +449,8 @@ def test_an_impossible_lookback_shows_a_plain_error(app):
     assert at.session_state["fc_job"].snapshot().state == "failed"
     errors = [shown(e.value) for e in at.error]
     assert errors == ["The column 'passengers' has 144 numeric values; with lookback 130 and "
-                      "horizon 12 at least 166 are needed."]
+                      "horizon 12 at least 166 are needed. Choose a horizon of at most 4 "
+                      "or a shorter lookback, or add more values."]
     assert not has_results(at)
 
 

@@ -116,3 +116,14 @@ def test_a_study_reads_in_chinese(apps, app_store):
     assert texts == [], "English left on the page:\n" + "\n".join(
         f"  {t[:160]!r}" for t in dict.fromkeys(texts))
     assert any("试验" in s.value for s in at.success)
+
+
+def test_settings_that_cannot_train_hold_the_start_back_and_say_why(apps, app_store):
+    at = apps(FORECAST)
+    at.session_state["fc_lookback"] = 130  # 144 months cannot hold 130 and three horizons
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.button(key="fc_tune_start").disabled
+    said = [w.value for w in at.warning if "numeric values" in w.value]
+    assert said and all("Choose a horizon of at most 4 or a shorter lookback" in w for w in said)
+    assert app_store.list() == []

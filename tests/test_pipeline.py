@@ -154,7 +154,8 @@ def test_too_short_series_is_refused_in_plain_words():
     with pytest.raises(ValueError) as error:
         run_forecast(monthly(seasonal(50)), ForecastConfig(statistical_seconds=0, lookback=24, horizon=12, **FAST))
     assert str(error.value) == ("The column 'y' has 50 numeric values; with lookback 24 and "
-                                "horizon 12 at least 60 are needed.")
+                                "horizon 12 at least 60 are needed. Choose a horizon of at most "
+                                "8 or a shorter lookback, or add more values.")
 
 
 def test_report_is_json_with_the_promised_keys():

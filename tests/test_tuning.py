@@ -54,6 +54,11 @@ def test_the_space_holds_the_starting_settings_even_outside_its_usual_ranges(ser
     assert space["cell"].choices == ("lstm", "gru", "peephole")
     assert space["dropout"].step is None  # 0.12 is off the 0.05 grid
     assert space["lookback"].low <= base.lookback <= space["lookback"].high <= 40
+    seasonal = task_named("forecast").resolve(series, ForecastConfig(lookback=48))
+    assert search_space("forecast", seasonal, 96, season=24)[0].low == 48  # two seasons
+    assert search_space("forecast", seasonal, 96, season=None)[0].low == 24
+    short = task_named("forecast").resolve(series, ForecastConfig(lookback=30))
+    assert search_space("forecast", short, 96, season=24)[0].low == 30  # the start's own
     classify = {d.name for d in search_space("classify", task_named("classify").config())}
     assert "bidirectional" in classify and "lookback" not in classify
 
@@ -179,6 +184,44 @@ def test_the_tune_command_prints_each_trial_the_best_settings_and_a_report(
     code = cli_main(["tune", "--study", "cli", "--trials", "1", "--quiet"])
     assert code == 0
     assert len(RunStore(tmp_path / "home").trials_of("cli")) == 4
+
+
+def test_the_tune_command_gives_a_command_that_trains_what_was_tuned(tmp_path, series_csv,
+                                                                      capsys, monkeypatch):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    data = tmp_path / "my sales.csv"
+    data.write_bytes(series_csv.read_bytes())
+    code = cli_main(["tune", str(data), "--trials", "3", "--minutes", "5", "--quiet",
+                     "--epochs", "4", "--hidden-size", "8", "--statistical-seconds", "0",
+                     "--patience", "0", "--no-calendar"])
+    out = capsys.readouterr().out
+    assert code == 0
+    [line] = [x for x in out.splitlines() if x.startswith("Train with them: ")]
+    command = line.removeprefix("Train with them: ")
+    assert command.startswith(f"python -m lstm_app forecast '{data}' ")
+    # the starting settings the trials kept (the tuned ones come from the best trial)
+    assert "--epochs 4 " in command and "--statistical-seconds 0 " in command
+    assert "--patience 0 " in command and "--no-calendar" in command
+    best = next(x for x in out.splitlines() if x.startswith("Best settings: "))
+    assert command.endswith(best.removeprefix("Best settings: "))
+    assert command.count("--hidden-size") == 1  # tuned: the best trial's, not the start's
+
+
+def test_settings_that_cannot_train_are_refused_before_any_trial(tmp_path, capsys,
+                                                                 monkeypatch):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text("date,value\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n")
+    assert cli_main(["tune", str(tiny), "--trials", "2", "--minutes", "1",
+                     "--study", "doomed"]) == 2
+    err = capsys.readouterr().err
+    assert "has 3 numeric values" in err and "add more values" in err
+    assert "Traceback" not in err
+    assert RunStore(tmp_path / "home").list() == []  # no trial ran, none was saved
+    # and the name is free again: the study made for it was taken out
+    series = load_series(tiny)
+    with pytest.raises(ValueError, match="has 3 numeric values"):
+        _tune(tmp_path / "home", series, trials=1, study_name="doomed")
 
 
 @pytest.mark.parametrize("argv, words", [

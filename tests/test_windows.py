@@ -72,7 +72,13 @@ def test_too_few_rows_is_refused():
     with pytest.raises(ValueError) as error:
         split_rows(18, 0.15, 0.15, 24, 12, column="sales")
     assert str(error.value) == ("The column 'sales' has 18 numeric values; with lookback 24 and "
-                                "horizon 12 at least 60 are needed.")
+                                "horizon 12 at least 60 are needed. Choose a shorter lookback "
+                                "and horizon: the lookback and three horizons must fit in 18 "
+                                "values.")
+    with pytest.raises(ValueError, match="needs at least 4 values"):
+        split_rows(3, 0.15, 0.15, 1, 1)
+    with pytest.raises(ValueError, match="Choose a lookback of at most 14 or a shorter horizon"):
+        split_rows(20, 0.15, 0.15, 24, 2)
 
 
 def test_too_small_training_span_is_refused():

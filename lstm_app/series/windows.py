@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import sentences, tr
 
 if TYPE_CHECKING:  # only named in annotations: loading a series needs no PyTorch
     import torch
@@ -48,15 +48,32 @@ def minimum_rows(lookback: int, horizon: int) -> int:
     return lookback + 3 * horizon
 
 
+def _fewer_rows_advice(n_rows: int, lookback: int, horizon: int) -> str:
+    """What to change when ``n_rows`` are too few for the lookback and the horizon: the
+    longest horizon (else lookback) that fits, or more values."""
+    if n_rows < minimum_rows(1, 1):
+        return tr("A forecast needs at least {least} values (a lookback and a horizon of 1 "
+                  "each); add more values.", least=minimum_rows(1, 1))
+    if (n_rows - lookback) // 3 >= 1:
+        return tr("Choose a horizon of at most {most} or a shorter lookback, or add more "
+                  "values.", most=(n_rows - lookback) // 3)
+    if n_rows - 3 * horizon >= 1:
+        return tr("Choose a lookback of at most {most} or a shorter horizon, or add more "
+                  "values.", most=n_rows - 3 * horizon)
+    return tr("Choose a shorter lookback and horizon: the lookback and three horizons must fit "
+              "in {rows} values.", rows=n_rows)
+
+
 def split_rows(n_rows: int, val_size: float, test_size: float, lookback: int, horizon: int,
                column: str = "value") -> tuple[Split, list[str]]:
     """Split ``n_rows`` chronologically; validation and test each get at least ``horizon`` rows."""
     need = minimum_rows(lookback, horizon)
     if n_rows < need:
-        raise ValueError(tr(
+        raise ValueError(sentences(tr(
             "The column '{column}' has {rows} numeric values; with lookback {lookback} and "
             "horizon {horizon} at least {needed} are needed.", column=column, rows=n_rows,
-            lookback=lookback, horizon=horizon, needed=need))
+            lookback=lookback, horizon=horizon, needed=need),
+            _fewer_rows_advice(n_rows, lookback, horizon)))
     notices = []
     n_val, n_test = rows_for(val_size, n_rows), rows_for(test_size, n_rows)
     if n_val < horizon:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -117,9 +118,8 @@ def run_tune_command(args: argparse.Namespace) -> int:
                                         result.start.number):
         options = " ".join(as_options(rounded(result.best.params)))
         print(tr("Best settings: {options}", options=options))
-        command = task if task != "panel" else "forecast"
-        print(tr("Train with them: {command}", command=f"python -m lstm_app {command} DATA "
-                                                        f"{options}"))
+        print(tr("Train with them: {command}",
+                 command=train_command(task, args, result.best.params)))
     print(tr("The trials are saved as runs in {home} (study {study}).", home=store.home,
              study=printable(result.study)))
     if args.report:
@@ -165,6 +165,23 @@ def _load(task: str, path: str, given: dict):
     config = task_named("classify").config(**given)
     data = load_labelled(Path(path), text_col=config.text_col, label_col=config.label_col)
     return task, data, config, data.name
+
+
+def train_command(task: str, args: argparse.Namespace, params: dict) -> str:
+    """The task's own command that trains what the study tuned: the data file, the starting
+    settings given on this command line, and the tuned ``params`` over them (DATA for a
+    joined study's data, whose file this machine may not have)."""
+    settings = _settings(args.task)
+    given = {name: getattr(args, name) for name, s in settings.items()
+             if s.on_cli and getattr(args, name, None) is not None and name not in params}
+    options = [f"--{name.replace('_', '-')}" if value is True else
+               f"--no-{name.replace('_', '-')}" if value is False else
+               f"--{name.replace('_', '-')} {shlex.quote(str(value))}"
+               for name, value in given.items()]
+    data = shlex.quote(str(args.data)) if args.data is not None else "DATA"
+    command = "forecast" if task == "panel" else task
+    return " ".join(["python -m lstm_app", command, data, *options,
+                     *as_options(rounded(params))])
 
 
 def as_options(params: dict) -> list[str]:

@@ -2,7 +2,8 @@
 
 The ranges are judged from the settings the study starts from (the form's settings, resolved
 for the data: "auto" lookback as a number): the lookback from half to twice the starting one,
-at most what the data can train on; hidden units, layers and dropout over the ranges that work for
+at most what the data can train on and, for seasonal data, not under two seasons (which the
+coach would advise against) where the starting one is not; hidden units, layers and dropout over the ranges that work for
 small LSTMs; the learning rate among the presets the page's slider offers (so that the best
 settings fit the form); the cell between LSTM and GRU (the peephole cell trains
 3 to 7 times slower, which a search of many trials cannot afford; a study that starts from one
@@ -52,7 +53,7 @@ class Dimension:
         return cls(**{**row, "choices": tuple(row.get("choices", ()))})
 
 
-def _ranges(task: str, base: Any, data_limit: int | None) -> list[Dimension]:
+def _ranges(task: str, base: Any, data_limit: int | None, season: int | None) -> list[Dimension]:
     from ..tasks import task_named
 
     hidden = (32, 512) if task == "text" else (8, 256)
@@ -62,7 +63,9 @@ def _ranges(task: str, base: Any, data_limit: int | None) -> list[Dimension]:
         if name == "lookback":
             start = int(base.lookback)
             high = max(start, min(2 * start, data_limit or 2 * start))
-            rows.append(Dimension(name, "int", max(2, start // 2), high))
+            # not under two seasons where the start sees them: the coach would undo it
+            whole = min(start, 2 * season) if season and season > 1 else 0
+            rows.append(Dimension(name, "int", max(2, start // 2, whole), high))
         elif name == "seq_len":
             start = int(base.seq_len)
             rows.append(Dimension(name, "int", max(8, start // 2), max(16, 2 * start)))
@@ -84,12 +87,14 @@ def _ranges(task: str, base: Any, data_limit: int | None) -> list[Dimension]:
     return rows
 
 
-def search_space(task: str, base: Any, data_limit: int | None = None) -> list[Dimension]:
+def search_space(task: str, base: Any, data_limit: int | None = None,
+                 season: int | None = None) -> list[Dimension]:
     """The ranges for ``task`` around the resolved starting config ``base``, each widened to hold
     the starting value (an off-grid dropout drops the grid). ``data_limit`` caps the lookback
-    (the longest the data can train on)."""
+    (the longest the data can train on); with a ``season``, the lookback stays at two seasons
+    or more where the starting one does."""
     rows = []
-    for row in _ranges(task, base, data_limit):
+    for row in _ranges(task, base, data_limit, season):
         value = getattr(base, row.name)
         if row.kind == "choice":
             rows.append(row if value in row.choices else replace(row, choices=row.choices

@@ -175,7 +175,8 @@ def _describe(study, made: bool, task_name: str, data: Any, base: Any, data_name
     same data; the space is written last, so a joiner waits for it)."""
     task = task_named(task_name)
     if made:
-        space = search_space(task_name, base, _lookback_limit(task_name, data, base))
+        space = search_space(task_name, base, _lookback_limit(task_name, data, base),
+                             getattr(data, "season_length", None))
         study.set_user_attr("task", task_name)
         study.set_user_attr("data_hash", fingerprint)
         study.set_user_attr("data_name", data_name)
@@ -257,6 +258,8 @@ def _tune(callbacks, store, task, url, name, data, config, data_name, trials, mi
     started = time.monotonic()
     deadline = started + minutes * 60
     study, made = open_study(url, name, seed)
+    if made:
+        _check_start(task, data, config, url, name)
     base, space = _describe(study, made, task_name, data, task.resolve(data, config), data_name,
                             data_fingerprint(task, data))
     stop = callbacks.stop_event or threading.Event()
@@ -277,6 +280,17 @@ def _tune(callbacks, store, task, url, name, data, config, data_name, trials, mi
     start = next((r for r in done if r.start), None)
     return TuneResult(name, task_name, shown_url(url), rows, tuple(space), base, best, start,
                       stop.is_set(), time.monotonic() - started)
+
+
+def _check_start(task, data, config, url: str, name: str) -> None:
+    """Starting settings that cannot train on the data (too few values for the lookback and
+    horizon, a text too short for its batches) are said before any trial, with the study
+    just made taken out again: every trial would end in the same sentence."""
+    try:
+        task.check(data, task.resolve(data, config))
+    except ValueError:
+        _optuna().delete_study(study_name=name, storage=open_storage(url))
+        raise
 
 
 class _Live:

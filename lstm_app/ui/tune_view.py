@@ -76,7 +76,14 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
                              key=keys.tune_minutes, persist_state="session",
                              help=tr("The study stops after this many minutes, and keeps every "
                                      "trial that finished."))
-    if st.button(tr("Start auto-tune"), key=keys.tune_start, icon=":material/tune:"):
+    try:
+        task.check(data, task.resolve(data, config))
+        problem = ""
+    except ValueError as error:  # every trial would end in it: said here, Start held back
+        problem = str(error)
+        st.warning(plain(problem))
+    if st.button(tr("Start auto-tune"), key=keys.tune_start, icon=":material/tune:",
+                 disabled=bool(problem)):
         store, address = run_store(), ray_address()  # with a cluster, each trial trains there
         work = functools.partial(in_language, language(), tune, home=store.home,
                                  task_name=task.name, data=data, config=config,
