@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ..i18n import N_, sentences, tr
+from ..training.endings import said_again
 from ..charts import backtest_chart, forecast_chart, loss_chart, validation_chart
 from ..series.score_table import metrics_table
 from ..filenames import download_name
@@ -21,6 +22,7 @@ from ..training.jobs import Snapshot
 from .keys import FORECAST as KEYS
 from .known_view import show_what_if
 from .live import loss_curves
+from .language import translated
 from .markdown import plain
 
 SCOREBOARD_NAMES = {"lstm": N_("LSTM (now)"),
@@ -56,7 +58,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     wins = lstm_wins(result.test, result.baselines)
     (st.success if wins and not result.fragile else st.info if wins else st.warning)(
         result.verdict)
-    st.caption(sentences(result.training.message,
+    st.caption(sentences(said_again(result.training),
                              tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
 
     with st.expander(tr("How training went"), expanded=False):
@@ -137,7 +139,7 @@ def pick_method(result: ForecastResult) -> str:
     shown = {name: method_label(result.labels[name]) for name in names}
     shown[result.recommended] = tr("{method} (recommended)", method=shown[result.recommended])
     label = shown.get
-    method = st.radio(tr("Forecast to use"), names, key=KEYS.method, horizontal=True,
+    method = st.radio(tr("Forecast to use"), names, key=translated(KEYS.method), horizontal=True,
                       format_func=label,
                       help=tr("The recommended forecast had the smallest errors on the "
                               "validation span, which was chosen before the test span was "
@@ -163,7 +165,7 @@ def test_span_chart(backtest: pd.DataFrame, horizon: int, series: SeriesData, la
                                               for o in origins]))
     origin = origins[0]
     if len(origins) > 1:
-        origin = st.select_slider(tr("Forecast starting at"), origins, key=KEYS.origin,
+        origin = st.select_slider(tr("Forecast starting at"), origins, key=translated(KEYS.origin),
                                   format_func=names.get,
                                   help=tr("The test span holds this many whole forecasts of "
                                           "{steps} steps; pick one to see it against what "

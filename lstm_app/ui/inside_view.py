@@ -7,7 +7,7 @@ import streamlit as st
 from ..inside_charts import pca_chart, state_heatmap
 from ..classify.explain import explain
 from ..i18n import N_, tr
-from .language import choices_placeholder
+from .language import choices_placeholder, translated
 from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
 from ..inside.explain import text_trace
 from ..inside.features import MAX_FEATURE_ROWS, pca_2d
@@ -92,7 +92,8 @@ def choose_model():
         st.page_link("pages/classify.py", label=tr("Classify labelled texts"),
                      icon=":material/label:")
         return None
-    label = st.selectbox(tr("Model"), list(options), key=INSIDE.model, format_func=shown.get,
+    label = st.selectbox(tr("Model"), list(options), key=translated(INSIDE.model),
+                         format_func=shown.get,
                          help=tr("A model trained in this browser session, or any saved run."))
     task, source, model_id = options[label]
     if callable(source):

@@ -5,6 +5,7 @@ preferred language. app.py calls ``choose_language`` before anything is drawn.""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ..i18n import LANGUAGES, ask_language_with, from_locale, language, set_language, tr
 
@@ -13,9 +14,14 @@ SWITCH = "language_switch"   # the sidebar's widget
 
 
 def _session_language() -> str | None:
+    """The session's language, or None where there is no session (a background thread, a
+    training's worker process): asked without touching the session there, which would log
+    Streamlit's warnings for each sentence."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
     try:
         return st.session_state.get(CHOSEN)
-    except Exception:  # no session here (a background thread): English
+    except Exception:
         return None
 
 
@@ -42,11 +48,26 @@ def choose_language() -> str:
     return code
 
 
+TRANSLATED = "translated_widgets"  # the keys of widgets whose options show translated words
+
+
+def translated(key: str) -> str:
+    """``key``, noted as a choice widget whose options are shown in the reader's language.
+    Streamlit keeps such a choice as the words it shows; after a language switch those words
+    are no option any more and the choice would fall back to the first one (an upload to the
+    first sample). The switch sets each such choice again, as the value it stands for."""
+    st.session_state.setdefault(TRANSLATED, set()).add(key)
+    return key
+
+
 def language_switch() -> None:
     """English / 简体中文 at the top of the sidebar."""
     def switched():
         st.session_state[CHOSEN] = st.session_state[SWITCH]
         st.query_params["lang"] = st.session_state[SWITCH]  # the address says it from now on
+        for key in st.session_state.get(TRANSLATED, ()):
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]  # shown in the new words
 
     st.session_state[SWITCH] = st.session_state.get(CHOSEN, language())
     st.sidebar.radio(tr("Language"), list(LANGUAGES), format_func=LANGUAGES.get,

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ..i18n import N_, language, listing, tr, translator
-from .language import choices_placeholder
+from .language import choices_placeholder, translated
 from ..charts import small_multiples
 from ..runs.recording import data_fingerprint
 from ..series.frequency import frequency_words, time_labels
@@ -82,7 +82,8 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
         id_cols = tuple(picked)
     left, right = st.columns(2)
     time_options = ([proposal.time_col] if proposal.time_col else []) + [NO_TIME_COLUMN]
-    time_col = left.selectbox(tr(rows["time_col"].label), time_options, key=KEYS.time_col(name),
+    time_col = left.selectbox(tr(rows["time_col"].label), time_options,
+                              key=translated(KEYS.time_col(name)),
                               format_func=time_column_label(), help=tr(rows["time_col"].help),
                               persist_state="session")
     value_col, covariates = None, ()

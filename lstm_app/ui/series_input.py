@@ -12,6 +12,7 @@ from ..runs.recording import data_fingerprint
 from ..series.settings import FORECAST_SETTINGS
 from ..tasks import FORECAST
 from .keys import FORECAST as KEYS
+from .language import translated
 from .markdown import plain
 from .panel_input import (choose_panel, inputs_clause, proposal_cached, season_clause,
                           target_clause, time_column_label)
@@ -76,7 +77,7 @@ def choose_columns(source: dict) -> Chosen | None:
     t = translator()
     layout = st.radio(
         tr("What the file holds"), list(LAYOUTS), format_func=lambda name: t(LAYOUTS[name]),
-        horizontal=True, key=key, persist_state="session",  # kept while another page is open
+        horizontal=True, key=translated(key), persist_state="session",  # kept on other pages
         help=tr("One series; or many series, one per store or product (named in id columns, a "
                 "row per series and date), or one per numeric column. For many series one LSTM "
                 "learns from all of them and forecasts each."))
@@ -96,7 +97,7 @@ def _one_series(source: dict) -> Chosen | None:
     time_options = ([detected.time_col] if detected.time_col else []) + [NO_TIME_COLUMN]
     rows = FORECAST_SETTINGS  # the columns are picked here, for this file's own columns
     time_col = left.selectbox(
-        tr(rows["time_col"].label), time_options, key=KEYS.time_col(source["name"]),
+        tr(rows["time_col"].label), time_options, key=translated(KEYS.time_col(source["name"])),
         format_func=time_column_label(), help=tr(rows["time_col"].help),
         persist_state="session")
     if st.session_state.get(KEYS.value_col(source["name"])) not in detected.numeric_columns:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from ..i18n import tr, translator
-from .language import choices_placeholder
+from .language import choices_placeholder, translated
 from ..tasks import Task
 from ..training.settings import AUTO, CHOICE_LABELS, Setting
 from .keys import TaskKeys
@@ -154,6 +154,8 @@ def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
         st.session_state[key] = [c for c in st.session_state.get(key) or [] if c in options]
         return container.multiselect(label, options, placeholder=choices_placeholder(options),
                                      disabled=not options, **common)
+    if s.choices or s.presets or "options" in limits:
+        common["key"] = translated(key)  # its options are shown in the reader's language
     if s.choices and len(s.choices) <= 3:
         return container.segmented_control(label, list(s.choices), required=True,
                                            format_func=choice_labels(), **common)

@@ -9,10 +9,10 @@ from typing import Any
 
 import streamlit as st
 
-from ..i18n import N_, tr, translator
+from ..i18n import N_, language, tr, translator
 from ..samples import list_samples, sample_named
 from .keys import TaskKeys
-from .language import uploader_words
+from .language import translated, uploader_words
 from .markdown import plain
 
 SAMPLE_CHOICE = N_("A sample")  # the radio's value; shown in the reader's language
@@ -66,11 +66,15 @@ def source_of(name: str, data: bytes, **more) -> dict:
 def choose_source(w: SourceWidgets) -> dict | None:
     """A sample or an upload: {"name", "data", "settings"}, or None while there is nothing to use."""
     choice = st.radio(tr(w.label), [SAMPLE_CHOICE, w.own_choice], horizontal=True,
-                      key=w.keys.kind, persist_state="session", help=tr(w.radio_help),
+                      key=translated(w.keys.kind), persist_state="session",
+                      help=tr(w.radio_help),
                       format_func=translator())
     if choice == SAMPLE_CHOICE:
         samples = {s.name: s for s in list_samples(w.kind)}
-        name = st.selectbox(tr("Sample"), list(samples), key=w.keys.sample,
+        if w.keys.sample not in st.session_state:  # first seen: one in the reader's language
+            st.session_state[w.keys.sample] = next(
+                (n for n, s in samples.items() if s.language == language()), next(iter(samples)))
+        name = st.selectbox(tr("Sample"), list(samples), key=translated(w.keys.sample),
                             persist_state="session",
                             format_func=lambda n, title=translator(): title(samples[n].title))
         st.caption(tr(samples[name].description))
