@@ -28,6 +28,7 @@ class Sample:
     settings: dict = field(default_factory=dict)  # settings the sample is meant for, e.g. {"level": "word"}
     unit: str = ""              # what its values count, e.g. "thousand passengers"
     demo_settings: dict = field(default_factory=dict)  # what its Home demo also sets
+    language: str = ""          # "zh": the first one a page offers a reader of Chinese
 
 
 def list_samples(kind: str | None = None) -> list[Sample]:
@@ -43,6 +44,7 @@ def list_samples(kind: str | None = None) -> list[Sample]:
             settings=e.get("settings", {}),
             unit=e.get("unit", ""),
             demo_settings=e.get("demo_settings", {}),
+            language=e.get("language", ""),
         )
         for e in entries
     ]

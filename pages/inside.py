@@ -6,7 +6,8 @@ from lstm_app.inside_charts import attribution_chart
 from lstm_app.i18n import sentences, tr
 from lstm_app.inside.attribution import forecast_attribution
 from lstm_app.inside.explain import (classify_trace, directions_label, forecast_labels,
-                                     forecast_origins, forecast_trace, text_trace, token_labels)
+                                     forecast_origins, forecast_trace, text_trace, token_labels,
+                                     unknown_note)
 from lstm_app.inside.features import classify_features, forecast_features, text_features
 from lstm_app.inside.series_input import series_input
 from lstm_app.ui.inside_view import (choose_model, choose_series, classifier_answer,
@@ -79,14 +80,20 @@ elif task == "classify":
     steps = token_labels(tokens)
     input_id = f"{model_label} {snippet[:2000]}"
 else:
+    char = result.config.level == "char"
     default = result.text[len(result.train_text):][:80] or result.text[:80]
+    if not char:  # from a whole word on
+        default = default.split(maxsplit=1)[-1] if " " in default.strip() else default
     snippet = st.text_area(tr("Text"), value=default, key=INSIDE.snippet, height=80,
-                           help=tr("The network reads this text character by character."))
+                           help=tr("The network reads this text character by character.")
+                           if char else tr("The network reads this text word by word."))
     try:
         traces, tokens = text_trace(result, snippet[:400])
     except ValueError as error:
         st.warning(plain(error))
         st.stop()
+    if unknown_note(tokens, result.config.level):
+        st.caption(unknown_note(tokens, result.config.level))
     steps = token_labels(tokens)
     input_id = f"{model_label} {snippet[:400]}"
 
@@ -117,5 +124,8 @@ elif task == "classify":
     features_section(classify_features(traces, tokens), tr("The output at each token of the text "
                      "above, which the pooling reads"), "hidden_states.csv")
 else:
-    features_section(text_features(traces[-1], tokens), tr("The hidden state after each "
-                     "character of the text above"), "hidden_states.csv")
+    features_section(text_features(traces[-1], tokens),
+                     tr("The hidden state after each character of the text above")
+                     if result.config.level == "char" else
+                     tr("The hidden state after each word of the text above"),
+                     "hidden_states.csv")

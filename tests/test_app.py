@@ -437,6 +437,18 @@ def test_lookback_and_horizon_reach_the_config(app):
     assert any(s.value == "Forecast: the next 3 steps" for s in at.subheader)
 
 
+def test_a_series_that_never_changes_is_said_before_train_and_by_train(app):
+    at = upload(app(), "flat.csv",
+                b"date,value\n" + b"".join(f"2024-01-{d:02d},5\n".encode() for d in range(1, 31)))
+    flat = "Every value of 'value' is 5: a series that never changes has nothing"
+    assert any(shown(w.value).startswith(flat) for w in at.warning), [w.value for w in at.warning]
+    assert at.button(key="fc_tune_start").disabled
+    at.button(key="fc_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    poll(at, lambda a: job_done(a) and len(a.error) > 0, "the failed job's message")
+    assert any(shown(e.value).startswith(flat) for e in at.error)
+
+
 def test_an_impossible_lookback_shows_a_plain_error(app):
     at = app()
     small_model(at, epochs=1)

@@ -64,7 +64,7 @@ def test_the_panel_export_forecasts_every_series_as_the_app_does(exported):
     for column in ("forecast", "lower_80", "upper_95"):
         assert np.allclose(got[column], want[column], rtol=1e-5), column
     assert notices == ["1 series shorter than the lookback (14) is forecast by seasonal naive "
-                       "(repeating their last season of 7 steps)."]
+                       "(repeating its last season of 7 steps)."]
 
 
 def test_predict_forecasts_a_panel_without_pytorch(exported, tmp_path):

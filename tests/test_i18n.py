@@ -58,6 +58,16 @@ def test_every_sentence_has_its_chinese_with_the_same_placeholders():
     assert not stale, f"catalog entries no code uses any more: {stale[:10]}"
 
 
+def test_a_change_shown_as_a_metrics_delta_keeps_its_sign_first_in_chinese():
+    """Streamlit reads a delta's arrow and colour from its first character: a Chinese delta
+    that opens with words showed a red up arrow for a perplexity that fell."""
+    catalog = chinese_catalog()
+    signed = [m for m in catalog if re.match(r"\{\w+:\+", m)]
+    assert signed
+    for msgid in signed:
+        assert catalog[msgid].string.startswith(msgid.split("}", 1)[0] + "}"), msgid
+
+
 # What a Chinese sentence keeps as it is: placeholders, code, file names, command-line options
 # a database address and a CSV header line given as an example.
 VERBATIM = re.compile(r"\{[^}]*\}|`[^`]*`|[a-z+]+://[\w:@/.*+-]+|[\w.-]+\.(?:csv|json|safetensors|txt|onnx|zip|md)\b"
@@ -174,7 +184,10 @@ def test_the_text_page_trains_and_shows_its_results_in_chinese(apps, app_store):
     at = apps("pages/text.py")
     at.query_params["lang"] = "zh"
     at.run()
-    at.selectbox(key="tx_sample").set_value("lstm_zh").run()
+    assert at.selectbox(key="tx_sample").value == "lstm_zh"  # a reader of Chinese starts on it
+    en = apps("pages/text.py")
+    en.query_params["lang"] = "en"
+    assert en.run().selectbox(key="tx_sample").value == "shakespeare_excerpt"
     for key, value in {"tx_hidden_size": 16, "tx_embedding_dim": 8, "tx_num_layers": 1,
                        "tx_epochs": 1}.items():
         at.session_state[key] = value

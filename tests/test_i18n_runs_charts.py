@@ -91,6 +91,9 @@ def test_a_runs_settings_in_chinese(chinese):
         "LSTM 16×1，学习率 0.01，按字符，序列长度 32"
     assert settings_summary({"hidden_size": 8, "num_layers": 2, "lookback": 12,
                              "horizon": 6}) == "LSTM 8×2，回看窗口 12，预测步长 6"
+    # while a training has not yet chosen them
+    assert settings_summary({"hidden_size": 8, "num_layers": 2, "lookback": "auto",
+                             "horizon": "auto"}) == "LSTM 8×2，回看窗口 自动，预测步长 自动"
 
 
 def test_the_runs_page_in_chinese_compares_runs_of_two_tasks(apps, app_store):

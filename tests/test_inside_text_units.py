@@ -31,3 +31,13 @@ def test_the_coloured_text_escapes_and_shades():
     out = coloured_html(["<b>", "x"], np.array([1.0, -1.0]))
     assert "&lt;b&gt;" in out and "<b>" not in out.replace("<br>", "")
     assert "rgba(220,38,38,0.60)" in out and "rgba(37,99,235,0.60)" in out
+
+
+def test_tokens_the_vocabulary_lacks_are_said_not_left_as_bare_marks():
+    from lstm_app.inside.explain import unknown_note
+
+    assert unknown_note(list("hello"), "char") == ""
+    assert unknown_note(["h", "\ufffd", "\ufffd"], "char") == (
+        "2 characters of this text never occur in the training text: the network reads each "
+        "as the same unknown token, shown as “�”.")
+    assert unknown_note(["the", " ", "\ufffd"], "word").startswith("1 word of this text is not")

@@ -824,3 +824,23 @@ def test_how_training_ended_is_shown_in_the_readers_language_whatever_it_was_tra
         assert run_message(store.get(runs["en"])) == chinese
         assert run_message(store.get(runs["untrained"])).startswith("训练")
         assert run_message(store.get(runs["crash"])) == "The worker process was killed."
+
+
+def test_a_result_on_screen_says_how_training_ended_in_the_readers_language():
+    """The language switched while a demo trained: the results say how it ended in the new
+    language (they said it in the one it started in, beside a sentence in the new one)."""
+    from dataclasses import replace
+
+    from lstm_app.i18n import speaking
+    from lstm_app.training.endings import ending_message, said_again
+    from lstm_app.training.trainer import TrainResult
+
+    ended = TrainResult(best_epoch=11, best_val_loss=1.546, stop_reason="stopped")
+    with speaking("en"):
+        ended.message = ending_message(ended, keep_best=False)
+    with speaking("zh"):
+        again = said_again(ended)
+        assert again == ending_message(ended, keep_best=False) and "1.546" in again
+        assert "Training" not in again
+        blown = replace(ended, message="Training stopped at epoch 3: the loss became NaN.")
+        assert said_again(blown) == blown.message  # not an ending's sentence: as stored

@@ -150,3 +150,19 @@ def test_the_suggested_config_fills_in_only_what_was_not_given():
     assert "num_layers" in mine.suggested
     tiny = suggested_config_for(KERAS, {"level": "word"})
     assert tiny.level == "word" and not tiny.keep_best and tiny.patience == 0
+
+
+def test_a_perplexity_beyond_the_texts_choices_is_said_to_be_worse_than_a_blind_guess():
+    from types import SimpleNamespace
+
+    from lstm_app.ui.text_view import perplexity_in_words
+
+    result = lambda ppl: SimpleNamespace(perplexity=ppl, config=SimpleNamespace(level="char"),
+                                         counts=SimpleNamespace(vocab_size=355))
+    said = perplexity_in_words(result(1819.46))
+    assert "between about 1819 equally likely ones" in said
+    assert said.endswith("That is more than the 355 different ones the text has: on text it "
+                         "never saw, the model does worse than a blind guess among them, "
+                         "because it is sure of wrong answers (it learnt the training text by "
+                         "heart, or had too little to learn from).")
+    assert "blind guess" not in perplexity_in_words(result(12.5))

@@ -15,8 +15,9 @@ import pandas as pd
 import torch
 
 from ..classify.tokens import UNKNOWN, token_spans
-from ..i18n import N_, tr
+from ..i18n import N_, tr, trn
 from ..series.frequency import time_labels
+from ..text.corpus import UNKNOWN_CHAR
 from .cells import LayerTrace, trace
 from .series_input import SeriesInput
 
@@ -70,6 +71,23 @@ def classify_trace(result, text: str) -> tuple[list[LayerTrace], list[str]]:
     ids = torch.tensor(trained.vocab.ids(text)[:trained.config.max_length] or [UNKNOWN])
     model = trained.model.cpu().eval()
     return trace(model.rnn, model.embedding(ids[None])), [text[a:b] for a, b in spans]
+
+
+def unknown_note(tokens: list[str], level: str) -> str:
+    """A sentence on the tokens of a snippet the text model's vocabulary lacks (shown as "�",
+    read all alike), or ""."""
+    count = sum(token == UNKNOWN_CHAR for token in tokens)
+    if not count:
+        return ""
+    return (trn("{count} character of this text never occurs in the training text: the network "
+                "reads it as the unknown token, shown as “�”.",
+                "{count} characters of this text never occur in the training text: the network "
+                "reads each as the same unknown token, shown as “�”.", count)
+            if level == "char" else
+            trn("{count} word of this text is not in the model's vocabulary: the network reads "
+                "it as the unknown token, shown as “�”.",
+                "{count} words of this text are not in the model's vocabulary: the network reads "
+                "each as the same unknown token, shown as “�”.", count))
 
 
 def directions_label(traces: list[LayerTrace], i: int) -> str:

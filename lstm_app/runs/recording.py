@@ -21,12 +21,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
-from ..i18n import LANGUAGES, in_language, language, speaking, tr
+from ..i18n import in_language, language, tr
 from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
 from ..training.process import WorkerKilled, killed_sentence
-from ..training.endings import ending_message
+from ..training.endings import said_again
 from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
 from ..export.manifest import FILES as ONNX_FILES
 from .store import RunStore
@@ -318,18 +318,12 @@ def _damaged(run_id: str) -> ValueError:
 
 def run_message(run) -> str:
     """The run's message in the reader's language where it is the sentence training ended with
-    (``training.endings.ending_message``), which is stored in the language the run was trained in; any
-    other message (a crash, a blow-up) as it was stored."""
+    (``training.endings.ending_message``), which is stored in the language the run was trained
+    in; any other message (a crash, a blow-up) as it was stored."""
     ended = TrainResult(best_epoch=run.best_epoch or 0, best_val_loss=(
-        run.best_val_loss if run.best_val_loss is not None else float("inf")))
-    endings = [(replace(ended, stop_reason=reason), keep_best) for reason in STOP_REASONS
-               for keep_best in (True, False)]
-    for code in LANGUAGES:
-        with speaking(code):
-            found = next((e for e in endings if ending_message(*e) == run.message), None)
-        if found is not None:
-            return ending_message(*found)  # in the reader's language, outside ``speaking``
-    return run.message
+        run.best_val_loss if run.best_val_loss is not None else float("inf")),
+        message=run.message)
+    return said_again(ended, STOP_REASONS)
 
 
 def kept_training(history: list[EpochRecord], kept_epoch: int, keep_best: bool,

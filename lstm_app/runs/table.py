@@ -96,8 +96,9 @@ def settings_summary(config: dict) -> str:
     if isinstance(get("lr"), (int, float)):
         parts.append(tr("lr {lr:g}", lr=get("lr")))
     if get("lookback") is not None:
-        parts.append(tr("lookback {lookback}, horizon {horizon}", lookback=get("lookback"),
-                        horizon=get("horizon")))
+        auto = lambda v: tr(CHOICE_LABELS["auto"]).lower() if v == "auto" else v
+        parts.append(tr("lookback {lookback}, horizon {horizon}", lookback=auto(get("lookback")),
+                        horizon=auto(get("horizon"))))
     level = get("level")
     if level is not None:
         level = (tr(LEVEL_NAMES[level]) if level in LEVEL_NAMES

@@ -58,14 +58,14 @@ def network_future(panel: PanelData, rows, lookback: int, horizon: int, mean: np
     count = int(seasonal.sum())
     if count:
         notices.append(trn("{count:,} series shorter than the lookback ({lookback}) is forecast "
-                           "by seasonal naive (repeating their last season of {season} steps).",
+                           "by seasonal naive (repeating its last season of {season} steps).",
                            "{count:,} series shorter than the lookback ({lookback}) are forecast "
                            "by seasonal naive (repeating their last season of {season} steps).",
                            count, lookback=lookback, season=season))
     count = int((~long_enough & ~seasonal).sum())
     if count:
         notices.append(trn("{count:,} series shorter than the lookback ({lookback}) is forecast "
-                           "by repeating their last value.", "{count:,} series shorter than the "
+                           "by repeating its last value.", "{count:,} series shorter than the "
                            "lookback ({lookback}) are forecast by repeating their last value.",
                            count, lookback=lookback))
     return np.maximum(pred, floor[:, None])

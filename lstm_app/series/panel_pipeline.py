@@ -334,12 +334,14 @@ def _notices(panel, split, trainable, scorable, lookback, horizon) -> list[str]:
     notices = []
     untrained = np.flatnonzero(~trainable)
     if len(untrained):
-        notices.append(tr("{untrained:,} of {series:,} series are too short to train on (a "
-                          "window needs {needed} values before the validation span): {names}. "
-                          "The model still forecasts those it can read {lookback} values of.",
-                          untrained=len(untrained), series=panel.n_series,
-                          needed=lookback + horizon,
-                          names=listed([panel.ids[i] for i in untrained]), lookback=lookback))
+        notices.append(trn("{count:,} of {series:,} series is too short to train on (a "
+                           "window needs {needed} values before the validation span): {names}. "
+                           "The model still forecasts it if it can read {lookback} values of it.",
+                           "{count:,} of {series:,} series are too short to train on (a window "
+                           "needs {needed} values before the validation span): {names}. The "
+                           "model still forecasts those it can read {lookback} values of.",
+                           len(untrained), series=panel.n_series, needed=lookback + horizon,
+                           names=listed([panel.ids[i] for i in untrained]), lookback=lookback))
     unscored = int((~scorable).sum())
     if unscored:
         notices.append(trn("{count:,} series has no whole horizon in the test span, or no values "

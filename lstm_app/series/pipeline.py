@@ -21,6 +21,7 @@ import pandas as pd
 import torch
 
 from ..i18n import sentences, tr
+from ..quoting import quoted
 from .memory import check_forecast_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from . import evaluation
@@ -107,7 +108,13 @@ def longest_lookback(series: SeriesData, config: ForecastConfig) -> int:
 
 def resolve(series: SeriesData, config: ForecastConfig) -> ForecastConfig:
     """The config as it trains on ``series``: numbers for "auto" (named in ``suggested``) and the
-    series' own columns."""
+    series' own columns; a series whose values never change is refused (nothing to learn)."""
+    values = series.frame[series.value_col].to_numpy()
+    if len(values) and values.min() == values.max():
+        raise ValueError(tr("Every value of {column} is {value:g}: a series that never changes "
+                            "has nothing for a network to learn, and its forecast is simply "
+                            "that value. Choose a column whose values change.",
+                            column=quoted(series.value_col), value=float(values[0])))
     lookback, horizon = resolve_window(series, config)
     chosen = tuple(name for name in ("lookback", "horizon") if getattr(config, name) == "auto")
     anchor = config.season_anchor

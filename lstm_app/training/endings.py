@@ -10,9 +10,10 @@ these forms.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..i18n import tr
+from ..i18n import LANGUAGES, speaking, tr
 
 if TYPE_CHECKING:
     from .trainer import TrainResult
@@ -72,3 +73,19 @@ def ending_message(result: "TrainResult", keep_best: bool = True) -> str:
                           "kept.", **values),
     }.get(result.stop_reason) or tr("The best validation loss ({loss}) was at epoch {epoch}, "
                                     "and the last epoch's weights are kept.", **values)
+
+
+def said_again(result: "TrainResult", stop_reasons=None) -> str:
+    """``result``'s message in the reader's language where it is one of ``ending_message``'s
+    sentences in either language (a run trained in English, read in Chinese, or the language
+    switched while it trained; ``stop_reasons``: those to try besides its own); any other
+    message (a blow-up, a crash) as it was stored."""
+    endings = [(replace(result, stop_reason=reason), keep_best)
+               for reason in dict.fromkeys([result.stop_reason, *(stop_reasons or ())])
+               for keep_best in (True, False)]
+    for code in LANGUAGES:
+        with speaking(code):
+            found = next((e for e in endings if ending_message(*e) == result.message), None)
+        if found is not None:
+            return ending_message(*found)  # in the reader's language, outside ``speaking``
+    return result.message

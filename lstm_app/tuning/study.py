@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from ..i18n import N_, tr
+from ..i18n import N_, sentences, tr
 from ..runs.recording import data_fingerprint, record_fit, save_trained, start_run
 from ..runs.store import RunStore
 from ..tasks import task_named
@@ -112,16 +112,16 @@ class TuneResult:
                       "more time or more trials.")
         values = dict(trial=self.best.number, best=f"{self.best.value:.4g}")
         if self.start is None:
-            return tr("Trial {trial}'s settings reach the lowest validation loss, {best}; the "
+            return sentences(tr("Trial {trial}'s settings reach the lowest validation loss, {best}; the "
                       "starting settings did not finish, so there is nothing to compare them "
-                      "with.", **values) + " " + counts
+                      "with.", **values), counts)
         if self.best.number == self.start.number or not self.improvement:
-            return tr("No trial beat the starting settings (validation loss {start}): keep "
-                      "them.", start=f"{self.start.value:.4g}") + " " + counts
-        return tr("Trial {trial}'s settings reach a validation loss of {best}, {share:.0%} "
-                  "lower than the starting settings' {start} (on the validation span; the "
-                  "test span was never looked at).", **values, share=self.improvement,
-                  start=f"{self.start.value:.4g}") + " " + counts
+            return sentences(tr("No trial beat the starting settings (validation loss {start}): "
+                                "keep them.", start=f"{self.start.value:.4g}"), counts)
+        return sentences(tr("Trial {trial}'s settings reach a validation loss of {best}, "
+                            "{share:.0%} lower than the starting settings' {start} (on the "
+                            "validation span; the test span was never looked at).", **values,
+                            share=self.improvement, start=f"{self.start.value:.4g}"), counts)
 
 
 def _optuna():
@@ -354,7 +354,7 @@ def _train_trial(study, trial, store, task, data, base, space, data_name, owner,
     else:
         status, state = "finished", optuna.trial.TrialState.COMPLETE
         if ending.reason == "time":
-            message = message + " " + tr("The auto-tune's time ran out during this trial.")
+            message = sentences(message, tr("The auto-tune's time ran out during this trial."))
     save_trained(store, run_id, trained, status, message,
                  {"val_loss": value, "study": study.study_name, "trial": trial.number})
     trial.set_user_attr("ending", ending.reason or status)

@@ -15,6 +15,7 @@ from ..classify.pipeline import ClassifyResult, classify_report
 from ..classify.scores import BASELINE_NAMES, NEAR
 from ..filenames import download_name
 from ..i18n import N_, sentences, tr
+from ..training.endings import said_again
 from ..quoting import spreadsheet_csv
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
@@ -82,7 +83,7 @@ def details(result: ClassifyResult) -> None:
         else:
             st.caption(tr("{count} classes: the confusion matrix is in the report (JSON) below "
                           "rather than drawn.", count=len(result.data.classes)))
-    st.caption(sentences(result.training.message,
+    st.caption(sentences(said_again(result.training),
                              tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
     with st.expander(tr("How training went")):
         loss_curves(result.training.history, (), KEYS.final_loss, LOSS_LABEL)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ..i18n import N_, sentences, tr
+from ..training.endings import said_again
 from ..charts import forecast_chart, loss_chart, small_multiples
 from ..filenames import download_name
 from ..quoting import spreadsheet_csv
@@ -83,7 +84,7 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
                       run_id: str | None = None) -> None:
     summary, reference = result.aggregate, result.aggregate["reference"]
     (st.success if lstm_better(summary) else st.warning)(result.verdict)
-    st.caption(sentences(result.training.message,
+    st.caption(sentences(said_again(result.training),
                              tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
     with st.expander(tr("How training went"), expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)

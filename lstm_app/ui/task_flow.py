@@ -63,7 +63,7 @@ def _offer(keys: TaskKeys, earlier: Callable[[], Run | None] | None) -> bool:
     if run is None or run.id != st.session_state[keys.offer]:
         del st.session_state[keys.offer]
         return False
-    when = dt.datetime.fromtimestamp(run.finished or run.created).strftime("%d %b %Y, %H:%M")
+    when = dt.datetime.fromtimestamp(run.finished or run.created).strftime("%Y-%m-%d %H:%M")
     st.info(tr("You have trained this before, with the same data and settings: run **{name}** "
                "({id}), finished {when}. Open it to see its results now, or train again as a "
                "new run.", name=plain(run.name), id=run.id, when=when),

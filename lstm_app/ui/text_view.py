@@ -10,6 +10,7 @@ from typing import Callable
 import streamlit as st
 
 from ..i18n import N_, sentences, tr
+from ..training.endings import said_again
 from ..filenames import download_name
 from ..text.generate import Memorization
 from ..text.live import Sample
@@ -75,6 +76,27 @@ def timeline(prompt: str, entries: tuple[Sample, ...], height: int) -> None:
             st.code(entry.text, language=None, wrap_lines=True)
 
 
+def perplexity_in_words(result: TextResult) -> str:
+    """The loss and the perplexity in words: as choices between equally likely ones, and, where
+    it is more than the text's different characters (or words), that this is worse than a blind
+    guess among them."""
+    values = dict(perplexity=result.perplexity, choices=max(1, round(result.perplexity)))
+    blind = result.counts.vocab_size
+    worse = (tr("That is more than the {blind:,} different ones the text has: on text it "
+                "never saw, the model does worse than a blind guess among them, because it "
+                "is sure of wrong answers (it learnt the training text by heart, or had too "
+                "little to learn from).", blind=blind) if result.perplexity > blind else "")
+    return sentences(tr(
+        "The loss is the model's average surprise at each next character of text it never "
+        "saw (in nats, a unit of information; lower is better). Perplexity turns it into "
+        "choices: {perplexity:.1f} means it hesitates as if between about {choices} equally "
+        "likely ones at each step.", **values) if result.config.level == "char" else tr(
+        "The loss is the model's average surprise at each next word of text it never saw "
+        "(in nats, a unit of information; lower is better). Perplexity turns it into "
+        "choices: {perplexity:.1f} means it hesitates as if between about {choices} equally "
+        "likely ones at each step.", **values), worse)
+
+
 def show_result(result: TextResult) -> None:
     """Scores in plain words first, then how training went and the sample it ended with."""
     if result.counts.scored_tokens >= TOO_FEW_TO_SCORE:
@@ -83,16 +105,7 @@ def show_result(result: TextResult) -> None:
         (st.success if learnt and not short else st.info if learnt else st.warning)(
             result.verdict)
         scores(result)
-        values = dict(perplexity=result.perplexity, choices=max(1, round(result.perplexity)))
-        st.caption(tr(
-            "The loss is the model's average surprise at each next character of text it never "
-            "saw (in nats, a unit of information; lower is better). Perplexity turns it into "
-            "choices: {perplexity:.1f} means it hesitates as if between about {choices} equally "
-            "likely ones at each step.", **values) if result.config.level == "char" else tr(
-            "The loss is the model's average surprise at each next word of text it never saw "
-            "(in nats, a unit of information; lower is better). Perplexity turns it into "
-            "choices: {perplexity:.1f} means it hesitates as if between about {choices} equally "
-            "likely ones at each step.", **values))
+        st.caption(perplexity_in_words(result))
     else:
         st.info(result.verdict)
         tiny_scores(result)
@@ -105,7 +118,7 @@ def show_result(result: TextResult) -> None:
     else:
         took = tr("Training took {seconds:.1f} s at {rate:,.0f} tokens per second.", **values)
     # The run's message is in the language it was trained in; the sentences join either way.
-    st.caption(sentences(result.training.message, took))
+    st.caption(sentences(said_again(result.training), took))
     with st.expander(tr("How training went")):
         loss_curves(result.training.history, (), KEYS.final_loss, loss_label(result.config.level),
                     perplexity_option=True)
@@ -185,12 +198,13 @@ def memorization_view(sample: str, prompt: str, memo: Memorization,
     st.html(highlighted(prompt, written, list(memo.spans), memo.longest_start,
                         memo.longest_chars))
     if memo.longest_chars:
-        st.caption(tr("After the prompt (in bold), highlighted: passages found word for word in "
-                      "the training text ({n} characters or longer). {share} of the written "
-                      "text's {n}-character pieces occur there; the longest copied passage "
-                      "(darker) is {longest} characters long.", n=memo.ngram,
-                      share=percent(memo.copied_ngram_share), longest=memo.longest_chars)
-                   + _normal(normal, memo))
+        st.caption(sentences(
+            tr("After the prompt (in bold), highlighted: passages found word for word in the "
+               "training text ({n} characters or longer). {share} of the written text's "
+               "{n}-character pieces occur there; the longest copied passage (darker) is "
+               "{longest} characters long.", n=memo.ngram,
+               share=percent(memo.copied_ngram_share), longest=memo.longest_chars),
+            _normal(normal, memo)))
     else:
         st.caption(tr("Nothing the model wrote after the prompt (in bold) was copied from the "
                       "training text: none of its {n}-character pieces occur there.",
@@ -203,10 +217,10 @@ def _normal(normal: float | None, memo: Memorization) -> str:
         return ""
     values = dict(share=percent(normal))
     if memo.copied_ngram_share > normal + 0.25:
-        return " " + tr("For comparison, {share} of the pieces of text it never saw (the end of "
+        return tr("For comparison, {share} of the pieces of text it never saw (the end of "
                         "the same text) occur in the training text too: that much is writing "
                         "alike, not copying. This sample copies far more than that.", **values)
-    return " " + tr("For comparison, {share} of the pieces of text it never saw (the end of the "
+    return tr("For comparison, {share} of the pieces of text it never saw (the end of the "
                     "same text) occur in the training text too: that much is writing alike, not "
                     "copying. This sample copies about as much as that.", **values)
 

@@ -10,7 +10,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from ..i18n import in_language, language, listing, tr
+from ..i18n import in_language, language, listing, sentences, tr
 from ..tasks import Task
 from ..training.ray_runner import ray_address
 from ..training.settings import CHOICE_LABELS
@@ -63,11 +63,12 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
                 fingerprint: str, explain: bool = True) -> None:
     names = [tr(task.settings[n].label) for n in TUNED[task.name]]
     if explain:
-        st.caption(tr("Trains the model many times with other values of {names}, each trial "
-                      "guided by the trials before it (Optuna). The first trial is the "
-                      "settings above; trials that fall behind the others are stopped early "
-                      "(pruned). Each trial is scored on the validation span and saved as a "
-                      "run.", names=listing(names)) + " " + tr(NOT_TUNED))
+        st.caption(sentences(
+            tr("Trains the model many times with other values of {names}, each trial guided by "
+               "the trials before it (Optuna). The first trial is the settings above; trials "
+               "that fall behind the others are stopped early (pruned). Each trial is scored "
+               "on the validation span and saved as a run.", names=listing(names)),
+            tr(NOT_TUNED)))
     a, b = st.columns(2)
     trials = a.number_input(tr("Trials"), min_value=2, max_value=200, value=20, step=1,
                             key=keys.tune_trials, persist_state="session",
@@ -79,9 +80,10 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
     try:
         task.check(data, task.resolve(data, config))
         problem = ""
-    except ValueError as error:  # every trial would end in it: said here, Start held back
+    except ValueError as error:  # every trial would end in it: Start is held back
         problem = str(error)
-        st.warning(plain(problem))
+        st.caption(tr("The settings above cannot train on this data yet (the warning above "
+                      "says why); change them, then start the auto-tune."))
     if st.button(tr("Start auto-tune"), key=keys.tune_start, icon=":material/tune:",
                  disabled=bool(problem)):
         store, address = run_store(), ray_address()  # with a cluster, each trial trains there
