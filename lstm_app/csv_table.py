@@ -1,6 +1,7 @@
 """Owns reading a CSV a user really uploads into a table of text cells: a path, bytes or a file
 object; UTF-8, UTF-16 or a legacy code page (Chinese or Western); the separator; Excel's
-"sep=" line; a header of numbers; the caps on rows and columns. What the cells mean (numbers,
+"sep=" line; a header of numbers; the caps on rows and columns. An Excel workbook (.xlsx) is
+read too, its largest sheet as CSV text (spreadsheet.py). What the cells mean (numbers,
 dates, ids, labels) is for the loaders that read the table (series/loading.py, series/panel.py,
 classify/labelled.py)."""
 
@@ -18,12 +19,11 @@ import pandas as pd
 from lstm_app.encodings import decode_legacy
 from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import os_reason, quoted
+from lstm_app.spreadsheet import is_workbook, workbook_text
 
 EMPTY_FILE = N_("The file is empty; choose a CSV file that has a header row and at least a few rows of numbers.")
 BINARY_FILE = N_("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
                "and upload that.")
-SPREADSHEET_FILE = N_("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or LibreOffice and use "
-                    "File → Save As → CSV, then upload that file.")
 UNREADABLE = N_("The file could not be read as a CSV table: {reason}; check that it is a plain CSV export.")
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # not \t \n \f \r
 UPLOADED = "uploaded data"  # the name of data given without one (kept in runs, so English)
@@ -48,7 +48,9 @@ def read_csv_table(source, name: str | None, notices: list[str], max_rows: int |
     and a file over ``max_rows`` rows or ``max_columns`` columns (MAX_ROWS, MAX_COLUMNS)."""
     raw, name = _read_source(source, name)
     limits = (max_rows or MAX_ROWS, max_columns or MAX_COLUMNS)
-    return _read_table(_decode(raw, notices), notices, *limits), name
+    text = (workbook_text(raw, notices, limits[0]) if is_workbook(raw)
+            else _decode(raw, notices))
+    return _read_table(text, notices, *limits), name
 
 
 def _read_source(source, name: str | None) -> tuple[bytes, str]:
@@ -73,9 +75,6 @@ def _read_source(source, name: str | None) -> tuple[bytes, str]:
 def _decode(raw: bytes, notices: list[str]) -> str:
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         raise ValueError(tr(EMPTY_FILE))
-    # Spreadsheet signatures first: a renamed .xlsx is a zip and would otherwise look merely binary.
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ValueError(tr(SPREADSHEET_FILE))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         text = raw.decode("utf-16", errors="replace")
         notices.append(tr("The file was saved as UTF-16 text and was converted."))

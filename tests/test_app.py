@@ -437,6 +437,23 @@ def test_lookback_and_horizon_reach_the_config(app):
     assert any(s.value == "Forecast: the next 3 steps" for s in at.subheader)
 
 
+def test_an_excel_workbook_uploads_and_an_old_xls_is_said_in_a_sentence(app):
+    from tests.test_spreadsheet import COVER, workbook
+
+    rows = [["月份", "销售额（元）"]] + [[f"2023年{m}月", 100 + 7 * m + m % 3] for m in range(1, 13)]
+    rows += [[f"2024年{m}月", 190 + 7 * m - m % 4] for m in range(1, 13)]
+    at = upload(app(), "报表.xlsx", workbook({"封面": COVER, "数据": rows}))
+    assert not at.error, [e.value for e in at.error]
+    captions = " ".join(shown(c.value) for c in at.caption)
+    assert "Read from the Excel workbook's sheet '数据', the one with the most cells" in captions
+    assert at.selectbox(key="fc_value_报表.xlsx").value == "销售额（元）"
+    assert at.selectbox(key="fc_time_报表.xlsx").value == "月份"
+    at = upload(app(), "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)
+    assert [shown(e.value) for e in at.error] == [
+        "This is an Excel workbook in the old .xls format, which the app cannot read; open it "
+        "in Excel or LibreOffice, save it as .xlsx or CSV, and upload that file."]
+
+
 def test_a_series_that_never_changes_is_said_before_train_and_by_train(app):
     at = upload(app(), "flat.csv",
                 b"date,value\n" + b"".join(f"2024-01-{d:02d},5\n".encode() for d in range(1, 31)))

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, NO_ROWS, SPREADSHEET_FILE
+from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, NO_ROWS
+from lstm_app.spreadsheet import OLD_EXCEL
 from lstm_app.series.loading import NO_TIME_COLUMN, ONE_ROW, load_series
 
 DATASETS = Path("/work/shared/datasets")
@@ -341,8 +342,10 @@ def test_source_types_and_names(tmp_path):
     [
         (b"", EMPTY_FILE),
         (b"  \n\t\r\n", EMPTY_FILE),
-        (b"PK\x03\x04\x14\x00\x06\x00rest-of-xlsx", SPREADSHEET_FILE),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old-xls", SPREADSHEET_FILE),
+        (b"PK\x03\x04\x14\x00\x06\x00rest-of-xlsx",
+         "The Excel workbook could not be read (it is cut short or damaged); open it in Excel or "
+         "LibreOffice, save it again (or as CSV), and upload that file."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old-xls", OLD_EXCEL),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", BINARY_FILE),
         (bytes(range(256)) * 4, BINARY_FILE),
         (b"date,sales\n", NO_ROWS),
@@ -380,8 +383,9 @@ def test_exact_refusal_texts():
                           "of numbers.")
     assert BINARY_FILE == ("This file is not a text CSV (it looks binary); export your data as CSV "
                            "(comma-separated values) and upload that.")
-    assert SPREADSHEET_FILE == ("This looks like an Excel spreadsheet renamed to .csv; open it in Excel or "
-                                "LibreOffice and use File → Save As → CSV, then upload that file.")
+    assert OLD_EXCEL == ("This is an Excel workbook in the old .xls format, which the app cannot "
+                         "read; open it in Excel or LibreOffice, save it as .xlsx or CSV, and "
+                         "upload that file.")
     assert ONE_ROW == "The file has only one row of data; a forecast needs a series of many values over time."
 
 

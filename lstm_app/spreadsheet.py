@@ -1,0 +1,113 @@
+"""Owns reading an Excel workbook (.xlsx) as the CSV text the rest of the app reads: the sheet
+that holds the most cells, its cells as Excel shows their values (dates as ISO dates, numbers
+as numbers), up to twice ``max_rows`` rows (the reader refuses more than ``max_rows``, and
+too many columns, as it does a CSV's).
+
+A business export often comes as a workbook whose first sheet is a cover ("封面") and whose data
+sits on another: the largest sheet is read and the notice names it and the others. The old
+binary .xls format is refused with a sentence (openpyxl reads .xlsx only).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+
+from lstm_app.i18n import N_, tr
+from lstm_app.quoting import listed, quoted
+
+OLD_EXCEL = N_("This is an Excel workbook in the old .xls format, which the app cannot read; "
+               "open it in Excel or LibreOffice, save it as .xlsx or CSV, and upload that file.")
+NOT_A_WORKBOOK = N_("This file is a zip archive (or a LibreOffice or Word document), not an Excel "
+                    "workbook (.xlsx) or a CSV; save the table as .xlsx or CSV and upload that.")
+BROKEN_WORKBOOK = N_("The Excel workbook could not be read ({reason}); open it in Excel or "
+                     "LibreOffice, save it again (or as CSV), and upload that file.")
+
+
+def is_workbook(raw: bytes) -> bool:
+    """Whether ``raw`` is a zip archive (an .xlsx is one) or an old binary .xls."""
+    return raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+
+
+def workbook_text(raw: bytes, notices: list[str], max_rows: int) -> str:
+    """The largest sheet of the workbook ``raw`` as CSV text (a comma between cells), and which
+    sheet it is in ``notices``; a ValueError in a sentence for an .xls, another zip archive or
+    a workbook openpyxl cannot open."""
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ValueError(tr(OLD_EXCEL))
+    try:
+        names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+    except zipfile.BadZipFile:
+        raise ValueError(tr(BROKEN_WORKBOOK, reason=tr("it is cut short or damaged"))) from None
+    if "xl/workbook.xml" not in names:
+        raise ValueError(tr(NOT_A_WORKBOOK))
+    import openpyxl  # only for a workbook
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        sheets = [s for s in book.worksheets if hasattr(s, "iter_rows")]  # charts aside
+        if not sheets:
+            raise ValueError(tr(BROKEN_WORKBOOK, reason=tr("it has no sheet of cells")))
+        sizes = [_cells(sheet) for sheet in sheets]
+        sheet = sheets[sizes.index(max(sizes))]
+        text = _as_csv(sheet, max_rows)
+    except ValueError:
+        raise
+    except Exception as error:  # openpyxl's own errors: a damaged or unusual workbook
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
+        raise ValueError(tr(BROKEN_WORKBOOK, reason=reason)) from None
+    others = [s.title for s in sheets if s is not sheet]
+    notices.append(tr("Read from the Excel workbook's sheet {sheet}, the one with the most "
+                      "cells; its other sheets ({others}) were not read.", sheet=quoted(sheet.title),
+                      others=listed(others, limit=5))
+                   if others else
+                   tr("Read from the Excel workbook's sheet {sheet}.", sheet=quoted(sheet.title)))
+    return text
+
+
+def _cells(sheet) -> int:
+    """How many cells the sheet's stored size spans (its rows times its columns)."""
+    try:
+        return (sheet.max_row or 0) * (sheet.max_column or 0)
+    except Exception:
+        return 0
+
+
+def _as_csv(sheet, max_rows: int) -> str:
+    """The sheet's rows as CSV text, blank rows at its end left out; up to twice ``max_rows``
+    (a sheet can hold more than a browser should upload), so that the reader counts a sheet
+    with too many as a CSV's are counted."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    blank = 0
+    for n, row in enumerate(sheet.iter_rows(values_only=True)):
+        if n > 2 * max_rows:
+            break
+        cells = [_cell(value) for value in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if not cells:
+            blank += 1  # written only if a row with cells follows
+            continue
+        out.write("\n" * blank)
+        blank = 0
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    """A cell as Excel shows its value: a date as 2024-01-31 (with its time where it has one),
+    a whole number without ".0", text as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

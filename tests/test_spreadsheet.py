@@ -1,0 +1,85 @@
+"""Excel workbooks (.xlsx) read as the CSVs they hold: the largest sheet (a cover sheet aside),
+dates and numbers as Excel shows them, every loader on top; an .xls, another zip archive or a
+damaged workbook refused in a sentence."""
+
+import datetime as dt
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from lstm_app.classify.labelled import load_labelled
+from lstm_app.csv_table import read_csv_table
+from lstm_app.series.loading import load_series
+from lstm_app.series.panel import load_panel
+
+
+def workbook(sheets: dict[str, list[list]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+COVER = [["销售报告"], [], ["制表：财务部"]]
+
+
+def test_the_largest_sheet_is_read_with_its_dates_and_numbers_and_the_cover_is_said():
+    days = [dt.datetime(2024, 1, 1) + dt.timedelta(days=d) for d in range(40)]
+    raw = workbook({"封面": COVER,
+                    "销售数据": [["日期", "销量", "备注"]]
+                    + [[day, 10.5 + d % 7, "促销" if d % 5 == 0 else None]
+                       for d, day in enumerate(days)]})
+    series = load_series(raw, name="销售.xlsx")
+    assert series.time_col == "日期" and series.value_col == "销量" and series.freq == "D"
+    assert list(series.frame["销量"][:3]) == [10.5, 11.5, 12.5]
+    assert str(series.frame.index[0].date()) == "2024-01-01"
+    assert series.notices[0] == ("Read from the Excel workbook's sheet '销售数据', the one with "
+                                 "the most cells; its other sheets ('封面') were not read.")
+
+
+def test_a_workbook_of_many_series_and_one_of_labelled_texts_load_like_their_csvs():
+    rows = [["store", "week", "sales"]] + [
+        [store, dt.date(2024, 1, 1) + dt.timedelta(weeks=w), 100 + w + 7 * s]
+        for s, store in enumerate(("北京", "上海")) for w in range(30)]
+    panel = load_panel(workbook({"Sheet1": rows}), layout="long", id_cols=("store",))
+    assert panel.n_series == 2 and sorted(panel.ids) == ["上海", "北京"]
+    texts = [["review", "label"]] + [[f"房间很好 {i}", "positive"] for i in range(6)] + \
+        [[f"服务很差 {i}", "negative"] for i in range(6)]
+    labelled = load_labelled(workbook({"评论": texts}))
+    assert labelled.classes == ("negative", "positive") and len(labelled.texts) == 12
+
+
+def test_whole_numbers_times_and_blank_rows_read_as_excel_shows_them():
+    notices = []
+    raw = workbook({"data": [["when", "n", "ok"], [dt.datetime(2024, 1, 1, 8, 30), 3.0, True],
+                             [], [dt.datetime(2024, 1, 1, 9, 30), 4.25, False], [None, None]]})
+    table, _ = read_csv_table(raw, "x.xlsx", notices)
+    assert table.values.tolist() == [["2024-01-01 08:30:00", "3", "TRUE"],
+                                     ["2024-01-01 09:30:00", "4.25", "FALSE"]]
+    assert notices == ["Read from the Excel workbook's sheet 'data'."]
+
+
+def test_too_many_rows_in_a_sheet_are_refused_before_all_are_read():
+    raw = workbook({"big": [["t", "v"]] + [[i, i] for i in range(60)]})
+    with pytest.raises(ValueError, match="The file has 60 rows; at most 50 are read"):
+        read_csv_table(raw, "big.xlsx", [], max_rows=50)
+
+
+def test_what_is_no_workbook_is_refused_in_a_sentence():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("content.xml", "<office:document/>")  # an OpenDocument's own layout
+    with pytest.raises(ValueError) as error:
+        load_series(archive.getvalue())
+    assert str(error.value).startswith("This file is a zip archive (or a LibreOffice or Word "
+                                       "document), not an Excel workbook")
+    broken = workbook({"s": [["a", "b"], [1, 2]]})[:300]
+    with pytest.raises(ValueError, match="The Excel workbook could not be read"):
+        load_series(broken)
