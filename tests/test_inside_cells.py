@@ -72,3 +72,15 @@ def test_a_bidirectional_network_is_traced_both_ways(cell, layers):
     h_n = state[0] if cell != "gru" else state
     for row, t in enumerate(traces):  # each direction's last step read is its final state
         torch.testing.assert_close(t.h[:, -1], h_n[row], atol=1e-5, rtol=0)
+
+
+def test_a_negative_number_multiplied_in_an_equation_is_in_brackets():
+    import pandas as pd
+
+    from lstm_app.inside.explain import equations_with_numbers
+
+    numbers = pd.Series({"f before σ/tanh": 0.3, "f": 0.585, "i before σ/tanh": 1.0, "i": 0.7,
+                         "C̃ before σ/tanh": -0.8, "C̃": -0.66, "C(t−1)": -0.67, "C(t)": -0.852,
+                         "o before σ/tanh": 0.1, "o": 0.5, "h(t)": -0.3, "h(t−1)": 0.1})
+    c_line = equations_with_numbers(numbers, lstm=True)[3]
+    assert c_line.endswith(r"= 0.585 \times (-0.670) + 0.700 \times (-0.660) = -0.852")

@@ -131,8 +131,12 @@ def step_numbers(layer: LayerTrace, t: int, units: list[int]) -> pd.DataFrame:
 
 
 def equations_with_numbers(numbers: pd.Series, lstm: bool) -> list[str]:
-    """LaTeX lines of the cell's equations with one unit's numbers put in."""
+    """LaTeX lines of the cell's equations with one unit's numbers put in; a negative number
+    multiplied or added is in brackets (0.585 × (−0.670), not 0.585 × −0.670)."""
     n = {k: _fmt(v) for k, v in numbers.items()}
+    for k in ("C(t−1)", "C̃", "ñ", "h(t−1)"):  # the operands that may be negative
+        if k in n and n[k].startswith("-"):
+            n[k] = f"({n[k]})"
     if lstm:
         return [
             rf"f_t = \sigma({n['f before σ/tanh']}) = {n['f']}",

@@ -270,7 +270,8 @@ def elsewhere(keys: TaskKeys, job, fingerprint: str) -> bool:
     st.info(tr("The training shown is on **{data}** (run {id}), not on the data above. Press "
                "Train to train on this data.", **values) if done else
             tr("The training running is on **{data}** (run {id}), not on the data above; its "
-               "live view is below. Press Train to train on this data.", **values),
+               "live view is below. Once it has ended (or you stop it), press Train to train on "
+               "this data.", **values),
             icon=":material/swap_horiz:")
     if done:  # a callback: it runs before the data picker's widgets are drawn again
         st.button(tr("Show run {id} with its own data", id=run.id), key=keys.key("show_run"),
