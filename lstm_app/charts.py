@@ -180,6 +180,9 @@ def _add_span(fig: go.Figure, index: pd.Index, name: str, start: int, end: int) 
                   annotation_position="top left", annotation_font_color="#666666")
 
 
+FEW_DATES = 15  # a series of fewer dates gets a tick on each
+
+
 @literal
 def series_chart(frame: pd.DataFrame, value_col: str, covariates: Sequence[str] = (),
                  title: str | None = None,
@@ -196,6 +199,9 @@ def series_chart(frame: pd.DataFrame, value_col: str, covariates: Sequence[str] 
     if covariates:
         extra["yaxis2"] = dict(title=", ".join(covariates), overlaying="y", side="right",
                                showgrid=False)
+    if isinstance(index, pd.DatetimeIndex) and len(index) < FEW_DATES and \
+            (index.normalize() == index).all():  # a few days: ticks on them, not on hours
+        extra["xaxis"] = dict(tickvals=list(index))
     return _layout(fig, title or tr("{column} over time", column=value_col), _x_title(index),
                    value_col, **extra)
 

@@ -323,3 +323,12 @@ def test_every_chart_reads_chinese_with_a_cjk_font_after_the_latin_one(frame):
     family = fig.layout.template.layout.font.family
     assert family == charts.FONTS and family.index("Open Sans") < family.index("Noto Sans CJK SC")
     assert family.rstrip().endswith("sans-serif")
+
+
+def test_a_few_days_get_a_tick_each_not_ticks_on_hours():
+    days = pd.date_range("2024-01-01", periods=3, freq="D", name="date")
+    fig = charts.series_chart(pd.DataFrame({"v": [1.0, 2.0, 3.0]}, index=days), "v")
+    assert [pd.Timestamp(t) for t in fig.layout.xaxis.tickvals] == list(days)
+    many = pd.date_range("2024-01-01", periods=40, freq="D", name="date")
+    fig = charts.series_chart(pd.DataFrame({"v": np.arange(40.0)}, index=many), "v")
+    assert fig.layout.xaxis.tickvals is None  # plotly's own ticks
