@@ -275,8 +275,8 @@ def _train(args: argparse.Namespace, task: Task, data, config, name: str):
     result = with_progress(args.quiet, lambda callbacks: record(
         store.home, run_id, task.name, data, config, callbacks, runner=runner))
     show = "python -m lstm_app runs show " + run_id
-    print(tr("Saved as run {run_id} in {home} ({command}).", run_id=run_id, home=store.home,
-             command=show))
+    args.saved = tr("Saved as run {run_id} in {home} ({command}).", run_id=run_id,
+                    home=store.home, command=show)  # said last, by main
     return result
 
 
@@ -312,4 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\n" + tr("Aborted."), file=sys.stderr)
         return 130
+    finally:
+        if getattr(args, "saved", None):  # after the notes, the scores and the files written
+            print(args.saved)
     return 1
