@@ -314,5 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         if getattr(args, "saved", None):  # after the notes, the scores and the files written
-            print(args.saved)
+            try:
+                print(args.saved)
+            except OSError:  # the output closed early (| head): the run is saved all the same
+                pass
     return 1

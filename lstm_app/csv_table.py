@@ -175,7 +175,8 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     next line that holds something, every cell of it filled and none a number or a date; and
     it is a header, not a row of data, if a blank line stands between it and the title or the
     line under it holds a number or a date; its cells after the first may be years ("Month,
-    2023, 2024"). A cell may hold the separator in quotes. A header with one blank name
+    2023, 2024") where the line under it starts with a date or a number and holds no years
+    under them. A cell may hold the separator in quotes. A header with one blank name
     ("date,") followed by rows of data is left as it is."""
     lines = [line.rstrip("\r") for line in text.split("\n", TITLE_LINES + 2)[:TITLE_LINES + 2]]
     cells = lambda line: [c.strip() for c in next(csv.reader([line], delimiter=sep), [])]
@@ -189,7 +190,12 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     header, under = cells(lines[below[0]]), cells(lines[below[1]])
     if (len(header) < 2 or not all(header) or _is_data(header[0])
             or any(_is_data(c) and not YEAR.fullmatch(c) for c in header)):
-        return text  # (a header may name years: "Month;2023;2024")
+        return text
+    years = [i for i, c in enumerate(header) if YEAR.fullmatch(c)]
+    if years and (not _is_data(under[0]) or any(i < len(under) and YEAR.fullmatch(under[i])
+                                                for i in years)):
+        return text  # years name columns only above rows that start with a date or number
+                     # and hold no years there ("Alice,2023,2024" over "Bob,2019,2021": data)
     if below[0] == 1 and not any(_is_data(c) for c in under):
         return text  # two lines of words: the first line is a header, the second data
     notices.append(trn("The first line ({title}) is a title above the table, so the table was "

@@ -1,7 +1,7 @@
 """Owns reading an Excel workbook (.xlsx) as the CSV text the rest of the app reads: the sheet
 that holds the most cells, its cells as Excel shows their values (dates as ISO dates, numbers
-as numbers), up to twice ``max_rows`` rows (the reader refuses more than ``max_rows``, and
-too many columns, as it does a CSV's).
+as numbers); a sheet of more than ``max_rows`` rows is refused (too many columns are refused by
+the reader, as a CSV's are).
 
 A business export often comes as a workbook whose first sheet is a cover ("封面") and whose data
 sits on another: the largest sheet is read and the notice names it and the others. The old
@@ -18,8 +18,9 @@ import zipfile
 from lstm_app.i18n import N_, tr
 from lstm_app.quoting import listed, quoted
 
-OLD_EXCEL = N_("This is an Excel workbook in the old .xls format, which the app cannot read; "
-               "open it in Excel or LibreOffice, save it as .xlsx or CSV, and upload that file.")
+OLD_EXCEL = N_("This is an Excel workbook in the old .xls format (or one locked with a "
+               "password), which the app cannot read; open it in Excel or LibreOffice, save it "
+               "as .xlsx without a password or as CSV, and upload that file.")
 NOT_A_WORKBOOK = N_("This file is a zip archive (or a LibreOffice or Word document), not an Excel "
                     "workbook (.xlsx) or a CSV; save the table as .xlsx or CSV and upload that.")
 BROKEN_WORKBOOK = N_("The Excel workbook could not be read ({reason}); open it in Excel or "
@@ -75,25 +76,49 @@ def _cells(sheet) -> int:
         return 0
 
 
+WIDTH_ROWS = 200  # the first rows, whose widest one every row is written as wide as
+
+
 def _as_csv(sheet, max_rows: int) -> str:
-    """The sheet's rows as CSV text, blank rows at its end left out; up to twice ``max_rows``
-    (a sheet can hold more than a browser should upload), so that the reader counts a sheet
-    with too many as a CSV's are counted."""
+    """The sheet's rows as CSV text, each as wide as the widest of the first ``WIDTH_ROWS``
+    (a title alone in A1 stays a line of empty cells after it, as a CSV export writes it, so
+    that the reader sees a title), blank rows at its end left out; a sheet of more than
+    ``max_rows`` rows under its header is refused."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    blank = 0
+    held: list[list[str]] = []  # the first rows, until the width is known
+    width, blank = None, 0
+
+    def write(cells: list[str]) -> None:
+        nonlocal blank
+        if not cells:
+            blank += 1  # written only if a row with cells follows
+            return
+        out.write("\n" * blank)
+        blank = 0
+        writer.writerow(cells + [""] * (width - len(cells)))
+
     for n, row in enumerate(sheet.iter_rows(values_only=True)):
-        if n > 2 * max_rows:
-            break
+        if n > max_rows:  # the header and max_rows rows are all that is read
+            raise ValueError(tr("The sheet {sheet} has more than {limit:,} rows of data; at "
+                                "most {limit:,} are read. Aggregate it (for example hourly "
+                                "instead of by the minute) or keep its most recent part.",
+                                sheet=quoted(sheet.title), limit=max_rows))
         cells = [_cell(value) for value in row]
         while cells and cells[-1] == "":
             cells.pop()
-        if not cells:
-            blank += 1  # written only if a row with cells follows
+        if width is not None:
+            write(cells)
             continue
-        out.write("\n" * blank)
-        blank = 0
-        writer.writerow(cells)
+        held.append(cells)
+        if len(held) == WIDTH_ROWS:
+            width = max(map(len, held))
+            for cells in held:
+                write(cells)
+    if width is None:  # fewer rows than WIDTH_ROWS
+        width = max(map(len, held), default=0)
+        for cells in held:
+            write(cells)
     return out.getvalue()
 
 

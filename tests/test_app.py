@@ -450,8 +450,9 @@ def test_an_excel_workbook_uploads_and_an_old_xls_is_said_in_a_sentence(app):
     assert at.selectbox(key="fc_time_报表.xlsx").value == "月份"
     at = upload(app(), "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)
     assert [shown(e.value) for e in at.error] == [
-        "This is an Excel workbook in the old .xls format, which the app cannot read; open it "
-        "in Excel or LibreOffice, save it as .xlsx or CSV, and upload that file."]
+        "This is an Excel workbook in the old .xls format (or one locked with a password), "
+        "which the app cannot read; open it in Excel or LibreOffice, save it as .xlsx without a "
+        "password or as CSV, and upload that file."]
 
 
 def test_a_series_that_never_changes_is_said_before_train_and_by_train(app):

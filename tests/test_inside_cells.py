@@ -82,5 +82,7 @@ def test_a_negative_number_multiplied_in_an_equation_is_in_brackets():
     numbers = pd.Series({"f before σ/tanh": 0.3, "f": 0.585, "i before σ/tanh": 1.0, "i": 0.7,
                          "C̃ before σ/tanh": -0.8, "C̃": -0.66, "C(t−1)": -0.67, "C(t)": -0.852,
                          "o before σ/tanh": 0.1, "o": 0.5, "h(t)": -0.3, "h(t−1)": 0.1})
-    c_line = equations_with_numbers(numbers, lstm=True)[3]
-    assert c_line.endswith(r"= 0.585 \times (-0.670) + 0.700 \times (-0.660) = -0.852")
+    lines = equations_with_numbers(numbers, lstm=True)
+    assert lines[3].endswith(r"= 0.585 \times (-0.670) + 0.700 \times (-0.660) = -0.852")
+    assert lines[2].endswith(r"= \tanh(-0.800) = -0.660")  # a result stays bare
+    assert lines[5].endswith(r"\times \tanh(-0.852) = -0.300")

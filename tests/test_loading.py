@@ -206,6 +206,9 @@ def test_quarters():
     (["2023年1月5日星期四", "2023年1月6日星期五", "2023年1月7日星期六", "2023年1月8日星期日"], "D",
      "2023-01-08"),
     (["2023年1月", "2023年2月", "2023年3月", "2023年4月"], "MS", "2023-04-01"),
+    (["2023年1月5日(木)", "2023年1月6日(金)", "2023年1月7日（星期六）", "2023年1月8日（周日）"], "D",
+     "2023-01-08"),
+    (["2020年", "2021年", "2022年", "2023年"], "YS-JAN", "2023-01-01"),
     (["2022年第4季度", "2023年第1季度", "2023年二季度", "2023年三季度"], "QS-JAN", "2023-07-01"),
     (["2023年1月5日 08:00", "2023年1月5日 09:00", "2023年1月5日 10:00", "2023年1月5日 11:00"],
      "h", "2023-01-05 11:00:00"),
@@ -383,9 +386,9 @@ def test_exact_refusal_texts():
                           "of numbers.")
     assert BINARY_FILE == ("This file is not a text CSV (it looks binary); export your data as CSV "
                            "(comma-separated values) and upload that.")
-    assert OLD_EXCEL == ("This is an Excel workbook in the old .xls format, which the app cannot "
-                         "read; open it in Excel or LibreOffice, save it as .xlsx or CSV, and "
-                         "upload that file.")
+    assert OLD_EXCEL == ("This is an Excel workbook in the old .xls format (or one locked with a "
+                         "password), which the app cannot read; open it in Excel or LibreOffice, "
+                         "save it as .xlsx without a password or as CSV, and upload that file.")
     assert ONE_ROW == "The file has only one row of data; a forecast needs a series of many values over time."
 
 
@@ -517,6 +520,7 @@ def test_a_title_above_the_header_is_skipped_and_said():
     (b"date,\n2024-01-01,NA\n2024-01-02,.5\n", ["date", "column 2"]),
     (b"text,\ngreat film 0,neg\ngreat film 1,pos\n", ["text", "column 2"]),
     (b"Sales;;\n2023;5;6\n2024;7;8\n", ["Sales", "column 2", "column 3"]),  # years as data
+    (b"name,,\nAlice,2023,2024\nBob,2019,2021\n", ["name", "column 2", "column 3"]),
 ])
 def test_a_header_with_one_blank_name_is_not_taken_for_a_title(raw, columns):
     from lstm_app.csv_table import read_csv_table

@@ -235,3 +235,22 @@ def test_a_series_that_starts_during_validation_is_forecast_but_never_scored():
     assert any("start late" in n for n in result.notices)
     late = result.forecast[result.forecast["id"] == "shop 2"]
     assert (late["forecast"] < 0).all() and (late["lower_80"] < late["forecast"]).all()
+
+
+def test_a_panel_with_one_series_that_never_changes_still_trains_the_others():
+    import pandas as pd
+
+    from lstm_app.series.panel import load_panel
+    from lstm_app.series.panel_pipeline import resolve_panel
+    from lstm_app.series.settings import ForecastConfig
+    from lstm_app.series.sizing import training_windows
+
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    rows = [(store, day, value) for store, values in
+            [("A", range(60)), ("B", [0] * 60), ("C", [v % 7 for v in range(60)])]
+            for day, value in zip(days, values)]
+    text = "store,date,sales\n" + "".join(f"{s},{d.date()},{v}\n" for s, d, v in rows)
+    panel = load_panel(text.encode(), layout="long", id_cols=("store",))
+    assert panel.ids[panel.typical()] == "B"  # the median series is the constant one
+    config = resolve_panel(panel, ForecastConfig())
+    assert training_windows(panel, config) > 0

@@ -67,9 +67,26 @@ def test_whole_numbers_times_and_blank_rows_read_as_excel_shows_them():
 
 
 def test_too_many_rows_in_a_sheet_are_refused_before_all_are_read():
-    raw = workbook({"big": [["t", "v"]] + [[i, i] for i in range(60)]})
-    with pytest.raises(ValueError, match="The file has 60 rows; at most 50 are read"):
+    raw = workbook({"big": [["t", "v"]] + [[i, i] for i in range(500)]})
+    with pytest.raises(ValueError) as error:
         read_csv_table(raw, "big.xlsx", [], max_rows=50)
+    assert str(error.value).startswith("The sheet 'big' has more than 50 rows of data; at most "
+                                       "50 are read.")
+    table, _ = read_csv_table(raw, "big.xlsx", [], max_rows=500)  # the header and 500 rows
+    assert len(table) == 500
+
+
+def test_a_title_above_the_table_and_a_column_without_a_name_read_as_in_a_csv():
+    notices = []
+    rows = [["2024年销售报表"], [], ["日期", "销量", "备注"]] + [
+        [dt.date(2024, 1, d), d * 3, "促销" if d % 5 == 0 else None] for d in range(1, 31)]
+    series = load_series(workbook({"报表": rows}))
+    assert series.time_col == "日期" and series.value_col == "销量"
+    assert any("a title above the table" in n for n in series.notices)
+    rows = [["日期", "销量", None, "备注"]] + [
+        [dt.date(2024, 1, d), d * 3, d % 2, "x" if d % 5 == 0 else None] for d in range(1, 31)]
+    table, _ = read_csv_table(workbook({"报表": rows}), "报表.xlsx", notices)
+    assert list(table.columns) == ["日期", "销量", "column 3", "备注"] and len(table) == 30
 
 
 def test_what_is_no_workbook_is_refused_in_a_sentence():

@@ -134,16 +134,14 @@ def equations_with_numbers(numbers: pd.Series, lstm: bool) -> list[str]:
     """LaTeX lines of the cell's equations with one unit's numbers put in; a negative number
     multiplied or added is in brackets (0.585 × (−0.670), not 0.585 × −0.670)."""
     n = {k: _fmt(v) for k, v in numbers.items()}
-    for k in ("C(t−1)", "C̃", "ñ", "h(t−1)"):  # the operands that may be negative
-        if k in n and n[k].startswith("-"):
-            n[k] = f"({n[k]})"
+    p = {k: f"({v})" if v.startswith("-") else v for k, v in n.items()}  # as a term
     if lstm:
         return [
             rf"f_t = \sigma({n['f before σ/tanh']}) = {n['f']}",
             rf"i_t = \sigma({n['i before σ/tanh']}) = {n['i']}",
             rf"\tilde{{C}}_t = \tanh({n['C̃ before σ/tanh']}) = {n['C̃']}",
-            rf"C_t = f_t \ast C_{{t-1}} + i_t \ast \tilde{{C}}_t = {n['f']} \times {n['C(t−1)']}"
-            rf" + {n['i']} \times {n['C̃']} = {n['C(t)']}",
+            rf"C_t = f_t \ast C_{{t-1}} + i_t \ast \tilde{{C}}_t = {n['f']} \times {p['C(t−1)']}"
+            rf" + {n['i']} \times {p['C̃']} = {n['C(t)']}",
             rf"o_t = \sigma({n['o before σ/tanh']}) = {n['o']}",
             rf"h_t = o_t \ast \tanh(C_t) = {n['o']} \times \tanh({n['C(t)']}) = {n['h(t)']}"]
     return [
@@ -151,7 +149,7 @@ def equations_with_numbers(numbers: pd.Series, lstm: bool) -> list[str]:
         rf"z_t = \sigma({n['z before σ/tanh']}) = {n['z']}",
         rf"\tilde{{n}}_t = \tanh({n['ñ before σ/tanh']}) = {n['ñ']}",
         rf"h_t = (1 - z_t) \ast \tilde{{n}}_t + z_t \ast h_{{t-1}} = (1 - {n['z']}) \times "
-        rf"{n['ñ']} + {n['z']} \times {n['h(t−1)']} = {n['h(t)']}"]
+        rf"{p['ñ']} + {n['z']} \times {p['h(t−1)']} = {n['h(t)']}"]
 
 
 def heatmaps(layer: LayerTrace) -> dict[str, torch.Tensor]:

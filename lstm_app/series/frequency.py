@@ -124,10 +124,12 @@ CHINESE_NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
 
 def _chinese_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
-    """Dates written the Chinese (and Japanese) way: "2023年1月5日" (日 or 号, a weekday and a
-    time after it or not), "2023年1月", "2023年第1季度" / "2023年一季度" (the quarter's first day)."""
+    """Dates written the Chinese (and Japanese) way: "2023年1月5日" (日 or 号, a weekday, as in
+    "星期四", "（周四）" or "(木)", and a time after it or not), "2023年1月", "2023年第1季度" /
+    "2023年一季度" (the quarter's first day), "2023年"."""
     day = cells.str.extract(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?"
-                            r"\s*(?:(?:星期|周)[一二三四五六日天])?\s*(.*)$")
+                            r"\s*(?:[（(]\s*(?:星期|周)?[一二三四五六日天月火水木金土]\s*[)）]|(?:星期|周)[一二三四五六日天])?"
+                            r"\s*(.*)$")
     quarter = cells.str.extract(r"^\s*(\d{4})\s*年\s*第?\s*([1-4一二三四])\s*季度?\s*$")
     month_of_quarter = (pd.to_numeric(quarter[1].replace(CHINESE_NUMERALS), errors="coerce")
                         * 3 - 2)
@@ -135,6 +137,7 @@ def _chinese_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
             + day[3].fillna("").map(lambda rest: f" {rest}" if rest else ""))
     text = text.fillna(quarter[0] + "-" + month_of_quarter.astype("Int64").astype(str)
                        .str.zfill(2) + "-01")
+    text = text.fillna(cells.str.extract(r"^\s*(\d{4})\s*年\s*$")[0] + "-01-01")  # a year
     return _iso_dates(text.str.strip(), notices)
 
 

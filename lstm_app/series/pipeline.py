@@ -108,13 +108,7 @@ def longest_lookback(series: SeriesData, config: ForecastConfig) -> int:
 
 def resolve(series: SeriesData, config: ForecastConfig) -> ForecastConfig:
     """The config as it trains on ``series``: numbers for "auto" (named in ``suggested``) and the
-    series' own columns; a series whose values never change is refused (nothing to learn)."""
-    values = series.frame[series.value_col].to_numpy()
-    if len(values) and values.min() == values.max():
-        raise ValueError(tr("Every value of {column} is {value:g}: a series that never changes "
-                            "has nothing for a network to learn, and its forecast is simply "
-                            "that value. Choose a column whose values change.",
-                            column=quoted(series.value_col), value=float(values[0])))
+    series' own columns."""
     lookback, horizon = resolve_window(series, config)
     chosen = tuple(name for name in ("lookback", "horizon") if getattr(config, name) == "auto")
     anchor = config.season_anchor
@@ -129,6 +123,17 @@ def resolve(series: SeriesData, config: ForecastConfig) -> ForecastConfig:
                    value_col=series.value_col,
                    time_col=series.time_col, covariates=tuple(series.covariates),
                    suggested=tuple(dict.fromkeys(config.suggested + chosen)))
+
+
+def check_changes(series: SeriesData) -> None:
+    """A ValueError when the series' values never change: a network has nothing to learn
+    there (one series; a panel may hold a constant one among the others)."""
+    values = series.frame[series.value_col].to_numpy()
+    if len(values) and values.min() == values.max():
+        raise ValueError(tr("Every value of {column} is {value}: a series that never changes "
+                            "has nothing for a network to learn, and its forecast is simply "
+                            "that value. Choose a column whose values change.",
+                            column=quoted(series.value_col), value=f"{values[0]:.12g}"))
 
 
 def _fraction(size: float, n: int) -> float:
@@ -195,6 +200,7 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
     if config.id_embedding:
         raise ValueError(tr("A series embedding is for a file of many series (choose its id "
                             "columns, or every column a series); set it to 0 for one series."))
+    check_changes(series)
     config = resolve(series, config)
     lookback, horizon = config.lookback, config.horizon
     names = start.inputs if start is not None else input_names(series, config)

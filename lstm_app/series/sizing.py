@@ -20,7 +20,7 @@ from .trained import build_single
 from .panel import PanelData
 from .panel_pipeline import panel_calendar, resolve_panel, too_short
 from .panel_windows import span_windows, split_panel
-from .pipeline import resolve
+from .pipeline import check_changes, resolve
 from .settings import ForecastConfig
 from .windows import split_rows, window_ids
 
@@ -40,6 +40,7 @@ def training_windows(series: SeriesData | PanelData, config: ForecastConfig) -> 
         if not trainable.any():
             raise ValueError(too_short(series, split, lookback, horizon))
         return len(span_windows(split, split.starts, split.val, lookback, horizon, trainable)[0])
+    check_changes(series)
     resolved = resolve(series, config)
     split, _ = split_rows(len(series.frame), config.val_size, config.test_size,
                           resolved.lookback, resolved.horizon, column=series.value_col)

@@ -169,11 +169,13 @@ def _load(task: str, path: str, given: dict):
 
 def train_command(task: str, args: argparse.Namespace, params: dict) -> str:
     """The task's own command that trains what the study tuned: the data file, the starting
-    settings given on this command line, and the tuned ``params`` over them (DATA for a
-    joined study's data, whose file this machine may not have)."""
+    settings given on this command line, and the tuned ``params`` over them (for a joined
+    study, whose file this machine may not have and whose starting settings were given where
+    it was made: DATA and the tuned settings only)."""
     settings = _settings(args.task)
     given = {name: getattr(args, name) for name, s in settings.items()
-             if s.on_cli and getattr(args, name, None) is not None and name not in params}
+             if s.on_cli and getattr(args, name, None) is not None and name not in params
+             and args.data is not None}  # a joined study trained with its own, not these
     options = [f"--{name.replace('_', '-')}" if value is True else
                f"--no-{name.replace('_', '-')}" if value is False else
                f"--{name.replace('_', '-')} {shlex.quote(str(value))}"

@@ -77,11 +77,8 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
                              key=keys.tune_minutes, persist_state="session",
                              help=tr("The study stops after this many minutes, and keeps every "
                                      "trial that finished."))
-    try:
-        task.check(data, task.resolve(data, config))
-        problem = ""
-    except ValueError as error:  # every trial would end in it: Start is held back
-        problem = str(error)
+    problem = _cannot_train(keys, task, data, config, fingerprint)
+    if problem:  # every trial would end in it: Start is held back
         st.caption(tr("The settings above cannot train on this data yet (the warning above "
                       "says why); change them, then start the auto-tune."))
     if st.button(tr("Start auto-tune"), key=keys.tune_start, icon=":material/tune:",
@@ -96,6 +93,21 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
         st.session_state[keys.tune_for] = fingerprint
         st.session_state.pop(keys.tune_applied, None)
         st.rerun()
+
+
+def _cannot_train(keys: TaskKeys, task: Task, data, config, fingerprint: str) -> str:
+    """Why the settings cannot train on the data ("" if they can), judged once per data and
+    settings (a text's check reads the whole text)."""
+    asked = (fingerprint, repr(config), language())  # the sentence is in the reader's language
+    memo = st.session_state.get(keys.key("tune_check"))
+    if memo is None or memo[0] != asked:
+        try:
+            task.check(data, task.resolve(data, config))
+            memo = (asked, "")
+        except ValueError as error:
+            memo = (asked, str(error))
+        st.session_state[keys.key("tune_check")] = memo
+    return memo[1]
 
 
 @st.fragment(run_every=POLL_SECONDS)
