@@ -385,7 +385,8 @@ def test_a_short_series_gets_settings_the_page_does_not_warn_against(app):
 @pytest.mark.parametrize("name, data, message", [
     ("empty.csv", b"", "The file is empty; choose a CSV file"),
     ("blob.csv", bytes(range(256)) * 4, "This file is not a text CSV (it looks binary)"),
-    ("book.csv", b"PK\x03\x04" + bytes(300), "This looks like an Excel spreadsheet renamed to .csv"),
+    ("book.csv", b"PK\x03\x04" + bytes(300), "The Excel workbook could not be read (it is cut "
+                                              "short or damaged)"),
 ], ids=["empty", "binary", "fake-xlsx"])
 def test_a_bad_upload_shows_the_loaders_message(app, name, data, message):
     at = upload(app(), name, data)

@@ -18,6 +18,7 @@ import signal
 import tempfile
 import warnings
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -212,8 +213,8 @@ def test_the_readme_lists_every_case_and_the_files_are_small():
 def test_a_hostile_csv_loads_or_is_refused_in_a_sentence(case):
     name = case.name or f"{case.id}.csv"
     series = outcome(lambda: load_series(case.data, name=name))
-    check(case, series)
-    if case.expect == WORKS:  # the loader's contract holds whatever came in
+    check(replace(case, expect=WORKS) if case.at_train else case, series)
+    if case.expect == WORKS or case.at_train:  # the loader's contract holds whatever came in
         assert series.name == name
         assert np.isfinite(series.frame.to_numpy()).all() and len(series.frame) >= 2
         for notice in series.notices:

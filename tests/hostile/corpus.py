@@ -31,6 +31,7 @@ class Case:
     data: bytes
     expect: str    # WORKS, or a piece of the refusal's sentence
     name: str = ""  # the file name it is uploaded under
+    at_train: bool = False  # it loads, and training refuses it in ``expect``'s sentence
 
 
 def _csv(file: str) -> bytes:
@@ -74,10 +75,10 @@ CSV_CASES = [Case("csv_" + c[0], *c[1:]) for c in [
      b"\xef\xbb\xbfdate,value\x00\n2024-01-01,1\x00\x00\n",
      "not a text CSV"),
     ("zip_renamed", "a .zip archive renamed to .csv", _zip([("data.csv", PLAIN)]),
-     "Excel spreadsheet renamed"),
-    ("xlsx_renamed", "an .xlsx workbook (zip with [Content_Types].xml) renamed to .csv",
+     "is a zip archive (or a LibreOffice or Word document), not an Excel workbook"),
+    ("xlsx_renamed", "a broken .xlsx workbook (zip with [Content_Types].xml) renamed to .csv",
      _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workbook/>")]),
-     "Excel spreadsheet renamed"),
+     "The Excel workbook could not be read"),
     ("utf16_no_bom", "UTF-16 text without a byte-order mark (NULs between the letters)",
      ("date,value\n" + DAYS).encode("utf-16-le"), "not a text CSV"),
     ("one_column", "one column of numbers, no header words, no dates", _csv("one_column.csv"), WORKS),
@@ -102,7 +103,8 @@ CSV_CASES = [Case("csv_" + c[0], *c[1:]) for c in [
      _csv("mixed_decimal_commas.csv"), WORKS),
     ("huge_and_infinite", "values of ±1e308 (whose sums overflow) with inf and -inf",
      _csv("huge_and_infinite.csv"), "too large to compute with"),
-    ("negative_zero", "-0, -0.0 and 0.0 only", _csv("negative_zero.csv"), WORKS),
+    ("negative_zero", "-0, -0.0 and 0.0 only: a series that never changes",
+     _csv("negative_zero.csv"), "a series that never changes has nothing", "", True),
     ("emoji_rtl_names", "column names with emoji and a U+202E right-to-left override",
      _csv("emoji_rtl_names.csv"), WORKS),
     ("name_dot_dot", "a plain CSV uploaded as ../../etc/passwd.csv", PLAIN, WORKS,
