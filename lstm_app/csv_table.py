@@ -50,6 +50,8 @@ def read_csv_table(source, name: str | None, notices: list[str], max_rows: int |
     limits = (max_rows or MAX_ROWS, max_columns or MAX_COLUMNS)
     text = (workbook_text(raw, notices, limits[0]) if is_workbook(raw)
             else _decode(raw, notices))
+    if not text.strip():  # a workbook of empty sheets
+        raise ValueError(tr(EMPTY_FILE))
     return _read_table(text, notices, *limits), name
 
 

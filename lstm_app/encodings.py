@@ -51,16 +51,19 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
 
 def _paired_share(text: str) -> float:
     """The share of non-ASCII characters that read as Chinese in place: next to another one,
-    between two digits (a date's 年 and 月 in "2023年1月5日"), or a full-width form or CJK
-    punctuation mark (￥, ，, 。), which a Western text misread as GBK hardly ever gives (its
-    accented letters come out as lone ideographs between letters)."""
+    next to a digit with no Latin letter on its other side (a date's 年 and 月 in "2023年1月5日",
+    "1960年,"), or a full-width form or CJK punctuation mark (￥, ，, 。), which a Western text
+    misread as GBK hardly ever gives (its accented letters come out as lone ideographs between
+    letters)."""
     wide = [i for i, ch in enumerate(text) if ord(ch) >= 0x80]
     if not wide:
         return 0.0
     taken = set(wide)
-    digit = lambda i: 0 <= i < len(text) and text[i].isdigit()
+    digit = lambda i: 0 <= i < len(text) and text[i].isascii() and text[i].isdigit()
+    letter = lambda i: 0 <= i < len(text) and text[i].isascii() and text[i].isalpha()
     return sum(i - 1 in taken or i + 1 in taken or bool(_FULL_WIDTH.match(text[i]))
-               or (digit(i - 1) and digit(i + 1)) for i in wide) / len(wide)
+               or (digit(i - 1) and not letter(i + 1)) or (digit(i + 1) and not letter(i - 1))
+               for i in wide) / len(wide)
 
 
 def _all_chinese(text: str, encoding: str) -> bool:

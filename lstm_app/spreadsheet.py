@@ -1,10 +1,11 @@
-"""Owns reading an Excel workbook (.xlsx) as the CSV text the rest of the app reads: the sheet
-that holds the most cells, its cells as Excel shows their values (dates as ISO dates, numbers
+"""Owns reading an Excel workbook (.xlsx) as the CSV text the rest of the app reads: the visible
+sheet that holds the most numbers and dates (then the most cells), its cells as Excel shows their values (dates as ISO dates, numbers
 as numbers); a sheet of more than ``max_rows`` rows is refused (too many columns are refused by
 the reader, as a CSV's are).
 
-A business export often comes as a workbook whose first sheet is a cover ("封面") and whose data
-sits on another: the largest sheet is read and the notice names it and the others. The old
+A business export often comes as a workbook whose first sheet is a cover ("封面") or notes and
+whose data sits on another: that one is read, and the notice names it and the others. Hidden
+sheets, which the user never sees, are read only when no sheet is visible. The old
 binary .xls format is refused with a sentence (openpyxl reads .xlsx only).
 """
 
@@ -51,29 +52,38 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int) -> str:
         sheets = [s for s in book.worksheets if hasattr(s, "iter_rows")]  # charts aside
         if not sheets:
             raise ValueError(tr(BROKEN_WORKBOOK, reason=tr("it has no sheet of cells")))
-        sizes = [_cells(sheet) for sheet in sheets]
-        sheet = sheets[sizes.index(max(sizes))]
+        shown = [s for s in sheets if s.sheet_state == "visible"] or sheets  # not the hidden
+        sheet = max(shown, key=_data_held)  # the first of equals
         text = _as_csv(sheet, max_rows)
     except ValueError:
         raise
     except Exception as error:  # openpyxl's own errors: a damaged or unusual workbook
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
         raise ValueError(tr(BROKEN_WORKBOOK, reason=reason)) from None
-    others = [s.title for s in sheets if s is not sheet]
-    notices.append(tr("Read from the Excel workbook's sheet {sheet}, the one with the most "
-                      "cells; its other sheets ({others}) were not read.", sheet=quoted(sheet.title),
-                      others=listed(others, limit=5))
+    others = [s.title for s in shown if s is not sheet]
+    notices.append(tr("Read from the Excel workbook's sheet {sheet}, the one holding the most "
+                      "numbers and dates; its other sheets ({others}) were not read (to read "
+                      "one of them, save it as a workbook of its own).",
+                      sheet=quoted(sheet.title), others=listed(others, limit=5))
                    if others else
                    tr("Read from the Excel workbook's sheet {sheet}.", sheet=quoted(sheet.title)))
     return text
 
 
-def _cells(sheet) -> int:
-    """How many cells the sheet's stored size spans (its rows times its columns)."""
+JUDGED_ROWS = 200  # the rows of each sheet its numbers and dates are counted in
+
+
+def _data_held(sheet) -> tuple[int, int]:
+    """(numbers and dates in its first ``JUDGED_ROWS`` rows, the cells its stored size spans):
+    a cover or notes sheet holds words, the data sheet numbers and dates."""
+    values = sum(isinstance(value, (int, float, dt.date, dt.time)) and not isinstance(value, bool)
+                 for row in sheet.iter_rows(max_row=JUDGED_ROWS, values_only=True)
+                 for value in row)
     try:
-        return (sheet.max_row or 0) * (sheet.max_column or 0)
+        size = (sheet.max_row or 0) * (sheet.max_column or 0)
     except Exception:
-        return 0
+        size = 0
+    return values, size
 
 
 WIDTH_ROWS = 200  # the first rows, whose widest one every row is written as wide as

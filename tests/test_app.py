@@ -446,7 +446,7 @@ def test_an_excel_workbook_uploads_and_an_old_xls_is_said_in_a_sentence(app):
     at = upload(app(), "报表.xlsx", workbook({"封面": COVER, "数据": rows}))
     assert not at.error, [e.value for e in at.error]
     captions = " ".join(shown(c.value) for c in at.caption)
-    assert "Read from the Excel workbook's sheet '数据', the one with the most cells" in captions
+    assert "Read from the Excel workbook's sheet '数据', the one holding the most numbers" in captions
     assert at.selectbox(key="fc_value_报表.xlsx").value == "销售额（元）"
     assert at.selectbox(key="fc_time_报表.xlsx").value == "月份"
     at = upload(app(), "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)

@@ -199,6 +199,23 @@ def test_quarters():
     assert data.freq == "QS-JAN" and dates(data)[-1] == "2021-01-01"
 
 
+def test_chinese_dates_mixed_with_iso_ones_or_written_full_width_lose_no_row():
+    days = [f"2023年1月{d}日" if d % 2 else f"2023-01-{d:02d}" for d in range(1, 29)]
+    series = load_series(("日期,销售额\n" + "".join(f"{day},{i}\n" for i, day in
+                                                    enumerate(days))).encode())
+    assert series.freq == "D" and len(series.frame) == 28
+    assert not any("could not be read" in n for n in series.notices)
+    wide = "".join(f"２０２３年１月{chr(0xFF10 + d)}日,{d}\n" for d in range(1, 10))
+    assert load_series(("日期,销售额\n" + wide).encode()).freq == "D"
+
+
+def test_a_gbk_file_whose_chinese_follows_digits_is_read_as_chinese():
+    raw = ("日期,销售额\n" + "".join(f"{1960 + i}年,{i * 1.5 + 3:.2f}\n" for i in range(60))
+           ).encode("gbk")
+    series = load_series(raw)
+    assert series.value_col == "销售额" and series.freq == "YS-JAN"
+
+
 @pytest.mark.parametrize("cells,freq,last", [
     (["2023年1月5日", "2023年1月6日", "2023年1月7日", "2023年1月8日"], "D", "2023-01-08"),
     (["2023年01月05日", "2023年01月12日", "2023年01月19日", "2023年01月26日"], "W-THU",

@@ -40,8 +40,10 @@ def test_the_largest_sheet_is_read_with_its_dates_and_numbers_and_the_cover_is_s
     assert series.time_col == "日期" and series.value_col == "销量" and series.freq == "D"
     assert list(series.frame["销量"][:3]) == [10.5, 11.5, 12.5]
     assert str(series.frame.index[0].date()) == "2024-01-01"
-    assert series.notices[0] == ("Read from the Excel workbook's sheet '销售数据', the one with "
-                                 "the most cells; its other sheets ('封面') were not read.")
+    assert series.notices[0] == (
+        "Read from the Excel workbook's sheet '销售数据', the one holding the most numbers and "
+        "dates; its other sheets ('封面') were not read (to read one of them, save it as a "
+        "workbook of its own).")
 
 
 def test_a_workbook_of_many_series_and_one_of_labelled_texts_load_like_their_csvs():
@@ -100,3 +102,32 @@ def test_what_is_no_workbook_is_refused_in_a_sentence():
     broken = workbook({"s": [["a", "b"], [1, 2]]})[:300]
     with pytest.raises(ValueError, match="The Excel workbook could not be read"):
         load_series(broken)
+
+
+def test_the_sheet_of_numbers_is_read_not_a_larger_notes_sheet_nor_a_hidden_one():
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    for i in range(199):
+        notes.append([f"note {i}", None, None, None, "z"])
+    data = book.create_sheet("Data")
+    data.append(["date", "sales"])
+    for d in range(60):
+        data.append([dt.date(2024, 1, 1) + dt.timedelta(days=d), 10 + d % 7])
+    hidden = book.create_sheet("Hidden")
+    hidden.sheet_state = "hidden"
+    for d in range(100):
+        hidden.append([dt.date(2024, 1, 1) + dt.timedelta(days=d), d, d * 2])
+    out = io.BytesIO()
+    book.save(out)
+    series = load_series(out.getvalue())
+    assert series.value_col == "sales" and len(series.frame) == 60
+    assert "sheet 'Data'" in series.notices[0] and "'Hidden'" not in series.notices[0]
+
+
+def test_an_empty_workbook_is_said_to_be_empty():
+    out = io.BytesIO()
+    openpyxl.Workbook().save(out)
+    for load in (load_series, load_labelled):
+        with pytest.raises(ValueError, match="The file is empty"):
+            load(out.getvalue())

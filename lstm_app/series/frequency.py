@@ -74,7 +74,7 @@ def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices
     if sample.str.fullmatch(_PLAIN_NUMBER).mean() > 0.5 and not sample.str.fullmatch(r"\d{8}").all():
         return None  # numbers are values, not dates (ISO parsing would read "2020" or "7" as dates)
     parsers = [_iso_dates, _numeric_dates, _quarter_dates]
-    if sample.str.contains("年", regex=False).mean() > 0.5:
+    if sample.str.contains("年", regex=False).mean() >= 0.2:  # (with ISO dates among them)
         parsers.append(_chinese_dates)
     if sample.str.contains(r"[A-Za-z]{3}", regex=True).mean() > 0.5:
         parsers += [lambda s, _notices, fmt=fmt: pd.to_datetime(s, format=fmt, errors="coerce")
@@ -126,7 +126,9 @@ CHINESE_NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 def _chinese_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
     """Dates written the Chinese (and Japanese) way: "2023年1月5日" (日 or 号, a weekday, as in
     "星期四", "（周四）" or "(木)", and a time after it or not), "2023年1月", "2023年第1季度" /
-    "2023年一季度" (the quarter's first day), "2023年"."""
+    "2023年一季度" (the quarter's first day), "2023年"; full-width digits too, and ISO dates
+    mixed in among them."""
+    cells = cells.str.normalize("NFKC")  # full-width digits: ２０２３年 as 2023年
     day = cells.str.extract(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?"
                             r"\s*(?:[（(]\s*(?:星期|周)?[一二三四五六日天月火水木金土]\s*[)）]|(?:星期|周)[一二三四五六日天])?"
                             r"\s*(.*)$")
@@ -138,7 +140,7 @@ def _chinese_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
     text = text.fillna(quarter[0] + "-" + month_of_quarter.astype("Int64").astype(str)
                        .str.zfill(2) + "-01")
     text = text.fillna(cells.str.extract(r"^\s*(\d{4})\s*年\s*$")[0] + "-01-01")  # a year
-    return _iso_dates(text.str.strip(), notices)
+    return _iso_dates(text.fillna(cells).str.strip(), notices)  # ISO dates among them as well
 
 
 def _quarter_dates(cells: pd.Series, notices: list[str]) -> pd.Series:

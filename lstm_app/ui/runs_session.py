@@ -248,7 +248,9 @@ def run_caption(job, config) -> None:
         return
     result = job.result()
     trained = result.config if result is not None else job.config  # "auto" resolved once trained
-    task = next(t for t in TASKS.values() if isinstance(trained, t.config))
+    task = next((t for t in TASKS.values() if isinstance(trained, t.config)), None)
+    if task is None:  # a config of classes the server has since reloaded: nothing to say
+        return
     if isinstance(job, FinishedJob) and page_settings(task, trained) == page_settings(task, config):
         st.info(tr("Viewing saved run **{name}** ({id}): its data, settings and results. "
                    "Change any of them and Train makes a new run.", name=plain(job.label),
