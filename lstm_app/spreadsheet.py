@@ -33,10 +33,14 @@ def is_workbook(raw: bytes) -> bool:
     return raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
 
 
+class SheetRefused(ValueError):
+    """A workbook refused in a sentence of this module's (not one of openpyxl's own errors)."""
+
+
 def workbook_text(raw: bytes, notices: list[str], max_rows: int) -> str:
-    """The largest sheet of the workbook ``raw`` as CSV text (a comma between cells), and which
-    sheet it is in ``notices``; a ValueError in a sentence for an .xls, another zip archive or
-    a workbook openpyxl cannot open."""
+    """The data sheet of the workbook ``raw`` as CSV text (a comma between cells), and which
+    sheet it is in ``notices``; a ValueError in a sentence for an .xls, another zip archive, a
+    workbook openpyxl cannot open or a sheet of more than ``max_rows`` rows."""
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValueError(tr(OLD_EXCEL))
     try:
@@ -51,11 +55,11 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int) -> str:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         sheets = [s for s in book.worksheets if hasattr(s, "iter_rows")]  # charts aside
         if not sheets:
-            raise ValueError(tr(BROKEN_WORKBOOK, reason=tr("it has no sheet of cells")))
+            raise SheetRefused(tr(BROKEN_WORKBOOK, reason=tr("it has no sheet of cells")))
         shown = [s for s in sheets if s.sheet_state == "visible"] or sheets  # not the hidden
         sheet = max(shown, key=_data_held)  # the first of equals
         text = _as_csv(sheet, max_rows)
-    except ValueError:
+    except SheetRefused:
         raise
     except Exception as error:  # openpyxl's own errors: a damaged or unusual workbook
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
@@ -110,10 +114,10 @@ def _as_csv(sheet, max_rows: int) -> str:
 
     for n, row in enumerate(sheet.iter_rows(values_only=True)):
         if n > max_rows:  # the header and max_rows rows are all that is read
-            raise ValueError(tr("The sheet {sheet} has more than {limit:,} rows of data; at "
-                                "most {limit:,} are read. Aggregate it (for example hourly "
-                                "instead of by the minute) or keep its most recent part.",
-                                sheet=quoted(sheet.title), limit=max_rows))
+            raise SheetRefused(tr("The sheet {sheet} has more than {limit:,} rows of data; "
+                                  "at most {limit:,} are read. Aggregate it (for example "
+                                  "hourly instead of by the minute) or keep its most recent "
+                                  "part.", sheet=quoted(sheet.title), limit=max_rows))
         cells = [_cell(value) for value in row]
         while cells and cells[-1] == "":
             cells.pop()

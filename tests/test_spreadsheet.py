@@ -131,3 +131,15 @@ def test_an_empty_workbook_is_said_to_be_empty():
     for load in (load_series, load_labelled):
         with pytest.raises(ValueError, match="The file is empty"):
             load(out.getvalue())
+
+
+def test_an_error_of_openpyxls_own_is_said_in_the_workbooks_sentence(monkeypatch):
+    """openpyxl raises ValueError for some damaged workbooks: it is not passed on as if it were
+    a sentence of the app's."""
+    def broken(*args, **kwargs):
+        raise ValueError("Max value is 14")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", broken)
+    with pytest.raises(ValueError) as error:
+        load_series(workbook({"s": [["a", "b"], [1, 2]]}))
+    assert str(error.value).startswith("The Excel workbook could not be read (Max value is 14)")
