@@ -307,3 +307,15 @@ def test_a_training_waiting_for_a_cluster_keeps_its_run_alive(tmp_path, series, 
         record_fit(store, run_id, task_named("forecast"), series, ForecastConfig(**FAST),
                    Callbacks(stop_event=threading.Event()), waiting_runner)
     assert beats[1] > beats[0] >= before
+
+
+def test_tuning_labelled_texts_as_a_forecast_says_how_to_tune_a_classifier(tmp_path, capsys,
+                                                                          monkeypatch):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    texts = tmp_path / "reviews.csv"
+    texts.write_text("review,label\n" + "".join(f"good room {i},pos\nbad food {i},neg\n"
+                                                for i in range(20)), encoding="utf-8")
+    assert cli_main(["tune", str(texts), "--trials", "2", "--minutes", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "No column of numbers was found" in err
+    assert "If the file holds labelled texts, tune a classifier with --task classify." in err

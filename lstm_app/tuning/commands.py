@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ..cli_options import add_ray_option, add_settings, given_settings, suggested_note
 from ..cli_progress import with_progress
-from ..i18n import N_, tr, trn
+from ..i18n import N_, sentences, tr, trn
+from ..series.numbers import NO_NUMBERS
 from ..quoting import printable, rjust
 from ..runs.store import RunStore
 from ..tasks import task_named
@@ -104,7 +105,7 @@ def run_tune_command(args: argparse.Namespace) -> int:
             print(tr("note: a study that is joined trains with its own starting settings; the "
                      "options given are not used."), file=sys.stderr)
     else:
-        task, data, config, data_name = _load(args.task, args.data, given)
+        task, data, config, data_name = _load_or_hint(args.task, args.data, given)
     printer = _TrialPrinter(args.quiet)
     result = with_progress(True, lambda callbacks: tune(
         replace(callbacks, on_live=printer), home=store.home, task_name=task, data=data,
@@ -127,6 +128,19 @@ def run_tune_command(args: argparse.Namespace) -> int:
                                           default=str), encoding="utf-8")
         print(tr("Report written to {path}", path=args.report))
     return 0
+
+
+def _load_or_hint(task: str, path: str, given: dict):
+    """``_load``; a file the forecaster finds no numbers in may be labelled texts: its refusal
+    says how to tune a classifier."""
+    try:
+        return _load(task, path, given)
+    except ValueError as error:
+        if task != "forecast" or not str(error).startswith(tr(NO_NUMBERS).split("{")[0]):
+            raise
+        raise ValueError(sentences(str(error), tr(
+            "If the file holds labelled texts, tune a classifier with {option}.",
+            option="--task classify"))) from None
 
 
 def _load(task: str, path: str, given: dict):
