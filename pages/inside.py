@@ -92,8 +92,9 @@ else:
     except ValueError as error:
         st.warning(plain(error))
         st.stop()
-    if unknown_note(tokens, result.config.level):
-        st.caption(unknown_note(tokens, result.config.level))
+    unseen = unknown_note(tokens, result.config.level)
+    if unseen:
+        st.caption(unseen)
     steps = token_labels(tokens)
     input_id = f"{model_label} {snippet[:400]}"
 
