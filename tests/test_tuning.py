@@ -319,3 +319,18 @@ def test_tuning_labelled_texts_as_a_forecast_says_how_to_tune_a_classifier(tmp_p
     err = capsys.readouterr().err
     assert "No column of numbers was found" in err
     assert "If the file holds labelled texts, tune a classifier with --task classify." in err
+
+
+def test_tuning_texts_labelled_0_and_1_is_refused_before_any_trial(tmp_path, capsys,
+                                                                   monkeypatch):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    texts = tmp_path / "reviews.csv"
+    texts.write_text("review,label\n" + "".join(f"a clean and quiet room {i},1\nthe food was "
+                                                f"cold again {i},0\n" for i in range(40)),
+                     encoding="utf-8")
+    assert cli_main(["tune", str(texts), "--trials", "2", "--minutes", "1"]) == 2
+    err = capsys.readouterr().err
+    assert ("The column 'review' holds texts and 'label' only 2 different values. To tune a "
+            "classifier, add --task classify; to forecast 'label' all the same, name it with "
+            "--value-col.") in err
+    assert not (tmp_path / "home").exists() or not list((tmp_path / "home").rglob("*.json"))

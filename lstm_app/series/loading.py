@@ -21,6 +21,7 @@ from lstm_app.quoting import listed, quoted
 from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick
 
+from lstm_app.series.labelled_texts import labelled_texts_notice
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import propose_ids
 from lstm_app.series.frequency import (
@@ -82,7 +83,11 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     time_col, times = find_time_column(table, time_col, notices)
     notices.extend(_many_series(table, time_col))
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
+    guessed = value_col is None
     value_col, covariates = choose_columns(numbers.frame, value_col, covariates)
+    labelled = guessed and labelled_texts_notice(table, numbers.frame, time_col, value_col)
+    if labelled:
+        notices.append(labelled)
     chosen = [value_col, *covariates]
     for column in chosen:
         notices.extend(numbers.notices(column))

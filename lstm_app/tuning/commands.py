@@ -20,8 +20,9 @@ from pathlib import Path
 from ..cli_options import add_ray_option, add_settings, given_settings, suggested_note
 from ..cli_progress import with_progress
 from ..i18n import N_, sentences, tr, trn
+from ..series.labelled_texts import labelled_finding
 from ..series.numbers import NO_NUMBERS
-from ..quoting import printable, rjust
+from ..quoting import printable, quoted, rjust
 from ..runs.store import RunStore
 from ..tasks import task_named
 from .space import TUNED, rounded
@@ -161,6 +162,12 @@ def _load(task: str, path: str, given: dict):
         else:
             data = load_series(path, time_col=columns.time_col, value_col=columns.value_col,
                                covariates=columns.covariates)
+            labelled = labelled_finding(data.notices)
+            if labelled:  # a study of forecasts of its labels would spend the budget for nothing
+                raise ValueError(sentences(labelled, tr(
+                    "To tune a classifier, add {option}; to forecast {column} all the same, name "
+                    "it with {value_option}.", option="--task classify",
+                    column=quoted(data.value_col), value_option="--value-col")))
         for notice in data.notices:
             note(notice)
         return task, data, suggested_config(data, given), Path(path).name
