@@ -14,9 +14,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 
-from lstm_app.i18n import N_, tr
+from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import listed, quoted
 
 OLD_EXCEL = N_("This is an Excel workbook in the old .xls format (or one locked with a "
@@ -44,10 +45,10 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int) -> str:
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValueError(tr(OLD_EXCEL))
     try:
-        names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+        archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile:
         raise ValueError(tr(BROKEN_WORKBOOK, reason=tr("it is cut short or damaged"))) from None
-    if "xl/workbook.xml" not in names:
+    if "xl/workbook.xml" not in archive.namelist():
         raise ValueError(tr(NOT_A_WORKBOOK))
     import openpyxl  # only for a workbook
 
@@ -71,7 +72,37 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int) -> str:
                       sheet=quoted(sheet.title), others=listed(others, limit=5))
                    if others else
                    tr("Read from the Excel workbook's sheet {sheet}.", sheet=quoted(sheet.title)))
+    uncalculated = _uncalculated(archive, getattr(sheet, "_worksheet_path", None))
+    if uncalculated:
+        notices.append(trn(
+            "{count:,} cell of the sheet ({cells}) holds a formula whose result was never "
+            "calculated (the workbook was written by a program and not opened in Excel since), "
+            "so it reads as blank. Open the workbook in Excel or LibreOffice, save it, and "
+            "upload it again.",
+            "{count:,} cells of the sheet (such as {cells}) hold formulas whose results were "
+            "never calculated (the workbook was written by a program and not opened in Excel "
+            "since), so they read as blank. Open the workbook in Excel or LibreOffice, save it, "
+            "and upload it again.", len(uncalculated), cells=listed(uncalculated, limit=3)))
     return text
+
+
+# A cell holding a formula and no value (or an empty one): <c r="C2"><f>B2*2</f><v /></c>, or a
+# shared formula's <f t="shared" si="0"/>.
+UNCALCULATED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
+                          rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+
+
+def _uncalculated(archive: zipfile.ZipFile, path: str | None) -> list[str]:
+    """The cells (as "C2") of the sheet stored at ``path`` in the workbook that hold a formula
+    without its calculated value: openpyxl reads them as blank. Read only where the sheet holds
+    a formula at all."""
+    try:
+        xml = archive.read(path.lstrip("/")) if path else b""
+    except KeyError:
+        return []
+    if b"<f" not in xml:
+        return []
+    return [cell.decode() for cell in UNCALCULATED.findall(xml)]
 
 
 JUDGED_ROWS = 200  # the rows of each sheet its numbers and dates are counted in

@@ -143,3 +143,50 @@ def test_an_error_of_openpyxls_own_is_said_in_the_workbooks_sentence(monkeypatch
     with pytest.raises(ValueError) as error:
         load_series(workbook({"s": [["a", "b"], [1, 2]]}))
     assert str(error.value).startswith("The Excel workbook could not be read (Max value is 14)")
+
+
+def _with_xml(raw: bytes, change) -> bytes:
+    """The workbook ``raw`` with its first sheet's XML passed through ``change``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def _formulas() -> bytes:
+    rows = [["month", "sales", "double"]]
+    rows += [[dt.date(2023, 1, 1) + dt.timedelta(days=31 * i), 100 + i, f"=B{i + 2}*2"]
+             for i in range(24)]
+    return workbook({"数据": rows})
+
+
+def test_formulas_never_calculated_are_said_with_what_to_do():
+    series = load_series(io.BytesIO(_formulas()), name="book.xlsx")
+    assert series.value_col == "sales"  # the formulas' column reads as blank
+    assert ("24 cells of the sheet (such as 'C2', 'C3', 'C4' and 21 more) hold formulas whose "
+            "results were never calculated (the workbook was written by a program and not "
+            "opened in Excel since), so they read as blank. Open the workbook in Excel or "
+            "LibreOffice, save it, and upload it again.") in series.notices
+
+
+def test_a_shared_formula_never_calculated_is_counted_and_calculated_ones_are_not():
+    def shared(xml: bytes) -> bytes:  # C3 shares C2's formula, as Excel writes a filled column
+        xml = xml.replace(b'<c r="C2"><f>B2*2</f><v /></c>',
+                          b'<c r="C2" s="0"><f t="shared" ref="C2:C3" si="0">B2*2</f></c>', 1)
+        return xml.replace(b'<c r="C3"><f>B3*2</f><v /></c>',
+                           b'<c r="C3"><f t="shared" si="0"/></c>', 1)
+
+    def calculated(xml: bytes) -> bytes:  # as Excel saves them: each with its value
+        return xml.replace(b"*2</f><v /></c>", b"*2</f><v>202</v></c>")
+
+    notices: list[str] = []
+    read_csv_table(io.BytesIO(_with_xml(_formulas(), shared)), "book.xlsx", notices)
+    assert any(n.startswith("24 cells of the sheet (such as 'C2', 'C3', 'C4'") for n in notices)
+    series = load_series(io.BytesIO(_with_xml(_formulas(), calculated)), name="book.xlsx",
+                         value_col="double")
+    assert series.frame["double"].eq(202).all()
+    assert not any("formula" in n for n in series.notices)
