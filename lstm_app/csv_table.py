@@ -1,7 +1,7 @@
 """Owns reading a CSV a user really uploads into a table of text cells: a path, bytes or a file
 object; UTF-8, UTF-16 or a legacy code page (Chinese or Western); the separator; Excel's
-"sep=" line; a header of numbers; the caps on rows and columns. An Excel workbook (.xlsx) is
-read too, its largest sheet as CSV text (spreadsheet.py). What the cells mean (numbers,
+"sep=" line; a header of numbers; the caps on rows and columns. A spreadsheet (.xlsx, .xls,
+.ods) is read too, its sheet of data as CSV text (spreadsheet.py). What the cells mean (numbers,
 dates, ids, labels) is for the loaders that read the table (series/loading.py, series/panel.py,
 classify/labelled.py)."""
 
@@ -48,7 +48,7 @@ def read_csv_table(source, name: str | None, notices: list[str], max_rows: int |
     and a file over ``max_rows`` rows or ``max_columns`` columns (MAX_ROWS, MAX_COLUMNS)."""
     raw, name = _read_source(source, name)
     limits = (max_rows or MAX_ROWS, max_columns or MAX_COLUMNS)
-    text = (workbook_text(raw, notices, limits[0]) if is_workbook(raw)
+    text = (workbook_text(raw, notices, *limits) if is_workbook(raw)
             else _decode(raw, notices))
     if not text.strip():  # a workbook of empty sheets
         raise ValueError(tr(EMPTY_FILE))

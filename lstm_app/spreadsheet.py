@@ -1,12 +1,15 @@
-"""Owns reading an Excel workbook (.xlsx) as the CSV text the rest of the app reads: the visible
-sheet that holds the most numbers and dates (then the most cells), its cells as Excel shows their values (dates as ISO dates, numbers
-as numbers); a sheet of more than ``max_rows`` rows is refused (too many columns are refused by
-the reader, as a CSV's are).
+"""Owns reading a spreadsheet (Excel .xlsx, .xls or .xlsb; LibreOffice .ods) as the CSV text the
+rest of the app reads: the visible sheet that holds the most numbers and dates (then the most
+cells), its cells as the spreadsheet shows their values (dates as ISO dates, numbers as
+numbers); a sheet of more than ``max_rows`` rows is refused (too many columns are refused by the
+reader, as a CSV's are). python-calamine reads every format (a Rust reader, about ten times as
+fast as openpyxl on a large sheet: ``benchmarks/workbook.py``).
 
 A business export often comes as a workbook whose first sheet is a cover ("封面") or notes and
 whose data sits on another: that one is read, and the notice names it and the others. Hidden
-sheets, which the user never sees, are read only when no sheet is visible. The old
-binary .xls format is refused with a sentence (openpyxl reads .xlsx only).
+sheets, which the user never sees, are read only when no sheet is visible. A workbook locked
+with a password is refused with a sentence; so are formulas an .xlsx holds without their
+calculated values (written by a program, never opened in Excel), which read as blank.
 """
 
 from __future__ import annotations
@@ -16,63 +19,80 @@ import datetime as dt
 import io
 import re
 import zipfile
+from xml.etree import ElementTree
 
 from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import listed, quoted
 
-OLD_EXCEL = N_("This is an Excel workbook in the old .xls format (or one locked with a "
-               "password), which the app cannot read; open it in Excel or LibreOffice, save it "
-               "as .xlsx without a password or as CSV, and upload that file.")
-NOT_A_WORKBOOK = N_("This file is a zip archive (or a LibreOffice or Word document), not an Excel "
-                    "workbook (.xlsx) or a CSV; save the table as .xlsx or CSV and upload that.")
-BROKEN_WORKBOOK = N_("The Excel workbook could not be read ({reason}); open it in Excel or "
+LOCKED = N_("This workbook is locked with a password, which the app cannot open; open it in Excel "
+            "or LibreOffice, save it without a password (or as CSV), and upload that file.")
+NOT_A_WORKBOOK = N_("This file is a zip archive (or a Word or LibreOffice text document), not a "
+                    "spreadsheet (.xlsx, .xls, .ods) or a CSV; save the table as .xlsx or CSV and "
+                    "upload that.")
+BROKEN_WORKBOOK = N_("The workbook could not be read ({reason}); open it in Excel or "
                      "LibreOffice, save it again (or as CSV), and upload that file.")
+OLE = b"\xd0\xcf\x11\xe0"  # an .xls, or an .xlsx locked with a password (its encrypted package)
+ZIP = b"PK\x03\x04"  # an .xlsx, .xlsb or .ods
+ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def is_workbook(raw: bytes) -> bool:
-    """Whether ``raw`` is a zip archive (an .xlsx is one) or an old binary .xls."""
-    return raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+    """Whether ``raw`` is a zip archive (an .xlsx or .ods is one) or an OLE file (an .xls)."""
+    return raw.startswith((ZIP, OLE))
 
 
 class SheetRefused(ValueError):
-    """A workbook refused in a sentence of this module's (not one of openpyxl's own errors)."""
+    """A workbook refused in a sentence of this module's (not one of the reader's own errors)."""
 
 
-def workbook_text(raw: bytes, notices: list[str], max_rows: int) -> str:
-    """The data sheet of the workbook ``raw`` as CSV text (a comma between cells), and which
-    sheet it is in ``notices``; a ValueError in a sentence for an .xls, another zip archive, a
-    workbook openpyxl cannot open or a sheet of more than ``max_rows`` rows."""
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ValueError(tr(OLD_EXCEL))
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile:
-        raise ValueError(tr(BROKEN_WORKBOOK, reason=tr("it is cut short or damaged"))) from None
-    if "xl/workbook.xml" not in archive.namelist():
-        raise ValueError(tr(NOT_A_WORKBOOK))
-    import openpyxl  # only for a workbook
+def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: int) -> str:
+    """The data sheet of the spreadsheet ``raw`` as CSV text (a comma between cells), and which
+    sheet it is in ``notices``; a ValueError in a sentence for a workbook locked with a password,
+    another zip archive, a workbook that cannot be read or a sheet of more than ``max_rows``
+    rows or ``max_columns`` columns (refused before its cells are read)."""
+    archive = _archive(raw)
+    if raw.startswith(OLE) and "EncryptionInfo".encode("utf-16-le") in raw:
+        raise ValueError(tr(LOCKED))
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        sheets = [s for s in book.worksheets if hasattr(s, "iter_rows")]  # charts aside
+        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         if not sheets:
             raise SheetRefused(tr(BROKEN_WORKBOOK, reason=tr("it has no sheet of cells")))
-        shown = [s for s in sheets if s.sheet_state == "visible"] or sheets  # not the hidden
-        sheet = max(shown, key=_data_held)  # the first of equals
-        text = _as_csv(sheet, max_rows)
+        shown = [m.name for m in book.sheets_metadata
+                 if m.name in sheets and m.visible == SheetVisibleEnum.Visible] or sheets
+        read = {name: book.get_sheet_by_name(name) for name in shown}
+        title = max(shown, key=lambda name: _data_held(read[name]))  # the first of equals
+        if read[title].height > max_rows + 1:  # the header and max_rows rows are all it may hold
+            raise SheetRefused(tr("The sheet {sheet} has more than {limit:,} rows of data; at "
+                                  "most {limit:,} are read. Aggregate it (for example hourly "
+                                  "instead of by the minute) or keep its most recent part.",
+                                  sheet=quoted(title), limit=max_rows))
+        if read[title].width > max_columns:
+            raise SheetRefused(tr("The sheet {sheet} reaches {columns:,} columns to the right; "
+                                  "at most {limit:,} are read. Delete the columns (or the stray "
+                                  "cells far to the right) that are not needed, save, and upload "
+                                  "it again.", sheet=quoted(title), columns=read[title].width,
+                                  limit=max_columns))
+        text = _as_csv(read[title].to_python())
     except SheetRefused:
         raise
-    except Exception as error:  # openpyxl's own errors: a damaged or unusual workbook
+    except Exception as error:  # the reader's own errors: a damaged or unusual workbook
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
+        if "password" in reason.lower() or "encrypt" in reason.lower():
+            raise ValueError(tr(LOCKED)) from None
+        if "detect file format" in reason:  # python-calamine's word for what it cannot parse
+            reason = tr("it is cut short or damaged")
         raise ValueError(tr(BROKEN_WORKBOOK, reason=reason)) from None
-    others = [s.title for s in shown if s is not sheet]
-    notices.append(tr("Read from the Excel workbook's sheet {sheet}, the one holding the most "
+    others = [name for name in shown if name != title]
+    notices.append(tr("Read from the workbook's sheet {sheet}, the one holding the most "
                       "numbers and dates; its other sheets ({others}) were not read (to read "
                       "one of them, save it as a workbook of its own).",
-                      sheet=quoted(sheet.title), others=listed(others, limit=5))
+                      sheet=quoted(title), others=listed(others, limit=5))
                    if others else
-                   tr("Read from the Excel workbook's sheet {sheet}.", sheet=quoted(sheet.title)))
-    uncalculated = _uncalculated(archive, getattr(sheet, "_worksheet_path", None))
+                   tr("Read from the workbook's sheet {sheet}.", sheet=quoted(title)))
+    uncalculated = _uncalculated(archive, title) if archive is not None else []
     if uncalculated:
         notices.append(trn(
             "{count:,} cell of the sheet ({cells}) holds a formula whose result was never "
@@ -86,20 +106,41 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int) -> str:
     return text
 
 
+def _archive(raw: bytes) -> zipfile.ZipFile | None:
+    """The zip archive of an .xlsx, .xlsb or .ods (None for an OLE file); refuses another zip."""
+    if not raw.startswith(ZIP):
+        return None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        names = set(archive.namelist())
+        spreadsheet = bool(names & {"xl/workbook.xml", "xl/workbook.bin"}) or (
+            "mimetype" in names and archive.read("mimetype").strip() == ODS)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        raise ValueError(tr(BROKEN_WORKBOOK, reason=tr("it is cut short or damaged"))) from None
+    if not spreadsheet:
+        raise ValueError(tr(NOT_A_WORKBOOK))
+    return archive
+
+
 # A cell holding a formula and no value (or an empty one): <c r="C2"><f>B2*2</f><v /></c>, or a
 # shared formula's <f t="shared" si="0"/>.
 UNCALCULATED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
                           rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+RELATIONS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _uncalculated(archive: zipfile.ZipFile, path: str | None) -> list[str]:
-    """The cells (as "C2") of the sheet stored at ``path`` in the workbook that hold a formula
-    without its calculated value: openpyxl reads them as blank. Read only where the sheet holds
-    a formula at all."""
+def _uncalculated(archive: zipfile.ZipFile, title: str) -> list[str]:
+    """The cells (as "C2") of an .xlsx's sheet ``title`` that hold a formula without its
+    calculated value: they read as blank. Looked for only where the sheet holds a formula."""
     try:
-        xml = archive.read(path.lstrip("/")) if path else b""
-    except KeyError:
-        return []
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        target = {link.get("Id"): link.get("Target", "") for link in links}
+        sheet = next(s for s in book.iter() if s.tag.endswith("}sheet") and s.get("name") == title)
+        path = target[sheet.get(RELATIONS)]
+        xml = archive.read(path.lstrip("/") if path.startswith("/") else "xl/" + path)
+    except (KeyError, StopIteration, ElementTree.ParseError):
+        return []  # an .ods or .xlsb, or a workbook laid out otherwise: nothing said
     if b"<f" not in xml:
         return []
     return [cell.decode() for cell in UNCALCULATED.findall(xml)]
@@ -109,73 +150,49 @@ JUDGED_ROWS = 200  # the rows of each sheet its numbers and dates are counted in
 
 
 def _data_held(sheet) -> tuple[int, int]:
-    """(numbers and dates in its first ``JUDGED_ROWS`` rows, the cells its stored size spans):
-    a cover or notes sheet holds words, the data sheet numbers and dates."""
+    """(numbers and dates in its first ``JUDGED_ROWS`` rows, the cells it spans): a cover or
+    notes sheet holds words, the data sheet numbers and dates."""
     values = sum(isinstance(value, (int, float, dt.date, dt.time)) and not isinstance(value, bool)
-                 for row in sheet.iter_rows(max_row=JUDGED_ROWS, values_only=True)
-                 for value in row)
-    try:
-        size = (sheet.max_row or 0) * (sheet.max_column or 0)
-    except Exception:
-        size = 0
-    return values, size
+                 for row in sheet.to_python(nrows=JUDGED_ROWS) for value in row)
+    return values, sheet.height * sheet.width
 
 
 WIDTH_ROWS = 200  # the first rows, whose widest one every row is written as wide as
 
 
-def _as_csv(sheet, max_rows: int) -> str:
+def _as_csv(rows: list[list]) -> str:
     """The sheet's rows as CSV text, each as wide as the widest of the first ``WIDTH_ROWS``
     (a title alone in A1 stays a line of empty cells after it, as a CSV export writes it, so
-    that the reader sees a title), blank rows at its end left out; a sheet of more than
-    ``max_rows`` rows under its header is refused."""
+    that the reader sees a title), blank rows at its end left out."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    held: list[list[str]] = []  # the first rows, until the width is known
-    width, blank = None, 0
-
-    def write(cells: list[str]) -> None:
-        nonlocal blank
-        if not cells:
-            blank += 1  # written only if a row with cells follows
-            return
-        out.write("\n" * blank)
-        blank = 0
-        writer.writerow(cells + [""] * (width - len(cells)))
-
-    for n, row in enumerate(sheet.iter_rows(values_only=True)):
-        if n > max_rows:  # the header and max_rows rows are all that is read
-            raise SheetRefused(tr("The sheet {sheet} has more than {limit:,} rows of data; "
-                                  "at most {limit:,} are read. Aggregate it (for example "
-                                  "hourly instead of by the minute) or keep its most recent "
-                                  "part.", sheet=quoted(sheet.title), limit=max_rows))
-        cells = [_cell(value) for value in row]
-        while cells and cells[-1] == "":
-            cells.pop()
-        if width is not None:
-            write(cells)
-            continue
-        held.append(cells)
-        if len(held) == WIDTH_ROWS:
-            width = max(map(len, held))
-            for cells in held:
-                write(cells)
-    if width is None:  # fewer rows than WIDTH_ROWS
-        width = max(map(len, held), default=0)
-        for cells in held:
-            write(cells)
+    cells = [[_cell(value) for value in row] for row in rows]
+    for row in cells:
+        while row and row[-1] == "":
+            row.pop()
+    while cells and not cells[-1]:
+        cells.pop()
+    width = max(map(len, cells[:WIDTH_ROWS]), default=0)
+    for row in cells:
+        if row:
+            writer.writerow(row + [""] * (width - len(row)))
+        else:
+            out.write("\n")
     return out.getvalue()
 
 
 def _cell(value) -> str:
     """A cell as Excel shows its value: a date as 2024-01-31 (with its time where it has one),
     a whole number without ".0", text as it is."""
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):  # a duration: as Excel shows one, hours:minutes:seconds
+        seconds = round(value.total_seconds())
+        return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():

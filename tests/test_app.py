@@ -385,7 +385,7 @@ def test_a_short_series_gets_settings_the_page_does_not_warn_against(app):
 @pytest.mark.parametrize("name, data, message", [
     ("empty.csv", b"", "The file is empty; choose a CSV file"),
     ("blob.csv", bytes(range(256)) * 4, "This file is not a text CSV (it looks binary)"),
-    ("book.csv", b"PK\x03\x04" + bytes(300), "The Excel workbook could not be read (it is cut "
+    ("book.csv", b"PK\x03\x04" + bytes(300), "The workbook could not be read (it is cut "
                                               "short or damaged)"),
 ], ids=["empty", "binary", "fake-xlsx"])
 def test_a_bad_upload_shows_the_loaders_message(app, name, data, message):
@@ -438,22 +438,25 @@ def test_lookback_and_horizon_reach_the_config(app):
     assert any(s.value == "Forecast: the next 3 steps" for s in at.subheader)
 
 
-def test_an_excel_workbook_uploads_and_an_old_xls_is_said_in_a_sentence(app):
-    from tests.test_spreadsheet import COVER, workbook
+def test_excel_workbooks_new_and_old_upload_and_a_locked_one_is_said_in_a_sentence(app):
+    from tests.test_spreadsheet import COVER, old_workbook, workbook
 
     rows = [["月份", "销售额（元）"]] + [[f"2023年{m}月", 100 + 7 * m + m % 3] for m in range(1, 13)]
     rows += [[f"2024年{m}月", 190 + 7 * m - m % 4] for m in range(1, 13)]
     at = upload(app(), "报表.xlsx", workbook({"封面": COVER, "数据": rows}))
     assert not at.error, [e.value for e in at.error]
     captions = " ".join(shown(c.value) for c in at.caption)
-    assert "Read from the Excel workbook's sheet '数据', the one holding the most numbers" in captions
+    assert "Read from the workbook's sheet '数据', the one holding the most numbers" in captions
     assert at.selectbox(key="fc_value_报表.xlsx").value == "销售额（元）"
     assert at.selectbox(key="fc_time_报表.xlsx").value == "月份"
-    at = upload(app(), "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)
+    at = upload(app(), "旧报表.xls", old_workbook({"封面": COVER, "数据": rows}))
+    assert not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="fc_value_旧报表.xls").value == "销售额（元）"
+    locked = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + bytes(500)
+    at = upload(app(), "locked.xlsx", locked)
     assert [shown(e.value) for e in at.error] == [
-        "This is an Excel workbook in the old .xls format (or one locked with a password), "
-        "which the app cannot read; open it in Excel or LibreOffice, save it as .xlsx without a "
-        "password or as CSV, and upload that file."]
+        "This workbook is locked with a password, which the app cannot open; open it in Excel "
+        "or LibreOffice, save it without a password (or as CSV), and upload that file."]
 
 
 def test_a_series_that_never_changes_is_said_before_train_and_by_train(app):

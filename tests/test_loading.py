@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, NO_ROWS
-from lstm_app.spreadsheet import OLD_EXCEL
+from lstm_app.spreadsheet import LOCKED
 from lstm_app.series.loading import NO_TIME_COLUMN, ONE_ROW, load_series
 
 DATASETS = Path("/work/shared/datasets")
@@ -363,9 +363,13 @@ def test_source_types_and_names(tmp_path):
         (b"", EMPTY_FILE),
         (b"  \n\t\r\n", EMPTY_FILE),
         (b"PK\x03\x04\x14\x00\x06\x00rest-of-xlsx",
-         "The Excel workbook could not be read (it is cut short or damaged); open it in Excel or "
+         "The workbook could not be read (it is cut short or damaged); open it in Excel or "
          "LibreOffice, save it again (or as CSV), and upload that file."),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old-xls", OLD_EXCEL),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old-xls",
+         "The workbook could not be read (it is cut short or damaged); open it in Excel or "
+         "LibreOffice, save it again (or as CSV), and upload that file."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + bytes(64),
+         LOCKED),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", BINARY_FILE),
         (bytes(range(256)) * 4, BINARY_FILE),
         (b"date,sales\n", NO_ROWS),
@@ -403,9 +407,9 @@ def test_exact_refusal_texts():
                           "of numbers.")
     assert BINARY_FILE == ("This file is not a text CSV (it looks binary); export your data as CSV "
                            "(comma-separated values) and upload that.")
-    assert OLD_EXCEL == ("This is an Excel workbook in the old .xls format (or one locked with a "
-                         "password), which the app cannot read; open it in Excel or LibreOffice, "
-                         "save it as .xlsx without a password or as CSV, and upload that file.")
+    assert LOCKED == ("This workbook is locked with a password, which the app cannot open; open "
+                      "it in Excel or LibreOffice, save it without a password (or as CSV), and "
+                      "upload that file.")
     assert ONE_ROW == "The file has only one row of data; a forecast needs a series of many values over time."
 
 

@@ -8,6 +8,8 @@ import zipfile
 
 import openpyxl
 import pytest
+import python_calamine
+import xlwt
 
 from lstm_app.classify.labelled import load_labelled
 from lstm_app.csv_table import read_csv_table
@@ -27,6 +29,61 @@ def workbook(sheets: dict[str, list[list]]) -> bytes:
     return out.getvalue()
 
 
+def old_workbook(sheets: dict[str, list[list]], hidden: tuple[str, ...] = ()) -> bytes:
+    """The sheets as an old binary .xls (xlwt writes the format Excel 97–2003 saved), dates in
+    a date format as Excel stores them."""
+    book = xlwt.Workbook(encoding="utf-8")
+    dates = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for title, rows in sheets.items():
+        sheet = book.add_sheet(title)
+        sheet.visibility = int(title in hidden)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write(r, c, value, dates)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def open_document(title: str, rows: list[list]) -> bytes:
+    """A LibreOffice spreadsheet (.ods) of one sheet, laid out as LibreOffice writes one:
+    dates and numbers typed, text as text."""
+    def cell(value) -> str:
+        if isinstance(value, dt.date):
+            return (f'<table:table-cell office:value-type="date" office:date-value='
+                    f'"{value.isoformat()}"><text:p>{value}</text:p></table:table-cell>')
+        if isinstance(value, (int, float)):
+            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                    f'<text:p>{value}</text:p></table:table-cell>')
+        return (f'<table:table-cell office:value-type="string"><text:p>{value}</text:p>'
+                f'</table:table-cell>')
+
+    body = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>"
+                   for row in rows)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="{title}">{body}'
+               '</table:table></office:spreadsheet></office:body></office:document-content>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", MANIFEST)
+    return out.getvalue()
+
+
+MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+
+
 COVER = [["销售报告"], [], ["制表：财务部"]]
 
 
@@ -41,7 +98,7 @@ def test_the_largest_sheet_is_read_with_its_dates_and_numbers_and_the_cover_is_s
     assert list(series.frame["销量"][:3]) == [10.5, 11.5, 12.5]
     assert str(series.frame.index[0].date()) == "2024-01-01"
     assert series.notices[0] == (
-        "Read from the Excel workbook's sheet '销售数据', the one holding the most numbers and "
+        "Read from the workbook's sheet '销售数据', the one holding the most numbers and "
         "dates; its other sheets ('封面') were not read (to read one of them, save it as a "
         "workbook of its own).")
 
@@ -65,7 +122,7 @@ def test_whole_numbers_times_and_blank_rows_read_as_excel_shows_them():
     table, _ = read_csv_table(raw, "x.xlsx", notices)
     assert table.values.tolist() == [["2024-01-01 08:30:00", "3", "TRUE"],
                                      ["2024-01-01 09:30:00", "4.25", "FALSE"]]
-    assert notices == ["Read from the Excel workbook's sheet 'data'."]
+    assert notices == ["Read from the workbook's sheet 'data'."]
 
 
 def test_too_many_rows_in_a_sheet_are_refused_before_all_are_read():
@@ -97,10 +154,18 @@ def test_what_is_no_workbook_is_refused_in_a_sentence():
         z.writestr("content.xml", "<office:document/>")  # an OpenDocument's own layout
     with pytest.raises(ValueError) as error:
         load_series(archive.getvalue())
-    assert str(error.value).startswith("This file is a zip archive (or a LibreOffice or Word "
-                                       "document), not an Excel workbook")
+    assert str(error.value) == ("This file is a zip archive (or a Word or LibreOffice text "
+                                "document), not a spreadsheet (.xlsx, .xls, .ods) or a CSV; save "
+                                "the table as .xlsx or CSV and upload that.")
+    text = io.BytesIO()  # a LibreOffice text document says what it is as an .ods does
+    with zipfile.ZipFile(text, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document/>")
+    with pytest.raises(ValueError, match="^This file is a zip archive"):
+        load_series(text.getvalue())
     broken = workbook({"s": [["a", "b"], [1, 2]]})[:300]
-    with pytest.raises(ValueError, match="The Excel workbook could not be read"):
+    with pytest.raises(ValueError, match=r"^The workbook could not be read \(it is cut short or "
+                                         r"damaged\)"):
         load_series(broken)
 
 
@@ -133,16 +198,23 @@ def test_an_empty_workbook_is_said_to_be_empty():
             load(out.getvalue())
 
 
-def test_an_error_of_openpyxls_own_is_said_in_the_workbooks_sentence(monkeypatch):
-    """openpyxl raises ValueError for some damaged workbooks: it is not passed on as if it were
-    a sentence of the app's."""
+def test_an_error_of_the_readers_own_is_said_in_the_workbooks_sentence(monkeypatch):
+    """The reader raises ValueError for some damaged workbooks: it is not passed on as if it
+    were a sentence of the app's; one that speaks of a password is the locked workbook's."""
     def broken(*args, **kwargs):
         raise ValueError("Max value is 14")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", broken)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", broken)
     with pytest.raises(ValueError) as error:
         load_series(workbook({"s": [["a", "b"], [1, 2]]}))
-    assert str(error.value).startswith("The Excel workbook could not be read (Max value is 14)")
+    assert str(error.value).startswith("The workbook could not be read (Max value is 14)")
+
+    def locked(*args, **kwargs):
+        raise python_calamine.CalamineError("Workbook is password protected")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", locked)
+    with pytest.raises(ValueError, match="^This workbook is locked with a password"):
+        load_series(workbook({"s": [["a", "b"], [1, 2]]}))
 
 
 def _with_xml(raw: bytes, change) -> bytes:
@@ -190,3 +262,49 @@ def test_a_shared_formula_never_calculated_is_counted_and_calculated_ones_are_no
                          value_col="double")
     assert series.frame["double"].eq(202).all()
     assert not any("formula" in n for n in series.notices)
+
+
+def test_an_old_xls_reads_as_its_xlsx_does_its_hidden_sheet_aside():
+    rows = [["月份", "销售额"]] + [[dt.date(2023, 1, 1) + dt.timedelta(days=31 * i), 100 + i]
+                                   for i in range(24)]
+    hidden = [[dt.date(2020, 1, 1) + dt.timedelta(days=d), d, d] for d in range(100)]
+    old = load_series(old_workbook({"封面": COVER, "数据": rows, "旧": hidden}, hidden=("旧",)),
+                      name="报表.xls")
+    new = load_series(workbook({"封面": COVER, "数据": rows}), name="报表.xlsx")
+    assert old.frame.equals(new.frame) and old.freq == new.freq == "MS"
+    assert old.notices[0] == ("Read from the workbook's sheet '数据', the one holding the most "
+                              "numbers and dates; its other sheets ('封面') were not read (to "
+                              "read one of them, save it as a workbook of its own).")
+
+
+def test_a_libreoffice_spreadsheet_reads_as_its_csv_does():
+    rows = [["date", "sales"]] + [[dt.date(2024, 1, 1) + dt.timedelta(days=d), 10.5 + d % 7]
+                                  for d in range(40)]
+    from_ods = load_series(open_document("Data", rows), name="sales.ods")
+    csv = "date,sales\n" + "".join(f"{d.isoformat()},{v}\n" for d, v in rows[1:])
+    assert from_ods.frame.equals(load_series(csv.encode()).frame)
+    assert from_ods.notices == ("Read from the workbook's sheet 'Data'.",)
+
+
+def test_durations_read_as_excel_shows_them():
+    notices: list[str] = []
+    table, _ = read_csv_table(workbook({"t": [["lap", "time"], [1, dt.timedelta(hours=1,
+                                                                             minutes=2)]]}),
+                              "laps.xlsx", notices)
+    assert table.iloc[0].tolist() == ["1", "1:02:00"]
+
+
+def test_a_stray_cell_far_to_the_right_is_refused_before_the_cells_are_read():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    for d in range(30):
+        sheet.append([dt.date(2024, 1, 1) + dt.timedelta(days=d), d])
+    sheet["XFD1"] = "x"  # Excel's last column
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ValueError) as error:
+        read_csv_table(out.getvalue(), "wide.xlsx", [])
+    assert str(error.value) == ("The sheet 'data' reaches 16,384 columns to the right; at most "
+                                "500 are read. Delete the columns (or the stray cells far to the "
+                                "right) that are not needed, save, and upload it again.")

@@ -24,11 +24,12 @@ SOURCE = SourceWidgets(
     keys=KEYS, kind="labelled", label=N_("Labelled texts"), own_choice=N_("My own file"),
     radio_help=N_("Try the sample first, or upload a CSV of your own texts and their labels."),
     upload_label=N_("Upload a CSV or TSV of labelled texts"),
-    upload_types=("csv", "tsv", "txt", "xlsx", "xls"),  # an .xls is refused in a sentence
+    upload_types=("csv", "tsv", "txt", "xlsx", "xls", "xlsb", "ods"),
     upload_help=N_("A column of texts (reviews, tickets, messages) and a column of their labels "
                    "(positive / negative, a topic, a star rating: any number of classes). UTF-8 "
                    "is best; UTF-16, Chinese GB18030/GBK and Big5, and Windows-1252 exports are "
-                   "read too, and so is an Excel workbook (.xlsx)."),
+                   "read too, and so are Excel workbooks (.xlsx, .xls) and LibreOffice "
+                   "spreadsheets (.ods)."),
     empty_hint=N_("Upload a CSV with a text column and a label column to start, or pick the "
                   "sample above."))
 

@@ -49,10 +49,11 @@ SOURCE = SourceWidgets(
     keys=KEYS, kind="series", label=N_("Data"), own_choice=N_("My own CSV"),
     radio_help=N_("Try a sample first, or upload a CSV with a column of numbers over time."),
     upload_label=N_("Upload a CSV or Excel time series"),
-    upload_types=("csv", "tsv", "txt", "xlsx", "xls"),  # an .xls is refused in a sentence
+    upload_types=("csv", "tsv", "txt", "xlsx", "xls", "xlsb", "ods"),
     upload_help=N_("A table with a date column (optional) and at least one column of numbers. "
-                   "Commas, semicolons or tabs; decimal commas and currency signs are fine. An "
-                   "Excel workbook (.xlsx) is read too: its sheet of numbers and dates."),
+                   "Commas, semicolons or tabs; decimal commas and currency signs are fine. Excel "
+                   "workbooks (.xlsx, .xls) and LibreOffice spreadsheets (.ods) are read too: "
+                   "their sheet of numbers and dates."),
     empty_hint=N_("Upload a CSV file to start, or pick a sample above."))
 
 
