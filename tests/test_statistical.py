@@ -115,6 +115,12 @@ def test_the_recommended_forecast_is_chosen_on_validation_and_the_combination_is
     assert why == ("Recommended: AutoETS, whose forecasts were closest to what happened on the "
                    "validation span (33% closer than the next, mean of the LSTM and AutoETS); "
                    "it was chosen before the test span was looked at.")
+    tied = scoreboard.Methods(val={"lstm": np.full((4, 2), 2.0), "auto_ets": np.full((4, 2), 2.0)},
+                              labels={"lstm": "LSTM", "auto_ets": "AutoETS"})
+    assert scoreboard.recommend(tied, actual)[1] == (
+        "Recommended: LSTM, whose forecasts were as close to what happened on the validation "
+        "span as those of AutoETS (within 0.5%; either would do); it was chosen before the test "
+        "span was looked at.")
 
 
 def test_the_verdict_names_the_best_method_on_the_test_span_and_what_to_do():

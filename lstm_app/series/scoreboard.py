@@ -71,6 +71,12 @@ def recommend(found: Methods, val_actual: np.ndarray) -> tuple[str, str]:
                         "it with.")
     runner = min((n for n in errors if n != best), key=errors.get)
     gap = (errors[runner] - errors[best]) / errors[runner] if errors[runner] > 0 else 0.0
+    if gap < 0.005:  # "0% closer" says nothing: a tie is said as one
+        return best, tr("Recommended: {method}, whose forecasts were as close to what happened "
+                        "on the validation span as those of {runner} (within 0.5%; either would "
+                        "do); it was chosen before the test span was looked at.",
+                        method=method_label(found.labels[best]),
+                        runner=method_label(found.labels[runner]))
     return best, tr("Recommended: {method}, whose forecasts were closest to what happened on "
                     "the validation span ({gap:.0%} closer than the next, {runner}); it was "
                     "chosen before the test span was looked at.", method=method_label(found.labels[best]),
