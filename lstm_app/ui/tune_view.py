@@ -16,6 +16,7 @@ from ..training.ray_runner import ray_address
 from ..training.settings import CHOICE_LABELS
 from ..tune_charts import history_chart, parallel_chart
 from ..tuning.space import NOT_TUNED, TUNED, rounded
+
 from ..tuning.study import STATES, TuneLive, TuneResult, tune
 from .cluster_view import where_caption
 from .keys import TaskKeys
@@ -24,6 +25,8 @@ from .people import current_user
 from .runs_session import run_store
 from .session import current_job, start_job
 from .settings_form import restore_settings
+
+PAGE_TRIALS, PAGE_MINUTES = 200, 240  # a study on a shared server; the tune command runs longer
 
 POLL_SECONDS = 1.0
 
@@ -70,13 +73,17 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
                "on the validation span and saved as a run.", names=listing(names)),
             tr(NOT_TUNED)))
     a, b = st.columns(2)
-    trials = a.number_input(tr("Trials"), min_value=2, max_value=200, value=20, step=1,
+    trials = a.number_input(tr("Trials"), min_value=2, max_value=PAGE_TRIALS, value=20, step=1,
                             key=keys.tune_trials, persist_state="session",
-                            help=tr("How many trainings to try at most."))
-    minutes = b.number_input(tr("Minutes"), min_value=1, max_value=240, value=10, step=1,
+                            help=tr("How many trainings to try at most: up to {most} on this page, which "
+                                    "shares the server; the command line runs longer studies.",
+                                    most=PAGE_TRIALS))
+    minutes = b.number_input(tr("Minutes"), min_value=1, max_value=PAGE_MINUTES, value=10,
+                             step=1,
                              key=keys.tune_minutes, persist_state="session",
-                             help=tr("The study stops after this many minutes, and keeps every "
-                                     "trial that finished."))
+                             help=tr("The study stops after this many minutes (up to {most} on this "
+                                     "page), and keeps every trial that finished.",
+                                     most=PAGE_MINUTES))
     problem = _cannot_train(keys, task, data, config, fingerprint)
     if problem:  # every trial would end in it: Start is held back
         st.caption(tr("The settings above cannot train on this data yet (the warning above "
