@@ -376,6 +376,28 @@ def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
     assert any(repairs[0][:40] in c for c in captions), captions
 
 
+def test_an_uploaded_series_with_a_plan_reopens_with_its_plan(app, store):
+    days = pd.date_range("2024-01-01", periods=87, freq="D").strftime("%Y-%m-%d")
+    rows = "".join(f"{days[d]},{100 + d % 7 + 9 * (d % 5 == 0)},{int(d % 5 == 0)}\n"
+                   for d in range(84))
+    plan = "".join(f"{day},,{promo}\n" for day, promo in zip(days[84:], (1, 0, 0)))
+    csv = ("date,sales,promo\n" + rows + plan).encode()
+    series = load_series(csv, name="plan.csv", covariates=("promo",))
+    assert series.future["promo"].tolist() == [1, 0, 0]
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1,
+                            horizon=3, lookback=14, covariates=("promo",),
+                            known_covariates=("promo",), value_col="sales", time_col="date")
+    run_id = start_run(store, "forecast", series, config, "plan.csv", series.name)
+    record(store.home, run_id, "forecast", series, config)
+
+    at = ok(app(run=run_id).run())
+    assert not at.error
+    assert not [w for w in at.warning if "has no values" in w.value]  # the plan's blanks
+    again = load_series(at.session_state["fc_uploaded"]["data"], covariates=("promo",))
+    assert again.future["promo"].tolist() == [1, 0, 0]  # the plan came back with the data
+    assert again.frame.equals(series.frame)
+
+
 def test_a_run_with_covariates_reopens_with_them_chosen(app, store):
     data = SAMPLES / "daily_sales.csv"
     series = load_series(data, name=data.name, covariates=("promo",))

@@ -60,6 +60,17 @@ def series_from_files(files: dict[str, bytes]) -> SeriesData:
     return series
 
 
+def data_with_plan(files: dict[str, bytes]) -> bytes:
+    """The saved data as CSV with the planned rows after it (the value blank, the known-ahead
+    columns filled), as the file the user uploaded held them: what a reopened run's page reads
+    again, so that its plan comes back with it."""
+    series = series_from_files(files)
+    if series.future is None or not len(series.future):
+        return files["data.csv"]
+    planned = series.future.reindex(columns=series.frame.columns)
+    return pd.concat([series.frame, planned]).to_csv().encode()
+
+
 def _future(meta: dict, frame: pd.DataFrame) -> pd.DataFrame | None:
     """The planned values saved with the series, on its index after the last row."""
     if meta.get("future") is None:

@@ -20,6 +20,7 @@ from ..runs.store import RunStore
 from ..runs.table import settings_summary, task_name
 from ..samples import list_samples
 from ..series.panel_saving import panel_csv
+from ..series.saving import FILES as SERIES_FILES, data_with_plan
 from ..tasks import PANEL, TASKS, Task
 from ..training.jobs import FinishedJob, Job
 from ..training.ray_runner import on_ray, ray_address
@@ -191,10 +192,10 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
         st.session_state[FORECAST.id_cols(name)] = [id_col]
     else:
         folder = store.run_dir(run.id)
-        data = folder / ("data.csv" if task == "forecast" else "text.txt")
+        data = (_with_plan(store, run) if task == "forecast"
+                else (folder / "text.txt").read_bytes())
         st.session_state[keys.kind] = source.own_choice
-        st.session_state[keys.uploaded] = source_of(name, data.read_bytes(),
-                                                    repaired=_repairs(folder))
+        st.session_state[keys.uploaded] = source_of(name, data, repaired=_repairs(folder))
     if task == "forecast":
         st.session_state[FORECAST.layout(name)] = "one"
     if task != "text" and config.get("value_col"):  # the column pickers
@@ -220,6 +221,16 @@ def _show_labelled(run, store: RunStore, name: str, sample: str | None) -> None:
     if all(isinstance(c, str) for c in columns):
         st.session_state[CLASSIFY.text_col(name)], st.session_state[CLASSIFY.label_col(name)] = (
             columns)
+
+
+def _with_plan(store: RunStore, run) -> bytes:
+    """A forecast run's data with the plan it was trained with (the known-ahead values after
+    the last one); its data alone if the files do not read back as a series."""
+    files = _files(store, run, SERIES_FILES)
+    try:
+        return data_with_plan(files)
+    except ValueError:
+        return files["data.csv"]
 
 
 def _files(store: RunStore, run, names: tuple[str, ...]) -> dict[str, bytes]:
