@@ -139,6 +139,19 @@ def test_ids_are_proposed_from_the_columns_that_name_series():
         load_panel(csv(single))
 
 
+def test_a_store_whose_id_was_left_blank_is_one_more_series_and_said():
+    rows = long_rows(["a", "b", "c", "d"])
+    rows.loc[rows.store == "d", "store"] = None  # a fifth of the rows: no store
+    proposed = propose_ids(rows.astype(str).replace("None", np.nan), "date")
+    assert proposed == ["store"]  # not one series averaged over every store
+    panel = load_panel(csv(rows))
+    assert panel.ids == ("a", "b", "c", "(blank)")
+    assert ("30 rows have no 'store'; they are read as a series of their own, named "
+            "'(blank)'.") in panel.notices
+    mostly_blank = rows.assign(store=rows.store.where(rows.date < rows.date.iloc[8]))
+    assert propose_ids(mostly_blank.astype(str).replace("None", np.nan), "date") == []
+
+
 def test_ids_can_be_chosen_and_a_wrong_choice_is_refused_in_a_sentence():
     data = csv(long_rows(["a", "b"], ("x", "y")))
     assert load_panel(data, id_cols=["store"], covariates=["promo"]).ids == ("a", "b")

@@ -155,6 +155,12 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         for column in chosen:
             notices.extend(numbers.notices(column))
         ids = _joined_ids(table, id_cols)
+        blank = int(table[list(id_cols)].isna().any(axis=1).sum())
+        if blank:
+            notices.append(trn("{count:,} row has no {columns}; it is read as a series of its "
+                               "own, named {blank}.", "{count:,} rows have no {columns}; they "
+                               "are read as a series of their own, named {blank}.", blank,
+                               columns=joined(map(quoted, id_cols), "or"), blank=quoted(BLANK_ID)))
         frame = numbers.frame[chosen]
         usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     else:

@@ -38,13 +38,14 @@ def propose_ids(table: pd.DataFrame, time_col: str | None) -> list[str]:
 
 def _label_columns(table: pd.DataFrame, scan: int = 100) -> list[str]:
     """Of the first ``scan`` columns, those that could name series, fewest labels first: present
-    in 90% of the rows, 2 to MAX_SERIES labels each repeated at least twice on average, and text
+    in half the rows (a series whose id was left blank is one more series), 2 to MAX_SERIES labels
+    each repeated at least twice on average, and text
     (or whole numbers in a column named like an id)."""
     found = []
     for column in table.columns[:scan]:  # a few vectorised counts per column
         cells = table[column].dropna()
         distinct = cells.nunique()
-        if len(cells) < 0.9 * len(table) or not 2 <= distinct <= min(MAX_SERIES, len(table) / 2):
+        if len(cells) < 0.5 * len(table) or not 2 <= distinct <= min(MAX_SERIES, len(table) / 2):
             continue
         sample = cells.head(1000)
         numeric = pd.to_numeric(sample, errors="coerce").notna().mean() > 0.9
