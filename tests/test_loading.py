@@ -331,6 +331,15 @@ def test_default_value_column_passes_over_a_0_1_flag():
     assert data.value_col == "sales" and data.numeric_columns == ("sales", "promo")
 
 
+def test_default_value_column_is_the_one_a_plan_at_the_end_leaves_blank():
+    rows = "".join(f"2020-01-{d:02d},{100 + d},{d % 2},{9.5 + d / 10}\n" for d in range(1, 21))
+    plan = "2020-01-21,,1,9.9\n2020-01-22,,0,9.8\n"
+    data = load_series(("date,sales,promo,price\n" + rows + plan).encode())
+    assert data.value_col == "sales"  # not price, the right-most: the plan fills it
+    assert data.future is not None and len(data.future) == 2
+    assert load_series(("date,sales,promo,price\n" + rows).encode()).value_col == "price"
+
+
 def test_chosen_value_and_covariates_in_order():
     data = load_series(b"date,a,b,c\n2020-01-01,1,2,3\n2020-01-02,4,5,6\n", value_col="b", covariates=["c", "a"])
     assert list(data.frame.columns) == ["b", "c", "a"] and data.covariates == ("c", "a")

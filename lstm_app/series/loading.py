@@ -256,6 +256,12 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
         free = [c for c in numbers.columns if c not in covariates]
         measures = [c for c, flag in zip(numbers.columns, flags)
                     if c in has_values and c in free and not flag]
+        # A file that ends with a plan (its last row blank in the target, filled in the
+        # inputs known ahead): the target is among the columns that row leaves blank.
+        last = numbers.iloc[-1] if len(numbers) else pd.Series(dtype=float)
+        planned = [c for c in measures if pd.isna(last[c])]
+        if planned and last[has_values].notna().any():
+            measures = planned
         value_col = (measures or [c for c in has_values if c in free] or free
                      or list(numbers.columns))[-1]
     covariates = [c for c in dict.fromkeys(covariates) if c != value_col]
