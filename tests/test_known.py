@@ -198,6 +198,16 @@ def test_the_what_if_moves_exactly_the_days_edited(promo_result):
     assert beyond_training(promo_result, far) == [
         f"'promo' is set to 112 on {day}, beyond the 0 to 1 it held in training: the model never "
         f"read such values, so the what-if there is a guess, not something it learnt."]
+    far.iloc[4, 0], far.iloc[5, 0] = -5, 112  # each value said with its own days
+    days = promo_result.known.index.date
+    assert beyond_training(promo_result, far) == [
+        f"'promo' is set to 112 on {days[3]}, {days[5]} and -5 on {days[4]}, beyond the 0 to 1 it "
+        f"held in training: the model never read such values, so the what-if there is a guess, "
+        f"not something it learnt."]
+    assert beyond_training(promo_result, promo_result.known, edited_only=False) == []
+    assert beyond_training(dataclasses.replace(promo_result, known=far), far,
+                           edited_only=False)[0].startswith(
+        f"The plan sets 'promo' to 112 on {days[3]}, {days[5]} and -5 on {days[4]}, beyond")
     # a cell emptied in the what-if's table is said as that, not as a file without a plan
     edited.iloc[2, 0] = np.nan
     with pytest.raises(ValueError) as error:

@@ -17,6 +17,7 @@ from ..i18n import tr
 from ..quoting import quoted
 from .intervals import floor_of, floored, future_table
 from .known import first_blank, future_inputs, known_positions, network_table, times_in_words
+from .loading import joined
 
 
 def forecast_ahead(trained, series, values: torch.Tensor, known: pd.DataFrame) -> np.ndarray:
@@ -56,10 +57,11 @@ def what_if(result, known: pd.DataFrame) -> pd.DataFrame:
     return future_table(result.known.index, floored(pred, floor), result.widths, floor)
 
 
-def beyond_training(result, known: pd.DataFrame) -> list[str]:
+def beyond_training(result, known: pd.DataFrame, edited_only: bool = True) -> list[str]:
     """A sentence for each known-ahead column that the what-if ``known`` sets, on a step edited
-    away from ``result.known``, beyond every value the column held in the training span: the
-    network never read such values, so its answer there is a guess, not something learnt."""
+    away from ``result.known`` (or, ``edited_only`` False, on any step of the plan the forecast
+    read), beyond every value the column held in the training span: the network never read
+    such values, so its answer there is a guess, not something learnt."""
     frame, (first, end) = result.series.frame, result.split.train
     known = known.set_axis(result.known.index)
     said = []
@@ -70,12 +72,19 @@ def beyond_training(result, known: pd.DataFrame) -> list[str]:
         low, high = float(seen.min()), float(seen.max())
         values = known[column].to_numpy(dtype=np.float64)
         edited = values != result.known[column].to_numpy(dtype=np.float64)
-        outside = edited & ((values < low) | (values > high))
-        if outside.any():
-            said.append(tr(
-                "{column} is set to {value:g} on {when}, beyond the {low:g} to {high:g} it held "
-                "in training: the model never read such values, so the what-if there is a "
-                "guess, not something it learnt.", column=quoted(column),
-                value=float(values[outside][0]), when=times_in_words(known.index[outside]),
-                low=low, high=high))
+        outside = (edited if edited_only else True) & ((values < low) | (values > high))
+        if not outside.any():
+            continue
+        settings = [tr("{value:g} on {when}", value=value,
+                       when=times_in_words(known.index[outside & (values == value)]))
+                    for value in pd.unique(values[outside])[:5]]
+        said.append(tr(
+            "{column} is set to {settings}, beyond the {low:g} to {high:g} it held in training: "
+            "the model never read such values, so the what-if there is a guess, not something "
+            "it learnt.", column=quoted(column), settings=joined(settings), low=low, high=high)
+            if edited_only else tr(
+            "The plan sets {column} to {settings}, beyond the {low:g} to {high:g} it held in "
+            "training: the model never read such values, so its forecast there is a guess, not "
+            "something it learnt.", column=quoted(column), settings=joined(settings), low=low,
+            high=high))
     return said

@@ -97,6 +97,8 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
         st.caption(tr("The what-if redraws the LSTM's forecast; the recommended {method} does "
                       "not read these inputs.",
                       method=plain(method_label(result.labels[result.recommended]))))
+    for sentence in beyond_training(result, base_plan, edited_only=False):
+        st.warning(plain(sentence), icon=":material/warning:")
     key = f"{KEYS.what_if}_{run_id or result.token}"
     edited = _editor(base_plan, result.series.freq, key,
                      tr("Change it to see the forecast move."), result.config.holidays)
