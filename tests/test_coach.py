@@ -86,6 +86,27 @@ def test_not_beating_the_simple_rules_lengthens_a_short_lookback():
     [d] = diagnose([], {**SETTINGS, "lookback": 36}, beats_simple_rules=False, season=12)
     assert d.changes == {"hidden_size": 32}
     assert diagnose([], SETTINGS, beats_simple_rules=True, season=12) == []
+    [tie] = diagnose([], SETTINGS, beats_simple_rules=False, ties_simple_rules=True, season=12,
+                     best_rule="repeating last year's value")  # the verdict's "as close as"
+    assert tie.title == "The LSTM forecasts no better than a simple rule"
+    assert tie.explanation.startswith("On the test span the LSTM did as well as simply repeating "
+                                      "last year's value, no better")
+    assert "worse" not in tie.explanation and tie.changes == {"lookback": 24}
+
+
+def test_the_coach_reads_a_tie_as_the_verdicts_do():
+    from lstm_app.series.evaluation import lstm_ties
+    from lstm_app.series.metrics import Scores
+    from lstm_app.series.panel_scores import lstm_better, lstm_ties_rule
+
+    scores = lambda mae: Scores(mae=mae, rmse=mae, mape=None, smape=0.1, mase=1.0)
+    rows = {"naive": scores(10.0), "seasonal_naive": scores(9.0)}
+    assert lstm_ties(scores(9.05), rows) and not lstm_ties(scores(9.5), rows)
+    summary = {"reference": "seasonal_naive", "lstm": {"mase": 0.949},
+               "seasonal_naive": {"mase": 0.952}}  # both read 0.95 in the verdict
+    assert lstm_ties_rule(summary) and not lstm_better(summary)
+    summary["lstm"]["mase"] = 0.97
+    assert not lstm_ties_rule(summary)
 
 
 def test_a_curve_flat_after_its_best_epoch_is_not_overfitting():

@@ -88,6 +88,13 @@ def lstm_wins(lstm: Scores, baseline_rows: dict[str, Scores]) -> bool:
     return lstm.mae < best and best - lstm.mae > 0.01 * best
 
 
+def lstm_ties(lstm: Scores, baseline_rows: dict[str, Scores]) -> bool:
+    """True when the LSTM's errors are within 1% of the best baseline's (the verdict's "as
+    close as")."""
+    best = baseline_rows[_best_baseline(baseline_rows)].mae
+    return abs(lstm.mae - best) <= 0.01 * max(lstm.mae, best)
+
+
 def verdict(lstm: Scores, baseline_rows: dict[str, Scores], season_length: int | None = None,
             freq: str | None = None) -> str:
     """One sentence in everyday words: were the LSTM's forecasts closer to what happened on the
@@ -97,7 +104,7 @@ def verdict(lstm: Scores, baseline_rows: dict[str, Scores], season_length: int |
     lstm_mae, best_mae = lstm.mae, baseline_rows[best].mae
     count = len(baseline_rows)
     others = tr(NUMBER_WORDS[count]) if count in NUMBER_WORDS else str(count)
-    if abs(lstm_mae - best_mae) <= 0.01 * max(lstm_mae, best_mae):
+    if lstm_ties(lstm, baseline_rows):
         return tr("The LSTM's forecasts were as close to what happened as {rule} (within 1%), "
                   "the best of {others} simple rules, on the test span: it adds nothing over "
                   "that rule yet.", rule=rule, others=others)

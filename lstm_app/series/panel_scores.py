@@ -102,6 +102,13 @@ def lstm_better(summary: dict) -> bool:
     return lstm is not None and rule is not None and round(lstm, 2) < round(rule, 2)
 
 
+def lstm_ties_rule(summary: dict) -> bool:
+    """Whether the LSTM's panel MASE and the reference rule's read the same as the verdict
+    writes them (two decimals): "no better than that rule", not worse."""
+    lstm, rule = summary["lstm"]["mase"], summary[summary["reference"]]["mase"]
+    return lstm is not None and rule is not None and round(lstm, 2) == round(rule, 2)
+
+
 def verdict(summary: dict, labels: dict | None = None, why: str = "") -> str:
     """On how many series the LSTM beat the reference rule, and the panel MASE of both ("the
     LSTM beats seasonal naive on 312 of 414 series; panel MASE 0.91 against 1.19"); with the

@@ -44,7 +44,7 @@ class Diagnosis:
 def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = "completed",
              weights: int | None = None, examples: int | None = None,
              too_big_ratio: float | None = None, beats_simple_rules: bool | None = None,
-             best_rule: str = "",
+             best_rule: str = "", ties_simple_rules: bool = False,
              season: int | None = None, tiny: str = "",
              best_statistical: str = "") -> list[Diagnosis]:
     """What the curves say, most urgent first. ``settings`` holds the run's hidden_size,
@@ -52,7 +52,8 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
     (training windows or tokens) with ``too_big_ratio`` judge the model's size. ``tiny`` names
     the data when it is too small to learn anything but by heart (e.g. "1,936 characters");
     ``best_statistical`` names the statistical model that beat the LSTM on the test span, if
-    one did."""
+    one did; ``beats_simple_rules`` False with ``ties_simple_rules`` is a tie with the best
+    rule (the verdict's "as close as"), not a loss to it."""
     best_rule = best_rule or tr("the best simple rule")
     found = []
     found += _diverging(history, settings, stop_reason)
@@ -65,7 +66,7 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
     if not any(d.kind in ("diverging", "overfitting", "too_big", "by_heart") for d in found):
         found += _underfitting(history, settings, stop_reason) or _plateau(history, settings)
     if beats_simple_rules is False:
-        found += _no_better(settings, season, best_rule)
+        found += _no_better(settings, season, best_rule, tie=ties_simple_rules)
     elif best_statistical:
         found += _no_better(settings, season, best_rule, best_statistical)
     return one_change_each(found)
@@ -213,11 +214,16 @@ def _flat(tail: list[float]) -> bool:
     return (max(tail) - min(tail)) / max(abs(tail[-1]), 1e-12) / len(tail) <= FLAT
 
 
-def _no_better(settings, season, rule: str, statistical: str = "") -> list[Diagnosis]:
+def _no_better(settings, season, rule: str, statistical: str = "",
+               tie: bool = False) -> list[Diagnosis]:
     lookback = settings.get("lookback")
     title = tr("A simple rule forecasts better than the LSTM")
     explanation = tr("On the test span the LSTM did worse than simply {rule}, so that rule is the "
                      "better forecast for now.", rule=rule)
+    if tie:
+        title = tr("The LSTM forecasts no better than a simple rule")
+        explanation = tr("On the test span the LSTM did as well as simply {rule}, no better: it "
+                         "adds nothing over that rule yet.", rule=rule)
     if statistical:
         title = tr("{model} forecasts better than the LSTM", model=statistical)
         explanation = sentences(

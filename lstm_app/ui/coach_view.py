@@ -8,10 +8,10 @@ from dataclasses import asdict
 import numpy as np
 import streamlit as st
 
-from ..series.evaluation import lstm_wins, rules, simple_rules
+from ..series.evaluation import lstm_ties, lstm_wins, rules, simple_rules
 from ..series.statistical import STATISTICAL
 from ..series.model import count_parameters
-from ..series.panel_scores import lstm_better
+from ..series.panel_scores import lstm_better, lstm_ties_rule
 from ..series.panel_windows import span_windows
 from ..series.windows import window_ids
 from ..classify.coaching import no_better_than_guess, overlooked_class
@@ -35,6 +35,7 @@ def forecast_coach(result) -> None:
                      weights=count_parameters(result.model), examples=windows,
                      too_big_ratio=sizing.TOO_BIG,
                      beats_simple_rules=lstm_wins(result.test, simple_rules(result.baselines)),
+                     ties_simple_rules=lstm_ties(result.test, simple_rules(result.baselines)),
                      best_rule=_best_rule(result),
                      season=result.series.season_length,
                      best_statistical=_better_statistical(result.test, result.baselines))
@@ -53,6 +54,7 @@ def panel_coach(result) -> None:
                      weights=count_parameters(result.model), examples=windows,
                      too_big_ratio=sizing.TOO_BIG,
                      beats_simple_rules=lstm_better(summary),
+                     ties_simple_rules=lstm_ties_rule(summary),
                      best_rule=rules(panel.season_length, panel.freq)[reference],
                      season=panel.season_length,
                      best_statistical=_better_in_panel(summary))
