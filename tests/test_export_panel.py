@@ -65,6 +65,9 @@ def test_the_panel_export_forecasts_every_series_as_the_app_does(exported):
         assert np.allclose(got[column], want[column], rtol=1e-5), column
     assert notices == ["1 series shorter than the lookback (14) is forecast by seasonal naive "
                        "(repeating its last season of 7 steps)."]
+    # the app's download names what forecast each series: the rule for the tiny shop
+    assert set(want.loc[want["id"] == "Tiny", "method"]) == {"seasonal naive"}
+    assert set(want.loc[want["id"] != "Tiny", "method"]) == {"LSTM"}
 
 
 def test_predict_forecasts_a_panel_without_pytorch(exported, tmp_path):

@@ -13,6 +13,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..i18n import tr, trn
 from .calendar import calendar_features
+from .evaluation import BASELINE_NAMES
 from .panel import PanelData
 
 
@@ -69,6 +70,16 @@ def network_future(panel: PanelData, rows, lookback: int, horizon: int, mean: np
                            "lookback ({lookback}) are forecast by repeating their last value.",
                            count, lookback=lookback))
     return np.maximum(pred, floor[:, None])
+
+
+def stand_ins(panel: PanelData, lookback: int, label: str) -> np.ndarray:
+    """Per series, what forecasts it after its last value in the network's place (``label``
+    where the network does): a series shorter than the lookback is forecast by the rule
+    ``network_future`` gives it, and its rows of a download say so."""
+    season = panel.season_length or 1
+    seasonal = (panel.lengths >= season) & (season > 1)
+    rule = np.where(seasonal, tr(BASELINE_NAMES["seasonal_naive"]), tr(BASELINE_NAMES["naive"]))
+    return np.where(panel.lengths >= lookback, label, rule).astype(object)
 
 
 def rule_future(panel: PanelData, horizon: int) -> np.ndarray:

@@ -27,7 +27,7 @@ from . import intervals
 from .memory import check_forecast_fits
 from .model import Forecaster, build_forecaster
 from .panel import PanelData
-from .panel_future import future_frame, network_future, rule_future
+from .panel_future import future_frame, network_future, rule_future, stand_ins
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
 from .panel_scoreboard import Windows, panel_methods
@@ -240,7 +240,11 @@ def panel_forecast(result: PanelResult, method: str) -> pd.DataFrame:
         frame = future_frame(result.panel, result.futures[method],
                               result.method_widths.get(method, result.widths),
                               result.trained.std, result.floor)
-        result.frames[method] = frame.assign(method=result.labels[method])
+        label = result.labels[method]
+        if method == "lstm":  # a series shorter than the lookback is forecast by a rule
+            label = np.repeat(stand_ins(result.panel, result.config.lookback, label),
+                              result.config.horizon)
+        result.frames[method] = frame.assign(method=label)
     return result.frames[method]
 
 
