@@ -122,29 +122,36 @@ def _detect_separator(text: str) -> str:
 def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) -> pd.DataFrame:
     declared = re.match(r'"?sep=(.)"?\r?\n', text)  # Excel may write "sep=;" above the header
     text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
+    lines = _lines(text)
     text = _without_title(text, sep, notices, 1 + bool(declared))
+    above = lines - _lines(text)  # a title's rows: a spreadsheet shows them (not "sep=")
     options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
-                   on_bad_lines="skip", engine="c")
+                   on_bad_lines="warn", engine="c")
     first_line = text.split("\n", 1)[0]
     if first_line.count(sep) + 1 > max_columns:
         raise ValueError(tr(TOO_MANY_COLUMNS, columns=first_line.count(sep) + 1,
                             limit=max_columns))
     try:
-        with warnings.catch_warnings():  # a short or long row is counted below, in a sentence
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        with warnings.catch_warnings(record=True) as said:  # each row pandas skips, by line
+            warnings.simplefilter("always", pd.errors.ParserWarning)
             table = pd.read_csv(io.StringIO(text), **options)
-        skipped = _lines(text) - 1 - len(table)
-        if skipped > 0:  # there may be blank lines: count the lines that hold something
-            skipped = len(re.findall(r"(?m)^.*\S.*$", text)) - 1 - len(table)
-        if skipped > 0 and '"' not in text:  # quoted cells may span lines, so only count without quotes
-            notices.append(trn("{count} row had more cells than the header row and was skipped.",
-                               "{count} rows had more cells than the header row and were "
-                               "skipped.", skipped))
+        skipped = [int(n) + above for w in said if issubclass(w.category, pd.errors.ParserWarning)
+                   for n in re.findall(r"Skipping line (\d+)", str(w.message))]
+        if skipped:
+            notices.append(trn("{count:,} row had more cells than the header row and was skipped "
+                               "(row {rows} as a spreadsheet shows the file); a cell that holds "
+                               "the separator {sep} needs quotes around it.", "{count:,} rows "
+                               "had more cells than the header row and were skipped (rows "
+                               "{rows} as a spreadsheet shows the file); a cell that holds the "
+                               "separator {sep} needs quotes around it.", len(skipped),
+                               rows=_numbers(skipped), sep=quoted(sep)))
         header = [str(c).strip() for c in table.columns]
         if all(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", c) for c in header):  # pandas adds ".1" to repeats
             # The first line holds numbers, not names: read it as data.
             header = ["value"] if len(header) == 1 else [f"column {i + 1}" for i in range(len(header))]
-            table = pd.read_csv(io.StringIO(text), header=None, names=header, **options)
+            with warnings.catch_warnings():  # its skipped rows were said above
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                table = pd.read_csv(io.StringIO(text), header=None, names=header, **options)
             notices.append(tr("The first row holds numbers, not column names, so the columns were "
                               "named {names}.", names=", ".join(repr(h) for h in header)))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError) as error:
@@ -258,6 +265,13 @@ def column_after_column(table: pd.DataFrame) -> pd.Series:
     """Every text cell of ``table`` in one Series, its first column's cells, then its second's,
     …: so that a file of 10,000 columns is cleaned and parsed in one go, not column by column."""
     return pd.Series(table.to_numpy(dtype=object).ravel(order="F"), dtype=str)
+
+
+def _numbers(numbers: list[int], most: int = 5) -> str:
+    """The first ``most`` numbers for a sentence, and how many more."""
+    shown = ", ".join(f"{n:,}" for n in numbers[:most])
+    more = len(numbers) - most
+    return tr("{names} and {more} more", names=shown, more=more) if more > 0 else shown
 
 
 def _lines(text: str) -> int:

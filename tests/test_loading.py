@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, NO_ROWS
+from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, NO_ROWS, read_csv_table
 from lstm_app.spreadsheet import LOCKED
 from lstm_app.series.loading import NO_TIME_COLUMN, ONE_ROW, load_series
 
@@ -55,7 +55,24 @@ def test_excel_separator_line_is_obeyed():
 def test_rows_with_extra_cells_are_skipped_with_notice():
     data = load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2,3,4\n2020-01-03,3\n2020-01-04,4\n")
     assert values(data) == [1, 1, 3, 4]
-    assert "1 row had more cells than the header row and was skipped." in data.notices
+    assert ("1 row had more cells than the header row and was skipped (row 3 as a spreadsheet "
+            "shows the file); a cell that holds the separator ',' needs quotes around it."
+            ) in data.notices
+
+
+def test_rows_with_extra_cells_are_said_in_a_file_with_quotes_by_their_lines():
+    """Quoted cells may span lines: the rows skipped are those the reader says it skipped,
+    numbered as a spreadsheet numbers them (a cell of two lines is one row, Excel's "sep=" line
+    is not shown)."""
+    raw = ('sep=,\nreview,label\nnice room,pos\nwe booked "Fog Hotel", awful,neg\n'
+           '"two\nlines, quoted",pos\n' + "".join(f"ok {i},pos\n" for i in range(8))
+           + "a,b,c\n").encode()
+    notices: list[str] = []
+    table, _ = read_csv_table(raw, "reviews.csv", notices)
+    assert len(table) == 10 and table["review"].iloc[1] == "two\nlines, quoted"
+    assert ("2 rows had more cells than the header row and were skipped (rows 3, 13 as a "
+            "spreadsheet shows the file); a cell that holds the separator ',' needs quotes around "
+            "it.") in notices
 
 
 def test_decimal_comma_with_semicolons():
