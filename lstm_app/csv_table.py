@@ -41,14 +41,16 @@ TOO_MANY_COLUMNS = N_("The file has {columns:,} columns; at most {limit:,} are r
 
 
 def read_csv_table(source, name: str | None, notices: list[str], max_rows: int | None = None,
-                   max_columns: int | None = None) -> tuple[pd.DataFrame, str]:
+                   max_columns: int | None = None,
+                   holding: str = "numbers") -> tuple[pd.DataFrame, str]:
     """The CSV ``source`` (path, bytes or binary file object) as a table of stripped text cells
     (NaN where blank, empty rows and columns dropped) and its name (``name``, or the file's);
     every conversion is a sentence in ``notices``. Refuses, in one sentence, what is no CSV
-    and a file over ``max_rows`` rows or ``max_columns`` columns (MAX_ROWS, MAX_COLUMNS)."""
+    and a file over ``max_rows`` rows or ``max_columns`` columns (MAX_ROWS, MAX_COLUMNS). Of a
+    workbook, the sheet ``holding`` the most "numbers" (and dates) or "texts" is read."""
     raw, name = _read_source(source, name)
     limits = (max_rows or MAX_ROWS, max_columns or MAX_COLUMNS)
-    text = (workbook_text(raw, notices, *limits) if is_workbook(raw)
+    text = (workbook_text(raw, notices, *limits, holding) if is_workbook(raw)
             else _decode(raw, notices))
     if not text.strip():  # a workbook of empty sheets
         raise ValueError(tr(EMPTY_FILE))

@@ -45,11 +45,13 @@ class SheetRefused(ValueError):
     """A workbook refused in a sentence of this module's (not one of the reader's own errors)."""
 
 
-def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: int) -> str:
+def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: int,
+                  holding: str = "numbers") -> str:
     """The data sheet of the spreadsheet ``raw`` as CSV text (a comma between cells), and which
     sheet it is in ``notices``; a ValueError in a sentence for a workbook locked with a password,
     another zip archive, a workbook that cannot be read or a sheet of more than ``max_rows``
-    rows or ``max_columns`` columns (refused before its cells are read)."""
+    rows or ``max_columns`` columns (refused before its cells are read). ``holding`` "texts"
+    reads the sheet of labelled texts instead (rows of a text beside another cell)."""
     archive = _archive(raw)
     if raw.startswith(OLE) and "EncryptionInfo".encode("utf-16-le") in raw:
         raise ValueError(tr(LOCKED))
@@ -63,7 +65,8 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
         shown = [m.name for m in book.sheets_metadata
                  if m.name in sheets and m.visible == SheetVisibleEnum.Visible] or sheets
         read = {name: book.get_sheet_by_name(name) for name in shown}
-        title = max(shown, key=lambda name: _data_held(read[name]))  # the first of equals
+        held = _texts_held if holding == "texts" else _data_held
+        title = max(shown, key=lambda name: held(read[name]))  # the first of equals
         if read[title].height > max_rows + 1:  # the header and max_rows rows are all it may hold
             raise SheetRefused(tr("The sheet {sheet} has more than {limit:,} rows of data; at "
                                   "most {limit:,} are read. Aggregate it (for example hourly "
@@ -86,10 +89,14 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
             reason = tr("it is cut short or damaged")
         raise ValueError(tr(BROKEN_WORKBOOK, reason=reason)) from None
     others = [name for name in shown if name != title]
-    notices.append(tr("Read from the workbook's sheet {sheet}, the one holding the most "
-                      "numbers and dates; its other sheets ({others}) were not read (to read "
-                      "one of them, save it as a workbook of its own).",
-                      sheet=quoted(title), others=listed(others, limit=5))
+    notices.append((tr("Read from the workbook's sheet {sheet}, the one holding the most texts "
+                       "beside other cells; its other sheets ({others}) were not read (to read "
+                       "one of them, save it as a workbook of its own).", sheet=quoted(title),
+                       others=listed(others, limit=5)) if holding == "texts" else
+                    tr("Read from the workbook's sheet {sheet}, the one holding the most "
+                       "numbers and dates; its other sheets ({others}) were not read (to read "
+                       "one of them, save it as a workbook of its own).",
+                       sheet=quoted(title), others=listed(others, limit=5)))
                    if others else
                    tr("Read from the workbook's sheet {sheet}.", sheet=quoted(title)))
     uncalculated = _uncalculated(archive, title) if archive is not None else []
@@ -155,6 +162,16 @@ def _data_held(sheet) -> tuple[int, int]:
     values = sum(isinstance(value, (int, float, dt.date, dt.time)) and not isinstance(value, bool)
                  for row in sheet.to_python(nrows=JUDGED_ROWS) for value in row)
     return values, sheet.height * sheet.width
+
+
+def _texts_held(sheet) -> tuple[int, int]:
+    """(rows among its first ``JUDGED_ROWS`` that hold a text of a few characters beside
+    another cell, the cells it spans): labelled texts are such rows; a cover, notes (one column)
+    or a sheet of numbers hold few."""
+    rows = sum(sum(value != "" for value in row) >= 2
+               and any(isinstance(value, str) and len(value.strip()) >= 4 for value in row)
+               for row in sheet.to_python(nrows=JUDGED_ROWS))
+    return rows, sheet.height * sheet.width
 
 
 WIDTH_ROWS = 200  # the first rows, whose widest one every row is written as wide as

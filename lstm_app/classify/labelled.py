@@ -90,7 +90,7 @@ def load_labelled(source, name: str | None = None, text_col: str | None = None,
     """The labelled texts in ``source`` (a path, bytes or a binary file object); the columns
     are proposed by the file where not given."""
     notices: list[str] = []
-    table, name = read_csv_table(source, name, notices)
+    table, name = read_csv_table(source, name, notices, holding="texts")
     return labelled_from_table(table, name, text_col, label_col, notices)
 
 
