@@ -119,7 +119,9 @@ def test_a_saved_classifier_reopens_from_its_address_and_trains_more(apps, app_s
     assert not again.exception, [e.value for e in again.exception]
     again = poll(again, has_results, "reopening")
     assert any("Viewing saved run" in i.value for i in again.info)
-    assert again.selectbox(key="cl_text_reviews.csv").value == "text"
+    # the columns keep the names the user's file gave them (they were "text" and "label")
+    assert again.selectbox(key="cl_text_reviews.csv").value == "评论内容"
+    assert again.selectbox(key="cl_label_reviews.csv").value == "评价"
     assert again.session_state["cl_hidden_size"] == 8
     again.number_input(key="cl_more").set_value(1)
     again.button(key="cl_train_more").click().run()

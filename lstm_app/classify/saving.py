@@ -1,7 +1,8 @@
 """Labelled texts as files and back: what a run keeps of the data it trained on.
 
-``texts.csv`` holds the texts and labels as they were read (UTF-8, every cell quoted); ``labelled.json`` the file's name, the columns, the classes in their order and the
-notices. Reading them back gives the same texts, classes and codes.
+``texts.csv`` holds the texts and labels as they were read (UTF-8, every cell quoted), under the
+names their columns had (runs saved before 2026-12-05: "text" and "label"); ``labelled.json`` the
+file's name, the columns, the classes in their order and the notices. Reading them back gives the same texts, classes and codes.
 """
 
 from __future__ import annotations
@@ -21,13 +22,20 @@ FILES = ("texts.csv", "labelled.json")
 def labelled_files(data: LabelledTexts) -> dict[str, bytes]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a bare \r too
-    writer.writerow(["text", "label"])
+    writer.writerow([data.text_col, data.label_col])  # a reopened run's page reads them again
     writer.writerows((text, data.classes[y]) for text, y in zip(data.texts, data.y))
     meta = {"name": data.name, "text_col": data.text_col, "label_col": data.label_col,
             "classes": list(data.classes), "columns": list(data.columns),
             "notices": data.notices}
     return {"texts.csv": out.getvalue().encode("utf-8"),
             "labelled.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")}
+
+
+def saved_columns(texts_csv: bytes) -> tuple[str, str]:
+    """The names of the text and label columns ``texts.csv`` holds them under."""
+    header = next(csv.reader(io.StringIO(texts_csv.decode("utf-8", "replace"), newline="")),
+                  [])
+    return (header[0], header[1]) if len(header) == 2 else ("text", "label")
 
 
 def labelled_from_files(files: dict[str, bytes]) -> LabelledTexts:

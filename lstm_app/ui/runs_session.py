@@ -20,6 +20,7 @@ from ..runs.store import RunStore
 from ..runs.table import settings_summary, task_name
 from ..samples import list_samples
 from ..series.panel_saving import panel_csv
+from ..classify.saving import saved_columns
 from ..series.saving import FILES as SERIES_FILES, data_with_plan
 from ..tasks import PANEL, TASKS, Task
 from ..training.jobs import FinishedJob, Job
@@ -214,10 +215,11 @@ def _show_labelled(run, store: RunStore, name: str, sample: str | None) -> None:
         columns = (run.config.get("text_col"), run.config.get("label_col"))
     else:
         folder = store.run_dir(run.id)
+        texts = (folder / "texts.csv").read_bytes()
         st.session_state[keys.kind] = CLASSIFY_SOURCE.own_choice
-        st.session_state[keys.uploaded] = source_of(name, (folder / "texts.csv").read_bytes(),
+        st.session_state[keys.uploaded] = source_of(name, texts,
                                                     repaired=_repairs(folder, "labelled.json"))
-        columns = ("text", "label")
+        columns = saved_columns(texts)  # the names the user's file gave them
     if all(isinstance(c, str) for c in columns):
         st.session_state[CLASSIFY.text_col(name)], st.session_state[CLASSIFY.label_col(name)] = (
             columns)
