@@ -66,12 +66,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as 
 
 def spreadsheet_csv(table: pd.DataFrame) -> str:
     """``table`` as CSV, safe to open in a spreadsheet: a text cell (a name, a note, a series id:
-    the user's) that a spreadsheet would run as a formula gets a leading apostrophe."""
+    the user's) that a spreadsheet would run as a formula gets a leading apostrophe, and the
+    text starts with a byte-order mark, without which Excel reads UTF-8 in the computer's code
+    page (Chinese Windows: GBK, so 评论 becomes mojibake). pandas and the app read it as UTF-8."""
     table = table.copy()
     text = table.select_dtypes(exclude="number").columns
     table[text] = table[text].map(
         lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
-    return table.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)  # a lone "\r" stays in its cell
+    return "\ufeff" + table.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)  # a lone "\r" stays in its cell
 
 
 # The C library's words for a file that cannot be read (English), as the catalog has them.

@@ -12,6 +12,7 @@ from ..training.endings import said_again
 from ..charts import backtest_chart, forecast_chart, loss_chart, validation_chart
 from ..series.score_table import metrics_table
 from ..filenames import download_name
+from ..quoting import spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
 from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
@@ -95,7 +96,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     report = to_report(result)
     a, b = st.columns(2)
     a.download_button(tr("Download the forecast (CSV)"),
-                      with_method(result, method).to_csv(index=False),
+                      spreadsheet_csv(with_method(result, method)),
                       file_name=download_name(result.series.name, run_id, "forecast", "csv"),
                       mime="text/csv", key=KEYS.forecast_csv)
     b.download_button(tr("Download the report (JSON)"), json.dumps(report, indent=2, default=str),

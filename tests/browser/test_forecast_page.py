@@ -164,7 +164,7 @@ def test_upload_train_switch_pages_stop_and_download(page: Page, app_server, tmp
     # Named after the data and the run, so that downloads from several runs do not collide.
     assert re.fullmatch(r"umsatz_woche-[0-9a-f]+-forecast\.csv", download.suggested_filename), (
         download.suggested_filename)
-    text = open(download.path(), encoding="utf-8").read()
+    text = open(download.path(), encoding="utf-8-sig").read()  # Excel's byte-order mark first
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == CSV_HEADER, rows[0]
     assert len(rows) > 1, "the forecast CSV has no rows"

@@ -121,7 +121,7 @@ def download(page: Page, button: str) -> tuple[str, str]:
     """Press the download ``button``; return the file's suggested name and its text."""
     with page.expect_download() as info:
         page.get_by_role("button", name=button).click()
-    return info.value.suggested_filename, open(info.value.path(), encoding="utf-8").read()
+    return info.value.suggested_filename, open(info.value.path(), encoding="utf-8-sig").read()
 
 
 def test_panel_upload_train_open_series_and_download(page: Page, app_server, app_log, tmp_path):

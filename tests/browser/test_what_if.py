@@ -159,7 +159,7 @@ def test_what_if_a_promotion_on_two_more_days_lifts_the_forecast_there_only(page
 
     with page.expect_download() as info:
         download.click()
-    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig"))))
     assert len(rows) == len(before), rows
     header = list(rows[0])
     for column in ("time", "base_forecast", "base_lower_80", "what_if_forecast",
