@@ -25,6 +25,7 @@ class Explained:
     predicted: int                     # the class with the highest probability
     spans: list[tuple[int, int]]       # where each token read lies in ``text``
     influence: np.ndarray              # (tokens read,) the fall in the predicted class's probability
+    unknown: int = 0                   # tokens read that the vocabulary lacks (all read alike)
 
 
 @torch.no_grad()
@@ -32,7 +33,8 @@ def explain(trained: TrainedClassifier, text: str) -> Explained:
     """The class probabilities of ``text`` and each of its tokens' influence on the prediction."""
     model = trained.model.eval()
     spans = token_spans(text, trained.vocab.level)[:trained.config.max_length]
-    ids = trained.vocab.ids(text)[:trained.config.max_length] or [UNKNOWN]
+    read = trained.vocab.ids(text)[:trained.config.max_length]
+    ids = read or [UNKNOWN]
     n = len(ids)
     copies = torch.tensor(ids).repeat(n + 1, 1)                    # (1 + tokens, tokens)
     copies[torch.arange(1, n + 1), torch.arange(n)] = UNKNOWN      # copy k lacks token k − 1
@@ -40,4 +42,5 @@ def explain(trained: TrainedClassifier, text: str) -> Explained:
     probs = torch.softmax(logits, dim=1).double().numpy()          # (1 + tokens, classes)
     predicted = int(probs[0].argmax())
     influence = probs[0, predicted] - probs[1:, predicted]
-    return Explained(text, probs[0], predicted, spans, influence[:len(spans)])
+    return Explained(text, probs[0], predicted, spans, influence[:len(spans)],
+                     sum(i == UNKNOWN for i in read))

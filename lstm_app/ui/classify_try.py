@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ..classify.explain import Explained, explain
-from ..i18n import sentences, tr
+from ..i18n import sentences, tr, trn
 from ..classify.pipeline import ClassifyResult
 from .keys import CLASSIFY as KEYS
 from .markdown import plain
@@ -39,7 +39,9 @@ def try_it(result: ClassifyResult, run_id: str | None) -> None:
     model_id = (run_id, id(result.trained))
     if asked:
         if not text.strip():
-            st.info(tr("Type a text first, such as one like the texts it learnt from."))
+            st.info(tr("Type a text first, such as one like the texts it learnt from; a paste "
+                       "of more than {limit:,} characters is not taken, so paste a part of it.",
+                       limit=MAX_CHARS))
             st.session_state.pop(KEYS.tried, None)
             return
         st.session_state[KEYS.tried] = (model_id, explain(result.trained, text))
@@ -75,12 +77,38 @@ def answer(found: Explained, classes: tuple[str, ...], level: str) -> None:
                  hide_index=True, column_config={probability: st.column_config.ProgressColumn(
                      format="%.1f%%", min_value=0.0, max_value=100.0, color="blue")})
     st.markdown(highlighted(found), unsafe_allow_html=True)  # every piece of it escaped
+    note = unread_note(found, level)
+    if note:
+        st.warning(note, icon=":material/help:")
     st.caption(tr("Green characters spoke for “{predicted}”, red ones against it, the deeper "
                   "the more: each was left out in turn and the probability of “{predicted}” "
                   "read again (occlusion).", predicted=plain(predicted)) if level == "char" else
                tr("Green words spoke for “{predicted}”, red ones against it, the deeper the "
                   "more: each was left out in turn and the probability of “{predicted}” read "
                   "again (occlusion).", predicted=plain(predicted)))
+
+
+def unread_note(found: Explained, level: str) -> str:
+    """What the classifier could not read of the text: every token unknown (its answer then
+    says nothing of the text), or how many were; "" when it knew them all."""
+    count, total = found.unknown, len(found.spans)
+    if count and count == total:
+        return (tr("None of the characters of this text occurs in the training texts, so the "
+                   "classifier read nothing it knows: its answer says nothing about this text.")
+                if level == "char" else
+                tr("None of the words of this text is in the classifier's vocabulary, so it read "
+                   "nothing it knows: its answer says nothing about this text."))
+    if not count:
+        return ""
+    return (trn("{count:,} of the {total:,} characters read never occurs in the training texts: "
+                "the classifier reads it as the unknown token.", "{count:,} of the {total:,} "
+                "characters read never occur in the training texts: the classifier reads each "
+                "as the same unknown token.", count, total=total)
+            if level == "char" else
+            trn("{count:,} of the {total:,} words read is not in the classifier's vocabulary: "
+                "it reads it as the unknown token.", "{count:,} of the {total:,} words read are "
+                "not in the classifier's vocabulary: it reads each as the same unknown token.",
+                count, total=total))
 
 
 def highlighted(found: Explained) -> str:
