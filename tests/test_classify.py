@@ -165,22 +165,6 @@ def test_the_level_and_a_batch_of_ragged_texts():
     assert words.tokens == ("great", "room", "!")
 
 
-def test_the_try_it_box_says_what_the_classifier_could_not_read():
-    from lstm_app.classify.explain import explain
-    from lstm_app.ui.classify_try import unread_note
-
-    crafted = crafted_classifier()
-    assert explain(crafted, "房间 很好").unknown == 0
-    assert unread_note(explain(crafted, "房间 很好"), "char") == ""
-    some = explain(crafted, "房间太吵")  # 太 and 吵 were never in the training texts
-    assert some.unknown == 2
-    assert unread_note(some, "char") == ("2 of the 4 characters read never occur in the training "
-                                         "texts: the classifier reads each as the same unknown "
-                                         "token.")
-    script = explain(crafted, "<script>alert(1)</script>\u200b")
-    assert script.unknown == len(script.spans) > 0
-    assert unread_note(script, "char").startswith("None of the characters of this text occurs")
-
 
 @pytest.mark.parametrize("pooling", POOLINGS)
 def test_a_padded_batch_gives_what_each_text_gives_alone(pooling):
