@@ -165,7 +165,6 @@ def test_the_level_and_a_batch_of_ragged_texts():
     assert words.tokens == ("great", "room", "!")
 
 
-
 @pytest.mark.parametrize("pooling", POOLINGS)
 def test_a_padded_batch_gives_what_each_text_gives_alone(pooling):
     torch.manual_seed(0)
