@@ -64,6 +64,7 @@ def test_a_blank_planned_value_is_named_before_training(apps):
     assert not at.exception, [e.value for e in at.exception]
     assert any("'promo' has no values for 2024-01-30" in w.value for w in at.warning), \
         [w.value for w in at.warning]
+    assert at.button(key="fc_train").disabled  # not a failed run in Runs: the blank first
 
 
 def test_inside_the_lstm_opens_a_model_that_reads_the_plan(apps, app_store):
