@@ -251,3 +251,16 @@ def test_id_combinations_that_join_alike_stay_separate_series():
     firsts = panel.values[panel.starts[:-1], 0].tolist()
     assert firsts == [10.0, 1000.0, 5.0, 7.0]  # never averaged together
     assert not any("duplicate" in n for n in panel.notices)
+
+
+def test_rows_after_each_series_last_value_are_said_not_read():
+    rows = long_rows(["a", "b"])
+    plan = rows.groupby("store").tail(3).copy()
+    plan["date"] = pd.to_datetime(plan["date"]) + pd.Timedelta(days=3)
+    plan["sales"] = np.nan
+    panel = load_panel(csv(pd.concat([rows, plan.assign(date=plan["date"].dt.strftime("%Y-%m-%d"))])),
+                       id_cols=["store"], covariates=["promo"])
+    assert list(panel.lengths) == [30, 30]
+    assert ("6 rows after the last value of their series (the value blank) were not read: a plan "
+            "of inputs known ahead is read for one series, not yet for many series in one file."
+            ) in panel.notices

@@ -243,6 +243,14 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     if blank.all():
         raise ValueError(tr(BLANK_COLUMN, column=quoted(value_col)))
     inside = ~blank[codes] & (slot >= first[codes]) & (slot <= last[codes])
+    after = int((~blank[codes] & (slot > last[codes])).sum()) if layout == "long" else 0
+    if after:  # a plan after each series' last value, as one series' file may give one
+        notices.append(trn("{count:,} row after the last value of its series (the value blank) "
+                           "was not read: a plan of inputs known ahead is read for one series, "
+                           "not yet for many series in one file.", "{count:,} rows after the "
+                           "last value of their series (the value blank) were not read: a plan "
+                           "of inputs known ahead is read for one series, not yet for many "
+                           "series in one file.", after))
     values, codes, slot = values[inside], codes[inside], slot[inside]
     lengths = np.where(blank, 0, last - first + 1)
     if lengths.sum() > MAX_PANEL_ROWS:
