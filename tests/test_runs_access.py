@@ -31,9 +31,11 @@ def test_with_sign_in_a_run_is_its_owners_until_shared(tmp_path):
     bobs = store.get(ids["bobs"])
     assert can_open(bobs, alice, token) and not can_open(bobs, alice, token[:-1] + "x")
     assert not can_open(bobs, alice) and not can_change(bobs, alice)
-    assert "bobs" in {r.name for r in visible(store.list(), alice, {ids["bobs"]})}
+    assert "bobs" in {r.name for r in visible(store.list(), alice, {ids["bobs"]: token})}
     store.unshare_link(ids["bobs"])
     assert not can_open(store.get(ids["bobs"]), alice, token)  # a withdrawn link opens nothing
+    # … nor lists it any more in a session that opened it through the link before
+    assert "bobs" not in {r.name for r in visible(store.list(), alice, {ids["bobs"]: token})}
 
     store.share(ids["bobs"], True)
     assert can_open(store.get(ids["bobs"]), alice)

@@ -25,7 +25,9 @@ def can_change(run: Run, user: str | None) -> bool:
     return user is None or run.owner is None or run.owner == user
 
 
-def visible(runs: list[Run], user: str | None, opened: set[str] = frozenset()) -> list[Run]:
+def visible(runs: list[Run], user: str | None, opened: dict[str, str] | None = None) -> list[Run]:
     """The runs a person's lists show: their own and those shared with them (``opened``: the
-    runs they opened through a share link)."""
-    return [run for run in runs if can_open(run, user) or run.id in opened]
+    runs they opened through a share link, each with its link's token: a link withdrawn since
+    shows the run no more)."""
+    opened = opened or {}
+    return [run for run in runs if can_open(run, user, opened.get(run.id))]

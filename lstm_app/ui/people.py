@@ -65,6 +65,7 @@ def shown_runs(runs: list) -> list:
     return visible(runs, current_user(), opened_by_link())
 
 
-def opened_by_link() -> set[str]:
-    """The runs this session opened through a share link (shown in its lists too)."""
-    return st.session_state.setdefault(OPENED, set())
+def opened_by_link() -> dict[str, str]:
+    """The runs this session opened through a share link, each with the link's token (shown in
+    its lists too, while the link holds)."""
+    return st.session_state.setdefault(OPENED, {})

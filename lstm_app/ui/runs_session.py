@@ -84,7 +84,7 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
     if run is not None and not can_open(run, current_user(), token):
         run = None  # someone else's, not shared: as if it were not there
     elif run is not None and token:
-        opened_by_link().add(run.id)
+        opened_by_link()[run.id] = token
     live = job_queue().find(run_id)
     if live is not None and run is not None and run.task in tasks:
         # Still in this server (another tab's, say): shown with its data; live while it trains,
