@@ -169,7 +169,7 @@ def test_a_panel_trained_on_the_forecast_page_is_looked_into_series_by_series(ap
     at.switch_page(INSIDE)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.selectbox(key="in_model").value == "The panel forecaster you trained"
+    assert at.selectbox(key="in_model").value == "The panel forecaster on the Forecast page"
     series = at.selectbox(key="in_series")
     assert series.value == "shop 2"  # the series the Forecast page showed
     assert series.options == ["shop 0", "shop 1", "shop 2", "shop 3"]  # shop 4: 10 values

@@ -58,10 +58,10 @@ HOW_TO_READ = {  # each heatmap's title (inside.explain.heatmaps) and how to rea
     "update gate z": N_("Dark (near 1): the unit keeps its previous state; light: it takes the "
                         "new candidate."),
 }
-THIS_SESSION = {"forecast": N_("The forecast model you trained"),
-                "panel": N_("The panel forecaster you trained"),
-                "text": N_("The text model you trained"),
-                "classify": N_("The classifier you trained")}
+THIS_SESSION = {"forecast": N_("The forecast model on the Forecast page"),
+                "panel": N_("The panel forecaster on the Forecast page"),
+                "text": N_("The text model on the Text page"),
+                "classify": N_("The classifier on the Classify page")}
 TASK_WORDS = {"forecast": N_("forecast"), "panel": N_("panel"), "text": N_("text"),
               "classify": N_("classify")}
 

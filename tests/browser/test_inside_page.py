@@ -27,7 +27,7 @@ def test_the_airline_demo_then_inside_the_lstm(page: Page, app_server):
     go_to(page, "Inside the LSTM")
     expect(page.get_by_role("heading", name="Inside the LSTM", exact=True)).to_be_visible()
     model = key_locator(page, "in_model").get_by_role("combobox")
-    expect(model).to_have_value("The forecast model you trained")
+    expect(model).to_have_value("The forecast model on the Forecast page")
     # The equations, the input window with what drove the forecast, the step-through with the
     # trained numbers, the heatmaps and the hidden-state features.
     expect(main(page).locator(".katex").first).to_be_visible()
