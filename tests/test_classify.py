@@ -454,3 +454,17 @@ def test_batches_hold_texts_of_similar_length_and_every_text_once_an_epoch():
     assert [b.tolist() for b in first] != [b.tolist() for b in second]  # each epoch its own
     again = similar_length_batches(lengths, 8, torch.Generator().manual_seed(0))
     assert [b.tolist() for b in again] == [b.tolist() for b in first]  # seeded
+
+
+def test_labels_that_differ_in_capitals_or_say_missing_are_pointed_out():
+    rows = [(f"text number {i}", ("positive", "Positive", "POSITIVE ", "negative", "NA")[i % 5])
+            for i in range(50)]
+    data = load_labelled(csv_bytes(rows))
+    assert set(data.classes) == {"positive", "Positive", "POSITIVE", "negative", "NA"}
+    assert ("The labels 'POSITIVE', 'Positive', 'positive' differ only in capital letters, so "
+            "they are learnt as different classes; if they mean one class, write them alike in "
+            "the file.") in data.notices
+    assert ("The label 'NA' looks like a missing value but is learnt as a class of its own; if "
+            "those texts have no label, leave it blank (they are then left out).") in data.notices
+    plain = load_labelled(csv_bytes([(f"text {i}", ("good", "bad")[i % 2]) for i in range(20)]))
+    assert not any("capital" in n or "missing value" in n for n in plain.notices)

@@ -139,6 +139,7 @@ def labelled_from_table(table: pd.DataFrame, name: str, text_col: str | None = N
         raise ValueError(tr("The label column {column} has {classes:,} different values; at most "
                             "{most:,} classes are learnt. Choose the column of labels.",
                             column=quoted(label_col), classes=len(classes), most=MAX_CLASSES))
+    notices += _label_doubts(classes)
     code = {label: i for i, label in enumerate(classes)}
     y = labels.map(code).to_numpy(dtype=np.int64)
     return LabelledTexts(name, texts.tolist(), y, classes, text_col, label_col,
@@ -168,6 +169,27 @@ def _without_rare_classes(texts: pd.Series, labels: pd.Series,
         keep = ~labels.isin(rare)
         texts, labels = texts[keep], labels[keep]
     return texts, labels
+
+
+MISSING_WORDS = {"na", "n/a", "nan", "null", "none", "nil", "missing", "-", "--", "?", "#n/a"}
+
+
+def _label_doubts(classes: tuple[str, ...]) -> list[str]:
+    """Classes that may not be what the file meant: labels that differ only in capitals
+    (positive, Positive), or a word for "no label" (NA, null) learnt as a class."""
+    said = []
+    groups: dict[str, list[str]] = {}
+    for label in classes:
+        groups.setdefault(label.casefold(), []).append(label)
+    for same in (g for g in groups.values() if len(g) > 1):
+        said.append(tr("The labels {names} differ only in capital letters, so they are learnt "
+                       "as different classes; if they mean one class, write them alike in the "
+                       "file.", names=listed(same)))
+    for label in (c for c in classes if c.strip().casefold() in MISSING_WORDS):
+        said.append(tr("The label {name} looks like a missing value but is learnt as a class of "
+                       "its own; if those texts have no label, leave it blank (they are then "
+                       "left out).", name=quoted(label)))
+    return said
 
 
 def _label_words(labels: pd.Series) -> pd.Series:
