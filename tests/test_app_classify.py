@@ -130,6 +130,14 @@ def test_a_saved_classifier_reopens_from_its_address_and_trains_more(apps, app_s
     assert child.parent == run_id and [h.epoch for h in app_store.history(child.id)] == [1, 2, 3]
 
 
+def test_texts_of_one_label_are_refused_once(apps):
+    rows = [(f"房间很干净，第{i}次住", "好评") for i in range(12)]
+    at = upload(apps(PAGE), "one.csv", csv_bytes(rows))
+    said = [shown(e.value) for e in at.error] + [shown(i.value) for i in at.info]
+    assert said == ["The label column '评价' needs at least two classes with 3 texts or more "
+                    "each; it has 1. Choose the column of labels, or add texts."], said
+
+
 def test_homes_demo_trains_the_hotel_reviews(apps):
     at = apps(None)
     at.run()

@@ -43,6 +43,11 @@ class LabelledTexts:
         return np.bincount(self.y, minlength=len(self.classes))
 
 
+class OneClass(ValueError):
+    """The column that looks like the labels holds one label only (the texts, read with it,
+    are refused in a sentence of their own)."""
+
+
 def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
     """(text column, label column) as the file suggests: the label is the column with the
     fewest distinct values (at least two, at most half the rows; labels 1 and 1.0 count as
@@ -56,7 +61,7 @@ def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
     words = _label_words(table[label])
     if not 2 <= words.nunique(dropna=True) <= min(MAX_CLASSES, max(2, len(table) // 2)):
         if words.nunique(dropna=True) == 1:
-            raise ValueError(tr(
+            raise OneClass(tr(
                 "The column {column} looks like the labels, but every text has the same one, "
                 "{label}: a classifier needs texts of at least two classes. Add texts of another "
                 "class, or choose the label column yourself.", column=quoted(label),

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ..i18n import N_, language, tr, trn
 from ..class_charts import class_counts_chart, length_chart
-from ..classify.labelled import (LabelledTexts, guess_columns, labelled_from_table,
+from ..classify.labelled import (LabelledTexts, OneClass, guess_columns, labelled_from_table,
                                  propose_columns)
 from ..classify.tokens import choose_level, token_lengths
 from ..csv_table import read_csv_table
@@ -93,6 +93,8 @@ def _pick_columns(name: str, table: pd.DataFrame, columns: list[str]):
             st.session_state.get(label_key) not in columns:
         try:
             proposed = propose_columns(table)
+        except OneClass:  # reading the texts with it says so (said twice, it was)
+            proposed = guess_columns(table)
         except ValueError as error:
             st.info(plain(error))
             proposed = guess_columns(table)
