@@ -11,7 +11,8 @@ import zipfile
 import pytest
 
 from lstm_app.runs import bundle
-from lstm_app.runs.bundle import BundleError, export_bundle, import_bundle
+from lstm_app.runs.bundle import (BundleError, copy_note, earlier_copies, export_bundle,
+                                  import_bundle)
 from lstm_app.runs.recording import record, reopen, start_run
 from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
@@ -69,6 +70,13 @@ def test_a_forecast_run_travels_and_scores_the_same(source, target):
     again = reopen(target, new_id)
     assert to_report(again)["test"] == to_report(original)["test"]
     assert again.forecast.equals(original.forecast)
+    # imported a second time: a second run, said to hold what the first holds
+    assert earlier_copies(target, new_id) == []
+    twice = import_bundle(target, data)
+    assert earlier_copies(target, twice) == [new_id]
+    assert copy_note([new_id]) == (f"Run {new_id} held the same already (the same data, "
+                                   "settings and best validation loss): both are kept; delete "
+                                   "one if you do not need two.")
 
 
 def test_a_text_run_travels_and_writes_the_same(source, target):

@@ -32,7 +32,7 @@ from ..export.manifest import MANIFEST as ONNX_MANIFEST
 from ..export.manifest import manifest_from_bytes
 from ..export.onnx_export import checked_bundled, manifest_bytes
 from ..filenames import bundle_name
-from ..i18n import sentences, tr
+from ..i18n import sentences, tr, trn
 from ..quoting import listed, quoted
 from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
@@ -111,6 +111,16 @@ def import_bundle(store: RunStore, data: bytes, owner: str | None = None) -> str
     except ValueError as error:
         raise BundleError(tr("The bundle is refused: {reason}", reason=error)) from None
     return _write_run(store, task, manifest, data_value, trained, result, owner, onnx)
+
+
+def earlier_copies(store: RunStore, run_id: str) -> list[str]:
+    """The runs already in the store that hold what the imported run ``run_id`` holds (the same
+    task, data, settings and best validation loss): the same bundle imported again, or the run
+    it was exported from."""
+    new = store.get(run_id)
+    return [run.id for run in store.finished_on(new.task, new.data_hash)
+            if run.id != run_id and run.config == new.config
+            and run.best_val_loss == new.best_val_loss]
 
 
 def _manifest(files: dict[str, bytes]) -> tuple[dict, Task]:
@@ -245,3 +255,12 @@ def _int_or_none(value):
 
 def _float_or_none(value):
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def copy_note(copies: list[str]) -> str:
+    """What an import that adds a run the store held already says."""
+    return trn("Run {ids} held the same already (the same data, settings and best validation "
+               "loss): both are kept; delete one if you do not need two.",
+               "Runs {ids} held the same already (the same data, settings and best validation "
+               "loss): all are kept; delete those you do not need.", len(copies),
+               ids=", ".join(copies[:5]))

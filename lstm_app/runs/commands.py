@@ -14,7 +14,7 @@ import pandas as pd
 from ..i18n import N_, language, tr, trn
 from ..quoting import printable, quoted
 from ..export.onnx_export import table_text, write_export
-from .bundle import export_bundle, import_bundle
+from .bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from .onnx import export_run
 from .recording import run_message
 from .store import RunStore
@@ -109,6 +109,9 @@ def run_runs_command(args: argparse.Namespace) -> int:
     elif args.action == "import":
         run_id = import_bundle(store, args.bundle.read_bytes())
         print(tr("Imported as run {run_id} in {home}", run_id=run_id, home=store.home))
+        copies = earlier_copies(store, run_id)
+        if copies:
+            print(tr("note: {notice}", notice=copy_note(copies)), file=sys.stderr)
     else:
         text = runs_csv(store.list())
         if args.out:

@@ -10,7 +10,7 @@ from ..charts import runs_loss_chart
 from ..filenames import bundle_name
 from ..i18n import language, tr, translator
 from ..runs.access import can_change
-from ..runs.bundle import export_bundle, import_bundle
+from ..runs.bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from ..runs.recording import run_message
 from ..runs.store import MAX_NAME_CHARS, MAX_NOTE_CHARS, STATUSES, Run, RunStore
 from ..runs.table import (STATUS_NAMES, TASK_NAMES, runs_csv, scores_side_by_side,
@@ -229,6 +229,9 @@ def import_form(store: RunStore) -> None:
                 st.error(plain(error))
             else:
                 st.success(tr("Imported as run {id}.", id=run_id))
+                copies = earlier_copies(store, run_id)
+                if copies:
+                    st.info(copy_note(copies))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
