@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lstm_app.series.dates import parse_dates
 from lstm_app.series.frequency import (
     infer_frequency,
     most_common_step,
-    parse_dates,
     regular_grid,
     season_length_for,
     snap_to_grid,

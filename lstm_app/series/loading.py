@@ -24,12 +24,11 @@ from pandas.tseries.offsets import Tick
 from lstm_app.series.labelled_texts import labelled_texts_notice
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import propose_ids
+from lstm_app.series.dates import DATE_SAMPLE_ROWS, parse_dates
 from lstm_app.series.frequency import (
-    DATE_SAMPLE_ROWS,
     frequency_words,
     infer_frequency,
     most_common_step,
-    parse_dates,
     regular_grid,
     season_length_for,
     unseen_season,
