@@ -60,7 +60,8 @@ def test_the_same_file_in_english_is_said_as_before():
 def test_a_bad_file_is_refused_in_chinese(chinese):
     for data, words in ((b"", "文件是空的"), (b"date,sales\n2020-01-01,5\n", "只有一行数据"),
                         (b"PK\x03\x04rest", "无法读取这个工作簿"),
-                        (b"\xd0\xcf\x11\xe0rest", "旧版 .xls 格式")):
+                        (b"\xd0\xcf\x11\xe0" + "EncryptionInfo".encode("utf-16-le"),
+                         "这个工作簿设了密码")):
         with pytest.raises(ValueError) as refused:
             load_series(data)
         assert words in str(refused.value)
