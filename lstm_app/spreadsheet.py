@@ -89,8 +89,8 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
             reason = tr("it is cut short or damaged")
         raise ValueError(tr(BROKEN_WORKBOOK, reason=reason)) from None
     others = [name for name in shown if name != title]
-    notices.append((tr("Read from the workbook's sheet {sheet}, the one holding the most texts "
-                       "beside other cells; its other sheets ({others}) were not read (to read "
+    notices.append((tr("Read from the workbook's sheet {sheet}, the one holding the most "
+                       "texts; its other sheets ({others}) were not read (to read "
                        "one of them, save it as a workbook of its own).", sheet=quoted(title),
                        others=listed(others, limit=5)) if holding == "texts" else
                     tr("Read from the workbook's sheet {sheet}, the one holding the most "
@@ -164,14 +164,21 @@ def _data_held(sheet) -> tuple[int, int]:
     return values, sheet.height * sheet.width
 
 
+TEXT_CHARACTERS = 12  # a column's median cell this long holds texts (as series/labelled_texts)
+
+
 def _texts_held(sheet) -> tuple[int, int]:
-    """(rows among its first ``JUDGED_ROWS`` that hold a text of a few characters beside
-    another cell, the cells it spans): labelled texts are such rows; a cover, notes (one column)
-    or a sheet of numbers hold few."""
-    rows = sum(sum(value != "" for value in row) >= 2
-               and any(isinstance(value, str) and len(value.strip()) >= 4 for value in row)
-               for row in sheet.to_python(nrows=JUDGED_ROWS))
-    return rows, sheet.height * sheet.width
+    """(the different texts in its column of texts, among its first ``JUDGED_ROWS`` rows; the
+    cells it spans): a column of texts is one whose different text cells are a dozen characters
+    long or more at the median (reviews, tickets: nearly all different), not names or codes
+    that repeat ("Store North 3") nor numbers."""
+    rows = sheet.to_python(nrows=JUDGED_ROWS)
+    best = 0
+    for column in zip(*rows):
+        lengths = sorted(len(v) for v in {v.strip() for v in column if isinstance(v, str)} if v)
+        if lengths and lengths[len(lengths) // 2] >= TEXT_CHARACTERS:
+            best = max(best, len(lengths))
+    return best, sheet.height * sheet.width
 
 
 WIDTH_ROWS = 200  # the first rows, whose widest one every row is written as wide as

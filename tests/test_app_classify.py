@@ -130,6 +130,22 @@ def test_a_saved_classifier_reopens_from_its_address_and_trains_more(apps, app_s
     assert child.parent == run_id and [h.epoch for h in app_store.history(child.id)] == [1, 2, 3]
 
 
+def test_a_workbook_of_reviews_and_statistics_reads_its_reviews(apps):
+    import datetime as dt
+
+    from tests.test_spreadsheet import workbook
+
+    stats = [["日期", "评论数"]] + [[dt.date(2024, 1, 1) + dt.timedelta(days=d), d % 17]
+                                 for d in range(365)]
+    reviews = [["评论", "情感"]] + [[f"房间干净，服务很好，第{i}次入住" if i % 2 else
+                                   f"早餐太差，隔音也不好，第{i}次", "好评" if i % 2 else "差评"]
+                                  for i in range(60)]
+    at = upload(apps(PAGE), "reviews.xlsx", workbook({"统计": stats, "评论": reviews}))
+    assert not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="cl_text_reviews.xlsx").value == "评论"
+    assert at.selectbox(key="cl_label_reviews.xlsx").value == "情感"
+
+
 def test_texts_of_one_label_are_refused_once(apps):
     rows = [(f"房间很干净，第{i}次住", "好评") for i in range(12)]
     at = upload(apps(PAGE), "one.csv", csv_bytes(rows))

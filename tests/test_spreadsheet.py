@@ -316,11 +316,13 @@ def test_labelled_texts_are_read_from_the_sheet_of_texts_not_a_larger_sheet_of_n
     reviews = [["评论", "情感"]] + [[f"房间干净，服务很好，第{i}次入住" if i % 2 else
                                    f"早餐太差，隔音也不好，第{i}次", "好评" if i % 2 else "差评"]
                                   for i in range(300)]
-    raw = workbook({"统计": stats, "评论": reviews, "说明": [["这是说明文字"] for _ in range(50)]})
+    sales = [["date", "store", "sales"]] + [[dt.date(2024, 1, 1) + dt.timedelta(days=d // 4),
+                                             f"Store North {d % 4}", 100 + d] for d in range(400)]
+    raw = workbook({"统计": stats, "门店": sales, "评论": reviews,
+                    "说明": [["这是说明文字"] for _ in range(50)]})
     texts = load_labelled(raw, name="reviews.xlsx")
     assert texts.text_col == "评论" and texts.label_col == "情感" and len(texts.texts) == 300
     assert texts.notices[0] == ("Read from the workbook's sheet '评论', the one holding the most "
-                                "texts beside other cells; its other sheets ('统计', '说明') were "
-                                "not read (to read one of them, save it as a workbook of its "
-                                "own).")
+                                "texts; its other sheets ('统计', '门店', '说明') were not read (to "
+                                "read one of them, save it as a workbook of its own).")
     assert load_series(raw, name="reviews.xlsx").value_col == "好评率"  # a forecast: the numbers

@@ -261,7 +261,7 @@ def texts_of(source, text_col: str | None, trained_col: str | None) -> tuple[lis
     """The texts of a CSV to classify and the column they came from: ``text_col`` if given,
     else the column the model was trained on if the file has it, else its only column, else
     the column with the longest cells."""
-    table, _ = read_csv_table(source, None, [])  # (it refuses a file without rows)
+    table, _ = read_csv_table(source, None, [], holding="texts")  # (it refuses a file without rows)
     if text_col is not None and text_col not in table.columns:
         raise ValueError(tr("The file has no column {column}; its columns are {columns}.",
                             column=quoted(text_col),

@@ -39,7 +39,7 @@ def table_cached(_data: bytes, digest: str, name: str, lang: str) -> tuple[pd.Da
     """The file as a table of text cells and what reading it said (in ``lang``), once per data
     (``digest``)."""
     notices: list[str] = []
-    table, _ = read_csv_table(_data, name, notices)
+    table, _ = read_csv_table(_data, name, notices, holding="texts")
     return table, notices
 
 
