@@ -50,7 +50,8 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
     """The data sheet of the spreadsheet ``raw`` as CSV text (a comma between cells), and which
     sheet it is in ``notices``; a ValueError in a sentence for a workbook locked with a password,
     another zip archive, a workbook that cannot be read or a sheet of more than ``max_rows``
-    rows or ``max_columns`` columns (refused before its cells are read). ``holding`` "texts"
+    rows or ``max_columns`` columns or ``MAX_CELLS`` cells (an .xlsx's refused by the size its
+    sheet says it has, before its cells are read). ``holding`` "texts"
     reads the sheet of labelled texts instead (rows of a text beside another cell)."""
     archive = _archive(raw)
     if raw.startswith(OLE) and "EncryptionInfo".encode("utf-16-le") in raw:
@@ -64,21 +65,15 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
             raise SheetRefused(tr(BROKEN_WORKBOOK, reason=tr("it has no sheet of cells")))
         shown = [m.name for m in book.sheets_metadata
                  if m.name in sheets and m.visible == SheetVisibleEnum.Visible] or sheets
+        limits = (max_rows, max_columns)
+        for name in shown:  # the reader holds a whole sheet as a grid: its size first
+            _check_size(name, _span(archive, name) if archive is not None else None, *limits)
         read = {name: book.get_sheet_by_name(name) for name in shown}
+        for name in shown:  # an .xls or .ods, whose size is known once read
+            _check_size(name, (read[name].height, read[name].width), *limits)
         held = _texts_held if holding == "texts" else _data_held
         title = max(shown, key=lambda name: held(read[name]))  # the first of equals
-        if read[title].height > max_rows + 1:  # the header and max_rows rows are all it may hold
-            raise SheetRefused(tr("The sheet {sheet} has more than {limit:,} rows of data; at "
-                                  "most {limit:,} are read. Aggregate it (for example hourly "
-                                  "instead of by the minute) or keep its most recent part.",
-                                  sheet=quoted(title), limit=max_rows))
-        if read[title].width > max_columns:
-            raise SheetRefused(tr("The sheet {sheet} reaches {columns:,} columns to the right; "
-                                  "at most {limit:,} are read. Delete the columns (or the stray "
-                                  "cells far to the right) that are not needed, save, and upload "
-                                  "it again.", sheet=quoted(title), columns=read[title].width,
-                                  limit=max_columns))
-        text = _as_csv(read[title].to_python())
+        text = _as_csv(read[title].to_python(skip_empty_area=False))
     except SheetRefused:
         raise
     except Exception as error:  # the reader's own errors: a damaged or unusual workbook
@@ -131,23 +126,83 @@ def _archive(raw: bytes) -> zipfile.ZipFile | None:
 
 # A cell holding a formula and no value (or an empty one): <c r="C2"><f>B2*2</f><v /></c>, or a
 # shared formula's <f t="shared" si="0"/>.
-UNCALCULATED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
-                          rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+# A cell typed as text or an error ("str", "s", "inlineStr", "e") with an empty value is a formula
+# calculated to "" (=IF(…,"",…)): not one never calculated.
+UNCALCULATED = re.compile(rb'<c\b(?![^>]*\bt="(?:str|s|inlineStr|e)")[^>]*?\br="([A-Z]{1,3}[0-9]+)"'
+                          rb'[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 RELATIONS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _uncalculated(archive: zipfile.ZipFile, title: str) -> list[str]:
-    """The cells (as "C2") of an .xlsx's sheet ``title`` that hold a formula without its
-    calculated value: they read as blank. Looked for only where the sheet holds a formula."""
+MAX_CELLS = 5_000_000  # of a sheet: the reader's grid and the cells as Python objects, ~0.5 GB
+DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]{1,3}([0-9]+)(?::([A-Z]{1,3})([0-9]+))?"')
+
+
+def _check_size(title: str, span: tuple[int, int] | None, max_rows: int,
+                max_columns: int) -> None:
+    """Refuse a sheet of ``span`` (rows, columns) over the limits, in a sentence."""
+    if span is None:
+        return
+    rows, columns = span
+    if rows > max_rows + 1:  # the header and max_rows rows are all it may hold
+        raise SheetRefused(tr("The sheet {sheet} has more than {limit:,} rows of data; at most "
+                              "{limit:,} are read. Aggregate it (for example hourly instead of "
+                              "by the minute) or keep its most recent part.",
+                              sheet=quoted(title), limit=max_rows))
+    if columns > max_columns:
+        raise SheetRefused(tr("The sheet {sheet} reaches {columns:,} columns to the right; at "
+                              "most {limit:,} are read. Delete the columns (or the stray cells "
+                              "far to the right) that are not needed, save, and upload it "
+                              "again.", sheet=quoted(title), columns=columns, limit=max_columns))
+    if rows * columns > MAX_CELLS:
+        raise SheetRefused(tr("The sheet {sheet} spans {rows:,} rows and {columns:,} columns; at "
+                              "most {limit:,} cells of a workbook are read. Delete what is not "
+                              "needed, or save the sheet as CSV and upload that.",
+                              sheet=quoted(title), rows=rows, columns=columns, limit=MAX_CELLS))
+
+
+def _span(archive: zipfile.ZipFile, title: str) -> tuple[int, int] | None:
+    """(rows, columns) an .xlsx's sheet ``title`` says it spans (its ``<dimension>``, at the
+    top of its XML: read without the rest), or None where it says nothing."""
+    path = _sheet_path(archive, title)
+    if path is None:
+        return None
+    try:
+        with archive.open(path) as sheet:
+            found = DIMENSION.search(sheet.read(4096))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return None
+    if found is None:
+        return None
+    rows = int(found[3] or found[1])
+    letters = (found[2] or b"A").decode()
+    columns = 0
+    for letter in letters:
+        columns = columns * 26 + ord(letter) - ord("A") + 1
+    return rows, columns
+
+
+def _sheet_path(archive: zipfile.ZipFile, title: str) -> str | None:
+    """Where the .xlsx ``archive`` keeps the sheet ``title``; None for an .ods or .xlsb, or a
+    workbook laid out otherwise."""
     try:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         target = {link.get("Id"): link.get("Target", "") for link in links}
         sheet = next(s for s in book.iter() if s.tag.endswith("}sheet") and s.get("name") == title)
         path = target[sheet.get(RELATIONS)]
-        xml = archive.read(path.lstrip("/") if path.startswith("/") else "xl/" + path)
     except (KeyError, StopIteration, ElementTree.ParseError):
-        return []  # an .ods or .xlsb, or a workbook laid out otherwise: nothing said
+        return None
+    return path.lstrip("/") if path.startswith("/") else "xl/" + path
+
+
+def _uncalculated(archive: zipfile.ZipFile, title: str) -> list[str]:
+    """The cells (as "C2") of an .xlsx's sheet ``title`` that hold a formula without its
+    calculated value: they read as blank. Looked for only where the sheet holds a formula."""
+    path = _sheet_path(archive, title)
+    try:
+        xml = archive.read(path) if path else b""
+    except KeyError:
+        return []
     if b"<f" not in xml:
         return []
     return [cell.decode() for cell in UNCALCULATED.findall(xml)]
@@ -181,13 +236,10 @@ def _texts_held(sheet) -> tuple[int, int]:
     return best, sheet.height * sheet.width
 
 
-WIDTH_ROWS = 200  # the first rows, whose widest one every row is written as wide as
-
-
 def _as_csv(rows: list[list]) -> str:
-    """The sheet's rows as CSV text, each as wide as the widest of the first ``WIDTH_ROWS``
-    (a title alone in A1 stays a line of empty cells after it, as a CSV export writes it, so
-    that the reader sees a title), blank rows at its end left out."""
+    """The sheet's rows (from A1, so that a row's number is the sheet's) as CSV text, each as
+    wide as the widest (a title alone in A1 stays a line of empty cells after it, as a CSV
+    export writes it, so that the reader sees a title), blank rows at its end left out."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     cells = [[_cell(value) for value in row] for row in rows]
@@ -196,7 +248,7 @@ def _as_csv(rows: list[list]) -> str:
             row.pop()
     while cells and not cells[-1]:
         cells.pop()
-    width = max(map(len, cells[:WIDTH_ROWS]), default=0)
+    width = max(map(len, cells), default=0)
     for row in cells:
         if row:
             writer.writerow(row + [""] * (width - len(row)))

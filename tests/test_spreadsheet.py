@@ -11,6 +11,8 @@ import pytest
 import python_calamine
 import xlwt
 
+from lstm_app import spreadsheet
+
 from lstm_app.classify.labelled import load_labelled
 from lstm_app.csv_table import read_csv_table
 from lstm_app.series.loading import load_series
@@ -125,14 +127,25 @@ def test_whole_numbers_times_and_blank_rows_read_as_excel_shows_them():
     assert notices == ["Read from the workbook's sheet 'data'."]
 
 
-def test_too_many_rows_in_a_sheet_are_refused_before_all_are_read():
+def test_too_many_rows_or_cells_in_a_sheet_are_refused_before_they_are_read(monkeypatch):
     raw = workbook({"big": [["t", "v"]] + [[i, i] for i in range(500)]})
+    table, _ = read_csv_table(raw, "big.xlsx", [], max_rows=500)  # the header and 500 rows
+    assert len(table) == 500
+    old = old_workbook({"big": [["t", "v"]] + [[i, i] for i in range(500)]})
+    with pytest.raises(ValueError, match="^The sheet 'big' has more than 50 rows of data; at "
+                                         "most 50 are read."):
+        read_csv_table(old, "big.xls", [], max_rows=50)  # an .xls: known once read
+    monkeypatch.setattr(spreadsheet, "MAX_CELLS", 1000)
+    _unread(monkeypatch)
     with pytest.raises(ValueError) as error:
         read_csv_table(raw, "big.xlsx", [], max_rows=50)
     assert str(error.value).startswith("The sheet 'big' has more than 50 rows of data; at most "
                                        "50 are read.")
-    table, _ = read_csv_table(raw, "big.xlsx", [], max_rows=500)  # the header and 500 rows
-    assert len(table) == 500
+    with pytest.raises(ValueError) as error:
+        read_csv_table(raw, "big.xlsx", [])
+    assert str(error.value) == ("The sheet 'big' spans 501 rows and 2 columns; at most 1,000 "
+                                "cells of a workbook are read. Delete what is not needed, or save "
+                                "the sheet as CSV and upload that.")
 
 
 def test_a_title_above_the_table_and_a_column_without_a_name_read_as_in_a_csv():
@@ -294,15 +307,24 @@ def test_durations_read_as_excel_shows_them():
     assert table.iloc[0].tolist() == ["1", "1:02:00"]
 
 
-def test_a_stray_cell_far_to_the_right_is_refused_before_the_cells_are_read():
+def _unread(monkeypatch):
+    """The reader's loading of a whole sheet, made to fail the test if it is reached."""
+    def loaded(*args, **kwargs):
+        raise AssertionError("a sheet was loaded whole before its size was checked")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "get_sheet_by_name", loaded)
+
+
+def test_a_stray_cell_far_to_the_right_is_refused_before_the_cells_are_read(monkeypatch):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "data"
-    for d in range(30):
+    for d in range(2000):
         sheet.append([dt.date(2024, 1, 1) + dt.timedelta(days=d), d])
-    sheet["XFD1"] = "x"  # Excel's last column
+    sheet["XFD1"] = "x"  # Excel's last column: a grid of 32 million cells, were it read
     out = io.BytesIO()
     book.save(out)
+    _unread(monkeypatch)
     with pytest.raises(ValueError) as error:
         read_csv_table(out.getvalue(), "wide.xlsx", [])
     assert str(error.value) == ("The sheet 'data' reaches 16,384 columns to the right; at most "
@@ -326,3 +348,22 @@ def test_labelled_texts_are_read_from_the_sheet_of_texts_not_a_larger_sheet_of_n
                                 "texts; its other sheets ('统计', '门店', '说明') were not read (to "
                                 "read one of them, save it as a workbook of its own).")
     assert load_series(raw, name="reviews.xlsx").value_col == "好评率"  # a forecast: the numbers
+
+
+def test_a_row_wider_than_the_first_ones_is_read_not_dropped():
+    rows = [["date", "sales"]] + [[dt.date(2024, 1, 1) + dt.timedelta(days=d), d]
+                                  for d in range(300)]
+    rows[261] = rows[261] + [None, "a note far to the right"]
+    notices: list[str] = []
+    table, _ = read_csv_table(workbook({"data": rows}), "notes.xlsx", notices)
+    assert len(table) == 300 and not any("skipped" in n for n in notices)
+
+
+def test_a_formula_calculated_to_an_empty_text_is_not_said_uncalculated():
+    def empty_text(xml: bytes) -> bytes:  # =IF(…,"",…) as Excel saves it: typed str, value ""
+        return xml.replace(b'<c r="C2"><f>B2*2</f><v /></c>',
+                           b'<c r="C2" t="str"><f>IF(B2&gt;0,"",1)</f><v></v></c>', 1)
+
+    notices: list[str] = []
+    read_csv_table(io.BytesIO(_with_xml(_formulas(), empty_text)), "book.xlsx", notices)
+    assert any(n.startswith("23 cells of the sheet (such as 'C3', 'C4', 'C5'") for n in notices)
