@@ -128,17 +128,16 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
     text = _without_title(text, sep, notices, 1 + bool(declared))
     above = lines - _lines(text)  # a title's rows: a spreadsheet shows them (not "sep=")
     options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
-                   on_bad_lines="warn", engine="c")
+                   on_bad_lines="skip", engine="c")
     first_line = text.split("\n", 1)[0]
     if first_line.count(sep) + 1 > max_columns:
         raise ValueError(tr(TOO_MANY_COLUMNS, columns=first_line.count(sep) + 1,
                             limit=max_columns))
     try:
-        with warnings.catch_warnings(record=True) as said:  # each row pandas skips, by line
-            warnings.simplefilter("always", pd.errors.ParserWarning)
+        with warnings.catch_warnings():  # a long row is found below, in a sentence
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
             table = pd.read_csv(io.StringIO(text), **options)
-        skipped = [int(n) + above for w in said if issubclass(w.category, pd.errors.ParserWarning)
-                   for n in re.findall(r"Skipping line (\d+)", str(w.message))]
+        skipped = [n + above for n in _long_rows(text, sep, table)]
         if skipped:
             notices.append(trn("{count:,} row had more cells than the header row and was skipped "
                                "(row {rows} as a spreadsheet shows the file); a cell that holds "
@@ -269,11 +268,23 @@ def column_after_column(table: pd.DataFrame) -> pd.Series:
     return pd.Series(table.to_numpy(dtype=object).ravel(order="F"), dtype=str)
 
 
+def _long_rows(text: str, sep: str, table: pd.DataFrame) -> list[int]:
+    """The rows (numbered as a spreadsheet shows them, the header 1) that had more cells than
+    the header, which the reader skipped: looked for, in one pass of Python's csv reader, only
+    where the file holds more lines than the table rows (a quoted cell may span lines)."""
+    if _lines(text) - 1 <= len(table):
+        return []
+    width = len(table.columns)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
+    return [n for n, row in enumerate(reader, start=1) if n > 1 and len(row) > width
+            and any(cell.strip() for cell in row[width:])]
+
+
 def _numbers(numbers: list[int], most: int = 5) -> str:
     """The first ``most`` numbers for a sentence, and how many more."""
     shown = ", ".join(f"{n:,}" for n in numbers[:most])
     more = len(numbers) - most
-    return tr("{names} and {more} more", names=shown, more=more) if more > 0 else shown
+    return tr("{names} and {more} more", names=shown, more=f"{more:,}") if more > 0 else shown
 
 
 def _lines(text: str) -> int:
