@@ -20,7 +20,7 @@ from .keys import RUNS
 from .language import translated, uploader_words
 from .markdown import plain
 from .onnx_view import onnx_export
-from .people import current_user, team_mode
+from .people import current_user, shown_runs, team_mode
 
 PAGES = {"forecast": "pages/forecast.py", "panel": "pages/forecast.py", "text": "pages/text.py",
          "classify": "pages/classify.py"}
@@ -229,7 +229,8 @@ def import_form(store: RunStore) -> None:
                 st.error(plain(error))
             else:
                 st.success(tr("Imported as run {id}.", id=run_id))
-                copies = earlier_copies(store, run_id)
+                copies = [run.id for run in shown_runs(  # not another person's private run
+                    [store.get(i) for i in earlier_copies(store, run_id)])]
                 if copies:
                     st.info(copy_note(copies))
 
