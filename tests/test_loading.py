@@ -355,6 +355,10 @@ def test_default_value_column_is_the_one_a_plan_at_the_end_leaves_blank():
     assert data.value_col == "sales"  # not price, the right-most: the plan fills it
     assert data.future is not None and len(data.future) == 2
     assert load_series(("date,sales,promo,price\n" + rows).encode()).value_col == "price"
+    # a last value missing is not a plan: the right-most column stays the one forecast
+    weather = "".join(f"2020-01-{d:02d},{20 + d % 5},{100 + d}\n" for d in range(1, 21))
+    data = load_series(("date,temperature,sales\n" + weather + "2020-01-21,,130\n").encode())
+    assert data.value_col == "sales"
 
 
 def test_chosen_value_and_covariates_in_order():

@@ -246,6 +246,22 @@ def joined(names, word: str = "and") -> str:
 # ---- choosing the columns -------------------------------------------------------------------
 
 
+PLAN_ROWS = 2  # a value blank in the last row alone is a missing value, not yet a plan
+
+
+def _planned_rows(numbers: pd.DataFrame, column: str) -> int:
+    """How many rows at the end of the file leave ``column`` blank while another column is
+    filled, where ``column`` has no other blank: the plan's rows, if it is the target."""
+    present = numbers[column].notna().to_numpy()
+    if not present.any():
+        return 0
+    tail = int(present[::-1].argmax())
+    if not tail or not present[:len(present) - tail].all():
+        return 0
+    others = numbers.iloc[len(numbers) - tail:].drop(columns=[column])
+    return tail if others.notna().any(axis=1).all() else 0
+
+
 def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Sequence[str]) -> tuple:
     has_values = list(numbers.columns[numbers.notna().any().to_numpy()])
     if value_col is None:
@@ -255,11 +271,10 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
         free = [c for c in numbers.columns if c not in covariates]
         measures = [c for c, flag in zip(numbers.columns, flags)
                     if c in has_values and c in free and not flag]
-        # A file that ends with a plan (its last row blank in the target, filled in the
-        # inputs known ahead): the target is among the columns that row leaves blank.
-        last = numbers.iloc[-1] if len(numbers) else pd.Series(dtype=float)
-        planned = [c for c in measures if pd.isna(last[c])]
-        if planned and last[has_values].notna().any():
+        # A file that ends with a plan (rows blank in the target, filled in the inputs known
+        # ahead): the target is among the columns those rows alone leave blank.
+        planned = [c for c in measures if _planned_rows(numbers, c) >= PLAN_ROWS]
+        if planned:
             measures = planned
         value_col = (measures or [c for c in has_values if c in free] or free
                      or list(numbers.columns))[-1]
