@@ -41,6 +41,7 @@ from .series.panel_saving import FILES as PANEL_FILES
 from .series.panel_saving import panel_files, panel_from_files
 from .series.panel_trained import FILES as PANEL_MODEL_FILES
 from .series.panel_trained import TrainedPanel
+from .series.known import check_future, future_known
 from .series.pipeline import ForecastResult, fit_forecast, resolve, score_forecast, with_method
 from .series.report import to_report as forecast_report
 from .series.saving import FILES as SERIES_FILES
@@ -169,6 +170,17 @@ def _texts(data: LabelledTexts) -> int:
     return len(data.texts)
 
 
+def _forecast_check(series, config: ForecastConfig) -> int:
+    """The training windows of ``series`` with these settings, as ``training_windows`` counts
+    them; a ValueError in plain words when they do not fit, or when the plan of the inputs known
+    ahead has a blank (each trial of a study would fail on it, as a training does)."""
+    windows = training_windows(series, config)
+    if config.known_covariates or config.holidays:
+        horizon = resolve(series, config).horizon
+        check_future(future_known(series, config, horizon), series.value_col)
+    return windows
+
+
 FORECAST = Task(
     name="forecast", config=ForecastConfig, settings=FORECAST_SETTINGS,
     trained=TrainedForecaster, resolve=resolve, fit=fit_forecast, score=score_forecast, report=forecast_report,
@@ -176,7 +188,7 @@ FORECAST = Task(
     data_from_files=series_from_files, data_size=lambda series: len(series.frame),
     data_names=SERIES_FILES, trained_names=FORECASTER_FILES,
     result_names=("report.json", "forecast.csv", statistical_saved.FILE),
-    check=training_windows)
+    check=_forecast_check)
 
 PANEL = Task(
     name="panel", config=ForecastConfig, settings=FORECAST_SETTINGS, trained=TrainedPanel,

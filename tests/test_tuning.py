@@ -224,6 +224,18 @@ def test_settings_that_cannot_train_are_refused_before_any_trial(tmp_path, capsy
         _tune(tmp_path / "home", series, trials=1, study_name="doomed")
 
 
+def test_a_plan_with_a_blank_is_refused_before_any_trial(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    plan = tmp_path / "plan.csv"
+    rows = "".join(f"2024-01-{d:02d},{d % 2},{100 + d % 7}\n" for d in range(1, 29))
+    plan.write_text("date,promo,sales\n" + rows + "2024-01-29,1,\n2024-01-30,,\n")
+    assert cli_main(["tune", str(plan), "--trials", "2", "--minutes", "1", "--horizon", "2",
+                     "--lookback", "7", "--known-covariates", "promo"]) == 2
+    err = capsys.readouterr().err
+    assert "'promo' has no values for 2024-01-30" in err and "Traceback" not in err
+    assert RunStore(tmp_path / "home").list() == []
+
+
 @pytest.mark.parametrize("argv, words", [
     (["tune", "--trials", "0", "x.csv"], "--trials must be a whole number from 1"),
     (["tune", "--study", "nobody"], "There is no study 'nobody'"),
