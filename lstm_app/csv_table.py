@@ -217,7 +217,8 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
 
 
 YEAR = re.compile(r"1[89]\d\d|2[01]\d\d")
-MISSING_WORDS = {"na", "n/a", "nan", "null", "none", "-", "--", "?"}
+# Words a cell uses for "no value" (the numbers and the labels read them so too).
+MISSING_WORDS = {"na", "n/a", "nan", "null", "none", "nil", "missing", "-", "--", "?", "#n/a"}
 
 
 def _is_data(cell: str) -> bool:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..i18n import tr, trn
 from ..quoting import listed, quoted
-from ..csv_table import read_csv_table
+from ..csv_table import MISSING_WORDS, read_csv_table
 
 MIN_PER_CLASS = 3   # one each for training, validation and test
 MAX_CLASSES = 1_000  # more distinct labels than this is not a label column
@@ -174,9 +174,6 @@ def _without_rare_classes(texts: pd.Series, labels: pd.Series,
         keep = ~labels.isin(rare)
         texts, labels = texts[keep], labels[keep]
     return texts, labels
-
-
-MISSING_WORDS = {"na", "n/a", "nan", "null", "none", "nil", "missing", "-", "--", "?", "#n/a"}
 
 
 def _label_doubts(classes: tuple[str, ...]) -> list[str]:

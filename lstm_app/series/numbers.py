@@ -15,12 +15,11 @@ import pandas as pd
 
 from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import listed, quoted
-from lstm_app.csv_table import column_after_column
+from lstm_app.csv_table import MISSING_WORDS, column_after_column
 
 NO_NUMBERS = N_("No column of numbers was found (columns seen: {columns}); the file needs at least "
               "one column of numeric values (for example sales or temperature).")
-MISSING_TOKENS = ["", "na", "n/a", "nan", "-", "--", "?", "null", "none", "nil", "missing",
-                  "#n/a", ".", "#value!"]
+MISSING_TOKENS = ["", ".", "#value!", *sorted(MISSING_WORDS)]
 CURRENCY = (r"US\$|[$€£¥₹元円]|人民币|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|RMB|INR|SEK|NOK|DKK|"
             r"HKD|TWD)\b")
 # Thousands separators: spaces, no-break spaces, Swiss apostrophes. The odd spaces are the
