@@ -584,6 +584,9 @@ def test_the_command_line_saves_lists_shows_and_exports_runs(tmp_path, monkeypat
     out_file = tmp_path / "runs.csv"
     assert cli_main(["runs", "export-csv", "--out", str(out_file)]) == 0
     assert "2 runs" in capsys.readouterr().out
+    assert out_file.read_bytes().startswith("\ufeff".encode())  # for Excel; not on the screen
+    assert cli_main(["runs", "export-csv"]) == 0
+    assert capsys.readouterr().out.startswith('"id",')
     table = pd.read_csv(out_file, dtype={"id": str})
     assert list(table.columns) == list(runs_table([]).columns)
     assert sorted(table["id"]) == sorted(ids.values())

@@ -118,8 +118,8 @@ def run_runs_command(args: argparse.Namespace) -> int:
             args.out.write_text(text, encoding="utf-8")
             print(trn("{count} run written to {path}", "{count} runs written to {path}",
                       text.count(chr(10)) - 1, path=args.out))
-        else:
-            sys.stdout.write(text)
+        else:  # a pipe, not a spreadsheet: without the byte-order mark Excel needs
+            sys.stdout.write(text.removeprefix("\ufeff"))
     return 0
 
 
