@@ -137,15 +137,18 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
         with warnings.catch_warnings():  # a long row is found below, in a sentence
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             table = pd.read_csv(io.StringIO(text), **options)
-        skipped = [n + above for n in _long_rows(text, sep, table)]
-        if skipped:
-            notices.append(trn("{count:,} row had more cells than the header row and was skipped "
-                               "(row {rows} as a spreadsheet shows the file); a cell that holds "
-                               "the separator {sep} needs quotes around it.", "{count:,} rows "
-                               "had more cells than the header row and were skipped (rows "
-                               "{rows} as a spreadsheet shows the file); a cell that holds the "
-                               "separator {sep} needs quotes around it.", len(skipped),
-                               rows=_numbers(skipped), sep=quoted(sep)))
+        long = [n + above for n in _long_rows(text, sep, len(table.columns))]
+        if long:
+            notices.append(trn("{count:,} row had more cells than the header row (row {rows} as "
+                               "a spreadsheet shows the file): it was cut to the header's "
+                               "{width} cells or left out. A cell that holds the separator "
+                               "{sep} (a decimal comma, a text with commas) needs quotes around "
+                               "it.", "{count:,} rows had more cells than the header row (rows "
+                               "{rows} as a spreadsheet shows the file): each was cut to the "
+                               "header's {width} cells or left out. A cell that holds the "
+                               "separator {sep} (a decimal comma, a text with commas) needs "
+                               "quotes around it.", len(long), rows=_numbers(long),
+                               width=len(table.columns), sep=quoted(sep)))
         header = [str(c).strip() for c in table.columns]
         if all(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", c) for c in header):  # pandas adds ".1" to repeats
             # The first line holds numbers, not names: read it as data.
@@ -269,13 +272,13 @@ def column_after_column(table: pd.DataFrame) -> pd.Series:
     return pd.Series(table.to_numpy(dtype=object).ravel(order="F"), dtype=str)
 
 
-def _long_rows(text: str, sep: str, table: pd.DataFrame) -> list[int]:
-    """The rows (numbered as a spreadsheet shows them, the header 1) that had more cells than
-    the header, which the reader skipped: looked for, in one pass of Python's csv reader, only
-    where the file holds more lines than the table rows (a quoted cell may span lines)."""
-    if _lines(text) - 1 <= len(table):
+def _long_rows(text: str, sep: str, width: int) -> list[int]:
+    """The rows (numbered as a spreadsheet shows them, the header 1) with more cells than the
+    ``width`` of the header, which the reader cuts or skips: looked for, in one pass of Python's
+    csv reader, only where the file holds more separators than rows of that width would (a
+    quoted cell may hold some)."""
+    if text.count(sep) <= (width - 1) * _lines(text):
         return []
-    width = len(table.columns)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
     return [n for n, row in enumerate(reader, start=1) if n > 1 and len(row) > width
             and any(cell.strip() for cell in row[width:])]

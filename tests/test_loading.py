@@ -55,9 +55,15 @@ def test_excel_separator_line_is_obeyed():
 def test_rows_with_extra_cells_are_skipped_with_notice():
     data = load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2,3,4\n2020-01-03,3\n2020-01-04,4\n")
     assert values(data) == [1, 1, 3, 4]
-    assert ("1 row had more cells than the header row and was skipped (row 3 as a spreadsheet "
-            "shows the file); a cell that holds the separator ',' needs quotes around it."
-            ) in data.notices
+    assert ("1 row had more cells than the header row (row 3 as a spreadsheet shows the file): "
+            "it was cut to the header's 2 cells or left out. A cell that holds the separator ',' "
+            "(a decimal comma, a text with commas) needs quotes around it.") in data.notices
+
+
+def test_decimal_commas_in_a_comma_separated_file_are_not_cut_without_a_word():
+    data = load_series(b"date,sales\n2020-01-01,1,5\n2020-01-02,2,5\n2020-01-03,3,5\n")
+    assert any(n.startswith("3 rows had more cells than the header row (rows 2, 3, 4 as a "
+                            "spreadsheet shows the file): each was cut") for n in data.notices)
 
 
 def test_rows_with_extra_cells_are_said_in_a_file_with_quotes_by_their_lines():
@@ -70,9 +76,10 @@ def test_rows_with_extra_cells_are_said_in_a_file_with_quotes_by_their_lines():
     notices: list[str] = []
     table, _ = read_csv_table(raw, "reviews.csv", notices)
     assert len(table) == 10 and table["review"].iloc[1] == "two\nlines, quoted"
-    assert ("2 rows had more cells than the header row and were skipped (rows 3, 13 as a "
-            "spreadsheet shows the file); a cell that holds the separator ',' needs quotes around "
-            "it.") in notices
+    assert ("2 rows had more cells than the header row (rows 3, 13 as a spreadsheet shows the "
+            "file): each was cut to the header's 2 cells or left out. A cell that holds the "
+            "separator ',' (a decimal comma, a text with commas) needs quotes around it."
+            ) in notices
 
 
 def test_decimal_comma_with_semicolons():
