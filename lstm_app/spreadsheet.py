@@ -69,6 +69,14 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
         for name in shown:  # the reader holds a whole sheet as a grid: its size first
             _check_size(name, _span(archive, name) if archive is not None else None, *limits)
         read = {name: book.get_sheet_by_name(name) for name in shown}
+        hidden = [name for name in sheets if name not in shown]
+        if hidden and not any(read[name].height * read[name].width for name in shown):
+            for name in hidden:  # the visible sheets are empty: the data is on a hidden one
+                _check_size(name, _span(archive, name) if archive is not None else None, *limits)
+                read[name] = book.get_sheet_by_name(name)
+            shown = hidden
+            notices.append(tr("The workbook's visible sheets are empty, so its hidden sheets "
+                              "were read too."))
         for name in shown:  # an .xls or .ods, whose size is known once read
             _check_size(name, (read[name].height, read[name].width), *limits)
         held = _texts_held if holding == "texts" else _data_held
@@ -143,16 +151,17 @@ def _check_size(title: str, span: tuple[int, int] | None, max_rows: int,
     if span is None:
         return
     rows, columns = span
-    if rows > max_rows + 1:  # the header and max_rows rows are all it may hold
-        raise SheetRefused(tr("The sheet {sheet} has more than {limit:,} rows of data; at most "
-                              "{limit:,} are read. Aggregate it (for example hourly instead of "
-                              "by the minute) or keep its most recent part.",
-                              sheet=quoted(title), limit=max_rows))
     if columns > max_columns:
         raise SheetRefused(tr("The sheet {sheet} reaches {columns:,} columns to the right; at "
                               "most {limit:,} are read. Delete the columns (or the stray cells "
                               "far to the right) that are not needed, save, and upload it "
                               "again.", sheet=quoted(title), columns=columns, limit=max_columns))
+    if rows > max_rows + 1:  # the header and max_rows rows are all it may hold
+        raise SheetRefused(tr("The sheet {sheet} reaches row {rows:,}; at most {limit:,} rows of "
+                              "data are read. Delete the rows (or the stray cells far down) "
+                              "that are not needed, aggregate it (for example hourly instead of "
+                              "by the minute) or keep its most recent part.",
+                              sheet=quoted(title), rows=rows, limit=max_rows))
     if rows * columns > MAX_CELLS:
         raise SheetRefused(tr("The sheet {sheet} spans {rows:,} rows and {columns:,} columns; at "
                               "most {limit:,} cells of a workbook are read. Delete what is not "

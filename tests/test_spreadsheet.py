@@ -132,15 +132,17 @@ def test_too_many_rows_or_cells_in_a_sheet_are_refused_before_they_are_read(monk
     table, _ = read_csv_table(raw, "big.xlsx", [], max_rows=500)  # the header and 500 rows
     assert len(table) == 500
     old = old_workbook({"big": [["t", "v"]] + [[i, i] for i in range(500)]})
-    with pytest.raises(ValueError, match="^The sheet 'big' has more than 50 rows of data; at "
-                                         "most 50 are read."):
+    with pytest.raises(ValueError, match="^The sheet 'big' reaches row 501; at most 50 rows of "
+                                         "data are read."):
         read_csv_table(old, "big.xls", [], max_rows=50)  # an .xls: known once read
     monkeypatch.setattr(spreadsheet, "MAX_CELLS", 1000)
     _unread(monkeypatch)
     with pytest.raises(ValueError) as error:
         read_csv_table(raw, "big.xlsx", [], max_rows=50)
-    assert str(error.value).startswith("The sheet 'big' has more than 50 rows of data; at most "
-                                       "50 are read.")
+    assert str(error.value) == ("The sheet 'big' reaches row 501; at most 50 rows of data are "
+                                "read. Delete the rows (or the stray cells far down) that are not "
+                                "needed, aggregate it (for example hourly instead of by the "
+                                "minute) or keep its most recent part.")
     with pytest.raises(ValueError) as error:
         read_csv_table(raw, "big.xlsx", [])
     assert str(error.value) == ("The sheet 'big' spans 501 rows and 2 columns; at most 1,000 "
@@ -367,3 +369,19 @@ def test_a_formula_calculated_to_an_empty_text_is_not_said_uncalculated():
     notices: list[str] = []
     read_csv_table(io.BytesIO(_with_xml(_formulas(), empty_text)), "book.xlsx", notices)
     assert any(n.startswith("23 cells of the sheet (such as 'C3', 'C4', 'C5'") for n in notices)
+
+
+def test_the_data_on_a_hidden_sheet_is_read_when_the_visible_ones_are_empty():
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet1"  # visible, empty
+    data = book.create_sheet("data")
+    data.sheet_state = "hidden"
+    data.append(["date", "v"])
+    for d in range(40):
+        data.append([dt.date(2024, 1, 1) + dt.timedelta(days=d), d % 7])
+    out = io.BytesIO()
+    book.save(out)
+    series = load_series(out.getvalue(), name="hidden.xlsx")
+    assert len(series.frame) == 40 and series.notices[:2] == (
+        "The workbook's visible sheets are empty, so its hidden sheets were read too.",
+        "Read from the workbook's sheet 'data'.")
