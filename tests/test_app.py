@@ -459,6 +459,15 @@ def test_excel_workbooks_new_and_old_upload_and_a_locked_one_is_said_in_a_senten
         "or LibreOffice, save it without a password (or as CSV), and upload that file."]
 
 
+def test_texts_with_0_1_labels_uploaded_to_forecast_point_to_the_classifier(app):
+    rows = "".join(f'"the room was quiet and clean, night {i}",{i % 2}\n' for i in range(60))
+    at = upload(app(), "reviews.csv", ("review,label\n" + rows).encode())
+    shown_all = " ".join(shown(c.value) for c in at.caption) + " ".join(
+        shown(i.value) for i in at.info) + " ".join(shown(w.value) for w in at.warning)
+    assert ("The column 'review' holds texts and 'label' only 2 different values. If the file "
+            "holds texts with their labels, train a classifier on it instead") in shown_all
+
+
 def test_a_series_that_never_changes_is_said_before_train_and_by_train(app):
     at = upload(app(), "flat.csv",
                 b"date,value\n" + b"".join(f"2024-01-{d:02d},5\n".encode() for d in range(1, 31)))

@@ -82,9 +82,8 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     time_col, times = find_time_column(table, time_col, notices)
     notices.extend(_many_series(table, time_col))
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
-    guessed = value_col is None
     value_col, covariates = choose_columns(numbers.frame, value_col, covariates)
-    labelled = guessed and labelled_texts_notice(table, numbers.frame, time_col, value_col)
+    labelled = labelled_texts_notice(table, numbers.frame, time_col, value_col)
     if labelled:
         notices.append(labelled)
     chosen = [value_col, *covariates]

@@ -162,7 +162,7 @@ def _load(task: str, path: str, given: dict):
         else:
             data = load_series(path, time_col=columns.time_col, value_col=columns.value_col,
                                covariates=columns.covariates)
-            labelled = labelled_finding(data.notices)
+            labelled = labelled_finding(data.notices) if columns.value_col is None else None
             if labelled:  # a study of forecasts of its labels would spend the budget for nothing
                 raise ValueError(sentences(labelled, tr(
                     "To tune a classifier, add {option}; to forecast {column} all the same, name "
