@@ -193,6 +193,9 @@ def test_predict_runs_every_task_without_pytorch(exports, tmp_path):
     assert labels["评论"][1] == "'=HYPERLINK(\"x\")"  # a formula is not run by a spreadsheet
     assert set(labels["label"]) <= set(classes)
     assert np.allclose(labels[shares].sum(axis=1), 1, atol=1e-5)
+    assert out.read_bytes().startswith("\ufeff".encode())  # the file: for Excel
+    done = predict_without_torch("predict", str(classify_dir), str(texts))
+    assert done.returncode == 0 and done.stdout.startswith('"评论"'), done.stdout[:40]  # a pipe
 
 
 def test_predict_refuses_the_sampling_the_text_command_refuses_and_names_its_column(

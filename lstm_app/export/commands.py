@@ -113,8 +113,8 @@ def _write(out: Path | None, text: str, written: str) -> None:
     """To the file ``out`` as it is, then the sentence ``written`` (a catalog sentence with a
     {path}); to the terminal without the control characters a terminal would obey (line breaks
     kept)."""
-    if out is None:
-        lines = text.rstrip("\n").split("\n")
+    if out is None:  # a screen or a pipe: without the byte-order mark a spreadsheet needs
+        lines = text.removeprefix("\ufeff").rstrip("\n").split("\n")
         sys.stdout.write("\n".join(printable(line) for line in lines) + "\n")
     else:
         out.write_text(text, encoding="utf-8")
