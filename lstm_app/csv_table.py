@@ -198,6 +198,8 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     if len(first) < 2 or len(filled) != 1 or _is_data(filled[0]):
         return text
     below = [n for n, line in enumerate(lines) if n and any(cells(line))]
+    while len(below) > 2 and _title_line(cells(lines[below[0]])):  # a units or date line too
+        below.pop(0)
     if len(below) < 2 or below[0] > TITLE_LINES:
         return text
     header, under = cells(lines[below[0]]), cells(lines[below[1]])
@@ -217,6 +219,12 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
                        "table was read from line {line}, its header.", below[0],
                        title=quoted(filled[0]), line=below[0] + first_line))
     return text.split("\n", below[0])[below[0]]
+
+
+def _title_line(cells: list[str]) -> bool:
+    """A line of one filled cell, a word (a subtitle: "单位：万元", "Exported 2024-05-01")."""
+    filled = [c for c in cells if c]
+    return len(filled) == 1 and not _is_data(filled[0])
 
 
 YEAR = re.compile(r"1[89]\d\d|2[01]\d\d")

@@ -592,6 +592,8 @@ def test_a_header_with_one_blank_name_is_not_taken_for_a_title(raw, columns):
 @pytest.mark.parametrize("raw,columns", [
     (b"Sales 2024;;\nMonth;2023;2024\n2024-01;1;2\n", ["Month", "2023", "2024"]),
     (b'"Report; March";;\n\ndate;sales;note\n2024-01-01;3;x\n', ["date", "sales", "note"]),
+    ("2024年销售报表,,\n单位：万元,,\n日期,销量,备注\n2024-01-01,5,a\n2024-01-02,6,\n".encode(),
+     ["日期", "销量", "备注"]),  # a title, then a line of units
     (b'"Bericht, M\xc3\xa4rz",,\n\n"Datum","Umsatz, \xe2\x82\xac","Notiz"\n01.03.2024,"3,5",\n',
      ["Datum", "Umsatz, \u20ac", "Notiz"]),
 ])
