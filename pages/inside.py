@@ -29,6 +29,9 @@ chosen = choose_model()
 if chosen is None:
     st.stop()
 task, result, model_label = chosen
+if st.session_state.get(INSIDE.snippet_model) != model_label:  # another model: its own text
+    st.session_state.pop(INSIDE.snippet, None)
+    st.session_state[INSIDE.snippet_model] = model_label
 lstm = result.config.cell != "gru"  # a peephole LSTM has the LSTM's gates and cell
 equations(result.config.cell)
 

@@ -80,6 +80,23 @@ def test_a_saved_text_run_reads_a_snippet(apps, store):
     assert [shown(w.value) for w in at.warning] == ["Type some text to look at."]
 
 
+def test_each_model_opens_on_its_own_text_not_the_last_ones_snippet(apps, store):
+    text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:3000]
+    config = TextConfig(hidden_size=8, embedding_dim=4, num_layers=1, epochs=1, batch_size=4,
+                        length=10)
+    for name in ("first", "second"):
+        run_id = start_run(store, "text", text, config, name, f"{name}.txt")
+        record(store.home, run_id, "text", text, config)
+    at = apps(INSIDE).run()
+    default = at.text_area(key="in_snippet").value
+    at.text_area(key="in_snippet").set_value("").run()  # emptied on one model
+    other = next(o for o in at.selectbox(key="in_model").options
+                 if o != at.selectbox(key="in_model").value)
+    at.selectbox(key="in_model").set_value(other).run()
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    assert at.text_area(key="in_snippet").value == default  # the other model's own text
+
+
 def test_the_step_and_the_heatmaps_follow_the_input(apps, store):
     import json
 

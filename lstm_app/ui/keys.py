@@ -145,6 +145,7 @@ class InsideKeys:
     series: str = "in_series"                  # a panel's series looked into
     origin: str = "in_origin"                  # "Forecast made for"
     snippet: str = "in_snippet"
+    snippet_model: str = "in_snippet_model"  # the model whose text the snippet box holds
     layer: str = "in_layer"
     step: str = "in_t"
     units: str = "in_units"
