@@ -63,6 +63,10 @@ def test_still_falling_at_the_end_doubles_the_epochs():
     assert d.kind == "underfitting" and d.changes == {"epochs": 40}
     # The same curves stopped early or by the user are not "out of epochs".
     assert "underfitting" not in kinds(diagnose(history(train, val), SETTINGS, "stopped"))
+    # Two epochs, both falling: still learning too (it said nothing to change)
+    [d] = diagnose(history([3.9, 3.8], [3.85, 3.77]), SETTINGS, "completed")
+    assert d.kind == "underfitting"
+    assert diagnose(history([3.9], [3.85]), SETTINGS, "completed") == []
 
 
 def test_an_early_plateau_raises_the_learning_rate():

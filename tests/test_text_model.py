@@ -1,5 +1,6 @@
 """The language model, generation and the memorization check, on tiny texts."""
 
+import math
 import json
 import subprocess
 import sys
@@ -182,3 +183,17 @@ def test_a_model_that_learnt_its_text_by_heart_is_not_told_to_train_longer():
     # Not learnt at all (training loss as high as the guess): train longer is right.
     slow = verdict(2.2, 2.1, 5_000, 5_000, 0.1, "char", train_chars=SHORT_TEXT, train_loss=2.0)
     assert "Train longer" in slow
+
+
+def test_a_model_hardly_better_than_the_frequency_guess_is_told_it_has_only_begun():
+    from lstm_app.text.scoring import SHORT_TEXT, verdict
+
+    # 2 epochs on a text: 5.44 bits per character against the guess's 5.52 (1.5% better)
+    begun = verdict(5.44, 5.52, 5_000, 5_000 / math.log(2), 0.1, "char",
+                    train_chars=SHORT_TEXT, train_loss=5.4)
+    assert begun.startswith("The model needs 5.44 bits per character on text it never saw, "
+                            "hardly better than guessing each character by its frequency "
+                            "(5.52): it has only begun to learn how the text goes on.")
+    assert "learnt how the text goes on, with" not in begun
+    assert "less uncertainty" in verdict(4.0, 5.52, 5_000, 5_000 / math.log(2), 0.1, "char",
+                                         train_chars=SHORT_TEXT, train_loss=4.0)

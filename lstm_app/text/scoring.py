@@ -11,6 +11,7 @@ from ..i18n import sentences, tr
 RECITING = 0.8  # a sample with more of its 8-character pieces copied than this recites the text
 TOO_FEW_TO_SCORE = 50  # validation tokens below which a score on unseen text means little
 SHORT_TEXT = 20_000    # training characters below which a verdict is fragile
+HARDLY = 0.05  # a model less than this share better than the frequency guess has only begun
 
 
 def unigram_loss(train_ids: torch.Tensor, scored_ids: torch.Tensor, vocab_size: int) -> float:
@@ -65,6 +66,15 @@ def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_ch
                 tr("The model needs {bits:.2f} bits per character on text it never saw, no "
                    "better than guessing each word by its frequency ({guess:.2f}): it has not "
                    "learnt how the text goes on yet. Train longer, or with a larger learning "
+                   "rate.", **values))
+    elif val_loss >= baseline_loss * (1 - HARDLY):
+        head = (tr("The model needs {bits:.2f} bits per character on text it never saw, hardly "
+                   "better than guessing each character by its frequency ({guess:.2f}): it has "
+                   "only begun to learn how the text goes on. Train longer, or with a larger "
+                   "learning rate.", **values) if char else
+                tr("The model needs {bits:.2f} bits per character on text it never saw, hardly "
+                   "better than guessing each word by its frequency ({guess:.2f}): it has only "
+                   "begun to learn how the text goes on. Train longer, or with a larger learning "
                    "rate.", **values))
     else:
         head = (tr("The model needs {bits:.2f} bits per character on text it never saw, against "

@@ -157,7 +157,7 @@ def _by_heart(found: list[Diagnosis], history, tiny: str) -> list[Diagnosis]:
 
 def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
     val, train = _losses(history, "val_loss"), _losses(history, "train_loss")
-    if stop_reason not in ("completed", "time_budget") or len(val) < 3:
+    if stop_reason not in ("completed", "time_budget") or len(val) < 2:
         return []
     recent = max(1, len(val) // 5)
     falling = lambda losses: losses[-1] < losses[-1 - recent] * (1 - STILL_FALLING)
