@@ -221,6 +221,20 @@ def test_predict_refuses_the_sampling_the_text_command_refuses_and_names_its_col
         f"learnt from), so the texts were read from 'month'" in done.stderr, done.stderr
 
 
+def test_predict_on_a_file_whose_columns_are_named_otherwise_says_to_rename_them(
+        exports, tmp_path):
+    forecast_dir = exports["forecast"][1]
+    table = pd.read_csv(sample_path("promo_sales")).rename(columns={"date": "日期",
+                                                                    "sales": "销量"})
+    given = tmp_path / "renamed.csv"
+    table.to_csv(given, index=False)
+    done = predict_without_torch("predict", str(forecast_dir), str(given))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert ("The model was trained on a file with the columns 'date', 'sales'; this file lacks "
+            "'date', 'sales' (its columns: '日期', 'promo', '销量'). Name its columns as the "
+            "training file did.") in done.stderr, done.stderr
+
+
 def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_path):
     _, classify_dir, _, _ = exports["classify"]
     damaged = tmp_path / "damaged"

@@ -9,6 +9,7 @@ loaders, columns, scaler or vocabulary) and runs the graph.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -95,8 +96,10 @@ def series_for(model: ExportedModel, source, future=None):
     """The series in ``source`` (a CSV) read as the model's run read its data (its time, value
     and covariate columns), with the planned values of ``future`` (a second CSV) if given."""
     settings = SimpleNamespace(**model.manifest["settings"])
-    series = load_series(source, time_col=settings.time_col, value_col=settings.value_col,
-                         covariates=tuple(settings.covariates))
+    columns = [settings.time_col, settings.value_col, *settings.covariates]
+    with _trained_columns(source, [c for c in columns if c]):
+        series = load_series(source, time_col=settings.time_col, value_col=settings.value_col,
+                             covariates=tuple(settings.covariates))
     if series.freq != model.manifest["freq"]:
         raise ValueError(_other_spacing(series.freq, model.manifest["freq"], SERIES_SPACING))
     return series if future is None else with_future(future, series)
@@ -151,16 +154,42 @@ def forecast(model: ExportedModel, series) -> pd.DataFrame:
     return future_table(known.index, pred, widths, floor)
 
 
+@contextmanager
+def _trained_columns(source, columns: list[str]):
+    """A refusal of the file's columns, said as what to do here: predict has no option to
+    choose columns, so a file that lacks those the model was trained on is told to name its
+    columns so (looked into only when reading the file failed)."""
+    try:
+        yield
+    except ValueError as refused:
+        try:
+            table, _ = read_csv_table(source, None, [])
+        except ValueError:
+            raise refused from None  # the file itself: its own sentence
+        missing = [c for c in columns if c not in table.columns]
+        if not missing:
+            raise refused from None
+        raise ValueError(tr("The model was trained on a file with the columns {trained}; this "
+                            "file lacks {missing} (its columns: {columns}). Name its columns as "
+                            "the training file did.", trained=listed(columns),
+                            missing=listed(missing),
+                            columns=listed([str(c) for c in table.columns]))) from None
+
+
 # --- a panel's forecaster ------------------------------------------------------------------
 
 def panel_for(model: ExportedModel, source):
     """The series in ``source`` (a CSV) read as the model's run read its file: the same layout
     and id, time, value and covariate columns."""
     read, freq = model.manifest["panel"], model.manifest["freq"]
-    panel = load_panel(source, layout=read["layout"], id_cols=read["id_cols"] or None,
-                       time_col=read["time_col"] or NO_TIME_COLUMN,
-                       value_col=read["value_col"] if read["layout"] == "long" else None,
-                       covariates=tuple(read["covariates"]))
+    columns = [*(read["id_cols"] or ()), read["time_col"], *read["covariates"]]
+    if read["layout"] == "long":
+        columns.append(read["value_col"])
+    with _trained_columns(source, [c for c in columns if c]):
+        panel = load_panel(source, layout=read["layout"], id_cols=read["id_cols"] or None,
+                           time_col=read["time_col"] or NO_TIME_COLUMN,
+                           value_col=read["value_col"] if read["layout"] == "long" else None,
+                           covariates=tuple(read["covariates"]))
     if panel.freq != freq:
         raise ValueError(_other_spacing(panel.freq, freq, PANEL_SPACING))
     return panel
