@@ -248,17 +248,19 @@ def joined(names, word: str = "and") -> str:
 PLAN_ROWS = 2  # a value blank in the last row alone is a missing value, not yet a plan
 
 
-def _planned_rows(numbers: pd.DataFrame, column: str) -> int:
-    """How many rows at the end of the file leave ``column`` blank while another column is
-    filled, where ``column`` has no other blank: the plan's rows, if it is the target."""
-    present = numbers[column].notna().to_numpy()
-    if not present.any():
-        return 0
-    tail = int(present[::-1].argmax())
-    if not tail or not present[:len(present) - tail].all():
-        return 0
-    others = numbers.iloc[len(numbers) - tail:].drop(columns=[column])
-    return tail if others.notna().any(axis=1).all() else 0
+def _planned(numbers: pd.DataFrame, columns: list[str]) -> list[str]:
+    """Of ``columns``, those the last PLAN_ROWS rows or more of the file leave blank while
+    another column is filled, and that have no other blank: the target, if the file ends with a
+    plan (worked out for every column at once)."""
+    if len(numbers) <= PLAN_ROWS or not columns:
+        return []
+    filled = numbers.notna().to_numpy()
+    present = numbers[columns].notna().to_numpy()
+    tails = present[::-1].argmax(axis=0)  # the blanks after each column's last value
+    whole = present.sum(axis=0) == len(present) - tails  # no blank before them
+    others = filled.sum(axis=1) > 0  # rows with some column filled
+    return [c for c, tail, ok in zip(columns, tails, whole)
+            if ok and tail >= PLAN_ROWS and others[len(others) - tail:].all()]
 
 
 def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Sequence[str]) -> tuple:
@@ -272,7 +274,7 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
                     if c in has_values and c in free and not flag]
         # A file that ends with a plan (rows blank in the target, filled in the inputs known
         # ahead): the target is among the columns those rows alone leave blank.
-        planned = [c for c in measures if _planned_rows(numbers, c) >= PLAN_ROWS]
+        planned = _planned(numbers, measures)
         if planned:
             measures = planned
         value_col = (measures or [c for c in has_values if c in free] or free
