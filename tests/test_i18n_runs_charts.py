@@ -125,7 +125,7 @@ def test_the_runs_page_in_chinese_compares_runs_of_two_tasks(apps, app_store):
     at.run()
     no_english(at, own)
     with_language = runs_csv(app_store.list())  # the CSV is data: English, whatever is shown
-    assert with_language.splitlines()[0].startswith('"id","best val loss","test MASE"')
+    assert with_language.splitlines()[0].startswith('\ufeff"id","best val loss","test MASE"')
     assert '"forecast"' in with_language and '"finished"' in with_language
 
 
