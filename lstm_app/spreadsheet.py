@@ -67,12 +67,14 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
                  if m.name in sheets and m.visible == SheetVisibleEnum.Visible] or sheets
         limits = (max_rows, max_columns)
         for name in shown:  # the reader holds a whole sheet as a grid: its size first
-            _check_size(name, _span(archive, name) if archive is not None else None, *limits)
+            _check_size(name, _span(archive, name, *limits) if archive is not None else None,
+                        *limits)
         read = {name: book.get_sheet_by_name(name) for name in shown}
         hidden = [name for name in sheets if name not in shown]
         if hidden and not any(read[name].height * read[name].width for name in shown):
             for name in hidden:  # the visible sheets are empty: the data is on a hidden one
-                _check_size(name, _span(archive, name) if archive is not None else None, *limits)
+                _check_size(name, _span(archive, name, *limits) if archive is not None else None,
+                            *limits)
                 read[name] = book.get_sheet_by_name(name)
             shown = hidden
             notices.append(tr("The workbook's visible sheets are empty, so its hidden sheets "
@@ -169,25 +171,43 @@ def _check_size(title: str, span: tuple[int, int] | None, max_rows: int,
                               sheet=quoted(title), rows=rows, columns=columns, limit=MAX_CELLS))
 
 
-def _span(archive: zipfile.ZipFile, title: str) -> tuple[int, int] | None:
-    """(rows, columns) an .xlsx's sheet ``title`` says it spans (its ``<dimension>``, at the
-    top of its XML: read without the rest), or None where it says nothing."""
+# A cell that holds something (not <c r="XFD1" s="1"/>, a cell formatted but empty, which the
+# reader leaves out of its grid but a sheet's <dimension> counts).
+HOLDING = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*?(?<!/)>')
+
+
+def _span(archive: zipfile.ZipFile, title: str, max_rows: int,
+          max_columns: int) -> tuple[int, int] | None:
+    """(rows, columns) an .xlsx's sheet ``title`` spans: as its ``<dimension>`` says (at the top
+    of its XML, read without the rest) where that is within the limits; where not, as far as
+    its cells that hold something reach (the dimension counts cells formatted but empty); None
+    where it says nothing."""
     path = _sheet_path(archive, title)
     if path is None:
         return None
     try:
         with archive.open(path) as sheet:
             found = DIMENSION.search(sheet.read(4096))
+        if found is None:
+            return None
+        rows, columns = int(found[3] or found[1]), _column_number(found[2] or b"A")
+        if rows <= max_rows + 1 and columns <= max_columns and rows * columns <= MAX_CELLS:
+            return rows, columns
+        cells = HOLDING.findall(archive.read(path))  # only for a sheet that says it is large
     except (KeyError, OSError, zipfile.BadZipFile):
         return None
-    if found is None:
-        return None
-    rows = int(found[3] or found[1])
-    letters = (found[2] or b"A").decode()
-    columns = 0
-    for letter in letters:
-        columns = columns * 26 + ord(letter) - ord("A") + 1
-    return rows, columns
+    if not cells:
+        return 0, 0
+    return (max(int(row) for _, row in cells),
+            max(_column_number(letters) for letters in {letters for letters, _ in cells}))
+
+
+def _column_number(letters: bytes) -> int:
+    """A column's number from its letters: A is 1, XFD 16,384."""
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def _sheet_path(archive: zipfile.ZipFile, title: str) -> str | None:

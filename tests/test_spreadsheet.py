@@ -385,3 +385,20 @@ def test_the_data_on_a_hidden_sheet_is_read_when_the_visible_ones_are_empty():
     assert len(series.frame) == 40 and series.notices[:2] == (
         "The workbook's visible sheets are empty, so its hidden sheets were read too.",
         "Read from the workbook's sheet 'data'.")
+
+
+def test_cells_formatted_far_away_but_empty_do_not_make_a_sheet_too_large():
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    sheet.append(["date", "v"])
+    for d in range(30):
+        sheet.append([dt.date(2024, 1, 1) + dt.timedelta(days=d), d])
+    sheet["XFD1"].font = Font(bold=True)  # its <dimension> says A1:XFD1048576
+    sheet["B1048576"].font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    series = load_series(out.getvalue(), name="styled.xlsx")
+    assert len(series.frame) == 30 and series.value_col == "v"
