@@ -58,6 +58,7 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
         raise ValueError(tr(LOCKED))
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+    paths = _sheet_paths(archive)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
@@ -65,22 +66,13 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
             raise SheetRefused(tr(BROKEN_WORKBOOK, reason=tr("it has no sheet of cells")))
         shown = [m.name for m in book.sheets_metadata
                  if m.name in sheets and m.visible == SheetVisibleEnum.Visible] or sheets
-        limits = (max_rows, max_columns)
-        for name in shown:  # the reader holds a whole sheet as a grid: its size first
-            _check_size(name, _span(archive, name, *limits) if archive is not None else None,
-                        *limits)
-        read = {name: book.get_sheet_by_name(name) for name in shown}
+        load = lambda names: _loaded(book, archive, paths, names, max_rows, max_columns)
+        read = load(shown)
         hidden = [name for name in sheets if name not in shown]
         if hidden and not any(read[name].height * read[name].width for name in shown):
-            for name in hidden:  # the visible sheets are empty: the data is on a hidden one
-                _check_size(name, _span(archive, name, *limits) if archive is not None else None,
-                            *limits)
-                read[name] = book.get_sheet_by_name(name)
-            shown = hidden
+            read, shown = load(hidden), hidden  # the visible sheets are empty: a hidden one
             notices.append(tr("The workbook's visible sheets are empty, so its hidden sheets "
                               "were read too."))
-        for name in shown:  # an .xls or .ods, whose size is known once read
-            _check_size(name, (read[name].height, read[name].width), *limits)
         held = _texts_held if holding == "texts" else _data_held
         title = max(shown, key=lambda name: held(read[name]))  # the first of equals
         text = _as_csv(read[title].to_python(skip_empty_area=False))
@@ -93,20 +85,43 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
         if "detect file format" in reason:  # python-calamine's word for what it cannot parse
             reason = tr("it is cut short or damaged")
         raise ValueError(tr(BROKEN_WORKBOOK, reason=reason)) from None
-    others = [name for name in shown if name != title]
-    notices.append((tr("Read from the workbook's sheet {sheet}, the one holding the most "
-                       "texts; its other sheets ({others}) were not read (to read "
-                       "one of them, save it as a workbook of its own).", sheet=quoted(title),
-                       others=listed(others, limit=5)) if holding == "texts" else
-                    tr("Read from the workbook's sheet {sheet}, the one holding the most "
-                       "numbers and dates; its other sheets ({others}) were not read (to read "
-                       "one of them, save it as a workbook of its own).",
-                       sheet=quoted(title), others=listed(others, limit=5)))
-                   if others else
-                   tr("Read from the workbook's sheet {sheet}.", sheet=quoted(title)))
-    uncalculated = _uncalculated(archive, title) if archive is not None else []
+    notices.append(_sheet_said(title, [name for name in shown if name != title], holding))
+    uncalculated = _uncalculated(archive, paths.get(title)) if archive is not None else []
     if uncalculated:
-        notices.append(trn(
+        notices.append(_uncalculated_said(uncalculated))
+    return text
+
+
+def _loaded(book, archive: zipfile.ZipFile | None, paths: dict[str, str], names: list[str],
+            max_rows: int, max_columns: int) -> dict:
+    """The sheets ``names`` of ``book``, each loaded whole once its size is known to be within
+    the limits: an .xlsx's from its XML before (the reader holds a sheet as one grid), an .xls's
+    or .ods's once read."""
+    for name in names:
+        span = _span(archive, paths.get(name), max_rows, max_columns) if archive else None
+        _check_size(name, span, max_rows, max_columns)
+    read = {name: book.get_sheet_by_name(name) for name in names}
+    for name in names:
+        _check_size(name, (read[name].height, read[name].width), max_rows, max_columns)
+    return read
+
+
+def _sheet_said(title: str, others: list[str], holding: str) -> str:
+    """Which sheet was read, and why that one where the workbook has others."""
+    if not others:
+        return tr("Read from the workbook's sheet {sheet}.", sheet=quoted(title))
+    values = dict(sheet=quoted(title), others=listed(others, limit=5))
+    if holding == "texts":
+        return tr("Read from the workbook's sheet {sheet}, the one holding the most texts; its "
+                  "other sheets ({others}) were not read (to read one of them, save it as a "
+                  "workbook of its own).", **values)
+    return tr("Read from the workbook's sheet {sheet}, the one holding the most numbers and "
+              "dates; its other sheets ({others}) were not read (to read one of them, save it "
+              "as a workbook of its own).", **values)
+
+
+def _uncalculated_said(uncalculated: list[str]) -> str:
+    return trn(
             "{count:,} cell of the sheet ({cells}) holds a formula whose result was never "
             "calculated (the workbook was written by a program and not opened in Excel since), "
             "so it reads as blank. Open the workbook in Excel or LibreOffice, save it, and "
@@ -114,8 +129,7 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
             "{count:,} cells of the sheet (such as {cells}) hold formulas whose results were "
             "never calculated (the workbook was written by a program and not opened in Excel "
             "since), so they read as blank. Open the workbook in Excel or LibreOffice, save it, "
-            "and upload it again.", len(uncalculated), cells=listed(uncalculated, limit=3)))
-    return text
+            "and upload it again.", len(uncalculated), cells=listed(uncalculated, limit=3))
 
 
 def _archive(raw: bytes) -> zipfile.ZipFile | None:
@@ -176,13 +190,12 @@ def _check_size(title: str, span: tuple[int, int] | None, max_rows: int,
 HOLDING = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*?(?<!/)>')
 
 
-def _span(archive: zipfile.ZipFile, title: str, max_rows: int,
+def _span(archive: zipfile.ZipFile, path: str | None, max_rows: int,
           max_columns: int) -> tuple[int, int] | None:
-    """(rows, columns) an .xlsx's sheet ``title`` spans: as its ``<dimension>`` says (at the top
+    """(rows, columns) the .xlsx sheet at ``path`` spans: as its ``<dimension>`` says (at the top
     of its XML, read without the rest) where that is within the limits; where not, as far as
     its cells that hold something reach (the dimension counts cells formatted but empty); None
     where it says nothing."""
-    path = _sheet_path(archive, title)
     if path is None:
         return None
     try:
@@ -210,24 +223,29 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _sheet_path(archive: zipfile.ZipFile, title: str) -> str | None:
-    """Where the .xlsx ``archive`` keeps the sheet ``title``; None for an .ods or .xlsb, or a
-    workbook laid out otherwise."""
+def _sheet_paths(archive: zipfile.ZipFile | None) -> dict[str, str]:
+    """Where the .xlsx ``archive`` keeps each sheet, by its name (read once per workbook); {}
+    for an .ods, .xlsb or .xls, or a workbook laid out otherwise."""
+    if archive is None:
+        return {}
     try:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        target = {link.get("Id"): link.get("Target", "") for link in links}
-        sheet = next(s for s in book.iter() if s.tag.endswith("}sheet") and s.get("name") == title)
-        path = target[sheet.get(RELATIONS)]
-    except (KeyError, StopIteration, ElementTree.ParseError):
-        return None
-    return path.lstrip("/") if path.startswith("/") else "xl/" + path
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    target = {link.get("Id"): link.get("Target", "") for link in links}
+    paths = {}
+    for sheet in (s for s in book.iter() if s.tag.endswith("}sheet")):
+        path = target.get(sheet.get(RELATIONS))
+        if path and sheet.get("name") is not None:
+            paths[sheet.get("name")] = (path.lstrip("/") if path.startswith("/")
+                                        else "xl/" + path)
+    return paths
 
 
-def _uncalculated(archive: zipfile.ZipFile, title: str) -> list[str]:
-    """The cells (as "C2") of an .xlsx's sheet ``title`` that hold a formula without its
+def _uncalculated(archive: zipfile.ZipFile, path: str | None) -> list[str]:
+    """The cells (as "C2") of the .xlsx sheet at ``path`` that hold a formula without its
     calculated value: they read as blank. Looked for only where the sheet holds a formula."""
-    path = _sheet_path(archive, title)
     try:
         xml = archive.read(path) if path else b""
     except KeyError:
