@@ -23,7 +23,7 @@ from .source_picker import Chosen, SourceWidgets, choose_source, show_notices
 SOURCE = SourceWidgets(
     keys=KEYS, kind="labelled", label=N_("Labelled texts"), own_choice=N_("My own file"),
     radio_help=N_("Try the sample first, or upload a CSV of your own texts and their labels."),
-    upload_label=N_("Upload a CSV or TSV of labelled texts"),
+    upload_label=N_("Upload a CSV, TSV or spreadsheet of labelled texts"),
     upload_types=("csv", "tsv", "txt", "xlsx", "xls", "xlsb", "ods"),
     upload_help=N_("A column of texts (reviews, tickets, messages) and a column of their labels "
                    "(positive / negative, a topic, a star rating: any number of classes). UTF-8 "
