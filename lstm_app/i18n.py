@@ -61,12 +61,125 @@ def language() -> str:
     return code if code in LANGUAGES else "en"
 
 
+class Said(str):
+    """A sentence as ``tr``, ``trn``, ``sentences``, ``listing`` or ``capitalized`` made it, which
+    remembers how (``how``) and in which language (``code``), so that ``again`` can say it once
+    more in the reader's language of the moment: a verdict or a notice kept in a result while
+    the reader switches language. Anywhere else it is the str it reads as (a file, a report, a
+    comparison)."""
+
+    def __new__(cls, text: str, how: tuple, code: str | None = None):
+        said = super().__new__(cls, text)
+        said.how, said.code = how, code or language()
+        return said
+
+    def __reduce__(self):  # a worker process sends results back pickled
+        return (Said, (str(self), self.how, self.code))
+
+
+def again(text):
+    """``text`` in the reader's language now, where it is a ``Said`` made in another one (before
+    a switch, or by a run trained in it); anything else as it is. The sentences it holds are
+    said again too."""
+    if not isinstance(text, Said) or text.code == language():
+        return text
+    try:
+        kind, *rest = text.how
+        if kind == "tr":
+            message, values = rest
+            return tr(message, **_again(values))
+        if kind == "trn":
+            singular, plural, count, values = rest
+            return trn(singular, plural, count, **_again(values))
+        if kind == "join":
+            return sentences(*(again(part) for part in rest[0]))
+        if kind == "list":
+            return listing(again(item) for item in rest[0])
+        if kind == "capitalized":
+            return capitalized(again(rest[0]))
+    except (KeyError, ValueError, IndexError, TypeError, AttributeError):
+        pass
+    return text
+
+
+def _again(values: dict) -> dict:
+    return {name: again(value) for name, value in values.items()}
+
+
+def said_form(text) -> list | None:
+    """How ``text`` was said, as JSON can hold it (a saved run's notices; ``said_from`` reads it
+    back): None where it is not a ``Said``. A value JSON has no type for is kept as its text."""
+    if not isinstance(text, Said):
+        return None
+    kind, *rest = text.how
+    if kind in ("tr", "trn"):
+        *head, values = rest
+        rest = [*head, {name: _value_form(value) for name, value in values.items()}]
+    elif kind in ("join", "list"):
+        rest = [[_value_form(part) for part in rest[0]]]
+    else:
+        rest = [_value_form(rest[0])]
+    return [text.code, kind, *rest]
+
+
+def _value_form(value):
+    if isinstance(value, Said):
+        return {"said": said_form(value), "text": str(value)}
+    if isinstance(value, (str, bool, int, float)) or value is None:
+        return value
+    item = getattr(value, "item", None)  # a NumPy number
+    number = item() if callable(item) and getattr(value, "ndim", 1) == 0 else None
+    return number if isinstance(number, (bool, int, float)) else str(value)
+
+
+def said_from(text: str, form, depth: int = 0) -> str:
+    """``text`` as a ``Said`` again, where ``form`` (``said_form``'s, read from a file that may
+    be a user's own) says it with sentences of this app's catalog; else ``text`` as it is."""
+    try:
+        code, how = form[0], _how_from(form[1:], depth)
+    except (KeyError, ValueError, IndexError, TypeError, AttributeError):
+        code, how = None, None
+    ok = how is not None and isinstance(text, str) and code in LANGUAGES
+    return Said(text, how, code) if ok else text
+
+
+def said_forms(texts) -> list:
+    """``said_form`` of each text: what a saved run keeps beside its notices."""
+    return [said_form(text) for text in texts]
+
+
+def said_all(texts, forms) -> list:
+    """``said_from`` of each text with its form, where ``forms`` (from a file) is a list."""
+    forms = forms if isinstance(forms, list) else []
+    return [said_from(text, forms[i] if i < len(forms) else None) for i, text in enumerate(texts)]
+
+
+def _how_from(form, depth: int) -> tuple | None:
+    if depth > 8 or not isinstance(form, list) or not form:
+        return None
+    known = _catalog("zh")  # every sentence of the app is a msgid there
+    kind, *rest = form
+    value = lambda v: (said_from(str(v["text"]), v["said"], depth + 1) if isinstance(v, dict)
+                       else v if isinstance(v, (str, bool, int, float)) or v is None else None)
+    if kind == "tr" and len(rest) == 2 and rest[0] in known and isinstance(rest[1], dict):
+        return ("tr", rest[0], {str(k): value(v) for k, v in rest[1].items()})
+    if kind == "trn" and len(rest) == 4 and rest[0] in known and isinstance(rest[1], str) \
+            and isinstance(rest[2], int) and isinstance(rest[3], dict):
+        return ("trn", rest[0], rest[1], rest[2], {str(k): value(v) for k, v in rest[3].items()})
+    if kind in ("join", "list") and len(rest) == 1 and isinstance(rest[0], list):
+        return (kind, tuple(value(part) for part in rest[0][:50]))
+    if kind == "capitalized" and len(rest) == 1:
+        return (kind, value(rest[0]))
+    return None
+
+
 def tr(message: str, /, **values) -> str:
-    """``message`` in the reader's language, its placeholders filled with ``values``."""
+    """``message`` in the reader's language, its placeholders filled with ``values`` (a ``Said``:
+    ``again`` says it again in another language)."""
     text, code = message, language()
     if code != "en":
         text = _catalog(code).get(message) or message
-    return text.format(**values) if values else text
+    return Said(text.format(**values) if values else text, ("tr", message, values))
 
 
 def trn(singular: str, plural: str, count: int, /, **values) -> str:
@@ -75,7 +188,12 @@ def trn(singular: str, plural: str, count: int, /, **values) -> str:
     text, code = (singular if count == 1 else plural), language()
     if code != "en":
         text = _catalog(code).get(singular) or text
-    return text.format(count=count, **values)
+    return Said(text.format(count=count, **values), ("trn", singular, plural, count, values))
+
+
+def capitalized(text: str) -> str:
+    """``text`` with its first letter a capital (a sentence that begins with a method's name)."""
+    return Said(text[:1].upper() + text[1:], ("capitalized", text))
 
 
 def translator() -> Callable[[str], str]:
@@ -93,7 +211,7 @@ def sentences(*parts: str) -> str:
     for part in (part for part in parts if part):
         wide = joined and unicodedata.east_asian_width(joined.rstrip()[-1:] or " ") in "WF"
         joined = (joined.rstrip() + part) if wide else (f"{joined} {part}" if joined else part)
-    return joined
+    return Said(joined, ("join", tuple(parts)))
 
 
 @contextmanager
@@ -109,7 +227,8 @@ def speaking(code: str):
 
 def listing(items) -> str:
     """Items of a list inside a sentence: "a, b" in English, "a、b" in Chinese."""
-    return tr(", ").join(items)
+    items = tuple(items)
+    return Said(tr(", ").join(items), ("list", items))
 
 
 def in_language(code: str, work: Callable, *args, **kwargs):

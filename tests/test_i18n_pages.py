@@ -135,3 +135,29 @@ def test_a_run_trained_in_english_says_how_it_ended_in_chinese(apps, app_store):
     about = next(m.value for m in at.markdown if run_id in m.value)
     assert "训练跑完了所有轮" in about and "（0.4）" in about and "Training" not in about
     no_english(at, ["mine", run_id, run_id[:6], "airline_passengers", "airline", "passengers"])
+
+
+@pytest.mark.parametrize("page,prefix,settings,own", [
+    (FORECAST, "fc", dict(epochs=2, hidden_size=8, num_layers=1),
+     ["airline_passengers", "month", "passengers"]),
+    (TEXT, "tx", dict(hidden_size=16, embedding_dim=8, num_layers=1, epochs=1),
+     ["shakespeare_excerpt.txt", "shakespeare_excerpt", "First", "Citizen"]),  # its prompt
+    (CLASSIFY, "cl", dict(hidden_size=8, embedding_dim=8, epochs=1, max_length=40, minutes=0.0,
+                          patience=0),
+     ["hotel_reviews_zh.csv", "review", "label", "positive", "negative"])])
+def test_results_trained_in_english_are_read_in_chinese_after_a_switch(apps, app_store, page,
+                                                                         prefix, settings, own):
+    """The verdict and the notices scoring wrote in English (in the worker) are said again in
+    the language the reader switches to; the run is not trained again."""
+    at = apps(page)
+    at.query_params["lang"] = "en"
+    small(at, prefix, **settings)
+    at.run()
+    at.button(key=f"{prefix}_train").click().run()
+    at = poll(at, lambda a: a.session_state[f"{prefix}_job"].snapshot().done and (
+        a.success or a.warning or a.info) and len(subheaders(a)) > 2, "the results", 120)
+    job = at.session_state[f"{prefix}_job"]
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert at.session_state[f"{prefix}_job"] is job
+    no_english(at, own)

@@ -64,3 +64,56 @@ def test_the_forecast_pages_notices_follow_each_readers_language(apps, app_store
     assert any("decimal comma" in n for n in english), english
     assert any("逗号作小数点" in n for n in chinese), chinese
     assert not any("decimal comma" in n for n in chinese)
+
+
+def test_a_sentence_made_in_english_is_said_again_in_chinese(chinese):
+    from lstm_app.i18n import again, capitalized, listing, sentences, trn
+    with speaking("en"):
+        made = sentences(
+            trn("{count:,} row with a blank text was left out.",
+                "{count:,} rows with a blank text were left out.", 3),
+            tr("{model} was left out of the scoreboard: its forecasts were not all numbers on "
+               "this series.", model=capitalized(tr("simply {rule}", rule=listing(
+                   [tr("Drift"), "my column"])))))
+    assert made.startswith("3 rows with a blank text were left out. Simply ")
+    said = again(made)
+    assert said == (tr("{count:,} row with a blank text was left out.", count=3)
+                    + tr("{model} was left out of the scoreboard: its forecasts were not all "
+                         "numbers on this series.", model=tr("simply {rule}", rule=tr(
+                             "Drift") + "、my column")))
+    assert "漂移法" in said and "my column" in said
+    assert again("a plain str") == "a plain str"
+    with speaking("en"):
+        assert again(said) == made  # and back
+
+
+def test_a_saved_runs_notices_are_said_again_and_a_forged_form_is_read_as_text(chinese):
+    import json
+    from lstm_app.i18n import again, said_all, said_form
+    from lstm_app.series.loading import load_series
+    from lstm_app.series.saving import series_files, series_from_files
+    with speaking("en"):
+        files = series_files(load_series(MESSY, name="messy.csv"))
+        english = json.loads(files["series.json"])["notices"]
+    assert english and all(n.isascii() or "€" in n for n in english)
+    reopened = series_from_files(files).notices
+    assert list(reopened) == english  # as saved, until shown
+    assert [again(n) for n in reopened] == list(load_series(MESSY, name="messy.csv").notices)
+    assert not any(again(n).isascii() for n in reopened)
+    # A bundle's own forms: sentences the app does not have, placeholders that reach into
+    # objects, values of the wrong kind, nesting without end: read as the text saved.
+    forged = [["en", "tr", "{x.__class__.__mro__}", {"x": 1}], ["en", "tr", "Drift", "x"],
+              ["en", "trn", "{count:,} row with a blank text was left out.", "p", "3", {}],
+              ["en", "tr", "{count:,} row with a blank text was left out.", {"count": "many"}],
+              ["xx", "tr", "Drift", {}], ["en", "nonsense"], "text", None, 7, []]
+    deep = ["en", "capitalized", "x"]
+    for _ in range(50):
+        deep = ["en", "capitalized", {"said": deep, "text": "x"}]
+    for form in forged:
+        (text,) = said_all(["as saved"], [form])
+        assert again(text) == "as saved", form
+    (text,) = said_all(["as saved"], [deep])  # read to a depth of 8, the rest as its text
+    assert again(text) == "X"
+    (text,) = said_all(["as saved"], [["en", "tr", "Drift", {}]])  # a form that is right
+    assert again(text) == tr("Drift") != "as saved"
+    assert said_form("plain") is None

@@ -13,7 +13,7 @@ import json
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import said_all, said_forms, tr
 from .labelled import LabelledTexts
 
 FILES = ("texts.csv", "labelled.json")
@@ -26,7 +26,7 @@ def labelled_files(data: LabelledTexts) -> dict[str, bytes]:
     writer.writerows((text, data.classes[y]) for text, y in zip(data.texts, data.y))
     meta = {"name": data.name, "text_col": data.text_col, "label_col": data.label_col,
             "classes": list(data.classes), "columns": list(data.columns),
-            "notices": data.notices}
+            "notices": data.notices, "notices_said": said_forms(data.notices)}
     return {"texts.csv": out.getvalue().encode("utf-8"),
             "labelled.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")}
 
@@ -55,4 +55,5 @@ def labelled_from_files(files: dict[str, bytes]) -> LabelledTexts:
         raise ValueError(tr("The saved texts (texts.csv, labelled.json) are not labelled texts "
                             "this app wrote.")) from None
     return LabelledTexts(meta["name"], texts, y, classes, meta["text_col"], meta["label_col"],
-                         tuple(meta["columns"]), list(meta["notices"]))
+                         tuple(meta["columns"]),
+                         said_all(meta["notices"], meta.get("notices_said")))

@@ -78,22 +78,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
         store.delete(run.id)
         print(tr("Run {run_id} ({name}) deleted.", run_id=run.id, name=printable(run.name)))
     elif args.action == "show":
-        run = _existing(store, args.run_id)
-        print(tr(SHOWN.get(run.task, SHOWN[None]), name=printable(run.name), run_id=run.id,
-                 task=task_name(run.task), data=printable(run.data_name),
-                 count=run.data_rows, status=status_name(run.status)))
-        if run.message:
-            print(printable(run_message(run)))
-        if run.note:
-            print(tr("note: {notice}", notice=printable(run.note)))
-        print(tr("settings: {settings}", settings=json.dumps(run.config, default=str)))
-        if run.metrics:
-            print(tr("scores: {scores}", scores=json.dumps(run.metrics, default=str)))
-        number = lambda v: tr("n/a") if v is None else f"{v:.5g}"
-        for h in store.history(run.id):
-            scores = "".join(f"  {k} {number(v)}" for k, v in (h.scores or {}).items())
-            print("  " + tr("epoch {epoch:>4}  train {train}  val {val}{scores}", epoch=h.epoch,
-                            train=number(h.train_loss), val=number(h.val_loss), scores=scores))
+        _show(store, _existing(store, args.run_id))
     elif args.action == "export":
         run = _existing(store, args.run_id)
         args.out.write_bytes(export_bundle(store, run.id))
@@ -121,6 +106,25 @@ def run_runs_command(args: argparse.Namespace) -> int:
         else:  # a pipe, not a spreadsheet: without the byte-order mark Excel needs
             sys.stdout.write(text.removeprefix("\ufeff"))
     return 0
+
+
+def _show(store: RunStore, run) -> None:
+    """`runs show`: what the run is, how it ended, its settings and scores, epoch by epoch."""
+    print(tr(SHOWN.get(run.task, SHOWN[None]), name=printable(run.name), run_id=run.id,
+             task=task_name(run.task), data=printable(run.data_name),
+             count=run.data_rows, status=status_name(run.status)))
+    if run.message:
+        print(printable(run_message(run)))
+    if run.note:
+        print(tr("note: {notice}", notice=printable(run.note)))
+    print(tr("settings: {settings}", settings=json.dumps(run.config, default=str)))
+    if run.metrics:
+        print(tr("scores: {scores}", scores=json.dumps(run.metrics, default=str)))
+    number = lambda v: tr("n/a") if v is None else f"{v:.5g}"
+    for h in store.history(run.id):
+        scores = "".join(f"  {k} {number(v)}" for k, v in (h.scores or {}).items())
+        print("  " + tr("epoch {epoch:>4}  train {train}  val {val}{scores}", epoch=h.epoch,
+                        train=number(h.train_loss), val=number(h.val_loss), scores=scores))
 
 
 def _listing(table: pd.DataFrame, runs) -> str:

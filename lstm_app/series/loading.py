@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.csv_table import column_after_column, read_csv_table
-from lstm_app.i18n import N_, tr, trn
+from lstm_app.i18n import N_, Said, tr, trn
 from lstm_app.quoting import listed, quoted
 from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick
@@ -429,7 +429,10 @@ def _grid(label: str) -> str:
     english = re.sub(r"^every (?:(\d+) (\w+?)s|(\w+))$", lambda m: m[3] or f"{m[1]}-{m[2]}",
                      label) + " grid"
     words = frequency_words(label)
-    return english if words == label else tr("{frequency} grid", frequency=words)
+    if words != label:
+        return tr("{frequency} grid", frequency=words)
+    # English says it its own way; in another language it is said as that language's grid
+    return Said(english, ("tr", "{frequency} grid", {"frequency": words}))
 
 
 def unreadable_dates(count: int) -> str:

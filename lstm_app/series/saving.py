@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from ..i18n import tr
+from ..i18n import said_all, said_forms, tr
 from .loading import SeriesData
 
 FILES = ("data.csv", "series.json")
@@ -21,7 +21,8 @@ def series_files(series: SeriesData) -> dict[str, bytes]:
     meta = {"time_col": series.time_col, "value_col": series.value_col,
             "covariates": list(series.covariates), "freq": series.freq,
             "freq_label": series.freq_label, "season_length": series.season_length,
-            "notices": list(series.notices), "numeric_columns": list(series.numeric_columns),
+            "notices": list(series.notices), "notices_said": said_forms(series.notices),
+            "numeric_columns": list(series.numeric_columns),
             "name": series.name, "index_name": series.frame.index.name,
             # the planned values after the last one (known-ahead columns), as CSV text
             "future": (series.future.to_csv() if series.future is not None
@@ -46,7 +47,7 @@ def series_from_files(files: dict[str, bytes]) -> SeriesData:
         values = {k: v for k, v in meta.items() if k in fields}
         values.update(frame=frame.astype("float64"), future=_future(meta, frame),
                       covariates=tuple(meta["covariates"]),
-                      notices=tuple(meta["notices"]),
+                      notices=tuple(said_all(meta["notices"], meta.get("notices_said"))),
                       numeric_columns=tuple(meta["numeric_columns"]))
         series = SeriesData(**values)
     except Exception as error:  # whatever a broken or crafted file makes pandas raise

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..i18n import N_, sentences, tr
+from ..i18n import N_, capitalized, sentences, tr
 from .metrics import Scores, mae
 from .statistical import STATISTICAL, StatisticalForecasts
 
@@ -103,7 +103,7 @@ def verdict(lstm: Scores, rows: dict[str, Scores], labels: dict[str, str],
                   "closer to what happened than those of {method}, the best of the {others} "
                   "others.", gain=gain, method=name(best), others=others)
     gap = (lstm_mae - best_mae) / lstm_mae if lstm_mae > 0 else 0.0
-    first = name(best)[0].upper() + name(best)[1:]
+    first = capitalized(name(best))
     return sentences(
         tr("{method} was {gap:.0%} better than the LSTM on the test span.", method=first,
            gap=gap),

@@ -35,6 +35,22 @@ def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_ch
     char = level == "char"
     values = dict(count=scored_tokens, bits=bits(val_loss), guess=bits(baseline_loss),
                   less=f"{1 - val_loss / baseline_loss:.0%}")
+    head = _how_far(val_loss, baseline_loss, scored_tokens, char, train_chars, train_loss, values)
+    if copied_share is not None and copied_share > RECITING:
+        head = sentences(head, tr("Its sample copies {share} of its 8-character pieces from the "
+                                  "training text: it is reciting what it read more than writing "
+                                  "anew.", share=f"{copied_share:.0%}"))
+    if train_chars is not None and train_chars < SHORT_TEXT and scored_tokens >= TOO_FEW_TO_SCORE:
+        head = sentences(head, tr("Your text is short ({count:,} characters to learn from), so "
+                                  "this verdict is fragile: another stretch of the same text "
+                                  "could score quite differently.", count=train_chars))
+    return head
+
+
+def _how_far(val_loss: float, baseline_loss: float, scored_tokens: int, char: bool,
+             train_chars: int | None, train_loss: float | None, values: dict) -> str:
+    """The verdict's first sentences: how far the model got beyond frequency guessing (and
+    what to do where it did not), by characters or by words."""
     if scored_tokens < TOO_FEW_TO_SCORE:
         head = (tr("The text is too short to score the model on text it never saw: its "
                    "validation span leaves only {count} characters to predict. Judge it by its "
@@ -84,12 +100,4 @@ def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_ch
                 tr("The model needs {bits:.2f} bits per character on text it never saw, against "
                    "{guess:.2f} for guessing each word by its frequency alone: it has learnt "
                    "how the text goes on, with {less} less uncertainty.", **values))
-    if copied_share is not None and copied_share > RECITING:
-        head = sentences(head, tr("Its sample copies {share} of its 8-character pieces from the "
-                                  "training text: it is reciting what it read more than writing "
-                                  "anew.", share=f"{copied_share:.0%}"))
-    if train_chars is not None and train_chars < SHORT_TEXT and scored_tokens >= TOO_FEW_TO_SCORE:
-        head = sentences(head, tr("Your text is short ({count:,} characters to learn from), so "
-                                  "this verdict is fragile: another stretch of the same text "
-                                  "could score quite differently.", count=train_chars))
     return head

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ..training.checkpoint import WEIGHTS, json_bytes, load_weights, read_json
-from ..i18n import tr
+from ..i18n import said_all, said_forms, tr
 from ..training.settings import config_from_dict
 from ..training.trainer import TrainResult
 from .corpus import CharVocab, WordVocab, vocab_from_dict
@@ -39,7 +39,8 @@ class TrainedLanguageModel:
     def files(self) -> dict[str, bytes]:
         """The settings and the vocabulary as JSON files (the weights go with their epoch)."""
         return {"config.json": json_bytes(asdict(self.config)),
-                "vocab.json": json_bytes({**self.vocab.to_dict(), "notices": list(self.notices)})}
+                "vocab.json": json_bytes({**self.vocab.to_dict(), "notices": list(self.notices),
+                                          "notices_said": said_forms(self.notices)})}
 
     @classmethod
     def from_files(cls, files: dict[str, bytes], training: TrainResult) -> "TrainedLanguageModel":
@@ -60,7 +61,7 @@ class TrainedLanguageModel:
             raise ValueError(tr("The weights (weights.safetensors) are missing."))
         model = load_weights(lambda: build_language_model(config, len(vocab)), files[WEIGHTS])
         return cls(config, model, vocab, training, _timeline(files),
-                   tuple(n[:500] for n in notices[:10]))
+                   tuple(said_all([n[:500] for n in notices[:10]], saved.get("notices_said"))))
 
 
 def _timeline(files: dict[str, bytes]) -> tuple[Sample, ...]:

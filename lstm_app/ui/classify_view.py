@@ -14,7 +14,7 @@ from ..class_charts import MAX_CONFUSION_CLASSES, confusion_chart, scores_chart
 from ..classify.pipeline import ClassifyResult, classify_report
 from ..classify.scores import BASELINE_NAMES, NEAR
 from ..filenames import download_name
-from ..i18n import N_, sentences, tr
+from ..i18n import N_, again, sentences, tr
 from ..training.endings import said_again
 from ..quoting import spreadsheet_csv
 from ..training.jobs import Snapshot
@@ -57,7 +57,7 @@ def headline(result: ClassifyResult) -> None:
     wins = tfidf is None or result.test.accuracy > tfidf.accuracy + NEAR
     loses = tfidf is not None and tfidf.accuracy > result.test.accuracy + NEAR
     (st.success if wins and result.test.accuracy > result.baselines["majority"].accuracy
-     else st.warning if loses else st.info)(result.verdict)
+     else st.warning if loses else st.info)(again(result.verdict))
     for notice in result.notices:
         if notice not in result.data.notices:  # those are shown with the data, above
             st.caption(f"ℹ️ {plain(notice)}")

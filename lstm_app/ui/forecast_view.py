@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, sentences, tr
+from ..i18n import N_, again, sentences, tr
 from ..training.endings import said_again
 from ..charts import backtest_chart, forecast_chart, loss_chart, validation_chart
 from ..series.score_table import metrics_table
@@ -58,7 +58,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     label = value_label(value, unit)
     wins = lstm_wins(result.test, result.baselines)
     (st.success if wins and not result.fragile else st.info if wins else st.warning)(
-        result.verdict)
+        again(result.verdict))
     st.caption(sentences(said_again(result.training),
                              tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, sentences, tr
+from ..i18n import N_, again, sentences, tr
 from ..training.endings import said_again
 from ..charts import forecast_chart, loss_chart, small_multiples
 from ..filenames import download_name
@@ -83,7 +83,7 @@ def render_panel_live(snap: Snapshot) -> None:
 def show_panel_result(result: PanelResult, unit: str | None = None,
                       run_id: str | None = None) -> None:
     summary, reference = result.aggregate, result.aggregate["reference"]
-    (st.success if lstm_better(summary) else st.warning)(result.verdict)
+    (st.success if lstm_better(summary) else st.warning)(again(result.verdict))
     st.caption(sentences(said_again(result.training),
                              tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
     with st.expander(tr("How training went"), expanded=False):

@@ -9,7 +9,7 @@ from typing import Callable
 
 import streamlit as st
 
-from ..i18n import N_, sentences, tr
+from ..i18n import N_, again, sentences, tr
 from ..training.endings import said_again
 from ..filenames import download_name
 from ..text.generate import Memorization
@@ -103,11 +103,11 @@ def show_result(result: TextResult) -> None:
         learnt = result.val_loss < result.baseline_loss
         short = result.counts.train_chars < SHORT_TEXT  # a verdict on little text is fragile
         (st.success if learnt and not short else st.info if learnt else st.warning)(
-            result.verdict)
+            again(result.verdict))
         scores(result)
         st.caption(perplexity_in_words(result))
     else:
-        st.info(result.verdict)
+        st.info(again(result.verdict))
         tiny_scores(result)
     values = dict(seconds=result.training.seconds, rate=result.tokens_per_second)
     if result.tokens_per_second <= 0:  # a reopened run trained nothing now
