@@ -311,10 +311,13 @@ def validation_chart(times, actual, forecast, value_label: str,
 
 @literal
 def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
-                   step: int = 1, origin=None, origin_label: str = "") -> go.Figure:
+                   step: int = 1, origin=None, origin_label: str = "", method: str = "lstm",
+                   method_name: str = "LSTM") -> go.Figure:
     """The test span's forecasts with bands against the actual values, after some context:
     those made ``step`` steps ahead of each date, or (given ``origin``) the whole forecast made
-    from that point on, ``origin_label`` naming it in the title."""
+    from that point on, ``origin_label`` naming it in the title. ``method`` (a column of
+    ``backtest``, with its bands where it has them) is drawn as the forecast, named
+    ``method_name``, the LSTM's thinner beside it."""
     if origin is not None:
         rows = backtest[backtest["origin"] == origin].sort_values("time")
         title = tr("Test span: the forecast from {origin} on, vs actual",
@@ -331,14 +334,22 @@ def backtest_chart(backtest: pd.DataFrame, history: pd.Series, value_label: str,
     # so the grey line meets the actual line.
     context = history[history.index <= times.iloc[0]].tail(3 * len(rows) + 1)
     fig = go.Figure(_line(context.index, context, tr("earlier values"), CONTEXT, width=1.5))
-    _add_bands(fig, times, rows)
+    own = method != "lstm" and method in rows
+    picked = rows.filter(regex=f"^{re.escape(method)}_(lower|upper)_").rename(
+        columns=lambda c: c[len(method) + 1:]) if own else rows
+    _add_bands(fig, times, picked)
     # A short test span is drawn with markers too: a line through one point draws nothing.
     mode = "lines+markers" if len(rows) <= 12 else "lines"
     fig.add_trace(_line(times, rows["actual"], tr("actual"), ACTUAL, mode=mode))
-    if "seasonal_naive" in rows:
+    if "seasonal_naive" in rows and method != "seasonal_naive":
         fig.add_trace(_line(times, rows["seasonal_naive"], tr("seasonal naive"), BASELINE,
                             width=1.5, dash="dot", mode=mode))
-    fig.add_trace(_line(times, rows["forecast"], tr("LSTM forecast"), LSTM, mode=mode))
+    if own:
+        fig.add_trace(_line(times, rows["forecast"], tr("LSTM forecast"), VALIDATION,
+                            width=1.5, dash="dash", mode=mode))
+    fig.add_trace(_line(times, rows[method if own else "forecast"],
+                        tr("{method} forecast", method=method_name) if own else
+                        tr("LSTM forecast"), LSTM, mode=mode))
     return _layout(fig, title, _x_title(history.index), value_label)
 
 

@@ -310,6 +310,19 @@ def test_airline_trains_shows_results_and_trains_more(app, downloads):
                                result.futures[other]["forecast"])
     table = next(d.value for d in at.dataframe if "when" in d.value.columns)
     np.testing.assert_allclose(table["forecast"], result.futures[other]["forecast"], atol=0.01)
+    # so does the test span's chart: the method picked, the LSTM dashed beside it
+    def drawn() -> list[str]:
+        spans = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        span = next(s for s in spans if s["layout"]["title"]["text"].startswith("Test span"))
+        return [t.get("name") for t in span["data"]]
+    statistical = next(m for m in ("auto_ets", "auto_theta") if m != result.recommended)
+    picker.set_value(statistical).run()
+    label = result.labels[statistical]
+    assert f"{label} forecast" in drawn() and "LSTM forecast" in drawn()
+    assert {f"{statistical}_{b}_{level}" for b in ("lower", "upper") for level in (80, 95)} <= \
+        set(result.backtest.columns)
+    picker.set_value("lstm").run()
+    assert f"{label} forecast" not in drawn() and "LSTM forecast" in drawn()
     # The test span holds fewer forecasts than steps: the chart shows whole forecasts, one at
     # a time, not the first step of each alone (a short line ending a year before the span).
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]

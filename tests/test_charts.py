@@ -56,6 +56,27 @@ def backtest() -> pd.DataFrame:
         "drift": [108.0, 109.0, 109.0, 110.0]})
 
 
+def test_backtest_chart_draws_the_method_picked_with_its_own_bands_and_the_lstm_beside(
+        backtest, frame):
+    ets = np.array([108.0, 109.8, 109.1, 110.9])
+    picked = backtest.assign(auto_ets=ets, auto_ets_lower_80=ets - 3, auto_ets_upper_80=ets + 3)
+    fig = charts.backtest_chart(picked, frame["passengers"], "passengers", step=1,
+                                method="auto_ets", method_name="AutoETS")
+    assert names(fig) == ["earlier values", "80% interval", "actual", "seasonal naive",
+                          "LSTM forecast", "AutoETS forecast"]  # no 95% band: it has none
+    assert list(trace(fig, "AutoETS forecast").y) == [108.0, 109.1]
+    assert list(trace(fig, "80% interval").y) == [111.0, 112.1, 106.1, 105.0]
+    assert trace(fig, "LSTM forecast").line.dash == "dash"
+    assert list(trace(fig, "LSTM forecast").y) == [108.5, 109.2]
+    whole = charts.backtest_chart(picked, frame["passengers"], "passengers", origin=DATES[8],
+                                  method="auto_ets", method_name="AutoETS")
+    assert list(trace(whole, "AutoETS forecast").y) == [109.1, 110.9]
+    # A method the backtest lacks (a panel's series detail) draws the LSTM's, as before.
+    same = charts.backtest_chart(backtest, frame["passengers"], "passengers", step=1,
+                                 method="auto_ets", method_name="AutoETS")
+    assert names(same)[-1] == "LSTM forecast" and len(same.data) == 6
+
+
 def test_series_chart_draws_the_value_over_dates(frame):
     fig = charts.series_chart(frame, "passengers")
     assert names(fig) == ["passengers"]

@@ -289,7 +289,12 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     test_row, baseline_rows = evaluation.score(test_actual, test_pred, baseline_preds, train_y,
                                                series.season_length)
     widths, interval_notices = evaluation.interval_widths(val_actual, val_pred)
-    futures = _future_tables(found, val_actual, widths, future_index(series, horizon), floor)
+    # each method's intervals, sized on the validation span from its own errors
+    method_widths = {name: widths if name == LSTM else
+                     evaluation.interval_widths(val_actual, found.val[name])[0]
+                     for name in found.future}
+    futures = {name: future_table(future_index(series, horizon), pred, method_widths[name], floor)
+               for name, pred in found.future.items()}
     scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
     verdict = _verdict(series, test_row, baseline_rows, found.labels if stat.val else None, why)
     return ForecastResult(
@@ -301,20 +306,13 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths, floor),
         verdict=sentences(verdict, _fragile(len(series.frame), w.split)),
         backtest=backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds,
-                                 widths, floor),
+                                 widths, floor, method_widths),
         forecast=futures[recommended], widths=widths,
         seconds=time.perf_counter() - started + trained.training.seconds,
         labels=found.labels, futures=futures, recommended=recommended, recommended_why=why,
         method_seconds=stat.seconds, known=known, statistical_key=stat.key)
 
 
-def _future_tables(found: scoreboard.Methods, val_actual: np.ndarray, lstm_widths: dict,
-                   index, floor: float | None) -> dict[str, pd.DataFrame]:
-    """Each method's forecast after the last value with its intervals, sized on the validation
-    span from that method's own errors."""
-    return {name: future_table(index, pred, lstm_widths if name == LSTM else
-                               evaluation.interval_widths(val_actual, found.val[name])[0], floor)
-            for name, pred in found.future.items()}
 
 
 def _verdict(series: SeriesData, test_row, baseline_rows: dict, labels: dict | None,
@@ -391,8 +389,11 @@ def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
     return notices
 
 
-def backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor) -> pd.DataFrame:
-    """Long table of the test backtest: one row per forecast origin and horizon step."""
+def backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor,
+                   method_widths: dict | None = None) -> pd.DataFrame:
+    """Long table of the test backtest: one row per forecast origin and horizon step; the
+    LSTM's forecast and intervals, each baseline's forecast, and the intervals of the methods
+    ``method_widths`` sizes ("auto_ets_lower_80", …: what the chart of a picked method draws)."""
     horizon = actual.shape[1]
     rows = origins[:, None] + np.arange(horizon)                       # (origins, horizon)
     index = series.frame.index
@@ -406,4 +407,7 @@ def backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor)
         frame[f"upper_{level}"] = (pred + w).ravel()
     for name, values in baseline_preds.items():
         frame[name] = values.ravel()
+        for level, w in (method_widths or {}).get(name, {}).items():
+            frame[f"{name}_lower_{level}"] = floored(values - w, floor).ravel()
+            frame[f"{name}_upper_{level}"] = (values + w).ravel()
     return frame

@@ -81,12 +81,12 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
         st.markdown(tr(METRICS_EXPLAINED) + _mape_note(result))
     horizon = result.config.horizon
     history = result.series.frame[value]
-    st.plotly_chart(test_span_chart(result.backtest, horizon, result.series, label),
-                    key=KEYS.backtest)
+    method = pick_method(result)
+    st.plotly_chart(test_span_chart(result.backtest, horizon, result.series, label, method,
+                                    method_label(result.labels[method])), key=KEYS.backtest)
 
     st.subheader(tr("Forecast: the next step") if horizon == 1 else
                  tr("Forecast: the next {count} steps", count=horizon))
-    method = pick_method(result)
     forecast = result.futures.get(method, result.forecast)
     st.plotly_chart(forecast_chart(history, forecast, label, method=method_label(result.labels[method])),
                     key=KEYS.forecast)
@@ -144,23 +144,26 @@ def pick_method(result: ForecastResult) -> str:
                       format_func=label,
                       help=tr("The recommended forecast had the smallest errors on the "
                               "validation span, which was chosen before the test span was "
-                              "looked at; the chart, the table and the download follow your "
-                              "choice."))
+                              "looked at; the charts of the test span and of the forecast, "
+                              "the table and the download follow your choice."))
     return method
 
 
-def test_span_chart(backtest: pd.DataFrame, horizon: int, series: SeriesData, label: str):
+def test_span_chart(backtest: pd.DataFrame, horizon: int, series: SeriesData, label: str,
+                    method: str = "lstm", method_name: str = "LSTM"):
     """With many forecasts on the test span, those made N steps ahead of each date (a slider
     picks N); with fewer forecasts than steps (a test span a few horizons long), whole
-    forecasts, one at a time: a step-1 view of a single forecast would be a single point."""
+    forecasts, one at a time: a step-1 view of a single forecast would be a single point.
+    ``method``'s forecasts are drawn (the one picked to use)."""
     history = series.frame[series.value_col]
     origins = list(dict.fromkeys(backtest["origin"]))
+    picked = dict(method=method, method_name=method_name)
     if horizon == 1:
-        return backtest_chart(backtest, history, label)
+        return backtest_chart(backtest, history, label, **picked)
     if len(origins) >= horizon:
         step = st.slider(tr("Steps ahead"), 1, horizon, 1, key=KEYS.step,
                          help=tr("Show the forecasts made this many steps before each date."))
-        return backtest_chart(backtest, history, label, step=step)
+        return backtest_chart(backtest, history, label, step=step, **picked)
     names = dict(zip(origins, time_labels(pd.Index(origins), series.freq)
                      if series.time_col else [tr("row {number}", number=int(o) + 1)
                                               for o in origins]))
@@ -171,7 +174,8 @@ def test_span_chart(backtest: pd.DataFrame, horizon: int, series: SeriesData, la
                                   help=tr("The test span holds this many whole forecasts of "
                                           "{steps} steps; pick one to see it against what "
                                           "happened.", steps=horizon))
-    return backtest_chart(backtest, history, label, origin=origin, origin_label=names[origin])
+    return backtest_chart(backtest, history, label, origin=origin, origin_label=names[origin],
+                          **picked)
 
 
 METRICS_EXPLAINED = N_("""
