@@ -8,8 +8,9 @@ fast as openpyxl on a large sheet: ``benchmarks/workbook.py``).
 A business export often comes as a workbook whose first sheet is a cover ("封面") or notes and
 whose data sits on another: that one is read, and the notice names it and the others. Hidden
 sheets, which the user never sees, are read only when no sheet is visible. A workbook locked
-with a password is refused with a sentence; so are formulas an .xlsx holds without their
-calculated values (written by a program, never opened in Excel), which read as blank.
+with a password is refused with a sentence. An .xlsx's cells that read as blank although they
+hold something are said, with what to do: formulas without their calculated values (written by
+a program, never opened in Excel) and cells that show an error (#DIV/0!, #N/A …).
 """
 
 from __future__ import annotations
@@ -86,9 +87,11 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
             reason = tr("it is cut short or damaged")
         raise ValueError(tr(BROKEN_WORKBOOK, reason=reason)) from None
     notices.append(_sheet_said(title, [name for name in shown if name != title], holding))
-    uncalculated = _uncalculated(archive, paths.get(title)) if archive is not None else []
+    uncalculated, errors = _unread_cells(archive, paths.get(title)) if archive else ([], [])
     if uncalculated:
         notices.append(_uncalculated_said(uncalculated))
+    if errors:
+        notices.append(_errors_said(errors))
     return text
 
 
@@ -132,6 +135,18 @@ def _uncalculated_said(uncalculated: list[str]) -> str:
             "and upload it again.", len(uncalculated), cells=listed(uncalculated, limit=3))
 
 
+def _errors_said(errors: list[tuple[bytes, bytes]]) -> str:
+    kinds = listed(sorted({value.decode("utf-8", "replace") for _, value in errors}), limit=4)
+    return trn(
+        "{count:,} cell of the sheet ({cells}) shows an error instead of a value ({errors}), so "
+        "it reads as blank. Mend its formula (or type the value) in Excel or LibreOffice, save, "
+        "and upload the workbook again.",
+        "{count:,} cells of the sheet (such as {cells}) show an error instead of a value "
+        "({errors}), so they read as blank. Mend their formulas (or type the values) in Excel or "
+        "LibreOffice, save, and upload the workbook again.", len(errors),
+        cells=listed([cell.decode() for cell, _ in errors], limit=3), errors=kinds)
+
+
 def _archive(raw: bytes) -> zipfile.ZipFile | None:
     """The zip archive of an .xlsx, .xlsb or .ods (None for an OLE file); refuses another zip."""
     if not raw.startswith(ZIP):
@@ -154,6 +169,9 @@ def _archive(raw: bytes) -> zipfile.ZipFile | None:
 # calculated to "" (=IF(…,"",…)): not one never calculated.
 UNCALCULATED = re.compile(rb'<c\b(?![^>]*\bt="(?:str|s|inlineStr|e)")[^>]*?\br="([A-Z]{1,3}[0-9]+)"'
                           rb'[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+# A cell showing an error (#DIV/0!, #N/A, #REF! …), a formula's or typed: t="e" and its value.
+ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>]*>\s*'
+                        rb'(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>([^<]{1,20})</v>')
 RELATIONS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -243,16 +261,18 @@ def _sheet_paths(archive: zipfile.ZipFile | None) -> dict[str, str]:
     return paths
 
 
-def _uncalculated(archive: zipfile.ZipFile, path: str | None) -> list[str]:
-    """The cells (as "C2") of the .xlsx sheet at ``path`` that hold a formula without its
-    calculated value: they read as blank. Looked for only where the sheet holds a formula."""
+def _unread_cells(archive: zipfile.ZipFile,
+                  path: str | None) -> tuple[list[str], list[tuple[bytes, bytes]]]:
+    """The cells of the .xlsx sheet at ``path`` that read as blank although they hold something:
+    those (as "C2") holding a formula without its calculated value (looked for only where the
+    sheet holds a formula), and those showing an error, with it ((b"C2", b"#DIV/0!"))."""
     try:
         xml = archive.read(path) if path else b""
     except KeyError:
-        return []
-    if b"<f" not in xml:
-        return []
-    return [cell.decode() for cell in UNCALCULATED.findall(xml)]
+        return [], []
+    uncalculated = ([cell.decode() for cell in UNCALCULATED.findall(xml)] if b"<f" in xml
+                    else [])
+    return uncalculated, ERROR_CELL.findall(xml) if b't="e"' in xml else []
 
 
 JUDGED_ROWS = 200  # the rows of each sheet its numbers and dates are counted in

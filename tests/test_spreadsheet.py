@@ -402,3 +402,33 @@ def test_cells_formatted_far_away_but_empty_do_not_make_a_sheet_too_large():
     book.save(out)
     series = load_series(out.getvalue(), name="styled.xlsx")
     assert len(series.frame) == 30 and series.value_col == "v"
+
+
+def test_cells_showing_errors_are_said_by_cell_and_error():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    sheet.append(["date", "sales", "margin"])
+    for d in range(30):
+        sheet.append([dt.date(2024, 1, 1) + dt.timedelta(days=d), 100 + d, 0.2])
+    for cell, error in (("B5", "#DIV/0!"), ("C9", "#N/A")):  # typed, as pasted values
+        sheet[cell] = error
+        sheet[cell].data_type = "e"
+    out = io.BytesIO()
+    book.save(out)
+
+    def calculated_to_an_error(xml: bytes) -> bytes:  # a formula whose result is an error
+        return xml.replace(b'<c r="B12" t="n"><v>110</v></c>',
+                           b'<c r="B12" t="e"><f>B11/0</f><v>#DIV/0!</v></c>', 1)
+
+    raw = _with_xml(out.getvalue(), calculated_to_an_error)
+    assert b"<f>B11/0</f>" in zipfile.ZipFile(io.BytesIO(raw)).read("xl/worksheets/sheet1.xml")
+    notices: list[str] = []
+    table, _ = read_csv_table(raw, "errors.xlsx", notices)
+    assert table["sales"].isna().sum() == 2 and table["margin"].isna().sum() == 1
+    assert ("3 cells of the sheet (such as 'B5', 'C9', 'B12') show an error instead of a value "
+            "('#DIV/0!', '#N/A'), so they read as blank. Mend their formulas (or type the values) "
+            "in Excel or LibreOffice, save, and upload the workbook again.") in notices
+    clean: list[str] = []
+    read_csv_table(_formulas(), "formulas.xlsx", clean)  # formulas, but no error among them
+    assert len(clean) == 2 and not any("error instead" in n for n in clean)
