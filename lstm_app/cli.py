@@ -28,7 +28,8 @@ from .runs.recording import fit_and_score, record, run_with, start_run
 from .runs.store import RunStore
 from .series.evaluation import coverage_note
 from .series.frequency import frequency_words
-from .series.loading import load_series, with_future
+from .series.future_file import with_future
+from .series.loading import load_series
 from .series.metrics import NEAR_ZERO
 from .series.panel import load_panel
 from .series.pipeline import ForecastResult, with_method

@@ -18,6 +18,12 @@ The language is the reader's: a context variable, set by each page run (the side
 ``LC_MESSAGES``, e.g. ``zh_CN.UTF-8``). Column names, file names and the user's own text are
 placeholders' values, never translated.
 
+What ``tr`` returns is a ``Said``: the sentence as a str that remembers its English, its values
+and its language, so that ``again`` says it in the reader's language of the moment (a verdict
+made before a switch, a saved run's notices: ``said_form`` / ``said_from`` keep that in JSON and
+read back only the catalog's own sentences). A sentence built by rules of its own is made by a
+function marked ``sayable``, which ``again`` calls once more.
+
 Updating the catalog after adding sentences: README, "English and 简体中文" (pybabel extract,
 then pybabel update, then the new msgstrs).
 """
@@ -97,13 +103,34 @@ def again(text):
             return listing(again(item) for item in rest[0])
         if kind == "capitalized":
             return capitalized(again(rest[0]))
-    except (KeyError, ValueError, IndexError, TypeError, AttributeError):
+        if kind == "call":
+            name, args = rest
+            return _SAYABLE[name](*args)
+    except Exception:  # a form from a file that does not fit its sentence: the text as saved
         pass
     return text
 
 
 def _again(values: dict) -> dict:
     return {name: again(value) for name, value in values.items()}
+
+
+_SAYABLE: dict[str, Callable] = {}  # the functions ``sayable`` marks, by name
+
+
+def sayable(function: Callable) -> Callable:
+    """Mark a function that makes a sentence by rules of its own rather than with one ``tr``
+    (words joined by language; its arguments are plain values): what it returns is a ``Said``
+    that ``again`` says once more by calling it with the same arguments."""
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def made(*args):
+        text = function(*args)
+        return Said(text, ("call", name, args)) if text else text
+
+    _SAYABLE[name] = made
+    return made
 
 
 def said_form(text) -> list | None:
@@ -115,6 +142,8 @@ def said_form(text) -> list | None:
     if kind in ("tr", "trn"):
         *head, values = rest
         rest = [*head, {name: _value_form(value) for name, value in values.items()}]
+    elif kind == "call":
+        rest = [rest[0], [_value_form(arg) for arg in rest[1]]]
     elif kind in ("join", "list"):
         rest = [[_value_form(part) for part in rest[0]]]
     else:
@@ -137,9 +166,9 @@ def said_from(text: str, form, depth: int = 0) -> str:
     be a user's own) says it with sentences of this app's catalog; else ``text`` as it is."""
     try:
         code, how = form[0], _how_from(form[1:], depth)
-    except (KeyError, ValueError, IndexError, TypeError, AttributeError):
-        code, how = None, None
-    ok = how is not None and isinstance(text, str) and code in LANGUAGES
+        ok = how is not None and isinstance(text, str) and code in LANGUAGES
+    except Exception:  # whatever a crafted form makes the checks raise
+        ok = False
     return Said(text, how, code) if ok else text
 
 
@@ -163,9 +192,13 @@ def _how_from(form, depth: int) -> tuple | None:
                        else v if isinstance(v, (str, bool, int, float)) or v is None else None)
     if kind == "tr" and len(rest) == 2 and rest[0] in known and isinstance(rest[1], dict):
         return ("tr", rest[0], {str(k): value(v) for k, v in rest[1].items()})
-    if kind == "trn" and len(rest) == 4 and rest[0] in known and isinstance(rest[1], str) \
-            and isinstance(rest[2], int) and isinstance(rest[3], dict):
+    if kind == "trn" and len(rest) == 4 and rest[0] in known \
+            and rest[1] == _plurals().get(rest[0]) and type(rest[2]) is int \
+            and isinstance(rest[3], dict):  # the plural the catalog gives, not the file's own
         return ("trn", rest[0], rest[1], rest[2], {str(k): value(v) for k, v in rest[3].items()})
+    if kind == "call" and len(rest) == 2 and rest[0] in _SAYABLE and isinstance(rest[1], list) \
+            and all(isinstance(v, (str, bool, int, float)) or v is None for v in rest[1]):
+        return ("call", rest[0], tuple(rest[1][:8]))
     if kind in ("join", "list") and len(rest) == 1 and isinstance(rest[0], list):
         return (kind, tuple(value(part) for part in rest[0][:50]))
     if kind == "capitalized" and len(rest) == 1:
@@ -271,6 +304,15 @@ def extract_samples(fileobj, keywords, comment_tags, options):
         for field in ("title", "description", "unit"):
             if entry.get(field):
                 yield 1, None, entry[field], []
+
+
+@functools.cache
+def _plurals() -> dict[str, str]:
+    """Each counted sentence's English plural, by its singular (the catalog's msgids)."""
+    from babel.messages.pofile import read_po
+    path = LOCALE_DIR / LOCALES["zh"] / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        return {m.id[0]: m.id[1] for m in read_po(handle) if isinstance(m.id, tuple)}
 
 
 @functools.cache

@@ -161,3 +161,25 @@ def test_results_trained_in_english_are_read_in_chinese_after_a_switch(apps, app
     at.run()
     assert at.session_state[f"{prefix}_job"] is job
     no_english(at, own)
+
+
+def test_a_run_uploaded_in_english_shows_its_repairs_in_chinese_when_reopened(apps, app_store):
+    """What the loader repaired at the first upload (series.json's notices, kept with how they
+    were said) is shown in the language of the reader who reopens the run."""
+    from lstm_app.i18n import speaking
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.series.loading import load_series
+    from lstm_app.series.settings import ForecastConfig
+    rows = "".join(f"2024-{1 + d // 30:02d}-{1 + d % 30:02d},${100 + d % 7}\n" for d in range(60))
+    with speaking("en"):
+        series = load_series(("date,visitors\n" + rows).encode(), name="visitors.csv")
+        config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1)
+        run_id = start_run(app_store, "forecast", series, config, "visitors.csv", series.name)
+        record(app_store.home, run_id, "forecast", series, config)
+    assert any("Currency signs" in n for n in series.notices)
+    at = chinese(apps, FORECAST)
+    at.query_params["run"] = run_id
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = " ".join(c.value for c in at.caption)
+    assert "这个文件第一次上传时" in captions and "Currency signs" not in captions, captions

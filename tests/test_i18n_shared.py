@@ -117,3 +117,53 @@ def test_a_saved_runs_notices_are_said_again_and_a_forged_form_is_read_as_text(c
     (text,) = said_all(["as saved"], [["en", "tr", "Drift", {}]])  # a form that is right
     assert again(text) == tr("Drift") != "as saved"
     assert said_form("plain") is None
+
+
+def test_forged_forms_that_reach_into_objects_or_overflow_are_read_as_text(chinese):
+    from lstm_app.i18n import again, said_all
+    singular = "{count:,} row with a blank text was left out."
+    forged = [
+        # a counted sentence of the catalog with a plural of the file's own
+        ["en", "trn", singular, "{x.__class__.__mro__}", 2, {"x": 1}],
+        ["en", "trn", singular, "{count:>20000000}", 2, {}],
+        # a sentence of the catalog, a number too large for its format
+        ["en", "tr", "first direction ({share:.0%} of the variation)", {"share": 10 ** 400}],
+        [["en"], "tr", "Drift", {}], [{"a": 1}, "tr", "Drift", {}],  # a language not a name
+        ["en", "call", "os.system", ["true"]], ["en", "call", "builtins.eval", ["1"]]]
+    for form in forged:
+        (text,) = said_all(["as saved"], [form])
+        assert again(text) == "as saved", form
+
+
+def test_sentences_made_by_rules_of_their_own_are_said_again_in_either_direction(chinese):
+    from lstm_app.i18n import again
+    from lstm_app.series.calendar import calendar_left_out
+    from lstm_app.series.loading import load_series
+    quarter_hours = ("time,v\n" + "".join(
+        f"2024-01-01 {h:02d}:{m:02d},{h + m}\n" for h in range(24) for m in (0, 15, 30, 45)
+        if (h, m) != (5, 30)) + "\n").encode()
+    with speaking("en"):
+        english = load_series(quarter_hours).notices
+        left_out = calendar_left_out("15min", 0)
+    chinese_ = load_series(quarter_hours).notices
+    assert any("15-minute grid" in n for n in english), english
+    assert [again(n) for n in english] == list(chinese_)
+    assert again(left_out) == calendar_left_out("15min", 0) != left_out
+    with speaking("en"):
+        assert [again(n) for n in chinese_] == list(english)  # not "every 15 minutes grid"
+        assert again(calendar_left_out("15min", 0)) == left_out
+
+
+def test_a_saved_panels_notices_are_said_again_in_the_readers_language(chinese):
+    from lstm_app.i18n import again
+    from lstm_app.series.panel import load_panel
+    from lstm_app.series.panel_saving import panel_files, panel_from_files
+    data = ("date,store,sales\n" + "".join(f"2024-01-{d:02d},{s},${10 + d + s}\n"
+                                           for d in range(1, 29) for s in (1, 2, 3))).encode()
+    with speaking("en"):
+        panel = load_panel(data, name="stores.csv")
+        files = panel_files(panel)
+    assert any("Currency signs" in n for n in panel.notices), panel.notices
+    reopened = panel_from_files(files).notices
+    assert list(reopened) == list(panel.notices)
+    assert [again(n) for n in reopened] == list(load_panel(data, name="stores.csv").notices)

@@ -17,7 +17,8 @@ from lstm_app.series.ahead import what_if
 from lstm_app.series.calendar import (calendar_cycles, calendar_features, calendar_left_out,
                                       calendar_names, holiday_counts)
 from lstm_app.series.known import future_known, input_names, known_positions
-from lstm_app.series.loading import load_series, with_future
+from lstm_app.series.future_file import with_future
+from lstm_app.series.loading import load_series
 from lstm_app.series.pipeline import _windows, fit_forecast, score_forecast
 from lstm_app.series.saving import series_files, series_from_files
 from lstm_app.series.settings import ForecastConfig

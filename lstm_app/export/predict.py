@@ -23,7 +23,8 @@ from ..i18n import N_, tr, trn
 from ..quoting import listed, quoted
 from ..series.intervals import floored, future_table
 from ..series.known import future_inputs, future_known, network_table
-from ..series.loading import NO_TIME_COLUMN, load_series, with_future
+from ..series.future_file import with_future
+from ..series.loading import NO_TIME_COLUMN, load_series
 from ..series.panel import load_panel
 from ..series.panel_future import future_frame, network_future, network_rows
 from ..series.windows import Scaler

@@ -109,7 +109,7 @@ def import_bundle(store: RunStore, data: bytes, owner: str | None = None) -> str
     except BundleError:
         raise
     except ValueError as error:
-        raise BundleError(tr("The bundle is refused: {reason}", reason=error)) from None
+        raise BundleError(tr("The bundle is refused: {reason}", reason=str(error))) from None
     return _write_run(store, task, manifest, data_value, trained, result, owner, onnx)
 
 

@@ -302,7 +302,7 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
         data = task.data_from_files(files)
     except ValueError as error:
         raise ValueError(tr("Run {run_id} cannot be opened: {reason}", run_id=run_id,
-                            reason=error)) from None
+                            reason=str(error))) from None
     except Exception:
         raise _damaged(run_id) from None
     return task, trained, data
@@ -365,7 +365,7 @@ def reopen(store: RunStore, run_id: str, scoreboard: bool = True):
         return task.score(trained, data)
     except ValueError as error:
         raise ValueError(tr("Run {run_id} cannot be opened: {reason}", run_id=run_id,
-                            reason=error)) from None
+                            reason=str(error))) from None
     except Exception:
         raise _damaged(run_id) from None
 

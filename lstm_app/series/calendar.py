@@ -24,7 +24,7 @@ from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import (BQuarterEnd, BusinessDay, BusinessMonthEnd, BYearEnd,
                                     MonthEnd, QuarterEnd, Tick, YearEnd)
 
-from ..i18n import LOCALES, N_, language, tr, trn
+from ..i18n import LOCALES, N_, language, sayable, tr, trn
 
 # The inputs' names (they name the network's inputs: never translated) are sentences of the
 # catalog too, for the notice that some were left out.
@@ -67,6 +67,7 @@ def calendar_cycles(freq: str | None, times: pd.DatetimeIndex) -> int:
     return sum(span >= WHOLE * PERIODS[cycle] - step / 2 for cycle in _cycles(freq))
 
 
+@sayable
 def calendar_left_out(freq: str | None, read: int) -> str:
     """A sentence naming the calendar cycles the step could see but the data did not cover
     (all but the first ``read``), or "" when none was left out."""

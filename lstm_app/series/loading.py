@@ -9,17 +9,15 @@ Problems the user can fix raise a ValueError whose message is one plain sentence
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from lstm_app.csv_table import column_after_column, read_csv_table
-from lstm_app.i18n import N_, Said, tr, trn
+from lstm_app.i18n import N_, sayable, tr, trn
 from lstm_app.quoting import listed, quoted
-from pandas.tseries.frequencies import to_offset
-from pandas.tseries.offsets import Tick
 
 from lstm_app.series.labelled_texts import labelled_texts_notice
 from lstm_app.series.numbers import check_magnitude, read_numbers
@@ -136,82 +134,6 @@ def _split_future(frame: pd.DataFrame, value_col: str,
             "The last {count} rows have no value in {column}, so they are not part of the "
             "series; they are left out.", len(future), column=quoted(value_col)))
     return frame.iloc[:last], future
-
-
-def with_future(source, series: SeriesData, name: str | None = None) -> SeriesData:
-    """``series`` with the planned values of a second file (the time column, then the columns
-    known ahead), which win over the file's own future rows; a ValueError in one sentence
-    when it cannot be read."""
-    notices: list[str] = []
-    planned = _read_future(source, series, name, notices)
-    future = planned if series.future is None else planned.combine_first(series.future)
-    return replace(series, future=future, notices=series.notices + tuple(notices))
-
-
-def _read_future(source, series: SeriesData, name: str | None,
-                 notices: list[str]) -> pd.DataFrame:
-    """The planned values of a second file on the series' grid after its last value; every
-    row or column left out is said in ``notices``."""
-    table, name = read_csv_table(source, name, notices)
-    if series.time_col is None:  # row order: its rows follow the last value, one by one
-        numbers = _planned_numbers(table, name, notices)
-        numbers.index = pd.RangeIndex(len(series.frame), len(series.frame) + len(numbers),
-                                      name=series.frame.index.name)
-        return numbers
-    column = series.time_col if series.time_col in table.columns else None
-    if column is None or len(table) < 2:
-        column, times = find_time_column(table, column, notices) if len(table) > 1 else \
-            (column or table.columns[0], None)
-        if times is None and column in table.columns:  # one row: read its date as it is
-            times = pd.to_datetime(table[column], errors="coerce")
-    else:
-        times = parse_dates(table[column], named_like_time=True, first=True, notices=notices)
-    if times is None or times.isna().all():
-        raise ValueError(tr("The future file {name} has no dates that could be read; give it "
-                            "the column {column} with the dates to forecast.", name=quoted(name),
-                            column=quoted(series.time_col)))
-    numbers = _planned_numbers(table.drop(columns=[column]), name, notices)
-    readable = times.notna().to_numpy()
-    if not readable.all():
-        notices.append(trn("{count} row of the future file whose date could not be read was "
-                           "left out.", "{count} rows of the future file whose date could not "
-                           "be read were left out.", int((~readable).sum())))
-    index = _onto_grid_after(pd.DatetimeIndex(times[readable]), series)
-    numbers = numbers[readable].set_axis(index.rename(series.frame.index.name))
-    twice = int(numbers.index.duplicated(keep="last").sum())
-    if twice:
-        notices.append(trn("{count} row of the future file fell on a date an earlier row gave; "
-                           "the last row of each date is used.", "{count} rows of the future "
-                           "file fell on a date an earlier row gave; the last row of each date "
-                           "is used.", twice))
-    return numbers[~numbers.index.duplicated(keep="last")].sort_index()
-
-
-def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str]) -> pd.DataFrame:
-    """The future file's columns of numbers; a column that is not numbers is named."""
-    try:
-        numbers = read_numbers(table, notices).frame
-    except ValueError:
-        raise ValueError(tr("The future file {name} has no column of numbers (columns seen: "
-                            "{columns}); give each known-ahead column's planned values as "
-                            "numbers.", name=quoted(name), columns=listed(table.columns))) from None
-    dropped = [c for c in table.columns if c not in numbers.columns]
-    if dropped:
-        notices.append(trn("In the future file {name}, {columns} does not hold numbers, so it "
-                           "was not read.", "In the future file {name}, {columns} do not hold "
-                           "numbers, so they were not read.", len(dropped), name=quoted(name),
-                           columns=listed(dropped)))
-    return numbers
-
-
-def _onto_grid_after(times: pd.DatetimeIndex, series: SeriesData) -> pd.DatetimeIndex:
-    """Each time moved to the nearest slot of the series' own grid (the one its last value
-    sits on), for a step of fixed length; by its period for months, quarters and years."""
-    offset = to_offset(series.freq)
-    if not isinstance(offset, Tick):
-        return snap_to_grid(times, series.freq)
-    last, step = series.frame.index[-1], pd.Timedelta(offset)
-    return last + np.rint((times - last) / step).astype(np.int64) * step
 
 
 def _many_series(table: pd.DataFrame, time_col: str | None) -> list[str]:
@@ -423,16 +345,14 @@ def _fill_from_past(frame: pd.DataFrame, notices: list[str]) -> pd.DataFrame:
     return frame.ffill().astype("float64")
 
 
+@sayable
 def _grid(label: str) -> str:
     """"daily" -> "daily grid", "every 15 minutes" -> "15-minute grid", "every minute" -> "minute
     grid"; in Chinese "每日时间网格"."""
     english = re.sub(r"^every (?:(\d+) (\w+?)s|(\w+))$", lambda m: m[3] or f"{m[1]}-{m[2]}",
                      label) + " grid"
     words = frequency_words(label)
-    if words != label:
-        return tr("{frequency} grid", frequency=words)
-    # English says it its own way; in another language it is said as that language's grid
-    return Said(english, ("tr", "{frequency} grid", {"frequency": words}))
+    return english if words == label else tr("{frequency} grid", frequency=words)
 
 
 def unreadable_dates(count: int) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from safetensors.numpy import load, save
 
-from ..i18n import tr
+from ..i18n import said_all, said_forms, tr
 from .panel import ID_JOIN, LAYOUTS, PanelData, within
 from .panel_layout import MAX_SERIES
 
@@ -32,6 +32,7 @@ def panel_files(panel: PanelData) -> dict[str, bytes]:
             "value_col": panel.value_col, "covariates": list(panel.covariates),
             "time_col": panel.time_col, "freq": panel.freq, "freq_label": panel.freq_label,
             "season_length": panel.season_length, "notices": list(panel.notices),
+            "notices_said": said_forms(panel.notices),
             "numeric_columns": list(panel.numeric_columns), "name": panel.name}
     return {"panel.safetensors": save(arrays, metadata={"time_unit": unit}),
             "panel.json": json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8")}
@@ -84,7 +85,8 @@ def panel_from_files(files: dict[str, bytes]) -> PanelData:
     return PanelData(np.array(values), times, starts, tuple(meta["ids"]), meta["layout"],
                      tuple(meta["id_cols"]), meta["value_col"], tuple(meta["covariates"]),
                      meta["time_col"], meta["freq"], meta["freq_label"], meta["season_length"],
-                     tuple(meta["notices"]), tuple(meta["numeric_columns"]), meta["name"])
+                     tuple(said_all(meta["notices"], meta.get("notices_said"))),
+                     tuple(meta["numeric_columns"]), meta["name"])
 
 
 def _time_unit(blob: bytes) -> str:

@@ -144,7 +144,7 @@ def verdict(summary: dict, labels: dict | None = None, why: str = "") -> str:
                  if lstm["mase"] < stat_mase else
                  tr("Of the statistical models fitted to each series, {model} did best on the "
                     "test span (panel MASE {mase:.2f}); the LSTM's is above it.", **values))
-    return sentences(sentence, best_said, why.strip())
+    return sentences(sentence, best_said, why if why == why.strip() else why.strip())
 
 
 def _number(value: float) -> float | None:

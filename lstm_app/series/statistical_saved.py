@@ -19,7 +19,7 @@ from collections import OrderedDict
 import numpy as np
 from safetensors.numpy import load, save
 
-from ..i18n import language
+from ..i18n import language, said_all, said_forms
 from .statistical import STATISTICAL, StatisticalForecasts
 
 FILE = "statistical.safetensors"
@@ -70,7 +70,7 @@ def file_bytes(fingerprint: str) -> bytes | None:
     arrays = {f"{span}/{name}": np.ascontiguousarray(getattr(found, span)[name])
               for span in SPANS for name in getattr(found, span)}
     meta = {"key": fingerprint, "labels": found.labels, "seconds": found.seconds,
-            "notices": found.notices}
+            "notices": found.notices, "notices_said": said_forms(found.notices)}
     return save(arrays, metadata={"meta": json.dumps(meta)})
 
 
@@ -86,7 +86,8 @@ def remember(blob: bytes) -> None:
               for span in SPANS),
             labels={k: STATISTICAL[k] for k in names},
             seconds={k: float(meta["seconds"][k]) for k in names},
-            notices=[str(n)[:500] for n in meta["notices"]][:20])
+            notices=said_all([str(n)[:500] for n in meta["notices"]][:20],
+                             meta.get("notices_said")))
         usable = (isinstance(meta["key"], str) and len(meta["key"]) == 64
                   and set(arrays) == {f"{s}/{n}" for s in SPANS for n in names}
                   and all(np.isfinite(a).all() for a in arrays.values()))

@@ -124,9 +124,15 @@ def value_label(value: str, unit: str | None) -> str:
     return tr("{value} ({unit})", value=value, unit=tr(unit)) if unit else value
 
 
-def pick_method(result: ForecastResult) -> str:
-    """Which method's forecast the chart, the table and the download show: the recommended one
-    (chosen on the validation span), or another the user picks."""
+PICKED_FOLLOWS = N_("The recommended forecast had the smallest errors on the validation span, "
+                    "which was chosen before the test span was looked at; the charts of the test "
+                    "span and of the forecast, the table and the download follow your choice.")
+
+
+def pick_method(result: ForecastResult, follows: str = PICKED_FOLLOWS) -> str:
+    """Which method's forecast the charts, the table and the download show: the recommended one
+    (chosen on the validation span), or another the user picks; ``follows`` (the radio's help)
+    says what follows the choice."""
     if len(result.futures) < 2:
         return result.recommended
     names = list(result.futures)
@@ -141,11 +147,7 @@ def pick_method(result: ForecastResult) -> str:
     shown[result.recommended] = tr("{method} (recommended)", method=shown[result.recommended])
     label = shown.get
     method = st.radio(tr("Forecast to use"), names, key=translated(KEYS.method), horizontal=True,
-                      format_func=label,
-                      help=tr("The recommended forecast had the smallest errors on the "
-                              "validation span, which was chosen before the test span was "
-                              "looked at; the charts of the test span and of the forecast, "
-                              "the table and the download follow your choice."))
+                      format_func=label, help=tr(follows))
     return method
 
 

@@ -26,6 +26,11 @@ from ..series.panel_pipeline import PanelResult, panel_forecast, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
 from .forecast_view import pick_method, readable, render_live, test_span_chart
+
+# A series' test-span chart here draws the LSTM's forecasts whatever is picked.
+FORECAST_FOLLOWS = N_("The recommended forecast had the smallest errors on the validation span, "
+                      "which was chosen before the test span was looked at; each series' "
+                      "forecast chart, its table and the downloads follow your choice.")
 from .forecast_view import value_label as with_unit
 from .keys import FORECAST as KEYS
 from .live import loss_curves
@@ -104,7 +109,7 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
                       "fell inside them.", inner=cov["80"], outer=cov["95"]))
 
     st.subheader(tr("Every series"))
-    method = pick_method(result)
+    method = pick_method(result, FORECAST_FOLLOWS)
     _series_table_and_detail(result, unit, method)
 
     st.subheader(tr("Downloads"))

@@ -13,7 +13,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from ..i18n import in_language, language, tr
+from ..i18n import in_language, language, said_all, tr
 from ..runs.access import can_change, can_open
 from ..runs.recording import end_cancelled, end_killed, record, reopen, start_run
 from ..runs.store import RunStore
@@ -244,10 +244,13 @@ def _repairs(folder, file_name: str = "series.json") -> list[str]:
     """What the loader repaired in a forecast run's data when it was uploaded (series.json, or
     a panel's panel.json)."""
     try:
-        notices = json.loads((folder / file_name).read_text("utf-8")).get("notices", [])
+        meta = json.loads((folder / file_name).read_text("utf-8"))
+        notices, forms = meta.get("notices", []), meta.get("notices_said")
     except (OSError, ValueError, AttributeError):
         return []
-    return [n for n in notices if isinstance(n, str)][:50] if isinstance(notices, list) else []
+    if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
+        return []
+    return said_all(notices[:50], forms)  # said again in the reader's language where shown
 
 
 def run_caption(job, config) -> None:
