@@ -363,3 +363,22 @@ def test_a_graph_traced_for_fixed_sizes_is_refused_in_a_sentence(exports, monkey
     with pytest.raises(ValueError, match="does not run on this run's validation data in ONNX "
                                          "Runtime .* Please report this run's settings"):
         export_trained("classify", model, data)
+
+
+def test_predict_says_what_it_left_out_of_the_texts_and_values_far_from_its_training(
+        exports, tmp_path):
+    forecast_dir, classify_dir = exports["forecast"][1], exports["classify"][1]
+    texts = tmp_path / "commas.csv"
+    texts.write_text("review\nthe room was clean, the staff friendly\nbad, dirty, loud\ngood\n",
+                     encoding="utf-8")
+    done = predict_without_torch("predict", str(classify_dir), str(texts))
+    assert done.returncode == 0, done.stderr
+    assert "2 rows had more cells than the header row" in done.stderr, done.stderr
+    table = pd.read_csv(sample_path("promo_sales"))
+    scaled = tmp_path / "in_grams.csv"
+    table.assign(sales=table["sales"] * 1000).to_csv(scaled, index=False)
+    done = predict_without_torch("predict", str(forecast_dir), str(scaled))
+    assert done.returncode == 0, done.stderr
+    assert "far from those this model learnt from" in done.stderr, done.stderr
+    done = predict_without_torch("predict", str(forecast_dir), str(sample_path("promo_sales")))
+    assert done.returncode == 0 and "far from" not in done.stderr, done.stderr

@@ -59,15 +59,17 @@ def test_the_panel_export_forecasts_every_series_as_the_app_does(exported):
     model = ExportedModel.open(folder)
     got, notices = forecast_panel(model, panel_for(model, csv))
     want = panel_forecast(score_panel(trained, panel), "lstm")
-    assert list(got.columns) == list(want.columns.drop("method"))
+    assert list(got.columns) == list(want.columns)
     assert list(got["id"]) == list(want["id"]) and (got["time"] == want["time"]).all()
     for column in ("forecast", "lower_80", "upper_95"):
         assert np.allclose(got[column], want[column], rtol=1e-5), column
     assert notices == ["1 series shorter than the lookback (14) is forecast by seasonal naive "
                        "(repeating its last season of 7 steps)."]
-    # the app's download names what forecast each series: the rule for the tiny shop
+    # the app's download names what forecast each series: the rule for the tiny shop; so does
+    # the export's
     assert set(want.loc[want["id"] == "Tiny", "method"]) == {"seasonal naive"}
     assert set(want.loc[want["id"] != "Tiny", "method"]) == {"LSTM"}
+    assert list(got["method"]) == list(want["method"])
 
 
 def test_predict_forecasts_a_panel_without_pytorch(exported, tmp_path):

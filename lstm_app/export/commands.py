@@ -16,7 +16,8 @@ from ..argparse_words import Parser, argparse_in_language
 from ..i18n import N_, tr
 from ..quoting import error_sentence, printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
-from .predict import (ExportedModel, classify, forecast, forecast_panel, generate, panel_for,
+from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
+                      generate, panel_for,
                       series_for, texts_of)
 
 EXIT_BAD_INPUT = 2
@@ -51,8 +52,9 @@ def run_predict_command(args: argparse.Namespace) -> int:
     model = ExportedModel.open(args.model_dir, args.int8)
     if model.task == "forecast":
         series = series_for(model, args.input, args.future)
-        for notice in series.notices:
-            print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
+        for notice in (*series.notices, far_from_training(model, series)):
+            if notice:
+                print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
         _write(args.out, forecast(model, series).assign(method="LSTM").to_csv(index=False),
                N_("Forecast written to {path}"))
     elif model.task == "panel":
@@ -63,7 +65,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
         table, notices = forecast_panel(model, panel)
         for notice in (*panel.notices, *notices):
             print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
-        _write(args.out, spreadsheet_csv(table.assign(method="LSTM")),
+        _write(args.out, spreadsheet_csv(table),
                N_("Forecasts for every series written to {path}"))
     elif model.task == "text":
         if not 1 <= args.length <= 100_000:
@@ -75,7 +77,10 @@ def run_predict_command(args: argparse.Namespace) -> int:
                                   args.seed), N_("Text written to {path}"))
     else:
         trained_col = model.manifest["settings"].get("text_col")
-        texts, column = texts_of(args.input, args.text_col, trained_col)
+        notices: list[str] = []
+        texts, column = texts_of(args.input, args.text_col, trained_col, notices)
+        for notice in notices:
+            print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
         if args.text_col is None and trained_col and column != trained_col:
             print(tr("note: {notice}", notice=tr(
                 "The file has no column {trained} (the one the model learnt from), so the texts "

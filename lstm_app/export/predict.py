@@ -26,7 +26,7 @@ from ..series.known import future_inputs, future_known, network_table
 from ..series.future_file import with_future
 from ..series.loading import NO_TIME_COLUMN, load_series
 from ..series.panel import load_panel
-from ..series.panel_future import future_frame, network_future, network_rows
+from ..series.panel_future import future_frame, network_future, network_rows, stand_ins
 from ..series.windows import Scaler
 from ..text.corpus import vocab_from_dict
 from .manifest import MANIFEST, read_manifest
@@ -103,7 +103,29 @@ def series_for(model: ExportedModel, source, future=None):
                              covariates=tuple(settings.covariates))
     if series.freq != model.manifest["freq"]:
         raise ValueError(_other_spacing(series.freq, model.manifest["freq"], SERIES_SPACING))
+    if future is not None and not model.manifest["known_positions"]:
+        return replace(series, notices=series.notices + (tr(
+            "This model reads no planned values (it was trained without columns known ahead, "
+            "calendar or holidays over the horizon), so the future file was not read."),))
     return series if future is None else with_future(future, series)
+
+
+FAR = 10  # training spreads from the training mean: values unlike any the model learnt from
+
+
+def far_from_training(model: ExportedModel, series) -> str:
+    """A sentence where the values the forecast reads lie far outside those the model learnt
+    from (other units, another business): its forecast there is a guess; "" where they do not."""
+    scaler = Scaler.from_dict(model.manifest["scaler"])
+    last = series.frame[series.value_col].to_numpy()[-model.manifest["lookback"]:]
+    mean, spread = float(scaler.mean_[0]), float(scaler.std_[0])
+    if not len(last) or not (abs(last - mean) > FAR * spread).any():
+        return ""
+    return tr("The last {count:,} values read run from {low:,.4g} to {high:,.4g}, far from those "
+              "this model learnt from (about {mean:,.4g}, give or take {spread:,.4g}): its "
+              "forecast for them is a guess. Check the file's units, or train a model on this "
+              "data.", count=len(last), low=float(last.min()), high=float(last.max()),
+              mean=mean, spread=spread)
 
 
 # The refusal of a file spaced otherwise than the model's data: (the file's spacing, the
@@ -223,7 +245,9 @@ def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]
                                           for i in range(0, len(windows), BATCH)])
     pred = network_future(panel, rows, m["lookback"], m["horizon"], mean, std, floor, run,
                           notices)
-    return future_frame(panel, pred, widths, std, floor), notices
+    # a series shorter than the lookback is forecast by a rule, and its rows say which
+    method = np.repeat(stand_ins(panel, m["lookback"], "LSTM"), m["horizon"])
+    return future_frame(panel, pred, widths, std, floor).assign(method=method), notices
 
 
 # --- language model -------------------------------------------------------------------------
@@ -287,11 +311,13 @@ def classify(model: ExportedModel, texts: list[str]) -> np.ndarray:
     return out
 
 
-def texts_of(source, text_col: str | None, trained_col: str | None) -> tuple[list[str], str]:
+def texts_of(source, text_col: str | None, trained_col: str | None,
+             notices: list[str]) -> tuple[list[str], str]:
     """The texts of a CSV to classify and the column they came from: ``text_col`` if given,
     else the column the model was trained on if the file has it, else its only column, else
-    the column with the longest cells."""
-    table, _ = read_csv_table(source, None, [], holding="texts")  # (it refuses a file without rows)
+    the column with the longest cells; what reading the file repaired or left out is said in
+    ``notices``."""
+    table, _ = read_csv_table(source, None, notices, holding="texts")  # (refuses no rows)
     if text_col is not None and text_col not in table.columns:
         raise ValueError(tr("The file has no column {column}; its columns are {columns}.",
                             column=quoted(text_col),
