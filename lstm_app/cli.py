@@ -21,7 +21,7 @@ from .cli_options import (add_ray_option, add_settings, cluster_runner, given_se
 from .cli_progress import with_progress
 from .i18n import N_, listing, tr
 from .export.commands import add_predict_command, run_predict_command
-from .quoting import cut, error_sentence, ljust, printable, quoted, rjust, spreadsheet_csv
+from .quoting import check_writable, cut, error_sentence, ljust, printable, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
 from .runs.recording import fit_and_score, record, run_with, start_run
@@ -293,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser(task_named_in(sys.argv[1:] if argv is None else argv)
                             ).parse_args(argv)
     try:
+        if args.command in ("forecast", "text", "classify", "tune", "predict"):
+            for written in ("out", "report"):  # files these write, checked before any work
+                check_writable(getattr(args, written, None))
         # The cluster is reached (and its free CPUs said) before any data is read.
         args.runner = cluster_runner(getattr(args, "ray", None))
         if args.command == "forecast":

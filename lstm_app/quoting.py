@@ -103,6 +103,19 @@ def error_sentence(error: ValueError | OSError) -> str:
     return printable(str(error))
 
 
+def check_writable(path) -> None:
+    """Refuse, before any work, a file to write whose folder is not there or that is a folder
+    (``error_sentence`` says which): a study or a training would otherwise run to its end
+    first."""
+    if path is None:
+        return
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+
+
 def os_reason(error: OSError) -> str:
     """Why the system could not read a file, in the reader's language where the catalog has
     the C library's words (English otherwise)."""

@@ -18,6 +18,7 @@ from lstm_app.ui.markdown import plain
 from lstm_app.ui.navigation import use_app_navigation
 
 use_app_navigation(__file__)
+SHOWN_CHARACTERS = 400  # of a text the language model reads here: more steps would not fit
 
 st.title(tr("Inside the LSTM"))
 st.markdown(tr("This page opens a network you trained and shows what it computes: for one input, "
@@ -90,8 +91,12 @@ else:
     snippet = st.text_area(tr("Text"), value=default, key=INSIDE.snippet, height=80,
                            help=tr("The network reads this text character by character.")
                            if char else tr("The network reads this text word by word."))
+    if len(snippet) > SHOWN_CHARACTERS:
+        st.caption(tr("The network reads the first {shown:,} characters of the {count:,} here: "
+                      "more steps would not fit the charts.", shown=SHOWN_CHARACTERS,
+                      count=len(snippet)))
     try:
-        traces, tokens = text_trace(result, snippet[:400])
+        traces, tokens = text_trace(result, snippet[:SHOWN_CHARACTERS])
     except ValueError as error:
         st.warning(plain(error))
         st.stop()
@@ -99,7 +104,7 @@ else:
     if unseen:
         st.caption(unseen)
     steps = token_labels(tokens)
-    input_id = f"{model_label} {snippet[:400]}"
+    input_id = f"{model_label} {snippet[:SHOWN_CHARACTERS]}"
 
 layer = 0
 if len(traces) > 1:

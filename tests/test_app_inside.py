@@ -76,6 +76,9 @@ def test_a_saved_text_run_reads_a_snippet(apps, store):
                                       "start of a word", "uppercase"} and len(units) > 0
     at.selectbox(key="in_colour_unit").set_value(3).run()
     assert not at.exception
+    at.text_area(key="in_snippet").set_value(text[:1000]).run()  # more than the charts hold
+    assert "The network reads the first 400 characters of the 1,000 here: more steps would " \
+        "not fit the charts." in [c.value for c in at.caption]
     at.text_area(key="in_snippet").set_value("").run()
     assert [shown(w.value) for w in at.warning] == ["Type some text to look at."]
 

@@ -133,6 +133,27 @@ def test_stop_ends_the_study_and_keeps_what_finished(tmp_path, series):
     assert states[-1] == "stopped" and set(states[:-1]) <= {"done", "pruned"}
     assert RunStore(tmp_path).get(result.trials[-1].run_id).status == "stopped"
     assert result.best is not None
+    # the stopped trial's best validation loss so far is its score: it may be the best
+    scored = [t for t in result.trials if t.state in ("done", "stopped") and t.value]
+    assert result.best.value == min(t.value for t in scored)
+
+
+def test_a_stopped_trial_that_beat_the_start_is_the_best_and_one_trial_is_no_comparison():
+    from lstm_app.tuning.study import TrialRow, TuneResult
+    row = lambda number, state, value, start=False: TrialRow(
+        number, state, value, {"hidden_size": 8 + number}, 3, 1.0, None, start, "")
+    rows = (row(0, "done", 0.4771, start=True), row(1, "stopped", 0.3046))
+    result = TuneResult("s", "forecast", "sqlite://", rows, (), ForecastConfig(), rows[1],
+                        rows[0], True, 1.0)
+    assert result.verdict.startswith("Trial 1's settings reach a validation loss of 0.3046, "
+                                     "36% lower than the starting settings' 0.4771")
+    alone = TuneResult("s", "forecast", "sqlite://", rows[:1], (), ForecastConfig(), rows[0],
+                       rows[0], False, 1.0)
+    assert alone.verdict.startswith("Only the starting settings were scored (validation loss "
+                                    "0.4771), so there is nothing to compare them with yet")
+    text = TuneResult("s", "text", "sqlite://", rows, (), ForecastConfig(), rows[1], rows[0],
+                      True, 1.0)
+    assert "never looked at" not in text.verdict and "the span that chose them" in text.verdict
 
 
 def test_the_time_budget_ends_the_trial_in_progress_as_done(tmp_path, series):
@@ -141,6 +162,7 @@ def test_the_time_budget_ends_the_trial_in_progress_as_done(tmp_path, series):
     assert len(result.trials) == 1 and result.trials[0].state == "done"
     run = RunStore(tmp_path).get(result.trials[0].run_id)
     assert "time ran out" in run.message and run.best_epoch >= 1
+    assert run.message.startswith("Training used up its time budget")  # not "by the user"
 
 
 def test_a_study_is_joined_by_name_and_refuses_other_data(tmp_path, series, series_csv):
@@ -222,6 +244,35 @@ def test_settings_that_cannot_train_are_refused_before_any_trial(tmp_path, capsy
     series = load_series(tiny)
     with pytest.raises(ValueError, match="has 3 numeric values"):
         _tune(tmp_path / "home", series, trials=1, study_name="doomed")
+
+
+def test_a_gpu_this_machine_lacks_and_a_report_with_no_folder_are_refused_before_any_trial(
+        tmp_path, capsys, monkeypatch, series_csv):
+    import torch
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert cli_main(["tune", str(series_csv), "--trials", "2", "--minutes", "1",
+                     "--device", "cuda"]) == 2
+    err = capsys.readouterr().err
+    assert "no GPU that torch can use" in err and "Traceback" not in err
+    assert cli_main(["tune", str(series_csv), "--trials", "2", "--minutes", "1",
+                     "--report", str(tmp_path / "nowhere" / "r.json")]) == 2
+    assert "There is no folder" in capsys.readouterr().err
+    assert RunStore(tmp_path / "home").list() == []  # no trial ran, none was saved
+
+
+def test_a_panels_lookback_may_grow_as_far_as_every_series_keeps_a_training_window():
+    from lstm_app.series.panel import load_panel
+    from tests.test_app_panel import shops_csv
+    panel = load_panel(shops_csv(), name="shops.csv")
+    base = task_named("panel").resolve(panel, ForecastConfig(**FAST))
+    limit = study_module._lookback_limit("panel", panel, base)
+    assert limit > base.lookback
+    from lstm_app.series.panel_windows import split_panel
+    split = split_panel(panel, base.val_size, base.test_size, int(base.horizon))
+    trained = split.trainable(int(base.lookback), int(base.horizon))
+    assert (split.trainable(limit, int(base.horizon)) == trained).all()
+    assert not (split.trainable(limit + 1, int(base.horizon)) == trained).all()
 
 
 def test_a_plan_with_a_blank_is_refused_before_any_trial(tmp_path, capsys, monkeypatch):

@@ -26,7 +26,7 @@ import math
 import threading
 import time
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +35,8 @@ from ..runs.recording import data_fingerprint, record_fit, save_trained, start_r
 from ..runs.store import RunStore
 from ..tasks import task_named
 from ..training.process import WorkerKilled
-from ..training.trainer import Callbacks, Progress
+from ..training.endings import ending_message
+from ..training.trainer import Callbacks, Progress, pick_device
 from .space import Dimension, rounded, search_space, starting_params, suggest, with_params
 from .storage import check_study_name, database_url, open_storage, shown_url
 
@@ -115,13 +116,30 @@ class TuneResult:
             return sentences(tr("Trial {trial}'s settings reach the lowest validation loss, {best}; the "
                       "starting settings did not finish, so there is nothing to compare them "
                       "with.", **values), counts)
+        start = f"{self.start.value:.4g}"
+        if not any(scored(t) and not t.start for t in self.trials):
+            return sentences(tr("Only the starting settings were scored (validation loss "
+                                "{start}), so there is nothing to compare them with yet; give "
+                                "the study more trials or more time.", start=start), counts)
         if self.best.number == self.start.number or not self.improvement:
             return sentences(tr("No trial beat the starting settings (validation loss {start}): "
-                                "keep them.", start=f"{self.start.value:.4g}"), counts)
+                                "keep them.", start=start), counts)
+        values.update(share=self.improvement, start=start)
+        if self.task == "text":  # a text has no test span: the settings are judged where chosen
+            return sentences(tr("Trial {trial}'s settings reach a validation loss of {best}, "
+                                "{share:.0%} lower than the starting settings' {start}. A text "
+                                "has no test span, so this is the span that chose them: the "
+                                "figure flatters them a little.", **values), counts)
         return sentences(tr("Trial {trial}'s settings reach a validation loss of {best}, "
                             "{share:.0%} lower than the starting settings' {start} (on the "
-                            "validation span; the test span was never looked at).", **values,
-                            share=self.improvement, start=f"{self.start.value:.4g}"), counts)
+                            "validation span; the test span was never looked at).", **values),
+                         counts)
+
+
+def scored(row: TrialRow) -> bool:
+    """Whether a trial's settings have a score to compare: it finished, or was stopped (by Stop
+    or the study's time) after an epoch, its best validation loss so far being its score."""
+    return row.state in ("done", "stopped") and row.value is not None
 
 
 def _optuna():
@@ -163,8 +181,12 @@ def _lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
     if task_name == "forecast":
         from ..series.pipeline import longest_lookback
         return longest_lookback(data, base)
-    if task_name == "panel":  # judged on the typical series: longer would drop short ones
-        return int(base.lookback)
+    if task_name == "panel":  # as long as every series the start trains on keeps a window
+        from ..series.panel_windows import split_panel
+        lookback, horizon = int(base.lookback), int(base.horizon)
+        split = split_panel(data, base.val_size, base.test_size, horizon)
+        room = (split.val - split.starts - horizon)[split.trainable(lookback, horizon)]
+        return int(max(lookback, room.min())) if len(room) else lookback
     return None
 
 
@@ -259,7 +281,7 @@ def _tune(callbacks, store, task, url, name, data, config, data_name, trials, mi
     deadline = started + minutes * 60
     study, made = open_study(url, name, seed)
     if made:
-        _check_start(task, data, config, url, name)
+        _check_start(task, data, config, url, name, local=not ray)
     base, space = _describe(study, made, task_name, data, task.resolve(data, config), data_name,
                             data_fingerprint(task, data))
     stop = callbacks.stop_event or threading.Event()
@@ -275,19 +297,23 @@ def _tune(callbacks, store, task, url, name, data, config, data_name, trials, mi
                live, runner)
     ran = study.get_trials(deepcopy=False)
     rows = tuple(_row(t) for t in ran)
-    done = [r for r in rows if r.state == "done" and r.value is not None]
+    done = [r for r in rows if scored(r)]
     best = min(done, key=lambda r: r.value) if done else None
     start = next((r for r in done if r.start), None)
     return TuneResult(name, task_name, shown_url(url), rows, tuple(space), base, best, start,
                       stop.is_set(), time.monotonic() - started)
 
 
-def _check_start(task, data, config, url: str, name: str) -> None:
+def _check_start(task, data, config, url: str, name: str, local: bool = True) -> None:
     """Starting settings that cannot train on the data (too few values for the lookback and
-    horizon, a text too short for its batches) are said before any trial, with the study
-    just made taken out again: every trial would end in the same sentence."""
+    horizon, a text too short for its batches) or here (a GPU this machine lacks; ``local``:
+    the trials train on this machine) are said before any trial, with the study just made
+    taken out again: every trial would end in the same sentence."""
     try:
-        task.check(data, task.resolve(data, config))
+        resolved = task.resolve(data, config)
+        task.check(data, resolved)
+        if local:
+            pick_device(getattr(resolved, "device", "auto"))
     except ValueError:
         _optuna().delete_study(study_name=name, storage=open_storage(url))
         raise
@@ -353,8 +379,10 @@ def _train_trial(study, trial, store, task, data, base, space, data_name, owner,
         status, state = "stopped", optuna.trial.TrialState.FAIL
     else:
         status, state = "finished", optuna.trial.TrialState.COMPLETE
-        if ending.reason == "time":
-            message = sentences(message, tr("The auto-tune's time ran out during this trial."))
+        if ending.reason == "time":  # the trainer read the stop as the user's
+            message = sentences(ending_message(replace(training, stop_reason="time_budget"),
+                                               getattr(config, "keep_best", True)),
+                                tr("The auto-tune's time ran out during this trial."))
     save_trained(store, run_id, trained, status, message,
                  {"val_loss": value, "study": study.study_name, "trial": trial.number})
     trial.set_user_attr("ending", ending.reason or status)

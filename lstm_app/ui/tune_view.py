@@ -201,12 +201,18 @@ def _result(keys: TaskKeys, task: Task, result: TuneResult) -> None:
     st.button(tr("Use trial {trial}'s settings", trial=result.best.number), type="primary",
               key=keys.tune_apply, on_click=_apply, args=(keys, task, result),
               disabled=applied, icon=":material/input:")
+    text = result.task == "text"  # a text has no test span
     if applied:
         st.success(tr("The settings above now hold trial {trial}'s: press Train to train them "
+                      "as a new run.", trial=result.best.number) if text else
+                   tr("The settings above now hold trial {trial}'s: press Train to train them "
                       "as a new run and score them on the test span.",
                       trial=result.best.number))
     else:
         st.caption(tr("This puts them into the settings above; Train then trains them as a "
+                      "new run, scored on the validation span that chose them (a text has no "
+                      "test span).") if text else
+                   tr("This puts them into the settings above; Train then trains them as a "
                       "new run and scores them on the test span, which no trial looked at."))
 
 
