@@ -397,3 +397,16 @@ def test_tuning_texts_labelled_0_and_1_is_refused_before_any_trial(tmp_path, cap
             "classifier, add --task classify; to forecast 'label' all the same, name it with "
             "--value-col.") in err
     assert not (tmp_path / "home").exists() or not list((tmp_path / "home").rglob("*.json"))
+
+
+def test_the_hidden_units_searched_stay_within_what_the_page_calls_not_too_large(series):
+    from lstm_app.series.sizing import count_weights, size_advice, training_windows
+    base = task_named("forecast").resolve(series, ForecastConfig(**FAST))
+    limit = study_module._hidden_limit("forecast", series, base)
+    space = {d.name: d for d in search_space("forecast", base, 40, hidden_limit=limit)}
+    high = space["hidden_size"].high
+    assert base.hidden_size <= high == limit < 256
+    windows = training_windows(series, base)
+    advice = lambda units: size_advice(count_weights(series, replace(
+        base, hidden_size=units, num_layers=1)), windows, 1)[0]
+    assert advice(high) == "ok" and advice(high + 1) == "too_big"

@@ -53,10 +53,13 @@ class Dimension:
         return cls(**{**row, "choices": tuple(row.get("choices", ()))})
 
 
-def _ranges(task: str, base: Any, data_limit: int | None, season: int | None) -> list[Dimension]:
+def _ranges(task: str, base: Any, data_limit: int | None, season: int | None,
+            hidden_limit: int | None = None) -> list[Dimension]:
     from ..tasks import task_named
 
     hidden = (32, 512) if task == "text" else (8, 256)
+    if hidden_limit:
+        hidden = (hidden[0], max(hidden[0], min(hidden[1], hidden_limit)))
     presets = task_named(task).settings["lr"].presets
     rows = []
     for name in TUNED[task]:
@@ -88,13 +91,14 @@ def _ranges(task: str, base: Any, data_limit: int | None, season: int | None) ->
 
 
 def search_space(task: str, base: Any, data_limit: int | None = None,
-                 season: int | None = None) -> list[Dimension]:
+                 season: int | None = None, hidden_limit: int | None = None) -> list[Dimension]:
     """The ranges for ``task`` around the resolved starting config ``base``, each widened to hold
     the starting value (an off-grid dropout drops the grid). ``data_limit`` caps the lookback
     (the longest the data can train on); with a ``season``, the lookback stays at two seasons
-    or more where the starting one does."""
+    or more where the starting one does; ``hidden_limit`` caps the hidden units (the most the
+    data's training windows can fill)."""
     rows = []
-    for row in _ranges(task, base, data_limit, season):
+    for row in _ranges(task, base, data_limit, season, hidden_limit):
         value = getattr(base, row.name)
         if row.kind == "choice":
             rows.append(row if value in row.choices else replace(row, choices=row.choices

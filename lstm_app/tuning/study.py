@@ -190,6 +190,28 @@ def _lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
     return None
 
 
+def _hidden_limit(task_name: str, data: Any, base: Any) -> int | None:
+    """For a forecaster, the most hidden units (in one layer) that the page does not call far
+    too large for the data's training windows: the search stays where the page's advice
+    does (None: no limit)."""
+    if task_name not in ("forecast", "panel"):
+        return None
+    from ..series.sizing import TOO_BIG, count_weights, training_windows
+    try:
+        windows = training_windows(data, base)
+    except ValueError:
+        return None
+    fits = lambda units: count_weights(data, replace(base, hidden_size=units, num_layers=1)) \
+        <= TOO_BIG * windows
+    low, high = 8, 256
+    if not fits(low):
+        return low
+    while low < high:  # the largest that fits: the weights grow with the units
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
+
+
 def _describe(study, made: bool, task_name: str, data: Any, base: Any, data_name: str,
               fingerprint: str) -> tuple[Any, list[Dimension]]:
     """The study's starting settings and space: stored by the worker that made it (with its
@@ -198,7 +220,8 @@ def _describe(study, made: bool, task_name: str, data: Any, base: Any, data_name
     task = task_named(task_name)
     if made:
         space = search_space(task_name, base, _lookback_limit(task_name, data, base),
-                             getattr(data, "season_length", None))
+                             getattr(data, "season_length", None),
+                             _hidden_limit(task_name, data, base))
         study.set_user_attr("task", task_name)
         study.set_user_attr("data_hash", fingerprint)
         study.set_user_attr("data_name", data_name)
