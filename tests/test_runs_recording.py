@@ -248,8 +248,9 @@ def test_a_value_error_in_the_pipeline_fails_the_run_and_propagates(tmp_path, ai
     assert run.status == "failed" and run.message == str(error.value)
     assert run.finished is not None and store.history(run_id) == []
     assert WEIGHTS not in files(store, run_id)
-    with pytest.raises(ValueError, match="no saved weights"):
+    with pytest.raises(ValueError, match="no saved weights: it failed") as refused:
         reopen(store, run_id)
+    assert "lookback 120" in str(refused.value)  # why it failed, not "stopped before …"
 
 
 # --- concurrent trainings ------------------------------------------------------------------

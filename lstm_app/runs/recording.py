@@ -281,6 +281,9 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
         raise ValueError(tr("There is no run {run_id}.", run_id=run_id))
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
+        if run.status == "failed" and run.message:  # it never trained: why is its message
+            raise ValueError(tr("Run {run_id} has no saved weights: it failed ({reason}).",
+                                run_id=run_id, reason=run_message(run)))
         raise ValueError(tr("Run {run_id} has no saved weights: it stopped before its first "
                             "epoch finished.", run_id=run_id))
     store.clean_temporary(run_id)
