@@ -139,7 +139,7 @@ def test_stop_ends_the_study_and_keeps_what_finished(tmp_path, series):
 
 
 def test_a_stopped_trial_that_beat_the_start_is_the_best_and_one_trial_is_no_comparison():
-    from lstm_app.tuning.study import TrialRow, TuneResult
+    from lstm_app.tuning.result import TrialRow, TuneResult
     row = lambda number, state, value, start=False: TrialRow(
         number, state, value, {"hidden_size": 8 + number}, 3, 1.0, None, start, "")
     rows = (row(0, "done", 0.4771, start=True), row(1, "stopped", 0.3046))

@@ -27,7 +27,8 @@ from ..runs.store import RunStore
 from ..tasks import task_named
 from .space import TUNED, rounded
 from .storage import check_study_name, database_url
-from .study import STATES, TrialRow, TuneLive, TuneResult, study_data, tune
+from .result import STATES, TrialRow, TuneLive, TuneResult
+from .study import study_data, tune
 
 TASK_CHOICES = ("forecast", "text", "classify")
 SUGGESTED = {"forecast": ("hidden_size", "lookback", "horizon"),

@@ -26,18 +26,19 @@ import math
 import threading
 import time
 import warnings
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
-from ..i18n import N_, sentences, tr
+from ..i18n import sentences, tr
 from ..runs.recording import data_fingerprint, record_fit, save_trained, start_run
 from ..runs.store import RunStore
 from ..tasks import task_named
 from ..training.process import WorkerKilled
 from ..training.endings import ending_message
 from ..training.trainer import Callbacks, Progress, pick_device
-from .space import Dimension, rounded, search_space, starting_params, suggest, with_params
+from .result import TrialRow, TuneLive, TuneResult, scored
+from .space import Dimension, search_space, starting_params, suggest, with_params
 from .storage import check_study_name, database_url, open_storage, shown_url
 
 log = logging.getLogger(__name__)
@@ -46,102 +47,6 @@ PRUNE_AFTER_TRIALS = 3   # trials that finish before any is pruned
 PRUNE_AFTER_EPOCHS = 3   # a trial is first judged at this epoch
 RANDOM_TRIALS = 5        # trials sampled at random before TPE models the good ones
 DESCRIBE_SECONDS = 30.0  # a joining worker waits this long for the study's maker to describe it
-STATES = {"queued": N_("queued"), "running": N_("running"), "done": N_("done"),  # as shown
-          "pruned": N_("pruned"), "stopped": N_("stopped"), "failed": N_("failed")}
-
-
-@dataclass(frozen=True)
-class TrialRow:
-    """One trial as the trials table shows it."""
-
-    number: int
-    state: str                 # one of STATES
-    value: float | None        # its best validation loss so far
-    params: dict               # the tuned settings' values
-    epochs: int                # epochs scored so far
-    seconds: float | None
-    run_id: str | None         # its run in the store of the worker that ran it
-    start: bool = False        # the starting settings
-    message: str = ""          # why it failed, in a sentence
-
-
-@dataclass(frozen=True)
-class TuneLive:
-    """What the page draws while the study runs."""
-
-    study: str
-    task: str
-    trials: tuple[TrialRow, ...]
-    space: tuple[Dimension, ...]
-    elapsed: float
-    minutes: float
-    planned: int               # trials this worker runs at most
-
-
-@dataclass(frozen=True)
-class TuneResult:
-    study: str
-    task: str
-    storage: str               # where the study is kept, its password hidden
-    trials: tuple[TrialRow, ...]
-    space: tuple[Dimension, ...]
-    start_config: Any          # the settings it started from, resolved
-    best: TrialRow | None
-    start: TrialRow | None     # the starting settings' trial, if it finished
-    stopped: bool
-    seconds: float
-
-    @property
-    def best_config(self) -> Any:
-        return (None if self.best is None
-                else with_params(self.start_config, rounded(self.best.params)))
-
-    @property
-    def improvement(self) -> float | None:
-        """How much lower the best validation loss is than the starting settings', as a share."""
-        if self.best is None or self.start is None or not self.start.value:
-            return None
-        return (self.start.value - self.best.value) / self.start.value
-
-    @property
-    def verdict(self) -> str:
-        done = sum(t.state == "done" for t in self.trials)
-        pruned = sum(t.state == "pruned" for t in self.trials)
-        counts = tr("Trials: {done} finished, {pruned} pruned.", done=done, pruned=pruned)
-        if self.best is None:
-            return tr("No trial finished, so there are no tuned settings yet; give the study "
-                      "more time or more trials.")
-        values = dict(trial=self.best.number, best=f"{self.best.value:.4g}")
-        if self.start is None:
-            return sentences(tr("Trial {trial}'s settings reach the lowest validation loss, {best}; the "
-                      "starting settings did not finish, so there is nothing to compare them "
-                      "with.", **values), counts)
-        start = f"{self.start.value:.4g}"
-        if not any(scored(t) and not t.start for t in self.trials):
-            return sentences(tr("Only the starting settings were scored (validation loss "
-                                "{start}), so there is nothing to compare them with yet; give "
-                                "the study more trials or more time.", start=start), counts)
-        if self.best.number == self.start.number or not self.improvement:
-            return sentences(tr("No trial beat the starting settings (validation loss {start}): "
-                                "keep them.", start=start), counts)
-        values.update(share=self.improvement, start=start)
-        if self.task == "text":  # a text has no test span: the settings are judged where chosen
-            return sentences(tr("Trial {trial}'s settings reach a validation loss of {best}, "
-                                "{share:.0%} lower than the starting settings' {start}. A text "
-                                "has no test span, so this is the span that chose them: the "
-                                "figure flatters them a little.", **values), counts)
-        return sentences(tr("Trial {trial}'s settings reach a validation loss of {best}, "
-                            "{share:.0%} lower than the starting settings' {start} (on the "
-                            "validation span; the test span was never looked at).", **values),
-                         counts)
-
-
-def scored(row: TrialRow) -> bool:
-    """Whether a trial's settings have a score to compare: it finished, or was stopped (by Stop
-    or the study's time) after an epoch, its best validation loss so far being its score."""
-    return row.state in ("done", "stopped") and row.value is not None
-
-
 def _optuna():
     import optuna
 

@@ -17,7 +17,8 @@ from ..training.settings import CHOICE_LABELS
 from ..tune_charts import history_chart, parallel_chart
 from ..tuning.space import NOT_TUNED, TUNED, rounded
 
-from ..tuning.study import STATES, TuneLive, TuneResult, tune
+from ..tuning.result import STATES, TuneLive, TuneResult
+from ..tuning.study import tune
 from .cluster_view import where_caption
 from .keys import TaskKeys
 from .markdown import plain
