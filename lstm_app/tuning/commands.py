@@ -27,7 +27,7 @@ from ..runs.store import RunStore
 from ..tasks import task_named
 from .space import TUNED, rounded
 from .storage import check_study_name, database_url
-from .result import STATES, TrialRow, TuneLive, TuneResult
+from .result import STATES, TrialRow, TuneLive, TuneResult, scored as is_scored
 from .study import study_data, tune
 
 TASK_CHOICES = ("forecast", "text", "classify")
@@ -249,8 +249,7 @@ def trial_line(row: TrialRow) -> str:
 
 def trials_table(result: TuneResult, rows: int = 10) -> str:
     """The best ``rows`` trials (and the starting settings'), lowest validation loss first."""
-    scored = sorted((t for t in result.trials if t.value is not None and t.state == "done"),
-                    key=lambda t: t.value)
+    scored = sorted((t for t in result.trials if is_scored(t)), key=lambda t: t.value)
     shown = scored[:rows] + [t for t in scored[rows:] if t.start]
     names = TUNED[result.task]
     widths = [max(len(n), 8) for n in names]
