@@ -212,7 +212,7 @@ def tr(message: str, /, **values) -> str:
     text, code = message, language()
     if code != "en":
         text = _catalog(code).get(message) or message
-    return Said(text.format(**values) if values else text, ("tr", message, values))
+    return Said(text.format(**values) if values else text, ("tr", message, values), code)
 
 
 def trn(singular: str, plural: str, count: int, /, **values) -> str:
@@ -221,7 +221,8 @@ def trn(singular: str, plural: str, count: int, /, **values) -> str:
     text, code = (singular if count == 1 else plural), language()
     if code != "en":
         text = _catalog(code).get(singular) or text
-    return Said(text.format(count=count, **values), ("trn", singular, plural, count, values))
+    return Said(text.format(count=count, **values), ("trn", singular, plural, count, values),
+                code)
 
 
 def capitalized(text: str) -> str:

@@ -52,9 +52,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
     model = ExportedModel.open(args.model_dir, args.int8)
     if model.task == "forecast":
         series = series_for(model, args.input, args.future)
-        for notice in (*series.notices, far_from_training(model, series)):
-            if notice:
-                print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
+        _notes(*series.notices, far_from_training(model, series))
         _write(args.out, forecast(model, series).assign(method="LSTM").to_csv(index=False),
                N_("Forecast written to {path}"))
     elif model.task == "panel":
@@ -63,8 +61,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
                                 "{option} out.", option="--future"))
         panel = panel_for(model, args.input)
         table, notices = forecast_panel(model, panel)
-        for notice in (*panel.notices, *notices):
-            print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
+        _notes(*panel.notices, *notices)
         _write(args.out, spreadsheet_csv(table),
                N_("Forecasts for every series written to {path}"))
     elif model.task == "text":
@@ -79,14 +76,13 @@ def run_predict_command(args: argparse.Namespace) -> int:
         trained_col = model.manifest["settings"].get("text_col")
         notices: list[str] = []
         texts, column = texts_of(args.input, args.text_col, trained_col, notices)
-        for notice in notices:
-            print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
         if args.text_col is None and trained_col and column != trained_col:
-            print(tr("note: {notice}", notice=tr(
+            notices.append(tr(
                 "The file has no column {trained} (the one the model learnt from), so the texts "
                 "were read from {column}, the column of longest cells; give {option} to choose "
                 "another.", trained=quoted(trained_col), column=quoted(column),
-                option="--text-col")), file=sys.stderr)
+                option="--text-col"))
+        _notes(*notices)
         probs = classify(model, texts)
         classes = model.manifest["classes"]
         table = pd.DataFrame({column if column != "label" else "text": texts,
@@ -95,6 +91,13 @@ def run_predict_command(args: argparse.Namespace) -> int:
             table[f"p({name})"] = probs[:, i].round(6)
         _write(args.out, spreadsheet_csv(table), N_("Labels written to {path}"))
     return 0
+
+
+def _notes(*notices: str) -> None:
+    """What reading the input repaired, left out or doubts, a line each on stderr."""
+    for notice in notices:
+        if notice:
+            print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
 
 
 # The text task's bounds for sampling (text/settings.py, which this command may not import:
