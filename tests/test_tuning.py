@@ -16,7 +16,7 @@ from lstm_app.series.settings import ForecastConfig
 from lstm_app.tasks import task_named
 from lstm_app.training.trainer import Callbacks
 from lstm_app.tuning import study as study_module
-from lstm_app.tuning.space import rounded, search_space, with_params
+from lstm_app.tuning.space import Dimension, rounded, search_space, with_params
 from lstm_app.tuning.storage import database_url, shown_url
 from lstm_app.tuning.study import tune
 
@@ -402,13 +402,36 @@ def test_tuning_texts_labelled_0_and_1_is_refused_before_any_trial(tmp_path, cap
 
 
 def test_the_hidden_units_searched_stay_within_what_the_page_calls_not_too_large(series):
+    import optuna
     from lstm_app.series.sizing import count_weights, size_advice, training_windows
+    from lstm_app.tuning.space import suggest
     base = task_named("forecast").resolve(series, ForecastConfig(**FAST))
-    limit = study_module._hidden_limit("forecast", series, base)
-    space = {d.name: d for d in search_space("forecast", base, 40, hidden_limit=limit)}
-    high = space["hidden_size"].high
-    assert base.hidden_size <= high == limit < 256
+    limits = study_module._hidden_limits("forecast", series, base)
+    space = search_space("forecast", base, 40, hidden_limits=limits)
+    hidden = {d.name: d for d in space}["hidden_size"]
+    assert base.hidden_size <= hidden.high == limits[0] < 256
+    assert limits[0] > limits[1] > limits[2] >= 8  # a deeper network has fewer units each
     windows = training_windows(series, base)
-    advice = lambda units: size_advice(count_weights(series, replace(
-        base, hidden_size=units, num_layers=1)), windows, 1)[0]
-    assert advice(high) == "ok" and advice(high + 1) == "too_big"
+    advice = lambda units, layers: size_advice(count_weights(series, replace(
+        base, hidden_size=units, num_layers=layers)), windows, layers)[0]
+    for layers, high in zip((1, 2, 3), limits):
+        assert hidden.high_for(layers) == high
+        assert advice(high, layers) == "ok" and advice(high + 1, layers) == "too_big"
+    # every trial the sampler asks for, whatever its layers, is one the page does not warn of
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    asked = [suggest(study.ask(), space) for _ in range(60)]
+    assert {params["num_layers"] for params in asked} == {1, 2, 3}
+    assert all(advice(params["hidden_size"], params["num_layers"]) == "ok" for params in asked)
+    assert list(asked[0]) == [d.name for d in space]  # in the order the tables show them
+    again = [Dimension.from_dict(json.loads(json.dumps(d.to_dict()))) for d in space]
+    assert again == space  # a joining worker searches the same ranges
+
+
+def test_a_start_above_the_limit_for_its_layers_stays_in_its_own_range(series):
+    base = replace(task_named("forecast").resolve(series, ForecastConfig(**FAST)),
+                   hidden_size=200, num_layers=2)
+    limits = study_module._hidden_limits("forecast", series, base)
+    hidden = {d.name: d for d in search_space("forecast", base, 40, hidden_limits=limits)}[
+        "hidden_size"]
+    assert limits[1] < 200 and hidden.high_for(2) == 200 == hidden.high
+    assert hidden.high_for(1) == limits[0] and hidden.high_for(3) == limits[2]

@@ -4,7 +4,8 @@ The ranges are judged from the settings the study starts from (the form's settin
 for the data: "auto" lookback as a number): the lookback from half to twice the starting one,
 at most what the data can train on and, for seasonal data, not under two seasons (which the
 coach would advise against) where the starting one is not; hidden units, layers and dropout over the ranges that work for
-small LSTMs; the learning rate among the presets the page's slider offers (so that the best
+small LSTMs, a forecaster's hidden units no more than the page calls fitting for the data's
+training windows with the trial's number of layers (the layers are chosen first); the learning rate among the presets the page's slider offers (so that the best
 settings fit the form); the cell between LSTM and GRU (the peephole cell trains
 3 to 7 times slower, which a search of many trials cannot afford; a study that starts from one
 keeps it as a choice). Every range holds the starting value, so the first trial can be
@@ -44,22 +45,30 @@ class Dimension:
     log: bool = False
     step: float | None = None
     choices: tuple = ()
+    highs: tuple = ()            # the highest for 1, 2, 3 … layers, where the data limits it
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "choices": list(self.choices)}
+        return {**asdict(self), "choices": list(self.choices), "highs": list(self.highs)}
 
     @classmethod
     def from_dict(cls, row: dict) -> "Dimension":
-        return cls(**{**row, "choices": tuple(row.get("choices", ()))})
+        return cls(**{**row, "choices": tuple(row.get("choices", ())),
+                      "highs": tuple(row.get("highs", ()))})
+
+    def high_for(self, layers: int | None) -> float:
+        """The highest value with ``layers`` layers (``high`` where layers do not limit it)."""
+        if not self.highs or layers is None:
+            return self.high
+        return max(self.low, min(self.high, self.highs[min(int(layers), len(self.highs)) - 1]))
 
 
 def _ranges(task: str, base: Any, data_limit: int | None, season: int | None,
-            hidden_limit: int | None = None) -> list[Dimension]:
+            hidden_limits: tuple[int, ...] = ()) -> list[Dimension]:
     from ..tasks import task_named
 
     hidden = (32, 512) if task == "text" else (8, 256)
-    if hidden_limit:
-        hidden = (hidden[0], max(hidden[0], min(hidden[1], hidden_limit)))
+    if hidden_limits:
+        hidden = (hidden[0], max(hidden[0], min(hidden[1], max(hidden_limits))))
     presets = task_named(task).settings["lr"].presets
     rows = []
     for name in TUNED[task]:
@@ -73,7 +82,8 @@ def _ranges(task: str, base: Any, data_limit: int | None, season: int | None,
             start = int(base.seq_len)
             rows.append(Dimension(name, "int", max(8, start // 2), max(16, 2 * start)))
         elif name == "hidden_size":
-            rows.append(Dimension(name, "int", *hidden, log=True))
+            rows.append(Dimension(name, "int", *hidden, log=True, highs=tuple(
+                max(hidden[0], min(hidden[1], limit)) for limit in hidden_limits)))
         elif name == "num_layers":
             rows.append(Dimension(name, "int", 1, 3))
         elif name == "dropout":
@@ -91,19 +101,24 @@ def _ranges(task: str, base: Any, data_limit: int | None, season: int | None,
 
 
 def search_space(task: str, base: Any, data_limit: int | None = None,
-                 season: int | None = None, hidden_limit: int | None = None) -> list[Dimension]:
+                 season: int | None = None,
+                 hidden_limits: tuple[int, ...] = ()) -> list[Dimension]:
     """The ranges for ``task`` around the resolved starting config ``base``, each widened to hold
     the starting value (an off-grid dropout drops the grid). ``data_limit`` caps the lookback
     (the longest the data can train on); with a ``season``, the lookback stays at two seasons
-    or more where the starting one does; ``hidden_limit`` caps the hidden units (the most the
-    data's training windows can fill)."""
+    or more where the starting one does; ``hidden_limits`` caps the hidden units for 1, 2, 3 …
+    layers (the most the data's training windows can fill)."""
     rows = []
-    for row in _ranges(task, base, data_limit, season, hidden_limit):
+    for row in _ranges(task, base, data_limit, season, hidden_limits):
         value = getattr(base, row.name)
         if row.kind == "choice":
             rows.append(row if value in row.choices else replace(row, choices=row.choices
                                                                   + (value,)))
             continue
+        if row.highs:  # the start's own number of layers holds its units
+            at = min(int(base.num_layers), len(row.highs)) - 1
+            row = replace(row, highs=row.highs[:at] + (max(row.highs[at], value),)
+                          + row.highs[at + 1:])
         row = replace(row, low=min(row.low, value), high=max(row.high, value))
         if row.step and abs((value - row.low) / row.step - round((value - row.low) / row.step)) \
                 > 1e-9:
@@ -113,16 +128,18 @@ def search_space(task: str, base: Any, data_limit: int | None = None,
 
 
 def suggest(trial, space: list[Dimension]) -> dict:
-    """One trial's settings, asked of Optuna's sampler (``trial`` is an ``optuna.Trial``)."""
+    """One trial's settings, asked of Optuna's sampler (``trial`` is an ``optuna.Trial``); a
+    range that the number of layers limits is asked after the layers."""
     params = {}
-    for d in space:
+    for d in sorted(space, key=lambda d: bool(d.highs)):
         if d.kind == "choice":
             params[d.name] = trial.suggest_categorical(d.name, list(d.choices))
         elif d.kind == "int":
-            params[d.name] = trial.suggest_int(d.name, int(d.low), int(d.high), log=d.log)
+            high = int(d.high_for(params.get("num_layers")))
+            params[d.name] = trial.suggest_int(d.name, int(d.low), high, log=d.log)
         else:
             params[d.name] = trial.suggest_float(d.name, d.low, d.high, log=d.log, step=d.step)
-    return params
+    return {d.name: params[d.name] for d in space}
 
 
 def starting_params(base: Any, space: list[Dimension]) -> dict:

@@ -95,26 +95,30 @@ def _lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
     return None
 
 
-def _hidden_limit(task_name: str, data: Any, base: Any) -> int | None:
-    """For a forecaster, the most hidden units (in one layer) that the page does not call far
-    too large for the data's training windows: the search stays where the page's advice
-    does (None: no limit)."""
+def _hidden_limits(task_name: str, data: Any, base: Any) -> tuple[int, ...]:
+    """For a forecaster, the most hidden units that the page does not call far too large for
+    the data's training windows, with 1, 2, 3 … layers of the heavier cell the search may
+    choose: the search stays where the page's advice does (empty: no limit)."""
     if task_name not in ("forecast", "panel"):
-        return None
+        return ()
     from ..series.sizing import TOO_BIG, count_weights, training_windows
     try:
         windows = training_windows(data, base)
     except ValueError:
-        return None
-    fits = lambda units: count_weights(data, replace(base, hidden_size=units, num_layers=1)) \
-        <= TOO_BIG * windows
-    low, high = 8, 256
-    if not fits(low):
+        return ()
+    cell = base.cell if base.cell == "peephole" else "lstm"
+
+    def largest(layers: int) -> int:
+        fits = lambda units: count_weights(data, replace(
+            base, hidden_size=units, num_layers=layers, cell=cell)) <= TOO_BIG * windows
+        low, high = 8, 256
+        if not fits(low):
+            return low
+        while low < high:  # the largest that fits: the weights grow with the units
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if fits(middle) else (low, middle - 1)
         return low
-    while low < high:  # the largest that fits: the weights grow with the units
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if fits(middle) else (low, middle - 1)
-    return low
+    return tuple(largest(layers) for layers in range(1, max(3, int(base.num_layers)) + 1))
 
 
 def _describe(study, made: bool, task_name: str, data: Any, base: Any, data_name: str,
@@ -126,7 +130,7 @@ def _describe(study, made: bool, task_name: str, data: Any, base: Any, data_name
     if made:
         space = search_space(task_name, base, _lookback_limit(task_name, data, base),
                              getattr(data, "season_length", None),
-                             _hidden_limit(task_name, data, base))
+                             _hidden_limits(task_name, data, base))
         study.set_user_attr("task", task_name)
         study.set_user_attr("data_hash", fingerprint)
         study.set_user_attr("data_name", data_name)
