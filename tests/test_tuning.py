@@ -435,3 +435,25 @@ def test_a_start_above_the_limit_for_its_layers_stays_in_its_own_range(series):
         "hidden_size"]
     assert limits[1] < 200 and hidden.high_for(2) == 200 == hidden.high
     assert hidden.high_for(1) == limits[0] and hidden.high_for(3) == limits[2]
+
+
+def test_a_language_models_units_searched_stay_within_what_the_page_calls_fitting():
+    import optuna
+    from pathlib import Path
+    from lstm_app.text.sizing import count_weights, size_advice, suggested_config
+    from lstm_app.text.spans import summarize
+    from lstm_app.tuning.space import suggest
+    text = (Path(__file__).parent.parent / "sample_data" / "shakespeare_excerpt.txt").read_text(
+        encoding="utf-8")[:20_000]
+    base = suggested_config(text)
+    limits = study_module._hidden_limits("text", text, base)
+    space = search_space("text", base, hidden_limits=limits)
+    assert limits[0] > limits[1] > limits[2] >= 32 and limits[0] < 512
+    summary = summarize(text, base.level, base.max_vocab, base.val_fraction)
+    advice = lambda params: size_advice(count_weights(replace(base, **params),
+                                                      summary.vocab_size),
+                                        summary.train_tokens, summary.level)[0]
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
+    asked = [suggest(study.ask(), space) for _ in range(40)]
+    assert {params["num_layers"] for params in asked} == {1, 2, 3}
+    assert all(advice(params) != "too_big" for params in asked)

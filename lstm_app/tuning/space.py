@@ -62,11 +62,16 @@ class Dimension:
         return max(self.low, min(self.high, self.highs[min(int(layers), len(self.highs)) - 1]))
 
 
+def hidden_range(task: str) -> tuple[int, int]:
+    """The hidden units searched before the data limits them."""
+    return (32, 512) if task == "text" else (8, 256)
+
+
 def _ranges(task: str, base: Any, data_limit: int | None, season: int | None,
             hidden_limits: tuple[int, ...] = ()) -> list[Dimension]:
     from ..tasks import task_named
 
-    hidden = (32, 512) if task == "text" else (8, 256)
+    hidden = hidden_range(task)
     if hidden_limits:
         hidden = (hidden[0], max(hidden[0], min(hidden[1], max(hidden_limits))))
     presets = task_named(task).settings["lr"].presets

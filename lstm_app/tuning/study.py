@@ -38,7 +38,7 @@ from ..training.process import WorkerKilled
 from ..training.endings import ending_message
 from ..training.trainer import Callbacks, Progress, pick_device
 from .result import TrialRow, TuneLive, TuneResult, scored
-from .space import Dimension, search_space, starting_params, suggest, with_params
+from .space import Dimension, hidden_range, search_space, starting_params, suggest, with_params
 from .storage import check_study_name, database_url, open_storage, shown_url
 
 log = logging.getLogger(__name__)
@@ -95,23 +95,39 @@ def _lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
     return None
 
 
-def _hidden_limits(task_name: str, data: Any, base: Any) -> tuple[int, ...]:
-    """For a forecaster, the most hidden units that the page does not call far too large for
-    the data's training windows, with 1, 2, 3 … layers of the heavier cell the search may
-    choose: the search stays where the page's advice does (empty: no limit)."""
-    if task_name not in ("forecast", "panel"):
-        return ()
-    from ..series.sizing import TOO_BIG, count_weights, training_windows
+def _weighed(task_name: str, data: Any, base: Any):
+    """(the weights of a config, the most weights the page and the coach do not call far too
+    large) for a forecaster or a language model; None otherwise."""
     try:
-        windows = training_windows(data, base)
-    except ValueError:
+        if task_name in ("forecast", "panel"):
+            from ..series import sizing
+            windows = sizing.training_windows(data, base)
+            return (lambda config: sizing.count_weights(data, config)), sizing.TOO_BIG * windows
+        if task_name == "text":
+            from ..text import sizing
+            from ..text.spans import summarize
+            summary = summarize(data, base.level, base.max_vocab, base.val_fraction)
+            return (lambda config: sizing.count_weights(config, summary.vocab_size)), \
+                sizing.TOO_BIG * summary.train_tokens
+    except ValueError:  # the settings do not fit the data: the first trial will say why
+        return None
+    return None
+
+
+def _hidden_limits(task_name: str, data: Any, base: Any) -> tuple[int, ...]:
+    """For a forecaster or a language model, the most hidden units that the page and the coach
+    do not call far too large for the data, with 1, 2, 3 … layers of the heavier cell the
+    search may choose: the search stays where their advice does (empty: no limit)."""
+    weighed = _weighed(task_name, data, base)
+    if weighed is None:
         return ()
+    weights, most = weighed
     cell = base.cell if base.cell == "peephole" else "lstm"
 
     def largest(layers: int) -> int:
-        fits = lambda units: count_weights(data, replace(
-            base, hidden_size=units, num_layers=layers, cell=cell)) <= TOO_BIG * windows
-        low, high = 8, 256
+        fits = lambda units: weights(replace(
+            base, hidden_size=units, num_layers=layers, cell=cell)) <= most
+        low, high = hidden_range(task_name)
         if not fits(low):
             return low
         while low < high:  # the largest that fits: the weights grow with the units
