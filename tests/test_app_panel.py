@@ -142,6 +142,21 @@ def test_a_panel_run_reopens_from_its_address_with_its_data_and_trains_more(app,
     assert [h.epoch for h in app_store.history(child.id)] == [1, 2]
 
 
+def test_a_reopened_panel_draws_the_forecast_picked_on_a_series_test_span(app, app_store):
+    import json
+    panel = load_panel(shops_csv(), id_cols=["shop"], name=NAME)
+    config = ForecastConfig(statistical_seconds=30, hidden_size=8, num_layers=1, epochs=1,
+                            id_col=("shop",))
+    run_id = start_run(app_store, "panel", panel, config, NAME, NAME)
+    record(app_store.home, run_id, "panel", panel, config)
+    at = ok(app(run=run_id).run())
+    names = lambda at: [{trace.get("name") for trace in json.loads(chart.proto.spec)["data"]}
+                        for chart in at.get("plotly_chart")]
+    at.radio(key="fc_method").set_value("auto_theta").run()
+    drawn = names(ok(at))
+    assert any({"AutoTheta forecast", "LSTM forecast", "actual"} <= d for d in drawn), drawn
+
+
 def test_the_downloads_hold_every_series_safe_for_a_spreadsheet(app, downloads):
     at = trained(uploaded(app(), shops_csv(hard="=1+2")))
     result = at.session_state["fc_job"].result()

@@ -171,6 +171,30 @@ def test_one_series_opened_from_a_panel_matches_its_row_of_the_table(panel):
         assert inside.mean() == pytest.approx(row["coverage_80"])
 
 
+def test_a_series_opened_draws_the_picked_methods_test_forecasts_with_its_intervals(panel):
+    from dataclasses import replace
+    from lstm_app.charts import backtest_chart
+    from lstm_app.series.panel_detail import series_detail
+    result = score_panel(fit_panel(panel, replace(FAST, statistical_seconds=30)), panel)
+    assert {"auto_ets", "auto_theta", "combination"} <= set(result.test_forecasts)
+    for method in ("auto_theta", "combination"):
+        for i in np.flatnonzero(result.series["scored"].to_numpy()):
+            bt = series_detail(result, int(i), method).backtest
+            row = result.series.iloc[i]
+            # the series' own scores of that method, computed apart from the chart's table
+            assert (bt["actual"] - bt[method]).abs().mean() == pytest.approx(row[f"{method}_mae"])
+            assert (bt[f"{method}_lower_80"] <= bt[method]).all()
+            assert (bt[method] <= bt[f"{method}_upper_95"]).all()
+            assert not np.allclose(bt[f"{method}_upper_80"] - bt[method],
+                                   bt["upper_80"] - bt["forecast"])  # its own widths
+            figure = backtest_chart(bt, result.panel.series(int(i)).frame[panel.value_col],
+                                    "sales", method=method, method_name="X")
+            drawn = {trace.name: trace for trace in figure.data}
+            np.testing.assert_allclose(drawn["X forecast"].y,
+                                       bt[bt["step"] == 1].sort_values("time")[method])
+    assert "auto_theta" not in series_detail(result, 0, "lstm").backtest  # the LSTM's alone
+
+
 def test_train_more_goes_on_from_the_trained_weights(panel):
     from dataclasses import replace
     trained = fit_panel(panel, FAST)

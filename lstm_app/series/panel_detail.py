@@ -27,8 +27,9 @@ class PanelSeries:
 
 
 def series_detail(result: PanelResult, i: int, method: str | None = None) -> PanelSeries:
-    """Series ``i``'s data, backtest and the forecast of ``method`` (the recommended one when
-    None) after its last value."""
+    """Series ``i``'s data, backtest (with ``method``'s test forecasts and intervals where it
+    is not the LSTM) and the forecast of ``method`` (the recommended one when None) after its
+    last value."""
     trained, panel, split = result.trained, result.panel, result.split
     config = trained.config
     lookback, horizon = config.lookback, config.horizon
@@ -56,5 +57,21 @@ def series_detail(result: PanelResult, i: int, method: str | None = None) -> Pan
         actual = y[origins[:, None] + np.arange(horizon)]
         baselines = evaluation.baseline_forecasts(y, origins, horizon, panel.season_length)
         widths = {level: w[i] * std for level, w in result.widths.items()}
-        backtest = backtest_frame(series, origins, actual, pred, baselines, widths, floor)
+        method_widths = {}
+        if method in result.test_forecasts and method != "lstm":
+            baselines[method] = _tested(result, i, ids + lookback, method)
+            method_widths[method] = {level: w[i] * std for level, w in
+                                     result.method_widths.get(method, result.widths).items()}
+        backtest = backtest_frame(series, origins, actual, pred, baselines, widths, floor,
+                                  method_widths)
     return PanelSeries(series, backtest, forecast, result.series.iloc[i])
+
+
+def _tested(result: PanelResult, i: int, origins: np.ndarray, method: str) -> np.ndarray:
+    """``method``'s test forecasts of series ``i`` at ``origins`` (rows of the panel), found
+    among every series' windows by their origins."""
+    windows = result.test_windows
+    mine = np.flatnonzero(windows.series == i)
+    mine = mine[np.argsort(windows.origins[mine], kind="stable")]
+    at = np.searchsorted(windows.origins[mine], origins)
+    return result.test_forecasts[method][mine[at]]

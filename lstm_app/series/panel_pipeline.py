@@ -65,6 +65,11 @@ class PanelResult:
     statistical_key: str = ""  # what the statistical forecasts were made from (saved with a run)
     method_widths: dict = field(default_factory=dict)  # each method's ``widths``
     frames: dict = field(default_factory=dict, repr=False)  # panel_forecast's, once made
+    # The test span's windows (origin rows and series, every series together) and each method
+    # beyond the simple rules' (windows, horizon) forecasts there: a series' chart draws the
+    # one picked.
+    test_windows: Windows | None = field(default=None, repr=False)
+    test_forecasts: dict = field(default_factory=dict, repr=False)
 
     # What every task's result offers the pages (Train more, the coach, the run caption).
     config = property(lambda self: self.trained.config)
@@ -207,11 +212,12 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     lstm_future = network_future(
         panel, values, lookback, horizon, trained.mean, trained.std, floor,
         lambda windows: predict(model, windows, np.arange(len(windows))), notices)
+    tested = Windows(origins, series, actual, methods["lstm"])
     board = panel_methods(
         y, split.starts, split.ends, trained.std[:, 0], floor,
         Windows(val_origins, val_series, y[val_origins[:, None] + steps],
                 unscale(val_pred, val_series)),
-        Windows(origins, series, actual, methods["lstm"]),
+        tested,
         (panel_baselines(y, val_origins, split.starts[val_series], horizon, season),
          {k: v for k, v in methods.items()}, rule_future(panel, horizon)),
         lstm_future, widths, horizon, season, config.statistical_seconds, on_stage, stop_event)
@@ -228,7 +234,8 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
                          pd.DataFrame(), widths, floor,
                          time.perf_counter() - started + trained.training.seconds,
                          board.labels, board.recommended, board.why, board.seconds,
-                         board.futures, board.key, board.widths)
+                         board.futures, board.key, board.widths, test_windows=tested,
+                         test_forecasts=board.test)
     result.forecast = panel_forecast(result, board.recommended)
     return result
 

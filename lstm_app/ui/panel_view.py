@@ -26,11 +26,6 @@ from ..series.panel_pipeline import PanelResult, panel_forecast, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
 from .forecast_view import pick_method, readable, render_live, test_span_chart
-
-# A series' test-span chart here draws the LSTM's forecasts whatever is picked.
-FORECAST_FOLLOWS = N_("The recommended forecast had the smallest errors on the validation span, "
-                      "which was chosen before the test span was looked at; each series' "
-                      "forecast chart, its table and the downloads follow your choice.")
 from .forecast_view import value_label as with_unit
 from .keys import FORECAST as KEYS
 from .live import loss_curves
@@ -109,7 +104,7 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
                       "fell inside them.", inner=cov["80"], outer=cov["95"]))
 
     st.subheader(tr("Every series"))
-    method = pick_method(result, FORECAST_FOLLOWS)
+    method = pick_method(result)
     _series_table_and_detail(result, unit, method)
 
     st.subheader(tr("Downloads"))
@@ -256,7 +251,8 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> N
             words = tr("**{series}**: on the test span the LSTM's forecasts were off by "
                        "**{mae}** on average; {rule} was off by {rule_mae}.", **values)
         st.markdown(words)
-        st.plotly_chart(test_span_chart(detail.backtest, result.config.horizon, series, label),
+        st.plotly_chart(test_span_chart(detail.backtest, result.config.horizon, series, label,
+                                        method, method_label(result.labels[method])),
                         key=KEYS.backtest)
     history = series.frame[series.value_col]
     last, panel_last = series.frame.index[-1], result.panel.times.max()
