@@ -155,6 +155,11 @@ def test_a_reopened_panel_draws_the_forecast_picked_on_a_series_test_span(app, a
     at.radio(key="fc_method").set_value("auto_theta").run()
     drawn = names(ok(at))
     assert any({"AutoTheta forecast", "LSTM forecast", "actual"} <= d for d in drawn), drawn
+    row = at.session_state["fc_job"].result().series.set_index("id").loc[
+        at.selectbox(key="fc_panel_series").value]
+    said = next(m.value for m in at.markdown if "on the test span" in m.value)
+    assert said.endswith(f"The forecast picked, AutoTheta, was off by "
+                         f"**{row['auto_theta_mae']:,.3g}** (MASE {row['auto_theta_mase']:.2f}).")
 
 
 def test_the_downloads_hold_every_series_safe_for_a_spreadsheet(app, downloads):

@@ -250,7 +250,7 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> N
         else:
             words = tr("**{series}**: on the test span the LSTM's forecasts were off by "
                        "**{mae}** on average; {rule} was off by {rule_mae}.", **values)
-        st.markdown(words)
+        st.markdown(sentences(words, _picked_said(result, row, method)))
         st.plotly_chart(test_span_chart(detail.backtest, result.config.horizon, series, label,
                                         method, method_label(result.labels[method])),
                         key=KEYS.backtest)
@@ -266,6 +266,19 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> N
                     key=KEYS.forecast)
     st.dataframe(readable(detail.forecast, series.freq), hide_index=True,
                  height=min(35 * (len(detail.forecast) + 1) + 3, 480))
+
+
+def _picked_said(result: PanelResult, row: pd.Series, method: str) -> str:
+    """How far off the forecast picked (when not the LSTM's) was on this series' test span."""
+    mae, mase = row.get(f"{method}_mae"), row.get(f"{method}_mase")
+    if method == "lstm" or mae is None or not np.isfinite(mae):
+        return ""
+    name = method_label(result.labels[method])
+    if mase is not None and np.isfinite(mase):
+        return tr("The forecast picked, {method}, was off by **{mae}** (MASE {mase:.2f}).",
+                  method=name, mae=f"{mae:,.3g}", mase=mase)
+    return tr("The forecast picked, {method}, was off by **{mae}**.", method=name,
+              mae=f"{mae:,.3g}")
 
 
 def _split_note(result: PanelResult) -> None:
