@@ -706,6 +706,27 @@ def test_one_selected_run_can_be_opened_renamed_and_annotated(app, store, four_r
     assert len(store.get(alpha).name) <= 200
 
 
+def test_a_name_typed_while_another_run_is_saved_is_saved_to_the_run_chosen(app, store,
+                                                                            four_runs):
+    at = ok(app(RUNS).run())
+    select(at, 3)  # alpha
+    alpha = four_runs["alpha"]
+    at.text_input(key=f"runs_name_{alpha}").set_value("alpha, renamed")
+    at.text_area(key=f"runs_note_{alpha}").set_value("written while a trial finished")
+    stored_run(store, "epsilon")  # a training elsewhere saves a run: the table gains a row
+    ok(at.button(key=SAVE).click().run())
+    assert list(table(at)["name"]) == ["epsilon", "delta", "gamma", "beta", "alpha, renamed"]
+    run = store.get(alpha)
+    assert (run.name, run.note) == ("alpha, renamed", "written while a trial finished")
+    assert runs_grid(at).value is not None and "This run" in subheaders(at)  # still chosen
+    assert any(m.value.startswith("**alpha, renamed**") for m in at.markdown)
+    # a filter that keeps it keeps it chosen; one that hides it chooses nothing else
+    at.multiselect(key="runs_task").set_value(["forecast"])
+    assert any(m.value.startswith("**alpha, renamed**") for m in ok(at.run()).markdown)
+    at.multiselect(key="runs_task").set_value(["text"])
+    assert "This run" not in subheaders(ok(at.run()))
+
+
 def test_a_text_run_opens_on_the_text_page(app, four_runs):
     at = ok(app(RUNS).run())
     select(at, 1)  # gamma

@@ -170,6 +170,7 @@ class RunsKeys:
     status: str = "runs_status"
     search: str = "runs_search"
     table: str = "runs_table"                  # the container; the grid is table_<rows id>
+    chosen: str = "runs_chosen"                # the ids of the runs selected (session state)
     log: str = "runs_log"
     chart: str = "runs_chart"
     settings: str = "runs_settings"

@@ -56,9 +56,13 @@ def choose_runs(runs: list[Run]) -> list[Run]:
     """The table (its headers and words in the reader's language); returns the runs whose rows
     are selected (in table order)."""
     table = shown_table(runs)
-    # A selection is kept as row positions; when the rows change (a filter, a deletion) those
-    # positions would point at other runs, so a new set of rows gets a new, empty selection.
+    # A selection is kept as row positions; when the rows change (a filter, a deletion, a run
+    # saved meanwhile) those positions would point at other runs, so a new set of rows gets a
+    # new grid, which starts with the runs chosen before that it still shows (a name and note
+    # being typed for one of them stay on the page).
     rows_id = hashlib.sha1(" ".join(r.id for r in runs).encode()).hexdigest()[:12]
+    key, where = RUNS.grid(rows_id), {run.id: i for i, run in enumerate(runs)}
+    kept = [where[i] for i in st.session_state.get(RUNS.chosen, []) if i in where]
     columns = {
         tr("best val loss"): st.column_config.NumberColumn(
             format="%.4g", help=tr("The best epoch's, not the last")),
@@ -68,10 +72,14 @@ def choose_runs(runs: list[Run]) -> list[Run]:
         tr("bits per char"): st.column_config.NumberColumn(format="%.3f"),
         tr("seconds"): st.column_config.NumberColumn(format="%.1f")}
     with st.container(key=RUNS.table):
-        event = st.dataframe(table, key=RUNS.grid(rows_id), on_select="rerun",
+        event = st.dataframe(table, key=key, on_select="rerun",
                              selection_mode="multi-row", hide_index=True, column_config=columns,
-                             column_order=[c for c in table.columns if c != tr("id")])
-    return [runs[i] for i in event.selection.rows if i < len(runs)]
+                             column_order=[c for c in table.columns if c != tr("id")],
+                             selection_default={"selection": {"rows": sorted(kept)}}
+                             if kept and key not in st.session_state else None)
+    chosen = [runs[i] for i in event.selection.rows if i < len(runs)]
+    st.session_state[RUNS.chosen] = [run.id for run in chosen]
+    return chosen
 
 
 def compare(store: RunStore, runs: list[Run]) -> None:

@@ -16,7 +16,6 @@ import time
 import uuid
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from helpers import EPOCH_RE, START_MS, assert_no_traceback, click_stop, click_train
 from helpers import go_to, key_locator, main, open_task_page, progress, progress_epoch
 from helpers import quiet, run_and_wait, settings, shot, wait_epoch_above, wait_for_app
@@ -300,3 +299,21 @@ def test_narrowing_the_search_with_a_row_selected_keeps_the_page_working(page: P
     expect(main(page)).not_to_contain_text("encountered an error")
     expect(key_locator(page, "runs_table").locator("table").first).to_contain_text(
         f"{token} second")
+
+
+def test_a_name_typed_while_another_run_is_saved_is_kept_and_saved(page: Page, app_server,
+                                                                   app_home):
+    token, first, second = two_runs_only(page, app_server, app_home)
+    click_row(page, 1)  # the older: "first"
+    expect(main(page)).to_contain_text(f"{token} first ({first})")
+    key_locator(page, f"runs_note_{first}").locator("textarea").fill("typed before a new run")
+    seed(RunStore(app_home), [f"{token} third"])  # another training saves a run meanwhile
+    run_and_wait(page, lambda: page.get_by_role("button", name="Save the name and note").click())
+    assert RunStore(app_home).get(first).note == "typed before a new run"
+    expect(key_locator(page, "runs_table").locator("table").first).to_contain_text(
+        f"{token} third")
+    expect(this_run(page)).to_be_visible()  # the run chosen is still the one shown
+    expect(main(page)).to_contain_text(f"{token} first ({first})")
+    quiet(page)
+    shot(page, "runs_page_08_kept_through_a_new_run")
+    assert_no_traceback(page)
