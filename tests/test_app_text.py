@@ -293,6 +293,10 @@ def test_the_keras_sample_trains_generates_explores_and_trains_more(app):
     assert len(generated) == 1
     assert generated[0].prompt == prompt and generated[0].text.startswith(prompt)
     assert len(generated[0].text) > len(prompt) and generated[0].memorization is not None
+    for _ in range(2):  # each press writes a sample of its own (they were all the same)
+        at.button(key="tx_generate").click().run()
+    generated = at.session_state["tx_generated"]
+    assert len(generated) == 3 and len({s.text for s in generated}) > 1
 
     # The temperature explorer: four samples, each continuing the prompt
     at.button(key="tx_explore").click().run()

@@ -51,6 +51,8 @@ def test_generation_is_deterministic_with_a_seed_and_greedy():
     assert a == b and a != c and a.startswith("the") and len(a) == 33
     assert generate(model, vocab, "the", 20, greedy=True) == generate(model, vocab, "the", 20,
                                                                        temperature=0)
+    unseeded = {generate(model, vocab, "the", 30, temperature=1.0) for _ in range(4)}
+    assert len(unseeded) > 1  # without a seed, each call draws its own sample
 
 
 # Pinned before generation stopped computing logits for every prompt token: for a given seed,

@@ -21,13 +21,16 @@ def generate_tokens(model, vocab, prompt: str, max_new_tokens: int, temperature:
 
     Characters or words of the prompt that the vocabulary lacks become its unknown token, so any
     prompt works. The unknown token itself is never written. ``temperature`` 0 (or ``greedy``)
-    always takes the most likely token.
+    always takes the most likely token. The same ``seed`` writes the same sample; without one,
+    each call draws its own.
     """
     model.eval()
     device = next(model.parameters()).device
     generator = torch.Generator(device=device)
     if seed is not None:
         generator.manual_seed(seed)
+    else:  # a new generator starts from one fixed seed: every Generate would write the same
+        generator.seed()
     ids = vocab.encode(prompt) or [vocab.encode("\n")[0] if "\n" in vocab.stoi_ else 1]
     x = torch.tensor([ids], device=device)                       # (1, prompt tokens)
     # Read the prompt in pieces with the state carried from one to the next, projecting only
