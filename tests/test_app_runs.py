@@ -727,6 +727,28 @@ def test_a_name_typed_while_another_run_is_saved_is_saved_to_the_run_chosen(app,
     assert "This run" not in subheaders(ok(at.run()))
 
 
+def test_a_damaged_row_or_a_kind_of_run_this_version_lacks_keeps_the_page_up(app, store,
+                                                                             four_runs):
+    db = sqlite3.connect(store.home / DB_NAME)
+    try:
+        with db:  # hand edits, or a newer version sharing the store
+            db.execute("UPDATE runs SET metrics = 'nope', config = '[1, 2]' WHERE id = ?",
+                       (four_runs["beta"],))
+            db.execute("UPDATE runs SET task = 'regress', metrics = '[' || ? || ']' WHERE id = ?",
+                       ("[" * 5000 + "]" * 5000, four_runs["alpha"]))
+    finally:
+        db.close()
+    assert (store.get(four_runs["beta"]).metrics, store.get(four_runs["beta"]).config) == ({}, {})
+    at = ok(app(RUNS).run())
+    assert list(table(at)["name"]) == ["delta", "gamma", "beta", "alpha"]
+    select(at, 2)  # beta
+    assert any(m.value.startswith("**beta**") for m in at.markdown)
+    select(at, 3)  # alpha, of a kind this version does not know
+    assert any(w.value.startswith("This run is of a kind this version of LSTM Studio does not "
+                                  "know ('regress')") for w in at.warning)
+    assert not page_links(at) and at.button(key="runs_delete").label == "Delete this run"
+
+
 def test_a_text_run_opens_on_the_text_page(app, four_runs):
     at = ok(app(RUNS).run())
     select(at, 1)  # gamma

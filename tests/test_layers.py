@@ -10,11 +10,12 @@ from tests.conftest import REPO
 
 PACKAGE = REPO / "lstm_app"
 # What each part of lstm_app may import from lstm_app (its own modules aside).
-# quoting (user text inside the project's sentences) and i18n (the sentences in the reader's
-# language) are leaves every part may use.
-LEAVES = {"quoting", "i18n"}
+# quoting (user text inside the project's sentences), i18n (the sentences in the reader's
+# language) and user_json (JSON a user may have made) are leaves every part may use.
+LEAVES = {"quoting", "i18n", "user_json"}
 ALLOWED = {part: allowed | (LEAVES - {part}) for part, allowed in {
     "quoting": set(),
+    "user_json": set(),
     "i18n": set(),
     "training": set(),
     "encodings": set(),

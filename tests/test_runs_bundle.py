@@ -160,6 +160,8 @@ def hostile(files: dict[str, bytes], case: str) -> bytes:
     elif case == "task_as_list":
         manifest = json.loads(files["manifest.json"])
         files["manifest.json"] = json.dumps({**manifest, "task": ["forecast"]}).encode()
+    elif case in ("deep_manifest", "deep_config", "deep_series"):  # 100,000 brackets deep
+        files[case.replace("deep_", "") + ".json"] = b"[" * 100_000 + b"]" * 100_000
     elif case == "bad_history":
         manifest = json.loads(files["manifest.json"])
         files["manifest.json"] = json.dumps({**manifest, "history": [{"epoch": "one"}]}).encode()
@@ -181,6 +183,9 @@ CASES = {
     "unreadable_data": "The saved series (does not load|lacks the columns|has fewer than two rows)",
     "too_little_data": "has 20 numeric values; with lookback 24 and horizon 12 at least 60",
     "bad_history": "history is not a list of epoch records",
+    "deep_manifest": "manifest.json is not valid JSON",
+    "deep_config": "config.json is not valid JSON",
+    "deep_series": "The saved series does not load",
     "text_season": "series.json does not describe a series",
     "negative_season": "series.json does not describe a series",
     "task_as_list": "task must be one of: forecast, panel, text",

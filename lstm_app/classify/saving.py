@@ -14,6 +14,7 @@ import json
 import numpy as np
 
 from ..i18n import said_all, said_forms, tr
+from ..user_json import parse_json
 from .labelled import LabelledTexts
 
 FILES = ("texts.csv", "labelled.json")
@@ -41,7 +42,7 @@ def saved_columns(texts_csv: bytes) -> tuple[str, str]:
 def labelled_from_files(files: dict[str, bytes]) -> LabelledTexts:
     """The labelled texts ``labelled_files`` wrote; a ValueError in plain words otherwise."""
     try:
-        meta = json.loads(files["labelled.json"])
+        meta = parse_json(files["labelled.json"])
         rows = list(csv.reader(io.StringIO(files["texts.csv"].decode("utf-8"), newline="")))[1:]
         classes = tuple(meta["classes"])
         code = {label: i for i, label in enumerate(classes)}

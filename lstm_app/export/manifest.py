@@ -9,11 +9,11 @@ PyTorch and the table of sizes, latencies and metrics.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 from ..i18n import tr
+from ..user_json import parse_json
 from ..quoting import quoted
 
 FP32, INT8, MANIFEST = "model.onnx", "model.int8.onnx", "export.json"
@@ -56,8 +56,8 @@ def read_manifest(folder: Path) -> dict:
 def manifest_from_bytes(data: bytes, where: str = MANIFEST) -> dict:
     """An export.json's content, checked (``where`` names it in the refusal)."""
     try:
-        manifest = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        manifest = parse_json(data)
+    except ValueError:
         raise ValueError(tr("{file} is not readable JSON; export the run again.",
                             file=where)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or \

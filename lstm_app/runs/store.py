@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..i18n import tr
+from ..user_json import parse_json
 from ..training.trainer import EpochRecord, valid_scores
 from .database import DB_NAME, Database, Row, database_url, shown_url
 
@@ -94,7 +95,7 @@ CREATE INDEX IF NOT EXISTS runs_by_data ON runs (data_hash, task);
 
 def _scores(text: str | None) -> dict | None:
     try:
-        return valid_scores(json.loads(text)) if text else None
+        return valid_scores(parse_json(text)) if text else None
     except ValueError:
         return None
 
@@ -448,10 +449,20 @@ class RunStore:
 
 def _run(row: Row) -> Run:
     d = dict(row)
-    d["config"] = json.loads(d["config"])
-    d["metrics"] = json.loads(d["metrics"])
+    d["config"] = _object(d["config"])
+    d["metrics"] = _object(d["metrics"])
     d["shared"] = bool(d["shared"])
     return Run(**d)
+
+
+def _object(text: str | None) -> dict:
+    """A JSON column that holds an object, as a dict: an empty one where a hand edit or
+    another program left something else (the run stays listed, and can be deleted)."""
+    try:
+        value = parse_json(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _alive(pid: int) -> bool:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import said_all, said_forms, tr
+from ..user_json import parse_json
 from .loading import SeriesData
 
 FILES = ("data.csv", "series.json")
@@ -35,7 +36,7 @@ def series_from_files(files: dict[str, bytes]) -> SeriesData:
     """The series ``series_files`` saved; a ValueError if the files do not hold one (they may
     come from a user's bundle)."""
     try:
-        meta = _checked(json.loads(files["series.json"].decode("utf-8")))
+        meta = _checked(parse_json(files["series.json"]))
         frame = pd.read_csv(io.BytesIO(files["data.csv"]), index_col=0,
                             parse_dates=bool(meta["time_col"]))
         frame.index.name = meta["index_name"]

@@ -12,6 +12,7 @@ from safetensors.torch import load, save
 from torch import nn
 
 from ..i18n import tr
+from ..user_json import parse_json
 
 WEIGHTS = "weights.safetensors"
 
@@ -44,8 +45,8 @@ def read_json(files: dict[str, bytes], name: str):
     if name not in files:
         raise ValueError(tr("The file {name} is missing.", name=name))
     try:
-        return json.loads(files[name].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return parse_json(files[name])
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ValueError(tr("The file {name} is not valid JSON.", name=name)) from None
 
 

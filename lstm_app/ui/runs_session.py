@@ -8,7 +8,6 @@ from the run store with its saved weights (loaded and scored, not retrained).
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import asdict
 
 import streamlit as st
@@ -23,6 +22,7 @@ from ..series.panel_saving import panel_csv
 from ..classify.saving import saved_columns
 from ..series.saving import FILES as SERIES_FILES, data_with_plan
 from ..tasks import PANEL, TASKS, Task
+from ..user_json import parse_json
 from ..training.jobs import FinishedJob, Job
 from ..training.ray_runner import on_ray, ray_address
 from .forecast_settings import BASIS as FORECAST_BASIS
@@ -244,7 +244,7 @@ def _repairs(folder, file_name: str = "series.json") -> list[str]:
     """What the loader repaired in a forecast run's data when it was uploaded (series.json, or
     a panel's panel.json)."""
     try:
-        meta = json.loads((folder / file_name).read_text("utf-8"))
+        meta = parse_json((folder / file_name).read_bytes())
         notices, forms = meta.get("notices", []), meta.get("notices_said")
     except (OSError, ValueError, AttributeError):
         return []

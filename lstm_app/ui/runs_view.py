@@ -9,6 +9,7 @@ import streamlit as st
 from ..charts import runs_loss_chart
 from ..filenames import bundle_name
 from ..i18n import language, tr, translator
+from ..quoting import quoted
 from ..runs.access import can_change
 from ..runs.bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from ..runs.recording import run_message
@@ -128,6 +129,13 @@ def run_actions(store: RunStore, run: Run) -> None:
     owner = (space + tr("Trained by **{owner}**.", owner=plain(run.owner))
              if run.owner and team_mode() else "")
     st.markdown(f"{about}{space}{plain(run_message(run))}{owner}")
+    if run.task not in PAGES:  # made by a newer version that shares this store
+        st.warning(tr("This run is of a kind this version of LSTM Studio does not know ({task}); "
+                      "a newer version that shares this store may have made it. Open it there; "
+                      "here it can only be deleted.", task=quoted(run.task)))
+        if can_change(run, current_user()):
+            confirm_delete_button(store, run)
+        return
     a, b = st.columns([1, 3])
     a.page_link(PAGES[run.task], label=tr("Open it"), icon=":material/open_in_new:",
                 query_params={"run": run.id},
@@ -165,6 +173,10 @@ def run_actions(store: RunStore, run: Run) -> None:
             else:
                 st.toast(tr("Saved."))
                 st.rerun()
+    confirm_delete_button(store, run)
+
+
+def confirm_delete_button(store: RunStore, run: Run) -> None:
     running = run.status == "running"
     if st.button(tr("Delete this run"), key=RUNS.delete, icon=":material/delete:",
                  disabled=running, help=tr("Stop it first.") if running else None):
