@@ -93,3 +93,45 @@ def test_a_training_belongs_to_whoever_trained_it(team, store):
     train(at)
     [run] = store.list()
     assert run.owner == ALICE
+
+
+def test_a_run_opened_through_its_link_opens_again_from_the_runs_page(team, store, two_runs):
+    alice, bob = two_runs
+    token = store.share_link(bob)
+    at = team(ALICE, FORECAST, run=bob, share=token)
+    at.switch_page(RUNS)
+    at = select(ok(at.run()), list(table(ok(at.run()))["name"]).index("bobs"))
+    [link] = [p for p in at.get("page_link") if p.value == "Open it"]
+    assert link.proto.query_string == f"run={bob}&share={token}"
+    # and an address that has lost the token still opens it in this session
+    at.query_params.clear()
+    at.query_params["run"] = bob
+    at.switch_page(FORECAST)
+    at = ok(at.run())
+    assert any("Viewing saved run" in i.value for i in at.info), [w.value for w in at.warning]
+
+
+def test_a_training_shared_with_someone_is_watched_live_but_only_its_owner_stops_it(team, store):
+    import time
+    at = team(ALICE, FORECAST)
+    for key, value in {"fc_epochs": 3000, "fc_hidden_size": 8, "fc_num_layers": 1,
+                       "fc_patience": 0, "fc_statistical_seconds": 0}.items():
+        at.session_state[key] = value
+    ok(at.run())
+    ok(at.button(key="fc_train").click().run())
+    job = at.session_state["fc_job"]
+    try:
+        run_id = job.run_id
+        store.share(run_id, True)
+        bob = team(BOB, FORECAST, run=run_id)
+        assert not job.snapshot().done
+        assert "fc_job_stop" not in [b.key for b in bob.button]
+        assert any(c.value == "Shared with you: only its owner can stop it." for c in bob.caption)
+        assert bob.button(key="fc_train").disabled is False  # Bob may train his own
+        bob.session_state["fc_job"].stop()  # whatever reaches it, it is not Bob's to stop
+        time.sleep(1.0)
+        assert not job.snapshot().done and store.get(run_id).status == "running"
+        assert "fc_job_stop" in [b.key for b in ok(at.run()).button]  # Alice's own Stop
+    finally:
+        job.stop()
+        job.wait(60)

@@ -13,7 +13,7 @@ from ..training.trainer import Progress
 from .cluster_view import where_caption
 from .keys import TaskKeys, loss_curve_keys
 from .markdown import plain
-from .session import current_job
+from .session import current_job, watch_only
 
 POLL_SECONDS = 1.0
 
@@ -86,7 +86,9 @@ def _poll(keys: TaskKeys, render: Callable[[Snapshot], None],
     with left:
         progress_line(snap, speed)
     scoring = snap.stage is not None  # training is over: Stop skips the models left to fit
-    if right.button(tr("Stop"), key=keys.stop, width="stretch",
+    if watch_only(job):
+        right.caption(tr("Shared with you: only its owner can stop it."))
+    elif right.button(tr("Stop"), key=keys.stop, width="stretch",
                     help=tr("Training is done: stop fitting the statistical models, and score "
                             "the LSTM against those already fitted.") if scoring else
                     tr("Stop now and keep the best weights so far.")):

@@ -32,7 +32,7 @@ from .markdown import plain
 from .people import current_user, opened_by_link
 from .settings_form import page_settings, restore_settings
 from .series_input import SOURCE as SERIES_SOURCE
-from .session import current_job, job_queue, start_job
+from .session import Watched, current_job, job_queue, start_job
 from .source_picker import source_of, use_sample
 from .text_input import SOURCE as TEXT_SOURCE
 
@@ -80,7 +80,8 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
         return
     store = run_store()
     run = store.get(run_id) if run_id.isalnum() else None
-    token = st.query_params.get(SHARE_PARAM)
+    # the link's token, or the one this session opened the run with (the Runs page's link)
+    token = st.query_params.get(SHARE_PARAM) or opened_by_link().get(run_id)
     if run is not None and not can_open(run, current_user(), token):
         run = None  # someone else's, not shared: as if it were not there
     elif run is not None and token:
@@ -91,8 +92,9 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
         # else as a saved run opened (its result is already in memory).
         snap = live.snapshot()
         result = live.result() if snap.done else None
-        st.session_state[keys.job] = live if result is None else FinishedJob(
-            result, run.name, run.id, snap.state)
+        mine = can_change(run, current_user())  # a run shared with this person: watched only
+        st.session_state[keys.job] = (live if mine else Watched(live)) if result is None \
+            else FinishedJob(result, run.name, run.id, snap.state)
         _restore_page(keys, run)
         return
     refresh_statuses()

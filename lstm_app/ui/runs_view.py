@@ -21,7 +21,8 @@ from .keys import RUNS
 from .language import translated, uploader_words
 from .markdown import plain
 from .onnx_view import onnx_export
-from .people import current_user, shown_runs, team_mode
+from .people import current_user, opened_by_link, shown_runs, team_mode
+from .runs_session import SHARE_PARAM
 
 PAGES = {"forecast": "pages/forecast.py", "panel": "pages/forecast.py", "text": "pages/text.py",
          "classify": "pages/classify.py"}
@@ -137,8 +138,9 @@ def run_actions(store: RunStore, run: Run) -> None:
             confirm_delete_button(store, run)
         return
     a, b = st.columns([1, 3])
+    link = opened_by_link().get(run.id)  # a run opened through a share link: its token too
     a.page_link(PAGES[run.task], label=tr("Open it"), icon=":material/open_in_new:",
-                query_params={"run": run.id},
+                query_params={"run": run.id, **({SHARE_PARAM: link} if link else {})},
                 help=tr("Forecast or generate again without retraining, or train it more."))
     try:
         bundle = _bundle(str(store.home), run.id, run.heartbeat, run.name, run.note)

@@ -58,6 +58,28 @@ def _session_watcher() -> Callable[[], bool] | None:
     return lambda: runtime.is_active_session(session_id)
 
 
+class Watched:
+    """Someone else's training, watched live through a run shared with this person: all that a
+    job shows, and a Stop that only its owner has (``stop`` does nothing here)."""
+
+    watch_only = True
+
+    def __init__(self, job: Job):
+        self._job = job
+
+    def __getattr__(self, name: str):
+        return getattr(self._job, name)
+
+    def stop(self) -> None:
+        pass
+
+
+def watch_only(job) -> bool:
+    """Whether ``job`` is someone else's training watched here (it neither stops nor blocks
+    this person's own Train)."""
+    return bool(getattr(job, "watch_only", False))
+
+
 def current_job(key: str) -> Job | None:
     job_queue()  # the first page view starts the worker forkserver, before anyone presses Train
     return st.session_state.get(key)

@@ -18,7 +18,7 @@ from .keys import TaskKeys
 from .live import watch, windows_per_second
 from .markdown import plain
 from .runs_session import elsewhere, run_caption, show_checkpoint, show_run, start_training
-from .session import current_job
+from .session import current_job, watch_only
 from .source_picker import Chosen
 
 
@@ -29,7 +29,7 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
     and not while an ``earlier`` identical run is saved: that one is offered instead, in the
     ``offer_at`` container (the top of the page, where a demo's visitor looks) if given."""
     job = current_job(keys.job)
-    busy = job is not None and not job.snapshot().done
+    busy = job is not None and not job.snapshot().done and not watch_only(job)
     train = st.button(tr("Train"), type="primary", disabled=busy or not can_train,
                       key=keys.train,
                       help=tr("Start training in the background; you can switch pages "
