@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lstm_app.series.settings import FORECAST_SETTINGS
 from lstm_app.tasks import FORECAST as FORECAST_TASK
 from lstm_app.ui.markdown import plain
 from lstm_app.ui.source_picker import source_of
@@ -335,7 +336,11 @@ def test_airline_trains_shows_results_and_trains_more(app, downloads):
     assert "Test span: the forecast from Jan 1960 on, vs actual" in titles, titles
 
     first = at.session_state["fc_job"]
+    old = first.result().config
     at.number_input(key="fc_more").set_value(1)
+    lr = next(v for v in FORECAST_SETTINGS["lr"].presets if v != old.lr)
+    at.session_state["fc_lr"] = lr  # a training setting changed above: Train more takes it,
+    at.session_state["fc_hidden_size"] = old.hidden_size * 2  # not the network's shape
     at.button(key="fc_train_more").click().run()
     assert not at.exception
     assert at.session_state["fc_job"] is not first, "Train more started no new job"
@@ -343,6 +348,7 @@ def test_airline_trains_shows_results_and_trains_more(app, downloads):
     more = at.session_state["fc_job"].result()
     assert [h.epoch for h in more.training.history] == [1, 2, 3]
     assert more.config.epochs == 1
+    assert (more.config.lr, more.config.hidden_size) == (lr, old.hidden_size)
 
 
 # --- Forecast: uploads ----------------------------------------------------------------------

@@ -61,12 +61,33 @@ def test_still_falling_at_the_end_doubles_the_epochs():
     val = [1.1 - 0.05 * i for i in range(10)]
     [d] = diagnose(history(train, val), SETTINGS, "completed")
     assert d.kind == "underfitting" and d.changes == {"epochs": 40}
-    # The same curves stopped early or by the user are not "out of epochs".
-    assert "underfitting" not in kinds(diagnose(history(train, val), SETTINGS, "stopped"))
+    # The same curves stopped early are not "out of epochs"; stopped by the user, going on is
+    # Train more's, with no setting to change.
+    assert "underfitting" not in kinds(diagnose(history(train, val), SETTINGS,
+                                                "early_stopping"))
+    [d] = diagnose(history(train, val), SETTINGS, "stopped")
+    assert d.kind == "underfitting" and d.changes == {}
+    assert d.title == "It was still learning when you stopped it" and "Train more" in \
+        d.explanation
     # Two epochs, both falling: still learning too (it said nothing to change)
     [d] = diagnose(history([3.9, 3.8], [3.85, 3.77]), SETTINGS, "completed")
     assert d.kind == "underfitting"
     assert diagnose(history([3.9], [3.85]), SETTINGS, "completed") == []
+
+
+def test_after_train_more_the_epochs_advised_count_every_epoch_trained():
+    from types import SimpleNamespace
+    from lstm_app.series.settings import ForecastConfig
+    from lstm_app.ui.coach_view import as_trained
+    train = [1.0 - 0.05 * i for i in range(10)]
+    val = [1.1 - 0.05 * i for i in range(10)]
+    more = SimpleNamespace(config=ForecastConfig(epochs=2),  # Train more: 8 epochs, then 2
+                           training=SimpleNamespace(history=history(train, val)))
+    assert as_trained(more)["epochs"] == 10
+    [d] = diagnose(more.training.history, as_trained(more), "completed")
+    assert d.changes == {"epochs": 20} and d.change_label == "epochs 10 → 20"
+    early = SimpleNamespace(config=ForecastConfig(epochs=30), training=more.training)
+    assert as_trained(early)["epochs"] == 30  # stopped early: its own setting
 
 
 def test_an_early_plateau_raises_the_learning_rate():

@@ -157,12 +157,17 @@ def _by_heart(found: list[Diagnosis], history, tiny: str) -> list[Diagnosis]:
 
 def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
     val, train = _losses(history, "val_loss"), _losses(history, "train_loss")
-    if stop_reason not in ("completed", "time_budget") or len(val) < 2:
+    if stop_reason not in ("completed", "time_budget", "stopped") or len(val) < 2:
         return []
     recent = max(1, len(val) // 5)
     falling = lambda losses: losses[-1] < losses[-1 - recent] * (1 - STILL_FALLING)
     if not (falling(val) and falling(train)):
         return []
+    if stop_reason == "stopped":  # the settings did not end it: going on is Train more's
+        return [Diagnosis(
+            "underfitting", tr("It was still learning when you stopped it"),
+            tr("Both losses were still falling when training was stopped: the network has not "
+               "learnt all it can yet. Train more (below) goes on from these weights."))]
     change, label = more_training(settings, stop_reason)
     if "minutes" in change:
         return [Diagnosis(
@@ -179,7 +184,8 @@ def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
 
 def more_training(settings: dict, stop_reason: str) -> tuple[dict, str]:
     """The change that lets training go on, and its button label: twice the time budget where
-    the budget ended it, else twice the epochs (``settings`` holds epochs and minutes)."""
+    the budget ended it, else twice the epochs (``settings`` holds epochs and minutes: the
+    epochs the network was trained in all, Train more's included)."""
     minutes = settings.get("minutes") or 0
     if stop_reason == "time_budget" and minutes:
         more = _round(minutes * 2)

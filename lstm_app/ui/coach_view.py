@@ -28,10 +28,20 @@ from .markdown import plain
 from .settings_form import nearest
 
 
+def as_trained(result) -> dict:
+    """The run's settings as the coach reads them: its epochs are all those its network was
+    trained for (a Train more's config holds only the epochs it added, so doubling those would
+    advise fewer than were trained)."""
+    settings = asdict(result.config)
+    trained = max((h.epoch for h in result.training.history), default=0)
+    settings["epochs"] = max(int(settings["epochs"]), trained)
+    return settings
+
+
 def forecast_coach(result) -> None:
     config = result.config
     windows = len(window_ids(result.split.train, config.lookback, config.horizon))
-    found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
+    found = diagnose(result.training.history, as_trained(result), result.training.stop_reason,
                      weights=count_parameters(result.model), examples=windows,
                      too_big_ratio=sizing.TOO_BIG,
                      beats_simple_rules=lstm_wins(result.test, simple_rules(result.baselines)),
@@ -50,7 +60,7 @@ def panel_coach(result) -> None:
                                trainable)[0])
     summary = result.aggregate
     reference = summary["reference"]
-    found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
+    found = diagnose(result.training.history, as_trained(result), result.training.stop_reason,
                      weights=count_parameters(result.model), examples=windows,
                      too_big_ratio=sizing.TOO_BIG,
                      beats_simple_rules=lstm_better(summary),
@@ -87,9 +97,8 @@ def _best_rule(result) -> str:
 
 
 def text_coach(result) -> None:
-    config = result.config
     tiny = result.counts.train_tokens < text_sizing.TINY_TOKENS
-    found = diagnose(result.training.history, asdict(config), result.training.stop_reason,
+    found = diagnose(result.training.history, as_trained(result), result.training.stop_reason,
                      weights=count_parameters(result.model),
                      examples=result.counts.train_tokens, too_big_ratio=text_sizing.TOO_BIG,
                      tiny=tr("{count:,} characters", count=result.counts.train_chars)
@@ -101,9 +110,9 @@ def classify_coach(result) -> None:
     """A classifier no better than a guess (said first), the shared rules on its curves, and a
     rare class it overlooks; one change per setting."""
     config = result.config
-    found = no_better_than_guess(result.test, result.baselines["majority"], asdict(config),
+    found = no_better_than_guess(result.test, result.baselines["majority"], as_trained(result),
                                  result.training.stop_reason)
-    found += diagnose(result.training.history, asdict(config), result.training.stop_reason)
+    found += diagnose(result.training.history, as_trained(result), result.training.stop_reason)
     train_counts = np.bincount(result.data.y[result.split.train],
                                minlength=len(result.data.classes))
     found = one_change_each(found + overlooked_class(result.per_class, train_counts,

@@ -105,20 +105,40 @@ def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Sn
     return result
 
 
+# What Train more takes from the settings above: how training goes on. The network's shape and
+# the data stay the run's own (the weights must fit them).
+GOES_ON = ("dropout", "batch_size", "lr", "patience", "optimizer", "weight_decay", "grad_clip",
+           "lr_schedule", "minutes", "keep_best")
+
+
 def train_more(keys: TaskKeys, task: Task, result, data, name: str, default_epochs: int,
                on_new_model: Callable[[], None] | None = None) -> None:
-    """Continue the result's model for more epochs, as a new run that holds the whole curve."""
+    """Continue the result's model for more epochs, as a new run that holds the whole curve,
+    with the training settings (``GOES_ON``) the form holds now."""
     st.subheader(tr("Train more"))
     more = st.number_input(tr("More epochs"), min_value=1,
                            max_value=int(task.settings["epochs"].high),
                            value=default_epochs, key=keys.more,
                            help=tr("Continue from the current weights for this many more "
-                                   "epochs."))
+                                   "epochs, with the learning rate, dropout, batch size, "
+                                   "patience and other training settings set above; the "
+                                   "network's shape and the data stay this run's."))
     if st.button(tr("Train more"), key=keys.train_more):
+        suggested = tuple(n for n in result.config.suggested if n != "epochs")  # chosen now
+        try:
+            config = replace(result.config, **_going_on(keys, task), epochs=int(more),
+                             suggested=suggested)
+        except ValueError as error:  # a setting above that cannot train: said there too
+            st.error(plain(error))
+            return
         if on_new_model is not None:
             on_new_model()
-        suggested = tuple(n for n in result.config.suggested if n != "epochs")  # chosen now
-        start_training(keys, task, data, name,
-                       replace(result.config, epochs=int(more), suggested=suggested),
-                       start=result.trained)
+        start_training(keys, task, data, name, config, start=result.trained)
         st.rerun()
+
+
+def _going_on(keys: TaskKeys, task: Task) -> dict:
+    """The training settings the page's form holds now, for Train more."""
+    return {name: st.session_state[keys.setting(name)] for name in GOES_ON
+            if name in task.settings and task.settings[name].on_page
+            and keys.setting(name) in st.session_state}
