@@ -17,6 +17,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from .i18n import N_, language, tr
+from .quoting import no_bidi
 
 ACTUAL = "#222222"                      # what really happened: near black
 LSTM = "rgb(31, 95, 209)"               # the model: one strong blue everywhere
@@ -103,7 +104,7 @@ def _is_date(value) -> bool:
 
 
 def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    return html.escape(no_bidi(text), quote=False)
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> go.Figure:

@@ -21,7 +21,8 @@ from .cli_options import (add_ray_option, add_settings, cluster_runner, given_se
 from .cli_progress import with_progress
 from .i18n import N_, listing, tr
 from .export.commands import add_predict_command, run_predict_command
-from .quoting import check_writable, cut, error_sentence, ljust, printable, quoted, rjust, spreadsheet_csv
+from .quoting import (check_writable, cut, error_sentence, ljust, printable, printable_lines,
+                      quoted, rjust, spreadsheet_csv)
 from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
 from .runs.recording import fit_and_score, record, run_with, start_run
@@ -37,6 +38,7 @@ from .tasks import CLASSIFY, FORECAST, PANEL, TEXT, Task
 from .text.corpus import read_text
 from .series.sizing import suggested_config as suggested_forecast
 from .series.statistical import STATISTICAL
+from .text.scoring import TOO_FEW_TO_SCORE
 from .text.sizing import SUGGESTED as SUGGESTED_FOR_TEXT
 from .text.sizing import suggested_config
 from .classify.labelled import load_labelled
@@ -209,7 +211,9 @@ def run_text_command(args: argparse.Namespace) -> int:
     m = result.memorization
     scores = dict(loss=result.val_loss, perplexity=result.perplexity,
                   bits=result.bits_per_char, speed=result.tokens_per_second)
-    if result.config.level == "word":
+    if result.counts.scored_tokens < TOO_FEW_TO_SCORE:  # as the page: no score, the reason
+        print(printable(result.verdict))
+    elif result.config.level == "word":
         print(tr("validation loss {loss:.4f} nats per word, perplexity {perplexity:.2f}, "
                  "{bits:.3f} bits per character, {speed:,.0f} tokens/s", **scores))
     elif result.config.level == "char":
@@ -221,7 +225,7 @@ def run_text_command(args: argparse.Namespace) -> int:
               f"character, {result.tokens_per_second:,.0f} tokens/s")
     print(result.training.message)
     print(tr("--- sample ---"))
-    print(result.sample)
+    print(printable_lines(result.sample))
     print(tr("--- {share:.0%} of its {size}-character pieces occur in the training text; the "
              "longest copied passage has {longest} characters", share=m.copied_ngram_share,
              size=m.ngram, longest=m.longest_chars))

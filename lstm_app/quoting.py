@@ -16,15 +16,32 @@ import pandas as pd
 
 from .i18n import N_, tr
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The controls that reorder the text after them (embeddings, overrides, isolates): a name
+# holding one would draw the app's own words around it backwards ("gpj.exe").
+BIDI = "\u202a-\u202e\u2066-\u2069"
+BIDI_CONTROL = re.compile(f"[{BIDI}]")
+CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI}]")
+LINE_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI}]")  # not tab, newline
 QUOTE_CHARS = 60  # the most of one name a sentence quotes
 LIST_NAMES = 5  # the most names a sentence lists
 
 
 def printable(text) -> str:
     """``text`` with every control character (and so every escape sequence that would move the
-    cursor, recolour or retitle a terminal) made a space; otherwise whole."""
+    cursor, recolour or retitle a terminal, and every control that reorders text) made a space;
+    otherwise whole."""
     return CONTROL.sub(" ", str(text))
+
+
+def printable_lines(text) -> str:
+    """``text`` as ``printable`` makes it, its lines and tabs kept (a generated sample)."""
+    return LINE_CONTROL.sub(" ", str(text))
+
+
+def no_bidi(text) -> str:
+    """``text`` without the controls that would reorder what is drawn after it (for a page,
+    where the other control characters draw nothing)."""
+    return BIDI_CONTROL.sub("", str(text))
 
 
 def cut(text, limit: int = QUOTE_CHARS) -> str:

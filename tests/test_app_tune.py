@@ -128,3 +128,13 @@ def test_settings_that_cannot_train_hold_the_start_back_and_say_why(apps, app_st
     assert len(said) == 1 and "Choose a horizon of at most 4 or a shorter lookback" in said[0]
     assert any("cannot train on this data yet" in c.value for c in at.caption)
     assert app_store.list() == []
+
+
+@pytest.mark.parametrize("page, kept", [
+    ("pages/text.py", "The tokens (characters or words), the validation share"),
+    ("pages/classify.py", "The columns, the tokens, the embedding size"),
+    ("pages/forecast.py", "The horizon, the columns, the validation and test spans")])
+def test_each_page_says_what_its_own_search_leaves_as_it_is(apps, page, kept):
+    at = apps(page).run()
+    said = [c.value for c in at.caption if "stay as they are in every trial" in c.value]
+    assert len(said) == 1 and kept in said[0], said

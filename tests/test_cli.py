@@ -141,6 +141,20 @@ def test_text_settings_left_out_are_the_ones_the_page_suggests(tmp_path):
     assert "suggested for this text's size" in done.stderr
 
 
+def test_a_tiny_text_with_terminal_codes_is_not_scored_and_prints_no_codes(tmp_path):
+    corpus = tmp_path / "ansi.txt"
+    corpus.write_text("\x1b[31mRED\x1b]0;pwned\x07 \u202egpj.exe the end of a line\n"
+                      + "First Citizen: before we proceed any further, hear me speak.\n" * 6,
+                      encoding="utf-8")
+    done = run_cli("text", str(corpus), "--epochs", "2", "--hidden-size", "8",
+                   "--embedding-dim", "4", "--length", "40", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "\u202e" not in done.stdout
+    assert "The text is too short to score the model on text it never saw" in done.stdout
+    assert "nats per" not in done.stdout  # a score on a few characters means nothing
+
+
 def test_the_options_come_from_the_settings_tables():
     done = run_cli("text", "--help")
     assert done.returncode == 0

@@ -5,7 +5,7 @@ from lstm_app.quoting import cut, listed, printable, quoted
 
 def test_control_characters_become_spaces_and_the_rest_stays():
     assert printable("a\nb\x1b]0;title\x07c\x9bd") == "a b ]0;title c d"
-    assert printable("销售额 (€) ‮x") == "销售额 (€) ‮x"  # letters of any script are not controls
+    assert printable("销售额 (€) x") == "销售额 (€) x"  # letters of any script are not controls
 
 
 def test_a_long_name_is_cut_with_an_ellipsis():
@@ -51,3 +51,24 @@ def test_a_text_too_short_even_for_one_stream_asks_only_for_a_longer_text():
                                 "validation tokens).")
     with pytest.raises(ValueError, match="or a smaller batch size"):
         check_sizes(6, 2, 4)
+
+
+def test_controls_that_reorder_text_never_turn_the_words_around_a_name_backwards():
+    from lstm_app.charts import runs_loss_chart
+    from lstm_app.quoting import no_bidi, printable_lines
+    from lstm_app.runs.table import shown_table
+    from lstm_app.training.trainer import EpochRecord
+    from lstm_app.ui.markdown import plain
+    name = "\u202eMy run gpj.exe\u2066x\u2069"
+    assert no_bidi(name) == "My run gpj.exex" and printable(name) == " My run gpj.exe x "
+    assert printable_lines("a\tb\n\u202ec\x1b[0m") == "a\tb\n c [0m"
+    assert plain(name) == "My run gpj.exex"
+    assert "\u200f" in plain("\u200fשלום")  # a right-to-left mark reorders nothing around it
+    chart = runs_loss_chart([(name, [EpochRecord(1, 1.0, 1.0)])])
+    assert all("\u202e" not in (trace.name or "") for trace in chart.data)
+    from types import SimpleNamespace
+    run = SimpleNamespace(id="abc123def456", name=name, task="forecast", data_name=name,
+                          status="finished", created=0.0, config={}, best_val_loss=None,
+                          best_epoch=None, metrics={}, seconds=None, note=name)
+    table = shown_table([run])
+    assert "\u202e" not in "".join(map(str, table.iloc[0].tolist()))

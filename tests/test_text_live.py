@@ -119,6 +119,11 @@ def test_default_prompt():
     assert default_prompt(CHINESE) == "长短期记"  # no spaces: the first 4 characters
     assert default_prompt("\n" + CHINESE, unspaced_chars=2) == "长短"
     assert default_prompt("") == "" and default_prompt(" \n\n ") == ""
+    # one long "word" (DNA, base64, emoji): its first characters, not the whole line
+    assert default_prompt("ACGT" * 700 + "\nTTAG") == "ACGT" * 4
+    assert default_prompt("🙂" * 3000) == "🙂" * 16
+    assert default_prompt("supercalifragilistic expialidocious") == (
+        "supercalifragilistic expialidocious")  # 35 characters: still the first words
 
 
 # ---- split_text and summarize ------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 
 from ..i18n import N_, language, speaking, tr
-from ..quoting import spreadsheet_csv
+from ..quoting import no_bidi, spreadsheet_csv
 from ..tasks import TASKS
 from ..training.settings import CHOICE_LABELS
 from .store import Run
@@ -76,6 +76,8 @@ def shown_table(runs: list[Run]) -> pd.DataFrame:
     """The runs table as the Runs page shows it: its column names and its task and status
     words in the reader's language (the stored values and the CSV stay English)."""
     table = runs_table(runs)
+    for column in ("name", "data", "note"):  # drawn as written, never backwards
+        table[column] = table[column].map(no_bidi)
     table["settings"] = [settings_summary(run.config) for run in runs]
     table["task"] = table["task"].map(task_name)
     table["status"] = table["status"].map(status_name)
@@ -133,7 +135,7 @@ def scores_side_by_side(runs: list[Run]) -> list[tuple[str, pd.DataFrame]]:
     """Each kind of run's scores, a row per run in the order given, columns named with their
     units: a forecast's loss (scaled MSE) and a text model's (nats) never share a column, named
     in the reader's language. Cells are text ("–" where a run has no such score)."""
-    table = runs_table(runs).set_axis([f"{r.name} ({r.id[:6]})" for r in runs])
+    table = runs_table(runs).set_axis([f"{no_bidi(r.name)} ({r.id[:6]})" for r in runs])
     out = []
     for task, columns in SCORES.items():
         rows = table[table["task"] == task]
@@ -160,7 +162,7 @@ def settings_side_by_side(runs: list[Run]) -> pd.DataFrame:
     # Two tasks may call two settings alike (the text's val_fraction, the others' val_size):
     # such rows also show their setting's name, so that each row is one setting.
     names = [f"{name} ({k})" if names.count(name) > 1 else name for name, k in zip(names, keys)]
-    frame = pd.DataFrame({f"{run.name} ({run.id[:6]})": [_plain(run.config.get(k), k in choices)
+    frame = pd.DataFrame({f"{no_bidi(run.name)} ({run.id[:6]})": [_plain(run.config.get(k), k in choices)
                                                           for k in keys]
                           for run in runs},
                          index=pd.Index(names, name=tr("setting")))

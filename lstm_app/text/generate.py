@@ -143,13 +143,20 @@ def _spans(hits: list[bool], n: int) -> list[tuple[int, int]]:
     return spans
 
 
+LONG_PROMPT = 40   # characters: a default prompt longer than this is cut …
+SHORT_PROMPT = 16  # … to the line's first characters
+
+
 def default_prompt(text: str, words: int = 2, unspaced_chars: int = 4) -> str:
     """A prompt that starts like the text does: the first words of its first non-empty line.
 
     Samples from the same prompt, taken while a model trains, show how its text improves. A line
-    in a script written without spaces (Chinese, Japanese) gives its first few characters instead.
+    in a script written without spaces (Chinese, Japanese) gives its first few characters instead,
+    and so does a first "word" longer than a prompt should be (a line of DNA, base64 or emoji,
+    which would make the whole line the prompt).
     """
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if UNSPACED_SCRIPTS.search(line[:unspaced_chars]):
         return line[:unspaced_chars]
-    return " ".join(line.split()[:words])
+    prompt = " ".join(line.split()[:words])
+    return prompt if len(prompt) <= LONG_PROMPT else line[:SHORT_PROMPT]

@@ -28,9 +28,19 @@ TUNED = {  # the settings each task's search changes, in the order the tables sh
     "text": ("seq_len", "hidden_size", "num_layers", "dropout", "lr", "cell"),
     "classify": ("hidden_size", "num_layers", "dropout", "lr", "cell", "bidirectional"),
 }
-NOT_TUNED = N_("The horizon, the columns, the validation and test spans, the epochs, the "
-               "batch size and the seed stay as they are in every trial, so that every trial "
-               "is scored on the same validation data.")
+FORECAST_KEPT = N_("The horizon, the columns, the validation and test spans, the epochs, the "
+                   "batch size and the seed stay as they are in every trial, so that every "
+                   "trial is scored on the same validation data.")
+NOT_TUNED = {  # what each task's search leaves as it is, said beside the start button
+    "forecast": FORECAST_KEPT, "panel": FORECAST_KEPT,
+    "text": N_("The tokens (characters or words), the validation share, the embedding size, "
+               "the epochs, the batch size and the seed stay as they are in every trial, so "
+               "that every trial is scored on the same validation text."),
+    "classify": N_("The columns, the tokens, the embedding size, the longest text read, the "
+                   "pooling, the validation and test splits, the epochs, the batch size and "
+                   "the seed stay as they are in every trial, so that every trial is scored on "
+                   "the same validation texts."),
+}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..i18n import again
+from ..quoting import no_bidi
 
 # What formats, links or directs inside a line of Streamlit markdown ("." and "-" only do at a
 # line's start, where a name never stands).
@@ -17,9 +18,9 @@ WORD_JOINER = "\u2060"
 
 def plain(text) -> str:
     """``text`` with every markdown character escaped and no address left to link itself, so
-    that a name can neither format the page nor make a link or an image: it reads exactly as
-    it was written. A sentence the app made earlier (a result's notice) is said again in the
+    that a name can neither format the page nor make a link or an image (nor turn the words
+    around it backwards): it reads as it was written. A sentence the app made earlier (a result's notice) is said again in the
     reader's language of the moment first."""
     text = AUTOLINKS.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:],
-                         str(again(text)).replace("\n", " "))
+                         no_bidi(again(text)).replace("\n", " "))
     return "".join("\\" + c if c in MARKDOWN_CHARACTERS else c for c in text)

@@ -12,6 +12,7 @@ import streamlit as st
 from ..i18n import N_, again, sentences, tr
 from ..training.endings import said_again
 from ..filenames import download_name
+from ..runs.table import LEVEL_NAMES
 from ..text.generate import Memorization
 from ..text.live import Sample
 from ..text.pipeline import TextResult, to_report
@@ -253,7 +254,9 @@ def text_box(inner_html: str) -> str:
 def downloads(result: TextResult, samples: list, data_name: str, run_id: str | None) -> None:
     """The samples (each with a title and a text) as a text file, and the report as JSON, named
     after the text and the run."""
-    lines = [f"# Samples from an LSTM trained on this text ({result.config.level} level)\n"]
+    level = result.config.level
+    lines = ["# " + tr("Samples from an LSTM trained on this text ({level})",
+                       level=tr(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level) + "\n"]
     for sample in samples:
         lines.append(f"## {sample.title}\n\n{sample.text}\n")
     st.subheader(tr("Download"))

@@ -72,7 +72,7 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
                "the trials before it (Optuna). The first trial is the settings above; trials "
                "that fall behind the others are stopped early (pruned). Each trial is scored "
                "on the validation span and saved as a run.", names=listing(names)),
-            tr(NOT_TUNED)))
+            tr(NOT_TUNED[task.name])))
     a, b = st.columns(2)
     trials = a.number_input(tr("Trials"), min_value=2, max_value=PAGE_TRIALS, value=20, step=1,
                             key=keys.tune_trials, persist_state="session",
