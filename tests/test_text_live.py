@@ -11,7 +11,7 @@ from lstm_app.text import live as pipeline  # the samples' timing lives with the
 from lstm_app.text.corpus import NO_SPACES_NOTICE, chars_per_token, make_vocab
 from lstm_app.text.generate import copied_spans, default_prompt, generate, memorization
 from lstm_app.text.model import LanguageModel, LanguageModelShape
-from lstm_app.text.pipeline import fit_text, run_text
+from lstm_app.text.pipeline import run_text
 from lstm_app.text.settings import TextConfig
 from lstm_app.text.spans import TextSummary, split_text
 from lstm_app.text.spans import summarize as summarize_at
