@@ -70,6 +70,7 @@ elif task == "classify":
     default = result.data.texts[int(result.split.test[0])][:120]  # a text it never learnt
     length = result.config.max_length
     snippet = st.text_area(tr("Text"), value=default, key=INSIDE.snippet, height=80,
+                           persist_state="session",
                            help=tr("The classifier reads it character by character, up to the "
                                    "first {length:,}.", length=length)
                            if result.config.level == "char" else
@@ -89,6 +90,7 @@ else:
     if not char:  # from a whole word on
         default = default.split(maxsplit=1)[-1] if " " in default.strip() else default
     snippet = st.text_area(tr("Text"), value=default, key=INSIDE.snippet, height=80,
+                           persist_state="session",
                            help=tr("The network reads this text character by character.")
                            if char else tr("The network reads this text word by word."))
     if len(snippet) > SHOWN_CHARACTERS:

@@ -11,8 +11,8 @@ from lstm_app.ui.runs_session import attach_from_url, earlier_run, start_trainin
 from lstm_app.ui.session import current_job
 from lstm_app.ui.task_flow import finished_result, train_button, train_more
 from lstm_app.ui.tune_view import auto_tune
-from lstm_app.ui.text_generation import (all_samples, forget_samples, generation_panel,
-                                         temperature_explorer)
+from lstm_app.ui.text_generation import (all_samples, forget_generation, forget_samples,
+                                         generation_panel, temperature_explorer)
 from lstm_app.ui.text_input import choose_text, show_text
 from lstm_app.ui.text_settings import current_summary, model_size_note, suggest_for, text_settings
 from lstm_app.ui.text_view import downloads, render_live, show_result, token_speed
@@ -40,7 +40,7 @@ if config is None:
 can_train = model_size_note(summary, config)
 
 train_button(KEYS, lambda: start_training(KEYS, TEXT, text, chosen.name, config),
-             can_train=can_train, on_new_model=forget_samples,
+             can_train=can_train, on_new_model=forget_generation,
              offer_at=offers, earlier=lambda: earlier_run(TEXT, chosen.fingerprint, config))
 auto_tune(KEYS, TEXT, text, chosen.name, config, chosen.fingerprint)
 job = current_job(KEYS.job)

@@ -67,6 +67,9 @@ def test_a_saved_text_run_reads_a_snippet(apps, store):
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.latex) == 4 + 4  # the GRU's equations, then with numbers
     at.text_area(key="in_snippet").set_value("ROMEO: hi").run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page(INSIDE).run()
+    assert at.text_area(key="in_snippet").value == "ROMEO: hi"  # typed: kept through a switch
     at.radio(key="in_layer").set_value(1).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 3 + 1  # r, z, h, and the PCA

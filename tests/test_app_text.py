@@ -297,6 +297,18 @@ def test_the_keras_sample_trains_generates_explores_and_trains_more(app):
         at.button(key="tx_generate").click().run()
     generated = at.session_state["tx_generated"]
     assert len(generated) == 3 and len({s.text for s in generated}) > 1
+    # what was typed to generate with, and the epochs to train more, outlive a page switch
+    at.text_area(key="tx_gen_prompt").set_value("LSTM can")
+    at.slider(key="tx_gen_temperature").set_value(1.5)
+    at.number_input(key="tx_more").set_value(7)
+    at.run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page(TEXT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_area(key="tx_gen_prompt").value == "LSTM can"
+    assert at.slider(key="tx_gen_temperature").value == 1.5
+    assert at.number_input(key="tx_more").value == 7
+    at.text_area(key="tx_gen_prompt").set_value(prompt).run()
 
     # The temperature explorer: four samples, each continuing the prompt
     at.button(key="tx_explore").click().run()

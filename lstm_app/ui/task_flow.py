@@ -118,7 +118,7 @@ def train_more(keys: TaskKeys, task: Task, result, data, name: str, default_epoc
     st.subheader(tr("Train more"))
     more = st.number_input(tr("More epochs"), min_value=1,
                            max_value=int(task.settings["epochs"].high),
-                           value=default_epochs, key=keys.more,
+                           value=default_epochs, key=keys.more, persist_state="session",
                            help=tr("Continue from the current weights for this many more "
                                    "epochs, with the learning rate, dropout, batch size, "
                                    "patience and other training settings set above; the "

@@ -38,9 +38,15 @@ class Explored:
 
 
 def forget_samples() -> None:
-    """A new model: the samples of the previous one no longer apply."""
+    """A model trained more: the samples of the one before no longer apply."""
     st.session_state.pop(KEYS.generated, None)
     st.session_state.pop(KEYS.explored, None)
+
+
+def forget_generation() -> None:
+    """A new model, maybe of another text: its samples and its prompt start afresh."""
+    forget_samples()
+    st.session_state.pop(KEYS.gen_prompt, None)
 
 
 def generation_panel(result: TextResult) -> None:
@@ -48,22 +54,26 @@ def generation_panel(result: TextResult) -> None:
     st.subheader(tr("Generate"))
     config = result.config
     prompt = st.text_area(tr("Prompt"), value=result.prompt, key=KEYS.gen_prompt, height=68,
+                          persist_state="session",
                           max_chars=TEXT_SETTINGS["prompt"].max_length,
                           help=tr("The text the model continues. Characters or words it never "
                                   "saw are read as unknown, so any prompt works."))
     a, b, c, d = st.columns(4)
     length = a.slider(tr("Length (characters)") if config.level == "char" else
                       tr("Length (tokens)"), 10, 2000, 300, step=10, key=KEYS.gen_length,
+                      persist_state="session",
                       help=tr("How much new text to write after the prompt."))
     row = TEXT_SETTINGS["temperature"]
     temperature = b.slider(tr(row.label), 0.0, 2.0, min(float(config.temperature), 2.0),
-                           step=0.05, key=KEYS.gen_temperature, help=tr(row.help))
+                           step=0.05, key=KEYS.gen_temperature, help=tr(row.help),
+                           persist_state="session")
     row = TEXT_SETTINGS["top_k"]
     top_k = c.number_input(tr("{setting} (0 = off)", setting=tr(row.label)), 0, int(row.high),
-                           config.top_k, key=KEYS.gen_top_k, help=tr(row.help))
+                           config.top_k, key=KEYS.gen_top_k, help=tr(row.help),
+                           persist_state="session")
     row = TEXT_SETTINGS["top_p"]
     top_p = d.slider(tr(row.label), row.low, row.high, float(config.top_p), step=0.01,
-                     key=KEYS.gen_top_p, help=tr(row.help))
+                     key=KEYS.gen_top_p, help=tr(row.help), persist_state="session")
     if st.button(tr("Generate"), type="primary", key=KEYS.generate):
         slot = st.empty()
         text = prompt
