@@ -192,6 +192,17 @@ def test_a_demo_trained_before_offers_its_run_instead_of_training_again(app, app
     assert len(app_store.list()) == 1
 
 
+def test_a_demo_run_whose_weights_went_missing_is_not_offered(app, app_store):
+    run_id = trained_demo(app)
+    (app_store.run_dir(run_id) / "weights.safetensors").unlink()
+    at = app(page=None)
+    small_model(at, epochs=2)
+    press_demo(at)
+    assert not offers(at), [i.value for i in at.info]  # it would fail to open, every time
+    poll(at, job_done, "the demo trained again")
+    assert at.session_state["fc_job"].run_id != run_id
+
+
 def test_train_again_makes_a_new_run(app, app_store):
     run_id = trained_demo(app)
     at = app(page=None)

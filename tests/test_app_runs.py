@@ -456,6 +456,21 @@ def test_an_interrupted_run_without_weights_says_so(app, store):
     assert "fc_job" not in at.session_state
 
 
+def test_a_finished_run_whose_weights_went_missing_says_so_and_is_not_offered_again(app, store):
+    from lstm_app.runs.bundle import export_bundle
+    from lstm_app.runs.recording import has_weights
+    run_id, _ = recorded_forecast(store, epochs=1)
+    (store.run_dir(run_id) / "weights.safetensors").unlink()  # moved away by hand
+    at = ok(app(run=run_id).run())
+    said = (f"Run {run_id} trained, but its weights file is missing from its folder (moved or "
+            f"deleted outside the app), so it cannot be opened or exported. Delete the run and "
+            f"train it again.")
+    assert [shown(w.value) for w in at.warning] == [said]
+    with pytest.raises(ValueError, match="weights file is missing"):
+        export_bundle(store, run_id)
+    assert not has_weights(store, store.get(run_id))
+
+
 def _killed_after_two_epochs(home, run_id, series, config, callbacks):
     """A recorded training whose process the kernel kills (out of memory) in its third epoch."""
     def die(progress):

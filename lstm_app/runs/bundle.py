@@ -37,7 +37,7 @@ from ..quoting import listed, quoted
 from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
 from ..training.trainer import EpochRecord, TrainResult
-from .recording import data_fingerprint, how_it_ended, kept_training, save_result
+from .recording import data_fingerprint, how_it_ended, kept_training, no_weights, save_result
 from .store import RunStore
 from .table import task_name
 
@@ -70,8 +70,7 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
         raise ValueError(tr("There is no run {id}.", id=quoted(run_id)))
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
-        raise ValueError(tr("Run {id} has no saved weights yet, so there is nothing to export.",
-                            id=run_id))
+        raise ValueError(no_weights(store, run))
     manifest = {"format": FORMAT, "version": 1, "task": run.task, "name": run.name,
                 "note": run.note, "data_name": run.data_name, "data_rows": run.data_rows,
                 "data_hash": run.data_hash, "status": run.status, "message": run.message,

@@ -29,7 +29,7 @@ from ..training.process import WorkerKilled, killed_sentence
 from ..training.endings import said_again
 from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
 from ..export.manifest import FILES as ONNX_FILES
-from .store import RunStore
+from .store import Run, RunStore
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +274,26 @@ def end_cancelled(home, run_id: str) -> None:
 
 # --- loading ----------------------------------------------------------------------------------
 
+def has_weights(store: RunStore, run: Run) -> bool:
+    return (store.run_dir(run.id) / WEIGHTS).exists()
+
+
+def no_weights(store: RunStore, run: Run) -> str:
+    """Why ``run`` has no saved weights, in a sentence that says what to do."""
+    if run.status == "failed" and run.message:  # it never trained: why is its message
+        return tr("Run {run_id} has no saved weights: it failed ({reason}).", run_id=run.id,
+                  reason=run_message(run))
+    if run.status == "running":
+        return tr("Run {run_id} has no saved weights yet: it is still in its first epoch. Open "
+                  "it again once an epoch has finished.", run_id=run.id)
+    if run.status in ("finished", "stopped") and store.history(run.id):  # the file went
+        return tr("Run {run_id} trained, but its weights file is missing from its folder (moved "
+                  "or deleted outside the app), so it cannot be opened or exported. Delete the "
+                  "run and train it again.", run_id=run.id)
+    return tr("Run {run_id} has no saved weights: it stopped before its first epoch finished.",
+              run_id=run.id)
+
+
 def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
     """The run's task, its trained model (the weights on disk, the history up to now) and data."""
     run = store.get(run_id)
@@ -281,11 +301,7 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
         raise ValueError(tr("There is no run {run_id}.", run_id=run_id))
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
-        if run.status == "failed" and run.message:  # it never trained: why is its message
-            raise ValueError(tr("Run {run_id} has no saved weights: it failed ({reason}).",
-                                run_id=run_id, reason=run_message(run)))
-        raise ValueError(tr("Run {run_id} has no saved weights: it stopped before its first "
-                            "epoch finished.", run_id=run_id))
+        raise ValueError(no_weights(store, run))
     store.clean_temporary(run_id)
     task = task_named(run.task)
     files = {name: (folder / name).read_bytes() for name in task.file_names | {WEIGHTS}

@@ -14,7 +14,8 @@ import streamlit as st
 
 from ..i18n import in_language, language, said_all, tr
 from ..runs.access import can_change, can_open
-from ..runs.recording import end_cancelled, end_killed, record, reopen, start_run
+from ..runs.recording import (end_cancelled, end_killed, has_weights, record, reopen,
+                               start_run)
 from ..runs.store import RunStore
 from ..runs.table import settings_summary, task_name
 from ..samples import list_samples
@@ -147,8 +148,10 @@ def earlier_run(task: Task, fingerprint: str, config):
     """The newest finished run of ``task`` on this data (its run-store ``fingerprint``) with the
     settings the page holds (``config``), trained from scratch; None if there is none."""
     wanted, user = page_settings(task, config), current_user()
-    return next((run for run in run_store().finished_on(task.name, fingerprint)
-                 if can_change(run, user) and page_settings(task, run.config) == wanted), None)
+    store = run_store()
+    return next((run for run in store.finished_on(task.name, fingerprint)
+                 if can_change(run, user) and page_settings(task, run.config) == wanted
+                 and has_weights(store, run)), None)
 
 
 def show_checkpoint(keys: TaskKeys, job) -> bool:
