@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lstm_app.encodings import decode_legacy
+from lstm_app.encodings import UTF16_NOTICE, decode_legacy, utf16_without_bom
 from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import os_reason, quoted
 from lstm_app.spreadsheet import is_workbook, workbook_text
@@ -82,6 +82,9 @@ def _decode(raw: bytes, notices: list[str]) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         text = raw.decode("utf-16", errors="replace")
         notices.append(tr("The file was saved as UTF-16 text and was converted."))
+        controls = len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text))
+    elif b"\x00" in raw and (text := utf16_without_bom(raw)) is not None:
+        notices.append(tr(UTF16_NOTICE))
         controls = len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text))
     elif b"\x00" in raw or raw.startswith((b"%PDF", b"PAR1", b"\x1f\x8b")):
         raise ValueError(tr(BINARY_FILE))

@@ -15,8 +15,12 @@ import re
 
 from lstm_app.i18n import N_, tr
 
-_CHINESE = re.compile(r"[\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
-                      r"\uf900-\ufaff\uff00-\uffef\u00b7\u00d7\u00f7\u2460-\u24ff\u25a0-\u25ff]")
+# What a Chinese text holds beyond ASCII: ideographs, CJK and full-width punctuation, and the
+# symbols a Chinese keyboard types (€ and currency signs, ℃ and №, Roman numerals, arrows, maths,
+# circled numbers, shapes, emoji)
+_CHINESE = re.compile(r"[\u2000-\u206f\u20a0-\u20cf\u2100-\u22ff\u3000-\u303f\u3400-\u4dbf"
+                      r"\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u00b7\u00d7\u00f7\u2460-\u27bf"
+                      r"\U0001f300-\U0001faff]")
 _FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 PAIRED_SHARE = 0.5
 JUDGED_CHARS = 200_000  # the characters judged (a Python loop each): a 50 MB file's start  # of the non-ASCII characters with a non-ASCII neighbour: Chinese above it
@@ -32,6 +36,24 @@ NOTICES = {  # English; shown with tr
     "latin-1": N_("The file is not UTF-8, so it was read as Latin-1 text; check that accented "
                   "letters look right."),
 }
+
+
+UTF16_NOTICE = N_("The file was saved as UTF-16 text without a byte order mark and was "
+                  "converted; check that the characters look right.")
+
+
+def utf16_without_bom(raw: bytes) -> str | None:
+    """The text of UTF-16 bytes saved without a byte order mark (some programs' "Unicode"
+    export), told apart from a binary file by where its NULs fall: mostly Latin text has a NUL
+    in every other byte, all on the same side, and none on the other; None otherwise."""
+    head = raw[:200_000]
+    if len(raw) % 2 or len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0) / (len(head) // 2), head[1::2].count(0) / (len(head) // 2)
+    for encoding, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls >= 0.3 and others <= 0.01:
+            return _strict(raw, encoding)
+    return None
 
 
 def decode_legacy(raw: bytes) -> tuple[str, str]:
@@ -73,7 +95,8 @@ def _all_chinese(text: str, encoding: str) -> bool:
     wide = [ch for ch in text if ord(ch) >= 0x80]
     if not wide or sum(bool(_CHINESE.match(ch)) for ch in wide) < 0.95 * len(wide):
         return False
-    return encoding != "gb18030" or sum(_in_gb2312(ch) for ch in wide) >= 0.9 * len(wide)
+    common = sum(_in_gb2312(ch) or ch >= "\U0001f300" for ch in wide)  # emoji: typed, not rare
+    return encoding != "gb18030" or common >= 0.9 * len(wide)
 
 
 def _in_gb2312(ch: str) -> bool:

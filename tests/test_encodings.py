@@ -52,3 +52,25 @@ def test_an_export_whose_chinese_is_mostly_lone_yen_signs_and_commas_is_chinese(
         f"2023-{m:02d}-01,￥{100 + 7 * m}，5,{10 + m % 3}\n" for m in range(1, 13)) * 3
     decoded, said = decode_legacy(text.encode("gbk"))
     assert decoded == text and said == NOTICES["gb18030"]
+
+
+@pytest.mark.parametrize("text", ["价格是€20，温度25℃，很舒服。第Ⅱ季度→增长≥5%。" * 20,
+                                  "今天很开心😀，买了一只䶮。" * 20])
+def test_chinese_with_the_symbols_a_chinese_keyboard_types_is_chinese(text):
+    decoded, said = decode_legacy(text.encode("gb18030"))
+    assert decoded == text and said == NOTICES["gb18030"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_saved_without_its_mark_is_read_and_binary_is_still_refused(encoding):
+    from lstm_app.encodings import UTF16_NOTICE
+    text = "date,sales\n" + "".join(f"2024-01-{d:02d},{10 + d}\n" for d in range(1, 29))
+    decoded, notices = read_text(text.encode(encoding))
+    assert decoded == text and notices == [UTF16_NOTICE]
+    series = load_series(text.encode(encoding), name="sales.csv")
+    assert series.value_col == "sales" and UTF16_NOTICE in series.notices
+    import os
+    with pytest.raises(ValueError, match="looks binary"):
+        read_text(os.urandom(4000) + b"\x00" * 10)
+    with pytest.raises(ValueError, match="looks binary"):
+        read_text(b"\x00\x01" * 500)  # NULs on one side, but controls on the other

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..encodings import NOTICES, decode_legacy
+from ..encodings import NOTICES, UTF16_NOTICE, decode_legacy, utf16_without_bom
 from ..i18n import N_, tr
 
 EMPTY = N_("The file is empty; choose a .txt file with some text in it.")
@@ -52,8 +52,10 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
     notices: list[str] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 BOM; NULs are normal here
         text = _decode_or_none(data, "utf-16")
-    elif b"\x00" in data:
-        text = None
+    elif b"\x00" in data:  # binary, or UTF-16 saved without its mark
+        text = utf16_without_bom(data)
+        if text is not None:
+            notices.append(tr(UTF16_NOTICE))
     elif data.startswith(b"\xef\xbb\xbf"):
         text = _decode_or_none(data, "utf-8-sig")
     else:
