@@ -1,6 +1,5 @@
 """Legacy encodings: Chinese exports read as Chinese, Western ones as Windows-1252."""
 
-import pandas as pd
 import pytest
 
 from lstm_app.encodings import NOTICES, decode_legacy
