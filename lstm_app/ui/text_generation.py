@@ -84,12 +84,14 @@ def generation_panel(result: TextResult) -> None:
             if time.monotonic() - last_drawn > REDRAW_SECONDS:
                 slot.code(text, language=None, wrap_lines=True)
                 last_drawn = time.monotonic()
+        slot.code(text, language=None, wrap_lines=True)  # whole, while what it copied is found
+        with st.spinner(tr("Looking for what it copied from the training text…")):
+            copied = memorization(text[len(prompt):], result.train_text)
         slot.empty()
         samples = st.session_state.setdefault(KEYS.generated, [])
         samples.append(Written(tr("Generated at temperature {temperature:g}, top-k {k}, top-p "
                                   "{p:g}", temperature=temperature, k=int(top_k), p=top_p),
-                               text, prompt,
-                               memorization(text[len(prompt):], result.train_text)))
+                               text, prompt, copied))
     samples = st.session_state.get(KEYS.generated, [])
     if samples:
         latest = samples[-1]
