@@ -426,9 +426,16 @@ def test_an_address_naming_no_such_run_shows_a_plain_warning(app, store, page, w
         run_id = {"unknown": "0123456789ab", "not an id": "../../etc",
                   "markdown": "![x](http://evil.example/x.png)"}[which]
     at = ok(app(page, run=run_id).run())
-    assert [shown(w.value) for w in at.warning] == [
-        f"The address names a {task} run that is not saved here or not shared with you; it "
-        f"may have been deleted. The Runs page lists the runs you can open."]
+    if which.endswith(" run"):  # saved, but another page's: a link to it
+        name, other = ("words", "text") if which == "text run" else ("numbers", "forecast")
+        assert [shown(w.value) for w in at.warning] == [
+            f"Run {name} ({run_id}) is a {other} run: it opens on its own page."]
+        [link] = at.get("page_link")
+        assert link.proto.query_string == f"run={run_id}"
+    else:
+        assert [shown(w.value) for w in at.warning] == [
+            f"The address names a {task} run that is not saved here or not shared with you; "
+            f"it may have been deleted. The Runs page lists the runs you can open."]
     assert "run" not in at.query_params, "the address still names the missing run"
     assert not at.error
     job_key = "fc_job" if page == FORECAST else "tx_job"

@@ -39,6 +39,8 @@ from .text_input import SOURCE as TEXT_SOURCE
 
 RUN_PARAM = "run"
 SHARE_PARAM = "share"  # a run's share token, in a link that opens it for someone else
+PAGES = {"forecast": "pages/forecast.py", "panel": "pages/forecast.py", "text": "pages/text.py",
+         "classify": "pages/classify.py"}  # the page each task's runs open on
 
 
 @st.cache_resource
@@ -100,6 +102,14 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
         return
     refresh_statuses()
     run = store.get(run_id) if run is not None else None  # its status, now checked
+    if run is not None and run.task not in tasks and run.task in PAGES:  # another page's
+        st.warning(tr("Run {name} ({id}) is a {task} run: it opens on its own page.",
+                      name=plain(run.name), id=run.id, task=task_name(run.task)))
+        st.page_link(PAGES[run.task], label=tr("Open it"), icon=":material/open_in_new:",
+                     query_params={RUN_PARAM: run.id, **({SHARE_PARAM: token} if token else {})})
+        del st.query_params[RUN_PARAM]
+        st.query_params.pop(SHARE_PARAM, None)
+        return
     if run is None or run.task not in tasks:
         # The address is anyone's to write: it is not echoed.
         st.warning(tr("The address names a {task} run that is not saved here or not shared "

@@ -22,10 +22,8 @@ from .language import translated, uploader_words
 from .markdown import plain
 from .onnx_view import onnx_export
 from .people import current_user, opened_by_link, shown_runs, team_mode
-from .runs_session import SHARE_PARAM
+from .runs_session import PAGES, SHARE_PARAM
 
-PAGES = {"forecast": "pages/forecast.py", "panel": "pages/forecast.py", "text": "pages/text.py",
-         "classify": "pages/classify.py"}
 DIFFERS = "background-color: #fff3c4"
 
 
