@@ -185,6 +185,18 @@ def test_another_level_re_suggests_what_the_user_left_alone_as_the_command_line_
     assert at.session_state["tx_epochs"] == 7  # kept: the user had changed it
 
 
+def test_apply_and_train_on_settings_that_cannot_train_says_so(app):
+    at = choose(app(), "keras_toy_sentence")
+    tiny_model(at, tx_batch_size=4096)  # more streams than the tiny text has characters
+    at.run()
+    assert at.warning, "the page says nothing of a batch that cannot train"
+    at.session_state["tx_autostart"] = True  # as the coach's Apply and train leaves it
+    at.run()
+    assert any(w.value.startswith("The settings were changed, but they cannot train")
+               for w in at.warning), [w.value for w in at.warning]
+    assert "tx_job" not in at.session_state
+
+
 def test_settings_survive_a_page_switch(app):
     at = choose(app(), "keras_toy_sentence")
     tiny_model(at, epochs=3, tx_seq_len=3)

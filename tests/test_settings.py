@@ -52,7 +52,7 @@ def test_the_shared_choices_come_from_the_trainer_and_the_cells():
     (lambda: ForecastConfig(anchor_last="yes"),
      "Learn changes from the last value (anchor_last) must be true or false."),
     (lambda: ForecastConfig(covariates="promo"),
-     "Extra input columns (covariates) (covariates) must be a list of column names."),
+     "Extra input columns (covariates) must be a list of column names."),
     (lambda: TextConfig(prompt="x" * 2001),
      "Live sample prompt (prompt) must be a text of at most 2,000 characters."),
     # The same sentence for a saved run's or a bundle's settings and for the command line.
@@ -121,3 +121,20 @@ def test_a_run_saved_before_a_setting_existed_reads_as_its_default_on_the_page()
     del saved["window_scale"]
     assert page_settings(FORECAST, saved)["window_scale"] is False
     assert page_settings(FORECAST, saved) == page_settings(FORECAST, ForecastConfig())
+
+
+def test_a_refusal_names_the_setting_once_with_its_field_where_the_label_lacks_it():
+    import pytest
+    from lstm_app.text.settings import TextConfig
+    from lstm_app.i18n import speaking
+    said = {}
+    for field, value in (("batch_size", 0), ("minutes", -1), ("hidden_size", 0), ("lr", 5.0)):
+        with pytest.raises(ValueError) as error:
+            TextConfig(**{field: value})
+        said[field] = str(error.value).split(" must ")[0]
+    assert said == {"batch_size": "Batch size (streams; batch_size)",
+                    "minutes": "Time budget (minutes)",
+                    "hidden_size": "Hidden units (hidden_size)", "lr": "Learning rate (lr)"}
+    with speaking("zh"), pytest.raises(ValueError) as error:
+        TextConfig(seq_len=0)
+    assert "））" not in str(error.value) and ")(" not in str(error.value)

@@ -109,9 +109,12 @@ class Setting:
 
     def _subject(self) -> str:
         """The setting as a sentence names it: its label, and its field where that differs."""
-        same = self.label.lower() == self.name.replace("_", " ")
-        return tr(self.label) if same else tr("{label} ({name})", label=tr(self.label),
-                                               name=self.name)
+        words, label = self.name.replace("_", " "), tr(self.label)
+        if self.label.lower() == words or self.label.lower().endswith(f"({words})"):
+            return label  # "Time budget (minutes)" names its field already
+        if label.endswith((")", "）")):  # "Batch size (streams; batch_size)", no second pair
+            return f"{label[:-1]}; {self.name}{label[-1]}"
+        return tr("{label} ({name})", label=label, name=self.name)
 
 
 def plain_number(value: float) -> str:

@@ -35,6 +35,9 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
                       help=tr("Start training in the background; you can switch pages "
                               "meanwhile."))
     autostart = st.session_state.pop(keys.autostart, False)
+    if autostart and not can_train:  # Apply and train: the settings changed, but cannot train
+        st.warning(tr("The settings were changed, but they cannot train as they are: see why "
+                      "above, change them, then press Train."))
     if autostart and busy:
         st.info(tr("Your earlier training is still running: stop it or let it finish, then "
                    "press Train."))
