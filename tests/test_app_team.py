@@ -135,3 +135,16 @@ def test_a_training_shared_with_someone_is_watched_live_but_only_its_owner_stops
     finally:
         job.stop()
         job.wait(60)
+
+
+def test_an_email_in_other_case_is_the_same_person_and_a_subject_is_never_an_email(team, store,
+                                                                                    apps):
+    run_id, _ = recorded_forecast(store, epochs=1)
+    with store._db() as db:
+        db.execute("UPDATE runs SET owner = ?, name = 'alices' WHERE id = ?", (ALICE, run_id))
+    assert list(table(team("Alice@Example.TEST"))["name"]) == ["alices"]
+    at = apps(RUNS)  # a provider that sends no e-mail, only a subject that reads like hers
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "sub": ALICE}
+    at = ok(at.run())
+    assert not at.dataframe or "alices" not in list(table(at)["name"])

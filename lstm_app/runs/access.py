@@ -14,15 +14,21 @@ import hmac
 from .store import Run
 
 
+def owns(run: Run, user: str) -> bool:
+    """Whether ``user`` is the run's owner: an e-mail address in any case (a provider may send
+    Alice@Example.test one day and alice@example.test the next)."""
+    return run.owner is not None and run.owner.casefold() == user.casefold()
+
+
 def can_open(run: Run, user: str | None, token: str | None = None) -> bool:
-    if user is None or run.owner is None or run.owner == user or run.shared:
+    if user is None or run.owner is None or owns(run, user) or run.shared:
         return True
     return bool(token and run.share_token and hmac.compare_digest(token, run.share_token))
 
 
 def can_change(run: Run, user: str | None) -> bool:
     """Rename, annotate, delete and share: its owner's (anyone's without sign-in)."""
-    return user is None or run.owner is None or run.owner == user
+    return user is None or run.owner is None or owns(run, user)
 
 
 def visible(runs: list[Run], user: str | None, opened: dict[str, str] | None = None) -> list[Run]:

@@ -26,10 +26,13 @@ def team_mode() -> bool:
 
 
 def current_user() -> str | None:
-    """The signed-in person's e-mail (or subject), or None without team mode."""
+    """The signed-in person's e-mail in lower case, or without one their provider's subject
+    marked as such (a subject that reads like someone's e-mail must not be taken for them);
+    None without team mode."""
     if not team_mode() or not st.user.is_logged_in:
         return None
-    return str(st.user.get("email") or st.user.get("sub"))
+    email = st.user.get("email")
+    return str(email).strip().lower() if email else f"sub:{st.user.get('sub')}"
 
 
 def require_sign_in(pages: list | None = None) -> None:
