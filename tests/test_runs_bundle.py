@@ -162,6 +162,14 @@ def hostile(files: dict[str, bytes], case: str) -> bytes:
         files["manifest.json"] = json.dumps({**manifest, "task": ["forecast"]}).encode()
     elif case in ("deep_manifest", "deep_config", "deep_series"):  # 100,000 brackets deep
         files[case.replace("deep_", "") + ".json"] = b"[" * 100_000 + b"]" * 100_000
+    elif case in ("epochs_twice", "negative_loss"):
+        manifest = json.loads(files["manifest.json"])
+        history = [dict(h) for h in manifest["history"]]
+        if case == "epochs_twice":
+            history[-1]["epoch"] = history[0]["epoch"]
+        else:
+            history[0]["val_loss"] = -1.0
+        files["manifest.json"] = json.dumps({**manifest, "history": history}).encode()
     elif case == "bad_history":
         manifest = json.loads(files["manifest.json"])
         files["manifest.json"] = json.dumps({**manifest, "history": [{"epoch": "one"}]}).encode()
@@ -183,6 +191,8 @@ CASES = {
     "unreadable_data": "The saved series (does not load|lacks the columns|has fewer than two rows)",
     "too_little_data": "has 20 numeric values; with lookback 24 and horizon 12 at least 60",
     "bad_history": "history is not a list of epoch records",
+    "epochs_twice": "does not count its epochs up from 1, each once",
+    "negative_loss": "history is not a list of epoch records",
     "deep_manifest": "manifest.json is not valid JSON",
     "deep_config": "config.json is not valid JSON",
     "deep_series": "The saved series does not load",

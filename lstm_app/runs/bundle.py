@@ -151,6 +151,10 @@ def _training(manifest: dict, files: dict[str, bytes]) -> TrainResult:
     history = manifest.get("history", [])
     if not isinstance(history, list) or not all(_epoch_record(h) for h in history):
         raise BundleError(tr("The bundle's history is not a list of epoch records."))
+    epochs = [h["epoch"] for h in history]
+    if epochs and (epochs[0] < 1 or any(b <= a for a, b in zip(epochs, epochs[1:]))):
+        raise BundleError(tr("The bundle's history does not count its epochs up from 1, each "
+                             "once; export the run again."))
     history = [EpochRecord.from_dict(h) for h in history]
     kept = weights_epoch(files[WEIGHTS]) or _int_or_none(manifest.get("best_epoch")) or 0
     stop_reason, device = how_it_ended(files, "completed")
@@ -242,9 +246,10 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
 
 def _epoch_record(h) -> bool:
     number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+    # a loss may be NaN or infinite (a training that blew up), never below 0
     return (isinstance(h, dict) and isinstance(h.get("epoch"), int)
             and not isinstance(h.get("epoch"), bool)
-            and all(h.get(k) is None or number(h.get(k))
+            and all(h.get(k) is None or number(h.get(k)) and not h.get(k) < 0
                     for k in ("train_loss", "val_loss", "lr", "seconds")))
 
 
