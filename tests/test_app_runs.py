@@ -897,6 +897,22 @@ def test_a_bundle_downloads_for_the_selected_run_and_imports_back(app, store, tm
     assert len(table(at)) == 2
 
 
+def test_a_bundle_larger_than_the_page_takes_says_to_import_it_by_command(app, store,
+                                                                         monkeypatch):
+    import streamlit
+    recorded_forecast(store)
+    option = streamlit.get_option
+    at = select(ok(app(RUNS).run()), 0)
+    [button] = [b for b in at.get("download_button") if b.key == "runs_bundle"]
+    assert "import it here or with python -m lstm_app runs import" in button.help
+    monkeypatch.setattr(streamlit, "get_option", lambda name: 0 if name ==
+                        "server.maxUploadSize" else option(name))
+    at = select(ok(app(RUNS).run()), 0)
+    [button] = [b for b in at.get("download_button") if b.key == "runs_bundle"]
+    assert "larger than this page takes: import it with python -m lstm_app runs import" in \
+        button.help
+
+
 def test_a_refused_bundle_says_why_and_adds_nothing(app, store):
     recorded_forecast(store)
     at = ok(app(RUNS).run())

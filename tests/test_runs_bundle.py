@@ -221,6 +221,19 @@ def test_a_file_that_is_not_a_zip_is_refused(target):
     assert target.list() == []
 
 
+def test_a_run_too_large_for_any_import_is_not_exported_as_a_bundle(source, monkeypatch):
+    store, runs = source
+    data = export_bundle(store, runs["forecast"][0])
+    weights = (store.run_dir(runs["forecast"][0]) / "weights.safetensors").stat().st_size
+    monkeypatch.setattr(bundle, "MAX_MEMBER_BYTES", weights - 1)
+    with pytest.raises(ValueError, match="too large for a bundle: one of its files is"):
+        export_bundle(store, runs["forecast"][0])
+    monkeypatch.setattr(bundle, "MAX_MEMBER_BYTES", 2**30)
+    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", len(data) - 1)
+    with pytest.raises(ValueError, match="too large for a bundle: it would be"):
+        export_bundle(store, runs["forecast"][0])
+
+
 def test_an_oversized_bundle_is_refused_before_it_is_opened(source, target, monkeypatch):
     store, runs = source
     data = export_bundle(store, runs["forecast"][0])

@@ -71,6 +71,13 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
         raise ValueError(no_weights(store, run))
+    names = sorted((COMMON | task_named(run.task).file_names | set(ONNX_FILES)) - {"manifest.json"})
+    largest = max((folder / name).stat().st_size for name in names if (folder / name).exists())
+    if largest > MAX_MEMBER_BYTES:  # a bundle no import would take: said before zipping it
+        raise ValueError(tr("Run {id} is too large for a bundle: one of its files is {size:.0f} "
+                            "MB, and a bundle may hold files of up to {limit} MB to be "
+                            "imported. Export it to ONNX to use it elsewhere.", id=run_id,
+                            size=largest / 2**20, limit=MAX_MEMBER_BYTES // 2**20))
     manifest = {"format": FORMAT, "version": 1, "task": run.task, "name": run.name,
                 "note": run.note, "data_name": run.data_name, "data_rows": run.data_rows,
                 "data_hash": run.data_hash, "status": run.status, "message": run.message,
@@ -80,14 +87,18 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, default=str))
-        for name in sorted((COMMON | task_named(run.task).file_names | set(ONNX_FILES))
-                           - {"manifest.json"}):
+        for name in names:
             if (folder / name).exists():
                 zf.write(folder / name, name)
         what = {"text": "sample", "classify": "test"}.get(run.task, "forecast")
         # User text reaches generated code only as a repr() of a cleaned file name.
         zf.writestr("load_run.py", SNIPPET.format(file=repr(bundle_name(run.name, run.id)),
                                                   what=what))
+    if out.tell() > MAX_BUNDLE_BYTES:
+        raise ValueError(tr("Run {id} is too large for a bundle: it would be {size:.0f} MB, and "
+                            "a bundle of up to {limit} MB can be imported. Export it to ONNX to "
+                            "use it elsewhere.", id=run_id, size=out.tell() / 2**20,
+                            limit=MAX_BUNDLE_BYTES // 2**20))
     return out.getvalue()
 
 

@@ -145,12 +145,18 @@ def run_actions(store: RunStore, run: Run) -> None:
     except ValueError as error:
         b.caption(str(error))
     else:
+        command = "python -m lstm_app runs import"
+        page_takes = len(bundle) <= st.get_option("server.maxUploadSize") * 2**20
         b.download_button(tr("Download as a bundle (.zip)"), bundle, key=RUNS.bundle,
                           file_name=bundle_name(run.name, run.id), mime="application/zip",
                           icon=":material/archive:",
                           help=tr("The weights, settings, report and data in one file, with a "
                                   "snippet that loads it in Python; import it here or with "
-                                  "{command}.", command="python -m lstm_app runs import"))
+                                  "{command}.", command=command) if page_takes else
+                          tr("The weights, settings, report and data in one file, with a "
+                             "snippet that loads it in Python. At {size:.0f} MB it is larger "
+                             "than this page takes: import it with {command}.",
+                             size=len(bundle) / 2**20, command=command))
     onnx_export(store, run, keep=can_change(run, current_user()))
     if not can_change(run, current_user()):
         st.caption(tr("Shared with you: you can open and download it; its owner can rename, "
