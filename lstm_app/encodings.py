@@ -51,7 +51,7 @@ def utf16_without_bom(raw: bytes) -> str | None:
         return None
     even, odd = head[0::2].count(0) / (len(head) // 2), head[1::2].count(0) / (len(head) // 2)
     for encoding, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if nuls >= 0.3 and others <= 0.01:
+        if nuls >= 0.5 and others <= 0.01:
             return _strict(raw, encoding)
     return None
 

@@ -444,6 +444,18 @@ def test_an_address_naming_no_such_run_shows_a_plain_warning(app, store, page, w
     assert not at.warning
 
 
+def test_a_learning_rate_the_page_does_not_offer_is_said_when_its_run_reopens(app, store):
+    series = load_series(AIRLINE, name=AIRLINE.name)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1, lr=0.5)
+    run_id = start_run(store, "forecast", series, config, series.name, series.name)
+    record(store.home, run_id, "forecast", series, config)  # as the command line's --lr 0.5
+    at = ok(app(run=run_id).run())
+    held = at.session_state["fc_lr"]
+    assert held != 0.5
+    assert (f"This run's learning rate (0.5) is not one the page offers; the settings above "
+            f"hold the nearest, {held:g}, for the next Train.") in [i.value for i in at.info]
+
+
 def test_a_run_training_in_another_process_is_not_reopened(app, store):
     run_id = stored_run(store, "elsewhere", status="running")  # this (living) process's pid
     at = ok(app(run=run_id).run())

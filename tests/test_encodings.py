@@ -73,3 +73,7 @@ def test_utf16_saved_without_its_mark_is_read_and_binary_is_still_refused(encodi
         read_text(os.urandom(4000) + b"\x00" * 10)
     with pytest.raises(ValueError, match="looks binary"):
         read_text(b"\x00\x01" * 500)  # NULs on one side, but controls on the other
+    with pytest.raises(ValueError, match="looks binary"):
+        read_text(b"hello\x00world\x00" * 10)  # a NUL in every sixth byte is not UTF-16
+    chinese = "日期,销售额\n" + "".join(f"2024-01-{d:02d},{100 + d}\n" for d in range(1, 29))
+    assert load_series(chinese.encode(encoding), name="销售.csv").value_col == "销售额"

@@ -236,7 +236,16 @@ def page_settings(task: Task, config) -> dict:
 
 
 def restore_settings(keys: TaskKeys, task: Task, config) -> None:
-    """Put a run's settings into the widgets (the run's address, Open from the Runs page)."""
+    """Put a run's settings into the widgets (the run's address, Open from the Runs page); a
+    value the page's slider does not offer (a learning rate given on the command line) is said,
+    with the one the form holds instead."""
     values = {name: value for name, value in page_settings(task, config).items()
               if value is not None or task.settings[name].auto or task.settings[name].optional}
     init_settings(task, keys, values, overwrite=True)
+    for name, value in values.items():
+        presets = task.settings[name].presets
+        if presets and isinstance(value, (int, float)) and value not in presets:
+            st.info(tr("This run's {setting} ({value:g}) is not one the page offers; the "
+                       "settings above hold the nearest, {nearest:g}, for the next Train.",
+                       setting=tr(task.settings[name].label).lower(), value=value,
+                       nearest=nearest(presets, value)))
