@@ -428,6 +428,7 @@ def test_the_coach_says_when_the_classifier_is_no_better_than_a_guess_and_what_i
     [said] = no_better_than_guess(worse, guess, settings, "completed")
     assert said.title == "It does not tell the classes apart yet"
     assert "macro-F1 0.211 against 0.423" in said.explanation and said.changes == {"epochs": 2}
+    assert "Training ended after its 1 epoch:" in said.explanation  # one epoch, not "1 epochs"
     [said] = no_better_than_guess(worse, guess, settings, "time_budget")
     assert said.changes == {"minutes": 4.0}
     [said] = no_better_than_guess(worse, guess, settings, "early_stopping")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import sentences, tr
+from ..i18n import sentences, tr, trn
 from ..training.coach import Diagnosis, more_training
 from .scores import NEAR, ClassScores
 
@@ -60,8 +60,11 @@ def no_better_than_guess(lstm: ClassScores, majority: ClassScores, settings: dic
         change, label = more_training(settings, stop_reason)
         why = (tr("Its time budget ended training before it had learnt to: give it more time.")
                if "minutes" in change else
-               tr("Training ended after its {epochs} epochs: more epochs let it go on (early "
-                  "stopping ends it when it stops improving).", epochs=settings["epochs"]))
+               trn("Training ended after its {epochs} epoch: more epochs let it go on (early "
+                   "stopping ends it when it stops improving).",
+                   "Training ended after its {epochs} epochs: more epochs let it go on (early "
+                   "stopping ends it when it stops improving).", settings["epochs"],
+                   epochs=settings["epochs"]))
         return [Diagnosis("no_better", title, sentences(said, why), change, label)]
     if not settings.get("class_weights"):
         return [Diagnosis("no_better", title, sentences(said, tr(
