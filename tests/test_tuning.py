@@ -16,6 +16,7 @@ from lstm_app.series.settings import ForecastConfig
 from lstm_app.tasks import task_named
 from lstm_app.training.trainer import Callbacks
 from lstm_app.tuning import study as study_module
+from lstm_app.tuning.limits import hidden_limits, lookback_limit
 from lstm_app.tuning.space import Dimension, rounded, search_space, with_params
 from lstm_app.tuning.storage import database_url, shown_url
 from lstm_app.tuning.study import tune
@@ -268,7 +269,7 @@ def test_a_panels_lookback_may_grow_as_far_as_every_series_keeps_a_training_wind
     from tests.test_app_panel import shops_csv
     panel = load_panel(shops_csv(), name="shops.csv")
     base = task_named("panel").resolve(panel, ForecastConfig(**FAST))
-    limit = study_module._lookback_limit("panel", panel, base)
+    limit = lookback_limit("panel", panel, base)
     assert limit > base.lookback
     from lstm_app.series.panel_windows import split_panel
     split = split_panel(panel, base.val_size, base.test_size, int(base.horizon))
@@ -406,7 +407,7 @@ def test_the_hidden_units_searched_stay_within_what_the_page_calls_not_too_large
     from lstm_app.series.sizing import count_weights, size_advice, training_windows
     from lstm_app.tuning.space import suggest
     base = task_named("forecast").resolve(series, ForecastConfig(**FAST))
-    limits = study_module._hidden_limits("forecast", series, base)
+    limits = hidden_limits("forecast", series, base)
     space = search_space("forecast", base, 40, hidden_limits=limits)
     hidden = {d.name: d for d in space}["hidden_size"]
     assert base.hidden_size <= hidden.high == limits[0] < 256
@@ -430,7 +431,7 @@ def test_the_hidden_units_searched_stay_within_what_the_page_calls_not_too_large
 def test_a_start_above_the_limit_for_its_layers_stays_in_its_own_range(series):
     base = replace(task_named("forecast").resolve(series, ForecastConfig(**FAST)),
                    hidden_size=200, num_layers=2)
-    limits = study_module._hidden_limits("forecast", series, base)
+    limits = hidden_limits("forecast", series, base)
     hidden = {d.name: d for d in search_space("forecast", base, 40, hidden_limits=limits)}[
         "hidden_size"]
     assert limits[1] < 200 and hidden.high_for(2) == 200 == hidden.high
@@ -446,7 +447,7 @@ def test_a_language_models_units_searched_stay_within_what_the_page_calls_fittin
     text = (Path(__file__).parent.parent / "sample_data" / "shakespeare_excerpt.txt").read_text(
         encoding="utf-8")[:20_000]
     base = suggested_config(text)
-    limits = study_module._hidden_limits("text", text, base)
+    limits = hidden_limits("text", text, base)
     space = search_space("text", base, hidden_limits=limits)
     assert limits[0] > limits[1] > limits[2] >= 32 and limits[0] < 512
     summary = summarize(text, base.level, base.max_vocab, base.val_fraction)

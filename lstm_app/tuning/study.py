@@ -38,7 +38,8 @@ from ..training.process import WorkerKilled
 from ..training.endings import ending_message
 from ..training.trainer import Callbacks, Progress, pick_device
 from .result import TrialRow, TuneLive, TuneResult, scored
-from .space import Dimension, hidden_range, search_space, starting_params, suggest, with_params
+from .limits import hidden_limits, lookback_limit
+from .space import Dimension, search_space, starting_params, suggest, with_params
 from .storage import check_study_name, database_url, open_storage, shown_url
 
 log = logging.getLogger(__name__)
@@ -82,61 +83,6 @@ def open_study(storage: str, name: str, seed: int | None = None):
                                  pruner=pruner), False
 
 
-def _lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
-    if task_name == "forecast":
-        from ..series.pipeline import longest_lookback
-        return longest_lookback(data, base)
-    if task_name == "panel":  # as long as every series the start trains on keeps a window
-        from ..series.panel_windows import split_panel
-        lookback, horizon = int(base.lookback), int(base.horizon)
-        split = split_panel(data, base.val_size, base.test_size, horizon)
-        room = (split.val - split.starts - horizon)[split.trainable(lookback, horizon)]
-        return int(max(lookback, room.min())) if len(room) else lookback
-    return None
-
-
-def _weighed(task_name: str, data: Any, base: Any):
-    """(the weights of a config, the most weights the page and the coach do not call far too
-    large) for a forecaster or a language model; None otherwise."""
-    try:
-        if task_name in ("forecast", "panel"):
-            from ..series import sizing
-            windows = sizing.training_windows(data, base)
-            return (lambda config: sizing.count_weights(data, config)), sizing.TOO_BIG * windows
-        if task_name == "text":
-            from ..text import sizing
-            from ..text.spans import summarize
-            summary = summarize(data, base.level, base.max_vocab, base.val_fraction)
-            return (lambda config: sizing.count_weights(config, summary.vocab_size)), \
-                sizing.TOO_BIG * summary.train_tokens
-    except ValueError:  # the settings do not fit the data: the first trial will say why
-        return None
-    return None
-
-
-def _hidden_limits(task_name: str, data: Any, base: Any) -> tuple[int, ...]:
-    """For a forecaster or a language model, the most hidden units that the page and the coach
-    do not call far too large for the data, with 1, 2, 3 … layers of the heavier cell the
-    search may choose: the search stays where their advice does (empty: no limit)."""
-    weighed = _weighed(task_name, data, base)
-    if weighed is None:
-        return ()
-    weights, most = weighed
-    cell = base.cell if base.cell == "peephole" else "lstm"
-
-    def largest(layers: int) -> int:
-        fits = lambda units: weights(replace(
-            base, hidden_size=units, num_layers=layers, cell=cell)) <= most
-        low, high = hidden_range(task_name)
-        if not fits(low):
-            return low
-        while low < high:  # the largest that fits: the weights grow with the units
-            middle = (low + high + 1) // 2
-            low, high = (middle, high) if fits(middle) else (low, middle - 1)
-        return low
-    return tuple(largest(layers) for layers in range(1, max(3, int(base.num_layers)) + 1))
-
-
 def _describe(study, made: bool, task_name: str, data: Any, base: Any, data_name: str,
               fingerprint: str) -> tuple[Any, list[Dimension]]:
     """The study's starting settings and space: stored by the worker that made it (with its
@@ -144,9 +90,9 @@ def _describe(study, made: bool, task_name: str, data: Any, base: Any, data_name
     same data; the space is written last, so a joiner waits for it)."""
     task = task_named(task_name)
     if made:
-        space = search_space(task_name, base, _lookback_limit(task_name, data, base),
+        space = search_space(task_name, base, lookback_limit(task_name, data, base),
                              getattr(data, "season_length", None),
-                             _hidden_limits(task_name, data, base))
+                             hidden_limits(task_name, data, base))
         study.set_user_attr("task", task_name)
         study.set_user_attr("data_hash", fingerprint)
         study.set_user_attr("data_name", data_name)

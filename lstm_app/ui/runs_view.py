@@ -164,6 +164,12 @@ def run_actions(store: RunStore, run: Run) -> None:
         return
     if team_mode():
         sharing(store, run)
+    _edit_form(store, run)
+    confirm_delete_button(store, run)
+
+
+def _edit_form(store: RunStore, run: Run) -> None:
+    """The run's name and note, saved together."""
     with st.form(key=RUNS.edit, border=True):
         name = st.text_input(tr("Name"), value=run.name, key=RUNS.name(run.id),
                              max_chars=MAX_NAME_CHARS)
@@ -179,7 +185,6 @@ def run_actions(store: RunStore, run: Run) -> None:
             else:
                 st.toast(tr("Saved."))
                 st.rerun()
-    confirm_delete_button(store, run)
 
 
 def confirm_delete_button(store: RunStore, run: Run) -> None:

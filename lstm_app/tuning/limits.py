@@ -1,0 +1,67 @@
+"""How far the data lets an auto-tune search go: the longest lookback a forecaster can train
+with, and the most hidden units, for each number of layers, that the page and the coach do not
+call far too large for the data. ``space.search_space`` takes them as its limits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from .space import hidden_range
+
+
+def lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
+    """The longest lookback the data lets a forecaster train with (None: no limit): for a
+    panel, as long as every series the start trains on keeps a training window."""
+    if task_name == "forecast":
+        from ..series.pipeline import longest_lookback
+        return longest_lookback(data, base)
+    if task_name == "panel":  # as long as every series the start trains on keeps a window
+        from ..series.panel_windows import split_panel
+        lookback, horizon = int(base.lookback), int(base.horizon)
+        split = split_panel(data, base.val_size, base.test_size, horizon)
+        room = (split.val - split.starts - horizon)[split.trainable(lookback, horizon)]
+        return int(max(lookback, room.min())) if len(room) else lookback
+    return None
+
+
+def _weighed(task_name: str, data: Any, base: Any):
+    """(the weights of a config, the most weights the page and the coach do not call far too
+    large) for a forecaster or a language model; None otherwise."""
+    try:
+        if task_name in ("forecast", "panel"):
+            from ..series import sizing
+            windows = sizing.training_windows(data, base)
+            return (lambda config: sizing.count_weights(data, config)), sizing.TOO_BIG * windows
+        if task_name == "text":
+            from ..text import sizing
+            from ..text.spans import summarize
+            summary = summarize(data, base.level, base.max_vocab, base.val_fraction)
+            return (lambda config: sizing.count_weights(config, summary.vocab_size)), \
+                sizing.TOO_BIG * summary.train_tokens
+    except ValueError:  # the settings do not fit the data: the first trial will say why
+        return None
+    return None
+
+
+def hidden_limits(task_name: str, data: Any, base: Any) -> tuple[int, ...]:
+    """For a forecaster or a language model, the most hidden units that the page and the coach
+    do not call far too large for the data, with 1, 2, 3 … layers of the heavier cell the
+    search may choose: the search stays where their advice does (empty: no limit)."""
+    weighed = _weighed(task_name, data, base)
+    if weighed is None:
+        return ()
+    weights, most = weighed
+    cell = base.cell if base.cell == "peephole" else "lstm"
+
+    def largest(layers: int) -> int:
+        fits = lambda units: weights(replace(
+            base, hidden_size=units, num_layers=layers, cell=cell)) <= most
+        low, high = hidden_range(task_name)
+        if not fits(low):
+            return low
+        while low < high:  # the largest that fits: the weights grow with the units
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if fits(middle) else (low, middle - 1)
+        return low
+    return tuple(largest(layers) for layers in range(1, max(3, int(base.num_layers)) + 1))
