@@ -95,7 +95,7 @@ def _all_chinese(text: str, encoding: str) -> bool:
     wide = [ch for ch in text if ord(ch) >= 0x80]
     if not wide or sum(bool(_CHINESE.match(ch)) for ch in wide) < 0.95 * len(wide):
         return False
-    common = sum(_in_gb2312(ch) or ch >= "\U0001f300" for ch in wide)  # emoji: typed, not rare
+    common = sum(_in_gb2312(ch) or "\U0001f300" <= ch <= "\U0001faff" for ch in wide)  # emoji
     return encoding != "gb18030" or common >= 0.9 * len(wide)
 
 

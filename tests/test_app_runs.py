@@ -351,6 +351,21 @@ def test_a_finished_text_run_reopens_from_its_address(app, store):
     assert at.selectbox(key="tx_sample").value == "keras_toy_sentence"
     assert any(i.value.startswith("Viewing saved run") and run_id in i.value for i in at.info)
 
+    # A prompt typed and a sample generated for it do not follow the page to another text's run.
+    at.text_area(key="tx_gen_prompt").set_value("LSTM is").run()
+    at.button(key="tx_generate").click().run()
+    assert len(at.session_state["tx_generated"]) == 1
+    text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:3000]
+    config = TextConfig(hidden_size=8, embedding_dim=4, num_layers=1, epochs=1, batch_size=4,
+                        length=10)
+    other = start_run(store, "text", text, config, "bard", "bard.txt")
+    record(store.home, other, "text", text, config)
+    at.query_params["run"] = other
+    ok(at.run())
+    assert at.session_state["tx_job"].run_id == other
+    assert at.text_area(key="tx_gen_prompt").value == at.session_state["tx_job"].result().prompt
+    assert not at.session_state.get("tx_generated")
+
 
 def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
     rows = "".join(f"2024-{1 + d // 30:02d}-{1 + d % 30:02d},${100 + d % 7}\n" for d in range(60))
@@ -454,6 +469,11 @@ def test_a_learning_rate_the_page_does_not_offer_is_said_when_its_run_reopens(ap
     assert held != 0.5
     assert (f"This run's learning rate (0.5) is not one the page offers; the settings above "
             f"hold the nearest, {held:g}, for the next Train.") in [i.value for i in at.info]
+    at.number_input(key="fc_more").set_value(1)
+    at.button(key="fc_train_more").click().run()  # the slider left alone: the run's own rate
+    job = at.session_state["fc_job"]
+    job.wait(120)
+    assert job.result().config.lr == 0.5
 
 
 def test_a_run_training_in_another_process_is_not_reopened(app, store):

@@ -148,3 +148,10 @@ def test_an_email_in_other_case_is_the_same_person_and_a_subject_is_never_an_ema
     at.user = {"is_logged_in": True, "sub": ALICE}
     at = ok(at.run())
     assert not at.dataframe or "alices" not in list(table(at)["name"])
+    from lstm_app.runs.access import owns
+    run = store.get(run_id)
+    assert owns(run, "alice@example.test") and not owns(run, "sub:" + ALICE)
+    bare = type(run)(**{**run.__dict__, "owner": "AbC123"})  # a subject stored before sub:
+    assert owns(bare, "sub:AbC123") and not owns(bare, "sub:abc123")
+    german = type(run)(**{**run.__dict__, "owner": "strasse@example.de"})
+    assert not owns(german, "straße@example.de")  # two mailboxes, not one in two cases

@@ -192,7 +192,7 @@ def test_apply_and_train_on_settings_that_cannot_train_says_so(app):
     assert at.warning, "the page says nothing of a batch that cannot train"
     at.session_state["tx_autostart"] = True  # as the coach's Apply and train leaves it
     at.run()
-    assert any(w.value.startswith("The settings were changed, but they cannot train")
+    assert any(w.value.startswith("Train was pressed for you, but these settings cannot train")
                for w in at.warning), [w.value for w in at.warning]
     assert "tx_job" not in at.session_state
 

@@ -160,13 +160,18 @@ def hostile(files: dict[str, bytes], case: str) -> bytes:
     elif case == "task_as_list":
         manifest = json.loads(files["manifest.json"])
         files["manifest.json"] = json.dumps({**manifest, "task": ["forecast"]}).encode()
+    elif case == "deep_weights_header":  # a safetensors header nested 50,000 deep
+        header = b"[" * 50_000
+        files["weights.safetensors"] = len(header).to_bytes(8, "little") + header
     elif case in ("deep_manifest", "deep_config", "deep_series"):  # 100,000 brackets deep
         files[case.replace("deep_", "") + ".json"] = b"[" * 100_000 + b"]" * 100_000
-    elif case in ("epochs_twice", "negative_loss"):
+    elif case in ("epochs_twice", "epochs_skipped", "negative_loss"):
         manifest = json.loads(files["manifest.json"])
         history = [dict(h) for h in manifest["history"]]
         if case == "epochs_twice":
             history[-1]["epoch"] = history[0]["epoch"]
+        elif case == "epochs_skipped":
+            history[-1]["epoch"] += 5
         else:
             history[0]["val_loss"] = -1.0
         files["manifest.json"] = json.dumps({**manifest, "history": history}).encode()
@@ -192,7 +197,9 @@ CASES = {
     "too_little_data": "has 20 numeric values; with lookback 24 and horizon 12 at least 60",
     "bad_history": "history is not a list of epoch records",
     "epochs_twice": "does not count its epochs up from 1, each once",
+    "epochs_skipped": "does not count its epochs up from 1, each once",
     "negative_loss": "history is not a list of epoch records",
+    "deep_weights_header": "not a valid safetensors file",
     "deep_manifest": "manifest.json is not valid JSON",
     "deep_config": "config.json is not valid JSON",
     "deep_series": "The saved series does not load",
@@ -229,6 +236,10 @@ def test_a_run_too_large_for_any_import_is_not_exported_as_a_bundle(source, monk
     with pytest.raises(ValueError, match="too large for a bundle: one of its files is"):
         export_bundle(store, runs["forecast"][0])
     monkeypatch.setattr(bundle, "MAX_MEMBER_BYTES", 2**30)
+    monkeypatch.setattr(bundle, "MAX_TOTAL_BYTES", weights)
+    with pytest.raises(ValueError, match="too large for a bundle: its files come to"):
+        export_bundle(store, runs["forecast"][0])
+    monkeypatch.setattr(bundle, "MAX_TOTAL_BYTES", 2**31)
     monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", len(data) - 1)
     with pytest.raises(ValueError, match="too large for a bundle: it would be"):
         export_bundle(store, runs["forecast"][0])

@@ -16,8 +16,14 @@ from .store import Run
 
 def owns(run: Run, user: str) -> bool:
     """Whether ``user`` is the run's owner: an e-mail address in any case (a provider may send
-    Alice@Example.test one day and alice@example.test the next)."""
-    return run.owner is not None and run.owner.casefold() == user.casefold()
+    Alice@Example.test one day and alice@example.test the next; ``user`` comes lower-cased), a
+    provider's subject exactly (``sub:…``; one stored bare, before subjects were marked, still
+    counts where it cannot be read as an address)."""
+    if run.owner is None:
+        return False
+    if user.startswith("sub:"):
+        return run.owner == user or ("@" not in run.owner and run.owner == user[4:])
+    return run.owner.lower() == user
 
 
 def can_open(run: Run, user: str | None, token: str | None = None) -> bool:

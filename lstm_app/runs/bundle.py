@@ -72,7 +72,13 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
     if not (folder / WEIGHTS).exists():
         raise ValueError(no_weights(store, run))
     names = sorted((COMMON | task_named(run.task).file_names | set(ONNX_FILES)) - {"manifest.json"})
-    largest = max((folder / name).stat().st_size for name in names if (folder / name).exists())
+    sizes = [(folder / name).stat().st_size for name in names if (folder / name).exists()]
+    if sum(sizes) > MAX_TOTAL_BYTES:
+        raise ValueError(tr("Run {id} is too large for a bundle: its files come to {size:.0f} "
+                            "MB, and a bundle may unpack to at most {limit} MB to be imported. "
+                            "Export it to ONNX to use it elsewhere.", id=run_id,
+                            size=sum(sizes) / 2**20, limit=MAX_TOTAL_BYTES // 2**20))
+    largest = max(sizes)
     if largest > MAX_MEMBER_BYTES:  # a bundle no import would take: said before zipping it
         raise ValueError(tr("Run {id} is too large for a bundle: one of its files is {size:.0f} "
                             "MB, and a bundle may hold files of up to {limit} MB to be "
@@ -163,7 +169,7 @@ def _training(manifest: dict, files: dict[str, bytes]) -> TrainResult:
     if not isinstance(history, list) or not all(_epoch_record(h) for h in history):
         raise BundleError(tr("The bundle's history is not a list of epoch records."))
     epochs = [h["epoch"] for h in history]
-    if epochs and (epochs[0] < 1 or any(b <= a for a, b in zip(epochs, epochs[1:]))):
+    if epochs != list(range(1, len(epochs) + 1)):
         raise BundleError(tr("The bundle's history does not count its epochs up from 1, each "
                              "once; export the run again."))
     history = [EpochRecord.from_dict(h) for h in history]

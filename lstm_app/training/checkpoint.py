@@ -28,8 +28,8 @@ def weights_epoch(blob: bytes) -> int | None:
     """The epoch written in a weights file's metadata, read from its header alone."""
     try:
         size = int.from_bytes(blob[:8], "little")
-        header = json.loads(blob[8:8 + size])
-    except (ValueError, UnicodeDecodeError):
+        header = parse_json(blob[8:8 + size])
+    except ValueError:  # not UTF-8, not JSON, or nested too deep
         return None
     epoch = (header.get("__metadata__") or {}).get("epoch") if isinstance(header, dict) else None
     return int(epoch) if isinstance(epoch, str) and epoch.isdigit() else None

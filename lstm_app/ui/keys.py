@@ -107,6 +107,7 @@ class ForecastKeys(TaskKeys):
 class TextKeys(TaskKeys):
     generated: str = "tx_generated"            # session: the samples generated from this model
     explored: str = "tx_explored"              # session: the temperature explorer's samples
+    generated_for: str = "tx_generated_for"    # session: the result those samples are of
     gen_prompt: str = "tx_gen_prompt"          # the generation panel's own widgets
     gen_length: str = "tx_gen_length"
     gen_temperature: str = "tx_gen_temperature"

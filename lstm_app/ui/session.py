@@ -73,6 +73,9 @@ class Watched:
     def stop(self) -> None:
         pass
 
+    def heartbeat(self) -> None:
+        pass  # watching keeps nobody's training alive: its owner's tab does
+
 
 def watch_only(job) -> bool:
     """Whether ``job`` is someone else's training watched here (it neither stops nor blocks

@@ -19,6 +19,7 @@ from .live import watch, windows_per_second
 from .markdown import plain
 from .runs_session import elsewhere, run_caption, show_checkpoint, show_run, start_training
 from .session import current_job, watch_only
+from .settings_form import nearest
 from .source_picker import Chosen
 
 
@@ -35,9 +36,9 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
                       help=tr("Start training in the background; you can switch pages "
                               "meanwhile."))
     autostart = st.session_state.pop(keys.autostart, False)
-    if autostart and not can_train:  # Apply and train: the settings changed, but cannot train
-        st.warning(tr("The settings were changed, but they cannot train as they are: see why "
-                      "above, change them, then press Train."))
+    if autostart and not can_train:  # Apply and train, or a demo: nothing can train yet
+        st.warning(tr("Train was pressed for you, but these settings cannot train as they are: "
+                      "see why above, change them, then press Train."))
     if autostart and busy:
         st.info(tr("Your earlier training is still running: stop it or let it finish, then "
                    "press Train."))
@@ -129,8 +130,8 @@ def train_more(keys: TaskKeys, task: Task, result, data, name: str, default_epoc
     if st.button(tr("Train more"), key=keys.train_more):
         suggested = tuple(n for n in result.config.suggested if n != "epochs")  # chosen now
         try:
-            config = replace(result.config, **_going_on(keys, task), epochs=int(more),
-                             suggested=suggested)
+            config = replace(result.config, **_going_on(keys, task, result.config),
+                             epochs=int(more), suggested=suggested)
         except ValueError as error:  # a setting above that cannot train: said there too
             st.error(plain(error))
             return
@@ -140,8 +141,15 @@ def train_more(keys: TaskKeys, task: Task, result, data, name: str, default_epoc
         st.rerun()
 
 
-def _going_on(keys: TaskKeys, task: Task) -> dict:
-    """The training settings the page's form holds now, for Train more."""
-    return {name: st.session_state[keys.setting(name)] for name in GOES_ON
-            if name in task.settings and task.settings[name].on_page
-            and keys.setting(name) in st.session_state}
+def _going_on(keys: TaskKeys, task: Task, config) -> dict:
+    """The training settings the page's form holds now, for Train more; a value the slider
+    only shows as its nearest preset (a learning rate given on the command line) stays the
+    run's own unless the user moved it."""
+    values = {name: st.session_state[keys.setting(name)] for name in GOES_ON
+              if name in task.settings and task.settings[name].on_page
+              and keys.setting(name) in st.session_state}
+    for name, value in list(values.items()):
+        presets, own = task.settings[name].presets, getattr(config, name)
+        if presets and own not in presets and value == nearest(presets, own):
+            values[name] = own
+    return values

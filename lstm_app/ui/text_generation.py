@@ -43,6 +43,19 @@ def forget_samples() -> None:
     st.session_state.pop(KEYS.explored, None)
 
 
+def _belong_to(result: TextResult) -> None:
+    """The samples shown are this model's, and the prompt typed is for its text: another run
+    opened (its address, the Runs page, an offer) starts afresh, one trained more on the same
+    text keeps the prompt."""
+    before = st.session_state.get(KEYS.generated_for)
+    if before is result:
+        return
+    forget_samples()
+    if before is not None and before.text != result.text:
+        st.session_state.pop(KEYS.gen_prompt, None)
+    st.session_state[KEYS.generated_for] = result
+
+
 def forget_generation() -> None:
     """A new model, maybe of another text: its samples and its prompt start afresh."""
     forget_samples()
@@ -52,6 +65,7 @@ def forget_generation() -> None:
 def generation_panel(result: TextResult) -> None:
     """Prompt, length and sampling settings; Generate streams the text, then marks what it copied."""
     st.subheader(tr("Generate"))
+    _belong_to(result)
     config = result.config
     prompt = st.text_area(tr("Prompt"), value=result.prompt, key=KEYS.gen_prompt, height=68,
                           persist_state="session",
