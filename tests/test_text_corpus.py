@@ -163,3 +163,14 @@ def test_ids_is_encode_as_a_tensor_for_both_levels():
         ids = vocab.ids(probe)
         assert ids.dtype == torch.int64 and ids.tolist() == vocab.encode(probe)
     assert CharVocab().fit(text).ids("").tolist() == []
+
+
+@pytest.mark.parametrize("level", ["char", "word"])
+def test_a_vocabulary_counts_tokens_as_many_as_it_makes(level):
+    from lstm_app.text.corpus import make_vocab
+    text = "First Citizen:\nBefore we proceed any further, hear me speak. 长短期记忆 🙂\n" * 50
+    vocab, _ = make_vocab(text[:2000], level, 10_000)
+    for part in (text, text[2000:], "", "unseen ☃ characters ☃"):
+        assert vocab.count(part) == len(vocab.ids(part)) == len(vocab.encode(part))
+    if level == "char":  # the vectorised ids, unseen characters as 0
+        assert vocab.ids("a☃").tolist() == [vocab.encode("a")[0], 0]

@@ -39,8 +39,8 @@ def summarize(text: str, level: str, max_vocab: int, val_fraction: float) -> Tex
     return TextSummary(level=vocab.level, vocab_size=len(vocab), notices=tuple(notices),
                        characters=len(text), lines=len(text.splitlines()),
                        train_chars=len(train_text), val_chars=len(val_text),
-                       train_tokens=len(vocab.ids(train_text)),
-                       val_tokens=len(vocab.ids(val_text)))
+                       train_tokens=vocab.count(train_text),
+                       val_tokens=vocab.count(val_text))
 
 
 def check_sizes(train_tokens: int, val_tokens: int, batch_size: int) -> None:
