@@ -790,6 +790,8 @@ def test_a_damaged_row_or_a_kind_of_run_this_version_lacks_keeps_the_page_up(app
                        (four_runs["beta"],))
             db.execute("UPDATE runs SET task = 'regress', metrics = '[' || ? || ']' WHERE id = ?",
                        ("[" * 5000 + "]" * 5000, four_runs["alpha"]))
+            db.execute("UPDATE runs SET task = '**[x](http://evil.example)**' WHERE id = ?",
+                       (four_runs["gamma"],))
     finally:
         db.close()
     assert (store.get(four_runs["beta"]).metrics, store.get(four_runs["beta"]).config) == ({}, {})
@@ -801,6 +803,11 @@ def test_a_damaged_row_or_a_kind_of_run_this_version_lacks_keeps_the_page_up(app
     assert any(w.value.startswith("This run is of a kind this version of LSTM Studio does not "
                                   "know ('regress')") for w in at.warning)
     assert not page_links(at) and at.button(key="runs_delete").label == "Delete this run"
+    select(at, 1)  # gamma, whose kind is written as markup: shown as written
+    [said] = [w.value for w in at.warning if w.value.startswith("This run is of a kind")]
+    assert shown(said).startswith("This run is of a kind this version of LSTM Studio does not "
+                                  "know ('**[x](http://evil.example)**')")
+    assert "\\*\\*" in said
 
 
 def test_a_text_run_opens_on_the_text_page(app, four_runs):

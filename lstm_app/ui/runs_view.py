@@ -131,7 +131,7 @@ def run_actions(store: RunStore, run: Run) -> None:
     if run.task not in PAGES:  # made by a newer version that shares this store
         st.warning(tr("This run is of a kind this version of LSTM Studio does not know ({task}); "
                       "a newer version that shares this store may have made it. Open it there; "
-                      "here it can only be deleted.", task=quoted(run.task)))
+                      "here it can only be deleted.", task=plain(quoted(run.task))))
         if can_change(run, current_user()):
             confirm_delete_button(store, run)
         return
