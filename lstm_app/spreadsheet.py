@@ -1,8 +1,8 @@
 """Owns reading a spreadsheet (Excel .xlsx, .xls or .xlsb; LibreOffice .ods) as the CSV text the
 rest of the app reads: the visible sheet that holds the most numbers and dates (then the most
 cells), its cells as the spreadsheet shows their values (dates as ISO dates, numbers as
-numbers); a sheet of more than ``max_rows`` rows is refused (too many columns are refused by the
-reader, as a CSV's are). python-calamine reads every format (a Rust reader, about ten times as
+numbers); a sheet of too many rows, columns or cells is refused, where it can be before it is read
+(an upload of kilobytes can unpack to gigabytes). python-calamine reads every format (a Rust reader, about ten times as
 fast as openpyxl on a large sheet: ``benchmarks/workbook.py``).
 
 A business export often comes as a workbook whose first sheet is a cover ("封面") or notes and
@@ -35,6 +35,11 @@ BROKEN_WORKBOOK = N_("The workbook could not be read ({reason}); open it in Exce
 OLE = b"\xd0\xcf\x11\xe0"  # an .xls, or an .xlsx locked with a password (its encrypted package)
 ZIP = b"PK\x03\x04"  # an .xlsx, .xlsb or .ods
 ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+MAX_UNPACKED = 512 * 1024 * 1024  # bytes a workbook's archive may unpack to (5 million cells'
+# XML at about 100 bytes each); a small upload that unpacks to gigabytes is refused unread
+TOO_LARGE_UNPACKED = N_("This workbook unpacks to {size:,} MB, more than the {limit:,} MB the app "
+                        "reads; delete what is not needed, or save the data sheet as CSV and "
+                        "upload that.")
 
 
 def is_workbook(raw: bytes) -> bool:
@@ -60,6 +65,10 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     paths = _sheet_paths(archive)
+    ods = archive is not None and "content.xml" in archive.namelist()
+    spans = _ods_spans(archive) if ods else {}
+    for name, span in spans.items():  # the reader lays out every sheet of an .ods on opening it
+        _check_size(name, span, max_rows, max_columns)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
@@ -98,11 +107,12 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
 def _loaded(book, archive: zipfile.ZipFile | None, paths: dict[str, str], names: list[str],
             max_rows: int, max_columns: int) -> dict:
     """The sheets ``names`` of ``book``, each loaded whole once its size is known to be within
-    the limits: an .xlsx's from its XML before (the reader holds a sheet as one grid), an .xls's
-    or .ods's once read."""
+    the limits: an .xlsx's from its XML before (the reader holds a sheet as one grid; an .ods's
+    are checked before the book is opened), an .xls's or .xlsb's once read."""
     for name in names:
-        span = _span(archive, paths.get(name), max_rows, max_columns) if archive else None
-        _check_size(name, span, max_rows, max_columns)
+        if name in paths:
+            _check_size(name, _span(archive, paths[name], max_rows, max_columns), max_rows,
+                        max_columns)
     read = {name: book.get_sheet_by_name(name) for name in names}
     for name in names:
         _check_size(name, (read[name].height, read[name].width), max_rows, max_columns)
@@ -160,6 +170,9 @@ def _archive(raw: bytes) -> zipfile.ZipFile | None:
         raise ValueError(tr(BROKEN_WORKBOOK, reason=tr("it is cut short or damaged"))) from None
     if not spreadsheet:
         raise ValueError(tr(NOT_A_WORKBOOK))
+    unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise ValueError(tr(TOO_LARGE_UNPACKED, size=unpacked // 2**20, limit=MAX_UNPACKED // 2**20))
     return archive
 
 
@@ -231,6 +244,50 @@ def _span(archive: zipfile.ZipFile, path: str | None, max_rows: int,
         return 0, 0
     return (max(int(row) for _, row in cells),
             max(_column_number(letters) for letters in {letters for letters, _ in cells}))
+
+
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+CELLS = (TABLE + "table-cell", TABLE + "covered-table-cell")
+
+
+def _ods_spans(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
+    """(rows, columns) each sheet of the .ods ``archive`` reaches with cells that hold something,
+    its repeated rows and cells counted as the reader lays them out (one short line of XML can
+    repeat a cell a billion times), read as the XML streams, each row let go once counted. XML
+    that is not well-formed is refused as damaged (the reader is more lenient, and would lay
+    out what this did not count)."""
+    spans: dict[str, tuple[int, int]] = {}
+    row, rows, column, columns, filled = 0, 0, 0, 0, False
+    try:
+        with archive.open("content.xml") as xml:
+            for _, element in ElementTree.iterparse(xml):  # each element as it ends
+                tag = element.tag
+                if tag in CELLS:
+                    repeat = _repeated(element, "number-columns-repeated")
+                    if (element.get(VALUE_TYPE) or len(element)
+                            or (element.text or "").strip()):
+                        columns, filled = max(columns, column + repeat), True
+                    column += repeat
+                    element.clear()
+                elif tag == TABLE + "table-row":
+                    repeat = _repeated(element, "number-rows-repeated")
+                    rows = row + repeat if filled else rows
+                    row, column, filled = row + repeat, 0, False
+                    element.clear()  # its cells; the row itself stays, a few dozen bytes
+                elif tag == TABLE + "table":
+                    spans[element.get(TABLE + "name", "")] = (rows, columns)
+                    row, rows, columns = 0, 0, 0
+                    element.clear()
+    except (KeyError, OSError, EOFError, zipfile.BadZipFile, ElementTree.ParseError):
+        raise SheetRefused(tr(BROKEN_WORKBOOK, reason=tr("it is cut short or damaged"))) from None
+    return spans
+
+
+def _repeated(element: ElementTree.Element, attribute: str) -> int:
+    """How many times an .ods row or cell stands for itself (1 where it does not say)."""
+    count = element.get(TABLE + attribute, "1")
+    return int(count) if count.isdigit() and 0 < int(count) else 1
 
 
 def _column_number(letters: bytes) -> int:

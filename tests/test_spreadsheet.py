@@ -50,9 +50,14 @@ def old_workbook(sheets: dict[str, list[list]], hidden: tuple[str, ...] = ()) ->
     return out.getvalue()
 
 
-def open_document(title: str, rows: list[list]) -> bytes:
+# What LibreOffice writes after a sheet's last row: the rest of the sheet, empty, as one row.
+EMPTY_REST = ('<table:table-row table:style-name="ro1" table:number-rows-repeated="1048535">'
+              '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+
+
+def open_document(title: str, rows: list[list], after: str = EMPTY_REST) -> bytes:
     """A LibreOffice spreadsheet (.ods) of one sheet, laid out as LibreOffice writes one:
-    dates and numbers typed, text as text."""
+    dates and numbers typed, text as text, the empty rest of the sheet (or ``after``) after."""
     def cell(value) -> str:
         if isinstance(value, dt.date):
             return (f'<table:table-cell office:value-type="date" office:date-value='
@@ -64,7 +69,7 @@ def open_document(title: str, rows: list[list]) -> bytes:
                 f'</table:table-cell>')
 
     body = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>"
-                   for row in rows)
+                   for row in rows) + after
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -299,6 +304,43 @@ def test_a_libreoffice_spreadsheet_reads_as_its_csv_does():
     csv = "date,sales\n" + "".join(f"{d.isoformat()},{v}\n" for d, v in rows[1:])
     assert from_ods.frame.equals(load_series(csv.encode()).frame)
     assert from_ods.notices == ("Read from the workbook's sheet 'Data'.",)
+
+
+def test_an_ods_whose_repeated_cells_would_fill_gigabytes_is_refused_before_it_is_opened(
+        monkeypatch):
+    def opened(*args, **kwargs):
+        raise AssertionError("the workbook was opened before its size was checked")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", opened)
+    rows = [["date", "v"], [dt.date(2024, 1, 1), 1]]
+    # 1.4 KB that the reader would lay out as 200,000 rows of 400 cells holding 7 (~3 GB)
+    bomb = ('<table:table-row table:number-rows-repeated="200000"><table:table-cell '
+            'table:number-columns-repeated="400" office:value-type="float" office:value="7">'
+            '<text:p>7</text:p></table:table-cell></table:table-row>')
+    with pytest.raises(ValueError) as error:
+        read_csv_table(open_document("S", rows, bomb), "bomb.ods", [])
+    assert str(error.value) == ("The sheet 'S' spans 200,002 rows and 400 columns; at most "
+                                "5,000,000 cells of a workbook are read. Delete what is not "
+                                "needed, or save the sheet as CSV and upload that.")
+    wide = bomb.replace('"200000"', '"1"').replace('"400"', '"16384"')
+    with pytest.raises(ValueError, match="^The sheet 'S' reaches 16,384 columns to the right"):
+        read_csv_table(open_document("S", rows, wide), "wide.ods", [])
+    broken = open_document("S", rows, bomb + "<table:table-row>&nowhere;</table:table-row>")
+    with pytest.raises(ValueError, match=r"^The workbook could not be read \(it is cut short "
+                                         r"or damaged\)"):
+        read_csv_table(broken, "broken.ods", [])  # the reader is lenient: refused unread
+
+
+def test_a_workbook_that_unpacks_to_more_than_the_app_reads_is_refused_unread(monkeypatch):
+    raw = workbook({"data": [["date", "v"]] + [[dt.date(2024, 1, 1) + dt.timedelta(days=d), d]
+                                               for d in range(100)]})
+    unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(raw)).infolist())
+    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED", unpacked - 1)
+    _unread(monkeypatch)
+    with pytest.raises(ValueError) as error:
+        read_csv_table(raw, "big.xlsx", [])
+    assert str(error.value).endswith("MB the app reads; delete what is not needed, or save the "
+                                     "data sheet as CSV and upload that.")
 
 
 def test_durations_read_as_excel_shows_them():
