@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 
 from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import listed, quoted
+from lstm_app.sheet_sizes import MEMORY, sheet_sizes
 
 LOCKED = N_("This workbook is locked with a password, which the app cannot open; open it in Excel "
             "or LibreOffice, save it without a password (or as CSV), and upload that file.")
@@ -37,6 +38,10 @@ ZIP = b"PK\x03\x04"  # an .xlsx, .xlsb or .ods
 ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_UNPACKED = 512 * 1024 * 1024  # bytes a workbook's archive may unpack to (5 million cells'
 # XML at about 100 bytes each); a small upload that unpacks to gigabytes is refused unread
+TOO_LARGE_LAID_OUT = N_("This workbook would take more than {limit:,} MB of memory to read: a "
+                        "cell far beyond its data, or one repeated very many times, makes a sheet "
+                        "reach much further than its data. Delete what is not needed, or save "
+                        "the data sheet as CSV and upload that.")
 TOO_LARGE_UNPACKED = N_("This workbook unpacks to {size:,} MB, more than the {limit:,} MB the app "
                         "reads; delete what is not needed, or save the data sheet as CSV and "
                         "upload that.")
@@ -56,19 +61,21 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
     """The data sheet of the spreadsheet ``raw`` as CSV text (a comma between cells), and which
     sheet it is in ``notices``; a ValueError in a sentence for a workbook locked with a password,
     another zip archive, a workbook that cannot be read or a sheet of more than ``max_rows``
-    rows or ``max_columns`` columns or ``MAX_CELLS`` cells (an .xlsx's refused by the size its
-    sheet says it has, before its cells are read). ``holding`` "texts"
+    rows or ``max_columns`` columns or ``MAX_CELLS`` cells (measured apart first, by
+    ``sheet_sizes``: the app lays out no sheet before its size is known). ``holding`` "texts"
     reads the sheet of labelled texts instead (rows of a text beside another cell)."""
     archive = _archive(raw)
     if raw.startswith(OLE) and "EncryptionInfo".encode("utf-16-le") in raw:
         raise ValueError(tr(LOCKED))
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+    sizes = sheet_sizes(raw)
+    if sizes is None:
+        raise ValueError(tr(TOO_LARGE_LAID_OUT, limit=MEMORY // 2**20))
+    if archive is not None and "content.xml" in archive.namelist():
+        for name, size in sizes.items():  # the reader lays out an .ods's every sheet on opening
+            _check_size(name, size, max_rows, max_columns)
     paths = _sheet_paths(archive)
-    ods = archive is not None and "content.xml" in archive.namelist()
-    spans = _ods_spans(archive) if ods else {}
-    for name, span in spans.items():  # the reader lays out every sheet of an .ods on opening it
-        _check_size(name, span, max_rows, max_columns)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
@@ -76,7 +83,7 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
             raise SheetRefused(tr(BROKEN_WORKBOOK, reason=tr("it has no sheet of cells")))
         shown = [m.name for m in book.sheets_metadata
                  if m.name in sheets and m.visible == SheetVisibleEnum.Visible] or sheets
-        load = lambda names: _loaded(book, archive, paths, names, max_rows, max_columns)
+        load = lambda names: _loaded(book, sizes, names, max_rows, max_columns)
         read = load(shown)
         hidden = [name for name in sheets if name not in shown]
         if hidden and not any(read[name].height * read[name].width for name in shown):
@@ -104,19 +111,13 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
     return text
 
 
-def _loaded(book, archive: zipfile.ZipFile | None, paths: dict[str, str], names: list[str],
-            max_rows: int, max_columns: int) -> dict:
-    """The sheets ``names`` of ``book``, each loaded whole once its size is known to be within
-    the limits: an .xlsx's from its XML before (the reader holds a sheet as one grid; an .ods's
-    are checked before the book is opened), an .xls's or .xlsb's once read."""
+def _loaded(book, sizes: dict[str, tuple[int, int]], names: list[str], max_rows: int,
+            max_columns: int) -> dict:
+    """The sheets ``names`` of ``book``, each loaded whole (the reader holds a sheet as one
+    grid) once its size, measured apart, is known to be within the limits."""
     for name in names:
-        if name in paths:
-            _check_size(name, _span(archive, paths[name], max_rows, max_columns), max_rows,
-                        max_columns)
-    read = {name: book.get_sheet_by_name(name) for name in names}
-    for name in names:
-        _check_size(name, (read[name].height, read[name].width), max_rows, max_columns)
-    return read
+        _check_size(name, sizes.get(name), max_rows, max_columns)
+    return {name: book.get_sheet_by_name(name) for name in names}
 
 
 def _sheet_said(title: str, others: list[str], holding: str) -> str:
@@ -189,7 +190,6 @@ RELATIONS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 
 MAX_CELLS = 5_000_000  # of a sheet: the reader's grid and the cells as Python objects, ~0.5 GB
-DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]{1,3}([0-9]+)(?::([A-Z]{1,3})([0-9]+))?"')
 
 
 def _check_size(title: str, span: tuple[int, int] | None, max_rows: int,
@@ -214,88 +214,6 @@ def _check_size(title: str, span: tuple[int, int] | None, max_rows: int,
                               "most {limit:,} cells of a workbook are read. Delete what is not "
                               "needed, or save the sheet as CSV and upload that.",
                               sheet=quoted(title), rows=rows, columns=columns, limit=MAX_CELLS))
-
-
-# A cell that holds something (not <c r="XFD1" s="1"/>, a cell formatted but empty, which the
-# reader leaves out of its grid but a sheet's <dimension> counts).
-HOLDING = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*?(?<!/)>')
-
-
-def _span(archive: zipfile.ZipFile, path: str | None, max_rows: int,
-          max_columns: int) -> tuple[int, int] | None:
-    """(rows, columns) the .xlsx sheet at ``path`` spans: as its ``<dimension>`` says (at the top
-    of its XML, read without the rest) where that is within the limits; where not, as far as
-    its cells that hold something reach (the dimension counts cells formatted but empty); None
-    where it says nothing."""
-    if path is None:
-        return None
-    try:
-        with archive.open(path) as sheet:
-            found = DIMENSION.search(sheet.read(4096))
-        if found is None:
-            return None
-        rows, columns = int(found[3] or found[1]), _column_number(found[2] or b"A")
-        if rows <= max_rows + 1 and columns <= max_columns and rows * columns <= MAX_CELLS:
-            return rows, columns
-        cells = HOLDING.findall(archive.read(path))  # only for a sheet that says it is large
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return None
-    if not cells:
-        return 0, 0
-    return (max(int(row) for _, row in cells),
-            max(_column_number(letters) for letters in {letters for letters, _ in cells}))
-
-
-TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
-CELLS = (TABLE + "table-cell", TABLE + "covered-table-cell")
-
-
-def _ods_spans(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
-    """(rows, columns) each sheet of the .ods ``archive`` reaches with cells that hold something,
-    its repeated rows and cells counted as the reader lays them out (one short line of XML can
-    repeat a cell a billion times), read as the XML streams, each row let go once counted. XML
-    that is not well-formed is refused as damaged (the reader is more lenient, and would lay
-    out what this did not count)."""
-    spans: dict[str, tuple[int, int]] = {}
-    row, rows, column, columns, filled = 0, 0, 0, 0, False
-    try:
-        with archive.open("content.xml") as xml:
-            for _, element in ElementTree.iterparse(xml):  # each element as it ends
-                tag = element.tag
-                if tag in CELLS:
-                    repeat = _repeated(element, "number-columns-repeated")
-                    if (element.get(VALUE_TYPE) or len(element)
-                            or (element.text or "").strip()):
-                        columns, filled = max(columns, column + repeat), True
-                    column += repeat
-                    element.clear()
-                elif tag == TABLE + "table-row":
-                    repeat = _repeated(element, "number-rows-repeated")
-                    rows = row + repeat if filled else rows
-                    row, column, filled = row + repeat, 0, False
-                    element.clear()  # its cells; the row itself stays, a few dozen bytes
-                elif tag == TABLE + "table":
-                    spans[element.get(TABLE + "name", "")] = (rows, columns)
-                    row, rows, columns = 0, 0, 0
-                    element.clear()
-    except (KeyError, OSError, EOFError, zipfile.BadZipFile, ElementTree.ParseError):
-        raise SheetRefused(tr(BROKEN_WORKBOOK, reason=tr("it is cut short or damaged"))) from None
-    return spans
-
-
-def _repeated(element: ElementTree.Element, attribute: str) -> int:
-    """How many times an .ods row or cell stands for itself (1 where it does not say)."""
-    count = element.get(TABLE + attribute, "1")
-    return int(count) if count.isdigit() and 0 < int(count) else 1
-
-
-def _column_number(letters: bytes) -> int:
-    """A column's number from its letters: A is 1, XFD 16,384."""
-    number = 0
-    for letter in letters.decode():
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
 
 
 def _sheet_paths(archive: zipfile.ZipFile | None) -> dict[str, str]:

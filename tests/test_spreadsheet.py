@@ -306,29 +306,53 @@ def test_a_libreoffice_spreadsheet_reads_as_its_csv_does():
     assert from_ods.notices == ("Read from the workbook's sheet 'Data'.",)
 
 
-def test_an_ods_whose_repeated_cells_would_fill_gigabytes_is_refused_before_it_is_opened(
-        monkeypatch):
+def _unopened(monkeypatch):
+    """The app's own opening of a workbook, made to fail the test if it is reached."""
     def opened(*args, **kwargs):
-        raise AssertionError("the workbook was opened before its size was checked")
+        raise AssertionError("the workbook was opened before its size was known")
 
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", opened)
+
+
+def repeated(rows: int, columns: int) -> str:
+    """An .ods row of XML that the reader lays out as ``rows`` rows of ``columns`` cells of 7."""
+    return (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
+            f'table:number-columns-repeated="{columns}" office:value-type="float" '
+            'office:value="7"><text:p>7</text:p></table:table-cell></table:table-row>')
+
+
+def test_workbooks_that_would_be_laid_out_as_gigabytes_are_refused_and_the_app_lives_on(
+        monkeypatch):
     rows = [["date", "v"], [dt.date(2024, 1, 1), 1]]
-    # 1.4 KB that the reader would lay out as 200,000 rows of 400 cells holding 7 (~3 GB)
-    bomb = ('<table:table-row table:number-rows-repeated="200000"><table:table-cell '
-            'table:number-columns-repeated="400" office:value-type="float" office:value="7">'
-            '<text:p>7</text:p></table:table-cell></table:table-row>')
+    bomb = open_document("S", rows, repeated(200_000, 400))  # 1.4 KB; ~3 GB laid out
+    book = openpyxl.Workbook()
+    book.active.append(["date", "v"])
+    book.active.append([dt.date(2024, 1, 1), 1])
+    book.active["XFD1048576"] = 7  # one cell: a grid of 17 billion, 550 GB
+    out = io.BytesIO()
+    book.save(out)
+    far = _with_xml(out.getvalue(), lambda xml: xml.replace(b'ref="A1:XFD1048576"',
+                                                             b'ref="A1:B2"'))  # says it is small
+    _unopened(monkeypatch)
+    for raw, name in ((bomb, "bomb.ods"), (far, "far.xlsx")):
+        with pytest.raises(ValueError) as error:  # before this, the far cell ended the process
+            read_csv_table(raw, name, [])
+        assert str(error.value) == (
+            "This workbook would take more than 1,536 MB of memory to read: a cell far beyond "
+            "its data, or one repeated very many times, makes a sheet reach much further than "
+            "its data. Delete what is not needed, or save the data sheet as CSV and upload that.")
+
+
+def test_an_ods_too_large_for_the_app_is_refused_by_its_size_before_it_is_opened(monkeypatch):
+    _unopened(monkeypatch)
+    rows = [["date", "v"], [dt.date(2024, 1, 1), 1]]
     with pytest.raises(ValueError) as error:
-        read_csv_table(open_document("S", rows, bomb), "bomb.ods", [])
-    assert str(error.value) == ("The sheet 'S' spans 200,002 rows and 400 columns; at most "
+        read_csv_table(open_document("S", rows, repeated(20_000, 300)), "large.ods", [])
+    assert str(error.value) == ("The sheet 'S' spans 20,002 rows and 300 columns; at most "
                                 "5,000,000 cells of a workbook are read. Delete what is not "
                                 "needed, or save the sheet as CSV and upload that.")
-    wide = bomb.replace('"200000"', '"1"').replace('"400"', '"16384"')
     with pytest.raises(ValueError, match="^The sheet 'S' reaches 16,384 columns to the right"):
-        read_csv_table(open_document("S", rows, wide), "wide.ods", [])
-    broken = open_document("S", rows, bomb + "<table:table-row>&nowhere;</table:table-row>")
-    with pytest.raises(ValueError, match=r"^The workbook could not be read \(it is cut short "
-                                         r"or damaged\)"):
-        read_csv_table(broken, "broken.ods", [])  # the reader is lenient: refused unread
+        read_csv_table(open_document("S", rows, repeated(1, 16_384)), "wide.ods", [])
 
 
 def test_a_workbook_that_unpacks_to_more_than_the_app_reads_is_refused_unread(monkeypatch):
