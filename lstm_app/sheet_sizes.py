@@ -20,7 +20,9 @@ import sys
 MEMORY = 1536 * 2**20  # bytes: a sheet of the 5 million cells the app reads takes about 0.5 GB
 SECONDS = 60
 
-# Run with -I (no user site, no PYTHONPATH): python-calamine alone, not the app, is imported.
+# python-calamine alone, not the app, is imported. Out of memory: the reader's own allocation
+# aborts the child (a signal), Python's exits with OUT_OF_MEMORY.
+OUT_OF_MEMORY = 3
 CHILD = r"""
 import io, json, resource, sys
 limit = int(sys.argv[1])
@@ -28,16 +30,19 @@ resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from python_calamine import CalamineWorkbook
 sizes = {}
 try:
-    book = CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
-    names = book.sheet_names
-except Exception:  # damaged, locked, no workbook: the app's own reading says which
-    names = []
-for name in names:
     try:
-        sheet = book.get_sheet_by_name(name)
-    except Exception:
-        continue
-    sizes[name] = [sheet.height, sheet.width]
+        book = CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
+        names = book.sheet_names
+    except Exception:  # damaged, locked, no workbook: the app's own reading says which
+        names = []
+    for name in names:
+        try:
+            sheet = book.get_sheet_by_name(name)
+        except Exception:
+            continue
+        sizes[name] = [sheet.height, sheet.width]
+except MemoryError:
+    sys.exit(int(sys.argv[2]))
 json.dump(sizes, sys.stdout)
 """
 
@@ -45,12 +50,20 @@ json.dump(sizes, sys.stdout)
 def sheet_sizes(raw: bytes) -> dict[str, tuple[int, int]] | None:
     """(rows, columns) of each sheet of the workbook ``raw`` that the reader can lay out (none
     of a workbook it cannot open); None where laying them out took more than ``MEMORY`` bytes or
-    ``SECONDS`` seconds, and the child was stopped."""
+    ``SECONDS`` seconds, and the child was stopped. Where the child cannot run at all (no
+    python-calamine where this Python looks), {}: the app then reads as it did before."""
     try:
-        done = subprocess.run([sys.executable, "-I", "-c", CHILD, str(MEMORY)], input=raw,
-                              capture_output=True, timeout=SECONDS)
+        done = subprocess.run(  # -P: no module of the working folder's is imported
+            [sys.executable, "-P", "-c", CHILD, str(MEMORY), str(OUT_OF_MEMORY)], input=raw,
+            capture_output=True, timeout=SECONDS)
     except subprocess.TimeoutExpired:
         return None
-    if done.returncode != 0:
+    except OSError:
+        return {}
+    if done.returncode < 0 or done.returncode == OUT_OF_MEMORY:
         return None
-    return {name: (rows, columns) for name, (rows, columns) in json.loads(done.stdout).items()}
+    try:
+        return {name: (int(rows), int(columns))
+                for name, (rows, columns) in json.loads(done.stdout).items()}
+    except (ValueError, TypeError):
+        return {}

@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import listed, quoted
-from lstm_app.sheet_sizes import MEMORY, sheet_sizes
+from lstm_app import sheet_sizes as measuring
 
 LOCKED = N_("This workbook is locked with a password, which the app cannot open; open it in Excel "
             "or LibreOffice, save it without a password (or as CSV), and upload that file.")
@@ -38,8 +38,8 @@ ZIP = b"PK\x03\x04"  # an .xlsx, .xlsb or .ods
 ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_UNPACKED = 512 * 1024 * 1024  # bytes a workbook's archive may unpack to (5 million cells'
 # XML at about 100 bytes each); a small upload that unpacks to gigabytes is refused unread
-TOO_LARGE_LAID_OUT = N_("This workbook would take more than {limit:,} MB of memory to read: a "
-                        "cell far beyond its data, or one repeated very many times, makes a sheet "
+TOO_LARGE_LAID_OUT = N_("This workbook would take more than {limit:,} MB of memory (or "
+                        "{seconds} seconds) to read: a cell far beyond its data, or one repeated very many times, makes a sheet "
                         "reach much further than its data. Delete what is not needed, or save "
                         "the data sheet as CSV and upload that.")
 TOO_LARGE_UNPACKED = N_("This workbook unpacks to {size:,} MB, more than the {limit:,} MB the app "
@@ -62,16 +62,17 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
     sheet it is in ``notices``; a ValueError in a sentence for a workbook locked with a password,
     another zip archive, a workbook that cannot be read or a sheet of more than ``max_rows``
     rows or ``max_columns`` columns or ``MAX_CELLS`` cells (measured apart first, by
-    ``sheet_sizes``: the app lays out no sheet before its size is known). ``holding`` "texts"
+    ``sheet_sizes.py``: the app lays out no sheet before its size is known). ``holding`` "texts"
     reads the sheet of labelled texts instead (rows of a text beside another cell)."""
     archive = _archive(raw)
     if raw.startswith(OLE) and "EncryptionInfo".encode("utf-16-le") in raw:
         raise ValueError(tr(LOCKED))
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    sizes = sheet_sizes(raw)
+    sizes = measuring.sheet_sizes(raw)
     if sizes is None:
-        raise ValueError(tr(TOO_LARGE_LAID_OUT, limit=MEMORY // 2**20))
+        raise ValueError(tr(TOO_LARGE_LAID_OUT, limit=measuring.MEMORY // 2**20,
+                            seconds=measuring.SECONDS))
     if archive is not None and "content.xml" in archive.namelist():
         for name, size in sizes.items():  # the reader lays out an .ods's every sheet on opening
             _check_size(name, size, max_rows, max_columns)

@@ -11,7 +11,7 @@ import pytest
 import python_calamine
 import xlwt
 
-from lstm_app import spreadsheet
+from lstm_app import sheet_sizes, spreadsheet
 
 from lstm_app.classify.labelled import load_labelled
 from lstm_app.csv_table import read_csv_table
@@ -338,9 +338,22 @@ def test_workbooks_that_would_be_laid_out_as_gigabytes_are_refused_and_the_app_l
         with pytest.raises(ValueError) as error:  # before this, the far cell ended the process
             read_csv_table(raw, name, [])
         assert str(error.value) == (
-            "This workbook would take more than 1,536 MB of memory to read: a cell far beyond "
-            "its data, or one repeated very many times, makes a sheet reach much further than "
-            "its data. Delete what is not needed, or save the data sheet as CSV and upload that.")
+            "This workbook would take more than 1,536 MB of memory (or 60 seconds) to read: a "
+            "cell far beyond its data, or one repeated very many times, makes a sheet reach "
+            "much further than its data. Delete what is not needed, or save the data sheet as "
+            "CSV and upload that.")
+
+
+def test_a_workbook_slower_to_measure_than_allowed_is_refused_and_one_not_measured_is_read(
+        monkeypatch):
+    raw = workbook({"data": [["date", "v"]] + [[dt.date(2024, 1, 1) + dt.timedelta(days=d), d]
+                                               for d in range(30)]})
+    monkeypatch.setattr(sheet_sizes, "SECONDS", 0.001)
+    with pytest.raises(ValueError, match="^This workbook would take more than 1,536 MB of memory \\(or 0.001 seconds"):
+        read_csv_table(raw, "slow.xlsx", [])
+    monkeypatch.setattr(sheet_sizes.sys, "executable", "/nowhere/python")  # no child at all
+    table, _ = read_csv_table(raw, "data.xlsx", [])
+    assert len(table) == 30
 
 
 def test_an_ods_too_large_for_the_app_is_refused_by_its_size_before_it_is_opened(monkeypatch):
