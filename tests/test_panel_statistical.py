@@ -2,14 +2,17 @@
 series is (pinned against the one-series path), the rule standing in where a model cannot be
 fitted, the time limit projected from the first series, and the recommended forecast."""
 
+import io
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from lstm_app.series import panel_statistical as ps
 from lstm_app.series.panel import load_panel
-from lstm_app.series.panel_pipeline import fit_panel, panel_report, score_panel
+from lstm_app.series import statistical_saved
+from lstm_app.series.panel_pipeline import fit_panel, panel_forecast, panel_report, score_panel
 from lstm_app.series.panel_windows import span_windows, split_panel
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.series.statistical import STATISTICAL, statistical_forecasts
@@ -81,6 +84,24 @@ def test_the_rule_stands_in_where_a_model_cannot_be_fitted(panel, monkeypatch):
     assert "AutoETS could not be fitted to 1 of 5 series; the simple rule stands in for it " \
            "there." in stat.notices
     assert (stat.future["auto_ets"][4] != -3).all()  # shop 4: ten values, fitted all the same
+    assert stat.stood_in == {name: [0] for name in STATISTICAL}
+
+
+def test_a_download_names_the_rule_where_it_forecast_a_series_in_a_models_place():
+    rows = pd.read_csv(io.BytesIO(shops_csv()))  # shop 4 cut to its last two values: too few
+    rows = rows.drop(rows.index[rows["shop"] == "shop 4"][:-2])  # to fit a model to
+    short = load_panel(rows.to_csv(index=False).encode(), id_cols=["shop"])
+    assert short.lengths.tolist()[-1] == 2
+    result = score_panel(fit_panel(short, CONFIG), short)
+    assert result.stood_in["auto_ets"] == [4]
+    forecast = panel_forecast(result, "auto_ets")
+    named = forecast.groupby("id")["method"].unique()
+    assert named["shop 4"].tolist() == ["naive (last value)"]
+    assert all(named[f"shop {i}"].tolist() == ["AutoETS"] for i in range(4))
+    saved = statistical_saved.file_bytes(result.statistical_key)
+    statistical_saved._kept.clear()
+    statistical_saved.remember(saved)  # a run reopened: the stand-ins come back with it
+    assert statistical_saved.recall(result.statistical_key).stood_in["auto_ets"] == [4]
 
 
 def test_a_model_that_would_run_over_its_limit_is_left_out_from_its_first_series(monkeypatch):

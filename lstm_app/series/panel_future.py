@@ -76,10 +76,24 @@ def stand_ins(panel: PanelData, lookback: int, label: str) -> np.ndarray:
     """Per series, what forecasts it after its last value in the network's place (``label``
     where the network does): a series shorter than the lookback is forecast by the rule
     ``network_future`` gives it, and its rows of a download say so."""
+    return np.where(panel.lengths >= lookback, label, _rule_names(panel)).astype(object)
+
+
+def stood_in_for(panel: PanelData, series: list[int], label: str) -> np.ndarray:
+    """Per series, ``label``, or the rule's name for the ``series`` the rule forecast in its
+    place (a statistical model not fitted to them)."""
+    names = np.full(panel.n_series, label, dtype=object)
+    series = np.asarray(series, dtype=np.int64)
+    series = series[(series >= 0) & (series < panel.n_series)]
+    names[series] = _rule_names(panel)[series]
+    return names
+
+
+def _rule_names(panel: PanelData) -> np.ndarray:
+    """Per series, the rule that forecasts it where a model does not (as ``rule_future``)."""
     season = panel.season_length or 1
     seasonal = (panel.lengths >= season) & (season > 1)
-    rule = np.where(seasonal, tr(BASELINE_NAMES["seasonal_naive"]), tr(BASELINE_NAMES["naive"]))
-    return np.where(panel.lengths >= lookback, label, rule).astype(object)
+    return np.where(seasonal, tr(BASELINE_NAMES["seasonal_naive"]), tr(BASELINE_NAMES["naive"]))
 
 
 def rule_future(panel: PanelData, horizon: int) -> np.ndarray:

@@ -27,7 +27,7 @@ from . import intervals
 from .memory import check_forecast_fits
 from .model import Forecaster, build_forecaster
 from .panel import PanelData
-from .panel_future import future_frame, network_future, rule_future, stand_ins
+from .panel_future import future_frame, network_future, rule_future, stand_ins, stood_in_for
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
 from .panel_scoreboard import Windows, panel_methods
@@ -70,6 +70,8 @@ class PanelResult:
     # one picked.
     test_windows: Windows | None = field(default=None, repr=False)
     test_forecasts: dict = field(default_factory=dict, repr=False)
+    # Per statistical model, the series the simple rule forecast in its place.
+    stood_in: dict = field(default_factory=dict)
 
     # What every task's result offers the pages (Train more, the coach, the run caption).
     config = property(lambda self: self.trained.config)
@@ -235,7 +237,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
                          time.perf_counter() - started + trained.training.seconds,
                          board.labels, board.recommended, board.why, board.seconds,
                          board.futures, board.key, board.widths, test_windows=tested,
-                         test_forecasts=board.test)
+                         test_forecasts=board.test, stood_in=board.stood_in)
     result.forecast = panel_forecast(result, board.recommended)
     return result
 
@@ -249,9 +251,10 @@ def panel_forecast(result: PanelResult, method: str) -> pd.DataFrame:
                               result.trained.std, result.floor)
         label = result.labels[method]
         if method == "lstm":  # a series shorter than the lookback is forecast by a rule
-            label = np.repeat(stand_ins(result.panel, result.config.lookback, label),
-                              result.config.horizon)
-        result.frames[method] = frame.assign(method=label)
+            label = stand_ins(result.panel, result.config.lookback, label)
+        else:  # as is one a statistical model was not fitted to
+            label = stood_in_for(result.panel, result.stood_in.get(method, []), label)
+        result.frames[method] = frame.assign(method=np.repeat(label, result.config.horizon))
     return result.frames[method]
 
 

@@ -35,6 +35,7 @@ class PanelMethods:
     notices: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     key: str = ""  # what the statistical forecasts were made from (saved with a run)
+    stood_in: dict[str, list[int]] = field(default_factory=dict)  # StatisticalForecasts'
 
 
 @dataclass(frozen=True)
@@ -92,4 +93,4 @@ def panel_methods(y: np.ndarray, starts: np.ndarray, ends: np.ndarray, spread: n
     if recommended not in widths:
         recommended = LSTM
     return PanelMethods(found.test, found.future, widths, found.labels, recommended, why,
-                        stat.notices, stat.seconds, stat.key)
+                        stat.notices, stat.seconds, stat.key, stat.stood_in)

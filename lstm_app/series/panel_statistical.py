@@ -63,13 +63,16 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     found = saved.recall(out.key)
     shapes = {"val": (len(val[0]), horizon), "test": (len(test[0]), horizon),
               "future": (n, horizon)}
+    fitted = [s for s in range(n) if ends[s] - starts[s] >= MIN_VALUES]
+    unfitted = sorted(set(range(n)) - set(fitted))
     if found is not None and found.shaped(shapes):
         found.key = out.key
+        for name in found.future:  # saved before the stand-ins were: the short series, known
+            found.stood_in.setdefault(name, unfitted)
         return found
     val_of, test_of = _by_series(val[1], n), _by_series(test[1], n)
-    # Every series with a few values: one without windows of its own still gets a forecast
-    # after its last value (fitted to all of them), as the LSTM gives it one.
-    fitted = [s for s in range(n) if ends[s] - starts[s] >= MIN_VALUES]
+    # Every series with a few values (``fitted``): one without windows of its own still gets a
+    # forecast after its last value (fitted to all of them), as the LSTM gives it one.
     for i, name in enumerate(STATISTICAL):
         label = STATISTICAL[name]
         if on_stage is not None:
@@ -89,10 +92,11 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
             continue
         out.val[name], out.test[name], out.future[name] = forecasts
         out.labels[name], out.seconds[name] = label, perf_counter() - started
+        out.stood_in[name] = sorted(unfitted + failed)
         if failed:
             out.notices.append(tr("{model} could not be fitted to {failed:,} of {series:,} "
                                   "series; the simple rule stands in for it there.", model=label,
-                                  failed=failed, series=len(fitted)))
+                                  failed=len(failed), series=len(fitted)))
         if how:
             out.notices.append(how_notice(label, how))
     else:  # every model tried (no Stop): what a reopened run reads instead of fitting
@@ -101,14 +105,14 @@ def panel_statistical(y: np.ndarray, starts: np.ndarray, ends: np.ndarray,
 
 
 def _one_model_each(name, y, starts, ends, fitted, val, test, windows_of, fallback, horizon, season,
-                    started, seconds, stop) -> tuple[list[np.ndarray], int, str]:
+                    started, seconds, stop) -> tuple[list[np.ndarray], list[int], str]:
     """One model fitted to each series of ``fitted`` in turn: its forecasts on the validation
-    and test windows and after each series (the rule's where it cannot be fitted), how many
-    series it could not be fitted to, and how it was fitted. Raises _TimeUp (with the time
+    and test windows and after each series (the rule's where it cannot be fitted), the series
+    it could not be fitted to, and how it was fitted. Raises _TimeUp (with the time
     projected for all series, from the ``PROBE``-th on and a twentieth of the time) or
     _Stopped."""
     forecasts = [np.array(a, dtype=np.float64) for a in fallback]  # val, test, future
-    failed, how, warm_up = 0, (), 0.0
+    failed, how, warm_up = [], (), 0.0
     for k, s in enumerate(fitted):
         ys, first = y[starts[s]:ends[s]], starts[s]
         v, t = windows_of[0][s], windows_of[1][s]
@@ -124,7 +128,7 @@ def _one_model_each(name, y, starts, ends, fitted, val, test, windows_of, fallba
         except (_TimeUp, _Stopped):
             raise
         except Exception:  # statsforecast's refusals: the rule stands in
-            failed += 1
+            failed.append(s)
         elapsed = perf_counter() - started
         if k == 0:
             warm_up = elapsed  # the first series pays for compiling the model's code

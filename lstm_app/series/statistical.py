@@ -82,6 +82,9 @@ class StatisticalForecasts:
     seconds: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     key: str = ""  # what they were made from (statistical_saved.key): "" when not made
+    # Of a panel, per model: the series the simple rule forecast in its place (too short to
+    # fit, or the model could not be fitted to it), so that a download names the rule there.
+    stood_in: dict[str, list[int]] = field(default_factory=dict)
 
     def shaped(self, shapes: dict[str, tuple]) -> bool:
         """Whether every forecast has the shape ``shapes`` gives for its span."""

@@ -47,7 +47,7 @@ def _copy(forecasts: StatisticalForecasts) -> StatisticalForecasts:
     """A copy whose dicts and lists the caller may change (the arrays are not changed)."""
     return StatisticalForecasts(dict(forecasts.val), dict(forecasts.test), dict(forecasts.future),
                                 dict(forecasts.labels), dict(forecasts.seconds),
-                                list(forecasts.notices))
+                                list(forecasts.notices), stood_in=dict(forecasts.stood_in))
 
 
 def recall(fingerprint: str) -> StatisticalForecasts | None:
@@ -70,7 +70,8 @@ def file_bytes(fingerprint: str) -> bytes | None:
     arrays = {f"{span}/{name}": np.ascontiguousarray(getattr(found, span)[name])
               for span in SPANS for name in getattr(found, span)}
     meta = {"key": fingerprint, "labels": found.labels, "seconds": found.seconds,
-            "notices": found.notices, "notices_said": said_forms(found.notices)}
+            "notices": found.notices, "notices_said": said_forms(found.notices),
+            "stood_in": found.stood_in}
     return save(arrays, metadata={"meta": json.dumps(meta)})
 
 
@@ -87,7 +88,9 @@ def remember(blob: bytes) -> None:
             labels={k: STATISTICAL[k] for k in names},
             seconds={k: float(meta["seconds"][k]) for k in names},
             notices=said_all([str(n)[:500] for n in meta["notices"]][:20],
-                             meta.get("notices_said")))
+                             meta.get("notices_said")),
+            stood_in={k: [int(s) for s in meta.get("stood_in", {})[k]]
+                      for k in names if k in meta.get("stood_in", {})})
         usable = (isinstance(meta["key"], str) and len(meta["key"]) == 64
                   and set(arrays) == {f"{s}/{n}" for s in SPANS for n in names}
                   and all(np.isfinite(a).all() for a in arrays.values()))
