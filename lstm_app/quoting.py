@@ -121,8 +121,9 @@ def error_sentence(error: ValueError | OSError) -> str:
 
 
 def check_writable(path) -> None:
-    """Refuse, before any work, a file to write whose folder is not there or that is a folder
-    (``error_sentence`` says which): a study or a training would otherwise run to its end
+    """Refuse, before any work, a file to write whose folder is not there, that is a folder
+    (``error_sentence`` says which) or that cannot be written (opened to add to, and removed
+    again where it was not there): a study or a training would otherwise run to its end
     first."""
     if path is None:
         return
@@ -131,6 +132,16 @@ def check_writable(path) -> None:
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as error:
+        raise ValueError(tr("{path} cannot be written ({reason}); give a path in a folder you "
+                            "can write to.", path=f"'{printable(path)}'",
+                            reason=os_reason(error))) from None
+    if not existed:
+        path.unlink(missing_ok=True)
 
 
 def os_reason(error: OSError) -> str:

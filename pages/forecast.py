@@ -40,14 +40,14 @@ st.subheader(tr("Settings"))
 config = forecast_settings(chosen)
 if config is None:
     st.stop()
-model_size_note(data, config)
+trainable = model_size_note(data, config)
 planned = data
 if not many:  # the plan of the known-ahead inputs over the horizon, editable
     planned = planned_series(data, config, chosen.fingerprint)  # None: a blank, named above
 data = planned or data
 
 train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config),
-             can_train=planned is not None, offer_at=offers, earlier=lambda: earlier_run(task, chosen.fingerprint, config))
+             can_train=trainable and planned is not None, offer_at=offers, earlier=lambda: earlier_run(task, chosen.fingerprint, config))
 auto_tune(KEYS, task, data, data.name, config, chosen.fingerprint)
 result = finished_result(KEYS, chosen, config, live_view(many, data.value_col))
 

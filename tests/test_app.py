@@ -412,6 +412,22 @@ def test_a_short_series_gets_settings_the_page_does_not_warn_against(app):
     assert [w.value for w in at.warning if "far too large" in w.value]
 
 
+def test_a_series_that_cannot_train_says_why_and_offers_no_train_that_would_fail(app):
+    days = "".join(f"2024-01-{d:02d},5\n" for d in range(1, 29))
+    at = app()
+    at.session_state["fc_kind"] = "My own CSV"
+    at.session_state["fc_uploaded"] = source_of("flat.csv", b"date,y\n" + days.encode())
+    at.run()
+    assert not at.exception
+    assert any(w.value.startswith("Every value of 'y' is 5") for w in at.warning), \
+        [w.value for w in at.warning]
+    assert at.button(key="fc_train").disabled  # it would only save a failed run
+    at.session_state["fc_uploaded"] = source_of("three.csv", b"date,y\n2024-01-01,1\n"
+                                                b"2024-01-02,3\n2024-01-03,2\n")
+    at.run()
+    assert at.button(key="fc_train").disabled
+
+
 @pytest.mark.parametrize("name, data, message", [
     ("empty.csv", b"", "The file is empty; choose a CSV file"),
     ("blob.csv", bytes(range(256)) * 4, "This file is not a text CSV (it looks binary)"),

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -99,6 +100,21 @@ def test_too_long_lookback_is_refused(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "lookback 120" in done.stderr
+
+
+def test_a_horizon_past_the_last_countable_date_is_refused_in_a_sentence(tmp_path):
+    done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), *FAST,
+                   "--horizon", "100000")  # its dates would run to the year 10294
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "with lookback 2 and horizon 100000 at least 300002 are needed" in done.stderr
+    days = pd.DataFrame({"date": pd.date_range("2254-01-01", periods=3000, freq="D"),
+                         "v": np.arange(3000.0)})
+    late = tmp_path / "late.csv"
+    days.to_csv(late, index=False)
+    done = run_cli("forecast", str(late), *FAST, "--horizon", "900", "--lookback", "7")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert ("A horizon of 900 steps after 2262-03-19 reaches past 2262-04-11, the latest date "
+            "the app can count to; choose a shorter horizon.") in done.stderr
 
 
 def test_a_bad_setting_exits_with_the_sentence_every_other_way_in_gives():

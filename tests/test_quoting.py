@@ -39,6 +39,22 @@ def test_a_missing_folder_and_a_file_in_a_folders_place_are_said_as_such(tmp_pat
     assert said == f"'{there}' is already there and is not a folder; give the name of a new folder."
 
 
+def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
+    import pytest
+
+    from lstm_app.quoting import check_writable
+
+    new, old = tmp_path / "new.csv", tmp_path / "old.csv"
+    old.write_text("kept")
+    check_writable(new)
+    check_writable(old)
+    assert not new.exists() and old.read_text() == "kept"
+    with pytest.raises(ValueError) as error:  # a folder that exists but takes no new file
+        check_writable("/proc/forecast.csv")
+    assert str(error.value) == ("'/proc/forecast.csv' cannot be written (No such file or "
+                                "directory); give a path in a folder you can write to.")
+
+
 def test_a_text_too_short_even_for_one_stream_asks_only_for_a_longer_text():
     import pytest
 

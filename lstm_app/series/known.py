@@ -41,7 +41,14 @@ def future_index(series: SeriesData, horizon: int) -> pd.Index:
     index = series.frame.index
     if series.freq is None:
         return pd.RangeIndex(len(index), len(index) + horizon, name=index.name)
-    return pd.date_range(index[-1], periods=horizon + 1, freq=series.freq, name=index.name)[1:]
+    try:
+        return pd.date_range(index[-1], periods=horizon + 1, freq=series.freq,
+                             name=index.name)[1:]
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise ValueError(tr("A horizon of {horizon:,} steps after {last} reaches past {latest}, "
+                            "the latest date the app can count to; choose a shorter horizon.",
+                            horizon=horizon, last=str(index[-1].date()),
+                            latest=str(pd.Timestamp.max.date()))) from None
 
 
 def date_inputs(series: SeriesData, config) -> list[str]:

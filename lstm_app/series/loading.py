@@ -197,6 +197,14 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
         # A file that ends with a plan (rows blank in the target, filled in the inputs known
         # ahead): the target is among the columns those rows alone leave blank.
         planned = _planned(numbers, measures)
+        blank = [c for c in _planned(numbers, list(has_values)) if c in covariates]
+        if blank and not planned:  # the plan's target, made an input
+            raise ValueError(tr("{column} is blank in the rows at the end of the file, as the "
+                                "column being forecast is where a plan follows its last value, "
+                                "so it cannot also be an input read from those rows. To forecast "
+                                "it, leave it out of the inputs (and of those known ahead); to "
+                                "forecast another column, choose that column as the one to "
+                                "forecast.", column=quoted(blank[-1])))
         if planned:
             measures = planned
         value_col = (measures or [c for c in has_values if c in free] or free

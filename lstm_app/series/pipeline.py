@@ -204,9 +204,11 @@ def fit_forecast(series: SeriesData, config: ForecastConfig, callbacks: Callback
     config = resolve(series, config)
     lookback, horizon = config.lookback, config.horizon
     names = start.inputs if start is not None else input_names(series, config)
-    check_future(future_known(series, config, horizon), series.value_col)  # before, not after
     device = pick_device(config.device)
     w, scaler = _windows(series, config, start.scaler if start else None, device, names)
+    # The plan, once the rows are known to hold the horizon (its dates are counted from them),
+    # and before any training.
+    check_future(future_known(series, config, horizon), series.value_col)
     train_ids = torch.as_tensor(window_ids(w.split.train, lookback, horizon), device=device)
     val_ids = window_ids(w.split.val, lookback, horizon)
     val_ids_t = torch.as_tensor(val_ids, device=device)

@@ -97,12 +97,15 @@ def _without(groups: dict, names: tuple) -> dict:
             if any(rows)}
 
 
-def model_size_note(series: SeriesData | PanelData, config: ForecastConfig) -> None:
-    """The number of weights against the number of training windows, with a warning when far too big."""
+def model_size_note(series: SeriesData | PanelData, config: ForecastConfig) -> bool:
+    """The number of weights against the number of training windows, with a warning when far
+    too big; whether the data can train with ``config`` at all (if not, the sentence Train would
+    give is shown instead, and Train is not offered: it would only save a failed run)."""
     try:
         windows = training_windows(series, config)
     except ValueError as error:
-        st.warning(plain(error))  # the same sentence Train would give, before pressing it
-        return
+        st.warning(plain(error))
+        return False
     level, sentence = size_advice(count_weights(series, config), windows, config.num_layers)
     (st.caption if level == "ok" else st.warning)(sentence)
+    return True
