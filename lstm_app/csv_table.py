@@ -21,6 +21,15 @@ from lstm_app.i18n import N_, tr, trn
 from lstm_app.quoting import os_reason, quoted
 from lstm_app.spreadsheet import is_workbook, workbook_text
 
+# A cell may be as long as an upload (a review of 140,000 characters), where Python's csv reader
+# refuses one over 131,072 by default with an error of its own (the limit is the process's).
+csv.field_size_limit(2**31 - 1)
+
+
+def csv_rows(text: str, **options):
+    """Python's csv reader over ``text`` (its rows as lists of cells), cells of any length."""
+    return csv.reader(io.StringIO(text, newline=""), **options)
+
 EMPTY_FILE = N_("The file is empty; choose a CSV file that has a header row and at least a few rows of numbers.")
 BINARY_FILE = N_("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
                "and upload that.")
@@ -195,7 +204,7 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     under them. A cell may hold the separator in quotes. A header with one blank name
     ("date,") followed by rows of data is left as it is."""
     lines = [line.rstrip("\r") for line in text.split("\n", TITLE_LINES + 2)[:TITLE_LINES + 2]]
-    cells = lambda line: [c.strip() for c in next(csv.reader([line], delimiter=sep), [])]
+    cells = lambda line: [c.strip() for c in next(csv_rows(line, delimiter=sep), [])]
     first = cells(lines[0])
     filled = [c for c in first if c]
     if len(first) < 2 or len(filled) != 1 or _is_data(filled[0]):
@@ -290,7 +299,7 @@ def _long_rows(text: str, sep: str, width: int) -> list[int]:
     quoted cell may hold some)."""
     if text.count(sep) <= (width - 1) * _lines(text):
         return []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
+    reader = csv_rows(text, delimiter=sep, skipinitialspace=True)
     return [n for n, row in enumerate(reader, start=1) if n > 1 and len(row) > width
             and any(cell.strip() for cell in row[width:])]
 

@@ -101,6 +101,25 @@ def test_labels_written_as_numbers_are_one_class_and_the_columns_can_be_given():
                                 header=("text", "label")), text_col="text", label_col="label")
 
 
+def test_one_column_given_stays_and_the_other_is_guessed_beside_it():
+    rows = [(f"great hotel lovely staff {i}", "pos", "a") for i in range(20)] + [
+        (f"dirty room rude staff {i}", "neg", "b") for i in range(20)] + [
+        (f"something else {i}", f"misc{i}", "c") for i in range(60)]
+    raw = csv_bytes(rows, header=("text", "topic", "shop"))
+    assert load_labelled(raw).label_col == "shop"  # the fewest values; topic is asked for:
+    data = load_labelled(raw, label_col="topic")  # it stays, and the wordiest other is the text
+    assert (data.text_col, data.label_col) == ("text", "topic")
+    assert data.classes == ("neg", "pos")
+    assert load_labelled(raw, text_col="text", label_col="shop").label_col == "shop"
+    assert load_labelled(raw, text_col="text").label_col == "shop"
+    two = csv_bytes([row[:2] for row in rows], header=("text", "topic"))
+    with pytest.raises(ValueError, match="^No column looks like labels"):  # 62 values in 100
+        load_labelled(two)
+    assert load_labelled(two, label_col="topic").classes == ("neg", "pos")  # as asked
+    with pytest.raises(ValueError, match="needs two columns"):
+        load_labelled(b"text\na\nb\n", label_col="text")
+
+
 def test_the_proposed_columns_are_the_longest_texts_and_the_fewest_labels():
     import pandas as pd
 
@@ -218,7 +237,10 @@ def test_a_trained_classifier_is_saved_and_loaded_the_same(trained):
 def test_labelled_texts_are_saved_and_read_back_the_same():
     from lstm_app.classify.saving import labelled_files, labelled_from_files
 
-    data = load_labelled(csv_bytes(reviews(20) + [('他说："好"，\n然后走了', "好评")]))
+    long = "很长的评论，" * 25_000  # 150,000 characters with commas: past csv's own default
+    data = load_labelled(csv_bytes(reviews(20) + [('他说："好"，\n然后走了', "好评"),
+                                                  (long, "差评")]))
+    assert data.texts[-1] == long
     again = labelled_from_files(labelled_files(data))
     assert again.texts == data.texts and again.classes == data.classes
     assert (again.y == data.y).all() and again.notices == data.notices
@@ -369,6 +391,17 @@ def test_the_verdict_never_advises_always_guessing_the_common_class():
                     "0.211 against that guess's 0.423, so it does not tell the classes apart "
                     "yet. Train it for more epochs, weigh rare classes up, or give it more "
                     "texts.")
+    # weighing rare classes up is advised only where they are rare and not weighed up yet
+    balanced = verdict(ClassScores(0.267, 0.211), {"majority": ClassScores(0.733, 0.423)},
+                       train_counts=[60, 60])
+    assert balanced.endswith("yet. Train it for more epochs, or give it more texts.")
+    said = verdict(ClassScores(0.885, 0.72), {"majority": ClassScores(0.90, 0.47)},
+                   train_counts=[90, 10], weighted=True)
+    assert said.endswith("Rare classes are already weighed up: give the LSTM more texts of them.")
+    said = verdict(ClassScores(0.885, 0.72), {"majority": ClassScores(0.90, 0.47)},
+                   train_counts=[90, 10])
+    assert said.endswith("The classes are unbalanced: weigh rare classes up, or give the LSTM "
+                         "more texts of them.")
 
 
 def test_texts_of_punctuation_and_a_bare_carriage_return_survive():

@@ -265,6 +265,16 @@ def test_formulas_never_calculated_are_said_with_what_to_do():
             "LibreOffice, save it, and upload it again.") in series.notices
 
 
+def test_labels_that_are_formulas_never_calculated_are_refused_saying_so():
+    rows = [["review", "label"]] + [[f"a review of the hotel, number {i}", f'=IF(1,"pos","neg")']
+                                     for i in range(12)]
+    with pytest.raises(ValueError) as error:
+        load_labelled(workbook({"data": rows}), text_col="review", label_col="label")
+    said = str(error.value)
+    assert said.startswith("The label column 'label' needs at least two classes")
+    assert "12 cells of the sheet (such as 'B2', 'B3', 'B4' and 9 more) hold formulas" in said
+
+
 def test_a_shared_formula_never_calculated_is_counted_and_calculated_ones_are_not():
     def shared(xml: bytes) -> bytes:  # C3 shares C2's formula, as Excel writes a filled column
         xml = xml.replace(b'<c r="C2"><f>B2*2</f><v /></c>',

@@ -17,9 +17,8 @@ import numpy as np
 
 from ..i18n import sentences, tr, trn
 from ..training.coach import Diagnosis, more_training
-from .scores import NEAR, ClassScores
+from .scores import NEAR, ClassScores, unbalanced
 
-UNBALANCED = 3.0
 LOW_RECALL = 0.6
 
 
@@ -27,7 +26,7 @@ def overlooked_class(per_class: list[dict], train_counts: np.ndarray,
                      class_weights: bool) -> list[Diagnosis]:
     """[the diagnosis] when a rare class is overlooked and weighing it up is still to try."""
     counts = np.asarray(train_counts)
-    if class_weights or len(counts) < 2 or counts.max() < UNBALANCED * max(counts.min(), 1):
+    if class_weights or not unbalanced(counts):
         return []
     scored = [c for c in per_class if c["texts"] > 0]
     if not scored:

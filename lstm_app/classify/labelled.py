@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..i18n import tr, trn
+from ..i18n import sentences, tr, trn
 from ..quoting import listed, quoted
 from ..csv_table import MISSING_WORDS, read_csv_table
 
@@ -71,22 +71,26 @@ def propose_columns(table: pd.DataFrame) -> tuple[str, str]:
     return text, label
 
 
-def guess_columns(table: pd.DataFrame) -> tuple[str, str]:
+def guess_columns(table: pd.DataFrame, text: str | None = None,
+                  label: str | None = None) -> tuple[str, str]:
     """(text column, label column) of a table of two columns or more, whether or not the label
     column holds usable classes: the label the column of fewest distinct values (the ones with
     at least two and at most half the rows first; then those that repeat a value, of two values
-    or more before a constant one), the text the wordiest of the others."""
+    or more before a constant one), the text the wordiest of the others; a ``text`` or
+    ``label`` given stays, and the other is guessed among the rest."""
     rows = max(len(table), 1)
     length = {c: table[c].dropna().str.len().mean() for c in table.columns}
     length = {c: v if np.isfinite(v) else 0.0 for c, v in length.items()}
     distinct = {c: _label_words(table[c]).nunique(dropna=True) for c in table.columns}
     usable = {c: 2 <= distinct[c] <= min(MAX_CLASSES, max(2, rows // 2)) for c in table.columns}
-    label = min(table.columns, key=lambda c: (not usable[c], distinct[c] >= rows,
-                                              distinct[c] < 2, distinct[c] == 0, distinct[c],
-                                              length[c]))
+    label = label if label is not None else min(
+        (c for c in table.columns if c != text),
+        key=lambda c: (not usable[c], distinct[c] >= rows, distinct[c] < 2, distinct[c] == 0,
+                       distinct[c], length[c]))
     wordy = {c: pd.to_numeric(table[c], errors="coerce").isna().mean() >= 0.5
              for c in table.columns}  # an id or an amount is no text, however long
-    text = max((c for c in table.columns if c != label), key=lambda c: (wordy[c], length[c]))
+    text = text if text is not None else max((c for c in table.columns if c != label),
+                                             key=lambda c: (wordy[c], length[c]))
     return text, label
 
 
@@ -103,16 +107,30 @@ def labelled_from_table(table: pd.DataFrame, name: str, text_col: str | None = N
                         label_col: str | None = None,
                         notices: list[str] | None = None) -> LabelledTexts:
     """The labelled texts of a table ``read_csv_table`` read (whose ``notices`` come first);
-    a page reads the file once and picks the columns from it."""
-    notices = list(notices or [])
-    proposed = propose_columns(table) if text_col is None or label_col is None else None
-    text_col = text_col if text_col is not None else proposed[0]
-    label_col = label_col if label_col is not None else proposed[1]
+    a page reads the file once and picks the columns from it. A refusal says the reading's
+    notices after its own sentence: they often say why (formulas never calculated, so a
+    column of labels reads as blank)."""
+    try:
+        return _labelled(table, name, text_col, label_col, list(notices or []))
+    except ValueError as error:
+        if not notices:
+            raise
+        raise type(error)(sentences(str(error), *notices)) from None
+
+
+def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: str | None,
+              notices: list[str]) -> LabelledTexts:
     for column in (text_col, label_col):
-        if column not in table.columns:
+        if column is not None and column not in table.columns:
             raise ValueError(tr("The file has no column {column}; its columns are {columns}.",
                                 column=quoted(column),
                                 columns=listed([str(c) for c in table.columns])))
+    if text_col is None and label_col is None:
+        text_col, label_col = propose_columns(table)
+    elif text_col is None or label_col is None:  # one given: the other guessed beside it
+        if table.shape[1] < 2:
+            propose_columns(table)  # its sentence: the file needs two columns
+        text_col, label_col = guess_columns(table, text_col, label_col)
     if text_col == label_col:
         raise ValueError(tr("The text and the label must be two different columns."))
     if len(text_col) > HEADER_LONGEST:  # a column name that long is a text: no header row
@@ -167,9 +185,9 @@ def _without_rare_classes(texts: pd.Series, labels: pd.Series,
             "{count:,} rows were left out; add examples of it to train on it.", few, **values)
             if len(rare) == 1 else trn(
             "The classes {names} have fewer than {least} texts, too few to learn and to test, "
-            "so {count:,} row was left out; add examples of it to train on it.",
+            "so {count:,} row was left out; add examples of them to train on them.",
             "The classes {names} have fewer than {least} texts, too few to learn and to test, "
-            "so {count:,} rows were left out; add examples of it to train on it.", few,
+            "so {count:,} rows were left out; add examples of them to train on them.", few,
             **values))
         keep = ~labels.isin(rare)
         texts, labels = texts[keep], labels[keep]

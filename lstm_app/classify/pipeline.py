@@ -201,7 +201,9 @@ def score_classifier(trained: TrainedClassifier, data: LabelledTexts, on_stage=N
         scores.per_class(y_test, y_pred, data.classes),
         scores.confusion(y_test, y_pred, len(data.classes)),
         _mistakes(test_texts, y_test, probs, data.classes),
-        scores.verdict(test, baselines),
+        scores.verdict(test, baselines, np.bincount(data.y[split.train],
+                                                   minlength=len(data.classes)),
+                       config.class_weights),
         time.perf_counter() - started + trained.training.seconds)
 
 

@@ -13,6 +13,7 @@ import json
 
 import numpy as np
 
+from ..csv_table import csv_rows
 from ..i18n import said_all, said_forms, tr
 from ..user_json import parse_json
 from .labelled import LabelledTexts
@@ -34,8 +35,7 @@ def labelled_files(data: LabelledTexts) -> dict[str, bytes]:
 
 def saved_columns(texts_csv: bytes) -> tuple[str, str]:
     """The names of the text and label columns ``texts.csv`` holds them under."""
-    header = next(csv.reader(io.StringIO(texts_csv.decode("utf-8", "replace"), newline="")),
-                  [])
+    header = next(csv_rows(texts_csv.decode("utf-8", "replace")), [])
     return (header[0], header[1]) if len(header) == 2 else ("text", "label")
 
 
@@ -43,7 +43,7 @@ def labelled_from_files(files: dict[str, bytes]) -> LabelledTexts:
     """The labelled texts ``labelled_files`` wrote; a ValueError in plain words otherwise."""
     try:
         meta = parse_json(files["labelled.json"])
-        rows = list(csv.reader(io.StringIO(files["texts.csv"].decode("utf-8"), newline="")))[1:]
+        rows = list(csv_rows(files["texts.csv"].decode("utf-8")))[1:]
         classes = tuple(meta["classes"])
         code = {label: i for i, label in enumerate(classes)}
         y = np.array([code[label] for _, label in rows], dtype=np.int64)

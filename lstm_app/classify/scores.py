@@ -23,6 +23,13 @@ from .tokens import WORD
 BASELINE_NAMES = {"majority": N_("always the most common class"),
                   "tfidf_logreg": N_("TF-IDF with logistic regression")}
 NEAR = 0.005  # accuracies this close are "as good"
+UNBALANCED = 3.0  # classes are unbalanced where the largest has this many times the smallest's
+
+
+def unbalanced(counts) -> bool:
+    """Whether classes of these (training) text counts are unbalanced."""
+    counts = np.asarray(counts)
+    return len(counts) >= 2 and counts.max() >= UNBALANCED * max(counts.min(), 1)
 
 
 @dataclass(frozen=True)
@@ -72,10 +79,14 @@ def tfidf_logreg(train_texts: list[str], y_train: np.ndarray, test_texts: list[s
     return model.predict(vectorizer.transform(test_texts))
 
 
-def verdict(lstm: ClassScores, baselines: dict[str, ClassScores]) -> str:
+def verdict(lstm: ClassScores, baselines: dict[str, ClassScores], train_counts=None,
+            weighted: bool = False) -> str:
     """The LSTM against the baselines in one sentence and what to do. Always guessing the most
     common class is never advised: where it is right more often than the LSTM (unbalanced
-    classes), the sentence says that it never finds the other classes."""
+    classes), the sentence says that it never finds the other classes. Weighing rare classes up
+    is advised only where the training texts' ``train_counts`` are unbalanced and the run did
+    not (``weighted``)."""
+    weigh = not weighted and (train_counts is None or unbalanced(train_counts))
     tfidf = baselines.get("tfidf_logreg")
     majority = baselines["majority"]
     values = dict(accuracy=lstm.accuracy, macro_f1=lstm.macro_f1,
@@ -91,7 +102,8 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores]) -> str:
             tr("The LSTM learnt no more than always answering the most common class: macro-F1 "
                "{macro_f1:.3f}, about the same as that guess ({majority_f1:.3f}), so it does "
                "not tell the classes apart yet.", **values),
-            tr("Train it for more epochs, weigh rare classes up, or give it more texts."),
+            tr("Train it for more epochs, weigh rare classes up, or give it more texts.") if weigh
+            else tr("Train it for more epochs, or give it more texts."),
             tr("TF-IDF with logistic regression got {tfidf:.1%} right.", **values)
             if tfidf is not None else "")
     if tfidf is not None and tfidf.accuracy > lstm.accuracy + NEAR:
@@ -100,11 +112,15 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores]) -> str:
                   "it, or give the LSTM more texts or epochs (the coach below the results says "
                   "what its curves suggest).", **values)
     if majority.accuracy > lstm.accuracy:
-        return tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
+        said = tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
                   "{macro_f1:.3f}), less often than always guessing the most common class "
                   "({majority:.1%}), which never finds the other classes (macro-F1 "
-                  "{majority_f1:.3f}). The classes are unbalanced: weigh rare classes up, or "
-                  "give the LSTM more texts of them.", **values)
+                  "{majority_f1:.3f}).", **values)
+        return sentences(said, tr("The classes are unbalanced: weigh rare classes up, or give "
+                                  "the LSTM more texts of them.") if weigh else
+                         tr("Rare classes are already weighed up: give the LSTM more texts of "
+                            "them.") if weighted else
+                         tr("Train it for more epochs, or give it more texts."))
     if tfidf is not None and abs(lstm.accuracy - tfidf.accuracy) <= NEAR:
         return tr("The LSTM was as accurate as TF-IDF with logistic regression on the test texts "
                   "({accuracy:.1%} against {tfidf:.1%}): the simpler method does as well here.",
