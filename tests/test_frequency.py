@@ -119,10 +119,21 @@ def test_dotted_dates_with_times_and_two_digit_years():
     assert times == ["1999-12-31 23:30", "2000-01-01 00:30"]
 
 
-def test_time_zone_offsets_become_utc():
+def test_time_zone_offsets_across_daylight_saving_become_utc():
     times, notices = parse(["2020-03-29T01:00:00+01:00", "2020-03-29T03:00:00+02:00"])
     assert times == ["2020-03-29 00:00", "2020-03-29 01:00"]
     assert notices == ["Times with a time-zone offset were converted to UTC."]
+
+
+def test_days_written_with_their_zone_stay_the_days_meant():
+    times, notices = parse(["2024-03-01T00:00:00+08:00", "2024-03-02T00:00:00+08:00",
+                            "2024-03-03"])  # one offset, and a date without one among them
+    assert times == ["2024-03-01 00:00", "2024-03-02 00:00", "2024-03-03 00:00"]
+    assert notices == ["Times with a time-zone offset (+08:00) were read as the local times "
+                       "written, the offset left aside."]
+    times, _ = parse(["2020-03-28T00:00:00+0100", "2020-03-29T00:00:00+01:00",
+                      "2020-03-30T00:00:00+02:00"])  # daily, across daylight saving: midnights
+    assert times == ["2020-03-28 00:00", "2020-03-29 00:00", "2020-03-30 00:00"]
 
 
 def test_numbers_are_not_dates():

@@ -53,11 +53,30 @@ def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices
     return times if times.notna().sum() >= min_share * len(present) else None
 
 
+OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"  # a time-zone offset at the end of an ISO time
+
+
 def _iso_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
-    """ISO 8601 dates and datetimes ("2020-01-31", "2020-01-31T10:00", "1949-01", "20200131")."""
-    if not cells.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False).any():
+    """ISO 8601 dates and datetimes ("2020-01-31", "2020-01-31T10:00", "1949-01", "20200131").
+
+    Times with a time-zone offset are read as the local times written where they share one
+    offset, or are all midnights (a day's data from a system that writes its zone: its dates
+    are the days meant; UTC would move each to the evening before). Times of several offsets
+    (daylight saving) are converted to UTC, which keeps an hourly series regular."""
+    offsets = cells.str.extract(f"({OFFSET})", expand=False)
+    if offsets.isna().all():
         return pd.to_datetime(cells, format="ISO8601", errors="coerce")
-    # Time-zone offsets (possibly mixed, e.g. across daylight saving): convert everything to UTC.
+    local = pd.to_datetime(cells.str.replace(OFFSET, "", regex=True).str.strip(),
+                           format="ISO8601", errors="coerce")
+    found = local.dropna()
+    written = sorted(set(offsets.dropna().str.replace("Z", "+00:00")
+                         .str.replace(r"(\d{2}):?(\d{2})$", r"\1:\2", regex=True)))
+    if len(written) == 1 or (found == found.dt.normalize()).all():
+        if len(found):
+            notices.append(tr("Times with a time-zone offset ({offsets}) were read as the local "
+                              "times written, the offset left aside.",
+                              offsets=", ".join(written[:3])))
+        return local
     times = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
     if times.notna().any():
         notices.append(tr("Times with a time-zone offset were converted to UTC."))
