@@ -82,3 +82,24 @@ def test_inside_the_lstm_opens_a_model_that_reads_the_plan(apps, app_store):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert [s.value for s in at.subheader][:2] == ["Its input", "Step through"]
+
+
+def test_what_was_typed_in_a_plan_is_kept_by_date_and_column_when_the_grid_is_made_afresh():
+    from lstm_app.ui.known_view import _keep_edits, _with_edits
+
+    days = pd.date_range("2024-05-11", periods=3, freq="D")
+    plan = pd.DataFrame({"promo": [0.0, 1.0, 0.0], "price": [None, None, 10.0]}, index=days)
+    typed = plan.assign(price=[9.0, 9.0, 10.0])  # the two blanks filled in
+    kept: dict = {}
+    _keep_edits(plan, typed, kept)
+    assert kept == {(str(days[0]), "price"): 9.0, (str(days[1]), "price"): 9.0}
+    # holidays added and the horizon made longer: a new grid, what was typed in it again
+    longer = pd.date_range("2024-05-11", periods=4, freq="D")
+    afresh = pd.DataFrame({"promo": [0.0, 1.0, 0.0, 1.0], "price": [None, None, 10.0, None],
+                           "public holiday (DE)": [0.0] * 4}, index=longer)
+    seeded = _with_edits(afresh, kept)
+    assert seeded["price"].tolist()[:3] == [9.0, 9.0, 10.0] and pd.isna(seeded["price"].iloc[3])
+    back = seeded.copy()
+    back.iloc[0, 1] = None  # one typed value cleared: forgotten, the other kept
+    _keep_edits(afresh, back, kept)
+    assert kept == {(str(days[1]), "price"): 9.0}

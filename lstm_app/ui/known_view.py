@@ -29,10 +29,51 @@ WHEN = N_("when")  # the table's first column: the dates, not editable
 
 
 def _editor(table: pd.DataFrame, freq: str | None, key: str, help_text: str,
-            holidays: str = "") -> pd.DataFrame:
+            holidays: str = "", kept: str | None = None) -> pd.DataFrame:
     """``table`` (one row per step of the horizon) in an editable grid; its values as edited,
     on the table's own index and columns. The holiday column of the country ``holidays`` is
-    headed in the reader's language; the file's own columns as they are."""
+    headed in the reader's language; the file's own columns as they are. With ``kept`` (a
+    session key), each cell edited is kept by its date and column, and shown again in any
+    grid of that key: a grid made afresh (a longer horizon, another column, holidays added,
+    another language) keeps what was typed."""
+    edits = st.session_state.setdefault(kept, {}) if kept else {}
+    seeded = _with_edits(table, edits)
+    edited = _grid(seeded, freq, key, help_text, holidays)
+    if kept:
+        _keep_edits(table, edited, edits)
+    return edited
+
+
+def _cell_key(when, column: str) -> tuple[str, str]:
+    return str(when), str(column)
+
+
+def _with_edits(table: pd.DataFrame, edits: dict) -> pd.DataFrame:
+    """``table`` with the kept ``edits`` of its cells in place."""
+    seeded = table.copy()
+    for i, when in enumerate(table.index):
+        for j, column in enumerate(table.columns):
+            value = edits.get(_cell_key(when, column))
+            if value is not None:
+                seeded.iloc[i, j] = value
+    return seeded
+
+
+def _keep_edits(table: pd.DataFrame, edited: pd.DataFrame, edits: dict) -> None:
+    """Keep each cell of ``edited`` that differs from ``table`` (the plan as read) in ``edits``;
+    forget those set back (the cells of other grids stay kept)."""
+    for i, when in enumerate(table.index):
+        for j, column in enumerate(table.columns):
+            before, after = table.iloc[i, j], edited.iloc[i, j]
+            same = (pd.isna(before) and pd.isna(after)) or before == after
+            if same or pd.isna(after):
+                edits.pop(_cell_key(when, column), None)
+            else:
+                edits[_cell_key(when, column)] = float(after)
+
+
+def _grid(table: pd.DataFrame, freq: str | None, key: str, help_text: str,
+          holidays: str) -> pd.DataFrame:
     when = tr(WHEN)
     heads = {holiday_name(holidays): holiday_label(holidays)} if holidays else {}
     shown = table.rename(columns=heads)
@@ -65,11 +106,12 @@ def planned_series(series: SeriesData, config: ForecastConfig,
                       "before Train; the holiday column counts the public holidays of each "
                       "step. To try other values on a trained model, use What if? below its "
                       "forecast."))
-        # Edits belong to this data's plan: other data, horizon or columns start afresh.
+        # A grid for each horizon and set of columns of this data's plan; what was typed in any
+        # is kept by date and column, and shown again in the others.
         columns = hashlib.sha256("\n".join(table.columns).encode()).hexdigest()[:12]
         key = f"{KEYS.plan}_{fingerprint[:16]}_{horizon}_{columns}"
         edited = _editor(table, series.freq, key, tr("A value planned for this date."),
-                         config.holidays)
+                         config.holidays, kept=f"{KEYS.plan}_kept_{fingerprint[:16]}")
     try:
         check_future(edited, series.value_col)
     except ValueError as error:
@@ -101,7 +143,8 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
         st.warning(plain(sentence), icon=":material/warning:")
     key = f"{KEYS.what_if}_{run_id or result.token}"
     edited = _editor(base_plan, result.series.freq, key,
-                     tr("Change it to see the forecast move."), result.config.holidays)
+                     tr("Change it to see the forecast move."), result.config.holidays,
+                     kept=f"{key}_kept")
     base = result.futures["lstm"]
     changed = not edited.equals(base_plan)
     try:
