@@ -181,18 +181,22 @@ def test_predict_runs_every_task_without_pytorch(exports, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ROMEO:") and len(done.stdout) > 40
     texts = tmp_path / "reviews.csv"
-    texts.write_text("评论,id\n房间很干净，服务很好,1\n=HYPERLINK(\"x\"),2\n太吵了，不会再来,3\n",
-                     encoding="utf-8")
+    texts.write_text("评论,id\n房间很干净，服务很好,1\n=HYPERLINK(\"x\"),2\n太吵了，不会再来,3\n"
+                     " ,4\n", encoding="utf-8")
     out = tmp_path / "labels.csv"
     done = predict_without_torch("predict", str(classify_dir), str(texts), "--out", str(out))
     assert done.returncode == 0, done.stderr
     labels = pd.read_csv(out)
     classes = json.loads((classify_dir / "export.json").read_text(encoding="utf-8"))["classes"]
     shares = [f"p({name})" for name in classes]
-    assert list(labels.columns) == ["评论", "label", *shares] and len(labels) == 3
+    # every row as it came, its other columns too (to join it back by), the labels after them
+    assert list(labels.columns) == ["评论", "id", "label", *shares] and len(labels) == 4
+    assert labels["id"].tolist() == [1, 2, 3, 4]
     assert labels["评论"][1] == "'=HYPERLINK(\"x\")"  # a formula is not run by a spreadsheet
-    assert set(labels["label"]) <= set(classes)
-    assert np.allclose(labels[shares].sum(axis=1), 1, atol=1e-5)
+    assert set(labels["label"][:3]) <= set(classes)
+    assert np.allclose(labels[shares][:3].sum(axis=1), 1, atol=1e-5)
+    assert labels.iloc[3, 2:].isna().all()  # a blank text: no label, said
+    assert "note: 1 text is blank: its label is left empty." in done.stderr
     assert out.read_bytes().startswith("\ufeff".encode())  # the file: for Excel
     done = predict_without_torch("predict", str(classify_dir), str(texts))
     assert done.returncode == 0 and done.stdout.startswith('"评论"'), done.stdout[:40]  # a pipe
@@ -382,3 +386,18 @@ def test_predict_says_what_it_left_out_of_the_texts_and_values_far_from_its_trai
     assert "far from those this model learnt from" in done.stderr, done.stderr
     done = predict_without_torch("predict", str(forecast_dir), str(sample_path("promo_sales")))
     assert done.returncode == 0 and "far from" not in done.stderr, done.stderr
+
+
+def test_labels_predicted_never_overwrite_a_column_of_the_file():
+    from lstm_app.export.predict import labelled_rows
+
+    table = pd.DataFrame({"text": ["good", "", "bad"], "label": ["pos", "neg", "neg"],
+                          "p(pos)": ["mine", "mine", "mine"]})
+    probs = np.array([[0.2, 0.8], [0.9, 0.1]])  # the two texts that are not blank
+    out, blank = labelled_rows(table, "text", probs, ["neg", "pos"])
+    assert blank == 1
+    assert list(out.columns) == ["text", "label", "p(pos)", "predicted label", "p(neg)",
+                                 "predicted p(pos)"]
+    assert out["label"].tolist() == ["pos", "neg", "neg"] and out["p(pos)"].eq("mine").all()
+    assert out["predicted label"].tolist() == ["pos", "", "neg"]
+    assert out["predicted p(pos)"].tolist()[::2] == [0.8, 0.1]

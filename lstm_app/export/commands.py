@@ -10,15 +10,12 @@ import math
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from ..argparse_words import Parser, argparse_in_language
-from ..i18n import N_, tr
+from ..i18n import N_, tr, trn
 from ..quoting import error_sentence, printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
-                      generate, panel_for,
-                      series_for, texts_of)
+                      generate, labelled_rows, panel_for, series_for, texts_of)
 
 EXIT_BAD_INPUT = 2
 def add_predict_command(commands) -> None:
@@ -75,20 +72,21 @@ def run_predict_command(args: argparse.Namespace) -> int:
     else:
         trained_col = model.manifest["settings"].get("text_col")
         notices: list[str] = []
-        texts, column = texts_of(args.input, args.text_col, trained_col, notices)
+        table, column = texts_of(args.input, args.text_col, trained_col, notices)
         if args.text_col is None and trained_col and column != trained_col:
             notices.append(tr(
                 "The file has no column {trained} (the one the model learnt from), so the texts "
                 "were read from {column}, the column of longest cells; give {option} to choose "
                 "another.", trained=quoted(trained_col), column=quoted(column),
                 option="--text-col"))
+        texts = table[column].fillna("").astype(str)
+        probs = classify(model, texts[texts.str.strip() != ""].tolist())
+        table, blank = labelled_rows(table, column, probs, model.manifest["classes"])
+        if blank:
+            notices.append(trn("{count:,} text is blank: its label is left empty.",
+                               "{count:,} texts are blank: their labels are left empty.",
+                               blank))
         _notes(*notices)
-        probs = classify(model, texts)
-        classes = model.manifest["classes"]
-        table = pd.DataFrame({column if column != "label" else "text": texts,
-                              "label": [classes[i] for i in probs.argmax(axis=1)]})
-        for i, name in enumerate(classes):
-            table[f"p({name})"] = probs[:, i].round(6)
         _write(args.out, spreadsheet_csv(table), N_("Labels written to {path}"))
     return 0
 

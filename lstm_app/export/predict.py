@@ -312,8 +312,8 @@ def classify(model: ExportedModel, texts: list[str]) -> np.ndarray:
 
 
 def texts_of(source, text_col: str | None, trained_col: str | None,
-             notices: list[str]) -> tuple[list[str], str]:
-    """The texts of a CSV to classify and the column they came from: ``text_col`` if given,
+             notices: list[str]) -> tuple[pd.DataFrame, str]:
+    """The table of a CSV to classify and the column of its texts: ``text_col`` if given,
     else the column the model was trained on if the file has it, else its only column, else
     the column with the longest cells; what reading the file repaired or left out is said in
     ``notices``."""
@@ -326,4 +326,32 @@ def texts_of(source, text_col: str | None, trained_col: str | None,
     if column is None:
         lengths = {c: table[c].dropna().astype(str).str.len().mean() for c in table.columns}
         column = max(table.columns, key=lambda c: lengths[c] if lengths[c] == lengths[c] else 0)
-    return table[column].fillna("").astype(str).tolist(), column
+    return table, column
+
+
+def labelled_rows(table: pd.DataFrame, column: str, probs: np.ndarray,
+                  classes: list[str]) -> tuple[pd.DataFrame, int]:
+    """The rows of ``table`` as they came (every column, in order) with each text's label and
+    class probabilities after them (``probs``: of the texts that are not blank), blank where its
+    text is blank; and how many were. The file's columns keep their names: one of the model's
+    named as one of them is called "predicted label", "predicted p(…)"."""
+    filled = (table[column].fillna("").astype(str).str.strip() != "").to_numpy()
+    out = table.copy()
+    labels = np.full(len(out), "", dtype=object)
+    labels[filled] = [classes[i] for i in probs.argmax(axis=1)]
+    out[_free("label", out.columns)] = labels
+    for i, cls in enumerate(classes):
+        shares = np.full(len(out), np.nan)
+        shares[filled] = probs[:, i].round(6)
+        out[_free(f"p({cls})", out.columns)] = shares
+    return out, int((~filled).sum())
+
+
+def _free(name: str, taken) -> str:
+    """``name``, or "predicted …" (then numbered) where the file already has a column so named."""
+    taken, n = set(taken), 1
+    candidate = name
+    while candidate in taken:
+        candidate = f"predicted {name}" + (f" {n}" if n > 1 else "")
+        n += 1
+    return candidate
