@@ -139,6 +139,10 @@ def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: s
                           "not learnt; add a first row of names (such as text,label) and upload "
                           "it again.", column=quoted(text_col)))
     texts, labels = table[text_col], _label_words(table[label_col])
+    merged = _merged(table[label_col], labels)
+    if merged:
+        notices.append(tr("Labels written as one number in different ways were read as one "
+                          "class: {classes}.", classes=merged))
     blank_text, blank_label = texts.isna(), labels.isna() & texts.notna()
     if blank_text.any():
         notices.append(trn("{count:,} row with a blank text was left out.",
@@ -214,9 +218,23 @@ def _label_doubts(classes: tuple[str, ...]) -> list[str]:
 
 def _label_words(labels: pd.Series) -> pd.Series:
     """Labels as words: a whole number written as 1, 1.0 or 1,0 is one class, "1"; any other
-    cell (a word, a fraction, a number too big to be a count) stays as written."""
-    numbers = pd.to_numeric(labels.str.replace(",", ".", regex=False), errors="coerce")
+    cell (a word, a fraction, a number too big to be a count, 1,000: a thousand or one?)
+    stays as written."""
+    decimal_comma = labels.str.fullmatch(r"\s*[-+]?\d+,\d{1,2}\s*", na=False)
+    numbers = pd.to_numeric(labels.where(~labels.str.contains(",", regex=False, na=False)
+                                         | decimal_comma).str.replace(",", ".", regex=False),
+                            errors="coerce")
     whole = numbers.notna() & (numbers.abs() < 2**53) & (numbers == numbers.round())
     words = labels.copy()
     words[whole] = numbers[whole].astype(np.int64).astype(str)
     return words
+
+
+def _merged(written: pd.Series, words: pd.Series) -> str:
+    """The classes (up to three) that labels written in more than one way were read as, each
+    with the ways it was written: "'1' ('1', '1.0')"; "" where none was."""
+    pairs = pd.DataFrame({"written": written, "word": words}).dropna().drop_duplicates()
+    ways = pairs.groupby("word", sort=True)["written"].agg(list)
+    ways = ways[ways.map(len) > 1]
+    return "; ".join(f"{quoted(word)} ({listed(sorted(map(str, written)), limit=4)})"
+                     for word, written in ways.head(3).items())
