@@ -129,17 +129,24 @@ def settings_form(task: Task, keys: TaskKeys, basic: list[str], more: dict[str, 
     widget for the data at hand (e.g. the lookback to the series' length, the covariates'
     choices)."""
     limits = limits or {}
-    for column, name in zip(st.columns(len(basic)), basic):
+    for column, name in zip(st.columns([_width(task.settings[name]) for name in basic]), basic):
         setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
     with st.expander(tr("More settings")):
         for title, rows in more.items():
             st.markdown(f"**{tr(title)}**")
             for row in rows:
-                for column, name in zip(st.columns(len(row)), row):
+                widths = [_width(task.settings[name]) for name in row]
+                for column, name in zip(st.columns(widths), row):
                     setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
     st.session_state[keys.kept] = {
         name: st.session_state[keys.setting(name)] for name in task.settings
         if task.settings[name].on_page and st.session_state.get(keys.setting(name)) is not None}
+
+
+def _width(s: Setting) -> float:
+    """A setting's share of its row: a segmented control shows all its choices side by side
+    (three cut the last short in a quarter of the page), the other widgets one value."""
+    return 1 + 0.75 * (len(s.choices) - 1) if s.choices and len(s.choices) <= 3 else 1
 
 
 def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
