@@ -129,6 +129,10 @@ def run_forecast_command(args: argparse.Namespace) -> int:
                                 "not yet for a file of many series; leave it out.",
                                 option="--future"))
         return run_panel_command(args, given)
+    if args.future and not columns.known_covariates:
+        raise ValueError(tr("A file of planned values ({option}) holds the values of the columns "
+                            "known ahead: name them with {known} (or leave {option} out).",
+                            option="--future", known="--known-covariates"))
     series = load_series(args.data, time_col=columns.time_col, value_col=columns.value_col,
                          covariates=columns.covariates)
     if args.future:
@@ -315,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "tune":
             return run_tune_command(args)
     except (ValueError, OSError) as error:
+        for notice in getattr(error, "notices", ()):  # what reading the file found: the reason
+            print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
         print(tr("error: {message}", message=error_sentence(error)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

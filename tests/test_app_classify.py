@@ -146,6 +146,17 @@ def test_a_workbook_of_reviews_and_statistics_reads_its_reviews(apps):
     assert at.selectbox(key="cl_label_reviews.xlsx").value == "情感"
 
 
+def test_a_refusal_is_shown_with_what_reading_the_workbook_found(apps):
+    from tests.test_spreadsheet import workbook
+
+    rows = [["review", "label"]] + [[f"a review of the hotel, number {i}", '=IF(1,"pos","neg")']
+                                     for i in range(12)]
+    at = upload(apps(PAGE), "book.xlsx", workbook({"data": rows}))
+    assert [shown(e.value) for e in at.error][0].startswith("The label column")
+    assert any("hold formulas whose results were never calculated" in c.value
+               for c in at.caption), [c.value for c in at.caption]
+
+
 def test_texts_of_one_label_are_refused_once(apps):
     rows = [(f"房间很干净，第{i}次住", "好评") for i in range(12)]
     at = upload(apps(PAGE), "one.csv", csv_bytes(rows))

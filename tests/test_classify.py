@@ -507,3 +507,14 @@ def test_labels_that_differ_in_capitals_or_say_missing_are_pointed_out():
             "those texts have no label, leave it blank (they are then left out).") in data.notices
     plain = load_labelled(csv_bytes([(f"text {i}", ("good", "bad")[i % 2]) for i in range(20)]))
     assert not any("capital" in n or "missing value" in n for n in plain.notices)
+
+
+def test_the_try_it_text_is_drawn_escaped_and_never_turned_around():
+    from lstm_app.classify.explain import Explained
+    from lstm_app.ui.classify_try import highlighted
+
+    text = "good \u202e<b>room</b>"  # a right-to-left override, then markup
+    found = Explained(text, np.array([0.2, 0.8]), 1, [(0, 4), (6, len(text))],
+                      np.array([0.3, -0.1]))
+    drawn = highlighted(found)
+    assert "\u202e" not in drawn and "<b>" not in drawn and "&lt;b&gt;room&lt;/b&gt;" in drawn

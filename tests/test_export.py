@@ -255,6 +255,8 @@ def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_p
     assert done.returncode == 2 and "do not belong together" in done.stderr
     done = predict_without_torch("predict", str(tmp_path), "x.csv")
     assert done.returncode == 2 and "holds no export.json" in done.stderr
+    done = predict_without_torch("predict", str(tmp_path / "nowhere"), "x.csv")
+    assert done.returncode == 2 and "There is no folder '" in done.stderr
     (damaged / "export.json").write_text('{"format": "something else"}', encoding="utf-8")
     done = predict_without_torch("predict", str(damaged), "x.csv")
     assert done.returncode == 2 and "does not describe a model exported by LSTM Studio" in done.stderr

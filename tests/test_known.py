@@ -143,6 +143,13 @@ def test_public_holidays_of_two_countries():
         ForecastConfig(holidays="XX")
     with pytest.raises(ValueError, match="'ZZ' is not a region of DE"):
         ForecastConfig(holidays="DE-ZZ")
+    with pytest.raises(ValueError, match="^The holidays calendar has no regions of CN: give CN "
+                                         "alone.$"):
+        ForecastConfig(holidays="CN-XX")
+    # written in any case, as the package writes it
+    assert [ForecastConfig(holidays=c).holidays for c in ("cn", "de-by", "be-flemish")] == [
+        "CN", "DE-BY", "BE-Flemish"]
+    assert holiday_counts(days, "D", "de").tolist() == [0, 1, 1, 0]
 
 
 def test_the_dates_give_inputs_known_ahead_and_the_windows_read_them_over_the_horizon():
@@ -255,6 +262,9 @@ def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path,
     assert saved["config"]["covariates"] == ["promo"] and saved["config"]["holidays"] == "DE"
     assert main(["forecast", str(data), "--holidays", "Atlantis", *common]) == 2
     assert "'Atlantis' is not a country" in capsys.readouterr().err
+    assert main(["forecast", str(data), "--future", str(plan), *common]) == 2  # read for nothing
+    assert ("A file of planned values (--future) holds the values of the columns known ahead: "
+            "name them with --known-covariates") in capsys.readouterr().err
 
 
 def test_a_plan_file_is_read_onto_the_series_grid_and_says_what_it_left_out():

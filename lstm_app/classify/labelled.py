@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..i18n import sentences, tr, trn
+from ..i18n import tr, trn
 from ..quoting import listed, quoted
 from ..csv_table import MISSING_WORDS, read_csv_table
 
@@ -107,15 +107,14 @@ def labelled_from_table(table: pd.DataFrame, name: str, text_col: str | None = N
                         label_col: str | None = None,
                         notices: list[str] | None = None) -> LabelledTexts:
     """The labelled texts of a table ``read_csv_table`` read (whose ``notices`` come first);
-    a page reads the file once and picks the columns from it. A refusal says the reading's
-    notices after its own sentence: they often say why (formulas never calculated, so a
-    column of labels reads as blank)."""
+    a page reads the file once and picks the columns from it. A refusal carries the reading's
+    notices (``error.notices``), to be said beside it: they often say why (formulas never
+    calculated, so a column of labels reads as blank)."""
     try:
         return _labelled(table, name, text_col, label_col, list(notices or []))
     except ValueError as error:
-        if not notices:
-            raise
-        raise type(error)(sentences(str(error), *notices)) from None
+        error.notices = list(notices or [])
+        raise
 
 
 def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: str | None,

@@ -45,6 +45,10 @@ def read_manifest(folder: Path) -> dict:
     """The export.json of ``folder``, checked; a ValueError in words when it is missing or is
     not one this product writes."""
     path = Path(folder) / MANIFEST
+    if not Path(folder).is_dir():
+        raise ValueError(tr("There is no folder {folder}: give the folder that '{command}' "
+                            "wrote.", folder=quoted(folder),
+                            command="python -m lstm_app runs export-onnx"))
     if not path.is_file():
         raise ValueError(tr("{folder} holds no {file}: give the folder that '{command}' "
                             "wrote.", folder=quoted(folder), file=MANIFEST,

@@ -110,19 +110,27 @@ def calendar_count(freq: str | None, cycles: int | None = None) -> int:
     return len(calendar_names(freq, cycles))
 
 
-def check_holidays(code: str) -> None:
-    """Refuse a country or region the ``holidays`` package does not know, in one sentence."""
-    country, _, region = code.partition("-")
+def check_holidays(code: str) -> str:
+    """The country (and region) ``code`` as the ``holidays`` package writes it, whatever its
+    case ("cn" is CN, "de-by" DE-BY); one the package does not know refused in one sentence."""
+    country, _, region = code.strip().partition("-")
+    country = country.upper()
     known = holidays.list_supported_countries()
     if country not in known:
         raise ValueError(tr("'{code}' is not a country the holidays calendar knows; give a "
                             "two-letter country code such as DE, CN, US or GB (a region after a "
                             "hyphen: US-CA, DE-BY).", code=code))
-    if region and region not in known[country]:
-        regions = ", ".join(known[country][:12]) or tr("none")
-        raise ValueError(tr("'{region}' is not a region of {country} the holidays calendar "
-                            "knows; choose one of: {regions}.", region=region, country=country,
-                            regions=regions))
+    if not region:
+        return country
+    spelt = {r.casefold(): r for r in known[country]}
+    if region.casefold() in spelt:
+        return f"{country}-{spelt[region.casefold()]}"
+    if not known[country]:
+        raise ValueError(tr("The holidays calendar has no regions of {country}: give {country} "
+                            "alone.", country=country))
+    raise ValueError(tr("'{region}' is not a region of {country} the holidays calendar knows; "
+                        "choose one of: {regions}.", region=region, country=country,
+                        regions=", ".join(known[country][:12])))
 
 
 def holiday_choices() -> dict[str, str]:
@@ -173,7 +181,7 @@ def holiday_counts(times: pd.DatetimeIndex, freq: str, code: str) -> np.ndarray:
     or less, or of a business day, reads 1 on a holiday (its date's); a longer step counts the
     days of its period: from its date to the next step's for a step named by its start (a week
     of W-MON, a month of MS), from the step before it for one named by its end (ME, QE, YE)."""
-    check_holidays(code)
+    code = check_holidays(code)
     times = pd.DatetimeIndex(times)
     if not len(times):
         return np.zeros(0)

@@ -144,7 +144,7 @@ class ForecastConfig:
     def __post_init__(self):
         check_config(self, FORECAST_SETTINGS.values())
         if self.holidays:
-            check_holidays(self.holidays)
+            object.__setattr__(self, "holidays", check_holidays(self.holidays))
         if self.value_col is not None and self.value_col in self.known_covariates:
             raise ValueError(tr("{column} is the column being forecast, so it cannot also be "
                                 "known ahead; mark other columns as known.",

@@ -52,8 +52,8 @@ def _fewer_rows_advice(n_rows: int, lookback: int, horizon: int) -> str:
     """What to change when ``n_rows`` are too few for the lookback and the horizon: the
     longest horizon (else lookback) that fits, or more values."""
     if n_rows < minimum_rows(1, 1):
-        return tr("A forecast needs at least {least} values (a lookback and a horizon of 1 "
-                  "each); add more values.", least=minimum_rows(1, 1))
+        return tr("Even a lookback and a horizon of 1 step need {least} values; add more "
+                  "values.", least=minimum_rows(1, 1))
     if (n_rows - lookback) // 3 >= 1:
         return tr("Choose a horizon of at most {most} or a shorter lookback, or add more "
                   "values.", most=(n_rows - lookback) // 3)

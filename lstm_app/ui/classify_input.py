@@ -75,6 +75,8 @@ def choose_labelled() -> Chosen | None:
             data = labelled_cached(table, digest, name, text_col, label_col, notices, language())
     except ValueError as error:
         st.error(plain(error))
+        for notice in notices:  # what reading the file found, often the reason
+            st.caption(f"ℹ️ {plain(notice)}")
         return None
     chosen = Chosen(data, name, fingerprint_cached(data, digest, text_col, label_col),
                     source.get("settings", {}), repaired=tuple(source.get("repaired", ())))

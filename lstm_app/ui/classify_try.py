@@ -12,10 +12,12 @@ from ..classify.explain import Explained, explain
 from ..i18n import sentences, tr, trn
 from ..classify.pipeline import ClassifyResult
 from .keys import CLASSIFY as KEYS
+from ..quoting import cut, no_bidi
 from .markdown import plain
 from .text_view import text_box
 
 MAX_CHARS = 2_000
+CLASS_CHARS = 80  # of a class's name in the answer (a label may be a paragraph)
 FOR, AGAINST = (22, 140, 60), (200, 40, 40)  # green spoke for the prediction, red against
 
 
@@ -66,13 +68,13 @@ def _example(result: ClassifyResult) -> str:
 
 def answer(found: Explained, classes: tuple[str, ...], level: str) -> None:
     """Each class's probability, and the text with its tokens coloured by their influence."""
-    predicted = classes[found.predicted]
+    predicted = cut(classes[found.predicted], CLASS_CHARS)
     st.markdown(tr("**{predicted}**, with probability {probability:.1%}.",
                    predicted=plain(predicted),
                    probability=found.probabilities[found.predicted]))
     order = found.probabilities.argsort()[::-1][:10]
     probability = tr("probability")
-    st.dataframe(pd.DataFrame({tr("class"): [classes[i] for i in order],
+    st.dataframe(pd.DataFrame({tr("class"): [cut(classes[i], CLASS_CHARS) for i in order],
                                probability: 100 * found.probabilities[order]}),
                  hide_index=True, column_config={probability: st.column_config.ProgressColumn(
                      format="%.1f%%", min_value=0.0, max_value=100.0, color="blue")})
@@ -116,13 +118,14 @@ def highlighted(found: Explained) -> str:
     text, spans, influence = found.text, found.spans, found.influence
     scale = max(float(abs(influence).max()) if len(influence) else 0.0, 1e-6)
     pieces, at = [], 0
+    shown = lambda piece: html.escape(no_bidi(piece))  # no control turns the text around
     for (start, end), value in zip(spans, influence):
-        pieces.append(html.escape(text[at:start]))
+        pieces.append(shown(text[at:start]))
         colour = FOR if value > 0 else AGAINST
         alpha = min(abs(float(value)) / scale, 1.0) * 0.75
         title = html.escape(f"{value:+.3f}", quote=True)
         pieces.append(f'<span title="{title}" style="background:rgba{(*colour, round(alpha, 3))};'
-                      f'border-radius:3px">{html.escape(text[start:end])}</span>')
+                      f'border-radius:3px">{shown(text[start:end])}</span>')
         at = end
-    pieces.append(html.escape(text[at:]))
+    pieces.append(shown(text[at:]))
     return text_box("".join(pieces))
