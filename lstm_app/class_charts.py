@@ -44,8 +44,10 @@ def length_chart(lengths: np.ndarray, max_length: int, level: str) -> go.Figure:
                                                 tr("%{x} words: %{y:,} texts"))
                                  + "<extra></extra>"))
     fig.add_vline(x=max_length, line=dict(color=VALIDATION, width=2, dash="dash"))
+    # the label on the line's roomier side: right of it near the right edge, it was cut off
     fig.add_annotation(x=max_length, y=1, yref="paper", text=tr("longest text read"),
-                       showarrow=False, xanchor="left", yanchor="top")
+                       showarrow=False, yanchor="top",
+                       xanchor="left" if max_length < 0.6 * (right + width) else "right")
     fig = _layout(fig, tr("Length of the texts"),
                   tr("characters") if level == "char" else tr("words"), tr("texts"))
     fig.update_layout(hovermode="closest", showlegend=False, margin=dict(l=60, r=20, t=45, b=50),

@@ -265,8 +265,11 @@ def classify_table(result) -> str:
               for key, row in result.baselines.items()]
     lines.append(f"{ljust(label, 34)}{rjust(precision, 10)}{rjust(recall, 10)}{'F1':>8}"
                  f"{rjust(texts, 8)}")
-    lines += [f"{ljust(cut(c['class'], 33), 34)}{c['precision']:>10.3f}{c['recall']:>10.3f}"
-              f"{c['f1']:>8.3f}{c['texts']:>8,}" for c in result.per_class]
+    scored = lambda c, key, width: (f"{c[key]:>{width}.3f}" if c["texts"] else
+                                    f"{'—':>{width}}")  # no test text: nothing to score
+    lines += [f"{ljust(cut(c['class'], 33), 34)}{scored(c, 'precision', 10)}"
+              f"{scored(c, 'recall', 10)}{scored(c, 'f1', 8)}{c['texts']:>8,}"
+              for c in result.per_class]
     lines.append(result.training.message)
     lines.append(printable(result.verdict))
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .i18n import N_, tr
+from .i18n import N_, listing, tr
 
 # The controls that reorder the text after them (embeddings, overrides, isolates): a name
 # holding one would draw the app's own words around it backwards ("gpj.exe").
@@ -73,7 +73,7 @@ def listed(names: Iterable, limit: int = LIST_NAMES, each: int = 40) -> str:
     """Names for a sentence, each quoted and cut, the first ``limit`` of them and how many
     more: ``'a', 'b', 'c' and 12 more``."""
     names = list(names)
-    shown = ", ".join(quoted(name, each) for name in names[:limit])
+    shown = listing(quoted(name, each) for name in names[:limit])  # 、 between them in Chinese
     more = len(names) - limit
     return tr("{names} and {more} more", names=shown, more=f"{more:,}") if more > 0 else shown
 

@@ -92,7 +92,7 @@ def test_an_upload_with_its_own_columns_trains_scores_and_answers(apps, app_stor
     run = app_store.list()[0]
     assert run.task == "classify" and run.status == "finished"
     assert at.query_params["run"] == run.id
-    assert board.value["accuracy"][0] == pytest.approx(run.metrics["test"]["accuracy"])
+    assert board.value["accuracy"][0] == pytest.approx(100 * run.metrics["test"]["accuracy"])  # %
     history = app_store.history(run.id)
     assert len(history) == 2 and all("accuracy" in h.scores for h in history)
     # the try-it box: each class's probability and the characters coloured

@@ -353,3 +353,12 @@ def test_a_few_days_get_a_tick_each_not_ticks_on_hours():
     many = pd.date_range("2024-01-01", periods=40, freq="D", name="date")
     fig = charts.series_chart(pd.DataFrame({"v": np.arange(40.0)}, index=many), "v")
     assert fig.layout.xaxis.tickvals is None  # plotly's own ticks
+
+
+def test_the_longest_text_read_is_labelled_on_the_side_with_room():
+    from lstm_app.class_charts import length_chart
+
+    lengths = np.arange(1, 301)
+    inside = length_chart(lengths, 100, "char").layout.annotations[0]
+    at_edge = length_chart(lengths, 400, "char").layout.annotations[0]  # the right edge
+    assert inside.xanchor == "left" and at_edge.xanchor == "right"

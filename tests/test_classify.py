@@ -518,3 +518,19 @@ def test_the_try_it_text_is_drawn_escaped_and_never_turned_around():
                       np.array([0.3, -0.1]))
     drawn = highlighted(found)
     assert "\u202e" not in drawn and "<b>" not in drawn and "&lt;b&gt;room&lt;/b&gt;" in drawn
+
+
+def test_a_class_without_test_texts_has_no_scores_on_the_command_line():
+    from types import SimpleNamespace
+
+    from lstm_app.classify.scores import ClassScores
+    from lstm_app.cli import classify_table
+
+    result = SimpleNamespace(
+        test=ClassScores(0.9, 0.8), baselines={"majority": ClassScores(0.5, 0.3)},
+        per_class=[{"class": "pos", "precision": 0.9, "recall": 0.8, "f1": 0.85, "texts": 10},
+                   {"class": "rare", "precision": 0.0, "recall": 0.0, "f1": 0.0, "texts": 0}],
+        training=SimpleNamespace(message="Training ran all its epochs."), verdict="Fine.")
+    lines = classify_table(result).splitlines()
+    assert lines[-4].split() == ["pos", "0.900", "0.800", "0.850", "10"]
+    assert lines[-3].split() == ["rare", "—", "—", "—", "0"]  # not 0.000: nothing to score

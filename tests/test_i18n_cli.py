@@ -137,7 +137,7 @@ def test_runs_list_and_show_are_chinese(home):
     (["forecast", str(AIRLINE), "--epochs", "many"], "错误：训练轮数必须是 1 到 10,000 之间的整数。\n"),
     (["text", str(ARTICLE), "--dropout", "1.5"], None),
     (["runs", "show", "nope"], None),
-    (["predict", "nope", "input.csv"], "错误：'nope' 中没有 `export.json`：请给出 "
+    (["predict", "nope", "input.csv"], "错误：没有文件夹 'nope'：请给出 "
                                        "`python -m lstm_app runs export-onnx` 写出的文件夹。\n")])
 def test_a_refusal_is_one_chinese_sentence(args, sentence, tmp_path):
     done = run_cli(*args, home=tmp_path)

@@ -321,7 +321,7 @@ def texts_of(source, text_col: str | None, trained_col: str | None,
     if text_col is not None and text_col not in table.columns:
         raise ValueError(tr("The file has no column {column}; its columns are {columns}.",
                             column=quoted(text_col),
-                            columns=", ".join(quoted(c) for c in table.columns[:8])))
+                            columns=listed(table.columns, limit=8)))
     column = text_col or (trained_col if trained_col in table.columns else None)
     if column is None:
         lengths = {c: table[c].dropna().astype(str).str.len().mean() for c in table.columns}

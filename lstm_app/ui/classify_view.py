@@ -58,8 +58,10 @@ def headline(result: ClassifyResult) -> None:
     loses = tfidf is not None and tfidf.accuracy > result.test.accuracy + NEAR
     (st.success if wins and result.test.accuracy > result.baselines["majority"].accuracy
      else st.warning if loses else st.info)(again(result.verdict))
+    leak = result.split.notices()[:1] if result.split.leaked_val or result.split.leaked_test \
+        else []  # the scoreboard's own caption says it
     for notice in result.notices:
-        if notice not in result.data.notices:  # those are shown with the data, above
+        if notice not in result.data.notices and notice not in leak:  # (data's: shown above)
             st.caption(f"ℹ️ {plain(notice)}")
     scoreboard(result)
 
@@ -70,12 +72,18 @@ def details(result: ClassifyResult) -> None:
     a, b = st.columns(2)
     with a:
         columns = {name: tr(label) for name, label in PER_CLASS_COLUMNS.items()}
-        st.dataframe(pd.DataFrame(result.per_class).rename(columns=columns), hide_index=True,
+        table = pd.DataFrame(result.per_class)
+        untested = table["texts"] == 0  # no test text: nothing to score it on, not a zero
+        table.loc[untested, ["precision", "recall", "f1"]] = np.nan
+        st.dataframe(table.rename(columns=columns), hide_index=True,
                      column_config={columns[c]: st.column_config.NumberColumn(format="%.3f")
                                     for c in ("precision", "recall", "f1")})
         st.caption(tr("On the test texts. Precision: of the texts it put in a class, the share "
                       "that belong there. Recall: of a class's texts, the share it found. F1 "
                       "weighs the two."))
+        if untested.any():
+            st.caption(tr("A class with no test texts (too few texts to put some aside) has no "
+                          "scores: the cells are left empty."))
     with b:
         if len(result.data.classes) <= MAX_CONFUSION_CLASSES:
             st.plotly_chart(confusion_chart(result.confusion, result.data.classes),
@@ -94,16 +102,17 @@ def details(result: ClassifyResult) -> None:
 def scoreboard(result: ClassifyResult) -> None:
     """The LSTM and the baselines on the same test texts."""
     method, accuracy, macro_f1 = tr("method"), tr("accuracy"), tr("macro-F1")
-    rows = [{method: tr("LSTM (this model)"), accuracy: result.test.accuracy,
+    # accuracies in percent, one decimal each (as the verdict writes them)
+    rows = [{method: tr("LSTM (this model)"), accuracy: 100 * result.test.accuracy,
              macro_f1: result.test.macro_f1}]
-    rows += [{method: tr(BASELINE_NAMES[name]), accuracy: s.accuracy, macro_f1: s.macro_f1}
-             for name, s in result.baselines.items()]
+    rows += [{method: tr(BASELINE_NAMES[name]), accuracy: 100 * s.accuracy,
+              macro_f1: s.macro_f1} for name, s in result.baselines.items()]
     st.markdown(tr("**Scoreboard**: {test:,} test texts no method saw while learning ({train:,} "
                    "trained on, {val:,} kept for validation)", test=len(result.split.test),
                    train=len(result.split.train), val=len(result.split.val)))
     st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-        accuracy: st.column_config.ProgressColumn(format="percent", min_value=0,
-                                                  max_value=1, color="blue"),
+        accuracy: st.column_config.ProgressColumn(format="%.1f%%", min_value=0,
+                                                  max_value=100, color="blue"),
         macro_f1: st.column_config.NumberColumn(format="%.3f")})
     split = result.split
     st.caption(tr("Leak check: {val:,} validation and {test:,} test texts repeated a text of an "
