@@ -38,10 +38,16 @@ ZIP = b"PK\x03\x04"  # an .xlsx, .xlsb or .ods
 ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_UNPACKED = 512 * 1024 * 1024  # bytes a workbook's archive may unpack to (5 million cells'
 # XML at about 100 bytes each); a small upload that unpacks to gigabytes is refused unread
-TOO_LARGE_LAID_OUT = N_("This workbook would take more than {limit:,} MB of memory (or "
-                        "{seconds} seconds) to read: a cell far beyond its data, or one repeated very many times, makes a sheet "
-                        "reach much further than its data. Delete what is not needed, or save "
-                        "the data sheet as CSV and upload that.")
+# Why a workbook could not be measured (sheet_sizes): its kind of failure, its sentence.
+UNMEASURED = {
+    "memory": N_("This workbook would take more than {limit:,} MB of memory to read: a cell far "
+                 "beyond its data, or one repeated very many times, makes a sheet reach much "
+                 "further than its data. Delete what is not needed, or save the data sheet as "
+                 "CSV and upload that."),
+    "time": N_("This workbook took more than {seconds} seconds to measure, so it is not read; "
+               "save the data sheet as CSV and upload that."),
+    "failed": N_("The workbook could not be read safely (the reader failed on it); open it in "
+                 "Excel or LibreOffice, save it again (or as CSV), and upload that file.")}
 TOO_LARGE_UNPACKED = N_("This workbook unpacks to {size:,} MB, more than the {limit:,} MB the app "
                         "reads; delete what is not needed, or save the data sheet as CSV and "
                         "upload that.")
@@ -69,13 +75,14 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
         raise ValueError(tr(LOCKED))
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    sizes = measuring.sheet_sizes(raw)
-    if sizes is None:
-        raise ValueError(tr(TOO_LARGE_LAID_OUT, limit=measuring.MEMORY // 2**20,
-                            seconds=measuring.SECONDS))
-    if archive is not None and "content.xml" in archive.namelist():
-        for name, size in sizes.items():  # the reader lays out an .ods's every sheet on opening
-            _check_size(name, size, max_rows, max_columns)
+    try:
+        sizes = measuring.sheet_sizes(raw)  # None: not measured (the reader cannot run there)
+    except measuring.Unmeasured as failed:
+        raise ValueError(tr(UNMEASURED[failed.kind], limit=measuring.MEMORY // 2**20,
+                            seconds=measuring.SECONDS)) from None
+    if sizes is not None and archive is not None and "content.xml" in archive.namelist():
+        for name in sizes:  # the reader lays out an .ods's every sheet on opening it
+            _check_size(name, sizes, max_rows, max_columns)
     paths = _sheet_paths(archive)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
@@ -96,7 +103,9 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
         text = _as_csv(read[title].to_python(skip_empty_area=False))
     except SheetRefused:
         raise
-    except Exception as error:  # the reader's own errors: a damaged or unusual workbook
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # the reader's own errors (a Rust panic is no Exception)
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
         if "password" in reason.lower() or "encrypt" in reason.lower():
             raise ValueError(tr(LOCKED)) from None
@@ -112,12 +121,13 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
     return text
 
 
-def _loaded(book, sizes: dict[str, tuple[int, int]], names: list[str], max_rows: int,
-            max_columns: int) -> dict:
+def _loaded(book, sizes: dict | None, names: list[str], max_rows: int, max_columns: int) -> dict:
     """The sheets ``names`` of ``book``, each loaded whole (the reader holds a sheet as one
-    grid) once its size, measured apart, is known to be within the limits."""
+    grid) once its size, measured apart, is known to be within the limits (``sizes`` None: the
+    workbook could not be measured, and is read as it is)."""
     for name in names:
-        _check_size(name, sizes.get(name), max_rows, max_columns)
+        if sizes is not None:
+            _check_size(name, sizes, max_rows, max_columns)
     return {name: book.get_sheet_by_name(name) for name in names}
 
 
@@ -193,12 +203,13 @@ RELATIONS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationship
 MAX_CELLS = 5_000_000  # of a sheet: the reader's grid and the cells as Python objects, ~0.5 GB
 
 
-def _check_size(title: str, span: tuple[int, int] | None, max_rows: int,
-                max_columns: int) -> None:
-    """Refuse a sheet of ``span`` (rows, columns) over the limits, in a sentence."""
-    if span is None:
-        return
-    rows, columns = span
+def _check_size(title: str, sizes: dict, max_rows: int, max_columns: int) -> None:
+    """Refuse, in a sentence, the sheet ``title`` where its measured (rows, columns) are over
+    the limits, or where it was not measured (the reader could not lay it out)."""
+    if sizes.get(title) is None:
+        raise SheetRefused(tr(BROKEN_WORKBOOK, reason=tr("its sheet {sheet} could not be laid "
+                                                         "out", sheet=quoted(title))))
+    rows, columns = sizes[title]
     if columns > max_columns:
         raise SheetRefused(tr("The sheet {sheet} reaches {columns:,} columns to the right; at "
                               "most {limit:,} are read. Delete the columns (or the stray cells "

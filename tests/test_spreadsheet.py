@@ -348,22 +348,52 @@ def test_workbooks_that_would_be_laid_out_as_gigabytes_are_refused_and_the_app_l
         with pytest.raises(ValueError) as error:  # before this, the far cell ended the process
             read_csv_table(raw, name, [])
         assert str(error.value) == (
-            "This workbook would take more than 1,536 MB of memory (or 60 seconds) to read: a "
-            "cell far beyond its data, or one repeated very many times, makes a sheet reach "
-            "much further than its data. Delete what is not needed, or save the data sheet as "
-            "CSV and upload that.")
+            "This workbook would take more than 1,536 MB of memory to read: a cell far beyond "
+            "its data, or one repeated very many times, makes a sheet reach much further than "
+            "its data. Delete what is not needed, or save the data sheet as CSV and upload "
+            "that."), name
 
 
-def test_a_workbook_slower_to_measure_than_allowed_is_refused_and_one_not_measured_is_read(
+def test_a_lone_cell_far_away_is_measured_from_a1(monkeypatch):
+    def lone(cell: str) -> bytes:
+        book = openpyxl.Workbook()
+        book.active.title = "far"
+        book.active[cell] = 7
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    # 27 columns and 3,000 rows from A1 (1 × 1 from the cell itself, as the reader counts)
+    assert sheet_sizes.sheet_sizes(lone("AA3000")) == {"far": (3000, 27)}
+    with pytest.raises(ValueError, match="^The sheet 'far' reaches 27 columns to the right; at "
+                                         "most 20 are read."):
+        read_csv_table(lone("AA3000"), "far.xlsx", [], max_columns=20)
+    _unread(monkeypatch)  # ZZ1000000 alone: 702 × 1,000,000 from A1, 22 GB; refused unread
+    with pytest.raises(ValueError, match="^The sheet 'far' reaches 702 columns to the right"):
+        read_csv_table(lone("ZZ1000000"), "far.xlsx", [])
+
+
+def test_a_workbook_the_child_cannot_measure_is_refused_and_one_it_cannot_run_on_is_read(
         monkeypatch):
     raw = workbook({"data": [["date", "v"]] + [[dt.date(2024, 1, 1) + dt.timedelta(days=d), d]
                                                for d in range(30)]})
     monkeypatch.setattr(sheet_sizes, "SECONDS", 0.001)
-    with pytest.raises(ValueError, match="^This workbook would take more than 1,536 MB of memory \\(or 0.001 seconds"):
+    sheet_sizes._answers.clear()
+    with pytest.raises(ValueError, match="^This workbook took more than 0.001 seconds to "
+                                         "measure, so it is not read"):
         read_csv_table(raw, "slow.xlsx", [])
+    monkeypatch.setattr(sheet_sizes, "SECONDS", 60)
+    with pytest.raises(ValueError, match="took more than 60 seconds"):  # remembered, not
+        read_csv_table(raw, "slow.xlsx", [])  # measured again on every rerun
+    sheet_sizes._answers.clear()
+    monkeypatch.setattr(sheet_sizes, "CHILD", "import sys; sys.exit(1)")  # a child that fails
+    with pytest.raises(ValueError, match="^The workbook could not be read safely"):
+        read_csv_table(raw, "odd.xlsx", [])
+    sheet_sizes._answers.clear()
     monkeypatch.setattr(sheet_sizes.sys, "executable", "/nowhere/python")  # no child at all
     table, _ = read_csv_table(raw, "data.xlsx", [])
     assert len(table) == 30
+    sheet_sizes._answers.clear()
 
 
 def test_an_ods_too_large_for_the_app_is_refused_by_its_size_before_it_is_opened(monkeypatch):
