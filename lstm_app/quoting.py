@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -132,15 +133,20 @@ def check_writable(path) -> None:
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-    existed = path.exists()
-    try:
-        with open(path, "ab"):
-            pass
+    there = os.path.lexists(path)  # a link to nowhere is there: never replaced by a file
+    if there and not path.is_file():
+        return  # a pipe or a device (/dev/stdout): written as it is, never opened to try
+    try:  # opened without waiting, and created only where nothing was (then removed again)
+        flags = os.O_WRONLY | os.O_NONBLOCK | (os.O_APPEND if there else os.O_CREAT | os.O_EXCL)
+        os.close(os.open(path, flags, 0o644))
     except OSError as error:
-        raise ValueError(tr("{path} cannot be written ({reason}); give a path in a folder you "
+        raise ValueError(tr("{path} cannot be created in its folder; give a path in a folder you "
+                            "can write to.", path=f"'{printable(path)}'")
+                         if error.errno == errno.ENOENT else
+                         tr("{path} cannot be written ({reason}); give a path in a folder you "
                             "can write to.", path=f"'{printable(path)}'",
                             reason=os_reason(error))) from None
-    if not existed:
+    if not there:
         path.unlink(missing_ok=True)
 
 

@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from xml.etree import ElementTree
 
 from lstm_app.i18n import N_, tr, trn
@@ -236,7 +237,8 @@ def _sheet_paths(archive: zipfile.ZipFile | None) -> dict[str, str]:
     try:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
+    except (KeyError, ElementTree.ParseError, OSError, EOFError, NotImplementedError,
+            zipfile.BadZipFile, zlib.error):
         return {}
     target = {link.get("Id"): link.get("Target", "") for link in links}
     paths = {}
@@ -255,8 +257,8 @@ def _unread_cells(archive: zipfile.ZipFile,
     sheet holds a formula), and those showing an error, with it ((b"C2", b"#DIV/0!"))."""
     try:
         xml = archive.read(path) if path else b""
-    except KeyError:
-        return [], []
+    except (KeyError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error):
+        return [], []  # (what the reader read is read; these notices are left out)
     uncalculated = ([cell.decode() for cell in UNCALCULATED.findall(xml)] if b"<f" in xml
                     else [])
     return uncalculated, ERROR_CELL.findall(xml) if b't="e"' in xml else []

@@ -94,9 +94,10 @@ def test_labels_written_as_numbers_are_one_class_and_the_columns_can_be_given():
     assert data.classes == ("0", "1") and data.counts.tolist() == [6, 6]
     assert ("Labels written as one number in different ways were read as one class: '0' ('0', "
             "'0.0'); '1' ('1', '1.0').") in data.notices
-    thousands = [(f"review {i}", label) for i in range(4) for label in ("1", "1,000")]
-    assert load_labelled(csv_bytes(thousands, header=("text", "stars"))).classes == ("1",
-                                                                                     "1,000")
+    thousands = [(f"review {i}", label) for i in range(4) for label in ("1", "1,000", "1.000",
+                                                                      "1e0")]
+    assert load_labelled(csv_bytes(thousands, header=("text", "stars"))).classes == (
+        "1", "1,000", "1.000", "1e0")
     with pytest.raises(ValueError, match="The file has no column 'stars'"):
         load_labelled(csv_bytes(rows, header=("text", "label")), label_col="stars")
     with pytest.raises(ValueError, match="needs two columns"):

@@ -160,3 +160,18 @@ def test_without_time_for_them_the_panel_is_scored_as_before(panel):
     plain = score_panel(fit_panel(panel, replace(CONFIG, statistical_seconds=0)), panel)
     assert plain.recommended == "lstm" and set(plain.labels) == {"lstm"}
     assert "statistical" not in plain.verdict
+
+
+def test_a_saved_file_with_crafted_stand_ins_is_not_used():
+    import json
+
+    from safetensors.numpy import save
+
+    arrays = {f"{span}/auto_ets": np.zeros((2, 3)) for span in statistical_saved.SPANS}
+    for crafted in ([1e30], ["1"], [True], [-1], "0"):
+        meta = {"key": "a" * 64, "labels": {"auto_ets": "AutoETS"}, "seconds": {"auto_ets": 1.0},
+                "notices": [], "stood_in": {"auto_ets": crafted}}
+        statistical_saved._kept.clear()
+        statistical_saved.remember(save(arrays, metadata={"meta": json.dumps(meta)}))
+        assert statistical_saved.recall("a" * 64) is None, crafted  # fitted again instead
+    statistical_saved._kept.clear()

@@ -40,6 +40,8 @@ def test_a_missing_folder_and_a_file_in_a_folders_place_are_said_as_such(tmp_pat
 
 
 def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
+    import os
+
     import pytest
 
     from lstm_app.quoting import check_writable
@@ -51,8 +53,15 @@ def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
     assert not new.exists() and old.read_text() == "kept"
     with pytest.raises(ValueError) as error:  # a folder that exists but takes no new file
         check_writable("/proc/forecast.csv")
-    assert str(error.value) == ("'/proc/forecast.csv' cannot be written (No such file or "
-                                "directory); give a path in a folder you can write to.")
+    assert str(error.value) == ("'/proc/forecast.csv' cannot be created in its folder; give a "
+                                "path in a folder you can write to.")
+    link = tmp_path / "latest.csv"  # a link to a file still to be written: left as it is
+    link.symlink_to(tmp_path / "results" / "2024.csv")
+    check_writable(link)
+    assert link.is_symlink() and not (tmp_path / "results").exists()
+    pipe = tmp_path / "pipe"  # nothing reads it: opening it to try would wait for ever
+    os.mkfifo(pipe)
+    check_writable(pipe)
 
 
 def test_a_text_too_short_even_for_one_stream_asks_only_for_a_longer_text():

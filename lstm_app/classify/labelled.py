@@ -216,12 +216,11 @@ def _label_doubts(classes: tuple[str, ...]) -> list[str]:
 
 
 def _label_words(labels: pd.Series) -> pd.Series:
-    """Labels as words: a whole number written as 1, 1.0 or 1,0 is one class, "1"; any other
-    cell (a word, a fraction, a number too big to be a count, 1,000: a thousand or one?)
-    stays as written."""
-    decimal_comma = labels.str.fullmatch(r"\s*[-+]?\d+,\d{1,2}\s*", na=False)
-    numbers = pd.to_numeric(labels.where(~labels.str.contains(",", regex=False, na=False)
-                                         | decimal_comma).str.replace(",", ".", regex=False),
+    """Labels as words: a whole number written as 1, 1.0, 1.00 or 1,0 is one class, "1"; any
+    other cell (a word, a fraction, a number too big to be a count, 1,000 or 1.000: a thousand
+    or one?, 1e0) stays as written."""
+    plain = labels.str.fullmatch(r"\s*[-+]?\d+(?:[.,]\d{1,2})?\s*", na=False)
+    numbers = pd.to_numeric(labels.where(plain).str.replace(",", ".", regex=False),
                             errors="coerce")
     whole = numbers.notna() & (numbers.abs() < 2**53) & (numbers == numbers.round())
     words = labels.copy()

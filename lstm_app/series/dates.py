@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from lstm_app.i18n import tr
+from lstm_app.i18n import listing, tr
 
 MONTH_NAME_FORMATS = ("%b %Y", "%B %Y", "%Y-%b", "%Y-%B", "%b-%Y", "%B-%Y", "%b-%y", "%Y %b", "%d-%b-%Y",
                       "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d-%b-%y", "%b %d %Y")
@@ -69,13 +69,16 @@ def _iso_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
     local = pd.to_datetime(cells.str.replace(OFFSET, "", regex=True).str.strip(),
                            format="ISO8601", errors="coerce")
     found = local.dropna()
-    written = sorted(set(offsets.dropna().str.replace("Z", "+00:00")
-                         .str.replace(r"(\d{2}):?(\d{2})$", r"\1:\2", regex=True)))
-    if len(written) == 1 or (found == found.dt.normalize()).all():
+    same = offsets.dropna().str.replace("Z", "+00:00").str.replace(
+        r"(\d{2}):?(\d{2})$", r"\1:\2", regex=True).nunique() == 1  # Z, +0000, +00:00 alike
+    if same or (found == found.dt.normalize()).all():
         if len(found):
+            written = sorted(set(offsets.dropna()))
+            shown = listing(written[:3])
             notices.append(tr("Times with a time-zone offset ({offsets}) were read as the local "
                               "times written, the offset left aside.",
-                              offsets=", ".join(written[:3])))
+                              offsets=tr("{names} and {more} more", names=shown,
+                                         more=len(written) - 3) if len(written) > 3 else shown))
         return local
     times = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
     if times.notna().any():

@@ -80,7 +80,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     time_col, times = find_time_column(table, time_col, notices)
     notices.extend(_many_series(table, time_col))
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
-    value_col, covariates = choose_columns(numbers.frame, value_col, covariates)
+    value_col, covariates = choose_columns(numbers.frame, value_col, covariates, notices)
     labelled = labelled_texts_notice(table, numbers.frame, time_col, value_col)
     if labelled:
         notices.append(labelled)
@@ -185,7 +185,8 @@ def _planned(numbers: pd.DataFrame, columns: list[str]) -> list[str]:
             if ok and tail >= PLAN_ROWS and others[len(others) - tail:].all()]
 
 
-def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Sequence[str]) -> tuple:
+def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Sequence[str],
+                   notices: list[str] | None = None) -> tuple:
     has_values = list(numbers.columns[numbers.notna().any().to_numpy()])
     if value_col is None:
         # The right-most column, passing over 0/1 flags (a "promo" column is a covariate, not
@@ -197,14 +198,14 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
         # A file that ends with a plan (rows blank in the target, filled in the inputs known
         # ahead): the target is among the columns those rows alone leave blank.
         planned = _planned(numbers, measures)
+        # A plan's target made an input (or an input whose last values are not in yet): said.
         blank = [c for c in _planned(numbers, list(has_values)) if c in covariates]
-        if blank and not planned:  # the plan's target, made an input
-            raise ValueError(tr("{column} is blank in the rows at the end of the file, as the "
-                                "column being forecast is where a plan follows its last value, "
-                                "so it cannot also be an input read from those rows. To forecast "
-                                "it, leave it out of the inputs (and of those known ahead); to "
-                                "forecast another column, choose that column as the one to "
-                                "forecast.", column=quoted(blank[-1])))
+        if blank and not planned and notices is not None:
+            notices.append(tr(
+                "{column} is blank in the file's last rows, where a plan of future values "
+                "usually follows the column being forecast; it is read as an input here, as "
+                "asked (its blanks filled from the value before). To forecast {column}, leave "
+                "it out of the inputs.", column=quoted(blank[-1])))
         if planned:
             measures = planned
         value_col = (measures or [c for c in has_values if c in free] or free

@@ -89,7 +89,7 @@ def remember(blob: bytes) -> None:
             seconds={k: float(meta["seconds"][k]) for k in names},
             notices=said_all([str(n)[:500] for n in meta["notices"]][:20],
                              meta.get("notices_said")),
-            stood_in={k: [int(s) for s in meta.get("stood_in", {})[k]]
+            stood_in={k: _series_numbers(meta.get("stood_in", {})[k])
                       for k in names if k in meta.get("stood_in", {})})
         usable = (isinstance(meta["key"], str) and len(meta["key"]) == 64
                   and set(arrays) == {f"{s}/{n}" for s in SPANS for n in names}
@@ -98,6 +98,14 @@ def remember(blob: bytes) -> None:
         return
     if usable:
         keep(meta["key"], copy.copy(forecasts))
+
+
+def _series_numbers(values) -> list[int]:
+    """A saved list of series numbers, checked (a crafted one raises: the file is not used)."""
+    if not isinstance(values, list) or not all(
+            type(s) is int and 0 <= s < 2**31 for s in values):
+        raise ValueError("not a list of series numbers")
+    return values
 
 
 def _metadata(blob: bytes) -> dict:

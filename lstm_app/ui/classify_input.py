@@ -75,7 +75,7 @@ def choose_labelled() -> Chosen | None:
             data = labelled_cached(table, digest, name, text_col, label_col, notices, language())
     except ValueError as error:
         st.error(plain(error))
-        for notice in notices:  # what reading the file found, often the reason
+        for notice in getattr(error, "notices", ()):  # what reading found: often the reason
             st.caption(f"ℹ️ {plain(notice)}")
         return None
     chosen = Chosen(data, name, fingerprint_cached(data, digest, text_col, label_col),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -48,28 +49,37 @@ def _cell_key(when, column: str) -> tuple[str, str]:
     return str(when), str(column)
 
 
+def _places(table: pd.DataFrame, keys: list) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns of ``table`` the cells ``keys`` name (-1 where it has none)."""
+    if not keys:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    rows = pd.Index(table.index.map(str)).get_indexer([when for when, _ in keys])
+    columns = pd.Index(table.columns.map(str)).get_indexer([column for _, column in keys])
+    return rows, columns
+
+
 def _with_edits(table: pd.DataFrame, edits: dict) -> pd.DataFrame:
-    """``table`` with the kept ``edits`` of its cells in place."""
+    """``table`` with the kept ``edits`` of its cells in place (a pass over what was typed,
+    not over the table)."""
     seeded = table.copy()
-    for i, when in enumerate(table.index):
-        for j, column in enumerate(table.columns):
-            value = edits.get(_cell_key(when, column))
-            if value is not None:
-                seeded.iloc[i, j] = value
+    keys = list(edits)
+    for (row, column), key in zip(zip(*_places(table, keys)), keys):
+        if row >= 0 and column >= 0:
+            seeded.iat[row, column] = edits[key]
     return seeded
 
 
 def _keep_edits(table: pd.DataFrame, edited: pd.DataFrame, edits: dict) -> None:
     """Keep each cell of ``edited`` that differs from ``table`` (the plan as read) in ``edits``;
-    forget those set back (the cells of other grids stay kept)."""
-    for i, when in enumerate(table.index):
-        for j, column in enumerate(table.columns):
-            before, after = table.iloc[i, j], edited.iloc[i, j]
-            same = (pd.isna(before) and pd.isna(after)) or before == after
-            if same or pd.isna(after):
-                edits.pop(_cell_key(when, column), None)
-            else:
-                edits[_cell_key(when, column)] = float(after)
+    forget those of this grid set back or cleared (the cells of other grids stay kept)."""
+    changed = (edited.notna() & edited.ne(table)).to_numpy()
+    keys = list(edits)
+    for (row, column), key in zip(zip(*_places(table, keys)), keys):
+        if row >= 0 and column >= 0 and not changed[row, column]:
+            del edits[key]
+    rows, columns = np.nonzero(changed)
+    for row, column in zip(rows, columns):
+        edits[_cell_key(table.index[row], table.columns[column])] = float(edited.iat[row, column])
 
 
 def _grid(table: pd.DataFrame, freq: str | None, key: str, help_text: str,
