@@ -97,7 +97,8 @@ def spreadsheet_csv(table: pd.DataFrame) -> str:
 # The C library's words for a file that cannot be read (English), as the catalog has them.
 OS_ERRORS = {errno.ENOENT: N_("No such file or directory"), errno.EACCES: N_("Permission denied"), errno.EISDIR: N_("Is a directory"),
              errno.ENOTDIR: N_("Not a directory"), errno.ENOSPC: N_("No space left on device"),
-             errno.EROFS: N_("Read-only file system")}
+             errno.EROFS: N_("Read-only file system"), errno.EPERM: N_("Operation not permitted"),
+             errno.EEXIST: N_("File exists")}
 
 
 def error_sentence(error: ValueError | OSError) -> str:

@@ -1,9 +1,10 @@
 """Owns reading a spreadsheet (Excel .xlsx, .xls or .xlsb; LibreOffice .ods) as the CSV text the
 rest of the app reads: the visible sheet that holds the most numbers and dates (then the most
 cells), its cells as the spreadsheet shows their values (dates as ISO dates, numbers as
-numbers); a sheet of too many rows, columns or cells is refused, where it can be before it is read
-(an upload of kilobytes can unpack to gigabytes). python-calamine reads every format (a Rust reader, about ten times as
-fast as openpyxl on a large sheet: ``benchmarks/workbook.py``).
+numbers); a sheet of too many rows, columns or cells is refused before it is laid out (its size
+measured apart, by ``sheet_sizes.py``: an upload of kilobytes can be laid out as gigabytes).
+python-calamine reads every format (a Rust reader, about ten times as fast as openpyxl on a
+large sheet: ``benchmarks/workbook.py``).
 
 A business export often comes as a workbook whose first sheet is a cover ("封面") or notes and
 whose data sits on another: that one is read, and the notice names it and the others. Hidden

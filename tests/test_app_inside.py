@@ -43,6 +43,9 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     # It reads the value, then the month of the year as a sine and a cosine, left unscaled.
     assert result.trained.inputs == ("passengers", "month of year (sine)",
                                      "month of year (cosine)")
+    store.rename(run_id, "airline \u202eevil")  # a right-to-left override in its name
+    shown = apps(INSIDE).run().selectbox[0].options
+    assert not any("\u202e" in option for option in shown), shown  # never turns the id around
     table = network_table(series, result.config, result.trained.inputs)[-result.config.lookback:]
     lookback = result.config.lookback
     assert table[:, 1:] == pytest.approx(calendar_features(series.frame.index, "MS")[-lookback:])

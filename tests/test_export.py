@@ -403,3 +403,22 @@ def test_labels_predicted_never_overwrite_a_column_of_the_file():
     assert out["label"].tolist() == ["pos", "neg", "neg"] and out["p(pos)"].eq("mine").all()
     assert out["predicted label"].tolist() == ["pos", "", "neg"]
     assert out["predicted p(pos)"].tolist()[::2] == [0.8, 0.1]
+
+
+def test_the_export_folder_is_made_before_any_work_or_refused_in_a_sentence(tmp_path):
+    from lstm_app.runs.commands import export_folder
+
+    assert export_folder(str(tmp_path / "new" / "export")).is_dir()
+    taken = tmp_path / "afile"
+    taken.write_text("mine")
+    for out, said in [("", "Give the folder to write the export into (--out FOLDER)."),
+                      (str(taken / "sub"), f"The folder '{taken / 'sub'}' cannot be made or "
+                                           "written to (Not a directory); give a folder you "
+                                           "can write to."),
+                      ("/proc/export", "The folder '/proc/export' cannot be made or written to "
+                                       "(No such file or directory); give a folder you can "
+                                       "write to.")]:
+        with pytest.raises(ValueError) as error:
+            export_folder(out)
+        assert str(error.value) == said
+    assert taken.read_text() == "mine"

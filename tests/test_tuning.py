@@ -458,3 +458,27 @@ def test_a_language_models_units_searched_stay_within_what_the_page_calls_fittin
     asked = [suggest(study.ask(), space) for _ in range(40)]
     assert {params["num_layers"] for params in asked} == {1, 2, 3}
     assert all(advice(params) != "too_big" for params in asked)
+
+
+@pytest.mark.parametrize("option, value, said", [
+    ("--trials", "1e9", "--trials must be a whole number from 1 to 1,000."),
+    ("--trials", "abc", "--trials must be a whole number from 1 to 1,000."),
+    ("--trials", "0", "--trials must be a whole number from 1 to 1,000."),
+    ("--minutes", "nan", "--minutes must be a number of minutes from 0.1 to 1,440."),
+    ("--minutes", "abc", "--minutes must be a number of minutes from 0.1 to 1,440.")])
+def test_a_bad_number_of_trials_or_minutes_is_one_sentence(option, value, said, capsys):
+    assert cli_main(["tune", "sample_data/airline_passengers.csv", option, value]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"error: {said}" and "usage" not in err
+
+
+def test_a_file_path_as_storage_gets_its_address_and_an_unopenable_file_no_server_advice(
+        capsys, tmp_path):
+    plain = tmp_path / "plain.db"
+    assert cli_main(["tune", "sample_data/airline_passengers.csv", "--storage", str(plain)]) == 2
+    assert (f"for the SQLite file '{plain}', write sqlite:///{plain} (for PostgreSQL"
+            in capsys.readouterr().err)
+    assert cli_main(["tune", "sample_data/airline_passengers.csv", "--storage",
+                     f"sqlite:///{tmp_path}/no/such/folder/x.db", "--trials", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "check that the file's folder is there" in err and "password" not in err

@@ -5,14 +5,16 @@ shell."""
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from ..i18n import N_, language, tr, trn
-from ..quoting import printable, quoted
+from ..quoting import os_reason, printable, quoted
 from ..export.onnx_export import table_text, write_export
 from .bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from .onnx import export_run
@@ -51,7 +53,7 @@ def add_runs_command(commands) -> None:
                                                      "'{command}'", file="export.json",
                                                      command="python -m lstm_app predict"))
     onnx.add_argument("run_id")
-    onnx.add_argument("--out", type=Path, required=True, help=tr("the folder to write"))
+    onnx.add_argument("--out", required=True, help=tr("the folder to write"))
     onnx.add_argument("--int8", action="store_true", help=tr("also an INT8-quantized model, "
                                                             "scored beside the fp32 one"))
     imp = actions.add_parser("import", help=tr("add a run from a .zip bundle (checked first)"))
@@ -85,6 +87,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
         print(tr("Run {run_id} written to {path}", run_id=run.id, path=printable(args.out)))
     elif args.action == "export-onnx":
         run = _existing(store, args.run_id)
+        args.out = export_folder(args.out)  # made before any work, or refused in a sentence
         exported = export_run(store, run.id, args.int8)
         write_export(exported, args.out)
         print(table_text(exported))
@@ -139,6 +142,25 @@ def _listing(table: pd.DataFrame, runs) -> str:
         with pd.option_context("display.unicode.east_asian_width", True):
             return table.to_string(index=False, na_rep="–")
     return table.to_string(index=False, na_rep="–")
+
+
+def export_folder(out: str) -> Path:
+    """The folder ``out`` an export is written into, made now; refused in a sentence where it
+    is not given or cannot be made (a training of the export's check would run first)."""
+    if not out.strip():
+        raise ValueError(tr("Give the folder to write the export into ({option} FOLDER).",
+                            option="--out"))
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "Permission denied")
+    except OSError as error:
+        reason = os_reason(error) if error.strerror else type(error).__name__
+        raise ValueError(tr("The folder {path} cannot be made or written to ({reason}); give a "
+                            "folder you can write to.", path=f"'{printable(folder)}'",
+                            reason=reason)) from None
+    return folder
 
 
 def _existing(store: RunStore, run_id: str):

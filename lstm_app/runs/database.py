@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..i18n import tr
+from ..quoting import quoted
 
 DATABASE_URL_VARIABLE = "LSTM_APP_DATABASE_URL"
 DB_NAME = "runs.sqlite3"
@@ -35,6 +36,11 @@ def database_url(home: Path, url: str | None = None) -> str:
         return "postgresql+psycopg://" + rest
     if scheme == "sqlite":
         return "sqlite://" + rest
+    if "://" not in url and not set("= @") & set(url):  # a file's path (no address's password)
+        raise ValueError(tr("The database must be an address; for the SQLite file {path}, write "
+                            "sqlite:///{absolute} (for PostgreSQL: "
+                            "postgresql://user:password@host/database).", path=quoted(url, 300),
+                            absolute=Path(url).expanduser().absolute()))
     raise ValueError(tr("The database must be a PostgreSQL address "
                         "(postgresql://user:password@host/database) or a SQLite file "
                         "(sqlite:///path/runs.sqlite3); {url} is neither.", url=shown_url(url)))

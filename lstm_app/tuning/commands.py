@@ -63,9 +63,9 @@ def add_tune_command(commands, task: str = "forecast") -> None:
         "study whose trials are in this run store", option="--study"))
     t.add_argument("--task", choices=TASK_CHOICES, default="forecast",
                    help=tr("what to tune (default: {default})", default="forecast"))
-    t.add_argument("--trials", type=int, default=20, metavar="N",
+    t.add_argument("--trials", default="20", metavar="N",  # read in run_tune_command
                    help=tr("trials to run at most (default: {default})", default=20))
-    t.add_argument("--minutes", type=float, default=10.0, metavar="M",
+    t.add_argument("--minutes", default="10", metavar="M",
                    help=tr("minutes to run at most (default: {default})", default=10))
     t.add_argument("--storage", metavar="URL", help=tr(
         "the study's database, such as postgresql://user:password@host/database, which "
@@ -85,13 +85,24 @@ def _settings(task: str) -> dict:
     return {name: s for name, s in task_named(task).settings.items() if name != "minutes"}
 
 
+def _within(text, kind, low, high, sentence: str):
+    """``text`` as a number of ``kind`` from ``low`` to ``high``, or a ValueError saying
+    ``sentence``."""
+    try:
+        value = kind(str(text).strip())
+    except ValueError:
+        raise ValueError(sentence) from None
+    if not low <= value <= high:
+        raise ValueError(sentence)
+    return value
+
+
 def run_tune_command(args: argparse.Namespace) -> int:
-    if not 1 <= args.trials <= 1000:
-        raise ValueError(tr("{option} must be a whole number from 1 to 1,000.",
-                            option="--trials"))
-    if not 0.1 <= args.minutes <= 1440:
-        raise ValueError(tr("{option} must be a number of minutes from 0.1 to 1,440.",
-                            option="--minutes"))
+    # Read here, not by argparse: "1e9" or "abc" gets the sentence "0" gets, not its usage.
+    args.trials = _within(args.trials, int, 1, 1000, tr(
+        "{option} must be a whole number from 1 to 1,000.", option="--trials"))
+    args.minutes = _within(args.minutes, float, 0.1, 1440, tr(
+        "{option} must be a number of minutes from 0.1 to 1,440.", option="--minutes"))
     given = given_settings(args, _settings(args.task))
     store = RunStore()
     database_url(store.home, args.storage)  # a bad address is said before the data is read

@@ -50,6 +50,11 @@ def open_storage(url: str):
                 time.sleep(0.5 * attempt)  # another worker is making the tables: it ends soon
                 continue
             reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+            if url.startswith("sqlite"):  # a file: no server, no password
+                raise ValueError(tr("The study's database at {url} cannot be opened "
+                                    "({reason}); check that the file's folder is there and "
+                                    "can be written to.", url=shown_url(url),
+                                    reason=reason)) from None
             raise ValueError(tr("The study's database at {url} cannot be opened ({reason}); "
                                 "check the address, that the server runs, and the password.",
                                 url=shown_url(url), reason=reason)) from None

@@ -20,6 +20,7 @@ from .keys import CLASSIFY, FORECAST, INSIDE, TEXT
 from .people import shown_runs
 from .runs_session import run_store
 from .session import current_job
+from ..quoting import cut
 from .markdown import plain
 from .text_view import text_box
 
@@ -81,7 +82,7 @@ def choose_model():
     for run in saved:
         label = f"Saved run: {run.name} ({run.id}, {run.task})"
         options[label] = (run.task, run.id, run.id)
-        shown[label] = tr("Saved run: {name} ({id}, {task})", name=run.name, id=run.id,
+        shown[label] = tr("Saved run: {name} ({id}, {task})", name=cut(run.name), id=run.id,
                           task=tr(TASK_WORDS[run.task]) if run.task in TASK_WORDS else run.task)
     if not options:
         st.info(tr("Train a model first (Forecast, Text or Classify page), or save one on the "
