@@ -4,6 +4,7 @@ it, and the best settings go into the form with one click."""
 import pytest
 
 from lstm_app.runs.store import RunStore
+from lstm_app.ui.source_picker import source_of
 from tests.conftest import poll
 
 FORECAST = "pages/forecast.py"
@@ -128,6 +129,19 @@ def test_settings_that_cannot_train_hold_the_start_back_and_say_why(apps, app_st
     assert len(said) == 1 and "Choose a horizon of at most 4 or a shorter lookback" in said[0]
     assert any("cannot train on this data yet" in c.value for c in at.caption)
     assert app_store.list() == []
+
+
+def test_data_too_small_to_rank_trials_on_holds_the_start_back_and_says_why(apps, app_store):
+    at = apps(FORECAST)
+    at.run()
+    at.radio(key="fc_kind").set_value("My own CSV")
+    days = "".join(f"2024-01-{d:02d},{d % 3}\n" for d in range(1, 13))
+    at.session_state["fc_uploaded"] = source_of("short.csv", ("date,v\n" + days).encode())
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.button(key="fc_tune_start").disabled
+    said = [c.value for c in at.caption if "The validation part holds only" in c.value]
+    assert len(said) == 1 and "an auto-tune needs at least 5" in said[0], said
 
 
 @pytest.mark.parametrize("page, kept", [

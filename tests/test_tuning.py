@@ -482,3 +482,17 @@ def test_a_file_path_as_storage_gets_its_address_and_an_unopenable_file_no_serve
                      f"sqlite:///{tmp_path}/no/such/folder/x.db", "--trials", "1"]) == 2
     err = capsys.readouterr().err
     assert "check that the file's folder is there" in err and "password" not in err
+
+
+def test_data_too_small_to_rank_trials_on_is_refused_before_any_trial(tmp_path, capsys,
+                                                                      monkeypatch):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    texts = tmp_path / "tiny.csv"  # 3 trained on, 1 to compare trials on, 2 tested
+    texts.write_text("text,label\ngood,pos\nbad,neg\nnice,pos\nawful,neg\ngreat,pos\n"
+                     "terrible,neg\n", encoding="utf-8")
+    assert cli_main(["tune", str(texts), "--task", "classify", "--trials", "2",
+                     "--minutes", "1"]) == 2
+    err = capsys.readouterr().err
+    assert ("The validation part holds only 1 text (an auto-tune needs at least 20 to compare "
+            "its trials on): the best trial would be chance.") in err
+    assert RunStore(tmp_path / "home").list() == []  # no trial ran

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ..i18n import tr, trn
 from .space import hidden_range
 
 
@@ -65,3 +66,50 @@ def hidden_limits(task_name: str, data: Any, base: Any) -> tuple[int, ...]:
             low, high = (middle, high) if fits(middle) else (low, middle - 1)
         return low
     return tuple(largest(layers) for layers in range(1, max(3, int(base.num_layers)) + 1))
+
+
+# The least validation a study compares its trials on: fewer, and which trial scores best is
+# chance (a forecaster's windows, a classifier's texts, a language model's stretches of text).
+LEAST_TO_COMPARE = {"forecast": 5, "panel": 5, "classify": 20, "text": 5}
+
+
+def too_little_to_tune(task_name: str, data: Any, resolved: Any) -> str:
+    """Why the data's validation part is too small to compare trials on ("" where it is not):
+    the settings ``resolved`` (the task's, "auto" made numbers) train on it, but a study's
+    best trial would be picked by chance."""
+    count, what = _validation(task_name, data, resolved)
+    least = LEAST_TO_COMPARE[task_name]
+    if count is None or count >= least:
+        return ""
+    return tr("The validation part holds only {what} (an auto-tune needs at least {least} to "
+              "compare its trials on): the best trial would be chance. Add data, or train with "
+              "settings you choose.", what=what, least=least)
+
+
+def _validation(task_name: str, data: Any, resolved: Any) -> tuple[int | None, str]:
+    """How much the validation part holds, counted and in words ("3 windows")."""
+    if task_name == "forecast":
+        from ..series.windows import split_rows, window_ids
+        split, _ = split_rows(len(data.frame), resolved.val_size, resolved.test_size,
+                              resolved.lookback, resolved.horizon)
+        count = len(window_ids(split.val, resolved.lookback, resolved.horizon))
+    elif task_name == "panel":
+        from ..series.panel_windows import span_windows, split_panel
+        lookback, horizon = int(resolved.lookback), int(resolved.horizon)
+        split = split_panel(data, resolved.val_size, resolved.test_size, horizon)
+        count = len(span_windows(split, split.val, split.test, lookback, horizon,
+                                 split.trainable(lookback, horizon))[0])
+    elif task_name == "classify":
+        from ..classify.pipeline import data_split
+        count = len(data_split(data, resolved).val)
+        return count, trn("{count:,} text", "{count:,} texts", count)
+    elif task_name == "text":
+        from ..text.spans import summarize
+        summary = summarize(data, resolved.level, resolved.max_vocab, resolved.val_fraction)
+        count = summary.val_tokens // max(int(resolved.seq_len), 1)
+        return count, trn("{count:,} stretch of {length:,} tokens",
+                          "{count:,} stretches of {length:,} tokens", count,
+                          length=int(resolved.seq_len))
+    else:
+        return None, ""
+    return count, trn("{count:,} window", "{count:,} windows", count)

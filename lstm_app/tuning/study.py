@@ -38,7 +38,7 @@ from ..training.process import WorkerKilled
 from ..training.endings import ending_message
 from ..training.trainer import Callbacks, Progress, pick_device
 from .result import TrialRow, TuneLive, TuneResult, scored
-from .limits import hidden_limits, lookback_limit
+from .limits import hidden_limits, lookback_limit, too_little_to_tune
 from .space import Dimension, search_space, starting_params, suggest, with_params
 from .storage import check_study_name, database_url, open_storage, shown_url
 
@@ -200,12 +200,16 @@ def _tune(callbacks, store, task, url, name, data, config, data_name, trials, mi
 
 def _check_start(task, data, config, url: str, name: str, local: bool = True) -> None:
     """Starting settings that cannot train on the data (too few values for the lookback and
-    horizon, a text too short for its batches) or here (a GPU this machine lacks; ``local``:
+    horizon, a text too short for its batches), a validation part too small to rank trials
+    on, or settings that cannot train here (a GPU this machine lacks; ``local``:
     the trials train on this machine) are said before any trial, with the study just made
     taken out again: every trial would end in the same sentence."""
     try:
         resolved = task.resolve(data, config)
         task.check(data, resolved)
+        scarce = too_little_to_tune(task.name, data, resolved)
+        if scarce:
+            raise ValueError(scarce)
         if local:
             pick_device(getattr(resolved, "device", "auto"))
     except ValueError:

@@ -17,6 +17,7 @@ from ..training.settings import CHOICE_LABELS
 from ..tune_charts import history_chart, parallel_chart
 from ..tuning.space import NOT_TUNED, TUNED, rounded
 
+from ..tuning.limits import too_little_to_tune
 from ..tuning.result import STATES, TuneLive, TuneResult
 from ..tuning.study import tune
 from .cluster_view import where_caption
@@ -85,10 +86,13 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
                              help=tr("The study stops after this many minutes (up to {most} on this "
                                      "page), and keeps every trial that finished.",
                                      most=PAGE_MINUTES))
-    problem = _cannot_train(keys, task, data, config, fingerprint)
+    problem, scarce = _cannot_train(keys, task, data, config, fingerprint)
     if problem:  # every trial would end in it: Start is held back
         st.caption(tr("The settings above cannot train on this data yet (the warning above "
                       "says why); change them, then start the auto-tune."))
+    elif scarce:  # a best trial would be chance: held back too
+        st.caption(plain(scarce))
+        problem = scarce
     if st.button(tr("Start auto-tune"), key=keys.tune_start, icon=":material/tune:",
                  disabled=bool(problem)):
         store, address = run_store(), ray_address()  # with a cluster, each trial trains there
@@ -103,19 +107,21 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
         st.rerun()
 
 
-def _cannot_train(keys: TaskKeys, task: Task, data, config, fingerprint: str) -> str:
-    """Why the settings cannot train on the data ("" if they can), judged once per data and
-    settings (a text's check reads the whole text)."""
+def _cannot_train(keys: TaskKeys, task: Task, data, config, fingerprint: str) -> tuple[str, str]:
+    """(why the settings cannot train on the data, why its validation part is too small to
+    rank trials on): "" each where they can, judged once per data and settings (a text's
+    check reads the whole text)."""
     asked = (fingerprint, repr(config), language())  # the sentence is in the reader's language
     memo = st.session_state.get(keys.key("tune_check"))
     if memo is None or memo[0] != asked:
         try:
-            task.check(data, task.resolve(data, config))
-            memo = (asked, "")
+            resolved = task.resolve(data, config)
+            task.check(data, resolved)
+            memo = (asked, "", too_little_to_tune(task.name, data, resolved))
         except ValueError as error:
-            memo = (asked, str(error))
+            memo = (asked, str(error), "")
         st.session_state[keys.key("tune_check")] = memo
-    return memo[1]
+    return memo[1], memo[2]
 
 
 @st.fragment(run_every=POLL_SECONDS)
