@@ -70,7 +70,11 @@ class TuneResult:
     def verdict(self) -> str:
         done = sum(t.state == "done" for t in self.trials)
         pruned = sum(t.state == "pruned" for t in self.trials)
-        counts = tr("Trials: {done} finished, {pruned} pruned.", done=done, pruned=pruned)
+        stopped = sum(t.state == "stopped" and t.value is not None for t in self.trials)
+        counts = (tr("Trials: {done} finished, {stopped} stopped (scored on their epochs so "
+                     "far), {pruned} pruned.", done=done, stopped=stopped, pruned=pruned)
+                  if stopped else
+                  tr("Trials: {done} finished, {pruned} pruned.", done=done, pruned=pruned))
         if self.best is None:
             return tr("No trial finished, so there are no tuned settings yet; give the study "
                       "more time or more trials.")
