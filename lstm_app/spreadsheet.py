@@ -78,13 +78,13 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        sizes = measuring.sheet_sizes(raw)  # None: not measured (the reader cannot run there)
+        measured = measuring.sheet_sizes(raw)  # None: not measured (no reader to run there)
     except measuring.Unmeasured as failed:
         raise ValueError(tr(UNMEASURED[failed.kind], limit=measuring.MEMORY // 2**20,
                             seconds=measuring.SECONDS)) from None
-    if sizes is not None and archive is not None and "content.xml" in archive.namelist():
-        for name in sizes:  # the reader lays out an .ods's every sheet on opening it
-            _check_size(name, sizes, max_rows, max_columns)
+    sizes = None if measured is None else measured.sheets
+    if measured is not None and _opens_all(raw, archive):
+        _check_all(measured, max_rows, max_columns)
     paths = _sheet_paths(archive)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
@@ -121,6 +121,28 @@ def workbook_text(raw: bytes, notices: list[str], max_rows: int, max_columns: in
     if errors:
         notices.append(_errors_said(errors))
     return text
+
+
+def _opens_all(raw: bytes, archive: zipfile.ZipFile | None) -> bool:
+    """Whether the reader lays out every sheet as it opens the workbook (an .xls or .ods; an
+    .xlsx or .xlsb's sheets one by one, when asked for)."""
+    return raw.startswith(OLE) or (archive is not None and "content.xml" in archive.namelist())
+
+
+def _check_all(measured, max_rows: int, max_columns: int) -> None:
+    """Refuse, before it is opened, a workbook whose sheets would all be laid out on opening
+    where any sheet, or all of them together, are over the limits, or where the reader could
+    not open it apart (it is not opened here either)."""
+    if not measured.opened:
+        raise SheetRefused(tr(BROKEN_WORKBOOK, reason=tr("it is cut short or damaged")))
+    for name in measured.sheets:
+        _check_size(name, measured.sheets, max_rows, max_columns)
+    cells = sum(rows * columns for rows, columns in measured.sheets.values())
+    if cells > ALL_SHEETS_CELLS:
+        raise SheetRefused(tr("The workbook's sheets span {cells:,} cells together, all read as "
+                              "it is opened; at most {limit:,} are. Delete the sheets that are "
+                              "not needed, or save the data sheet as CSV and upload that.",
+                              cells=cells, limit=ALL_SHEETS_CELLS))
 
 
 def _loaded(book, sizes: dict | None, names: list[str], max_rows: int, max_columns: int) -> dict:
@@ -202,6 +224,7 @@ ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>
 RELATIONS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
+ALL_SHEETS_CELLS = 10_000_000  # of the sheets of an .xls or .ods, all laid out on opening
 MAX_CELLS = 5_000_000  # of a sheet: the reader's grid and the cells as Python objects, ~0.5 GB
 
 

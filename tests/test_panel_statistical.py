@@ -174,4 +174,7 @@ def test_a_saved_file_with_crafted_stand_ins_is_not_used():
         statistical_saved._kept.clear()
         statistical_saved.remember(save(arrays, metadata={"meta": json.dumps(meta)}))
         assert statistical_saved.recall("a" * 64) is None, crafted  # fitted again instead
+    meta["stood_in"] = {"auto_ets": [0, 3]}  # as this version writes them: used
+    statistical_saved.remember(save(arrays, metadata={"meta": json.dumps(meta)}))
+    assert statistical_saved.recall("a" * 64).stood_in == {"auto_ets": [0, 3]}
     statistical_saved._kept.clear()

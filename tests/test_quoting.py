@@ -41,6 +41,7 @@ def test_a_missing_folder_and_a_file_in_a_folders_place_are_said_as_such(tmp_pat
 
 def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
     import os
+    import threading
 
     import pytest
 
@@ -61,7 +62,10 @@ def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
     assert link.is_symlink() and not (tmp_path / "results").exists()
     pipe = tmp_path / "pipe"  # nothing reads it: opening it to try would wait for ever
     os.mkfifo(pipe)
-    check_writable(pipe)
+    checked = threading.Thread(target=check_writable, args=(pipe,), daemon=True)
+    checked.start()
+    checked.join(30)
+    assert not checked.is_alive(), "check_writable waited on a pipe nothing reads"
 
 
 def test_a_text_too_short_even_for_one_stream_asks_only_for_a_longer_text():

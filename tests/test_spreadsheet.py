@@ -354,6 +354,29 @@ def test_workbooks_that_would_be_laid_out_as_gigabytes_are_refused_and_the_app_l
             "that."), name
 
 
+def test_an_xls_whose_sheets_would_be_laid_out_as_gigabytes_is_refused_before_it_is_opened(
+        monkeypatch):
+    book = xlwt.Workbook()
+    for title in ("a", "b", "c"):  # each within the limits; together too many, all read at once
+        sheet = book.add_sheet(title)
+        sheet.write(0, 0, "date")
+        sheet.write(19_999, 99, 7)  # 20,000 rows of 100 columns from A1
+    out = io.BytesIO()
+    book.save(out)
+    _unopened(monkeypatch)
+    with pytest.raises(ValueError, match="^The sheet 'a' reaches 100 columns to the right"):
+        read_csv_table(out.getvalue(), "wide.xls", [], max_columns=50)
+    monkeypatch.setattr(spreadsheet, "ALL_SHEETS_CELLS", 3_000_000)
+    with pytest.raises(ValueError, match="^The workbook's sheets span 6,000,000 cells together"):
+        read_csv_table(out.getvalue(), "wide.xls", [])
+    one = xlwt.Workbook()  # one cell at the format's far corner: 16.7 million cells
+    one.add_sheet("far").write(65535, 255, 7)
+    out = io.BytesIO()
+    one.save(out)
+    with pytest.raises(ValueError, match="^The sheet 'far' spans 65,536 rows and 256 columns"):
+        read_csv_table(out.getvalue(), "far.xls", [])
+
+
 def test_a_lone_cell_far_away_is_measured_from_a1(monkeypatch):
     def lone(cell: str) -> bytes:
         book = openpyxl.Workbook()
@@ -364,7 +387,7 @@ def test_a_lone_cell_far_away_is_measured_from_a1(monkeypatch):
         return out.getvalue()
 
     # 27 columns and 3,000 rows from A1 (1 × 1 from the cell itself, as the reader counts)
-    assert sheet_sizes.sheet_sizes(lone("AA3000")) == {"far": (3000, 27)}
+    assert sheet_sizes.sheet_sizes(lone("AA3000")).sheets == {"far": (3000, 27)}
     with pytest.raises(ValueError, match="^The sheet 'far' reaches 27 columns to the right; at "
                                          "most 20 are read."):
         read_csv_table(lone("AA3000"), "far.xlsx", [], max_columns=20)
@@ -377,22 +400,26 @@ def test_a_workbook_the_child_cannot_measure_is_refused_and_one_it_cannot_run_on
         monkeypatch):
     raw = workbook({"data": [["date", "v"]] + [[dt.date(2024, 1, 1) + dt.timedelta(days=d), d]
                                                for d in range(30)]})
-    monkeypatch.setattr(sheet_sizes, "SECONDS", 0.001)
     sheet_sizes._answers.clear()
+    monkeypatch.setattr(sheet_sizes, "SECONDS", 0.001)
     with pytest.raises(ValueError, match="^This workbook took more than 0.001 seconds to "
                                          "measure, so it is not read"):
         read_csv_table(raw, "slow.xlsx", [])
-    monkeypatch.setattr(sheet_sizes, "SECONDS", 60)
-    with pytest.raises(ValueError, match="took more than 60 seconds"):  # remembered, not
-        read_csv_table(raw, "slow.xlsx", [])  # measured again on every rerun
+    monkeypatch.setattr(sheet_sizes, "SECONDS", 60)  # a busy moment is not remembered:
+    assert len(read_csv_table(raw, "slow.xlsx", [])[0]) == 30  # measured again, and read
     sheet_sizes._answers.clear()
-    monkeypatch.setattr(sheet_sizes, "CHILD", "import sys; sys.exit(1)")  # a child that fails
-    with pytest.raises(ValueError, match="^The workbook could not be read safely"):
-        read_csv_table(raw, "odd.xlsx", [])
+    with monkeypatch.context() as patched:  # no child can start: refused, not read unmeasured
+        patched.setattr(sheet_sizes.sys, "executable", "/nowhere/python")
+        with pytest.raises(ValueError, match="^The workbook could not be read safely"):
+            read_csv_table(raw, "data.xlsx", [])
+    with monkeypatch.context() as patched:  # a child that fails
+        patched.setattr(sheet_sizes, "CHILD", "import sys; sys.exit(1)")
+        with pytest.raises(ValueError, match="^The workbook could not be read safely"):
+            read_csv_table(raw, "odd.xlsx", [])
     sheet_sizes._answers.clear()
-    monkeypatch.setattr(sheet_sizes.sys, "executable", "/nowhere/python")  # no child at all
-    table, _ = read_csv_table(raw, "data.xlsx", [])
-    assert len(table) == 30
+    with monkeypatch.context() as patched:  # a child that finds no reader installed: read
+        patched.setattr(sheet_sizes, "CHILD", "import sys; sys.exit(4)")  # as before
+        assert len(read_csv_table(raw, "data.xlsx", [])[0]) == 30
     sheet_sizes._answers.clear()
 
 

@@ -40,7 +40,7 @@ def database_url(home: Path, url: str | None = None) -> str:
         raise ValueError(tr("The database must be an address; for the SQLite file {path}, write "
                             "sqlite:///{absolute} (for PostgreSQL: "
                             "postgresql://user:password@host/database).", path=quoted(url, 300),
-                            absolute=Path(url).expanduser().absolute()))
+                            absolute=Path(os.path.expanduser(url)).absolute()))
     raise ValueError(tr("The database must be a PostgreSQL address "
                         "(postgresql://user:password@host/database) or a SQLite file "
                         "(sqlite:///path/runs.sqlite3); {url} is neither.", url=shown_url(url)))

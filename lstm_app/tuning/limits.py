@@ -69,12 +69,13 @@ def hidden_limits(task_name: str, data: Any, base: Any) -> tuple[int, ...]:
 
 
 # The least validation a study compares its trials on: fewer, and which trial scores best is
-# chance (a forecaster's windows, a classifier's texts, a language model's stretches of text).
-LEAST_TO_COMPARE = {"forecast": 5, "panel": 5, "classify": 20, "text": 5}
+# chance (a forecaster's windows, a classifier's texts, a language model's tokens).
+LEAST_TO_COMPARE = {"forecast": 5, "panel": 5, "classify": 20, "text": 100}
 
 
 def too_little_to_tune(task_name: str, data: Any, resolved: Any) -> str:
-    """Why the data's validation part is too small to compare trials on ("" where it is not):
+    """Why the data's validation part is too small to compare trials on ("" where it is not;
+    the toy sentence among the samples is, and says so):
     the settings ``resolved`` (the task's, "auto" made numbers) train on it, but a study's
     best trial would be picked by chance."""
     count, what = _validation(task_name, data, resolved)
@@ -105,11 +106,9 @@ def _validation(task_name: str, data: Any, resolved: Any) -> tuple[int | None, s
         return count, trn("{count:,} text", "{count:,} texts", count)
     elif task_name == "text":
         from ..text.spans import summarize
-        summary = summarize(data, resolved.level, resolved.max_vocab, resolved.val_fraction)
-        count = summary.val_tokens // max(int(resolved.seq_len), 1)
-        return count, trn("{count:,} stretch of {length:,} tokens",
-                          "{count:,} stretches of {length:,} tokens", count,
-                          length=int(resolved.seq_len))
+        count = summarize(data, resolved.level, resolved.max_vocab,
+                          resolved.val_fraction).val_tokens
+        return count, trn("{count:,} token", "{count:,} tokens", count)
     else:
         return None, ""
     return count, trn("{count:,} window", "{count:,} windows", count)
