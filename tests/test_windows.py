@@ -75,7 +75,8 @@ def test_too_few_rows_is_refused():
                                 "horizon 12 at least 60 are needed. Choose a shorter lookback "
                                 "and horizon: the lookback and three horizons must fit in 18 "
                                 "values.")
-    with pytest.raises(ValueError, match="needs at least 4 values"):
+    with pytest.raises(ValueError, match="Even a lookback and a horizon of 1 step need 4 "
+                                         "values; add more values."):
         split_rows(3, 0.15, 0.15, 1, 1)
     with pytest.raises(ValueError, match="Choose a lookback of at most 14 or a shorter horizon"):
         split_rows(20, 0.15, 0.15, 24, 2)
