@@ -29,13 +29,17 @@ class TextSplit:
     leaked_test: int    # texts removed from test: the same text is in training or validation
     stratified: bool = True
 
+    def leak_notice(self) -> str:
+        """What the leak check removed ("" where it removed nothing)."""
+        if not (self.leaked_val or self.leaked_test):
+            return ""
+        return tr("Leak check: {val:,} validation and {test:,} test texts were also in an "
+                  "earlier part (the same text twice in the file) and were removed from the "
+                  "later one, so that no score is measured on a text the model trained on.",
+                  val=self.leaked_val, test=self.leaked_test)
+
     def notices(self) -> list[str]:
-        said = []
-        if self.leaked_val or self.leaked_test:
-            said.append(tr("Leak check: {val:,} validation and {test:,} test texts were also in "
-                           "an earlier part (the same text twice in the file) and were removed "
-                           "from the later one, so that no score is measured on a text the "
-                           "model trained on.", val=self.leaked_val, test=self.leaked_test))
+        said = [self.leak_notice()] if self.leak_notice() else []
         if not self.stratified:
             said.append(tr("There are too few texts to give every part each class in the same "
                            "share, so the texts were split at random."))

@@ -58,10 +58,9 @@ def headline(result: ClassifyResult) -> None:
     loses = tfidf is not None and tfidf.accuracy > result.test.accuracy + NEAR
     (st.success if wins and result.test.accuracy > result.baselines["majority"].accuracy
      else st.warning if loses else st.info)(again(result.verdict))
-    leak = result.split.notices()[:1] if result.split.leaked_val or result.split.leaked_test \
-        else []  # the scoreboard's own caption says it
+    leak = result.split.leak_notice()  # the scoreboard's own caption says it
     for notice in result.notices:
-        if notice not in result.data.notices and notice not in leak:  # (data's: shown above)
+        if notice not in result.data.notices and notice != leak:  # (data's: shown above)
             st.caption(f"ℹ️ {plain(notice)}")
     scoreboard(result)
 
