@@ -60,6 +60,23 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     assert traces[0].h.shape == (1, result.config.lookback, 6)
 
 
+def test_a_run_whose_weights_vanish_is_opened_again_not_shown_from_memory(apps, store):
+    series = load_series(SAMPLES / "airline_passengers.csv")
+    config = ForecastConfig(statistical_seconds=0, hidden_size=4, epochs=1)
+    run_id = start_run(store, "forecast", series, config, "airline", series.name)
+    record(store.home, run_id, "forecast", series, config)
+    at = apps(INSIDE).run()
+    assert not at.exception and not at.warning
+    assert len(at.latex) > 0
+    [weights] = store.run_dir(run_id).glob("*.safetensors")
+    weights.unlink()  # behind the app's back
+    at.run()
+    assert not at.exception
+    assert any(run_id in w.value and "cannot be opened" in w.value for w in at.warning), \
+        [w.value for w in at.warning]
+    assert len(at.latex) == 0
+
+
 def test_a_saved_text_run_reads_a_snippet(apps, store):
     text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:4000]
     config = TextConfig(hidden_size=8, embedding_dim=4, num_layers=2, cell="gru", epochs=1,

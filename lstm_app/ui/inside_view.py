@@ -133,11 +133,22 @@ def choose_series(result: PanelResult) -> int | None:
 
 def _reopened(run_id: str):
     with st.spinner(tr("Opening the run…")):
-        return _reopened_cached(run_id)
+        return _reopened_cached(run_id, _files_now(run_id))
+
+
+def _files_now(run_id: str) -> tuple:
+    """The run's files as they are now (name, size, time written): a file deleted or replaced
+    behind the app's back opens the run again instead of showing the network it held."""
+    try:
+        return tuple(sorted((path.name, stat.st_size, stat.st_mtime_ns)
+                            for path in run_store().run_dir(run_id).iterdir()
+                            for stat in [path.stat()]))
+    except (OSError, ValueError):
+        return ()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _reopened_cached(run_id: str):
+def _reopened_cached(run_id: str, files: tuple):
     return reopen(run_store(), run_id, scoreboard=False)  # the network is what it shows
 
 
