@@ -84,6 +84,8 @@ def test_stop_ends_a_study_and_keeps_the_trials_that_finished(apps, app_store):
     result = at.session_state["fc_tune_job"].result()
     assert result.stopped and [t.state for t in result.trials] == ["done", "stopped"]
     assert any("was stopped" in c.value for c in at.caption), [c.value for c in at.caption]
+    # One trial finished: no caption promises a chart of two that will never come.
+    assert not any("once two have finished" in c.value for c in at.caption)
     assert RunStore(app_store.home).get(result.trials[1].run_id).status == "stopped"
 
 

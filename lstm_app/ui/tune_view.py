@@ -153,24 +153,26 @@ def _poll(keys: TaskKeys, task: Task) -> None:
                             "that finished is kept.")):
         job.stop()
     if live is not None:
-        _trials(keys, task, live.trials, live.space)
+        _trials(keys, task, live.trials, live.space, running=True)
 
 
 def _clock(seconds: float) -> str:
     return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
-def _trials(keys: TaskKeys, task: Task, trials, space) -> None:
+def _trials(keys: TaskKeys, task: Task, trials, space, running: bool) -> None:
+    """The trials table and its charts; while ``running``, a caption says when a chart that is
+    not drawn yet will be (a study that ended says nothing of charts that never come)."""
     st.dataframe(trials_frame(task, trials), hide_index=True, width="stretch")
     st.caption(tr("Trial 0 is the settings you started from."))
     labels = {d.name: tr(task.settings[d.name].label) for d in space}
     if any(t.state in ("done", "pruned") for t in trials):
         st.plotly_chart(history_chart(trials), key=keys.tune_history)
-    else:
+    elif running:
         st.caption(tr("Each trial's validation loss is drawn here when it ends."))
     if sum(t.state == "done" for t in trials) >= 2:
         st.plotly_chart(parallel_chart(trials, space, labels), key=keys.tune_parallel)
-    else:
+    elif running:
         st.caption(tr("The settings of the finished trials are drawn side by side once two "
                       "have finished."))
 
@@ -201,7 +203,7 @@ def _result(keys: TaskKeys, task: Task, result: TuneResult) -> None:
     (st.success if better else st.info)(plain(result.verdict))
     if result.stopped:
         st.caption(tr("The study was stopped; the trials that finished are kept."))
-    _trials(keys, task, result.trials, result.space)
+    _trials(keys, task, result.trials, result.space, running=False)
     if not better:
         return
     applied = st.session_state.get(keys.tune_applied) == (result.study, result.best.number)
