@@ -408,7 +408,17 @@ def test_labels_predicted_never_overwrite_a_column_of_the_file():
 def test_the_export_folder_is_made_before_any_work_or_refused_in_a_sentence(tmp_path):
     from lstm_app.runs.commands import export_folder
 
-    assert export_folder(str(tmp_path / "new" / "export")).is_dir()
+    with export_folder(str(tmp_path / "new" / "export")) as folder:
+        assert folder.is_dir()
+    assert folder.is_dir()
+    for out in [tmp_path / "a" / "b", folder, folder / "c"]:
+        with pytest.raises(RuntimeError), export_folder(str(out)):
+            raise RuntimeError("the export failed")  # the folders it made go again, empty
+        assert sorted(tmp_path.rglob("*")) == sorted([tmp_path / "new", folder]), out
+    with pytest.raises(RuntimeError), export_folder(str(tmp_path / "d")) as written:
+        (written / "model.onnx").write_bytes(b"")
+        raise RuntimeError("the check failed")
+    assert (written / "model.onnx").exists()  # a folder holding a file stays
     taken = tmp_path / "afile"
     taken.write_text("mine")
     for out, said in [("", "Give the folder to write the export into (--out FOLDER)."),
@@ -418,7 +428,7 @@ def test_the_export_folder_is_made_before_any_work_or_refused_in_a_sentence(tmp_
                       ("/proc/export", "The folder '/proc/export' cannot be made or written to "
                                        "(No such file or directory); give a folder you can "
                                        "write to.")]:
-        with pytest.raises(ValueError) as error:
-            export_folder(out)
+        with pytest.raises(ValueError) as error, export_folder(out):
+            pass
         assert str(error.value) == said
     assert taken.read_text() == "mine"

@@ -9,7 +9,9 @@ import errno
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
@@ -87,9 +89,9 @@ def run_runs_command(args: argparse.Namespace) -> int:
         print(tr("Run {run_id} written to {path}", run_id=run.id, path=printable(args.out)))
     elif args.action == "export-onnx":
         run = _existing(store, args.run_id)
-        args.out = export_folder(args.out)  # made before any work, or refused in a sentence
-        exported = export_run(store, run.id, args.int8)
-        write_export(exported, args.out)
+        with export_folder(args.out) as args.out:  # made before any work, or refused
+            exported = export_run(store, run.id, args.int8)
+            write_export(exported, args.out)
         print(table_text(exported))
         predict = "python -m lstm_app predict " + printable(args.out) + " INPUT"
         print(tr("Run {run_id} exported to {path} ({command}).", run_id=run.id,
@@ -144,13 +146,19 @@ def _listing(table: pd.DataFrame, runs) -> str:
     return table.to_string(index=False, na_rep="–")
 
 
-def export_folder(out: str) -> Path:
+@contextmanager
+def export_folder(out: str) -> Iterator[Path]:
     """The folder ``out`` an export is written into, made now; refused in a sentence where it
-    is not given or cannot be made (a training of the export's check would run first)."""
+    is not given or cannot be made (a training of the export's check would run first). Where
+    the export then fails, the folders this made are removed again, if still empty."""
     if not out.strip():
         raise ValueError(tr("Give the folder to write the export into ({option} FOLDER).",
                             option="--out"))
-    folder = Path(out)
+    folder = made = Path(out)
+    missing = []
+    while not os.path.lexists(made) and made != made.parent:
+        missing.append(made)  # the deepest first
+        made = made.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -160,7 +168,15 @@ def export_folder(out: str) -> Path:
         raise ValueError(tr("The folder {path} cannot be made or written to ({reason}); give a "
                             "folder you can write to.", path=f"'{printable(folder)}'",
                             reason=reason)) from None
-    return folder
+    try:
+        yield folder
+    except BaseException:
+        for made in missing:
+            try:
+                made.rmdir()  # only an empty folder goes
+            except OSError:
+                break
+        raise
 
 
 def _existing(store: RunStore, run_id: str):
