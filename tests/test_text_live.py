@@ -9,7 +9,8 @@ import torch
 
 from lstm_app.text import live as pipeline  # the samples' timing lives with the live view
 from lstm_app.text.corpus import NO_SPACES_NOTICE, chars_per_token, make_vocab
-from lstm_app.text.generate import copied_spans, default_prompt, generate, memorization
+from lstm_app.text.copying import copied_spans, memorization
+from lstm_app.text.generate import default_prompt, generate
 from lstm_app.text.model import LanguageModel, LanguageModelShape
 from lstm_app.text.pipeline import run_text
 from lstm_app.text.settings import TextConfig
@@ -313,6 +314,24 @@ def test_the_time_budget_reaches_progress_records():
     loss = lambda net, batch: torch.nn.functional.mse_loss(net(batch[0]), batch[1])
     Trainer(model, TrainerConfig(epochs=2), records.append).fit(batches, lambda net: 0.0, loss)
     assert len(records) == 2 and all(p.max_seconds == 0.0 for p in records)
+
+
+@pytest.mark.parametrize("piece", [1, 7, 64])
+def test_the_check_reads_the_training_text_piece_by_piece_without_missing_a_seam(monkeypatch,
+                                                                                  piece):
+    from lstm_app.text import copying
+    monkeypatch.setattr(copying, "PIECE", piece)  # a passage across every seam between pieces
+    rng = random.Random(piece)
+    letters = "ab \U0001F600\u0301\ud800"  # beyond the BMP, combining, a lone surrogate
+    for _ in range(40):
+        training = "".join(rng.choice(letters) for _ in range(rng.randrange(0, 90)))
+        start = rng.randrange(0, 80)
+        sample = ("".join(rng.choice(letters) for _ in range(rng.randrange(0, 10)))
+                  + training[start:start + rng.randrange(0, 30)])
+        for n in (3, 8):
+            m = memorization(sample, training, n)
+            assert m.longest_chars == _longest_copied(sample, training, n), (sample, training)
+            assert {i for a, b in m.spans for i in range(a, b)} == _covered(sample, training, n)
 
 
 def test_the_memorization_check_carries_the_spans_a_page_highlights():

@@ -10,7 +10,8 @@ import torch
 
 from lstm_app.text import generate as generate_module
 from lstm_app.text.corpus import CharVocab
-from lstm_app.text.generate import _filtered_probs, generate, memorization
+from lstm_app.text.copying import memorization
+from lstm_app.text.generate import _filtered_probs, generate
 from lstm_app.text.model import LanguageModel, LanguageModelShape, detach_state
 from lstm_app.text.pipeline import run_text
 from lstm_app.text.settings import TextConfig

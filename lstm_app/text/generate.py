@@ -1,15 +1,14 @@
-"""Sampling text from a trained language model, token by token, and checking what it copied."""
+"""Sampling text from a trained language model, token by token (what a sample copied from the
+training text is checked in copying.py)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Iterator
 
 import torch
 
 from .corpus import UNSPACED_SCRIPTS
 
-NGRAM = 8  # the memorization check's n-gram length, in characters
 PROMPT_PIECE = 1000  # prompt tokens read at once: bounds the memory a long prompt takes
 
 
@@ -73,74 +72,6 @@ def generate(model, vocab, prompt: str, max_new_tokens: int, temperature: float 
     """The prompt followed by ``max_new_tokens`` generated tokens."""
     return prompt + "".join(generate_tokens(model, vocab, prompt, max_new_tokens, temperature,
                                             top_k, top_p, seed, greedy))
-
-
-@dataclass(frozen=True)
-class Memorization:
-    """How much of a sample was copied verbatim from the training text."""
-
-    ngram: int                    # the length of the pieces checked, in characters
-    copied_ngram_share: float     # the share of the sample's pieces found in the training text
-    longest_copied: str = ""      # the longest passage found there verbatim (n characters or more)
-    longest_start: int = -1       # ... its position in the sample
-    longest_chars: int = 0
-    spans: tuple = ()             # the (start, end) spans of the sample covered by copied
-                                  # pieces, merged: found once here, not on every redraw
-
-    def to_dict(self) -> dict:
-        return {**asdict(self), "spans": [list(span) for span in self.spans]}  # as JSON keeps it
-
-
-def memorization(sample: str, training_text: str, n: int = NGRAM) -> Memorization:
-    """How much of ``sample`` was copied verbatim from ``training_text`` (see ``Memorization``)."""
-    starts = range(len(sample) - n + 1)
-    hits = _copied_ngrams(sample, training_text, n)
-    if not any(hits):
-        return Memorization(n, 0.0)
-    share = sum(hits) / len(hits)
-    # run[i]: consecutive n-gram hits from i on. A copied passage of length L >= n needs a run
-    # of L - n + 1 hits, so only those starts are checked, longest first by binary search.
-    run = [0] * (len(hits) + 1)
-    for i in reversed(range(len(hits))):
-        run[i] = run[i + 1] + 1 if hits[i] else 0
-    best_start, best_len = -1, 0
-    low, high = n, max(run) + n - 1
-    while low <= high:
-        length = (low + high) // 2
-        found = next((i for i in starts if run[i] >= length - n + 1
-                      and sample[i:i + length] in training_text), -1)
-        if found >= 0:
-            best_start, best_len, low = found, length, length + 1
-        else:
-            high = length - 1
-    return Memorization(n, share, sample[best_start:best_start + best_len] if best_len else "",
-                        best_start, best_len, tuple(_spans(hits, n)))
-
-
-def _copied_ngrams(sample: str, training_text: str, n: int) -> list[bool]:
-    """For each n-character piece of ``sample`` in order: is it in ``training_text``?"""
-    return [sample[i:i + n] in training_text for i in range(len(sample) - n + 1)]
-
-
-def copied_spans(sample: str, training_text: str, n: int = NGRAM) -> list[tuple[int, int]]:
-    """The (start, end) character spans of ``sample`` covered by copied n-grams, merged, in order.
-
-    Every character of a returned span lies inside some n-character piece that occurs verbatim
-    in the training text, so a page can highlight exactly what was copied.
-    """
-    return _spans(_copied_ngrams(sample, training_text, n), n)
-
-
-def _spans(hits: list[bool], n: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for i, hit in enumerate(hits):
-        if not hit:
-            continue
-        if spans and i <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], i + n)
-        else:
-            spans.append((i, i + n))
-    return spans
 
 
 LONG_PROMPT = 40   # characters: a default prompt longer than this is cut …

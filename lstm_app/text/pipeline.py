@@ -22,7 +22,8 @@ import torch
 from .memory import check_text_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from .corpus import chars_per_token, make_vocab
-from .generate import Memorization, default_prompt, generate, memorization
+from .copying import Memorization, memorization
+from .generate import default_prompt, generate
 from .live import TIMELINE_CHARS, LiveSamples
 from .model import LanguageModel, detach_state
 from .scoring import unigram_loss, verdict

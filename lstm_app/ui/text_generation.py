@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..i18n import tr
-from ..text.generate import Memorization, generate, generate_tokens, memorization
+from ..text.copying import Memorization, memorization
+from ..text.generate import generate, generate_tokens
 from ..text.pipeline import TextResult
 from ..text.settings import TEXT_SETTINGS
 from .keys import TEXT as KEYS

@@ -13,7 +13,7 @@ from ..i18n import N_, again, sentences, tr
 from ..training.endings import said_again
 from ..filenames import download_name
 from ..runs.table import LEVEL_NAMES
-from ..text.generate import Memorization
+from ..text.copying import Memorization
 from ..text.live import Sample
 from ..text.pipeline import TextResult, to_report
 from ..text.scoring import SHORT_TEXT, TOO_FEW_TO_SCORE
