@@ -12,7 +12,7 @@ from lstm_app.inside.features import classify_features, forecast_features, text_
 from lstm_app.inside.series_input import series_input
 from lstm_app.ui.inside_view import (choose_model, choose_series, classifier_answer,
                                      equations, features_section, features_title, heatmap_grid,
-                                     step_through, text_units_section)
+                                     snippet_box, step_through, text_units_section)
 from lstm_app.ui.keys import INSIDE
 from lstm_app.ui.markdown import plain
 from lstm_app.ui.navigation import use_app_navigation
@@ -30,9 +30,6 @@ chosen = choose_model()
 if chosen is None:
     st.stop()
 task, result, model_label = chosen
-if st.session_state.get(INSIDE.snippet_model) != model_label:  # another model: its own text
-    st.session_state.pop(INSIDE.snippet, None)
-    st.session_state[INSIDE.snippet_model] = model_label
 lstm = result.config.cell != "gru"  # a peephole LSTM has the LSTM's gates and cell
 equations(result.config.cell)
 
@@ -69,13 +66,12 @@ if task in ("forecast", "panel"):
 elif task == "classify":
     default = result.data.texts[int(result.split.test[0])][:120]  # a text it never learnt
     length = result.config.max_length
-    snippet = st.text_area(tr("Text"), value=default, key=INSIDE.snippet, height=80,
-                           persist_state="session",
-                           help=tr("The classifier reads it character by character, up to the "
-                                   "first {length:,}.", length=length)
-                           if result.config.level == "char" else
-                           tr("The classifier reads it word by word, up to the first {length:,}.",
-                              length=length))
+    snippet = snippet_box(model_label, default,
+                          tr("The classifier reads it character by character, up to the first "
+                             "{length:,}.", length=length)
+                          if result.config.level == "char" else
+                          tr("The classifier reads it word by word, up to the first {length:,}.",
+                             length=length))
     try:
         traces, tokens = classify_trace(result, snippet[:2000])
     except ValueError as error:
@@ -89,10 +85,9 @@ else:
     default = result.text[len(result.train_text):][:80] or result.text[:80]
     if not char:  # from a whole word on
         default = default.split(maxsplit=1)[-1] if " " in default.strip() else default
-    snippet = st.text_area(tr("Text"), value=default, key=INSIDE.snippet, height=80,
-                           persist_state="session",
-                           help=tr("The network reads this text character by character.")
-                           if char else tr("The network reads this text word by word."))
+    snippet = snippet_box(model_label, default,
+                          tr("The network reads this text character by character.")
+                          if char else tr("The network reads this text word by word."))
     if len(snippet) > SHOWN_CHARACTERS:
         st.caption(tr("The network reads the first {shown:,} characters of the {count:,} here: "
                       "more steps would not fit the charts.", shown=SHOWN_CHARACTERS,

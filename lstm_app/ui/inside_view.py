@@ -152,6 +152,18 @@ def _reopened_cached(run_id: str, files: tuple):
     return reopen(run_store(), run_id, scoreboard=False)  # the network is what it shows
 
 
+def snippet_box(model_label: str, default: str, help: str) -> str:
+    """The text the network reads: the model's own ``default`` until the reader types another,
+    kept through a visit to another page. Another model puts its own text in the box: set
+    through the session state, which the browser's box follows (a new default alone would
+    leave the box showing the last model's text while the network read the new one's)."""
+    if st.session_state.get(INSIDE.snippet_model) != model_label:
+        st.session_state[INSIDE.snippet] = default
+        st.session_state[INSIDE.snippet_model] = model_label
+    return st.text_area(tr("Text"), key=INSIDE.snippet, height=80, persist_state="session",
+                        help=help)
+
+
 def classifier_answer(result, text: str) -> None:
     """What the classifier makes of the text looked into, with the tokens that moved it."""
     with st.expander(tr("What the classifier says about this text"), expanded=True):

@@ -40,3 +40,27 @@ def test_the_airline_demo_then_inside_the_lstm(page: Page, app_server):
     assert main(page).locator(".js-plotly-plot").count() >= 7  # attribution, 5 maps, PCA
     assert_no_traceback(page)
     shot(page, "inside_01_airline")
+
+
+def test_another_model_puts_its_own_text_in_the_box(page: Page, app_server, app_home):
+    """The box in the browser shows the text the network reads: picking another model puts
+    that model's text in it, not only in the page's memory."""
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.runs.store import RunStore
+    from lstm_app.text.settings import TextConfig
+
+    store = RunStore(app_home)
+    config = TextConfig(epochs=1, hidden_size=8, embedding_dim=4, num_layers=1, batch_size=4,
+                        seq_len=16, length=20, patience=0)
+    texts = {"inside alpha": "abc def ghi jkl " * 40, "inside beta": "春眠不觉晓，处处闻啼鸟。" * 40}
+    for name, text in texts.items():
+        record(store.home, start_run(store, "text", text, config, name, name + ".txt"), "text",
+               text, config)
+    open_page(page, app_server, "inside")
+    model = key_locator(page, "in_model").get_by_role("combobox")
+    box = key_locator(page, "in_snippet").locator("textarea")
+    for name in ("inside alpha", "inside beta", "inside alpha"):
+        model.click()
+        run_and_wait(page, page.get_by_role("option").filter(has_text=name).first.click)
+        expect(box).to_have_value(re.compile("^" + re.escape(texts[name][:6])))
+    shot(page, "inside_02_text_box_follows_the_model")
