@@ -2,7 +2,9 @@
 
 import sqlite3
 
-from lstm_app.runs.access import can_change, can_open, visible
+import pytest
+
+from lstm_app.runs.access import can_change, can_open, identity, owns, visible
 from lstm_app.runs.store import RunStore
 
 
@@ -30,6 +32,8 @@ def test_with_sign_in_a_run_is_its_owners_until_shared(tmp_path):
     assert len(token) >= 22 and store.share_link(ids["bobs"]) == token  # made once
     bobs = store.get(ids["bobs"])
     assert can_open(bobs, alice, token) and not can_open(bobs, alice, token[:-1] + "x")
+    for forged in ("é", token[:-1] + "é", "\ud800", token + "\x00"):  # refused, never a crash
+        assert not can_open(bobs, alice, forged)
     assert not can_open(bobs, alice) and not can_change(bobs, alice)
     assert "bobs" in {r.name for r in visible(store.list(), alice, {ids["bobs"]: token})}
     store.unshare_link(ids["bobs"])
@@ -62,3 +66,37 @@ def test_a_store_made_before_sign_in_gains_its_columns(tmp_path):
     db.close()
     run = RunStore(home).get("0123456789ab")
     assert (run.name, run.owner, run.shared, run.share_token) == ("old", None, False, None)
+
+
+@pytest.mark.parametrize("claims, person", [
+    ({"email": " Alice@Example.TEST ", "sub": "1"}, "alice@example.test"),
+    ({"email": "alice@example.test", "email_verified": True}, "alice@example.test"),
+    # Only ASCII letters are folded: the Kelvin sign K and the Angstrom sign are not k and å.
+    ({"email": "\u212aate@example.test", "sub": "7"}, "\u212aate@example.test"),
+    ({"email": "\u212bsa@example.test"}, "\u212bsa@example.test"),
+    # An address the provider marks unverified, or that is no address, is not taken: the subject.
+    ({"email": "kate@example.test", "email_verified": False, "sub": "m"}, "sub:m"),
+    ({"email": "kate@example.test", "email_verified": "false", "sub": "m"}, "sub:m"),
+    ({"email": "SUB:abc123", "sub": "m"}, "sub:m"),
+    ({"email": "sub:abc@example.test", "sub": "m"}, "sub:m"),
+    ({"email": "kate", "sub": "m"}, "sub:m"),
+    ({"email": "a@b@example.test", "sub": "m"}, "sub:m"),
+    ({"email": "kate @example.test", "sub": "m"}, "sub:m"),
+    ({"email": ["kate@example.test"], "sub": "m"}, "sub:m"),
+    ({"sub": "alice@example.test"}, "sub:alice@example.test"),
+    ({"email": "", "sub": ""}, None),
+    ({}, None),
+])
+def test_who_a_signed_in_person_is_read_from_their_claims(claims, person):
+    assert identity(claims) == person
+
+
+def test_an_owner_is_matched_by_the_ascii_case_of_their_address_only(tmp_path):
+    store = RunStore(tmp_path / "home")
+    kates = store.get(store.create("forecast", "k", {}, "a.csv", 9, "f00d",
+                                   owner="kate@example.test"))
+    kelvins = store.get(store.create("forecast", "K", {}, "a.csv", 9, "f00d",
+                                     owner="\u212aate@example.test"))
+    assert owns(kates, identity({"email": "KATE@example.test"}))
+    assert not owns(kates, identity({"email": "\u212aate@example.test"}))
+    assert not owns(kelvins, identity({"email": "kate@example.test"}))

@@ -10,26 +10,52 @@ signed in sees them.
 from __future__ import annotations
 
 import hmac
+import re
+import string
+from typing import Mapping
 
 from .store import Run
 
+ADDRESS = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def identity(claims: Mapping) -> str | None:
+    """Who a signed-in person is, from their provider's claims: their e-mail address with its
+    ASCII letters lower-cased (Alice@Example.test is alice@example.test; no other letter is
+    folded, so an address spelled with the Kelvin sign K never becomes one with k), where the
+    provider sends one that reads as an address, does not start "sub:" and is not marked
+    unverified (a provider that lets people type any address says so); else their subject,
+    marked "sub:" (a subject that reads like an address must not be taken for one); None
+    without either."""
+    email = claims.get("email")
+    unverified = str(claims.get("email_verified", True)).strip().lower() == "false"
+    if isinstance(email, str) and not unverified:
+        email = email.strip().translate(_ASCII_LOWER)
+        if ADDRESS.fullmatch(email) and not email.startswith("sub:"):
+            return email
+    subject = claims.get("sub")
+    return None if subject is None or str(subject) == "" else f"sub:{subject}"
+
 
 def owns(run: Run, user: str) -> bool:
-    """Whether ``user`` is the run's owner: an e-mail address in any case (a provider may send
-    Alice@Example.test one day and alice@example.test the next; ``user`` comes lower-cased), a
+    """Whether ``user`` is the run's owner: an e-mail address in any case of its ASCII letters
+    (a provider may send Alice@Example.test one day and alice@example.test the next; ``user``
+    comes lower-cased, as ``identity`` does it), a
     provider's subject exactly (``sub:…``; one stored bare, before subjects were marked, still
     counts where it cannot be read as an address)."""
     if run.owner is None:
         return False
     if user.startswith("sub:"):
         return run.owner == user or ("@" not in run.owner and run.owner == user[4:])
-    return run.owner.lower() == user
+    return run.owner.translate(_ASCII_LOWER) == user
 
 
 def can_open(run: Run, user: str | None, token: str | None = None) -> bool:
     if user is None or run.owner is None or owns(run, user) or run.shared:
         return True
-    return bool(token and run.share_token and hmac.compare_digest(token, run.share_token))
+    return bool(token and run.share_token and hmac.compare_digest(  # any characters at all
+        token.encode("utf-8", "surrogatepass"), run.share_token.encode("utf-8", "surrogatepass")))
 
 
 def can_change(run: Run, user: str | None) -> bool:

@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from ..i18n import tr
-from ..runs.access import visible
+from ..runs.access import identity, visible
 from .markdown import plain
 
 OPENED = "people_opened_by_link"  # the runs this session opened through a share link
@@ -26,13 +26,18 @@ def team_mode() -> bool:
 
 
 def current_user() -> str | None:
-    """The signed-in person's e-mail in lower case, or without one their provider's subject
-    marked as such (a subject that reads like someone's e-mail must not be taken for them);
-    None without team mode."""
+    """The signed-in person as ``identity`` reads their provider's claims (an e-mail address,
+    else their subject); None without team mode. One the provider names neither way is told
+    so, and the page stops: nobody is taken for somebody else, or for everybody."""
     if not team_mode() or not st.user.is_logged_in:
         return None
-    email = st.user.get("email")
-    return str(email).strip().lower() if email else f"sub:{st.user.get('sub')}"
+    person = identity(st.user)
+    if person is None:
+        st.error(tr("Your sign-in provider sent neither an e-mail address nor a subject, so the "
+                    "app cannot tell which runs are yours; ask whoever runs this server to check "
+                    "its sign-in settings."))
+        st.stop()
+    return person
 
 
 def require_sign_in(pages: list | None = None) -> None:
