@@ -85,6 +85,20 @@ def test_the_owner_shares_with_everyone_and_others_may_only_open(team, store, tw
     assert f"runs_share_{bob}" not in [t.key for t in at.toggle]
 
 
+def test_a_second_tab_showing_an_old_share_never_writes_it_back(team, store, two_runs):
+    alice, bob = two_runs
+    first = select(team(BOB), 0)
+    ok(first.toggle(key=f"runs_share_{bob}").set_value(True).run())
+    second = select(team(BOB), 0)  # another tab: shows it shared
+    assert second.toggle(key=f"runs_share_{bob}").value is True
+    ok(first.toggle(key=f"runs_share_{bob}").set_value(False).run())  # unshared in the first
+    assert not store.get(bob).shared
+    ok(second.toggle(key="runs_log").set_value(True).run())  # anything at all in the second
+    assert not store.get(bob).shared  # still unshared: Alice does not see it
+    assert list(table(team(ALICE))["name"]) == ["alices"]
+    assert second.toggle(key=f"runs_share_{bob}").value is False  # the second shows it now
+
+
 def test_a_training_belongs_to_whoever_trained_it(team, store):
     from tests.test_app import small_model, train
 

@@ -197,13 +197,12 @@ def confirm_delete_button(store: RunStore, run: Run) -> None:
 def sharing(store: RunStore, run: Run) -> None:
     """Share a run with everyone signed in, or through a link only its holders can open."""
     with st.container(border=True):
-        everyone = st.toggle(tr("Share with everyone signed in"), value=run.shared,
-                             key=RUNS.share(run.id),
-                             help=tr("They see it in their Runs and Inside pages and can open "
-                                     "it."))
-        if everyone != run.shared:
-            store.share(run.id, everyone)
-            st.rerun()
+        # The toggle shows the store's value on every run (another tab may have changed it), and
+        # only a flip by this reader changes the store: a tab showing an old value never writes.
+        st.session_state[RUNS.share(run.id)] = run.shared
+        st.toggle(tr("Share with everyone signed in"), key=RUNS.share(run.id),
+                  on_change=_share, args=(store, run.id),
+                  help=tr("They see it in their Runs and Inside pages and can open it."))
         if run.share_token:
             st.caption(tr("Anyone signed in who has this link can open the run (the address of "
                           "this server, then):"))
@@ -214,6 +213,11 @@ def sharing(store: RunStore, run: Run) -> None:
         elif st.button(tr("Make a share link"), key=RUNS.make_link, icon=":material/link:"):
             store.share_link(run.id)
             st.rerun()
+
+
+def _share(store: RunStore, run_id: str) -> None:
+    """The reader flipped the toggle (a callback: before the page is drawn again)."""
+    store.share(run_id, bool(st.session_state[RUNS.share(run_id)]))
 
 
 def confirm_delete(store: RunStore, run: Run) -> None:
