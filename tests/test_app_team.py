@@ -6,6 +6,8 @@ import pytest
 
 from tests.test_app_runs import FORECAST, RUNS, ok, recorded_forecast, select, shown, table
 
+INSIDE = "pages/inside.py"
+
 AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "lstm-studio", "client_secret": "s3cret",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
@@ -123,6 +125,24 @@ def test_a_run_opened_through_its_link_opens_again_from_the_runs_page(team, stor
     at.switch_page(FORECAST)
     at = ok(at.run())
     assert any("Viewing saved run" in i.value for i in at.info), [w.value for w in at.warning]
+
+
+def test_a_withdrawn_link_closes_the_run_in_the_session_that_opened_it(team, store, two_runs):
+    alice, bob = two_runs
+    token = store.share_link(bob)
+    at = team(ALICE, FORECAST, run=bob, share=token)
+    assert any("Viewing saved run" in i.value for i in at.info)
+    store.unshare_link(bob)  # Bob withdraws the link while Alice has the run open
+    at.switch_page(INSIDE)
+    at = ok(at.run())
+    assert [shown(w.value) for w in at.warning][:1] == [
+        f"Run bobs ({bob}) is no longer shared with you, so it was closed."]
+    assert "fc_job" not in at.session_state  # nothing left to look into or train more
+    assert not any("Forecast page" in str(o) for s in at.selectbox for o in s.options)
+    at.switch_page(FORECAST)
+    at = ok(at.run())
+    assert not any("Viewing saved run" in i.value for i in at.info)
+    assert "fc_train_more" not in [b.key for b in at.button]
 
 
 def test_a_training_shared_with_someone_is_watched_live_but_only_its_owner_stops_it(team, store):

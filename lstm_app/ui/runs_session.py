@@ -70,6 +70,29 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
     return job
 
 
+def close_withdrawn() -> None:
+    """In team mode, on every page: a run this session shows (opened, watched live) that is
+    someone else's and is no longer shared with this person (its link withdrawn, or sharing
+    turned off) is closed, with a sentence, so that it can no longer be looked into or trained
+    on. A run deleted meanwhile is left to the page, which says so its own way."""
+    user = current_user()
+    if user is None:
+        return
+    for keys in (FORECAST, TEXT, CLASSIFY):
+        run_id = getattr(st.session_state.get(keys.job), "run_id", None)
+        run = run_store().get(run_id) if run_id else None
+        if run is None or can_change(run, user) or can_open(run, user,
+                                                            opened_by_link().get(run_id)):
+            continue
+        del st.session_state[keys.job]
+        opened_by_link().pop(run_id, None)
+        if st.query_params.get(RUN_PARAM) == run_id:
+            del st.query_params[RUN_PARAM]
+            st.query_params.pop(SHARE_PARAM, None)
+        st.warning(tr("Run {name} ({id}) is no longer shared with you, so it was closed.",
+                      name=plain(run.name), id=run.id))
+
+
 def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
     """If the address names a run (of one of the page's ``tasks``) this session does not show
     yet, show it: live or reopened. Without a run in the address (back from another page), the
