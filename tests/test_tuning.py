@@ -2,6 +2,7 @@
 a study, and the ``tune`` command."""
 
 import json
+import re
 import threading
 from dataclasses import replace
 
@@ -181,6 +182,21 @@ def test_a_study_is_joined_by_name_and_refuses_other_data(tmp_path, series, seri
     other.frame.iloc[0, 0] += 1
     with pytest.raises(ValueError, match="other data"):
         _tune(tmp_path, other, trials=1, study_name="shared")
+
+
+def test_two_studies_started_in_one_second_on_files_of_one_name_stay_apart(monkeypatch):
+    from lstm_app.tuning import study
+
+    class Frozen:
+        @staticmethod
+        def now():
+            import datetime
+            return datetime.datetime(2026, 12, 5, 10, 0, 0)
+    monkeypatch.setattr(study, "datetime", Frozen)
+    names = {study.default_study_name("airline passengers.csv", "forecast") for _ in range(20)}
+    assert len(names) == 20
+    assert all(re.fullmatch(r"airline_passengers-forecast-20261205-100000-[0-9a-f]{4}", n)
+               for n in names), names
 
 
 def test_storage_addresses(tmp_path):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import secrets
 import threading
 import time
 import warnings
@@ -57,9 +58,11 @@ def _optuna():
 
 
 def default_study_name(data_name: str, task: str) -> str:
-    """``airline_passengers-forecast-20261203-164237``: one word, to type after ``--study``."""
+    """``airline_passengers-forecast-20261203-164237-9f3a``: one word, to type after ``--study``.
+    Its last four letters are drawn at random: two people tuning files of one name in the same
+    second start studies of their own (a study of the same name would be joined)."""
     stem = "_".join(data_name.rsplit(".", 1)[0].split())[:60] or task
-    return f"{stem}-{task}-{datetime.now():%Y%m%d-%H%M%S}"
+    return f"{stem}-{task}-{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
 def open_study(storage: str, name: str, seed: int | None = None):
