@@ -994,6 +994,15 @@ def test_a_run_exports_to_onnx_with_its_table_and_download(app, store):
     with zipfile.ZipFile(io.BytesIO(export_zip(exported))) as archive:
         assert sorted(archive.namelist()) == ["export.json", "model.int8.onnx", "model.onnx"]
         assert json.loads(archive.read("export.json"))["run"] == run_id
+    # The page's bundle carries the export: its cache is keyed by the run's files, which the
+    # export added to (AppTest starts each run with empty caches, so only a browser sees an
+    # old bundle served).
+    from lstm_app.ui.runs_session import run_files_now
+    from lstm_app.ui.runs_view import _bundle
+    run = store.get(run_id)
+    with zipfile.ZipFile(io.BytesIO(_bundle(str(store.home), run_id, run_files_now(run_id),
+                                            run.name, run.note))) as archive:
+        assert {"model.onnx", "model.int8.onnx", "export.json"} <= set(archive.namelist())
 
 
 def test_a_peephole_run_exports_like_any_other(app, store):

@@ -18,7 +18,7 @@ from ..series.panel_pipeline import PanelResult
 from .classify_try import answer
 from .keys import CLASSIFY, FORECAST, INSIDE, TEXT
 from .people import shown_runs
-from .runs_session import run_store
+from .runs_session import run_files_now, run_store
 from .session import current_job
 from ..quoting import cut
 from .markdown import plain
@@ -133,18 +133,7 @@ def choose_series(result: PanelResult) -> int | None:
 
 def _reopened(run_id: str):
     with st.spinner(tr("Opening the run…")):
-        return _reopened_cached(run_id, _files_now(run_id))
-
-
-def _files_now(run_id: str) -> tuple:
-    """The run's files as they are now (name, size, time written): a file deleted or replaced
-    behind the app's back opens the run again instead of showing the network it held."""
-    try:
-        return tuple(sorted((path.name, stat.st_size, stat.st_mtime_ns)
-                            for path in run_store().run_dir(run_id).iterdir()
-                            for stat in [path.stat()]))
-    except (OSError, ValueError):
-        return ()
+        return _reopened_cached(run_id, run_files_now(run_id))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -70,6 +70,18 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
     return job
 
 
+def run_files_now(run_id: str) -> tuple:
+    """The run's files as they are now (name, size, time written), for a cache of what is made
+    from them: a file added, deleted or replaced (an export written, weights removed behind the
+    app's back) makes it again instead of serving what the files held before."""
+    try:
+        return tuple(sorted((path.name, stat.st_size, stat.st_mtime_ns)
+                            for path in run_store().run_dir(run_id).iterdir()
+                            for stat in [path.stat()]))
+    except (OSError, ValueError):
+        return ()
+
+
 def close_withdrawn() -> None:
     """In team mode, on every page: a run this session shows (opened, watched live) that is
     someone else's and is no longer shared with this person (its link withdrawn, or sharing

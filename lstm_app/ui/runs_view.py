@@ -22,7 +22,7 @@ from .language import translated, uploader_words
 from .markdown import plain
 from .onnx_view import onnx_export
 from .people import current_user, opened_by_link, shown_runs, team_mode
-from .runs_session import PAGES, SHARE_PARAM
+from .runs_session import PAGES, SHARE_PARAM, run_files_now
 
 DIFFERS = "background-color: #fff3c4"
 
@@ -141,7 +141,7 @@ def run_actions(store: RunStore, run: Run) -> None:
                 query_params={"run": run.id, **({SHARE_PARAM: link} if link else {})},
                 help=tr("Forecast or generate again without retraining, or train it more."))
     try:
-        bundle = _bundle(str(store.home), run.id, run.heartbeat, run.name, run.note)
+        bundle = _bundle(str(store.home), run.id, run_files_now(run.id), run.name, run.note)
     except ValueError as error:
         b.caption(str(error))
     else:
@@ -271,7 +271,7 @@ def import_form(store: RunStore) -> None:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _bundle(home: str, run_id: str, heartbeat: float, name: str, note: str) -> bytes:
-    """A run's bundle, zipped once per version of the run (every write moves its heartbeat;
-    the name and note are in the manifest), not on every rerun of the page."""
+def _bundle(home: str, run_id: str, files: tuple, name: str, note: str) -> bytes:
+    """A run's bundle, zipped once per version of its files (an ONNX export adds some; the
+    name and note are in the manifest), not on every rerun of the page."""
     return export_bundle(RunStore(home), run_id)
