@@ -340,3 +340,13 @@ def test_the_memorization_check_carries_the_spans_a_page_highlights():
     sample = "xxto be or not to bexx and then qqqqqqqqq that is the questionzz"
     assert list(memorization(sample, TRAINING).spans) == copied_spans(sample, TRAINING)
     assert memorization("qqqqqqqqqqqqqqqq", TRAINING).spans == ()
+
+
+def test_a_sample_keeps_its_prompt_apart_from_what_was_written_whatever_their_direction():
+    from lstm_app.ui.text_view import highlighted
+
+    drawn = highlighted("Start \u202eRLO <b>x</b>", "written \u202eback", [(0, 7)], 0, 7)
+    prompt, written = drawn.split("</b>", 1)[0], drawn.split("</bdi></b>", 1)[1]
+    assert prompt.endswith("<b><bdi>Start \u202eRLO &lt;b&gt;x&lt;/b&gt;</bdi>")
+    assert written.startswith("<bdi><mark") and written.endswith("\u202eback</bdi></div>")
+    assert "<b>" not in written

@@ -229,10 +229,12 @@ def _normal(normal: float | None, memo: Memorization) -> str:
 def highlighted(prompt: str, written: str, spans: list[tuple[int, int]], longest_start: int,
                 longest_chars: int) -> str:
     """HTML of a sample in a text box: the prompt in bold, then ``written`` with the copied spans
-    marked and the longest copied passage darker (positions are in ``written``)."""
+    marked and the longest copied passage darker (positions are in ``written``). The prompt and
+    what was written are each isolated (``<bdi>``): a right-to-left override left open in one
+    never turns the other around or puts it on the wrong side."""
     longest = (longest_start, longest_start + longest_chars) if longest_chars else ()
     bounds = sorted({0, len(written), *(i for span in spans for i in span), *longest})
-    pieces = [f"<b>{html.escape(prompt)}</b>"] if prompt else []
+    pieces = []
     for start, end in zip(bounds, bounds[1:]):
         text = html.escape(written[start:end])
         if longest and longest[0] <= start and end <= longest[1]:
@@ -241,7 +243,8 @@ def highlighted(prompt: str, written: str, spans: list[tuple[int, int]], longest
             pieces.append(f'<mark style="background:{COPIED}">{text}</mark>')
         else:
             pieces.append(text)
-    return text_box("".join(pieces))
+    shown_prompt = f"<b><bdi>{html.escape(prompt)}</bdi></b>" if prompt else ""
+    return text_box(shown_prompt + "<bdi>" + "".join(pieces) + "</bdi>")
 
 
 def text_box(inner_html: str) -> str:
