@@ -350,3 +350,16 @@ def test_a_sample_keeps_its_prompt_apart_from_what_was_written_whatever_their_di
     assert prompt.endswith("<b><bdi>Start \u202eRLO &lt;b&gt;x&lt;/b&gt;</bdi>")
     assert written.startswith("<bdi><mark") and written.endswith("\u202eback</bdi></div>")
     assert "<b>" not in written
+
+
+@pytest.mark.parametrize("val_loss, train_chars, kind", [
+    (2.0, 100_000, "success"), (2.0, 1_000, "info"),
+    (3.9, 100_000, "warning"),  # hardly better than frequency guessing (4.0): not green
+    (4.1, 100_000, "warning")])
+def test_the_verdicts_colour_says_what_its_words_say(val_loss, train_chars, kind):
+    from types import SimpleNamespace
+
+    from lstm_app.ui.text_view import verdict_kind
+    result = SimpleNamespace(val_loss=val_loss, baseline_loss=4.0,
+                             counts=SimpleNamespace(train_chars=train_chars))
+    assert verdict_kind(result) == kind

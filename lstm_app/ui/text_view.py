@@ -16,7 +16,7 @@ from ..runs.table import LEVEL_NAMES
 from ..text.copying import Memorization
 from ..text.live import Sample
 from ..text.pipeline import TextResult, to_report
-from ..text.scoring import SHORT_TEXT, TOO_FEW_TO_SCORE
+from ..text.scoring import HARDLY, SHORT_TEXT, TOO_FEW_TO_SCORE
 from ..text.settings import TextConfig
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
@@ -98,13 +98,19 @@ def perplexity_in_words(result: TextResult) -> str:
         "likely ones at each step.", **values), worse)
 
 
+def verdict_kind(result: TextResult) -> str:
+    """The verdict's box: "success" where the model learnt (as the verdict's words say: more
+    than hardly beyond frequency guessing), "info" where it did on a text too short to be sure,
+    else "warning"."""
+    learnt = result.val_loss < result.baseline_loss * (1 - HARDLY)
+    short = result.counts.train_chars < SHORT_TEXT  # a verdict on little text is fragile
+    return "warning" if not learnt else "info" if short else "success"
+
+
 def show_result(result: TextResult) -> None:
     """Scores in plain words first, then how training went and the sample it ended with."""
     if result.counts.scored_tokens >= TOO_FEW_TO_SCORE:
-        learnt = result.val_loss < result.baseline_loss
-        short = result.counts.train_chars < SHORT_TEXT  # a verdict on little text is fragile
-        (st.success if learnt and not short else st.info if learnt else st.warning)(
-            again(result.verdict))
+        getattr(st, verdict_kind(result))(again(result.verdict))
         scores(result)
         st.caption(perplexity_in_words(result))
     else:
