@@ -18,11 +18,11 @@ from lstm_app.ui.task_flow import finished_result, train_button, train_more
 from lstm_app.ui.tune_view import auto_tune
 
 use_app_navigation(__file__)
-attach_from_url(KEYS, "classify")  # a reload or a shared link shows its run again
 
 st.title(tr("Classify"))
 st.caption(tr("Upload texts with their labels (reviews and their sentiment, tickets and their "
               "topic), press Train, and watch an LSTM learn to tell the classes apart."))
+attach_from_url(KEYS, "classify")  # a reload or a link: its run (under the title)
 offers = st.container()  # an earlier identical run is offered here, in sight
 
 chosen = choose_labelled()

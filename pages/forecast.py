@@ -20,12 +20,11 @@ from lstm_app.ui.task_flow import finished_result, train_button, train_more
 from lstm_app.ui.tune_view import auto_tune
 
 use_app_navigation(__file__)
-attach_from_url(KEYS, ("forecast", "panel"))  # a reload or a shared link shows its run again
-
 
 st.title(tr("Forecast"))
 st.caption(tr("Upload a time series (or a file of many: every store, product or meter) or pick "
               "a sample, choose the settings, and press Train."))
+attach_from_url(KEYS, ("forecast", "panel"))  # a reload or a link: its run (under the title)
 offers = st.container()  # an earlier identical run is offered here, in sight
 
 chosen = choose_series()

@@ -18,11 +18,11 @@ from lstm_app.ui.text_settings import current_summary, model_size_note, suggest_
 from lstm_app.ui.text_view import downloads, render_live, show_result, token_speed
 
 use_app_navigation(__file__)
-attach_from_url(KEYS, "text")  # a reload or a shared link shows its run again
 
 st.title(tr("Text"))
 st.caption(tr("Upload a text or pick a sample, press Train, and watch an LSTM learn to write like "
               "it."))
+attach_from_url(KEYS, "text")  # a reload or a link: its run (under the title)
 offers = st.container()  # an earlier identical run is offered here, in sight
 
 chosen = choose_text()
