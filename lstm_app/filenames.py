@@ -14,11 +14,20 @@ def file_stem(name: str) -> str:
 
 def download_name(data_name: str, run_id: str | None, what: str, extension: str) -> str:
     """A download's file name after its data and run, e.g. "airline_passengers-3f2a-forecast.csv"."""
-    run = re.sub(r"[^A-Za-z0-9]+", "", run_id or "")[:32]
-    parts = (file_stem(data_name.rsplit(".", 1)[0]), run, what)
-    return "-".join(part for part in parts if part) + f".{extension}"
+    return _joined(data_name.rsplit(".", 1)[0], run_id, what, extension)
+
+
+def run_file_name(run_name: str, run_id: str, what: str, extension: str) -> str:
+    """A download made from a run, after the run's name, whole (a name, not a file's: "lr 0.003
+    run" keeps its ".003"), e.g. "airline-3f2a9c1d-onnx.zip"."""
+    return _joined(run_name, run_id, what, extension)
 
 
 def bundle_name(run_name: str, run_id: str) -> str:
     """A run's bundle, e.g. "airline-3f2a9c1d.zip"."""
-    return download_name(run_name + ".zip", run_id, "", "zip")
+    return run_file_name(run_name, run_id, "", "zip")
+
+
+def _joined(stem: str, run_id: str | None, what: str, extension: str) -> str:
+    run = re.sub(r"[^A-Za-z0-9]+", "", run_id or "")[:32]
+    return "-".join(part for part in (file_stem(stem), run, what) if part) + f".{extension}"

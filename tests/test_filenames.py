@@ -20,3 +20,9 @@ def test_a_bundle_is_named_after_its_run():
     assert bundle_name("airline v1.2", "3f2a9c") == "airline_v1_2-3f2a9c.zip"
     assert bundle_name('x"); import os; os.system("id") #', "ab12") == (
         "x_import_os_os_system_id-ab12.zip")
+
+
+def test_a_download_made_from_a_run_keeps_its_whole_name():
+    from lstm_app.filenames import run_file_name
+    assert run_file_name("lr 0.003 run", "3f2a9c", "onnx", "zip") == "lr_0_003_run-3f2a9c-onnx.zip"
+    assert run_file_name("model v1.2 final", "ab", "onnx", "zip") == "model_v1_2_final-ab-onnx.zip"

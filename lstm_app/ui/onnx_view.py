@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ..export.onnx_export import check_sentence, export_zip, speed_sentence
-from ..filenames import download_name
+from ..filenames import run_file_name
 from ..i18n import N_, language, tr
 from ..runs.onnx import export_run
 from ..runs.store import Run, RunStore
@@ -60,5 +60,5 @@ def onnx_export(store: RunStore, run: Run, keep: bool) -> None:
         st.caption(f"{matches}{'' if language() == 'zh' else ' '}{speed_sentence(exported)}")
         st.download_button(tr("Download the ONNX export (.zip)"), export_zip(exported),
                            key=RUNS.onnx_download, icon=":material/download:",
-                           file_name=download_name(run.name, run.id, "onnx", "zip"),
+                           file_name=run_file_name(run.name, run.id, "onnx", "zip"),
                            mime="application/zip")
