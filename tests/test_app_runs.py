@@ -346,7 +346,8 @@ def test_a_finished_text_run_reopens_from_its_address(app, store):
     assert reopened.sample == result.sample  # the same final sample
     assert reopened.prompt == result.prompt
     html = [h.value for h in at.get("html") if h.value.count("<b>") == 1]
-    assert any(f"<b>{result.prompt}</b>" in h for h in html), "the final sample is not shown"
+    assert any(f"<b><bdi>{result.prompt}</bdi></b>" in h for h in html), \
+        "the final sample is not shown"
     assert at.radio(key="tx_kind").value == "A sample"
     assert at.selectbox(key="tx_sample").value == "keras_toy_sentence"
     assert any(i.value.startswith("Viewing saved run") and run_id in i.value for i in at.info)

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..i18n import tr
+from ..quoting import printable, printable_lines
 from ..user_json import parse_json
 from ..training.trainer import EpochRecord, valid_scores
 from .database import DB_NAME, Database, Row, database_url, shown_url
@@ -239,8 +240,11 @@ class RunStore:
                owner: str | None = None) -> str:
         """A new running run. Its name and data name are cut to ``MAX_NAME_CHARS`` and its note
         to ``MAX_NOTE_CHARS``: they come from a file name or a bundle made elsewhere, which
-        nobody is there to shorten (``rename`` and ``annotate`` refuse instead)."""
+        nobody is there to shorten (``rename`` and ``annotate`` refuse instead). Control
+        characters in them (a bundle's escape sequences, a line break in a name) are spaces."""
         run_id = uuid.uuid4().hex[:12]
+        name, data_name = printable(name).strip() or run_id, printable(data_name).strip()
+        note = printable_lines(note)
         now = time.time()
         with self._db() as db:
             db.execute(
@@ -365,8 +369,9 @@ class RunStore:
         return [EpochRecord(*r[:5], _scores(r[5])) for r in rows]
 
     def rename(self, run_id: str, name: str) -> None:
-        """A blank name falls back to the run's id; one over ``MAX_NAME_CHARS`` is refused."""
-        name = name.strip()
+        """A blank name falls back to the run's id; one over ``MAX_NAME_CHARS`` is refused;
+        control characters are spaces."""
+        name = printable(name).strip()
         if len(name) > MAX_NAME_CHARS:
             raise ValueError(tr("A run's name can be at most {limit:,} characters long; this "
                                 "one has {count:,}. Shorten it and try again.",
@@ -375,7 +380,9 @@ class RunStore:
             db.execute("UPDATE runs SET name = ? WHERE id = ?", (name or run_id, run_id))
 
     def annotate(self, run_id: str, note: str) -> None:
-        """A note over ``MAX_NOTE_CHARS`` is refused."""
+        """A note over ``MAX_NOTE_CHARS`` is refused; control characters but its line breaks and
+        tabs are spaces."""
+        note = printable_lines(note)
         if len(note) > MAX_NOTE_CHARS:
             raise ValueError(tr("A run's note can be at most {limit:,} characters long; this "
                                 "one has {count:,}. Shorten it and try again.",

@@ -183,7 +183,8 @@ def _edit_form(store: RunStore, run: Run) -> None:
             except ValueError as error:  # the box's own limit aside, the store's refusal
                 st.error(plain(error))
             else:
-                st.toast(tr("Saved."))
+                st.toast(tr("Saved.") if name.strip() else
+                         tr("Saved. A run without a name is called by its id."))
                 st.rerun()
 
 
