@@ -41,3 +41,11 @@ def test_tokens_the_vocabulary_lacks_are_said_not_left_as_bare_marks():
         "2 characters of this text never occur in the training text: the network reads each "
         "as the same unknown token, shown as “�”.")
     assert unknown_note(["the", " ", "\ufffd"], "word").startswith("1 word of this text is not")
+
+
+def test_every_step_label_shows_something_even_for_characters_that_draw_nothing():
+    from lstm_app.inside.explain import token_labels
+
+    tokens = ["a", " ", "\u202e", "\u200d", "\u0301", "cafe\u0301", "\n", "\ufeff", "\u3000"]
+    assert token_labels(tokens) == ["1:a", "2:␣", "3:U+202E", "4:U+200D", "5:◌\u0301",
+                                    "6:cafe\u0301", "7:↵", "8:U+FEFF", "9:U+3000"]

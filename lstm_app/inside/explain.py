@@ -10,6 +10,7 @@ cells.
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import pandas as pd
 import torch
@@ -105,9 +106,17 @@ VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}
 
 def token_labels(tokens: list[str]) -> list[str]:
     """One label per step of a text, by position and token ("3:␣", "4:e"): repeated characters
-    stay apart on a chart's axis, and spaces and line breaks can be seen."""
-    shown = lambda token: "".join(VISIBLE.get(c, c) for c in token)[:12]
-    return [f"{i + 1}:{shown(token)}" for i, token in enumerate(tokens)]  # "80 s" read as time
+    stay apart on a chart's axis, and spaces, line breaks and the characters that draw nothing
+    (a zero-width joiner, a right-to-left override: "5:U+202E") can be seen; a combining mark
+    sits on a dotted circle ("6:◌́"), not on the colon."""
+    return [f"{i + 1}:{_shown(token)}" for i, token in enumerate(tokens)]  # "80 s" read as time
+
+
+def _shown(token: str) -> str:
+    mark = token[:1] and unicodedata.category(token[0])[0] == "M"  # nothing to sit on
+    return (("◌" if mark else "") + "".join(
+        VISIBLE.get(c) or (f"U+{ord(c):04X}" if unicodedata.category(c)[0] in "CZ" else c)
+        for c in token))[:12]  # controls, format characters, other spaces: by their number
 
 
 def step_numbers(layer: LayerTrace, t: int, units: list[int]) -> pd.DataFrame:
