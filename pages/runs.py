@@ -24,6 +24,11 @@ if not runs:
     st.stop()
 
 shown = filtered(runs)
+if not shown:
+    st.info(tr("No run matches these filters and this search: change them, or clear the search "
+               "box, to see your {count:,} runs.", count=len(runs)))
+    export_all(runs)
+    st.stop()
 selected = choose_runs(shown)
 export_all(runs)
 
