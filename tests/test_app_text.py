@@ -330,6 +330,12 @@ def test_the_keras_sample_trains_generates_explores_and_trains_more(app):
     assert len(explored.texts) == 4
     assert all(s.startswith(prompt) for s in explored.texts)
     assert any(m.value == "**Temperature 1.5**" for m in at.markdown)
+    at.text_area(key="tx_gen_prompt").set_value("").run()  # from nothing: no empty quotes
+    at.button(key="tx_explore").click().run()
+    assert not at.exception and at.session_state["tx_explored"].prompt == ""
+    assert "Each starts from nothing, with the same random draws, so only the temperature " \
+        "differs." in [c.value for c in at.caption]
+    at.text_area(key="tx_gen_prompt").set_value(prompt).run()
 
     # Train more: a new job continuing from the first one's weights
     at.number_input(key="tx_more").set_value(2)

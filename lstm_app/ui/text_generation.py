@@ -137,7 +137,9 @@ def temperature_explorer(result: TextResult) -> None:
     if explored is None:
         return
     st.caption(tr("Each continues “{prompt}” with the same random draws, so only the "
-                  "temperature differs.", prompt=plain(explored.prompt)))
+                  "temperature differs.", prompt=plain(explored.prompt)) if explored.prompt else
+               tr("Each starts from nothing, with the same random draws, so only the temperature "
+                  "differs."))
     for column, t, text in zip(st.columns(len(TEMPERATURES)), TEMPERATURES, explored.texts):
         column.markdown(tr("**Temperature {t:.1f}**", t=t))
         column.code(text, language=None, wrap_lines=True)
