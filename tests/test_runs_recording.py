@@ -689,6 +689,9 @@ def test_a_run_with_a_damaged_file_is_refused_in_one_sentence(damaged, task, nam
         except ValueError as error:
             message = str(error)
             assert message.startswith(f"Run {ids[task]} cannot be opened: ")
+            assert message.endswith((". Delete it, or import its bundle again.",
+                                     "written by an incompatible version. Delete it, or "
+                                     "import its bundle again.")), message
             assert "Traceback" not in message and "\n" not in message
         # (A damage the run can do without, such as an unreadable report, may open.)
     finally:

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
-from ..i18n import in_language, language, tr
+from ..i18n import in_language, language, sentences, tr
 from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
@@ -320,11 +320,17 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
         trained = task.trained.from_files(files, training)
         data = task.data_from_files(files)
     except ValueError as error:
-        raise ValueError(tr("Run {run_id} cannot be opened: {reason}", run_id=run_id,
-                            reason=str(error))) from None
+        raise _unopenable(run_id, error) from None
     except Exception:
         raise _damaged(run_id) from None
     return task, trained, data
+
+
+def _unopenable(run_id: str, error: ValueError) -> ValueError:
+    """Why the run's saved files do not open, and what to do about it."""
+    return ValueError(sentences(tr("Run {run_id} cannot be opened: {reason}", run_id=run_id,
+                                   reason=str(error)),
+                                tr("Delete it, or import its bundle again.")))
 
 
 def _damaged(run_id: str) -> ValueError:
@@ -383,8 +389,7 @@ def reopen(store: RunStore, run_id: str, scoreboard: bool = True):
     try:
         return task.score(trained, data)
     except ValueError as error:
-        raise ValueError(tr("Run {run_id} cannot be opened: {reason}", run_id=run_id,
-                            reason=str(error))) from None
+        raise _unopenable(run_id, error) from None
     except Exception:
         raise _damaged(run_id) from None
 
