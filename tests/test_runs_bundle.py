@@ -87,6 +87,20 @@ def test_a_text_run_travels_and_writes_the_same(source, target):
     assert again.val_loss == pytest.approx(original.val_loss)
 
 
+def test_an_imported_runs_message_reads_in_the_readers_language(source, target):
+    from lstm_app.i18n import speaking
+    from lstm_app.runs.recording import run_message
+
+    store, runs = source
+    with speaking("zh"):  # imported by someone reading Chinese
+        new_id = import_bundle(target, export_bundle(store, runs["forecast"][0]))
+    run = target.get(new_id)
+    assert run.message == "从打包文件导入。"
+    assert run_message(run) == "Imported from a bundle."
+    with speaking("zh"):
+        assert run_message(run) == "从打包文件导入。"
+
+
 def test_the_snippet_names_public_functions(source):
     store, runs = source
     snippet = members(export_bundle(store, runs["text"][0]))["load_run.py"].decode()

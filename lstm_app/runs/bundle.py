@@ -37,7 +37,8 @@ from ..quoting import listed, quoted
 from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
 from ..training.trainer import EpochRecord, TrainResult
-from .recording import data_fingerprint, how_it_ended, kept_training, no_weights, save_result
+from .recording import (IMPORTED, data_fingerprint, how_it_ended, kept_training, no_weights,
+                        save_result)
 from .store import RunStore
 from .table import task_name
 
@@ -176,8 +177,7 @@ def _training(manifest: dict, files: dict[str, bytes]) -> TrainResult:
     kept = weights_epoch(files[WEIGHTS]) or _int_or_none(manifest.get("best_epoch")) or 0
     stop_reason, device = how_it_ended(files, "completed")
     return kept_training(history, kept, _keeps_best(files), stop_reason,
-                         tr("Imported from a bundle."), _float_or_none(manifest.get("seconds")) or 0.0,
-                         device)
+                         tr(IMPORTED), _float_or_none(manifest.get("seconds")) or 0.0, device)
 
 
 def _keeps_best(files: dict[str, bytes]) -> bool:

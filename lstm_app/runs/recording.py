@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
-from ..i18n import in_language, language, sentences, tr
+from ..i18n import LANGUAGES, N_, in_language, language, sentences, speaking, tr
 from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
@@ -341,10 +341,18 @@ def _damaged(run_id: str) -> ValueError:
                          "again.", run_id=run_id))
 
 
+IMPORTED = N_("Imported from a bundle.")  # an imported run's message, in its importer's language
+
+
 def run_message(run) -> str:
     """The run's message in the reader's language where it is the sentence training ended with
-    (``training.endings.ending_message``), which is stored in the language the run was trained
-    in; any other message (a crash, a blow-up) as it was stored."""
+    (``training.endings.ending_message``) or ``IMPORTED``, which are stored in the language the
+    run was trained or imported in; any other message (a crash, a blow-up) as it was stored."""
+    for code in LANGUAGES:
+        with speaking(code):
+            imported = tr(IMPORTED) == run.message
+        if imported:
+            return tr(IMPORTED)
     ended = TrainResult(best_epoch=run.best_epoch or 0, best_val_loss=(
         run.best_val_loss if run.best_val_loss is not None else float("inf")),
         message=run.message)
