@@ -32,7 +32,7 @@ from ..export.manifest import MANIFEST as ONNX_MANIFEST
 from ..export.manifest import manifest_from_bytes
 from ..export.onnx_export import checked_bundled, manifest_bytes
 from ..filenames import bundle_name
-from ..i18n import sentences, tr, trn
+from ..i18n import listing, sentences, tr, trn
 from ..quoting import listed, quoted
 from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
@@ -284,4 +284,4 @@ def copy_note(copies: list[str]) -> str:
                "loss): both are kept; delete one if you do not need two.",
                "Runs {ids} held the same already (the same data, settings and best validation "
                "loss): all are kept; delete those you do not need.", len(copies),
-               ids=", ".join(copies[:5]))
+               ids=listing(copies[:5]))
