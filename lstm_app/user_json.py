@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from .i18n import tr
+
 
 def parse_json(data: bytes | str):
     """The JSON value of ``data``, or a ValueError: text that is not UTF-8 or not JSON, and
@@ -12,4 +14,4 @@ def parse_json(data: bytes | str):
     try:
         return json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
     except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
+        raise ValueError(tr("JSON nested too deeply")) from None

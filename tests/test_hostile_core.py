@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 import streamlit as st
 
+from lstm_app.quoting import printable, printable_lines
 from lstm_app.cli import main
 from lstm_app.filenames import bundle_name
 from lstm_app.runs.bundle import export_bundle, import_bundle
@@ -331,7 +332,7 @@ def test_a_hostile_run_name_is_kept_as_text_or_refused(case, store, run_id, caps
     if case.expect != WORKS:
         assert store.get(run_id).name == "airline"
         return
-    assert store.get(run_id).name == (name.strip() or run_id)
+    assert store.get(run_id).name == (printable(name).strip() or run_id)  # controls: spaces
     assert re.fullmatch(r"[\w-]+\.zip", bundle_name(name, run_id))
     for argv in (("runs", "list"), ("runs", "show", run_id)):
         code, out, err = cli(capsys, *argv)
@@ -345,7 +346,7 @@ def test_a_hostile_run_name_is_kept_as_text_or_refused(case, store, run_id, caps
 def test_a_hostile_note_is_kept_as_text_or_refused(case, store, run_id, capsys):
     note = text_of(case)
     check(case, outcome(lambda: store.annotate(run_id, note)))
-    assert store.get(run_id).note == (note if case.expect == WORKS else "")
+    assert store.get(run_id).note == (printable_lines(note) if case.expect == WORKS else "")
     code, out, err = cli(capsys, "runs", "show", run_id)
     assert code == 0
     assert_printable(out)

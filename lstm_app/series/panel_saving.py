@@ -94,7 +94,7 @@ def _time_unit(blob: bytes) -> str:
     size = int.from_bytes(blob[:8], "little")
     unit = (json.loads(blob[8:8 + size]).get("__metadata__") or {}).get("time_unit")
     if unit not in ("s", "ms", "us", "ns"):
-        raise ValueError("its times have no unit")
+        raise ValueError(tr("its times have no unit"))
     return unit
 
 
@@ -114,5 +114,5 @@ def _checked(meta) -> dict:
             and (season is None or (isinstance(season, int) and not isinstance(season, bool)
                                     and 1 <= season <= 100_000)))
     if not good:
-        raise ValueError("panel.json does not describe a panel as this app saves one")
+        raise ValueError(tr("panel.json does not describe a panel as this app saves one"))
     return meta

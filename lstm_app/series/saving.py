@@ -100,5 +100,5 @@ def _checked(meta) -> dict:
             and (season is None or (isinstance(season, int) and not isinstance(season, bool)
                                     and 1 <= season <= 100_000)))
     if not good:
-        raise ValueError("series.json does not describe a series as this app saves one")
+        raise ValueError(tr("series.json does not describe a series as this app saves one"))
     return meta

@@ -19,7 +19,7 @@ from collections import OrderedDict
 import numpy as np
 from safetensors.numpy import load, save
 
-from ..i18n import language, said_all, said_forms
+from ..i18n import language, said_all, said_forms, tr
 from .statistical import STATISTICAL, StatisticalForecasts
 
 FILE = "statistical.safetensors"
@@ -104,7 +104,7 @@ def _series_numbers(values) -> list[int]:
     """A saved list of series numbers, checked (a crafted one raises: the file is not used)."""
     if not isinstance(values, list) or not all(
             type(s) is int and 0 <= s < 2**31 for s in values):
-        raise ValueError("not a list of series numbers")
+        raise ValueError(tr("not a list of series numbers"))
     return values
 
 

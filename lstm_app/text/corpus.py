@@ -195,14 +195,15 @@ def vocab_from_dict(d: dict) -> CharVocab | WordVocab:
     itos = d.get("itos") if isinstance(d, dict) else None
     if level not in ("char", "word") or not isinstance(itos, list) or not itos or \
             not all(isinstance(t, str) for t in itos) or len(set(itos)) != len(itos):
-        raise ValueError("a vocabulary is a level and a list of distinct tokens")
+        raise ValueError(tr("a vocabulary is a level and a list of distinct tokens"))
     if level == "char":
         if itos[0] != UNKNOWN_CHAR or any(len(t) != 1 for t in itos) or itos[1:] != sorted(itos[1:]):
-            raise ValueError("a character vocabulary starts with the unknown character and lists "
-                             "single characters in order")
+            raise ValueError(tr("a character vocabulary starts with the unknown character and "
+                                "lists single characters in order"))
         return CharVocab.from_dict(d)
     if itos[0] != UNKNOWN_WORD or not isinstance(d.get("max_size"), int):
-        raise ValueError("a word vocabulary starts with the unknown token and has a size limit")
+        raise ValueError(tr("a word vocabulary starts with the unknown token and has a size "
+                            "limit"))
     return WordVocab.from_dict(d)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Callable
 
+from ..i18n import tr
 from ..training.trainer import Progress
 from .generate import generate
 
@@ -35,7 +36,7 @@ class Sample:
         val_loss = d.get("val_loss")
         if not (isinstance(d.get("text"), str) and number(d.get("epoch"))
                 and number(d.get("seconds")) and (val_loss is None or number(val_loss))):
-            raise ValueError("a sample has a text, an epoch, seconds and a validation loss")
+            raise ValueError(tr("a sample has a text, an epoch, seconds and a validation loss"))
         return cls(float(d["epoch"]), float(d["seconds"]), val_loss, d["text"])
 
 
