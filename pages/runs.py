@@ -6,7 +6,7 @@ from lstm_app.i18n import tr
 from lstm_app.ui.people import shown_runs
 from lstm_app.ui.runs_session import refresh_statuses, run_store
 from lstm_app.ui.runs_view import (choose_runs, compare, empty_hint, export_all, filtered,
-                                   import_form, run_actions)
+                                   import_form, lost_edits, run_actions)
 from lstm_app.ui.navigation import use_app_navigation
 
 use_app_navigation(__file__)
@@ -19,6 +19,7 @@ store = run_store()
 refresh_statuses()
 import_form(store)
 runs = shown_runs(store.list())
+lost_edits(runs)
 if not runs:
     empty_hint()
     st.stop()

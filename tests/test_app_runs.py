@@ -40,7 +40,7 @@ from tests.conftest import SAMPLES, poll, shown
 FORECAST, TEXT, RUNS = "pages/forecast.py", "pages/text.py", "pages/runs.py"
 FC_RESULTS = "Scores on the test span"
 TX_RESULTS = "The sample at the end of training"
-SAVE = "FormSubmitter:runs_edit-Save the name and note"  # the form's submit button, by key
+SAVE = "runs_save"  # the edit form's submit button
 
 
 # --- fixtures and helpers -------------------------------------------------------------------
@@ -765,6 +765,22 @@ def test_one_selected_run_can_be_opened_renamed_and_annotated(app, store, four_r
     at.text_input(key=f"runs_name_{alpha}").set_value("x" * 201)
     ok(at.button(key=SAVE).click().run())
     assert len(store.get(alpha).name) <= 200
+
+
+def test_a_note_saved_for_a_run_deleted_meanwhile_is_said_and_shown_to_copy(app, store,
+                                                                           four_runs):
+    at = ok(app(RUNS).run())
+    select(at, 3)  # alpha
+    alpha = four_runs["alpha"]
+    at.text_input(key=f"runs_name_{alpha}").set_value("alpha, renamed")
+    at.text_area(key=f"runs_note_{alpha}").set_value("an hour of notes")
+    store.delete(alpha)  # in another tab
+    ok(at.button(key=SAVE).click().run())
+    assert [shown(w.value) for w in at.warning] == [
+        f"Run {alpha} was deleted meanwhile (in another tab, or by someone else), so its name "
+        "and note were not saved. What you typed is below, to copy."]
+    assert [c.value for c in at.code] == ["alpha, renamed\nan hour of notes"]
+    assert not ok(at.run()).warning  # said once
 
 
 def test_a_name_typed_while_another_run_is_saved_is_saved_to_the_run_chosen(app, store,

@@ -183,6 +183,7 @@ class RunsKeys:
     onnx_download: str = "runs_onnx_download"
     onnx_done: str = "runs_onnx_done"
     edit: str = "runs_edit"
+    save: str = "runs_save"  # the edit form's submit button
     delete: str = "runs_delete"
     delete_confirm: str = "runs_delete_confirm"
     export: str = "runs_export"

@@ -168,6 +168,23 @@ def run_actions(store: RunStore, run: Run) -> None:
     confirm_delete_button(store, run)
 
 
+def lost_edits(runs: list[Run]) -> None:
+    """A name and note saved for a run deleted meanwhile (in another tab, or by someone else)
+    cannot be saved: said, with what was typed, so that it is not lost without a word."""
+    if not st.session_state.get(RUNS.save):
+        return
+    there = {run.id for run in runs}
+    for key in [k for k in st.session_state if str(k).startswith(RUNS.note(""))]:
+        run_id = key.removeprefix(RUNS.note(""))
+        if run_id in there:
+            continue
+        st.warning(tr("Run {id} was deleted meanwhile (in another tab, or by someone else), so "
+                      "its name and note were not saved. What you typed is below, to copy.",
+                      id=run_id))
+        st.code(f"{st.session_state.get(RUNS.name(run_id)) or ''}\n"
+                f"{st.session_state.get(key) or ''}", language=None, wrap_lines=True)
+
+
 def _edit_form(store: RunStore, run: Run) -> None:
     """The run's name and note, saved together."""
     with st.form(key=RUNS.edit, border=True):
@@ -176,7 +193,7 @@ def _edit_form(store: RunStore, run: Run) -> None:
         note = st.text_area(tr("Note"), value=run.note, key=RUNS.note(run.id), height=80,
                             max_chars=MAX_NOTE_CHARS,
                             placeholder=tr("What you tried, what you saw"))
-        if st.form_submit_button(tr("Save the name and note")):
+        if st.form_submit_button(tr("Save the name and note"), key=RUNS.save):
             try:
                 store.rename(run.id, name)
                 store.annotate(run.id, note)
