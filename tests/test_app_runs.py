@@ -767,13 +767,19 @@ def test_one_selected_run_can_be_opened_renamed_and_annotated(app, store, four_r
     assert len(store.get(alpha).name) <= 200
 
 
-def test_a_note_saved_for_a_run_deleted_meanwhile_is_said_and_shown_to_copy(app, store,
-                                                                           four_runs):
+def typed_for_alpha(app, four_runs, note: str):
+    """The Runs page with alpha chosen and a new name and ``note`` typed, not yet saved."""
     at = ok(app(RUNS).run())
     select(at, 3)  # alpha
     alpha = four_runs["alpha"]
     at.text_input(key=f"runs_name_{alpha}").set_value("alpha, renamed")
-    at.text_area(key=f"runs_note_{alpha}").set_value("an hour of notes")
+    at.text_area(key=f"runs_note_{alpha}").set_value(note)
+    return at, alpha
+
+
+def test_a_note_saved_for_a_run_deleted_meanwhile_is_said_and_shown_to_copy(app, store,
+                                                                           four_runs):
+    at, alpha = typed_for_alpha(app, four_runs, "an hour of notes")
     store.delete(alpha)  # in another tab
     ok(at.button(key=SAVE).click().run())
     assert [shown(w.value) for w in at.warning] == [
@@ -785,11 +791,7 @@ def test_a_note_saved_for_a_run_deleted_meanwhile_is_said_and_shown_to_copy(app,
 
 def test_a_name_typed_while_another_run_is_saved_is_saved_to_the_run_chosen(app, store,
                                                                             four_runs):
-    at = ok(app(RUNS).run())
-    select(at, 3)  # alpha
-    alpha = four_runs["alpha"]
-    at.text_input(key=f"runs_name_{alpha}").set_value("alpha, renamed")
-    at.text_area(key=f"runs_note_{alpha}").set_value("written while a trial finished")
+    at, alpha = typed_for_alpha(app, four_runs, "written while a trial finished")
     stored_run(store, "epsilon")  # a training elsewhere saves a run: the table gains a row
     ok(at.button(key=SAVE).click().run())
     assert list(table(at)["name"]) == ["epsilon", "delta", "gamma", "beta", "alpha, renamed"]
