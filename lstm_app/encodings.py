@@ -35,7 +35,25 @@ NOTICES = {  # English; shown with tr
                  "check that accented letters look right."),
     "latin-1": N_("The file is not UTF-8, so it was read as Latin-1 text; check that accented "
                   "letters look right."),
+    "euc-kr": N_("The file is not UTF-8, so it was read as Korean (EUC-KR) text; check that "
+                 "the characters look right, and if they do not, save the file as UTF-8 and "
+                 "upload it again."),
+    "cp932": N_("The file is not UTF-8, so it was read as Japanese (Shift-JIS) text; check that "
+                "the characters look right, and if they do not, save the file as UTF-8 and "
+                "upload it again."),
+    "cp1251": N_("The file is not UTF-8, so it was read as Windows-1251 (Cyrillic) text; check "
+                 "that the letters look right, and if they do not, save the file as UTF-8 and "
+                 "upload it again."),
 }
+# Scripts besides Chinese, each told by its own letters (the share of the non-ASCII characters
+# that must be them, and that must sit next to another non-ASCII character, as words do):
+# Korean read as GBK gives common ideographs, so where both read, its spaces decide; Japanese kana
+# (full-width: a GBK text read as Shift-JIS gives half-width ones) and Cyrillic words (a
+# Western text read as Windows-1251 gives lone Cyrillic letters between Latin ones) after.
+_KOREAN = re.compile(r"[\uac00-\ud7a3]")
+KOREAN_SPACES = 0.1  # spaces between Hangul words, per character: Korean ~0.3, Chinese ~0
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 UTF16_NOTICE = N_("The file was saved as UTF-16 text without a byte order mark and was "
@@ -57,18 +75,53 @@ def utf16_without_bom(raw: bytes) -> str | None:
 
 
 def decode_legacy(raw: bytes) -> tuple[str, str]:
-    """(text, notice) for bytes that are not UTF-8: Chinese when the bytes look it, else
-    Windows-1252, else Latin-1 (which decodes anything; the caller checks for binary)."""
+    """(text, notice) for bytes that are not UTF-8: Korean, Chinese, Japanese or Cyrillic when
+    the bytes look it, else Windows-1252, else Latin-1 (which decodes anything; the caller
+    checks for binary)."""
+    found = None
     for encoding in ("gb18030", "big5"):
         text = _strict(raw, encoding)
         head = text[:JUDGED_CHARS] if text is not None else ""
         if (text is not None and _all_chinese(head, encoding)
                 and _paired_share(head) >= PAIRED_SHARE):
-            return text, tr(NOTICES[encoding])
+            found = text, encoding
+            break
+    korean = _script(raw, "euc-kr", _KOREAN, 0.9)
+    if korean is not None and (found is None or _spaced_share(korean[0]) >= KOREAN_SPACES):
+        found = korean  # Korean read as GBK passes for Chinese, but Korean puts spaces between
+    found = found or _script(raw, "cp932", _KANA, 0.2) or _script(raw, "cp1251", _CYRILLIC, 0.9, 3)
+    if found is not None:
+        return found[0], tr(NOTICES[found[1]])
     text = _strict(raw, "cp1252")
     if text is not None:
         return text, tr(NOTICES["cp1252"])
     return raw.decode("latin-1"), tr(NOTICES["latin-1"])
+
+
+def _script(raw: bytes, encoding: str, letters: re.Pattern, share: float, word: int = 2
+            ) -> tuple[str, str] | None:
+    """(text, encoding) where ``raw`` reads in ``encoding`` as words of its script: at least
+    ``share`` of the non-ASCII characters its ``letters``, and most of them in runs of ``word``
+    or more non-ASCII characters (a Cyrillic word is all Cyrillic; a Western word misread has
+    one or two in it); None otherwise. Japanese also reads no half-width katakana to speak of
+    (what a GBK text read as Shift-JIS is full of)."""
+    text = _strict(raw, encoding)
+    head = text[:JUDGED_CHARS] if text is not None else ""
+    wide = [ch for ch in head if ord(ch) >= 0x80]
+    if not wide or sum(bool(letters.match(ch)) for ch in wide) < share * len(wide):
+        return None
+    if encoding == "cp932" and sum("\uff61" <= ch <= "\uff9f" for ch in wide) > 0.05 * len(wide):
+        return None
+    in_words = sum(len(run) for run in re.findall(r"[^\x00-\x7f]+", head) if len(run) >= word)
+    return (text, encoding) if in_words >= PAIRED_SHARE * len(wide) else None
+
+
+def _spaced_share(text: str) -> float:
+    """Spaces between two non-ASCII characters, for each non-ASCII character: Korean writes a
+    space after every word of a few syllables, Chinese hardly ever between characters."""
+    head = text[:JUDGED_CHARS]
+    wide = sum(ord(ch) >= 0x80 for ch in head)
+    return len(re.findall(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", head)) / max(wide, 1)
 
 
 def _paired_share(text: str) -> float:

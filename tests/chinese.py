@@ -15,6 +15,7 @@ NAMES = {"lstm", "gru", "rnn", "rnns", "lstms", "csv", "mase", "smape", "mae", "
          "keras", "box", "jenkins", "chnsenticorp", "tiny", "shakespeare",  # sources' names
          "exp", "mse", "txt", "tsv", "gbk", "big5", "gb18030", "windows", "nan", "zip", "pca",
          "xls", "xlsx", "ods", "libreoffice", "word",  # file formats and programs
+         "euc", "kr", "shift", "jis",  # encodings' names
          "ets", "theta", "arima", "tanh", "sigmoid", "x", "t", "h", "c", "f", "i", "o", "r",
          "z", "e", "w", "b", "ln", "log", "pt", "py", "python", "m", "s", "d"}  # symbols
 

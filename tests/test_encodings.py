@@ -26,6 +26,32 @@ def test_western_text_stays_western_even_where_its_bytes_are_valid_gbk(text):
     assert decoded == text and said == NOTICES["cp1252"]
 
 
+KOREAN = "날짜,매출\n2024-01-01,100\n이번 달 매출은 지난달보다 좋았습니다. 서울 강남점\n"
+JAPANESE = "日付,売上\n2024-01-01,100\n今月の売上は先月より良かったです。東京本店\n"
+RUSSIAN = "Дата,Выручка\n2024-01-01,100\nВыручка в этом месяце выше, чем в прошлом. Москва\n"
+
+
+@pytest.mark.parametrize("text, encoding", [(KOREAN, "euc-kr"), (JAPANESE, "cp932"),
+                                            (RUSSIAN, "cp1251")])
+def test_korean_japanese_and_cyrillic_exports_read_as_written_with_what_to_do(text, encoding):
+    decoded, said = decode_legacy(text.encode(encoding))
+    assert decoded == text and said == NOTICES[encoding]
+    assert said.endswith("save the file as UTF-8 and upload it again.")
+    assert read_text(text.encode(encoding))[0] == text  # a text upload too, not "binary"
+
+
+def test_korean_read_as_gbk_passes_for_chinese_so_its_spaces_decide():
+    assert KOREAN.encode("euc-kr").decode("gb18030")  # both read: the test above means something
+    # Chinese that reads as Korean too (a two-character review) stays Chinese: no spaces
+    decoded, said = decode_legacy("review,label\n房间,1\n".encode("gb18030"))
+    assert said == NOTICES["gb18030"] and "房间" in decoded
+
+
+@pytest.mark.parametrize("text", [WESTERN, "Müller, Straße, Größe"])
+def test_western_text_is_not_read_as_cyrillic(text):
+    assert decode_legacy(text.encode("cp1252"))[1] == NOTICES["cp1252"]
+
+
 def test_the_last_two_western_samples_are_valid_gbk():  # so the test above means something
     assert "ações não são".encode("cp1252").decode("gb18030") == "a珲es n鉶 s鉶"
 
