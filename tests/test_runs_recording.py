@@ -251,6 +251,16 @@ def test_a_value_error_in_the_pipeline_fails_the_run_and_propagates(tmp_path, ai
     with pytest.raises(ValueError, match="no saved weights: it failed") as refused:
         reopen(store, run_id)
     assert "lookback 120" in str(refused.value)  # why it failed, not "stopped before …"
+    # Read in Chinese, its reason is said in Chinese, though it failed in English.
+    from lstm_app.i18n import speaking
+    from lstm_app.runs.recording import run_message
+    with speaking("zh"):
+        said = run_message(store.get(run_id))
+        refused_zh = str(pytest.raises(ValueError, reopen, store, run_id).value)
+    assert said != run.message and "回看窗口为 120" in said
+    assert said in refused_zh
+    broken = replace(run, said="[broken")  # a hand edit: the message as stored, never a crash
+    assert run_message(broken) == run.message
 
 
 # --- concurrent trainings ------------------------------------------------------------------

@@ -21,11 +21,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
-from ..i18n import LANGUAGES, N_, in_language, language, sentences, speaking, tr
+from ..i18n import (LANGUAGES, N_, again, in_language, language, said_from, sentences, speaking,
+                    tr)
 from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_bytes, weights_epoch
 from ..training.process import WorkerKilled, killed_sentence
+from ..user_json import parse_json
 from ..training.endings import said_again
 from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
 from ..export.manifest import FILES as ONNX_FILES
@@ -190,23 +192,20 @@ def _ended_on_error(store: RunStore, run_id: str):
     bug), interrupted (aborted, or the disk is full: a ValueError that says so)."""
     try:
         yield
-    except ValueError as error:
-        store.finish(run_id, "failed", str(error))
-        raise
-    except WorkerKilled as error:  # a cluster lost it: its last checkpoint stays
-        store.finish(run_id, "failed", str(error))
+    except (ValueError, WorkerKilled) as error:  # (a cluster lost it: its checkpoint stays)
+        store.finish(run_id, "failed", _sentence(error))
         raise
     except KeyboardInterrupt:  # a second Ctrl-C on the command line: aborted, not failed
-        store.finish(run_id, "interrupted", "Training was aborted; the last saved checkpoint "
-                                            "is kept.")
+        store.finish(run_id, "interrupted", tr("Training was aborted; the last saved checkpoint "
+                                               "is kept."))
         raise
     except OSError as error:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             _failed(store, run_id, error)
             raise
-        message = (f"The disk holding the runs ({store.home}) is full, so training stopped: "
-                   f"the last checkpoint that was saved whole is kept. Free some space, then "
-                   f"open the run and train more.")
+        message = tr("The disk holding the runs ({home}) is full, so training stopped: the last "
+                     "checkpoint that was saved whole is kept. Free some space, then open the run "
+                     "and train more.", home=str(store.home))
         try:
             store.finish(run_id, "interrupted", message)
         except (OSError, ValueError):
@@ -217,11 +216,18 @@ def _ended_on_error(store: RunStore, run_id: str):
         raise
 
 
+def _sentence(error: BaseException) -> str:
+    """What ``error`` says, as it was said (a sentence of the app keeps how, to be said again in
+    another language)."""
+    said = error.args[0] if len(error.args) == 1 else None
+    return said if isinstance(said, str) else str(error)
+
+
 def _failed(store: RunStore, run_id: str, error: BaseException) -> None:
     """A run ended by a bug: a sentence in the run, what the error said in the log."""
     log.error("run %s failed: %s: %s", run_id, type(error).__name__, error)
-    store.finish(run_id, "failed", "Training failed because of an internal error; its details "
-                                   "are in the log.")
+    store.finish(run_id, "failed", tr("Training failed because of an internal error; its "
+                                      "details are in the log."))
 
 
 def save_result(store: RunStore, run_id: str, task: Task, trained, result, status: str) -> None:
@@ -353,6 +359,11 @@ def run_message(run) -> str:
             imported = tr(IMPORTED) == run.message
         if imported:
             return tr(IMPORTED)
+    if run.said:  # a sentence of the app (a failure's reason): said again in this language
+        try:
+            return again(said_from(run.message, parse_json(run.said)))
+        except ValueError:  # a form a hand edit broke: the message as it was stored
+            return run.message
     ended = TrainResult(best_epoch=run.best_epoch or 0, best_val_loss=(
         run.best_val_loss if run.best_val_loss is not None else float("inf")),
         message=run.message)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..i18n import tr
+from ..i18n import said_form, tr
 from ..quoting import printable, printable_lines
 from ..user_json import parse_json
 from ..training.trainer import EpochRecord, valid_scores
@@ -47,7 +47,8 @@ from .database import DB_NAME, Database, Row, database_url, shown_url
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
 ADDED_COLUMNS = {"owner": "TEXT", "shared": "INTEGER NOT NULL DEFAULT 0", "share_token": "TEXT",
-                 "study": "TEXT", "trial": "INTEGER"}
+                 "study": "TEXT", "trial": "INTEGER",
+                 "said": "TEXT"}  # how its message was said (i18n.said_form), to say it again
 ORPHAN_GRACE = 30.0  # seconds a run of this process may wait for its job to be queued
 MAX_NAME_CHARS = 200     # a run's name and its data's name
 MAX_NOTE_CHARS = 10_000  # a run's note
@@ -134,6 +135,7 @@ class Run:
     share_token: str | None = None
     study: str | None = None
     trial: int | None = None
+    said: str | None = None  # JSON: how ``message`` was said, where it is a sentence of the app
 
 
 class StoreError(ValueError):
@@ -306,16 +308,17 @@ class RunStore:
                 db.execute("UPDATE runs SET config = ? WHERE id = ?",
                            (json.dumps(config, default=str), run_id))
             db.execute(
-                "UPDATE runs SET status = ?, message = ?, metrics = ?, best_epoch = ?, "
+                "UPDATE runs SET status = ?, message = ?, said = ?, metrics = ?, best_epoch = ?, "
                 "best_val_loss = ?, seconds = ?, finished = ?, heartbeat = ? WHERE id = ?",
-                (status, message, json.dumps(metrics or {}), best_epoch, best_val_loss, seconds,
-                 time.time(), time.time(), run_id))
+                (status, message, _said(message), json.dumps(metrics or {}), best_epoch,
+                 best_val_loss, seconds, time.time(), time.time(), run_id))
 
     def finish_if_running(self, run_id: str, status: str, message: str) -> None:
         """End a run that still says "running" (its training process died) with ``status``."""
         with self._db() as db:
-            db.execute("UPDATE runs SET status = ?, message = ?, finished = ? "
-                       "WHERE id = ? AND status = 'running'", (status, message, time.time(), run_id))
+            db.execute("UPDATE runs SET status = ?, message = ?, said = ?, finished = ? "
+                       "WHERE id = ? AND status = 'running'",
+                       (status, message, _said(message), time.time(), run_id))
 
     def mark_interrupted(self, stale_after: float = STALE_SECONDS,
                          known: Callable[[str], bool] | None = None) -> list[str]:
@@ -335,12 +338,13 @@ class RunStore:
                         else now - r["heartbeat"] > stale_after)
                     or (known is not None and r["host"] == host and r["pid"] == me
                         and now - r["heartbeat"] > ORPHAN_GRACE and not known(r["id"]))]
+            message = tr("Training was interrupted (the app or the machine stopped); the last "
+                         "saved checkpoint is kept.")
             for run_id in gone:
                 self.clean_temporary(run_id)
-                db.execute("UPDATE runs SET status = 'interrupted', message = ?, finished = ? "
-                           "WHERE id = ? AND status = 'running'",
-                           ("Training was interrupted (the app or the machine stopped); the "
-                            "last saved checkpoint is kept.", now, run_id))
+                db.execute("UPDATE runs SET status = 'interrupted', message = ?, said = ?, "
+                           "finished = ? WHERE id = ? AND status = 'running'",
+                           (message, _said(message), now, run_id))
         return gone
 
     def get(self, run_id: str) -> Run | None:
@@ -452,6 +456,11 @@ class RunStore:
 
     def read_json(self, run_id: str, name: str) -> Any:
         return json.loads((self.run_dir(run_id) / name).read_text(encoding="utf-8"))
+
+
+def _said(message: str) -> str | None:
+    form = said_form(message)
+    return None if form is None else json.dumps(form, ensure_ascii=False)
 
 
 def _run(row: Row) -> Run:
