@@ -28,6 +28,18 @@ def test_without_any_model_the_page_says_where_to_train(apps, store):
     assert any("Train a model first" in i.value for i in at.info)
 
 
+def test_a_run_that_failed_before_saving_weights_is_not_offered(apps, store):
+    series = load_series(SAMPLES / "airline_passengers.csv")
+    config = ForecastConfig(statistical_seconds=0, lookback=120, horizon=12, epochs=1)
+    run_id = start_run(store, "forecast", series, config, "too long a lookback", series.name)
+    with pytest.raises(ValueError):
+        record(store.home, run_id, "forecast", series, config)
+    assert store.get(run_id).status == "failed"
+    at = apps(INSIDE).run()
+    assert not at.exception and not at.warning
+    assert any("Train a model first" in i.value for i in at.info)
+
+
 def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     series = load_series(SAMPLES / "airline_passengers.csv")
     config = ForecastConfig(statistical_seconds=0, hidden_size=6, epochs=2)

@@ -13,7 +13,7 @@ from ..inside.explain import text_trace
 from ..inside.features import MAX_FEATURE_ROWS, pca_2d
 from ..inside.series_input import SeriesInput, readable_series
 from ..inside.text_units import coloured_html, tracking_units
-from ..runs.recording import reopen
+from ..runs.recording import has_weights, reopen
 from ..series.panel_pipeline import PanelResult
 from .classify_try import answer
 from .keys import CLASSIFY, FORECAST, INSIDE, TEXT
@@ -78,7 +78,9 @@ def choose_model():
             task = "panel" if isinstance(job.result(), PanelResult) else task
             options[THIS_SESSION[task]] = (task, job.result, f"{job.run_id}:{job.id}")
             shown[THIS_SESSION[task]] = tr(THIS_SESSION[task])
-    saved = [r for r in shown_runs(run_store().list()) if r.status != "running"]
+    store = run_store()  # runs that never saved weights (failed at the start) hold no network
+    saved = [r for r in shown_runs(store.list()) if r.status != "running" and
+             (r.status != "failed" or has_weights(store, r))]
     for run in saved:
         label = f"Saved run: {run.name} ({run.id}, {run.task})"
         options[label] = (run.task, run.id, run.id)
