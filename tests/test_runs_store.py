@@ -471,3 +471,10 @@ def test_a_store_made_before_epochs_kept_scores_gains_the_column(tmp_path):
     store.add_epoch(run_id, EpochRecord(2, 0.3, 0.2, 0.001, 2.0, {"accuracy": 0.9}))
     sql(store, "INSERT INTO epochs VALUES (?, 3, 0.3, 0.2, 0.001, 3.0, 'not json')", run_id)
     assert [h.scores for h in store.history(run_id)] == [None, {"accuracy": 0.9}, None]
+
+
+def test_a_column_a_newer_version_added_does_not_stop_this_one_reading_runs(store):
+    run_id = new_run(store, "kept")
+    with store._db() as db:
+        db.execute("ALTER TABLE runs ADD COLUMN from_the_future TEXT")
+    assert store.get(run_id).name == "kept" and [r.id for r in store.list()] == [run_id]

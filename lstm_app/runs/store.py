@@ -34,7 +34,7 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -458,6 +458,9 @@ class RunStore:
         return json.loads((self.run_dir(run_id) / name).read_text(encoding="utf-8"))
 
 
+_RUN_FIELDS = [f.name for f in fields(Run)]
+
+
 def _said(message: str) -> str | None:
     form = said_form(message)
     return None if form is None else json.dumps(form, ensure_ascii=False)
@@ -468,7 +471,8 @@ def _run(row: Row) -> Run:
     d["config"] = _object(d["config"])
     d["metrics"] = _object(d["metrics"])
     d["shared"] = bool(d["shared"])
-    return Run(**d)
+    # Only the columns this version knows: a newer version sharing the store may have added more.
+    return Run(**{name: d[name] for name in _RUN_FIELDS if name in d})
 
 
 def _object(text: str | None) -> dict:

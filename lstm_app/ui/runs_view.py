@@ -234,8 +234,11 @@ def sharing(store: RunStore, run: Run) -> None:
 
 
 def _share(store: RunStore, run_id: str) -> None:
-    """The reader flipped the toggle (a callback: before the page is drawn again)."""
-    store.share(run_id, bool(st.session_state[RUNS.share(run_id)]))
+    """The reader flipped the toggle (a callback: before the page is drawn again, so who may
+    change the run is asked again here)."""
+    run = store.get(run_id)
+    if run is not None and can_change(run, current_user()):
+        store.share(run_id, bool(st.session_state[RUNS.share(run_id)]))
 
 
 def confirm_delete(store: RunStore, run: Run) -> None:
