@@ -141,7 +141,8 @@ def run_actions(store: RunStore, run: Run) -> None:
                 query_params={"run": run.id, **({SHARE_PARAM: link} if link else {})},
                 help=tr("Forecast or generate again without retraining, or train it more."))
     try:
-        bundle = _bundle(str(store.home), run.id, run_files_now(run.id), run.name, run.note)
+        bundle = _bundle(str(store.home), run.id, (run.heartbeat, run.status, run_files_now(run.id)),
+                         run.name, run.note)
     except ValueError as error:
         b.caption(str(error))
     else:
@@ -292,7 +293,8 @@ def import_form(store: RunStore) -> None:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _bundle(home: str, run_id: str, files: tuple, name: str, note: str) -> bytes:
-    """A run's bundle, zipped once per version of its files (an ONNX export adds some; the
-    name and note are in the manifest), not on every rerun of the page."""
+def _bundle(home: str, run_id: str, version: tuple, name: str, note: str) -> bytes:
+    """A run's bundle, zipped once per version of the run (its heartbeat and status, which
+    every record moves, and its files, which an ONNX export adds to; the name and note are in
+    the manifest), not on every rerun of the page."""
     return export_bundle(RunStore(home), run_id)
