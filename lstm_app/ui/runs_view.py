@@ -141,8 +141,8 @@ def run_actions(store: RunStore, run: Run) -> None:
                 query_params={"run": run.id, **({SHARE_PARAM: link} if link else {})},
                 help=tr("Forecast or generate again without retraining, or train it more."))
     try:
-        bundle = _bundle(str(store.home), run.id, (run.heartbeat, run.status, run_files_now(run.id)),
-                         run.name, run.note)
+        version = (run.heartbeat, run.status, run_files_now(run.id))
+        bundle = _bundle(str(store.home), run.id, version, run.name, run.note)
     except ValueError as error:
         b.caption(str(error))
     else:
