@@ -16,11 +16,13 @@ from lstm_app.ui.inside_view import (choose_model, choose_series, classifier_ans
 from lstm_app.ui.keys import INSIDE
 from lstm_app.ui.markdown import plain
 from lstm_app.ui.navigation import use_app_navigation
+from lstm_app.ui.runs_session import close_withdrawn
 
 use_app_navigation(__file__)
 SHOWN_CHARACTERS = 400  # of a text the language model reads here: more steps would not fit
 
 st.title(tr("Inside the LSTM"))
+close_withdrawn()  # a run no longer shared with this reader is not looked into
 st.markdown(tr("This page opens a network you trained and shows what it computes: for one input, "
                "every gate and memory cell of every unit, step by step, worked out from its own "
                "weights. Read the equations once, follow one step's numbers, then look at the "

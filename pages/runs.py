@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lstm_app.i18n import tr
+from lstm_app.i18n import tr, trn
 from lstm_app.ui.people import shown_runs
-from lstm_app.ui.runs_session import refresh_statuses, run_store
+from lstm_app.ui.runs_session import close_withdrawn, refresh_statuses, run_store
 from lstm_app.ui.runs_view import (choose_runs, compare, empty_hint, export_all, filtered,
                                    import_form, lost_edits, run_actions)
 from lstm_app.ui.navigation import use_app_navigation
@@ -14,6 +14,7 @@ use_app_navigation(__file__)
 st.title(tr("Runs"))
 st.caption(tr("Every training is saved here. Select runs to compare their curves and settings; "
               "select one to open, rename, annotate or delete it."))
+close_withdrawn()
 
 store = run_store()
 refresh_statuses()
@@ -26,8 +27,10 @@ if not runs:
 
 shown = filtered(runs)
 if not shown:
-    st.info(tr("No run matches these filters and this search: change them, or clear the search "
-               "box, to see your {count:,} runs.", count=len(runs)))
+    st.info(trn("No run matches these filters and this search: change them, or clear the "
+                "search box, to see the {count:,} run there is.",
+                "No run matches these filters and this search: change them, or clear the "
+                "search box, to see all {count:,} runs.", len(runs)))
     export_all(runs)
     st.stop()
 selected = choose_runs(shown)

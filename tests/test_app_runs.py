@@ -665,7 +665,7 @@ def test_the_filters_narrow_the_table(app, four_runs, widget, value, names):
         assert not at.dataframe
         assert [i.value for i in at.info] == [
             "No run matches these filters and this search: change them, or clear the search "
-            "box, to see your 4 runs."]
+            "box, to see all 4 runs."]
 
 
 def test_task_and_search_filters_combine(app, four_runs):

@@ -145,6 +145,26 @@ def test_a_withdrawn_link_closes_the_run_in_the_session_that_opened_it(team, sto
     assert "fc_train_more" not in [b.key for b in at.button]
 
 
+def test_a_withdrawn_runs_uploaded_data_goes_with_it(team, store):
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.series.loading import load_series
+    from lstm_app.series.settings import ForecastConfig
+
+    rows = "".join(f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},{100 + d % 7}\n" for d in range(84))
+    series = load_series(("date,visitors\n" + rows).encode(), name="bobs_visitors.csv")
+    config = ForecastConfig(statistical_seconds=0, hidden_size=4, num_layers=1, epochs=1)
+    bob = start_run(store, "forecast", series, config, "bobs", series.name, owner=BOB)
+    record(store.home, bob, "forecast", series, config)
+    token = store.share_link(bob)
+    at = team(ALICE, FORECAST, run=bob, share=token)
+    assert at.session_state["fc_uploaded"]["name"] == "bobs_visitors.csv"  # his data, shown
+    store.unshare_link(bob)
+    at = ok(at.run())
+    assert any("no longer shared with you" in w.value for w in at.warning)
+    assert "fc_uploaded" not in at.session_state  # nothing of his left to train on
+    assert not any("bobs_visitors" in str(c.value) for c in at.caption)
+
+
 def test_a_training_shared_with_someone_is_watched_live_but_only_its_owner_stops_it(team, store):
     import time
     at = team(ALICE, FORECAST)

@@ -20,7 +20,6 @@ from streamlit.runtime import Runtime
 
 from .language import choose_language
 from .people import require_sign_in
-from .runs_session import close_withdrawn
 
 
 def use_app_navigation(page_file: str) -> None:
@@ -36,4 +35,3 @@ def use_app_navigation(page_file: str) -> None:
         PagesManager.uses_pages_directory = False
         st.switch_page(page_file, query_params=st.query_params.to_dict())
     require_sign_in()  # after the switch: app.py's navigation, not the legacy one, is drawn
-    close_withdrawn()

@@ -83,10 +83,11 @@ def run_files_now(run_id: str) -> tuple:
 
 
 def close_withdrawn() -> None:
-    """In team mode, on every page: a run this session shows (opened, watched live) that is
+    """In team mode, on every page that shows runs, under its title: a run this session shows (opened, watched live) that is
     someone else's and is no longer shared with this person (its link withdrawn, or sharing
     turned off) is closed, with a sentence, so that it can no longer be looked into or trained
-    on. A run deleted meanwhile is left to the page, which says so its own way."""
+    on: its data, put in the page's picker when it was opened, goes too. A run deleted
+    meanwhile is left to the page, which says so its own way."""
     user = current_user()
     if user is None:
         return
@@ -98,6 +99,10 @@ def close_withdrawn() -> None:
             continue
         del st.session_state[keys.job]
         opened_by_link().pop(run_id, None)
+        source = {TEXT: TEXT_SOURCE, CLASSIFY: CLASSIFY_SOURCE}.get(keys, SERIES_SOURCE)
+        data = st.session_state.get(source.keys.uploaded)
+        if isinstance(data, dict) and data.get("name") == run.data_name:  # its data, shown
+            del st.session_state[source.keys.uploaded]  # nothing of it left to train on
         if st.query_params.get(RUN_PARAM) == run_id:
             del st.query_params[RUN_PARAM]
             st.query_params.pop(SHARE_PARAM, None)
@@ -110,6 +115,7 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
     yet, show it: live or reopened. Without a run in the address (back from another page), the
     run shown is put there."""
     tasks = (tasks,) if isinstance(tasks, str) else tasks
+    close_withdrawn()
     run_id = st.query_params.get(RUN_PARAM)
     shown = current_job(keys.job)
     if not run_id and getattr(shown, "run_id", None):  # back from another page: name it again
