@@ -186,6 +186,10 @@ def test_a_training_shared_with_someone_is_watched_live_but_only_its_owner_stops
         time.sleep(1.0)
         assert not job.snapshot().done and store.get(run_id).status == "running"
         assert "fc_job_stop" in [b.key for b in ok(at.run()).button]  # Alice's own Stop
+        store.share(run_id, False)  # Alice stops sharing it while Bob watches
+        bob = ok(bob.run())
+        assert any("no longer shared with you" in w.value for w in bob.warning)
+        assert "fc_job" not in bob.session_state and not job.snapshot().done  # hers runs on
     finally:
         job.stop()
         job.wait(60)

@@ -82,6 +82,13 @@ def run_files_now(run_id: str) -> tuple:
         return ()
 
 
+def still_open(run_id: str) -> bool:
+    """Whether this reader may still open ``run_id`` (someone else's live training, watched:
+    its owner may stop sharing it meanwhile; a run deleted is left to the page)."""
+    run = run_store().get(run_id)
+    return run is None or can_open(run, current_user(), opened_by_link().get(run_id))
+
+
 def close_withdrawn() -> None:
     """In team mode, on every page that shows runs, under its title: a run this session shows (opened, watched live) that is
     someone else's and is no longer shared with this person (its link withdrawn, or sharing
