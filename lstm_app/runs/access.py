@@ -11,27 +11,31 @@ from __future__ import annotations
 
 import hmac
 import re
-import string
 from typing import Mapping
 
 from .store import Run
 
 ADDRESS = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+")
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def folded(text: str) -> str:
+    """``text`` in lower case, a letter only where lower-casing it can be undone (Å is å, and å
+    is Å again); a sign that only looks like a letter stays itself (the Kelvin sign K would
+    become k, the Angstrom sign Å would become å: someone else's address)."""
+    return "".join(lower if lower.upper() == c else c for c in text for lower in [c.lower()])
 
 
 def identity(claims: Mapping) -> str | None:
-    """Who a signed-in person is, from their provider's claims: their e-mail address with its
-    ASCII letters lower-cased (Alice@Example.test is alice@example.test; no other letter is
-    folded, so an address spelled with the Kelvin sign K never becomes one with k), where the
-    provider sends one that reads as an address, does not start "sub:" and is not marked
-    unverified (a provider that lets people type any address says so); else their subject,
-    marked "sub:" (a subject that reads like an address must not be taken for one); None
-    without either."""
+    """Who a signed-in person is, from their provider's claims: their e-mail address
+    ``folded`` (Alice@Example.test is alice@example.test; an address spelled with the Kelvin
+    sign K never becomes one with k), where the provider sends one that reads as an address,
+    does not start "sub:" and is not marked unverified (a provider that lets people type any
+    address says so); else their subject, marked "sub:" (a subject that reads like an address
+    must not be taken for one); None without either."""
     email = claims.get("email")
-    unverified = str(claims.get("email_verified", True)).strip().lower() == "false"
+    unverified = str(claims.get("email_verified", True)).strip().lower() in ("false", "0")
     if isinstance(email, str) and not unverified:
-        email = email.strip().translate(_ASCII_LOWER)
+        email = folded(email.strip())
         if ADDRESS.fullmatch(email) and not email.startswith("sub:"):
             return email
     subject = claims.get("sub")
@@ -39,16 +43,16 @@ def identity(claims: Mapping) -> str | None:
 
 
 def owns(run: Run, user: str) -> bool:
-    """Whether ``user`` is the run's owner: an e-mail address in any case of its ASCII letters
-    (a provider may send Alice@Example.test one day and alice@example.test the next; ``user``
-    comes lower-cased, as ``identity`` does it), a
+    """Whether ``user`` is the run's owner: an e-mail address in any case (a provider may send
+    Alice@Example.test one day and alice@example.test the next; ``user`` comes ``folded``, and
+    so does the owner stored, by an earlier version's plain lower-casing), a
     provider's subject exactly (``sub:…``; one stored bare, before subjects were marked, still
     counts where it cannot be read as an address)."""
     if run.owner is None:
         return False
     if user.startswith("sub:"):
         return run.owner == user or ("@" not in run.owner and run.owner == user[4:])
-    return run.owner.translate(_ASCII_LOWER) == user
+    return folded(run.owner) == user
 
 
 def can_open(run: Run, user: str | None, token: str | None = None) -> bool:
