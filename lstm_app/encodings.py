@@ -35,7 +35,7 @@ NOTICES = {  # English; shown with tr
                  "check that accented letters look right."),
     "latin-1": N_("The file is not UTF-8, so it was read as Latin-1 text; check that accented "
                   "letters look right."),
-    "euc-kr": N_("The file is not UTF-8, so it was read as Korean (EUC-KR) text; check that "
+    "cp949": N_("The file is not UTF-8, so it was read as Korean (EUC-KR) text; check that "
                  "the characters look right, and if they do not, save the file as UTF-8 and "
                  "upload it again."),
     "cp932": N_("The file is not UTF-8, so it was read as Japanese (Shift-JIS) text; check that "
@@ -47,11 +47,17 @@ NOTICES = {  # English; shown with tr
 }
 # Scripts besides Chinese, each told by its own letters (the share of the non-ASCII characters
 # that must be them, and that must sit next to another non-ASCII character, as words do):
-# Korean read as GBK gives common ideographs, so where both read, its spaces decide; Japanese kana
+# Korean read as GBK gives common ideographs, so where both read, its syllables decide; Japanese kana
 # (full-width: a GBK text read as Shift-JIS gives half-width ones) and Cyrillic words (a
 # Western text read as Windows-1251 gives lone Cyrillic letters between Latin ones) after.
 _KOREAN = re.compile(r"[\uac00-\ud7a3]")
 KOREAN_SPACES = 0.1  # spaces between Hangul words, per character: Korean ~0.3, Chinese ~0
+# Syllables among the commonest in Korean writing: a Korean text is made of them for the most
+# part; Chinese read as Korean gives syllables from all over the table, few of them.
+COMMON_HANGUL = frozenset("이다는의에을를가고하지한로서기도사어으리나수있자아니대시인게요스정문"
+                          "해들일라국만보여전적과상부면그제주성위생동원마것장세내경우소연관개했습"
+                          "화된할신무조때회공실업학중비분영민김박최호안명금산구"
+                          "날짜매출액량격품역객월년계합점")  # and a business table's headers
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -86,9 +92,9 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
                 and _paired_share(head) >= PAIRED_SHARE):
             found = text, encoding
             break
-    korean = _script(raw, "euc-kr", _KOREAN, 0.9)
-    if korean is not None and (found is None or _spaced_share(korean[0]) >= KOREAN_SPACES):
-        found = korean  # Korean read as GBK passes for Chinese, but Korean puts spaces between
+    korean = _script(raw, "cp949", _KOREAN, 0.9)
+    if korean is not None and (found is None or _korean_words(korean[0])):
+        found = korean  # Korean read as GBK passes for Chinese: its words and syllables decide
     found = found or _script(raw, "cp932", _KANA, 0.2) or _script(raw, "cp1251", _CYRILLIC, 0.9, 3)
     if found is not None:
         return found[0], tr(NOTICES[found[1]])
@@ -116,12 +122,15 @@ def _script(raw: bytes, encoding: str, letters: re.Pattern, share: float, word: 
     return (text, encoding) if in_words >= PAIRED_SHARE * len(wide) else None
 
 
-def _spaced_share(text: str) -> float:
-    """Spaces between two non-ASCII characters, for each non-ASCII character: Korean writes a
-    space after every word of a few syllables, Chinese hardly ever between characters."""
+def _korean_words(text: str) -> bool:
+    """Whether a text that also reads as Chinese is Korean: mostly common syllables, or a good
+    share of them and spaces between its words (Korean writes a space after every word of a
+    few syllables, Chinese hardly ever between characters)."""
     head = text[:JUDGED_CHARS]
-    wide = sum(ord(ch) >= 0x80 for ch in head)
-    return len(re.findall(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", head)) / max(wide, 1)
+    hangul = [ch for ch in head if _KOREAN.match(ch)]
+    common = sum(ch in COMMON_HANGUL for ch in hangul) / max(len(hangul), 1)
+    spaced = len(re.findall(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", head)) / max(len(hangul), 1)
+    return common >= 0.6 or (spaced >= KOREAN_SPACES and common >= 0.2)
 
 
 def _paired_share(text: str) -> float:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from lstm_app.encodings import NOTICES, decode_legacy
+from lstm_app.encodings import (NOTICES, PAIRED_SHARE, _all_chinese, _paired_share,
+                                 decode_legacy)
 from lstm_app.series.loading import load_series
 from lstm_app.text.corpus import read_text
 
@@ -31,7 +32,7 @@ JAPANESE = "日付,売上\n2024-01-01,100\n今月の売上は先月より良か�
 RUSSIAN = "Дата,Выручка\n2024-01-01,100\nВыручка в этом месяце выше, чем в прошлом. Москва\n"
 
 
-@pytest.mark.parametrize("text, encoding", [(KOREAN, "euc-kr"), (JAPANESE, "cp932"),
+@pytest.mark.parametrize("text, encoding", [(KOREAN, "cp949"), (JAPANESE, "cp932"),
                                             (RUSSIAN, "cp1251")])
 def test_korean_japanese_and_cyrillic_exports_read_as_written_with_what_to_do(text, encoding):
     decoded, said = decode_legacy(text.encode(encoding))
@@ -40,11 +41,22 @@ def test_korean_japanese_and_cyrillic_exports_read_as_written_with_what_to_do(te
     assert read_text(text.encode(encoding))[0] == text  # a text upload too, not "binary"
 
 
-def test_korean_read_as_gbk_passes_for_chinese_so_its_spaces_decide():
-    assert KOREAN.encode("euc-kr").decode("gb18030")  # both read: the test above means something
-    # Chinese that reads as Korean too (a two-character review) stays Chinese: no spaces
-    decoded, said = decode_legacy("review,label\n房间,1\n".encode("gb18030"))
-    assert said == NOTICES["gb18030"] and "房间" in decoded
+@pytest.mark.parametrize("text, encoding", [
+    ("이름,도시\n김민수,서울\n이영희,부산\n", "euc-kr"),  # no spaces: its syllables decide
+    ("날짜,매출\n2023-01-01,100\n", "euc-kr"),
+    ("상품,가격\n똠얌꿍,12000\n", "cp949")])  # a syllable only Windows' Korean has
+def test_korean_that_also_reads_as_chinese_is_told_by_its_words_and_syllables(text, encoding):
+    raw = text.encode(encoding)
+    assert encoding == "cp949" or (_all_chinese(raw.decode("gb18030"), "gb18030")
+                                   and _paired_share(raw.decode("gb18030")) >= PAIRED_SHARE)
+    assert decode_legacy(raw) == (text, NOTICES["cp949"])
+
+
+@pytest.mark.parametrize("text", ["review,label\n房间,1\n", "产品 分类\n电脑 配件\n",
+                                  "利润,酒店\n2024-01-01,100\n"])
+def test_chinese_that_also_reads_as_korean_stays_chinese(text):
+    decoded, said = decode_legacy(text.encode("gb18030"))
+    assert (decoded, said) == (text, NOTICES["gb18030"])
 
 
 @pytest.mark.parametrize("text", [WESTERN, "Müller, Straße, Größe"])
