@@ -59,7 +59,7 @@ COMMON_HANGUL = frozenset("이다는의에을를가고하지한로서기도사�
                           "화된할신무조때회공실업학중비분영민김박최호안명금산구"
                           "날짜매출액량격품역객월년계합점")  # and a business table's headers
 _KANA = re.compile(r"[\u3040-\u30ff]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CYRILLIC = re.compile(r"[\u0410-\u044fЁёІіЇїЄєҐґЎў]")  # Russian's, Ukrainian's, Belarusian's
 
 
 UTF16_NOTICE = N_("The file was saved as UTF-16 text without a byte order mark and was "
@@ -93,7 +93,7 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
             found = text, encoding
             break
     korean = _script(raw, "cp949", _KOREAN, 0.9)
-    if korean is not None and (found is None or _korean_words(korean[0])):
+    if korean is not None and _korean_words(korean[0], 0.3 if found is None else 0.6):
         found = korean  # Korean read as GBK passes for Chinese: its words and syllables decide
     found = found or _script(raw, "cp932", _KANA, 0.2) or _script(raw, "cp1251", _CYRILLIC, 0.9, 3)
     if found is not None:
@@ -122,15 +122,16 @@ def _script(raw: bytes, encoding: str, letters: re.Pattern, share: float, word: 
     return (text, encoding) if in_words >= PAIRED_SHARE * len(wide) else None
 
 
-def _korean_words(text: str) -> bool:
-    """Whether a text that also reads as Chinese is Korean: mostly common syllables, or a good
-    share of them and spaces between its words (Korean writes a space after every word of a
-    few syllables, Chinese hardly ever between characters)."""
+def _korean_words(text: str, bar: float) -> bool:
+    """Whether a text read as Korean is Korean: at least ``bar`` of its syllables common ones
+    (higher where it also reads as Chinese), or a fifth and spaces between its words (Korean
+    writes a space after every word of a few syllables, Chinese hardly ever between
+    characters). Bytes that are neither read as rare syllables."""
     head = text[:JUDGED_CHARS]
     hangul = [ch for ch in head if _KOREAN.match(ch)]
     common = sum(ch in COMMON_HANGUL for ch in hangul) / max(len(hangul), 1)
     spaced = len(re.findall(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", head)) / max(len(hangul), 1)
-    return common >= 0.6 or (spaced >= KOREAN_SPACES and common >= 0.2)
+    return common >= bar or (spaced >= KOREAN_SPACES and common >= 0.2)
 
 
 def _paired_share(text: str) -> float:
