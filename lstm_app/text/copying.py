@@ -8,8 +8,10 @@ characters at a time, each of its windows hashed at once with numpy:
     hash(w) = w[0] + w[1]·B + w[2]·B² + …  (modulo 2⁶⁴; B odd)
 
 From the prefix sums P[i] = Σ_{k<i} c[k]·Bᵏ of a piece of text, the window at i of length L is
-(P[i+L] − P[i])·B⁻ⁱ: the same number wherever the window lies. A passage reported as the longest
-is also checked by a plain search, so a collision of hashes can never be shown as copied text.
+(P[i+L] − P[i])·B⁻ⁱ: the same number wherever the window lies. The passage reported as the
+longest is also checked by a plain search, so a collision of hashes never makes it; the share and
+the highlighted spans rest on the hashes alone (two different pieces of 8 characters share a
+64-bit hash with odds far below anything a reader would meet).
 """
 
 from __future__ import annotations
@@ -82,17 +84,22 @@ def _copied_ngrams(sample: str, training_text: str, n: int) -> np.ndarray:
 
 
 def _first_found(sample: str, starts: list[int], length: int, training_text: str) -> int:
-    """The first of ``starts`` whose ``length`` characters occur in ``training_text``, or -1."""
-    found = _found(_window_hashes(_codes(sample), length)[starts], length, training_text)
-    for start in np.asarray(starts)[found]:
-        if sample[start:start + length] in training_text:  # never a collision of hashes
-            return int(start)
+    """One of ``starts`` whose ``length`` characters occur in ``training_text`` (the first of
+    those found in the first piece of the text that holds any), or -1. The text is read until
+    one is found (a search step needs only one), then wholly where that was a collision."""
+    wanted = _window_hashes(_codes(sample), length)[starts]
+    for enough in (np.any, np.all):
+        found = _found(wanted, length, training_text, enough)
+        for start in np.asarray(starts)[found]:
+            if sample[start:start + length] in training_text:  # never a collision of hashes
+                return int(start)
     return -1
 
 
-def _found(wanted: np.ndarray, length: int, training_text: str) -> np.ndarray:
+def _found(wanted: np.ndarray, length: int, training_text: str, enough=np.all) -> np.ndarray:
     """Which of the ``wanted`` hashes of ``length``-character windows occur in ``training_text``:
-    one pass over it, a piece at a time (pieces overlap by ``length`` - 1 characters)."""
+    one pass over it, a piece at a time (pieces overlap by ``length`` - 1 characters), ended
+    early once ``enough`` of them are found (all, by default)."""
     found = np.zeros(len(wanted), dtype=bool)
     if not len(wanted):
         return found
@@ -101,7 +108,7 @@ def _found(wanted: np.ndarray, length: int, training_text: str) -> np.ndarray:
     for begin in range(0, max(len(training_text) - length + 1, 0), PIECE):
         hashes = _window_hashes(_codes(training_text[begin:begin + PIECE + length - 1]), length)
         found |= np.isin(wanted, hashes[sieve[hashes & np.uint64(_SIEVE - 1)]])
-        if found.all():
+        if enough(found):
             break
     return found
 
