@@ -245,8 +245,8 @@ class RunStore:
         nobody is there to shorten (``rename`` and ``annotate`` refuse instead). Control
         characters in them (a bundle's escape sequences, a line break in a name) are spaces."""
         run_id = uuid.uuid4().hex[:12]
-        name, data_name = printable(name).strip() or run_id, printable(data_name).strip()
-        note = printable_lines(note)
+        name = printable(name).strip() or run_id
+        data_name, note = printable(data_name).strip(), printable_lines(note)
         now = time.time()
         with self._db() as db:
             db.execute(

@@ -90,8 +90,8 @@ def still_open(run_id: str) -> bool:
 
 
 def close_withdrawn() -> None:
-    """In team mode, on every page that shows runs, under its title: a run this session shows (opened, watched live) that is
-    someone else's and is no longer shared with this person (its link withdrawn, or sharing
+    """In team mode, on every page that shows runs, under its title: a run this session shows
+    (opened, watched live) that this person may no longer open (its link withdrawn, or sharing
     turned off) is closed, with a sentence, so that it can no longer be looked into or trained
     on: its data, put in the page's picker when it was opened, goes too. A run deleted
     meanwhile is left to the page, which says so its own way."""
@@ -101,8 +101,7 @@ def close_withdrawn() -> None:
     for keys in (FORECAST, TEXT, CLASSIFY):
         run_id = getattr(st.session_state.get(keys.job), "run_id", None)
         run = run_store().get(run_id) if run_id else None
-        if run is None or can_change(run, user) or can_open(run, user,
-                                                            opened_by_link().get(run_id)):
+        if run is None or can_open(run, user, opened_by_link().get(run_id)):  # (its owner's too)
             continue
         del st.session_state[keys.job]
         opened_by_link().pop(run_id, None)
