@@ -214,6 +214,30 @@ def test_train_again_makes_a_new_run(app, app_store):
     assert "fc_offer" not in at.session_state
 
 
+def test_a_demo_still_training_elsewhere_is_offered_to_watch(app, app_store):
+    """The demo's visitor reloads Home mid-training (a new session) and presses it again: the
+    training in progress is offered, and watched live rather than trained a second time."""
+    first = app(page=None)
+    small_model(first, epochs=5000)
+    first.session_state["fc_patience"] = 0
+    job = press_demo(first).session_state["fc_job"]
+    assert not job.snapshot().done
+
+    at = app(page=None)
+    small_model(at, epochs=5000)
+    at.session_state["fc_patience"] = 0
+    press_demo(at)
+    shown = [i.value for i in at.info if i.value.startswith("This is training already")]
+    assert len(shown) == 1 and job.run_id in shown[0], [i.value for i in at.info]
+    assert at.button(key="fc_offer_open").label == f"Watch run {job.run_id}"
+    at.button(key="fc_offer_open").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["fc_job"] is job and not job.snapshot().done
+    assert at.query_params["run"] in (job.run_id, [job.run_id])
+    assert len(app_store.list()) == 1, "the demo trained a second time"
+    assert at.button(key="fc_job_stop").label == "Stop"  # the visitor's own: they can stop it
+
+
 def test_an_offer_lapses_when_the_settings_change(app, app_store):
     trained_demo(app)
     at = app(page=None)

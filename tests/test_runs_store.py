@@ -435,7 +435,10 @@ def test_the_finished_runs_on_one_data_are_found_without_listing_every_run(store
     store.finish(child, "finished")
     text = store.create("text", "poem", {}, "air.csv", 144, "f00d")
     store.finish(text, "finished")
-    assert [r.id for r in store.finished_on("forecast", "f00d")] == [new, old]
+    assert [r.id for r in store.trained_on("forecast", "f00d")] == [new, old]
+    running = [r.id for r in store.list() if r.status == "running"]
+    assert [r.id for r in store.trained_on("forecast", "f00d", ("finished", "running"))] == \
+        running + [new, old]
 
 
 def test_a_run_this_process_holds_no_job_for_is_interrupted_after_a_grace(store, monkeypatch):

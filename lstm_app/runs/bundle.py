@@ -135,7 +135,7 @@ def earlier_copies(store: RunStore, run_id: str) -> list[str]:
     task, data, settings and best validation loss): the same bundle imported again, or the run
     it was exported from."""
     new = store.get(run_id)
-    return [run.id for run in store.finished_on(new.task, new.data_hash)
+    return [run.id for run in store.trained_on(new.task, new.data_hash)
             if run.id != run_id and run.config == new.config
             and run.best_val_loss == new.best_val_loss]
 

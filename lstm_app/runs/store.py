@@ -358,12 +358,15 @@ class RunStore:
             rows = db.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
         return [_run(r) for r in rows]
 
-    def finished_on(self, task: str, data_hash: str) -> list[Run]:
-        """The finished runs of ``task`` trained from scratch on this data, newest first."""
+    def trained_on(self, task: str, data_hash: str,
+                   statuses: tuple[str, ...] = ("finished",)) -> list[Run]:
+        """The runs of ``task`` trained from scratch on this data, newest first: the finished
+        ones, or those of ``statuses``."""
+        marks = ", ".join("?" * len(statuses))
         with self._db() as db:
-            rows = db.execute("SELECT * FROM runs WHERE task = ? AND data_hash = ? AND "
-                              "status = 'finished' AND parent IS NULL ORDER BY created DESC",
-                              (task, data_hash)).fetchall()
+            rows = db.execute(f"SELECT * FROM runs WHERE task = ? AND data_hash = ? AND "
+                              f"status IN ({marks}) AND parent IS NULL ORDER BY created DESC",
+                              (task, data_hash, *statuses)).fetchall()
         return [_run(r) for r in rows]
 
     def history(self, run_id: str) -> list[EpochRecord]:

@@ -202,13 +202,21 @@ def refresh_statuses() -> None:
 
 
 def earlier_run(task: Task, fingerprint: str, config):
-    """The newest finished run of ``task`` on this data (its run-store ``fingerprint``) with the
-    settings the page holds (``config``), trained from scratch; None if there is none."""
+    """The newest run of ``task`` on this data (its run-store ``fingerprint``) with the settings
+    the page holds (``config``), trained from scratch: finished with its weights saved, or
+    training now in this server (a demo's visitor who reloaded the page); None if there is
+    none."""
     wanted, user = page_settings(task, config), current_user()
     store = run_store()
-    return next((run for run in store.finished_on(task.name, fingerprint)
+    return next((run for run in store.trained_on(task.name, fingerprint, ("finished", "running"))
                  if can_change(run, user) and page_settings(task, run.config) == wanted
-                 and has_weights(store, run)), None)
+                 and (has_weights(store, run) if run.status == "finished"
+                      else _training_here(run.id))), None)
+
+
+def _training_here(run_id: str) -> bool:
+    job = job_queue().find(run_id)
+    return job is not None and not job.snapshot().done
 
 
 def show_checkpoint(keys: TaskKeys, job) -> bool:

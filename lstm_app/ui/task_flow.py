@@ -17,7 +17,8 @@ from ..training.trainer import Progress
 from .keys import TaskKeys
 from .live import watch, windows_per_second
 from .markdown import plain
-from .runs_session import elsewhere, run_caption, show_checkpoint, show_run, start_training
+from .runs_session import (RUN_PARAM, elsewhere, run_caption, show_checkpoint, show_run,
+                           start_training)
 from .session import current_job, watch_only
 from .settings_form import nearest
 from .source_picker import Chosen
@@ -68,19 +69,28 @@ def _offer(keys: TaskKeys, earlier: Callable[[], Run | None] | None) -> bool:
         del st.session_state[keys.offer]
         return False
     when = dt.datetime.fromtimestamp(run.finished or run.created).strftime("%Y-%m-%d %H:%M")
-    st.info(tr("You have trained this before, with the same data and settings: run **{name}** "
-               "({id}), finished {when}. Open it to see its results now, or train again as a "
-               "new run.", name=plain(run.name), id=run.id, when=when),
-            icon=":material/history:")
+    values = dict(name=plain(run.name), id=run.id, when=when)
+    if run.status == "running":
+        st.info(tr("This is training already, with the same data and settings: run **{name}** "
+                   "({id}), started {when}. Watch it learn, or train again as a new run.",
+                   **values), icon=":material/model_training:")
+    else:
+        st.info(tr("You have trained this before, with the same data and settings: run "
+                   "**{name}** ({id}), finished {when}. Open it to see its results now, or "
+                   "train again as a new run.", **values), icon=":material/history:")
     a, b = st.columns(2)
-    a.button(tr("Open run {id}", id=run.id), type="primary", key=keys.key("offer_open"),
+    a.button(tr("Watch run {id}", id=run.id) if run.status == "running"
+             else tr("Open run {id}", id=run.id), type="primary", key=keys.key("offer_open"),
              on_click=_open_offered, args=(keys, run))
     return b.button(tr("Train again"), key=keys.key("offer_again"))
 
 
 def _open_offered(keys: TaskKeys, run: Run) -> None:
     st.session_state.pop(keys.offer, None)
-    show_run(keys, run)
+    if run.status == "running":  # the page's start attaches the training the address names
+        st.query_params[RUN_PARAM] = run.id
+    else:
+        show_run(keys, run)
 
 
 def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Snapshot], None],
