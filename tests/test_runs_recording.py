@@ -811,6 +811,18 @@ def test_a_lock_held_too_long_is_one_sentence():
                     "close it (or wait for it) and try again.")
 
 
+def test_what_stops_the_store_is_said_in_the_readers_language(chinese):
+    from lstm_app.runs.store import store_problem
+
+    said = {store_problem(sqlite3.OperationalError(reason), Path("/runs"))
+            for reason in ("database or disk is full", "attempt to write a readonly database",
+                           "database is locked", "file is not a database", "unable to open")}
+    assert len(said) == 5 and all(not re.search("[A-Za-z]{4,}", s.replace("/runs", "")
+                                                .replace("runs.sqlite3", "")
+                                                .replace("LSTM_APP_HOME", "")
+                                                .replace("unable to open", "")) for s in said), said
+
+
 def test_how_training_ended_is_shown_in_the_readers_language_whatever_it_was_trained_in(
         tmp_path):
     from lstm_app.i18n import speaking

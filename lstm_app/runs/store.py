@@ -151,21 +151,24 @@ def store_problem(error: Exception, home: Path, url: str | None = None) -> str:
             else type(error).__name__
         if "password" in reason.lower() and "authentication" not in reason.lower():
             reason = type(error).__name__  # never a message that may quote the address
-        return (f"The runs' database at {shown_url(url)} cannot be used ({reason}); check "
-                f"LSTM_APP_DATABASE_URL, that the server runs, and the password.")
+        return tr("The runs' database at {url} cannot be used ({reason}); check {variable}, "
+                  "that the server runs, and the password.", url=shown_url(url),
+                  reason=reason, variable="LSTM_APP_DATABASE_URL")
     if "full" in text:
-        return (f"The disk holding the runs ({home}) is full; free some space (or delete old "
-                f"runs) and try again.")
+        return tr("The disk holding the runs ({home}) is full; free some space (or delete old "
+                  "runs) and try again.", home=str(home))
     if "readonly" in text or "read-only" in text:
-        return (f"The runs' folder ({home}) is read-only; choose a folder you can write to "
-                f"with LSTM_APP_HOME, or change its permissions.")
+        return tr("The runs' folder ({home}) is read-only; choose a folder you can write to "
+                  "with {variable}, or change its permissions.", home=str(home),
+                  variable="LSTM_APP_HOME")
     if "locked" in text or "busy" in text:
-        return ("The runs' database is busy with another program that holds it locked; close "
-                "it (or wait for it) and try again.")
+        return tr("The runs' database is busy with another program that holds it locked; close "
+                  "it (or wait for it) and try again.")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return (f"The runs' database in {home} is damaged; move {DB_NAME} away to start "
-                f"afresh (the run folders stay).")
-    return f"The runs' database in {home} cannot be used ({error}); check that folder."
+        return tr("The runs' database in {home} is damaged; move {file} away to start afresh "
+                  "(the run folders stay).", home=str(home), file=DB_NAME)
+    return tr("The runs' database in {home} cannot be used ({error}); check that folder.",
+              home=str(home), error=str(error)[:200])
 
 
 class RunStore:
