@@ -17,7 +17,6 @@ import platform
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from lstm_app.series.loading import load_series

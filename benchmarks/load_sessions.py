@@ -33,7 +33,6 @@ from lstm_app.runs.store import RunStore
 # The browser tests' helpers (tests/browser, not a package): their readiness rules (stApp idle,
 # the websocket message that ends a run) and, for load.py, what in a server log is noise.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
-import helpers  # noqa: E402
 from helpers import APP_IDLE, STREAM_PATH, _is_run_end  # noqa: E402
 
 RERUN_S = 120.0      # one click to its answer (8 tabs on 2 busy cores: up to 80 s seen)

@@ -27,7 +27,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_app.runs.recording import end_killed, record, start_run
-from lstm_app.runs.store import DB_NAME, RunStore
+from lstm_app.runs.database import DB_NAME
+from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.corpus import read_text

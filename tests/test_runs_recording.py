@@ -29,7 +29,8 @@ from lstm_app.cli import main as cli_main
 from lstm_app.runs.recording import (end_cancelled, end_killed, kept_training, record, reopen,
                                      start_run)
 from lstm_app.runs.database import Database
-from lstm_app.runs.store import DB_NAME, RunStore
+from lstm_app.runs.database import DB_NAME
+from lstm_app.runs.store import RunStore
 from lstm_app.runs.table import runs_table
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig
@@ -804,7 +805,7 @@ def test_a_database_locked_by_another_process_is_waited_for(tmp_path, monkeypatc
 
 
 def test_a_lock_held_too_long_is_one_sentence():
-    from lstm_app.runs.store import store_problem
+    from lstm_app.runs.database import store_problem
 
     said = store_problem(sqlite3.OperationalError("database is locked"), Path("/runs"))
     assert said == ("The runs' database is busy with another program that holds it locked; "
@@ -812,7 +813,7 @@ def test_a_lock_held_too_long_is_one_sentence():
 
 
 def test_what_stops_the_store_is_said_in_the_readers_language(chinese):
-    from lstm_app.runs.store import store_problem
+    from lstm_app.runs.database import store_problem
 
     said = {store_problem(sqlite3.OperationalError(reason), Path("/runs"))
             for reason in ("database or disk is full", "attempt to write a readonly database",

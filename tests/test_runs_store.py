@@ -16,7 +16,8 @@ import time
 import pytest
 
 from lstm_app.runs import store as store_module
-from lstm_app.runs.store import DB_NAME, STATUSES, RunStore
+from lstm_app.runs.database import DB_NAME
+from lstm_app.runs.store import STATUSES, RunStore
 from tests.services import fresh_database
 from lstm_app.runs.table import (runs_csv, runs_table, scores_side_by_side, settings_side_by_side,
                                 settings_summary)

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from lstm_app.runs.recording import reopen
-from lstm_app.runs.store import RunStore, StoreError
+from lstm_app.runs.database import StoreError
+from lstm_app.runs.store import RunStore
 from tests.conftest import REPO, SAMPLES
 from tests.services import fresh_database
 

@@ -13,7 +13,7 @@ import hmac
 import re
 from typing import Mapping
 
-from .store import Run
+from .row import Run
 
 ADDRESS = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+")
 

@@ -5,7 +5,8 @@ The store writes plain SQL with ``?`` placeholders that both databases run (``ON
 upserts, no SQLite-only statements); ``Database`` turns the placeholders into the driver's
 and hands rows back as dicts that also answer by position. SQLAlchemy makes the connections
 (a pool per store) and says what went wrong in one exception type; psycopg (version 3) is the
-PostgreSQL driver, imported only when such an address is configured.
+PostgreSQL driver, imported only when such an address is configured. ``store_problem`` says
+what went wrong with either in one sentence a user can act on (``StoreError``).
 """
 
 from __future__ import annotations
@@ -159,3 +160,36 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+class StoreError(ValueError):
+    """The run store's database cannot do what was asked; the message says why and what to do."""
+
+
+def store_problem(error: Exception, home: Path, url: str | None = None) -> str:
+    """One sentence for a database error: full disk, read-only, locked, not a database, or (a
+    PostgreSQL ``url``) a server that cannot be reached."""
+    text = str(error).lower()
+    if url is not None and url.lower().startswith("postgresql"):
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() \
+            else type(error).__name__
+        if "password" in reason.lower() and "authentication" not in reason.lower():
+            reason = type(error).__name__  # never a message that may quote the address
+        return tr("The runs' database at {url} cannot be used ({reason}); check {variable}, "
+                  "that the server runs, and the password.", url=shown_url(url),
+                  reason=reason, variable="LSTM_APP_DATABASE_URL")
+    if "full" in text:
+        return tr("The disk holding the runs ({home}) is full; free some space (or delete old "
+                  "runs) and try again.", home=str(home))
+    if "readonly" in text or "read-only" in text:
+        return tr("The runs' folder ({home}) is read-only; choose a folder you can write to "
+                  "with {variable}, or change its permissions.", home=str(home),
+                  variable="LSTM_APP_HOME")
+    if "locked" in text or "busy" in text:
+        return tr("The runs' database is busy with another program that holds it locked; close "
+                  "it (or wait for it) and try again.")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return tr("The runs' database in {home} is damaged; move {file} away to start afresh "
+                  "(the run folders stay).", home=str(home), file=DB_NAME)
+    return tr("The runs' database in {home} cannot be used ({error}); check that folder.",
+              home=str(home), error=str(error)[:200])

@@ -31,7 +31,8 @@ from ..user_json import parse_json
 from ..training.endings import said_again
 from ..training.trainer import STOP_REASONS, Callbacks, EpochRecord, Progress, TrainResult
 from ..export.manifest import FILES as ONNX_FILES
-from .store import Run, RunStore
+from .row import Run
+from .store import RunStore
 
 log = logging.getLogger(__name__)
 

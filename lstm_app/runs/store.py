@@ -34,15 +34,15 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..i18n import said_form, tr
+from ..i18n import tr
 from ..quoting import printable, printable_lines
 from ..user_json import parse_json
 from ..training.trainer import EpochRecord, valid_scores
-from .database import DB_NAME, Database, Row, database_url, shown_url
+from .database import Database, StoreError, database_url, store_problem
+from .row import Run, run_from_row, said_json
 
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
@@ -104,71 +104,6 @@ def _scores(text: str | None) -> dict | None:
 
 def default_home() -> Path:
     return Path(os.environ.get("LSTM_APP_HOME", "lstm_runs"))
-
-
-@dataclass(frozen=True)
-class Run:
-    """One row of the runs table, with its JSON columns decoded."""
-
-    id: str
-    task: str
-    name: str
-    note: str
-    data_name: str
-    data_rows: int
-    data_hash: str
-    config: dict
-    status: str
-    message: str
-    created: float
-    finished: float | None
-    heartbeat: float
-    pid: int
-    host: str
-    best_epoch: int | None
-    best_val_loss: float | None
-    metrics: dict
-    seconds: float | None
-    parent: str | None
-    owner: str | None = None
-    shared: bool = False
-    share_token: str | None = None
-    study: str | None = None
-    trial: int | None = None
-    said: str | None = None  # JSON: how ``message`` was said, where it is a sentence of the app
-
-
-class StoreError(ValueError):
-    """The run store's database cannot do what was asked; the message says why and what to do."""
-
-
-def store_problem(error: Exception, home: Path, url: str | None = None) -> str:
-    """One sentence for a database error: full disk, read-only, locked, not a database, or (a
-    PostgreSQL ``url``) a server that cannot be reached."""
-    text = str(error).lower()
-    if url is not None and url.lower().startswith("postgresql"):
-        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() \
-            else type(error).__name__
-        if "password" in reason.lower() and "authentication" not in reason.lower():
-            reason = type(error).__name__  # never a message that may quote the address
-        return tr("The runs' database at {url} cannot be used ({reason}); check {variable}, "
-                  "that the server runs, and the password.", url=shown_url(url),
-                  reason=reason, variable="LSTM_APP_DATABASE_URL")
-    if "full" in text:
-        return tr("The disk holding the runs ({home}) is full; free some space (or delete old "
-                  "runs) and try again.", home=str(home))
-    if "readonly" in text or "read-only" in text:
-        return tr("The runs' folder ({home}) is read-only; choose a folder you can write to "
-                  "with {variable}, or change its permissions.", home=str(home),
-                  variable="LSTM_APP_HOME")
-    if "locked" in text or "busy" in text:
-        return tr("The runs' database is busy with another program that holds it locked; close "
-                  "it (or wait for it) and try again.")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return tr("The runs' database in {home} is damaged; move {file} away to start afresh "
-                  "(the run folders stay).", home=str(home), file=DB_NAME)
-    return tr("The runs' database in {home} cannot be used ({error}); check that folder.",
-              home=str(home), error=str(error)[:200])
 
 
 class RunStore:
@@ -273,7 +208,7 @@ class RunStore:
         with self._db() as db:
             rows = db.execute("SELECT * FROM runs WHERE study = ? ORDER BY trial",
                               (study,)).fetchall()
-        return [_run(r) for r in rows]
+        return [run_from_row(r) for r in rows]
 
     def claim(self, run_id: str) -> None:
         """The process that trains the run (a worker, not the page that created it) takes it over,
@@ -313,7 +248,7 @@ class RunStore:
             db.execute(
                 "UPDATE runs SET status = ?, message = ?, said = ?, metrics = ?, best_epoch = ?, "
                 "best_val_loss = ?, seconds = ?, finished = ?, heartbeat = ? WHERE id = ?",
-                (status, message, _said(message), json.dumps(metrics or {}), best_epoch,
+                (status, message, said_json(message), json.dumps(metrics or {}), best_epoch,
                  best_val_loss, seconds, time.time(), time.time(), run_id))
 
     def finish_if_running(self, run_id: str, status: str, message: str) -> None:
@@ -321,7 +256,7 @@ class RunStore:
         with self._db() as db:
             db.execute("UPDATE runs SET status = ?, message = ?, said = ?, finished = ? "
                        "WHERE id = ? AND status = 'running'",
-                       (status, message, _said(message), time.time(), run_id))
+                       (status, message, said_json(message), time.time(), run_id))
 
     def mark_interrupted(self, stale_after: float = STALE_SECONDS,
                          known: Callable[[str], bool] | None = None) -> list[str]:
@@ -347,19 +282,19 @@ class RunStore:
                 self.clean_temporary(run_id)
                 db.execute("UPDATE runs SET status = 'interrupted', message = ?, said = ?, "
                            "finished = ? WHERE id = ? AND status = 'running'",
-                           (message, _said(message), now, run_id))
+                           (message, said_json(message), now, run_id))
         return gone
 
     def get(self, run_id: str) -> Run | None:
         with self._db() as db:
             row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
-        return _run(row) if row is not None else None
+        return run_from_row(row) if row is not None else None
 
     def list(self) -> list[Run]:
         """Every run, newest first."""
         with self._db() as db:
             rows = db.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
-        return [_run(r) for r in rows]
+        return [run_from_row(r) for r in rows]
 
     def trained_on(self, task: str, data_hash: str,
                    statuses: tuple[str, ...] = ("finished",)) -> list[Run]:
@@ -370,7 +305,7 @@ class RunStore:
             rows = db.execute(f"SELECT * FROM runs WHERE task = ? AND data_hash = ? AND "
                               f"status IN ({marks}) AND parent IS NULL ORDER BY created DESC",
                               (task, data_hash, *statuses)).fetchall()
-        return [_run(r) for r in rows]
+        return [run_from_row(r) for r in rows]
 
     def history(self, run_id: str) -> list[EpochRecord]:
         with self._db() as db:
@@ -462,33 +397,6 @@ class RunStore:
 
     def read_json(self, run_id: str, name: str) -> Any:
         return json.loads((self.run_dir(run_id) / name).read_text(encoding="utf-8"))
-
-
-_RUN_FIELDS = [f.name for f in fields(Run)]
-
-
-def _said(message: str) -> str | None:
-    form = said_form(message)
-    return None if form is None else json.dumps(form, ensure_ascii=False)
-
-
-def _run(row: Row) -> Run:
-    d = dict(row)
-    d["config"] = _object(d["config"])
-    d["metrics"] = _object(d["metrics"])
-    d["shared"] = bool(d["shared"])
-    # Only the columns this version knows: a newer version sharing the store may have added more.
-    return Run(**{name: d[name] for name in _RUN_FIELDS if name in d})
-
-
-def _object(text: str | None) -> dict:
-    """A JSON column that holds an object, as a dict: an empty one where a hand edit or
-    another program left something else (the run stays listed, and can be deleted)."""
-    try:
-        value = parse_json(text) if text else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _alive(pid: int) -> bool:

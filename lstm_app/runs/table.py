@@ -14,7 +14,7 @@ from ..i18n import N_, language, speaking, tr
 from ..quoting import no_bidi, spreadsheet_csv
 from ..tasks import TASKS
 from ..training.settings import CHOICE_LABELS
-from .store import Run
+from .row import Run
 
 # The table's columns, named in English wherever it is data (the CSV, the command line), shown
 # with ``tr`` on the Runs page; and its task and status words, likewise.

@@ -10,7 +10,8 @@ from ..export.onnx_export import check_sentence, export_zip, speed_sentence
 from ..filenames import run_file_name
 from ..i18n import N_, language, tr
 from ..runs.onnx import export_run
-from ..runs.store import Run, RunStore
+from ..runs.row import Run
+from ..runs.store import RunStore
 from .keys import RUNS
 from .markdown import plain
 

@@ -13,7 +13,8 @@ from ..quoting import quoted
 from ..runs.access import can_change
 from ..runs.bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from ..runs.recording import run_message
-from ..runs.store import MAX_NAME_CHARS, MAX_NOTE_CHARS, STATUSES, Run, RunStore
+from ..runs.row import Run
+from ..runs.store import MAX_NAME_CHARS, MAX_NOTE_CHARS, STATUSES, RunStore
 from ..runs.table import (STATUS_NAMES, TASK_NAMES, runs_csv, scores_side_by_side,
                           settings_side_by_side, shown_table, status_name, task_name)
 from ..tasks import TASKS

@@ -10,7 +10,7 @@ from typing import Callable
 import streamlit as st
 
 from ..i18n import tr
-from ..runs.store import Run
+from ..runs.row import Run
 from ..tasks import Task
 from ..training.jobs import Job, Snapshot
 from ..training.trainer import Progress

@@ -3,7 +3,6 @@ finding, 2026-12-05: Streamlit keeps a radio's or a selectbox's choice as the wo
 so after the switch the upload, the sample and a setting's choice fell back to the defaults at
 the next click). Screenshot: language_keeps_choices.png."""
 
-from pathlib import Path
 
 from helpers import (assert_no_traceback, choose_own, key_locator, main, open_page,
                      run_and_wait, set_number, shot, upload, wait_for_app)
