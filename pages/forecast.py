@@ -48,7 +48,9 @@ data = planned or data
 train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config),
              can_train=trainable and planned is not None, offer_at=offers, earlier=lambda: earlier_run(task, chosen.fingerprint, config))
 auto_tune(KEYS, task, data, data.name, config, chosen.fingerprint)
-result = finished_result(KEYS, chosen, config, live_view(many, data.value_col))
+shown = current_job(KEYS.job)  # its training may be on other data than the page's now
+result = finished_result(KEYS, chosen, config, live_view(
+    many, getattr(getattr(shown, "config", None), "value_col", None) or data.value_col))
 
 st.divider()
 run_id = current_job(KEYS.job).run_id

@@ -238,6 +238,22 @@ def test_a_demo_still_training_elsewhere_is_offered_to_watch(app, app_store):
     assert at.button(key="fc_job_stop").label == "Stop"  # the visitor's own: they can stop it
 
 
+def test_the_live_view_names_the_column_its_training_reads_after_other_data_is_chosen(app):
+    at = app()
+    small_model(at, epochs=5000)
+    at.session_state["fc_patience"] = 0
+    at.run()
+    at.button(key="fc_train").click().run()
+    job = at.session_state["fc_job"]
+    poll(at, lambda at: job.snapshot().live is not None, "the first epoch")
+    at.selectbox(key="fc_sample").set_value("daily_sales").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("The training running is on" in i.value for i in at.info)
+    headers = [c for frame in at.dataframe for c in frame.value.columns]
+    assert "validation MAE (passengers)" in headers, headers  # not the page's 'sales'
+    assert not any("(sales)" in h for h in headers), headers
+
+
 def test_an_offer_lapses_when_the_settings_change(app, app_store):
     trained_demo(app)
     at = app(page=None)
