@@ -115,6 +115,19 @@ def test_a_panel_trains_and_its_worst_series_opens_first(app):
     assert keys == ["fc_dl_csv", "fc_dl_json", "fc_dl_scores"]
 
 
+def test_a_series_that_never_changes_is_said_to_have_no_mase(app):
+    frame = pd.read_csv(io.BytesIO(shops_csv()))
+    frame.loc[frame["shop"] == "Berlin", "sales"] = 5.0
+    at = trained(uploaded(app(), frame.to_csv(index=False).encode()))
+    summary = at.session_state["fc_job"].result().aggregate
+    assert (summary["series"], summary["scored"]) == (5, 4)
+    captions = " ".join(c.value for c in at.caption)
+    assert "its mean is over the 4 of the 5 series with a test span whose values change in " \
+        "training: 1 never changed there, so it has no MASE" in captions
+    assert "A blank score: the series is too short to have a test span, or (MASE alone) its " \
+        "values never changed in training." in captions
+
+
 def test_a_panel_run_reopens_from_its_address_with_its_data_and_trains_more(app, app_store):
     panel = load_panel(shops_csv(), id_cols=["shop"], name=NAME)
     config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1, id_col=("shop",))

@@ -118,6 +118,16 @@ def test_panel_aggregates_on_a_worked_example():
     close = aggregate({"lstm": make([1.0, 1.0], [4.850, 4.850]),
                        "seasonal_naive": make([1.0, 1.0], [4.852, 4.852])})
     assert "4.85 against 4.85" in verdict(close) and "is no better" in verdict(close)
+    assert summary["series"] == summary["scored"] == 2
+
+
+def test_a_series_that_never_changed_in_training_is_counted_apart_from_the_mean_mase():
+    make = lambda mae, mase: pd.DataFrame({"mae": mae, "rmse": mae, "smape": [10.0, 20.0, 30.0],
+                                           "mase": mase})
+    summary = aggregate({"lstm": make([1.0, 4.0, 0.5], [0.5, 2.0, np.nan]),
+                         "seasonal_naive": make([2.0, 2.0, 0.0], [1.0, 1.0, np.nan])})
+    assert (summary["series"], summary["scored"]) == (3, 2)
+    assert summary["lstm"]["mase"] == 1.25 and summary["lstm"]["smape"] == 20.0
 
 
 def test_scores_per_series_and_mase_scales_on_a_worked_example():

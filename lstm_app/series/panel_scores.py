@@ -80,7 +80,9 @@ def aggregate(methods: dict[str, pd.DataFrame]) -> dict:
     """Per method: the mean MASE over the series that have one, the geometric mean of its MASE
     relative to the reference rule's, and on how many series it beats that rule (by MAE)."""
     ref = methods[reference(methods)]
-    out = {"reference": reference(methods), "series": int(ref["mae"].notna().sum())}
+    out = {"reference": reference(methods), "series": int(ref["mae"].notna().sum()),
+           # those with a MASE: a series that never changed in training has none
+           "scored": int(np.isfinite(ref["mase"].to_numpy()).sum())}
     for name, table in methods.items():
         mase = table["mase"].to_numpy()
         both = np.isfinite(mase) & np.isfinite(ref["mase"].to_numpy()) & (ref["mase"] > 0)

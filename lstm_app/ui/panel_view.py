@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, again, sentences, tr
+from ..i18n import N_, again, sentences, tr, trn
 from ..training.endings import said_again
 from ..charts import forecast_chart, loss_chart, small_multiples
 from ..filenames import download_name
@@ -91,12 +91,30 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
 
     st.subheader(tr("Scores on the test span, over every series"))
     st.dataframe(scoreboard(summary), hide_index=True, width="content")
+    scored = summary.get("scored", summary["series"])  # reports before 2026-12-06 lack it
+    values = dict(series=summary["series"], scored=scored, left=summary["series"] - scored,
+                  rule=tr(BASELINE_NAMES[reference]))
     st.caption(tr("MASE divides each series' average miss by its typical change from one season "
                   "to the next in training, so series of any size compare; the mean is over the "
                   "{count:,} series with a test span. Relative MASE is the typical ratio to "
                   "{rule} (geometric mean, as the M4 competition scored): below 1 is better "
                   "than that rule. Lower is better everywhere.", count=summary["series"],
-                  rule=tr(BASELINE_NAMES[reference])))
+                  rule=values["rule"])
+               if scored == summary["series"] else
+               trn("MASE divides each series' average miss by its typical change from one "
+                   "season to the next in training, so series of any size compare; its mean is "
+                   "over the {scored:,} of the {series:,} series with a test span whose values "
+                   "change in training: {left:,} never changed there, so it has no MASE (its "
+                   "sMAPE is in the mean of sMAPE). Relative MASE is the typical ratio to "
+                   "{rule} (geometric mean, as the M4 competition scored): below 1 is better "
+                   "than that rule. Lower is better everywhere.",
+                   "MASE divides each series' average miss by its typical change from one "
+                   "season to the next in training, so series of any size compare; its mean is "
+                   "over the {scored:,} of the {series:,} series with a test span whose values "
+                   "change in training: {left:,} never changed there, so they have no MASE "
+                   "(their sMAPE is in the mean of sMAPE). Relative MASE is the typical ratio "
+                   "to {rule} (geometric mean, as the M4 competition scored): below 1 is better "
+                   "than that rule. Lower is better everywhere.", values["left"], **values))
     cov = result.coverage
     if cov.get("80") is not None:
         st.caption(tr("The intervals should hold 80% and 95% of what really happens; on the "
@@ -208,8 +226,11 @@ def _series_table_and_detail(result: PanelResult, unit: str | None, method: str)
                            format="%.2f", help=tr("The LSTM's average miss over the rule's: "
                                                   "below 1, the LSTM was closer on this "
                                                   "series."))})
-    st.caption(tr("Worst first (highest LSTM MASE). Click a column to sort by it; tick a row to "
-                  "see that series' forecasts."))
+    st.caption(sentences(
+        tr("Worst first (highest LSTM MASE). Click a column to sort by it; tick a row to see "
+           "that series' forecasts."),
+        tr("A blank score: the series is too short to have a test span, or (MASE alone) its "
+           "values never changed in training.") if table["LSTM MASE"].isna().any() else ""))
     picked = event.selection.rows if event is not None else []
     if picked and picked[0] < len(table):
         chosen = table["series"].iloc[picked[0]]
