@@ -11,14 +11,30 @@ import plotly.graph_objects as go
 
 from .charts import LSTM, TEMPLATE, VALIDATION, _layout, literal
 from .i18n import tr
+from .quoting import cut
 
 MAX_CONFUSION_CLASSES = 30  # more than this is a table, not a readable matrix
+AXIS_CHARS = 40  # of a class's name on an axis (the tables beside show it whole)
+
+
+def axis_names(classes: Sequence[str]) -> list[str]:
+    """The classes' names as an axis shows them: at most ``AXIS_CHARS`` characters (a name of
+    300 squeezed the matrix to a speck), each still its own category."""
+    names, seen = [], set()
+    for name in (cut(c, AXIS_CHARS) for c in classes):
+        shown, n = name, 1
+        while shown in seen:
+            n += 1
+            shown = f"{name} ({n})"
+        seen.add(shown)
+        names.append(shown)
+    return names
 
 
 @literal
 def class_counts_chart(classes: Sequence[str], counts: Sequence[int]) -> go.Figure:
     """One bar per class, the most common at the top."""
-    fig = go.Figure(go.Bar(x=list(counts)[::-1], y=[str(c) for c in classes][::-1],
+    fig = go.Figure(go.Bar(x=list(counts)[::-1], y=axis_names(classes)[::-1],
                            orientation="h", marker_color=LSTM,
                            hovertemplate=tr("%{y}: %{x:,} texts") + "<extra></extra>"))
     fig = _layout(fig, tr("Texts of each class"), tr("texts"), "")
@@ -76,7 +92,7 @@ def confusion_chart(confusion: Sequence[Sequence[int]], classes: Sequence[str]) 
     coloured by its share of its row (what share of that class went where)."""
     counts = np.asarray(confusion, dtype=float)
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    names = [str(c) for c in classes]
+    names = axis_names(classes)
     fig = go.Figure(go.Heatmap(
         z=shares, x=names, y=names, colorscale="Blues", zmin=0, zmax=1,
         text=counts.astype(int).astype(str), texttemplate="%{text}",

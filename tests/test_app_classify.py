@@ -101,7 +101,7 @@ def test_an_upload_with_its_own_columns_trains_scores_and_answers(apps, app_stor
     assert not at.exception, [e.value for e in at.exception]
     answer = next(m.value for m in at.markdown if "with probability" in m.value)
     assert shown(answer).split(",")[0].strip("*") in ("好评", "差评")
-    coloured = next(m.value for m in at.markdown if "<span title=" in m.value)
+    coloured = next(h.value for h in at.get("html") if "<span title=" in h.value)
     assert coloured.count("<span") == len("房间很干净，服务很好")
     report = json.loads(downloads[f"评论-{run.id}-report.json"])
     assert report["baselines"].keys() == {"majority", "tfidf_logreg"}
@@ -207,6 +207,26 @@ def test_hostile_labels_and_column_names_are_shown_as_text(apps, app_store):
     for text in said:
         assert "](" not in text and "<img" not in text and "://" not in text
         assert "\\[点我\\]\\(http\\:\u2060//" in text or "\\<img" in text
+
+
+def test_a_label_that_turns_text_around_is_shown_the_right_way_in_tables_and_pickers(apps):
+    """U+202E in a label and a column name: the tables and the column pickers leave it out (a
+    label "\u202eevil" drew as "live"); a 300-character label is cut on the charts' axes."""
+    long = "L" * 300
+    rows = [(text, "\u202eevil" if label == "好评" else long) for text, label in reviews(90)]
+    at = upload(apps(PAGE), "x.csv", csv_bytes(rows, header=("评论\u202e", "标签")))
+    assert not at.exception, [e.value for e in at.exception]
+    picker = at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Text column"))
+    assert picker.value == "评论\u202e" and "\u202e" not in "".join(picker.options)
+    tiny_model(at)
+    train(at)
+    cells = [str(v) for d in at.dataframe for column in d.value.columns
+             for v in [column, *d.value[column].tolist()]]
+    assert "evil" in cells and not any("\u202e" in c for c in cells)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    ticks = [y for c in charts for t in c["data"] for y in (t.get("y") or [])
+             if isinstance(y, str) and y.startswith("LLL")]
+    assert ticks and all(len(y) <= 40 for y in ticks), ticks
 
 
 def coach_of_a_classifier_no_better_than_a_guess():

@@ -15,9 +15,10 @@ from ..classify.labelled import (LabelledTexts, OneClass, guess_columns, labelle
 from ..classify.tokens import choose_level, token_lengths
 from ..csv_table import read_csv_table
 from ..runs.recording import data_fingerprint
+from ..quoting import no_bidi
 from ..tasks import CLASSIFY
 from .keys import CLASSIFY as KEYS
-from .markdown import plain
+from .markdown import plain, table_shown
 from .source_picker import Chosen, SourceWidgets, choose_source, show_notices
 
 SOURCE = SourceWidgets(
@@ -102,9 +103,9 @@ def _pick_columns(name: str, table: pd.DataFrame, columns: list[str]):
             proposed = guess_columns(table)
         st.session_state[text_key], st.session_state[label_key] = proposed
     a, b = st.columns(2)
-    text_col = a.selectbox(tr("Text column"), columns, key=text_key,
+    text_col = a.selectbox(tr("Text column"), columns, key=text_key, format_func=no_bidi,
                            help=tr("The column that holds the texts to classify."))
-    label_col = b.selectbox(tr("Label column"), columns, key=label_key,
+    label_col = b.selectbox(tr("Label column"), columns, key=label_key, format_func=no_bidi,
                             help=tr("The column that holds each text's class (a word or a "
                                     "number)."))
     if text_col == label_col:
@@ -158,6 +159,6 @@ def show_labelled(data: LabelledTexts, fingerprint: str, level: str, max_length:
     with st.expander(tr("The texts as read")):
         shown = pd.DataFrame({tr("text"): data.texts[:200],
                               tr("label"): [data.classes[y] for y in data.y[:200]]})
-        st.dataframe(shown, hide_index=True)
+        st.dataframe(table_shown(shown), hide_index=True)
         if len(data.texts) > 200:
             st.caption(tr("The first 200 of {count:,} texts.", count=len(data.texts)))

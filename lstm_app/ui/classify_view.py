@@ -21,7 +21,7 @@ from ..training.jobs import Snapshot
 from ..training.trainer import Progress
 from .keys import CLASSIFY as KEYS
 from .live import loss_curves
-from .markdown import plain
+from .markdown import plain, table_shown
 
 LOSS_LABEL = N_("loss (cross-entropy)")
 PER_CLASS_COLUMNS = {"class": N_("class"), "precision": N_("precision"), "recall": N_("recall"),
@@ -74,7 +74,7 @@ def details(result: ClassifyResult) -> None:
         table = pd.DataFrame(result.per_class)
         untested = table["texts"] == 0  # no test text: nothing to score it on, not a zero
         table.loc[untested, ["precision", "recall", "f1"]] = np.nan
-        st.dataframe(table.rename(columns=columns), hide_index=True,
+        st.dataframe(table_shown(table.rename(columns=columns)), hide_index=True,
                      column_config={columns[c]: st.column_config.NumberColumn(format="%.3f")
                                     for c in ("precision", "recall", "f1")})
         st.caption(tr("On the test texts. Precision: of the texts it put in a class, the share "
@@ -136,7 +136,7 @@ def mistakes(result: ClassifyResult) -> None:
                tr("{shown} of the {wrong:,} mistakes, the most confident first: a label that "
                   "looks wrong here may be wrong in the data.", shown=len(frame), wrong=wrong))
     columns = {name: tr(label) for name, label in MISTAKE_COLUMNS.items()}
-    st.dataframe(frame.rename(columns=columns), hide_index=True, key=KEYS.mistakes,
+    st.dataframe(table_shown(frame.rename(columns=columns)), hide_index=True, key=KEYS.mistakes,
                  column_config={
                      columns["text"]: st.column_config.TextColumn(width="large"),
                      columns["label"]: tr("true label"),

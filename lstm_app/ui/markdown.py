@@ -1,11 +1,14 @@
-"""User text (file, column and run names, cells, notes) shown inside markdown as itself."""
+"""User text (file, column and run names, cells, notes) shown inside markdown, and in tables, as
+itself."""
 
 from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from ..i18n import again
-from ..quoting import no_bidi
+from ..quoting import BIDI_CONTROL, no_bidi
 
 # What formats, links or directs inside a line of Streamlit markdown ("." and "-" only do at a
 # line's start, where a name never stands).
@@ -24,3 +27,14 @@ def plain(text) -> str:
     text = AUTOLINKS.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:],
                          no_bidi(again(text)).replace("\n", " "))
     return "".join("\\" + c if c in MARKDOWN_CHARACTERS else c for c in text)
+
+
+def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` for a table on the page: its text cells and column names without the controls
+    that turn text around (a label "\\u202eevil" drew as "live"); numbers and order untouched."""
+    out = frame.rename(columns=lambda name: no_bidi(name) if isinstance(name, str) else name)
+    for column in out.select_dtypes(include=["object", "string"]).columns:
+        values = out[column]
+        out[column] = values.where(~values.map(lambda v: isinstance(v, str)),
+                                   values.astype(str).str.replace(BIDI_CONTROL, "", regex=True))
+    return out

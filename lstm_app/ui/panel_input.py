@@ -17,9 +17,10 @@ from ..series.frequency import frequency_words, time_labels
 from ..series.loading import NO_TIME_COLUMN, joined
 from ..series.panel import PanelData, Proposal, load_panel, propose_layout
 from ..series.settings import FORECAST_SETTINGS
+from ..quoting import no_bidi
 from ..tasks import PANEL
 from .keys import FORECAST as KEYS
-from .markdown import plain
+from .markdown import plain, table_shown
 from .source_picker import Chosen, show_notices
 
 DRAWN = 6  # series drawn small in the summary
@@ -72,7 +73,7 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
         if key not in st.session_state:  # first seen: the columns the loader proposes
             st.session_state[key] = [c for c in proposal.ids if c in options]
         st.session_state[key] = [c for c in st.session_state[key] if c in options]
-        picked = st.multiselect(tr(rows["id_col"].label), options, key=key,
+        picked = st.multiselect(tr(rows["id_col"].label), options, key=key, format_func=no_bidi,
                                 placeholder=choices_placeholder(options), disabled=not options,
                                 help=tr(rows["id_col"].help), persist_state="session")
         if not picked:
@@ -96,6 +97,7 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
                 st.session_state.pop(KEYS.value_col(name), None)
             value_col = right.selectbox(tr(rows["value_col"].label), choices,
                                         index=choices.index(detected.value_col),
+                                        format_func=no_bidi,
                                         key=KEYS.value_col(name), help=tr(rows["value_col"].help),
                                         persist_state="session")
             covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or ()
@@ -116,7 +118,7 @@ def time_column_label() -> Callable[[str], str]:
     """The time column's format_func: the loader's "(none: use row order)" in the reader's
     language; the file's own columns as they are."""
     t = translator()
-    return lambda column: t(NO_TIME_LABEL) if column == NO_TIME_COLUMN else column
+    return lambda column: t(NO_TIME_LABEL) if column == NO_TIME_COLUMN else no_bidi(column)
 
 
 def is_panel(data) -> bool:
@@ -148,8 +150,8 @@ def show_panel(chosen: Chosen) -> None:
            count=panel.n_series)
         if panel.n_series > len(drawn) else tr("Every series")), key=KEYS.panel_overview)
     with st.expander(tr("Every series")):
-        st.dataframe(series_table(panel).rename(columns=lambda c: tr(TABLE_COLUMNS[c])),
-                     hide_index=True, height=280)
+        st.dataframe(table_shown(series_table(panel).rename(
+            columns=lambda c: tr(TABLE_COLUMNS[c]))), hide_index=True, height=280)
 
 
 def _spread(panel: PanelData) -> list[int]:

@@ -15,7 +15,7 @@ from ..i18n import N_, again, sentences, tr, trn
 from ..training.endings import said_again
 from ..charts import forecast_chart, loss_chart, small_multiples
 from ..filenames import download_name
-from ..quoting import spreadsheet_csv
+from ..quoting import no_bidi, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, rules
 from ..series.statistical import STATISTICAL
 from ..series.frequency import time_labels
@@ -29,7 +29,7 @@ from .forecast_view import pick_method, readable, render_live, test_span_chart
 from .forecast_view import value_label as with_unit
 from .keys import FORECAST as KEYS
 from .live import loss_curves
-from .markdown import plain
+from .markdown import plain, table_shown
 
 METHODS = {"lstm": N_("LSTM (one model for all)"), **{k: v.capitalize()
                                                       for k, v in BASELINE_NAMES.items()},
@@ -215,7 +215,8 @@ def _series_table_and_detail(result: PanelResult, unit: str | None, method: str)
     fresh = zlib.crc32(f"{query}\n{st.session_state[KEYS.panel_series]}".encode())
     names = shown_columns(result)  # the table's own columns stay for the code below
     event = st.dataframe(
-        table.rename(columns=names), hide_index=True, height=min(300, 35 * (len(table) + 1) + 3),
+        table_shown(table.rename(columns=names)), hide_index=True,
+        height=min(300, 35 * (len(table) + 1) + 3),
         on_select="rerun", selection_mode="single-row", key=f"{KEYS.panel_table}_{fresh:08x}",
         column_config={names["LSTM MASE"]: st.column_config.NumberColumn(format="%.3f"),
                        names[table.columns[3]]: st.column_config.NumberColumn(format="%.3f"),
@@ -237,7 +238,7 @@ def _series_table_and_detail(result: PanelResult, unit: str | None, method: str)
         if chosen != st.session_state[KEYS.panel_series]:
             st.session_state[KEYS.panel_series] = chosen
             st.rerun()
-    opened = st.selectbox(tr("Series shown below"), ids, key=KEYS.panel_series,
+    opened = st.selectbox(tr("Series shown below"), ids, key=KEYS.panel_series, format_func=no_bidi,
                           help=tr("The worst series first; the search above narrows the list."))
     if len(table) > SEARCH_LIMIT:
         st.caption(tr("The list offers the first {shown:,} of {count:,} series; search to find "

@@ -10,10 +10,11 @@ from ..series.frequency import frequency_words
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
 from ..runs.recording import data_fingerprint
 from ..series.settings import FORECAST_SETTINGS
+from ..quoting import no_bidi
 from ..tasks import FORECAST
 from .keys import FORECAST as KEYS
 from .language import translated
-from .markdown import plain
+from .markdown import plain, table_shown
 from .panel_input import (choose_panel, inputs_clause, proposal_cached, season_clause,
                           target_clause, time_column_label)
 from .source_picker import Chosen, show_notices, SourceWidgets, choose_source
@@ -107,7 +108,7 @@ def _one_series(source: dict) -> Chosen | None:
         st.session_state.pop(KEYS.value_col(source["name"]), None)
     value_col = right.selectbox(
         tr(rows["value_col"].label), detected.numeric_columns,
-        index=detected.numeric_columns.index(detected.value_col),
+        index=detected.numeric_columns.index(detected.value_col), format_func=no_bidi,
         key=KEYS.value_col(source["name"]), help=tr(rows["value_col"].help),
         persist_state="session")
     _apply_sample_settings(source)
@@ -148,7 +149,7 @@ def show_series(chosen: Chosen) -> None:
     st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates),
                     key=KEYS.series_chart)
     with st.expander(tr("The data as loaded")):
-        st.dataframe(series.frame.head(TABLE_ROWS), height=240)
+        st.dataframe(table_shown(series.frame.head(TABLE_ROWS)), height=240)
         if len(series.frame) > TABLE_ROWS:  # the browser is sent what it can show, not all
             st.caption(tr("The first {shown:,} of {rows:,} rows.", shown=TABLE_ROWS,
                           rows=len(series.frame)))

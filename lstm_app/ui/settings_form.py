@@ -16,6 +16,7 @@ import streamlit as st
 from ..i18n import tr, translator
 from .language import choices_placeholder, translated
 from ..tasks import Task
+from ..quoting import no_bidi
 from ..training.settings import AUTO, CHOICE_LABELS, Setting
 from .keys import TaskKeys
 
@@ -160,6 +161,7 @@ def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
         options = limits.get("options", [])
         st.session_state[key] = [c for c in st.session_state.get(key) or [] if c in options]
         return container.multiselect(label, options, placeholder=choices_placeholder(options),
+                                     format_func=no_bidi,  # the file's own column names
                                      disabled=not options, **common)
     if s.choices or s.presets or "options" in limits:
         common["key"] = translated(key)  # its options are shown in the reader's language

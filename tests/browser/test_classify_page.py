@@ -114,7 +114,7 @@ def test_gb18030_upload_trains_scores_and_answers(page: Page, app_server, app_lo
     answer = m.get_by_text(re.compile(r"^(好评|差评), with probability \d+\.\d%\.$"))
     expect(answer).to_be_visible()
     predicted = answer.inner_text().split(",")[0]
-    box = m.get_by_test_id("stMarkdownContainer").filter(has=page.locator("span[title]"))
+    box = m.get_by_test_id("stHtml").filter(has=page.locator("span[title]"))
     expect(box).to_have_count(1)
     coloured = box.locator("span[title]")
     expect(coloured).to_have_count(len(SENTENCE))  # one span per character read
@@ -125,4 +125,13 @@ def test_gb18030_upload_trains_scores_and_answers(page: Page, app_server, app_lo
     assert_no_traceback(page)
     quiet(page)
     shot(page, "classify_04_tried")
+
+    # A pasted text of two paragraphs with prices is shown as typed: no formula, no markdown.
+    pasted = "房间很好。\n\n付了 $5，值 $10 **真的**"
+    area.fill(pasted)
+    run_and_wait(page, lambda: key_locator(page, "cl_try").get_by_role("button").click())
+    expect(box).to_have_count(1)
+    assert box.inner_text().strip() == pasted, box.inner_text()
+    expect(m.locator(".katex")).to_have_count(0)
+    expect(box.locator("strong")).to_have_count(0)
     assert_no_traceback_logged(app_log, since=since)
