@@ -30,7 +30,8 @@ def csv_rows(text: str, **options):
     """Python's csv reader over ``text`` (its rows as lists of cells), cells of any length."""
     return csv.reader(io.StringIO(text, newline=""), **options)
 
-EMPTY_FILE = N_("The file is empty; choose a CSV file that has a header row and at least a few rows of numbers.")
+EMPTY_FILE = N_("The file is empty; choose a CSV file that has a header row and rows of data "
+                 "below it.")
 BINARY_FILE = N_("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
                "and upload that.")
 UNREADABLE = N_("The file could not be read as a CSV table: {reason}; check that it is a plain CSV export.")

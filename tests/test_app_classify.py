@@ -178,7 +178,9 @@ def test_homes_demo_trains_the_hotel_reviews(apps):
 @pytest.mark.parametrize("data,said", [
     (b"just one column\nabc\ndef\n", "it needs two"),
     (csv_bytes([("好", "a"), ("坏", "b")]), "at least two classes"),
-    (b"\x00\x01\x02\xff" * 50, "")])
+    (b"\x00\x01\x02\xff" * 50, ""),
+    (b"", "The file is empty; choose a CSV file that has a header row and rows of data below "
+          "it.")])  # not "rows of numbers": that is the Forecast page's want
 def test_a_bad_file_is_said_in_a_sentence(apps, data, said):
     at = upload(apps(PAGE), "bad.csv", data)
     assert not at.exception, [e.value for e in at.exception]

@@ -14,7 +14,7 @@ from ..class_charts import MAX_CONFUSION_CLASSES, confusion_chart, scores_chart
 from ..classify.pipeline import ClassifyResult, classify_report
 from ..classify.scores import BASELINE_NAMES, NEAR
 from ..filenames import download_name
-from ..i18n import N_, again, sentences, tr
+from ..i18n import N_, again, sentences, tr, trn
 from ..training.endings import said_again
 from ..quoting import spreadsheet_csv
 from ..training.jobs import Snapshot
@@ -131,8 +131,9 @@ def mistakes(result: ClassifyResult) -> None:
     frame = pd.DataFrame(result.mistakes, columns=list(MISTAKE_COLUMNS))
     confusion = np.asarray(result.confusion)
     wrong = int(confusion.sum() - np.trace(confusion))
-    st.caption(tr("The {wrong:,} mistakes, the most confident first: a label that looks wrong "
-                  "here may be wrong in the data.", wrong=wrong) if len(frame) == wrong else
+    st.caption(trn("The one mistake: a label that looks wrong here may be wrong in the data.",
+                   "The {count:,} mistakes, the most confident first: a label that looks wrong "
+                   "here may be wrong in the data.", wrong) if len(frame) == wrong else
                tr("{shown} of the {wrong:,} mistakes, the most confident first: a label that "
                   "looks wrong here may be wrong in the data.", shown=len(frame), wrong=wrong))
     columns = {name: tr(label) for name, label in MISTAKE_COLUMNS.items()}
@@ -147,7 +148,10 @@ def downloads(result: ClassifyResult, data_name: str, run_id: str | None) -> Non
     st.subheader(tr("Download"))
     a, b = st.columns(2)
     frame = pd.DataFrame(result.mistakes, columns=list(MISTAKE_COLUMNS))  # a data file: stable
-    a.download_button(tr("Download the mistakes (CSV)"), spreadsheet_csv(frame),
+    wrong = int(np.sum(result.confusion) - np.trace(np.asarray(result.confusion)))
+    a.download_button(tr("Download the mistakes (CSV)") if len(frame) == wrong else
+                      tr("Download the {shown} most confident mistakes (CSV)", shown=len(frame)),
+                      spreadsheet_csv(frame),
                       file_name=download_name(data_name, run_id, "mistakes", "csv"),
                       mime="text/csv", key=KEYS.mistakes_csv)
     b.download_button(tr("Download the report (JSON)"),
