@@ -223,6 +223,19 @@ def test_predict_refuses_the_sampling_the_text_command_refuses_and_names_its_col
         "settings"]["text_col"]
     assert done.returncode == 0 and f"The file has no column '{trained}' (the one the model " \
         f"learnt from), so the texts were read from 'month'" in done.stderr, done.stderr
+    # One column and no row of names: its first text became the name, and that is said.
+    texts.write_text("very bad\ngreat product\nit is ok\n", encoding="utf-8")
+    done = predict_without_torch("predict", str(classify_dir), str(texts))
+    assert done.returncode == 0 and "The file's first row, 'very bad', was read as its " \
+        "column's name, not as a text to label" in done.stderr, done.stderr
+    # What only a language model reads is refused on a classifier, not ignored.
+    done = predict_without_torch("predict", str(classify_dir), str(texts), "--length", "5",
+                                 "--temperature", "2")
+    assert done.returncode == 2 and "This model is a classifier, which does not read " \
+        "--length, --temperature: leave them out." in done.stderr, done.stderr
+    done = predict_without_torch("predict", str(text_dir), "ROMEO:", "--text-col", "x")
+    assert done.returncode == 2 and "This model is a language model, which does not read " \
+        "--text-col: leave it out." in done.stderr, done.stderr
 
 
 def test_predict_on_a_file_whose_columns_are_named_otherwise_says_to_rename_them(

@@ -33,11 +33,11 @@ def add_predict_command(commands) -> None:
     p.add_argument("--int8", action="store_true", help=tr("use the INT8 model of the export"))
     p.add_argument("--future", type=Path, metavar="FUTURE.csv",
                    help=tr("a forecaster with known-ahead inputs: their planned values"))
-    p.add_argument("--length", type=int, default=200,
+    p.add_argument("--length", type=int,
                    help=tr("a language model: tokens to write"))
-    p.add_argument("--temperature", type=float, default=0.8,
+    p.add_argument("--temperature", type=float,
                    help=tr("a language model: 0 always takes the likeliest token"))
-    p.add_argument("--top-k", type=int, default=0,
+    p.add_argument("--top-k", type=int,
                    help=tr("a language model: sample from the k likeliest tokens only (0: all)"))
     p.add_argument("--seed", type=int, default=None,
                    help=tr("a language model: the sampling seed"))
@@ -45,8 +45,33 @@ def add_predict_command(commands) -> None:
                                          "it trained on, if the file has it)"))
 
 
+# The options only some models read (their destination: option, tasks); given to another model
+# they are refused, not ignored. The language model's own defaults are applied where it reads them.
+ONLY_FOR = {"future": ("--future", ("forecast", "panel")),  # a panel says why itself
+            "length": ("--length", ("text",)), "temperature": ("--temperature", ("text",)),
+            "top_k": ("--top-k", ("text",)), "seed": ("--seed", ("text",)),
+            "text_col": ("--text-col", ("classify",))}
+TEXT_DEFAULTS = {"length": 200, "temperature": 0.8, "top_k": 0}
+KINDS = {"forecast": N_("a forecaster"), "panel": N_("a forecaster of many series"),
+         "text": N_("a language model"), "classify": N_("a classifier")}
+
+
+def _refuse_unread(args: argparse.Namespace, task: str) -> None:
+    unread = [option for dest, (option, tasks) in ONLY_FOR.items()
+              if getattr(args, dest, None) is not None and task not in tasks]
+    if unread and task in KINDS:
+        raise ValueError(trn("This model is {kind}, which does not read {options}: leave it "
+                             "out.", "This model is {kind}, which does not read {options}: leave "
+                             "them out.", len(unread), kind=tr(KINDS[task]),
+                             options=", ".join(unread)))
+
+
 def run_predict_command(args: argparse.Namespace) -> int:
     model = ExportedModel.open(args.model_dir, args.int8)
+    _refuse_unread(args, model.task)
+    for dest, default in TEXT_DEFAULTS.items():
+        if getattr(args, dest) is None:
+            setattr(args, dest, default)
     if model.task == "forecast":
         series = series_for(model, args.input, args.future)
         _notes(*series.notices, far_from_training(model, series))
@@ -73,7 +98,12 @@ def run_predict_command(args: argparse.Namespace) -> int:
         trained_col = model.manifest["settings"].get("text_col")
         notices: list[str] = []
         table, column = texts_of(args.input, args.text_col, trained_col, notices)
-        if args.text_col is None and trained_col and column != trained_col:
+        if args.text_col is None and column != trained_col and table.shape[1] == 1:
+            notices.append(tr(
+                "The file's first row, {column}, was read as its column's name, not as a text "
+                "to label: if the file has no row of names, add one (such as text) and run it "
+                "again.", column=quoted(column)))
+        elif args.text_col is None and trained_col and column != trained_col:
             notices.append(tr(
                 "The file has no column {trained} (the one the model learnt from), so the texts "
                 "were read from {column}, the column of longest cells; give {option} to choose "
