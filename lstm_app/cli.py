@@ -136,7 +136,7 @@ def run_forecast_command(args: argparse.Namespace) -> int:
     series = load_series(args.data, time_col=columns.time_col, value_col=columns.value_col,
                          covariates=columns.covariates)
     if args.future:
-        series = with_future(args.future, series)
+        series = with_future(args.future, series, known=columns.known_covariates)
     for notice in series.notices:
         print(tr("note: {notice}", notice=notice), file=sys.stderr)
     config = suggested_note(suggested_forecast(series, given), FORECAST,

@@ -57,7 +57,7 @@ def test_rows_after_the_last_value_are_the_planned_future():
     series = load_series(promo_csv(), covariates=["promo"])
     assert len(series.frame) == DAYS and series.frame.index[-1] == pd.Timestamp("2024-07-28")
     assert list(series.future.index) == list(pd.date_range("2024-07-29", periods=AHEAD))
-    assert any("7 rows have no value in 'sales'" in n and "planned future values" in n
+    assert any("7 rows have no value in 'sales'" in n and "planned values of the inputs known ahead" in n
                for n in series.notices)
     table = future_known(series, promo_config(), H)
     assert table["promo"].tolist() == series.future["promo"].tolist()
@@ -276,9 +276,22 @@ def test_a_plan_file_is_read_onto_the_series_grid_and_says_what_it_left_out():
     said = " ".join(messy.notices)
     assert "1 row of the future file whose date could not be read was left out" in said
     assert "1 row of the future file fell on a date an earlier row gave" in said
-    assert "'note' does not hold numbers, so it was not read" in said
-    with pytest.raises(ValueError, match="has no column of numbers"):
+    assert "'note' does not hold numbers ('note' holds 'x', 'y', 'z'), so it was not read" in said
+    with pytest.raises(ValueError, match=r"has no column of numbers \('promo' holds 'yes', 'no'\)"):
         with_future(b"date,promo\n2024-07-29,yes\n2024-07-30,no\n", series)
+    # A plan for dates already observed, and for none of the columns known ahead, is said.
+    last = series.frame.index[-1]
+    stale = with_future(f"date,price\n{last - pd.Timedelta(days=1):%Y-%m-%d},1\n"
+                        f"{last:%Y-%m-%d},2\n".encode(), series, name="plan.csv",
+                        known=("promo",))
+    said = " ".join(stale.notices)
+    assert f"None of the dates of the future file 'plan.csv' comes after the series' last value " \
+        f"({last.date()})" in said
+    assert "The future file 'plan.csv' has no column 'promo', though it is known ahead" in said
+    some = with_future(f"date,promo\n{last:%Y-%m-%d},1\n"
+                       f"{last + pd.Timedelta(days=1):%Y-%m-%d},0\n".encode(), series)
+    assert some.future["promo"].to_dict() == {last + pd.Timedelta(days=1): 0.0}
+    assert "1 row of the future file" in " ".join(some.notices)
     with pytest.raises(ValueError, match="cannot also be known ahead"):
         ForecastConfig(value_col="sales", known_covariates=("sales",))
 

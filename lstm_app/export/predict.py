@@ -107,7 +107,8 @@ def series_for(model: ExportedModel, source, future=None):
         return replace(series, notices=series.notices + (tr(
             "This model reads no planned values (it was trained without columns known ahead, "
             "calendar or holidays over the horizon), so the future file was not read."),))
-    return series if future is None else with_future(future, series)
+    return series if future is None else with_future(
+        future, series, known=tuple(getattr(settings, "known_covariates", None) or ()))
 
 
 FAR = 10  # training spreads from the training mean: values unlike any the model learnt from

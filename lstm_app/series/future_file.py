@@ -5,6 +5,7 @@ Every row or column left out is said; a file that cannot be read is one sentence
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -12,34 +13,60 @@ from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick
 
 from lstm_app.csv_table import read_csv_table
-from lstm_app.i18n import tr, trn
+from lstm_app.i18n import listing, tr, trn
 from lstm_app.quoting import listed, quoted
 from lstm_app.series.dates import parse_dates
 from lstm_app.series.frequency import snap_to_grid
+from lstm_app.series.known import times_in_words
 from lstm_app.series.loading import SeriesData, find_time_column
 from lstm_app.series.numbers import read_numbers
 
 
-def with_future(source, series: SeriesData, name: str | None = None) -> SeriesData:
+def with_future(source, series: SeriesData, name: str | None = None,
+                known: Sequence[str] = ()) -> SeriesData:
     """``series`` with the planned values of a second file (the time column, then the columns
     known ahead), which win over the file's own future rows; a ValueError in one sentence
-    when it cannot be read."""
+    when it cannot be read. What the file does not plan of the ``known`` columns, and rows
+    dated up to the series' last value, are said."""
     notices: list[str] = []
-    planned = _read_future(source, series, name, notices)
+    planned, name = _read_future(source, series, name, notices)
+    label = quoted(name)
+    if series.time_col is not None and len(planned):
+        last = series.frame.index[-1]
+        early = planned.index <= last
+        if early.all():
+            notices.append(tr("None of the dates of the future file {name} comes after the "
+                              "series' last value ({last}): it plans nothing to forecast.",
+                              name=label, last=times_in_words(pd.DatetimeIndex([last]))))
+        elif early.any():
+            notices.append(trn("{count} row of the future file {name} is dated up to the "
+                               "series' last value ({last}) and was not read.", "{count} rows of "
+                               "the future file {name} are dated up to the series' last value "
+                               "({last}) and were not read.", int(early.sum()), name=label,
+                               last=times_in_words(pd.DatetimeIndex([last]))))
+        planned = planned[~early]
+    unplanned = [c for c in known if c not in planned.columns]
+    if unplanned:
+        notices.append(trn("The future file {name} has no column {columns}, though it is known "
+                           "ahead: its planned values must come from the data file's own rows "
+                           "after its last value.", "The future file {name} has no columns "
+                           "{columns}, though they are known ahead: their planned values must "
+                           "come from the data file's own rows after its last value.",
+                           len(unplanned), name=label, columns=listed(unplanned)))
     future = planned if series.future is None else planned.combine_first(series.future)
     return replace(series, future=future, notices=series.notices + tuple(notices))
 
 
 def _read_future(source, series: SeriesData, name: str | None,
-                 notices: list[str]) -> pd.DataFrame:
-    """The planned values of a second file on the series' grid after its last value; every
+                 notices: list[str]) -> tuple[pd.DataFrame, str]:
+    """The planned values of a second file on the series' grid, and the file's name; every
     row or column left out is said in ``notices``."""
     table, name = read_csv_table(source, name, notices)
     if series.time_col is None:  # row order: its rows follow the last value, one by one
         numbers = _planned_numbers(table, name, notices)
         numbers.index = pd.RangeIndex(len(series.frame), len(series.frame) + len(numbers),
                                       name=series.frame.index.name)
-        return numbers
+        return numbers, name
     column = series.time_col if series.time_col in table.columns else None
     if column is None or len(table) < 2:
         column, times = find_time_column(table, column, notices) if len(table) > 1 else \
@@ -66,24 +93,39 @@ def _read_future(source, series: SeriesData, name: str | None,
                            "the last row of each date is used.", "{count} rows of the future "
                            "file fell on a date an earlier row gave; the last row of each date "
                            "is used.", twice))
-    return numbers[~numbers.index.duplicated(keep="last")].sort_index()
+    return numbers[~numbers.index.duplicated(keep="last")].sort_index(), name
 
 
 def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str]) -> pd.DataFrame:
-    """The future file's columns of numbers; a column that is not numbers is named."""
+    """The future file's columns of numbers; a column that is not numbers is named, with its
+    first cells that are not."""
     try:
         numbers = read_numbers(table, notices).frame
     except ValueError:
-        raise ValueError(tr("The future file {name} has no column of numbers (columns seen: "
-                            "{columns}); give each known-ahead column's planned values as "
-                            "numbers.", name=quoted(name), columns=listed(table.columns))) from None
+        raise ValueError(tr("The future file {name} has no column of numbers ({cells}); give "
+                            "each known-ahead column's planned values as numbers.",
+                            name=quoted(name), cells=_not_numbers(table, table.columns))) from None
     dropped = [c for c in table.columns if c not in numbers.columns]
     if dropped:
-        notices.append(trn("In the future file {name}, {columns} does not hold numbers, so it "
-                           "was not read.", "In the future file {name}, {columns} do not hold "
-                           "numbers, so they were not read.", len(dropped), name=quoted(name),
-                           columns=listed(dropped)))
+        notices.append(trn("In the future file {name}, {columns} does not hold numbers ({cells}), "
+                           "so it was not read.", "In the future file {name}, {columns} do not "
+                           "hold numbers ({cells}), so they were not read.", len(dropped),
+                           name=quoted(name), columns=listed(dropped),
+                           cells=_not_numbers(table, dropped)))
     return numbers
+
+
+def _not_numbers(table: pd.DataFrame, columns) -> str:
+    """The first few cells of ``columns`` that hold something other than a number ("'promo'
+    holds 'abc', 'x'"), for a sentence."""
+    found = []
+    for column in list(columns)[:3]:
+        cells = table[column].astype(str).str.strip()
+        bad = cells[(cells != "") & pd.to_numeric(cells, errors="coerce").isna()].unique()[:3]
+        if len(bad):
+            found.append(tr("{column} holds {cells}", column=quoted(column),
+                            cells=listing(quoted(c, 20) for c in bad)))
+    return listing(found) if found else tr("no cell holds a number")
 
 
 def _onto_grid_after(times: pd.DatetimeIndex, series: SeriesData) -> pd.DatetimeIndex:

@@ -122,17 +122,19 @@ def _split_future(frame: pd.DataFrame, value_col: str,
     if len(future) and future.shape[1]:
         notices.append(trn(
             "The last {count} row has no value in {column}, so it is not part of the series; "
-            "their other columns are kept as planned future values (mark a column Known ahead "
-            "for the forecast to read them).",
+            "its other cells are kept as the planned values of the inputs known ahead.",
             "The last {count} rows have no value in {column}, so they are not part of the "
-            "series; their other columns are kept as planned future values (mark a column Known "
-            "ahead for the forecast to read them).", len(future), column=quoted(value_col)))
+            "series; their other cells are kept as the planned values of the inputs known "
+            "ahead.", len(future), column=quoted(value_col)))
     elif len(future):
         notices.append(trn(
-            "The last {count} row has no value in {column}, so it is not part of the series; "
-            "they are left out.",
+            "The last {count} row has no value in {column}, so it is not part of the series; it "
+            "is left out (if it holds the planned value of another column, such as a "
+            "promotion, choose that column as an input known ahead).",
             "The last {count} rows have no value in {column}, so they are not part of the "
-            "series; they are left out.", len(future), column=quoted(value_col)))
+            "series; they are left out (if they hold the planned values of another column, "
+            "such as a promotion, choose that column as an input known ahead).", len(future),
+            column=quoted(value_col)))
     return frame.iloc[:last], future
 
 
