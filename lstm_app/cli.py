@@ -99,13 +99,13 @@ def _method(name: str) -> str:
 def results_table(result: ForecastResult) -> str:
     """The short table printed at the end: the LSTM against the baselines on the test span."""
     fmt = lambda v: tr("n/a") if v is None else f"{v:.4g}"
-    lines = [f"{'':16}{'MAE':>10}{'RMSE':>10}{'MAPE %':>10}{'sMAPE %':>10}{'MASE':>8}"]
+    cells = lambda name, values: ljust(name, 16) + "".join(" " + rjust(v, 10) for v in values)
+    lines = [cells("", ("MAE", "RMSE", "MAPE %", "sMAPE %", "MASE"))]
     rows = [("LSTM", result.test)] + [(_method(name), row)
                                       for name, row in result.baselines.items()]
-    for name, row in rows:
-        lines.append(f"{ljust(name, 16)}{rjust(fmt(row.mae), 10)}{rjust(fmt(row.rmse), 10)}"
-                     f"{rjust(fmt(row.mape), 10)}{rjust(fmt(row.smape), 10)}"
-                     f"{rjust(fmt(row.mase), 8)}")
+    for name, row in rows:  # a space before each cell: a wide number never runs into the next
+        lines.append(cells(name, [fmt(v) for v in (row.mae, row.rmse, row.mape, row.smape,
+                                                   row.mase)]))
     if result.test.mape is None:
         lines.append(tr("MAPE is undefined: some actual values are zero or within {share:.0%} "
                         "of zero relative to their mean size.", share=NEAR_ZERO))
