@@ -4,6 +4,7 @@ and offers the what-if; a blank planned value is named before Train."""
 
 from __future__ import annotations
 
+import json
 import pandas as pd
 import pytest
 
@@ -38,6 +39,9 @@ def test_the_promotion_sample_reads_its_plan_and_offers_a_what_if(at):
     assert len(plan) == 7 and plan["when"].iloc[0] == "2024-12-30"  # the horizon: one week
     assert plan["promo"].tolist() == [1, 0, 0, 0, 1, 1, 0]  # the file's plan
     assert plan["public holiday (DE)"].tolist() == [0, 0, 1, 0, 0, 0, 0]  # New Year's Day
+    [grid] = [d for d in at.dataframe if "public holiday (DE)" in d.value.columns]
+    holiday = json.loads(grid.proto.columns)["public holiday (DE)"]
+    assert holiday["type_config"]["min_value"] == 0 and holiday["type_config"]["step"] == 1
     at.button(key="fc_train").click().run()
     poll(at, lambda a: any(s.value == "What if?" for s in a.subheader), "the what-if")
     job = at.session_state["fc_job"]

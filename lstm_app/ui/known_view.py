@@ -93,6 +93,9 @@ def _grid(table: pd.DataFrame, freq: str | None, key: str, help_text: str,
     # The grid draws its headers as text, not markdown: the names go in as they are, cut.
     config.update({name: st.column_config.NumberColumn(cut(name), help=help_text)
                    for name in shown.columns[1:]})
+    for name in heads.values():  # a count of public holidays: a whole number, never below 0
+        config[name] = st.column_config.NumberColumn(cut(name), help=help_text, min_value=0,
+                                                     step=1)
     edited = st.data_editor(shown.reset_index(drop=True), key=key, hide_index=True,
                             column_config=config, num_rows="fixed", width="stretch")
     return (edited.drop(columns=when).set_axis(table.index).set_axis(table.columns, axis=1)
