@@ -158,10 +158,11 @@ def run_panel_command(args: argparse.Namespace, given: dict) -> int:
                        value_col=config.value_col, covariates=config.covariates)
     for notice in panel.notices:
         print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
-    print(tr("{count:,} series, {spacing}, {shortest:,} to {longest:,} values each.",
-             count=panel.n_series, spacing=frequency_words(panel.freq_label),
-             shortest=int(panel.lengths.min()),
-             longest=int(panel.lengths.max())))
+    values = dict(count=panel.n_series, spacing=frequency_words(panel.freq_label),
+                  shortest=int(panel.lengths.min()), longest=int(panel.lengths.max()))
+    print(tr("{count:,} series, {spacing}, {shortest:,} to {longest:,} values each.", **values)
+          if values["shortest"] < values["longest"] else
+          tr("{count:,} series, {spacing}, {longest:,} values each.", **values))
     config = suggested_note(suggested_forecast(panel, given), PANEL,
                         N_("note: suggested for these series: {settings}"))
     result = _train(args, PANEL, panel, config, Path(args.data).name)

@@ -75,7 +75,7 @@ def test_the_page_proposes_the_id_column_and_the_user_can_change_the_layout(app)
     at = uploaded(app())
     assert at.radio(key=f"fc_layout_{NAME}").value == "long"
     assert at.multiselect(key=f"fc_ids_{NAME}").value == ["shop"]
-    assert "**5 series** (one per shop), daily, 120 to 120 values each" in summary(at)
+    assert "**5 series** (one per shop), daily, 120 values each" in summary(at)
     assert at.get("plotly_chart")  # the series drawn small
     at.multiselect(key=f"fc_ids_{NAME}").set_value([]).run()
     assert ok(at).info and "Choose the column or columns that name each series" in at.info[0].value

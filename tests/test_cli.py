@@ -219,7 +219,7 @@ def test_a_panel_on_the_command_line_forecasts_every_series(tmp_path):
     done = run_cli("forecast", str(data), "--id-col", "shop,product", *FAST, "--horizon", "7",
                    "--lookback", "14", "--out", str(out), "--report", str(report))
     assert done.returncode == 0, done.stderr
-    assert "6 series, daily, 90 to 90 values each." in done.stdout
+    assert "6 series, daily, 90 values each." in done.stdout
     assert "beats seasonal naive on" in done.stdout and "Worst series (LSTM MASE)" in done.stdout
     forecast = pd.read_csv(out)
     assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
@@ -239,7 +239,7 @@ def test_a_wide_panel_and_panel_mistakes_on_the_command_line(tmp_path):
                   + 1.0) for i in range(3)}}).to_csv(wide, index=False)
     done = run_cli("forecast", str(wide), "--wide", *FAST, "--horizon", "7", "--lookback", "14")
     assert done.returncode == 0, done.stderr
-    assert "3 series, daily, 80 to 80 values each." in done.stdout
+    assert "3 series, daily, 80 values each." in done.stdout
     long = shops_csv(tmp_path / "long.csv")
     for args, sentence in (
             (("--id-col", "store"), "error: The id column 'store' is not in this file; choose "

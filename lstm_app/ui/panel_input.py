@@ -134,11 +134,14 @@ def show_panel(chosen: Chosen) -> None:
     long = panel.layout == "long"
     by = (tr("one per {columns}", columns=joined(plain(c) for c in panel.id_cols))
           if long else tr("one per numeric column"))
-    st.markdown(tr("**{name}**: **{count:,} series** ({by}), {frequency}, {low:,} to {high:,} "
-                   "values each (typically {typical:,})", name=plain(panel.name),
-                   count=panel.n_series, by=by, frequency=frequency_words(panel.freq_label),
-                   low=int(lengths.min()), high=int(lengths.max()),
-                   typical=int(np.median(lengths)))
+    values = dict(name=plain(panel.name), count=panel.n_series, by=by,
+                  frequency=frequency_words(panel.freq_label), low=int(lengths.min()),
+                  high=int(lengths.max()), typical=int(np.median(lengths)))
+    st.markdown((tr("**{name}**: **{count:,} series** ({by}), {frequency}, {low:,} to {high:,} "
+                    "values each (typically {typical:,})", **values)
+                 if values["low"] < values["high"] else
+                 tr("**{name}**: **{count:,} series** ({by}), {frequency}, {high:,} values each",
+                    **values))
                 + season_clause(panel.season_length)
                 + target_clause(plain(panel.value_col) if long else None, chosen.unit)
                 + inputs_clause(list(panel.covariates)))
