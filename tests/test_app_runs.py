@@ -318,7 +318,8 @@ def test_results_never_stand_under_other_data(app, store):
     assert FC_RESULTS not in subheaders(at)
     assert not [s for s in at.success if s.value == result.verdict]
     [other] = [i.value for i in at.info if "not on the data above" in i.value]
-    assert other.startswith(f"The training shown is on **airline\\_passengers.csv** (run {run_id})")
+    assert other.startswith(f"The last training on this page was on **airline\\_passengers.csv** "
+                            f"(run {run_id})")
     assert not at.button(key="fc_train").disabled  # train on the new data
     ok(at.button(key="fc_show_run").click().run())  # ... or bring the run back with its data
     assert at.selectbox(key="fc_sample").value == "airline_passengers"

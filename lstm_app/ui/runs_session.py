@@ -355,8 +355,9 @@ def elsewhere(keys: TaskKeys, job, fingerprint: str) -> bool:
         return False
     done = job.snapshot().done
     values = dict(data=plain(run.data_name), id=run.id)
-    st.info(tr("The training shown is on **{data}** (run {id}), not on the data above. Press "
-               "Train to train on this data.", **values) if done else
+    st.info(tr("The last training on this page was on **{data}** (run {id}), not on the data "
+               "above, so its results are not shown here. Press Train to train on this data.",
+               **values) if done else
             tr("The training running is on **{data}** (run {id}), not on the data above; its "
                "live view is below. Once it has ended (or you stop it), press Train to train on "
                "this data.", **values),
