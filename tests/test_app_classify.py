@@ -262,3 +262,35 @@ def test_the_coach_does_not_call_a_classifier_worse_than_a_guess_fine():
     assert card.startswith("**It does not tell the classes apart yet.**")
     assert "macro-F1 0.211 against 0.423" in card
     assert [b.label for b in at.button] == ["Apply: epochs 1 → 2", "Apply and train"]
+
+
+def coach_of_a_perfect_classifier():
+    """The coach of a classifier right on every validation and test text whose loss still
+    fell at its last epoch (what classify_coach is given after such a training)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from lstm_app.classify.scores import ClassScores
+    from lstm_app.classify.settings import ClassifyConfig
+    from lstm_app.training.trainer import EpochRecord, TrainResult
+    from lstm_app.ui.coach_view import classify_coach
+
+    right = {"accuracy": 1.0, "macro_f1": 1.0}
+    history = [EpochRecord(e, 0.5 / e, 0.4 / e, scores=right) for e in range(1, 11)]
+    classify_coach(SimpleNamespace(
+        config=ClassifyConfig(epochs=10),
+        training=TrainResult(history, 10, 0.04, "completed"),
+        data=SimpleNamespace(y=np.array([0] * 8 + [1] * 8), classes=("good", "bad")),
+        split=SimpleNamespace(train=np.arange(16)),
+        per_class=[{"class": "good", "precision": 1.0, "recall": 1.0, "f1": 1.0, "texts": 8},
+                   {"class": "bad", "precision": 1.0, "recall": 1.0, "f1": 1.0, "texts": 8}],
+        test=ClassScores(1.0, 1.0), baselines={"majority": ClassScores(0.5, 0.333)}))
+
+
+def test_the_coach_asks_no_more_epochs_of_a_classifier_right_on_every_text():
+    at = AppTest.from_function(coach_of_a_perfect_classifier)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any("still learning" in m.value for m in at.markdown)
+    assert any("sees nothing to change" in c.value for c in at.caption)

@@ -113,6 +113,10 @@ def classify_coach(result) -> None:
     found = no_better_than_guess(result.test, result.baselines["majority"], as_trained(result),
                                  result.training.stop_reason)
     found += diagnose(result.training.history, as_trained(result), result.training.stop_reason)
+    scores = [h.scores for h in result.training.history if h.scores]
+    if scores and scores[-1].get("accuracy") == 1.0 and result.test.accuracy == 1.0:
+        # Every text right: more epochs would only make it surer, not better.
+        found = [d for d in found if d.kind not in ("underfitting", "plateau")]
     train_counts = np.bincount(result.data.y[result.split.train],
                                minlength=len(result.data.classes))
     found = one_change_each(found + overlooked_class(result.per_class, train_counts,
