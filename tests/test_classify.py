@@ -452,6 +452,9 @@ def test_the_coach_names_a_rare_class_the_model_overlooks():
     assert "found only 30%" in found[0].explanation
     assert overlooked_class(per_class, np.array([450, 50]), class_weights=True) == []
     assert overlooked_class(per_class, np.array([60, 40]), class_weights=False) == []  # balanced
+    # A balanced file (6 texts a class) whose split left one class 2 training texts: no advice.
+    assert overlooked_class(per_class, np.array([6, 2]), False, np.array([8, 8])) == []
+    assert overlooked_class(per_class, np.array([6, 2]), False, np.array([24, 8]))
     per_class[1]["recall"] = 0.7
     assert overlooked_class(per_class, np.array([450, 50]), class_weights=False) == []
 

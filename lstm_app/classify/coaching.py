@@ -22,11 +22,14 @@ from .scores import NEAR, ClassScores, unbalanced
 LOW_RECALL = 0.6
 
 
-def overlooked_class(per_class: list[dict], train_counts: np.ndarray,
-                     class_weights: bool) -> list[Diagnosis]:
-    """[the diagnosis] when a rare class is overlooked and weighing it up is still to try."""
+def overlooked_class(per_class: list[dict], train_counts: np.ndarray, class_weights: bool,
+                     file_counts: np.ndarray | None = None) -> list[Diagnosis]:
+    """[the diagnosis] when a rare class is overlooked and weighing it up is still to try.
+    With ``file_counts`` (every text's class, not only the training texts'), the file itself
+    must be unbalanced too: a balanced file of a few texts per class splits unevenly."""
     counts = np.asarray(train_counts)
-    if class_weights or not unbalanced(counts):
+    if class_weights or not unbalanced(counts) or (file_counts is not None
+                                                   and not unbalanced(file_counts)):
         return []
     scored = [c for c in per_class if c["texts"] > 0]
     if not scored:

@@ -117,10 +117,11 @@ def classify_coach(result) -> None:
     if scores and scores[-1].get("accuracy") == 1.0 and result.test.accuracy == 1.0:
         # Every text right: more epochs would only make it surer, not better.
         found = [d for d in found if d.kind not in ("underfitting", "plateau")]
-    train_counts = np.bincount(result.data.y[result.split.train],
-                               minlength=len(result.data.classes))
+    classes = len(result.data.classes)
+    train_counts = np.bincount(result.data.y[result.split.train], minlength=classes)
+    file_counts = np.bincount(result.data.y, minlength=classes)
     found = one_change_each(found + overlooked_class(result.per_class, train_counts,
-                                                     config.class_weights))
+                                                     config.class_weights, file_counts))
     _show(found, CLASSIFY, CLASSIFY_KEYS)
 
 
