@@ -238,13 +238,25 @@ def run_text_command(args: argparse.Namespace) -> int:
     return 0
 
 
+CLASSES_LISTED = 10  # the commonest classes the first line names; the rest counted
+
+
+def _class_counts(classes, counts) -> str:
+    """"good 400, bad 120" for the first line: the commonest ``CLASSES_LISTED`` classes, then
+    how many more (500 classes made a line of 30,000 characters)."""
+    order = sorted(range(len(classes)), key=lambda i: -int(counts[i]))  # stable: file order
+    named = listing(f"{cut(classes[i], 40)} {int(counts[i]):,}" for i in order[:CLASSES_LISTED])
+    more = len(classes) - CLASSES_LISTED
+    return tr("{names} and {more} more", names=named, more=more) if more > 0 else named
+
+
 def run_classify_command(args: argparse.Namespace) -> int:
     config = CLASSIFY.config(**given_settings(args, CLASSIFY_SETTINGS))
     data = load_labelled(Path(args.data), text_col=config.text_col, label_col=config.label_col)
     print(tr("{name}: {texts:,} texts in {classes} classes ({counts}); texts from {text_col}, "
              "labels from {label_col}.", name=printable(data.name), texts=len(data.texts),
              classes=len(data.classes),
-             counts=listing(f"{cut(c, 40)} {n:,}" for c, n in zip(data.classes, data.counts)),
+             counts=_class_counts(data.classes, data.counts),
              text_col=quoted(data.text_col), label_col=quoted(data.label_col)))
     result = _train(args, CLASSIFY, data, config, data.name)
     for notice in result.notices:

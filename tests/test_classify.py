@@ -538,3 +538,13 @@ def test_a_class_without_test_texts_has_no_scores_on_the_command_line():
     lines = classify_table(result).splitlines()
     assert lines[-4].split() == ["pos", "0.900", "0.800", "0.850", "10"]
     assert lines[-3].split() == ["rare", "—", "—", "—", "0"]  # not 0.000: nothing to score
+
+
+def test_the_command_lines_first_line_names_the_commonest_classes_and_counts_the_rest():
+    from lstm_app.cli import _class_counts
+
+    classes = tuple(f"c{i}" for i in range(500))
+    counts = [6] * 499 + [9]
+    said = _class_counts(classes, counts)
+    assert said.startswith("c499 9, c0 6, c1 6") and said.endswith(" and 490 more")
+    assert _class_counts(("a", "b"), [1, 3]) == "b 3, a 1"
