@@ -548,3 +548,11 @@ def test_the_command_lines_first_line_names_the_commonest_classes_and_counts_the
     said = _class_counts(classes, counts)
     assert said.startswith("c499 9, c0 6, c1 6") and said.endswith(" and 490 more")
     assert _class_counts(("a", "b"), [1, 3]) == "b 3, a 1"
+
+
+def test_a_column_of_numbers_read_as_the_texts_is_said():
+    rows = [(str(1000 + i), "a" if i % 2 else "b") for i in range(60)]
+    data = load_labelled(csv_bytes(rows, header=("id", "label")))
+    assert any("The texts of 'id' are nearly all numbers" in n for n in data.notices)
+    words = load_labelled(csv_bytes(reviews(60)))
+    assert not any("nearly all numbers" in n for n in words.notices)
