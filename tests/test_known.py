@@ -327,3 +327,23 @@ def test_a_forecaster_that_read_a_cycle_its_data_do_not_cover_still_reopens(monk
     again = TrainedForecaster.from_files(files, trained.training)
     assert again.inputs == trained.inputs
     assert score_forecast(again, series).test == score_forecast(trained, series).test
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_series_with_a_plan_saved_and_read_back_keeps_its_fingerprint(seed):
+    """Numbers of 17 digits, saved with a run and read back (its data and its plan), are the
+    numbers read from the file: else a reopened run's page reads other data and hides its
+    results behind "not on the data above"."""
+    from lstm_app.runs.recording import data_fingerprint
+    from lstm_app.series.saving import data_with_plan
+    from lstm_app.tasks import FORECAST
+
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2024-01-01", periods=205, freq="D").strftime("%Y-%m-%d")
+    sales = [repr(float(v)) for v in rng.normal(100, 30, 200)] + [""] * 5
+    promo = [repr(float(v)) for v in rng.random(205)]
+    data = pd.DataFrame({"date": days, "sales": sales, "promo": promo}).to_csv(index=False)
+    series = load_series(data.encode(), covariates=["promo"])
+    again = load_series(data_with_plan(series_files(series)), covariates=["promo"])
+    assert again.future.equals(series.future)
+    assert data_fingerprint(FORECAST, again) == data_fingerprint(FORECAST, series)

@@ -38,7 +38,8 @@ def series_from_files(files: dict[str, bytes]) -> SeriesData:
     try:
         meta = _checked(parse_json(files["series.json"]))
         frame = pd.read_csv(io.BytesIO(files["data.csv"]), index_col=0,
-                            parse_dates=bool(meta["time_col"]))
+                            parse_dates=bool(meta["time_col"]),
+                            float_precision="round_trip")  # bit for bit: the fingerprint
         frame.index.name = meta["index_name"]
         if not meta["time_col"]:
             frame.index = pd.RangeIndex(len(frame), name=meta["index_name"])
@@ -78,7 +79,8 @@ def _future(meta: dict, frame: pd.DataFrame) -> pd.DataFrame | None:
     if meta.get("future") is None:
         return None
     future = pd.read_csv(io.StringIO(meta["future"]), index_col=0,
-                         parse_dates=bool(meta["time_col"])).astype("float64")
+                         parse_dates=bool(meta["time_col"]),
+                         float_precision="round_trip").astype("float64")
     future.index.name = frame.index.name
     if not meta["time_col"]:
         future.index = pd.RangeIndex(len(frame), len(frame) + len(future), name=frame.index.name)
