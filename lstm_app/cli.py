@@ -19,7 +19,7 @@ from .argparse_words import Parser, argparse_in_language
 from .cli_options import (add_ray_option, add_settings, cluster_runner, given_settings,
                           suggested_note)
 from .cli_progress import with_progress
-from .i18n import N_, listing, tr
+from .i18n import N_, listing, tr, trn
 from .export.commands import add_predict_command, run_predict_command
 from .quoting import (check_writable, cut, error_sentence, ljust, printable, printable_lines,
                       quoted, rjust, spreadsheet_csv)
@@ -191,6 +191,11 @@ def panel_table(result) -> str:
                          f"{rjust(fmt(row['smape']), 9)}   "
                          + tr("{beats:,} of {count:,} series", beats=row["beats_reference"],
                               count=summary["series"]))
+    left = summary["series"] - summary.get("scored", summary["series"])
+    if left:
+        lines.append(trn("The mean MASE leaves out {count:,} series that never changed in "
+                         "training (it has no MASE).", "The mean MASE leaves out {count:,} "
+                         "series that never changed in training (they have no MASE).", left))
     worst = result.series.dropna(subset=["lstm_mase"]).nlargest(5, "lstm_mase")
     if len(worst):
         lines.append(tr("Worst series (LSTM MASE): {series}", series=listing(

@@ -223,6 +223,18 @@ def test_a_demo_still_training_elsewhere_is_offered_to_watch(app, app_store):
     job = press_demo(first).session_state["fc_job"]
     assert not job.snapshot().done
 
+    # While the tab that started it is open (another visitor's), it stays theirs.
+    job._watcher = lambda: True
+    other = app(page=None)
+    small_model(other, epochs=5000)
+    other.session_state["fc_patience"] = 0
+    press_demo(other)
+    assert not [i.value for i in other.info if i.value.startswith("This is training already")]
+    assert other.session_state["fc_job"] is not job
+    other.session_state["fc_job"].stop()
+    assert other.session_state["fc_job"].wait(60)  # ended: not the one offered below
+    job._watcher = None  # that tab reloaded: the training is offered to whoever presses it
+
     at = app(page=None)
     small_model(at, epochs=5000)
     at.session_state["fc_patience"] = 0
@@ -234,7 +246,7 @@ def test_a_demo_still_training_elsewhere_is_offered_to_watch(app, app_store):
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["fc_job"] is job and not job.snapshot().done
     assert at.query_params["run"] in (job.run_id, [job.run_id])
-    assert len(app_store.list()) == 1, "the demo trained a second time"
+    assert len(app_store.list()) == 2, "the demo trained a third time"
     assert at.button(key="fc_job_stop").label == "Stop"  # the visitor's own: they can stop it
 
 

@@ -35,9 +35,9 @@ def test_forecast_scores_against_the_statistical_models_and_writes_the_recommend
     assert recommended["method"] in data["methods"] and recommended["why"] in data["verdict"]
     assert recommended["why"].startswith(f"Recommended: {recommended['name']}, whose")
     assert len(pd.read_csv(out)) == 12
-    for line in done.stdout.splitlines():  # every row: a name and five cells apart
-        if re.match(r"(LSTM|AutoETS|AutoTheta|AutoARIMA|combination)\s+(\d|-|n/a)", line):
-            assert len(line.split()) == 6, line
+    rows = [line for line in done.stdout.splitlines()
+            if re.match(r"(LSTM|AutoETS|AutoTheta|AutoARIMA|combination)\s+(\d|-|n/a)", line)]
+    assert len(rows) == 5 and all(len(line.split()) == 6 for line in rows), rows  # cells apart
 
 
 def test_forecast_writes_the_csv_and_the_report(tmp_path):

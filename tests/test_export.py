@@ -228,6 +228,10 @@ def test_predict_refuses_the_sampling_the_text_command_refuses_and_names_its_col
     done = predict_without_torch("predict", str(classify_dir), str(texts))
     assert done.returncode == 0 and "The file's first row, 'very bad', was read as its " \
         "column's name, not as a text to label" in done.stderr, done.stderr
+    texts.write_text("comment\ngreat product\nit is ok\n", encoding="utf-8")  # a real name
+    done = predict_without_torch("predict", str(classify_dir), str(texts))
+    assert done.returncode == 0 and "first row" not in done.stderr, done.stderr
+    assert "so the texts were read from 'comment'" in done.stderr, done.stderr
     # What only a language model reads is refused on a classifier, not ignored.
     done = predict_without_torch("predict", str(classify_dir), str(texts), "--length", "5",
                                  "--temperature", "2")

@@ -130,9 +130,11 @@ def test_a_connected_watcher_keeps_the_job_alive_and_a_gone_one_lets_it_stop():
     connected.set()
     job = JobQueue(grace_seconds=0.2).submit(looping_task(), watcher=connected.is_set)
     time.sleep(0.5)  # longer than the grace period, without a single heartbeat
-    assert job.snapshot().state == "running"
+    assert job.snapshot().state == "running" and job.tab_open()
     connected.clear()  # the tab was closed
+    assert not job.tab_open()
     assert job.wait(3) and job.abandoned
+    assert not JobQueue().submit(lambda **_: None).tab_open()  # started outside a server
 
 
 def test_waiting_for_the_first_epoch():

@@ -288,10 +288,14 @@ def test_a_plan_file_is_read_onto_the_series_grid_and_says_what_it_left_out():
     assert f"None of the dates of the future file 'plan.csv' comes after the series' last value " \
         f"({last.date()})" in said
     assert "The future file 'plan.csv' has no column 'promo', though it is known ahead" in said
+    blank = with_future(b"date,promo,note\n2024-07-29,1,a\n2024-07-30,0,\n2024-07-31,0,b\n",
+                        series)  # a blank cell is no cell that fails to read
+    assert "('note' holds 'a', 'b')" in " ".join(blank.notices), blank.notices
     some = with_future(f"date,promo\n{last:%Y-%m-%d},1\n"
                        f"{last + pd.Timedelta(days=1):%Y-%m-%d},0\n".encode(), series)
     assert some.future["promo"].to_dict() == {last + pd.Timedelta(days=1): 0.0}
-    assert "1 row of the future file" in " ".join(some.notices)
+    assert "1 row of the future file 'uploaded data' is dated up to the series' last value" in \
+        " ".join(some.notices), some.notices
     with pytest.raises(ValueError, match="cannot also be known ahead"):
         ForecastConfig(value_col="sales", known_covariates=("sales",))
 

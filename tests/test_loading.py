@@ -451,8 +451,8 @@ def test_column_refusals():
 
 
 def test_exact_refusal_texts():
-    assert EMPTY_FILE == ("The file is empty; choose a CSV file that has a header row and at least a few rows "
-                          "of numbers.")
+    assert EMPTY_FILE == ("The file is empty; choose a CSV file that has a header row and rows of "
+                          "data below it.")
     assert BINARY_FILE == ("This file is not a text CSV (it looks binary); export your data as CSV "
                            "(comma-separated values) and upload that.")
     assert LOCKED == ("This workbook is locked with a password, which the app cannot open; open "

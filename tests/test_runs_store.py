@@ -429,7 +429,7 @@ def test_the_finished_runs_on_one_data_are_found_without_listing_every_run(store
     store.finish(old, "finished")
     new = store.create("forecast", "new", CONFIG, "air.csv", 144, "f00d")
     store.finish(new, "finished")
-    store.create("forecast", "running", CONFIG, "air.csv", 144, "f00d")
+    running = store.create("forecast", "running", CONFIG, "air.csv", 144, "f00d")
     other_data = store.create("forecast", "other", CONFIG, "b.csv", 9, "beef")
     store.finish(other_data, "finished")
     child = store.create("forecast", "more", CONFIG, "air.csv", 144, "f00d", parent=new)
@@ -437,9 +437,9 @@ def test_the_finished_runs_on_one_data_are_found_without_listing_every_run(store
     text = store.create("text", "poem", {}, "air.csv", 144, "f00d")
     store.finish(text, "finished")
     assert [r.id for r in store.trained_on("forecast", "f00d")] == [new, old]
-    running = [r.id for r in store.list() if r.status == "running"]
+    assert store.get(running).status == "running"
     assert [r.id for r in store.trained_on("forecast", "f00d", ("finished", "running"))] == \
-        running + [new, old]
+        [running, new, old]
 
 
 def test_a_run_this_process_holds_no_job_for_is_interrupted_after_a_grace(store, monkeypatch):

@@ -300,6 +300,7 @@ class RunStore:
                    statuses: tuple[str, ...] = ("finished",)) -> list[Run]:
         """The runs of ``task`` trained from scratch on this data, newest first: the finished
         ones, or those of ``statuses``."""
+        assert statuses and not isinstance(statuses, str), statuses  # a tuple of statuses
         marks = ", ".join("?" * len(statuses))
         with self._db() as db:
             rows = db.execute(f"SELECT * FROM runs WHERE task = ? AND data_hash = ? AND "

@@ -19,7 +19,7 @@ from lstm_app.series.dates import parse_dates
 from lstm_app.series.frequency import snap_to_grid
 from lstm_app.series.known import times_in_words
 from lstm_app.series.loading import SeriesData, find_time_column
-from lstm_app.series.numbers import read_numbers
+from lstm_app.series.numbers import read_numbers, unread_cells
 
 
 def with_future(source, series: SeriesData, name: str | None = None,
@@ -116,15 +116,11 @@ def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str]) -> pd.D
 
 
 def _not_numbers(table: pd.DataFrame, columns) -> str:
-    """The first few cells of ``columns`` that hold something other than a number ("'promo'
-    holds 'abc', 'x'"), for a sentence."""
-    found = []
-    for column in list(columns)[:3]:
-        cells = table[column].astype(str).str.strip()
-        bad = cells[(cells != "") & pd.to_numeric(cells, errors="coerce").isna()].unique()[:3]
-        if len(bad):
-            found.append(tr("{column} holds {cells}", column=quoted(column),
-                            cells=listing(quoted(c, 20) for c in bad)))
+    """The first few cells of ``columns`` that hold something the app reads as no number
+    ("'promo' holds 'abc', 'x'"), for a sentence."""
+    unread = unread_cells(table[list(columns)[:3]])
+    found = [tr("{column} holds {cells}", column=quoted(column),
+                cells=listing(quoted(c, 20) for c in cells)) for column, cells in unread.items()]
     return listing(found) if found else tr("no cell holds a number")
 
 

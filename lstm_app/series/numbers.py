@@ -135,14 +135,9 @@ def read_numbers(table: pd.DataFrame, notices: list[str]) -> Numbers:
     names, rows = [str(c) for c in table.columns], len(table)
     if not names:
         raise ValueError(tr(NO_NUMBERS, columns=tr("none")))
-    cells = column_after_column(table)
-    column = np.repeat(np.arange(len(names)), rows)
-    present = cells.notna().to_numpy()
-    per_column = max(10, min(DECIMAL_SAMPLE, DECIMAL_CELLS // len(names)))
-    decimal = _decimal_mark(cells[_first_present(present, column, rows, per_column)])
+    cells, column, decimal, (values, found, present) = _read_table(table)
     if decimal == ",":
         notices.append(tr("Numbers use a decimal comma (for example '12,5' is read as 12.5)."))
-    values, found, present = _read_cells(cells, column, present, decimal)
     counts = np.bincount(column, weights=present, minlength=len(names))
     read = np.bincount(column, weights=~np.isnan(values), minlength=len(names))
     numeric = (counts == 0) | (read >= NUMERIC_SHARE * counts)
@@ -153,6 +148,33 @@ def read_numbers(table: pd.DataFrame, notices: list[str]) -> Numbers:
     frame = pd.DataFrame(grid, index=table.index, columns=kept)
     starts = {name: i * rows for i, name in enumerate(names) if numeric[i]}
     return Numbers(frame, cells, values, found, starts)
+
+
+def unread_cells(table: pd.DataFrame, most: int = 3) -> dict[str, list[str]]:
+    """Each column's first ``most`` distinct cells that hold something, but no number
+    ``read_numbers`` reads (blanks, "n/a", "$5" and decimal commas are not among them)."""
+    if not len(table.columns):
+        return {}
+    cells, column, _, (values, _, present) = _read_table(table)
+    unread = present & np.isnan(values)
+    out = {}
+    for i, name in enumerate(table.columns):
+        found = cells[unread & (column == i)].astype(str).unique()[:most]
+        if len(found):
+            out[str(name)] = list(found)
+    return out
+
+
+def _read_table(table: pd.DataFrame):
+    """Every cell of ``table`` column after column, each one's column number, the decimal mark
+    its cells use, and ``_read_cells``' reading of them."""
+    names, rows = table.columns, len(table)
+    cells = column_after_column(table)
+    column = np.repeat(np.arange(len(names)), rows)
+    present = cells.notna().to_numpy()
+    per_column = max(10, min(DECIMAL_SAMPLE, DECIMAL_CELLS // len(names)))
+    decimal = _decimal_mark(cells[_first_present(present, column, rows, per_column)])
+    return cells, column, decimal, _read_cells(cells, column, present, decimal)
 
 
 def _first_present(present: np.ndarray, column: np.ndarray, rows: int, most: int) -> np.ndarray:

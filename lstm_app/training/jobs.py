@@ -104,6 +104,11 @@ class Job:
     def heartbeat(self) -> None:
         self._last_seen = time.monotonic()
 
+    def tab_open(self) -> bool:
+        """Whether the browser tab that started it is still connected (False outside a
+        server, where no tab started it)."""
+        return self._watcher is not None and self._watcher()
+
     def result(self) -> Any:
         """The task's result once the job has finished or stopped; None before, or if it failed."""
         with self._lock:

@@ -20,7 +20,7 @@ from .keys import CLASSIFY, FORECAST, INSIDE, TEXT
 from .people import shown_runs
 from .runs_session import run_files_now, run_store
 from .session import current_job
-from ..quoting import cut
+from ..quoting import cut, no_bidi
 from .markdown import plain
 from .text_view import text_box
 
@@ -123,7 +123,7 @@ def choose_series(result: PanelResult) -> int | None:
     if st.session_state.get(INSIDE.series) not in ids:
         shown = st.session_state.get(FORECAST.panel_series)
         st.session_state[INSIDE.series] = shown if shown in ids else ids[0]
-    chosen = st.selectbox(tr("Series"), ids, key=INSIDE.series,
+    chosen = st.selectbox(tr("Series"), ids, key=INSIDE.series, format_func=no_bidi,
                           help=tr("Type to search. The network is the same for every series; "
                                   "each series is read scaled by its own training span."))
     left_out = result.panel.n_series - len(ids)

@@ -32,9 +32,20 @@ def plain(text) -> str:
 def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` for a table on the page: its text cells and column names without the controls
     that turn text around (a label "\\u202eevil" drew as "live"); numbers and order untouched."""
-    out = frame.rename(columns=lambda name: no_bidi(name) if isinstance(name, str) else name)
-    for column in out.select_dtypes(include=["object", "string"]).columns:
-        values = out[column]
-        out[column] = values.where(~values.map(lambda v: isinstance(v, str)),
-                                   values.astype(str).str.replace(BIDI_CONTROL, "", regex=True))
+    out, names, seen = frame.copy(), [], set()
+    for name in frame.columns:  # each still its own column ("sales" and "sales\u202e")
+        shown = no_bidi(name) if isinstance(name, str) else name
+        n, base = 1, shown
+        while shown in seen:
+            n += 1
+            shown = f"{base} ({n})"
+        seen.add(shown)
+        names.append(shown)
+    out.columns = names
+    for i, dtype in enumerate(out.dtypes):
+        if dtype == object or pd.api.types.is_string_dtype(dtype):
+            values = out.iloc[:, i]
+            out.iloc[:, i] = values.where(
+                ~values.map(lambda v: isinstance(v, str)),
+                values.astype(str).str.replace(BIDI_CONTROL, "", regex=True))
     return out

@@ -204,8 +204,8 @@ def refresh_statuses() -> None:
 def earlier_run(task: Task, fingerprint: str, config):
     """The newest run of ``task`` on this data (its run-store ``fingerprint``) with the settings
     the page holds (``config``), trained from scratch: finished with its weights saved, or
-    training now in this server (a demo's visitor who reloaded the page); None if there is
-    none."""
+    training now in this server and left by the tab that started it (a demo's visitor who
+    reloaded the page: another visitor's open tab keeps its own); None if there is none."""
     wanted, user = page_settings(task, config), current_user()
     store = run_store()
     return next((run for run in store.trained_on(task.name, fingerprint, ("finished", "running"))
@@ -216,7 +216,7 @@ def earlier_run(task: Task, fingerprint: str, config):
 
 def _training_here(run_id: str) -> bool:
     job = job_queue().find(run_id)
-    return job is not None and not job.snapshot().done
+    return job is not None and not job.snapshot().done and not job.tab_open()
 
 
 def show_checkpoint(keys: TaskKeys, job) -> bool:

@@ -28,8 +28,9 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
                  on_new_model: Callable[[], None] | None = None,
                  earlier: Callable[[], Run | None] | None = None, offer_at=None) -> None:
     """Train, disabled while a training runs; Home's demo presses it, never over a running one,
-    and not while an ``earlier`` identical run is saved: that one is offered instead, in the
-    ``offer_at`` container (the top of the page, where a demo's visitor looks) if given."""
+    and not while an ``earlier`` identical run is saved (or still training, its tab gone): that
+    one is offered instead, in the ``offer_at`` container (the top of the page, where a demo's
+    visitor looks) if given."""
     job = current_job(keys.job)
     busy = job is not None and not job.snapshot().done and not watch_only(job)
     train = st.button(tr("Train"), type="primary", disabled=busy or not can_train,
@@ -62,7 +63,8 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
 
 
 def _offer(keys: TaskKeys, earlier: Callable[[], Run | None] | None) -> bool:
-    """A demo pressed while the same training is saved: open that run, or train again (True).
+    """A demo pressed while the same training is saved (or training, its tab gone): open or
+    watch that run, or train again (True).
     The offer lasts until either is chosen or the data or settings change."""
     run = earlier() if earlier is not None else None
     if run is None or run.id != st.session_state[keys.offer]:
