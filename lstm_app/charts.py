@@ -17,13 +17,14 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from .i18n import N_, language, tr
-from .quoting import no_bidi
+from .quoting import cut, no_bidi
 
 ACTUAL = "#222222"                      # what really happened: near black
 LSTM = "rgb(31, 95, 209)"               # the model: one strong blue everywhere
 BANDS = {80: "rgba(31, 95, 209, 0.30)",  # the LSTM blue, 95% lighter than 80%
          95: "rgba(31, 95, 209, 0.13)"}
 MAX_POINTS = 4_000                      # a line's points sent to the browser, at most
+AXIS_CHARS = 60                         # of a user's name on an axis, title or legend
 CONTEXT = "#b5b5b5"                     # earlier values shown for context only
 BASELINE = "#9a8f7d"                    # muted: baselines are for comparison, not the star
 VALIDATION = "#e07b1a"                  # the validation loss curve, distinct from train (blue)
@@ -189,22 +190,23 @@ def series_chart(frame: pd.DataFrame, value_col: str, covariates: Sequence[str] 
                  title: str | None = None,
                  spans: dict[str, tuple[int, int]] | None = None) -> go.Figure:
     """The loaded series as a line, covariates thinner on a right-hand axis, spans shaded behind."""
-    index = frame.index
-    fig = go.Figure(_line(index, frame[value_col], value_col, ACTUAL))
+    index, short = frame.index, cut(value_col, AXIS_CHARS)  # a long name would run past it
+    fig = go.Figure(_line(index, frame[value_col], short, ACTUAL))
     for i, column in enumerate(covariates):
-        fig.add_trace(_line(index, frame[column], column, COVARIATES[i % len(COVARIATES)],
-                            width=1, yaxis="y2"))
+        fig.add_trace(_line(index, frame[column], cut(column, AXIS_CHARS),
+                            COVARIATES[i % len(COVARIATES)], width=1, yaxis="y2"))
     for name, (start, end) in (spans or {}).items():
         _add_span(fig, index, name, start, end)
     extra = {}
     if covariates:
-        extra["yaxis2"] = dict(title=", ".join(covariates), overlaying="y", side="right",
+        extra["yaxis2"] = dict(title=cut(", ".join(covariates), AXIS_CHARS), overlaying="y",
+                               side="right",
                                showgrid=False)
     if isinstance(index, pd.DatetimeIndex) and len(index) < FEW_DATES and \
             (index.normalize() == index).all():  # a few days: ticks on them, not on hours
         extra["xaxis"] = dict(tickvals=list(index))
-    return _layout(fig, title or tr("{column} over time", column=value_col), _x_title(index),
-                   value_col, **extra)
+    return _layout(fig, title or tr("{column} over time", column=short), _x_title(index),
+                   short, **extra)
 
 
 def _best_epoch(history: Sequence) -> tuple[int, float] | None:

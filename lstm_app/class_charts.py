@@ -9,12 +9,11 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .charts import LSTM, TEMPLATE, VALIDATION, _layout, literal
+from .charts import AXIS_CHARS, LSTM, TEMPLATE, VALIDATION, _layout, literal
 from .i18n import tr
 from .quoting import cut
 
 MAX_CONFUSION_CLASSES = 30  # more than this is a table, not a readable matrix
-AXIS_CHARS = 40  # of a class's name on an axis (the tables beside show it whole)
 
 
 def axis_names(classes: Sequence[str]) -> list[str]:

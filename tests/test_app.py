@@ -502,6 +502,20 @@ def test_an_error_quoting_a_crafted_column_name_shows_it_as_written(app):
     assert evil in shown(error) and "columns seen" in shown(error)
 
 
+def test_a_column_name_of_300_characters_is_cut_on_the_charts(app):
+    long = "L" * 300
+    values = "\n".join(f"2024-01-{d:02d},{100 + d % 7}" for d in range(1, 29))
+    at = upload(app(), "long.csv", f"date,{long}\n{values}\n".encode())
+    small_model(at, epochs=2)
+    train(at)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    titles = [t for c in charts for t in (
+        (c["layout"].get("title") or {}).get("text"),
+        ((c["layout"].get("yaxis") or {}).get("title") or {}).get("text")) if t]
+    assert any("LLL" in t for t in titles), titles
+    assert all(t.count("L") < 60 for t in titles if "LLL" in t), titles
+
+
 def test_folded_settings_the_browser_sends_back_blank_keep_their_values(app):
     """After a new upload the browser may send the folded "More settings" widgets back blank,
     all at once (seen in Chromium: validation share 0, dropout 0, no cell type): the values the

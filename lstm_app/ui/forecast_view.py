@@ -9,10 +9,10 @@ import streamlit as st
 
 from ..i18n import N_, again, sentences, tr
 from ..training.endings import said_again
-from ..charts import backtest_chart, forecast_chart, loss_chart, validation_chart
+from ..charts import AXIS_CHARS, backtest_chart, forecast_chart, loss_chart, validation_chart
 from ..series.score_table import metrics_table
 from ..filenames import download_name
-from ..quoting import spreadsheet_csv
+from ..quoting import cut, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
 from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
@@ -120,7 +120,9 @@ SPLIT_LINES = (N_("- **Training**: rows {first:,} to {last:,} ({start} to {end})
 
 
 def value_label(value: str, unit: str | None) -> str:
-    """The value's name on a chart's axis, with the sample's unit (a sentence of the catalog)."""
+    """The value's name on a chart's axis, with the sample's unit (a sentence of the catalog),
+    cut to ``AXIS_CHARS``."""
+    value = cut(value, AXIS_CHARS)
     return tr("{value} ({unit})", value=value, unit=tr(unit)) if unit else value
 
 

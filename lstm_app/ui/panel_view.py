@@ -52,7 +52,7 @@ def live_view(many: bool, value_label: str):
         if isinstance(snap.live, PanelLive) or (snap.live is None and many):
             render_panel_live(snap)
         else:
-            render_live(snap, value_label)
+            render_live(snap, with_unit(value_label, None))  # cut for the chart
     return render
 
 
