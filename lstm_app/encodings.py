@@ -95,7 +95,8 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
     korean = _script(raw, "cp949", _KOREAN, 0.9)
     if korean is not None and _korean_words(korean[0], 0.3 if found is None else 0.6):
         found = korean  # Korean read as GBK passes for Chinese: its words and syllables decide
-    found = found or _script(raw, "cp932", _KANA, 0.2) or _script(raw, "cp1251", _CYRILLIC, 0.9, 3)
+    found = (found or _script(raw, "cp932", _KANA, 0.2) or _kanji_words(raw)
+             or _script(raw, "cp1251", _CYRILLIC, 0.9, 3))
     if found is not None:
         return found[0], tr(NOTICES[found[1]])
     text = _strict(raw, "cp1252")
@@ -120,6 +121,24 @@ def _script(raw: bytes, encoding: str, letters: re.Pattern, share: float, word: 
         return None
     in_words = sum(len(run) for run in re.findall(r"[^\x00-\x7f]+", head) if len(run) >= word)
     return (text, encoding) if in_words >= PAIRED_SHARE * len(wide) else None
+
+
+def _kanji_words(raw: bytes) -> tuple[str, str] | None:
+    """(text, "cp932") for Japanese without kana, as a spreadsheet's headers and names often are
+    (日付, 売上, 本店): every non-ASCII character one of the common kanji (JIS level 1, lead bytes
+    0x88-0x98) or a full-width form, in words of two or more. Chinese read first would have
+    claimed a Chinese file; a Western one misread has lone ones between its letters."""
+    text = _strict(raw, "cp932")
+    head = text[:JUDGED_CHARS] if text is not None else ""
+    wide = [ch for ch in head if ord(ch) >= 0x80]
+    if not wide:
+        return None
+    level_one = lambda ch: (0x88 <= ch.encode("cp932")[0] <= 0x98  # (half-width kana: no)
+                            or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff60")
+    if sum(level_one(ch) for ch in wide) < 0.95 * len(wide):
+        return None
+    in_words = sum(len(run) for run in re.findall(r"[^\x00-\x7f]+", head) if len(run) >= 2)
+    return (text, "cp932") if in_words >= 0.9 * len(wide) else None
 
 
 def _korean_words(text: str, bar: float) -> bool:

@@ -41,6 +41,24 @@ def test_korean_japanese_and_cyrillic_exports_read_as_written_with_what_to_do(te
     assert read_text(text.encode(encoding))[0] == text  # a text upload too, not "binary"
 
 
+@pytest.mark.parametrize("text", ["日付,売上,店舗\n2024-01-01,100,本店\n2024-01-02,120,支店\n",
+                                  "氏名,部署\n山田,営業部\n"])
+def test_japanese_without_kana_reads_as_japanese(text):
+    assert decode_legacy(text.encode("cp932")) == (text, NOTICES["cp932"])
+
+
+def test_western_text_with_many_accents_and_quotes_is_never_read_as_kanji():
+    import random
+
+    rng = random.Random(0)
+    letters, marks = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ", "éèàüöäßçñ“”‘’–—…•€™ŠšŒœŽžŸ¡¿«»°±²"
+    for _ in range(500):
+        text = " ".join("".join(rng.choice(letters) if rng.random() > 0.25 else rng.choice(marks)
+                                for _ in range(rng.randint(1, 9)))
+                        for _ in range(rng.randint(1, 30)))
+        assert decode_legacy(text.encode("cp1252"))[1] != NOTICES["cp932"], text
+
+
 @pytest.mark.parametrize("text, encoding", [
     ("이름,도시\n김민수,서울\n이영희,부산\n", "euc-kr"),  # no spaces: its syllables decide
     ("날짜,매출\n2023-01-01,100\n", "euc-kr"),
