@@ -153,8 +153,8 @@ def test_a_stopped_trial_that_beat_the_start_is_the_best_and_one_trial_is_no_com
                        rows[0], False, 1.0)
     assert alone.verdict.startswith("Only the starting settings were scored (validation loss "
                                     "0.4771), so there is nothing to compare them with yet")
-    assert result.verdict.endswith("Trials: 1 finished, 1 stopped (scored on their epochs so "
-                                   "far), 0 pruned.")  # the stopped trial counted, as scored
+    assert result.verdict.endswith("Trials: 1 finished, 1 stopped (each scored on the epochs "
+                                   "it trained), 0 pruned.")  # the stopped trial counted, as scored
     from lstm_app.tuning.commands import trials_table
     assert trials_table(result).splitlines()[1].split()[:2] == ["1", "0.3046"]  # listed first
     text = TuneResult("s", "text", "sqlite://", rows, (), ForecastConfig(), rows[1], rows[0],

@@ -71,8 +71,8 @@ class TuneResult:
         done = sum(t.state == "done" for t in self.trials)
         pruned = sum(t.state == "pruned" for t in self.trials)
         stopped = sum(t.state == "stopped" and t.value is not None for t in self.trials)
-        counts = (tr("Trials: {done} finished, {stopped} stopped (scored on their epochs so "
-                     "far), {pruned} pruned.", done=done, stopped=stopped, pruned=pruned)
+        counts = (tr("Trials: {done} finished, {stopped} stopped (each scored on the epochs it "
+                     "trained), {pruned} pruned.", done=done, stopped=stopped, pruned=pruned)
                   if stopped else
                   tr("Trials: {done} finished, {pruned} pruned.", done=done, pruned=pruned))
         if self.best is None:

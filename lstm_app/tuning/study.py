@@ -258,8 +258,9 @@ def _train_trial(study, trial, store, task, data, base, space, data_name, owner,
                  callbacks, live: _Live, runner) -> None:
     optuna = _optuna()
     config = with_params(base, suggest(trial, space))  # a combination the config may refuse
-    run_id = start_run(store, task.name, data, config, f"{study.study_name} · trial "
-                       f"{trial.number}", data_name, owner=owner)
+    run_id = start_run(store, task.name, data, config,
+                       tr("{study} · trial {number}", study=study.study_name,
+                          number=trial.number), data_name, owner=owner)
     store.link(run_id, study.study_name, trial.number)
     trial.set_user_attr("run_id", run_id)
     ending = _Ending(trial, callbacks, deadline, live)
