@@ -121,6 +121,10 @@ def test_the_airline_demo_switches_to_forecast_and_trains(app, app_store):
     result = job.result()
     assert result.series.name == "airline_passengers.csv"
     assert result.config.epochs == 2 and result.config.hidden_size == 8
+    [table] = [d for d in at.dataframe if "80% from" in d.value.columns]
+    formats = {name: column.get("type_config", {}).get("format")
+               for name, column in json.loads(table.proto.columns).items()}
+    assert formats["forecast"] == formats["95% to"] == "%.2f", formats  # decimals aligned
 
 
 def test_the_stores_demo_starts_with_its_own_time_limit_for_the_statistical_models(app, app_store):

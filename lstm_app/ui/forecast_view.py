@@ -90,8 +90,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     forecast = result.futures.get(method, result.forecast)
     st.plotly_chart(forecast_chart(history, forecast, label, method=method_label(result.labels[method])),
                     key=KEYS.forecast)
-    st.dataframe(readable(forecast, result.series.freq), hide_index=True,
-                 height=min(35 * (len(forecast) + 1) + 3, 480))
+    forecast_table(forecast, result.series.freq)
 
     report = to_report(result)
     a, b = st.columns(2)
@@ -229,10 +228,23 @@ def readable(frame: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
     column names, numbers rounded to what a reader can take in."""
     shown = frame.copy()
     shown["time"] = time_labels(pd.Index(shown["time"]), freq)
-    values = shown.drop(columns="time")
-    scale = values.abs().median().median()
-    return shown.round(2 if scale >= 10 else 4).rename(
+    return shown.round(_decimals(frame)).rename(
         columns={name: tr(label) for name, label in READABLE_COLUMNS.items()})
+
+
+def _decimals(frame: pd.DataFrame) -> int:
+    scale = frame.drop(columns="time").select_dtypes("number").abs().median().median()
+    return 2 if scale >= 10 else 4
+
+
+def forecast_table(frame: pd.DataFrame, freq: str | None) -> None:
+    """The forecast as a table, every number of a column with the same decimals (442.94,
+    411.60, 544.00: not 411.6 and 544)."""
+    shown = readable(frame, freq)
+    number = st.column_config.NumberColumn(format=f"%.{_decimals(frame)}f")
+    st.dataframe(shown, hide_index=True, height=min(35 * (len(shown) + 1) + 3, 480),
+                 column_config={c: number for c in shown.columns
+                                if pd.api.types.is_numeric_dtype(shown[c])})
 
 
 def _mape_note(result: ForecastResult) -> str:

@@ -25,7 +25,7 @@ from ..series.panel_live import PanelLive
 from ..series.panel_pipeline import PanelResult, panel_forecast, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
-from .forecast_view import pick_method, readable, render_live, test_span_chart
+from .forecast_view import forecast_table, pick_method, render_live, test_span_chart
 from .forecast_view import value_label as with_unit
 from .keys import FORECAST as KEYS
 from .live import loss_curves
@@ -286,8 +286,7 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> N
     st.plotly_chart(forecast_chart(history, detail.forecast, label,
                                    method=method_label(result.labels[method])),
                     key=KEYS.forecast)
-    st.dataframe(readable(detail.forecast, series.freq), hide_index=True,
-                 height=min(35 * (len(detail.forecast) + 1) + 3, 480))
+    forecast_table(detail.forecast, series.freq)
 
 
 def _picked_said(result: PanelResult, row: pd.Series, method: str) -> str:
