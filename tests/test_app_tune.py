@@ -89,6 +89,30 @@ def test_stop_ends_a_study_and_keeps_the_trials_that_finished(apps, app_store):
     assert RunStore(app_store.home).get(result.trials[1].run_id).status == "stopped"
 
 
+def test_a_page_reloaded_mid_study_finds_its_study_again(apps, app_store):
+    """A reload is a new session: the study still running on this data, left by the tab that
+    started it, comes back with its progress and Stop (before, a fresh form hid it)."""
+    at = apps(FORECAST)
+    at.session_state["fc_epochs"] = 200
+    at.session_state["fc_patience"] = 0
+    at.session_state["fc_hidden_size"] = 8
+    at.session_state["fc_statistical_seconds"] = 0
+    at.run()
+    job = start_study(at, "fc", trials=20, minutes=5).session_state["fc_tune_job"]
+    job._watcher = lambda: True  # its tab is open: another session does not take it
+    other = apps(FORECAST)
+    other.run()
+    assert "fc_tune_job" not in other.session_state
+    job._watcher = lambda: False  # that tab reloaded
+    again = apps(FORECAST)
+    again.run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert again.session_state["fc_tune_job"] is job and not job.snapshot().done
+    assert any(b.key == "fc_tune_stop" for b in again.button)
+    job.stop()
+    assert job.wait(60)
+
+
 def test_the_classify_page_tunes_reading_both_ways_too(apps, app_store):
     at = apps(CLASSIFY)
     at.session_state["cl_epochs"] = 1

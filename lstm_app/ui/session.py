@@ -77,6 +77,13 @@ class Watched:
         pass  # watching keeps nobody's training alive: its owner's tab does
 
 
+@st.cache_resource
+def studies_running() -> dict:
+    """The auto-tunes this server started, by (person, task, data fingerprint), the last of each:
+    a page reloaded mid-study (a new session) finds its study again."""
+    return {}
+
+
 def watch_only(job) -> bool:
     """Whether ``job`` is someone else's training watched here (it neither stops nor blocks
     this person's own Train)."""

@@ -25,7 +25,7 @@ from .keys import TaskKeys
 from .markdown import plain
 from .people import current_user
 from .runs_session import run_store
-from .session import current_job, start_job
+from .session import current_job, start_job, studies_running
 from .settings_form import restore_settings
 
 PAGE_TRIALS, PAGE_MINUTES = 200, 240  # a study on a shared server; the tune command runs longer
@@ -36,7 +36,7 @@ POLL_SECONDS = 1.0
 def auto_tune(keys: TaskKeys, task: Task, data, data_name: str, config,
               fingerprint: str) -> None:
     """The Auto-tune section, folded until a study runs or has a result for this data."""
-    job = current_job(keys.tune_job)
+    job = current_job(keys.tune_job) or _left_study(keys, task, fingerprint)
     if job is not None and st.session_state.get(keys.tune_for) != fingerprint:
         if not job.snapshot().done:  # still running on other data: it can be stopped here
             with st.expander(tr("Auto-tune"), expanded=True, icon=":material/tune:"):
@@ -100,11 +100,23 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
                                  task_name=task.name, data=data, config=config,
                                  data_name=data_name, trials=int(trials),
                                  minutes=float(minutes), owner=current_user(), ray=address)
-        start_job(keys.tune_job, work, label=tr("Auto-tune: {name}", name=data_name),
-                  on_cluster=address is not None)
+        job = start_job(keys.tune_job, work, label=tr("Auto-tune: {name}", name=data_name),
+                        on_cluster=address is not None)
+        studies_running()[(current_user(), task.name, fingerprint)] = job
         st.session_state[keys.tune_for] = fingerprint
         st.session_state.pop(keys.tune_applied, None)
         st.rerun()
+
+
+def _left_study(keys: TaskKeys, task: Task, fingerprint: str):
+    """This person's study of this data, still running with no tab watching it (the page was
+    reloaded), made this session's: its progress, Stop and result come back. None if none."""
+    job = studies_running().get((current_user(), task.name, fingerprint))
+    if job is None or job.snapshot().done or job.tab_open():
+        return None
+    st.session_state[keys.tune_job] = job
+    st.session_state[keys.tune_for] = fingerprint
+    return job
 
 
 def _cannot_train(keys: TaskKeys, task: Task, data, config, fingerprint: str) -> tuple[str, str]:
