@@ -31,6 +31,16 @@ def start_study(at, prefix: str, trials: int, minutes: int):
     return at
 
 
+def slow_trials(apps):
+    """The Forecast page with trials of 200 epochs that never stop early: a study runs on."""
+    at = apps(FORECAST)
+    at.session_state["fc_epochs"] = 200
+    at.session_state["fc_patience"] = 0
+    at.session_state["fc_hidden_size"] = 8
+    at.session_state["fc_statistical_seconds"] = 0
+    return at.run()
+
+
 def test_a_study_on_the_forecast_page_runs_and_its_best_settings_fill_the_form(apps,
                                                                                app_store):
     at = apps(FORECAST)
@@ -65,12 +75,7 @@ def test_a_study_on_the_forecast_page_runs_and_its_best_settings_fill_the_form(a
 
 
 def test_stop_ends_a_study_and_keeps_the_trials_that_finished(apps, app_store):
-    at = apps(FORECAST)
-    at.session_state["fc_epochs"] = 200
-    at.session_state["fc_patience"] = 0
-    at.session_state["fc_hidden_size"] = 8
-    at.session_state["fc_statistical_seconds"] = 0
-    at.run()
+    at = slow_trials(apps)
     start_study(at, "fc", trials=20, minutes=5)
 
     def second_trial_running(at) -> bool:
@@ -92,12 +97,7 @@ def test_stop_ends_a_study_and_keeps_the_trials_that_finished(apps, app_store):
 def test_a_page_reloaded_mid_study_finds_its_study_again(apps, app_store):
     """A reload is a new session: the study still running on this data, left by the tab that
     started it, comes back with its progress and Stop (before, a fresh form hid it)."""
-    at = apps(FORECAST)
-    at.session_state["fc_epochs"] = 200
-    at.session_state["fc_patience"] = 0
-    at.session_state["fc_hidden_size"] = 8
-    at.session_state["fc_statistical_seconds"] = 0
-    at.run()
+    at = slow_trials(apps)
     job = start_study(at, "fc", trials=20, minutes=5).session_state["fc_tune_job"]
     job._watcher = lambda: True  # its tab is open: another session does not take it
     other = apps(FORECAST)
