@@ -514,3 +514,14 @@ def test_data_too_small_to_rank_trials_on_is_refused_before_any_trial(tmp_path, 
     assert ("The validation part holds only 1 text (an auto-tune needs at least 20 to compare "
             "its trials on): the best trial would be chance.") in err
     assert RunStore(tmp_path / "home").list() == []  # no trial ran
+
+
+def test_a_study_name_is_refused_blank_or_with_a_control_and_a_file_name_makes_a_clean_one():
+    from lstm_app.tuning.storage import check_study_name
+    from lstm_app.tuning.study import default_study_name
+
+    for name in ("", "  ", "\u202eabc", "a\nb", "x" * 101):
+        with pytest.raises(ValueError, match="A study's name must be 1 to 100 characters"):
+            check_study_name(name)
+    made = default_study_name("\u202egnp\x1b[31m.csv", "forecast")
+    assert check_study_name(made) == made and made.startswith("gnp_[31m-forecast-")

@@ -106,7 +106,7 @@ def run_tune_command(args: argparse.Namespace) -> int:
     given = given_settings(args, _settings(args.task))
     store = RunStore()
     database_url(store.home, args.storage)  # a bad address is said before the data is read
-    if args.study:
+    if args.study is not None:  # given: even "" is a name to check, not the default
         check_study_name(args.study)
     if args.data is None:
         if not args.study:

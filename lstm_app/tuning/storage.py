@@ -24,7 +24,9 @@ MAX_STUDY_NAME = 100
 def check_study_name(name: str) -> str:
     """A study's name as given, trimmed, or a ValueError that says what a name may hold."""
     name = (name or "").strip()
-    if not name or len(name) > MAX_STUDY_NAME or not re.fullmatch(r"[^\x00-\x1f\x7f]+", name):
+    # (nor a control that turns text around: printed, such a name could not be copied back)
+    if not name or len(name) > MAX_STUDY_NAME or not re.fullmatch(
+            r"[^\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]+", name):
         raise ValueError(tr("A study's name must be 1 to {limit} characters long, without line "
                             "breaks or control characters.", limit=MAX_STUDY_NAME))
     return name

@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from ..i18n import sentences, tr
+from ..quoting import printable
 from ..runs.recording import data_fingerprint, record_fit, save_trained, start_run
 from ..runs.store import RunStore
 from ..tasks import task_named
@@ -61,7 +62,7 @@ def default_study_name(data_name: str, task: str) -> str:
     """``airline_passengers-forecast-20261203-164237-9f3a``: one word, to type after ``--study``.
     Its last four letters are drawn at random: two people tuning files of one name in the same
     second start studies of their own (a study of the same name would be joined)."""
-    stem = "_".join(data_name.rsplit(".", 1)[0].split())[:60] or task
+    stem = "_".join(printable(data_name.rsplit(".", 1)[0]).split())[:60] or task  # no controls
     return f"{stem}-{task}-{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
