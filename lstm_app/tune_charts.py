@@ -14,10 +14,12 @@ from .training.settings import CHOICE_LABELS
 
 
 def history_chart(trials: Sequence) -> go.Figure:
-    """One point per trial (``TrialRow``): finished ones blue, pruned ones grey at the loss they
-    had reached, the starting settings ringed; the line is the best finished loss so far."""
+    """One point per trial (``TrialRow``): finished ones blue, pruned ones grey and stopped ones
+    (Stop or the time limit) open at the loss they had reached, the starting settings ringed;
+    the line is the best finished loss so far."""
     done = [t for t in trials if t.state == "done" and t.value is not None]
     pruned = [t for t in trials if t.state == "pruned" and t.value is not None]
+    stopped = [t for t in trials if t.state == "stopped" and t.value is not None]
     fig = go.Figure()
     hover = tr("trial %{x}: %{y:.4g}") + "<extra></extra>"
     fig.add_trace(go.Scatter(x=[t.number for t in done], y=[t.value for t in done],
@@ -27,6 +29,10 @@ def history_chart(trials: Sequence) -> go.Figure:
         fig.add_trace(go.Scatter(x=[t.number for t in pruned], y=[t.value for t in pruned],
                                  mode="markers", name=tr("pruned"), hovertemplate=hover,
                                  marker=dict(color=BASELINE, size=8, symbol="x")))
+    if stopped:
+        fig.add_trace(go.Scatter(x=[t.number for t in stopped], y=[t.value for t in stopped],
+                                 mode="markers", name=tr("stopped"), hovertemplate=hover,
+                                 marker=dict(color=LSTM, size=9, symbol="circle-open")))
     start = [t for t in done if t.start]
     if start:
         fig.add_trace(go.Scatter(x=[start[0].number], y=[start[0].value], mode="markers",
@@ -46,7 +52,8 @@ def history_chart(trials: Sequence) -> go.Figure:
     last = max((t.number for t in trials), default=0)
     fig.update_layout(hovermode="closest",
                       xaxis=dict(tick0=0, dtick=1 if last < 30 else None, tickformat="d",
-                                 range=[-0.5, last + 0.5]))
+                                 range=[-0.5, last + 0.5]),
+                      yaxis=dict(rangemode="nonnegative"))  # a loss: one point not around 0
     return fig
 
 

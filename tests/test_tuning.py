@@ -525,3 +525,14 @@ def test_a_study_name_is_refused_blank_or_with_a_control_and_a_file_name_makes_a
             check_study_name(name)
     made = default_study_name("\u202egnp\x1b[31m.csv", "forecast")
     assert check_study_name(made) == made and made.startswith("gnp_[31m-forecast-")
+
+
+def test_the_trials_chart_shows_a_stopped_trial_and_never_a_negative_loss():
+    from lstm_app.tune_charts import history_chart
+    from lstm_app.tuning.result import TrialRow
+
+    fig = history_chart([TrialRow(0, "done", 0.19, {}, 3, 1.0, "a", start=True),
+                         TrialRow(1, "stopped", 0.27, {}, 1, 1.0, "b")])
+    names = [t.name for t in fig.data]
+    assert "stopped" in names and list(fig.data[names.index("stopped")].y) == [0.27]
+    assert fig.layout.yaxis.rangemode == "nonnegative"
