@@ -137,8 +137,16 @@ def _kanji_words(raw: bytes) -> tuple[str, str] | None:
                             or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff60")
     if sum(level_one(ch) for ch in wide) < 0.95 * len(wide):
         return None
-    in_words = sum(len(run) for run in re.findall(r"[^\x00-\x7f]+", head) if len(run) >= 2)
-    return (text, "cp932") if in_words >= 0.9 * len(wide) else None
+    # Western quotes and dashes (0x91-0x97) before a letter ("‘A’B", "X–Y–Z") read as kanji
+    # too, but in Japanese hardly one kanji in ten is made of such a pair
+    quote_letter = lambda b: (len(b) == 2 and 0x91 <= b[0] <= 0x97
+                              and (0x41 <= b[1] <= 0x5a or 0x61 <= b[1] <= 0x7a))
+    if sum(quote_letter(ch.encode("cp932")) for ch in wide) >= 0.5 * len(wide):
+        return None
+    # a word no Latin letter touches: "Rock‘n’Roll" read as Shift-JIS makes two kanji between
+    # letters
+    words = re.findall(r"(?<![A-Za-z])[^\x00-\x7f]{2,}(?![A-Za-z])", head)
+    return (text, "cp932") if sum(map(len, words)) >= 0.9 * len(wide) else None
 
 
 def _korean_words(text: str, bar: float) -> bool:

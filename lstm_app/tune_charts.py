@@ -16,7 +16,7 @@ from .training.settings import CHOICE_LABELS
 def history_chart(trials: Sequence) -> go.Figure:
     """One point per trial (``TrialRow``): finished ones blue, pruned ones grey and stopped ones
     (Stop or the time limit) open at the loss they had reached, the starting settings ringed;
-    the line is the best finished loss so far."""
+    the line is the best loss so far of the trials scored (finished or stopped)."""
     done = [t for t in trials if t.state == "done" and t.value is not None]
     pruned = [t for t in trials if t.state == "pruned" and t.value is not None]
     stopped = [t for t in trials if t.state == "stopped" and t.value is not None]
@@ -33,14 +33,15 @@ def history_chart(trials: Sequence) -> go.Figure:
         fig.add_trace(go.Scatter(x=[t.number for t in stopped], y=[t.value for t in stopped],
                                  mode="markers", name=tr("stopped"), hovertemplate=hover,
                                  marker=dict(color=LSTM, size=9, symbol="circle-open")))
-    start = [t for t in done if t.start]
+    scored = done + stopped  # as the verdict ranks them: a stopped trial by its epochs so far
+    start = [t for t in scored if t.start]
     if start:
         fig.add_trace(go.Scatter(x=[start[0].number], y=[start[0].value], mode="markers",
                                  name=tr("starting settings"), hovertemplate=hover,
                                  marker=dict(color="rgba(0,0,0,0)", size=16,
                                              line=dict(color=VALIDATION, width=2))))
     best, xs, ys = math.inf, [], []
-    for t in sorted(done, key=lambda t: t.number):
+    for t in sorted(scored, key=lambda t: t.number):
         best = min(best, t.value)
         xs.append(t.number)
         ys.append(best)

@@ -47,6 +47,12 @@ def test_japanese_without_kana_reads_as_japanese(text):
     assert decode_legacy(text.encode("cp932")) == (text, NOTICES["cp932"])
 
 
+@pytest.mark.parametrize("text", ["product,sales\nRock‘n’Roll Hits,120\nJazz,80\n",
+                                  "y,m\n‘A’B,1\n", "x,X–Y–Z\n"])
+def test_curly_quotes_and_dashes_between_letters_stay_western(text):
+    assert decode_legacy(text.encode("cp1252")) == (text, NOTICES["cp1252"])
+
+
 def test_western_text_with_many_accents_and_quotes_is_never_read_as_kanji():
     import random
 
@@ -57,6 +63,12 @@ def test_western_text_with_many_accents_and_quotes_is_never_read_as_kanji():
                                 for _ in range(rng.randint(1, 9)))
                         for _ in range(rng.randint(1, 30)))
         assert decode_legacy(text.encode("cp1252"))[1] != NOTICES["cp932"], text
+    for _ in range(1000):  # quotes and dashes right beside letters, cells of a CSV
+        text = ",".join("".join(rng.choice("abcXYZ ") if rng.random() > 0.3 else
+                                rng.choice("‘’“”•–—") for _ in range(rng.randint(1, 8)))
+                        for _ in range(rng.randint(1, 6)))
+        if any(c.isalpha() for c in text):  # (a cell of marks alone may read either way)
+            assert decode_legacy(text.encode("cp1252"))[1] != NOTICES["cp932"], text
 
 
 @pytest.mark.parametrize("text, encoding", [

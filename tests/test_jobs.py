@@ -134,6 +134,15 @@ def test_a_connected_watcher_keeps_the_job_alive_and_a_gone_one_lets_it_stop():
     connected.clear()  # the tab was closed
     assert not job.tab_open()
     assert job.wait(3) and job.abandoned
+    # Watched from another tab after a reload: that tab keeps it alive from then on.
+    other = threading.Event()
+    other.set()
+    kept = JobQueue(grace_seconds=0.2).submit(looping_task(), watcher=lambda: False)
+    kept.rewatch(other.is_set)
+    time.sleep(0.5)
+    assert kept.tab_open() and kept.snapshot().state == "running"
+    other.clear()
+    assert kept.wait(3) and kept.abandoned
     assert not JobQueue().submit(lambda **_: None).tab_open()  # started outside a server
 
 

@@ -520,7 +520,8 @@ def test_a_study_name_is_refused_blank_or_with_a_control_and_a_file_name_makes_a
     from lstm_app.tuning.storage import check_study_name
     from lstm_app.tuning.study import default_study_name
 
-    for name in ("", "  ", "\u202eabc", "a\nb", "x" * 101):
+    for name in ("", "  ", "\u202eabc", "a\nb", "x" * 101, "a\u2028b", "a\x85b", "a\x9bb",
+                 "a\u200fb", "a\u061cb"):
         with pytest.raises(ValueError, match="A study's name must be 1 to 100 characters"):
             check_study_name(name)
     made = default_study_name("\u202egnp\x1b[31m.csv", "forecast")
@@ -536,3 +537,6 @@ def test_the_trials_chart_shows_a_stopped_trial_and_never_a_negative_loss():
     names = [t.name for t in fig.data]
     assert "stopped" in names and list(fig.data[names.index("stopped")].y) == [0.27]
     assert fig.layout.yaxis.rangemode == "nonnegative"
+    ring = history_chart([TrialRow(0, "stopped", 0.3, {}, 1, 1.0, "a", start=True)])
+    assert [t.name for t in ring.data if t.name in ("starting settings", "best so far")] == [
+        "starting settings", "best so far"] and list(ring.data[-1].y) == [0.3]

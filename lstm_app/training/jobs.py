@@ -104,6 +104,11 @@ class Job:
     def heartbeat(self) -> None:
         self._last_seen = time.monotonic()
 
+    def rewatch(self, watcher: Callable[[], bool] | None) -> None:
+        """Watched from another browser tab from now on (the one that started it is gone)."""
+        self._watcher = watcher
+        self.heartbeat()
+
     def tab_open(self) -> bool:
         """Whether the browser tab that started it is still connected (False outside a
         server, where no tab started it)."""

@@ -107,7 +107,7 @@ def run_tune_command(args: argparse.Namespace) -> int:
     store = RunStore()
     database_url(store.home, args.storage)  # a bad address is said before the data is read
     if args.study is not None:  # given: even "" is a name to check, not the default
-        check_study_name(args.study)
+        args.study = check_study_name(args.study)
     if args.data is None:
         if not args.study:
             raise ValueError(tr("Give the data file to tune, or {option} NAME to join a study.",

@@ -14,6 +14,7 @@ import re
 import time
 
 from ..i18n import tr
+from ..quoting import CONTROL
 from ..runs.database import database_url, shown_url
 
 __all__ = ["database_url", "shown_url", "check_study_name", "open_storage"]
@@ -25,8 +26,8 @@ def check_study_name(name: str) -> str:
     """A study's name as given, trimmed, or a ValueError that says what a name may hold."""
     name = (name or "").strip()
     # (nor a control that turns text around: printed, such a name could not be copied back)
-    if not name or len(name) > MAX_STUDY_NAME or not re.fullmatch(
-            r"[^\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]+", name):
+    if not name or len(name) > MAX_STUDY_NAME or CONTROL.search(name) or re.search(
+            "[\u2028\u2029\u200e\u200f\u061c]", name):
         raise ValueError(tr("A study's name must be 1 to {limit} characters long, without line "
                             "breaks or control characters.", limit=MAX_STUDY_NAME))
     return name

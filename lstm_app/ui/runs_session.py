@@ -33,7 +33,7 @@ from .markdown import plain
 from .people import current_user, opened_by_link
 from .settings_form import page_settings, restore_settings
 from .series_input import SOURCE as SERIES_SOURCE
-from .session import Watched, current_job, job_queue, start_job
+from .session import Watched, current_job, job_queue, start_job, watch_here
 from .source_picker import source_of, use_sample
 from .text_input import SOURCE as TEXT_SOURCE
 
@@ -143,6 +143,8 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
         snap = live.snapshot()
         result = live.result() if snap.done else None
         mine = can_change(run, current_user())  # a run shared with this person: watched only
+        if mine and result is None and not live.tab_open():
+            watch_here(live)  # its tab is gone (a reload): this one keeps it alive now
         st.session_state[keys.job] = (live if mine else Watched(live)) if result is None \
             else FinishedJob(result, run.name, run.id, snap.state)
         _restore_page(keys, run)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from typing import Callable
 
 import streamlit as st
@@ -78,10 +79,17 @@ class Watched:
 
 
 @st.cache_resource
-def studies_running() -> dict:
+def studies_running() -> weakref.WeakValueDictionary:
     """The auto-tunes this server started, by (person, task, data fingerprint), the last of each:
-    a page reloaded mid-study (a new session) finds its study again."""
-    return {}
+    a page reloaded mid-study (a new session) finds its study again. Weak: a running study is
+    kept alive by its thread, and a finished one (its data, its result) is not kept here."""
+    return weakref.WeakValueDictionary()
+
+
+def watch_here(job: Job) -> None:
+    """``job``, started by a tab now gone, watched from this session's tab instead (its
+    training is stopped once this tab, not the old one, has been gone a while)."""
+    job.rewatch(_session_watcher())
 
 
 def watch_only(job) -> bool:

@@ -25,7 +25,7 @@ from .keys import TaskKeys
 from .markdown import plain
 from .people import current_user
 from .runs_session import run_store
-from .session import current_job, start_job, studies_running
+from .session import current_job, start_job, studies_running, watch_here
 from .settings_form import restore_settings
 
 PAGE_TRIALS, PAGE_MINUTES = 200, 240  # a study on a shared server; the tune command runs longer
@@ -114,6 +114,7 @@ def _left_study(keys: TaskKeys, task: Task, fingerprint: str):
     job = studies_running().get((current_user(), task.name, fingerprint))
     if job is None or job.snapshot().done or job.tab_open():
         return None
+    watch_here(job)  # a second tab of this person's now leaves it to this one
     st.session_state[keys.tune_job] = job
     st.session_state[keys.tune_for] = fingerprint
     return job
