@@ -254,12 +254,17 @@ def test_a_demo_still_training_elsewhere_is_offered_to_watch(app, app_store):
     assert at.button(key="fc_job_stop").label == "Stop"  # the visitor's own: they can stop it
 
 
-def test_the_live_view_names_the_column_its_training_reads_after_other_data_is_chosen(app):
-    at = app()
+def training_that_runs_on(at: AppTest) -> AppTest:
+    """Train pressed on the page's data with 5,000 epochs and no early stop: it runs on."""
     small_model(at, epochs=5000)
     at.session_state["fc_patience"] = 0
     at.run()
     at.button(key="fc_train").click().run()
+    return at
+
+
+def test_the_live_view_names_the_column_its_training_reads_after_other_data_is_chosen(app):
+    at = training_that_runs_on(app())
     job = at.session_state["fc_job"]
     poll(at, lambda at: job.snapshot().live is not None, "the first epoch")
     at.selectbox(key="fc_sample").set_value("daily_sales").run()
@@ -282,11 +287,7 @@ def test_an_offer_lapses_when_the_settings_change(app, app_store):
 
 
 def test_the_demo_keeps_a_running_training_and_says_so(app):
-    at = app()
-    small_model(at, epochs=5000)
-    at.session_state["fc_patience"] = 0
-    at.run()
-    at.button(key="fc_train").click().run()
+    at = training_that_runs_on(app())
     first = at.session_state["fc_job"]
     assert not first.snapshot().done
     at.switch_page("pages/home.py").run()

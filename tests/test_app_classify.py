@@ -231,26 +231,38 @@ def test_a_label_that_turns_text_around_is_shown_the_right_way_in_tables_and_pic
     assert ticks and all(len(y) <= 60 for y in ticks), ticks
 
 
-def coach_of_a_classifier_no_better_than_a_guess():
-    """A page that shows only the coach of a classifier that always answered the rarer class
-    (1 epoch, ran them all): what classify_coach is given after such a training."""
+def classify_coach_of(epochs: int, history: list, y: list, per_class: list, test: tuple,
+                      majority: tuple) -> None:
+    """The coach of a classifier as classify_coach is given it after a training: ``epochs``
+    asked, its epoch ``history``, the labels ``y`` (all training texts), the test scores."""
     from types import SimpleNamespace
 
     import numpy as np
 
     from lstm_app.classify.scores import ClassScores
     from lstm_app.classify.settings import ClassifyConfig
-    from lstm_app.training.trainer import EpochRecord, TrainResult
+    from lstm_app.training.trainer import TrainResult
     from lstm_app.ui.coach_view import classify_coach
 
     classify_coach(SimpleNamespace(
-        config=ClassifyConfig(epochs=1),
-        training=TrainResult([EpochRecord(1, 0.70, 0.69)], 1, 0.69, "completed"),
-        data=SimpleNamespace(y=np.array([0] * 8 + [1] * 3), classes=("good", "bad")),
-        split=SimpleNamespace(train=np.arange(11)),
-        per_class=[{"class": "good", "precision": 0.0, "recall": 0.0, "f1": 0.0, "texts": 8},
-                   {"class": "bad", "precision": 0.27, "recall": 1.0, "f1": 0.42, "texts": 3}],
-        test=ClassScores(0.267, 0.211), baselines={"majority": ClassScores(0.733, 0.423)}))
+        config=ClassifyConfig(epochs=epochs),
+        training=TrainResult(history, len(history), history[-1].val_loss, "completed"),
+        data=SimpleNamespace(y=np.array(y), classes=("good", "bad")),
+        split=SimpleNamespace(train=np.arange(len(y))), per_class=per_class,
+        test=ClassScores(*test), baselines={"majority": ClassScores(*majority)}))
+
+
+def coach_of_a_classifier_no_better_than_a_guess():
+    """A page that shows only the coach of a classifier that always answered the rarer class
+    (1 epoch, ran them all)."""
+    from lstm_app.training.trainer import EpochRecord
+    from tests.test_app_classify import classify_coach_of
+
+    classify_coach_of(
+        1, [EpochRecord(1, 0.70, 0.69)], [0] * 8 + [1] * 3,
+        [{"class": "good", "precision": 0.0, "recall": 0.0, "f1": 0.0, "texts": 8},
+         {"class": "bad", "precision": 0.27, "recall": 1.0, "f1": 0.42, "texts": 3}],
+        (0.267, 0.211), (0.733, 0.423))
 
 
 def test_the_coach_does_not_call_a_classifier_worse_than_a_guess_fine():
@@ -266,26 +278,17 @@ def test_the_coach_does_not_call_a_classifier_worse_than_a_guess_fine():
 
 def coach_of_a_perfect_classifier():
     """The coach of a classifier right on every validation and test text whose loss still
-    fell at its last epoch (what classify_coach is given after such a training)."""
-    from types import SimpleNamespace
-
-    import numpy as np
-
-    from lstm_app.classify.scores import ClassScores
-    from lstm_app.classify.settings import ClassifyConfig
-    from lstm_app.training.trainer import EpochRecord, TrainResult
-    from lstm_app.ui.coach_view import classify_coach
+    fell at its last epoch."""
+    from lstm_app.training.trainer import EpochRecord
+    from tests.test_app_classify import classify_coach_of
 
     right = {"accuracy": 1.0, "macro_f1": 1.0}
-    history = [EpochRecord(e, 0.5 / e, 0.4 / e, scores=right) for e in range(1, 11)]
-    classify_coach(SimpleNamespace(
-        config=ClassifyConfig(epochs=10),
-        training=TrainResult(history, 10, 0.04, "completed"),
-        data=SimpleNamespace(y=np.array([0] * 8 + [1] * 8), classes=("good", "bad")),
-        split=SimpleNamespace(train=np.arange(16)),
-        per_class=[{"class": "good", "precision": 1.0, "recall": 1.0, "f1": 1.0, "texts": 8},
-                   {"class": "bad", "precision": 1.0, "recall": 1.0, "f1": 1.0, "texts": 8}],
-        test=ClassScores(1.0, 1.0), baselines={"majority": ClassScores(0.5, 0.333)}))
+    classify_coach_of(
+        10, [EpochRecord(e, 0.5 / e, 0.4 / e, scores=right) for e in range(1, 11)],
+        [0] * 8 + [1] * 8,
+        [{"class": "good", "precision": 1.0, "recall": 1.0, "f1": 1.0, "texts": 8},
+         {"class": "bad", "precision": 1.0, "recall": 1.0, "f1": 1.0, "texts": 8}],
+        (1.0, 1.0), (0.5, 0.333))
 
 
 def test_the_coach_asks_no_more_epochs_of_a_classifier_right_on_every_text():

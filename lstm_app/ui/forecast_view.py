@@ -223,25 +223,17 @@ READABLE_COLUMNS = {"time": N_("when"), "forecast": N_("forecast"), "lower_80": 
                     "upper_95": N_("95% to")}
 
 
-def readable(frame: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
-    """The forecast table as a person reads it: times as the frequency writes them, plain
-    column names, numbers rounded to what a reader can take in."""
+def forecast_table(frame: pd.DataFrame, freq: str | None) -> None:
+    """The forecast as a person reads it: times as the frequency writes them, plain column
+    names, numbers rounded to what a reader can take in, every number of a column with the
+    same decimals (442.94, 411.60, 544.00: not 411.6 and 544)."""
+    scale = frame.drop(columns="time").select_dtypes("number").abs().median().median()
+    decimals = 2 if scale >= 10 else 4
     shown = frame.copy()
     shown["time"] = time_labels(pd.Index(shown["time"]), freq)
-    return shown.round(_decimals(frame)).rename(
+    shown = shown.round(decimals).rename(
         columns={name: tr(label) for name, label in READABLE_COLUMNS.items()})
-
-
-def _decimals(frame: pd.DataFrame) -> int:
-    scale = frame.drop(columns="time").select_dtypes("number").abs().median().median()
-    return 2 if scale >= 10 else 4
-
-
-def forecast_table(frame: pd.DataFrame, freq: str | None) -> None:
-    """The forecast as a table, every number of a column with the same decimals (442.94,
-    411.60, 544.00: not 411.6 and 544)."""
-    shown = readable(frame, freq)
-    number = st.column_config.NumberColumn(format=f"%.{_decimals(frame)}f")
+    number = st.column_config.NumberColumn(format=f"%.{decimals}f")
     st.dataframe(shown, hide_index=True, height=min(35 * (len(shown) + 1) + 3, 480),
                  column_config={c: number for c in shown.columns
                                 if pd.api.types.is_numeric_dtype(shown[c])})

@@ -82,7 +82,7 @@ def render_panel_live(snap: Snapshot) -> None:
 
 def show_panel_result(result: PanelResult, unit: str | None = None,
                       run_id: str | None = None) -> None:
-    summary, reference = result.aggregate, result.aggregate["reference"]
+    summary = result.aggregate
     (st.success if lstm_better(summary) else st.warning)(again(result.verdict))
     st.caption(sentences(said_again(result.training),
                              tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
@@ -91,30 +91,7 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
 
     st.subheader(tr("Scores on the test span, over every series"))
     st.dataframe(scoreboard(summary), hide_index=True, width="content")
-    scored = summary.get("scored", summary["series"])  # reports before 2026-12-06 lack it
-    values = dict(series=summary["series"], scored=scored, left=summary["series"] - scored,
-                  rule=tr(BASELINE_NAMES[reference]))
-    st.caption(tr("MASE divides each series' average miss by its typical change from one season "
-                  "to the next in training, so series of any size compare; the mean is over the "
-                  "{count:,} series with a test span. Relative MASE is the typical ratio to "
-                  "{rule} (geometric mean, as the M4 competition scored): below 1 is better "
-                  "than that rule. Lower is better everywhere.", count=summary["series"],
-                  rule=values["rule"])
-               if scored == summary["series"] else
-               trn("MASE divides each series' average miss by its typical change from one "
-                   "season to the next in training, so series of any size compare; its mean is "
-                   "over the {scored:,} of the {series:,} series with a test span whose values "
-                   "change in training: {left:,} never changed there, so it has no MASE (its "
-                   "sMAPE is in the mean of sMAPE). Relative MASE is the typical ratio to "
-                   "{rule} (geometric mean, as the M4 competition scored): below 1 is better "
-                   "than that rule. Lower is better everywhere.",
-                   "MASE divides each series' average miss by its typical change from one "
-                   "season to the next in training, so series of any size compare; its mean is "
-                   "over the {scored:,} of the {series:,} series with a test span whose values "
-                   "change in training: {left:,} never changed there, so they have no MASE "
-                   "(their sMAPE is in the mean of sMAPE). Relative MASE is the typical ratio "
-                   "to {rule} (geometric mean, as the M4 competition scored): below 1 is better "
-                   "than that rule. Lower is better everywhere.", values["left"], **values))
+    st.caption(_mase_caption(summary))
     cov = result.coverage
     if cov.get("80") is not None:
         st.caption(tr("The intervals should hold 80% and 95% of what really happens; on the "
@@ -141,6 +118,35 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
         _split_note(result)
         for notice in result.notices:
             st.markdown(f"- {plain(notice)}")
+
+
+def _mase_caption(summary: dict) -> str:
+    """What the panel's MASE means and how many series its mean covers (a series that never
+    changed in training has none)."""
+    scored = summary.get("scored", summary["series"])  # reports before 2026-12-06 lack it
+    values = dict(series=summary["series"], scored=scored, left=summary["series"] - scored,
+                  rule=tr(BASELINE_NAMES[summary["reference"]]))
+    return (tr("MASE divides each series' average miss by its typical change from one season "
+               "to the next in training, so series of any size compare; the mean is over the "
+               "{count:,} series with a test span. Relative MASE is the typical ratio to "
+               "{rule} (geometric mean, as the M4 competition scored): below 1 is better "
+               "than that rule. Lower is better everywhere.", count=summary["series"],
+               rule=values["rule"])
+            if scored == summary["series"] else
+            trn("MASE divides each series' average miss by its typical change from one "
+                "season to the next in training, so series of any size compare; its mean is "
+                "over the {scored:,} of the {series:,} series with a test span whose values "
+                "change in training: {left:,} never changed there, so it has no MASE (its "
+                "sMAPE is in the mean of sMAPE). Relative MASE is the typical ratio to "
+                "{rule} (geometric mean, as the M4 competition scored): below 1 is better "
+                "than that rule. Lower is better everywhere.",
+                "MASE divides each series' average miss by its typical change from one "
+                "season to the next in training, so series of any size compare; its mean is "
+                "over the {scored:,} of the {series:,} series with a test span whose values "
+                "change in training: {left:,} never changed there, so they have no MASE "
+                "(their sMAPE is in the mean of sMAPE). Relative MASE is the typical ratio "
+                "to {rule} (geometric mean, as the M4 competition scored): below 1 is better "
+                "than that rule. Lower is better everywhere.", values["left"], **values))
 
 
 def _download_files(result: PanelResult, run_id: str | None, method: str) -> dict[str, str]:
