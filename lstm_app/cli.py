@@ -21,8 +21,8 @@ from .cli_options import (add_ray_option, add_settings, cluster_runner, given_se
 from .cli_progress import with_progress
 from .i18n import N_, listing, tr, trn
 from .export.commands import add_predict_command, run_predict_command
-from .quoting import (check_writable, cut, error_sentence, ljust, printable, printable_lines,
-                      quoted, rjust, spreadsheet_csv)
+from .quoting import (check_apart, check_writable, cut, error_sentence, ljust, printable,
+                      printable_lines, quoted, rjust, spreadsheet_csv)
 from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
 from .runs.recording import fit_and_score, record, run_with, start_run
@@ -224,7 +224,7 @@ def run_text_command(args: argparse.Namespace) -> int:
     if result.counts.scored_tokens < TOO_FEW_TO_SCORE:  # as the page: no score, the reason
         print(printable(result.verdict))
     elif result.config.level == "word":
-        print(tr("validation loss {loss:.4f} nats per word, perplexity {perplexity:.2f}, "
+        print(tr("validation loss {loss:.4f} nats per token, perplexity {perplexity:.2f}, "
                  "{bits:.3f} bits per character, {speed:,.0f} tokens/s", **scores))
     elif result.config.level == "char":
         print(tr("validation loss {loss:.4f} nats per char, perplexity {perplexity:.2f}, "
@@ -325,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("forecast", "text", "classify", "tune", "predict"):
             for written in ("out", "report"):  # files these write, checked before any work
                 check_writable(getattr(args, written, None))
+            check_apart({"--out": getattr(args, "out", None),
+                         "--report": getattr(args, "report", None)},
+                        [getattr(args, read, None) for read in ("data", "corpus", "future",
+                                                                "input")])
         # The cluster is reached (and its free CPUs said) before any data is read.
         args.runner = cluster_runner(getattr(args, "ray", None))
         if args.command == "forecast":

@@ -151,6 +151,29 @@ def check_writable(path) -> None:
         path.unlink(missing_ok=True)
 
 
+def check_apart(written: dict, read: Iterable) -> None:
+    """Refuse, before any work, a file to write (``written``: its option, its path) that is one
+    of the files the command reads, or that another option writes too: the user's data would be
+    replaced by a report, or one output by the other."""
+    def same(a, b) -> bool:
+        try:
+            return os.path.samefile(a, b)
+        except OSError:  # one is not there yet: the same only by name
+            return Path(a).resolve() == Path(b).resolve()
+
+    named = [(option, path) for option, path in written.items() if path is not None]
+    for at, (option, path) in enumerate(named):
+        for other, earlier in named[:at]:
+            if same(path, earlier):
+                raise ValueError(tr("{option} and {other} name the same file; give each its own "
+                                    "path.", option=other, other=option))
+        if any(source is not None and os.path.isfile(source) and same(path, source)
+               for source in read):
+            raise ValueError(tr("{option} names {path}, a file this command reads: writing it "
+                                "would replace it. Give another path.", option=option,
+                                path=f"'{printable(path)}'"))
+
+
 def os_reason(error: OSError) -> str:
     """Why the system could not read a file, in the reader's language where the catalog has
     the C library's words (English otherwise)."""

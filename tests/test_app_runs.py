@@ -588,6 +588,9 @@ def test_a_train_more_run_keeps_the_whole_history_it_showed(app, store):
 def test_text_train_more_from_a_reopened_run_makes_a_child_run(app, store):
     run_id, _ = recorded_text(store, epochs=2)
     at = ok(app(TEXT, run=run_id).run())
+    captions = [c.value for c in at.caption]  # its settings are its own, not a suggestion
+    assert "The settings of the run you opened; change them freely for the next training." \
+        in captions and not any(c.startswith("Suggested for this text") for c in captions)
     at.number_input(key="tx_more").set_value(2)
     ok(at.button(key="tx_train_more").click().run())
     job = at.session_state["tx_job"]

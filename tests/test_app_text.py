@@ -141,6 +141,7 @@ def test_the_keras_sample_switches_to_words_with_tiny_text_suggestions(app):
     assert at.session_state["tx_level"] == "word"  # from its samples.json settings
     assert at.get("button_group")[0].key == "tx_level"
     line = summary(at)
+    assert line.startswith("**keras_toy_sentence.txt**: 123 characters on one line;"), line
     assert "distinct words, punctuation marks and spaces" in line
     assert "**41** training and 4 validation tokens" in line
     # suggest_settings for a text below TINY_TOKENS: learn it by heart, keep the last weights
@@ -335,6 +336,14 @@ def test_the_keras_sample_trains_generates_explores_and_trains_more(app):
     assert not at.exception and at.session_state["tx_explored"].prompt == ""
     assert "Each starts from nothing, with the same random draws, so only the temperature " \
         "differs." in [c.value for c in at.caption]
+    # A right-to-left override in the prompt turns no sample around: code boxes leave it out
+    at.text_area(key="tx_gen_prompt").set_value("\u202eLSTM").run()
+    at.button(key="tx_explore").click().run()
+    for _ in range(2):  # the first of them moves to "Earlier samples"
+        at.button(key="tx_generate").click().run()
+    codes = [c.value for c in at.code]
+    assert not at.exception and len(codes) >= 5 and "LSTM" in codes[-1]
+    assert not any("\u202e" in c for c in codes), codes
     at.text_area(key="tx_gen_prompt").set_value(prompt).run()
 
     # Train more: a new job continuing from the first one's weights
@@ -382,6 +391,14 @@ def test_a_windows_1252_upload_is_read_with_a_notice(app):
     assert f"ℹ️ {corpus.CP1252_NOTICE}" in [shown(c.value) for c in at.caption]
     assert summary(at).startswith(f"**menu.txt**: {len(text):,} characters on 30 lines")
     assert "Crème brûlée" in at.expander[0].text[0].value  # "The text as read", decoded right
+
+
+def test_any_file_name_is_taken_and_its_bytes_decide(app):
+    at = upload(app(), "server.log", b"GET /index.html 200\n" * 30)  # plain text, not .txt
+    assert list(at.file_uploader(key="tx_upload").proto.type) == []
+    assert not at.error and summary(at).startswith("**server.log**: 600 characters on 30 lines")
+    at = upload(app(), "photo.txt", bytes(range(256)) * 4)  # any name: binary is still refused
+    assert corpus.BINARY in [shown(e.value) for e in at.error]
 
 
 @pytest.mark.parametrize("data, message", [
@@ -459,3 +476,17 @@ def test_the_coach_reads_a_text_run_and_its_advice_changes_the_settings(app):
         advice[0].click().run()
         assert not at.exception
         assert at.session_state[key] == pytest.approx(float(new))
+
+
+@pytest.mark.parametrize("copied, normal, said", [
+    (0.03, 0.41, "This sample copies less than that: more of it is its own."),  # was "about as much"
+    (0.40, 0.41, "This sample copies about as much as that."),
+    (0.60, 0.41, "This sample copies more than that."),
+    (0.90, 0.41, "This sample copies far more than that."),
+])
+def test_the_samples_copying_is_compared_in_words_that_match_the_shares(copied, normal, said):
+    from lstm_app.text.copying import Memorization
+    from lstm_app.ui.text_view import _normal
+
+    sentence = _normal(normal, Memorization(8, copied))
+    assert sentence.startswith("For comparison, 41% of the pieces") and sentence.endswith(said)

@@ -101,3 +101,23 @@ def test_controls_that_reorder_text_never_turn_the_words_around_a_name_backwards
                           best_epoch=None, metrics={}, seconds=None, note=name)
     table = shown_table([run])
     assert "\u202e" not in "".join(map(str, table.iloc[0].tolist()))
+
+
+def test_a_command_never_writes_over_the_file_it_reads_or_twice_to_one_file(tmp_path, capsys):
+    from lstm_app.cli import main
+
+    corpus = tmp_path / "notes.txt"
+    corpus.write_text("the cat sat on the mat. " * 80)
+    alias = tmp_path / "alias.txt"  # another name of the same file
+    alias.symlink_to(corpus)
+    assert main(["text", str(corpus), "--epochs", "1", "--quiet", "--report", str(alias)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --report names '{alias}', a file this command reads: writing it would replace "
+        "it. Give another path.\n")
+    assert corpus.read_text() == "the cat sat on the mat. " * 80
+    both = tmp_path / "out.csv"  # not there yet: the same by name
+    assert main(["forecast", str(tmp_path / "missing.csv"), "--out", str(both),
+                 "--report", str(tmp_path / "." / "out.csv")]) == 2
+    assert capsys.readouterr().err == ("error: --out and --report name the same file; give each "
+                                       "its own path.\n")
+    assert not both.exists()

@@ -43,6 +43,7 @@ class TaskKeys:
     suggestion = property(lambda self: self.key("suggestion"))  # session: the suggested values
     kept = property(lambda self: self.key("kept"))            # session: the settings last shown
     suggested_for = property(lambda self: self.key("suggested_for"))  # session: for which data
+    reopened = property(lambda self: self.key("reopened"))    # session: ... when a run's own
     live_loss = property(lambda self: self.prefix)            # the live loss chart, its toggles
     final_loss = property(lambda self: self.key("final"))     # ... and the one under results
     report = property(lambda self: self.key("dl_json"))       # download the report

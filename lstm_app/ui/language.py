@@ -86,8 +86,10 @@ def uploader_words(key: str, types) -> None:
     Chinese a style hides them and writes the Chinese in their place."""
     if language() == "en":
         return
-    limit = tr("{size}MB per file • {types}", size=st.get_option("server.maxUploadSize"),
-               types=tr(", ").join(t.upper() for t in types))
+    size = st.get_option("server.maxUploadSize")
+    limit = (tr("{size}MB per file • {types}", size=size,
+                types=tr(", ").join(t.upper() for t in types)) if types else
+             tr("{size}MB per file", size=size))
     button = tr("Upload")
     zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
     st.html(f"""<style>

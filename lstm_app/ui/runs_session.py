@@ -188,8 +188,9 @@ def _restore_page(keys: TaskKeys, run) -> None:
     restore_settings(keys, TASKS[run.task], run.config)
     # Its settings, not a fresh suggestion for its data over them.
     if run.task == "text":
-        st.session_state[TEXT.suggested_for] = (run.data_hash, {
-            name: run.config.get(name) for name in ("level", "max_vocab", "val_fraction")})
+        st.session_state[TEXT.suggested_for] = st.session_state[TEXT.reopened] = (
+            run.data_hash, {name: run.config.get(name)
+                            for name in ("level", "max_vocab", "val_fraction")})
     elif run.task in ("forecast", "panel"):
         st.session_state[FORECAST.suggested_for] = (run.data_hash, {
             name: st.session_state.get(FORECAST.setting(name)) for name in FORECAST_BASIS})

@@ -28,7 +28,7 @@ class SourceWidgets:
     own_choice: str            # e.g. "My own CSV"
     radio_help: str
     upload_label: str
-    upload_types: tuple[str, ...]
+    upload_types: tuple[str, ...]  # the file name endings taken; () takes any file
     upload_help: str
     empty_hint: str            # shown while there is no upload yet
 
@@ -81,7 +81,7 @@ def choose_source(w: SourceWidgets) -> dict | None:
         return source_of(samples[name].path.name, samples[name].path.read_bytes(),
                          settings=samples[name].settings, unit=samples[name].unit)
     kept = w.keys.uploaded  # the last upload's {"name", "data", "settings"}
-    uploaded = st.file_uploader(tr(w.upload_label), type=list(w.upload_types),
+    uploaded = st.file_uploader(tr(w.upload_label), type=list(w.upload_types) or None,
                                 key=w.keys.upload, help=tr(w.upload_help),
                                 on_change=_forget_if_removed, args=(w.keys.upload, kept))
     uploader_words(w.keys.upload, w.upload_types)

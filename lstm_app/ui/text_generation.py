@@ -14,7 +14,7 @@ from ..text.pipeline import TextResult
 from ..text.settings import TEXT_SETTINGS
 from .keys import TEXT as KEYS
 from .markdown import plain
-from .text_view import memorization_view
+from .text_view import memorization_view, sample_code
 
 TEMPERATURES = (0.2, 0.5, 1.0, 1.5)
 REDRAW_SECONDS = 0.05            # while streaming, redraw the text at most this often
@@ -97,9 +97,9 @@ def generation_panel(result: TextResult) -> None:
                                      float(temperature), int(top_k), float(top_p)):
             text += piece
             if time.monotonic() - last_drawn > REDRAW_SECONDS:
-                slot.code(text, language=None, wrap_lines=True)
+                sample_code(slot, text)
                 last_drawn = time.monotonic()
-        slot.code(text, language=None, wrap_lines=True)  # whole, while what it copied is found
+        sample_code(slot, text)  # whole, while what it copied is found
         with st.spinner(tr("Looking for what it copied from the training text…")):
             copied = memorization(text[len(prompt):], result.train_text)
         slot.empty()
@@ -116,7 +116,7 @@ def generation_panel(result: TextResult) -> None:
             with st.expander(tr("Earlier samples ({count})", count=len(samples) - 1)):
                 for sample in reversed(samples[:-1]):
                     st.caption(sample.title)
-                    st.code(sample.text, language=None, wrap_lines=True)
+                    sample_code(st, sample.text)
 
 
 def temperature_explorer(result: TextResult) -> None:
@@ -142,7 +142,7 @@ def temperature_explorer(result: TextResult) -> None:
                   "differs."))
     for column, t, text in zip(st.columns(len(TEMPERATURES)), TEMPERATURES, explored.texts):
         column.markdown(tr("**Temperature {t:.1f}**", t=t))
-        column.code(text, language=None, wrap_lines=True)
+        sample_code(column, text)
 
 
 def all_samples(result: TextResult) -> list[Written]:

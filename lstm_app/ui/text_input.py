@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..i18n import N_, language, tr
+from ..i18n import N_, language, tr, trn
+from ..quoting import no_bidi
 from ..text.corpus import read_text
 from ..runs.recording import data_fingerprint
 from ..tasks import TEXT
@@ -31,7 +32,7 @@ def read_cached(data: bytes, digest: str) -> tuple[str, list[str]]:
 SOURCE = SourceWidgets(
     keys=KEYS, kind="text", label=N_("Text"), own_choice=N_("My own text"),
     radio_help=N_("Try a sample first, or upload any plain-text file, in any language."),
-    upload_label=N_("Upload a text file"), upload_types=("txt", "md", "csv"),
+    upload_label=N_("Upload a text file"), upload_types=(),  # any: its bytes decide
     upload_help=N_("Any plain text: a book, song lyrics, code, names, your own writing. "
                    "UTF-8 is best; UTF-16, Chinese GBK and Big5, and Windows-1252 are read too."),
     empty_hint=N_("Upload a .txt file to start, or pick a sample above."))
@@ -66,22 +67,31 @@ def read_source(source: dict) -> str | None:
 
 def show_text(name: str, text: str, summary: TextSummary) -> None:
     """The size of the text and of its vocabulary, the level's notices, and the opening lines."""
-    values = dict(name=plain(name), characters=summary.characters, lines=summary.lines,
+    values = dict(name=plain(name), characters=summary.characters,
                   vocab=summary.vocab_size - 1,  # less the unknown token
                   train=summary.train_tokens, val=summary.val_tokens, kept=summary.val_chars)
     if summary.level == "char":
-        st.markdown(tr("**{name}**: {characters:,} characters on {lines:,} lines; a vocabulary "
-                       "of **{vocab:,}** distinct characters; **{train:,}** training and "
-                       "{val:,} validation characters (the last {kept:,} characters are kept "
-                       "for validation).", **values))
+        st.markdown(trn("**{name}**: {characters:,} characters on one line; a vocabulary of "
+                        "**{vocab:,}** distinct characters; **{train:,}** training and {val:,} "
+                        "validation characters (the last {kept:,} characters are kept for "
+                        "validation).",
+                        "**{name}**: {characters:,} characters on {count:,} lines; a vocabulary "
+                        "of **{vocab:,}** distinct characters; **{train:,}** training and "
+                        "{val:,} validation characters (the last {kept:,} characters are kept "
+                        "for validation).", summary.lines, **values))
     else:
-        st.markdown(tr("**{name}**: {characters:,} characters on {lines:,} lines; a vocabulary "
-                       "of **{vocab:,}** distinct words, punctuation marks and spaces; "
-                       "**{train:,}** training and {val:,} validation tokens (the last {kept:,} "
-                       "characters are kept for validation).", **values))
+        st.markdown(trn("**{name}**: {characters:,} characters on one line; a vocabulary of "
+                        "**{vocab:,}** distinct words, punctuation marks and spaces; "
+                        "**{train:,}** training and {val:,} validation tokens (the last {kept:,} "
+                        "characters are kept for validation).",
+                        "**{name}**: {characters:,} characters on {count:,} lines; a vocabulary "
+                        "of **{vocab:,}** distinct words, punctuation marks and spaces; "
+                        "**{train:,}** training and {val:,} validation tokens (the last "
+                        "{kept:,} characters are kept for validation).", summary.lines,
+                        **values))
     for notice in summary.notices:
         st.info(plain(notice), icon=":material/translate:")
     with st.expander(tr("The text as read")):
         more = len(text) - PREVIEW_CHARS
-        st.text(text[:PREVIEW_CHARS] + ("\n" + tr("… and {count:,} more characters", count=more)
+        st.text(no_bidi(text[:PREVIEW_CHARS]) + ("\n" + tr("… and {count:,} more characters", count=more)
                                         if more > 0 else ""))

@@ -72,10 +72,15 @@ def current_summary(text: str) -> TextSummary:
 def text_settings() -> TextConfig | None:
     """Render the settings (their values live in the session) and return the config they
     describe, or None, with the reason shown, if they do not make one."""
-    own = own_choices(TASK, KEYS)
-    st.caption(tr("Suggested for this text's size; change them freely.") if not own else
-               tr("Suggested for this text's size, except what you chose yourself: {settings}.",
-                  settings=listing(own)))
+    own, state = own_choices(TASK, KEYS), st.session_state
+    if state.get(KEYS.reopened) is not None and state.get(KEYS.reopened) == state.get(
+            KEYS.suggested_for):  # no suggestion made since a run was reopened
+        st.caption(tr("The settings of the run you opened; change them freely for the next "
+                      "training."))
+    else:
+        st.caption(tr("Suggested for this text's size; change them freely.") if not own else
+                   tr("Suggested for this text's size, except what you chose yourself: "
+                      "{settings}.", settings=listing(own)))
     settings_form(TASK, KEYS, BASIC, MORE,
                   {"prompt": dict(placeholder=tr("the text's first words"))})
     try:

@@ -10,6 +10,7 @@ from typing import Callable
 import streamlit as st
 
 from ..i18n import N_, again, sentences, tr
+from ..quoting import no_bidi
 from ..training.endings import said_again
 from ..filenames import download_name
 from ..runs.table import LEVEL_NAMES
@@ -74,7 +75,14 @@ def timeline(prompt: str, entries: tuple[Sample, ...], height: int) -> None:
                 when = tr("Epoch {epoch:g} · {seconds:.0f} s · validation loss {loss:.3f}",
                           **values)
             st.caption(when)
-            st.code(entry.text, language=None, wrap_lines=True)
+            sample_code(st, entry.text)
+
+
+def sample_code(where, text: str) -> None:
+    """A sample as plain text in a code box (``where``: st, a column or a slot), without the
+    controls that reorder what follows: a right-to-left override in the prompt would otherwise
+    turn the whole sample around."""
+    where.code(no_bidi(text), language=None, wrap_lines=True)
 
 
 def perplexity_in_words(result: TextResult) -> str:
@@ -222,14 +230,26 @@ def _normal(normal: float | None, memo: Memorization) -> str:
     """What share of copied pieces is normal for this text, in one sentence."""
     if normal is None:
         return ""
-    values = dict(share=percent(normal))
-    if memo.copied_ngram_share > normal + 0.25:
-        return tr("For comparison, {share} of the pieces of text it never saw (the end of "
-                        "the same text) occur in the training text too: that much is writing "
-                        "alike, not copying. This sample copies far more than that.", **values)
-    return tr("For comparison, {share} of the pieces of text it never saw (the end of the "
-                    "same text) occur in the training text too: that much is writing alike, not "
-                    "copying. This sample copies about as much as that.", **values)
+    gap = memo.copied_ngram_share - normal  # in shares of the pieces: 0.25 is a quarter more
+    said = (COMPARED["far more"] if gap > 0.25 else COMPARED["more"] if gap > 0.1 else
+            COMPARED["less"] if gap < -0.1 else COMPARED["alike"])
+    return tr(said, share=percent(normal))
+
+
+COMPARED = {  # the sample's share of copied pieces against the unseen text's, in words
+    "far more": N_("For comparison, {share} of the pieces of text it never saw (the end of the "
+                   "same text) occur in the training text too: that much is writing alike, not "
+                   "copying. This sample copies far more than that."),
+    "more": N_("For comparison, {share} of the pieces of text it never saw (the end of the same "
+               "text) occur in the training text too: that much is writing alike, not copying. "
+               "This sample copies more than that."),
+    "alike": N_("For comparison, {share} of the pieces of text it never saw (the end of the "
+                "same text) occur in the training text too: that much is writing alike, not "
+                "copying. This sample copies about as much as that."),
+    "less": N_("For comparison, {share} of the pieces of text it never saw (the end of the same "
+               "text) occur in the training text too: that much is writing alike, not copying. "
+               "This sample copies less than that: more of it is its own."),
+}
 
 
 def highlighted(prompt: str, written: str, spans: list[tuple[int, int]], longest_start: int,
