@@ -394,6 +394,19 @@ def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
     assert any(repairs[0][:40] in c for c in captions), captions
 
 
+def test_an_own_file_named_as_a_sample_reopens_with_its_own_data(app, store):
+    # The user's own numbers in a file that happens to bear the airline sample's name
+    rows = "".join(f"19{50 + m // 12}-{1 + m % 12:02d},{200 + (m * 37) % 91}\n" for m in range(96))
+    series = load_series(("Month,Passengers\n" + rows).encode(), name="airline_passengers.csv")
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1)
+    run_id = start_run(store, "forecast", series, config, "mine", series.name)
+    record(store.home, run_id, "forecast", series, config)
+    at = ok(app(run=run_id).run())
+    assert FC_RESULTS in subheaders(at)  # was "... not on the data above": the sample chosen
+    assert at.radio(key="fc_kind").value == "My own CSV"
+    assert not any("not on the data above" in i.value for i in at.info)
+
+
 def test_an_uploaded_series_with_a_plan_reopens_with_its_plan(app, store):
     days = pd.date_range("2024-01-01", periods=87, freq="D").strftime("%Y-%m-%d")
     rows = "".join(f"{days[d]},{100 + d % 7 + 9 * (d % 5 == 0)},{int(d % 5 == 0)}\n"
@@ -770,6 +783,23 @@ def test_one_selected_run_can_be_opened_renamed_and_annotated(app, store, four_r
     at.text_input(key=f"runs_name_{alpha}").set_value("x" * 201)
     ok(at.button(key=SAVE).click().run())
     assert len(store.get(alpha).name) <= 200
+
+
+def test_a_second_tab_saving_its_note_keeps_the_name_a_first_tab_saved(app, store, four_runs):
+    alpha = four_runs["alpha"]
+    first, second = (select(ok(app(RUNS).run()), 3) for _ in range(2))
+    first.text_input(key=f"runs_name_{alpha}").set_value("alpha, renamed")
+    ok(first.button(key=SAVE).click().run())
+    # The second tab, drawn before the rename, saves only the note it wrote: the name stays
+    second.text_area(key=f"runs_note_{alpha}").set_value("noted in the second tab")
+    ok(second.button(key=SAVE).click().run())
+    run = store.get(alpha)
+    assert (run.name, run.note) == ("alpha, renamed", "noted in the second tab")
+    assert second.text_input(key=f"runs_name_{alpha}").value == "alpha, renamed"
+    # A tab drawn again shows the store's name in its box, where it typed nothing over it
+    store.rename(alpha, "renamed on the command line")
+    assert ok(first.run()).text_input(key=f"runs_name_{alpha}").value == \
+        "renamed on the command line"
 
 
 def typed_for_alpha(app, four_runs, note: str):

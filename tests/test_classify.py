@@ -556,3 +556,14 @@ def test_a_column_of_numbers_read_as_the_texts_is_said():
     assert any("The texts of 'id' are nearly all numbers" in n for n in data.notices)
     words = load_labelled(csv_bytes(reviews(60)))
     assert not any("nearly all numbers" in n for n in words.notices)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_too_few_texts_to_split_are_said_in_words_not_scikit_learns(count):
+    from lstm_app.classify.split import split_texts
+
+    with pytest.raises(ValueError) as error:
+        split_texts(["good"] * count, np.array(["pos"] * count), 0.1, 0.2, seed=0)
+    noun = "text is" if count == 1 else "texts are"
+    assert str(error.value) == (f"{count} {noun} too few to split into training, validation "
+                                "and test texts; give more texts.")

@@ -361,6 +361,10 @@ def test_a_bundle_carries_the_export_and_importing_checks_it_against_the_weights
         with pytest.raises(BundleError, match=said):
             import_bundle(store, rezipped(**changes))
     assert len(store.list()) == before  # a refused bundle adds nothing
+    # Its INT8 model is made again from the checked fp32 one: another model never comes in
+    foreign = import_bundle(store, rezipped(**{"model.int8.onnx": b"any other model"}))
+    assert (store.run_dir(foreign) / "model.int8.onnx").read_bytes() == \
+        members["model.int8.onnx"]
 
 
 def test_the_check_sentence_counts_one_batch_in_the_singular():
@@ -449,3 +453,15 @@ def test_the_export_folder_is_made_before_any_work_or_refused_in_a_sentence(tmp_
             pass
         assert str(error.value) == said
     assert taken.read_text() == "mine"
+
+
+def test_a_bundles_damaged_export_is_named_in_the_readers_language():
+    from lstm_app.export.onnx_export import checked_bundled
+    from lstm_app.i18n import speaking
+
+    files = {"export.json": b"{bad", "model.onnx": b""}
+    with speaking("zh"), pytest.raises(ValueError) as error:
+        checked_bundled("forecast", None, None, files)
+    assert str(error.value) == "其中的 export.json 不是可读的 JSON；请重新导出这条运行记录。"
+    with pytest.raises(ValueError, match=r"^its export.json is not readable JSON; export the run"):
+        checked_bundled("forecast", None, None, files)

@@ -636,6 +636,19 @@ def test_the_command_line_prints_no_escape_sequence_from_a_name(tmp_path, monkey
         assert run_id in out
 
 
+def test_runs_list_cuts_a_long_name_so_each_run_keeps_to_a_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    store = RunStore(tmp_path / "home")
+    long_id = store.create("forecast", "n" * 200, {}, "d" * 150 + ".csv", 1, "f00d")
+    store.create("forecast", "short", {}, "a.csv", 1, "beef")
+    assert cli_main(["runs", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all(len(line) < 200 for line in lines), lines
+    assert "n" * 39 + "…" in lines[2 if long_id in lines[2] else 1]
+    assert cli_main(["runs", "show", long_id]) == 0
+    assert "n" * 200 in capsys.readouterr().out  # whole where one run is shown
+
+
 def test_a_run_cancelled_while_queued_ends_stopped(tmp_path, airline):
     store = RunStore(tmp_path / "home")
     run_id = start_run(store, "forecast", airline, FORECAST, "air", airline.name)

@@ -482,3 +482,15 @@ def test_a_column_a_newer_version_added_does_not_stop_this_one_reading_runs(stor
     with store._db() as db:
         db.execute("ALTER TABLE runs ADD COLUMN from_the_future TEXT")
     assert store.get(run_id).name == "kept" and [r.id for r in store.list()] == [run_id]
+
+
+def test_a_blank_home_is_the_default_folder_not_the_current_one(monkeypatch):
+    from pathlib import Path
+
+    from lstm_app.runs.store import default_home
+
+    for blank in ("", "  "):
+        monkeypatch.setenv("LSTM_APP_HOME", blank)
+        assert default_home() == Path("lstm_runs")
+    monkeypatch.setenv("LSTM_APP_HOME", "/srv/runs")
+    assert default_home() == Path("/srv/runs")

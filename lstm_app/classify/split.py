@@ -17,7 +17,7 @@ from typing import Callable, Hashable
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ..i18n import tr
+from ..i18n import tr, trn
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,16 @@ def split_texts(texts: list[str], labels: np.ndarray, val_size: float, test_size
                                       random_state=seed, stratify=labels[rest])
         stratified = True
     except ValueError:  # a part smaller than the number of classes: no stratified split
-        rest, test = train_test_split(every, test_size=test_size, random_state=seed)
-        train, val = train_test_split(rest, test_size=val_size / (1 - test_size),
-                                      random_state=seed)
+        try:
+            rest, test = train_test_split(every, test_size=test_size, random_state=seed)
+            train, val = train_test_split(rest, test_size=val_size / (1 - test_size),
+                                          random_state=seed)
+        except ValueError:  # scikit-learn's words name its own parameters: ours instead
+            raise ValueError(trn("{count:,} text is too few to split into training, "
+                                 "validation and test texts; give more texts.",
+                                 "{count:,} texts are too few to split into training, "
+                                 "validation and test texts; give more texts.",
+                                 len(texts))) from None
         stratified = False
     keys = [key(text) for text in texts]
     seen = {keys[i] for i in train}

@@ -16,7 +16,7 @@ from typing import Iterator
 import pandas as pd
 
 from ..i18n import N_, language, tr, trn
-from ..quoting import os_reason, printable, quoted
+from ..quoting import cut, os_reason, printable, quoted
 from ..export.onnx_export import table_text, write_export
 from .bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from .onnx import export_run
@@ -24,6 +24,7 @@ from .recording import run_message
 from .store import RunStore
 from .table import runs_csv, runs_table, settings_summary, status_name, task_name
 
+LIST_NAME_CHARS = 40  # a name or data file's characters in `runs list` (the rest: "…")
 LIST_COLUMNS = ["id", "name", "task", "data", "status", "created", "settings", "best val loss",
                 "seconds"]
 
@@ -72,7 +73,9 @@ def run_runs_command(args: argparse.Namespace) -> int:
             print(tr("No runs yet in {home}; train with {option}, or in the app.",
                      home=store.home, option="--save-run"))
         else:
-            table[["name", "data"]] = table[["name", "data"]].map(printable)
+            # one line a run: a long name is cut ('runs show ID' says it whole)
+            table[["name", "data"]] = table[["name", "data"]].map(
+                lambda text: cut(printable(text), LIST_NAME_CHARS))
             print(_listing(table[LIST_COLUMNS], runs))
     elif args.action == "delete":
         run = _existing(store, args.run_id)

@@ -103,7 +103,9 @@ def _scores(text: str | None) -> dict | None:
 
 
 def default_home() -> Path:
-    return Path(os.environ.get("LSTM_APP_HOME", "lstm_runs"))
+    """$LSTM_APP_HOME, or ./lstm_runs where it is not set or set to nothing (a blank
+    ``LSTM_APP_HOME=`` would otherwise put the store in whatever folder the app starts in)."""
+    return Path(os.environ.get("LSTM_APP_HOME", "").strip() or "lstm_runs")
 
 
 class RunStore:

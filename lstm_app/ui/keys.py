@@ -205,6 +205,9 @@ class RunsKeys:
     def share(self, run_id: str) -> str:
         return f"runs_share_{run_id}"
 
+    def shown(self, run_id: str) -> str:  # session: the name and note the boxes were filled with
+        return f"runs_shown_{run_id}"
+
 
 def loss_curve_keys(prefix: str) -> tuple[str, str, str]:
     """A loss chart's log-scale toggle, perplexity toggle and chart, under ``prefix`` (a task

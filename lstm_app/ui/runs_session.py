@@ -8,17 +8,19 @@ from the run store with its saved weights (loaded and scored, not retrained).
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import asdict
 
 import streamlit as st
 
 from ..i18n import in_language, language, said_all, tr
 from ..runs.access import can_change, can_open
-from ..runs.recording import (end_cancelled, end_killed, has_weights, record, reopen,
-                               start_run)
+from ..runs.recording import (data_fingerprint, end_cancelled, end_killed, has_weights,
+                               record, reopen, start_run)
 from ..runs.store import RunStore
 from ..runs.table import settings_summary, task_name
 from ..samples import list_samples
+from ..classify.labelled import load_labelled
 from ..series.panel_saving import panel_csv
 from ..classify.saving import saved_columns
 from ..series.saving import FILES as SERIES_FILES, data_with_plan
@@ -32,10 +34,10 @@ from .keys import CLASSIFY, FORECAST, TEXT, TaskKeys
 from .markdown import plain
 from .people import current_user, opened_by_link
 from .settings_form import page_settings, restore_settings
-from .series_input import SOURCE as SERIES_SOURCE
+from .series_input import SOURCE as SERIES_SOURCE, fingerprint_cached as series_fingerprint
 from .session import Watched, current_job, job_queue, start_job, watch_here
 from .source_picker import source_of, use_sample
-from .text_input import SOURCE as TEXT_SOURCE
+from .text_input import SOURCE as TEXT_SOURCE, fingerprint_cached as text_fingerprint
 
 RUN_PARAM = "run"
 SHARE_PARAM = "share"  # a run's share token, in a link that opens it for someone else
@@ -247,13 +249,15 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
     """Point the page's data picker at the run's data, so the page shows what it trained on."""
     source = {"text": TEXT_SOURCE, "classify": CLASSIFY_SOURCE}.get(task, SERIES_SOURCE)
     keys = source.keys
-    samples = {s.path.name: s.name for s in list_samples(source.kind)}
     config, name = run.config, run.data_name
+    # A sample by the run's data name, unless the run's data is another file of that name
+    sample = next((s for s in list_samples(source.kind) if s.path.name == name
+                   and _holds_its_data(s.path, run)), None)
     if task == "classify":  # the texts as trained on, in two columns named text and label
-        _show_labelled(run, store, name, name in samples and samples[name])
+        _show_labelled(run, store, name, sample and sample.name)
         return
-    if name in samples:
-        use_sample(keys, samples[name])
+    if sample is not None:
+        use_sample(keys, sample.name)
         if task == "panel":
             st.session_state[FORECAST.layout(name)] = "wide" if config.get("wide") else "long"
             st.session_state[FORECAST.id_cols(name)] = list(config.get("id_col") or [])
@@ -277,6 +281,30 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
         st.session_state[FORECAST.setting("covariates")] = list(config.get("covariates") or [])
         if config.get("time_col"):
             st.session_state[FORECAST.time_col(name)] = config["time_col"]
+
+
+def _holds_its_data(path, run) -> bool:
+    """Whether the sample file at ``path``, read with the run's columns as the page reads it,
+    is the data the run trained on (its run-store fingerprint): a user's own file can carry a
+    sample's name. Where unsure (a panel, a column the file lacks), False: the run's saved data
+    is shown instead, which is its data for certain."""
+    config, data = run.config, path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        if run.task == "text":
+            return text_fingerprint(data, digest) == run.data_hash
+        if run.task == "forecast":
+            chosen = [*(config.get("covariates") or ()), *(config.get("known_covariates") or ())]
+            return series_fingerprint(
+                data, digest, run.data_name, config.get("time_col"), config.get("value_col"),
+                tuple(dict.fromkeys(chosen))) == run.data_hash
+        if run.task == "classify":
+            texts = load_labelled(path, run.data_name, config.get("text_col"),
+                                  config.get("label_col"))
+            return data_fingerprint(TASKS["classify"], texts) == run.data_hash
+    except (ValueError, OSError, KeyError):
+        return False
+    return run.task == "panel"  # its layout is the sample's: by name, as before
 
 
 def _show_labelled(run, store: RunStore, name: str, sample: str | None) -> None:

@@ -188,17 +188,26 @@ def lost_edits(runs: list[Run]) -> None:
 
 
 def _edit_form(store: RunStore, run: Run) -> None:
-    """The run's name and note, saved together."""
+    """The run's name and note; Save writes the one(s) this reader changed. The boxes follow
+    the store where another tab or person changed it and this reader has not written over it,
+    and Save never puts back what this tab showed before (it undid a rename made elsewhere)."""
+    state, stored = st.session_state, (run.name, run.note)
+    keys = (RUNS.name(run.id), RUNS.note(run.id))
+    shown = state.get(RUNS.shown(run.id), stored)  # what the boxes were last filled with
+    for key, was, now in zip(keys, shown, stored):
+        if key not in state or (was != now and state[key] == was):
+            state[key] = now
+    state[RUNS.shown(run.id)] = stored
     with st.form(key=RUNS.edit, border=True):
-        name = st.text_input(tr("Name"), value=run.name, key=RUNS.name(run.id),
-                             max_chars=MAX_NAME_CHARS)
-        note = st.text_area(tr("Note"), value=run.note, key=RUNS.note(run.id), height=80,
-                            max_chars=MAX_NOTE_CHARS,
+        name = st.text_input(tr("Name"), key=keys[0], max_chars=MAX_NAME_CHARS)
+        note = st.text_area(tr("Note"), key=keys[1], height=80, max_chars=MAX_NOTE_CHARS,
                             placeholder=tr("What you tried, what you saw"))
         if st.form_submit_button(tr("Save the name and note"), key=RUNS.save):
             try:
-                store.rename(run.id, name)
-                store.annotate(run.id, note)
+                if name != run.name:
+                    store.rename(run.id, name)
+                if note != run.note:
+                    store.annotate(run.id, note)
             except ValueError as error:  # the box's own limit aside, the store's refusal
                 st.error(plain(error))
             else:
