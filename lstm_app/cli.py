@@ -236,9 +236,13 @@ def run_text_command(args: argparse.Namespace) -> int:
     print(result.training.message)
     print(tr("--- sample ---"))
     print(printable_lines(result.sample))
-    print(tr("--- {share:.0%} of its {size}-character pieces occur in the training text; the "
-             "longest copied passage has {longest} characters", share=m.copied_ngram_share,
-             size=m.ngram, longest=m.longest_chars))
+    if len(result.sample) - len(result.prompt) < m.ngram:  # not one piece to look for
+        print(tr("--- the sample is too short to look for copying: it writes fewer than {size} "
+                 "characters after the prompt", size=m.ngram))
+    else:
+        print(tr("--- {share:.0%} of its {size}-character pieces occur in the training text; "
+                 "the longest copied passage has {longest} characters",
+                 share=m.copied_ngram_share, size=m.ngram, longest=m.longest_chars))
     _write_report(args, TEXT, result)
     return 0
 

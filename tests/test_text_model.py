@@ -155,6 +155,18 @@ def test_text_command_end_to_end(tmp_path):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "empty" in bad.stderr
 
 
+def test_a_sample_too_short_for_one_piece_is_not_scored_for_copying(tmp_path, capsys):
+    from lstm_app.cli import main
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text(TEXT)
+    assert main(["text", str(corpus), "--epochs", "1", "--hidden-size", "16", "--batch-size",
+                 "4", "--seq-len", "16", "--prompt", "the", "--length", "0", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "--- the sample is too short to look for copying: it writes fewer than 8 characters " \
+        "after the prompt" in out and "pieces occur" not in out
+
+
 def test_a_short_text_verdict_is_fragile_and_the_copying_has_a_yardstick():
     result = run_text(TEXT, TextConfig(epochs=1, hidden_size=16, num_layers=1, batch_size=4,
                                        seq_len=16, length=60))
