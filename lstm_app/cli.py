@@ -326,13 +326,12 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser(task_named_in(sys.argv[1:] if argv is None else argv)
                             ).parse_args(argv)
     try:
-        if args.command in ("forecast", "text", "classify", "tune", "predict"):
+        if args.command in ("forecast", "text", "classify", "tune"):  # predict: its own main
             for written in ("out", "report"):  # files these write, checked before any work
                 check_writable(getattr(args, written, None))
             check_apart({"--out": getattr(args, "out", None),
                          "--report": getattr(args, "report", None)},
-                        [getattr(args, read, None) for read in ("data", "corpus", "future",
-                                                                "input")])
+                        [getattr(args, read, None) for read in ("data", "corpus", "future")])
         # The cluster is reached (and its free CPUs said) before any data is read.
         args.runner = cluster_runner(getattr(args, "ray", None))
         if args.command == "forecast":

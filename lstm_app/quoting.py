@@ -161,7 +161,9 @@ def check_apart(written: dict, read: Iterable) -> None:
         except OSError:  # one is not there yet: the same only by name
             return Path(a).resolve() == Path(b).resolve()
 
-    named = [(option, path) for option, path in written.items() if path is not None]
+    # A device or a pipe (/dev/null, /dev/stdout) takes any number of writers: never refused
+    named = [(option, path) for option, path in written.items() if path is not None
+             and (os.path.isfile(path) or not os.path.lexists(path))]
     for at, (option, path) in enumerate(named):
         for other, earlier in named[:at]:
             if same(path, earlier):

@@ -407,6 +407,20 @@ def test_an_own_file_named_as_a_sample_reopens_with_its_own_data(app, store):
     assert not any("not on the data above" in i.value for i in at.info)
 
 
+def test_a_sample_trained_in_row_order_reopens_as_the_sample_in_row_order(app, store):
+    from lstm_app.series.loading import NO_TIME_COLUMN
+
+    series = load_series(AIRLINE, time_col=NO_TIME_COLUMN, name=AIRLINE.name)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1,
+                            value_col=series.value_col)
+    run_id = start_run(store, "forecast", series, config, "rows", series.name)
+    record(store.home, run_id, "forecast", series, config)
+    at = ok(app(run=run_id).run())
+    assert at.radio(key="fc_kind").value == "A sample"
+    assert at.selectbox(key="fc_time_airline_passengers.csv").value == NO_TIME_COLUMN
+    assert FC_RESULTS in subheaders(at)
+
+
 def test_an_uploaded_series_with_a_plan_reopens_with_its_plan(app, store):
     days = pd.date_range("2024-01-01", periods=87, freq="D").strftime("%Y-%m-%d")
     rows = "".join(f"{days[d]},{100 + d % 7 + 9 * (d % 5 == 0)},{int(d % 5 == 0)}\n"
@@ -788,8 +802,9 @@ def test_one_selected_run_can_be_opened_renamed_and_annotated(app, store, four_r
 def test_a_second_tab_saving_its_note_keeps_the_name_a_first_tab_saved(app, store, four_runs):
     alpha = four_runs["alpha"]
     first, second = (select(ok(app(RUNS).run()), 3) for _ in range(2))
-    first.text_input(key=f"runs_name_{alpha}").set_value("alpha, renamed")
+    first.text_input(key=f"runs_name_{alpha}").set_value("alpha, renamed ")  # stored trimmed
     ok(first.button(key=SAVE).click().run())
+    assert first.text_input(key=f"runs_name_{alpha}").value == "alpha, renamed"  # as stored
     # The second tab, drawn before the rename, saves only the note it wrote: the name stays
     second.text_area(key=f"runs_note_{alpha}").set_value("noted in the second tab")
     ok(second.button(key=SAVE).click().run())
@@ -800,6 +815,10 @@ def test_a_second_tab_saving_its_note_keeps_the_name_a_first_tab_saved(app, stor
     store.rename(alpha, "renamed on the command line")
     assert ok(first.run()).text_input(key=f"runs_name_{alpha}").value == \
         "renamed on the command line"
+    # ... and a note saved there then keeps that name
+    first.text_area(key=f"runs_note_{alpha}").set_value("noted in the first tab")
+    ok(first.button(key=SAVE).click().run())
+    assert store.get(alpha).name == "renamed on the command line"
 
 
 def typed_for_alpha(app, four_runs, note: str):

@@ -105,6 +105,7 @@ def test_controls_that_reorder_text_never_turn_the_words_around_a_name_backwards
 
 def test_a_command_never_writes_over_the_file_it_reads_or_twice_to_one_file(tmp_path, capsys):
     from lstm_app.cli import main
+    from lstm_app.quoting import check_apart
 
     corpus = tmp_path / "notes.txt"
     corpus.write_text("the cat sat on the mat. " * 80)
@@ -121,3 +122,14 @@ def test_a_command_never_writes_over_the_file_it_reads_or_twice_to_one_file(tmp_
     assert capsys.readouterr().err == ("error: --out and --report name the same file; give each "
                                        "its own path.\n")
     assert not both.exists()
+    check_apart({"--out": "/dev/null", "--report": "/dev/null"}, [])  # a device takes both
+    # predict: a prompt read from a file, and the export's own files
+    from lstm_app.export.commands import main as predict_main
+
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("the")
+    (tmp_path / "export.json").write_text("{}")
+    for out in (prompt, tmp_path / "export.json"):
+        assert predict_main(["predict", str(tmp_path), "@" + str(prompt), "--out", str(out)]) == 2
+        assert "a file this command reads" in capsys.readouterr().err
+    assert prompt.read_text() == "the" and (tmp_path / "export.json").read_text() == "{}"

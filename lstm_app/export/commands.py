@@ -12,10 +12,12 @@ from pathlib import Path
 
 from ..argparse_words import Parser, argparse_in_language
 from ..i18n import N_, tr, trn
-from ..quoting import error_sentence, printable, quoted, spreadsheet_csv
+from ..quoting import (check_apart, check_writable, error_sentence, printable, quoted,
+                       spreadsheet_csv)
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
                       generate, labelled_rows, panel_for, series_for, texts_of)
+from .manifest import FILES
 
 EXIT_BAD_INPUT = 2
 def add_predict_command(commands) -> None:
@@ -67,6 +69,10 @@ def _refuse_unread(args: argparse.Namespace, task: str) -> None:
 
 
 def run_predict_command(args: argparse.Namespace) -> int:
+    check_writable(args.out)
+    check_apart({"--out": args.out}, [  # what it reads: the input (a prompt's @FILE), the export
+        args.input[1:] if args.input.startswith("@") else args.input, args.future,
+        *(Path(args.model_dir) / name for name in FILES)])
     model = ExportedModel.open(args.model_dir, args.int8)
     _refuse_unread(args, model.task)
     for dest, default in TEXT_DEFAULTS.items():

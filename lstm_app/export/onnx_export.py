@@ -82,7 +82,11 @@ def checked_bundled(task: str, trained, data, files: dict[str, bytes]) -> dict[s
         raise ValueError(tr("its {file} does not match its weights (outputs {difference} apart "
                             "on its data).", file=FP32, difference=f"{difference:.1e}"))
     if INT8 in present:
-        present[INT8] = quantized(present[FP32])
+        try:
+            present[INT8] = quantized(present[FP32])
+        except Exception:  # ONNX Runtime's own error for a graph not of this product's making
+            raise ValueError(tr("its {file} cannot be made into 8 bits again.",
+                                file=FP32)) from None
     # What using it needs (scaler, vocabulary, classes) from the run as loaded, not the file.
     return {**present, MANIFEST: manifest_bytes({**manifest, **spec.manifest})}
 

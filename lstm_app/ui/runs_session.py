@@ -23,6 +23,7 @@ from ..samples import list_samples
 from ..classify.labelled import load_labelled
 from ..series.panel_saving import panel_csv
 from ..classify.saving import saved_columns
+from ..series.loading import NO_TIME_COLUMN
 from ..series.saving import FILES as SERIES_FILES, data_with_plan
 from ..tasks import PANEL, TASKS, Task
 from ..user_json import parse_json
@@ -279,15 +280,18 @@ def _show_its_data(run, store: RunStore, task: str) -> None:
     if task != "text" and config.get("value_col"):  # the column pickers
         st.session_state[FORECAST.value_col(name)] = config["value_col"]
         st.session_state[FORECAST.setting("covariates")] = list(config.get("covariates") or [])
-        if config.get("time_col"):
-            st.session_state[FORECAST.time_col(name)] = config["time_col"]
+        # trained in row order: so read again, not with a date column found in the file
+        st.session_state[FORECAST.time_col(name)] = config.get("time_col") or NO_TIME_COLUMN
 
 
 def _holds_its_data(path, run) -> bool:
     """Whether the sample file at ``path``, read with the run's columns as the page reads it,
     is the data the run trained on (its run-store fingerprint): a user's own file can carry a
-    sample's name. Where unsure (a panel, a column the file lacks), False: the run's saved data
-    is shown instead, which is its data for certain."""
+    sample's name. Where unsure (a column the file lacks, settings that do not read), False:
+    the run's saved data is shown instead, which is its data for certain. A panel is judged by
+    its name alone (its layout is the sample's), as before."""
+    if run.task == "panel":
+        return True
     config, data = run.config, path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     try:
@@ -295,16 +299,16 @@ def _holds_its_data(path, run) -> bool:
             return text_fingerprint(data, digest) == run.data_hash
         if run.task == "forecast":
             chosen = [*(config.get("covariates") or ()), *(config.get("known_covariates") or ())]
-            return series_fingerprint(
-                data, digest, run.data_name, config.get("time_col"), config.get("value_col"),
-                tuple(dict.fromkeys(chosen))) == run.data_hash
+            return series_fingerprint(  # no time column: row order, not one detected
+                data, digest, run.data_name, config.get("time_col") or NO_TIME_COLUMN,
+                config.get("value_col"), tuple(dict.fromkeys(chosen))) == run.data_hash
         if run.task == "classify":
             texts = load_labelled(path, run.data_name, config.get("text_col"),
                                   config.get("label_col"))
             return data_fingerprint(TASKS["classify"], texts) == run.data_hash
-    except (ValueError, OSError, KeyError):
+    except Exception:  # a best guess: settings a bundle brought may not read at all
         return False
-    return run.task == "panel"  # its layout is the sample's: by name, as before
+    return False
 
 
 def _show_labelled(run, store: RunStore, name: str, sample: str | None) -> None:

@@ -213,6 +213,8 @@ def _edit_form(store: RunStore, run: Run) -> None:
             else:
                 st.toast(tr("Saved.") if name.strip() else
                          tr("Saved. A run without a name is called by its id."))
+                for key in keys:  # filled again with what the store made of them (trimmed)
+                    del state[key]
                 st.rerun()
 
 
