@@ -12,7 +12,8 @@ from lstm_app.inside.features import classify_features, forecast_features, text_
 from lstm_app.inside.series_input import series_input
 from lstm_app.ui.inside_view import (choose_model, choose_series, classifier_answer,
                                      equations, features_section, features_title, heatmap_grid,
-                                     snippet_box, step_through, text_units_section)
+                                     snippet_box, step_through, text_units_section,
+                                     whole_words)
 from lstm_app.ui.keys import INSIDE
 from lstm_app.ui.markdown import plain
 from lstm_app.ui.navigation import use_app_navigation
@@ -20,6 +21,7 @@ from lstm_app.ui.runs_session import close_withdrawn
 
 use_app_navigation(__file__)
 SHOWN_CHARACTERS = 400  # of a text the language model reads here: more steps would not fit
+CLASSIFIED_CHARACTERS = 2000  # ... and of a text a classifier reads here
 
 st.title(tr("Inside the LSTM"))
 close_withdrawn()  # a run no longer shared with this reader is not looked into
@@ -61,30 +63,40 @@ if task in ("forecast", "panel"):
         tr("Each step of the window in turn has its values replaced by the window's average and "
            "the forecast is made again: the taller the bar, the more the forecast moved, so the "
            "more that step drove it."),
+        "" if view.inputs.shape[1] == view.observed else
         tr("Only values read from the data are replaced: the calendar inputs and the series' "
-           "number stay.") if view.inputs.shape[1] > view.observed else ""))
+           "number stay.") if task == "panel" else
+        tr("Only values read from the data are replaced: the calendar inputs stay.")))
     steps = labels[origin - len(times):origin]
     input_id = f"{model_label} {series} {origin}"
 elif task == "classify":
-    default = result.data.texts[int(result.split.test[0])][:120]  # a text it never learnt
-    length = result.config.max_length
+    default = whole_words(result.data.texts[int(result.split.test[0])], 120,  # never learnt
+                          result.config.level == "word")
+    length = min(result.config.max_length, CLASSIFIED_CHARACTERS) \
+        if result.config.level == "char" else result.config.max_length
     snippet = snippet_box(model_label, default,
                           tr("The classifier reads it character by character, up to the first "
                              "{length:,}.", length=length)
                           if result.config.level == "char" else
                           tr("The classifier reads it word by word, up to the first {length:,}.",
                              length=length))
+    if len(snippet) > CLASSIFIED_CHARACTERS:
+        st.caption(tr("The network reads the first {shown:,} characters of the {count:,} here: "
+                      "more steps would not fit the charts.", shown=CLASSIFIED_CHARACTERS,
+                      count=len(snippet)))
+    snippet = snippet[:CLASSIFIED_CHARACTERS]
     try:
-        traces, tokens = classify_trace(result, snippet[:2000])
+        traces, tokens = classify_trace(result, snippet)
     except ValueError as error:
         st.warning(plain(error))
         st.stop()
-    classifier_answer(result, snippet[:2000])
+    classifier_answer(result, snippet)
     steps = token_labels(tokens)
-    input_id = f"{model_label} {snippet[:2000]}"
+    input_id = f"{model_label} {snippet}"
 else:
     char = result.config.level == "char"
-    default = result.text[len(result.train_text):][:80] or result.text[:80]
+    unseen = result.text[len(result.train_text):] or result.text
+    default = whole_words(unseen, 80, not char)
     if not char:  # from a whole word on
         default = default.split(maxsplit=1)[-1] if " " in default.strip() else default
     snippet = snippet_box(model_label, default,

@@ -55,6 +55,8 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     # It reads the value, then the month of the year as a sine and a cosine, left unscaled.
     assert result.trained.inputs == ("passengers", "month of year (sine)",
                                      "month of year (cosine)")
+    assert any(c.value.endswith("Only values read from the data are replaced: the calendar "
+                                "inputs stay.") for c in at.caption)  # one series: no number
     store.rename(run_id, "airline \u202eevil")  # a right-to-left override in its name
     shown = apps(INSIDE).run().selectbox[0].options
     assert not any("\u202e" in option for option in shown), shown  # never turns the id around
@@ -87,6 +89,25 @@ def test_a_run_whose_weights_vanish_is_opened_again_not_shown_from_memory(apps, 
     assert any(run_id in w.value and "cannot be opened" in w.value for w in at.warning), \
         [w.value for w in at.warning]
     assert len(at.latex) == 0
+
+
+def test_the_address_names_the_run_looked_into_and_runs_without_a_network_are_left_out(
+        apps, store):
+    series = load_series(SAMPLES / "airline_passengers.csv")
+    config = ForecastConfig(statistical_seconds=0, hidden_size=4, epochs=1)
+    older, newer = (start_run(store, "forecast", series, config, name, series.name)
+                    for name in ("older", "newer"))
+    for run_id in (older, newer):
+        record(store.home, run_id, "forecast", series, config)
+    ended = start_run(store, "forecast", series, config, "ended early", series.name)
+    store.finish(ended, "interrupted")  # before its first epoch: no weights
+    at = apps(INSIDE)
+    at.query_params["run"] = older
+    at.run()
+    assert not at.exception and older in at.selectbox(key="in_model").value
+    assert not any(ended in option for option in at.selectbox(key="in_model").options)
+    at.selectbox(key="in_model").set_value(f"Saved run: newer ({newer}, forecast)").run()
+    assert at.query_params["run"] == newer  # the address follows the model shown
 
 
 def test_a_saved_text_run_reads_a_snippet(apps, store):
@@ -228,7 +249,8 @@ def test_a_panel_trained_on_the_forecast_page_is_looked_into_series_by_series(ap
     series = at.selectbox(key="in_series")
     assert series.value == "shop 2"  # the series the Forecast page showed
     assert series.options == ["shop 0", "shop 1", "shop 2", "shop 3"]  # shop 4: 10 values
-    assert any("1 series shorter than the lookback" in c.value for c in at.caption)
+    assert "1 series shorter than the lookback (14) is not listed: the network never reads it." \
+        in [c.value for c in at.caption]
     assert step_h(at) == pytest.approx(window_h(result, 2, 60), abs=1e-4)  # before the future
 
     series.set_value("shop 0").run()
@@ -322,3 +344,12 @@ def test_a_saved_bidirectional_classifier_shows_both_directions(apps, store, cel
     assert list(features.columns) == [f"h_{u}" for u in range(4)] + [f"h_back_{u}"
                                                                      for u in range(4)]
     assert features.to_numpy() == pytest.approx(out[0].numpy(), abs=1e-5)
+
+
+def test_a_default_text_for_a_model_of_words_ends_on_a_whole_word():
+    from lstm_app.ui.inside_view import whole_words
+
+    assert whole_words("What, will you go", 8, True) == "What,"  # "wi" would be no word
+    assert whole_words("What, will you go", 8, False) == "What, wi"  # characters: as cut
+    assert whole_words("What, will you", 10, True) == "What, will"  # cut at a space: whole
+    assert whole_words("Whatwillyou", 5, True) == "Whatw"  # one word: nothing else to keep

@@ -193,3 +193,18 @@ def test_no_clear_season_gives_none(values):
 def test_odd_steps_fall_back_to_autocorrelation():
     steps = np.arange(400)
     assert season_length_for("2D", np.sin(2 * np.pi * steps / 10)) == 10
+
+
+def test_time_labels_of_steps_under_a_minute_keep_their_seconds_so_no_two_are_alike():
+    import pandas as pd
+
+    from lstm_app.series.frequency import time_labels
+
+    every_ten = pd.date_range("2024-03-01 09:36", periods=7, freq="10s")
+    labels = time_labels(every_ten, "10s")
+    assert labels[:2] == ["2024-03-01 09:36:00", "2024-03-01 09:36:10"]
+    assert len(set(labels)) == 7
+    quarter_seconds = pd.date_range("2024-03-01", periods=3, freq="250ms")
+    assert time_labels(quarter_seconds, "250ms")[1] == "2024-03-01 00:00:00.250000"
+    hours = pd.date_range("2024-03-01 09:00", periods=2, freq="h")
+    assert time_labels(hours, "h") == ["2024-03-01 09:00", "2024-03-01 10:00"]  # as before

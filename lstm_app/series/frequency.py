@@ -273,7 +273,13 @@ def time_labels(index: pd.Index, freq: str | None) -> list[str]:
         return [month.format(month=names[m - 1], year=y)
                 for m, y in zip(index.month, index.year)]
     midnight = bool((index == index.normalize()).all())
-    return list(index.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M"))
+    if midnight:
+        return list(index.strftime("%Y-%m-%d"))
+    if bool((index.second == 0).all()) and bool((index.microsecond == 0).all()):
+        return list(index.strftime("%Y-%m-%d %H:%M"))
+    # seconds (and their fractions where there are any): one label per step, never two alike
+    whole = bool((index.microsecond == 0).all())
+    return list(index.strftime("%Y-%m-%d %H:%M:%S" if whole else "%Y-%m-%d %H:%M:%S.%f"))
 
 
 def season_phrase(season_length: int | None, freq: str | None) -> str:

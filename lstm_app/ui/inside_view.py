@@ -6,7 +6,7 @@ import streamlit as st
 
 from ..inside_charts import pca_chart, state_heatmap
 from ..classify.explain import explain
-from ..i18n import N_, tr
+from ..i18n import N_, tr, trn
 from .language import choices_placeholder, translated
 from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
 from ..inside.explain import text_trace
@@ -18,7 +18,7 @@ from ..series.panel_pipeline import PanelResult
 from .classify_try import answer
 from .keys import CLASSIFY, FORECAST, INSIDE, TEXT
 from .people import shown_runs
-from .runs_session import run_files_now, run_store
+from .runs_session import RUN_PARAM, run_files_now, run_store
 from .session import current_job
 from ..quoting import cut, no_bidi
 from .markdown import plain
@@ -78,11 +78,13 @@ def choose_model():
             task = "panel" if isinstance(job.result(), PanelResult) else task
             options[THIS_SESSION[task]] = (task, job.result, f"{job.run_id}:{job.id}")
             shown[THIS_SESSION[task]] = tr(THIS_SESSION[task])
-    store = run_store()  # runs that never saved weights (failed at the start) hold no network
-    saved = [r for r in shown_runs(store.list()) if r.status != "running" and
-             (r.status != "failed" or has_weights(store, r))]
-    for run in saved:
+    # Runs that never saved weights (ended before one epoch) hold no network: not offered,
+    # unless chosen already (its weights went since): then why it cannot be opened is said.
+    store, chosen = run_store(), st.session_state.get(INSIDE.model)
+    for run in shown_runs(store.list()):
         label = f"Saved run: {run.name} ({run.id}, {run.task})"
+        if run.status == "running" or (label != chosen and not has_weights(store, run)):
+            continue
         options[label] = (run.task, run.id, run.id)
         shown[label] = tr("Saved run: {name} ({id}, {task})", name=cut(run.name), id=run.id,
                           task=tr(TASK_WORDS[run.task]) if run.task in TASK_WORDS else run.task)
@@ -95,10 +97,19 @@ def choose_model():
         st.page_link("pages/classify.py", label=tr("Classify labelled texts"),
                      icon=":material/label:")
         return None
+    named = st.query_params.get(RUN_PARAM)  # a run's address: that run, on arrival (as this
+    if INSIDE.model not in st.session_state and named:  # session's training where it is one)
+        st.session_state[INSIDE.model] = next(
+            (label for label, option in options.items() if _run_of(option) == named),
+            list(options)[0])
     label = st.selectbox(tr("Model"), list(options), key=translated(INSIDE.model),
                          format_func=shown.get,
                          help=tr("A model trained in this browser session, or any saved run."))
     task, source, model_id = options[label]
+    if _run_of(options[label]):  # the address names the run shown, or none
+        st.query_params[RUN_PARAM] = _run_of(options[label])
+    else:
+        st.query_params.pop(RUN_PARAM, None)
     if callable(source):
         return task, source(), model_id
     try:
@@ -106,6 +117,13 @@ def choose_model():
     except ValueError as error:
         st.warning(plain(error))
         return None
+
+
+def _run_of(option: tuple) -> str | None:
+    """The saved run a model option shows (this session's training: its run, if saved)."""
+    task, source, model_id = option
+    run_id = model_id.split(":")[0] if callable(source) else source
+    return None if run_id in ("", "None") else run_id
 
 
 def choose_series(result: PanelResult) -> int | None:
@@ -128,8 +146,10 @@ def choose_series(result: PanelResult) -> int | None:
                                   "each series is read scaled by its own training span."))
     left_out = result.panel.n_series - len(ids)
     if left_out:
-        st.caption(tr("{count:,} series shorter than the lookback ({lookback}) are not listed: "
-                      "the network never reads them.", count=left_out, lookback=lookback))
+        st.caption(trn("{count:,} series shorter than the lookback ({lookback}) is not listed: "
+                       "the network never reads it.",
+                       "{count:,} series shorter than the lookback ({lookback}) are not listed: "
+                       "the network never reads them.", left_out, lookback=lookback))
     return int(readable[ids.index(chosen)])
 
 
@@ -153,6 +173,15 @@ def snippet_box(model_label: str, default: str, help: str) -> str:
         st.session_state[INSIDE.snippet_model] = model_label
     return st.text_area(tr("Text"), key=INSIDE.snippet, height=80, persist_state="session",
                         help=help)
+
+
+def whole_words(text: str, limit: int, words: bool) -> str:
+    """The first ``limit`` characters of ``text``; for a model of words, without a word cut in
+    two at the end (it would read as a word the model never saw)."""
+    cut_text = text[:limit]
+    if words and len(text) > limit and not text[limit].isspace() and " " in cut_text.strip():
+        return cut_text.rsplit(maxsplit=1)[0]
+    return cut_text
 
 
 def classifier_answer(result, text: str) -> None:
@@ -223,11 +252,11 @@ def features_title(view: SeriesInput, series_id: str | None = None) -> str:
         return (tr("The hidden state before each forecast, over the whole series")
                 if series_id is None else
                 tr("The hidden state before each forecast, over the whole series {series}",
-                   series=series_id))
+                   series=cut(series_id)))
     return (tr("The hidden state before {count:,} forecasts spread evenly, over the whole series",
                count=MAX_FEATURE_ROWS) if series_id is None else
             tr("The hidden state before {count:,} forecasts spread evenly, over the whole series "
-               "{series}", count=MAX_FEATURE_ROWS, series=series_id))
+               "{series}", count=MAX_FEATURE_ROWS, series=cut(series_id)))
 
 
 def features_section(features, title: str, file_name: str) -> None:
