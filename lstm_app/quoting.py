@@ -163,7 +163,7 @@ def check_apart(written: dict, read: Iterable) -> None:
 
     # A device or a pipe (/dev/null, /dev/stdout) takes any number of writers: never refused
     named = [(option, path) for option, path in written.items() if path is not None
-             and (os.path.isfile(path) or not os.path.lexists(path))]
+             and (os.path.isfile(path) or not os.path.exists(path))]
     for at, (option, path) in enumerate(named):
         for other, earlier in named[:at]:
             if same(path, earlier):

@@ -12,8 +12,8 @@ from lstm_app.inside.features import classify_features, forecast_features, text_
 from lstm_app.inside.series_input import series_input
 from lstm_app.ui.inside_view import (choose_model, choose_series, classifier_answer,
                                      equations, features_section, features_title, heatmap_grid,
-                                     snippet_box, step_through, text_units_section,
-                                     whole_words)
+                                     kept_inputs, snippet_box, step_through,
+                                     text_units_section, whole_words)
 from lstm_app.ui.keys import INSIDE
 from lstm_app.ui.markdown import plain
 from lstm_app.ui.navigation import use_app_navigation
@@ -63,10 +63,8 @@ if task in ("forecast", "panel"):
         tr("Each step of the window in turn has its values replaced by the window's average and "
            "the forecast is made again: the taller the bar, the more the forecast moved, so the "
            "more that step drove it."),
-        "" if view.inputs.shape[1] == view.observed else
-        tr("Only values read from the data are replaced: the calendar inputs and the series' "
-           "number stay.") if task == "panel" else
-        tr("Only values read from the data are replaced: the calendar inputs stay.")))
+        kept_inputs(view.inputs.shape[1] - view.observed,
+                    task == "panel" and result.config.id_embedding > 0)))
     steps = labels[origin - len(times):origin]
     input_id = f"{model_label} {series} {origin}"
 elif task == "classify":
@@ -84,7 +82,7 @@ elif task == "classify":
         st.caption(tr("The network reads the first {shown:,} characters of the {count:,} here: "
                       "more steps would not fit the charts.", shown=CLASSIFIED_CHARACTERS,
                       count=len(snippet)))
-    snippet = snippet[:CLASSIFIED_CHARACTERS]
+    snippet = whole_words(snippet, CLASSIFIED_CHARACTERS, result.config.level == "word")
     try:
         traces, tokens = classify_trace(result, snippet)
     except ValueError as error:

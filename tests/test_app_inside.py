@@ -108,6 +108,15 @@ def test_the_address_names_the_run_looked_into_and_runs_without_a_network_are_le
     assert not any(ended in option for option in at.selectbox(key="in_model").options)
     at.selectbox(key="in_model").set_value(f"Saved run: newer ({newer}, forecast)").run()
     assert at.query_params["run"] == newer  # the address follows the model shown
+    at.query_params["run"] = older  # Back: the address names the run shown before
+    assert older in at.run().selectbox(key="in_model").value and at.query_params["run"] == older
+    for address, said in (("nope", "The address names a run that is not saved here"),
+                          (ended, "has no saved weights")):  # named: why it cannot be opened
+        fresh = apps(INSIDE)
+        fresh.query_params["run"] = address
+        fresh.run()
+        assert not fresh.exception and any(said in w.value for w in fresh.warning), \
+            [w.value for w in fresh.warning]
 
 
 def test_a_saved_text_run_reads_a_snippet(apps, store):
@@ -353,3 +362,4 @@ def test_a_default_text_for_a_model_of_words_ends_on_a_whole_word():
     assert whole_words("What, will you go", 8, False) == "What, wi"  # characters: as cut
     assert whole_words("What, will you", 10, True) == "What, will"  # cut at a space: whole
     assert whole_words("Whatwillyou", 5, True) == "Whatw"  # one word: nothing else to keep
+    assert whole_words("one two three four", 8, True) == "one two"  # cut just after a word

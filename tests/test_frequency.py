@@ -208,3 +208,6 @@ def test_time_labels_of_steps_under_a_minute_keep_their_seconds_so_no_two_are_al
     assert time_labels(quarter_seconds, "250ms")[1] == "2024-03-01 00:00:00.250000"
     hours = pd.date_range("2024-03-01 09:00", periods=2, freq="h")
     assert time_labels(hours, "h") == ["2024-03-01 09:00", "2024-03-01 10:00"]  # as before
+    assert time_labels(every_ten[::6], "10s") == ["2024-03-01 09:36:00", "2024-03-01 09:37:00"]
+    days = pd.date_range("2024-03-01", periods=2, freq="D")
+    assert time_labels(days, "D") == ["2024-03-01", "2024-03-02"]

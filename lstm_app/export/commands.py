@@ -71,7 +71,7 @@ def _refuse_unread(args: argparse.Namespace, task: str) -> None:
 def run_predict_command(args: argparse.Namespace) -> int:
     check_writable(args.out)
     check_apart({"--out": args.out}, [  # what it reads: the input (a prompt's @FILE), the export
-        args.input[1:] if args.input.startswith("@") else args.input, args.future,
+        args.input, args.input[1:] if args.input.startswith("@") else None, args.future,
         *(Path(args.model_dir) / name for name in FILES)])
     model = ExportedModel.open(args.model_dir, args.int8)
     _refuse_unread(args, model.task)

@@ -272,14 +272,16 @@ def time_labels(index: pd.Index, freq: str | None) -> list[str]:
         month, names = tr("{month} {year}"), [tr(name) for name in MONTH_WORDS]
         return [month.format(month=names[m - 1], year=y)
                 for m, y in zip(index.month, index.year)]
+    # Steps under a minute (by the frequency, else by the stamps themselves) keep their seconds,
+    # and their fractions where there are any: one label per step, never two alike
+    tick = offset.nanos if isinstance(offset, Tick) else None
+    fractions = (tick % 1_000_000_000 != 0) if tick else bool((index.microsecond != 0).any())
+    if fractions:
+        return list(index.strftime("%Y-%m-%d %H:%M:%S.%f"))
+    if (tick and tick < 60_000_000_000) or bool((index.second != 0).any()):
+        return list(index.strftime("%Y-%m-%d %H:%M:%S"))
     midnight = bool((index == index.normalize()).all())
-    if midnight:
-        return list(index.strftime("%Y-%m-%d"))
-    if bool((index.second == 0).all()) and bool((index.microsecond == 0).all()):
-        return list(index.strftime("%Y-%m-%d %H:%M"))
-    # seconds (and their fractions where there are any): one label per step, never two alike
-    whole = bool((index.microsecond == 0).all())
-    return list(index.strftime("%Y-%m-%d %H:%M:%S" if whole else "%Y-%m-%d %H:%M:%S.%f"))
+    return list(index.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M"))
 
 
 def season_phrase(season_length: int | None, freq: str | None) -> str:

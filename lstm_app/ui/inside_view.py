@@ -18,7 +18,7 @@ from ..series.panel_pipeline import PanelResult
 from .classify_try import answer
 from .keys import CLASSIFY, FORECAST, INSIDE, TEXT
 from .people import shown_runs
-from .runs_session import RUN_PARAM, run_files_now, run_store
+from .runs_session import RUN_PARAM, SHARE_PARAM, run_files_now, run_store
 from .session import current_job
 from ..quoting import cut, no_bidi
 from .markdown import plain
@@ -79,11 +79,13 @@ def choose_model():
             options[THIS_SESSION[task]] = (task, job.result, f"{job.run_id}:{job.id}")
             shown[THIS_SESSION[task]] = tr(THIS_SESSION[task])
     # Runs that never saved weights (ended before one epoch) hold no network: not offered,
-    # unless chosen already (its weights went since): then why it cannot be opened is said.
+    # unless chosen or named by the address: then why it cannot be opened is said.
     store, chosen = run_store(), st.session_state.get(INSIDE.model)
+    named = st.query_params.get(RUN_PARAM)  # a run's address: that run
     for run in shown_runs(store.list()):
         label = f"Saved run: {run.name} ({run.id}, {run.task})"
-        if run.status == "running" or (label != chosen and not has_weights(store, run)):
+        if run.status == "running" or (label != chosen and run.id != named
+                                       and not has_weights(store, run)):
             continue
         options[label] = (run.task, run.id, run.id)
         shown[label] = tr("Saved run: {name} ({id}, {task})", name=cut(run.name), id=run.id,
@@ -97,17 +99,25 @@ def choose_model():
         st.page_link("pages/classify.py", label=tr("Classify labelled texts"),
                      icon=":material/label:")
         return None
-    named = st.query_params.get(RUN_PARAM)  # a run's address: that run, on arrival (as this
-    if INSIDE.model not in st.session_state and named:  # session's training where it is one)
-        st.session_state[INSIDE.model] = next(
-            (label for label, option in options.items() if _run_of(option) == named),
-            list(options)[0])
+    # On arrival, and when Back or Forward changed the address: the run it names (as this
+    # session's training where it is one)
+    if named and (named != st.session_state.get(INSIDE.addressed)
+                  or INSIDE.model not in st.session_state):
+        match = next((label for label, option in options.items() if _run_of(option) == named),
+                     None)
+        if match is None:  # the address is anyone's to write: it is not echoed
+            st.warning(tr("The address names a run that is not saved here or not shared with "
+                          "you; it may have been deleted. Choose a model below."))
+        else:
+            st.session_state[INSIDE.model] = match
     label = st.selectbox(tr("Model"), list(options), key=translated(INSIDE.model),
                          format_func=shown.get,
                          help=tr("A model trained in this browser session, or any saved run."))
     task, source, model_id = options[label]
-    if _run_of(options[label]):  # the address names the run shown, or none
-        st.query_params[RUN_PARAM] = _run_of(options[label])
+    st.session_state[INSIDE.addressed] = run_id = _run_of(options[label])
+    st.query_params.pop(SHARE_PARAM, None)  # a share link opens its run's own page, not this
+    if run_id:  # the address names the run shown, or none
+        st.query_params[RUN_PARAM] = run_id
     else:
         st.query_params.pop(RUN_PARAM, None)
     if callable(source):
@@ -175,13 +185,28 @@ def snippet_box(model_label: str, default: str, help: str) -> str:
                         help=help)
 
 
+def kept_inputs(extra: int, number: bool) -> str:
+    """What a forecaster's attribution leaves as it is (``extra`` inputs besides those read
+    from the data, ``number`` one of them the series' number), in a sentence; "" for none."""
+    calendar = extra - int(number) > 0
+    if calendar and number:
+        return tr("Only values read from the data are replaced: the calendar inputs and the "
+                  "series' number stay.")
+    if number:
+        return tr("Only values read from the data are replaced: the series' number stays.")
+    return tr("Only values read from the data are replaced: the calendar inputs stay.") \
+        if calendar else ""
+
+
 def whole_words(text: str, limit: int, words: bool) -> str:
     """The first ``limit`` characters of ``text``; for a model of words, without a word cut in
     two at the end (it would read as a word the model never saw)."""
     cut_text = text[:limit]
-    if words and len(text) > limit and not text[limit].isspace() and " " in cut_text.strip():
-        return cut_text.rsplit(maxsplit=1)[0]
-    return cut_text
+    if not words or len(text) <= limit or text[limit].isspace():
+        return cut_text
+    if cut_text[-1:].isspace():  # cut just after a word: it is whole
+        return cut_text.rstrip()
+    return cut_text.rsplit(maxsplit=1)[0] if len(cut_text.split()) > 1 else cut_text
 
 
 def classifier_answer(result, text: str) -> None:

@@ -144,6 +144,7 @@ class ClassifyKeys(TaskKeys):
 @dataclass(frozen=True)
 class InsideKeys:
     model: str = "in_model"
+    addressed: str = "in_addressed"            # session: the run the address named when drawn
     series: str = "in_series"                  # a panel's series looked into
     origin: str = "in_origin"                  # "Forecast made for"
     snippet: str = "in_snippet"

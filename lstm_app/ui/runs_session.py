@@ -292,9 +292,10 @@ def _holds_its_data(path, run) -> bool:
     its name alone (its layout is the sample's), as before."""
     if run.task == "panel":
         return True
-    config, data = run.config, path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    config = run.config
     try:
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
         if run.task == "text":
             return text_fingerprint(data, digest) == run.data_hash
         if run.task == "forecast":
