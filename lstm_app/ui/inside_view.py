@@ -114,12 +114,13 @@ def choose_model():
                          format_func=shown.get,
                          help=tr("A model trained in this browser session, or any saved run."))
     task, source, model_id = options[label]
-    st.session_state[INSIDE.addressed] = run_id = _run_of(options[label])
-    st.query_params.pop(SHARE_PARAM, None)  # a share link opens its run's own page, not this
-    if run_id:  # the address names the run shown, or none
-        st.query_params[RUN_PARAM] = run_id
-    else:
+    # The address names the run shown or none: another model chosen takes the run out of it
+    # (and is not written in: the address goes with the page to the next one, which would
+    # open that run there)
+    if named and named != _run_of(options[label]):
         st.query_params.pop(RUN_PARAM, None)
+        st.query_params.pop(SHARE_PARAM, None)
+    st.session_state[INSIDE.addressed] = st.query_params.get(RUN_PARAM)
     if callable(source):
         return task, source(), model_id
     try:
