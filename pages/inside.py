@@ -12,7 +12,7 @@ from lstm_app.inside.features import classify_features, forecast_features, text_
 from lstm_app.inside.series_input import series_input
 from lstm_app.ui.inside_view import (choose_model, choose_series, classifier_answer,
                                      equations, features_section, features_title, heatmap_grid,
-                                     kept_inputs, snippet_box, step_through,
+                                     kept_inputs, read_here, snippet_box, step_through,
                                      text_units_section, whole_words)
 from lstm_app.ui.keys import INSIDE
 from lstm_app.ui.markdown import plain
@@ -78,11 +78,7 @@ elif task == "classify":
                           if result.config.level == "char" else
                           tr("The classifier reads it word by word, up to the first {length:,}.",
                              length=length))
-    if len(snippet) > CLASSIFIED_CHARACTERS:
-        st.caption(tr("The network reads the first {shown:,} characters of the {count:,} here: "
-                      "more steps would not fit the charts.", shown=CLASSIFIED_CHARACTERS,
-                      count=len(snippet)))
-    snippet = whole_words(snippet, CLASSIFIED_CHARACTERS, result.config.level == "word")
+    snippet = read_here(snippet, CLASSIFIED_CHARACTERS, result.config.level == "word")
     try:
         traces, tokens = classify_trace(result, snippet)
     except ValueError as error:
@@ -100,12 +96,9 @@ else:
     snippet = snippet_box(model_label, default,
                           tr("The network reads this text character by character.")
                           if char else tr("The network reads this text word by word."))
-    if len(snippet) > SHOWN_CHARACTERS:
-        st.caption(tr("The network reads the first {shown:,} characters of the {count:,} here: "
-                      "more steps would not fit the charts.", shown=SHOWN_CHARACTERS,
-                      count=len(snippet)))
+    snippet = read_here(snippet, SHOWN_CHARACTERS, words=False)
     try:
-        traces, tokens = text_trace(result, snippet[:SHOWN_CHARACTERS])
+        traces, tokens = text_trace(result, snippet)
     except ValueError as error:
         st.warning(plain(error))
         st.stop()
@@ -113,7 +106,7 @@ else:
     if unseen:
         st.caption(unseen)
     steps = token_labels(tokens)
-    input_id = f"{model_label} {snippet[:SHOWN_CHARACTERS]}"
+    input_id = f"{model_label} {snippet}"
 
 layer = 0
 if len(traces) > 1:

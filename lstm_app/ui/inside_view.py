@@ -99,28 +99,12 @@ def choose_model():
         st.page_link("pages/classify.py", label=tr("Classify labelled texts"),
                      icon=":material/label:")
         return None
-    # On arrival, and when Back or Forward changed the address: the run it names (as this
-    # session's training where it is one)
-    if named and (named != st.session_state.get(INSIDE.addressed)
-                  or INSIDE.model not in st.session_state):
-        match = next((label for label, option in options.items() if _run_of(option) == named),
-                     None)
-        if match is None:  # the address is anyone's to write: it is not echoed
-            st.warning(tr("The address names a run that is not saved here or not shared with "
-                          "you; it may have been deleted. Choose a model below."))
-        else:
-            st.session_state[INSIDE.model] = match
+    _follow_address(options, named)
     label = st.selectbox(tr("Model"), list(options), key=translated(INSIDE.model),
                          format_func=shown.get,
                          help=tr("A model trained in this browser session, or any saved run."))
     task, source, model_id = options[label]
-    # The address names the run shown or none: another model chosen takes the run out of it
-    # (and is not written in: the address goes with the page to the next one, which would
-    # open that run there)
-    if named and named != _run_of(options[label]):
-        st.query_params.pop(RUN_PARAM, None)
-        st.query_params.pop(SHARE_PARAM, None)
-    st.session_state[INSIDE.addressed] = st.query_params.get(RUN_PARAM)
+    _address_shows(named, _run_of(options[label]))
     if callable(source):
         return task, source(), model_id
     try:
@@ -128,6 +112,30 @@ def choose_model():
     except ValueError as error:
         st.warning(plain(error))
         return None
+
+
+def _follow_address(options: dict, named: str | None) -> None:
+    """On arrival, and when Back or Forward changed the address: the model chosen is the run
+    it names (this session's training where it is that run), or why there is none is said."""
+    if not named or (named == st.session_state.get(INSIDE.addressed)
+                     and INSIDE.model in st.session_state):
+        return
+    match = next((label for label, option in options.items() if _run_of(option) == named), None)
+    if match is None:  # the address is anyone's to write: it is not echoed
+        st.warning(tr("The address names a run that is not saved here or not shared with you; "
+                      "it may have been deleted. Choose a model below."))
+    else:
+        st.session_state[INSIDE.model] = match
+
+
+def _address_shows(named: str | None, shown_run: str | None) -> None:
+    """The address names the run shown or none: another model chosen takes the run out of it
+    (never written in: the address goes with the page to the next one, which would open that
+    run there)."""
+    if named and named != shown_run:
+        st.query_params.pop(RUN_PARAM, None)
+        st.query_params.pop(SHARE_PARAM, None)
+    st.session_state[INSIDE.addressed] = st.query_params.get(RUN_PARAM)
 
 
 def _run_of(option: tuple) -> str | None:
@@ -197,6 +205,14 @@ def kept_inputs(extra: int, number: bool) -> str:
         return tr("Only values read from the data are replaced: the series' number stays.")
     return tr("Only values read from the data are replaced: the calendar inputs stay.") \
         if calendar else ""
+
+
+def read_here(text: str, limit: int, words: bool) -> str:
+    """``text`` as far as the page reads it (``whole_words``), saying so when that is not all."""
+    if len(text) > limit:
+        st.caption(tr("The network reads the first {shown:,} characters of the {count:,} here: "
+                      "more steps would not fit the charts.", shown=limit, count=len(text)))
+    return whole_words(text, limit, words)
 
 
 def whole_words(text: str, limit: int, words: bool) -> str:
