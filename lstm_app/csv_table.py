@@ -33,7 +33,7 @@ def csv_rows(text: str, **options):
 EMPTY_FILE = N_("The file is empty; choose a CSV file that has a header row and rows of data "
                  "below it.")
 BINARY_FILE = N_("This file is not a text CSV (it looks binary); export your data as CSV (comma-separated values) "
-               "and upload that.")
+               "and use that file.")
 UNREADABLE = N_("The file could not be read as a CSV table: {reason}; check that it is a plain CSV export.")
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # not \t \n \f \r
 UPLOADED = "uploaded data"  # the name of data given without one (kept in runs, so English)
@@ -42,12 +42,12 @@ MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates ar
 TOO_MANY_ROWS = N_("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
                  "example hourly instead of by the minute) or keep its most recent part.")
 NO_ROWS = N_("The file has a header row but no rows of data under it; add the values below the "
-             "header and upload it again.")
+             "header and try again.")
 MAX_NAME = 200  # characters of a column name (the settings that name a column hold as many)
 TITLE_LINES = 10  # lines above the header that may be a title (a spreadsheet's export)
 TOO_MANY_COLUMNS = N_("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
-                    "column, the column to forecast and the extra inputs you want, and upload "
-                    "that.")
+                    "column, the column to forecast and the extra inputs you want, and use "
+                    "that file.")
 
 
 def read_csv_table(source, name: str | None, notices: list[str], max_rows: int | None = None,

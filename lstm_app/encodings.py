@@ -37,13 +37,13 @@ NOTICES = {  # English; shown with tr
                   "letters look right."),
     "cp949": N_("The file is not UTF-8, so it was read as Korean (EUC-KR) text; check that "
                  "the characters look right, and if they do not, save the file as UTF-8 and "
-                 "upload it again."),
+                 "try again."),
     "cp932": N_("The file is not UTF-8, so it was read as Japanese (Shift-JIS) text; check that "
                 "the characters look right, and if they do not, save the file as UTF-8 and "
-                "upload it again."),
+                "try again."),
     "cp1251": N_("The file is not UTF-8, so it was read as Windows-1251 (Cyrillic) text; check "
                  "that the letters look right, and if they do not, save the file as UTF-8 and "
-                 "upload it again."),
+                 "try again."),
 }
 # Scripts besides Chinese, each told by its own letters (the share of the non-ASCII characters
 # that must be them, and that must sit next to another non-ASCII character, as words do):

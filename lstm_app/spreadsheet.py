@@ -29,12 +29,12 @@ from lstm_app.quoting import listed, quoted
 from lstm_app import sheet_sizes as measuring
 
 LOCKED = N_("This workbook is locked with a password, which the app cannot open; open it in Excel "
-            "or LibreOffice, save it without a password (or as CSV), and upload that file.")
+            "or LibreOffice, save it without a password (or as CSV), and use that file.")
 NOT_A_WORKBOOK = N_("This file is a zip archive (or a Word or LibreOffice text document), not a "
                     "spreadsheet (.xlsx, .xls, .ods) or a CSV; save the table as .xlsx or CSV and "
-                    "upload that.")
+                    "use that file.")
 BROKEN_WORKBOOK = N_("The workbook could not be read ({reason}); open it in Excel or "
-                     "LibreOffice, save it again (or as CSV), and upload that file.")
+                     "LibreOffice, save it again (or as CSV), and use that file.")
 OLE = b"\xd0\xcf\x11\xe0"  # an .xls, or an .xlsx locked with a password (its encrypted package)
 ZIP = b"PK\x03\x04"  # an .xlsx, .xlsb or .ods
 ODS = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -45,14 +45,14 @@ UNMEASURED = {
     "memory": N_("This workbook would take more than {limit:,} MB of memory to read: a cell far "
                  "beyond its data, or one repeated very many times, makes a sheet reach much "
                  "further than its data. Delete what is not needed, or save the data sheet as "
-                 "CSV and upload that."),
+                 "CSV and use that file."),
     "time": N_("This workbook took more than {seconds} seconds to measure, so it is not read; "
-               "save the data sheet as CSV and upload that."),
+               "save the data sheet as CSV and use that file."),
     "failed": N_("The workbook could not be read safely (the reader failed on it); open it in "
-                 "Excel or LibreOffice, save it again (or as CSV), and upload that file.")}
+                 "Excel or LibreOffice, save it again (or as CSV), and use that file.")}
 TOO_LARGE_UNPACKED = N_("This workbook unpacks to {size:,} MB, more than the {limit:,} MB the app "
                         "reads; delete what is not needed, or save the data sheet as CSV and "
-                        "upload that.")
+                        "use that file.")
 
 
 def is_workbook(raw: bytes) -> bool:
@@ -141,7 +141,7 @@ def _check_all(measured, max_rows: int, max_columns: int) -> None:
     if cells > ALL_SHEETS_CELLS:
         raise SheetRefused(tr("The workbook's sheets span {cells:,} cells together, all read as "
                               "it is opened; at most {limit:,} are. Delete the sheets that are "
-                              "not needed, or save the data sheet as CSV and upload that.",
+                              "not needed, or save the data sheet as CSV and use that file.",
                               cells=cells, limit=ALL_SHEETS_CELLS))
 
 
@@ -174,11 +174,11 @@ def _uncalculated_said(uncalculated: list[str]) -> str:
             "{count:,} cell of the sheet ({cells}) holds a formula whose result was never "
             "calculated (the workbook was written by a program and not opened in Excel since), "
             "so it reads as blank. Open the workbook in Excel or LibreOffice, save it, and "
-            "upload it again.",
+            "try again.",
             "{count:,} cells of the sheet (such as {cells}) hold formulas whose results were "
             "never calculated (the workbook was written by a program and not opened in Excel "
             "since), so they read as blank. Open the workbook in Excel or LibreOffice, save it, "
-            "and upload it again.", len(uncalculated), cells=listed(uncalculated, limit=3))
+            "and try again.", len(uncalculated), cells=listed(uncalculated, limit=3))
 
 
 def _errors_said(errors: list[tuple[bytes, bytes]]) -> str:
@@ -186,10 +186,10 @@ def _errors_said(errors: list[tuple[bytes, bytes]]) -> str:
     return trn(
         "{count:,} cell of the sheet ({cells}) shows an error instead of a value ({errors}), so "
         "it reads as blank. Mend its formula (or type the value) in Excel or LibreOffice, save, "
-        "and upload the workbook again.",
+        "and try again.",
         "{count:,} cells of the sheet (such as {cells}) show an error instead of a value "
         "({errors}), so they read as blank. Mend their formulas (or type the values) in Excel or "
-        "LibreOffice, save, and upload the workbook again.", len(errors),
+        "LibreOffice, save, and try again.", len(errors),
         cells=listed([cell.decode() for cell, _ in errors], limit=3), errors=kinds)
 
 
@@ -238,8 +238,8 @@ def _check_size(title: str, sizes: dict, max_rows: int, max_columns: int) -> Non
     if columns > max_columns:
         raise SheetRefused(tr("The sheet {sheet} reaches {columns:,} columns to the right; at "
                               "most {limit:,} are read. Delete the columns (or the stray cells "
-                              "far to the right) that are not needed, save, and upload it "
-                              "again.", sheet=quoted(title), columns=columns, limit=max_columns))
+                              "far to the right) that are not needed, save, and try again.",
+                              sheet=quoted(title), columns=columns, limit=max_columns))
     if rows > max_rows + 1:  # the header and max_rows rows are all it may hold
         raise SheetRefused(tr("The sheet {sheet} reaches row {rows:,}; at most {limit:,} rows of "
                               "data are read. Delete the rows (or the stray cells far down) "
@@ -249,7 +249,7 @@ def _check_size(title: str, sizes: dict, max_rows: int, max_columns: int) -> Non
     if rows * columns > MAX_CELLS:
         raise SheetRefused(tr("The sheet {sheet} spans {rows:,} rows and {columns:,} columns; at "
                               "most {limit:,} cells of a workbook are read. Delete what is not "
-                              "needed, or save the sheet as CSV and upload that.",
+                              "needed, or save the sheet as CSV and use that file.",
                               sheet=quoted(title), rows=rows, columns=columns, limit=MAX_CELLS))
 
 

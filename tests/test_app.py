@@ -573,7 +573,7 @@ def test_excel_workbooks_new_and_old_upload_and_a_locked_one_is_said_in_a_senten
     at = upload(app(), "locked.xlsx", locked)
     assert [shown(e.value) for e in at.error] == [
         "This workbook is locked with a password, which the app cannot open; open it in Excel "
-        "or LibreOffice, save it without a password (or as CSV), and upload that file."]
+        "or LibreOffice, save it without a password (or as CSV), and use that file."]
 
 
 def test_texts_with_0_1_labels_uploaded_to_forecast_point_to_the_classifier(app):

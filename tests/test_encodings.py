@@ -37,7 +37,7 @@ RUSSIAN = "Дата,Выручка\n2024-01-01,100\nВыручка в этом �
 def test_korean_japanese_and_cyrillic_exports_read_as_written_with_what_to_do(text, encoding):
     decoded, said = decode_legacy(text.encode(encoding))
     assert decoded == text and said == NOTICES[encoding]
-    assert said.endswith("save the file as UTF-8 and upload it again.")
+    assert said.endswith("save the file as UTF-8 and try again.")
     assert read_text(text.encode(encoding))[0] == text  # a text upload too, not "binary"
 
 

@@ -412,10 +412,10 @@ def test_source_types_and_names(tmp_path):
         (b"  \n\t\r\n", EMPTY_FILE),
         (b"PK\x03\x04\x14\x00\x06\x00rest-of-xlsx",
          "The workbook could not be read (it is cut short or damaged); open it in Excel or "
-         "LibreOffice, save it again (or as CSV), and upload that file."),
+         "LibreOffice, save it again (or as CSV), and use that file."),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old-xls",
          "The workbook could not be read (it is cut short or damaged); open it in Excel or "
-         "LibreOffice, save it again (or as CSV), and upload that file."),
+         "LibreOffice, save it again (or as CSV), and use that file."),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + bytes(64),
          LOCKED),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", BINARY_FILE),
@@ -454,10 +454,10 @@ def test_exact_refusal_texts():
     assert EMPTY_FILE == ("The file is empty; choose a CSV file that has a header row and rows of "
                           "data below it.")
     assert BINARY_FILE == ("This file is not a text CSV (it looks binary); export your data as CSV "
-                           "(comma-separated values) and upload that.")
+                           "(comma-separated values) and use that file.")
     assert LOCKED == ("This workbook is locked with a password, which the app cannot open; open "
                       "it in Excel or LibreOffice, save it without a password (or as CSV), and "
-                      "upload that file.")
+                      "use that file.")
     assert ONE_ROW == "The file has only one row of data; a forecast needs a series of many values over time."
 
 

@@ -152,7 +152,7 @@ def test_too_many_rows_or_cells_in_a_sheet_are_refused_before_they_are_read(monk
         read_csv_table(raw, "big.xlsx", [])
     assert str(error.value) == ("The sheet 'big' spans 501 rows and 2 columns; at most 1,000 "
                                 "cells of a workbook are read. Delete what is not needed, or save "
-                                "the sheet as CSV and upload that.")
+                                "the sheet as CSV and use that file.")
 
 
 def test_a_title_above_the_table_and_a_column_without_a_name_read_as_in_a_csv():
@@ -176,7 +176,7 @@ def test_what_is_no_workbook_is_refused_in_a_sentence():
         load_series(archive.getvalue())
     assert str(error.value) == ("This file is a zip archive (or a Word or LibreOffice text "
                                 "document), not a spreadsheet (.xlsx, .xls, .ods) or a CSV; save "
-                                "the table as .xlsx or CSV and upload that.")
+                                "the table as .xlsx or CSV and use that file.")
     text = io.BytesIO()  # a LibreOffice text document says what it is as an .ods does
     with zipfile.ZipFile(text, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
@@ -262,7 +262,7 @@ def test_formulas_never_calculated_are_said_with_what_to_do():
     assert ("24 cells of the sheet (such as 'C2', 'C3', 'C4' and 21 more) hold formulas whose "
             "results were never calculated (the workbook was written by a program and not "
             "opened in Excel since), so they read as blank. Open the workbook in Excel or "
-            "LibreOffice, save it, and upload it again.") in series.notices
+            "LibreOffice, save it, and try again.") in series.notices
 
 
 def test_labels_that_are_formulas_never_calculated_are_refused_saying_so():
@@ -350,8 +350,8 @@ def test_workbooks_that_would_be_laid_out_as_gigabytes_are_refused_and_the_app_l
         assert str(error.value) == (
             "This workbook would take more than 1,536 MB of memory to read: a cell far beyond "
             "its data, or one repeated very many times, makes a sheet reach much further than "
-            "its data. Delete what is not needed, or save the data sheet as CSV and upload "
-            "that."), name
+            "its data. Delete what is not needed, or save the data sheet as CSV and use "
+            "that file."), name
 
 
 def test_an_xls_whose_sheets_would_be_laid_out_as_gigabytes_is_refused_before_it_is_opened(
@@ -430,7 +430,7 @@ def test_an_ods_too_large_for_the_app_is_refused_by_its_size_before_it_is_opened
         read_csv_table(open_document("S", rows, repeated(20_000, 300)), "large.ods", [])
     assert str(error.value) == ("The sheet 'S' spans 20,002 rows and 300 columns; at most "
                                 "5,000,000 cells of a workbook are read. Delete what is not "
-                                "needed, or save the sheet as CSV and upload that.")
+                                "needed, or save the sheet as CSV and use that file.")
     with pytest.raises(ValueError, match="^The sheet 'S' reaches 16,384 columns to the right"):
         read_csv_table(open_document("S", rows, repeated(1, 16_384)), "wide.ods", [])
 
@@ -444,7 +444,7 @@ def test_a_workbook_that_unpacks_to_more_than_the_app_reads_is_refused_unread(mo
     with pytest.raises(ValueError) as error:
         read_csv_table(raw, "big.xlsx", [])
     assert str(error.value).endswith("MB the app reads; delete what is not needed, or save the "
-                                     "data sheet as CSV and upload that.")
+                                     "data sheet as CSV and use that file.")
 
 
 def test_durations_read_as_excel_shows_them():
@@ -477,7 +477,7 @@ def test_a_stray_cell_far_to_the_right_is_refused_before_the_cells_are_read(monk
         read_csv_table(out.getvalue(), "wide.xlsx", [])
     assert str(error.value) == ("The sheet 'data' reaches 16,384 columns to the right; at most "
                                 "500 are read. Delete the columns (or the stray cells far to the "
-                                "right) that are not needed, save, and upload it again.")
+                                "right) that are not needed, save, and try again.")
 
 
 def test_labelled_texts_are_read_from_the_sheet_of_texts_not_a_larger_sheet_of_numbers():
@@ -574,7 +574,7 @@ def test_cells_showing_errors_are_said_by_cell_and_error():
     assert table["sales"].isna().sum() == 2 and table["margin"].isna().sum() == 1
     assert ("3 cells of the sheet (such as 'B5', 'C9', 'B12') show an error instead of a value "
             "('#DIV/0!', '#N/A'), so they read as blank. Mend their formulas (or type the values) "
-            "in Excel or LibreOffice, save, and upload the workbook again.") in notices
+            "in Excel or LibreOffice, save, and try again.") in notices
     clean: list[str] = []
     read_csv_table(_formulas(), "formulas.xlsx", clean)  # formulas, but no error among them
     assert len(clean) == 2 and not any("error instead" in n for n in clean)

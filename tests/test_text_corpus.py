@@ -55,7 +55,7 @@ def test_falls_back_to_cp1252_with_notice():
         (b"\xef\xbb\xbf", "The file is empty; choose a .txt file with some text in it."),
         (b"   \n\t", "The file holds only spaces and line breaks; choose a .txt file with some text in it."),
         (b"\x00\x01\x02PNG", "This file is not text (it looks binary); save your text as a plain .txt file "
-                             "(UTF-8) and upload that."),
+                             "(UTF-8) and use that file."),
         (b"\x01\x02\x03\x04abc", corpus.BINARY),  # control characters without NULs
         (b"\x81\x8d\x8f\x90", corpus.BINARY),  # neither UTF-8 nor Windows-1252
     ],
@@ -71,7 +71,7 @@ def test_refusal_constants_match_the_brief():
     assert corpus.WHITESPACE_ONLY == (
         "The file holds only spaces and line breaks; choose a .txt file with some text in it.")
     assert corpus.BINARY == ("This file is not text (it looks binary); save your text as a plain .txt "
-                             "file (UTF-8) and upload that.")
+                             "file (UTF-8) and use that file.")
 
 
 # vocabularies

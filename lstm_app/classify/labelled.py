@@ -135,8 +135,8 @@ def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: s
     if len(text_col) > HEADER_LONGEST:  # a column name that long is a text: no header row
         notices.append(tr("The first row was read as the column names, but {column} looks like "
                           "a text: if the file has no header row, that text and its label were "
-                          "not learnt; add a first row of names (such as text,label) and upload "
-                          "it again.", column=quoted(text_col)))
+                          "not learnt; add a first row of names (such as text,label) and try "
+                          "again.", column=quoted(text_col)))
     texts, labels = table[text_col], _label_words(table[label_col])
     merged = _merged(table[label_col], labels)
     if merged:

@@ -37,7 +37,7 @@ BLANK_ID = "(blank)"
 MAX_PANEL_ROWS = 5_000_000  # rows of the file, and rows of all the series on their grids
 WIDE_VALUE = "value"  # the value's name in a wide panel, whose columns are its series
 TOO_MANY_SERIES = N_("The file holds {count:,} series; at most {limit:,} are read. Keep the "
-                   "series you want to forecast (or aggregate the smallest), and upload that.")
+                   "series you want to forecast (or aggregate the smallest), and use that file.")
 TOO_MANY_GRID_ROWS = N_("On their regular {label} grids the series would hold {rows:,} rows; at "
                       "most {limit:,} are read. Keep fewer or shorter series, or aggregate them "
                       "(for example daily instead of hourly).")

@@ -333,12 +333,12 @@ def _coverage(actual, pred, series, n, widths, std, floor) -> tuple[dict, pd.Dat
 def too_short(panel, split, lookback, horizon) -> str:
     return trn("No series is long enough to train on: with lookback {lookback} and horizon "
                "{count} a series needs {needed} values before its validation and test spans (at "
-               "least {count} value each), and the longest has {longest} there. Upload longer "
+               "least {count} value each), and the longest has {longest} there. Use longer "
                "series, or choose a shorter lookback or horizon, or smaller validation and test "
                "spans.",
                "No series is long enough to train on: with lookback {lookback} and horizon "
                "{count} a series needs {needed} values before its validation and test spans (at "
-               "least {count} values each), and the longest has {longest} there. Upload longer "
+               "least {count} values each), and the longest has {longest} there. Use longer "
                "series, or choose a shorter lookback or horizon, or smaller validation and test "
                "spans.", horizon, lookback=lookback, needed=lookback + horizon,
                longest=int((split.val - split.starts).max()))

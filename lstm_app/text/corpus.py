@@ -20,7 +20,7 @@ from ..i18n import N_, tr
 EMPTY = N_("The file is empty; choose a .txt file with some text in it.")
 WHITESPACE_ONLY = N_("The file holds only spaces and line breaks; choose a .txt file with some text in it.")
 BINARY = N_("This file is not text (it looks binary); save your text as a plain .txt file (UTF-8) "
-          "and upload that.")
+          "and use that file.")
 CP1252_NOTICE = NOTICES["cp1252"]
 NO_SPACES_NOTICE = N_("This text has almost no spaces between words (as in Chinese or Japanese), so it is "
                     "read character by character instead of word by word.")
