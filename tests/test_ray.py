@@ -132,6 +132,7 @@ def test_an_address_with_no_cluster_is_one_sentence(tmp_path, address, reason):
                           env={**os.environ, "LSTM_APP_HOME": str(tmp_path)})
     assert done.returncode == 2 and reason in done.stderr
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+    assert "(LSTM_APP_RAY_ADDRESS, or --ray on the command line)" in done.stderr  # where it is set
 
 
 def test_the_forecast_page_trains_and_tunes_on_the_cluster(ray_address, apps, app_store,

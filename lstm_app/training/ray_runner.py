@@ -58,10 +58,7 @@ def connect(address: str):
             except Exception as error:  # ConnectionError, RuntimeError, ValueError: all alike
                 reason = str(error).strip().splitlines()[0][:200] if str(error).strip() \
                     else type(error).__name__
-                raise ValueError(tr("The Ray cluster at {address} cannot be reached ({reason}); "
-                                    "check {variable} and that its head runs (ray start "
-                                    "--head).", address=address, reason=reason,
-                                    variable=RAY_ADDRESS_VARIABLE)) from None
+                raise ValueError(unreachable(address, reason)) from None
     return ray
 
 
@@ -75,9 +72,16 @@ def _reachable(address: str) -> None:
         reason = tr("it is not HOST:PORT")
     except OSError as error:
         reason = error.strerror or type(error).__name__
-    raise ValueError(tr("The Ray cluster at {address} cannot be reached ({reason}); check "
-                        "{variable} and that its head runs (ray start --head).",
-                        address=address, reason=reason, variable=RAY_ADDRESS_VARIABLE))
+    raise ValueError(unreachable(address, reason))
+
+
+def unreachable(address: str, reason: str) -> str:
+    """Why the cluster at ``address`` cannot be used, and where its address is set (the server's
+    variable or the command line's option: either may have given it)."""
+    return tr("The Ray cluster at {address} cannot be reached ({reason}); check the address "
+              "({variable}, or {option} on the command line) and that its head runs (ray start "
+              "--head).", address=address, reason=reason, variable=RAY_ADDRESS_VARIABLE,
+              option="--ray")
 
 
 def cluster_resources(address: str) -> dict:
