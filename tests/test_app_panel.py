@@ -260,3 +260,24 @@ def test_a_file_of_more_columns_than_one_series_reads_is_proposed_as_one_series_
     at = uploaded(app(), meters.to_csv(index=False).encode())
     assert at.radio(key=f"fc_layout_{NAME}").value == "wide"
     assert not at.error and f"**{MAX_COLUMNS} series** (one per numeric column)" in summary(at)
+
+
+@pytest.mark.parametrize("own", [False, True])
+def test_a_panel_run_reopens_on_the_sample_only_where_it_holds_the_samples_series(app, app_store,
+                                                                               own):
+    """A run on the stores sample reopens on the sample; the user's own file that bears the
+    sample's name reopens with its own series (it was taken for the sample, by name alone, and
+    its results hidden as not on the data shown)."""
+    from lstm_app.series.panel_pipeline import resolve_panel
+    from tests.conftest import SAMPLES
+    data = shops_csv() if own else (SAMPLES / "stores.csv").read_bytes()
+    panel = load_panel(data, id_cols=["shop" if own else "store"], name="stores.csv")
+    config = resolve_panel(panel, ForecastConfig(statistical_seconds=0, hidden_size=8,
+                                                 num_layers=1, epochs=1))
+    run_id = start_run(app_store, "panel", panel, config, "stores.csv", "stores.csv")
+    record(app_store.home, run_id, "panel", panel, config)
+    at = ok(app(run=run_id).run())
+    assert not at.error, [shown(e.value) for e in at.error]
+    assert at.radio(key="fc_kind").value == ("My own CSV" if own else "A sample")
+    assert "Every series" in subheaders(at)
+    assert not any("not on the data above" in i.value for i in at.info)

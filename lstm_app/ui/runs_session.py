@@ -33,6 +33,7 @@ from .forecast_settings import BASIS as FORECAST_BASIS
 from .classify_input import SOURCE as CLASSIFY_SOURCE
 from .keys import CLASSIFY, FORECAST, TEXT, TaskKeys
 from .markdown import plain
+from .panel_input import panel_cached, panel_fingerprint
 from .people import current_user, opened_by_link
 from .settings_form import page_settings, restore_settings
 from .series_input import SOURCE as SERIES_SOURCE, fingerprint_cached as series_fingerprint
@@ -288,14 +289,17 @@ def _holds_its_data(path, run) -> bool:
     """Whether the sample file at ``path``, read with the run's columns as the page reads it,
     is the data the run trained on (its run-store fingerprint): a user's own file can carry a
     sample's name. Where unsure (a column the file lacks, settings that do not read), False:
-    the run's saved data is shown instead, which is its data for certain. A panel is judged by
-    its name alone (its layout is the sample's), as before."""
-    if run.task == "panel":
-        return True
+    the run's saved data is shown instead, which is its data for certain."""
     config = run.config
     try:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
+        if run.task == "panel":  # read with the run's layout and columns, as the page reads it
+            columns = ("wide" if config.get("wide") else "long", tuple(config.get("id_col") or ()),
+                       config.get("time_col") or NO_TIME_COLUMN, config.get("value_col"),
+                       tuple(config.get("covariates") or ()))
+            panel = panel_cached(data, digest, run.data_name, *columns)
+            return panel_fingerprint(panel, digest, columns) == run.data_hash
         if run.task == "text":
             return text_fingerprint(data, digest) == run.data_hash
         if run.task == "forecast":
