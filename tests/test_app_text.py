@@ -483,10 +483,16 @@ def test_the_coach_reads_a_text_run_and_its_advice_changes_the_settings(app):
     (0.40, 0.41, "This sample copies about as much as that."),
     (0.60, 0.41, "This sample copies more than that."),
     (0.90, 0.41, "This sample copies far more than that."),
+    (0.10, 0.02, "This sample copies far more than that."),  # five times as much: was "alike"
+    (0.05, 0.00, "This sample copies far more than that."),
+    (0.04, 0.02, "This sample copies about as much as that."),  # two points: noise
+    (0.02, 0.10, "This sample copies less than that: more of it is its own."),
+    (0.44, 0.41, "This sample copies about as much as that."),
 ])
 def test_the_samples_copying_is_compared_in_words_that_match_the_shares(copied, normal, said):
     from lstm_app.text.copying import Memorization
     from lstm_app.ui.text_view import _normal
 
     sentence = _normal(normal, Memorization(8, copied))
-    assert sentence.startswith("For comparison, 41% of the pieces") and sentence.endswith(said)
+    share = f"{normal:.0%}"
+    assert sentence.startswith(f"For comparison, {share} of the pieces") and sentence.endswith(said)

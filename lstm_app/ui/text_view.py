@@ -230,10 +230,19 @@ def _normal(normal: float | None, memo: Memorization) -> str:
     """What share of copied pieces is normal for this text, in one sentence."""
     if normal is None:
         return ""
-    gap = memo.copied_ngram_share - normal  # in shares of the pieces: 0.25 is a quarter more
-    said = (COMPARED["far more"] if gap > 0.25 else COMPARED["more"] if gap > 0.1 else
-            COMPARED["less"] if gap < -0.1 else COMPARED["alike"])
-    return tr(said, share=percent(normal))
+    return tr(COMPARED[compared(memo.copied_ngram_share, normal)], share=percent(normal))
+
+
+def compared(share: float, normal: float) -> str:
+    """The sample's share of copied pieces against the normal share, as a COMPARED key: judged
+    by their ratio (10% against 2% is five times as much), a gap of a few points being alike."""
+    gap = share - normal
+    if abs(gap) < 0.03:  # a few points either way: the sample's own noise
+        return "alike"
+    ratio = share / normal if normal > 0 else float("inf")
+    if gap > 0:
+        return "far more" if gap > 0.25 or ratio >= 2 else "more" if ratio >= 1.25 else "alike"
+    return "less" if ratio <= 0.8 else "alike"
 
 
 COMPARED = {  # the sample's share of copied pieces against the unseen text's, in words
