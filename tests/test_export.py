@@ -318,15 +318,11 @@ def test_a_bundle_carries_the_export_and_importing_checks_it_against_the_weights
 
     store = RunStore(tmp_path / "home")
     data = load_labelled(sample_path("hotel_reviews_zh"))
-    runs = []
-    for seed in (0, 1):
-        config = ClassifyConfig(hidden_size=8, embedding_dim=8, epochs=1, max_length=30,
-                                seed=seed)
-        run_id = start_run(store, "classify", data, config, "reviews", data.name)
-        record(store.home, run_id, "classify", data, config)
-        export_run(store, run_id, int8=seed == 0)
-        runs.append(run_id)
-    bundle = export_bundle(store, runs[0])
+    config = ClassifyConfig(hidden_size=8, embedding_dim=8, epochs=1, max_length=30)
+    run_id = start_run(store, "classify", data, config, "reviews", data.name)
+    record(store.home, run_id, "classify", data, config)
+    export_run(store, run_id, int8=True)
+    bundle = export_bundle(store, run_id)
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     assert {"model.onnx", "model.int8.onnx", "export.json"} <= set(members)
@@ -343,7 +339,11 @@ def test_a_bundle_carries_the_export_and_importing_checks_it_against_the_weights
                     archive.writestr(name, content)
         return out.getvalue()
 
-    other = (store.run_dir(runs[1]) / "model.onnx").read_bytes()  # another seed's weights
+    other = onnx.load_from_string(members["model.onnx"])  # other weights: one of them moved
+    largest = max(other.graph.initializer, key=lambda t: onnx.numpy_helper.to_array(t).size)
+    largest.CopyFrom(onnx.numpy_helper.from_array(onnx.numpy_helper.to_array(largest) + 0.1,
+                                                  largest.name))
+    other = other.SerializeToString()
     # The run's input names, but texts fixed at 3 tokens: ONNX Runtime refuses the run's own.
     fixed = onnx.helper.make_model(onnx.helper.make_graph(
         [onnx.helper.make_node("Cast", ["tokens"], ["probabilities"], to=onnx.TensorProto.FLOAT)],

@@ -121,8 +121,8 @@ def import_bundle(store: RunStore, data: bytes, owner: str | None = None) -> str
     try:
         data_value = task.data_from_files(files)
         trained = task.trained.from_files(files, training)
-        result = task.score(trained, data_value)
         onnx = checked_bundled(task.name, trained, data_value, files)
+        result = task.score(trained, data_value)  # after the export's checks: it may take seconds
     except BundleError:
         raise
     except ValueError as error:
