@@ -232,7 +232,8 @@ def test_a_label_that_turns_text_around_is_shown_the_right_way_in_tables_and_pic
 
 
 def classify_coach_of(epochs: int, history: list, y: list, per_class: list, test: tuple,
-                      majority: tuple) -> None:
+                      majority: tuple, tfidf: tuple | None = None,
+                      stop_reason: str = "completed") -> None:
     """The coach of a classifier as classify_coach is given it after a training: ``epochs``
     asked, its epoch ``history``, the labels ``y`` (all training texts), the test scores."""
     from types import SimpleNamespace
@@ -246,10 +247,12 @@ def classify_coach_of(epochs: int, history: list, y: list, per_class: list, test
 
     classify_coach(SimpleNamespace(
         config=ClassifyConfig(epochs=epochs),
-        training=TrainResult(history, len(history), history[-1].val_loss, "completed"),
+        training=TrainResult(history, len(history), history[-1].val_loss, stop_reason),
         data=SimpleNamespace(y=np.array(y), classes=("good", "bad")),
         split=SimpleNamespace(train=np.arange(len(y))), per_class=per_class,
-        test=ClassScores(*test), baselines={"majority": ClassScores(*majority)}))
+        test=ClassScores(*test), baselines={"majority": ClassScores(*majority),
+                                            **({"tfidf_logreg": ClassScores(*tfidf)} if tfidf
+                                               else {})}))
 
 
 def coach_of_a_classifier_no_better_than_a_guess():
@@ -274,6 +277,33 @@ def test_the_coach_does_not_call_a_classifier_worse_than_a_guess_fine():
     assert card.startswith("**It does not tell the classes apart yet.**")
     assert "macro-F1 0.211 against 0.423" in card
     assert [b.label for b in at.button] == ["Apply: epochs 1 → 2", "Apply and train"]
+
+
+def coach_of_a_classifier_tfidf_beat():
+    """The coach of a classifier that tells the classes apart, early stopped, beaten by TF-IDF
+    (85% against 65%): its curves show nothing to change."""
+    from lstm_app.training.trainer import EpochRecord
+    from tests.test_app_classify import classify_coach_of
+
+    losses = [0.69, 0.66, 0.64, 0.63, 0.63, 0.64, 0.64, 0.65]
+    classify_coach_of(
+        40, [EpochRecord(e, loss, loss) for e, loss in enumerate(losses, 1)],
+        [0] * 120 + [1] * 120,
+        [{"class": "good", "precision": 0.65, "recall": 0.65, "f1": 0.65, "texts": 30},
+         {"class": "bad", "precision": 0.65, "recall": 0.65, "f1": 0.65, "texts": 30}],
+        (0.65, 0.638), (0.5, 0.333), tfidf=(0.85, 0.85), stop_reason="early_stopping")
+
+
+def test_where_tfidf_won_the_coach_says_what_is_left_not_that_nothing_is():
+    """The verdict sends the reader to the coach; the coach said "nothing to change"."""
+    at = AppTest.from_function(coach_of_a_classifier_tfidf_beat)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any("sees nothing to change" in c.value for c in at.caption)
+    card = next(m.value for m in at.markdown if "did better" in m.value)
+    assert card.startswith("**TF-IDF with logistic regression did better.** It was right on "
+                           "85.0% of the test texts, the LSTM on 65.0%. Early stopping ended")
+    assert "its 240 training texts teach" in card
 
 
 def coach_of_a_perfect_classifier():

@@ -481,6 +481,28 @@ def test_the_coach_says_when_the_classifier_is_no_better_than_a_guess_and_what_i
     assert no_better_than_guess(worse, guess, settings, "diverged") == []
 
 
+def test_where_tfidf_beat_the_lstm_the_coach_says_what_is_left_to_try():
+    from lstm_app.classify.coaching import baseline_won
+    from lstm_app.classify.scores import ClassScores
+
+    lstm, guess = ClassScores(0.65, 0.638), ClassScores(0.5, 0.333)
+    board = {"majority": guess, "tfidf_logreg": ClassScores(0.85, 0.85)}
+    settings = dict(epochs=40, minutes=2.0, class_weights=False)
+    [said] = baseline_won(lstm, board, settings, "early_stopping", 1)
+    assert said.changes == {} and "its 1 training text teaches" in said.explanation
+    [said] = baseline_won(lstm, board, settings, "completed", 240)
+    assert said.changes == {"epochs": 80}
+    [said] = baseline_won(lstm, board, settings, "time_budget", 240)
+    assert said.changes == {"minutes": 4.0}
+    [said] = baseline_won(lstm, board, settings, "stopped", 240)
+    assert said.changes == {} and "Train more" in said.explanation
+    assert baseline_won(lstm, board, settings, "diverged", 240) == []
+    # Not beaten (within half a point), no TF-IDF, or no better than a guess: another rule's
+    assert baseline_won(ClassScores(0.848, 0.84), board, settings, "completed", 240) == []
+    assert baseline_won(lstm, {"majority": guess}, settings, "completed", 240) == []
+    assert baseline_won(ClassScores(0.5, 0.333), board, settings, "completed", 240) == []
+
+
 def test_batches_hold_texts_of_similar_length_and_every_text_once_an_epoch():
     from lstm_app.classify.batches import POOL_BATCHES, similar_length_batches
 

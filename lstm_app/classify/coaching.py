@@ -8,7 +8,9 @@ not weighed up, and the model finds less than ``LOW_RECALL`` of some class's tes
 says which class and offers to weigh rare classes up. Where its macro-F1 is no better than
 always answering the most common class (the verdict's test), it says so and offers what is left
 to try: more time or epochs when training ended while it could go on, else weighing rare
-classes up; with both tried, more texts.
+classes up; with both tried, more texts. Where TF-IDF with logistic regression beat it (the
+verdict then points here) and nothing else was found, it says what is left: Train more, more
+epochs or time, or, once early stopping ended it, more texts or TF-IDF's answer.
 """
 
 from __future__ import annotations
@@ -46,6 +48,39 @@ def overlooked_class(per_class: list[dict], train_counts: np.ndarray, class_weig
            "count for more.", name=worst["class"], texts=int(counts[i]),
            most=int(counts.max()), recall=worst["recall"]),
         {"class_weights": True}, tr("weigh rare classes up"))]
+
+
+def baseline_won(lstm: ClassScores, baselines: dict[str, ClassScores], settings: dict,
+                 stop_reason: str, train_texts: int) -> list[Diagnosis]:
+    """[the diagnosis] when TF-IDF with logistic regression beat the LSTM's accuracy though the
+    LSTM tells the classes apart (``no_better_than_guess`` has that case): what the verdict's
+    "the coach says" promises, for a coach that found nothing else."""
+    tfidf = baselines.get("tfidf_logreg")
+    if (tfidf is None or tfidf.accuracy <= lstm.accuracy + NEAR
+            or lstm.macro_f1 <= baselines["majority"].macro_f1 + NEAR
+            or stop_reason == "diverged"):
+        return []
+    title = tr("TF-IDF with logistic regression did better")
+    said = tr("It was right on {tfidf:.1%} of the test texts, the LSTM on {accuracy:.1%}.",
+              tfidf=tfidf.accuracy, accuracy=lstm.accuracy)
+    if stop_reason == "stopped":
+        return [Diagnosis("baseline_won", title, sentences(said, tr(
+            "Training was stopped before it ended by itself: Train more (below) goes on from "
+            "these weights.")))]
+    if stop_reason in ("completed", "time_budget"):
+        change, label = more_training(settings, stop_reason)
+        return [Diagnosis("baseline_won", title, sentences(said, tr(
+            "Training ended with its budget, not because it stopped improving: let it go on.")),
+            change, label)]
+    return [Diagnosis("baseline_won", title, sentences(said, trn(
+        "Early stopping ended training when the validation texts stopped improving, so more "
+        "epochs would not help: the LSTM has learnt what its {count:,} training text teaches. "
+        "Give it more texts, or use TF-IDF's answers here: counting the words or characters "
+        "that give a class away works with fewer texts.",
+        "Early stopping ended training when the validation texts stopped improving, so more "
+        "epochs would not help: the LSTM has learnt what its {count:,} training texts teach. "
+        "Give it more texts, or use TF-IDF's answers here: counting the words or characters "
+        "that give a class away works with fewer texts.", train_texts)))]
 
 
 def no_better_than_guess(lstm: ClassScores, majority: ClassScores, settings: dict,

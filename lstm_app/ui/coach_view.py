@@ -14,7 +14,7 @@ from ..series.model import count_parameters
 from ..series.panel_scores import lstm_better, lstm_ties_rule
 from ..series.panel_windows import span_windows
 from ..series.windows import window_ids
-from ..classify.coaching import no_better_than_guess, overlooked_class
+from ..classify.coaching import baseline_won, no_better_than_guess, overlooked_class
 from ..i18n import tr
 from ..tasks import CLASSIFY, FORECAST, TEXT, Task
 from ..series import sizing
@@ -108,7 +108,8 @@ def text_coach(result) -> None:
 
 def classify_coach(result) -> None:
     """A classifier no better than a guess (said first), the shared rules on its curves, and a
-    rare class it overlooks; one change per setting."""
+    rare class it overlooks; one change per setting. With none of them, where TF-IDF beat it,
+    what is left to try."""
     config = result.config
     found = no_better_than_guess(result.test, result.baselines["majority"], as_trained(result),
                                  result.training.stop_reason)
@@ -122,6 +123,9 @@ def classify_coach(result) -> None:
     file_counts = np.bincount(result.data.y, minlength=classes)
     found = one_change_each(found + overlooked_class(result.per_class, train_counts,
                                                      config.class_weights, file_counts))
+    if not found:  # the verdict, where TF-IDF won, points here: say what is left to try
+        found = baseline_won(result.test, result.baselines, as_trained(result),
+                             result.training.stop_reason, len(result.split.train))
     _show(found, CLASSIFY, CLASSIFY_KEYS)
 
 
