@@ -255,6 +255,14 @@ def classify_coach_of(epochs: int, history: list, y: list, per_class: list, test
                                                else {})}))
 
 
+def coach_page(script) -> AppTest:
+    """The page a coach ``script`` draws, run once, without an exception."""
+    at = AppTest.from_function(script)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def coach_of_a_classifier_no_better_than_a_guess():
     """A page that shows only the coach of a classifier that always answered the rarer class
     (1 epoch, ran them all)."""
@@ -269,9 +277,7 @@ def coach_of_a_classifier_no_better_than_a_guess():
 
 
 def test_the_coach_does_not_call_a_classifier_worse_than_a_guess_fine():
-    at = AppTest.from_function(coach_of_a_classifier_no_better_than_a_guess)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = coach_page(coach_of_a_classifier_no_better_than_a_guess)
     assert not any("sees nothing to change" in c.value for c in at.caption)
     card = next(m.value for m in at.markdown if "tell the classes apart" in m.value)
     assert card.startswith("**It does not tell the classes apart yet.**")
@@ -296,9 +302,7 @@ def coach_of_a_classifier_tfidf_beat():
 
 def test_where_tfidf_won_the_coach_says_what_is_left_not_that_nothing_is():
     """The verdict sends the reader to the coach; the coach said "nothing to change"."""
-    at = AppTest.from_function(coach_of_a_classifier_tfidf_beat)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = coach_page(coach_of_a_classifier_tfidf_beat)
     assert not any("sees nothing to change" in c.value for c in at.caption)
     card = next(m.value for m in at.markdown if "did better" in m.value)
     assert card.startswith("**TF-IDF with logistic regression did better.** It was right on "
@@ -322,8 +326,6 @@ def coach_of_a_perfect_classifier():
 
 
 def test_the_coach_asks_no_more_epochs_of_a_classifier_right_on_every_text():
-    at = AppTest.from_function(coach_of_a_perfect_classifier)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = coach_page(coach_of_a_perfect_classifier)
     assert not any("still learning" in m.value for m in at.markdown)
     assert any("sees nothing to change" in c.value for c in at.caption)
