@@ -15,7 +15,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from ..i18n import N_, language, tr, trn
+from ..i18n import language, tr, trn
 from ..quoting import cut, os_reason, printable, quoted
 from ..export.onnx_export import table_text, write_export
 from .bundle import copy_note, earlier_copies, export_bundle, import_bundle
@@ -27,12 +27,6 @@ from .table import runs_csv, runs_table, settings_summary, status_name, task_nam
 LIST_NAME_CHARS = 40  # a name or data file's characters in `runs list` (the rest: "…")
 LIST_COLUMNS = ["id", "name", "task", "data", "status", "created", "settings", "best val loss",
                 "seconds"]
-
-SHOWN = {  # `runs show`'s first line: what data_rows counts (characters, texts, else rows)
-    "text": N_("{name} ({run_id}): {task} on {data} ({count:,} characters), {status}"),
-    "classify": N_("{name} ({run_id}): {task} on {data} ({count:,} texts), {status}"),
-    None: N_("{name} ({run_id}): {task} on {data} ({count:,} rows), {status}")}
-
 
 def add_runs_command(commands) -> None:
     r = commands.add_parser("runs", help=tr("list, show and export saved runs ({variable}, "
@@ -118,21 +112,42 @@ def run_runs_command(args: argparse.Namespace) -> int:
 
 def _show(store: RunStore, run) -> None:
     """`runs show`: what the run is, how it ended, its settings and scores, epoch by epoch."""
-    print(tr(SHOWN.get(run.task, SHOWN[None]), name=printable(run.name), run_id=run.id,
-             task=task_name(run.task), data=printable(run.data_name),
-             count=run.data_rows, status=status_name(run.status)))
+    print(_first_line(run))
     if run.message:
         print(printable(run_message(run)))
     if run.note:
         print(tr("note: {notice}", notice=printable(run.note)))
-    print(tr("settings: {settings}", settings=json.dumps(run.config, default=str)))
+    print(tr("settings: {settings}", settings=_readable(run.config)))
     if run.metrics:
-        print(tr("scores: {scores}", scores=json.dumps(run.metrics, default=str)))
+        print(tr("scores: {scores}", scores=_readable(run.metrics)))
     number = lambda v: tr("n/a") if v is None else f"{v:.5g}"
     for h in store.history(run.id):
         scores = "".join(f"  {k} {number(v)}" for k, v in (h.scores or {}).items())
         print("  " + tr("epoch {epoch:>4}  train {train}  val {val}{scores}", epoch=h.epoch,
                         train=number(h.train_loss), val=number(h.val_loss), scores=scores))
+
+
+def _first_line(run) -> str:
+    """`runs show`'s first line: what the run is; its data_rows count characters, texts, or
+    else rows."""
+    values = dict(name=printable(run.name), run_id=run.id, task=task_name(run.task),
+                  data=printable(run.data_name), status=status_name(run.status))
+    if run.task == "text":
+        return trn("{name} ({run_id}): {task} on {data} ({count:,} character), {status}",
+                   "{name} ({run_id}): {task} on {data} ({count:,} characters), {status}",
+                   run.data_rows, **values)
+    if run.task == "classify":
+        return trn("{name} ({run_id}): {task} on {data} ({count:,} text), {status}",
+                   "{name} ({run_id}): {task} on {data} ({count:,} texts), {status}",
+                   run.data_rows, **values)
+    return trn("{name} ({run_id}): {task} on {data} ({count:,} row), {status}",
+               "{name} ({run_id}): {task} on {data} ({count:,} rows), {status}",
+               run.data_rows, **values)
+
+
+def _readable(value) -> str:
+    """JSON as a reader reads it: 评论内容, not \\u8bc4…; its controls made spaces."""
+    return printable(json.dumps(value, default=str, ensure_ascii=False))
 
 
 def _listing(table: pd.DataFrame, runs) -> str:
