@@ -239,6 +239,36 @@ def test_a_stop_before_training_records_a_stopped_run(tmp_path, airline, zh_text
     assert store.mark_interrupted() == []
 
 
+@pytest.mark.parametrize("task, stage, status", [
+    ("classify", "Fitting TF-IDF", "finished"),  # once TF-IDF's fit began: nothing left out
+    ("classify", None, "stopped"),               # during training: it ended there
+    ("forecast", "Fitting AutoETS (1 of", "stopped")])  # the statistical models left out
+def test_a_run_is_recorded_stopped_only_where_its_stop_cut_something_short(tmp_path, airline,
+                                                                           task, stage, status):
+    """A Stop pressed after the last place that reads it (TF-IDF's fit had begun) left nothing
+    out: the run was recorded "stopped" while its message said early stopping."""
+    from lstm_app.classify.labelled import load_labelled
+    from tests.test_classify import csv_bytes, reviews
+    from tests.test_classify_runs import TINY
+
+    store = RunStore(tmp_path / "home")
+    if task == "classify":
+        data, config = load_labelled(csv_bytes(reviews(90)), "reviews.csv"), TINY
+    else:
+        data = airline
+        config = replace(FORECAST, statistical_seconds=30, epochs=2)
+    stop = threading.Event()
+    progress = lambda p: stage is None and p.record is not None and stop.set()  # epoch 1
+    said = lambda text: stage is not None and text.startswith(stage) and stop.set()
+    run_id = start_run(store, task, data, config, "run", data.name)
+    result = record(store.home, run_id, task, data, config,
+                    Callbacks(on_progress=progress, on_stage=said, stop_event=stop))
+    assert store.get(run_id).status == status
+    if task == "classify":
+        assert "tfidf_logreg" in result.baselines  # the scoring is never skipped for it
+        assert (result.training.stop_reason == "stopped") == (stage is None)
+
+
 def test_a_value_error_in_the_pipeline_fails_the_run_and_propagates(tmp_path, airline):
     store = RunStore(tmp_path / "home")
     config = replace(FORECAST, lookback=120, horizon=12)

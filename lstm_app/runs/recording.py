@@ -111,14 +111,19 @@ class _Recorder:
 
 
 class _Beating:
-    """A training's stop flag that also keeps its run's heartbeat going as it is read."""
+    """A training's stop flag that also keeps its run's heartbeat going as it is read, and
+    remembers whether a Stop was ever read (``heeded``: it cut the training or the scoring
+    short; a Stop pressed after the last place that reads it changed nothing)."""
 
     def __init__(self, recorder: _Recorder, stop):
         self.recorder, self.stop = recorder, stop
+        self.heeded = False
 
     def is_set(self) -> bool:
         self.recorder.beat()
-        return self.stop.is_set()
+        seen = self.stop.is_set()
+        self.heeded = self.heeded or seen
+        return seen
 
     def set(self) -> None:
         self.stop.set()
@@ -146,9 +151,11 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
                                                 task_name, data, config, start=start)
     if runner is not None and statistical:  # fitted on the cluster: kept here to be saved
         statistical_saved.remember(statistical)
-    # Stopped while training (its event was cleared for the scoring), or while scoring.
+    # Stopped while training (its event was cleared for the scoring), or while scoring where
+    # the Stop left something out; not where it came after everything had been done.
+    beating = recorder.callbacks.stop_event
     stopped = (trained.training.stop_reason == "stopped"
-               or callbacks.stop_event is not None and callbacks.stop_event.is_set())
+               or beating is not None and beating.heeded)
     save_result(store, run_id, task, trained, result, "stopped" if stopped else "finished")
     return result
 
