@@ -165,6 +165,32 @@ def test_a_withdrawn_runs_uploaded_data_goes_with_it(team, store):
     assert not any("bobs_visitors" in str(c.value) for c in at.caption)
 
 
+def test_an_auto_tune_of_a_withdrawn_runs_data_is_stopped_with_it(team, store):
+    """Alice opened Bob's run by its link and tuned on its data; Bob withdrew the link: her
+    study went on training trial after trial on his data, out of her sight."""
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.series.loading import load_series
+    from lstm_app.series.settings import ForecastConfig
+    from tests.conftest import poll
+    from tests.test_app_tune import start_study
+
+    rows = "".join(f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},{100 + d % 7}\n" for d in range(84))
+    series = load_series(("date,visitors\n" + rows).encode(), name="bobs_visitors.csv")
+    config = ForecastConfig(statistical_seconds=0, hidden_size=4, num_layers=1, epochs=1)
+    bob = start_run(store, "forecast", series, config, "bobs", series.name, owner=BOB)
+    record(store.home, bob, "forecast", series, config)
+    at = team(ALICE, FORECAST, run=bob, share=store.share_link(bob))
+    for name, value in dict(epochs=300, patience=0, hidden_size=8, statistical_seconds=0).items():
+        at.session_state[f"fc_{name}"] = value
+    study = start_study(ok(at.run()), "fc", trials=20, minutes=5).session_state["fc_tune_job"]
+    store.unshare_link(bob)
+    at = ok(at.run())
+    said = next(shown(w.value) for w in at.warning if "no longer shared" in w.value)
+    assert said.endswith("What this page was training on its data was stopped.")
+    poll(at, lambda a: study.snapshot().done, "the stopped study", 60)
+    assert len(study.result().trials) < 20
+
+
 def test_a_training_shared_with_someone_is_watched_live_but_only_its_owner_stops_it(team, store):
     import time
     at = team(ALICE, FORECAST)

@@ -13,7 +13,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from ..i18n import in_language, language, said_all, tr
+from ..i18n import in_language, language, said_all, sentences, tr
 from ..runs.access import can_change, can_open
 from ..runs.recording import (data_fingerprint, end_cancelled, end_killed, has_weights,
                                record, reopen, start_run)
@@ -95,29 +95,55 @@ def still_open(run_id: str) -> bool:
 
 def close_withdrawn() -> None:
     """In team mode, on every page that shows runs, under its title: a run this session shows
-    (opened, watched live) that this person may no longer open (its link withdrawn, or sharing
-    turned off) is closed, with a sentence, so that it can no longer be looked into or trained
-    on: its data, put in the page's picker when it was opened, goes too. A run deleted
-    meanwhile is left to the page, which says so its own way."""
+    (opened, watched live) or opened by a link that this person may no longer open (its link
+    withdrawn, or sharing turned off) is closed, with a sentence, so that it can no longer be
+    looked into or trained on: its data, put in the page's picker when it was opened, goes too,
+    and what this session still trains on that data (an auto-tune, Train more) is stopped. A
+    run deleted meanwhile is left to the page, which says so its own way."""
     user = current_user()
     if user is None:
         return
-    for keys in (FORECAST, TEXT, CLASSIFY):
-        run_id = getattr(st.session_state.get(keys.job), "run_id", None)
+    links = opened_by_link()
+    shown = [getattr(st.session_state.get(keys.job), "run_id", None) for keys in TASK_KEYS]
+    for run_id in dict.fromkeys([*shown, *links]):
         run = run_store().get(run_id) if run_id else None
-        if run is None or can_open(run, user, opened_by_link().get(run_id)):  # (its owner's too)
+        if run is None or can_open(run, user, links.get(run_id)):  # (its owner's too)
             continue
-        del st.session_state[keys.job]
-        opened_by_link().pop(run_id, None)
-        source = {TEXT: TEXT_SOURCE, CLASSIFY: CLASSIFY_SOURCE}.get(keys, SERIES_SOURCE)
-        data = st.session_state.get(source.keys.uploaded)
-        if isinstance(data, dict) and data.get("name") == run.data_name:  # its data, shown
-            del st.session_state[source.keys.uploaded]  # nothing of it left to train on
+        links.pop(run_id, None)
+        stopped = _close(run)
         if st.query_params.get(RUN_PARAM) == run_id:
             del st.query_params[RUN_PARAM]
             st.query_params.pop(SHARE_PARAM, None)
-        st.warning(tr("Run {name} ({id}) is no longer shared with you, so it was closed.",
-                      name=plain(run.name), id=run.id))
+        st.warning(sentences(
+            tr("Run {name} ({id}) is no longer shared with you, so it was closed.",
+               name=plain(run.name), id=run.id),
+            tr("What this page was training on its data was stopped.") if stopped else ""))
+
+
+TASK_KEYS = (FORECAST, TEXT, CLASSIFY)
+
+
+def _close(run) -> bool:
+    """Take ``run`` (someone else's, no longer shared) and its data off its page, and stop this
+    session's auto-tune and training on that data; whether any was still going."""
+    keys = {"text": TEXT, "classify": CLASSIFY}.get(run.task, FORECAST)
+    if getattr(st.session_state.get(keys.job), "run_id", None) == run.id:
+        del st.session_state[keys.job]
+    source = {TEXT: TEXT_SOURCE, CLASSIFY: CLASSIFY_SOURCE}.get(keys, SERIES_SOURCE)
+    data = st.session_state.get(source.keys.uploaded)
+    if isinstance(data, dict) and data.get("name") == run.data_name:  # its data, shown
+        del st.session_state[source.keys.uploaded]  # nothing of it left to train on
+    going = []
+    if st.session_state.get(keys.tune_for) == run.data_hash:  # an auto-tune of its data
+        going.append(st.session_state.get(keys.tune_job))
+    job = st.session_state.get(keys.job)  # a training of this person's on its data
+    mine = run_store().get(job.run_id) if getattr(job, "run_id", None) else None
+    if mine is not None and mine.data_hash == run.data_hash and can_change(mine, current_user()):
+        going.append(job)
+    going = [j for j in going if j is not None and not j.snapshot().done]
+    for job in going:
+        job.stop()
+    return bool(going)
 
 
 def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
