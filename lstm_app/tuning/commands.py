@@ -128,8 +128,8 @@ def run_tune_command(args: argparse.Namespace) -> int:
     printer(result)
     print(trials_table(result))
     print(result.verdict)
-    if result.best is not None and not (result.start and result.best.number ==
-                                        result.start.number):
+    if result.best is not None and (result.better or result.start is None):  # (no clear gain:
+        # the verdict says to keep the starting settings)
         options = " ".join(as_options(rounded(result.best.params)))
         print(tr("Best settings: {options}", options=options))
         print(tr("Train with them: {command}",

@@ -9,6 +9,7 @@ from typing import Any
 from ..i18n import N_, sentences, tr
 from .space import Dimension, rounded, with_params
 
+CLEAR_GAIN = 0.01  # a validation loss this much lower (a share) is a gain; less is noise
 STATES = {"queued": N_("queued"), "running": N_("running"), "done": N_("done"),  # as shown
           "pruned": N_("pruned"), "stopped": N_("stopped"), "failed": N_("failed")}
 
@@ -67,6 +68,12 @@ class TuneResult:
         return (self.start.value - self.best.value) / self.start.value
 
     @property
+    def better(self) -> bool:
+        """Whether a trial's settings did clearly better than the starting ones: a validation
+        loss at least ``CLEAR_GAIN`` lower (less is within a training's own noise)."""
+        return self.improvement is not None and self.improvement >= CLEAR_GAIN
+
+    @property
     def verdict(self) -> str:
         done = sum(t.state == "done" for t in self.trials)
         pruned = sum(t.state == "pruned" for t in self.trials)
@@ -92,6 +99,10 @@ class TuneResult:
             return sentences(tr("No trial beat the starting settings (validation loss {start}): "
                                 "keep them.", start=start), counts)
         values.update(share=self.improvement, start=start)
+        if not self.better:
+            return sentences(tr("Trial {trial}'s settings reach a validation loss of {best}, "
+                                "within 1% of the starting settings' {start}: no clear gain, "
+                                "so keep them.", **values), counts)
         if self.task == "text":  # a text has no test span: the settings are judged where chosen
             return sentences(tr("Trial {trial}'s settings reach a validation loss of {best}, "
                                 "{share:.0%} lower than the starting settings' {start}. A text "

@@ -212,7 +212,7 @@ def _shown(value) -> str:
 
 
 def _result(keys: TaskKeys, task: Task, result: TuneResult) -> None:
-    better = result.improvement is not None and result.improvement > 0
+    better = result.better
     (st.success if better else st.info)(plain(result.verdict))
     if result.stopped:
         st.caption(tr("The study was stopped; the trials that finished are kept."))
