@@ -304,6 +304,7 @@ def _train(args: argparse.Namespace, task: Task, data, config, name: str):
     if not args.save_run:
         return with_progress(args.quiet, lambda callbacks: run_with(
             runner, fit_and_score, callbacks, task.name, data, config)[1])
+    task.check(data, task.resolve(data, config))  # said before a run is saved, not by a failed one
     store = RunStore()
     run_id = start_run(store, task.name, data, config, name, name)
     result = with_progress(args.quiet, lambda callbacks: record(

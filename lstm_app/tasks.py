@@ -27,7 +27,8 @@ from typing import Any, Callable
 import pandas as pd
 
 from .classify.labelled import LabelledTexts
-from .classify.pipeline import ClassifyResult, classify_report, fit_classifier, score_classifier
+from .classify.pipeline import (ClassifyResult, classify_report, data_split, fit_classifier,
+                                score_classifier)
 from .classify.pipeline import resolve as resolve_classify
 from .i18n import tr
 from .classify.saving import FILES as LABELLED_FILES
@@ -216,7 +217,8 @@ CLASSIFY = Task(
     report=classify_report, result_files=_classify_files, summary=_classify_summary,
     data_files=labelled_files, data_from_files=labelled_from_files, data_size=_texts,
     data_names=LABELLED_FILES, trained_names=CLASSIFIER_FILES,
-    result_names=("report.json", "mistakes.csv"))
+    result_names=("report.json", "mistakes.csv"),
+    check=lambda data, config: data_split(data, config) and None)  # every part keeps texts
 
 TASKS: dict[str, Task] = {task.name: task for task in (FORECAST, PANEL, TEXT, CLASSIFY)}
 

@@ -14,7 +14,7 @@ from lstm_app.ui.keys import CLASSIFY as KEYS
 from lstm_app.ui.navigation import use_app_navigation
 from lstm_app.ui.runs_session import attach_from_url, earlier_run, start_training
 from lstm_app.ui.session import current_job
-from lstm_app.ui.task_flow import finished_result, train_button, train_more
+from lstm_app.ui.task_flow import cannot_train, finished_result, train_button, train_more
 from lstm_app.ui.tune_view import auto_tune
 
 use_app_navigation(__file__)
@@ -38,8 +38,11 @@ config = classify_settings(data.text_col, data.label_col)
 if config is None:
     st.stop()
 
+problem = cannot_train(KEYS, CLASSIFY, data, config, chosen.fingerprint)
+if problem:  # said before Train, not by a run that fails
+    st.error(problem)
 train_button(KEYS, lambda: start_training(KEYS, CLASSIFY, data, chosen.name, config),
-             on_new_model=forget_tried, offer_at=offers,
+             can_train=not problem, on_new_model=forget_tried, offer_at=offers,
              earlier=lambda: earlier_run(CLASSIFY, chosen.fingerprint, config))
 auto_tune(KEYS, CLASSIFY, data, chosen.name, config, chosen.fingerprint)
 result = finished_result(KEYS, chosen, config, render_live, speed=text_speed)

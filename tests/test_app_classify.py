@@ -165,6 +165,19 @@ def test_texts_of_one_label_are_refused_once(apps):
                     "each; it has 1. Choose the column of labels, or add texts."], said
 
 
+def test_a_file_of_the_same_texts_over_and_over_is_said_before_train_not_by_a_failed_run(
+        apps, app_store):
+    rows = [(f"same text {'good' if i % 2 else 'bad'}", "好评" if i % 2 else "差评")
+            for i in range(100)]
+    at = upload(apps(PAGE), "dups.csv", csv_bytes(rows))
+    assert [shown(e.value) for e in at.error] == [
+        "After removing 10 validation texts that repeat texts of an earlier part, no validation "
+        "texts are left: the file holds the same texts many times. Remove the repeats, or add "
+        "other texts."]
+    assert at.button(key="cl_train").disabled
+    assert app_store.list() == []  # was a failed run, announced as saved and reopenable
+
+
 def test_homes_demo_trains_the_hotel_reviews(apps):
     at = apps(None)
     at.run()

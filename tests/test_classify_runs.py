@@ -79,3 +79,13 @@ def test_the_command_line_saves_a_classifier_run(tmp_path, monkeypatch, capsys):
     shown = capsys.readouterr().out
     assert "classify on reviews.csv (60 texts), finished" in shown
     assert "accuracy" in shown.split("epoch    2")[1]
+
+
+def test_a_split_that_leaves_no_texts_is_refused_before_a_run_is_saved(tmp_path, monkeypatch,
+                                                                        capsys):
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    path = tmp_path / "dups.csv"
+    path.write_bytes(csv_bytes([(f"same {i % 2}", "好评" if i % 2 else "差评") for i in range(100)]))
+    assert cli_main(["classify", str(path), "--epochs", "1", "--save-run"]) == 2
+    assert "no validation texts are left" in capsys.readouterr().err
+    assert RunStore(tmp_path / "home").list() == []  # no failed run left behind

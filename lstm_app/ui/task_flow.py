@@ -9,7 +9,7 @@ from typing import Callable
 
 import streamlit as st
 
-from ..i18n import tr
+from ..i18n import language, tr
 from ..runs.row import Run
 from ..tasks import Task
 from ..training.jobs import Job, Snapshot
@@ -22,6 +22,21 @@ from .runs_session import (RUN_PARAM, elsewhere, run_caption, show_checkpoint, s
 from .session import current_job, watch_only
 from .settings_form import nearest
 from .source_picker import Chosen
+
+
+def cannot_train(keys: TaskKeys, task: Task, data, config, fingerprint: str) -> str:
+    """Why ``config`` cannot train on the data (``task.check``: a classifier's split that leaves
+    a part without texts, say), judged once per data and settings; "" where it can."""
+    asked = (fingerprint, repr(config), language())  # the sentence is in the reader's language
+    memo = st.session_state.get(keys.key("train_check"))
+    if memo is None or memo[0] != asked:
+        try:
+            task.check(data, task.resolve(data, config))
+            memo = (asked, "")
+        except ValueError as error:
+            memo = (asked, str(error))
+        st.session_state[keys.key("train_check")] = memo
+    return memo[1]
 
 
 def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = True,
