@@ -27,6 +27,7 @@ from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
 from .runs.recording import fit_and_score, record, run_with, start_run
 from .runs.store import RunStore
+from .series.ahead import beyond_training
 from .series.evaluation import coverage_note
 from .series.frequency import frequency_words
 from .series.future_file import with_future
@@ -142,6 +143,8 @@ def run_forecast_command(args: argparse.Namespace) -> int:
     config = suggested_note(suggested_forecast(series, given), FORECAST,
                             N_("note: suggested for this series: {settings}"))
     result = _train(args, FORECAST, series, config, Path(args.data).name)
+    for notice in beyond_training(result, result.known, edited_only=False):  # planned guesses
+        print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     print(results_table(result))
     if args.out:
         with_method(result, result.recommended).to_csv(args.out, index=False)

@@ -239,6 +239,16 @@ def test_a_run_with_known_inputs_saves_its_plan_and_reopens_the_same(tmp_path, p
     assert again.trained.inputs == result.trained.inputs
     assert np.allclose(again.forecast["forecast"], result.forecast["forecast"])
     pd.testing.assert_frame_equal(again.known, result.known)
+    # the holiday count, like any planned column, is a guess beyond the counts it trained on
+    from lstm_app.series.ahead import beyond_training
+    from lstm_app.series.calendar import holiday_name
+    column = holiday_name("DE")
+    more = result.known.copy()
+    more.iloc[2, list(more.columns).index(column)] = 7
+    assert beyond_training(result, more) == [
+        f"'{column}' is set to 7 on {more.index[2].date()}, beyond the 0 to 1 it held in "
+        f"training: the model never read such values, so the what-if there is a guess, not "
+        f"something it learnt."]
 
 
 def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path, capsys):
@@ -247,7 +257,7 @@ def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path,
     data, plan = tmp_path / "sales.csv", tmp_path / "plan.csv"
     data.write_bytes(promo_csv(ahead=0))
     plan.write_text("date,promo\n" + "".join(f"2024-{d},1\n" for d in (
-        "07-29", "07-30", "07-31", "08-01", "08-02", "08-03", "08-04")))
+        "07-29", "07-30", "07-31", "08-01", "08-02", "08-03")) + "2024-08-04,5\n")
     out, report = tmp_path / "forecast.csv", tmp_path / "report.json"
     common = ["--horizon", "7", "--lookback", "14", "--epochs", "2", "--quiet",
               "--statistical-seconds", "0"]
@@ -255,6 +265,8 @@ def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path,
     assert "'promo' has no values for 2024-07-29" in capsys.readouterr().err
     assert main(["forecast", str(data), "--known-covariates", "promo", "--future", str(plan),
                  "--holidays", "DE", "--out", str(out), "--report", str(report), *common]) == 0
+    assert ("note: The plan sets 'promo' to 5 on 2024-08-04, beyond the 0 to 1 it held in "
+            "training") in capsys.readouterr().err  # as the page says it
     forecast = pd.read_csv(out)
     assert len(forecast) == 7 and set(forecast["method"]) == {"LSTM"}
     saved = json.loads(report.read_text())
@@ -270,6 +282,11 @@ def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path,
 def test_a_plan_file_is_read_onto_the_series_grid_and_says_what_it_left_out():
     series = load_series(promo_csv(ahead=0), covariates=["promo"])
     one_row = with_future(b"date,promo\n2024-07-29,1\n", series)
+    # a cell of text among the plan's numbers is said (it was reported as a day with no value)
+    worded = with_future(b"date,promo\n2024-07-29,1\n2024-07-30,lots\n2024-07-31,0\n"
+                         b"2024-08-01,1\n2024-08-02,1\n", series)
+    assert ("1 cell in 'promo' held text instead of a number (for example 'lots') and was "
+            "treated as missing.") in worded.notices
     assert one_row.future["promo"].to_dict() == {pd.Timestamp("2024-07-29"): 1.0}
     messy = with_future(b"date,promo,note\nsoon,1,x\n2024-07-30,0,y\n2024-07-30,1,z\n", series)
     assert messy.future["promo"].to_dict() == {pd.Timestamp("2024-07-30"): 1.0}

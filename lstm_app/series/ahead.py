@@ -15,6 +15,7 @@ import torch
 
 from ..i18n import tr
 from ..quoting import quoted
+from .calendar import holiday_counts, holiday_name
 from .intervals import floor_of, floored, future_table
 from .known import first_blank, future_inputs, known_positions, network_table, times_in_words
 from .loading import joined
@@ -64,11 +65,15 @@ def beyond_training(result, known: pd.DataFrame, edited_only: bool = True) -> li
     such values, so its answer there is a guess, not something learnt."""
     frame, (first, end) = result.series.frame, result.split.train
     known = known.set_axis(result.known.index)
+    holidays = result.config.holidays
     said = []
     for column in known.columns:
-        if column not in frame:  # the holiday count: a count of days, read as it is
+        if column in frame:
+            seen = frame[column].iloc[first:end]
+        elif holidays and column == holiday_name(holidays):  # the counts the training read
+            seen = pd.Series(holiday_counts(frame.index[first:end], result.series.freq, holidays))
+        else:
             continue
-        seen = frame[column].iloc[first:end]
         low, high = float(seen.min()), float(seen.max())
         values = known[column].to_numpy(dtype=np.float64)
         edited = values != result.known[column].to_numpy(dtype=np.float64)

@@ -100,11 +100,14 @@ def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str]) -> pd.D
     """The future file's columns of numbers; a column that is not numbers is named, with its
     first cells that are not."""
     try:
-        numbers = read_numbers(table, notices).frame
+        read = read_numbers(table, notices)
     except ValueError:
         raise ValueError(tr("The future file {name} has no column of numbers ({cells}); give "
                             "each known-ahead column's planned values as numbers.",
                             name=quoted(name), cells=_not_numbers(table, table.columns))) from None
+    numbers = read.frame
+    for column in numbers.columns:  # a cell of text in a column of numbers: said, not guessed
+        notices.extend(read.notices(column))
     dropped = [c for c in table.columns if c not in numbers.columns]
     if dropped:
         notices.append(trn("In the future file {name}, {columns} does not hold numbers ({cells}), "
