@@ -103,6 +103,10 @@ def test_a_wide_file_makes_each_numeric_column_a_series():
         "(for example 'oops' in 'Oslo').",
         "1 missing value in the series was filled with the previous value of the same series "
         "(never from the future).")
+    # a column without a value is said, as a long file's series without one is
+    blank = load_panel(csv(frame.assign(Kyiv=None)), layout="wide")
+    assert blank.ids == panel.ids
+    assert blank.notices[0] == "1 series without any value was left out: 'Kyiv'."
 
 
 def test_the_layout_proposed_is_long_with_ids_wide_with_more_columns_than_one_series_reads():

@@ -169,6 +169,9 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         columns = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]
         if not columns:
             raise ValueError(tr(WIDE_NEEDS_NUMBERS))
+        empty = [c for c in numbers.frame.columns if c not in columns]
+        if empty:  # as a long file's series without a value is said
+            notices.append(_left_out_blank(empty))
         notices.extend(numbers.summary(columns))
         rows = len(table)
         ids = pd.Series(np.tile(np.asarray(columns, dtype=object), rows))
@@ -262,9 +265,7 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
               else [tr("the series")])
     full, starts, keep, keep_rows = _fill_from_past(full, starts, labels, names, notices)
     if blank.any():
-        notices.append(trn("{count} series without any value was left out: {names}.",
-                           "{count} series without any value were left out: {names}.",
-                           int(blank.sum()), names=listed(names[blank])))
+        notices.append(_left_out_blank(list(names[blank])))
     names = [str(n) for n in names[keep]]
     panel_times = panel_times[keep_rows]
     if len(names) == 1:
@@ -272,6 +273,12 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     season = _season(full, starts, freq, label, notices)
     return PanelData(full, panel_times, starts, tuple(names), layout, id_cols, value_col,
                      covariates, time_col, freq, label, season, tuple(notices), usable, name)
+
+
+def _left_out_blank(names: list) -> str:
+    return trn("{count} series without any value was left out: {names}.",
+               "{count} series without any value were left out: {names}.", len(names),
+               names=listed(names))
 
 
 def _on_grids(values: np.ndarray, codes: np.ndarray, slot: np.ndarray, first: np.ndarray,
