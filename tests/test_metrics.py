@@ -1,4 +1,5 @@
 """Forecast metrics pinned against worked examples."""
+import numpy as np
 import pytest
 
 from lstm_app.series.metrics import all_metrics, mae, mape, mase, mase_scale, mse, rmse, smape
@@ -42,6 +43,9 @@ def test_mase_scale():
     assert mase_scale(train, None) == 3.0  # |2| + |-1| + |5| + |-3| + |4| = 15, / 5
     assert mase_scale(train, 2) == 2.0     # |2-1| + |7-3| + |4-2| + |8-7| = 8, / 4
     assert mase_scale(train, 6) == 3.0     # a season as long as the span falls back to naive
+    # an exactly repeating season of large values leaves rounding noise, not a scale
+    week = 1e9 * np.sin(2 * np.pi * np.arange(70) / 7) + 1e10
+    assert 0 < np.mean(np.abs(week[7:] - week[:-7])) < 1e-3 and mase_scale(week, 7) == 0.0
 
 
 def test_mase():

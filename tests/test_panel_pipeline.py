@@ -134,6 +134,10 @@ def test_scores_per_series_and_mase_scales_on_a_worked_example():
     y = np.array([1.0, 2.0, 4.0, 7.0, 10.0, 10.0, 10.0, 11.0])  # two series of four
     scale = mase_scales(y, np.array([0, 4]), np.array([4, 8]), season=None)
     assert scale.tolist() == [2.0, pytest.approx(1 / 3)]  # mean |diff|: (1+2+3)/3, (0+0+1)/3
+    week = 1e9 * np.sin(2 * np.pi * np.arange(70) / 7) + 1e10  # repeats to rounding noise
+    both = mase_scales(np.concatenate([week, week + np.arange(70)]), np.array([0, 70]),
+                       np.array([70, 140]), 7)
+    assert np.isnan(both[0]) and both[1] == pytest.approx(7.0)  # a trend of 1 a step: a scale
     actual = np.array([[2.0, 4.0], [10.0, 10.0], [10.0, 11.0]])
     pred = np.array([[3.0, 4.0], [10.0, 12.0], [10.0, 10.0]])
     table = per_series(actual, pred, np.array([0, 1, 1]), 2, scale)

@@ -8,6 +8,9 @@ import numpy as np
 
 # MAPE divides by the actual values; below this share of their mean absolute size it explodes.
 NEAR_ZERO = 0.01
+# A MASE scale below this share of the series' typical size is rounding noise, not change (an
+# exactly repeating season of values near 1e10 left 5e-6): no scale, as for a flat series.
+FLAT_SHARE = 1e-12  # (float64 keeps about 16 digits: noise is near 1e-16 of the size)
 
 
 def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
@@ -57,7 +60,8 @@ def mase_scale(train_values, season_length: int | None) -> float:
     (naive with no season): mean(|y_t - y_{t-m}|)."""
     y = np.asarray(train_values, dtype=np.float64)
     m = season_length if season_length and season_length < len(y) else 1
-    return float(np.mean(np.abs(y[m:] - y[:-m])))
+    scale = float(np.mean(np.abs(y[m:] - y[:-m])))
+    return scale if scale > FLAT_SHARE * float(np.mean(np.abs(y))) else 0.0
 
 
 def mase(y_true, y_pred, scale: float) -> float | None:

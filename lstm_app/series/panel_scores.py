@@ -15,6 +15,7 @@ import pandas as pd
 from ..i18n import sentences, tr
 from .evaluation import BASELINE_NAMES
 from .statistical import STATISTICAL
+from .metrics import FLAT_SHARE
 from .panel import ranges
 
 METRICS = ("mae", "rmse", "smape", "mase")
@@ -28,10 +29,11 @@ def mase_scales(y: np.ndarray, first: np.ndarray, last: np.ndarray, season: int 
     rows = ranges(lo, last)
     series = np.repeat(np.arange(len(first)), np.maximum(last - lo, 0))
     sums = np.bincount(series, weights=np.abs(y[rows] - y[rows - m]), minlength=len(first))
+    sizes = np.bincount(series, weights=np.abs(y[rows]), minlength=len(first))
     counts = np.bincount(series, minlength=len(first))
     with np.errstate(invalid="ignore", divide="ignore"):
-        scale = sums / counts
-    return np.where(scale > 0, scale, np.nan)
+        scale, size = sums / counts, sizes / counts
+    return np.where(scale > FLAT_SHARE * size, scale, np.nan)  # (rounding noise: no scale)
 
 
 def per_series(actual: np.ndarray, pred: np.ndarray, series: np.ndarray, n: int,
