@@ -63,6 +63,10 @@ def literal(build):
         for axis in (fig.layout[name] for name in fig.layout if re.match(r"[xy]axis\d*$", name)):
             if axis.title.text:
                 axis.title.text = _escape(axis.title.text)
+            for field in ("tickvals", "ticktext"):  # category names, escaped as the data are
+                values = axis[field]
+                if values is not None and all(isinstance(v, str) for v in values):
+                    axis[field] = [_escape(v) for v in values]
         for note in fig.layout.annotations:
             note.text = _escape(note.text or "")
         return _dates_in_language(fig)

@@ -14,6 +14,14 @@ from .i18n import tr
 from .quoting import cut
 
 MAX_CONFUSION_CLASSES = 30  # more than this is a table, not a readable matrix
+NAMED_CLASSES = 40  # up to this many classes, every one is named on its axis (more: Plotly picks)
+
+
+def every_name(names: list[str]) -> dict:
+    """An axis that names every class (Plotly's own choice skipped every second of 30), up to
+    ``NAMED_CLASSES`` of them."""
+    return dict(tickmode="array", tickvals=names, ticktext=names) if len(names) <= NAMED_CLASSES \
+        else {}
 
 
 def axis_names(classes: Sequence[str]) -> list[str]:
@@ -33,13 +41,14 @@ def axis_names(classes: Sequence[str]) -> list[str]:
 @literal
 def class_counts_chart(classes: Sequence[str], counts: Sequence[int]) -> go.Figure:
     """One bar per class, the most common at the top."""
-    fig = go.Figure(go.Bar(x=list(counts)[::-1], y=axis_names(classes)[::-1],
+    names = axis_names(classes)[::-1]
+    fig = go.Figure(go.Bar(x=list(counts)[::-1], y=names,
                            orientation="h", marker_color=LSTM,
                            hovertemplate=tr("%{y}: %{x:,} texts") + "<extra></extra>"))
     fig = _layout(fig, tr("Texts of each class"), tr("texts"), "")
-    fig.update_layout(hovermode="closest", height=min(160 + 26 * len(classes), 420),
+    fig.update_layout(hovermode="closest", height=min(160 + 22 * len(classes), 1040),
                       margin=dict(l=20, r=20, t=45, b=50), showlegend=False,
-                      yaxis=dict(type="category", automargin=True))
+                      yaxis=dict(type="category", automargin=True, **every_name(names)))
     return fig
 
 
@@ -99,11 +108,11 @@ def confusion_chart(confusion: Sequence[Sequence[int]], classes: Sequence[str]) 
         hovertemplate=tr("true %{y}, predicted %{x}: %{text} texts (%{customdata:.0%} of %{y})")
         + "<extra></extra>"))
     size = len(names)
-    fig.update_layout(template=TEMPLATE, height=min(200 + 40 * size, 700),
+    fig.update_layout(template=TEMPLATE, height=min(200 + 40 * size, 700 if size < 20 else 900),
                       title=dict(text=tr("Confusion matrix (test texts)"), x=0, xanchor="left"),
                       margin=dict(l=20, r=20, t=45, b=40),
                       xaxis=dict(title=tr("predicted"), type="category", side="bottom",
-                                 automargin=True),
+                                 automargin=True, **every_name(names)),
                       yaxis=dict(title=tr("true class"), type="category", autorange="reversed",
-                                 automargin=True))
+                                 automargin=True, **every_name(names)))
     return fig

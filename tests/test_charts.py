@@ -362,3 +362,19 @@ def test_the_longest_text_read_is_labelled_on_the_side_with_room():
     inside = length_chart(lengths, 100, "char").layout.annotations[0]
     at_edge = length_chart(lengths, 400, "char").layout.annotations[0]  # the right edge
     assert inside.xanchor == "left" and at_edge.xanchor == "right"
+
+
+def test_every_class_of_thirty_is_named_on_the_class_charts():
+    """Plotly's own ticks named every second class of 30 on both charts."""
+    from lstm_app.class_charts import class_counts_chart, confusion_chart
+
+    classes = [f"class_{i}" for i in range(30)]
+    counts = class_counts_chart(classes, list(range(30, 0, -1)))
+    assert sorted(counts.layout.yaxis.tickvals) == sorted(classes)
+    assert counts.layout.height >= 30 * 22  # room for each name
+    matrix = confusion_chart(np.eye(30, dtype=int).tolist(), classes)
+    assert list(matrix.layout.xaxis.tickvals) == classes == list(matrix.layout.yaxis.tickvals)
+    hostile = class_counts_chart(["<b>pos</b>", "neg"], [2, 1])  # named as the bars are
+    assert list(hostile.layout.yaxis.ticktext) == list(hostile.data[0].y) != ["neg", "<b>pos</b>"]
+    many = class_counts_chart([f"c{i}" for i in range(90)], [1] * 90)
+    assert many.layout.yaxis.tickvals is None  # too many to name each: Plotly chooses
