@@ -92,8 +92,13 @@ def test_labels_written_as_numbers_are_one_class_and_the_columns_can_be_given():
                                  ("awful", "0.0"))]
     data = load_labelled(csv_bytes(rows, header=("text", "label")))
     assert data.classes == ("0", "1") and data.counts.tolist() == [6, 6]
-    assert ("Labels written as one number in different ways were read as one class: '0' ('0', "
-            "'0.0'); '1' ('1', '1.0').") in data.notices
+    assert ("Labels that are whole numbers were read as the number, however they were written "
+            "(fractions stay as written): '0' ('0', '0.0'); '1' ('1', '1.0').") in data.notices
+    alone = load_labelled(csv_bytes([(f"a stay, review {i} of {label}", label) for i in range(3)
+                                     for label in ("2.0", "x", "1.1", "1.10")],
+                                    header=("text", "label")))
+    assert alone.classes == ("1.1", "1.10", "2", "x")  # a fraction as written, 2.0 read as 2:
+    assert alone.notices[-1].endswith("(fractions stay as written): '2' ('2.0').")  # said
     thousands = [(f"review {i}", label) for i in range(4) for label in ("1", "1,000", "1.000",
                                                                       "1e0")]
     assert load_labelled(csv_bytes(thousands, header=("text", "stars"))).classes == (

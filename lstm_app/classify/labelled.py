@@ -140,8 +140,9 @@ def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: s
     texts, labels = table[text_col], _label_words(table[label_col])
     merged = _merged(table[label_col], labels)
     if merged:
-        notices.append(tr("Labels written as one number in different ways were read as one "
-                          "class: {classes}.", classes=merged))
+        notices.append(tr("Labels that are whole numbers were read as the number, however they "
+                          "were written (fractions stay as written): {classes}.",
+                          classes=merged))
     blank_text, blank_label = texts.isna(), labels.isna() & texts.notna()
     if blank_text.any():
         notices.append(trn("{count:,} row with a blank text was left out.",
@@ -234,10 +235,11 @@ def _label_words(labels: pd.Series) -> pd.Series:
 
 
 def _merged(written: pd.Series, words: pd.Series) -> str:
-    """The classes (up to three) that labels written in more than one way were read as, each
-    with the ways it was written: "'1' ('1', '1.0')"; "" where none was."""
+    """The classes (up to three) that labels were read as otherwise than written (in more than
+    one way, or one way that is not the class's: 2.0 read as 2), each with the ways it was
+    written: "'1' ('1', '1.0')"; "" where none was."""
     pairs = pd.DataFrame({"written": written, "word": words}).dropna().drop_duplicates()
     ways = pairs.groupby("word", sort=True)["written"].agg(list)
-    ways = ways[ways.map(len) > 1]
+    ways = ways[[len(w) > 1 or w[0] != word for word, w in ways.items()]]
     return "; ".join(f"{quoted(word)} ({listed(sorted(map(str, written)), limit=4)})"
                      for word, written in ways.head(3).items())
