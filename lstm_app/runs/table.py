@@ -54,7 +54,8 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
             "note": run.note,
         })
     # The scores first: a table of runs is read to find the best one.
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    return table.astype({"best epoch": "Int64"})  # a whole number (2, not 2.0) or blank
 
 
 def _english_summary(config: dict) -> str:

@@ -25,7 +25,7 @@ from .markdown import plain, table_shown
 
 LOSS_LABEL = N_("loss (cross-entropy)")
 PER_CLASS_COLUMNS = {"class": N_("class"), "precision": N_("precision"), "recall": N_("recall"),
-                     "f1": N_("f1"), "texts": N_("texts")}
+                     "f1": N_("F1"), "texts": N_("texts")}
 MISTAKE_COLUMNS = {"text": N_("text"), "label": N_("label"), "predicted": N_("predicted"),
                    "confidence": N_("confidence")}
 
