@@ -18,7 +18,8 @@ import pandas as pd
 
 from lstm_app.encodings import UTF16_NOTICE, decode_legacy, utf16_without_bom
 from lstm_app.i18n import N_, tr, trn
-from lstm_app.quoting import os_reason, quoted
+from lstm_app.file_checks import os_reason
+from lstm_app.quoting import quoted
 from lstm_app.spreadsheet import is_workbook, workbook_text
 
 # A cell may be as long as an upload (a review of 140,000 characters), where Python's csv reader

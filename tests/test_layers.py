@@ -11,10 +11,12 @@ from tests.conftest import REPO
 PACKAGE = REPO / "lstm_app"
 # What each part of lstm_app may import from lstm_app (its own modules aside).
 # quoting (user text inside the project's sentences), i18n (the sentences in the reader's
-# language) and user_json (JSON a user may have made) are leaves every part may use.
-LEAVES = {"quoting", "i18n", "user_json"}
+# language), user_json (JSON a user may have made) and file_checks (the command line's files:
+# why one cannot be read, outputs checked before any work) are leaves every part may use.
+LEAVES = {"quoting", "i18n", "user_json", "file_checks"}
 ALLOWED = {part: allowed | (LEAVES - {part}) for part, allowed in {
     "quoting": set(),
+    "file_checks": set(),
     "user_json": set(),
     "i18n": set(),
     "training": set(),

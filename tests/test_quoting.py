@@ -23,7 +23,7 @@ def test_a_list_names_the_first_few_and_counts_the_rest():
 
 
 def test_a_missing_folder_and_a_file_in_a_folders_place_are_said_as_such(tmp_path):
-    from lstm_app.quoting import error_sentence
+    from lstm_app.file_checks import error_sentence
 
     there = tmp_path / "x.zip"
     there.write_bytes(b"")
@@ -45,7 +45,7 @@ def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
 
     import pytest
 
-    from lstm_app.quoting import check_writable
+    from lstm_app.file_checks import check_writable
 
     new, old = tmp_path / "new.csv", tmp_path / "old.csv"
     old.write_text("kept")
@@ -105,7 +105,7 @@ def test_controls_that_reorder_text_never_turn_the_words_around_a_name_backwards
 
 def test_a_command_never_writes_over_the_file_it_reads_or_twice_to_one_file(tmp_path, capsys):
     from lstm_app.cli import main
-    from lstm_app.quoting import check_apart
+    from lstm_app.file_checks import check_apart
 
     corpus = tmp_path / "notes.txt"
     corpus.write_text("the cat sat on the mat. " * 80)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ..argparse_words import Parser, argparse_in_language
 from ..i18n import N_, tr, trn
-from ..quoting import (check_apart, check_writable, error_sentence, printable, quoted,
-                       spreadsheet_csv)
+from ..file_checks import check_apart, check_writable, error_sentence
+from ..quoting import printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
                       generate, labelled_rows, panel_for, series_for, texts_of)

@@ -16,7 +16,8 @@ from typing import Iterator
 import pandas as pd
 
 from ..i18n import language, tr, trn
-from ..quoting import cut, os_reason, printable, quoted
+from ..file_checks import os_reason
+from ..quoting import cut, printable, quoted
 from ..export.onnx_export import table_text, write_export
 from .bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from .onnx import export_run

@@ -1,0 +1,103 @@
+"""The command line's files: what it says of one it cannot read or write (which file, and the
+system's reason in the reader's language), and the checks made before any work: an output's
+folder is there and can be written, and no output is a file the command reads or another
+output."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from .i18n import N_, tr
+from .quoting import printable
+
+
+# The C library's words for a file that cannot be read (English), as the catalog has them.
+OS_ERRORS = {errno.ENOENT: N_("No such file or directory"), errno.EACCES: N_("Permission denied"), errno.EISDIR: N_("Is a directory"),
+             errno.ENOTDIR: N_("Not a directory"), errno.ENOSPC: N_("No space left on device"),
+             errno.EROFS: N_("Read-only file system"), errno.EPERM: N_("Operation not permitted"),
+             errno.EEXIST: N_("File exists")}
+
+
+def error_sentence(error: ValueError | OSError) -> str:
+    """What the command line says of bad input, in the reader's language: the refusal's own
+    sentence (already in it), or for a file that cannot be read, which file and why."""
+    if isinstance(error, FileNotFoundError):
+        folder = Path(error.filename).parent if error.filename else None
+        if folder is not None and str(folder) not in ("", ".") and not folder.exists():
+            return tr("There is no folder {path}; create it or give another path.",
+                      path=f"'{printable(folder)}'")
+        return tr("There is no file at {path}; check the path.",
+                  path=f"'{printable(error.filename)}'")
+    if isinstance(error, FileExistsError) and error.filename:
+        return tr("{path} is already there and is not a folder; give the name of a new folder.",
+                  path=f"'{printable(error.filename)}'")
+    if isinstance(error, IsADirectoryError) and error.filename:
+        return tr("{path} is a folder; give the path of a file in it.",
+                  path=f"'{printable(error.filename)}'")
+    if isinstance(error, OSError) and error.strerror:
+        return os_reason(error)
+    return printable(str(error))
+
+
+def check_writable(path) -> None:
+    """Refuse, before any work, a file to write whose folder is not there, that is a folder
+    (``error_sentence`` says which) or that cannot be written (opened to add to, and removed
+    again where it was not there): a study or a training would otherwise run to its end
+    first."""
+    if path is None:
+        return
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    there = os.path.lexists(path)  # a link to nowhere is there: never replaced by a file
+    if there and not path.is_file():
+        return  # a pipe or a device (/dev/stdout): written as it is, never opened to try
+    try:  # opened without waiting, and created only where nothing was (then removed again)
+        flags = os.O_WRONLY | os.O_NONBLOCK | (os.O_APPEND if there else os.O_CREAT | os.O_EXCL)
+        os.close(os.open(path, flags, 0o644))
+    except OSError as error:
+        raise ValueError(tr("{path} cannot be created in its folder; give a path in a folder you "
+                            "can write to.", path=f"'{printable(path)}'")
+                         if error.errno == errno.ENOENT else
+                         tr("{path} cannot be written ({reason}); give a path in a folder you "
+                            "can write to.", path=f"'{printable(path)}'",
+                            reason=os_reason(error))) from None
+    if not there:
+        path.unlink(missing_ok=True)
+
+
+def check_apart(written: dict, read: Iterable) -> None:
+    """Refuse, before any work, a file to write (``written``: its option, its path) that is one
+    of the files the command reads, or that another option writes too: the user's data would be
+    replaced by a report, or one output by the other."""
+    def same(a, b) -> bool:
+        try:
+            return os.path.samefile(a, b)
+        except OSError:  # one is not there yet: the same only by name
+            return Path(a).resolve() == Path(b).resolve()
+
+    # A device or a pipe (/dev/null, /dev/stdout) takes any number of writers: never refused
+    named = [(option, path) for option, path in written.items() if path is not None
+             and (os.path.isfile(path) or not os.path.exists(path))]
+    for at, (option, path) in enumerate(named):
+        for other, earlier in named[:at]:
+            if same(path, earlier):
+                raise ValueError(tr("{option} and {other} name the same file; give each its own "
+                                    "path.", option=other, other=option))
+        if any(source is not None and os.path.isfile(source) and same(path, source)
+               for source in read):
+            raise ValueError(tr("{option} names {path}, a file this command reads: writing it "
+                                "would replace it. Give another path.", option=option,
+                                path=f"'{printable(path)}'"))
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system could not read a file, in the reader's language where the catalog has
+    the C library's words (English otherwise)."""
+    known = OS_ERRORS.get(error.errno)
+    return printable(tr(known) if known and error.strerror == known else error.strerror or "")
