@@ -287,24 +287,26 @@ def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_p
     assert done.returncode == 2 and "could not be opened" in done.stderr  # x.csv
 
 
-def test_runs_export_onnx_on_the_command_line(tmp_path):
-    env = {**os.environ, "LSTM_APP_HOME": str(tmp_path / "home")}
-    run = lambda *argv: subprocess.run([sys.executable, "-m", "lstm_app", *argv], cwd=REPO,
-                                       capture_output=True, text=True, timeout=300, env=env)
-    done = run("classify", str(sample_path("hotel_reviews_zh")), "--hidden-size", "8",
-               "--embedding-dim", "8", "--epochs", "1", "--max-length", "30", "--quiet",
-               "--save-run")
-    assert done.returncode == 0, done.stderr
-    run_id = done.stdout.split("Saved as run ")[1].split()[0]
+def test_runs_export_onnx_on_the_command_line(tmp_path, monkeypatch, capsys):
+    from lstm_app.cli import main as cli_main
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.runs.store import RunStore
+
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    store = RunStore(tmp_path / "home")  # a classifier run saved as the command line saves it
+    data = load_labelled(sample_path("hotel_reviews_zh"))
+    config = ClassifyConfig(hidden_size=8, embedding_dim=8, epochs=1, max_length=30)
+    run_id = start_run(store, "classify", data, config, data.name, data.name)
+    record(store.home, run_id, "classify", data, config)
     out = tmp_path / "onnx"
-    done = run("runs", "export-onnx", run_id, "--out", str(out), "--int8")
-    assert done.returncode == 0, done.stderr
-    assert "ONNX INT8" in done.stdout and "test accuracy" in done.stdout
+    assert cli_main(["runs", "export-onnx", run_id, "--out", str(out), "--int8"]) == 0
+    printed = capsys.readouterr().out
+    assert "ONNX INT8" in printed and "test accuracy" in printed
     assert (out / "model.int8.onnx").is_file()
-    done = run("runs", "export-onnx", run_id, "--out", str(out))  # again, without INT8
-    assert done.returncode == 0 and not (out / "model.int8.onnx").exists()
-    done = run("runs", "export-onnx", "nope", "--out", str(out))
-    assert done.returncode == 2 and "There is no run 'nope'" in done.stderr
+    assert cli_main(["runs", "export-onnx", run_id, "--out", str(out)]) == 0  # without INT8
+    assert not (out / "model.int8.onnx").exists()
+    assert cli_main(["runs", "export-onnx", "nope", "--out", str(out)]) == 2
+    assert "There is no run 'nope'" in capsys.readouterr().err
 
 
 def test_a_bundle_carries_the_export_and_importing_checks_it_against_the_weights(tmp_path):
