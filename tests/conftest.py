@@ -19,6 +19,14 @@ torch.set_num_threads(1)  # small models train faster single-threaded, and tests
 os.environ["LSTM_APP_HOME"] = tempfile.mkdtemp(prefix="lstm-test-runs-")
 
 
+def pytest_configure(config):
+    """The slowest tests are listed after every full run (CI's log shows where its time goes),
+    unless the command line asks otherwise."""
+    if config.option.durations is None and not config.args[1:] and \
+            all(Path(a).resolve() == REPO / "tests" for a in config.args):
+        config.option.durations = 25
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not (SHARED_DATA / "airline_passengers.csv").exists():
