@@ -111,19 +111,14 @@ class _Recorder:
 
 
 class _Beating:
-    """A training's stop flag that also keeps its run's heartbeat going as it is read, and
-    remembers whether a Stop was ever read (``heeded``: it cut the training or the scoring
-    short; a Stop pressed after the last place that reads it changed nothing)."""
+    """A training's stop flag that also keeps its run's heartbeat going as it is read."""
 
     def __init__(self, recorder: _Recorder, stop):
         self.recorder, self.stop = recorder, stop
-        self.heeded = False
 
     def is_set(self) -> bool:
         self.recorder.beat()
-        seen = self.stop.is_set()
-        self.heeded = self.heeded or seen
-        return seen
+        return self.stop.is_set()
 
     def set(self) -> None:
         self.stop.set()
@@ -147,16 +142,13 @@ def record(home, run_id: str, task_name: str, data: Any, config: Any,
             store.add_epoch(run_id, epoch)
         recorder.save_model(start, start.training.kept_epoch)
     with _ended_on_error(store, run_id):
-        trained, result, statistical = run_with(runner, fit_and_score, recorder.callbacks,
-                                                task_name, data, config, start=start)
+        trained, result, statistical, heeded = run_with(
+            runner, fit_and_score, recorder.callbacks, task_name, data, config, start=start)
     if runner is not None and statistical:  # fitted on the cluster: kept here to be saved
         statistical_saved.remember(statistical)
-    # Stopped while training (its event was cleared for the scoring), or while scoring where
-    # the Stop left something out; not where it came after everything had been done.
-    beating = recorder.callbacks.stop_event
-    stopped = (trained.training.stop_reason == "stopped"
-               or beating is not None and beating.heeded)
-    save_result(store, run_id, task, trained, result, "stopped" if stopped else "finished")
+    # Stopped where the Stop cut the training or the scoring short; not where it came after
+    # everything it could leave out had been done.
+    save_result(store, run_id, task, trained, result, "stopped" if heeded else "finished")
     return result
 
 
@@ -173,13 +165,37 @@ def record_fit(store: RunStore, run_id: str, task: Task, data: Any, config: Any,
 
 def fit_and_score(task_name: str, data: Any, config: Any, callbacks: Callbacks = Callbacks(),
                   start: Any = None):
-    """The trained value, its result, and the statistical forecasts it was scored against as
-    their file (None without them): what a training does, wherever it runs."""
+    """The trained value, its result, the statistical forecasts it was scored against as their
+    file (None without them), and whether a Stop cut the training or the scoring short: what a
+    training does, wherever it runs (there the Stop is read, here or on a cluster)."""
     task = task_named(task_name)
+    stop = None if callbacks.stop_event is None else _Heeded(callbacks.stop_event)
+    callbacks = replace(callbacks, stop_event=stop)
     trained = task.fit(data, config, callbacks, start)
     result = task.score(trained, data, callbacks.on_stage, callbacks.scoring_stop())
     key = getattr(result, "statistical_key", "")
-    return trained, result, statistical_saved.file_bytes(key) if key else None
+    heeded = trained.training.stop_reason == "stopped" or (stop is not None and stop.heeded)
+    return trained, result, statistical_saved.file_bytes(key) if key else None, heeded
+
+
+class _Heeded:
+    """A stop flag that remembers whether a Stop was ever read from it (``heeded``: it cut
+    the training or the scoring short; one pressed after the last place that reads it changed
+    nothing)."""
+
+    def __init__(self, stop):
+        self.stop, self.heeded = stop, False
+
+    def is_set(self) -> bool:
+        seen = self.stop.is_set()
+        self.heeded = self.heeded or seen
+        return seen
+
+    def set(self) -> None:
+        self.stop.set()
+
+    def clear(self) -> None:
+        self.stop.clear()
 
 
 def fit_only(task_name: str, data: Any, config: Any, callbacks: Callbacks = Callbacks()):
