@@ -165,30 +165,71 @@ def test_a_withdrawn_runs_uploaded_data_goes_with_it(team, store):
     assert not any("bobs_visitors" in str(c.value) for c in at.caption)
 
 
-def test_an_auto_tune_of_a_withdrawn_runs_data_is_stopped_with_it(team, store):
-    """Alice opened Bob's run by its link and tuned on its data; Bob withdrew the link: her
-    study went on training trial after trial on his data, out of her sight."""
+def bobs_visitors(store) -> str:
+    """Bob's run on his own file, bobs_visitors.csv (84 days of visitors)."""
     from lstm_app.runs.recording import record, start_run
     from lstm_app.series.loading import load_series
     from lstm_app.series.settings import ForecastConfig
-    from tests.conftest import poll
-    from tests.test_app_tune import start_study
 
     rows = "".join(f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},{100 + d % 7}\n" for d in range(84))
     series = load_series(("date,visitors\n" + rows).encode(), name="bobs_visitors.csv")
     config = ForecastConfig(statistical_seconds=0, hidden_size=4, num_layers=1, epochs=1)
     bob = start_run(store, "forecast", series, config, "bobs", series.name, owner=BOB)
     record(store.home, bob, "forecast", series, config)
+    return bob
+
+
+def test_an_auto_tune_of_a_withdrawn_runs_data_is_stopped_with_it(team, store):
+    """Alice opened Bob's run by its link and tuned on its data (read in row order: another
+    fingerprint than his run's); Bob withdrew the link: her study went on training trial after
+    trial on his data, out of her sight."""
+    from lstm_app.series.loading import NO_TIME_COLUMN
+    from tests.conftest import poll
+    from tests.test_app_tune import start_study
+
+    bob = bobs_visitors(store)
     at = team(ALICE, FORECAST, run=bob, share=store.share_link(bob))
     for name, value in dict(epochs=300, patience=0, hidden_size=8, statistical_seconds=0).items():
         at.session_state[f"fc_{name}"] = value
+    at.selectbox(key="fc_time_bobs_visitors.csv").set_value(NO_TIME_COLUMN)
     study = start_study(ok(at.run()), "fc", trials=20, minutes=5).session_state["fc_tune_job"]
     store.unshare_link(bob)
     at = ok(at.run())
     said = next(shown(w.value) for w in at.warning if "no longer shared" in w.value)
-    assert said.endswith("What this page was training on its data was stopped.")
+    assert said.endswith("Your auto-tune or training on its data was stopped.")
     poll(at, lambda a: study.snapshot().done, "the stopped study", 60)
     assert len(study.result().trials) < 20
+
+
+def test_a_withdrawn_link_leaves_the_readers_own_file_of_the_same_name(team, store):
+    bob = bobs_visitors(store)
+    at = team(ALICE, FORECAST, run=bob, share=store.share_link(bob))
+    mine = "date,visitors\n" + "".join(f"2023-01-{d:02d},{d}\n" for d in range(1, 29))
+    at.file_uploader(key="fc_upload").upload("bobs_visitors.csv", mine.encode(), "text/csv").run()
+    assert at.session_state["fc_uploaded"]["data"] == mine.encode()
+    store.unshare_link(bob)
+    at = ok(at.run())
+    assert any("no longer shared with you" in w.value for w in at.warning)
+    assert at.session_state["fc_uploaded"]["data"] == mine.encode()  # hers: it stays
+
+
+def test_a_page_polling_its_training_looks_for_a_withdrawn_link_every_few_seconds(monkeypatch):
+    """A live training or study is drawn by a fragment, which never reruns the page by itself:
+    a link withdrawn meanwhile is found there, and the page rerun to close it."""
+    import streamlit as st
+
+    from lstm_app.ui import runs_session
+
+    monkeypatch.setattr(runs_session, "opened_by_link", lambda: {"abc": "token"})
+    monkeypatch.setattr(runs_session, "current_user", lambda: ALICE)
+    shared = {"open": True}
+    monkeypatch.setattr(runs_session, "still_open", lambda run_id: shared["open"])
+    st.session_state.pop(runs_session.WITHDRAWN_CHECKED, None)
+    assert not runs_session.withdrawn_meanwhile()
+    shared["open"] = False
+    assert not runs_session.withdrawn_meanwhile()  # looked at a moment ago: not yet again
+    st.session_state[runs_session.WITHDRAWN_CHECKED] = 0.0
+    assert runs_session.withdrawn_meanwhile()
 
 
 def test_a_training_shared_with_someone_is_watched_live_but_only_its_owner_stops_it(team, store):

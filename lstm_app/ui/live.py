@@ -13,7 +13,7 @@ from ..training.trainer import Progress
 from .cluster_view import where_caption
 from .keys import TaskKeys, loss_curve_keys
 from .markdown import plain
-from .runs_session import still_open
+from .runs_session import still_open, withdrawn_meanwhile
 from .session import current_job, watch_only
 
 POLL_SECONDS = 1.0
@@ -81,9 +81,10 @@ def _poll(keys: TaskKeys, render: Callable[[Snapshot], None],
         return
     job.heartbeat()
     snap = job.snapshot()
-    if snap.done or (watch_only(job) and not still_open(job.run_id)):
+    if snap.done or (watch_only(job) and not still_open(job.run_id)) or withdrawn_meanwhile():
         # The whole page, once: it shows the result and stops polling, or (someone else's
-        # training no longer shared with this reader) closes it.
+        # training, or a run this session trains on the data of, no longer shared with this
+        # reader) closes it.
         st.rerun(scope="app")
     left, right = st.columns([5, 1])
     with left:

@@ -48,7 +48,7 @@ def show_its_data(run, store: RunStore, task: str) -> None:
         data, id_col = panel_csv(PANEL.data_from_files(_files(store, run, PANEL.data_names)))
         st.session_state[keys.kind] = source.own_choice
         st.session_state[keys.uploaded] = source_of(name, data, repaired=_repairs(
-            store.run_dir(run.id), "panel.json"))
+            store.run_dir(run.id), "panel.json"), run=run.id)  # (whose saved data it is)
         st.session_state[FORECAST.layout(name)] = "long"
         st.session_state[FORECAST.id_cols(name)] = [id_col]
     else:
@@ -56,7 +56,8 @@ def show_its_data(run, store: RunStore, task: str) -> None:
         data = (_with_plan(store, run) if task == "forecast"
                 else (folder / "text.txt").read_bytes())
         st.session_state[keys.kind] = source.own_choice
-        st.session_state[keys.uploaded] = source_of(name, data, repaired=_repairs(folder))
+        st.session_state[keys.uploaded] = source_of(name, data, repaired=_repairs(folder),
+                                                    run=run.id)
     if task == "forecast":
         st.session_state[FORECAST.layout(name)] = "one"
     if task != "text" and config.get("value_col"):  # the column pickers
@@ -108,7 +109,7 @@ def _show_labelled(run, store: RunStore, name: str, sample: str | None) -> None:
         folder = store.run_dir(run.id)
         texts = (folder / "texts.csv").read_bytes()
         st.session_state[keys.kind] = CLASSIFY_SOURCE.own_choice
-        st.session_state[keys.uploaded] = source_of(name, texts,
+        st.session_state[keys.uploaded] = source_of(name, texts, run=run.id,
                                                     repaired=_repairs(folder, "labelled.json"))
         columns = saved_columns(texts)  # the names the user's file gave them
     if all(isinstance(c, str) for c in columns):

@@ -8,6 +8,7 @@ from the run store with its saved weights (loaded and scored, not retrained).
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import asdict
 
 import streamlit as st
@@ -60,6 +61,7 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
                     on_killed=functools.partial(end_killed, store.home, run_id),
                     on_cancelled=functools.partial(end_cancelled, store.home, run_id),
                     on_cluster=address is not None)
+    st.session_state[keys.key("job_from")] = data_origin(keys)  # (a run's data: stopped with it)
     st.query_params[RUN_PARAM] = run_id
     return job
 
@@ -107,28 +109,58 @@ def close_withdrawn() -> None:
         st.warning(sentences(
             tr("Run {name} ({id}) is no longer shared with you, so it was closed.",
                name=plain(run.name), id=run.id),
-            tr("What this page was training on its data was stopped.") if stopped else ""))
+            tr("Your auto-tune or training on its data was stopped.") if stopped else ""))
+
+
+def withdrawn_meanwhile() -> bool:
+    """Whether a run this session opened by a link may no longer be opened: for a page's
+    polling (a live training, a study), which then reruns the page to close it (every few
+    seconds at most: one look at the store each)."""
+    links = opened_by_link()
+    if not links or current_user() is None:
+        return False
+    now = time.monotonic()
+    if now - st.session_state.get(WITHDRAWN_CHECKED, 0.0) < WITHDRAWN_EVERY:
+        return False
+    st.session_state[WITHDRAWN_CHECKED] = now
+    return any(not still_open(run_id) for run_id in links)
 
 
 TASK_KEYS = (FORECAST, TEXT, CLASSIFY)
+SOURCES = {FORECAST: SERIES_SOURCE, TEXT: TEXT_SOURCE, CLASSIFY: CLASSIFY_SOURCE}
+WITHDRAWN_CHECKED, WITHDRAWN_EVERY = "withdrawn_checked", 3.0  # (session key, seconds)
+
+
+def data_origin(keys: TaskKeys) -> str | None:
+    """The run whose saved data the page's picker holds (a run reopened puts it there), if the
+    page trains on that data now; None for a sample or the user's own upload."""
+    source = SOURCES[keys]
+    if st.session_state.get(source.keys.kind) != source.own_choice:
+        return None
+    uploaded = st.session_state.get(source.keys.uploaded)
+    return uploaded.get("run") if isinstance(uploaded, dict) else None
 
 
 def _close(run) -> bool:
     """Take ``run`` (someone else's, no longer shared) and its data off its page, and stop this
-    session's auto-tune and training on that data; whether any was still going."""
+    session's auto-tune and training on that data (started from it, or on data of the same
+    fingerprint); whether any was still going."""
     keys = {"text": TEXT, "classify": CLASSIFY}.get(run.task, FORECAST)
     if getattr(st.session_state.get(keys.job), "run_id", None) == run.id:
         del st.session_state[keys.job]
-    source = {TEXT: TEXT_SOURCE, CLASSIFY: CLASSIFY_SOURCE}.get(keys, SERIES_SOURCE)
+    source = SOURCES[keys]
     data = st.session_state.get(source.keys.uploaded)
-    if isinstance(data, dict) and data.get("name") == run.data_name:  # its data, shown
+    if isinstance(data, dict) and data.get("run") == run.id:  # its saved data, put there
         del st.session_state[source.keys.uploaded]  # nothing of it left to train on
     going = []
-    if st.session_state.get(keys.tune_for) == run.data_hash:  # an auto-tune of its data
+    if run.id == st.session_state.get(keys.key("tune_from")) or \
+            st.session_state.get(keys.tune_for) == run.data_hash:  # an auto-tune of its data
         going.append(st.session_state.get(keys.tune_job))
     job = st.session_state.get(keys.job)  # a training of this person's on its data
     mine = run_store().get(job.run_id) if getattr(job, "run_id", None) else None
-    if mine is not None and mine.data_hash == run.data_hash and can_change(mine, current_user()):
+    if mine is not None and can_change(mine, current_user()) and (
+            run.id == st.session_state.get(keys.key("job_from"))
+            or mine.data_hash == run.data_hash):
         going.append(job)
     going = [j for j in going if j is not None and not j.snapshot().done]
     for job in going:

@@ -24,7 +24,7 @@ from .cluster_view import where_caption
 from .keys import TaskKeys
 from .markdown import plain
 from .people import current_user
-from .runs_session import run_store
+from .runs_session import data_origin, run_store, withdrawn_meanwhile
 from .session import current_job, start_job, studies_running, watch_here
 from .settings_form import restore_settings
 
@@ -104,6 +104,7 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
                         on_cluster=address is not None)
         studies_running()[(current_user(), task.name, fingerprint)] = job
         st.session_state[keys.tune_for] = fingerprint
+        st.session_state[keys.key("tune_from")] = data_origin(keys)  # stopped with that run
         st.session_state.pop(keys.tune_applied, None)
         st.rerun()
 
@@ -144,8 +145,8 @@ def _poll(keys: TaskKeys, task: Task) -> None:
         return
     job.heartbeat()
     snap = job.snapshot()
-    if snap.done:
-        st.rerun()  # the whole page, once: it now shows the result
+    if snap.done or withdrawn_meanwhile():
+        st.rerun()  # the whole page, once: it now shows the result (or closes a run withdrawn)
     live: TuneLive | None = snap.live
     left, right = st.columns([5, 1])
     with left:
