@@ -488,6 +488,8 @@ def test_the_coach_reads_a_text_run_and_its_advice_changes_the_settings(app):
     (0.04, 0.02, "This sample copies about as much as that."),  # two points: noise
     (0.02, 0.10, "This sample copies less than that: more of it is its own."),
     (0.44, 0.41, "This sample copies about as much as that."),
+    (0.95, 0.80, "This sample copies far more than that."),  # its own: 5% against 20%
+    (0.80, 0.95, "This sample copies less than that: more of it is its own."),
 ])
 def test_the_samples_copying_is_compared_in_words_that_match_the_shares(copied, normal, said):
     from lstm_app.text.copying import Memorization

@@ -496,7 +496,7 @@ def test_where_tfidf_beat_the_lstm_the_coach_says_what_is_left_to_try():
     [said] = baseline_won(lstm, board, settings, "early_stopping", 1)
     assert said.changes == {} and "its 1 training text teaches" in said.explanation
     [said] = baseline_won(lstm, board, settings, "completed", 240)
-    assert said.changes == {"epochs": 80}
+    assert said.changes == {"epochs": 80} and "after its 40 epochs, not because" in said.explanation
     [said] = baseline_won(lstm, board, settings, "time_budget", 240)
     assert said.changes == {"minutes": 4.0}
     [said] = baseline_won(lstm, board, settings, "stopped", 240)

@@ -249,6 +249,11 @@ def test_a_run_with_known_inputs_saves_its_plan_and_reopens_the_same(tmp_path, p
         f"'{column}' is set to 7 on {more.index[2].date()}, beyond the 0 to 1 it held in "
         f"training: the model never read such values, so the what-if there is a guess, not "
         f"something it learnt."]
+    from lstm_app.i18n import speaking
+    from lstm_app.series.calendar import holiday_label
+    with speaking("zh"):  # named as the plan's table heads it
+        assert beyond_training(result, more)[0].startswith(f"'{holiday_label('DE')}'")
+        assert holiday_label("DE") != column
 
 
 def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path, capsys):
@@ -283,10 +288,12 @@ def test_a_plan_file_is_read_onto_the_series_grid_and_says_what_it_left_out():
     series = load_series(promo_csv(ahead=0), covariates=["promo"])
     one_row = with_future(b"date,promo\n2024-07-29,1\n", series)
     # a cell of text among the plan's numbers is said (it was reported as a day with no value)
-    worded = with_future(b"date,promo\n2024-07-29,1\n2024-07-30,lots\n2024-07-31,0\n"
-                         b"2024-08-01,1\n2024-08-02,1\n", series)
+    worded = with_future(b"date,promo,staff\n2024-07-29,1,4\n2024-07-30,lots,x\n"
+                         b"2024-07-31,0,4\n2024-08-01,1,4\n2024-08-02,1,4\n", series,
+                         known=["promo"])
     assert ("1 cell in 'promo' held text instead of a number (for example 'lots') and was "
             "treated as missing.") in worded.notices
+    assert not any("'staff'" in n for n in worded.notices)  # a column not read: not said
     assert one_row.future["promo"].to_dict() == {pd.Timestamp("2024-07-29"): 1.0}
     messy = with_future(b"date,promo,note\nsoon,1,x\n2024-07-30,0,y\n2024-07-30,1,z\n", series)
     assert messy.future["promo"].to_dict() == {pd.Timestamp("2024-07-30"): 1.0}

@@ -159,7 +159,7 @@ def test_a_stopped_trial_that_beat_the_start_is_the_best_and_one_trial_is_no_com
                       ForecastConfig(), row(1, "done", 0.4751), rows[0], False, 1.0)
     assert not near.better and near.verdict.startswith(  # 0.4% lower: was "0% lower", a gain
         "Trial 1's settings reach a validation loss of 0.4751, within 1% of the starting "
-        "settings' 0.4771: no clear gain, so keep them.")
+        "settings' 0.4771: no clear gain, so keep the starting settings.")
     assert result.better
     from lstm_app.tuning.commands import trials_table
     assert trials_table(result).splitlines()[1].split()[:2] == ["1", "0.3046"]  # listed first

@@ -69,9 +69,13 @@ def baseline_won(lstm: ClassScores, baselines: dict[str, ClassScores], settings:
             "these weights.")))]
     if stop_reason in ("completed", "time_budget"):
         change, label = more_training(settings, stop_reason)
-        return [Diagnosis("baseline_won", title, sentences(said, tr(
-            "Training ended with its budget, not because it stopped improving: let it go on.")),
-            change, label)]
+        why = (tr("Its time budget ended training before it stopped improving: give it more "
+                  "time.") if "minutes" in change else
+               trn("Training ended after its {epochs} epoch, not because it stopped improving: "
+                   "more epochs let it go on.", "Training ended after its {epochs} epochs, not "
+                   "because it stopped improving: more epochs let it go on.",
+                   settings["epochs"], epochs=settings["epochs"]))
+        return [Diagnosis("baseline_won", title, sentences(said, why), change, label)]
     return [Diagnosis("baseline_won", title, sentences(said, trn(
         "Early stopping ended training when the validation texts stopped improving, so more "
         "epochs would not help: the LSTM has learnt what its {count:,} training text teaches. "

@@ -147,8 +147,10 @@ def _first_line(run) -> str:
 
 
 def _readable(value) -> str:
-    """JSON as a reader reads it: 评论内容, not \\u8bc4…; its controls made spaces."""
-    return printable(json.dumps(value, default=str, ensure_ascii=False))
+    """JSON as a reader reads it: 评论内容, not \\u8bc4…; its controls made spaces, and a lone
+    surrogate (no character: JSON may carry one) written as its escape."""
+    text = printable(json.dumps(value, default=str, ensure_ascii=False))
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _listing(table: pd.DataFrame, runs) -> str:

@@ -15,7 +15,7 @@ import torch
 
 from ..i18n import tr
 from ..quoting import quoted
-from .calendar import holiday_counts, holiday_name
+from .calendar import holiday_counts, holiday_label, holiday_name
 from .intervals import floor_of, floored, future_table
 from .known import first_blank, future_inputs, known_positions, network_table, times_in_words
 from .loading import joined
@@ -68,10 +68,12 @@ def beyond_training(result, known: pd.DataFrame, edited_only: bool = True) -> li
     holidays = result.config.holidays
     said = []
     for column in known.columns:
+        shown = column
         if column in frame:
             seen = frame[column].iloc[first:end]
         elif holidays and column == holiday_name(holidays):  # the counts the training read
             seen = pd.Series(holiday_counts(frame.index[first:end], result.series.freq, holidays))
+            shown = holiday_label(holidays)  # as the plan's table heads it, in its language
         else:
             continue
         low, high = float(seen.min()), float(seen.max())
@@ -86,10 +88,10 @@ def beyond_training(result, known: pd.DataFrame, edited_only: bool = True) -> li
         said.append(tr(
             "{column} is set to {settings}, beyond the {low:g} to {high:g} it held in training: "
             "the model never read such values, so the what-if there is a guess, not something "
-            "it learnt.", column=quoted(column), settings=joined(settings), low=low, high=high)
+            "it learnt.", column=quoted(shown), settings=joined(settings), low=low, high=high)
             if edited_only else tr(
             "The plan sets {column} to {settings}, beyond the {low:g} to {high:g} it held in "
             "training: the model never read such values, so its forecast there is a guess, not "
-            "something it learnt.", column=quoted(column), settings=joined(settings), low=low,
+            "something it learnt.", column=quoted(shown), settings=joined(settings), low=low,
             high=high))
     return said

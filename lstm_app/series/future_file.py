@@ -29,7 +29,7 @@ def with_future(source, series: SeriesData, name: str | None = None,
     when it cannot be read. What the file does not plan of the ``known`` columns, and rows
     dated up to the series' last value, are said."""
     notices: list[str] = []
-    planned, name = _read_future(source, series, name, notices)
+    planned, name = _read_future(source, series, name, notices, known)
     label = quoted(name)
     if series.time_col is not None and len(planned):
         last = series.frame.index[-1]
@@ -57,13 +57,14 @@ def with_future(source, series: SeriesData, name: str | None = None,
     return replace(series, future=future, notices=series.notices + tuple(notices))
 
 
-def _read_future(source, series: SeriesData, name: str | None,
-                 notices: list[str]) -> tuple[pd.DataFrame, str]:
+def _read_future(source, series: SeriesData, name: str | None, notices: list[str],
+                 known: Sequence[str] = ()) -> tuple[pd.DataFrame, str]:
     """The planned values of a second file on the series' grid, and the file's name; every
-    row or column left out is said in ``notices``."""
+    row or column left out, and every repair in the ``known`` columns, is said in
+    ``notices``."""
     table, name = read_csv_table(source, name, notices)
     if series.time_col is None:  # row order: its rows follow the last value, one by one
-        numbers = _planned_numbers(table, name, notices)
+        numbers = _planned_numbers(table, name, notices, known)
         numbers.index = pd.RangeIndex(len(series.frame), len(series.frame) + len(numbers),
                                       name=series.frame.index.name)
         return numbers, name
@@ -79,7 +80,7 @@ def _read_future(source, series: SeriesData, name: str | None,
         raise ValueError(tr("The future file {name} has no dates that could be read; give it "
                             "the column {column} with the dates to forecast.", name=quoted(name),
                             column=quoted(series.time_col)))
-    numbers = _planned_numbers(table.drop(columns=[column]), name, notices)
+    numbers = _planned_numbers(table.drop(columns=[column]), name, notices, known)
     readable = times.notna().to_numpy()
     if not readable.all():
         notices.append(trn("{count} row of the future file whose date could not be read was "
@@ -96,9 +97,11 @@ def _read_future(source, series: SeriesData, name: str | None,
     return numbers[~numbers.index.duplicated(keep="last")].sort_index(), name
 
 
-def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str]) -> pd.DataFrame:
+def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str],
+                     known: Sequence[str] = ()) -> pd.DataFrame:
     """The future file's columns of numbers; a column that is not numbers is named, with its
-    first cells that are not."""
+    first cells that are not, and what was repaired in the ``known`` columns (those read) is
+    said."""
     try:
         read = read_numbers(table, notices)
     except ValueError:
@@ -106,7 +109,7 @@ def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str]) -> pd.D
                             "each known-ahead column's planned values as numbers.",
                             name=quoted(name), cells=_not_numbers(table, table.columns))) from None
     numbers = read.frame
-    for column in numbers.columns:  # a cell of text in a column of numbers: said, not guessed
+    for column in [c for c in numbers.columns if c in known]:  # a cell of text: said
         notices.extend(read.notices(column))
     dropped = [c for c in table.columns if c not in numbers.columns]
     if dropped:

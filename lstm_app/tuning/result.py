@@ -101,8 +101,9 @@ class TuneResult:
         values.update(share=self.improvement, start=start)
         if not self.better:
             return sentences(tr("Trial {trial}'s settings reach a validation loss of {best}, "
-                                "within 1% of the starting settings' {start}: no clear gain, "
-                                "so keep them.", **values), counts)
+                                "within {gain:.0%} of the starting settings' {start}: no clear "
+                                "gain, so keep the starting settings.", gain=CLEAR_GAIN,
+                                **values), counts)
         if self.task == "text":  # a text has no test span: the settings are judged where chosen
             return sentences(tr("Trial {trial}'s settings reach a validation loss of {best}, "
                                 "{share:.0%} lower than the starting settings' {start}. A text "

@@ -235,14 +235,18 @@ def _normal(normal: float | None, memo: Memorization) -> str:
 
 def compared(share: float, normal: float) -> str:
     """The sample's share of copied pieces against the normal share, as a COMPARED key: judged
-    by their ratio (10% against 2% is five times as much), a gap of a few points being alike."""
+    by their ratio (10% against 2% is five times as much) or, near the top, by the ratio of
+    what is its own (95% against 80%: a quarter as much of its own), a gap of a few points
+    being alike."""
     gap = share - normal
     if abs(gap) < 0.03:  # a few points either way: the sample's own noise
         return "alike"
-    ratio = share / normal if normal > 0 else float("inf")
+    ratio = lambda a, b: a / b if b > 0 else float("inf")
     if gap > 0:
-        return "far more" if gap > 0.25 or ratio >= 2 else "more" if ratio >= 1.25 else "alike"
-    return "less" if ratio <= 0.8 else "alike"
+        apart = max(ratio(share, normal), ratio(1 - normal, 1 - share))
+        return "far more" if gap > 0.25 or apart >= 2 else "more" if apart >= 1.25 else "alike"
+    apart = max(ratio(normal, share), ratio(1 - share, 1 - normal))
+    return "less" if apart >= 1.25 else "alike"
 
 
 COMPARED = {  # the sample's share of copied pieces against the unseen text's, in words

@@ -27,6 +27,7 @@ from .people import current_user
 from .runs_session import data_origin, run_store, withdrawn_meanwhile
 from .session import current_job, start_job, studies_running, watch_here
 from .settings_form import restore_settings
+from .task_flow import cannot_train
 
 PAGE_TRIALS, PAGE_MINUTES = 200, 240  # a study on a shared server; the tune command runs longer
 
@@ -125,17 +126,15 @@ def _cannot_train(keys: TaskKeys, task: Task, data, config, fingerprint: str) ->
     """(why the settings cannot train on the data, why its validation part is too small to
     rank trials on): "" each where they can, judged once per data and settings (a text's
     check reads the whole text)."""
+    problem = cannot_train(keys, task, data, config, fingerprint)
+    if problem:
+        return problem, ""
     asked = (fingerprint, repr(config), language())  # the sentence is in the reader's language
     memo = st.session_state.get(keys.key("tune_check"))
     if memo is None or memo[0] != asked:
-        try:
-            resolved = task.resolve(data, config)
-            task.check(data, resolved)
-            memo = (asked, "", too_little_to_tune(task.name, data, resolved))
-        except ValueError as error:
-            memo = (asked, str(error), "")
+        memo = (asked, too_little_to_tune(task.name, data, task.resolve(data, config)))
         st.session_state[keys.key("tune_check")] = memo
-    return memo[1], memo[2]
+    return "", memo[1]
 
 
 @st.fragment(run_every=POLL_SECONDS)
