@@ -18,9 +18,12 @@ from lstm_app.i18n import N_, tr
 # What a Chinese text holds beyond ASCII: ideographs, CJK and full-width punctuation, and the
 # symbols a Chinese keyboard types (€ and currency signs, ℃ and №, Roman numerals, arrows, maths,
 # circled numbers, shapes, emoji)
+# The signs a Chinese file writes beside its own characters that GB2312 lacks (GB18030 writes
+# them in four bytes): currencies (¥ as the half-width yen/yuan, £, ¢, €) and degrees.
+SIGNS = "\u00a2\u00a3\u00a5\u00b0\u00b1\u20ac"
 _CHINESE = re.compile(r"[\u2000-\u206f\u20a0-\u20cf\u2100-\u22ff\u3000-\u303f\u3400-\u4dbf"
                       r"\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u00b7\u00d7\u00f7\u2460-\u27bf"
-                      r"\U0001f300-\U0001faff]")
+                      rf"\U0001f300-\U0001faff{SIGNS}]")
 _FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 PAIRED_SHARE = 0.5
 JUDGED_CHARS = 200_000  # the characters judged (a Python loop each): a 50 MB file's start  # of the non-ASCII characters with a non-ASCII neighbour: Chinese above it
@@ -185,7 +188,8 @@ def _all_chinese(text: str, encoding: str) -> bool:
     wide = [ch for ch in text if ord(ch) >= 0x80]
     if not wide or sum(bool(_CHINESE.match(ch)) for ch in wide) < 0.95 * len(wide):
         return False
-    common = sum(_in_gb2312(ch) or "\U0001f300" <= ch <= "\U0001faff" for ch in wide)  # emoji
+    common = sum(_in_gb2312(ch) or ch in SIGNS or "\U0001f300" <= ch <= "\U0001faff"  # emoji
+                 for ch in wide)
     return encoding != "gb18030" or common >= 0.9 * len(wide)
 
 

@@ -20,7 +20,16 @@ def test_a_chinese_export_is_read_as_chinese(encoding, notice):
     assert decoded == text and said == NOTICES[notice]
 
 
-@pytest.mark.parametrize("text", [WESTERN, "ações não são", "Zürich Straße Öffnungszeiten"])
+def test_a_gb18030_export_with_half_width_yen_signs_is_read_as_chinese():
+    """¥ (U+00A5) is not in GBK: GB18030 writes it in four bytes, and a column of amounts makes
+    it one character in four; the file was read as Western text and its headers scrambled."""
+    text = "日期,销售额（元）\n" + "".join(f'2024-01-{d:02d},"¥{d},207,351"\n' for d in range(1, 29))
+    decoded, said = decode_legacy(text.encode("gb18030"))
+    assert decoded == text and said == NOTICES["gb18030"]
+
+
+@pytest.mark.parametrize("text", [WESTERN, "ações não são", "Zürich Straße Öffnungszeiten",
+                                  "Temperatur 20 °C, Preis 5 £ oder 6 €"])
 def test_western_text_stays_western_even_where_its_bytes_are_valid_gbk(text):
     raw = text.encode("cp1252")
     decoded, said = decode_legacy(raw)
