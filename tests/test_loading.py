@@ -111,6 +111,10 @@ def test_currency_symbols_and_codes():
     data = load_series(text.encode())
     assert values(data) == [1.5, 2.0, 1000, 4, 5]
     assert any(n.startswith("Currency signs in 'price' were removed") for n in data.notices)
+    millions = load_series('date,sales\n2020-01-01,"¥12,207,351"\n2020-01-02,"¥9,000,000"\n'
+                           '2020-01-03,"¥10,000,001"\n'.encode())
+    assert ("Currency signs in 'sales' were removed (for example '¥12,207,351' is read as "
+            "12207351).") in millions.notices  # not 1.22074e+07
 
 
 def test_percent_signs_stay_in_percent_units():

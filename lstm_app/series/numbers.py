@@ -58,7 +58,7 @@ class Numbers:
             if not len(hits):
                 return tr(plain, column=name)
             return tr(with_example, column=name, cell=quoted(raw.iloc[hits[0]]),
-                      number=values[hits[0]])
+                      number=as_read(values[hits[0]]))
 
         name, notes = quoted(column), []
         currency, percent, separators = (self.found[k][at] for k in ("currency", "percent",
@@ -66,16 +66,16 @@ class Numbers:
         if currency.any():
             notes.append(said(currency, N_("Currency signs in {column} were removed."),
                               N_("Currency signs in {column} were removed (for example {cell} "
-                                 "is read as {number:g}).")))
+                                 "is read as {number}).")))
         if percent.any():
             notes.append(said(percent, N_("Percent signs in {column} were removed and the values "
                                           "stay in percent units."),
                               N_("Percent signs in {column} were removed and the values stay in "
-                                 "percent units (for example {cell} is read as {number:g}).")))
+                                 "percent units (for example {cell} is read as {number}).")))
         if separators.any():
             notes.append(said(separators, N_("Thousands separators in {column} were removed."),
                               N_("Thousands separators in {column} were removed (for example "
-                                 "{cell} is read as {number:g}).")))
+                                 "{cell} is read as {number}).")))
         junk = (raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS)).to_numpy() & ~read
         if junk.any():
             notes.append(trn("{count} cell in {column} held text instead of a number (for example "
@@ -99,13 +99,13 @@ class Numbers:
         junk = (raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS)).to_numpy() & ~read
         kinds = (("currency", N_("Currency signs were removed in {columns:,} of the {total:,} "
                                  "columns (for example {cell} in {column} is read as "
-                                 "{number:g}).")),
+                                 "{number}).")),
                  ("percent", N_("Percent signs were removed (the values stay in percent units) "
                                 "in {columns:,} of the {total:,} columns (for example {cell} in "
-                                "{column} is read as {number:g}).")),
+                                "{column} is read as {number}).")),
                  ("separators", N_("Thousands separators were removed in {columns:,} of the "
                                    "{total:,} columns (for example {cell} in {column} is read "
-                                   "as {number:g}).")),
+                                   "as {number}).")),
                  ("junk", ""))
         notes = []
         for kind, sentence in kinds:
@@ -117,7 +117,7 @@ class Numbers:
                              columns=int(mask.reshape(len(columns), rows).any(axis=1).sum()),
                              total=len(columns))
             if sentence:
-                notes.append(tr(sentence, number=values[hit], **values_of))
+                notes.append(tr(sentence, number=as_read(values[hit]), **values_of))
             else:
                 notes.append(trn("{count:,} cell in {columns:,} of the {total:,} columns held "
                                  "text instead of a number and was treated as missing (for "
@@ -126,6 +126,12 @@ class Numbers:
                                  "were treated as missing (for example {cell} in {column}).",
                                  int(mask.sum()), **values_of))
         return notes
+
+
+def as_read(value: float) -> str:
+    """A number as a repair note writes it: whole, as a person reads it (12207351, not
+    1.22074e+07; 12.5)."""
+    return format(float(value), ".15g")
 
 
 def read_numbers(table: pd.DataFrame, notices: list[str]) -> Numbers:
