@@ -43,7 +43,7 @@ if problem:  # said before Train, not by a run that fails
     st.error(problem)
 train_button(KEYS, lambda: start_training(KEYS, CLASSIFY, data, chosen.name, config),
              can_train=not problem, on_new_model=forget_tried, offer_at=offers,
-             earlier=lambda: earlier_run(CLASSIFY, chosen.fingerprint, config))
+             earlier=lambda: earlier_run(CLASSIFY, chosen.fingerprint, config, data))
 auto_tune(KEYS, CLASSIFY, data, chosen.name, config, chosen.fingerprint)
 result = finished_result(KEYS, chosen, config, render_live, speed=text_speed)
 job = current_job(KEYS.job)

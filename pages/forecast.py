@@ -46,7 +46,8 @@ if not many:  # the plan of the known-ahead inputs over the horizon, editable
 data = planned or data
 
 train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config),
-             can_train=trainable and planned is not None, offer_at=offers, earlier=lambda: earlier_run(task, chosen.fingerprint, config))
+             can_train=trainable and planned is not None, offer_at=offers,
+             earlier=lambda: earlier_run(task, chosen.fingerprint, config, data))
 auto_tune(KEYS, task, data, data.name, config, chosen.fingerprint)
 shown = current_job(KEYS.job)  # its training may be on other data than the page's now
 result = finished_result(KEYS, chosen, config, live_view(

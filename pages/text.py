@@ -41,7 +41,7 @@ can_train = model_size_note(summary, config)
 
 train_button(KEYS, lambda: start_training(KEYS, TEXT, text, chosen.name, config),
              can_train=can_train, on_new_model=forget_generation,
-             offer_at=offers, earlier=lambda: earlier_run(TEXT, chosen.fingerprint, config))
+             offer_at=offers, earlier=lambda: earlier_run(TEXT, chosen.fingerprint, config, text))
 auto_tune(KEYS, TEXT, text, chosen.name, config, chosen.fingerprint)
 job = current_job(KEYS.job)
 running = job.config if job is not None else config  # the settings of the training shown below

@@ -178,6 +178,26 @@ def test_a_file_of_the_same_texts_over_and_over_is_said_before_train_not_by_a_fa
     assert app_store.list() == []  # was a failed run, announced as saved and reopenable
 
 
+def test_the_hotel_demo_pressed_again_offers_the_run_it_trained(apps, app_store):
+    """Its page holds the level "auto"; the run keeps the level it chose ("char"): they never
+    matched, so every press trained the demo again."""
+    def pressed():
+        at = apps(None)
+        tiny_model(at, epochs=1)
+        at.run()
+        at.button(key="demo_hotel_reviews_zh").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        at.switch_page(PAGE)
+        return at
+
+    poll(pressed(), job_done, "the demo's training", 180)
+    [run] = app_store.list()
+    at = pressed().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(app_store.list()) == 1, "the demo trained the same run again"
+    assert any("You have trained this before" in i.value and run.id in i.value for i in at.info)
+
+
 def test_homes_demo_trains_the_hotel_reviews(apps):
     at = apps(None)
     at.run()

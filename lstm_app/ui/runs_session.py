@@ -256,11 +256,16 @@ def refresh_statuses() -> None:
     run_store().mark_interrupted(known=lambda run_id: job_queue().find(run_id) is not None)
 
 
-def earlier_run(task: Task, fingerprint: str, config):
-    """The newest run of ``task`` on this data (its run-store ``fingerprint``) with the settings
-    the page holds (``config``), trained from scratch: finished with its weights saved, or
-    training now in this server and left by the tab that started it (a demo's visitor who
+def earlier_run(task: Task, fingerprint: str, config, data):
+    """The newest run of ``task`` on this ``data`` (its run-store ``fingerprint``) with the
+    settings the page holds (``config``, as it would train: a run keeps its "auto" choices
+    made, a classifier's level "char"), trained from scratch: finished with its weights saved,
+    or training now in this server and left by the tab that started it (a demo's visitor who
     reloaded the page: another visitor's open tab keeps its own); None if there is none."""
+    try:
+        config = task.resolve(data, config)
+    except ValueError:  # settings that cannot train: no run trained with them either
+        return None
     wanted, user = page_settings(task, config), current_user()
     store = run_store()
     return next((run for run in store.trained_on(task.name, fingerprint, ("finished", "running"))
