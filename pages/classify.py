@@ -41,7 +41,8 @@ if config is None:
 problem = cannot_train(KEYS, CLASSIFY, data, config, chosen.fingerprint)
 if problem:  # said before Train, not by a run that fails
     st.error(problem)
-train_button(KEYS, lambda: start_training(KEYS, CLASSIFY, data, chosen.name, config),
+train_button(KEYS, lambda: start_training(KEYS, CLASSIFY, data, chosen.name, config,
+                                          repaired=chosen.repaired),
              can_train=not problem, on_new_model=forget_tried, offer_at=offers,
              earlier=lambda: earlier_run(CLASSIFY, chosen.fingerprint, config, data))
 auto_tune(KEYS, CLASSIFY, data, chosen.name, config, chosen.fingerprint)

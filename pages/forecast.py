@@ -45,7 +45,8 @@ if not many:  # the plan of the known-ahead inputs over the horizon, editable
     planned = planned_series(data, config, chosen.fingerprint)  # None: a blank, named above
 data = planned or data
 
-train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config),
+train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config,
+                                          repaired=chosen.repaired),
              can_train=trainable and planned is not None, offer_at=offers,
              earlier=lambda: earlier_run(task, chosen.fingerprint, config, data))
 auto_tune(KEYS, task, data, data.name, config, chosen.fingerprint)

@@ -13,6 +13,7 @@ into the store, without training.
 from __future__ import annotations
 
 import functools
+import json
 import io
 import os
 import signal
@@ -392,6 +393,14 @@ def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
     captions = [c.value for c in at.caption]
     assert any(c.startswith("When this file was first uploaded") for c in captions), captions
     assert any(repairs[0][:40] in c for c in captions), captions
+    # Trained again from there (Train, or the coach's Apply and train): the new run keeps them
+    at.session_state["fc_epochs"] = 2  # other settings: a new run
+    at.button(key="fc_train").click().run()
+    at = poll(at, lambda a: a.session_state["fc_job"].run_id != run_id
+              and a.session_state["fc_job"].snapshot().done, "the new run", 90)
+    saved = json.loads((store.run_dir(at.session_state["fc_job"].run_id) / "series.json")
+                       .read_text(encoding="utf-8"))
+    assert repairs[0] in saved["notices"], saved["notices"]
 
 
 def test_an_own_file_named_as_a_sample_reopens_with_its_own_data(app, store):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import streamlit as st
 
@@ -46,9 +46,14 @@ def run_store() -> RunStore:
     return store
 
 
-def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=None) -> Job:
+def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=None,
+                   repaired: tuple = ()) -> Job:
     """Save a new run of ``task`` on ``data`` and train it in a worker; ``start`` is the trained
-    value a Train more continues (the new run is a child of the one shown)."""
+    value a Train more continues (the new run is a child of the one shown). ``repaired``: what
+    was repaired when the data's file was first read (a reopened run's data, saved clean),
+    kept among the new run's notices as the first run keeps them."""
+    if repaired and hasattr(data, "notices"):
+        data = replace(data, notices=type(data.notices)((*repaired, *data.notices)))
     store = run_store()
     parent = getattr(current_job(keys.job), "run_id", None) if start is not None else None
     run_id = start_run(store, task.name, data, config, name, name, parent=parent,
