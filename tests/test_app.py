@@ -294,8 +294,8 @@ def test_the_demo_keeps_a_running_training_and_says_so(app):
     at.button(key="demo_airline_passengers").click().run()
     assert not at.exception
     assert at.session_state["fc_job"] is first and not first.snapshot().done
-    assert "Your earlier training is still running: stop it or let it finish, then press Train." \
-        in [i.value for i in at.info]
+    assert ("Nothing new was started: your earlier training on this page is still running "
+            "(below). Stop it or let it finish, then start again.") in [i.value for i in at.info]
 
 
 # --- Forecast: samples ----------------------------------------------------------------------

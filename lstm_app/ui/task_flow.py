@@ -57,8 +57,8 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
         st.warning(tr("Train was pressed for you, but these settings cannot train as they are: "
                       "see why above, change them, then press Train."))
     if autostart and busy:
-        st.info(tr("Your earlier training is still running: stop it or let it finish, then "
-                   "press Train."))
+        st.info(tr("Nothing new was started: your earlier training on this page is still running "
+                   "(below). Stop it or let it finish, then start again."))
     if autostart and not busy and earlier is not None and (run := earlier()) is not None:
         autostart = False
         if getattr(job, "run_id", None) == run.id:  # already on the page
