@@ -117,6 +117,24 @@ def test_currency_symbols_and_codes():
             "12207351).") in millions.notices  # not 1.22074e+07
 
 
+def test_a_date_column_of_excel_day_numbers_is_read_as_dates():
+    """A date column saved without its date format holds Excel's day numbers: it was left out
+    without a word, and the series read in row order."""
+    data = load_series(("日期,销量\n" + "".join(f"{44931 + d},{100 + d % 7}\n"
+                                             for d in range(30))).encode())
+    assert data.time_col == "日期" and data.freq == "D"
+    assert data.frame.index[0] == pd.Timestamp("2023-01-05")
+    assert ("The dates are written as Excel's day numbers (for example '44931' is 2023-01-05), "
+            "as a date column saved without its date format holds them; they were read as "
+            "dates.") in data.notices
+    hours = load_series(b"date,load\n" + b"".join(f"{45000 + h / 24:.6f},{h}\n".encode()
+                                                  for h in range(48)))
+    assert hours.freq == "h" and hours.frame.index[1] == pd.Timestamp("2023-03-15 01:00")
+    plain = load_series(("amount,sales\n" + "".join(f"{44931 + d},{d}\n" for d in range(30)))
+                        .encode())  # not named as dates: numbers, as before
+    assert plain.time_col is None
+
+
 def test_percent_signs_stay_in_percent_units():
     data = load_series(b"date,rate\n2020-01-01,12.5%\n2020-01-02,13%\n2020-01-03,-0.5%\n")
     assert values(data) == [12.5, 13, -0.5]

@@ -15,6 +15,23 @@ MONTH_NAME_FORMATS = ("%b %Y", "%B %Y", "%Y-%b", "%Y-%B", "%b-%Y", "%B-%Y", "%b-
                       "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d-%b-%y", "%b %d %Y")
 DATE_SAMPLE_ROWS = 200  # enough cells to recognise a format; the full column is parsed only once
 _PLAIN_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
+# Excel's day numbers (days since 1899-12-30; a fraction is the time of day) from 1954 to 2119,
+# as a date column exported without its format holds them: read as dates in a column named so
+EXCEL_DAY = r"[2-7]\d{4}(?:\.\d+)?"
+EXCEL_EPOCH = "1899-12-30"
+
+
+def _excel_days(cells: pd.Series, notices: list[str]) -> pd.Series:
+    """Timestamps of Excel's day numbers (44931 is 2023-01-05), said in ``notices``."""
+    days = pd.to_numeric(cells, errors="coerce")
+    times = pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH).dt.round("s")
+    first = days.first_valid_index()
+    notices.append(tr("The dates are written as Excel's day numbers (for example {cell} is "
+                      "{date}), as a date column saved without its date format holds them; they "
+                      "were read as dates.", cell=f"'{cells[first]}'",
+                      date=str(times[first].date()) if times[first] == times[first].normalize()
+                      else str(times[first])))
+    return times
 
 
 def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices: list[str],
@@ -38,6 +55,8 @@ def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices
         if not (years.dropna().between(1600, 2200).all() and (named_like_time or first and increasing)):
             return None
         return pd.to_datetime(years.astype("Int64").astype(str), format="%Y", errors="coerce")
+    if named_like_time and sample.str.fullmatch(EXCEL_DAY).all():
+        return _excel_days(cells, notices)
     if sample.str.fullmatch(_PLAIN_NUMBER).mean() > 0.5 and not sample.str.fullmatch(r"\d{8}").all():
         return None  # numbers are values, not dates (ISO parsing would read "2020" or "7" as dates)
     parsers = [_iso_dates, _numeric_dates, _quarter_dates]
