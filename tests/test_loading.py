@@ -449,7 +449,12 @@ def test_source_types_and_names(tmp_path):
          "The column 'sales' has no values (every cell is blank); choose another column or fill it in."),
         (b"name,city\nann,paris\nbob,rome\n",
          "No column of numbers was found (columns seen: 'name', 'city'); the file needs at least one column of "
-         "numeric values (for example sales or temperature)."),
+         "numeric values (for example sales or temperature). Instead, 'name' holds 'ann', 'bob'; "
+         "'city' holds 'paris', 'rome'."),
+        ("日期,销售额\n2023-01-01,122.07万\n2023-01-02,98.5万\n".encode(),  # what it holds: why
+         "No column of numbers was found (columns seen: '销售额'); the file needs at least one column "
+         "of numeric values (for example sales or temperature). Instead, '销售额' holds '122.07万', "
+         "'98.5万'."),
     ],
 )
 def test_refusals_have_one_plain_sentence(raw, message):

@@ -13,13 +13,13 @@ from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick
 
 from lstm_app.csv_table import read_csv_table
-from lstm_app.i18n import listing, tr, trn
+from lstm_app.i18n import tr, trn
 from lstm_app.quoting import listed, quoted
 from lstm_app.series.dates import parse_dates
 from lstm_app.series.frequency import snap_to_grid
 from lstm_app.series.known import times_in_words
 from lstm_app.series.loading import SeriesData, find_time_column
-from lstm_app.series.numbers import read_numbers, unread_cells
+from lstm_app.series.numbers import not_numbers, read_numbers
 
 
 def with_future(source, series: SeriesData, name: str | None = None,
@@ -107,7 +107,7 @@ def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str],
     except ValueError:
         raise ValueError(tr("The future file {name} has no column of numbers ({cells}); give "
                             "each known-ahead column's planned values as numbers.",
-                            name=quoted(name), cells=_not_numbers(table, table.columns))) from None
+                            name=quoted(name), cells=not_numbers(table, table.columns))) from None
     numbers = read.frame
     for column in [c for c in numbers.columns if c in known]:  # a cell of text: said
         notices.extend(read.notices(column))
@@ -117,17 +117,8 @@ def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str],
                            "so it was not read.", "In the future file {name}, {columns} do not "
                            "hold numbers ({cells}), so they were not read.", len(dropped),
                            name=quoted(name), columns=listed(dropped),
-                           cells=_not_numbers(table, dropped)))
+                           cells=not_numbers(table, dropped)))
     return numbers
-
-
-def _not_numbers(table: pd.DataFrame, columns) -> str:
-    """The first few cells of ``columns`` that hold something the app reads as no number
-    ("'promo' holds 'abc', 'x'"), for a sentence."""
-    unread = unread_cells(table[list(columns)[:3]])
-    found = [tr("{column} holds {cells}", column=quoted(column),
-                cells=listing(quoted(c, 20) for c in cells)) for column, cells in unread.items()]
-    return listing(found) if found else tr("no cell holds a number")
 
 
 def _onto_grid_after(times: pd.DatetimeIndex, series: SeriesData) -> pd.DatetimeIndex:

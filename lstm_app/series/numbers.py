@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lstm_app.i18n import N_, tr, trn
+from lstm_app.i18n import N_, listing, sentences, tr, trn
 from lstm_app.quoting import listed, quoted
 from lstm_app.csv_table import MISSING_WORDS, column_after_column
 
@@ -147,13 +147,24 @@ def read_numbers(table: pd.DataFrame, notices: list[str]) -> Numbers:
     counts = np.bincount(column, weights=present, minlength=len(names))
     read = np.bincount(column, weights=~np.isnan(values), minlength=len(names))
     numeric = (counts == 0) | (read >= NUMERIC_SHARE * counts)
-    if not numeric.any():
-        raise ValueError(tr(NO_NUMBERS, columns=listed(names)))
+    if not numeric.any():  # what the columns hold instead, so that the user sees why
+        raise ValueError(sentences(tr(NO_NUMBERS, columns=listed(names)),
+                                   tr("Instead, {cells}.", cells=not_numbers(table))))
     kept = [name for name, keep in zip(names, numeric) if keep]
     grid = values.reshape(len(names), rows)[numeric].T
     frame = pd.DataFrame(grid, index=table.index, columns=kept)
     starts = {name: i * rows for i, name in enumerate(names) if numeric[i]}
     return Numbers(frame, cells, values, found, starts)
+
+
+def not_numbers(table: pd.DataFrame, columns=None) -> str:
+    """The first few cells of (the first three of) ``columns`` that hold something the app reads
+    as no number ("'promo' holds 'abc', 'x'"), for a sentence."""
+    columns = list(table.columns if columns is None else columns)[:3]
+    unread = unread_cells(table[columns])
+    found = [tr("{column} holds {cells}", column=quoted(column),
+                cells=listing(quoted(c, 20) for c in cells)) for column, cells in unread.items()]
+    return "; ".join(found) if found else tr("no cell holds a number")  # (each a list itself)
 
 
 def unread_cells(table: pd.DataFrame, most: int = 3) -> dict[str, list[str]]:
