@@ -134,6 +134,10 @@ def test_time_labels_and_frequencies_in_chinese(chinese):
     months = pd.date_range("1960-11-01", periods=2, freq="MS")
     assert time_labels(months, "MS") == ["1960年11月", "1960年12月"]
     assert time_labels(pd.RangeIndex(2), None) == ["第 1 行", "第 2 行"]
+    days = pd.date_range("2023-05-13", periods=2, freq="D")  # as the charts write them
+    assert time_labels(days, "D") == ["2023年5月13日", "2023年5月14日"]
+    assert time_labels(days + pd.Timedelta(hours=9), "D") == ["2023年5月13日 09:00",
+                                                              "2023年5月14日 09:00"]
     weekly = pd.date_range("2024-01-01", periods=5, freq="W-MON")
     assert frequency_words(infer_frequency(weekly)[1]) == "每周（周一）"
     assert frequency_words("every 15 minutes") == "每 15 分钟"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from lstm_app.i18n import N_, tr
+from lstm_app.i18n import N_, language, tr
 from pandas.tseries.offsets import (
     MonthBegin,
     MonthEnd,
@@ -281,6 +281,9 @@ def time_labels(index: pd.Index, freq: str | None) -> list[str]:
     if (tick and tick < 60_000_000_000) or bool((index.second != 0).any()):
         return list(index.strftime("%Y-%m-%d %H:%M:%S"))
     midnight = bool((index == index.normalize()).all())
+    if language() == "zh":  # as the charts write them: 2023年5月13日
+        day = [f"{t.year}年{t.month}月{t.day}日" for t in index]
+        return day if midnight else [f"{d} {t:%H:%M}" for d, t in zip(day, index)]
     return list(index.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M"))
 
 

@@ -20,15 +20,17 @@ import pandas as pd
 
 from .calendar import (CALENDAR_NAMES, calendar_cycles, calendar_features, calendar_names,
                        holiday_counts, holiday_name)
+from .frequency import time_labels
 from .loading import SeriesData
 from ..i18n import tr
 from ..quoting import quoted
 
 
 def times_in_words(index: pd.Index) -> str:
-    """Times for a sentence: dates without a midnight time, rows as numbers; the first five."""
+    """Times for a sentence: dates without a midnight time (as the reader's language writes
+    them), rows as numbers; the first five."""
     if isinstance(index, pd.DatetimeIndex):
-        words = [str(t.date()) if t == t.normalize() else str(t) for t in index]
+        words = [time_labels(index[i:i + 1], None)[0] for i in range(min(len(index), 5))]
     else:
         words = [tr("row {number}", number=i + 1) for i in index[:5]]
     more = len(index) - 5
