@@ -313,7 +313,10 @@ def test_no_time_column_constant_forces_row_order():
 def test_unreadable_dates_are_dropped_with_count():
     data = load_series(b"date,sales\n2020-01-01,1\nsoon,2\n2020-01-02,3\n2020-01-03,4\n2020-01-04,5\n")
     assert values(data) == [1, 3, 4, 5]
-    assert "1 row whose date could not be read was dropped." in data.notices
+    assert ("1 row whose date could not be read was dropped. Where the date should be: "
+            "'soon'.") in data.notices  # (a totals row says 合计 there)
+    blank = load_series(b"date,sales\n2020-01-01,1\n,2\n2020-01-02,3\n2020-01-03,4\n")
+    assert "1 row whose date could not be read was dropped." in blank.notices  # nothing to show
 
 
 # ---- order, duplicates, gaps, blanks ---------------------------------------------------------

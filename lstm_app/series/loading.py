@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.csv_table import column_after_column, read_csv_table
-from lstm_app.i18n import N_, sayable, tr, trn
+from lstm_app.i18n import N_, sayable, sentences, tr, trn
 from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.labelled_texts import labelled_texts_notice
@@ -92,7 +92,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     if times is None:
         frame, freq, label = frame.reset_index(drop=True), None, "row order (no time column)"
     else:
-        frame, freq, label = _onto_regular_grid(frame, times, time_col, notices)
+        frame, freq, label = _onto_regular_grid(frame, times, time_col, notices, table[time_col])
     if freq is None:
         frame.index = pd.RangeIndex(len(frame), name="step")
     frame, future = _split_future(frame, value_col, notices)
@@ -277,10 +277,11 @@ def _could_be_dates(table: pd.DataFrame) -> np.ndarray:
 # ---- the regular grid and missing values -----------------------------------------------------
 
 
-def _onto_regular_grid(frame: pd.DataFrame, times: pd.Series, time_col: str, notices: list[str]) -> tuple:
+def _onto_regular_grid(frame: pd.DataFrame, times: pd.Series, time_col: str, notices: list[str],
+                       cells: pd.Series) -> tuple:
     unreadable = times.isna().to_numpy()
     if unreadable.any():
-        notices.append(unreadable_dates(int(unreadable.sum())))
+        notices.append(unreadable_dates(int(unreadable.sum()), cells[unreadable]))
     frame, index = frame[~unreadable], pd.DatetimeIndex(times[~unreadable])
     if index.nunique() < 2:
         raise ValueError(tr(ONE_ROW))
@@ -366,8 +367,12 @@ def _grid(label: str) -> str:
     return english if words == label else tr("{frequency} grid", frequency=words)
 
 
-def unreadable_dates(count: int) -> str:
-    """The notice for rows dropped because their date could not be read."""
-    return trn("{count} row whose date could not be read was dropped.",
+def unreadable_dates(count: int, cells: pd.Series | None = None) -> str:
+    """The notice for rows dropped because their date could not be read, with what a few of
+    them held where the date should be (a totals row's 合计), where ``cells`` gives that."""
+    said = trn("{count} row whose date could not be read was dropped.",
                "{count} rows whose date could not be read were dropped.", count)
+    written = [] if cells is None else [str(c) for c in cells.dropna().unique()[:3]]
+    return sentences(said, tr("Where the date should be: {cells}.", cells=listed(written))) \
+        if written else said
 
