@@ -86,6 +86,9 @@ CHINESE_DATES = [dict(dtickrange=[None, 86_400_000], value="%-m月%-d日 %H:%M")
 def _dates_in_language(fig: go.Figure) -> go.Figure:
     if language() != "zh":
         return fig
+    # Numbers written whole (18,000,000): a Chinese reader counts in 万, not in k and M
+    fig.update_xaxes(exponentformat="none", separatethousands=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True)
     for trace in fig.data:
         x = getattr(trace, "x", None)
         if x is not None and len(x) and _is_date(x[0]):

@@ -73,6 +73,8 @@ def test_every_chart_in_chinese_has_no_english_words(chinese):
     for fig in every_chart():
         texts = words(fig)
         assert texts and english_left(texts, own) == [], (fig.layout.title.text, texts)
+        # numbers written whole (18,000,000), not with the English 18M
+        assert fig.layout.yaxis.exponentformat == "none" and fig.layout.yaxis.separatethousands
 
 
 def test_the_charts_in_english_are_as_they_were():
@@ -83,6 +85,7 @@ def test_the_charts_in_english_are_as_they_were():
     assert figures[12].data[0].hovertemplate == "%{y}, step %{x}: %{z:.3f}<extra></extra>"
     assert figures[12].data[0].y == ("unit 0", "unit 1")
     assert figures[13].layout.xaxis.title.text == "first direction (50% of the variation)"
+    assert figures[7].layout.yaxis.exponentformat is None  # Plotly's own k and M in English
 
 
 def test_a_runs_settings_in_chinese(chinese):
