@@ -101,6 +101,8 @@ def again(text):
             return sentences(*(again(part) for part in rest[0]))
         if kind == "list":
             return listing(again(item) for item in rest[0])
+        if kind == "clauses":
+            return clauses(again(item) for item in rest[0])
         if kind == "capitalized":
             return capitalized(again(rest[0]))
         if kind == "call":
@@ -144,7 +146,7 @@ def said_form(text) -> list | None:
         rest = [*head, {name: _value_form(value) for name, value in values.items()}]
     elif kind == "call":
         rest = [rest[0], [_value_form(arg) for arg in rest[1]]]
-    elif kind in ("join", "list"):
+    elif kind in ("join", "list", "clauses"):
         rest = [[_value_form(part) for part in rest[0]]]
     else:
         rest = [_value_form(rest[0])]
@@ -199,7 +201,7 @@ def _how_from(form, depth: int) -> tuple | None:
     if kind == "call" and len(rest) == 2 and rest[0] in _SAYABLE and isinstance(rest[1], list) \
             and all(isinstance(v, (str, bool, int, float)) or v is None for v in rest[1]):
         return ("call", rest[0], tuple(rest[1][:8]))
-    if kind in ("join", "list") and len(rest) == 1 and isinstance(rest[0], list):
+    if kind in ("join", "list", "clauses") and len(rest) == 1 and isinstance(rest[0], list):
         return (kind, tuple(value(part) for part in rest[0][:50]))
     if kind == "capitalized" and len(rest) == 1:
         return (kind, value(rest[0]))
@@ -263,6 +265,13 @@ def listing(items) -> str:
     """Items of a list inside a sentence: "a, b" in English, "a、b" in Chinese."""
     items = tuple(items)
     return Said(tr(", ").join(items), ("list", items))
+
+
+def clauses(items) -> str:
+    """Clauses that are lists themselves, inside a sentence: "a; b" in English, "a；b" in
+    Chinese."""
+    items = tuple(items)
+    return Said(tr("; ").join(items), ("clauses", items))
 
 
 def in_language(code: str, work: Callable, *args, **kwargs):

@@ -133,6 +133,29 @@ def test_a_date_column_of_excel_day_numbers_is_read_as_dates():
     plain = load_series(("amount,sales\n" + "".join(f"{44931 + d},{d}\n" for d in range(30)))
                         .encode())  # not named as dates: numbers, as before
     assert plain.time_col is None
+    # A totals row (合计) among them is a date that cannot be read, and named; a stray number
+    # far out of time is one too (it failed the whole file in pandas' words)
+    rows = "".join(f"{44931 + d},{100 + d}\n" for d in range(30))
+    totals = load_series(("日期,销量\n" + rows + "合计,3435\n").encode())
+    assert totals.time_col == "日期" and len(totals.frame) == 30
+    assert any("Where the date should be: '合计'." in n for n in totals.notices)
+    stray = load_series(("日期,销量\n" + rows + "99999999,1\n").encode())
+    assert stray.time_col == "日期" and len(stray.frame) == 30
+
+
+@pytest.mark.parametrize("text", [
+    # a value column named with a time word, beside the real dates
+    "as_of,sales per day\n" + "".join(f"2023-01-{d:02d},{20000 + (d * 7919) % 50000}\n"
+                                     for d in range(1, 29)),
+    # postcodes in a column named like a date, beside the real dates
+    "date code,Datum,sales\n" + "".join(f"{[40213, 70173, 20095, 50667][d % 4]},2023-01-{d:02d},{d}\n"
+                                       for d in range(1, 29)),
+    # year-and-quarter codes (20151 …): out of Excel's span of days
+    "period,sales\n" + "".join(f"{2015 + q // 4}{q % 4 + 1},{q}\n" for q in range(20))])
+def test_numbers_that_are_no_time_axis_are_never_read_as_excel_days(text):
+    data = load_series(text.encode())
+    assert not any("Excel's day numbers" in n for n in data.notices)
+    assert data.time_col in (None, "as_of", "Datum")
 
 
 def test_percent_signs_stay_in_percent_units():
@@ -428,6 +451,17 @@ def test_source_types_and_names(tmp_path):
 
 
 # ---- refusals --------------------------------------------------------------------------------
+
+
+def test_what_columns_hold_instead_of_numbers_is_said_again_in_the_readers_language():
+    from lstm_app.i18n import again, said_all, said_forms, speaking
+    from lstm_app.series.numbers import not_numbers
+
+    said = not_numbers(pd.DataFrame({"name": ["ann", "bob"], "city": ["paris", "rome"]}))
+    assert said == "'name' holds 'ann', 'bob'; 'city' holds 'paris', 'rome'"
+    kept = said_all([said], said_forms([said]))[0]  # as a saved run keeps a notice holding it
+    with speaking("zh"):
+        assert again(kept) == "'name' 中有 'ann'、'bob'；'city' 中有 'paris'、'rome'"
 
 
 @pytest.mark.parametrize(

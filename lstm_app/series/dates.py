@@ -10,27 +10,39 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.i18n import listing, tr
+from lstm_app.series.frequency import time_labels
 
 MONTH_NAME_FORMATS = ("%b %Y", "%B %Y", "%Y-%b", "%Y-%B", "%b-%Y", "%B-%Y", "%b-%y", "%Y %b", "%d-%b-%Y",
                       "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d-%b-%y", "%b %d %Y")
 DATE_SAMPLE_ROWS = 200  # enough cells to recognise a format; the full column is parsed only once
 _PLAIN_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
-# Excel's day numbers (days since 1899-12-30; a fraction is the time of day) from 1954 to 2119,
-# as a date column exported without its format holds them: read as dates in a column named so
-EXCEL_DAY = r"[2-7]\d{4}(?:\.\d+)?"
+# Excel's day numbers (days since 1899-12-30; a fraction is the time of day), as a date column
+# exported without its format holds them: read as dates in a column named so, where they fall in
+# 1980-2060, run in time order and step at most a year (not a column of amounts or codes)
+EXCEL_DAY = r"\d{5}(?:\.\d+)?"
 EXCEL_EPOCH = "1899-12-30"
+EXCEL_SPAN = (29221, 58440)  # 1980-01-01 to 2060-01-01
+EXCEL_SHARE = 0.9  # of the cells: the rest (a totals row's 合计) are dates that cannot be read
 
 
-def _excel_days(cells: pd.Series, notices: list[str]) -> pd.Series:
-    """Timestamps of Excel's day numbers (44931 is 2023-01-05), said in ``notices``."""
-    days = pd.to_numeric(cells, errors="coerce")
+def _excel_days(cells: pd.Series, notices: list[str]) -> pd.Series | None:
+    """Timestamps of Excel's day numbers (44931 is 2023-01-05), said in ``notices``; None where
+    the numbers are not a time axis."""
+    written = cells.where(cells.str.fullmatch(EXCEL_DAY, na=False))
+    days = pd.to_numeric(written, errors="coerce")
+    days = days.where(days.between(*EXCEL_SPAN))  # out of the span: a date that cannot be read
+    read = days.dropna()
+    if len(read) < 2 or len(read) < EXCEL_SHARE * len(cells.dropna()):
+        return None
+    step = (read.iloc[-1] - read.iloc[0]) / (len(read) - 1)
+    if not ((read.diff().dropna() >= 0).all() and 0 < step <= 366):
+        return None  # not in time order, or steps of more than a year: numbers, not days
     times = pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH).dt.round("s")
-    first = days.first_valid_index()
+    first = read.index[0]
     notices.append(tr("The dates are written as Excel's day numbers (for example {cell} is "
                       "{date}), as a date column saved without its date format holds them; they "
                       "were read as dates.", cell=f"'{cells[first]}'",
-                      date=str(times[first].date()) if times[first] == times[first].normalize()
-                      else str(times[first])))
+                      date=time_labels(pd.DatetimeIndex([times[first]]), None)[0]))
     return times
 
 
@@ -55,7 +67,7 @@ def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices
         if not (years.dropna().between(1600, 2200).all() and (named_like_time or first and increasing)):
             return None
         return pd.to_datetime(years.astype("Int64").astype(str), format="%Y", errors="coerce")
-    if named_like_time and sample.str.fullmatch(EXCEL_DAY).all():
+    if named_like_time and sample.str.fullmatch(EXCEL_DAY).mean() >= EXCEL_SHARE:
         return _excel_days(cells, notices)
     if sample.str.fullmatch(_PLAIN_NUMBER).mean() > 0.5 and not sample.str.fullmatch(r"\d{8}").all():
         return None  # numbers are values, not dates (ISO parsing would read "2020" or "7" as dates)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lstm_app.i18n import N_, listing, sentences, tr, trn
+from lstm_app.i18n import N_, clauses, listing, sentences, tr, trn
 from lstm_app.quoting import listed, quoted
 from lstm_app.csv_table import MISSING_WORDS, column_after_column
 
@@ -164,7 +164,7 @@ def not_numbers(table: pd.DataFrame, columns=None) -> str:
     unread = unread_cells(table[columns])
     found = [tr("{column} holds {cells}", column=quoted(column),
                 cells=listing(quoted(c, 20) for c in cells)) for column, cells in unread.items()]
-    return "; ".join(found) if found else tr("no cell holds a number")  # (each a list itself)
+    return clauses(found) if found else tr("no cell holds a number")
 
 
 def unread_cells(table: pd.DataFrame, most: int = 3) -> dict[str, list[str]]:

@@ -52,8 +52,9 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
     value a Train more continues (the new run is a child of the one shown). ``repaired``: what
     was repaired when the data's file was first read (a reopened run's data, saved clean),
     kept among the new run's notices as the first run keeps them."""
-    if repaired and hasattr(data, "notices"):
-        data = replace(data, notices=type(data.notices)((*repaired, *data.notices)))
+    if repaired and hasattr(data, "notices"):  # (a note the saved data gives again: once)
+        data = replace(data, notices=type(data.notices)(
+            (*repaired, *(n for n in data.notices if n not in repaired))))
     store = run_store()
     parent = getattr(current_job(keys.job), "run_id", None) if start is not None else None
     run_id = start_run(store, task.name, data, config, name, name, parent=parent,
