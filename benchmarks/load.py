@@ -49,7 +49,7 @@ from playwright.async_api import async_playwright, expect
 from benchmarks.load_sessions import (RERUN_S, TRAINING_S, Session, trainer_round,
                                       visitor_round)
 import helpers  # noqa: E402 (tests/browser, put on the path by load_sessions)
-from lstm_app.runs.recording import reopen
+from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
 from lstm_app.training.checkpoint import WEIGHTS
 

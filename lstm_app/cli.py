@@ -21,7 +21,7 @@ from .cli_options import (add_ray_option, add_settings, cluster_runner, given_se
 from .cli_progress import with_progress
 from .i18n import N_, listing, tr, trn
 from .export.commands import add_predict_command, run_predict_command
-from .file_checks import check_apart, check_writable, error_sentence
+from .file_checks import check_apart, check_writable, error_sentence, write_output
 from .quoting import cut, ljust, printable, printable_lines, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
@@ -147,8 +147,8 @@ def run_forecast_command(args: argparse.Namespace) -> int:
         print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     print(results_table(result))
     if args.out:
-        with_method(result, result.recommended).to_csv(args.out, index=False)
-        print(tr("Forecast written to {path}", path=args.out))
+        write_output(args.out, with_method(result, result.recommended).to_csv(index=False))
+        print(tr("Forecast written to {path}", path=printable(args.out)))
     _write_report(args, FORECAST, result)
     return 0
 
@@ -173,7 +173,7 @@ def run_panel_command(args: argparse.Namespace, given: dict) -> int:
         print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     print(panel_table(result))
     if args.out:
-        args.out.write_text(spreadsheet_csv(result.forecast), encoding="utf-8")
+        write_output(args.out, spreadsheet_csv(result.forecast))
         print(tr("Forecasts for every series written to {path}", path=printable(args.out)))
     _write_report(args, PANEL, result)
     return 0
@@ -320,9 +320,9 @@ def _train(args: argparse.Namespace, task: Task, data, config, name: str):
 
 def _write_report(args: argparse.Namespace, task: Task, result) -> None:
     if args.report:
-        args.report.write_text(json.dumps(task.report(result), indent=2, ensure_ascii=False,
-                                          default=str), encoding="utf-8")
-        print(tr("Report written to {path}", path=args.report))
+        write_output(args.report, json.dumps(task.report(result), indent=2, ensure_ascii=False,
+                                             default=str))
+        print(tr("Report written to {path}", path=printable(args.report)))
 
 
 def main(argv: list[str] | None = None) -> int:

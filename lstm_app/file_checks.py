@@ -1,12 +1,14 @@
 """The command line's files: what it says of one it cannot read or write (which file, and the
-system's reason in the reader's language), and the checks made before any work: an output's
-folder is there and can be written, and no output is a file the command reads or another
-output."""
+system's reason in the reader's language); the checks made before any work (an output's folder
+is there, can be written and has room, and no output is a file the command reads or another
+output); and the writing of an output, whole or not at all."""
 
 from __future__ import annotations
 
 import errno
 import os
+import secrets
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,7 +20,8 @@ from .quoting import printable
 OS_ERRORS = {errno.ENOENT: N_("No such file or directory"), errno.EACCES: N_("Permission denied"), errno.EISDIR: N_("Is a directory"),
              errno.ENOTDIR: N_("Not a directory"), errno.ENOSPC: N_("No space left on device"),
              errno.EROFS: N_("Read-only file system"), errno.EPERM: N_("Operation not permitted"),
-             errno.EEXIST: N_("File exists")}
+             errno.EEXIST: N_("File exists"), errno.EFBIG: N_("File too large")}
+MIN_FREE = 1 << 20  # bytes an output's disk must have free before the work begins
 
 
 def error_sentence(error: ValueError | OSError) -> str:
@@ -69,6 +72,47 @@ def check_writable(path) -> None:
                             reason=os_reason(error))) from None
     if not there:
         path.unlink(missing_ok=True)
+    free = shutil.disk_usage(path.parent).free
+    if free < MIN_FREE:
+        raise ValueError(tr("The disk that holds {path} has only {free:,} bytes free; make room "
+                            "on it or give a path on another disk.", path=f"'{printable(path)}'",
+                            free=free))
+
+
+def write_output(path, data: str | bytes) -> None:
+    """Write an output file whole or not at all: into a new file beside it, then moved into its
+    place, so that a write that fails (a full disk, a size limit) leaves the file that was
+    there as it was and no cut-off file; a link's file is replaced and the link kept. A pipe or
+    a device (/dev/stdout) is written as it is. A failure is one sentence (a ValueError)."""
+    path = Path(path)
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        try:
+            with open(target, "wb") as out:
+                out.write(data)
+        except OSError as error:
+            raise ValueError(tr("{path} could not be written ({reason}); give another path.",
+                                path=f"'{printable(path)}'", reason=os_reason(error))) from None
+        return
+    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():
+            shutil.copymode(target, part)
+        os.replace(part, target)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        raise ValueError(tr("{path} could not be written ({reason}); a file that was there is "
+                            "kept as it was. Give another path, or make room on its disk.",
+                            path=f"'{printable(path)}'", reason=os_reason(error))) from None
+    except BaseException:  # an interrupt: no part file is left behind
+        part.unlink(missing_ok=True)
+        raise
 
 
 def check_apart(written: dict, read: Iterable) -> None:

@@ -536,7 +536,7 @@ def test_an_interrupted_run_without_weights_says_so(app, store):
 
 def test_a_finished_run_whose_weights_went_missing_says_so_and_is_not_offered_again(app, store):
     from lstm_app.runs.bundle import export_bundle
-    from lstm_app.runs.recording import has_weights
+    from lstm_app.runs.reopening import has_weights
     run_id, _ = recorded_forecast(store, epochs=1)
     (store.run_dir(run_id) / "weights.safetensors").unlink()  # moved away by hand
     at = ok(app(run=run_id).run())

@@ -10,7 +10,8 @@ from lstm_app.classify.labelled import load_labelled
 from lstm_app.classify.settings import ClassifyConfig
 from lstm_app.cli import main as cli_main
 from lstm_app.runs.bundle import export_bundle, import_bundle
-from lstm_app.runs.recording import record, reopen, start_run
+from lstm_app.runs.recording import record, start_run
+from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
 from lstm_app.runs.table import runs_table
 from lstm_app.training.checkpoint import WEIGHTS

@@ -213,7 +213,8 @@ def test_predict_refuses_the_sampling_the_text_command_refuses_and_names_its_col
     for option, value, said in [
             ("--temperature", "nan", "--temperature must be a number from 0 to 5."),
             ("--temperature", "-1", "--temperature must be a number from 0 to 5."),
-            ("--top-k", "-3", "--top-k must be a whole number from 0 to 200,000.")]:
+            ("--top-k", "-3", "--top-k must be a whole number from 0 to 200,000."),
+            ("--seed", "-1", "--seed must be a whole number from 0 to 2,147,483,647.")]:
         done = predict_without_torch("predict", str(text_dir), "ROMEO:", option, value)
         assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
     texts = tmp_path / "dates.csv"
@@ -285,6 +286,53 @@ def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_p
     assert done.returncode == 2 and "is damaged (its classes is not" in done.stderr, done.stderr
     done = predict_without_torch("predict", str(classify_dir), "x.csv", "--int8")
     assert done.returncode == 2 and "could not be opened" in done.stderr  # x.csv
+
+
+@pytest.mark.parametrize("task, edit, field", [
+    ("text", lambda m: m["vocab"].update(itos=m["vocab"]["itos"][:5]), "vocab"),  # a traceback
+    ("classify", lambda m: m["classes"].append("maybe"), "classes"),  # numpy's shape mismatch
+    ("forecast", lambda m: m["scaler"]["std"].__setitem__(0, 0), "scaler"),  # blanks, rc 0
+    ("forecast", lambda m: m["scaler"]["std"].__setitem__(0, -1), "scaler"),
+    ("forecast", lambda m: m["widths"]["80"].__setitem__(0, -5.0), "widths")])  # lower > upper
+def test_an_export_json_edited_out_of_step_with_its_network_is_refused(exports, tmp_path, task,
+                                                                     edit, field):
+    from lstm_app.export.manifest import read_manifest
+
+    folder = tmp_path / task
+    folder.mkdir()
+    for name in ("export.json", "model.onnx"):
+        (folder / name).write_bytes((exports[task][1] / name).read_bytes())
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    edit(manifest)
+    (folder / "export.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"is damaged \(its {field} is not what an export "):
+        read_manifest(folder)
+
+
+def test_an_export_json_whose_outputs_are_edited_with_its_classes_is_refused(exports, tmp_path):
+    """The classes and the outputs edited together: the network's own outputs disagree."""
+    folder = tmp_path / "classify"
+    folder.mkdir()
+    for name in ("export.json", "model.onnx"):
+        (folder / name).write_bytes((exports["classify"][1] / name).read_bytes())
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    manifest["classes"].append("maybe")
+    manifest["outputs"][0]["shape"][-1] += 1
+    (folder / "export.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ValueError, match="does not take the inputs or give the outputs "
+                       "export.json names .* the files do not belong together"):
+        ExportedModel.open(folder)
+
+
+def test_predict_refuses_a_plan_for_a_forecaster_that_reads_none(exports, tmp_path):
+    _, folder, _, series = exports["forecast"]
+    data, plan = tmp_path / "sales.csv", tmp_path / "plan.csv"
+    series.frame.to_csv(data)
+    plan.write_text("date,promo\n2030-01-01,1\n")
+    done = predict_without_torch("predict", str(folder), str(data), "--future", str(plan))
+    assert done.returncode == 2 and done.stderr == (
+        "error: This model reads no planned values: it was trained without columns known ahead "
+        "(its calendar and holidays come from the dates), so leave --future out.\n"), done.stderr
 
 
 def test_runs_export_onnx_on_the_command_line(tmp_path, monkeypatch, capsys):

@@ -29,7 +29,8 @@ from lstm_app.quoting import printable, printable_lines
 from lstm_app.cli import main
 from lstm_app.filenames import bundle_name
 from lstm_app.runs.bundle import export_bundle, import_bundle
-from lstm_app.runs.recording import record, reopen, start_run
+from lstm_app.runs.recording import record, start_run
+from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import MAX_NAME_CHARS, MAX_NOTE_CHARS, RunStore
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig

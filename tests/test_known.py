@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 import torch
 
-from lstm_app.runs.recording import record, reopen, start_run
+from lstm_app.runs.recording import record, start_run
+
+from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
 from lstm_app.series.ahead import what_if
 from lstm_app.series.calendar import (calendar_cycles, calendar_features, calendar_left_out,
@@ -197,6 +199,12 @@ def test_the_what_if_moves_exactly_the_days_edited(promo_result):
     assert np.allclose(same["forecast"], base["forecast"])
     with pytest.raises(ValueError, match="keep the columns and the dates"):
         what_if(promo_result, edited.iloc[:3])
+    huge = edited.copy()  # 1e300 overflowed the scaler into a forecast of blanks
+    huge.iloc[2, 0] = 1e300
+    with pytest.raises(ValueError, match=rf"^The planned values of 'promo' reach 1e\+300 on "
+                       rf"{huge.index[2].date()}, too large to compute with \(the limit is "
+                       r"1e\+30\); check them for overflowed cells\.$"):
+        what_if(promo_result, huge)
     # a value beyond any the column held in training is said to be a guess; edits within are not
     from lstm_app.series.ahead import beyond_training
     assert beyond_training(promo_result, edited) == []
@@ -279,6 +287,12 @@ def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path,
     assert saved["config"]["covariates"] == ["promo"] and saved["config"]["holidays"] == "DE"
     assert main(["forecast", str(data), "--holidays", "Atlantis", *common]) == 2
     assert "'Atlantis' is not a country" in capsys.readouterr().err
+    plan.write_text(plan.read_text().replace("2024-08-04,5", "2024-08-04,1e300"))
+    assert main(["forecast", str(data), "--known-covariates", "promo", "--future", str(plan),
+                 *common]) == 2  # before any training
+    assert capsys.readouterr().err.endswith(
+        "error: The planned values of 'promo' reach 1e+300 on 2024-08-04, too large to compute "
+        "with (the limit is 1e+30); check them for overflowed cells.\n")
     assert main(["forecast", str(data), "--future", str(plan), *common]) == 2  # read for nothing
     assert ("A file of planned values (--future) holds the values of the columns known ahead: "
             "name them with --known-covariates") in capsys.readouterr().err

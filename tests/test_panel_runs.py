@@ -9,7 +9,8 @@ import pytest
 from safetensors.numpy import load, save
 
 from lstm_app.runs.bundle import export_bundle, import_bundle
-from lstm_app.runs.recording import record, reopen, start_run
+from lstm_app.runs.recording import record, start_run
+from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import NO_TIME_COLUMN
 from lstm_app.series.panel import load_panel

@@ -68,6 +68,48 @@ def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
     assert not checked.is_alive(), "check_writable waited on a pipe nothing reads"
 
 
+def test_an_output_is_written_whole_or_not_at_all_and_a_full_disk_is_said_first(
+        tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+    from collections import namedtuple
+
+    import pytest
+
+    from lstm_app import file_checks
+    from lstm_app.file_checks import check_writable, write_output
+    from tests.conftest import REPO
+
+    old = tmp_path / "forecast.csv"
+    old.write_text("kept")
+    old.chmod(0o600)
+    # a size limit (ulimit -f) met half-way: the file that was there stays, no part is left
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (512, 512)); "
+            "from lstm_app.file_checks import write_output\n"
+            "try:\n    write_output(sys.argv[1], 'x' * 5000)\n"
+            "except ValueError as e:\n    print(e)")
+    done = subprocess.run([sys.executable, "-c", code, str(old)], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout == (f"'{old}' could not be written (File too large); a file that was "
+                           "there is kept as it was. Give another path, or make room on its "
+                           "disk.\n"), done.stdout + done.stderr
+    assert old.read_text() == "kept" and os.listdir(tmp_path) == ["forecast.csv"]
+    write_output(old, "time,forecast\n")  # written whole: its permissions kept
+    assert old.read_text() == "time,forecast\n" and old.stat().st_mode & 0o777 == 0o600
+    link = tmp_path / "latest.csv"  # a link: its file replaced, the link kept
+    link.symlink_to(old)
+    write_output(link, b"new")
+    assert link.is_symlink() and old.read_bytes() == b"new"
+    with pytest.raises(ValueError, match=r"^'/dev/full' could not be written \(No space left "
+                       r"on device\); give another path\.$"):
+        write_output("/dev/full", "x")  # a device: written as it is
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(file_checks.shutil, "disk_usage", lambda path: usage(10**9, 10**9, 4096))
+    with pytest.raises(ValueError, match=r"has only 4,096 bytes free; make room on it"):
+        check_writable(tmp_path / "report.json")  # said before a training or a study
+
+
 def test_a_text_too_short_even_for_one_stream_asks_only_for_a_longer_text():
     import pytest
 

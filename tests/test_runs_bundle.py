@@ -13,7 +13,8 @@ import pytest
 from lstm_app.runs import bundle
 from lstm_app.runs.bundle import (BundleError, copy_note, earlier_copies, export_bundle,
                                   import_bundle)
-from lstm_app.runs.recording import record, reopen, start_run
+from lstm_app.runs.recording import record, start_run
+from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
 from lstm_app.series.report import to_report
@@ -89,7 +90,7 @@ def test_a_text_run_travels_and_writes_the_same(source, target):
 
 def test_an_imported_runs_message_reads_in_the_readers_language(source, target):
     from lstm_app.i18n import speaking
-    from lstm_app.runs.recording import run_message
+    from lstm_app.runs.reopening import run_message
 
     store, runs = source
     with speaking("zh"):  # imported by someone reading Chinese

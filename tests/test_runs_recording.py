@@ -26,8 +26,8 @@ import torch
 from safetensors.torch import load_file
 
 from lstm_app.cli import main as cli_main
-from lstm_app.runs.recording import (end_cancelled, end_killed, kept_training, record, reopen,
-                                     start_run)
+from lstm_app.runs.recording import end_cancelled, end_killed, record, start_run
+from lstm_app.runs.reopening import kept_training, reopen
 from lstm_app.runs.database import Database
 from lstm_app.runs.database import DB_NAME
 from lstm_app.runs.store import RunStore
@@ -302,7 +302,7 @@ def test_a_value_error_in_the_pipeline_fails_the_run_and_propagates(tmp_path, ai
     assert "lookback 120" in str(refused.value)  # why it failed, not "stopped before …"
     # Read in Chinese, its reason is said in Chinese, though it failed in English.
     from lstm_app.i18n import speaking
-    from lstm_app.runs.recording import run_message
+    from lstm_app.runs.reopening import run_message
     with speaking("zh"):
         said = run_message(store.get(run_id))
         refused_zh = str(pytest.raises(ValueError, reopen, store, run_id).value)
@@ -896,7 +896,7 @@ def test_what_stops_the_store_is_said_in_the_readers_language(chinese):
 def test_how_training_ended_is_shown_in_the_readers_language_whatever_it_was_trained_in(
         tmp_path):
     from lstm_app.i18n import speaking
-    from lstm_app.runs.recording import run_message
+    from lstm_app.runs.reopening import run_message
     from lstm_app.training.endings import ending_message
     from lstm_app.training.trainer import TrainResult
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from lstm_app.runs.recording import reopen
+from lstm_app.runs.reopening import reopen
 from lstm_app.runs.database import StoreError
 from lstm_app.runs.store import RunStore
 from tests.conftest import REPO, SAMPLES

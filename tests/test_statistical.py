@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
 
-from lstm_app.runs.recording import record, reopen, start_run
+from lstm_app.runs.recording import record, start_run
+
+from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
 from lstm_app.series import scoreboard, statistical_saved
 from lstm_app.series.loading import load_series

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..argparse_words import Parser, argparse_in_language
 from ..i18n import N_, tr, trn
-from ..file_checks import check_apart, check_writable, error_sentence
+from ..file_checks import check_apart, check_writable, error_sentence, write_output
 from ..quoting import printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
@@ -96,7 +96,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
         if not 1 <= args.length <= 100_000:
             raise ValueError(tr("{option} must be between 1 and 100,000 tokens.",
                                 option="--length"))
-        _check_sampling(args.temperature, args.top_k)
+        _check_sampling(args.temperature, args.top_k, args.seed)
         prompt = read_text(Path(args.input[1:]))[0] if args.input.startswith("@") else args.input
         _write(args.out, generate(model, prompt, args.length, args.temperature, args.top_k,
                                   args.seed), N_("Text written to {path}"))
@@ -137,11 +137,12 @@ def _notes(*notices: str) -> None:
 
 # The text task's bounds for sampling (text/settings.py, which this command may not import:
 # it runs without PyTorch); a test pins them to that table.
-TEMPERATURE_RANGE, TOP_K_RANGE = (0.0, 5.0), (0, 200_000)
+TEMPERATURE_RANGE, TOP_K_RANGE, SEED_RANGE = (0.0, 5.0), (0, 200_000), (0, 2**31 - 1)
 
 
-def _check_sampling(temperature: float, top_k: int) -> None:
-    """Refuse a temperature or top-k the Text page and the ``text`` command refuse too."""
+def _check_sampling(temperature: float, top_k: int, seed: int | None = None) -> None:
+    """Refuse a temperature, top-k or seed the Text page and the ``text`` command refuse
+    too."""
     low, high = TEMPERATURE_RANGE
     if not (math.isfinite(temperature) and low <= temperature <= high):
         raise ValueError(tr("{setting} must be a number from {low} to {high}.",
@@ -150,6 +151,10 @@ def _check_sampling(temperature: float, top_k: int) -> None:
     if not low <= top_k <= high:
         raise ValueError(tr("{setting} must be a whole number from {low} to {high}.",
                             setting="--top-k", low=f"{low:,}", high=f"{high:,}"))
+    low, high = SEED_RANGE
+    if seed is not None and not low <= seed <= high:
+        raise ValueError(tr("{setting} must be a whole number from {low} to {high}.",
+                            setting="--seed", low=f"{low:,}", high=f"{high:,}"))
 
 
 def _write(out: Path | None, text: str, written: str) -> None:
@@ -160,7 +165,7 @@ def _write(out: Path | None, text: str, written: str) -> None:
         lines = text.removeprefix("\ufeff").rstrip("\n").split("\n")
         sys.stdout.write("\n".join(printable(line) for line in lines) + "\n")
     else:
-        out.write_text(text, encoding="utf-8")
+        write_output(out, text)
         print(tr(written, path=printable(out)))
 
 

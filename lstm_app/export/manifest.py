@@ -87,6 +87,11 @@ def _broken_field(m: dict) -> str | None:
         isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in v)
     count = lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1
     settings = m.get("settings")
+    outputs = m.get("outputs")
+    # the first output's fixed shape (the network's, as ``ExportedModel.open`` checks)
+    shape = (outputs[0].get("shape") if isinstance(outputs, list) and outputs
+             and isinstance(outputs[0], dict) and isinstance(outputs[0].get("shape"), list)
+             else None)
     checks = {"inputs": isinstance(m["inputs"], list) and all(
                   isinstance(i, dict) and isinstance(i.get("name"), str) for i in m["inputs"]),
               "files": all(isinstance(v, str) for v in m["files"].values()),
@@ -96,22 +101,27 @@ def _broken_field(m: dict) -> str | None:
         checks.update({
             "inputs_read": words(names) and bool(names),
             "scaler": isinstance(scaler, dict) and numbers(scaler.get("mean"))
-            and numbers(scaler.get("std")) and isinstance(names, list)
-            and len(scaler["mean"]) == len(scaler["std"]) == len(names),
+            and numbers(scaler.get("std")) and all(x > 0 for x in scaler["std"])
+            and isinstance(names, list) and len(scaler["mean"]) == len(scaler["std"]) == len(names),
             "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
+            "outputs": shape == ["batch", m.get("horizon")],
             "known_positions": isinstance(m.get("known_positions"), list) and all(
                 isinstance(i, int) and 0 <= i < len(names or []) for i in m["known_positions"]),
             "freq": m.get("freq") is None or isinstance(m.get("freq"), str),
             "floor": m.get("floor") is None or numbers([m.get("floor")]),
             "widths": isinstance(m.get("widths"), dict) and all(
-                numbers(w) and len(w) == m.get("horizon") for w in m["widths"].values()),
+                numbers(w) and len(w) == m.get("horizon") and all(x >= 0 for x in w)
+                for w in m["widths"].values()),
             "settings": isinstance(settings, dict) and words(settings.get("covariates"))
+            and (settings.get("known_covariates") is None or words(settings["known_covariates"]))
             and all(isinstance(settings.get(k), (str, type(None)))
                     for k in ("time_col", "value_col"))})
     elif m["task"] == "panel":
         checks.update(_broken_panel(m, words, numbers, count))
     elif m["task"] == "text":
-        checks.update({"vocab": isinstance(m.get("vocab"), dict),
+        vocab = m.get("vocab")
+        checks.update({"vocab": isinstance(vocab, dict) and isinstance(vocab.get("itos"), list)
+                       and bool(shape) and shape[-1] == len(vocab["itos"]),
                        "layers": count(m.get("layers")),
                        "hidden_size": count(m.get("hidden_size")),
                        "cell": m.get("cell") in ("lstm", "gru", "peephole")})
@@ -119,7 +129,8 @@ def _broken_field(m: dict) -> str | None:
         vocab = m.get("vocab")
         checks.update({"vocab": isinstance(vocab, dict) and vocab.get("level") in ("char", "word")
                        and words(vocab.get("tokens")),
-                       "classes": words(m.get("classes")) and len(m["classes"]) >= 2,
+                       "classes": words(m.get("classes")) and len(m["classes"]) >= 2
+                       and shape == ["batch", len(m["classes"])],
                        "max_length": count(m.get("max_length"))})
     return next((name for name, sound in checks.items() if not sound), None)
 

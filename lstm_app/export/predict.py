@@ -63,13 +63,15 @@ class ExportedModel:
                                 "written by this export); export the run again.",
                                 name=quoted(path.name))) from None
         expected = [(i["name"], i.get("shape")) for i in manifest["inputs"]]
-        if [i.name for i in session.get_inputs()] != [name for name, _ in expected] or any(
-                _fixed(got.shape) != _fixed(shape)
-                for got, (_, shape) in zip(session.get_inputs(), expected)):
-            raise ValueError(tr("{name} does not take the inputs {file} names ({inputs}, of "
-                                "these shapes): the files do not belong together; export the "
-                                "run again.", name=quoted(path.name), file=MANIFEST,
-                                inputs=", ".join(name for name, _ in expected)))
+        outputs = [(o.get("name"), o.get("shape")) for o in manifest.get("outputs") or ()
+                   if isinstance(o, dict)]  # their sizes: the vocabulary, classes, horizon
+        if not _same_tensors(session.get_inputs(), expected) or \
+                not _same_tensors(session.get_outputs(), outputs):
+            raise ValueError(tr("{name} does not take the inputs or give the outputs {file} "
+                                "names ({tensors}, of these shapes): the files do not belong "
+                                "together; export the run again.", name=quoted(path.name),
+                                file=MANIFEST, tensors=", ".join(
+                                    str(name) for name, _ in expected + outputs)))
         return cls(manifest, session, form)
 
     @property
@@ -84,6 +86,13 @@ class ExportedModel:
             raise ValueError(tr("The model could not read what {file} says it reads: the "
                                 "files do not belong together; export the run again.",
                                 file=MANIFEST)) from None
+
+
+def _same_tensors(tensors, described: list) -> bool:
+    """Whether ONNX Runtime's inputs or outputs are those export.json describes: the same
+    names, in order, of the same fixed sizes."""
+    return [t.name for t in tensors] == [name for name, _ in described] and all(
+        _fixed(t.shape) == _fixed(shape) for t, (_, shape) in zip(tensors, described))
 
 
 def _fixed(shape) -> list:
@@ -103,12 +112,12 @@ def series_for(model: ExportedModel, source, future=None):
                              covariates=tuple(settings.covariates))
     if series.freq != model.manifest["freq"]:
         raise ValueError(_other_spacing(series.freq, model.manifest["freq"], SERIES_SPACING))
-    if future is not None and not model.manifest["known_positions"]:
-        return replace(series, notices=series.notices + (tr(
-            "This model reads no planned values (it was trained without columns known ahead, "
-            "calendar or holidays over the horizon), so the future file was not read."),))
-    return series if future is None else with_future(
-        future, series, known=tuple(getattr(settings, "known_covariates", None) or ()))
+    known = tuple(getattr(settings, "known_covariates", None) or ())
+    if future is not None and not known:  # its calendar and holidays come from the dates
+        raise ValueError(tr("This model reads no planned values: it was trained without columns "
+                            "known ahead (its calendar and holidays come from the dates), so "
+                            "leave {option} out.", option="--future"))
+    return series if future is None else with_future(future, series, known=known)
 
 
 FAR = 10  # training spreads from the training mean: values unlike any the model learnt from

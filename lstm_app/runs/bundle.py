@@ -37,8 +37,8 @@ from ..quoting import listed, quoted
 from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
 from ..training.trainer import EpochRecord, TrainResult
-from .recording import (IMPORTED, data_fingerprint, how_it_ended, kept_training, no_weights,
-                        save_result)
+from .recording import data_fingerprint, save_result
+from .reopening import IMPORTED, how_it_ended, kept_training, no_weights
 from .store import RunStore
 from .table import task_name
 
@@ -49,7 +49,7 @@ MAX_TOTAL_BYTES = 400 * 2**20          # all files, uncompressed (a zip bomb sto
 COMMON = {"manifest.json", WEIGHTS, "load_run.py"}
 SNIPPET = '''"""Load this LSTM Studio run with lstm_app (pip install -r requirements.txt in its repo)."""
 from lstm_app.runs.bundle import import_bundle
-from lstm_app.runs.recording import reopen
+from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
 
 store = RunStore("my_runs")                    # any folder

@@ -16,12 +16,12 @@ from typing import Iterator
 import pandas as pd
 
 from ..i18n import language, tr, trn
-from ..file_checks import os_reason
+from ..file_checks import os_reason, write_output
 from ..quoting import cut, printable, quoted
 from ..export.onnx_export import table_text, write_export
 from .bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from .onnx import export_run
-from .recording import run_message
+from .reopening import run_message
 from .store import RunStore
 from .table import runs_csv, runs_table, settings_summary, status_name, task_name
 
@@ -83,7 +83,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
         _show(store, _existing(store, args.run_id))
     elif args.action == "export":
         run = _existing(store, args.run_id)
-        args.out.write_bytes(export_bundle(store, run.id))
+        write_output(args.out, export_bundle(store, run.id))
         print(tr("Run {run_id} written to {path}", run_id=run.id, path=printable(args.out)))
     elif args.action == "export-onnx":
         run = _existing(store, args.run_id)
@@ -103,9 +103,9 @@ def run_runs_command(args: argparse.Namespace) -> int:
     else:
         text = runs_csv(store.list())
         if args.out:
-            args.out.write_text(text, encoding="utf-8")
+            write_output(args.out, text)
             print(trn("{count} run written to {path}", "{count} runs written to {path}",
-                      text.count(chr(10)) - 1, path=args.out))
+                      text.count(chr(10)) - 1, path=printable(args.out)))
         else:  # a pipe, not a spreadsheet: without the byte-order mark Excel needs
             sys.stdout.write(text.removeprefix("\ufeff"))
     return 0

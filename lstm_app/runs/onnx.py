@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..export.manifest import FILES
 from ..export.onnx_export import Exported, export_trained
 from ..i18n import tr
-from .recording import load_run
+from .reopening import load_run
 from .store import RunStore
 
 

@@ -17,7 +17,8 @@ from ..i18n import tr
 from ..quoting import quoted
 from .calendar import holiday_counts, holiday_label, holiday_name
 from .intervals import floor_of, floored, future_table
-from .known import first_blank, future_inputs, known_positions, network_table, times_in_words
+from .known import (check_planned_size, first_blank, future_inputs, known_positions,
+                    network_table, times_in_words)
 from .loading import joined
 
 
@@ -44,6 +45,7 @@ def what_if(result, known: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(tr("The what-if table must keep the columns and the dates of the "
                             "forecast; change only its values."))
     known = known.set_axis(result.known.index)
+    check_planned_size(known)
     blank = first_blank(known)
     if blank is not None:
         raise ValueError(tr("The what-if needs a value in every cell: {column} is blank on "

@@ -22,6 +22,7 @@ from .calendar import (CALENDAR_NAMES, calendar_cycles, calendar_features, calen
                        holiday_counts, holiday_name)
 from .frequency import time_labels
 from .loading import SeriesData
+from .numbers import MAX_MAGNITUDE
 from ..i18n import tr
 from ..quoting import quoted
 
@@ -134,7 +135,9 @@ def first_blank(table: pd.DataFrame) -> tuple[str, str] | None:
 
 
 def check_future(table: pd.DataFrame, value_col: str) -> None:
-    """Refuse known-ahead values that are missing, naming the columns and their dates."""
+    """Refuse known-ahead values that are missing, naming the columns and their dates, or too
+    large to compute with."""
+    check_planned_size(table)
     found = first_blank(table)
     if found is None:
         return
@@ -145,6 +148,20 @@ def check_future(table: pd.DataFrame, value_col: str) -> None:
         "them in a second file of future values ({option} on the command line) or in the plan's "
         "table on the page.", column=quoted(column), when=missing,
         value=quoted(value_col), option="--future"))
+
+
+def check_planned_size(table: pd.DataFrame) -> None:
+    """Refuse a planned value too large to compute with (the limit the data file has): 1e300
+    overflows the scaler, and the forecast would be blanks or nonsense."""
+    largest = table.abs().max()
+    too_large = largest[largest > MAX_MAGNITUDE]
+    if len(too_large):
+        column = too_large.index[0]
+        when = times_in_words(table.index[(table[column].abs() > MAX_MAGNITUDE).to_numpy()])
+        raise ValueError(tr("The planned values of {column} reach {value:.3g} on {when}, too "
+                            "large to compute with (the limit is {limit:.0e}); check them for "
+                            "overflowed cells.", column=quoted(column), value=too_large.iloc[0],
+                            when=when, limit=MAX_MAGNITUDE))
 
 
 def future_inputs(series: SeriesData, config, names: tuple[str, ...],

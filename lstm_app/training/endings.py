@@ -3,7 +3,7 @@ its best validation loss was, and which weights are kept; or why it blew up (the
 loss or the validation loss not a number).
 
 The trainer stores the sentence with the run in the language it was trained in; the run store
-says it again in the reader's language (``runs.recording.run_message``) by matching it against
+says it again in the reader's language (``runs.reopening.run_message``) by matching it against
 these forms.
 """
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..cli_options import add_ray_option, add_settings, given_settings, suggested_note
 from ..cli_progress import with_progress
+from ..file_checks import write_output
 from ..i18n import N_, sentences, tr, trn
 from ..series.labelled_texts import labelled_finding
 from ..series.numbers import NO_NUMBERS
@@ -137,9 +138,9 @@ def run_tune_command(args: argparse.Namespace) -> int:
     print(tr("The trials are saved as runs in {home} (study {study}).", home=store.home,
              study=printable(result.study)))
     if args.report:
-        args.report.write_text(json.dumps(study_report(result), indent=2, ensure_ascii=False,
-                                          default=str), encoding="utf-8")
-        print(tr("Report written to {path}", path=args.report))
+        write_output(args.report, json.dumps(study_report(result), indent=2, ensure_ascii=False,
+                                             default=str))
+        print(tr("Report written to {path}", path=printable(args.report)))
     return 0
 
 

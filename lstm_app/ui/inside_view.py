@@ -13,7 +13,7 @@ from ..inside.explain import text_trace
 from ..inside.features import MAX_FEATURE_ROWS, pca_2d
 from ..inside.series_input import SeriesInput, readable_series
 from ..inside.text_units import coloured_html, tracking_units
-from ..runs.recording import has_weights, reopen
+from ..runs.reopening import has_weights, reopen
 from ..series.panel_pipeline import PanelResult
 from .classify_try import answer
 from .keys import CLASSIFY, FORECAST, INSIDE, TEXT

@@ -221,6 +221,12 @@ TEXT = TextKeys("tx")
 CLASSIFY = ClassifyKeys("cl")
 INSIDE = InsideKeys()
 RUNS = RunsKeys()
+TASK_KEYS = (FORECAST, TEXT, CLASSIFY)
+
+
+def page_keys(task: str) -> TaskKeys:
+    """The keys of the page a run of ``task`` is shown on (a panel's: Forecast's)."""
+    return {"text": TEXT, "classify": CLASSIFY}.get(task, FORECAST)
 
 
 def demo(sample: str) -> str:

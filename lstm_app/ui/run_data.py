@@ -21,16 +21,20 @@ from ..series.saving import FILES as SERIES_FILES, data_with_plan
 from ..tasks import PANEL, TASKS
 from ..user_json import parse_json
 from .classify_input import SOURCE as CLASSIFY_SOURCE
-from .keys import CLASSIFY, FORECAST
+from .keys import CLASSIFY, FORECAST, TEXT, page_keys
 from .panel_input import panel_cached, panel_fingerprint
 from .series_input import SOURCE as SERIES_SOURCE, fingerprint_cached as series_fingerprint
 from .source_picker import source_of, use_sample
 from .text_input import SOURCE as TEXT_SOURCE, fingerprint_cached as text_fingerprint
 
 
+# Each task page's data picker, by its keys (page_keys gives a run's page).
+SOURCES = {FORECAST: SERIES_SOURCE, TEXT: TEXT_SOURCE, CLASSIFY: CLASSIFY_SOURCE}
+
+
 def show_its_data(run, store: RunStore, task: str) -> None:
     """Point the page's data picker at the run's data, so the page shows what it trained on."""
-    source = {"text": TEXT_SOURCE, "classify": CLASSIFY_SOURCE}.get(task, SERIES_SOURCE)
+    source = SOURCES[page_keys(task)]
     keys = source.keys
     config, name = run.config, run.data_name
     # A sample by the run's data name, unless the run's data is another file of that name

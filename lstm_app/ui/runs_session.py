@@ -15,22 +15,20 @@ import streamlit as st
 
 from ..i18n import in_language, language, sentences, tr
 from ..runs.access import can_change, can_open
-from ..runs.recording import end_cancelled, end_killed, has_weights, record, reopen, start_run
+from ..runs.recording import end_cancelled, end_killed, record, start_run
+from ..runs.reopening import has_weights, reopen
 from ..runs.store import RunStore
 from ..runs.table import settings_summary, task_name
 from ..tasks import TASKS, Task
 from ..training.jobs import FinishedJob, Job
 from ..training.ray_runner import on_ray, ray_address
 from .forecast_settings import BASIS as FORECAST_BASIS
-from .classify_input import SOURCE as CLASSIFY_SOURCE
-from .keys import CLASSIFY, FORECAST, TEXT, TaskKeys
+from .keys import FORECAST, TASK_KEYS, TEXT, TaskKeys, page_keys
 from .markdown import plain
 from .people import current_user, opened_by_link
-from .run_data import show_its_data
-from .series_input import SOURCE as SERIES_SOURCE
+from .run_data import SOURCES, show_its_data
 from .settings_form import page_settings, restore_settings
 from .session import Watched, current_job, job_queue, start_job, watch_here
-from .text_input import SOURCE as TEXT_SOURCE
 
 RUN_PARAM = "run"
 SHARE_PARAM = "share"  # a run's share token, in a link that opens it for someone else
@@ -132,8 +130,6 @@ def withdrawn_meanwhile() -> bool:
     return any(not still_open(run_id) for run_id in links)
 
 
-TASK_KEYS = (FORECAST, TEXT, CLASSIFY)
-SOURCES = {FORECAST: SERIES_SOURCE, TEXT: TEXT_SOURCE, CLASSIFY: CLASSIFY_SOURCE}
 WITHDRAWN_CHECKED, WITHDRAWN_EVERY = "withdrawn_checked", 3.0  # (session key, seconds)
 
 
@@ -151,7 +147,7 @@ def _close(run) -> bool:
     """Take ``run`` (someone else's, no longer shared) and its data off its page, and stop this
     session's auto-tune and training on that data (started from it, or on data of the same
     fingerprint); whether any was still going."""
-    keys = {"text": TEXT, "classify": CLASSIFY}.get(run.task, FORECAST)
+    keys = page_keys(run.task)
     if getattr(st.session_state.get(keys.job), "run_id", None) == run.id:
         del st.session_state[keys.job]
     source = SOURCES[keys]

@@ -12,7 +12,7 @@ from ..i18n import language, tr, translator
 from ..quoting import quoted
 from ..runs.access import can_change
 from ..runs.bundle import copy_note, earlier_copies, export_bundle, import_bundle
-from ..runs.recording import run_message
+from ..runs.reopening import run_message
 from ..runs.row import Run
 from ..runs.store import MAX_NAME_CHARS, MAX_NOTE_CHARS, STATUSES, RunStore
 from ..runs.table import (STATUS_NAMES, TASK_NAMES, runs_csv, scores_side_by_side,
