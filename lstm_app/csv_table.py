@@ -140,6 +140,7 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
     text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
     lines = _lines(text)
     text = _without_title(text, sep, notices, 1 + bool(declared))
+    text = _one_header_line(text, sep, notices)
     above = lines - _lines(text)  # a title's rows: a spreadsheet shows them (not "sep=")
     options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
                    on_bad_lines="skip", engine="c")
@@ -217,6 +218,9 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     if len(below) < 2 or below[0] > TITLE_LINES:
         return text
     header, under = cells(lines[below[0]]), cells(lines[below[1]])
+    two_lines = len(below) > 2 and _two_line_names(header, under, cells(lines[below[2]]))
+    if two_lines:  # a header over two lines: judged by the names it gives and the row under it
+        header, under = two_lines, cells(lines[below[2]])
     if (len(header) < 2 or not all(header) or _is_data(header[0])
             or any(_is_data(c) and not YEAR.fullmatch(c) for c in header)):
         return text
@@ -233,6 +237,50 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
                        "table was read from line {line}, its header.", below[0],
                        title=quoted(filled[0]), line=below[0] + first_line))
     return text.split("\n", below[0])[below[0]]
+
+
+def _one_header_line(text: str, sep: str, notices: list[str]) -> str:
+    """``text`` with a header written over two lines (a spreadsheet's merged cells: "日期" over
+    both lines, "销售数据" over "销量" and "金额") made one line of names, said in
+    ``notices``; else as it is."""
+    ends = [-1]
+    for _ in range(3):  # the first three lines, without copying the rest of a large file
+        ends.append(text.find("\n", ends[-1] + 1))
+        if ends[-1] < 0:
+            return text
+    lines = [text[a + 1:b].rstrip("\r") for a, b in zip(ends, ends[1:])]
+    cells = lambda line: [c.strip() for c in next(csv_rows(line, delimiter=sep), [])]
+    names = _two_line_names(cells(lines[0]), cells(lines[1]), cells(lines[2]))
+    if names is None:
+        return text
+    notices.append(tr("The header takes two lines (merged cells), so the columns were named "
+                      "{names}.", names=", ".join(quoted(n) for n in names)))
+    header = io.StringIO()
+    csv.writer(header, delimiter=sep, lineterminator="\n").writerow(names)
+    return header.getvalue() + text[ends[2] + 1:]
+
+
+def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[str] | None:
+    """The column names of a header over two lines, ``top`` and ``low``, above the first row of
+    data ``under``; None where they are not one. They are where every column is named in one of
+    them, no name is a value (a year above others aside), ``top`` leaves a blank over a name of
+    ``low`` (a merged cell spans it), and ``under`` holds a number or a date. A column takes the
+    lower name, after the group above it where that name repeats ("2023年 销量")."""
+    width = max(len(top), len(low))
+    top, low = top + [""] * (width - len(top)), low + [""] * (width - len(low))
+    if (width < 2 or not any(_is_data(c) for c in under)
+            or not all(t or b for t, b in zip(top, low))
+            or not any(b and not t for t, b in zip(top, low))
+            or any(_is_data(c) and not YEAR.fullmatch(c) for c in top)
+            or any(_is_data(c) for c in low if c)):
+        return None
+    groups, group = [], ""
+    for t, b in zip(top, low):  # a group name spans the blanks after it
+        group = t or group if b else ""
+        groups.append(group)
+    repeated = {b for b in low if b and low.count(b) > 1}
+    return [(f"{g} {b}" if g and b in repeated and g != b else b) if b else t
+            for t, b, g in zip(top, low, groups)]
 
 
 def _title_line(cells: list[str]) -> bool:

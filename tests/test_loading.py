@@ -165,6 +165,18 @@ def test_percent_signs_stay_in_percent_units():
             "(for example '12.5%' is read as 12.5).") in data.notices
 
 
+def test_amounts_in_chinese_counting_units_are_read_in_full():
+    data = load_series("日期,销售额\n2023-01-01,122.07万\n2023-01-02,98.5 万\n2023-01-03,1.2亿\n"
+                       "2023-01-04,3500\n2023-01-05,￥12.5万元\n2023-01-06,(2万)\n"
+                       "2023-01-07,1.5萬\n2023-01-08,0.3万亿\n".encode())
+    assert values(data) == pytest.approx([1_220_700, 985_000, 120_000_000, 3500, 125_000,
+                                          -20_000, 15_000, 3e11], rel=1e-12)
+    assert ("Amounts in '销售额' written with 万 or 亿 were read in full (for example '122.07万' is "
+            "read as 1220700).") in data.notices
+    words = load_series("日期,备注,销量\n2023-01-01,万一,5\n2023-01-02,一万,6\n".encode())
+    assert "备注" not in words.frame.columns  # a word with 万 in it is no amount
+
+
 def test_negative_numbers_in_parentheses():
     data = load_series(b'date,profit\n2020-01-01,"(1,234)"\n2020-01-02,500\n2020-01-03,(7)\n')
     assert values(data) == [-1234, 500, -7]
@@ -488,10 +500,10 @@ def test_what_columns_hold_instead_of_numbers_is_said_again_in_the_readers_langu
          "No column of numbers was found (columns seen: 'name', 'city'); the file needs at least one column of "
          "numeric values (for example sales or temperature). Instead, 'name' holds 'ann', 'bob'; "
          "'city' holds 'paris', 'rome'."),
-        ("日期,销售额\n2023-01-01,122.07万\n2023-01-02,98.5万\n".encode(),  # what it holds: why
+        ("日期,销售额\n2023-01-01,约122万\n2023-01-02,九十八万\n".encode(),  # what it holds: why
          "No column of numbers was found (columns seen: '销售额'); the file needs at least one column "
-         "of numeric values (for example sales or temperature). Instead, '销售额' holds '122.07万', "
-         "'98.5万'."),
+         "of numeric values (for example sales or temperature). Instead, '销售额' holds '约122万', "
+         "'九十八万'."),
     ],
 )
 def test_refusals_have_one_plain_sentence(raw, message):
@@ -662,6 +674,23 @@ def test_a_header_with_one_blank_name_is_not_taken_for_a_title(raw, columns):
     table, _ = read_csv_table(raw, None, notices)
     assert list(table.columns) == columns and not any("title" in n for n in notices)
     assert any("no name in the header row" in n for n in notices)
+
+
+@pytest.mark.parametrize("raw,columns", [
+    ("日期,销售数据,\n,销量,金额\n2024-01-01,5,100\n2024-01-02,6,120\n".encode(),
+     ["日期", "销量", "金额"]),
+    ("门店;2023年;;2024年;\n;销量;金额;销量;金额\nA;5;100;6;110\nB;1;2;3;4\n".encode(),
+     ["门店", "2023年 销量", "2023年 金额", "2024年 销量", "2024年 金额"]),
+    (b"Report,,\n\ndate,sales,\n,units,revenue\n2024-01-01,5,100\n2024-01-02,6,120\n",
+     ["date", "units", "revenue"]),  # under a title
+])
+def test_a_header_over_two_lines_of_merged_cells_is_one_line_of_names(raw, columns):
+    from lstm_app.csv_table import read_csv_table
+
+    notices = []
+    table, _ = read_csv_table(raw, None, notices)
+    assert list(table.columns) == columns and len(table) == 2
+    assert any(n.startswith("The header takes two lines (merged cells)") for n in notices)
 
 
 @pytest.mark.parametrize("raw,columns", [

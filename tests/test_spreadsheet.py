@@ -168,6 +168,26 @@ def test_a_title_above_the_table_and_a_column_without_a_name_read_as_in_a_csv():
     assert list(table.columns) == ["日期", "销量", "column 3", "备注"] and len(table) == 30
 
 
+def test_a_header_of_merged_cells_over_two_rows_names_each_column_once():
+    """日期 merged over two rows, each year merged over its 销量 and 金额, under a title."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2024年门店销售报表"])
+    sheet.append(["日期", "2023年", None, "2024年", None])
+    sheet.append([None, "销量", "金额", "销量", "金额"])
+    for d in range(1, 31):
+        sheet.append([dt.date(2024, 1, d), d, d * 10, d + 1, d * 11])
+    for cells in ("A2:A3", "B2:C2", "D2:E2", "A1:E1"):
+        sheet.merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    series = load_series(out.getvalue(), value_col="2024年 金额")
+    assert series.time_col == "日期" and len(series.frame) == 30
+    assert series.frame["2024年 金额"].iloc[-1] == 330
+    assert ("The header takes two lines (merged cells), so the columns were named '日期', "
+            "'2023年 销量', '2023年 金额', '2024年 销量', '2024年 金额'.") in series.notices
+
+
 def test_what_is_no_workbook_is_refused_in_a_sentence():
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:

@@ -1,6 +1,6 @@
 """Owns reading numbers out of a CSV's text cells: decimal commas, thousands separators,
-currency and percent signs, full-width digits, accounting negatives and missing-value tokens,
-and the plain-words notice of each repair.
+currency and percent signs, full-width digits, accounting negatives, Chinese counting units
+(122.07万 is 1,220,700) and missing-value tokens, and the plain-words notice of each repair.
 
 Every cell of the table is read in one pass, column after column in one long column: the cost
 grows with the cells, not with the columns (a file of 500 columns costs what one column of the
@@ -26,6 +26,10 @@ CURRENCY = (r"US\$|[$€£¥₹元円]|人民币|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AU
 # characters themselves, not "\u" escapes: pandas may hand the pattern to pyarrow's RE2, which
 # refuses "\u".
 SPACES = "[\\s\u00a0\u202f\u2009'’]"
+# Chinese counting units after a number, as Chinese reports write amounts: 122.07万 (万元 once
+# the currency sign is gone) is 1,220,700; 1.5亿 is 150,000,000.
+UNITS = {"万亿": 1e12, "萬億": 1e12, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
+UNIT_AFTER_NUMBER = r"(\d)\s*(" + "|".join(UNITS) + r")\s*$"
 TOO_LARGE = N_("The column {column} holds numbers as large as {value:.3g}, too large to compute "
              "with (the limit is {limit:.0e}); check it for overflowed cells, or rescale it "
              "(for example in millions).")
@@ -61,8 +65,8 @@ class Numbers:
                       number=as_read(values[hits[0]]))
 
         name, notes = quoted(column), []
-        currency, percent, separators = (self.found[k][at] for k in ("currency", "percent",
-                                                                      "separators"))
+        currency, percent, separators, units = (self.found[k][at] for k in (
+            "currency", "percent", "separators", "units"))
         if currency.any():
             notes.append(said(currency, N_("Currency signs in {column} were removed."),
                               N_("Currency signs in {column} were removed (for example {cell} "
@@ -76,6 +80,11 @@ class Numbers:
             notes.append(said(separators, N_("Thousands separators in {column} were removed."),
                               N_("Thousands separators in {column} were removed (for example "
                                  "{cell} is read as {number}).")))
+        if units.any():
+            notes.append(said(units, N_("Amounts in {column} written with 万 or 亿 were read "
+                                        "in full."),
+                              N_("Amounts in {column} written with 万 or 亿 were read in full "
+                                 "(for example {cell} is read as {number}).")))
         junk = (raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS)).to_numpy() & ~read
         if junk.any():
             notes.append(trn("{count} cell in {column} held text instead of a number (for example "
@@ -106,6 +115,9 @@ class Numbers:
                  ("separators", N_("Thousands separators were removed in {columns:,} of the "
                                    "{total:,} columns (for example {cell} in {column} is read "
                                    "as {number}).")),
+                 ("units", N_("Amounts written with 万 or 亿 were read in full in {columns:,} of "
+                              "the {total:,} columns (for example {cell} in {column} is read "
+                              "as {number}).")),
                  ("junk", ""))
         notes = []
         for kind, sentence in kinds:
@@ -214,15 +226,17 @@ def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,
         missed |= cells.str.contains(".", regex=False, na=False).to_numpy()
     slow = np.bincount(column, weights=missed, minlength=column.max(initial=0) + 1) > 0
     slow_cells = slow[column] & present if len(column) else missed
-    found = {k: np.zeros(len(cells), dtype=bool) for k in ("currency", "percent", "separators")}
+    found = {k: np.zeros(len(cells), dtype=bool) for k in ("currency", "percent", "separators",
+                                                           "units")}
     if slow_cells.any():
         stripped, marks = _strip_decoration(cells[slow_cells])
         separators = stripped.str.contains(other, regex=False, na=False).to_numpy()
         number = stripped.str.replace(other, "", regex=False).str.replace(mark, ".", regex=False)
-        values[slow_cells] = _floats(number)
+        values[slow_cells] = _floats(number) * marks["scale"]
         found["currency"][slow_cells] = marks["currency"]
         found["percent"][slow_cells] = marks["percent"]
         found["separators"][slow_cells] = separators | marks["spaces"]
+        found["units"][slow_cells] = marks["scale"] != 1
         present = present.copy()
         present[slow_cells] = stripped.notna().to_numpy()
     values[~np.isfinite(values)] = np.nan
@@ -246,9 +260,9 @@ def _floats(cells: pd.Series) -> np.ndarray:
 
 
 def _strip_decoration(cells: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray]]:
-    """Remove missing-value tokens, currency, percent signs, spaces; "(5)" becomes "-5".
-    Full-width forms from Chinese and Japanese exports ("￥１，２３４．５", "１２％") are read
-    as their ASCII twins first."""
+    """Remove missing-value tokens, currency, percent signs, spaces and a Chinese unit after the
+    number (its factor is ``scale``); "(5)" becomes "-5". Full-width forms from Chinese and
+    Japanese exports ("￥１，２３４．５", "１２％") are read as their ASCII twins first."""
     cells = cells.str.normalize("NFKC")
     cells = cells.mask(cells.str.lower().isin(MISSING_TOKENS))
     found = {"currency": cells.str.contains(CURRENCY, regex=True, na=False),
@@ -257,7 +271,11 @@ def _strip_decoration(cells: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray
     cells = cells.str.replace(CURRENCY, "", regex=True).str.replace("%", "", regex=False)
     cells = cells.str.replace(SPACES, "", regex=True).str.replace("−", "-", regex=False)
     cells = cells.str.replace(r"^\((.*)\)$", r"-\1", regex=True)  # accounting: (1,234) is negative
-    return cells, {k: v.to_numpy(dtype=bool) for k, v in found.items()}
+    unit = cells.str.extract(UNIT_AFTER_NUMBER)[1]
+    scale = unit.map(UNITS).fillna(1.0).to_numpy(dtype=np.float64)
+    cells = cells.str.replace(UNIT_AFTER_NUMBER, r"\1", regex=True)
+    marks = {k: v.to_numpy(dtype=bool) for k, v in found.items()}
+    return cells, {**marks, "scale": scale}
 
 
 def _decimal_mark(cells: pd.Series) -> str:
