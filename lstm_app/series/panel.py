@@ -147,6 +147,7 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
     if layout == "long":
         given = [c for c in id_cols or () if c in table.columns]
         time_col, times = find_time_column(table.drop(columns=given), time_col, notices)
+        _say_unreadable(table, time_col, times, notices)
         id_cols = _id_columns(table, id_cols, time_col)
         used = [*id_cols, time_col] if time_col else id_cols
         numbers = read_numbers(table.drop(columns=used), notices)
@@ -165,6 +166,7 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     else:
         time_col, times = find_time_column(table, time_col, notices)
+        _say_unreadable(table, time_col, times, notices)
         numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
         columns = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]
         if not columns:
@@ -181,6 +183,15 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
     check_magnitude(frame)
     return _assemble(frame.reset_index(drop=True), ids.reset_index(drop=True), times, layout,
                      tuple(id_cols), value_col, tuple(covariates), time_col, usable, name, notices)
+
+
+def _say_unreadable(table: pd.DataFrame, time_col: str | None, times: pd.Series | None,
+                    notices: list[str]) -> None:
+    """The rows of the file whose date could not be read (they are dropped), with what a few of
+    them hold there (a totals row's 合计)."""
+    if times is not None and times.isna().any():
+        unread = times.isna().to_numpy()
+        notices.append(unreadable_dates(int(unread.sum()), table[time_col][unread]))
 
 
 def _id_columns(table: pd.DataFrame, id_cols: Sequence[str] | None,
@@ -226,10 +237,8 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     if len(names) > MAX_SERIES:
         raise ValueError(tr(TOO_MANY_SERIES, count=len(names), limit=MAX_SERIES))
     if times is not None:
-        unreadable = times.isna().to_numpy()
-        if unreadable.any():
-            notices.append(unreadable_dates(int(unreadable.sum())))
-            keep = ~unreadable
+        keep = times.notna().to_numpy()  # rows whose date could not be read: said on reading
+        if not keep.all():
             frame, codes, times = frame[keep], codes[keep], times[keep]
     values = frame.to_numpy(dtype=np.float64)
     has_value = ~np.isnan(values[:, 0])  # a series runs from its first value to its last
