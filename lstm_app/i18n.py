@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import string
 import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -214,7 +215,7 @@ def tr(message: str, /, **values) -> str:
     text, code = message, language()
     if code != "en":
         text = _catalog(code).get(message) or message
-    return Said(text.format(**values) if values else text, ("tr", message, values), code)
+    return Said(_filled(text, values, code) if values else text, ("tr", message, values), code)
 
 
 def trn(singular: str, plural: str, count: int, /, **values) -> str:
@@ -223,8 +224,40 @@ def trn(singular: str, plural: str, count: int, /, **values) -> str:
     text, code = (singular if count == 1 else plural), language()
     if code != "en":
         text = _catalog(code).get(singular) or text
-    return Said(text.format(count=count, **values), ("trn", singular, plural, count, values),
-                code)
+    return Said(_filled(text, dict(values, count=count), code),
+                ("trn", singular, plural, count, values), code)
+
+
+_FORMATTER = string.Formatter()
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _filled(text: str, values: dict, code: str) -> str:
+    """``text`` with its placeholders filled. In Chinese a value that begins or ends with a
+    Latin letter (a method's name, an English column's) stands a space apart from the Chinese
+    characters beside it, as the catalog spaces its own Latin words ("AutoARIMA 的预测", not
+    "AutoARIMA的预测"); digits stay against them (2023年)."""
+    if code == "en":
+        return text.format(**values)
+    pieces: list[tuple[str, bool]] = []  # (text, whether it is a value)
+    for literal, field, spec, conversion in _FORMATTER.parse(text):
+        if literal:
+            pieces.append((literal, False))
+        if field is not None:
+            if "{" in (spec or ""):  # a nested field: left to str.format, unspaced
+                return text.format(**values)
+            value = _FORMATTER.convert_field(_FORMATTER.get_field(field, (), values)[0],
+                                             conversion)
+            pieces.append((_FORMATTER.format_field(value, spec or ""), True))
+    out = ""
+    for (before, value_before), (after, value_after) in zip([("", False)] + pieces, pieces):
+        if out and (value_before or value_after) and (
+                (value_after and HAN.match(out[-1]) and after[:1].isascii() and after[:1].isalpha())
+                or (value_before and before[-1:].isascii() and before[-1:].isalpha()
+                    and HAN.match(after[:1] or " "))):
+            out += " "
+        out += after
+    return out
 
 
 def capitalized(text: str) -> str:

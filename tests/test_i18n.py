@@ -117,6 +117,11 @@ def test_sentences_are_whole_with_their_values_in_either_language():
         assert tr("Signed in as **{person}**", person="ana@example.org") == \
             "已登录：**ana@example.org**"
         assert tr("A sentence nobody translated.") == "A sentence nobody translated."
+        # a Latin name filled in stands apart from the Chinese beside it; Chinese and digits not
+        assert tr("{method} forecast", method="AutoARIMA") == "AutoARIMA 的预测"
+        assert tr("beats {method} on", method="AutoETS") == "胜过 AutoETS 的序列"
+        assert tr("beats {method} on", method="季节性朴素法") == "胜过季节性朴素法的序列"
+        assert tr("Q{quarter} {year}", quarter=1, year=2023) == "2023年第1季度"
         set_language("en")
         assert tr("Signed in as **{person}**", person="{x}") == "Signed in as **{x}**"
         assert trn("{count} thing", "{count} things", 1) == "1 thing"
