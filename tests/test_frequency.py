@@ -211,3 +211,39 @@ def test_time_labels_of_steps_under_a_minute_keep_their_seconds_so_no_two_are_al
     assert time_labels(every_ten[::6], "10s") == ["2024-03-01 09:36:00", "2024-03-01 09:37:00"]
     days = pd.date_range("2024-03-01", periods=2, freq="D")
     assert time_labels(days, "D") == ["2024-03-01", "2024-03-02"]
+
+
+def _moment_format(t: pd.Timestamp, pattern: str) -> str:
+    """momentJS's formatting of the tokens time_format uses (its English months), enough to
+    check that the table writes what time_labels writes."""
+    import re
+
+    tokens = {"YYYY": f"{t.year}", "MMM": t.strftime("%b"), "MM": f"{t.month:02d}",
+              "M": f"{t.month}", "DD": f"{t.day:02d}", "D": f"{t.day}", "HH": f"{t.hour:02d}",
+              "mm": f"{t.minute:02d}", "ss": f"{t.second:02d}",
+              "SSSSSS": f"{t.microsecond:06d}", "Q": f"{t.quarter}"}
+    pieces = re.findall(r"\[[^\]]*\]|YYYY|MMM|MM|M|DD|D|HH|mm|ss|SSSSSS|Q|.", pattern)
+    return "".join(p[1:-1] if p.startswith("[") else tokens.get(p, p) for p in pieces)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("index,freq", [
+    (pd.date_range("2020-11-01", periods=4, freq="MS"), "MS"),
+    (pd.date_range("2020-10-01", periods=4, freq="QS"), "QS"),
+    (pd.date_range("2020-12-31", periods=4, freq="QE-DEC"), "QE-DEC"),
+    (pd.date_range("2019-01-01", periods=3, freq="YS"), "YS"),
+    (pd.date_range("2020-12-30", periods=4, freq="D"), "D"),
+    (pd.date_range("2020-12-31 22:00", periods=4, freq="h"), "h"),
+    (pd.date_range("2020-12-31 23:59:58", periods=4, freq="s"), "s"),
+    (pd.date_range("2020-12-31", periods=4, freq="250ms"), "250ms"),
+])
+def test_a_tables_date_column_writes_the_dates_as_the_labels_do(index, freq, language):
+    """The forecast table keeps its dates (a click sorts them by time, not "Apr" before "Jan")
+    and writes them as time_labels does, in either language."""
+    from lstm_app.i18n import speaking
+    from lstm_app.series.frequency import time_format, time_labels
+
+    with speaking(language):
+        pattern = time_format(index, freq)
+        assert [_moment_format(t, pattern) for t in index] == time_labels(index, freq), pattern
+        assert time_format(pd.RangeIndex(3), None) is None  # rows: "row 1", written as text

@@ -262,29 +262,72 @@ def time_labels(index: pd.Index, freq: str | None) -> list[str]:
     if not isinstance(index, pd.DatetimeIndex):
         row = tr("row {number}")
         return [row.format(number=int(i) + 1) for i in index]
-    offset = to_offset(freq) if freq else None
-    if isinstance(offset, (YearBegin, YearEnd)):
+    kind = _label_kind(index, freq)
+    if kind == "year":
         return [str(t.year) for t in index]
-    if isinstance(offset, (QuarterBegin, QuarterEnd)):
+    if kind == "quarter":
         quarter = tr("Q{quarter} {year}")
         return [quarter.format(quarter=t.quarter, year=t.year) for t in index]
-    if isinstance(offset, (MonthBegin, MonthEnd)):
+    if kind == "month":
         month, names = tr("{month} {year}"), [tr(name) for name in MONTH_WORDS]
         return [month.format(month=names[m - 1], year=y)
                 for m, y in zip(index.month, index.year)]
-    # Steps under a minute (by the frequency, else by the stamps themselves) keep their seconds,
-    # and their fractions where there are any: one label per step, never two alike
-    tick = offset.nanos if isinstance(offset, Tick) else None
-    fractions = (tick % 1_000_000_000 != 0) if tick else bool((index.microsecond != 0).any())
-    if fractions:
-        return list(index.strftime("%Y-%m-%d %H:%M:%S.%f"))
-    if (tick and tick < 60_000_000_000) or bool((index.second != 0).any()):
-        return list(index.strftime("%Y-%m-%d %H:%M:%S"))
-    midnight = bool((index == index.normalize()).all())
+    if kind in ("fraction", "second"):
+        return list(index.strftime("%Y-%m-%d %H:%M:%S" + (".%f" if kind == "fraction" else "")))
     if language() == "zh":  # as the charts write them: 2023年5月13日
         day = [f"{t.year}年{t.month}月{t.day}日" for t in index]
-        return day if midnight else [f"{d} {t:%H:%M}" for d, t in zip(day, index)]
-    return list(index.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M"))
+        return day if kind == "day" else [f"{d} {t:%H:%M}" for d, t in zip(day, index)]
+    return list(index.strftime("%Y-%m-%d" if kind == "day" else "%Y-%m-%d %H:%M"))
+
+
+def _label_kind(index: pd.DatetimeIndex, freq: str | None) -> str:
+    """How the times of ``index`` are written: "year", "quarter", "month", "day", "minute",
+    "second" or "fraction" (steps under a minute, by the frequency, else by the stamps
+    themselves, keep their seconds, and their fractions where there are any: one label per
+    step, never two alike)."""
+    offset = to_offset(freq) if freq else None
+    if isinstance(offset, (YearBegin, YearEnd)):
+        return "year"
+    if isinstance(offset, (QuarterBegin, QuarterEnd)):
+        return "quarter"
+    if isinstance(offset, (MonthBegin, MonthEnd)):
+        return "month"
+    tick = offset.nanos if isinstance(offset, Tick) else None
+    if (tick % 1_000_000_000 != 0) if tick else bool((index.microsecond != 0).any()):
+        return "fraction"
+    if (tick and tick < 60_000_000_000) or bool((index.second != 0).any()):
+        return "second"
+    return "day" if bool((index == index.normalize()).all()) else "minute"
+
+
+# What a table's date column (a momentJS format) writes for each kind of label, as time_labels
+# does: its dates stay dates, so that a click on the column's head sorts them by time.
+MOMENT = {"year": "YYYY", "fraction": "YYYY-MM-DD HH:mm:ss.SSSSSS",
+          "second": "YYYY-MM-DD HH:mm:ss", "day": "YYYY-MM-DD", "minute": "YYYY-MM-DD HH:mm"}
+
+
+def time_format(index: pd.Index, freq: str | None) -> str | None:
+    """The momentJS format (Streamlit's DatetimeColumn) that writes the times of ``index`` as
+    ``time_labels`` does, in the reader's language; None for rows without dates."""
+    if not isinstance(index, pd.DatetimeIndex):
+        return None
+    kind = _label_kind(index, freq)
+    chinese = language() == "zh"
+    if kind == "quarter":
+        return _moment(tr("Q{quarter} {year}"), quarter="Q", year="YYYY")
+    if kind == "month":  # Jan (momentJS's English months) or 1月
+        return _moment(tr("{month} {year}"), month="M[月]" if chinese else "MMM", year="YYYY")
+    if chinese and kind in ("day", "minute"):
+        return "YYYY[年]M[月]D[日]" + (" HH:mm" if kind == "minute" else "")
+    return MOMENT[kind]
+
+
+def _moment(template: str, **tokens: str) -> str:
+    """A catalog template ("Q{quarter} {year}", "{year}年第{quarter}季度") as a momentJS format:
+    its words in brackets (literal), its placeholders as ``tokens``."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return "".join(tokens[part] if i % 2 else (f"[{part}]" if part.strip() else part)
+                   for i, part in enumerate(parts))
 
 
 def season_phrase(season_length: int | None, freq: str | None) -> str:

@@ -14,7 +14,7 @@ from ..series.score_table import metrics_table
 from ..filenames import download_name
 from ..quoting import cut, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
-from ..series.frequency import time_labels
+from ..series.frequency import time_format, time_labels
 from ..series.scoreboard import method_label
 from ..series.loading import SeriesData
 from ..series.pipeline import ForecastResult, with_method
@@ -226,17 +226,25 @@ READABLE_COLUMNS = {"time": N_("when"), "forecast": N_("forecast"), "lower_80": 
 def forecast_table(frame: pd.DataFrame, freq: str | None) -> None:
     """The forecast as a person reads it: times as the frequency writes them, plain column
     names, numbers rounded to what a reader can take in, every number of a column with the
-    same decimals (442.94, 411.60, 544.00: not 411.6 and 544)."""
+    same decimals (442.94, 411.60, 544.00: not 411.6 and 544). Dates stay dates, written as
+    the frequency writes them, so that the column sorts by time (not "Apr" before "Jan")."""
     scale = frame.drop(columns="time").select_dtypes("number").abs().median().median()
     decimals = 2 if scale >= 10 else 4
     shown = frame.copy()
-    shown["time"] = time_labels(pd.Index(shown["time"]), freq)
+    times = pd.Index(shown["time"])
+    written = time_format(times, freq)
+    if written is None:  # rows without dates: "row 1", …
+        shown["time"] = time_labels(times, freq)
+    when = tr(READABLE_COLUMNS["time"])
     shown = shown.round(decimals).rename(
         columns={name: tr(label) for name, label in READABLE_COLUMNS.items()})
     number = st.column_config.NumberColumn(format=f"%.{decimals}f")
+    config = {c: number for c in shown.columns if c != when
+              and pd.api.types.is_numeric_dtype(shown[c])}
+    if written is not None:
+        config[when] = st.column_config.DatetimeColumn(format=written)
     st.dataframe(shown, hide_index=True, height=min(35 * (len(shown) + 1) + 3, 480),
-                 column_config={c: number for c in shown.columns
-                                if pd.api.types.is_numeric_dtype(shown[c])})
+                 column_config=config)
 
 
 def _mape_note(result: ForecastResult) -> str:
