@@ -330,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser(task_named_in(sys.argv[1:] if argv is None else argv)
                             ).parse_args(argv)
     try:
+        if args.command == "runs" and args.action in ("export", "export-csv"):
+            check_writable(args.out)  # (export-onnx's is a folder, made before any work)
         if args.command in ("forecast", "text", "classify", "tune"):  # predict: its own main
             for written in ("out", "report"):  # files these write, checked before any work
                 check_writable(getattr(args, written, None))

@@ -246,8 +246,10 @@ def _one_header_line(text: str, sep: str, notices: list[str]) -> str:
     ends = [-1]
     for _ in range(3):  # the first three lines, without copying the rest of a large file
         ends.append(text.find("\n", ends[-1] + 1))
-        if ends[-1] < 0:
-            return text
+        if ends[-1] < 0:  # the last line without its line break
+            if len(ends) < 4 or ends[-2] + 1 >= len(text):
+                return text
+            ends[-1] = len(text)
     lines = [text[a + 1:b].rstrip("\r") for a, b in zip(ends, ends[1:])]
     cells = lambda line: [c.strip() for c in next(csv_rows(line, delimiter=sep), [])]
     names = _two_line_names(cells(lines[0]), cells(lines[1]), cells(lines[2]))
@@ -262,15 +264,21 @@ def _one_header_line(text: str, sep: str, notices: list[str]) -> str:
 
 def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[str] | None:
     """The column names of a header over two lines, ``top`` and ``low``, above the first row of
-    data ``under``; None where they are not one. They are where every column is named in one of
-    them, no name is a value (a year above others aside), ``top`` leaves a blank over a name of
-    ``low`` (a merged cell spans it), and ``under`` holds a number or a date. A column takes the
-    lower name, after the group above it where that name repeats ("2023年 销量")."""
+    data ``under``; None where they are not one. They are where both show merged cells: a name
+    of ``top`` over a blank (merged down, "日期") and a name of ``low`` under a blank that a
+    name further left in ``top`` spans ("销售数据" over "销量" and "金额"); every column is
+    named in one of them, ``low`` names two or more, no name is a value (a year above others
+    aside), and ``under`` holds a number or a date. A header with one blank name over a row of
+    words ("name,score," over "Alice,good,x") is none. A column under a group is named after
+    both ("2023年 销量"); one merged down by its own name."""
     width = max(len(top), len(low))
     top, low = top + [""] * (width - len(top)), low + [""] * (width - len(low))
-    if (width < 2 or not any(_is_data(c) for c in under)
+    down = [bool(t and not b) for t, b in zip(top, low)]
+    spanned = [bool(b and not t and any(top[:i])) for i, (t, b) in enumerate(zip(top, low))]
+    if (width < 2 or not any(down) or not any(spanned) or sum(map(bool, low)) < 2
+            or not any(_is_data(c) for c in under)
             or not all(t or b for t, b in zip(top, low))
-            or not any(b and not t for t, b in zip(top, low))
+            or any(b and not t and not s for t, b, s in zip(top, low, spanned))
             or any(_is_data(c) and not YEAR.fullmatch(c) for c in top)
             or any(_is_data(c) for c in low if c)):
         return None
@@ -278,9 +286,7 @@ def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[st
     for t, b in zip(top, low):  # a group name spans the blanks after it
         group = t or group if b else ""
         groups.append(group)
-    repeated = {b for b in low if b and low.count(b) > 1}
-    return [(f"{g} {b}" if g and b in repeated and g != b else b) if b else t
-            for t, b, g in zip(top, low, groups)]
+    return [f"{g} {b}" if g and b and g != b else b or t for t, b, g in zip(top, low, groups)]
 
 
 def _title_line(cells: list[str]) -> bool:

@@ -5,10 +5,13 @@ output); and the writing of an output, whole or not at all."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
 import shutil
+import stat
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,7 +23,9 @@ from .quoting import printable
 OS_ERRORS = {errno.ENOENT: N_("No such file or directory"), errno.EACCES: N_("Permission denied"), errno.EISDIR: N_("Is a directory"),
              errno.ENOTDIR: N_("Not a directory"), errno.ENOSPC: N_("No space left on device"),
              errno.EROFS: N_("Read-only file system"), errno.EPERM: N_("Operation not permitted"),
-             errno.EEXIST: N_("File exists"), errno.EFBIG: N_("File too large")}
+             errno.EEXIST: N_("File exists"), errno.EFBIG: N_("File too large"),
+             errno.ENAMETOOLONG: N_("File name too long"),
+             errno.ELOOP: N_("Too many levels of symbolic links")}
 MIN_FREE = 1 << 20  # bytes an output's disk must have free before the work begins
 
 
@@ -53,13 +58,16 @@ def check_writable(path) -> None:
     if path is None:
         return
     path = Path(path)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise ValueError(tr("{folder} is a file, not a folder; give a path in a folder.",
+                            folder=f"'{printable(path.parent)}'"))
     if not path.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
     there = os.path.lexists(path)  # a link to nowhere is there: never replaced by a file
-    if there and not path.is_file():
-        return  # a pipe or a device (/dev/stdout): written as it is, never opened to try
+    if (there and not path.is_file()) or _stream(path) is not None:
+        return  # a pipe, a device or this command's own output: written as it is, never tried
     try:  # opened without waiting, and created only where nothing was (then removed again)
         flags = os.O_WRONLY | os.O_NONBLOCK | (os.O_APPEND if there else os.O_CREAT | os.O_EXCL)
         os.close(os.open(path, flags, 0o644))
@@ -72,6 +80,15 @@ def check_writable(path) -> None:
                             reason=os_reason(error))) from None
     if not there:
         path.unlink(missing_ok=True)
+    else:  # the file is written beside it, then moved into its place: its folder must take one
+        try:
+            beside = _part_beside(Path(os.path.realpath(path)))
+            os.close(os.open(beside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            beside.unlink()
+        except OSError as error:
+            raise ValueError(tr("{path} cannot be written ({reason}); give a path in a folder "
+                                "you can write to.", path=f"'{printable(path)}'",
+                                reason=os_reason(error))) from None
     free = shutil.disk_usage(path.parent).free
     if free < MIN_FREE:
         raise ValueError(tr("The disk that holds {path} has only {free:,} bytes free; make room "
@@ -86,16 +103,29 @@ def write_output(path, data: str | bytes) -> None:
     a device (/dev/stdout) is written as it is. A failure is one sentence (a ValueError)."""
     path = Path(path)
     data = data.encode("utf-8") if isinstance(data, str) else data
-    target = Path(os.path.realpath(path))
-    if target.exists() and not target.is_file():
+    refused = lambda error: ValueError(tr(
+        "{path} could not be written ({reason}); give another path.",
+        path=f"'{printable(path)}'", reason=os_reason(error)))
+    stream = _stream(path)
+    try:
+        if stream is not None:  # /dev/stdout, or the file the shell sends it to (>> log)
+            (sys.stdout if stream == 1 else sys.stderr).flush()
+            written = memoryview(data)
+            while written:
+                written = written[os.write(stream, written):]
+            return
         try:
-            with open(target, "wb") as out:
+            held = os.stat(path)  # what a link leads to
+        except FileNotFoundError:  # a new file, or a link to one still to be written
+            held = None
+        if held is not None and not stat.S_ISREG(held.st_mode):  # a device, a pipe
+            with open(path, "wb") as out:
                 out.write(data)
-        except OSError as error:
-            raise ValueError(tr("{path} could not be written ({reason}); give another path.",
-                                path=f"'{printable(path)}'", reason=os_reason(error))) from None
-        return
-    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+            return
+    except OSError as error:  # a loop of links, /dev/full
+        raise refused(error) from None
+    target = Path(os.path.realpath(path))
+    part = _part_beside(target)
     try:
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
         with os.fdopen(fd, "wb") as out:
@@ -106,13 +136,36 @@ def write_output(path, data: str | bytes) -> None:
             shutil.copymode(target, part)
         os.replace(part, target)
     except OSError as error:
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
         raise ValueError(tr("{path} could not be written ({reason}); a file that was there is "
                             "kept as it was. Give another path, or make room on its disk.",
                             path=f"'{printable(path)}'", reason=os_reason(error))) from None
     except BaseException:  # an interrupt: no part file is left behind
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
         raise
+
+
+def _part_beside(target: Path) -> Path:
+    """A new file's name in ``target``'s folder, short whatever the target's name."""
+    return target.parent / f".lstm-studio-{secrets.token_hex(6)}.part"
+
+
+def _stream(path) -> int | None:
+    """1 or 2 where ``path`` is where this process's output or error goes (/dev/stdout, or
+    the file the shell sends it to: written through the stream, never replaced); else None."""
+    try:
+        held = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    for stream in (1, 2):
+        try:
+            if os.path.samestat(held, os.fstat(stream)):
+                return stream
+        except OSError:
+            continue
+    return None
 
 
 def check_apart(written: dict, read: Iterable) -> None:

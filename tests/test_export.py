@@ -293,7 +293,14 @@ def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_p
     ("classify", lambda m: m["classes"].append("maybe"), "classes"),  # numpy's shape mismatch
     ("forecast", lambda m: m["scaler"]["std"].__setitem__(0, 0), "scaler"),  # blanks, rc 0
     ("forecast", lambda m: m["scaler"]["std"].__setitem__(0, -1), "scaler"),
-    ("forecast", lambda m: m["widths"]["80"].__setitem__(0, -5.0), "widths")])  # lower > upper
+    ("forecast", lambda m: m["widths"]["80"].__setitem__(0, -5.0), "widths"),  # lower > upper
+    ("forecast", lambda m: m["widths"].update({"50": m["widths"]["80"]}), "widths"),
+    ("forecast", lambda m: m["scaler"]["std"].__setitem__(0, 1e300), "scaler"),  # all zeros
+    ("forecast", lambda m: m["settings"].update(value_col=m["inputs_read"][1]), "settings"),
+    ("forecast", lambda m: m.update(known_positions=[1, 1, 1]), "known_positions"),
+    ("classify", lambda m: m["classes"].__setitem__(1, m["classes"][0]), "classes"),
+    ("classify", lambda m: m["classes"].__setitem__(0, " "), "classes"),
+    ("classify", lambda m: m["vocab"].update(tokens=[]), "vocab")])
 def test_an_export_json_edited_out_of_step_with_its_network_is_refused(exports, tmp_path, task,
                                                                      edit, field):
     from lstm_app.export.manifest import read_manifest
@@ -307,6 +314,20 @@ def test_an_export_json_edited_out_of_step_with_its_network_is_refused(exports, 
     (folder / "export.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ValueError, match=rf"is damaged \(its {field} is not what an export "):
         read_manifest(folder)
+
+
+def test_the_manifest_reads_the_inputs_known_ahead_as_the_forecaster_does():
+    from lstm_app.export.manifest import _known_positions
+    from lstm_app.series.known import known_positions
+
+    names = ["sales", "promo", "price", "month of year (sine)", "month of year (cosine)"]
+    for covariates, known in [((), ()), (("promo", "price"), ("promo",)),
+                              (("promo", "price"), ("price", "promo"))]:
+        config = ForecastConfig(covariates=covariates, known_covariates=known)
+        used = names[:1] + list(covariates) + names[3:]
+        assert _known_positions(used, {"covariates": list(covariates),
+                                       "known_covariates": list(known)}) == \
+            known_positions(tuple(used), config)
 
 
 def test_an_export_json_whose_outputs_are_edited_with_its_classes_is_refused(exports, tmp_path):

@@ -165,6 +165,12 @@ def test_percent_signs_stay_in_percent_units():
             "(for example '12.5%' is read as 12.5).") in data.notices
 
 
+def test_an_amount_in_units_too_large_for_a_float_is_refused_as_too_large():
+    with pytest.raises(ValueError, match=r"^The column 'v' holds numbers as large as 1\.8e\+308, "
+                       "too large to compute with"):
+        load_series("d,v\n2024-01-01,5\n2024-01-02,1e305亿\n2024-01-03,3\n".encode())
+
+
 def test_amounts_in_chinese_counting_units_are_read_in_full():
     data = load_series("日期,销售额\n2023-01-01,122.07万\n2023-01-02,98.5 万\n2023-01-03,1.2亿\n"
                        "2023-01-04,3500\n2023-01-05,￥12.5万元\n2023-01-06,(2万)\n"
@@ -666,6 +672,10 @@ def test_a_title_above_the_header_is_skipped_and_said():
     (b"text,\ngreat film 0,neg\ngreat film 1,pos\n", ["text", "column 2"]),
     (b"Sales;;\n2023;5;6\n2024;7;8\n", ["Sales", "column 2", "column 3"]),  # years as data
     (b"name,,\nAlice,2023,2024\nBob,2019,2021\n", ["name", "column 2", "column 3"]),
+    # a blank name over a row of words is no header over two lines (no cell merged down)
+    (b"name,score,\nAlice,good,x\nBob,5,2\n", ["name", "score", "column 3"]),
+    (b",sales\nAmsterdam,\nBerlin,5\n", ["column 1", "sales"]),
+    (b",text,label\nr1,great hotel,positive\nr2,bad,1\n", ["column 1", "text", "label"]),
 ])
 def test_a_header_with_one_blank_name_is_not_taken_for_a_title(raw, columns):
     from lstm_app.csv_table import read_csv_table
@@ -674,15 +684,16 @@ def test_a_header_with_one_blank_name_is_not_taken_for_a_title(raw, columns):
     table, _ = read_csv_table(raw, None, notices)
     assert list(table.columns) == columns and not any("title" in n for n in notices)
     assert any("no name in the header row" in n for n in notices)
+    assert not any("two lines" in n for n in notices)
 
 
 @pytest.mark.parametrize("raw,columns", [
     ("日期,销售数据,\n,销量,金额\n2024-01-01,5,100\n2024-01-02,6,120\n".encode(),
-     ["日期", "销量", "金额"]),
+     ["日期", "销售数据 销量", "销售数据 金额"]),
     ("门店;2023年;;2024年;\n;销量;金额;销量;金额\nA;5;100;6;110\nB;1;2;3;4\n".encode(),
      ["门店", "2023年 销量", "2023年 金额", "2024年 销量", "2024年 金额"]),
-    (b"Report,,\n\ndate,sales,\n,units,revenue\n2024-01-01,5,100\n2024-01-02,6,120\n",
-     ["date", "units", "revenue"]),  # under a title
+    (b"Report,,\n\ndate,sales,\n,units,revenue\n2024-01-01,5,100\n2024-01-02,6,120",
+     ["date", "sales units", "sales revenue"]),  # under a title; no line break at the end
 ])
 def test_a_header_over_two_lines_of_merged_cells_is_one_line_of_names(raw, columns):
     from lstm_app.csv_table import read_csv_table

@@ -56,6 +56,9 @@ def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
         check_writable("/proc/forecast.csv")
     assert str(error.value) == ("'/proc/forecast.csv' cannot be created in its folder; give a "
                                 "path in a folder you can write to.")
+    with pytest.raises(ValueError) as error:  # a path below a file
+        check_writable(old / "forecast.csv")
+    assert str(error.value) == f"'{old}' is a file, not a folder; give a path in a folder."
     link = tmp_path / "latest.csv"  # a link to a file still to be written: left as it is
     link.symlink_to(tmp_path / "results" / "2024.csv")
     check_writable(link)
@@ -104,6 +107,21 @@ def test_an_output_is_written_whole_or_not_at_all_and_a_full_disk_is_said_first(
     with pytest.raises(ValueError, match=r"^'/dev/full' could not be written \(No space left "
                        r"on device\); give another path\.$"):
         write_output("/dev/full", "x")  # a device: written as it is
+    long_name = tmp_path / ("a" * 250 + ".csv")  # the longest a name may be: its part file too
+    write_output(long_name, "x")
+    assert long_name.read_text() == "x" and len(os.listdir(tmp_path)) == 3
+    # /dev/stdout where the shell sends the output to a log (>>) or a pipe: written through
+    # the stream, never replacing the log
+    log = tmp_path / "app.log"
+    log.write_text("kept line\n")
+    write = ("import sys; from lstm_app.file_checks import write_output; "
+             "write_output('/dev/stdout', 'forecast\\n'); print('said')")
+    shell = f"{sys.executable} -c \"{write}\""
+    for command, expected in [(f"{shell} >> {log}; cat {log}", "kept line\nforecast\nsaid\n"),
+                              (f"{shell} | cat", "forecast\nsaid\n")]:
+        done = subprocess.run(command, shell=True, cwd=REPO, capture_output=True, text=True,
+                              timeout=60)
+        assert done.stdout == expected and done.stderr == "", done.stdout + done.stderr
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(file_checks.shutil, "disk_usage", lambda path: usage(10**9, 10**9, 4096))
     with pytest.raises(ValueError, match=r"has only 4,096 bytes free; make room on it"):

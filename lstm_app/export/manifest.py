@@ -21,6 +21,8 @@ FILES = (FP32, INT8, MANIFEST)  # an export; a run's folder and its bundle may h
 FORMAT, VERSION = "lstm-studio-onnx", 1
 TOLERANCE = 1e-4
 TASKS = ("forecast", "panel", "text", "classify")
+LARGEST = 1e30  # a scaler's spread: a series' values are refused beyond it (series/numbers.py)
+LEVELS = {"80", "95"}  # the interval widths an export carries
 
 
 def make_manifest(task: str, run_id: str | None, spec, difference: float, table: list[dict],
@@ -101,21 +103,24 @@ def _broken_field(m: dict) -> str | None:
         checks.update({
             "inputs_read": words(names) and bool(names),
             "scaler": isinstance(scaler, dict) and numbers(scaler.get("mean"))
-            and numbers(scaler.get("std")) and all(x > 0 for x in scaler["std"])
+            and numbers(scaler.get("std")) and all(0 < x <= LARGEST for x in scaler["std"])
             and isinstance(names, list) and len(scaler["mean"]) == len(scaler["std"]) == len(names),
             "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
             "outputs": shape == ["batch", m.get("horizon")],
-            "known_positions": isinstance(m.get("known_positions"), list) and all(
-                isinstance(i, int) and 0 <= i < len(names or []) for i in m["known_positions"]),
+            "known_positions": isinstance(m.get("known_positions"), list)
+            and m["known_positions"] == _known_positions(names, settings),
             "freq": m.get("freq") is None or isinstance(m.get("freq"), str),
             "floor": m.get("floor") is None or numbers([m.get("floor")]),
-            "widths": isinstance(m.get("widths"), dict) and all(
+            "widths": isinstance(m.get("widths"), dict) and set(m["widths"]) <= LEVELS and all(
                 numbers(w) and len(w) == m.get("horizon") and all(x >= 0 for x in w)
                 for w in m["widths"].values()),
+            # the columns it reads are the network's first inputs: the value, the covariates
             "settings": isinstance(settings, dict) and words(settings.get("covariates"))
             and (settings.get("known_covariates") is None or words(settings["known_covariates"]))
             and all(isinstance(settings.get(k), (str, type(None)))
-                    for k in ("time_col", "value_col"))})
+                    for k in ("time_col", "value_col")) and words(names)
+            and names[:1 + len(settings["covariates"])] == [
+                settings["value_col"] or names[0], *settings["covariates"]]})
     elif m["task"] == "panel":
         checks.update(_broken_panel(m, words, numbers, count))
     elif m["task"] == "text":
@@ -128,11 +133,26 @@ def _broken_field(m: dict) -> str | None:
     else:
         vocab = m.get("vocab")
         checks.update({"vocab": isinstance(vocab, dict) and vocab.get("level") in ("char", "word")
-                       and words(vocab.get("tokens")),
+                       and words(vocab.get("tokens")) and bool(vocab["tokens"]),
                        "classes": words(m.get("classes")) and len(m["classes"]) >= 2
+                       and len(set(m["classes"])) == len(m["classes"])
+                       and all(c.strip() for c in m["classes"])
                        and shape == ["batch", len(m["classes"])],
                        "max_length": count(m.get("max_length"))})
     return next((name for name, sound in checks.items() if not sound), None)
+
+
+def _known_positions(names, settings) -> list[int] | None:
+    """Which of the inputs ``names`` the network reads over the horizon, by its settings (as
+    series/known.py's ``known_positions``, which this module may not import: predict runs
+    without PyTorch); None where the settings do not say."""
+    if not isinstance(names, list) or not isinstance(settings, dict) or not isinstance(
+            settings.get("covariates"), list):
+        return None
+    first_dated = 1 + len(settings["covariates"])
+    known = settings.get("known_covariates") or []
+    return [i for i, name in enumerate(names)
+            if i >= first_dated or (0 < i and name in known)]
 
 
 def _broken_panel(m: dict, words, numbers, count) -> dict:

@@ -79,9 +79,12 @@ class ExportedModel:
         return self.manifest["task"]
 
     def run(self, *arrays: np.ndarray) -> list[np.ndarray]:
+        import onnxruntime as ort
         names = [i["name"] for i in self.manifest["inputs"]]
+        quiet = ort.RunOptions()
+        quiet.log_severity_level = 4  # its own log line of a failed run (fatal ones aside)
         try:
-            return self.session.run(None, dict(zip(names, arrays)))
+            return self.session.run(None, dict(zip(names, arrays)), quiet)
         except Exception:  # ONNX Runtime's own error: the model and export.json disagree
             raise ValueError(tr("The model could not read what {file} says it reads: the "
                                 "files do not belong together; export the run again.",
@@ -143,15 +146,15 @@ def far_from_training(model: ExportedModel, series) -> str:
 SERIES_SPACING = {
     "rows": N_("The series is in row order, but this model learnt from spaced {model} data; "
                "give it a series with the same spacing."),
-    "model rows": N_("The series is spaced {data}, but this model learnt from in row order "
-                     "data; give it a series with the same spacing."),
+    "model rows": N_("The series is spaced {data}, but this model learnt from data in row "
+                     "order; give it a series with the same spacing."),
     "both": N_("The series is spaced {data}, but this model learnt from spaced {model} data; "
                "give it a series with the same spacing.")}
 PANEL_SPACING = {
     "rows": N_("The series are in row order, but this model learnt from spaced {model} data; "
                "give it series with the same spacing."),
-    "model rows": N_("The series are spaced {data}, but this model learnt from in row order "
-                     "data; give it series with the same spacing."),
+    "model rows": N_("The series are spaced {data}, but this model learnt from data in row "
+                     "order; give it series with the same spacing."),
     "both": N_("The series are spaced {data}, but this model learnt from spaced {model} data; "
                "give it series with the same spacing.")}
 

@@ -34,6 +34,7 @@ TOO_LARGE = N_("The column {column} holds numbers as large as {value:.3g}, too l
              "with (the limit is {limit:.0e}); check it for overflowed cells, or rescale it "
              "(for example in millions).")
 MAX_MAGNITUDE = 1e30  # squared errors and the scaler's sums of 1M such values stay finite
+FLOAT_MAX = float(np.finfo(np.float64).max)
 DECIMAL_SAMPLE = 1000  # cells per column that decide between a decimal point and comma
 DECIMAL_CELLS = 50_000  # and in all: a file of 10,000 columns is sampled, not read twice
 NUMERIC_SHARE = 0.8  # of a column's present cells that must read as numbers
@@ -232,11 +233,16 @@ def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,
         stripped, marks = _strip_decoration(cells[slow_cells])
         separators = stripped.str.contains(other, regex=False, na=False).to_numpy()
         number = stripped.str.replace(other, "", regex=False).str.replace(mark, ".", regex=False)
-        values[slow_cells] = _floats(number) * marks["scale"]
+        base, scale = _floats(number), marks["scale"]
+        with np.errstate(over="ignore"):  # 1e305亿: as large as a float goes, refused as such
+            scaled = base * scale
+        grown = (scale != 1) & np.isinf(scaled) & np.isfinite(base)
+        scaled[grown] = np.copysign(FLOAT_MAX, scaled[grown])
+        values[slow_cells] = scaled
         found["currency"][slow_cells] = marks["currency"]
         found["percent"][slow_cells] = marks["percent"]
         found["separators"][slow_cells] = separators | marks["spaces"]
-        found["units"][slow_cells] = marks["scale"] != 1
+        found["units"][slow_cells] = (marks["scale"] != 1) & ~np.isnan(values[slow_cells])
         present = present.copy()
         present[slow_cells] = stripped.notna().to_numpy()
     values[~np.isfinite(values)] = np.nan
