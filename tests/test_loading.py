@@ -138,7 +138,7 @@ def test_a_date_column_of_excel_day_numbers_is_read_as_dates():
     rows = "".join(f"{44931 + d},{100 + d}\n" for d in range(30))
     totals = load_series(("日期,销量\n" + rows + "合计,3435\n").encode())
     assert totals.time_col == "日期" and len(totals.frame) == 30
-    assert any("Where the date should be: '合计'." in n for n in totals.notices)
+    assert "1 totals row ('合计') was dropped: it holds no date." in totals.notices
     stray = load_series(("日期,销量\n" + rows + "99999999,1\n").encode())
     assert stray.time_col == "日期" and len(stray.frame) == 30
 
@@ -358,6 +358,9 @@ def test_unreadable_dates_are_dropped_with_count():
             "'soon'.") in data.notices  # (a totals row says 合计 there)
     blank = load_series(b"date,sales\n2020-01-01,1\n,2\n2020-01-02,3\n2020-01-03,4\n")
     assert "1 row whose date could not be read was dropped." in blank.notices  # nothing to show
+    totals = load_series("日期,销量\n2020-01-01,1\n2020-01-02,3\n2020-01-03,4\n合计,8\n".encode())
+    assert "1 totals row ('合计') was dropped: it holds no date." in totals.notices
+    assert values(totals) == [1, 3, 4]
 
 
 # ---- order, duplicates, gaps, blanks ---------------------------------------------------------

@@ -367,12 +367,22 @@ def _grid(label: str) -> str:
     return english if words == label else tr("{frequency} grid", frequency=words)
 
 
+# The words a totals row puts where its date would be.
+TOTALS = {"合计", "合計", "总计", "總計", "小计", "小計", "total", "totals", "grand total", "sum",
+          "subtotal", "gesamt", "summe", "insgesamt", "totaal", "totale"}
+
+
 def unreadable_dates(count: int, cells: pd.Series | None = None) -> str:
     """The notice for rows dropped because their date could not be read, with what a few of
     them held where the date should be (a totals row's 合计), where ``cells`` gives that."""
+    written = [] if cells is None else [str(c) for c in cells.dropna().unique()[:3]]
+    if written and cells.notna().all() and all(
+            str(c).strip().casefold() in TOTALS for c in cells):  # a spreadsheet's sum at the end
+        return trn("{count} totals row ({cells}) was dropped: it holds no date.",
+                   "{count} totals rows ({cells}) were dropped: they hold no date.", count,
+                   cells=listed(written))
     said = trn("{count} row whose date could not be read was dropped.",
                "{count} rows whose date could not be read were dropped.", count)
-    written = [] if cells is None else [str(c) for c in cells.dropna().unique()[:3]]
     return sentences(said, tr("Where the date should be: {cells}.", cells=listed(written))) \
         if written else said
 
