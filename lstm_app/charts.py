@@ -90,6 +90,8 @@ def _dates_in_language(fig: go.Figure) -> go.Figure:
     fig.update_xaxes(exponentformat="none", separatethousands=True)
     fig.update_yaxes(exponentformat="none", separatethousands=True)
     for trace in fig.data:
+        if "colorbar" in trace:  # a heatmap's scale too (a confusion matrix of 1,200 texts)
+            trace.colorbar.update(exponentformat="none", separatethousands=True)
         x = getattr(trace, "x", None)
         if x is not None and len(x) and _is_date(x[0]):
             axis = "xaxis" + (trace.xaxis or "x")[1:]

@@ -19,7 +19,7 @@ import pandas as pd
 from lstm_app.encodings import UTF16_NOTICE, decode_legacy, utf16_without_bom
 from lstm_app.i18n import N_, tr, trn
 from lstm_app.file_checks import os_reason
-from lstm_app.quoting import quoted
+from lstm_app.quoting import listed, quoted
 from lstm_app.spreadsheet import is_workbook, workbook_text
 
 # A cell may be as long as an upload (a review of 140,000 characters), where Python's csv reader
@@ -256,7 +256,7 @@ def _one_header_line(text: str, sep: str, notices: list[str]) -> str:
     if names is None:
         return text
     notices.append(tr("The header takes two lines (merged cells), so the columns were named "
-                      "{names}.", names=", ".join(quoted(n) for n in names)))
+                      "{names}.", names=listed(names, limit=12)))
     header = io.StringIO()
     csv.writer(header, delimiter=sep, lineterminator="\n").writerow(names)
     return header.getvalue() + text[ends[2] + 1:]

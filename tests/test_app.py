@@ -67,7 +67,7 @@ def train(at: AppTest) -> AppTest:
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
     at.run()
-    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.radio(key="fc_kind").set_value("My own file").run()
     at.file_uploader(key="fc_upload").upload(name, data, "text/csv").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -442,7 +442,7 @@ def test_a_semicolon_csv_with_decimal_commas_uploads_and_trains(app):
 
 def test_an_earlier_upload_is_used_after_a_page_switch(app):
     at = app()
-    at.session_state["fc_kind"] = "My own CSV"
+    at.session_state["fc_kind"] = "My own file"
     at.session_state["fc_uploaded"] = source_of("shop.csv", semicolon_csv())
     at.run()
     assert not at.exception and not at.error
@@ -457,7 +457,7 @@ def test_a_short_series_gets_settings_the_page_does_not_warn_against(app):
 
     data = b"month,visitors\n" + monthly_csv(36)
     at = app()
-    at.session_state["fc_kind"] = "My own CSV"
+    at.session_state["fc_kind"] = "My own file"
     at.session_state["fc_uploaded"] = source_of("visitors.csv", data)
     at.run()
     assert not at.exception and not at.error
@@ -472,7 +472,7 @@ def test_a_short_series_gets_settings_the_page_does_not_warn_against(app):
 def test_a_series_that_cannot_train_says_why_and_offers_no_train_that_would_fail(app):
     days = "".join(f"2024-01-{d:02d},5\n" for d in range(1, 29))
     at = app()
-    at.session_state["fc_kind"] = "My own CSV"
+    at.session_state["fc_kind"] = "My own file"
     at.session_state["fc_uploaded"] = source_of("flat.csv", b"date,y\n" + days.encode())
     at.run()
     assert not at.exception
@@ -673,3 +673,10 @@ def test_apply_and_train_trains_with_the_coachs_advice_at_once(app):
     name = {"hidden units": "hidden_size", "epochs": "epochs", "dropout": "dropout",
             "learning rate": "lr", "lookback": "lookback"}[setting.rsplit(" ", 2)[0]]
     assert getattr(job.config, name) == pytest.approx(float(new))
+
+
+def test_a_training_of_a_few_milliseconds_is_not_said_to_take_no_time():
+    from lstm_app.ui.live import training_took
+
+    assert training_took(0.031) == "Training took under 0.1 s."  # it read "0.0 s"
+    assert training_took(12.34) == "Training took 12.3 s."

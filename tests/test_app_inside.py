@@ -242,7 +242,7 @@ def test_a_panel_trained_on_the_forecast_page_is_looked_into_series_by_series(ap
     for name, value in (("epochs", 2), ("hidden_size", 8), ("num_layers", 1)):
         at.session_state[f"fc_{name}"] = value
     at.run()
-    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.radio(key="fc_kind").set_value("My own file").run()
     at.file_uploader(key="fc_upload").upload("shops.csv", shops_csv(), "text/csv").run()
     assert at.radio(key="fc_layout_shops.csv").value == "long"
     assert at.multiselect(key="fc_ids_shops.csv").value == ["shop"]

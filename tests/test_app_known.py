@@ -58,7 +58,7 @@ def test_the_promotion_sample_reads_its_plan_and_offers_a_what_if(at):
 def test_a_blank_planned_value_is_named_before_training(apps):
     at = apps(FORECAST)
     at.run()
-    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.radio(key="fc_kind").set_value("My own file").run()
     rows = "".join(f"2024-01-{d:02d},{d % 2},{100 + d}\n" for d in range(1, 29))
     plan = "2024-01-29,1,\n2024-01-30,,\n"
     at.file_uploader(key="fc_upload").upload("plan.csv", ("date,promo,sales\n" + rows + plan)

@@ -53,7 +53,7 @@ def ok(at):
 
 def uploaded(at, data: bytes = None, name: str = NAME):
     ok(at.run())
-    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.radio(key="fc_kind").set_value("My own file").run()
     at.file_uploader(key="fc_upload").upload(name, data or shops_csv(), "text/csv").run()
     return ok(at)
 
@@ -138,7 +138,7 @@ def test_a_panel_run_reopens_from_its_address_with_its_data_and_trains_more(app,
     assert not at.error, [shown(e.value) for e in at.error]
     assert "Every series" in subheaders(at)
     assert at.session_state["fc_job"].run_id == run_id
-    assert at.radio(key="fc_kind").value == "My own CSV"
+    assert at.radio(key="fc_kind").value == "My own file"
     assert at.radio(key=f"fc_layout_{NAME}").value == "long"
     assert at.multiselect(key=f"fc_ids_{NAME}").value == ["shop"]  # the file's own id column
     assert "**5 series**" in summary(at)
@@ -229,7 +229,7 @@ def test_a_single_series_training_shows_live_while_the_page_holds_a_panel(app):
     at.session_state["fc_patience"] = 0
     at.button(key="fc_train").click().run()
     poll(at, lambda a: a.session_state["fc_job"].snapshot().live is not None, "the live view")
-    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.radio(key="fc_kind").set_value("My own file").run()
     at.file_uploader(key="fc_upload").upload(NAME, shops_csv(), "text/csv").run()
     ok(at)  # the running training is on other data: its own live view, no traceback
     assert any("The training running is on" in i.value for i in at.info)
@@ -278,6 +278,6 @@ def test_a_panel_run_reopens_on_the_sample_only_where_it_holds_the_samples_serie
     record(app_store.home, run_id, "panel", panel, config)
     at = ok(app(run=run_id).run())
     assert not at.error, [shown(e.value) for e in at.error]
-    assert at.radio(key="fc_kind").value == ("My own CSV" if own else "A sample")
+    assert at.radio(key="fc_kind").value == ("My own file" if own else "A sample")
     assert "Every series" in subheaders(at)
     assert not any("not on the data above" in i.value for i in at.info)

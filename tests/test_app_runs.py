@@ -384,7 +384,7 @@ def test_an_uploaded_series_run_reopens_with_its_data_as_the_upload(app, store):
     at = ok(app(run=run_id).run())
     assert not at.error, [shown(e.value) for e in at.error]
     assert FC_RESULTS in subheaders(at)
-    assert at.radio(key="fc_kind").value == "My own CSV"
+    assert at.radio(key="fc_kind").value == "My own file"
     assert at.session_state["fc_uploaded"]["name"] == "visitors.csv"
     assert any(c.value == "Using **visitors.csv**, uploaded earlier." for c in at.caption)
     assert any(m.value.startswith("**visitors.csv**: ") and "**visitors**" in m.value
@@ -412,7 +412,7 @@ def test_an_own_file_named_as_a_sample_reopens_with_its_own_data(app, store):
     record(store.home, run_id, "forecast", series, config)
     at = ok(app(run=run_id).run())
     assert FC_RESULTS in subheaders(at)  # was "... not on the data above": the sample chosen
-    assert at.radio(key="fc_kind").value == "My own CSV"
+    assert at.radio(key="fc_kind").value == "My own file"
     assert not any("not on the data above" in i.value for i in at.info)
 
 

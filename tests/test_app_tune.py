@@ -160,7 +160,7 @@ def test_settings_that_cannot_train_hold_the_start_back_and_say_why(apps, app_st
 def test_data_too_small_to_rank_trials_on_holds_the_start_back_and_says_why(apps, app_store):
     at = apps(FORECAST)
     at.run()
-    at.radio(key="fc_kind").set_value("My own CSV")
+    at.radio(key="fc_kind").set_value("My own file")
     days = "".join(f"2024-01-{d:02d},{d % 3}\n" for d in range(1, 13))
     at.session_state["fc_uploaded"] = source_of("short.csv", ("date,v\n" + days).encode())
     at.run()

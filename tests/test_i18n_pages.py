@@ -67,7 +67,7 @@ def test_the_forecast_page_with_a_panel(apps, app_store):
     at = chinese(apps, FORECAST)
     small(at, "fc", epochs=2, hidden_size=8, num_layers=1)
     at.run()
-    at.radio(key="fc_kind").set_value("My own CSV").run()
+    at.radio(key="fc_kind").set_value("My own file").run()
     at.file_uploader(key="fc_upload").upload(NAME, shops_csv(), "text/csv").run()
     own = ["shops", "csv", "date", "shop", "sales", "Berlin", "Paris, FR", "Köln",
            "<b>Bold</b> [link](http://x.example)"]

@@ -75,6 +75,7 @@ def test_every_chart_in_chinese_has_no_english_words(chinese):
         assert texts and english_left(texts, own) == [], (fig.layout.title.text, texts)
         # numbers written whole (18,000,000), not with the English 18M
         assert fig.layout.yaxis.exponentformat == "none" and fig.layout.yaxis.separatethousands
+        assert all(t.colorbar.exponentformat == "none" for t in fig.data if "colorbar" in t)
 
 
 def test_the_charts_in_english_are_as_they_were():

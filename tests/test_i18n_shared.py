@@ -55,7 +55,7 @@ def test_the_forecast_pages_notices_follow_each_readers_language(apps, app_store
         at = apps("pages/forecast.py")
         at.query_params["lang"] = language
         at.run()
-        at.radio(key="fc_kind").set_value("My own CSV").run()
+        at.radio(key="fc_kind").set_value("My own file").run()
         at.file_uploader(key="fc_upload").upload("shop.csv", MESSY, "text/csv").run()
         assert not at.exception, [e.value for e in at.exception]
         return [c.value for c in at.caption]

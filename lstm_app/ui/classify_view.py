@@ -20,7 +20,7 @@ from ..quoting import spreadsheet_csv
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
 from .keys import CLASSIFY as KEYS
-from .live import loss_curves
+from .live import loss_curves, training_took
 from .markdown import plain, table_shown
 
 LOSS_LABEL = N_("loss (cross-entropy)")
@@ -91,7 +91,7 @@ def details(result: ClassifyResult) -> None:
             st.caption(tr("{count} classes: the confusion matrix is in the report (JSON) below "
                           "rather than drawn.", count=len(result.data.classes)))
     st.caption(sentences(said_again(result.training),
-                             tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
+                             training_took(result.training.seconds)))
     with st.expander(tr("How training went")):
         loss_curves(result.training.history, (), KEYS.final_loss, LOSS_LABEL)
         st.plotly_chart(scores_chart(result.training.history), key=KEYS.final_scores)

@@ -22,7 +22,7 @@ from ..series.report import to_report
 from ..training.jobs import Snapshot
 from .keys import FORECAST as KEYS
 from .known_view import show_what_if
-from .live import loss_curves
+from .live import loss_curves, training_took
 from .language import translated
 from .markdown import plain
 
@@ -60,7 +60,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     (st.success if wins and not result.fragile else st.info if wins else st.warning)(
         again(result.verdict))
     st.caption(sentences(said_again(result.training),
-                             tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
+                             training_took(result.training.seconds)))
 
     with st.expander(tr("How training went"), expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
@@ -203,8 +203,8 @@ def scores_in_words(result: ForecastResult, unit: str | None) -> str:
     best = min(result.baselines, key=lambda name: result.baselines[name].mae)
     rule = rules(series.season_length, series.freq).get(best) or method_label(result.labels[best])
     values = dict(start=labels[0], end=labels[-1], count=len(labels),
-                  mae=_number(result.test.mae), rule=rule,
-                  rule_mae=_number(result.baselines[best].mae))
+                  mae=readable_number(result.test.mae), rule=rule,
+                  rule_mae=readable_number(result.baselines[best].mae))
     if unit:
         return tr("Over the test span ({start} to {end}, {count:,} values the network never "
                   "trained on), its forecasts were off by **{mae} {unit}** on average; {rule} "
@@ -214,7 +214,9 @@ def scores_in_words(result: ForecastResult, unit: str | None) -> str:
               "{rule_mae}.", **values)
 
 
-def _number(value: float) -> str:
+def readable_number(value: float) -> str:
+    """A score in a sentence: three figures under 1,000 (0.123, 45.6), whole above (18,351; not
+    1.84e+04)."""
     return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 

@@ -50,6 +50,12 @@ def progress_line(snap: Snapshot, speed: Callable[[Progress], str] = windows_per
     st.progress(min(p.fraction_done, 1.0), text=text)
 
 
+def training_took(seconds: float) -> str:
+    """How long a training took, under its results ("0.0 s" read as if nothing ran)."""
+    return (tr("Training took under 0.1 s.") if seconds < 0.05 else
+            tr("Training took {seconds:.1f} s.", seconds=seconds))
+
+
 def _duration(seconds: float) -> str:
     return (tr("{seconds:.0f} s", seconds=seconds) if seconds < 90
             else tr("{minutes:.0f} min", minutes=seconds / 60))

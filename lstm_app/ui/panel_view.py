@@ -25,7 +25,8 @@ from ..series.panel_live import PanelLive
 from ..series.panel_pipeline import PanelResult, panel_forecast, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
-from .forecast_view import forecast_table, pick_method, render_live, test_span_chart
+from .forecast_view import (forecast_table, pick_method, readable_number, render_live,
+                            test_span_chart)
 from .forecast_view import value_label as with_unit
 from .keys import FORECAST as KEYS
 from .live import loss_curves
@@ -264,8 +265,8 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> N
                    series=plain(row["id"])))
     else:
         rule = rules(result.panel.season_length, result.panel.freq)[reference]
-        values = dict(series=plain(row["id"]), mae=f"{row['lstm_mae']:,.3g}", rule=rule,
-                      rule_mae=f"{row[f'{reference}_mae']:,.3g}", mase=row["lstm_mase"],
+        values = dict(series=plain(row["id"]), mae=readable_number(row["lstm_mae"]), rule=rule,
+                      rule_mae=readable_number(row[f"{reference}_mae"]), mase=row["lstm_mase"],
                       rule_mase=row[f"{reference}_mase"])
         if not np.isfinite(row[f"{reference}_mae"]):
             words = tr("**{series}**: on the test span the LSTM's forecasts were off by "
@@ -303,9 +304,9 @@ def _picked_said(result: PanelResult, row: pd.Series, method: str) -> str:
     name = method_label(result.labels[method])
     if mase is not None and np.isfinite(mase):
         return tr("The forecast picked, {method}, was off by **{mae}** (MASE {mase:.2f}).",
-                  method=name, mae=f"{mae:,.3g}", mase=mase)
+                  method=name, mae=readable_number(mae), mase=mase)
     return tr("The forecast picked, {method}, was off by **{mae}**.", method=name,
-              mae=f"{mae:,.3g}")
+              mae=readable_number(mae))
 
 
 def _split_note(result: PanelResult) -> None:

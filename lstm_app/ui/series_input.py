@@ -6,7 +6,7 @@ import streamlit as st
 
 from ..i18n import N_, language, tr, translator
 from ..charts import series_chart
-from ..series.frequency import frequency_words
+from ..series.frequency import frequency_words, time_format
 from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
 from ..runs.recording import data_fingerprint
 from ..series.settings import FORECAST_SETTINGS
@@ -47,8 +47,9 @@ def fingerprint_cached(_data: bytes, digest: str, name: str, time_col: str | Non
 TABLE_ROWS = 5_000  # rows of "The data as loaded" sent to the browser
 
 SOURCE = SourceWidgets(
-    keys=KEYS, kind="series", label=N_("Data"), own_choice=N_("My own CSV"),
-    radio_help=N_("Try a sample first, or upload a CSV with a column of numbers over time."),
+    keys=KEYS, kind="series", label=N_("Data"), own_choice=N_("My own file"),
+    radio_help=N_("Try a sample first, or upload a CSV or Excel file with a column of numbers "
+                    "over time."),
     upload_label=N_("Upload a CSV or Excel time series"),
     upload_types=("csv", "tsv", "txt", "xlsx", "xls", "xlsb", "ods"),
     upload_help=N_("A table with a date column (optional) and at least one column of numbers. "
@@ -149,7 +150,10 @@ def show_series(chosen: Chosen) -> None:
     st.plotly_chart(series_chart(series.frame, series.value_col, series.covariates),
                     key=KEYS.series_chart)
     with st.expander(tr("The data as loaded")):
-        st.dataframe(table_shown(series.frame.head(TABLE_ROWS)), height=240)
+        written = time_format(series.frame.index, series.freq)  # dates as the page writes them
+        st.dataframe(table_shown(series.frame.head(TABLE_ROWS)), height=240, column_config=None
+                     if written is None else {"_index": st.column_config.DatetimeColumn(
+                         format=written)})
         if len(series.frame) > TABLE_ROWS:  # the browser is sent what it can show, not all
             st.caption(tr("The first {shown:,} of {rows:,} rows.", shown=TABLE_ROWS,
                           rows=len(series.frame)))

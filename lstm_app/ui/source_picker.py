@@ -25,7 +25,7 @@ class SourceWidgets:
     keys: TaskKeys
     kind: str                  # the samples' kind in samples.json
     label: str                 # the radio's label
-    own_choice: str            # e.g. "My own CSV"
+    own_choice: str            # e.g. "My own file"
     radio_help: str
     upload_label: str
     upload_types: tuple[str, ...]  # the file name endings taken; () takes any file

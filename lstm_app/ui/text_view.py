@@ -22,7 +22,7 @@ from ..text.settings import TextConfig
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
 from .keys import TEXT as KEYS
-from .live import loss_curves
+from .live import loss_curves, training_took
 from .markdown import plain
 
 LIVE_SAMPLES = 6         # the latest samples the live view redraws every second
@@ -126,7 +126,7 @@ def show_result(result: TextResult) -> None:
         tiny_scores(result)
     values = dict(seconds=result.training.seconds, rate=result.tokens_per_second)
     if result.tokens_per_second <= 0:  # a reopened run trained nothing now
-        took = tr("Training took {seconds:.1f} s.", **values)
+        took = training_took(result.training.seconds)
     elif result.config.level == "char":
         took = tr("Training took {seconds:.1f} s at {rate:,.0f} characters per second.",
                   **values)

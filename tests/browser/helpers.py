@@ -348,7 +348,7 @@ def upload_input(page: Page, prefix: str):
 
 
 def choose_own(page: Page, prefix: str, label: str) -> None:
-    """Pick the source radio's ``label`` ("My own CSV", "My own text"): the uploader appears."""
+    """Pick the source radio's ``label`` ("My own file", "My own text"): the uploader appears."""
     run_and_wait(page, lambda: key_locator(page, f"{prefix}_kind").get_by_text(label).click())
     _expect()(upload_input(page, prefix)).to_be_attached()
 

@@ -32,7 +32,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 RESULTS = "Scores on the test span"
 CSV_HEADER = ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95", "method"]
 LOSS_CHART = "fc_loss_chart"
-OWN_CSV = "My own CSV"
+OWN_CSV = "My own file"
 EMPTY_HINT = "Upload a CSV file to start"
 OFFER = "You have trained this before"
 

@@ -140,7 +140,7 @@ FORECAST_UPLOADS = {
 def test_a_hostile_csv_upload_on_the_forecast_page(page: Page, app_server, watched, case_id):
     case = CASES[case_id]
     open_task_page(page, app_server, "forecast", "Forecast", "fc_kind")
-    choose_own(page, "fc", "My own CSV")
+    choose_own(page, "fc", "My own file")
     upload(page, "fc", {"name": case.name or f"{case.id[4:]}.csv", "mimeType": "text/csv",
                         "buffer": case.data})
     if case.expect == WORKS:

@@ -22,7 +22,7 @@ def test_an_upload_and_a_chosen_sample_survive_a_language_switch(browser, app_se
     page = context.new_page()
     try:
         open_page(page, app_server, "forecast?lang=zh")
-        choose_own(page, "fc", "我自己的 CSV")
+        choose_own(page, "fc", "我自己的文件")
         upload(page, "fc", str(data))
         page.get_by_text("我的数据.csv").first.wait_for()
         _switch(page, "English")
@@ -30,7 +30,7 @@ def test_an_upload_and_a_chosen_sample_survive_a_language_switch(browser, app_se
         wait_for_app(page)
         text = main(page).inner_text()
         assert "我的数据.csv" in text and "airline_passengers.csv" not in text
-        assert "My own CSV" in key_locator(page, "fc_kind").inner_text()
+        assert "My own file" in key_locator(page, "fc_kind").inner_text()
         shot(page, "language_keeps_choices")
         # A sample chosen in English stays chosen in Chinese.
         run_and_wait(page, lambda: key_locator(page, "fc_kind").get_by_text("A sample").click())

@@ -131,7 +131,7 @@ def test_panel_upload_train_open_series_and_download(page: Page, app_server, app
     assert len(last_days) == 12 and last_days[STOPS_EARLY] == dt.date(2024, 5, 9)
 
     open_task_page(page, app_server, "forecast", "Forecast", "fc_train")
-    choose_own(page, FC, "My own CSV")
+    choose_own(page, FC, "My own file")
     upload(page, FC, str(data))
 
     # What the page proposes: many series, named by shop and product.
