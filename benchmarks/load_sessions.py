@@ -319,9 +319,9 @@ async def visitor_round(s: Session) -> None:
     async def own_csv():
         if await uploader.count():
             return NOTHING_TO_DO  # chosen in an earlier round of this tab
-        await s.run_and_wait(s.key("fc_kind").get_by_text("My own CSV").click)
+        await s.run_and_wait(s.key("fc_kind").get_by_text("My own file").click)
         await expect(uploader).to_be_attached()
-    await s.act("choose My own CSV", own_csv)
+    await s.act("choose My own file", own_csv)
     name, data = upload_files(s.rounds)[s.rounds % 3]
 
     async def upload():

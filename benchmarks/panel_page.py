@@ -50,7 +50,7 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url + "/forecast")
             page.wait_for_selector(READY, timeout=60000)
-            page.get_by_text("My own CSV").click()
+            page.get_by_text("My own file").click()
             page.wait_for_selector(READY)
             started = time.perf_counter()
             page.locator('input[type="file"]').set_input_files(str(data))

@@ -273,8 +273,12 @@ def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[st
     both ("2023年 销量"); one merged down by its own name."""
     width = max(len(top), len(low))
     top, low = top + [""] * (width - len(top)), low + [""] * (width - len(low))
+    groups, group = [], ""
+    for t, b in zip(top, low):  # a group spans the blanks after a name with a name under it
+        group = t or group if b else ""
+        groups.append(group)
     down = [bool(t and not b) for t, b in zip(top, low)]
-    spanned = [bool(b and not t and any(top[:i])) for i, (t, b) in enumerate(zip(top, low))]
+    spanned = [bool(b and not t and g) for t, b, g in zip(top, low, groups)]
     if (width < 2 or not any(down) or not any(spanned) or sum(map(bool, low)) < 2
             or not any(_is_data(c) for c in under)
             or not all(t or b for t, b in zip(top, low))
@@ -282,10 +286,6 @@ def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[st
             or any(_is_data(c) and not YEAR.fullmatch(c) for c in top)
             or any(_is_data(c) for c in low if c)):
         return None
-    groups, group = [], ""
-    for t, b in zip(top, low):  # a group name spans the blanks after it
-        group = t or group if b else ""
-        groups.append(group)
     return [f"{g} {b}" if g and b and g != b else b or t for t, b, g in zip(top, low, groups)]
 
 

@@ -125,26 +125,52 @@ def write_output(path, data: str | bytes) -> None:
     except OSError as error:  # a loop of links, /dev/full
         raise refused(error) from None
     target = Path(os.path.realpath(path))
-    part = _part_beside(target)
+    part, existed = _part_beside(target), target.exists()
     try:
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if target.exists():
-            shutil.copymode(target, part)
-        os.replace(part, target)
+        if existed:
+            with contextlib.suppress(OSError):  # a file system without modes (vfat)
+                shutil.copymode(target, part)
+        try:
+            os.replace(part, target)
+        except PermissionError:  # someone else's file in a shared folder (/tmp): in place
+            if not existed:
+                raise
+            part.unlink()
+            try:
+                target.write_bytes(data)
+            except OSError as error:
+                raise refused(error) from None
     except OSError as error:
         with contextlib.suppress(OSError):
             part.unlink(missing_ok=True)
-        raise ValueError(tr("{path} could not be written ({reason}); a file that was there is "
-                            "kept as it was. Give another path, or make room on its disk.",
-                            path=f"'{printable(path)}'", reason=os_reason(error))) from None
+        raise _unwritten(path, error, existed) from None
     except BaseException:  # an interrupt: no part file is left behind
         with contextlib.suppress(OSError):
             part.unlink(missing_ok=True)
         raise
+
+
+ROOM = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}  # errors that more room on the disk mends
+
+
+def _unwritten(path, error: OSError, existed: bool) -> ValueError:
+    """Why an output could not be written, with what was kept and what to do."""
+    values = dict(path=f"'{printable(path)}'", reason=os_reason(error))
+    room = error.errno in ROOM
+    if existed:
+        return ValueError(tr("{path} could not be written ({reason}); the file that was there "
+                             "is kept as it was. Give another path, or make room on its disk.",
+                             **values) if room else
+                          tr("{path} could not be written ({reason}); the file that was there "
+                             "is kept as it was. Give another path.", **values))
+    return ValueError(tr("{path} could not be written ({reason}); give another path, or make "
+                         "room on its disk.", **values) if room else
+                      tr("{path} could not be written ({reason}); give another path.", **values))
 
 
 def _part_beside(target: Path) -> Path:

@@ -2,6 +2,7 @@
 scored; the exported graphs equal to the trained networks; ``predict`` with ONNX Runtime and
 numpy only, PyTorch never imported; damaged and mismatched files refused in a sentence."""
 
+import io
 import itertools
 import json
 import os
@@ -343,6 +344,35 @@ def test_an_export_json_whose_outputs_are_edited_with_its_classes_is_refused(exp
     with pytest.raises(ValueError, match="does not take the inputs or give the outputs "
                        "export.json names .* the files do not belong together"):
         ExportedModel.open(folder)
+
+
+def test_a_forecaster_with_inputs_known_ahead_and_holidays_predicts_a_plan_as_the_what_if(
+        tmp_path):
+    """A genuine export of the richest forecaster opens under the manifest's checks, and a
+    plan given with --future moves its forecast as the app's what-if does."""
+    from lstm_app.series.ahead import what_if
+
+    torch.manual_seed(0)
+    series = load_series(sample_path("promo_sales"), covariates=["promo"])
+    config = ForecastConfig(covariates=("promo",), known_covariates=("promo",), holidays="DE",
+                            epochs=1, hidden_size=8, horizon=7, statistical_seconds=0)
+    trained = fit_forecast(series, config)
+    folder = tmp_path / "export"
+    write_export(export_trained("forecast", trained, series, int8=True, run_id="run-plan"),
+                 folder)
+    result = score_forecast(trained, series)
+    plan = result.known.copy()
+    plan["promo"] = 1.0  # a promotion every day
+    data, future = tmp_path / "sales.csv", tmp_path / "plan.csv"
+    series.frame.to_csv(data)
+    plan[["promo"]].rename_axis("date").to_csv(future)
+    done = predict_without_torch("predict", str(folder), str(data), "--future", str(future))
+    assert done.returncode == 0, done.stderr
+    got = pd.read_csv(io.StringIO(done.stdout))
+    assert np.allclose(got["forecast"], what_if(result, plan)["forecast"], atol=1e-3)
+    assert not np.allclose(got["forecast"], result.futures["lstm"]["forecast"], atol=1.0)
+    assert predict_without_torch("predict", str(folder), str(data), "--future", str(future),
+                                 "--int8").returncode == 0
 
 
 def test_predict_refuses_a_plan_for_a_forecaster_that_reads_none(exports, tmp_path):

@@ -235,7 +235,6 @@ def _moment_format(t: pd.Timestamp, pattern: str) -> str:
     (pd.date_range("2020-12-30", periods=4, freq="D"), "D"),
     (pd.date_range("2020-12-31 22:00", periods=4, freq="h"), "h"),
     (pd.date_range("2020-12-31 23:59:58", periods=4, freq="s"), "s"),
-    (pd.date_range("2020-12-31", periods=4, freq="250ms"), "250ms"),
 ])
 def test_a_tables_date_column_writes_the_dates_as_the_labels_do(index, freq, language):
     """The forecast table keeps its dates (a click sorts them by time, not "Apr" before "Jan")
@@ -247,3 +246,5 @@ def test_a_tables_date_column_writes_the_dates_as_the_labels_do(index, freq, lan
         pattern = time_format(index, freq)
         assert [_moment_format(t, pattern) for t in index] == time_labels(index, freq), pattern
         assert time_format(pd.RangeIndex(3), None) is None  # rows: "row 1", written as text
+        fractions = pd.date_range("2020-12-31", periods=4, freq="250us")  # the browser keeps ms
+        assert time_format(fractions, "250us") is None

@@ -175,8 +175,11 @@ def test_amounts_in_chinese_counting_units_are_read_in_full():
     data = load_series("日期,销售额\n2023-01-01,122.07万\n2023-01-02,98.5 万\n2023-01-03,1.2亿\n"
                        "2023-01-04,3500\n2023-01-05,￥12.5万元\n2023-01-06,(2万)\n"
                        "2023-01-07,1.5萬\n2023-01-08,0.3万亿\n".encode())
-    assert values(data) == pytest.approx([1_220_700, 985_000, 120_000_000, 3500, 125_000,
-                                          -20_000, 15_000, 3e11], rel=1e-12)
+    assert values(data) == [1_220_700, 985_000, 120_000_000, 3500, 125_000, -20_000, 15_000,
+                            3e11]  # exactly: 2.3亿 is 230000000, not 229999999.99999997
+    exact = load_series("日期,销售额\n2023-01-01,2.3亿\n2023-01-02,4.35亿\n2023-01-03,0.07万\n"
+                        .encode())
+    assert values(exact) == [230_000_000, 435_000_000, 700]
     assert ("Amounts in '销售额' written with 万 or 亿 were read in full (for example '122.07万' is "
             "read as 1220700).") in data.notices
     words = load_series("日期,备注,销量\n2023-01-01,万一,5\n2023-01-02,一万,6\n".encode())
@@ -679,6 +682,8 @@ def test_a_title_above_the_header_is_skipped_and_said():
     (b"name,score,\nAlice,good,x\nBob,5,2\n", ["name", "score", "column 3"]),
     (b",sales\nAmsterdam,\nBerlin,5\n", ["column 1", "sales"]),
     (b",text,label\nr1,great hotel,positive\nr2,bad,1\n", ["column 1", "text", "label"]),
+    (b"store,sales,\nA,,closed\nB,5,\nC,7,\n", ["store", "sales", "column 3"]),  # A: data
+    ("日期,销量,\n期初,,备注\n2024-01-01,5,\n2024-01-02,6,\n".encode(), ["日期", "销量", "column 3"]),
 ])
 def test_a_header_with_one_blank_name_is_not_taken_for_a_title(raw, columns):
     from lstm_app.csv_table import read_csv_table

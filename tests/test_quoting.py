@@ -94,7 +94,7 @@ def test_an_output_is_written_whole_or_not_at_all_and_a_full_disk_is_said_first(
             "except ValueError as e:\n    print(e)")
     done = subprocess.run([sys.executable, "-c", code, str(old)], cwd=REPO, capture_output=True,
                           text=True, timeout=60)
-    assert done.stdout == (f"'{old}' could not be written (File too large); a file that was "
+    assert done.stdout == (f"'{old}' could not be written (File too large); the file that was "
                            "there is kept as it was. Give another path, or make room on its "
                            "disk.\n"), done.stdout + done.stderr
     assert old.read_text() == "kept" and os.listdir(tmp_path) == ["forecast.csv"]

@@ -74,7 +74,10 @@ def manifest_from_bytes(data: bytes, where: str = MANIFEST) -> dict:
     if manifest.get("version") != VERSION:
         raise ValueError(tr("{file} was written by another version of LSTM Studio; export the "
                             "run again.", file=where))
-    broken = _broken_field(manifest)
+    try:
+        broken = _broken_field(manifest)
+    except (KeyError, TypeError, AttributeError, ValueError):  # a shape no check foresaw
+        broken = "settings"
     if broken:
         raise ValueError(tr("{file} is damaged (its {field} is not what an export writes); "
                             "export the run again.", file=where, field=broken))
@@ -94,8 +97,10 @@ def _broken_field(m: dict) -> str | None:
     shape = (outputs[0].get("shape") if isinstance(outputs, list) and outputs
              and isinstance(outputs[0], dict) and isinstance(outputs[0].get("shape"), list)
              else None)
-    checks = {"inputs": isinstance(m["inputs"], list) and all(
-                  isinstance(i, dict) and isinstance(i.get("name"), str) for i in m["inputs"]),
+    tensors = lambda v: isinstance(v, list) and all(
+        isinstance(i, dict) and isinstance(i.get("name"), str) and isinstance(i.get("shape"), list)
+        for i in v)
+    checks = {"inputs": tensors(m["inputs"]), "outputs": tensors(outputs) and bool(outputs),
               "files": all(isinstance(v, str) for v in m["files"].values()),
               "settings": isinstance(settings, dict)}
     if m["task"] == "forecast":
@@ -106,7 +111,7 @@ def _broken_field(m: dict) -> str | None:
             and numbers(scaler.get("std")) and all(0 < x <= LARGEST for x in scaler["std"])
             and isinstance(names, list) and len(scaler["mean"]) == len(scaler["std"]) == len(names),
             "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
-            "outputs": shape == ["batch", m.get("horizon")],
+            "outputs": checks["outputs"] and shape == ["batch", m.get("horizon")],
             "known_positions": isinstance(m.get("known_positions"), list)
             and m["known_positions"] == _known_positions(names, settings),
             "freq": m.get("freq") is None or isinstance(m.get("freq"), str),
@@ -120,7 +125,7 @@ def _broken_field(m: dict) -> str | None:
             and all(isinstance(settings.get(k), (str, type(None)))
                     for k in ("time_col", "value_col")) and words(names)
             and names[:1 + len(settings["covariates"])] == [
-                settings["value_col"] or names[0], *settings["covariates"]]})
+                settings.get("value_col") or names[0], *settings["covariates"]]})
     elif m["task"] == "panel":
         checks.update(_broken_panel(m, words, numbers, count))
     elif m["task"] == "text":

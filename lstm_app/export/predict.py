@@ -40,6 +40,7 @@ class ExportedModel:
     manifest: dict
     session: object          # onnxruntime.InferenceSession
     form: str                # "fp32" or "int8"
+    quiet: object = None     # onnxruntime.RunOptions without its own log line of a failed run
 
     @classmethod
     def open(cls, folder: Path, int8: bool = False) -> "ExportedModel":
@@ -72,19 +73,18 @@ class ExportedModel:
                                 "together; export the run again.", name=quoted(path.name),
                                 file=MANIFEST, tensors=", ".join(
                                     str(name) for name, _ in expected + outputs)))
-        return cls(manifest, session, form)
+        quiet = ort.RunOptions()
+        quiet.log_severity_level = 4  # a failed run is said in a sentence, not in its log
+        return cls(manifest, session, form, quiet)
 
     @property
     def task(self) -> str:
         return self.manifest["task"]
 
     def run(self, *arrays: np.ndarray) -> list[np.ndarray]:
-        import onnxruntime as ort
         names = [i["name"] for i in self.manifest["inputs"]]
-        quiet = ort.RunOptions()
-        quiet.log_severity_level = 4  # its own log line of a failed run (fatal ones aside)
         try:
-            return self.session.run(None, dict(zip(names, arrays)), quiet)
+            return self.session.run(None, dict(zip(names, arrays)), self.quiet)
         except Exception:  # ONNX Runtime's own error: the model and export.json disagree
             raise ValueError(tr("The model could not read what {file} says it reads: the "
                                 "files do not belong together; export the run again.",
@@ -100,7 +100,8 @@ def _same_tensors(tensors, described: list) -> bool:
 
 def _fixed(shape) -> list:
     """The fixed sizes of a shape (a named, free axis as None)."""
-    return [size if isinstance(size, int) else None for size in (shape or [])]
+    return [size if isinstance(size, int) else None for size in (
+        shape if isinstance(shape, (list, tuple)) else [])]
 
 
 # --- forecaster -----------------------------------------------------------------------------

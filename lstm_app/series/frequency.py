@@ -302,16 +302,20 @@ def _label_kind(index: pd.DatetimeIndex, freq: str | None) -> str:
 
 # What a table's date column (a momentJS format) writes for each kind of label, as time_labels
 # does: its dates stay dates, so that a click on the column's head sorts them by time.
-MOMENT = {"year": "YYYY", "fraction": "YYYY-MM-DD HH:mm:ss.SSSSSS",
-          "second": "YYYY-MM-DD HH:mm:ss", "day": "YYYY-MM-DD", "minute": "YYYY-MM-DD HH:mm"}
+MOMENT = {"year": "YYYY", "second": "YYYY-MM-DD HH:mm:ss", "day": "YYYY-MM-DD",
+          "minute": "YYYY-MM-DD HH:mm"}
 
 
 def time_format(index: pd.Index, freq: str | None) -> str | None:
     """The momentJS format (Streamlit's DatetimeColumn) that writes the times of ``index`` as
-    ``time_labels`` does, in the reader's language; None for rows without dates."""
+    ``time_labels`` does, in the reader's language; None for rows without dates, and for
+    fractions of a second (the browser keeps milliseconds only: their labels, written in full,
+    sort as text)."""
     if not isinstance(index, pd.DatetimeIndex):
         return None
     kind = _label_kind(index, freq)
+    if kind == "fraction":
+        return None
     chinese = language() == "zh"
     if kind == "quarter":
         return _moment(tr("Q{quarter} {year}"), quarter="Q", year="YYYY")

@@ -28,7 +28,7 @@ CURRENCY = (r"US\$|[$€£¥₹元円]|人民币|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AU
 SPACES = "[\\s\u00a0\u202f\u2009'’]"
 # Chinese counting units after a number, as Chinese reports write amounts: 122.07万 (万元 once
 # the currency sign is gone) is 1,220,700; 1.5亿 is 150,000,000.
-UNITS = {"万亿": 1e12, "萬億": 1e12, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
+UNITS = {"万亿": 12, "萬億": 12, "万": 4, "萬": 4, "亿": 8, "億": 8}  # powers of ten
 UNIT_AFTER_NUMBER = r"(\d)\s*(" + "|".join(UNITS) + r")\s*$"
 TOO_LARGE = N_("The column {column} holds numbers as large as {value:.3g}, too large to compute "
              "with (the limit is {limit:.0e}); check it for overflowed cells, or rescale it "
@@ -233,16 +233,21 @@ def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,
         stripped, marks = _strip_decoration(cells[slow_cells])
         separators = stripped.str.contains(other, regex=False, na=False).to_numpy()
         number = stripped.str.replace(other, "", regex=False).str.replace(mark, ".", regex=False)
-        base, scale = _floats(number), marks["scale"]
+        power = marks["power"]  # 122.07万 read as 122.07e4: exactly as Python reads it
+        plain_number = ~number.str.contains("e", case=False, na=True).to_numpy()
+        exact = (power > 0) & plain_number
+        number = number.where(~exact, number + "e" + pd.Series(power, index=number.index)
+                              .astype(str))
+        read = _floats(number)
         with np.errstate(over="ignore"):  # 1e305亿: as large as a float goes, refused as such
-            scaled = base * scale
-        grown = (scale != 1) & np.isinf(scaled) & np.isfinite(base)
+            scaled = np.where(exact, read, read * 10.0 ** power)
+        grown = (power > 0) & np.isinf(scaled) & np.isfinite(read)
         scaled[grown] = np.copysign(FLOAT_MAX, scaled[grown])
         values[slow_cells] = scaled
         found["currency"][slow_cells] = marks["currency"]
         found["percent"][slow_cells] = marks["percent"]
         found["separators"][slow_cells] = separators | marks["spaces"]
-        found["units"][slow_cells] = (marks["scale"] != 1) & ~np.isnan(values[slow_cells])
+        found["units"][slow_cells] = (power > 0) & ~np.isnan(values[slow_cells])
         present = present.copy()
         present[slow_cells] = stripped.notna().to_numpy()
     values[~np.isfinite(values)] = np.nan
@@ -267,7 +272,7 @@ def _floats(cells: pd.Series) -> np.ndarray:
 
 def _strip_decoration(cells: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray]]:
     """Remove missing-value tokens, currency, percent signs, spaces and a Chinese unit after the
-    number (its factor is ``scale``); "(5)" becomes "-5". Full-width forms from Chinese and
+    number (its power of ten is ``power``); "(5)" becomes "-5". Full-width forms from Chinese and
     Japanese exports ("￥１，２３４．５", "１２％") are read as their ASCII twins first."""
     cells = cells.str.normalize("NFKC")
     cells = cells.mask(cells.str.lower().isin(MISSING_TOKENS))
@@ -277,11 +282,14 @@ def _strip_decoration(cells: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray
     cells = cells.str.replace(CURRENCY, "", regex=True).str.replace("%", "", regex=False)
     cells = cells.str.replace(SPACES, "", regex=True).str.replace("−", "-", regex=False)
     cells = cells.str.replace(r"^\((.*)\)$", r"-\1", regex=True)  # accounting: (1,234) is negative
-    unit = cells.str.extract(UNIT_AFTER_NUMBER)[1]
-    scale = unit.map(UNITS).fillna(1.0).to_numpy(dtype=np.float64)
-    cells = cells.str.replace(UNIT_AFTER_NUMBER, r"\1", regex=True)
+    power = np.zeros(len(cells), dtype=np.int64)
+    with_unit = cells.str.contains("[万萬亿億]", regex=True, na=False).to_numpy()
+    if with_unit.any():  # (most files have none: not looked for cell by cell)
+        unit = cells[with_unit].str.extract(UNIT_AFTER_NUMBER)[1]
+        power[with_unit] = unit.map(UNITS).fillna(0).to_numpy(dtype=np.int64)
+        cells = cells.where(~with_unit, cells.str.replace(UNIT_AFTER_NUMBER, r"\1", regex=True))
     marks = {k: v.to_numpy(dtype=bool) for k, v in found.items()}
-    return cells, {**marks, "scale": scale}
+    return cells, {**marks, "power": power}
 
 
 def _decimal_mark(cells: pd.Series) -> str:
