@@ -2,9 +2,14 @@
 ``zh_CN.UTF-8``). ``predict`` runs without PyTorch, so it is sent to its own module before the
 rest (which imports PyTorch) is loaded."""
 
+import os
 import sys
 
 from .i18n import language_from_environment, set_language
+
+# A stream the shell closed (>&-) is None in Python: written to nowhere, as the shell asked
+sys.stdout = sys.stdout or open(os.devnull, "w", encoding="utf-8")
+sys.stderr = sys.stderr or open(os.devnull, "w", encoding="utf-8")
 
 set_language(language_from_environment())
 

@@ -21,12 +21,13 @@ from .cli_options import (add_ray_option, add_settings, cluster_runner, given_se
 from .cli_progress import with_progress
 from .i18n import N_, listing, tr, trn
 from .export.commands import add_predict_command, run_predict_command
-from .file_checks import check_apart, check_writable, error_sentence, write_output
+from .file_checks import (check_apart, check_outside, check_writable, error_sentence,
+                          write_output)
 from .quoting import cut, ljust, printable, printable_lines, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
 from .runs.recording import fit_and_score, record, run_with, start_run
-from .runs.store import RunStore
+from .runs.store import RunStore, default_home
 from .series.ahead import beyond_training
 from .series.evaluation import coverage_note
 from .series.frequency import frequency_words
@@ -330,14 +331,17 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser(task_named_in(sys.argv[1:] if argv is None else argv)
                             ).parse_args(argv)
     try:
+        # The files these write, checked before any work (predict: its own main)
+        outputs = {"--out": getattr(args, "out", None), "--report": getattr(args, "report", None)}
         if args.command == "runs" and args.action in ("export", "export-csv"):
             check_writable(args.out)  # (export-onnx's is a folder, made before any work)
-        if args.command in ("forecast", "text", "classify", "tune"):  # predict: its own main
-            for written in ("out", "report"):  # files these write, checked before any work
-                check_writable(getattr(args, written, None))
-            check_apart({"--out": getattr(args, "out", None),
-                         "--report": getattr(args, "report", None)},
-                        [getattr(args, read, None) for read in ("data", "corpus", "future")])
+        if args.command in ("forecast", "text", "classify", "tune", "runs"):
+            check_outside(outputs, default_home())
+        if args.command in ("forecast", "text", "classify", "tune"):
+            for path in outputs.values():
+                check_writable(path)
+            check_apart(outputs, [getattr(args, read, None) for read in ("data", "corpus",
+                                                                           "future")])
         # The cluster is reached (and its free CPUs said) before any data is read.
         args.runner = cluster_runner(getattr(args, "ray", None))
         if args.command == "forecast":

@@ -267,8 +267,8 @@ def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[st
     data ``under``; None where they are not one. They are where both show merged cells: a name
     of ``top`` over a blank (merged down, "日期") and a name of ``low`` under a blank that a
     name further left in ``top`` spans ("销售数据" over "销量" and "金额"); every column is
-    named in one of them, ``low`` names two or more, no name is a value (a year above others
-    aside), and ``under`` holds a number or a date. A header with one blank name over a row of
+    named in one of them, ``low`` names two or more, every group spans two columns or more, no
+    name is a value (a year above others aside), and ``under`` holds a number or a date. A header with one blank name over a row of
     words ("name,score," over "Alice,good,x") is none. A column under a group is named after
     both ("2023年 销量"); one merged down by its own name."""
     width = max(len(top), len(low))
@@ -279,7 +279,9 @@ def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[st
         groups.append(group)
     down = [bool(t and not b) for t, b in zip(top, low)]
     spanned = [bool(b and not t and g) for t, b, g in zip(top, low, groups)]
-    if (width < 2 or not any(down) or not any(spanned) or sum(map(bool, low)) < 2
+    lone = [bool(t and b) and not (i + 1 < width and spanned[i + 1])  # a group of one column:
+            for i, (t, b) in enumerate(zip(top, low))]                # a row of data under it
+    if (width < 2 or not any(down) or not any(spanned) or any(lone) or sum(map(bool, low)) < 2
             or not any(_is_data(c) for c in under)
             or not all(t or b for t, b in zip(top, low))
             or any(b and not t and not s for t, b, s in zip(top, low, spanned))

@@ -65,6 +65,15 @@ def check_writable(path) -> None:
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if path.is_symlink() and not path.exists():  # a link to a file still to be written
+        try:
+            os.stat(path)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise ValueError(tr("{path} could not be written ({reason}); give another path.",
+                                    path=f"'{printable(path)}'",
+                                    reason=os_reason(error))) from None
+        return check_writable(Path(os.path.realpath(path)))  # where it leads: said as such
     there = os.path.lexists(path)  # a link to nowhere is there: never replaced by a file
     if (there and not path.is_file()) or _stream(path) is not None:
         return  # a pipe, a device or this command's own output: written as it is, never tried
@@ -109,7 +118,9 @@ def write_output(path, data: str | bytes) -> None:
     stream = _stream(path)
     try:
         if stream is not None:  # /dev/stdout, or the file the shell sends it to (>> log)
-            (sys.stdout if stream == 1 else sys.stderr).flush()
+            shown = sys.stdout if stream == 1 else sys.stderr
+            if shown is not None:  # (None where the stream was closed: >&-)
+                shown.flush()
             written = memoryview(data)
             while written:
                 written = written[os.write(stream, written):]
@@ -201,8 +212,8 @@ def check_apart(written: dict, read: Iterable) -> None:
     def same(a, b) -> bool:
         try:
             return os.path.samefile(a, b)
-        except OSError:  # one is not there yet: the same only by name
-            return Path(a).resolve() == Path(b).resolve()
+        except OSError:  # one is not there yet (or a loop of links): the same only by name
+            return os.path.realpath(a) == os.path.realpath(b)
 
     # A device or a pipe (/dev/null, /dev/stdout) takes any number of writers: never refused
     named = [(option, path) for option, path in written.items() if path is not None
@@ -217,6 +228,19 @@ def check_apart(written: dict, read: Iterable) -> None:
             raise ValueError(tr("{option} names {path}, a file this command reads: writing it "
                                 "would replace it. Give another path.", option=option,
                                 path=f"'{printable(path)}'"))
+
+
+def check_outside(written: dict, folder) -> None:
+    """Refuse, before any work, a file to write (``written``: its option, its path) inside
+    ``folder``, the run store: a CSV written over its database or a run's weights would damage
+    the saved runs."""
+    home = os.path.realpath(folder)
+    for option, path in written.items():
+        if path is not None and os.path.realpath(path).startswith(home + os.sep):
+            raise ValueError(tr("{option} names {path}, inside the run store ({folder}): "
+                                "writing it would damage the saved runs. Give a path outside "
+                                "it.", option=option, path=f"'{printable(path)}'",
+                                folder=f"'{printable(folder)}'"))
 
 
 def os_reason(error: OSError) -> str:

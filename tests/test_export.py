@@ -301,7 +301,14 @@ def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_p
     ("forecast", lambda m: m.update(known_positions=[1, 1, 1]), "known_positions"),
     ("classify", lambda m: m["classes"].__setitem__(1, m["classes"][0]), "classes"),
     ("classify", lambda m: m["classes"].__setitem__(0, " "), "classes"),
-    ("classify", lambda m: m["vocab"].update(tokens=[]), "vocab")])
+    ("classify", lambda m: m["vocab"].update(tokens=[]), "vocab"),
+    ("forecast", lambda m: m.pop("freq"), "freq"),  # a KeyError in predict
+    ("forecast", lambda m: m.update(floor=1e9), "floor"),  # every forecast 1,000,000,000
+    ("forecast", lambda m: m["scaler"]["mean"].__setitem__(0, 1e300), "scaler"),  # blanks
+    ("forecast", lambda m: m["settings"].update(holidays=5), "settings"),  # a traceback
+    ("text", lambda m: m.update(layers=10**9), "layers"),  # numpy's memory error
+    ("text", lambda m: m.update(hidden_size=m["hidden_size"] + 1), "hidden_size"),
+    ("classify", lambda m: m.update(outputs=5), "outputs")])
 def test_an_export_json_edited_out_of_step_with_its_network_is_refused(exports, tmp_path, task,
                                                                      edit, field):
     from lstm_app.export.manifest import read_manifest

@@ -138,7 +138,7 @@ def test_a_date_column_of_excel_day_numbers_is_read_as_dates():
     rows = "".join(f"{44931 + d},{100 + d}\n" for d in range(30))
     totals = load_series(("日期,销量\n" + rows + "合计,3435\n").encode())
     assert totals.time_col == "日期" and len(totals.frame) == 30
-    assert "1 totals row ('合计') was dropped: it holds no date." in totals.notices
+    assert "1 totals row ('合计') was dropped: it sums other rows, it is not a value of the series." in totals.notices
     stray = load_series(("日期,销量\n" + rows + "99999999,1\n").encode())
     assert stray.time_col == "日期" and len(stray.frame) == 30
 
@@ -362,11 +362,22 @@ def test_unreadable_dates_are_dropped_with_count():
     blank = load_series(b"date,sales\n2020-01-01,1\n,2\n2020-01-02,3\n2020-01-03,4\n")
     assert "1 row whose date could not be read was dropped." in blank.notices  # nothing to show
     totals = load_series("日期,销量\n2020-01-01,1\n2020-01-02,3\n2020-01-03,4\n合计,8\n".encode())
-    assert "1 totals row ('合计') was dropped: it holds no date." in totals.notices
+    assert "1 totals row ('合计') was dropped: it sums other rows, it is not a value of the series." in totals.notices
     assert values(totals) == [1, 3, 4]
 
 
 # ---- order, duplicates, gaps, blanks ---------------------------------------------------------
+
+
+def test_a_totals_row_under_rows_without_dates_is_dropped_and_said():
+    data = load_series(("item,sales\n" + "".join(f"i{k},{k}\n" for k in range(1, 30))
+                        + "Total,435\n").encode())
+    assert values(data)[-1] == 29 and len(data.frame) == 29
+    assert ("1 totals row ('Total') was dropped: it sums other rows, it is not a value of the "
+            "series.") in data.notices
+    months = load_series(("月份,销售额\n" + "".join(f"{k}月,{k}万\n" for k in range(1, 13))
+                          + "合计,78万\n").encode())
+    assert len(months.frame) == 12 and values(months)[-1] == 120_000
 
 
 def test_unsorted_rows_are_sorted():
@@ -684,6 +695,8 @@ def test_a_title_above_the_header_is_skipped_and_said():
     (b",text,label\nr1,great hotel,positive\nr2,bad,1\n", ["column 1", "text", "label"]),
     (b"store,sales,\nA,,closed\nB,5,\nC,7,\n", ["store", "sales", "column 3"]),  # A: data
     ("日期,销量,\n期初,,备注\n2024-01-01,5,\n2024-01-02,6,\n".encode(), ["日期", "销量", "column 3"]),
+    (b"name,score,comment,\nAlice,,great,extra\nBob,3,ok,\n",
+     ["name", "score", "comment", "column 4"]),  # a group of one column: Alice is data
 ])
 def test_a_header_with_one_blank_name_is_not_taken_for_a_title(raw, columns):
     from lstm_app.csv_table import read_csv_table

@@ -215,7 +215,7 @@ def test_a_series_whose_dates_are_all_unreadable_is_left_out_by_name():
 def test_rows_whose_date_is_unreadable_are_counted_once_and_what_they_hold_is_said():
     wide = "date,A,B,C\n" + "".join(f"2024-01-{d:02d},{d},{d + 1},{d + 2}\n"
                                      for d in range(1, 29)) + "合计,406,434,462\n"
-    said = "1 totals row ('合计') was dropped: it holds no date."
+    said = "1 totals row ('合计') was dropped: it sums other rows, it is not a value of the series."
     assert said in load_panel(wide.encode(), layout="wide").notices  # it said 3 rows (A, B, C)
     long = "store,date,sales\n" + "".join(f"{s},2024-01-{d:02d},{d}\n" for s in "AB"
                                            for d in range(1, 29)) + "A,合计,406\n"

@@ -61,8 +61,11 @@ def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
     assert str(error.value) == f"'{old}' is a file, not a folder; give a path in a folder."
     link = tmp_path / "latest.csv"  # a link to a file still to be written: left as it is
     link.symlink_to(tmp_path / "results" / "2024.csv")
+    with pytest.raises(FileNotFoundError):  # its folder is not there: said before any work
+        check_writable(link)
+    (tmp_path / "results").mkdir()
     check_writable(link)
-    assert link.is_symlink() and not (tmp_path / "results").exists()
+    assert link.is_symlink() and not (tmp_path / "results" / "2024.csv").exists()
     pipe = tmp_path / "pipe"  # nothing reads it: opening it to try would wait for ever
     os.mkfifo(pipe)
     checked = threading.Thread(target=check_writable, args=(pipe,), daemon=True)
@@ -163,6 +166,31 @@ def test_controls_that_reorder_text_never_turn_the_words_around_a_name_backwards
     assert "\u202e" not in "".join(map(str, table.iloc[0].tolist()))
 
 
+def test_no_output_is_written_inside_the_run_store_or_fails_on_a_closed_stream(
+        tmp_path, monkeypatch, capsys):
+    import subprocess
+    import sys
+
+    from lstm_app.cli import main
+    from tests.conftest import REPO
+
+    home = tmp_path / "runs"
+    monkeypatch.setenv("LSTM_APP_HOME", str(home))
+    assert main(["runs", "list"]) == 0  # the store made
+    capsys.readouterr()
+    database = home / "runs.sqlite3"
+    kept = database.read_bytes()
+    for argv in (["runs", "export-csv", "--out", str(database)],
+                 ["forecast", str(tmp_path / "data.csv"), "--report", str(home / "x.json")]):
+        assert main(argv) == 2
+        assert "inside the run store" in capsys.readouterr().err
+    assert database.read_bytes() == kept and main(["runs", "list"]) == 0
+    done = subprocess.run(f"{sys.executable} -m lstm_app runs export-csv --out /dev/stdout >&-",
+                          shell=True, cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "LSTM_APP_HOME": str(home)})
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
+
 def test_a_command_never_writes_over_the_file_it_reads_or_twice_to_one_file(tmp_path, capsys):
     from lstm_app.cli import main
     from lstm_app.file_checks import check_apart
@@ -183,6 +211,17 @@ def test_a_command_never_writes_over_the_file_it_reads_or_twice_to_one_file(tmp_
                                        "its own path.\n")
     assert not both.exists()
     check_apart({"--out": "/dev/null", "--report": "/dev/null"}, [])  # a device takes both
+    missing = str(tmp_path / "missing.csv")
+    loop = tmp_path / "loop"  # a link to itself: a traceback in pathlib
+    loop.symlink_to(loop)
+    assert main(["forecast", missing, "--out", str(loop)]) == 2
+    assert capsys.readouterr().err == (f"error: '{loop}' could not be written (Too many levels "
+                                       "of symbolic links); give another path.\n")
+    dangling = tmp_path / "latest.csv"  # a link into a folder that is not there: said first
+    dangling.symlink_to(tmp_path / "nowhere" / "x.csv")
+    assert main(["forecast", missing, "--out", str(dangling)]) == 2
+    assert capsys.readouterr().err == (f"error: There is no folder '{tmp_path / 'nowhere'}'; "
+                                       "create it or give another path.\n")
     # predict: a prompt read from a file, and the export's own files
     from lstm_app.export.commands import main as predict_main
 

@@ -108,14 +108,15 @@ def _broken_field(m: dict) -> str | None:
         checks.update({
             "inputs_read": words(names) and bool(names),
             "scaler": isinstance(scaler, dict) and numbers(scaler.get("mean"))
+            and all(abs(x) <= LARGEST for x in scaler["mean"])
             and numbers(scaler.get("std")) and all(0 < x <= LARGEST for x in scaler["std"])
             and isinstance(names, list) and len(scaler["mean"]) == len(scaler["std"]) == len(names),
             "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
             "outputs": checks["outputs"] and shape == ["batch", m.get("horizon")],
             "known_positions": isinstance(m.get("known_positions"), list)
             and m["known_positions"] == _known_positions(names, settings),
-            "freq": m.get("freq") is None or isinstance(m.get("freq"), str),
-            "floor": m.get("floor") is None or numbers([m.get("floor")]),
+            "freq": "freq" in m and (m["freq"] is None or isinstance(m["freq"], str)),
+            "floor": "floor" in m and m["floor"] in (None, 0),  # 0 where it never fell below
             "widths": isinstance(m.get("widths"), dict) and set(m["widths"]) <= LEVELS and all(
                 numbers(w) and len(w) == m.get("horizon") and all(x >= 0 for x in w)
                 for w in m["widths"].values()),
@@ -123,17 +124,20 @@ def _broken_field(m: dict) -> str | None:
             "settings": isinstance(settings, dict) and words(settings.get("covariates"))
             and (settings.get("known_covariates") is None or words(settings["known_covariates"]))
             and all(isinstance(settings.get(k), (str, type(None)))
-                    for k in ("time_col", "value_col")) and words(names)
+                    for k in ("time_col", "value_col", "holidays")) and words(names)
             and names[:1 + len(settings["covariates"])] == [
                 settings.get("value_col") or names[0], *settings["covariates"]]})
     elif m["task"] == "panel":
         checks.update(_broken_panel(m, words, numbers, count))
     elif m["task"] == "text":
         vocab = m.get("vocab")
+        state = (m["inputs"][1]["shape"] if checks["inputs"] and len(m["inputs"]) > 1 else [])
         checks.update({"vocab": isinstance(vocab, dict) and isinstance(vocab.get("itos"), list)
                        and bool(shape) and shape[-1] == len(vocab["itos"]),
-                       "layers": count(m.get("layers")),
-                       "hidden_size": count(m.get("hidden_size")),
+                       # the state the network takes: (layers, batch, hidden size)
+                       "layers": count(m.get("layers")) and state[:1] == [m["layers"]],
+                       "hidden_size": count(m.get("hidden_size"))
+                       and state[2:] == [m["hidden_size"]],
                        "cell": m.get("cell") in ("lstm", "gru", "peephole")})
     else:
         vocab = m.get("vocab")
@@ -177,8 +181,9 @@ def _broken_panel(m: dict, words, numbers, count) -> dict:
                 x > 0 for r in std for x in r),
             "calendar": isinstance(m.get("calendar"), int) and m["calendar"] >= 0,
             "id_embedding": isinstance(m.get("id_embedding"), bool),
-            "freq": m.get("freq") is None or isinstance(m.get("freq"), str),
-            "season_length": m.get("season_length") is None or count(m.get("season_length")),
+            "freq": "freq" in m and (m["freq"] is None or isinstance(m["freq"], str)),
+            "season_length": "season_length" in m and (m["season_length"] is None
+                                                       or count(m["season_length"])),
             "floor": isinstance(m.get("floor"), list) and len(m["floor"]) == n
             and all(f is None or f == 0 for f in m["floor"]),
             "widths": isinstance(m.get("widths"), dict) and all(

@@ -175,7 +175,11 @@ def forecast(model: ExportedModel, series) -> pd.DataFrame:
     names = tuple(m["inputs_read"])
     scaler = Scaler.from_dict(m["scaler"])  # the run's, fitted on its training span
     lookback, horizon = m["lookback"], m["horizon"]
-    values = scaler.transform(network_table(series, settings, names))
+    table = network_table(series, settings, names)
+    if table.shape[1] != len(names):  # names edited that the dates do not give
+        raise ValueError(tr("{file} is damaged (its {field} is not what an export writes); "
+                            "export the run again.", file=MANIFEST, field="inputs_read"))
+    values = scaler.transform(table)
     if len(values) < lookback:
         raise ValueError(tr("The series has {count} values; this model reads the last "
                             "{lookback}. Give it at least that many.", count=len(values),

@@ -88,6 +88,11 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     for column in chosen:
         notices.extend(numbers.notices(column))
     frame = numbers.frame[chosen]
+    if times is None:  # a totals row at the end, said as such (with dates: an unread date)
+        totals = _totals_at_end(table)
+        if len(totals):
+            frame = frame.iloc[:len(frame) - len(totals)]
+            notices.append(totals_dropped(len(totals), totals))
     check_magnitude(frame)
     if times is None:
         frame, freq, label = frame.reset_index(drop=True), None, "row order (no time column)"
@@ -367,9 +372,27 @@ def _grid(label: str) -> str:
     return english if words == label else tr("{frequency} grid", frequency=words)
 
 
+def totals_dropped(count: int, cells: list[str]) -> str:
+    """The notice for totals rows (合计, Total) dropped from the table."""
+    return trn("{count} totals row ({cells}) was dropped: it sums other rows, it is not a value "
+               "of the series.", "{count} totals rows ({cells}) were dropped: they sum other "
+               "rows, they are not values of the series.", count, cells=listed(cells))
+
+
 # The words a totals row puts where its date would be.
 TOTALS = {"合计", "合計", "总计", "總計", "小计", "小計", "total", "totals", "grand total", "sum",
           "subtotal", "gesamt", "summe", "insgesamt", "totaal", "totale"}
+
+
+def _totals_at_end(table: pd.DataFrame) -> list[str]:
+    """The totals words (合计, Total) of the last rows of ``table`` that hold one, a row each."""
+    found = []
+    for _, row in table.tail(3).iloc[::-1].iterrows():  # a few rows: a total, a grand total
+        words = [str(c) for c in row.dropna() if str(c).strip().casefold() in TOTALS]
+        if not words:
+            break
+        found.append(words[0])
+    return found[::-1]
 
 
 def unreadable_dates(count: int, cells: pd.Series | None = None) -> str:
@@ -378,9 +401,7 @@ def unreadable_dates(count: int, cells: pd.Series | None = None) -> str:
     written = [] if cells is None else [str(c) for c in cells.dropna().unique()[:3]]
     if written and cells.notna().all() and all(
             str(c).strip().casefold() in TOTALS for c in cells):  # a spreadsheet's sum at the end
-        return trn("{count} totals row ({cells}) was dropped: it holds no date.",
-                   "{count} totals rows ({cells}) were dropped: they hold no date.", count,
-                   cells=listed(written))
+        return totals_dropped(count, written)
     said = trn("{count} row whose date could not be read was dropped.",
                "{count} rows whose date could not be read were dropped.", count)
     return sentences(said, tr("Where the date should be: {cells}.", cells=listed(written))) \
