@@ -21,8 +21,8 @@ from .cli_options import (add_ray_option, add_settings, cluster_runner, given_se
 from .cli_progress import with_progress
 from .i18n import N_, listing, tr, trn
 from .export.commands import add_predict_command, run_predict_command
-from .file_checks import (check_apart, check_outside, check_writable, error_sentence,
-                          write_output)
+from .file_checks import (check_apart, check_outside, check_writable, ended_early,
+                          error_sentence, write_output)
 from .quoting import cut, ljust, printable, printable_lines, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
@@ -356,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_predict_command(args)
         if args.command == "tune":
             return run_tune_command(args)
+    except BrokenPipeError:
+        return ended_early()
     except (ValueError, OSError) as error:
         for notice in getattr(error, "notices", ()):  # what reading the file found: the reason
             print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)

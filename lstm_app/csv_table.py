@@ -268,9 +268,10 @@ def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[st
     of ``top`` over a blank (merged down, "日期") and a name of ``low`` under a blank that a
     name further left in ``top`` spans ("销售数据" over "销量" and "金额"); every column is
     named in one of them, ``low`` names two or more, every group spans two columns or more, no
-    name is a value (a year above others aside), and ``under`` holds a number or a date. A header with one blank name over a row of
-    words ("name,score," over "Alice,good,x") is none. A column under a group is named after
-    both ("2023年 销量"); one merged down by its own name."""
+    name is a value (a year above others aside), and ``under`` holds a number or a date. A
+    header with one blank name over a row of words ("name,score," over "Alice,good,x") is none.
+    A column under a group is named after both ("2023年 销量"); one merged down by its own
+    name."""
     width = max(len(top), len(low))
     top, low = top + [""] * (width - len(top)), low + [""] * (width - len(low))
     groups, group = [], ""

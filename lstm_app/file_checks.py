@@ -133,6 +133,8 @@ def write_output(path, data: str | bytes) -> None:
             with open(path, "wb") as out:
                 out.write(data)
             return
+    except BrokenPipeError:  # the reader took what it wanted (| head): ended_early says nothing
+        raise
     except OSError as error:  # a loop of links, /dev/full
         raise refused(error) from None
     target = Path(os.path.realpath(path))
@@ -182,6 +184,15 @@ def _unwritten(path, error: OSError, existed: bool) -> ValueError:
     return ValueError(tr("{path} could not be written ({reason}); give another path, or make "
                          "room on its disk.", **values) if room else
                       tr("{path} could not be written ({reason}); give another path.", **values))
+
+
+def ended_early() -> int:
+    """A command whose reader went away (``| head``): nothing more is written, nor said (the
+    reader has what it asked for), and Python's own attempt to flush at exit is sent nowhere.
+    The exit status says the output was cut short."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
 
 
 def _part_beside(target: Path) -> Path:

@@ -138,7 +138,8 @@ def test_a_date_column_of_excel_day_numbers_is_read_as_dates():
     rows = "".join(f"{44931 + d},{100 + d}\n" for d in range(30))
     totals = load_series(("日期,销量\n" + rows + "合计,3435\n").encode())
     assert totals.time_col == "日期" and len(totals.frame) == 30
-    assert "1 totals row ('合计') was dropped: it sums other rows, it is not a value of the series." in totals.notices
+    assert ("1 totals row ('合计') was dropped: it sums other rows, it is not a value of the "
+            "series.") in totals.notices
     stray = load_series(("日期,销量\n" + rows + "99999999,1\n").encode())
     assert stray.time_col == "日期" and len(stray.frame) == 30
 
@@ -362,7 +363,8 @@ def test_unreadable_dates_are_dropped_with_count():
     blank = load_series(b"date,sales\n2020-01-01,1\n,2\n2020-01-02,3\n2020-01-03,4\n")
     assert "1 row whose date could not be read was dropped." in blank.notices  # nothing to show
     totals = load_series("日期,销量\n2020-01-01,1\n2020-01-02,3\n2020-01-03,4\n合计,8\n".encode())
-    assert "1 totals row ('合计') was dropped: it sums other rows, it is not a value of the series." in totals.notices
+    assert ("1 totals row ('合计') was dropped: it sums other rows, it is not a value of the "
+            "series.") in totals.notices
     assert values(totals) == [1, 3, 4]
 
 

@@ -168,6 +168,7 @@ def test_controls_that_reorder_text_never_turn_the_words_around_a_name_backwards
 
 def test_no_output_is_written_inside_the_run_store_or_fails_on_a_closed_stream(
         tmp_path, monkeypatch, capsys):
+    import os
     import subprocess
     import sys
 
@@ -187,8 +188,16 @@ def test_no_output_is_written_inside_the_run_store_or_fails_on_a_closed_stream(
     assert database.read_bytes() == kept and main(["runs", "list"]) == 0
     done = subprocess.run(f"{sys.executable} -m lstm_app runs export-csv --out /dev/stdout >&-",
                           shell=True, cwd=REPO, capture_output=True, text=True, timeout=120,
-                          env={**__import__("os").environ, "LSTM_APP_HOME": str(home)})
+                          env={**os.environ, "LSTM_APP_HOME": str(home)})
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    read, write = os.pipe()  # a reader gone before the first line (| head): nothing said
+    os.close(read)
+    for argv in (["runs", "export-csv"], ["runs", "export-csv", "--out", "/dev/stdout"]):
+        done = subprocess.run([sys.executable, "-m", "lstm_app", *argv], stdout=write,
+                              stderr=subprocess.PIPE, cwd=REPO, timeout=120, text=True,
+                              env={**os.environ, "LSTM_APP_HOME": str(home)})
+        assert done.returncode == 1 and done.stderr == "", done.stderr
+    os.close(write)
 
 
 def test_a_command_never_writes_over_the_file_it_reads_or_twice_to_one_file(tmp_path, capsys):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..argparse_words import Parser, argparse_in_language
 from ..i18n import N_, tr, trn
-from ..file_checks import check_apart, check_writable, error_sentence, write_output
+from ..file_checks import check_apart, check_writable, ended_early, error_sentence, write_output
 from ..quoting import printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
@@ -177,6 +177,8 @@ def main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     try:
         return run_predict_command(args)
+    except BrokenPipeError:
+        return ended_early()
     except (ValueError, OSError) as error:
         print(tr("error: {message}", message=error_sentence(error)), file=sys.stderr)
         return EXIT_BAD_INPUT
