@@ -356,9 +356,9 @@ def main(argv: list[str] | None = None) -> int:
             return run_predict_command(args)
         if args.command == "tune":
             return run_tune_command(args)
-    except BrokenPipeError:
-        return ended_early()
     except (ValueError, OSError) as error:
+        if ended_early(error):  # the reader of the output went away (| head): nothing to say
+            return 1
         for notice in getattr(error, "notices", ()):  # what reading the file found: the reason
             print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
         print(tr("error: {message}", message=error_sentence(error)), file=sys.stderr)

@@ -9,6 +9,7 @@ import contextlib
 import errno
 import os
 import secrets
+import select
 import shutil
 import stat
 import sys
@@ -133,7 +134,7 @@ def write_output(path, data: str | bytes) -> None:
             with open(path, "wb") as out:
                 out.write(data)
             return
-    except BrokenPipeError:  # the reader took what it wanted (| head): ended_early says nothing
+    except BrokenPipeError:  # the reader took what it wanted (| head): said by ended_early
         raise
     except OSError as error:  # a loop of links, /dev/full
         raise refused(error) from None
@@ -186,13 +187,26 @@ def _unwritten(path, error: OSError, existed: bool) -> ValueError:
                       tr("{path} could not be written ({reason}); give another path.", **values))
 
 
-def ended_early() -> int:
-    """A command whose reader went away (``| head``): nothing more is written, nor said (the
-    reader has what it asked for), and Python's own attempt to flush at exit is sent nowhere.
-    The exit status says the output was cut short."""
+def ended_early(error: OSError) -> int | None:
+    """1 where ``error`` is the command's reader going away (``| head`` on its output): nothing
+    more is written, nor said (the reader has what it asked for), and Python's own attempt to
+    flush at exit is sent nowhere. None for any other error (a broken pipe to a worker is said
+    as one)."""
+    if not isinstance(error, BrokenPipeError) or not _reader_gone(1):
+        return None
     with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 1
+
+
+def _reader_gone(stream: int) -> bool:
+    """Whether ``stream`` is a pipe whose reading end was closed."""
+    try:
+        watch = select.poll()
+        watch.register(stream, select.POLLOUT)
+        return any(events & select.POLLERR for _, events in watch.poll(0))
+    except (OSError, ValueError, AttributeError):  # no poll here
+        return False
 
 
 def _part_beside(target: Path) -> Path:

@@ -198,6 +198,8 @@ def test_no_output_is_written_inside_the_run_store_or_fails_on_a_closed_stream(
                               env={**os.environ, "LSTM_APP_HOME": str(home)})
         assert done.returncode == 1 and done.stderr == "", done.stderr
     os.close(write)
+    from lstm_app.file_checks import ended_early
+    assert ended_early(BrokenPipeError()) is None  # a pipe to a worker, not the reader: said
 
 
 def test_a_command_never_writes_over_the_file_it_reads_or_twice_to_one_file(tmp_path, capsys):

@@ -177,8 +177,8 @@ def main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     try:
         return run_predict_command(args)
-    except BrokenPipeError:
-        return ended_early()
     except (ValueError, OSError) as error:
+        if ended_early(error):  # the reader of the output went away (| head): nothing to say
+            return 1
         print(tr("error: {message}", message=error_sentence(error)), file=sys.stderr)
         return EXIT_BAD_INPUT
