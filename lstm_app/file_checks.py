@@ -116,23 +116,8 @@ def write_output(path, data: str | bytes) -> None:
     refused = lambda error: ValueError(tr(
         "{path} could not be written ({reason}); give another path.",
         path=f"'{printable(path)}'", reason=os_reason(error)))
-    stream = _stream(path)
     try:
-        if stream is not None:  # /dev/stdout, or the file the shell sends it to (>> log)
-            shown = sys.stdout if stream == 1 else sys.stderr
-            if shown is not None:  # (None where the stream was closed: >&-)
-                shown.flush()
-            written = memoryview(data)
-            while written:
-                written = written[os.write(stream, written):]
-            return
-        try:
-            held = os.stat(path)  # what a link leads to
-        except FileNotFoundError:  # a new file, or a link to one still to be written
-            held = None
-        if held is not None and not stat.S_ISREG(held.st_mode):  # a device, a pipe
-            with open(path, "wb") as out:
-                out.write(data)
+        if _written_as_it_is(path, data):
             return
     except BrokenPipeError:  # the reader took what it wanted (| head): said by ended_early
         raise
@@ -167,6 +152,30 @@ def write_output(path, data: str | bytes) -> None:
         with contextlib.suppress(OSError):
             part.unlink(missing_ok=True)
         raise
+
+
+def _written_as_it_is(path: Path, data: bytes) -> bool:
+    """Write ``data`` straight to ``path`` where it is no file to replace: this process's own
+    output (/dev/stdout, or the file the shell sends it to: >> log) through its stream, a
+    device or a pipe opened as it is; whether it was one."""
+    stream = _stream(path)
+    if stream is not None:
+        shown = sys.stdout if stream == 1 else sys.stderr
+        if shown is not None:  # (None where the stream was closed: >&-)
+            shown.flush()
+        written = memoryview(data)
+        while written:
+            written = written[os.write(stream, written):]
+        return True
+    try:
+        held = os.stat(path)  # what a link leads to
+    except FileNotFoundError:  # a new file, or a link to one still to be written
+        return False
+    if stat.S_ISREG(held.st_mode):
+        return False
+    with open(path, "wb") as out:  # a device, a pipe
+        out.write(data)
+    return True
 
 
 ROOM = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}  # errors that more room on the disk mends

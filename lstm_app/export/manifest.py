@@ -104,29 +104,8 @@ def _broken_field(m: dict) -> str | None:
               "files": all(isinstance(v, str) for v in m["files"].values()),
               "settings": isinstance(settings, dict)}
     if m["task"] == "forecast":
-        names, scaler = m.get("inputs_read"), m.get("scaler")
-        checks.update({
-            "inputs_read": words(names) and bool(names),
-            "scaler": isinstance(scaler, dict) and numbers(scaler.get("mean"))
-            and all(abs(x) <= LARGEST for x in scaler["mean"])
-            and numbers(scaler.get("std")) and all(0 < x <= LARGEST for x in scaler["std"])
-            and isinstance(names, list) and len(scaler["mean"]) == len(scaler["std"]) == len(names),
-            "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
-            "outputs": checks["outputs"] and shape == ["batch", m.get("horizon")],
-            "known_positions": isinstance(m.get("known_positions"), list)
-            and m["known_positions"] == _known_positions(names, settings),
-            "freq": "freq" in m and (m["freq"] is None or isinstance(m["freq"], str)),
-            "floor": "floor" in m and m["floor"] in (None, 0),  # 0 where it never fell below
-            "widths": isinstance(m.get("widths"), dict) and set(m["widths"]) <= LEVELS and all(
-                numbers(w) and len(w) == m.get("horizon") and all(x >= 0 for x in w)
-                for w in m["widths"].values()),
-            # the columns it reads are the network's first inputs: the value, the covariates
-            "settings": isinstance(settings, dict) and words(settings.get("covariates"))
-            and (settings.get("known_covariates") is None or words(settings["known_covariates"]))
-            and all(isinstance(settings.get(k), (str, type(None)))
-                    for k in ("time_col", "value_col", "holidays")) and words(names)
-            and names[:1 + len(settings["covariates"])] == [
-                settings.get("value_col") or names[0], *settings["covariates"]]})
+        sound = checks["outputs"] and shape == ["batch", m.get("horizon")]
+        checks.update(_broken_forecast(m, sound, words, numbers, count))
     elif m["task"] == "panel":
         checks.update(_broken_panel(m, words, numbers, count))
     elif m["task"] == "text":
@@ -149,6 +128,34 @@ def _broken_field(m: dict) -> str | None:
                        and shape == ["batch", len(m["classes"])],
                        "max_length": count(m.get("max_length"))})
     return next((name for name, sound in checks.items() if not sound), None)
+
+
+def _broken_forecast(m: dict, outputs_sound: bool, words, numbers, count) -> dict:
+    """A forecaster's fields: the inputs it reads and their scaler, its window and horizon, the
+    inputs known ahead, the floor and the interval widths, and the columns its settings name."""
+    names, scaler, settings = m.get("inputs_read"), m.get("scaler"), m.get("settings")
+    return {
+        "inputs_read": words(names) and bool(names),
+        "scaler": isinstance(scaler, dict) and numbers(scaler.get("mean"))
+        and all(abs(x) <= LARGEST for x in scaler["mean"])
+        and numbers(scaler.get("std")) and all(0 < x <= LARGEST for x in scaler["std"])
+        and isinstance(names, list) and len(scaler["mean"]) == len(scaler["std"]) == len(names),
+        "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
+        "outputs": outputs_sound,
+        "known_positions": isinstance(m.get("known_positions"), list)
+        and m["known_positions"] == _known_positions(names, settings),
+        "freq": "freq" in m and (m["freq"] is None or isinstance(m["freq"], str)),
+        "floor": "floor" in m and m["floor"] in (None, 0),  # 0 where it never fell below
+        "widths": isinstance(m.get("widths"), dict) and set(m["widths"]) <= LEVELS and all(
+            numbers(w) and len(w) == m.get("horizon") and all(x >= 0 for x in w)
+            for w in m["widths"].values()),
+        # the columns it reads are the network's first inputs: the value, the covariates
+        "settings": isinstance(settings, dict) and words(settings.get("covariates"))
+        and (settings.get("known_covariates") is None or words(settings["known_covariates"]))
+        and all(isinstance(settings.get(k), (str, type(None)))
+                for k in ("time_col", "value_col", "holidays")) and words(names)
+        and names[:1 + len(settings["covariates"])] == [
+            settings.get("value_col") or names[0], *settings["covariates"]]}
 
 
 def _known_positions(names, settings) -> list[int] | None:

@@ -40,6 +40,23 @@ DECIMAL_CELLS = 50_000  # and in all: a file of 10,000 columns is sampled, not r
 NUMERIC_SHARE = 0.8  # of a column's present cells that must read as numbers
 
 
+# Each kind of repair a column's cells may need: its sentence, and the same with an example.
+REPAIRS = {
+    "currency": (N_("Currency signs in {column} were removed."),
+                 N_("Currency signs in {column} were removed (for example {cell} is read as "
+                    "{number}).")),
+    "percent": (N_("Percent signs in {column} were removed and the values stay in percent "
+                   "units."),
+                N_("Percent signs in {column} were removed and the values stay in percent units "
+                   "(for example {cell} is read as {number}).")),
+    "separators": (N_("Thousands separators in {column} were removed."),
+                   N_("Thousands separators in {column} were removed (for example {cell} is "
+                      "read as {number}).")),
+    "units": (N_("Amounts in {column} written with 万 or 亿 were read in full."),
+              N_("Amounts in {column} written with 万 or 亿 were read in full (for example "
+                 "{cell} is read as {number})."))}
+
+
 @dataclass(frozen=True)
 class Numbers:
     """The numeric columns of a table and what was repaired in each (asked per column, so a
@@ -65,27 +82,10 @@ class Numbers:
             return tr(with_example, column=name, cell=quoted(raw.iloc[hits[0]]),
                       number=as_read(values[hits[0]]))
 
-        name, notes = quoted(column), []
-        currency, percent, separators, units = (self.found[k][at] for k in (
-            "currency", "percent", "separators", "units"))
-        if currency.any():
-            notes.append(said(currency, N_("Currency signs in {column} were removed."),
-                              N_("Currency signs in {column} were removed (for example {cell} "
-                                 "is read as {number}).")))
-        if percent.any():
-            notes.append(said(percent, N_("Percent signs in {column} were removed and the values "
-                                          "stay in percent units."),
-                              N_("Percent signs in {column} were removed and the values stay in "
-                                 "percent units (for example {cell} is read as {number}).")))
-        if separators.any():
-            notes.append(said(separators, N_("Thousands separators in {column} were removed."),
-                              N_("Thousands separators in {column} were removed (for example "
-                                 "{cell} is read as {number}).")))
-        if units.any():
-            notes.append(said(units, N_("Amounts in {column} written with 万 or 亿 were read "
-                                        "in full."),
-                              N_("Amounts in {column} written with 万 or 亿 were read in full "
-                                 "(for example {cell} is read as {number}).")))
+        name = quoted(column)
+        notes = [said(self.found[kind][at], plain, with_example)
+                 for kind, (plain, with_example) in REPAIRS.items()
+                 if self.found[kind][at].any()]
         junk = (raw.notna() & ~raw.str.lower().isin(MISSING_TOKENS)).to_numpy() & ~read
         if junk.any():
             notes.append(trn("{count} cell in {column} held text instead of a number (for example "
