@@ -300,6 +300,17 @@ def listing(items) -> str:
     return Said(tr(", ").join(items), ("list", items))
 
 
+def joined(names, word: str = "and") -> str:
+    """Names one after another with "and" (or "or") before each after the first, as a
+    sentence of the reader's language writes them: "'a' and 'b'", "'a'和'b'"."""
+    names = list(names)
+    text = names[0] if names else ""
+    for name in names[1:]:
+        text = (tr("{names} or {name}", names=text, name=name) if word == "or"
+                else tr("{names} and {name}", names=text, name=name))
+    return text
+
+
 def clauses(items) -> str:
     """Clauses that are lists themselves, inside a sentence: "a; b" in English, "a；b" in
     Chinese."""

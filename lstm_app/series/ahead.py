@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..i18n import tr
+from ..i18n import joined, tr
 from ..quoting import quoted
 from .calendar import holiday_counts, holiday_label, holiday_name
 from .intervals import floor_of, floored, future_table
 from .known import (check_planned_size, first_blank, future_inputs, known_positions,
                     network_table, times_in_words)
-from .loading import joined
 
 
 def forecast_ahead(trained, series, values: torch.Tensor, known: pd.DataFrame) -> np.ndarray:

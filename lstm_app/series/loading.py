@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.csv_table import column_after_column, read_csv_table
-from lstm_app.i18n import N_, sayable, sentences, tr, trn
+from lstm_app.i18n import N_, joined, sayable, tr, trn
 from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.labelled_texts import labelled_texts_notice
+from lstm_app.series.totals import totals_at_end, totals_dropped, unreadable_dates
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import propose_ids
 from lstm_app.series.dates import DATE_SAMPLE_ROWS, parse_dates
@@ -89,7 +90,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
         notices.extend(numbers.notices(column))
     frame = numbers.frame[chosen]
     if times is None:  # a totals row at the end, said as such (with dates: an unread date)
-        totals = _totals_at_end(table)
+        totals = totals_at_end(table)
         if len(totals):
             frame = frame.iloc[:len(frame) - len(totals)]
             notices.append(totals_dropped(len(totals), totals))
@@ -158,17 +159,6 @@ def _many_series(table: pd.DataFrame, time_col: str | None) -> list[str]:
     return [tr("This file holds {count:,} series, one per {ids}; read as one series their "
                "values are averaged date by date. To forecast each of them with one model, run "
                "the command line with {option} naming those columns.", **values)]
-
-
-def joined(names, word: str = "and") -> str:
-    """Names one after another with "and" (or "or") before each after the first, as a
-    sentence of the reader's language writes them: "'a' and 'b'", "'a'和'b'"."""
-    names = list(names)
-    text = names[0] if names else ""
-    for name in names[1:]:
-        text = (tr("{names} or {name}", names=text, name=name) if word == "or"
-                else tr("{names} and {name}", names=text, name=name))
-    return text
 
 
 # ---- choosing the columns -------------------------------------------------------------------
@@ -370,40 +360,3 @@ def _grid(label: str) -> str:
                      label) + " grid"
     words = frequency_words(label)
     return english if words == label else tr("{frequency} grid", frequency=words)
-
-
-def totals_dropped(count: int, cells: list[str]) -> str:
-    """The notice for totals rows (合计, Total) dropped from the table."""
-    return trn("{count} totals row ({cells}) was dropped: it sums other rows, it is not a value "
-               "of the series.", "{count} totals rows ({cells}) were dropped: they sum other "
-               "rows, they are not values of the series.", count, cells=listed(cells))
-
-
-# The words a totals row puts where its date would be.
-TOTALS = {"合计", "合計", "总计", "總計", "小计", "小計", "total", "totals", "grand total", "sum",
-          "subtotal", "gesamt", "summe", "insgesamt", "totaal", "totale"}
-
-
-def _totals_at_end(table: pd.DataFrame) -> list[str]:
-    """The totals words (合计, Total) of the last rows of ``table`` that hold one, a row each."""
-    found = []
-    for _, row in table.tail(3).iloc[::-1].iterrows():  # a few rows: a total, a grand total
-        words = [str(c) for c in row.dropna() if str(c).strip().casefold() in TOTALS]
-        if not words:
-            break
-        found.append(words[0])
-    return found[::-1]
-
-
-def unreadable_dates(count: int, cells: pd.Series | None = None) -> str:
-    """The notice for rows dropped because their date could not be read, with what a few of
-    them held where the date should be (a totals row's 合计), where ``cells`` gives that."""
-    written = [] if cells is None else [str(c) for c in cells.dropna().unique()[:3]]
-    if written and cells.notna().all() and all(
-            str(c).strip().casefold() in TOTALS for c in cells):  # a spreadsheet's sum at the end
-        return totals_dropped(count, written)
-    said = trn("{count} row whose date could not be read was dropped.",
-               "{count} rows whose date could not be read were dropped.", count)
-    return sentences(said, tr("Where the date should be: {cells}.", cells=listed(written))) \
-        if written else said
-

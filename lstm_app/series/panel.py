@@ -22,14 +22,15 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from lstm_app.i18n import N_, sentences, tr, trn
+from lstm_app.i18n import N_, joined, sentences, tr, trn
 from lstm_app.quoting import listed, quoted
 from lstm_app.csv_table import MAX_COLUMNS, read_csv_table
 from lstm_app.series.frequency import frequency_words, season_length_for, unseen_season
 from lstm_app.series.loading import (BLANK_COLUMN, ONE_ROW, SeriesData, choose_columns,
-                                     find_time_column, joined, snapped_times, unreadable_dates)
+                                     find_time_column, snapped_times)
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import MAX_SERIES, propose_ids
+from lstm_app.series.totals import totals_in_long, totals_in_wide, unreadable_dates
 
 LAYOUTS = ("long", "wide")
 ID_JOIN = " · "
@@ -147,7 +148,6 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
     if layout == "long":
         given = [c for c in id_cols or () if c in table.columns]
         time_col, times = find_time_column(table.drop(columns=given), time_col, notices)
-        _say_unreadable(table, time_col, times, notices)
         id_cols = _id_columns(table, id_cols, time_col)
         used = [*id_cols, time_col] if time_col else id_cols
         numbers = read_numbers(table.drop(columns=used), notices)
@@ -156,13 +156,17 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         for column in chosen:
             notices.extend(numbers.notices(column))
         ids = _joined_ids(table, id_cols)
-        blank = int(table[list(id_cols)].isna().any(axis=1).sum())
+        totals, said = totals_in_long(table, id_cols, ids, times, numbers.frame[value_col])
+        _say_unreadable(table, time_col, times, notices, ~totals)
+        notices.extend(said)
+        blank = int((table[list(id_cols)].isna().any(axis=1).to_numpy() & ~totals).sum())
         if blank:
             notices.append(trn("{count:,} row has no {columns}; it is read as a series of its "
                                "own, named {blank}.", "{count:,} rows have no {columns}; they "
                                "are read as a series of their own, named {blank}.", blank,
                                columns=joined(map(quoted, id_cols), "or"), blank=quoted(BLANK_ID)))
-        frame = numbers.frame[chosen]
+        frame, ids = numbers.frame[chosen][~totals], ids[~totals]
+        times = None if times is None else times[~totals]
         usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     else:
         time_col, times = find_time_column(table, time_col, notices)
@@ -174,6 +178,8 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         empty = [c for c in numbers.frame.columns if c not in columns]
         if empty:  # as a long file's series without a value is said
             notices.append(_left_out_blank(empty))
+        columns, said = totals_in_wide(numbers.frame, columns)
+        notices.extend(said)
         notices.extend(numbers.summary(columns))
         rows = len(table)
         ids = pd.Series(np.tile(np.asarray(columns, dtype=object), rows))
@@ -186,11 +192,14 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
 
 
 def _say_unreadable(table: pd.DataFrame, time_col: str | None, times: pd.Series | None,
-                    notices: list[str]) -> None:
+                    notices: list[str], among: np.ndarray | None = None) -> None:
     """The rows of the file whose date could not be read (they are dropped), with what a few of
-    them hold there (a totals row's 合计)."""
-    if times is not None and times.isna().any():
-        unread = times.isna().to_numpy()
+    them hold there (a totals row's 合计); only those ``among`` where given (a long file's
+    totals rows are said as such)."""
+    unread = None if times is None else times.isna().to_numpy()
+    if among is not None and unread is not None:
+        unread = unread & among
+    if unread is not None and unread.any():
         notices.append(unreadable_dates(int(unread.sum()), table[time_col][unread]))
 
 

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, language, listing, tr, translator
+from ..i18n import N_, joined, language, listing, tr, translator
 from .language import choices_placeholder, translated
 from ..charts import small_multiples
 from ..runs.recording import data_fingerprint
 from ..series.frequency import frequency_words, time_labels
-from ..series.loading import NO_TIME_COLUMN, joined
+from ..series.loading import NO_TIME_COLUMN
 from ..series.panel import PanelData, Proposal, load_panel, propose_layout
 from ..series.settings import FORECAST_SETTINGS
 from ..quoting import no_bidi
