@@ -185,6 +185,11 @@ def test_amounts_in_chinese_counting_units_are_read_in_full():
             "read as 1220700).") in data.notices
     words = load_series("日期,备注,销量\n2023-01-01,万一,5\n2023-01-02,一万,6\n".encode())
     assert "备注" not in words.frame.columns  # a word with 万 in it is no amount
+    # A percent with a unit is no amount either (not 300,000 said as percent units).
+    mixed = load_series("日期,v\n2023-01-01,5\n2023-01-02,30%万\n2023-01-03,12万\n".encode())
+    assert values(mixed) == [5, 5, 120_000]
+    assert "1 cell in 'v' held text instead of a number (for example '30%万') and was treated " \
+        "as missing." in mixed.notices and not any("Percent" in n for n in mixed.notices)
 
 
 def test_negative_numbers_in_parentheses():

@@ -288,6 +288,9 @@ def _strip_decoration(cells: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray
         unit = cells[with_unit].str.extract(UNIT_AFTER_NUMBER)[1]
         power[with_unit] = unit.map(UNITS).fillna(0).to_numpy(dtype=np.int64)
         cells = cells.where(~with_unit, cells.str.replace(UNIT_AFTER_NUMBER, r"\1", regex=True))
+        both = with_unit & found["percent"].to_numpy()  # 30%万 is no amount: not read as one
+        cells, power = cells.mask(both), np.where(both, 0, power)
+        found = {k: v & ~both for k, v in found.items()}
     marks = {k: v.to_numpy(dtype=bool) for k, v in found.items()}
     return cells, {**marks, "power": power}
 
