@@ -287,6 +287,14 @@ def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_p
     assert done.returncode == 2 and "is damaged (its classes is not" in done.stderr, done.stderr
     done = predict_without_torch("predict", str(classify_dir), "x.csv", "--int8")
     assert done.returncode == 2 and "could not be opened" in done.stderr  # x.csv
+    # A model file named outside the export's folder is refused as such, not said "missing".
+    (tmp_path / "elsewhere.onnx").write_bytes((classify_dir / "model.onnx").read_bytes())
+    (damaged / "export.json").write_text(
+        (classify_dir / "export.json").read_text(encoding="utf-8").replace(
+            '"fp32": "model.onnx"', '"fp32": "../elsewhere.onnx"'), encoding="utf-8")
+    done = predict_without_torch("predict", str(damaged), "x.csv")
+    assert done.returncode == 2 and "names the model file '../elsewhere.onnx', outside its " \
+        "folder" in done.stderr, done.stderr
 
 
 @pytest.mark.parametrize("task, edit, field", [

@@ -52,7 +52,11 @@ class ExportedModel:
             raise ValueError(tr("This export has no INT8 model; export the run again with "
                                 "--int8, or leave --int8 out."))
         path = Path(folder) / str(name)
-        if not path.is_file() or path.parent != Path(folder):
+        if path.parent != Path(folder):  # "../x.onnx", "/etc/x": an export names its own files
+            raise ValueError(tr("export.json names the model file {name}, outside its folder "
+                                "{folder}; an export's files are in its own folder. Export the "
+                                "run again.", name=quoted(name), folder=quoted(folder)))
+        if not path.is_file():
             raise ValueError(tr("The model file {name} is missing from {folder}; export the run "
                                 "again.", name=quoted(name), folder=quoted(folder)))
         options = ort.SessionOptions()
