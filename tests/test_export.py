@@ -312,6 +312,7 @@ def test_damaged_and_mismatched_exports_are_refused_in_a_sentence(exports, tmp_p
     ("classify", lambda m: m["vocab"].update(tokens=[]), "vocab"),
     ("forecast", lambda m: m.pop("freq"), "freq"),  # a KeyError in predict
     ("forecast", lambda m: m.update(floor=1e9), "floor"),  # every forecast 1,000,000,000
+    ("forecast", lambda m: m.update(known_ranges={"promo": [1, 0]}), "known_ranges"),
     ("forecast", lambda m: m["scaler"]["mean"].__setitem__(0, 1e300), "scaler"),  # blanks
     ("forecast", lambda m: m["settings"].update(holidays=5), "settings"),  # a traceback
     ("text", lambda m: m.update(layers=10**9), "layers"),  # numpy's memory error
@@ -388,6 +389,20 @@ def test_a_forecaster_with_inputs_known_ahead_and_holidays_predicts_a_plan_as_th
     assert not np.allclose(got["forecast"], result.futures["lstm"]["forecast"], atol=1.0)
     assert predict_without_torch("predict", str(folder), str(data), "--future", str(future),
                                  "--int8").returncode == 0
+    assert "beyond" not in done.stderr  # a promotion every day: as the training read them
+    # A plan beyond what the model learnt from is said, as the page and 'forecast' say it.
+    plan.iloc[[2, 3], 0] = 3.0
+    plan[["promo"]].rename_axis("date").to_csv(future)
+    done = predict_without_torch("predict", str(folder), str(data), "--future", str(future))
+    assert done.returncode == 0 and "note: The plan sets 'promo' to 3 on " in done.stderr \
+        and ", beyond the 0 to 1 it held in training: the model never read such values, so its " \
+        "forecast there is a guess" in done.stderr, done.stderr
+    # An export made before the ranges were recorded predicts as before, without the note.
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    del manifest["known_ranges"]
+    (folder / "export.json").write_text(json.dumps(manifest), encoding="utf-8")
+    done = predict_without_torch("predict", str(folder), str(data), "--future", str(future))
+    assert done.returncode == 0 and "beyond" not in done.stderr, done.stderr
 
 
 def test_predict_refuses_a_plan_for_a_forecaster_that_reads_none(exports, tmp_path):

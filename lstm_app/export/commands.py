@@ -16,7 +16,7 @@ from ..file_checks import check_apart, check_writable, ended_early, error_senten
 from ..quoting import printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
-                      generate, labelled_rows, panel_for, series_for, texts_of)
+                      generate, labelled_rows, panel_for, planned_guesses, series_for, texts_of)
 from .manifest import FILES
 
 EXIT_BAD_INPUT = 2
@@ -80,7 +80,8 @@ def run_predict_command(args: argparse.Namespace) -> int:
             setattr(args, dest, default)
     if model.task == "forecast":
         series = series_for(model, args.input, args.future)
-        _notes(*series.notices, far_from_training(model, series))
+        _notes(*series.notices, far_from_training(model, series),
+               *planned_guesses(model, series))
         _write(args.out, forecast(model, series).assign(method="LSTM").to_csv(index=False),
                N_("Forecast written to {path}"))
     elif model.task == "panel":

@@ -146,6 +146,9 @@ def _broken_forecast(m: dict, outputs_sound: bool, words, numbers, count) -> dic
         and m["known_positions"] == _known_positions(names, settings),
         "freq": "freq" in m and (m["freq"] is None or isinstance(m["freq"], str)),
         "floor": "floor" in m and m["floor"] in (None, 0),  # 0 where it never fell below
+        # each known-ahead column's training range (exports before 2026-12-06 have none)
+        "known_ranges": "known_ranges" not in m or isinstance(m["known_ranges"], dict) and all(
+            numbers(r) and len(r) == 2 and r[0] <= r[1] for r in m["known_ranges"].values()),
         "widths": isinstance(m.get("widths"), dict) and set(m["widths"]) <= LEVELS and all(
             numbers(w) and len(w) == m.get("horizon") and all(x >= 0 for x in w)
             for w in m["widths"].values()),

@@ -22,7 +22,7 @@ from ..csv_table import read_csv_table
 from ..i18n import N_, tr, trn
 from ..quoting import listed, quoted
 from ..series.intervals import floored, future_table
-from ..series.known import future_inputs, future_known, network_table
+from ..series.known import future_inputs, future_known, network_table, planned_beyond
 from ..series.future_file import with_future
 from ..series.loading import NO_TIME_COLUMN, load_series
 from ..series.panel import load_panel
@@ -144,6 +144,18 @@ def far_from_training(model: ExportedModel, series) -> str:
               "forecast for them is a guess. Check the file's units, or train a model on this "
               "data.", count=len(last), low=float(last.min()), high=float(last.max()),
               mean=mean, spread=spread)
+
+
+def planned_guesses(model: ExportedModel, series) -> list[str]:
+    """A sentence for each known-ahead column the plan sets beyond the values it held in the
+    model's training span (an export that records them: those from 2026-12-06 on)."""
+    ranges = model.manifest.get("known_ranges")
+    if not ranges:
+        return []
+    settings = SimpleNamespace(**model.manifest["settings"])
+    known = future_known(series, settings, model.manifest["horizon"])
+    return planned_beyond(known, {c: tuple(r) for c, r in ranges.items()},
+                          getattr(settings, "holidays", None))
 
 
 # The refusal of a file spaced otherwise than the model's data: (the file's spacing, the

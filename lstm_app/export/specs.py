@@ -21,7 +21,7 @@ from torch import nn
 from ..classify.batches import encode
 from ..classify.pipeline import by_length, data_split, probabilities
 from ..series.intervals import floor_of
-from ..series.known import future_known, known_positions, network_table
+from ..series.known import future_known, known_positions, network_table, trained_ranges
 from ..series.panel_pipeline import score_panel
 from ..series.panel_windows import network_inputs, span_windows, split_panel
 from ..series.pipeline import score_forecast
@@ -101,7 +101,9 @@ def _forecast(trained, series) -> GraphSpec:
                 "lookback": lookback, "horizon": horizon, "freq": series.freq,
                 "floor": floor_of(series.frame[series.value_col].to_numpy()[train[0]:train[1]]),
                 "widths": {level: list(map(float, w)) for level, w in result.widths.items()},
-                "future_known": list(future_known(series, config, horizon).columns)}
+                "future_known": list(future_known(series, config, horizon).columns),
+                "known_ranges": {c: list(r) for c, r in trained_ranges(series, config,
+                                                                       train).items()}}
     return GraphSpec(ForecasterGraph(model), inputs, ("forecast",),
                      {k: v for k, v in dynamic.items() if k in inputs}, {"forecast": {0: "batch"}},
                      batch(torch.tensor([0, last - 1])),

@@ -13,12 +13,11 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..i18n import joined, tr
+from ..i18n import tr
 from ..quoting import quoted
-from .calendar import holiday_counts, holiday_label, holiday_name
 from .intervals import floor_of, floored, future_table
 from .known import (check_planned_size, first_blank, future_inputs, known_positions,
-                    network_table, times_in_words)
+                    network_table, planned_beyond, trained_ranges)
 
 
 def forecast_ahead(trained, series, values: torch.Tensor, known: pd.DataFrame) -> np.ndarray:
@@ -64,35 +63,8 @@ def beyond_training(result, known: pd.DataFrame, edited_only: bool = True) -> li
     away from ``result.known`` (or, ``edited_only`` False, on any step of the plan the forecast
     read), beyond every value the column held in the training span: the network never read
     such values, so its answer there is a guess, not something learnt."""
-    frame, (first, end) = result.series.frame, result.split.train
     known = known.set_axis(result.known.index)
-    holidays = result.config.holidays
-    said = []
-    for column in known.columns:
-        shown = column
-        if column in frame:
-            seen = frame[column].iloc[first:end]
-        elif holidays and column == holiday_name(holidays):  # the counts the training read
-            seen = pd.Series(holiday_counts(frame.index[first:end], result.series.freq, holidays))
-            shown = holiday_label(holidays)  # as the plan's table heads it, in its language
-        else:
-            continue
-        low, high = float(seen.min()), float(seen.max())
-        values = known[column].to_numpy(dtype=np.float64)
-        edited = values != result.known[column].to_numpy(dtype=np.float64)
-        outside = (edited if edited_only else True) & ((values < low) | (values > high))
-        if not outside.any():
-            continue
-        settings = [tr("{value:g} on {when}", value=value,
-                       when=times_in_words(known.index[outside & (values == value)]))
-                    for value in pd.unique(values[outside])[:5]]
-        said.append(tr(
-            "{column} is set to {settings}, beyond the {low:g} to {high:g} it held in training: "
-            "the model never read such values, so the what-if there is a guess, not something "
-            "it learnt.", column=quoted(shown), settings=joined(settings), low=low, high=high)
-            if edited_only else tr(
-            "The plan sets {column} to {settings}, beyond the {low:g} to {high:g} it held in "
-            "training: the model never read such values, so its forecast there is a guess, not "
-            "something it learnt.", column=quoted(shown), settings=joined(settings), low=low,
-            high=high))
-    return said
+    edited = (known.to_numpy(dtype=np.float64) != result.known.to_numpy(dtype=np.float64)
+              if edited_only else None)
+    ranges = trained_ranges(result.series, result.config, result.split.train)
+    return planned_beyond(known, ranges, result.config.holidays, edited)

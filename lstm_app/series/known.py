@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from .calendar import (CALENDAR_NAMES, calendar_cycles, calendar_features, calendar_names,
-                       holiday_counts, holiday_name)
+                       holiday_counts, holiday_label, holiday_name)
 from .frequency import time_labels
 from .loading import SeriesData
 from .numbers import MAX_MAGNITUDE
-from ..i18n import tr
+from ..i18n import joined, tr
 from ..quoting import quoted
 
 
@@ -176,3 +176,51 @@ def future_inputs(series: SeriesData, config, names: tuple[str, ...],
     for column in table.columns:
         rows[:, names.index(column)] = table[column].to_numpy()
     return rows
+
+
+# ---- planned values beyond those the model learnt from --------------------------------------
+
+
+def trained_ranges(series: SeriesData, config, train: tuple[int, int]) -> dict:
+    """Each known-ahead column's lowest and highest value over the training span ``train``
+    (rows first, end): the holiday count as the training read it from the dates."""
+    frame, (first, end) = series.frame, train
+    ranges = {c: (float(frame[c].iloc[first:end].min()), float(frame[c].iloc[first:end].max()))
+              for c in config.known_covariates}
+    if config.holidays:
+        counts = holiday_counts(frame.index[first:end], series.freq, config.holidays)
+        ranges[holiday_name(config.holidays)] = (float(np.min(counts)), float(np.max(counts)))
+    return ranges
+
+
+def planned_beyond(known: pd.DataFrame, ranges: dict, holidays: str | None,
+                   edited: np.ndarray | None = None) -> list[str]:
+    """A sentence for each column of ``known`` (one row per step of the horizon) set beyond its
+    training range in ``ranges`` (column: (low, high)), on any step, or on the steps ``edited``
+    (a flag per cell: a what-if) where given: the network never read such values, so its
+    forecast there is a guess."""
+    said = []
+    for j, column in enumerate(known.columns):
+        if column not in ranges:
+            continue
+        low, high = ranges[column]
+        shown = holiday_label(holidays) if holidays and column == holiday_name(holidays) \
+            else column  # as the plan's table heads it, in its language
+        values = known[column].to_numpy(dtype=np.float64)
+        outside = (values < low) | (values > high)
+        if edited is not None:
+            outside &= edited[:, j]
+        if not outside.any():
+            continue
+        settings = joined(tr("{value:g} on {when}", value=value,
+                             when=times_in_words(known.index[outside & (values == value)]))
+                          for value in pd.unique(values[outside])[:5])
+        said.append(tr(
+            "{column} is set to {settings}, beyond the {low:g} to {high:g} it held in training: "
+            "the model never read such values, so the what-if there is a guess, not something "
+            "it learnt.", column=quoted(shown), settings=settings, low=low, high=high)
+            if edited is not None else tr(
+            "The plan sets {column} to {settings}, beyond the {low:g} to {high:g} it held in "
+            "training: the model never read such values, so its forecast there is a guess, not "
+            "something it learnt.", column=quoted(shown), settings=settings, low=low, high=high))
+    return said
