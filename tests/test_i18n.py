@@ -3,6 +3,7 @@ placeholders, the glossary's terms are used, the language comes from the address
 the browser or the command line's locale, and a page in Chinese shows no English left."""
 
 import csv
+import json
 import re
 import string
 import unicodedata
@@ -11,7 +12,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from lstm_app.i18n import LOCALE_DIR, from_locale, language_from_environment, set_language, tr, trn
+from lstm_app.i18n import (LOCALE_DIR, from_locale, language_from_environment, set_language,
+                           speaking, tr, trn)
 from tests.chinese import NAMES, english_left, visible_text
 from tests.conftest import REPO
 
@@ -294,3 +296,16 @@ def test_a_locale_tag_in_the_address_opens_chinese_and_is_written_plainly(apps, 
     assert not at.exception
     assert any("一键试用" in s.value for s in at.subheader)
     assert at.query_params["lang"] == "zh"
+
+
+def test_a_repair_note_a_run_saved_before_the_number_was_written_whole_is_said_in_chinese():
+    """Runs saved before 2026-12-06 hold their repair notes with the number as {number:g}: the
+    catalogue keeps those sentences, so such a run's notes still turn Chinese."""
+    from lstm_app.i18n import again, said_form, said_from
+    from lstm_app.series.numbers import FORMER_NOTES
+
+    with speaking("en"):
+        old = tr(FORMER_NOTES[0], column="'价格'", cell="'¥1,234'", number=1234.0)
+    saved = said_from(str(old), json.loads(json.dumps(said_form(old))))
+    with speaking("zh"):
+        assert again(saved) == "已去掉 '价格' 中的货币符号（例如 '¥1,234' 读作 1234）。"

@@ -69,7 +69,8 @@ def test_a_totals_store_is_left_out_and_one_that_is_not_a_sum_is_kept():
 def test_subtotals_sum_their_own_group_of_the_other_id_column():
     rows = []
     regions = {"北方": ("北京", "天津"), "南方": ("广州", "深圳")}
-    values = {store: RNG.integers(10, 100, len(DAYS)) for pair in regions.values() for store in pair}
+    values = {store: RNG.integers(10, 100, len(DAYS))
+              for pair in regions.values() for store in pair}
     for region, stores in regions.items():
         for store in stores:
             rows += [(day, region, store, v) for day, v in zip(DAYS, values[store])]

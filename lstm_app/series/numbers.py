@@ -55,6 +55,20 @@ REPAIRS = {
     "units": (N_("Amounts in {column} written with 万 or 亿 were read in full."),
               N_("Amounts in {column} written with 万 or 亿 were read in full (for example "
                  "{cell} is read as {number})."))}
+# The same notes as runs saved before 2026-12-06 hold them (the number written {number:g}):
+# kept in the catalogue, so that such a run's notes are still said in the reader's language.
+FORMER_NOTES = (
+    N_("Currency signs in {column} were removed (for example {cell} is read as {number:g})."),
+    N_("Percent signs in {column} were removed and the values stay in percent units (for "
+       "example {cell} is read as {number:g})."),
+    N_("Thousands separators in {column} were removed (for example {cell} is read as "
+       "{number:g})."),
+    N_("Currency signs were removed in {columns:,} of the {total:,} columns (for example {cell} "
+       "in {column} is read as {number:g})."),
+    N_("Percent signs were removed (the values stay in percent units) in {columns:,} of the "
+       "{total:,} columns (for example {cell} in {column} is read as {number:g})."),
+    N_("Thousands separators were removed in {columns:,} of the {total:,} columns (for example "
+       "{cell} in {column} is read as {number:g})."))
 
 
 @dataclass(frozen=True)
