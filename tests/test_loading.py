@@ -813,10 +813,18 @@ def test_a_file_of_many_series_says_so_instead_of_averaging_silently():
             for d in range(1, 29) for s, shop in enumerate(("Berlin", "北京"))
             for product in ("Milk", "Bread")]
     data = load_series(("date,shop,product,sales\n" + "\n".join(rows)).encode())
-    assert data.notices[0] == (
+    assert (
         "This file holds 4 series, one per 'shop' and 'product'; read as one series their values "
-        "are averaged date by date. To forecast each of them with one model, run the command "
-        "line with --id-col naming those columns.")
+        "are averaged date by date. To forecast each of them with one model, read the file as "
+        "many series, one per id (--id-col on the command line).") in data.notices
+    # A totals store among them is left out before the average, and said.
+    total = [f"2024-01-{d:02d},合计,,{4 * d + 20}" for d in range(1, 29)]
+    data = load_series(("date,shop,product,sales\n" + "\n".join(rows + total)).encode())
+    assert data.frame["sales"].tolist() == [d + 5 for d in range(1, 29)]
+    assert "This file holds 4 series" in " ".join(data.notices)
+    assert "The series '合计 · (blank)' is the sum of other series at every time, so it is left " \
+        "out: a total is not a series of its own (rename it in the file to forecast it)." \
+        in data.notices
     single = "".join(f"2024-01-{d:02d},{['Mon', 'Tue'][d % 2]},{d}\n" for d in range(1, 29))
     assert not any("series, one per" in n for n in
                    load_series(f"date,weekday,sales\n{single}".encode()).notices)

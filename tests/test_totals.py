@@ -35,9 +35,9 @@ def test_the_words_a_total_goes_by():
 def test_a_totals_column_that_sums_the_others_is_left_out_and_said():
     panel = load_panel(wide(合计=SUM), layout="wide")
     assert panel.ids == ("北京", "上海", "广州")
-    assert ("The column '合计' is the sum of the other columns on every row, so it is left out: "
-            "a total is not a series of its own (rename it in the file to forecast it).") \
-        in panel.notices
+    assert ("The column '合计' is the sum of other columns on every row, so it is left out: "
+            "a total is not a series of its own (to forecast the total, read the file as one "
+            "series with it as the value).") in panel.notices
     # A report's rounding (a total of cents written to the yuan) is still its sum.
     cents = {k: v + 0.37 for k, v in STORES.items()}
     rounded = pd.DataFrame({"日期": DAYS, **cents, "Total": np.round(SUM + 3 * 0.37)})
@@ -47,7 +47,7 @@ def test_a_totals_column_that_sums_the_others_is_left_out_and_said():
 def test_a_column_named_as_a_total_that_sums_nothing_is_kept_and_said():
     panel = load_panel(wide(Total=SUM + RNG.integers(1, 50, len(DAYS))), layout="wide")
     assert panel.ids == ("北京", "上海", "广州", "Total")
-    assert ("The column 'Total' is named as a total but is not the sum of the other columns, "
+    assert ("The column 'Total' is named as a total but is not the sum of other columns, "
             "so it is read as a series of its own.") in panel.notices
     # Without a total named, nothing is said, even where one column sums the others.
     plain = load_panel(wide(全国=SUM), layout="wide")
@@ -57,12 +57,14 @@ def test_a_column_named_as_a_total_that_sums_nothing_is_kept_and_said():
 def test_a_totals_store_is_left_out_and_one_that_is_not_a_sum_is_kept():
     panel = load_panel(long({**STORES, "合计": SUM}), layout="long", id_cols=["门店"])
     assert panel.ids == ("北京", "上海", "广州")
-    assert ("The series '合计' is the sum of the other series date by date, so it is left out: "
+    assert ("The series '合计' is the sum of other series at every time, so it is left out: "
             "a total is not a series of its own (rename it in the file to forecast it).") \
         in panel.notices
+    alone = load_panel(long({"合计": SUM}), layout="long", id_cols=["门店"])
+    assert alone.ids == ("合计",) and not any("total" in n for n in alone.notices)
     off = load_panel(long({**STORES, "合计": SUM * 2}), layout="long", id_cols=["门店"])
     assert off.ids[-1] == "合计" and off.n_series == 4
-    assert ("The series '合计' is named as a total but is not the sum of the other series, so it "
+    assert ("The series '合计' is named as a total but is not the sum of other series, so it "
             "is read as a series of its own.") in off.notices
 
 
@@ -81,8 +83,8 @@ def test_subtotals_sum_their_own_group_of_the_other_id_column():
     panel = load_panel(table.encode(), layout="long", id_cols=["区域", "门店"])
     assert sorted(panel.ids) == sorted(["北方 · 北京", "北方 · 天津", "南方 · 广州", "南方 · 深圳"])
     said = [n for n in panel.notices if "is the sum" in n or "are the sums" in n]
-    assert said == ["The series '北方 · 小计', '南方 · 小计', '合计 · (blank)' are the sums of the "
-                    "other series date by date, so they are left out: a total is not a series of "
+    assert said == ["The series '北方 · 小计', '南方 · 小计', '合计 · (blank)' are the sums of "
+                    "other series at every time, so they are left out: a total is not a series of "
                     "its own (rename them in the file to forecast them)."], panel.notices
     assert not any("(blank)'." in n for n in panel.notices)  # its blank store is not a series
 
@@ -108,3 +110,60 @@ def test_the_totals_notices_in_chinese(layout):
         panel = load_panel(data, layout=layout, id_cols=None if layout == "wide" else ["门店"])
     said = [n for n in panel.notices if "合计" in n]
     assert len(said) == 1 and "不是" in said[0] and "total" not in said[0], panel.notices
+
+
+def test_a_total_off_by_an_amount_on_every_row_is_no_rounding_and_is_kept():
+    """Rounding moves a total a little up or down; an amount on every row (an online channel
+    not in the file) is no rounding, however many series the slack of rounding would allow."""
+    stores = {f"店{i}": RNG.integers(0, 10, len(DAYS)) for i in range(100)}
+    total = sum(stores.values())
+    for extra, kept in ((0, False), (5, True), (40, True)):
+        table = pd.DataFrame({"日期": DAYS, **stores, "合计": total + extra})
+        panel = load_panel(table.to_csv(index=False).encode(), layout="wide")
+        assert ("合计" in panel.ids) == kept, (extra, panel.notices)
+        rows = [{"日期": d, "门店": name, "销量": v} for name, values in
+                {**stores, "合计": total + extra}.items() for d, v in zip(DAYS, values)]
+        long_panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), layout="long",
+                                id_cols=["门店"])
+        assert ("合计" in long_panel.ids) == kept, (extra, long_panel.notices)
+
+
+def test_subtotal_columns_sum_the_stores_to_their_left():
+    north = {"北京": RNG.integers(10, 99, len(DAYS)), "天津": RNG.integers(10, 99, len(DAYS))}
+    south = {"广州": RNG.integers(10, 99, len(DAYS)), "深圳": RNG.integers(10, 99, len(DAYS))}
+    table = pd.DataFrame({"日期": DAYS, **north, "北区小计": sum(north.values()), **south,
+                          "南区小计": sum(south.values()),
+                          "合计": sum(north.values()) + sum(south.values())})
+    panel = load_panel(table.to_csv(index=False).encode(), layout="wide")
+    assert panel.ids == ("北京", "天津", "广州", "深圳"), panel.notices
+    # A column among the stores that the total does not sum keeps the total in, said so.
+    table = pd.DataFrame({"日期": DAYS, **north, "气温": RNG.integers(0, 30, len(DAYS)),
+                          "合计": sum(north.values())})
+    panel = load_panel(table.to_csv(index=False).encode(), layout="wide")
+    assert "合计" in panel.ids and any("is named as a total" in n for n in panel.notices)
+
+
+def test_totals_in_row_order_files():
+    """Without dates: a totals store is compared row by row, a totals row at the end of a file
+    is dropped (never read as every series' last value)."""
+    interleaved = "门店,销量\nA,1\nB,2\n合计,3\nA,4\nB,5\n合计,9\nA,1\nB,1\n合计,2\n".encode()
+    panel = load_panel(interleaved, layout="long", id_cols=["门店"])
+    assert panel.ids == ("A", "B") and any("合计" in n for n in panel.notices), panel.notices
+    at_end = "门店,销量\nA,1\nB,2\nA,4\nB,5\nA,1\nB,1\n合计,14\n".encode()
+    panel = load_panel(at_end, layout="long", id_cols=["门店"])
+    assert panel.ids == ("A", "B")
+    assert "1 totals row ('合计') was dropped: it sums other rows, it is not a value of the " \
+        "series." in panel.notices
+    wide_rows = "月份,A,B\n1月,1,2\n2月,3,4\n3月,5,5\n合计,9,11\n".encode()
+    panel = load_panel(wide_rows, layout="wide")
+    assert panel.values[:, 0].tolist() == [1, 3, 5, 2, 4, 5]
+    assert "1 totals row ('合计') was dropped: it sums other rows, it is not a value of the " \
+        "series." in panel.notices
+
+
+def test_a_wide_column_of_text_is_said_not_read_as_a_series():
+    panel = load_panel("date,A,B,备注\n2024-01-01,1,2,开业\n2024-01-02,3,5,\n2024-01-03,1,1,雨\n"
+                       .encode(), layout="wide")
+    assert panel.ids == ("A", "B")
+    assert "The column '备注' holds text rather than numbers, so it is not read as a series." \
+        in panel.notices

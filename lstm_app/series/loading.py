@@ -20,9 +20,10 @@ from lstm_app.i18n import N_, joined, sayable, tr, trn
 from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.labelled_texts import labelled_texts_notice
-from lstm_app.series.totals import totals_at_end, totals_dropped, unreadable_dates
+from lstm_app.series.totals import (totals_at_end, totals_dropped, totals_in_long,
+                                    unreadable_dates)
 from lstm_app.series.numbers import check_magnitude, read_numbers
-from lstm_app.series.panel_layout import propose_ids
+from lstm_app.series.panel_layout import joined_ids, propose_ids
 from lstm_app.series.dates import DATE_SAMPLE_ROWS, parse_dates
 from lstm_app.series.frequency import (
     frequency_words,
@@ -79,7 +80,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     if len(table) < 2:
         raise ValueError(tr(ONE_ROW))
     time_col, times = find_time_column(table, time_col, notices)
-    notices.extend(_many_series(table, time_col))
+    ids = propose_ids(table, time_col) if time_col else []
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
     value_col, covariates = choose_columns(numbers.frame, value_col, covariates, notices)
     labelled = labelled_texts_notice(table, numbers.frame, time_col, value_col)
@@ -89,6 +90,10 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     for column in chosen:
         notices.extend(numbers.notices(column))
     frame = numbers.frame[chosen]
+    if ids:  # many series in rows, averaged into one: a totals store among them left out
+        drop, said = totals_in_long(table, ids, joined_ids(table, ids), times, frame[value_col])
+        frame, table, times = frame[~drop], table[~drop], times[~drop]
+        notices.extend([*said, _many_series(table, ids)])
     if times is None:  # a totals row at the end, said as such (with dates: an unread date)
         totals = totals_at_end(table)
         if len(totals):
@@ -144,21 +149,14 @@ def _split_future(frame: pd.DataFrame, value_col: str,
     return frame.iloc[:last], future
 
 
-def _many_series(table: pd.DataFrame, time_col: str | None) -> list[str]:
-    """A sentence when the file holds many series side by side in rows (every store on every
-    date), which one series would average into one."""
-    ids = propose_ids(table, time_col) if time_col else []
-    if not ids:
-        return []
+def _many_series(table: pd.DataFrame, ids: list[str]) -> str:
+    """The sentence for a file that holds many series side by side in rows (every store on
+    every date), which one series averages into one."""
     count = len(table.drop_duplicates(subset=ids))
-    values = dict(count=count, ids=joined(map(quoted, ids)), option="--id-col")
-    if len(ids) == 1:
-        return [tr("This file holds {count:,} series, one per {ids}; read as one series their "
-                   "values are averaged date by date. To forecast each of them with one model, "
-                   "run the command line with {option} naming that column.", **values)]
-    return [tr("This file holds {count:,} series, one per {ids}; read as one series their "
-               "values are averaged date by date. To forecast each of them with one model, run "
-               "the command line with {option} naming those columns.", **values)]
+    return tr("This file holds {count:,} series, one per {ids}; read as one series their values "
+              "are averaged date by date. To forecast each of them with one model, read the file "
+              "as many series, one per id ({option} on the command line).", count=count,
+              ids=joined(map(quoted, ids)), option="--id-col")
 
 
 # ---- choosing the columns -------------------------------------------------------------------

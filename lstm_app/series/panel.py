@@ -22,19 +22,20 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from lstm_app.i18n import N_, joined, sentences, tr, trn
+from lstm_app.i18n import N_, joined, tr, trn
 from lstm_app.quoting import listed, quoted
 from lstm_app.csv_table import MAX_COLUMNS, read_csv_table
-from lstm_app.series.frequency import frequency_words, season_length_for, unseen_season
+from lstm_app.series.frequency import frequency_words
 from lstm_app.series.loading import (BLANK_COLUMN, ONE_ROW, SeriesData, choose_columns,
-                                     find_time_column, snapped_times)
+                                     find_time_column)
 from lstm_app.series.numbers import check_magnitude, read_numbers
-from lstm_app.series.panel_layout import MAX_SERIES, propose_ids
-from lstm_app.series.totals import totals_in_long, totals_in_wide, unreadable_dates
+from lstm_app.series.panel_grid import (fill_from_past, on_grids, panel_season, per_code,
+                                        ranges, sparse_notice, time_slots)
+from lstm_app.series.panel_layout import BLANK_ID, MAX_SERIES, joined_ids, propose_ids
+from lstm_app.series.totals import (totals_at_end, totals_dropped, totals_in_long, totals_in_wide,
+                                    unreadable_dates)
 
 LAYOUTS = ("long", "wide")
-ID_JOIN = " · "
-BLANK_ID = "(blank)"
 MAX_PANEL_ROWS = 5_000_000  # rows of the file, and rows of all the series on their grids
 WIDE_VALUE = "value"  # the value's name in a wide panel, whose columns are its series
 TOO_MANY_SERIES = N_("The file holds {count:,} series; at most {limit:,} are read. Keep the "
@@ -155,7 +156,7 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         chosen = [value_col, *covariates]
         for column in chosen:
             notices.extend(numbers.notices(column))
-        ids = _joined_ids(table, id_cols)
+        ids = joined_ids(table, id_cols)
         totals, said = totals_in_long(table, id_cols, ids, times, numbers.frame[value_col])
         _say_unreadable(table, time_col, times, notices, ~totals)
         notices.extend(said)
@@ -170,25 +171,45 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     else:
         time_col, times = find_time_column(table, time_col, notices)
-        _say_unreadable(table, time_col, times, notices)
-        numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
-        columns = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]
-        if not columns:
-            raise ValueError(tr(WIDE_NEEDS_NUMBERS))
-        empty = [c for c in numbers.frame.columns if c not in columns]
-        if empty:  # as a long file's series without a value is said
-            notices.append(_left_out_blank(empty))
-        columns, said = totals_in_wide(numbers.frame, columns)
-        notices.extend(said)
-        notices.extend(numbers.summary(columns))
-        rows = len(table)
-        ids = pd.Series(np.tile(np.asarray(columns, dtype=object), rows))
-        frame = pd.DataFrame({WIDE_VALUE: numbers.frame[columns].to_numpy().ravel()})
-        times = None if times is None else pd.Series(np.repeat(times.to_numpy(), len(columns)))
+        frame, ids, times, columns = _wide_series(table, time_col, times, notices)
         value_col, covariates, id_cols, usable = WIDE_VALUE, [], (), tuple(columns)
     check_magnitude(frame)
     return _assemble(frame.reset_index(drop=True), ids.reset_index(drop=True), times, layout,
                      tuple(id_cols), value_col, tuple(covariates), time_col, usable, name, notices)
+
+
+def _wide_series(table: pd.DataFrame, time_col: str | None, times: pd.Series | None,
+                 notices: list[str]) -> tuple:
+    """A wide file's columns of numbers, each a series, one after another: the values, each
+    row's id (its column) and time, and the columns; what is not read (a totals row or column,
+    text, blank columns) is said in ``notices``."""
+    _say_unreadable(table, time_col, times, notices)
+    ends = totals_at_end(table) if times is None else []  # (with dates: an unread date)
+    if ends:
+        table = table.iloc[:len(table) - len(ends)]
+        notices.append(totals_dropped(len(ends), ends))
+    numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
+    columns = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]
+    if not columns:
+        raise ValueError(tr(WIDE_NEEDS_NUMBERS))
+    words = [str(c) for c in table.columns if c != time_col and str(c) not in
+             numbers.frame.columns]
+    if words:
+        notices.append(trn("The column {names} holds text rather than numbers, so it is not "
+                           "read as a series.", "The columns {names} hold text rather than "
+                           "numbers, so they are not read as series.", len(words),
+                           names=listed(words)))
+    empty = [c for c in numbers.frame.columns if c not in columns]
+    if empty:  # as a long file's series without a value is said
+        notices.append(_left_out_blank(empty))
+    columns, said = totals_in_wide(numbers.frame, columns)
+    notices.extend(said)
+    notices.extend(numbers.summary(columns))
+    rows = len(table)
+    ids = pd.Series(np.tile(np.asarray(columns, dtype=object), rows))
+    frame = pd.DataFrame({WIDE_VALUE: numbers.frame[columns].to_numpy().ravel()})
+    times = None if times is None else pd.Series(np.repeat(times.to_numpy(), len(columns)))
+    return frame, ids, times, columns
 
 
 def _say_unreadable(table: pd.DataFrame, time_col: str | None, times: pd.Series | None,
@@ -219,23 +240,6 @@ def _id_columns(table: pd.DataFrame, id_cols: Sequence[str] | None,
     return id_cols
 
 
-def _joined_ids(table: pd.DataFrame, id_cols: list[str]) -> pd.Series:
-    """One id per row: the id columns' cells joined with " · " (a blank cell is "(blank)").
-    Each distinct combination of cells is its own series: two that join into the same name
-    (("a · b", "c") and ("a", "b · c"), or a blank cell and one reading "(blank)") are told
-    apart by " (2)", " (3)" after the name, never averaged into one."""
-    parts = [table[c].fillna(BLANK_ID).astype(str) for c in id_cols]
-    joined = parts[0].str.cat(parts[1:], sep=ID_JOIN) if len(parts) > 1 else parts[0]
-    group = table.groupby(list(id_cols), sort=False, dropna=False).ngroup().to_numpy()
-    first = pd.Series(np.arange(len(group))).groupby(group).min().to_numpy()
-    names = joined.to_numpy(dtype=object)[first]  # each combination's name, by group number
-    if len(pd.unique(names)) < len(names):
-        taken = pd.Series(names)
-        nth = taken.groupby(taken).cumcount().to_numpy()
-        names = np.where(nth > 0, taken + " (" + (nth + 1).astype(str) + ")", taken)
-    return pd.Series(names[group], index=table.index)
-
-
 # ---- every series on its grid, all at once ---------------------------------------------------
 
 
@@ -256,10 +260,10 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
         slot = pd.Series(codes).groupby(codes).cumcount().to_numpy()
         grid = None
     else:
-        freq, label, grid, slot = _time_slots(pd.DatetimeIndex(times), time_col, notices)
-        notices.extend(_sparse_notice(codes[has_value], slot[has_value], names, label))
-    first = _per_code(np.where(has_value, slot, np.iinfo(np.int64).max), codes, len(names), "min")
-    last = _per_code(np.where(has_value, slot, -1), codes, len(names), "max")
+        freq, label, grid, slot = time_slots(pd.DatetimeIndex(times), time_col, notices)
+        notices.extend(sparse_notice(codes[has_value], slot[has_value], names, label))
+    first = per_code(np.where(has_value, slot, np.iinfo(np.int64).max), codes, len(names), "min")
+    last = per_code(np.where(has_value, slot, -1), codes, len(names), "max")
     blank = last < 0
     if blank.all():
         raise ValueError(tr(BLANK_COLUMN, column=quoted(value_col)))
@@ -277,18 +281,18 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     if lengths.sum() > MAX_PANEL_ROWS:
         raise ValueError(tr(TOO_MANY_GRID_ROWS, label=frequency_words(label),
                             rows=int(lengths.sum()), limit=MAX_PANEL_ROWS))
-    full, starts, panel_times = _on_grids(values, codes, slot, first, lengths, grid, label,
+    full, starts, panel_times = on_grids(values, codes, slot, first, lengths, grid, label,
                                           notices)
     labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
               else [tr("the series")])
-    full, starts, keep, keep_rows = _fill_from_past(full, starts, labels, names, notices)
+    full, starts, keep, keep_rows = fill_from_past(full, starts, labels, names, notices)
     if blank.any():
         notices.append(_left_out_blank(list(names[blank])))
     names = [str(n) for n in names[keep]]
     panel_times = panel_times[keep_rows]
     if len(names) == 1:
         notices.append(tr("The file holds one series only ({name}).", name=quoted(names[0])))
-    season = _season(full, starts, freq, label, notices)
+    season = panel_season(full, starts, freq, label, notices)
     return PanelData(full, panel_times, starts, tuple(names), layout, id_cols, value_col,
                      covariates, time_col, freq, label, season, tuple(notices), usable, name)
 
@@ -297,166 +301,3 @@ def _left_out_blank(names: list) -> str:
     return trn("{count} series without any value was left out: {names}.",
                "{count} series without any value were left out: {names}.", len(names),
                names=listed(names))
-
-
-def _on_grids(values: np.ndarray, codes: np.ndarray, slot: np.ndarray, first: np.ndarray,
-              lengths: np.ndarray, grid: pd.DatetimeIndex | None, label: str,
-              notices: list[str]) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """Every row written into its series' own stretch of the grid (NaN where the file has no
-    row), duplicates averaged: the values, each series' first row, and each row's time."""
-    starts = np.concatenate([[0], np.cumsum(lengths)])
-    row = starts[codes] + slot - first[codes]
-    full = np.full((int(starts[-1]), values.shape[1]), np.nan)
-    duplicates = _average_into(full, row, values)
-    if duplicates:
-        notices.append(trn("{count} duplicate timestamp was found; rows with the same series and "
-                           "time were averaged into one.", "{count} duplicate timestamps were "
-                           "found; rows with the same series and time were averaged into one.",
-                           duplicates))
-    added = int(starts[-1]) - (len(row) - duplicates)
-    if added and grid is not None:
-        words = frequency_words(label)
-        if grid[1] - grid[0] < pd.Timedelta(days=1):
-            notices.append(trn("{count} time was missing from the series' {label} grids and was "
-                               "added.", "{count} times were missing from the series' {label} "
-                               "grids and were added.", added, label=words))
-        else:
-            notices.append(trn("{count} date was missing from the series' {label} grids and was "
-                               "added.", "{count} dates were missing from the series' {label} "
-                               "grids and were added.", added, label=words))
-    series_slot = np.repeat(first.clip(min=0), lengths) + within(lengths)
-    times = grid[series_slot] if grid is not None else pd.Index(within(lengths), name="step")
-    return full, starts, times
-
-
-def _season(full: np.ndarray, starts: np.ndarray, freq: str | None, label: str,
-            notices: list[str]) -> int | None:
-    """The panel's season, found on its longest series."""
-    lengths = np.diff(starts)
-    longest = int(np.argmax(lengths))
-    season = season_length_for(freq, full[starts[longest]:starts[longest + 1], 0])
-    unseen = unseen_season(freq, int(lengths.max()))
-    if unseen:
-        notices.append(tr("A {frequency} series usually repeats every {steps} steps, but the "
-                          "longest series' {values:,} values do not hold that twice, so no "
-                          "season is used.", frequency=frequency_words(label), steps=unseen,
-                          values=int(lengths.max())))
-    return season
-
-
-def _time_slots(times: pd.DatetimeIndex, time_col: str, notices: list[str]) -> tuple:
-    """The panel's frequency and label, its grid (every slot from the first time of any series
-    to the last) and each row's slot on it."""
-    if times.nunique() < 2:
-        raise ValueError(tr(ONE_ROW))
-    freq, label, snapped = snapped_times(times, time_col, notices)
-    grid = pd.date_range(snapped.min(), snapped.max(), freq=freq, name=time_col)
-    return freq, label, grid, grid.get_indexer(snapped)
-
-
-def _sparse_notice(codes: np.ndarray, slot: np.ndarray, names: pd.Index, label: str) -> list[str]:
-    """A sentence naming the series whose values come less often than the panel's grid (a
-    weekly series in a daily file): their gaps are filled from the past, so they turn into
-    steps, and the user should know which they are."""
-    order = np.lexsort((slot, codes))
-    code, at = codes[order], slot[order]
-    same = code[1:] == code[:-1]
-    gaps = np.diff(at)[same]
-    if not len(gaps):
-        return []
-    typical = pd.Series(gaps[gaps > 0]).groupby(code[1:][same][gaps > 0]).median()
-    sparse = typical[typical >= 2]
-    if sparse.empty:
-        return []
-    every = int(sparse.median())
-    which = trn("{count} series has a value only about every {steps} steps of this {label} "
-                "file: {names}.", "{count} series have a value only about every {steps} steps "
-                "of this {label} file: {names}.", len(sparse), steps=every,
-                label=frequency_words(label), names=listed(names[sparse.index.to_numpy()]))
-    cure = trn("Its missing steps are filled from the past, so it looks like stairs to the "
-               "model; put it in a file of its own to forecast it at its own frequency.",
-               "Their missing steps are filled from the past, so they look like stairs to the "
-               "model; put them in a file of their own to forecast them at their own "
-               "frequency.", len(sparse))
-    return [sentences(which, cure)]
-
-
-def _per_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:
-    """The least or greatest of ``values`` for each series code (0..n-1)."""
-    out = np.full(n, np.iinfo(np.int64).max if how == "min" else -1, dtype=np.int64)
-    (np.minimum if how == "min" else np.maximum).at(out, codes, values)
-    return out
-
-
-def within(lengths: np.ndarray) -> np.ndarray:
-    """0, 1, …, length-1 for each series in turn: [2, 3] -> [0, 1, 0, 1, 2]."""
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    return np.arange(int(lengths.sum())) - np.repeat(starts, lengths)
-
-
-def ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
-    """The rows [first[i], last[i]) of every i, one after another: no loop over the series."""
-    counts = np.maximum(last - first, 0)
-    return np.repeat(first, counts) + within(counts)
-
-
-def _average_into(full: np.ndarray, row: np.ndarray, values: np.ndarray) -> int:
-    """Write each row of ``values`` into ``full`` at ``row``, averaging the rows that share one
-    (each column over the cells present); returns how many rows were merged into others."""
-    unique, inverse, counts = np.unique(row, return_inverse=True, return_counts=True)
-    if len(unique) == len(row):
-        full[row] = values
-        return 0
-    present = ~np.isnan(values)
-    sums = np.zeros((len(unique), values.shape[1]))
-    seen = np.zeros_like(sums)
-    np.add.at(sums, inverse, np.where(present, values, 0.0))
-    np.add.at(seen, inverse, present)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        full[unique] = np.where(seen > 0, sums / seen, np.nan)
-    return int(len(row) - len(unique))
-
-
-def _fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str], names: pd.Index,
-                    notices: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Drop each series' first rows until every column has a value, then fill the gaps from the
-    past (never from the future, never across series). Returns the values, the new starts,
-    which series are kept (one whose covariate is blank throughout is left out) and the mask
-    of rows kept."""
-    n = len(starts) - 1
-    lengths = np.diff(starts)
-    rows = np.arange(len(full))
-    first_valid = np.full((n, full.shape[1]), len(full))
-    valid_rows = np.where(~np.isnan(full), rows[:, None], len(full))
-    nonempty = lengths > 0
-    first_valid[nonempty] = np.minimum.reduceat(valid_rows, starts[:-1][nonempty], axis=0)
-    ends = starts[1:]
-    usable = (first_valid < ends[:, None]).all(axis=1) & nonempty
-    missing_column = nonempty & ~usable
-    if missing_column.any():
-        blank = (first_valid >= ends[:, None])[missing_column].any(axis=0)
-        notices.append(trn("{count} series without any value in {columns} was left out: "
-                           "{names}.", "{count} series without any value in {columns} were left "
-                           "out: {names}.", int(missing_column.sum()),
-                           columns=joined((l for l, b in zip(labels, blank) if b), "or"),
-                           names=listed(names[missing_column])))
-    begin = np.where(usable, first_valid.max(axis=1), ends)
-    lead = int(np.where(usable, begin - starts[:-1], 0).sum())
-    if lead:
-        notices.append(trn("The first {count} row of the series was dropped where a column had "
-                           "no earlier value to fill it with.", "The first {count} rows of the "
-                           "series were dropped where a column had no earlier value to fill "
-                           "them with.", lead))
-    keep_rows = rows >= np.repeat(begin, lengths)
-    kept = full[keep_rows]
-    new_starts = np.concatenate([[0], np.cumsum((ends - begin)[usable])])
-    gaps = np.isnan(kept).sum(axis=0)
-    for label, missing in zip(labels, gaps):
-        if missing:
-            notices.append(trn("{count} missing value in {column} was filled with the previous "
-                               "value of the same series (never from the future).",
-                               "{count} missing values in {column} were filled with the previous "
-                               "value of the same series (never from the future).",
-                               int(missing), column=label))
-    filled = pd.DataFrame(kept).ffill().to_numpy()
-    return filled, new_starts, usable, keep_rows

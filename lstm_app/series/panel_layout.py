@@ -5,9 +5,11 @@ into one series holds many."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 MAX_SERIES = 10_000  # series a panel may hold
+ID_JOIN, BLANK_ID = " · ", "(blank)"  # the id of a row: its id cells joined (a blank one named)
 
 
 def propose_ids(table: pd.DataFrame, time_col: str | None) -> list[str]:
@@ -64,3 +66,20 @@ ID_WORDS = {"id", "ids", "store", "shop", "branch", "product", "item", "sku", "m
 def _named_like_id(column: str) -> bool:
     words = {w for w in str(column).lower().replace("-", "_").replace(" ", "_").split("_") if w}
     return bool(words & ID_WORDS) or any(w in str(column) for w in ID_WORDS if not w.isascii())
+
+
+def joined_ids(table: pd.DataFrame, id_cols: list[str]) -> pd.Series:
+    """One id per row: the id columns' cells joined with " · " (a blank cell is "(blank)").
+    Each distinct combination of cells is its own series: two that join into the same name
+    (("a · b", "c") and ("a", "b · c"), or a blank cell and one reading "(blank)") are told
+    apart by " (2)", " (3)" after the name, never averaged into one."""
+    parts = [table[c].fillna(BLANK_ID).astype(str) for c in id_cols]
+    joined = parts[0].str.cat(parts[1:], sep=ID_JOIN) if len(parts) > 1 else parts[0]
+    group = table.groupby(list(id_cols), sort=False, dropna=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(group))).groupby(group).min().to_numpy()
+    names = joined.to_numpy(dtype=object)[first]  # each combination's name, by group number
+    if len(pd.unique(names)) < len(names):
+        taken = pd.Series(names)
+        nth = taken.groupby(taken).cumcount().to_numpy()
+        names = np.where(nth > 0, taken + " (" + (nth + 1).astype(str) + ")", taken)
+    return pd.Series(names[group], index=table.index)

@@ -12,8 +12,9 @@ import pandas as pd
 from safetensors.numpy import load, save
 
 from ..i18n import said_all, said_forms, tr
-from .panel import ID_JOIN, LAYOUTS, PanelData, within
-from .panel_layout import MAX_SERIES
+from .panel import LAYOUTS, PanelData
+from .panel_grid import within
+from .panel_layout import ID_JOIN, MAX_SERIES
 
 FILES = ("panel.safetensors", "panel.json")
 SERIES_COLUMN = "series"  # panel_csv's first column when the file named its series otherwise

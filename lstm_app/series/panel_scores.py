@@ -16,7 +16,7 @@ from ..i18n import sentences, tr
 from .evaluation import BASELINE_NAMES
 from .statistical import STATISTICAL
 from .metrics import FLAT_SHARE
-from .panel import ranges
+from .panel_grid import ranges
 
 METRICS = ("mae", "rmse", "smape", "mase")
 

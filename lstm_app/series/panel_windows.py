@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .panel import PanelData, ranges, within
+from .panel import PanelData
+from .panel_grid import ranges, within
 from .panel_future import network_rows
 from .panel_scores import mase_scales
 from .windows import rows_for
