@@ -397,6 +397,14 @@ def test_a_forecaster_with_inputs_known_ahead_and_holidays_predicts_a_plan_as_th
     assert done.returncode == 0 and "note: The plan sets 'promo' to 3 on " in done.stderr \
         and ", beyond the 0 to 1 it held in training: the model never read such values, so its " \
         "forecast there is a guess" in done.stderr, done.stderr
+    # A plan refused (a blank day) is refused alone, without a note on the days it does set.
+    plan.iloc[5, 0] = np.nan
+    plan[["promo"]].rename_axis("date").to_csv(future)
+    done = predict_without_torch("predict", str(folder), str(data), "--future", str(future))
+    assert done.returncode == 2 and done.stderr.startswith("error: The known-ahead column "
+                                                           "'promo' has no values"), done.stderr
+    plan.iloc[5, 0] = 1.0
+    plan[["promo"]].rename_axis("date").to_csv(future)
     # An export made before the ranges were recorded predicts as before, without the note.
     manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
     del manifest["known_ranges"]

@@ -74,7 +74,7 @@ def test_a_second_file_of_planned_values_wins_over_the_files_own_rows():
     assert table.loc["2024-07-29", "promo"] == series.future.loc["2024-07-29", "promo"]
     only_second = with_future(second, load_series(promo_csv(ahead=0), covariates=["promo"]))
     with pytest.raises(ValueError, match=r"'promo' has no values for 2024-07-29, 2024-08-01, "
-                                         r"2024-08-02, 2024-08-03, 2024-08-04"):
+                                         r"2024-08-02, 2024-08-03 and 2024-08-04"):
         fit_forecast(only_second, promo_config())
 
 
@@ -83,7 +83,7 @@ def test_a_known_column_missing_future_values_is_named_with_its_dates_before_tra
     with pytest.raises(ValueError) as refused:
         fit_forecast(series, promo_config())
     message = str(refused.value)
-    assert "'promo' has no values for 2024-07-31, 2024-08-03" in message
+    assert "'promo' has no values for 2024-07-31 and 2024-08-03" in message
     assert "--future on the command line" in message and "table on the page" in message
     # A column known only up to now needs no future values.
     fit_forecast(series, promo_config(known_covariates=(), covariates=("promo",), epochs=1))
@@ -217,13 +217,18 @@ def test_the_what_if_moves_exactly_the_days_edited(promo_result):
     far.iloc[4, 0], far.iloc[5, 0] = -5, 112  # each value said with its own days
     days = promo_result.known.index.date
     assert beyond_training(promo_result, far) == [
-        f"'promo' is set to 112 on {days[3]}, {days[5]} and -5 on {days[4]}, beyond the 0 to 1 it "
+        f"'promo' is set to 112 on {days[3]} and {days[5]}; -5 on {days[4]}, beyond the 0 to 1 it "
         f"held in training: the model never read such values, so the what-if there is a guess, "
         f"not something it learnt."]
     assert beyond_training(promo_result, promo_result.known, edited_only=False) == []
     assert beyond_training(dataclasses.replace(promo_result, known=far), far,
                            edited_only=False)[0].startswith(
-        f"The plan sets 'promo' to 112 on {days[3]}, {days[5]} and -5 on {days[4]}, beyond")
+        f"The plan sets 'promo' to 112 on {days[3]} and {days[5]}; -5 on {days[4]}, beyond")
+    # a value that rounds to a bound is written whole, not as the bound it is beyond
+    close = promo_result.known.copy()
+    close.iloc[3, 0] = 1.0000001
+    assert beyond_training(promo_result, close)[0].startswith(
+        f"'promo' is set to 1.0000001 on {days[3]}, beyond the 0 to 1 it held")
     # a cell emptied in the what-if's table is said as that, not as a file without a plan
     edited.iloc[2, 0] = np.nan
     with pytest.raises(ValueError) as error:
@@ -262,6 +267,10 @@ def test_a_run_with_known_inputs_saves_its_plan_and_reopens_the_same(tmp_path, p
     with speaking("zh"):  # named as the plan's table heads it
         assert beyond_training(result, more)[0].startswith(f"'{holiday_label('DE')}'")
         assert holiday_label("DE") != column
+        more.iloc[1, list(more.columns).index(column)] = np.nan  # and a blank there the same
+        with pytest.raises(ValueError) as refused:
+            what_if(result, more)
+        assert f"'{holiday_label('DE')}'" in str(refused.value)
 
 
 def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path, capsys):

@@ -154,8 +154,7 @@ def planned_guesses(model: ExportedModel, series) -> list[str]:
         return []
     settings = SimpleNamespace(**model.manifest["settings"])
     known = future_known(series, settings, model.manifest["horizon"])
-    return planned_beyond(known, {c: tuple(r) for c, r in ranges.items()},
-                          getattr(settings, "holidays", None))
+    return planned_beyond(known, {c: tuple(r) for c, r in ranges.items()})
 
 
 # The refusal of a file spaced otherwise than the model's data: (the file's spacing, the

@@ -67,4 +67,4 @@ def beyond_training(result, known: pd.DataFrame, edited_only: bool = True) -> li
     edited = (known.to_numpy(dtype=np.float64) != result.known.to_numpy(dtype=np.float64)
               if edited_only else None)
     ranges = trained_ranges(result.series, result.config, result.split.train)
-    return planned_beyond(known, ranges, result.config.holidays, edited)
+    return planned_beyond(known, ranges, edited)

@@ -16,6 +16,7 @@ otherwise; a longer step (a week, a month) counts the holidays it holds.
 from __future__ import annotations
 
 import functools
+import re
 
 import holidays
 import numpy as np
@@ -171,6 +172,13 @@ def holiday_name(code: str) -> str:
 def holiday_label(code: str) -> str:
     """The holiday input's name as the reader sees it (a table's header)."""
     return tr("public holiday ({code})", code=code)
+
+
+def shown_column(column: str) -> str:
+    """A plan's column as the reader sees it: the holiday input (``holiday_name``) in the
+    reader's language, any other as it is."""
+    found = re.fullmatch(r"public holiday \((.+)\)", str(column))
+    return holiday_label(found[1]) if found else column
 
 
 END_ANCHORED = (MonthEnd, QuarterEnd, YearEnd, BusinessMonthEnd, BQuarterEnd, BYearEnd)

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from .calendar import (CALENDAR_NAMES, calendar_cycles, calendar_features, calendar_names,
-                       holiday_counts, holiday_label, holiday_name)
+                       holiday_counts, holiday_name, shown_column)
 from .frequency import time_labels
 from .loading import SeriesData
-from .numbers import MAX_MAGNITUDE
-from ..i18n import joined, tr
+from .numbers import MAX_MAGNITUDE, as_read
+from ..i18n import listing, tr
 from ..quoting import quoted
 
 
@@ -35,8 +35,10 @@ def times_in_words(index: pd.Index) -> str:
     else:
         words = [tr("row {number}", number=i + 1) for i in index[:5]]
     more = len(index) - 5
-    shown = ", ".join(words[:5])
-    return tr("{names} and {more} more", names=shown, more=more) if more > 0 else shown
+    if more > 0:
+        return tr("{names} and {more} more", names=listing(words), more=more)
+    return tr("{names} and {name}", names=listing(words[:-1]), name=words[-1]) \
+        if len(words) > 1 else "".join(words)
 
 
 def future_index(series: SeriesData, horizon: int) -> pd.Index:
@@ -131,7 +133,7 @@ def first_blank(table: pd.DataFrame) -> tuple[str, str] | None:
     if not blank.to_numpy().any():
         return None
     column = blank.any().idxmax()
-    return column, times_in_words(table.index[blank[column].to_numpy()])
+    return shown_column(column), times_in_words(table.index[blank[column].to_numpy()])
 
 
 def check_future(table: pd.DataFrame, value_col: str) -> None:
@@ -160,7 +162,8 @@ def check_planned_size(table: pd.DataFrame) -> None:
         when = times_in_words(table.index[(table[column].abs() > MAX_MAGNITUDE).to_numpy()])
         raise ValueError(tr("The planned values of {column} reach {value:.3g} on {when}, too "
                             "large to compute with (the limit is {limit:.0e}); check them for "
-                            "overflowed cells.", column=quoted(column), value=too_large.iloc[0],
+                            "overflowed cells.", column=quoted(shown_column(column)),
+                            value=too_large.iloc[0],
                             when=when, limit=MAX_MAGNITUDE))
 
 
@@ -193,7 +196,7 @@ def trained_ranges(series: SeriesData, config, train: tuple[int, int]) -> dict:
     return ranges
 
 
-def planned_beyond(known: pd.DataFrame, ranges: dict, holidays: str | None,
+def planned_beyond(known: pd.DataFrame, ranges: dict,
                    edited: np.ndarray | None = None) -> list[str]:
     """A sentence for each column of ``known`` (one row per step of the horizon) set beyond its
     training range in ``ranges`` (column: (low, high)), on any step, or on the steps ``edited``
@@ -204,23 +207,25 @@ def planned_beyond(known: pd.DataFrame, ranges: dict, holidays: str | None,
         if column not in ranges:
             continue
         low, high = ranges[column]
-        shown = holiday_label(holidays) if holidays and column == holiday_name(holidays) \
-            else column  # as the plan's table heads it, in its language
+        shown = shown_column(column)  # as the plan's table heads it, in its language
         values = known[column].to_numpy(dtype=np.float64)
         outside = (values < low) | (values > high)
         if edited is not None:
             outside &= edited[:, j]
         if not outside.any():
             continue
-        settings = joined(tr("{value:g} on {when}", value=value,
-                             when=times_in_words(known.index[outside & (values == value)]))
-                          for value in pd.unique(values[outside])[:5])
+        settings = tr("; ").join(  # "3 on 2024-12-31 and 2025-01-03; -1 on 2025-01-02"
+            tr("{value} on {when}", value=as_read(value),
+               when=times_in_words(known.index[outside & (values == value)]))
+            for value in pd.unique(values[outside])[:5])
         said.append(tr(
-            "{column} is set to {settings}, beyond the {low:g} to {high:g} it held in training: "
+            "{column} is set to {settings}, beyond the {low} to {high} it held in training: "
             "the model never read such values, so the what-if there is a guess, not something "
-            "it learnt.", column=quoted(shown), settings=settings, low=low, high=high)
+            "it learnt.", column=quoted(shown), settings=settings, low=as_read(low),
+            high=as_read(high))
             if edited is not None else tr(
-            "The plan sets {column} to {settings}, beyond the {low:g} to {high:g} it held in "
+            "The plan sets {column} to {settings}, beyond the {low} to {high} it held in "
             "training: the model never read such values, so its forecast there is a guess, not "
-            "something it learnt.", column=quoted(shown), settings=settings, low=low, high=high))
+            "something it learnt.", column=quoted(shown), settings=settings, low=as_read(low),
+            high=as_read(high)))
     return said
