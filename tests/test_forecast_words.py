@@ -25,3 +25,22 @@ def test_no_note_where_mase_and_verdict_agree():
     assert mase_note(result(0.8)) == ""                 # below 1
     assert mase_note(result(1.3, lstm_mae=10.5)) == ""  # the LSTM lost: the verdict says so
     assert mase_note(result(None)) == ""                # no MASE
+
+
+def test_the_scores_in_words_name_the_lstm_whatever_is_recommended():
+    """The sentence follows a verdict that may recommend AutoETS: "its forecasts" read as
+    AutoETS's (in Chinese "它的预测"); it names the LSTM."""
+    import pandas as pd
+
+    from lstm_app.i18n import speaking
+    from lstm_app.ui.forecast_view import scores_in_words
+
+    frame = pd.DataFrame({"v": range(24)}, index=pd.date_range("2020-01-01", periods=24,
+                                                                freq="MS"))
+    done = result(0.8)
+    done.series = SimpleNamespace(frame=frame, freq="MS", season_length=12)
+    done.split, done.labels = SimpleNamespace(test=(12, 24)), {}
+    said = scores_in_words(done, None)
+    assert "the LSTM's forecasts were off by **8** on average" in said, said
+    with speaking("zh"):
+        assert "LSTM 的预测平均偏差 **8**" in scores_in_words(done, None)

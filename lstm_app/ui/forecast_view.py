@@ -207,10 +207,10 @@ def scores_in_words(result: ForecastResult, unit: str | None) -> str:
                   rule_mae=readable_number(result.baselines[best].mae))
     if unit:
         return tr("Over the test span ({start} to {end}, {count:,} values the network never "
-                  "trained on), its forecasts were off by **{mae} {unit}** on average; {rule} "
-                  "was off by {rule_mae} {unit}.", unit=tr(unit), **values)
+                  "trained on), the LSTM's forecasts were off by **{mae} {unit}** on average; "
+                  "{rule} was off by {rule_mae} {unit}.", unit=tr(unit), **values)
     return tr("Over the test span ({start} to {end}, {count:,} values the network never trained "
-              "on), its forecasts were off by **{mae}** on average; {rule} was off by "
+              "on), the LSTM's forecasts were off by **{mae}** on average; {rule} was off by "
               "{rule_mae}.", **values)
 
 
