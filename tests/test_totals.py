@@ -167,3 +167,16 @@ def test_a_wide_column_of_text_is_said_not_read_as_a_series():
     assert panel.ids == ("A", "B")
     assert "The column '备注' holds text rather than numbers, so it is not read as a series." \
         in panel.notices
+
+
+def test_a_wide_report_read_as_one_series_says_its_total_is_what_is_forecast():
+    from lstm_app.series.loading import load_series
+
+    data = load_series(wide(合计=SUM))
+    assert data.value_col == "合计" and data.frame["合计"].tolist() == SUM.tolist()
+    assert ("The column '合计' is the sum of other columns, the total of many series side by "
+            "side: it is the series forecast here. To forecast each of them with one model, read "
+            "the file as many series, one per column (--wide on the command line).") \
+        in data.notices
+    assert not any("sum of" in n for n in load_series(wide(合计=SUM), value_col="北京").notices)
+    assert not any("sum of" in n for n in load_series(wide(合计=SUM + 7)).notices)

@@ -20,8 +20,8 @@ from lstm_app.i18n import N_, joined, sayable, tr, trn
 from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.labelled_texts import labelled_texts_notice
-from lstm_app.series.totals import (totals_at_end, totals_dropped, totals_in_long,
-                                    unreadable_dates)
+from lstm_app.series.totals import (is_total, summed_columns, totals_at_end, totals_dropped,
+                                    totals_in_long, unreadable_dates)
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import joined_ids, propose_ids
 from lstm_app.series.dates import DATE_SAMPLE_ROWS, parse_dates
@@ -90,6 +90,14 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     for column in chosen:
         notices.extend(numbers.notices(column))
     frame = numbers.frame[chosen]
+    if not ids and is_total(value_col):  # the total of the series side by side (合计 of stores)
+        numeric = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]
+        if value_col in summed_columns(numbers.frame, numeric):
+            notices.append(tr(
+                "The column {column} is the sum of other columns, the total of many series side "
+                "by side: it is the series forecast here. To forecast each of them with one "
+                "model, read the file as many series, one per column ({option} on the command "
+                "line).", column=quoted(value_col), option="--wide"))
     if ids:  # many series in rows, averaged into one: a totals store among them left out
         drop, said = totals_in_long(table, ids, joined_ids(table, ids), times, frame[value_col])
         frame, table, times = frame[~drop], table[~drop], times[~drop]

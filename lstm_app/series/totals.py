@@ -122,12 +122,24 @@ def _totals_rows(rows: np.ndarray, ids: pd.Series, times: pd.Series | None) -> n
 
 def totals_in_wide(numbers: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:
     """The columns of a wide file to read as series, and what to say: a column named as a total
-    is left out where it is the sum of other columns on every row that has it (合计 of
-    every store), or of those between it and the total before it (北区小计 of the stores to
-    its left)."""
+    is left out where it is the sum of other columns (``summed_columns``)."""
     named = [c for c in columns if is_total(c)]
     if not named or len(named) == len(columns):
         return columns, []
+    summed = summed_columns(numbers, columns)
+    notices = [_left_out(summed, wide=True)] if summed else []
+    if len(summed) < len(named):
+        notices.append(_kept([c for c in named if c not in summed], wide=True))
+    return [c for c in columns if c not in summed], notices
+
+
+def summed_columns(numbers: pd.DataFrame, columns: list[str]) -> list[str]:
+    """Of ``columns``, those named as a total that are the sum of other columns on every row
+    that has them (合计 of every store), or of those between them and the total before (北区小计
+    of the stores to its left)."""
+    named = [c for c in columns if is_total(c)]
+    if not named or len(named) == len(columns):
+        return []
     values = numbers[columns].to_numpy()
     half, present = _half_unit(values), ~np.isnan(values)
     plain = np.array([c not in named for c in columns])
@@ -147,10 +159,7 @@ def totals_in_wide(numbers: pd.DataFrame, columns: list[str]) -> tuple[list[str]
                               float(half[at])).all():
                 summed.append(column)
                 break
-    notices = [_left_out(summed, wide=True)] if summed else []
-    if len(summed) < len(named):
-        notices.append(_kept([c for c in named if c not in summed], wide=True))
-    return [c for c in columns if c not in summed], notices
+    return summed
 
 
 def _like_rounding(gap: pd.Series, spread: pd.Series, bias: float, by=None) -> pd.Series:
