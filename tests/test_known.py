@@ -271,6 +271,8 @@ def test_a_run_with_known_inputs_saves_its_plan_and_reopens_the_same(tmp_path, p
         with pytest.raises(ValueError) as refused:
             what_if(result, more)
         assert f"'{holiday_label('DE')}'" in str(refused.value)
+    from lstm_app.series.calendar import shown_column
+    assert shown_column("public holiday (staff)") == "public holiday (staff)"  # a user's own
 
 
 def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path, capsys):

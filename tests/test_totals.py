@@ -180,3 +180,56 @@ def test_a_wide_report_read_as_one_series_says_its_total_is_what_is_forecast():
         in data.notices
     assert not any("sum of" in n for n in load_series(wide(合计=SUM), value_col="北京").notices)
     assert not any("sum of" in n for n in load_series(wide(合计=SUM + 7)).notices)
+
+
+def test_a_store_sorted_last_named_total_is_a_series_not_totals_rows():
+    """Without dates, only a total or two ending the file, each its own row, are totals rows;
+    a whole store sorted last (Total after A and B) goes through the sum test like any."""
+    rows = "".join(f"A,{i}\n" for i in range(10)) + "".join(f"B,{2 * i}\n" for i in range(10))
+    sorted_last = ("store,sales\n" + rows + "".join(f"Total,{100 + i}\n" for i in range(10)))
+    panel = load_panel(sorted_last.encode(), layout="long", id_cols=["store"])
+    assert panel.ids == ("A", "B", "Total")
+    assert any("is named as a total but is not the sum" in n for n in panel.notices)
+    summed = "store,sales\n" + rows + "".join(f"Total,{3 * i}\n" for i in range(10))
+    assert load_panel(summed.encode(), layout="long", id_cols=["store"]).ids == ("A", "B")
+    # A remark in the last row is not a totals row (only the rows' label column is read).
+    data = load_panel("label,A,B,note\nr1,1,2,\nr2,3,4,\nr3,5,6,本月合计\n".encode(),
+                      layout="wide")
+    assert data.values[:, 0].tolist() == [1, 3, 5, 2, 4, 6]
+
+
+def test_an_excel_totals_row_with_a_blank_id_is_said_once():
+    text = long(STORES).decode() + f"合计,,{SUM.sum()}\n"  # 合计 where the date goes
+    panel = load_panel(text.encode(), layout="long", id_cols=["门店"])
+    assert panel.ids == ("北京", "上海", "广州")
+    assert panel.notices == ("1 totals row ('合计') was dropped: it sums other rows, it is not a "
+                             "value of the series.",)
+    # A total store's row with an unreadable date is said as that, not as a totals row.
+    text = long({**STORES, "合计": SUM * 2}).decode() + "soon,合计,5\n"
+    notices = load_panel(text.encode(), layout="long", id_cols=["门店"]).notices
+    assert "1 row whose date could not be read was dropped. Where the date should be: 'soon'." \
+        in notices and not any("totals row" in n for n in notices)
+
+
+def test_the_rounding_is_each_series_own():
+    """Stores in cents under a total in whole yuan (cut, not rounded), and amounts in 万 to two
+    places (to the hundred), are sums as the report writes them."""
+    days = DAYS[:12]
+    cents = {s: RNG.integers(100, 999, len(days)) / 100 for s in "AB"}
+    cut = np.floor(cents["A"] + cents["B"])
+    rows = [{"date": d, "store": s, "sales": v} for s, values in {**cents, "合计": cut}.items()
+            for d, v in zip(days, values)]
+    panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), layout="long",
+                       id_cols=["store"])
+    assert panel.ids == ("A", "B"), panel.notices
+    wan = ("date,A,B,合计\n2024-01-01,1.23万,2.34万,3.58万\n2024-01-02,1.11万,1.11万,2.22万\n"
+           "2024-01-03,2.26万,3.36万,5.63万\n2024-01-04,1.00万,1.00万,2.00万\n")
+    assert load_panel(wan.encode(), layout="wide").ids == ("A", "B")
+    # A store of zeros tells nothing of the rounding: it does not widen what passes for a sum.
+    zeros = pd.DataFrame({"日期": DAYS, **STORES, "空": 0, "合计": SUM + 3})
+    assert "合计" in load_panel(zeros.to_csv(index=False).encode(), layout="wide").ids
+
+
+def test_names_that_only_hold_a_totals_word_are_not_totals():
+    assert not any(map(is_total, ["总计划", "小计算器", "年度总计划"]))
+    assert all(map(is_total, ["合计金额", "合计(元)", "销量合计（万元）", "北区小计"]))

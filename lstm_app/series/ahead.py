@@ -64,7 +64,7 @@ def beyond_training(result, known: pd.DataFrame, edited_only: bool = True) -> li
     read), beyond every value the column held in the training span: the network never read
     such values, so its answer there is a guess, not something learnt."""
     known = known.set_axis(result.known.index)
-    edited = (known.to_numpy(dtype=np.float64) != result.known.to_numpy(dtype=np.float64)
-              if edited_only else None)
+    edited = (known.to_numpy(dtype=np.float64) != result.known[known.columns].to_numpy(
+        dtype=np.float64) if edited_only else None)  # column by column, by name
     ranges = trained_ranges(result.series, result.config, result.split.train)
     return planned_beyond(known, ranges, edited)

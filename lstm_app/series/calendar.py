@@ -177,7 +177,7 @@ def holiday_label(code: str) -> str:
 def shown_column(column: str) -> str:
     """A plan's column as the reader sees it: the holiday input (``holiday_name``) in the
     reader's language, any other as it is."""
-    found = re.fullmatch(r"public holiday \((.+)\)", str(column))
+    found = re.fullmatch(r"public holiday \(([A-Z]{2}(?:-[A-Z0-9]{1,3})?)\)", str(column))
     return holiday_label(found[1]) if found else column
 
 

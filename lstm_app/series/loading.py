@@ -20,8 +20,8 @@ from lstm_app.i18n import N_, joined, sayable, tr, trn
 from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.labelled_texts import labelled_texts_notice
-from lstm_app.series.totals import (is_total, summed_columns, totals_at_end, totals_dropped,
-                                    totals_in_long, unreadable_dates)
+from lstm_app.series.totals import (is_total, names_a_total, summed_columns, totals_at_end,
+                                    totals_dropped, totals_in_long, unreadable_dates)
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import joined_ids, propose_ids
 from lstm_app.series.dates import DATE_SAMPLE_ROWS, parse_dates
@@ -98,10 +98,14 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
                 "by side: it is the series forecast here. To forecast each of them with one "
                 "model, read the file as many series, one per column ({option} on the command "
                 "line).", column=quoted(value_col), option="--wide"))
-    if ids:  # many series in rows, averaged into one: a totals store among them left out
-        drop, said = totals_in_long(table, ids, joined_ids(table, ids), times, frame[value_col])
+    if ids and names_a_total(table, ids):  # a totals store: left out of the average, said
+        drop, said = totals_in_long(table, ids, joined_ids(table, ids), times, frame[value_col],
+                                    table[time_col])
         frame, table, times = frame[~drop], table[~drop], times[~drop]
-        notices.extend([*said, _many_series(table, ids)])
+        notices.extend(said)
+    count = len(table.drop_duplicates(subset=ids)) if ids else 0
+    if count > 1:  # (one store left beside its total: nothing is averaged)
+        notices.append(_many_series(count, ids))
     if times is None:  # a totals row at the end, said as such (with dates: an unread date)
         totals = totals_at_end(table)
         if len(totals):
@@ -157,10 +161,9 @@ def _split_future(frame: pd.DataFrame, value_col: str,
     return frame.iloc[:last], future
 
 
-def _many_series(table: pd.DataFrame, ids: list[str]) -> str:
-    """The sentence for a file that holds many series side by side in rows (every store on
+def _many_series(count: int, ids: list[str]) -> str:
+    """The sentence for a file that holds ``count`` series side by side in rows (every store on
     every date), which one series averages into one."""
-    count = len(table.drop_duplicates(subset=ids))
     return tr("This file holds {count:,} series, one per {ids}; read as one series their values "
               "are averaged date by date. To forecast each of them with one model, read the file "
               "as many series, one per id ({option} on the command line).", count=count,

@@ -157,17 +157,21 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         for column in chosen:
             notices.extend(numbers.notices(column))
         ids = joined_ids(table, id_cols)
-        totals, said = totals_in_long(table, id_cols, ids, times, numbers.frame[value_col])
+        totals, said = totals_in_long(table, id_cols, ids, times, numbers.frame[value_col],
+                                      table[time_col] if time_col else None)
         _say_unreadable(table, time_col, times, notices, ~totals)
         notices.extend(said)
-        blank = int((table[list(id_cols)].isna().any(axis=1).to_numpy() & ~totals).sum())
+        no_id = table[list(id_cols)].isna().any(axis=1).to_numpy()
+        unread = np.zeros(len(table), bool) if times is None else times.isna().to_numpy()
+        keep = ~totals & ~(unread & no_id)  # a row with neither date nor id is no series' row
+        blank = int((no_id & keep).sum())
         if blank:
             notices.append(trn("{count:,} row has no {columns}; it is read as a series of its "
                                "own, named {blank}.", "{count:,} rows have no {columns}; they "
                                "are read as a series of their own, named {blank}.", blank,
                                columns=joined(map(quoted, id_cols), "or"), blank=quoted(BLANK_ID)))
-        frame, ids = numbers.frame[chosen][~totals], ids[~totals]
-        times = None if times is None else times[~totals]
+        frame, ids = numbers.frame[chosen][keep], ids[keep]
+        times = None if times is None else times[keep]
         usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     else:
         time_col, times = find_time_column(table, time_col, notices)
@@ -194,7 +198,7 @@ def _wide_series(table: pd.DataFrame, time_col: str | None, times: pd.Series | N
         raise ValueError(tr(WIDE_NEEDS_NUMBERS))
     words = [str(c) for c in table.columns if c != time_col and str(c) not in
              numbers.frame.columns]
-    if words:
+    if words and time_col:  # (without dates, a text column labels the rows)
         notices.append(trn("The column {names} holds text rather than numbers, so it is not "
                            "read as a series.", "The columns {names} hold text rather than "
                            "numbers, so they are not read as series.", len(words),

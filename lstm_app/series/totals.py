@@ -9,6 +9,8 @@ not. Every drop is a plain-words notice; nothing is dropped for its name alone.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -18,16 +20,23 @@ from lstm_app.quoting import listed
 # The words a total goes by, whole (after a trailing colon) ...
 TOTALS = {"合计", "合計", "总计", "總計", "小计", "小計", "汇总", "匯總", "total", "totals",
           "grand total", "sum", "subtotal", "gesamt", "summe", "insgesamt", "totaal", "totale"}
-# ... and the Chinese ones within a longer name too (本月合计, 销量合计).
-WITHIN = ("合计", "合計", "总计", "總計", "小计", "小計")
+# ... and the Chinese ones ending a longer name (本月合计, 北区小计), or 合计 starting one
+# (合计金额); not within one (总计划 is an overall plan, 小计算器 a calculator).
+ENDING = ("合计", "合計", "总计", "總計", "小计", "小計")
+STARTING = ("合计", "合計")
 DECIMALS = 6  # the most decimals a report's rounding is looked for in
-TIME, VALUE = "time", "value"  # beside the id columns, which go by their place (0, 1, …)
+TOTALS_AT_END = 3  # rows a file without dates may end on: a total, a grand total
+# beside the id columns, which go by their place (0, 1, …)
+TIME, VALUE, ROUNDING = "time", "value", "rounding"
+PLACES = range(DECIMALS, -5, -1)  # millionths down to ten thousands (0.01万 is 100)
+UNSEEN = -100  # the places of a blank or a 0: none
 
 
 def is_total(text) -> bool:
-    """Whether ``text`` names a total: 合计, "Total:", 本月合计; not "Total Gym"."""
-    word = str(text).strip().rstrip(":：").strip().casefold()
-    return word in TOTALS or any(w in word for w in WITHIN)
+    """Whether ``text`` names a total: 合计, "Total:", 本月合计, 合计(元); not "Total Gym",
+    总计划."""
+    word = re.sub(r"[(（][^()（）]*[)）]$", "", str(text).strip().rstrip(":：")).strip().casefold()
+    return word in TOTALS or word.endswith(ENDING) or word.startswith(STARTING)
 
 
 def totals_dropped(count: int, cells: list[str]) -> str:
@@ -38,13 +47,13 @@ def totals_dropped(count: int, cells: list[str]) -> str:
 
 
 def totals_at_end(table: pd.DataFrame) -> list[str]:
-    """The totals words (合计, Total) of the last rows of ``table`` that hold one, a row each."""
+    """The totals words (合计, Total) that end the first column of ``table`` (where a report
+    labels its rows), a row each: a remark elsewhere in a row (本月合计已核对) is not one."""
     found = []
-    for _, row in table.tail(3).iloc[::-1].iterrows():  # a few rows: a total, a grand total
-        words = [str(c) for c in row.dropna() if is_total(c)]
-        if not words:
+    for cell in table.iloc[::-1, 0].head(TOTALS_AT_END) if table.shape[1] else []:
+        if pd.isna(cell) or not is_total(cell):
             break
-        found.append(words[0])
+        found.append(str(cell))
     return found[::-1]
 
 
@@ -63,25 +72,32 @@ def unreadable_dates(count: int, cells: pd.Series | None = None) -> str:
 # ---- a totals series among many --------------------------------------------------------------
 
 
+def names_a_total(table: pd.DataFrame, id_cols: list[str]) -> bool:
+    """Whether any id cell of ``table`` names a total (each distinct cell judged once)."""
+    return any(_named_total(table[c]).any() for c in id_cols)
+
+
 def totals_in_long(table: pd.DataFrame, id_cols: list[str], ids: pd.Series,
-                   times: pd.Series | None, value: pd.Series) -> tuple[np.ndarray, list[str]]:
+                   times: pd.Series | None, value: pd.Series,
+                   dates: pd.Series | None = None) -> tuple[np.ndarray, list[str]]:
     """The rows of a long file to drop as totals, and what to say: totals rows (an id naming a
-    total, store 合计, with a blank or unreadable date; in row order, the last rows of the file
-    where their id is nowhere above), and the series named as a total that are the sum of the
-    others date by date (in row order, row by row) within the same group of the other id
-    columns (region North's 小计 sums North's stores; a blank id cell beside the total's name
-    sums across that column)."""
+    total, store 合计, where the date cell ``dates`` is blank or names a total too; in row
+    order, up to three rows that end the file, each its own id found nowhere above), and the
+    series named as a total that are the sum of the others date by date (in row order, row by
+    row) within the same group of the other id columns (region North's 小计 sums North's
+    stores; a blank id cell beside the total's name sums across that column)."""
     marked = np.column_stack([_named_total(table[c]) for c in id_cols])
     rows = marked.any(axis=1)
     if not rows.any():
         return rows, []
     notices = []
-    dropped = _totals_rows(rows, ids, times)
+    dropped = _totals_rows(rows, ids, times, dates)
     if dropped.any():
         words = pd.concat([table[c][dropped & marked[:, j]] for j, c in enumerate(id_cols)])
         notices.append(totals_dropped(int(dropped.sum()), list(pd.unique(words.astype(str)))[:3]))
-    series = rows & ~dropped
-    others = ~rows & value.notna().to_numpy()
+    dated = np.ones(len(rows), bool) if times is None else times.notna().to_numpy()
+    series = rows & ~dropped & dated  # (an unreadable date elsewhere: said as one, dropped)
+    others = ~rows & value.notna().to_numpy() & dated
     if not series.any() or not others.any():  # (only totals: nothing they could sum)
         return dropped, notices
     when = (times.to_numpy() if times is not None  # in row order: the nth row of each series
@@ -89,18 +105,21 @@ def totals_in_long(table: pd.DataFrame, id_cols: list[str], ids: pd.Series,
     # id columns by place (0, 1, …) beside TIME and VALUE: no file's column name can clash
     frame = pd.DataFrame({j: table[c].to_numpy() for j, c in enumerate(id_cols)})
     frame[TIME], frame[VALUE] = when, value.to_numpy()
+    # each series' rounding: the fewest decimals that write all its values (cents, yuan, 万)
+    places = pd.Series(_places(value.to_numpy())).groupby(ids.to_numpy()).transform("max")
+    half = _half(places.to_numpy())
+    frame[ROUNDING] = np.where(value.notna().to_numpy(), half ** 2, 0.0)
     gap, spread = np.full(len(table), np.nan), np.zeros(len(table))
-    half = float(_half_unit(value.to_numpy()))
     across = marked | table[id_cols].isna().to_numpy()  # a total's blank id: all of them
     for pattern in np.unique(across[series], axis=0):
         keys = [TIME, *(j for j, m in enumerate(pattern) if not m)]
-        sums = frame[others].groupby(keys, dropna=False)[VALUE].agg(["sum", "count"])
+        sums = frame[others].groupby(keys, dropna=False)[[VALUE, ROUNDING]].sum(min_count=1)
         chosen = series & (across == pattern).all(axis=1)
         expected = frame.loc[chosen, keys].merge(sums.reset_index(), on=keys, how="left")
-        gap[chosen] = frame.loc[chosen, VALUE].to_numpy() - expected["sum"].to_numpy()
-        spread[chosen] = half * np.sqrt((expected["count"].to_numpy() + 1) / 3)
-    agree = _like_rounding(pd.Series(gap[series]), pd.Series(spread[series]), half,
-                           ids[series].to_numpy())
+        gap[chosen] = frame.loc[chosen, VALUE].to_numpy() - expected[VALUE].to_numpy()
+        spread[chosen] = np.sqrt((half[chosen] ** 2 + expected[ROUNDING].fillna(0).to_numpy())
+                                 / 3)
+    agree = _like_rounding(gap[series], spread[series], half[series], ids[series].to_numpy())
     summed, not_summed = list(agree.index[agree]), list(agree.index[~agree])
     if summed:
         notices.append(_left_out(summed, wide=False))
@@ -109,14 +128,21 @@ def totals_in_long(table: pd.DataFrame, id_cols: list[str], ids: pd.Series,
     return dropped | (series & ids.isin(summed).to_numpy()), notices
 
 
-def _totals_rows(rows: np.ndarray, ids: pd.Series, times: pd.Series | None) -> np.ndarray:
-    """Of the rows whose id names a total, the totals rows: those without a date; in row order,
-    the run of them that ends the file, where their ids are nowhere above."""
+def _totals_rows(rows: np.ndarray, ids: pd.Series, times: pd.Series | None,
+                 dates: pd.Series | None) -> np.ndarray:
+    """Of the rows whose id names a total, the totals rows: those whose date is blank or names
+    a total; in row order, a total, a grand total (up to three) ending the file, each its own
+    id found nowhere above (a store sorted last, 合计 after A and B, is a series, not these)."""
     if times is not None:
-        return rows & times.isna().to_numpy()
-    run = len(rows) if rows.all() else int(np.argmin(rows[::-1]))
+        undated = rows & times.isna().to_numpy()
+        if dates is not None and undated.any():  # (few rows: each judged by its cell)
+            cells = dates[undated]
+            undated[undated] = cells.isna().to_numpy() | np.array([is_total(c) for c in cells],
+                                                                   dtype=bool)
+        return undated
+    run = min(len(rows) if rows.all() else int(np.argmin(rows[::-1])), TOTALS_AT_END)
     tail = np.arange(len(rows)) >= len(rows) - run
-    alone = run and not ids[tail].isin(set(ids[~tail])).any()
+    alone = run and ids[tail].is_unique and not ids[tail].isin(set(ids[~tail])).any()
     return tail if alone else np.zeros(len(rows), bool)
 
 
@@ -136,50 +162,57 @@ def totals_in_wide(numbers: pd.DataFrame, columns: list[str]) -> tuple[list[str]
 def summed_columns(numbers: pd.DataFrame, columns: list[str]) -> list[str]:
     """Of ``columns``, those named as a total that are the sum of other columns on every row
     that has them (合计 of every store), or of those between them and the total before (北区小计
-    of the stores to its left)."""
-    named = [c for c in columns if is_total(c)]
-    if not named or len(named) == len(columns):
+    of the stores to its left). Each cell is summed at most twice: once into the sum of all, once
+    into its own block."""
+    at = [i for i, c in enumerate(columns) if is_total(c)]
+    if not at or len(at) == len(columns):
         return []
     values = numbers[columns].to_numpy()
     half, present = _half_unit(values), ~np.isnan(values)
-    plain = np.array([c not in named for c in columns])
+    plain = np.ones(len(columns), bool)
+    plain[at] = False
+    parts = {"all": _summed_cells(values[:, plain], present[:, plain], half[plain])}
     summed = []
-    for column in named:
-        at = columns.index(column)
-        before = max([columns.index(c) for c in named if columns.index(c) < at], default=-1)
-        block = plain & (np.arange(len(columns)) > before) & (np.arange(len(columns)) < at)
-        for parts in (plain, block):
-            if not parts.any():
-                continue
-            sums = np.where(present[:, parts].any(axis=1),
-                            np.nansum(values[:, parts], axis=1), np.nan)
-            spread = np.sqrt((half[at] ** 2 + (present[:, parts] * half[parts] ** 2).sum(axis=1))
-                             / 3)
-            if _like_rounding(pd.Series(values[:, at] - sums), pd.Series(spread),
-                              float(half[at])).all():
-                summed.append(column)
+    for before, column in zip([-1, *at[:-1]], at):
+        block = slice(before + 1, column)  # the columns since the total before: all plain
+        sums = [parts["all"]] + ([_summed_cells(values[:, block], present[:, block], half[block])]
+                                 if column > before + 1 else [])
+        for total, rounding in sums:
+            spread = np.sqrt((half[column] ** 2 + rounding) / 3)
+            if _like_rounding(values[:, column] - total, spread, half[column]):
+                summed.append(columns[column])
                 break
     return summed
 
 
-def _like_rounding(gap: pd.Series, spread: pd.Series, bias: float, by=None) -> pd.Series:
-    """For each group ``by`` (one group where None), whether the gaps between a total and the
-    sum of what it names (NaN where there is nothing to compare) are no more than a report's
-    rounding makes: none, or each within four of its ``spread`` (the standard deviation of the
-    rounding of the cells summed, half a unit up or down each) with a mean within ``bias`` (the
-    total's own half unit: it may be cut rather than rounded) and three standard errors of 0.
-    An amount left out on every row (an online channel not in the file) is no rounding; nor is
-    a group with nothing to compare."""
-    seen = gap.notna().to_numpy()
-    tiny = 1e-9 * np.maximum(np.abs(gap.to_numpy()), 1.0)
-    frame = pd.DataFrame({"by": 0 if by is None else by, "gap": gap.to_numpy(),
-                          "beyond": np.abs(gap.to_numpy()) - 4 * spread.to_numpy() - tiny,
-                          "variance": spread.to_numpy() ** 2})
+def _summed_cells(values: np.ndarray, present: np.ndarray, half: np.ndarray) -> tuple:
+    """Row by row: the sum of the cells (NaN where all are blank, as a report's SUM is not
+    written there), and the sum of their rounding's squared half units."""
+    total = np.where(present.any(axis=1), np.nansum(values, axis=1), np.nan)
+    return total, present.astype(float) @ (half ** 2)
+
+
+def _like_rounding(gap: np.ndarray, spread: np.ndarray, bias, by=None):
+    """For each group ``by`` (a Series by group; one bool where None), whether the gaps between
+    a total and the sum of what it names (NaN where there is nothing to compare) are no more
+    than a report's rounding makes: none, or each within four of its ``spread`` (the standard
+    deviation of the rounding of the cells summed, half a unit up or down each) with a mean
+    within ``bias`` (the total's own half unit, per row: it may be cut rather than rounded) and
+    three standard errors of 0. An amount left out on every row (an online channel not in the
+    file) is no rounding; nor is a group with nothing to compare."""
+    seen = ~np.isnan(gap)
+    beyond = np.abs(gap) - 4 * spread - 1e-9 * np.maximum(np.abs(gap), 1.0)
+    if by is None:  # one total column: no grouping
+        count = int(seen.sum())
+        return bool(count and beyond[seen].max() <= 0 and abs(gap[seen].mean()) <= np.max(
+            bias) + 3 * np.sqrt((spread[seen] ** 2).sum()) / count + 1e-9)
+    frame = pd.DataFrame({"by": by, "gap": gap, "beyond": beyond, "variance": spread ** 2,
+                          "bias": np.broadcast_to(bias, gap.shape)})
     stats = frame[seen].groupby("by", sort=False).agg(
         mean=("gap", "mean"), beyond=("beyond", "max"), variance=("variance", "sum"),
-        count=("gap", "size"))
-    ok = (stats["beyond"] <= 0) & (
-        stats["mean"].abs() <= bias + 3 * np.sqrt(stats["variance"]) / stats["count"] + 1e-9)
+        count=("gap", "size"), bias=("bias", "max"))
+    ok = (stats["beyond"] <= 0) & (stats["mean"].abs() <= stats["bias"] + 3 * np.sqrt(
+        stats["variance"]) / stats["count"] + 1e-9)
     return ok.reindex(pd.unique(frame["by"]), fill_value=False)
 
 
@@ -217,12 +250,25 @@ def _named_total(cells: pd.Series) -> np.ndarray:
 
 
 def _half_unit(values: np.ndarray) -> np.ndarray:
-    """Half the last decimal place the values are written to (0.5 for whole numbers, 0.005 for
-    cents), as far as a report rounds them; 0 where they are not rounded: one value for a
-    column, one per column for a table (all columns at once)."""
-    half = np.zeros(values.shape[1:])
-    for decimals in range(DECIMALS, -1, -1):  # the fewest decimals that write them all wins
+    """Half the last place the values are written to (0.5 for whole numbers, 0.005 for cents,
+    50 for hundreds), as far as a report rounds them; 0 where they are not rounded: one value
+    for a column, one per column for a table."""
+    return _half(_places(values).max(axis=0, initial=UNSEEN))
+
+
+def _places(values: np.ndarray) -> np.ndarray:
+    """Per value, the fewest decimal places that write it (-2 for 1,200; 2 for 12.34);
+    DECIMALS + 1 where it takes more (not rounded); UNSEEN where blank or 0 (written at any
+    place, it tells nothing of the rounding)."""
+    places = np.full(values.shape, DECIMALS + 1, dtype=np.int64)
+    for decimals in PLACES:  # from the most decimals down: the last that writes it wins
         scaled = values * 10.0 ** decimals
-        close = np.abs(scaled - np.round(scaled)) <= 1e-6 * np.maximum(np.abs(scaled), 1)
-        half = np.where((close | np.isnan(values)).all(axis=0), 0.5 * 10.0 ** -decimals, half)
-    return half
+        written = np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(np.abs(scaled), 1)
+        places = np.where(written, decimals, places)
+    return np.where(np.isnan(values) | (values == 0), UNSEEN, places)
+
+
+def _half(places: np.ndarray) -> np.ndarray:
+    """Half a unit of the last place written (0 where not rounded, or nothing was written)."""
+    unit = 0.5 * 10.0 ** -np.clip(places, min(PLACES), DECIMALS)
+    return np.where((places > DECIMALS) | (places == UNSEEN), 0.0, unit)
