@@ -233,3 +233,20 @@ def test_the_rounding_is_each_series_own():
 def test_names_that_only_hold_a_totals_word_are_not_totals():
     assert not any(map(is_total, ["总计划", "小计算器", "年度总计划"]))
     assert all(map(is_total, ["合计金额", "合计(元)", "销量合计（万元）", "北区小计"]))
+
+
+def test_an_average_under_the_total_ends_the_report_too():
+    """合计 then 平均 at the end of a file without dates: both are the report's summary, not
+    values (the average hid the total, and both were read as the last values)."""
+    from lstm_app.series.loading import load_series
+
+    text = "月份,北京,上海\n一月,1,2\n二月,3,4\n三月,5,6\n合计,9,12\n平均,3,4\n"
+    panel = load_panel(text.encode(), layout="wide")
+    assert panel.values[:, 0].tolist() == [1, 3, 5, 2, 4, 6]
+    assert ("2 summary rows at the end ('合计', '平均') were dropped: they sum or average other "
+            "rows, they are not values of the series.") in panel.notices
+    data = load_series(b"month,sales\nJan,1\nFeb,3\nMar,5\nTotal,9\nAverage,3\n")
+    assert data.frame["sales"].tolist() == [1, 3, 5]
+    # An average alone is a summary too; a month called "Max" in the middle is not looked at.
+    data = load_series(b"month,sales\nJan,1\nMax,3\nMar,5\nmean,3\n")
+    assert data.frame["sales"].tolist() == [1, 3, 5]

@@ -20,8 +20,8 @@ from lstm_app.i18n import N_, joined, sayable, tr, trn
 from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.labelled_texts import labelled_texts_notice
-from lstm_app.series.totals import (is_total, names_a_total, summed_columns, totals_at_end,
-                                    totals_dropped, totals_in_long, unreadable_dates)
+from lstm_app.series.totals import (is_total, names_a_total, summary_rows, summed_columns,
+                                    totals_in_long, unreadable_dates)
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_layout import joined_ids, propose_ids
 from lstm_app.series.dates import DATE_SAMPLE_ROWS, parse_dates
@@ -107,10 +107,10 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     if count > 1:  # (one store left beside its total: nothing is averaged)
         notices.append(_many_series(count, ids))
     if times is None:  # a totals row at the end, said as such (with dates: an unread date)
-        totals = totals_at_end(table)
-        if len(totals):
-            frame = frame.iloc[:len(frame) - len(totals)]
-            notices.append(totals_dropped(len(totals), totals))
+        ends, said = summary_rows(table)
+        if ends:
+            frame = frame.iloc[:len(frame) - ends]
+            notices.append(said)
     check_magnitude(frame)
     if times is None:
         frame, freq, label = frame.reset_index(drop=True), None, "row order (no time column)"

@@ -32,7 +32,7 @@ from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_grid import (fill_from_past, on_grids, panel_season, per_code,
                                         ranges, sparse_notice, time_slots)
 from lstm_app.series.panel_layout import BLANK_ID, MAX_SERIES, joined_ids, propose_ids
-from lstm_app.series.totals import (totals_at_end, totals_dropped, totals_in_long, totals_in_wide,
+from lstm_app.series.totals import (summary_rows, totals_in_long, totals_in_wide,
                                     unreadable_dates)
 
 LAYOUTS = ("long", "wide")
@@ -188,10 +188,10 @@ def _wide_series(table: pd.DataFrame, time_col: str | None, times: pd.Series | N
     row's id (its column) and time, and the columns; what is not read (a totals row or column,
     text, blank columns) is said in ``notices``."""
     _say_unreadable(table, time_col, times, notices)
-    ends = totals_at_end(table) if times is None else []  # (with dates: an unread date)
+    ends, said = summary_rows(table) if times is None else (0, "")  # (dated: unread dates)
     if ends:
-        table = table.iloc[:len(table) - len(ends)]
-        notices.append(totals_dropped(len(ends), ends))
+        table = table.iloc[:len(table) - ends]
+        notices.append(said)
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
     columns = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]
     if not columns:

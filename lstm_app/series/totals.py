@@ -25,7 +25,10 @@ TOTALS = {"合计", "合計", "总计", "總計", "小计", "小計", "汇总", 
 ENDING = ("合计", "合計", "总计", "總計", "小计", "小計")
 STARTING = ("合计", "合計")
 DECIMALS = 6  # the most decimals a report's rounding is looked for in
-TOTALS_AT_END = 3  # rows a file without dates may end on: a total, a grand total
+TOTALS_AT_END = 3  # rows a file without dates may end on: a total, a grand total, an average
+# What else a report's last rows may say of the rows above (only there: a label, not a total).
+SUMMARIES = {"平均", "平均值", "均值", "平均数", "average", "avg", "mean", "最大", "最大值",
+             "最小", "最小值", "max", "min", "maximum", "minimum", "中位数", "median"}
 # beside the id columns, which go by their place (0, 1, …)
 TIME, VALUE, ROUNDING = "time", "value", "rounding"
 PLACES = range(DECIMALS, -5, -1)  # millionths down to ten thousands (0.01万 is 100)
@@ -46,15 +49,23 @@ def totals_dropped(count: int, cells: list[str]) -> str:
                "rows, they are not values of the series.", count, cells=listed(cells))
 
 
-def totals_at_end(table: pd.DataFrame) -> list[str]:
-    """The totals words (合计, Total) that end the first column of ``table`` (where a report
-    labels its rows), a row each: a remark elsewhere in a row (本月合计已核对) is not one."""
+def summary_rows(table: pd.DataFrame) -> tuple[int, str]:
+    """How many rows end ``table`` as a report's summary (合计, Total; 平均, Average under it),
+    by the label in its first column (where a report labels its rows: a remark elsewhere in a
+    row, 本月合计已核对, is none), and the sentence for dropping them ("" for none)."""
     found = []
     for cell in table.iloc[::-1, 0].head(TOTALS_AT_END) if table.shape[1] else []:
-        if pd.isna(cell) or not is_total(cell):
+        word = str(cell).strip().casefold()
+        if pd.isna(cell) or not (is_total(cell) or word in SUMMARIES):
             break
         found.append(str(cell))
-    return found[::-1]
+    if not found or all(is_total(cell) for cell in found):
+        return len(found), totals_dropped(len(found), found[::-1]) if found else ""
+    return len(found), trn(
+        "{count} summary row at the end ({cells}) was dropped: it sums or averages other rows, "
+        "it is not a value of the series.", "{count} summary rows at the end ({cells}) were "
+        "dropped: they sum or average other rows, they are not values of the series.",
+        len(found), cells=listed(found[::-1]))
 
 
 def unreadable_dates(count: int, cells: pd.Series | None = None) -> str:
