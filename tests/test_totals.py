@@ -243,10 +243,22 @@ def test_an_average_under_the_total_ends_the_report_too():
     text = "月份,北京,上海\n一月,1,2\n二月,3,4\n三月,5,6\n合计,9,12\n平均,3,4\n"
     panel = load_panel(text.encode(), layout="wide")
     assert panel.values[:, 0].tolist() == [1, 3, 5, 2, 4, 6]
-    assert ("2 summary rows at the end ('合计', '平均') were dropped: they sum or average other "
-            "rows, they are not values of the series.") in panel.notices
+    assert ("2 summary rows ('合计', '平均') were dropped: they sum or average other rows, they "
+            "are not values of the series.") in panel.notices
     data = load_series(b"month,sales\nJan,1\nFeb,3\nMar,5\nTotal,9\nAverage,3\n")
     assert data.frame["sales"].tolist() == [1, 3, 5]
     # An average alone is a summary too; a month called "Max" in the middle is not looked at.
     data = load_series(b"month,sales\nJan,1\nMax,3\nMar,5\nmean,3\n")
     assert data.frame["sales"].tolist() == [1, 3, 5]
+
+
+def test_subtotal_rows_between_quarters_are_dropped_without_dates():
+    from lstm_app.series.loading import load_series
+
+    text = "label,A,B\nr1,1,2\nr2,3,4\n小计,4,6\nr3,5,6\nr4,7,8\n合计,16,20\n"
+    panel = load_panel(text.encode(), layout="wide")
+    assert panel.values[:, 0].tolist() == [1, 3, 5, 7, 2, 4, 6, 8]
+    assert ("2 totals rows ('小计', '合计') were dropped: they sum other rows, they are not "
+            "values of the series.") in panel.notices
+    data = load_series(text.encode(), value_col="A")
+    assert data.frame["A"].tolist() == [1, 3, 5, 7]

@@ -107,9 +107,9 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     if count > 1:  # (one store left beside its total: nothing is averaged)
         notices.append(_many_series(count, ids))
     if times is None:  # a totals row at the end, said as such (with dates: an unread date)
-        ends, said = summary_rows(table)
-        if ends:
-            frame = frame.iloc[:len(frame) - ends]
+        summary, said = summary_rows(table)
+        if summary.any():
+            frame = frame[~summary]
             notices.append(said)
     check_magnitude(frame)
     if times is None:

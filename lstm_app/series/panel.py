@@ -188,9 +188,9 @@ def _wide_series(table: pd.DataFrame, time_col: str | None, times: pd.Series | N
     row's id (its column) and time, and the columns; what is not read (a totals row or column,
     text, blank columns) is said in ``notices``."""
     _say_unreadable(table, time_col, times, notices)
-    ends, said = summary_rows(table) if times is None else (0, "")  # (dated: unread dates)
-    if ends:
-        table = table.iloc[:len(table) - ends]
+    summary, said = summary_rows(table) if times is None else (None, "")  # (dated: unread)
+    if said:
+        table = table[~summary]
         notices.append(said)
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
     columns = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]

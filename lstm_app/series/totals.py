@@ -49,23 +49,29 @@ def totals_dropped(count: int, cells: list[str]) -> str:
                "rows, they are not values of the series.", count, cells=listed(cells))
 
 
-def summary_rows(table: pd.DataFrame) -> tuple[int, str]:
-    """How many rows end ``table`` as a report's summary (合计, Total; 平均, Average under it),
-    by the label in its first column (where a report labels its rows: a remark elsewhere in a
-    row, 本月合计已核对, is none), and the sentence for dropping them ("" for none)."""
-    found = []
-    for cell in table.iloc[::-1, 0].head(TOTALS_AT_END) if table.shape[1] else []:
-        word = str(cell).strip().casefold()
-        if pd.isna(cell) or not (is_total(cell) or word in SUMMARIES):
+def summary_rows(table: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """The rows of a table without dates that are a report's summary, by the label in its first
+    column (where a report labels its rows; a remark elsewhere, 本月合计已核对, is none): a
+    total anywhere (小计 under each quarter, 合计 at the end), and an average or maximum among
+    the last rows under it; and the sentence for dropping them ("" for none)."""
+    marked = np.zeros(len(table), bool)
+    if not table.shape[1] or not len(table):
+        return marked, ""
+    labels = table.iloc[:, 0]
+    marked = _named_total(labels).copy()
+    for at in range(len(table) - 1, max(len(table) - 1 - TOTALS_AT_END, -1), -1):
+        cell = labels.iloc[at]
+        if pd.isna(cell) or not (marked[at] or str(cell).strip().casefold() in SUMMARIES):
             break
-        found.append(str(cell))
-    if not found or all(is_total(cell) for cell in found):
-        return len(found), totals_dropped(len(found), found[::-1]) if found else ""
-    return len(found), trn(
-        "{count} summary row at the end ({cells}) was dropped: it sums or averages other rows, "
-        "it is not a value of the series.", "{count} summary rows at the end ({cells}) were "
-        "dropped: they sum or average other rows, they are not values of the series.",
-        len(found), cells=listed(found[::-1]))
+        marked[at] = True
+    found = [str(c) for c in pd.unique(labels[marked])][:3]
+    if not marked.any() or all(is_total(c) for c in found):
+        return marked, totals_dropped(int(marked.sum()), found) if marked.any() else ""
+    return marked, trn(
+        "{count} summary row ({cells}) was dropped: it sums or averages other rows, it is not a "
+        "value of the series.", "{count} summary rows ({cells}) were dropped: they sum or "
+        "average other rows, they are not values of the series.", int(marked.sum()),
+        cells=listed(found))
 
 
 def unreadable_dates(count: int, cells: pd.Series | None = None) -> str:
