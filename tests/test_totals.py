@@ -262,3 +262,40 @@ def test_subtotal_rows_between_quarters_are_dropped_without_dates():
             "values of the series.") in panel.notices
     data = load_series(text.encode(), value_col="A")
     assert data.frame["A"].tolist() == [1, 3, 5, 7]
+
+
+def test_a_store_of_zeros_and_one_round_amount_does_not_pass_an_offset_total_as_the_sum():
+    """A store with one 10,000 among zeros says nothing of a report's rounding: a total that
+    also counts an online channel (a steady amount on every row) is still kept."""
+    days = DAYS[:12]
+    a = RNG.integers(1000, 2000, len(days))
+    b = np.where(np.arange(len(days)) == 5, 10000, 0)
+    online = RNG.integers(1900, 2100, len(days))
+    table = pd.DataFrame({"日期": days, "A": a, "B": b, "合计": a + b + online})
+    assert "合计" in load_panel(table.to_csv(index=False).encode(), layout="wide").ids
+    rows = [{"日期": d, "门店": s, "销量": v} for s, values in
+            {"A": a, "B": b, "合计": a + b + online}.items() for d, v in zip(days, values)]
+    long_panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), layout="long",
+                            id_cols=["门店"])
+    assert "合计" in long_panel.ids
+    table["合计"] = a + b  # the sum itself is still left out
+    assert load_panel(table.to_csv(index=False).encode(), layout="wide").ids == ("A", "B")
+
+
+def test_summary_labels_as_reports_write_them():
+    from lstm_app.series.loading import load_series
+
+    for label in ("合 计", "合\u3000计", "总 计"):
+        assert is_total(label)
+        text = f"月份,v\n1月,10\n2月,12\n3月,11\n{label},33\n".encode()
+        assert load_series(text).frame["v"].tolist() == [10, 12, 11]
+    text = "月份,v\n1月,10\n2月,12\n3月,11\n合计：,33\n平均值（元）,11\nAverage:,11\nMax,12\nMin,10\n"
+    data = load_series(text.encode())
+    assert data.frame["v"].tolist() == [10, 12, 11]
+    said = [n for n in data.notices if "summary rows" in n]
+    assert said and said[0].startswith("5 summary rows ('合计：', '平均值（元）', 'Average:', "
+                                       "'Max', 'Min') were dropped"), data.notices
+    # After a 序号 of numbers, the month column labels the rows.
+    numbered = load_series("序号,月份,销量\n1,1月,10\n2,2月,12\n3,3月,11\n,合计,33\n".encode(),
+                           value_col="销量")
+    assert numbered.frame["销量"].tolist() == [10, 12, 11]

@@ -25,7 +25,7 @@ TOTALS = {"合计", "合計", "总计", "總計", "小计", "小計", "汇总", 
 ENDING = ("合计", "合計", "总计", "總計", "小计", "小計")
 STARTING = ("合计", "合計")
 DECIMALS = 6  # the most decimals a report's rounding is looked for in
-TOTALS_AT_END = 3  # rows a file without dates may end on: a total, a grand total, an average
+TOTALS_AT_END = 6  # rows a file without dates may end on: a total, an average, a maximum …
 # What else a report's last rows may say of the rows above (only there: a label, not a total).
 SUMMARIES = {"平均", "平均值", "均值", "平均数", "average", "avg", "mean", "最大", "最大值",
              "最小", "最小值", "max", "min", "maximum", "minimum", "中位数", "median"}
@@ -33,13 +33,21 @@ SUMMARIES = {"平均", "平均值", "均值", "平均数", "average", "avg", "me
 TIME, VALUE, ROUNDING = "time", "value", "rounding"
 PLACES = range(DECIMALS, -5, -1)  # millionths down to ten thousands (0.01万 is 100)
 UNSEEN = -100  # the places of a blank or a 0: none
+MIN_SEEN = 3  # values other than 0 it takes to tell a series' rounding
 
 
 def is_total(text) -> bool:
-    """Whether ``text`` names a total: 合计, "Total:", 本月合计, 合计(元); not "Total Gym",
+    """Whether ``text`` names a total: 合计, "Total:", 本月合计, 合计(元), 合 计; not "Total Gym",
     总计划."""
-    word = re.sub(r"[(（][^()（）]*[)）]$", "", str(text).strip().rstrip(":：")).strip().casefold()
+    word = _word(text)
     return word in TOTALS or word.endswith(ENDING) or word.startswith(STARTING)
+
+
+def _word(text) -> str:
+    """A label as compared with the words above: without a trailing colon or unit in brackets
+    (合计：, 平均值(元)), the spaces between Chinese characters (合 计, 合　计), in lower case."""
+    word = re.sub(r"[(（][^()（）]*[)）]$", "", str(text).strip().rstrip(":：").strip())
+    return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", word).strip().casefold()
 
 
 def totals_dropped(count: int, cells: list[str]) -> str:
@@ -51,20 +59,23 @@ def totals_dropped(count: int, cells: list[str]) -> str:
 
 def summary_rows(table: pd.DataFrame) -> tuple[np.ndarray, str]:
     """The rows of a table without dates that are a report's summary, by the label in its first
-    column (where a report labels its rows; a remark elsewhere, 本月合计已核对, is none): a
+    column of text (where a report labels its rows, after a 序号 of numbers perhaps; a remark
+    in a later column, 本月合计已核对, is none): a
     total anywhere (小计 under each quarter, 合计 at the end), and an average or maximum among
     the last rows under it; and the sentence for dropping them ("" for none)."""
     marked = np.zeros(len(table), bool)
     if not table.shape[1] or not len(table):
         return marked, ""
-    labels = table.iloc[:, 0]
+    labels = _labels(table)
+    if labels is None:
+        return marked, ""
     marked = _named_total(labels).copy()
     for at in range(len(table) - 1, max(len(table) - 1 - TOTALS_AT_END, -1), -1):
         cell = labels.iloc[at]
-        if pd.isna(cell) or not (marked[at] or str(cell).strip().casefold() in SUMMARIES):
+        if pd.isna(cell) or not (marked[at] or _word(cell) in SUMMARIES):
             break
         marked[at] = True
-    found = [str(c) for c in pd.unique(labels[marked])][:3]
+    found = [str(c) for c in pd.unique(labels[marked])]
     if not marked.any() or all(is_total(c) for c in found):
         return marked, totals_dropped(int(marked.sum()), found) if marked.any() else ""
     return marked, trn(
@@ -72,6 +83,17 @@ def summary_rows(table: pd.DataFrame) -> tuple[np.ndarray, str]:
         "value of the series.", "{count} summary rows ({cells}) were dropped: they sum or "
         "average other rows, they are not values of the series.", int(marked.sum()),
         cells=listed(found))
+
+
+def _labels(table: pd.DataFrame) -> pd.Series | None:
+    """The first of the first two columns of ``table`` that holds text rather than numbers
+    (judged on its first rows): where a report labels its rows (after a 序号 perhaps; a remark
+    further right is none)."""
+    for column in table.columns[:2]:
+        cells = table[column].dropna().head(1000)
+        if len(cells) and pd.to_numeric(cells, errors="coerce").isna().mean() > 0.5:
+            return table[column]
+    return None
 
 
 def unreadable_dates(count: int, cells: pd.Series | None = None) -> str:
@@ -123,9 +145,11 @@ def totals_in_long(table: pd.DataFrame, id_cols: list[str], ids: pd.Series,
     frame = pd.DataFrame({j: table[c].to_numpy() for j, c in enumerate(id_cols)})
     frame[TIME], frame[VALUE] = when, value.to_numpy()
     # each series' rounding: the fewest decimals that write all its values (cents, yuan, 万)
-    places = pd.Series(_places(value.to_numpy())).groupby(ids.to_numpy()).transform("max")
-    half = _half(places.to_numpy())
-    frame[ROUNDING] = np.where(value.notna().to_numpy(), half ** 2, 0.0)
+    places = pd.Series(_places(value.to_numpy()))
+    by = places.groupby(ids.to_numpy())
+    seen = (places != UNSEEN).groupby(ids.to_numpy()).transform("sum").to_numpy()
+    half = _half(np.where(seen >= MIN_SEEN, by.transform("max").to_numpy(), UNSEEN))
+    frame[ROUNDING] = np.where(places.to_numpy() != UNSEEN, half ** 2, 0.0)  # (not a 0)
     gap, spread = np.full(len(table), np.nan), np.zeros(len(table))
     across = marked | table[id_cols].isna().to_numpy()  # a total's blank id: all of them
     for pattern in np.unique(across[series], axis=0):
@@ -188,11 +212,12 @@ def summed_columns(numbers: pd.DataFrame, columns: list[str]) -> list[str]:
     half, present = _half_unit(values), ~np.isnan(values)
     plain = np.ones(len(columns), bool)
     plain[at] = False
-    parts = {"all": _summed_cells(values[:, plain], present[:, plain], half[plain])}
+    written = present & (values != 0)  # (a 0 adds no rounding)
+    parts = {"all": _summed_cells(values[:, plain], written[:, plain], half[plain])}
     summed = []
     for before, column in zip([-1, *at[:-1]], at):
         block = slice(before + 1, column)  # the columns since the total before: all plain
-        sums = [parts["all"]] + ([_summed_cells(values[:, block], present[:, block], half[block])]
+        sums = [parts["all"]] + ([_summed_cells(values[:, block], written[:, block], half[block])]
                                  if column > before + 1 else [])
         for total, rounding in sums:
             spread = np.sqrt((half[column] ** 2 + rounding) / 3)
@@ -202,11 +227,11 @@ def summed_columns(numbers: pd.DataFrame, columns: list[str]) -> list[str]:
     return summed
 
 
-def _summed_cells(values: np.ndarray, present: np.ndarray, half: np.ndarray) -> tuple:
+def _summed_cells(values: np.ndarray, written: np.ndarray, half: np.ndarray) -> tuple:
     """Row by row: the sum of the cells (NaN where all are blank, as a report's SUM is not
-    written there), and the sum of their rounding's squared half units."""
-    total = np.where(present.any(axis=1), np.nansum(values, axis=1), np.nan)
-    return total, present.astype(float) @ (half ** 2)
+    written there), and the sum of the squared half units of those ``written`` (not 0)."""
+    total = np.where((~np.isnan(values)).any(axis=1), np.nansum(values, axis=1), np.nan)
+    return total, written.astype(float) @ (half ** 2)
 
 
 def _like_rounding(gap: np.ndarray, spread: np.ndarray, bias, by=None):
@@ -268,9 +293,12 @@ def _named_total(cells: pd.Series) -> np.ndarray:
 
 def _half_unit(values: np.ndarray) -> np.ndarray:
     """Half the last place the values are written to (0.5 for whole numbers, 0.005 for cents,
-    50 for hundreds), as far as a report rounds them; 0 where they are not rounded: one value
-    for a column, one per column for a table."""
-    return _half(_places(values).max(axis=0, initial=UNSEEN))
+    50 for hundreds), as far as a report rounds them; 0 where they are not rounded, or too few
+    are written to tell (one 10,000 among zeros): one value for a column, one per column for a
+    table."""
+    places = _places(values)
+    seen = (places != UNSEEN).sum(axis=0)
+    return _half(np.where(seen >= MIN_SEEN, places.max(axis=0, initial=UNSEEN), UNSEEN))
 
 
 def _places(values: np.ndarray) -> np.ndarray:
