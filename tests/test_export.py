@@ -387,9 +387,9 @@ def test_a_forecaster_with_inputs_known_ahead_and_holidays_predicts_a_plan_as_th
     got = pd.read_csv(io.StringIO(done.stdout))
     assert np.allclose(got["forecast"], what_if(result, plan)["forecast"], atol=1e-3)
     assert not np.allclose(got["forecast"], result.futures["lstm"]["forecast"], atol=1.0)
+    assert "beyond" not in done.stderr  # a promotion every day: as the training read them
     assert predict_without_torch("predict", str(folder), str(data), "--future", str(future),
                                  "--int8").returncode == 0
-    assert "beyond" not in done.stderr  # a promotion every day: as the training read them
     # A plan beyond what the model learnt from is said, as the page and 'forecast' say it.
     plan.iloc[[2, 3], 0] = 3.0
     plan[["promo"]].rename_axis("date").to_csv(future)
