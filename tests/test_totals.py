@@ -299,3 +299,12 @@ def test_summary_labels_as_reports_write_them():
     numbered = load_series("序号,月份,销量\n1,1月,10\n2,2月,12\n3,3月,11\n,合计,33\n".encode(),
                            value_col="销量")
     assert numbered.frame["销量"].tolist() == [10, 12, 11]
+
+
+def test_subtotal_rows_of_a_long_file_without_dates_are_totals_rows():
+    text = ("store,sales\n" + "".join(f"A,{i}\n" for i in range(1, 5)) + "A小计,10\n"
+            + "".join(f"B,{i}\n" for i in range(5, 9)) + "B小计,26\n总计,36\n")
+    panel = load_panel(text.encode(), layout="long", id_cols=["store"])
+    assert panel.ids == ("A", "B") and panel.values[:, 0].tolist() == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert ("3 totals rows ('A小计', 'B小计', '总计') were dropped: they sum other rows, they are "
+            "not values of the series.") in panel.notices

@@ -121,7 +121,7 @@ def totals_in_long(table: pd.DataFrame, id_cols: list[str], ids: pd.Series,
                    dates: pd.Series | None = None) -> tuple[np.ndarray, list[str]]:
     """The rows of a long file to drop as totals, and what to say: totals rows (an id naming a
     total, store 合计, where the date cell ``dates`` is blank or names a total too; in row
-    order, up to three rows that end the file, each its own id found nowhere above), and the
+    order, a row alone under its id), and the
     series named as a total that are the sum of the others date by date (in row order, row by
     row) within the same group of the other id columns (region North's 小计 sums North's
     stores; a blank id cell beside the total's name sums across that column)."""
@@ -172,8 +172,8 @@ def totals_in_long(table: pd.DataFrame, id_cols: list[str], ids: pd.Series,
 def _totals_rows(rows: np.ndarray, ids: pd.Series, times: pd.Series | None,
                  dates: pd.Series | None) -> np.ndarray:
     """Of the rows whose id names a total, the totals rows: those whose date is blank or names
-    a total; in row order, a total, a grand total (up to three) ending the file, each its own
-    id found nowhere above (a store sorted last, 合计 after A and B, is a series, not these)."""
+    a total; in row order, those whose id has that row alone (A小计 under A's rows, 总计 at the
+    end; a store sorted last, Total after A and B, is a series, not these)."""
     if times is not None:
         undated = rows & times.isna().to_numpy()
         if dates is not None and undated.any():  # (few rows: each judged by its cell)
@@ -181,10 +181,7 @@ def _totals_rows(rows: np.ndarray, ids: pd.Series, times: pd.Series | None,
             undated[undated] = cells.isna().to_numpy() | np.array([is_total(c) for c in cells],
                                                                    dtype=bool)
         return undated
-    run = min(len(rows) if rows.all() else int(np.argmin(rows[::-1])), TOTALS_AT_END)
-    tail = np.arange(len(rows)) >= len(rows) - run
-    alone = run and ids[tail].is_unique and not ids[tail].isin(set(ids[~tail])).any()
-    return tail if alone else np.zeros(len(rows), bool)
+    return rows & (ids.groupby(ids.to_numpy()).transform("size").to_numpy() == 1)
 
 
 def totals_in_wide(numbers: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:
