@@ -308,3 +308,13 @@ def test_subtotal_rows_of_a_long_file_without_dates_are_totals_rows():
     assert panel.ids == ("A", "B") and panel.values[:, 0].tolist() == [1, 2, 3, 4, 5, 6, 7, 8]
     assert ("3 totals rows ('A小计', 'B小计', '总计') were dropped: they sum other rows, they are "
             "not values of the series.") in panel.notices
+
+
+def test_a_store_written_twice_on_a_day_is_averaged_before_the_total_is_compared():
+    rows = [{"日期": d, "门店": s, "销量": v} for s, values in
+            {**STORES, "合计": SUM}.items() for d, v in zip(DAYS, values)]
+    rows.append({"日期": DAYS[3], "门店": "北京", "销量": STORES["北京"][3]})  # the same again
+    rows.append({"日期": DAYS[5], "门店": "上海", "销量": STORES["上海"][5] + 20})
+    rows.append({"日期": DAYS[5], "门店": "上海", "销量": STORES["上海"][5] - 20})  # mean kept
+    data = pd.DataFrame(rows).to_csv(index=False).encode()
+    assert load_panel(data, layout="long", id_cols=["门店"]).ids == ("北京", "上海", "广州")

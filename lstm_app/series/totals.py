@@ -30,7 +30,7 @@ TOTALS_AT_END = 6  # rows a file without dates may end on: a total, an average, 
 SUMMARIES = {"平均", "平均值", "均值", "平均数", "average", "avg", "mean", "最大", "最大值",
              "最小", "最小值", "max", "min", "maximum", "minimum", "中位数", "median"}
 # beside the id columns, which go by their place (0, 1, …)
-TIME, VALUE, ROUNDING = "time", "value", "rounding"
+TIME, VALUE, ROUNDING, SERIES = "time", "value", "rounding", "series"
 PLACES = range(DECIMALS, -5, -1)  # millionths down to ten thousands (0.01万 is 100)
 UNSEEN = -100  # the places of a blank or a 0: none
 MIN_SEEN = 3  # values other than 0 it takes to tell a series' rounding
@@ -150,11 +150,16 @@ def totals_in_long(table: pd.DataFrame, id_cols: list[str], ids: pd.Series,
     seen = (places != UNSEEN).groupby(ids.to_numpy()).transform("sum").to_numpy()
     half = _half(np.where(seen >= MIN_SEEN, by.transform("max").to_numpy(), UNSEEN))
     frame[ROUNDING] = np.where(places.to_numpy() != UNSEEN, half ** 2, 0.0)  # (not a 0)
+    summands = frame[others].assign(**{SERIES: ids.to_numpy()[others]})
+    if summands.duplicated([SERIES, TIME]).any():  # averaged, as the loader will average them
+        summands = summands.groupby([SERIES, TIME], dropna=False, sort=False).agg(
+            {**{j: "first" for j in range(len(id_cols))}, VALUE: "mean", ROUNDING: "first"}
+        ).reset_index()
     gap, spread = np.full(len(table), np.nan), np.zeros(len(table))
     across = marked | table[id_cols].isna().to_numpy()  # a total's blank id: all of them
     for pattern in np.unique(across[series], axis=0):
         keys = [TIME, *(j for j, m in enumerate(pattern) if not m)]
-        sums = frame[others].groupby(keys, dropna=False)[[VALUE, ROUNDING]].sum(min_count=1)
+        sums = summands.groupby(keys, dropna=False)[[VALUE, ROUNDING]].sum(min_count=1)
         chosen = series & (across == pattern).all(axis=1)
         expected = frame.loc[chosen, keys].merge(sums.reset_index(), on=keys, how="left")
         gap[chosen] = frame.loc[chosen, VALUE].to_numpy() - expected[VALUE].to_numpy()
