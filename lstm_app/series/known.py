@@ -23,7 +23,7 @@ from .calendar import (CALENDAR_NAMES, calendar_cycles, calendar_features, calen
 from .frequency import time_labels
 from .loading import SeriesData
 from .numbers import MAX_MAGNITUDE, as_read
-from ..i18n import listing, tr
+from ..i18n import clauses, listing, tr
 from ..quoting import quoted
 
 
@@ -214,7 +214,7 @@ def planned_beyond(known: pd.DataFrame, ranges: dict,
             outside &= edited[:, j]
         if not outside.any():
             continue
-        settings = tr("; ").join(  # "3 on 2024-12-31 and 2025-01-03; -1 on 2025-01-02"
+        settings = clauses(  # "3 on 2024-12-31 and 2025-01-03; -1 on 2025-01-02"
             tr("{value} on {when}", value=as_read(value),
                when=times_in_words(known.index[outside & (values == value)]))
             for value in pd.unique(values[outside])[:5])

@@ -90,14 +90,8 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     for column in chosen:
         notices.extend(numbers.notices(column))
     frame = numbers.frame[chosen]
-    if not ids and is_total(value_col):  # the total of the series side by side (合计 of stores)
-        numeric = [c for c in numbers.frame.columns if numbers.frame[c].notna().any()]
-        if value_col in summed_columns(numbers.frame, numeric):
-            notices.append(tr(
-                "The column {column} is the sum of other columns, the total of many series side "
-                "by side: it is the series forecast here. To forecast each of them with one "
-                "model, read the file as many series, one per column ({option} on the command "
-                "line).", column=quoted(value_col), option="--wide"))
+    if not ids:
+        notices.extend(_total_of_columns(numbers.frame, value_col))
     if ids and names_a_total(table, ids):  # a totals store: left out of the average, said
         drop, said = totals_in_long(table, ids, joined_ids(table, ids), times, frame[value_col],
                                     table[time_col])
@@ -159,6 +153,17 @@ def _split_future(frame: pd.DataFrame, value_col: str,
             "such as a promotion, choose that column as an input known ahead).", len(future),
             column=quoted(value_col)))
     return frame.iloc[:last], future
+
+
+def _total_of_columns(numbers: pd.DataFrame, value_col: str) -> list[str]:
+    """A sentence where the value is the total of series side by side (合计 of the stores)."""
+    numeric = [c for c in numbers.columns if numbers[c].notna().any()]
+    if not is_total(value_col) or value_col not in summed_columns(numbers, numeric):
+        return []
+    return [tr("The column {column} is the sum of other columns, the total of many series side "
+               "by side: it is the series forecast here. To forecast each of them with one "
+               "model, read the file as many series, one per column ({option} on the command "
+               "line).", column=quoted(value_col), option="--wide")]
 
 
 def _many_series(count: int, ids: list[str]) -> str:
