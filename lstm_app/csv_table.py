@@ -46,6 +46,7 @@ NO_ROWS = N_("The file has a header row but no rows of data under it; add the va
              "header and try again.")
 MAX_NAME = 200  # characters of a column name (the settings that name a column hold as many)
 TITLE_LINES = 10  # lines above the header that may be a title (a spreadsheet's export)
+LABEL_LINES, LABEL_ROWS = 50, 4  # rows read to tell a title over names over labels, at least
 TOO_MANY_COLUMNS = N_("The file has {columns:,} columns; at most {limit:,} are read. Keep the time "
                     "column, the column to forecast and the extra inputs you want, and use "
                     "that file.")
@@ -229,7 +230,8 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
                                                 for i in years)):
         return text  # years name columns only above rows that start with a date or number
                      # and hold no years there ("Alice,2023,2024" over "Bob,2019,2021": data)
-    if below[0] == 1 and not any(_is_data(c) for c in under):
+    if below[0] == 1 and not any(_is_data(c) for c in under) and not _names_over_labels(
+            header, [cells(line) for line in text.split("\n", LABEL_LINES + 2)[2:LABEL_LINES + 2]]):
         return text  # two lines of words: the first line is a header, the second data
     notices.append(trn("The first line ({title}) is a title above the table, so the table was "
                        "read from line {line}, its header.",
@@ -290,6 +292,19 @@ def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[st
             or any(_is_data(c) for c in low if c)):
         return None
     return [f"{g} {b}" if g and b and g != b else b or t for t, b, g in zip(top, low, groups)]
+
+
+def _names_over_labels(header: list[str], rows: list[list[str]]) -> bool:
+    """Whether a line of words (``header``) names the columns of the ``rows`` under it: a
+    column after the first holds a few words over and over (labels: 好评, 差评) and never the
+    line's own word there (a title "Reviews 2024," over "review,label" over texts and their
+    labels; a header "text," over "great film,neg" holds "neg" again below)."""
+    for i in range(1, len(header)):
+        below = [row[i] for row in rows if i < len(row) and row[i]]
+        if (len(below) >= LABEL_ROWS and len(set(below)) * 2 <= len(below)
+                and header[i] not in below):
+            return True
+    return False
 
 
 def _title_line(cells: list[str]) -> bool:

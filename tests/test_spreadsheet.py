@@ -122,6 +122,19 @@ def test_a_workbook_of_many_series_and_one_of_labelled_texts_load_like_their_csv
     assert labelled.classes == ("negative", "positive") and len(labelled.texts) == 12
 
 
+@pytest.mark.parametrize("form", ["xlsx", "gbk csv"])
+def test_a_title_over_the_names_of_texts_and_labels_is_skipped(form):
+    rows = [["2024年第三季度客户评价汇总", None], ["评价内容", "评价类型"]] + [
+        [f"第{i}条评论", ("好评", "差评", "好评", "中评")[i % 4]] for i in range(12)]
+    raw = (workbook({"评价": rows}) if form == "xlsx" else
+           "\r\n".join(",".join(c or "" for c in row) for row in rows).encode("gb18030"))
+    texts = load_labelled(raw, name="评价." + form[-4:].strip())
+    assert (texts.text_col, texts.label_col) == ("评价内容", "评价类型")
+    assert sorted(texts.classes) == sorted(("中评", "差评", "好评")) and len(texts.texts) == 12
+    assert any("('2024年第三季度客户评价汇总') is a title above the table" in n
+               for n in texts.notices)
+
+
 def test_whole_numbers_times_and_blank_rows_read_as_excel_shows_them():
     notices = []
     raw = workbook({"data": [["when", "n", "ok"], [dt.datetime(2024, 1, 1, 8, 30), 3.0, True],
