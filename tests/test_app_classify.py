@@ -93,6 +93,12 @@ def test_an_upload_with_its_own_columns_trains_scores_and_answers(apps, app_stor
     assert run.task == "classify" and run.status == "finished"
     assert at.query_params["run"] == run.id
     assert board.value["accuracy"][0] == pytest.approx(100 * run.metrics["test"]["accuracy"])  # %
+    # a wrong label in the data is hinted at only where the model was sure of another class
+    mistakes = at.session_state["cl_job"].result().mistakes
+    if mistakes:
+        said = next(c.value for c in at.caption if "mistake" in c.value)
+        sure = max(m["confidence"] for m in mistakes) >= 0.9
+        assert ("may be wrong in the data" in said) == sure, said
     history = app_store.history(run.id)
     assert len(history) == 2 and all("accuracy" in h.scores for h in history)
     # the try-it box: each class's probability and the characters coloured

@@ -415,6 +415,35 @@ def test_the_verdict_never_advises_always_guessing_the_common_class():
                          "more texts of them.")
 
 
+def test_the_verdict_says_a_tie_with_the_guess_early_stopping_and_a_small_test_span():
+    from lstm_app.classify.scores import ClassScores, verdict
+
+    # as often right as the guess, better than TF-IDF: no "better than TF-IDF" headline
+    said = verdict(ClassScores(0.417, 0.302), {"majority": ClassScores(0.417, 0.196),
+                                               "tfidf_logreg": ClassScores(0.333, 0.25)},
+                   train_counts=[20, 6, 10], test_texts=12)
+    assert said == ("The LSTM was right on 41.7% of the test texts, no more often than always "
+                    "guessing the most common class (41.7%); it finds more of the other classes "
+                    "than that guess (macro-F1 0.302 against 0.196), but not yet enough to be "
+                    "right more often. The classes are unbalanced: weigh rare classes up, or "
+                    "give the LSTM more texts of them. The test span holds only 12 texts: one "
+                    "text moves the accuracy by 8.3%, so small differences here mean little.")
+    # early stopping ended it: more epochs are not advised (the coach says the same)
+    said = verdict(ClassScores(0.167, 0.162), {"majority": ClassScores(0.417, 0.196)},
+                   train_counts=[20, 6, 10], weighted=True, early_stopped=True)
+    assert said.endswith("Early stopping ended its training, so more epochs would not help: "
+                         "give it more texts.")
+    said = verdict(ClassScores(0.167, 0.162), {"majority": ClassScores(0.417, 0.196)},
+                   train_counts=[20, 6, 10], early_stopped=True)
+    assert said.endswith("more epochs would not help: weigh rare classes up, or give it more "
+                         "texts.")
+    assert "test span" not in verdict(ClassScores(0.9, 0.9), {"majority": ClassScores(0.5, 0.3)},
+                                      test_texts=100)
+    assert verdict(ClassScores(0.9, 0.9), {"majority": ClassScores(0.5, 0.3)},
+                   test_texts=1).endswith("The test span holds only 1 text, so these figures "
+                                          "are rough.")
+
+
 def test_texts_of_punctuation_and_a_bare_carriage_return_survive():
     from lstm_app.classify.saving import labelled_files, labelled_from_files
 

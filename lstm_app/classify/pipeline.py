@@ -203,7 +203,8 @@ def score_classifier(trained: TrainedClassifier, data: LabelledTexts, on_stage=N
         _mistakes(test_texts, y_test, probs, data.classes),
         scores.verdict(test, baselines, np.bincount(data.y[split.train],
                                                    minlength=len(data.classes)),
-                       config.class_weights),
+                       config.class_weights,
+                       trained.training.stop_reason == "early_stopping", len(test_texts)),
         time.perf_counter() - started + trained.training.seconds)
 
 

@@ -17,12 +17,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-from ..i18n import N_, sentences, tr
+from ..i18n import N_, sentences, tr, trn
 from .tokens import WORD
 
 BASELINE_NAMES = {"majority": N_("always the most common class"),
                   "tfidf_logreg": N_("TF-IDF with logistic regression")}
 NEAR = 0.005  # accuracies this close are "as good"
+FEW_TEST_TEXTS = 100  # under this many, one test text moves the accuracy by over a point
 UNBALANCED = 3.0  # classes are unbalanced where the largest has this many times the smallest's
 
 
@@ -80,13 +81,30 @@ def tfidf_logreg(train_texts: list[str], y_train: np.ndarray, test_texts: list[s
 
 
 def verdict(lstm: ClassScores, baselines: dict[str, ClassScores], train_counts=None,
-            weighted: bool = False) -> str:
-    """The LSTM against the baselines in one sentence and what to do. Always guessing the most
-    common class is never advised: where it is right more often than the LSTM (unbalanced
-    classes), the sentence says that it never finds the other classes. Weighing rare classes up
-    is advised only where the training texts' ``train_counts`` are unbalanced and the run did
-    not (``weighted``)."""
+            weighted: bool = False, early_stopped: bool = False, test_texts: int = 0) -> str:
+    """The LSTM against the baselines in one sentence and what to do, and a word on how little
+    a few ``test_texts`` tell. Always guessing the most common class is never advised: where it
+    is right as often as the LSTM or more (unbalanced classes), the sentence says that it never
+    finds the other classes. Weighing rare classes up is advised only where the training texts'
+    ``train_counts`` are unbalanced and the run did not (``weighted``); more epochs only where
+    early stopping did not end the training (it stopped improving: the coach says so too)."""
+    said = _verdict(lstm, baselines, train_counts, weighted, early_stopped)
+    if 0 < test_texts < FEW_TEST_TEXTS:
+        said = sentences(said, trn(
+            "The test span holds only {count} text, so these figures are rough.",
+            "The test span holds only {count} texts: one text moves the accuracy by {step:.1%}, "
+            "so small differences here mean little.", test_texts, step=1 / test_texts))
+    return said
+
+
+def _verdict(lstm, baselines, train_counts, weighted, early_stopped) -> str:
     weigh = not weighted and (train_counts is None or unbalanced(train_counts))
+    more = (tr("Early stopping ended its training, so more epochs would not help: weigh rare "
+               "classes up, or give it more texts.") if early_stopped and weigh else
+            tr("Early stopping ended its training, so more epochs would not help: give it more "
+               "texts.") if early_stopped else
+            tr("Train it for more epochs, weigh rare classes up, or give it more texts.") if weigh
+            else tr("Train it for more epochs, or give it more texts."))
     tfidf = baselines.get("tfidf_logreg")
     majority = baselines["majority"]
     values = dict(accuracy=lstm.accuracy, macro_f1=lstm.macro_f1,
@@ -102,8 +120,7 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores], train_counts=N
             tr("The LSTM learnt no more than always answering the most common class: macro-F1 "
                "{macro_f1:.3f}, about the same as that guess ({majority_f1:.3f}), so it does "
                "not tell the classes apart yet.", **values),
-            tr("Train it for more epochs, weigh rare classes up, or give it more texts.") if weigh
-            else tr("Train it for more epochs, or give it more texts."),
+            more,
             tr("TF-IDF with logistic regression got {tfidf:.1%} right.", **values)
             if tfidf is not None else "")
     if tfidf is not None and tfidf.accuracy > lstm.accuracy + NEAR:
@@ -111,16 +128,20 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores], train_counts=N
                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): use "
                   "it, or give the LSTM more texts or epochs (the coach below the results says "
                   "what its curves suggest).", **values)
-    if majority.accuracy > lstm.accuracy:
-        said = tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
-                  "{macro_f1:.3f}), less often than always guessing the most common class "
-                  "({majority:.1%}), which never finds the other classes (macro-F1 "
-                  "{majority_f1:.3f}).", **values)
+    if majority.accuracy >= lstm.accuracy - NEAR:
+        said = (tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
+                   "{macro_f1:.3f}), less often than always guessing the most common class "
+                   "({majority:.1%}), which never finds the other classes (macro-F1 "
+                   "{majority_f1:.3f}).", **values) if majority.accuracy > lstm.accuracy + NEAR
+                else tr("The LSTM was right on {accuracy:.1%} of the test texts, no more often "
+                        "than always guessing the most common class ({majority:.1%}); it finds "
+                        "more of the other classes than that guess (macro-F1 {macro_f1:.3f} "
+                        "against {majority_f1:.3f}), but not yet enough to be right more "
+                        "often.", **values))
         return sentences(said, tr("The classes are unbalanced: weigh rare classes up, or give "
                                   "the LSTM more texts of them.") if weigh else
                          tr("Rare classes are already weighed up: give the LSTM more texts of "
-                            "them.") if weighted else
-                         tr("Train it for more epochs, or give it more texts."))
+                            "them.") if weighted else more)
     if tfidf is not None and abs(lstm.accuracy - tfidf.accuracy) <= NEAR:
         return tr("The LSTM was as accurate as TF-IDF with logistic regression on the test texts "
                   "({accuracy:.1%} against {tfidf:.1%}): the simpler method does as well here.",

@@ -82,6 +82,10 @@ def shown_table(runs: list[Run]) -> pd.DataFrame:
     table["settings"] = [settings_summary(run.config) for run in runs]
     table["task"] = table["task"].map(task_name)
     table["status"] = table["status"].map(status_name)
+    scores = ["best val loss", "test MAE", "test MASE", "bits per char", "test accuracy",
+              "test macro-F1", "seconds"]
+    # a score a run lacks (or a damaged run holds as text) is blank, not "None"
+    table[scores] = table[scores].apply(pd.to_numeric, errors="coerce")
     return table.rename(columns={c: tr(c) for c in COLUMNS})
 
 

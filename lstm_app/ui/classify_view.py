@@ -28,6 +28,7 @@ PER_CLASS_COLUMNS = {"class": N_("class"), "precision": N_("precision"), "recall
                      "f1": N_("F1"), "texts": N_("texts")}
 MISTAKE_COLUMNS = {"text": N_("text"), "label": N_("label"), "predicted": N_("predicted"),
                    "confidence": N_("confidence")}
+SURE_MISTAKE = 0.9  # a mistake this confident may be the data's label, not the model's slip
 
 
 def text_speed(p: Progress) -> str:
@@ -56,7 +57,7 @@ def headline(result: ClassifyResult) -> None:
     tfidf = result.baselines.get("tfidf_logreg")
     wins = tfidf is None or result.test.accuracy > tfidf.accuracy + NEAR
     loses = tfidf is not None and tfidf.accuracy > result.test.accuracy + NEAR
-    (st.success if wins and result.test.accuracy > result.baselines["majority"].accuracy
+    (st.success if wins and result.test.accuracy > result.baselines["majority"].accuracy + NEAR
      else st.warning if loses else st.info)(again(result.verdict))
     leak = result.split.leak_notice()  # the scoreboard's own caption says it
     for notice in result.notices:
@@ -131,11 +132,15 @@ def mistakes(result: ClassifyResult) -> None:
     frame = pd.DataFrame(result.mistakes, columns=list(MISTAKE_COLUMNS))
     confusion = np.asarray(result.confusion)
     wrong = int(confusion.sum() - np.trace(confusion))
-    st.caption(trn("The one mistake: a label that looks wrong here may be wrong in the data.",
-                   "The {count:,} mistakes, the most confident first: a label that looks wrong "
-                   "here may be wrong in the data.", wrong) if len(frame) == wrong else
-               tr("{shown} of the {wrong:,} mistakes, the most confident first: a label that "
-                  "looks wrong here may be wrong in the data.", shown=len(frame), wrong=wrong))
+    counted = (trn("The one mistake.", "The {count:,} mistakes, the most confident first.",
+                   wrong) if len(frame) == wrong else
+               tr("{shown} of the {wrong:,} mistakes, the most confident first.",
+                  shown=len(frame), wrong=wrong))
+    # Only a confident mistake hints at a wrong label; one near a coin toss is the model's.
+    st.caption(sentences(counted, tr(
+        "Where it was {sure:.0%} sure or more of another class, the text's own label may be "
+        "wrong in the data: worth a look.", sure=SURE_MISTAKE)
+        if frame["confidence"].max() >= SURE_MISTAKE else ""))
     columns = {name: tr(label) for name, label in MISTAKE_COLUMNS.items()}
     st.dataframe(table_shown(frame.rename(columns=columns)), hide_index=True, key=KEYS.mistakes,
                  column_config={

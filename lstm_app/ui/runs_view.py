@@ -71,11 +71,18 @@ def choose_runs(runs: list[Run]) -> list[Run]:
         tr("test MASE"): st.column_config.NumberColumn(
             format="%.3f", help=tr("Below 1 beats the naive forecast")),
         tr("bits per char"): st.column_config.NumberColumn(format="%.3f"),
+        tr("test accuracy"): st.column_config.NumberColumn(format="percent"),
+        tr("test macro-F1"): st.column_config.NumberColumn(format="%.3f"),
         tr("seconds"): st.column_config.NumberColumn(format="%.1f")}
+    # Who and what first, then the scores these runs have (a text run has no MASE: no column
+    # of blanks), then the rest.
+    first = [tr(c) for c in ("name", "task")]
+    order = first + [c for c in table.columns if c not in first and c != tr("id")
+                     and not (c in columns and table[c].isna().all())]
     with st.container(key=RUNS.table):
         event = st.dataframe(table, key=key, on_select="rerun",
                              selection_mode="multi-row", hide_index=True, column_config=columns,
-                             column_order=[c for c in table.columns if c != tr("id")],
+                             column_order=order,
                              selection_default={"selection": {"rows": sorted(kept)}}
                              if kept and key not in st.session_state else None)
     chosen = [runs[i] for i in event.selection.rows if i < len(runs)]
