@@ -68,7 +68,8 @@ if task in ("forecast", "panel"):
     steps = labels[origin - len(times):origin]
     input_id = f"{model_label} {series} {origin}"
 elif task == "classify":
-    default = whole_words(result.data.texts[int(result.split.test[0])], 120,  # never learnt
+    first_test = int(result.split.test[0])
+    default = whole_words(result.data.texts[first_test], 120,  # never learnt
                           result.config.level == "word")
     length = min(result.config.max_length, CLASSIFIED_CHARACTERS) \
         if result.config.level == "char" else result.config.max_length
@@ -84,7 +85,8 @@ elif task == "classify":
     except ValueError as error:
         st.warning(plain(error))
         st.stop()
-    classifier_answer(result, snippet)
+    classifier_answer(result, snippet, result.data.classes[result.data.y[first_test]]
+                      if snippet == default else None)
     steps = token_labels(tokens)
     input_id = f"{model_label} {snippet}"
 else:

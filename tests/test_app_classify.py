@@ -171,6 +171,15 @@ def test_texts_of_one_label_are_refused_once(apps):
                     "each; it has 1. Choose the column of labels, or add texts."], said
 
 
+def test_unbalanced_classes_are_said_with_their_ratio_as_counted(apps):
+    rows = [(f"房间很干净，第{i}次住", "好评") for i in range(25)] + [
+        (f"房间很吵，第{i}次住", "差评") for i in range(7)]
+    at = upload(apps(PAGE), "unbalanced.csv", csv_bytes(rows))
+    said = [shown(i.value) for i in at.info if "unbalanced" in i.value]
+    assert said and said[0].startswith("The classes are unbalanced: the largest has 3.6 times "
+                                       "the texts of the smallest."), said  # 25 / 7, not "4"
+
+
 def test_a_file_of_the_same_texts_over_and_over_is_said_before_train_not_by_a_failed_run(
         apps, app_store):
     rows = [(f"same text {'good' if i % 2 else 'bad'}", "好评" if i % 2 else "差评")

@@ -329,6 +329,9 @@ def test_a_saved_bidirectional_classifier_shows_both_directions(apps, store, cel
     snippet = at.text_area(key="in_snippet").value
     assert snippet == data.texts[int(result.split.test[0])][:120]
     assert any("with probability" in m.value for m in at.markdown)  # what it says of the text
+    label = data.classes[data.y[int(result.split.test[0])]]
+    assert f"From a test text (never learnt from), labelled “{label}” in the file." in [
+        c.value for c in at.caption]  # the reader can tell whether it got it right
     layers = at.radio(key="in_layer")
     assert list(layers.options) == [
         "layer 1, forward", "layer 1, backward (from the end)", "layer 2, forward",

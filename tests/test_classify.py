@@ -336,6 +336,23 @@ def test_the_try_it_box_says_what_the_classifier_could_not_read():
     assert unread_note(script, "char").startswith("None of the characters of this text occurs")
 
 
+def test_the_try_it_box_says_and_greys_what_a_long_text_left_unread():
+    import dataclasses
+
+    from lstm_app.classify.explain import explain
+    from lstm_app.ui.classify_try import cut_note, highlighted
+
+    crafted = crafted_classifier()
+    assert explain(crafted, "房间很好").unread == 0
+    short = dataclasses.replace(crafted, config=dataclasses.replace(crafted.config, max_length=4))
+    found = explain(short, "房间很很好 差")  # 好 and 差 come after the four characters read
+    assert found.unread == 2 and len(found.spans) == 4 and found.probabilities[0] < 0.9
+    assert cut_note(found, "char") == ("The text is longer than the classifier reads: its last "
+                                       "2 characters (in grey) were not read and cannot change "
+                                       "the answer.")
+    assert highlighted(found).endswith('<span style="color:#999">好 差</span></div>')
+
+
 def test_the_split_is_sklearns_on_the_labels_as_written():
     # The codes order the classes by count ("b" first), the labels as written alphabetically:
     # the split must be the one train_test_split gives on the labels themselves, as the

@@ -26,13 +26,15 @@ class Explained:
     spans: list[tuple[int, int]]       # where each token read lies in ``text``
     influence: np.ndarray              # (tokens read,) the fall in the predicted class's probability
     unknown: int = 0                   # tokens read that the vocabulary lacks (all read alike)
+    unread: int = 0                    # tokens after the longest text read: never read
 
 
 @torch.no_grad()
 def explain(trained: TrainedClassifier, text: str) -> Explained:
     """The class probabilities of ``text`` and each of its tokens' influence on the prediction."""
     model = trained.model.eval()
-    spans = token_spans(text, trained.vocab.level)[:trained.config.max_length]
+    every = token_spans(text, trained.vocab.level)
+    spans = every[:trained.config.max_length]
     read = trained.vocab.ids(text)[:trained.config.max_length]
     ids = read or [UNKNOWN]
     n = len(ids)
@@ -43,4 +45,4 @@ def explain(trained: TrainedClassifier, text: str) -> Explained:
     predicted = int(probs[0].argmax())
     influence = probs[0, predicted] - probs[1:, predicted]
     return Explained(text, probs[0], predicted, spans, influence[:len(spans)],
-                     sum(i == UNKNOWN for i in read))
+                     sum(i == UNKNOWN for i in read), len(every) - len(spans))

@@ -126,7 +126,7 @@ def check_sentence(exported: Exported) -> str:
 
 
 def speed_sentence(exported: Exported) -> str:
-    """Whether INT8 made this model faster here, in words: the tutorials promise 3-4x."""
+    """Whether INT8 made this model faster here, in words: 3-4x is the speed-up often quoted."""
     rows = {row["form"]: row for row in exported.table}
     if "ONNX INT8" not in rows:
         return ""
@@ -141,9 +141,9 @@ def speed_sentence(exported: Exported) -> str:
     speed = (tr("{ratio}× as fast as fp32", ratio=f"{ratio:.1f}") if ratio >= 1.05 else
              tr("no faster than fp32") if ratio >= 0.95 else
              tr("{ratio}× slower than fp32", ratio=f"{1 / ratio:.1f}"))
-    promise = (tr("so the 3–4× speed-up the INT8 tutorials promise holds here") if ratio >= 3 else
-               tr("so the 3–4× speed-up the INT8 tutorials promise does not hold for this model "
-                  "on this CPU at batch 1"))
+    promise = (tr("so the 3–4× speed-up often quoted for INT8 holds here") if ratio >= 3 else
+               tr("so the 3–4× speed-up often quoted for INT8 does not hold for this model on "
+                  "this CPU at batch 1"))
     # Each clause is whole and translated; the sentence orders them as its language wants.
     return tr("INT8 is {size} of the fp32 file, {change}, and answers one input {speed}, "
               "{promise}.", size=f"{size:.1%}", change=change, speed=speed, promise=promise)

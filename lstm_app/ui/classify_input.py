@@ -149,10 +149,10 @@ def show_labelled(data: LabelledTexts, fingerprint: str, level: str, max_length:
         "are longer than the {max_length:,} words read of each (the setting Longest text "
         "read; the rest of a text is not read).", median, **values))
     if counts.max() >= 3 * counts.min():
-        st.info(tr("The classes are unbalanced: the largest has {times:.0f} times the texts of "
+        st.info(tr("The classes are unbalanced: the largest has {times:g} times the texts of "
                    "the smallest. Accuracy alone flatters a model that ignores a rare class; "
                    "read its macro-F1 and each class's recall, or turn on Weigh rare classes "
-                   "up.", times=counts.max() / counts.min()), icon=":material/balance:")
+                   "up.", times=round(counts.max() / counts.min(), 1)), icon=":material/balance:")
     a, b = st.columns(2)
     a.plotly_chart(class_counts_chart(list(data.classes), counts.tolist()), key=KEYS.class_chart)
     b.plotly_chart(length_chart(lengths, max_length, level), key=KEYS.length_chart)

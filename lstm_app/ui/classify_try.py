@@ -82,12 +82,27 @@ def answer(found: Explained, classes: tuple[str, ...], level: str) -> None:
     note = unread_note(found, level)
     if note:
         st.warning(note, icon=":material/help:")
+    if found.unread:
+        st.warning(cut_note(found, level), icon=":material/content_cut:")
     st.caption(tr("Green characters spoke for “{predicted}”, red ones against it, the deeper "
                   "the more: each was left out in turn and the probability of “{predicted}” "
                   "read again (occlusion).", predicted=plain(predicted)) if level == "char" else
                tr("Green words spoke for “{predicted}”, red ones against it, the deeper the "
                   "more: each was left out in turn and the probability of “{predicted}” read "
                   "again (occlusion).", predicted=plain(predicted)))
+
+
+def cut_note(found: Explained, level: str) -> str:
+    """What of a text longer than the classifier reads was left unread."""
+    return (trn("The text is longer than the classifier reads: its last character (in grey) "
+                "was not read and cannot change the answer.",
+                "The text is longer than the classifier reads: its last {count:,} characters (in "
+                "grey) were not read and cannot change the answer.", found.unread)
+            if level == "char" else
+            trn("The text is longer than the classifier reads: its last word (in grey) was not "
+                "read and cannot change the answer.",
+                "The text is longer than the classifier reads: its last {count:,} words (in "
+                "grey) were not read and cannot change the answer.", found.unread))
 
 
 def unread_note(found: Explained, level: str) -> str:
@@ -127,5 +142,7 @@ def highlighted(found: Explained) -> str:
         pieces.append(f'<span title="{title}" style="background:rgba{(*colour, round(alpha, 3))};'
                       f'border-radius:3px">{shown(text[start:end])}</span>')
         at = end
-    pieces.append(shown(text[at:]))
+    # The rest: only spaces after the last token read, or (greyed) what was never read.
+    pieces.append(f'<span style="color:#999">{shown(text[at:])}</span>' if found.unread
+                  else shown(text[at:]))
     return text_box("".join(pieces))

@@ -15,7 +15,7 @@ from ..inside.series_input import SeriesInput, readable_series
 from ..inside.text_units import coloured_html, tracking_units
 from ..runs.reopening import has_weights, reopen
 from ..series.panel_pipeline import PanelResult
-from .classify_try import answer
+from .classify_try import CLASS_CHARS, answer
 from .keys import CLASSIFY, FORECAST, INSIDE, TEXT
 from .people import shown_runs
 from .runs_session import RUN_PARAM, SHARE_PARAM, run_files_now, run_store
@@ -226,9 +226,13 @@ def whole_words(text: str, limit: int, words: bool) -> str:
     return cut_text.rsplit(maxsplit=1)[0] if len(cut_text.split()) > 1 else cut_text
 
 
-def classifier_answer(result, text: str) -> None:
-    """What the classifier makes of the text looked into, with the tokens that moved it."""
+def classifier_answer(result, text: str, label: str | None = None) -> None:
+    """What the classifier makes of the text looked into, with the tokens that moved it, and
+    the text's ``label`` in the file where it is a test text as written there."""
     with st.expander(tr("What the classifier says about this text"), expanded=True):
+        if label is not None:
+            st.caption(tr("From a test text (never learnt from), labelled “{label}” in the file.",
+                          label=plain(cut(label, CLASS_CHARS))))
         answer(explain(result.trained, text), result.data.classes, result.config.level)
 
 

@@ -188,6 +188,7 @@ class RunsKeys:
     save: str = "runs_save"  # the edit form's submit button
     delete: str = "runs_delete"
     delete_confirm: str = "runs_delete_confirm"
+    delete_cancel: str = "runs_delete_cancel"
     export: str = "runs_export"
     import_file: str = "runs_import_file"
     import_button: str = "runs_import"

@@ -270,9 +270,12 @@ def confirm_delete(store: RunStore, run: Run) -> None:
 def _confirm_delete(store: RunStore, run: Run) -> None:
     st.write(tr("**{name}** ({id}) and its saved weights, history and samples will be deleted "
                 "for good.", name=plain(run.name), id=run.id))
-    if st.button(tr("Delete"), type="primary", key=RUNS.delete_confirm):
+    delete, cancel = st.columns(2)
+    if delete.button(tr("Delete"), type="primary", key=RUNS.delete_confirm):
         store.delete(run.id)
         st.rerun()
+    if cancel.button(tr("Cancel"), key=RUNS.delete_cancel):
+        st.rerun()  # closes the dialog, the run kept
 
 
 def export_all(runs: list[Run]) -> None:

@@ -110,7 +110,7 @@ def show_notices(notices, chosen: Chosen) -> None:
     for notice in notices:
         st.caption(f"ℹ️ {plain(notice)}")
     if chosen.repaired and not notices:
-        st.caption(tr("When this file was first uploaded, the app repaired it; the run saved "
-                      "the repaired values:"))
+        st.caption(tr("When this file was first uploaded, the app noted the following; the run "
+                      "saved the data as it was read then:"))
         for notice in chosen.repaired:
             st.caption(f"ℹ️ {plain(notice)}")

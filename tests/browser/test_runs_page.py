@@ -277,6 +277,10 @@ def test_deleting_the_selected_run_selects_no_other_run(page: Page, app_server, 
     expect(main(page)).to_contain_text(f"{token} second ({second})")
     run_and_wait(page, lambda: page.get_by_role("button", name="Delete this run").click())
     dialog = page.get_by_role("dialog")
+    run_and_wait(page, lambda: dialog.get_by_role("button", name="Cancel").click())
+    expect(dialog).to_have_count(0)  # Cancel closes the dialog and keeps the run
+    assert RunStore(app_home).get(second) is not None
+    run_and_wait(page, lambda: page.get_by_role("button", name="Delete this run").click())
     run_and_wait(page, lambda: dialog.get_by_role("button", name="Delete", exact=True).click())
     expect(dialog).to_have_count(0)
     assert RunStore(app_home).get(second) is None
