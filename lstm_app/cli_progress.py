@@ -20,7 +20,7 @@ class ProgressBar:
     def __call__(self, p: Progress) -> None:
         done = p.fraction_done
         filled = int(self.width * min(done, 1.0))
-        left = p.elapsed / done * (1 - done) if done > 0 else 0.0
+        left = max(p.elapsed / done * (1 - done), 0.0) if done > 0 else 0.0  # never below 0
         bar = f"{'#' * filled}{'.' * (self.width - filled)}"
         if p.val_loss is None:
             line = tr("epoch {epoch}/{epochs} [{bar}] train {train:.4f}  {left:4.0f}s left",

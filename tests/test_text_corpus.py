@@ -174,3 +174,16 @@ def test_a_vocabulary_counts_tokens_as_many_as_it_makes(level):
         assert vocab.count(part) == len(vocab.ids(part)) == len(vocab.encode(part))
     if level == "char":  # the vectorised ids, unseen characters as 0
         assert vocab.ids("a☃").tolist() == [vocab.encode("a")[0], 0]
+
+
+def test_utf8_with_a_stray_byte_is_read_as_utf8_and_the_line_said():
+    lines = ["长短期记忆网络是一种特殊的循环神经网络。"] * 10
+    raw = "\n".join(lines).encode("utf-8")
+    at = raw.index(b"\n", raw.index(b"\n") + 1) + 4  # after the first character of line 3
+    text, notices = read_text(raw[:at] + b"\xe9" + raw[at:])
+    assert text.replace("\ufffd", "") == "\n".join(lines)
+    assert notices == ["The file is UTF-8 text but for 1 byte that is not (on line 3): it reads "
+                       "as \ufffd. Save the file as UTF-8 again to mend it."]
+    # a Western file in Windows-1252 (no UTF-8 beyond ASCII) is still read as such
+    text, notices = read_text("café au lait, crème brûlée\n".encode("cp1252") * 5)
+    assert text.startswith("café au lait") and "UTF-8 text but for" not in " ".join(notices)

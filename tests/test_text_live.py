@@ -170,6 +170,23 @@ def test_summarize_agrees_with_run_text(level):
         assert getattr(summary, key) == getattr(counts, key), key
 
 
+def test_a_long_validation_span_is_scored_on_its_start_and_said(monkeypatch):
+    from lstm_app.text import pipeline as text_pipeline
+
+    config = replace(TINY, epochs=1, val_fraction=0.5)
+    whole = run_text(TEXT, config)
+    assert whole.counts.scored_tokens > 100 and not any("scored" in n for n in whole.notices)
+    monkeypatch.setattr(text_pipeline, "MAX_VAL_TOKENS", 100)
+    capped = run_text(TEXT, config)  # 450 validation characters, the first 100 scored
+    assert capped.counts.val_tokens == whole.counts.val_tokens == 450
+    assert capped.counts.scored_tokens < 100
+    assert [n for n in capped.notices if "scored" in n] == [
+        "The validation span holds 450 characters; its first 100 are scored, which keeps each "
+        "epoch's check to seconds."]
+    again = run_text(TEXT, config, start=capped.trained)  # Train more: said once
+    assert sum("scored" in n for n in again.notices) == 1
+
+
 # ---- the live timeline -------------------------------------------------------------------------
 
 def test_timeline_has_a_sample_at_every_epoch_end(every_epoch):

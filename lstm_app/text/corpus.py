@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..encodings import NOTICES, UTF16_NOTICE, decode_legacy, utf16_without_bom
-from ..i18n import N_, tr
+from ..i18n import N_, tr, trn
 
 EMPTY = N_("The file is empty; choose a .txt file with some text in it.")
 WHITESPACE_ONLY = N_("The file holds only spaces and line breaks; choose a .txt file with some text in it.")
@@ -29,6 +29,7 @@ UNKNOWN_CHAR = "\ufffd"  # what an unknown id decodes to, at both levels
 UNKNOWN_WORD = "<unk>"  # id 0 of a word vocabulary; the tokenizer never produces it from text
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]|\s+")  # covers every character, so tokens join back to the text
 MIN_SPACES_PER_CHAR = 1 / 40  # below this a text is treated as unspaced (Chinese, Japanese)
+STRAY_UTF8 = 50  # UTF-8 characters beyond ASCII per stray byte, at least, for "mostly UTF-8"
 MAX_CONTROL_SHARE = 0.01  # more control characters than this (tabs and line breaks aside) means binary
 
 
@@ -61,7 +62,7 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
     else:
         text = _decode_or_none(data, "utf-8")
         if text is None:
-            text, notice = decode_legacy(data)
+            text, notice = _mostly_utf8(data) or decode_legacy(data)
             notices.append(notice)
     if text is None or _looks_binary(text):
         raise ValueError(tr(BINARY))
@@ -72,6 +73,23 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
     if not text.strip():
         raise ValueError(tr(WHITESPACE_ONLY))
     return text, notices
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 text with a few stray bytes (two files joined, one cut character), read as UTF-8
+    with each stray byte as "\ufffd", and its notice; None where the bytes are not mostly
+    UTF-8 (a legacy encoding reads them)."""
+    text = data.decode("utf-8", errors="replace")
+    stray = text.count(UNKNOWN_CHAR) - data.count(UNKNOWN_CHAR.encode())
+    wide = sum(1 for ch in text if ord(ch) > 127) - text.count(UNKNOWN_CHAR)
+    if not 0 < stray * STRAY_UTF8 <= wide:
+        return None
+    line = text.count("\n", 0, text.index(UNKNOWN_CHAR)) + 1
+    return text, trn("The file is UTF-8 text but for {count} byte that is not (on line {line}): "
+                     "it reads as \ufffd. Save the file as UTF-8 again to mend it.",
+                     "The file is UTF-8 text but for {count} bytes that are not (the first on "
+                     "line {line}): they read as \ufffd. Save the file as UTF-8 again to mend "
+                     "them.", stray, line=line)
 
 
 def _decode_or_none(data: bytes, encoding: str) -> str | None:

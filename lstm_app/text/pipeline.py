@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, replace
 import torch
 
 from .memory import check_text_fits
+from ..i18n import tr
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from .corpus import chars_per_token, make_vocab
 from .copying import Memorization, memorization
@@ -33,6 +34,9 @@ from .streams import chunks, n_chunks, to_streams
 from .trained import TrainedLanguageModel
 
 VAL_STREAMS = 32  # validation streams: each still thousands of characters long on big texts
+# Tokens of the validation span scored at each epoch and at the end, from its start: a 50 MB
+# text's whole tenth took minutes a pass, past the time budget and Stop (checked between batches).
+MAX_VAL_TOKENS = 200_000
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,21 @@ def validation_loss(model: LanguageModel, streams: torch.Tensor, seq_len: int) -
 
 
 def validation_streams(val_ids: torch.Tensor, seq_len: int) -> torch.Tensor:
+    """The validation span's first ``MAX_VAL_TOKENS`` tokens as parallel streams."""
+    val_ids = val_ids[:MAX_VAL_TOKENS]
     return to_streams(val_ids, max(1, min(VAL_STREAMS, len(val_ids) // (2 * seq_len))))
+
+
+def scored_part(val_tokens: int, level: str) -> list[str]:
+    """[the notice] where the validation span is longer than is scored."""
+    if val_tokens <= MAX_VAL_TOKENS:
+        return []
+    values = dict(total=val_tokens, scored=MAX_VAL_TOKENS)
+    return [tr("The validation span holds {total:,} characters; its first {scored:,} are "
+               "scored, which keeps each epoch's check to seconds.", **values)
+            if level == "char" else
+            tr("The validation span holds {total:,} words; its first {scored:,} are scored, "
+               "which keeps each epoch's check to seconds.", **values)]
 
 
 def fit_text(text: str, config: TextConfig, callbacks: Callbacks = Callbacks(),
@@ -140,6 +158,8 @@ def fit_text(text: str, config: TextConfig, callbacks: Callbacks = Callbacks(),
     train_ids, val_ids = vocab.ids(train_text).to(device), vocab.ids(val_text).to(device)
     check_sizes(len(train_ids), len(val_ids), config.batch_size)
     val = validation_streams(val_ids, config.seq_len)
+    notices = [n for n in notices if n not in scored_part(len(val_ids), vocab.level)] + \
+        scored_part(len(val_ids), vocab.level)  # once, on Train more too
     check_text_fits(config, len(vocab), val.shape[0], device)  # before the network is made
 
     torch.manual_seed(config.seed)
