@@ -21,13 +21,13 @@ from .cli_options import (add_ray_option, add_settings, cluster_runner, given_se
 from .cli_progress import with_progress
 from .i18n import N_, listing, tr, trn
 from .export.commands import add_predict_command, run_predict_command
-from .file_checks import (check_apart, check_outside, check_writable, ended_early,
+from .file_checks import (check_apart, check_outside, check_writable, default_home, ended_early,
                           error_sentence, write_output)
 from .quoting import cut, ljust, printable, printable_lines, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
 from .runs.recording import fit_and_score, record, run_with, start_run
-from .runs.store import RunStore, default_home
+from .runs.store import RunStore
 from .series.ahead import beyond_training
 from .series.evaluation import coverage_note
 from .series.frequency import frequency_words

@@ -264,13 +264,21 @@ def check_apart(written: dict, read: Iterable) -> None:
                                 path=f"'{printable(path)}'"))
 
 
+def default_home() -> Path:
+    """The run store's folder: $LSTM_APP_HOME, or ./lstm_runs where it is not set or set to
+    nothing (a blank ``LSTM_APP_HOME=`` would otherwise put the store in whatever folder the
+    app starts in). Here, not in runs, so that predict (no PyTorch) can keep out of it too."""
+    return Path(os.environ.get("LSTM_APP_HOME", "").strip() or "lstm_runs")
+
+
 def check_outside(written: dict, folder) -> None:
     """Refuse, before any work, a file to write (``written``: its option, its path) inside
     ``folder``, the run store: a CSV written over its database or a run's weights would damage
     the saved runs."""
     home = os.path.realpath(folder)
     for option, path in written.items():
-        if path is not None and os.path.realpath(path).startswith(home + os.sep):
+        real = os.path.realpath(path) if path is not None else None
+        if real is not None and (real == home or real.startswith(home + os.sep)):
             raise ValueError(tr("{option} names {path}, inside the run store ({folder}): "
                                 "writing it would damage the saved runs. Give a path outside "
                                 "it.", option=option, path=f"'{printable(path)}'",

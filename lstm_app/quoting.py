@@ -63,6 +63,11 @@ def rjust(text: str, width: int) -> str:
     return f"{text:>{width - _wide(text)}}"
 
 
+def columns(text: str) -> int:
+    """The terminal columns ``text`` takes (a Chinese character two)."""
+    return len(text) + _wide(text)
+
+
 def _wide(text: str) -> int:
     return sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
 

@@ -22,6 +22,7 @@ from lstm_app.classify.settings import ClassifyConfig
 from lstm_app.export.graphs import ClassifierGraph
 from lstm_app.export.onnx_export import export_trained, write_export
 from lstm_app.export.predict import ExportedModel, classify, forecast, generate, series_for
+from lstm_app.i18n import speaking, tr
 from lstm_app.samples import sample_path
 from lstm_app.series.loading import load_series
 from lstm_app.series.pipeline import fit_forecast, score_forecast
@@ -444,6 +445,21 @@ def test_runs_export_onnx_on_the_command_line(tmp_path, monkeypatch, capsys):
     assert not (out / "model.int8.onnx").exists()
     assert cli_main(["runs", "export-onnx", "nope", "--out", str(out)]) == 2
     assert "There is no run 'nope'" in capsys.readouterr().err
+    # the run store's own folder, and a folder holding a model.onnx of the user's own: refused
+    assert cli_main(["runs", "export-onnx", run_id, "--out", str(tmp_path / "home")]) == 2
+    assert "inside the run store" in capsys.readouterr().err
+    own = tmp_path / "mine"
+    own.mkdir()
+    (own / "model.onnx").write_text("precious")
+    assert cli_main(["runs", "export-onnx", run_id, "--out", str(own)]) == 2
+    assert ("already holds model.onnx, which is not from an export of LSTM Studio: exporting "
+            "would replace it") in capsys.readouterr().err
+    assert (own / "model.onnx").read_text() == "precious" and not (own / "export.json").exists()
+    with speaking("zh"):  # a Chinese column name runs wide: still a space between each
+        assert cli_main(["runs", "export-onnx", run_id, "--out", str(out)]) == 0
+        header = capsys.readouterr().out.splitlines()[0]
+        names = [tr("size"), tr("batch-1 latency"), tr("test accuracy")]
+    assert header.split() == " ".join(names).split(), header
 
 
 def test_a_bundle_carries_the_export_and_importing_checks_it_against_the_weights(tmp_path):

@@ -341,6 +341,8 @@ def test_a_hostile_run_name_is_kept_as_text_or_refused(case, store, run_id, caps
         assert_printable(out)
     code, out, err = cli(capsys, "runs", "export", run_id, "--out", "b.zip")
     assert code == 0 and zipfile.is_zipfile("b.zip")
+    with zipfile.ZipFile("b.zip") as written:  # its snippet opens the file as written
+        assert "open('b.zip', \"rb\")" in written.read("load_run.py").decode()
 
 
 @pytest.mark.parametrize("case", cases(NOTE_CASES))

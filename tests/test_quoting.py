@@ -182,7 +182,8 @@ def test_no_output_is_written_inside_the_run_store_or_fails_on_a_closed_stream(
     database = home / "runs.sqlite3"
     kept = database.read_bytes()
     for argv in (["runs", "export-csv", "--out", str(database)],
-                 ["forecast", str(tmp_path / "data.csv"), "--report", str(home / "x.json")]):
+                 ["forecast", str(tmp_path / "data.csv"), "--report", str(home / "x.json")],
+                 ["predict", str(tmp_path / "export"), "the", "--out", str(database)]):
         assert main(argv) == 2
         assert "inside the run store" in capsys.readouterr().err
     assert database.read_bytes() == kept and main(["runs", "list"]) == 0

@@ -132,6 +132,30 @@ def test_a_crafted_run_name_never_runs_in_the_exported_snippet(source, tmp_path)
     assert not (tmp_path / "PWNED").exists() and not (tmp_path / "PWNED2").exists()
 
 
+def test_a_damaged_run_is_not_exported_and_the_snippet_opens_the_file_written(source, target,
+                                                                              tmp_path):
+    store, runs = source
+    data = export_bundle(store, runs["forecast"][0], "my copy.zip")
+    assert "open('my copy.zip', \"rb\")" in members(data)["load_run.py"].decode()
+    run_id = import_bundle(target, data)
+    weights = target.run_dir(run_id) / "weights.safetensors"
+    weights.write_bytes(weights.read_bytes()[:100])  # cut short: no import would take it
+    with pytest.raises(ValueError, match=f"Run {run_id} cannot be opened: .*Delete it, or import "
+                                         "its bundle again."):
+        export_bundle(target, run_id)
+
+
+@pytest.mark.parametrize("seconds", [-1e308, float("inf"), "12", True])
+def test_a_manifests_seconds_that_no_training_took_are_read_as_none_taken(source, target,
+                                                                          seconds):
+    store, runs = source
+    files = members(export_bundle(store, runs["forecast"][0]))
+    manifest = json.loads(files["manifest.json"])
+    files["manifest.json"] = json.dumps(dict(manifest, seconds=seconds)).encode()
+    run = target.get(import_bundle(target, rezip(files)))
+    assert run.seconds == 0.0
+
+
 class Evil:
     def __reduce__(self):
         return (print, ("a pickle was loaded",))

@@ -26,6 +26,7 @@ import torch
 from safetensors.torch import load_file
 
 from lstm_app.cli import main as cli_main
+from lstm_app.i18n import speaking
 from lstm_app.runs.recording import end_cancelled, end_killed, record, start_run
 from lstm_app.runs.reopening import kept_training, reopen
 from lstm_app.runs.database import Database
@@ -635,6 +636,15 @@ def test_the_command_line_saves_lists_shows_and_exports_runs(tmp_path, monkeypat
     settings = next(line for line in shown.splitlines() if line.startswith("settings: "))
     assert json.loads(settings[len("settings: "):]) == run.config
     assert run.config["hidden_size"] == 8
+    scores = next(line for line in shown.splitlines() if line.startswith("scores: "))
+    scores = json.loads(scores[len("scores: "):])
+    assert "verdict_said" not in scores and scores["verdict"] == run.metrics["verdict"]
+    with speaking("zh"):  # trained in English, shown in Chinese: its verdict too
+        assert cli_main(["runs", "show", ids["forecast"]]) == 0
+    chinese = next(line for line in capsys.readouterr().out.splitlines()
+                   if line.startswith("得分："))
+    verdict = json.loads(chinese[len("得分："):])["verdict"]
+    assert re.search("[\u4e00-\u9fff]", verdict) and "LSTM" in verdict, verdict
     epochs = [line for line in shown.splitlines() if line.strip().startswith("epoch")]
     assert len(epochs) == 2
     for line, h in zip(epochs, store.history(run.id)):

@@ -487,10 +487,21 @@ def test_a_column_a_newer_version_added_does_not_stop_this_one_reading_runs(stor
 def test_a_blank_home_is_the_default_folder_not_the_current_one(monkeypatch):
     from pathlib import Path
 
-    from lstm_app.runs.store import default_home
+    from lstm_app.file_checks import default_home
 
     for blank in ("", "  "):
         monkeypatch.setenv("LSTM_APP_HOME", blank)
         assert default_home() == Path("lstm_runs")
     monkeypatch.setenv("LSTM_APP_HOME", "/srv/runs")
     assert default_home() == Path("/srv/runs")
+
+
+def test_a_home_that_cannot_be_made_is_said_with_its_path_and_what_to_do(tmp_path):
+    from lstm_app.runs.database import StoreError
+
+    (tmp_path / "a file").write_text("x")
+    with pytest.raises(StoreError) as error:
+        RunStore(tmp_path / "a file" / "runs")
+    assert str(error.value) == (f"The run store's folder '{tmp_path / 'a file' / 'runs'}' cannot "
+                                "be made or used (Not a directory): set LSTM_APP_HOME to a "
+                                "folder you can write to.")

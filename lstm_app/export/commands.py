@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..argparse_words import Parser, argparse_in_language
 from ..i18n import N_, tr, trn
-from ..file_checks import check_apart, check_writable, ended_early, error_sentence, write_output
+from ..file_checks import (check_apart, check_outside, check_writable, default_home, ended_early,
+                           error_sentence, write_output)
 from ..quoting import printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
@@ -69,6 +70,7 @@ def _refuse_unread(args: argparse.Namespace, task: str) -> None:
 
 
 def run_predict_command(args: argparse.Namespace) -> int:
+    check_outside({"--out": args.out}, default_home())  # not over a saved run or the database
     check_writable(args.out)
     check_apart({"--out": args.out}, [  # what it reads: the input (a prompt's @FILE), the export
         args.input, args.input[1:] if args.input.startswith("@") else None, args.future,

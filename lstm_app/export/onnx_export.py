@@ -29,7 +29,7 @@ import numpy as np
 import torch
 
 from ..i18n import tr, trn
-from ..quoting import rjust
+from ..quoting import columns, rjust
 
 from .compact import compacted
 from .fp32_leftovers import leftovers_in_8_bits
@@ -104,12 +104,15 @@ def write_export(exported: Exported, folder: Path) -> None:
 def table_text(exported: Exported) -> str:
     """The table of forms as the command line prints it."""
     metric = exported.manifest["metric"]
-    size, latency = tr("size"), tr("batch-1 latency")
-    lines = [f"{'':12}{rjust(size, 12)}{rjust(latency, 18)}{rjust(tr(metric), 28)}"]
+    heads = (tr("size"), tr("batch-1 latency"), tr(metric))
+    # Each column at least two columns wider than its name (a Chinese name runs wide).
+    widths = [max(least, columns(head) + 2) for least, head in zip((12, 18, 28), heads)]
+    lines = [f"{'':12}" + "".join(rjust(head, width) for head, width in zip(heads, widths))]
     for row in exported.table:
         value = tr("n/a") if row[metric] is None else f"{row[metric]:.4f}"
-        lines.append(f"{row['form']:12}{row['bytes'] / 1024:>9,.1f} KB{row['latency_ms']:>15.3f} ms"
-                     f"{rjust(value, 28)}")
+        cells = (f"{row['bytes'] / 1024:,.1f} KB", f"{row['latency_ms']:.3f} ms", value)
+        lines.append(f"{row['form']:12}" + "".join(rjust(cell, width)
+                                                   for cell, width in zip(cells, widths)))
     lines.append(check_sentence(exported))
     return "\n".join(lines + [speed_sentence(exported)]).rstrip("\n")
 

@@ -38,7 +38,7 @@ from ..tasks import TASKS, Task, task_named
 from ..training.checkpoint import WEIGHTS, read_json, weights_epoch
 from ..training.trainer import EpochRecord, TrainResult
 from .recording import data_fingerprint, save_result
-from .reopening import IMPORTED, how_it_ended, kept_training, no_weights
+from .reopening import IMPORTED, how_it_ended, kept_training, load_run, no_weights
 from .store import RunStore
 from .table import task_name
 
@@ -65,13 +65,16 @@ class BundleError(ValueError):
 
 # --- export -----------------------------------------------------------------------------------
 
-def export_bundle(store: RunStore, run_id: str) -> bytes:
+def export_bundle(store: RunStore, run_id: str, file_name: str | None = None) -> bytes:
+    """The run as a .zip of its files, checked to open first; its load_run.py opens the bundle
+    as ``file_name`` (the file it is written to; by default the name the page downloads)."""
     run = store.get(run_id)
     if run is None:
         raise ValueError(tr("There is no run {id}.", id=quoted(run_id)))
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
         raise ValueError(no_weights(store, run))
+    load_run(store, run_id)  # a damaged run is said here, not by the import of its bundle
     names = sorted((COMMON | task_named(run.task).file_names | set(ONNX_FILES)) - {"manifest.json"})
     sizes = [(folder / name).stat().st_size for name in names if (folder / name).exists()]
     if sum(sizes) > MAX_TOTAL_BYTES:
@@ -99,8 +102,8 @@ def export_bundle(store: RunStore, run_id: str) -> bytes:
                 zf.write(folder / name, name)
         what = {"text": "sample", "classify": "test"}.get(run.task, "forecast")
         # User text reaches generated code only as a repr() of a cleaned file name.
-        zf.writestr("load_run.py", SNIPPET.format(file=repr(bundle_name(run.name, run.id)),
-                                                  what=what))
+        zf.writestr("load_run.py", SNIPPET.format(
+            file=repr(file_name or bundle_name(run.name, run.id)), what=what))
     if out.tell() > MAX_BUNDLE_BYTES:
         raise ValueError(tr("Run {id} is too large for a bundle: it would be {size:.0f} MB, and "
                             "a bundle of up to {limit} MB can be imported. Export it to ONNX to "
@@ -177,7 +180,7 @@ def _training(manifest: dict, files: dict[str, bytes]) -> TrainResult:
     kept = weights_epoch(files[WEIGHTS]) or _int_or_none(manifest.get("best_epoch")) or 0
     stop_reason, device = how_it_ended(files, "completed")
     return kept_training(history, kept, _keeps_best(files), stop_reason,
-                         tr(IMPORTED), _float_or_none(manifest.get("seconds")) or 0.0, device)
+                         tr(IMPORTED), _seconds(manifest.get("seconds")), device)
 
 
 def _keeps_best(files: dict[str, bytes]) -> bool:
@@ -274,8 +277,10 @@ def _int_or_none(value):
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _float_or_none(value):
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+def _seconds(value) -> float:
+    """A duration from a manifest: 0 where it is not a finite number of seconds, 0 or more."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if number and 0 <= value < float("inf") else 0.0
 
 
 def copy_note(copies: list[str]) -> str:

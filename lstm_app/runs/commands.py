@@ -15,9 +15,10 @@ from typing import Iterator
 
 import pandas as pd
 
-from ..i18n import language, tr, trn
+from ..i18n import again, language, said_from, tr, trn
 from ..file_checks import os_reason, write_output
 from ..quoting import cut, printable, quoted
+from ..export.manifest import FILES, FORMAT, MANIFEST
 from ..export.onnx_export import table_text, write_export
 from .bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from .onnx import export_run
@@ -83,7 +84,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
         _show(store, _existing(store, args.run_id))
     elif args.action == "export":
         run = _existing(store, args.run_id)
-        write_output(args.out, export_bundle(store, run.id))
+        write_output(args.out, export_bundle(store, run.id, args.out.name))
         print(tr("Run {run_id} written to {path}", run_id=run.id, path=printable(args.out)))
     elif args.action == "export-onnx":
         run = _existing(store, args.run_id)
@@ -120,7 +121,11 @@ def _show(store: RunStore, run) -> None:
         print(tr("note: {notice}", notice=printable(run.note)))
     print(tr("settings: {settings}", settings=_readable(run.config)))
     if run.metrics:
-        print(tr("scores: {scores}", scores=_readable(run.metrics)))
+        scores = dict(run.metrics)
+        said = scores.pop("verdict_said", None)
+        if said is not None and isinstance(scores.get("verdict"), str):  # in the reader's words
+            scores["verdict"] = str(again(said_from(scores["verdict"], said)))
+        print(tr("scores: {scores}", scores=_readable(scores)))
     number = lambda v: tr("n/a") if v is None else f"{v:.5g}"
     for h in store.history(run.id):
         scores = "".join(f"  {k} {number(v)}" for k, v in (h.scores or {}).items())
@@ -189,6 +194,7 @@ def export_folder(out: str) -> Iterator[Path]:
         raise ValueError(tr("The folder {path} cannot be made or written to ({reason}); give a "
                             "folder you can write to.", path=f"'{printable(folder)}'",
                             reason=reason)) from None
+    _refuse_foreign_files(folder)
     try:
         yield folder
     except BaseException:
@@ -198,6 +204,25 @@ def export_folder(out: str) -> Iterator[Path]:
             except OSError:
                 break
         raise
+
+
+def _refuse_foreign_files(folder: Path) -> None:
+    """Refuse a folder holding a file an export writes (model.onnx …) that no export of this
+    app left there: writing would replace the user's own file. An earlier export is replaced."""
+    taken = [name for name in FILES if (folder / name).exists()]
+    if not taken:
+        return
+    try:  # any version's export.json says its format
+        ours = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError):
+        ours = False
+    if not ours:
+        raise ValueError(trn(
+            "The folder {path} already holds {names}, which is not from an export of LSTM "
+            "Studio: exporting would replace it. Give an empty or new folder.",
+            "The folder {path} already holds {names}, which are not from an export of LSTM "
+            "Studio: exporting would replace them. Give an empty or new folder.", len(taken),
+            path=f"'{printable(folder)}'", names=", ".join(taken)))
 
 
 def _existing(store: RunStore, run_id: str):

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
-from ..i18n import in_language, language, tr
+from ..i18n import in_language, language, said_form, tr
 from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, weights_bytes, weights_epoch
@@ -240,7 +240,11 @@ def save_result(store: RunStore, run_id: str, task: Task, trained, result, statu
     and the final status (also how an imported bundle is written)."""
     for file_name, content in task.result_files(result).items():
         store.write_bytes(run_id, file_name, content)
-    save_trained(store, run_id, trained, status, trained.training.message, task.summary(result))
+    metrics = task.summary(result)
+    said = said_form(metrics.get("verdict"))
+    if said is not None:  # how the verdict was said, to say it again in another language
+        metrics["verdict_said"] = said
+    save_trained(store, run_id, trained, status, trained.training.message, metrics)
 
 
 def save_trained(store: RunStore, run_id: str, trained, status: str, message: str,

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..i18n import tr
+from ..file_checks import default_home, os_reason
 from ..quoting import printable, printable_lines
 from ..user_json import parse_json
 from ..training.trainer import EpochRecord, valid_scores
@@ -102,19 +103,19 @@ def _scores(text: str | None) -> dict | None:
         return None
 
 
-def default_home() -> Path:
-    """$LSTM_APP_HOME, or ./lstm_runs where it is not set or set to nothing (a blank
-    ``LSTM_APP_HOME=`` would otherwise put the store in whatever folder the app starts in)."""
-    return Path(os.environ.get("LSTM_APP_HOME", "").strip() or "lstm_runs")
-
-
 class RunStore:
     def __init__(self, home: Path | str | None = None, url: str | None = None):
         """The store in ``home`` (its artifacts; its database too unless ``url`` or
         ``LSTM_APP_DATABASE_URL`` names another)."""
         self.home = Path(home) if home is not None else default_home()
-        self.home.mkdir(parents=True, exist_ok=True)
-        (self.home / "runs").mkdir(exist_ok=True)
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            (self.home / "runs").mkdir(exist_ok=True)
+        except OSError as error:  # a file on the way, a system folder, no permission
+            raise StoreError(tr("The run store's folder {path} cannot be made or used "
+                                "({reason}): set {variable} to a folder you can write to.",
+                                path=f"'{printable(self.home)}'", reason=os_reason(error),
+                                variable="LSTM_APP_HOME")) from None
         self.url = database_url(self.home, url)
         try:
             self.database = Database.at(self.url)
