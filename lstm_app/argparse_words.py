@@ -21,6 +21,7 @@ import unicodedata
 from contextlib import contextmanager
 
 from .i18n import N_, language, tr
+from .quoting import columns
 
 # argparse's sentence (Python 3.11 and later) -> the catalog's, with {named} placeholders.
 ARGPARSE_WORDS = {
@@ -113,16 +114,12 @@ def wrapped(text: str, width: int) -> list[str]:
     units = re.findall(r"`[^`]*`\s*|[^\s`\u2e80-\uffef]+\s*|[\u2e80-\uffef]\s*|\s+|`", text)
     lines, line = [], ""
     for unit in units:
-        if line and _columns((line + unit).rstrip()) > width and unit[0] not in CLOSING:
+        if line and columns((line + unit).rstrip()) > width and unit[0] not in CLOSING:
             lines.append(line.rstrip())
             line = unit.lstrip()
         else:
             line += unit
     return [*lines, line.rstrip()] if line.strip() else lines
-
-
-def _columns(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _has_wide(text: str) -> bool:

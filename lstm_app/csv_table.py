@@ -231,7 +231,8 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
         return text  # years name columns only above rows that start with a date or number
                      # and hold no years there ("Alice,2023,2024" over "Bob,2019,2021": data)
     if below[0] == 1 and not any(_is_data(c) for c in under) and not _names_over_labels(
-            header, [cells(line) for line in text.split("\n", LABEL_LINES + 2)[2:LABEL_LINES + 2]]):
+            filled[0], header,
+            [cells(line) for line in text.split("\n", LABEL_LINES + 2)[2:LABEL_LINES + 2]]):
         return text  # two lines of words: the first line is a header, the second data
     notices.append(trn("The first line ({title}) is a title above the table, so the table was "
                        "read from line {line}, its header.",
@@ -294,11 +295,17 @@ def _two_line_names(top: list[str], low: list[str], under: list[str]) -> list[st
     return [f"{g} {b}" if g and b and g != b else b or t for t, b, g in zip(top, low, groups)]
 
 
-def _names_over_labels(header: list[str], rows: list[list[str]]) -> bool:
-    """Whether a line of words (``header``) names the columns of the ``rows`` under it: a
-    column after the first holds a few words over and over (labels: 好评, 差评) and never the
-    line's own word there (a title "Reviews 2024," over "review,label" over texts and their
-    labels; a header "text," over "great film,neg" holds "neg" again below)."""
+def _names_over_labels(title: str, header: list[str], rows: list[list[str]]) -> bool:
+    """Whether a line of words (``header``) under a line of one cell (``title``) names the
+    columns of the ``rows`` under it: the title is longer than each name, the first name is
+    shorter than most texts under it, and a column after the first holds a few words over and
+    over (labels: 好评, 差评) and never the line's own word there (a title "2024年客户评价汇总,"
+    over "评价内容,评价类型" over reviews and their labels; a header "text," over "great
+    film,neg" holds "neg" again below, "review," over "great film,neutral" names nothing)."""
+    firsts = sorted(len(row[0]) for row in rows if row and row[0])
+    if (not firsts or any(len(name) >= len(title) for name in header)
+            or len(header[0]) >= firsts[len(firsts) // 2]):
+        return False
     for i in range(1, len(header)):
         below = [row[i] for row in rows if i < len(row) and row[i]]
         if (len(below) >= LABEL_ROWS and len(set(below)) * 2 <= len(below)

@@ -682,7 +682,8 @@ def test_the_runs_table_lists_every_run_newest_first(app, four_runs):
     assert shown.loc[2, "settings"].startswith("LSTM 16×1, lr 0.01")
     # who and what first; a score none of these runs has is no column of blanks ("None")
     order = list(runs_grid(at).proto.column_order)
-    assert order[:3] == ["name", "task", "best val loss"] and "id" not in order
+    assert order[:6] == ["name", "task", "best val loss", "test MAE", "test MASE",
+                         "bits per char"] and "id" not in order
     assert "test accuracy" not in order and "test macro-F1" not in order  # no classifier
     assert shown["test accuracy"].dtype == float and shown["test accuracy"].isna().all()
     assert "Select rows in the table (the boxes on the left) to compare runs." in [

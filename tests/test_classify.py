@@ -439,7 +439,7 @@ def test_the_verdict_says_a_tie_with_the_guess_early_stopping_and_a_small_test_s
     said = verdict(ClassScores(0.417, 0.302), {"majority": ClassScores(0.417, 0.196),
                                                "tfidf_logreg": ClassScores(0.333, 0.25)},
                    train_counts=[20, 6, 10], test_texts=12)
-    assert said == ("The LSTM was right on 41.7% of the test texts, no more often than always "
+    assert said == ("The LSTM was right on 41.7% of the test texts, about as often as always "
                     "guessing the most common class (41.7%); it finds more of the other classes "
                     "than that guess (macro-F1 0.302 against 0.196), but not yet enough to be "
                     "right more often. The classes are unbalanced: weigh rare classes up, or "
@@ -454,11 +454,27 @@ def test_the_verdict_says_a_tie_with_the_guess_early_stopping_and_a_small_test_s
                    train_counts=[20, 6, 10], early_stopped=True)
     assert said.endswith("more epochs would not help: weigh rare classes up, or give it more "
                          "texts.")
+    said = verdict(ClassScores(0.8, 0.78), {"majority": ClassScores(0.6, 0.4),
+                                            "tfidf_logreg": ClassScores(0.9, 0.88)},
+                   early_stopped=True)
+    assert said.startswith("TF-IDF with logistic regression beat the LSTM") and \
+        said.endswith("give the LSTM more texts (early stopping ended its training, so more "
+                      "epochs would not help).")
     assert "test span" not in verdict(ClassScores(0.9, 0.9), {"majority": ClassScores(0.5, 0.3)},
                                       test_texts=100)
     assert verdict(ClassScores(0.9, 0.9), {"majority": ClassScores(0.5, 0.3)},
                    test_texts=1).endswith("The test span holds only 1 text, so these figures "
                                           "are rough.")
+
+
+def test_a_wrong_label_in_the_data_is_hinted_at_only_beside_a_confident_mistake():
+    from lstm_app.ui.classify_view import mistakes_caption
+
+    assert mistakes_caption(6, 6, 0.51) == "The 6 mistakes, the most confident first."
+    assert mistakes_caption(1, 1, 0.4) == "The one mistake."
+    assert mistakes_caption(20, 35, 0.97) == (
+        "20 of the 35 mistakes, the most confident first. Where it was 90% sure or more of "
+        "another class, the text's own label may be wrong in the data: worth a look.")
 
 
 def test_texts_of_punctuation_and_a_bare_carriage_return_survive():

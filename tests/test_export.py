@@ -455,6 +455,10 @@ def test_runs_export_onnx_on_the_command_line(tmp_path, monkeypatch, capsys):
     assert ("already holds model.onnx, which is not from an export of LSTM Studio: exporting "
             "would replace it") in capsys.readouterr().err
     assert (own / "model.onnx").read_text() == "precious" and not (own / "export.json").exists()
+    (own / "export.json").write_text("[" * 200_000)  # no export's, and too deep to read
+    assert cli_main(["runs", "export-onnx", run_id, "--out", str(own)]) == 2
+    assert "already holds model.onnx, export.json, which are not from an export" in \
+        capsys.readouterr().err
     with speaking("zh"):  # a Chinese column name runs wide: still a space between each
         assert cli_main(["runs", "export-onnx", run_id, "--out", str(out)]) == 0
         header = capsys.readouterr().out.splitlines()[0]

@@ -4,6 +4,7 @@ import io
 import json
 import os
 import pickle
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -15,6 +16,7 @@ from lstm_app.runs.bundle import (BundleError, copy_note, earlier_copies, export
                                   import_bundle)
 from lstm_app.runs.recording import record, start_run
 from lstm_app.runs.reopening import reopen
+from lstm_app.runs.database import DB_NAME
 from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
 from lstm_app.series.report import to_report
@@ -138,6 +140,17 @@ def test_a_damaged_run_is_not_exported_and_the_snippet_opens_the_file_written(so
     data = export_bundle(store, runs["forecast"][0], "my copy.zip")
     assert "open('my copy.zip', \"rb\")" in members(data)["load_run.py"].decode()
     run_id = import_bundle(target, data)
+    # a training's half-written file survives the check while it runs, not after
+    half = target.run_dir(run_id) / ".weights.safetensors.part"
+    half.write_bytes(b"being written")
+    with sqlite3.connect(target.home / DB_NAME) as db:
+        db.execute("UPDATE runs SET status = 'running' WHERE id = ?", (run_id,))
+    export_bundle(target, run_id)
+    assert half.exists()
+    with sqlite3.connect(target.home / DB_NAME) as db:
+        db.execute("UPDATE runs SET status = 'finished' WHERE id = ?", (run_id,))
+    export_bundle(target, run_id)
+    assert not half.exists()
     weights = target.run_dir(run_id) / "weights.safetensors"
     weights.write_bytes(weights.read_bytes()[:100])  # cut short: no import would take it
     with pytest.raises(ValueError, match=f"Run {run_id} cannot be opened: .*Delete it, or import "
@@ -145,7 +158,7 @@ def test_a_damaged_run_is_not_exported_and_the_snippet_opens_the_file_written(so
         export_bundle(target, run_id)
 
 
-@pytest.mark.parametrize("seconds", [-1e308, float("inf"), "12", True])
+@pytest.mark.parametrize("seconds", [-1e308, float("inf"), 10**400, "12", True])
 def test_a_manifests_seconds_that_no_training_took_are_read_as_none_taken(source, target,
                                                                           seconds):
     store, runs = source

@@ -135,6 +135,22 @@ def test_a_title_over_the_names_of_texts_and_labels_is_skipped(form):
                for n in texts.notices)
 
 
+@pytest.mark.parametrize("raw, columns", [
+    # a header with the label column unnamed, over a first label seen once: no title
+    ("review,\ngreat film,neutral\n" + "".join(
+        f"a rather long review {i},{('pos', 'neg')[i % 2]}\n" for i in range(20)),
+     ["review", "column 2"]),
+    # a list without a header under its name: the name stays the header
+    ("Staff list,\nAlice,London\n" + "".join(
+        f"P{i},{('Paris', 'Rome')[i % 2]}\n" for i in range(20)), ["Staff list", "column 2"]),
+])
+def test_a_line_of_words_under_one_name_is_no_header_under_a_title(raw, columns):
+    notices = []
+    table, _ = read_csv_table(raw.encode(), None, notices)
+    assert list(table.columns) == columns and len(table) == 21
+    assert not any("title" in n for n in notices)
+
+
 def test_whole_numbers_times_and_blank_rows_read_as_excel_shows_them():
     notices = []
     raw = workbook({"data": [["when", "n", "ok"], [dt.datetime(2024, 1, 1, 8, 30), 3.0, True],

@@ -183,7 +183,12 @@ def test_utf8_with_a_stray_byte_is_read_as_utf8_and_the_line_said():
     text, notices = read_text(raw[:at] + b"\xe9" + raw[at:])
     assert text.replace("\ufffd", "") == "\n".join(lines)
     assert notices == ["The file is UTF-8 text but for 1 byte that is not (on line 3): it reads "
-                       "as \ufffd. Save the file as UTF-8 again to mend it."]
+                       "as \ufffd. Retype the character there to mend it."]
+    # a real \ufffd on line 1 is no stray byte; a character cut to 2 of its 3 bytes is 2 bytes
+    text, notices = read_text("\ufffd".encode() + raw[:at] + "长".encode()[:2] + raw[at:])
+    assert notices == ["The file is UTF-8 text but for 2 bytes that are not (the first on line "
+                       "3): they read as \ufffd. Retype the characters there to mend them."]
+    assert text.count("\ufffd") == 3
     # a Western file in Windows-1252 (no UTF-8 beyond ASCII) is still read as such
     text, notices = read_text("café au lait, crème brûlée\n".encode("cp1252") * 5)
     assert text.startswith("café au lait") and "UTF-8 text but for" not in " ".join(notices)

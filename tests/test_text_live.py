@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from lstm_app.text import live as pipeline  # the samples' timing lives with the live view
+from lstm_app.i18n import speaking
 from lstm_app.text.corpus import NO_SPACES_NOTICE, chars_per_token, make_vocab
 from lstm_app.text.copying import copied_spans, memorization
 from lstm_app.text.generate import default_prompt, generate
@@ -185,6 +186,10 @@ def test_a_long_validation_span_is_scored_on_its_start_and_said(monkeypatch):
         "epoch's check to seconds."]
     again = run_text(TEXT, config, start=capped.trained)  # Train more: said once
     assert sum("scored" in n for n in again.notices) == 1
+    with speaking("zh"):  # Train more in another language: said once, in that one
+        chinese = run_text(TEXT, config, start=capped.trained)
+    assert [n for n in chinese.notices if "450" in n] == [
+        "验证集有 450 个字符；只给其中前 100 个打分，这样每轮的检查只需几秒。"]
 
 
 # ---- the live timeline -------------------------------------------------------------------------

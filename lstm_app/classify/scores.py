@@ -124,17 +124,21 @@ def _verdict(lstm, baselines, train_counts, weighted, early_stopped) -> str:
             tr("TF-IDF with logistic regression got {tfidf:.1%} right.", **values)
             if tfidf is not None else "")
     if tfidf is not None and tfidf.accuracy > lstm.accuracy + NEAR:
-        return tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
-                  "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): use "
-                  "it, or give the LSTM more texts or epochs (the coach below the results says "
-                  "what its curves suggest).", **values)
+        return (tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
+                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): use "
+                   "it, or give the LSTM more texts (early stopping ended its training, so more "
+                   "epochs would not help).", **values) if early_stopped else
+                tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
+                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): use "
+                   "it, or give the LSTM more texts or epochs (the coach below the results says "
+                   "what its curves suggest).", **values))
     if majority.accuracy >= lstm.accuracy - NEAR:
         said = (tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
                    "{macro_f1:.3f}), less often than always guessing the most common class "
                    "({majority:.1%}), which never finds the other classes (macro-F1 "
                    "{majority_f1:.3f}).", **values) if majority.accuracy > lstm.accuracy + NEAR
-                else tr("The LSTM was right on {accuracy:.1%} of the test texts, no more often "
-                        "than always guessing the most common class ({majority:.1%}); it finds "
+                else tr("The LSTM was right on {accuracy:.1%} of the test texts, about as often "
+                        "as always guessing the most common class ({majority:.1%}); it finds "
                         "more of the other classes than that guess (macro-F1 {macro_f1:.3f} "
                         "against {majority_f1:.3f}), but not yet enough to be right more "
                         "often.", **values))

@@ -74,7 +74,6 @@ def export_bundle(store: RunStore, run_id: str, file_name: str | None = None) ->
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
         raise ValueError(no_weights(store, run))
-    load_run(store, run_id)  # a damaged run is said here, not by the import of its bundle
     names = sorted((COMMON | task_named(run.task).file_names | set(ONNX_FILES)) - {"manifest.json"})
     sizes = [(folder / name).stat().st_size for name in names if (folder / name).exists()]
     if sum(sizes) > MAX_TOTAL_BYTES:
@@ -88,6 +87,7 @@ def export_bundle(store: RunStore, run_id: str, file_name: str | None = None) ->
                             "MB, and a bundle may hold files of up to {limit} MB to be "
                             "imported. Export it to ONNX to use it elsewhere.", id=run_id,
                             size=largest / 2**20, limit=MAX_MEMBER_BYTES // 2**20))
+    load_run(store, run_id)  # a damaged run is said here, not by the import of its bundle
     manifest = {"format": FORMAT, "version": 1, "task": run.task, "name": run.name,
                 "note": run.note, "data_name": run.data_name, "data_rows": run.data_rows,
                 "data_hash": run.data_hash, "status": run.status, "message": run.message,
@@ -101,7 +101,8 @@ def export_bundle(store: RunStore, run_id: str, file_name: str | None = None) ->
             if (folder / name).exists():
                 zf.write(folder / name, name)
         what = {"text": "sample", "classify": "test"}.get(run.task, "forecast")
-        # User text reaches generated code only as a repr() of a cleaned file name.
+        # User text reaches generated code only as a repr() of a file name (the run's, cleaned,
+        # or the one the command line writes to).
         zf.writestr("load_run.py", SNIPPET.format(
             file=repr(file_name or bundle_name(run.name, run.id)), what=what))
     if out.tell() > MAX_BUNDLE_BYTES:
@@ -279,8 +280,13 @@ def _int_or_none(value):
 
 def _seconds(value) -> float:
     """A duration from a manifest: 0 where it is not a finite number of seconds, 0 or more."""
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    return float(value) if number and 0 <= value < float("inf") else 0.0
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return 0.0
+    try:
+        value = float(value)
+    except OverflowError:  # a whole number too large for a float (JSON allows 10**400)
+        return 0.0
+    return value if 0 <= value < float("inf") else 0.0
 
 
 def copy_note(copies: list[str]) -> str:

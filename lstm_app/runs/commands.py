@@ -18,6 +18,7 @@ import pandas as pd
 from ..i18n import again, language, said_from, tr, trn
 from ..file_checks import os_reason, write_output
 from ..quoting import cut, printable, quoted
+from ..user_json import parse_json
 from ..export.manifest import FILES, FORMAT, MANIFEST
 from ..export.onnx_export import table_text, write_export
 from .bundle import copy_note, earlier_copies, export_bundle, import_bundle
@@ -84,7 +85,8 @@ def run_runs_command(args: argparse.Namespace) -> int:
         _show(store, _existing(store, args.run_id))
     elif args.action == "export":
         run = _existing(store, args.run_id)
-        write_output(args.out, export_bundle(store, run.id, args.out.name))
+        named = None if str(args.out).startswith("/dev/") else args.out.name  # not "stdout"
+        write_output(args.out, export_bundle(store, run.id, named))
         print(tr("Run {run_id} written to {path}", run_id=run.id, path=printable(args.out)))
     elif args.action == "export-onnx":
         run = _existing(store, args.run_id)
@@ -213,7 +215,7 @@ def _refuse_foreign_files(folder: Path) -> None:
     if not taken:
         return
     try:  # any version's export.json says its format
-        ours = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("format") == FORMAT
+        ours = parse_json((folder / MANIFEST).read_bytes()).get("format") == FORMAT
     except (OSError, ValueError, AttributeError):
         ours = False
     if not ours:

@@ -51,7 +51,8 @@ def load_run(store: RunStore, run_id: str) -> tuple[Task, Any, Any]:
     folder = store.run_dir(run_id)
     if not (folder / WEIGHTS).exists():
         raise ValueError(no_weights(store, run))
-    store.clean_temporary(run_id)
+    if run.status != "running":  # a training's own half-written files are not leftovers
+        store.clean_temporary(run_id)
     task = task_named(run.task)
     files = {name: (folder / name).read_bytes() for name in task.file_names | {WEIGHTS}
              if (folder / name).exists()}

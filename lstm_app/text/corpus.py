@@ -30,6 +30,7 @@ UNKNOWN_WORD = "<unk>"  # id 0 of a word vocabulary; the tokenizer never produce
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]|\s+")  # covers every character, so tokens join back to the text
 MIN_SPACES_PER_CHAR = 1 / 40  # below this a text is treated as unspaced (Chinese, Japanese)
 STRAY_UTF8 = 50  # UTF-8 characters beyond ASCII per stray byte, at least, for "mostly UTF-8"
+STRAY = re.compile("[\udc80-\udcff]")  # a byte UTF-8 could not read, as surrogateescape keeps it
 MAX_CONTROL_SHARE = 0.01  # more control characters than this (tabs and line breaks aside) means binary
 
 
@@ -79,17 +80,17 @@ def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
     """UTF-8 text with a few stray bytes (two files joined, one cut character), read as UTF-8
     with each stray byte as "\ufffd", and its notice; None where the bytes are not mostly
     UTF-8 (a legacy encoding reads them)."""
-    text = data.decode("utf-8", errors="replace")
-    stray = text.count(UNKNOWN_CHAR) - data.count(UNKNOWN_CHAR.encode())
-    wide = sum(1 for ch in text if ord(ch) > 127) - text.count(UNKNOWN_CHAR)
+    escaped = data.decode("utf-8", errors="surrogateescape")  # each stray byte: one surrogate
+    stray = len(STRAY.findall(escaped))
+    wide = len(escaped) - len(escaped.encode("ascii", "ignore")) - stray  # UTF-8 beyond ASCII
     if not 0 < stray * STRAY_UTF8 <= wide:
         return None
-    line = text.count("\n", 0, text.index(UNKNOWN_CHAR)) + 1
-    return text, trn("The file is UTF-8 text but for {count} byte that is not (on line {line}): "
-                     "it reads as \ufffd. Save the file as UTF-8 again to mend it.",
-                     "The file is UTF-8 text but for {count} bytes that are not (the first on "
-                     "line {line}): they read as \ufffd. Save the file as UTF-8 again to mend "
-                     "them.", stray, line=line)
+    line = escaped.count("\n", 0, STRAY.search(escaped).start()) + 1
+    return STRAY.sub(UNKNOWN_CHAR, escaped), trn(
+        "The file is UTF-8 text but for {count} byte that is not (on line {line}): it reads as "
+        "\ufffd. Retype the character there to mend it.",
+        "The file is UTF-8 text but for {count} bytes that are not (the first on line {line}): "
+        "they read as \ufffd. Retype the characters there to mend them.", stray, line=line)
 
 
 def _decode_or_none(data: bytes, encoding: str) -> str | None:

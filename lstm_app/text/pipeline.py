@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, replace
 import torch
 
 from .memory import check_text_fits
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from .corpus import chars_per_token, make_vocab
 from .copying import Memorization, memorization
@@ -132,16 +132,23 @@ def validation_streams(val_ids: torch.Tensor, seq_len: int) -> torch.Tensor:
     return to_streams(val_ids, max(1, min(VAL_STREAMS, len(val_ids) // (2 * seq_len))))
 
 
+SCORED_PART = (N_("The validation span holds {total:,} characters; its first {scored:,} are "
+                  "scored, which keeps each epoch's check to seconds."),
+               N_("The validation span holds {total:,} words; its first {scored:,} are scored, "
+                  "which keeps each epoch's check to seconds."))
+
+
 def scored_part(val_tokens: int, level: str) -> list[str]:
     """[the notice] where the validation span is longer than is scored."""
     if val_tokens <= MAX_VAL_TOKENS:
         return []
-    values = dict(total=val_tokens, scored=MAX_VAL_TOKENS)
-    return [tr("The validation span holds {total:,} characters; its first {scored:,} are "
-               "scored, which keeps each epoch's check to seconds.", **values)
-            if level == "char" else
-            tr("The validation span holds {total:,} words; its first {scored:,} are scored, "
-               "which keeps each epoch's check to seconds.", **values)]
+    return [tr(SCORED_PART[level != "char"], total=val_tokens, scored=MAX_VAL_TOKENS)]
+
+
+def _scored_part_said(notice) -> bool:
+    """Whether ``notice`` is scored_part's, in whichever language it was said."""
+    how = getattr(notice, "how", ())
+    return len(how) > 1 and how[0] == "tr" and how[1] in SCORED_PART
 
 
 def fit_text(text: str, config: TextConfig, callbacks: Callbacks = Callbacks(),
@@ -158,8 +165,8 @@ def fit_text(text: str, config: TextConfig, callbacks: Callbacks = Callbacks(),
     train_ids, val_ids = vocab.ids(train_text).to(device), vocab.ids(val_text).to(device)
     check_sizes(len(train_ids), len(val_ids), config.batch_size)
     val = validation_streams(val_ids, config.seq_len)
-    notices = [n for n in notices if n not in scored_part(len(val_ids), vocab.level)] + \
-        scored_part(len(val_ids), vocab.level)  # once, on Train more too
+    notices = [n for n in notices if not _scored_part_said(n)] + \
+        scored_part(len(val_ids), vocab.level)  # once, on Train more too (in any language)
     check_text_fits(config, len(vocab), val.shape[0], device)  # before the network is made
 
     torch.manual_seed(config.seed)

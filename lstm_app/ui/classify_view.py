@@ -123,6 +123,18 @@ def scoreboard(result: ClassifyResult) -> None:
                   "part."))
 
 
+def mistakes_caption(shown: int, wrong: int, surest: float) -> str:
+    """How many mistakes are shown, and, where the surest of them was ``SURE_MISTAKE`` sure, that
+    its label may be the data's error (a mistake near a coin toss is the model's own)."""
+    counted = (trn("The one mistake.", "The {count:,} mistakes, the most confident first.",
+                   wrong) if shown == wrong else
+               tr("{shown} of the {wrong:,} mistakes, the most confident first.",
+                  shown=shown, wrong=wrong))
+    return sentences(counted, tr(
+        "Where it was {sure:.0%} sure or more of another class, the text's own label may be "
+        "wrong in the data: worth a look.", sure=SURE_MISTAKE) if surest >= SURE_MISTAKE else "")
+
+
 def mistakes(result: ClassifyResult) -> None:
     """The misclassified test texts, the most confident first."""
     st.subheader(tr("Test texts it got wrong"))
@@ -132,15 +144,7 @@ def mistakes(result: ClassifyResult) -> None:
     frame = pd.DataFrame(result.mistakes, columns=list(MISTAKE_COLUMNS))
     confusion = np.asarray(result.confusion)
     wrong = int(confusion.sum() - np.trace(confusion))
-    counted = (trn("The one mistake.", "The {count:,} mistakes, the most confident first.",
-                   wrong) if len(frame) == wrong else
-               tr("{shown} of the {wrong:,} mistakes, the most confident first.",
-                  shown=len(frame), wrong=wrong))
-    # Only a confident mistake hints at a wrong label; one near a coin toss is the model's.
-    st.caption(sentences(counted, tr(
-        "Where it was {sure:.0%} sure or more of another class, the text's own label may be "
-        "wrong in the data: worth a look.", sure=SURE_MISTAKE)
-        if frame["confidence"].max() >= SURE_MISTAKE else ""))
+    st.caption(mistakes_caption(len(frame), wrong, float(frame["confidence"].max())))
     columns = {name: tr(label) for name, label in MISTAKE_COLUMNS.items()}
     st.dataframe(table_shown(frame.rename(columns=columns)), hide_index=True, key=KEYS.mistakes,
                  column_config={

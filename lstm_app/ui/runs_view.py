@@ -26,6 +26,8 @@ from .people import current_user, opened_by_link, shown_runs, team_mode
 from .runs_session import PAGES, SHARE_PARAM, run_files_now
 
 DIFFERS = "background-color: #fff3c4"
+SCORE_COLUMNS = ("best val loss", "test MAE", "test MASE", "bits per char", "test accuracy",
+                 "test macro-F1")  # shown after the name and task, where a run has them
 
 
 def filtered(runs: list[Run]) -> list[Run]:
@@ -77,8 +79,9 @@ def choose_runs(runs: list[Run]) -> list[Run]:
     # Who and what first, then the scores these runs have (a text run has no MASE: no column
     # of blanks), then the rest.
     first = [tr(c) for c in ("name", "task")]
-    order = first + [c for c in table.columns if c not in first and c != tr("id")
-                     and not (c in columns and table[c].isna().all())]
+    scores = [tr(c) for c in SCORE_COLUMNS]
+    rest = [c for c in table.columns if c not in (*first, *scores, tr("id"))]
+    order = first + [c for c in scores if not table[c].isna().all()] + rest
     with st.container(key=RUNS.table):
         event = st.dataframe(table, key=key, on_select="rerun",
                              selection_mode="multi-row", hide_index=True, column_config=columns,
