@@ -203,7 +203,8 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     is a first line with one cell filled, a word, and its other cells empty; the header is the
     next line that holds something, every cell of it filled and none a number or a date; and
     it is a header, not a row of data, if a blank line stands between it and the title or the
-    line under it holds a number or a date; its cells after the first may be years ("Month,
+    line under it holds a number or a date (a title written without separators, "Report" over
+    "date,sales", is one too); its cells after the first may be years ("Month,
     2023, 2024") where the line under it starts with a date or a number and holds no years
     under them. A cell may hold the separator in quotes. A header with one blank name
     ("date,") followed by rows of data is left as it is."""
@@ -211,9 +212,11 @@ def _without_title(text: str, sep: str, notices: list[str], first_line: int = 1)
     cells = lambda line: [c.strip() for c in next(csv_rows(line, delimiter=sep), [])]
     first = cells(lines[0])
     filled = [c for c in first if c]
-    if len(first) < 2 or len(filled) != 1 or _is_data(filled[0]):
+    if len(filled) != 1 or _is_data(filled[0]):
         return text
     below = [n for n, line in enumerate(lines) if n and any(cells(line))]
+    if len(first) < 2 and (not below or len(cells(lines[below[0]])) < 2):
+        return text  # one cell over one cell: a one-column file (a title over it: said below)
     while len(below) > 2 and _title_line(cells(lines[below[0]])):  # a units or date line too
         below.pop(0)
     if len(below) < 2 or below[0] > TITLE_LINES:

@@ -264,6 +264,9 @@ def check_apart(written: dict, read: Iterable) -> None:
                                 path=f"'{printable(path)}'"))
 
 
+DATABASE_URL_VARIABLE = "LSTM_APP_DATABASE_URL"  # a database of runs outside the store's folder
+
+
 def default_home() -> Path:
     """The run store's folder: $LSTM_APP_HOME, or ./lstm_runs where it is not set or set to
     nothing (a blank ``LSTM_APP_HOME=`` would otherwise put the store in whatever folder the
@@ -275,14 +278,25 @@ def check_outside(written: dict, folder) -> None:
     """Refuse, before any work, a file to write (``written``: its option, its path) inside
     ``folder``, the run store: a CSV written over its database or a run's weights would damage
     the saved runs."""
-    home = os.path.realpath(folder)
+    home, database = os.path.realpath(folder), _database_files()
     for option, path in written.items():
         real = os.path.realpath(path) if path is not None else None
-        if real is not None and (real == home or real.startswith(home + os.sep)):
+        if real is not None and (real == home or real.startswith(home + os.sep)
+                                 or real in database):
             raise ValueError(tr("{option} names {path}, inside the run store ({folder}): "
                                 "writing it would damage the saved runs. Give a path outside "
                                 "it.", option=option, path=f"'{printable(path)}'",
                                 folder=f"'{printable(folder)}'"))
+
+
+def _database_files() -> list[str]:
+    """The SQLite file $LSTM_APP_DATABASE_URL names outside the store's folder (sqlite:///PATH),
+    with its journal files, as real paths; none for PostgreSQL or the store's own file."""
+    scheme, _, rest = os.environ.get(DATABASE_URL_VARIABLE, "").strip().partition("://")
+    if scheme.lower() != "sqlite" or len(rest) < 2 or not rest.startswith("/"):
+        return []
+    path = os.path.realpath(os.path.expanduser(rest[1:].split("?")[0]))
+    return [path + end for end in ("", "-wal", "-shm", "-journal")]
 
 
 def os_reason(error: OSError) -> str:

@@ -455,6 +455,15 @@ def test_runs_export_onnx_on_the_command_line(tmp_path, monkeypatch, capsys):
     assert ("already holds model.onnx, which is not from an export of LSTM Studio: exporting "
             "would replace it") in capsys.readouterr().err
     assert (own / "model.onnx").read_text() == "precious" and not (own / "export.json").exists()
+    (own / "export.json").write_text('{"format": "lstm-studio-onnx"}')  # naming no model files
+    assert cli_main(["runs", "export-onnx", run_id, "--out", str(own)]) == 2
+    capsys.readouterr()
+    int8 = (out / "model.int8.onnx")  # the earlier fp32 export's folder, and a file of the user's
+    int8.write_text("mine")
+    assert cli_main(["runs", "export-onnx", run_id, "--out", str(out)]) == 2
+    assert "already holds model.onnx, model.int8.onnx, export.json" in capsys.readouterr().err
+    assert int8.read_text() == "mine"
+    int8.unlink()
     (own / "export.json").write_text("[" * 200_000)  # no export's, and too deep to read
     assert cli_main(["runs", "export-onnx", run_id, "--out", str(own)]) == 2
     assert "already holds model.onnx, export.json, which are not from an export" in \

@@ -739,6 +739,10 @@ def test_a_header_over_two_lines_of_merged_cells_is_one_line_of_names(raw, colum
      ["日期", "销量", "备注"]),  # a title, then a line of units
     (b'"Bericht, M\xc3\xa4rz",,\n\n"Datum","Umsatz, \xe2\x82\xac","Notiz"\n01.03.2024,"3,5",\n',
      ["Datum", "Umsatz, \u20ac", "Notiz"]),
+    (b"Sales\ndate,value\n2024-01-01,5\n2024-01-02,6\n", ["date", "value"]),  # no separators
+    (b"Hotel reviews export 2024\nreview,label\n" + b"".join(
+        b"a rather long hotel review %d,%s\n" % (i, (b"pos", b"neg")[i % 2]) for i in range(20)),
+     ["review", "label"]),
 ])
 def test_a_title_with_the_separator_in_quotes_or_over_a_header_of_years_is_skipped(raw,
                                                                                     columns):

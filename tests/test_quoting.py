@@ -244,3 +244,21 @@ def test_a_command_never_writes_over_the_file_it_reads_or_twice_to_one_file(tmp_
         assert predict_main(["predict", str(tmp_path), "@" + str(prompt), "--out", str(out)]) == 2
         assert "a file this command reads" in capsys.readouterr().err
     assert prompt.read_text() == "the" and (tmp_path / "export.json").read_text() == "{}"
+
+
+def test_no_output_is_written_over_a_runs_database_kept_outside_the_store(tmp_path, monkeypatch,
+                                                                          capsys):
+    from lstm_app.cli import main
+
+    database = tmp_path / "elsewhere" / "runs.sqlite3"
+    database.parent.mkdir()
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LSTM_APP_DATABASE_URL", f"sqlite:///{database}")
+    assert main(["runs", "list"]) == 0 and database.is_file()  # the store made, its database there
+    capsys.readouterr()
+    kept = database.read_bytes()
+    for argv in (["runs", "export-csv", "--out", str(database)],
+                 ["predict", str(tmp_path / "export"), "the", "--out", f"{database}-wal"]):
+        assert main(argv) == 2
+        assert "inside the run store" in capsys.readouterr().err
+    assert database.read_bytes() == kept and main(["runs", "list"]) == 0

@@ -158,7 +158,7 @@ def test_a_damaged_run_is_not_exported_and_the_snippet_opens_the_file_written(so
         export_bundle(target, run_id)
 
 
-@pytest.mark.parametrize("seconds", [-1e308, float("inf"), 10**400, "12", True])
+@pytest.mark.parametrize("seconds", [-1e308, float("inf"), 10**400, 1e308, "12", True])
 def test_a_manifests_seconds_that_no_training_took_are_read_as_none_taken(source, target,
                                                                           seconds):
     store, runs = source

@@ -505,3 +505,21 @@ def test_a_home_that_cannot_be_made_is_said_with_its_path_and_what_to_do(tmp_pat
     assert str(error.value) == (f"The run store's folder '{tmp_path / 'a file' / 'runs'}' cannot "
                                 "be made or used (Not a directory): set LSTM_APP_HOME to a "
                                 "folder you can write to.")
+
+
+def test_scores_a_damaged_run_holds_in_the_wrong_shape_are_blank_not_a_crash():
+    from types import SimpleNamespace
+
+    def run(metrics):
+        return SimpleNamespace(id="a" * 12, name="x", task="forecast", data_name="d",
+                               status="finished", created=0.0, config={}, best_val_loss=None,
+                               best_epoch=None, metrics=metrics, seconds=None, note="")
+
+    runs = [run({"test": "x"}), run({"test": {"mase": "abc", "mae": [1]}}), run([1]),
+            run({"test": {"mase": 1.5}, "bits_per_char": "?"})]
+    table = runs_table(runs)
+    assert table["test MASE"].tolist()[3] == 1.5 and table["test MASE"].isna().tolist()[:3] == [
+        True] * 3
+    assert table["test MAE"].isna().all() and table["bits per char"].isna().all()
+    written = runs_csv(runs)
+    assert "abc" not in written and "[1]" not in written

@@ -192,6 +192,27 @@ def test_a_long_validation_span_is_scored_on_its_start_and_said(monkeypatch):
         "验证集有 450 个字符；只给其中前 100 个打分，这样每轮的检查只需几秒。"]
 
 
+def test_scoring_a_model_just_trained_reads_the_validation_span_once_an_epoch_not_again(
+        monkeypatch):
+    from lstm_app.text import pipeline as text_pipeline
+
+    trained = text_pipeline.fit_text(TEXT, replace(TINY, epochs=2))
+    calls = []
+    measure = text_pipeline.validation_loss
+    monkeypatch.setattr(text_pipeline, "validation_loss",
+                        lambda *args: calls.append(1) or measure(*args))
+    result = text_pipeline.score_text(trained, TEXT)
+    assert calls == [] and trained.kept_val_loss is not None
+    streams = text_pipeline.validation_streams(
+        trained.vocab.ids(split_text(TEXT, TINY.val_fraction)[1]), TINY.seq_len)
+    assert result.val_loss == pytest.approx(measure(trained.model, streams, TINY.seq_len),
+                                            rel=1e-6)  # what reading it again gives
+    reloaded = replace(trained, kept_val_loss=None)  # a run reopened from its files
+    assert text_pipeline.score_text(reloaded, TEXT).val_loss == pytest.approx(result.val_loss,
+                                                                              rel=1e-6)
+    assert calls == [1]
+
+
 # ---- the live timeline -------------------------------------------------------------------------
 
 def test_timeline_has_a_sample_at_every_epoch_end(every_epoch):

@@ -58,6 +58,8 @@ result = reopen(store, run_id)                 # scored again from the saved wei
 print(result.{what})
 '''
 
+LONGEST_SECONDS = 10 * 365 * 86_400  # a bundle's training time beyond this is no training's
+
 
 class BundleError(ValueError):
     """A refused bundle; the message says why, in plain words."""
@@ -279,14 +281,15 @@ def _int_or_none(value):
 
 
 def _seconds(value) -> float:
-    """A duration from a manifest: 0 where it is not a finite number of seconds, 0 or more."""
+    """A duration from a manifest: 0 where it is not one a training could take (a number of
+    seconds from 0 to ten years)."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return 0.0
     try:
         value = float(value)
     except OverflowError:  # a whole number too large for a float (JSON allows 10**400)
         return 0.0
-    return value if 0 <= value < float("inf") else 0.0
+    return value if 0 <= value <= LONGEST_SECONDS else 0.0
 
 
 def copy_note(copies: list[str]) -> str:

@@ -210,13 +210,17 @@ def export_folder(out: str) -> Iterator[Path]:
 
 def _refuse_foreign_files(folder: Path) -> None:
     """Refuse a folder holding a file an export writes (model.onnx …) that no export of this
-    app left there: writing would replace the user's own file. An earlier export is replaced."""
-    taken = [name for name in FILES if (folder / name).exists()]
+    app left there: writing would replace the user's own file. An earlier export is replaced:
+    its export.json (of any version) names its format and the model files it wrote."""
+    taken = [name for name in FILES if os.path.lexists(folder / name)]
     if not taken:
         return
-    try:  # any version's export.json says its format
-        ours = parse_json((folder / MANIFEST).read_bytes()).get("format") == FORMAT
-    except (OSError, ValueError, AttributeError):
+    try:
+        manifest = parse_json((folder / MANIFEST).read_bytes())
+        written = set(manifest["files"].values()) | {MANIFEST}
+        ours = manifest.get("format") == FORMAT and all(
+            name in written and (folder / name).is_file() for name in taken)
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         ours = False
     if not ours:
         raise ValueError(trn(

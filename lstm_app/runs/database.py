@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..file_checks import DATABASE_URL_VARIABLE
 from ..i18n import tr
 from ..quoting import quoted
 
-DATABASE_URL_VARIABLE = "LSTM_APP_DATABASE_URL"
 DB_NAME = "runs.sqlite3"
 
 

@@ -40,7 +40,9 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
     (in English: the CSV's words; shown_table translates them for the page)."""
     rows = []
     for run in runs:
-        test = run.metrics.get("test", {})
+        metrics = run.metrics if isinstance(run.metrics, dict) else {}
+        test = metrics.get("test") if isinstance(metrics.get("test"), dict) else {}
+        test = {key: _score(value) for key, value in test.items()}  # a damaged run's: blank
         rows.append({
             "id": run.id, "name": run.name, "task": run.task, "data": run.data_name,
             "status": run.status,
@@ -49,13 +51,19 @@ def runs_table(runs: list[Run]) -> pd.DataFrame:
             "best val loss": run.best_val_loss, "best epoch": run.best_epoch,
             "test MAE": test.get("mae"), "test MASE": test.get("mase"),
             "test accuracy": test.get("accuracy"), "test macro-F1": test.get("macro_f1"),
-            "bits per char": run.metrics.get("bits_per_char"),
+            "bits per char": _score(metrics.get("bits_per_char")),
             "seconds": round(run.seconds, 1) if run.seconds is not None else None,
             "note": run.note,
         })
     # The scores first: a table of runs is read to find the best one.
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     return table.astype({"best epoch": "Int64"})  # a whole number (2, not 2.0) or blank
+
+
+def _score(value) -> float | None:
+    """A score as stored, or None where a damaged run holds something else there ("abc", [1])."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if number else None
 
 
 def _english_summary(config: dict) -> str:

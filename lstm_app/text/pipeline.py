@@ -192,6 +192,11 @@ def fit_text(text: str, config: TextConfig, callbacks: Callbacks = Callbacks(),
                                    lambda net: validation_loss(net, val, config.seq_len),
                                    loss_fn=streams.loss, earlier=earlier)
     trained.timeline, trained.tokens_seen = tuple(live.timeline), streams.tokens_seen
+    # The kept weights' validation loss, where an epoch of this training measured it: scoring
+    # then need not read the validation span a second time.
+    measured = [h.val_loss for h in trained.training.history[len(earlier.history):]
+                if h.epoch == trained.training.kept_epoch and h.val_loss is not None]
+    trained.kept_val_loss = measured[-1] if measured else None
     trained.model = model.cpu()  # the page generates from it in the web server: no GPU there
     return trained
 
@@ -204,7 +209,8 @@ def score_text(trained: TrainedLanguageModel, text: str) -> TextResult:
     train_ids, val_ids = vocab.ids(train_text), vocab.ids(val_text)
     check_sizes(len(train_ids), len(val_ids), config.batch_size)
     val_streams = validation_streams(val_ids, config.seq_len)
-    val = validation_loss(model, val_streams, config.seq_len)
+    val = (trained.kept_val_loss if trained.kept_val_loss is not None
+           else validation_loss(model, val_streams, config.seq_len))
     scored_tokens = val_streams.shape[0] * (val_streams.shape[1] - 1)
     scored_chars = scored_tokens * chars_per_token(val_text, vocab)
     prompt = config.prompt or default_prompt(train_text)

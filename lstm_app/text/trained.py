@@ -26,6 +26,7 @@ class TrainedLanguageModel:
     timeline: tuple[Sample, ...] = ()  # the samples from the fixed prompt while it trained
     notices: tuple[str, ...] = ()      # what fitting the vocabulary said (e.g. no spaces)
     tokens_seen: int = 0               # tokens it trained on here (0 when loaded from files)
+    kept_val_loss: float | None = None  # the kept weights' validation loss, measured here
 
     @classmethod
     def new(cls, config: TextConfig, vocab, notices, start: "TrainedLanguageModel | None"):
