@@ -69,12 +69,18 @@ def _refuse_unread(args: argparse.Namespace, task: str) -> None:
                              options=", ".join(unread)))
 
 
-def run_predict_command(args: argparse.Namespace) -> int:
-    check_outside({"--out": args.out}, default_home())  # not over a saved run or the database
+def _check_output(args: argparse.Namespace) -> None:
+    """--out, before any work: outside the run store (not over a saved run or its database),
+    writable, and none of the files the command reads."""
+    check_outside({"--out": args.out}, default_home())
     check_writable(args.out)
     check_apart({"--out": args.out}, [  # what it reads: the input (a prompt's @FILE), the export
         args.input, args.input[1:] if args.input.startswith("@") else None, args.future,
         *(Path(args.model_dir) / name for name in FILES)])
+
+
+def run_predict_command(args: argparse.Namespace) -> int:
+    _check_output(args)
     model = ExportedModel.open(args.model_dir, args.int8)
     _refuse_unread(args, model.task)
     for dest, default in TEXT_DEFAULTS.items():

@@ -89,7 +89,8 @@ def export_bundle(store: RunStore, run_id: str, file_name: str | None = None) ->
                             "MB, and a bundle may hold files of up to {limit} MB to be "
                             "imported. Export it to ONNX to use it elsewhere.", id=run_id,
                             size=largest / 2**20, limit=MAX_MEMBER_BYTES // 2**20))
-    load_run(store, run_id)  # a damaged run is said here, not by the import of its bundle
+    if run.status != "running":  # (a training's files change under it: read once it ends)
+        load_run(store, run_id)  # a damaged run is said here, not by the import of its bundle
     manifest = {"format": FORMAT, "version": 1, "task": run.task, "name": run.name,
                 "note": run.note, "data_name": run.data_name, "data_rows": run.data_rows,
                 "data_hash": run.data_hash, "status": run.status, "message": run.message,
