@@ -20,7 +20,8 @@ import pandas as pd
 
 from ..i18n import tr, trn
 from ..quoting import listed, quoted
-from ..csv_table import MISSING_WORDS, read_csv_table
+from ..csv_header import MISSING_WORDS
+from ..csv_table import read_csv_table
 
 MIN_PER_CLASS = 3   # one each for training, validation and test
 MAX_CLASSES = 1_000  # more distinct labels than this is not a label column

@@ -13,7 +13,7 @@ import json
 
 import numpy as np
 
-from ..csv_table import csv_rows
+from ..csv_header import csv_rows
 from ..i18n import said_all, said_forms, tr
 from ..user_json import parse_json
 from .labelled import LabelledTexts

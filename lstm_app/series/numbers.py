@@ -15,7 +15,8 @@ import pandas as pd
 
 from lstm_app.i18n import N_, clauses, listing, sentences, tr, trn
 from lstm_app.quoting import listed, quoted
-from lstm_app.csv_table import MISSING_WORDS, column_after_column
+from lstm_app.csv_header import MISSING_WORDS
+from lstm_app.csv_table import column_after_column
 
 NO_NUMBERS = N_("No column of numbers was found (columns seen: {columns}); the file needs at least "
               "one column of numeric values (for example sales or temperature).")
