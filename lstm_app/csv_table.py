@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from lstm_app.csv_header import csv_rows, one_header_line, without_title
-from lstm_app.encodings import UTF16_NOTICE, decode_legacy, utf16_without_bom
+from lstm_app.encodings import UTF16_NOTICE, decode_8bit, utf16_without_bom
 from lstm_app.i18n import N_, tr, trn
 from lstm_app.file_checks import os_reason
 from lstm_app.quoting import quoted
@@ -93,21 +93,12 @@ def _decode(raw: bytes, notices: list[str]) -> str:
     else:
         # In UTF-8, GBK and Big5 alike a byte below 0x20 is that control character itself.
         controls = len(raw) - len(raw.translate(None, CONTROL_BYTES))
-        text = _decode_8bit(raw, notices)
+        text, notice = decode_8bit(raw)
+        notices += [notice] if notice else []
     if controls > 0.01 * len(text):
         raise ValueError(tr(BINARY_FILE))
     if not text.strip():
         raise ValueError(tr(EMPTY_FILE))
-    return text
-
-
-def _decode_8bit(raw: bytes, notices: list[str]) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    text, notice = decode_legacy(raw)
-    notices.append(notice)
     return text
 
 

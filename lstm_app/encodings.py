@@ -1,4 +1,5 @@
-"""Reading bytes that are not UTF-8: the legacy encodings business files arrive in.
+"""Reading bytes that are not UTF-8: the legacy encodings business files arrive in, and UTF-8
+with a few stray bytes in it.
 
 A Chinese Excel or Notepad export is usually GBK (read as GB18030, its superset) or, from
 Taiwan and Hong Kong, Big5; a Western one is Windows-1252. Bytes alone do not say which: GBK's
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from lstm_app.i18n import N_, tr
+from lstm_app.i18n import N_, tr, trn
 
 # What a Chinese text holds beyond ASCII: ideographs, CJK and full-width punctuation, and the
 # symbols a Chinese keyboard types (€ and currency signs, ℃ and №, Roman numerals, arrows, maths,
@@ -65,6 +66,14 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _CYRILLIC = re.compile(r"[\u0410-\u044fЁёІіЇїЄєҐґЎў]")  # Russian's, Ukrainian's, Belarusian's
 
 
+STRAY_UTF8 = 50  # UTF-8 characters beyond ASCII per stray byte, at least, for "mostly UTF-8"
+STRAY = re.compile("[\udc80-\udcff]")  # a byte UTF-8 could not read, as surrogateescape keeps it
+DAMAGED_UTF8_SHARE = 4  # as many characters per stray byte, at least, for "damaged UTF-8"
+STRAY_HEAD = 1_000_000  # bytes judged first: a legacy file's start is full of stray bytes
+DAMAGED_UTF8 = N_("The file is UTF-8 text, but {count:,} of its bytes are not UTF-8 (the first "
+                  "on line {line}): too many to read past. It may be damaged, or two files "
+                  "saved in different encodings joined. Open it in a text editor, save it "
+                  "again as UTF-8, and use that file.")
 UTF16_NOTICE = N_("The file was saved as UTF-16 text without a byte order mark and was "
                   "converted; check that the characters look right.")
 
@@ -83,10 +92,55 @@ def utf16_without_bom(raw: bytes) -> str | None:
     return None
 
 
+def decode_8bit(raw: bytes) -> tuple[str, str | None]:
+    """(text, notice) for bytes without NULs: UTF-8 (a BOM dropped) without a notice, UTF-8
+    with a few stray bytes (``mostly_utf8``), else a legacy encoding (``decode_legacy``)."""
+    text = _strict(raw, "utf-8-sig")
+    return (text, None) if text is not None else mostly_utf8(raw) or decode_legacy(raw)
+
+
+def mostly_utf8(raw: bytes) -> tuple[str, str] | None:
+    """UTF-8 text with a few stray bytes (two files joined, one cut character), read as UTF-8
+    with each stray byte as "\ufffd", and its notice; None where the bytes are not mostly
+    UTF-8 (a legacy encoding reads them)."""
+    counted = _utf8_reading(raw)
+    if counted is None or not 0 < counted[1] * STRAY_UTF8 <= counted[2]:
+        return None
+    text, stray, _ = counted
+    return STRAY.sub("\ufffd", text), trn(
+        "The file is UTF-8 text but for {count} byte that is not (on line {line}): it reads as "
+        "\ufffd. Retype the character there to mend it.",
+        "The file is UTF-8 text but for {count} bytes that are not (the first on line {line}): "
+        "they read as \ufffd. Retype the characters there to mend them.", stray,
+        line=_first_stray_line(text))
+
+
+def _utf8_reading(raw: bytes) -> tuple[str, int, int] | None:
+    """``raw`` read as UTF-8, each stray byte kept as a surrogate, with the counts of stray
+    bytes and of characters beyond ASCII that read; None where its start already has more
+    stray bytes than such characters (a legacy encoding's text, judged without reading it
+    all)."""
+    counts = lambda text: (len(STRAY.findall(text)),
+                           len(text) - len(text.encode("ascii", "ignore")))
+    stray, beyond = counts(raw[:STRAY_HEAD].decode("utf-8", "surrogateescape"))
+    if stray > beyond - stray:
+        return None
+    text = raw.decode("utf-8-sig", "surrogateescape")
+    stray, beyond = counts(text)
+    return text, stray, beyond - stray
+
+
+def _first_stray_line(text: str) -> int:
+    return text.count("\n", 0, STRAY.search(text).start()) + 1
+
+
 def decode_legacy(raw: bytes) -> tuple[str, str]:
     """(text, notice) for bytes that are not UTF-8: Korean, Chinese, Japanese or Cyrillic when
     the bytes look it, else Windows-1252, else Latin-1 (which decodes anything; the caller
-    checks for binary)."""
+    checks for binary). Bytes that are UTF-8 for the most part (``DAMAGED_UTF8_SHARE``
+    characters beyond ASCII read per stray byte), but with too many stray bytes to read past,
+    are refused with a ValueError that says so: Windows-1252 or Latin-1 would garble every
+    character."""
     found = None
     for encoding in ("gb18030", "big5"):
         text = _strict(raw, encoding)
@@ -102,6 +156,9 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
              or _script(raw, "cp1251", _CYRILLIC, 0.9, 3))
     if found is not None:
         return found[0], tr(NOTICES[found[1]])
+    counted = _utf8_reading(raw)
+    if counted is not None and 0 < counted[1] * DAMAGED_UTF8_SHARE <= counted[2]:
+        raise ValueError(tr(DAMAGED_UTF8, count=counted[1], line=_first_stray_line(counted[0])))
     text = _strict(raw, "cp1252")
     if text is not None:
         return text, tr(NOTICES["cp1252"])

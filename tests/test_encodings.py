@@ -154,3 +154,29 @@ def test_utf16_saved_without_its_mark_is_read_and_binary_is_still_refused(encodi
         read_text(b"hello\x00world\x00" * 10)  # a NUL in every sixth byte is not UTF-16
     chinese = "日期,销售额\n" + "".join(f"2024-01-{d:02d},{100 + d}\n" for d in range(1, 29))
     assert load_series(chinese.encode(encoding), name="销售.csv").value_col == "销售额"
+
+
+def test_utf8_with_a_stray_byte_is_utf8_in_a_csv_too_and_too_many_are_refused_in_words():
+    from lstm_app.csv_table import read_csv_table
+    from lstm_app.encodings import DAMAGED_UTF8
+    raw = CHINESE_CSV.encode("utf-8")
+    at = raw.index("北京".encode()) + 3  # after 北, on line 2
+    notices = []
+    table = read_csv_table(raw[:at] + b"\xff" + raw[at:], "sales.csv", notices)[0]
+    # Latin-1 garbled every Chinese character before ("é\x94\x80å\x94®é¢\x9d")
+    assert list(table.columns) == ["日期", "销售额（万元）", "门店"]
+    assert table["门店"].iloc[0] == "北\ufffd京朝阳店" and table["门店"].iloc[1] == "北京朝阳店"
+    assert notices == ["The file is UTF-8 text but for 1 byte that is not (on line 2): it reads "
+                       "as \ufffd. Retype the character there to mend it."]
+    # a stray byte on every other line: UTF-8 still, but damaged past reading; both readers
+    # say so
+    damaged = b"".join(line.encode() + b"\xe9" * (n % 2 == 0) + b"\n"
+                       for n, line in enumerate(CHINESE_CSV.splitlines()))
+    said = DAMAGED_UTF8.format(count=7, line=1)
+    for read in (lambda: read_csv_table(damaged, "sales.csv", []), lambda: read_text(damaged)):
+        with pytest.raises(ValueError) as refused:
+            read()
+        assert str(refused.value) == said
+    # a Western file and a GBK one read as before (no UTF-8 beyond ASCII in them)
+    assert decode_legacy(WESTERN.encode("cp1252"))[1] == NOTICES["cp1252"]
+    assert read_csv_table(CHINESE_CSV.encode("gbk"), "sales.csv", [])[0].columns[2] == "门店"

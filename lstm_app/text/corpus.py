@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..encodings import NOTICES, UTF16_NOTICE, decode_legacy, utf16_without_bom
-from ..i18n import N_, tr, trn
+from ..encodings import NOTICES, UTF16_NOTICE, decode_8bit, utf16_without_bom
+from ..i18n import N_, tr
 
 EMPTY = N_("The file is empty; choose a .txt file with some text in it.")
 WHITESPACE_ONLY = N_("The file holds only spaces and line breaks; choose a .txt file with some text in it.")
@@ -29,8 +29,6 @@ UNKNOWN_CHAR = "\ufffd"  # what an unknown id decodes to, at both levels
 UNKNOWN_WORD = "<unk>"  # id 0 of a word vocabulary; the tokenizer never produces it from text
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]|\s+")  # covers every character, so tokens join back to the text
 MIN_SPACES_PER_CHAR = 1 / 40  # below this a text is treated as unspaced (Chinese, Japanese)
-STRAY_UTF8 = 50  # UTF-8 characters beyond ASCII per stray byte, at least, for "mostly UTF-8"
-STRAY = re.compile("[\udc80-\udcff]")  # a byte UTF-8 could not read, as surrogateescape keeps it
 MAX_CONTROL_SHARE = 0.01  # more control characters than this (tabs and line breaks aside) means binary
 
 
@@ -38,8 +36,8 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
     """Read a path, bytes or binary file-like object as text; return (text, notices).
 
     UTF-8 (with or without a BOM) and UTF-16 with a BOM are read silently; other bytes without
-    NULs are read as Chinese (GBK, Big5) or Western (Windows-1252) text with a notice
-    (``decode_legacy``). `name` is the uploaded
+    NULs are read as UTF-8 with a few stray bytes, or as Chinese (GBK, Big5) or Western
+    (Windows-1252) text, with a notice (``decode_8bit``). `name` is the uploaded
     file's name; it is accepted for callers but the messages do not depend on it.
     """
     if isinstance(source, (str, Path)):
@@ -58,13 +56,9 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
         text = utf16_without_bom(data)
         if text is not None:
             notices.append(tr(UTF16_NOTICE))
-    elif data.startswith(b"\xef\xbb\xbf"):
-        text = _decode_or_none(data, "utf-8-sig")
     else:
-        text = _decode_or_none(data, "utf-8")
-        if text is None:
-            text, notice = _mostly_utf8(data) or decode_legacy(data)
-            notices.append(notice)
+        text, notice = decode_8bit(data)
+        notices += [notice] if notice else []
     if text is None or _looks_binary(text):
         raise ValueError(tr(BINARY))
 
@@ -74,23 +68,6 @@ def read_text(source, name: str | None = None) -> tuple[str, list[str]]:
     if not text.strip():
         raise ValueError(tr(WHITESPACE_ONLY))
     return text, notices
-
-
-def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
-    """UTF-8 text with a few stray bytes (two files joined, one cut character), read as UTF-8
-    with each stray byte as "\ufffd", and its notice; None where the bytes are not mostly
-    UTF-8 (a legacy encoding reads them)."""
-    escaped = data.decode("utf-8", errors="surrogateescape")  # each stray byte: one surrogate
-    stray = len(STRAY.findall(escaped))
-    wide = len(escaped) - len(escaped.encode("ascii", "ignore")) - stray  # UTF-8 beyond ASCII
-    if not 0 < stray * STRAY_UTF8 <= wide:
-        return None
-    line = escaped.count("\n", 0, STRAY.search(escaped).start()) + 1
-    return STRAY.sub(UNKNOWN_CHAR, escaped), trn(
-        "The file is UTF-8 text but for {count} byte that is not (on line {line}): it reads as "
-        "\ufffd. Retype the character there to mend it.",
-        "The file is UTF-8 text but for {count} bytes that are not (the first on line {line}): "
-        "they read as \ufffd. Retype the characters there to mend them.", stray, line=line)
 
 
 def _decode_or_none(data: bytes, encoding: str) -> str | None:
