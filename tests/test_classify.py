@@ -656,3 +656,20 @@ def test_too_few_texts_to_split_are_said_in_words_not_scikit_learns(count):
     noun = "text is" if count == 1 else "texts are"
     assert str(error.value) == (f"{count} {noun} too few to split into training, validation "
                                 "and test texts; give more texts.")
+
+
+def test_a_column_named_as_labels_is_the_label_guess_over_another_of_fewer_values():
+    import pandas as pd
+
+    reviews = [f"review number {i}, some words" for i in range(60)]
+    sentiment = [("pos", "neg", "neutral")[i % 3] for i in range(60)]
+    channel = [("web", "app")[i % 4 < 2] for i in range(60)]  # two values: fewer than three
+    table = pd.DataFrame({"review": reviews, "label": sentiment, "channel": channel})
+    assert propose_columns(table) == ("review", "label")  # ("review", "channel") before
+    table.columns = ["评论", "情感倾向", "渠道"]
+    assert propose_columns(table) == ("评论", "情感倾向")
+    table.columns = ["review", "mood", "channel"]  # no name says which: the fewest values
+    assert propose_columns(table) == ("review", "channel")
+    # a column named "label" that holds no usable classes is not taken over one that does
+    table = pd.DataFrame({"review": reviews, "label": reviews, "channel": channel})
+    assert propose_columns(table) == ("review", "channel")

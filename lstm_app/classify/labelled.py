@@ -13,6 +13,7 @@ sentence that says what to do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,10 @@ from ..csv_table import read_csv_table
 MIN_PER_CLASS = 3   # one each for training, validation and test
 MAX_CLASSES = 1_000  # more distinct labels than this is not a label column
 HEADER_LONGEST = 40  # characters of a column name; a longer one is a text
+# Names that say a column holds the labels: words of an English name, parts of a Chinese one.
+LABEL_NAMES = {"label", "labels", "class", "category", "categories", "sentiment", "polarity",
+               "target", "tag", "y"}
+LABEL_NAME_PARTS = ("标签", "类别", "分类", "情感", "极性", "标注", "類別", "標籤")
 
 
 @dataclass
@@ -76,9 +81,10 @@ def guess_columns(table: pd.DataFrame, text: str | None = None,
                   label: str | None = None) -> tuple[str, str]:
     """(text column, label column) of a table of two columns or more, whether or not the label
     column holds usable classes: the label the column of fewest distinct values (the ones with
-    at least two and at most half the rows first; then those that repeat a value, of two values
-    or more before a constant one), the text the wordiest of the others; a ``text`` or
-    ``label`` given stays, and the other is guessed among the rest."""
+    at least two and at most half the rows first, a column named as labels, "label", "情感",
+    before the others among them; then those that repeat a value, of two values or more before
+    a constant one), the text the wordiest of the others; a ``text`` or ``label`` given stays,
+    and the other is guessed among the rest."""
     rows = max(len(table), 1)
     length = {c: table[c].dropna().str.len().mean() for c in table.columns}
     length = {c: v if np.isfinite(v) else 0.0 for c, v in length.items()}
@@ -86,13 +92,20 @@ def guess_columns(table: pd.DataFrame, text: str | None = None,
     usable = {c: 2 <= distinct[c] <= min(MAX_CLASSES, max(2, rows // 2)) for c in table.columns}
     label = label if label is not None else min(
         (c for c in table.columns if c != text),
-        key=lambda c: (not usable[c], distinct[c] >= rows, distinct[c] < 2, distinct[c] == 0,
-                       distinct[c], length[c]))
+        key=lambda c: (not usable[c], not _named_as_labels(c), distinct[c] >= rows,
+                       distinct[c] < 2, distinct[c] == 0, distinct[c], length[c]))
     wordy = {c: pd.to_numeric(table[c], errors="coerce").isna().mean() >= 0.5
              for c in table.columns}  # an id or an amount is no text, however long
     text = text if text is not None else max((c for c in table.columns if c != label),
                                              key=lambda c: (wordy[c], length[c]))
     return text, label
+
+
+def _named_as_labels(column: str) -> bool:
+    """Whether a column's name says it holds labels ("label", "Sentiment", "y", "情感倾向")."""
+    words = re.findall(r"[a-z]+", str(column).casefold())
+    return (any(word in LABEL_NAMES for word in words)
+            or any(part in str(column) for part in LABEL_NAME_PARTS))
 
 
 def load_labelled(source, name: str | None = None, text_col: str | None = None,
