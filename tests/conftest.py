@@ -2,6 +2,7 @@
 the AppTest factory and polling that the page tests share."""
 
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -15,8 +16,13 @@ SAMPLES = REPO / "sample_data"
 
 torch.set_num_threads(1)  # small models train faster single-threaded, and tests run side by side
 # Runs the tests save (every training in the app is a saved run) go to a fresh folder, never
-# into the checkout or a user's ./lstm_runs.
-os.environ["LSTM_APP_HOME"] = tempfile.mkdtemp(prefix="lstm-test-runs-")
+# into the checkout or a user's ./lstm_runs. The folder is made once ("pid:path"): test files
+# that import "tests.conftest" load this file again, and so do the worker processes that
+# unpickle a test's function; the process that made it removes it when the tests end.
+if "LSTM_APP_TEST_RUNS" not in os.environ:
+    os.environ["LSTM_APP_TEST_RUNS"] = f"{os.getpid()}:{tempfile.mkdtemp(prefix='lstm-test-runs-')}"
+MADE_BY, RUNS_HOME = os.environ["LSTM_APP_TEST_RUNS"].split(":", 1)
+os.environ["LSTM_APP_HOME"] = RUNS_HOME
 
 
 def pytest_configure(config):
@@ -25,6 +31,11 @@ def pytest_configure(config):
     if config.option.durations is None and not config.args[1:] and \
             all(Path(a).resolve() == REPO / "tests" for a in config.args):
         config.option.durations = 25
+
+
+def pytest_unconfigure(config):
+    if MADE_BY == str(os.getpid()):
+        shutil.rmtree(RUNS_HOME, ignore_errors=True)
 
 
 @pytest.fixture
