@@ -323,9 +323,9 @@ def test_training_goes_on_while_on_home(page: Page, app_server):
     open_text(page, app_server)
     choose_sample(page, TX, "One sentence about LSTMs")
     expect(key_locator(page, "tx_level")).to_be_visible()
-    # Long enough to outlast the page switch; its 1-minute time budget (suggested for tiny
-    # texts) still ends it.
-    settings(page, tx_hidden_size=32, tx_epochs=6000)
+    # Long enough to outlast the page switch; a time budget of half a minute (half the one
+    # suggested for tiny texts) ends it.
+    settings(page, tx_hidden_size=32, tx_epochs=6000, tx_minutes=0.5)
     click_train(page, TX)
     expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
     before = wait_epoch_above(page, progress_epoch(page) or 0)
