@@ -327,6 +327,31 @@ def test_results_never_stand_under_other_data(app, store):
     assert FC_RESULTS in subheaders(at)
 
 
+def test_show_run_with_its_data_replaces_a_file_still_in_the_uploader(app, store):
+    """The run's data was an upload; the user uploads another file, then asks for the run with
+    its own data: the run's data is shown, and the uploader is emptied (the file still in it
+    took the run's data's place again on the rerun: the button did nothing)."""
+    data = AIRLINE.read_bytes()
+    series = load_series(data, name="my_sales.csv")
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=2)
+    run_id = start_run(store, "forecast", series, config, "my_sales.csv", "my_sales.csv")
+    record(store.home, run_id, "forecast", series, config)
+    at = ok(app(run=run_id).run())
+    assert FC_RESULTS in subheaders(at)
+    other = "month,passengers\n" + "".join(f"2000-{m:02d}-01,{100 + m * 3 % 7}\n"
+                                           for m in range(1, 13)) * 1
+    at.file_uploader(key="fc_upload").upload("other.csv", other.encode(), "text/csv").run()
+    assert FC_RESULTS not in subheaders(at)
+    assert any("not on the data above" in i.value for i in at.info)
+    ok(at.button(key="fc_show_run").click().run())
+    assert at.session_state["fc_uploaded"]["name"] == "my_sales.csv"
+    assert FC_RESULTS in subheaders(at)
+    assert not any("not on the data above" in i.value for i in at.info)
+    assert any(c.value.startswith("Using **my\\_sales.csv**") for c in at.caption)
+    ok(at.run())  # and it stays so
+    assert FC_RESULTS in subheaders(at) and at.session_state["fc_uploaded"]["name"] == "my_sales.csv"
+
+
 def test_a_text_run_shows_no_results_under_another_text(app, store):
     run_id, result = recorded_text(store)
     at = ok(app(TEXT, run=run_id).run())

@@ -30,6 +30,8 @@ class TaskKeys:
     sample = property(lambda self: self.key("sample"))        # selectbox of the samples
     upload = property(lambda self: self.key("upload"))        # the file uploader
     uploaded = property(lambda self: self.key("uploaded"))    # session: the kept upload
+    upload_round = property(lambda self: self.key("upload_round"))  # session: the uploader's
+                                                            # key changed, to empty it
     sample_set = property(lambda self: self.key("sample_set"))  # session: the data whose
                                                             # sample settings were applied
     # the training (task_flow, live)

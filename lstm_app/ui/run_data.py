@@ -24,7 +24,7 @@ from .classify_input import SOURCE as CLASSIFY_SOURCE
 from .keys import CLASSIFY, FORECAST, TEXT, page_keys
 from .panel_input import panel_cached, panel_fingerprint
 from .series_input import SOURCE as SERIES_SOURCE, fingerprint_cached as series_fingerprint
-from .source_picker import source_of, use_sample
+from .source_picker import source_of, use_sample, use_saved_data
 from .text_input import SOURCE as TEXT_SOURCE, fingerprint_cached as text_fingerprint
 
 
@@ -51,8 +51,8 @@ def show_its_data(run, store: RunStore, task: str) -> None:
     elif task == "panel":  # the series as trained on, one long file with a column naming each
         data, id_col = panel_csv(PANEL.data_from_files(_files(store, run, PANEL.data_names)))
         st.session_state[keys.kind] = source.own_choice
-        st.session_state[keys.uploaded] = source_of(name, data, repaired=_repairs(
-            store.run_dir(run.id), "panel.json"), run=run.id)  # (whose saved data it is)
+        use_saved_data(keys, source_of(name, data, repaired=_repairs(
+            store.run_dir(run.id), "panel.json"), run=run.id))  # (whose saved data it is)
         st.session_state[FORECAST.layout(name)] = "long"
         st.session_state[FORECAST.id_cols(name)] = [id_col]
     else:
@@ -60,8 +60,7 @@ def show_its_data(run, store: RunStore, task: str) -> None:
         data = (_with_plan(store, run) if task == "forecast"
                 else (folder / "text.txt").read_bytes())
         st.session_state[keys.kind] = source.own_choice
-        st.session_state[keys.uploaded] = source_of(name, data, repaired=_repairs(folder),
-                                                    run=run.id)
+        use_saved_data(keys, source_of(name, data, repaired=_repairs(folder), run=run.id))
     if task == "forecast":
         st.session_state[FORECAST.layout(name)] = "one"
     if task != "text" and config.get("value_col"):  # the column pickers
@@ -113,8 +112,8 @@ def _show_labelled(run, store: RunStore, name: str, sample: str | None) -> None:
         folder = store.run_dir(run.id)
         texts = (folder / "texts.csv").read_bytes()
         st.session_state[keys.kind] = CLASSIFY_SOURCE.own_choice
-        st.session_state[keys.uploaded] = source_of(name, texts, run=run.id,
-                                                    repaired=_repairs(folder, "labelled.json"))
+        use_saved_data(keys, source_of(name, texts, run=run.id,
+                                       repaired=_repairs(folder, "labelled.json")))
         columns = saved_columns(texts)  # the names the user's file gave them
     if all(isinstance(c, str) for c in columns):
         st.session_state[CLASSIFY.text_col(name)], st.session_state[CLASSIFY.label_col(name)] = (

@@ -81,10 +81,11 @@ def choose_source(w: SourceWidgets) -> dict | None:
         return source_of(samples[name].path.name, samples[name].path.read_bytes(),
                          settings=samples[name].settings, unit=samples[name].unit)
     kept = w.keys.uploaded  # the last upload's {"name", "data", "settings"}
+    key = uploader_key(w.keys)
     uploaded = st.file_uploader(tr(w.upload_label), type=list(w.upload_types) or None,
-                                key=w.keys.upload, help=tr(w.upload_help),
-                                on_change=_forget_if_removed, args=(w.keys.upload, kept))
-    uploader_words(w.keys.upload, w.upload_types)
+                                key=key, help=tr(w.upload_help),
+                                on_change=_forget_if_removed, args=(key, kept))
+    uploader_words(key, w.upload_types)
     known = st.session_state.get(kept)
     if uploaded is not None and (known is None or known.get("file_id") != uploaded.file_id):
         st.session_state[kept] = source_of(uploaded.name, uploaded.getvalue(),
@@ -95,6 +96,22 @@ def choose_source(w: SourceWidgets) -> dict | None:
     elif uploaded is None:
         st.caption(tr("Using **{name}**, uploaded earlier.", name=plain(source["name"])))
     return source
+
+
+def uploader_key(keys: TaskKeys) -> str:
+    """The file uploader's widget key: a new one each time a run's saved data takes the place
+    of a file still in it (``use_saved_data``). An uploader cannot be emptied otherwise, and
+    its file would take the place back on the next rerun."""
+    rounds = st.session_state.get(keys.upload_round, 0)
+    return keys.upload if not rounds else f"{keys.upload}_{rounds}"
+
+
+def use_saved_data(keys: TaskKeys, source: dict) -> None:
+    """``source`` (a run's saved copy of its data) as the page's own file, in the place of the
+    upload; a file still in the uploader is taken out of it."""
+    st.session_state[keys.uploaded] = source
+    if st.session_state.get(uploader_key(keys)) is not None:
+        st.session_state[keys.upload_round] = st.session_state.get(keys.upload_round, 0) + 1
 
 
 def _forget_if_removed(widget_key: str, kept: str) -> None:
