@@ -45,6 +45,10 @@ def test_auto_window_follows_the_season():
     assert result.config.suggested == ("lookback", "horizon")
     assert "Lookback 24 and horizon 12 were chosen from the detected season of 12 steps." \
         in result.notices
+    # a horizon the user typed is not said to be chosen for them; the lookback still is
+    typed = run_forecast(series, ForecastConfig(statistical_seconds=0, horizon=6, **FAST))
+    assert [n for n in typed.notices if "chosen" in n] == [
+        "Lookback 24 was chosen from the detected season of 12 steps."]
 
 
 def test_run_forecast_scores_the_same_windows_for_everyone():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from . import baselines, intervals
 from ..i18n import N_, tr
@@ -129,3 +130,27 @@ def coverage_note(coverage: dict) -> str:
               "fell inside the {level}% interval, so the series behaved differently there than "
               "in the validation span; read them as optimistic.", share=coverage[str(worst)],
               level=worst)
+
+
+def backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor,
+                   method_widths: dict | None = None) -> pd.DataFrame:
+    """Long table of the test backtest: one row per forecast origin and horizon step; the
+    LSTM's forecast and intervals, each baseline's forecast, and the intervals of the methods
+    ``method_widths`` sizes ("auto_ets_lower_80", …: what the chart of a picked method draws)."""
+    horizon = actual.shape[1]
+    rows = origins[:, None] + np.arange(horizon)                       # (origins, horizon)
+    index = series.frame.index
+    frame = pd.DataFrame({
+        "origin": np.repeat(index[origins], horizon) if series.time_col else np.repeat(origins, horizon),
+        "step": np.tile(np.arange(1, horizon + 1), len(origins)),
+        "time": index[rows.ravel()],
+        "actual": actual.ravel(), "forecast": pred.ravel()})
+    for level, w in widths.items():
+        frame[f"lower_{level}"] = intervals.floored(pred - w, floor).ravel()
+        frame[f"upper_{level}"] = (pred + w).ravel()
+    for name, values in baseline_preds.items():
+        frame[name] = values.ravel()
+        for level, w in (method_widths or {}).get(name, {}).items():
+            frame[f"{name}_lower_{level}"] = intervals.floored(values - w, floor).ravel()
+            frame[f"{name}_upper_{level}"] = (values + w).ravel()
+    return frame

@@ -14,7 +14,8 @@ from . import evaluation
 from .loading import SeriesData
 from .panel_pipeline import PanelResult, panel_forecast
 from .panel_windows import network_inputs, span_windows
-from .pipeline import backtest_frame, predict
+from .evaluation import backtest_frame
+from .pipeline import predict
 from .windows import make_windows
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..i18n import sentences, tr
+from ..i18n import N_, sentences, tr
 from ..quoting import quoted
 from .memory import check_forecast_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
@@ -307,7 +307,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         test_scaled=evaluation.scaled_errors(scaled(test_actual), scaled(test_pred)),
         interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths, floor),
         verdict=sentences(verdict, _fragile(len(series.frame), w.split)),
-        backtest=backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds,
+        backtest=evaluation.backtest_frame(series, test_origins, test_actual, test_pred, baseline_preds,
                                  widths, floor, method_widths),
         forecast=futures[recommended], widths=widths,
         seconds=time.perf_counter() - started + trained.training.seconds,
@@ -371,17 +371,29 @@ def _check_columns(config: ForecastConfig, series: SeriesData, inputs: tuple[str
                             "holidays) than these data give; choose the same data to score it."))
 
 
+CHOSEN = {  # (the window settings chosen for the user, from a season?) -> the sentence
+    (("lookback", "horizon"), True): N_("Lookback {lookback} and horizon {horizon} were chosen "
+                                        "from the detected season of {season} steps."),
+    (("lookback", "horizon"), False): N_("Lookback {lookback} and horizon {horizon} were chosen "
+                                         "from the length of the data."),
+    (("lookback",), True): N_("Lookback {lookback} was chosen from the detected season of "
+                              "{season} steps."),
+    (("lookback",), False): N_("Lookback {lookback} was chosen from the length of the data."),
+    (("horizon",), True): N_("Horizon {horizon} was chosen from the detected season of {season} "
+                             "steps."),
+    (("horizon",), False): N_("Horizon {horizon} was chosen from the length of the data."),
+}
+
+
 def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
              inputs: tuple[str, ...]) -> list[str]:
     """What the loader repaired, what was chosen for the user, and an untrained model."""
     notices = list(series.notices)
-    if {"lookback", "horizon"} & set(config.suggested):
+    chosen = tuple(name for name in ("lookback", "horizon") if name in config.suggested)
+    if chosen:  # only what was chosen for the user: a horizon typed in is the user's own
         season = series.season_length
-        values = dict(lookback=config.lookback, horizon=config.horizon, season=season)
-        notices.append(tr("Lookback {lookback} and horizon {horizon} were chosen from the "
-                          "detected season of {season} steps.", **values) if season else
-                       tr("Lookback {lookback} and horizon {horizon} were chosen from the length "
-                          "of the data.", **values))
+        notices.append(tr(CHOSEN[chosen, bool(season)], lookback=config.lookback,
+                          horizon=config.horizon, season=season))
     if training.best_epoch == 0:
         notices.append(tr("The model was stopped before it finished one epoch, so it is "
                           "untrained."))
@@ -389,27 +401,3 @@ def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
         read = sum(name in CALENDAR_NAMES for name in inputs) // 2
         notices += [n for n in [calendar_left_out(series.freq, read)] if n]
     return notices
-
-
-def backtest_frame(series, origins, actual, pred, baseline_preds, widths, floor,
-                   method_widths: dict | None = None) -> pd.DataFrame:
-    """Long table of the test backtest: one row per forecast origin and horizon step; the
-    LSTM's forecast and intervals, each baseline's forecast, and the intervals of the methods
-    ``method_widths`` sizes ("auto_ets_lower_80", …: what the chart of a picked method draws)."""
-    horizon = actual.shape[1]
-    rows = origins[:, None] + np.arange(horizon)                       # (origins, horizon)
-    index = series.frame.index
-    frame = pd.DataFrame({
-        "origin": np.repeat(index[origins], horizon) if series.time_col else np.repeat(origins, horizon),
-        "step": np.tile(np.arange(1, horizon + 1), len(origins)),
-        "time": index[rows.ravel()],
-        "actual": actual.ravel(), "forecast": pred.ravel()})
-    for level, w in widths.items():
-        frame[f"lower_{level}"] = floored(pred - w, floor).ravel()
-        frame[f"upper_{level}"] = (pred + w).ravel()
-    for name, values in baseline_preds.items():
-        frame[name] = values.ravel()
-        for level, w in (method_widths or {}).get(name, {}).items():
-            frame[f"{name}_lower_{level}"] = floored(values - w, floor).ravel()
-            frame[f"{name}_upper_{level}"] = (values + w).ravel()
-    return frame
