@@ -192,6 +192,26 @@ def test_amounts_in_chinese_counting_units_are_read_in_full():
         "as missing." in mixed.notices and not any("Percent" in n for n in mixed.notices)
 
 
+def test_a_flag_column_of_yes_and_no_words_is_read_as_one_and_zero():
+    """A Chinese export's 促销 written 是 / 否 was no number column at all: not offered as an
+    input, and not said why."""
+    rows = "".join(f"2024-01-{d:02d},{'是' if d % 3 == 0 else '否'},{100 + d}\n"
+                   for d in range(1, 29))
+    data = load_series(("日期,促销,销量\n" + rows).encode(), covariates=["促销"])
+    assert data.value_col == "销量"  # a flag is an input, never the target
+    assert data.frame["促销"].tolist() == [float(d % 3 == 0) for d in range(1, 29)]
+    assert ("Yes and no in '促销' (是 and 否, Y and N) were read as 1 and 0 (for example '否' is "
+            "read as 0).") in data.notices
+    english = load_series(b"date,promo,sales\n" + "".join(
+        f"2024-01-{d:02d},{('Yes', 'no', 'N', 'y', 'TRUE', 'false')[d % 6]},{d}\n"
+        for d in range(1, 13)).encode(), covariates=["promo"])
+    assert english.frame["promo"].tolist() == [float(d % 6 in (0, 3, 4)) for d in range(1, 13)]
+    # a column of words that are mostly not yes or no stays text
+    words = load_series("日期,备注,销量\n2024-01-01,有货,5\n2024-01-02,否,6\n2024-01-03,缺货,7\n"
+                        .encode())
+    assert "备注" not in words.frame.columns
+
+
 def test_negative_numbers_in_parentheses():
     data = load_series(b'date,profit\n2020-01-01,"(1,234)"\n2020-01-02,500\n2020-01-03,(7)\n')
     assert values(data) == [-1234, 500, -7]

@@ -55,7 +55,13 @@ REPAIRS = {
                       "read as {number}).")),
     "units": (N_("Amounts in {column} written with 万 or 亿 were read in full."),
               N_("Amounts in {column} written with 万 or 亿 were read in full (for example "
+                 "{cell} is read as {number}).")),
+    "flags": (N_("Yes and no in {column} (是 and 否, Y and N) were read as 1 and 0."),
+              N_("Yes and no in {column} (是 and 否, Y and N) were read as 1 and 0 (for example "
                  "{cell} is read as {number})."))}
+# Words a flag column (a promotion on the day or not) writes for yes and no.
+FLAG_WORDS = {"是": 1.0, "否": 0.0, "有": 1.0, "无": 0.0, "無": 0.0, "yes": 1.0, "no": 0.0,
+              "y": 1.0, "n": 0.0, "true": 1.0, "false": 0.0}
 # The same notes as runs saved before 2026-12-06 hold them (the number written {number:g}):
 # kept in the catalogue, so that such a run's notes are still said in the reader's language.
 FORMER_NOTES = (
@@ -134,6 +140,9 @@ class Numbers:
                  ("units", N_("Amounts written with 万 or 亿 were read in full in {columns:,} of "
                               "the {total:,} columns (for example {cell} in {column} is read "
                               "as {number}).")),
+                 ("flags", N_("Yes and no (是 and 否, Y and N) were read as 1 and 0 in "
+                              "{columns:,} of the {total:,} columns (for example {cell} in "
+                              "{column} is read as {number}).")),
                  ("junk", ""))
         notes = []
         for kind, sentence in kinds:
@@ -242,8 +251,7 @@ def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,
         missed |= cells.str.contains(".", regex=False, na=False).to_numpy()
     slow = np.bincount(column, weights=missed, minlength=column.max(initial=0) + 1) > 0
     slow_cells = slow[column] & present if len(column) else missed
-    found = {k: np.zeros(len(cells), dtype=bool) for k in ("currency", "percent", "separators",
-                                                           "units")}
+    found = {k: np.zeros(len(cells), dtype=bool) for k in REPAIRS}
     if slow_cells.any():
         stripped, marks = _strip_decoration(cells[slow_cells])
         separators = stripped.str.contains(other, regex=False, na=False).to_numpy()
@@ -254,6 +262,9 @@ def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,
         number = number.where(~exact, number + "e" + pd.Series(power, index=number.index)
                               .astype(str))
         read = _floats(number)
+        flag = stripped.str.casefold().map(FLAG_WORDS).to_numpy(dtype="float64", na_value=np.nan)
+        flags = np.isnan(read) & ~np.isnan(flag)  # 是 / 否, yes / no: 1 / 0
+        read[flags] = flag[flags]
         with np.errstate(over="ignore"):  # 1e305亿: as large as a float goes, refused as such
             scaled = np.where(exact, read, read * 10.0 ** power)
         grown = (power > 0) & np.isinf(scaled) & np.isfinite(read)
@@ -263,6 +274,7 @@ def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,
         found["percent"][slow_cells] = marks["percent"]
         found["separators"][slow_cells] = separators | marks["spaces"]
         found["units"][slow_cells] = (power > 0) & ~np.isnan(values[slow_cells])
+        found["flags"][slow_cells] = flags
         present = present.copy()
         present[slow_cells] = stripped.notna().to_numpy()
     values[~np.isfinite(values)] = np.nan
