@@ -3,6 +3,8 @@ stops training and still scores the best weights so far; a second aborts)."""
 
 from __future__ import annotations
 
+import _thread
+import os
 import signal
 import sys
 import threading
@@ -38,27 +40,77 @@ class ProgressBar:
 
 
 
+ABORT_SECONDS = 3.0  # after a second Ctrl-C, how long the work may take to notice it
+
+
 def with_progress(quiet: bool, train):
     """Run ``train(callbacks)`` with a progress bar; the first Ctrl-C stops, a second aborts."""
     stop = threading.Event()
     bar = None if quiet else ProgressBar()
+    presses = _Presses(stop)
 
-    asked = []  # not the event itself: a runner clears it once it has passed Stop on
-
-    def on_sigint(signum, frame):
-        if asked:
+    def on_sigint(signum, frame):  # (Python calls it once for presses made during one C call)
+        if presses.count >= 2:
             raise KeyboardInterrupt
-        asked.append(True)
-        stop.set()
-        print("\n" + tr("Stopping after this batch (press {keys} again to abort)…",
-                        keys="Ctrl-C"), file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
+    presses.start()
     try:
         return train(Callbacks(on_progress=bar, stop_event=stop,
                                on_stage=None if quiet else lambda text: print(f"{text}…",
                                                                               file=sys.stderr)))
     finally:
+        presses.close()
         signal.signal(signal.SIGINT, previous)
         if bar:
             bar.close()
+
+
+class _Presses:
+    """Ctrl-C counted as the system delivers it, by a thread that reads the signal's wakeup
+    pipe: Python runs its own handler only between the calls of the main thread, once for all
+    the presses made during one (a batch's backward pass can take a minute), so the second
+    press, meant to abort, was taken for the first. The first press stops the training and is
+    answered at once; the second raises KeyboardInterrupt in the main thread, and where that
+    thread is still inside a call ``ABORT_SECONDS`` later, ends the process (its run is left
+    running, and marked interrupted when the store is next read)."""
+
+    def __init__(self, stop: threading.Event):
+        self.stop, self.count, self.ended = stop, 0, threading.Event()
+        self.read, self.write = os.pipe()
+        os.set_blocking(self.write, False)
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def start(self) -> None:
+        self.previous = signal.set_wakeup_fd(self.write, warn_on_full_buffer=False)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.ended.set()
+        signal.set_wakeup_fd(self.previous)
+        os.close(self.write)  # the watcher's read ends
+        self.thread.join(timeout=1)
+        os.close(self.read)
+
+    def _watch(self) -> None:
+        while True:
+            try:
+                got = os.read(self.read, 64)
+            except OSError:
+                return
+            if not got or self.ended.is_set():
+                return
+            for _ in range(got.count(signal.SIGINT)):
+                self._pressed()
+
+    def _pressed(self) -> None:
+        self.count += 1
+        if self.count == 1:  # not the event itself: a runner clears it once it has passed Stop on
+            self.stop.set()
+            print("\n" + tr("Stopping after this batch (press {keys} again to abort)…",
+                            keys="Ctrl-C"), file=sys.stderr, flush=True)
+        elif self.count == 2:
+            _thread.interrupt_main(signal.SIGINT)  # on_sigint raises, once the main thread can
+            if not self.ended.wait(ABORT_SECONDS):
+                print("\n" + tr("Aborted."), file=sys.stderr, flush=True)
+                os._exit(130)

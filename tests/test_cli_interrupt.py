@@ -1,0 +1,61 @@
+"""Ctrl-C on the command line while the main thread is inside one long call (a batch's
+backward pass): the first press is answered at once and stops the work after that call; a
+second aborts, even before the call returns (Python had taken the two for one press)."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+from tests.conftest import REPO
+
+# Each round is one call that does not come back to Python for seconds, as a large model's
+# backward pass does not.
+WORK = textwrap.dedent("""
+    import hashlib, sys
+    from lstm_app.cli_progress import with_progress
+
+    def train(callbacks):
+        print("ready", flush=True)
+        for _ in range(100):
+            hashlib.pbkdf2_hmac("sha256", b"x", b"y", 20_000_000)
+            if callbacks.stop_event.is_set():
+                return "stopped"
+        return "ran all"
+
+    try:
+        print(with_progress(True, train), flush=True)
+    except KeyboardInterrupt:
+        print("aborted", flush=True)
+        sys.exit(130)
+""")
+
+
+def start() -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-c", WORK], cwd=REPO, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert process.stdout.readline() == "ready\n"
+    return process
+
+
+def test_one_press_stops_after_the_call_and_says_so_at_once():
+    process = start()
+    process.send_signal(signal.SIGINT)
+    # said while the call still runs, not once it has returned
+    assert process.stderr.readline() == "\n"
+    assert process.stderr.readline().startswith("Stopping after this batch (press Ctrl-C again")
+    assert process.poll() is None
+    out, _ = process.communicate(timeout=120)
+    assert (process.returncode, out) == (0, "stopped\n")
+
+
+def test_a_second_press_during_the_same_call_aborts():
+    process = start()
+    process.send_signal(signal.SIGINT)
+    assert process.stderr.readline() == "\n"
+    assert process.stderr.readline().startswith("Stopping after this batch")
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)  # the call itself would run on for seconds
+    assert process.returncode == 130 and err.endswith("Aborted.\n") and out == ""
