@@ -58,6 +58,9 @@ def check_writable(path) -> None:
     first."""
     if path is None:
         return
+    if os.fspath(path).endswith(("/", os.sep)) and not Path(path).is_dir():  # Path drops the /
+        raise ValueError(tr("{path} ends in a slash, as a folder's name does; give the path of "
+                            "a file, its name after the slash.", path=f"'{printable(path)}'"))
     path = Path(path)
     if path.parent.exists() and not path.parent.is_dir():
         raise ValueError(tr("{folder} is a file, not a folder; give a path in a folder.",

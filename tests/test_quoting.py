@@ -59,6 +59,13 @@ def test_a_file_to_write_is_tried_before_any_work_and_left_as_it_was(tmp_path):
     with pytest.raises(ValueError) as error:  # a path below a file
         check_writable(old / "forecast.csv")
     assert str(error.value) == f"'{old}' is a file, not a folder; give a path in a folder."
+    with pytest.raises(ValueError) as error:  # a folder's name: it was written as a file
+        check_writable(f"{tmp_path}/newdir/")
+    assert str(error.value) == (f"'{tmp_path}/newdir/' ends in a slash, as a folder's name "
+                                "does; give the path of a file, its name after the slash.")
+    assert not (tmp_path / "newdir").exists()
+    with pytest.raises(IsADirectoryError):  # a folder that is there: as before
+        check_writable(f"{tmp_path}/")
     link = tmp_path / "latest.csv"  # a link to a file still to be written: left as it is
     link.symlink_to(tmp_path / "results" / "2024.csv")
     with pytest.raises(FileNotFoundError):  # its folder is not there: said before any work
