@@ -22,7 +22,7 @@ from .cli_progress import with_progress
 from .i18n import N_, listing, tr, trn
 from .export.commands import add_predict_command, run_predict_command
 from .file_checks import (check_apart, check_outside, check_writable, default_home, ended_early,
-                          error_sentence, write_output)
+                          error_sentence, output_path, write_output)
 from .quoting import cut, ljust, printable, printable_lines, quoted, rjust, spreadsheet_csv
 from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
@@ -66,7 +66,7 @@ def build_parser(tune_task: str = "forecast") -> argparse.ArgumentParser:
     f = commands.add_parser("forecast", help=tr("train an LSTM forecaster on a CSV time series"))
     f.add_argument("data", help=tr("the CSV file"))
     add_settings(f, FORECAST.settings, FORECAST.config(), SUGGESTED_FOR_SERIES)
-    f.add_argument("--out", type=Path, help=tr("write the forecast here (CSV)"))
+    f.add_argument("--out", type=output_path, help=tr("write the forecast here (CSV)"))
     f.add_argument("--future", type=Path, metavar="FUTURE.csv",
                    help=tr("planned values of the {option} columns after the last value: a "
                            "CSV with the time column and those columns",
@@ -79,7 +79,7 @@ def build_parser(tune_task: str = "forecast") -> argparse.ArgumentParser:
     c.add_argument("data", help=tr("the CSV or TSV file: a column of texts, a column of labels"))
     add_settings(c, CLASSIFY_SETTINGS, CLASSIFY.config())
     for p in (f, t, c):
-        p.add_argument("--report", type=Path, help=tr("write the full report here (JSON)"))
+        p.add_argument("--report", type=output_path, help=tr("write the full report here (JSON)"))
         p.add_argument("--quiet", action="store_true", help=tr("no progress bar"))
         p.add_argument("--save-run", action="store_true",
                        help=tr(SAVE_RUN_HELP, variable="$LSTM_APP_HOME", folder="./lstm_runs"))

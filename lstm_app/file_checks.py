@@ -5,6 +5,7 @@ output); and the writing of an output, whole or not at all."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import errno
 import os
@@ -58,9 +59,7 @@ def check_writable(path) -> None:
     first."""
     if path is None:
         return
-    if os.fspath(path).endswith(("/", os.sep)) and not Path(path).is_dir():  # Path drops the /
-        raise ValueError(tr("{path} ends in a slash, as a folder's name does; give the path of "
-                            "a file, its name after the slash.", path=f"'{printable(path)}'"))
+    _no_folder_name(path)
     path = Path(path)
     if path.parent.exists() and not path.parent.is_dir():
         raise ValueError(tr("{folder} is a file, not a folder; give a path in a folder.",
@@ -107,6 +106,22 @@ def check_writable(path) -> None:
         raise ValueError(tr("The disk that holds {path} has only {free:,} bytes free; make room "
                             "on it or give a path on another disk.", path=f"'{printable(path)}'",
                             free=free))
+
+
+def output_path(text: str) -> Path:
+    """An option's file to write, as argparse reads it: a Path, but not from a name ending in a
+    slash (Path drops it, and a file was written where a folder was meant)."""
+    try:
+        _no_folder_name(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return Path(text)
+
+
+def _no_folder_name(path) -> None:
+    if os.fspath(path).endswith(("/", os.sep)) and not Path(path).is_dir():
+        raise ValueError(tr("{path} ends in a slash, as a folder's name does; give the path of "
+                            "a file, its name after the slash.", path=f"'{printable(path)}'"))
 
 
 def write_output(path, data: str | bytes) -> None:

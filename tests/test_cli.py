@@ -40,6 +40,16 @@ def test_forecast_scores_against_the_statistical_models_and_writes_the_recommend
     assert len(rows) == 5 and all(len(line.split()) == 6 for line in rows), rows  # cells apart
 
 
+def test_an_output_path_ending_in_a_slash_is_refused_before_any_work(tmp_path):
+    for option in ("--out", "--report"):
+        done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), *FAST,
+                       option, f"{tmp_path}/newdir/")
+        assert done.returncode == 2 and done.stderr.endswith(
+            f"error: argument {option}: '{tmp_path}/newdir/' ends in a slash, as a folder's "
+            "name does; give the path of a file, its name after the slash.\n"), done.stderr
+        assert not (tmp_path / "newdir").exists()  # a CSV of that name was written
+
+
 def test_forecast_writes_the_csv_and_the_report(tmp_path):
     out, report = tmp_path / "forecast.csv", tmp_path / "report.json"
     done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), *FAST,

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..argparse_words import Parser, argparse_in_language
 from ..i18n import N_, tr, trn
 from ..file_checks import (check_apart, check_outside, check_writable, default_home, ended_early,
-                           error_sentence, write_output)
+                           error_sentence, output_path, write_output)
 from ..quoting import printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
 from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
@@ -32,7 +32,7 @@ def add_predict_command(commands) -> None:
                                     "many); a language model: the prompt "
                                     "(or @FILE for a file's text); a classifier: the CSV of "
                                     "texts"))
-    p.add_argument("--out", type=Path, help=tr("write the forecast, text or labels here"))
+    p.add_argument("--out", type=output_path, help=tr("write the forecast, text or labels here"))
     p.add_argument("--int8", action="store_true", help=tr("use the INT8 model of the export"))
     p.add_argument("--future", type=Path, metavar="FUTURE.csv",
                    help=tr("a forecaster with known-ahead inputs: their planned values"))

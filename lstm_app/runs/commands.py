@@ -16,7 +16,7 @@ from typing import Iterator
 import pandas as pd
 
 from ..i18n import again, language, said_from, tr, trn
-from ..file_checks import os_reason, write_output
+from ..file_checks import os_reason, output_path, write_output
 from ..quoting import cut, printable, quoted
 from ..user_json import parse_json
 from ..export.manifest import FILES, FORMAT, MANIFEST
@@ -43,11 +43,11 @@ def add_runs_command(commands) -> None:
                                                   "while it trains)"))
     delete.add_argument("run_id")
     export = actions.add_parser("export-csv", help=tr("every run as one CSV table"))
-    export.add_argument("--out", type=Path, help=tr("write here instead of to the screen"))
+    export.add_argument("--out", type=output_path, help=tr("write here instead of to the screen"))
     bundle = actions.add_parser("export", help=tr("one run as a .zip bundle (weights, settings, "
                                                   "report, data, a loading snippet)"))
     bundle.add_argument("run_id")
-    bundle.add_argument("--out", type=Path, required=True, help=tr("the .zip to write"))
+    bundle.add_argument("--out", type=output_path, required=True, help=tr("the .zip to write"))
     onnx = actions.add_parser("export-onnx", help=tr("one run's network as ONNX (checked "
                                                      "against PyTorch first) with {file}, for "
                                                      "'{command}'", file="export.json",
