@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 from .argparse_words import Parser, argparse_in_language
-from .cli_options import (add_ray_option, add_settings, cluster_runner, given_settings,
-                          suggested_note)
+from .cli_options import (add_future_option, add_ray_option, add_settings, cluster_runner,
+                          given_settings, suggested_note)
 from .cli_progress import with_progress
 from .i18n import N_, listing, tr, trn
 from .export.commands import add_predict_command, run_predict_command
@@ -31,7 +31,7 @@ from .runs.store import RunStore
 from .series.ahead import beyond_training
 from .series.evaluation import coverage_note
 from .series.frequency import frequency_words
-from .series.future_file import with_future
+from .series.future_file import check_future_option, with_future
 from .series.loading import load_series
 from .series.metrics import NEAR_ZERO
 from .series.panel import load_panel
@@ -67,10 +67,7 @@ def build_parser(tune_task: str = "forecast") -> argparse.ArgumentParser:
     f.add_argument("data", help=tr("the CSV file"))
     add_settings(f, FORECAST.settings, FORECAST.config(), SUGGESTED_FOR_SERIES)
     f.add_argument("--out", type=output_path, help=tr("write the forecast here (CSV)"))
-    f.add_argument("--future", type=Path, metavar="FUTURE.csv",
-                   help=tr("planned values of the {option} columns after the last value: a "
-                           "CSV with the time column and those columns",
-                           option="--known-covariates"))
+    add_future_option(f)
     t = commands.add_parser("text", help=tr("train an LSTM language model on a text file"))
     t.add_argument("corpus", help=tr("the text file (UTF-8 preferred)"))
     add_settings(t, TEXT.settings, TEXT.config(), SUGGESTED_FOR_TEXT)
@@ -125,16 +122,9 @@ def results_table(result: ForecastResult) -> str:
 def run_forecast_command(args: argparse.Namespace) -> int:
     given = given_settings(args, FORECAST.settings)
     columns = FORECAST.config(**given)  # the settings checked before the file is read
+    check_future_option(columns, "--future", args.future)
     if columns.panel:
-        if args.future:
-            raise ValueError(tr("A file of planned values ({option}) is read for one series, "
-                                "not yet for a file of many series; leave it out.",
-                                option="--future"))
         return run_panel_command(args, given)
-    if args.future and not columns.known_covariates:
-        raise ValueError(tr("A file of planned values ({option}) holds the values of the columns "
-                            "known ahead: name them with {known} (or leave {option} out).",
-                            option="--future", known="--known-covariates"))
     series = load_series(args.data, time_col=columns.time_col, value_col=columns.value_col,
                          covariates=columns.covariates)
     if args.future:

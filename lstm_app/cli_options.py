@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .i18n import language, listing, tr
 from .training.settings import Setting
@@ -87,6 +88,14 @@ def suggested_item(setting: Setting | None, name: str, value) -> str:
     if isinstance(value, bool) or isinstance(value, (str, tuple)):
         value = plain(value) if isinstance(value, bool) else typed(plain(value))
     return f"{label} {value}"
+
+
+def add_future_option(parser: argparse.ArgumentParser) -> None:
+    """``--future FUTURE.csv``: the planned values of the columns known ahead (a forecast's)."""
+    parser.add_argument("--future", type=Path, metavar="FUTURE.csv",
+                        help=tr("planned values of the {option} columns after the last value: a "
+                                "CSV with the time column and those columns",
+                                option="--known-covariates"))
 
 
 def add_ray_option(parser: argparse.ArgumentParser) -> None:

@@ -298,6 +298,19 @@ def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path,
     assert saved["config"]["covariates"] == ["promo"] and saved["config"]["holidays"] == "DE"
     assert main(["forecast", str(data), "--holidays", "Atlantis", *common]) == 2
     assert "'Atlantis' is not a country" in capsys.readouterr().err
+    # tune reads the plan as forecast does (it was refused as an unknown option, though the
+    # sentence for a missing plan names it), and the command it suggests carries it
+    tuned = ["tune", str(data), "--known-covariates", "promo", "--trials", "1", "--minutes",
+             "0.2", "--hidden-size", "8", *common[:-2]]
+    assert main(tuned) == 2
+    assert "(--future on the command line)" in capsys.readouterr().err
+    assert main([*tuned, "--future", str(plan)]) == 0
+    assert "The trials are saved as runs" in capsys.readouterr().out
+    import argparse
+    from lstm_app.tuning.commands import train_command
+    args = argparse.Namespace(task="forecast", data=str(data), future=plan, hidden_size="8")
+    assert train_command("forecast", args, {"lr": 0.01}) == (
+        f"python -m lstm_app forecast {data} --hidden-size 8 --future {plan} --lr 0.01")
     plan.write_text(plan.read_text().replace("2024-08-04,5", "2024-08-04,1e300"))
     assert main(["forecast", str(data), "--known-covariates", "promo", "--future", str(plan),
                  *common]) == 2  # before any training

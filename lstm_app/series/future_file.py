@@ -22,6 +22,21 @@ from lstm_app.series.loading import SeriesData, find_time_column
 from lstm_app.series.numbers import not_numbers, read_numbers
 
 
+def check_future_option(config, option: str, future) -> None:
+    """Refuse, before the data is read, a file of planned values (``future``, given as
+    ``option``) that the settings ``config`` cannot use: for many series, or with no column
+    known ahead."""
+    if future is None:
+        return
+    if config.panel:
+        raise ValueError(tr("A file of planned values ({option}) is read for one series, not "
+                            "yet for a file of many series; leave it out.", option=option))
+    if not config.known_covariates:
+        raise ValueError(tr("A file of planned values ({option}) holds the values of the columns "
+                            "known ahead: name them with {known} (or leave {option} out).",
+                            option=option, known="--known-covariates"))
+
+
 def with_future(source, series: SeriesData, name: str | None = None,
                 known: Sequence[str] = ()) -> SeriesData:
     """``series`` with the planned values of a second file (the time column, then the columns

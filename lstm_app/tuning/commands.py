@@ -17,9 +17,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..cli_options import add_ray_option, add_settings, given_settings, suggested_note
+from ..cli_options import (add_future_option, add_ray_option, add_settings, given_settings,
+                           suggested_note)
 from ..cli_progress import with_progress
-from ..file_checks import write_output
+from ..file_checks import output_path, write_output
 from ..i18n import N_, sentences, tr, trn
 from ..series.labelled_texts import labelled_finding
 from ..series.numbers import NO_NUMBERS
@@ -73,7 +74,10 @@ def add_tune_command(commands, task: str = "forecast") -> None:
         "workers on other machines share (default: the run store's database)"))
     t.add_argument("--study", metavar="NAME", help=tr(
         "the study's name: a new study, or one to join (default: the data's name and the time)"))
-    t.add_argument("--report", type=Path, help=tr("write the study's trials and result here (JSON)"))
+    t.add_argument("--report", type=output_path,
+                   help=tr("write the study's trials and result here (JSON)"))
+    if task == "forecast":
+        add_future_option(t)
     t.add_argument("--quiet", action="store_true", help=tr("no line per trial"))
     add_ray_option(t)
     add_settings(t.add_argument_group(tr("the starting settings ({task})", task=task)),
@@ -119,7 +123,8 @@ def run_tune_command(args: argparse.Namespace) -> int:
             print(tr("note: a study that is joined trains with its own starting settings; the "
                      "options given are not used."), file=sys.stderr)
     else:
-        task, data, config, data_name = _load_or_hint(args.task, args.data, given)
+        task, data, config, data_name = _load_or_hint(args.task, args.data, given,
+                                                      getattr(args, "future", None))
     printer = _TrialPrinter(args.quiet)
     result = with_progress(True, lambda callbacks: tune(
         replace(callbacks, on_live=printer), home=store.home, task_name=task, data=data,
@@ -144,11 +149,11 @@ def run_tune_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_or_hint(task: str, path: str, given: dict):
+def _load_or_hint(task: str, path: str, given: dict, future=None):
     """``_load``; a file the forecaster finds no numbers in may be labelled texts: its refusal
     says how to tune a classifier."""
     try:
-        return _load(task, path, given)
+        return _load(task, path, given, future)
     except ValueError as error:
         if task != "forecast" or not str(error).startswith(tr(NO_NUMBERS).split("{")[0]):
             raise
@@ -157,16 +162,19 @@ def _load_or_hint(task: str, path: str, given: dict):
             option="--task classify"))) from None
 
 
-def _load(task: str, path: str, given: dict):
+def _load(task: str, path: str, given: dict, future=None):
     """The data and the starting settings (suggested for it where not given), as the task's
-    own command reads them, notices on stderr."""
+    own command reads them (a forecast's planned values from ``future``, --future), notices on
+    stderr."""
     note = lambda text: print(tr("note: {notice}", notice=printable(text)), file=sys.stderr)
     if task == "forecast":
+        from ..series.future_file import check_future_option, with_future
         from ..series.loading import load_series
         from ..series.panel import load_panel
         from ..series.sizing import suggested_config
 
         columns = task_named("forecast").config(**given)
+        check_future_option(columns, "--future", future)
         if columns.panel:
             data = load_panel(path, layout="wide" if columns.wide else "long",
                               id_cols=columns.id_col or None, time_col=columns.time_col,
@@ -181,6 +189,8 @@ def _load(task: str, path: str, given: dict):
                     "To tune a classifier, add {option}; to forecast {column} all the same, name "
                     "it with {value_option}.", option="--task classify",
                     column=quoted(data.value_col), value_option="--value-col")))
+            if future is not None:
+                data = with_future(future, data, known=columns.known_covariates)
         for notice in data.notices:
             note(notice)
         return task, data, suggested_config(data, given), Path(path).name
@@ -215,6 +225,8 @@ def train_command(task: str, args: argparse.Namespace, params: dict) -> str:
                f"--{name.replace('_', '-')} {shlex.quote(str(value))}"
                for name, value in given.items()]
     data = shlex.quote(str(args.data)) if args.data is not None else "DATA"
+    if getattr(args, "future", None) is not None and args.data is not None:
+        options.append(f"--future {shlex.quote(str(args.future))}")
     command = "forecast" if task == "panel" else task
     return " ".join(["python -m lstm_app", command, data, *options,
                      *as_options(rounded(params))])
