@@ -51,6 +51,18 @@ def test_auto_window_follows_the_season():
         "Lookback 24 was chosen from the detected season of 12 steps."]
 
 
+def test_a_series_of_tiny_values_forecasts_as_the_same_series_in_ordinary_units():
+    """Values near 1e-20 were taken for a constant series (a scale floor of 1e-12): its
+    forecast came out near 0.05, 10**18 times its values, and nothing said so."""
+    values = seasonal()
+    config = ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, **FAST)
+    ordinary, tiny = run_forecast(monthly(values), config), run_forecast(monthly(values * 1e-20),
+                                                                        config)
+    assert tiny.test.mase == pytest.approx(ordinary.test.mase, rel=1e-4)
+    np.testing.assert_allclose(tiny.forecast["forecast"] * 1e20, ordinary.forecast["forecast"],
+                               rtol=1e-4)
+
+
 def test_run_forecast_scores_the_same_windows_for_everyone():
     result = run_forecast(monthly(seasonal()), ForecastConfig(statistical_seconds=0, lookback=24, horizon=6, **FAST))
     assert result.split.train == (0, 84) and result.split.val == (84, 102)

@@ -242,8 +242,8 @@ def _autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray | None:
     size = 1 << (2 * len(centered) - 1).bit_length()  # zero-pad so the correlation does not wrap
     spectrum = np.fft.rfft(centered, size)
     acov = np.fft.irfft(spectrum * np.conj(spectrum), size)[: max_lag + 1]
-    if acov[0] <= 1e-12 * max(1.0, float(np.abs(values).max())) ** 2:
-        return None  # constant series: no season to find
+    if acov[0] <= 1e-12 * float(np.abs(values).max()) ** 2:
+        return None  # constant series (its spread rounding noise): no season to find
     return acov / acov[0]
 
 

@@ -21,7 +21,7 @@ from .panel import PanelData
 from .panel_grid import ranges, within
 from .panel_future import network_rows
 from .panel_scores import mase_scales
-from .windows import rows_for
+from .windows import rows_for, spread_or_one
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _scalers(values: np.ndarray, first: np.ndarray, last: np.ndarray,
     std = np.sqrt(var)
     change = mase_scales(values[:, 0], first, last, season)
     std[:, 0] = np.where(np.isfinite(change), change, std[:, 0])
-    return mean, np.where(std > 1e-12, std, 1.0)
+    return mean, spread_or_one(std, mean)
 
 
 def network_inputs(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: int,

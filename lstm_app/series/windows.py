@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..i18n import sentences, tr
+from .metrics import FLAT_SHARE
 
 if TYPE_CHECKING:  # only named in annotations: loading a series needs no PyTorch
     import torch
@@ -94,6 +95,13 @@ def split_rows(n_rows: int, val_size: float, test_size: float, lookback: int, ho
     return Split((0, n_train), (n_train, n_train + n_val), (n_train + n_val, n_rows)), notices
 
 
+def spread_or_one(std: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Standard deviations as scales: 1 where a column (a series) is constant, that is where
+    it spreads by no more than float64's rounding of its size (a fixed floor of 1e-12 took a
+    series of values near 1e-14 for a constant one, and its forecast came out near 0.05)."""
+    return np.where(std > FLAT_SHARE * (np.abs(mean) + std), std, 1.0)
+
+
 class Scaler:
     """Standardises each column to mean 0 and standard deviation 1, fitted on one span only."""
 
@@ -102,8 +110,7 @@ class Scaler:
         calendar, holidays) are left as they are."""
         values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
         self.mean_ = values.mean(axis=0)
-        std = values.std(axis=0)
-        self.std_ = np.where(std > 1e-12, std, 1.0)  # a constant column is only centred
+        self.std_ = spread_or_one(values.std(axis=0), self.mean_)  # a constant one: centred
         if leave:
             self.mean_[-leave:], self.std_[-leave:] = 0.0, 1.0
         return self
