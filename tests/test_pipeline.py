@@ -61,6 +61,13 @@ def test_a_series_of_tiny_values_forecasts_as_the_same_series_in_ordinary_units(
     assert tiny.test.mase == pytest.approx(ordinary.test.mase, rel=1e-4)
     np.testing.assert_allclose(tiny.forecast["forecast"] * 1e20, ordinary.forecast["forecast"],
                                rtol=1e-4)
+    # a rule beat this barely trained LSTM, with no statistical model fitted: the verdict says
+    # the forecast offered is still the LSTM's (it said "trust that rule" beside it alone)
+    assert ordinary.verdict.startswith("Simply repeating last year's value beat the LSTM")
+    assert ordinary.verdict.endswith("The forecast offered here is still the LSTM's: only a "
+                                     "statistical model, fitted when they are given time, can "
+                                     "be recommended in its place.")
+    assert ordinary.recommended == "lstm"
 
 
 def test_run_forecast_scores_the_same_windows_for_everyone():

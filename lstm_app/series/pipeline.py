@@ -323,7 +323,13 @@ def _verdict(series: SeriesData, test_row, baseline_rows: dict, labels: dict | N
     when they were fitted (``labels`` names them; None when none was), with why the
     recommended forecast was chosen; else against the simple rules."""
     if labels is None:
-        return evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
+        said = evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
+        if evaluation.lstm_wins(test_row, baseline_rows) or evaluation.lstm_ties(test_row,
+                                                                                 baseline_rows):
+            return said
+        return sentences(said, tr(  # (the forecast written and drawn is still the LSTM's)
+            "The forecast offered here is still the LSTM's: only a statistical model, fitted "
+            "when they are given time, can be recommended in its place."))
     return sentences(scoreboard.verdict(test_row, baseline_rows, labels,
                                         evaluation.rules(series.season_length, series.freq)),
                      why)
