@@ -130,11 +130,12 @@ def run_forecast_command(args: argparse.Namespace) -> int:
     if args.future:
         series = with_future(args.future, series, known=columns.known_covariates)
     for notice in series.notices:
-        print(tr("note: {notice}", notice=notice), file=sys.stderr)
+        print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     config = suggested_note(suggested_forecast(series, given), FORECAST,
                             N_("note: suggested for this series: {settings}"))
     result = _train(args, FORECAST, series, config, Path(args.data).name)
-    for notice in beyond_training(result, result.known, edited_only=False):  # planned guesses
+    for notice in [*result.notices[len(series.notices):],  # what training and scoring found
+                   *beyond_training(result, result.known, edited_only=False)]:  # planned guesses
         print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     print(results_table(result))
     if args.out:

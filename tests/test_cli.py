@@ -56,6 +56,9 @@ def test_forecast_writes_the_csv_and_the_report(tmp_path):
                    "--out", str(out), "--report", str(report))
     assert done.returncode == 0, done.stderr
     assert "seasonal naive" in done.stdout and "LSTM" in done.stdout
+    # what scoring found is said on the terminal too, not only in the report
+    assert "note: The validation span has only 11 windows, too few for a guaranteed 95% " \
+        "interval" in done.stderr
     forecast = pd.read_csv(out)
     assert list(forecast.columns) == ["time", "forecast", "lower_80", "upper_80", "lower_95",
                                       "upper_95", "method"]
