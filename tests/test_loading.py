@@ -487,6 +487,21 @@ def test_default_value_column_is_the_one_a_plan_at_the_end_leaves_blank():
     data = load_series(("date,sales,promo,price\n" + rows + plan).encode(), value_col="price",
                        covariates=["sales"])  # chosen by name: as asked
     assert data.value_col == "price"
+    # a totals row under the plan, and a file newest first, still show the plan (price was
+    # proposed for both: the plan was looked for in the file's last rows as written)
+    totals = load_series(("date,sales,promo,price\n" + rows + plan + "合计,2310,,\n").encode())
+    assert totals.value_col == "sales" and len(totals.future) == 2
+    lines = (rows + plan).splitlines(keepends=True)
+    newest_first = load_series(("date,sales,promo,price\n" + "".join(lines[::-1])).encode())
+    assert newest_first.value_col == "sales" and len(newest_first.future) == 2
+
+
+def test_a_file_of_many_series_each_with_its_plan_proposes_the_planned_column():
+    from lstm_app.series.panel import load_panel
+    rows = "".join(f"{store},2020-01-{d:02d},{100 + d if d <= 20 else ''},{d % 2},{9 + d / 10}\n"
+                   for store in ("north", "south") for d in range(1, 23))
+    panel = load_panel(("store,date,sales,promo,price\n" + rows).encode(), id_cols=["store"])
+    assert panel.value_col == "sales"  # price before: each store's plan sat in the file's middle
 
 
 def test_chosen_value_and_covariates_in_order():

@@ -82,7 +82,8 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     time_col, times = find_time_column(table, time_col, notices)
     ids = propose_ids(table, time_col) if time_col else []
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
-    value_col, covariates = choose_columns(numbers.frame, value_col, covariates, notices)
+    value_col, covariates = choose_columns(in_time_order(numbers.frame, times), value_col,
+                                           covariates, notices)
     labelled = labelled_texts_notice(table, numbers.frame, time_col, value_col)
     if labelled:
         notices.append(labelled)
@@ -176,6 +177,16 @@ def _many_series(count: int, ids: list[str]) -> str:
 
 
 # ---- choosing the columns -------------------------------------------------------------------
+
+
+def in_time_order(frame: pd.DataFrame, times: pd.Series | None) -> pd.DataFrame:
+    """The rows of ``frame`` with a date that reads, in time order (where a plan of future
+    rows is looked for: a totals row dated "合计" under it, or a file of many series, each with
+    its own plan after its values, hid it); ``frame`` as it is without dates."""
+    if times is None:
+        return frame
+    order = np.argsort(times.to_numpy(), kind="stable")  # (NaT last)
+    return frame.iloc[order[:int(times.notna().sum())]]
 
 
 PLAN_ROWS = 2  # a value blank in the last row alone is a missing value, not yet a plan

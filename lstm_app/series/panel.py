@@ -27,7 +27,7 @@ from lstm_app.quoting import listed, quoted
 from lstm_app.csv_table import MAX_COLUMNS, read_csv_table
 from lstm_app.series.frequency import frequency_words
 from lstm_app.series.loading import (BLANK_COLUMN, ONE_ROW, SeriesData, choose_columns,
-                                     find_time_column)
+                                     find_time_column, in_time_order)
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_grid import (fill_from_past, on_grids, panel_season, per_code,
                                         ranges, sparse_notice, time_slots)
@@ -152,7 +152,8 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         id_cols = _id_columns(table, id_cols, time_col)
         used = [*id_cols, time_col] if time_col else id_cols
         numbers = read_numbers(table.drop(columns=used), notices)
-        value_col, covariates = choose_columns(numbers.frame, value_col, covariates)
+        value_col, covariates = choose_columns(in_time_order(numbers.frame, times), value_col,
+                                               covariates)
         chosen = [value_col, *covariates]
         for column in chosen:
             notices.extend(numbers.notices(column))
