@@ -260,6 +260,10 @@ def test_metrics_table_labels_rounding_and_missing_mape():
     assert table.loc["Naive (last value)", "MAPE %"] == 12.35
     assert table.loc["Drift", "MAPE %"] == 0.0
     assert table.loc["LSTM", "MASE"] == 0.9877
+    # the combination's row named as the choice of forecast names it, not "the best statistical"
+    both = metrics_table(row(1, None), {"auto_arima": row(2, 1.0), "combination": row(3, 1.0)},
+                         {"combination": "mean of the LSTM and AutoARIMA"})
+    assert list(both.index) == ["LSTM", "AutoARIMA", "mean of the LSTM and AutoARIMA"]
 
 
 @pytest.mark.parametrize("module", [charts, inside_charts])

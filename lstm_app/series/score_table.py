@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import N_, tr
+from .scoreboard import COMBINATION, method_label
 
 METRIC_ROWS = {"LSTM": None, N_("Naive (last value)"): "naive",
                N_("Seasonal naive"): "seasonal_naive", N_("Drift"): "drift", "AutoETS": "auto_ets",
@@ -28,13 +29,16 @@ def _significant(value, digits: int = 4) -> float:
     return round(float(value), digits - 1 - math.floor(math.log10(abs(value))))
 
 
-def metrics_table(test, baselines: dict) -> pd.DataFrame:
+def metrics_table(test, baselines: dict, labels: dict | None = None) -> pd.DataFrame:
     """The LSTM's and the baselines' test scores, one row each (the baselines that were run),
-    4 significant digits."""
+    4 significant digits; the combination named by ``labels`` where they name it ("mean of the
+    LSTM and AutoARIMA", as the choice of forecast names it)."""
     rows = {label: test if key is None else baselines[key]
             for label, key in METRIC_ROWS.items() if key is None or key in baselines}
+    named = lambda label: (method_label(labels[COMBINATION]) if METRIC_ROWS[label] == COMBINATION
+                           and COMBINATION in (labels or {}) else tr(label))
     return pd.DataFrame(
         [[_significant(getattr(scores, key, None)) for key in METRIC_COLUMNS.values()]
          for scores in rows.values()],
-        index=pd.Index([tr(label) for label in rows], name=tr("model")),
+        index=pd.Index([named(label) for label in rows], name=tr("model")),
         columns=list(METRIC_COLUMNS), dtype=float)

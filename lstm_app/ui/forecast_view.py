@@ -77,7 +77,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     if mase_note(result):
         st.caption(mase_note(result))
     with st.expander(tr("All the scores, explained")):
-        st.dataframe(metrics_table(result.test, result.baselines))
+        st.dataframe(metrics_table(result.test, result.baselines, result.labels))
         st.markdown(tr(METRICS_EXPLAINED) + _mape_note(result))
     horizon = result.config.horizon
     history = result.series.frame[value]
