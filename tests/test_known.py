@@ -355,6 +355,15 @@ def test_a_plan_file_is_read_onto_the_series_grid_and_says_what_it_left_out():
     blank = with_future(b"date,promo,note\n2024-07-29,1,a\n2024-07-30,0,\n2024-07-31,0,b\n",
                         series)  # a blank cell is no cell that fails to read
     assert "('note' holds 'a', 'b')" in " ".join(blank.notices), blank.notices
+    # dates with a time of day fall in their own day (13:00 went to the next day, unsaid)
+    timed = with_future(b"date,promo\n2024-07-29 13:00,1\n2024-07-30 13:00,0\n"
+                        b"2024-07-31 00:00,1\n", series)
+    assert timed.future["promo"].to_dict() == {pd.Timestamp("2024-07-29"): 1.0,
+                                               pd.Timestamp("2024-07-30"): 0.0,
+                                               pd.Timestamp("2024-07-31"): 1.0}
+    assert ("2 dates of the future file are not on the series' own grid (for example "
+            "2024-07-29 13:00 was read as 2024-07-29); each was read as the step it falls "
+            "in.") in timed.notices
     some = with_future(f"date,promo\n{last:%Y-%m-%d},1\n"
                        f"{last + pd.Timedelta(days=1):%Y-%m-%d},0\n".encode(), series)
     assert some.future["promo"].to_dict() == {last + pd.Timedelta(days=1): 0.0}

@@ -101,7 +101,16 @@ def _read_future(source, series: SeriesData, name: str | None, notices: list[str
         notices.append(trn("{count} row of the future file whose date could not be read was "
                            "left out.", "{count} rows of the future file whose date could not "
                            "be read were left out.", int((~readable).sum())))
-    index = _onto_grid_after(pd.DatetimeIndex(times[readable]), series)
+    given = pd.DatetimeIndex(times[readable])
+    index = _onto_grid_after(given, series)
+    moved = np.flatnonzero(given != index)
+    if len(moved):  # (a plan dated 13:00 of each day was moved to the next day, unsaid)
+        notices.append(trn(
+            "{count} date of the future file is not on the series' own grid: {given} was read "
+            "as {read}.", "{count} dates of the future file are not on the series' own grid "
+            "(for example {given} was read as {read}); each was read as the step it falls in.",
+            len(moved), given=times_in_words(given[moved[:1]]),
+            read=times_in_words(index[moved[:1]])))
     numbers = numbers[readable].set_axis(index.rename(series.frame.index.name))
     twice = int(numbers.index.duplicated(keep="last").sum())
     if twice:
@@ -137,10 +146,14 @@ def _planned_numbers(table: pd.DataFrame, name: str, notices: list[str],
 
 
 def _onto_grid_after(times: pd.DatetimeIndex, series: SeriesData) -> pd.DatetimeIndex:
-    """Each time moved to the nearest slot of the series' own grid (the one its last value
-    sits on), for a step of fixed length; by its period for months, quarters and years."""
+    """Each time moved onto the series' own grid (the one its last value sits on), for a step
+    of fixed length: to the nearest slot for steps shorter than a day, to the slot it falls in
+    for a day or longer (a daily plan's 13:00 is that day's, not the next); by its period for
+    months, quarters and years."""
     offset = to_offset(series.freq)
     if not isinstance(offset, Tick):
         return snap_to_grid(times, series.freq)
     last, step = series.frame.index[-1], pd.Timedelta(offset)
-    return last + np.rint((times - last) / step).astype(np.int64) * step
+    steps = (times - last) / step
+    slots = np.floor(steps + 1e-9) if step >= pd.Timedelta(days=1) else np.rint(steps)
+    return last + slots.astype(np.int64) * step
