@@ -25,6 +25,24 @@ def test_a_healthy_run_gets_no_advice():
     assert diagnose(history(train, val), SETTINGS, "early_stopping") == []
 
 
+def test_a_validation_span_far_above_training_is_said_where_nothing_else_is():
+    """A forecast's validation loss at 7 beside a training loss at 1: the coach said "nothing
+    to change"."""
+    train = [2.0, 1.3, 1.1, 1.0, 0.98, 0.97]
+    val = [9.0, 7.6, 7.2, 7.0, 7.05, 7.1]
+    found = diagnose(history(train, val), SETTINGS, "early_stopping", later_span=True)
+    assert kinds(found) == ["apart"] and found[0].changes == {}
+    assert found[0].explanation.startswith("Even at its best epoch (4) the validation loss (7) "
+                                           "was 7 times the training loss (1)")
+    # not for data that is no later span (a text, a classifier's texts), nor beside other advice
+    assert diagnose(history(train, val), SETTINGS, "early_stopping") == []
+    near = [1.1, 1.4, 1.2, 1.1, 1.12, 1.13]  # within three times: nothing to say
+    assert diagnose(history(train, near), SETTINGS, "early_stopping", later_span=True) == []
+    still = diagnose(history(train, [v * 0.9 for v in val][:5] + [5.0]), SETTINGS, "completed",
+                     later_span=True)  # still learning: that is the advice
+    assert "apart" not in kinds(still)
+
+
 def test_overfitting_raises_dropout():
     train = [1.0, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1]
     val = [1.1, 0.8, 0.6, 0.55, 0.57, 0.6, 0.64, 0.7, 0.75]

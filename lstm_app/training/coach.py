@@ -11,7 +11,9 @@ so they apply to forecasts and text models alike:
 - a plateau: both losses stopped moving early, at a level well above where they started to fall;
 - a forecast that does not beat the best simple rule (naive, seasonal naive, drift);
 - data so small it can only be learnt by heart (a tiny text): said once, in place of
-  overfitting and size, whose usual cures cannot help there.
+  overfitting and size, whose usual cures cannot help there;
+- with nothing else to say, a validation loss several times the training loss even at its
+  best: the held-out data is unlike the training data (no setting is the cure).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ OVERFIT_FALL = 0.05      # ... while the training loss fell by this share since 
 STILL_FALLING = 0.01     # a loss that fell this share over the last epochs is still learning
 FLAT = 0.002             # a loss that moved less than this share per epoch is flat
 BLOW_UP = 3.0            # validation this many times its best: diverging
+SPANS_APART = 3.0        # validation this many times training at the best epoch: data apart
 MAX_DROPOUT = 0.5
 
 
@@ -46,14 +49,16 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
              too_big_ratio: float | None = None, beats_simple_rules: bool | None = None,
              best_rule: str = "", ties_simple_rules: bool = False,
              season: int | None = None, tiny: str = "",
-             best_statistical: str = "") -> list[Diagnosis]:
+             best_statistical: str = "", later_span: bool = False) -> list[Diagnosis]:
     """What the curves say, most urgent first. ``settings`` holds the run's hidden_size,
     num_layers, dropout, lr, epochs (and lookback for a forecast); ``weights`` and ``examples``
     (training windows or tokens) with ``too_big_ratio`` judge the model's size. ``tiny`` names
     the data when it is too small to learn anything but by heart (e.g. "1,936 characters");
     ``best_statistical`` names the statistical model that beat the LSTM on the test span, if
     one did; ``beats_simple_rules`` False with ``ties_simple_rules`` is a tie with the best
-    rule (the verdict's "as close as"), not a loss to it."""
+    rule (the verdict's "as close as"), not a loss to it. ``later_span``: the validation data
+    is a later span of the same series (a forecast's), where a loss several times training's
+    is the data's doing rather than the model's."""
     best_rule = best_rule or tr("the best simple rule")
     found = []
     found += _diverging(history, settings, stop_reason)
@@ -69,7 +74,27 @@ def diagnose(history: Sequence[EpochRecord], settings: dict, stop_reason: str = 
         found += _no_better(settings, season, best_rule, tie=ties_simple_rules)
     elif best_statistical:
         found += _no_better(settings, season, best_rule, best_statistical)
-    return one_change_each(found)
+    return one_change_each(found) or (_spans_apart(history) if later_span else [])
+
+
+def _spans_apart(history) -> list[Diagnosis]:
+    """The validation loss at its best epoch ``SPANS_APART`` times the training loss or more,
+    where nothing else was found: the coach said "nothing to change" beside a validation curve
+    at 7 and a training curve at 1."""
+    scored = [h for h in history if h.val_loss is not None and h.train_loss is not None
+              and math.isfinite(h.val_loss)]
+    if len(scored) < 2:
+        return []
+    best = min(scored, key=lambda h: h.val_loss)
+    if not 0 < best.train_loss * SPANS_APART <= best.val_loss:
+        return []
+    return [Diagnosis("apart", tr("The validation data is unlike the training data"), tr(
+        "Even at its best epoch ({epoch}) the validation loss ({val:.3g}) was {times:.0f} times "
+        "the training loss ({train:.3g}): the validation span holds something the training "
+        "span does not show (a new level, a season or an event it never saw). No setting "
+        "cures that; look at the series there, and judge the model by its scores on the test "
+        "span.", epoch=best.epoch,
+        val=best.val_loss, times=best.val_loss / best.train_loss, train=best.train_loss))]
 
 
 def one_change_each(found: list[Diagnosis]) -> list[Diagnosis]:

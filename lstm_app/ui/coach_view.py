@@ -48,7 +48,8 @@ def forecast_coach(result) -> None:
                      ties_simple_rules=lstm_ties(result.test, simple_rules(result.baselines)),
                      best_rule=_best_rule(result),
                      season=result.series.season_length,
-                     best_statistical=_better_statistical(result.test, result.baselines))
+                     best_statistical=_better_statistical(result.test, result.baselines),
+                     later_span=True)
     _show(found, FORECAST, FORECAST_KEYS)
 
 
@@ -67,7 +68,7 @@ def panel_coach(result) -> None:
                      ties_simple_rules=lstm_ties_rule(summary),
                      best_rule=rules(panel.season_length, panel.freq)[reference],
                      season=panel.season_length,
-                     best_statistical=_better_in_panel(summary))
+                     best_statistical=_better_in_panel(summary), later_span=True)
     _show(found, FORECAST, FORECAST_KEYS)
 
 
