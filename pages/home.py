@@ -57,9 +57,9 @@ for column, (keys, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEM
             st.switch_page(page)
 
 st.subheader(tr("Or bring your own data"))
-st.page_link("pages/forecast.py", label=tr("Forecast a CSV time series"),
+st.page_link("pages/forecast.py", label=tr("Forecast a time series (CSV or Excel)"),
              icon=":material/show_chart:")
 st.page_link("pages/text.py", label=tr("Train on a text file"), icon=":material/edit_note:")
-st.page_link("pages/classify.py", label=tr("Classify labelled texts (CSV)"),
+st.page_link("pages/classify.py", label=tr("Classify labelled texts (CSV or Excel)"),
              icon=":material/label:")
 st.caption(tr("Your data stays on this server; nothing is sent anywhere else."))
