@@ -212,6 +212,16 @@ def test_a_flag_column_of_yes_and_no_words_is_read_as_one_and_zero():
     assert "备注" not in words.frame.columns
 
 
+def test_a_value_a_million_times_the_others_is_said_with_its_date():
+    rows = "".join(f"2024-01-{d:02d},{'1e25' if d == 9 else 100 + d}\n" for d in range(1, 29))
+    data = load_series(("date,sales\n" + rows).encode())
+    assert data.notices == ("'sales' holds 1e+25 at 2024-01-09, more than a million times its "
+                            "typical size (115.5); check that cell (a slip of the keyboard, or a "
+                            "total), as one value so far out bends the whole forecast.",)
+    ordinary = "".join(f"2024-01-{d:02d},{10 ** (d % 5)}\n" for d in range(1, 29))
+    assert load_series(("date,sales\n" + ordinary).encode()).notices == ()  # 1 to 10,000
+
+
 def test_negative_numbers_in_parentheses():
     data = load_series(b'date,profit\n2020-01-01,"(1,234)"\n2020-01-02,500\n2020-01-03,(7)\n')
     assert values(data) == [-1234, 500, -7]

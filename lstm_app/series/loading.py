@@ -22,7 +22,7 @@ from lstm_app.quoting import listed, quoted
 from lstm_app.series.labelled_texts import labelled_texts_notice
 from lstm_app.series.totals import (is_total, names_a_total, summary_rows, summed_columns,
                                     totals_in_long, unreadable_dates)
-from lstm_app.series.numbers import check_magnitude, read_numbers
+from lstm_app.series.numbers import check_magnitude, far_out, read_numbers
 from lstm_app.series.panel_layout import joined_ids, propose_ids
 from lstm_app.series.dates import DATE_SAMPLE_ROWS, parse_dates
 from lstm_app.series.frequency import (
@@ -115,6 +115,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
         frame.index = pd.RangeIndex(len(frame), name="step")
     frame, future = _split_future(frame, value_col, notices)
     frame = _fill_from_past(frame, notices)
+    notices.extend(far_out(frame))
     if freq is None:
         frame.index = pd.RangeIndex(len(frame), name="step")
         future.index = pd.RangeIndex(len(frame), len(frame) + len(future), name="step")

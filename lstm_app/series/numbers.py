@@ -333,6 +333,28 @@ def _decimal_mark(cells: pd.Series) -> str:
     return "," if comma > point else "."
 
 
+FAR_OUT = 1e6  # a value this many times its column's median size: an overflowed cell, surely
+
+
+def far_out(frame: pd.DataFrame) -> list[str]:
+    """A sentence for each column (of those about to be used) holding a value more than
+    ``FAR_OUT`` times its typical size (the median of its sizes): one cell of 1e25 among
+    values near 100 was read as it is, and every forecast came out near 2e22, unsaid."""
+    sizes = frame.abs()
+    typical = sizes.median()
+    said = []
+    for column in frame.columns[((sizes > FAR_OUT * typical) & (typical > 0)).any().to_numpy()]:
+        at = sizes[column].idxmax()
+        said.append(tr("{column} holds {value:.4g} at {where}, more than a million times its "
+                       "typical size ({typical:.4g}); check that cell (a slip of the keyboard, "
+                       "or a total), as one value so far out bends the whole forecast.",
+                       column=quoted(column), value=frame.at[at, column],
+                       where=str(at.date()) if hasattr(at, "date") else tr("row {number}",
+                                                                           number=at + 1),
+                       typical=typical[column]))
+    return said
+
+
 def check_magnitude(frame: pd.DataFrame) -> None:
     """Refuse a column (of those about to be used) holding a number too large to compute with:
     1e308 is a float, but its square, and the sum of two, are not."""
