@@ -79,6 +79,11 @@ def test_values_are_normalised_to_the_settings_type():
     assert ForecastConfig(val_size=12).val_size == 12.0 and ForecastConfig(val_size=0.2).val_size == 0.2
 
 
+def test_a_column_named_twice_is_read_once():
+    config = ForecastConfig(covariates=("price", "price"), known_covariates=("promo", "promo"))
+    assert (config.covariates, config.known_covariates) == (("price", "promo"), ("promo",))
+
+
 def test_command_line_words_are_parsed_by_the_table():
     table = TASKS["forecast"].settings
     assert table["lookback"].parse("auto") == "auto" and table["lookback"].parse("24") == 24

@@ -143,6 +143,8 @@ class ForecastConfig:
 
     def __post_init__(self):
         check_config(self, FORECAST_SETTINGS.values())
+        for name in ("covariates", "known_covariates"):  # a column named twice: once
+            object.__setattr__(self, name, tuple(dict.fromkeys(getattr(self, name))))
         if self.holidays:
             object.__setattr__(self, "holidays", check_holidays(self.holidays))
         if self.value_col is not None and self.value_col in self.known_covariates:
