@@ -91,7 +91,7 @@ def test_command_line_words_are_parsed_by_the_table():
     assert table["covariates"].parse("promo, price,") == ("promo", "price")
     with pytest.raises(ValueError, match="^Hidden units .hidden_size. must be a whole number"):
         table["hidden_size"].parse("lots")
-    with pytest.raises(ValueError, match="a share below 1"):
+    with pytest.raises(ValueError, match="a share between 0 and 1"):
         table["test_size"].parse("12.5")
 
 

@@ -98,8 +98,8 @@ class Setting:
         values = dict(setting=self._subject(), low=plain_number(self.low),
                       high=plain_number(self.high))
         if self.fraction_or_count:  # (no such setting takes auto)
-            return tr("{setting} must be a share below 1 (such as 0.15) or a whole number of "
-                      "rows up to {high}.", **values)
+            return tr("{setting} must be a share between 0 and 1 (such as 0.15) or a whole "
+                      "number of rows from 1 to {high}.", **values)
         if self.kind is int:
             return (tr("{setting} must be a whole number from {low} to {high}, or auto.", **values)
                     if self.auto else
