@@ -167,7 +167,7 @@ def test_a_bad_config_is_refused_by_the_python_api_in_plain_words():
         ForecastConfig(statistical_seconds=0, cell="rnn")
     with pytest.raises(ValueError, match="whole number from 1 to 100,000, or auto"):
         ForecastConfig(statistical_seconds=0, lookback="soon")
-    with pytest.raises(ValueError, match="a share below 1 .such as 0.15. or a whole number of rows"):
+    with pytest.raises(ValueError, match="a share between 0 and 1 .such as 0.15. or a whole number of rows"):
         ForecastConfig(statistical_seconds=0, val_size=2.5)
     assert ForecastConfig(statistical_seconds=0, epochs=8.0).epochs == 8 and isinstance(ForecastConfig(statistical_seconds=0, epochs=8.0).epochs, int)
     assert ForecastConfig(statistical_seconds=0, covariates=["a"]).covariates == ("a",)
