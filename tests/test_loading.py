@@ -222,6 +222,15 @@ def test_a_value_a_million_times_the_others_is_said_with_its_date():
     assert load_series(("date,sales\n" + ordinary).encode()).notices == ()  # 1 to 10,000
 
 
+def test_a_column_mostly_filled_in_is_said_to_be_so():
+    rows = "".join(f"2024-01-{d:02d},{100 + d}\n" for d in range(1, 29) if d % 5 in (1, 2))
+    data = load_series(("date,sales\n" + rows).encode())  # two days in five
+    assert "That is 56% of 'sales': the network would learn mostly from filled-in values. Check " \
+        "the file's dates and blanks before trusting this forecast." in data.notices
+    few = "".join(f"2024-01-{d:02d},{100 + d}\n" for d in range(1, 29) if d % 9)
+    assert not any("That is" in n for n in load_series(("date,sales\n" + few).encode()).notices)
+
+
 def test_negative_numbers_in_parentheses():
     data = load_series(b'date,profit\n2020-01-01,"(1,234)"\n2020-01-02,500\n2020-01-03,(7)\n')
     assert values(data) == [-1234, 500, -7]

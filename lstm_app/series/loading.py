@@ -190,6 +190,8 @@ def in_time_order(frame: pd.DataFrame, times: pd.Series | None) -> pd.DataFrame:
     return frame.iloc[order[:int(times.notna().sum())]]
 
 
+MOSTLY_FILLED = 0.3  # a column with more than this share of its values filled in: said again
+
 PLAN_ROWS = 2  # a value blank in the last row alone is a missing value, not yet a plan
 
 
@@ -373,6 +375,11 @@ def _fill_from_past(frame: pd.DataFrame, notices: list[str]) -> pd.DataFrame:
                            "(never from the future).", "{count} missing values in {column} were "
                            "filled with the previous value (never from the future).", missing,
                            column=quoted(column)))
+        if missing > MOSTLY_FILLED * len(frame):  # (a file of mixed date formats: 224 of 340)
+            notices.append(tr("That is {share:.0%} of {column}: the network would learn mostly "
+                              "from filled-in values. Check the file's dates and blanks before "
+                              "trusting this forecast.", share=missing / len(frame),
+                              column=quoted(column)))
     if len(frame) < 2:
         raise ValueError(tr(ONE_ROW))
     return frame.ffill().astype("float64")
