@@ -322,6 +322,22 @@ def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path,
             "name them with --known-covariates") in capsys.readouterr().err
 
 
+def test_a_plan_file_that_replaces_the_data_files_own_plan_says_so():
+    series = load_series(promo_csv(), covariates=["promo"])
+    first, second = series.future.index[:2]
+    own = series.future["promo"]
+    plan = (f"date,promo\n{first:%Y-%m-%d},{1 - own.iloc[0]:g}\n"
+            f"{second:%Y-%m-%d},{own.iloc[1]:g}\n")  # one value changed, one the same
+    planned = with_future(plan.encode(), series, name="plan.csv", known=["promo"])
+    assert planned.future["promo"].iloc[0] == 1 - own.iloc[0]
+    assert planned.notices[-1] == (
+        f"The future file 'plan.csv' replaces 1 value the data file planned itself ('promo' on "
+        f"{first.date()}: {own.iloc[0]:g} becomes {1 - own.iloc[0]:g}).")
+    same = with_future(plan.replace(f",{1 - own.iloc[0]:g}\n", f",{own.iloc[0]:g}\n", 1)
+                       .encode(), series, name="plan.csv", known=["promo"])
+    assert not any("replaces" in n for n in same.notices)
+
+
 def test_a_plan_file_is_read_onto_the_series_grid_and_says_what_it_left_out():
     series = load_series(promo_csv(ahead=0), covariates=["promo"])
     one_row = with_future(b"date,promo\n2024-07-29,1\n", series)

@@ -69,7 +69,30 @@ def with_future(source, series: SeriesData, name: str | None = None,
                            "come from the data file's own rows after its last value.",
                            len(unplanned), name=label, columns=listed(unplanned)))
     future = planned if series.future is None else planned.combine_first(series.future)
+    notices += _replaced(planned, series.future, label)
     return replace(series, future=future, notices=series.notices + tuple(notices))
+
+
+def _replaced(planned: pd.DataFrame, own: pd.DataFrame | None, label: str) -> list[str]:
+    """A sentence where the future file's values replace other values the data file planned
+    itself (its rows after the last value), with the first one: the file wins, said."""
+    if own is None:
+        return []
+    columns = [c for c in planned.columns if c in own.columns]
+    dates = planned.index.intersection(own.index)
+    if not columns or not len(dates):
+        return []
+    new, old = planned.loc[dates, columns], own.loc[dates, columns]
+    differ = (new.notna() & old.notna() & (new != old)).to_numpy()
+    if not differ.any():
+        return []
+    row, col = (int(i[0]) for i in np.nonzero(differ))
+    return [trn("The future file {name} replaces {count} value the data file planned itself "
+                "({column} on {date}: {old:g} becomes {new:g}).", "The future file {name} "
+                "replaces {count} values the data file planned itself (for example {column} on "
+                "{date}: {old:g} becomes {new:g}).", int(differ.sum()), name=label,
+                column=quoted(columns[col]), date=times_in_words(dates[row:row + 1]),
+                old=old.iat[row, col], new=new.iat[row, col])]
 
 
 def _read_future(source, series: SeriesData, name: str | None, notices: list[str],
