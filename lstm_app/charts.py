@@ -210,12 +210,22 @@ def series_chart(frame: pd.DataFrame, value_col: str, covariates: Sequence[str] 
     if covariates:
         extra["yaxis2"] = dict(title=cut(", ".join(covariates), AXIS_CHARS), overlaying="y",
                                side="right",
-                               showgrid=False)
+                               showgrid=False, **_whole_ticks(frame[list(covariates)]))
     if isinstance(index, pd.DatetimeIndex) and len(index) < FEW_DATES and \
             (index.normalize() == index).all():  # a few days: ticks on them, not on hours
         extra["xaxis"] = dict(tickvals=list(index))
     return _layout(fig, title or tr("{column} over time", column=short), _x_title(index),
                    short, **extra)
+
+
+def _whole_ticks(values: pd.DataFrame) -> dict:
+    """Ticks on whole numbers for inputs that only hold a few of them (a promotion's 0 and 1
+    had ticks at 0.125 and 0.293); nothing for others."""
+    held = values.to_numpy(dtype=float)
+    held = held[~np.isnan(held)]
+    if not len(held) or (held % 1).any() or held.max() - held.min() > 10:
+        return {}
+    return dict(dtick=1, tickformat="d")
 
 
 def _best_epoch(history: Sequence) -> tuple[int, float] | None:

@@ -100,6 +100,10 @@ def test_series_chart_puts_covariates_on_a_second_axis_and_shades_spans(frame):
     train = fig.layout.shapes[0]
     assert pd.Timestamp(train.x0) == DATES[0] and pd.Timestamp(train.x1) == DATES[8]
     assert pd.Timestamp(fig.layout.shapes[2].x1) == DATES[-1]
+    assert fig.layout.yaxis2.dtick is None  # prices: plotly's own ticks
+    flags = frame.assign(promo=[float(i % 2) for i in range(len(frame))])
+    fig = charts.series_chart(flags, "passengers", covariates=["promo"])
+    assert (fig.layout.yaxis2.dtick, fig.layout.yaxis2.tickformat) == (1, "d")  # not 0.125
 
 
 def test_series_chart_without_dates_uses_a_step_axis():
