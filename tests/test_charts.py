@@ -10,7 +10,7 @@ import pytest
 from lstm_app.series.metrics import Scores
 from lstm_app.training.jobs import BatchPoint
 from lstm_app.training.trainer import EpochRecord
-from lstm_app import charts, inside_charts
+from lstm_app import charts, inside_charts, loss_charts
 
 DATES = pd.date_range("2020-01-01", periods=12, freq="MS", name="month")
 
@@ -117,7 +117,7 @@ HISTORY = [EpochRecord(1, 1.0, 0.9), EpochRecord(2, 0.6, 0.5), EpochRecord(3, 0.
 
 
 def test_loss_chart_marks_the_best_validation_epoch():
-    fig = charts.loss_chart(HISTORY)
+    fig = loss_charts.loss_chart(HISTORY)
     assert names(fig) == ["train", "validation", "best"]
     assert list(trace(fig, "validation").x) == [1, 2, 3]
     best = trace(fig, "best")
@@ -132,7 +132,7 @@ def test_loss_chart_marks_the_best_validation_epoch():
 
 def test_loss_chart_log_axis_and_batches_underneath():
     batches = [BatchPoint(0.5, 1.2), BatchPoint(1.5, 0.8)]
-    fig = charts.loss_chart(HISTORY, batches=batches, log_y=True, loss_label="loss")
+    fig = loss_charts.loss_chart(HISTORY, batches=batches, log_y=True, loss_label="loss")
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.yaxis.title.text == "loss"
     assert names(fig)[0] == "train (per batch)"  # drawn first, so it sits under the epoch curves
@@ -143,7 +143,7 @@ def test_loss_chart_log_axis_and_batches_underneath():
 
 
 def test_loss_chart_with_an_empty_history():
-    fig = charts.loss_chart([])
+    fig = loss_charts.loss_chart([])
     assert isinstance(fig, go.Figure)
     assert len(fig.data) == 0 and len(fig.layout.annotations) == 0
     assert fig.layout.xaxis.title.text == "epoch"
@@ -151,7 +151,7 @@ def test_loss_chart_with_an_empty_history():
 
 
 def test_loss_chart_ignores_missing_validation_losses():
-    fig = charts.loss_chart([EpochRecord(1, 1.0, float("nan"))])
+    fig = loss_charts.loss_chart([EpochRecord(1, 1.0, float("nan"))])
     assert names(fig) == ["train", "validation"]
 
 
@@ -333,7 +333,7 @@ def test_every_chart_shows_a_users_markup_as_text(frame, backtest, future):
         charts.backtest_chart(backtest, frame[EVIL], EVIL, origin=DATES[8], origin_label=EVIL),
         charts.forecast_chart(frame[EVIL], future, EVIL),
         charts.validation_chart(DATES[:3], [1, 2, 3], [1, 2, 3], EVIL),
-        charts.runs_loss_chart([(EVIL, history)]),
+        loss_charts.runs_loss_chart([(EVIL, history)]),
         inside_charts.state_heatmap(np.ones((2, 2)), [EVIL, "b"], EVIL, gate=True),
         inside_charts.pca_chart(np.ones((2, 2)), [EVIL, "b"], (0.5, 0.2), EVIL),
         inside_charts.attribution_chart(DATES[:2], [1.0, 2.0], [0.1, 0.2], EVIL),

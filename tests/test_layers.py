@@ -32,6 +32,7 @@ ALLOWED = {part: allowed | (LEAVES - {part}) for part, allowed in {
     "samples": set(),
     "charts": set(),
     "class_charts": {"charts"},
+    "loss_charts": {"charts"},
     "inside_charts": {"charts"},
     "filenames": set(),
     "argparse_words": set(),
@@ -48,7 +49,7 @@ ALLOWED = {part: allowed | (LEAVES - {part}) for part, allowed in {
     "__main__": {"cli", "export"},
     "__init__": {"training", "series", "text", "tasks", "samples"},
     "ui": {"training", "series", "text", "classify", "csv_table", "tasks", "runs", "inside",
-           "charts", "class_charts", "inside_charts", "samples", "filenames", "export",
+           "charts", "class_charts", "inside_charts", "loss_charts", "samples", "filenames", "export",
            "tuning", "tune_charts"},
 }.items()}
 

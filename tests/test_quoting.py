@@ -153,7 +153,7 @@ def test_a_text_too_short_even_for_one_stream_asks_only_for_a_longer_text():
 
 
 def test_controls_that_reorder_text_never_turn_the_words_around_a_name_backwards():
-    from lstm_app.charts import runs_loss_chart
+    from lstm_app.loss_charts import runs_loss_chart
     from lstm_app.quoting import no_bidi, printable_lines
     from lstm_app.runs.table import shown_table
     from lstm_app.training.trainer import EpochRecord

@@ -9,7 +9,8 @@ import streamlit as st
 
 from ..i18n import N_, again, sentences, tr
 from ..training.endings import said_again
-from ..charts import AXIS_CHARS, backtest_chart, forecast_chart, loss_chart, validation_chart
+from ..charts import AXIS_CHARS, backtest_chart, forecast_chart, validation_chart
+from ..loss_charts import loss_chart
 from ..series.score_table import metrics_table
 from ..filenames import download_name
 from ..quoting import cut, spreadsheet_csv

@@ -7,7 +7,7 @@ from typing import Callable
 import streamlit as st
 
 from ..i18n import N_, tr
-from ..charts import loss_chart
+from ..loss_charts import loss_chart
 from ..training.jobs import Snapshot
 from ..training.trainer import Progress
 from .cluster_view import where_caption

@@ -13,7 +13,8 @@ import streamlit as st
 
 from ..i18n import N_, again, sentences, tr, trn
 from ..training.endings import said_again
-from ..charts import forecast_chart, loss_chart, small_multiples
+from ..charts import forecast_chart, small_multiples
+from ..loss_charts import loss_chart
 from ..filenames import download_name
 from ..quoting import no_bidi, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, rules

@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from ..charts import runs_loss_chart
+from ..loss_charts import runs_loss_chart
 from ..filenames import bundle_name
 from ..i18n import language, tr, translator
 from ..quoting import quoted
