@@ -298,7 +298,8 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     futures = {name: future_table(future_index(series, horizon), pred, method_widths[name], floor)
                for name, pred in found.future.items()}
     scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
-    verdict = _verdict(series, test_row, baseline_rows, found.labels if stat.val else None, why)
+    verdict = scoreboard.forecast_verdict(series, test_row, baseline_rows,
+                                          found.labels if stat.val else None, why)
     return ForecastResult(
         trained=trained, series=series, split=w.split,
         notices=(_notices(series, config, trained.training, trained.inputs) + w.notices
@@ -315,24 +316,6 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         method_seconds=stat.seconds, known=known, statistical_key=stat.key)
 
 
-
-
-def _verdict(series: SeriesData, test_row, baseline_rows: dict, labels: dict | None,
-             why: str) -> str:
-    """The verdict on the test span: against the statistical models and the combination too
-    when they were fitted (``labels`` names them; None when none was), with why the
-    recommended forecast was chosen; else against the simple rules."""
-    if labels is None:
-        said = evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
-        if evaluation.lstm_wins(test_row, baseline_rows) or evaluation.lstm_ties(test_row,
-                                                                                 baseline_rows):
-            return said
-        return sentences(said, tr(  # (the forecast written and drawn is still the LSTM's)
-            "The forecast offered here is still the LSTM's: only a statistical model, fitted "
-            "when they are given time, can be recommended in its place."))
-    return sentences(scoreboard.verdict(test_row, baseline_rows, labels,
-                                        evaluation.rules(series.season_length, series.freq)),
-                     why)
 
 
 def _floor_notice(floor: float | None, pred: np.ndarray, widths: dict) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..i18n import N_, capitalized, sentences, tr
+from . import evaluation
 from .metrics import Scores, mae
 from .statistical import STATISTICAL, StatisticalForecasts
 
@@ -109,3 +110,20 @@ def verdict(lstm: Scores, rows: dict[str, Scores], labels: dict[str, str],
            gap=gap),
         tr("To improve the LSTM, give it a longer lookback, more epochs or a smaller model; the "
            "forecast to use is chosen on the validation span, not on this one."))
+
+
+def forecast_verdict(series, test_row, baseline_rows: dict, labels: dict | None,
+                     why: str) -> str:
+    """The verdict on the test span: against the statistical models and the combination too
+    when they were fitted (``labels`` names them; None when none was), with why the
+    recommended forecast was chosen; else against the simple rules."""
+    if labels is None:
+        said = evaluation.verdict(test_row, baseline_rows, series.season_length, series.freq)
+        if evaluation.lstm_wins(test_row, baseline_rows) or evaluation.lstm_ties(test_row,
+                                                                                 baseline_rows):
+            return said
+        return sentences(said, tr(  # (the forecast written and drawn is still the LSTM's)
+            "The forecast offered here is still the LSTM's: only a statistical model, fitted "
+            "when they are given time, can be recommended in its place."))
+    return sentences(verdict(test_row, baseline_rows, labels,
+                             evaluation.rules(series.season_length, series.freq)), why)
