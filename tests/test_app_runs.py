@@ -325,6 +325,13 @@ def test_results_never_stand_under_other_data(app, store):
     ok(at.button(key="fc_show_run").click().run())  # ... or bring the run back with its data
     assert at.selectbox(key="fc_sample").value == "airline_passengers"
     assert FC_RESULTS in subheaders(at)
+    from lstm_app.series.loading import NO_TIME_COLUMN
+    at.selectbox(key="fc_time_airline_passengers.csv").set_value(NO_TIME_COLUMN)
+    ok(at.run())  # the same file read another way: said so, not "not on the data above"
+    assert FC_RESULTS not in subheaders(at)
+    [again] = [i.value for i in at.info if "run " + run_id in i.value]
+    assert again.startswith("The last training on this page was on **airline\\_passengers.csv** "
+                            "read another way (other columns, or one series in place of many")
 
 
 def test_show_run_with_its_data_replaces_a_file_still_in_the_uploader(app, store):

@@ -116,7 +116,7 @@ def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Sn
     the ``chosen`` data (results never stand under data they do not belong to). Until then, or
     without a result, the page stops here (saying why)."""
     job = current_job(keys.job)
-    if job is not None and elsewhere(keys, job, chosen.fingerprint):
+    if job is not None and elsewhere(keys, job, chosen.fingerprint, chosen.name):
         if job.snapshot().done:
             st.stop()
     else:
