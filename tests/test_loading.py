@@ -206,6 +206,12 @@ def test_a_flag_column_of_yes_and_no_words_is_read_as_one_and_zero():
         f"2024-01-{d:02d},{('Yes', 'no', 'N', 'y', 'TRUE', 'false')[d % 6]},{d}\n"
         for d in range(1, 13)).encode(), covariates=["promo"])
     assert english.frame["promo"].tolist() == [float(d % 6 in (0, 3, 4)) for d in range(1, 13)]
+    # among amounts, "n" is no zero: a cell of text, filled as before
+    amounts = load_series(b"date,sales\n" + "".join(
+        f"2024-01-{d:02d},{'n' if d == 5 else 100 + d}\n" for d in range(1, 13)).encode())
+    assert amounts.frame["sales"].iloc[4] == 104.0
+    assert "1 cell in 'sales' held text instead of a number (for example 'n') and was treated " \
+        "as missing." in amounts.notices
     # a column of words that are mostly not yes or no stays text
     words = load_series("日期,备注,销量\n2024-01-01,有货,5\n2024-01-02,否,6\n2024-01-03,缺货,7\n"
                         .encode())

@@ -263,7 +263,12 @@ def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,
                               .astype(str))
         read = _floats(number)
         flag = stripped.str.casefold().map(FLAG_WORDS).to_numpy(dtype="float64", na_value=np.nan)
-        flags = np.isnan(read) & ~np.isnan(flag)  # 是 / 否, yes / no: 1 / 0
+        # 是 / 否, yes / no read as 1 / 0 in a column of nothing else (0 and 1 aside): an "n"
+        # among amounts is no zero
+        held = stripped.notna().to_numpy()
+        other = held & np.isnan(flag) & ~np.isin(read, (0.0, 1.0))
+        mixed = np.bincount(column[slow_cells], weights=other, minlength=len(slow)) > 0
+        flags = np.isnan(read) & ~np.isnan(flag) & ~mixed[column[slow_cells]]
         read[flags] = flag[flags]
         with np.errstate(over="ignore"):  # 1e305亿: as large as a float goes, refused as such
             scaled = np.where(exact, read, read * 10.0 ** power)
