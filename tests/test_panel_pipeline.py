@@ -89,7 +89,8 @@ def test_a_panel_is_scored_per_series_and_as_a_whole(panel):
                                      "drift"}
     assert result.aggregate["series"] == 3 and result.aggregate["reference"] == "seasonal_naive"
     assert "of 3 series" in result.verdict
-    assert any("1 series has no whole horizon in the test span" in n for n in result.notices)
+    [unscored] = [n for n in result.notices if "1 series has no whole horizon" in n]
+    assert unscored.endswith(f"so it is not scored: '{panel.ids[3]}'.")  # named
     forecast = result.forecast
     assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
                                       "lower_95", "upper_95", "method"]
@@ -246,7 +247,7 @@ def test_a_series_that_starts_during_validation_is_forecast_but_never_scored():
     result = score_panel(fit_panel(panel, config), panel)
     assert list(result.series["scored"]) == [True, True, False]
     assert result.aggregate["series"] == 2 and np.isnan(result.series.loc[2, "lstm_mae"])
-    assert any("start late" in n for n in result.notices)
+    assert any("starts late" in n for n in result.notices)
     late = result.forecast[result.forecast["id"] == "shop 2"]
     assert (late["forecast"] < 0).all() and (late["lower_80"] < late["forecast"]).all()
 

@@ -356,13 +356,14 @@ def _notices(panel, split, trainable, scorable, lookback, horizon) -> list[str]:
                            "model still forecasts those it can read {lookback} values of.",
                            len(untrained), series=panel.n_series, needed=lookback + horizon,
                            names=listed([panel.ids[i] for i in untrained]), lookback=lookback))
-    unscored = int((~scorable).sum())
-    if unscored:
+    unscored = np.flatnonzero(~scorable)
+    if len(unscored):
         notices.append(trn("{count:,} series has no whole horizon in the test span, or no values "
-                           "before the validation span (they end early, start late or are "
-                           "short), so they are not scored.", "{count:,} series have no whole "
-                           "horizon in the test span, or no values before the validation span "
-                           "(they end early, start late or are short), so they are not scored.",
-                           unscored))
+                           "before the validation span (it ends early, starts late or is "
+                           "short), so it is not scored: {names}.", "{count:,} series have no "
+                           "whole horizon in the test span, or no values before the validation "
+                           "span (they end early, start late or are short), so they are not "
+                           "scored: {names}.", len(unscored),
+                           names=listed([panel.ids[i] for i in unscored])))
     return notices
 
