@@ -358,7 +358,8 @@ def test_airline_trains_shows_results_and_trains_more(app, downloads):
     metrics = tables[0]
     assert list(metrics.index) == ["LSTM", "Naive (last value)", "Seasonal naive", "Drift",
                                    "AutoETS", "AutoTheta", "AutoARIMA",
-                                   "LSTM and the best statistical, mean"]
+                                   result.labels["combination"]]  # as the picker names it
+    assert result.labels["combination"].startswith("mean of the LSTM and Auto")
     assert {"MAE", "RMSE", "MASE"} <= set(metrics.columns)
     assert metrics.loc["LSTM", "MAE"] == pytest.approx(result.test.mae, rel=1e-3)
     assert metrics.loc["AutoETS", "MAE"] == pytest.approx(result.baselines["auto_ets"].mae,
