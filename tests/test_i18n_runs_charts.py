@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_app import charts, inside_charts
+from lstm_app import charts, inside_charts, loss_charts
 from lstm_app.i18n import set_language
 from lstm_app.runs.table import runs_csv, settings_summary
 from lstm_app.training.trainer import EpochRecord
@@ -51,8 +51,8 @@ def every_chart() -> list:
         charts.series_chart(frame, "passengers", ["price"],
                             spans={"train": (0, 8), "validation": (8, 10), "test": (10, 12)}),
         charts.series_chart(steps.to_frame("load"), "load"),
-        charts.loss_chart(HISTORY),
-        charts.loss_chart(HISTORY, perplexity=True, log_y=True),
+        loss_charts.loss_chart(HISTORY),
+        loss_charts.loss_chart(HISTORY, perplexity=True, log_y=True),
         charts.validation_chart(DATES[:3], [1, 2, 3], [1, 2, 3], "passengers"),
         charts.backtest_chart(backtest, history, "passengers"),
         charts.backtest_chart(backtest, history, "passengers", origin=DATES[8],
@@ -61,7 +61,7 @@ def every_chart() -> list:
         charts.forecast_chart(history, future.iloc[:1], "passengers", method="seasonal naive"),
         charts.forecast_chart(history, future, "passengers", base=future),
         charts.small_multiples([("a", DATES, np.arange(12.0), np.arange(12.0))], "标题"),
-        charts.runs_loss_chart([("mine (abc123)", HISTORY)]),
+        loss_charts.runs_loss_chart([("mine (abc123)", HISTORY)]),
         inside_charts.state_heatmap(np.ones((2, 3)), [1, 2, 3], "遗忘门", gate=True),
         inside_charts.pca_chart(np.ones((3, 2)), ["x", "y", "z"], (0.5, 0.2), "隐藏状态"),
         inside_charts.attribution_chart(DATES[:2], [1.0, 2.0], [0.1, 0.2], "passengers"),
