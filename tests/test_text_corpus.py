@@ -66,6 +66,14 @@ def test_refusals_are_one_plain_sentence(data, message):
     assert str(error.value) == message
 
 
+def test_control_characters_past_one_in_a_hundred_are_binary_tabs_and_breaks_aside():
+    from lstm_app.text.corpus import _looks_binary
+    assert not _looks_binary("a\tb\nc\r\f\v" * 100)
+    assert _looks_binary("x" * 98 + "\x1b\x85")  # 2 in 100: ESC and a C1 control (NEL)
+    assert not _looks_binary("x" * 99 + "\x1b")  # 1 in 100: not more than the share
+    assert _looks_binary("text\x00")
+
+
 def test_refusal_constants_match_the_brief():
     assert corpus.EMPTY == "The file is empty; choose a .txt file with some text in it."
     assert corpus.WHITESPACE_ONLY == (
