@@ -23,7 +23,8 @@ from tests.test_export import predict_without_torch
 from tests.test_panel_pipeline import FAST
 from tests.test_panel_runs import shops
 
-SETTINGS = replace(FAST, id_embedding=3, calendar=True, window_scale=True)
+# Its calendar and Germany's public holidays read over the horizon too.
+SETTINGS = replace(FAST, id_embedding=3, calendar=True, window_scale=True, holidays="DE")
 SHOPS = ("Berlin", "Paris, FR", "北京", "=cmd|' /C calc'!A0")
 
 
@@ -53,6 +54,8 @@ def test_the_panel_export_forecasts_every_series_as_the_app_does(exported):
     assert manifest["task"] == "panel" and manifest["ids"] == [*SHOPS, "Tiny"]
     assert manifest["check"]["largest_difference"] <= 1e-4 and manifest["check"]["batches"] >= 1
     assert manifest["calendar"] > 0 and manifest["id_embedding"] is True
+    assert manifest["known"] == manifest["calendar"] + 1  # and the holidays
+    assert [i["name"] for i in manifest["inputs"]] == ["window", "future"]
     torch_row, fp32, int8 = manifest["table"]
     assert fp32["mean test MASE"] == pytest.approx(torch_row["mean test MASE"], rel=1e-4)
     assert int8["mean test MASE"] == pytest.approx(torch_row["mean test MASE"], rel=0.05)
@@ -158,6 +161,9 @@ def test_an_export_json_of_another_network_is_refused_on_the_command_line(export
     def more_calendar(m):
         m["calendar"] += 2
         m["inputs"][0]["shape"][2] += 2
+        if m["known"]:  # read over the horizon as well
+            m["known"] += 2
+            m["inputs"][1]["shape"][2] += 2
 
     def another_series(m):  # Oslo named, but the network's embedding has no row for it
         m["ids"].append("Oslo")

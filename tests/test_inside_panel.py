@@ -103,9 +103,15 @@ def test_the_cells_reproduce_the_panel_forecast_through_the_embedding(embedded):
         origin = len(view.inputs)
         traces, _ = forecast_trace(view, origin)
         assert len(traces) == 2 and traces[0].inputs.shape[-1] == 1 + trained.calendar + 3
+        # and the dates' inputs over the horizon, read beside that state
+        assert view.future(origin).shape == (1, trained.config.horizon, trained.calendar)
         with torch.no_grad():
-            change = trained.model.head(traces[-1].h[0, -1]).double().numpy()
-        scaled = change + float(view.inputs[-1, 0])  # anchored on the last value
+            state = traces[-1].h[0, -1]
+            change = trained.model.head(state)
+            steps = state[None, None, :].expand(1, trained.config.horizon, -1)
+            change = change + trained.model.ahead(torch.cat([steps, view.future(origin)],
+                                                            dim=-1))[0, :, 0]
+        scaled = change.double().numpy() + float(view.inputs[-1, 0])  # anchored on the last value
         expected = embedded.forecast.loc[embedded.forecast["id"] == panel.ids[i], "forecast"]
         np.testing.assert_allclose(
             np.maximum(scaled * trained.std[i, 0] + trained.mean[i, 0], embedded.floor[i]),
@@ -128,13 +134,13 @@ def test_the_attribution_moves_only_past_values_never_the_calendar_or_the_series
     scores = forecast_attribution(view, origin)
     assert scores.shape == (14,) and (scores >= 0).all() and scores.sum() > 0
     window = view.inputs[origin - 14:origin]
-    model = embedded.trained.model
+    model, future = embedded.trained.model, view.future(origin)
     with torch.no_grad():
-        base = model(window[None])[0]
+        base = model(window[None], None, future)[0]
         for step in (0, 13):  # by hand: that step's value replaced by the window's mean value
             occluded = window.clone()
             occluded[step, 0] = window[:, 0].mean()
-            moved = (model(occluded[None])[0] - base).abs().mean()
+            moved = (model(occluded[None], None, future)[0] - base).abs().mean()
             assert scores[step] == pytest.approx(float(moved), abs=1e-6)
 
 

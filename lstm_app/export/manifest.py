@@ -182,9 +182,12 @@ def _broken_panel(m: dict, words, numbers, count) -> dict:
     rows = lambda v, width: isinstance(v, list) and len(v) == n and all(
         numbers(r) and (width is None or len(r) == width) for r in v)
     width = len(mean[0]) if rows(mean, None) and n > 0 else None
-    reads = (width or 0) + (m.get("calendar") or 0) + (m.get("id_embedding") is True)
-    window = (m["inputs"][0].get("shape") if m["inputs"] and isinstance(m["inputs"][0], dict)
-              else None)
+    holidays = bool(isinstance(m.get("settings"), dict) and m["settings"].get("holidays"))
+    dated = (m.get("calendar") or 0) + holidays
+    reads = (width or 0) + dated + (m.get("id_embedding") is True)
+    shapes = [i.get("shape") if isinstance(i, dict) else None for i in m["inputs"]]
+    known = m.get("known", 0)  # exports before 2026-12-07 read nothing ahead
+    window = shapes[0] if shapes else None
     return {"ids": words(ids) and n >= 1 and len(set(ids)) == n,
             "lookback": count(m.get("lookback")), "horizon": count(m.get("horizon")),
             "mean": rows(mean, width), "std": rows(std, width) and all(
@@ -207,6 +210,9 @@ def _broken_panel(m: dict, words, numbers, count) -> dict:
             and (read["layout"] == "long" or not read["covariates"]),
             # the window the network reads (its lookback, every input named above) and its output
             "window": window == ["batch", m.get("lookback"), reads],
+            # the inputs from the dates, read over the horizon as well: all of them, or none
+            "known": isinstance(known, int) and known in (0, dated) and len(shapes) == 1 + (
+                known > 0) and (not known or shapes[1] == ["batch", m.get("horizon"), known]),
             "forecast": isinstance(m.get("outputs"), list) and bool(m["outputs"])
             and isinstance(m["outputs"][0], dict)
             and m["outputs"][0].get("shape") == ["batch", m.get("horizon")]}

@@ -26,7 +26,8 @@ from ..series.known import future_inputs, future_known, network_table, planned_b
 from ..series.future_file import with_future
 from ..series.loading import NO_TIME_COLUMN, load_series
 from ..series.panel import load_panel
-from ..series.panel_future import future_frame, network_future, network_rows, stand_ins
+from ..series.panel_future import (ahead_rows, future_frame, network_future, network_rows,
+                                   stand_ins)
 from ..series.windows import Scaler
 from ..text.corpus import vocab_from_dict
 from .manifest import MANIFEST, read_manifest
@@ -273,11 +274,16 @@ def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]
     mean, std = np.asarray(m["mean"])[numbers], np.asarray(m["std"])[numbers]
     floor = np.array([-np.inf if f is None else f for f in m["floor"]])[numbers]
     widths = {level: np.asarray(w)[numbers] for level, w in m["widths"].items()}
-    rows = network_rows(panel, mean, std, m["calendar"], m["id_embedding"], numbers=numbers)
-    run = lambda windows: np.concatenate([model.run(windows[i:i + BATCH])[0]
-                                          for i in range(0, len(windows), BATCH)])
+    holidays = m["settings"].get("holidays") or ""
+    rows = network_rows(panel, mean, std, m["calendar"], m["id_embedding"], numbers=numbers,
+                        holidays=holidays)
+    ahead = ahead_rows(panel, m["horizon"], m["calendar"], holidays, m.get("known", 0))
+    chunk = lambda a, i: () if a is None else (a[i:i + BATCH],)
+    run = lambda windows, future: np.concatenate([
+        model.run(windows[i:i + BATCH], *chunk(future, i))[0]
+        for i in range(0, len(windows), BATCH)])
     pred = network_future(panel, rows, m["lookback"], m["horizon"], mean, std, floor, run,
-                          notices)
+                          notices, ahead)
     # a series shorter than the lookback is forecast by a rule, and its rows say which
     method = np.repeat(stand_ins(panel, m["lookback"], "LSTM"), m["horizon"])
     return future_frame(panel, pred, widths, std, floor).assign(method=method), notices

@@ -23,7 +23,7 @@ from ..classify.pipeline import by_length, data_split, probabilities
 from ..series.intervals import floor_of
 from ..series.known import future_known, known_positions, network_table, trained_ranges
 from ..series.panel_pipeline import score_panel
-from ..series.panel_windows import network_inputs, span_windows, split_panel
+from ..series.panel_windows import span_windows, split_panel, trained_inputs
 from ..series.pipeline import score_forecast
 from ..series.windows import make_windows, window_ids
 from ..text.pipeline import validation_loss, validation_streams
@@ -126,9 +126,10 @@ def _panel(trained, panel) -> GraphSpec:
     series' scaler, floor and interval widths, and how the file was read."""
     config, model = replace(trained.config, statistical_seconds=0), trained.model
     lookback, horizon = config.lookback, config.horizon
-    values = network_inputs(panel, trained.mean, trained.std, trained.calendar,
-                            config.id_embedding > 0, torch.device("cpu"))
+    values, future = trained_inputs(trained, panel, torch.device("cpu"))
     windows, _ = make_windows(values, lookback, horizon)      # views; some cross two series
+    batch = lambda ids: (windows[ids],) + ((future[ids],) if future is not None else ())
+    inputs = ("window", "future") if future is not None else ("window",)
     split = split_panel(panel, config.val_size, config.test_size, horizon)
     val_ids, _ = span_windows(split, split.val, split.test, lookback, horizon,
                               split.trainable(lookback, horizon))
@@ -142,16 +143,17 @@ def _panel(trained, panel) -> GraphSpec:
                           "time_col": panel.time_col, "value_col": panel.value_col,
                           "covariates": list(panel.covariates)},
                 "ids": list(trained.ids), "calendar": trained.calendar,
-                "id_embedding": config.id_embedding > 0,
+                "known": trained.known, "id_embedding": config.id_embedding > 0,
                 "mean": trained.mean.tolist(), "std": trained.std.tolist(),
                 "floor": [0.0 if f == 0 else None for f in result.floor],  # None: no floor
                 "widths": {str(level): np.round(w, 6).tolist()
                            for level, w in result.widths.items()}}
     mean_mase = lambda net: (result if net is model else scored(net)).aggregate["lstm"]["mase"]
-    return GraphSpec(ForecasterGraph(model), ("window",), ("forecast",),
-                     {"window": {0: "batch"}}, {"forecast": {0: "batch"}},
-                     (windows[torch.tensor([0, last])],), [(windows[ids],) for ids in picks],
-                     (windows[torch.tensor([last])],), "mean test MASE",
+    dynamic = {"window": {0: "batch"}, "future": {0: "batch"}}
+    return GraphSpec(ForecasterGraph(model), inputs, ("forecast",),
+                     {k: v for k, v in dynamic.items() if k in inputs}, {"forecast": {0: "batch"}},
+                     batch(torch.tensor([0, last])), [batch(ids) for ids in picks],
+                     batch(torch.tensor([last])), "mean test MASE",
                      mean_mase, lambda run: _ForecasterStandIn(model.shape, run), manifest)
 
 

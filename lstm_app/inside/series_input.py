@@ -4,7 +4,7 @@ functions (``forecast_trace``, ``forecast_attribution``, ``forecast_features``) 
 that a panel's series is looked into exactly as a single series is.
 
 What the network reads, one row per time step of the series (a panel's series 3 of 5, with
-calendar inputs and a series embedding; a single series has the first block only):
+calendar inputs and a series embedding; a single series has no series number):
 
     value and covariates, scaled | calendar (sin, cos …) | series number
     (x − mean_3) / std_3 …       | 0.43  0.90 …         | 3.0
@@ -21,7 +21,8 @@ from ..series.known import future_inputs, known_positions, network_table
 from ..series.loading import SeriesData
 from ..series.model import Forecaster
 from ..series.panel_pipeline import PanelResult
-from ..series.panel_windows import network_inputs
+from ..series.panel_future import ahead_rows
+from ..series.panel_windows import trained_inputs
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,15 @@ def series_input(result, i: int | None = None) -> SeriesInput:
         return SeriesInput(series, inputs, model, lookback, int(result.split.test[0]),
                            _ahead(result, inputs))
     trained, panel, split = result.trained, result.panel, result.split
-    inputs = network_inputs(panel, trained.mean, trained.std, trained.calendar,
-                            trained.config.id_embedding > 0, torch.device("cpu"), only=i)
+    inputs, _ = trained_inputs(trained, panel, torch.device("cpu"), only=i)
+    ahead = None
+    if trained.known:  # the inputs from the dates, over the series and then its horizon
+        first = 1 + len(trained.config.covariates)
+        after = ahead_rows(panel, trained.config.horizon, trained.calendar,
+                           trained.config.holidays, trained.known)[i]
+        ahead = torch.cat([inputs[:, first:first + trained.known], torch.as_tensor(after)])
     return SeriesInput(panel.series(i), inputs, model, lookback,
-                       int(split.test[i] - split.starts[i]))
+                       int(split.test[i] - split.starts[i]), ahead)
 
 
 def _ahead(result, inputs: torch.Tensor) -> torch.Tensor | None:

@@ -13,7 +13,7 @@ import torch
 from . import evaluation
 from .loading import SeriesData
 from .panel_pipeline import PanelResult, panel_forecast
-from .panel_windows import network_inputs, span_windows
+from .panel_windows import span_windows, trained_inputs
 from .evaluation import backtest_frame
 from .pipeline import predict
 from .windows import make_windows
@@ -44,15 +44,14 @@ def series_detail(result: PanelResult, i: int, method: str | None = None) -> Pan
                 .reset_index(drop=True))
     backtest = None
     if len(ids):
-        values = network_inputs(panel, trained.mean, trained.std, trained.calendar,
-                                config.id_embedding > 0, torch.device("cpu"), only=i)
+        values, future = trained_inputs(trained, panel, torch.device("cpu"), only=i)
         inputs, _ = make_windows(values, lookback, horizon)
         local = ids - panel.starts[i]
         origins = local + lookback
         y = series.frame[panel.value_col].to_numpy()
         floor = 0.0 if result.floor[i] == 0 else None
         std, mean = trained.std[i, 0], trained.mean[i, 0]
-        pred = predict(trained.model, inputs, local) * std + mean
+        pred = predict(trained.model, inputs, local, future=future) * std + mean
         if floor is not None:
             pred = np.maximum(pred, floor)
         actual = y[origins[:, None] + np.arange(horizon)]

@@ -1,7 +1,16 @@
 """A panel's forecast after each series' last value, with no PyTorch in it (so an ONNX export
-of a panel forecasts as the app does): the rows the network reads, the network on each series'
-last window, the rule for series shorter than the lookback, and the table of forecasts and
-intervals, series after series."""
+of a panel forecasts as the app does): the rows the network reads, the inputs its dates give
+over the horizon, the network on each series' last window, the rule for series shorter than the
+lookback, and the table of forecasts and intervals, series after series.
+
+What the network reads, one row per row of the panel::
+
+    value | covariates … | calendar (sin …, cos …) | public holidays | series number
+    scaled by its series  '---- from the dates: known ahead ----'
+
+The inputs from the dates are known for any date, so a network that reads them ahead (``known``
+of them, all of them or none) reads them over the horizon too, as one series' forecaster does.
+"""
 
 from __future__ import annotations
 
@@ -12,42 +21,64 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..i18n import tr, trn
-from .calendar import calendar_features
+from .calendar import calendar_features, holiday_counts
 from .evaluation import BASELINE_NAMES
 from .panel import PanelData
 
 
+def dated_rows(times, freq: str | None, calendar: int, holidays: str) -> np.ndarray:
+    """``(len(times), calendar + holidays)``: the ``calendar`` inputs (columns: 0 for none),
+    then with a country code in ``holidays`` the public holidays each step holds."""
+    parts = [np.zeros((len(times), 0))]
+    if (calendar or holidays) and freq is None:
+        raise ValueError(tr("Calendar inputs and public holidays need dates, and this panel is "
+                            "in row order; turn them off or choose a time column."))
+    if calendar:
+        parts.append(calendar_features(pd.DatetimeIndex(times), freq, calendar // 2))
+    if holidays:
+        parts.append(holiday_counts(pd.DatetimeIndex(times), freq, holidays)[:, None])
+    return np.concatenate(parts, axis=1)
+
+
 def network_rows(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: int, ids: bool,
-                 only: int | None = None, numbers: np.ndarray | None = None) -> np.ndarray:
+                 only: int | None = None, numbers: np.ndarray | None = None,
+                 holidays: str = "") -> np.ndarray:
     """What the network reads, one float32 array of the panel's rows (or of series ``only``'s
     rows): every row's value and covariates scaled by its own series' scaler (row i of
-    ``mean`` and ``std`` for series i), then its ``calendar`` inputs (columns: 0 for none),
-    then its series' number in the network (``numbers``, by default its place in the panel)
-    for the network's embedding of it."""
+    ``mean`` and ``std`` for series i), then the inputs its date gives (``dated_rows``), then
+    its series' number in the network (``numbers``, by default its place in the panel) for the
+    network's embedding of it."""
     rows = slice(None) if only is None else slice(int(panel.starts[only]),
                                                   int(panel.starts[only + 1]))
     code = (np.repeat(np.arange(panel.n_series), panel.lengths) if only is None
             else np.full(rows.stop - rows.start, only))
-    parts = [(panel.values[rows] - mean[code]) / std[code]]
-    if calendar:
-        if panel.freq is None:
-            raise ValueError(tr("Calendar inputs need dates, and this panel is in row order; "
-                                "turn them off or choose a time column."))
-        parts.append(calendar_features(panel.times[rows], panel.freq, calendar // 2))
+    parts = [(panel.values[rows] - mean[code]) / std[code],
+             dated_rows(panel.times[rows], panel.freq, calendar, holidays)]
     if ids:
         number = code if numbers is None else np.asarray(numbers)[code]
         parts.append(number[:, None].astype(np.float64))
     return np.concatenate(parts, axis=1).astype(np.float32)
 
 
+def ahead_rows(panel: PanelData, horizon: int, calendar: int, holidays: str,
+               known: int) -> np.ndarray | None:
+    """``(series, horizon, known)`` float32: the inputs the dates give over each series'
+    horizon after its last value, for a network that reads ``known`` of them ahead (0: None)."""
+    if not known:
+        return None
+    dated = dated_rows(future_times(panel, horizon), panel.freq, calendar, holidays)
+    return dated.reshape(panel.n_series, horizon, -1)[..., -known:].astype(np.float32)
+
+
 def network_future(panel: PanelData, rows, lookback: int, horizon: int, mean: np.ndarray,
                    std: np.ndarray, floor: np.ndarray, run: Callable,
-                   notices: list[str]) -> np.ndarray:
+                   notices: list[str], ahead: np.ndarray | None = None) -> np.ndarray:
     """The forecast ``(series, horizon)`` after each series' last value: ``run`` (the last
-    windows ``(k, lookback, inputs)`` taken from ``rows`` -> scaled forecasts ``(k, horizon)``)
-    for each series at least a lookback long, in its own units; a shorter series by seasonal
-    naive where it holds a whole season, else by repeating its last value (each said in
-    ``notices``); never below the series' ``floor``."""
+    windows ``(k, lookback, inputs)`` taken from ``rows`` and their ``ahead`` rows
+    ``(k, horizon, known)``, or None -> scaled forecasts ``(k, horizon)``) for each series at
+    least a lookback long, in its own units; a shorter series by seasonal naive where it holds
+    a whole season, else by repeating its last value (each said in ``notices``); never below
+    the series' ``floor``."""
     ends, lengths, season = panel.starts[1:], panel.lengths, panel.season_length or 1
     long_enough = lengths >= lookback
     pred = rule_future(panel, horizon)
@@ -55,7 +86,8 @@ def network_future(panel: PanelData, rows, lookback: int, horizon: int, mean: np
     if long_enough.any():
         last = (ends[long_enough] - lookback)[:, None] + np.arange(lookback)
         s = np.flatnonzero(long_enough)
-        pred[s] = np.asarray(run(rows[last]), np.float64) * std[s, :1] + mean[s, :1]
+        future = None if ahead is None else ahead[s]
+        pred[s] = np.asarray(run(rows[last], future), np.float64) * std[s, :1] + mean[s, :1]
     count = int(seasonal.sum())
     if count:
         notices.append(trn("{count:,} series shorter than the lookback ({lookback}) is forecast "

@@ -27,13 +27,14 @@ from . import intervals
 from .memory import check_forecast_fits
 from .model import Forecaster, build_forecaster
 from .panel import PanelData
-from .panel_future import future_frame, network_future, rule_future, stand_ins, stood_in_for
+from .panel_future import (ahead_rows, future_frame, network_future, rule_future, stand_ins,
+                           stood_in_for)
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
 from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
 from .calendar import calendar_count, calendar_cycles, calendar_left_out
-from .panel_windows import PanelSplit, fit_scalers, network_inputs, span_windows, split_panel
+from .panel_windows import PanelSplit, fit_scalers, span_windows, split_panel, trained_inputs
 from .pipeline import predict, resolve
 from .settings import ForecastConfig
 from .windows import make_windows
@@ -82,10 +83,13 @@ class PanelResult:
 def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
     """Numbers for "auto" lookback and horizon, judged on the series of median length, and the
     panel's own columns and layout."""
-    if config.known_covariates or config.holidays:
-        raise ValueError(tr("Columns known ahead and public holidays are read for one series, "
-                            "not yet for a file of many series; leave them empty (the calendar "
-                            "inputs work for both)."))
+    if config.known_covariates:
+        raise ValueError(tr("Columns known ahead are read for one series, not yet for a file of "
+                            "many series; leave them empty (the calendar inputs and public "
+                            "holidays work for both)."))
+    if config.holidays and panel.freq is None:
+        raise ValueError(tr("Public holidays need dates: choose the time column, or leave the "
+                            "holidays empty."))
     return replace(resolve(panel.series(panel.typical()), config), id_col=panel.id_cols,
                    wide=panel.layout == "wide",  # the calendar where there are dates
                    calendar=config.calendar and panel.freq is not None)
@@ -116,7 +120,14 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     mean, std = ((start.mean, start.std) if start is not None
                  else fit_scalers(panel.values, split, panel.season_length))
     calendar = start.calendar if start is not None else panel_calendar(panel, config)
-    values = network_inputs(panel, mean, std, calendar, config.id_embedding > 0, device)
+    known = start.known if start is not None else calendar + bool(config.holidays)
+    torch.manual_seed(config.seed)
+    model = build_forecaster(config, panel.n_series, calendar + bool(config.holidays), known)
+    if start is not None:
+        model.load_state_dict(start.model.state_dict())
+    model.to(device)
+    trained = TrainedPanel(config, model, mean, std, panel.ids, calendar, TrainResult(), known)
+    values, future = trained_inputs(trained, panel, device)
     inputs, targets = make_windows(values, lookback, horizon)
     (train_ids, train_series), (val_ids, val_series) = _fit_windows(split, lookback, horizon,
                                                                     trainable)
@@ -125,25 +136,20 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     weights = torch.as_tensor(1.0 / np.bincount(train_series)[train_series], dtype=torch.float64)
     draws = int(min(epoch_windows, len(train_ids)))
     train_ids_t = torch.as_tensor(train_ids, device=device)
-
-    torch.manual_seed(config.seed)
-    model = build_forecaster(config, panel.n_series, calendar)
-    if start is not None:
-        model.load_state_dict(start.model.state_dict())
-    model.to(device)
-    trained = TrainedPanel(config, model, mean, std, panel.ids, calendar, TrainResult())
     live = PanelLiveValidation(panel, val_ids, val_series, split.starts, split.val, lookback,
                                horizon, mean, std, callbacks.on_live)
 
     def train_batches(generator: torch.Generator) -> SizedBatches:
         picked = torch.multinomial(weights, draws, replacement=True, generator=generator)
         order = train_ids_t[picked.to(device)]
-        return SizedBatches(((inputs[b], targets[b]) for b in order.split(config.batch_size)),
+        batch = ((lambda b: (inputs[b], targets[b])) if future is None
+                 else (lambda b: (inputs[b], targets[b], future[b])))
+        return SizedBatches((batch(b) for b in order.split(config.batch_size)),
                             math.ceil(draws / config.batch_size))
 
     @torch.no_grad()
     def val_loss(net: Forecaster) -> float:
-        pred = predict(net, inputs, val_ids)
+        pred = predict(net, inputs, val_ids, future=future)
         actual = targets[torch.as_tensor(val_ids, device=targets.device)].cpu().double().numpy()
         live.update(pred)
         return float(np.mean((pred - actual) ** 2))
@@ -186,8 +192,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
         raise ValueError(tr("This forecaster was trained on other series; load the same file."))
     split = split_panel(panel, config.val_size, config.test_size, horizon)
     trainable, scorable = split.trainable(lookback, horizon), split.scorable(lookback, horizon)
-    values = network_inputs(panel, trained.mean, trained.std, trained.calendar,
-                            config.id_embedding > 0, torch.device("cpu"))
+    values, future = trained_inputs(trained, panel, torch.device("cpu"))
     inputs, targets = make_windows(values, lookback, horizon)
     y = panel.values[:, 0]
     n, season = panel.n_series, panel.season_length
@@ -197,7 +202,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     steps = np.arange(horizon)
 
     val_ids, val_series = span_windows(split, split.val, split.test, lookback, horizon, trainable)
-    val_pred = predict(model, inputs, val_ids)
+    val_pred = predict(model, inputs, val_ids, future=future)
     widths = _widths(targets[torch.as_tensor(val_ids)].double().numpy(), val_pred, val_series, n)
 
     # The test backtest: every method on the same windows.
@@ -205,7 +210,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
                                config.stride)
     origins = ids + lookback
     actual = y[origins[:, None] + steps]
-    methods = {"lstm": unscale(predict(model, inputs, ids), series)}
+    methods = {"lstm": unscale(predict(model, inputs, ids, future=future), series)}
     methods.update(panel_baselines(y, origins, split.starts[series], horizon, season))
     val_origins = val_ids + lookback
     notices = list(panel.notices) + _notices(panel, split, trainable, scorable, lookback, horizon)
@@ -213,7 +218,9 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
         notices += [n for n in [calendar_left_out(panel.freq, trained.calendar // 2)] if n]
     lstm_future = network_future(
         panel, values, lookback, horizon, trained.mean, trained.std, floor,
-        lambda windows: predict(model, windows, np.arange(len(windows))), notices)
+        lambda windows, ahead: predict(model, windows, np.arange(len(windows)),
+                                       future=None if ahead is None else torch.as_tensor(ahead)),
+        notices, ahead_rows(panel, horizon, trained.calendar, config.holidays, trained.known))
     tested = Windows(origins, series, actual, methods["lstm"])
     board = panel_methods(
         y, split.starts, split.ends, trained.std[:, 0], floor,

@@ -28,11 +28,19 @@ class TrainedPanel:
     ids: tuple[str, ...]
     calendar: int  # the calendar columns the network reads (0: none)
     training: TrainResult
+    # The inputs from the dates (calendar, holidays) it also reads over the horizon: all of
+    # them (a network trained before 2026-12-07 reads none ahead).
+    known: int = 0
+
+    @property
+    def dated(self) -> int:
+        """The inputs the network reads from the dates: the calendar's, then the holidays."""
+        return self.calendar + bool(self.config.holidays)
 
     def files(self) -> dict[str, bytes]:
         return {"config.json": json_bytes(asdict(self.config)),
                 "scalers.json": json_bytes({"ids": list(self.ids), "calendar": self.calendar,
-                                            "mean": self.mean.tolist(),
+                                            "known": self.known, "mean": self.mean.tolist(),
                                             "std": self.std.tolist()})}
 
     @classmethod
@@ -50,18 +58,22 @@ class TrainedPanel:
             ids = tuple(saved["ids"])
             mean = np.asarray(saved["mean"], dtype=np.float64)
             std = np.asarray(saved["std"], dtype=np.float64)
-            calendar = saved["calendar"]
+            calendar, known = saved["calendar"], saved.get("known", 0)
             usable = (1 <= len(ids) <= MAX_SERIES and all(isinstance(i, str) for i in ids)
                       and mean.shape == std.shape == (len(ids), columns)
                       and np.isfinite(mean).all() and (np.isfinite(std) & (std > 0)).all()
-                      and isinstance(calendar, int) and 0 <= calendar <= MAX_CALENDAR)
+                      and isinstance(calendar, int) and 0 <= calendar <= MAX_CALENDAR
+                      and isinstance(known, int) and known in (0, calendar + bool(config.holidays)))
         except (KeyError, TypeError, ValueError):
             usable = False
         if not usable:
             raise ValueError(tr("The saved scalers ({file}) do not hold the series' names, and a "
                                 "mean and a positive spread for each series and each of its "
-                                "{count} columns.", file="scalers.json", count=columns))
+                                "{count} columns, and the inputs it reads from the dates.",
+                                file="scalers.json", count=columns))
         if WEIGHTS not in files:
             raise ValueError(tr("The weights ({file}) are missing.", file=WEIGHTS))
-        model = load_weights(lambda: build_forecaster(config, len(ids), calendar), files[WEIGHTS])
-        return cls(config, model, mean, std, ids, calendar, training)
+        dated = calendar + bool(config.holidays)
+        model = load_weights(lambda: build_forecaster(config, len(ids), dated, known),
+                             files[WEIGHTS])
+        return cls(config, model, mean, std, ids, calendar, training, known)

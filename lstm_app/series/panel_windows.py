@@ -100,9 +100,33 @@ def _scalers(values: np.ndarray, first: np.ndarray, last: np.ndarray,
 
 
 def network_inputs(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: int,
-                   ids: bool, device: torch.device, only: int | None = None) -> torch.Tensor:
+                   ids: bool, device: torch.device, only: int | None = None,
+                   holidays: str = "") -> torch.Tensor:
     """``network_rows`` (panel_future.py) as one float32 tensor on ``device``."""
-    return torch.as_tensor(network_rows(panel, mean, std, calendar, ids, only), device=device)
+    return torch.as_tensor(network_rows(panel, mean, std, calendar, ids, only,
+                                        holidays=holidays), device=device)
+
+
+def trained_inputs(trained, panel: PanelData, device: torch.device,
+                   only: int | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """What ``trained`` (a TrainedPanel) reads of ``panel`` (or of its series ``only``): the
+    rows (``network_inputs``), and for every window (a window's id is its first row) the
+    inputs it reads over the horizon ``(windows, horizon, known)``, views of those rows; None
+    when it reads none ahead."""
+    config = trained.config
+    values = network_inputs(panel, trained.mean, trained.std, trained.calendar,
+                            config.id_embedding > 0, device, only, config.holidays)
+    return values, ahead_windows(values, config.lookback, config.horizon,
+                                 1 + len(config.covariates), trained.known)
+
+
+def ahead_windows(values: torch.Tensor, lookback: int, horizon: int, first: int,
+                  known: int) -> torch.Tensor | None:
+    """Every window's ``known`` inputs from column ``first`` on over its horizon
+    ``(windows, horizon, known)``, views of ``values``; None for none."""
+    if not known:
+        return None
+    return values[lookback:, first:first + known].unfold(0, horizon, 1).transpose(1, 2)
 
 
 def span_windows(split: PanelSplit, first: np.ndarray, last: np.ndarray, lookback: int,

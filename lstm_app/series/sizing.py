@@ -52,9 +52,9 @@ def count_weights(series: SeriesData | PanelData, config: ForecastConfig) -> int
     (counted on the meta device, not allocated)."""
     with torch.device("meta"):
         if isinstance(series, PanelData):
+            dated = panel_calendar(series, config) + bool(config.holidays)  # read ahead too
             return count_parameters(build_forecaster(resolve_panel(series, config),
-                                                     series.n_series,
-                                                     panel_calendar(series, config)))
+                                                     series.n_series, dated, dated))
         resolved = resolve(series, config)
         return count_parameters(build_single(resolved, input_names(series, resolved)))
 

@@ -26,8 +26,8 @@ MORE = {N_("The network"): [["num_layers", "dropout", "cell"],
         N_("The data"): [["covariates", "known_covariates"], ["calendar", "holidays"],
                      ["val_size", "test_size", "stride", "seed"]],
         N_("The scoreboard"): [["statistical_seconds"]]}
-# A panel does not yet read planned values
-ONE_SERIES_ONLY = ("known_covariates", "holidays")
+# A panel does not yet read planned values of its own columns (only the dates' inputs)
+ONE_SERIES_ONLY = ("known_covariates",)
 DATED_ONLY = ("calendar", "holidays")  # inputs the dates give
 MANY = {N_("Many series"): [["id_embedding"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates",
@@ -77,7 +77,7 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     settings_form(TASK, KEYS, BASIC, _without({**MORE, **MANY} if panel else MORE, hidden),
                   limits)
     fixed = dict(value_col=data.value_col, time_col=data.time_col)
-    fixed.update(dict(id_col=data.id_cols, wide=wide, known_covariates=(), holidays="") if panel
+    fixed.update(dict(id_col=data.id_cols, wide=wide, known_covariates=()) if panel
                  else dict(id_col=(), wide=False, id_embedding=0))
     if not dated:
         fixed.update(calendar=False, holidays="")
