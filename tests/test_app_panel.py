@@ -247,6 +247,16 @@ def test_a_panel_in_row_order_is_not_offered_calendar_inputs(app):
     assert any(n.key == "fc_id_embedding" for n in at.number_input)
 
 
+def test_a_panel_reads_the_public_holidays_chosen_but_no_columns_known_ahead(app):
+    at = uploaded(app())
+    assert not any(m.key == "fc_known_covariates" for m in at.multiselect)
+    at.selectbox(key="fc_holidays").set_value("DE").run()
+    result = trained(ok(at)).session_state["fc_job"].result()
+    assert result.config.holidays == "DE"
+    # the calendar and the holidays, over the past window and over the horizon
+    assert result.trained.known == result.trained.calendar + 1 == result.model.shape.known
+
+
 def test_a_file_with_one_column_of_numbers_is_not_asked_what_it_holds(app):
     at = ok(app().run())  # the airline sample: a month and a number
     assert not any(r.key and r.key.startswith("fc_layout_") for r in at.radio)

@@ -245,6 +245,20 @@ def test_a_panel_on_the_command_line_forecasts_every_series(tmp_path):
     assert data["config"]["id_col"] == ["shop", "product"]
 
 
+def test_a_panel_reads_a_country_s_public_holidays_on_the_command_line(tmp_path):
+    data = shops_csv(tmp_path / "umsatz.csv")  # ends on 30 March 2024: Easter is ahead
+    report = tmp_path / "report.json"
+    done = run_cli("forecast", str(data), "--id-col", "shop,product", *FAST, "--horizon", "7",
+                   "--lookback", "14", "--holidays", "de", "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(report.read_text(encoding="utf-8"))["config"]["holidays"] == "DE"
+    priced = tmp_path / "priced.csv"
+    pd.read_csv(data).assign(price=2.5).to_csv(priced, index=False)
+    done = run_cli("forecast", str(priced), "--id-col", "shop,product", *FAST,
+                   "--covariates", "price", "--known-covariates", "price")
+    assert done.returncode == 2 and "Columns known ahead are read for one series" in done.stderr
+
+
 def test_a_wide_panel_and_panel_mistakes_on_the_command_line(tmp_path):
     dates = pd.date_range("2024-01-01", periods=80, freq="D")
     wide = tmp_path / "wide.csv"
