@@ -467,6 +467,34 @@ def test_the_verdict_says_a_tie_with_the_guess_early_stopping_and_a_small_test_s
                                           "are rough.")
 
 
+def test_the_verdict_names_no_winner_that_chance_could_have_made():
+    from lstm_app.classify.coaching import baseline_won
+    from lstm_app.classify.scores import ClassScores, clearly_above, verdict
+
+    # Labels nothing in the texts tells (a sales channel drawn at random), 96 test texts: all
+    # three near the guess, and TF-IDF's four points over the LSTM are not a win.
+    guess = ClassScores(0.26, 0.10)
+    board = {"majority": guess, "tfidf_logreg": ClassScores(0.312, 0.29)}
+    said = verdict(ClassScores(0.271, 0.25), board, train_counts=[90, 80, 85, 75],
+                   test_texts=96)
+    assert said.startswith("Neither the LSTM (27.1%) nor TF-IDF with logistic regression "
+                           "(31.2%) was right clearly more often than always answering the "
+                           "most common class (26.0%)") and "label column" in said
+    settings = dict(epochs=40, minutes=2.0, class_weights=False)
+    assert baseline_won(ClassScores(0.271, 0.25), board, settings, "early_stopping", 335,
+                        96) == []
+    # One text in 96 between them: about as accurate, and nobody is told to switch.
+    board = {"majority": ClassScores(0.43, 0.2), "tfidf_logreg": ClassScores(1.0, 1.0)}
+    said = verdict(ClassScores(0.99, 0.99), board, train_counts=[206, 202, 71], test_texts=96)
+    assert said.startswith("The LSTM was about as accurate as TF-IDF with logistic regression "
+                           "on the test texts (99.0% against 100.0%, a difference chance can "
+                           "make)") and "better tool" not in said
+    assert baseline_won(ClassScores(0.99, 0.99), board, settings, "completed", 335, 96) == []
+    # The benchmark's 1,553 test texts: 3.4 points is a win, 0.7 is not.
+    assert clearly_above(0.889, 0.855, 1553) and not clearly_above(0.889, 0.882, 1553)
+    assert clearly_above(0.9, 0.89) and not clearly_above(0.9, 0.897)  # unknown: NEAR alone
+
+
 def test_a_wrong_label_in_the_data_is_hinted_at_only_beside_a_confident_mistake():
     from lstm_app.ui.classify_view import mistakes_caption
 

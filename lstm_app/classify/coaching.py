@@ -10,7 +10,7 @@ always answering the most common class (the verdict's test), it says so and offe
 to try: more time or epochs when training ended while it could go on, else weighing rare
 classes up; with both tried, more texts. Where TF-IDF with logistic regression beat it (the
 verdict then points here) and nothing else was found, it says what is left: Train more, more
-epochs or time, or, once early stopping ended it, more texts or TF-IDF's answer.
+epochs or time, or, once early stopping ended it, more texts (TF-IDF the better tool till then).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 
 from ..i18n import sentences, tr, trn
 from ..training.coach import Diagnosis, more_training
-from .scores import NEAR, ClassScores, unbalanced
+from .scores import NEAR, ClassScores, clearly_above, unbalanced
 
 LOW_RECALL = 0.6
 
@@ -51,12 +51,12 @@ def overlooked_class(per_class: list[dict], train_counts: np.ndarray, class_weig
 
 
 def baseline_won(lstm: ClassScores, baselines: dict[str, ClassScores], settings: dict,
-                 stop_reason: str, train_texts: int) -> list[Diagnosis]:
+                 stop_reason: str, train_texts: int, test_texts: int = 0) -> list[Diagnosis]:
     """[the diagnosis] when TF-IDF with logistic regression beat the LSTM's accuracy though the
     LSTM tells the classes apart (``no_better_than_guess`` has that case): what the verdict's
     "the coach says" promises, for a coach that found nothing else."""
     tfidf = baselines.get("tfidf_logreg")
-    if (tfidf is None or tfidf.accuracy <= lstm.accuracy + NEAR
+    if (tfidf is None or not clearly_above(tfidf.accuracy, lstm.accuracy, test_texts)
             or lstm.macro_f1 <= baselines["majority"].macro_f1 + NEAR
             or stop_reason == "diverged"):
         return []
@@ -79,12 +79,14 @@ def baseline_won(lstm: ClassScores, baselines: dict[str, ClassScores], settings:
     return [Diagnosis("baseline_won", title, sentences(said, trn(
         "Early stopping ended training when the validation texts stopped improving, so more "
         "epochs would not help: the LSTM has learnt what its {count:,} training text teaches. "
-        "Give it more texts, or use TF-IDF's answers here: counting the words or characters "
-        "that give a class away works with fewer texts.",
+        "Give it more texts; until then TF-IDF is the better tool for these texts (this app "
+        "shows it as a yardstick only): counting the words or characters that give a class "
+        "away works with fewer texts.",
         "Early stopping ended training when the validation texts stopped improving, so more "
         "epochs would not help: the LSTM has learnt what its {count:,} training texts teach. "
-        "Give it more texts, or use TF-IDF's answers here: counting the words or characters "
-        "that give a class away works with fewer texts.", train_texts)))]
+        "Give it more texts; until then TF-IDF is the better tool for these texts (this app "
+        "shows it as a yardstick only): counting the words or characters that give a class "
+        "away works with fewer texts.", train_texts)))]
 
 
 def no_better_than_guess(lstm: ClassScores, majority: ClassScores, settings: dict,

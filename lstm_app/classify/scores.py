@@ -10,6 +10,7 @@ ChnSentiCorp reference was measured.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -25,6 +26,14 @@ BASELINE_NAMES = {"majority": N_("always the most common class"),
 NEAR = 0.005  # accuracies this close are "as good"
 FEW_TEST_TEXTS = 100  # under this many, one test text moves the accuracy by over a point
 UNBALANCED = 3.0  # classes are unbalanced where the largest has this many times the smallest's
+
+
+def clearly_above(a: float, b: float, texts: int = 0) -> bool:
+    """Whether accuracy ``a`` beats ``b`` by more than chance on ``texts`` test texts (0:
+    unknown): by more than NEAR and by more than two standard errors of the difference of two
+    shares of that many texts (a chance gap of one text in 96 is not a win)."""
+    spread = math.sqrt((a * (1 - a) + b * (1 - b)) / texts) if texts > 0 else 0.0
+    return a - b > max(NEAR, 2 * spread)
 
 
 def unbalanced(counts) -> bool:
@@ -88,7 +97,7 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores], train_counts=N
     finds the other classes. Weighing rare classes up is advised only where the training texts'
     ``train_counts`` are unbalanced and the run did not (``weighted``); more epochs only where
     early stopping did not end the training (it stopped improving: the coach says so too)."""
-    said = _verdict(lstm, baselines, train_counts, weighted, early_stopped)
+    said = _verdict(lstm, baselines, train_counts, weighted, early_stopped, test_texts)
     if 0 < test_texts < FEW_TEST_TEXTS:
         said = sentences(said, trn(
             "The test span holds only {count} text, so these figures are rough.",
@@ -97,7 +106,7 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores], train_counts=N
     return said
 
 
-def _verdict(lstm, baselines, train_counts, weighted, early_stopped) -> str:
+def _verdict(lstm, baselines, train_counts, weighted, early_stopped, texts) -> str:
     weigh = not weighted and (train_counts is None or unbalanced(train_counts))
     more = (tr("Early stopping ended its training, so more epochs would not help: weigh rare "
                "classes up, or give it more texts.") if early_stopped and weigh else
@@ -123,14 +132,24 @@ def _verdict(lstm, baselines, train_counts, weighted, early_stopped) -> str:
             more,
             tr("TF-IDF with logistic regression got {tfidf:.1%} right.", **values)
             if tfidf is not None else "")
-    if tfidf is not None and tfidf.accuracy > lstm.accuracy + NEAR:
+    if (tfidf is not None and train_counts is not None and not unbalanced(train_counts)
+            and not clearly_above(tfidf.accuracy, majority.accuracy, texts)
+            and not clearly_above(lstm.accuracy, majority.accuracy, texts)):
+        return tr("Neither the LSTM ({accuracy:.1%}) nor TF-IDF with logistic regression "
+                  "({tfidf:.1%}) was right clearly more often than always answering the most "
+                  "common class ({majority:.1%}): these texts may not tell their labels apart. "
+                  "Check that the label column is the one you meant, or give them more texts.",
+                  **values)
+    if tfidf is not None and clearly_above(tfidf.accuracy, lstm.accuracy, texts):
         return (tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
-                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): use "
-                   "it, or give the LSTM more texts (early stopping ended its training, so more "
+                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): for "
+                   "these texts it is the better tool (this app shows it as a yardstick only), "
+                   "or give the LSTM more texts (early stopping ended its training, so more "
                    "epochs would not help).", **values) if early_stopped else
                 tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
-                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): use "
-                   "it, or give the LSTM more texts or epochs (the coach below the results says "
+                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): for "
+                   "these texts it is the better tool (this app shows it as a yardstick only), "
+                   "or give the LSTM more texts or epochs (the coach below the results says "
                    "what its curves suggest).", **values))
     if majority.accuracy >= lstm.accuracy - NEAR:
         said = (tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
@@ -146,10 +165,10 @@ def _verdict(lstm, baselines, train_counts, weighted, early_stopped) -> str:
                                   "the LSTM more texts of them.") if weigh else
                          tr("Rare classes are already weighed up: give the LSTM more texts of "
                             "them.") if weighted else more)
-    if tfidf is not None and abs(lstm.accuracy - tfidf.accuracy) <= NEAR:
-        return tr("The LSTM was as accurate as TF-IDF with logistic regression on the test texts "
-                  "({accuracy:.1%} against {tfidf:.1%}): the simpler method does as well here.",
-                  **values)
+    if tfidf is not None and not clearly_above(lstm.accuracy, tfidf.accuracy, texts):
+        return tr("The LSTM was about as accurate as TF-IDF with logistic regression on the "
+                  "test texts ({accuracy:.1%} against {tfidf:.1%}, a difference chance can "
+                  "make): the simpler method does as well here.", **values)
     if tfidf is not None:
         return tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
                   "{macro_f1:.3f}), better than TF-IDF with logistic regression ({tfidf:.1%}, "

@@ -126,7 +126,8 @@ def classify_coach(result) -> None:
                                                      config.class_weights, file_counts))
     if not found:  # the verdict, where TF-IDF won, points here: say what is left to try
         found = baseline_won(result.test, result.baselines, as_trained(result),
-                             result.training.stop_reason, len(result.split.train))
+                             result.training.stop_reason, len(result.split.train),
+                             sum(c["texts"] for c in result.per_class))  # the test texts
     _show(found, CLASSIFY, CLASSIFY_KEYS)
 
 
