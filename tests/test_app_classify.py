@@ -165,8 +165,8 @@ def test_texts_of_one_label_are_refused_once(apps):
     rows = [(f"房间很干净，第{i}次住", "好评") for i in range(12)]
     at = upload(apps(PAGE), "one.csv", csv_bytes(rows))
     said = [shown(e.value) for e in at.error] + [shown(i.value) for i in at.info]
-    assert said == ["The label column '评价' needs at least two classes with 3 texts or more "
-                    "each; it has 1. Choose the column of labels, or add texts."], said
+    assert said == ["The label column '评价' holds one value only, so there is nothing to tell "
+                    "apart: choose the column of labels, or add texts of another class."], said
 
 
 def test_unbalanced_classes_are_said_with_their_ratio_as_counted(apps):

@@ -8,6 +8,7 @@ once for each newly chosen text.
 """
 
 
+import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -455,6 +456,10 @@ def test_stop_shows_the_result_of_a_stopped_training(app):
     assert 1 <= len(result.training.history) < 50
     assert any("stopped by the user" in c.value for c in at.caption), [c.value for c in at.caption]
     assert [m.label for m in at.metric] == METRICS
+    # The perplexity against guessing by frequency, as a share of that guess's
+    guess = math.exp(result.baseline_loss)
+    assert at.metric[1].delta == (f"{result.perplexity / guess - 1:+.0%} against guessing "
+                                       f"by frequency ({guess:.2f})")
 
 
 # --- The coach ----------------------------------------------------------------------------------

@@ -107,9 +107,20 @@ def test_labels_written_as_numbers_are_one_class_and_the_columns_can_be_given():
         load_labelled(csv_bytes(rows, header=("text", "label")), label_col="stars")
     with pytest.raises(ValueError, match="needs two columns"):
         load_labelled(b"text\na\nb\n")
-    with pytest.raises(ValueError, match="needs at least two classes"):
+    with pytest.raises(ValueError, match="holds one value only, so there is nothing to tell"):
         load_labelled(csv_bytes([(f"text {i}", "same") for i in range(10)],
                                 header=("text", "label")), text_col="text", label_col="label")
+    # the columns the other way round: the reviews as labels
+    reviews = [(f"2024-05-{i % 28 + 1:02d}", f"房间很干净，第{i}次住", "好评") for i in range(40)]
+    with pytest.raises(ValueError, match="The label column 'review' holds 40 different values, "
+                                         "nearly one per row: it looks like a column of texts"):
+        load_labelled(csv_bytes(reviews, header=("date", "review", "label")), text_col="date",
+                      label_col="review")
+    # a few values, none common enough
+    few = [(f"text {i}", label) for i, label in enumerate("aabbccdd")]
+    with pytest.raises(ValueError, match="none of its 4 different values has that many"):
+        load_labelled(csv_bytes(few, header=("text", "label")), text_col="text",
+                      label_col="label")
 
 
 def test_one_column_given_stays_and_the_other_is_guessed_beside_it():

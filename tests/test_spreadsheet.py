@@ -319,7 +319,8 @@ def test_labels_that_are_formulas_never_calculated_are_refused_saying_so():
                                      for i in range(12)]
     with pytest.raises(ValueError) as error:
         load_labelled(workbook({"data": rows}), text_col="review", label_col="label")
-    assert str(error.value).startswith("The label column 'label' needs at least two classes")
+    assert str(error.value).startswith("The label column 'label' holds no labels (each row's is "
+                                       "blank)")
     assert any("12 cells of the sheet (such as 'B2', 'B3', 'B4' and 9 more) hold formulas" in n
                for n in error.value.notices)  # said beside it, by the page and the command
 

@@ -128,6 +128,13 @@ def test_size_advice_levels_at_the_thresholds():
     assert size_advice(100, 0)[0] == "too_big"  # no training tokens: no division by zero
 
 
+def test_a_tiny_text_is_told_it_is_learnt_by_heart_on_purpose():
+    level, said = size_advice(107_738, 1_500)
+    assert level == "too_big" and "can only be learnt by heart, and the settings suggested " \
+        "for it do just that" in said and "last epoch's weights" in said
+    assert "for a demo, that is fine" in size_advice(107_738, 4_000)[1]
+
+
 def test_size_advice_sentence_has_the_formatted_numbers():
     level, sentence = size_advice(1_234_567, 12_345)
     assert level == "too_big"

@@ -168,14 +168,12 @@ def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: s
                            int(blank_label.sum())))
     kept = ~(blank_text | blank_label)
     texts, labels = texts[kept], labels[kept]
+    distinct = labels.nunique()
     texts, labels = _without_rare_classes(texts, labels, notices)
     ordered = sorted(labels.value_counts().items(), key=lambda item: (-item[1], item[0]))
     classes = tuple(label for label, _ in ordered)
     if len(classes) < 2:
-        raise ValueError(tr("The label column {column} needs at least two classes with {least} "
-                            "texts or more each; it has {classes}. Choose the column of labels, "
-                            "or add texts.", column=quoted(label_col), least=MIN_PER_CLASS,
-                            classes=len(classes)))
+        raise ValueError(_too_few_classes(label_col, distinct, len(classes), len(labels)))
     if len(classes) > MAX_CLASSES:
         raise ValueError(tr("The label column {column} has {classes:,} different values; at most "
                             "{most:,} classes are learnt. Choose the column of labels.",
@@ -190,6 +188,30 @@ def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: s
     y = labels.map(code).to_numpy(dtype=np.int64)
     return LabelledTexts(name, texts.tolist(), y, classes, text_col, label_col,
                          tuple(str(c) for c in table.columns), notices)
+
+
+def _too_few_classes(column: str, distinct: int, classes: int, rows: int) -> str:
+    """Why ``column`` gives fewer than two classes of MIN_PER_CLASS texts: its ``distinct``
+    values (before the rare ones were left out) of which ``classes`` are that common."""
+    values = dict(column=quoted(column), least=MIN_PER_CLASS, classes=classes,
+                  distinct=distinct)
+    if distinct > 2 * MIN_PER_CLASS and classes < 2 and distinct > rows / 2:
+        return tr("The label column {column} holds {distinct:,} different values, nearly one "
+                  "per row: it looks like a column of texts, not of labels. Choose the column "
+                  "of labels (perhaps the two columns are the other way round).", **values)
+    if distinct == 0:
+        return tr("The label column {column} holds no labels (each row's is blank): choose the "
+                  "column of labels.", **values)
+    if distinct == 1:
+        return tr("The label column {column} holds one value only, so there is nothing to tell "
+                  "apart: choose the column of labels, or add texts of another class.", **values)
+    if classes == 0:
+        return tr("The label column {column} needs at least two classes with {least} texts or "
+                  "more each; none of its {distinct:,} different values has that many. Choose "
+                  "the column of labels, or add texts.", **values)
+    return tr("The label column {column} needs at least two classes with {least} texts or more "
+              "each; only one of its {distinct:,} different values has that many. Choose the "
+              "column of labels, or add texts.", **values)
 
 
 def _without_rare_classes(texts: pd.Series, labels: pd.Series,

@@ -83,6 +83,12 @@ def size_advice(weights: int, train_tokens: int, level: str = "char") -> tuple[s
                "characters.", **values) if level == "char" else
             tr("The network has {weights:,} weights to learn from {count:,} training tokens.",
                **values))
+    if ratio > TOO_BIG and train_tokens < TINY_TOKENS:
+        return "too_big", sentences(head, tr(
+            "A text this short can only be learnt by heart, and the settings suggested for it "
+            "do just that: its samples will copy whole passages, and training keeps the last "
+            "epoch's weights, since a validation span this short cannot judge them. To write "
+            "new text in its style, give it a longer text (tens of thousands of characters)."))
     if ratio > TOO_BIG:
         return "too_big", sentences(head, tr(
             "That is far more than the text can fill: it will learn the text by heart, and its "

@@ -159,7 +159,8 @@ def scores(result: TextResult) -> None:
              tr("In nats per token: the model's average surprise at each next token of text "
                 "it never saw; lower is better."))
     b.metric(tr("Perplexity"), f"{result.perplexity:.2f}",
-             delta=tr("{change:+.2f} vs frequency guess", change=result.perplexity - base_ppl),
+             delta=tr("{change:+.0%} against guessing by frequency ({frequency:.2f})",
+                      change=result.perplexity / base_ppl - 1, frequency=base_ppl),
              delta_color="inverse",
              help=tr("exp(loss): the model is as unsure as a blind choice among this many "
                      "characters. Guessing each character by how often it occurs in the "
