@@ -247,14 +247,31 @@ def test_a_panel_in_row_order_is_not_offered_calendar_inputs(app):
     assert any(n.key == "fc_id_embedding" for n in at.number_input)
 
 
-def test_a_panel_reads_the_public_holidays_chosen_but_no_columns_known_ahead(app):
+def test_a_panel_reads_the_public_holidays_chosen(app):
     at = uploaded(app())
-    assert not any(m.key == "fc_known_covariates" for m in at.multiselect)
     at.selectbox(key="fc_holidays").set_value("DE").run()
     result = trained(ok(at)).session_state["fc_job"].result()
     assert result.config.holidays == "DE"
     # the calendar and the holidays, over the past window and over the horizon
     assert result.trained.known == result.trained.calendar + 1 == result.model.shape.known
+
+
+def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
+    from tests.test_panel_plan import PROMOTED, shops_csv as planned
+    gap = {**PROMOTED, "北京": PROMOTED["北京"][:4]}
+    at = uploaded(app(), planned(gap))
+    at.session_state["fc_lookback"], at.session_state["fc_horizon"] = 14, 7
+    at.multiselect(key="fc_known_covariates").set_value(["promo"]).run()
+    said = [shown(w.value) for w in ok(at).warning]
+    assert any("The known-ahead column 'promo' has no planned value for 1 series ('北京'; the "
+               "first on 2024-01-05, 2024-01-06 and 2024-01-07)" in w for w in said), said
+    assert at.button(key="fc_train").disabled  # Train waits for the plan
+    at = uploaded(app(), planned())
+    at.session_state["fc_lookback"], at.session_state["fc_horizon"] = 14, 7
+    at.multiselect(key="fc_known_covariates").set_value(["promo"]).run()
+    result = trained(ok(at)).session_state["fc_job"].result()
+    assert result.config.known_covariates == ("promo",) and result.panel.covariates == ("promo",)
+    assert result.trained.known == 1 + result.trained.dated
 
 
 def test_a_file_with_one_column_of_numbers_is_not_asked_what_it_holds(app):

@@ -245,18 +245,33 @@ def test_a_panel_on_the_command_line_forecasts_every_series(tmp_path):
     assert data["config"]["id_col"] == ["shop", "product"]
 
 
-def test_a_panel_reads_a_country_s_public_holidays_on_the_command_line(tmp_path):
+def test_a_panel_reads_holidays_and_each_series_plan_on_the_command_line(tmp_path):
     data = shops_csv(tmp_path / "umsatz.csv")  # ends on 30 March 2024: Easter is ahead
     report = tmp_path / "report.json"
     done = run_cli("forecast", str(data), "--id-col", "shop,product", *FAST, "--horizon", "7",
                    "--lookback", "14", "--holidays", "de", "--report", str(report))
     assert done.returncode == 0, done.stderr
     assert json.loads(report.read_text(encoding="utf-8"))["config"]["holidays"] == "DE"
+    # a column known ahead needs each series' plan in the file, and says so where it is not
     priced = tmp_path / "priced.csv"
     pd.read_csv(data).assign(price=2.5).to_csv(priced, index=False)
-    done = run_cli("forecast", str(priced), "--id-col", "shop,product", *FAST,
-                   "--covariates", "price", "--known-covariates", "price")
-    assert done.returncode == 2 and "Columns known ahead are read for one series" in done.stderr
+    done = run_cli("forecast", str(priced), "--id-col", "shop,product", *FAST, "--horizon", "7",
+                   "--lookback", "14", "--covariates", "price", "--known-covariates", "price")
+    assert done.returncode == 2 and "error: The known-ahead column 'price' has no planned " \
+        "values for 6 series" in done.stderr and "Traceback" not in done.stderr
+    from tests.test_panel_plan import shops_csv as planned_shops
+    (tmp_path / "plan.csv").write_bytes(planned_shops())
+    out = tmp_path / "forecast.csv"
+    done = run_cli("forecast", str(tmp_path / "plan.csv"), "--id-col", "shop", *FAST,
+                   "--horizon", "7", "--lookback", "14", "--known-covariates", "promo",
+                   "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "21 rows after the last value of their series have no value in 'sales'" in done.stderr
+    assert len(pd.read_csv(out)) == 3 * 7
+    done = run_cli("forecast", str(tmp_path / "plan.csv"), "--id-col", "shop", *FAST,
+                   "--known-covariates", "promo", "--future", str(tmp_path / "plan.csv"))
+    assert done.returncode == 2 and "write the plan into it as rows after each series' last " \
+        "value" in done.stderr
 
 
 def test_a_wide_panel_and_panel_mistakes_on_the_command_line(tmp_path):

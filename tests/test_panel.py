@@ -267,14 +267,26 @@ def test_id_combinations_that_join_alike_stay_separate_series():
     assert not any("duplicate" in n for n in panel.notices)
 
 
-def test_rows_after_each_series_last_value_are_said_not_read():
+def test_rows_after_each_series_last_value_are_kept_as_its_plan():
     rows = long_rows(["a", "b"])
     plan = rows.groupby("store").tail(3).copy()
     plan["date"] = pd.to_datetime(plan["date"]) + pd.Timedelta(days=3)
     plan["sales"] = np.nan
-    panel = load_panel(csv(pd.concat([rows, plan.assign(date=plan["date"].dt.strftime("%Y-%m-%d"))])),
-                       id_cols=["store"], covariates=["promo"])
+    plan["promo"] = [1, 0, 1, 0, 0, 1]
+    plan.iloc[4, plan.columns.get_loc("promo")] = np.nan  # a blank in b's plan stays blank
+    data = csv(pd.concat([rows, plan.assign(date=plan["date"].dt.strftime("%Y-%m-%d"))]))
+    panel = load_panel(data, id_cols=["store"], covariates=["promo"])
     assert list(panel.lengths) == [30, 30]
-    assert ("6 rows after the last value of their series (the value blank) were not read: a plan "
-            "of inputs known ahead is read for one series, not yet for many series in one file."
-            ) in panel.notices
+    assert ("6 rows after the last value of their series have no value in 'sales', so they are "
+            "not part of the series; their other cells are kept as the planned values of the "
+            "inputs known ahead.") in panel.notices
+    assert panel.plan["series"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert panel.plan["step"].tolist() == [1, 2, 3] * 2
+    assert panel.plan["promo"].tolist()[:4] == [1, 0, 1, 0] and np.isnan(panel.plan["promo"][4])
+    # a series left out takes its plan with it; the others are numbered anew
+    assert panel.subset(np.array([False, True])).plan["series"].tolist() == [0, 0, 0]
+    # without covariates, such rows are left out, and said to be
+    alone = load_panel(data, id_cols=["store"], covariates=[], value_col="sales")
+    assert alone.plan is None and any("rows after the last value of their series have no "
+                                      "value in 'sales'" in n and "left out" in n
+                                      for n in alone.notices)

@@ -182,8 +182,9 @@ def _broken_panel(m: dict, words, numbers, count) -> dict:
     rows = lambda v, width: isinstance(v, list) and len(v) == n and all(
         numbers(r) and (width is None or len(r) == width) for r in v)
     width = len(mean[0]) if rows(mean, None) and n > 0 else None
-    holidays = bool(isinstance(m.get("settings"), dict) and m["settings"].get("holidays"))
-    dated = (m.get("calendar") or 0) + holidays
+    settings = m["settings"] if isinstance(m.get("settings"), dict) else {}
+    planned = settings.get("known_covariates") or []  # read over the horizon, then the dates'
+    dated = (m.get("calendar") or 0) + bool(settings.get("holidays"))
     reads = (width or 0) + dated + (m.get("id_embedding") is True)
     shapes = [i.get("shape") if isinstance(i, dict) else None for i in m["inputs"]]
     known = m.get("known", 0)  # exports before 2026-12-07 read nothing ahead
@@ -211,7 +212,8 @@ def _broken_panel(m: dict, words, numbers, count) -> dict:
             # the window the network reads (its lookback, every input named above) and its output
             "window": window == ["batch", m.get("lookback"), reads],
             # the inputs from the dates, read over the horizon as well: all of them, or none
-            "known": isinstance(known, int) and known in (0, dated) and len(shapes) == 1 + (
+            "known": words(planned) and isinstance(known, int) and known in (
+                0, dated + len(planned)) and len(shapes) == 1 + (
                 known > 0) and (not known or shapes[1] == ["batch", m.get("horizon"), known]),
             "forecast": isinstance(m.get("outputs"), list) and bool(m["outputs"])
             and isinstance(m["outputs"][0], dict)

@@ -26,7 +26,7 @@ from ..series.known import future_inputs, future_known, network_table, planned_b
 from ..series.future_file import with_future
 from ..series.loading import NO_TIME_COLUMN, load_series
 from ..series.panel import load_panel
-from ..series.panel_future import (ahead_rows, future_frame, network_future, network_rows,
+from ..series.panel_future import (ahead_rows, check_plan, future_frame, network_future, network_rows,
                                    stand_ins)
 from ..series.windows import Scaler
 from ..text.corpus import vocab_from_dict
@@ -277,7 +277,10 @@ def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]
     holidays = m["settings"].get("holidays") or ""
     rows = network_rows(panel, mean, std, m["calendar"], m["id_embedding"], numbers=numbers,
                         holidays=holidays)
-    ahead = ahead_rows(panel, m["horizon"], m["calendar"], holidays, m.get("known", 0))
+    known = tuple(m["settings"].get("known_covariates") or ())
+    check_plan(panel, known, m["horizon"], m["lookback"])
+    ahead = ahead_rows(panel, m["horizon"], m["calendar"], holidays, m.get("known", 0), known,
+                       mean, std)
     chunk = lambda a, i: () if a is None else (a[i:i + BATCH],)
     run = lambda windows, future: np.concatenate([
         model.run(windows[i:i + BATCH], *chunk(future, i))[0]

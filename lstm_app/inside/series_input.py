@@ -63,11 +63,11 @@ def series_input(result, i: int | None = None) -> SeriesInput:
     trained, panel, split = result.trained, result.panel, result.split
     inputs, _ = trained_inputs(trained, panel, torch.device("cpu"), only=i)
     ahead = None
-    if trained.known:  # the inputs from the dates, over the series and then its horizon
-        first = 1 + len(trained.config.covariates)
-        after = ahead_rows(panel, trained.config.horizon, trained.calendar,
-                           trained.config.holidays, trained.known)[i]
-        ahead = torch.cat([inputs[:, first:first + trained.known], torch.as_tensor(after)])
+    if trained.known:  # the inputs read ahead, over the series and then over its horizon
+        config = trained.config
+        after = ahead_rows(panel, config.horizon, trained.calendar, config.holidays,
+                           trained.known, config.known_covariates, trained.mean, trained.std)[i]
+        ahead = torch.cat([inputs[:, trained.ahead_columns], torch.as_tensor(after)])
     return SeriesInput(panel.series(i), inputs, model, lookback,
                        int(split.test[i] - split.starts[i]), ahead)
 

@@ -29,8 +29,10 @@ def check_future_option(config, option: str, future) -> None:
     if future is None:
         return
     if config.panel:
-        raise ValueError(tr("A file of planned values ({option}) is read for one series, not "
-                            "yet for a file of many series; leave it out.", option=option))
+        raise ValueError(tr("A file of planned values ({option}) is read for one series; for a "
+                            "file of many series, write the plan into it as rows after each "
+                            "series' last value (the value blank, the columns known ahead "
+                            "filled) and leave {option} out.", option=option))
     if not config.known_covariates:
         raise ValueError(tr("A file of planned values ({option}) holds the values of the columns "
                             "known ahead: name them with {known} (or leave {option} out).",

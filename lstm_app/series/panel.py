@@ -70,6 +70,10 @@ class PanelData:
     notices: tuple[str, ...]
     numeric_columns: tuple[str, ...]
     name: str
+    # The rows after each series' last value (the value blank): "series" (its place), "step"
+    # (1: the first slot after its last value), then the covariates (NaN where blank): the
+    # planned values of the columns known ahead. None: the file has no such rows.
+    plan: pd.DataFrame | None = None
 
     @property
     def n_series(self) -> int:
@@ -89,7 +93,8 @@ class PanelData:
         rows = ranges(self.starts[:-1][keep], self.starts[1:][keep])
         return replace(self, values=self.values[rows], times=self.times[rows],
                        starts=np.concatenate([[0], np.cumsum(self.lengths[keep])]),
-                       ids=tuple(np.asarray(self.ids, dtype=object)[keep]))
+                       ids=tuple(np.asarray(self.ids, dtype=object)[keep]),
+                       plan=kept_plan(self.plan, keep))
 
     def series(self, i: int) -> SeriesData:
         """Series ``i`` as load_series gives one series (its frame a view of the panel's rows)."""
@@ -273,14 +278,9 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     if blank.all():
         raise ValueError(tr(BLANK_COLUMN, column=quoted(value_col)))
     inside = ~blank[codes] & (slot >= first[codes]) & (slot <= last[codes])
-    after = int((~blank[codes] & (slot > last[codes])).sum()) if layout == "long" else 0
-    if after:  # a plan after each series' last value, as one series' file may give one
-        notices.append(trn("{count:,} row after the last value of its series (the value blank) "
-                           "was not read: a plan of inputs known ahead is read for one series, "
-                           "not yet for many series in one file.", "{count:,} rows after the "
-                           "last value of their series (the value blank) were not read: a plan "
-                           "of inputs known ahead is read for one series, not yet for many "
-                           "series in one file.", after))
+    after = ~blank[codes] & (slot > last[codes]) & (layout == "long")
+    plan = _plan(values[after], codes[after], slot[after] - last[codes[after]], covariates,
+                 value_col, notices)
     values, codes, slot = values[inside], codes[inside], slot[inside]
     lengths = np.where(blank, 0, last - first + 1)
     if lengths.sum() > MAX_PANEL_ROWS:
@@ -294,12 +294,52 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     if blank.any():
         notices.append(_left_out_blank(list(names[blank])))
     names = [str(n) for n in names[keep]]
+    plan = kept_plan(plan, keep)
     panel_times = panel_times[keep_rows]
     if len(names) == 1:
         notices.append(tr("The file holds one series only ({name}).", name=quoted(names[0])))
     season = panel_season(full, starts, freq, label, notices)
     return PanelData(full, panel_times, starts, tuple(names), layout, id_cols, value_col,
-                     covariates, time_col, freq, label, season, tuple(notices), usable, name)
+                     covariates, time_col, freq, label, season, tuple(notices), usable, name,
+                     plan)
+
+
+def _plan(values: np.ndarray, codes: np.ndarray, steps: np.ndarray, covariates: tuple,
+          value_col: str, notices: list[str]) -> pd.DataFrame | None:
+    """The rows after each series' last value as a plan (``PanelData.plan``, series numbered
+    by ``codes``), rows of the same series and step averaged; said in ``notices``."""
+    if not len(values):
+        return None
+    if not covariates:
+        notices.append(trn("{count:,} row after the last value of its series has no value in "
+                           "{column}, so it is not part of the series; it is left out (if it "
+                           "holds the planned value of another column, such as a promotion, "
+                           "choose that column as an input known ahead).", "{count:,} rows "
+                           "after the last value of their series have no value in {column}, so "
+                           "they are not part of the series; they are left out (if they hold "
+                           "the planned values of another column, such as a promotion, choose "
+                           "that column as an input known ahead).", len(values),
+                           column=quoted(value_col)))
+        return None
+    notices.append(trn("{count:,} row after the last value of its series has no value in "
+                       "{column}, so it is not part of the series; its other cells are kept as "
+                       "the planned values of the inputs known ahead.", "{count:,} rows after "
+                       "the last value of their series have no value in {column}, so they are "
+                       "not part of the series; their other cells are kept as the planned "
+                       "values of the inputs known ahead.", len(values), column=quoted(value_col)))
+    frame = pd.DataFrame(values[:, 1:], columns=list(covariates))
+    frame.insert(0, "step", steps.astype(np.int64))
+    frame.insert(0, "series", codes.astype(np.int64))
+    return frame.groupby(["series", "step"], as_index=False, sort=True).mean()
+
+
+def kept_plan(plan: pd.DataFrame | None, keep: np.ndarray) -> pd.DataFrame | None:
+    """``plan`` of the series where ``keep`` (a flag per series) holds, numbered anew."""
+    if plan is None:
+        return None
+    number = np.cumsum(keep) - 1
+    kept = plan[keep[plan["series"].to_numpy()]]
+    return kept.assign(series=number[kept["series"].to_numpy()]).reset_index(drop=True)
 
 
 def _left_out_blank(names: list) -> str:

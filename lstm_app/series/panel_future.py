@@ -8,8 +8,11 @@ What the network reads, one row per row of the panel::
     value | covariates … | calendar (sin …, cos …) | public holidays | series number
     scaled by its series  '---- from the dates: known ahead ----'
 
-The inputs from the dates are known for any date, so a network that reads them ahead (``known``
-of them, all of them or none) reads them over the horizon too, as one series' forecaster does.
+The inputs from the dates are known for any date, and the covariates marked known ahead are
+planned in the file's rows after each series' last value (``PanelData.plan``): a network that
+reads them ahead (``known`` of them: all of them, or none for a network trained before
+2026-12-07) reads them over the horizon too, as one series' forecaster does, the planned
+covariates first, in the order they were marked, then the dates' inputs.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..i18n import tr, trn
+from ..quoting import listed, quoted
 from .calendar import calendar_features, holiday_counts
 from .evaluation import BASELINE_NAMES
+from .known import times_in_words
 from .panel import PanelData
 
 
@@ -60,14 +65,72 @@ def network_rows(panel: PanelData, mean: np.ndarray, std: np.ndarray, calendar: 
     return np.concatenate(parts, axis=1).astype(np.float32)
 
 
-def ahead_rows(panel: PanelData, horizon: int, calendar: int, holidays: str,
-               known: int) -> np.ndarray | None:
-    """``(series, horizon, known)`` float32: the inputs the dates give over each series'
-    horizon after its last value, for a network that reads ``known`` of them ahead (0: None)."""
+def known_columns(covariates: tuple, known_covariates: tuple, dated: int,
+                  known: int) -> list[int]:
+    """The columns of ``network_rows`` a network that reads ``known`` inputs ahead reads over
+    the horizon: the covariates marked known, then the ``dated`` inputs (none where ``known``
+    is 0)."""
+    if not known:
+        return []
+    first = 1 + len(covariates)
+    return [1 + covariates.index(c) for c in known_covariates] + list(range(first, first + dated))
+
+
+def planned(panel: PanelData, horizon: int, columns: tuple) -> np.ndarray:
+    """``(series, horizon, columns)``: each series' planned values of ``columns`` over the
+    ``horizon`` slots after its last value, NaN where the plan has none."""
+    table = np.full((panel.n_series, horizon, len(columns)), np.nan)
+    plan = panel.plan
+    if plan is None or not columns:
+        return table
+    inside = plan[plan["step"] <= horizon]
+    at = (inside["series"].to_numpy(), inside["step"].to_numpy() - 1)
+    for j, column in enumerate(columns):
+        table[at[0], at[1], j] = inside[column].to_numpy()
+    return table
+
+
+def check_plan(panel: PanelData, columns: tuple, horizon: int, lookback: int) -> None:
+    """Refuse a plan that leaves a value of a column known ahead blank over the horizon of a
+    series the network forecasts (one at least a lookback long), naming the column, the series
+    and the first one's dates: nothing is guessed."""
+    if not columns:
+        return
+    values = planned(panel, horizon, columns)
+    blank = np.isnan(values) & (panel.lengths >= lookback)[:, None, None]
+    if not blank.any():
+        return
+    column = int(np.flatnonzero(blank.any(axis=(0, 1)))[0])
+    series = np.flatnonzero(blank[:, :, column].any(axis=1))
+    steps = np.flatnonzero(blank[series[0], :, column])
+    when = times_in_words(pd.Index(future_times(panel, horizon)[series[0] * horizon + steps]))
+    raise ValueError(trn(
+        "The known-ahead column {column} has no planned value for {count:,} series ({names}; "
+        "the first on {when}), which the forecast needs. Add rows after each series' last value "
+        "with {value} blank and {column} filled, for the next {horizon} steps.",
+        "The known-ahead column {column} has no planned values for {count:,} series ({names}; "
+        "the first on {when}), which the forecast needs. Add rows after each series' last value "
+        "with {value} blank and {column} filled, for the next {horizon} steps.", len(series),
+        column=quoted(columns[column]), names=listed([panel.ids[i] for i in series], limit=5),
+        when=when, value=quoted(panel.value_col), horizon=horizon))
+
+
+def ahead_rows(panel: PanelData, horizon: int, calendar: int, holidays: str, known: int,
+               known_covariates: tuple = (), mean: np.ndarray | None = None,
+               std: np.ndarray | None = None) -> np.ndarray | None:
+    """``(series, horizon, known)`` float32: what a network that reads ``known`` inputs ahead
+    (0: None) reads over each series' horizon after its last value: the planned values of
+    ``known_covariates`` scaled by each series' ``mean`` and ``std``, then the dates' inputs."""
     if not known:
         return None
     dated = dated_rows(future_times(panel, horizon), panel.freq, calendar, holidays)
-    return dated.reshape(panel.n_series, horizon, -1)[..., -known:].astype(np.float32)
+    parts = [dated.reshape(panel.n_series, horizon, -1)]
+    if known_covariates:
+        columns = [1 + panel.covariates.index(c) for c in known_covariates]
+        scaled = ((planned(panel, horizon, tuple(known_covariates)) - mean[:, None, columns])
+                  / std[:, None, columns])
+        parts.insert(0, scaled)
+    return np.concatenate(parts, axis=2).astype(np.float32)
 
 
 def network_future(panel: PanelData, rows, lookback: int, horizon: int, mean: np.ndarray,

@@ -27,7 +27,7 @@ from . import intervals
 from .memory import check_forecast_fits
 from .model import Forecaster, build_forecaster
 from .panel import PanelData
-from .panel_future import (ahead_rows, future_frame, network_future, rule_future, stand_ins,
+from .panel_future import (ahead_rows, check_plan, future_frame, network_future, rule_future, stand_ins,
                            stood_in_for)
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
@@ -83,10 +83,13 @@ class PanelResult:
 def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
     """Numbers for "auto" lookback and horizon, judged on the series of median length, and the
     panel's own columns and layout."""
-    if config.known_covariates:
-        raise ValueError(tr("Columns known ahead are read for one series, not yet for a file of "
-                            "many series; leave them empty (the calendar inputs and public "
-                            "holidays work for both)."))
+    if config.known_covariates and panel.layout == "wide":
+        raise ValueError(tr("A file of one series per column has no columns known ahead; leave "
+                            "them empty (the calendar inputs and public holidays work for it)."))
+    if config.known_covariates and tuple(panel.covariates) != tuple(config.covariates):
+        raise ValueError(tr("The file was read with the inputs {read}, and the settings name "
+                            "{named}; read it with the same columns.",
+                            read=listed(panel.covariates), named=listed(config.covariates)))
     if config.holidays and panel.freq is None:
         raise ValueError(tr("Public holidays need dates: choose the time column, or leave the "
                             "holidays empty."))
@@ -120,7 +123,9 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     mean, std = ((start.mean, start.std) if start is not None
                  else fit_scalers(panel.values, split, panel.season_length))
     calendar = start.calendar if start is not None else panel_calendar(panel, config)
-    known = start.known if start is not None else calendar + bool(config.holidays)
+    known = (start.known if start is not None
+             else len(config.known_covariates) + calendar + bool(config.holidays))
+    check_plan(panel, config.known_covariates, horizon, lookback)
     torch.manual_seed(config.seed)
     model = build_forecaster(config, panel.n_series, calendar + bool(config.holidays), known)
     if start is not None:
@@ -220,7 +225,8 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
         panel, values, lookback, horizon, trained.mean, trained.std, floor,
         lambda windows, ahead: predict(model, windows, np.arange(len(windows)),
                                        future=None if ahead is None else torch.as_tensor(ahead)),
-        notices, ahead_rows(panel, horizon, trained.calendar, config.holidays, trained.known))
+        notices, ahead_rows(panel, horizon, trained.calendar, config.holidays, trained.known,
+                            config.known_covariates, trained.mean, trained.std))
     tested = Windows(origins, series, actual, methods["lstm"])
     board = panel_methods(
         y, split.starts, split.ends, trained.std[:, 0], floor,

@@ -1,7 +1,8 @@
 """A panel as saved with a run or a bundle (every series after every repair, and what the loader
 found), and read back. The numbers are one safetensors file (each series' length, every row's
-values and, with dates, its time in nanoseconds): written and read in a blink even for 10,000
-series, with no pickle ever loaded. The series' names and the rest live in the JSON file."""
+values and, with dates, its time in nanoseconds; the plan's rows after each series' last value,
+if the file had them): written and read in a blink even for 10,000 series, with no pickle ever
+loaded. The series' names and the rest live in the JSON file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
 from safetensors.numpy import load, save
 
 from ..i18n import said_all, said_forms, tr
@@ -29,6 +31,11 @@ def panel_files(panel: PanelData) -> dict[str, bytes]:
     if panel.freq is not None:
         times = pd.DatetimeIndex(panel.times)
         arrays["times"], unit = times.asi8.copy(), times.unit
+    if panel.plan is not None:
+        arrays.update({
+            "plan_series": np.ascontiguousarray(panel.plan["series"], dtype=np.int64),
+            "plan_step": np.ascontiguousarray(panel.plan["step"], dtype=np.int64),
+            "plan": np.ascontiguousarray(panel.plan[list(panel.covariates)], dtype=np.float64)})
     meta = {"ids": list(panel.ids), "layout": panel.layout, "id_cols": list(panel.id_cols),
             "value_col": panel.value_col, "covariates": list(panel.covariates),
             "time_col": panel.time_col, "freq": panel.freq, "freq_label": panel.freq_label,
@@ -50,11 +57,31 @@ def panel_csv(panel: PanelData) -> tuple[bytes, str]:
                                     *(f"{SERIES_COLUMN} ({i})" for i in range(2, 9)))
                   if name and name not in columns and name != panel.time_col)
     frame = pd.DataFrame(panel.values, columns=columns)
-    frame.insert(0, id_col, np.repeat(np.asarray(panel.ids, dtype=object), panel.lengths))
+    series, times = np.repeat(np.arange(panel.n_series), panel.lengths), pd.Index(panel.times)
+    if panel.plan is not None:  # each series' plan after its rows, the value blank
+        plan = panel.plan.assign(**{panel.value_col: np.nan})
+        frame = pd.concat([frame, plan[columns]], ignore_index=True)
+        series = np.concatenate([series, plan["series"].to_numpy()])
+        if panel.freq is not None:
+            times = times.append(plan_times(panel))
+    order = np.argsort(series, kind="stable")
+    frame = frame.iloc[order].reset_index(drop=True)
+    frame.insert(0, id_col, np.asarray(panel.ids, dtype=object)[series[order]])
     if panel.freq is not None:
         frame.insert(1, panel.time_col or TIME_COLUMN,
-                     pd.DatetimeIndex(panel.times).strftime("%Y-%m-%d %H:%M:%S"))
+                     pd.DatetimeIndex(times[order]).strftime("%Y-%m-%d %H:%M:%S"))
     return frame.to_csv(index=False).encode("utf-8"), id_col
+
+
+def plan_times(panel: PanelData) -> pd.DatetimeIndex:
+    """The time of each row of a dated panel's plan: its series' last time and its steps."""
+    plan, offset = panel.plan, to_offset(panel.freq)
+    last = pd.DatetimeIndex(panel.times[panel.starts[1:] - 1])[plan["series"].to_numpy()]
+    times = last.copy()
+    steps = plan["step"].to_numpy()
+    for step in np.unique(steps):
+        times = times.where(steps != step, last + int(step) * offset)
+    return times
 
 
 def panel_from_files(files: dict[str, bytes]) -> PanelData:
@@ -74,9 +101,11 @@ def panel_from_files(files: dict[str, bytes]) -> PanelData:
             and counts.shape == (len(meta["ids"]),) and (counts >= 1).all()
             and values.dtype == np.float64 and values.ndim == 2
             and values.shape == (int(counts.sum()), 1 + len(meta["covariates"]))
-            and np.isfinite(values).all() and set(arrays) <= {"lengths", "values", "times"}
+            and np.isfinite(values).all()
+            and set(arrays) <= {"lengths", "values", "times", *PLAN}
             and (times is None) != dated
-            and (not dated or (times.dtype == np.int64 and times.shape == (len(values),))))
+            and (not dated or (times.dtype == np.int64 and times.shape == (len(values),)))
+            and _good_plan(arrays, len(meta["ids"]), len(meta["covariates"])))
     if not good:
         raise ValueError(tr("The saved panel's rows do not match the series it names, or hold "
                             "values that are not numbers."))
@@ -87,7 +116,34 @@ def panel_from_files(files: dict[str, bytes]) -> PanelData:
                      tuple(meta["id_cols"]), meta["value_col"], tuple(meta["covariates"]),
                      meta["time_col"], meta["freq"], meta["freq_label"], meta["season_length"],
                      tuple(said_all(meta["notices"], meta.get("notices_said"))),
-                     tuple(meta["numeric_columns"]), meta["name"])
+                     tuple(meta["numeric_columns"]), meta["name"], _plan(arrays, meta))
+
+
+PLAN = ("plan_series", "plan_step", "plan")  # a plan's arrays: all of them, or none
+
+
+def _good_plan(arrays: dict, series: int, covariates: int) -> bool:
+    """Whether the saved plan, if any, numbers series that exist and steps after their ends,
+    and holds a number or a blank for each covariate."""
+    if not any(name in arrays for name in PLAN):
+        return True
+    if not all(name in arrays for name in PLAN):
+        return False
+    at, step, values = (arrays[name] for name in PLAN)
+    return (at.dtype == step.dtype == np.int64 and values.dtype == np.float64
+            and at.ndim == step.ndim == 1 and values.shape == (len(at), covariates) == (
+                len(step), covariates) and covariates > 0
+            and ((at >= 0) & (at < series)).all() and (step >= 1).all()
+            and not np.isinf(values).any())
+
+
+def _plan(arrays: dict, meta: dict) -> pd.DataFrame | None:
+    if "plan" not in arrays:
+        return None
+    frame = pd.DataFrame(np.array(arrays["plan"]), columns=list(meta["covariates"]))
+    frame.insert(0, "step", np.array(arrays["plan_step"]))
+    frame.insert(0, "series", np.array(arrays["plan_series"]))
+    return frame
 
 
 def _time_unit(blob: bytes) -> str:

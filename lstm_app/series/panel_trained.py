@@ -12,6 +12,7 @@ from ..training.checkpoint import WEIGHTS, json_bytes, load_weights, read_json
 from ..training.settings import config_from_dict
 from ..training.trainer import TrainResult
 from .model import Forecaster, build_forecaster
+from .panel_future import known_columns
 from .panel_layout import MAX_SERIES
 from .settings import ForecastConfig
 
@@ -28,14 +29,21 @@ class TrainedPanel:
     ids: tuple[str, ...]
     calendar: int  # the calendar columns the network reads (0: none)
     training: TrainResult
-    # The inputs from the dates (calendar, holidays) it also reads over the horizon: all of
-    # them (a network trained before 2026-12-07 reads none ahead).
+    # The inputs it also reads over the horizon: the covariates marked known ahead and the
+    # inputs from the dates (calendar, holidays), all of them (a network trained before
+    # 2026-12-07 reads none ahead).
     known: int = 0
 
     @property
     def dated(self) -> int:
         """The inputs the network reads from the dates: the calendar's, then the holidays."""
         return self.calendar + bool(self.config.holidays)
+
+    @property
+    def ahead_columns(self) -> list[int]:
+        """The columns of the rows it reads (panel_future.network_rows) it reads ahead."""
+        config = self.config
+        return known_columns(config.covariates, config.known_covariates, self.dated, self.known)
 
     def files(self) -> dict[str, bytes]:
         return {"config.json": json_bytes(asdict(self.config)),
@@ -63,7 +71,8 @@ class TrainedPanel:
                       and mean.shape == std.shape == (len(ids), columns)
                       and np.isfinite(mean).all() and (np.isfinite(std) & (std > 0)).all()
                       and isinstance(calendar, int) and 0 <= calendar <= MAX_CALENDAR
-                      and isinstance(known, int) and known in (0, calendar + bool(config.holidays)))
+                      and isinstance(known, int) and known in (0, len(config.known_covariates)
+                                                               + calendar + bool(config.holidays)))
         except (KeyError, TypeError, ValueError):
             usable = False
         if not usable:

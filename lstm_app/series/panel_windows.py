@@ -116,17 +116,16 @@ def trained_inputs(trained, panel: PanelData, device: torch.device,
     config = trained.config
     values = network_inputs(panel, trained.mean, trained.std, trained.calendar,
                             config.id_embedding > 0, device, only, config.holidays)
-    return values, ahead_windows(values, config.lookback, config.horizon,
-                                 1 + len(config.covariates), trained.known)
+    return values, ahead_windows(values, config.lookback, config.horizon, trained.ahead_columns)
 
 
-def ahead_windows(values: torch.Tensor, lookback: int, horizon: int, first: int,
-                  known: int) -> torch.Tensor | None:
-    """Every window's ``known`` inputs from column ``first`` on over its horizon
-    ``(windows, horizon, known)``, views of ``values``; None for none."""
-    if not known:
+def ahead_windows(values: torch.Tensor, lookback: int, horizon: int,
+                  columns: list[int]) -> torch.Tensor | None:
+    """Every window's inputs of ``columns`` over its horizon ``(windows, horizon, columns)``:
+    views of one copy of those columns; None for none."""
+    if not columns:
         return None
-    return values[lookback:, first:first + known].unfold(0, horizon, 1).transpose(1, 2)
+    return values[lookback:, columns].unfold(0, horizon, 1).transpose(1, 2)
 
 
 def span_windows(split: PanelSplit, first: np.ndarray, last: np.ndarray, lookback: int,

@@ -18,6 +18,7 @@ from .known import input_names
 from .model import build_forecaster, count_parameters
 from .trained import build_single
 from .panel import PanelData
+from .panel_future import check_plan
 from .panel_pipeline import panel_calendar, resolve_panel, too_short
 from .panel_windows import span_windows, split_panel
 from .pipeline import check_changes, resolve
@@ -39,6 +40,7 @@ def training_windows(series: SeriesData | PanelData, config: ForecastConfig) -> 
         trainable = split.trainable(lookback, horizon)
         if not trainable.any():
             raise ValueError(too_short(series, split, lookback, horizon))
+        check_plan(series, resolved.known_covariates, horizon, lookback)  # Train waits for it
         return len(span_windows(split, split.starts, split.val, lookback, horizon, trainable)[0])
     check_changes(series)
     resolved = resolve(series, config)
@@ -53,8 +55,9 @@ def count_weights(series: SeriesData | PanelData, config: ForecastConfig) -> int
     with torch.device("meta"):
         if isinstance(series, PanelData):
             dated = panel_calendar(series, config) + bool(config.holidays)  # read ahead too
+            known = dated + len(config.known_covariates)
             return count_parameters(build_forecaster(resolve_panel(series, config),
-                                                     series.n_series, dated, dated))
+                                                     series.n_series, dated, known))
         resolved = resolve(series, config)
         return count_parameters(build_single(resolved, input_names(series, resolved)))
 

@@ -26,8 +26,8 @@ MORE = {N_("The network"): [["num_layers", "dropout", "cell"],
         N_("The data"): [["covariates", "known_covariates"], ["calendar", "holidays"],
                      ["val_size", "test_size", "stride", "seed"]],
         N_("The scoreboard"): [["statistical_seconds"]]}
-# A panel does not yet read planned values of its own columns (only the dates' inputs)
-ONE_SERIES_ONLY = ("known_covariates",)
+# A file of one series per column has no columns besides its series
+WIDE_HIDES = ("known_covariates",)
 DATED_ONLY = ("calendar", "holidays")  # inputs the dates give
 MANY = {N_("Many series"): [["id_embedding"]]}
 BASIS = ("lookback", "horizon", "num_layers", "val_size", "test_size", "covariates",
@@ -73,11 +73,12 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
                               placeholder=tr("auto: {steps}", steps=typical.season_length or 0)),
     }
     dated = data.freq is not None  # the calendar and holidays need dates
-    hidden = (ONE_SERIES_ONLY if panel else ()) + (() if dated else DATED_ONLY)
+    hidden = (WIDE_HIDES if wide else ()) + (() if dated else DATED_ONLY)
     settings_form(TASK, KEYS, BASIC, _without({**MORE, **MANY} if panel else MORE, hidden),
                   limits)
     fixed = dict(value_col=data.value_col, time_col=data.time_col)
-    fixed.update(dict(id_col=data.id_cols, wide=wide, known_covariates=()) if panel
+    fixed.update(dict(id_col=data.id_cols, wide=wide, **dict.fromkeys(WIDE_HIDES, ()) if wide
+                      else {}) if panel
                  else dict(id_col=(), wide=False, id_embedding=0))
     if not dated:
         fixed.update(calendar=False, holidays="")

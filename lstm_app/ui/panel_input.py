@@ -100,8 +100,9 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
                                         format_func=no_bidi,
                                         key=KEYS.value_col(name), help=tr(rows["value_col"].help),
                                         persist_state="session")
-            covariates = tuple(c for c in st.session_state.get(KEYS.setting("covariates")) or ()
-                               if c in choices and c != value_col)
+            read = [*(st.session_state.get(KEYS.setting("covariates")) or ()),
+                    *(st.session_state.get(KEYS.setting("known_covariates")) or ())]
+            covariates = tuple(c for c in dict.fromkeys(read) if c in choices and c != value_col)
         columns = (layout, id_cols, time_col, value_col, covariates)
         same = value_col in (None, detected.value_col) and not covariates
         panel = detected if same else panel_cached(source["data"], source["digest"], name,

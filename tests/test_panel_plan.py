@@ -1,0 +1,166 @@
+"""Columns known ahead in a file of many series: each series' plan read from the rows after its
+last value, read over the horizon, refused where blank, saved with a run, and exported."""
+
+import io
+import json
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_app.series.panel import load_panel
+from lstm_app.series.panel_future import check_plan, planned
+from lstm_app.series.panel_pipeline import fit_panel, score_panel
+from lstm_app.series.panel_saving import panel_csv, panel_files, panel_from_files
+from lstm_app.series.panel_trained import TrainedPanel
+from lstm_app.series.settings import ForecastConfig
+from lstm_app.series.sizing import training_windows
+from lstm_app.training.checkpoint import WEIGHTS, weights_bytes
+
+DAYS = pd.date_range("2023-01-02", periods=364, freq="D")
+PLAN = pd.date_range(DAYS[-1] + pd.Timedelta(days=1), periods=7, freq="D")
+PROMOTED = {"Berlin": [1, 0, 0, 1, 0, 0, 0], "Paris, FR": [0, 1, 0, 0, 0, 1, 0],
+            "北京": [0, 0, 1, 0, 0, 0, 1]}  # each shop's planned promotion days
+
+
+def shops_csv(plan=PROMOTED) -> bytes:
+    """Three shops' daily sales, lifted 80% on promotion days (about one in four), with each
+    shop's plan of promotions for the week after its last sale (the sales blank)."""
+    rng = np.random.default_rng(5)
+    frames = []
+    for i, shop in enumerate(PROMOTED):
+        promo = (rng.random(len(DAYS)) < 0.25).astype(int)
+        week = 1 + 0.2 * np.sin(2 * np.pi * DAYS.dayofweek / 7)
+        sales = 100 * (i + 1) * week * np.where(promo == 1, 1.8, 1.0) * rng.lognormal(
+            0, 0.03, len(DAYS))
+        frames.append(pd.DataFrame({"date": DAYS.strftime("%Y-%m-%d"), "shop": shop,
+                                    "sales": sales.round(2), "promo": promo}))
+        if plan is not None and shop in plan:
+            dates = PLAN[:len(plan[shop])]  # a plan may end early
+            frames.append(pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "shop": shop,
+                                        "sales": np.nan, "promo": plan[shop]}))
+    return pd.concat(frames).to_csv(index=False).encode()
+
+
+SETTINGS = ForecastConfig(statistical_seconds=0, lookback=14, horizon=7, hidden_size=16,
+                          epochs=40, patience=0, batch_size=64, season_anchor=0, seed=0,
+                          covariates=("promo",), known_covariates=("promo",))
+
+
+@pytest.fixture(scope="module")
+def shops():
+    return load_panel(shops_csv(), id_cols=["shop"], covariates=["promo"])
+
+
+@pytest.fixture(scope="module")
+def scored(shops):
+    known = score_panel(fit_panel(shops, SETTINGS), shops)
+    past_only = score_panel(fit_panel(shops, replace(SETTINGS, known_covariates=())), shops)
+    return known, past_only
+
+
+def test_each_series_plan_is_read_step_by_step(shops):
+    values = planned(shops, 7, ("promo",))[..., 0]
+    assert values.tolist() == list(PROMOTED.values())
+    assert np.isnan(planned(shops, 9, ("promo",))[:, 7:]).all()  # past the plan: blank
+
+
+def test_the_forecast_reads_each_series_plan_over_the_horizon(scored):
+    known, past_only = scored
+    assert known.trained.known == 1 + known.trained.dated
+    for result, follows in ((known, True), (past_only, False)):
+        forecast = result.forecast.pivot(index="id", columns="time", values="forecast")
+        for shop, days in PROMOTED.items():
+            days = np.array(days, bool)
+            lift = forecast.loc[shop].to_numpy()[days].mean() / forecast.loc[shop].to_numpy()[
+                ~days].mean()
+            assert (lift > 1.4) if follows else (lift < 1.2), (shop, lift)
+    # the test span's promotions are read too: the plan's reader scores far better there
+    assert known.aggregate["lstm"]["mase"] < 0.7 * past_only.aggregate["lstm"]["mase"]
+
+
+def test_a_blank_in_a_plan_is_named_before_training():
+    gap = {**PROMOTED, "北京": [0, 0, np.nan, 0, 0, 0, 1]}
+    panel = load_panel(shops_csv(gap), id_cols=["shop"], covariates=["promo"])
+    said = ("The known-ahead column 'promo' has no planned value for 1 series ('北京'; the first "
+            "on 2024-01-03), which the forecast needs. Add rows after each series' last value "
+            "with 'sales' blank and 'promo' filled, for the next 7 steps.")
+    with pytest.raises(ValueError) as error:
+        training_windows(panel, SETTINGS)  # the page shows it, and offers no Train
+    assert str(error.value) == said
+    with pytest.raises(ValueError, match="no planned value for 1 series"):
+        fit_panel(panel, SETTINGS)
+    unplanned = load_panel(shops_csv({"Berlin": PROMOTED["Berlin"]}), id_cols=["shop"],
+                           covariates=["promo"])
+    with pytest.raises(ValueError, match=r"no planned values for 2 series \('Paris, FR', '北京'; "
+                                         r"the first on 2024-01-01, 2024-01-02, .* and 2 more\)"):
+        check_plan(unplanned, ("promo",), 7, 14)
+    check_plan(unplanned, ("promo",), 7, 400)  # none is forecast by the network: no plan needed
+    # a file of one series per column has no column to plan
+    wide = pd.DataFrame({"date": DAYS.strftime("%Y-%m-%d"), "a": np.arange(364.0),
+                         "b": np.arange(364.0)})
+    panel = load_panel(wide.to_csv(index=False).encode(), layout="wide")
+    with pytest.raises(ValueError, match="A file of one series per column has no columns known"):
+        fit_panel(panel, replace(SETTINGS, covariates=(), known_covariates=("a",)))
+
+
+def test_the_plan_is_saved_with_the_run_and_written_back_into_its_csv(shops, scored):
+    again = panel_from_files(panel_files(shops))
+    pd.testing.assert_frame_equal(again.plan, shops.plan)
+    data, id_col = panel_csv(shops)
+    table = pd.read_csv(io.BytesIO(data))
+    berlin = table[table[id_col] == "Berlin"]
+    assert berlin["sales"].isna().sum() == 7 and berlin["sales"].iloc[-7:].isna().all()
+    assert list(berlin["date"].iloc[-7:].str[:10]) == list(PLAN.strftime("%Y-%m-%d"))
+    read = load_panel(data, id_cols=[id_col], covariates=["promo"])
+    pd.testing.assert_frame_equal(read.plan, shops.plan)
+    # a plan numbering a series that does not exist is refused
+    files = panel_files(shops)
+    from safetensors.numpy import load, save
+    arrays = load(files["panel.safetensors"])
+    arrays["plan_series"] = arrays["plan_series"] + 5
+    files["panel.safetensors"] = save(arrays, metadata={"time_unit": "s"})
+    with pytest.raises(ValueError, match="do not match the series it names"):
+        panel_from_files(files)
+    # the trained network reopens reading the plan as it did
+    trained = scored[0].trained
+    reopened = TrainedPanel.from_files({**trained.files(), WEIGHTS: weights_bytes(trained.model, 1)},
+                                       trained.training)
+    assert reopened.known == trained.known == 1 + trained.dated
+    pd.testing.assert_frame_equal(score_panel(reopened, shops).forecast, scored[0].forecast)
+
+
+def test_the_export_forecasts_from_the_plan_in_the_file(shops, scored, tmp_path):
+    from lstm_app.export.onnx_export import export_trained, write_export
+    from lstm_app.export.predict import ExportedModel, forecast_panel, panel_for
+    trained = scored[0].trained
+    write_export(export_trained("panel", trained, shops, int8=False, run_id="run-plan"),
+                 tmp_path)
+    manifest = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+    assert manifest["known"] == trained.known and manifest["inputs"][1]["shape"][2] == \
+        trained.known
+    model = ExportedModel.open(tmp_path)
+    got, _ = forecast_panel(model, panel_for(model, shops_csv()))
+    assert np.allclose(got["forecast"], scored[0].forecast["forecast"], rtol=1e-4)
+    gap = {**PROMOTED, "Berlin": PROMOTED["Berlin"][:3]}
+    with pytest.raises(ValueError, match="no planned values? for 1 series"):
+        forecast_panel(model, panel_for(model, shops_csv(gap)))
+
+
+def test_inside_reads_a_series_plan_as_the_forecast_did(scored):
+    import torch
+    from lstm_app.inside.series_input import series_input
+    result = scored[0]
+    trained, panel = result.trained, result.panel
+    view = series_input(result, 1)
+    origin = len(view.inputs)
+    future = view.future(origin)
+    assert future.shape == (1, 7, trained.known)
+    scaled_plan = (np.array(PROMOTED["Paris, FR"]) - trained.mean[1, 1]) / trained.std[1, 1]
+    np.testing.assert_allclose(future[0, :, 0].numpy(), scaled_plan, rtol=1e-5)
+    with torch.no_grad():
+        pred = trained.model(view.inputs[origin - 14:][None], None, future)[0][0].double().numpy()
+    expected = result.forecast.loc[result.forecast["id"] == "Paris, FR", "forecast"].to_numpy()
+    np.testing.assert_allclose(np.maximum(pred * trained.std[1, 0] + trained.mean[1, 0],
+                                          result.floor[1]), expected, rtol=1e-4)
