@@ -152,7 +152,7 @@ def test_inside_reads_a_series_plan_as_the_forecast_did(scored):
     import torch
     from lstm_app.inside.series_input import series_input
     result = scored[0]
-    trained, panel = result.trained, result.panel
+    trained = result.trained
     view = series_input(result, 1)
     origin = len(view.inputs)
     future = view.future(origin)
