@@ -49,7 +49,7 @@ def chain(shops: int, seed: int = 11) -> bytes:
             promo[day:day + length] = 1
             day += length + int(rng.integers(2, 10))
         after = np.concatenate([[0], promo[:-1]]) * (1 - promo)
-        week = 1 + rng.uniform(0.1, 0.4) * np.sin(2 * np.pi * (dates.dayofweek + rng.integers(7))
+        week = 1 + rng.uniform(0.1, 0.4) * np.sin(2 * np.pi * (dates.dayofweek.to_numpy() + rng.integers(7))
                                                    / 7)
         sales = (np.exp(rng.uniform(np.log(200), np.log(5000)))
                  * (1 + rng.uniform(-0.1, 0.2)) ** (np.arange(len(dates)) / 365) * week

@@ -263,8 +263,9 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
     at.session_state["fc_lookback"], at.session_state["fc_horizon"] = 14, 7
     at.multiselect(key="fc_known_covariates").set_value(["promo"]).run()
     said = [shown(w.value) for w in ok(at).warning]
-    assert any("The known-ahead column 'promo' has no planned value for 1 series ('北京'; the "
-               "first on 2024-01-05, 2024-01-06 and 2024-01-07)" in w for w in said), said
+    assert any("The known-ahead column 'promo' lacks planned values for 1 series ('北京'), "
+               "which the forecast needs: '北京' lacks them on 2024-01-05, 2024-01-06 and "
+               "2024-01-07." in w for w in said), said
     assert at.button(key="fc_train").disabled  # Train waits for the plan
     at = uploaded(app(), planned())
     at.session_state["fc_lookback"], at.session_state["fc_horizon"] = 14, 7
@@ -272,6 +273,13 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
     result = trained(ok(at)).session_state["fc_job"].result()
     assert result.config.known_covariates == ("promo",) and result.panel.covariates == ("promo",)
     assert result.trained.known == 1 + result.trained.dated
+    assert "with promo as inputs known ahead" in summary(at)
+    # the series opened shows the plan it read beside each step of its forecast
+    assert any(c.value.startswith("Beside each step, the plan the LSTM read ahead for this "
+                                  "series: promo") for c in at.caption)
+    shop = at.selectbox(key="fc_panel_series").value
+    table = next(d.value for d in at.dataframe if "promo" in d.value.columns)
+    assert table["promo"].tolist() == PROMOTED[shop]
 
 
 def test_a_file_with_one_column_of_numbers_is_not_asked_what_it_holds(app):

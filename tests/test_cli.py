@@ -257,7 +257,7 @@ def test_a_panel_reads_holidays_and_each_series_plan_on_the_command_line(tmp_pat
     pd.read_csv(data).assign(price=2.5).to_csv(priced, index=False)
     done = run_cli("forecast", str(priced), "--id-col", "shop,product", *FAST, "--horizon", "7",
                    "--lookback", "14", "--covariates", "price", "--known-covariates", "price")
-    assert done.returncode == 2 and "error: The known-ahead column 'price' has no planned " \
+    assert done.returncode == 2 and "error: The known-ahead column 'price' lacks planned " \
         "values for 6 series" in done.stderr and "Traceback" not in done.stderr
     from tests.test_panel_plan import shops_csv as planned_shops
     (tmp_path / "plan.csv").write_bytes(planned_shops())

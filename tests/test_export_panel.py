@@ -103,7 +103,7 @@ def test_predict_forecasts_a_panel_without_pytorch(exported, tmp_path):
     done = predict_without_torch("predict", str(folder), str(tmp_path / "hourly.csv"))
     assert done.returncode == 2 and "same spacing" in done.stderr, done.stderr
     done = predict_without_torch("predict", str(folder), str(given), "--future", str(given))
-    assert done.returncode == 2 and "reads no planned values" in done.stderr
+    assert done.returncode == 2 and "reads its plan from the input file itself" in done.stderr
 
 
 def test_each_series_is_forecast_by_its_own_name_in_any_file(exported, tmp_path):

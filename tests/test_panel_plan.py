@@ -83,18 +83,20 @@ def test_the_forecast_reads_each_series_plan_over_the_horizon(scored):
 def test_a_blank_in_a_plan_is_named_before_training():
     gap = {**PROMOTED, "北京": [0, 0, np.nan, 0, 0, 0, 1]}
     panel = load_panel(shops_csv(gap), id_cols=["shop"], covariates=["promo"])
-    said = ("The known-ahead column 'promo' has no planned value for 1 series ('北京'; the first "
-            "on 2024-01-03), which the forecast needs. Add rows after each series' last value "
-            "with 'sales' blank and 'promo' filled, for the next 7 steps.")
+    said = ("The known-ahead column 'promo' lacks planned values for 1 series ('北京'), which the "
+            "forecast needs: '北京' lacks them on 2024-01-03. Fill in 'promo' in the rows after "
+            "each series' last value ('sales' blank there) for the next 7 steps, adding the rows "
+            "where there are none.")
     with pytest.raises(ValueError) as error:
         training_windows(panel, SETTINGS)  # the page shows it, and offers no Train
     assert str(error.value) == said
-    with pytest.raises(ValueError, match="no planned value for 1 series"):
+    with pytest.raises(ValueError, match="lacks planned values for 1 series"):
         fit_panel(panel, SETTINGS)
     unplanned = load_panel(shops_csv({"Berlin": PROMOTED["Berlin"]}), id_cols=["shop"],
                            covariates=["promo"])
-    with pytest.raises(ValueError, match=r"no planned values for 2 series \('Paris, FR', '北京'; "
-                                         r"the first on 2024-01-01, 2024-01-02, .* and 2 more\)"):
+    with pytest.raises(ValueError, match=r"lacks planned values for 2 series \('Paris, FR', "
+                                         r"'北京'\), which the forecast needs: 'Paris, FR' lacks "
+                                         r"them on 2024-01-01, 2024-01-02, .* and 2 more\."):
         check_plan(unplanned, ("promo",), 7, 14)
     check_plan(unplanned, ("promo",), 7, 400)  # none is forecast by the network: no plan needed
     # a file of one series per column has no column to plan
@@ -144,7 +146,7 @@ def test_the_export_forecasts_from_the_plan_in_the_file(shops, scored, tmp_path)
     got, _ = forecast_panel(model, panel_for(model, shops_csv()))
     assert np.allclose(got["forecast"], scored[0].forecast["forecast"], rtol=1e-4)
     gap = {**PROMOTED, "Berlin": PROMOTED["Berlin"][:3]}
-    with pytest.raises(ValueError, match="no planned values? for 1 series"):
+    with pytest.raises(ValueError, match="lacks planned values for 1 series"):
         forecast_panel(model, panel_for(model, shops_csv(gap)))
 
 
@@ -164,3 +166,45 @@ def test_inside_reads_a_series_plan_as_the_forecast_did(scored):
     expected = result.forecast.loc[result.forecast["id"] == "Paris, FR", "forecast"].to_numpy()
     np.testing.assert_allclose(np.maximum(pred * trained.std[1, 0] + trained.mean[1, 0],
                                           result.floor[1]), expected, rtol=1e-4)
+
+
+def test_a_plan_unread_beyond_training_or_not_followed_is_said(shops, scored):
+    from lstm_app.series.panel_plan import plan_notices
+    known, past_only = scored
+    assert ("The file plans 'promo' after each series' last value, but no column is marked "
+            "known ahead, so the plan is not read: mark it known ahead to read it over the "
+            "horizon.") in past_only.notices
+    assert not any("beyond the range" in n or "Only the LSTM" in n for n in known.notices)
+    said = plan_notices(shops, known.config, known.split.val, "auto_ets",
+                        {"auto_ets": "AutoETS"})
+    assert said == ["Only the LSTM reads the plan of 'promo'; the recommended forecast (AutoETS) "
+                    "does not, so the planned days move less there. Choose the LSTM as the "
+                    "forecast to use to follow the plan."]
+    # a promotion planned at 5 (training held 0 and 1), and one far past float32
+    far = load_panel(shops_csv({**PROMOTED, "Paris, FR": [0, 5, 0, 0, 0, 1, 0],
+                                "北京": [0, 0, 1e30, 0, 0, 0, 1]}),
+                     id_cols=["shop"], covariates=["promo"])
+    result = score_panel(known.trained, far)
+    assert ("The plan sets 'promo' beyond the range it held in training for 2 series ('Paris, "
+            "FR', '北京'; 'Paris, FR' is planned 5 on 2024-01-02, where training held 0 to "
+            "1): the network never read such values, so its forecast there is a guess, not "
+            "something it learnt.") in result.notices
+    assert np.isfinite(result.forecast["forecast"]).all()
+
+
+def test_a_plan_written_twice_an_input_only_planned_and_no_column_left_are_said():
+    table = pd.read_csv(io.BytesIO(shops_csv()))
+    twice = pd.concat([table, table[table["sales"].isna()].head(2).assign(promo=1 - 0)])
+    panel = load_panel(twice.to_csv(index=False).encode(), id_cols=["shop"],
+                       covariates=["promo"])
+    assert any(n.startswith("2 planned rows repeat a series and time planned already")
+               for n in panel.notices)
+    # promotions written in the plan only: no series has the input's past
+    only_planned = table.assign(promo=table["promo"].where(table["sales"].isna()))
+    with pytest.raises(ValueError, match=r"No series has a value in each column read \('sales' "
+                                         r"and 'promo'\) up to its last value"):
+        load_panel(only_planned.to_csv(index=False).encode(), id_cols=["shop"],
+                   covariates=["promo"])
+    # the column to forecast named as an input, and every column with it: none left
+    with pytest.raises(ValueError, match="Every column of numbers is chosen as an input"):
+        load_panel(shops_csv(), id_cols=["shop"], covariates=["sales", "promo"])

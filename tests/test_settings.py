@@ -126,6 +126,10 @@ def test_a_run_saved_before_a_setting_existed_reads_as_its_default_on_the_page()
     del saved["window_scale"]
     assert page_settings(FORECAST, saved)["window_scale"] is False
     assert page_settings(FORECAST, saved) == page_settings(FORECAST, ForecastConfig())
+    # a column known ahead is read over the past too, but shown in its own box only
+    both = page_settings(FORECAST, ForecastConfig(covariates=("price",),
+                                                  known_covariates=("promo",)))
+    assert both["covariates"] == ("price",) and both["known_covariates"] == ("promo",)
 
 
 def test_a_refusal_names_the_setting_once_with_its_field_where_the_label_lacks_it():

@@ -95,8 +95,9 @@ def run_predict_command(args: argparse.Namespace) -> int:
                N_("Forecast written to {path}"))
     elif model.task == "panel":
         if args.future:
-            raise ValueError(tr("A model of many series reads no planned values; leave "
-                                "{option} out.", option="--future"))
+            raise ValueError(tr("A model of many series reads its plan from the input file "
+                                "itself (the rows after each series' last value, the value "
+                                "blank); leave {option} out.", option="--future"))
         panel = panel_for(model, args.input)
         table, notices = forecast_panel(model, panel)
         _notes(*panel.notices, *notices)

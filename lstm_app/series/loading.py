@@ -233,6 +233,11 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
                 "it out of the inputs.", column=quoted(blank[-1])))
         if planned:
             measures = planned
+        if has_values and not any(c in free for c in has_values):
+            raise ValueError(tr("Every column of numbers is chosen as an input ({columns}), so "
+                                "none is left to forecast: leave the column to forecast out of "
+                                "the inputs and the columns known ahead.",
+                                columns=listed(has_values)))
         value_col = (measures or [c for c in has_values if c in free] or free
                      or list(numbers.columns))[-1]
     covariates = [c for c in dict.fromkeys(covariates) if c != value_col]

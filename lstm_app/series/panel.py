@@ -158,7 +158,7 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         used = [*id_cols, time_col] if time_col else id_cols
         numbers = read_numbers(table.drop(columns=used), notices)
         value_col, covariates = choose_columns(in_time_order(numbers.frame, times), value_col,
-                                               covariates)
+                                               covariates, notices)
         chosen = [value_col, *covariates]
         for column in chosen:
             notices.extend(numbers.notices(column))
@@ -291,6 +291,11 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
               else [tr("the series")])
     full, starts, keep, keep_rows = fill_from_past(full, starts, labels, names, notices)
+    if not keep.any():  # each series lacks a whole column up to its last value
+        raise ValueError(tr("No series has a value in each column read ({columns}) up to its "
+                            "last value, so none is left. An input needs its past values as well "
+                            "as any plan after the last value: fill those in, or read other "
+                            "columns.", columns=joined(labels, "and")))
     if blank.any():
         notices.append(_left_out_blank(list(names[blank])))
     names = [str(n) for n in names[keep]]
@@ -330,7 +335,15 @@ def _plan(values: np.ndarray, codes: np.ndarray, steps: np.ndarray, covariates: 
     frame = pd.DataFrame(values[:, 1:], columns=list(covariates))
     frame.insert(0, "step", steps.astype(np.int64))
     frame.insert(0, "series", codes.astype(np.int64))
-    return frame.groupby(["series", "step"], as_index=False, sort=True).mean()
+    plan = frame.groupby(["series", "step"], as_index=False, sort=True).mean()
+    if len(plan) < len(frame):  # the same series and time planned twice: said, as in the past
+        notices.append(trn("{count:,} planned row repeats a series and time planned already; "
+                           "such rows were averaged into one, which is a plan nobody wrote if "
+                           "they differ: check the plan.", "{count:,} planned rows repeat a "
+                           "series and time planned already; such rows were averaged into "
+                           "one, which is a plan nobody wrote if they differ: check the plan.",
+                           len(frame) - len(plan)))
+    return plan
 
 
 def kept_plan(plan: pd.DataFrame | None, keep: np.ndarray) -> pd.DataFrame | None:

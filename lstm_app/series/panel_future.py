@@ -31,6 +31,9 @@ from .known import times_in_words
 from .panel import PanelData
 
 
+FAR = 1e6  # scaled planned values are read within this: beyond float32, they would be infinite
+
+
 def dated_rows(times, freq: str | None, calendar: int, holidays: str) -> np.ndarray:
     """``(len(times), calendar + holidays)``: the ``calendar`` inputs (columns: 0 for none),
     then with a country code in ``holidays`` the public holidays each step holds."""
@@ -105,14 +108,17 @@ def check_plan(panel: PanelData, columns: tuple, horizon: int, lookback: int) ->
     steps = np.flatnonzero(blank[series[0], :, column])
     when = times_in_words(pd.Index(future_times(panel, horizon)[series[0] * horizon + steps]))
     raise ValueError(trn(
-        "The known-ahead column {column} has no planned value for {count:,} series ({names}; "
-        "the first on {when}), which the forecast needs. Add rows after each series' last value "
-        "with {value} blank and {column} filled, for the next {horizon} steps.",
-        "The known-ahead column {column} has no planned values for {count:,} series ({names}; "
-        "the first on {when}), which the forecast needs. Add rows after each series' last value "
-        "with {value} blank and {column} filled, for the next {horizon} steps.", len(series),
+        "The known-ahead column {column} lacks planned values for {count:,} series ({names}), "
+        "which the forecast needs: {first} lacks them on {when}. Fill in {column} in the rows "
+        "after each series' last value ({value} blank there) for the next {horizon} steps, "
+        "adding the rows where there are none.",
+        "The known-ahead column {column} lacks planned values for {count:,} series ({names}), "
+        "which the forecast needs: {first} lacks them on {when}. Fill in {column} in the rows "
+        "after each series' last value ({value} blank there) for the next {horizon} steps, "
+        "adding the rows where there are none.", len(series),
         column=quoted(columns[column]), names=listed([panel.ids[i] for i in series], limit=5),
-        when=when, value=quoted(panel.value_col), horizon=horizon))
+        first=quoted(panel.ids[series[0]]), when=when, value=quoted(panel.value_col),
+        horizon=horizon))
 
 
 def ahead_rows(panel: PanelData, horizon: int, calendar: int, holidays: str, known: int,
@@ -129,7 +135,8 @@ def ahead_rows(panel: PanelData, horizon: int, calendar: int, holidays: str, kno
         columns = [1 + panel.covariates.index(c) for c in known_covariates]
         scaled = ((planned(panel, horizon, tuple(known_covariates)) - mean[:, None, columns])
                   / std[:, None, columns])
-        parts.insert(0, scaled)
+        # A plan far beyond training (said as such: panel_plan.py) stays within float32.
+        parts.insert(0, np.clip(scaled, -FAR, FAR))
     return np.concatenate(parts, axis=2).astype(np.float32)
 
 

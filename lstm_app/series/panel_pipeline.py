@@ -31,6 +31,7 @@ from .panel_future import (ahead_rows, check_plan, future_frame, network_future,
                            stood_in_for)
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
+from .panel_plan import plan_notices
 from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
 from .calendar import calendar_count, calendar_cycles, calendar_left_out
@@ -243,7 +244,8 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
                                     trained.std[:, 0], floor)
     summary = aggregate(tables)
     table = _series_table(panel, trainable, scorable, tables, per_cover)
-    notices += board.notices
+    notices += board.notices + plan_notices(panel, config, split.val, board.recommended,
+                                            board.labels)
     result = PanelResult(trained, panel, split, notices, table, summary,
                          verdict(summary, board.labels, board.why), coverage,
                          pd.DataFrame(), widths, floor,

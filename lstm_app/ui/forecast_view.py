@@ -226,11 +226,13 @@ READABLE_COLUMNS = {"time": N_("when"), "forecast": N_("forecast"), "lower_80": 
                     "upper_95": N_("95% to")}
 
 
-def forecast_table(frame: pd.DataFrame, freq: str | None) -> None:
+def forecast_table(frame: pd.DataFrame, freq: str | None,
+                   beside: pd.DataFrame | None = None) -> None:
     """The forecast as a person reads it: times as the frequency writes them, plain column
     names, numbers rounded to what a reader can take in, every number of a column with the
     same decimals (442.94, 411.60, 544.00: not 411.6 and 544). Dates stay dates, written as
-    the frequency writes them, so that the column sorts by time (not "Apr" before "Jan")."""
+    the frequency writes them, so that the column sorts by time (not "Apr" before "Jan").
+    ``beside`` (a row per step) is shown to the right as it is: what the forecast read."""
     scale = frame.drop(columns="time").select_dtypes("number").abs().median().median()
     decimals = 2 if scale >= 10 else 4
     shown = frame.copy()
@@ -241,9 +243,13 @@ def forecast_table(frame: pd.DataFrame, freq: str | None) -> None:
     when = tr(READABLE_COLUMNS["time"])
     shown = shown.round(decimals).rename(
         columns={name: tr(label) for name, label in READABLE_COLUMNS.items()})
+    if beside is not None:  # a column named as one of the forecast's is told apart
+        beside = beside.rename(columns=lambda c: tr("{column} (planned)", column=c)
+                               if c in shown.columns else c)
+        shown = pd.concat([shown, beside.set_index(shown.index)], axis=1)
     number = st.column_config.NumberColumn(format=f"%.{decimals}f")
-    config = {c: number for c in shown.columns if c != when
-              and pd.api.types.is_numeric_dtype(shown[c])}
+    config = {c: number for c in shown.columns if c != when and (beside is None or c not in
+              beside.columns) and pd.api.types.is_numeric_dtype(shown[c])}
     if written is not None:
         config[when] = st.column_config.DatetimeColumn(format=written)
     st.dataframe(shown, hide_index=True, height=min(35 * (len(shown) + 1) + 3, 480),

@@ -133,6 +133,7 @@ def show_panel(chosen: Chosen) -> None:
     panel: PanelData = chosen.data
     lengths = panel.lengths
     long = panel.layout == "long"
+    known = st.session_state.get(KEYS.setting("known_covariates")) or ()
     by = (tr("one per {columns}", columns=joined(plain(c) for c in panel.id_cols))
           if long else tr("one per numeric column"))
     values = dict(name=plain(panel.name), count=panel.n_series, by=by,
@@ -145,7 +146,8 @@ def show_panel(chosen: Chosen) -> None:
                     **values))
                 + season_clause(panel.season_length)
                 + target_clause(plain(panel.value_col) if long else None, chosen.unit)
-                + inputs_clause(list(panel.covariates)))
+                + inputs_clause([c for c in panel.covariates if c not in known],
+                                [c for c in panel.covariates if c in known]))
     show_notices(panel.notices, chosen)
     drawn = _spread(panel)
     st.plotly_chart(small_multiples(

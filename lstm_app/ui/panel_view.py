@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, again, sentences, tr, trn
+from ..i18n import N_, again, listing, sentences, tr, trn
 from ..training.endings import said_again
 from ..charts import forecast_chart, small_multiples
 from ..loss_charts import loss_chart
@@ -23,6 +23,8 @@ from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
 from ..series.panel_detail import series_detail
 from ..series.panel_live import PanelLive
+from ..series.panel_plan import series_plan
+from ..series.calendar import shown_column
 from ..series.panel_pipeline import PanelResult, panel_forecast, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
@@ -294,7 +296,13 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> N
     st.plotly_chart(forecast_chart(history, detail.forecast, label,
                                    method=method_label(result.labels[method])),
                     key=KEYS.forecast)
-    forecast_table(detail.forecast, series.freq)
+    plan = series_plan(result.panel, result.config, i) if result.trained.known else None
+    plan = plan if plan is not None and plan.shape[1] else None  # (the calendar: not shown)
+    if plan is not None:  # beside each step: what it read ahead
+        st.caption(tr("Beside each step, the plan the LSTM read ahead for this series: {columns}.",
+                      columns=listing(plain(shown_column(c)) for c in plan.columns)))
+        plan = plan.rename(columns=shown_column)
+    forecast_table(detail.forecast, series.freq, plan)
 
 
 def _picked_said(result: PanelResult, row: pd.Series, method: str) -> str:

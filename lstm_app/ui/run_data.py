@@ -65,7 +65,9 @@ def show_its_data(run, store: RunStore, task: str) -> None:
         st.session_state[FORECAST.layout(name)] = "one"
     if task != "text" and config.get("value_col"):  # the column pickers
         st.session_state[FORECAST.value_col(name)] = config["value_col"]
-        st.session_state[FORECAST.setting("covariates")] = list(config.get("covariates") or [])
+        known = config.get("known_covariates") or []  # shown in their own box, not twice
+        st.session_state[FORECAST.setting("covariates")] = [
+            c for c in config.get("covariates") or [] if c not in known]
         # trained in row order: so read again, not with a date column found in the file
         st.session_state[FORECAST.time_col(name)] = config.get("time_col") or NO_TIME_COLUMN
 

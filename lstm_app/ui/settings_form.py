@@ -241,6 +241,9 @@ def page_settings(task: Task, config) -> dict:
         if s.on_page:
             value = AUTO if s.auto and s.name in suggested else get(s.name)
             values[s.name] = tuple(value) if isinstance(value, list) else value
+    if values.get("known_covariates") and values.get("covariates"):  # each in its own box
+        values["covariates"] = tuple(c for c in values["covariates"]
+                                     if c not in values["known_covariates"])
     return values
 
 

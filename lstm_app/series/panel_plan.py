@@ -1,0 +1,88 @@
+"""What a scored panel's plan (its rows after each series' last value) calls for in words: a
+plan no column known ahead reads, planned values beyond any a series held in training (the
+network never read such values, so its forecast there is a guess), and a recommended forecast
+that does not read the plan (only the LSTM does)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import tr
+from ..quoting import listed, quoted
+from .calendar import holiday_counts, holiday_name
+from .known import times_in_words
+from .numbers import as_read
+from .panel import PanelData
+from .panel_future import future_times, planned
+from .panel_grid import ranges
+
+
+def plan_notices(panel: PanelData, config, train_end: np.ndarray, recommended: str,
+                 labels: dict) -> list[str]:
+    """The sentences for ``panel``'s plan under ``config`` (each series trained on its rows up
+    to ``train_end``), with ``recommended`` (named in ``labels``) the forecast offered."""
+    said = []
+    known = tuple(config.known_covariates)
+    if panel.plan is not None and not known:
+        filled = [c for c in panel.covariates if panel.plan[c].notna().any()]
+        if filled:
+            said.append(tr("The file plans {columns} after each series' last value, but no "
+                           "column is marked known ahead, so the plan is not read: mark it "
+                           "known ahead to read it over the horizon.", columns=listed(filled)))
+    if known and recommended != "lstm":
+        said.append(tr("Only the LSTM reads the plan of {columns}; the recommended forecast "
+                       "({name}) does not, so the planned days move less there. Choose the "
+                       "LSTM as the forecast to use to follow the plan.",
+                       columns=listed(known), name=labels.get(recommended, recommended)))
+    return said + beyond_training(panel, known, config.horizon, config.lookback, train_end)
+
+
+def series_plan(panel: PanelData, config, i: int) -> pd.DataFrame:
+    """What series ``i``'s forecast read ahead of its own, one row per step of the horizon:
+    the planned values of the columns known ahead, then the public holidays (named by
+    ``holiday_name``); no columns where it read none of these."""
+    horizon = config.horizon
+    known = tuple(config.known_covariates)
+    table = pd.DataFrame(planned(panel, horizon, known)[i], columns=list(known))
+    if config.holidays and panel.freq is not None:
+        times = pd.DatetimeIndex(future_times(panel, horizon)[i * horizon:(i + 1) * horizon])
+        table[holiday_name(config.holidays)] = holiday_counts(times, panel.freq,
+                                                              config.holidays)
+    return table
+
+
+def beyond_training(panel: PanelData, known: tuple, horizon: int, lookback: int,
+                    train_end: np.ndarray) -> list[str]:
+    """A sentence for each column of ``known`` planned, for a series the network forecasts,
+    beyond the lowest and highest value that series held in training (rows up to
+    ``train_end``)."""
+    said = []
+    first = panel.starts[:-1]
+    rows = ranges(first, np.maximum(train_end, first))
+    code = np.repeat(np.arange(panel.n_series), np.maximum(train_end - first, 0))
+    values = planned(panel, horizon, known)
+    forecast = panel.lengths >= lookback
+    for j, column in enumerate(known):
+        trained = pd.Series(panel.values[rows, 1 + panel.covariates.index(column)])
+        low = trained.groupby(code).min().reindex(range(panel.n_series)).to_numpy()
+        high = trained.groupby(code).max().reindex(range(panel.n_series)).to_numpy()
+        plan = values[:, :, j]
+        with np.errstate(invalid="ignore"):
+            outside = ((plan < low[:, None]) | (plan > high[:, None])) & forecast[:, None]
+        series = np.flatnonzero(outside.any(axis=1))
+        if not len(series):
+            continue
+        s = series[0]
+        step = int(np.flatnonzero(outside[s])[0])
+        when = times_in_words(pd.Index(future_times(panel, horizon)[s * horizon + step:][:1]))
+        said.append(tr(
+            "The plan sets {column} beyond the range it held in training for {count:,} series "
+            "({names}; {first} is planned {value} on {when}, where training held {low} to "
+            "{high}): the network never read such values, so its forecast there is a guess, "
+            "not something it learnt.",
+            count=len(series), column=quoted(column),
+            names=listed([panel.ids[i] for i in series], limit=5), first=quoted(panel.ids[s]),
+            value=as_read(plan[s, step]), when=when, low=as_read(low[s]),
+            high=as_read(high[s])))
+    return said
