@@ -183,6 +183,21 @@ def test_known_inputs_cut_the_error_on_promotion_days(promo_result):
     assert promo_result.test.mae < 0.5 * without.test.mae
 
 
+def test_a_recommended_forecast_that_does_not_read_the_plan_is_said(promo_result, monkeypatch):
+    from lstm_app.series import scoreboard
+    assert not any("Only the LSTM reads the plan" in n for n in promo_result.notices)
+    assert scoreboard.plan_unfollowed(("promo",), "auto_ets", {"auto_ets": "AutoETS"}) == [
+        "Only the LSTM reads the plan of 'promo'; the recommended forecast (AutoETS) does not, "
+        "so the planned days move less there. Choose the LSTM as the forecast to use to follow "
+        "the plan."]
+    assert scoreboard.plan_unfollowed((), "auto_ets", {}) == []
+    calls = []  # scoring asks it with the run's columns known ahead and the one recommended
+    monkeypatch.setattr(scoreboard, "plan_unfollowed",
+                        lambda known, picked, labels: calls.append((known, picked)) or ["said"])
+    result = score_forecast(promo_result.trained, promo_result.series)
+    assert calls == [(("promo",), "lstm")] and result.notices[-1] == "said"
+
+
 def test_the_what_if_moves_exactly_the_days_edited(promo_result):
     base = promo_result.futures["lstm"]
     edited = promo_result.known.copy()

@@ -16,6 +16,7 @@ from .numbers import as_read
 from .panel import PanelData
 from .panel_future import future_times, planned
 from .panel_grid import ranges
+from .scoreboard import plan_unfollowed
 
 
 def plan_notices(panel: PanelData, config, train_end: np.ndarray, recommended: str,
@@ -30,11 +31,7 @@ def plan_notices(panel: PanelData, config, train_end: np.ndarray, recommended: s
             said.append(tr("The file plans {columns} after each series' last value, but no "
                            "column is marked known ahead, so the plan is not read: mark it "
                            "known ahead to read it over the horizon.", columns=listed(filled)))
-    if known and recommended != "lstm":
-        said.append(tr("Only the LSTM reads the plan of {columns}; the recommended forecast "
-                       "({name}) does not, so the planned days move less there. Choose the "
-                       "LSTM as the forecast to use to follow the plan.",
-                       columns=listed(known), name=labels.get(recommended, recommended)))
+    said += plan_unfollowed(known, recommended, labels)
     return said + beyond_training(panel, known, config.horizon, config.lookback, train_end)
 
 

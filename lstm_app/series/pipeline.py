@@ -303,7 +303,9 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
     return ForecastResult(
         trained=trained, series=series, split=w.split,
         notices=(_notices(series, config, trained.training, trained.inputs) + w.notices
-                 + interval_notices + stat.notices + _floor_notice(floor, test_pred, widths)),
+                 + interval_notices + stat.notices + _floor_notice(floor, test_pred, widths)
+                 + scoreboard.plan_unfollowed(config.known_covariates, recommended,
+                                              found.labels)),
         test=test_row, baselines=baseline_rows,
         test_scaled=evaluation.scaled_errors(scaled(test_actual), scaled(test_pred)),
         interval_coverage=evaluation.measured_coverage(test_actual, test_pred, widths, floor),

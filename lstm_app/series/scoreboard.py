@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..i18n import N_, capitalized, sentences, tr
+from ..quoting import listed
 from . import evaluation
 from .metrics import Scores, mae
 from .statistical import STATISTICAL, StatisticalForecasts
@@ -127,3 +128,14 @@ def forecast_verdict(series, test_row, baseline_rows: dict, labels: dict | None,
             "when they are given time, can be recommended in its place."))
     return sentences(verdict(test_row, baseline_rows, labels,
                              evaluation.rules(series.season_length, series.freq)), why)
+
+
+def plan_unfollowed(known: tuple, recommended: str, labels: dict) -> list[str]:
+    """The sentence for a recommended forecast (``recommended``, named in ``labels``) that does
+    not read the plan of the columns ``known`` ahead: only the LSTM reads it."""
+    if not known or recommended == "lstm":
+        return []
+    return [tr("Only the LSTM reads the plan of {columns}; the recommended forecast ({name}) "
+               "does not, so the planned days move less there. Choose the LSTM as the forecast "
+               "to use to follow the plan.", columns=listed(known),
+               name=labels.get(recommended, recommended))]
