@@ -35,6 +35,7 @@ from .series.future_file import check_future_option, with_future
 from .series.loading import load_series
 from .series.metrics import NEAR_ZERO
 from .series.panel import load_panel
+from .series.panel_pipeline import panel_download
 from .series.pipeline import ForecastResult, with_method
 from .tasks import CLASSIFY, FORECAST, PANEL, TEXT, Task
 from .text.corpus import read_text
@@ -165,7 +166,7 @@ def run_panel_command(args: argparse.Namespace, given: dict) -> int:
         print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     print(panel_table(result))
     if args.out:
-        write_output(args.out, spreadsheet_csv(result.forecast))
+        write_output(args.out, spreadsheet_csv(panel_download(result, result.recommended)))
         print(tr("Forecasts for every series written to {path}", path=printable(args.out)))
     _write_report(args, PANEL, result)
     return 0

@@ -37,7 +37,8 @@ from .classify.settings import CLASSIFY_SETTINGS, ClassifyConfig
 from .classify.trained import FILES as CLASSIFIER_FILES
 from .classify.trained import TrainedClassifier
 from .quoting import spreadsheet_csv
-from .series.panel_pipeline import PanelResult, fit_panel, panel_report, resolve_panel, score_panel
+from .series.panel_pipeline import (PanelResult, fit_panel, panel_download, panel_report,
+                                    resolve_panel, score_panel)
 from .series.panel_saving import FILES as PANEL_FILES
 from .series.panel_saving import panel_files, panel_from_files
 from .series.panel_trained import FILES as PANEL_MODEL_FILES
@@ -107,7 +108,7 @@ def _forecast_summary(result: ForecastResult) -> dict:
 def _panel_files(result: PanelResult) -> dict[str, bytes]:
     """The report and every series' forecasts (its ids are the user's: spreadsheet-safe)."""
     return {"report.json": _json(panel_report(result)),
-            "forecast.csv": spreadsheet_csv(result.forecast).encode("utf-8"),
+            "forecast.csv": spreadsheet_csv(panel_download(result, result.recommended)).encode("utf-8"),
             **_statistical_file(result.statistical_key)}
 
 

@@ -267,7 +267,8 @@ def test_a_panel_reads_holidays_and_each_series_plan_on_the_command_line(tmp_pat
                    "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert "21 rows after the last value of their series have no value in 'sales'" in done.stderr
-    assert len(pd.read_csv(out)) == 3 * 7
+    written = pd.read_csv(out)  # beside each step, the plan the forecast read there
+    assert len(written) == 3 * 7 and written["planned_promo"].isin([0, 1]).all()
     done = run_cli("forecast", str(tmp_path / "plan.csv"), "--id-col", "shop", *FAST,
                    "--known-covariates", "promo", "--future", str(tmp_path / "plan.csv"))
     assert done.returncode == 2 and "write the plan into it as rows after each series' last " \

@@ -25,7 +25,7 @@ from lstm_app.export.predict import ExportedModel, classify, forecast, generate,
 from lstm_app.i18n import speaking, tr
 from lstm_app.samples import sample_path
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import fit_forecast, score_forecast
+from lstm_app.series.pipeline import fit_forecast, score_forecast, with_method
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.corpus import read_text
 from lstm_app.text.generate import generate as torch_generate
@@ -153,7 +153,7 @@ def test_the_forecast_export_gives_the_runs_future_forecast(exports):
     result = score_forecast(trained, series)
     model = ExportedModel.open(folder)
     got = forecast(model, series_for(model, sample_path("promo_sales")))
-    lstm = result.futures.get("lstm", result.forecast)
+    lstm = with_method(result, "lstm")  # as `forecast --out` writes it, with the plan read
     assert list(got.columns) == list(lstm.columns)
     assert np.allclose(got["forecast"], lstm["forecast"], atol=1e-3)
     assert np.allclose(got["upper_95"], lstm["upper_95"], atol=1e-3)
@@ -387,6 +387,8 @@ def test_a_forecaster_with_inputs_known_ahead_and_holidays_predicts_a_plan_as_th
     assert done.returncode == 0, done.stderr
     got = pd.read_csv(io.StringIO(done.stdout))
     assert np.allclose(got["forecast"], what_if(result, plan)["forecast"], atol=1e-3)
+    assert (got["planned_promo"] == 1).all()  # beside each step, the plan it read there
+    assert got.columns[-1].startswith("planned_") and got.columns[-2] == "planned_promo"
     assert not np.allclose(got["forecast"], result.futures["lstm"]["forecast"], atol=1.0)
     assert "beyond" not in done.stderr  # a promotion every day: as the training read them
     assert predict_without_torch("predict", str(folder), str(data), "--future", str(future),

@@ -18,7 +18,7 @@ import torch
 from lstm_app.export.onnx_export import export_trained, write_export
 from lstm_app.export.predict import ExportedModel, forecast_panel, panel_for
 from lstm_app.series.panel import load_panel
-from lstm_app.series.panel_pipeline import fit_panel, panel_forecast, score_panel
+from lstm_app.series.panel_pipeline import fit_panel, panel_download, panel_forecast, score_panel
 from tests.test_export import predict_without_torch
 from tests.test_panel_pipeline import FAST
 from tests.test_panel_runs import shops
@@ -61,7 +61,7 @@ def test_the_panel_export_forecasts_every_series_as_the_app_does(exported):
     assert int8["mean test MASE"] == pytest.approx(torch_row["mean test MASE"], rel=0.05)
     model = ExportedModel.open(folder)
     got, notices = forecast_panel(model, panel_for(model, csv))
-    want = panel_forecast(score_panel(trained, panel), "lstm")
+    want = panel_download(score_panel(trained, panel), "lstm")  # with its holidays read
     assert list(got.columns) == list(want.columns)
     assert list(got["id"]) == list(want["id"]) and (got["time"] == want["time"]).all()
     for column in ("forecast", "lower_80", "upper_95"):
@@ -87,7 +87,8 @@ def test_predict_forecasts_a_panel_without_pytorch(exported, tmp_path):
     assert "1 series this model did not learn from is left out: 'Oslo'" in done.stderr
     forecast = pd.read_csv(out)
     assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
-                                      "lower_95", "upper_95", "method"]
+                                      "lower_95", "upper_95", "method",
+                                      "planned_public holiday (DE)"]  # the holidays it read
     assert list(dict.fromkeys(forecast["id"])) == ["Berlin", "Paris, FR", "北京",
                                                    "'=cmd|' /C calc'!A0"]  # never a formula
     assert len(forecast) == 4 * 7 and (forecast["method"] == "LSTM").all()

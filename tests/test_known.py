@@ -17,7 +17,7 @@ from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
 from lstm_app.series.ahead import what_if
 from lstm_app.series.calendar import (calendar_cycles, calendar_features, calendar_left_out,
-                                      calendar_names, holiday_counts)
+                                      calendar_names, holiday_counts, holiday_name)
 from lstm_app.series.known import future_known, input_names, known_positions
 from lstm_app.series.future_file import with_future
 from lstm_app.series.loading import load_series
@@ -269,7 +269,6 @@ def test_a_run_with_known_inputs_saves_its_plan_and_reopens_the_same(tmp_path, p
     pd.testing.assert_frame_equal(again.known, result.known)
     # the holiday count, like any planned column, is a guess beyond the counts it trained on
     from lstm_app.series.ahead import beyond_training
-    from lstm_app.series.calendar import holiday_name
     column = holiday_name("DE")
     more = result.known.copy()
     more.iloc[2, list(more.columns).index(column)] = 7
@@ -308,6 +307,10 @@ def test_the_command_line_reads_known_columns_a_plan_file_and_holidays(tmp_path,
             "training") in capsys.readouterr().err  # as the page says it
     forecast = pd.read_csv(out)
     assert len(forecast) == 7 and set(forecast["method"]) == {"LSTM"}
+    # beside each step, the plan it read there
+    assert forecast["planned_promo"].tolist() == [1, 1, 1, 1, 1, 1, 5]
+    assert [c for c in forecast.columns if c.startswith("planned_")] == [
+        "planned_promo", f"planned_{holiday_name('DE')}"]
     saved = json.loads(report.read_text())
     assert saved["config"]["known_covariates"] == ["promo"]
     assert saved["config"]["covariates"] == ["promo"] and saved["config"]["holidays"] == "DE"

@@ -11,7 +11,7 @@ import pytest
 
 from lstm_app.series.panel import load_panel
 from lstm_app.series.panel_future import check_plan, planned
-from lstm_app.series.panel_pipeline import fit_panel, score_panel
+from lstm_app.series.panel_pipeline import fit_panel, panel_download, score_panel
 from lstm_app.series.panel_saving import panel_csv, panel_files, panel_from_files
 from lstm_app.series.panel_trained import TrainedPanel
 from lstm_app.series.settings import ForecastConfig
@@ -145,9 +145,21 @@ def test_the_export_forecasts_from_the_plan_in_the_file(shops, scored, tmp_path)
     model = ExportedModel.open(tmp_path)
     got, _ = forecast_panel(model, panel_for(model, shops_csv()))
     assert np.allclose(got["forecast"], scored[0].forecast["forecast"], rtol=1e-4)
+    want = panel_download(scored[0], "lstm")  # the plan beside each step, as `--out` writes
+    assert list(got.columns) == list(want.columns)
+    assert (got["planned_promo"] == want["planned_promo"]).all()
     gap = {**PROMOTED, "Berlin": PROMOTED["Berlin"][:3]}
     with pytest.raises(ValueError, match="lacks planned values for 1 series"):
         forecast_panel(model, panel_for(model, shops_csv(gap)))
+
+
+def test_the_download_holds_each_series_plan_beside_its_forecast(scored):
+    known, past_only = scored
+    got = panel_download(known, "lstm")
+    assert list(got.columns) == [*known.forecast.columns, "planned_promo"]
+    for shop, days in PROMOTED.items():
+        assert got.loc[got["id"] == shop, "planned_promo"].tolist() == days
+    assert list(panel_download(past_only, "lstm").columns) == list(past_only.forecast.columns)
 
 
 def test_inside_reads_a_series_plan_as_the_forecast_did(scored):

@@ -26,6 +26,7 @@ from ..series.known import future_inputs, future_known, network_table, planned_b
 from ..series.future_file import with_future
 from ..series.loading import NO_TIME_COLUMN, load_series
 from ..series.panel import load_panel
+from ..series.panel_plan import plan_frame
 from ..series.panel_future import (ahead_rows, check_plan, future_frame, network_future, network_rows,
                                    stand_ins)
 from ..series.windows import Scaler
@@ -185,7 +186,9 @@ def _other_spacing(data, model, sentences: dict) -> str:
 
 def forecast(model: ExportedModel, series) -> pd.DataFrame:
     """The next horizon after the last value of ``series`` (series_for), in its own units with
-    the run's intervals: time, forecast, lower_80, upper_80, lower_95, upper_95."""
+    the run's intervals, as ``forecast --out`` writes it: time, forecast, lower_80, upper_80,
+    lower_95, upper_95, method, then the plan read beside each step (``planned_`` and the
+    column's name)."""
     m = model.manifest
     settings = SimpleNamespace(**m["settings"])
     names = tuple(m["inputs_read"])
@@ -208,7 +211,8 @@ def forecast(model: ExportedModel, series) -> pd.DataFrame:
     floor = m["floor"]
     pred = floored(scaler.inverse_transform(model.run(*arrays)[0][0], column=0), floor)
     widths = {level: np.asarray(w) for level, w in m["widths"].items()}
-    return future_table(known.index, pred, widths, floor)
+    planned = {f"planned_{column}": known[column].to_numpy() for column in known}
+    return future_table(known.index, pred, widths, floor).assign(method="LSTM", **planned)
 
 
 @contextmanager
@@ -289,7 +293,12 @@ def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]
                           notices, ahead)
     # a series shorter than the lookback is forecast by a rule, and its rows say which
     method = np.repeat(stand_ins(panel, m["lookback"], "LSTM"), m["horizon"])
-    return future_frame(panel, pred, widths, std, floor).assign(method=method), notices
+    table = future_frame(panel, pred, widths, std, floor).assign(method=method)
+    if m.get("known", 0):  # beside each step, the plan read there, as `forecast --out` writes
+        read = SimpleNamespace(horizon=m["horizon"], known_covariates=known, holidays=holidays)
+        plan = plan_frame(panel, read).add_prefix("planned_")
+        table = table.assign(**{column: plan[column].to_numpy() for column in plan})
+    return table, notices
 
 
 # --- language model -------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from .panel_future import (ahead_rows, check_plan, future_frame, network_future,
                            stood_in_for)
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
-from .panel_plan import plan_notices
+from .panel_plan import plan_frame, plan_notices
 from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
 from .calendar import calendar_count, calendar_cycles, calendar_left_out
@@ -271,6 +271,16 @@ def panel_forecast(result: PanelResult, method: str) -> pd.DataFrame:
             label = stood_in_for(result.panel, result.stood_in.get(method, []), label)
         result.frames[method] = frame.assign(method=np.repeat(label, result.config.horizon))
     return result.frames[method]
+
+
+def panel_download(result: PanelResult, method: str) -> pd.DataFrame:
+    """``method``'s forecast of every series as it is downloaded: beside each step, the plan
+    the LSTM read ahead there (``planned_`` and the column's name), where it read one."""
+    frame = panel_forecast(result, method)
+    if not result.trained.known:
+        return frame
+    plan = plan_frame(result.panel, result.trained.config).add_prefix("planned_")
+    return frame.assign(**{column: plan[column].to_numpy() for column in plan})
 
 
 def run_panel(panel: PanelData, config: ForecastConfig,

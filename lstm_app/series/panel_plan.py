@@ -35,17 +35,20 @@ def plan_notices(panel: PanelData, config, train_end: np.ndarray, recommended: s
     return said + beyond_training(panel, known, config.horizon, config.lookback, train_end)
 
 
-def series_plan(panel: PanelData, config, i: int) -> pd.DataFrame:
-    """What series ``i``'s forecast read ahead of its own, one row per step of the horizon:
-    the planned values of the columns known ahead, then the public holidays (named by
-    ``holiday_name``); no columns where it read none of these."""
+def plan_frame(panel: PanelData, config, only: int | None = None) -> pd.DataFrame:
+    """What each series' forecast read ahead of its own (series ``only``'s alone), one row per
+    series and step of the horizon as ``future_frame`` lays them: the planned values of the
+    columns known ahead, then the public holidays (named by ``holiday_name``); no columns
+    where it read none of these."""
     horizon = config.horizon
     known = tuple(config.known_covariates)
-    table = pd.DataFrame(planned(panel, horizon, known)[i], columns=list(known))
+    rows = slice(None) if only is None else slice(only, only + 1)
+    values = planned(panel, horizon, known)[rows]                  # (series, horizon, known)
+    table = pd.DataFrame(values.reshape(len(values) * horizon, len(known)), columns=list(known))
     if config.holidays and panel.freq is not None:
-        times = pd.DatetimeIndex(future_times(panel, horizon)[i * horizon:(i + 1) * horizon])
-        table[holiday_name(config.holidays)] = holiday_counts(times, panel.freq,
-                                                              config.holidays)
+        times = np.asarray(future_times(panel, horizon)).reshape(-1, horizon)[rows]
+        table[holiday_name(config.holidays)] = holiday_counts(pd.DatetimeIndex(times.ravel()),
+                                                              panel.freq, config.holidays)
     return table
 
 

@@ -328,8 +328,12 @@ def _floor_notice(floor: float | None, pred: np.ndarray, widths: dict) -> list[s
 
 
 def with_method(result: ForecastResult, method: str) -> pd.DataFrame:
-    """The future forecast of ``method`` as it is downloaded: with a column naming the method."""
-    return result.futures.get(method, result.forecast).assign(method=result.labels[method])
+    """The future forecast of ``method`` as it is downloaded: with a column naming the method,
+    then beside each step the plan the LSTM read ahead there (``planned_`` and the column's
+    name), where it read one."""
+    frame = result.futures.get(method, result.forecast).assign(method=result.labels[method])
+    plan = result.known.add_prefix("planned_")
+    return frame.assign(**{column: plan[column].to_numpy() for column in plan})
 
 
 def _fragile(rows: int, split: Split) -> str:

@@ -23,9 +23,9 @@ from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
 from ..series.panel_detail import series_detail
 from ..series.panel_live import PanelLive
-from ..series.panel_plan import series_plan
+from ..series.panel_plan import plan_frame
 from ..series.calendar import shown_column
-from ..series.panel_pipeline import PanelResult, panel_forecast, panel_report
+from ..series.panel_pipeline import PanelResult, panel_download, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
 from .forecast_view import (forecast_table, pick_method, readable_number, render_live,
@@ -159,7 +159,7 @@ def _download_files(result: PanelResult, run_id: str | None, method: str) -> dic
     made = st.session_state.get(KEYS.panel_files)
     if made is None or made[0] is not result or made[1]["method"] != method:
         made = (result, {"method": method,
-                         "forecast": spreadsheet_csv(panel_forecast(result, method)),
+                         "forecast": spreadsheet_csv(panel_download(result, method)),
                          "scores": spreadsheet_csv(result.series),
                          "report": json.dumps(panel_report(result), indent=2, default=str,
                                               ensure_ascii=False)})
@@ -296,7 +296,7 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> N
     st.plotly_chart(forecast_chart(history, detail.forecast, label,
                                    method=method_label(result.labels[method])),
                     key=KEYS.forecast)
-    plan = series_plan(result.panel, result.config, i) if result.trained.known else None
+    plan = plan_frame(result.panel, result.config, i) if result.trained.known else None
     plan = plan if plan is not None and plan.shape[1] else None  # (the calendar: not shown)
     if plan is not None:  # beside each step: what it read ahead
         st.caption(tr("Beside each step, the plan the LSTM read ahead for this series: {columns}.",
