@@ -66,7 +66,8 @@ def test_a_blank_planned_value_is_named_before_training(apps):
     at.multiselect(key="fc_known_covariates").set_value(["promo"]).run()
     at.number_input(key="fc_horizon").set_value(2).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("'promo' has no values for 2024-01-30" in w.value for w in at.warning), \
+    assert any("'promo' has no values for 2024-01-30" in w.value and "plan's table above" in
+               w.value and "command line" not in w.value for w in at.warning), \
         [w.value for w in at.warning]
     assert at.button(key="fc_train").disabled  # not a failed run in Runs: the blank first
 

@@ -322,6 +322,14 @@ def test_results_never_stand_under_other_data(app, store):
     assert other.startswith(f"The last training on this page was on **airline\\_passengers.csv** "
                             f"(run {run_id})")
     assert not at.button(key="fc_train").disabled  # train on the new data
+    ok(at.run())  # its id still in the address: a rerun keeps the data chosen
+    assert at.selectbox(key="fc_sample").value == "noisy_sine"
+    at.query_params["open"] = "1"  # the Runs page's "Open it": the run with its own data
+    ok(at.run())
+    assert at.selectbox(key="fc_sample").value == "airline_passengers"
+    assert FC_RESULTS in subheaders(at) and "open" not in at.query_params
+    at.selectbox(key="fc_sample").set_value("noisy_sine")
+    ok(at.run())
     ok(at.button(key="fc_show_run").click().run())  # ... or bring the run back with its data
     assert at.selectbox(key="fc_sample").value == "airline_passengers"
     assert FC_RESULTS in subheaders(at)
@@ -824,7 +832,7 @@ def test_one_selected_run_can_be_opened_renamed_and_annotated(app, store, four_r
         f"finished."]
     links = page_links(at)
     assert [link.value for link in links] == ["Open it"]
-    assert links[0].proto.query_string == f"run={alpha}"
+    assert links[0].proto.query_string == f"run={alpha}&open=1"
     assert links[0].proto.page == "pages/forecast.py" or links[0].proto.page_script_hash
 
     assert at.text_input(key=f"runs_name_{alpha}").value == "alpha"
@@ -940,7 +948,7 @@ def test_a_text_run_opens_on_the_text_page(app, four_runs):
     at = ok(app(RUNS).run())
     select(at, 1)  # gamma
     link = page_links(at)[0]
-    assert link.proto.query_string == f"run={four_runs['gamma']}"
+    assert link.proto.query_string == f"run={four_runs['gamma']}&open=1"
     assert link.proto.page == "pages/text.py" or link.proto.page_script_hash
 
 

@@ -118,7 +118,7 @@ def test_a_run_opened_through_its_link_opens_again_from_the_runs_page(team, stor
     at.switch_page(RUNS)
     at = select(ok(at.run()), list(table(ok(at.run()))["name"]).index("bobs"))
     [link] = [p for p in at.get("page_link") if p.value == "Open it"]
-    assert link.proto.query_string == f"run={bob}&share={token}"
+    assert link.proto.query_string == f"run={bob}&open=1&share={token}"
     # and an address that has lost the token still opens it in this session
     at.query_params.clear()
     at.query_params["run"] = bob

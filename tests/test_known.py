@@ -191,6 +191,12 @@ def test_a_recommended_forecast_that_does_not_read_the_plan_is_said(promo_result
         "so the planned days move less there. Choose the LSTM as the forecast to use to follow "
         "the plan."]
     assert scoreboard.plan_unfollowed((), "auto_ets", {}) == []
+    # the combination reads it through its LSTM half, named in the reader's language
+    from lstm_app.i18n import speaking
+    with speaking("zh"):
+        said = scoreboard.plan_unfollowed(("promo",), "combination",
+                                          {"combination": "mean of the LSTM and AutoARIMA"})
+    assert "mean of" not in said[0] and "只通过其中 LSTM 的那一半读取它" in said[0]
     calls = []  # scoring asks it with the run's columns known ahead and the one recommended
     monkeypatch.setattr(scoreboard, "plan_unfollowed",
                         lambda known, picked, labels: calls.append((known, picked)) or ["said"])

@@ -393,6 +393,8 @@ def test_settings_side_by_side_says_exactly_which_settings_differ(store):
     assert list(two.columns) == [f"small ({small[:6]})", f"big ({big[:6]})", "differs"]
     assert two["differs"].to_dict() == {label[k]: k == "hidden_size" for k in CONFIG}
     assert two.loc["Hidden units", f"big ({big[:6]})"] == "32"
+    assert settings_side_by_side([store.get(new_run(store, "tuned", dict(
+        CONFIG, lr=0.1 + 0.2)))]).loc[label["lr"]].iloc[0] == "0.3"  # not 0.30000000000000004
     assert two.loc["Extra input columns (covariates)", f"small ({small[:6]})"] == "promo"
 
     three = settings_side_by_side(runs)

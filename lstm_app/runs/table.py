@@ -191,4 +191,6 @@ def _plain(value, choice: bool = False) -> str:
         return "–"
     if isinstance(value, bool):
         return tr("yes") if value else tr("no")
-    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    # a float as a person wrote it: 0.1 + 0.2 (a tuned dropout) is 0.3, not 0.30000000000000004
+    written = lambda v: f"{v:.10g}" if isinstance(v, float) else str(v)
+    return ", ".join(map(written, value)) if isinstance(value, (list, tuple)) else written(value)

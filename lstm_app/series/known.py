@@ -136,14 +136,21 @@ def first_blank(table: pd.DataFrame) -> tuple[str, str] | None:
     return shown_column(column), times_in_words(table.index[blank[column].to_numpy()])
 
 
-def check_future(table: pd.DataFrame, value_col: str) -> None:
+def check_future(table: pd.DataFrame, value_col: str, on_page: bool = False) -> None:
     """Refuse known-ahead values that are missing, naming the columns and their dates, or too
-    large to compute with."""
+    large to compute with; ``on_page``: the sentence points at the page's plan table (which
+    shows the plan) rather than at the command line's options."""
     check_planned_size(table)
     found = first_blank(table)
     if found is None:
         return
     column, missing = found
+    if on_page:
+        raise ValueError(tr(
+            "The known-ahead column {column} has no values for {when}, which the forecast "
+            "needs. Fill them in the plan's table above, or add rows after the last value of "
+            "{value} to your file with it blank and {column} filled.", column=quoted(column),
+            when=missing, value=quoted(value_col)))
     raise ValueError(tr(
         "The known-ahead column {column} has no values for {when}, which the forecast needs. "
         "Add rows after the last value of {value} with it blank and {column} filled, or give "

@@ -133,9 +133,14 @@ def forecast_verdict(series, test_row, baseline_rows: dict, labels: dict | None,
 def plan_unfollowed(known: tuple, recommended: str, labels: dict) -> list[str]:
     """The sentence for a recommended forecast (``recommended``, named in ``labels``) that does
     not read the plan of the columns ``known`` ahead: only the LSTM reads it."""
-    if not known or recommended == "lstm":
+    if not known or recommended == LSTM:
         return []
+    name = method_label(labels.get(recommended, recommended))
+    if recommended == COMBINATION:  # half of it is the LSTM's
+        return [tr("Only the LSTM reads the plan of {columns}; the recommended forecast ({name}) "
+                   "reads it through its LSTM half only, so the planned days move half as much "
+                   "there. Choose the LSTM as the forecast to use to follow the plan fully.",
+                   columns=listed(known), name=name)]
     return [tr("Only the LSTM reads the plan of {columns}; the recommended forecast ({name}) "
                "does not, so the planned days move less there. Choose the LSTM as the forecast "
-               "to use to follow the plan.", columns=listed(known),
-               name=labels.get(recommended, recommended))]
+               "to use to follow the plan.", columns=listed(known), name=name)]

@@ -53,7 +53,7 @@ def add_tune_command(commands, task: str = "forecast") -> None:
         "tune", help=tr("auto-tune a task's settings with Optuna (each trial is a saved run)"),
         description=tr("Search the settings that matter (lookback, hidden units, layers, "
                        "dropout, learning rate, cell; reading both ways for a classifier) with "
-                       "Optuna's TPE sampler, pruning trials that fall behind. The first trial "
+                       "Optuna's TPE sampler, pruning trials that fall behind. Trial 0 "
                        "is the starting settings; every trial is scored on the validation span "
                        "only."),
         epilog=tr("Any setting of the task's own command may be given as the starting settings "

@@ -97,7 +97,8 @@ def _grid(table: pd.DataFrame, freq: str | None, key: str, help_text: str,
         config[name] = st.column_config.NumberColumn(cut(name), help=help_text, min_value=0,
                                                      step=1)
     edited = st.data_editor(shown.reset_index(drop=True), key=key, hide_index=True,
-                            column_config=config, num_rows="fixed", width="stretch")
+                            column_config=config, num_rows="fixed", width="stretch",
+                            placeholder="")  # a blank to fill in, not "None"
     return (edited.drop(columns=when).set_axis(table.index).set_axis(table.columns, axis=1)
             .astype("float64"))
 
@@ -126,7 +127,7 @@ def planned_series(series: SeriesData, config: ForecastConfig,
         edited = _editor(table, series.freq, key, tr("A value planned for this date."),
                          config.holidays, kept=f"{KEYS.plan}_kept_{fingerprint[:16]}")
     try:
-        check_future(edited, series.value_col)
+        check_future(edited, series.value_col, on_page=True)
     except ValueError as error:
         st.warning(plain(error))
         return None

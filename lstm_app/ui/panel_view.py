@@ -225,7 +225,7 @@ def _series_table_and_detail(result: PanelResult, unit: str | None, method: str)
     fresh = zlib.crc32(f"{query}\n{st.session_state[KEYS.panel_series]}".encode())
     names = shown_columns(result)  # the table's own columns stay for the code below
     event = st.dataframe(
-        table_shown(table.rename(columns=names)), hide_index=True,
+        table_shown(table.rename(columns=names)), hide_index=True, placeholder="–",
         height=min(300, 35 * (len(table) + 1) + 3),
         on_select="rerun", selection_mode="single-row", key=f"{KEYS.panel_table}_{fresh:08x}",
         column_config={names["LSTM MASE"]: st.column_config.NumberColumn(format="%.3f"),

@@ -32,6 +32,7 @@ from .session import Watched, current_job, job_queue, start_job, watch_here
 
 RUN_PARAM = "run"
 SHARE_PARAM = "share"  # a run's share token, in a link that opens it for someone else
+OPEN_PARAM = "open"  # in the Runs page's "Open it" link: show the run even where it is shown
 PAGES = {"forecast": "pages/forecast.py", "panel": "pages/forecast.py", "text": "pages/text.py",
          "classify": "pages/classify.py"}  # the page each task's runs open on
 
@@ -177,10 +178,13 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
     tasks = (tasks,) if isinstance(tasks, str) else tasks
     close_withdrawn()
     run_id = st.query_params.get(RUN_PARAM)
+    # "Open it" asks for the run with its own data even where this page shows it already under
+    # other data chosen since; a plain rerun with its id in the address keeps the data chosen.
+    opening = st.query_params.pop(OPEN_PARAM, None) is not None
     shown = current_job(keys.job)
     if not run_id and getattr(shown, "run_id", None):  # back from another page: name it again
         st.query_params[RUN_PARAM] = shown.run_id
-    if not run_id or getattr(shown, "run_id", None) == run_id:
+    if not run_id or (getattr(shown, "run_id", None) == run_id and not opening):
         return
     store = run_store()
     run = store.get(run_id) if run_id.isalnum() else None

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..loss_charts import runs_loss_chart
 from ..filenames import bundle_name
-from ..i18n import language, tr, translator
+from ..i18n import N_, language, tr, translator
 from ..quoting import quoted
 from ..runs.access import can_change
 from ..runs.bundle import copy_note, earlier_copies, export_bundle, import_bundle
@@ -23,7 +23,7 @@ from .language import translated, uploader_words
 from .markdown import plain
 from .onnx_view import onnx_export
 from .people import current_user, opened_by_link, shown_runs, team_mode
-from .runs_session import PAGES, SHARE_PARAM, run_files_now
+from .runs_session import OPEN_PARAM, PAGES, SHARE_PARAM, run_files_now
 
 DIFFERS = "background-color: #fff3c4"
 SCORE_COLUMNS = ("best val loss", "test MAE", "test MASE", "bits per char", "test accuracy",
@@ -85,12 +85,20 @@ def choose_runs(runs: list[Run]) -> list[Run]:
     with st.container(key=RUNS.table):
         event = st.dataframe(table, key=key, on_select="rerun",
                              selection_mode="multi-row", hide_index=True, column_config=columns,
+                             placeholder="–",
                              column_order=order,
                              selection_default={"selection": {"rows": sorted(kept)}}
                              if kept and key not in st.session_state else None)
     chosen = [runs[i] for i in event.selection.rows if i < len(runs)]
     st.session_state[RUNS.chosen] = [run.id for run in chosen]
     return chosen
+
+
+BETTER = {  # under each kind of run's scores: which way is better
+    "forecast": N_("Lower is better for the loss and the forecast errors."),
+    "panel": N_("Lower is better for the loss and the forecast errors."),
+    "text": N_("Lower is better for the loss and bits per character."),
+    "classify": N_("Lower is better for the loss; higher for accuracy and macro-F1.")}
 
 
 def compare(store: RunStore, runs: list[Run]) -> None:
@@ -102,10 +110,8 @@ def compare(store: RunStore, runs: list[Run]) -> None:
             st.caption(tr("These are runs of different tasks: their scores are in different "
                           "units, so each kind has a table of its own."))
         for task, scores in tables:
-            st.dataframe(scores, key=f"{RUNS.scores}_{task}")
-        if tables:
-            st.caption(tr("Lower is better for the losses, forecast errors and bits per "
-                          "character; higher for a classifier's accuracy and macro-F1."))
+            st.dataframe(scores, key=f"{RUNS.scores}_{task}", placeholder="–")
+            st.caption(tr(BETTER[task]))
     log_y = st.toggle(tr("Log scale"), key=RUNS.log)
     curves = [(f"{r.name} ({r.id[:6]})", store.history(r.id)) for r in runs]
     st.plotly_chart(runs_loss_chart(curves, log_y=log_y), key=RUNS.chart)
@@ -149,7 +155,8 @@ def run_actions(store: RunStore, run: Run) -> None:
     a, b = st.columns([1, 3])
     link = opened_by_link().get(run.id)  # a run opened through a share link: its token too
     a.page_link(PAGES[run.task], label=tr("Open it"), icon=":material/open_in_new:",
-                query_params={"run": run.id, **({SHARE_PARAM: link} if link else {})},
+                query_params={"run": run.id, OPEN_PARAM: "1",
+                              **({SHARE_PARAM: link} if link else {})},
                 help=tr("Forecast or generate again without retraining, or train it more."))
     try:
         version = (run.heartbeat, run.status, run_files_now(run.id))

@@ -71,7 +71,7 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
     if explain:
         st.caption(sentences(
             tr("Trains the model many times with other values of {names}, each trial guided by "
-               "the trials before it (Optuna). The first trial is the settings above; trials "
+               "the trials before it (Optuna). Trial 0 is the settings above; trials "
                "that fall behind the others are stopped early (pruned). Each trial is scored "
                "on the validation span and saved as a run.", names=listing(names)),
             tr(NOT_TUNED[task.name])))
@@ -176,7 +176,7 @@ def _clock(seconds: float) -> str:
 def _trials(keys: TaskKeys, task: Task, trials, space, running: bool) -> None:
     """The trials table and its charts; while ``running``, a caption says when a chart that is
     not drawn yet will be (a study that ended says nothing of charts that never come)."""
-    st.dataframe(trials_frame(task, trials), hide_index=True, width="stretch")
+    st.dataframe(trials_frame(task, trials), hide_index=True, width="stretch", placeholder="–")
     st.caption(tr("Trial 0 is the settings you started from."))
     labels = {d.name: tr(task.settings[d.name].label) for d in space}
     if any(t.state in ("done", "pruned") for t in trials):
