@@ -370,6 +370,9 @@ def test_airline_trains_shows_results_and_trains_more(app, downloads):
     # The forecast shown and downloaded is the recommended one until another is picked.
     picker = at.radio(key="fc_method")
     assert picker.value == result.recommended
+    # in one order, however the result was made (a reopened run's came back in another)
+    assert [o.replace(" (recommended)", "") for o in picker.options] == [
+        "LSTM", "AutoETS", "AutoTheta", "AutoARIMA", result.labels["combination"]]
     assert result.recommended_why in result.verdict  # said once, in the verdict above
     csv_name = next(name for name in downloads if name.endswith(".csv"))
     first = pd.read_csv(io.BytesIO(downloads[csv_name]))

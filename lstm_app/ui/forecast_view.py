@@ -16,7 +16,8 @@ from ..filenames import download_name
 from ..quoting import cut, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
 from ..series.frequency import time_format, time_labels
-from ..series.scoreboard import method_label
+from ..series.scoreboard import COMBINATION, LSTM, method_label
+from ..series.statistical import STATISTICAL
 from ..series.loading import SeriesData
 from ..series.pipeline import ForecastResult, with_method
 from ..series.report import to_report
@@ -137,7 +138,9 @@ def pick_method(result: ForecastResult, follows: str = PICKED_FOLLOWS) -> str:
     says what follows the choice."""
     if len(result.futures) < 2:
         return result.recommended
-    names = list(result.futures)
+    # one order however the result was made (a reopened run's models come back in another)
+    order = [LSTM, *STATISTICAL, COMBINATION]
+    names = sorted(result.futures, key=lambda n: order.index(n) if n in order else len(order))
     # A new result starts from its own recommendation (the result itself is kept to tell: an
     # id() may be reused by the next result once the last one is gone).
     if (st.session_state.get(KEYS.method_of) is not result
