@@ -21,7 +21,7 @@ from lstm_app.series.calendar import (calendar_cycles, calendar_features, calend
 from lstm_app.series.known import future_known, input_names, known_positions
 from lstm_app.series.future_file import with_future
 from lstm_app.series.loading import load_series
-from lstm_app.series.pipeline import _windows, fit_forecast, score_forecast
+from lstm_app.series.pipeline import _windows, fit_forecast, resolve, score_forecast
 from lstm_app.series.saving import series_files, series_from_files
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.series.trained import TrainedForecaster
@@ -76,6 +76,18 @@ def test_a_second_file_of_planned_values_wins_over_the_files_own_rows():
     with pytest.raises(ValueError, match=r"'promo' has no values for 2024-07-29, 2024-08-01, "
                                          r"2024-08-02, 2024-08-03 and 2024-08-04"):
         fit_forecast(only_second, promo_config())
+
+
+def test_an_auto_horizon_reaches_no_further_than_the_plan():
+    series = load_series(promo_csv(ahead=3), covariates=["promo"])
+    config = promo_config(horizon="auto", epochs=1)
+    assert resolve(series, config).horizon == 3  # the season's 7 would need 4 more planned days
+    result = score_forecast(fit_forecast(series, config), series)
+    assert ("Horizon 3 was chosen from the plan: the rows after the last value plan 3 steps of "
+            "'promo'.") in result.notices
+    # no plan at all: the season's horizon, and its blanks asked for (by check_future)
+    assert resolve(load_series(promo_csv(ahead=0), covariates=["promo"]), config).horizon == 7
+    assert resolve(series, promo_config(horizon=5)).horizon == 5  # typed: the user's own
 
 
 def test_a_known_column_missing_future_values_is_named_with_its_dates_before_training():

@@ -11,7 +11,7 @@ import pytest
 
 from lstm_app.series.panel import load_panel
 from lstm_app.series.panel_future import check_plan, planned
-from lstm_app.series.panel_pipeline import fit_panel, panel_download, score_panel
+from lstm_app.series.panel_pipeline import fit_panel, panel_download, resolve_panel, score_panel
 from lstm_app.series.panel_saving import panel_csv, panel_files, panel_from_files
 from lstm_app.series.panel_trained import TrainedPanel
 from lstm_app.series.settings import ForecastConfig
@@ -151,6 +151,22 @@ def test_the_export_forecasts_from_the_plan_in_the_file(shops, scored, tmp_path)
     gap = {**PROMOTED, "Berlin": PROMOTED["Berlin"][:3]}
     with pytest.raises(ValueError, match="lacks planned values for 1 series"):
         forecast_panel(model, panel_for(model, shops_csv(gap)))
+
+
+def test_an_auto_horizon_reaches_no_further_than_the_shortest_plan():
+    short = load_panel(shops_csv({**PROMOTED, "Berlin": PROMOTED["Berlin"][:3]}),
+                       id_cols=["shop"], covariates=["promo"])
+    auto = replace(SETTINGS, horizon="auto", epochs=1)
+    assert resolve_panel(short, auto).horizon == 3  # the season's 7 would need Berlin's plan
+    result = score_panel(fit_panel(short, auto), short)
+    assert ("Horizon 3 was chosen from the plans: the rows after each series' last value plan "
+            "at least 3 steps of 'promo'.") in result.notices
+    # a series planning nothing is not followed: its blanks are asked for instead
+    bare = load_panel(shops_csv({**PROMOTED, "Berlin": []}), id_cols=["shop"],
+                      covariates=["promo"])
+    assert resolve_panel(bare, auto).horizon == 7
+    assert not any("chosen from the plans" in n for n in score_panel(
+        fit_panel(short, replace(auto, horizon=3)), short).notices)  # typed: the user's own
 
 
 def test_the_download_holds_each_series_plan_beside_its_forecast(scored):

@@ -49,6 +49,12 @@ def test_auto_window_follows_the_season():
     typed = run_forecast(series, ForecastConfig(statistical_seconds=0, horizon=6, **FAST))
     assert [n for n in typed.notices if "chosen" in n] == [
         "Lookback 24 was chosen from the detected season of 12 steps."]
+    # nine years: a season longer than a tenth of the data leaves the horizon to its length,
+    # and the sentence says so (it named the season for both)
+    short = run_forecast(monthly(seasonal(108)), ForecastConfig(statistical_seconds=0, **FAST))
+    assert [n for n in short.notices if "chosen" in n] == [
+        "Lookback 24 was chosen from the detected season of 12 steps.",
+        "Horizon 5 was chosen from the length of the data."]
 
 
 def test_a_series_of_tiny_values_forecasts_as_the_same_series_in_ordinary_units():

@@ -126,6 +126,14 @@ def future_known(series: SeriesData, config, horizon: int,
     return table.astype(np.float64)
 
 
+def planned_steps(series: SeriesData, config, horizon: int) -> int:
+    """How many steps after the last value, of the first ``horizon``, the plan fills in for
+    every column known ahead (0: none; the plan stops at its first blank)."""
+    filled = future_known(series, config, horizon)[list(config.known_covariates)].notna()
+    filled = filled.all(axis=1).to_numpy()
+    return horizon if filled.all() else int(filled.argmin())
+
+
 def first_blank(table: pd.DataFrame) -> tuple[str, str] | None:
     """The first column of ``table`` with a blank cell, and the times it is blank there (for a
     sentence); None when every cell holds a value."""

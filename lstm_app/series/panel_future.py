@@ -93,6 +93,17 @@ def planned(panel: PanelData, horizon: int, columns: tuple) -> np.ndarray:
     return table
 
 
+def planned_steps(panel: PanelData, columns: tuple, horizon: int, lookback: int) -> int:
+    """The fewest steps, of the first ``horizon`` after each series' last value, that a series
+    the network forecasts (one at least a lookback long) has planned in every one of
+    ``columns``, among those that plan any (``horizon`` where none does: its blanks are asked
+    for)."""
+    filled = ~np.isnan(planned(panel, horizon, columns)).any(axis=2)   # (series, horizon)
+    leading = np.where(filled.all(axis=1), horizon, filled.argmin(axis=1))
+    planning = leading[(panel.lengths >= lookback) & (leading > 0)]
+    return int(planning.min()) if len(planning) else horizon
+
+
 def check_plan(panel: PanelData, columns: tuple, horizon: int, lookback: int) -> None:
     """Refuse a plan that leaves a value of a column known ahead blank over the horizon of a
     series the network forecasts (one at least a lookback long), naming the column, the series

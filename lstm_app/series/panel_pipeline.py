@@ -27,8 +27,8 @@ from . import intervals
 from .memory import check_forecast_fits
 from .model import Forecaster, build_forecaster
 from .panel import PanelData
-from .panel_future import (ahead_rows, check_plan, future_frame, network_future, rule_future, stand_ins,
-                           stood_in_for)
+from .panel_future import (ahead_rows, check_plan, future_frame, network_future, planned_steps,
+                           rule_future, stand_ins, stood_in_for)
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
 from .panel_plan import plan_frame, plan_notices
@@ -36,7 +36,7 @@ from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
 from .calendar import calendar_count, calendar_cycles, calendar_left_out
 from .panel_windows import PanelSplit, fit_scalers, span_windows, split_panel, trained_inputs
-from .pipeline import predict, resolve
+from .pipeline import auto_horizon, predict, resolve
 from .settings import ForecastConfig
 from .windows import make_windows
 
@@ -94,9 +94,13 @@ def resolve_panel(panel: PanelData, config: ForecastConfig) -> ForecastConfig:
     if config.holidays and panel.freq is None:
         raise ValueError(tr("Public holidays need dates: choose the time column, or leave the "
                             "holidays empty."))
-    return replace(resolve(panel.series(panel.typical()), config), id_col=panel.id_cols,
-                   wide=panel.layout == "wide",  # the calendar where there are dates
-                   calendar=config.calendar and panel.freq is not None)
+    resolved = replace(resolve(panel.series(panel.typical()), config), id_col=panel.id_cols,
+                       wide=panel.layout == "wide",  # the calendar where there are dates
+                       calendar=config.calendar and panel.freq is not None)
+    if config.horizon == "auto" and config.known_covariates:  # no further than the plans
+        resolved = replace(resolved, horizon=planned_steps(
+            panel, tuple(config.known_covariates), resolved.horizon, resolved.lookback))
+    return resolved
 
 
 def panel_calendar(panel: PanelData, config: ForecastConfig) -> int:
@@ -220,6 +224,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     methods.update(panel_baselines(y, origins, split.starts[series], horizon, season))
     val_origins = val_ids + lookback
     notices = list(panel.notices) + _notices(panel, split, trainable, scorable, lookback, horizon)
+    notices += _horizon_planned(panel, config)
     if config.calendar:
         notices += [n for n in [calendar_left_out(panel.freq, trained.calendar // 2)] if n]
     lstm_future = network_future(
@@ -367,6 +372,17 @@ def too_short(panel, split, lookback, horizon) -> str:
                "series, or choose a shorter lookback or horizon, or smaller validation and test "
                "spans.", horizon, lookback=lookback, needed=lookback + horizon,
                longest=int((split.val - split.starts).max()))
+
+
+def _horizon_planned(panel: PanelData, config: ForecastConfig) -> list[str]:
+    """The sentence for a horizon chosen for the user that the plans cut short."""
+    typical = panel.series(panel.typical())
+    if "horizon" not in config.suggested or not config.known_covariates or \
+            config.horizon >= auto_horizon(len(typical.frame), typical.season_length):
+        return []
+    return [tr("Horizon {horizon} was chosen from the plans: the rows after each series' last "
+               "value plan at least {horizon} steps of {columns}.", horizon=config.horizon,
+               columns=listed(config.known_covariates))]
 
 
 def _notices(panel, split, trainable, scorable, lookback, horizon) -> list[str]:

@@ -21,7 +21,7 @@ import pandas as pd
 import torch
 
 from ..i18n import N_, sentences, tr
-from ..quoting import quoted
+from ..quoting import listed, quoted
 from .memory import check_forecast_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
 from . import evaluation
@@ -35,7 +35,7 @@ from .ahead import forecast_ahead
 from .intervals import floor_of, floored, future_table
 from .calendar import CALENDAR_NAMES, calendar_left_out
 from .known import (check_future, future_index, future_known, input_names, known_positions,
-                    network_table)
+                    network_table, planned_steps)
 from .model import Forecaster
 from .settings import ForecastConfig
 from .trained import TrainedForecaster, build_single
@@ -82,13 +82,23 @@ class ForecastResult:
     training = property(lambda self: self.trained.training)
 
 
+def auto_horizon(n: int, season: int | None) -> int:
+    """The horizon "auto" chooses for ``n`` values before any plan: the season where ten fit,
+    else a twentieth of the values (1 to 24)."""
+    return season if season and season <= n // 10 else max(1, min(24, n // 20))
+
+
 def resolve_window(series: SeriesData, config: ForecastConfig) -> tuple[int, int]:
-    """Numbers for ``lookback`` and ``horizon``; "auto" follows the season and the data length."""
+    """Numbers for ``lookback`` and ``horizon``; "auto" follows the season and the data length,
+    and reaches no further than the rows after the last value plan the columns known ahead
+    (where they plan any: else the plan's blanks are asked for)."""
     n, season = len(series.frame), series.season_length
     train_rows = n * (1 - _fraction(config.val_size, n) - _fraction(config.test_size, n))
     horizon = config.horizon
     if horizon == "auto":
-        horizon = season if season and season <= n // 10 else max(1, min(24, n // 20))
+        horizon = auto_horizon(n, season)
+        if config.known_covariates:
+            horizon = planned_steps(series, config, horizon) or horizon
     lookback = config.lookback
     if lookback == "auto":
         # Two seasons, or one horizon when that is longer, up to 336 steps: beyond that an
@@ -366,17 +376,20 @@ def _check_columns(config: ForecastConfig, series: SeriesData, inputs: tuple[str
                             "holidays) than these data give; choose the same data to score it."))
 
 
-CHOSEN = {  # (the window settings chosen for the user, from a season?) -> the sentence
-    (("lookback", "horizon"), True): N_("Lookback {lookback} and horizon {horizon} were chosen "
-                                        "from the detected season of {season} steps."),
-    (("lookback", "horizon"), False): N_("Lookback {lookback} and horizon {horizon} were chosen "
-                                         "from the length of the data."),
-    (("lookback",), True): N_("Lookback {lookback} was chosen from the detected season of "
-                              "{season} steps."),
-    (("lookback",), False): N_("Lookback {lookback} was chosen from the length of the data."),
-    (("horizon",), True): N_("Horizon {horizon} was chosen from the detected season of {season} "
-                             "steps."),
-    (("horizon",), False): N_("Horizon {horizon} was chosen from the length of the data."),
+CHOSEN = {  # (the window settings chosen for the user, from what) -> the sentence
+    (("lookback", "horizon"), "season"): N_("Lookback {lookback} and horizon {horizon} were "
+                                            "chosen from the detected season of {season} "
+                                            "steps."),
+    (("lookback", "horizon"), "length"): N_("Lookback {lookback} and horizon {horizon} were "
+                                            "chosen from the length of the data."),
+    (("lookback",), "season"): N_("Lookback {lookback} was chosen from the detected season of "
+                                  "{season} steps."),
+    (("lookback",), "length"): N_("Lookback {lookback} was chosen from the length of the data."),
+    (("horizon",), "season"): N_("Horizon {horizon} was chosen from the detected season of "
+                                 "{season} steps."),
+    (("horizon",), "length"): N_("Horizon {horizon} was chosen from the length of the data."),
+    (("horizon",), "plan"): N_("Horizon {horizon} was chosen from the plan: the rows after the "
+                               "last value plan {horizon} steps of {columns}."),
 }
 
 
@@ -385,10 +398,18 @@ def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
     """What the loader repaired, what was chosen for the user, and an untrained model."""
     notices = list(series.notices)
     chosen = tuple(name for name in ("lookback", "horizon") if name in config.suggested)
-    if chosen:  # only what was chosen for the user: a horizon typed in is the user's own
-        season = series.season_length
-        notices.append(tr(CHOSEN[chosen, bool(season)], lookback=config.lookback,
-                          horizon=config.horizon, season=season))
+    # only what was chosen for the user (a horizon typed in is the user's own), each said to
+    # come from the season only where the season gave it (resolve_window's rules)
+    season, n = series.season_length, len(series.frame)
+    source = {"horizon": "plan" if config.horizon != auto_horizon(n, season) else
+              "season" if season and season <= n // 10 else "length",
+              "lookback": "season" if season and config.lookback == max(
+                  2 * season, min(config.horizon, MAX_AUTO_LOOKBACK)) else "length"}
+    groups = ([chosen] if len({source[name] for name in chosen}) == 1
+              else [(name,) for name in chosen])
+    notices += [tr(CHOSEN[group, source[group[0]]], lookback=config.lookback,
+                   horizon=config.horizon, season=season, columns=listed(config.known_covariates))
+                for group in groups]
     if training.best_epoch == 0:
         notices.append(tr("The model was stopped before it finished one epoch, so it is "
                           "untrained."))
