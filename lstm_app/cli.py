@@ -140,7 +140,7 @@ def run_forecast_command(args: argparse.Namespace) -> int:
         print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     print(results_table(result))
     if args.out:
-        write_output(args.out, with_method(result, result.recommended).to_csv(index=False))
+        write_output(args.out, spreadsheet_csv(with_method(result, result.recommended)))
         print(tr("Forecast written to {path}", path=printable(args.out)))
     _write_report(args, FORECAST, result)
     return 0

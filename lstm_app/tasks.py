@@ -95,7 +95,7 @@ def _json(value) -> bytes:
 
 def _forecast_files(result: ForecastResult) -> dict[str, bytes]:
     return {"report.json": _json(forecast_report(result)),
-            "forecast.csv": with_method(result, result.recommended).to_csv(index=False).encode(),
+            "forecast.csv": spreadsheet_csv(with_method(result, result.recommended)).encode("utf-8"),
             **_statistical_file(result.statistical_key)}
 
 

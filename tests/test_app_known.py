@@ -55,6 +55,21 @@ def test_the_promotion_sample_reads_its_plan_and_offers_a_what_if(at):
     assert any("not a promise of what the change will cause" in c.value for c in at.caption)
 
 
+def test_the_horizon_box_says_how_far_the_plan_lets_auto_reach(apps):
+    at = apps(FORECAST)
+    at.run()
+    at.radio(key="fc_kind").set_value("My own file").run()
+    days = pd.date_range("2024-01-01", periods=90, freq="D")
+    rows = "".join(f"{d:%Y-%m-%d},{i % 2},{100 + i % 7}\n" for i, d in enumerate(days))
+    at.file_uploader(key="fc_upload").upload("plan.csv", ("date,promo,sales\n" + rows +
+                                             "2024-03-31,1,\n2024-04-01,0,\n").encode(),
+                                             "text/csv").run()
+    assert at.number_input(key="fc_horizon").proto.placeholder == "auto: 7"  # the season's
+    at.multiselect(key="fc_known_covariates").set_value(["promo"]).run()
+    assert at.number_input(key="fc_horizon").proto.placeholder == "auto: 2"  # the plan's
+    assert not at.exception and not at.button(key="fc_train").disabled
+
+
 def test_a_blank_planned_value_is_named_before_training(apps):
     at = apps(FORECAST)
     at.run()

@@ -3,6 +3,7 @@ future values, the calendar and public holidays, saving and reopening, and the w
 moves the forecast on exactly the days edited."""
 
 import dataclasses
+import io
 import json
 import math
 
@@ -83,11 +84,26 @@ def test_an_auto_horizon_reaches_no_further_than_the_plan():
     config = promo_config(horizon="auto", epochs=1)
     assert resolve(series, config).horizon == 3  # the season's 7 would need 4 more planned days
     result = score_forecast(fit_forecast(series, config), series)
-    assert ("Horizon 3 was chosen from the plan: the rows after the last value plan 3 steps of "
-            "'promo'.") in result.notices
+    assert ("Horizon 3 was chosen from the plan, which gives 'promo' for 3 steps after the last "
+            "value.") in result.notices
     # no plan at all: the season's horizon, and its blanks asked for (by check_future)
     assert resolve(load_series(promo_csv(ahead=0), covariates=["promo"]), config).horizon == 7
+    # a blank inside the plan is one to fill in, not the plan's end: the horizon reaches past
+    # it and the blank is named before any training
+    gap = load_series(promo_csv(ahead=3, blank_future=(1,)), covariates=["promo"])
+    assert resolve(gap, config).horizon == 3
+    with pytest.raises(ValueError, match="'promo' has no values for 2024-07-30"):
+        fit_forecast(gap, config)
     assert resolve(series, promo_config(horizon=5)).horizon == 5  # typed: the user's own
+
+
+def test_a_column_named_as_the_holidays_input_is_refused():
+    table = pd.read_csv(io.BytesIO(promo_csv())).rename(columns={"promo": "public holiday (DE)"})
+    series = load_series(table.to_csv(index=False).encode(), covariates=["public holiday (DE)"])
+    with pytest.raises(ValueError, match=r"The column 'public holiday \(DE\)' is named as the "
+                                         r"public holidays input is"):
+        resolve(series, promo_config(known_covariates=("public holiday (DE)",), holidays="DE"))
+    resolve(series, promo_config(known_covariates=("public holiday (DE)",), holidays="CN"))
 
 
 def test_a_known_column_missing_future_values_is_named_with_its_dates_before_training():

@@ -159,8 +159,15 @@ def test_an_auto_horizon_reaches_no_further_than_the_shortest_plan():
     auto = replace(SETTINGS, horizon="auto", epochs=1)
     assert resolve_panel(short, auto).horizon == 3  # the season's 7 would need Berlin's plan
     result = score_panel(fit_panel(short, auto), short)
-    assert ("Horizon 3 was chosen from the plans: the rows after each series' last value plan "
-            "at least 3 steps of 'promo'.") in result.notices
+    assert ("Horizon 3 was chosen from the plans: each series forecast has 'promo' planned for "
+            "at least 3 steps after its last value.") in result.notices
+    # a blank inside a plan is one to fill in, not the plan's end: it is named before training
+    gap = load_panel(shops_csv({**PROMOTED, "Berlin": [1, None, 0]}), id_cols=["shop"],
+                     covariates=["promo"])
+    assert resolve_panel(gap, auto).horizon == 3
+    with pytest.raises(ValueError, match="lacks planned values for 1 series .'Berlin'.+ on "
+                                         "2024-01-02"):
+        fit_panel(gap, auto)
     # a series planning nothing is not followed: its blanks are asked for instead
     bare = load_panel(shops_csv({**PROMOTED, "Berlin": []}), id_cols=["shop"],
                       covariates=["promo"])

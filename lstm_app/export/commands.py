@@ -91,7 +91,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
         table = forecast(model, series)  # a plan it refuses is said before any note on it
         _notes(*series.notices, far_from_training(model, series),
                *planned_guesses(model, series))
-        _write(args.out, table.to_csv(index=False),
+        _write(args.out, spreadsheet_csv(table),
                N_("Forecast written to {path}"))
     elif model.task == "panel":
         if args.future:

@@ -127,11 +127,12 @@ def future_known(series: SeriesData, config, horizon: int,
 
 
 def planned_steps(series: SeriesData, config, horizon: int) -> int:
-    """How many steps after the last value, of the first ``horizon``, the plan fills in for
-    every column known ahead (0: none; the plan stops at its first blank)."""
-    filled = future_known(series, config, horizon)[list(config.known_covariates)].notna()
-    filled = filled.all(axis=1).to_numpy()
-    return horizon if filled.all() else int(filled.argmin())
+    """How far the plan reaches, of the first ``horizon`` steps after the last value: to its
+    last step with a value in any column known ahead (0: none). A blank before that is a
+    blank to fill in (``check_future`` names it), not the plan's end."""
+    planned = future_known(series, config, horizon)[list(config.known_covariates)].notna()
+    planned = np.flatnonzero(planned.any(axis=1).to_numpy())
+    return int(planned[-1]) + 1 if len(planned) else 0
 
 
 def first_blank(table: pd.DataFrame) -> tuple[str, str] | None:

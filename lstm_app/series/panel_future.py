@@ -94,13 +94,13 @@ def planned(panel: PanelData, horizon: int, columns: tuple) -> np.ndarray:
 
 
 def planned_steps(panel: PanelData, columns: tuple, horizon: int, lookback: int) -> int:
-    """The fewest steps, of the first ``horizon`` after each series' last value, that a series
-    the network forecasts (one at least a lookback long) has planned in every one of
-    ``columns``, among those that plan any (``horizon`` where none does: its blanks are asked
-    for)."""
-    filled = ~np.isnan(planned(panel, horizon, columns)).any(axis=2)   # (series, horizon)
-    leading = np.where(filled.all(axis=1), horizon, filled.argmin(axis=1))
-    planning = leading[(panel.lengths >= lookback) & (leading > 0)]
+    """How far the shortest plan reaches, of the first ``horizon`` steps after each series'
+    last value, among the series the network forecasts (those at least a lookback long) that
+    plan any of ``columns`` (``horizon`` where none does). A series' plan reaches to its last
+    step with a value; a blank before that is one to fill in (``check_plan`` names it)."""
+    filled = ~np.isnan(planned(panel, horizon, columns)).all(axis=2)   # (series, horizon)
+    reach = np.where(filled.any(axis=1), horizon - filled[:, ::-1].argmax(axis=1), 0)
+    planning = reach[(panel.lengths >= lookback) & (reach > 0)]
     return int(planning.min()) if len(planning) else horizon
 
 

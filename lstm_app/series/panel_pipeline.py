@@ -380,9 +380,11 @@ def _horizon_planned(panel: PanelData, config: ForecastConfig) -> list[str]:
     if "horizon" not in config.suggested or not config.known_covariates or \
             config.horizon >= auto_horizon(len(typical.frame), typical.season_length):
         return []
-    return [tr("Horizon {horizon} was chosen from the plans: the rows after each series' last "
-               "value plan at least {horizon} steps of {columns}.", horizon=config.horizon,
-               columns=listed(config.known_covariates))]
+    return [trn("Horizon {horizon} was chosen from the plans: each series forecast has {columns} "
+                "planned for at least {count} step after its last value.", "Horizon {horizon} "
+                "was chosen from the plans: each series forecast has {columns} planned for at "
+                "least {count} steps after its last value.", config.horizon,
+                horizon=config.horizon, columns=listed(config.known_covariates))]
 
 
 def _notices(panel, split, trainable, scorable, lookback, horizon) -> list[str]:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..i18n import N_, sentences, tr
+from ..i18n import N_, sentences, tr, trn
 from ..quoting import listed, quoted
 from .memory import check_forecast_fits
 from ..training.trainer import Callbacks, SizedBatches, Trainer, TrainResult, pick_device
@@ -33,7 +33,7 @@ from .scoreboard import LSTM
 from .statistical import statistical_forecasts
 from .ahead import forecast_ahead
 from .intervals import floor_of, floored, future_table
-from .calendar import CALENDAR_NAMES, calendar_left_out
+from .calendar import CALENDAR_NAMES, calendar_left_out, holiday_name
 from .known import (check_future, future_index, future_known, input_names, known_positions,
                     network_table, planned_steps)
 from .model import Forecaster
@@ -119,6 +119,10 @@ def longest_lookback(series: SeriesData, config: ForecastConfig) -> int:
 def resolve(series: SeriesData, config: ForecastConfig) -> ForecastConfig:
     """The config as it trains on ``series``: numbers for "auto" (named in ``suggested``) and the
     series' own columns."""
+    if config.holidays and holiday_name(config.holidays) in series.covariates:
+        raise ValueError(tr("The column {column} is named as the public holidays input is; "
+                            "rename the column, or leave the holidays empty.",
+                            column=quoted(holiday_name(config.holidays))))
     lookback, horizon = resolve_window(series, config)
     chosen = tuple(name for name in ("lookback", "horizon") if getattr(config, name) == "auto")
     anchor = config.season_anchor
@@ -388,9 +392,15 @@ CHOSEN = {  # (the window settings chosen for the user, from what) -> the senten
     (("horizon",), "season"): N_("Horizon {horizon} was chosen from the detected season of "
                                  "{season} steps."),
     (("horizon",), "length"): N_("Horizon {horizon} was chosen from the length of the data."),
-    (("horizon",), "plan"): N_("Horizon {horizon} was chosen from the plan: the rows after the "
-                               "last value plan {horizon} steps of {columns}."),
 }
+
+
+def _planned_horizon(config: ForecastConfig) -> str:
+    """The sentence for a horizon chosen for the user that the plan cut short."""
+    return trn("Horizon {horizon} was chosen from the plan, which gives {columns} for {count} "
+               "step after the last value.", "Horizon {horizon} was chosen from the plan, which "
+               "gives {columns} for {count} steps after the last value.", config.horizon,
+               horizon=config.horizon, columns=listed(config.known_covariates))
 
 
 def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
@@ -407,9 +417,9 @@ def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
                   2 * season, min(config.horizon, MAX_AUTO_LOOKBACK)) else "length"}
     groups = ([chosen] if len({source[name] for name in chosen}) == 1
               else [(name,) for name in chosen])
-    notices += [tr(CHOSEN[group, source[group[0]]], lookback=config.lookback,
-                   horizon=config.horizon, season=season, columns=listed(config.known_covariates))
-                for group in groups]
+    notices += [_planned_horizon(config) if source[group[0]] == "plan" else
+                tr(CHOSEN[group, source[group[0]]], lookback=config.lookback,
+                   horizon=config.horizon, season=season) for group in groups]
     if training.best_epoch == 0:
         notices.append(tr("The model was stopped before it finished one epoch, so it is "
                           "untrained."))

@@ -9,6 +9,7 @@ from ..i18n import N_, tr
 from ..series.calendar import holiday_choices
 from ..series.loading import SeriesData
 from ..series.panel import PanelData
+from ..series.panel_future import planned_steps
 from ..series.pipeline import resolve_window
 from ..series.settings import ForecastConfig
 from ..series.sizing import count_weights, size_advice, suggested_config, training_windows
@@ -58,7 +59,11 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
                      for name, value in ((n, state.get(KEYS.setting(n))) for n in read)}
     suggest(TASK, KEYS, chosen.fingerprint, basis,
             lambda: suggestion_cached(chosen.fingerprint, given(), data))
-    auto_lookback, auto_horizon = resolve_window(typical, ForecastConfig())
+    # what "auto" will choose, the plan of the columns marked known ahead included
+    known = tuple(state.get(KEYS.setting("known_covariates")) or ())
+    auto_lookback, auto_horizon = resolve_window(typical, ForecastConfig(known_covariates=known))
+    if panel and known:
+        auto_horizon = planned_steps(data, known, auto_horizon, auto_lookback)
     n = len(typical.frame)
     wide = panel and data.layout == "wide"
     columns = [] if wide else [c for c in data.numeric_columns if c != data.value_col]

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, tr
+from ..i18n import N_, tr, trn
 from ..charts import forecast_chart
 from ..filenames import download_name
 from ..quoting import cut, spreadsheet_csv
@@ -113,8 +113,9 @@ def planned_series(series: SeriesData, config: ForecastConfig,
     horizon = resolve_window(series, config)[1]
     table = future_known(series, config, horizon)
     blank = bool(table.isna().to_numpy().any())
-    with st.expander(tr("Known ahead: the plan the next training reads ({steps} steps)",
-                        steps=horizon), expanded=blank):
+    with st.expander(trn("Known ahead: the plan the next training reads ({count} step)",
+                         "Known ahead: the plan the next training reads ({count} steps)",
+                         horizon), expanded=blank):
         st.caption(tr("The values of the known-ahead inputs over the forecast horizon, from the "
                       "rows after the last value of your file. Fill in or change any of them "
                       "before Train; the holiday column counts the public holidays of each "

@@ -141,7 +141,7 @@ def test_the_runs_page_selects_renames_and_deletes_a_run(page: Page, app_server,
     expect(page.get_by_role("heading", name="Its curves and settings")).to_be_visible()
     expect(main(page)).to_contain_text(f"airline_passengers.csv ({run_id}): forecast on")
     link = main(page).get_by_role("link", name=re.compile("Open it"))
-    expect(link).to_have_attribute("href", re.compile(rf"(^|/)forecast\?run={run_id}$"))
+    expect(link).to_have_attribute("href", re.compile(rf"(^|/)forecast\?run={run_id}&open=1$"))
     quiet(page)
     shot(page, "runs_page_02_selected")
 
