@@ -22,7 +22,8 @@ from ..csv_table import read_csv_table
 from ..i18n import N_, tr, trn
 from ..quoting import listed, quoted
 from ..series.intervals import floored, future_table
-from ..series.known import future_inputs, future_known, network_table, planned_beyond
+from ..series.known import (future_inputs, future_known, network_table, planned_beyond,
+                            with_plan)
 from ..series.future_file import with_future
 from ..series.loading import NO_TIME_COLUMN, load_series
 from ..series.panel import load_panel
@@ -211,8 +212,7 @@ def forecast(model: ExportedModel, series) -> pd.DataFrame:
     floor = m["floor"]
     pred = floored(scaler.inverse_transform(model.run(*arrays)[0][0], column=0), floor)
     widths = {level: np.asarray(w) for level, w in m["widths"].items()}
-    planned = {f"planned_{column}": known[column].to_numpy() for column in known}
-    return future_table(known.index, pred, widths, floor).assign(method="LSTM", **planned)
+    return with_plan(future_table(known.index, pred, widths, floor).assign(method="LSTM"), known)
 
 
 @contextmanager
@@ -296,8 +296,7 @@ def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]
     table = future_frame(panel, pred, widths, std, floor).assign(method=method)
     if m.get("known", 0):  # beside each step, the plan read there, as `forecast --out` writes
         read = SimpleNamespace(horizon=m["horizon"], known_covariates=known, holidays=holidays)
-        plan = plan_frame(panel, read).add_prefix("planned_")
-        table = table.assign(**{column: plan[column].to_numpy() for column in plan})
+        table = with_plan(table, plan_frame(panel, read))
     return table, notices
 
 

@@ -126,6 +126,12 @@ def future_known(series: SeriesData, config, horizon: int,
     return table.astype(np.float64)
 
 
+def with_plan(frame: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a forecast, a row per step) with the plan read at each step beside it, row
+    for row, each column named ``planned_`` and its own name (never one of the forecast's)."""
+    return frame.assign(**{f"planned_{column}": plan[column].to_numpy() for column in plan})
+
+
 def planned_steps(series: SeriesData, config, horizon: int) -> int:
     """How far the plan reaches, of the first ``horizon`` steps after the last value: to its
     last step with a value in any column known ahead (0: none). A blank before that is a

@@ -31,6 +31,7 @@ from .panel_future import (ahead_rows, check_plan, future_frame, network_future,
                            rule_future, stand_ins, stood_in_for)
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
+from .known import with_plan
 from .panel_plan import plan_frame, plan_notices
 from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
@@ -284,8 +285,7 @@ def panel_download(result: PanelResult, method: str) -> pd.DataFrame:
     frame = panel_forecast(result, method)
     if not result.trained.known:
         return frame
-    plan = plan_frame(result.panel, result.trained.config).add_prefix("planned_")
-    return frame.assign(**{column: plan[column].to_numpy() for column in plan})
+    return with_plan(frame, plan_frame(result.panel, result.trained.config))
 
 
 def run_panel(panel: PanelData, config: ForecastConfig,

@@ -35,7 +35,7 @@ from .ahead import forecast_ahead
 from .intervals import floor_of, floored, future_table
 from .calendar import CALENDAR_NAMES, calendar_left_out, holiday_name
 from .known import (check_future, future_index, future_known, input_names, known_positions,
-                    network_table, planned_steps)
+                    network_table, planned_steps, with_plan)
 from .model import Forecaster
 from .settings import ForecastConfig
 from .trained import TrainedForecaster, build_single
@@ -345,9 +345,8 @@ def with_method(result: ForecastResult, method: str) -> pd.DataFrame:
     """The future forecast of ``method`` as it is downloaded: with a column naming the method,
     then beside each step the plan the LSTM read ahead there (``planned_`` and the column's
     name), where it read one."""
-    frame = result.futures.get(method, result.forecast).assign(method=result.labels[method])
-    plan = result.known.add_prefix("planned_")
-    return frame.assign(**{column: plan[column].to_numpy() for column in plan})
+    return with_plan(result.futures.get(method, result.forecast).assign(
+        method=result.labels[method]), result.known)
 
 
 def _fragile(rows: int, split: Split) -> str:
@@ -411,8 +410,9 @@ def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
     # only what was chosen for the user (a horizon typed in is the user's own), each said to
     # come from the season only where the season gave it (resolve_window's rules)
     season, n = series.season_length, len(series.frame)
-    source = {"horizon": "plan" if config.horizon != auto_horizon(n, season) else
-              "season" if season and season <= n // 10 else "length",
+    auto = auto_horizon(n, season)
+    source = {"horizon": "plan" if config.horizon != auto else
+              "season" if season and auto == season else "length",
               "lookback": "season" if season and config.lookback == max(
                   2 * season, min(config.horizon, MAX_AUTO_LOOKBACK)) else "length"}
     groups = ([chosen] if len({source[name] for name in chosen}) == 1

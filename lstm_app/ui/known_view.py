@@ -19,7 +19,7 @@ from ..series.ahead import beyond_training, what_if
 from ..series.calendar import holiday_label, holiday_name
 from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
-from ..series.known import check_future, future_known
+from ..series.known import check_future, future_known, with_plan
 from ..series.loading import SeriesData
 from ..series.pipeline import ForecastResult, resolve_window
 from ..series.settings import ForecastConfig
@@ -181,7 +181,7 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
     st.plotly_chart(chart, key=KEYS.what_if_chart)
     both = base.rename(columns=lambda c: c if c == "time" else f"base_{c}")
     both = both.join(moved.drop(columns="time").add_prefix("what_if_"))
-    both = both.join(edited.reset_index(drop=True).add_prefix("planned_"))
+    both = with_plan(both, edited)
     st.download_button(tr("Download the what-if and the base forecast (CSV)"),
                        spreadsheet_csv(both),
                        file_name=download_name(result.series.name, run_id, "what-if", "csv"),
