@@ -14,6 +14,7 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lstm_app.csv_header import csv_rows, one_header_line, without_title
@@ -43,10 +44,11 @@ TOO_MANY_COLUMNS = N_("The file has {columns:,} columns; at most {limit:,} are r
 
 
 def read_csv_table(source, name: str | None, notices: list[str], max_rows: int | None = None,
-                   max_columns: int | None = None,
-                   holding: str = "numbers") -> tuple[pd.DataFrame, str]:
+                   max_columns: int | None = None, holding: str = "numbers",
+                   inner_empty_rows: bool = False) -> tuple[pd.DataFrame, str]:
     """The CSV ``source`` (path, bytes or binary file object) as a table of stripped text cells
-    (NaN where blank, empty rows and columns dropped) and its name (``name``, or the file's);
+    (NaN where blank, empty rows and columns dropped; ``inner_empty_rows``: the empty rows
+    between two rows with a value kept) and its name (``name``, or the file's);
     every conversion is a sentence in ``notices``. Refuses, in one sentence, what is no CSV
     and a file over ``max_rows`` rows or ``max_columns`` columns (MAX_ROWS, MAX_COLUMNS). Of a
     workbook, the sheet ``holding`` the most "numbers" (and dates) or "texts" is read."""
@@ -56,7 +58,7 @@ def read_csv_table(source, name: str | None, notices: list[str], max_rows: int |
             else _decode(raw, notices))
     if not text.strip():  # a workbook of empty sheets
         raise ValueError(tr(EMPTY_FILE))
-    return _read_table(text, notices, *limits), name
+    return _read_table(text, notices, *limits, inner_empty_rows), name
 
 
 def _read_source(source, name: str | None) -> tuple[bytes, str]:
@@ -117,7 +119,8 @@ def _detect_separator(text: str) -> str:
     return best
 
 
-def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) -> pd.DataFrame:
+def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
+                inner_empty_rows: bool) -> pd.DataFrame:
     declared = re.match(r'"?sep=(.)"?\r?\n', text)  # Excel may write "sep=;" above the header
     text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
     lines = _lines(text)
@@ -168,7 +171,12 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int) 
     # Trailing separators give empty columns without a name; blank lines of separators give
     # empty rows.
     kept = [not (b and table[c].isna().all()) for c, b in zip(table.columns, blank)]
-    table = table.loc[:, kept].dropna(how="all").reset_index(drop=True)
+    table = table.loc[:, kept]
+    empty = table.isna().all(axis=1).to_numpy().copy()
+    filled = np.flatnonzero(~empty)
+    if inner_empty_rows and len(filled):  # (a row of a file without dates is a time step)
+        empty[filled[0]:filled[-1] + 1] = False
+    table = table.loc[~empty].reset_index(drop=True)
     names = [f"column {i + 1}" if b else str(c).strip().lstrip("\ufeff")
              for i, (c, b, k) in enumerate(zip(header_names, blank, kept)) if k]
     _say_named([i + 1 for i, (b, k) in enumerate(zip(blank, kept)) if b and k], notices)

@@ -97,6 +97,25 @@ def test_an_auto_horizon_reaches_no_further_than_the_plan():
     assert resolve(series, promo_config(horizon=5)).horizon == 5  # typed: the user's own
 
 
+def test_an_empty_row_in_a_file_without_dates_is_a_step_not_left_out():
+    """Without dates a row is a step: an empty row inside the plan is a blank to ask for (the
+    plan after it is not moved a step earlier), and one inside the history is filled and said;
+    the empty rows after the last value are left out."""
+    history = "".join(f"{10 + i % 7},{int(i % 3 == 0)}\n" for i in range(60))
+    series = load_series(f"sales,promo\n{history},1\n,\n,1\n,\n,\n".encode(),
+                         covariates=["promo"])
+    assert series.future["promo"].tolist()[:1] == [1.0] and series.future["promo"].tolist()[2] == 1.0
+    assert len(series.future) == 3 and math.isnan(series.future["promo"].iloc[1])
+    with pytest.raises(ValueError, match="'promo' has no values for row 62,"):
+        fit_forecast(series, promo_config(horizon="auto", epochs=1))
+    inside = load_series(f"sales,promo\n{history[:60]},\n{history[60:]}".encode())
+    assert len(inside.frame) == 61
+    assert "1 missing value in 'sales' was filled with the previous value (never from the " \
+           "future)." in inside.notices
+    dated = load_series(promo_csv(ahead=3)[:-1] + b"\n,,\n")  # with dates: no date, no step
+    assert len(dated.frame) == len(load_series(promo_csv(ahead=3)).frame)
+
+
 def test_a_column_named_as_the_holidays_input_is_refused():
     table = pd.read_csv(io.BytesIO(promo_csv())).rename(columns={"promo": "public holiday (DE)"})
     series = load_series(table.to_csv(index=False).encode(), covariates=["public holiday (DE)"])

@@ -76,10 +76,13 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     to the right-most numeric column; covariates default to none.
     """
     notices: list[str] = []
-    table, name = read_csv_table(source, name, notices)
-    if len(table) < 2:
+    table, name = read_csv_table(source, name, notices, inner_empty_rows=True)
+    rows = table.dropna(how="all").reset_index(drop=True)
+    if len(rows) < 2:
         raise ValueError(tr(ONE_ROW))
-    time_col, times = find_time_column(table, time_col, notices)
+    time_col, times = find_time_column(rows, time_col, notices)
+    if time_col is not None:  # (without dates, an empty row is a step: a blank, filled or asked for)
+        table = rows
     ids = propose_ids(table, time_col) if time_col else []
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
     value_col, covariates = choose_columns(in_time_order(numbers.frame, times), value_col,
