@@ -28,7 +28,7 @@ from .runs.commands import add_runs_command, run_runs_command
 from .tuning.commands import add_tune_command, run_tune_command, task_named_in
 from .runs.recording import fit_and_score, record, run_with, start_run
 from .runs.store import RunStore
-from .series.ahead import beyond_training
+from .series.ahead import what_if_of
 from .series.evaluation import coverage_note
 from .series.frequency import frequency_words
 from .series.future_file import check_future_option, with_future
@@ -136,7 +136,7 @@ def run_forecast_command(args: argparse.Namespace) -> int:
                             N_("note: suggested for this series: {settings}"))
     result = _train(args, FORECAST, series, config, Path(args.data).name)
     for notice in [*result.notices[len(series.notices):],  # what training and scoring found
-                   *beyond_training(result, result.known, edited_only=False)]:  # planned guesses
+                   *what_if_of(result).beyond(result.known, edited_only=False)]:  # planned guesses
         print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
     print(results_table(result))
     if args.out:

@@ -280,6 +280,12 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
     shop = at.selectbox(key="fc_panel_series").value
     table = next(d.value for d in at.dataframe if "promo" in d.value.columns)
     assert table["promo"].tolist() == PROMOTED[shop]
+    # and its what-if: the same plan, editable by date
+    assert "What if?" in subheaders(at)
+    grid = [d.value for d in at.dataframe if list(d.value.columns) == ["when", "promo"]]
+    assert len(grid) == 1 and grid[0]["promo"].tolist() == PROMOTED[shop]
+    assert grid[0]["when"].iloc[0] == "2024-01-01"
+    assert any(c.value == "Edit a cell above to see a what-if." for c in at.caption)
 
 
 def test_a_file_with_one_column_of_numbers_is_not_asked_what_it_holds(app):

@@ -367,7 +367,7 @@ def test_a_forecaster_with_inputs_known_ahead_and_holidays_predicts_a_plan_as_th
         tmp_path):
     """A genuine export of the richest forecaster opens under the manifest's checks, and a
     plan given with --future moves its forecast as the app's what-if does."""
-    from lstm_app.series.ahead import what_if
+    from lstm_app.series.ahead import what_if_of
 
     torch.manual_seed(0)
     series = load_series(sample_path("promo_sales"), covariates=["promo"])
@@ -386,7 +386,7 @@ def test_a_forecaster_with_inputs_known_ahead_and_holidays_predicts_a_plan_as_th
     done = predict_without_torch("predict", str(folder), str(data), "--future", str(future))
     assert done.returncode == 0, done.stderr
     got = pd.read_csv(io.StringIO(done.stdout))
-    assert np.allclose(got["forecast"], what_if(result, plan)["forecast"], atol=1e-3)
+    assert np.allclose(got["forecast"], what_if_of(result).moved(plan)["forecast"], atol=1e-3)
     assert (got["planned_promo"] == 1).all()  # beside each step, the plan it read there
     assert got.columns[-1].startswith("planned_") and got.columns[-2] == "planned_promo"
     assert not np.allclose(got["forecast"], result.futures["lstm"]["forecast"], atol=1.0)

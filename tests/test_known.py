@@ -16,7 +16,7 @@ from lstm_app.runs.recording import record, start_run
 
 from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
-from lstm_app.series.ahead import what_if
+from lstm_app.series.ahead import what_if_of
 from lstm_app.series.calendar import (calendar_cycles, calendar_features, calendar_left_out,
                                       calendar_names, holiday_counts, holiday_name)
 from lstm_app.series.known import future_known, input_names, known_positions
@@ -256,51 +256,50 @@ def test_the_what_if_moves_exactly_the_days_edited(promo_result):
     edited = promo_result.known.copy()
     flipped = [1, 4]
     edited.iloc[flipped, 0] = 1 - edited.iloc[flipped, 0]
-    moved = what_if(promo_result, edited)
+    moved = what_if_of(promo_result).moved(edited)
     changed = ~np.isclose(moved["forecast"], base["forecast"], atol=1e-6)
     assert np.flatnonzero(changed).tolist() == flipped
     up = edited.iloc[flipped, 0].to_numpy() == 1  # a promotion added raises the forecast
     diff = (moved["forecast"] - base["forecast"]).to_numpy()[flipped]
     assert ((diff > 10) == up).all() and ((diff < -10) == ~up).all()
     assert np.allclose(moved["upper_80"] - moved["forecast"], base["upper_80"] - base["forecast"])
-    same = what_if(promo_result, promo_result.known)
+    same = what_if_of(promo_result).moved(promo_result.known)
     assert np.allclose(same["forecast"], base["forecast"])
     with pytest.raises(ValueError, match="keep the columns and the dates"):
-        what_if(promo_result, edited.iloc[:3])
+        what_if_of(promo_result).moved(edited.iloc[:3])
     huge = edited.copy()  # 1e300 overflowed the scaler into a forecast of blanks
     huge.iloc[2, 0] = 1e300
     with pytest.raises(ValueError, match=rf"^The planned values of 'promo' reach 1e\+300 on "
                        rf"{huge.index[2].date()}, too large to compute with \(the limit is "
                        r"1e\+30\); check them for overflowed cells\.$"):
-        what_if(promo_result, huge)
+        what_if_of(promo_result).moved(huge)
     # a value beyond any the column held in training is said to be a guess; edits within are not
-    from lstm_app.series.ahead import beyond_training
-    assert beyond_training(promo_result, edited) == []
+    assert what_if_of(promo_result).beyond(edited) == []
     far = promo_result.known.copy()
     far.iloc[3, 0] = 112
     day = promo_result.known.index[3].date()
-    assert beyond_training(promo_result, far) == [
+    assert what_if_of(promo_result).beyond(far) == [
         f"'promo' is set to 112 on {day}, beyond the 0 to 1 it held in training: the model never "
         f"read such values, so the what-if there is a guess, not something it learnt."]
     far.iloc[4, 0], far.iloc[5, 0] = -5, 112  # each value said with its own days
     days = promo_result.known.index.date
-    assert beyond_training(promo_result, far) == [
+    assert what_if_of(promo_result).beyond(far) == [
         f"'promo' is set to 112 on {days[3]} and {days[5]}; -5 on {days[4]}, beyond the 0 to 1 it "
         f"held in training: the model never read such values, so the what-if there is a guess, "
         f"not something it learnt."]
-    assert beyond_training(promo_result, promo_result.known, edited_only=False) == []
-    assert beyond_training(dataclasses.replace(promo_result, known=far), far,
+    assert what_if_of(promo_result).beyond(promo_result.known, edited_only=False) == []
+    assert what_if_of(dataclasses.replace(promo_result, known=far)).beyond(far,
                            edited_only=False)[0].startswith(
         f"The plan sets 'promo' to 112 on {days[3]} and {days[5]}; -5 on {days[4]}, beyond")
     # a value that rounds to a bound is written whole, not as the bound it is beyond
     close = promo_result.known.copy()
     close.iloc[3, 0] = 1.0000001
-    assert beyond_training(promo_result, close)[0].startswith(
+    assert what_if_of(promo_result).beyond(close)[0].startswith(
         f"'promo' is set to 1.0000001 on {days[3]}, beyond the 0 to 1 it held")
     # a cell emptied in the what-if's table is said as that, not as a file without a plan
     edited.iloc[2, 0] = np.nan
     with pytest.raises(ValueError) as error:
-        what_if(promo_result, edited)
+        what_if_of(promo_result).moved(edited)
     day = promo_result.known.index[2].date()
     assert str(error.value) == (f"The what-if needs a value in every cell: "
                                 f"'{edited.columns[0]}' is blank on {day}. Type a value there "
@@ -321,22 +320,21 @@ def test_a_run_with_known_inputs_saves_its_plan_and_reopens_the_same(tmp_path, p
     assert np.allclose(again.forecast["forecast"], result.forecast["forecast"])
     pd.testing.assert_frame_equal(again.known, result.known)
     # the holiday count, like any planned column, is a guess beyond the counts it trained on
-    from lstm_app.series.ahead import beyond_training
     column = holiday_name("DE")
     more = result.known.copy()
     more.iloc[2, list(more.columns).index(column)] = 7
-    assert beyond_training(result, more) == [
+    assert what_if_of(result).beyond(more) == [
         f"'{column}' is set to 7 on {more.index[2].date()}, beyond the 0 to 1 it held in "
         f"training: the model never read such values, so the what-if there is a guess, not "
         f"something it learnt."]
     from lstm_app.i18n import speaking
     from lstm_app.series.calendar import holiday_label
     with speaking("zh"):  # named as the plan's table heads it
-        assert beyond_training(result, more)[0].startswith(f"'{holiday_label('DE')}'")
+        assert what_if_of(result).beyond(more)[0].startswith(f"'{holiday_label('DE')}'")
         assert holiday_label("DE") != column
         more.iloc[1, list(more.columns).index(column)] = np.nan  # and a blank there the same
         with pytest.raises(ValueError) as refused:
-            what_if(result, more)
+            what_if_of(result).moved(more)
         assert f"'{holiday_label('DE')}'" in str(refused.value)
     from lstm_app.series.calendar import shown_column
     assert shown_column("public holiday (staff)") == "public holiday (staff)"  # a user's own

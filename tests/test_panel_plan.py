@@ -243,3 +243,49 @@ def test_a_plan_written_twice_an_input_only_planned_and_no_column_left_are_said(
     # the column to forecast named as an input, and every column with it: none left
     with pytest.raises(ValueError, match="Every column of numbers is chosen as an input"):
         load_panel(shops_csv(), id_cols=["shop"], covariates=["sales", "promo"])
+
+
+def test_a_series_what_if_moves_its_forecast_on_exactly_the_days_edited(scored):
+    from lstm_app.series.panel_detail import series_what_if
+    known, past_only = scored
+    i = known.panel.ids.index("Berlin")
+    what = series_what_if(known, i)
+    assert what.plan["promo"].tolist() == PROMOTED["Berlin"]
+    assert list(what.plan.index) == list(PLAN)
+    # the plan as read gives the forecast the panel made, to float32's precision
+    assert np.allclose(what.base["forecast"], known.futures["lstm"][i])
+    assert np.allclose(what.moved(what.plan)["forecast"], what.base["forecast"], atol=1e-3)
+    edited = what.plan.copy()
+    edited.iloc[[1, 2], 0] = 1.0  # two more promotion days
+    moved = what.moved(edited)
+    change = moved["forecast"].to_numpy() / what.base["forecast"].to_numpy()
+    assert (change[[1, 2]] > 1.3).all()
+    others = np.delete(np.arange(7), [1, 2])
+    assert np.allclose(change[others], 1.0, atol=1e-4)
+    assert (moved["upper_80"] > moved["forecast"]).all()
+    assert what.beyond(edited) == []
+    edited.iloc[4, 0] = 5.0
+    assert what.beyond(edited)[0].startswith("'promo' is set to 5 on 2024-01-05")
+    edited.iloc[4, 0] = np.nan
+    with pytest.raises(ValueError, match="'promo' is blank on 2024-01-05"):
+        what.moved(edited)
+    with pytest.raises(ValueError, match="must keep the columns and the dates"):
+        what.moved(edited.iloc[:3])
+    # no what-if where the network reads no plan, or does not forecast the series
+    assert series_what_if(past_only, i) is None
+    longer = replace(known.trained.config, lookback=400)
+    assert series_what_if(replace(known, trained=replace(known.trained, config=longer)), i) is None
+
+
+def test_a_series_what_if_with_public_holidays_moves_on_the_day_added(shops):
+    from lstm_app.series.panel_detail import series_what_if
+    result = score_panel(fit_panel(shops, replace(SETTINGS, holidays="DE", epochs=2)), shops)
+    what = series_what_if(result, 1)
+    assert list(what.plan.columns) == ["promo", "public holiday (DE)"]
+    assert what.plan["public holiday (DE)"].tolist() == [1, 0, 0, 0, 0, 0, 0]  # New Year's Day
+    assert np.allclose(what.moved(what.plan)["forecast"], what.base["forecast"], atol=1e-3)
+    edited = what.plan.copy()
+    edited.iloc[3, 1] = 1.0
+    moved = what.moved(edited)["forecast"].to_numpy()
+    assert not np.isclose(moved[3], what.base["forecast"][3], rtol=1e-5)
+    assert np.allclose(np.delete(moved, 3), np.delete(what.base["forecast"].to_numpy(), 3))

@@ -1,5 +1,6 @@
 """The LSTM's forecast after the last observation, and the what-if: the same forecast reading
-edited known-ahead values (a promotion on these days, a price 10% lower, a holiday added).
+edited known-ahead values (a promotion on these days, a price 10% lower, a holiday added), of
+one series or of one series of a panel (``panel_detail.series_what_if``).
 
 A what-if is one pass of the trained network, no retraining: the interval keeps the widths
 measured on the validation span. Each step of the horizon reads its own known-ahead values
@@ -8,6 +9,9 @@ edited and on no other.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -18,6 +22,7 @@ from ..quoting import quoted
 from .intervals import floor_of, floored, future_table
 from .known import (check_planned_size, first_blank, future_inputs, known_positions,
                     network_table, planned_beyond, trained_ranges)
+from .loading import SeriesData
 
 
 def forecast_ahead(trained, series, values: torch.Tensor, known: pd.DataFrame) -> np.ndarray:
@@ -35,36 +40,59 @@ def forecast_ahead(trained, series, values: torch.Tensor, known: pd.DataFrame) -
         return model(values[-config.lookback:][None], None, future)[0][0].cpu().double().numpy()
 
 
-def what_if(result, known: pd.DataFrame) -> pd.DataFrame:
-    """The LSTM's future forecast (a ForecastResult's) reading the edited known-ahead values
-    ``known`` (the columns and steps of ``result.known``), with its intervals."""
+@dataclass(frozen=True)
+class WhatIf:
+    """What a forecast's what-if needs: the series forecast, the plan its LSTM forecast read
+    (one row per step of the horizon, by time), that forecast with its intervals, each plan
+    column's range in training, and ``redraw``: the forecast reading an edited plan."""
+
+    series: SeriesData
+    plan: pd.DataFrame
+    base: pd.DataFrame  # time, forecast, lower_80, upper_80, lower_95, upper_95
+    ranges: dict        # column -> (low, high) over the training span
+    redraw: Callable[[pd.DataFrame], pd.DataFrame] = field(repr=False)
+    recommended: str = "lstm"
+    labels: dict = field(default_factory=lambda: {"lstm": "LSTM"})
+
+    def moved(self, known: pd.DataFrame) -> pd.DataFrame:
+        """The LSTM's forecast reading ``known`` (the plan's columns and steps, edited), with
+        its intervals; refuses another shape, a blank and a value too large to compute with."""
+        if list(known.columns) != list(self.plan.columns) or len(known) != len(self.plan):
+            raise ValueError(tr("The what-if table must keep the columns and the dates of the "
+                                "forecast; change only its values."))
+        known = known.set_axis(self.plan.index)
+        check_planned_size(known)
+        blank = first_blank(known)
+        if blank is not None:
+            raise ValueError(tr("The what-if needs a value in every cell: {column} is blank on "
+                                "{when}. Type a value there (0 for none).",
+                                column=quoted(blank[0]), when=blank[1]))
+        return self.redraw(known)
+
+    def beyond(self, known: pd.DataFrame, edited_only: bool = True) -> list[str]:
+        """A sentence for each column that ``known`` sets, on a step edited away from the plan
+        (or, ``edited_only`` False, on any step), beyond every value the column held in the
+        training span: the network never read such values, so its answer there is a guess."""
+        known = known.set_axis(self.plan.index)
+        edited = (known.to_numpy(dtype=np.float64) != self.plan[known.columns].to_numpy(
+            dtype=np.float64) if edited_only else None)  # column by column, by name
+        return planned_beyond(known, self.ranges, edited)
+
+
+def what_if_of(result) -> WhatIf:
+    """The what-if of a ForecastResult: its plan, its LSTM's future forecast, redrawn by one
+    pass of the trained network over the series with the plan edited."""
     trained, series = result.trained, result.series
-    if list(known.columns) != list(result.known.columns) or len(known) != len(result.known):
-        raise ValueError(tr("The what-if table must keep the columns and the dates of the "
-                            "forecast; change only its values."))
-    known = known.set_axis(result.known.index)
-    check_planned_size(known)
-    blank = first_blank(known)
-    if blank is not None:
-        raise ValueError(tr("The what-if needs a value in every cell: {column} is blank on "
-                            "{when}. Type a value there (0 for none).",
-                            column=quoted(blank[0]), when=blank[1]))
-    raw = network_table(series, trained.config, trained.inputs)
-    values = torch.as_tensor(trained.scaler.transform(raw), dtype=torch.float32)
-    scaler = trained.scaler
-    pred = scaler.inverse_transform(forecast_ahead(trained, series, values, known), column=0)
-    train = result.split.train
-    floor = floor_of(raw[train[0]:train[1], 0])
-    return future_table(result.known.index, floored(pred, floor), result.widths, floor)
 
+    def redraw(known: pd.DataFrame) -> pd.DataFrame:
+        raw = network_table(series, trained.config, trained.inputs)
+        values = torch.as_tensor(trained.scaler.transform(raw), dtype=torch.float32)
+        pred = trained.scaler.inverse_transform(forecast_ahead(trained, series, values, known),
+                                                column=0)
+        train = result.split.train
+        floor = floor_of(raw[train[0]:train[1], 0])
+        return future_table(result.known.index, floored(pred, floor), result.widths, floor)
 
-def beyond_training(result, known: pd.DataFrame, edited_only: bool = True) -> list[str]:
-    """A sentence for each known-ahead column that the what-if ``known`` sets, on a step edited
-    away from ``result.known`` (or, ``edited_only`` False, on any step of the plan the forecast
-    read), beyond every value the column held in the training span: the network never read
-    such values, so its answer there is a guess, not something learnt."""
-    known = known.set_axis(result.known.index)
-    edited = (known.to_numpy(dtype=np.float64) != result.known[known.columns].to_numpy(
-        dtype=np.float64) if edited_only else None)  # column by column, by name
-    ranges = trained_ranges(result.series, result.config, result.split.train)
-    return planned_beyond(known, ranges, edited)
+    return WhatIf(series, result.known, result.futures["lstm"],
+                  trained_ranges(series, result.config, result.split.train), redraw,
+                  result.recommended, result.labels)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from typing import Callable
 from dataclasses import asdict, dataclass, field, replace
 
@@ -75,6 +76,7 @@ class PanelResult:
     test_forecasts: dict = field(default_factory=dict, repr=False)
     # Per statistical model, the series the simple rule forecast in its place.
     stood_in: dict = field(default_factory=dict)
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # this result, for a page's keys
 
     # What every task's result offers the pages (Train more, the coach, the run caption).
     config = property(lambda self: self.trained.config)

@@ -15,6 +15,7 @@ from ..series.score_table import metrics_table
 from ..filenames import download_name
 from ..quoting import cut, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
+from ..series.ahead import what_if_of
 from ..series.frequency import time_format, time_labels
 from ..series.scoreboard import COMBINATION, LSTM, method_label
 from ..series.statistical import STATISTICAL
@@ -112,7 +113,9 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
         st.markdown(tr("- The scaler was fitted on the **training span only**."))
         for notice in result.notices:
             st.markdown(f"- {plain(notice)}")
-    show_what_if(result, label, run_id)
+    show_what_if(what_if_of(result), label, f"{KEYS.what_if}_{run_id or result.token}",
+                 download_name(result.series.name, run_id, "what-if", "csv"),
+                 result.config.holidays)
 
 
 SPLIT_LINES = (N_("- **Training**: rows {first:,} to {last:,} ({start} to {end})"),

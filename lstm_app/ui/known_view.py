@@ -13,15 +13,14 @@ import streamlit as st
 
 from ..i18n import N_, tr, trn
 from ..charts import forecast_chart
-from ..filenames import download_name
 from ..quoting import cut, spreadsheet_csv
-from ..series.ahead import beyond_training, what_if
+from ..series.ahead import WhatIf
 from ..series.calendar import holiday_label, holiday_name
 from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
 from ..series.known import check_future, future_known, with_plan
 from ..series.loading import SeriesData
-from ..series.pipeline import ForecastResult, resolve_window
+from ..series.pipeline import resolve_window
 from ..series.settings import ForecastConfig
 from .keys import FORECAST as KEYS
 from .markdown import plain
@@ -135,11 +134,12 @@ def planned_series(series: SeriesData, config: ForecastConfig,
     return replace(series, future=edited)
 
 
-def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None:
-    """The what-if: the plan as the forecast read it, editable; when changed, the LSTM's
-    forecast reading the edits, drawn over the base forecast, and both as a download."""
-    base_plan = result.known
-    if base_plan.shape[1] == 0:
+def show_what_if(what: WhatIf | None, label: str, key: str, file_name: str,
+                 holidays: str = "") -> None:
+    """The what-if of a forecast (one series', or one series' of a panel): the plan as its LSTM
+    forecast read it, editable (cells kept under ``key``); when changed, that forecast reading
+    the edits, drawn over the base forecast, and both as a download named ``file_name``."""
+    if what is None or what.plan.shape[1] == 0:
         return
     st.subheader(tr("What if?"))
     st.caption(tr("The plan this model's forecast read. Change it (a promotion on other days, a "
@@ -147,42 +147,37 @@ def show_what_if(result: ForecastResult, label: str, run_id: str | None) -> None
                   "without retraining, beside the base forecast. A what-if shows what the model "
                   "learnt from the past about these inputs, not a promise of what the change "
                   "will cause."))
-    if result.recommended == "combination":
+    if what.recommended == "combination":
         st.caption(tr("The what-if redraws the LSTM's forecast; the recommended mean of the LSTM "
                       "and a statistical model reads these inputs only through its LSTM half."))
-    elif result.recommended != "lstm":
+    elif what.recommended != "lstm":
         st.caption(tr("The what-if redraws the LSTM's forecast; the recommended {method} does "
                       "not read these inputs.",
-                      method=plain(method_label(result.labels[result.recommended]))))
-    for sentence in beyond_training(result, base_plan, edited_only=False):
+                      method=plain(method_label(what.labels[what.recommended]))))
+    for sentence in what.beyond(what.plan, edited_only=False):
         st.warning(plain(sentence), icon=":material/warning:")
-    key = f"{KEYS.what_if}_{run_id or result.token}"
-    edited = _editor(base_plan, result.series.freq, key,
-                     tr("Change it to see the forecast move."), result.config.holidays,
-                     kept=f"{key}_kept")
-    base = result.futures["lstm"]
-    changed = not edited.equals(base_plan)
+    edited = _editor(what.plan, what.series.freq, key, tr("Change it to see the forecast move."),
+                     holidays, kept=f"{key}_kept")
+    if edited.equals(what.plan):
+        st.caption(tr("Edit a cell above to see a what-if."))
+        return
     try:
-        moved = what_if(result, edited) if changed else base
+        moved = what.moved(edited)
     except ValueError as error:
         st.warning(plain(error))
         return
-    if not changed:
-        st.caption(tr("Edit a cell above to see a what-if."))
-        return
-    for sentence in beyond_training(result, edited):
+    for sentence in what.beyond(edited):
         st.warning(plain(sentence), icon=":material/warning:")
-    history = result.series.frame[result.series.value_col]
-    horizon = len(base_plan)
+    history = what.series.frame[what.series.value_col]
+    horizon = len(what.plan)
     chart = forecast_chart(history, moved, label, tail=max(3 * horizon, 14),
-                           method=tr("What-if"), base=base)
+                           method=tr("What-if"), base=what.base)
     chart.update_layout(title_text=tr("What if: the next {steps} steps, against the base "
                                       "forecast", steps=horizon))
     st.plotly_chart(chart, key=KEYS.what_if_chart)
-    both = base.rename(columns=lambda c: c if c == "time" else f"base_{c}")
+    both = what.base.rename(columns=lambda c: c if c == "time" else f"base_{c}")
     both = both.join(moved.drop(columns="time").add_prefix("what_if_"))
     both = with_plan(both, edited)
     st.download_button(tr("Download the what-if and the base forecast (CSV)"),
-                       spreadsheet_csv(both),
-                       file_name=download_name(result.series.name, run_id, "what-if", "csv"),
-                       mime="text/csv", key=KEYS.what_if_csv)
+                       spreadsheet_csv(both), file_name=file_name, mime="text/csv",
+                       key=KEYS.what_if_csv)

@@ -21,7 +21,7 @@ from ..series.evaluation import BASELINE_NAMES, rules
 from ..series.statistical import STATISTICAL
 from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
-from ..series.panel_detail import series_detail
+from ..series.panel_detail import series_detail, series_what_if
 from ..series.panel_live import PanelLive
 from ..series.panel_plan import plan_frame
 from ..series.calendar import shown_column
@@ -32,6 +32,7 @@ from .forecast_view import (forecast_table, pick_method, readable_number, render
                             test_span_chart)
 from .forecast_view import value_label as with_unit
 from .keys import FORECAST as KEYS
+from .known_view import show_what_if
 from .live import loss_curves
 from .markdown import plain, table_shown
 
@@ -104,7 +105,7 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
 
     st.subheader(tr("Every series"))
     method = pick_method(result)
-    _series_table_and_detail(result, unit, method)
+    _series_table_and_detail(result, unit, method, run_id)
 
     st.subheader(tr("Downloads"))
     a, b, c = st.columns(3)
@@ -204,7 +205,8 @@ def shown_columns(result: PanelResult) -> dict[str, str]:
             "LSTM vs rule": tr("LSTM vs rule")}
 
 
-def _series_table_and_detail(result: PanelResult, unit: str | None, method: str) -> None:
+def _series_table_and_detail(result: PanelResult, unit: str | None, method: str,
+                             run_id: str | None) -> None:
     table = per_series_table(result)
     query = st.text_input(tr("Search the series"), key=KEYS.panel_search,
                           placeholder=tr("part of a series' name"),
@@ -253,10 +255,11 @@ def _series_table_and_detail(result: PanelResult, unit: str | None, method: str)
     if len(table) > SEARCH_LIMIT:
         st.caption(tr("The list offers the first {shown:,} of {count:,} series; search to find "
                       "the others.", shown=SEARCH_LIMIT, count=len(table)))
-    _one_series(result, result.panel.ids.index(opened), unit, method)
+    _one_series(result, result.panel.ids.index(opened), unit, method, run_id)
 
 
-def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> None:
+def _one_series(result: PanelResult, i: int, unit: str | None, method: str,
+                run_id: str | None) -> None:
     detail = series_detail(result, i, method)
     series, row = detail.series, detail.scores
     value = result.panel.value_col if result.panel.layout == "long" else tr("value")
@@ -303,6 +306,8 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str) -> N
                       columns=listing(plain(shown_column(c)) for c in plan.columns)))
         plan = plan.rename(columns=shown_column)
     forecast_table(detail.forecast, series.freq, plan)
+    show_what_if(series_what_if(result, i), label, f"{KEYS.what_if}_{run_id or result.token}_{i}",
+                 download_name(series.name, run_id, "what-if", "csv"), result.config.holidays)
 
 
 def _picked_said(result: PanelResult, row: pd.Series, method: str) -> str:
