@@ -9,6 +9,7 @@ import pytest
 
 from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, NO_ROWS, read_csv_table
 from lstm_app.spreadsheet import LOCKED
+from lstm_app.series.dates import parse_dates
 from lstm_app.series.loading import NO_TIME_COLUMN, ONE_ROW, load_series
 
 DATASETS = Path("/work/shared/datasets")
@@ -398,6 +399,31 @@ def test_no_date_column_uses_row_order():
     assert data.value_col == "humidity" and data.numeric_columns == ("temperature", "humidity")
     assert "No date column was found, so row order is used as the time axis." in data.notices
     assert_contract(data)
+
+
+def test_iso_weeks_are_read_as_the_mondays_of_their_weeks():
+    weeks = pd.date_range("2020-12-28", periods=60, freq="W-MON")
+    written = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in weeks]
+    written[3] = written[3].replace("-W", "W")  # "2021W03": the dash may be left out
+    csv = "Week,sales\n" + "".join(f"{w},{i}\n" for i, w in enumerate(written))
+    data = load_series(csv.encode())
+    assert data.time_col == "Week" and data.freq == "W-MON"
+    assert list(data.frame.index) == list(weeks)  # 2020-W53 is the Monday 2020-12-28
+    cells = pd.Series(["2024-W05-3", "2021-W53", "2024-W54"])  # a day; weeks the year lacks
+    assert parse_dates(cells, named_like_time=True, first=True, notices=[],
+                       min_share=0.1).tolist()[:1] == [pd.Timestamp("2024-01-31")]
+    assert parse_dates(cells, named_like_time=True, first=True, notices=[],
+                       min_share=0.1).isna().tolist() == [False, True, True]
+
+
+def test_a_column_named_like_time_but_unread_is_named_with_a_cell():
+    csv = "Week,sales\n" + "".join(f"week {i} of 2024,{i}\n" for i in range(1, 30))
+    data = load_series(csv.encode())
+    assert data.time_col is None
+    assert ("The column 'Week' is named like a time column, but its cells (such as 'week 1 of "
+            "2024') could not be read as dates, so row order is used as the time axis and no "
+            "series are told apart by it. Write its dates as 2024-01-31, 31/01/2024, 2024-01, "
+            "2024Q1 or 2024-W05 to forecast by date.") in data.notices
 
 
 def test_no_time_column_constant_forces_row_order():

@@ -51,7 +51,7 @@ def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices
     """Timestamps for a column of text (NaT where unreadable), or None if it is not a date column.
 
     Reads ISO dates and datetimes, 31/12/2020-style dates (day-first when any first part > 12),
-    month names ("Jan 2020"), quarters ("2020Q1"), Chinese dates ("2023年1月5日", "2023年1月",
+    month names ("Jan 2020"), quarters ("2020Q1"), ISO weeks ("2024-W05"), Chinese dates ("2023年1月5日", "2023年1月",
     "2023年第1季度"), 8-digit 20201231 and year-only columns
     (named like time, or the first column with increasing years). `min_share` of the cells
     present must parse; ambiguous or converted dates add a sentence to `notices`.
@@ -71,7 +71,7 @@ def parse_dates(cells: pd.Series, *, named_like_time: bool, first: bool, notices
         return _excel_days(cells, notices)
     if sample.str.fullmatch(_PLAIN_NUMBER).mean() > 0.5 and not sample.str.fullmatch(r"\d{8}").all():
         return None  # numbers are values, not dates (ISO parsing would read "2020" or "7" as dates)
-    parsers = [_iso_dates, _numeric_dates, _quarter_dates]
+    parsers = [_iso_dates, _numeric_dates, _quarter_dates, _week_dates]
     if sample.str.contains("年", regex=False).mean() >= 0.2:  # (with ISO dates among them)
         parsers.append(_chinese_dates)
     if sample.str.contains(r"[A-Za-z]{3}", regex=True).mean() > 0.5:
@@ -169,3 +169,15 @@ def _quarter_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
     year, quarter = parts[0].fillna(parts[3]), parts[1].fillna(parts[2])
     month = (pd.to_numeric(quarter, errors="coerce") * 3 - 2).astype("Int64").astype(str).str.zfill(2)
     return pd.to_datetime(year + "-" + month + "-01", format="%Y-%m-%d", errors="coerce")
+
+
+def _week_dates(cells: pd.Series, notices: list[str]) -> pd.Series:
+    """ISO weeks: "2024-W05", "2024W05", "2024 W5" -> that week's Monday; "2024-W05-3" -> its
+    third day (weeks as ISO 8601 counts them: week 1 holds the year's first Thursday)."""
+    parts = cells.str.extract(r"^(\d{4})\s*[-/ ]?\s*W(\d{1,2})(?:\s*[-/ ]?\s*([1-7]))?$", flags=re.I)
+    week = pd.to_numeric(parts[1], errors="coerce").astype("Int64").astype(str).str.zfill(2)
+    text = parts[0] + "-W" + week + "-" + parts[2].fillna("1")
+    days = pd.to_datetime(text, format="%G-W%V-%u", errors="coerce")
+    iso = days.dt.isocalendar()  # a week the year does not have (2021-W53) rolls on: unread
+    real = (iso["year"].astype(str) == parts[0]) & (iso["week"].astype(str).str.zfill(2) == week)
+    return days.where(real.fillna(False).astype(bool))
