@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # importing this module must not need playwright (tests then skip cleanly)
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"  # tests/screenshots (git-ignored)
 
@@ -392,10 +392,10 @@ def expect_upload_forgotten(page: Page, prefix: str, name: str, empty_hint: str)
     expect(page.get_by_role("heading", name="Settings")).to_have_count(0)
 
 
-def choose_sample(page: Page, prefix: str, title: str) -> None:
-    """Pick the sample ``title`` in the page's sample box (key ``<prefix>_sample``)."""
-    box = key_locator(page, f"{prefix}_sample").get_by_role("combobox")
-    option = page.get_by_role("option", name=title, exact=True)
+def pick_option(page: Page, box: Locator, name: str) -> None:
+    """Open the list of the select or multiselect ``box`` (its combobox) and pick ``name``;
+    the page reruns on the pick."""
+    option = page.get_by_role("option", name=name, exact=True)
     for _ in range(3):  # a click while the page is still settling may not open the list
         box.click()
         try:
@@ -404,6 +404,12 @@ def choose_sample(page: Page, prefix: str, title: str) -> None:
         except Exception:  # playwright's TimeoutError: press Escape and open it again
             page.keyboard.press("Escape")
     run_and_wait(page, option.click)
+
+
+def choose_sample(page: Page, prefix: str, title: str) -> None:
+    """Pick the sample ``title`` in the page's sample box (key ``<prefix>_sample``)."""
+    box = key_locator(page, f"{prefix}_sample").get_by_role("combobox")
+    pick_option(page, box, title)
     _expect()(box).to_have_value(title)
 
 

@@ -43,13 +43,59 @@ def columns(editor: Locator) -> list[str]:
     return [t.strip() for t in editor.locator("th").all_inner_texts()]
 
 
-def plan(editor: Locator) -> list[list[str]]:
-    """The grid's rows as shown: [when, promo, public holiday (DE)]."""
+def plan(editor: Locator, width: int = 3) -> list[list[str]]:
+    """The grid's rows as shown: its first ``width`` columns (here when, promo, public holiday
+    (DE))."""
     rows, row = [], 0
     while cell(editor, 0, row).count():
-        rows.append([cell(editor, c, row).inner_text().strip() for c in range(3)])
+        rows.append([cell(editor, c, row).inner_text().strip() for c in range(width)])
         row += 1
     return rows
+
+
+def what_if_drawn(page: Page) -> Locator:
+    """Once a what-if is drawn: its chart (the what-if line, the base forecast dashed beside
+    it) checked; its download button returned."""
+    expect(key_locator(page, "fc_what_if_chart")).to_be_visible()
+    traces = page.wait_for_function(
+        """(sel) => {
+          const el = document.querySelector(sel + ' .js-plotly-plot');
+          const names = el && el.data ? el.data.map(t => t.name) : [];
+          return names.includes('base forecast') ? el.data.map(
+            t => [t.name, (t.line && t.line.dash) || null]) : null;
+        }""", arg=".st-key-fc_what_if_chart", timeout=START_MS).json_value()
+    dash = dict((name, d) for name, d in traces)
+    assert "What-if forecast" in dash, traces
+    assert dash["base forecast"] == "dash", traces
+    download = key_locator(page, "fc_dl_what_if").get_by_role("button")
+    expect(download).to_have_text("Download the what-if and the base forecast (CSV)")
+    expect(main(page)).not_to_contain_text("Edit a cell above to see a what-if.")
+    return download
+
+
+def moved_on_days_edited(rows: list[dict], shown: list[list[str]], edited: set[str]) -> None:
+    """The what-if's download ``rows`` against the grid as ``shown`` (when, promo, …): each
+    step's plan as shown, the what-if above the base on the days ``edited`` (a promotion
+    added lifts sales) and the same on the others (each step reads its own plan)."""
+    assert len(rows) == len(shown), rows
+    for row, cells in zip(rows, shown):
+        day = row["time"][:10]
+        assert day == cells[0], (day, cells)
+        assert float(row[f"planned_{PROMO}"]) == float(cells[1]), (row, cells)
+        base, moved = float(row["base_forecast"]), float(row["what_if_forecast"])
+        print(f"{day}: base {base:8.2f}  what-if {moved:8.2f}  promo {cells[1]}")
+        if day in edited:
+            assert moved > base + SAME_EUROS, f"{day}: what-if {moved} not above base {base}"
+        else:  # (float32 noise aside)
+            assert abs(moved - base) <= SAME_EUROS, f"{day}: what-if {moved}, base {base}"
+
+
+def downloaded_rows(page: Page, download: Locator) -> list[dict]:
+    """The rows of the CSV the ``download`` button gives."""
+    with page.expect_download() as info:
+        download.click()
+    print(f"[what-if] download: {info.value.suggested_filename}")
+    return list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig"))))
 
 
 def select_first_cell(page: Page, editor: Locator) -> None:
@@ -137,42 +183,15 @@ def test_what_if_a_promotion_on_two_more_days_lifts_the_forecast_there_only(page
     assert [row[1] for row in after] == ["1" if r in days else row[1]
                                          for r, row in enumerate(before)], after
 
-    # The chart: the what-if line, and the base forecast dashed beside it.
-    chart = key_locator(page, "fc_what_if_chart")
-    expect(chart).to_be_visible()
-    traces = page.wait_for_function(
-        """(sel) => {
-          const el = document.querySelector(sel + ' .js-plotly-plot');
-          const names = el && el.data ? el.data.map(t => t.name) : [];
-          return names.includes('base forecast') ? el.data.map(
-            t => [t.name, (t.line && t.line.dash) || null]) : null;
-        }""", arg=".st-key-fc_what_if_chart", timeout=START_MS).json_value()
-    dash = dict((name, d) for name, d in traces)
-    assert "What-if forecast" in dash, traces
-    assert dash["base forecast"] == "dash", traces
-    download = key_locator(page, "fc_dl_what_if").get_by_role("button")
-    expect(download).to_have_text("Download the what-if and the base forecast (CSV)")
-    expect(main(page)).not_to_contain_text("Edit a cell above to see a what-if.")
+    download = what_if_drawn(page)  # the what-if line, the base forecast dashed beside it
     assert_no_traceback(page)
     quiet(page)
     shot(page, "what_if_02_after_edit")
-
-    with page.expect_download() as info:
-        download.click()
-    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig"))))
+    rows = downloaded_rows(page, download)
     assert len(rows) == len(before), rows
     header = list(rows[0])
     for column in ("time", "base_forecast", "base_lower_80", "what_if_forecast",
                    "what_if_lower_80", f"planned_{PROMO}", f"planned_{HOLIDAY}"):
         assert column in header, header
-    for row, shown in zip(rows, after):
-        day = row["time"][:10]
-        assert day == shown[0], (day, shown)
-        assert float(row[f"planned_{PROMO}"]) == float(shown[1]), (row, shown)
-        base, moved = float(row["base_forecast"]), float(row["what_if_forecast"])
-        print(f"{day}: base {base:8.2f}  what-if {moved:8.2f}  promo {shown[1]}")
-        if day in edited:  # a promotion lifts sales
-            assert moved > base + SAME_EUROS, f"{day}: what-if {moved} not above base {base}"
-        else:  # each step reads its own plan: the other days do not move (float32 noise aside)
-            assert abs(moved - base) <= SAME_EUROS, f"{day}: what-if {moved}, base {base}"
+    moved_on_days_edited(rows, after, edited)
     assert_no_traceback(page)
