@@ -45,14 +45,16 @@ if not many:  # the plan of the known-ahead inputs over the horizon, editable
     planned = planned_series(data, config, chosen.fingerprint)  # None: a blank, named above
 data = planned or data
 
+can_train = trainable and planned is not None
 train_button(KEYS, lambda: start_training(KEYS, task, data, data.name, config,
                                           repaired=chosen.repaired),
-             can_train=trainable and planned is not None, offer_at=offers,
+             can_train=can_train, offer_at=offers,
              earlier=lambda: earlier_run(task, chosen.fingerprint, config, data))
 auto_tune(KEYS, task, data, data.name, config, chosen.fingerprint)
 shown = current_job(KEYS.job)  # its training may be on other data than the page's now
 result = finished_result(KEYS, chosen, config, live_view(
-    many, getattr(getattr(shown, "config", None), "value_col", None) or data.value_col))
+    many, getattr(getattr(shown, "config", None), "value_col", None) or data.value_col),
+    can_train=can_train)
 
 st.divider()
 run_id = current_job(KEYS.job).run_id

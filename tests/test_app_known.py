@@ -33,7 +33,7 @@ def test_the_promotion_sample_reads_its_plan_and_offers_a_what_if(at):
     assert at.multiselect(key="fc_known_covariates").value == ["promo"]
     assert at.selectbox(key="fc_holidays").value == "DE"
     line = next(m.value for m in at.markdown if " rows, " in m.value)
-    assert "with promo as inputs known ahead" in line and "extra inputs" not in line
+    assert "with promo as an input known ahead" in line and "extra input" not in line
     [plan] = [f for f in frames(at) if "public holiday (DE)" in f.columns]
     assert list(plan.columns) == ["when", "promo", "public holiday (DE)"]
     assert len(plan) == 7 and plan["when"].iloc[0] == "2024-12-30"  # the horizon: one week

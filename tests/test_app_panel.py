@@ -267,13 +267,16 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
                "which the forecast needs: '北京' lacks them on 2024-01-05, 2024-01-06 and "
                "2024-01-07." in w for w in said), said
     assert at.button(key="fc_train").disabled  # Train waits for the plan
-    at = uploaded(app(), planned())
+    # and a shop of 10 days: shorter than the lookback, a rule forecasts it
+    short = "".join(f"2023-12-{d},Kurz,{100 + d},0\n" for d in range(22, 32))
+    short += "".join(f"2024-01-0{d},Kurz,,1\n" for d in range(1, 8))
+    at = uploaded(app(), planned() + short.encode())
     at.session_state["fc_lookback"], at.session_state["fc_horizon"] = 14, 7
     at.multiselect(key="fc_known_covariates").set_value(["promo"]).run()
     result = trained(ok(at)).session_state["fc_job"].result()
     assert result.config.known_covariates == ("promo",) and result.panel.covariates == ("promo",)
     assert result.trained.known == 1 + result.trained.dated
-    assert "with promo as inputs known ahead" in summary(at)
+    assert "with promo as an input known ahead" in summary(at)
     # the series opened shows the plan it read beside each step of its forecast
     assert any(c.value.startswith("Beside each step, the plan the LSTM read ahead for this "
                                   "series: promo") for c in at.caption)
@@ -286,6 +289,20 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
     assert len(grid) == 1 and grid[0]["promo"].tolist() == PROMOTED[shop]
     assert grid[0]["when"].iloc[0] == "2024-01-01"
     assert any(c.value == "Edit a cell above to see a what-if." for c in at.caption)
+    at.selectbox(key="fc_panel_series").set_value("Kurz").run()
+    assert any(c.value == "This series is shorter than the lookback (14 steps), so seasonal "
+                          "naive forecasts it in the LSTM's place; that reads no plan."
+               for c in ok(at).caption)
+    assert "What if?" not in subheaders(at)
+    assert not [d for d in at.dataframe if "promo" in d.value.columns]
+    # another file whose plan has a blank: Train waits, and is not asked for
+    at.file_uploader(key="fc_upload").upload("gap.csv", planned(gap), "text/csv").run()
+    assert ok(at).button(key="fc_train").disabled
+    said = [i.value for i in at.info if "not on the data above" in i.value]
+    assert said and "Press Train" not in said[0], said
+    at.file_uploader(key="fc_upload").upload("whole.csv", planned(), "text/csv").run()
+    said = [i.value for i in ok(at).info if "not on the data above" in i.value]
+    assert said and said[0].endswith("Press Train to train on this data."), said
 
 
 def test_a_file_with_one_column_of_numbers_is_not_asked_what_it_holds(app):

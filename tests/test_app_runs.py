@@ -504,7 +504,7 @@ def test_a_run_with_covariates_reopens_with_them_chosen(app, store):
     assert at.session_state["fc_job"].result().series.covariates == ("promo",)
     assert at.selectbox(key="fc_sample").value == "daily_sales"
     assert at.multiselect(key="fc_covariates").value == ["promo"]
-    assert any("with promo as extra inputs" in m.value for m in at.markdown)
+    assert any("with promo as an extra input" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("page, which", [(FORECAST, "unknown"), (FORECAST, "text run"),

@@ -84,9 +84,9 @@ def test_a_blank_in_a_plan_is_named_before_training():
     gap = {**PROMOTED, "北京": [0, 0, np.nan, 0, 0, 0, 1]}
     panel = load_panel(shops_csv(gap), id_cols=["shop"], covariates=["promo"])
     said = ("The known-ahead column 'promo' lacks planned values for 1 series ('北京'), which the "
-            "forecast needs: '北京' lacks them on 2024-01-03. Fill in 'promo' in the rows after "
-            "each series' last value ('sales' blank there) for the next 7 steps, adding the rows "
-            "where there are none.")
+            "forecast needs: '北京' lacks them on 2024-01-03. In your file, fill in 'promo' in the "
+            "rows after each series' last value ('sales' blank there) for the next 7 steps, "
+            "adding the rows where there are none, and load it again.")
     with pytest.raises(ValueError) as error:
         training_windows(panel, SETTINGS)  # the page shows it, and offers no Train
     assert str(error.value) == said

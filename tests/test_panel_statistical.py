@@ -121,6 +121,8 @@ def test_a_model_that_would_run_over_its_limit_is_left_out_from_its_first_series
     assert stat.notices[0].startswith("AutoETS was left out of the scoreboard: fitting it to "
                                       "each series took longer than its 30-second limit (all "
                                       "50 series would have taken about 59 seconds)")
+    # rounded up: 5.4 s over a 5-second limit is not "about 5 seconds"
+    assert ps._duration(5.4) == "6 seconds" and ps._duration(121) == "3 minutes"
 
 
 def test_a_few_slow_series_first_do_not_leave_a_model_out_that_fits_its_limit(monkeypatch):

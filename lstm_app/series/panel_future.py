@@ -120,13 +120,13 @@ def check_plan(panel: PanelData, columns: tuple, horizon: int, lookback: int) ->
     when = times_in_words(pd.Index(future_times(panel, horizon)[series[0] * horizon + steps]))
     raise ValueError(trn(
         "The known-ahead column {column} lacks planned values for {count:,} series ({names}), "
-        "which the forecast needs: {first} lacks them on {when}. Fill in {column} in the rows "
-        "after each series' last value ({value} blank there) for the next {horizon} steps, "
-        "adding the rows where there are none.",
+        "which the forecast needs: {first} lacks them on {when}. In your file, fill in {column} "
+        "in the rows after each series' last value ({value} blank there) for the next "
+        "{horizon} steps, adding the rows where there are none, and load it again.",
         "The known-ahead column {column} lacks planned values for {count:,} series ({names}), "
-        "which the forecast needs: {first} lacks them on {when}. Fill in {column} in the rows "
-        "after each series' last value ({value} blank there) for the next {horizon} steps, "
-        "adding the rows where there are none.", len(series),
+        "which the forecast needs: {first} lacks them on {when}. In your file, fill in {column} "
+        "in the rows after each series' last value ({value} blank there) for the next "
+        "{horizon} steps, adding the rows where there are none, and load it again.", len(series),
         column=quoted(columns[column]), names=listed([panel.ids[i] for i in series], limit=5),
         first=quoted(panel.ids[series[0]]), when=when, value=quoted(panel.value_col),
         horizon=horizon))

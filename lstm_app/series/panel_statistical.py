@@ -18,6 +18,7 @@ series.
 
 from __future__ import annotations
 
+import math
 import warnings
 from time import perf_counter
 from typing import Callable
@@ -154,5 +155,6 @@ def _time_up_notice(label: str, seconds: float, series: int,
 
 
 def _duration(seconds: float) -> str:
-    return (tr("{minutes:.0f} minutes", minutes=seconds / 60) if seconds >= 120 else
-            tr("{seconds:.0f} seconds", seconds=seconds))
+    """Rounded up: a time over the limit is never written as the limit itself."""
+    return (tr("{minutes:.0f} minutes", minutes=math.ceil(seconds / 60)) if seconds >= 120 else
+            tr("{seconds:.0f} seconds", seconds=math.ceil(seconds)))

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, joined, language, listing, tr, translator
+from ..i18n import N_, joined, language, listing, tr, translator, trn
 from .language import choices_placeholder, translated
 from ..charts import small_multiples
 from ..runs.recording import data_fingerprint
@@ -207,9 +207,10 @@ def inputs_clause(past: list[str], ahead: list[str] | tuple = ()) -> str:
     """The columns read besides the value: as extra inputs, and as inputs known ahead."""
     clauses = []
     if past:
-        clauses.append(tr(" with {columns} as extra inputs",
-                          columns=listing(plain(c) for c in past)))
+        clauses.append(trn(" with {columns} as an extra input", " with {columns} as extra inputs",
+                           len(past), columns=listing(plain(c) for c in past)))
     if ahead:
-        clauses.append(tr(" with {columns} as inputs known ahead",
-                          columns=listing(plain(c) for c in ahead)))
+        clauses.append(trn(" with {columns} as an input known ahead",
+                           " with {columns} as inputs known ahead", len(ahead),
+                           columns=listing(plain(c) for c in ahead)))
     return "".join(clauses)

@@ -23,6 +23,7 @@ from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
 from ..series.panel_detail import series_detail, series_what_if
 from ..series.panel_live import PanelLive
+from ..series.panel_future import stand_ins
 from ..series.panel_plan import plan_frame
 from ..series.calendar import shown_column
 from ..series.panel_pipeline import PanelResult, panel_download, panel_report
@@ -299,8 +300,15 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str,
     st.plotly_chart(forecast_chart(history, detail.forecast, label,
                                    method=method_label(result.labels[method])),
                     key=KEYS.forecast)
+    lookback = result.config.lookback
+    short = result.panel.lengths[i] < lookback  # a rule forecasts it: no plan is read
     plan = plan_frame(result.panel, result.config, i) if result.trained.known else None
     plan = plan if plan is not None and plan.shape[1] else None  # (the calendar: not shown)
+    if plan is not None and short:
+        st.caption(tr("This series is shorter than the lookback ({lookback} steps), so {rule} "
+                      "forecasts it in the LSTM's place; that reads no plan.", lookback=lookback,
+                      rule=stand_ins(result.panel, lookback, "LSTM")[i]))
+        plan = None
     if plan is not None:  # beside each step: what it read ahead
         st.caption(tr("Beside each step, the plan the LSTM read ahead for this series: {columns}.",
                       columns=listing(plain(shown_column(c)) for c in plan.columns)))

@@ -330,28 +330,33 @@ def run_caption(job, config) -> None:
                   settings=settings_summary(asdict(trained))))
 
 
-def elsewhere(keys: TaskKeys, job, fingerprint: str, name: str = "") -> bool:
+def elsewhere(keys: TaskKeys, job, fingerprint: str, name: str = "",
+              can_train: bool = True) -> bool:
     """Whether the training shown is on other data than the page's (whose run-store
-    ``fingerprint`` and file ``name`` are given); if so, say which, and offer to show it with
-    its own data."""
+    ``fingerprint`` and file ``name`` are given); if so, say which (and, where Train is offered:
+    ``can_train``, that it trains on the page's data), and offer to show it with its own
+    data."""
     run = run_store().get(job.run_id) if getattr(job, "run_id", None) else None
     if run is None or run.data_hash == fingerprint:
         return False
     done = job.snapshot().done
     values = dict(data=plain(run.data_name), id=run.id)
     if run.data_name == name:  # the same file read another way: "not on the data above" puzzled
-        said = (tr("The last training on this page was on **{data}** read another way (other "
-                   "columns, or one series in place of many: run {id}), so its results are not "
-                   "shown here. Press Train to train on the data as it is read now.", **values)
+        said = (sentences(tr("The last training on this page was on **{data}** read another way "
+                             "(other columns, or one series in place of many: run {id}), so its "
+                             "results are not shown here.", **values),
+                          tr("Press Train to train on the data as it is read now.")
+                          if can_train else "")
                 if done else
                 tr("The training running is on **{data}** read another way (other columns, or "
                    "one series in place of many: run {id}); its live view is below. Once it has "
                    "ended (or you stop it), press Train to train on the data as it is read now.",
                    **values))
     else:
-        said = (tr("The last training on this page was on **{data}** (run {id}), not on the "
-                   "data above, so its results are not shown here. Press Train to train on this "
-                   "data.", **values) if done else
+        said = (sentences(tr("The last training on this page was on **{data}** (run {id}), not "
+                             "on the data above, so its results are not shown here.", **values),
+                          tr("Press Train to train on this data.") if can_train else "")
+                if done else
                 tr("The training running is on **{data}** (run {id}), not on the data above; "
                    "its live view is below. Once it has ended (or you stop it), press Train to "
                    "train on this data.", **values))

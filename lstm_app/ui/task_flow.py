@@ -111,12 +111,13 @@ def _open_offered(keys: TaskKeys, run: Run) -> None:
 
 
 def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Snapshot], None],
-                    speed: Callable[[Progress], str] = windows_per_second):
+                    speed: Callable[[Progress], str] = windows_per_second,
+                    can_train: bool = True):
     """The live view while the training shown runs; its result once it has ended, if it was on
     the ``chosen`` data (results never stand under data they do not belong to). Until then, or
     without a result, the page stops here (saying why)."""
     job = current_job(keys.job)
-    if job is not None and elsewhere(keys, job, chosen.fingerprint, chosen.name):
+    if job is not None and elsewhere(keys, job, chosen.fingerprint, chosen.name, can_train):
         if job.snapshot().done:
             st.stop()
     else:
