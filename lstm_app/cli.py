@@ -35,7 +35,7 @@ from .series.future_file import check_future_option, with_future
 from .series.loading import load_series
 from .series.metrics import NEAR_ZERO
 from .series.panel import load_panel
-from .series.panel_pipeline import panel_download
+from .series.panel_results import panel_download
 from .series.pipeline import ForecastResult, with_method
 from .tasks import CLASSIFY, FORECAST, PANEL, TEXT, Task
 from .text.corpus import read_text

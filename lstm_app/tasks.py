@@ -37,8 +37,8 @@ from .classify.settings import CLASSIFY_SETTINGS, ClassifyConfig
 from .classify.trained import FILES as CLASSIFIER_FILES
 from .classify.trained import TrainedClassifier
 from .quoting import spreadsheet_csv
-from .series.panel_pipeline import (PanelResult, fit_panel, panel_download, panel_report,
-                                    resolve_panel, score_panel)
+from .series.panel_pipeline import PanelResult, fit_panel, resolve_panel, score_panel
+from .series.panel_results import panel_download, panel_report
 from .series.panel_saving import FILES as PANEL_FILES
 from .series.panel_saving import panel_files, panel_from_files
 from .series.panel_trained import FILES as PANEL_MODEL_FILES

@@ -18,7 +18,8 @@ import torch
 from lstm_app.export.onnx_export import export_trained, write_export
 from lstm_app.export.predict import ExportedModel, forecast_panel, panel_for
 from lstm_app.series.panel import load_panel
-from lstm_app.series.panel_pipeline import fit_panel, panel_download, panel_forecast, score_panel
+from lstm_app.series.panel_pipeline import fit_panel, score_panel
+from lstm_app.series.panel_results import panel_download, panel_forecast
 from tests.test_export import predict_without_torch
 from tests.test_panel_pipeline import FAST
 from tests.test_panel_runs import shops

@@ -11,7 +11,8 @@ import pytest
 
 from lstm_app.series.panel import load_panel
 from lstm_app.series.panel_future import check_plan, planned
-from lstm_app.series.panel_pipeline import fit_panel, panel_download, resolve_panel, score_panel
+from lstm_app.series.panel_pipeline import fit_panel, resolve_panel, score_panel
+from lstm_app.series.panel_results import panel_download
 from lstm_app.series.panel_saving import panel_csv, panel_files, panel_from_files
 from lstm_app.series.panel_trained import TrainedPanel
 from lstm_app.series.settings import ForecastConfig

@@ -12,7 +12,8 @@ import pytest
 from lstm_app.series import panel_statistical as ps
 from lstm_app.series.panel import load_panel
 from lstm_app.series import statistical_saved
-from lstm_app.series.panel_pipeline import fit_panel, panel_forecast, panel_report, score_panel
+from lstm_app.series.panel_pipeline import fit_panel, score_panel
+from lstm_app.series.panel_results import panel_forecast, panel_report
 from lstm_app.series.panel_windows import span_windows, split_panel
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.series.statistical import STATISTICAL, statistical_forecasts

@@ -18,8 +18,9 @@ from .intervals import floored, future_table
 from .known import future_index, trained_ranges
 from .loading import SeriesData
 from .panel_future import FAR, dated_rows
-from .panel_pipeline import PanelResult, panel_forecast
+from .panel_pipeline import PanelResult
 from .panel_plan import plan_frame
+from .panel_results import panel_forecast
 from .panel_windows import span_windows, trained_inputs
 from .pipeline import predict
 from .windows import make_windows

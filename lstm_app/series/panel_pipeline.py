@@ -15,7 +15,7 @@ import math
 import time
 import uuid
 from typing import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -28,12 +28,11 @@ from . import intervals
 from .memory import check_forecast_fits
 from .model import Forecaster, build_forecaster
 from .panel import PanelData
-from .panel_future import (ahead_rows, check_plan, future_frame, network_future, planned_steps,
-                           rule_future, stand_ins, stood_in_for)
+from .panel_future import ahead_rows, check_plan, network_future, planned_steps, rule_future
 from .panel_trained import TrainedPanel
 from .panel_live import PanelLiveValidation
-from .known import with_plan
-from .panel_plan import plan_frame, plan_notices
+from .panel_plan import plan_notices
+from .panel_results import panel_forecast
 from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
 from .calendar import calendar_count, calendar_cycles, calendar_left_out
@@ -265,52 +264,9 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     return result
 
 
-def panel_forecast(result: PanelResult, method: str) -> pd.DataFrame:
-    """One row per series and step of ``method``'s forecast after each series' last value,
-    with its intervals and a column naming the method (as it is downloaded); made once."""
-    if method not in result.frames:
-        frame = future_frame(result.panel, result.futures[method],
-                              result.method_widths.get(method, result.widths),
-                              result.trained.std, result.floor)
-        label = result.labels[method]
-        if method == "lstm":  # a series shorter than the lookback is forecast by a rule
-            label = stand_ins(result.panel, result.config.lookback, label)
-        else:  # as is one a statistical model was not fitted to
-            label = stood_in_for(result.panel, result.stood_in.get(method, []), label)
-        result.frames[method] = frame.assign(method=np.repeat(label, result.config.horizon))
-    return result.frames[method]
-
-
-def panel_download(result: PanelResult, method: str) -> pd.DataFrame:
-    """``method``'s forecast of every series as it is downloaded: beside each step, the plan
-    the LSTM read ahead there (``planned_`` and the column's name), where it read one."""
-    frame = panel_forecast(result, method)
-    if not result.trained.known:
-        return frame
-    return with_plan(frame, plan_frame(result.panel, result.trained.config))
-
-
 def run_panel(panel: PanelData, config: ForecastConfig,
               callbacks: Callbacks = Callbacks()) -> PanelResult:
     return score_panel(fit_panel(panel, config, callbacks), panel)
-
-
-def panel_report(result: PanelResult) -> dict:
-    """REPORT.json of a panel: settings, notices, the aggregate, every series' scores."""
-    training = result.trained.training
-    series = result.series.astype(object).where(result.series.notna(), None)
-    return {"config": asdict(result.trained.config), "notices": result.notices,
-            "data": {"name": result.panel.name, "series": result.panel.n_series,
-                     "frequency": result.panel.freq_label, "layout": result.panel.layout},
-            "aggregate": result.aggregate, "verdict": result.verdict,
-            "recommended": {"method": result.recommended,
-                            "name": result.labels.get(result.recommended, result.recommended),
-                            "why": result.recommended_why},
-            "methods": dict(result.labels),
-            "interval_coverage": result.coverage, "series": series.to_dict(orient="records"),
-            "training": {"best_epoch": training.best_epoch, "stop_reason": training.stop_reason,
-                         "seconds": round(training.seconds, 3), "message": training.message},
-            "history": [h.to_dict() for h in training.history]}
 
 
 # ---- the parts --------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from ..series.panel_live import PanelLive
 from ..series.panel_future import stand_ins
 from ..series.panel_plan import plan_frame
 from ..series.calendar import shown_column
-from ..series.panel_pipeline import PanelResult, panel_download, panel_report
+from ..series.panel_pipeline import PanelResult
+from ..series.panel_results import panel_download, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
 from .forecast_view import (forecast_table, pick_method, readable_number, render_live,
