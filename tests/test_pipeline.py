@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from lstm_app.series.loading import SeriesData, load_series
-from lstm_app.series.pipeline import (fit_forecast, resolve, resolve_window, run_forecast,
-                                      score_forecast)
+from lstm_app.series.pipeline import fit_forecast, resolve, run_forecast, score_forecast
+from lstm_app.series.window_choice import resolve_window
 from lstm_app.series.report import to_report
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.training.trainer import Callbacks

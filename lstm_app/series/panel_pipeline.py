@@ -37,7 +37,8 @@ from .panel_scoreboard import Windows, panel_methods
 from .panel_scores import aggregate, mase_scales, panel_baselines, per_series, verdict
 from .calendar import calendar_count, calendar_cycles, calendar_left_out
 from .panel_windows import PanelSplit, fit_scalers, span_windows, split_panel, trained_inputs
-from .pipeline import auto_horizon, predict, resolve
+from .pipeline import predict, resolve
+from .window_choice import auto_horizon
 from .settings import ForecastConfig
 from .windows import make_windows
 

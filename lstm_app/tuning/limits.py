@@ -15,7 +15,7 @@ def lookback_limit(task_name: str, data: Any, base: Any) -> int | None:
     """The longest lookback the data lets a forecaster train with (None: no limit): for a
     panel, as long as every series the start trains on keeps a training window."""
     if task_name == "forecast":
-        from ..series.pipeline import longest_lookback
+        from ..series.window_choice import longest_lookback
         return longest_lookback(data, base)
     if task_name == "panel":  # as long as every series the start trains on keeps a window
         from ..series.panel_windows import split_panel

@@ -10,7 +10,7 @@ from ..series.calendar import holiday_choices
 from ..series.loading import SeriesData
 from ..series.panel import PanelData
 from ..series.panel_future import planned_steps
-from ..series.pipeline import resolve_window
+from ..series.window_choice import resolve_window
 from ..series.settings import ForecastConfig
 from ..series.sizing import count_weights, size_advice, suggested_config, training_windows
 from ..tasks import FORECAST as TASK

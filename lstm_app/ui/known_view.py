@@ -20,7 +20,7 @@ from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
 from ..series.known import check_future, future_known, with_plan
 from ..series.loading import SeriesData
-from ..series.pipeline import resolve_window
+from ..series.window_choice import resolve_window
 from ..series.settings import ForecastConfig
 from .keys import FORECAST as KEYS
 from .markdown import plain
