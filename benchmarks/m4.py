@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from lstm_app.series.loading import NO_TIME_COLUMN
+from lstm_app.series.time_column import NO_TIME_COLUMN
 from lstm_app.series.panel import load_panel
 from lstm_app.series.panel_pipeline import fit_panel, score_panel
 from lstm_app.series.settings import ForecastConfig

@@ -28,7 +28,8 @@ import torch
 from benchmarks.m4 import long_csv, read_set
 from lstm_app.runs.recording import fit_and_score, record_fit, start_run
 from lstm_app.runs.store import RunStore
-from lstm_app.series.loading import NO_TIME_COLUMN, load_series
+from lstm_app.series.loading import load_series
+from lstm_app.series.time_column import NO_TIME_COLUMN
 from lstm_app.series.panel import load_panel
 from lstm_app.series.sizing import suggested_config
 from lstm_app.tasks import task_named

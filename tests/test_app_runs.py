@@ -333,7 +333,7 @@ def test_results_never_stand_under_other_data(app, store):
     ok(at.button(key="fc_show_run").click().run())  # ... or bring the run back with its data
     assert at.selectbox(key="fc_sample").value == "airline_passengers"
     assert FC_RESULTS in subheaders(at)
-    from lstm_app.series.loading import NO_TIME_COLUMN
+    from lstm_app.series.time_column import NO_TIME_COLUMN
     at.selectbox(key="fc_time_airline_passengers.csv").set_value(NO_TIME_COLUMN)
     ok(at.run())  # the same file read another way: said so, not "not on the data above"
     assert FC_RESULTS not in subheaders(at)
@@ -457,7 +457,7 @@ def test_an_own_file_named_as_a_sample_reopens_with_its_own_data(app, store):
 
 
 def test_a_sample_trained_in_row_order_reopens_as_the_sample_in_row_order(app, store):
-    from lstm_app.series.loading import NO_TIME_COLUMN
+    from lstm_app.series.time_column import NO_TIME_COLUMN
 
     series = load_series(AIRLINE, time_col=NO_TIME_COLUMN, name=AIRLINE.name)
     config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1,

@@ -183,7 +183,7 @@ def test_an_auto_tune_of_a_withdrawn_runs_data_is_stopped_with_it(team, store):
     """Alice opened Bob's run by its link and tuned on its data (read in row order: another
     fingerprint than his run's); Bob withdrew the link: her study went on training trial after
     trial on his data, out of her sight."""
-    from lstm_app.series.loading import NO_TIME_COLUMN
+    from lstm_app.series.time_column import NO_TIME_COLUMN
     from tests.conftest import poll
     from tests.test_app_tune import start_study
 

@@ -10,7 +10,8 @@ import pytest
 from lstm_app.csv_table import BINARY_FILE, EMPTY_FILE, NO_ROWS, read_csv_table
 from lstm_app.spreadsheet import LOCKED
 from lstm_app.series.dates import parse_dates
-from lstm_app.series.loading import NO_TIME_COLUMN, ONE_ROW, load_series
+from lstm_app.series.loading import ONE_ROW, load_series
+from lstm_app.series.time_column import NO_TIME_COLUMN
 
 DATASETS = Path("/work/shared/datasets")
 

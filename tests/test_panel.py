@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 import lstm_app.series.panel as panel_module
-from lstm_app.series.loading import NO_TIME_COLUMN, load_series
+from lstm_app.series.loading import load_series
+from lstm_app.series.time_column import NO_TIME_COLUMN
 from lstm_app.csv_table import MAX_COLUMNS
 from lstm_app.series.panel import NO_IDS, load_panel, propose_ids, propose_layout
 

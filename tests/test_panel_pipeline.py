@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from lstm_app.series import intervals
-from lstm_app.series.loading import NO_TIME_COLUMN
+from lstm_app.series.time_column import NO_TIME_COLUMN
 from lstm_app.series.panel import load_panel
 from lstm_app.series.panel_pipeline import fit_panel, score_panel
 from lstm_app.series.panel_scores import aggregate, mase_scales, per_series, verdict

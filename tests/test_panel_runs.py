@@ -12,7 +12,7 @@ from lstm_app.runs.bundle import export_bundle, import_bundle
 from lstm_app.runs.recording import record, start_run
 from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
-from lstm_app.series.loading import NO_TIME_COLUMN
+from lstm_app.series.time_column import NO_TIME_COLUMN
 from lstm_app.series.panel import load_panel
 from lstm_app.series.panel_live import SHOWN, PanelLive
 from lstm_app.series.panel_pipeline import fit_panel, score_panel

@@ -25,7 +25,8 @@ from ..series.intervals import floored, future_table
 from ..series.known import (future_inputs, future_known, network_table, planned_beyond,
                             with_plan)
 from ..series.future_file import with_future
-from ..series.loading import NO_TIME_COLUMN, load_series
+from ..series.loading import load_series
+from ..series.time_column import NO_TIME_COLUMN
 from ..series.panel import load_panel
 from ..series.panel_plan import plan_frame
 from ..series.panel_future import (ahead_rows, check_plan, future_frame, network_future, network_rows,

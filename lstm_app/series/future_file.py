@@ -18,7 +18,8 @@ from lstm_app.quoting import listed, quoted
 from lstm_app.series.dates import parse_dates
 from lstm_app.series.frequency import snap_to_grid
 from lstm_app.series.known import times_in_words
-from lstm_app.series.loading import SeriesData, find_time_column
+from lstm_app.series.loading import SeriesData
+from lstm_app.series.time_column import find_time_column
 from lstm_app.series.numbers import not_numbers, read_numbers
 
 

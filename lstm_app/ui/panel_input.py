@@ -14,7 +14,7 @@ from .language import choices_placeholder, translated
 from ..charts import small_multiples
 from ..runs.recording import data_fingerprint
 from ..series.frequency import frequency_words, time_labels
-from ..series.loading import NO_TIME_COLUMN
+from ..series.time_column import NO_TIME_COLUMN
 from ..series.panel import PanelData, Proposal, load_panel, propose_layout
 from ..series.settings import FORECAST_SETTINGS
 from ..quoting import no_bidi

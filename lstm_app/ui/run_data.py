@@ -15,7 +15,7 @@ from ..i18n import said_all
 from ..runs.recording import data_fingerprint
 from ..runs.store import RunStore
 from ..samples import list_samples
-from ..series.loading import NO_TIME_COLUMN
+from ..series.time_column import NO_TIME_COLUMN
 from ..series.panel_saving import panel_csv
 from ..series.saving import FILES as SERIES_FILES, data_with_plan
 from ..tasks import PANEL, TASKS

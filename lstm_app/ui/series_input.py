@@ -7,7 +7,8 @@ import streamlit as st
 from ..i18n import N_, language, tr, translator
 from ..charts import series_chart
 from ..series.frequency import frequency_words, time_format
-from ..series.loading import NO_TIME_COLUMN, SeriesData, load_series
+from ..series.loading import SeriesData, load_series
+from ..series.time_column import NO_TIME_COLUMN
 from ..runs.recording import data_fingerprint
 from ..series.settings import FORECAST_SETTINGS
 from ..quoting import no_bidi
