@@ -9,7 +9,7 @@ from lstm_app.ui.coach_view import forecast_coach, panel_coach
 from lstm_app.ui.forecast_settings import forecast_settings, model_size_note
 from lstm_app.ui.forecast_view import show_result
 from lstm_app.ui.keys import FORECAST as KEYS
-from lstm_app.ui.known_view import planned_series
+from lstm_app.ui.known_view import planned_series, show_panel_plan
 from lstm_app.ui.navigation import use_app_navigation
 from lstm_app.ui.panel_input import is_panel, show_panel
 from lstm_app.ui.panel_view import live_view, show_panel_result
@@ -41,7 +41,9 @@ if config is None:
     st.stop()
 trainable = model_size_note(data, config)
 planned = data
-if not many:  # the plan of the known-ahead inputs over the horizon, editable
+if many:  # each series' plan, to look at (it comes from the file)
+    show_panel_plan(data, config)
+else:  # the plan of the known-ahead inputs over the horizon, editable
     planned = planned_series(data, config, chosen.fingerprint)  # None: a blank, named above
 data = planned or data
 

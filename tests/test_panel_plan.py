@@ -290,3 +290,19 @@ def test_a_series_what_if_with_public_holidays_moves_on_the_day_added(shops):
     moved = what.moved(edited)["forecast"].to_numpy()
     assert not np.isclose(moved[3], what.base["forecast"][3], rtol=1e-5)
     assert np.allclose(np.delete(moved, 3), np.delete(what.base["forecast"].to_numpy(), 3))
+
+
+def test_the_plan_table_lists_each_forecast_series_plan_column_by_column_step_by_step():
+    from lstm_app.series.panel_plan import plan_table
+    panel = load_panel(shops_csv({**PROMOTED, "北京": PROMOTED["北京"][:4]}), id_cols=["shop"],
+                       covariates=["promo"])
+    table = plan_table(panel, replace(SETTINGS, holidays="DE"))
+    holiday = "public holiday (DE)"
+    assert list(table.columns) == ["id", "from", *[("promo", k) for k in range(1, 8)],
+                                   *[(holiday, k) for k in range(1, 8)]]
+    assert table["id"].tolist() == list(PROMOTED) and (table["from"] == PLAN[0]).all()
+    assert table.loc[1, [("promo", k) for k in range(1, 8)]].tolist() == PROMOTED["Paris, FR"]
+    assert np.isnan(table.loc[2, [("promo", k) for k in range(5, 8)]].to_numpy(float)).all()
+    assert table.loc[0, [(holiday, k) for k in range(1, 8)]].tolist() == [1, 0, 0, 0, 0, 0, 0]
+    # a series shorter than the lookback is forecast by a rule, which reads no plan: not listed
+    assert plan_table(panel, replace(SETTINGS, lookback=400)).empty

@@ -52,6 +52,24 @@ def plan_frame(panel: PanelData, config, only: int | None = None) -> pd.DataFram
     return table
 
 
+def plan_table(panel: PanelData, config) -> pd.DataFrame:
+    """Each series' plan as a training with ``config`` (resolved) reads it, one row per series
+    the network forecasts (at least a lookback long): its id, the first time it plans, then
+    each column of ``plan_frame`` at steps 1 to the horizon (columns ``(name, step)``; blank
+    where the plan has no value)."""
+    horizon = config.horizon
+    frame = plan_frame(panel, config)
+    forecast = np.flatnonzero(panel.lengths >= config.lookback)
+    times = np.asarray(future_times(panel, horizon)).reshape(-1, horizon)
+    table = pd.DataFrame({"id": np.asarray(panel.ids, dtype=object)[forecast],
+                          "from": times[forecast, 0]})
+    values = frame.to_numpy(dtype=np.float64).reshape(panel.n_series, horizon, -1)[forecast]
+    columns = [(c, k) for c in frame.columns for k in range(1, horizon + 1)]  # column by column
+    steps = pd.DataFrame(values.transpose(0, 2, 1).reshape(len(forecast), len(columns)),
+                         columns=columns)
+    return pd.concat([table, steps], axis=1)
+
+
 def beyond_training(panel: PanelData, known: tuple, horizon: int, lookback: int,
                     train_end: np.ndarray) -> list[str]:
     """A sentence for each column of ``known`` planned, for a series the network forecasts,

@@ -15,11 +15,14 @@ from ..i18n import N_, tr, trn
 from ..charts import forecast_chart
 from ..quoting import cut, spreadsheet_csv
 from ..series.ahead import WhatIf
-from ..series.calendar import holiday_label, holiday_name
+from ..series.calendar import holiday_label, holiday_name, shown_column
 from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
 from ..series.known import check_future, future_known, with_plan
 from ..series.loading import SeriesData
+from ..series.panel import PanelData
+from ..series.panel_pipeline import resolve_panel
+from ..series.panel_plan import plan_table
 from ..series.window_choice import resolve_window
 from ..series.settings import ForecastConfig
 from .keys import FORECAST as KEYS
@@ -132,6 +135,39 @@ def planned_series(series: SeriesData, config: ForecastConfig,
         st.warning(plain(error))
         return None
     return replace(series, future=edited)
+
+
+def show_panel_plan(panel: PanelData, config: ForecastConfig) -> None:
+    """Each series' plan the next training reads, step by step, to look at (a panel's plan
+    comes from its file: a blank there is named above, and Train waits)."""
+    if not config.known_covariates:
+        return
+    try:
+        resolved = resolve_panel(panel, config)
+    except ValueError:  # (said where the settings are checked)
+        return
+    table = plan_table(panel, resolved)
+    steps = table.columns[2:]
+    blank = bool(table[steps].isna().to_numpy().any())
+    with st.expander(trn("Known ahead: each series' plan the next training reads ({count} step)",
+                         "Known ahead: each series' plan the next training reads ({count} steps)",
+                         resolved.horizon), expanded=blank):
+        st.caption(tr("The values of the known-ahead inputs over the forecast horizon, from the "
+                      "rows after each series' last value in your file, step by step from the "
+                      "date shown. To change them, change the file and load it again; after "
+                      "training, What if? under a series' forecast tries other values."))
+        shown = table.assign(**{"from": time_labels(pd.Index(table["from"]), panel.freq)})
+        names = {"id": tr("series"), "from": tr("from"),
+                 **{step: f"{cut(shown_column(step[0]))} {step[1]}" for step in steps}}
+        st.dataframe(shown.set_axis([names[c] for c in table.columns], axis=1),
+                     hide_index=True, placeholder="", height=min(300, 35 * (len(table) + 1) + 3))
+        short = panel.n_series - len(table)
+        if short:
+            st.caption(trn("{count:,} series shorter than the lookback ({lookback}) is forecast "
+                           "by a simple rule, which reads no plan, so it is not listed.",
+                           "{count:,} series shorter than the lookback ({lookback}) are forecast "
+                           "by a simple rule, which reads no plan, so they are not listed.",
+                           short, lookback=resolved.lookback))
 
 
 def show_what_if(what: WhatIf | None, label: str, key: str, file_name: str,
