@@ -128,7 +128,9 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
     text = one_header_line(text, sep, notices)
     above = lines - _lines(text)  # a title's rows: a spreadsheet shows them (not "sep=")
     options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
-                   on_bad_lines="skip", engine="c")
+                   on_bad_lines="skip", engine="c", skip_blank_lines=not inner_empty_rows)
+    if inner_empty_rows:  # a blank line is an empty row too (a workbook's, a one-column file's)
+        text = re.sub(r"\A(?:[ \t]*\r?\n)+", "", text)
     first_line = text.split("\n", 1)[0]
     if first_line.count(sep) + 1 > max_columns:
         raise ValueError(tr(TOO_MANY_COLUMNS, columns=first_line.count(sep) + 1,

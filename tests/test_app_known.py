@@ -123,3 +123,19 @@ def test_what_was_typed_in_a_plan_is_kept_by_date_and_column_when_the_grid_is_ma
     back.iloc[0, 1] = None  # one typed value cleared: forgotten, the other kept
     _keep_edits(afresh, back, kept)
     assert kept == {(str(days[1]), "price"): 9.0}
+
+
+def test_a_time_column_whose_dates_are_not_read_is_named_on_the_page(apps):
+    """The page falls back to row order where no column holds dates it reads; a column named
+    like time is then named, with a cell it could not read (as the command line says it)."""
+    at = apps(FORECAST)
+    at.run()
+    at.radio(key="fc_kind").set_value("My own file").run()
+    rows = "".join(f"wk {d} / 24,{100 + d % 5}\n" for d in range(1, 40))
+    at.file_uploader(key="fc_upload").upload("weeks.csv", ("Week,sales\n" + rows).encode(),
+                                            "text/csv").run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [c.value.replace("\\", "") for c in at.caption]  # (markdown's escapes)
+    assert any("The column 'Week' is named like a time column, but its cells (such as 'wk 1 / "
+               "24') could not be read as dates" in c for c in said), \
+        [c.value for c in at.caption]

@@ -3,6 +3,7 @@ changed, a panel trained, its series table worst first opening any series, the d
 more, and a panel run reopened from its address with its data."""
 
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -278,6 +279,7 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
     short += "".join(f"2024-01-0{d},Kurz,,1\n" for d in range(1, 8))
     at = uploaded(app(), planned() + short.encode())
     at.session_state["fc_lookback"], at.session_state["fc_horizon"] = 14, 7
+    at.session_state["fc_statistical_seconds"] = 0  # the LSTM's forecast, a rule's for Kurz
     at.multiselect(key="fc_known_covariates").set_value(["promo"]).run()
     assert any(c.value == "1 series shorter than the lookback (14) is forecast by a simple rule, "
                           "which reads no plan, so it is not listed." for c in ok(at).caption)
@@ -303,6 +305,9 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
                for c in ok(at).caption)
     assert "What if?" not in subheaders(at)
     assert not [d for d in at.dataframe if "promo" in d.value.columns]
+    traces = {t.get("name") for c in at.get("plotly_chart")
+              for t in json.loads(c.proto.spec)["data"]}
+    assert "seasonal naive forecast" in traces and "LSTM forecast" not in traces, traces
     # another file whose plan has a blank: Train waits, and is not asked for
     at.file_uploader(key="fc_upload").upload("gap.csv", planned(gap), "text/csv").run()
     assert ok(at).button(key="fc_train").disabled

@@ -112,6 +112,13 @@ def test_an_empty_row_in_a_file_without_dates_is_a_step_not_left_out():
     assert len(inside.frame) == 61
     assert "1 missing value in 'sales' was filled with the previous value (never from the " \
            "future)." in inside.notices
+    # a blank line is an empty row too (as a workbook's empty row is written), in a file of
+    # one column as well; blank lines above the header are not rows
+    lines = load_series(f"\n\nsales,promo\n{history},1\n\n,1\n\n".encode(), covariates=["promo"])
+    assert len(lines.future) == 3 and math.isnan(lines.future["promo"].iloc[1])
+    one = load_series(("sales\n" + "".join(f"{i}\n" for i in range(30)) + "\n" +
+                       "".join(f"{i}\n" for i in range(30)) + "\n\n").encode())
+    assert len(one.frame) == 61 and one.frame["sales"].iloc[30] == 29.0  # filled from the past
     dated = load_series(promo_csv(ahead=3)[:-1] + b"\n,,\n")  # with dates: no date, no step
     assert len(dated.frame) == len(load_series(promo_csv(ahead=3)).frame)
 

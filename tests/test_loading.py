@@ -422,9 +422,13 @@ def test_a_column_named_like_time_but_unread_is_named_with_a_cell():
     data = load_series(csv.encode())
     assert data.time_col is None
     assert ("The column 'Week' is named like a time column, but its cells (such as 'week 1 of "
-            "2024') could not be read as dates, so row order is used as the time axis and no "
-            "series are told apart by it. Write its dates as 2024-01-31, 31/01/2024, 2024-01, "
-            "2024Q1 or 2024-W05 to forecast by date.") in data.notices
+            "2024') could not be read as dates, so row order is used as the time axis. Write its "
+            "dates as 2024-01-31, 31/01/2024, 2024-01, 2024Q1 or 2024-W05 to forecast by "
+            "date.") in data.notices
+    # the example is a cell that was not read, not the first one
+    days = pd.date_range("2024-01-01", periods=10).strftime("%Y-%m-%d").tolist()
+    csv = "Week,sales\n" + "".join(f"{d},{i}\n" for i, d in enumerate(days + ["soon"] * 20))
+    assert any("(such as 'soon')" in n for n in load_series(csv.encode()).notices)
 
 
 def test_no_time_column_constant_forces_row_order():

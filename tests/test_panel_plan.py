@@ -278,6 +278,22 @@ def test_a_series_what_if_moves_its_forecast_on_exactly_the_days_edited(scored):
     assert series_what_if(replace(known, trained=replace(known.trained, config=longer)), i) is None
 
 
+def test_a_series_what_if_of_a_series_shorter_than_a_whole_window_redraws_it():
+    """A series at least a lookback long but shorter than a lookback and a horizon: the
+    network forecasts it (from its last window) and its what-if redraws that forecast."""
+    from lstm_app.series.panel_detail import series_what_if
+    extra = "".join(f"2023-12-{d},Kurz,{100 + d},{d % 2}\n" for d in range(14, 32))  # 18 days
+    extra += "".join(f"2024-01-0{d},Kurz,,{d % 2}\n" for d in range(1, 8))
+    panel = load_panel(shops_csv() + extra.encode(), id_cols=["shop"], covariates=["promo"])
+    result = score_panel(fit_panel(panel, replace(SETTINGS, epochs=1)), panel)
+    i = panel.ids.index("Kurz")
+    what = series_what_if(result, i)
+    assert np.allclose(what.moved(what.plan)["forecast"], result.futures["lstm"][i], atol=1e-3)
+    edited = what.plan.copy()
+    edited.iloc[0, 0] = 1 - edited.iloc[0, 0]
+    assert not np.allclose(what.moved(edited)["forecast"][0], what.base["forecast"][0])
+
+
 def test_a_series_what_if_with_public_holidays_moves_on_the_day_added(shops):
     from lstm_app.series.panel_detail import series_what_if
     result = score_panel(fit_panel(shops, replace(SETTINGS, holidays="DE", epochs=2)), shops)

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import zipfile
 
+import numpy as np
 import openpyxl
 import pytest
 import python_calamine
@@ -159,6 +160,12 @@ def test_whole_numbers_times_and_blank_rows_read_as_excel_shows_them():
     assert table.values.tolist() == [["2024-01-01 08:30:00", "3", "TRUE"],
                                      ["2024-01-01 09:30:00", "4.25", "FALSE"]]
     assert notices == ["Read from the workbook's sheet 'data'."]
+    # a sheet without dates: a row is a step, so an empty row inside the plan is a blank to ask
+    # for, not left out (the plan after it would move a step earlier)
+    rows = [["sales", "promo"], *[[10 + i % 7, i % 2] for i in range(40)], [None, 1], [],
+            [None, 1], [], []]
+    series = load_series(workbook({"data": rows}), covariates=["promo"])
+    assert len(series.future) == 3 and np.isnan(series.future["promo"].iloc[1])
 
 
 def test_too_many_rows_or_cells_in_a_sheet_are_refused_before_they_are_read(monkeypatch):

@@ -125,7 +125,10 @@ def ahead_windows(values: torch.Tensor, lookback: int, horizon: int,
     views of one copy of those columns; None for none."""
     if not columns:
         return None
-    return values[lookback:, columns].unfold(0, horizon, 1).transpose(1, 2)
+    ahead = values[lookback:, columns]
+    if len(ahead) < horizon:  # (rows of one series too short for a whole window: none)
+        return ahead.new_zeros((0, horizon, len(columns)))
+    return ahead.unfold(0, horizon, 1).transpose(1, 2)
 
 
 def span_windows(split: PanelSplit, first: np.ndarray, last: np.ndarray, lookback: int,

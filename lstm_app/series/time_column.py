@@ -21,8 +21,8 @@ NOT_DATES = N_("The column {column} does not hold dates that could be read; choo
 NO_ROW_ORDER_NOTICE = N_("No date column was found, so row order is used as the time axis.")
 UNREAD_TIME_NOTICE = N_("The column {column} is named like a time column, but its cells (such as "
                         "{example}) could not be read as dates, so row order is used as the time "
-                        "axis and no series are told apart by it. Write its dates as 2024-01-31, "
-                        "31/01/2024, 2024-01, 2024Q1 or 2024-W05 to forecast by date.")
+                        "axis. Write its dates as 2024-01-31, 31/01/2024, 2024-01, 2024Q1 or "
+                        "2024-W05 to forecast by date.")
 
 TIME_WORDS = {"date", "time", "timestamp", "datetime", "month", "year", "period", "day", "week", "ds"}
 CHINESE_TIME_WORDS = ("日期", "时间", "時間", "月份", "年份", "年月", "日付")  # within a name
@@ -53,9 +53,11 @@ def find_time_column(table: pd.DataFrame, time_col: str | None, notices: list[st
             return column, times
     if named:  # (a column of dates in a form not read would otherwise go unsaid)
         cells = table[named[0]].dropna()
-        if len(cells):
+        if len(cells):  # the example: a cell not read as a date
+            read = parse_dates(cells, named_like_time=True, first=False, notices=[], min_share=0)
+            unread = cells if read is None else cells[read.isna().to_numpy()]
             notices.append(tr(UNREAD_TIME_NOTICE, column=quoted(named[0]),
-                              example=quoted(cells.iloc[0], 40)))
+                              example=quoted((unread if len(unread) else cells).iloc[0], 40)))
             return None, None
     notices.append(tr(NO_ROW_ORDER_NOTICE))
     return None, None

@@ -23,7 +23,7 @@ from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
 from ..series.panel_detail import series_detail, series_what_if
 from ..series.panel_live import PanelLive
-from ..series.panel_future import stand_ins
+from ..series.panel_future import stand_ins, stood_in_for
 from ..series.panel_plan import plan_frame
 from ..series.calendar import shown_column
 from ..series.panel_pipeline import PanelResult
@@ -298,8 +298,10 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str,
         st.caption(tr("This series ends on {end}, before the file's last date ({last}): its "
                       "forecast starts after its own last value, so some of its dates are "
                       "already past for the other series.", end=when[0], last=when[1]))
-    st.plotly_chart(forecast_chart(history, detail.forecast, label,
-                                   method=method_label(result.labels[method])),
+    name = method_label(result.labels[method])  # or the rule that stands in for it here
+    name = (stand_ins(result.panel, result.config.lookback, name) if method == "lstm" else
+            stood_in_for(result.panel, result.stood_in.get(method, []), name))[i]
+    st.plotly_chart(forecast_chart(history, detail.forecast, label, method=name),
                     key=KEYS.forecast)
     lookback = result.config.lookback
     short = result.panel.lengths[i] < lookback  # a rule forecasts it: no plan is read

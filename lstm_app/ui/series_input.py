@@ -118,7 +118,9 @@ def _one_series(source: dict) -> Chosen | None:
               *(st.session_state.get(KEYS.setting("known_covariates")) or ())]
     covariates = tuple(c for c in dict.fromkeys(chosen)  # a column known ahead is read too
                        if c in detected.numeric_columns and c != value_col)
-    args = (source["data"], source["digest"], source["name"], time_col, value_col, covariates)
+    # row order where no time column was found: looked for again, so the reason is said
+    read_time = None if time_col == NO_TIME_COLUMN and not detected.time_col else time_col
+    args = (source["data"], source["digest"], source["name"], read_time, value_col, covariates)
     try:
         return Chosen(load_cached(*args), source["name"], fingerprint_cached(*args),
                       unit=source.get("unit", ""), repaired=tuple(source.get("repaired", ())))
