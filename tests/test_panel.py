@@ -291,3 +291,15 @@ def test_rows_after_each_series_last_value_are_kept_as_its_plan():
     assert alone.plan is None and any("rows after the last value of their series have no "
                                       "value in 'sales'" in n and "left out" in n
                                       for n in alone.notices)
+
+
+def test_an_empty_row_of_a_wide_file_without_dates_is_a_step_of_every_series():
+    rows = [f"{10 + i % 7},{20 + i % 5}" for i in range(40)]
+    raw = ("a,b\n" + "\n".join(rows[:20] + [",", ""] + rows[20:]) + "\n,\n\n").encode()
+    panel = load_panel(raw, layout="wide")
+    assert panel.lengths.tolist() == [42, 42]  # the two empty rows inside; none after the last
+    assert ("4 missing values in the series were filled with the previous value of the same "
+            "series (never from the future).") in panel.notices
+    dated = "day,a,b\n" + "".join(f"2024-01-{d + 1:02d},{r}\n" for d, r in enumerate(rows[:20]))
+    assert load_panel((dated + ",,\n" + dated.split("\n", 1)[1].replace("2024-01", "2024-02"))
+                      .encode(), layout="wide").lengths.tolist() == [51, 51]  # dates: no step

@@ -148,7 +148,7 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         raise ValueError(tr("The layout must be one of: {layouts}.", layouts=", ".join(LAYOUTS)))
     notices: list[str] = []
     table, name = read_csv_table(source, name, notices, max_rows=MAX_PANEL_ROWS,
-                                 max_columns=MAX_SERIES + 1)
+                                 max_columns=MAX_SERIES + 1, inner_empty_rows=layout == "wide")
     if len(table) < 2:
         raise ValueError(tr(ONE_ROW))
     if layout == "long":
@@ -180,7 +180,10 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         times = None if times is None else times[keep]
         usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
     else:
-        time_col, times = find_time_column(table, time_col, notices)
+        rows = table.dropna(how="all").reset_index(drop=True)
+        time_col, times = find_time_column(rows, time_col, notices)
+        if time_col is not None:  # (without dates an empty row is a step of every series)
+            table = rows
         frame, ids, times, columns = _wide_series(table, time_col, times, notices)
         value_col, covariates, id_cols, usable = WIDE_VALUE, [], (), tuple(columns)
     check_magnitude(frame)
