@@ -280,6 +280,9 @@ def test_the_what_if_moves_exactly_the_days_edited(promo_result):
                        rf"{huge.index[2].date()}, too large to compute with \(the limit is "
                        r"1e\+30\); check them for overflowed cells\.$"):
         what_if_of(promo_result).moved(huge)
+    huge.iloc[2, 0] = -1e300  # said with its sign
+    with pytest.raises(ValueError, match=r"reach -1e\+300 on "):
+        what_if_of(promo_result).moved(huge)
     # a value beyond any the column held in training is said to be a guess; edits within are not
     assert what_if_of(promo_result).beyond(edited) == []
     far = promo_result.known.copy()

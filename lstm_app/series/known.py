@@ -181,11 +181,12 @@ def check_planned_size(table: pd.DataFrame) -> None:
     too_large = largest[largest > MAX_MAGNITUDE]
     if len(too_large):
         column = too_large.index[0]
-        when = times_in_words(table.index[(table[column].abs() > MAX_MAGNITUDE).to_numpy()])
+        over = (table[column].abs() > MAX_MAGNITUDE).to_numpy()
+        when = times_in_words(table.index[over])
         raise ValueError(tr("The planned values of {column} reach {value:.3g} on {when}, too "
                             "large to compute with (the limit is {limit:.0e}); check them for "
                             "overflowed cells.", column=quoted(shown_column(column)),
-                            value=too_large.iloc[0],
+                            value=table[column].to_numpy()[over][0],  # (its sign too)
                             when=when, limit=MAX_MAGNITUDE))
 
 
