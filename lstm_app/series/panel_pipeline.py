@@ -230,12 +230,7 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     notices += _horizon_planned(panel, config)
     if config.calendar:
         notices += [n for n in [calendar_left_out(panel.freq, trained.calendar // 2)] if n]
-    lstm_future = network_future(
-        panel, values, lookback, horizon, trained.mean, trained.std, floor,
-        lambda windows, ahead: predict(model, windows, np.arange(len(windows)),
-                                       future=None if ahead is None else torch.as_tensor(ahead)),
-        notices, ahead_rows(panel, horizon, trained.calendar, config.holidays, trained.known,
-                            config.known_covariates, trained.mean, trained.std))
+    lstm_future = _lstm_future(trained, panel, values, floor, notices)
     tested = Windows(origins, series, actual, methods["lstm"])
     board = panel_methods(
         y, split.starts, split.ends, trained.std[:, 0], floor,
@@ -271,6 +266,21 @@ def run_panel(panel: PanelData, config: ForecastConfig,
 
 
 # ---- the parts --------------------------------------------------------------------------------
+
+
+def _lstm_future(trained: TrainedPanel, panel: PanelData, values: torch.Tensor,
+                 floor: np.ndarray, notices: list[str]) -> np.ndarray:
+    """The network's forecast ``(series, horizon)`` after each series' last value, reading
+    each series' plan and dates ahead (a rule's for a series shorter than the lookback, said
+    in ``notices``)."""
+    config, model = trained.config, trained.model
+    ahead = ahead_rows(panel, config.horizon, trained.calendar, config.holidays, trained.known,
+                       config.known_covariates, trained.mean, trained.std)
+    return network_future(
+        panel, values, config.lookback, config.horizon, trained.mean, trained.std, floor,
+        lambda windows, rows: predict(model, windows, np.arange(len(windows)),
+                                      future=None if rows is None else torch.as_tensor(rows)),
+        notices, ahead)
 
 
 def _floors(y: np.ndarray, split: PanelSplit) -> np.ndarray:
