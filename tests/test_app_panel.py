@@ -269,11 +269,12 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
                "2024-01-07." in w for w in said), said
     assert at.button(key="fc_train").disabled  # Train waits for the plan
     # each series' plan, step by step, the blank where the file has none
-    [plan] = [d.value for d in at.dataframe if "promo 1" in d.value.columns]
-    assert list(plan.columns) == ["series", "from", *[f"promo {k}" for k in range(1, 8)]]
-    assert plan["series"].tolist() == list(PROMOTED) and (plan["from"] == "2024-01-01").all()
-    assert plan.iloc[0, 2:].tolist() == PROMOTED["Berlin"]
-    assert plan.iloc[2, 2:6].tolist() == PROMOTED["北京"][:4] and plan.iloc[2, 6:].isna().all()
+    # (headed by its dates, which every shop's plan shares)
+    [plan] = [d.value for d in at.dataframe if "promo 2024-01-01" in d.value.columns]
+    assert list(plan.columns) == ["series", *[f"promo 2024-01-0{d}" for d in range(1, 8)]]
+    assert plan["series"].tolist() == list(PROMOTED)
+    assert plan.iloc[0, 1:].tolist() == PROMOTED["Berlin"]
+    assert plan.iloc[2, 1:5].tolist() == PROMOTED["北京"][:4] and plan.iloc[2, 5:].isna().all()
     # and a shop of 10 days: shorter than the lookback, a rule forecasts it
     short = "".join(f"2023-12-{d},Kurz,{100 + d},0\n" for d in range(22, 32))
     short += "".join(f"2024-01-0{d},Kurz,,1\n" for d in range(1, 8))
@@ -282,8 +283,11 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
     at.session_state["fc_statistical_seconds"] = 0  # the LSTM's forecast, a rule's for Kurz
     at.multiselect(key="fc_known_covariates").set_value(["promo"]).run()
     assert any(c.value == "1 series shorter than the lookback (14) is forecast by a simple rule, "
-                          "which reads no plan, so it is not listed." for c in ok(at).caption)
+                          "which reads no plan, so it is not listed: 'Kurz'."
+               for c in ok(at).caption), [c.value for c in at.caption]
     result = trained(at).session_state["fc_job"].result()
+    assert ("1 of 4 series is too short to train on (a window needs 21 values before the "
+            "validation span): 'Kurz'.") in result.notices  # (a rule forecasts it: said apart)
     assert result.config.known_covariates == ("promo",) and result.panel.covariates == ("promo",)
     assert result.trained.known == 1 + result.trained.dated
     assert "with promo as an input known ahead" in summary(at)

@@ -286,6 +286,9 @@ def test_a_series_what_if_of_a_series_shorter_than_a_whole_window_redraws_it():
     extra += "".join(f"2024-01-0{d},Kurz,,{d % 2}\n" for d in range(1, 8))
     panel = load_panel(shops_csv() + extra.encode(), id_cols=["shop"], covariates=["promo"])
     result = score_panel(fit_panel(panel, replace(SETTINGS, epochs=1)), panel)
+    assert ("1 of 4 series is too short to train on (a window needs 21 values before the "
+            "validation span): 'Kurz'. The model still forecasts it if it can read 14 values of "
+            "it.") in result.notices
     i = panel.ids.index("Kurz")
     what = series_what_if(result, i)
     assert np.allclose(what.moved(what.plan)["forecast"], result.futures["lstm"][i], atol=1e-3)

@@ -359,7 +359,14 @@ def _horizon_planned(panel: PanelData, config: ForecastConfig) -> list[str]:
 def _notices(panel, split, trainable, scorable, lookback, horizon) -> list[str]:
     notices = []
     untrained = np.flatnonzero(~trainable)
-    if len(untrained):
+    if len(untrained) and not (panel.lengths[untrained] >= lookback).any():  # rules forecast all
+        notices.append(trn("{count:,} of {series:,} series is too short to train on (a window "
+                           "needs {needed} values before the validation span): {names}.",
+                           "{count:,} of {series:,} series are too short to train on (a window "
+                           "needs {needed} values before the validation span): {names}.",
+                           len(untrained), series=panel.n_series, needed=lookback + horizon,
+                           names=listed([panel.ids[i] for i in untrained])))
+    elif len(untrained):
         notices.append(trn("{count:,} of {series:,} series is too short to train on (a "
                            "window needs {needed} values before the validation span): {names}. "
                            "The model still forecasts it if it can read {lookback} values of it.",

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ..i18n import N_, tr, trn
 from ..charts import forecast_chart
-from ..quoting import cut, spreadsheet_csv
+from ..quoting import cut, listed, spreadsheet_csv
 from ..series.ahead import WhatIf
 from ..series.calendar import holiday_label, holiday_name, shown_column
 from ..series.frequency import time_labels
@@ -156,18 +156,26 @@ def show_panel_plan(panel: PanelData, config: ForecastConfig) -> None:
                       "rows after each series' last value in your file, step by step from the "
                       "date shown. To change them, change the file and load it again; after "
                       "training, What if? under a series' forecast tries other values."))
-        shown = table.assign(**{"from": time_labels(pd.Index(table["from"]), panel.freq)})
+        starts = pd.Index(table["from"])
+        heads = {k: str(k) for k in range(1, resolved.horizon + 1)}  # steps, or the dates
+        if panel.freq is not None and starts.nunique() == 1:  # every plan from the same date
+            days = pd.date_range(starts[0], periods=resolved.horizon, freq=panel.freq)
+            heads = dict(zip(heads, time_labels(days, panel.freq)))
+            table = table.drop(columns="from")
+        else:
+            table = table.assign(**{"from": time_labels(starts, panel.freq)})
         names = {"id": tr("series"), "from": tr("from"),
-                 **{step: f"{cut(shown_column(step[0]))} {step[1]}" for step in steps}}
-        st.dataframe(shown.set_axis([names[c] for c in table.columns], axis=1),
+                 **{step: f"{cut(shown_column(step[0]))} {heads[step[1]]}" for step in steps}}
+        st.dataframe(table.set_axis([names[c] for c in table.columns], axis=1),
                      hide_index=True, placeholder="", height=min(300, 35 * (len(table) + 1) + 3))
-        short = panel.n_series - len(table)
+        short = [name for name, n in zip(panel.ids, panel.lengths) if n < resolved.lookback]
         if short:
             st.caption(trn("{count:,} series shorter than the lookback ({lookback}) is forecast "
-                           "by a simple rule, which reads no plan, so it is not listed.",
+                           "by a simple rule, which reads no plan, so it is not listed: {names}.",
                            "{count:,} series shorter than the lookback ({lookback}) are forecast "
-                           "by a simple rule, which reads no plan, so they are not listed.",
-                           short, lookback=resolved.lookback))
+                           "by a simple rule, which reads no plan, so they are not listed: "
+                           "{names}.", len(short), lookback=resolved.lookback,
+                           names=plain(listed(short))))
 
 
 def show_what_if(what: WhatIf | None, label: str, key: str, file_name: str,
