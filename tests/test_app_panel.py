@@ -304,9 +304,10 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
     assert grid[0]["when"].iloc[0] == "2024-01-01"
     assert any(c.value == "Edit a cell above to see a what-if." for c in at.caption)
     at.selectbox(key="fc_panel_series").set_value("Kurz").run()
-    assert any(c.value == "This series is shorter than the lookback (14 steps), so seasonal "
-                          "naive forecasts it in the LSTM's place; that reads no plan."
-               for c in ok(at).caption)
+    assert any(i.value == "**Kurz** has 10 values, fewer than the lookback (14), so it is not "
+                          "scored and seasonal naive forecasts it in the LSTM's place; its "
+                          "forecast is below. That reads no plan." for i in ok(at).info), \
+        [i.value for i in at.info]
     assert "What if?" not in subheaders(at)
     assert not [d for d in at.dataframe if "promo" in d.value.columns]
     traces = {t.get("name") for c in at.get("plotly_chart")

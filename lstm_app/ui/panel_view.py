@@ -267,7 +267,16 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str,
     value = result.panel.value_col if result.panel.layout == "long" else tr("value")
     label = with_unit(value, unit)
     reference = result.aggregate["reference"]
-    if detail.backtest is None:
+    lookback = result.config.lookback
+    short = result.panel.lengths[i] < lookback  # a rule forecasts it: no plan is read
+    if short:
+        st.info(sentences(
+            tr("**{series}** has {count:,} values, fewer than the lookback ({lookback}), so it is "
+               "not scored and {rule} forecasts it in the LSTM's place; its forecast is below.",
+               series=plain(row["id"]), count=int(result.panel.lengths[i]), lookback=lookback,
+               rule=stand_ins(result.panel, lookback, "LSTM")[i]),
+            tr("That reads no plan.") if result.trained.known else ""))
+    elif detail.backtest is None:
         st.info(tr("**{series}** has no whole forecast in the test span (it ends early or is "
                    "short), so it is not scored; its forecast is below.",
                    series=plain(row["id"])))
@@ -303,15 +312,9 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str,
             stood_in_for(result.panel, result.stood_in.get(method, []), name))[i]
     st.plotly_chart(forecast_chart(history, detail.forecast, label, method=name),
                     key=KEYS.forecast)
-    lookback = result.config.lookback
-    short = result.panel.lengths[i] < lookback  # a rule forecasts it: no plan is read
-    plan = plan_frame(result.panel, result.config, i) if result.trained.known else None
+    plan = plan_frame(result.panel, result.config, i) if result.trained.known and not short \
+        else None
     plan = plan if plan is not None and plan.shape[1] else None  # (the calendar: not shown)
-    if plan is not None and short:
-        st.caption(tr("This series is shorter than the lookback ({lookback} steps), so {rule} "
-                      "forecasts it in the LSTM's place; that reads no plan.", lookback=lookback,
-                      rule=stand_ins(result.panel, lookback, "LSTM")[i]))
-        plan = None
     if plan is not None:  # beside each step: what it read ahead
         st.caption(tr("Beside each step, the plan the LSTM read ahead for this series: {columns}.",
                       columns=listing(plain(shown_column(c)) for c in plan.columns)))
