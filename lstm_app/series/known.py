@@ -126,10 +126,10 @@ def future_known(series: SeriesData, config, horizon: int,
     return table.astype(np.float64)
 
 
-def with_plan(frame: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+def with_plan(frame: pd.DataFrame, plan: pd.DataFrame, prefix: str = "planned_") -> pd.DataFrame:
     """``frame`` (a forecast, a row per step) with the plan read at each step beside it, row
-    for row, each column named ``planned_`` and its own name (never one of the forecast's)."""
-    return frame.assign(**{f"planned_{column}": plan[column].to_numpy() for column in plan})
+    for row, each column named ``prefix`` and its own name (never one of the forecast's)."""
+    return frame.assign(**{f"{prefix}{column}": plan[column].to_numpy() for column in plan})
 
 
 def planned_steps(series: SeriesData, config, horizon: int) -> int:

@@ -221,7 +221,7 @@ def show_what_if(what: WhatIf | None, label: str, key: str, file_name: str,
     st.plotly_chart(chart, key=KEYS.what_if_chart)
     both = what.base.rename(columns=lambda c: c if c == "time" else f"base_{c}")
     both = both.join(moved.drop(columns="time").add_prefix("what_if_"))
-    both = with_plan(both, edited)
+    both = with_plan(with_plan(both, edited), what.plan, "base_planned_")  # (which days moved)
     st.download_button(tr("Download the what-if and the base forecast (CSV)"),
                        spreadsheet_csv(both), file_name=file_name, mime="text/csv",
                        key=KEYS.what_if_csv)

@@ -82,6 +82,8 @@ def moved_on_days_edited(rows: list[dict], shown: list[list[str]], edited: set[s
         day = row["time"][:10]
         assert day == cells[0], (day, cells)
         assert float(row[f"planned_{PROMO}"]) == float(cells[1]), (row, cells)
+        changed = float(row[f"base_planned_{PROMO}"]) != float(cells[1])  # the plan as read
+        assert changed == (day in edited), (row, cells)
         base, moved = float(row["base_forecast"]), float(row["what_if_forecast"])
         print(f"{day}: base {base:8.2f}  what-if {moved:8.2f}  promo {cells[1]}")
         if day in edited:
@@ -191,7 +193,8 @@ def test_what_if_a_promotion_on_two_more_days_lifts_the_forecast_there_only(page
     assert len(rows) == len(before), rows
     header = list(rows[0])
     for column in ("time", "base_forecast", "base_lower_80", "what_if_forecast",
-                   "what_if_lower_80", f"planned_{PROMO}", f"planned_{HOLIDAY}"):
+                   "what_if_lower_80", f"planned_{PROMO}", f"planned_{HOLIDAY}",
+                   f"base_planned_{PROMO}"):
         assert column in header, header
     moved_on_days_edited(rows, after, edited)
     assert_no_traceback(page)
