@@ -139,3 +139,16 @@ def test_a_time_column_whose_dates_are_not_read_is_named_on_the_page(apps):
     assert any("The column 'Week' is named like a time column, but its cells (such as 'wk 1 / "
                "24') could not be read as dates" in c for c in said), \
         [c.value for c in at.caption]
+
+
+def test_a_column_known_ahead_named_as_the_plan_tables_dates_is_shown_beside_them(apps):
+    at = apps(FORECAST)
+    at.run()
+    at.radio(key="fc_kind").set_value("My own file").run()
+    rows = "".join(f"2024-01-{d:02d},{d % 2},{100 + d}\n" for d in range(1, 29))
+    at.file_uploader(key="fc_upload").upload("plan.csv", ("date,when,sales\n" + rows +
+                                             "2024-01-29,1,\n").encode(), "text/csv").run()
+    at.multiselect(key="fc_known_covariates").set_value(["when"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    [plan] = [d.value for d in at.dataframe if "when " in d.value.columns]
+    assert list(plan.columns) == ["when ", "when"] and plan["when"].tolist() == [1]

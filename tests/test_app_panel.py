@@ -323,6 +323,25 @@ def test_a_panel_reads_each_series_plan_of_a_column_known_ahead(app):
     assert said and said[0].endswith("Press Train to train on this data."), said
 
 
+def test_a_plan_table_of_columns_whose_names_are_alike_keeps_them_apart(app):
+    """Two columns known ahead whose long names are cut alike, one a bidi override: the plan
+    table before Train shows each as its own column, and no control character."""
+    long = "planned promotion of the spring season in every shop, " * 2
+    first, second = long + "A", long + "B\u202e"
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    plan = pd.date_range("2024-03-01", periods=7, freq="D")
+    rows = [[f"{d:%Y-%m-%d}", shop, float(100 + i % 7), i % 2, i % 3 == 0]
+            for shop in ("a", "b") for i, d in enumerate(days)]
+    rows += [[f"{d:%Y-%m-%d}", shop, None, 1, 0] for shop in ("a", "b") for d in plan]
+    data = pd.DataFrame(rows, columns=["date", "shop", "sales", first, second])
+    at = uploaded(app(), data.to_csv(index=False).encode())
+    at.session_state["fc_lookback"], at.session_state["fc_horizon"] = 14, 7
+    at.multiselect(key="fc_known_covariates").set_value([first, second]).run()
+    [table] = [d.value for d in ok(at).dataframe if "2024-03-01" in " ".join(d.value.columns)]
+    assert len(table.columns) == len(set(table.columns)) == 1 + 2 * 7
+    assert not any("\u202e" in c for c in table.columns)
+
+
 def test_a_file_with_one_column_of_numbers_is_not_asked_what_it_holds(app):
     at = ok(app().run())  # the airline sample: a month and a number
     assert not any(r.key and r.key.startswith("fc_layout_") for r in at.radio)

@@ -26,7 +26,7 @@ from ..series.panel_plan import plan_table
 from ..series.window_choice import resolve_window
 from ..series.settings import ForecastConfig
 from .keys import FORECAST as KEYS
-from .markdown import plain
+from .markdown import plain, table_shown
 
 WHEN = N_("when")  # the table's first column: the dates, not editable
 
@@ -89,6 +89,8 @@ def _grid(table: pd.DataFrame, freq: str | None, key: str, help_text: str,
     when = tr(WHEN)
     heads = {holiday_name(holidays): holiday_label(holidays)} if holidays else {}
     shown = table.rename(columns=heads)
+    while when in shown.columns:  # a column of the user's own named so: the dates' apart
+        when += " "
     shown.insert(0, when, time_labels(table.index, freq) if freq else
                  [tr("row {number}", number=int(i) + 1) for i in table.index])
     config = {when: st.column_config.TextColumn(when, disabled=True)}
@@ -166,7 +168,7 @@ def show_panel_plan(panel: PanelData, config: ForecastConfig) -> None:
             table = table.assign(**{"from": time_labels(starts, panel.freq)})
         names = {"id": tr("series"), "from": tr("from"),
                  **{step: f"{cut(shown_column(step[0]))} {heads[step[1]]}" for step in steps}}
-        st.dataframe(table.set_axis([names[c] for c in table.columns], axis=1),
+        st.dataframe(table_shown(table.set_axis([names[c] for c in table.columns], axis=1)),
                      hide_index=True, placeholder="", height=min(300, 35 * (len(table) + 1) + 3))
         short = [name for name, n in zip(panel.ids, panel.lengths) if n < resolved.lookback]
         if short:
