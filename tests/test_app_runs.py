@@ -197,6 +197,8 @@ def test_training_on_the_forecast_page_saves_a_run_named_in_the_url(app, store):
     assert run.metrics["test"]["mae"] == pytest.approx(result.test.mae)
     assert run.config["hidden_size"] == 8 and run.config["epochs"] == 2
     assert [r.id for r in store.list()] == [run.id]  # one training, one run
+    # the live view's caption gives "auto" as it trains (lookback 24, not auto)
+    assert job.config.lookback == result.config.lookback == 24
 
     captions = [c.value for c in at.caption if c.value.startswith("Saved as run ")]
     assert len(captions) == 1, [c.value for c in at.caption]

@@ -62,7 +62,11 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
     work = functools.partial(in_language, language(), record, store.home, run_id, task.name,
                              data, config, start=start,  # its messages in the reader's language
                              runner=on_ray(address) if address else None)
-    job = start_job(keys.job, work, label=name, run_id=run_id, config=config,
+    try:  # the caption above the live view gives "auto" as it trains (lookback 14, not auto)
+        shown = task.resolve(data, config)
+    except ValueError:  # (the training says why, in its own words)
+        shown = config
+    job = start_job(keys.job, work, label=name, run_id=run_id, config=shown,
                     on_killed=functools.partial(end_killed, store.home, run_id),
                     on_cancelled=functools.partial(end_cancelled, store.home, run_id),
                     on_cluster=address is not None)
