@@ -203,6 +203,10 @@ def test_stop_ends_a_panel_training_with_its_best_weights_and_the_live_view_firs
     assert "Every series" not in subheaders(at)
     live = at.session_state["fc_job"].snapshot().live
     assert len(live.ids) == 3 and set(live.scoreboard) >= {"lstm", "seasonal_naive"}
+    # every shop as long: none is "the longest"
+    titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
+              for c in at.get("plotly_chart")]
+    assert "Live: 3 series on the validation span" in titles, titles
     board = next(d.value for d in at.dataframe if "model" in d.value.columns)
     assert board["model"].tolist()[0] == "LSTM (one model for all)"
     at.button(key="fc_job_stop").click().run()

@@ -24,6 +24,7 @@ class PanelLive:
     actual: tuple[np.ndarray, ...]      # what happened there
     forecast: tuple[np.ndarray, ...]    # the LSTM's one-step-ahead forecast now
     scoreboard: dict[str, float]        # "lstm" and each baseline -> mean validation MASE
+    alike: bool = False                 # every series as long: none of them is "the longest"
 
 
 class PanelLiveValidation:
@@ -53,6 +54,7 @@ class PanelLiveValidation:
         self.rows = [np.flatnonzero(val_series == s) for s in self.shown]
         self.ids = tuple(panel.ids[s] for s in self.shown)
         self.times = tuple(pd.Index(panel.times[origins[r]]) for r in self.rows)
+        self.alike = bool(panel.lengths.min() == panel.lengths.max())
 
     def _mean_mase(self, pred: np.ndarray) -> float:
         mase = per_series(self.actual, pred, self.series, self.n, self.scale)["mase"]
@@ -67,4 +69,4 @@ class PanelLiveValidation:
         self.callback(PanelLive(
             self.ids, self.times, tuple(self.actual[r, 0] for r in self.rows),
             tuple(pred[r, 0] for r in self.rows),
-            {"lstm": self._mean_mase(pred), **self.board}))
+            {"lstm": self._mean_mase(pred), **self.board}, self.alike))

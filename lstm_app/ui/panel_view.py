@@ -77,8 +77,10 @@ def render_panel_live(snap: Snapshot) -> None:
             return
         lines = [(name, t, a, f) for name, t, a, f in zip(live.ids, live.times, live.actual,
                                                            live.forecast)]
-        st.plotly_chart(small_multiples(lines, tr("Live: the longest series on the validation "
-                                                  "span"),
+        title = (trn("Live: {count} series on the validation span",
+                     "Live: {count} series on the validation span", len(lines)) if live.alike
+                 else tr("Live: the longest series on the validation span"))
+        st.plotly_chart(small_multiples(lines, title,
                                         columns=1, height_each=110), key=KEYS.panel_live)
     board = pd.DataFrame({tr("model"): [method_name(k) for k in live.scoreboard],
                           tr("validation MASE (mean over the series)"):
