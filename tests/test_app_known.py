@@ -152,3 +152,12 @@ def test_a_column_known_ahead_named_as_the_plan_tables_dates_is_shown_beside_the
     assert not at.exception, [e.value for e in at.exception]
     [plan] = [d.value for d in at.dataframe if "when " in d.value.columns]
     assert list(plan.columns) == ["when ", "when"] and plan["when"].tolist() == [1]
+
+
+def test_the_season_anchor_box_says_what_auto_takes_under_this_lookback(apps):
+    at = apps(FORECAST)
+    at.run()  # the airline sample: monthly, a season of 12, an auto lookback of 24
+    assert at.number_input(key="fc_season_anchor").proto.placeholder == "auto: 12"
+    at.number_input(key="fc_lookback").set_value(6).run()  # a season the window cannot hold
+    assert at.number_input(key="fc_season_anchor").proto.placeholder == "auto: 0"
+    assert not at.exception, [e.value for e in at.exception]

@@ -65,6 +65,10 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     if panel and known:
         auto_horizon = planned_steps(data, known, auto_horizon, auto_lookback)
     n = len(typical.frame)
+    # the season anchor "auto" takes, as resolve does: the season, where the lookback holds it
+    season = typical.season_length or 0
+    lookback = state.get(KEYS.setting("lookback")) or auto_lookback
+    auto_anchor = season if 1 < season <= lookback else 0
     wide = panel and data.layout == "wide"
     columns = [] if wide else [c for c in data.numeric_columns if c != data.value_col]
     limits = {
@@ -75,7 +79,7 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
         "known_covariates": dict(options=columns),
         "holidays": dict(options=holiday_choices()),
         "season_anchor": dict(max_value=n,
-                              placeholder=tr("auto: {steps}", steps=typical.season_length or 0)),
+                              placeholder=tr("auto: {steps}", steps=auto_anchor)),
     }
     dated = data.freq is not None  # the calendar and holidays need dates
     hidden = (WIDE_HIDES if wide else ()) + (() if dated else DATED_ONLY)
