@@ -173,12 +173,7 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
     # Trailing separators give empty columns without a name; blank lines of separators give
     # empty rows.
     kept = [not (b and table[c].isna().all()) for c, b in zip(table.columns, blank)]
-    table = table.loc[:, kept]
-    empty = table.isna().all(axis=1).to_numpy().copy()
-    filled = np.flatnonzero(~empty)
-    if inner_empty_rows and len(filled):  # (a row of a file without dates is a time step)
-        empty[filled[0]:filled[-1] + 1] = False
-    table = table.loc[~empty].reset_index(drop=True)
+    table = _without_empty_rows(table.loc[:, kept], inner_empty_rows)
     names = [f"column {i + 1}" if b else str(c).strip().lstrip("\ufeff")
              for i, (c, b, k) in enumerate(zip(header_names, blank, kept)) if k]
     _say_named([i + 1 for i, (b, k) in enumerate(zip(blank, kept)) if b and k], notices)
@@ -186,6 +181,16 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
     if table.empty:
         raise ValueError(tr(NO_ROWS))
     return table
+
+
+def _without_empty_rows(table: pd.DataFrame, inner: bool) -> pd.DataFrame:
+    """``table`` less its empty rows: all of them, or (``inner``: a row of a file without dates
+    is a time step) those before its first row with a value and after its last."""
+    empty = table.isna().all(axis=1).to_numpy().copy()
+    filled = np.flatnonzero(~empty)
+    if inner and len(filled):
+        empty[filled[0]:filled[-1] + 1] = False
+    return table.loc[~empty].reset_index(drop=True)
 
 
 def _say_named(numbers: list[int], notices: list[str]) -> None:

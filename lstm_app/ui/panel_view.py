@@ -302,6 +302,16 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str,
         st.plotly_chart(test_span_chart(detail.backtest, result.config.horizon, series, label,
                                         method, method_label(result.labels[method])),
                         key=KEYS.backtest)
+    _forecast_and_plan(result, i, detail, label, method, short)
+    show_what_if(series_what_if(result, i), label, f"{KEYS.what_if}_{run_id or result.token}_{i}",
+                 download_name(series.name, run_id, "what-if", "csv"), result.config.holidays)
+
+
+def _forecast_and_plan(result: PanelResult, i: int, detail, label: str, method: str,
+                       short: bool) -> None:
+    """Series ``i``'s forecast after its last value (``method``'s, or the rule's standing in
+    for it): its chart, and its table with the plan the LSTM read beside each step."""
+    series = detail.series
     history = series.frame[series.value_col]
     last, panel_last = series.frame.index[-1], result.panel.times.max()
     if series.freq is not None and last < panel_last:
@@ -322,8 +332,6 @@ def _one_series(result: PanelResult, i: int, unit: str | None, method: str,
                       columns=listing(plain(shown_column(c)) for c in plan.columns)))
         plan = plan.rename(columns=shown_column)
     forecast_table(detail.forecast, series.freq, plan)
-    show_what_if(series_what_if(result, i), label, f"{KEYS.what_if}_{run_id or result.token}_{i}",
-                 download_name(series.name, run_id, "what-if", "csv"), result.config.holidays)
 
 
 def _picked_said(result: PanelResult, row: pd.Series, method: str) -> str:
