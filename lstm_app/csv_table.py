@@ -139,18 +139,7 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
         with warnings.catch_warnings():  # a long row is found below, in a sentence
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             table = pd.read_csv(io.StringIO(text), **options)
-        long = [n + above for n in _long_rows(text, sep, len(table.columns))]
-        if long:
-            notices.append(trn("{count:,} row had more cells than the header row (row {rows} as "
-                               "a spreadsheet shows the file): it was cut to the header's "
-                               "{width} cells or left out. A cell that holds the separator "
-                               "{sep} (a decimal comma, a text with commas) needs quotes around "
-                               "it.", "{count:,} rows had more cells than the header row (rows "
-                               "{rows} as a spreadsheet shows the file): each was cut to the "
-                               "header's {width} cells or left out. A cell that holds the "
-                               "separator {sep} (a decimal comma, a text with commas) needs "
-                               "quotes around it.", len(long), rows=_numbers(long),
-                               width=len(table.columns), sep=quoted(sep)))
+        _say_long_rows(text, sep, len(table.columns), above, notices)
         header = [str(c).strip() for c in table.columns]
         if all(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", c) for c in header):  # pandas adds ".1" to repeats
             # The first line holds numbers, not names: read it as data.
@@ -181,6 +170,23 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
     if table.empty:
         raise ValueError(tr(NO_ROWS))
     return table
+
+
+def _say_long_rows(text: str, sep: str, width: int, above: int, notices: list[str]) -> None:
+    """Says the rows (numbered as a spreadsheet shows the file) with more cells than the
+    header's ``width``."""
+    long = [n + above for n in _long_rows(text, sep, width)]
+    if long:
+        notices.append(trn("{count:,} row had more cells than the header row (row {rows} as "
+                           "a spreadsheet shows the file): it was cut to the header's "
+                           "{width} cells or left out. A cell that holds the separator "
+                           "{sep} (a decimal comma, a text with commas) needs quotes around "
+                           "it.", "{count:,} rows had more cells than the header row (rows "
+                           "{rows} as a spreadsheet shows the file): each was cut to the "
+                           "header's {width} cells or left out. A cell that holds the "
+                           "separator {sep} (a decimal comma, a text with commas) needs "
+                           "quotes around it.", len(long), rows=_numbers(long),
+                           width=width, sep=quoted(sep)))
 
 
 def _without_empty_rows(table: pd.DataFrame, inner: bool) -> pd.DataFrame:

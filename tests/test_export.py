@@ -21,7 +21,8 @@ from lstm_app.classify.pipeline import fit_classifier, predict as classifier_pre
 from lstm_app.classify.settings import ClassifyConfig
 from lstm_app.export.graphs import ClassifierGraph
 from lstm_app.export.onnx_export import export_trained, write_export
-from lstm_app.export.predict import ExportedModel, classify, forecast, generate, series_for
+from lstm_app.export.predict import ExportedModel, forecast, series_for
+from lstm_app.export.predict_text import classify, generate
 from lstm_app.i18n import speaking, tr
 from lstm_app.samples import sample_path
 from lstm_app.series.loading import load_series
@@ -582,7 +583,7 @@ def test_predict_says_what_it_left_out_of_the_texts_and_values_far_from_its_trai
 
 
 def test_labels_predicted_never_overwrite_a_column_of_the_file():
-    from lstm_app.export.predict import labelled_rows
+    from lstm_app.export.predict_text import labelled_rows
 
     table = pd.DataFrame({"text": ["good", "", "bad"], "label": ["pos", "neg", "neg"],
                           "p(pos)": ["mine", "mine", "mine"]})

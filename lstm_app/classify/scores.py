@@ -108,12 +108,7 @@ def verdict(lstm: ClassScores, baselines: dict[str, ClassScores], train_counts=N
 
 def _verdict(lstm, baselines, train_counts, weighted, early_stopped, texts) -> str:
     weigh = not weighted and (train_counts is None or unbalanced(train_counts))
-    more = (tr("Early stopping ended its training, so more epochs would not help: weigh rare "
-               "classes up, or give it more texts.") if early_stopped and weigh else
-            tr("Early stopping ended its training, so more epochs would not help: give it more "
-               "texts.") if early_stopped else
-            tr("Train it for more epochs, weigh rare classes up, or give it more texts.") if weigh
-            else tr("Train it for more epochs, or give it more texts."))
+    more = _more_advice(weigh, early_stopped)
     tfidf = baselines.get("tfidf_logreg")
     majority = baselines["majority"]
     values = dict(accuracy=lstm.accuracy, macro_f1=lstm.macro_f1,
@@ -121,17 +116,7 @@ def _verdict(lstm, baselines, train_counts, weighted, early_stopped, texts) -> s
     if tfidf is not None:
         values.update(tfidf=tfidf.accuracy, tfidf_f1=tfidf.macro_f1)
     if lstm.macro_f1 <= majority.macro_f1 + NEAR:
-        return sentences(
-            tr("The LSTM did worse than always answering the most common class: macro-F1 "
-               "{macro_f1:.3f} against that guess's {majority_f1:.3f}, so it does not tell the "
-               "classes apart yet.", **values)
-            if lstm.macro_f1 < majority.macro_f1 - NEAR else
-            tr("The LSTM learnt no more than always answering the most common class: macro-F1 "
-               "{macro_f1:.3f}, about the same as that guess ({majority_f1:.3f}), so it does "
-               "not tell the classes apart yet.", **values),
-            more,
-            tr("TF-IDF with logistic regression got {tfidf:.1%} right.", **values)
-            if tfidf is not None else "")
+        return _no_better_than_guess(lstm, majority, values, more, tfidf is not None)
     if (tfidf is not None and train_counts is not None and not unbalanced(train_counts)
             and not clearly_above(tfidf.accuracy, majority.accuracy, texts)
             and not clearly_above(lstm.accuracy, majority.accuracy, texts)):
@@ -141,30 +126,9 @@ def _verdict(lstm, baselines, train_counts, weighted, early_stopped, texts) -> s
                   "Check that the label column is the one you meant, or give them more texts.",
                   **values)
     if tfidf is not None and clearly_above(tfidf.accuracy, lstm.accuracy, texts):
-        return (tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
-                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): for "
-                   "these texts it is the better tool (this app shows it as a yardstick only), "
-                   "or give the LSTM more texts (early stopping ended its training, so more "
-                   "epochs would not help).", **values) if early_stopped else
-                tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
-                   "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): for "
-                   "these texts it is the better tool (this app shows it as a yardstick only), "
-                   "or give the LSTM more texts or epochs (the coach below the results says "
-                   "what its curves suggest).", **values))
+        return _tfidf_better(values, early_stopped)
     if majority.accuracy >= lstm.accuracy - NEAR:
-        said = (tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
-                   "{macro_f1:.3f}), less often than always guessing the most common class "
-                   "({majority:.1%}), which never finds the other classes (macro-F1 "
-                   "{majority_f1:.3f}).", **values) if majority.accuracy > lstm.accuracy + NEAR
-                else tr("The LSTM was right on {accuracy:.1%} of the test texts, about as often "
-                        "as always guessing the most common class ({majority:.1%}); it finds "
-                        "more of the other classes than that guess (macro-F1 {macro_f1:.3f} "
-                        "against {majority_f1:.3f}), but not yet enough to be right more "
-                        "often.", **values))
-        return sentences(said, tr("The classes are unbalanced: weigh rare classes up, or give "
-                                  "the LSTM more texts of them.") if weigh else
-                         tr("Rare classes are already weighed up: give the LSTM more texts of "
-                            "them.") if weighted else more)
+        return _as_often_as_guess(lstm, majority, values, weigh, weighted, more)
     if tfidf is not None and not clearly_above(lstm.accuracy, tfidf.accuracy, texts):
         return tr("The LSTM was about as accurate as TF-IDF with logistic regression on the "
                   "test texts ({accuracy:.1%} against {tfidf:.1%}, a difference chance can "
@@ -176,3 +140,59 @@ def _verdict(lstm, baselines, train_counts, weighted, early_stopped, texts) -> s
     return tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 {macro_f1:.3f}), "
               "better than always the most common class ({majority:.1%}, macro-F1 "
               "{majority_f1:.3f}).", **values)
+
+
+def _more_advice(weigh, early_stopped) -> str:
+    """What more training data or time could do, the way the training ended."""
+    return (tr("Early stopping ended its training, so more epochs would not help: weigh rare "
+               "classes up, or give it more texts.") if early_stopped and weigh else
+            tr("Early stopping ended its training, so more epochs would not help: give it more "
+               "texts.") if early_stopped else
+            tr("Train it for more epochs, weigh rare classes up, or give it more texts.") if weigh
+            else tr("Train it for more epochs, or give it more texts."))
+
+
+def _no_better_than_guess(lstm, majority, values, more, with_tfidf) -> str:
+    return sentences(
+        tr("The LSTM did worse than always answering the most common class: macro-F1 "
+           "{macro_f1:.3f} against that guess's {majority_f1:.3f}, so it does not tell the "
+           "classes apart yet.", **values)
+        if lstm.macro_f1 < majority.macro_f1 - NEAR else
+        tr("The LSTM learnt no more than always answering the most common class: macro-F1 "
+           "{macro_f1:.3f}, about the same as that guess ({majority_f1:.3f}), so it does "
+           "not tell the classes apart yet.", **values),
+        more,
+        tr("TF-IDF with logistic regression got {tfidf:.1%} right.", **values)
+        if with_tfidf else "")
+
+
+def _tfidf_better(values, early_stopped) -> str:
+    if early_stopped:
+        return tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
+                  "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): for "
+                  "these texts it is the better tool (this app shows it as a yardstick only), "
+                  "or give the LSTM more texts (early stopping ended its training, so more "
+                  "epochs would not help).", **values)
+    return tr("TF-IDF with logistic regression beat the LSTM on the test texts ({tfidf:.1%} "
+              "against {accuracy:.1%}; macro-F1 {tfidf_f1:.3f} against {macro_f1:.3f}): for "
+              "these texts it is the better tool (this app shows it as a yardstick only), "
+              "or give the LSTM more texts or epochs (the coach below the results says "
+              "what its curves suggest).", **values)
+
+
+def _as_often_as_guess(lstm, majority, values, weigh, weighted, more) -> str:
+    if majority.accuracy > lstm.accuracy + NEAR:
+        said = tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
+                  "{macro_f1:.3f}), less often than always guessing the most common class "
+                  "({majority:.1%}), which never finds the other classes (macro-F1 "
+                  "{majority_f1:.3f}).", **values)
+    else:
+        said = tr("The LSTM was right on {accuracy:.1%} of the test texts, about as often "
+                  "as always guessing the most common class ({majority:.1%}); it finds "
+                  "more of the other classes than that guess (macro-F1 {macro_f1:.3f} "
+                  "against {majority_f1:.3f}), but not yet enough to be right more "
+                  "often.", **values)
+    return sentences(said, tr("The classes are unbalanced: weigh rare classes up, or give "
+                              "the LSTM more texts of them.") if weigh else
+                     tr("Rare classes are already weighed up: give the LSTM more texts of "
+                        "them.") if weighted else more)

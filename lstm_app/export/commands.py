@@ -16,8 +16,9 @@ from ..file_checks import (check_apart, check_outside, check_writable, default_h
                            error_sentence, output_path, write_output)
 from ..quoting import printable, quoted, spreadsheet_csv
 from ..text.corpus import read_text
-from .predict import (ExportedModel, classify, far_from_training, forecast, forecast_panel,
-                      generate, labelled_rows, panel_for, planned_guesses, series_for, texts_of)
+from .predict import (ExportedModel, far_from_training, forecast, forecast_panel, panel_for,
+                      planned_guesses, series_for)
+from .predict_text import classify, generate, labelled_rows, texts_of
 from .manifest import FILES
 
 EXIT_BAD_INPUT = 2

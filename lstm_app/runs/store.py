@@ -44,57 +44,13 @@ from ..user_json import parse_json
 from ..training.trainer import EpochRecord, valid_scores
 from .database import Database, StoreError, database_url, store_problem
 from .row import Run, run_from_row, said_json
+from .schema import make_tables
 
 STATUSES = ("finished", "stopped", "running", "interrupted", "failed")
 STALE_SECONDS = 60.0  # a running run without a heartbeat for this long is taken as interrupted
-ADDED_COLUMNS = {"owner": "TEXT", "shared": "INTEGER NOT NULL DEFAULT 0", "share_token": "TEXT",
-                 "study": "TEXT", "trial": "INTEGER",
-                 "said": "TEXT"}  # how its message was said (i18n.said_form), to say it again
 ORPHAN_GRACE = 30.0  # seconds a run of this process may wait for its job to be queued
 MAX_NAME_CHARS = 200     # a run's name and its data's name
 MAX_NOTE_CHARS = 10_000  # a run's note
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY,
-    task TEXT NOT NULL,                 -- forecast | panel | text
-    name TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT '',
-    data_name TEXT NOT NULL,
-    data_rows INTEGER NOT NULL,         -- rows of a series, characters of a text
-    data_hash TEXT NOT NULL,            -- sha256 of the data as trained on
-    config TEXT NOT NULL,               -- JSON
-    status TEXT NOT NULL,
-    message TEXT NOT NULL DEFAULT '',
-    created {REAL} NOT NULL,              -- unix seconds
-    finished {REAL},
-    heartbeat {REAL} NOT NULL,
-    pid INTEGER NOT NULL,
-    host TEXT NOT NULL,
-    best_epoch INTEGER,
-    best_val_loss {REAL},
-    metrics TEXT NOT NULL DEFAULT '{{}}', -- JSON: the final scores
-    seconds {REAL},
-    parent TEXT,                        -- the run this one continued (Train more)
-    owner TEXT,                         -- who trained it, with sign-in; NULL without
-    shared INTEGER NOT NULL DEFAULT 0,  -- 1: shared with everyone signed in
-    share_token TEXT,                   -- an unguessable token that opens it by link
-    study TEXT,                         -- the auto-tune study it is a trial of, if any
-    trial INTEGER                       -- its trial's number in that study
-);
-CREATE TABLE IF NOT EXISTS epochs (
-    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    epoch INTEGER NOT NULL,
-    train_loss {REAL},
-    val_loss {REAL},
-    lr {REAL},
-    seconds {REAL},
-    scores TEXT,                        -- JSON: a task's own validation scores, or NULL
-    PRIMARY KEY (run_id, epoch)
-);
-CREATE INDEX IF NOT EXISTS runs_by_data ON runs (data_hash, task);
-"""
-
 
 def _scores(text: str | None) -> dict | None:
     try:
@@ -122,35 +78,8 @@ class RunStore:
         except Exception as error:  # no such driver, a port that is not a number, …
             raise StoreError(store_problem(error, self.home, self.url)) from None
         if not self.database.ready:
-            self._make_tables()
+            make_tables(self.database, self._db, self._columns)
             self.database.ready = True
-
-    def _make_tables(self) -> None:
-        """The tables and columns this version needs, made where missing (a new database, or
-        one an earlier version made). Skipped when all are there, so that a database role that
-        may only read and write rows works; on PostgreSQL under a lock, so that two servers
-        starting at once do not both make them."""
-        wanted = {"runs": set(ADDED_COLUMNS), "epochs": {"scores"}}
-        try:
-            if all(columns <= self.database.columns(table) for table, columns in wanted.items()):
-                return
-        except Exception:  # a table is missing: made below
-            pass
-        with self._db() as db:
-            if self.database.postgres:
-                db.execute("SELECT pg_advisory_xact_lock(8437125)")
-            real = "DOUBLE PRECISION" if self.database.postgres else "REAL"
-            for statement in _SCHEMA.format(REAL=real).split(";\n"):
-                if statement.strip():
-                    db.execute(statement)
-        columns = self._columns("runs")
-        with self._db() as db:
-            for column, kind in ADDED_COLUMNS.items():  # a store made by an earlier version
-                if column not in columns:
-                    db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
-        if "scores" not in self._columns("epochs"):
-            with self._db() as db:
-                db.execute("ALTER TABLE epochs ADD COLUMN scores TEXT")
 
     def _columns(self, table: str) -> set[str]:
         try:

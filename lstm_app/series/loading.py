@@ -84,6 +84,31 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     chosen = [value_col, *covariates]
     for column in chosen:
         notices.extend(numbers.notices(column))
+    frame, table, times = _without_totals(numbers, chosen, table, ids, time_col, times, notices)
+    check_magnitude(frame)
+    if times is None:
+        frame, freq, label = frame.reset_index(drop=True), None, "row order (no time column)"
+    else:
+        frame, freq, label = _onto_regular_grid(frame, times, time_col, notices, table[time_col])
+    if freq is None:
+        frame.index = pd.RangeIndex(len(frame), name="step")
+    frame, future = _split_future(frame, value_col, notices)
+    frame = _fill_from_past(frame, notices)
+    notices.extend(far_out(frame))
+    if freq is None:
+        frame.index = pd.RangeIndex(len(frame), name="step")
+        future.index = pd.RangeIndex(len(frame), len(frame) + len(future), name="step")
+    season = _season(frame[value_col].to_numpy(), freq, label, notices)
+    usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
+    return SeriesData(frame, value_col, tuple(covariates), time_col, freq, label, season, tuple(notices),
+                      usable, name, future)
+
+
+def _without_totals(numbers, chosen: list[str], table: pd.DataFrame, ids: list[str],
+                    time_col: str | None, times, notices: list[str]):
+    """The chosen columns' values (with the table's rows and times) without a totals store or a
+    totals row at the end, each said; a file of many stores said to be averaged."""
+    value_col = chosen[0]
     frame = numbers.frame[chosen]
     if not ids:
         notices.extend(_total_of_columns(numbers.frame, value_col))
@@ -100,29 +125,20 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
         if summary.any():
             frame = frame[~summary]
             notices.append(said)
-    check_magnitude(frame)
-    if times is None:
-        frame, freq, label = frame.reset_index(drop=True), None, "row order (no time column)"
-    else:
-        frame, freq, label = _onto_regular_grid(frame, times, time_col, notices, table[time_col])
-    if freq is None:
-        frame.index = pd.RangeIndex(len(frame), name="step")
-    frame, future = _split_future(frame, value_col, notices)
-    frame = _fill_from_past(frame, notices)
-    notices.extend(far_out(frame))
-    if freq is None:
-        frame.index = pd.RangeIndex(len(frame), name="step")
-        future.index = pd.RangeIndex(len(frame), len(frame) + len(future), name="step")
-    season = season_length_for(freq, frame[value_col].to_numpy())
-    unseen = unseen_season(freq, len(frame))
+    return frame, table, times
+
+
+def _season(values: np.ndarray, freq, label: str, notices: list[str]) -> int:
+    """The season length the frequency and the values give; a season the values do not hold
+    twice is said and not used."""
+    season = season_length_for(freq, values)
+    unseen = unseen_season(freq, len(values))
     if unseen:
         notices.append(tr("A {frequency} series usually repeats every {steps} steps, but its "
                           "{values:,} values do not hold that twice, so no season is used (more "
                           "data would let the forecast learn it).",
-                          frequency=frequency_words(label), steps=unseen, values=len(frame)))
-    usable = tuple(numbers.frame.columns[numbers.frame.notna().any().to_numpy()])
-    return SeriesData(frame, value_col, tuple(covariates), time_col, freq, label, season, tuple(notices),
-                      usable, name, future)
+                          frequency=frequency_words(label), steps=unseen, values=len(values)))
+    return season
 
 
 def _split_future(frame: pd.DataFrame, value_col: str,

@@ -145,20 +145,10 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
     (train_ids, train_series), (val_ids, val_series) = _fit_windows(split, lookback, horizon,
                                                                     trainable)
     check_forecast_fits(config, min(len(val_ids), 4096), device)
-    # Each series equally likely, each of its windows equally likely within it.
-    weights = torch.as_tensor(1.0 / np.bincount(train_series)[train_series], dtype=torch.float64)
-    draws = int(min(epoch_windows, len(train_ids)))
-    train_ids_t = torch.as_tensor(train_ids, device=device)
+    train_batches = _balanced_batches((inputs, targets, future), train_ids, train_series,
+                                      epoch_windows, config.batch_size, device)
     live = PanelLiveValidation(panel, val_ids, val_series, split.starts, split.val, lookback,
                                horizon, mean, std, callbacks.on_live)
-
-    def train_batches(generator: torch.Generator) -> SizedBatches:
-        picked = torch.multinomial(weights, draws, replacement=True, generator=generator)
-        order = train_ids_t[picked.to(device)]
-        batch = ((lambda b: (inputs[b], targets[b])) if future is None
-                 else (lambda b: (inputs[b], targets[b], future[b])))
-        return SizedBatches((batch(b) for b in order.split(config.batch_size)),
-                            math.ceil(draws / config.batch_size))
 
     @torch.no_grad()
     def val_loss(net: Forecaster) -> float:
@@ -177,6 +167,24 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
         raise ValueError(trained.training.message)
     trained.model = model.cpu()
     return trained
+
+
+def _balanced_batches(tensors, train_ids, train_series, epoch_windows, batch_size, device):
+    """An epoch's batches of (inputs, targets[, future]) windows: each series equally likely,
+    each of its windows equally likely within it, at most ``epoch_windows`` drawn."""
+    inputs, targets, future = tensors
+    weights = torch.as_tensor(1.0 / np.bincount(train_series)[train_series], dtype=torch.float64)
+    draws = int(min(epoch_windows, len(train_ids)))
+    ids = torch.as_tensor(train_ids, device=device)
+
+    def train_batches(generator: torch.Generator) -> SizedBatches:
+        picked = torch.multinomial(weights, draws, replacement=True, generator=generator)
+        order = ids[picked.to(device)]
+        batch = ((lambda b: (inputs[b], targets[b])) if future is None
+                 else (lambda b: (inputs[b], targets[b], future[b])))
+        return SizedBatches((batch(b) for b in order.split(batch_size)),
+                            math.ceil(draws / batch_size))
+    return train_batches
 
 
 def _fit_windows(split: PanelSplit, lookback: int, horizon: int, trainable: np.ndarray):
@@ -214,9 +222,8 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
                                            floor[s, None])
     steps = np.arange(horizon)
 
-    val_ids, val_series = span_windows(split, split.val, split.test, lookback, horizon, trainable)
-    val_pred = predict(model, inputs, val_ids, future=future)
-    widths = _widths(targets[torch.as_tensor(val_ids)].double().numpy(), val_pred, val_series, n)
+    validated, val_baselines, widths = _validation(
+        trained, split, trainable, (inputs, targets, future), y, season, unscale)
 
     # The test backtest: every method on the same windows.
     ids, series = span_windows(split, split.test, split.ends, lookback, horizon, scorable,
@@ -225,20 +232,12 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
     actual = y[origins[:, None] + steps]
     methods = {"lstm": unscale(predict(model, inputs, ids, future=future), series)}
     methods.update(panel_baselines(y, origins, split.starts[series], horizon, season))
-    val_origins = val_ids + lookback
-    notices = list(panel.notices) + _notices(panel, split, trainable, scorable, lookback, horizon)
-    notices += _horizon_planned(panel, config)
-    if config.calendar:
-        notices += [n for n in [calendar_left_out(panel.freq, trained.calendar // 2)] if n]
+    notices = _scoring_notices(trained, panel, split, trainable, scorable)
     lstm_future = _lstm_future(trained, panel, values, floor, notices)
     tested = Windows(origins, series, actual, methods["lstm"])
     board = panel_methods(
         y, split.starts, split.ends, trained.std[:, 0], floor,
-        Windows(val_origins, val_series, y[val_origins[:, None] + steps],
-                unscale(val_pred, val_series)),
-        tested,
-        (panel_baselines(y, val_origins, split.starts[val_series], horizon, season),
-         {k: v for k, v in methods.items()}, rule_future(panel, horizon)),
+        validated, tested, (val_baselines, dict(methods), rule_future(panel, horizon)),
         lstm_future, widths, horizon, season, config.statistical_seconds, on_stage, stop_event)
     methods.update({k: v for k, v in board.test.items() if k != "lstm"})
     scale = mase_scales(y, split.starts, split.val, season)
@@ -258,6 +257,34 @@ def score_panel(trained: TrainedPanel, panel: PanelData,
                          test_forecasts=board.test, stood_in=board.stood_in)
     result.forecast = panel_forecast(result, board.recommended)
     return result
+
+
+def _validation(trained: TrainedPanel, split: PanelSplit, trainable: np.ndarray, tensors,
+                y: np.ndarray, season: int, unscale):
+    """The LSTM's validation windows (as values), the baselines' on them, and the interval
+    widths their scaled errors give."""
+    config, (inputs, targets, future) = trained.config, tensors
+    lookback, horizon = config.lookback, config.horizon
+    ids, series = span_windows(split, split.val, split.test, lookback, horizon, trainable)
+    pred = predict(trained.model, inputs, ids, future=future)
+    widths = _widths(targets[torch.as_tensor(ids)].double().numpy(), pred, series,
+                     len(trained.ids))
+    origins = ids + lookback
+    windows = Windows(origins, series, y[origins[:, None] + np.arange(horizon)],
+                      unscale(pred, series))
+    return windows, panel_baselines(y, origins, split.starts[series], horizon, season), widths
+
+
+def _scoring_notices(trained: TrainedPanel, panel: PanelData, split: PanelSplit,
+                     trainable: np.ndarray, scorable: np.ndarray) -> list[str]:
+    """The file's notices, then what the split, the plan and the calendar leave out."""
+    config = trained.config
+    notices = list(panel.notices) + _notices(panel, split, trainable, scorable, config.lookback,
+                                             config.horizon)
+    notices += _horizon_planned(panel, config)
+    if config.calendar:
+        notices += [n for n in [calendar_left_out(panel.freq, trained.calendar // 2)] if n]
+    return notices
 
 
 def run_panel(panel: PanelData, config: ForecastConfig,

@@ -266,11 +266,7 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
                       **{name: pred for name, pred in found.test.items() if name != LSTM}}
     test_row, baseline_rows = evaluation.score(test_actual, test_pred, baseline_preds, train_y,
                                                series.season_length)
-    widths, interval_notices = evaluation.interval_widths(val_actual, val_pred)
-    # each method's intervals, sized on the validation span from its own errors
-    method_widths = {name: widths if name == LSTM else
-                     evaluation.interval_widths(val_actual, found.val[name])[0]
-                     for name in found.future}
+    widths, interval_notices, method_widths = _method_widths(found, val_actual, val_pred)
     futures = {name: future_table(future_index(series, horizon), pred, method_widths[name], floor)
                for name, pred in found.future.items()}
     scaled = lambda a: (a - scaler.mean_[0]) / scaler.std_[0]
@@ -292,6 +288,15 @@ def score_forecast(trained: TrainedForecaster, series: SeriesData,
         seconds=time.perf_counter() - started + trained.training.seconds,
         labels=found.labels, futures=futures, recommended=recommended, recommended_why=why,
         method_seconds=stat.seconds, known=known, statistical_key=stat.key)
+
+
+def _method_widths(found, val_actual: np.ndarray, val_pred: np.ndarray):
+    """The LSTM's interval widths and their notices, and each method's widths, sized on the
+    validation span from its own errors."""
+    widths, notices = evaluation.interval_widths(val_actual, val_pred)
+    return widths, notices, {name: widths if name == LSTM else
+                             evaluation.interval_widths(val_actual, found.val[name])[0]
+                             for name in found.future}
 
 
 

@@ -249,13 +249,8 @@ class Trainer:
         """
         cfg, model = self.config, self.model
         earlier = earlier or TrainResult()
-        start_epoch = earlier.history[-1].epoch if earlier.history else 0
-        clock = (earlier.history[-1].seconds or 0.0) if earlier.history else 0.0
-        generator = torch.Generator().manual_seed(cfg.seed + start_epoch)
-        torch.manual_seed(cfg.seed + start_epoch)  # dropout masks
+        start_epoch, clock, generator, result = self._resumed(earlier)
         scheduler = self._scheduler()
-        result = TrainResult(history=list(earlier.history), best_epoch=earlier.best_epoch,
-                             best_val_loss=earlier.best_val_loss)
         # The starting weights are the earlier training's kept ones: beaten only by a better epoch.
         best_state = (copy.deepcopy(model.state_dict())
                       if cfg.keep_best and earlier.best_epoch else None)
@@ -302,6 +297,18 @@ class Trainer:
             _scheduled(scheduler, val)
 
         return self._finished(result, best_state, started)
+
+    def _resumed(self, earlier: TrainResult):
+        """Where a training goes on from: the epoch and the clock the earlier one ended at, the
+        batches' random generator and dropout masks seeded for that epoch, and a result that
+        holds the earlier history and its best epoch."""
+        start_epoch = earlier.history[-1].epoch if earlier.history else 0
+        clock = (earlier.history[-1].seconds or 0.0) if earlier.history else 0.0
+        generator = torch.Generator().manual_seed(self.config.seed + start_epoch)
+        torch.manual_seed(self.config.seed + start_epoch)  # dropout masks
+        return start_epoch, clock, generator, TrainResult(
+            history=list(earlier.history), best_epoch=earlier.best_epoch,
+            best_val_loss=earlier.best_val_loss)
 
     def _validated(self, val_loss, epoch: int, result: TrainResult) -> tuple[float, dict | None]:
         """The validation loss (and scores, when the task gives them) after ``epoch``; a loss

@@ -104,6 +104,14 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     b.download_button(tr("Download the report (JSON)"), json.dumps(report, indent=2, default=str),
                       file_name=download_name(result.series.name, run_id, "report", "json"),
                       mime="application/json", key=KEYS.report)
+    _show_split(result)
+    show_what_if(what_if_of(result), label, f"{KEYS.what_if}_{run_id or result.token}",
+                 download_name(result.series.name, run_id, "what-if", "csv"),
+                 result.config.holidays)
+
+
+def _show_split(result: ForecastResult) -> None:
+    """The spans the data was split into, by step and by time, and what was repaired."""
     with st.expander(tr("How the data was split and repaired")):
         labels = time_labels(result.series.frame.index, result.series.freq)
         for (start, end), line in zip((result.split.train, result.split.val, result.split.test),
@@ -113,9 +121,6 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
         st.markdown(tr("- The scaler was fitted on the **training span only**."))
         for notice in result.notices:
             st.markdown(f"- {plain(notice)}")
-    show_what_if(what_if_of(result), label, f"{KEYS.what_if}_{run_id or result.token}",
-                 download_name(result.series.name, run_id, "what-if", "csv"),
-                 result.config.holidays)
 
 
 SPLIT_LINES = (N_("- **Training**: rows {first:,} to {last:,} ({start} to {end})"),
