@@ -191,6 +191,24 @@ def test_a_file_of_the_same_texts_over_and_over_is_said_before_train_not_by_a_fa
     assert app_store.list() == []  # was a failed run, announced as saved and reopenable
 
 
+def test_the_leak_check_is_said_once_after_a_language_switch(apps, app_store):
+    """The scoreboard's caption says what the leak check removed; the same notice scoring wrote
+    (in English, before the switch) is not said again above it in another language."""
+    rows = reviews(120)
+    rows += rows[:40:4]  # ten texts twice: some land in a later part than their twin
+    at = apps(PAGE)
+    at.query_params["lang"] = "en"
+    tiny_model(upload(at, "repeats.csv", csv_bytes(rows)))
+    at = train(at)
+
+    def leak_lines():
+        return [c.value for c in at.caption if "eak check" in c.value or "泄漏检查" in c.value]
+    assert len(leak_lines()) == 1, leak_lines()
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert len(leak_lines()) == 1 and "泄漏检查" in leak_lines()[0], leak_lines()
+
+
 def test_the_hotel_demo_pressed_again_offers_the_run_it_trained(apps, app_store):
     """Its page holds the level "auto"; the run keeps the level it chose ("char"): they never
     matched, so every press trained the demo again."""

@@ -712,3 +712,21 @@ def test_a_column_named_as_labels_is_the_label_guess_over_another_of_fewer_value
     # a column named "label" that holds no usable classes is not taken over one that does
     table = pd.DataFrame({"review": reviews, "label": reviews, "channel": channel})
     assert propose_columns(table) == ("review", "channel")
+
+
+def test_a_file_of_one_class_whose_texts_repeat_is_said_to_be_one_class_not_read_swapped():
+    import pandas as pd
+
+    from lstm_app.classify.labelled import OneClass, guess_columns
+
+    texts = [f"Loved the café, visit {i % 9}" for i in range(58)]  # 9 texts, each repeated
+    table = pd.DataFrame({"text": texts, "label": ["good"] * 58})
+    with pytest.raises(OneClass, match="'label'.*same one, 'good'"):
+        propose_columns(table)
+    assert guess_columns(table) == ("text", "label")  # the page starts from the named pair
+    # a column named as the texts is not proposed as labels while another column can be
+    table = pd.DataFrame({"Review Text": texts, "Stars": [("1", "5", "3")[i % 3]
+                                                          for i in range(58)]})
+    assert propose_columns(table) == ("Review Text", "Stars")
+    table.columns = ["评论内容", "评价"]
+    assert propose_columns(table) == ("评论内容", "评价")

@@ -31,6 +31,10 @@ HEADER_LONGEST = 40  # characters of a column name; a longer one is a text
 LABEL_NAMES = {"label", "labels", "class", "category", "categories", "sentiment", "polarity",
                "target", "tag", "y"}
 LABEL_NAME_PARTS = ("标签", "类别", "分类", "情感", "极性", "标注", "類別", "標籤")
+# Names that say a column holds the texts: never proposed as the labels while another column is.
+TEXT_NAMES = {"text", "texts", "review", "reviews", "comment", "comments", "content", "sentence",
+              "message", "body", "description", "tweet", "title"}
+TEXT_NAME_PARTS = ("文本", "内容", "评论", "句子", "留言", "內容", "評論")
 
 
 @dataclass
@@ -90,10 +94,14 @@ def guess_columns(table: pd.DataFrame, text: str | None = None,
     length = {c: v if np.isfinite(v) else 0.0 for c, v in length.items()}
     distinct = {c: _label_words(table[c]).nunique(dropna=True) for c in table.columns}
     usable = {c: 2 <= distinct[c] <= min(MAX_CLASSES, max(2, rows // 2)) for c in table.columns}
+    # A column named as labels is one even with one value (a file of one class is said so).
+    one_named = {c: _named_as_labels(c) and distinct[c] == 1 for c in table.columns}
     label = label if label is not None else min(
         (c for c in table.columns if c != text),
-        key=lambda c: (not usable[c], not _named_as_labels(c), distinct[c] >= rows,
-                       distinct[c] < 2, distinct[c] == 0, distinct[c], length[c]))
+        key=lambda c: (not (usable[c] or one_named[c]), _named_as_texts(c),
+                       not _named_as_labels(c),
+                       distinct[c] >= rows, distinct[c] < 2, distinct[c] == 0, distinct[c],
+                       length[c]))
     wordy = {c: pd.to_numeric(table[c], errors="coerce").isna().mean() >= 0.5
              for c in table.columns}  # an id or an amount is no text, however long
     text = text if text is not None else max((c for c in table.columns if c != label),
@@ -106,6 +114,13 @@ def _named_as_labels(column: str) -> bool:
     words = re.findall(r"[a-z]+", str(column).casefold())
     return (any(word in LABEL_NAMES for word in words)
             or any(part in str(column) for part in LABEL_NAME_PARTS))
+
+
+def _named_as_texts(column: str) -> bool:
+    """Whether a column's name says it holds the texts ("Review Text", "text", "评论内容")."""
+    words = re.findall(r"[a-z]+", str(column).casefold())
+    return (any(word in TEXT_NAMES for word in words)
+            or any(part in str(column) for part in TEXT_NAME_PARTS))
 
 
 def load_labelled(source, name: str | None = None, text_col: str | None = None,

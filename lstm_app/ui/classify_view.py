@@ -61,7 +61,7 @@ def headline(result: ClassifyResult) -> None:
      else st.warning if loses else st.info)(again(result.verdict))
     leak = result.split.leak_notice()  # the scoreboard's own caption says it
     for notice in result.notices:
-        if notice not in result.data.notices and notice != leak:  # (data's: shown above)
+        if notice not in result.data.notices and again(notice) != leak:  # (data's: shown above)
             st.caption(f"ℹ️ {plain(notice)}")
     scoreboard(result)
 
