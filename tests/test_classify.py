@@ -456,6 +456,11 @@ def test_the_verdict_says_a_tie_with_the_guess_early_stopping_and_a_small_test_s
                     "right more often. The classes are unbalanced: weigh rare classes up, or "
                     "give the LSTM more texts of them. The test span holds only 12 texts: one "
                     "text moves the accuracy by 8.3%, so small differences here mean little.")
+    # a macro-F1 like the guess's, but right far less often: worse, not "about the same"
+    said = verdict(ClassScores(0.167, 0.118), {"majority": ClassScores(0.417, 0.118)},
+                   train_counts=[20, 6, 10], test_texts=12)
+    assert said.startswith("The LSTM did worse than always answering the most common class: "
+                           "right on 16.7% of the test texts against that guess's 41.7%"), said
     # early stopping ended it: more epochs are not advised (the coach says the same)
     said = verdict(ClassScores(0.167, 0.162), {"majority": ClassScores(0.417, 0.196)},
                    train_counts=[20, 6, 10], weighted=True, early_stopped=True)
@@ -494,12 +499,22 @@ def test_the_verdict_names_no_winner_that_chance_could_have_made():
     settings = dict(epochs=40, minutes=2.0, class_weights=False)
     assert baseline_won(ClassScores(0.271, 0.25), board, settings, "early_stopping", 335,
                         96) == []
-    # One text in 96 between them: about as accurate, and nobody is told to switch.
+    # One text in 96 between them: ahead by chance, and nobody is told to switch.
     board = {"majority": ClassScores(0.43, 0.2), "tfidf_logreg": ClassScores(1.0, 1.0)}
     said = verdict(ClassScores(0.99, 0.99), board, train_counts=[206, 202, 71], test_texts=96)
+    assert said.startswith("TF-IDF with logistic regression was right more often than the LSTM "
+                           "on the test texts (100.0% against 99.0%), by a difference chance "
+                           "can make: the simpler method does at least as well") and (
+        "better tool" not in said)
+    # The other way round, and a tie, said as such.
+    said = verdict(ClassScores(1.0, 1.0), board, train_counts=[206, 202, 71], test_texts=96)
+    assert said.startswith("The LSTM was right on exactly as many test texts as TF-IDF with "
+                           "logistic regression (both 100.0%)")
+    said = verdict(ClassScores(0.99, 0.99), {**board, "tfidf_logreg": ClassScores(0.98, 0.98)},
+                   train_counts=[206, 202, 71], test_texts=96)
     assert said.startswith("The LSTM was about as accurate as TF-IDF with logistic regression "
-                           "on the test texts (99.0% against 100.0%, a difference chance can "
-                           "make)") and "better tool" not in said
+                           "on the test texts (99.0% against 98.0%, a difference chance can "
+                           "make)")
     assert baseline_won(ClassScores(0.99, 0.99), board, settings, "completed", 335, 96) == []
     # The benchmark's 1,553 test texts: 3.4 points is a win, 0.7 is not.
     assert clearly_above(0.889, 0.855, 1553) and not clearly_above(0.889, 0.882, 1553)

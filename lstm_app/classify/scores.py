@@ -130,9 +130,7 @@ def _verdict(lstm, baselines, train_counts, weighted, early_stopped, texts) -> s
     if majority.accuracy >= lstm.accuracy - NEAR:
         return _as_often_as_guess(lstm, majority, values, weigh, weighted, more)
     if tfidf is not None and not clearly_above(lstm.accuracy, tfidf.accuracy, texts):
-        return tr("The LSTM was about as accurate as TF-IDF with logistic regression on the "
-                  "test texts ({accuracy:.1%} against {tfidf:.1%}, a difference chance can "
-                  "make): the simpler method does as well here.", **values)
+        return _near_tfidf(lstm, tfidf, values)
     if tfidf is not None:
         return tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 "
                   "{macro_f1:.3f}), better than TF-IDF with logistic regression ({tfidf:.1%}, "
@@ -140,6 +138,22 @@ def _verdict(lstm, baselines, train_counts, weighted, early_stopped, texts) -> s
     return tr("The LSTM was right on {accuracy:.1%} of the test texts (macro-F1 {macro_f1:.3f}), "
               "better than always the most common class ({majority:.1%}, macro-F1 "
               "{majority_f1:.3f}).", **values)
+
+
+def _near_tfidf(lstm, tfidf, values) -> str:
+    """The LSTM neither clearly better nor clearly worse than TF-IDF on the test texts."""
+    if abs(lstm.accuracy - tfidf.accuracy) < 1e-9:
+        return tr("The LSTM was right on exactly as many test texts as TF-IDF with logistic "
+                  "regression (both {accuracy:.1%}): the simpler method does as well here.",
+                  **values)
+    if tfidf.accuracy > lstm.accuracy:
+        return tr("TF-IDF with logistic regression was right more often than the LSTM on the "
+                  "test texts ({tfidf:.1%} against {accuracy:.1%}), by a difference chance can "
+                  "make: the simpler method does at least as well here.",
+                  **values)
+    return tr("The LSTM was about as accurate as TF-IDF with logistic regression on the "
+              "test texts ({accuracy:.1%} against {tfidf:.1%}, a difference chance can "
+              "make): the simpler method does as well here.", **values)
 
 
 def _more_advice(weigh, early_stopped) -> str:
@@ -158,6 +172,11 @@ def _no_better_than_guess(lstm, majority, values, more, with_tfidf) -> str:
            "{macro_f1:.3f} against that guess's {majority_f1:.3f}, so it does not tell the "
            "classes apart yet.", **values)
         if lstm.macro_f1 < majority.macro_f1 - NEAR else
+        tr("The LSTM did worse than always answering the most common class: right on "
+           "{accuracy:.1%} of the test texts against that guess's {majority:.1%}, with a "
+           "macro-F1 of {macro_f1:.3f} against {majority_f1:.3f}, so it does not tell the "
+           "classes apart yet.", **values)
+        if lstm.accuracy < majority.accuracy - NEAR else
         tr("The LSTM learnt no more than always answering the most common class: macro-F1 "
            "{macro_f1:.3f}, about the same as that guess ({majority_f1:.3f}), so it does "
            "not tell the classes apart yet.", **values),

@@ -75,7 +75,7 @@ def details(result: ClassifyResult) -> None:
         table = pd.DataFrame(result.per_class)
         untested = table["texts"] == 0  # no test text: nothing to score it on, not a zero
         table.loc[untested, ["precision", "recall", "f1"]] = np.nan
-        st.dataframe(table_shown(table.rename(columns=columns)), hide_index=True,
+        st.dataframe(table_shown(table.rename(columns=columns)), hide_index=True, placeholder="",
                      column_config={columns[c]: st.column_config.NumberColumn(format="%.3f")
                                     for c in ("precision", "recall", "f1")})
         st.caption(tr("On the test texts. Precision: of the texts it put in a class, the share "
