@@ -184,8 +184,9 @@ def test_a_file_of_the_same_texts_over_and_over_is_said_before_train_not_by_a_fa
             for i in range(100)]
     at = upload(apps(PAGE), "dups.csv", csv_bytes(rows))
     assert [shown(e.value) for e in at.error] == [
-        "After removing 10 validation texts that repeat texts of an earlier part, no validation "
-        "texts are left: the file holds the same texts many times. Remove the repeats, or add "
+        "After removing 10 validation texts that are also training texts, no validation texts "
+        "are left: the file holds the same texts many times. Keep each text once (a "
+        "spreadsheet's Remove Duplicates does it), or add "
         "other texts."]
     assert at.button(key="cl_train").disabled
     assert app_store.list() == []  # was a failed run, announced as saved and reopenable

@@ -745,3 +745,16 @@ def test_a_file_of_one_class_whose_texts_repeat_is_said_to_be_one_class_not_read
     assert propose_columns(table) == ("Review Text", "Stars")
     table.columns = ["评论内容", "评价"]
     assert propose_columns(table) == ("评论内容", "评价")
+
+
+def test_texts_the_file_repeats_and_a_text_labelled_two_ways_are_said_on_loading():
+    rows = reviews(60)
+    rows += rows[:3] + [("此用户没有填写评价", "好评")] * 4 + [("此用户没有填写评价", "差评")] * 2
+    data = load_labelled(csv_bytes(rows), name="x.csv")
+    said = " ".join(data.notices)
+    # 3 copies, and 5 more of the blank-review text: 8 rows repeat an earlier one, 61 differ
+    assert "8 texts repeat a text already in the file (61 different texts in all)" in said
+    assert ("1 text has different labels in different rows, such as '此用户没有填写评价' "
+            "('好评' ×4, '差评' ×2): no classifier can be right on every row of it.") in said
+    assert not any("repeat" in n or "different labels" in n
+                   for n in load_labelled(csv_bytes(reviews(60)), name="y.csv").notices)

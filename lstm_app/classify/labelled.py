@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..i18n import tr, trn
+from ..i18n import listing, tr, trn
 from ..quoting import listed, quoted
 from ..csv_header import MISSING_WORDS
 from ..csv_table import read_csv_table
@@ -193,7 +193,7 @@ def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: s
         raise ValueError(tr("The label column {column} has {classes:,} different values; at most "
                             "{most:,} classes are learnt. Choose the column of labels.",
                             column=quoted(label_col), classes=len(classes), most=MAX_CLASSES))
-    notices += _label_doubts(classes)
+    notices += _label_doubts(classes) + _repeats(texts, labels)
     sample = texts.head(2000).astype(str).str.strip()  # enough to tell, for any file's size
     if pd.to_numeric(sample, errors="coerce").notna().mean() >= 0.9:  # ids, prices, dates as numbers: nothing a classifier reads
         notices.append(tr("The texts of {column} are nearly all numbers: a classifier learns "
@@ -203,6 +203,37 @@ def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: s
     y = labels.map(code).to_numpy(dtype=np.int64)
     return LabelledTexts(name, texts.tolist(), y, classes, text_col, label_col,
                          tuple(str(c) for c in table.columns), notices)
+
+
+def _repeats(texts: pd.Series, labels: pd.Series) -> list[str]:
+    """Said of texts the file holds more than once: how many rows repeat an earlier one (the
+    leak check keeps each text in one part, so fewer are left to validate and test on), and a
+    text labelled two ways (no classifier is right on every row of it)."""
+    said = []
+    key = texts.astype(str).str.strip()
+    repeated = int(key.duplicated().sum())
+    if repeated:
+        said.append(trn("{count:,} text repeats a text already in the file ({distinct:,} "
+                        "different texts in all): each text is kept in one of training, "
+                        "validation and test, so fewer texts are left to check the model on.",
+                        "{count:,} texts repeat a text already in the file ({distinct:,} "
+                        "different texts in all): each text is kept in one of training, "
+                        "validation and test, so fewer texts are left to check the model on.",
+                        repeated, distinct=key.nunique()))
+    ways = labels.groupby(key.to_numpy()).nunique()
+    torn = ways[ways > 1]
+    if len(torn):
+        first = str(torn.index[0])
+        counts = labels[(key == first).to_numpy()].value_counts()
+        said.append(trn("{count:,} text has different labels in different rows, such as "
+                        "{text} ({labels}): no classifier can be right on every row of it. "
+                        "Check those labels.",
+                        "{count:,} texts have different labels in different rows, such as "
+                        "{text} ({labels}): no classifier can be right on every row of them. "
+                        "Check those labels.", len(torn), text=quoted(first),
+                        labels=listing(f"{quoted(str(label))} ×{n}"
+                                       for label, n in counts.items())))
+    return said
 
 
 def _too_few_classes(column: str, distinct: int, classes: int, rows: int) -> str:

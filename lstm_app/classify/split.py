@@ -79,13 +79,15 @@ def split_texts(texts: list[str], labels: np.ndarray, val_size: float, test_size
     split = TextSplit(np.asarray(train, dtype=np.int64), kept_val, kept_test,
                       len(val) - len(kept_val), len(test) - len(kept_test), stratified)
     if not len(kept_val):
-        raise ValueError(tr("After removing {removed:,} validation texts that repeat texts of an "
-                            "earlier part, no validation texts are left: the file holds the same "
-                            "texts many times. Remove the repeats, or add other texts.",
+        raise ValueError(tr("After removing {removed:,} validation texts that are also training "
+                            "texts, no validation texts are left: the file holds the same texts "
+                            "many times. Keep each text once (a spreadsheet's Remove Duplicates "
+                            "does it), or add other texts.",
                             removed=split.leaked_val))
     if not len(kept_test):
-        raise ValueError(tr("After removing {removed:,} test texts that repeat texts of an "
-                            "earlier part, no test texts are left: the file holds the same texts "
-                            "many times. Remove the repeats, or add other texts.",
+        raise ValueError(tr("After removing {removed:,} test texts that are also training or "
+                            "validation texts, no test texts are left: the file holds the same "
+                            "texts many times. Keep each text once (a spreadsheet's Remove "
+                            "Duplicates does it), or add other texts.",
                             removed=split.leaked_test))
     return split
