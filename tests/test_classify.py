@@ -330,6 +330,26 @@ def test_the_try_it_box_names_the_characters_that_moved_the_prediction():
     assert words.tokens == ("great", "room", "!")
 
 
+def test_an_answer_all_but_certain_still_shows_which_characters_made_it_so():
+    """Occlusion on the log-odds: two 好 both speak for 好评 when leaving one out moves its
+    probability by less than a millionth (1 − 1e-22 to 1 − 1e-11), which no colour would show."""
+    from lstm_app.classify.explain import explain, log_odds
+
+    crafted = crafted_classifier()
+    shape = ClassifierShape(len(crafted.vocab), 2, 2, 2, 1, 0.0, "lstm", False, "mean")
+    model = Classifier(shape)
+    model.load_state_dict(crafted.model.state_dict())
+    mean = TrainedClassifier(replace(crafted.config, pooling="mean"), model.eval(),
+                             crafted.vocab, crafted.classes, None)
+    shown = explain(mean, "好好很")
+    assert shown.probabilities[0] > 1 - 1e-9
+    assert shown.influence[0] == pytest.approx(shown.influence[1]) and shown.influence[0] > 10
+    assert abs(shown.influence[2]) < 1e-6  # 很 reads as nothing, as the unknown token does
+    logits = torch.tensor([[2.0, 0.0, -1.0]], dtype=torch.float64)
+    p = torch.softmax(logits, dim=1)[0, 0].item()
+    assert log_odds(logits, 0)[0] == pytest.approx(np.log(p / (1 - p)))
+
+
 def test_the_try_it_box_says_what_the_classifier_could_not_read():
     from lstm_app.classify.explain import explain
     from lstm_app.ui.classify_try import unread_note

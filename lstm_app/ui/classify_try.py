@@ -85,11 +85,14 @@ def answer(found: Explained, classes: tuple[str, ...], level: str) -> None:
     if found.unread:
         st.warning(cut_note(found, level), icon=":material/content_cut:")
     st.caption(tr("Green characters spoke for “{predicted}”, red ones against it, the deeper "
-                  "the more: each was left out in turn and the probability of “{predicted}” "
-                  "read again (occlusion).", predicted=plain(predicted)) if level == "char" else
+                  "the more: each was left out in turn and how sure the classifier then was of "
+                  "“{predicted}” read again (occlusion, on the log-odds, so that an answer "
+                  "100% sure still shows what made it so).", predicted=plain(predicted))
+               if level == "char" else
                tr("Green words spoke for “{predicted}”, red ones against it, the deeper the "
-                  "more: each was left out in turn and the probability of “{predicted}” read "
-                  "again (occlusion).", predicted=plain(predicted)))
+                  "more: each was left out in turn and how sure the classifier then was of "
+                  "“{predicted}” read again (occlusion, on the log-odds, so that an answer "
+                  "100% sure still shows what made it so).", predicted=plain(predicted)))
 
 
 def cut_note(found: Explained, level: str) -> str:
