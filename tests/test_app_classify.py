@@ -294,6 +294,13 @@ def test_a_label_that_turns_text_around_is_shown_the_right_way_in_tables_and_pic
     ticks = [y for c in charts for t in c["data"] for y in (t.get("y") or [])
              if isinstance(y, str) and y.startswith("LLL")]
     assert ticks and all(len(y) <= 60 for y in ticks), ticks
+    # the try-it answer names the class in bold, whichever it is: no space inside the marks
+    for text in ("房间很干净", "差差差差"):
+        at.text_area(key="cl_try_text").input(text)
+        at.button(key="cl_try").click().run()
+        said = next(m.value for m in at.markdown if "with probability" in m.value)
+        assert said.startswith("**") and said[2] != " " and "\u202e" not in said, said
+        assert said.split("**")[1].strip() == said.split("**")[1], said
 
 
 def classify_coach_of(epochs: int, history: list, y: list, per_class: list, test: tuple,

@@ -415,6 +415,14 @@ def test_a_bad_upload_shows_the_readers_message(app, data, message):
     assert JOB not in at.session_state
 
 
+def test_a_text_of_one_character_is_summed_up_by_its_size_and_refused_train(app):
+    """No "1 characters … a vocabulary of 0 … 0 training": its size, then why it cannot train."""
+    at = kept_upload(app(), "one.txt", b"a")
+    said = [shown(m.value) for m in at.markdown if m.value.startswith("**one")]
+    assert said == ["**one.txt**: 1 character."], said
+    assert at.button(key="tx_train").disabled
+
+
 # --- Settings that cannot train -------------------------------------------------------------
 
 def test_too_many_streams_for_the_text_disable_train(app):

@@ -652,6 +652,7 @@ def test_the_command_line_saves_lists_shows_and_exports_runs(tmp_path, monkeypat
         assert f"val {h.val_loss:.5g}" in line
 
     out_file = tmp_path / "runs.csv"
+    store.annotate(run.id, "two lines\nof note")  # a quoted line break: still one run
     assert cli_main(["runs", "export-csv", "--out", str(out_file)]) == 0
     assert "2 runs" in capsys.readouterr().out
     assert out_file.read_bytes().startswith("\ufeff".encode())  # for Excel; not on the screen

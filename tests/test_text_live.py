@@ -386,13 +386,15 @@ def test_the_memorization_check_carries_the_spans_a_page_highlights():
 
 
 def test_a_sample_keeps_its_prompt_apart_from_what_was_written_whatever_their_direction():
+    """Neither the prompt nor what the model wrote turns around: the controls that would (which
+    a model trained on a text holding them writes too) are left out of both, each isolated."""
     from lstm_app.ui.text_view import highlighted
 
     drawn = highlighted("Start \u202eRLO <b>x</b>", "written \u202eback", [(0, 7)], 0, 7)
     prompt, written = drawn.split("</b>", 1)[0], drawn.split("</bdi></b>", 1)[1]
-    assert prompt.endswith("<b><bdi>Start \u202eRLO &lt;b&gt;x&lt;/b&gt;</bdi>")
-    assert written.startswith("<bdi><mark") and written.endswith("\u202eback</bdi></div>")
-    assert "<b>" not in written
+    assert prompt.endswith("<b><bdi>Start RLO &lt;b&gt;x&lt;/b&gt;</bdi>")
+    assert written.startswith("<bdi><mark") and written.endswith(" back</bdi></div>")
+    assert "<b>" not in written and "\u202e" not in drawn
 
 
 @pytest.mark.parametrize("val_loss, train_chars, kind", [

@@ -104,11 +104,12 @@ def run_runs_command(args: argparse.Namespace) -> int:
         if copies:
             print(tr("note: {notice}", notice=copy_note(copies)), file=sys.stderr)
     else:
-        text = runs_csv(store.list())
+        runs = store.list()
+        text = runs_csv(runs)
         if args.out:
             write_output(args.out, text)
             print(trn("{count} run written to {path}", "{count} runs written to {path}",
-                      text.count(chr(10)) - 1, path=printable(args.out)))
+                      len(runs), path=printable(args.out)))
         else:  # a pipe, not a spreadsheet: without the byte-order mark Excel needs
             sys.stdout.write(text.removeprefix("\ufeff"))
     return 0

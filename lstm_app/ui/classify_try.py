@@ -68,7 +68,8 @@ def _example(result: ClassifyResult) -> str:
 
 def answer(found: Explained, classes: tuple[str, ...], level: str) -> None:
     """Each class's probability, and the text with its tokens coloured by their influence."""
-    predicted = cut(classes[found.predicted], CLASS_CHARS)
+    # (stripped: a control character cut() writes as a space would leave "** neu **" unbolded)
+    predicted = cut(classes[found.predicted], CLASS_CHARS).strip() or "?"
     st.markdown(tr("**{predicted}**, with probability {probability:.1%}.",
                    predicted=plain(predicted),
                    probability=found.probabilities[found.predicted]))

@@ -70,7 +70,10 @@ def show_text(name: str, text: str, summary: TextSummary) -> None:
     values = dict(name=plain(name), characters=summary.characters,
                   vocab=summary.vocab_size - 1,  # less the unknown token
                   train=summary.train_tokens, val=summary.val_tokens, kept=summary.val_chars)
-    if summary.level == "char":
+    if not summary.train_tokens:  # too short to split: the refusal below says what to do
+        st.markdown(trn("**{name}**: {count:,} character.", "**{name}**: {count:,} characters.",
+                        summary.characters, name=values["name"]))
+    elif summary.level == "char":
         st.markdown(trn("**{name}**: {characters:,} characters on one line; a vocabulary of "
                         "**{vocab:,}** distinct characters; **{train:,}** training and {val:,} "
                         "validation characters (the last {kept:,} characters are kept for "

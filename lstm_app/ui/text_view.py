@@ -269,21 +269,21 @@ COMPARED = {  # the sample's share of copied pieces against the unseen text's, i
 def highlighted(prompt: str, written: str, spans: list[tuple[int, int]], longest_start: int,
                 longest_chars: int) -> str:
     """HTML of a sample in a text box: the prompt in bold, then ``written`` with the copied spans
-    marked and the longest copied passage darker (positions are in ``written``). The prompt and
-    what was written are each isolated (``<bdi>``): a right-to-left override left open in one
-    never turns the other around or puts it on the wrong side."""
+    marked and the longest copied passage darker (positions are in ``written``). The controls
+    that turn text around are left out of both (a model trained on a text that holds them
+    writes them too, and "script" drew as "tpircs"), and each is isolated (``<bdi>``)."""
     longest = (longest_start, longest_start + longest_chars) if longest_chars else ()
     bounds = sorted({0, len(written), *(i for span in spans for i in span), *longest})
     pieces = []
     for start, end in zip(bounds, bounds[1:]):
-        text = html.escape(written[start:end])
+        text = html.escape(no_bidi(written[start:end]))
         if longest and longest[0] <= start and end <= longest[1]:
             pieces.append(f'<mark style="background:{LONGEST}">{text}</mark>')
         elif any(a <= start and end <= b for a, b in spans):
             pieces.append(f'<mark style="background:{COPIED}">{text}</mark>')
         else:
             pieces.append(text)
-    shown_prompt = f"<b><bdi>{html.escape(prompt)}</bdi></b>" if prompt else ""
+    shown_prompt = f"<b><bdi>{html.escape(no_bidi(prompt))}</bdi></b>" if prompt else ""
     return text_box(shown_prompt + "<bdi>" + "".join(pieces) + "</bdi>")
 
 
