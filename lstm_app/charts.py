@@ -128,6 +128,13 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> 
     return fig
 
 
+def whole_epochs(fig: go.Figure, epochs: int) -> go.Figure:
+    """An epoch axis ticked at whole epochs where there are few (not 1.5, 2.5)."""
+    if epochs <= 10:
+        fig.update_xaxes(dtick=1)
+    return fig
+
+
 def _x_title(index) -> str:
     """The time axis label: the time column's name (or "date") for dates, otherwise "step" (in
     the reader's language: the loaders name a row-order index "step")."""

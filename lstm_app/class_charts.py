@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .charts import AXIS_CHARS, LSTM, TEMPLATE, VALIDATION, _layout, literal
+from .charts import AXIS_CHARS, LSTM, TEMPLATE, VALIDATION, _layout, literal, whole_epochs
 from .i18n import tr
 from .quoting import cut
 
@@ -58,7 +58,8 @@ def length_chart(lengths: np.ndarray, max_length: int, level: str) -> go.Figure:
     longest text read marked: what lies right of the line is cut."""
     lengths = np.asarray(lengths)
     top = float(np.quantile(lengths, 0.99)) if len(lengths) else 1.0
-    right = max(top, max_length)
+    far = max_length > 2 * max(top, 1.0)  # a line far right of every text squashes the bars
+    right = max(top, 1.0) if far else max(top, max_length)
     shown = np.minimum(lengths, right)  # a few very long texts do not squash it
     width = max(1, int(np.ceil(right / 40)))  # whole tokens, about 40 bars from 0
     fig = go.Figure(go.Histogram(x=shown, xbins=dict(start=0, end=right + width, size=width),
@@ -67,11 +68,16 @@ def length_chart(lengths: np.ndarray, max_length: int, level: str) -> go.Figure:
                                                 if level == "char" else
                                                 tr("%{x} words: %{y:,} texts"))
                                  + "<extra></extra>"))
-    fig.add_vline(x=max_length, line=dict(color=VALIDATION, width=2, dash="dash"))
-    # the label on the line's roomier side: right of it near the right edge, it was cut off
-    fig.add_annotation(x=max_length, y=1, yref="paper", text=tr("longest text read"),
-                       showarrow=False, yanchor="top",
-                       xanchor="left" if max_length < 0.6 * (right + width) else "right")
+    if far:  # the line would lie off the chart: said at its right edge instead
+        fig.add_annotation(x=1, xref="paper", y=1, yref="paper", showarrow=False,
+                           yanchor="top", xanchor="right",
+                           text=tr("longest text read: {length:,} →", length=max_length))
+    else:
+        fig.add_vline(x=max_length, line=dict(color=VALIDATION, width=2, dash="dash"))
+        # the label on the line's roomier side: right of it near the right edge, it was cut off
+        fig.add_annotation(x=max_length, y=1, yref="paper", text=tr("longest text read"),
+                           showarrow=False, yanchor="top",
+                           xanchor="left" if max_length < 0.6 * (right + width) else "right")
     fig = _layout(fig, tr("Length of the texts"),
                   tr("characters") if level == "char" else tr("words"), tr("texts"))
     fig.update_layout(hovermode="closest", showlegend=False, margin=dict(l=60, r=20, t=45, b=50),
@@ -90,8 +96,9 @@ def scores_chart(history: Sequence) -> go.Figure:
                              name=tr("accuracy"), line=dict(color=LSTM, width=2)))
     fig.add_trace(go.Scatter(x=epochs, y=[h.scores.get("macro_f1") for h in scored], mode=mode,
                              name=tr("macro-F1"), line=dict(color=VALIDATION, width=2)))
-    return _layout(fig, tr("Validation accuracy and macro-F1"), tr("epoch"), tr("score"),
-                   yaxis=dict(range=[0, 1.02], tickformat=".0%"))
+    return whole_epochs(_layout(fig, tr("Validation accuracy and macro-F1"), tr("epoch"),
+                                tr("score"), yaxis=dict(range=[0, 1.02], tickformat=".0%")),
+                        len(scored))
 
 
 @literal

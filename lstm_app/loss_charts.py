@@ -9,7 +9,7 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from .charts import ACTUAL, LSTM, VALIDATION, _layout, _line, literal
+from .charts import ACTUAL, LSTM, VALIDATION, _layout, _line, literal, whole_epochs
 from .i18n import N_, tr
 
 
@@ -59,8 +59,9 @@ def loss_chart(history: Sequence, batches: Sequence = (), log_y: bool = False,
     title = (tr("Training and validation perplexity") if perplexity
              else tr("Training and validation loss"))
     # The label as given (the caller's, maybe translated already) or this default, translated.
-    return _layout(fig, title, tr("epoch"), tr(loss_label),
-                   yaxis_type="log" if log_y else "linear")
+    return whole_epochs(_layout(fig, title, tr("epoch"), tr(loss_label),
+                                yaxis_type="log" if log_y else "linear"),
+                        max(len(history), math.ceil(max((b.x for b in batches), default=0))))
 
 
 def _exp(loss: float | None) -> float | None:
@@ -86,6 +87,4 @@ def runs_loss_chart(curves: Sequence[tuple[str, Sequence]], log_y: bool = False)
                             color, width=1.5, dash="dot", legendgroup=label))
     fig = _layout(fig, tr("Loss per epoch, run by run"), tr("epoch"), tr("loss"),
                   yaxis_type="log" if log_y else "linear")
-    if max((len(h) for _, h in curves), default=0) <= 10:
-        fig.update_xaxes(dtick=1)  # whole epochs, not 1.2, 1.4, …
-    return fig
+    return whole_epochs(fig, max((len(h) for _, h in curves), default=0))

@@ -370,6 +370,10 @@ def test_the_longest_text_read_is_labelled_on_the_side_with_room():
     inside = length_chart(lengths, 100, "char").layout.annotations[0]
     at_edge = length_chart(lengths, 400, "char").layout.annotations[0]  # the right edge
     assert inside.xanchor == "left" and at_edge.xanchor == "right"
+    # short texts (11 characters or so) and 200 read: the bars fill the chart, the line is said
+    far = length_chart(np.full(50, 11), 200, "char")
+    assert far.layout.xaxis.range[1] < 20 and not far.layout.shapes
+    assert far.layout.annotations[0].text == "longest text read: 200 →"
 
 
 def test_every_class_of_thirty_is_named_on_the_class_charts():
@@ -386,3 +390,17 @@ def test_every_class_of_thirty_is_named_on_the_class_charts():
     assert list(hostile.layout.yaxis.ticktext) == list(hostile.data[0].y) != ["neg", "<b>pos</b>"]
     many = class_counts_chart([f"c{i}" for i in range(90)], [1] * 90)
     assert many.layout.yaxis.tickvals is None  # too many to name each: Plotly chooses
+
+
+def test_epoch_axes_tick_whole_epochs_when_there_are_few():
+    from lstm_app.class_charts import scores_chart
+    from lstm_app.loss_charts import loss_chart, runs_loss_chart
+    from lstm_app.training.trainer import EpochRecord
+
+    few = [EpochRecord(e, 1.0 / e, 1.2 / e, scores={"accuracy": 0.5, "macro_f1": 0.4})
+           for e in (1, 2, 3)]
+    many = [EpochRecord(e, 1.0 / e, 1.2 / e, scores={"accuracy": 0.5, "macro_f1": 0.4})
+            for e in range(1, 31)]
+    for chart in (loss_chart, scores_chart, lambda h: runs_loss_chart([("a", h)])):
+        assert chart(few).layout.xaxis.dtick == 1  # 1, 2, 3: not 1.5, 2.5
+        assert chart(many).layout.xaxis.dtick is None  # plotly's own ticks

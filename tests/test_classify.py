@@ -778,3 +778,12 @@ def test_texts_the_file_repeats_and_a_text_labelled_two_ways_are_said_on_loading
             "('好评' ×4, '差评' ×2): no classifier can be right on every row of it.") in said
     assert not any("repeat" in n or "different labels" in n
                    for n in load_labelled(csv_bytes(reviews(60)), name="y.csv").notices)
+
+
+def test_labels_that_read_as_a_rating_are_said_to_be_learnt_as_separate_classes():
+    rows = [(text, str(1 + i % 5)) for i, (text, _) in enumerate(reviews(60))]
+    said = " ".join(load_labelled(csv_bytes(rows), name="stars.csv").notices)
+    assert "The labels are the numbers 1 to 5, like a rating" in said
+    assert "a 4 taken for a 5 counts as wrong as a 1 would" in said
+    rows = [(text, str(100 + i % 5)) for i, (text, _) in enumerate(reviews(60))]  # codes
+    assert "rating" not in " ".join(load_labelled(csv_bytes(rows), name="codes.csv").notices)

@@ -300,6 +300,14 @@ def _label_doubts(classes: tuple[str, ...]) -> list[str]:
         said.append(tr("The label {name} looks like a missing value but is learnt as a class of "
                        "its own; if those texts have no label, leave it blank (they are then "
                        "left out).", name=quoted(label)))
+    if len(classes) >= 4 and all(re.fullmatch(r"\d{1,2}", c) for c in classes):
+        numbers = sorted(int(c) for c in classes)
+        if numbers[0] in (0, 1) and numbers[-1] <= 10:  # a rating's scale
+            said.append(tr("The labels are the numbers {low} to {high}, like a rating: each is "
+                           "learnt as a class of its own, and a {near} taken for a {high} counts as "
+                           "wrong as a {low} would. To learn good, neutral and bad, group the "
+                           "numbers in the file (such as 1–2, 3 and 4–5) before loading it.",
+                           low=numbers[0], high=numbers[-1], near=numbers[-1] - 1))
     return said
 
 

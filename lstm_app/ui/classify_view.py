@@ -88,6 +88,9 @@ def details(result: ClassifyResult) -> None:
         if len(result.data.classes) <= MAX_CONFUSION_CLASSES:
             st.plotly_chart(confusion_chart(result.confusion, result.data.classes),
                             key=KEYS.confusion)
+            st.caption(tr("Each row is a class as labelled, each column the class the LSTM "
+                          "answered; a cell is coloured by its share of its row, so the darker "
+                          "cell of a row is where more of that class's texts went."))
         else:
             st.caption(tr("{count} classes: the confusion matrix is in the report (JSON) below "
                           "rather than drawn.", count=len(result.data.classes)))
