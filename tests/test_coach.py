@@ -90,7 +90,11 @@ def test_still_falling_at_the_end_doubles_the_epochs():
     # Two epochs, both falling: still learning too (it said nothing to change)
     [d] = diagnose(history([3.9, 3.8], [3.85, 3.77]), SETTINGS, "completed")
     assert d.kind == "underfitting"
-    assert diagnose(history([3.9], [3.85]), SETTINGS, "completed") == []
+    assert diagnose(history([3.9], [3.85]), SETTINGS, "completed") == []  # (cannot be read)
+    # One epoch asked for and trained: no curve to read, and it has hardly started
+    [d] = diagnose(history([3.9], [3.85]), {**SETTINGS, "epochs": 1}, "completed")
+    assert d.kind == "underfitting" and d.changes == {"epochs": 10}
+    assert d.title == "It trained for one epoch only"
 
 
 def test_after_train_more_the_epochs_advised_count_every_epoch_trained():

@@ -182,6 +182,15 @@ def _by_heart(found: list[Diagnosis], history, tiny: str) -> list[Diagnosis]:
 
 def _underfitting(history, settings, stop_reason) -> list[Diagnosis]:
     val, train = _losses(history, "val_loss"), _losses(history, "train_loss")
+    epochs = settings["epochs"]
+    if len(val) == 1 and len(history) == 1 and epochs == 1 and stop_reason == "completed":
+        more = 10
+        return [Diagnosis(
+            "underfitting", tr("It trained for one epoch only"),
+            tr("One epoch draws no curve to read, and a network has rarely learnt much from one "
+               "pass over the data: more epochs let it go on (early stopping ends it when it "
+               "stops improving)."), {"epochs": more},
+            tr("epochs {old} → {new}", old=1, new=more))]
     if stop_reason not in ("completed", "time_budget", "stopped") or len(val) < 2:
         return []
     recent = max(1, len(val) // 5)
