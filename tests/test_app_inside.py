@@ -145,7 +145,7 @@ def test_a_saved_text_run_reads_a_snippet(apps, store):
     assert "The network reads the first 400 characters of the 1,000 here: more steps would " \
         "not fit the charts." in [c.value for c in at.caption]
     at.text_area(key="in_snippet").set_value("").run()
-    assert [shown(w.value) for w in at.warning] == ["Type some text to look at."]
+    assert [shown(w.value) for w in at.warning] == ["Type a text to look at."]
 
 
 def test_each_model_opens_on_its_own_text_not_the_last_ones_snippet(apps, store):

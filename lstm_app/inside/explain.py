@@ -55,7 +55,7 @@ def text_trace(result, snippet: str) -> tuple[list[LayerTrace], list[str]]:
     """The trace of a text snippet, and its tokens as text (one per step)."""
     ids = result.vocab.ids(snippet)
     if len(ids) == 0:
-        raise ValueError(tr("Type some text to look at."))
+        raise ValueError(tr("Type a text to look at."))
     model = result.model.cpu().eval()
     tokens = [result.vocab.decode([i]) for i in ids.tolist()]
     return trace(model.rnn, model.rnn_inputs(ids[None])), tokens
