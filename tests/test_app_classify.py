@@ -134,6 +134,21 @@ def test_a_saved_classifier_reopens_from_its_address_and_trains_more(apps, app_s
     assert child.parent == run_id and [h.epoch for h in app_store.history(child.id)] == [1, 2, 3]
 
 
+def test_the_text_tried_is_still_in_the_box_for_the_next_model(apps, app_store):
+    """The box is not drawn while a model trains, and Streamlit forgets a widget not drawn: the
+    text last classified comes back for the next model, to compare the two on it."""
+    at = upload(apps(PAGE), "reviews.csv", csv_bytes(reviews(90)))
+    tiny_model(at)
+    train(at)
+    at.text_area(key="cl_try_text").input("房间很干净，服务很好")
+    at.button(key="cl_try").click().run()
+    at.button(key="cl_train").click().run()  # the next model, the same settings
+    assert not at.text_area  # not drawn while it trains: in a browser, its state then goes
+    del at.session_state["cl_try_text"]  # (AppTest keeps it: forgotten here as a browser does)
+    at = poll(at, lambda a: job_done(a) and has_results(a), "training")
+    assert at.text_area(key="cl_try_text").value == "房间很干净，服务很好"
+
+
 def test_a_workbook_of_reviews_and_statistics_reads_its_reviews(apps):
     import datetime as dt
 

@@ -26,6 +26,8 @@ def try_it(result: ClassifyResult, run_id: str | None) -> None:
     st.subheader(tr("Try it"))
     example = _example(result)
     length = result.config.max_length
+    if KEYS.try_text not in st.session_state and KEYS.try_kept in st.session_state:
+        st.session_state[KEYS.try_text] = st.session_state[KEYS.try_kept]  # the next model too
     with st.form(KEYS.try_form, border=False):
         text = st.text_area(tr("Type or paste a text"), key=KEYS.try_text, max_chars=MAX_CHARS,
                             height=100, placeholder=example,
@@ -47,6 +49,7 @@ def try_it(result: ClassifyResult, run_id: str | None) -> None:
             st.session_state.pop(KEYS.tried, None)
             return
         st.session_state[KEYS.tried] = (model_id, explain(result.trained, text))
+        st.session_state[KEYS.try_kept] = text
     tried = st.session_state.get(KEYS.tried)
     if tried is None or tried[0] != model_id:
         st.caption(tr("Its answer and the parts of the text that moved it appear here."))

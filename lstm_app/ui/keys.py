@@ -134,6 +134,8 @@ class ClassifyKeys(TaskKeys):
     try_text: str = "cl_try_text"
     try_button: str = "cl_try"
     tried: str = "cl_tried"                    # session: (model, text) last tried and its answer
+    try_kept: str = "cl_try_kept"              # session: the text last classified, for the box
+                                               # after a training (a widget not drawn forgets)
 
     def text_col(self, file_name: str) -> str:
         """The text column picker, one per data file (its choices differ)."""
