@@ -318,3 +318,22 @@ def test_a_store_written_twice_on_a_day_is_averaged_before_the_total_is_compared
     rows.append({"日期": DAYS[5], "门店": "上海", "销量": STORES["上海"][5] - 20})  # mean kept
     data = pd.DataFrame(rows).to_csv(index=False).encode()
     assert load_panel(data, layout="long", id_cols=["门店"]).ids == ("北京", "上海", "广州")
+
+
+def test_a_total_row_without_a_label_under_a_series_without_dates_is_left_out():
+    from lstm_app.series.loading import load_series
+
+    values = [12.5, 14.0, 13.25, 15.0, 16.5, 14.75, 17.0, 18.25]
+    rows = "\n".join(str(v) for v in values + [sum(values)])
+    series = load_series(("sales\n" + rows + "\n").encode(), name="report.csv")
+    assert series.frame["sales"].tolist() == values
+    assert any(n.startswith("The last row (121.25) is the sum of the 8 values above it")
+               for n in series.notices), series.notices
+    # a series that doubles ends on the sum of its past as well: it is kept
+    doubling = [1, 1, 2, 4, 8, 16, 32, 64]
+    series = load_series(("n\n" + "\n".join(map(str, doubling)) + "\n").encode(), name="d.csv")
+    assert series.frame["n"].tolist() == doubling
+    # a last value near the sum but not it is a value
+    near = values + [sum(values) + 1]
+    series = load_series(("sales\n" + "\n".join(map(str, near)) + "\n").encode(), name="n.csv")
+    assert len(series.frame) == len(near)

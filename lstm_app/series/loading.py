@@ -21,7 +21,7 @@ from lstm_app.quoting import listed, quoted
 
 from lstm_app.series.labelled_texts import labelled_texts_notice
 from lstm_app.series.totals import (is_total, names_a_total, summary_rows, summed_columns,
-                                    totals_in_long, unreadable_dates)
+                                    totals_in_long, unlabelled_total, unreadable_dates)
 from lstm_app.series.numbers import check_magnitude, far_out, read_numbers
 from lstm_app.series.panel_layout import joined_ids, propose_ids
 from lstm_app.series.time_column import find_time_column
@@ -124,6 +124,10 @@ def _without_totals(numbers, chosen: list[str], table: pd.DataFrame, ids: list[s
         summary, said = summary_rows(table)
         if summary.any():
             frame = frame[~summary]
+            notices.append(said)
+        said = unlabelled_total(frame[value_col].dropna()) if not ids else ""
+        if said:
+            frame = frame.loc[frame.index != frame[value_col].last_valid_index()]
             notices.append(said)
     return frame, table, times
 
