@@ -122,7 +122,10 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> 
     fig.update_layout(
         template=TEMPLATE, height=380, hovermode="x unified",
         title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top"),
-        legend=dict(orientation="h", x=0, xanchor="left", y=-0.3, yanchor="top"),
+        # at the figure's foot, not a share of the plot below it: slanted dates (long in Chinese)
+        # and the axis title pushed into a legend placed so
+        legend=dict(orientation="h", x=0, xanchor="left", yref="container", y=0,
+                    yanchor="bottom"),
         margin=dict(l=60, r=60 if "yaxis2" in extra else 20, t=45, b=110),
         xaxis_title=x_title, yaxis_title=y_title, **extra)
     return fig

@@ -30,8 +30,10 @@ def as_dates(values) -> list[pd.Timestamp]:
 
 def check_common_layout(fig: go.Figure) -> None:
     assert fig.layout.template.layout.paper_bgcolor == "white"  # plotly_white
-    # The legend in a row under the plot, never over the title (which wraps on a phone).
-    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
+    # The legend in a row at the figure's foot, never over the title (which wraps on a phone)
+    # nor over slanted dates and the axis title (a share of the plot below it was).
+    legend = fig.layout.legend
+    assert legend.orientation == "h" and legend.yref == "container" and legend.y == 0
     assert fig.layout.title.y > 0.9
     assert fig.layout.height == 380
 
