@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from tests.conftest import poll
+from tests.conftest import poll, shown
 
 FORECAST = "pages/forecast.py"
 
@@ -161,3 +161,24 @@ def test_the_season_anchor_box_says_what_auto_takes_under_this_lookback(apps):
     at.number_input(key="fc_lookback").set_value(6).run()  # a season the window cannot hold
     assert at.number_input(key="fc_season_anchor").proto.placeholder == "auto: 0"
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_forecast_in_use_that_does_not_read_the_plan_is_said_beside_the_choice(apps):
+    """The plan moves only the LSTM: picking a statistical model (or the mean with one) says so
+    where it is picked, not only among the notices folded away."""
+    at = apps(FORECAST)
+    at.session_state["fc_epochs"] = 2
+    at.session_state["fc_hidden_size"] = 8
+    at.run()
+    at.selectbox(key="fc_sample").set_value("promo_sales").run()
+    at.button(key="fc_train").click().run()
+    at = poll(at, lambda a: any(s.value == "What if?" for s in a.subheader), "the results", 180)
+
+    def said():
+        return [shown(w.value) for w in at.warning if "Only the LSTM reads the plan" in w.value]
+    at.radio(key="fc_method").set_value("lstm").run()
+    assert said() == []
+    at.radio(key="fc_method").set_value("auto_ets").run()
+    assert len(said()) == 1 and "the forecast in use (AutoETS) does not" in said()[0]
+    at.radio(key="fc_method").set_value("combination").run()
+    assert len(said()) == 1 and "through its LSTM half only" in said()[0]

@@ -270,6 +270,13 @@ def test_the_what_if_moves_exactly_the_days_edited(promo_result):
     diff = (moved["forecast"] - base["forecast"]).to_numpy()[flipped]
     assert ((diff > 10) == up).all() and ((diff < -10) == ~up).all()
     assert np.allclose(moved["upper_80"] - moved["forecast"], base["upper_80"] - base["forecast"])
+    change, total = what_if_of(promo_result).change(moved)  # over the horizon: the edits' sum
+    assert change == pytest.approx(diff.sum()) and total == pytest.approx(base["forecast"].sum())
+    from lstm_app.ui.known_view import _change_words
+    assert _change_words(1234.5, 10_000.0, 7) == ("Over the 7 steps together, the what-if "
+                                                 "forecast is +1,234 against the base forecast "
+                                                 "(+12.3% of its total).")
+    assert _change_words(-0.5, -3.0, 2).endswith("is -0.5 against the base forecast.")
     same = what_if_of(promo_result).moved(promo_result.known)
     assert np.allclose(same["forecast"], base["forecast"])
     with pytest.raises(ValueError, match="keep the columns and the dates"):

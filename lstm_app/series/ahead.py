@@ -78,6 +78,12 @@ class WhatIf:
             dtype=np.float64) if edited_only else None)  # column by column, by name
         return planned_beyond(known, self.ranges, edited)
 
+    def change(self, moved: pd.DataFrame) -> tuple[float, float]:
+        """The what-if forecast ``moved`` less the base forecast over the whole horizon (the
+        steps' sum: what a plan adds to sales over those days), and the base's own sum."""
+        base = float(self.base["forecast"].sum())
+        return float(moved["forecast"].sum()) - base, base
+
 
 def what_if_of(result) -> WhatIf:
     """The what-if of a ForecastResult: its plan, its LSTM's future forecast, redrawn by one

@@ -130,12 +130,22 @@ def forecast_verdict(series, test_row, baseline_rows: dict, labels: dict | None,
                              evaluation.rules(series.season_length, series.freq)), why)
 
 
-def plan_unfollowed(known: tuple, recommended: str, labels: dict) -> list[str]:
-    """The sentence for a recommended forecast (``recommended``, named in ``labels``) that does
-    not read the plan of the columns ``known`` ahead: only the LSTM reads it."""
+def plan_unfollowed(known: tuple, recommended: str, labels: dict,
+                    in_use: bool = False) -> list[str]:
+    """The sentence for a recommended forecast (``recommended``, named in ``labels``; with
+    ``in_use``, the one the reader picked to use) that does not read the plan of the columns
+    ``known`` ahead: only the LSTM reads it."""
     if not known or recommended == LSTM:
         return []
     name = method_label(labels.get(recommended, recommended))
+    if in_use:
+        return [tr("Only the LSTM reads the plan of {columns}; the forecast in use ({name}) "
+                   "reads it through its LSTM half only, so the planned days move half as much "
+                   "there. Choose the LSTM to follow the plan fully.", columns=listed(known),
+                   name=name) if recommended == COMBINATION else
+                tr("Only the LSTM reads the plan of {columns}; the forecast in use ({name}) "
+                   "does not, so the planned days move less there. Choose the LSTM to follow "
+                   "the plan.", columns=listed(known), name=name)]
     if recommended == COMBINATION:  # half of it is the LSTM's
         return [tr("Only the LSTM reads the plan of {columns}; the recommended forecast ({name}) "
                    "reads it through its LSTM half only, so the planned days move half as much "

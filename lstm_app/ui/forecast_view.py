@@ -13,11 +13,11 @@ from ..charts import AXIS_CHARS, backtest_chart, forecast_chart, validation_char
 from ..loss_charts import loss_chart
 from ..series.score_table import metrics_table
 from ..filenames import download_name
-from ..quoting import cut, spreadsheet_csv
+from ..quoting import cut, readable_number, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
 from ..series.ahead import what_if_of
 from ..series.frequency import time_format, time_labels
-from ..series.scoreboard import COMBINATION, LSTM, method_label
+from ..series.scoreboard import COMBINATION, LSTM, method_label, plan_unfollowed
 from ..series.statistical import STATISTICAL
 from ..series.loading import SeriesData
 from ..series.pipeline import ForecastResult, with_method
@@ -161,6 +161,9 @@ def pick_method(result: ForecastResult, follows: str = PICKED_FOLLOWS) -> str:
     label = shown.get
     method = st.radio(tr("Forecast to use"), names, key=translated(KEYS.method), horizontal=True,
                       format_func=label, help=tr(follows))
+    for said in plan_unfollowed(tuple(result.config.known_covariates), method, result.labels,
+                                in_use=True):  # (else only in the notices, folded away)
+        st.warning(plain(said), icon=":material/event_busy:")
     return method
 
 
@@ -224,12 +227,6 @@ def scores_in_words(result: ForecastResult, unit: str | None) -> str:
     return tr("Over the test span ({start} to {end}, {count:,} values the network never trained "
               "on), the LSTM's forecasts were off by **{mae}** on average; {rule} was off by "
               "{rule_mae}.", **values)
-
-
-def readable_number(value: float) -> str:
-    """A score in a sentence: three figures under 1,000 (0.123, 45.6), whole above (18,351; not
-    1.84e+04)."""
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 READABLE_COLUMNS = {"time": N_("when"), "forecast": N_("forecast"), "lower_80": N_("80% from"),

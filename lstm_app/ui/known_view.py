@@ -13,7 +13,7 @@ import streamlit as st
 
 from ..i18n import N_, tr, trn
 from ..charts import forecast_chart
-from ..quoting import cut, listed, spreadsheet_csv
+from ..quoting import cut, listed, readable_number, spreadsheet_csv
 from ..series.ahead import WhatIf
 from ..series.calendar import holiday_label, holiday_name, shown_column
 from ..series.frequency import time_labels
@@ -221,9 +221,22 @@ def show_what_if(what: WhatIf | None, label: str, key: str, file_name: str,
     chart.update_layout(title_text=tr("What if: the next {steps} steps, against the base "
                                       "forecast", steps=horizon))
     st.plotly_chart(chart, key=KEYS.what_if_chart)
+    st.markdown(_change_words(*what.change(moved), horizon))
     both = what.base.rename(columns=lambda c: c if c == "time" else f"base_{c}")
     both = both.join(moved.drop(columns="time").add_prefix("what_if_"))
     both = with_plan(with_plan(both, edited), what.plan, "base_planned_")  # (which days moved)
     st.download_button(tr("Download the what-if and the base forecast (CSV)"),
                        spreadsheet_csv(both), file_name=file_name, mime="text/csv",
                        key=KEYS.what_if_csv)
+
+
+def _change_words(change: float, base: float, steps: int) -> str:
+    """What the edits change over the horizon, as one sentence (with its share of the base's
+    total where that total is positive: a share of a negative total says nothing)."""
+    signed = ("+" if change > 0 else "") + readable_number(change)
+    if base > 0:
+        return tr("Over the {steps} steps together, the what-if forecast is {change} against the "
+                  "base forecast ({share:+.1%} of its total).", steps=steps, change=signed,
+                  share=change / base)
+    return tr("Over the {steps} steps together, the what-if forecast is {change} against the "
+              "base forecast.", steps=steps, change=signed)

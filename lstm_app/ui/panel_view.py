@@ -16,7 +16,7 @@ from ..training.endings import said_again
 from ..charts import forecast_chart, small_multiples
 from ..loss_charts import loss_chart
 from ..filenames import download_name
-from ..quoting import no_bidi, spreadsheet_csv
+from ..quoting import no_bidi, readable_number, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, rules
 from ..series.statistical import STATISTICAL
 from ..series.frequency import time_labels
@@ -30,8 +30,7 @@ from ..series.panel_pipeline import PanelResult
 from ..series.panel_results import panel_download, panel_report
 from ..series.panel_scores import lstm_better
 from ..training.jobs import Snapshot
-from .forecast_view import (forecast_table, pick_method, readable_number, render_live,
-                            test_span_chart)
+from .forecast_view import forecast_table, pick_method, render_live, test_span_chart
 from .forecast_view import value_label as with_unit
 from .keys import FORECAST as KEYS
 from .known_view import show_what_if
