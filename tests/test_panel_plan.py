@@ -100,6 +100,13 @@ def test_a_blank_in_a_plan_is_named_before_training():
                                          r"them on 2024-01-01, 2024-01-02, .* and 2 more\."):
         check_plan(unplanned, ("promo",), 7, 14)
     check_plan(unplanned, ("promo",), 7, 400)  # none is forecast by the network: no plan needed
+    # a plan shorter than the horizon (the last two days of one shop unplanned): the horizon
+    # every plan reaches is offered too; a blank inside a plan (above) offers none
+    short = {**PROMOTED, "北京": [0, 0, 1, 0, 0, np.nan, np.nan]}
+    with pytest.raises(ValueError, match=r"load it again\. Or shorten the horizon to the 5 "
+                                         r"steps that every series' plan holds\.$"):
+        check_plan(load_panel(shops_csv(short), id_cols=["shop"], covariates=["promo"]),
+                   ("promo",), 7, 14)
     # a file of one series per column has no column to plan
     wide = pd.DataFrame({"date": DAYS.strftime("%Y-%m-%d"), "a": np.arange(364.0),
                          "b": np.arange(364.0)})

@@ -119,9 +119,10 @@ def test_a_model_that_would_run_over_its_limit_is_left_out_from_its_first_series
                                 (origins + 1, series), (np.zeros((n, 1)),) * 2 + (np.zeros((n, 1)),),
                                 1, None, seconds=30)
     assert not stat.test
-    assert stat.notices[0].startswith("AutoETS was left out of the scoreboard: fitting it to "
-                                      "each series took longer than its 30-second limit (all "
-                                      "50 series would have taken about 59 seconds)")
+    assert stat.notices[0] == ("AutoETS was left out of the scoreboard: fitting it to each of "
+                               "the 50 series would have taken about 59 seconds, over its "
+                               "30-second limit for all of them together (the setting Time for "
+                               "each statistical model).")
     # rounded up: 5.4 s over a 5-second limit is not "about 5 seconds"
     assert ps._duration(5.4) == "6 seconds" and ps._duration(121) == "3 minutes"
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from ..i18n import tr, trn
+from ..i18n import sentences, tr, trn
 from ..quoting import listed, quoted
 from .calendar import calendar_features, holiday_counts
 from .evaluation import BASELINE_NAMES
@@ -118,7 +118,12 @@ def check_plan(panel: PanelData, columns: tuple, horizon: int, lookback: int) ->
     series = np.flatnonzero(blank[:, :, column].any(axis=1))
     steps = np.flatnonzero(blank[series[0], :, column])
     when = times_in_words(pd.Index(future_times(panel, horizon)[series[0] * horizon + steps]))
-    raise ValueError(trn(
+    # A plan shorter than the horizon (blanks only after each series' planned steps): a horizon
+    # as far as every series' plan reaches would do.
+    ends = blank.any(axis=2)
+    reach = int(np.argmax(ends.any(axis=0))) if (np.diff(ends.astype(int), axis=1) >= 0).all() \
+        else 0
+    raise ValueError(sentences(trn(
         "The known-ahead column {column} lacks planned values for {count:,} series ({names}), "
         "which the forecast needs: {first} lacks them on {when}. In your file, fill in {column} "
         "in the rows after each series' last value ({value} blank there) for the next "
@@ -129,7 +134,10 @@ def check_plan(panel: PanelData, columns: tuple, horizon: int, lookback: int) ->
         "{horizon} steps, adding the rows where there are none, and load it again.", len(series),
         column=quoted(columns[column]), names=listed([panel.ids[i] for i in series], limit=5),
         first=quoted(panel.ids[series[0]]), when=when, value=quoted(panel.value_col),
-        horizon=horizon))
+        horizon=horizon), trn(
+        "Or shorten the horizon to the {count:,} step that every series' plan holds.",
+        "Or shorten the horizon to the {count:,} steps that every series' plan holds.", reach)
+        if reach else ""))
 
 
 def ahead_rows(panel: PanelData, horizon: int, calendar: int, holidays: str, known: int,

@@ -146,12 +146,13 @@ def _time_up_notice(label: str, seconds: float, series: int,
     long all ``series`` would have taken."""
     values = dict(model=label, seconds=seconds, series=series)
     if projected is not None:
-        return tr("{model} was left out of the scoreboard: fitting it to each series took "
-                  "longer than its {seconds:g}-second limit (all {series:,} series would have "
-                  "taken about {duration}) (Time for each statistical model).",
+        return tr("{model} was left out of the scoreboard: fitting it to each of the {series:,} "
+                  "series would have taken about {duration}, over its {seconds:g}-second limit "
+                  "for all of them together (the setting Time for each statistical model).",
                   duration=_duration(projected), **values)
     return tr("{model} was left out of the scoreboard: fitting it to each series took longer "
-              "than its {seconds:g}-second limit (Time for each statistical model).", **values)
+              "than its {seconds:g}-second limit for all of them together (the setting Time "
+              "for each statistical model).", **values)
 
 
 def _duration(seconds: float) -> str:

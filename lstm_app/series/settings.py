@@ -75,10 +75,11 @@ FORECAST_SETTINGS = table_of([
             N_("Rows between two forecast origins in the test backtest (1 scores every origin)."),
             low=1, high=10_000),
     Setting("statistical_seconds", int, N_("Time for each statistical model"),
-            N_("Seconds that each of AutoETS, AutoTheta and AutoARIMA may take to be fitted and "
-               "applied at every origin, to score the LSTM against them and to offer their "
-               "forecasts; a model that takes longer is left out with a note (0 leaves them all "
-               "out)."), low=0, high=3600),
+            N_("Seconds that each of AutoETS, AutoTheta and AutoARIMA may take in all, fitted "
+               "and applied at every origin (for a file of many series, for all of them "
+               "together), to score the LSTM against them and to offer their forecasts; a model "
+               "that takes longer is left out with a note (0 leaves them all out)."),
+            low=0, high=3600),
     TRAINING["optimizer"],
     Setting("weight_decay", float, N_("Weight decay"),
             N_("Pulls every weight a little towards zero at each step, a gentle brake on "
