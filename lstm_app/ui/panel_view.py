@@ -193,7 +193,8 @@ def per_series_table(result: PanelResult) -> pd.DataFrame:
         "series": table["id"], "values": table["length"],
         "LSTM MASE": table["lstm_mase"], f"{BASELINE_NAMES[reference]} MASE":
             table[f"{reference}_mase"],
-        "LSTM sMAPE %": table["lstm_smape"], "80% interval held": table["coverage_80"]})
+        "LSTM sMAPE %": table["lstm_smape"],
+        "80% interval held": 100 * table["coverage_80"]})  # in percent: one decimal each
     shown["LSTM vs rule"] = table["lstm_mae"] / table[f"{reference}_mae"]
     return shown.sort_values("LSTM MASE", ascending=False, na_position="last", kind="stable")
 
@@ -237,7 +238,7 @@ def _series_table_and_detail(result: PanelResult, unit: str | None, method: str,
                        names[table.columns[3]]: st.column_config.NumberColumn(format="%.3f"),
                        names["LSTM sMAPE %"]: st.column_config.NumberColumn(format="%.1f"),
                        names["80% interval held"]: st.column_config.NumberColumn(
-                           format="percent"),
+                           format="%.1f%%"),
                        names["LSTM vs rule"]: st.column_config.NumberColumn(
                            format="%.2f", help=tr("The LSTM's average miss over the rule's: "
                                                   "below 1, the LSTM was closer on this "
