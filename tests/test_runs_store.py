@@ -525,3 +525,18 @@ def test_scores_a_damaged_run_holds_in_the_wrong_shape_are_blank_not_a_crash():
     assert table["test MAE"].isna().all() and table["bits per char"].isna().all()
     written = runs_csv(runs)
     assert "abc" not in written and "[1]" not in written
+
+
+def test_a_holiday_calendar_is_named_by_its_country_among_the_settings():
+    from types import SimpleNamespace
+
+    from lstm_app.i18n import speaking
+    from lstm_app.runs.table import settings_side_by_side
+
+    run = SimpleNamespace(id="abc123def456", name="shops", task="forecast",
+                          config={"holidays": "CN", "hidden_size": 8})
+    assert settings_side_by_side([run]).loc["Public holidays"].iloc[0] == "China (CN)"
+    with speaking("zh"):
+        assert settings_side_by_side([run]).loc["公共节假日"].iloc[0] == "中国（CN）"
+    run.config["holidays"] = "XX"  # an imported run's unknown code: as it is
+    assert settings_side_by_side([run]).loc["Public holidays"].iloc[0] == "XX"

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..i18n import N_, language, speaking, tr
 from ..quoting import no_bidi, spreadsheet_csv
+from ..series.calendar import holiday_choices
 from ..tasks import TASKS
 from ..training.settings import CHOICE_LABELS
 from .row import Run
@@ -175,12 +176,21 @@ def settings_side_by_side(runs: list[Run]) -> pd.DataFrame:
     # Two tasks may call two settings alike (the text's val_fraction, the others' val_size):
     # such rows also show their setting's name, so that each row is one setting.
     names = [f"{name} ({k})" if names.count(name) > 1 else name for name, k in zip(names, keys)]
-    frame = pd.DataFrame({f"{no_bidi(run.name)} ({run.id[:6]})": [_plain(run.config.get(k), k in choices)
+    frame = pd.DataFrame({f"{no_bidi(run.name)} ({run.id[:6]})": [_shown(k, run.config.get(k),
+                                                                 k in choices)
                                                           for k in keys]
                           for run in runs},
                          index=pd.Index(names, name=tr("setting")))
     frame["differs"] = frame.nunique(axis=1, dropna=False) > 1
     return frame
+
+
+def _shown(key: str, value, choice: bool) -> str:
+    """A setting's value in the table: a holiday calendar by its country's name, "China (CN)"
+    (in the reader's language), any other as ``_plain`` writes it."""
+    if key == "holidays" and isinstance(value, str) and value:
+        return holiday_choices().get(value, value)
+    return _plain(value, choice)
 
 
 def _plain(value, choice: bool = False) -> str:
