@@ -44,3 +44,11 @@ def test_the_scores_in_words_name_the_lstm_whatever_is_recommended():
     assert "the LSTM's forecasts were off by **8** on average" in said, said
     with speaking("zh"):
         assert "LSTM 的预测平均偏差 **8**" in scores_in_words(done, None)
+
+
+def test_the_statistical_models_time_is_said_beside_the_training_time():
+    from lstm_app.ui.live import scoring_took
+
+    assert scoring_took({"auto_ets": 30.2, "auto_theta": 50.0, "auto_arima": 40.0}) == (
+        "Fitting the statistical models to score it against them took 2 min more.")
+    assert scoring_took({"auto_ets": 0.4}) == "" and scoring_took({}) == ""

@@ -25,7 +25,7 @@ from ..series.report import to_report
 from ..training.jobs import Snapshot
 from .keys import FORECAST as KEYS
 from .known_view import show_what_if
-from .live import loss_curves, training_took
+from .live import loss_curves, scoring_took, training_took
 from .language import translated
 from .markdown import plain
 
@@ -62,8 +62,8 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     wins = lstm_wins(result.test, result.baselines)
     (st.success if wins and not result.fragile else st.info if wins else st.warning)(
         again(result.verdict))
-    st.caption(sentences(said_again(result.training),
-                             training_took(result.training.seconds)))
+    st.caption(sentences(said_again(result.training), training_took(result.training.seconds),
+                         scoring_took(result.method_seconds)))
 
     with st.expander(tr("How training went"), expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)

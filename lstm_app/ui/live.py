@@ -56,6 +56,14 @@ def training_took(seconds: float) -> str:
             tr("Training took {seconds:.1f} s.", seconds=seconds))
 
 
+def scoring_took(method_seconds: dict) -> str:
+    """How long fitting the statistical models took besides ("" under a second): a training
+    of seconds can sit on a wait of minutes."""
+    total = sum(s for s in method_seconds.values() if isinstance(s, (int, float)))
+    return (tr("Fitting the statistical models to score it against them took {duration} more.",
+               duration=_duration(total)) if total >= 1 else "")
+
+
 def _duration(seconds: float) -> str:
     return (tr("{seconds:.0f} s", seconds=seconds) if seconds < 90
             else tr("{minutes:.0f} min", minutes=seconds / 60))

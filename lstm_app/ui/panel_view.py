@@ -34,7 +34,7 @@ from .forecast_view import forecast_table, pick_method, render_live, test_span_c
 from .forecast_view import value_label as with_unit
 from .keys import FORECAST as KEYS
 from .known_view import show_what_if
-from .live import loss_curves
+from .live import loss_curves, scoring_took, training_took
 from .markdown import plain, table_shown
 
 METHODS = {"lstm": N_("LSTM (one model for all)"), **{k: v.capitalize()
@@ -92,8 +92,8 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
                       run_id: str | None = None) -> None:
     summary = result.aggregate
     (st.success if lstm_better(summary) else st.warning)(again(result.verdict))
-    st.caption(sentences(said_again(result.training),
-                             tr("Training took {seconds:.1f} s.", seconds=result.training.seconds)))
+    st.caption(sentences(said_again(result.training), training_took(result.training.seconds),
+                         scoring_took(result.method_seconds)))
     with st.expander(tr("How training went"), expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
 
