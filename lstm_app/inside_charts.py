@@ -61,4 +61,5 @@ def attribution_chart(times, values, scores, value_label: str) -> go.Figure:
     fig.add_trace(_line(times, values, value_label, ACTUAL, mode="lines+markers"))
     return _layout(fig, tr("Which past steps drove this forecast"), _x_title(pd.Index(times)),
                    value_label, yaxis2=dict(title=tr("importance"), overlaying="y", side="right",
-                                            showgrid=False, rangemode="tozero"))
+                                            showgrid=False, rangemode="tozero",
+                                            tickmode="auto"))  # not the value axis' (0.008, 0.12…)

@@ -406,3 +406,10 @@ def test_epoch_axes_tick_whole_epochs_when_there_are_few():
     for chart in (loss_chart, scores_chart, lambda h: runs_loss_chart([("a", h)])):
         assert chart(few).layout.xaxis.dtick == 1  # 1, 2, 3: not 1.5, 2.5
         assert chart(many).layout.xaxis.dtick is None  # plotly's own ticks
+
+
+def test_the_importance_axis_has_ticks_of_its_own():
+    """Overlaid on the values' axis, it took that axis' ticks (0.008, 0.12, 0.232…)."""
+    fig = inside_charts.attribution_chart(DATES[:3], [20000.0, 24000.0, 28000.0],
+                                          [0.008, 0.2, 0.456], "sales")
+    assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.rangemode == "tozero"
