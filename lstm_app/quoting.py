@@ -51,7 +51,7 @@ def cut(text, limit: int = QUOTE_CHARS) -> str:
 def readable_number(value: float) -> str:
     """A number in a sentence: three figures under 1,000 (0.123, 45.6), whole above (18,351;
     not 1.84e+04)."""
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(float(f"{value:.3g}")) < 1000 else f"{value:,.0f}"
 
 
 def quoted(text, limit: int = QUOTE_CHARS) -> str:

@@ -409,7 +409,8 @@ def test_epoch_axes_tick_whole_epochs_when_there_are_few():
 
 
 def test_the_importance_axis_has_ticks_of_its_own():
-    """Overlaid on the values' axis, it took that axis' ticks (0.008, 0.12, 0.232…)."""
+    """Overlaid on the values' axis, it took that axis' ticks (0.008, 0.12, 0.232…): plotly.js
+    makes an overlaying axis' tickmode "sync" unless it is given."""
     fig = inside_charts.attribution_chart(DATES[:3], [20000.0, 24000.0, 28000.0],
                                           [0.008, 0.2, 0.456], "sales")
     assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.rangemode == "tozero"

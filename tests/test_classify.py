@@ -481,6 +481,10 @@ def test_the_verdict_says_a_tie_with_the_guess_early_stopping_and_a_small_test_s
                    train_counts=[20, 6, 10], test_texts=12)
     assert said.startswith("The LSTM did worse than always answering the most common class: "
                            "right on 16.7% of the test texts against that guess's 41.7%"), said
+    # one text apart in 200 is no verdict of worse
+    said = verdict(ClassScores(0.600, 0.40), {"majority": ClassScores(0.605, 0.40)},
+                   train_counts=[20, 6, 10], test_texts=200)
+    assert said.startswith("The LSTM learnt no more than always answering"), said
     # early stopping ended it: more epochs are not advised (the coach says the same)
     said = verdict(ClassScores(0.167, 0.162), {"majority": ClassScores(0.417, 0.196)},
                    train_counts=[20, 6, 10], weighted=True, early_stopped=True)
@@ -765,6 +769,12 @@ def test_a_file_of_one_class_whose_texts_repeat_is_said_to_be_one_class_not_read
     assert propose_columns(table) == ("Review Text", "Stars")
     table.columns = ["评论内容", "评价"]
     assert propose_columns(table) == ("评论内容", "评价")
+    # a name that says both (a review's sentiment) is a label column still
+    table = pd.DataFrame({"review": texts, "review_sentiment": ["pos", "neg"] * 29,
+                          "platform": [("web", "app", "shop")[i % 3] for i in range(58)]})
+    assert propose_columns(table) == ("review", "review_sentiment")
+    table.columns = ["评论", "评论类别", "平台"]
+    assert propose_columns(table) == ("评论", "评论类别")
 
 
 def test_texts_the_file_repeats_and_a_text_labelled_two_ways_are_said_on_loading():
@@ -783,7 +793,9 @@ def test_texts_the_file_repeats_and_a_text_labelled_two_ways_are_said_on_loading
 def test_labels_that_read_as_a_rating_are_said_to_be_learnt_as_separate_classes():
     rows = [(text, str(1 + i % 5)) for i, (text, _) in enumerate(reviews(60))]
     said = " ".join(load_labelled(csv_bytes(rows), name="stars.csv").notices)
-    assert "The labels are the numbers 1 to 5, like a rating" in said
-    assert "a 4 taken for a 5 counts as wrong as a 1 would" in said
-    rows = [(text, str(100 + i % 5)) for i, (text, _) in enumerate(reviews(60))]  # codes
-    assert "rating" not in " ".join(load_labelled(csv_bytes(rows), name="codes.csv").notices)
+    assert "The labels are the numbers 1 to 5: if they are ratings" in said
+    assert "4 taken for 5 counts as wrong as 1 would" in said
+    for labels in (range(100, 105), range(1, 5), range(0, 10)):  # codes, topics 1–4 and 0–9
+        rows = [(text, str(labels[i % len(labels)])) for i, (text, _) in enumerate(reviews(60))]
+        notices = load_labelled(csv_bytes(rows), name="codes.csv").notices
+        assert not any("ratings" in n for n in notices), (labels, notices)

@@ -242,8 +242,8 @@ def test_a_recommended_forecast_that_does_not_read_the_plan_is_said(promo_result
     assert not any("Only the LSTM reads the plan" in n for n in promo_result.notices)
     assert scoreboard.plan_unfollowed(("promo",), "auto_ets", {"auto_ets": "AutoETS"}) == [
         "Only the LSTM reads the plan of 'promo'; the recommended forecast (AutoETS) does not, "
-        "so the planned days move less there. Choose the LSTM as the forecast to use to follow "
-        "the plan."]
+        "so it does not follow the planned days. Choose the LSTM as the forecast to use to "
+        "follow the plan."]
     assert scoreboard.plan_unfollowed((), "auto_ets", {}) == []
     # the combination reads it through its LSTM half, named in the reader's language
     from lstm_app.i18n import speaking

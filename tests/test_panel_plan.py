@@ -221,7 +221,7 @@ def test_a_plan_unread_beyond_training_or_not_followed_is_said(shops, scored):
     said = plan_notices(shops, known.config, known.split.val, "auto_ets",
                         {"auto_ets": "AutoETS"})
     assert said == ["Only the LSTM reads the plan of 'promo'; the recommended forecast (AutoETS) "
-                    "does not, so the planned days move less there. Choose the LSTM as the "
+                    "does not, so it does not follow the planned days. Choose the LSTM as the "
                     "forecast to use to follow the plan."]
     # a promotion planned at 5 (training held 0 and 1), and one far past float32
     far = load_panel(shops_csv({**PROMOTED, "Paris, FR": [0, 5, 0, 0, 0, 1, 0],

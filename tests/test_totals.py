@@ -337,3 +337,17 @@ def test_a_total_row_without_a_label_under_a_series_without_dates_is_left_out():
     near = values + [sum(values) + 1]
     series = load_series(("sales\n" + "\n".join(map(str, near)) + "\n").encode(), name="n.csv")
     assert len(series.frame) == len(near)
+    # a few counts that happen to add up are values
+    counts = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 5]
+    series = load_series(("n\n" + "\n".join(map(str, counts)) + "\n").encode(), name="c.csv")
+    assert series.frame["n"].tolist() == counts
+    # a blank line before the total goes with it (no "last row has no value" besides)
+    rows = "\n".join(str(v) for v in values) + "\n\n" + str(sum(values)) + "\n"
+    series = load_series(("sales\n" + rows).encode(), name="gap.csv")
+    assert series.frame["sales"].tolist() == values
+    assert not any("no value" in n for n in series.notices), series.notices
+    # a total-like value with a planned row after it is a value: the file goes on
+    rows = "".join(f"{v},0\n" for v in values) + f"{sum(values)},1\n,1\n"
+    series = load_series(("sales,promo\n" + rows).encode(), name="plan.csv",
+                         covariates=["promo"])
+    assert series.frame["sales"].tolist() == values + [sum(values)]

@@ -25,6 +25,7 @@ from ..csv_header import MISSING_WORDS
 from ..csv_table import read_csv_table
 
 MIN_PER_CLASS = 3   # one each for training, validation and test
+RATING_SCALES = {(1, 5), (0, 5), (1, 10), (0, 10)}  # stars and scores
 MAX_CLASSES = 1_000  # more distinct labels than this is not a label column
 HEADER_LONGEST = 40  # characters of a column name; a longer one is a text
 # Names that say a column holds the labels: words of an English name, parts of a Chinese one.
@@ -98,8 +99,9 @@ def guess_columns(table: pd.DataFrame, text: str | None = None,
     one_named = {c: _named_as_labels(c) and distinct[c] == 1 for c in table.columns}
     label = label if label is not None else min(
         (c for c in table.columns if c != text),
-        key=lambda c: (not (usable[c] or one_named[c]), _named_as_texts(c),
-                       not _named_as_labels(c),
+        key=lambda c: (not (usable[c] or one_named[c]),
+                       _named_as_texts(c) and not _named_as_labels(c),  # "review_sentiment" is
+                       not _named_as_labels(c),                          # a label column
                        distinct[c] >= rows, distinct[c] < 2, distinct[c] == 0, distinct[c],
                        length[c]))
     wordy = {c: pd.to_numeric(table[c], errors="coerce").isna().mean() >= 0.5
@@ -300,13 +302,15 @@ def _label_doubts(classes: tuple[str, ...]) -> list[str]:
         said.append(tr("The label {name} looks like a missing value but is learnt as a class of "
                        "its own; if those texts have no label, leave it blank (they are then "
                        "left out).", name=quoted(label)))
-    if len(classes) >= 4 and all(re.fullmatch(r"\d{1,2}", c) for c in classes):
+    if all(re.fullmatch(r"\d{1,2}", c) for c in classes):
         numbers = sorted(int(c) for c in classes)
-        if numbers[0] in (0, 1) and numbers[-1] <= 10:  # a rating's scale
-            said.append(tr("The labels are the numbers {low} to {high}, like a rating: each is "
-                           "learnt as a class of its own, and a {near} taken for a {high} counts as "
-                           "wrong as a {low} would. To learn good, neutral and bad, group the "
-                           "numbers in the file (such as 1–2, 3 and 4–5) before loading it.",
+        scale = (numbers[0], numbers[-1])
+        # every step of a rating's scale (topics numbered 1 to 4, or 0 to 9, are no rating)
+        if scale in RATING_SCALES and numbers == list(range(scale[0], scale[1] + 1)):
+            said.append(tr("The labels are the numbers {low} to {high}: if they are ratings, "
+                           "each is learnt as a class of its own, and {near} taken for {high} "
+                           "counts as wrong as {low} would. To learn good, neutral and bad, group "
+                           "the numbers in the file into those three before loading it.",
                            low=numbers[0], high=numbers[-1], near=numbers[-1] - 1))
     return said
 

@@ -116,7 +116,7 @@ def _verdict(lstm, baselines, train_counts, weighted, early_stopped, texts) -> s
     if tfidf is not None:
         values.update(tfidf=tfidf.accuracy, tfidf_f1=tfidf.macro_f1)
     if lstm.macro_f1 <= majority.macro_f1 + NEAR:
-        return _no_better_than_guess(lstm, majority, values, more, tfidf is not None)
+        return _no_better_than_guess(lstm, majority, values, more, tfidf is not None, texts)
     if (tfidf is not None and train_counts is not None and not unbalanced(train_counts)
             and not clearly_above(tfidf.accuracy, majority.accuracy, texts)
             and not clearly_above(lstm.accuracy, majority.accuracy, texts)):
@@ -166,7 +166,9 @@ def _more_advice(weigh, early_stopped) -> str:
             else tr("Train it for more epochs, or give it more texts."))
 
 
-def _no_better_than_guess(lstm, majority, values, more, with_tfidf) -> str:
+def _no_better_than_guess(lstm, majority, values, more, with_tfidf, texts) -> str:
+    """Said where the LSTM's macro-F1 is no better than the guess's: worse where it is right
+    less often by more than a text and a half of the ``texts`` (one text apart is no verdict)."""
     return sentences(
         tr("The LSTM did worse than always answering the most common class: macro-F1 "
            "{macro_f1:.3f} against that guess's {majority_f1:.3f}, so it does not tell the "
@@ -176,7 +178,7 @@ def _no_better_than_guess(lstm, majority, values, more, with_tfidf) -> str:
            "{accuracy:.1%} of the test texts against that guess's {majority:.1%}, with a "
            "macro-F1 of {macro_f1:.3f} against {majority_f1:.3f}, so it does not tell the "
            "classes apart yet.", **values)
-        if lstm.accuracy < majority.accuracy - NEAR else
+        if majority.accuracy - lstm.accuracy > max(NEAR, 1.5 / texts if texts else 0.0) else
         tr("The LSTM learnt no more than always answering the most common class: macro-F1 "
            "{macro_f1:.3f}, about the same as that guess ({majority_f1:.3f}), so it does "
            "not tell the classes apart yet.", **values),

@@ -125,11 +125,22 @@ def _without_totals(numbers, chosen: list[str], table: pd.DataFrame, ids: list[s
         if summary.any():
             frame = frame[~summary]
             notices.append(said)
-        said = unlabelled_total(frame[value_col].dropna()) if not ids else ""
-        if said:
-            frame = frame.loc[frame.index != frame[value_col].last_valid_index()]
-            notices.append(said)
+        frame = _without_total_row(frame, value_col, notices) if not ids else frame
     return frame, table, times
+
+
+def _without_total_row(frame: pd.DataFrame, value_col: str, notices: list[str]) -> pd.DataFrame:
+    """``frame`` (a file without dates, in row order) less its last row where that row is the
+    file's last with any cell and a total without a label (``unlabelled_total``), said; the
+    empty rows above it go too (they were the space before a total, not steps)."""
+    filled = np.flatnonzero(frame.notna().any(axis=1).to_numpy())
+    if not len(filled) or pd.isna(frame[value_col].iloc[filled[-1]]):
+        return frame  # the last row with a cell is a plan's, or none holds a value
+    said = unlabelled_total(frame[value_col].iloc[:filled[-1] + 1].dropna())
+    if not said:
+        return frame
+    notices.append(said)
+    return frame.iloc[:filled[-2] + 1] if len(filled) > 1 else frame.iloc[:0]
 
 
 def _season(values: np.ndarray, freq, label: str, notices: list[str]) -> int:

@@ -144,7 +144,7 @@ def plan_unfollowed(known: tuple, recommended: str, labels: dict,
                    "there. Choose the LSTM to follow the plan fully.", columns=listed(known),
                    name=name) if recommended == COMBINATION else
                 tr("Only the LSTM reads the plan of {columns}; the forecast in use ({name}) "
-                   "does not, so the planned days move less there. Choose the LSTM to follow "
+                   "does not, so it does not follow the planned days. Choose the LSTM to follow "
                    "the plan.", columns=listed(known), name=name)]
     if recommended == COMBINATION:  # half of it is the LSTM's
         return [tr("Only the LSTM reads the plan of {columns}; the recommended forecast ({name}) "
@@ -152,5 +152,5 @@ def plan_unfollowed(known: tuple, recommended: str, labels: dict,
                    "there. Choose the LSTM as the forecast to use to follow the plan fully.",
                    columns=listed(known), name=name)]
     return [tr("Only the LSTM reads the plan of {columns}; the recommended forecast ({name}) "
-               "does not, so the planned days move less there. Choose the LSTM as the forecast "
-               "to use to follow the plan.", columns=listed(known), name=name)]
+               "does not, so it does not follow the planned days. Choose the LSTM as the "
+               "forecast to use to follow the plan.", columns=listed(known), name=name)]

@@ -89,13 +89,14 @@ def unlabelled_total(values: pd.Series) -> str:
     """Where the last of ``values`` (a series without dates, in row order) is the sum of every
     value above it, and far above each (a spreadsheet's total row without a label), the
     sentence for dropping it; "" where it is not. A series doubling at each step ends on the sum
-    of its past too, but only twice its largest value: a total of five or more is more."""
+    of its past too, but only twice its largest value: a total of eight or more is more."""
     v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    if len(v) < 6 or not np.isfinite(v[-1]):
+    if len(v) < 9 or not np.isfinite(v[-1]):
         return ""
     above = v[:-1][np.isfinite(v[:-1])]
     total = float(above.sum())
-    if (len(above) < 5 or (above < 0).any() or total <= 0
+    # eight values or more, not a few counts (1, 0, 1, 0, 1, 0 then 3 is a value)
+    if (len(above) < 8 or len(np.unique(above[above > 0])) < 3 or (above < 0).any() or total <= 0
             or abs(v[-1] - total) > max(1e-6 * total, 0.01) or v[-1] < 2.5 * above.max()):
         return ""
     return tr("The last row ({value:,.10g}) is the sum of the {count:,} values above it: a total "

@@ -47,6 +47,7 @@ def try_it(result: ClassifyResult, run_id: str | None) -> None:
                        "of more than {limit:,} characters is not taken, so paste a part of it.",
                        limit=MAX_CHARS))
             st.session_state.pop(KEYS.tried, None)
+            st.session_state.pop(KEYS.try_kept, None)  # emptied: not brought back
             return
         st.session_state[KEYS.tried] = (model_id, explain(result.trained, text))
         st.session_state[KEYS.try_kept] = text

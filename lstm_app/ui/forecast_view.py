@@ -63,7 +63,7 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     (st.success if wins and not result.fragile else st.info if wins else st.warning)(
         again(result.verdict))
     st.caption(sentences(said_again(result.training), training_took(result.training.seconds),
-                         scoring_took(result.method_seconds)))
+                         scoring_took(result.seconds - result.training.seconds)))
 
     with st.expander(tr("How training went"), expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)

@@ -56,12 +56,12 @@ def training_took(seconds: float) -> str:
             tr("Training took {seconds:.1f} s.", seconds=seconds))
 
 
-def scoring_took(method_seconds: dict) -> str:
-    """How long fitting the statistical models took besides ("" under a second): a training
-    of seconds can sit on a wait of minutes."""
-    total = sum(s for s in method_seconds.values() if isinstance(s, (int, float)))
-    return (tr("Fitting the statistical models to score it against them took {duration} more.",
-               duration=_duration(total)) if total >= 1 else "")
+def scoring_took(seconds: float) -> str:
+    """How long scoring took besides the training ("" under a second): fitting the statistical
+    models, those left out at their time limit included, can make a training of seconds a wait
+    of minutes."""
+    return (tr("Scoring it against the other methods took {duration} more.",
+               duration=_duration(seconds)) if seconds >= 1 else "")
 
 
 def _duration(seconds: float) -> str:

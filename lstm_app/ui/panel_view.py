@@ -93,7 +93,7 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
     summary = result.aggregate
     (st.success if lstm_better(summary) else st.warning)(again(result.verdict))
     st.caption(sentences(said_again(result.training), training_took(result.training.seconds),
-                         scoring_took(result.method_seconds)))
+                         scoring_took(result.seconds - result.training.seconds)))
     with st.expander(tr("How training went"), expanded=False):
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
 
