@@ -19,7 +19,8 @@ from .model import build_forecaster, count_parameters
 from .trained import build_single
 from .panel import PanelData
 from .panel_future import check_plan
-from .panel_pipeline import panel_calendar, resolve_panel, too_short
+from .panel_notices import too_short
+from .panel_pipeline import panel_calendar, resolve_panel
 from .panel_windows import span_windows, split_panel
 from .pipeline import check_changes, resolve
 from .settings import ForecastConfig

@@ -254,10 +254,9 @@ class Trainer:
         # The starting weights are the earlier training's kept ones: beaten only by a better epoch.
         best_state = (copy.deepcopy(model.state_dict())
                       if cfg.keep_best and earlier.best_epoch else None)
-        epochs_without_gain = 0
+        epochs_without_gain = steps_per_epoch = 0
         started = time.perf_counter()
         last_epoch = start_epoch + cfg.epochs
-        steps_per_epoch = 0
 
         for epoch in range(start_epoch + 1, last_epoch + 1):
             epoch_started = time.perf_counter()
