@@ -26,8 +26,12 @@ def try_it(result: ClassifyResult, run_id: str | None) -> None:
     st.subheader(tr("Try it"))
     example = _example(result)
     length = result.config.max_length
-    if KEYS.try_text not in st.session_state and KEYS.try_kept in st.session_state:
-        st.session_state[KEYS.try_text] = st.session_state[KEYS.try_kept]  # the next model too
+    model_id = (run_id, id(result.trained))
+    if st.session_state.get(KEYS.try_drawn_for) != model_id and KEYS.try_kept in st.session_state:
+        # A new model: the box was not drawn while it trained, and the browser forgot its text
+        # (the server still held it, so only setting it anew sends it back).
+        st.session_state[KEYS.try_text] = st.session_state[KEYS.try_kept]
+    st.session_state[KEYS.try_drawn_for] = model_id
     with st.form(KEYS.try_form, border=False):
         text = st.text_area(tr("Type or paste a text"), key=KEYS.try_text, max_chars=MAX_CHARS,
                             height=100, placeholder=example,
@@ -40,7 +44,6 @@ def try_it(result: ClassifyResult, run_id: str | None) -> None:
                                 tr("The box holds at most {limit:,} characters; a longer paste "
                                    "is not taken, so paste a part of it.", limit=MAX_CHARS)))
         asked = st.form_submit_button(tr("Classify it"), type="primary", key=KEYS.try_button)
-    model_id = (run_id, id(result.trained))
     if asked:
         if not text.strip():
             st.info(tr("Type a text first, such as one like the texts it learnt from; a paste "

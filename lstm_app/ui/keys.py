@@ -136,6 +136,7 @@ class ClassifyKeys(TaskKeys):
     tried: str = "cl_tried"                    # session: (model, text) last tried and its answer
     try_kept: str = "cl_try_kept"              # session: the text last classified, for the box
                                                # after a training (a widget not drawn forgets)
+    try_drawn_for: str = "cl_try_drawn_for"    # session: the model the box was last drawn for
 
     def text_col(self, file_name: str) -> str:
         """The text column picker, one per data file (its choices differ)."""
