@@ -17,3 +17,12 @@ def test_addresses_do_not_link_themselves():
     # Nothing else changes: without the invisible joiners it reads as written.
     assert shown.replace(WORD_JOINER, "").replace("\\", "") == (
         "see http://evil.example/x, WWW.evil.example and me@evil.example")
+
+
+def test_a_name_inside_bold_marks_stays_bold_whatever_its_ends():
+    """Spaces at a name's ends (a control character written as one) kept "** neu **" from being
+    drawn bold: plain() leaves them out, for every bold name at once."""
+    from lstm_app.quoting import cut
+
+    assert f"**{plain(cut(chr(0x202e) + 'neu' + chr(0x202c)))}**" == "**neu**"
+    assert plain("  report.csv \n") == "report.csv"

@@ -113,16 +113,19 @@ def guess_columns(table: pd.DataFrame, text: str | None = None,
 
 def _named_as_labels(column: str) -> bool:
     """Whether a column's name says it holds labels ("label", "Sentiment", "y", "情感倾向")."""
-    words = re.findall(r"[a-z]+", str(column).casefold())
-    return (any(word in LABEL_NAMES for word in words)
-            or any(part in str(column) for part in LABEL_NAME_PARTS))
+    return _named(column, LABEL_NAMES, LABEL_NAME_PARTS)
 
 
 def _named_as_texts(column: str) -> bool:
     """Whether a column's name says it holds the texts ("Review Text", "text", "评论内容")."""
-    words = re.findall(r"[a-z]+", str(column).casefold())
-    return (any(word in TEXT_NAMES for word in words)
-            or any(part in str(column) for part in TEXT_NAME_PARTS))
+    return _named(column, TEXT_NAMES, TEXT_NAME_PARTS)
+
+
+def _named(column: str, words: set[str], parts: tuple[str, ...]) -> bool:
+    """Whether one of the English ``words`` of ``column``'s name, or one of the Chinese
+    ``parts`` in it, is there."""
+    return (any(word in words for word in re.findall(r"[a-z]+", str(column).casefold()))
+            or any(part in str(column) for part in parts))
 
 
 def load_labelled(source, name: str | None = None, text_col: str | None = None,

@@ -75,10 +75,9 @@ def _example(result: ClassifyResult) -> str:
 
 def answer(found: Explained, classes: tuple[str, ...], level: str) -> None:
     """Each class's probability, and the text with its tokens coloured by their influence."""
-    # (stripped: a control character cut() writes as a space would leave "** neu **" unbolded)
-    predicted = cut(classes[found.predicted], CLASS_CHARS).strip() or "?"
+    predicted = cut(classes[found.predicted], CLASS_CHARS)
     st.markdown(tr("**{predicted}**, with probability {probability:.1%}.",
-                   predicted=plain(predicted),
+                   predicted=plain(predicted) or "?",
                    probability=found.probabilities[found.predicted]))
     order = found.probabilities.argsort()[::-1][:10]
     probability = tr("probability")

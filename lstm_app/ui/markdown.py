@@ -22,10 +22,12 @@ WORD_JOINER = "\u2060"
 def plain(text) -> str:
     """``text`` with every markdown character escaped and no address left to link itself, so
     that a name can neither format the page nor make a link or an image (nor turn the words
-    around it backwards): it reads as it was written. A sentence the app made earlier (a result's notice) is said again in the
-    reader's language of the moment first."""
+    around it backwards): it reads as it was written. A sentence the app made earlier (a result's
+    notice) is said again in the reader's language of the moment first. Spaces at its ends are
+    left out: markdown draws none there, and inside bold marks ("** neu **", a label whose
+    control characters were written as spaces) they kept the bold from being drawn."""
     text = AUTOLINKS.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:],
-                         no_bidi(again(text)).replace("\n", " "))
+                         no_bidi(again(text)).replace("\n", " ").strip())
     return "".join("\\" + c if c in MARKDOWN_CHARACTERS else c for c in text)
 
 
