@@ -89,7 +89,8 @@ def seasonal_naive(rows: list[np.ndarray], horizon: int, m: int) -> np.ndarray:
     return np.stack([np.resize(r[-m:], horizon) for r in rows])
 
 
-def main() -> None:
+def arguments() -> tuple[argparse.Namespace, dict]:
+    """The command line, and the settings it overrides."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", choices=tuple(SETS), default=list(SETS))
     parser.add_argument("--minutes", type=float, default=10.0, help="training budget per set")
@@ -111,57 +112,67 @@ def main() -> None:
                  if k not in ("sets", "minutes", "epoch_windows", "save_lstm") and v is not None}
     if "window_scale" in overrides:
         overrides["window_scale"] = bool(overrides["window_scale"])
+    return args, overrides
+
+
+def main() -> None:
+    args, overrides = arguments()
     print(f"M4, {datetime.date.today()}, {platform.machine()}, {torch.get_num_threads()} threads, "
           f"torch {torch.__version__}; budget {args.minutes:g} min per set; "
           f"overrides {overrides or 'none'}", flush=True)
     for name in args.sets:
-        stem, horizon, m, settings, epoch_windows = SETS[name]
-        ids, rows, test = read_set(stem)
-        started = time.perf_counter()
-        panel = load_panel(long_csv(ids, rows), id_cols=["id"], time_col=NO_TIME_COLUMN,
-                           name=f"M4 {name}")
-        panel = dataclasses.replace(panel, season_length=m if m > 1 else None)
-        loaded = time.perf_counter() - started
-        config = ForecastConfig(**{"epochs": 1000, "patience": 20, **settings,
-                                   "statistical_seconds": args.statistical_seconds, **overrides,
-                                   "horizon": horizon, "val_size": horizon,
-                                   "test_size": horizon})
-        trained = fit_panel(panel, config, epoch_windows=args.epoch_windows or epoch_windows,
-                            max_seconds=60 * args.minutes)
-        fitted = time.perf_counter() - started - loaded
-        result = score_panel(trained, panel, on_stage=lambda text: print(f"  {text}…",
-                                                                          flush=True))
-        official = {k: m4_scores(rows, test, f, m) for k, f in result.futures.items()}
-        lstm_mase, lstm_smape = official["lstm"]
-        if args.save_lstm:
-            np.save(Path(args.save_lstm) / f"{name}_lstm.npy", result.futures["lstm"])
-        snaive_mase, _ = m4_scores(rows, test, seasonal_naive(rows, horizon, m), m)
-        t = trained.training
-        print(f"\n{name}: {len(ids)} series, horizon {horizon}, lookback {trained.config.lookback}, "
-              f"{trained.config.hidden_size} units; load {loaded:.1f} s, training {fitted:.0f} s "
-              f"({len(t.history)} epochs, best {t.best_epoch}, {t.stop_reason}), "
-              f"scoring {result.seconds - t.seconds:.1f} s")
-        print(f"  {'LSTM (this app, one global model)':<36} MASE {lstm_mase:6.3f}  sMAPE "
-              f"{lstm_smape:6.2f}")
-        print(f"  {'seasonal naive (recomputed here)':<36} MASE {snaive_mase:6.3f}")
-        for key, (mase, smape) in official.items():
-            if key != "lstm":  # each statistical model fitted by the app itself, and the mean
-                print(f"  {result.labels[key] + ' (this app)':<36} MASE {mase:6.3f}  sMAPE "
-                      f"{smape:6.2f}  ({result.method_seconds.get(key, 0):.0f} s)")
-        best = min((k for k in official if k in STATISTICAL), key=lambda k: official[k][0],
-                   default=None)
-        chosen = official[result.recommended][0]
-        print(f"  recommended on the internal validation span: "
-              f"{result.labels[result.recommended]}, MASE {chosen:.3f}"
-              + (f"; against the best statistical model ({STATISTICAL[best]}, "
-                 f"{official[best][0]:.3f}): {'beats it' if chosen < official[best][0] else 'does not beat it'}"
-                 f" (target: beats every one, hourly)" if best else ""))
-        for notice in result.notices:
-            if notice.split(" ")[0] in STATISTICAL.values():
-                print(f"  note: {notice}")
-        for label, value in REFERENCE[name]:
-            print(f"  {label:<36} MASE {value:6.3f}")
-        print(f"  the app's own verdict on its internal test span: {result.verdict}", flush=True)
+        run_set(name, args, overrides)
+
+
+def run_set(name: str, args: argparse.Namespace, overrides: dict) -> None:
+    """Fit and score one set, then print its rows beside the published ones."""
+    stem, horizon, m, settings, epoch_windows = SETS[name]
+    ids, rows, test = read_set(stem)
+    started = time.perf_counter()
+    panel = load_panel(long_csv(ids, rows), id_cols=["id"], time_col=NO_TIME_COLUMN,
+                       name=f"M4 {name}")
+    panel = dataclasses.replace(panel, season_length=m if m > 1 else None)
+    loaded = time.perf_counter() - started
+    config = ForecastConfig(**{"epochs": 1000, "patience": 20, **settings,
+                               "statistical_seconds": args.statistical_seconds, **overrides,
+                               "horizon": horizon, "val_size": horizon,
+                               "test_size": horizon})
+    trained = fit_panel(panel, config, epoch_windows=args.epoch_windows or epoch_windows,
+                        max_seconds=60 * args.minutes)
+    fitted = time.perf_counter() - started - loaded
+    result = score_panel(trained, panel, on_stage=lambda text: print(f"  {text}…",
+                                                                      flush=True))
+    official = {k: m4_scores(rows, test, f, m) for k, f in result.futures.items()}
+    lstm_mase, lstm_smape = official["lstm"]
+    if args.save_lstm:
+        np.save(Path(args.save_lstm) / f"{name}_lstm.npy", result.futures["lstm"])
+    snaive_mase, _ = m4_scores(rows, test, seasonal_naive(rows, horizon, m), m)
+    t = trained.training
+    print(f"\n{name}: {len(ids)} series, horizon {horizon}, lookback {trained.config.lookback}, "
+          f"{trained.config.hidden_size} units; load {loaded:.1f} s, training {fitted:.0f} s "
+          f"({len(t.history)} epochs, best {t.best_epoch}, {t.stop_reason}), "
+          f"scoring {result.seconds - t.seconds:.1f} s")
+    print(f"  {'LSTM (this app, one global model)':<36} MASE {lstm_mase:6.3f}  sMAPE "
+          f"{lstm_smape:6.2f}")
+    print(f"  {'seasonal naive (recomputed here)':<36} MASE {snaive_mase:6.3f}")
+    for key, (mase, smape) in official.items():
+        if key != "lstm":  # each statistical model fitted by the app itself, and the mean
+            print(f"  {result.labels[key] + ' (this app)':<36} MASE {mase:6.3f}  sMAPE "
+                  f"{smape:6.2f}  ({result.method_seconds.get(key, 0):.0f} s)")
+    best = min((k for k in official if k in STATISTICAL), key=lambda k: official[k][0],
+               default=None)
+    chosen = official[result.recommended][0]
+    print(f"  recommended on the internal validation span: "
+          f"{result.labels[result.recommended]}, MASE {chosen:.3f}"
+          + (f"; against the best statistical model ({STATISTICAL[best]}, "
+             f"{official[best][0]:.3f}): {'beats it' if chosen < official[best][0] else 'does not beat it'}"
+             f" (target: beats every one, hourly)" if best else ""))
+    for notice in result.notices:
+        if notice.split(" ")[0] in STATISTICAL.values():
+            print(f"  note: {notice}")
+    for label, value in REFERENCE[name]:
+        print(f"  {label:<36} MASE {value:6.3f}")
+    print(f"  the app's own verdict on its internal test span: {result.verdict}", flush=True)
 
 
 if __name__ == "__main__":

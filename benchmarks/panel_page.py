@@ -48,51 +48,56 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url + "/forecast")
-            page.wait_for_selector(READY, timeout=60000)
-            page.get_by_text("My own file").click()
-            page.wait_for_selector(READY)
-            started = time.perf_counter()
-            page.locator('input[type="file"]').set_input_files(str(data))
-            page.get_by_text(f"{args.series:,} series").first.wait_for(timeout=600000)
-            page.wait_for_selector(READY, timeout=600000)
-            print(f"upload → summary on screen: {time.perf_counter() - started:.1f} s")
-            set_number(page, "fc_epochs", 50)
-            page.get_by_text("More settings").click()  # patience is in there
-            set_number(page, "fc_patience", 0)
-            started = time.perf_counter()
-            page.get_by_role("button", name="Train", exact=True).click()
-            page.locator(".st-key-fc_job_stop button").first.wait_for(timeout=600000)
-            print(f"Train → the page answers (Stop on screen): {time.perf_counter() - started:.2f} s")
-            page.locator(".st-key-fc_loss_chart .js-plotly-plot .scatterlayer .trace").first \
-                .wait_for(timeout=600000)
-            answers = []
-            note = page.get_by_text("weights to learn from").first
-            for i in range(args.clicks):
-                before = note.inner_text()
-                box = page.locator(".st-key-fc_hidden_size input").first
-                box.fill(str(16 if i % 2 == 0 else 24))
-                started = time.perf_counter()
-                box.press("Enter")
-                page.wait_for_function(
-                    "([text]) => [...document.querySelectorAll('p')].some(p => "
-                    "p.innerText.includes('weights to learn from') && p.innerText !== text)",
-                    arg=[before], timeout=60000)
-                answers.append(time.perf_counter() - started)
-                time.sleep(1.0)
-            print(f"a click while the panel trains → its answer on screen: median "
-                  f"{statistics.median(answers):.2f} s, slowest {max(answers):.2f} s "
-                  f"({', '.join(f'{a:.2f}' for a in answers)}; target ≤ 1 s)")
-            started = time.perf_counter()
-            page.locator(".st-key-fc_job_stop button").first.click()
-            page.get_by_text("Every series").first.wait_for(timeout=600000)
-            page.wait_for_selector(READY, timeout=600000)
-            print(f"Stop → every series scored and the results on screen: "
-                  f"{time.perf_counter() - started:.1f} s")
+            measure(page, url, data, args.series, args.clicks)
             browser.close()
     finally:
         server.terminate()
         server.wait(10)
+
+
+def measure(page, url: str, data: Path, series: int, clicks: int) -> None:
+    """Upload, train, click while it trains, stop: each step's seconds printed."""
+    page.goto(url + "/forecast")
+    page.wait_for_selector(READY, timeout=60000)
+    page.get_by_text("My own file").click()
+    page.wait_for_selector(READY)
+    started = time.perf_counter()
+    page.locator('input[type="file"]').set_input_files(str(data))
+    page.get_by_text(f"{series:,} series").first.wait_for(timeout=600000)
+    page.wait_for_selector(READY, timeout=600000)
+    print(f"upload → summary on screen: {time.perf_counter() - started:.1f} s")
+    set_number(page, "fc_epochs", 50)
+    page.get_by_text("More settings").click()  # patience is in there
+    set_number(page, "fc_patience", 0)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.locator(".st-key-fc_job_stop button").first.wait_for(timeout=600000)
+    print(f"Train → the page answers (Stop on screen): {time.perf_counter() - started:.2f} s")
+    page.locator(".st-key-fc_loss_chart .js-plotly-plot .scatterlayer .trace").first \
+        .wait_for(timeout=600000)
+    answers = []
+    note = page.get_by_text("weights to learn from").first
+    for i in range(clicks):
+        before = note.inner_text()
+        box = page.locator(".st-key-fc_hidden_size input").first
+        box.fill(str(16 if i % 2 == 0 else 24))
+        started = time.perf_counter()
+        box.press("Enter")
+        page.wait_for_function(
+            "([text]) => [...document.querySelectorAll('p')].some(p => "
+            "p.innerText.includes('weights to learn from') && p.innerText !== text)",
+            arg=[before], timeout=60000)
+        answers.append(time.perf_counter() - started)
+        time.sleep(1.0)
+    print(f"a click while the panel trains → its answer on screen: median "
+          f"{statistics.median(answers):.2f} s, slowest {max(answers):.2f} s "
+          f"({', '.join(f'{a:.2f}' for a in answers)}; target ≤ 1 s)")
+    started = time.perf_counter()
+    page.locator(".st-key-fc_job_stop button").first.click()
+    page.get_by_text("Every series").first.wait_for(timeout=600000)
+    page.wait_for_selector(READY, timeout=600000)
+    print(f"Stop → every series scored and the results on screen: "
+          f"{time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

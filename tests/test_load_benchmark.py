@@ -10,8 +10,8 @@ import pytest
 
 pytest.importorskip("playwright")  # benchmarks.load_sessions drives the browser with it
 
-from benchmarks.load import (check_store, descendants, percentile, rss_mb,  # noqa: E402
-                             server_errors, summarize)
+from benchmarks.load import check_store, percentile, server_errors, summarize  # noqa: E402
+from benchmarks.load_server import descendants, rss_mb  # noqa: E402
 from lstm_app.runs.recording import record, start_run  # noqa: E402
 from lstm_app.runs.store import RunStore  # noqa: E402
 from lstm_app.series.loading import load_series  # noqa: E402
