@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 from .charts import ACTUAL, TEMPLATE, _layout, _line, _x_title, literal
 from .i18n import tr
 
+EVERY_STEP = 80  # at most this many steps: every one labelled on the heatmaps' axis
+
 
 @literal
 def state_heatmap(matrix, steps: Sequence, title: str, gate: bool) -> go.Figure:
@@ -30,6 +32,11 @@ def state_heatmap(matrix, steps: Sequence, title: str, gate: bool) -> go.Figure:
                       title=dict(text=title, x=0, xanchor="left"),
                       margin=dict(l=70, r=20, t=40, b=40),
                       yaxis=dict(autorange="reversed"), xaxis=dict(type="category"))
+    if len(steps) <= EVERY_STEP:  # each step named (plotly skipped every other character),
+        # turned on its side where they crowd, with the height that takes
+        fig.update_xaxes(tickmode="linear", dtick=1)
+        fig.update_layout(height=fig.layout.height + 8 * max((len(str(s)) for s in steps),
+                                                             default=0))
     return fig
 
 

@@ -35,9 +35,10 @@ DEMOS = [  # (the page's keys, sample, page, title, what it shows); in Chinese, 
         "old spelling. About a minute on a quiet machine, longer on a busy one; the page shows "
         "the time left.")) if language() == "en" else
     (TEXT, "lstm_zh", "pages/text.py", tr("Write like a Chinese article"),
-     tr("About 2,100 characters of a Chinese article on RNNs and LSTMs: the model learns it "
-        "character by character, then writes on from a prompt you give it; the page shows the "
-        "time left.")),
+     tr("About 2,100 characters of a Chinese article on RNNs and LSTMs, too few to learn how "
+        "Chinese goes on: the model learns this article by heart, character by character, then "
+        "recites it from a prompt you give it; the page shows how much it copies and the time "
+        "left.")),
     (FORECAST, "stores", "pages/forecast.py", tr("Forecast 50 stores at once"),
      tr("Daily sales of the 50 stores of one chain: one LSTM learns from every store together, "
         "then forecasts each and scores it against simple rules of thumb and against the "
@@ -45,7 +46,7 @@ DEMOS = [  # (the page's keys, sample, page, title, what it shows); in Chinese, 
     (CLASSIFY, "hotel_reviews_zh", "pages/classify.py", tr("Is this hotel review positive?"),
      tr("2,000 Chinese hotel reviews: an LSTM learns to tell praise from complaint, character "
         "by character, is scored against a classic text classifier, then reads a review you "
-        "type. About half a minute.")),
+        "type. About half a minute on a quiet machine, longer on a busy one.")),
 ]
 st.subheader(tr("Try it in one click"))
 for column, (keys, sample, page, title, what) in zip(st.columns(len(DEMOS)), DEMOS):

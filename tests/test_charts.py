@@ -414,3 +414,14 @@ def test_the_importance_axis_has_ticks_of_its_own():
     fig = inside_charts.attribution_chart(DATES[:3], [20000.0, 24000.0, 28000.0],
                                           [0.008, 0.2, 0.456], "sales")
     assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.rangemode == "tozero"
+
+
+def test_a_heatmap_names_every_step_of_a_short_input_and_leaves_a_long_one_to_plotly():
+    from lstm_app import inside_charts
+
+    short = inside_charts.state_heatmap(np.ones((4, 41)), [f"{i}:雨" for i in range(41)], "f",
+                                        gate=True)
+    assert short.layout.xaxis.dtick == 1 and short.layout.xaxis.tickmode == "linear"
+    assert short.layout.height == 120 + 14 * 4 + 8 * len("40:雨")  # room for the turned labels
+    long = inside_charts.state_heatmap(np.ones((4, 200)), list(range(200)), "f", gate=True)
+    assert long.layout.xaxis.dtick is None and long.layout.height == 120 + 14 * 4

@@ -180,7 +180,7 @@ def test_the_settings_and_their_refusals_speak_chinese(apps):
     assert at.number_input(key="fc_hidden_size").label == "隐藏单元"
     assert at.number_input(key="fc_lookback").label == "回看窗口（窗口大小）"
     [cell] = [w for w in at.get("button_group") if w.key == "fc_cell"]
-    assert cell.options == ["LSTM", "GRU", "带窥视孔连接的 LSTM"] and cell.proto.label == "单元类型"
+    assert cell.options == ["LSTM", "GRU", "带窥视孔连接的 LSTM"] and cell.proto.label == "循环层类型"
     assert "更多设置" in [e.label for e in at.expander]
     assert "航空旅客人数" in at.selectbox(key="fc_sample").options  # the samples' titles too
     assert any("Box 和 Jenkins" in c.value for c in at.caption)

@@ -86,3 +86,32 @@ def test_a_negative_number_multiplied_in_an_equation_is_in_brackets():
     assert lines[3].endswith(r"= 0.585 \times (-0.670) + 0.700 \times (-0.660) = -0.852")
     assert lines[2].endswith(r"= \tanh(-0.800) = -0.660")  # a result stays bare
     assert lines[5].endswith(r"\times \tanh(-0.852) = -0.300")
+
+
+def test_a_step_is_said_in_words_as_shares_of_the_memory():
+    import pandas as pd
+
+    from lstm_app.inside.explain import in_words
+
+    lstm = pd.Series({"f": 0.916, "i": 0.05, "o": 0.4999})
+    assert in_words(lstm, True, 3) == ("In words: unit 3 keeps 92% of what its memory cell held, "
+                                       "writes 5% of the new candidate into it, and lets 50% of "
+                                       "its memory out as its output.")
+    gru = pd.Series({"z": 0.25, "r": 1.0})
+    assert in_words(gru, False, 0).startswith("In words: unit 0 keeps 25% of its previous output")
+    assert "reads 100% of that previous output" in in_words(gru, False, 0)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gates_that_never_leave_0_3_to_0_7_are_said_to_look_alike(cell):
+    from lstm_app.inside.explain import undecided
+
+    rnn = network(cell, 1, hidden=8)
+    x = torch.randn(1, 20, 3) * 0.1  # small inputs and weights: every gate near one half
+    with torch.no_grad():
+        for name, p in rnn.named_parameters():
+            p.mul_(0.1)
+    assert undecided(trace(rnn, x)[0])
+    with torch.no_grad():  # one gate of one unit opened wide: the heatmaps differ
+        rnn.bias_ih_l0[0 if cell == "gru" else 8] = 4.0  # σ(4) = 0.98
+    assert not undecided(trace(rnn, x)[0])

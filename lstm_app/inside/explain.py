@@ -25,6 +25,7 @@ from .series_input import SeriesInput
 LSTM_ROWS = [  # (symbol, gate key, what it is)
     ("f", "f", "forget gate"), ("i", "i", "input gate"), ("C̃", "g", "candidate"),
     ("o", "o", "output gate")]
+UNDECIDED = 0.2  # every gate within this of one half (0.3…0.7): the gate heatmaps look alike
 GRU_ROWS = [("r", "r", "reset gate"), ("z", "z", "update gate"), ("ñ", "n", "candidate")]
 
 
@@ -159,6 +160,28 @@ def equations_with_numbers(numbers: pd.Series, lstm: bool) -> list[str]:
         rf"\tilde{{n}}_t = \tanh({n['ñ before σ/tanh']}) = {n['ñ']}",
         rf"h_t = (1 - z_t) \ast \tilde{{n}}_t + z_t \ast h_{{t-1}} = (1 - {n['z']}) \times "
         rf"{p['ñ']} + {n['z']} \times {p['h(t−1)']} = {n['h(t)']}"]
+
+
+def in_words(numbers: pd.Series, lstm: bool, unit: int) -> str:
+    """One unit's step in a sentence a newcomer can follow: what share of its memory it keeps,
+    what share of the new candidate it writes, what share it lets out (an LSTM); or how much of
+    its previous output it keeps (a GRU)."""
+    share = lambda key: f"{min(max(float(numbers[key]), 0.0), 1.0):.0%}"
+    if lstm:
+        return tr("In words: unit {unit} keeps {keep} of what its memory cell held, writes {write} "
+                  "of the new candidate into it, and lets {show} of its memory out as its output.",
+                  unit=unit, keep=share("f"), write=share("i"), show=share("o"))
+    return tr("In words: unit {unit} keeps {keep} of its previous output and takes the rest from "
+              "the new candidate, which reads {reset} of that previous output.",
+              unit=unit, keep=share("z"), reset=share("r"))
+
+
+def undecided(layer: LayerTrace) -> bool:
+    """Every gate of every unit stays near one half over the whole input, so the gate heatmaps
+    (0 to 1) look alike. Not a sign of too little training: the airline's forecast network
+    keeps its gates within 0.3…0.7 after 3 epochs and after 100 alike."""
+    gates = [g for key, g in layer.gates.items() if key in ("f", "i", "o", "r", "z")]
+    return bool(gates) and all(float((g - 0.5).abs().max()) < UNDECIDED for g in gates)
 
 
 def heatmaps(layer: LayerTrace) -> dict[str, torch.Tensor]:

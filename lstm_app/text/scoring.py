@@ -26,16 +26,21 @@ def unigram_loss(train_ids: torch.Tensor, scored_ids: torch.Tensor, vocab_size: 
 
 def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_chars: float,
             copied_share: float | None, level: str, train_chars: int | None = None,
-            train_loss: float | None = None) -> str:
+            train_loss: float | None = None, stopped_early: bool = False) -> str:
     """One or two plain sentences: how much better than frequency guessing, and whether it
     recites; a text of fewer than ``SHORT_TEXT`` training characters gets a caveat.
     ``train_loss`` is the kept weights' loss on the training text: far below the frequency
-    guess while unseen text scores no better, the model learnt its text by heart."""
+    guess while unseen text scores no better, the model learnt its text by heart.
+    ``stopped_early``: training ended because validation stopped improving, so a model that
+    got nowhere is not told to train longer."""
     bits = lambda nats: nats * scored_tokens / scored_chars / math.log(2)
     char = level == "char"
     values = dict(count=scored_tokens, bits=bits(val_loss), guess=bits(baseline_loss),
                   less=f"{1 - val_loss / baseline_loss:.0%}")
     head = _how_far(val_loss, baseline_loss, scored_tokens, char, train_chars, train_loss, values)
+    if (scored_tokens >= TOO_FEW_TO_SCORE and val_loss >= baseline_loss * (1 - HARDLY)
+            and not _by_heart(val_loss, baseline_loss, train_loss)):
+        head = sentences(head, _what_next(train_chars, stopped_early))
     if copied_share is not None and copied_share > RECITING:
         head = sentences(head, tr("Its sample copies {share} of its 8-character pieces from the "
                                   "training text: it is reciting what it read more than writing "
@@ -49,8 +54,8 @@ def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_ch
 
 def _how_far(val_loss: float, baseline_loss: float, scored_tokens: int, char: bool,
              train_chars: int | None, train_loss: float | None, values: dict) -> str:
-    """The verdict's first sentences: how far the model got beyond frequency guessing (and
-    what to do where it did not), by characters or by words."""
+    """The verdict's first sentences: how far the model got beyond frequency guessing (and,
+    for a text learnt by heart, what to do), by characters or by words."""
     if scored_tokens < TOO_FEW_TO_SCORE:
         head = (tr("The text is too short to score the model on text it never saw: its "
                    "validation span leaves only {count} characters to predict. Judge it by its "
@@ -60,7 +65,7 @@ def _how_far(val_loss: float, baseline_loss: float, scored_tokens: int, char: bo
                    "validation span leaves only {count} tokens to predict. Judge it by its "
                    "samples instead; on a text this small a model can only learn it by heart.",
                    **values))
-    elif val_loss >= baseline_loss and train_loss is not None and train_loss < baseline_loss / 2:
+    elif _by_heart(val_loss, baseline_loss, train_loss):
         head = (tr("The model needs {bits:.2f} bits per character on text it never saw, no "
                    "better than guessing each character by its frequency ({guess:.2f}), "
                    "although it predicts its training text almost perfectly: it learnt that "
@@ -77,21 +82,17 @@ def _how_far(val_loss: float, baseline_loss: float, scored_tokens: int, char: bo
     elif val_loss >= baseline_loss:
         head = (tr("The model needs {bits:.2f} bits per character on text it never saw, no "
                    "better than guessing each character by its frequency ({guess:.2f}): it has "
-                   "not learnt how the text goes on yet. Train longer, or with a larger "
-                   "learning rate.", **values) if char else
+                   "not learnt how the text goes on yet.", **values) if char else
                 tr("The model needs {bits:.2f} bits per character on text it never saw, no "
                    "better than guessing each word by its frequency ({guess:.2f}): it has not "
-                   "learnt how the text goes on yet. Train longer, or with a larger learning "
-                   "rate.", **values))
+                   "learnt how the text goes on yet.", **values))
     elif val_loss >= baseline_loss * (1 - HARDLY):
         head = (tr("The model needs {bits:.2f} bits per character on text it never saw, hardly "
                    "better than guessing each character by its frequency ({guess:.2f}): it has "
-                   "only begun to learn how the text goes on. Train longer, or with a larger "
-                   "learning rate.", **values) if char else
+                   "only begun to learn how the text goes on.", **values) if char else
                 tr("The model needs {bits:.2f} bits per character on text it never saw, hardly "
                    "better than guessing each word by its frequency ({guess:.2f}): it has only "
-                   "begun to learn how the text goes on. Train longer, or with a larger learning "
-                   "rate.", **values))
+                   "begun to learn how the text goes on.", **values))
     else:
         head = (tr("The model needs {bits:.2f} bits per character on text it never saw, against "
                    "{guess:.2f} for guessing each character by its frequency alone: it has "
@@ -101,3 +102,22 @@ def _how_far(val_loss: float, baseline_loss: float, scored_tokens: int, char: bo
                    "{guess:.2f} for guessing each word by its frequency alone: it has learnt "
                    "how the text goes on, with {less} less uncertainty.", **values))
     return head
+
+
+def _by_heart(val_loss: float, baseline_loss: float, train_loss: float | None) -> bool:
+    """Unseen text no better than the frequency guess, the training text far better."""
+    return val_loss >= baseline_loss and train_loss is not None and train_loss < baseline_loss / 2
+
+
+def _what_next(train_chars: int | None, stopped_early: bool) -> str:
+    """What to do about a model that got no further than frequency guessing: train longer,
+    unless training already stopped because validation no longer improved."""
+    if not stopped_early:
+        return tr("Train longer, or with a larger learning rate.")
+    if train_chars is not None and train_chars < SHORT_TEXT:
+        return tr("Training stopped because the validation loss no longer improved, so training "
+                  "longer will not help: a text this short holds too little to learn from, and a "
+                  "longer one (tens of thousands of characters) helps most.")
+    return tr("Training stopped because the validation loss no longer improved, so training "
+              "longer will not help: try other settings, such as another learning rate or fewer "
+              "hidden units.")

@@ -71,7 +71,7 @@ TEXT_SETTINGS = table_of([
     Setting("top_p", float, N_("Top-p"),
             N_("Only the likeliest tokens that together hold this share of the probability may be "
                "drawn (1 = all)."), low=0.01, high=1.0, on_page=False),
-    Setting("keep_best", bool, N_("Keep the weights of the best validation epoch"),
+    Setting("keep_best", bool, N_("Keep the best epoch"),
             N_("On: training ends with the weights that scored best on the validation span. Off: "
                "it ends with the last epoch's weights, which is right for a tiny text learnt by "
                "heart, whose few validation words say little.")),

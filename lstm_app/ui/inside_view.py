@@ -8,8 +8,8 @@ from ..inside_charts import pca_chart, state_heatmap
 from ..classify.explain import explain
 from ..i18n import N_, tr, trn
 from .language import choices_placeholder, translated
-from ..inside.explain import equations_with_numbers, heatmaps, step_numbers
-from ..inside.explain import text_trace
+from ..inside.explain import (equations_with_numbers, heatmaps, in_words, step_numbers,
+                              text_trace, undecided)
 from ..inside.features import MAX_FEATURE_ROWS, pca_2d
 from ..inside.series_input import SeriesInput, readable_series
 from ..inside.text_units import coloured_html, tracking_units
@@ -270,6 +270,7 @@ def step_through(layer, steps: list[str], lstm: bool, input_id: str) -> None:
                    "trained weights:", unit=units[0], step=plain(steps[t])))
     for line in equations_with_numbers(numbers.loc[units[0]], lstm):
         st.latex(line)
+    st.markdown(in_words(numbers.loc[units[0]], lstm, units[0]))
     st.dataframe(shown_numbers(numbers.round(4)), key=INSIDE.numbers)
 
 
@@ -285,6 +286,11 @@ def shown_numbers(numbers):
 
 
 def heatmap_grid(layer, steps: list[str]) -> None:
+    if undecided(layer):
+        st.info(tr("Every gate stays between 0.3 and 0.7 over this input: each unit keeps, "
+                   "writes and lets out about half at every step, so the gate heatmaps look "
+                   "alike. The network's work is in the small differences between units and "
+                   "steps; hover over a cell for its value."))
     for title, matrix in heatmaps(layer).items():  # the titles are English: the keys
         st.plotly_chart(state_heatmap(matrix.numpy(), steps, tr(title),
                                       gate=title.split()[1] == "gate"), key=INSIDE.heatmap(title))
