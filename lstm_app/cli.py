@@ -132,6 +132,9 @@ def run_forecast_command(args: argparse.Namespace) -> int:
         series = with_future(args.future, series, known=columns.known_covariates)
     for notice in series.notices:
         print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)
+    print(tr("{count:,} values, {spacing}; forecasting {column}.", count=len(series.frame),
+             spacing=frequency_words(series.freq_label),
+             column=printable(quoted(series.value_col))))
     config = suggested_note(suggested_forecast(series, given), FORECAST,
                             N_("note: suggested for this series: {settings}"))
     result = _train(args, FORECAST, series, config, Path(args.data).name)

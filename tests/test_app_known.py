@@ -39,6 +39,10 @@ def test_the_promotion_sample_reads_its_plan_and_offers_a_what_if(at):
     assert len(plan) == 7 and plan["when"].iloc[0] == "2024-12-30"  # the horizon: one week
     assert plan["promo"].tolist() == [1, 0, 0, 0, 1, 1, 0]  # the file's plan
     assert plan["public holiday (DE)"].tolist() == [0, 0, 1, 0, 0, 0, 0]  # New Year's Day
+    # The file plans four weeks: the three after the horizon are said to be unread.
+    assert "Your file plans 28 steps ahead, but the horizon is 7, so the steps after it are " \
+        "not read. Set the horizon to 28 to forecast the whole plan." in \
+        [shown(c.value) for c in at.caption]
     [grid] = [d for d in at.dataframe if "public holiday (DE)" in d.value.columns]
     holiday = json.loads(grid.proto.columns)["public holiday (DE)"]
     assert holiday["type_config"]["min_value"] == 0 and holiday["type_config"]["step"] == 1

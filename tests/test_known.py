@@ -526,3 +526,15 @@ def test_a_series_with_a_plan_saved_and_read_back_keeps_its_fingerprint(seed):
     again = load_series(data_with_plan(series_files(series)), covariates=["promo"])
     assert again.future.equals(series.future)
     assert data_fingerprint(FORECAST, again) == data_fingerprint(FORECAST, series)
+
+
+def test_how_far_the_files_plan_reaches_is_counted_to_its_last_planned_step():
+    from lstm_app.series.known import plan_reach
+
+    rows = "".join(f"2024-01-{d:02d},{d % 2},{100 + d}\n" for d in range(1, 29))
+    plan = "".join(f"2024-01-{d:02d},{d % 2},\n" for d in range(29, 32))  # three days planned
+    series = load_series(("date,promo,sales\n" + rows + plan).encode(), covariates=["promo"])
+    assert plan_reach(series, ForecastConfig(known_covariates=("promo",))) == 3
+    assert plan_reach(series, ForecastConfig()) == 0  # promo not known ahead: no plan read
+    unplanned = load_series(("date,promo,sales\n" + rows).encode(), covariates=["promo"])
+    assert plan_reach(unplanned, ForecastConfig(known_covariates=("promo",))) == 0

@@ -511,9 +511,26 @@ def test_business_days_keep_weekends_out():
 
 
 def test_default_value_column_is_the_rightmost_numeric():
-    data = load_series(b"date,sales,region,price\n2020-01-01,1,north,10\n2020-01-02,2,south,20\n")
-    assert data.value_col == "price" and data.covariates == ()
-    assert data.numeric_columns == ("sales", "price")
+    data = load_series(b"date,north,region,south\n2020-01-01,1,a,10\n2020-01-02,2,b,20\n")
+    assert data.value_col == "south" and data.covariates == ()
+    assert data.numeric_columns == ("north", "south")
+
+
+@pytest.mark.parametrize("header, target", [
+    ("Week Ending,Net Sales ($),Avg Price", "Net Sales ($)"),  # a café's export: not the price
+    ("date,sales,region,price", "sales"),
+    ("日期,销售额,单价", "销售额"),
+    ("date,visitors,temperature", "visitors"),
+    ("date,temperature,rainfall", "rainfall"),  # every column an input: the right-most rule
+    ("date,orders,revenue", "revenue"),  # both named as forecast: the right-most of them
+    ("date,price,load", "load"),  # no name says forecast, one says input: the other
+])
+def test_default_value_column_is_the_one_its_name_says_a_business_forecasts(header, target):
+    rows = "".join(f"2020-01-{d:02d},{100 + d},{'n' if 'region' in header else 3 + d % 4}\n"
+                   for d in range(1, 21))
+    if "region" in header:
+        rows = "".join(f"2020-01-{d:02d},{100 + d},r,{9 + d % 4}\n" for d in range(1, 21))
+    assert load_series((header + "\n" + rows).encode()).value_col == target
 
 
 def test_default_value_column_passes_over_a_0_1_flag():
@@ -527,7 +544,9 @@ def test_default_value_column_is_the_one_a_plan_at_the_end_leaves_blank():
     data = load_series(("date,sales,promo,price\n" + rows + plan).encode())
     assert data.value_col == "sales"  # not price, the right-most: the plan fills it
     assert data.future is not None and len(data.future) == 2
-    assert load_series(("date,sales,promo,price\n" + rows).encode()).value_col == "price"
+    assert load_series(("date,sales,promo,price\n" + rows).encode()).value_col == "sales"
+    assert load_series(("date,a,promo,b\n" + rows).encode()).value_col == "b"  # no plan: right-most
+    assert load_series(("date,a,promo,b\n" + rows + plan).encode()).value_col == "a"
     # a last value missing is not a plan: the right-most column stays the one forecast
     weather = "".join(f"2020-01-{d:02d},{20 + d % 5},{100 + d}\n" for d in range(1, 21))
     data = load_series(("date,temperature,sales\n" + weather + "2020-01-21,,130\n").encode())

@@ -332,3 +332,15 @@ def test_the_plan_table_lists_each_forecast_series_plan_column_by_column_step_by
     assert table.loc[0, [(holiday, k) for k in range(1, 8)]].tolist() == [1, 0, 0, 0, 0, 0, 0]
     # a series shorter than the lookback is forecast by a rule, which reads no plan: not listed
     assert plan_table(panel, replace(SETTINGS, lookback=400)).empty
+
+
+def test_how_far_every_series_plan_reaches_is_the_shortest_plan(shops):
+    from lstm_app.series.panel_future import panel_plan_reach
+
+    assert panel_plan_reach(shops, ("promo",), lookback=14) == 7
+    assert panel_plan_reach(shops, (), lookback=14) == 0  # nothing known ahead: no plan read
+    short = {**PROMOTED, "北京": [0, 0, 1, 0]}  # one shop plans four days only
+    panel = load_panel(shops_csv(short), id_cols=["shop"], covariates=["promo"])
+    assert panel_plan_reach(panel, ("promo",), lookback=14) == 4
+    unplanned = load_panel(shops_csv(None), id_cols=["shop"], covariates=["promo"])
+    assert panel_plan_reach(unplanned, ("promo",), lookback=14) == 0

@@ -141,6 +141,13 @@ def planned_steps(series: SeriesData, config, horizon: int) -> int:
     return int(planned[-1]) + 1 if len(planned) else 0
 
 
+def plan_reach(series: SeriesData, config) -> int:
+    """How many steps the file's plan of the columns known ahead holds (0: none)."""
+    if series.future is None or not config.known_covariates:
+        return 0
+    return planned_steps(series, config, len(series.future))
+
+
 def first_blank(table: pd.DataFrame) -> tuple[str, str] | None:
     """The first column of ``table`` with a blank cell, and the times it is blank there (for a
     sentence); None when every cell holds a value."""

@@ -25,6 +25,7 @@ from lstm_app.series.totals import (is_total, names_a_total, summary_rows, summe
 from lstm_app.series.numbers import check_magnitude, far_out, read_numbers
 from lstm_app.series.panel_layout import joined_ids, propose_ids
 from lstm_app.series.time_column import find_time_column
+from lstm_app.series.column_names import by_name, says_input
 from lstm_app.series.frequency import (
     frequency_words,
     infer_frequency,
@@ -64,7 +65,8 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     """Load a CSV (path, bytes or binary file-like) into a clean, regular SeriesData.
 
     time_col=None detects the date column; NO_TIME_COLUMN forces row order. value_col defaults
-    to the right-most numeric column; covariates default to none.
+    to the right-most numeric column that a plan leaves blank or that is named as a quantity
+    forecast (``column_names``); covariates default to none.
     """
     notices: list[str] = []
     table, name = read_csv_table(source, name, notices, inner_empty_rows=True)
@@ -76,8 +78,11 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
         table = rows
     ids = propose_ids(table, time_col) if time_col else []
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
+    chosen_by_us = value_col is None and not covariates
     value_col, covariates = choose_columns(in_time_order(numbers.frame, times), value_col,
                                            covariates, notices)
+    if chosen_by_us:
+        notices.extend(_others_unread(numbers.frame, value_col))
     labelled = labelled_texts_notice(table, numbers.frame, time_col, value_col)
     if labelled:
         notices.append(labelled)
@@ -193,6 +198,21 @@ def _total_of_columns(numbers: pd.DataFrame, value_col: str) -> list[str]:
                "line).", column=quoted(value_col), option="--wide")]
 
 
+def _others_unread(numbers: pd.DataFrame, value_col: str) -> list[str]:
+    """A sentence where the file holds more columns of numbers like the one chosen (not flags,
+    not named as inputs): a file of series side by side, which one series reads one of."""
+    flags = (numbers.isin([0.0, 1.0]) | numbers.isna()).all()
+    others = [c for c in numbers.columns if c != value_col and numbers[c].notna().any()
+              and not flags[c] and not says_input(c)]
+    if len(others) < 2:
+        return []
+    return [tr("{column} is forecast from its own past; the {count:,} other columns of numbers "
+               "({names}) are not read. Choose them as inputs to read them, or read the file as "
+               "many series, one per column ({option} on the command line), to forecast each.",
+               column=quoted(value_col), count=len(others), names=listed(others),
+               option="--wide")]
+
+
 def _many_series(count: int, ids: list[str]) -> str:
     """The sentence for a file that holds ``count`` series side by side in rows (every store on
     every date), which one series averages into one."""
@@ -258,6 +278,7 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
                 "it out of the inputs.", column=quoted(blank[-1])))
         if planned:
             measures = planned
+        measures = by_name(measures)  # "Net Sales ($)" before the "Avg Price" right of it
         if has_values and not any(c in free for c in has_values):
             raise ValueError(tr("Every column of numbers is chosen as an input ({columns}), so "
                                 "none is left to forecast: leave the column to forecast out of "

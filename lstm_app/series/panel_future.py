@@ -104,6 +104,16 @@ def planned_steps(panel: PanelData, columns: tuple, horizon: int, lookback: int)
     return int(planning.min()) if len(planning) else horizon
 
 
+def panel_plan_reach(panel: PanelData, columns: tuple, lookback: int) -> int:
+    """How many steps every forecast series' plan of ``columns`` holds (the shortest plan's
+    reach; 0 without a plan): more than the horizon leaves the rest unread, which is said."""
+    if panel.plan is None or not columns or not len(panel.plan):
+        return 0
+    furthest = int(panel.plan["step"].max())
+    reach = planned_steps(panel, columns, furthest, lookback)
+    return 0 if reach == furthest and np.isnan(planned(panel, furthest, columns)).all() else reach
+
+
 def check_plan(panel: PanelData, columns: tuple, horizon: int, lookback: int) -> None:
     """Refuse a plan that leaves a value of a column known ahead blank over the horizon of a
     series the network forecasts (one at least a lookback long), naming the column, the series

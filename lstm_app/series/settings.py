@@ -21,8 +21,9 @@ FORECAST_SETTINGS = table_of([
             N_("The column with dates; without one, the rows are taken in file order."),
             optional=True, max_length=MAX_NAME, on_page=False),
     Setting("value_col", str, N_("Column to forecast"),
-            N_("The numbers you want the LSTM to predict (at first the right-most numeric "
-               "column)."),
+            N_("The numbers you want the LSTM to predict (at first the column a plan at the "
+               "file's end leaves blank, or one named like sales or orders, not a price or a "
+               "promotion; else the right-most numeric column)."),
             optional=True, max_length=MAX_NAME, on_page=False),
     Setting("id_col", tuple, N_("Series id columns"),
             N_("For a file of many series (every store or product): the column or columns that "
@@ -109,7 +110,7 @@ FORECAST_SETTINGS = table_of([
 @dataclass(frozen=True)
 class ForecastConfig:
     time_col: str | None = None          # None: detected
-    value_col: str | None = None         # None: the right-most numeric column
+    value_col: str | None = None         # None: chosen by choose_columns (loading.py)
     id_col: tuple[str, ...] = ()         # a panel's series id columns (long layout)
     wide: bool = False                   # a panel with one series per numeric column
     id_embedding: int = 0                # a panel's learned numbers per series (0: none)

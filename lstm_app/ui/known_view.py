@@ -18,11 +18,12 @@ from ..series.ahead import WhatIf
 from ..series.calendar import holiday_label, holiday_name, shown_column
 from ..series.frequency import time_labels
 from ..series.scoreboard import method_label
-from ..series.known import check_future, future_known, with_plan
+from ..series.known import check_future, future_known, plan_reach, with_plan
 from ..series.loading import SeriesData
 from ..series.panel import PanelData
 from ..series.panel_pipeline import resolve_panel
 from ..series.panel_plan import plan_table
+from ..series.panel_future import panel_plan_reach
 from ..series.window_choice import resolve_window
 from ..series.settings import ForecastConfig
 from .keys import FORECAST as KEYS
@@ -117,6 +118,7 @@ def planned_series(series: SeriesData, config: ForecastConfig,
     horizon = resolve_window(series, config)[1]
     table = future_known(series, config, horizon)
     blank = bool(table.isna().to_numpy().any())
+    _plan_beyond(plan_reach(series, config), horizon)
     with st.expander(trn("Known ahead: the plan the next training reads ({count} step)",
                          "Known ahead: the plan the next training reads ({count} steps)",
                          horizon), expanded=blank):
@@ -139,6 +141,14 @@ def planned_series(series: SeriesData, config: ForecastConfig,
     return replace(series, future=edited)
 
 
+def _plan_beyond(reach: int, horizon: int) -> None:
+    """Said where the file plans further than the horizon reads (an 8-week plan, "auto" 6)."""
+    if reach > horizon:
+        st.caption(tr("Your file plans {count} steps ahead, but the horizon is {horizon}, so the "
+                      "steps after it are not read. Set the horizon to {count} to forecast the "
+                      "whole plan.", count=reach, horizon=horizon))
+
+
 def show_panel_plan(panel: PanelData, config: ForecastConfig) -> None:
     """Each series' plan the next training reads, step by step, to look at (a panel's plan
     comes from its file: a blank there is named above, and Train waits)."""
@@ -151,6 +161,8 @@ def show_panel_plan(panel: PanelData, config: ForecastConfig) -> None:
     table = plan_table(panel, resolved)
     steps = table.columns[2:]
     blank = bool(table[steps].isna().to_numpy().any())
+    _plan_beyond(panel_plan_reach(panel, tuple(config.known_covariates), resolved.lookback),
+                 resolved.horizon)
     with st.expander(trn("Known ahead: each series' plan the next training reads ({count} step)",
                          "Known ahead: each series' plan the next training reads ({count} steps)",
                          resolved.horizon), expanded=blank):
