@@ -557,6 +557,12 @@ def test_lookback_and_horizon_reach_the_config(app):
     assert (result.config.lookback, result.config.horizon) == (6, 3)
     assert len(result.forecast) == 3
     assert any(s.value == "Forecast: the next 3 steps" for s in at.subheader)
+    # The test chart's 1-step-ahead lines stop 2 months before the data: said, with the way on.
+    assert at.slider(key="fc_step").value == 1
+    assert any(c.value.startswith("The lines end 2 steps before your data does: each forecast "
+                                  "covers 3 steps") for c in at.caption)
+    at.slider(key="fc_step").set_value(3).run()
+    assert not any(c.value.startswith("The lines end") for c in at.caption)
 
 
 def test_excel_workbooks_new_and_old_upload_and_a_locked_one_is_said_in_a_sentence(app):

@@ -182,3 +182,20 @@ def test_a_saved_file_with_crafted_stand_ins_is_not_used():
     statistical_saved.remember(save(arrays, metadata={"meta": json.dumps(meta)}))
     assert statistical_saved.recall("a" * 64).stood_in == {"auto_ets": [0, 3]}
     statistical_saved._kept.clear()
+
+
+def test_the_panel_scoreboard_names_the_combinations_statistical_half():
+    from lstm_app.ui.panel_view import scoreboard
+
+    summary = {"reference": "seasonal_naive", "series": 6,
+               "lstm": {"mase": 0.9, "relative_mase": 0.8, "smape": 10.0, "beats_reference": 5},
+               "seasonal_naive": {"mase": 1.1, "relative_mase": 1.0, "smape": 12.0,
+                                  "beats_reference": 0},
+               "combination": {"mase": 0.85, "relative_mase": 0.77, "smape": 9.5,
+                               "beats_reference": 6}}
+    labels = {"lstm": "LSTM", "combination": "mean of the LSTM and AutoETS"}
+    # AutoTheta did best on the test span, the combination holds AutoETS (best on validation):
+    # "the best statistical" read as AutoTheta.
+    assert scoreboard(summary, labels)["model"].tolist()[-1] == "mean of the LSTM and AutoETS"
+    assert scoreboard(summary)["model"].tolist()[-1] == \
+        "LSTM and the statistical model best on validation, mean"

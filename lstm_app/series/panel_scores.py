@@ -144,10 +144,10 @@ def verdict(summary: dict, labels: dict | None = None, why: str = "") -> str:
     stat_mase = summary[best]["mase"]
     values = dict(model=STATISTICAL[best], mase=stat_mase)
     best_said = (tr("Of the statistical models fitted to each series, {model} did best on the "
-                    "test span (panel MASE {mase:.2f}); the LSTM's is below it.", **values)
+                    "test span (panel MASE {mase:.2f}); the LSTM's is lower, so better.", **values)
                  if lstm["mase"] < stat_mase else
                  tr("Of the statistical models fitted to each series, {model} did best on the "
-                    "test span (panel MASE {mase:.2f}); the LSTM's is above it.", **values))
+                    "test span (panel MASE {mase:.2f}); the LSTM's is higher, so worse.", **values))
     return sentences(sentence, best_said, why if why == why.strip() else why.strip())
 
 

@@ -14,7 +14,7 @@ from .scoreboard import COMBINATION, method_label
 METRIC_ROWS = {"LSTM": None, N_("Naive (last value)"): "naive",
                N_("Seasonal naive"): "seasonal_naive", N_("Drift"): "drift", "AutoETS": "auto_ets",
                "AutoTheta": "auto_theta", "AutoARIMA": "auto_arima",
-               N_("LSTM and the best statistical, mean"): "combination"}
+               N_("LSTM and the statistical model best on validation, mean"): "combination"}
 # MASE first: the verdict's score, so that it stays in view on a narrow screen.
 METRIC_COLUMNS = {"MASE": "mase", "MAE": "mae", "RMSE": "rmse", "MAPE %": "mape",
                   "sMAPE %": "smape"}

@@ -137,9 +137,11 @@ def _overfitting(history, settings) -> list[Diagnosis]:
     if since < RISING_EPOCHS or not rose or train[-1] > train[best] * (1 - OVERFIT_FALL):
         return []
     dropout = settings.get("dropout", 0.0)
-    explanation = tr("From epoch {epoch} on, the validation loss rose while the training loss "
-                     "kept falling: the network is memorising the training data instead of "
-                     "learning what carries over to new data.", epoch=history[best].epoch)
+    explanation = tr("From epoch {epoch} on, the validation loss rose by {rose} while the training "
+                     "loss fell by {fell}: the network is memorising the training data instead "
+                     "of learning what carries over to new data.", epoch=history[best].epoch,
+                     rose=f"{val[-1] / val[best] - 1:.0%}",
+                     fell=f"{1 - train[-1] / train[best]:.0%}")
     if dropout < MAX_DROPOUT:
         new = round(min(MAX_DROPOUT, dropout + 0.2), 2)
         return [Diagnosis("overfitting", tr("The model is overfitting"),

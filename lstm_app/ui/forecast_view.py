@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ..i18n import N_, again, sentences, tr
+from ..i18n import N_, again, sentences, tr, trn
 from ..training.endings import said_again
 from ..charts import AXIS_CHARS, backtest_chart, forecast_chart, validation_chart
 from ..loss_charts import loss_chart
@@ -181,6 +181,7 @@ def test_span_chart(backtest: pd.DataFrame, horizon: int, series: SeriesData, la
     if len(origins) >= horizon:
         step = st.slider(tr("Steps ahead"), 1, horizon, 1, key=KEYS.step,
                          help=tr("Show the forecasts made this many steps before each date."))
+        _ends_early(backtest, history, step, horizon)
         return backtest_chart(backtest, history, label, step=step, **picked)
     names = dict(zip(origins, time_labels(pd.Index(origins), series.freq)
                      if series.time_col else [tr("row {number}", number=int(o) + 1)
@@ -194,6 +195,21 @@ def test_span_chart(backtest: pd.DataFrame, horizon: int, series: SeriesData, la
                                           "happened.", steps=horizon))
     return backtest_chart(backtest, history, label, origin=origin, origin_label=names[origin],
                           **picked)
+
+
+def _ends_early(backtest: pd.DataFrame, history: pd.Series, step: int, horizon: int) -> None:
+    """Why the chart's lines stop before the data does (a café's test chart ended 7 weeks
+    early, unexplained): the last forecast starts a horizon before the end."""
+    last = backtest.loc[backtest["step"] == step, "time"].max()
+    gap = int((history.index > last).sum()) if pd.notna(last) else 0
+    if gap:
+        st.caption(trn("The lines end {count} step before your data does: each forecast covers "
+                       "{steps} steps, and the last one's first steps fall before the end. "
+                       "Slide Steps ahead towards {steps} to see later dates.",
+                       "The lines end {count} steps before your data does: each forecast "
+                       "covers {steps} steps, and the last one's first steps fall before the "
+                       "end. Slide Steps ahead towards {steps} to see later dates.", gap,
+                       steps=horizon))
 
 
 METRICS_EXPLAINED = N_("""

@@ -20,7 +20,7 @@ from ..quoting import no_bidi, readable_number, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, rules
 from ..series.statistical import STATISTICAL
 from ..series.frequency import time_labels
-from ..series.scoreboard import method_label
+from ..series.scoreboard import COMBINATION, method_label
 from ..series.panel_detail import series_detail, series_what_if
 from ..series.panel_live import PanelLive
 from ..series.panel_future import stand_ins, stood_in_for
@@ -40,11 +40,15 @@ from .markdown import plain, table_shown
 METHODS = {"lstm": N_("LSTM (one model for all)"), **{k: v.capitalize()
                                                       for k, v in BASELINE_NAMES.items()},
            **{k: f"{v} (each series its own)" for k, v in STATISTICAL.items()},
-           "combination": N_("LSTM and the best statistical, mean")}
+           "combination": N_("LSTM and the statistical model best on validation, mean")}
 
 
-def method_name(key: str) -> str:
-    """A method's name on the panel's scoreboards, in the reader's language."""
+def method_name(key: str, labels: dict | None = None) -> str:
+    """A method's name on the panel's scoreboards, in the reader's language; the combination
+    names its statistical half where the results' ``labels`` say it ("mean of the LSTM and
+    AutoETS": "the best statistical" read as the test span's best, another model)."""
+    if key == COMBINATION and labels and key in labels:
+        return method_label(labels[key])
     if key in STATISTICAL:
         return tr("{method} (each series its own)", method=STATISTICAL[key])
     return tr(METHODS[key])  # the rules' names: forecast_view.RULE_NAMES
@@ -98,7 +102,7 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
         st.plotly_chart(loss_chart(result.training.history), key=KEYS.final_loss)
 
     st.subheader(tr("Scores on the test span, over every series"))
-    st.dataframe(scoreboard(summary), hide_index=True, width="content")
+    st.dataframe(scoreboard(summary, result.labels), hide_index=True, width="content")
     st.caption(_mase_caption(summary))
     cov = result.coverage
     if cov.get("80") is not None:
@@ -171,12 +175,12 @@ def _download_files(result: PanelResult, run_id: str | None, method: str) -> dic
     return made[1]
 
 
-def scoreboard(summary: dict) -> pd.DataFrame:
+def scoreboard(summary: dict, labels: dict | None = None) -> pd.DataFrame:
     """One row per method: mean MASE, relative MASE, sMAPE, and on how many series it beats
     the reference rule."""
     fmt = lambda v, digits=3: "–" if v is None else f"{v:.{digits}f}"
     reference = tr(BASELINE_NAMES[summary["reference"]])
-    rows = [{tr("model"): method_name(name), tr("mean MASE"): fmt(row["mase"]),
+    rows = [{tr("model"): method_name(name, labels), tr("mean MASE"): fmt(row["mase"]),
              tr("relative MASE"): fmt(row["relative_mase"]), tr("sMAPE %"): fmt(row["smape"], 1),
              tr("beats {rule} on", rule=reference): "–" if name == summary["reference"]
              else tr("{count:,} of {total:,}", count=row["beats_reference"],
