@@ -11,6 +11,7 @@ Ctrl-C stops training and still scores the best weights so far; a second one abo
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from .argparse_words import Parser, argparse_in_language
 from .cli_options import (add_future_option, add_ray_option, add_settings, cluster_runner,
                           given_settings, suggested_note)
 from .cli_progress import with_progress
-from .i18n import N_, listing, tr, trn
+from .i18n import N_, joined, listing, tr, trn
 from .export.commands import add_predict_command, run_predict_command
 from .file_checks import (check_apart, check_outside, check_writable, default_home, ended_early,
                           error_sentence, output_path, write_output)
@@ -321,10 +322,37 @@ def _write_report(args: argparse.Namespace, task: Task, result) -> None:
         print(tr("Report written to {path}", path=printable(args.report)))
 
 
+def refuse_unknown(parser: argparse.ArgumentParser, command: str, extra: list[str]) -> None:
+    """argparse's refusal of arguments it does not know, from the command's own parser (its
+    usage, not the top-level one) and naming the option meant where one is close
+    ("--horizn": did you mean --horizon?). Exits."""
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    sub = commands.choices[command]
+    known = [o for p in _parsers(sub) for a in p._actions for o in a.option_strings]
+    close = [m for word in extra if word.startswith("--") for m in
+             difflib.get_close_matches(word.split("=")[0], known, n=1, cutoff=0.75)]
+    if close:
+        sub.error(tr("unrecognized arguments: {arguments}; did you mean {options}?",
+                     arguments=" ".join(extra), options=joined(dict.fromkeys(close), "or")))
+    sub.error(argparse._("unrecognized arguments: %s") % " ".join(extra))
+
+
+def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """``parser`` and every parser under it (runs' actions)."""
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found += _parsers(child)
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     with argparse_in_language():
-        args = build_parser(task_named_in(sys.argv[1:] if argv is None else argv)
-                            ).parse_args(argv)
+        parser = build_parser(task_named_in(sys.argv[1:] if argv is None else argv))
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            refuse_unknown(parser, args.command, extra)
     try:
         # The files these write, checked before any work (predict: its own main)
         outputs = {"--out": getattr(args, "out", None), "--report": getattr(args, "report", None)}

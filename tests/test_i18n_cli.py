@@ -192,3 +192,17 @@ def test_chinese_help_fits_the_terminal_by_columns():
     wide = [line for line in done.stdout.splitlines()
             if columns(line.rstrip("，。；：）”")) > 80]
     assert wide == [], wide
+
+
+def test_a_mistyped_option_is_refused_by_its_command_naming_the_one_meant():
+    done = run_cli("forecast", str(AIRLINE), "--horizn", "3", "--lokback", "4", lang="en_US.UTF-8")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("usage: python -m lstm_app forecast")  # its own usage
+    assert done.stderr.splitlines()[-1] == (
+        "python -m lstm_app forecast: error: unrecognized arguments: --horizn 3 --lokback 4; "
+        "did you mean --horizon or --lookback?")
+    done = run_cli("forecast", str(AIRLINE), "--horizn", "3")
+    assert done.stderr.splitlines()[-1] == ("python -m lstm_app forecast：错误：无法识别的参数："
+                                            "--horizn 3；你是想用 --horizon 吗？")
+    done = run_cli("forecast", str(AIRLINE), "--zzz", lang="en_US.UTF-8")  # nothing close
+    assert done.stderr.splitlines()[-1].endswith("error: unrecognized arguments: --zzz")

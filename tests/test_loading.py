@@ -202,7 +202,7 @@ def test_a_flag_column_of_yes_and_no_words_is_read_as_one_and_zero():
     data = load_series(("日期,促销,销量\n" + rows).encode(), covariates=["促销"])
     assert data.value_col == "销量"  # a flag is an input, never the target
     assert data.frame["促销"].tolist() == [float(d % 3 == 0) for d in range(1, 29)]
-    assert ("Yes and no in '促销' (是 and 否, Y and N) were read as 1 and 0 (for example '否' is "
+    assert ("Yes and no in '促销' were read as 1 and 0 (for example '否' is "
             "read as 0).") in data.notices
     english = load_series(b"date,promo,sales\n" + "".join(
         f"2024-01-{d:02d},{('Yes', 'no', 'N', 'y', 'TRUE', 'false')[d % 6]},{d}\n"
@@ -948,3 +948,14 @@ def test_a_column_chosen_as_an_extra_input_is_never_taken_as_the_value():
     data = b"date,sales,price\n2024-01-01,3,2\n2024-01-02,4,2\n2024-01-03,5,2\n"
     series = load_series(data, covariates=["price"])
     assert series.value_col == "sales" and series.covariates == ("price",)
+
+
+def test_an_unknown_input_is_offered_the_columns_besides_the_one_forecast():
+    csv = b"date,sales,promo\n" + b"".join(b"2024-01-%02d,%d,%d\n" % (d, 100 + d, d % 2)
+                                             for d in range(1, 21))
+    with pytest.raises(ValueError) as error:
+        load_series(csv, covariates=["Promo"])
+    assert str(error.value).endswith("choose one of: 'promo'.")
+    with pytest.raises(ValueError) as error:
+        load_series(csv, value_col="Sales")
+    assert str(error.value).endswith("choose one of: 'sales', 'promo'.")  # the column forecast too

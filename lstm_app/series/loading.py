@@ -288,8 +288,9 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
                      or list(numbers.columns))[-1]
     covariates = [c for c in dict.fromkeys(covariates) if c != value_col]
     for column in [value_col, *covariates]:
-        if column not in numbers.columns:
-            choices = listed(has_values, limit=10) or tr("none")
+        if column not in numbers.columns:  # an input's choices leave out the column forecast
+            choices = listed([c for c in has_values if column == value_col or c != value_col],
+                             limit=10) or tr("none")
             raise ValueError(tr(UNKNOWN_COLUMN, column=quoted(column), choices=choices))
         if numbers[column].isna().all():
             raise ValueError(tr(BLANK_COLUMN, column=quoted(column)))

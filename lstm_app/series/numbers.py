@@ -56,9 +56,9 @@ REPAIRS = {
     "units": (N_("Amounts in {column} written with 万 or 亿 were read in full."),
               N_("Amounts in {column} written with 万 or 亿 were read in full (for example "
                  "{cell} is read as {number}).")),
-    "flags": (N_("Yes and no in {column} (是 and 否, Y and N) were read as 1 and 0."),
-              N_("Yes and no in {column} (是 and 否, Y and N) were read as 1 and 0 (for example "
-                 "{cell} is read as {number})."))}
+    "flags": (N_("Yes and no in {column} were read as 1 and 0."),
+              N_("Yes and no in {column} were read as 1 and 0 (for example {cell} is read as "
+                 "{number})."))}
 # Words a flag column (a promotion on the day or not) writes for yes and no.
 FLAG_WORDS = {"是": 1.0, "否": 0.0, "有": 1.0, "无": 0.0, "無": 0.0, "yes": 1.0, "no": 0.0,
               "y": 1.0, "n": 0.0, "true": 1.0, "false": 0.0}
@@ -75,7 +75,13 @@ FORMER_NOTES = (
     N_("Percent signs were removed (the values stay in percent units) in {columns:,} of the "
        "{total:,} columns (for example {cell} in {column} is read as {number:g})."),
     N_("Thousands separators were removed in {columns:,} of the {total:,} columns (for example "
-       "{cell} in {column} is read as {number:g})."))
+       "{cell} in {column} is read as {number:g})."),
+    # ... and as runs saved before 2026-12-07 word yes and no (naming words a file may not hold)
+    N_("Yes and no in {column} (是 and 否, Y and N) were read as 1 and 0."),
+    N_("Yes and no in {column} (是 and 否, Y and N) were read as 1 and 0 (for example {cell} is "
+       "read as {number})."),
+    N_("Yes and no (是 and 否, Y and N) were read as 1 and 0 in {columns:,} of the {total:,} "
+       "columns (for example {cell} in {column} is read as {number})."))
 
 
 @dataclass(frozen=True)
@@ -140,9 +146,9 @@ class Numbers:
                  ("units", N_("Amounts written with 万 or 亿 were read in full in {columns:,} of "
                               "the {total:,} columns (for example {cell} in {column} is read "
                               "as {number}).")),
-                 ("flags", N_("Yes and no (是 and 否, Y and N) were read as 1 and 0 in "
-                              "{columns:,} of the {total:,} columns (for example {cell} in "
-                              "{column} is read as {number}).")),
+                 ("flags", N_("Yes and no were read as 1 and 0 in {columns:,} of the "
+                              "{total:,} columns (for example {cell} in {column} is read as "
+                              "{number}).")),
                  ("junk", ""))
         notes = []
         for kind, sentence in kinds:
