@@ -1,5 +1,7 @@
 """The Inside the LSTM page, driven with AppTest: a saved forecast run and a saved text run."""
 
+import re
+
 import pytest
 import torch
 
@@ -152,15 +154,19 @@ def test_each_model_opens_on_its_own_text_not_the_last_ones_snippet(apps, store)
     text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:3000]
     config = TextConfig(hidden_size=8, embedding_dim=4, num_layers=1, epochs=1, batch_size=4,
                         length=10)
+    models = []
     for name in ("first", "second"):
         run_id = start_run(store, "text", text, config, name, f"{name}.txt")
         record(store.home, run_id, "text", text, config)
+        models.append(f"Saved run: {name} ({run_id}, text)")
     at = apps(INSIDE).run()
     default = at.text_area(key="in_snippet").value
     at.text_area(key="in_snippet").set_value("").run()  # emptied on one model
-    other = next(o for o in at.selectbox(key="in_model").options
-                 if o != at.selectbox(key="in_model").value)
+    other = next(m for m in models if m != at.selectbox(key="in_model").value)
     at.selectbox(key="in_model").set_value(other).run()
+    # shown with the day and time each was made (two runs of one file told apart)
+    assert all(re.search(r"^Saved run: (first|second) \(text, 20\d\d-\d\d-\d\d \d\d:\d\d, "
+                         r"[0-9a-f]{12}\)$", o) for o in at.selectbox(key="in_model").options)
     assert not at.exception and not at.warning, [w.value for w in at.warning]
     assert at.text_area(key="in_snippet").value == default  # the other model's own text
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from ..inside_charts import pca_chart, state_heatmap
@@ -88,7 +90,10 @@ def choose_model():
                                        and not has_weights(store, run)):
             continue
         options[label] = (run.task, run.id, run.id)
-        shown[label] = tr("Saved run: {name} ({id}, {task})", name=cut(run.name), id=run.id,
+        # when it was made: runs of the same file, named alike, told apart
+        shown[label] = tr("Saved run: {name} ({task}, {when}, {id})", name=cut(run.name),
+                          id=run.id, when=dt.datetime.fromtimestamp(run.created)
+                          .strftime("%Y-%m-%d %H:%M"),
                           task=tr(TASK_WORDS[run.task]) if run.task in TASK_WORDS else run.task)
     if not options:
         st.info(tr("Train a model first (Forecast, Text or Classify page), or save one on the "
