@@ -17,6 +17,12 @@ def download_name(data_name: str, run_id: str | None, what: str, extension: str)
     return _joined(data_name.rsplit(".", 1)[0], run_id, what, extension)
 
 
+def forecast_what(method: str) -> str:
+    """A forecast download's part of its name: the method's where it is not the LSTM's, so that
+    AutoETS's forecast and the LSTM's saved side by side keep apart ("auto-ets-forecast")."""
+    return "forecast" if method == "lstm" else f"{method.replace('_', '-')}-forecast"
+
+
 def run_file_name(run_name: str, run_id: str, what: str, extension: str) -> str:
     """A download made from a run, after the run's name, whole (a name, not a file's: "lr 0.003
     run" keeps its ".003"), e.g. "airline-3f2a9c1d-onnx.zip"."""

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lstm_app.filenames import forecast_what
 from lstm_app.series.settings import FORECAST_SETTINGS
 from lstm_app.tasks import FORECAST as FORECAST_TASK
 from lstm_app.ui.markdown import plain
@@ -379,7 +380,11 @@ def test_airline_trains_shows_results_and_trains_more(app, downloads):
     np.testing.assert_allclose(first["forecast"], result.forecast["forecast"])
     other = next(m for m in ("lstm", "auto_ets") if m != result.recommended)
     picker.set_value(other).run()
-    np.testing.assert_allclose(pd.read_csv(io.BytesIO(downloads[csv_name]))["forecast"],
+    # named after the method picked, so that two forecasts downloaded keep apart
+    other_name = csv_name.replace(f"{forecast_what(result.recommended)}.csv",
+                                  f"{forecast_what(other)}.csv")
+    assert other_name != csv_name
+    np.testing.assert_allclose(pd.read_csv(io.BytesIO(downloads[other_name]))["forecast"],
                                result.futures[other]["forecast"])
     table = next(d.value for d in at.dataframe if "when" in d.value.columns)
     np.testing.assert_allclose(table["forecast"], result.futures[other]["forecast"], atol=0.01)

@@ -163,7 +163,7 @@ def test_the_season_anchor_box_says_what_auto_takes_under_this_lookback(apps):
     at.run()  # the airline sample: monthly, a season of 12, an auto lookback of 24
     assert at.number_input(key="fc_season_anchor").proto.placeholder == "auto: 12"
     at.number_input(key="fc_lookback").set_value(6).run()  # a season the window cannot hold
-    assert at.number_input(key="fc_season_anchor").proto.placeholder == "auto: 0"
+    assert at.number_input(key="fc_season_anchor").proto.placeholder == "auto: off"
     assert not at.exception, [e.value for e in at.exception]
 
 

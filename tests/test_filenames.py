@@ -26,3 +26,13 @@ def test_a_download_made_from_a_run_keeps_its_whole_name():
     from lstm_app.filenames import run_file_name
     assert run_file_name("lr 0.003 run", "3f2a9c", "onnx", "zip") == "lr_0_003_run-3f2a9c-onnx.zip"
     assert run_file_name("model v1.2 final", "ab", "onnx", "zip") == "model_v1_2_final-ab-onnx.zip"
+
+
+def test_a_forecast_download_is_named_after_the_method_picked_where_it_is_not_the_lstm():
+    from lstm_app.filenames import forecast_what
+
+    assert download_name("cafe.csv", "3f2a9c", forecast_what("lstm"), "csv") == \
+        "cafe-3f2a9c-forecast.csv"
+    assert download_name("cafe.csv", "3f2a9c", forecast_what("auto_ets"), "csv") == \
+        "cafe-3f2a9c-auto-ets-forecast.csv"
+    assert forecast_what("combination") == "combination-forecast"

@@ -165,9 +165,10 @@ def test_a_perplexity_beyond_the_texts_choices_is_said_to_be_worse_than_a_blind_
     from lstm_app.ui.text_view import perplexity_in_words
 
     result = lambda ppl: SimpleNamespace(perplexity=ppl, config=SimpleNamespace(level="char"),
-                                         counts=SimpleNamespace(vocab_size=355))
+                                         counts=SimpleNamespace(vocab_size=356))
     said = perplexity_in_words(result(1819.46))
     assert "between about 1819 equally likely ones" in said
+    # 355 characters and the unknown one: the 355 the text's summary says (it said 356 here)
     assert said.endswith("That is more than the 355 different ones the text has: on text it "
                          "never saw, the model does worse than a blind guess among them, "
                          "because it is sure of wrong answers (it learnt the training text by "

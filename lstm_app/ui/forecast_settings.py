@@ -78,8 +78,9 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
         "covariates": dict(options=columns),
         "known_covariates": dict(options=columns),
         "holidays": dict(options=holiday_choices()),
-        "season_anchor": dict(max_value=n,
-                              placeholder=tr("auto: {steps}", steps=auto_anchor)),
+        "season_anchor": dict(max_value=n,  # 0: not anchored, said as "off"
+                              placeholder=tr("auto: {steps}", steps=auto_anchor) if auto_anchor
+                              else tr("auto: off")),
     }
     dated = data.freq is not None  # the calendar and holidays need dates
     hidden = (WIDE_HIDES if wide else ()) + (() if dated else DATED_ONLY)

@@ -12,7 +12,7 @@ from ..training.endings import said_again
 from ..charts import AXIS_CHARS, backtest_chart, forecast_chart, validation_chart
 from ..loss_charts import loss_chart
 from ..series.score_table import metrics_table
-from ..filenames import download_name
+from ..filenames import download_name, forecast_what
 from ..quoting import cut, readable_number, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, coverage_note, lstm_wins, rules, simple_rules
 from ..series.ahead import what_if_of
@@ -99,7 +99,8 @@ def show_result(result: ForecastResult, unit: str | None = None, run_id: str | N
     a, b = st.columns(2)
     a.download_button(tr("Download the forecast (CSV)"),
                       spreadsheet_csv(with_method(result, method)),
-                      file_name=download_name(result.series.name, run_id, "forecast", "csv"),
+                      file_name=download_name(result.series.name, run_id,
+                                              forecast_what(method), "csv"),
                       mime="text/csv", key=KEYS.forecast_csv)
     b.download_button(tr("Download the report (JSON)"), json.dumps(report, indent=2, default=str),
                       file_name=download_name(result.series.name, run_id, "report", "json"),

@@ -15,7 +15,7 @@ from ..i18n import N_, again, listing, sentences, tr, trn
 from ..training.endings import said_again
 from ..charts import forecast_chart, small_multiples
 from ..loss_charts import loss_chart
-from ..filenames import download_name
+from ..filenames import download_name, forecast_what
 from ..quoting import no_bidi, readable_number, spreadsheet_csv
 from ..series.evaluation import BASELINE_NAMES, rules
 from ..series.statistical import STATISTICAL
@@ -118,7 +118,8 @@ def show_panel_result(result: PanelResult, unit: str | None = None,
     a, b, c = st.columns(3)
     name, files = result.panel.name, _download_files(result, run_id, method)
     a.download_button(tr("Download every forecast (CSV)"), files["forecast"],
-                      file_name=download_name(name, run_id, "forecast", "csv"), mime="text/csv",
+                      file_name=download_name(name, run_id, forecast_what(method), "csv"),
+                      mime="text/csv",
                       key=KEYS.forecast_csv)
     b.download_button(tr("Download every series' scores (CSV)"), files["scores"],
                       file_name=download_name(name, run_id, "scores", "csv"), mime="text/csv",

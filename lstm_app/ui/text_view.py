@@ -90,7 +90,7 @@ def perplexity_in_words(result: TextResult) -> str:
     it is more than the text's different characters (or words), that this is worse than a blind
     guess among them."""
     values = dict(perplexity=result.perplexity, choices=max(1, round(result.perplexity)))
-    blind = result.counts.vocab_size
+    blind = result.counts.vocab_size - 1  # the text's own; the vocabulary adds the unknown one
     worse = (tr("That is more than the {blind:,} different ones the text has: on text it "
                 "never saw, the model does worse than a blind guess among them, because it "
                 "is sure of wrong answers (it learnt the training text by heart, or had too "
