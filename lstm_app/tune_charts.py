@@ -85,7 +85,8 @@ def parallel_chart(trials: Sequence, space: Sequence, labels: dict) -> go.Figure
             dims.append(dict(label=labels.get(d.name, d.name), values=values,
                              range=[d.low, d.high]))
     losses = [t.value for t in done]
-    dims.append(dict(label=tr("validation loss"), values=losses))
+    dims.append(dict(label=tr("validation loss"), values=losses,
+                     tickformat=".3~g"))  # 0.592, not 0.59227 over the tick 0.5
     fig = go.Figure(go.Parcoords(
         dimensions=dims, labelangle=-20, labelside="top",
         # the best trials blue, the worst orange: no line fades into the white background

@@ -546,3 +546,19 @@ def test_the_trials_chart_shows_a_stopped_trial_and_never_a_negative_loss():
     ring = history_chart([TrialRow(0, "stopped", 0.3, {}, 1, 1.0, "a", start=True)])
     assert [t.name for t in ring.data if t.name in ("starting settings", "best so far")] == [
         "starting settings", "best so far"] and list(ring.data[-1].y) == [0.3]
+
+
+def test_the_settings_chart_writes_the_loss_axis_in_three_digits():
+    from types import SimpleNamespace
+
+    from lstm_app.tune_charts import parallel_chart
+    from lstm_app.tuning.result import TrialRow
+
+    space = [SimpleNamespace(name="lookback", kind="int", log=False, low=41, high=82)]
+    fig = parallel_chart([TrialRow(0, "done", 0.59227, {"lookback": 64}, 3, 1.0, "a"),
+                          TrialRow(1, "done", 0.11173, {"lookback": 41}, 3, 1.0, "b")],
+                         space, {"lookback": "Lookback"})
+    loss = fig.data[0].dimensions[-1]
+    # its range's ends were 0.59227 and 0.11173, the top one over the tick "0.5"
+    assert loss.label == "validation loss" and loss.tickformat == ".3~g"
+    assert list(loss.values) == [0.59227, 0.11173]

@@ -185,6 +185,8 @@ def _trials(keys: TaskKeys, task: Task, trials, space, running: bool) -> None:
         st.caption(tr("Each trial's validation loss is drawn here when it ends."))
     if sum(t.state == "done" for t in trials) >= 2:
         st.plotly_chart(parallel_chart(trials, space, labels), key=keys.tune_parallel)
+        st.caption(tr("One line per finished trial through its settings to its validation loss "
+                      "(the last axis): blue for the lowest losses, orange for the highest."))
     elif running:
         st.caption(tr("The settings of the finished trials are drawn side by side once two "
                       "have finished."))
