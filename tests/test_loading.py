@@ -959,3 +959,31 @@ def test_an_unknown_input_is_offered_the_columns_besides_the_one_forecast():
     with pytest.raises(ValueError) as error:
         load_series(csv, value_col="Sales")
     assert str(error.value).endswith("choose one of: 'sales', 'promo'.")  # the column forecast too
+
+
+@pytest.mark.parametrize("header", ["日期,A店销售额,B店销售额,合计", "日期,合计,A店,B店"])
+def test_a_total_of_the_stores_is_the_column_forecast_wherever_it_stands(header):
+    stores = lambda d: (100 + d, 200 + d)
+    rows = "".join(f"2024-01-{d:02d},{','.join(map(str, stores(d) + (sum(stores(d)),)))}\n"
+                   if header.endswith("合计") else
+                   f"2024-01-{d:02d},{sum(stores(d))},{stores(d)[0]},{stores(d)[1]}\n"
+                   for d in range(1, 29))
+    data = load_series((header + "\n" + rows).encode())
+    assert data.value_col == "合计"
+    # said once, as the total of the stores (not also as a column among unread others)
+    assert len(data.notices) == 1 and "is the sum of other columns" in data.notices[0]
+
+
+def test_other_columns_like_the_one_forecast_are_said_to_be_unread():
+    rows = "".join(f"2024-01-{d:02d},{100 + d},{90 + d % 5},{120 - d}\n" for d in range(1, 29))
+    data = load_series(("date,north,south,east\n" + rows).encode())
+    assert data.value_col == "east"
+    assert data.notices == ("'east' is forecast from its own past; the 2 other columns of "
+                            "numbers ('north', 'south') are not read. Choose them as inputs to "
+                            "read them, or read the file as many series, one per column (--wide "
+                            "on the command line), to forecast each.",)
+    # a price and a promotion beside sales are inputs, not series: nothing said
+    cafe = "".join(f"2024-01-{d:02d},{100 + d},{4 + d % 3 / 10},{d % 2}\n" for d in range(1, 29))
+    assert load_series(("date,sales,price,promo\n" + cafe).encode()).notices == ()
+    # chosen by name, or with inputs: as asked, nothing said
+    assert load_series(("date,north,south,east\n" + rows).encode(), value_col="north").notices == ()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from .totals import is_total
+
 # Whole words (or Chinese terms anywhere in the name); lower case.
 FORECAST_WORDS = re.compile(
     r"\b(sales?|revenue|turnover|demand|sold|orders?|quantity|qty|volume|visits|visitors|"
@@ -27,9 +29,10 @@ def says_input(name: str) -> bool:
 
 
 def by_name(columns: Sequence[str]) -> list[str]:
-    """``columns`` narrowed by their names: those named as what a business forecasts, if any;
-    else those not named as an input, if any; else all of them (order kept)."""
-    named = [c for c in columns if says_forecast(c)]
+    """``columns`` narrowed by their names: those named as what a business forecasts or as a
+    total (合计 beside the stores' 销售额 it sums), if any; else those not named as an input, if
+    any; else all of them (order kept)."""
+    named = [c for c in columns if says_forecast(c) or is_total(c)]
     if named:
         return named
     return [c for c in columns if not says_input(c)] or list(columns)

@@ -81,7 +81,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     chosen_by_us = value_col is None and not covariates
     value_col, covariates = choose_columns(in_time_order(numbers.frame, times), value_col,
                                            covariates, notices)
-    if chosen_by_us:
+    if chosen_by_us and not is_total(value_col):  # (a total of the others: said below)
         notices.extend(_others_unread(numbers.frame, value_col))
     labelled = labelled_texts_notice(table, numbers.frame, time_col, value_col)
     if labelled:
