@@ -322,29 +322,24 @@ def _write_report(args: argparse.Namespace, task: Task, result) -> None:
         print(tr("Report written to {path}", path=printable(args.report)))
 
 
-def refuse_unknown(parser: argparse.ArgumentParser, command: str, extra: list[str]) -> None:
+def refuse_unknown(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                   extra: list[str]) -> None:
     """argparse's refusal of arguments it does not know, from the command's own parser (its
-    usage, not the top-level one) and naming the option meant where one is close
-    ("--horizn": did you mean --horizon?). Exits."""
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    sub = commands.choices[command]
-    known = [o for p in _parsers(sub) for a in p._actions for o in a.option_strings]
+    usage, not the top-level one: ``runs list``'s for runs list) and naming the option meant
+    where one of that parser's is close ("--horizn": did you mean --horizon?). Exits."""
+    sub = parser
+    for name in ("command", "action"):  # down to the parser that read the arguments
+        commands = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+        if commands and getattr(args, name, None) in commands[0].choices:
+            sub = commands[0].choices[getattr(args, name)]
+    known = [o for a in sub._actions for o in a.option_strings]
     close = [m for word in extra if word.startswith("--") for m in
-             difflib.get_close_matches(word.split("=")[0], known, n=1, cutoff=0.75)]
+             difflib.get_close_matches(word.split("=")[0], known, n=1, cutoff=0.75)
+             if m != word.split("=")[0]]
     if close:
         sub.error(tr("unrecognized arguments: {arguments}; did you mean {options}?",
                      arguments=" ".join(extra), options=joined(dict.fromkeys(close), "or")))
     sub.error(argparse._("unrecognized arguments: %s") % " ".join(extra))
-
-
-def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
-    """``parser`` and every parser under it (runs' actions)."""
-    found = [parser]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                found += _parsers(child)
-    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -352,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         parser = build_parser(task_named_in(sys.argv[1:] if argv is None else argv))
         args, extra = parser.parse_known_args(argv)
         if extra:
-            refuse_unknown(parser, args.command, extra)
+            refuse_unknown(parser, args, extra)
     try:
         # The files these write, checked before any work (predict: its own main)
         outputs = {"--out": getattr(args, "out", None), "--report": getattr(args, "report", None)}

@@ -44,8 +44,8 @@ DEMOS = [  # (the page's keys, sample, page, title, what it shows); in Chinese, 
         "then forecasts each and scores it against simple rules of thumb and against the "
         "statistical models fitted to each store.")),
     (CLASSIFY, "hotel_reviews_zh", "pages/classify.py", tr("Is this hotel review positive?"),
-     tr("2,000 Chinese hotel reviews: an LSTM learns to tell praise from complaint, character "
-        "by character, is scored against a classic text classifier, then reads a review you "
+     tr("2,000 Chinese hotel reviews: an LSTM learns to tell praise (`positive`) from complaint "
+        "(`negative`), character by character, is scored against a classic text classifier, then reads a review you "
         "type. About half a minute on a quiet machine, longer on a busy one.")),
 ]
 st.subheader(tr("Try it in one click"))

@@ -206,3 +206,8 @@ def test_a_mistyped_option_is_refused_by_its_command_naming_the_one_meant():
                                             "--horizn 3；你是想用 --horizon 吗？")
     done = run_cli("forecast", str(AIRLINE), "--zzz", lang="en_US.UTF-8")  # nothing close
     assert done.stderr.splitlines()[-1].endswith("error: unrecognized arguments: --zzz")
+    # runs list's own usage and options: not export's --out offered back for --out
+    done = run_cli("runs", "list", "--out", "x", lang="en_US.UTF-8")
+    assert done.stderr.startswith("usage: python -m lstm_app runs list")
+    assert done.stderr.splitlines()[-1] == ("python -m lstm_app runs list: error: unrecognized "
+                                            "arguments: --out x")

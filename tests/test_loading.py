@@ -523,7 +523,11 @@ def test_default_value_column_is_the_rightmost_numeric():
     ("date,visitors,temperature", "visitors"),
     ("date,temperature,rainfall", "rainfall"),  # every column an input: the right-most rule
     ("date,orders,revenue", "revenue"),  # both named as forecast: the right-most of them
-    ("date,price,load", "load"),  # no name says forecast, one says input: the other
+    ("date,load,price", "price"),  # no name says forecast: the right-most, as before
+    ("date,Humidity,Temperature", "Temperature"),  # a weather file's own target, as before
+    ("date,Volume,Close", "Close"),  # a stock's volume is not its sales
+    ("Date,Weekly_Sales,Temperature,Fuel_Price,CPI", "Weekly_Sales"),  # names split into words
+    ("date,SalesVolume,UnitPrice", "SalesVolume"),
 ])
 def test_default_value_column_is_the_one_its_name_says_a_business_forecasts(header, target):
     rows = "".join(f"2020-01-{d:02d},{100 + d},{'n' if 'region' in header else 3 + d % 4}\n"
@@ -985,5 +989,11 @@ def test_other_columns_like_the_one_forecast_are_said_to_be_unread():
     # a price and a promotion beside sales are inputs, not series: nothing said
     cafe = "".join(f"2024-01-{d:02d},{100 + d},{4 + d % 3 / 10},{d % 2}\n" for d in range(1, 29))
     assert load_series(("date,sales,price,promo\n" + cafe).encode()).notices == ()
+    # named unlike the one forecast, or as part of the calendar: not series, nothing said
+    walmart = "".join(f"2024-01-{d:02d},{9000 + d},{211 + d / 10},{8 - d / 100}\n"
+                      for d in range(1, 29))
+    assert load_series(("Date,Weekly_Sales,CPI,Unemployment\n" + walmart).encode()).notices == ()
+    calendar = "".join(f"2024-01-{d:02d},2024,1,{d % 7 + 1},{100 + d}\n" for d in range(1, 29))
+    assert load_series(("date,year,month,DayOfWeek,count\n" + calendar).encode()).notices == ()
     # chosen by name, or with inputs: as asked, nothing said
     assert load_series(("date,north,south,east\n" + rows).encode(), value_col="north").notices == ()

@@ -339,6 +339,7 @@ def test_how_far_every_series_plan_reaches_is_the_shortest_plan(shops):
 
     assert panel_plan_reach(shops, ("promo",), lookback=14) == 7
     assert panel_plan_reach(shops, (), lookback=14) == 0  # nothing known ahead: no plan read
+    assert panel_plan_reach(shops, ("promo",), lookback=400) == 0  # no series long enough
     short = {**PROMOTED, "北京": [0, 0, 1, 0]}  # one shop plans four days only
     panel = load_panel(shops_csv(short), id_cols=["shop"], covariates=["promo"])
     assert panel_plan_reach(panel, ("promo",), lookback=14) == 4

@@ -220,16 +220,20 @@ def test_a_model_that_stopped_early_at_the_frequency_guess_is_not_told_to_train_
     # 70 Tang poems (2,838 characters): early stopping at epoch 18, 3% better than the guess.
     # The verdict said "Train longer, or with a larger learning rate" beside "stopped early".
     short = verdict(5.2, 5.35, 300, 300, 0.1, "char", train_chars=2_500, train_loss=5.0,
-                    stopped_early=True)
+                    stop_reason="early_stopping")
     assert "only begun" in short and "Train longer" not in short
     assert "training longer will not help: a text this short holds too little" in short
     long = verdict(2.2, 2.1, 5_000, 5_000, 0.1, "char", train_chars=SHORT_TEXT, train_loss=2.0,
-                   stopped_early=True)
+                   stop_reason="early_stopping")
     assert "Train longer" not in long and "try other settings" in long
     # Stopped by its epochs or the time budget: training longer is still the advice.
     assert "Train longer" in verdict(2.2, 2.1, 5_000, 5_000, 0.1, "char", train_chars=2_500,
                                      train_loss=2.0)
     # Learnt its text by heart: the cure is said once, without the early-stopping advice.
     heart = verdict(6.75, 5.63, 213, 213, 1.0, "char", train_chars=1_936, train_loss=0.003,
-                    stopped_early=True)
+                    stop_reason="early_stopping")
     assert "More text is the cure" in heart and "will not help" not in heart
+    # Blown up: a smaller learning rate, not a larger one
+    blown = verdict(2.2, 2.1, 5_000, 5_000, 0.1, "char", train_chars=SHORT_TEXT, train_loss=2.0,
+                    stop_reason="diverged")
+    assert "smaller learning rate" in blown and "larger learning rate" not in blown

@@ -25,7 +25,7 @@ from lstm_app.series.totals import (is_total, names_a_total, summary_rows, summe
 from lstm_app.series.numbers import check_magnitude, far_out, read_numbers
 from lstm_app.series.panel_layout import joined_ids, propose_ids
 from lstm_app.series.time_column import find_time_column
-from lstm_app.series.column_names import by_name, says_input
+from lstm_app.series.column_names import by_name, says_calendar, says_forecast, says_input
 from lstm_app.series.frequency import (
     frequency_words,
     infer_frequency,
@@ -199,11 +199,13 @@ def _total_of_columns(numbers: pd.DataFrame, value_col: str) -> list[str]:
 
 
 def _others_unread(numbers: pd.DataFrame, value_col: str) -> list[str]:
-    """A sentence where the file holds more columns of numbers like the one chosen (not flags,
-    not named as inputs): a file of series side by side, which one series reads one of."""
+    """A sentence where the file holds more columns of numbers like the one chosen (named alike:
+    as what is forecast or not; not flags, inputs or parts of the calendar): a file of series
+    side by side, which one series reads one of."""
     flags = (numbers.isin([0.0, 1.0]) | numbers.isna()).all()
     others = [c for c in numbers.columns if c != value_col and numbers[c].notna().any()
-              and not flags[c] and not says_input(c)]
+              and not flags[c] and not says_input(c) and not says_calendar(c)
+              and says_forecast(c) == says_forecast(value_col)]
     if len(others) < 2:
         return []
     return [tr("{column} is forecast from its own past; the {count:,} other columns of numbers "

@@ -98,10 +98,15 @@ def planned_steps(panel: PanelData, columns: tuple, horizon: int, lookback: int)
     last value, among the series the network forecasts (those at least a lookback long) that
     plan any of ``columns`` (``horizon`` where none does). A series' plan reaches to its last
     step with a value; a blank before that is one to fill in (``check_plan`` names it)."""
+    planning = _reaches(panel, columns, horizon, lookback)
+    return int(planning.min()) if len(planning) else horizon
+
+
+def _reaches(panel: PanelData, columns: tuple, horizon: int, lookback: int) -> np.ndarray:
+    """How far each forecast series' plan reaches within ``horizon``, for those that plan."""
     filled = ~np.isnan(planned(panel, horizon, columns)).all(axis=2)   # (series, horizon)
     reach = np.where(filled.any(axis=1), horizon - filled[:, ::-1].argmax(axis=1), 0)
-    planning = reach[(panel.lengths >= lookback) & (reach > 0)]
-    return int(planning.min()) if len(planning) else horizon
+    return reach[(panel.lengths >= lookback) & (reach > 0)]
 
 
 def panel_plan_reach(panel: PanelData, columns: tuple, lookback: int) -> int:
@@ -109,9 +114,8 @@ def panel_plan_reach(panel: PanelData, columns: tuple, lookback: int) -> int:
     reach; 0 without a plan): more than the horizon leaves the rest unread, which is said."""
     if panel.plan is None or not columns or not len(panel.plan):
         return 0
-    furthest = int(panel.plan["step"].max())
-    reach = planned_steps(panel, columns, furthest, lookback)
-    return 0 if reach == furthest and np.isnan(planned(panel, furthest, columns)).all() else reach
+    planning = _reaches(panel, columns, int(panel.plan["step"].max()), lookback)
+    return int(planning.min()) if len(planning) else 0  # (short series' plans are not read)
 
 
 def check_plan(panel: PanelData, columns: tuple, horizon: int, lookback: int) -> None:

@@ -22,8 +22,8 @@ FORECAST_SETTINGS = table_of([
             optional=True, max_length=MAX_NAME, on_page=False),
     Setting("value_col", str, N_("Column to forecast"),
             N_("The numbers you want the LSTM to predict (at first the column a plan at the "
-               "file's end leaves blank, or one named like sales or orders, not a price or a "
-               "promotion; else the right-most numeric column)."),
+               "file's end leaves blank, or one named like sales, orders or a total, not a price "
+               "or a promotion; else the right-most numeric column)."),
             optional=True, max_length=MAX_NAME, on_page=False),
     Setting("id_col", tuple, N_("Series id columns"),
             N_("For a file of many series (every store or product): the column or columns that "

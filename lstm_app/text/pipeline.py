@@ -226,7 +226,7 @@ def score_text(trained: TrainedLanguageModel, text: str) -> TextResult:
         bits_per_char=val * scored_tokens / (scored_chars * math.log(2)), baseline_loss=baseline,
         verdict=verdict(val, baseline, scored_tokens, scored_chars, copied.copied_ngram_share,
                         vocab.level, len(train_text), kept_train_loss(trained.training),
-                        trained.training.stop_reason == "early_stopping"),
+                        trained.training.stop_reason),
         unseen_copied=memorization(val_text[:max(len(sample) - len(prompt), 50)],
                                    train_text).copied_ngram_share,
         prompt=prompt, sample=sample, memorization=copied,

@@ -26,13 +26,13 @@ def unigram_loss(train_ids: torch.Tensor, scored_ids: torch.Tensor, vocab_size: 
 
 def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_chars: float,
             copied_share: float | None, level: str, train_chars: int | None = None,
-            train_loss: float | None = None, stopped_early: bool = False) -> str:
+            train_loss: float | None = None, stop_reason: str = "") -> str:
     """One or two plain sentences: how much better than frequency guessing, and whether it
     recites; a text of fewer than ``SHORT_TEXT`` training characters gets a caveat.
     ``train_loss`` is the kept weights' loss on the training text: far below the frequency
     guess while unseen text scores no better, the model learnt its text by heart.
-    ``stopped_early``: training ended because validation stopped improving, so a model that
-    got nowhere is not told to train longer."""
+    ``stop_reason`` (the training's): a model that got nowhere is told to train longer only
+    where training did not end by early stopping or by blowing up."""
     bits = lambda nats: nats * scored_tokens / scored_chars / math.log(2)
     char = level == "char"
     values = dict(count=scored_tokens, bits=bits(val_loss), guess=bits(baseline_loss),
@@ -40,7 +40,7 @@ def verdict(val_loss: float, baseline_loss: float, scored_tokens: int, scored_ch
     head = _how_far(val_loss, baseline_loss, scored_tokens, char, train_chars, train_loss, values)
     if (scored_tokens >= TOO_FEW_TO_SCORE and val_loss >= baseline_loss * (1 - HARDLY)
             and not _by_heart(val_loss, baseline_loss, train_loss)):
-        head = sentences(head, _what_next(train_chars, stopped_early))
+        head = sentences(head, _what_next(train_chars, stop_reason))
     if copied_share is not None and copied_share > RECITING:
         head = sentences(head, tr("Its sample copies {share} of its 8-character pieces from the "
                                   "training text: it is reciting what it read more than writing "
@@ -109,15 +109,17 @@ def _by_heart(val_loss: float, baseline_loss: float, train_loss: float | None) -
     return val_loss >= baseline_loss and train_loss is not None and train_loss < baseline_loss / 2
 
 
-def _what_next(train_chars: int | None, stopped_early: bool) -> str:
+def _what_next(train_chars: int | None, stop_reason: str) -> str:
     """What to do about a model that got no further than frequency guessing: train longer,
-    unless training already stopped because validation no longer improved."""
-    if not stopped_early:
+    unless training blew up or already stopped because validation no longer improved."""
+    if stop_reason == "diverged":
+        return tr("Its training blew up (the loss ran away): a smaller learning rate makes its "
+                  "steps careful.")
+    if stop_reason != "early_stopping":
         return tr("Train longer, or with a larger learning rate.")
     if train_chars is not None and train_chars < SHORT_TEXT:
         return tr("Training stopped because the validation loss no longer improved, so training "
                   "longer will not help: a text this short holds too little to learn from, and a "
                   "longer one (tens of thousands of characters) helps most.")
     return tr("Training stopped because the validation loss no longer improved, so training "
-              "longer will not help: try other settings, such as another learning rate or fewer "
-              "hidden units.")
+              "longer will not help: try other settings, such as another learning rate.")
