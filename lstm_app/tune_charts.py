@@ -82,8 +82,11 @@ def parallel_chart(trials: Sequence, space: Sequence, labels: dict) -> go.Figure
                              tickvals=[math.log10(v) for v in ticks],
                              ticktext=[f"{v:g}" for v in ticks]))
         else:
+            whole = d.kind == "int" and d.high - d.low <= 10  # layers 1, 2, 3: not 1.5, 2.5
             dims.append(dict(label=labels.get(d.name, d.name), values=values,
-                             range=[d.low, d.high]))
+                             range=[d.low, d.high],
+                             **dict(tickvals=list(range(int(d.low), int(d.high) + 1)))
+                             if whole else {}))
     losses = [t.value for t in done]
     dims.append(dict(label=tr("validation loss"), values=losses,
                      tickformat=".3~g"))  # 0.592, not 0.59227 over the tick 0.5

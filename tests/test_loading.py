@@ -995,5 +995,8 @@ def test_other_columns_like_the_one_forecast_are_said_to_be_unread():
     assert load_series(("Date,Weekly_Sales,CPI,Unemployment\n" + walmart).encode()).notices == ()
     calendar = "".join(f"2024-01-{d:02d},2024,1,{d % 7 + 1},{100 + d}\n" for d in range(1, 29))
     assert load_series(("date,year,month,DayOfWeek,count\n" + calendar).encode()).notices == ()
-    # chosen by name, or with inputs: as asked, nothing said
-    assert load_series(("date,north,south,east\n" + rows).encode(), value_col="north").notices == ()
+    # chosen by name (as the page passes the column it proposed): said too; with inputs: not
+    assert load_series(("date,north,south,east\n" + rows).encode(),
+                       value_col="north").notices[0].startswith("'north' is forecast from its own")
+    assert load_series(("date,north,south,east\n" + rows).encode(),
+                       covariates=["south"]).notices == ()

@@ -554,10 +554,15 @@ def test_the_settings_chart_writes_the_loss_axis_in_three_digits():
     from lstm_app.tune_charts import parallel_chart
     from lstm_app.tuning.result import TrialRow
 
-    space = [SimpleNamespace(name="lookback", kind="int", log=False, low=41, high=82)]
-    fig = parallel_chart([TrialRow(0, "done", 0.59227, {"lookback": 64}, 3, 1.0, "a"),
-                          TrialRow(1, "done", 0.11173, {"lookback": 41}, 3, 1.0, "b")],
-                         space, {"lookback": "Lookback"})
+    space = [SimpleNamespace(name="lookback", kind="int", log=False, low=41, high=82),
+             SimpleNamespace(name="num_layers", kind="int", log=False, low=1, high=3)]
+    fig = parallel_chart([TrialRow(0, "done", 0.59227, {"lookback": 64, "num_layers": 3}, 3,
+                                   1.0, "a"),
+                          TrialRow(1, "done", 0.11173, {"lookback": 41, "num_layers": 1}, 3,
+                                   1.0, "b")],
+                         space, {"lookback": "Lookback", "num_layers": "Layers"})
+    assert list(fig.data[0].dimensions[1].tickvals) == [1, 2, 3]  # not 1.5, 2.5
+    assert fig.data[0].dimensions[0].tickvals is None  # a wide range: plotly's own ticks
     loss = fig.data[0].dimensions[-1]
     # its range's ends were 0.59227 and 0.11173, the top one over the tick "0.5"
     assert loss.label == "validation loss" and loss.tickformat == ".3~g"

@@ -78,10 +78,10 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
         table = rows
     ids = propose_ids(table, time_col) if time_col else []
     numbers = read_numbers(table.drop(columns=[time_col] if time_col else []), notices)
-    chosen_by_us = value_col is None and not covariates
+    alone = not covariates  # (the page passes the column it proposed, so not only when None)
     value_col, covariates = choose_columns(in_time_order(numbers.frame, times), value_col,
                                            covariates, notices)
-    if chosen_by_us and not is_total(value_col):  # (a total of the others: said below)
+    if alone and not is_total(value_col):  # (a total of the others: said below)
         notices.extend(_others_unread(numbers.frame, value_col))
     labelled = labelled_texts_notice(table, numbers.frame, time_col, value_col)
     if labelled:
