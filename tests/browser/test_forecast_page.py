@@ -161,9 +161,10 @@ def test_upload_train_switch_pages_stop_and_download(page: Page, app_server, tmp
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the forecast (CSV)").click()
     download = info.value
-    # Named after the data and the run, so that downloads from several runs do not collide.
-    assert re.fullmatch(r"umsatz_woche-[0-9a-f]+-forecast\.csv", download.suggested_filename), (
-        download.suggested_filename)
+    # Named after the data and the run, so that downloads from several runs do not collide (and
+    # after the method in use where it is not the LSTM: "…-auto-ets-forecast.csv").
+    assert re.fullmatch(r"umsatz_woche-[0-9a-f]+-([a-z]+(-[a-z]+)*-)?forecast\.csv",
+                        download.suggested_filename), download.suggested_filename
     text = open(download.path(), encoding="utf-8-sig").read()  # Excel's byte-order mark first
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == CSV_HEADER, rows[0]
