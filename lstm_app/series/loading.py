@@ -198,11 +198,16 @@ def _total_of_columns(numbers: pd.DataFrame, value_col: str) -> list[str]:
                "line).", column=quoted(value_col), option="--wide")]
 
 
+def _flags(numbers: pd.DataFrame) -> pd.Series:
+    """Per column, whether it holds only 0 and 1 (a promotion on the day or not): an input."""
+    return (numbers.isin([0.0, 1.0]) | numbers.isna()).all()
+
+
 def _others_unread(numbers: pd.DataFrame, value_col: str) -> list[str]:
     """A sentence where the file holds more columns of numbers like the one chosen (named alike:
     as what is forecast or not; not flags, inputs or parts of the calendar): a file of series
     side by side, which one series reads one of."""
-    flags = (numbers.isin([0.0, 1.0]) | numbers.isna()).all()
+    flags = _flags(numbers)
     others = [c for c in numbers.columns if c != value_col and numbers[c].notna().any()
               and not flags[c] and not says_input(c) and not says_calendar(c)
               and says_forecast(c) == says_forecast(value_col)]
@@ -263,7 +268,7 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
     if value_col is None:
         # The right-most column, passing over 0/1 flags (a "promo" column is a covariate, not
         # the target) and the columns chosen as covariates.
-        flags = (numbers.isin([0.0, 1.0]) | numbers.isna()).all().to_numpy()
+        flags = _flags(numbers).to_numpy()
         free = [c for c in numbers.columns if c not in covariates]
         measures = [c for c, flag in zip(numbers.columns, flags)
                     if c in has_values and c in free and not flag]
