@@ -242,6 +242,7 @@ def test_a_new_session_with_the_run_in_its_url_shows_the_live_training(app, stor
 
 def test_a_finished_forecast_run_reopens_from_its_address(app, store):
     run_id, result = recorded_forecast(store)
+    store.annotate(run_id, "lr too **high**?\n\n<b>try</b> 0.001")
     at = ok(app(run=run_id).run())
     assert not at.error
     assert FC_RESULTS in subheaders(at)
@@ -258,6 +259,9 @@ def test_a_finished_forecast_run_reopens_from_its_address(app, store):
     assert [i.value for i in at.info if run_id in i.value] == [
         f"Viewing saved run **airline\\_passengers.csv** ({run_id}): its data, settings and "
         f"results. Change any of them and Train makes a new run."]
+    # its note as written, line by line, formatting nothing
+    assert [shown(c.value) for c in at.caption if "Note on this run" in c.value] == [
+        "Note on this run: lr too **high**?  \n<b>try</b> 0.001"]
     assert at.query_params.get("run") == run_id
     assert not at.button(key="fc_train").disabled
     assert [h.epoch for h in store.history(run_id)] == [1, 2]  # reopening trains nothing

@@ -13,8 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_app.text import corpus
+from lstm_app.text.generate import loop_at_end
 from lstm_app.tasks import TEXT as TEXT_TASK
 from lstm_app.ui.source_picker import source_of
+from lstm_app.ui.text_view import looping
 from tests.conftest import SAMPLES, assert_widgets_follow_the_table, poll, shown
 
 TEXT = "pages/text.py"
@@ -311,6 +313,16 @@ def test_the_keras_sample_trains_generates_explores_and_trains_more(app):
         at.button(key="tx_generate").click().run()
     generated = at.session_state["tx_generated"]
     assert len(generated) == 3 and len({s.text for s in generated}) > 1
+    # at temperature 0, a sample that ends going round the same characters says why
+    at.slider(key="tx_gen_temperature").set_value(0.0)
+    at.slider(key="tx_gen_length").set_value(300)
+    at.button(key="tx_generate").click().run()
+    latest = at.session_state["tx_generated"][-1]
+    assert latest.temperature == 0.0
+    said = [c.value for c in at.caption if "over and over" in c.value]
+    loop = loop_at_end(latest.text[len(latest.prompt):])
+    assert said == ([looping(loop, 0.0)] if loop else []), latest.text
+    at.slider(key="tx_gen_length").set_value(20)
     # what was typed to generate with, and the epochs to train more, outlive a page switch
     at.text_area(key="tx_gen_prompt").set_value("LSTM can")
     at.slider(key="tx_gen_temperature").set_value(1.5)

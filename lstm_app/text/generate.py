@@ -5,11 +5,28 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import numpy as np
 import torch
 
 from .corpus import UNSPACED_SCRIPTS
 
 PROMPT_PIECE = 1000  # prompt tokens read at once: bounds the memory a long prompt takes
+LOOP_TAIL = 60      # the fewest characters at a sample's end that must repeat to call it a loop
+LONGEST_LOOP = 100  # the longest repeating piece looked for
+
+
+def loop_at_end(written: str) -> str:
+    """The piece the end of ``written`` repeats over and over (the shortest, as written), or ""
+    where it does not end in a loop. The end read is its last third, and at least LOOP_TAIL
+    characters, each equal to the one a piece's length before it."""
+    tail = written[-max(LOOP_TAIL, len(written) // 3):]
+    if len(tail) < LOOP_TAIL:
+        return ""
+    codes = np.frombuffer(tail.encode("utf-32-le"), dtype="<u4")
+    for length in range(1, min(LONGEST_LOOP, len(tail) // 3) + 1):
+        if np.array_equal(codes[length:], codes[:-length]):
+            return tail[-length:]
+    return ""
 
 
 @torch.no_grad()

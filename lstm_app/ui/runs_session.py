@@ -328,10 +328,20 @@ def run_caption(job, config) -> None:
         st.info(tr("Viewing saved run **{name}** ({id}): its data, settings and results. "
                    "Change any of them and Train makes a new run.", name=plain(job.label),
                    id=job.run_id), icon=":material/history:")
+        _its_note(job.run_id)
         return
     st.caption(tr("Saved as run **{id}** ({settings}); its address reopens it. The settings "
                   "above are for the next Train.", id=job.run_id,
                   settings=settings_summary(asdict(trained))))
+
+
+def _its_note(run_id: str) -> None:
+    """The note written on the Runs page for the run shown, each of its lines as written."""
+    run = run_store().get(run_id)
+    lines = [plain(line) for line in (run.note if run is not None else "").splitlines()
+             if line.strip()]
+    if lines:
+        st.caption(tr("Note on this run: {note}", note="  \n".join(lines)))
 
 
 def elsewhere(keys: TaskKeys, job, fingerprint: str, name: str = "",

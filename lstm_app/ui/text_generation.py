@@ -28,6 +28,7 @@ class Written:
     text: str                                 # the prompt and what the model wrote after it
     prompt: str = ""
     memorization: Memorization | None = None  # what of it after the prompt was copied
+    temperature: float | None = None          # the temperature it was written at
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,12 @@ def generation_panel(result: TextResult) -> None:
         samples = st.session_state.setdefault(KEYS.generated, [])
         samples.append(Written(tr("Generated at temperature {temperature:g}, top-k {k}, top-p "
                                   "{p:g}", temperature=temperature, k=int(top_k), p=top_p),
-                               text, prompt, copied))
+                               text, prompt, copied, float(temperature)))
     samples = st.session_state.get(KEYS.generated, [])
     if samples:
         latest = samples[-1]
         memorization_view(latest.text, latest.prompt, latest.memorization,
-                          result.unseen_copied)
+                          result.unseen_copied, latest.temperature)
         if len(samples) > 1:
             with st.expander(tr("Earlier samples ({count})", count=len(samples) - 1)):
                 for sample in reversed(samples[:-1]):

@@ -9,12 +9,13 @@ from typing import Callable
 
 import streamlit as st
 
-from ..i18n import N_, again, sentences, tr
+from ..i18n import N_, again, sentences, tr, trn
 from ..quoting import no_bidi
 from ..training.endings import said_again
 from ..filenames import download_name
 from ..runs.table import LEVEL_NAMES
 from ..text.copying import Memorization
+from ..text.generate import loop_at_end
 from ..text.live import Sample
 from ..text.pipeline import TextResult, to_report
 from ..text.scoring import HARDLY, SHORT_TEXT, TOO_FEW_TO_SCORE
@@ -144,7 +145,7 @@ def show_result(result: TextResult) -> None:
             st.caption(tr("No samples were taken while it trained."))
     st.subheader(tr("The sample at the end of training"))
     memorization_view(result.sample, result.prompt, result.memorization,
-                      result.unseen_copied)
+                      result.unseen_copied, result.config.temperature)
 
 
 def scores(result: TextResult) -> None:
@@ -203,12 +204,13 @@ def percent(share: float) -> str:
 
 
 def memorization_view(sample: str, prompt: str, memo: Memorization,
-                      normal: float | None = None) -> None:
+                      normal: float | None = None, temperature: float | None = None) -> None:
     """The sample, its prompt set apart, and every passage the model copied verbatim highlighted.
 
     ``memo`` is the memorization check of what the model wrote after ``prompt``; ``normal`` is
     the share of pieces that unseen text of the same hand shares with the training text, the
-    yardstick for what is copying and what is just writing alike.
+    yardstick for what is copying and what is just writing alike. A sample ending in a loop
+    says why, by the ``temperature`` it was written at.
     """
     written = sample[len(prompt):]
     st.html(highlighted(prompt, written, list(memo.spans), memo.longest_start,
@@ -225,6 +227,25 @@ def memorization_view(sample: str, prompt: str, memo: Memorization,
         st.caption(tr("Nothing the model wrote after the prompt (in bold) was copied from the "
                       "training text: none of its {n}-character pieces occur there.",
                       n=memo.ngram))
+    loop = loop_at_end(written)
+    if loop:
+        st.caption(looping(loop, temperature))
+
+
+def looping(loop: str, temperature: float | None) -> str:
+    """What the sample's end repeats (``loop``, the piece) and why, in two sentences."""
+    what = (tr("The end of this sample is blank lines or spaces, over and over.")
+            if not loop.strip() else
+            trn("The end of this sample writes the same character over and over.",
+                "The end of this sample writes the same {count} characters over and over.",
+                len(loop)))
+    if temperature is not None and temperature < 0.5:
+        return sentences(what, tr(
+            "At a low temperature the network takes its likeliest next character or word "
+            "nearly every time, so once it is back where it was, it writes the same again: a temperature of "
+            "0.5 or more breaks the loop."))
+    return sentences(what, tr("The network has learnt little more than this so far: training "
+                              "longer, or on a longer text, helps."))
 
 
 def _normal(normal: float | None, memo: Memorization) -> str:
