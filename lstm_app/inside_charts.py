@@ -44,7 +44,7 @@ def state_heatmap(matrix, steps: Sequence, title: str, gate: bool) -> go.Figure:
 def pca_chart(coords, labels: Sequence, shares: tuple[float, float], title: str) -> go.Figure:
     """Hidden states in two dimensions, joined in time order and coloured from early to late."""
     coords = np.asarray(coords)
-    order = list(range(len(coords)))
+    order = list(range(1, len(coords) + 1))  # numbered as the heatmaps number the steps
     fig = go.Figure(go.Scatter(
         x=coords[:, 0], y=coords[:, 1], mode="lines+markers", text=[str(v) for v in labels],
         line=dict(color="rgba(120,120,120,0.35)", width=1),

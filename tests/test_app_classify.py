@@ -113,7 +113,10 @@ def test_an_upload_with_its_own_columns_trains_scores_and_answers(apps, app_stor
 
 
 def test_a_saved_classifier_reopens_from_its_address_and_trains_more(apps, app_store):
-    at = upload(apps(PAGE), "reviews.csv", csv_bytes(reviews(90)))
+    rows = reviews(90)
+    at = upload(apps(PAGE), "reviews.csv", csv_bytes(rows + [("", "好评"), rows[0]]))
+    uploaded = [c.value for c in at.caption]
+    assert any("row with a blank text was left out" in c for c in uploaded), uploaded
     tiny_model(at)
     train(at)
     run_id = at.query_params["run"]
@@ -123,6 +126,13 @@ def test_a_saved_classifier_reopens_from_its_address_and_trains_more(apps, app_s
     assert not again.exception, [e.value for e in again.exception]
     again = poll(again, has_results, "reopening")
     assert any("Viewing saved run" in i.value for i in again.info)
+    # what reading the upload noted: the repeat, said again of the saved texts, and (its row
+    # gone from them) the blank text, as noted at the upload; each once
+    captions = [shown(c.value) for c in again.caption]
+    assert sum("repeats a text already in the file" in c for c in captions) == 1, captions
+    first = captions.index("When this file was first uploaded, the app noted the following; the "
+                           "run saved the data as it was read then:")
+    assert "row with a blank text was left out" in captions[first + 1], captions
     # the columns keep the names the user's file gave them (they were "text" and "label")
     assert again.selectbox(key="cl_text_reviews.csv").value == "评论内容"
     assert again.selectbox(key="cl_label_reviews.csv").value == "评价"

@@ -425,3 +425,10 @@ def test_a_heatmap_names_every_step_of_a_short_input_and_leaves_a_long_one_to_pl
     assert short.layout.height == 120 + 14 * 4 + 8 * len("40:雨")  # room for the turned labels
     long = inside_charts.state_heatmap(np.ones((4, 200)), list(range(200)), "f", gate=True)
     assert long.layout.xaxis.dtick is None and long.layout.height == 120 + 14 * 4
+
+
+def test_the_hidden_state_path_numbers_its_steps_from_one_as_the_heatmaps_do():
+    """A newcomer saw the colour bar run 0–12 beside heatmaps numbering the steps 1–14."""
+    fig = inside_charts.pca_chart(np.zeros((14, 2)), [f"{i}:x" for i in range(1, 15)],
+                                  (0.5, 0.2), "states")
+    assert list(fig.data[0].marker.color) == list(range(1, 15))

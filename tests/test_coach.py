@@ -76,6 +76,19 @@ def test_divergence_divides_the_learning_rate_by_three(stop, val):
     assert found[0].changes == {"lr": 0.001} and found[0].change_label == "learning rate 0.003 → 0.001"
 
 
+def test_a_validation_loss_three_times_its_best_while_training_falls_is_overfitting():
+    """A classifier trained 500 epochs and stopped: the validation loss rose smoothly to three
+    times its best as the training loss fell to nearly 0. The coach said it was blowing up and
+    to lower the learning rate."""
+    train = [0.9, 0.5, 0.3, 0.1, 0.03, 0.01, 0.004, 0.002]
+    val = [0.8, 0.6, 0.55, 0.7, 0.9, 1.3, 1.8, 2.4]
+    found = diagnose(history(train, val), SETTINGS, "stopped")
+    assert "diverging" not in kinds(found) and kinds(found)[0] == "overfitting"
+    # the same validation loss with a training loss that did not fall: a blow-up
+    assert kinds(diagnose(history([0.9, 0.5, 0.4, 0.4, 0.45, 0.6, 0.9, 1.5], val), SETTINGS,
+                          "stopped"))[0] == "diverging"
+
+
 def test_still_falling_at_the_end_doubles_the_epochs():
     train = [1.0 - 0.05 * i for i in range(10)]
     val = [1.1 - 0.05 * i for i in range(10)]

@@ -101,8 +101,8 @@ def test_failures_become_plain_messages():
     assert user.wait(2) and internal.wait(2)
     assert user.snapshot().state == "failed" and user.snapshot().error == "The column 'x' has no values."
     assert internal.snapshot().error == (
-        f"Training failed because of an internal error; its details are in the server's log "
-        f"under reference {internal.id}. Please report it with that reference.")
+        f"Training failed because of an internal error (reference {internal.id}). Press Train again; "
+        f"if it fails again, tell whoever runs this app, with the reference.")
     assert "oops" not in internal.snapshot().error  # what the error said stays in the log
     assert queue.running() == 0
 

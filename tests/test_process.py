@@ -70,8 +70,8 @@ def test_a_bug_in_the_child_logs_the_childs_traceback_and_says_one_sentence(capl
         job = JobQueue().submit(in_worker_process(buggy))
         assert job.wait(60)
     assert job.snapshot().error == (
-        f"Training failed because of an internal error; its details are in the server's log "
-        f"under reference {job.id}. Please report it with that reference.")
+        f"Training failed because of an internal error (reference {job.id}). Press Train again; "
+        f"if it fails again, tell whoever runs this app, with the reference.")
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "ZeroDivisionError: division by zero" in logged
     assert "failed in its worker process" in logged

@@ -113,9 +113,10 @@ def _losses(history: Sequence[EpochRecord], key: str) -> list[float]:
 
 
 def _diverging(history, settings, stop_reason) -> list[Diagnosis]:
-    val = _losses(history, "val_loss")
+    val, train = _losses(history, "val_loss"), _losses(history, "train_loss")
     exploded = val and (not all(map(math.isfinite, val)) or
-                        (len(val) >= 3 and val[-1] > BLOW_UP * min(val)))
+                        (len(val) >= 3 and val[-1] > BLOW_UP * min(val)
+                         and not _still_fell(train, val)))
     if stop_reason != "diverged" and not exploded:
         return []
     lr = settings["lr"]
@@ -124,6 +125,14 @@ def _diverging(history, settings, stop_reason) -> list[Diagnosis]:
         tr("The loss jumped to huge values (or to 'not a number'): the learning steps are so "
            "big that each one overshoots. A smaller learning rate makes them careful again."),
         {"lr": _round(lr / 3)}, tr("learning rate {old:g} → {new:g}", old=lr, new=_round(lr / 3)))]
+
+
+def _still_fell(train: list[float], val: list[float]) -> bool:
+    """Whether the training loss went on falling after the best validation epoch: a validation
+    loss that rose meanwhile, however far, is overfitting, not a blow-up."""
+    if len(train) != len(val) or not all(map(math.isfinite, train)):
+        return False
+    return train[-1] < train[val.index(min(val))] * (1 - OVERFIT_FALL)
 
 
 def _overfitting(history, settings) -> list[Diagnosis]:

@@ -24,6 +24,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..i18n import tr
 from .process import WorkerFailed, WorkerKilled
 from .trainer import Callbacks, EpochRecord, Progress
 
@@ -187,12 +188,18 @@ class Job:
                 log.exception("training job %s failed", self.id)
             with self._lock:
                 self._state = "failed"
-                self._error = (f"Training failed because of an internal error; its details "
-                               f"are in the server's log under reference {self.id}. Please "
-                               f"report it with that reference.")
+                self._error = failed_inside(self.id)
         finally:
             self._first_epoch.set()
             self._queue.release(self)
+
+
+def failed_inside(reference: int) -> str:
+    """What the page says of a training that failed by a bug: a reference the server's log
+    holds the details under, and what to do."""
+    return tr("Training failed because of an internal error (reference {reference}). Press Train "
+              "again; if it fails again, tell whoever runs this app, with the reference.",
+              reference=reference)
 
 
 def _seconds_left(progress: Progress | None, state: str) -> float | None:

@@ -131,7 +131,8 @@ def compare(store: RunStore, runs: list[Run]) -> None:
             side, differs = side[differs], differs[differs]
     styled = side.style.apply(lambda row: [DIFFERS if differs[row.name] else ""] * len(row),
                               axis=1)
-    st.dataframe(styled, key=RUNS.settings)
+    st.dataframe(styled, key=RUNS.settings,  # the settings' names whole, in Chinese too
+                 column_config={"_index": st.column_config.TextColumn(width="medium")})
 
 
 def run_actions(store: RunStore, run: Run) -> None:

@@ -126,8 +126,9 @@ def show_notices(notices, chosen: Chosen) -> None:
     was repaired when its file was first uploaded."""
     for notice in notices:
         st.caption(f"ℹ️ {plain(notice)}")
-    if chosen.repaired and not notices:
+    earlier = [n for n in chosen.repaired if n not in notices]  # not what the data says again
+    if earlier:
         st.caption(tr("When this file was first uploaded, the app noted the following; the run "
                       "saved the data as it was read then:"))
-        for notice in chosen.repaired:
+        for notice in earlier:
             st.caption(f"ℹ️ {plain(notice)}")
