@@ -49,13 +49,11 @@ def loss_chart(history: Sequence, batches: Sequence = (), log_y: bool = False,
     best = _best_epoch(history)
     if best is not None:
         epoch, loss = best
+        # A star the legend names: a label beside it ran into the steep first epochs' curves.
         fig.add_trace(go.Scatter(x=[epoch], y=[loss], mode="markers", name=tr("best"),
                                  marker=dict(color=VALIDATION, size=11, symbol="star",
-                                             line=dict(color=ACTUAL, width=1))))
-        if not log_y or loss > 0:
-            # Annotations on a log axis take log10 of the value as their position.
-            fig.add_annotation(x=epoch, y=math.log10(loss) if log_y else loss, text=tr("best"),
-                               showarrow=True, arrowhead=0, ay=-28)
+                                             line=dict(color=ACTUAL, width=1)),
+                                 hovertemplate=tr("best") + ": %{x}, %{y:.4g}<extra></extra>"))
     title = (tr("Training and validation perplexity") if perplexity
              else tr("Training and validation loss"))
     # The label as given (the caller's, maybe translated already) or this default, translated.

@@ -27,7 +27,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_app.runs.recording import end_killed, record, start_run
+from lstm_app.i18n import speaking
+from lstm_app.runs.recording import end_killed, record, start_run, trained_more_name
 from lstm_app.runs.database import DB_NAME
 from lstm_app.runs.store import RunStore
 from lstm_app.series.loading import load_series
@@ -645,6 +646,14 @@ def test_train_more_from_a_reopened_run_makes_a_child_run(app, store):
     child = store.get(job.run_id)
     assert child.parent == run_id
     assert child.status == "finished" and child.config["epochs"] == 1
+    # told apart from the run it went on from on the Runs page; trained more again, the same
+    assert child.name == f"{store.get(run_id).name}, trained more"
+    assert child.data_name == store.get(run_id).data_name
+    assert trained_more_name(child.name) == child.name
+    with speaking("zh"):
+        assert trained_more_name(child.name) == child.name
+        assert trained_more_name("销量") == "销量，继续训练"
+    assert trained_more_name("销量，继续训练") == "销量，继续训练"
     assert [h.epoch for h in job.result().training.history] == [1, 2, 3]
     assert [h.epoch for h in store.history(child.id)][-1] == 3  # it went on from epoch 2
     assert [h.epoch for h in store.history(run_id)] == [1, 2]  # the parent is kept as it was

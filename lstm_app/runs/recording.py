@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
-from ..i18n import in_language, language, said_form, tr
+from ..i18n import LANGUAGES, in_language, language, said_form, speaking, tr
 from ..series import statistical_saved
 from ..tasks import Task, task_named
 from ..training.checkpoint import WEIGHTS, weights_bytes, weights_epoch
@@ -58,6 +58,16 @@ def start_run(store: RunStore, task_name: str, data: Any, config: Any, name: str
         store.write_bytes(run_id, file_name, content)
     store.write_json(run_id, "config.json", asdict(config))
     return run_id
+
+
+def trained_more_name(earlier: str) -> str:
+    """The name of a run that goes on from the run named ``earlier`` (Train more), told apart
+    from it on the Runs page; a run trained more again keeps the name it has."""
+    for code in LANGUAGES:
+        with speaking(code):
+            if earlier.endswith(tr("{name}, trained more", name="")):
+                return earlier
+    return tr("{name}, trained more", name=earlier)
 
 
 class _Recorder:

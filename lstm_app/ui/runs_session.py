@@ -15,7 +15,7 @@ import streamlit as st
 
 from ..i18n import in_language, language, sentences, tr
 from ..runs.access import can_change, can_open
-from ..runs.recording import end_cancelled, end_killed, record, start_run
+from ..runs.recording import end_cancelled, end_killed, record, start_run, trained_more_name
 from ..runs.reopening import has_weights, reopen
 from ..runs.store import RunStore
 from ..runs.table import settings_summary, task_name
@@ -56,7 +56,9 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
             (*repaired, *(n for n in data.notices if n not in repaired))))
     store = run_store()
     parent = getattr(current_job(keys.job), "run_id", None) if start is not None else None
-    run_id = start_run(store, task.name, data, config, name, name, parent=parent,
+    earlier = store.get(parent) if parent else None
+    label = trained_more_name(earlier.name) if earlier is not None else name
+    run_id = start_run(store, task.name, data, config, label, name, parent=parent,
                        owner=current_user())
     address = ray_address()  # a Ray cluster trains it, when one is configured
     work = functools.partial(in_language, language(), record, store.home, run_id, task.name,
@@ -66,7 +68,7 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
         shown = task.resolve(data, config)
     except ValueError:  # (the training says why, in its own words)
         shown = config
-    job = start_job(keys.job, work, label=name, run_id=run_id, config=shown,
+    job = start_job(keys.job, work, label=label, run_id=run_id, config=shown,
                     on_killed=functools.partial(end_killed, store.home, run_id),
                     on_cancelled=functools.partial(end_cancelled, store.home, run_id),
                     on_cluster=address is not None)
