@@ -618,7 +618,7 @@ def test_an_impossible_lookback_shows_a_plain_sentence_and_no_train(app):
     assert not at.exception
     said = [shown(w.value) for w in at.warning]
     assert ("The column 'passengers' has 144 numeric values; with lookback 130 and horizon 12 "
-            "at least 166 are needed. Choose a horizon of at most 4 or a shorter lookback, or "
+            "at least 166 are needed. Choose a lookback of at most 88 or a shorter horizon, or "
             "add more values.") in said, said
     assert at.button(key="fc_train").disabled and "fc_job" not in at.session_state
     assert not has_results(at)

@@ -152,7 +152,7 @@ def test_settings_that_cannot_train_hold_the_start_back_and_say_why(apps, app_st
     assert not at.exception, [e.value for e in at.exception]
     assert at.button(key="fc_tune_start").disabled
     said = [w.value for w in at.warning if "numeric values" in w.value]
-    assert len(said) == 1 and "Choose a horizon of at most 4 or a shorter lookback" in said[0]
+    assert len(said) == 1 and "Choose a lookback of at most 88 or a shorter horizon" in said[0]
     assert any("cannot train on this data yet" in c.value for c in at.caption)
     assert app_store.list() == []
 

@@ -1,6 +1,7 @@
 """The forecasting pipeline end to end on small series: splits, scores, intervals, forecast, report."""
 
 import json
+import re
 import threading
 
 import numpy as np
@@ -185,6 +186,19 @@ def test_too_short_series_is_refused_in_plain_words():
     assert str(error.value) == ("The column 'y' has 50 numeric values; with lookback 24 and "
                                 "horizon 12 at least 60 are needed. Choose a horizon of at most "
                                 "8 or a shorter lookback, or add more values.")
+
+
+def test_the_horizon_advised_with_an_auto_lookback_trains_at_once():
+    """A shorter horizon gives "auto" room for a longer lookback: the horizon advised must
+    train with the lookback it then gets (49 values: 47 was advised, then 39, 38, 37...)."""
+    series = monthly(seasonal(49))
+    with pytest.raises(ValueError, match="Choose a horizon of at most (\\d+) ") as error:
+        fit_forecast(series, ForecastConfig(statistical_seconds=0, horizon=1000, **FAST))
+    most = int(re.search(r"at most (\d+) ", str(error.value)).group(1))
+    trained = fit_forecast(series, ForecastConfig(statistical_seconds=0, horizon=most, **FAST))
+    assert trained.config.horizon == most
+    with pytest.raises(ValueError, match=f"Choose a horizon of at most {most} "):
+        fit_forecast(series, ForecastConfig(statistical_seconds=0, horizon=most + 1, **FAST))
 
 
 def test_report_is_json_with_the_promised_keys():

@@ -135,6 +135,22 @@ def test_an_address_with_no_cluster_is_one_sentence(tmp_path, address, reason):
     assert "(LSTM_APP_RAY_ADDRESS, or --ray on the command line)" in done.stderr  # where it is set
 
 
+def test_an_address_where_ray_is_not_installed_is_one_sentence(tmp_path):
+    """Ray is optional: an address set (in the environment, for every command) where it is not
+    installed was a ModuleNotFoundError's traceback."""
+    csv = tmp_path / "sine.csv"
+    pd.DataFrame({"t": range(60), "y": np.sin(np.arange(60))}).to_csv(csv, index=False)
+    hidden = tmp_path / "no_ray"
+    hidden.mkdir()
+    (hidden / "ray.py").write_text("raise ImportError('No module named ray')\n")
+    env = {**os.environ, "LSTM_APP_HOME": str(tmp_path), "PYTHONPATH": str(hidden),
+           "LSTM_APP_RAY_ADDRESS": "127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-m", "lstm_app", "forecast", str(csv)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1 and "but Ray is not installed here" in done.stderr
+
+
 def test_the_forecast_page_trains_and_tunes_on_the_cluster(ray_address, apps, app_store,
                                                            monkeypatch):
     from tests.conftest import poll, shown

@@ -4,6 +4,7 @@ killed trainings; the `--save-run` and `runs` command line.
 Tiny models only (8 hidden units, a few epochs); every store lives in a temporary folder.
 """
 
+import uuid
 import functools
 import json
 import math
@@ -680,6 +681,26 @@ def test_the_command_line_deletes_a_run_but_not_one_that_trains(tmp_path, monkey
     assert "still training" in capsys.readouterr().err and store.get(training) is not None
     assert cli_main(["runs", "delete", "nope"]) == 2
     assert "There is no run 'nope'" in capsys.readouterr().err
+
+
+def test_the_command_line_takes_a_run_id_as_copied_or_its_start(tmp_path, monkeypatch, capsys):
+    """An id pasted with a space after it, in capitals, or its first characters: a hostile
+    user was told there was no such run."""
+    monkeypatch.setenv("LSTM_APP_HOME", str(tmp_path / "home"))
+    store = RunStore(tmp_path / "home")
+    hexes = iter(["abcd12345678" + "0" * 20, "ef0012345678" + "0" * 20,
+                  "abcd99999999" + "0" * 20])
+    monkeypatch.setattr(uuid, "uuid4", lambda: type("U", (), {"hex": next(hexes)})())
+    one, _ = [store.create("forecast", name, {}, "air.csv", 144, "f00d") for name in "ab"]
+    for given in (one + " ", one.upper(), one[:6], " " + one[:5].upper()):
+        assert cli_main(["runs", "show", given]) == 0, given
+        assert capsys.readouterr().out.startswith(f"a ({one})"), given
+    assert cli_main(["runs", "show", "abc"]) == 2  # too few characters to name one
+    assert "There is no run 'abc'" in capsys.readouterr().err
+    other = store.create("forecast", "c", {}, "air.csv", 144, "f00d")  # abcd9999…
+    assert cli_main(["runs", "show", "abcd"]) == 2  # the start of two ids names neither
+    said = capsys.readouterr().err
+    assert "2 runs have an id starting with 'abcd'" in said and one in said and other in said
 
 
 def test_the_command_line_prints_no_escape_sequence_from_a_name(tmp_path, monkeypatch, capsys):

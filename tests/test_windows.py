@@ -78,8 +78,17 @@ def test_too_few_rows_is_refused():
     with pytest.raises(ValueError, match="Even a lookback and a horizon of 1 step need 4 "
                                          "values; add more values."):
         split_rows(3, 0.15, 0.15, 1, 1)
-    with pytest.raises(ValueError, match="Choose a lookback of at most 14 or a shorter horizon"):
+    # the lookback named trains: 20 rows keep 3 each for validation and test, 14 for training
+    with pytest.raises(ValueError, match="Choose a lookback of at most 12 or a shorter horizon"):
         split_rows(20, 0.15, 0.15, 24, 2)
+    assert split_rows(20, 0.15, 0.15, 12, 2)[0].train == (0, 14)
+    # ... and so does the horizon named (it said 4 of 144 rows with lookback 130: 22 rows each
+    # for validation and test leave 100, too few for 130)
+    with pytest.raises(ValueError, match="Choose a lookback of at most 88 or a shorter horizon"):
+        split_rows(144, 0.15, 0.15, 130, 12)
+    with pytest.raises(ValueError, match="Choose a horizon of at most 8 or a shorter lookback"):
+        split_rows(50, 0.15, 0.15, 24, 12)
+    split_rows(50, 0.15, 0.15, 24, 8)
 
 
 def test_too_small_training_span_is_refused():

@@ -27,6 +27,7 @@ from .reopening import run_message
 from .store import RunStore
 from .table import runs_csv, runs_table, settings_summary, status_name, task_name
 
+SHORTEST_ID = 4      # the fewest characters of a run's id that name it, where no other starts so
 LIST_NAME_CHARS = 40  # a name or data file's characters in `runs list` (the rest: "…")
 LIST_COLUMNS = ["id", "name", "task", "data", "status", "created", "settings", "best val loss",
                 "seconds"]
@@ -233,10 +234,22 @@ def _refuse_foreign_files(folder: Path) -> None:
 
 
 def _existing(store: RunStore, run_id: str):
-    run = store.get(run_id)
+    """The run ``run_id`` names: its whole id, or the start of one (at least ``SHORTEST_ID``
+    characters) that no other run's id starts with, as copied (spaces around, capitals)."""
+    given, run_id = run_id, run_id.strip()
+    run = store.get(run_id) or store.get(run_id.lower())
+    run_id = run_id.lower()
+    if run is None and len(run_id) >= SHORTEST_ID:
+        starting = [r for r in store.list() if r.id.startswith(run_id)]
+        if len(starting) > 1:
+            raise ValueError(tr("{count} runs have an id starting with {start} ({ids}); give "
+                                "more of the id.", count=len(starting), start=quoted(run_id),
+                                ids=", ".join(r.id for r in starting[:5])
+                                + (", …" if len(starting) > 5 else "")))
+        run = starting[0] if starting else None
     if run is None:
         raise ValueError(tr("There is no run {run_id} in {home}; '{command}' shows them.",
-                            run_id=quoted(run_id), home=store.home,
+                            run_id=quoted(given), home=store.home,
                             command="python -m lstm_app runs list"))
     return run
 

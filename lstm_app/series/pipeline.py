@@ -39,7 +39,7 @@ from .known import (check_future, future_index, future_known, input_names, known
 from .model import Forecaster
 from .settings import ForecastConfig
 from .trained import TrainedForecaster, build_single
-from .window_choice import chosen_notices, resolve_window
+from .window_choice import chosen_notices, lookback_by_horizon, resolve_window
 from .windows import Scaler, Split, make_windows, split_rows, window_ids
 
 SHORT_SERIES = 100    # values; below this (or a test span below SHORT_TEST_SPAN) a verdict is fragile
@@ -135,7 +135,8 @@ def _windows(series: SeriesData, config: ForecastConfig, scaler: Scaler | None,
     """Split, scale (fitting ``scaler`` on the training span when it is None) and window the
     inputs ``names`` of a network."""
     split, notices = split_rows(len(series.frame), config.val_size, config.test_size,
-                                config.lookback, config.horizon, column=series.value_col)
+                                config.lookback, config.horizon, column=series.value_col,
+                                lookback_for=lookback_by_horizon(series, config))
     raw = network_table(series, config, names)                          # (rows, inputs)
     if scaler is None:  # on the training span only; the calendar and holidays as they are
         dated = raw.shape[1] - len(series.frame.columns)

@@ -24,6 +24,7 @@ from .panel_pipeline import panel_calendar, resolve_panel
 from .panel_windows import span_windows, split_panel
 from .pipeline import check_changes, resolve
 from .settings import ForecastConfig
+from .window_choice import lookback_by_horizon
 from .windows import split_rows, window_ids
 
 TOO_BIG = 200                  # weights per training window above which it can memorise
@@ -46,7 +47,8 @@ def training_windows(series: SeriesData | PanelData, config: ForecastConfig) -> 
     check_changes(series)
     resolved = resolve(series, config)
     split, _ = split_rows(len(series.frame), config.val_size, config.test_size,
-                          resolved.lookback, resolved.horizon, column=series.value_col)
+                          resolved.lookback, resolved.horizon, column=series.value_col,
+                          lookback_for=lookback_by_horizon(series, config))
     return len(window_ids(split.train, resolved.lookback, resolved.horizon))
 
 

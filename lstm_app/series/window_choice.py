@@ -4,6 +4,8 @@ that say which was chosen from what."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..i18n import N_, tr, trn
 from ..quoting import listed
 from .known import planned_steps
@@ -37,6 +39,15 @@ def resolve_window(series: SeriesData, config: ForecastConfig) -> tuple[int, int
         wanted = max(2 * season if season else 10, min(horizon, MAX_AUTO_LOOKBACK))
         lookback = int(max(2, min(wanted, (train_rows - horizon) // 2)))
     return int(lookback), int(horizon)
+
+
+def lookback_by_horizon(series: SeriesData, config: ForecastConfig):
+    """How "auto" chooses the lookback for each horizon (a shorter horizon leaves room for a
+    longer lookback), for advice on a horizon that fits; None where the lookback is the user's."""
+    if config.lookback != "auto" and "lookback" not in config.suggested:
+        return None
+    return lambda horizon: resolve_window(series, replace(config, lookback="auto",
+                                                          horizon=horizon))[0]
 
 
 def longest_lookback(series: SeriesData, config: ForecastConfig) -> int:

@@ -17,7 +17,7 @@ span before it, which is fine: those values are in the past at the forecast orig
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -49,32 +49,48 @@ def minimum_rows(lookback: int, horizon: int) -> int:
     return lookback + 3 * horizon
 
 
-def _fewer_rows_advice(n_rows: int, lookback: int, horizon: int) -> str:
+def _training_rows(n_rows: int, val_size: float, test_size: float, horizon: int) -> int:
+    """The rows the training span keeps once validation and test hold a horizon each."""
+    return (n_rows - max(rows_for(val_size, n_rows), horizon)
+            - max(rows_for(test_size, n_rows), horizon))
+
+
+def _fewer_rows_advice(n_rows: int, val_size: float, test_size: float, lookback: int,
+                       horizon: int, lookback_for: Callable[[int], int] | None) -> str:
     """What to change when ``n_rows`` are too few for the lookback and the horizon: the
-    longest horizon (else lookback) that fits, or more values."""
+    longest horizon (else lookback) that trains, or more values. Where the lookback is "auto"
+    (``lookback_for`` gives it for each horizon: a shorter horizon may leave room for a longer
+    one), the horizon named is one that trains with the lookback it then gets."""
     if n_rows < minimum_rows(1, 1):
         return tr("Even a lookback and a horizon of 1 step need {least} values; add more "
                   "values.", least=minimum_rows(1, 1))
-    if (n_rows - lookback) // 3 >= 1:
+    lookback_for = lookback_for or (lambda _: lookback)
+    most = next((h for h in range(min(horizon - 1, n_rows // 3), 0, -1)  # (arithmetic only)
+                 if _training_rows(n_rows, val_size, test_size, h) >= lookback_for(h) + h), 0)
+    if most:
         return tr("Choose a horizon of at most {most} or a shorter lookback, or add more "
-                  "values.", most=(n_rows - lookback) // 3)
-    if n_rows - 3 * horizon >= 1:
+                  "values.", most=most)
+    most = _training_rows(n_rows, val_size, test_size, horizon) - horizon
+    if most >= 1:
         return tr("Choose a lookback of at most {most} or a shorter horizon, or add more "
-                  "values.", most=n_rows - 3 * horizon)
+                  "values.", most=most)
     return tr("Choose a shorter lookback and horizon: the lookback and three horizons must fit "
               "in {rows} values.", rows=n_rows)
 
 
 def split_rows(n_rows: int, val_size: float, test_size: float, lookback: int, horizon: int,
-               column: str = "value") -> tuple[Split, list[str]]:
-    """Split ``n_rows`` chronologically; validation and test each get at least ``horizon`` rows."""
+               column: str = "value", lookback_for: Callable[[int], int] | None = None
+               ) -> tuple[Split, list[str]]:
+    """Split ``n_rows`` chronologically; validation and test each get at least ``horizon`` rows.
+    Too few rows are refused with the settings that would fit (``lookback_for``: the lookback
+    "auto" gives each horizon, where the lookback is auto)."""
     need = minimum_rows(lookback, horizon)
     if n_rows < need:
         raise ValueError(sentences(tr(
             "The column '{column}' has {rows} numeric values; with lookback {lookback} and "
             "horizon {horizon} at least {needed} are needed.", column=column, rows=n_rows,
             lookback=lookback, horizon=horizon, needed=need),
-            _fewer_rows_advice(n_rows, lookback, horizon)))
+            _fewer_rows_advice(n_rows, val_size, test_size, lookback, horizon, lookback_for)))
     notices = []
     n_val, n_test = rows_for(val_size, n_rows), rows_for(test_size, n_rows)
     if n_val < horizon:

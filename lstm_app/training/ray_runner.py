@@ -44,8 +44,15 @@ def ray_address() -> str | None:
 
 def connect(address: str):
     """The ``ray`` module, connected to the cluster at ``address`` (once per process), or a
-    ValueError that says the cluster cannot be reached."""
-    import ray
+    ValueError that says the cluster cannot be reached (or that Ray is not installed here)."""
+    try:
+        import ray
+    except ImportError:
+        raise ValueError(tr("Trainings are to run on the Ray cluster at {address} ({variable}, or "
+                            "{option} on the command line), but Ray is not installed here: "
+                            "install it (python -m pip install -r requirements.txt), or leave "
+                            "the address out to train on this machine.", address=address,
+                            variable=RAY_ADDRESS_VARIABLE, option="--ray")) from None
 
     global _hub_handle, _remote_function
     with _connect_lock:
