@@ -90,6 +90,8 @@ def test_conformal_widths_flag_too_few_windows():
     assert notices == ["The validation span has only 9 windows, too few for a guaranteed 95% "
                        "interval, so its width is estimated from the spread of the validation "
                        "errors; check the measured coverage."]
+    _, notices = evaluation.interval_widths(true[:1], pred[:1])  # one window: no "1 windows"
+    assert notices[0].startswith("The validation span has only 1 window, too few")
 
 
 def test_with_few_windows_the_95_band_is_still_clearly_wider_than_the_80_band():

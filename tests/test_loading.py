@@ -172,6 +172,16 @@ def test_an_amount_in_units_too_large_for_a_float_is_refused_as_too_large():
     with pytest.raises(ValueError, match=r"^The column 'v' holds numbers as large as 1\.8e\+308, "
                        "too large to compute with"):
         load_series("d,v\n2024-01-01,5\n2024-01-02,1e305亿\n2024-01-03,3\n".encode())
+    # ... as is a number written past a float's range (it was "text, treated as missing"),
+    # while the word inf is no number anyone wrote, and is read as missing
+    for written in ("1e999", "-2.5E+400", " 1e999 "):
+        with pytest.raises(ValueError, match=r"^The column 'v' holds numbers as large as "
+                                             r"1\.8e\+308, too large to compute with"):
+            load_series(f"d,v\n2024-01-01,5\n2024-01-02,{written}\n2024-01-03,3\n"
+                        f"2024-01-04,4\n2024-01-05,5\n2024-01-06,6\n".encode())
+    data = load_series(b"d,v\n2024-01-01,5\n2024-01-02,inf\n2024-01-03,3\n2024-01-04,4\n"
+                       b"2024-01-05,5\n2024-01-06,6\n")
+    assert any("held text instead of a number (for example 'inf')" in n for n in data.notices)
 
 
 def test_amounts_in_chinese_counting_units_are_read_in_full():
@@ -592,6 +602,12 @@ def test_unknown_column_lists_the_numeric_ones():
     with pytest.raises(ValueError) as error:
         load_series(b"date,sales,region\n2020-01-01,1,x\n2020-01-02,2,y\n", value_col="region")
     assert str(error.value) == "The column 'region' is not a numeric column of this file; choose one of: 'sales'."
+    # an input asked of a file whose one column of numbers is forecast: not "choose one of: none"
+    with pytest.raises(ValueError) as error:
+        load_series(b"date,sales\n2020-01-01,1\n2020-01-02,2\n", covariates=["nope"])
+    assert str(error.value) == ("The column 'nope' is not a numeric column of this file, and the "
+                                "file has no other column of numbers to read as an input: leave "
+                                "the inputs out.")
 
 
 def test_source_types_and_names(tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import baselines, intervals
-from ..i18n import N_, tr
+from ..i18n import N_, tr, trn
 from .frequency import season_phrase
 from .metrics import Scores, all_metrics, mae, mase_scale, mse
 
@@ -57,10 +57,13 @@ def interval_widths(val_actual: np.ndarray, val_pred: np.ndarray) -> tuple[dict[
     """Half-widths per horizon step for each level (see ``intervals.widths``), and a notice when
     the validation span was too short for a guaranteed interval."""
     widths, estimated = intervals.widths(val_actual, val_pred)
-    notices = [tr("The validation span has only {windows} windows, too few for a guaranteed "
-                  "{level}% interval, so its width is estimated from the spread of the "
-                  "validation errors; check the measured coverage.", windows=len(val_actual),
-                  level=level) for level in estimated]
+    notices = [trn("The validation span has only {count} window, too few for a guaranteed "
+                   "{level}% interval, so its width is estimated from the spread of the "
+                   "validation errors; check the measured coverage.",
+                   "The validation span has only {count} windows, too few for a guaranteed "
+                   "{level}% interval, so its width is estimated from the spread of the "
+                   "validation errors; check the measured coverage.", len(val_actual),
+                   level=level) for level in estimated]
     return widths, notices
 
 

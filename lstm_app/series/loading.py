@@ -297,8 +297,12 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
     for column in [value_col, *covariates]:
         if column not in numbers.columns:  # an input's choices leave out the column forecast
             choices = listed([c for c in has_values if column == value_col or c != value_col],
-                             limit=10) or tr("none")
-            raise ValueError(tr(UNKNOWN_COLUMN, column=quoted(column), choices=choices))
+                             limit=10)
+            raise ValueError(tr(UNKNOWN_COLUMN, column=quoted(column), choices=choices)
+                             if choices else
+                             tr("The column {column} is not a numeric column of this file, and "
+                                "the file has no other column of numbers to read as an input: "
+                                "leave the inputs out.", column=quoted(column)))
         if numbers[column].isna().all():
             raise ValueError(tr(BLANK_COLUMN, column=quoted(column)))
     return value_col, covariates

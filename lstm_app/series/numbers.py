@@ -288,8 +288,17 @@ def _read_cells(cells: pd.Series, column: np.ndarray, present: np.ndarray,
         found["flags"][slow_cells] = flags
         present = present.copy()
         present[slow_cells] = stripped.notna().to_numpy()
+    # A number written out too large for a float ("1e999") is refused as too large, like 1e308;
+    # the words inf and infinity are no numbers anyone wrote, and read as missing.
+    overflow = np.isinf(values)
+    if overflow.any():
+        overflow[overflow] = cells[overflow].str.contains(r"\d", regex=True, na=False).to_numpy()
+        values[overflow] = np.copysign(FLOAT_MAX, values[overflow])
     values[~np.isfinite(values)] = np.nan
     return values, found, present
+
+
+OVERFLOWING = r"\s*[+-]?(?:\d+\.?\d*|\.\d+)[eE]\+?\d{3,}\s*"  # 1e999: past float's range
 
 
 def _floats(cells: pd.Series) -> np.ndarray:
@@ -305,6 +314,13 @@ def _floats(cells: pd.Series) -> np.ndarray:
         values[found] = cells[found].astype("float64").to_numpy()
     except (ValueError, TypeError):  # a form to_numeric reads and float() does not: as read
         pass
+    # to_numeric takes a number too large for a float ("1e999") for none: read it (as inf), so
+    # that it is refused as too large, not said to be text
+    unread = np.flatnonzero(~found)
+    if len(unread) and not pd.api.types.is_numeric_dtype(cells):  # (blanks only: no text)
+        text = cells.iloc[unread]
+        huge = unread[text.str.fullmatch(OVERFLOWING, na=False).to_numpy(dtype=bool)]
+        values[huge] = cells.iloc[huge].astype("float64").to_numpy()
     return values
 
 
