@@ -580,6 +580,23 @@ def test_predict_says_what_it_left_out_of_the_texts_and_values_far_from_its_trai
     assert "far from those this model learnt from" in done.stderr, done.stderr
     done = predict_without_torch("predict", str(forecast_dir), str(sample_path("promo_sales")))
     assert done.returncode == 0 and "far from" not in done.stderr, done.stderr
+    # a column of numbers labelled: said, as training says it (it labelled them silently)
+    done = predict_without_torch("predict", str(classify_dir), str(scaled), "--text-col",
+                                 "sales")
+    assert done.returncode == 0, done.stderr
+    assert "The texts of 'sales' are nearly all numbers" in done.stderr, done.stderr
+    assert "nearly all numbers" not in predict_without_torch(
+        "predict", str(classify_dir), str(texts)).stderr
+    # a prompt that names a file is the words, with the way to read the file said
+    text_dir = exports["text"][1]
+    prompt = tmp_path / "poem.txt"
+    prompt.write_text("ROMEO: hello", encoding="utf-8")
+    done = predict_without_torch("predict", str(text_dir), str(prompt), "--length", "5")
+    assert done.returncode == 0 and done.stdout.startswith(str(prompt)), done.stderr
+    assert done.stderr.startswith("note: The prompt is the words '/") and \
+        f"'; to continue the text of that file, write @{prompt}." in done.stderr, done.stderr
+    done = predict_without_torch("predict", str(text_dir), "@" + str(prompt), "--length", "5")
+    assert done.stdout.startswith("ROMEO: hello") and "note:" not in done.stderr, done.stderr
 
 
 def test_labels_predicted_never_overwrite_a_column_of_the_file():

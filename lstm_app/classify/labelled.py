@@ -199,15 +199,22 @@ def _labelled(table: pd.DataFrame, name: str, text_col: str | None, label_col: s
                             "{most:,} classes are learnt. Choose the column of labels.",
                             column=quoted(label_col), classes=len(classes), most=MAX_CLASSES))
     notices += _label_doubts(classes) + _repeats(texts, labels)
-    sample = texts.head(2000).astype(str).str.strip()  # enough to tell, for any file's size
-    if pd.to_numeric(sample, errors="coerce").notna().mean() >= 0.9:  # ids, prices, dates as numbers: nothing a classifier reads
-        notices.append(tr("The texts of {column} are nearly all numbers: a classifier learns "
-                          "from words. If that is not the column of texts, choose another.",
-                          column=quoted(text_col)))
+    notices += numbers_for_texts(texts, text_col)
     code = {label: i for i, label in enumerate(classes)}
     y = labels.map(code).to_numpy(dtype=np.int64)
     return LabelledTexts(name, texts.tolist(), y, classes, text_col, label_col,
                          tuple(str(c) for c in table.columns), notices)
+
+
+def numbers_for_texts(texts: pd.Series, column: str) -> list[str]:
+    """A sentence where the texts of ``column`` are nearly all numbers (ids, prices, dates
+    written as numbers: nothing a classifier reads), for training and for labelling alike."""
+    sample = texts.head(2000).astype(str).str.strip()  # enough to tell, for any file's size
+    if len(sample) and pd.to_numeric(sample, errors="coerce").notna().mean() >= 0.9:
+        return [tr("The texts of {column} are nearly all numbers: a classifier learns from "
+                   "words. If that is not the column of texts, choose another.",
+                   column=quoted(column))]
+    return []
 
 
 def _repeats(texts: pd.Series, labels: pd.Series) -> list[str]:

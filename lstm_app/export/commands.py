@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ..argparse_words import Parser, argparse_in_language
+from ..classify.labelled import numbers_for_texts
 from ..i18n import N_, tr, trn
 from ..file_checks import (check_apart, check_outside, check_writable, default_home, ended_early,
                            error_sentence, output_path, write_output)
@@ -110,6 +111,9 @@ def run_predict_command(args: argparse.Namespace) -> int:
                                 option="--length"))
         _check_sampling(args.temperature, args.top_k, args.seed)
         prompt = read_text(Path(args.input[1:]))[0] if args.input.startswith("@") else args.input
+        if not args.input.startswith("@") and Path(args.input).is_file():
+            _notes(tr("The prompt is the words {prompt}; to continue the text of that file, "
+                      "write {option}.", prompt=quoted(args.input), option="@" + args.input))
         _write(args.out, generate(model, prompt, args.length, args.temperature, args.top_k,
                                   args.seed), N_("Text written to {path}"))
     else:
@@ -129,6 +133,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
                 "to label: if the file has no row of names, add one (such as text) and run it "
                 "again.", column=quoted(column)))
         texts = table[column].fillna("").astype(str)
+        notices += numbers_for_texts(texts[texts.str.strip() != ""], column)
         probs = classify(model, texts[texts.str.strip() != ""].tolist())
         table, blank = labelled_rows(table, column, probs, model.manifest["classes"])
         if blank:
