@@ -111,6 +111,10 @@ def check_writable(path) -> None:
 def output_path(text: str) -> Path:
     """An option's file to write, as argparse reads it: a Path, but not from a name ending in a
     slash (Path drops it, and a file was written where a folder was meant)."""
+    if text == "-":  # elsewhere the screen; written as a file of that name, it was lost from view
+        raise argparse.ArgumentTypeError(tr(
+            "'-' is not taken as a file's name: to print to the screen, give /dev/stdout (or "
+            "leave the option out where the command prints by itself)."))
     try:
         _no_folder_name(text)
     except ValueError as error:

@@ -48,6 +48,11 @@ def test_an_output_path_ending_in_a_slash_is_refused_before_any_work(tmp_path):
             f"error: argument {option}: '{tmp_path}/newdir/' ends in a slash, as a folder's "
             "name does; give the path of a file, its name after the slash.\n"), done.stderr
         assert not (tmp_path / "newdir").exists()  # a CSV of that name was written
+    # '-', the screen elsewhere, was written as a file named '-' in the folder run from
+    done = run_cli("forecast", str(SAMPLES / "airline_passengers.csv"), *FAST, "--out", "-")
+    assert done.returncode == 2 and done.stderr.endswith(
+        "error: argument --out: '-' is not taken as a file's name: to print to the screen, give "
+        "/dev/stdout (or leave the option out where the command prints by itself).\n")
 
 
 def test_forecast_writes_the_csv_and_the_report(tmp_path):
