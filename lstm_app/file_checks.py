@@ -113,8 +113,8 @@ def output_path(text: str) -> Path:
     slash (Path drops it, and a file was written where a folder was meant)."""
     if text == "-":  # elsewhere the screen; written as a file of that name, it was lost from view
         raise argparse.ArgumentTypeError(tr(
-            "'-' is not taken as a file's name: to print to the screen, give /dev/stdout (or "
-            "leave the option out where the command prints by itself)."))
+            "'-' is not taken as a file's name: to print to the screen, give {path} (or leave "
+            "the option out where the command prints by itself).", path="/dev/stdout"))
     try:
         _no_folder_name(text)
     except ValueError as error:

@@ -243,7 +243,7 @@ def test_a_new_session_with_the_run_in_its_url_shows_the_live_training(app, stor
 
 def test_a_finished_forecast_run_reopens_from_its_address(app, store):
     run_id, result = recorded_forecast(store)
-    store.annotate(run_id, "lr too **high**?\n\n<b>try</b> 0.001")
+    store.annotate(run_id, "lr too **high**?\n\n<b>try</b> 0.001\n---\n- 1. then 0.003")
     at = ok(app(run=run_id).run())
     assert not at.error
     assert FC_RESULTS in subheaders(at)
@@ -261,8 +261,10 @@ def test_a_finished_forecast_run_reopens_from_its_address(app, store):
         f"Viewing saved run **airline\\_passengers.csv** ({run_id}): its data, settings and "
         f"results. Change any of them and Train makes a new run."]
     # its note as written, line by line, formatting nothing
-    assert [shown(c.value) for c in at.caption if "Note on this run" in c.value] == [
-        "Note on this run: lr too **high**?  \n<b>try</b> 0.001"]
+    [note] = [c.value for c in at.caption if "Note on this run" in c.value]
+    assert shown(note) == ("Note on this run: lr too **high**?  \n<b>try</b> 0.001  \n---  \n"
+                           "- 1. then 0.003")
+    assert "  \n\\---  \n\\- 1. then" in note  # no rule, heading or list drawn from it
     assert at.query_params.get("run") == run_id
     assert not at.button(key="fc_train").disabled
     assert [h.epoch for h in store.history(run_id)] == [1, 2]  # reopening trains nothing
@@ -652,8 +654,8 @@ def test_train_more_from_a_reopened_run_makes_a_child_run(app, store):
     assert trained_more_name(child.name) == child.name
     with speaking("zh"):
         assert trained_more_name(child.name) == child.name
-        assert trained_more_name("销量") == "销量，继续训练"
-    assert trained_more_name("销量，继续训练") == "销量，继续训练"
+        assert trained_more_name("销量") == "销量（继续训练）"
+    assert trained_more_name("销量（继续训练）") == "销量（继续训练）"
     assert [h.epoch for h in job.result().training.history] == [1, 2, 3]
     assert [h.epoch for h in store.history(child.id)][-1] == 3  # it went on from epoch 2
     assert [h.epoch for h in store.history(run_id)] == [1, 2]  # the parent is kept as it was

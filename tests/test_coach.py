@@ -87,6 +87,10 @@ def test_a_validation_loss_three_times_its_best_while_training_falls_is_overfitt
     # the same validation loss with a training loss that did not fall: a blow-up
     assert kinds(diagnose(history([0.9, 0.5, 0.4, 0.4, 0.45, 0.6, 0.9, 1.5], val), SETTINGS,
                           "stopped"))[0] == "diverging"
+    # a leap within two epochs of the best, the training loss still falling: a blow-up still
+    # (overfitting's rule needs three epochs above the best to say anything)
+    for train, leap in (([1, .8, .6, .5, .4], [1, .5, .4, 2, 30]), ([1, .5, .2], [1, .5, 2])):
+        assert kinds(diagnose(history(train, leap), SETTINGS, "completed")) == ["diverging"]
 
 
 def test_still_falling_at_the_end_doubles_the_epochs():

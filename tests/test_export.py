@@ -597,6 +597,9 @@ def test_predict_says_what_it_left_out_of_the_texts_and_values_far_from_its_trai
         f"'; to continue the text of that file, write @{prompt}." in done.stderr, done.stderr
     done = predict_without_torch("predict", str(text_dir), "@" + str(prompt), "--length", "5")
     assert done.stdout.startswith("ROMEO: hello") and "note:" not in done.stderr, done.stderr
+    long = "床前明月光，疑是地上霜。" * 10  # too long for a file's name: asking raised
+    done = predict_without_torch("predict", str(text_dir), long, "--length", "5")
+    assert done.returncode == 0 and done.stdout.startswith(long), done.stderr
 
 
 def test_labels_predicted_never_overwrite_a_column_of_the_file():

@@ -608,6 +608,9 @@ def test_unknown_column_lists_the_numeric_ones():
     assert str(error.value) == ("The column 'nope' is not a numeric column of this file, and the "
                                 "file has no other column of numbers to read as an input: leave "
                                 "the inputs out.")
+    with pytest.raises(ValueError, match="^The column 'nope' is not a numeric column of this "
+                                         "file; choose one of: none.$"):  # not an input: as was
+        load_series(b"date,sales\n2020-01-01,\n2020-01-02,\n", value_col="nope")
 
 
 def test_source_types_and_names(tmp_path):

@@ -701,6 +701,11 @@ def test_the_command_line_takes_a_run_id_as_copied_or_its_start(tmp_path, monkey
     assert cli_main(["runs", "show", "abcd"]) == 2  # the start of two ids names neither
     said = capsys.readouterr().err
     assert "2 runs have an id starting with 'abcd'" in said and one in said and other in said
+    # deleting takes the whole id only: a slip of a few characters deletes nothing
+    assert cli_main(["runs", "delete", one[:6]]) == 2
+    assert f"To delete run {one} (a), give its whole id." in capsys.readouterr().err
+    store.finish(one, "finished")
+    assert cli_main(["runs", "delete", one.upper() + " "]) == 0 and store.get(one) is None
 
 
 def test_the_command_line_prints_no_escape_sequence_from_a_name(tmp_path, monkeypatch, capsys):

@@ -15,6 +15,8 @@ from lstm_app.ui.text_view import looping
     ("床前明月光，" + "疑是地上霜。" * 20, "疑是地上霜。"),        # a line of a poem, again and again
     ("the cat " * 3 + "sat on the mat " * 12, "sat on the mat "),  # the shortest, as it ends
     ("abc" * 40 + "x", ""),                                      # broken at its very end
+    ("ROMEO: " + "That we do send the common to the people,\n" * 6, "That we do send the "
+     "common to the people,\n"),                                 # a class saw it, unexplained
     ("ab" * (LOOP_TAIL // 2 - 1), ""),                           # too short to tell
     ("a varied text, each sentence of its own. " * 1 + "no loop here at all, none whatsoever. "
      "Still nothing repeats: the end is as free as the start was.", ""),

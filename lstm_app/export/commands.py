@@ -111,7 +111,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
                                 option="--length"))
         _check_sampling(args.temperature, args.top_k, args.seed)
         prompt = read_text(Path(args.input[1:]))[0] if args.input.startswith("@") else args.input
-        if not args.input.startswith("@") and Path(args.input).is_file():
+        if not args.input.startswith("@") and _names_a_file(args.input):
             _notes(tr("The prompt is the words {prompt}; to continue the text of that file, "
                       "write {option}.", prompt=quoted(args.input), option="@" + args.input))
         _write(args.out, generate(model, prompt, args.length, args.temperature, args.top_k,
@@ -143,6 +143,14 @@ def run_predict_command(args: argparse.Namespace) -> int:
         _notes(*notices)
         _write(args.out, spreadsheet_csv(table), N_("Labels written to {path}"))
     return 0
+
+
+def _names_a_file(prompt: str) -> bool:
+    """Whether a prompt is also the path of a file (a long prompt is no path: asking raised)."""
+    try:
+        return Path(prompt).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _notes(*notices: str) -> None:

@@ -76,7 +76,7 @@ def run_runs_command(args: argparse.Namespace) -> int:
                 lambda text: cut(printable(text), LIST_NAME_CHARS))
             print(_listing(table[LIST_COLUMNS], runs))
     elif args.action == "delete":
-        run = _existing(store, args.run_id)
+        run = _existing(store, args.run_id, whole=True)
         if run.status == "running":
             raise ValueError(tr("Run {run_id} is still training; stop it first (or wait until "
                                 "it ends), then delete it.", run_id=run.id))
@@ -233,9 +233,10 @@ def _refuse_foreign_files(folder: Path) -> None:
             path=f"'{printable(folder)}'", names=", ".join(taken)))
 
 
-def _existing(store: RunStore, run_id: str):
+def _existing(store: RunStore, run_id: str, whole: bool = False):
     """The run ``run_id`` names: its whole id, or the start of one (at least ``SHORTEST_ID``
-    characters) that no other run's id starts with, as copied (spaces around, capitals)."""
+    characters) that no other run's id starts with, as copied (spaces around, capitals). Where
+    the run is to be deleted (``whole``), only its whole id names it."""
     given, run_id = run_id, run_id.strip()
     run = store.get(run_id) or store.get(run_id.lower())
     run_id = run_id.lower()
@@ -247,6 +248,9 @@ def _existing(store: RunStore, run_id: str):
                                 ids=", ".join(r.id for r in starting[:5])
                                 + (", …" if len(starting) > 5 else "")))
         run = starting[0] if starting else None
+        if run is not None and whole:
+            raise ValueError(tr("To delete run {run_id} ({name}), give its whole id.",
+                                run_id=run.id, name=printable(run.name)))
     if run is None:
         raise ValueError(tr("There is no run {run_id} in {home}; '{command}' shows them.",
                             run_id=quoted(given), home=store.home,

@@ -298,8 +298,9 @@ def choose_columns(numbers: pd.DataFrame, value_col: str | None, covariates: Seq
         if column not in numbers.columns:  # an input's choices leave out the column forecast
             choices = listed([c for c in has_values if column == value_col or c != value_col],
                              limit=10)
-            raise ValueError(tr(UNKNOWN_COLUMN, column=quoted(column), choices=choices)
-                             if choices else
+            raise ValueError(tr(UNKNOWN_COLUMN, column=quoted(column),
+                                choices=choices or tr("none"))
+                             if choices or column == value_col else
                              tr("The column {column} is not a numeric column of this file, and "
                                 "the file has no other column of numbers to read as an input: "
                                 "leave the inputs out.", column=quoted(column)))

@@ -116,7 +116,7 @@ def _diverging(history, settings, stop_reason) -> list[Diagnosis]:
     val, train = _losses(history, "val_loss"), _losses(history, "train_loss")
     exploded = val and (not all(map(math.isfinite, val)) or
                         (len(val) >= 3 and val[-1] > BLOW_UP * min(val)
-                         and not _still_fell(train, val)))
+                         and not (_still_fell(train, val) and _overfitting(history, settings))))
     if stop_reason != "diverged" and not exploded:
         return []
     lr = settings["lr"]
@@ -129,7 +129,8 @@ def _diverging(history, settings, stop_reason) -> list[Diagnosis]:
 
 def _still_fell(train: list[float], val: list[float]) -> bool:
     """Whether the training loss went on falling after the best validation epoch: a validation
-    loss that rose meanwhile, however far, is overfitting, not a blow-up."""
+    loss that rose meanwhile over epochs (overfitting's rule holds), however far, is
+    overfitting, not a blow-up; a sudden leap still is one."""
     if len(train) != len(val) or not all(map(math.isfinite, train)):
         return False
     return train[-1] < train[val.index(min(val))] * (1 - OVERFIT_FALL)

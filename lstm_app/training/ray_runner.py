@@ -50,9 +50,10 @@ def connect(address: str):
     except ImportError:
         raise ValueError(tr("Trainings are to run on the Ray cluster at {address} ({variable}, or "
                             "{option} on the command line), but Ray is not installed here: "
-                            "install it (python -m pip install -r requirements.txt), or leave "
-                            "the address out to train on this machine.", address=address,
-                            variable=RAY_ADDRESS_VARIABLE, option="--ray")) from None
+                            "install it ({command}), or leave the address out to train on this "
+                            "machine.", address=address, variable=RAY_ADDRESS_VARIABLE,
+                            option="--ray", command="python -m pip install -r requirements.txt")
+                         ) from None
 
     global _hub_handle, _remote_function
     with _connect_lock:

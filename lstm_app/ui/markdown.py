@@ -31,6 +31,18 @@ def plain(text) -> str:
     return "".join("\\" + c if c in MARKDOWN_CHARACTERS else c for c in text)
 
 
+LINE_START = re.compile(r"^([-+=]|\d+[.)])")  # a list, a numbered list or a heading's rule
+
+
+def plain_lines(text) -> str:
+    """``text`` of several lines (a note) as markdown that keeps its lines and formats nothing:
+    each line ``plain``, and what would start a list or a heading at a line's start escaped;
+    blank lines left out."""
+    lines = [plain(line) for line in str(text).splitlines() if line.strip()]
+    return "  \n".join(LINE_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], line)
+                       for line in lines)
+
+
 def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` for a table on the page: its text cells and column names without the controls
     that turn text around (a label "\\u202eevil" drew as "live"); numbers and order untouched."""

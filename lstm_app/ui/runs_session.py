@@ -24,7 +24,7 @@ from ..training.jobs import FinishedJob, Job
 from ..training.ray_runner import on_ray, ray_address
 from .forecast_settings import BASIS as FORECAST_BASIS
 from .keys import FORECAST, TASK_KEYS, TEXT, TaskKeys, page_keys
-from .markdown import plain
+from .markdown import plain, plain_lines
 from .people import current_user, opened_by_link
 from .run_data import SOURCES, show_its_data
 from .settings_form import page_settings, restore_settings
@@ -340,10 +340,8 @@ def run_caption(job, config) -> None:
 def _its_note(run_id: str) -> None:
     """The note written on the Runs page for the run shown, each of its lines as written."""
     run = run_store().get(run_id)
-    lines = [plain(line) for line in (run.note if run is not None else "").splitlines()
-             if line.strip()]
-    if lines:
-        st.caption(tr("Note on this run: {note}", note="  \n".join(lines)))
+    if run is not None and run.note.strip():
+        st.caption(tr("Note on this run: {note}", note=plain_lines(run.note)))
 
 
 def elsewhere(keys: TaskKeys, job, fingerprint: str, name: str = "",
