@@ -89,6 +89,10 @@ def test_too_few_rows_is_refused():
     with pytest.raises(ValueError, match="Choose a horizon of at most 8 or a shorter lookback"):
         split_rows(50, 0.15, 0.15, 24, 12)
     split_rows(50, 0.15, 0.15, 24, 8)
+    # spans given as rows that leave nothing to train on: said of them, not of the horizon
+    with pytest.raises(ValueError, match=r"The validation and test spans \(20 and 3 rows\) leave "
+                                         r"too few rows to train on; make them smaller"):
+        split_rows(24, 20, 3, 1, 12)
 
 
 def test_too_small_training_span_is_refused():

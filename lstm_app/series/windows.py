@@ -64,9 +64,16 @@ def _fewer_rows_advice(n_rows: int, val_size: float, test_size: float, lookback:
     if n_rows < minimum_rows(1, 1):
         return tr("Even a lookback and a horizon of 1 step need {least} values; add more "
                   "values.", least=minimum_rows(1, 1))
+    if _training_rows(n_rows, val_size, test_size, 1) < 2:  # the spans asked for leave none
+        return tr("The validation and test spans ({val:,} and {test:,} rows) leave too few rows "
+                  "to train on; make them smaller, or add more values.",
+                  val=rows_for(val_size, n_rows), test=rows_for(test_size, n_rows))
     lookback_for = lookback_for or (lambda _: lookback)
-    most = next((h for h in range(min(horizon - 1, n_rows // 3), 0, -1)  # (arithmetic only)
-                 if _training_rows(n_rows, val_size, test_size, h) >= lookback_for(h) + h), 0)
+    fits = lambda h: _training_rows(n_rows, val_size, test_size, h) >= lookback_for(h) + h
+    most, longest = 0, min(horizon - 1, n_rows // 3)  # the longest that fits, found by halving
+    while most < longest:  # (what fits shrinks as the horizon grows)
+        middle = (most + longest + 1) // 2
+        most, longest = (middle, longest) if fits(middle) else (most, middle - 1)
     if most:
         return tr("Choose a horizon of at most {most} or a shorter lookback, or add more "
                   "values.", most=most)
