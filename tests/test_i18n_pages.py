@@ -6,7 +6,7 @@ they are; names such as LSTM, CSV and MASE are allowed (tests/chinese.py)."""
 import pytest
 
 from tests.chinese import english_left, visible_text
-from tests.conftest import poll
+from tests.conftest import SAMPLES, poll
 
 FORECAST, TEXT, CLASSIFY = "pages/forecast.py", "pages/text.py", "pages/classify.py"
 INSIDE, RUNS = "pages/inside.py", "pages/runs.py"
@@ -183,3 +183,46 @@ def test_a_run_uploaded_in_english_shows_its_repairs_in_chinese_when_reopened(ap
     assert not at.exception, [e.value for e in at.exception]
     captions = " ".join(c.value for c in at.caption)
     assert "这个文件第一次上传时" in captions and "Currency signs" not in captions, captions
+
+
+def test_a_text_run_that_learnt_is_judged_in_chinese_when_reopened_after_a_switch(apps,
+                                                                                  app_store):
+    """A newcomer saw the Shakespeare demo's verdict ("…with 54% less uncertainty") stay in
+    English after switching to Chinese."""
+    from lstm_app.i18n import speaking
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.text.settings import TextConfig
+    text = (SAMPLES / "shakespeare_excerpt.txt").read_text(encoding="utf-8")[:30000]
+    config = TextConfig(hidden_size=64, embedding_dim=16, num_layers=1, epochs=3,
+                        batch_size=16, seq_len=50, patience=0, lr=0.01)
+    with speaking("en"):
+        run_id = start_run(app_store, "text", text, config, "bard", "bard.txt")
+        record(app_store.home, run_id, "text", text, config)
+    at = apps(TEXT)
+    at.query_params["lang"] = "en"
+    at.query_params["run"] = run_id
+    at.run()
+    said = [s.value for s in [*at.success, *at.info, *at.warning]]
+    assert any("less uncertainty" in s for s in said), said
+    at.query_params["lang"] = "zh"
+    at.run()
+    no_english(at, ["bard.txt", "bard", "First", "Citizen"])
+
+
+def test_a_text_run_trained_in_another_tab_in_english_opens_in_chinese(apps, app_store):
+    """The run is still in this server's memory (trained in another tab, in English): its
+    address, opened in Chinese, says its verdict in Chinese."""
+    first = apps(TEXT)
+    first.query_params["lang"] = "en"
+    small(first, "tx", hidden_size=64, embedding_dim=16, num_layers=1, epochs=3, lr=0.01)
+    first.run()
+    first.button(key="tx_train").click().run()
+    first = poll(first, lambda a: a.session_state["tx_job"].snapshot().done and a.metric,
+                 "the text's results", 180)
+    run_id = first.session_state["tx_job"].run_id
+    verdict = str(first.session_state["tx_job"].result().verdict)
+    assert "less uncertainty" in verdict, verdict
+    at = chinese(apps, TEXT)
+    at.query_params["run"] = run_id
+    at.run()
+    no_english(at, ["shakespeare_excerpt.txt", "shakespeare_excerpt", "First", "Citizen"])
