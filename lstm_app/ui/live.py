@@ -19,6 +19,18 @@ from .session import current_job, watch_only
 POLL_SECONDS = 1.0
 
 
+# Once, where the live view starts: the page brought there (smoothly), the settings above it.
+SCROLL_HERE = ('<div id="lstm-live-start"></div><script>'
+               'const here = document.getElementById("lstm-live-start");'
+               'if (here) here.scrollIntoView({block: "start", behavior: "smooth"});</script>')
+
+
+def scroll_here() -> None:
+    """Bring the page to this point: a training Home's demo (or the coach's Apply and train)
+    started lies far below the settings, out of sight on a projector's screen."""
+    st.html(SCROLL_HERE, unsafe_allow_javascript=True)
+
+
 def windows_per_second(p: Progress) -> str:
     return tr("{rate:,.0f} windows/s", rate=p.samples_per_sec)
 

@@ -15,7 +15,7 @@ from ..tasks import Task
 from ..training.jobs import Job, Snapshot
 from ..training.trainer import Progress
 from .keys import TaskKeys
-from .live import watch, windows_per_second
+from .live import scroll_here, watch, windows_per_second
 from .markdown import plain
 from .runs_session import (RUN_PARAM, elsewhere, run_caption, show_checkpoint, show_run,
                            start_training)
@@ -71,6 +71,8 @@ def train_button(keys: TaskKeys, start: Callable[[], Job], can_train: bool = Tru
             train = _offer(keys, earlier)
     if can_train and not busy and (train or autostart):
         st.session_state.pop(keys.offer, None)
+        if autostart:  # pressed for the user: the page is at its top, the training far below
+            st.session_state[keys.key("to_live")] = True
         if on_new_model is not None:
             on_new_model()
         start().wait_for_first_epoch(timeout=0.6)  # so that the redraw shows the first point
@@ -122,6 +124,8 @@ def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Sn
             st.stop()
     else:
         run_caption(job, config)
+    if st.session_state.pop(keys.key("to_live"), False):
+        scroll_here()
     snap = watch(keys, render, speed)
     if snap is None or not snap.done:
         st.stop()

@@ -298,6 +298,8 @@ def test_home_shakespeare_demo_then_stop(page: Page, app_server):
     expect_sample(page, "Shakespeare (excerpt)")
     expect(key_locator(page, "tx_hidden_size").locator("input")).to_have_value("256")
     expect(progress(page)).to_contain_text(EPOCH_RE, timeout=START_MS)
+    # The page is brought down to it: on a projector's 720 pixels the settings filled the view
+    expect(progress(page)).to_be_in_viewport()
     # After the first epochs: a sample labelled with its epoch and validation loss (samples are
     # at least a few seconds apart, so the first labelled one may be epoch 2's).
     wait_epoch_above(page, 1)
