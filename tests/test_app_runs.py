@@ -662,6 +662,29 @@ def test_train_more_from_a_reopened_run_makes_a_child_run(app, store):
     assert {r.id for r in store.list()} == {run_id, child.id}
 
 
+def test_train_more_ended_early_says_how_many_of_the_epochs_asked_for_it_ran(app, store):
+    """A manager asked for 60 more epochs and saw 3 run, told only that training stopped early."""
+    run_id, _ = recorded_forecast(store, epochs=2)
+    at = ok(app(run=run_id).run())
+    at.session_state["fc_patience"] = 1
+    at.session_state["fc_lr"] = 0.03  # steps large enough to overshoot: it stops early
+    at.number_input(key="fc_more").set_value(60)
+    ok(at.button(key="fc_train_more").click().run())
+    job = at.session_state["fc_job"]
+    poll(at, fc_done, "the results after Train more")
+    training = job.result().training
+    ran = training.history[-1].epoch - 2
+    assert training.stop_reason == "early_stopping" and ran < 60
+    said = [c.value for c in at.caption if c.value.startswith("Train more ran")]
+    assert said == [f"Train more ran {ran} of the 60 epochs asked for: the validation loss "
+                    f"stopped improving, so early stopping ended it (Early-stopping patience, "
+                    f"under More settings, waits longer)."]
+    at.session_state["fc_epochs"] = 3  # other settings: the next Train is a run of its own
+    at.button(key="fc_train").click().run()
+    poll(at, lambda a: a.session_state["fc_job"] is not job and fc_done(a), "a new run")
+    assert not [c for c in at.caption if c.value.startswith("Train more ran")]
+
+
 def test_a_train_more_run_keeps_the_whole_history_it_showed(app, store):
     run_id, _ = recorded_forecast(store, epochs=2)
     at = ok(app(run=run_id).run())

@@ -9,7 +9,7 @@ from typing import Callable
 
 import streamlit as st
 
-from ..i18n import language, tr
+from ..i18n import language, tr, trn
 from ..runs.row import Run
 from ..tasks import Task
 from ..training.jobs import Job, Snapshot
@@ -138,7 +138,26 @@ def finished_result(keys: TaskKeys, chosen: Chosen, config, render: Callable[[Sn
     if result is None:
         st.info(tr("Training was stopped before it started."))
         st.stop()
+    _went_on(keys, current_job(keys.job), result)
     return result
+
+
+def _went_on(keys: TaskKeys, job, result) -> None:
+    """After Train more that ended before the epochs asked for: how many it ran, and why."""
+    run_id, start, asked = st.session_state.get(keys.key("more_asked"), (None, 0, 0))
+    training = getattr(result, "training", None)
+    if run_id is None or getattr(job, "run_id", None) != run_id or training is None:
+        return
+    ran = (training.history[-1].epoch if training.history else start) - start
+    if ran >= asked or training.stop_reason not in ("early_stopping", "time_budget"):
+        return
+    values = dict(ran=ran, asked=asked, setting=tr("Early-stopping patience"))
+    st.caption(trn("Train more ran {ran} of the {asked} epoch asked for: {why}",
+                   "Train more ran {ran} of the {asked} epochs asked for: {why}", asked,
+                   why=tr("the validation loss stopped improving, so early stopping ended it "
+                          "({setting}, under More settings, waits longer).", **values)
+                   if training.stop_reason == "early_stopping" else
+                   tr("its time budget ended it."), **values))
 
 
 # What Train more takes from the settings above: how training goes on. The network's shape and
@@ -169,7 +188,10 @@ def train_more(keys: TaskKeys, task: Task, result, data, name: str, default_epoc
             return
         if on_new_model is not None:
             on_new_model()
-        start_training(keys, task, data, name, config, start=result.trained)
+        history = result.trained.training.history
+        job = start_training(keys, task, data, name, config, start=result.trained)
+        st.session_state[keys.key("more_asked")] = (
+            job.run_id, history[-1].epoch if history else 0, int(more))
         st.rerun()
 
 
