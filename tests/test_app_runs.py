@@ -30,7 +30,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_app.i18n import speaking
 from lstm_app.runs.recording import end_killed, record, start_run, trained_more_name
 from lstm_app.runs.database import DB_NAME
-from lstm_app.runs.store import RunStore
+from lstm_app.runs.store import MAX_NAME_CHARS, RunStore
 from lstm_app.series.loading import load_series
 from lstm_app.series.settings import ForecastConfig
 from lstm_app.text.corpus import read_text
@@ -656,6 +656,10 @@ def test_train_more_from_a_reopened_run_makes_a_child_run(app, store):
         assert trained_more_name(child.name) == child.name
         assert trained_more_name("销量") == "销量（继续训练）"
     assert trained_more_name("销量（继续训练）") == "销量（继续训练）"
+    # a name as long as a name may be keeps its ending whole (the store cut it off)
+    long = trained_more_name("x" * MAX_NAME_CHARS)
+    assert len(long) == MAX_NAME_CHARS and long.endswith("x…, trained more")
+    assert trained_more_name(long) == long
     assert [h.epoch for h in job.result().training.history] == [1, 2, 3]
     assert [h.epoch for h in store.history(child.id)][-1] == 3  # it went on from epoch 2
     assert [h.epoch for h in store.history(run_id)] == [1, 2]  # the parent is kept as it was

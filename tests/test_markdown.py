@@ -7,6 +7,15 @@ def test_markdown_characters_are_escaped():
     assert plain("**sales** [x](y) ![i](j) `c` <b>") == (
         "\\*\\*sales\\*\\* \\[x\\]\\(y\\) \\!\\[i\\]\\(j\\) \\`c\\` \\<b\\>")
     assert plain("two\nlines") == "two lines"
+    # an entity is no entity: a note "R&amp;D &copy;" was shown as "R&D ©"
+    assert plain("R&amp;D &copy; &#65;") == "R\\&amp;D \\&copy; \\&\\#65;"
+
+
+def test_a_notes_lines_start_no_list_heading_or_rule():
+    from lstm_app.ui.markdown import plain_lines
+
+    assert plain_lines("lr 0.01\n\n---\n- try\n1. then\n12) b\n+x\n==") == (
+        "lr 0.01  \n\\---  \n\\- try  \n1\\. then  \n12\\) b  \n\\+x  \n\\==")
 
 
 def test_addresses_do_not_link_themselves():

@@ -28,7 +28,7 @@ from ..training.process import WorkerKilled, killed_sentence
 from ..training.trainer import Callbacks, Progress
 from ..export.manifest import FILES as ONNX_FILES
 from . import reopening
-from .store import RunStore
+from .store import MAX_NAME_CHARS, RunStore
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,10 @@ def trained_more_name(earlier: str) -> str:
         with speaking(code):
             if earlier.endswith(tr("{name}, trained more", name="")):
                 return earlier
-    return tr("{name}, trained more", name=earlier)
+    ending = tr("{name}, trained more", name="")  # kept whole where a long name is cut
+    room = MAX_NAME_CHARS - len(ending)
+    cut = earlier if len(earlier) <= room else earlier[:room - 1] + "…"
+    return tr("{name}, trained more", name=cut)
 
 
 class _Recorder:

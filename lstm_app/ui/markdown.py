@@ -11,8 +11,8 @@ from ..i18n import again
 from ..quoting import BIDI_CONTROL, no_bidi
 
 # What formats, links or directs inside a line of Streamlit markdown ("." and "-" only do at a
-# line's start, where a name never stands).
-MARKDOWN_CHARACTERS = frozenset("\\`*_{}[]()<>#!|~$:")
+# line's start, where a name never stands; "&" begins an entity: "&amp;" was read as "&").
+MARKDOWN_CHARACTERS = frozenset("\\`*_{}[]()<>#!|~$:&")
 # What the renderer turns into a link by itself, even escaped: web addresses and e-mail
 # addresses. An invisible word joiner (U+2060) after their first character breaks the pattern.
 AUTOLINKS = re.compile(r"://|www\.|@", re.IGNORECASE)
