@@ -288,10 +288,10 @@ def test_the_command_line_classifies_a_gb18030_file_with_its_own_columns(tmp_pat
     assert set(saved["baselines"]) == {"majority", "tfidf_logreg"}
     assert main(["classify", str(data), "--label-col", "stars", "--quiet"]) == 2
     assert "The file has no column 'stars'" in capsys.readouterr().err
-    # texts cut at the length read: named as this command sets it, not only as the page does
+    # texts cut at the length read are said on the command line too
     assert main(["classify", str(data), *tiny, "--epochs", "1", "--max-length", "26"]) == 0, \
         capsys.readouterr().err
-    assert "were read up to there (Longest text read; --max-length on the command line)." in \
+    assert "test texts are longer than 26 characters and were read up to there" in \
         capsys.readouterr().err
     assert main(["classify", str(data), "--pooling", "sum", "--quiet"]) == 2
     assert "Pooling must be one of: last, max, mean, attention." in capsys.readouterr().err

@@ -190,15 +190,12 @@ def score_classifier(trained: TrainedClassifier, data: LabelledTexts, on_stage=N
                               "it is not on the scoreboard.", error=str(error)[:80]))
     test = scores.scores(y_test, y_pred)
     if encoded.cut:
-        values = dict(cut=encoded.cut, texts=len(test_texts), length=config.max_length,
-                      option="--max-length")
+        values = dict(cut=encoded.cut, texts=len(test_texts), length=config.max_length)
         notices.append(tr("{cut:,} of {texts:,} test texts are longer than {length:,} characters "
-                          "and were read up to there (Longest text read; {option} on the "
-                          "command line).", **values)
+                          "and were read up to there (Longest text read).", **values)
                        if config.level == "char" else
                        tr("{cut:,} of {texts:,} test texts are longer than {length:,} words and "
-                          "were read up to there (Longest text read; {option} on the command "
-                          "line).", **values))
+                          "were read up to there (Longest text read).", **values))
     return ClassifyResult(
         trained, data, split, notices, test, baselines,
         scores.per_class(y_test, y_pred, data.classes),
