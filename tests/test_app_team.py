@@ -235,14 +235,16 @@ def test_a_page_polling_its_training_looks_for_a_withdrawn_link_every_few_second
 def test_a_training_shared_with_someone_is_watched_live_but_only_its_owner_stops_it(team, store):
     import time
     at = team(ALICE, FORECAST)
-    # as long a training as the page allows: it must outlast the test on a loaded machine (3,000
-    # epochs of 8 units ended before Bob's last look once)
-    for key, value in {"fc_epochs": 10_000, "fc_hidden_size": 32, "fc_num_layers": 1,
+    # a training of many minutes (10,000 epochs of two layers of 256 units; stopped at the end):
+    # it must outlast the test on a loaded machine (3,000 epochs of 8 units ended before Bob's
+    # last look in a CI run)
+    for key, value in {"fc_epochs": 10_000, "fc_hidden_size": 256, "fc_num_layers": 2,
                        "fc_patience": 0, "fc_statistical_seconds": 0}.items():
         at.session_state[key] = value
     ok(at.run())
     ok(at.button(key="fc_train").click().run())
     job = at.session_state["fc_job"]
+    assert (job.config.epochs, job.config.hidden_size) == (10_000, 256)  # no end in sight
     try:
         run_id = job.run_id
         store.share(run_id, True)
