@@ -117,32 +117,39 @@ def run_predict_command(args: argparse.Namespace) -> int:
         _write(args.out, generate(model, prompt, args.length, args.temperature, args.top_k,
                                   args.seed), N_("Text written to {path}"))
     else:
-        trained_col = model.manifest["settings"].get("text_col")
-        notices: list[str] = []
-        table, column = texts_of(args.input, args.text_col, trained_col, notices)
-        if args.text_col is None and trained_col and column != trained_col:
-            notices.append(tr(
-                "The file has no column {trained} (the one the model learnt from), so the texts "
-                "were read from {column}, the column of longest cells; give {option} to choose "
-                "another.", trained=quoted(trained_col), column=quoted(column),
-                option="--text-col"))
-        if (args.text_col is None and column != trained_col and table.shape[1] == 1
-                and (len(column.split()) > 1 or len(column) > 30)):  # a name that reads as a text
-            notices.append(tr(
-                "The file's first row, {column}, was read as its column's name, not as a text "
-                "to label: if the file has no row of names, add one (such as text) and run it "
-                "again.", column=quoted(column)))
-        texts = table[column].fillna("").astype(str)
-        notices += numbers_for_texts(texts[texts.str.strip() != ""], column)
-        probs = classify(model, texts[texts.str.strip() != ""].tolist())
-        table, blank = labelled_rows(table, column, probs, model.manifest["classes"])
-        if blank:
-            notices.append(trn("{count:,} text is blank: its label is left empty.",
-                               "{count:,} texts are blank: their labels are left empty.",
-                               blank))
-        _notes(*notices)
-        _write(args.out, spreadsheet_csv(table), N_("Labels written to {path}"))
+        _label(model, args)
     return 0
+
+
+def _label(model: ExportedModel, args: argparse.Namespace) -> None:
+    """predict for a classifier: each row's label and class probabilities, with notes on how
+    its texts were read."""
+    trained_col = model.manifest["settings"].get("text_col")
+    notices: list[str] = []
+    table, column = texts_of(args.input, args.text_col, trained_col, notices)
+    if args.text_col is None and trained_col and column != trained_col:
+        notices.append(tr(
+            "The file has no column {trained} (the one the model learnt from), so the texts "
+            "were read from {column}, the column of longest cells; give {option} to choose "
+            "another.", trained=quoted(trained_col), column=quoted(column),
+            option="--text-col"))
+    if (args.text_col is None and column != trained_col and table.shape[1] == 1
+            and (len(column.split()) > 1 or len(column) > 30)):  # a name that reads as a text
+        notices.append(tr(
+            "The file's first row, {column}, was read as its column's name, not as a text "
+            "to label: if the file has no row of names, add one (such as text) and run it "
+            "again.", column=quoted(column)))
+    texts = table[column].fillna("").astype(str)
+    texts = texts[texts.str.strip() != ""]
+    notices += numbers_for_texts(texts, column)
+    probs = classify(model, texts.tolist())
+    table, blank = labelled_rows(table, column, probs, model.manifest["classes"])
+    if blank:
+        notices.append(trn("{count:,} text is blank: its label is left empty.",
+                           "{count:,} texts are blank: their labels are left empty.",
+                           blank))
+    _notes(*notices)
+    _write(args.out, spreadsheet_csv(table), N_("Labels written to {path}"))
 
 
 def _names_a_file(prompt: str) -> bool:
