@@ -108,7 +108,7 @@ def test_the_address_names_the_run_looked_into_and_runs_without_a_network_are_le
     at.run()
     assert not at.exception and older in at.selectbox(key="in_model").value
     assert not any(ended in option for option in at.selectbox(key="in_model").options)
-    at.selectbox(key="in_model").set_value(f"Saved run: newer ({newer}, forecast)").run()
+    at.selectbox(key="in_model").set_value(f"Saved run {newer}").run()
     assert "run" not in at.query_params  # the address no longer names a run not shown
     at.query_params["run"] = older  # Back: the address names the run shown before
     assert older in at.run().selectbox(key="in_model").value and at.query_params["run"] == older
@@ -119,6 +119,25 @@ def test_the_address_names_the_run_looked_into_and_runs_without_a_network_are_le
         fresh.run()
         assert not fresh.exception and any(said in w.value for w in fresh.warning), \
             [w.value for w in fresh.warning]
+
+
+def test_a_run_renamed_elsewhere_stays_the_one_looked_into(apps, store):
+    series = load_series(SAMPLES / "airline_passengers.csv")
+    config = ForecastConfig(statistical_seconds=0, hidden_size=4, epochs=1)
+    first, second = (start_run(store, "forecast", series, config, name, series.name)
+                     for name in ("first", "second"))
+    for run_id in (first, second):
+        record(store.home, run_id, "forecast", series, config)
+    at = apps(INSIDE)
+    at.query_params["run"] = first
+    at.run()  # the older run: not the list's first
+    assert first in at.selectbox(key="in_model").value
+    store.rename(first, "renamed in another tab")
+    at.run()  # (the rename came from another tab; this one reruns on its next click)
+    assert not at.exception and first in at.selectbox(key="in_model").value
+    assert at.query_params["run"] == first
+    assert "renamed in another tab" in at.selectbox(key="in_model").format_func(
+        at.selectbox(key="in_model").value)
 
 
 def test_a_saved_text_run_reads_a_snippet(apps, store):
@@ -158,7 +177,7 @@ def test_each_model_opens_on_its_own_text_not_the_last_ones_snippet(apps, store)
     for name in ("first", "second"):
         run_id = start_run(store, "text", text, config, name, f"{name}.txt")
         record(store.home, run_id, "text", text, config)
-        models.append(f"Saved run: {name} ({run_id}, text)")
+        models.append(f"Saved run {run_id}")
     at = apps(INSIDE).run()
     default = at.text_area(key="in_snippet").value
     at.text_area(key="in_snippet").set_value("").run()  # emptied on one model
@@ -309,7 +328,7 @@ def test_a_panel_run_opened_from_the_runs_page_is_looked_into_with_its_embedding
     assert step_h(at) == pytest.approx(window_h(result, i, int(panel.lengths[i])), abs=1e-4)
     assert len(heatmap_specs(at)) == 5
     # The same run, listed as saved, opens too.
-    saved = f"Saved run: shops ({run_id}, panel)"
+    saved = f"Saved run {run_id}"
     at.selectbox(key="in_model").set_value(saved).run()
     assert not at.exception, [e.value for e in at.exception]
     at.selectbox(key="in_series").set_value("shop 3").run()  # closed before the test span

@@ -39,7 +39,7 @@ def test_a_forecast_and_a_panel(apps, app_store):
     run_id = saved(app_store, "panel", panel, config, "shops", "shops.csv")
     own += ["shops", "shops.csv", run_id, "date", "shop", "sales"]
     at = chinese(apps, INSIDE).run()
-    at.selectbox(key="in_model").set_value(f"Saved run: shops ({run_id}, panel)").run()
+    at.selectbox(key="in_model").set_value(f"Saved run {run_id}").run()
     at.radio(key="in_layer").set_value(1).run()
     no_english(at, own)
     assert any("日历输入和序列编号保持不变" in c.value for c in at.caption)
@@ -74,7 +74,7 @@ def test_a_text_model_and_a_bidirectional_classifier(apps, app_store, cell):
     run_id = saved(app_store, "text", text, config, "notes", "notes.txt")
     own += ["notes", "notes.txt", run_id]
     at = chinese(apps, INSIDE).run()
-    at.selectbox(key="in_model").set_value(f"Saved run: notes ({run_id}, text)").run()
+    at.selectbox(key="in_model").set_value(f"Saved run {run_id}").run()
     no_english(at, own)
     assert "追踪某种性质的单元" in [s.value for s in at.subheader]
     at.text_area(key="in_snippet").set_value("").run()

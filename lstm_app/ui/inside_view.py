@@ -85,7 +85,7 @@ def choose_model():
     store, chosen = run_store(), st.session_state.get(INSIDE.model)
     named = st.query_params.get(RUN_PARAM)  # a run's address: that run
     for run in shown_runs(store.list()):
-        label = f"Saved run: {run.name} ({run.id}, {run.task})"
+        label = f"Saved run {run.id}"  # by id alone: a rename elsewhere keeps the choice
         if run.status == "running" or (label != chosen and run.id != named
                                        and not has_weights(store, run)):
             continue
