@@ -31,6 +31,14 @@ def printable(text) -> str:
     return CONTROL.sub(" ", str(text))
 
 
+def name_given(text) -> str:
+    """A name as typed, printable and stripped; "" (no name given) where nothing of it would be
+    seen: only spaces and invisible characters (zero-width spaces, joiners)."""
+    name = printable(text).strip()
+    seen = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    return name if seen.strip() else ""
+
+
 def printable_lines(text) -> str:
     """``text`` as ``printable`` makes it, its lines and tabs kept (a generated sample)."""
     return LINE_CONTROL.sub(" ", str(text))

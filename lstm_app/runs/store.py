@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterator
 
 from ..i18n import tr
 from ..file_checks import default_home, os_reason
-from ..quoting import printable, printable_lines
+from ..quoting import name_given, printable, printable_lines
 from ..user_json import parse_json
 from ..training.trainer import EpochRecord, valid_scores
 from .database import Database, StoreError, database_url, store_problem
@@ -115,7 +115,7 @@ class RunStore:
         nobody is there to shorten (``rename`` and ``annotate`` refuse instead). Control
         characters in them (a bundle's escape sequences, a line break in a name) are spaces."""
         run_id = uuid.uuid4().hex[:12]
-        name = printable(name).strip() or run_id
+        name = name_given(name) or run_id
         data_name, note = printable(data_name).strip(), printable_lines(note)
         now = time.time()
         with self._db() as db:
@@ -247,9 +247,9 @@ class RunStore:
         return [EpochRecord(*r[:5], _scores(r[5])) for r in rows]
 
     def rename(self, run_id: str, name: str) -> None:
-        """A blank name falls back to the run's id; one over ``MAX_NAME_CHARS`` is refused;
+        """A blank name (or one of invisible characters only) falls back to the run's id; one over ``MAX_NAME_CHARS`` is refused;
         control characters are spaces."""
-        name = printable(name).strip()
+        name = name_given(name)
         if len(name) > MAX_NAME_CHARS:
             raise ValueError(tr("A run's name can be at most {limit:,} characters long; this "
                                 "one has {count:,}. Shorten it and try again.",

@@ -9,7 +9,7 @@ import streamlit as st
 from ..loss_charts import runs_loss_chart
 from ..filenames import bundle_name
 from ..i18n import N_, language, tr, translator
-from ..quoting import quoted
+from ..quoting import name_given, quoted
 from ..runs.access import can_change
 from ..runs.bundle import copy_note, earlier_copies, export_bundle, import_bundle
 from ..runs.reopening import run_message
@@ -229,7 +229,7 @@ def _edit_form(store: RunStore, run: Run) -> None:
             except ValueError as error:  # the box's own limit aside, the store's refusal
                 st.error(plain(error))
             else:
-                st.toast(tr("Saved.") if name.strip() else
+                st.toast(tr("Saved.") if name_given(name) else
                          tr("Saved. A run without a name is called by its id."))
                 for key in keys:  # filled again with what the store made of them (trimmed)
                     del state[key]
