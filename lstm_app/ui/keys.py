@@ -44,6 +44,7 @@ class TaskKeys:
     train_more = property(lambda self: self.key("train_more"))
     suggestion = property(lambda self: self.key("suggestion"))  # session: the suggested values
     kept = property(lambda self: self.key("kept"))            # session: the settings last shown
+    more_settings = property(lambda self: self.key("more_settings"))  # "More settings" open
     suggested_for = property(lambda self: self.key("suggested_for"))  # session: for which data
     reopened = property(lambda self: self.key("reopened"))    # session: ... when a run's own
     live_loss = property(lambda self: self.prefix)            # the live loss chart, its toggles

@@ -132,7 +132,9 @@ def settings_form(task: Task, keys: TaskKeys, basic: list[str], more: dict[str, 
     limits = limits or {}
     for column, name in zip(st.columns([_width(task.settings[name]) for name in basic]), basic):
         setting_widget(column, task.settings[name], keys, **limits.get(name, {}))
-    with st.expander(tr("More settings")):
+    # Keyed, and kept open or folded by the script: a choice in it that adds or takes away a
+    # notice above it (the known-ahead inputs) would otherwise fold it shut at once.
+    with st.expander(tr("More settings"), key=keys.more_settings, on_change="rerun"):
         for title, rows in more.items():
             st.markdown(f"**{tr(title)}**")
             for row in rows:
