@@ -5,7 +5,7 @@ import pytest
 
 from lstm_app.runs.store import RunStore
 from lstm_app.ui.source_picker import source_of
-from tests.conftest import poll
+from tests.conftest import SAMPLES, poll
 
 FORECAST = "pages/forecast.py"
 CLASSIFY = "pages/classify.py"
@@ -111,6 +111,36 @@ def test_a_page_reloaded_mid_study_finds_its_study_again(apps, app_store):
     assert any(b.key == "fc_tune_stop" for b in again.button)
     job.stop()
     assert job.wait(60)
+
+
+def own_file(at, name: str = "noisy_sine.csv"):
+    """The page on one of the user's own files (a sample's bytes under another name)."""
+    at.radio(key="fc_kind").set_value("My own file")
+    at.session_state["fc_uploaded"] = source_of(f"my_{name}", (SAMPLES / name).read_bytes())
+    return at.run()
+
+
+def tune_expander(at):
+    return next(e for e in at.expander if e.label == "Auto-tune")
+
+
+def other_data_box(at) -> bool:
+    return any("other data is still running" in i.value for i in tune_expander(at).info)
+
+
+def test_stop_in_the_other_data_box_redraws_the_page_with_the_start_form(apps, app_store):
+    """Stop in "An auto-tune of other data is still running" stopped the study, but the page
+    stayed as it was drawn: the box and its Stop, as if nothing had happened."""
+    at = slow_trials(apps)
+    job = start_study(at, "fc", trials=20, minutes=5).session_state["fc_tune_job"]
+    own_file(at)
+    assert not at.exception, [e.value for e in at.exception]
+    assert other_data_box(at)
+    at.button(key="fc_tune_stop").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert job.snapshot().done
+    assert not other_data_box(at), "the box and its Stop stay after Stop"
+    assert not at.button(key="fc_tune_start").disabled
 
 
 def test_the_classify_page_tunes_reading_both_ways_too(apps, app_store):

@@ -32,6 +32,7 @@ from .task_flow import cannot_train
 PAGE_TRIALS, PAGE_MINUTES = 200, 240  # a study on a shared server; the tune command runs longer
 
 POLL_SECONDS = 1.0
+STOP_SECONDS = 10.0  # how long Stop waits for the study to end, to draw the page at once
 
 
 def auto_tune(keys: TaskKeys, task: Task, data, data_name: str, config,
@@ -43,8 +44,7 @@ def auto_tune(keys: TaskKeys, task: Task, data, data_name: str, config,
             with st.expander(tr("Auto-tune"), expanded=True, icon=":material/tune:"):
                 st.info(tr("An auto-tune of other data is still running; stop it to start one "
                            "on this data."))
-                if st.button(tr("Stop"), key=keys.tune_stop):
-                    job.stop()
+                _poll(keys, task, trials=False)  # its progress, and a Stop that redraws the page
             return
         job = None  # a study of other data: its result does not belong here
     with st.expander(tr("Auto-tune"), expanded=job is not None,
@@ -138,7 +138,9 @@ def _cannot_train(keys: TaskKeys, task: Task, data, config, fingerprint: str) ->
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _poll(keys: TaskKeys, task: Task) -> None:
+def _poll(keys: TaskKeys, task: Task, trials: bool = True) -> None:
+    """The running study's progress and Stop, and (``trials``: a study of the data shown) its
+    trials; the whole page is drawn again once it ends."""
     job = current_job(keys.tune_job)
     if job is None:
         return
@@ -165,7 +167,9 @@ def _poll(keys: TaskKeys, task: Task) -> None:
                     help=tr("End the study now: the trial in progress stops, and every trial "
                             "that finished is kept.")):
         job.stop()
-    if live is not None:
+        if job.wait(STOP_SECONDS):  # ended: the page at once, not at the next poll
+            st.rerun()
+    if live is not None and trials:
         _trials(keys, task, live.trials, live.space, running=True)
 
 
