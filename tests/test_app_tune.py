@@ -128,6 +128,28 @@ def other_data_box(at) -> bool:
     return any("other data is still running" in i.value for i in tune_expander(at).info)
 
 
+def test_a_page_reloaded_mid_study_of_its_own_file_finds_the_study_and_stops_it(apps,
+                                                                                app_store):
+    """A reload forgets the uploaded file: the page comes back on a sample. The study of the
+    file, still running, is found all the same (before, only the same file uploaded again
+    found it): said, with its progress and a Stop that ends it and gives the form back."""
+    at = own_file(slow_trials(apps))
+    job = start_study(at, "fc", trials=20, minutes=5).session_state["fc_tune_job"]
+    job._watcher = lambda: False  # its tab reloaded
+    again = apps(FORECAST)
+    again.run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert again.session_state["fc_tune_job"] is job and not job.snapshot().done
+    assert other_data_box(again)
+    assert tune_expander(again).proto.expanded and again.progress, "no progress shown"
+    assert not any(b.key == "fc_tune_start" for b in again.button)
+    again.button(key="fc_tune_stop").click().run()  # ends the study, and the page says so
+    assert not again.exception, [e.value for e in again.exception]
+    assert job.snapshot().done and job.result().stopped
+    assert not other_data_box(again)
+    assert any(b.key == "fc_tune_start" for b in again.button)
+
+
 def test_stop_in_the_other_data_box_redraws_the_page_with_the_start_form(apps, app_store):
     """Stop in "An auto-tune of other data is still running" stopped the study, but the page
     stayed as it was drawn: the box and its Stop, as if nothing had happened."""

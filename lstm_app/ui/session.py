@@ -81,8 +81,9 @@ class Watched:
 @st.cache_resource
 def studies_running() -> weakref.WeakValueDictionary:
     """The auto-tunes this server started, by (person, task, data fingerprint), the last of each:
-    a page reloaded mid-study (a new session) finds its study again. Weak: a running study is
-    kept alive by its thread, and a finished one (its data, its result) is not kept here."""
+    a page reloaded mid-study (a new session) finds its study again, whatever data it shows
+    now (an uploaded file is forgotten). Weak: a running study is kept alive by its thread, and
+    a finished one (its data, its result) is not kept here."""
     return weakref.WeakValueDictionary()
 
 

@@ -21,7 +21,7 @@ from ..tuning.limits import too_little_to_tune
 from ..tuning.result import STATES, TuneLive, TuneResult
 from ..tuning.study import tune
 from .cluster_view import where_caption
-from .keys import TaskKeys
+from .keys import TaskKeys, page_keys
 from .markdown import plain
 from .people import current_user
 from .runs_session import data_origin, run_store, withdrawn_meanwhile
@@ -111,14 +111,20 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
 
 
 def _left_study(keys: TaskKeys, task: Task, fingerprint: str):
-    """This person's study of this data, still running with no tab watching it (the page was
-    reloaded), made this session's: its progress, Stop and result come back. None if none."""
-    job = studies_running().get((current_user(), task.name, fingerprint))
-    if job is None or job.snapshot().done or job.tab_open():
+    """This person's study on this page, still running with no tab watching it (the page was
+    reloaded: a new session, which has forgotten an uploaded file), made this session's: its
+    progress, Stop and result come back; the study of the data shown first, else the newest
+    of other data (said as such). None if none."""
+    user = current_user()
+    left = [(tuned, job) for (person, task_name, tuned), job in list(studies_running().items())
+            if person == user and page_keys(task_name) == keys and not job.snapshot().done
+            and not job.tab_open()]
+    if not left:
         return None
+    tuned, job = next(((f, j) for f, j in left if f == fingerprint), left[-1])
     watch_here(job)  # a second tab of this person's now leaves it to this one
     st.session_state[keys.tune_job] = job
-    st.session_state[keys.tune_for] = fingerprint
+    st.session_state[keys.tune_for] = tuned
     return job
 
 
