@@ -573,6 +573,18 @@ def test_a_run_training_in_another_process_is_not_reopened(app, store):
     assert "fc_job" not in at.session_state and not at.warning
 
 
+def test_a_running_trial_of_an_auto_tune_is_said_to_be_one(app, store):
+    """Its study trains its trials in a worker of this app, not a job of its own: the page
+    said it trained "in another process, such as the command line"."""
+    run_id = stored_run(store, "sales · trial 1", status="running")
+    store.link(run_id, "sales", 1)
+    at = ok(app(run=run_id).run())
+    assert [i.value for i in at.info] == [
+        f"Run sales · trial 1 ({run_id}) is still training, as a trial of an auto-tune; open "
+        f"it again once it has finished."]
+    assert "fc_job" not in at.session_state and not at.warning
+
+
 def test_an_interrupted_run_without_weights_says_so(app, store):
     run_id = stored_run(store, "cut short", status="running")
     set_pid(store, run_id, dead_pid())

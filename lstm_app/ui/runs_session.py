@@ -231,9 +231,12 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
         del st.query_params[RUN_PARAM]
         st.query_params.pop(SHARE_PARAM, None)
         return
-    if run.status == "running":
-        st.info(tr("Run {name} ({id}) is training in another process, such as the command "
-                   "line; open it again once it has finished.", name=plain(run.name), id=run.id))
+    if run.status == "running":  # not a job of this server: an auto-tune's trial, or elsewhere
+        st.info(tr("Run {name} ({id}) is still training, as a trial of an auto-tune; open it "
+                   "again once it has finished.", name=plain(run.name), id=run.id) if run.study
+                else tr("Run {name} ({id}) is training in another process, such as the command "
+                        "line; open it again once it has finished.", name=plain(run.name),
+                        id=run.id))
         return
     show_run(keys, run)
 
