@@ -308,11 +308,15 @@ def test_the_what_if_moves_exactly_the_days_edited(promo_result):
     assert what_if_of(dataclasses.replace(promo_result, known=far)).beyond(far,
                            edited_only=False)[0].startswith(
         f"The plan sets 'promo' to 112 on {days[3]} and {days[5]}; -5 on {days[4]}, beyond")
-    # a value that rounds to a bound is written whole, not as the bound it is beyond
+    # a value within a twentieth of the range past a bound is no guess (a price a little above
+    # the highest one trained on)
     close = promo_result.known.copy()
-    close.iloc[3, 0] = 1.0000001
+    close.iloc[3, 0], close.iloc[4, 0] = 1.05, -0.05
+    assert what_if_of(promo_result).beyond(close) == []
+    # one just past that, which would round to 1.05, is written whole
+    close.iloc[3, 0] = 1.0500001
     assert what_if_of(promo_result).beyond(close)[0].startswith(
-        f"'promo' is set to 1.0000001 on {days[3]}, beyond the 0 to 1 it held")
+        f"'promo' is set to 1.0500001 on {days[3]}, beyond the 0 to 1 it held")
     # a cell emptied in the what-if's table is said as that, not as a file without a plan
     edited.iloc[2, 0] = np.nan
     with pytest.raises(ValueError) as error:

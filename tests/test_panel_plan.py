@@ -233,6 +233,13 @@ def test_a_plan_unread_beyond_training_or_not_followed_is_said(shops, scored):
             "1): the network never read such values, so its forecast there is a guess, not "
             "something it learnt.") in result.notices
     assert np.isfinite(result.forecast["forecast"]).all()
+    # one series: named once
+    one = load_panel(shops_csv({**PROMOTED, "Paris, FR": [0, 5, 0, 0, 0, 1, 0]}),
+                     id_cols=["shop"], covariates=["promo"])
+    assert ("The plan sets 'promo' beyond the range it held in training for series 'Paris, FR' "
+            "(planned 5 on 2024-01-02, where training held 0 to 1): the network never read "
+            "such values, so its forecast there is a guess, not something it learnt."
+            ) in score_panel(known.trained, one).notices
 
 
 def test_a_plan_written_twice_an_input_only_planned_and_no_column_left_are_said():

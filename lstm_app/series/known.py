@@ -226,6 +226,19 @@ def trained_ranges(series: SeriesData, config, train: tuple[int, int]) -> dict:
     return ranges
 
 
+# How far past its training range a planned value may lie, as a share of that range, before it is
+# said to be beyond it: a price 0.3% above the highest one trained on is no guess.
+BEYOND_MARGIN = 0.05
+
+
+def outside_range(values, low, high):
+    """Where ``values`` lie beyond ``low`` to ``high`` (arrays broadcast) by more than
+    ``BEYOND_MARGIN`` of its width (any other value, for a column that held one value)."""
+    margin = BEYOND_MARGIN * (np.asarray(high) - np.asarray(low))
+    with np.errstate(invalid="ignore"):
+        return (values < low - margin) | (values > high + margin)
+
+
 def planned_beyond(known: pd.DataFrame, ranges: dict,
                    edited: np.ndarray | None = None) -> list[str]:
     """A sentence for each column of ``known`` (one row per step of the horizon) set beyond its
@@ -239,7 +252,7 @@ def planned_beyond(known: pd.DataFrame, ranges: dict,
         low, high = ranges[column]
         shown = shown_column(column)  # as the plan's table heads it, in its language
         values = known[column].to_numpy(dtype=np.float64)
-        outside = (values < low) | (values > high)
+        outside = outside_range(values, low, high)
         if edited is not None:
             outside &= edited[:, j]
         if not outside.any():

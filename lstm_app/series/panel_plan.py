@@ -11,7 +11,7 @@ import pandas as pd
 from ..i18n import tr
 from ..quoting import listed, quoted
 from .calendar import holiday_counts, holiday_name
-from .known import times_in_words
+from .known import outside_range, times_in_words
 from .numbers import as_read
 from .panel import PanelData
 from .panel_future import future_times, planned
@@ -86,21 +86,24 @@ def beyond_training(panel: PanelData, known: tuple, horizon: int, lookback: int,
         low = trained.groupby(code).min().reindex(range(panel.n_series)).to_numpy()
         high = trained.groupby(code).max().reindex(range(panel.n_series)).to_numpy()
         plan = values[:, :, j]
-        with np.errstate(invalid="ignore"):
-            outside = ((plan < low[:, None]) | (plan > high[:, None])) & forecast[:, None]
+        outside = outside_range(plan, low[:, None], high[:, None]) & forecast[:, None]
         series = np.flatnonzero(outside.any(axis=1))
         if not len(series):
             continue
         s = series[0]
         step = int(np.flatnonzero(outside[s])[0])
         when = times_in_words(pd.Index(future_times(panel, horizon)[s * horizon + step:][:1]))
+        values = dict(column=quoted(column), first=quoted(panel.ids[s]),
+                      value=as_read(plan[s, step]), when=when, low=as_read(low[s]),
+                      high=as_read(high[s]))
         said.append(tr(
+            "The plan sets {column} beyond the range it held in training for series {first} "
+            "(planned {value} on {when}, where training held {low} to {high}): the network "
+            "never read such values, so its forecast there is a guess, not something it "
+            "learnt.", **values) if len(series) == 1 else tr(
             "The plan sets {column} beyond the range it held in training for {count:,} series "
             "({names}; {first} is planned {value} on {when}, where training held {low} to "
             "{high}): the network never read such values, so its forecast there is a guess, "
-            "not something it learnt.",
-            count=len(series), column=quoted(column),
-            names=listed([panel.ids[i] for i in series], limit=5), first=quoted(panel.ids[s]),
-            value=as_read(plan[s, step]), when=when, low=as_read(low[s]),
-            high=as_read(high[s])))
+            "not something it learnt.", count=len(series),
+            names=listed([panel.ids[i] for i in series], limit=5), **values))
     return said

@@ -57,7 +57,7 @@ SOURCE = SourceWidgets(
                    "Commas, semicolons or tabs; decimal commas and currency signs are fine. Excel "
                    "workbooks (.xlsx, .xls) and LibreOffice spreadsheets (.ods) are read too: "
                    "their sheet of numbers and dates."),
-    empty_hint=N_("Upload a CSV file to start, or pick a sample above."))
+    empty_hint=N_("Upload a CSV or Excel file to start, or pick a sample above."))
 
 
 def choose_series() -> Chosen | None:

@@ -33,7 +33,7 @@ RESULTS = "Scores on the test span"
 CSV_HEADER = ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95", "method"]
 LOSS_CHART = "fc_loss_chart"
 OWN_CSV = "My own file"
-EMPTY_HINT = "Upload a CSV file to start"
+EMPTY_HINT = "Upload a CSV or Excel file to start"
 OFFER = "You have trained this before"
 
 DEMO_MS = 300_000        # the airline demo with default settings, to the end
