@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import lstm_app.series.panel as panel_module
+from lstm_app.i18n import speaking
 from lstm_app.series.loading import load_series
 from lstm_app.series.time_column import NO_TIME_COLUMN
 from lstm_app.csv_table import MAX_COLUMNS
@@ -63,9 +64,20 @@ def test_late_starts_early_ends_gaps_and_duplicates_keep_each_series_its_own_spa
         "into one.",
         "1 date was missing from the series' daily grids and was added.",
         "1 missing value in 'sales' was filled with the previous value of the same series "
-        "(never from the future).",
+        "(never from the future). It is in 'a', on 2024-01-11.",
         "1 missing value in 'promo' was filled with the previous value of the same series "
-        "(never from the future).")
+        "(never from the future). It is in 'a', on 2024-01-11.")  # where, to be found
+
+
+def test_a_week_missing_from_one_series_is_said_where_it_is():
+    rows = long_rows(["a", "b"], skip={("b", "Milk", d) for d in range(12, 19)} | {("a", "Milk", 3)})
+    panel = load_panel(csv(rows), covariates=["promo"])
+    assert ("8 missing values in 'sales' were filled with the previous value of the same series "
+            "(never from the future). The most, 7, are in 'b', between 2024-01-13 and "
+            "2024-01-19.") in panel.notices
+    with speaking("zh"):
+        said = load_panel(csv(rows), covariates=["promo"]).notices
+    assert ("最多的 7 个在 'b'，在 2024年1月13日 到 2024年1月19日 之间。") in said[1], said
 
 
 def test_each_series_of_a_panel_is_what_load_series_makes_of_it_alone():
@@ -103,7 +115,7 @@ def test_a_wide_file_makes_each_numeric_column_a_series():
         "1 cell in 1 of the 4 columns held text instead of a number and was treated as missing "
         "(for example 'oops' in 'Oslo').",
         "1 missing value in the series was filled with the previous value of the same series "
-        "(never from the future).")
+        "(never from the future). It is in 'Oslo', on 2024-01-08.")
     # a column without a value is said, as a long file's series without one is
     blank = load_panel(csv(frame.assign(Kyiv=None)), layout="wide")
     assert blank.ids == panel.ids
@@ -299,7 +311,8 @@ def test_an_empty_row_of_a_wide_file_without_dates_is_a_step_of_every_series():
     panel = load_panel(raw, layout="wide")
     assert panel.lengths.tolist() == [42, 42]  # the two empty rows inside; none after the last
     assert ("4 missing values in the series were filled with the previous value of the same "
-            "series (never from the future).") in panel.notices
+            "series (never from the future). The most, 2, are in 'a', between row 21 and row "
+            "22.") in panel.notices  # the two empty rows (each series has one of them)
     dated = "day,a,b\n" + "".join(f"2024-01-{d + 1:02d},{r}\n" for d, r in enumerate(rows[:20]))
     assert load_panel((dated + ",,\n" + dated.split("\n", 1)[1].replace("2024-01", "2024-02"))
                       .encode(), layout="wide").lengths.tolist() == [51, 51]  # dates: no step

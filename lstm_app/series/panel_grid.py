@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from lstm_app.i18n import joined, sentences, tr, trn
-from lstm_app.quoting import listed
-from lstm_app.series.frequency import frequency_words, season_length_for, unseen_season
+from lstm_app.quoting import listed, quoted
+from lstm_app.series.frequency import (frequency_words, season_length_for, time_labels,
+                                       unseen_season)
 from lstm_app.series.loading import ONE_ROW, snapped_times
 
 
@@ -134,7 +135,8 @@ def _average_into(full: np.ndarray, row: np.ndarray, values: np.ndarray) -> int:
 
 
 def fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str], names: pd.Index,
-                    notices: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                   times: pd.Index, notices: list[str]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Drop each series' first rows until every column has a value, then fill the gaps from the
     past (never from the future, never across series). Returns the values, the new starts,
     which series are kept (one whose covariate is blank throughout is left out) and the mask
@@ -166,13 +168,30 @@ def fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str], name
     keep_rows = rows >= np.repeat(begin, lengths)
     kept = full[keep_rows]
     new_starts = np.concatenate([[0], np.cumsum((ends - begin)[usable])])
-    gaps = np.isnan(kept).sum(axis=0)
-    for label, missing in zip(labels, gaps):
-        if missing:
-            notices.append(trn("{count} missing value in {column} was filled with the previous "
-                               "value of the same series (never from the future).",
-                               "{count} missing values in {column} were filled with the previous "
-                               "value of the same series (never from the future).",
-                               int(missing), column=label))
+    codes = np.repeat(np.flatnonzero(usable), (ends - begin)[usable])  # each kept row's series
+    for j, label in enumerate(labels):
+        blank = np.flatnonzero(np.isnan(kept[:, j]))
+        if len(blank):
+            notices.append(sentences(trn(
+                "{count} missing value in {column} was filled with the previous value of the same "
+                "series (never from the future).", "{count} missing values in {column} were "
+                "filled with the previous value of the same series (never from the future).",
+                len(blank), column=label), _where_filled(blank, codes, names, times[keep_rows])))
     filled = pd.DataFrame(kept).ffill().to_numpy()
     return filled, new_starts, usable, keep_rows
+
+
+def _where_filled(blank: np.ndarray, codes: np.ndarray, names: pd.Index, times: pd.Index) -> str:
+    """Where the rows ``blank`` (filled from the past) are: the series that holds the most of
+    them, between which times, so that a week missing from one shop can be found."""
+    per_series = np.bincount(codes[blank], minlength=len(names))
+    top = int(np.argmax(per_series))
+    rows = blank[codes[blank] == top]
+    first, last = time_labels(times[[rows[0], rows[-1]]], None)
+    span = (tr("on {time}", time=first) if rows[0] == rows[-1]
+            else tr("between {first} and {last}", first=first, last=last))
+    if len(rows) == len(blank):
+        return trn("It is in {name}, {span}.", "All are in {name}, {span}.", len(rows),
+                   name=quoted(names[top]), span=span)
+    return tr("The most, {count:,}, are in {name}, {span}.", count=len(rows),
+              name=quoted(names[top]), span=span)
