@@ -59,6 +59,16 @@ def test_the_promotion_sample_reads_its_plan_and_offers_a_what_if(at):
     assert any("not a promise of what the change will cause" in c.value for c in at.caption)
 
 
+def test_a_button_sets_the_horizon_to_the_whole_plan(at):
+    assert at.number_input(key="fc_horizon").value is None  # auto: a week
+    at.button(key="fc_horizon_to_plan").click().run()
+    assert not at.exception and at.number_input(key="fc_horizon").value == 28
+    assert not any("Your file plans" in shown(c.value) for c in at.caption)
+    assert not [b for b in at.button if b.key == "fc_horizon_to_plan"]
+    [plan] = [f for f in frames(at) if "public holiday (DE)" in f.columns]
+    assert len(plan) == 28 and plan["promo"].tolist()[:7] == [1, 0, 0, 0, 1, 1, 0]
+
+
 def test_the_horizon_box_says_how_far_the_plan_lets_auto_reach(apps):
     at = apps(FORECAST)
     at.run()

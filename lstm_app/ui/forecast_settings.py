@@ -42,6 +42,12 @@ def suggestion_cached(fingerprint: str, given: dict, _series: SeriesData | Panel
     return {name: getattr(config, name) for name in config.suggested}
 
 
+def longest_horizon(data: SeriesData | PanelData) -> int:
+    """The longest horizon the page offers: a quarter of the (typical) series."""
+    typical = data.series(data.typical()) if isinstance(data, PanelData) else data
+    return max(1, len(typical.frame) // 4)
+
+
 def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     """Render the settings, suggested for this series (or panel) where the user has not chosen,
     and return the config they describe (lookback/horizon may be "auto"), or None, with the
@@ -73,7 +79,7 @@ def forecast_settings(chosen: Chosen) -> ForecastConfig | None:
     columns = [] if wide else [c for c in data.numeric_columns if c != data.value_col]
     limits = {
         "lookback": dict(max_value=n, placeholder=tr("auto: {steps}", steps=auto_lookback)),
-        "horizon": dict(max_value=max(1, n // 4),
+        "horizon": dict(max_value=longest_horizon(data),
                         placeholder=tr("auto: {steps}", steps=auto_horizon)),
         "covariates": dict(options=columns),
         "known_covariates": dict(options=columns),

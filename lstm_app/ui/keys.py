@@ -45,6 +45,7 @@ class TaskKeys:
     suggestion = property(lambda self: self.key("suggestion"))  # session: the suggested values
     kept = property(lambda self: self.key("kept"))            # session: the settings last shown
     more_settings = property(lambda self: self.key("more_settings"))  # "More settings" open
+    horizon_to_plan = property(lambda self: self.key("horizon_to_plan"))  # horizon := plan's
     suggested_for = property(lambda self: self.key("suggested_for"))  # session: for which data
     reopened = property(lambda self: self.key("reopened"))    # session: ... when a run's own
     live_loss = property(lambda self: self.prefix)            # the live loss chart, its toggles

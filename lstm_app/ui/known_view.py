@@ -26,6 +26,7 @@ from ..series.panel_plan import plan_table
 from ..series.panel_future import panel_plan_reach
 from ..series.window_choice import resolve_window
 from ..series.settings import ForecastConfig
+from .forecast_settings import longest_horizon
 from .keys import FORECAST as KEYS
 from .markdown import plain, table_shown
 
@@ -118,7 +119,7 @@ def planned_series(series: SeriesData, config: ForecastConfig,
     horizon = resolve_window(series, config)[1]
     table = future_known(series, config, horizon)
     blank = bool(table.isna().to_numpy().any())
-    _plan_beyond(plan_reach(series, config), horizon)
+    _plan_beyond(plan_reach(series, config), horizon, series)
     with st.expander(trn("Known ahead: the plan the next training reads ({count} step)",
                          "Known ahead: the plan the next training reads ({count} steps)",
                          horizon), expanded=blank):
@@ -141,12 +142,21 @@ def planned_series(series: SeriesData, config: ForecastConfig,
     return replace(series, future=edited)
 
 
-def _plan_beyond(reach: int, horizon: int) -> None:
-    """Said where the file plans further than the horizon reads (an 8-week plan, "auto" 6)."""
-    if reach > horizon:
-        st.caption(tr("Your file plans {count} steps ahead, but the horizon is {horizon}, so the "
-                      "steps after it are not read. Set the horizon to {count} to forecast the "
-                      "whole plan.", count=reach, horizon=horizon))
+def _plan_beyond(reach: int, horizon: int, data: SeriesData | PanelData) -> None:
+    """Said where the file plans further than the horizon reads (an 8-week plan, "auto" 6),
+    with a button that sets the horizon to the plan's length where the page allows it."""
+    if reach <= horizon:
+        return
+    st.caption(tr("Your file plans {count} steps ahead, but the horizon is {horizon}, so the "
+                  "steps after it are not read. Set the horizon to {count} to forecast the "
+                  "whole plan.", count=reach, horizon=horizon))
+    if reach <= longest_horizon(data):
+        st.button(tr("Set the horizon to {count}", count=reach), key=KEYS.horizon_to_plan,
+                  on_click=_set_horizon, args=(reach,))
+
+
+def _set_horizon(steps: int) -> None:
+    st.session_state[KEYS.setting("horizon")] = steps
 
 
 def show_panel_plan(panel: PanelData, config: ForecastConfig) -> None:
@@ -162,7 +172,7 @@ def show_panel_plan(panel: PanelData, config: ForecastConfig) -> None:
     steps = table.columns[2:]
     blank = bool(table[steps].isna().to_numpy().any())
     _plan_beyond(panel_plan_reach(panel, tuple(config.known_covariates), resolved.lookback),
-                 resolved.horizon)
+                 resolved.horizon, panel)
     with st.expander(trn("Known ahead: each series' plan the next training reads ({count} step)",
                          "Known ahead: each series' plan the next training reads ({count} steps)",
                          resolved.horizon), expanded=blank):
