@@ -23,6 +23,8 @@ def no_english(at, allowed=()) -> None:
     texts = [t for t in visible_text(at) if english_left([t], allowed)]
     assert texts == [], "English left on the page:\n" + "\n".join(
         f"  {t[:160]!r}" for t in dict.fromkeys(texts))
+    # Streamlit writes a multiselect's "Select all" in English only: not offered here
+    assert [m.label for m in at.multiselect if m.proto.select_all] == []
 
 
 def small(at, prefix: str, **values) -> None:

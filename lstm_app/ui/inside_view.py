@@ -9,7 +9,7 @@ import streamlit as st
 from ..inside_charts import pca_chart, state_heatmap
 from ..classify.explain import explain
 from ..i18n import N_, tr, trn
-from .language import choices_placeholder, translated
+from .language import choices_placeholder, select_all, translated
 from ..inside.explain import (equations_with_numbers, heatmaps, in_words, step_numbers,
                               text_trace, undecided)
 from ..inside.features import MAX_FEATURE_ROWS, pca_2d
@@ -264,7 +264,7 @@ def step_through(layer, steps: list[str], lstm: bool, input_id: str) -> None:
                         help=tr("The step of the input whose numbers you see."))
     hidden = layer.h.shape[-1]
     units = b.multiselect(tr("Units"), list(range(hidden)), default=list(range(min(3, hidden))),
-                          key=INSIDE.units, max_selections=8,
+                          key=INSIDE.units, max_selections=8, select_all=select_all(),
                           placeholder=choices_placeholder(range(hidden)),
                           help=tr("Which of the hidden units to show."))
     if not units:

@@ -80,6 +80,12 @@ def choices_placeholder(options) -> str:
     return tr("Choose options") if len(options) else tr("No options to select")
 
 
+def select_all() -> bool:
+    """Whether a multiselect offers Streamlit's "Select all", which it writes in English only:
+    to English readers."""
+    return language() == "en"
+
+
 def uploader_words(key: str, types) -> None:
     """The file uploader ``key``'s own words in the reader's language. Streamlit writes its
     button ("Upload") and its limits ("50MB per file • CSV, TXT") in English only, so in

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ..i18n import N_, joined, language, listing, tr, translator, trn
-from .language import choices_placeholder, translated
+from .language import choices_placeholder, select_all, translated
 from ..charts import small_multiples
 from ..runs.recording import data_fingerprint
 from ..series.frequency import frequency_words, time_labels
@@ -75,7 +75,8 @@ def choose_panel(source: dict, proposal: Proposal, layout: str) -> Chosen | None
         st.session_state[key] = [c for c in st.session_state[key] if c in options]
         picked = st.multiselect(tr(rows["id_col"].label), options, key=key, format_func=no_bidi,
                                 placeholder=choices_placeholder(options), disabled=not options,
-                                help=tr(rows["id_col"].help), persist_state="session")
+                                help=tr(rows["id_col"].help), persist_state="session",
+                                select_all=select_all())
         if not picked:
             st.info(tr("Choose the column or columns that name each series (for example store, "
                        "or store and product), or read every numeric column as its own series."))

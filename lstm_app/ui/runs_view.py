@@ -19,7 +19,7 @@ from ..runs.table import (STATUS_NAMES, TASK_NAMES, runs_csv, scores_side_by_sid
                           settings_side_by_side, shown_table, status_name, task_name)
 from ..tasks import TASKS
 from .keys import RUNS
-from .language import translated, uploader_words
+from .language import select_all, translated, uploader_words
 from .markdown import plain
 from .onnx_view import onnx_export
 from .people import current_user, opened_by_link, shown_runs, team_mode
@@ -35,10 +35,11 @@ def filtered(runs: list[Run]) -> list[Run]:
     a, b, c = st.columns([1, 1, 2])
     # The options are the stored words (the session keeps them); they show translated.
     tasks = a.multiselect(tr("Task"), list(TASKS), key=translated(RUNS.task),
-                          placeholder=tr("all tasks"),
+                          placeholder=tr("all tasks"), select_all=select_all(),
                           format_func=_words(TASK_NAMES))
     statuses = b.multiselect(tr("Status"), list(STATUSES), key=translated(RUNS.status),
-                             placeholder=tr("any status"), format_func=_words(STATUS_NAMES))
+                             placeholder=tr("any status"), format_func=_words(STATUS_NAMES),
+                             select_all=select_all())
     search = c.text_input(tr("Search"), key=RUNS.search, placeholder=tr("name, data, note or id"),
                           help=tr("Shows the runs whose name, data file, note or id contains "
                                   "this."))

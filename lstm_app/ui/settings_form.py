@@ -14,7 +14,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from ..i18n import tr, translator
-from .language import choices_placeholder, translated
+from .language import choices_placeholder, select_all, translated
 from ..tasks import Task
 from ..quoting import no_bidi
 from ..training.settings import AUTO, CHOICE_LABELS, Setting
@@ -164,7 +164,7 @@ def setting_widget(container, s: Setting, keys: TaskKeys, **limits) -> Any:
         st.session_state[key] = [c for c in st.session_state.get(key) or [] if c in options]
         return container.multiselect(label, options, placeholder=choices_placeholder(options),
                                      format_func=no_bidi,  # the file's own column names
-                                     disabled=not options, **common)
+                                     disabled=not options, select_all=select_all(), **common)
     if s.choices or s.presets or "options" in limits:
         common["key"] = translated(key)  # its options are shown in the reader's language
     if s.choices and len(s.choices) <= 3:
