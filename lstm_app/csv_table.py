@@ -141,12 +141,14 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
             table = pd.read_csv(io.StringIO(text), **options)
         _say_long_rows(text, sep, len(table.columns), above, notices)
         header = [str(c).strip() for c in table.columns]
+        header_names = _as_written(text, sep, list(table.columns))
         if all(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", c) for c in header):  # pandas adds ".1" to repeats
             # The first line holds numbers, not names: read it as data.
             header = ["value"] if len(header) == 1 else [f"column {i + 1}" for i in range(len(header))]
             with warnings.catch_warnings():  # its skipped rows were said above
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
                 table = pd.read_csv(io.StringIO(text), header=None, names=header, **options)
+            header_names = header
             notices.append(tr("The first row holds numbers, not column names, so the columns were "
                               "named {names}.", names=", ".join(repr(h) for h in header)))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError) as error:
@@ -154,7 +156,6 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
         raise ValueError(tr(UNREADABLE, reason=reason)) from None
     if len(table) > max_rows:
         raise ValueError(tr(TOO_MANY_ROWS, rows=len(table), limit=max_rows))
-    header_names = list(table.columns)
     blank = [bool(re.fullmatch(r"Unnamed: \d+", str(c))) for c in header_names]  # pandas' name
     cells = column_after_column(table).str.strip()
     table = pd.DataFrame(cells.mask(cells == "").to_numpy(dtype=object).reshape(
@@ -255,17 +256,32 @@ def _lines(text: str) -> int:
     return text.count("\n") + (not text.endswith("\n"))
 
 
+def _as_written(text: str, sep: str, columns: list) -> list:
+    """The header's names as the file writes them, where pandas made repeats unique its own way
+    ("sales", " sales" read as "sales", "sales.1"), so that ``_unique`` names every repeat alike
+    and says so."""
+    written = next(csv_rows(text, delimiter=sep, skipinitialspace=True), [])
+    if len(written) != len(columns) or not any(str(c) != w for c, w in zip(columns, written)):
+        return columns
+    return [c if re.fullmatch(r"Unnamed: \d+", str(c)) else w for c, w in zip(columns, written)]
+
+
 def _unique(names: list[str], notices: list[str]) -> list[str]:
     """Column names made unique: two that differ only by spaces around them ("store " and
     "store") become "store" and "store (2)", said in ``notices``."""
     seen: dict[str, int] = {}
-    out = []
+    out, renamed = [], {}
     for name in names:  # one per column of the header
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:
-            renamed = f"{name} ({seen[name]})"
-            notices.append(tr("Two columns are both named {name}; the later one is read as "
-                              "{renamed}.", name=quoted(name), renamed=quoted(renamed)))
-            name = renamed
+            renamed.setdefault(name, []).append(f"{name} ({seen[name]})")
+            name = renamed[name][-1]
         out.append(name)
+    for name, later in renamed.items():
+        notices.append(tr("Two columns are both named {name}; the later one is read as "
+                          "{renamed}.", name=quoted(name), renamed=quoted(later[0]))
+                       if len(later) == 1 else
+                       tr("{count} columns are named {name}; the later ones are read as "
+                          "{renamed}.", count=len(later) + 1, name=quoted(name),
+                          renamed=", ".join(map(quoted, later))))
     return out

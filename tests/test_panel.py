@@ -250,6 +250,12 @@ def test_two_columns_named_alike_but_for_spaces_are_both_kept():
     assert panel.ids == ("b", "c")
     assert "Two columns are both named 'store'; the later one is read as 'store (2)'." in \
         panel.notices
+    # a space before a name, which the reader drops, repeats it too: named as the others are
+    spaced = data.replace(b"store ,store,", b"store ,store, store,").replace(b",2024", b",z,2024")
+    panel = load_panel(spaced, id_cols=["store (2)", "store (3)"])
+    assert panel.ids == ("b · z", "c · z")
+    assert "3 columns are named 'store'; the later ones are read as 'store (2)', 'store (3)'." \
+        in panel.notices
 
 
 def test_a_series_sparser_than_the_files_grid_is_named():
