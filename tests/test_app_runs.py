@@ -678,6 +678,22 @@ def test_train_more_from_a_reopened_run_makes_a_child_run(app, store):
     assert {r.id for r in store.list()} == {run_id, child.id}
 
 
+def test_train_more_on_a_run_deleted_in_another_tab_saves_a_run_of_its_own(app, store):
+    run_id, _ = recorded_forecast(store, epochs=2)
+    at = ok(app(run=run_id).run())
+    name = store.get(run_id).name
+    store.delete(run_id)  # in another tab, while this one shows it
+    at.number_input(key="fc_more").set_value(1)
+    ok(at.button(key="fc_train_more").click().run())
+    job = at.session_state["fc_job"]
+    assert [t.value for t in at.toast] == ["The run this trains more was deleted meanwhile, so "
+                                           "the new run is saved on its own."]
+    poll(at, fc_done, "the results after Train more")
+    child = store.get(job.run_id)
+    assert child.parent is None and child.name == f"{name}, trained more"
+    assert [h.epoch for h in store.history(child.id)] == [1, 2, 3]
+
+
 def test_train_more_ended_early_says_how_many_of_the_epochs_asked_for_it_ran(app, store):
     """A manager asked for 60 more epochs and saw 3 run, told only that training stopped early."""
     run_id, _ = recorded_forecast(store, epochs=2)

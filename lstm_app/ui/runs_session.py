@@ -55,9 +55,15 @@ def start_training(keys: TaskKeys, task: Task, data, name: str, config, start=No
         data = replace(data, notices=type(data.notices)(
             (*repaired, *(n for n in data.notices if n not in repaired))))
     store = run_store()
-    parent = getattr(current_job(keys.job), "run_id", None) if start is not None else None
+    shown = current_job(keys.job) if start is not None else None  # what Train more goes on from
+    parent = getattr(shown, "run_id", None)
     earlier = store.get(parent) if parent else None
-    label = trained_more_name(earlier.name) if earlier is not None else name
+    if parent and earlier is None:  # deleted meanwhile (in another tab): no child of it
+        parent = None
+        st.toast(tr("The run this trains more was deleted meanwhile, so the new run is saved on "
+                    "its own."))
+    label = (trained_more_name(earlier.name if earlier is not None else shown.label or name)
+             if shown is not None else name)
     run_id = start_run(store, task.name, data, config, label, name, parent=parent,
                        owner=current_user())
     address = ray_address()  # a Ray cluster trains it, when one is configured
