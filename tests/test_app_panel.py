@@ -156,6 +156,42 @@ def test_a_panel_run_reopens_from_its_address_with_its_data_and_trains_more(app,
     assert [h.epoch for h in app_store.history(child.id)] == [1, 2]
 
 
+def retail_csv() -> bytes:
+    """A Chinese retailer's long file: a series per store and category (two id columns), with
+    a promotion and a price beside the sales."""
+    days = pd.date_range("2024-01-01", periods=90, freq="D")
+    rows = [{"日期": f"{day:%Y-%m-%d}", "门店": store, "品类": category,
+             "销量": 50 + 20 * s + 7 * c + 9 * (day.day_of_week >= 5) + d % 4,
+             "促销": int(d % 10 == 0), "价格": 9.9 + c}
+            for s, store in enumerate(("上海徐汇店", "北京朝阳店"))
+            for c, category in enumerate(("日用品", "食品")) for d, day in enumerate(days)]
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+def test_a_panel_run_reopens_with_each_of_its_id_columns(app, app_store):
+    """A run on the user's own file of a series per store and category reopens with both id
+    columns, each its own choice (not one column of the two joined), on the series trained;
+    one of them can be taken away again to read one series per store."""
+    panel = load_panel(retail_csv(), id_cols=["门店", "品类"], name=NAME)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1,
+                            id_col=("门店", "品类"))
+    run_id = start_run(app_store, "panel", panel, config, NAME, NAME)
+    record(app_store.home, run_id, "panel", panel, config)
+
+    at = ok(app(run=run_id).run())
+    assert not at.error, [shown(e.value) for e in at.error]
+    assert at.radio(key="fc_kind").value == "My own file"
+    ids = at.multiselect(key=f"fc_ids_{NAME}")
+    assert ids.value == ["门店", "品类"]
+    assert {"门店", "品类", "销量"} <= set(ids.options)
+    assert "**4 series**" in summary(at)
+    assert "Every series" in subheaders(at)  # the series trained: its results are shown
+    assert not any("not on the data above" in i.value for i in at.info)
+
+    ids.set_value(["门店"]).run()
+    assert "**2 series**" in shown(summary(ok(at)))
+
+
 def test_a_reopened_panel_draws_the_forecast_picked_on_a_series_test_span(app, app_store):
     import json
     panel = load_panel(shops_csv(), id_cols=["shop"], name=NAME)

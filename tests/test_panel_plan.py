@@ -118,7 +118,7 @@ def test_a_blank_in_a_plan_is_named_before_training():
 def test_the_plan_is_saved_with_the_run_and_written_back_into_its_csv(shops, scored):
     again = panel_from_files(panel_files(shops))
     pd.testing.assert_frame_equal(again.plan, shops.plan)
-    data, id_col = panel_csv(shops)
+    data, (id_col,) = panel_csv(shops)
     table = pd.read_csv(io.BytesIO(data))
     berlin = table[table[id_col] == "Berlin"]
     assert berlin["sales"].isna().sum() == 7 and berlin["sales"].iloc[-7:].isna().all()

@@ -1,6 +1,7 @@
 """A panel as a run: its files and back, recorded and reopened to the same scores, a bundle,
 Train more, and the live view of a few series while it trains."""
 
+import io
 import json
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from safetensors.numpy import load, save
 
 from lstm_app.runs.bundle import export_bundle, import_bundle
-from lstm_app.runs.recording import record, start_run
+from lstm_app.runs.recording import data_fingerprint, record, start_run
 from lstm_app.runs.reopening import reopen
 from lstm_app.runs.store import RunStore
 from lstm_app.series.time_column import NO_TIME_COLUMN
@@ -209,20 +210,54 @@ def test_train_more_goes_on_from_the_trained_weights(panel):
 
 
 @pytest.mark.parametrize("id_cols", [["门店"], ["门店", "商品"]])
-def test_a_saved_panel_is_written_back_under_its_own_id_columns_name(id_cols):
-    """A panel run reopened on the Forecast page is its saved series as a CSV: the column
-    naming each series keeps the file's own name (several id columns: their names joined as
-    the ids are), and reading it back with that column gives the same series."""
+def test_a_saved_panel_is_written_back_under_its_own_id_columns(id_cols):
+    """A panel run reopened on the Forecast page is its saved series as a CSV: the columns
+    naming each series keep the file's own names, each column with its own cells (store and
+    category stay two columns, so the page can read one series per store again), a blank cell
+    blank; reading it back with those columns gives the same series, by the same names."""
+    from lstm_app.series.panel_saving import panel_csv as saved_csv
+    rows = [{"门店": shop, "商品": item, "日期": f"2024-01-{d:02d}", "销量": 10 * s + d}
+            for s, (shop, item) in enumerate([("北京", "奶"), ("上海", "奶"), ("北京", "茶"),
+                                              (None, "茶"), ("(blank)", "茶")])
+            for d in range(1, 29)]
+    panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), id_cols=id_cols)
+    panel = panel_from_files(panel_files(panel))  # as a reopened run reads it
+    data, saved_cols = saved_csv(panel)
+    assert saved_cols == tuple(id_cols)
+    table = pd.read_csv(io.BytesIO(data))
+    assert list(table.columns[:len(id_cols)]) == id_cols
+    assert set(table["门店"].dropna()) == {"北京", "上海", "(blank)"}
+    again = load_panel(data, id_cols=list(saved_cols))
+    assert list(again.ids) == list(panel.ids) and again.id_cells == panel.id_cells
+    np.testing.assert_allclose(again.values, panel.values)
+    assert data_fingerprint(PANEL, again) == data_fingerprint(PANEL, panel)
+
+
+@pytest.mark.parametrize("id_cols", [["门店"], ["门店", "商品"]])
+def test_a_panel_saved_without_its_id_cells_is_written_back_under_its_joined_ids(id_cols):
+    """A run saved before the id cells were kept has only each series' id ("北京 · 奶"): it is
+    written back as one column under the id columns' names joined as the ids are, as before,
+    and reads back to the same series."""
     from lstm_app.series.panel_saving import panel_csv as saved_csv
     rows = [{"门店": shop, "商品": item, "日期": f"2024-01-{d:02d}", "销量": 10 * s + d}
             for s, (shop, item) in enumerate([("北京", "奶"), ("上海", "奶"), ("北京", "茶")])
             for d in range(1, 29)]
     panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), id_cols=id_cols)
-    data, id_col = saved_csv(panel)
-    assert id_col == " · ".join(id_cols)
-    again = load_panel(data, id_cols=[id_col])
+    files = panel_files(panel)
+    meta = json.loads(files["panel.json"])
+    assert meta["id_cells"] == ([["北京", "奶"], ["上海", "奶"], ["北京", "茶"]]
+                                if len(id_cols) == 2 else [["北京"], ["上海"]])
+    del meta["id_cells"]
+    old = panel_from_files({**files, "panel.json": json.dumps(meta).encode()})
+    assert old.id_cells == () and old.ids == panel.ids
+    data, saved_cols = saved_csv(old)
+    assert saved_cols == (" · ".join(id_cols),)
+    again = load_panel(data, id_cols=list(saved_cols))
     assert list(again.ids) == list(panel.ids)
     np.testing.assert_allclose(again.values, panel.values)
+    meta["id_cells"] = [["北京"]]  # not a row per series (a crafted bundle): refused
+    with pytest.raises(ValueError, match="does not describe a panel"):
+        panel_from_files({**files, "panel.json": json.dumps(meta).encode()})
 
 
 def test_a_saved_panel_reads_back_to_the_same_numbers_and_fingerprint():
@@ -237,7 +272,7 @@ def test_a_saved_panel_reads_back_to_the_same_numbers_and_fingerprint():
             for s, store in enumerate(["A", "B", "C"]) for d in range(120)]
     panel = load_panel(pd.DataFrame(rows).to_csv(index=False).encode(), id_cols=["store"])
     assert panel.values[:, 0].tolist() == values.ravel().tolist()  # each exactly as written
-    data, id_col = saved_csv(panel)
-    again = load_panel(data, id_cols=[id_col])
+    data, id_cols = saved_csv(panel)
+    again = load_panel(data, id_cols=list(id_cols))
     assert again.values.tolist() == panel.values.tolist()
     assert data_fingerprint(PANEL, again) == data_fingerprint(PANEL, panel)

@@ -74,6 +74,10 @@ class PanelData:
     # (1: the first slot after its last value), then the covariates (NaN where blank): the
     # planned values of the columns known ahead. None: the file has no such rows.
     plan: pd.DataFrame | None = None
+    # Each series' cell in each id column, as the file wrote it (None: blank), e.g. ("Berlin",
+    # "Milk"): the id joins them. () where not known (a wide file; a run saved before these were
+    # kept, whose id is all there is).
+    id_cells: tuple[tuple[str | None, ...], ...] = ()
 
     @property
     def n_series(self) -> int:
@@ -94,7 +98,8 @@ class PanelData:
         return replace(self, values=self.values[rows], times=self.times[rows],
                        starts=np.concatenate([[0], np.cumsum(self.lengths[keep])]),
                        ids=tuple(np.asarray(self.ids, dtype=object)[keep]),
-                       plan=kept_plan(self.plan, keep))
+                       plan=kept_plan(self.plan, keep),
+                       id_cells=tuple(c for c, k in zip(self.id_cells, keep) if k))
 
     def series(self, i: int) -> SeriesData:
         """Series ``i`` as load_series gives one series (its frame a view of the panel's rows)."""
@@ -187,8 +192,12 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         frame, ids, times, columns = _wide_series(table, time_col, times, notices)
         value_col, covariates, id_cols, usable = WIDE_VALUE, [], (), tuple(columns)
     check_magnitude(frame)
-    return _assemble(frame.reset_index(drop=True), ids.reset_index(drop=True), times, layout,
-                     tuple(id_cols), value_col, tuple(covariates), time_col, usable, name, notices)
+    panel = _assemble(frame.reset_index(drop=True), ids.reset_index(drop=True), times, layout,
+                      tuple(id_cols), value_col, tuple(covariates), time_col, usable, name,
+                      notices)
+    if layout == "long":
+        panel = replace(panel, id_cells=_id_cells(table, list(id_cols), ids, panel.ids))
+    return panel
 
 
 def _wide_series(table: pd.DataFrame, time_col: str | None, times: pd.Series | None,
@@ -235,6 +244,17 @@ def _say_unreadable(table: pd.DataFrame, time_col: str | None, times: pd.Series 
         unread = unread & among
     if unread is not None and unread.any():
         notices.append(unreadable_dates(int(unread.sum()), table[time_col][unread]))
+
+
+def _id_cells(table: pd.DataFrame, id_cols: list[str], ids: pd.Series,
+              names: tuple[str, ...]) -> tuple[tuple[str | None, ...], ...]:
+    """Each series named in ``names``: its cells in the id columns (None: blank), from the
+    first row of the table whose id (``ids``, by row) is its name."""
+    first = ~ids.duplicated()
+    cells = table.loc[first[first].index, id_cols].astype(object)
+    cells = cells.where(cells.notna(), None)
+    found = dict(zip(ids[first], map(tuple, cells.to_numpy())))
+    return tuple(found[name] for name in names)
 
 
 def _id_columns(table: pd.DataFrame, id_cols: Sequence[str] | None,

@@ -42,17 +42,21 @@ def panel_files(panel: PanelData) -> dict[str, bytes]:
             "season_length": panel.season_length, "notices": list(panel.notices),
             "notices_said": said_forms(panel.notices),
             "numeric_columns": list(panel.numeric_columns), "name": panel.name}
+    if panel.id_cells:  # each series' id cells (none in a run saved before they were kept)
+        meta["id_cells"] = [list(cells) for cells in panel.id_cells]
     return {"panel.safetensors": save(arrays, metadata={"time_unit": unit}),
             "panel.json": json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8")}
 
 
-def panel_csv(panel: PanelData) -> tuple[bytes, str]:
+def panel_csv(panel: PanelData) -> tuple[bytes, tuple[str, ...]]:
     """The panel as a long CSV that a person and ``load_panel`` read, under the file's own
-    column names: a column naming each series (returned too: the file's own id column, or its
-    id columns' names joined as the ids are, else "series"), the time, the value and the
-    covariates. Read back with that id column, it gives the same panel."""
+    column names: the columns naming each series (returned too: the file's own id columns,
+    each with its cells; where those are not known, one column of the ids under the id
+    columns' names joined as the ids are, else "series"), the time, the value and the
+    covariates. Read back with those id columns, it gives the same panel."""
     columns = [panel.value_col, *panel.covariates]
-    own = ID_JOIN.join(panel.id_cols) if panel.layout == "long" and panel.id_cols else None
+    long = panel.layout == "long" and panel.id_cols
+    own = ID_JOIN.join(panel.id_cols) if long else None
     id_col = next(name for name in (own, SERIES_COLUMN,
                                     *(f"{SERIES_COLUMN} ({i})" for i in range(2, 9)))
                   if name and name not in columns and name != panel.time_col)
@@ -66,11 +70,18 @@ def panel_csv(panel: PanelData) -> tuple[bytes, str]:
             times = times.append(plan_times(panel))
     order = np.argsort(series, kind="stable")
     frame = frame.iloc[order].reset_index(drop=True)
-    frame.insert(0, id_col, np.asarray(panel.ids, dtype=object)[series[order]])
+    if long and panel.id_cells:  # each id column's cells, a blank one blank as in the file
+        id_cols = panel.id_cols
+        cells = np.asarray(panel.id_cells, dtype=object)[series[order]]  # (rows, id columns)
+        for place, column in enumerate(id_cols):
+            frame.insert(place, column, cells[:, place])
+    else:  # (a run saved before the cells were kept: its ids, joined, are all there is)
+        id_cols = (id_col,)
+        frame.insert(0, id_col, np.asarray(panel.ids, dtype=object)[series[order]])
     if panel.freq is not None:
-        frame.insert(1, panel.time_col or TIME_COLUMN,
+        frame.insert(len(id_cols), panel.time_col or TIME_COLUMN,
                      pd.DatetimeIndex(times[order]).strftime("%Y-%m-%d %H:%M:%S"))
-    return frame.to_csv(index=False).encode("utf-8"), id_col
+    return frame.to_csv(index=False).encode("utf-8"), id_cols
 
 
 def plan_times(panel: PanelData) -> pd.DatetimeIndex:
@@ -116,7 +127,8 @@ def panel_from_files(files: dict[str, bytes]) -> PanelData:
                      tuple(meta["id_cols"]), meta["value_col"], tuple(meta["covariates"]),
                      meta["time_col"], meta["freq"], meta["freq_label"], meta["season_length"],
                      tuple(said_all(meta["notices"], meta.get("notices_said"))),
-                     tuple(meta["numeric_columns"]), meta["name"], _plan(arrays, meta))
+                     tuple(meta["numeric_columns"]), meta["name"], _plan(arrays, meta),
+                     tuple(map(tuple, meta.get("id_cells") or ())))
 
 
 PLAN = ("plan_series", "plan_step", "plan")  # a plan's arrays: all of them, or none
@@ -155,6 +167,18 @@ def _time_unit(blob: bytes) -> str:
     return unit
 
 
+def _good_cells(cells, ids, id_cols, layout) -> bool:
+    """Whether the saved id cells, if any, are a row per series of a long panel, a cell (a text,
+    or None for a blank) per id column."""
+    if cells is None:
+        return True
+    return (layout == "long" and isinstance(cells, list) and isinstance(ids, list)
+            and isinstance(id_cols, list) and len(cells) == len(ids) and len(id_cols) >= 1
+            and all(isinstance(row, list) and len(row) == len(id_cols)
+                    and all(c is None or (isinstance(c, str) and len(c) <= 10_000) for c in row)
+                    for row in cells))
+
+
 def _checked(meta) -> dict:
     """panel.json's fields, each of the type the loader wrote."""
     text = lambda v, most=500: isinstance(v, str) and len(v) <= most
@@ -169,7 +193,8 @@ def _checked(meta) -> dict:
             and len(set(get("ids"))) == len(get("ids"))
             and all(texts(get(k)) for k in ("id_cols", "covariates", "notices", "numeric_columns"))
             and (season is None or (isinstance(season, int) and not isinstance(season, bool)
-                                    and 1 <= season <= 100_000)))
+                                    and 1 <= season <= 100_000))
+            and _good_cells(get("id_cells"), get("ids"), get("id_cols"), get("layout")))
     if not good:
         raise ValueError(tr("panel.json does not describe a panel as this app saves one"))
     return meta

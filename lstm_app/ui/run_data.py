@@ -48,13 +48,13 @@ def show_its_data(run, store: RunStore, task: str) -> None:
         if task == "panel":
             st.session_state[FORECAST.layout(name)] = "wide" if config.get("wide") else "long"
             st.session_state[FORECAST.id_cols(name)] = list(config.get("id_col") or [])
-    elif task == "panel":  # the series as trained on, one long file with a column naming each
-        data, id_col = panel_csv(PANEL.data_from_files(_files(store, run, PANEL.data_names)))
+    elif task == "panel":  # the series as trained on, one long file with its id columns
+        data, id_cols = panel_csv(PANEL.data_from_files(_files(store, run, PANEL.data_names)))
         st.session_state[keys.kind] = source.own_choice
         use_saved_data(keys, source_of(name, data, repaired=_repairs(
             store.run_dir(run.id), "panel.json"), run=run.id))  # (whose saved data it is)
         st.session_state[FORECAST.layout(name)] = "long"
-        st.session_state[FORECAST.id_cols(name)] = [id_col]
+        st.session_state[FORECAST.id_cols(name)] = list(id_cols)
     else:
         folder = store.run_dir(run.id)
         data = (_with_plan(store, run) if task == "forecast"
