@@ -156,12 +156,13 @@ def test_a_panel_run_reopens_from_its_address_with_its_data_and_trains_more(app,
     assert [h.epoch for h in app_store.history(child.id)] == [1, 2]
 
 
-def retail_csv() -> bytes:
+def retail_csv(plan: bool = False) -> bytes:
     """A Chinese retailer's long file: a series per store and category (two id columns), with
-    a promotion and a price beside the sales."""
-    days = pd.date_range("2024-01-01", periods=90, freq="D")
+    a promotion and a price beside the sales; with ``plan``, each series' promotions planned
+    for the week after its last sale (the sales blank)."""
+    days = pd.date_range("2024-01-01", periods=90 + 7 * plan, freq="D")
     rows = [{"日期": f"{day:%Y-%m-%d}", "门店": store, "品类": category,
-             "销量": 50 + 20 * s + 7 * c + 9 * (day.day_of_week >= 5) + d % 4,
+             "销量": 50 + 20 * s + 7 * c + 9 * (day.day_of_week >= 5) + d % 4 if d < 90 else None,
              "促销": int(d % 10 == 0), "价格": 9.9 + c}
             for s, store in enumerate(("上海徐汇店", "北京朝阳店"))
             for c, category in enumerate(("日用品", "食品")) for d, day in enumerate(days)]
@@ -190,6 +191,42 @@ def test_a_panel_run_reopens_with_each_of_its_id_columns(app, app_store):
 
     ids.set_value(["门店"]).run()
     assert "**2 series**" in shown(summary(ok(at)))
+
+
+def test_the_downloads_of_series_named_by_two_columns_carry_each_column(app, app_store,
+                                                                        downloads):
+    """Every forecast, and a series' what-if, name each series by its id and by each of its id
+    columns under the file's own names (store and category in cells of their own, which a
+    spreadsheet filters and pivots by)."""
+    panel = load_panel(retail_csv(plan=True), id_cols=["门店", "品类"], covariates=["促销"],
+                       name=NAME)
+    config = ForecastConfig(statistical_seconds=0, hidden_size=8, num_layers=1, epochs=1,
+                            lookback=14, horizon=7, id_col=("门店", "品类"),
+                            covariates=("促销",), known_covariates=("促销",))
+    run_id = start_run(app_store, "panel", panel, config, NAME, NAME)
+    record(app_store.home, run_id, "panel", panel, config)
+    at = ok(app(run=run_id).run())
+    assert "Every series" in subheaders(at)
+    files = {name.split("-")[-1]: data for name, data in downloads.items() if run_id in name}
+    forecast = pd.read_csv(io.BytesIO(files["forecast.csv"]))
+    assert list(forecast.columns[:4]) == ["id", "门店", "品类", "time"]
+    assert len(forecast) == 4 * 7
+    pairs = set(zip(forecast["id"], forecast["门店"], forecast["品类"]))
+    assert pairs == {(f"{store} · {category}", store, category) for store in
+                     ("上海徐汇店", "北京朝阳店") for category in ("日用品", "食品")}
+    # a what-if of the series opened (the promotion planned on its first day taken away)
+    assert "What if?" in subheaders(at)
+    series = at.selectbox(key="fc_panel_series").value
+    first = str(pd.Timestamp("2024-03-31"))
+    at.session_state[f"fc_what_if_{run_id}_{panel.ids.index(series)}_kept"] = {
+        (first, "促销"): 0}
+    ok(at.run())
+    what_if = next(data for name, data in downloads.items() if name.endswith("what-if.csv"))
+    table = pd.read_csv(io.BytesIO(what_if))
+    assert list(table.columns[:4]) == ["id", "门店", "品类", "time"]
+    store, category = series.split(" · ")
+    assert (table["id"] == series).all() and (table["门店"] == store).all()
+    assert (table["品类"] == category).all() and len(table) == 7
 
 
 def test_a_reopened_panel_draws_the_forecast_picked_on_a_series_test_span(app, app_store):

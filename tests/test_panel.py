@@ -36,6 +36,32 @@ def series_values(panel, i) -> list[float]:
     return panel.series(i).frame[panel.value_col].tolist()
 
 
+def test_each_series_keeps_its_cells_in_the_id_columns_beside_its_joined_id():
+    """Each series' cells, by id column (a blank one None), in the panel's order; a download's
+    rows get each id column beside "id" where several name the series; "id" alone where one
+    does, or the cells are not known (a run saved before they were kept)."""
+    from dataclasses import replace
+    from lstm_app.series.panel_future import with_id_columns
+    rows = long_rows(["Berlin", None], ("Milk", "Bread"))
+    panel = load_panel(csv(rows.rename(columns={"product": "time"})), id_cols=["store", "time"],
+                       time_col="date")
+    assert panel.ids == ("Berlin · Milk", "Berlin · Bread", "(blank) · Milk", "(blank) · Bread")
+    assert panel.id_cells == (("Berlin", "Milk"), ("Berlin", "Bread"), (None, "Milk"),
+                              (None, "Bread"))
+    assert panel.subset(np.array([False, True, True, False])).id_cells == (
+        ("Berlin", "Bread"), (None, "Milk"))
+    frame = pd.DataFrame({"id": ["(blank) · Milk", "Berlin · Bread"], "time": [1, 2]})
+    named = with_id_columns(frame, panel)
+    assert list(named.columns) == ["id", "store", "time"]  # a name taken keeps its column
+    assert pd.isna(named["store"].iloc[0]) and named["store"].iloc[1] == "Berlin"  # (blank)
+    assert named["time"].tolist() == [1, 2]
+    assert with_id_columns(frame, replace(panel, id_cells=())) is frame
+    alone = load_panel(csv(long_rows(["Berlin", "Paris"])), id_cols=["store"])
+    assert alone.id_cells == (("Berlin",), ("Paris",))
+    assert with_id_columns(frame.assign(id=["Berlin", "Paris"]), alone).columns.tolist() == [
+        "id", "time"]
+
+
 def test_a_long_file_with_two_id_columns_becomes_one_series_per_pair():
     stores = ["Berlin", "Paris, FR", 'Say "cheese"', "北京"]
     data = csv(long_rows(stores, ("Milk", "Bread")))

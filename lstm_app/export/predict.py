@@ -29,7 +29,7 @@ from ..series.time_column import NO_TIME_COLUMN
 from ..series.panel import load_panel
 from ..series.panel_plan import plan_frame
 from ..series.panel_future import (ahead_rows, check_plan, future_frame, network_future, network_rows,
-                                   stand_ins)
+                                   stand_ins, with_id_columns)
 from ..series.windows import Scaler
 from .manifest import MANIFEST, read_manifest
 
@@ -256,8 +256,8 @@ def panel_for(model: ExportedModel, source):
 
 def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]]:
     """The next horizon after each series' last value (panel_for), in its own units with the
-    run's intervals, as the app forecasts a panel: id, time, forecast, lower_80, upper_80,
-    lower_95, upper_95; and what was done about series it could not forecast with the network
+    run's intervals, as the app forecasts a panel: id (then each of several id columns), time,
+    forecast, lower_80, upper_80, lower_95, upper_95; and what was done about series it could not forecast with the network
     (shorter than the lookback: by rule; not learnt by the run: left out)."""
     m, notices = model.manifest, []
     panel = replace(panel, season_length=m["season_length"])  # the run's, not this file's guess
@@ -291,7 +291,8 @@ def forecast_panel(model: ExportedModel, panel) -> tuple[pd.DataFrame, list[str]
                           notices, ahead)
     # a series shorter than the lookback is forecast by a rule, and its rows say which
     method = np.repeat(stand_ins(panel, m["lookback"], "LSTM"), m["horizon"])
-    table = future_frame(panel, pred, widths, std, floor).assign(method=method)
+    table = with_id_columns(future_frame(panel, pred, widths, std, floor).assign(method=method),
+                            panel)  # each of several id columns beside the id, as the app's
     if m.get("known", 0):  # beside each step, the plan read there, as `forecast --out` writes
         read = SimpleNamespace(horizon=m["horizon"], known_covariates=known, holidays=holidays)
         table = with_plan(table, plan_frame(panel, read))

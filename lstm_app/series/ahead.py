@@ -53,6 +53,7 @@ class WhatIf:
     redraw: Callable[[pd.DataFrame], pd.DataFrame] = field(repr=False)
     recommended: str = "lstm"
     labels: dict = field(default_factory=lambda: {"lstm": "LSTM"})
+    names: dict = field(default_factory=dict)  # a panel's series: its id (and id columns' cells)
 
     def moved(self, known: pd.DataFrame) -> pd.DataFrame:
         """The LSTM's forecast reading ``known`` (the plan's columns and steps, edited), with

@@ -17,7 +17,7 @@ from .evaluation import backtest_frame
 from .intervals import floored, future_table
 from .known import future_index, trained_ranges
 from .loading import SeriesData
-from .panel_future import FAR, dated_rows
+from .panel_future import FAR, dated_rows, with_id_columns
 from .panel_pipeline import PanelResult
 from .panel_plan import plan_frame
 from .panel_results import panel_forecast
@@ -115,4 +115,5 @@ def series_what_if(result: PanelResult, i: int) -> WhatIf | None:
     base = every[every["id"] == panel.ids[i]].drop(columns=["id", "method"]).reset_index(drop=True)
     trained_rows = int(result.split.val[i] - panel.starts[i])
     ranges = trained_ranges(series, config, (0, trained_rows)) if trained_rows > 0 else {}
-    return WhatIf(series, plan, base, ranges, redraw, result.recommended, result.labels)
+    names = with_id_columns(pd.DataFrame({"id": [panel.ids[i]]}), panel).iloc[0].to_dict()
+    return WhatIf(series, plan, base, ranges, redraw, result.recommended, result.labels, names)

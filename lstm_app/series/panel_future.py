@@ -255,6 +255,23 @@ def future_frame(panel: PanelData, pred: np.ndarray, widths: dict, std: np.ndarr
     return frame
 
 
+def with_id_columns(frame: pd.DataFrame, panel: PanelData) -> pd.DataFrame:
+    """``frame`` (rows of series named in its "id" column) with, where several id columns
+    name the series (store and category: "id" joins them), each one's cells after "id" under
+    its own name, so that a spreadsheet filters and pivots by each. A column the frame has
+    already (a file's id column named "time") keeps its own cells; "id" stays."""
+    if len(panel.id_cols) < 2 or not panel.id_cells:
+        return frame
+    at = pd.Index(panel.ids).get_indexer(frame["id"])
+    cells = np.asarray(panel.id_cells, dtype=object)[at]  # (rows, id columns)
+    frame, place = frame.copy(), frame.columns.get_loc("id") + 1
+    for j, column in enumerate(panel.id_cols):
+        if column not in frame.columns:
+            frame.insert(place, column, cells[:, j])
+            place += 1
+    return frame
+
+
 def future_times(panel: PanelData, horizon: int):
     """The ``horizon`` slots after each series' last one, series after series."""
     if panel.freq is None:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .known import with_plan
-from .panel_future import future_frame, stand_ins, stood_in_for
+from .panel_future import future_frame, stand_ins, stood_in_for, with_id_columns
 from .panel_plan import plan_frame
 
 if TYPE_CHECKING:  # (the pipeline makes the result, and reads its forecast from here)
@@ -35,9 +35,10 @@ def panel_forecast(result: PanelResult, method: str) -> pd.DataFrame:
 
 
 def panel_download(result: PanelResult, method: str) -> pd.DataFrame:
-    """``method``'s forecast of every series as it is downloaded: beside each step, the plan
-    the LSTM read ahead there (``planned_`` and the column's name), where it read one."""
-    frame = panel_forecast(result, method)
+    """``method``'s forecast of every series as it is downloaded: each of several id columns
+    beside the id, and beside each step the plan the LSTM read ahead there (``planned_`` and
+    the column's name), where it read one."""
+    frame = with_id_columns(panel_forecast(result, method), result.panel)
     if not result.trained.known:
         return frame
     return with_plan(frame, plan_frame(result.panel, result.trained.config))

@@ -206,7 +206,8 @@ def show_what_if(what: WhatIf | None, label: str, key: str, file_name: str,
                  holidays: str = "") -> None:
     """The what-if of a forecast (one series', or one series' of a panel): the plan as its LSTM
     forecast read it, editable (cells kept under ``key``); when changed, that forecast reading
-    the edits, drawn over the base forecast, and both as a download named ``file_name``."""
+    the edits, drawn over the base forecast, and both as a download named ``file_name`` (a
+    panel's series named on each row, by its id and each of several id columns)."""
     if what is None or what.plan.shape[1] == 0:
         return
     st.subheader(tr("What if?"))
@@ -247,6 +248,8 @@ def show_what_if(what: WhatIf | None, label: str, key: str, file_name: str,
     both = what.base.rename(columns=lambda c: c if c == "time" else f"base_{c}")
     both = both.join(moved.drop(columns="time").add_prefix("what_if_"))
     both = with_plan(with_plan(both, edited), what.plan, "base_planned_")  # (which days moved)
+    named = {c: v for c, v in what.names.items() if c not in both.columns}
+    both = pd.concat([pd.DataFrame(named, index=both.index), both], axis=1)  # a panel's series
     st.download_button(tr("Download the what-if and the base forecast (CSV)"),
                        spreadsheet_csv(both), file_name=file_name, mime="text/csv",
                        key=KEYS.what_if_csv)
