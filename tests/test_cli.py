@@ -240,9 +240,10 @@ def test_a_panel_on_the_command_line_forecasts_every_series(tmp_path):
     assert "6 series, daily, 90 values each." in done.stdout
     assert "beats seasonal naive on" in done.stdout and "Worst series (LSTM MASE)" in done.stdout
     forecast = pd.read_csv(out)
-    assert list(forecast.columns) == ["id", "time", "forecast", "lower_80", "upper_80",
-                                      "lower_95", "upper_95", "method"]
+    assert list(forecast.columns) == ["id", "shop", "product", "time", "forecast", "lower_80",
+                                      "upper_80", "lower_95", "upper_95", "method"]
     assert len(forecast) == 6 * 7 and forecast["id"].iloc[7] == "Berlin · Bread"
+    assert forecast[["shop", "product"]].iloc[7].tolist() == ["Berlin", "Bread"]  # each its own
     assert forecast.loc[forecast.id == "Paris, FR · Milk", "time"].iloc[0] == "2024-03-31"
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["aggregate"]["series"] == 6 and data["data"]["layout"] == "long"
