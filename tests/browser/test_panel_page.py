@@ -38,8 +38,8 @@ HARD = "Lyon · Eggs"  # jumps to a new level in its last days: the worst series
 STARTS_LATE = "Berlin · Bread"  # its first 40 days are missing
 STOPS_EARLY = "Paris, FR · Eggs"  # its last 20 days are missing
 RESULTS = "Scores on the test span, over every series"
-FORECAST_HEADER = ["id", "time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95",
-                   "method"]
+FORECAST_HEADER = ["id", "shop", "product", "time", "forecast", "lower_80", "upper_80",
+                   "lower_95", "upper_95", "method"]  # each id column beside the joined id
 
 TRAIN_MS = 240_000  # Train → results, for 3 tiny epochs on a busy, shared 2-core machine
 
@@ -224,11 +224,12 @@ def test_panel_upload_train_open_series_and_download(page: Page, app_server, app
                         else r"shops_panel-[0-9a-f]+-[a-z]+(-[a-z]+)*-forecast\.csv", name), name
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == FORECAST_HEADER, rows[0]
-    assert {row[7] for row in rows[1:]} == {chosen.removesuffix(" (recommended)")}, chosen
+    assert {row[9] for row in rows[1:]} == {chosen.removesuffix(" (recommended)")}, chosen
     by_id: dict[str, list[dt.date]] = {}
     for row in rows[1:]:
-        by_id.setdefault(row[0], []).append(dt.date.fromisoformat(row[1][:10]))
-        value, low80, high80, low95, high95 = map(float, row[2:7])
+        assert row[0] == JOIN.join(row[1:3]), row  # the shop and the product, each its own
+        by_id.setdefault(row[0], []).append(dt.date.fromisoformat(row[3][:10]))
+        value, low80, high80, low95, high95 = map(float, row[4:9])
         assert low80 <= value <= high80 and low95 <= value <= high95, row
         assert low95 <= low80 and high80 <= high95, row  # the bands nest
     assert len(rows) - 1 == 12 * horizon, (len(rows) - 1, horizon)
@@ -246,7 +247,7 @@ def test_panel_upload_train_open_series_and_download(page: Page, app_server, app
         # browser may still hold the one before, so ask again until it has the redraw's.
         for _ in range(10):
             _, text = download(page, "Download every forecast (CSV)")
-            used = {row[7] for row in list(csv.reader(io.StringIO(text)))[1:]}
+            used = {row[9] for row in list(csv.reader(io.StringIO(text)))[1:]}
             if used == {"LSTM"}:
                 break
             page.wait_for_timeout(300)
