@@ -242,6 +242,22 @@ def test_a_plan_unread_beyond_training_or_not_followed_is_said(shops, scored):
             ) in score_panel(known.trained, one).notices
 
 
+def test_two_known_columns_planned_beyond_training_are_each_said():
+    from lstm_app.series.panel_plan import beyond_training
+    rows = ["date,shop,sales,price,promo"]
+    for shop in ("a", "b"):
+        rows += [f"2024-01-{d:02d},{shop},{100 + d},{5 + d % 3},{d % 2}" for d in range(1, 31)]
+        rows += [f"2024-01-31,{shop},,50,3", f"2024-02-01,{shop},,6,0"]
+    panel = load_panel("\n".join(rows).encode(), id_cols=["shop"], covariates=["price", "promo"])
+    said = beyond_training(panel, ("price", "promo"), 2, 5, panel.starts[:-1] + 20)
+    assert [s[:60] for s in said] == [
+        "The plan sets 'price' beyond the range it held in training f",
+        "The plan sets 'promo' beyond the range it held in training f"]
+    assert said[0].startswith("The plan sets 'price' beyond the range it held in training for 2 "
+                              "series ('a', 'b'; 'a' is planned 50 on 2024-01-31, where training "
+                              "held 5 to 7)")
+
+
 def test_a_plan_written_twice_an_input_only_planned_and_no_column_left_are_said():
     table = pd.read_csv(io.BytesIO(shops_csv()))
     twice = pd.concat([table, table[table["sales"].isna()].head(2).assign(promo=1 - 0)])

@@ -93,17 +93,17 @@ def beyond_training(panel: PanelData, known: tuple, horizon: int, lookback: int,
         s = series[0]
         step = int(np.flatnonzero(outside[s])[0])
         when = times_in_words(pd.Index(future_times(panel, horizon)[s * horizon + step:][:1]))
-        values = dict(column=quoted(column), first=quoted(panel.ids[s]),
-                      value=as_read(plan[s, step]), when=when, low=as_read(low[s]),
-                      high=as_read(high[s]))
+        words = dict(column=quoted(column), first=quoted(panel.ids[s]),
+                     value=as_read(plan[s, step]), when=when, low=as_read(low[s]),
+                     high=as_read(high[s]))
         said.append(tr(
             "The plan sets {column} beyond the range it held in training for series {first} "
             "(planned {value} on {when}, where training held {low} to {high}): the network "
             "never read such values, so its forecast there is a guess, not something it "
-            "learnt.", **values) if len(series) == 1 else tr(
+            "learnt.", **words) if len(series) == 1 else tr(
             "The plan sets {column} beyond the range it held in training for {count:,} series "
             "({names}; {first} is planned {value} on {when}, where training held {low} to "
             "{high}): the network never read such values, so its forecast there is a guess, "
             "not something it learnt.", count=len(series),
-            names=listed([panel.ids[i] for i in series], limit=5), **values))
+            names=listed([panel.ids[i] for i in series], limit=5), **words))
     return said
