@@ -156,7 +156,7 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
         raise ValueError(tr(UNREADABLE, reason=reason)) from None
     if len(table) > max_rows:
         raise ValueError(tr(TOO_MANY_ROWS, rows=len(table), limit=max_rows))
-    blank = [bool(re.fullmatch(r"Unnamed: \d+", str(c))) for c in header_names]  # pandas' name
+    blank = [not str(c).strip() for c in header_names]
     cells = column_after_column(table).str.strip()
     table = pd.DataFrame(cells.mask(cells == "").to_numpy(dtype=object).reshape(
         table.shape[1], table.shape[0]).T, columns=table.columns, dtype=str)
@@ -256,25 +256,30 @@ def _lines(text: str) -> int:
     return text.count("\n") + (not text.endswith("\n"))
 
 
-def _as_written(text: str, sep: str, columns: list) -> list:
-    """The header's names as the file writes them, where pandas made repeats unique its own way
-    ("sales", " sales" read as "sales", "sales.1"), so that ``_unique`` names every repeat alike
-    and says so."""
-    written = next(csv_rows(text, delimiter=sep, skipinitialspace=True), [])
-    if len(written) != len(columns) or not any(str(c) != w for c, w in zip(columns, written)):
-        return columns
-    return [c if re.fullmatch(r"Unnamed: \d+", str(c)) else w for c, w in zip(columns, written)]
+def _as_written(text: str, sep: str, columns: list) -> list[str]:
+    """The header's names as the file writes them ("" for a cell without one), where pandas made
+    repeats unique its own way ("sales", " sales" read as "sales", "sales.1"), so that
+    ``_unique`` names every repeat alike and says so. The header is the first row with a cell
+    (pandas skips blank lines); where it reads otherwise than pandas', pandas' names."""
+    rows = csv_rows(text.lstrip("\ufeff"), delimiter=sep, skipinitialspace=True)
+    written = next((row for row in rows if any(cell.strip() for cell in row)), [])
+    if len(written) != len(columns):  # (never seen; a blank name is pandas' "Unnamed: 3")
+        return ["" if re.fullmatch(r"Unnamed: \d+", str(c)) else str(c) for c in columns]
+    return written
 
 
 def _unique(names: list[str], notices: list[str]) -> list[str]:
     """Column names made unique: two that differ only by spaces around them ("store " and
     "store") become "store" and "store (2)", said in ``notices``."""
     seen: dict[str, int] = {}
-    out, renamed = [], {}
+    out, renamed, taken = [], {}, set(names)
     for name in names:  # one per column of the header
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:
+            while f"{name} ({seen[name]})" in taken:  # a column of that name already
+                seen[name] += 1
             renamed.setdefault(name, []).append(f"{name} ({seen[name]})")
+            taken.add(renamed[name][-1])
             name = renamed[name][-1]
         out.append(name)
     for name, later in renamed.items():

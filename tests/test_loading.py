@@ -1019,3 +1019,19 @@ def test_other_columns_like_the_one_forecast_are_said_to_be_unread():
                        value_col="north").notices[0].startswith("'north' is forecast from its own")
     assert load_series(("date,north,south,east\n" + rows).encode(),
                        covariates=["south"]).notices == ()
+
+
+@pytest.mark.parametrize("raw, columns", [
+    # a repeat named after a column the file has already: the next free number
+    (b"date,sales,sales,sales (2)\n2024-01-01,1,2,3\n", ["date", "sales", "sales (3)", "sales (2)"]),
+    # a space before a repeat (the reader drops it): named as any repeat, not pandas' "sales.1"
+    (b"date,sales, sales\n2024-01-01,1,2\n", ["date", "sales", "sales (2)"]),
+    # ... after blank lines, and after a byte-order mark with the first name quoted
+    (b"\n   \ndate,sales,sales\n2024-01-01,1,2\n", ["date", "sales", "sales (2)"]),
+    ('\ufeff"date",sales,sales\n2024-01-01,1,2\n'.encode(), ["date", "sales", "sales (2)"]),
+    # pandas' own index saved twice: a blank name and a name that is "Unnamed: 0"
+    (b",Unnamed: 0,date,sales\n0,0,2024-01-01,1\n", ["column 1", "Unnamed: 0", "date", "sales"]),
+])
+def test_repeated_and_blank_header_names_are_read_as_the_file_writes_them(raw, columns):
+    table, _ = read_csv_table(raw, "x.csv", [])
+    assert list(table.columns) == columns
