@@ -136,7 +136,12 @@ def test_a_page_reloaded_mid_study_of_its_own_file_finds_the_study_and_stops_it(
     at = own_file(slow_trials(apps))
     job = start_study(at, "fc", trials=20, minutes=5).session_state["fc_tune_job"]
     job._watcher = lambda: False  # its tab reloaded
+    stranger = apps(FORECAST)  # another visitor, not signed in either, on a sample
+    stranger.run()
+    assert "fc_tune_job" not in stranger.session_state and not other_data_box(stranger)
+    assert any(b.key == "fc_tune_start" for b in stranger.button)
     again = apps(FORECAST)
+    again.query_params["tune"] = at.query_params["tune"]  # the reloaded tab's own address
     again.run()
     assert not again.exception, [e.value for e in again.exception]
     assert again.session_state["fc_tune_job"] is job and not job.snapshot().done

@@ -87,6 +87,14 @@ def studies_running() -> weakref.WeakValueDictionary:
     return weakref.WeakValueDictionary()
 
 
+@st.cache_resource
+def study_addresses() -> weakref.WeakValueDictionary:
+    """The auto-tunes this server started, by the random token its page's address holds
+    (``?tune=``): a reload of that tab finds its study on other data than the page shows now,
+    and no other visitor's page does."""
+    return weakref.WeakValueDictionary()
+
+
 def watch_here(job: Job) -> None:
     """``job``, started by a tab now gone, watched from this session's tab instead (its
     training is stopped once this tab, not the old one, has been gone a while)."""

@@ -6,6 +6,7 @@ training, one trial after another; each trial is a run on the Runs page."""
 from __future__ import annotations
 
 import functools
+import secrets
 
 import pandas as pd
 import streamlit as st
@@ -25,14 +26,15 @@ from .keys import TaskKeys, page_keys
 from .markdown import plain
 from .people import current_user
 from .runs_session import data_origin, run_store, withdrawn_meanwhile
-from .session import current_job, start_job, studies_running, watch_here
+from .session import current_job, start_job, studies_running, study_addresses, watch_here
 from .settings_form import restore_settings
 from .task_flow import cannot_train
 
 PAGE_TRIALS, PAGE_MINUTES = 200, 240  # a study on a shared server; the tune command runs longer
 
 POLL_SECONDS = 1.0
-STOP_SECONDS = 10.0  # how long Stop waits for the study to end, to draw the page at once
+STOP_SECONDS = 3.0  # how long Stop waits for the study to end, to draw the page at once
+TUNE_PARAM = "tune"  # the address's token of the study its tab started
 
 
 def auto_tune(keys: TaskKeys, task: Task, data, data_name: str, config,
@@ -104,6 +106,9 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
         job = start_job(keys.tune_job, work, label=tr("Auto-tune: {name}", name=data_name),
                         on_cluster=address is not None)
         studies_running()[(current_user(), task.name, fingerprint)] = job
+        token = secrets.token_urlsafe(12)
+        study_addresses()[token] = job
+        st.query_params[TUNE_PARAM] = token
         st.session_state[keys.tune_for] = fingerprint
         st.session_state[keys.key("tune_from")] = data_origin(keys)  # stopped with that run
         st.session_state.pop(keys.tune_applied, None)
@@ -111,17 +116,18 @@ def _start_form(keys: TaskKeys, task: Task, data, data_name: str, config,
 
 
 def _left_study(keys: TaskKeys, task: Task, fingerprint: str):
-    """This person's study on this page, still running with no tab watching it (the page was
-    reloaded: a new session, which has forgotten an uploaded file), made this session's: its
-    progress, Stop and result come back; the study of the data shown first, else the newest
-    of other data (said as such). None if none."""
-    user = current_user()
+    """This person's study on this page, still running with no tab watching it, made this
+    session's (the page was reloaded: a new session): its progress, Stop and result come back.
+    The study of the data shown, else the one this tab's address names (a reload forgets an
+    uploaded file: said as a study of other data). None if none: without sign-in every visitor
+    is the same person, so another's study on other data is never taken."""
+    user, addressed = current_user(), study_addresses().get(st.query_params.get(TUNE_PARAM, ""))
     left = [(tuned, job) for (person, task_name, tuned), job in list(studies_running().items())
             if person == user and page_keys(task_name) == keys and not job.snapshot().done
-            and not job.tab_open()]
+            and not job.tab_open() and (tuned == fingerprint or job is addressed)]
     if not left:
         return None
-    tuned, job = next(((f, j) for f, j in left if f == fingerprint), left[-1])
+    tuned, job = next(((f, j) for f, j in left if f == fingerprint), left[0])
     watch_here(job)  # a second tab of this person's now leaves it to this one
     st.session_state[keys.tune_job] = job
     st.session_state[keys.tune_for] = tuned
