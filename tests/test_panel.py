@@ -101,6 +101,10 @@ def test_a_week_missing_from_one_series_is_said_where_it_is():
     assert ("8 missing values in 'sales' were filled with the previous value of the same series "
             "(never from the future). The most, 7, are in 'b', between 2024-01-13 and "
             "2024-01-19.") in panel.notices
+    months = "month,shop,sales\n" + "".join(
+        f"2023-{m:02d}-01,{s},{m}\n" for s in "xy" for m in range(1, 13) if (s, m) != ("y", 4))
+    assert any(n.endswith("It is in 'y', on Apr 2023.")  # as a monthly file's dates are written
+               for n in load_panel(months.encode(), id_cols=["shop"]).notices)
     with speaking("zh"):
         said = load_panel(csv(rows), covariates=["promo"]).notices
     assert ("最多的 7 个在 'b'，在 2024年1月13日 到 2024年1月19日 之间。") in said[1], said
@@ -343,7 +347,7 @@ def test_an_empty_row_of_a_wide_file_without_dates_is_a_step_of_every_series():
     panel = load_panel(raw, layout="wide")
     assert panel.lengths.tolist() == [42, 42]  # the two empty rows inside; none after the last
     assert ("4 missing values in the series were filled with the previous value of the same "
-            "series (never from the future). The most, 2, are in 'a', between row 21 and row "
+            "series (never from the future). The most, 2, are in 'a', between step 21 and step "
             "22.") in panel.notices  # the two empty rows (each series has one of them)
     dated = "day,a,b\n" + "".join(f"2024-01-{d + 1:02d},{r}\n" for d, r in enumerate(rows[:20]))
     assert load_panel((dated + ",,\n" + dated.split("\n", 1)[1].replace("2024-01", "2024-02"))

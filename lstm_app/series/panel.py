@@ -314,7 +314,7 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
     labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
               else [tr("the series")])
     full, starts, keep, keep_rows = fill_from_past(full, starts, labels, names, panel_times,
-                                                   notices)
+                                                   freq, notices)
     if not keep.any():  # each series lacks a whole column up to its last value
         raise ValueError(tr("No series has a value in each column read ({columns}) up to its "
                             "last value, so none is left. An input needs its past values as well "

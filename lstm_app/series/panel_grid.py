@@ -135,7 +135,7 @@ def _average_into(full: np.ndarray, row: np.ndarray, values: np.ndarray) -> int:
 
 
 def fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str], names: pd.Index,
-                   times: pd.Index, notices: list[str]
+                   times: pd.Index, freq: str | None, notices: list[str]
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Drop each series' first rows until every column has a value, then fill the gaps from the
     past (never from the future, never across series). Returns the values, the new starts,
@@ -169,6 +169,7 @@ def fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str], name
     kept = full[keep_rows]
     new_starts = np.concatenate([[0], np.cumsum((ends - begin)[usable])])
     codes = np.repeat(np.flatnonzero(usable), (ends - begin)[usable])  # each kept row's series
+    kept_times = times[keep_rows]
     for j, label in enumerate(labels):
         blank = np.flatnonzero(np.isnan(kept[:, j]))
         if len(blank):
@@ -176,18 +177,22 @@ def fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str], name
                 "{count} missing value in {column} was filled with the previous value of the same "
                 "series (never from the future).", "{count} missing values in {column} were "
                 "filled with the previous value of the same series (never from the future).",
-                len(blank), column=label), _where_filled(blank, codes, names, times[keep_rows])))
+                len(blank), column=label), _where_filled(blank, codes, names, kept_times, freq)))
     filled = pd.DataFrame(kept).ffill().to_numpy()
     return filled, new_starts, usable, keep_rows
 
 
-def _where_filled(blank: np.ndarray, codes: np.ndarray, names: pd.Index, times: pd.Index) -> str:
+def _where_filled(blank: np.ndarray, codes: np.ndarray, names: pd.Index, times: pd.Index,
+                  freq: str | None) -> str:
     """Where the rows ``blank`` (filled from the past) are: the series that holds the most of
-    them, between which times, so that a week missing from one shop can be found."""
+    them, between which times (written as the panel's frequency writes them; without dates,
+    the series' own steps), so that a week missing from one shop can be found."""
     per_series = np.bincount(codes[blank], minlength=len(names))
     top = int(np.argmax(per_series))
     rows = blank[codes[blank] == top]
-    first, last = time_labels(times[[rows[0], rows[-1]]], None)
+    first, last = (time_labels(times[[rows[0], rows[-1]]], freq)
+                   if isinstance(times, pd.DatetimeIndex) else
+                   [tr("step {number}", number=int(times[r]) + 1) for r in (rows[0], rows[-1])])
     span = (tr("on {time}", time=first) if rows[0] == rows[-1]
             else tr("between {first} and {last}", first=first, last=last))
     if len(rows) == len(blank):
