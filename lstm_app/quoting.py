@@ -20,6 +20,10 @@ BIDI = "\u202a-\u202e\u2066-\u2069"
 BIDI_CONTROL = re.compile(f"[{BIDI}]")
 CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI}]")
 LINE_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI}]")  # not tab, newline
+# What draws nothing alone: format characters (zero-width spaces, joiners), combining marks
+# (variation selectors), and the fillers and blanks that are letters or symbols by category.
+UNSEEN_KINDS = ("Cf", "Mn", "Me")
+UNSEEN = "\u115f\u1160\u3164\uffa0\u2800"
 QUOTE_CHARS = 60  # the most of one name a sentence quotes
 LIST_NAMES = 5  # the most names a sentence lists
 
@@ -35,7 +39,8 @@ def name_given(text) -> str:
     """A name as typed, printable and stripped; "" (no name given) where nothing of it would be
     seen: only spaces and invisible characters (zero-width spaces, joiners)."""
     name = printable(text).strip()
-    seen = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    seen = "".join(c for c in name if unicodedata.category(c) not in UNSEEN_KINDS
+                   and c not in UNSEEN)
     return name if seen.strip() else ""
 
 

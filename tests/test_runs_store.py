@@ -130,7 +130,7 @@ def test_rename_annotate_and_delete(store):
     assert store.get(run_id).name == "airline, small"
     store.rename(run_id, "   ")  # a blank name falls back to the id
     assert store.get(run_id).name == run_id
-    store.rename(run_id, "  \u200b\u202e\ufeff  ")  # so does one nothing of which is seen
+    store.rename(run_id, "  \u200b\u202e\ufeff\ufe0f\u3164\u2800  ")  # nothing of it is seen
     assert store.get(run_id).name == run_id
     store.rename(run_id, "\U0001f468\u200d\U0001f469 shop")  # a joiner among what is seen: kept
     assert store.get(run_id).name == "\U0001f468\u200d\U0001f469 shop"
