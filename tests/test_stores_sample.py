@@ -53,7 +53,8 @@ def test_it_loads_as_a_daily_panel_of_50_stores_with_its_gaps_repaired(raw, pane
     assert panel.notices == (
         f"{missing} dates were missing from the series' daily grids and were added.",
         f"{missing + 8} missing values in 'sales' were filled with the previous value of the "
-        f"same series (never from the future).")
+        f"same series (never from the future). The most, 3, are in 'Nice', between 2024-03-13 "
+        f"and 2024-04-09.")  # the store to look at first
 
 
 def test_stores_that_open_late_or_close_early_keep_their_own_spans(panel):
