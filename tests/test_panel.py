@@ -88,7 +88,8 @@ def test_late_starts_early_ends_gaps_and_duplicates_keep_each_series_its_own_spa
     assert panel.notices == (
         "1 duplicate timestamp was found; rows with the same series and time were averaged "
         "into one.",
-        "1 date was missing from the series' daily grids and was added.",
+        "1 date was missing from the series' daily grids and was added. It is in 'a', on "
+        "2024-01-11.",
         "1 missing value in 'sales' was filled with the previous value of the same series "
         "(never from the future). It is in 'a', on 2024-01-11.",
         "1 missing value in 'promo' was filled with the previous value of the same series "
@@ -98,16 +99,19 @@ def test_late_starts_early_ends_gaps_and_duplicates_keep_each_series_its_own_spa
 def test_a_week_missing_from_one_series_is_said_where_it_is():
     rows = long_rows(["a", "b"], skip={("b", "Milk", d) for d in range(12, 19)} | {("a", "Milk", 3)})
     panel = load_panel(csv(rows), covariates=["promo"])
-    assert ("8 missing values in 'sales' were filled with the previous value of the same series "
-            "(never from the future). The most, 7, are in 'b', between 2024-01-13 and "
-            "2024-01-19.") in panel.notices
+    assert panel.notices[:2] == (
+        "8 dates were missing from the series' daily grids and were added. The longest stretch, "
+        "7 in a row, is in 'b', between 2024-01-13 and 2024-01-19.",
+        "8 missing values in 'sales' were filled with the previous value of the same series "
+        "(never from the future). The longest stretch, 7 in a row, is in 'b', between "
+        "2024-01-13 and 2024-01-19.")  # the week, not the stray day in 'a' with it
     months = "month,shop,sales\n" + "".join(
         f"2023-{m:02d}-01,{s},{m}\n" for s in "xy" for m in range(1, 13) if (s, m) != ("y", 4))
     assert any(n.endswith("It is in 'y', on Apr 2023.")  # as a monthly file's dates are written
                for n in load_panel(months.encode(), id_cols=["shop"]).notices)
     with speaking("zh"):
         said = load_panel(csv(rows), covariates=["promo"]).notices
-    assert ("最多的 7 个在 'b'，在 2024年1月13日 到 2024年1月19日 之间。") in said[1], said
+    assert ("最长的一段连续 7 个，位于 'b'，在 2024年1月13日 到 2024年1月19日 之间。") in said[1], said
 
 
 def test_each_series_of_a_panel_is_what_load_series_makes_of_it_alone():
@@ -347,8 +351,8 @@ def test_an_empty_row_of_a_wide_file_without_dates_is_a_step_of_every_series():
     panel = load_panel(raw, layout="wide")
     assert panel.lengths.tolist() == [42, 42]  # the two empty rows inside; none after the last
     assert ("4 missing values in the series were filled with the previous value of the same "
-            "series (never from the future). The most, 2, are in 'a', between step 21 and step "
-            "22.") in panel.notices  # the two empty rows (each series has one of them)
+            "series (never from the future). The longest stretch, 2 in a row, is in 'a', between "
+            "step 21 and step 22.") in panel.notices  # the two empty rows (each series has one of them)
     dated = "day,a,b\n" + "".join(f"2024-01-{d + 1:02d},{r}\n" for d, r in enumerate(rows[:20]))
     assert load_panel((dated + ",,\n" + dated.split("\n", 1)[1].replace("2024-01", "2024-02"))
                       .encode(), layout="wide").lengths.tolist() == [51, 51]  # dates: no step

@@ -51,7 +51,8 @@ def test_it_loads_as_a_daily_panel_of_50_stores_with_its_gaps_repaired(raw, pane
     missing = int(((spans["max"] - spans["min"]).dt.days + 1 - spans["count"]).sum())
     assert missing > 50  # a day lost for every store, and a few store-days
     assert panel.notices == (
-        f"{missing} dates were missing from the series' daily grids and were added.",
+        f"{missing} dates were missing from the series' daily grids and were added. The most, "
+        f"2, are in 'Berlin, Mitte', between 2023-11-26 and 2024-03-13.",  # single days
         f"{missing + 8} missing values in 'sales' were filled with the previous value of the "
         f"same series (never from the future). The most, 3, are in 'Nice', between 2024-03-13 "
         f"and 2024-04-09.")  # the store to look at first

@@ -310,7 +310,7 @@ def _assemble(frame: pd.DataFrame, ids: pd.Series, times: pd.Series | None, layo
         raise ValueError(tr(TOO_MANY_GRID_ROWS, label=frequency_words(label),
                             rows=int(lengths.sum()), limit=MAX_PANEL_ROWS))
     full, starts, panel_times = on_grids(values, codes, slot, first, lengths, grid, label,
-                                          notices)
+                                         names, freq, notices)
     labels = ([quoted(c) for c in (value_col, *covariates)] if layout == "long"
               else [tr("the series")])
     full, starts, keep, keep_rows = fill_from_past(full, starts, labels, names, panel_times,

@@ -17,10 +17,11 @@ from lstm_app.series.loading import ONE_ROW, snapped_times
 
 
 def on_grids(values: np.ndarray, codes: np.ndarray, slot: np.ndarray, first: np.ndarray,
-              lengths: np.ndarray, grid: pd.DatetimeIndex | None, label: str,
-              notices: list[str]) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+             lengths: np.ndarray, grid: pd.DatetimeIndex | None, label: str, names,
+             freq: str | None, notices: list[str]) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """Every row written into its series' own stretch of the grid (NaN where the file has no
-    row), duplicates averaged: the values, each series' first row, and each row's time."""
+    row), duplicates averaged: the values, each series' first row, and each row's time. The
+    times added are said, and where (``names``: the series')."""
     starts = np.concatenate([[0], np.cumsum(lengths)])
     row = starts[codes] + slot - first[codes]
     full = np.full((int(starts[-1]), values.shape[1]), np.nan)
@@ -31,18 +32,21 @@ def on_grids(values: np.ndarray, codes: np.ndarray, slot: np.ndarray, first: np.
                            "found; rows with the same series and time were averaged into one.",
                            duplicates))
     added = int(starts[-1]) - (len(row) - duplicates)
-    if added and grid is not None:
-        words = frequency_words(label)
-        if grid[1] - grid[0] < pd.Timedelta(days=1):
-            notices.append(trn("{count} time was missing from the series' {label} grids and was "
-                               "added.", "{count} times were missing from the series' {label} "
-                               "grids and were added.", added, label=words))
-        else:
-            notices.append(trn("{count} date was missing from the series' {label} grids and was "
-                               "added.", "{count} dates were missing from the series' {label} "
-                               "grids and were added.", added, label=words))
     series_slot = np.repeat(first.clip(min=0), lengths) + within(lengths)
     times = grid[series_slot] if grid is not None else pd.Index(within(lengths), name="step")
+    if added and grid is not None:
+        words = frequency_words(label)
+        said = (trn("{count} time was missing from the series' {label} grids and was added.",
+                    "{count} times were missing from the series' {label} grids and were added.",
+                    added, label=words) if grid[1] - grid[0] < pd.Timedelta(days=1) else
+                trn("{count} date was missing from the series' {label} grids and was added.",
+                    "{count} dates were missing from the series' {label} grids and were added.",
+                    added, label=words))
+        present = np.zeros(len(full), dtype=bool)
+        present[row] = True
+        codes_of_rows = np.repeat(np.arange(len(lengths)), lengths)
+        notices.append(sentences(said, where_filled(np.flatnonzero(~present), codes_of_rows,
+                                                    names, times, freq)))
     return full, starts, times
 
 
@@ -177,19 +181,26 @@ def fill_from_past(full: np.ndarray, starts: np.ndarray, labels: list[str], name
                 "{count} missing value in {column} was filled with the previous value of the same "
                 "series (never from the future).", "{count} missing values in {column} were "
                 "filled with the previous value of the same series (never from the future).",
-                len(blank), column=label), _where_filled(blank, codes, names, kept_times, freq)))
+                len(blank), column=label), where_filled(blank, codes, names, kept_times, freq)))
     filled = pd.DataFrame(kept).ffill().to_numpy()
     return filled, new_starts, usable, keep_rows
 
 
-def _where_filled(blank: np.ndarray, codes: np.ndarray, names: pd.Index, times: pd.Index,
-                  freq: str | None) -> str:
-    """Where the rows ``blank`` (filled from the past) are: the series that holds the most of
-    them, between which times (written as the panel's frequency writes them; without dates,
-    the series' own steps), so that a week missing from one shop can be found."""
-    per_series = np.bincount(codes[blank], minlength=len(names))
-    top = int(np.argmax(per_series))
-    rows = blank[codes[blank] == top]
+def where_filled(blank: np.ndarray, codes: np.ndarray, names, times: pd.Index,
+                 freq: str | None) -> str:
+    """Where the rows ``blank`` (added or filled from the past; ``codes``: every row's series)
+    are, so that a week missing from one shop can be found: the longest stretch of them in a
+    row, its series and its times (written as the panel's frequency writes them; without
+    dates, the series' own steps); scattered single rows, the series holding the most."""
+    code = codes[blank]
+    new = np.concatenate([[True], (np.diff(blank) != 1) | (code[1:] != code[:-1])])
+    stretch = np.cumsum(new) - 1                                   # each blank row's stretch
+    sizes = np.bincount(stretch)
+    if sizes.max() > 1:
+        rows = blank[stretch == int(np.argmax(sizes))]
+    else:
+        rows = blank[code == int(np.argmax(np.bincount(code)))]
+    top = int(codes[rows[0]])
     first, last = (time_labels(times[[rows[0], rows[-1]]], freq)
                    if isinstance(times, pd.DatetimeIndex) else
                    [tr("step {number}", number=int(times[r]) + 1) for r in (rows[0], rows[-1])])
@@ -198,5 +209,8 @@ def _where_filled(blank: np.ndarray, codes: np.ndarray, names: pd.Index, times: 
     if len(rows) == len(blank):
         return trn("It is in {name}, {span}.", "All are in {name}, {span}.", len(rows),
                    name=quoted(names[top]), span=span)
+    if sizes.max() > 1:
+        return tr("The longest stretch, {count:,} in a row, is in {name}, {span}.",
+                  count=len(rows), name=quoted(names[top]), span=span)
     return tr("The most, {count:,}, are in {name}, {span}.", count=len(rows),
               name=quoted(names[top]), span=span)
