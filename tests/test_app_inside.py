@@ -93,14 +93,20 @@ def test_a_run_whose_weights_vanish_is_opened_again_not_shown_from_memory(apps, 
     assert len(at.latex) == 0
 
 
-def test_the_address_names_the_run_looked_into_and_runs_without_a_network_are_left_out(
-        apps, store):
+def saved_forecasts(store, *names: str):
+    """Tiny airline forecasts saved as runs, in the order named (the last the newest), and the
+    series and settings they were trained with."""
     series = load_series(SAMPLES / "airline_passengers.csv")
     config = ForecastConfig(statistical_seconds=0, hidden_size=4, epochs=1)
-    older, newer = (start_run(store, "forecast", series, config, name, series.name)
-                    for name in ("older", "newer"))
-    for run_id in (older, newer):
+    run_ids = [start_run(store, "forecast", series, config, name, series.name) for name in names]
+    for run_id in run_ids:
         record(store.home, run_id, "forecast", series, config)
+    return run_ids, series, config
+
+
+def test_the_address_names_the_run_looked_into_and_runs_without_a_network_are_left_out(
+        apps, store):
+    (older, newer), series, config = saved_forecasts(store, "older", "newer")
     ended = start_run(store, "forecast", series, config, "ended early", series.name)
     store.finish(ended, "interrupted")  # before its first epoch: no weights
     at = apps(INSIDE)
@@ -122,12 +128,7 @@ def test_the_address_names_the_run_looked_into_and_runs_without_a_network_are_le
 
 
 def test_a_run_renamed_elsewhere_stays_the_one_looked_into(apps, store):
-    series = load_series(SAMPLES / "airline_passengers.csv")
-    config = ForecastConfig(statistical_seconds=0, hidden_size=4, epochs=1)
-    first, second = (start_run(store, "forecast", series, config, name, series.name)
-                     for name in ("first", "second"))
-    for run_id in (first, second):
-        record(store.home, run_id, "forecast", series, config)
+    (first, second), _, _ = saved_forecasts(store, "first", "second")
     at = apps(INSIDE)
     at.query_params["run"] = first
     at.run()  # the older run: not the list's first

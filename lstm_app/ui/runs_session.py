@@ -208,16 +208,7 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
         opened_by_link()[run.id] = token
     live = job_queue().find(run_id)
     if live is not None and run is not None and run.task in tasks:
-        # Still in this server (another tab's, say): shown with its data; live while it trains,
-        # else as a saved run opened (its result is already in memory).
-        snap = live.snapshot()
-        result = live.result() if snap.done else None
-        mine = can_change(run, current_user())  # a run shared with this person: watched only
-        if mine and result is None and not live.tab_open():
-            watch_here(live)  # its tab is gone (a reload): this one keeps it alive now
-        st.session_state[keys.job] = (live if mine else Watched(live)) if result is None \
-            else FinishedJob(result, run.name, run.id, snap.state)
-        _restore_page(keys, run)
+        _show_live(keys, run, live)
         return
     refresh_statuses()
     run = store.get(run_id) if run is not None else None  # its status, now checked
@@ -245,6 +236,19 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
                         id=run.id))
         return
     show_run(keys, run)
+
+
+def _show_live(keys: TaskKeys, run, live) -> None:
+    """A run still in this server (another tab's, say), shown with its data: live while it
+    trains, else as a saved run opened (its result is already in memory)."""
+    snap = live.snapshot()
+    result = live.result() if snap.done else None
+    mine = can_change(run, current_user())  # a run shared with this person: watched only
+    if mine and result is None and not live.tab_open():
+        watch_here(live)  # its tab is gone (a reload): this one keeps it alive now
+    st.session_state[keys.job] = (live if mine else Watched(live)) if result is None \
+        else FinishedJob(result, run.name, run.id, snap.state)
+    _restore_page(keys, run)
 
 
 def show_run(keys: TaskKeys, run) -> None:
