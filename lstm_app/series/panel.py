@@ -26,7 +26,8 @@ from lstm_app.i18n import N_, joined, tr, trn
 from lstm_app.quoting import listed, quoted
 from lstm_app.csv_table import MAX_COLUMNS, read_csv_table
 from lstm_app.series.frequency import frequency_words
-from lstm_app.series.loading import BLANK_COLUMN, ONE_ROW, SeriesData, choose_columns, in_time_order
+from lstm_app.series.column_choice import BLANK_COLUMN, choose_columns, in_time_order
+from lstm_app.series.loading import ONE_ROW, SeriesData
 from lstm_app.series.time_column import find_time_column
 from lstm_app.series.numbers import check_magnitude, read_numbers
 from lstm_app.series.panel_grid import (fill_from_past, on_grids, panel_season, per_code,

@@ -110,7 +110,7 @@ FORECAST_SETTINGS = table_of([
 @dataclass(frozen=True)
 class ForecastConfig:
     time_col: str | None = None          # None: detected
-    value_col: str | None = None         # None: chosen by choose_columns (loading.py)
+    value_col: str | None = None         # None: chosen by choose_columns (column_choice.py)
     id_col: tuple[str, ...] = ()         # a panel's series id columns (long layout)
     wide: bool = False                   # a panel with one series per numeric column
     id_embedding: int = 0                # a panel's learned numbers per series (0: none)
