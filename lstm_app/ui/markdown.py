@@ -16,18 +16,23 @@ MARKDOWN_CHARACTERS = frozenset("\\`*_{}[]()<>#!|~$:&")
 # What the renderer turns into a link by itself, even escaped: web addresses and e-mail
 # addresses. An invisible word joiner (U+2060) after their first character breaks the pattern.
 AUTOLINKS = re.compile(r"://|www\.|@", re.IGNORECASE)
+# What the renderer turns into an icon or an emoji, even with its colons escaped: a shortcode
+# (":material/home:", ":tada:"). The same joiner after its first colon breaks it.
+SHORTCODE = re.compile(r":(?=[\w+\-/]+:)")
 WORD_JOINER = "\u2060"
 
 
 def plain(text) -> str:
-    """``text`` with every markdown character escaped and no address left to link itself, so
-    that a name can neither format the page nor make a link or an image (nor turn the words
-    around it backwards): it reads as it was written. A sentence the app made earlier (a result's
-    notice) is said again in the reader's language of the moment first. Spaces at its ends are
-    left out: markdown draws none there, and inside bold marks ("** neu **", a label whose
-    control characters were written as spaces) they kept the bold from being drawn."""
+    """``text`` with every markdown character escaped and no address left to link itself nor
+    shortcode to draw itself, so that a name can neither format the page nor make a link, an
+    image or an icon (nor turn the words around it backwards): it reads as it was written. A
+    sentence the app made earlier (a result's notice) is said again in the reader's language of
+    the moment first. Spaces at its ends are left out: markdown draws none there, and inside
+    bold marks ("** neu **", a label whose control characters were written as spaces) they kept
+    the bold from being drawn."""
     text = AUTOLINKS.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:],
                          no_bidi(again(text)).replace("\n", " ").strip())
+    text = SHORTCODE.sub(":" + WORD_JOINER, text)
     return "".join("\\" + c if c in MARKDOWN_CHARACTERS else c for c in text)
 
 
