@@ -111,6 +111,20 @@ def test_a_training_belongs_to_whoever_trained_it(team, store):
     assert run.owner == ALICE
 
 
+def test_a_share_link_opens_the_run_inside_the_lstm_too(team, store, two_runs):
+    """A link to Inside (the page's address with the run's token) opens the run there, as it
+    does on its task's page; it was refused, the token never read."""
+    alice, bob = two_runs
+    at = team(ALICE, INSIDE, run=bob)
+    assert [shown(w.value) for w in at.warning] == [
+        "The address names a run that is not saved here or not shared with you; it may have "
+        "been deleted. Choose a model below."]
+    at = team(ALICE, INSIDE, run=bob, share=store.share_link(bob))
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.selectbox[0].value == f"Saved run {bob}"
+    assert at.query_params["run"] == bob
+
+
 def test_a_run_opened_through_its_link_opens_again_from_the_runs_page(team, store, two_runs):
     alice, bob = two_runs
     token = store.share_link(bob)

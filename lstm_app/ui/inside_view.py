@@ -20,7 +20,7 @@ from ..series.panel_pipeline import PanelResult
 from .classify_try import CLASS_CHARS, answer
 from .keys import CLASSIFY, FORECAST, INSIDE, TEXT
 from .people import shown_runs
-from .runs_session import RUN_PARAM, SHARE_PARAM, run_files_now, run_store
+from .runs_session import RUN_PARAM, SHARE_PARAM, opened_by_address, run_files_now, run_store
 from .session import current_job
 from ..quoting import cut, no_bidi
 from .markdown import plain
@@ -83,7 +83,9 @@ def choose_model():
     # Runs that never saved weights (ended before one epoch) hold no network: not offered,
     # unless chosen or named by the address: then why it cannot be opened is said.
     store, chosen = run_store(), st.session_state.get(INSIDE.model)
-    named = st.query_params.get(RUN_PARAM)  # a run's address: that run
+    named = st.query_params.get(RUN_PARAM)  # a run's address: that run (by its link too)
+    if named:
+        opened_by_address(named)
     for run in shown_runs(store.list()):
         label = f"Saved run {run.id}"  # by id alone: a rename elsewhere keeps the choice
         if run.status == "running" or (label != chosen and run.id != named

@@ -183,6 +183,19 @@ def _close(run) -> bool:
     return bool(going)
 
 
+def opened_by_address(run_id: str):
+    """The run ``run_id`` names and the share token it is opened with (the address's, or the
+    one this session opened it with before): (None, token) where this reader may not open it,
+    as if it were not there. A link that opens it is remembered for the session's lists."""
+    run = run_store().get(run_id) if run_id.isalnum() else None
+    token = st.query_params.get(SHARE_PARAM) or opened_by_link().get(run_id)
+    if run is not None and not can_open(run, current_user(), token):
+        return None, token  # someone else's, not shared
+    if run is not None and token:
+        opened_by_link()[run.id] = token
+    return run, token
+
+
 def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
     """If the address names a run (of one of the page's ``tasks``) this session does not show
     yet, show it: live or reopened. Without a run in the address (back from another page), the
@@ -199,13 +212,7 @@ def attach_from_url(keys: TaskKeys, tasks: str | tuple[str, ...]) -> None:
     if not run_id or (getattr(shown, "run_id", None) == run_id and not opening):
         return
     store = run_store()
-    run = store.get(run_id) if run_id.isalnum() else None
-    # the link's token, or the one this session opened the run with (the Runs page's link)
-    token = st.query_params.get(SHARE_PARAM) or opened_by_link().get(run_id)
-    if run is not None and not can_open(run, current_user(), token):
-        run = None  # someone else's, not shared: as if it were not there
-    elif run is not None and token:
-        opened_by_link()[run.id] = token
+    run, token = opened_by_address(run_id)
     live = job_queue().find(run_id)
     if live is not None and run is not None and run.task in tasks:
         _show_live(keys, run, live)
