@@ -14,12 +14,17 @@ from .training.trainer import Callbacks, Progress
 
 
 class ProgressBar:
-    """One line on stderr, redrawn in place: epoch, a bar, losses and the time left."""
+    """One line on stderr, redrawn in place: epoch, a bar, losses and the time left. Where
+    stderr is not a terminal (a log file, a pipe), a line per epoch instead, at its end: a
+    redrawn line there is hundreds of copies run together."""
 
     def __init__(self, stream=sys.stderr, width: int = 24):
         self.stream, self.width = stream, width
+        self.in_place = hasattr(stream, "isatty") and stream.isatty()
 
     def __call__(self, p: Progress) -> None:
+        if not self.in_place and p.kind != "epoch":
+            return
         done = p.fraction_done
         filled = int(self.width * min(done, 1.0))
         left = max(p.elapsed / done * (1 - done), 0.0) if done > 0 else 0.0  # never below 0
@@ -31,11 +36,12 @@ class ProgressBar:
             line = tr("epoch {epoch}/{epochs} [{bar}] train {train:.4f} val {val:.4f}  "
                       "{left:4.0f}s left", epoch=p.epoch, epochs=p.epochs, bar=bar,
                       train=p.train_loss, val=p.val_loss, left=left)
-        self.stream.write(f"\r{line} ")
+        self.stream.write(f"\r{line} " if self.in_place else line + "\n")
         self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\n")
+        if self.in_place:
+            self.stream.write("\n")
 
 
 

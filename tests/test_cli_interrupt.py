@@ -59,3 +59,36 @@ def test_a_second_press_during_the_same_call_aborts():
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)  # the call itself would run on for seconds
     assert process.returncode == 130 and err.endswith("Aborted.\n") and out == ""
+
+
+def test_progress_is_a_line_per_epoch_where_stderr_is_not_a_terminal():
+    """Redrawn in place on a terminal; in a log file each batch's redraw ran together into one
+    line of hundreds of copies, so there it is one line at each epoch's end."""
+    import io
+
+    from lstm_app.cli_progress import ProgressBar
+    from lstm_app.training.trainer import Progress
+
+    def progress(kind, epoch, step):
+        return Progress(kind, epoch, 2, step, 4, 0.5, 0.25 if kind == "epoch" else None, None,
+                        1e-3, 1.0 * epoch, 10.0)
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream in (io.StringIO(), Terminal()):
+        bar = ProgressBar(stream)
+        for epoch in (1, 2):
+            for step in (1, 2, 3):
+                bar(progress("batch", epoch, step))
+            bar(progress("epoch", epoch, 4))
+        bar.close()
+        written = stream.getvalue()
+        if isinstance(stream, Terminal):
+            assert written.count("\r") == 8 and written.endswith("\n")
+        else:
+            assert "\r" not in written
+            assert [line.split(" [")[0] for line in written.splitlines()] == ["epoch 1/2",
+                                                                              "epoch 2/2"]
+            assert all("val 0.2500" in line for line in written.splitlines())
