@@ -45,10 +45,12 @@ TOO_MANY_COLUMNS = N_("The file has {columns:,} columns; at most {limit:,} are r
 
 def read_csv_table(source, name: str | None, notices: list[str], max_rows: int | None = None,
                    max_columns: int | None = None, holding: str = "numbers",
-                   inner_empty_rows: bool = False) -> tuple[pd.DataFrame, str]:
+                   empty_rows: str = "dropped") -> tuple[pd.DataFrame, str]:
     """The CSV ``source`` (path, bytes or binary file object) as a table of stripped text cells
-    (NaN where blank, empty rows and columns dropped; ``inner_empty_rows``: the empty rows
-    between two rows with a value kept) and its name (``name``, or the file's);
+    (NaN where blank, empty columns dropped; its empty rows ``empty_rows``: "dropped", "inner"
+    (those between two rows with a value kept: a row of a file without dates is a time step) or
+    "until_last" (every row up to the last with a value kept: rows that an answer is matched to
+    by place)) and its name (``name``, or the file's);
     every conversion is a sentence in ``notices``. Refuses, in one sentence, what is no CSV
     and a file over ``max_rows`` rows or ``max_columns`` columns (MAX_ROWS, MAX_COLUMNS). Of a
     workbook, the sheet ``holding`` the most "numbers" (and dates) or "texts" is read."""
@@ -58,7 +60,7 @@ def read_csv_table(source, name: str | None, notices: list[str], max_rows: int |
             else _decode(raw, notices))
     if not text.strip():  # a workbook of empty sheets
         raise ValueError(tr(EMPTY_FILE))
-    return _read_table(text, notices, *limits, inner_empty_rows), name
+    return _read_table(text, notices, *limits, empty_rows), name
 
 
 def _read_source(source, name: str | None) -> tuple[bytes, str]:
@@ -120,7 +122,7 @@ def _detect_separator(text: str) -> str:
 
 
 def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
-                inner_empty_rows: bool) -> pd.DataFrame:
+                empty_rows: str) -> pd.DataFrame:
     declared = re.match(r'"?sep=(.)"?\r?\n', text)  # Excel may write "sep=;" above the header
     text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
     lines = _lines(text)
@@ -128,8 +130,8 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
     text = one_header_line(text, sep, notices)
     above = lines - _lines(text)  # a title's rows: a spreadsheet shows them (not "sep=")
     options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
-                   on_bad_lines="skip", engine="c", skip_blank_lines=not inner_empty_rows)
-    if inner_empty_rows:  # a blank line is an empty row too (a workbook's, a one-column file's)
+                   on_bad_lines="skip", engine="c", skip_blank_lines=empty_rows == "dropped")
+    if empty_rows != "dropped":  # a blank line is an empty row too (a workbook's, a one-column file's)
         text = re.sub(r"\A(?:[ \t]*\r?\n)+", "", text)
     first_line = text.split("\n", 1)[0]
     if first_line.count(sep) + 1 > max_columns:
@@ -163,7 +165,7 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
     # Trailing separators give empty columns without a name; blank lines of separators give
     # empty rows.
     kept = [not (b and table[c].isna().all()) for c, b in zip(table.columns, blank)]
-    table = _without_empty_rows(table.loc[:, kept], inner_empty_rows)
+    table = _without_empty_rows(table.loc[:, kept], empty_rows)
     names = [f"column {i + 1}" if b else str(c).strip().lstrip("\ufeff")
              for i, (c, b, k) in enumerate(zip(header_names, blank, kept)) if k]
     _say_named([i + 1 for i, (b, k) in enumerate(zip(blank, kept)) if b and k], notices)
@@ -190,13 +192,13 @@ def _say_long_rows(text: str, sep: str, width: int, above: int, notices: list[st
                            width=width, sep=quoted(sep)))
 
 
-def _without_empty_rows(table: pd.DataFrame, inner: bool) -> pd.DataFrame:
-    """``table`` less its empty rows: all of them, or (``inner``: a row of a file without dates
-    is a time step) those before its first row with a value and after its last."""
+def _without_empty_rows(table: pd.DataFrame, empty_rows: str) -> pd.DataFrame:
+    """``table`` less its empty rows: all of them ("dropped"), those before its first row with a
+    value and after its last ("inner"), or those after its last ("until_last")."""
     empty = table.isna().all(axis=1).to_numpy().copy()
     filled = np.flatnonzero(~empty)
-    if inner and len(filled):
-        empty[filled[0]:filled[-1] + 1] = False
+    if empty_rows != "dropped" and len(filled):
+        empty[(filled[0] if empty_rows == "inner" else 0):filled[-1] + 1] = False
     return table.loc[~empty].reset_index(drop=True)
 
 

@@ -205,6 +205,22 @@ def test_predict_runs_every_task_without_pytorch(exports, tmp_path):
     assert done.returncode == 0 and done.stdout.startswith('"评论"'), done.stdout[:40]  # a pipe
 
 
+def test_predict_keeps_every_row_of_a_file_of_texts_alone_so_answers_match_by_place(
+        exports, tmp_path):
+    """A one-column file's blank rows (a quoted "" and an empty line, first and between) were
+    dropped with its empty rows: 5 texts in, 4 labels out, every later label a row too early."""
+    classify_dir = exports["classify"][1]
+    texts = tmp_path / "one_column.csv"
+    texts.write_text('review\n""\n房间很干净\n""\n太吵了\n\n很好\n', encoding="utf-8")
+    out = tmp_path / "labels.csv"
+    done = predict_without_torch("predict", str(classify_dir), str(texts), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    labels = pd.read_csv(out, keep_default_na=False)
+    assert labels["review"].tolist() == ["", "房间很干净", "", "太吵了", "", "很好"]
+    assert (labels["label"] == "").tolist() == [True, False, True, False, True, False]
+    assert "note: 3 texts are blank: their labels are left empty." in done.stderr
+
+
 def test_predict_refuses_the_sampling_the_text_command_refuses_and_names_its_column(
         exports, tmp_path):
     from lstm_app.export.commands import TEMPERATURE_RANGE, TOP_K_RANGE

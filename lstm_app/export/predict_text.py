@@ -85,7 +85,8 @@ def texts_of(source, text_col: str | None, trained_col: str | None,
     else the column the model was trained on if the file has it, else its only column, else
     the column with the longest cells; what reading the file repaired or left out is said in
     ``notices``."""
-    table, _ = read_csv_table(source, None, notices, holding="texts")  # (refuses no rows)
+    # every row kept up to the last text, blank ones too: the answers are matched to them by place
+    table, _ = read_csv_table(source, None, notices, holding="texts", empty_rows="until_last")
     if text_col is not None and text_col not in table.columns:
         raise ValueError(tr("The file has no column {column}; its columns are {columns}.",
                             column=quoted(text_col),

@@ -68,7 +68,7 @@ def load_series(source, *, time_col: str | None = None, value_col: str | None = 
     forecast (``column_names``); covariates default to none.
     """
     notices: list[str] = []
-    table, name = read_csv_table(source, name, notices, inner_empty_rows=True)
+    table, name = read_csv_table(source, name, notices, empty_rows="inner")
     rows = table.dropna(how="all").reset_index(drop=True)
     if len(rows) < 2:
         raise ValueError(tr(ONE_ROW))

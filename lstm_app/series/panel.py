@@ -154,7 +154,8 @@ def load_panel(source, *, layout: str = "long", id_cols: Sequence[str] | None = 
         raise ValueError(tr("The layout must be one of: {layouts}.", layouts=", ".join(LAYOUTS)))
     notices: list[str] = []
     table, name = read_csv_table(source, name, notices, max_rows=MAX_PANEL_ROWS,
-                                 max_columns=MAX_SERIES + 1, inner_empty_rows=layout == "wide")
+                                 max_columns=MAX_SERIES + 1,
+                                 empty_rows="inner" if layout == "wide" else "dropped")
     if len(table) < 2:
         raise ValueError(tr(ONE_ROW))
     if layout == "long":
