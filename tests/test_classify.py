@@ -196,6 +196,12 @@ def test_the_split_is_stratified_and_removes_repeated_texts_from_the_later_part(
 def test_the_level_and_a_batch_of_ragged_texts():
     assert choose_level(["房间很干净", "服务很好"]) == "char"
     assert choose_level(["The room was clean", "great staff"]) == "word"
+    # Chinese beside English words: each character counts as a word (as a share of letters,
+    # 0.28 here, it read by word, and "质量太差了" was one token)
+    mixed = ["terrible, broke after two days！产品太差", "用了两天就坏了 really", "great quality"]
+    assert choose_level(mixed) == "char"
+    assert choose_level(["Met 王小明 in 北京 today, a lovely trip with friends and we ate a lot",
+                         "The room was clean and the staff were kind"]) == "word"
     vocab = TokenVocabulary.fit(["ab", "a"], "char", max_size=10)
     assert vocab.tokens == ("a", "b") and vocab.ids("abz") == [2, 3, 1]
     encoded = encode(["ab", "a", ""], vocab, max_length=5)
