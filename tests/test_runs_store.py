@@ -335,6 +335,8 @@ def test_the_runs_csv_never_hands_a_spreadsheet_a_formula(store, start):
 def test_settings_a_run_lacks_are_left_out_of_its_summary():
     assert settings_summary({}) == "LSTM ?×?"
     assert settings_summary({"hidden_size": 8, "num_layers": 1, "lr": "fast"}) == "LSTM 8×1"
+    assert settings_summary({"cell": "peephole", "hidden_size": 8, "num_layers": 1}) == (
+        "Peephole LSTM 8×1")  # a word, translated: it read "PEEPHOLE 8×1" in Chinese too
     assert settings_summary(["not", "a", "dict"]) == "LSTM ?×?"
 
 

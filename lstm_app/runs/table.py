@@ -107,8 +107,9 @@ def settings_summary(config: dict) -> str:
     """The few settings that tell runs apart, e.g. "LSTM 32×1, lr 0.003, lookback 24"; what a
     run's settings lack (an imported or broken run) is left out, never a crash."""
     get = (config if isinstance(config, dict) else {}).get
-    parts = [f"{str(get('cell', 'lstm')).upper()} {get('hidden_size', '?')}×"
-             f"{get('num_layers', '?')}"]
+    cell = str(get("cell", "lstm"))
+    cell = tr(CHOICE_LABELS[cell]) if cell in CHOICE_LABELS else cell.upper()  # "Peephole LSTM"
+    parts = [f"{cell} {get('hidden_size', '?')}×{get('num_layers', '?')}"]
     if isinstance(get("lr"), (int, float)):
         parts.append(tr("lr {lr:g}", lr=get("lr")))
     if get("lookback") is not None:
