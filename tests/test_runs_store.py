@@ -430,6 +430,11 @@ def test_scores_side_by_side_never_mixes_a_forecasts_loss_with_a_text_models(sto
     assert tables["text"].loc[f"poem ({text[:6]})", "bits per character"] == "2.25"
     # No "None" in a cell: a score a run lacks is a dash.
     assert "None" not in tables["forecast"].to_string() + tables["text"].to_string()
+    # accuracy a percentage, as in the runs table above it (it read 0.2703 under 27.03%)
+    classifier = store.create("classify", "reviews", {"hidden_size": 8}, "r.csv", 90, "cafe")
+    store.finish(classifier, "finished", metrics={"test": {"accuracy": 0.27027, "macro_f1": 0.213}})
+    [(task, scores)] = scores_side_by_side([store.get(classifier)])
+    assert scores.iloc[0].tolist()[-2:] == ["27.03%", "0.213"], scores
 
 
 def test_the_finished_runs_on_one_data_are_found_without_listing_every_run(store):

@@ -156,9 +156,12 @@ def scores_side_by_side(runs: list[Run]) -> list[tuple[str, pd.DataFrame]]:
         rows = table[table["task"] == task]
         if rows.empty:
             continue
-        frame = rows[list(columns)].rename(
-            columns={k: tr(v) for k, v in columns.items()}).dropna(axis=1, how="all")
-        out.append((task, frame.map(lambda v: "–" if v is None or pd.isna(v) else f"{v:.4g}")))
+        # each as the runs table shows it (accuracy a percentage there, so here too)
+        frame = pd.DataFrame({tr(name): rows[key].map(
+            lambda v, form=("{:.2%}" if key == "test accuracy" else "{:.4g}"):
+            "–" if v is None or pd.isna(v) else form.format(v))
+            for key, name in columns.items() if rows[key].notna().any()}, index=rows.index)
+        out.append((task, frame))
     return out
 
 
