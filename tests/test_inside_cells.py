@@ -115,3 +115,30 @@ def test_gates_that_never_leave_0_3_to_0_7_are_said_to_look_alike(cell):
     with torch.no_grad():  # one gate of one unit opened wide: the heatmaps differ
         rnn.bias_ih_l0[0 if cell == "gru" else 8] = 4.0  # σ(4) = 0.98
     assert not undecided(trace(rnn, x)[0])
+
+
+def test_a_peephole_step_shows_its_peephole_terms_on_their_own():
+    """The step's numbers hold each gate's p ∗ C term beside its value before σ, and the
+    equation splits that value into the rest and the term (it showed only the sum)."""
+    from lstm_app.inside.explain import PEEP_COLUMNS, equations_with_numbers, step_numbers
+    from lstm_app.training.rnn import make_rnn
+
+    torch.manual_seed(2)
+    rnn = make_rnn("peephole", 3, 4, 1, 0.0).eval()
+    with torch.no_grad():
+        rnn.peephole_l0.copy_(torch.randn(3, 4))
+    [layer] = trace(rnn, torch.randn(1, 6, 3))
+    numbers = step_numbers(layer, 3, [0, 2])
+    p_i, p_f, p_o = rnn.peephole_l0[:, 2].tolist()
+    row = numbers.loc[2]
+    assert row["p_f∗C(t−1)"] == pytest.approx(p_f * row["C(t−1)"], abs=1e-6)
+    assert row["p_i∗C(t−1)"] == pytest.approx(p_i * row["C(t−1)"], abs=1e-6)
+    assert row["p_o∗C(t)"] == pytest.approx(p_o * row["C(t)"], abs=1e-6)
+    lines = equations_with_numbers(numbers.loc[2], lstm=True)
+    rest = row["f before σ/tanh"] - row["p_f∗C(t−1)"]
+    assert lines[0].startswith(r"f_t = \sigma(W_f \cdot [h_{t-1}, x_t] + b_f + p_f \ast C_{t-1})")
+    assert f"\\sigma({rest:.3f} + " in lines[0]
+    assert lines[4].startswith(r"o_t = \sigma(W_o") and r"p_o \ast C_t)" in lines[4]
+    # A plain LSTM's step has no such columns, and its equations stay as they were.
+    [plain] = trace(network("lstm", 1, hidden=4), torch.randn(1, 6, 3))
+    assert not set(PEEP_COLUMNS.values()) & set(step_numbers(plain, 3, [0]).columns)

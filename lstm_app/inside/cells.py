@@ -47,6 +47,8 @@ class LayerTrace:
     h0: torch.Tensor                 # h_{t−1} before the first step: (batch, hidden)
     c0: torch.Tensor | None
     backward: bool = False           # the reverse direction: its steps run from the input's end
+    # A peephole LSTM's terms, inside ``pre``: p_i ∗ C_{t−1}, p_f ∗ C_{t−1}, p_o ∗ C_t by gate
+    peep: dict[str, torch.Tensor] | None = None
 
 
 @torch.no_grad()
@@ -101,14 +103,18 @@ def _lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h, c, peephole=None) -> LayerTrace:
     p_i, p_f, p_o = peephole if peephole is not None else (0.0, 0.0, 0.0)
     out = {name: [] for name in LSTM_GATES}
     pres = {name: [] for name in LSTM_GATES}
+    peeps = {name: [] for name in ("i", "f", "o")}
     hs, cs, h0, c0 = [], [], h, c
     for t in range(x.shape[1]):
         pre = from_input[:, t] + h @ w_hh.T + b_hh  # W·[h_{t−1}, x_t] + b, split in four
         zi, zf, zg, zo = pre.chunk(4, dim=-1)
-        zi, zf = zi + p_i * c, zf + p_f * c         # the peepholes read C_{t−1} (0 without)
+        peeps["i"].append(p_i * c)                  # the peepholes read C_{t−1} (0 without)
+        peeps["f"].append(p_f * c)
+        zi, zf = zi + peeps["i"][-1], zf + peeps["f"][-1]
         i, f, g = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg)
         c = f * c + i * g
-        zo = zo + p_o * c                           # ... and the output gate C_t
+        peeps["o"].append(p_o * c)                  # ... and the output gate C_t
+        zo = zo + peeps["o"][-1]
         o = torch.sigmoid(zo)
         h = o * torch.tanh(c)
         for name, value, z in zip(LSTM_GATES, (i, f, g, o), (zi, zf, zg, zo)):
@@ -118,7 +124,8 @@ def _lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h, c, peephole=None) -> LayerTrace:
         cs.append(c)
     stack = lambda values: torch.stack(values, dim=1)
     return LayerTrace(x, {k: stack(v) for k, v in out.items()},
-                      {k: stack(v) for k, v in pres.items()}, stack(hs), stack(cs), h0, c0)
+                      {k: stack(v) for k, v in pres.items()}, stack(hs), stack(cs), h0, c0,
+                      peep=None if peephole is None else {k: stack(v) for k, v in peeps.items()})
 
 
 def _gru_layer(x, w_ih, w_hh, b_ih, b_hh, h, _c) -> LayerTrace:

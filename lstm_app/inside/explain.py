@@ -27,6 +27,8 @@ LSTM_ROWS = [  # (symbol, gate key, what it is)
     ("o", "o", "output gate")]
 UNDECIDED = 0.2  # every gate within this of one half (0.3…0.7): the gate heatmaps look alike
 GRU_ROWS = [("r", "r", "reset gate"), ("z", "z", "update gate"), ("ñ", "n", "candidate")]
+# A peephole LSTM's term in each gate it adds to (the step's numbers show it on its own)
+PEEP_COLUMNS = {"f": "p_f∗C(t−1)", "i": "p_i∗C(t−1)", "o": "p_o∗C(t)"}
 
 
 def forecast_origins(view: SeriesInput) -> list[int]:
@@ -128,6 +130,8 @@ def step_numbers(layer: LayerTrace, t: int, units: list[int]) -> pd.DataFrame:
         row = {"unit": u}
         for symbol, key, _ in (LSTM_ROWS if lstm else GRU_ROWS):
             row[f"{symbol} before σ/tanh"] = float(layer.pre[key][0, t, u])
+            if layer.peep is not None and key in layer.peep:  # its part of the value before σ
+                row[PEEP_COLUMNS[key]] = float(layer.peep[key][0, t, u])
             row[symbol] = float(layer.gates[key][0, t, u])
         h_prev = layer.h0[0, u] if t == 0 else layer.h[0, t - 1, u]
         row["h(t−1)"] = float(h_prev)
@@ -146,13 +150,15 @@ def equations_with_numbers(numbers: pd.Series, lstm: bool) -> list[str]:
     n = {k: _fmt(v) for k, v in numbers.items()}
     p = {k: f"({v})" if v.startswith("-") else v for k, v in n.items()}  # as a term
     if lstm:
+        gate = lambda s: _peephole_gate(numbers, s) if PEEP_COLUMNS[s] in numbers else (
+            rf"{s}_t = \sigma({n[f'{s} before σ/tanh']}) = {n[s]}")
         return [
-            rf"f_t = \sigma({n['f before σ/tanh']}) = {n['f']}",
-            rf"i_t = \sigma({n['i before σ/tanh']}) = {n['i']}",
+            gate("f"),
+            gate("i"),
             rf"\tilde{{C}}_t = \tanh({n['C̃ before σ/tanh']}) = {n['C̃']}",
             rf"C_t = f_t \ast C_{{t-1}} + i_t \ast \tilde{{C}}_t = {n['f']} \times {p['C(t−1)']}"
             rf" + {n['i']} \times {p['C̃']} = {n['C(t)']}",
-            rf"o_t = \sigma({n['o before σ/tanh']}) = {n['o']}",
+            gate("o"),
             rf"h_t = o_t \ast \tanh(C_t) = {n['o']} \times \tanh({n['C(t)']}) = {n['h(t)']}"]
     return [
         rf"r_t = \sigma({n['r before σ/tanh']}) = {n['r']}",
@@ -160,6 +166,18 @@ def equations_with_numbers(numbers: pd.Series, lstm: bool) -> list[str]:
         rf"\tilde{{n}}_t = \tanh({n['ñ before σ/tanh']}) = {n['ñ']}",
         rf"h_t = (1 - z_t) \ast \tilde{{n}}_t + z_t \ast h_{{t-1}} = (1 - {n['z']}) \times "
         rf"{p['ñ']} + {n['z']} \times {p['h(t−1)']} = {n['h(t)']}"]
+
+
+def _peephole_gate(numbers: pd.Series, symbol: str) -> str:
+    """A peephole LSTM's gate with its peephole term on its own: σ(the rest + p ∗ C) = σ(the
+    value before σ) = the gate."""
+    s, before = symbol, float(numbers[f"{symbol} before σ/tanh"])
+    term = float(numbers[PEEP_COLUMNS[s]])
+    c, shown = ("C_{t-1}" if s != "o" else "C_t"), _fmt(term)
+    shown = f"({shown})" if shown.startswith("-") else shown  # as a term
+    return (rf"{s}_t = \sigma(W_{s} \cdot [h_{{t-1}}, x_t] + b_{s} + p_{s} \ast {c}) = "
+            rf"\sigma({_fmt(before - term)} + {shown}) = \sigma({_fmt(before)}) = "
+            rf"{_fmt(float(numbers[s]))}")
 
 
 def in_words(numbers: pd.Series, lstm: bool, unit: int) -> str:

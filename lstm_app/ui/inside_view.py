@@ -252,7 +252,8 @@ def equations(cell: str) -> None:
     if cell == "peephole":
         st.caption(tr("A peephole LSTM: its forget and input gates also look at the cell's "
                       "previous content, its output gate at the new one (the p terms). In the "
-                      "numbers below, each gate's value before σ includes that term."))
+                      "numbers below, each gate's p term is shown on its own, and its value "
+                      "before σ includes it."))
 
 
 def step_through(layer, steps: list[str], lstm: bool, input_id: str) -> None:
