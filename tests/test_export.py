@@ -28,10 +28,11 @@ from lstm_app.samples import sample_path
 from lstm_app.series.loading import load_series
 from lstm_app.series.pipeline import fit_forecast, score_forecast, with_method
 from lstm_app.series.settings import ForecastConfig
-from lstm_app.text.corpus import read_text
+from lstm_app.text.corpus import WordVocab, read_text, token_rule
 from lstm_app.text.generate import generate as torch_generate
 from lstm_app.text.pipeline import fit_text
 from lstm_app.text.settings import TextConfig
+from tests import documented_export as documented
 from tests.conftest import REPO
 
 
@@ -408,6 +409,16 @@ def test_a_forecaster_with_inputs_known_ahead_and_holidays_predicts_a_plan_as_th
     assert got.columns[-1].startswith("planned_") and got.columns[-2] == "planned_promo"
     assert not np.allclose(got["forecast"], result.futures["lstm"]["forecast"], atol=1.0)
     assert "beyond" not in done.stderr  # a promotion every day: as the training read them
+    # export.json says how each input is made: holidays and the plan included
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    assert manifest["date_inputs"][-1]["name"] == "public holiday (DE)"
+    model = ExportedModel.open(folder)
+    calls = recording(model)
+    forecast(model, series_for(model, data, future))
+    (window, ahead), = calls
+    want_window, want_ahead = documented_forecast_inputs(manifest, series.frame, plan)
+    assert np.allclose(window[0], want_window, atol=1e-6)
+    assert np.allclose(ahead[0], want_ahead, atol=1e-6) and ahead[0, :, -1].any()
     assert predict_without_torch("predict", str(folder), str(data), "--future", str(future),
                                  "--int8").returncode == 0
     # A plan beyond what the model learnt from is said, as the page and 'forecast' say it.
@@ -672,3 +683,112 @@ def test_a_bundles_damaged_export_is_named_in_the_readers_language():
     assert str(error.value) == "其中的 export.json 不是可读的 JSON；请重新导出这条运行记录。"
     with pytest.raises(ValueError, match=r"^its export.json is not readable JSON; export the run"):
         checked_bundled("forecast", None, None, files)
+
+
+# --- export.json describes its inputs: a program written from its keys alone feeds the network
+# what predict feeds it (tests/documented_export.py is that program)
+
+def recording(model: ExportedModel) -> list:
+    """The arrays each run of ``model`` is given, in order."""
+    calls, run = [], model.run
+    model.run = lambda *arrays: calls.append(arrays) or run(*arrays)
+    return calls
+
+
+def test_the_classifiers_token_rule_gives_the_ids_predict_feeds(exports):
+    _, folder, trained, data = exports["classify"]
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    rule, tokens = manifest["token_rule"], manifest["vocab"]["tokens"]
+    assert rule["level"] == manifest["vocab"]["level"] == "char" and not rule["lower_case"]
+    assert (rule["padding_id"], rule["unknown_id"], rule["first_token_id"]) == (0, 1, 2)
+    assert rule["max_length"] == manifest["max_length"] == 60 and rule["keep"] == "first"
+    texts = data.texts[:5] + ["", "从未见过的字 ok", "好" * 100, tokens[0] + " " + tokens[-1]]
+    model = ExportedModel.open(folder)
+    calls = recording(model)
+    classify(model, texts)
+    (fed_tokens, fed_lengths), = calls
+    want, lengths = documented.classifier_batch(rule, tokens, texts)
+    order = np.argsort(lengths, kind="stable")  # predict batches texts by length
+    assert np.array_equal(fed_lengths, lengths[order])
+    assert np.array_equal(fed_tokens, want[order][:, :fed_tokens.shape[1]])
+    assert lengths.max() == 60 and want[-1, :2].tolist() == [2, len(tokens) + 1]
+
+
+def test_a_word_level_token_rule_says_what_the_classifier_reads():
+    from lstm_app.classify.batches import encode
+    from lstm_app.classify.tokens import TokenVocabulary, token_rule
+    vocab = TokenVocabulary.fit(["The hotel was GOOD, the staff kind.", "Rooms: bad!"],
+                                "word", 50)
+    rule = json.loads(json.dumps(token_rule("word", 5)))  # as export.json holds it
+    assert rule["lower_case"] and rule["split"] == "pattern"
+    texts = ["the Hotel, GOOD!", "Unseen words here", "", "a b c d e f g h", "Ça va? Très bien."]
+    encoded = encode(texts, vocab, 5)
+    for row, text in enumerate(texts):
+        want = encoded.flat[encoded.starts[row]:encoded.starts[row] + encoded.lengths[row]]
+        assert documented.classifier_ids(rule, list(vocab.tokens), text) == want.tolist(), text
+
+
+def test_the_language_models_token_rule_gives_the_ids_predict_feeds(exports):
+    _, folder, trained, _ = exports["text"]
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    rule, itos = manifest["token_rule"], manifest["vocab"]["itos"]
+    assert rule["level"] == "char" and rule["unknown_id"] == 0
+    model = ExportedModel.open(folder)
+    calls = recording(model)
+    prompt = "ROMEO:\n  Wherefore art thou 😀?"
+    generate(model, prompt, 1, temperature=0)
+    fed = calls[0]
+    assert fed[0].tolist() == [documented.text_ids(rule, itos, prompt)]
+    assert all(not state.any() and state.shape == (manifest["layers"], 1,
+                                                   manifest["hidden_size"]) for state in fed[1:])
+    word = json.loads(json.dumps(token_rule("word")))
+    vocab = WordVocab(max_size=20).fit("To be, or not to be:\nthat is the question.")
+    text = "To be  or NOT to be?\tthat"
+    assert documented.text_ids(word, vocab.itos_, text) == vocab.encode(text)
+
+
+def test_the_forecasters_date_inputs_and_scaler_give_the_window_predict_feeds(exports):
+    _, folder, trained, series = exports["forecast"]
+    manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    names = [rule["name"] for rule in manifest["date_inputs"]]
+    assert "day of year (sine)" in names and names == manifest["inputs_read"][1:]
+    assert {r["name"]: r["formula"] for r in manifest["date_inputs"]}["day of year (sine)"] \
+        == "sin(2*pi*(day_of_year - 1)/366)"
+    model = ExportedModel.open(folder)
+    calls = recording(model)
+    forecast(model, series_for(model, sample_path("promo_sales")))
+    (window, future), = calls
+    want_window, want_future = documented_forecast_inputs(manifest, series.frame)
+    assert np.allclose(window[0], want_window, atol=1e-6)
+    assert np.allclose(future[0], want_future, atol=1e-6)
+
+
+def documented_forecast_inputs(manifest: dict, frame: pd.DataFrame, plan=None):
+    """(window, future) of a one-series forecaster by export.json's keys: the file's columns
+    then ``date_inputs``, scaled by ``scaler``; the future's planned columns from ``plan``."""
+    freq, lookback, horizon = manifest["freq"], manifest["lookback"], manifest["horizon"]
+    scaler = manifest["scaler"]
+    own = manifest["inputs_read"][:len(manifest["inputs_read"]) - len(manifest["date_inputs"])]
+    scale = lambda x: (x - np.asarray(scaler["mean"])) / np.asarray(scaler["std"])
+    last = frame.iloc[-lookback:]
+    window = np.concatenate([last[own].to_numpy(np.float64), documented.date_columns(
+        manifest["date_inputs"], pd.DatetimeIndex(last.index), freq)], axis=1)
+    times = pd.date_range(frame.index[-1], periods=horizon + 1, freq=freq)[1:]
+    ahead = np.full((horizon, len(own)), np.nan)
+    for j, name in enumerate(own):
+        if plan is not None and name in plan:
+            ahead[:, j] = plan[name].to_numpy()
+    ahead = np.concatenate([ahead, documented.date_columns(manifest["date_inputs"], times, freq)],
+                           axis=1)
+    return scale(window), scale(ahead)[:, manifest["known_positions"]]
+
+
+@pytest.mark.parametrize("freq", ["h", "D", "B", "W-MON", "W-SUN", "MS", "ME", "QE", "YS"])
+def test_the_documented_holiday_and_calendar_rules_give_the_networks_inputs(freq):
+    from lstm_app.series.calendar import calendar_features, date_rules, holiday_counts
+    times = pd.date_range("2023-12-24", periods=40, freq=freq)  # Christmas in it
+    rules = json.loads(json.dumps(date_rules(freq, 4, "DE-BY")))  # as export.json holds them
+    got = documented.date_columns(rules, times, freq)
+    assert np.allclose(got[:, :-1], calendar_features(times, freq, 4), atol=1e-12)
+    assert np.array_equal(got[:, -1], holiday_counts(times, freq, "DE-BY"))
+    assert got[:, -1].any()

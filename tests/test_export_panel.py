@@ -20,7 +20,8 @@ from lstm_app.export.predict import ExportedModel, forecast_panel, panel_for
 from lstm_app.series.panel import load_panel
 from lstm_app.series.panel_pipeline import fit_panel, score_panel
 from lstm_app.series.panel_results import panel_download, panel_forecast
-from tests.test_export import predict_without_torch
+from tests import documented_export as documented
+from tests.test_export import predict_without_torch, recording
 from tests.test_panel_pipeline import FAST
 from tests.test_panel_runs import shops
 
@@ -74,6 +75,43 @@ def test_the_panel_export_forecasts_every_series_as_the_app_does(exported):
     assert set(want.loc[want["id"] == "Tiny", "method"]) == {"seasonal naive"}
     assert set(want.loc[want["id"] != "Tiny", "method"]) == {"LSTM"}
     assert list(got["method"]) == list(want["method"])
+
+
+def test_the_panels_documented_columns_give_the_windows_predict_feeds(exported):
+    """A program that reads the file with pandas and follows export.json's keys alone (the
+    columns, each series' scaler, the date inputs' formulas) feeds the network what predict
+    does."""
+    csv, _, _, _, folder = exported
+    m = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    read = m["panel"]
+    assert m["window_columns"] == [read["value_col"], *read["covariates"],
+                                   *(r["name"] for r in m["date_inputs"]), "series number"]
+    assert m["future_columns"] == [r["name"] for r in m["date_inputs"]]
+    assert m["date_inputs"][-1]["name"] == "public holiday (DE)"
+    model = ExportedModel.open(folder)
+    calls = recording(model)
+    forecast_panel(model, panel_for(model, csv))
+    (windows, future), = calls
+    table = pd.read_csv(io.BytesIO(csv))
+    table[read["time_col"]] = pd.to_datetime(table[read["time_col"]])
+    own = [read["value_col"], *read["covariates"]]
+    rows = 0
+    for s, name in enumerate(m["ids"]):
+        series = table[table[read["id_cols"][0]] == name].sort_values(read["time_col"])
+        if len(series) < m["lookback"]:
+            continue  # forecast by a rule, without the network
+        last = series.iloc[-m["lookback"]:]
+        times = pd.DatetimeIndex(last[read["time_col"]])
+        scaled = (last[own].to_numpy(float) - np.asarray(m["mean"][s])) / m["std"][s]
+        window = np.concatenate([scaled, documented.date_columns(m["date_inputs"], times,
+                                                                 m["freq"]),
+                                 np.full((len(last), 1), float(s))], axis=1)
+        ahead = pd.date_range(times[-1], periods=m["horizon"] + 1, freq=m["freq"])[1:]
+        assert np.allclose(windows[rows], window, atol=1e-5), name
+        assert np.allclose(future[rows], documented.date_columns(m["date_inputs"], ahead,
+                                                                 m["freq"]), atol=1e-6), name
+        rows += 1
+    assert rows == len(windows) == len(m["ids"]) - 1
 
 
 def test_predict_forecasts_a_panel_without_pytorch(exported, tmp_path):

@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 
 PAD, UNKNOWN = 0, 1
+FIRST_ID = 2  # the id of the vocabulary's first token: its tokens follow PAD and UNKNOWN
 WORD = re.compile(r"\w+|[^\w\s]")
 SPACE = re.compile(r"\s")
 # Scripts written without spaces between words: CJK ideographs, kana, Thai, Lao, Khmer, Myanmar.
@@ -71,7 +72,7 @@ def token_lengths(texts: list[str], level: str) -> np.ndarray:
 @dataclass(frozen=True)
 class TokenVocabulary:
     level: str
-    tokens: tuple[str, ...]   # id 2 onwards; 0 pads, 1 is unknown
+    tokens: tuple[str, ...]   # id FIRST_ID (2) onwards; 0 pads, 1 is unknown
 
     @classmethod
     def fit(cls, texts: list[str], level: str, max_size: int) -> "TokenVocabulary":
@@ -81,7 +82,7 @@ class TokenVocabulary:
         return cls(level, tuple(token for token, _ in counts.most_common(max_size)))
 
     def __len__(self) -> int:
-        return len(self.tokens) + 2
+        return len(self.tokens) + FIRST_ID
 
     def ids(self, text: str) -> list[int]:
         index = self.index
@@ -90,4 +91,27 @@ class TokenVocabulary:
     @cached_property
     def index(self) -> dict[str, int]:
         """Each token's id."""
-        return {token: i + 2 for i, token in enumerate(self.tokens)}
+        return {token: i + FIRST_ID for i, token in enumerate(self.tokens)}
+
+
+def token_rule(level: str, max_length: int) -> dict:
+    """How a text becomes the classifier's input, for a program outside the app (export.json),
+    from the constants ``tokenize`` and ``classify.batches.encode`` use."""
+    split = ({"split": "characters", "skip": "whitespace characters (Python str.isspace)",
+              "lower_case": False} if level == "char" else
+             {"split": "pattern", "pattern": WORD.pattern,
+              "pattern_is": "a Python re pattern on str (Unicode: \\w is a letter, digit or "
+                            "underscore of any script): words and single punctuation marks, "
+                            "whitespace skipped",
+              "lower_case": True, "lower_case_is": "each token lower-cased after the split "
+                                                   "(Python str.lower)"})
+    return {"level": level, **split, "padding_id": PAD, "unknown_id": UNKNOWN,
+            "first_token_id": FIRST_ID,
+            "id_is": f"vocab.tokens[i] has id i + {FIRST_ID}; a token not in vocab.tokens has "
+                     f"id {UNKNOWN}",
+            "max_length": max_length, "keep": "first",
+            "keep_is": f"a text of more than max_length tokens reads its first {max_length}",
+            "empty_text": [UNKNOWN],
+            "batch_is": f"tokens: (batch, steps) int64, each text's ids then {PAD} up to the "
+                        "longest text of the batch; lengths: (batch,) int64, each text's count "
+                        "of ids (at least 1)"}

@@ -20,13 +20,17 @@ from torch import nn
 
 from ..classify.batches import encode
 from ..classify.pipeline import by_length, data_split, probabilities
+from ..classify.tokens import token_rule as classifier_token_rule
+from ..series.calendar import CALENDAR_NAMES, date_rules
 from ..series.intervals import floor_of
 from ..series.known import future_known, known_positions, network_table, trained_ranges
+from ..series.panel_future import FAR
 from ..series.panel_pipeline import score_panel
 from ..series.panel_windows import span_windows, split_panel, trained_inputs
 from ..series.pipeline import score_forecast
 from ..series.windows import make_windows, window_ids
 from ..text.pipeline import validation_loss, validation_streams
+from ..text.corpus import token_rule
 from ..text.spans import split_text
 from ..text.streams import chunks
 from .graphs import ClassifierGraph, ForecasterGraph, LanguageModelGraph
@@ -103,7 +107,10 @@ def _forecast(trained, series) -> GraphSpec:
                 "widths": {level: list(map(float, w)) for level, w in result.widths.items()},
                 "future_known": list(future_known(series, config, horizon).columns),
                 "known_ranges": {c: list(r) for c, r in trained_ranges(series, config,
-                                                                       train).items()}}
+                                                                       train).items()},
+                "date_inputs": date_rules(series.freq, sum(
+                    name in CALENDAR_NAMES for name in trained.inputs) // 2, config.holidays),
+                "window_is": WINDOW_IS}
     return GraphSpec(ForecasterGraph(model), inputs, ("forecast",),
                      {k: v for k, v in dynamic.items() if k in inputs}, {"forecast": {0: "batch"}},
                      batch(torch.tensor([0, last - 1])),
@@ -147,7 +154,8 @@ def _panel(trained, panel) -> GraphSpec:
                 "mean": trained.mean.tolist(), "std": trained.std.tolist(),
                 "floor": [0.0 if f == 0 else None for f in result.floor],  # None: no floor
                 "widths": {str(level): np.round(w, 6).tolist()
-                           for level, w in result.widths.items()}}
+                           for level, w in result.widths.items()},
+                **_panel_columns(trained, panel, config)}
     mean_mase = lambda net: (result if net is model else scored(net)).aggregate["lstm"]["mase"]
     dynamic = {"window": {0: "batch"}, "future": {0: "batch"}}
     return GraphSpec(ForecasterGraph(model), inputs, ("forecast",),
@@ -155,6 +163,35 @@ def _panel(trained, panel) -> GraphSpec:
                      batch(torch.tensor([0, last])), [batch(ids) for ids in picks],
                      batch(torch.tensor([last])), "mean test MASE",
                      mean_mase, lambda run: _ForecasterStandIn(model.shape, run), manifest)
+
+
+def _panel_columns(trained, panel, config) -> dict:
+    """What export.json says of a panel's window and future columns, in the network's order."""
+    dated = date_rules(panel.freq, trained.calendar // 2, config.holidays)
+    own = [panel.value_col, *panel.covariates]
+    future = ([*config.known_covariates, *(rule["name"] for rule in dated)]
+              if trained.known else [])
+    return {"date_inputs": dated,
+            "window_columns": own + [rule["name"] for rule in dated]
+            + ([SERIES_NUMBER] if config.id_embedding > 0 else []),
+            "future_columns": future, "window_is": PANEL_WINDOW_IS}
+
+
+# What a forecaster's export.json says of its inputs, for a program outside the app.
+WINDOW_IS = ("window: (batch, lookback, len(inputs_read)) float32, the last lookback steps; "
+             "column j is input inputs_read[j] (the file's columns, then date_inputs by their "
+             "formula) scaled: (x - scaler.mean[j]) / scaler.std[j]. future (where "
+             "known_positions is not empty): (batch, horizon, len(known_positions)), the "
+             "columns known_positions of the horizon's steps, scaled the same way. forecast * "
+             "scaler.std[0] + scaler.mean[0] is in the series' units.")
+SERIES_NUMBER = "series number"
+PANEL_WINDOW_IS = ("window: (batch, lookback, len(window_columns)) float32, the last lookback "
+                   "steps of one series (the series ids[s]); its value and covariates scaled "
+                   "by that series' own scaler: (x - mean[s][j]) / std[s][j], then date_inputs "
+                   "by their formula, unscaled, then (with id_embedding) s as a float. future "
+                   "(where known > 0): (batch, horizon, len(future_columns)), the planned "
+                   f"known covariates scaled as above (within ±{FAR:g}), then date_inputs, for "
+                   "the horizon's steps. forecast * std[s][0] + mean[s][0] is in the series' units.")
 
 
 # --- language model -------------------------------------------------------------------------
@@ -191,7 +228,8 @@ def _text(trained, text) -> GraphSpec:
     outputs = ("logits", "h_out", "c_out") if lstm else ("logits", "h_out")
     dynamic = {"tokens": {0: "batch", 1: "steps"}, "h": {1: "batch"}, "c": {1: "batch"}}
     manifest = {"settings": _plain(asdict(config)), "vocab": vocab.to_dict(),
-                "layers": model.shape.num_layers, "hidden_size": model.shape.hidden_size,
+                "token_rule": token_rule(vocab.level), "layers": model.shape.num_layers,
+                "hidden_size": model.shape.hidden_size,
                 "cell": model.shape.cell}
     output_axes = {"logits": {0: "batch", 1: "steps"}, "h_out": {1: "batch"},
                    "c_out": {1: "batch"}}
@@ -226,6 +264,7 @@ def _classify(trained, data) -> GraphSpec:
     accuracy = lambda net: float((probabilities(net, test).argmax(axis=1) == y_test).mean())
     manifest = {"settings": _plain(asdict(config)),
                 "vocab": {"level": trained.vocab.level, "tokens": list(trained.vocab.tokens)},
+                "token_rule": classifier_token_rule(trained.vocab.level, config.max_length),
                 "classes": list(trained.classes), "max_length": config.max_length}
     return GraphSpec(ClassifierGraph(model), ("tokens", "lengths"), ("probabilities",),
                      {"tokens": {0: "batch", 1: "steps"}, "lengths": {0: "batch"}},

@@ -35,6 +35,19 @@ CALENDAR_NAMES = [f"{words} ({wave})" for words in CYCLES.values() for wave in (
 PERIODS = {"hour": pd.Timedelta(days=1), "weekday": pd.Timedelta(days=7),
            "yearday": pd.Timedelta(days=365.25), "month": pd.Timedelta(days=365.25)}
 WHOLE = 1.5  # periods the data must span for a cycle: the training span (70%) then sees it all
+# Each cycle's place in [0, 1) is (variable - offset) / period, the variable read from the
+# step's time (pandas' names; export.json says them in words for programs outside the app).
+PHASES = {"hour": ("minute_of_day", 0, 1440), "weekday": ("day_of_week", 0, 7),
+          "yearday": ("day_of_year", 1, 366), "month": ("month", 1, 12)}
+VARIABLES = {
+    "minute_of_day": (lambda t: t.hour * 60 + t.minute,
+                      "the step's hour * 60 + its minute (0 to 1439; seconds ignored)"),
+    "day_of_week": (lambda t: t.day_of_week, "Monday 0, Tuesday 1, ... Sunday 6"),
+    "day_of_year": (lambda t: t.day_of_year,
+                    "the date's day of its year: 1 on 1 January ... 365, or 366 on 31 December "
+                    "of a leap year"),
+    "month": (lambda t: t.month, "January 1 ... December 12")}
+WAVES = {"sin": "sine", "cos": "cosine"}
 
 
 def _cycles(freq: str) -> list[str]:
@@ -89,15 +102,34 @@ def calendar_features(times: pd.DatetimeIndex, freq: str, cycles: int | None = N
     """``(len(times), 2 × cycles)`` in [-1, 1]: a sine and a cosine for each of the first
     ``cycles`` cycles the step can see (all of them when None)."""
     times = pd.DatetimeIndex(times)
-    where = {"hour": lambda: (times.hour * 60 + times.minute) / 1440,
-             "weekday": lambda: times.day_of_week / 7,
-             "yearday": lambda: (times.day_of_year - 1) / 366,
-             "month": lambda: (times.month - 1) / 12}
     kept = _cycles(freq)[:cycles]
     if not kept:
         return np.zeros((len(times), 0))
-    phase = 2 * np.pi * np.stack([np.asarray(where[c](), dtype=np.float64) for c in kept], axis=1)
+    phase = 2 * np.pi * np.stack([_phase(times, c) for c in kept], axis=1)
     return np.concatenate([np.sin(phase), np.cos(phase)], axis=1)
+
+
+def _phase(times: pd.DatetimeIndex, cycle: str) -> np.ndarray:
+    """Where in ``cycle`` each time falls, in [0, 1): (variable - offset) / period."""
+    variable, offset, period = PHASES[cycle]
+    return (np.asarray(VARIABLES[variable][0](times), dtype=np.float64) - offset) / period
+
+
+def calendar_rules(freq: str | None, cycles: int | None = None) -> list[dict]:
+    """How each of ``calendar_features``' columns is computed, for a program outside the app
+    (export.json): its name, a numpy expression of one variable of the step's time (the
+    formula ``calendar_features`` computes, made from the same table) and that variable's
+    meaning."""
+    kept = _cycles(freq)[:cycles] if freq else []
+    rules = []
+    for wave in ("sin", "cos"):
+        for cycle in kept:
+            variable, offset, period = PHASES[cycle]
+            shifted = f"({variable} - {offset})" if offset else variable
+            rules.append({"name": f"{CYCLES[cycle]} ({WAVES[wave]})",
+                          "formula": f"{wave}(2*pi*{shifted}/{period})",
+                          "variable": variable, "variable_is": VARIABLES[variable][1]})
+    return rules
 
 
 def calendar_names(freq: str | None, cycles: int | None = None) -> list[str]:
@@ -193,13 +225,11 @@ def holiday_counts(times: pd.DatetimeIndex, freq: str, code: str) -> np.ndarray:
     times = pd.DatetimeIndex(times)
     if not len(times):
         return np.zeros(0)
-    offset = to_offset(freq)
-    one_day = isinstance(offset, BusinessDay) or (isinstance(offset, Tick)
-                                                  and pd.Timedelta(offset) <= pd.Timedelta(days=1))
-    if isinstance(offset, END_ANCHORED):  # the period (previous end, this end]
+    offset, period = to_offset(freq), holiday_period(freq)
+    if period == "since previous step":  # the period (previous end, this end]
         first, last = times - offset + pd.Timedelta(days=1), times + pd.Timedelta(days=1)
     else:
-        first, last = times, times + (pd.Timedelta(days=1) if one_day else offset)
+        first, last = times, times + (pd.Timedelta(days=1) if period == "day" else offset)
     first, last = first.normalize(), last.normalize()
     days = pd.date_range(min(first.min(), times.min().normalize()), last.max(), freq="D")
     country, _, region = code.partition("-")
@@ -209,3 +239,43 @@ def holiday_counts(times: pd.DatetimeIndex, freq: str, code: str) -> np.ndarray:
     counts = np.concatenate([[0], np.cumsum(is_holiday)])   # holidays before each day
     start, end = (first - days[0]).days, (last - days[0]).days
     return (counts[end] - counts[start]).astype(np.float64)
+
+
+# The days whose holidays a step counts, by ``holiday_period``: [first, last) as dates.
+HOLIDAY_PERIODS = {
+    "day": "the step's own date: 1 if it is a public holiday, else 0",
+    "until next step": "the dates from the step's date up to the next step's date (that one "
+                       "excluded)",
+    "since previous step": "the dates after the previous step's date up to the step's date "
+                           "(that one included)"}
+
+
+def holiday_period(freq: str) -> str:
+    """Which days a step of ``freq`` counts the holidays of (a key of ``HOLIDAY_PERIODS``): a
+    step of a day or less, or a business day, its own date; a step named by its end (ME, QE,
+    YE) the days since the step before it; any other longer step the days until the next."""
+    offset = to_offset(freq)
+    if isinstance(offset, END_ANCHORED):
+        return "since previous step"
+    one_day = isinstance(offset, BusinessDay) or (isinstance(offset, Tick)
+                                                  and pd.Timedelta(offset) <= pd.Timedelta(days=1))
+    return "day" if one_day else "until next step"
+
+
+def holiday_rule(freq: str, code: str) -> dict:
+    """How the holiday input is computed, for a program outside the app (export.json)."""
+    code = check_holidays(code)
+    country, _, region = code.partition("-")
+    period = holiday_period(freq)
+    return {"name": holiday_name(code),
+            "formula": "count of the days in the period that are public holidays in "
+                       f"holidays.country_holidays({country!r}, subdiv={region or None!r})",
+            "country": country, "subdivision": region or None, "period": period,
+            "period_is": HOLIDAY_PERIODS[period],
+            "source": "the Python package 'holidays' (pip install holidays)"}
+
+
+def date_rules(freq: str | None, cycles: int, holidays: str | None) -> list[dict]:
+    """How each input read from the dates alone is computed (``calendar_rules`` for the first
+    ``cycles`` cycles, then ``holiday_rule`` with a country code), in the network's order."""
+    return calendar_rules(freq, cycles) + ([holiday_rule(freq, holidays)] if holidays else [])

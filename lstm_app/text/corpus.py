@@ -26,6 +26,7 @@ NO_SPACES_NOTICE = N_("This text has almost no spaces between words (as in Chine
 
 UNKNOWN_CHAR = "\ufffd"  # what an unknown id decodes to, at both levels
 UNKNOWN_WORD = "<unk>"  # id 0 of a word vocabulary; the tokenizer never produces it from text
+UNKNOWN_ID = 0  # the id of a token the vocabulary does not hold, at both levels
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]|\s+")  # covers every character, so tokens join back to the text
 MIN_SPACES_PER_CHAR = 1 / 40  # below this a text is treated as unspaced (Chinese, Japanese)
 CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # Cc, all of it but \t \n \v \f \r
@@ -98,7 +99,7 @@ class CharVocab:
         return self
 
     def encode(self, text: str) -> list[int]:
-        return [self.stoi_.get(c, 0) for c in text]
+        return [self.stoi_.get(c, UNKNOWN_ID) for c in text]
 
     def ids(self, text: str):
         """``encode`` as an int64 tensor, vectorised: a 20 MB text takes a fraction of a second."""
@@ -153,7 +154,7 @@ class WordVocab:
         return self
 
     def encode(self, text: str) -> list[int]:
-        return [self.stoi_.get(token, 0) for token in tokenize(text)]
+        return [self.stoi_.get(token, UNKNOWN_ID) for token in tokenize(text)]
 
     def ids(self, text: str):
         """``encode`` as an int64 tensor."""
@@ -184,6 +185,24 @@ class WordVocab:
 def tokenize(text: str) -> list[str]:
     """Split into words, single punctuation marks and whitespace runs; "".join(tokens) == text."""
     return TOKEN_PATTERN.findall(text)
+
+
+def token_rule(level: str) -> dict:
+    """How a text becomes the language model's token ids and back, for a program outside the
+    app (export.json), from the constants ``encode`` and ``decode`` use."""
+    split = ({"split": "characters", "whitespace": "kept: every character is a token, spaces "
+                                                   "and line breaks included"}
+             if level == "char" else
+             {"split": "pattern", "pattern": TOKEN_PATTERN.pattern,
+              "pattern_is": "a Python re pattern on str (Unicode): words, single punctuation "
+                            "marks and runs of whitespace, so the tokens join back to the text"})
+    return {"level": level, **split, "lower_case": False, "unknown_id": UNKNOWN_ID,
+            "id_is": f"a token's index in vocab.itos; a token not in it has id {UNKNOWN_ID}",
+            "decode_is": f"vocab.itos[id], joined without separators; id {UNKNOWN_ID} "
+                         f"decodes to {UNKNOWN_CHAR!r}",
+            "state_is": "h (and c for an LSTM or peephole cell): zeros of (layers, batch, "
+                        "hidden_size) float32 before the first tokens, then the h_out (and "
+                        "c_out) of the previous call"}
 
 
 def vocab_from_dict(d: dict) -> CharVocab | WordVocab:
