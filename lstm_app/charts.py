@@ -68,9 +68,22 @@ def literal(build):
                     axis[field] = [_escape(v) for v in values]
         for note in fig.layout.annotations:
             note.text = _escape(note.text or "")
-        return _dates_in_language(fig)
+        return _dates_in_language(_clear_of_toolbar(fig))
 
     return built
+
+
+TOOLBAR = 28  # px: Plotly's toolbar at a chart's top right (on a phone it is always shown)
+
+
+def _clear_of_toolbar(fig: go.Figure) -> go.Figure:
+    """The title put under the band Plotly's toolbar takes at the top, the plot moved down as
+    much: on a phone a title runs under the toolbar, which hid it from its third word on."""
+    if fig.layout.title.text:
+        top = fig.layout.margin.t
+        fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=TOOLBAR)),
+                          margin_t=(45 if top is None else top) + TOOLBAR - 6)
+    return fig
 
 
 # Plotly writes dates in English ("Jul 1956"); in Chinese, each zoom level's ticks and the

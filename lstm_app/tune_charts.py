@@ -8,11 +8,12 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from .charts import BASELINE, LSTM, VALIDATION, _layout
+from .charts import BASELINE, LSTM, VALIDATION, _layout, literal
 from .i18n import tr
 from .training.settings import CHOICE_LABELS
 
 
+@literal
 def history_chart(trials: Sequence) -> go.Figure:
     """One point per trial (``TrialRow``): finished ones blue, pruned ones grey and stopped ones
     (Stop or the time limit) open at the loss they had reached, the starting settings ringed;
@@ -58,6 +59,7 @@ def history_chart(trials: Sequence) -> go.Figure:
     return fig
 
 
+@literal
 def parallel_chart(trials: Sequence, space: Sequence, labels: dict) -> go.Figure:
     """One line per finished trial across its settings' axes and its validation loss (the
     last axis); a choice's axis names its choices. ``labels``: each setting's label."""
