@@ -50,6 +50,9 @@ def test_a_saved_forecast_run_shows_its_own_numbers(apps, store):
     at = apps(INSIDE).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.latex) == 6 + 6  # the equations, then unit 0's with its numbers
+    # each "= …" of C_t and h_t on a line of its own: on a phone one line hid their results
+    c_t = at.latex[6 + 3].value
+    assert r"\begin{aligned} C_t &= f_t" in c_t and c_t.count(r"\\ &= ") == 2
     assert [s.value for s in at.subheader] == ["Its input", "Step through",
                                                "Gates and states over time",
                                                "Hidden states as features"]

@@ -277,9 +277,19 @@ def step_through(layer, steps: list[str], lstm: bool, input_id: str) -> None:
     st.markdown(tr("**Unit {unit} at step {step}**, computed by the explicit cell from the "
                    "trained weights:", unit=units[0], step=plain(steps[t])))
     for line in equations_with_numbers(numbers.loc[units[0]], lstm):
-        st.latex(line)
+        st.latex(stacked(line))
     st.markdown(in_words(numbers.loc[units[0]], lstm, units[0]))
     st.dataframe(shown_numbers(numbers.round(4)), key=INSIDE.numbers)
+
+
+def stacked(line: str) -> str:
+    """An equation of several equals signs with each "= …" on a line of its own, aligned: in
+    one line a phone showed C_t's and h_t's products but not their results."""
+    left, *rights = line.split(" = ")
+    if len(rights) < 3:
+        return line
+    return (r"\begin{aligned} " + left + " &= " + r" \\ &= ".join(rights)
+            + r" \end{aligned}")
 
 
 def shown_numbers(numbers):
