@@ -97,6 +97,9 @@ def test_an_upload_with_its_own_columns_trains_scores_and_answers(apps, app_stor
     mistakes = at.session_state["cl_job"].result().mistakes
     assert mistakes_caption(len(mistakes), len(mistakes), max(m["confidence"] for m in mistakes)
                             ) in [c.value for c in at.caption]  # the caption shown
+    wrong = next(d for d in at.dataframe if "predicted" in d.value.columns)
+    # the short columns before the text: on a phone the text took the width and hid them
+    assert list(wrong.proto.column_order) == ["label", "predicted", "confidence", "text"]
     history = app_store.history(run.id)
     assert len(history) == 2 and all("accuracy" in h.scores for h in history)
     # the try-it box: each class's probability and the characters coloured

@@ -149,8 +149,10 @@ def mistakes(result: ClassifyResult) -> None:
     wrong = int(confusion.sum() - np.trace(confusion))
     st.caption(mistakes_caption(len(frame), wrong, float(frame["confidence"].max())))
     columns = {name: tr(label) for name, label in MISTAKE_COLUMNS.items()}
+    # the short columns first: on a phone the text took the width, the labels out of sight
+    order = [columns[c] for c in ("label", "predicted", "confidence", "text")]
     st.dataframe(table_shown(frame.rename(columns=columns)), hide_index=True, key=KEYS.mistakes,
-                 column_config={
+                 column_order=order, column_config={
                      columns["text"]: st.column_config.TextColumn(width="large"),
                      columns["label"]: tr("true label"),
                      columns["confidence"]: st.column_config.NumberColumn(format="percent")})
