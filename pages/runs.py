@@ -37,7 +37,8 @@ selected = choose_runs(shown)
 export_all(runs)
 
 if not selected:
-    st.caption(tr("Select rows in the table (the boxes on the left) to compare runs."))
+    st.caption(tr("Select rows in the table (the boxes on the left; with the keyboard, "
+                  "Shift+Space on a row) to compare runs."))
     st.stop()
 st.subheader(tr("Compared") if len(selected) > 1 else tr("Its curves and settings"))
 compare(store, selected)

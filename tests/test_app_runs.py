@@ -798,8 +798,8 @@ def test_the_runs_table_lists_every_run_newest_first(app, four_runs):
                          "bits per char"] and "id" not in order
     assert "test accuracy" not in order and "test macro-F1" not in order  # no classifier
     assert shown["test accuracy"].dtype == float and shown["test accuracy"].isna().all()
-    assert "Select rows in the table (the boxes on the left) to compare runs." in [
-        c.value for c in at.caption]
+    assert ("Select rows in the table (the boxes on the left; with the keyboard, Shift+Space on "
+            "a row) to compare runs.") in [c.value for c in at.caption]
     assert "Compared" not in subheaders(at) and "This run" not in subheaders(at)
 
 
