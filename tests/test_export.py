@@ -792,3 +792,39 @@ def test_the_documented_holiday_and_calendar_rules_give_the_networks_inputs(freq
     assert np.allclose(got[:, :-1], calendar_features(times, freq, 4), atol=1e-12)
     assert np.array_equal(got[:, -1], holiday_counts(times, freq, "DE-BY"))
     assert got[:, -1].any()
+
+
+def test_an_export_of_a_run_that_recommended_another_forecast_says_its_forecasts_are_the_lstms(
+        tmp_path):
+    """The app recommended the mean of the LSTM and AutoTheta; the export's predict gave the
+    LSTM's forecasts under "LSTM" with no word that they are not the ones recommended."""
+    from lstm_app.export.manifest import lstm_not_recommended
+    from lstm_app.runs.onnx import export_run
+    from lstm_app.runs.recording import record, start_run
+    from lstm_app.runs.store import RunStore
+
+    store = RunStore(tmp_path / "home")
+    series = load_series(sample_path("airline_passengers"))
+    config = ForecastConfig(epochs=1, hidden_size=8, statistical_seconds=0)
+    run_id = start_run(store, "forecast", series, config, "airline", series.name)
+    record(store.home, run_id, "forecast", series, config)
+    report = store.read_json(run_id, "report.json")
+    assert report["recommended"]["method"] == "lstm"  # (no statistical model to recommend)
+    assert "recommended" not in export_run(store, run_id).manifest
+    report["recommended"] = {"method": "combination", "name": "mean of the LSTM and AutoTheta",
+                             "why": "closest on the validation span"}
+    store.write_json(run_id, "report.json", report)
+    exported = export_run(store, run_id)
+    assert exported.manifest["recommended"] == {"method": "combination",
+                                                "name": "mean of the LSTM and AutoTheta"}
+    written = json.loads((store.run_dir(run_id) / "export.json").read_text(encoding="utf-8"))
+    assert written["recommended"] == exported.manifest["recommended"]
+    said = lstm_not_recommended(written)
+    assert said.startswith("The run recommended another forecast, 'mean of the LSTM and "
+                           "AutoTheta' (chosen on its validation span)")
+    done = predict_without_torch("predict", str(store.run_dir(run_id)),
+                                 str(sample_path("airline_passengers")))
+    assert done.returncode == 0, done.stderr
+    assert f"note: {said}" in done.stderr
+    assert lstm_not_recommended({"recommended": {"method": "lstm"}}) == ""
+    assert lstm_not_recommended({}) == ""

@@ -20,7 +20,7 @@ from ..text.corpus import read_text
 from .predict import (ExportedModel, far_from_training, forecast, forecast_panel, panel_for,
                       planned_guesses, series_for)
 from .predict_text import classify, generate, labelled_rows, texts_of
-from .manifest import FILES
+from .manifest import FILES, lstm_not_recommended
 
 EXIT_BAD_INPUT = 2
 def add_predict_command(commands) -> None:
@@ -92,7 +92,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
         series = series_for(model, args.input, args.future)
         table = forecast(model, series)  # a plan it refuses is said before any note on it
         _notes(*series.notices, far_from_training(model, series),
-               *planned_guesses(model, series))
+               *planned_guesses(model, series), lstm_not_recommended(model.manifest))
         _write(args.out, spreadsheet_csv(table),
                N_("Forecast written to {path}"))
     elif model.task == "panel":
@@ -102,7 +102,7 @@ def run_predict_command(args: argparse.Namespace) -> int:
                                 "blank); leave {option} out.", option="--future"))
         panel = panel_for(model, args.input)
         table, notices = forecast_panel(model, panel)
-        _notes(*panel.notices, *notices)
+        _notes(*panel.notices, *notices, lstm_not_recommended(model.manifest))
         _write(args.out, spreadsheet_csv(table),
                N_("Forecasts for every series written to {path}"))
     elif model.task == "text":

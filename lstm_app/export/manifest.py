@@ -218,3 +218,16 @@ def _broken_panel(m: dict, words, numbers, count) -> dict:
             "forecast": isinstance(m.get("outputs"), list) and bool(m["outputs"])
             and isinstance(m["outputs"][0], dict)
             and m["outputs"][0].get("shape") == ["batch", m.get("horizon")]}
+
+
+def lstm_not_recommended(manifest: dict) -> str:
+    """The sentence for an export of a forecaster whose run recommended another forecast (its
+    export.json's ``recommended``: a statistical model's, or a mean with one), which no ONNX
+    file holds; "" where the run recommended the LSTM's or said nothing."""
+    chosen = manifest.get("recommended")
+    if not isinstance(chosen, dict) or chosen.get("method") in (None, "lstm"):
+        return ""
+    return tr("The run recommended another forecast, {name} (chosen on its validation span), "
+              "which an export cannot make: it holds the LSTM's network alone, so these are the "
+              "LSTM's forecasts. The run's own forecast download holds the recommended one.",
+              name=quoted(str(chosen.get("name") or chosen["method"])))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ..export.manifest import lstm_not_recommended
 from ..export.onnx_export import check_sentence, export_zip, speed_sentence
 from ..filenames import run_file_name
 from ..i18n import N_, language, tr
@@ -59,6 +60,9 @@ def onnx_export(store: RunStore, run: Run, keep: bool) -> None:
             shown: st.column_config.NumberColumn(format="%.4f")})
         matches = check_sentence(exported)
         st.caption(f"{matches}{'' if language() == 'zh' else ' '}{speed_sentence(exported)}")
+        other = lstm_not_recommended(exported.manifest)
+        if other:
+            st.info(plain(other))
         st.download_button(tr("Download the ONNX export (.zip)"), export_zip(exported),
                            key=RUNS.onnx_download, icon=":material/download:",
                            file_name=run_file_name(run.name, run.id, "onnx", "zip"),
