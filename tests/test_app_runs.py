@@ -1219,9 +1219,15 @@ def test_a_peephole_run_exports_like_any_other(app, store):
                             cell="peephole")
     run_id = start_run(store, "forecast", series, config, series.name, series.name)
     record(store.home, run_id, "forecast", series, config)
+    report = store.read_json(run_id, "report.json")  # as if AutoTheta had been recommended
+    report["recommended"] = {"method": "auto_theta", "name": "AutoTheta", "why": ""}
+    store.write_json(run_id, "report.json", report)
     at, frame = exported_on_page(app)
     assert frame["test MASE"].iloc[1] == pytest.approx(frame["test MASE"].iloc[0], rel=1e-4)
     assert [b for b in at.get("download_button") if b.key == "runs_onnx_download"]
+    # its forecasts are the LSTM's, not the recommended one's: said under the table
+    assert any(i.value.startswith("The run recommended another forecast, 'AutoTheta'")
+               for i in at.info), [i.value for i in at.info]
 
 
 def test_a_panel_run_exports_its_global_network(app, store):
