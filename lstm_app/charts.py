@@ -74,15 +74,19 @@ def literal(build):
 
 
 TOOLBAR = 28  # px: Plotly's toolbar at a chart's top right (on a phone it is always shown)
+TOOLBAR_ROOM = TOOLBAR - 6  # px added above a titled chart's plot (and to its height)
 
 
 def _clear_of_toolbar(fig: go.Figure) -> go.Figure:
-    """The title put under the band Plotly's toolbar takes at the top, the plot moved down as
-    much: on a phone a title runs under the toolbar, which hid it from its third word on."""
+    """The title put under the band Plotly's toolbar takes at the top, the plot moved down and
+    the chart made taller as much (its plot keeps its size): on a phone a title runs under the
+    toolbar, which hid it from its third word on."""
     if fig.layout.title.text:
-        top = fig.layout.margin.t
+        top, height = fig.layout.margin.t, fig.layout.height
         fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=TOOLBAR)),
-                          margin_t=(45 if top is None else top) + TOOLBAR - 6)
+                          margin_t=(45 if top is None else top) + TOOLBAR_ROOM)
+        if height is not None:
+            fig.update_layout(height=height + TOOLBAR_ROOM)
     return fig
 
 

@@ -43,6 +43,9 @@ TOO_MANY_COLUMNS = N_("The file has {columns:,} columns; at most {limit:,} are r
                     "that file.")
 
 
+EMPTY_ROWS = ("dropped", "inner", "until_last")  # what read_csv_table does with empty rows
+
+
 def read_csv_table(source, name: str | None, notices: list[str], max_rows: int | None = None,
                    max_columns: int | None = None, holding: str = "numbers",
                    empty_rows: str = "dropped") -> tuple[pd.DataFrame, str]:
@@ -54,6 +57,8 @@ def read_csv_table(source, name: str | None, notices: list[str], max_rows: int |
     every conversion is a sentence in ``notices``. Refuses, in one sentence, what is no CSV
     and a file over ``max_rows`` rows or ``max_columns`` columns (MAX_ROWS, MAX_COLUMNS). Of a
     workbook, the sheet ``holding`` the most "numbers" (and dates) or "texts" is read."""
+    if empty_rows not in EMPTY_ROWS:
+        raise ValueError(f"empty_rows must be one of {EMPTY_ROWS}, not {empty_rows!r}")
     raw, name = _read_source(source, name)
     limits = (max_rows or MAX_ROWS, max_columns or MAX_COLUMNS)
     text = (workbook_text(raw, notices, *limits, holding) if is_workbook(raw)

@@ -34,8 +34,11 @@ def check_common_layout(fig: go.Figure) -> None:
     # nor over slanted dates and the axis title (a share of the plot below it was).
     legend = fig.layout.legend
     assert legend.orientation == "h" and legend.yref == "container" and legend.y == 0
-    assert fig.layout.title.y > 0.9
-    assert fig.layout.height == 380
+    # the title under the band of Plotly's toolbar (on a phone it hid the title), the chart
+    # taller as much, so that its plot keeps its size
+    assert fig.layout.title.yref == "container" and fig.layout.title.pad.t == charts.TOOLBAR
+    assert fig.layout.margin.t == 45 + charts.TOOLBAR_ROOM
+    assert fig.layout.height == 380 + charts.TOOLBAR_ROOM
 
 
 @pytest.fixture
@@ -421,9 +424,10 @@ def test_a_heatmap_names_every_step_of_a_short_input_and_leaves_a_long_one_to_pl
     short = inside_charts.state_heatmap(np.ones((4, 41)), [f"{i}:雨" for i in range(41)], "f",
                                         gate=True)
     assert short.layout.xaxis.dtick == 1 and short.layout.xaxis.tickmode == "linear"
-    assert short.layout.height == 120 + 14 * 4 + 8 * len("40:雨")  # room for the turned labels
+    room = charts.TOOLBAR_ROOM  # (above the title: the toolbar's band)
+    assert short.layout.height == 120 + 14 * 4 + 8 * len("40:雨") + room  # turned labels' room
     long = inside_charts.state_heatmap(np.ones((4, 200)), list(range(200)), "f", gate=True)
-    assert long.layout.xaxis.dtick is None and long.layout.height == 120 + 14 * 4
+    assert long.layout.xaxis.dtick is None and long.layout.height == 120 + 14 * 4 + room
 
 
 def test_the_hidden_state_path_numbers_its_steps_from_one_as_the_heatmaps_do():

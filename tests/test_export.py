@@ -826,5 +826,8 @@ def test_an_export_of_a_run_that_recommended_another_forecast_says_its_forecasts
                                  str(sample_path("airline_passengers")))
     assert done.returncode == 0, done.stderr
     assert f"note: {said}" in done.stderr
-    assert lstm_not_recommended({"recommended": {"method": "lstm"}}) == ""
-    assert lstm_not_recommended({}) == ""
+    with speaking("zh"):  # the method's name said in the reader's language too
+        assert "'LSTM 与 AutoTheta 取平均'" in lstm_not_recommended(written)
+    for nothing in ({}, {"recommended": {"method": "lstm"}}, {"recommended": {"method": ""}},
+                    {"recommended": "AutoTheta"}, {"recommended": {"name": "x"}}):
+        assert lstm_not_recommended(nothing) == ""

@@ -142,3 +142,12 @@ def test_a_peephole_step_shows_its_peephole_terms_on_their_own():
     # A plain LSTM's step has no such columns, and its equations stay as they were.
     [plain] = trace(network("lstm", 1, hidden=4), torch.randn(1, 6, 3))
     assert not set(PEEP_COLUMNS.values()) & set(step_numbers(plain, 3, [0]).columns)
+
+
+def test_a_long_equation_is_stacked_one_equals_sign_a_line_and_a_short_one_is_not():
+    from lstm_app.ui.inside_view import stacked
+
+    assert stacked(r"f_t = \sigma(0.300) = 0.574") == r"f_t = \sigma(0.300) = 0.574"
+    gate = r"f_t = \sigma(W_f + p_f \ast C_{t-1}) = \sigma(0.2 + 0.1) = \sigma(0.3) = 0.574"
+    assert stacked(gate) == (r"\begin{aligned} f_t &= \sigma(W_f + p_f \ast C_{t-1}) \\ "
+                             r"&= \sigma(0.2 + 0.1) \\ &= \sigma(0.3) \\ &= 0.574 \end{aligned}")

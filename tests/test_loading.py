@@ -1035,3 +1035,13 @@ def test_other_columns_like_the_one_forecast_are_said_to_be_unread():
 def test_repeated_and_blank_header_names_are_read_as_the_file_writes_them(raw, columns):
     table, _ = read_csv_table(raw, "x.csv", [])
     assert list(table.columns) == columns
+
+
+def test_a_tables_empty_rows_are_dropped_kept_inside_or_kept_up_to_the_last_value():
+    raw = b'text\n""\nx\n\n""\ny\n\n""\n'  # blank first, between, and after the last value
+    read = lambda how: read_csv_table(raw, "t.csv", [], empty_rows=how)[0]["text"].tolist()
+    assert read("dropped") == ["x", "y"]
+    assert read("inner") == ["x", np.nan, np.nan, "y"]
+    assert read("until_last") == [np.nan, "x", np.nan, np.nan, "y"]  # rows matched by place
+    with pytest.raises(ValueError, match="empty_rows must be one of"):
+        read("inners")

@@ -543,6 +543,7 @@ def test_the_trials_chart_shows_a_stopped_trial_and_never_a_negative_loss():
     names = [t.name for t in fig.data]
     assert "stopped" in names and list(fig.data[names.index("stopped")].y) == [0.27]
     assert fig.layout.yaxis.rangemode == "nonnegative"
+    assert fig.layout.title.yref == "container"  # under the toolbar's band, as every chart's
     ring = history_chart([TrialRow(0, "stopped", 0.3, {}, 1, 1.0, "a", start=True)])
     assert [t.name for t in ring.data if t.name in ("starting settings", "best so far")] == [
         "starting settings", "best so far"] and list(ring.data[-1].y) == [0.3]

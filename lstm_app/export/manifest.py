@@ -224,10 +224,12 @@ def lstm_not_recommended(manifest: dict) -> str:
     """The sentence for an export of a forecaster whose run recommended another forecast (its
     export.json's ``recommended``: a statistical model's, or a mean with one), which no ONNX
     file holds; "" where the run recommended the LSTM's or said nothing."""
+    from ..series.scoreboard import method_label  # (no PyTorch, no statsforecast)
+
     chosen = manifest.get("recommended")
-    if not isinstance(chosen, dict) or chosen.get("method") in (None, "lstm"):
+    if not isinstance(chosen, dict) or not chosen.get("method") or chosen["method"] == "lstm":
         return ""
     return tr("The run recommended another forecast, {name} (chosen on its validation span), "
               "which an export cannot make: it holds the LSTM's network alone, so these are the "
               "LSTM's forecasts. The run's own forecast download holds the recommended one.",
-              name=quoted(str(chosen.get("name") or chosen["method"])))
+              name=quoted(method_label(str(chosen.get("name") or chosen["method"]))))

@@ -21,7 +21,7 @@ from torch import nn
 from ..classify.batches import encode
 from ..classify.pipeline import by_length, data_split, probabilities
 from ..classify.tokens import token_rule as classifier_token_rule
-from ..series.calendar import CALENDAR_NAMES, date_rules
+from ..series.calendar import cycles_read, date_rules
 from ..series.intervals import floor_of
 from ..series.known import future_known, known_positions, network_table, trained_ranges
 from ..series.panel_future import FAR
@@ -108,8 +108,8 @@ def _forecast(trained, series) -> GraphSpec:
                 "future_known": list(future_known(series, config, horizon).columns),
                 "known_ranges": {c: list(r) for c, r in trained_ranges(series, config,
                                                                        train).items()},
-                "date_inputs": date_rules(series.freq, sum(
-                    name in CALENDAR_NAMES for name in trained.inputs) // 2, config.holidays),
+                "date_inputs": date_rules(series.freq, cycles_read(trained.inputs),
+                                          config.holidays),
                 "window_is": WINDOW_IS}
     return GraphSpec(ForecasterGraph(model), inputs, ("forecast",),
                      {k: v for k, v in dynamic.items() if k in inputs}, {"forecast": {0: "batch"}},

@@ -39,7 +39,8 @@ def _recommended(store: RunStore, run_id: str) -> dict | None:
         chosen = store.read_json(run_id, "report.json").get("recommended")
     except (OSError, ValueError, AttributeError):
         return None
-    if not isinstance(chosen, dict) or not isinstance(chosen.get("method"), str):
+    if not isinstance(chosen, dict) or not isinstance(chosen.get("method"), str) or not chosen[
+            "method"]:
         return None
     return None if chosen["method"] == "lstm" else {"method": chosen["method"],
                                                     "name": str(chosen.get("name") or "")}

@@ -132,6 +132,11 @@ def calendar_rules(freq: str | None, cycles: int | None = None) -> list[dict]:
     return rules
 
 
+def cycles_read(inputs) -> int:
+    """How many calendar cycles a network reads among its ``inputs`` (a sine and a cosine each)."""
+    return sum(name in CALENDAR_NAMES for name in inputs) // 2
+
+
 def calendar_names(freq: str | None, cycles: int | None = None) -> list[str]:
     """The names of ``calendar_features``' columns, in order ("day of week (sine)", …)."""
     kept = _cycles(freq)[:cycles] if freq else []

@@ -33,7 +33,7 @@ from .scoreboard import LSTM
 from .statistical import statistical_forecasts
 from .ahead import forecast_ahead
 from .intervals import floor_of, floored, future_table
-from .calendar import CALENDAR_NAMES, calendar_left_out, holiday_name
+from .calendar import calendar_left_out, cycles_read, holiday_name
 from .known import (check_future, future_index, future_known, input_names, known_positions,
                     network_table, with_plan)
 from .model import Forecaster
@@ -356,6 +356,5 @@ def _notices(series: SeriesData, config: ForecastConfig, training: TrainResult,
         notices.append(tr("The model was stopped before it finished one epoch, so it is "
                           "untrained."))
     if config.calendar:
-        read = sum(name in CALENDAR_NAMES for name in inputs) // 2
-        notices += [n for n in [calendar_left_out(series.freq, read)] if n]
+        notices += [n for n in [calendar_left_out(series.freq, cycles_read(inputs))] if n]
     return notices

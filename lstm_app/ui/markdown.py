@@ -17,8 +17,9 @@ MARKDOWN_CHARACTERS = frozenset("\\`*_{}[]()<>#!|~$:&")
 # addresses. An invisible word joiner (U+2060) after their first character breaks the pattern.
 AUTOLINKS = re.compile(r"://|www\.|@", re.IGNORECASE)
 # What the renderer turns into an icon or an emoji, even with its colons escaped: a shortcode
-# (":material/home:", ":tada:"). The same joiner after its first colon breaks it.
-SHORTCODE = re.compile(r":(?=[\w+\-/]+:)")
+# (":material/home:", ":tada:", ":100:"). The same joiner after its first colon breaks it; a
+# time's colons (10:30:45: digits on both sides) are left alone.
+SHORTCODE = re.compile(r"(?<!\d):(?=[\w+\-/]+:)|:(?=[\w+\-/]*[^\W\d][\w+\-/]*:)")
 WORD_JOINER = "\u2060"
 
 
