@@ -111,19 +111,34 @@ def _decode(raw: bytes, notices: list[str]) -> str:
     return text
 
 
+SEPARATORS = (",", ";", "\t", "|")
+NO_SEPARATOR = "\x1f"  # a file of one column: a control character no text read holds
+STEADY = 0.8  # of the lines after a first line without separators: a title, then a table
+
+
 def _detect_separator(text: str) -> str:
-    """The separator whose count per line (outside quotes) is the same in most of the first lines."""
+    """The separator whose count per line (outside quotes) is the same in most of the first
+    lines. Where the first line holds none: the one most of the lines after it hold equally
+    often (a title above a table), else none (one column: a review's commas are its own)."""
     lines = [line for line in text[:100_000].splitlines()[:50] if line.strip()]
     unquoted = [re.sub(r'"[^"]*"', "", line) for line in lines]
-    best, best_score = ",", (0.0, 0)
-    for sep in (",", ";", "\t", "|"):
+    best, best_score = None, (0.0, 0)
+    for sep in SEPARATORS:
         counts = [line.count(sep) for line in unquoted]
         if counts[0] == 0:
             continue
         score = (sum(c == counts[0] for c in counts) / len(counts), counts[0])
         if score > best_score:
             best, best_score = sep, score
-    return best
+    if best is not None:
+        return best
+    below = unquoted[1:]
+    for sep in SEPARATORS:
+        counts = [line.count(sep) for line in below]
+        steady = max(set(counts), key=counts.count) if counts else 0
+        if steady and counts.count(steady) >= STEADY * len(counts):
+            return sep
+    return NO_SEPARATOR if below else ","
 
 
 def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
@@ -136,6 +151,9 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
     above = lines - _lines(text)  # a title's rows: a spreadsheet shows them (not "sep=")
     options = dict(sep=sep, dtype=str, keep_default_na=False, index_col=False, skipinitialspace=True,
                    on_bad_lines="skip", engine="c", skip_blank_lines=empty_rows == "dropped")
+    if empty_rows == "until_last":  # rows matched by place: a long row is cut, never left out
+        width = len(next(csv_rows(text.split("\n", 1)[0].rstrip("\r"), delimiter=sep), [""]))
+        options.update(engine="python", on_bad_lines=lambda cells: cells[:width])
     if empty_rows != "dropped":  # a blank line is an empty row too (a workbook's, a one-column file's)
         text = re.sub(r"\A(?:[ \t]*\r?\n)+", "", text)
     first_line = text.split("\n", 1)[0]

@@ -598,7 +598,9 @@ def test_predict_says_what_it_left_out_of_the_texts_and_values_far_from_its_trai
                      encoding="utf-8")
     done = predict_without_torch("predict", str(classify_dir), str(texts))
     assert done.returncode == 0, done.stderr
-    assert "2 rows had more cells than the header row" in done.stderr, done.stderr
+    # a file of one column: its texts' commas are theirs (each was cut at its first, and said)
+    assert '"the room was clean, the staff friendly"' in done.stdout, done.stdout
+    assert '"bad, dirty, loud"' in done.stdout and "more cells" not in done.stderr
     table = pd.read_csv(sample_path("promo_sales"))
     scaled = tmp_path / "in_grams.csv"
     table.assign(sales=table["sales"] * 1000).to_csv(scaled, index=False)

@@ -1045,3 +1045,26 @@ def test_a_tables_empty_rows_are_dropped_kept_inside_or_kept_up_to_the_last_valu
     assert read("until_last") == [np.nan, "x", np.nan, np.nan, "y"]  # rows matched by place
     with pytest.raises(ValueError, match="empty_rows must be one of"):
         read("inners")
+
+
+def test_a_file_of_one_column_keeps_the_commas_of_its_texts():
+    """A header of one name and reviews with commas: each review was cut at its first comma
+    (read as a separator the header never had)."""
+    raw = b"review\nGreat hotel, nice room, friendly staff\nAwful\nDirty room, rude staff\n"
+    table, _ = read_csv_table(raw, "r.csv", [], holding="texts")
+    assert table["review"].tolist() == ["Great hotel, nice room, friendly staff", "Awful",
+                                        "Dirty room, rude staff"]
+    # a title line without separators above a table still finds the table's separator
+    notices = []
+    titled = b"Sales report 2024\ndate;sales\n2024-01-01;5\n2024-01-02;6\n2024-01-03;7\n"
+    table, _ = read_csv_table(titled, "s.csv", notices)
+    assert list(table.columns) == ["date", "sales"] and "title" in notices[0]
+
+
+def test_rows_matched_by_place_keep_a_long_row_cut_and_a_row_of_separators():
+    """predict's texts: a row with a cell too many, or of separators alone, was left out, and
+    every later label sat a row too early."""
+    raw = b"text,id\ngreat hotel,1\nnice room,2,extra\n,,\nawful staff,4\n"
+    table, _ = read_csv_table(raw, "t.csv", [], holding="texts", empty_rows="until_last")
+    assert table["text"].tolist()[:2] == ["great hotel", "nice room"]
+    assert table["id"].tolist() == ["1", "2", np.nan, "4"]
