@@ -202,6 +202,10 @@ def test_the_level_and_a_batch_of_ragged_texts():
     assert choose_level(mixed) == "char"
     assert choose_level(["Met 王小明 in 北京 today, a lovely trip with friends and we ate a lot",
                          "The room was clean and the staff were kind"]) == "word"
+    # judged over the whole file: English rows first, many more Chinese ones after them
+    english = ["the room was clean and the staff were kind to us all week long"] * 4_000
+    assert choose_level(english + ["房间很干净，服务很好，下次还会再来住这家酒店"] * 20_000) == "char"
+    assert choose_level(["ｺﾉﾎﾃﾙﾊｷﾚｲ", "ㄅㄆㄇㄈ", "𠀋𠀌𠀍"]) == "char"  # half-width kana, Bopomofo
     vocab = TokenVocabulary.fit(["ab", "a"], "char", max_size=10)
     assert vocab.tokens == ("a", "b") and vocab.ids("abz") == [2, 3, 1]
     encoded = encode(["ab", "a", ""], vocab, max_length=5)

@@ -20,9 +20,11 @@ PAD, UNKNOWN = 0, 1
 FIRST_ID = 2  # the id of the vocabulary's first token: its tokens follow PAD and UNKNOWN
 WORD = re.compile(r"\w+|[^\w\s]")
 SPACE = re.compile(r"\s")
-# Scripts written without spaces between words: CJK ideographs, kana, Thai, Lao, Khmer, Myanmar.
+# Scripts written without spaces between words: CJK ideographs (with their extensions beyond
+# the BMP), kana (half-width too), Bopomofo, Thai, Lao, Khmer, Myanmar.
 UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff"
-                      r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+                      r"\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                      r"\uff66-\uff9f\U00020000-\U0003134f]")
 WORD_OF_LETTERS = re.compile(r"[^\W\d_]+")
 # Read by character where this share of the writing's words are characters of unspaced scripts
 # (each such character counts as a word: a share of letters undercounted them, so that reviews
@@ -32,14 +34,12 @@ JUDGED = 200_000  # characters the level is judged on
 
 
 def choose_level(texts: list[str]) -> str:
-    """"char" when much of the writing is in a script without spaces, else "word"."""
-    sample, size = [], 0
-    for text in texts:
-        sample.append(text)
-        size += len(text)
-        if size >= JUDGED:
-            break
-    joined = "\n".join(sample)
+    """"char" when much of the writing is in a script without spaces, else "word"; judged on
+    about JUDGED characters of texts taken evenly from the whole file (its first ones alone
+    judged a file of English rows above many more Chinese ones English)."""
+    total = sum(map(len, texts))
+    every = max(1, -(-total // JUDGED))  # every n-th text
+    joined = "\n".join(texts[::every])
     unspaced = len(UNSPACED.findall(joined))
     words = unspaced + len(WORD_OF_LETTERS.findall(UNSPACED.sub(" ", joined)))
     return "char" if words and unspaced / words >= CHAR_SHARE else "word"
