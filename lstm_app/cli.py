@@ -47,6 +47,7 @@ from .text.sizing import SUGGESTED as SUGGESTED_FOR_TEXT
 from .text.sizing import suggested_config
 from .classify.labelled import load_labelled
 from .classify.scores import BASELINE_NAMES
+from .classify.tokens import choose_level
 from .classify.settings import CLASSIFY_SETTINGS
 
 EXIT_BAD_INPUT = 2
@@ -267,6 +268,12 @@ def run_classify_command(args: argparse.Namespace) -> int:
              classes=len(data.classes),
              counts=_class_counts(data.classes, data.counts),
              text_col=quoted(data.text_col), label_col=quoted(data.label_col)))
+    if config.level == "auto":  # said before training: a wrong guess is seen at once
+        level = choose_level(data.texts)
+        print(tr("Read by character (chosen from the texts; {option} reads by word).",
+                 option="--level word") if level == "char" else
+              tr("Read by word (chosen from the texts; {option} reads by character).",
+                 option="--level char"))
     result = _train(args, CLASSIFY, data, config, data.name)
     for notice in result.notices:
         print(tr("note: {notice}", notice=printable(notice)), file=sys.stderr)

@@ -293,6 +293,8 @@ def test_the_command_line_classifies_a_gb18030_file_with_its_own_columns(tmp_pat
     out = capsys.readouterr()
     assert "150 texts in 2 classes (好评 100, 差评 50); texts from '备注', labels from '情感'" in out.out
     assert "TF-IDF with logistic regression" in out.out and "GBK/GB18030" in out.err
+    # the level chosen is said before training, with the option that reads the other way
+    assert "Read by character (chosen from the texts; --level word reads by word)." in out.out
     saved = json.loads(report.read_text(encoding="utf-8"))
     assert saved["accuracy"] >= 0.9 and saved["config"]["level"] == "char"
     assert set(saved["baselines"]) == {"majority", "tfidf_logreg"}
