@@ -35,6 +35,8 @@ MAX_ROWS = 1_000_000   # rows of an upload: more is more than a browser session 
 MAX_COLUMNS = 500      # columns of an upload (a value, a time and covariates are read from them)
 TOO_MANY_ROWS = N_("The file has {rows:,} rows; at most {limit:,} are read. Aggregate it (for "
                  "example hourly instead of by the minute) or keep its most recent part.")
+TOO_MANY_TEXTS = N_("The file has {rows:,} rows; at most {limit:,} are read. Split it into "
+                    "files of fewer rows.")
 NO_ROWS = N_("The file has a header row but no rows of data under it; add the values below the "
              "header and try again.")
 MAX_NAME = 200  # characters of a column name (the settings that name a column hold as many)
@@ -65,7 +67,7 @@ def read_csv_table(source, name: str | None, notices: list[str], max_rows: int |
             else _decode(raw, notices))
     if not text.strip():  # a workbook of empty sheets
         raise ValueError(tr(EMPTY_FILE))
-    return _read_table(text, notices, *limits, empty_rows), name
+    return _read_table(text, notices, *limits, empty_rows, holding), name
 
 
 def _read_source(source, name: str | None) -> tuple[bytes, str]:
@@ -142,7 +144,7 @@ def _detect_separator(text: str) -> str:
 
 
 def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
-                empty_rows: str) -> pd.DataFrame:
+                empty_rows: str, holding: str = "numbers") -> pd.DataFrame:
     declared = re.match(r'"?sep=(.)"?\r?\n', text)  # Excel may write "sep=;" above the header
     text, sep = (text[declared.end():], declared[1]) if declared else (text, _detect_separator(text))
     lines = _lines(text)
@@ -180,7 +182,8 @@ def _read_table(text: str, notices: list[str], max_rows: int, max_columns: int,
         reason = str(error).strip().splitlines()[0].rstrip(".")[:120] if str(error).strip() else "unknown error"
         raise ValueError(tr(UNREADABLE, reason=reason)) from None
     if len(table) > max_rows:
-        raise ValueError(tr(TOO_MANY_ROWS, rows=len(table), limit=max_rows))
+        raise ValueError(tr(TOO_MANY_TEXTS if holding == "texts" else TOO_MANY_ROWS,
+                            rows=len(table), limit=max_rows))
     blank = [not str(c).strip() for c in header_names]
     cells = column_after_column(table).str.strip()
     table = pd.DataFrame(cells.mask(cells == "").to_numpy(dtype=object).reshape(

@@ -1068,3 +1068,11 @@ def test_rows_matched_by_place_keep_a_long_row_cut_and_a_row_of_separators():
     table, _ = read_csv_table(raw, "t.csv", [], holding="texts", empty_rows="until_last")
     assert table["text"].tolist()[:2] == ["great hotel", "nice room"]
     assert table["id"].tolist() == ["1", "2", np.nan, "4"]
+
+
+def test_too_many_rows_of_texts_are_not_told_to_be_aggregated_hourly():
+    raw = b"text\n" + b"a review\n" * 5
+    with pytest.raises(ValueError, match="Aggregate it"):
+        read_csv_table(raw, "n.csv", [], max_rows=3)
+    with pytest.raises(ValueError, match=r"at most 3 are read\. Split it into files of fewer"):
+        read_csv_table(raw, "t.csv", [], max_rows=3, holding="texts")
