@@ -59,12 +59,15 @@ def with_progress(quiet: bool, train):
         if presses.count >= 2:
             raise KeyboardInterrupt
 
+    def on_stage(text: str) -> None:  # a stage after training: scoring against the baselines
+        presses.scoring = True
+        if not quiet:
+            print(f"{text}…", file=sys.stderr)
+
     previous = signal.signal(signal.SIGINT, on_sigint)
     presses.start()
     try:
-        return train(Callbacks(on_progress=bar, stop_event=stop,
-                               on_stage=None if quiet else lambda text: print(f"{text}…",
-                                                                              file=sys.stderr)))
+        return train(Callbacks(on_progress=bar, stop_event=stop, on_stage=on_stage))
     finally:
         presses.close()
         signal.signal(signal.SIGINT, previous)
@@ -83,6 +86,7 @@ class _Presses:
 
     def __init__(self, stop: threading.Event):
         self.stop, self.count, self.ended = stop, 0, threading.Event()
+        self.scoring = False  # training is over, its scores are being made
         self.read, self.write = os.pipe()
         os.set_blocking(self.write, False)
         self.thread = threading.Thread(target=self._watch, daemon=True)
@@ -113,8 +117,10 @@ class _Presses:
         self.count += 1
         if self.count == 1:  # not the event itself: a runner clears it once it has passed Stop on
             self.stop.set()
-            print("\n" + tr("Stopping after this batch (press {keys} again to abort)…",
-                            keys="Ctrl-C"), file=sys.stderr, flush=True)
+            print("\n" + (tr("Training is over; the scoring goes on, leaving out what it can "
+                             "(press {keys} again to abort)…", keys="Ctrl-C") if self.scoring
+                          else tr("Stopping after this batch (press {keys} again to abort)…",
+                                  keys="Ctrl-C")), file=sys.stderr, flush=True)
         elif self.count == 2:
             _thread.interrupt_main(signal.SIGINT)  # on_sigint raises, once the main thread can
             if not self.ended.wait(ABORT_SECONDS):

@@ -92,3 +92,22 @@ def test_progress_is_a_line_per_epoch_where_stderr_is_not_a_terminal():
             assert [line.split(" [")[0] for line in written.splitlines()] == ["epoch 1/2",
                                                                               "epoch 2/2"]
             assert all("val 0.2500" in line for line in written.splitlines())
+
+
+def test_a_first_press_after_training_says_the_scoring_goes_on_not_a_batch(capsys):
+    """Pressed while the baselines were fitted, it said "Stopping after this batch" of a
+    training long over."""
+    import threading
+
+    from lstm_app.cli_progress import _Presses
+
+    for scoring, said in ((False, "Stopping after this batch"),
+                          (True, "Training is over; the scoring goes on, leaving out what it "
+                                 "can (press Ctrl-C again to abort)")):
+        stop = threading.Event()
+        presses = _Presses(stop)
+        presses.scoring = scoring
+        presses._pressed()
+        os.close(presses.read)
+        os.close(presses.write)
+        assert stop.is_set() and said in capsys.readouterr().err
