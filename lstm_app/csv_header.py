@@ -51,6 +51,8 @@ def without_title(text: str, sep: str, notices: list[str], first_line: int = 1) 
     if len(below) < 2 or below[0] > TITLE_LINES:
         return text
     header, under = cells(lines[below[0]]), cells(lines[below[1]])
+    while header and not header[-1]:  # trailing separators ("text,id,") name no column
+        header.pop()
     two_lines = len(below) > 2 and _two_line_names(header, under, cells(lines[below[2]]))
     if two_lines:  # a header over two lines: judged by the names it gives and the row under it
         header, under = two_lines, cells(lines[below[2]])

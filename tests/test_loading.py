@@ -1076,3 +1076,13 @@ def test_too_many_rows_of_texts_are_not_told_to_be_aggregated_hourly():
         read_csv_table(raw, "n.csv", [], max_rows=3)
     with pytest.raises(ValueError, match=r"at most 3 are read\. Split it into files of fewer"):
         read_csv_table(raw, "t.csv", [], max_rows=3, holding="texts")
+
+
+def test_a_title_is_found_above_a_header_that_ends_with_a_separator():
+    """A header written "text,id," (a spreadsheet's trailing blank column) kept its title line
+    from being seen: the header was read as a row of data, and labelled."""
+    notices = []
+    raw = b"Report title,,\ntext,id,\n,,\ngreat,2,\nawful,3,\n"
+    table, _ = read_csv_table(raw, "r.csv", notices, holding="texts")
+    assert list(table.columns) == ["text", "id"] and table["text"].tolist() == ["great", "awful"]
+    assert "title above the table" in notices[0]
