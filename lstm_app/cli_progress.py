@@ -21,6 +21,7 @@ class ProgressBar:
     def __init__(self, stream=sys.stderr, width: int = 24):
         self.stream, self.width = stream, width
         self.in_place = hasattr(stream, "isatty") and stream.isatty()
+        self.drawn = False  # a line redrawn in place, not yet ended
 
     def __call__(self, p: Progress) -> None:
         if not self.in_place and p.kind != "epoch":
@@ -38,10 +39,13 @@ class ProgressBar:
                       train=p.train_loss, val=p.val_loss, left=left)
         self.stream.write(f"\r{line} " if self.in_place else line + "\n")
         self.stream.flush()
+        self.drawn = self.in_place
 
     def close(self) -> None:
-        if self.in_place:
+        """The line redrawn in place ended, so that what is written next starts its own."""
+        if self.drawn:
             self.stream.write("\n")
+            self.drawn = False
 
 
 
@@ -62,6 +66,7 @@ def with_progress(quiet: bool, train):
     def on_stage(text: str) -> None:  # a stage after training: scoring against the baselines
         presses.scoring = True
         if not quiet:
+            bar.close()  # (it was written at the end of the bar's line)
             print(f"{text}…", file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, on_sigint)

@@ -87,6 +87,8 @@ def test_progress_is_a_line_per_epoch_where_stderr_is_not_a_terminal():
         written = stream.getvalue()
         if isinstance(stream, Terminal):
             assert written.count("\r") == 8 and written.endswith("\n")
+            bar.close()  # ended once: a stage said after it starts its own line, and no blank
+            assert stream.getvalue() == written
         else:
             assert "\r" not in written
             assert [line.split(" [")[0] for line in written.splitlines()] == ["epoch 1/2",
