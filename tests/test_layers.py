@@ -12,10 +12,12 @@ PACKAGE = REPO / "lstm_app"
 # What each part of lstm_app may import from lstm_app (its own modules aside).
 # quoting (user text inside the project's sentences), i18n (the sentences in the reader's
 # language), user_json (JSON a user may have made) and file_checks (the command line's files:
-# why one cannot be read, outputs checked before any work) are leaves every part may use.
-LEAVES = {"quoting", "i18n", "user_json", "file_checks"}
+# why one cannot be read, outputs checked before any work) and scripts (which writing has no
+# spaces between words) are leaves every part may use.
+LEAVES = {"quoting", "i18n", "user_json", "file_checks", "scripts"}
 ALLOWED = {part: allowed | (LEAVES - {part}) for part, allowed in {
     "quoting": set(),
+    "scripts": set(),
     "file_checks": set(),
     "user_json": set(),
     "i18n": set(),

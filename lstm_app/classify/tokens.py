@@ -16,15 +16,12 @@ from functools import cached_property
 
 import numpy as np
 
+from ..scripts import UNSPACED
+
 PAD, UNKNOWN = 0, 1
 FIRST_ID = 2  # the id of the vocabulary's first token: its tokens follow PAD and UNKNOWN
 WORD = re.compile(r"\w+|[^\w\s]")
 SPACE = re.compile(r"\s")
-# Scripts written without spaces between words: CJK ideographs (with their extensions beyond
-# the BMP), kana (half-width too), Bopomofo, Thai, Lao, Khmer, Myanmar.
-UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff"
-                      r"\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                      r"\uff66-\uff9f\U00020000-\U0003134f]")
 WORD_OF_LETTERS = re.compile(r"[^\W\d_]+")
 # Read by character where this share of the writing's words are characters of unspaced scripts
 # (each such character counts as a word: a share of letters undercounted them, so that reviews

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..encodings import NOTICES, UTF16_NOTICE, decode_8bit, utf16_without_bom
 from ..i18n import N_, tr
+from ..scripts import UNSPACED
 
 EMPTY = N_("The file is empty; choose a .txt file with some text in it.")
 WHITESPACE_ONLY = N_("The file holds only spaces and line breaks; choose a .txt file with some text in it.")
@@ -224,10 +225,6 @@ def vocab_from_dict(d: dict) -> CharVocab | WordVocab:
     return WordVocab.from_dict(d)
 
 
-# Scripts written without spaces between words: CJK ideographs, Hiragana/Katakana, Thai.
-UNSPACED_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
-
-
 def make_vocab(text: str, level: str, max_size: int = 10000) -> tuple[CharVocab | WordVocab, list[str]]:
     """Fit the vocabulary for `level` ("char" or "word"); return (vocab, notices).
 
@@ -242,7 +239,7 @@ def make_vocab(text: str, level: str, max_size: int = 10000) -> tuple[CharVocab 
         raise ValueError(f"The level must be 'char' or 'word', not {level!r}.")
     spaces = sum(1 for c in text if c.isspace())
     letters = [c for c in text if c.isalpha()]
-    unspaced = sum(1 for c in letters if UNSPACED_SCRIPTS.match(c))
+    unspaced = sum(1 for c in letters if UNSPACED.match(c))
     if text and (spaces < MIN_SPACES_PER_CHAR * len(text) or unspaced > 0.5 * len(letters)):
         return CharVocab().fit(text), [tr(NO_SPACES_NOTICE)]
     return WordVocab(max_size=max_size).fit(text), []

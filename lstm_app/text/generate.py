@@ -8,7 +8,7 @@ from typing import Iterator
 import numpy as np
 import torch
 
-from .corpus import UNSPACED_SCRIPTS
+from ..scripts import UNSPACED
 
 PROMPT_PIECE = 1000  # prompt tokens read at once: bounds the memory a long prompt takes
 LOOP_TAIL = 60      # the fewest characters at a sample's end that must repeat to call it a loop
@@ -105,7 +105,7 @@ def default_prompt(text: str, words: int = 2, unspaced_chars: int = 4) -> str:
     which would make the whole line the prompt).
     """
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if UNSPACED_SCRIPTS.search(line[:unspaced_chars]):
+    if UNSPACED.search(line[:unspaced_chars]):
         return line[:unspaced_chars]
     prompt = " ".join(line.split()[:words])
     return prompt if len(prompt) <= LONG_PROMPT else line[:SHORT_PROMPT]
