@@ -136,9 +136,8 @@ def run_set(name: str, args: argparse.Namespace, overrides: dict) -> None:
     config = ForecastConfig(**{"epochs": 1000, "patience": 20, **settings,
                                "statistical_seconds": args.statistical_seconds, **overrides,
                                "horizon": horizon, "val_size": horizon,
-                               "test_size": horizon})
-    trained = fit_panel(panel, config, epoch_windows=args.epoch_windows or epoch_windows,
-                        max_seconds=60 * args.minutes)
+                               "test_size": horizon, "minutes": args.minutes})
+    trained = fit_panel(panel, config, epoch_windows=args.epoch_windows or epoch_windows)
     fitted = time.perf_counter() - started - loaded
     result = score_panel(trained, panel, on_stage=lambda text: print(f"  {text}…",
                                                                       flush=True))

@@ -269,3 +269,22 @@ def test_a_panel_with_one_series_that_never_changes_still_trains_the_others():
     assert panel.ids[panel.typical()] == "B"  # the median series is the constant one
     config = resolve_panel(panel, ForecastConfig())
     assert training_windows(panel, config) > 0
+
+
+def test_a_time_budget_ends_the_training_of_one_series_and_of_many():
+    """Forecast had no time budget (Text and Classify had one): --minutes, as on the page."""
+    from dataclasses import replace
+
+    from lstm_app.samples import sample_path
+    from lstm_app.series.loading import load_series
+    from lstm_app.series.pipeline import fit_forecast
+    from tests.test_panel_runs import shops
+
+    budget = replace(FAST, epochs=10_000, patience=0, minutes=0.002)  # 0.12 s
+    assert budget.trainer_config().max_seconds == pytest.approx(0.12)
+    one = fit_forecast(load_series(sample_path("airline_passengers")), budget)
+    panel = load_panel(shops(), id_cols=["shop"], name="shops.csv")
+    many = fit_panel(panel, budget)
+    for trained in (one, many):
+        assert trained.training.stop_reason == "time_budget"
+        assert len(trained.training.history) < 10_000

@@ -48,9 +48,7 @@ CLASSIFY_SETTINGS = table_of([
                "class is not simply ignored.")),
     TRAINING["batch_size"], replace(TRAINING["lr"], presets=(3e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2)),
     TRAINING["epochs"],
-    Setting("minutes", float, N_("Time budget (minutes)"),
-            N_("Stop after this many minutes of training whatever the epoch (0 for no limit)."),
-            low=0.0, high=600.0, step=0.5),
+    TRAINING["minutes"],
     TRAINING["patience"], TRAINING["seed"],
     Setting("val_size", float, N_("Validation share"),
             N_("The share of texts kept to choose the epoch and to measure progress while "

@@ -114,10 +114,10 @@ def panel_calendar(panel: PanelData, config: ForecastConfig) -> int:
 
 
 def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = Callbacks(),
-              start: TrainedPanel | None = None, epoch_windows: int = EPOCH_WINDOWS,
-              max_seconds: float = 0.0) -> TrainedPanel:
+              start: TrainedPanel | None = None,
+              epoch_windows: int = EPOCH_WINDOWS) -> TrainedPanel:
     """Train one forecaster on the windows of every series long enough to give one (for at
-    most ``max_seconds`` when that is set); with ``start``, go on from its weights, scalers and
+    most ``config.minutes`` when that is set); with ``start``, go on from its weights, scalers and
     history for ``config.epochs`` more epochs (Train more)."""
     config = resolve_panel(panel, config)
     if start is not None and start.ids != panel.ids:
@@ -159,8 +159,8 @@ def fit_panel(panel: PanelData, config: ForecastConfig, callbacks: Callbacks = C
 
     checkpoint = (None if callbacks.on_checkpoint is None
                   else lambda net, epoch: callbacks.on_checkpoint(trained, epoch))
-    trainer = Trainer(model, replace(config.trainer_config(), max_seconds=max_seconds),
-                      callbacks.on_progress, callbacks.stop_event, checkpoint)
+    trainer = Trainer(model, config.trainer_config(), callbacks.on_progress, callbacks.stop_event,
+                      checkpoint)
     trained.training = trainer.fit(train_batches, val_loss,
                                    earlier=start.training if start is not None else None)
     if trained.training.stop_reason == "diverged" and trained.training.best_epoch == 0:

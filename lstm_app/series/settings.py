@@ -60,7 +60,7 @@ FORECAST_SETTINGS = table_of([
         "peephole LSTM's gates also read its memory cell, and it trains 3 to 7 times slower (it "
         "cannot use the fast built-in LSTM). There is no two-way (bidirectional) reading here: "
         "a forecast may not look at the future it forecasts.")),
-    TRAINING["epochs"],
+    TRAINING["epochs"], TRAINING["minutes"],
     replace(TRAINING["batch_size"], help=N_("How many windows the network looks at before each "
                                             "small update.")),
     replace(TRAINING["lr"], presets=(1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)),
@@ -125,6 +125,7 @@ class ForecastConfig:
     dropout: float = 0.1
     cell: str = "lstm"                   # lstm | gru
     epochs: int = 100
+    minutes: float = 0.0                 # wall-clock training budget; 0 = none
     batch_size: int = 32
     lr: float = 3e-3
     patience: int = 10                   # early stopping; 0 = off
@@ -169,4 +170,4 @@ class ForecastConfig:
         return TrainerConfig(epochs=self.epochs, lr=self.lr, optimizer=self.optimizer,
                              weight_decay=self.weight_decay, grad_clip=self.grad_clip,
                              lr_schedule=self.lr_schedule, patience=self.patience,
-                             seed=self.seed)
+                             seed=self.seed, max_seconds=60 * self.minutes)

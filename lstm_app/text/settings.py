@@ -44,9 +44,7 @@ TEXT_SETTINGS = table_of([
     replace(TRAINING["lr"], presets=(3e-4, 1e-3, 2e-3, 4e-3, 1e-2, 3e-2)),
     replace(TRAINING["epochs"], help=N_("How many times training reads the whole text (it may stop "
                                         "earlier when the validation loss stops improving).")),
-    Setting("minutes", float, N_("Time budget (minutes)"),
-            N_("Stop after this many minutes of training whatever the epoch (0 for no limit)."),
-            low=0.0, high=600.0, step=0.5),
+    TRAINING["minutes"],
     replace(TRAINING["patience"], help=N_("Stop after this many epochs without a better validation "
                                           "loss (0 never stops early: right for tiny texts learnt "
                                           "by heart).")),

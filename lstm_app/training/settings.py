@@ -190,6 +190,9 @@ TRAINING = table_of([
     Setting("lr", float, N_("Learning rate"),
             N_("How big each learning step is: too small learns slowly, too big jumps around or "
                "blows up."), low=0.00001, high=1.0),
+    Setting("minutes", float, N_("Time budget (minutes)"),
+            N_("Stop after this many minutes of training whatever the epoch (0 for no limit)."),
+            low=0.0, high=600.0, step=0.5),
     Setting("patience", int, N_("Early-stopping patience"),
             N_("Stop after this many epochs without a better validation score (0 never stops "
                "early)."), low=0, high=1000),

@@ -23,7 +23,7 @@ BASIC = ["lookback", "horizon", "hidden_size", "epochs"]
 MORE = {N_("The network"): [["num_layers", "dropout", "cell"],
                              ["season_anchor", "anchor_last", "window_scale"]],
         N_("Training"): [["batch_size", "lr", "patience"],
-                         ["optimizer", "lr_schedule", "grad_clip"]],
+                         ["optimizer", "lr_schedule", "grad_clip"], ["minutes"]],
         N_("The data"): [["covariates", "known_covariates"], ["calendar", "holidays"],
                      ["val_size", "test_size", "stride", "seed"]],
         N_("The scoreboard"): [["statistical_seconds"]]}
