@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 import streamlit as st
 
@@ -18,13 +18,13 @@ from ..runs.access import can_change, can_open
 from ..runs.recording import end_cancelled, end_killed, record, start_run, trained_more_name
 from ..runs.reopening import has_weights, reopen
 from ..runs.store import RunStore
-from ..runs.table import settings_summary, task_name
+from ..runs.table import task_name
 from ..tasks import TASKS, Task
 from ..training.jobs import FinishedJob, Job
 from ..training.ray_runner import on_ray, ray_address
 from .forecast_settings import BASIS as FORECAST_BASIS
 from .keys import FORECAST, TASK_KEYS, TEXT, TaskKeys, page_keys
-from .markdown import plain, plain_lines
+from .markdown import plain
 from .people import current_user, opened_by_link
 from .run_data import SOURCES, show_its_data
 from .settings_form import page_settings, restore_settings
@@ -330,73 +330,3 @@ def _show_saved(keys: TaskKeys, run) -> bool:
     notice = run.message if run.status == "interrupted" else None
     st.session_state[keys.job] = FinishedJob(result, run.name, run.id, state, notice)
     return True
-
-
-def run_caption(job, config) -> None:
-    """Above the live view or the results: which saved run this is. A run opened from its
-    address or the Runs page says so while the widgets above still hold its settings; otherwise
-    the caption gives the run's own settings (the widgets may differ: they are for the next
-    Train)."""
-    if getattr(job, "notice", None):
-        st.warning(plain(job.notice))
-    if getattr(job, "run_id", None) is None or job.config is None:
-        return
-    result = job.result()
-    trained = result.config if result is not None else job.config  # "auto" resolved once trained
-    task = next((t for t in TASKS.values() if isinstance(trained, t.config)), None)
-    if task is None:  # a config of classes the server has since reloaded: nothing to say
-        return
-    if isinstance(job, FinishedJob) and page_settings(task, trained) == page_settings(task, config):
-        st.info(tr("Viewing saved run **{name}** ({id}): its data, settings and results. "
-                   "Change any of them and Train makes a new run.", name=plain(job.label),
-                   id=job.run_id), icon=":material/history:")
-        _its_note(job.run_id)
-        return
-    st.caption(tr("Saved as run **{id}** ({settings}); its address reopens it. The settings "
-                  "above are for the next Train.", id=job.run_id,
-                  settings=settings_summary(asdict(trained))))
-
-
-def _its_note(run_id: str) -> None:
-    """The note written on the Runs page for the run shown, each of its lines as written."""
-    run = run_store().get(run_id)
-    if run is not None and run.note.strip():
-        st.caption(tr("Note on this run: {note}", note=plain_lines(run.note)))
-
-
-def elsewhere(keys: TaskKeys, job, fingerprint: str, name: str = "",
-              can_train: bool = True) -> bool:
-    """Whether the training shown is on other data than the page's (whose run-store
-    ``fingerprint`` and file ``name`` are given); if so, say which (and, where Train is offered:
-    ``can_train``, that it trains on the page's data), and offer to show it with its own
-    data."""
-    run = run_store().get(job.run_id) if getattr(job, "run_id", None) else None
-    if run is None or run.data_hash == fingerprint:
-        return False
-    done = job.snapshot().done
-    values = dict(data=plain(run.data_name), id=run.id)
-    if run.data_name == name:  # the same file read another way: "not on the data above" puzzled
-        said = (sentences(tr("The last training on this page was on **{data}** read another way "
-                             "(other columns, or one series in place of many: run {id}), so its "
-                             "results are not shown here.", **values),
-                          tr("Press Train to train on the data as it is read now.")
-                          if can_train else "")
-                if done else
-                tr("The training running is on **{data}** read another way (other columns, or "
-                   "one series in place of many: run {id}); its live view is below. Once it has "
-                   "ended (or you stop it), press Train to train on the data as it is read now.",
-                   **values))
-    else:
-        said = (sentences(tr("The last training on this page was on **{data}** (run {id}), not "
-                             "on the data above, so its results are not shown here.", **values),
-                          tr("Press Train to train on this data.") if can_train else "")
-                if done else
-                tr("The training running is on **{data}** (run {id}), not on the data above; "
-                   "its live view is below. Once it has ended (or you stop it), press Train to "
-                   "train on this data.", **values))
-    st.info(said, icon=":material/swap_horiz:")
-    if done:  # a callback: it runs before the data picker's widgets are drawn again
-        st.button(tr("Show run {id} with its own data", id=run.id), key=keys.key("show_run"),
-                  on_click=show_run, args=(keys, run))
-    return True
-

@@ -17,8 +17,8 @@ from ..training.trainer import Progress
 from .keys import TaskKeys
 from .live import scroll_here, watch, windows_per_second
 from .markdown import plain
-from .runs_session import (RUN_PARAM, elsewhere, run_caption, show_checkpoint, show_run,
-                           start_training)
+from .run_caption import elsewhere, run_caption
+from .runs_session import RUN_PARAM, show_checkpoint, show_run, start_training
 from .session import current_job, watch_only
 from .settings_form import nearest
 from .source_picker import Chosen
