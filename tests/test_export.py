@@ -833,3 +833,17 @@ def test_an_export_of_a_run_that_recommended_another_forecast_says_its_forecasts
     for nothing in ({}, {"recommended": {"method": "lstm"}}, {"recommended": {"method": ""}},
                     {"recommended": "AutoTheta"}, {"recommended": {"name": "x"}}):
         assert lstm_not_recommended(nothing) == ""
+
+
+def test_a_report_nested_too_deep_is_no_recommendation(tmp_path):
+    """A run's report.json comes with a user's bundle: nested 100,000 deep it overflowed
+    Python's stack (a RecursionError) where the export reads its recommendation."""
+    from lstm_app.runs.onnx import _recommended
+    from lstm_app.runs.store import RunStore
+
+    store = RunStore(tmp_path / "home")
+    run_id = store.create("forecast", "deep", {"hidden_size": 8}, "d.csv", 10, "beef")
+    store.write_bytes(run_id, "report.json", b"[" * 100_000 + b"]" * 100_000)
+    assert _recommended(store, run_id) is None
+    store.write_bytes(run_id, "report.json", b'{"recommended": {"method": "auto_ets"}}')
+    assert _recommended(store, run_id) == {"method": "auto_ets", "name": ""}

@@ -329,7 +329,9 @@ class RunStore:
         return self.write_bytes(run_id, name, json.dumps(obj, indent=2, default=str).encode())
 
     def read_json(self, run_id: str, name: str) -> Any:
-        return json.loads((self.run_dir(run_id) / name).read_text(encoding="utf-8"))
+        """A run's JSON file (a bundle's user may have made it): a ValueError if it is no JSON
+        (nested too deep included), an OSError if it cannot be read."""
+        return parse_json((self.run_dir(run_id) / name).read_bytes())
 
 
 def _alive(pid: int) -> bool:
